@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import platformdirs
@@ -19,7 +19,7 @@ APP_AUTHOR = "pos-app"
 HOME_ENV = "POS_APP_HOME"
 
 
-class Environment(str, Enum):
+class Environment(StrEnum):
     TRAINING = "training"
     SANDBOX = "sandbox"
     LIVE = "live"

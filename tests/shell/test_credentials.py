@@ -1,0 +1,47 @@
+import keyring
+import keyring.backends.fail
+import pytest
+
+from pos_app import credentials
+from pos_app.credentials import CredentialStore, KeyringUnavailable, MemoryKeyring
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring():
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_key_round_trips_through_the_keyring_only(memory_keyring, tmp_path):
+    store = CredentialStore()
+    store.save("sandbox", "APIUser1", "k3y-Secret-Value")
+    assert memory_keyring._data == {(credentials.SERVICE, "sandbox:APIUser1"): "k3y-Secret-Value"}
+    assert store.load("sandbox", "APIUser1") == "k3y-Secret-Value"
+    assert "k3y-Secret-Value" not in repr(store)
+    store.delete("sandbox", "APIUser1")
+    assert store.load("sandbox", "APIUser1") is None
+    assert credentials.keyring_available()
+
+
+def test_missing_keyring_explains_and_offers_session_only(no_keyring):
+    store = CredentialStore()
+    assert not credentials.keyring_available()
+    with pytest.raises(KeyringUnavailable) as err:
+        store.save("live", "APIUser1", "k3y-Secret-Value")
+    assert "gnome-keyring" in str(err.value) and "k3y" not in str(err.value)
+    store.keep_for_session("live", "APIUser1", "k3y-Secret-Value")
+    assert store.load("live", "APIUser1") == "k3y-Secret-Value"
+    assert "k3y-Secret-Value" not in repr(store)
+    # a new store (= next start) has forgotten it
+    assert CredentialStore().load("live", "APIUser1") is None

@@ -1,0 +1,48 @@
+"""Core packages never import Qt (or the ui package); only pos_app.ui does."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parent.parent / "pos_app"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_core_modules_import_no_qt_and_no_ui():
+    offenders = []
+    for path in PKG.rglob("*.py"):
+        rel = path.relative_to(PKG)
+        if rel.parts[0] == "ui" or rel.name == "__main__.py" and len(rel.parts) == 1:
+            continue
+        for name in _imports(path):
+            if name.split(".")[0] in {"PySide6", "shiboken6"} or name.startswith("pos_app.ui"):
+                offenders.append(f"{rel}: {name}")
+    assert offenders == []
+
+
+def test_importing_the_core_loads_no_qt():
+    core = [p for p in ("paysimple", "training", "customers", "payments") if (PKG / p).is_dir()]
+    code = (
+        "import sys, importlib, pkgutil, pos_app\n"
+        "import pos_app.config, pos_app.logs, pos_app.credentials, pos_app.settings, pos_app.clerks\n"
+        f"for pkg in {core!r}:\n"
+        "    mod = importlib.import_module('pos_app.' + pkg)\n"
+        "    for info in pkgutil.walk_packages(mod.__path__, mod.__name__ + '.'):\n"
+        "        if not info.name.endswith('__main__'):\n"
+        "            importlib.import_module(info.name)\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
