@@ -1,0 +1,35 @@
+"""Exactly-once charging: journal, attempt state machine, reconcile, void/refund, receipts, end of day.
+
+No Qt here. The UI calls ``PaymentService`` from worker threads; see docs/architecture.md ("Payments").
+"""
+
+from pos_app.payments.eod import EodReport, Mismatch, end_of_day
+from pos_app.payments.journal import Journal
+from pos_app.payments.model import (
+    AccountRef,
+    Approval,
+    Attempt,
+    CustomerRef,
+    IllegalTransition,
+    InvalidCharge,
+    LaneBusy,
+    NotAllowed,
+    PaymentError,
+    State,
+    Transition,
+)
+from pos_app.payments.receipts import Receipt, receipt_for, store_timezone
+from pos_app.payments.service import (
+    PaymentService,
+    ReconcileReport,
+    ReconcileRequired,
+    ReversalOption,
+    StatusEvent,
+)
+
+__all__ = [
+    "AccountRef", "Approval", "Attempt", "CustomerRef", "EodReport", "IllegalTransition", "InvalidCharge",
+    "Journal", "LaneBusy", "Mismatch", "NotAllowed", "PaymentError", "PaymentService", "Receipt",
+    "ReconcileReport", "ReconcileRequired", "ReversalOption", "State", "StatusEvent", "Transition",
+    "end_of_day", "receipt_for", "store_timezone",
+]

@@ -1,0 +1,249 @@
+"""End of day: counts and totals from the journal, reconciled against PaySimple's payment list.
+
+Decisions:
+- "The day" is a calendar day in the store's time zone (settings ``store_timezone``; "" = local zone):
+  attempts created in [00:00, next 00:00) local time; voids/refunds counted on the day they finished.
+- PaySimple is asked for GET /payment with startdate/enddate = day−1 .. day+1 (date-only filters whose zone
+  is undocumented [?]), every page; a payment belongs to the day by its CreatedOn (or PaymentDate) time.
+- Matching is by OrderId (= attempt id). Mismatch kinds:
+    paysimple_only  a PaySimple payment of the day that no journal attempt explains (foreign or no OrderId);
+    journal_only    the journal says PaySimple has it (approved/declined/voided/refunded), PaySimple does not;
+    amount          same OrderId, different amount;
+    status          journal state and PaySimple status disagree (e.g. journal absent, PaySimple Authorized);
+    duplicate       more than one PaySimple payment with one OrderId (a double charge);
+    unresolved      the attempt is still created/sending/unknown/reconciling or a void/refund is pending.
+  Refund credits (the new payment /reverse creates) are recognised by their id or ReferenceId.
+- With a lane filter, PaySimple-only payments are listed when their OrderId carries that lane; with a clerk
+  filter they are not listed (PaySimple does not know our clerks).
+- Net = sales still standing or refunded later (approved, refunded, pending reversals) − refunds finished today.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
+from pathlib import Path
+
+from pos_app.payments import ids
+from pos_app.payments.journal import Journal
+from pos_app.payments.lookup import payment_cents
+from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES, Attempt, State, from_cents
+from pos_app.payments.receipts import store_timezone
+
+S = State
+EXPECTED_STATUS = {
+    S.APPROVED: {"authorized", "posted", "settled"},
+    S.DECLINED: {"failed"},
+    S.VOIDED: {"voided"},
+    S.REFUNDED: {"reversed"},
+    S.VOID_PENDING: {"authorized", "posted", "voided"},
+    S.REFUND_PENDING: {"settled", "reversed"},
+}
+SALE_STATES = {S.APPROVED, S.REFUNDED, S.VOID_PENDING, S.REFUND_PENDING}
+
+
+@dataclass
+class Bucket:
+    count: int = 0
+    cents: int = 0
+
+    def add(self, cents: int) -> None:
+        self.count += 1
+        self.cents += cents
+
+    @property
+    def total(self) -> Decimal:
+        return from_cents(self.cents) if self.cents else Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    kind: str
+    attempt_id: str | None
+    payment_id: int | None
+    detail: str
+
+
+@dataclass
+class EodReport:
+    day: date
+    timezone: str
+    lane: str | None
+    clerk: str | None
+    by_status: dict[str, Bucket] = field(default_factory=lambda: defaultdict(Bucket))
+    by_lane: dict[str, dict[str, Bucket]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Bucket)))
+    by_clerk: dict[str, dict[str, Bucket]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Bucket)))
+    voids: Bucket = field(default_factory=Bucket)
+    refunds: Bucket = field(default_factory=Bucket)
+    sales: Bucket = field(default_factory=Bucket)
+    mismatches: list[Mismatch] = field(default_factory=list)
+    paysimple_payments: int = 0
+    paysimple_error: str | None = None
+
+    @property
+    def net(self) -> Decimal:
+        return from_cents(self.sales.cents - self.refunds.cents)
+
+    @property
+    def reconciled(self) -> bool:
+        return self.paysimple_error is None and not self.mismatches
+
+    def csv_text(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["section", "group", "key", "status", "count", "amount", "attempt_id", "payment_id",
+                         "detail"])
+        writer.writerow(["header", "day", self.day.isoformat(), "", "", "", "", "",
+                         f"timezone={self.timezone} lane={self.lane or 'all'} clerk={self.clerk or 'all'}"])
+        for status, bucket in sorted(self.by_status.items()):
+            writer.writerow(["total", "status", "", status, bucket.count, bucket.total, "", "", ""])
+        for group, table in (("lane", self.by_lane), ("clerk", self.by_clerk)):
+            for key, statuses in sorted(table.items()):
+                for status, bucket in sorted(statuses.items()):
+                    writer.writerow(["total", group, key, status, bucket.count, bucket.total, "", "", ""])
+        for name, bucket in (("sales", self.sales), ("voids", self.voids), ("refunds", self.refunds)):
+            writer.writerow(["total", name, "", "", bucket.count, bucket.total, "", "", ""])
+        writer.writerow(["total", "net", "", "", "", self.net, "", "", ""])
+        writer.writerow(["reconcile", "paysimple", "", "ok" if self.reconciled else "MISMATCH",
+                         self.paysimple_payments, "", "", "", self.paysimple_error or ""])
+        for m in self.mismatches:
+            writer.writerow(["mismatch", m.kind, "", "", "", "", m.attempt_id or "", m.payment_id or "", m.detail])
+        return out.getvalue()
+
+    def to_csv(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.write_text(self.csv_text(), encoding="utf-8", newline="")
+        return path
+
+
+def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), tz)
+    end = datetime.combine(day + timedelta(days=1), time(0), tz)
+    return start, end
+
+
+def _payment_time(payment) -> datetime | None:
+    for name in ("created_on", "payment_date"):
+        value = getattr(payment, name, None)
+        if isinstance(value, datetime):
+            return value
+    return None
+
+
+def _fetch_payments(client, day: date) -> list:
+    start, end = day - timedelta(days=1), day + timedelta(days=1)
+    if hasattr(client, "iter_payments"):
+        return list(client.iter_payments(start_date=start, end_date=end))
+    payments, page = [], 1
+    while True:
+        result = client.list_payments(start_date=start, end_date=end, page=page)
+        payments.extend(result.items)
+        if not result.items or len(payments) >= result.total_items:
+            return payments
+        page += 1
+
+
+def end_of_day(journal: Journal, client, day: date, lane: str | None = None, clerk: str | None = None,
+               tz: tzinfo | str | None = None) -> EodReport:
+    tz = store_timezone(tz) if tz is None or isinstance(tz, str) else tz
+    start, end = day_bounds(day, tz)
+    report = EodReport(day=day, timezone=str(tz), lane=lane, clerk=clerk)
+    attempts = journal.history(lane=lane, clerk=clerk, since=start, until=end, limit=None)
+    for a in attempts:
+        for bucket in (report.by_status[a.state.value], report.by_lane[a.lane][a.state.value],
+                       report.by_clerk[a.clerk][a.state.value]):
+            bucket.add(a.amount_cents)
+        if a.state in SALE_STATES:
+            report.sales.add(a.amount_cents)
+    for row in journal.reversals(since=start, until=end):
+        original = journal.get(row["attempt_id"])
+        if (lane and original.lane != lane) or (clerk and original.clerk != str(clerk)):
+            continue
+        if row["outcome"] == "voided":
+            report.voids.add(original.amount_cents)
+        elif row["outcome"] == "refunded":
+            report.refunds.add(original.amount_cents)
+
+    try:
+        payments = _fetch_payments(client, day)
+    except Exception as exc:  # noqa: BLE001 - the report is still useful; say reconcile failed
+        report.paysimple_error = f"Could not read PaySimple's payment list: {type(exc).__name__}: {exc}"
+        return report
+    report.mismatches = _reconcile(journal, attempts, payments, start, end, lane, clerk)
+    report.paysimple_payments = sum(1 for p in payments if _in_window(p, start, end))
+    return report
+
+
+def _in_window(payment, start: datetime, end: datetime) -> bool:
+    when = _payment_time(payment)
+    return when is None or start <= when < end
+
+
+def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start: datetime, end: datetime,
+               lane: str | None, clerk: str | None) -> list[Mismatch]:
+    mismatches: list[Mismatch] = []
+    by_order: dict[str, list] = defaultdict(list)
+    for p in payments:
+        if getattr(p, "order_id", None):
+            by_order[p.order_id].append(p)
+    refund_ids = {a.refund_payment_id for a in attempts if a.refund_payment_id}
+    known_payment_ids = {a.payment_id for a in attempts if a.payment_id}
+
+    for a in attempts:
+        found = [p for p in by_order.get(a.id, []) if p.id not in refund_ids]
+        if a.state in OPEN_STATES or a.state in PENDING_REVERSAL_STATES:
+            mismatches.append(Mismatch("unresolved", a.id, a.payment_id, f"journal state {a.state.value}"))
+            continue
+        if len(found) > 1:
+            mismatches.append(Mismatch("duplicate", a.id, found[0].id,
+                                       f"{len(found)} PaySimple payments carry this OrderId: "
+                                       + ", ".join(str(p.id) for p in found)))
+            continue
+        expected = EXPECTED_STATUS.get(a.state)
+        if not found:
+            if expected:
+                mismatches.append(Mismatch("journal_only", a.id, a.payment_id,
+                                           f"journal {a.state.value} but PaySimple has no payment with this OrderId"))
+            continue
+        p = found[0]
+        if not expected:
+            mismatches.append(Mismatch("status", a.id, p.id,
+                                       f"journal {a.state.value} (not charged) but PaySimple has {p.status}"))
+            continue
+        if payment_cents(p) != a.amount_cents:
+            mismatches.append(Mismatch("amount", a.id, p.id, f"journal {a.amount} vs PaySimple {p.amount}"))
+        if str(p.status).lower() not in expected:
+            mismatches.append(Mismatch("status", a.id, p.id, f"journal {a.state.value} vs PaySimple {p.status}"))
+
+    ours = {a.id for a in attempts}
+    for p in payments:
+        order_id = getattr(p, "order_id", None)
+        if order_id in ours or p.id in refund_ids or not _in_window(p, start, end):
+            continue
+        reference = getattr(p, "reference_id", None)
+        if reference and (reference in known_payment_ids or journal.by_payment_id(reference)):
+            continue  # a refund credit of one of our payments
+        if order_id and _journal_has(journal, order_id):
+            continue  # ours, but from another day or outside the lane/clerk filter
+        if journal.by_payment_id(p.id):
+            continue  # a refund credit recorded on an attempt of another day
+        if clerk is not None:
+            continue
+        if lane is not None and ids.lane_of(order_id) != lane:
+            continue
+        mismatches.append(Mismatch("paysimple_only", order_id, p.id,
+                                   f"PaySimple {p.status} {p.amount} for customer {getattr(p, 'customer_id', '?')}"
+                                   f" with OrderId {order_id or '(none)'} is not in the journal"))
+    return mismatches
+
+
+def _journal_has(journal: Journal, attempt_id: str) -> bool:
+    try:
+        journal.get(attempt_id)
+        return True
+    except KeyError:
+        return False

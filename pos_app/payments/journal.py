@@ -1,0 +1,335 @@
+"""The payment journal: every charge attempt and every state change, on disk before anything is sent.
+
+SQLite in WAL mode with ``synchronous=FULL``: each commit (attempt written, state changed) is fsync'd before
+the call returns, so a ``kill -9`` or a power cut right after "sending" is marked still finds it on restart.
+
+Guarantees enforced by the database itself (so a second thread, window or process is held to them too):
+- one open charge per lane: a UNIQUE partial index on ``attempts(lane) WHERE state IN (open states)``;
+- only legal transitions: a trigger checks every state change against the ``legal_transitions`` table;
+- compare-and-set: ``transition(id, expected, to)`` runs in ``BEGIN IMMEDIATE`` and raises
+  ``IllegalTransition`` if the attempt is no longer in ``expected`` (someone else moved it).
+Times are stored as fixed-width UTC text (``YYYY-MM-DDTHH:MM:SS.ffffffZ``) so they sort and compare as text.
+Money is integer cents.
+
+One connection per Journal, guarded by a lock, so the UI's worker threads may share one Journal.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pos_app.payments import ids
+from pos_app.payments.model import (
+    LANE_RE,
+    LEGAL,
+    OPEN_STATES,
+    UNRESOLVED_STATES,
+    AccountRef,
+    Attempt,
+    CustomerRef,
+    IllegalTransition,
+    InvalidCharge,
+    LaneBusy,
+    State,
+    Transition,
+    to_cents,
+)
+
+SCHEMA_VERSION = 1
+_TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def ts(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: journal times must be timezone-aware")
+    return value.astimezone(UTC).strftime(_TS_FORMAT)
+
+
+def parse_ts(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    return datetime.strptime(text, _TS_FORMAT).replace(tzinfo=UTC)
+
+
+_OPEN_SQL = ",".join(f"'{s.value}'" for s in sorted(OPEN_STATES))
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS attempts (
+    id TEXT PRIMARY KEY CHECK (length(id) <= 50),
+    lane TEXT NOT NULL,
+    clerk TEXT NOT NULL,
+    customer_id INTEGER NOT NULL,
+    customer_name TEXT NOT NULL,
+    account_id INTEGER NOT NULL,
+    account_kind TEXT NOT NULL CHECK (account_kind IN ('cc', 'ach')),
+    account_last4 TEXT NOT NULL CHECK (length(account_last4) = 4),
+    account_brand TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    state TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    sent_at TEXT,
+    payment_id INTEGER,
+    ps_status TEXT,
+    auth_code TEXT,
+    trace_number TEXT,
+    failure_code TEXT,
+    failure_description TEXT,
+    failure_action TEXT,
+    can_void_until TEXT,
+    refund_payment_id INTEGER,
+    note TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS one_open_charge_per_lane ON attempts(lane) WHERE state IN ({_OPEN_SQL});
+CREATE INDEX IF NOT EXISTS attempts_created ON attempts(created_at);
+CREATE INDEX IF NOT EXISTS attempts_state ON attempts(state);
+CREATE TABLE IF NOT EXISTS transitions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    attempt_id TEXT NOT NULL REFERENCES attempts(id),
+    at TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT NOT NULL,
+    cause TEXT NOT NULL,
+    clerk TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS transitions_attempt ON transitions(attempt_id, seq);
+CREATE INDEX IF NOT EXISTS transitions_at ON transitions(at);
+CREATE TABLE IF NOT EXISTS legal_transitions (
+    from_state TEXT NOT NULL, to_state TEXT NOT NULL, PRIMARY KEY (from_state, to_state)
+);
+CREATE TRIGGER IF NOT EXISTS attempts_legal_state BEFORE UPDATE OF state ON attempts
+WHEN NOT EXISTS (SELECT 1 FROM legal_transitions WHERE from_state = OLD.state AND to_state = NEW.state)
+BEGIN SELECT RAISE(ABORT, 'illegal state transition'); END;
+CREATE TABLE IF NOT EXISTS reversals (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    attempt_id TEXT NOT NULL REFERENCES attempts(id),
+    kind TEXT NOT NULL CHECK (kind IN ('void', 'refund')),
+    manager_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    finished_at TEXT,
+    outcome TEXT,
+    payment_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS reversals_finished ON reversals(finished_at);
+"""
+
+_ATTEMPT_FIELDS = [f.name for f in fields(Attempt)]
+_TIME_FIELDS = {"created_at", "updated_at", "sent_at", "can_void_until"}
+_UPDATABLE = set(_ATTEMPT_FIELDS) - {"id", "lane", "clerk", "customer_id", "customer_name", "account_id",
+                                      "account_kind", "account_last4", "account_brand", "amount_cents",
+                                      "state", "created_at", "updated_at"}
+
+
+def _row_to_attempt(row: sqlite3.Row) -> Attempt:
+    values = {}
+    for name in _ATTEMPT_FIELDS:
+        value = row[name]
+        if name in _TIME_FIELDS:
+            value = parse_ts(value)
+        elif name == "state":
+            value = State(value)
+        values[name] = value
+    return Attempt(**values)
+
+
+class Journal:
+    def __init__(self, path: str | Path, busy_timeout: float = 15.0) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None,
+                                   check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        # Every statement is idempotent (IF NOT EXISTS / OR IGNORE), so two processes opening at once is fine.
+        self._db.executescript(_SCHEMA)
+        with self._tx():
+            self._db.executemany("INSERT OR IGNORE INTO legal_transitions VALUES (?, ?)",
+                                 [(a.value, b.value) for a, b in LEGAL])
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the database write lock up front (no lock upgrades, no deadlock)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+
+    # ---- writes -------------------------------------------------------------------------------------
+
+    def create_attempt(self, lane: str, clerk: str, customer: CustomerRef, account: AccountRef,
+                       amount, now: datetime, cause: str = "charge requested") -> Attempt:
+        """Write a new attempt in ``created``. Raises ``LaneBusy`` if the lane has an open attempt."""
+        if not LANE_RE.match(lane or ""):
+            raise InvalidCharge("Lane must be 1-20 letters, digits or '_'.")
+        if not str(clerk).strip():
+            raise InvalidCharge("Clerk is required.")
+        cents = to_cents(amount)
+        attempt_id = ids.attempt_id(lane, now)
+        stamp = ts(now)
+        try:
+            with self._tx() as db:
+                db.execute(
+                    "INSERT INTO attempts (id, lane, clerk, customer_id, customer_name, account_id, account_kind,"
+                    " account_last4, account_brand, amount_cents, state, created_at, updated_at)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (attempt_id, lane, str(clerk), customer.id, customer.name.strip(), account.id, account.kind,
+                     account.last4, account.brand, cents, State.CREATED.value, stamp, stamp),
+                )
+                db.execute("INSERT INTO transitions (attempt_id, at, from_state, to_state, cause, clerk)"
+                           " VALUES (?,?,?,?,?,?)", (attempt_id, stamp, None, State.CREATED.value, cause, str(clerk)))
+        except sqlite3.IntegrityError as exc:
+            if "attempts.lane" in str(exc):
+                raise LaneBusy(lane, self.open_attempt(lane)) from None
+            raise
+        return self.get(attempt_id)
+
+    def transition(self, attempt_id: str, expected: State, to: State, cause: str, clerk: str,
+                   now: datetime, **updates) -> Attempt:
+        """Move ``attempt_id`` from ``expected`` to ``to`` (compare-and-set), storing ``updates`` with it."""
+        expected, to = State(expected), State(to)
+        bad = set(updates) - _UPDATABLE
+        if bad:
+            raise ValueError(f"cannot update {sorted(bad)} in a transition")
+        with self._tx() as db:
+            row = db.execute("SELECT state FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            if row is None:
+                raise KeyError(f"no payment attempt {attempt_id}")
+            current = State(row["state"])
+            if current != expected or (expected, to) not in LEGAL:
+                raise IllegalTransition(attempt_id, current, to, expected)
+            stamp = ts(now)
+            cols = {"state": to.value, "updated_at": stamp}
+            for key, value in updates.items():
+                cols[key] = ts(value) if key in _TIME_FIELDS and value is not None else value
+            assignments = ", ".join(f"{k} = ?" for k in cols)
+            db.execute(f"UPDATE attempts SET {assignments} WHERE id = ?", (*cols.values(), attempt_id))
+            db.execute("INSERT INTO transitions (attempt_id, at, from_state, to_state, cause, clerk)"
+                       " VALUES (?,?,?,?,?,?)", (attempt_id, stamp, expected.value, to.value, cause, str(clerk)))
+        return self.get(attempt_id)
+
+    def update_details(self, attempt_id: str, now: datetime, **updates) -> Attempt:
+        """Refresh PaySimple details (status, CanVoidUntil...) without a state change."""
+        bad = set(updates) - _UPDATABLE
+        if bad:
+            raise ValueError(f"cannot update {sorted(bad)}")
+        cols = {k: (ts(v) if k in _TIME_FIELDS and v is not None else v) for k, v in updates.items()}
+        cols["updated_at"] = ts(now)
+        with self._tx() as db:
+            db.execute(f"UPDATE attempts SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?",
+                       (*cols.values(), attempt_id))
+        return self.get(attempt_id)
+
+    def add_reversal(self, attempt_id: str, kind: str, manager_id: str, reason: str, now: datetime) -> int:
+        with self._tx() as db:
+            cur = db.execute("INSERT INTO reversals (attempt_id, kind, manager_id, reason, requested_at)"
+                             " VALUES (?,?,?,?,?)", (attempt_id, kind, manager_id, reason, ts(now)))
+            return int(cur.lastrowid)
+
+    def finish_reversal(self, attempt_id: str, outcome: str, now: datetime, payment_id: int | None = None) -> None:
+        """Close the attempt's open reversal request with its outcome ('voided', 'refunded', 'refused...')."""
+        with self._tx() as db:
+            db.execute("UPDATE reversals SET finished_at = ?, outcome = ?, payment_id = ? WHERE seq ="
+                       " (SELECT max(seq) FROM reversals WHERE attempt_id = ? AND finished_at IS NULL)",
+                       (ts(now), outcome, payment_id, attempt_id))
+
+    # ---- reads --------------------------------------------------------------------------------------
+
+    def _query(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, tuple(params)).fetchall()
+
+    def get(self, attempt_id: str) -> Attempt:
+        rows = self._query("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
+        if not rows:
+            raise KeyError(f"no payment attempt {attempt_id}")
+        return _row_to_attempt(rows[0])
+
+    def open_attempt(self, lane: str) -> Attempt | None:
+        rows = self._query(f"SELECT * FROM attempts WHERE lane = ? AND state IN ({_OPEN_SQL})", (lane,))
+        return _row_to_attempt(rows[0]) if rows else None
+
+    def unresolved(self, lane: str | None = None) -> list[Attempt]:
+        states = [s.value for s in UNRESOLVED_STATES]
+        sql = f"SELECT * FROM attempts WHERE state IN ({','.join('?' * len(states))})"
+        params: list = list(states)
+        if lane is not None:
+            sql += " AND lane = ?"
+            params.append(lane)
+        return [_row_to_attempt(r) for r in self._query(sql + " ORDER BY created_at", params)]
+
+    def history(self, lane: str | None = None, clerk: str | None = None, since: datetime | None = None,
+                until: datetime | None = None, customer_id: int | None = None, states: Iterable[State] | None = None,
+                limit: int | None = 200) -> list[Attempt]:
+        """Attempts newest first, filtered by lane / clerk / created time window [since, until) / states."""
+        where, params = [], []
+        if lane is not None:
+            where.append("lane = ?")
+            params.append(lane)
+        if clerk is not None:
+            where.append("clerk = ?")
+            params.append(str(clerk))
+        if customer_id is not None:
+            where.append("customer_id = ?")
+            params.append(customer_id)
+        if since is not None:
+            where.append("created_at >= ?")
+            params.append(ts(since))
+        if until is not None:
+            where.append("created_at < ?")
+            params.append(ts(until))
+        if states is not None:
+            wanted = [State(s).value for s in states]
+            where.append(f"state IN ({','.join('?' * len(wanted))})")
+            params.extend(wanted)
+        sql = "SELECT * FROM attempts" + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY created_at DESC, id DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [_row_to_attempt(r) for r in self._query(sql, params)]
+
+    def transitions(self, attempt_id: str) -> list[Transition]:
+        rows = self._query("SELECT * FROM transitions WHERE attempt_id = ? ORDER BY seq", (attempt_id,))
+        return [Transition(r["attempt_id"], parse_ts(r["at"]), State(r["from_state"]) if r["from_state"] else None,
+                           State(r["to_state"]), r["cause"], r["clerk"]) for r in rows]
+
+    def reversals(self, since: datetime | None = None, until: datetime | None = None) -> list[sqlite3.Row]:
+        """Finished reversal requests (void/refund) in [since, until) of their finish time."""
+        where, params = ["finished_at IS NOT NULL"], []
+        if since is not None:
+            where.append("finished_at >= ?")
+            params.append(ts(since))
+        if until is not None:
+            where.append("finished_at < ?")
+            params.append(ts(until))
+        return self._query("SELECT * FROM reversals WHERE " + " AND ".join(where) + " ORDER BY seq", params)
+
+    def by_payment_id(self, payment_id: int) -> Attempt | None:
+        rows = self._query("SELECT * FROM attempts WHERE payment_id = ? OR refund_payment_id = ?",
+                           (payment_id, payment_id))
+        return _row_to_attempt(rows[0]) if rows else None

@@ -1,0 +1,241 @@
+"""Attempt states, the legal transitions between them, and the value objects a charge is made of.
+
+State machine (one row in ``transitions`` per edge; illegal edges raise ``IllegalTransition`` and are also
+refused by a trigger inside SQLite):
+
+    created ──► sending ──► approved | declined | unknown | absent | rejected
+    created ──► reconciling                      (start-up reconcile of an attempt never sent)
+    sending ──► unknown                          (start-up: the app stopped mid-send)
+    unknown ──► reconciling ──► approved | declined | absent | unknown (look-up failed or too early)
+    approved ──► void_pending ──► voided | approved      (void refused, or proven not applied)
+    approved ──► refund_pending ──► refunded | approved
+
+Decisions:
+- ``absent``: proven not charged (a complete look-up of the customer's payments found no payment with this
+  OrderId, or the connection was never made). The clerk may charge again, as a NEW attempt.
+- ``rejected``: PaySimple answered 4xx (400 invalid input such as an expired payment token, 401, 403, 404).
+  A 4xx is decided before the payment is processed, so nothing was charged. Terminal like ``absent``; kept
+  separate so the receipt and the end-of-day report can say why.
+- ``void_pending`` / ``refund_pending`` are the write-ahead states of a void / reverse call. They do not block
+  the lane (they are not charges); start-up reconcile resolves them with GET /payment/{id}.
+- Lane-blocking ("open") states: created, sending, unknown, reconciling. A unique partial index in the
+  journal allows at most one open attempt per lane.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+MAX_AMOUNT = Decimal("2000000.00")  # PaySimple's per-payment ceiling
+LANE_RE = re.compile(r"^[A-Za-z0-9_]{1,20}$")  # lane + "-" + 26-char ULID stays within OrderId's 50 chars
+MANAGER_ROLES = frozenset({"manager"})
+
+
+class State(StrEnum):
+    CREATED = "created"
+    SENDING = "sending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    UNKNOWN = "unknown"
+    RECONCILING = "reconciling"
+    ABSENT = "absent"
+    REJECTED = "rejected"
+    VOID_PENDING = "void_pending"
+    VOIDED = "voided"
+    REFUND_PENDING = "refund_pending"
+    REFUNDED = "refunded"
+
+
+S = State
+LEGAL: frozenset[tuple[State, State]] = frozenset({
+    (S.CREATED, S.SENDING), (S.CREATED, S.RECONCILING),
+    (S.SENDING, S.APPROVED), (S.SENDING, S.DECLINED), (S.SENDING, S.UNKNOWN),
+    (S.SENDING, S.ABSENT), (S.SENDING, S.REJECTED),
+    (S.UNKNOWN, S.RECONCILING),
+    (S.RECONCILING, S.APPROVED), (S.RECONCILING, S.DECLINED), (S.RECONCILING, S.ABSENT),
+    (S.RECONCILING, S.UNKNOWN),
+    (S.APPROVED, S.VOID_PENDING), (S.VOID_PENDING, S.VOIDED), (S.VOID_PENDING, S.APPROVED),
+    (S.APPROVED, S.REFUND_PENDING), (S.REFUND_PENDING, S.REFUNDED), (S.REFUND_PENDING, S.APPROVED),
+})
+OPEN_STATES = frozenset({S.CREATED, S.SENDING, S.UNKNOWN, S.RECONCILING})
+PENDING_REVERSAL_STATES = frozenset({S.VOID_PENDING, S.REFUND_PENDING})
+UNRESOLVED_STATES = OPEN_STATES | PENDING_REVERSAL_STATES
+TERMINAL_STATES = frozenset({S.DECLINED, S.ABSENT, S.REJECTED, S.VOIDED, S.REFUNDED})
+
+# PaySimple payment statuses that mean "money was taken and still stands" for a fresh charge.
+CHARGED_STATUSES = frozenset({"authorized", "posted", "settled"})
+FAILED_STATUSES = frozenset({"failed"})
+
+
+class PaymentError(Exception):
+    """Base of this package's errors; ``str(error)`` is a message a clerk can read."""
+
+
+class InvalidCharge(PaymentError, ValueError):
+    """The charge request itself is wrong (amount, lane, account...). Nothing was written or sent."""
+
+
+class IllegalTransition(PaymentError):
+    def __init__(self, attempt_id: str, current: str, wanted: str, expected: str | None = None) -> None:
+        self.attempt_id, self.current, self.wanted, self.expected = attempt_id, current, wanted, expected
+        detail = f" (expected {expected})" if expected and expected != current else ""
+        super().__init__(f"Payment {attempt_id} cannot go from {current} to {wanted}{detail}.")
+
+
+class LaneBusy(PaymentError):
+    """The lane already has a charge in flight or unresolved; ``blocking`` is that attempt when known."""
+
+    def __init__(self, lane: str, blocking: Attempt | None = None) -> None:
+        self.lane, self.blocking = lane, blocking
+        what = f" (payment {blocking.id} is {blocking.state})" if blocking else ""
+        super().__init__(f"Lane {lane} already has a payment in progress{what}. Resolve it before a new one.")
+
+
+class NotAllowed(PaymentError):
+    """A void/refund without a valid manager approval, or one PaySimple's rules do not allow now."""
+
+
+def to_cents(amount: Decimal | str | int) -> int:
+    """Validate a charge amount and return integer cents. Floats are refused (money is never float)."""
+    if isinstance(amount, float) or isinstance(amount, bool):
+        raise InvalidCharge("Amount must be a Decimal or a string like '12.34', not a float.")
+    try:
+        value = Decimal(str(amount).strip()) if not isinstance(amount, Decimal) else amount
+    except InvalidOperation:
+        raise InvalidCharge(f"Amount {amount!r} is not a number.") from None
+    if not value.is_finite():
+        raise InvalidCharge("Amount must be a finite number.")
+    if value <= 0:
+        raise InvalidCharge("Amount must be more than 0.00.")
+    if value > MAX_AMOUNT:
+        raise InvalidCharge(f"Amount must be at most {MAX_AMOUNT:,}.")
+    if value != value.quantize(Decimal("0.01")):
+        raise InvalidCharge("Amount can have at most 2 decimal places.")
+    return int(value * 100)
+
+
+def from_cents(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class CustomerRef:
+    id: int
+    name: str  # display name, kept for receipts and history
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, int) or self.id <= 0:
+            raise InvalidCharge("Customer id must be a positive PaySimple customer id.")
+        if not str(self.name).strip():
+            raise InvalidCharge("Customer name is empty.")
+
+
+@dataclass(frozen=True)
+class AccountRef:
+    id: int
+    kind: str  # "cc" | "ach"
+    last4: str  # never the full number
+    brand: str  # "Visa", "Master", ... or the bank name for ACH
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, int) or self.id <= 0:
+            raise InvalidCharge("Account id must be a positive PaySimple account id.")
+        if self.kind not in ("cc", "ach"):
+            raise InvalidCharge("Account kind must be 'cc' or 'ach'.")
+        if not re.fullmatch(r"\d{4}", self.last4 or ""):
+            raise InvalidCharge("Account last4 must be exactly the last 4 digits.")
+
+    @property
+    def masked(self) -> str:
+        return f"{self.brand} ****{self.last4}".strip()
+
+    @classmethod
+    def from_paysimple(cls, account) -> AccountRef:
+        """From a client ``CreditCardAccount`` / ``AchAccount`` (masked numbers in, last 4 kept)."""
+        number = getattr(account, "credit_card_number", None)
+        if number is not None:
+            return cls(account.id, "cc", _last4(number), str(getattr(account, "issuer", "") or "Card"))
+        number = getattr(account, "account_number", "")
+        return cls(account.id, "ach", _last4(number), str(getattr(account, "bank_name", "") or "Bank"))
+
+
+def _last4(masked: str) -> str:
+    digits = re.sub(r"\D", "", masked or "")
+    return digits[-4:]
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A manager's approval, produced by the clerks/PIN subsystem after it checked the PIN."""
+
+    manager_id: str
+    role: str
+    reason: str
+
+    @classmethod
+    def from_clerk(cls, clerk, reason: str) -> Approval:
+        return cls(str(clerk.id), str(getattr(clerk.role, "value", clerk.role)), reason)
+
+    def check(self) -> None:
+        if self.role not in MANAGER_ROLES:
+            raise NotAllowed("Only a manager can approve a void or refund.")
+        if not self.reason.strip():
+            raise NotAllowed("A reason is required for a void or refund.")
+
+
+@dataclass(frozen=True)
+class Attempt:
+    id: str  # also the PaySimple OrderId
+    lane: str
+    clerk: str
+    customer_id: int
+    customer_name: str
+    account_id: int
+    account_kind: str
+    account_last4: str
+    account_brand: str
+    amount_cents: int
+    state: State
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None = None
+    payment_id: int | None = None
+    ps_status: str | None = None
+    auth_code: str | None = None
+    trace_number: str | None = None
+    failure_code: str | None = None
+    failure_description: str | None = None
+    failure_action: str | None = None
+    can_void_until: datetime | None = None
+    refund_payment_id: int | None = None
+    note: str | None = None  # last cause worth showing (why rejected/absent/unknown)
+
+    @property
+    def amount(self) -> Decimal:
+        return from_cents(self.amount_cents)
+
+    @property
+    def account_masked(self) -> str:
+        return f"{self.account_brand} ****{self.account_last4}".strip()
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.state not in UNRESOLVED_STATES
+
+
+@dataclass(frozen=True)
+class Transition:
+    attempt_id: str
+    at: datetime
+    from_state: State | None
+    to_state: State
+    cause: str
+    clerk: str

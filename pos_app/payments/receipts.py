@@ -1,0 +1,108 @@
+"""Receipt data and its plain-text rendering (printing and PDF belong to the UI).
+
+A receipt shows the masked account only (brand + last 4), never a token or full number. Times are shown in
+the store's time zone (``store_timezone`` from settings; "" = the computer's zone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pos_app.payments.model import Attempt, State
+
+STATUS_TEXT = {
+    State.CREATED: "NOT SENT",
+    State.SENDING: "IN PROGRESS",
+    State.UNKNOWN: "UNKNOWN - CHECKING WITH PAYSIMPLE",
+    State.RECONCILING: "UNKNOWN - CHECKING WITH PAYSIMPLE",
+    State.APPROVED: "APPROVED",
+    State.DECLINED: "DECLINED",
+    State.ABSENT: "NOT CHARGED",
+    State.REJECTED: "NOT CHARGED - REFUSED",
+    State.VOID_PENDING: "APPROVED - VOID IN PROGRESS",
+    State.VOIDED: "VOIDED",
+    State.REFUND_PENDING: "APPROVED - REFUND IN PROGRESS",
+    State.REFUNDED: "REFUNDED",
+}
+
+
+def store_timezone(name: str | None = None) -> tzinfo:
+    """The store's zone from settings (IANA name); empty means the computer's local zone."""
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"Unknown time zone {name!r} in settings (use a name like 'America/Denver').") from None
+    return datetime.now().astimezone().tzinfo
+
+
+@dataclass(frozen=True)
+class Receipt:
+    merchant_name: str
+    merchant_address: str
+    merchant_phone: str
+    footer: str
+    when: datetime
+    lane: str
+    clerk: str
+    customer_name: str
+    account: str  # "Visa ****1111"
+    amount: Decimal
+    status: str
+    auth_code: str | None
+    trace_number: str | None
+    attempt_id: str
+    payment_id: int | None
+    failure: str | None
+
+    def text(self, width: int = 40) -> str:
+        def row(label: str, value) -> str:
+            value = "" if value is None else str(value)
+            pad = max(1, width - len(label) - len(value))
+            return f"{label}{' ' * pad}{value}"
+
+        lines = [self.merchant_name.center(width).rstrip()]
+        lines += [part.center(width).rstrip() for part in (self.merchant_address, self.merchant_phone) if part]
+        lines.append("-" * width)
+        lines.append(row("Date", self.when.strftime("%Y-%m-%d %H:%M:%S %Z").strip()))
+        lines.append(row("Lane", self.lane))
+        lines.append(row("Clerk", self.clerk))
+        lines.append(row("Customer", self.customer_name))
+        lines.append(row("Account", self.account))
+        lines.append("-" * width)
+        lines.append(row("AMOUNT", f"${self.amount:,.2f}"))
+        lines.append(row("Status", self.status))
+        if self.failure:
+            lines.append(row("Reason", self.failure))
+        if self.auth_code:
+            lines.append(row("Auth code", self.auth_code))
+        if self.trace_number:
+            lines.append(row("Trace", self.trace_number))
+        if self.payment_id:
+            lines.append(row("Payment", self.payment_id))
+        lines.append(row("Ref", self.attempt_id))
+        lines.append("-" * width)
+        if self.footer:
+            lines.append(self.footer.center(width).rstrip())
+        return "\n".join(lines) + "\n"
+
+
+def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None) -> Receipt:
+    """``merchant`` is ``pos_app.settings.Merchant`` (name, address, phone, footer)."""
+    tz = tz or store_timezone()
+    failure = None
+    if attempt.state is State.DECLINED:
+        failure = " ".join(p for p in (attempt.failure_description, attempt.failure_action) if p) or "Declined"
+    elif attempt.state in (State.ABSENT, State.REJECTED):
+        failure = attempt.note
+    return Receipt(
+        merchant_name=merchant.name, merchant_address=getattr(merchant, "address", ""),
+        merchant_phone=getattr(merchant, "phone", ""), footer=getattr(merchant, "footer", ""),
+        when=(attempt.sent_at or attempt.created_at).astimezone(tz), lane=attempt.lane, clerk=attempt.clerk,
+        customer_name=attempt.customer_name, account=attempt.account_masked, amount=attempt.amount,
+        status=STATUS_TEXT[attempt.state], auth_code=attempt.auth_code, trace_number=attempt.trace_number,
+        attempt_id=attempt.id, payment_id=attempt.payment_id, failure=failure,
+    )

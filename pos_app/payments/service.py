@@ -1,0 +1,437 @@
+"""The charge service: exactly-once charging on top of a gateway without idempotency keys.
+
+Rules (see docs/architecture.md, "Payments"):
+- The attempt is journaled (fsync'd) in ``created`` and then ``sending`` BEFORE POST /payment; its id is the
+  PaySimple OrderId. POST /payment, void and reverse are never retried automatically.
+- Outcome of the POST:
+    Payment Authorized/Posted/Settled → approved;  Failed → declined (FailureData kept);
+    other statuses (Pending, RequiresAction) → unknown, then looked up like a lost reply;
+    TransportError(may_have_taken_effect=False) (connect error: nothing left this machine) → absent;
+    4xx (400 e.g. expired payment token, 401, 403, 404) → rejected: refused before processing, nothing charged;
+    anything else (5xx, timeout after send, dropped connection, unreadable reply, a bug) → unknown, and
+    the service immediately looks the attempt up (``lookup.py``) until found or proven absent; a look-up
+    that fails keeps it unknown (the lane stays blocked until ``resolve`` or ``reconcile_unresolved``).
+- "Proven absent" also needs time: a look-up that finds nothing within ``settle_after`` of the send keeps
+  the attempt unknown (the request could still be in flight at PaySimple), and the service waits that out.
+- One in-flight charge per lane: the journal's unique index (any thread/process), plus an OS lock held by
+  the sending process so start-up reconcile never resolves an attempt a live process is still sending.
+- ``reconcile_unresolved()`` must run once before the first charge of a service (start-up); it resolves the
+  lane's created/sending/unknown/reconciling attempts and every pending void/refund.
+- Void (status Authorized/Posted and now < CanVoidUntil) and refund (/reverse, once Settled) need an
+  ``Approval`` from a manager, are journaled write-ahead (``void_pending``/``refund_pending``) and, when the
+  answer is lost, resolved with GET /payment/{id}.
+Thread safety: every public method may be called from any worker thread; status callbacks run on the
+calling thread (the UI marshals them to the GUI thread).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from pos_app.payments import locks
+from pos_app.payments.journal import Journal
+from pos_app.payments.lookup import find_attempt
+from pos_app.payments.model import (
+    CHARGED_STATUSES,
+    FAILED_STATUSES,
+    OPEN_STATES,
+    AccountRef,
+    Approval,
+    Attempt,
+    CustomerRef,
+    LaneBusy,
+    NotAllowed,
+    PaymentError,
+    State,
+    from_cents,
+    to_cents,
+)
+
+log = logging.getLogger(__name__)
+S = State
+
+
+class ReconcileRequired(PaymentError):
+    def __init__(self, lane: str) -> None:
+        super().__init__(f"Lane {lane} must check unfinished payments with PaySimple before taking a new one.")
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    """Progress for the UI. phase: saved | sending | checking | check_failed | waiting | done."""
+
+    attempt_id: str
+    phase: str
+    message: str
+
+
+StatusCallback = Callable[[StatusEvent], None]
+
+
+@dataclass(frozen=True)
+class ReversalOption:
+    action: str | None  # "void" | "refund" | None
+    explanation: str  # why this action applies (or why none does)
+    other: str  # why the other action does not apply
+    status: str | None = None
+    can_void_until: datetime | None = None
+
+
+@dataclass
+class ReconcileReport:
+    resolved: list[Attempt] = field(default_factory=list)
+    unresolved: list[Attempt] = field(default_factory=list)  # look-up failed; try again later
+    busy: list[Attempt] = field(default_factory=list)  # a live process/thread is still sending these
+
+    @property
+    def lane_ready(self) -> bool:
+        return not any(a.state in OPEN_STATES for a in self.unresolved + self.busy)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ps():
+    # Imported lazily: the client package is developed alongside; only its public names are used.
+    import pos_app.paysimple as ps
+    return ps
+
+
+def _error_text(exc: BaseException) -> str:
+    messages = getattr(exc, "messages", None) or []
+    parts = [getattr(m, "message", "") for m in messages if getattr(m, "message", "")]
+    status = getattr(exc, "status", None)
+    head = f"HTTP {status}" if status else type(exc).__name__
+    return f"{head}: {'; '.join(parts)}" if parts else f"{head}: {exc}".rstrip(": ")
+
+
+def _payment_fields(payment) -> dict:
+    failure = getattr(payment, "failure", None)
+    return {
+        "payment_id": payment.id,
+        "ps_status": payment.status,
+        "auth_code": getattr(payment, "provider_auth_code", None),
+        "trace_number": getattr(payment, "trace_number", None),
+        "failure_code": None if failure is None or failure.code is None else str(failure.code),
+        "failure_description": None if failure is None else failure.description,
+        "failure_action": None if failure is None else failure.merchant_action_text,
+        "can_void_until": getattr(payment, "can_void_until", None),
+    }
+
+
+class PaymentService:
+    def __init__(self, journal: Journal, client, lane: str, clock: Callable[[], datetime] = _utc_now, *,
+                 settle_after: timedelta = timedelta(seconds=5), lookup_tries: int = 4,
+                 lookup_backoff: float = 1.0, sleep: Callable[[float], None] = time.sleep,
+                 on_status: StatusCallback | None = None, description: str | None = None) -> None:
+        self.journal, self.client, self.lane, self.clock = journal, client, lane, clock
+        self.settle_after, self.lookup_tries, self.lookup_backoff = settle_after, lookup_tries, lookup_backoff
+        self._sleep, self._on_status, self._description = sleep, on_status, description
+        self._reconciled = False
+
+    # ---- charging ------------------------------------------------------------------------------------
+
+    def charge(self, customer: CustomerRef, account: AccountRef, amount, clerk: str, payment_token: str | None = None,
+               cvv: str | None = None, send_receipt: bool = False,
+               on_status: StatusCallback | None = None) -> Attempt:
+        """Charge once. Returns the attempt in approved / declined / rejected / absent, or unknown when
+        PaySimple could not be asked (the lane then stays blocked until ``resolve``)."""
+        cents = to_cents(amount)  # validate before anything is written
+        if not self._reconciled:
+            raise ReconcileRequired(self.lane)
+        notify = self._notifier(on_status)
+        lock = locks.lane_lock(self.journal.path, self.lane)
+        if not lock.try_acquire():
+            raise LaneBusy(self.lane, self.journal.open_attempt(self.lane))
+        try:
+            attempt = self.journal.create_attempt(self.lane, str(clerk), customer, account, from_cents(cents),
+                                                  self.clock())
+            notify(attempt, "saved", "Payment saved; sending to PaySimple…")
+            now = self.clock()
+            attempt = self.journal.transition(attempt.id, S.CREATED, S.SENDING, "POST /payment", clerk, now,
+                                              sent_at=now)
+            notify(attempt, "sending", "Sending to PaySimple…")
+            attempt = self._send(attempt, clerk, payment_token, cvv, send_receipt)
+            if attempt.state is S.UNKNOWN:
+                attempt = self._resolve_open(attempt, clerk, notify)
+            notify(attempt, "done", attempt.state.value)
+            return attempt
+        finally:
+            lock.release()
+
+    def _send(self, attempt: Attempt, clerk: str, payment_token, cvv, send_receipt) -> Attempt:
+        ps = _ps()
+        request = ps.PaymentRequest(account_id=attempt.account_id, amount=attempt.amount, order_id=attempt.id,
+                                    payment_token=payment_token, cvv=cvv, description=self._description,
+                                    send_receipt_to_customer=send_receipt)
+        try:
+            payment = self.client.create_payment(request)
+        except Exception as exc:  # noqa: BLE001 - every failure is journaled; none is retried
+            return self._record_send_failure(attempt, exc, clerk)
+        return self._record_payment(attempt, S.SENDING, payment, clerk, "PaySimple answered")
+
+    def _record_send_failure(self, attempt: Attempt, exc: Exception, clerk: str) -> Attempt:
+        ps, now, text = _ps(), self.clock(), _error_text(exc)
+        if isinstance(exc, ps.TransportError) and not exc.may_have_taken_effect:
+            note = f"Could not reach PaySimple; nothing was sent ({text})."
+            return self.journal.transition(attempt.id, S.SENDING, S.ABSENT, note, clerk, now, note=note)
+        if isinstance(exc, ps.AuthenticationError | ps.InvalidInputError | ps.PermissionDeniedError
+                      | ps.NotFoundError):
+            note = f"PaySimple refused the payment ({text}); nothing was charged."
+            return self.journal.transition(attempt.id, S.SENDING, S.REJECTED, note, clerk, now, note=note)
+        if not isinstance(exc, ps.PaySimpleError):
+            log.exception("unexpected error while sending payment %s; treating the outcome as unknown", attempt.id)
+        note = f"PaySimple's answer was lost ({text}); checking whether it was charged."
+        return self.journal.transition(attempt.id, S.SENDING, S.UNKNOWN, note, clerk, now, note=note)
+
+    def _record_payment(self, attempt: Attempt, expected: State, payment, clerk: str, cause: str) -> Attempt:
+        status = str(payment.status or "").lower()
+        details = _payment_fields(payment)
+        if status in CHARGED_STATUSES:
+            to, note = S.APPROVED, None
+        elif status in FAILED_STATUSES:
+            to, note = S.DECLINED, details["failure_description"] or "Declined"
+        else:
+            to, note = S.UNKNOWN, f"PaySimple status {payment.status}: waiting for the processor"
+        return self.journal.transition(attempt.id, expected, to, f"{cause}: {payment.status}", clerk,
+                                       self.clock(), note=note, **details)
+
+    # ---- resolving unknown attempts ---------------------------------------------------------------------
+
+    def _resolve_open(self, attempt: Attempt, clerk: str, notify, tries: int | None = None) -> Attempt:
+        """Look the attempt up until it is found, proven absent, or ``tries`` look-ups failed."""
+        tries = self.lookup_tries if tries is None else tries
+        for i in range(tries):
+            if i:
+                self._sleep(self.lookup_backoff * (2 ** (i - 1)))
+            wait = self._settle_wait(attempt)
+            if wait > 0:
+                notify(attempt, "waiting", "Waiting before checking with PaySimple…")
+                self._sleep(wait)
+            attempt = self._lookup_once(attempt, clerk, notify)
+            if attempt.state not in OPEN_STATES:
+                break
+        return attempt
+
+    def _settle_wait(self, attempt: Attempt) -> float:
+        if attempt.sent_at is None:
+            return 0.0
+        remaining = (attempt.sent_at + self.settle_after - self.clock()).total_seconds()
+        return max(0.0, min(remaining, self.settle_after.total_seconds()))
+
+    def _lookup_once(self, attempt: Attempt, clerk: str, notify) -> Attempt:
+        if attempt.state is S.SENDING:  # the sender died (start-up reconcile holds the lane lock)
+            attempt = self.journal.transition(attempt.id, S.SENDING, S.UNKNOWN,
+                                              "the app stopped before PaySimple's answer was recorded", clerk,
+                                              self.clock())
+        if attempt.state is not S.RECONCILING:
+            attempt = self.journal.transition(attempt.id, attempt.state, S.RECONCILING, "checking with PaySimple",
+                                              clerk, self.clock())
+        notify(attempt, "checking", "Checking with PaySimple…")
+        try:
+            result = find_attempt(self.client, attempt, self.clock())
+        except Exception as exc:  # noqa: BLE001 - a failed look-up proves nothing
+            note = f"Could not check with PaySimple ({_error_text(exc)}); will check again."
+            notify(attempt, "check_failed", note)
+            return self.journal.transition(attempt.id, S.RECONCILING, S.UNKNOWN, note, clerk, self.clock(),
+                                           note=note)
+        if result.conflict:
+            note = f"Needs a manager: {result.conflict}."
+            log.error("payment %s: %s", attempt.id, result.conflict)
+            return self.journal.transition(attempt.id, S.RECONCILING, S.UNKNOWN, note, clerk, self.clock(),
+                                           note=note)
+        if result.found:
+            return self._record_payment(attempt, S.RECONCILING, result.payment, clerk, "found at PaySimple")
+        if attempt.sent_at is not None and self.clock() < attempt.sent_at + self.settle_after:
+            return self.journal.transition(attempt.id, S.RECONCILING, S.UNKNOWN,
+                                           "not at PaySimple yet; too early to be sure", clerk, self.clock())
+        note = ("Not charged: PaySimple has no payment with this OrderId." if attempt.sent_at is not None
+                else "Not charged: the payment was never sent.")
+        return self.journal.transition(attempt.id, S.RECONCILING, S.ABSENT, note, clerk, self.clock(), note=note)
+
+    def resolve(self, attempt: Attempt | str, clerk: str = "system", on_status: StatusCallback | None = None,
+                tries: int | None = None) -> Attempt:
+        """Check an unresolved attempt (open charge or pending void/refund) again. Safe to call any time."""
+        attempt = self.journal.get(attempt if isinstance(attempt, str) else attempt.id)
+        notify = self._notifier(on_status)
+        if attempt.state in OPEN_STATES:
+            lock = locks.lane_lock(self.journal.path, attempt.lane)
+            if not lock.try_acquire():
+                raise LaneBusy(attempt.lane, attempt)
+            try:
+                attempt = self.journal.get(attempt.id)
+                if attempt.state in OPEN_STATES:
+                    attempt = self._resolve_open(attempt, clerk, notify, tries)
+            finally:
+                lock.release()
+        elif attempt.state in (S.VOID_PENDING, S.REFUND_PENDING):
+            attempt = self._resolve_reversal(attempt, clerk, tries)
+        return attempt
+
+    def reconcile_unresolved(self, clerk: str = "system", on_status: StatusCallback | None = None,
+                             tries: int | None = None) -> ReconcileReport:
+        """Start-up: resolve this lane's unfinished charges and all pending voids/refunds."""
+        report = ReconcileReport()
+        todo = [a for a in self.journal.unresolved()
+                if a.lane == self.lane or a.state in (S.VOID_PENDING, S.REFUND_PENDING)]
+        for attempt in todo:
+            try:
+                done = self.resolve(attempt, clerk, on_status, tries)
+            except LaneBusy:
+                report.busy.append(self.journal.get(attempt.id))
+                continue
+            except NotAllowed:
+                report.busy.append(self.journal.get(attempt.id))
+                continue
+            (report.resolved if done.is_resolved else report.unresolved).append(done)
+        self._reconciled = report.lane_ready or self.journal.open_attempt(self.lane) is None
+        return report
+
+    @property
+    def ready(self) -> bool:
+        """True once start-up reconcile ran and the lane has no open attempt."""
+        return self._reconciled and self.journal.open_attempt(self.lane) is None
+
+    # ---- voids and refunds ---------------------------------------------------------------------------
+
+    def refund_or_void_option(self, attempt: Attempt | str) -> ReversalOption:
+        """Which reversal applies now (asks PaySimple for the current status) and why the other does not."""
+        attempt = self.journal.get(attempt if isinstance(attempt, str) else attempt.id)
+        if attempt.state is not S.APPROVED or attempt.payment_id is None:
+            text = f"This payment is {attempt.state.value}: there is nothing to void or refund."
+            return ReversalOption(None, text, text, attempt.ps_status, attempt.can_void_until)
+        payment = self.client.get_payment(attempt.payment_id)
+        self.journal.update_details(attempt.id, self.clock(), ps_status=payment.status,
+                                    can_void_until=getattr(payment, "can_void_until", None))
+        return option_for(payment.status, getattr(payment, "can_void_until", None), self.clock())
+
+    def void(self, attempt: Attempt | str, approval: Approval) -> Attempt:
+        return self._reverse(attempt, approval, "void")
+
+    def refund(self, attempt: Attempt | str, approval: Approval) -> Attempt:
+        return self._reverse(attempt, approval, "refund")
+
+    def _reverse(self, attempt: Attempt | str, approval: Approval, kind: str) -> Attempt:
+        approval.check()
+        attempt_id = attempt if isinstance(attempt, str) else attempt.id
+        lock = locks.reversal_lock(self.journal.path, attempt_id)
+        if not lock.try_acquire():
+            raise NotAllowed("Another void or refund is in progress; try again in a moment.")
+        try:
+            option = self.refund_or_void_option(attempt_id)
+            if option.action != kind:
+                raise NotAllowed(option.other if option.action else option.explanation)
+            pending = S.VOID_PENDING if kind == "void" else S.REFUND_PENDING
+            manager, now = approval.manager_id, self.clock()
+            self.journal.add_reversal(attempt_id, kind, manager, approval.reason.strip(), now)
+            attempt = self.journal.transition(attempt_id, S.APPROVED, pending, f"{kind}: {approval.reason.strip()}",
+                                              manager, now)
+            ps = _ps()
+            try:
+                call = self.client.void_payment if kind == "void" else self.client.reverse_payment
+                payment = call(attempt.payment_id)
+            except (ps.AuthenticationError, ps.InvalidInputError, ps.PermissionDeniedError, ps.NotFoundError) as exc:
+                note = f"PaySimple refused the {kind} ({_error_text(exc)})."
+                self.journal.finish_reversal(attempt_id, f"refused: {_error_text(exc)}", self.clock())
+                self.journal.transition(attempt_id, pending, S.APPROVED, note, manager, self.clock(), note=note)
+                raise NotAllowed(note) from exc
+            except Exception as exc:  # noqa: BLE001 - the answer was lost: look it up, never re-send
+                log.warning("%s of %s: answer lost (%s); checking", kind, attempt_id, type(exc).__name__)
+                return self._resolve_reversal(attempt, manager, None, lock_held=True)
+            return self._apply_reversal_result(attempt, payment, manager, "PaySimple answered")
+        finally:
+            lock.release()
+
+    def _apply_reversal_result(self, attempt: Attempt, payment, clerk: str, cause: str) -> Attempt:
+        """Move a pending reversal to done/undone from a Payment (the original, or the refund credit)."""
+        now, kind = self.clock(), ("void" if attempt.state is S.VOID_PENDING else "refund")
+        status = str(payment.status or "").lower()
+        if kind == "void" and status == "voided":
+            self.journal.finish_reversal(attempt.id, "voided", now, payment.id)
+            return self.journal.transition(attempt.id, S.VOID_PENDING, S.VOIDED, f"{cause}: Voided", clerk, now,
+                                           ps_status=payment.status)
+        if kind == "refund":
+            if payment.id != attempt.payment_id:  # the refund credit itself
+                self.journal.finish_reversal(attempt.id, "refunded", now, payment.id)
+                return self.journal.transition(attempt.id, S.REFUND_PENDING, S.REFUNDED, f"{cause}: refund "
+                                               f"{payment.id} {payment.status}", clerk, now,
+                                               ps_status="Reversed", refund_payment_id=payment.id)
+            if status == "reversed":
+                refund_id = getattr(payment, "reference_id", None) or None
+                self.journal.finish_reversal(attempt.id, "refunded", now, refund_id)
+                return self.journal.transition(attempt.id, S.REFUND_PENDING, S.REFUNDED, f"{cause}: Reversed",
+                                               clerk, now, ps_status=payment.status, refund_payment_id=refund_id)
+        return None  # not (yet) applied
+
+    def _resolve_reversal(self, attempt: Attempt, clerk: str, tries: int | None, lock_held: bool = False) -> Attempt:
+        lock = None
+        if not lock_held:
+            lock = locks.reversal_lock(self.journal.path, attempt.id)
+            if not lock.try_acquire():
+                raise NotAllowed("Another void or refund is in progress; try again in a moment.")
+        try:
+            tries = self.lookup_tries if tries is None else tries
+            requested = self.journal.transitions(attempt.id)[-1].at
+            for i in range(tries):
+                if i:
+                    self._sleep(self.lookup_backoff * (2 ** (i - 1)))
+                remaining = (requested + self.settle_after - self.clock()).total_seconds()
+                if remaining > 0:
+                    self._sleep(min(remaining, self.settle_after.total_seconds()))
+                attempt = self.journal.get(attempt.id)
+                if attempt.state not in (S.VOID_PENDING, S.REFUND_PENDING):
+                    return attempt
+                try:
+                    payment = self.client.get_payment(attempt.payment_id)
+                except Exception as exc:  # noqa: BLE001 - proves nothing; stay pending
+                    log.warning("checking %s of %s failed: %s", attempt.state.value, attempt.id, _error_text(exc))
+                    continue
+                done = self._apply_reversal_result(attempt, payment, clerk, "found at PaySimple")
+                if done is not None:
+                    return done
+                if self.clock() >= requested + self.settle_after:
+                    kind = "void" if attempt.state is S.VOID_PENDING else "refund"
+                    note = f"The {kind} did not take effect (PaySimple status {payment.status})."
+                    self.journal.finish_reversal(attempt.id, f"not applied: {payment.status}", self.clock())
+                    return self.journal.transition(attempt.id, attempt.state, S.APPROVED, note, clerk, self.clock(),
+                                                   note=note, ps_status=payment.status)
+            return self.journal.get(attempt.id)
+        finally:
+            if lock is not None:
+                lock.release()
+
+    # ---- helpers -------------------------------------------------------------------------------------
+
+    def _notifier(self, on_status: StatusCallback | None):
+        callbacks = [cb for cb in (on_status, self._on_status) if cb is not None]
+
+        def notify(attempt: Attempt, phase: str, message: str) -> None:
+            for cb in callbacks:
+                try:
+                    cb(StatusEvent(attempt.id, phase, message))
+                except Exception:  # noqa: BLE001 - a UI callback must never break a payment
+                    log.exception("status callback failed")
+        return notify
+
+
+def option_for(status: str | None, can_void_until: datetime | None, now: datetime) -> ReversalOption:
+    """PaySimple's rules: void while Authorized/Posted and before CanVoidUntil; refund once Settled."""
+    s = (status or "").lower()
+    refund_later = "A refund is possible only after the payment settles (usually the next business day)."
+    if s in ("authorized", "posted"):
+        if can_void_until is not None and now < can_void_until:
+            until = can_void_until.astimezone().strftime("%Y-%m-%d %H:%M")
+            return ReversalOption("void", f"Not settled yet: a void cancels it before the batch (until {until}).",
+                                  refund_later, status, can_void_until)
+        return ReversalOption(None, "The void window has closed and the payment has not settled yet: "
+                                    "refund it once it is Settled.", refund_later, status, can_void_until)
+    if s == "settled":
+        return ReversalOption("refund", "Settled: a refund returns the money to the customer's account.",
+                              "A void is no longer possible: the payment has settled.", status, can_void_until)
+    text = f"PaySimple status is {status}: neither a void nor a refund applies."
+    return ReversalOption(None, text, text, status, can_void_until)
