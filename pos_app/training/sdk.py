@@ -36,8 +36,11 @@ Decisions (the reference marks these [?]/[I]; the seed page is the authority for
   the same way (``bad_request``, status 400, fields named as in ``styles``: cardNumber, expiration, cvv,
   postalCode, routingNumber, accountNumber, accountType, bankName; customer fields firstName/lastName/email).
   A second submission while one is in flight gets ``bad_request`` with status 409.
-- "Identical account" (matched instead of created): card = same number and expiry; bank = same routing and
-  account number. The form keeps its values after success, so a second submit matches the same account.
+- Matching: retrieveAccount matches the customer on first + last name + email (case-insensitive), else creates
+  one. An account is matched (not created again) when the customer already has the same card number, or the
+  same routing + account number (the store keeps only a keyed hash of numbers). A matched card takes the newly
+  keyed expiry and ZIP (a re-issued card); a matched bank account takes the newly chosen checking/savings.
+  The form keeps its values after success, so a second submit matches the same account.
 - CVV is checked (3 digits, 4 for Amex) but never stored; postal code is 5 or 9 US digits unless
   ``bypassPostalCodeValidation`` (then 3-10 letters/digits/spaces/dashes). ``retrieveAccount``'s
   billing/shipping addresses are not used.
@@ -60,6 +63,7 @@ from starlette.routing import BaseRoute, Route
 
 from pos_app.config import resources_dir
 from pos_app.paysimple import rules
+from pos_app.training.tokens import TokenError
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +142,7 @@ def _text(data: dict[str, Any], key: str) -> str:
 class _SdkApp:
     def __init__(self, gateway: Any, folder: Path) -> None:
         self.gateway = gateway
+        self.backend = _Backend(gateway)
         self.files = {name: (folder / name).read_bytes()
                       for name in ("client.js", "frame.html", "frame.js", "frame.css")}
 
@@ -203,9 +208,7 @@ class _SdkApp:
         scheme, _, token = value.partition(" ")
         return token.strip() if scheme.lower() == "bearer" else ""
 
-    def _verify(self, token: str, kind: str) -> Any:
-        from pos_app.training.tokens import TokenError
-
+    def _verify(self, token: str, kind: str) -> dict[str, Any]:
         field = f"{kind}Token"
         label = "checkout" if kind == "checkout" else "customer"
         if not token:
@@ -230,14 +233,14 @@ class _SdkApp:
         problems_out = _sdk_messages(problems) + account.pop("_errors")
         if problems_out:
             raise _ApiError(400, problems_out)
-        customer = _backend(self.gateway).find_or_create_customer(first, last, email)
+        customer = self.backend.find_or_create_customer(first, last, email)
         return self._finish(customer, account)
 
     def _match_or_create(self, request: Request, body: dict[str, Any]) -> dict[str, Any]:
         self._verify(request.headers.get("x-paysimplejs-checkout", ""), "checkout")
         claims = self._verify(self._bearer(request), "customer")
         customer_id = _customer_id(claims)
-        customer = _backend(self.gateway).get_customer(customer_id)
+        customer = self.backend.get_customer(customer_id)
         if customer is None:
             raise _ApiError(401, [_error("customerToken", "The customer of this token no longer exists.")])
         account = self._account_input(body)
@@ -294,10 +297,13 @@ class _SdkApp:
         return api
 
     def _finish(self, customer: dict[str, Any], account: dict[str, Any]) -> dict[str, Any]:
-        backend = _backend(self.gateway)
+        backend = self.backend
         kind = account.pop("_kind")
-        account_id = (backend.match_or_create_card if kind == "card" else backend.match_or_create_ach)(
-            customer["Id"], account)
+        try:
+            account_id = (backend.match_or_create_card if kind == "card" else backend.match_or_create_ach)(
+                customer["Id"], account)
+        except LookupError:  # deleted between the look-up and the insert
+            raise _ApiError(400, [_error("", "This customer no longer exists.")]) from None
         token = backend.payment_token(customer["Id"], account_id)
         return {
             "account": {"id": account_id},
@@ -308,19 +314,18 @@ class _SdkApp:
 
 
 def _is_expired(exc: Exception) -> bool:
-    return bool(getattr(exc, "expired", False)) or "expired" in str(exc).lower()
+    return getattr(exc, "reason", "") == "expired"
 
 
 def _customer_id(claims: Any) -> int:
-    for key in ("customer_id", "CustomerId", "sub"):
-        value = claims.get(key) if isinstance(claims, dict) else getattr(claims, key, None)
-        if value is not None:
-            return int(value)
+    value = claims.get("customer_id") if isinstance(claims, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
     raise _ApiError(401, [_error("customerToken", "The customer token names no customer.")])
 
 
 class _Backend:
-    """The few store/token operations the SDK needs, in one place (adapts to the gateway's store API)."""
+    """The few store/token operations the SDK needs, on top of the gateway's Store and Tokens."""
 
     def __init__(self, gateway: Any) -> None:
         self.gateway = gateway
@@ -330,20 +335,32 @@ class _Backend:
         return self.store.get_customer(customer_id)
 
     def find_or_create_customer(self, first: str, last: str, email: str) -> dict[str, Any]:
-        return self.store.find_or_create_customer(first, last, email)
+        found = self.store.find_customer(first, last, email)
+        if found is not None:
+            return found
+        return self.store.create_customer({"FirstName": first, "LastName": last, "Email": email})
 
     def match_or_create_card(self, customer_id: int, api: dict[str, Any]) -> int:
-        return self.store.match_or_create_card(customer_id, api)
+        number, expiry, zip_code = api["CreditCardNumber"], api["ExpirationDate"], api["BillingZipCode"]
+        found = self.store.find_matching_account(customer_id, "CC", number=number)
+        if found is None:
+            return self.store.create_credit_card(customer_id, number, expiry, zip_code, issuer=api["Issuer"])["Id"]
+        if (found["ExpirationDate"], found["BillingZipCode"]) != (expiry, zip_code):
+            self.store.update_credit_card(found["Id"], expiry, zip_code)  # same card, re-issued or moved
+        return found["Id"]
 
     def match_or_create_ach(self, customer_id: int, api: dict[str, Any]) -> int:
-        return self.store.match_or_create_ach(customer_id, api)
+        routing, number = api["RoutingNumber"], api["AccountNumber"]
+        found = self.store.find_matching_account(customer_id, "ACH", routing=routing, account=number)
+        if found is None:
+            return self.store.create_ach(customer_id, routing, number, api["BankName"],
+                                         is_checking=api["IsCheckingAccount"])["Id"]
+        if found["IsCheckingAccount"] != api["IsCheckingAccount"]:
+            self.store.update_ach(found["Id"], api["IsCheckingAccount"])  # the only ACH field PUT may change
+        return found["Id"]
 
     def payment_token(self, customer_id: int, account_id: int) -> str:
         return self.gateway.tokens.issue_payment_token(customer_id, account_id)
-
-
-def _backend(gateway: Any) -> _Backend:
-    return _Backend(gateway)
 
 
 def sdk_routes(gateway: Any) -> list[BaseRoute]:
