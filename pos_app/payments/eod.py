@@ -12,7 +12,8 @@ Decisions:
     status          journal state and PaySimple status disagree (e.g. journal absent, PaySimple Authorized);
     duplicate       more than one PaySimple payment with one OrderId (a double charge);
     unresolved      the attempt is still created/sending/unknown/reconciling or a void/refund is pending.
-  Refund credits (the new payment /reverse creates) are recognised by their id or ReferenceId.
+  Refund credits (the new payment /reverse creates: negative amount, the original's OrderId, ReferenceId =
+  the original) are matched to the refunded attempt, never counted as a charge.
 - With a lane filter, PaySimple-only payments are listed when their OrderId carries that lane; with a clerk
   filter they are not listed (PaySimple does not know our clerks).
 - Net = sales still standing or refunded later (approved, refunded, pending reversals) − refunds finished today.
@@ -187,10 +188,12 @@ def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start:
                lane: str | None, clerk: str | None) -> list[Mismatch]:
     mismatches: list[Mismatch] = []
     by_order: dict[str, list] = defaultdict(list)
+    credits: dict[str, list] = defaultdict(list)  # refund credits: negative amount, the original's OrderId
     for p in payments:
         if getattr(p, "order_id", None):
-            by_order[p.order_id].append(p)
+            (credits if p.amount < 0 else by_order)[p.order_id].append(p)
     refund_ids = {a.refund_payment_id for a in attempts if a.refund_payment_id}
+    refund_ids |= {p.id for group in credits.values() for p in group}
     known_payment_ids = {a.payment_id for a in attempts if a.payment_id}
 
     for a in attempts:
@@ -218,6 +221,13 @@ def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start:
             mismatches.append(Mismatch("amount", a.id, p.id, f"journal {a.amount} vs PaySimple {p.amount}"))
         if str(p.status).lower() not in expected:
             mismatches.append(Mismatch("status", a.id, p.id, f"journal {a.state.value} vs PaySimple {p.status}"))
+        if a.state is S.REFUNDED and not credits.get(a.id) and not any(
+                getattr(q, "id", None) == a.refund_payment_id for q in payments):
+            mismatches.append(Mismatch("status", a.id, a.refund_payment_id,
+                                       "journal refunded but PaySimple shows no refund credit"))
+        if a.state is not S.REFUNDED and credits.get(a.id):
+            mismatches.append(Mismatch("status", a.id, credits[a.id][0].id,
+                                       f"PaySimple has a refund credit but the journal says {a.state.value}"))
 
     ours = {a.id for a in attempts}
     for p in payments:

@@ -7,6 +7,7 @@ Decisions:
 - The date window is the attempt's creation day minus 2 days to today plus 2 days (UTC dates): PaySimple's
   ``startdate``/``enddate`` are date-only and their time zone is not documented [?], so the window is wide
   and the match is exact on OrderId.
+- Refund credits (negative amount, same OrderId as their original) are never taken for the charge.
 - Exactly one payment with our OrderId, same amount and account = found. None = not found. Anything else
   (two payments with one OrderId, or an OrderId match with a different amount/account) is a *conflict*: it
   is never turned into "absent" or silently accepted; the attempt stays unknown with the reason, for a manager.
@@ -40,7 +41,8 @@ def find_attempt(client, attempt: Attempt, now: datetime) -> LookupResult:
     start = (attempt.created_at - timedelta(days=2)).date()
     end = (max(now, attempt.created_at) + timedelta(days=2)).date()
     payments = client.customer_payments(attempt.customer_id, start_date=start, end_date=end)
-    same_order = [p for p in payments if getattr(p, "order_id", None) == attempt.id]
+    # A refund credit carries its original's OrderId with a negative amount: it is not the charge.
+    same_order = [p for p in payments if getattr(p, "order_id", None) == attempt.id and p.amount > 0]
     if not same_order:
         return LookupResult()
     exact = [p for p in same_order

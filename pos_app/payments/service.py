@@ -114,7 +114,7 @@ def _payment_fields(payment) -> dict:
     failure = getattr(payment, "failure", None)
     return {
         "payment_id": payment.id,
-        "ps_status": payment.status,
+        "ps_status": str(payment.status),
         "auth_code": getattr(payment, "provider_auth_code", None),
         "trace_number": getattr(payment, "trace_number", None),
         "failure_code": None if failure is None or failure.code is None else str(failure.code),
@@ -306,7 +306,7 @@ class PaymentService:
             text = f"This payment is {attempt.state.value}: there is nothing to void or refund."
             return ReversalOption(None, text, text, attempt.ps_status, attempt.can_void_until)
         payment = self.client.get_payment(attempt.payment_id)
-        self.journal.update_details(attempt.id, self.clock(), ps_status=payment.status,
+        self.journal.update_details(attempt.id, self.clock(), ps_status=str(payment.status),
                                     can_void_until=getattr(payment, "can_void_until", None))
         return option_for(payment.status, getattr(payment, "can_void_until", None), self.clock())
 
@@ -354,7 +354,7 @@ class PaymentService:
         if kind == "void" and status == "voided":
             self.journal.finish_reversal(attempt.id, "voided", now, payment.id)
             return self.journal.transition(attempt.id, S.VOID_PENDING, S.VOIDED, f"{cause}: Voided", clerk, now,
-                                           ps_status=payment.status)
+                                           ps_status=str(payment.status))
         if kind == "refund":
             if payment.id != attempt.payment_id:  # the refund credit itself
                 self.journal.finish_reversal(attempt.id, "refunded", now, payment.id)
@@ -365,7 +365,7 @@ class PaymentService:
                 refund_id = getattr(payment, "reference_id", None) or None
                 self.journal.finish_reversal(attempt.id, "refunded", now, refund_id)
                 return self.journal.transition(attempt.id, S.REFUND_PENDING, S.REFUNDED, f"{cause}: Reversed",
-                                               clerk, now, ps_status=payment.status, refund_payment_id=refund_id)
+                                               clerk, now, ps_status=str(payment.status), refund_payment_id=refund_id)
         return None  # not (yet) applied
 
     def _resolve_reversal(self, attempt: Attempt, clerk: str, tries: int | None, lock_held: bool = False) -> Attempt:
@@ -399,7 +399,7 @@ class PaymentService:
                     note = f"The {kind} did not take effect (PaySimple status {payment.status})."
                     self.journal.finish_reversal(attempt.id, f"not applied: {payment.status}", self.clock())
                     return self.journal.transition(attempt.id, attempt.state, S.APPROVED, note, clerk, self.clock(),
-                                                   note=note, ps_status=payment.status)
+                                                   note=note, ps_status=str(payment.status))
             return self.journal.get(attempt.id)
         finally:
             if lock is not None:

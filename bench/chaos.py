@@ -1,0 +1,266 @@
+"""Chaos benchmark: N checkouts against the training gateway with random faults, crashes of the paying process,
+then reconcile, then count what went wrong.
+
+    python bench/chaos.py --runs 1000 [--seed 7]
+
+Each checkout is one sale a clerk rings up. The clerk charges; on "not charged" (absent/rejected) they charge
+again (a new attempt); on "unknown" they press "check again" until it is resolved. Faults are drawn per
+checkout (seeded): 500 before/after the charge, dropped connection, stall past the read timeout, slow reply,
+401, failing look-ups, and kill -9 of the paying process (a subprocess, ``bench/payer.py``) mid-payment,
+after which the lane is restarted (start-up reconcile). Some approved sales are voided with a lost reply.
+
+Printed JSON (figures are per checkout unless noted):
+  runs, approved, declined, voided     how checkouts ended
+  double_charges   checkouts with more than one successful payment at the gateway
+  lost             money taken that the journal says was not (or no journal attempt at all), or a sale the
+                   journal calls paid that the gateway never captured
+  unresolved       attempts still created/sending/unknown/reconciling/…_pending after the final reconcile
+  journal_mismatches  attempts whose journal state/amount/payment id disagree with the gateway
+  kills, faults    how much chaos was injected;  seconds   wall time
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pos_app.payments import AccountRef, Approval, CustomerRef, Journal, LaneBusy, NotAllowed, State  # noqa: E402
+from pos_app.payments.service import PaymentService  # noqa: E402
+from pos_app.paysimple import PaySimpleClient, Timeouts  # noqa: E402
+from pos_app.paysimple.models import CreditCardInput, CustomerInput  # noqa: E402
+from pos_app.training import TrainingGateway  # noqa: E402
+
+API_USER, API_KEY = "chaos", "chaos-key-0123456789"
+PAY = "/v4/payment"
+LANE = "CHAOS"
+READ_TIMEOUT = 0.5
+CHARGED = {"authorized", "posted", "settled", "voided", "reversed"}  # money moved at some point
+
+# (scenario, weight). Kills are ~6% of checkouts.
+SCENARIOS = [
+    ("clean", 40), ("decline", 6), ("error_before", 7), ("error_after", 7), ("drop_after", 7),
+    ("stall_after", 5), ("delay", 4), ("unauthorized", 4), ("lookup_fails", 6), ("void_lost", 5),
+    ("kill_stalled", 3), ("kill_in_flight", 2), ("kill_in_lookup", 1),
+]
+
+
+class Chaos:
+    def __init__(self, runs: int, seed: int, workdir: Path) -> None:
+        self.rng = random.Random(seed)
+        self.runs = runs
+        self.workdir = workdir
+        self.gateway = TrainingGateway(API_USER, API_KEY, data=None)
+        self.gateway.start()
+        self.client = PaySimpleClient(self.gateway.api_url, API_USER, API_KEY,
+                                      timeouts=Timeouts(connect=2, read=READ_TIMEOUT), max_retries=1,
+                                      backoff_base=0.01, clock=self.gateway.clock.now)
+        self.journal = Journal(workdir / "journal.db")
+        self.service = self._service()
+        self.service.reconcile_unresolved()
+        self.shoppers = [self._shopper(i) for i in range(25)]
+        self.checkouts: list[dict] = []
+        self.counts: Counter = Counter()
+
+    def _service(self) -> PaymentService:
+        return PaymentService(self.journal, self.client, LANE, clock=self.gateway.clock.now,
+                              settle_after=timedelta(seconds=0.15), lookup_tries=3, lookup_backoff=0.05)
+
+    def _shopper(self, i: int) -> tuple[CustomerRef, AccountRef]:
+        cust = self.client.create_customer(CustomerInput(first_name=f"Chaos{i}", last_name="Shopper",
+                                                         email=f"c{i}@example.com"))
+        card = self.client.create_credit_card(CreditCardInput(customer_id=cust.id,
+                                                              credit_card_number="4111111111111111",
+                                                              expiration_date="12/2030", issuer="Visa"))
+        return CustomerRef(cust.id, f"Chaos{i} Shopper"), AccountRef.from_paysimple(card)
+
+    def close(self) -> None:
+        self.journal.close()
+        self.client.close()
+        self.gateway.stop()
+
+    # ---- one checkout ----------------------------------------------------------------------------------
+
+    def checkout(self, n: int) -> None:
+        customer, account = self.rng.choice(self.shoppers)
+        scenario = self.rng.choices([s for s, _ in SCENARIOS], [w for _, w in SCENARIOS])[0]
+        amount = Decimal("9999.01") if scenario == "decline" else Decimal(self.rng.randint(100, 50000)) / 100
+        record = {"n": n, "scenario": scenario, "customer": customer.id, "attempts": [], "amount": amount}
+        self.checkouts.append(record)
+        self.counts[scenario] += 1
+        faults = self.gateway.faults
+        pay_lookup = f"/v4/customer/{customer.id}/payments"
+        if scenario in ("error_before", "error_after", "drop_after", "unauthorized"):
+            faults.add("POST", PAY, scenario, 1)
+        elif scenario == "stall_after":
+            faults.add("POST", PAY, "stall_after", 1, delay_s=READ_TIMEOUT * 3)
+        elif scenario == "delay":
+            faults.add("POST", PAY, "delay", 1, delay_s=self.rng.uniform(0.05, READ_TIMEOUT * 1.5))
+        elif scenario == "lookup_fails":
+            faults.add("POST", PAY, self.rng.choice(["error_after", "error_before", "drop_after"]), 1)
+            faults.add("GET", pay_lookup, self.rng.choice(["error_before", "unauthorized", "drop_after"]),
+                       self.rng.randint(1, 5))
+        elif scenario.startswith("kill_"):
+            self._killed_payer(scenario, customer, account, amount, record)
+        self._clerk_charges(customer, account, amount, record)
+        if scenario == "void_lost" and record.get("final") == "approved":
+            self._void_with_lost_reply(record)
+        faults.clear()
+
+    def _clerk_charges(self, customer, account, amount, record) -> None:
+        """What a clerk does: charge; check again while unknown; charge again while not charged."""
+        for _ in range(6):
+            blocking = self.journal.open_attempt(LANE)
+            if blocking is not None:
+                self.service.reconcile_unresolved()
+                blocking = self.journal.open_attempt(LANE)
+                if blocking is not None:
+                    time.sleep(0.05)
+                    continue
+            if record.get("final") in ("approved", "declined"):
+                return
+            try:
+                attempt = self.service.charge(customer, account, amount, "clerk")
+            except LaneBusy:
+                continue
+            record["attempts"].append(attempt.id)
+            while attempt.state is State.UNKNOWN:
+                attempt = self.service.resolve(attempt, "clerk")
+            record["final"] = attempt.state.value
+            if attempt.state in (State.APPROVED, State.DECLINED):
+                return
+        record.setdefault("final", "gave_up")
+
+    def _killed_payer(self, scenario, customer, account, amount, record) -> None:
+        faults = self.gateway.faults
+        if scenario == "kill_stalled":
+            faults.add("POST", PAY, "stall_after", 1, delay_s=30)
+            phase = "sending"
+        elif scenario == "kill_in_flight":
+            faults.add("POST", PAY, "delay", 1, delay_s=0.4)
+            phase = "sending"
+        else:
+            faults.add("POST", PAY, "error_after", 1)
+            faults.add("GET", f"/v4/customer/{customer.id}/payments", "stall_after", 1, delay_s=30)
+            phase = "checking"
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "payer.py"), "--journal", str(self.journal.path), "--lane", LANE,
+             "--api-url", self.gateway.api_url, "--api-user", API_USER, "--customer-id", str(customer.id),
+             "--customer-name", customer.name, "--account-id", str(account.id), "--last4", account.last4,
+             "--brand", account.brand, "--amount", str(amount), "--read-timeout", "60",
+             "--clock-offset", str(self.gateway.clock.offset.total_seconds())],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env={**os.environ, "POS_PAYER_API_KEY": API_KEY})
+        try:
+            for line in proc.stdout:
+                event = json.loads(line)
+                if "attempt" in event and event["attempt"] not in record["attempts"]:
+                    record["attempts"].append(event["attempt"])
+                if event.get("phase") == phase or "result" in event or "error" in event:
+                    break
+            time.sleep(self.rng.uniform(0.0, 0.15))
+        finally:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+            proc.stdout.close()
+        self.counts["kills"] += 1
+        faults.clear()
+        self.service.reconcile_unresolved()  # the lane restarts
+        if record["attempts"]:
+            final = self.journal.get(record["attempts"][-1]).state
+            record["final"] = final.value
+
+    def _void_with_lost_reply(self, record) -> None:
+        attempt = self.journal.get(record["attempts"][-1])
+        self.gateway.faults.add("PUT", f"/v4/payment/{attempt.payment_id}/void",
+                                self.rng.choice(["error_after", "drop_after", "error_before"]), 1)
+        try:
+            done = self.service.void(attempt, Approval("mgr", "manager", "chaos void"))
+        except NotAllowed:
+            return
+        while done.state is State.VOID_PENDING:
+            done = self.service.resolve(done, "mgr")
+        record["final"] = done.state.value
+
+    # ---- verdict -----------------------------------------------------------------------------------------
+
+    def verdict(self) -> dict:
+        self.gateway.faults.clear()
+        self.service.reconcile_unresolved()
+        payments = list(self.client.iter_payments())
+        by_order: dict[str, list] = {}
+        for p in payments:
+            if p.amount > 0:
+                by_order.setdefault(p.order_id or f"<none {p.id}>", []).append(p)
+        attempts = {a.id: a for a in self.journal.history(limit=None)}
+        unresolved = sum(1 for a in attempts.values() if not a.is_resolved)
+
+        journal_mismatches = 0
+        expect = {"approved": {"authorized", "posted", "settled"}, "declined": {"failed"}, "voided": {"voided"},
+                  "refunded": {"reversed"}}
+        for a in attempts.values():
+            found = by_order.get(a.id, [])
+            want = expect.get(a.state.value)
+            if want is None:
+                journal_mismatches += bool(found)
+            elif (len(found) != 1 or found[0].id != a.payment_id or str(found[0].status).lower() not in want
+                  or int(found[0].amount * 100) != a.amount_cents):
+                journal_mismatches += 1
+        strays = [o for o in by_order if o not in attempts]
+        journal_mismatches += len(strays)
+
+        double, lost = 0, len(strays)
+        for c in self.checkouts:
+            took = [p for aid in c["attempts"] for p in by_order.get(aid, []) if str(p.status).lower() in CHARGED]
+            double += len(took) > 1
+            states = [attempts[aid].state for aid in c["attempts"] if aid in attempts]
+            paid_in_journal = any(s in (State.APPROVED, State.VOIDED, State.REFUNDED) for s in states)
+            lost += bool(took) != paid_in_journal
+        finals = Counter(c.get("final") for c in self.checkouts)
+        return {
+            "runs": len(self.checkouts), "approved": finals["approved"], "declined": finals["declined"],
+            "voided": finals["voided"], "double_charges": double, "lost": lost, "unresolved": unresolved,
+            "journal_mismatches": journal_mismatches, "attempts": len(attempts),
+            "gateway_payments": len(payments), "kills": self.counts["kills"],
+            "faults": len(self.gateway.faults.fired), "other_endings": {k: v for k, v in finals.items()
+                                                                        if k not in ("approved", "declined",
+                                                                                     "voided")},
+        }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="pos-chaos-") as tmp:
+        chaos = Chaos(args.runs, args.seed, Path(tmp))
+        try:
+            for n in range(args.runs):
+                chaos.checkout(n)
+            result = chaos.verdict()
+        finally:
+            chaos.close()
+    result["seed"] = args.seed
+    result["seconds"] = round(time.monotonic() - started, 1)
+    print(json.dumps(result))
+    failures = result["double_charges"] + result["lost"] + result["unresolved"] + result["journal_mismatches"]
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
