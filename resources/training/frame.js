@@ -139,7 +139,7 @@
         return /^[A-Za-z0-9][A-Za-z0-9 -]{1,8}[A-Za-z0-9]$/.test(value) ? ''
           : 'Postal code must be 3 to 10 letters, digits, spaces or dashes.';
       }
-      return /^\d{5}(-?\d{4})?$/.test(value) ? '' : 'ZIP code must be 5 or 9 digits.';
+      return /^\d{5}(-?\d{4})?$/.test(value) ? '' : 'ZIP must be 5 or 9 digits.';
     },
     routingNumber: function (value) {
       if (!value) { return 'Enter the routing number.'; }

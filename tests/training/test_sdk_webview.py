@@ -267,7 +267,7 @@ def test_invalid_card_is_refused_inline_without_reaching_the_gateway(host, gatew
         "return ['cardNumber','expiration','cvv','postalCode'].map(function (f) {"
         " return document.getElementById('validation-' + f).textContent; });")
     assert errors == ["Card number is not valid (check the digits).", "The card has expired.",
-                      "CVV must be 3 digits.", "ZIP code must be 5 or 9 digits."]
+                      "CVV must be 3 digits.", "ZIP must be 5 or 9 digits."]
     assert host.validities() == ["false"]
 
     host.js("sdk.send.retrieveAccount({firstName: 'No', lastName: 'Body', email: 'nobody@example.com'});")
