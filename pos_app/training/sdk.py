@@ -31,7 +31,8 @@ Decisions (the reference marks these [?]/[I]; the seed page is the authority for
 - ``formValidityChanged`` payload is ``{validity: "true" | "false"}`` (strings, as in the official sample's
   comment); sent once when a form is shown (setMode) and then on every change.
 - ``httpError`` is ``{errorKey, errors: [{field, message}], status}``. errorKey: 401/403 -> ``unauthorized``,
-  other 4xx -> ``bad_request``, 5xx -> ``server_error``, no answer within 20 s -> ``timeout`` (status 0),
+  other 4xx -> ``bad_request``, 5xx -> ``server_error``, no answer in time -> ``timeout`` (status 0; 20 s,
+  or the ``requestTimeoutMs`` option, our extension),
   network failure -> ``unknown`` (status 0). Invalid form input found in the iframe before sending is reported
   the same way (``bad_request``, status 400, fields named as in ``styles``: cardNumber, expiration, cvv,
   postalCode, routingNumber, accountNumber, accountType, bankName; customer fields firstName/lastName/email).

@@ -1,0 +1,271 @@
+"""The training gateway: an offline PaySimple API v4 (+ PaySimpleJS stand-in) on a loopback port.
+
+``TrainingGateway(api_user, api_key, data=None, demo_customers=0, host="127.0.0.1", port=0)``:
+``start()`` runs uvicorn in its own thread and returns once the port accepts connections (``base_url``,
+``api_url``); ``stop()`` shuts it down (stalled fault requests are released first, so it never hangs);
+also a context manager. ``.store``, ``.tokens``, ``.clock``, ``.faults``, ``.payments`` are the live parts.
+
+Request pipeline (outermost first):
+1. ``FaultMiddleware`` — injected faults (not applied to ``/_training``).
+2. ``Gatekeeper`` — ``/v4`` paths are lower-cased and lose a trailing slash; they need a valid
+   ``Authorization`` (else 401, empty body) and first apply due settlements. ``/_training`` (fault and clock
+   admin) answers only loopback clients (else 403).
+3. Starlette router: the v4 API (``api.py``), the admin routes, and the PaySimpleJS stand-in routes from
+   ``pos_app.training.sdk.sdk_routes(gateway)`` when that module exists.
+
+Admin (loopback only, plain JSON, no envelope, no auth):
+- ``GET/POST/DELETE /_training/faults`` — list / add ``{"method","path","kind","count","delay_s"}`` / clear.
+- ``GET/POST /_training/clock`` — ``{"now"}`` / ``{"advance_seconds": n}`` or ``{"set": "<ISO-8601>"}`` or
+  ``{"reset": true}``.
+
+Training credentials are public by design (defaults ``training`` / ``training-key``): the gateway moves no money
+and binds to loopback. Demo data is added only to an empty store, so a ``--data`` file keeps its customers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import socket
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from pos_app.paysimple.rules import FieldMessage
+from pos_app.training import authcheck
+from pos_app.training.api import Api
+from pos_app.training.clock import GatewayClock
+from pos_app.training.envelope import ApiError, error_response, server_error_body, unauthorized
+from pos_app.training.faults import KINDS, FaultMiddleware, Faults
+from pos_app.training.processing import PaymentProcessor
+from pos_app.training.store import Store
+from pos_app.training.tokens import Tokens
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_USER = "training"
+DEFAULT_API_KEY = "training-key"
+
+
+def _is_loopback(scope: dict[str, Any]) -> bool:
+    client = scope.get("client")
+    if not client:
+        return False
+    try:
+        return ipaddress.ip_address(client[0]).is_loopback
+    except ValueError:
+        return False
+
+
+class Gatekeeper:
+    """Path normalisation, authentication, settlement and the loopback rule (see module docstring)."""
+
+    def __init__(self, app: Any, gateway: TrainingGateway) -> None:
+        self.app = app
+        self.gw = gateway
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        lowered = path.lower()
+        if lowered == "/v4" or lowered.startswith("/v4/"):
+            normal = lowered.rstrip("/") or "/"
+            scope = {**scope, "path": normal, "raw_path": normal.encode()}
+            headers = {k.lower(): v for k, v in scope["headers"]}
+            header = headers.get(b"authorization", b"").decode("latin-1")
+            reason = authcheck.check(header, self.gw.api_user, self.gw._api_key, self.gw.clock.now())
+            if reason is not None:
+                log.info("401 for %s %s: %s", scope["method"], normal, reason)
+                await unauthorized()(scope, receive, send)
+                return
+            self.gw.payments.settle_due()
+        elif lowered.startswith("/_training"):
+            if not _is_loopback(scope):
+                await JSONResponse({"error": "training admin is loopback-only"}, 403)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class TrainingGateway:
+    def __init__(self, api_user: str = DEFAULT_API_USER, api_key: str = DEFAULT_API_KEY,
+                 data: Path | str | None = None, demo_customers: int = 0, host: str = "127.0.0.1", port: int = 0,
+                 *, settle_delay: timedelta | None = timedelta(0), demo_seed: int = 20261125) -> None:
+        self.api_user = api_user
+        self._api_key = api_key           # not in repr/str; never logged
+        self.host = host
+        self.port = port
+        self.clock = GatewayClock()
+        self.store = Store(data, self.clock)
+        self.tokens = Tokens(self.store, self.clock)
+        self.faults = Faults()
+        self.payments = PaymentProcessor(self.store, self.clock, self.tokens, settle_delay)
+        if demo_customers and self.store.count_customers() == 0:
+            from pos_app.training.demo import populate
+            populate(self.store, demo_customers, seed=demo_seed)
+        self.app = self._build_app()
+        self._fault_layer = FaultMiddleware(Gatekeeper(self.app, self), self.faults, self._drop_connection)
+        self.asgi = self._fault_layer
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def __repr__(self) -> str:
+        return f"TrainingGateway(api_user={self.api_user!r}, base_url={self.base_url!r})"
+
+    # --- app --------------------------------------------------------------------------------------------
+
+    def _build_app(self) -> Starlette:
+        routes: list[BaseRoute] = [*Api(self).routes(), *self._admin_routes()]
+        try:
+            from pos_app.training.sdk import sdk_routes
+        except ModuleNotFoundError as exc:      # the stand-in SDK is optional until it is written
+            if exc.name != "pos_app.training.sdk":
+                raise
+            sdk_routes = None
+        if sdk_routes is not None:
+            routes += list(sdk_routes(self))
+
+        async def api_error(request: Request, exc: Exception) -> Response:
+            assert isinstance(exc, ApiError)
+            return error_response(exc)
+
+        async def http_error(request: Request, exc: Exception) -> Response:
+            assert isinstance(exc, HTTPException)
+            if exc.status_code == 405:
+                err = ApiError(405, [FieldMessage("", f"The {request.method} method is not allowed here.")])
+            elif exc.status_code == 404:
+                err = ApiError(404, [FieldMessage("", "The requested resource was not found.")])
+            else:
+                err = ApiError(exc.status_code, [FieldMessage("", str(exc.detail))])
+            response = error_response(err)
+            if exc.headers:
+                response.headers.update(exc.headers)
+            return response
+
+        async def crash(request: Request, exc: Exception) -> Response:
+            log.exception("training gateway handler failed", exc_info=exc)
+            return Response(server_error_body(), status_code=500, media_type="application/json")
+
+        return Starlette(routes=routes, exception_handlers={ApiError: api_error, HTTPException: http_error,
+                                                            Exception: crash})
+
+    def _admin_routes(self) -> list[Route]:
+        async def faults_admin(request: Request) -> Response:
+            if request.method == "DELETE":
+                self.faults.clear()
+                return JSONResponse({"pending": []})
+            if request.method == "POST":
+                try:
+                    spec = json.loads(await request.body() or b"{}")
+                    self.faults.add(str(spec.get("method", "*")), str(spec["path"]), str(spec["kind"]),
+                                    int(spec.get("count", 1)), spec.get("delay_s"))
+                except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                    return JSONResponse({"error": f"bad fault: {exc}; kinds: {', '.join(KINDS)}"}, 400)
+            return JSONResponse({"pending": [f.as_dict() for f in self.faults.pending()]})
+
+        async def clock_admin(request: Request) -> Response:
+            if request.method == "POST":
+                try:
+                    spec = json.loads(await request.body() or b"{}")
+                    if "advance_seconds" in spec:
+                        self.clock.advance(float(spec["advance_seconds"]))
+                    elif "set" in spec:
+                        self.clock.set(datetime.fromisoformat(str(spec["set"]).replace("Z", "+00:00")))
+                    elif spec.get("reset"):
+                        self.clock.reset()
+                    else:
+                        raise ValueError("give advance_seconds, set or reset")
+                except (ValueError, TypeError, AttributeError) as exc:
+                    return JSONResponse({"error": f"bad clock change: {exc}"}, 400)
+            return JSONResponse({"now": self.clock.now().isoformat(),
+                                 "offset_s": self.clock.offset.total_seconds()})
+
+        return [Route("/_training/faults", faults_admin, methods=["GET", "POST", "DELETE"]),
+                Route("/_training/clock", clock_admin, methods=["GET", "POST"])]
+
+    async def _drop_connection(self, scope: dict[str, Any]) -> bool:
+        """Close the TCP connection serving ``scope`` without a reply (uvicorn h11 internals; False if not found)."""
+        server = self._server
+        if server is None:
+            return False
+        for conn in list(server.server_state.connections):
+            cycle = getattr(conn, "cycle", None)
+            if cycle is not None and getattr(cycle, "scope", None) is scope:
+                conn.transport.close()
+                for _ in range(3):            # let connection_lost mark the cycle disconnected
+                    await asyncio.sleep(0)
+                return True
+        return False
+
+    # --- lifecycle --------------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + "/v4"
+
+    def settle_due(self) -> int:
+        """Apply due settlements now (the API does this before every request)."""
+        return self.payments.settle_due()
+
+    def start(self, timeout: float = 15.0) -> TrainingGateway:
+        if self._thread is not None:
+            raise RuntimeError("training gateway already started")
+        sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        sock.listen(256)
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(self.asgi, lifespan="off", log_level="warning", access_log=False, http="h11",
+                                ws="none", loop="asyncio", timeout_graceful_shutdown=2, timeout_keep_alive=30)
+        self._server = uvicorn.Server(config)
+        self._fault_layer.reset()
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name=f"training-gateway-{self.port}", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"training gateway failed to start on {self.host}:{self.port}")
+            time.sleep(0.01)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        server, thread = self._server, self._thread
+        if server is not None:
+            server.should_exit = True
+            self._fault_layer.release_all()
+        if thread is not None:
+            thread.join(timeout)
+            if thread.is_alive():
+                if server is not None:
+                    server.force_exit = True
+                thread.join(timeout)
+        self._thread = None
+        self._server = None
+
+    def close(self) -> None:
+        self.stop()
+        self.store.close()
+
+    def __enter__(self) -> TrainingGateway:
+        return self.start() if self._thread is None else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
