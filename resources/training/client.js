@@ -4,7 +4,8 @@
  * window.paysimpleJs(options) -> { on(event, handler), send: { setMode, retrieveAccount, matchOrCreateAccount } }
  *
  * options: container (element), auth: {token: <checkout token>}, customerAuth (function(callback)),
- *          styles, debug, bypassPostalCodeValidation, preventAutocomplete.
+ *          styles, debug, bypassPostalCodeValidation, preventAutocomplete,
+ *          requestTimeoutMs (our extension: how long the form waits for the gateway; default 20000).
  *
  * The entry form lives in an iframe served from the gateway's origin. This script and the iframe talk only by
  * postMessage: this side accepts a message only when event.origin is the gateway origin AND event.source is its
@@ -99,6 +100,7 @@
             styles: options.styles || {},
             bypassPostalCodeValidation: !!options.bypassPostalCodeValidation,
             preventAutocomplete: !!options.preventAutocomplete,
+            requestTimeoutMs: options.requestTimeoutMs,
             debug: debug
           });
           queue.splice(0).forEach(post);

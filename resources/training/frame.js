@@ -11,7 +11,7 @@
   'use strict';
 
   var API = '/paysimplejs/v1/api/accounts/';
-  var REQUEST_TIMEOUT_MS = 20000;
+  var DEFAULT_TIMEOUT_MS = 20000;
   var PARENT = new URLSearchParams(location.search).get('parent') || '';
   var FIELDS = {
     'cc-key-enter': ['cardNumber', 'expiration', 'cvv', 'postalCode'],
@@ -34,7 +34,8 @@
     touched: {},
     submitted: false,
     validity: null,
-    busy: false
+    busy: false,
+    timeoutMs: DEFAULT_TIMEOUT_MS
   };
 
   function $(id) { return document.getElementById(id); }
@@ -407,7 +408,7 @@
     state.busy = true;
     setStatus('Checking with the gateway\u2026');
     var controller = new AbortController();
-    var timer = setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT_MS);
+    var timer = setTimeout(function () { controller.abort(); }, state.timeoutMs);
     headers['Content-Type'] = 'application/json';
     headers['X-PaySimpleJS-Checkout'] = state.checkoutToken;
     fetch(API + path, {
@@ -485,6 +486,9 @@
         state.checkoutToken = msg.checkoutToken;
         state.bypassPostal = !!msg.bypassPostalCodeValidation;
         state.debug = !!msg.debug;
+        if (typeof msg.requestTimeoutMs === 'number' && msg.requestTimeoutMs >= 100 && msg.requestTimeoutMs <= 120000) {
+          state.timeoutMs = msg.requestTimeoutMs;
+        }
         if (state.bypassPostal) {
           $('label-postalCode').textContent = 'Postal code';
           $('postalCode').setAttribute('placeholder', '');

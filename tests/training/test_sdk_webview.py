@@ -405,3 +405,28 @@ def test_styles_and_prevent_autocomplete_are_applied(host, gateway):
     assert looks == ["rgb(1, 2, 3)", "rgb(4, 5, 6)", "13px", "2px", "off", "off"]
     host.fill_card(postal="SW1A 1AA")  # international postal code allowed by bypassPostalCodeValidation
     wait_until(lambda: host.validities()[-1] == "true", what="valid form with a UK postcode")
+
+
+def test_gateway_failures_reach_the_host_as_http_errors(host, gateway):
+    path = "/paysimplejs/v1/api/accounts/retrieve"
+    host.start(gateway.tokens.issue_checkout_token(), requestTimeoutMs=400)
+    host.fill_card()
+    submit = "sdk.send.retrieveAccount({firstName: 'Fault', lastName: 'Line', email: 'fault@example.com'});"
+    expected = [("error_before", "server_error", 500), ("unauthorized", "unauthorized", 401),
+                ("delay", "timeout", 0)]
+    try:
+        for n, (kind, error_key, status) in enumerate(expected, start=1):
+            gateway.faults.add("POST", path, kind, delay_s=3.0 if kind == "delay" else 0.0)
+            host.js(submit)
+            event, payload = host.wait_result(n)
+            assert event == "httpError", (kind, payload)
+            assert (payload["errorKey"], payload["status"]) == (error_key, status), kind
+            assert payload["errors"] and payload["errors"][0]["message"]
+    finally:
+        gateway.faults.clear()
+    # The clerk sees the failure inside the form too, and can submit again once the gateway is back.
+    assert host.frame_js("return document.getElementById('status').textContent;") == \
+        "The gateway did not answer in time."
+    host.js(submit)
+    event, payload = host.wait_result(4)
+    assert event == "accountRetrieved", payload
