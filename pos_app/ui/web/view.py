@@ -1,0 +1,144 @@
+"""The payment web view: a dedicated off-the-record profile, a guarded page, the bridge, and clean teardown.
+
+One :class:`PaymentWebView` lives for the whole app run and is re-used form after form; after every form the
+page is reloaded (hidden) so each form starts from a fresh document. It is created and loaded hidden right
+after the main window shows ("pre-warm"), so pressing Charge only has to configure an already loaded page.
+
+qwebchannel.js is injected as a QWebEngineScript (DocumentCreation, MainWorld, top frame only): the app page
+cannot load qrc: URLs, and PaySimple's iframe must never see the channel.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication, QEvent, QFile, QIODevice, Qt, QUrl, Signal
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import (
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineScript,
+    QWebEngineSettings,
+)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+
+from pos_app.ui.web.bridge import PaymentBridge
+from pos_app.ui.web.guard import GuardedPage, OriginInterceptor, normalise_origin
+from pos_app.ui.web.scheme import APP_ORIGIN, SCHEME, AppSchemeHandler
+
+log = logging.getLogger(__name__)
+
+PAGE_URL = APP_ORIGIN + "/payment.html"
+
+_OFF = (
+    QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows,
+    QWebEngineSettings.WebAttribute.JavascriptCanAccessClipboard,
+    QWebEngineSettings.WebAttribute.JavascriptCanPaste,
+    QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
+    QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls,
+    QWebEngineSettings.WebAttribute.LocalStorageEnabled,
+    QWebEngineSettings.WebAttribute.PluginsEnabled,
+    QWebEngineSettings.WebAttribute.PdfViewerEnabled,
+    QWebEngineSettings.WebAttribute.ScreenCaptureEnabled,
+    QWebEngineSettings.WebAttribute.NavigateOnDropEnabled,
+    QWebEngineSettings.WebAttribute.HyperlinkAuditingEnabled,
+    QWebEngineSettings.WebAttribute.DnsPrefetchEnabled,
+    QWebEngineSettings.WebAttribute.AllowRunningInsecureContent,
+    QWebEngineSettings.WebAttribute.AllowWindowActivationFromJavaScript,
+    QWebEngineSettings.WebAttribute.WebGLEnabled,
+    QWebEngineSettings.WebAttribute.AutoLoadIconsForPage,
+    QWebEngineSettings.WebAttribute.ErrorPageEnabled,
+)
+
+
+def _qwebchannel_source() -> str:
+    f = QFile(":/qtwebchannel/qwebchannel.js")
+    if not f.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise RuntimeError("qwebchannel.js is missing from the Qt resources")
+    try:
+        return bytes(f.readAll()).decode("utf-8")
+    finally:
+        f.close()
+
+
+class PaymentWebView(QWebEngineView):
+    """The view + its own profile/page/channel. ``loaded(ok)`` fires after each page load."""
+
+    loaded = Signal(bool)
+    bridgeLost = Signal()  # noqa: N815 - the page destroyed the bridge (QWebChannel lets it call deleteLater)
+
+    def __init__(self, paysimple_origin: str, debug: bool = False, parent=None) -> None:
+        super().__init__(parent)
+        self.paysimple_origin = normalise_origin(paysimple_origin)
+        self.debug = debug
+        # No storage name = off the record: no cookies, cache or storage on disk.
+        self._profile = QWebEngineProfile(self)
+        self._profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
+        self._profile.setPersistentCookiesPolicy(QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies)
+        self._profile.setSpellCheckEnabled(False)
+        self._scheme_handler = AppSchemeHandler(self.paysimple_origin, parent=self._profile)
+        self._profile.installUrlSchemeHandler(SCHEME, self._scheme_handler)
+        self.interceptor = OriginInterceptor({APP_ORIGIN, self.paysimple_origin}, parent=self._profile)
+        self._profile.setUrlRequestInterceptor(self.interceptor)
+
+        script = QWebEngineScript()
+        script.setName("qwebchannel")
+        script.setSourceCode(_qwebchannel_source())
+        script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+        script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+        script.setRunsOnSubFrames(False)
+        self._profile.scripts().insert(script)
+
+        page = GuardedPage(self._profile, APP_ORIGIN, {self.paysimple_origin}, self)
+        for attribute in _OFF:
+            page.settings().setAttribute(attribute, False)
+        page.permissionRequested.connect(lambda permission: permission.deny())
+        self.bridge = PaymentBridge(self)
+        self.bridge_alive = True
+        self.bridge.destroyed.connect(self._bridge_destroyed)
+        self._channel = QWebChannel(page)
+        self._channel.registerObject("bridge", self.bridge)
+        page.setWebChannel(self._channel)
+        page.loadFinished.connect(self.loaded)
+        page.renderProcessTerminated.connect(self._render_process_gone)
+        self.setPage(page)
+        if not debug:
+            self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.setAcceptDrops(False)
+
+    @property
+    def guarded_page(self) -> GuardedPage:
+        return self.page()  # type: ignore[return-value]
+
+    def load_payment_page(self) -> None:
+        self.setUrl(QUrl(PAGE_URL))
+
+    def _bridge_destroyed(self, *_args) -> None:
+        # QWebChannel publishes QObject.deleteLater, and a page can call it. That only breaks this page:
+        # the owner drops the form and builds a fresh view for the next one.
+        if self.bridge_alive:
+            self.bridge_alive = False
+            log.warning("payment page deleted its bridge; the form is closed")
+            self.bridgeLost.emit()
+
+    def _render_process_gone(self, status, code) -> None:
+        if status == QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus:
+            return
+        log.error("payment page renderer ended (%s, exit code %s)", getattr(status, "name", status), code)
+
+    def teardown(self) -> None:
+        """Release the page before the profile (else Qt warns and later views get flaky)."""
+        page = self.page()
+        if self.bridge_alive:
+            self.bridge.listener = None
+            self.bridge.destroyed.disconnect(self._bridge_destroyed)
+            self.bridge_alive = False
+        if page is not None:
+            page.setWebChannel(None)
+        self.stop()
+        self.close()
+        if page is not None:
+            page.deleteLater()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        self.deleteLater()  # takes the profile (a child) with it, after the page is gone
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

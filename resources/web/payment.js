@@ -1,0 +1,130 @@
+/*
+ * Payment host page (served as app://pos/payment.html inside the counter app).
+ *
+ * It knows nothing about the customer or the amount: Python keeps both. It only
+ *  - starts PaySimpleJS with the checkout token Python sends in configure(),
+ *  - asks Python for a customer token (customerAuth, registered at init as in PaySimple's
+ *    "Working with Existing Customers" page) and calls send.matchOrCreateAccount(token) on submit,
+ *  - hands {accountId, paymentToken} from accountRetrieved back to Python.
+ * No inline script, no eval, no network use of its own (CSP: connect-src 'none').
+ */
+(function () {
+  'use strict';
+
+  var MODES = { cc: 'cc-key-enter', ach: 'ach-key-enter' };
+  var STYLES = {
+    body: { backgroundColor: '#ffffff', fontFamily: 'DejaVu Sans, Arial, sans-serif', fontSize: '15px' },
+    label: { color: '#323f4b', fontWeight: '600' },
+    field: { borderColor: '#9aa5b1', borderRadius: '4px', padding: '6px', focus: { borderColor: '#2563eb' } },
+    validation: { color: '#b42318' }
+  };
+
+  var bridge = null;
+  var sdk = null;
+  var shown = false;
+  var tokenWaiters = [];
+
+  function status(text, isError) {
+    var el = document.getElementById('status');
+    el.textContent = text;
+    el.className = isError ? 'status error' : 'status';
+  }
+
+  function customerAuth(callback) {
+    if (typeof callback !== 'function') { return; }
+    tokenWaiters.push(callback);
+    bridge.getCustomerToken();
+  }
+
+  function onCustomerToken(token) {
+    var waiters = tokenWaiters.splice(0);
+    waiters.forEach(function (callback) { callback(token); });
+  }
+
+  function clearForm() {
+    sdk = null;
+    shown = false;
+    tokenWaiters = [];
+    var container = document.getElementById('psjs');
+    while (container.firstChild) { container.removeChild(container.firstChild); }
+  }
+
+  function onConfigure(json) {
+    var config;
+    try { config = JSON.parse(json); } catch (err) { status('The form could not start.', true); return; }
+    clearForm();
+    if (typeof window.paysimpleJs !== 'function') {
+      status('The secure payment form could not be loaded. Check the connection to PaySimple.', true);
+      bridge.sdkError(JSON.stringify({ errorKey: 'unknown', status: 0, messages: ['PaySimpleJS did not load.'] }));
+      return;
+    }
+    status(config.mode === 'ach' ? 'Enter the bank account details.' : 'Enter the card details.', false);
+    try {
+      sdk = window.paysimpleJs({
+        container: document.getElementById('psjs'),
+        auth: { token: config.checkoutToken },
+        customerAuth: customerAuth,
+        preventAutocomplete: true,
+        styles: STYLES
+      });
+    } catch (err) {
+      status('The secure payment form could not start.', true);
+      bridge.sdkError(JSON.stringify({ errorKey: 'unknown', status: 0, messages: ['PaySimpleJS could not start.'] }));
+      return;
+    }
+    sdk.on('formValidityChanged', function (event) {
+      if (!shown) { shown = true; bridge.formShown(); }
+      bridge.validityChanged(!!event && event.validity === 'true');
+    });
+    sdk.on('accountRetrieved', function (event) {
+      var accountId = event && event.account ? event.account.id : null;
+      bridge.accountRetrieved(JSON.stringify({ accountId: accountId, paymentToken: event ? event.paymentToken : null }));
+    });
+    sdk.on('httpError', function (event) {
+      var messages = (event && Array.isArray(event.errors) ? event.errors : []).slice(0, 5).map(function (e) {
+        return String(e && e.message ? e.message : '').slice(0, 300);
+      });
+      bridge.sdkError(JSON.stringify({
+        errorKey: event && typeof event.errorKey === 'string' ? event.errorKey : 'unknown',
+        status: event && typeof event.status === 'number' ? event.status : 0,
+        messages: messages
+      }));
+    });
+    sdk.send.setMode(MODES[config.mode] || MODES.cc);
+  }
+
+  function onSubmit() {
+    if (!sdk) { return; }
+    // As in PaySimple's sample: get a customer token, then matchOrCreateAccount with it.
+    customerAuth(function (customerToken) {
+      return sdk.send.matchOrCreateAccount(customerToken);
+    });
+  }
+
+  function onKeyDown(event) {
+    if (event.key === 'Escape' && bridge) { bridge.cancel(); }
+  }
+
+  function start() {
+    if (typeof QWebChannel !== 'function' || !window.qt || !qt.webChannelTransport) {
+      status('This page only works inside the counter app.', true);
+      return;
+    }
+    new QWebChannel(qt.webChannelTransport, function (channel) {
+      bridge = channel.objects.bridge;
+      bridge.configure.connect(onConfigure);
+      bridge.customerToken.connect(onCustomerToken);
+      bridge.submit.connect(onSubmit);
+      bridge.reset.connect(function () { clearForm(); status('', false); });
+      document.addEventListener('keydown', onKeyDown);
+      status('', false);
+      bridge.ready();
+    });
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
+  }
+}());
