@@ -103,7 +103,11 @@
             requestTimeoutMs: options.requestTimeoutMs,
             debug: debug
           });
-          queue.splice(0).forEach(post);
+          var queued = queue.splice(0);
+          if (mode && !queued.some(function (m) { return m.type === 'setMode'; })) {
+            queued.unshift({ type: 'setMode', mode: mode });   // the iframe was reloaded: show the form again
+          }
+          queued.forEach(post);
           break;
         case 'resize':
           if (typeof msg.height === 'number' && msg.height > 0 && msg.height < 4000) {
