@@ -67,6 +67,8 @@ def canonical_status(value: str) -> str:
 
 class _Reader:
     def __init__(self, data: Any, what: str) -> None:
+        if data is None:
+            raise FormatProblem(f"{what} is missing (the reply holds null)")
         if not isinstance(data, Mapping):
             raise FormatProblem(f"{what} must be a JSON object, got {type(data).__name__}")
         self.data = data
