@@ -430,3 +430,24 @@ def test_gateway_failures_reach_the_host_as_http_errors(host, gateway):
     host.js(submit)
     event, payload = host.wait_result(4)
     assert event == "accountRetrieved", payload
+
+
+@pytest.mark.parametrize("declared_parent", ["app://pos", "app://evil"])
+def test_another_origin_cannot_embed_the_form(host, gateway, declared_parent):
+    """CSP frame-ancestors: inside an app://evil frame the form does not load, whatever parent it names."""
+    host.start(gateway.tokens.issue_checkout_token())
+    src = f"{gateway.base_url}/paysimplejs/v1/frame?parent={declared_parent}"
+    host.js(f"document.getElementById('extra').textContent = ''; "
+            f"return addEvilFrame('app://evil/embed.html?src=' + encodeURIComponent({json.dumps(src)}));")
+
+    def embedded():
+        evil = [f for f in host.page.mainFrame().children() if f.url().host() == "evil"]
+        inner = evil[0].children() if evil else []
+        return inner[0] if inner and inner[0].url().toString() else None
+
+    inner = wait_until(embedded, what="the embedded frame")
+    host.pause(0.5)
+    assert run_js(inner, "return !!document.getElementById('cardNumber');") is False
+    # control: the legitimately embedded form in the same page did load
+    assert host.frame_js("return !!document.getElementById('cardNumber');") is True
+    host.js("document.getElementById('extra').textContent = ''; return true;")
