@@ -13,7 +13,6 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-import httpx
 import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEvent, QEventLoop, QUrl
 from PySide6.QtWebEngineCore import (
@@ -25,7 +24,7 @@ from PySide6.QtWebEngineCore import (
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from pos_app.paysimple.auth import psserver_header
+from pos_app.paysimple import InvalidInputError, Payment, PaymentRequest, PaySimpleClient
 from pos_app.training.server import TrainingGateway
 
 pytestmark = pytest.mark.webview
@@ -197,13 +196,10 @@ def host(qapp, gateway):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def pay(gateway, account_id: int, token: str, amount: str = "12.34") -> httpx.Response:
-    return httpx.post(
-        f"{gateway.api_url}/payment",
-        json={"AccountId": account_id, "Amount": float(Decimal(amount)), "PaymentToken": token},
-        headers={"Authorization": psserver_header(API_USER, API_KEY), "Accept": "application/json"},
-        timeout=10,
-    )
+def pay(gateway, account_id: int, token: str, amount: str = "12.34") -> Payment:
+    """POST /payment through the app's PaySimple client (signed on the gateway's clock, which tests move)."""
+    with PaySimpleClient(gateway.api_url, API_USER, API_KEY, clock=gateway.clock.now) as client:
+        return client.create_payment(PaymentRequest(account_id, Decimal(amount), payment_token=token))
 
 
 def new_customer(gateway, first: str, last: str, email: str) -> int:
@@ -245,11 +241,11 @@ def test_card_entry_validity_account_and_payment(host, gateway):
     seen = json.dumps(host.js("return window.messagesSeen;"))
     assert VISA not in seen and "4111 1111" not in seen
 
-    response = pay(gateway, payload["account"]["id"], payload["paymentToken"])
-    assert response.status_code == 201, response.text
-    payment = response.json()["Response"]
-    assert payment["Status"] == "Authorized"
-    assert payment["CustomerId"] == customer["id"] and payment["AccountId"] == payload["account"]["id"]
+    payment = pay(gateway, payload["account"]["id"], payload["paymentToken"])
+    assert payment.status == "Authorized" and payment.payment_type == "CC"
+    assert payment.customer_id == customer["id"] and payment.account_id == payload["account"]["id"]
+    with pytest.raises(InvalidInputError):  # a payment token is single use
+        pay(gateway, payload["account"]["id"], payload["paymentToken"])
 
     # Same person again: the same customer and the same (identical) card account, a new payment token.
     host.js("sdk.send.retrieveAccount({firstName: 'ada', lastName: 'LOVELACE', email: 'Ada@Example.com'});")
@@ -299,9 +295,8 @@ def test_amex_needs_four_digit_cvv_and_match_or_create_returns_same_account(host
     assert second["paymentToken"] != first["paymentToken"]
     assert host.js("return window.customerAuthCalls;") == 0
 
-    response = pay(gateway, first["account"]["id"], second["paymentToken"], "5.00")
-    assert response.status_code == 201, response.text
-    assert response.json()["Response"]["CustomerId"] == customer_id
+    payment = pay(gateway, first["account"]["id"], second["paymentToken"], "5.00")
+    assert payment.status == "Authorized" and payment.customer_id == customer_id
 
 
 def test_ach_mode_adds_a_bank_account_to_the_customer(host, gateway):
@@ -322,10 +317,10 @@ def test_ach_mode_adds_a_bank_account_to_the_customer(host, gateway):
     event, payload = host.wait_result()
     assert event == "accountRetrieved", payload
     assert payload["customer"]["id"] == customer_id
-    response = pay(gateway, payload["account"]["id"], payload["paymentToken"], "20.00")
-    assert response.status_code == 201, response.text
-    payment = response.json()["Response"]
-    assert payment["Status"] == "Posted" and payment["PaymentType"] == "ACH"
+    payment = pay(gateway, payload["account"]["id"], payload["paymentToken"], "20.00")
+    assert payment.status == "Posted" and payment.payment_type == "ACH" and payment.customer_id == customer_id
+    account = gateway.store.get_account(payload["account"]["id"])
+    assert (account["AccountNumber"], account["IsCheckingAccount"]) == ("*****1111", False)
     seen = json.dumps(host.js("return window.messagesSeen;"))
     assert "751111111" not in seen
 
@@ -394,15 +389,17 @@ def test_messages_from_other_origins_are_ignored(host, gateway):
 
 def test_styles_and_prevent_autocomplete_are_applied(host, gateway):
     styles = {"label": {"color": "rgb(1, 2, 3)"}, "field.cardNumber": {"backgroundColor": "rgb(4, 5, 6)"},
-              "validation": {"fontSize": "13px"}, "field": {"borderRadius": "2px"}}
+              "validation": {"fontSize": "13px"},
+              "field": {"borderRadius": "2px", "placeholder": {"color": "rgb(7, 8, 9)"}}}
     host.start(gateway.tokens.issue_checkout_token(), styles=styles, preventAutocomplete=True,
                bypassPostalCodeValidation=True)
     looks = host.frame_js(
         "var c = function (id) { return getComputedStyle(document.getElementById(id)); };"
         "return [c('label-cvv').color, c('cardNumber').backgroundColor, c('validation-cvv').fontSize,"
         " c('expiration').borderTopLeftRadius, document.getElementById('cardNumber').autocomplete,"
-        " document.getElementById('postalCode').autocomplete];")
-    assert looks == ["rgb(1, 2, 3)", "rgb(4, 5, 6)", "13px", "2px", "off", "off"]
+        " document.getElementById('postalCode').autocomplete, getComputedStyle(document.getElementById('cvv'),"
+        " '::placeholder').color];")
+    assert looks == ["rgb(1, 2, 3)", "rgb(4, 5, 6)", "13px", "2px", "off", "off", "rgb(7, 8, 9)"]
     host.fill_card(postal="SW1A 1AA")  # international postal code allowed by bypassPostalCodeValidation
     wait_until(lambda: host.validities()[-1] == "true", what="valid form with a UK postcode")
 
