@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from pos_app.training.server import TrainingGateway
+from pos_app.training.tokens import TokenError
 
 VISA = "4111111111111111"
 AMEX = "371449635398456"
@@ -129,7 +130,12 @@ def test_retrieve_creates_then_matches_customer_and_card(http, gateway):
 
 def test_payment_token_is_bound_to_customer_and_account(http, gateway):
     body = retrieve(http, gateway, card(**person("Tok", "En", "tok@example.com"))).json()
+    other = retrieve(http, gateway, card("5454545454545454", **person("Tok", "En", "tok@example.com"))).json()
+    assert other["customer"]["id"] == body["customer"]["id"] and other["account"]["id"] != body["account"]["id"]
     assert gateway.tokens.check_payment_token(body["paymentToken"], body["account"]["id"]) == body["customer"]["id"]
+    with pytest.raises(TokenError) as refused:
+        gateway.tokens.check_payment_token(body["paymentToken"], other["account"]["id"])
+    assert refused.value.reason == "mismatch"
 
 
 def test_server_validates_card_fields_itself(http, gateway):
