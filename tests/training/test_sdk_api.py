@@ -88,7 +88,7 @@ def test_frame_page_has_a_strict_csp_for_its_declared_parent(http):
 
 @pytest.mark.parametrize("parent", ["", "null", "https://evil.example", "http://192.168.1.5:8080",
                                     "app://pos/host.html", "http://127.0.0.1:80 https://evil.example",
-                                    "javascript:alert(1)"])
+                                    "javascript:alert(1)", "app://pos\n", "app://pos; script-src *"])
 def test_frame_page_refuses_other_parents(http, parent):
     response = http.get("/paysimplejs/v1/frame", params={"parent": parent})
     assert response.status_code == 400
