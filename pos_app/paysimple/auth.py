@@ -23,7 +23,8 @@ BASIC = "basic"
 def utc_timestamp(now: datetime | None = None) -> str:
     """ISO-8601 UTC with milliseconds and ``Z`` (the shape JavaScript's toISOString sends)."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+    return (f"{now.year:04d}-{now.month:02d}-{now.day:02d}T{now.hour:02d}:{now.minute:02d}:"
+            f"{now.second:02d}.{now.microsecond // 1000:03d}Z")
 
 
 def signature(api_key: str, timestamp: str) -> str:

@@ -104,7 +104,11 @@ class _Reader:
         return value
 
     def text(self, key: str, required: bool = False) -> str | None:
-        value = self.required(key) if required else self.data.get(key)
+        value = self.data.get(key)
+        if type(value) is str and value:  # fast path: most fields are plain non-empty text
+            return value
+        if required:
+            value = self.required(key)
         if value is None:
             return None
         if isinstance(value, bool | Mapping | list):
