@@ -61,8 +61,9 @@ class Receipt:
     def text(self, width: int = 40) -> str:
         def row(label: str, value) -> str:
             value = "" if value is None else str(value)
-            pad = max(1, width - len(label) - len(value))
-            return f"{label}{' ' * pad}{value}"
+            if len(label) + 1 + len(value) > width:  # long value (trace GUID, ref): on its own line
+                return f"{label}\n{value[-width:].rjust(width)}"
+            return f"{label}{' ' * (width - len(label) - len(value))}{value}"
 
         lines = [self.merchant_name.center(width).rstrip()]
         lines += [part.center(width).rstrip() for part in (self.merchant_address, self.merchant_phone) if part]

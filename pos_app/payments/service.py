@@ -289,7 +289,9 @@ class PaymentService:
                 report.busy.append(self.journal.get(attempt.id))
                 continue
             (report.resolved if done.is_resolved else report.unresolved).append(done)
-        self._reconciled = report.lane_ready or self.journal.open_attempt(self.lane) is None
+        # Charging is allowed from now on; an attempt still open here keeps blocking the lane through the
+        # journal's unique index (LaneBusy) until it is resolved.
+        self._reconciled = True
         return report
 
     @property

@@ -1,0 +1,120 @@
+"""Crashes and concurrency across processes: kill -9 mid-payment then restart; two processes on one lane."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from datetime import timedelta
+
+from pos_app.payments import State
+from tests.payments.conftest import (
+    assert_journal_agrees,
+    make_service,
+    payments_at_gateway,
+    read_events,
+    run_payer,
+)
+
+PAY = "/v4/payment"
+
+
+def wait_until(predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_killed_after_the_charge_before_the_reply_then_restart_reconciles(gateway, client, journal, shopper):
+    gateway.faults.add("POST", PAY, "stall_after", 1)  # the gateway charges, then never answers
+    proc = run_payer(gateway, journal.path, shopper, amount="42.00")
+    try:
+        events = read_events(proc, until_phase="sending")
+        attempt_id = events[-1]["attempt"]
+        assert wait_until(lambda: len(payments_at_gateway(client, shopper.customer.id)) == 1)
+        assert journal.get(attempt_id).state is State.SENDING  # write-ahead is on disk
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    assert proc.returncode == -signal.SIGKILL
+
+    restarted = make_service(journal, client, gateway)  # start-up reconcile runs here
+    a = journal.get(attempt_id)
+    assert a.state is State.APPROVED and a.payment_id is not None
+    assert restarted.ready
+    causes = [t.cause for t in journal.transitions(a.id)]
+    assert any("stopped" in c for c in causes)
+    assert len(payments_at_gateway(client, shopper.customer.id)) == 1
+    assert_journal_agrees(journal, client, shopper.customer.id)
+
+
+def test_killed_before_the_gateway_charged_reconciles_to_absent(gateway, client, journal, shopper):
+    gateway.faults.add("POST", PAY, "error_before", 1)
+    gateway.faults.add("GET", f"/v4/customer/{shopper.customer.id}/payments", "stall_after", 1)
+    # The payer gets a 500 before any charge, then stalls in its look-up: killed there, state unknown/reconciling.
+    proc = run_payer(gateway, journal.path, shopper, amount="13.00", read_timeout=30)
+    try:
+        events = read_events(proc, until_phase="checking")
+        attempt_id = events[-1]["attempt"]
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    assert journal.get(attempt_id).state in (State.UNKNOWN, State.RECONCILING)
+    restarted = make_service(journal, client, gateway)
+    assert journal.get(attempt_id).state is State.ABSENT
+    assert restarted.ready
+    assert payments_at_gateway(client, shopper.customer.id) == []
+    assert_journal_agrees(journal, client, shopper.customer.id)
+
+
+def test_killed_while_the_request_is_in_flight_agrees_either_way(gateway, client, journal, shopper):
+    """Killed while the gateway delays the POST: whether or not it charged, reconcile agrees with it."""
+    gateway.faults.add("POST", PAY, "delay", 1)
+    proc = run_payer(gateway, journal.path, shopper, amount="7.00")
+    try:
+        attempt_id = read_events(proc, until_phase="sending")[-1]["attempt"]
+        time.sleep(0.1)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    make_service(journal, client, gateway, settle_after=timedelta(seconds=3))
+    a = journal.get(attempt_id)
+    assert a.state in (State.APPROVED, State.ABSENT)
+    assert len(payments_at_gateway(client, shopper.customer.id)) == (1 if a.state is State.APPROVED else 0)
+    assert_journal_agrees(journal, client, shopper.customer.id)
+
+
+def test_startup_reconcile_leaves_a_live_senders_attempt_alone(gateway, client, journal, shopper):
+    gateway.faults.add("POST", PAY, "stall_after", 1)
+    proc = run_payer(gateway, journal.path, shopper)
+    try:
+        attempt_id = read_events(proc, until_phase="sending")[-1]["attempt"]
+        other = make_service(journal, client, gateway)  # a second window starting up on the same lane
+        assert journal.get(attempt_id).state is State.SENDING
+        assert not other.ready
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    report = other.reconcile_unresolved()
+    assert [a.id for a in report.resolved] == [attempt_id] and other.ready
+    assert_journal_agrees(journal, client, shopper.customer.id)
+
+
+def test_two_processes_on_one_lane_only_one_charges(gateway, client, journal, shopper, tmp_path):
+    gateway.faults.add("POST", PAY, "delay", 1)
+    go = tmp_path / "go"
+    procs = [run_payer(gateway, journal.path, shopper, amount="5.00", wait_for=go) for _ in range(2)]
+    for p in procs:  # both started and ran their start-up reconcile
+        assert "reconciled" in json.loads(p.stdout.readline())
+    go.touch()
+    finals = []
+    for p in procs:
+        out, err = p.communicate(timeout=60)
+        finals.append(json.loads(out.strip().splitlines()[-1]))
+    assert sorted(f.get("result") or f.get("error") for f in finals) == ["LaneBusy", "approved"]
+    assert len(payments_at_gateway(client, shopper.customer.id)) == 1
+    assert_journal_agrees(journal, client, shopper.customer.id)

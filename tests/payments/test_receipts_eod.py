@@ -1,0 +1,110 @@
+"""Receipts (data + plain text) and end of day reconciled against the gateway's payment list."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pos_app.payments import Approval, State, end_of_day, receipt_for, store_timezone
+from pos_app.paysimple import PaymentRequest
+from pos_app.settings import Merchant
+from tests.payments.conftest import make_service, new_shopper
+
+PAY = "/v4/payment"
+MERCHANT = Merchant(name="Corner Store", address="1 Main St", phone="555-0100", footer="Thanks!")
+
+
+def test_receipt_for_an_approved_payment(service, shopper):
+    a = service.charge(shopper.customer, shopper.card, Decimal("1234.50"), "clerk1")
+    r = receipt_for(a, MERCHANT, tz=ZoneInfo("America/Denver"))
+    assert (r.customer_name, r.account, r.amount, r.status) == ("Ada Lovelace", "Visa ****1111",
+                                                                Decimal("1234.50"), "APPROVED")
+    assert r.auth_code == a.auth_code and r.trace_number == a.trace_number and r.attempt_id == a.id
+    assert r.when.utcoffset() == a.sent_at.astimezone(ZoneInfo("America/Denver")).utcoffset()
+    text = r.text()
+    for piece in ("Corner Store", "1 Main St", "clerk1", "Ada Lovelace", "Visa ****1111", "$1,234.50", "APPROVED",
+                  a.auth_code, a.id, "Thanks!"):
+        assert piece in text
+    assert "4111111111111111" not in text
+    assert max(len(line) for line in text.splitlines()) <= 40
+
+
+def test_receipt_for_a_declined_payment_says_why(service, shopper):
+    a = service.charge(shopper.customer, shopper.card, Decimal("9999.01"), "clerk1")
+    text = receipt_for(a, MERCHANT, tz=UTC).text()
+    assert "DECLINED" in text and "Do Not Honor" in text
+
+
+def test_store_timezone_setting():
+    assert store_timezone("America/Denver") == ZoneInfo("America/Denver")
+    assert store_timezone("").utcoffset(datetime.now()) is not None
+    with pytest.raises(ValueError, match="Mars/Base"):
+        store_timezone("Mars/Base")
+
+
+def test_end_of_day_totals_and_every_mismatch(gateway, journal, client):
+    ada, bob = new_shopper(client), new_shopper(client, "Bob", "Stone", "5454545454545454")
+    lane1 = make_service(journal, client, gateway, "LANE1")
+    lane2 = make_service(journal, client, gateway, "LANE2")
+    a1 = lane1.charge(ada.customer, ada.card, Decimal("10.00"), "c1")
+    a2 = lane1.charge(ada.customer, ada.card, Decimal("9999.01"), "c1")
+    gateway.faults.add("POST", PAY, "error_before", 1)
+    a3 = lane2.charge(bob.customer, bob.card, Decimal("7.00"), "c2")
+    a4 = lane2.charge(bob.customer, bob.card, Decimal("20.00"), "c2")
+    a5 = lane2.charge(bob.customer, bob.card, Decimal("3.50"), "c2")
+    lane2.void(a4, Approval("m1", "manager", "wrong item"))
+    assert [x.state for x in (a1, a2, a3, a5)] == [State.APPROVED, State.DECLINED, State.ABSENT, State.APPROVED]
+    day = gateway.clock.now().astimezone(UTC).date()
+
+    report = end_of_day(journal, client, day, tz=UTC)
+    assert report.reconciled, report.mismatches
+    assert report.by_status["approved"].count == 2 and report.by_status["approved"].total == Decimal("13.50")
+    assert report.by_status["declined"].count == 1 and report.by_status["absent"].count == 1
+    assert report.by_status["voided"].total == Decimal("20.00")
+    assert report.voids.count == 1 and report.voids.total == Decimal("20.00")
+    assert report.by_lane["LANE2"]["approved"].total == Decimal("3.50")
+    assert report.by_clerk["c1"]["approved"].total == Decimal("10.00")
+    assert report.net == Decimal("13.50")
+    assert report.paysimple_payments == 4  # approved x2, declined, voided
+
+    # Now PaySimple and the journal disagree in three ways.
+    stray = client.create_payment(PaymentRequest(account_id=ada.card.id, amount=Decimal("99.00")))  # no OrderId
+    client.void_payment(a5.payment_id)  # voided behind the app's back
+    report = end_of_day(journal, client, day, tz=UTC)
+    kinds = sorted((m.kind, m.attempt_id or str(m.payment_id)) for m in report.mismatches)
+    assert kinds == sorted([("paysimple_only", str(stray.id)), ("status", a5.id)])
+
+    lane1_only = end_of_day(journal, client, day, lane="LANE1", tz=UTC)
+    assert lane1_only.by_status["approved"].count == 1 and lane1_only.mismatches == []  # the stray has no lane
+
+    rows = list(csv.DictReader(io.StringIO(report.csv_text())))
+    assert {"section": "total", "group": "status", "status": "approved"}.items() <= next(
+        r for r in rows if r["group"] == "status" and r["status"] == "approved").items()
+    assert [r["group"] for r in rows if r["section"] == "mismatch"] == [m.kind for m in report.mismatches]
+    path = report.to_csv(journal.path.parent / "eod.csv")
+    assert path.read_text().startswith("section,group,key")
+
+
+def test_end_of_day_flags_a_journal_only_attempt_and_unresolved(gateway, journal, client):
+    ada = new_shopper(client)
+    lane = make_service(journal, client, gateway, "LANE1", lookup_tries=1)
+    ok = lane.charge(ada.customer, ada.card, Decimal("10.00"), "c1")
+    gateway.faults.add("POST", PAY, "error_after", 1)
+    gateway.faults.add("GET", f"/v4/customer/{ada.customer.id}/payments", "error_before", 5)
+    stuck = lane.charge(ada.customer, ada.card, Decimal("11.00"), "c1")
+    assert stuck.state is State.UNKNOWN
+    gateway.faults.clear()
+    # Pretend the journal thinks a payment exists that PaySimple does not have:
+    fake = journal.create_attempt("LANE9", "c1", ada.customer, ada.card, "1.00", gateway.clock.now())
+    journal.transition(fake.id, State.CREATED, State.SENDING, "POST", "c1", gateway.clock.now())
+    journal.transition(fake.id, State.SENDING, State.APPROVED, "test", "c1", gateway.clock.now(), payment_id=1)
+    day = gateway.clock.now().astimezone(UTC).date()
+    report = end_of_day(journal, client, day, tz=UTC)
+    kinds = sorted((m.kind, m.attempt_id) for m in report.mismatches)
+    assert kinds == sorted([("unresolved", stuck.id), ("journal_only", fake.id)])
+    assert ok.state is State.APPROVED
