@@ -37,8 +37,15 @@ SCREENSHOT = Path("/tmp/paysimplejs-form.png")
 
 
 def _register_app_scheme() -> None:
-    """``app://`` must be registered before the QApplication exists (this runs at collection time)."""
-    if QWebEngineUrlScheme.schemeByName(QByteArray(b"app")).name().isEmpty():
+    """``app://`` must be registered before the QApplication exists (this runs at collection time).
+    The app's own registration is used when present, so the scheme is registered once per process."""
+    try:
+        from pos_app.ui.web.scheme import register_schemes
+    except ImportError:
+        register_schemes = None
+    if register_schemes is not None:
+        register_schemes()
+    elif QWebEngineUrlScheme.schemeByName(QByteArray(b"app")).name().isEmpty():
         scheme = QWebEngineUrlScheme(QByteArray(b"app"))
         scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
         scheme.setFlags(QWebEngineUrlScheme.Flag.SecureScheme | QWebEngineUrlScheme.Flag.CorsEnabled)
