@@ -14,6 +14,10 @@ e.g. ``/v4/payment`` or ``/v4/payment/*/void``) or, when it starts with ``^``, a
 the request path. Paths are compared without a trailing slash. The oldest unexhausted matching fault wins;
 each match uses one of its ``count``.
 
+The request body is read in full before any fault applies (every request, faulted or not): a request that
+arrived completely is processed even if the client gives up while it is delayed, as a real server would, so
+"the client timed out" never implies "nothing happened".
+
 Waiting is ``asyncio`` sleeping, so a stalled request never blocks others, and it ends early when the gateway
 stops (``release_all``), so ``stop()`` never hangs on a stall. "After" faults run the real handler to
 completion first; handlers commit to the store before returning, so the work is durable before the reply fails.
@@ -152,7 +156,9 @@ class FaultMiddleware:
         if self._released is None:
             self._loop = asyncio.get_running_loop()
             self._released = asyncio.Event()
-        fault = self.faults.take(scope["method"], scope["path"])
+        receive = await _buffered(receive)
+        admin = scope["path"].lower().startswith("/_training")
+        fault = None if admin else self.faults.take(scope["method"], scope["path"])
         if fault is None:
             await self.app(scope, receive, send)
             return
@@ -178,6 +184,23 @@ class FaultMiddleware:
                 await send({"type": "http.response.start", "status": 200,
                             "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
                 await send({"type": "http.response.body", "body": b"{", "more_body": True})
+
+
+async def _buffered(receive: Any) -> Any:
+    """Read the whole request body now; return a receive() that replays it, then defers to the real one."""
+    messages: list[dict[str, Any]] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+
+    async def replay() -> dict[str, Any]:
+        if messages:
+            return messages.pop(0)
+        return await receive()
+
+    return replay
 
 
 async def _send(send: Any, status: int, body: bytes, media_type: str | None) -> None:
