@@ -484,8 +484,8 @@ class PaySimpleClient:
     @staticmethod
     def _http_error(status: int, error_code: str | None, trace_code: str | None,
                     messages: list[FieldMessage], method: str, path: str, changes: bool) -> PaySimpleError:
-        detail = "; ".join(f"{m.field}: {m.message}" if m.field else m.message for m in messages)
-        detail = detail.rstrip(".")
+        detail = "; ".join((f"{m.field}: {m.message}" if m.field else m.message).strip().rstrip(".")
+                           for m in messages)
         code = f"HTTP {status}" + (f" {error_code}" if error_code else "")
         where = f"{method} {path}"
         maybe = False
