@@ -13,6 +13,7 @@ import threading
 import keyring
 import keyring.backend
 import keyring.errors
+from keyring.compat import properties
 
 from pos_app.logs import register_secret
 
@@ -106,7 +107,12 @@ class CredentialStore:
 class MemoryKeyring(keyring.backend.KeyringBackend):
     """In-memory backend for tests and the self-test (never used by the app on its own)."""
 
-    priority = 1  # type: ignore[assignment]
+    @properties.classproperty
+    def priority(cls) -> float:  # noqa: N805
+        # Never auto-selected: keyring picks any imported KeyringBackend subclass with a priority above the
+        # fail backend's 0, so a plain priority here made a headless app "save" the API key in memory.
+        # Tests and the self-test install it explicitly with keyring.set_keyring().
+        raise RuntimeError("the in-memory keyring is only used when installed with keyring.set_keyring()")
 
     def __init__(self) -> None:
         super().__init__()
