@@ -43,7 +43,8 @@ def test_400_invalid_input_names_each_field(api, client):
     assert e.messages == [FieldMessage("Amount", "Amount must be greater than 0.00."),
                           FieldMessage("", "Request is invalid.")]
     assert e.field_messages() == {"Amount": ["Amount must be greater than 0.00."], "": ["Request is invalid."]}
-    assert "Amount: Amount must be greater than 0.00." in str(e)
+    assert str(e) == ("PaySimple rejected the request (HTTP 400 InvalidInput) for POST /payment: "
+                      "Amount: Amount must be greater than 0.00; Request is invalid.")
     assert e.may_have_taken_effect is False  # 4xx is decided before anything happens
     assert (e.method, e.path) == ("POST", "/payment")
 
