@@ -1,0 +1,231 @@
+"""What the counter window needs from the core packages, as plain blocking calls (no Qt).
+
+The window runs every method here on a worker (``ui.ops.BackgroundOp``) except :meth:`search`, which the
+directory answers in milliseconds. One backend per app run; it owns the training gateway (training mode),
+the PaySimple client, the customer directory and the payments service.
+
+Decisions:
+- Training credentials are random per run (the gateway is in-process), so no other local program can use
+  the loopback gateway with a known key; nothing goes to the keyring.
+- The page never chooses the customer: :meth:`customer_token` takes the PaySimple id the clerk selected in
+  Python, and :meth:`verify_account` checks that the account PaySimpleJS returned belongs to that customer
+  (GET /customer/{id}/accounts) before anything is charged.
+- Customer tokens are cached per customer for 10 minutes (they live 15): the first request of a form uses the
+  cache, every later request in the same form (PaySimpleJS's ``customerAuth`` after a 401) fetches a fresh one.
+- Checkout tokens (5-minute life) are fetched ahead, used by one form only, and refetched when older than 2 minutes.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from pos_app.config import API_BASE_URLS, Environment, Paths
+from pos_app.customers.directory import Directory
+from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
+from pos_app.payments import AccountRef, Attempt, CustomerRef, Journal, PaymentService, StatusEvent
+from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts, PaySimpleClient
+
+log = logging.getLogger(__name__)
+
+CHECKOUT_TOKEN_MAX_AGE = 120.0
+CUSTOMER_TOKEN_MAX_AGE = 600.0
+
+Account = CreditCardAccount | AchAccount
+Progress = Callable[[int, int, str], None]
+
+
+class ForeignAccount(Exception):
+    """The account id the page sent does not belong to the selected customer. Nothing is charged."""
+
+    def __init__(self) -> None:
+        super().__init__("That card or bank account does not belong to the selected customer; nothing was charged.")
+
+
+def card_expired(card: CreditCardAccount, today: date | None = None) -> bool:
+    """A card is good through the last day of its expiry month."""
+    today = today or date.today()
+    try:
+        month, year = (int(p) for p in card.expiration_date.split("/"))
+    except (ValueError, AttributeError):
+        return False
+    return (year, month) < (today.year, today.month)
+
+
+def paysimple_origin_for(environment: Environment, gateway_base_url: str | None = None) -> str:
+    if environment is Environment.TRAINING:
+        if not gateway_base_url:
+            raise ValueError("training mode needs the gateway's URL")
+        return gateway_base_url.rstrip("/")
+    return API_BASE_URLS[environment].removesuffix("/v4")
+
+
+@dataclass
+class _Cached:
+    value: str
+    at: float
+
+
+class CounterBackend:
+    def __init__(self, environment: Environment, client: PaySimpleClient, directory: Directory,
+                 journal: Journal, service: PaymentService, paysimple_origin: str, gateway=None,
+                 clerk: str = "counter") -> None:
+        self.environment = environment
+        self.client = client
+        self.directory = directory
+        self.journal = journal
+        self.service = service
+        self.paysimple_origin = paysimple_origin
+        self.gateway = gateway
+        self.clerk = clerk
+        self._lock = threading.Lock()
+        self._checkout: _Cached | None = None
+        self._customer_tokens: dict[int, _Cached] = {}
+
+    # ---- start / stop --------------------------------------------------------------------------------
+
+    @classmethod
+    def start_training(cls, paths: Paths, demo_customers: int = 300, lane: str = "LANE1",
+                       progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False,
+                       gateway_data=None) -> CounterBackend:
+        """Start the in-process training gateway, sync its customers into the directory, reconcile the lane."""
+        from pos_app.training import TrainingGateway
+
+        progress = progress or (lambda *a: None)
+        paths.ensure()
+        api_user, api_key = "training", secrets.token_urlsafe(24)
+        progress(0, 0, "Starting the training gateway…")
+        data = paths.training_db if gateway_data is None else gateway_data
+        gateway = TrainingGateway(api_user, api_key, data=data, demo_customers=demo_customers).start()
+        try:
+            client = PaySimpleClient(gateway.api_url, api_user, api_key)
+            backend = cls._assemble(Environment.TRAINING, client, paths, lane, gateway.base_url, gateway)
+            backend.sync_customers(progress, cancelled)
+            backend.reconcile(progress)
+            return backend
+        except BaseException:
+            gateway.stop()
+            raise
+
+    @classmethod
+    def _assemble(cls, environment, client, paths: Paths, lane: str, gateway_url, gateway) -> CounterBackend:
+        directory = Directory(paths.directory_db)
+        journal = Journal(paths.journal_db)
+        service = PaymentService(journal, client, lane=lane)
+        return cls(environment, client, directory, journal, service,
+                   paysimple_origin_for(environment, gateway_url), gateway)
+
+    def reconcile(self, progress: Progress | None = None) -> None:
+        progress = progress or (lambda *a: None)
+        progress(0, 0, "Checking unfinished payments with PaySimple…")
+        report = self.service.reconcile_unresolved(self.clerk)
+        if report.unresolved or report.busy:
+            log.warning("start-up reconcile left %d unresolved / %d busy payments",
+                        len(report.unresolved), len(report.busy))
+
+    def sync_customers(self, progress: Progress | None = None,
+                       cancelled: Callable[[], bool] = lambda: False) -> int:
+        """Mirror PaySimple's customers into the local directory (page by page, cancellable)."""
+        progress = progress or (lambda *a: None)
+        try:
+            from pos_app.customers.sync import sync  # the directory's own sync, once it exists
+        except ImportError:
+            sync = None
+        if sync is not None:
+            result = sync(self.directory, self.client, progress=progress, cancel=cancelled)
+            return int(getattr(result, "seen", 0) or 0)
+        # Fallback until customers.sync lands: walk the pages and upsert.
+        first = self.client.list_customers(page=1, page_size=200)
+        total, seen, page = first.total_items, 0, first
+        while True:
+            if cancelled():
+                break
+            self.directory.upsert_many(CustomerRecord.from_paysimple(c) for c in page.items)
+            seen += len(page.items)
+            progress(seen, total, f"Syncing customers {seen}/{total}…")
+            if not page.has_next:
+                break
+            page = self.client.list_customers(page=page.page + 1, page_size=200)
+        return seen
+
+    def close(self) -> None:
+        for closer in (self.client.close, self.directory.close, getattr(self.journal, "close", None)):
+            try:
+                if closer is not None:
+                    closer()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                log.exception("closing a backend part failed")
+        if self.gateway is not None:
+            self.gateway.stop()
+
+    # ---- customers -----------------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 50) -> list[CustomerHit]:
+        return self.directory.search(query, limit)
+
+    def customer(self, local_id: int) -> StoredCustomer | None:
+        return self.directory.get(local_id)
+
+    def accounts(self, paysimple_id: int) -> CustomerAccounts:
+        return self.client.get_accounts(paysimple_id)
+
+    def verify_account(self, paysimple_id: int, account_id: int) -> Account:
+        accounts = self.client.get_accounts(paysimple_id)
+        for account in [*accounts.credit_cards, *accounts.ach_accounts]:
+            if account.id == account_id and account.customer_id == paysimple_id:
+                return account
+        log.warning("page returned an account that is not the selected customer's; refused")
+        raise ForeignAccount()
+
+    def set_default(self, paysimple_id: int, account: Account) -> None:
+        self.client.set_default_account(paysimple_id, account.id)
+
+    def remove_account(self, account: Account) -> None:
+        if isinstance(account, CreditCardAccount):
+            self.client.delete_credit_card(account.id)
+        else:
+            self.client.delete_ach(account.id)
+
+    # ---- tokens --------------------------------------------------------------------------------------
+
+    def prefetch_checkout_token(self) -> None:
+        with self._lock:
+            fresh = self._checkout is not None and time.monotonic() - self._checkout.at < CHECKOUT_TOKEN_MAX_AGE
+        if not fresh:
+            token = self.client.checkout_token().jwt_token
+            with self._lock:
+                self._checkout = _Cached(token, time.monotonic())
+
+    def take_checkout_token(self) -> str:
+        """A checkout token for one form (the prefetched one when fresh)."""
+        with self._lock:
+            cached, self._checkout = self._checkout, None
+        if cached is not None and time.monotonic() - cached.at < CHECKOUT_TOKEN_MAX_AGE:
+            return cached.value
+        return self.client.checkout_token().jwt_token
+
+    def customer_token(self, paysimple_id: int, fresh: bool = False) -> str:
+        with self._lock:
+            cached = self._customer_tokens.get(paysimple_id)
+        if not fresh and cached is not None and time.monotonic() - cached.at < CUSTOMER_TOKEN_MAX_AGE:
+            return cached.value
+        token = self.client.customer_token(paysimple_id).jwt_token
+        with self._lock:
+            self._customer_tokens[paysimple_id] = _Cached(token, time.monotonic())
+        return token
+
+    # ---- charging ------------------------------------------------------------------------------------
+
+    def charge(self, customer: CustomerRef, account: Account, amount: Decimal, payment_token: str | None = None,
+               cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None) -> Attempt:
+        return self.service.charge(customer, AccountRef.from_paysimple(account), amount, clerk=self.clerk,
+                                   payment_token=payment_token, cvv=cvv, on_status=on_status)
+
+    def resolve(self, attempt: Attempt, on_status=None) -> Attempt:
+        return self.service.resolve(attempt, self.clerk, on_status)

@@ -1,0 +1,97 @@
+"""Translations (Qt Linguist) and locale-aware formatting.
+
+Every visible string goes through ``QCoreApplication.translate(context, text)`` (``translate`` below, which
+``pyside6-lupdate`` recognises) with the class name as context, so ``scripts/update_translations.sh`` can
+extract it into ``resources/i18n/pos_app_<lang>.ts``; ``pyside6-lrelease`` compiles the ``.qm`` shipped next
+to it. Placeholders are Qt style (``%1``, ``%2``) and filled with :func:`fmt`, so a translator can move them.
+
+``install_translator(app, language)`` installs our ``.qm`` plus Qt's own (``qtbase_<lang>.qm``: standard
+buttons such as Cancel/OK), and makes the language's ``QLocale`` the default so money and dates follow it.
+``language=""`` means the computer's locale; English needs no file.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from decimal import Decimal
+
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLibraryInfo, QLocale, QTimeZone, QTranslator
+
+from pos_app.config import resources_dir
+
+log = logging.getLogger(__name__)
+
+translate = QCoreApplication.translate
+
+#: Languages shipped; the first is the source language.
+LANGUAGES = {"en": "English", "es": "Español"}
+
+_installed: list[QTranslator] = []
+
+
+def i18n_dir():
+    return resources_dir() / "i18n"
+
+
+def resolve_language(language: str) -> str:
+    """``""`` -> the system locale's language if we ship it, else English."""
+    if language:
+        return language.split("_")[0].lower()
+    system = QLocale.system().name().split("_")[0].lower()
+    return system if system in LANGUAGES else "en"
+
+
+def install_translator(app: QCoreApplication, language: str = "") -> str:
+    """Switch the UI language (removing a previous one). Returns the language in effect."""
+    for old in _installed:
+        app.removeTranslator(old)
+    _installed.clear()
+    lang = resolve_language(language)
+    if lang not in LANGUAGES:
+        log.warning("no translation for language %r; using English", lang)
+        lang = "en"
+    QLocale.setDefault(QLocale(lang) if lang != "en" else QLocale(QLocale.Language.English,
+                                                                    QLocale.Country.UnitedStates))
+    if lang != "en":
+        ours = QTranslator(app)
+        if ours.load(f"pos_app_{lang}", str(i18n_dir())):
+            app.installTranslator(ours)
+            _installed.append(ours)
+        else:
+            log.error("translation file pos_app_%s.qm is missing from %s", lang, i18n_dir())
+        qt = QTranslator(app)
+        if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qt)
+            _installed.append(qt)
+    log.info("UI language: %s", lang)
+    return lang
+
+
+def fmt(text: str, *values: object) -> str:
+    """Fill Qt-style ``%1``..``%9`` placeholders (highest first, so %1 never eats %10)."""
+    for index in range(len(values), 0, -1):
+        text = text.replace(f"%{index}", str(values[index - 1]))
+    return text
+
+
+def format_money(value: Decimal, locale: QLocale | None = None) -> str:
+    """US dollars with the locale's separators; Decimal all the way (never a float)."""
+    from pos_app.ui.amount import format_amount
+
+    return format_amount(Decimal(value), locale or QLocale())
+
+
+def format_datetime(value: datetime, locale: QLocale | None = None, long: bool = False) -> str:
+    """A timezone-aware time shown in the computer's zone, in the locale's own format."""
+    if value.tzinfo is None:
+        raise ValueError("times must be timezone-aware")
+    locale = locale or QLocale()
+    qdt = QDateTime.fromMSecsSinceEpoch(int(value.timestamp() * 1000), QTimeZone.systemTimeZone())
+    kind = QLocale.FormatType.LongFormat if long else QLocale.FormatType.ShortFormat
+    return locale.toString(qdt, kind)
+
+
+def format_date(value: date, locale: QLocale | None = None) -> str:
+    locale = locale or QLocale()
+    return locale.toString(QDate(value.year, value.month, value.day), QLocale.FormatType.ShortFormat)

@@ -1,0 +1,277 @@
+"""Clerk sign-in, the lock screen, and the idle lock.
+
+``LoginDialog`` asks for a clerk and PIN (checked by ``ClerkRegistry.login``: scrypt, lockout, every attempt
+recorded). As a lock screen (``locked_by=clerk``) it says who was signed in; any clerk may sign in, which
+switches the clerk. ``IdleLock`` counts user input on the whole application and emits ``locked`` after N
+minutes without any; the shell then shows the lock screen.
+
+Training shows the demo PINs on the sign-in screen (see ``pos_app.clerks``): they exist only in the
+training clerk file.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QFont, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.clerks import (
+    PIN_MAX,
+    PIN_MIN,
+    TRAINING_CLERK,
+    TRAINING_MANAGER,
+    Clerk,
+    ClerkError,
+    ClerkRegistry,
+)
+from pos_app.config import Environment
+from pos_app.ui.banner import EnvironmentBanner
+from pos_app.ui.i18n import fmt
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+ERROR_STYLE = "color: #b91c1c;"
+
+
+def clerk_message(exc: ClerkError) -> str:
+    """The translated text for a ClerkError (its ``code`` picks the sentence)."""
+    code, values = exc.code, exc.values
+    if code == "wrong_pin":
+        left = values.get("left")
+        if left:
+            return fmt(translate("ClerkMessages", "Wrong name or PIN. %1 tries left before a lockout."), left)
+        return translate("ClerkMessages", "Wrong name or PIN.")
+    if code == "locked_out":
+        until = values["until"].astimezone()
+        when = QTime(until.hour, until.minute).toString("HH:mm")
+        return fmt(translate("ClerkMessages", "Too many wrong PINs. Try again after %1."), when)
+    if code == "pin_format":
+        return fmt(translate("ClerkMessages", "The PIN must be %1 to %2 digits."), PIN_MIN, PIN_MAX)
+    if code == "not_allowed":
+        return translate("ClerkMessages", "Only a manager can do this.")
+    if code == "reason_required":
+        return translate("ClerkMessages", "Please give a reason.")
+    if code == "name_required":
+        return translate("ClerkMessages", "Please enter a name.")
+    if code == "name_too_long":
+        return translate("ClerkMessages", "The name is too long (at most 40 characters).")
+    if code == "name_taken":
+        return fmt(translate("ClerkMessages", "A clerk named %1 already exists."), values.get("name", ""))
+    if code == "remove_self":
+        return translate("ClerkMessages", "You cannot remove yourself.")
+    if code == "last_manager":
+        return translate("ClerkMessages", "The last manager cannot be removed.")
+    if code == "no_such_clerk":
+        return translate("ClerkMessages", "That clerk no longer exists.")
+    return str(exc)
+
+
+def pin_edit(parent: QWidget | None = None) -> QLineEdit:
+    """A masked, digits-only PIN field."""
+    edit = QLineEdit(parent)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setMaxLength(PIN_MAX)
+    edit.setValidator(QRegularExpressionValidator(r"\d{0,8}", edit))
+    edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
+    edit.setPlaceholderText(fmt(translate("LoginDialog", "%1 to %2 digits"), PIN_MIN, PIN_MAX))
+    return edit
+
+
+def heading(text: str, parent: QWidget | None = None, size: float = 1.5) -> QLabel:
+    label = QLabel(text, parent)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * size)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class LoginDialog(QDialog):
+    """Sign in (or unlock). After ``exec()`` returns Accepted, ``clerk`` is the signed-in clerk."""
+
+    def __init__(self, registry: ClerkRegistry, environment: Environment | str, parent: QWidget | None = None,
+                 locked_by: Clerk | None = None, store_name: str = "") -> None:
+        super().__init__(parent)
+        self.registry = registry
+        self.environment = Environment(environment)
+        self.locked_by = locked_by
+        self.clerk: Clerk | None = None
+        self.setObjectName("loginDialog")
+        self.setWindowTitle(translate("LoginDialog", "Screen locked") if locked_by
+                            else translate("LoginDialog", "Sign in"))
+        self.setMinimumWidth(460)
+
+        self.banner = EnvironmentBanner(self.environment, self)
+        self.title = heading(translate("LoginDialog", "Screen locked") if locked_by
+                             else translate("LoginDialog", "Sign in to the counter"), self)
+        if locked_by:
+            sub = fmt(translate("LoginDialog", "%1 was signed in. Sign in to continue (any clerk may)."),
+                      locked_by.name)
+        elif store_name:
+            sub = store_name
+        else:
+            sub = translate("LoginDialog", "Choose your name and type your PIN.")
+        self.subtitle = QLabel(sub, self)
+        self.subtitle.setWordWrap(True)
+        self.subtitle.setStyleSheet("color: #4b5563;")
+
+        self.name = QComboBox(self)
+        self.name.setObjectName("clerkName")
+        self.name.setAccessibleName(translate("LoginDialog", "Clerk"))
+        for clerk in registry.list():
+            self.name.addItem(clerk.name, clerk.id)
+        if locked_by is not None:
+            index = self.name.findData(locked_by.id)
+            if index >= 0:
+                self.name.setCurrentIndex(index)
+        self.pin = pin_edit(self)
+        self.pin.setObjectName("clerkPin")
+        self.pin.setAccessibleName(translate("LoginDialog", "PIN"))
+        self.message = QLabel(self)
+        self.message.setObjectName("loginMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.addRow(translate("LoginDialog", "Clerk"), self.name)
+        form.addRow(translate("LoginDialog", "PIN"), self.pin)
+
+        self.buttons = QDialogButtonBox(self)
+        self.sign_in = self.buttons.addButton(translate("LoginDialog", "Sign in"),
+                                              QDialogButtonBox.ButtonRole.AcceptRole)
+        self.sign_in.setObjectName("signInButton")
+        self.sign_in.setDefault(True)
+        if locked_by is None:
+            self.buttons.addButton(translate("LoginDialog", "Quit"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.try_sign_in)
+        self.buttons.rejected.connect(self.reject)
+
+        body = QVBoxLayout()
+        body.setContentsMargins(24, 18, 24, 18)
+        body.setSpacing(10)
+        body.addWidget(self.title)
+        body.addWidget(self.subtitle)
+        body.addSpacing(6)
+        body.addLayout(form)
+        body.addWidget(self.message)
+        if self.environment is Environment.TRAINING:
+            self.hint = QLabel(fmt(translate("LoginDialog",
+                                             "Training: sign in as %1 (manager, PIN %2) or %3 (clerk, PIN %4)."),
+                                   TRAINING_MANAGER[0], TRAINING_MANAGER[1], TRAINING_CLERK[0], TRAINING_CLERK[1]),
+                               self)
+            self.hint.setObjectName("trainingHint")
+            self.hint.setWordWrap(True)
+            self.hint.setFrameShape(QFrame.Shape.StyledPanel)
+            self.hint.setStyleSheet("background: #ede9fe; color: #3b0764; padding: 8px; border-radius: 4px;")
+            body.addWidget(self.hint)
+        body.addWidget(self.buttons)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.banner)
+        outer.addLayout(body)
+        self.pin.setFocus()
+
+    def try_sign_in(self) -> None:
+        name = self.name.currentText()
+        pin = self.pin.text()
+        self.pin.clear()
+        if not name:
+            self.message.setText(translate("LoginDialog", "No clerk is set up yet."))
+            return
+        if not pin:
+            self.message.setText(translate("LoginDialog", "Type your PIN."))
+            self.pin.setFocus()
+            return
+        try:
+            self.clerk = self.registry.login(name, pin)
+        except ClerkError as exc:
+            self.message.setText(clerk_message(exc))
+            self.pin.setFocus()
+            return
+        self.message.clear()
+        self.accept()
+
+    def reject(self) -> None:
+        if self.locked_by is not None:
+            return  # a lock screen cannot be dismissed without a PIN (Escape does nothing)
+        super().reject()
+
+
+_INPUT_EVENTS = {
+    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
+}
+
+
+class IdleLock(QObject):
+    """Emits ``locked`` after ``minutes`` without keyboard/mouse/touch input anywhere in the app.
+
+    Installed as an event filter on the QApplication; ``minutes <= 0`` disables it. ``pause()`` while a
+    lock screen is already up; ``resume()`` restarts the count. ``interval_ms`` is for tests.
+    """
+
+    locked = Signal()
+
+    def __init__(self, app: QCoreApplication, minutes: float = 5, interval_ms: int | None = None) -> None:
+        super().__init__(app)
+        self._app = app
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._fire)
+        self._paused = False
+        self.set_minutes(minutes, interval_ms)
+        app.installEventFilter(self)
+
+    def set_minutes(self, minutes: float, interval_ms: int | None = None) -> None:
+        self.minutes = minutes
+        self.interval_ms = interval_ms if interval_ms is not None else int(minutes * 60_000)
+        self.reset()
+
+    @property
+    def active(self) -> bool:
+        return self._timer.isActive()
+
+    def reset(self) -> None:
+        if self._paused or self.interval_ms <= 0:
+            self._timer.stop()
+        else:
+            self._timer.start(self.interval_ms)
+
+    def pause(self) -> None:
+        self._paused = True
+        self._timer.stop()
+
+    def resume(self) -> None:
+        self._paused = False
+        self.reset()
+
+    def uninstall(self) -> None:
+        self._timer.stop()
+        self._app.removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() in _INPUT_EVENTS and not self._paused and self.interval_ms > 0:
+            self._timer.start(self.interval_ms)
+        return False
+
+    def _fire(self) -> None:
+        if not self._paused:
+            log.info("no input for %s minutes: locking the screen", self.minutes)
+            self._paused = True
+            self.locked.emit()

@@ -1,0 +1,706 @@
+"""The counter window: search on the left; customer, payment methods, amount and actions on the right.
+
+Screens on the right (a stack): welcome → customer → payment form → result. Everything slow (gateway
+start, sync, accounts, tokens, charges) runs on workers (``ui.ops``); the window never blocks. One charge at
+a time: every charge action is disabled while one is in flight, and the payments service refuses a second
+one for the lane anyway (``LaneBusy``).
+Keyboard: Ctrl+F/F2 search, ↑/↓ + Enter pick a customer, F5 charge the card on file, F6 new card, F7 bank
+account, F8 update payment details, F9 submit the form, Esc cancel/back; the hint line lists them.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.config import Environment, Paths
+from pos_app.customers.models import CustomerHit
+from pos_app.payments import Attempt, CustomerRef, LaneBusy, PaymentError
+from pos_app.paysimple import CreditCardAccount
+from pos_app.ui.amount import AmountEdit, format_amount
+from pos_app.ui.backend import CounterBackend, card_expired
+from pos_app.ui.ops import BackgroundOp
+from pos_app.ui.payment_panel import FormRequest, PaymentPanel
+from pos_app.ui.result_view import ResultView
+from pos_app.ui.theme import AMBER, RED
+from pos_app.ui.widgets import EnvBanner, MethodsList, ResultsList, TaskBar, account_label
+
+log = logging.getLogger(__name__)
+
+HINT = ("Ctrl+F Search   ·   ↑↓ Enter Select   ·   F5 Charge card on file   ·   F6 New card   ·   "
+        "F7 Bank account   ·   F8 Update payment details   ·   F9 Submit   ·   Esc Cancel / back")
+
+
+def _panel() -> QFrame:
+    frame = QFrame()
+    frame.setObjectName("panel")
+    return frame
+
+
+def _section(text: str) -> QLabel:
+    label = QLabel(text.upper())
+    label.setObjectName("sectionTitle")
+    return label
+
+
+class CvvDialog(QDialog):
+    """Confirm a charge on file; the CVV is optional (PaySimple accepts a stored card without it)."""
+
+    def __init__(self, parent, summary: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Charge card on file")
+        text = QLabel(summary, self)
+        text.setWordWrap(True)
+        text.setObjectName("formHeader")
+        self.cvv = QLineEdit(self)
+        self.cvv.setPlaceholderText("CVV (optional)")
+        self.cvv.setEchoMode(QLineEdit.EchoMode.Password)
+        self.cvv.setMaxLength(4)
+        self.error = QLabel(self)
+        self.error.setStyleSheet(f"color: {RED};")
+        buttons = QDialogButtonBox(self)
+        ok = buttons.addButton("Charge  [Enter]", QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setObjectName("primary")
+        ok.setDefault(True)
+        buttons.addButton("Cancel  [Esc]", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.cvv)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.cvv.setFocus()
+
+    def _check(self) -> None:
+        value = self.cvv.text().strip()
+        if value and not (value.isdigit() and len(value) in (3, 4)):
+            self.error.setText("The CVV is 3 digits (4 on Amex), or leave it empty.")
+            return
+        self.accept()
+
+    def value(self) -> str | None:
+        return self.cvv.text().strip() or None
+
+
+class MainWindow(QMainWindow):
+    backendReady = Signal()  # noqa: N815
+    resultShown = Signal(str)  # noqa: N815 - "approved" | "declined" | ... (tests and benchmarks wait on it)
+    accountsShown = Signal()  # noqa: N815
+
+    def __init__(self, environment: Environment = Environment.TRAINING, lane: str = "LANE1") -> None:
+        super().__init__()
+        self.environment = environment
+        self.lane = lane
+        self.backend: CounterBackend | None = None
+        self.hit: CustomerHit | None = None
+        self.charging = False
+        self.last_mode = "cc"
+        self._replacing: CreditCardAccount | None = None
+        self._search_seq = 0
+        self._startup_op: BackgroundOp | None = None
+        self.setWindowTitle(f"Counter · PaySimple ({environment.value.title()})")
+        self.resize(1280, 800)
+        self._build()
+        self._shortcuts()
+        self._set_enabled_for_backend(False)
+
+    # ---- layout --------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        central = QWidget(self)
+        central.setObjectName("central")
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.banner = EnvBanner(self.environment, self.lane, central)
+        outer.addWidget(self.banner)
+
+        body = QSplitter(Qt.Orientation.Horizontal, central)
+        body.setChildrenCollapsible(False)
+        body.setHandleWidth(10)
+
+        left = _panel()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(14, 14, 14, 14)
+        ll.setSpacing(8)
+        ll.addWidget(_section("Find customer"))
+        self.search = QLineEdit(left)
+        self.search.setObjectName("searchEdit")
+        self.search.setPlaceholderText("Name, phone, email or account no.  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search customers")
+        self.search.installEventFilter(self)
+        ll.addWidget(self.search)
+        self.results = ResultsList(left)
+        self.results.itemActivated.connect(lambda item: self.select_current_hit())
+        self.results.installEventFilter(self)
+        ll.addWidget(self.results, 1)
+        self.results_count = QLabel(left)
+        self.results_count.setObjectName("muted")
+        ll.addWidget(self.results_count)
+        left.setMinimumWidth(360)
+        body.addWidget(left)
+
+        self.stack = QStackedWidget(central)
+        self.stack.setObjectName("panel")
+        self.welcome = QLabel("Search for a customer to start a payment.\n\nCtrl+F to search · ↑↓ to move · "
+                              "Enter to choose", self.stack)
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.welcome.setObjectName("muted")
+        self.stack.addWidget(self.welcome)
+        self.customer_page = self._build_customer_page()
+        self.stack.addWidget(self.customer_page)
+        self.panel = PaymentPanel(lambda: self.backend, self.stack)
+        self.panel.finished.connect(self._form_finished)
+        self.panel.busyChanged.connect(self._form_busy)
+        self.panel.on_charge_status = lambda text: self.statusBar().showMessage(text, 8000)
+        self.stack.addWidget(self.panel)
+        self.result = ResultView(self.stack)
+        self.result.newSale.connect(self.new_sale)
+        self.result.tryAnother.connect(lambda: self.new_account_form(self.last_mode))
+        self.result.backToCustomer.connect(self.back_to_customer)
+        self.result.checkAgain.connect(self.check_again)
+        self.stack.addWidget(self.result)
+        body.addWidget(self.stack)
+        body.setStretchFactor(0, 2)
+        body.setStretchFactor(1, 3)
+        body.setSizes([440, 820])
+
+        wrap = QHBoxLayout()
+        wrap.setContentsMargins(12, 12, 12, 12)
+        wrap.addWidget(body)
+        outer.addLayout(wrap, 1)
+        self.hint = QLabel(HINT, central)
+        self.hint.setObjectName("hint")
+        outer.addWidget(self.hint)
+        self.setCentralWidget(central)
+
+        self.task = TaskBar(self)
+        self.statusBar().addPermanentWidget(self.task)
+        self.task.cancelRequested.connect(self._cancel_task)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(60)
+        self._search_timer.timeout.connect(self._run_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+
+    def _build_customer_page(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(22, 18, 22, 18)
+        layout.setSpacing(10)
+        self.customer_name = QLabel(page)
+        self.customer_name.setObjectName("customerName")
+        self.customer_name.setTextFormat(Qt.TextFormat.PlainText)
+        self.customer_meta = QLabel(page)
+        self.customer_meta.setObjectName("customerMeta")
+        self.customer_meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.customer_meta.setWordWrap(True)
+        layout.addWidget(self.customer_name)
+        layout.addWidget(self.customer_meta)
+        layout.addSpacing(6)
+        layout.addWidget(_section("Cards and bank accounts on file"))
+        self.methods = MethodsList(page)
+        self.methods.setMinimumHeight(150)
+        self.methods.currentItemChanged.connect(lambda *_: self._update_actions())
+        layout.addWidget(self.methods, 1)
+        self.methods_note = QLabel(page)
+        self.methods_note.setObjectName("muted")
+        self.methods_note.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.methods_note)
+        row = QHBoxLayout()
+        self.default_button = QPushButton("Make default  [Ctrl+D]", page)
+        self.default_button.clicked.connect(self.set_default)
+        self.remove_button = QPushButton("Remove  [Del]", page)
+        self.remove_button.clicked.connect(self.remove_account)
+        self.replace_button = QPushButton("Replace expired card", page)
+        self.replace_button.clicked.connect(self.replace_expired)
+        self.update_button = QPushButton("Update payment details  [F8]", page)
+        self.update_button.clicked.connect(self.update_details)
+        for b in (self.default_button, self.remove_button, self.replace_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        row.addWidget(self.update_button)
+        layout.addLayout(row)
+        layout.addSpacing(8)
+        layout.addWidget(_section("Amount"))
+        amount_row = QHBoxLayout()
+        self.amount = AmountEdit(page)
+        self.amount.changed.connect(self._update_actions)
+        self.amount.edit.returnPressed.connect(self._amount_entered)
+        amount_row.addWidget(self.amount, 0, Qt.AlignmentFlag.AlignTop)
+        amount_row.addStretch(1)
+        layout.addLayout(amount_row)
+        actions = QHBoxLayout()
+        self.charge_file_button = QPushButton("Charge card on file  [F5]", page)
+        self.charge_file_button.setObjectName("primary")
+        self.charge_file_button.clicked.connect(self.charge_on_file)
+        self.new_card_button = QPushButton("New card  [F6]", page)
+        self.new_card_button.clicked.connect(lambda: self.new_account_form("cc"))
+        self.new_ach_button = QPushButton("New bank account  [F7]", page)
+        self.new_ach_button.clicked.connect(lambda: self.new_account_form("ach"))
+        actions.addWidget(self.charge_file_button)
+        actions.addWidget(self.new_card_button)
+        actions.addWidget(self.new_ach_button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        self.customer_status = QLabel(page)
+        self.customer_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.customer_status.setWordWrap(True)
+        layout.addWidget(self.customer_status)
+        return page
+
+    def _shortcuts(self) -> None:
+        def add(keys: str, fn) -> None:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(fn)
+
+        add("Ctrl+F", self.focus_search)
+        add("F2", self.focus_search)
+        add("F5", self._key_f5)
+        add("F6", self._key_f6)
+        add("F7", self._key_f7)
+        add("F8", self._key_f8)
+        add("F9", self.panel.submit)
+        add("Escape", self._key_escape)
+        add("Ctrl+D", self.set_default)
+        add("Delete", self._key_delete)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if watched is self.search and key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown,
+                                                  Qt.Key.Key_PageUp):
+                row = self.results.currentRow()
+                step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 8, Qt.Key.Key_PageUp: -8}[key]
+                if self.results.count():
+                    self.results.setCurrentRow(max(0, min(self.results.count() - 1, row + step)))
+                return True
+            if watched in (self.search, self.results) and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.select_current_hit()
+                return True
+        return super().eventFilter(watched, event)
+
+    # ---- start-up ------------------------------------------------------------------------------------
+
+    def start_training(self, paths: Paths, demo_customers: int) -> None:
+        self.statusBar().showMessage("Starting…")
+        self.task.show_progress("Starting the training gateway…", cancellable=True)
+
+        def work(ctx):
+            return CounterBackend.start_training(paths, demo_customers, self.lane,
+                                                 progress=ctx.progress, cancelled=lambda: ctx.cancelled)
+
+        self._startup_op = BackgroundOp(work, on_done=self.attach_backend, on_error=self._startup_failed,
+                                        on_progress=lambda d, t, text: self.task.show_progress(text, d, t),
+                                        label="start-up")
+        self._startup_op.start()
+
+    def attach_backend(self, backend: CounterBackend) -> None:
+        self.backend = backend
+        self._startup_op = None
+        self.task.done()
+        self.statusBar().showMessage(f"Ready · {backend.directory.count()} customers", 6000)
+        self._set_enabled_for_backend(True)
+        self.focus_search()
+        self._run_search()
+        # Pre-warm the payment view and fetch a checkout token while the clerk is still searching.
+        QTimer.singleShot(50, self.panel.prewarm)
+        BackgroundOp(lambda ctx: backend.prefetch_checkout_token(), on_error=lambda e: None,
+                     label="checkout token").start()
+        self.backendReady.emit()
+
+    def _startup_failed(self, exc: BaseException) -> None:
+        self._startup_op = None
+        self.task.done()
+        log.error("start-up failed: %s", type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))
+        QMessageBox.critical(self, "Could not start", f"The counter could not start:\n{exc}")
+
+    def _cancel_task(self) -> None:
+        if self._startup_op is not None:
+            self._startup_op.cancel()
+            self.task.show_progress("Cancelling…", cancellable=False)
+
+    def _set_enabled_for_backend(self, ready: bool) -> None:
+        self.search.setEnabled(ready)
+        self.results.setEnabled(ready)
+        self._update_actions()
+
+    # ---- search --------------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        if self.stack.currentWidget() is self.panel and self.panel.state != "idle":
+            return
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _run_search(self) -> None:
+        backend = self.backend
+        if backend is None:
+            return
+        self._search_seq += 1
+        seq, query = self._search_seq, self.search.text()
+
+        def show(hits):
+            if seq == self._search_seq:
+                self.results.show_hits(hits)
+                self.results_count.setText(f"{len(hits)} found" if query.strip() else
+                                           ("Recently served" if hits else "Type a name, phone, email or account no."))
+
+        BackgroundOp(lambda ctx: backend.search(query), on_done=show,
+                     on_error=lambda e: self.results_count.setText(f"Search failed: {e}"), label="search").start()
+
+    def select_current_hit(self) -> None:
+        hit = self.results.current_hit()
+        if hit is not None:
+            self.select_customer(hit)
+
+    def select_customer(self, hit: CustomerHit) -> None:
+        if self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle"):
+            return
+        self.hit = hit
+        self.customer_name.setText(hit.display_name)
+        stored = self.backend.customer(hit.id) if self.backend else None
+        meta = []
+        if hit.company:
+            meta.append(hit.company)
+        meta += [p for p in (hit.phone, hit.email) if p]
+        if stored is not None:
+            r = stored.record
+            address = ", ".join(p for p in (r.street1, r.city, r.state_code, r.zip_code) if p)
+            if address:
+                meta.append(address)
+        if hit.customer_account:
+            meta.append(f"Account no. {hit.customer_account}")
+        self.customer_meta.setText("  ·  ".join(meta))
+        self.methods.clear()
+        self.customer_status.setText("")
+        self.stack.setCurrentWidget(self.customer_page)
+        if hit.local_only:
+            self.methods_note.setText("This customer is not in PaySimple yet, so no payment can be taken.")
+        else:
+            self.methods_note.setText("Loading cards and bank accounts…")
+            self.reload_accounts()
+            backend = self.backend
+            BackgroundOp(lambda ctx: backend.prefetch_checkout_token(), on_error=lambda e: None,
+                         label="checkout token").start()
+        self._update_actions()
+        self.amount.edit.setFocus()
+        self.amount.edit.selectAll()
+
+    def reload_accounts(self) -> None:
+        hit, backend = self.hit, self.backend
+        if hit is None or backend is None or hit.paysimple_id is None:
+            return
+
+        def show(accounts):
+            if self.hit is not hit:
+                return
+            self.methods.show_accounts(accounts.credit_cards, accounts.ach_accounts)
+            count = len(accounts.credit_cards) + len(accounts.ach_accounts)
+            expired = sum(1 for c in accounts.credit_cards if card_expired(c))
+            note = "No cards or bank accounts on file." if count == 0 else f"{count} on file"
+            if expired:
+                note += f" · {expired} expired card{'s' if expired > 1 else ''}: replace or remove"
+            self.methods_note.setText(note)
+            self._update_actions()
+            self.accountsShown.emit()
+
+        def failed(exc):
+            if self.hit is hit:
+                self.methods_note.setText(f"Could not load the payment methods: {exc}")
+
+        BackgroundOp(lambda ctx: backend.accounts(hit.paysimple_id), on_done=show, on_error=failed,
+                     label="accounts").start()
+
+    def _customer_ref(self) -> CustomerRef | None:
+        if self.hit is None or self.hit.paysimple_id is None:
+            return None
+        return CustomerRef(self.hit.paysimple_id, self.hit.display_name)
+
+    # ---- actions -------------------------------------------------------------------------------------
+
+    def _update_actions(self) -> None:
+        on_file = self.methods.current_account() if self.hit else None
+        can_pay = bool(self.backend and self.hit and self.hit.paysimple_id and not self.charging)
+        expired = isinstance(on_file, CreditCardAccount) and card_expired(on_file)
+        self.charge_file_button.setEnabled(can_pay and on_file is not None and not expired)
+        self.new_card_button.setEnabled(can_pay)
+        self.new_ach_button.setEnabled(can_pay)
+        self.update_button.setEnabled(can_pay)
+        self.default_button.setEnabled(can_pay and on_file is not None and not on_file.is_default and not expired)
+        self.remove_button.setEnabled(can_pay and on_file is not None)
+        self.replace_button.setEnabled(can_pay and expired)
+
+    def _amount_entered(self) -> None:
+        if self.amount.require() is not None and self.charge_file_button.isEnabled():
+            self.charge_file_button.setFocus()
+
+    def _say(self, text: str, color: str = "#3e4c59") -> None:
+        self.customer_status.setText(text)
+        self.customer_status.setStyleSheet(f"color: {color}; font-weight: 600;")
+
+    def charge_on_file(self) -> None:
+        customer, account = self._customer_ref(), self.methods.current_account()
+        if customer is None or account is None or self.charging or not self.charge_file_button.isEnabled():
+            return
+        amount = self.amount.require()
+        if amount is None:
+            return
+        kind, number = account_label(account)
+        dialog = CvvDialog(self, f"Charge {format_amount(amount)} to {kind} {number} for {customer.name}?")
+        if isinstance(account, CreditCardAccount):
+            dialog.cvv.setVisible(True)
+        else:
+            dialog.cvv.setVisible(False)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self._charge(customer, account, amount, dialog.value() if isinstance(account, CreditCardAccount) else None)
+
+    def _charge(self, customer: CustomerRef, account, amount: Decimal, cvv: str | None) -> None:
+        backend = self.backend
+        self._set_charging(True)
+        self._say("Sending the payment to PaySimple…")
+        self.task.show_progress("Charging…", cancellable=False)
+
+        def work(ctx):
+            return backend.charge(customer, account, amount, cvv=cvv,
+                                  on_status=lambda event: ctx.progress(0, 0, event.message))
+
+        def progress(_d, _t, text):
+            self._say(text)
+            self.task.show_progress(text, cancellable=False)
+
+        BackgroundOp(work, on_done=self._charged, on_error=self._charge_failed, on_progress=progress,
+                     label="charge on file").start()
+
+    def _set_charging(self, charging: bool) -> None:
+        self.charging = charging
+        self.results.setEnabled(not charging and self.backend is not None)
+        self._update_actions()
+
+    def _charged(self, attempt: Attempt) -> None:
+        self._set_charging(False)
+        self.task.done()
+        self._say("")
+        self.show_result_attempt(attempt)
+
+    def _charge_failed(self, exc: BaseException) -> None:
+        self._set_charging(False)
+        self.task.done()
+        if isinstance(exc, LaneBusy):
+            self._say(str(exc), AMBER)
+        elif isinstance(exc, PaymentError | ValueError):
+            self._say(str(exc), RED)
+        else:
+            self.result.show_error(f"The payment could not be sent: {exc}")
+            self.stack.setCurrentWidget(self.result)
+            self.resultShown.emit("error")
+
+    def show_result_attempt(self, attempt: Attempt) -> None:
+        self.result.show_attempt(attempt)
+        self.stack.setCurrentWidget(self.result)
+        self.result.new_sale_button.setAutoDefault(True)
+        (self.result.try_button if self.result.kind == "declined" else self.result.new_sale_button).setFocus()
+        self.statusBar().showMessage(f"{self.result.title.text()} · {format_amount(attempt.amount)}", 10000)
+        self.resultShown.emit(self.result.kind)
+
+    def new_account_form(self, mode: str) -> None:
+        customer = self._customer_ref()
+        if customer is None or self.charging or self.backend is None:
+            return
+        if self.stack.currentWidget() is self.panel and self.panel.state != "idle":
+            return
+        amount = self.amount.require() if self.stack.currentWidget() is self.customer_page else self.amount.value()
+        if amount is None:
+            self.stack.setCurrentWidget(self.customer_page)
+            self.amount.require()
+            return
+        self.last_mode = mode
+        self._replacing = None
+        self.stack.setCurrentWidget(self.panel)
+        self.panel.open(FormRequest(customer, mode, "charge", amount))
+
+    def update_details(self, replacing: CreditCardAccount | None = None) -> None:
+        customer = self._customer_ref()
+        if customer is None or self.charging or self.backend is None:
+            return
+        self._replacing = replacing
+        self.stack.setCurrentWidget(self.panel)
+        self.panel.open(FormRequest(customer, "cc", "update"))
+
+    def replace_expired(self) -> None:
+        account = self.methods.current_account()
+        if isinstance(account, CreditCardAccount) and card_expired(account):
+            self.update_details(replacing=account)
+
+    def set_default(self) -> None:
+        account, hit, backend = self.methods.current_account(), self.hit, self.backend
+        if not self.default_button.isEnabled() or account is None or hit is None:
+            return
+        self._say("Making it the default…")
+        BackgroundOp(lambda ctx: backend.set_default(hit.paysimple_id, account),
+                     on_done=lambda _r: (self._say("Default payment method changed."), self.reload_accounts()),
+                     on_error=lambda e: self._say(f"Could not change the default: {e}", RED),
+                     label="set default").start()
+
+    def remove_account(self) -> None:
+        account, backend = self.methods.current_account(), self.backend
+        if not self.remove_button.isEnabled() or account is None:
+            return
+        kind, number = account_label(account)
+        answer = QMessageBox.question(self, "Remove payment method",
+                                      f"Remove {kind} {number} from {self.hit.display_name}'s account?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self._say("Removing…")
+        BackgroundOp(lambda ctx: backend.remove_account(account),
+                     on_done=lambda _r: (self._say(f"{kind} {number} removed."), self.reload_accounts()),
+                     on_error=lambda e: self._say(f"Could not remove it: {e}", RED),
+                     label="remove account").start()
+
+    # ---- form results --------------------------------------------------------------------------------
+
+    def _form_busy(self, busy: bool) -> None:
+        self._set_charging(busy)
+
+    def _form_finished(self, kind: str, payload) -> None:
+        self._set_charging(False)
+        if kind == "charged":
+            self.show_result_attempt(payload)
+        elif kind == "saved":
+            self._saved(payload)
+        elif kind == "cancelled":
+            self.back_to_customer()
+            self._say("Cancelled. Nothing was charged.")
+        else:
+            self.result.show_error(str(payload))
+            self.stack.setCurrentWidget(self.result)
+            self.resultShown.emit("error")
+
+    def _saved(self, account) -> None:
+        old, hit, backend = self._replacing, self.hit, self.backend
+        self._replacing = None
+        if old is not None and backend is not None and hit is not None:
+            def swap(ctx):
+                if old.is_default:
+                    backend.set_default(hit.paysimple_id, account)
+                backend.remove_account(old)
+            BackgroundOp(swap, on_done=lambda _r: self.reload_accounts(),
+                         on_error=lambda e: self._say(f"The new card is saved, but the old one could not be "
+                                                      f"removed: {e}", AMBER), label="replace card").start()
+        else:
+            self.reload_accounts()
+        self.result.show_saved(account, hit.display_name if hit else "")
+        self.stack.setCurrentWidget(self.result)
+        self.result.back_button.setFocus()
+        self.resultShown.emit("saved")
+
+    def back_to_customer(self) -> None:
+        if self.hit is None:
+            self.stack.setCurrentWidget(self.welcome)
+            self.focus_search()
+            return
+        self.stack.setCurrentWidget(self.customer_page)
+        self.reload_accounts()
+        self.amount.edit.setFocus()
+
+    def new_sale(self) -> None:
+        self.hit = None
+        self.amount.clear()
+        self.customer_status.setText("")
+        self.stack.setCurrentWidget(self.welcome)
+        self.search.clear()
+        self.focus_search()
+        self._update_actions()
+
+    def check_again(self) -> None:
+        attempt, backend = self.result.attempt, self.backend
+        if attempt is None or backend is None:
+            return
+        self.task.show_progress("Checking with PaySimple…", cancellable=False)
+        BackgroundOp(lambda ctx: backend.resolve(attempt), on_done=lambda a: (self.task.done(),
+                                                                              self.show_result_attempt(a)),
+                     on_error=lambda e: (self.task.done(), self.statusBar().showMessage(
+                         f"Still could not check: {e}", 8000)), label="check again").start()
+
+    # ---- keys ----------------------------------------------------------------------------------------
+
+    def _page(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def _key_f5(self) -> None:
+        if self._page() is self.result and self.result.kind == "unknown":
+            self.check_again()
+        elif self._page() is self.customer_page:
+            self.charge_on_file()
+
+    def _key_f6(self) -> None:
+        if self._page() in (self.customer_page, self.result):
+            self.new_account_form("cc")
+
+    def _key_f7(self) -> None:
+        if self._page() is self.panel:
+            self.panel.switch_mode()
+        elif self._page() in (self.customer_page, self.result):
+            self.new_account_form("ach")
+
+    def _key_f8(self) -> None:
+        if self._page() in (self.customer_page, self.result):
+            self.update_details()
+
+    def _key_escape(self) -> None:
+        page = self._page()
+        if page is self.panel:
+            self.panel.cancel()
+        elif page is self.result and self.result.kind != "unknown":
+            self.back_to_customer()
+        elif page is self.customer_page:
+            self.focus_search()
+
+    def _key_delete(self) -> None:
+        if self.methods.hasFocus():
+            self.remove_account()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if self._page() is self.result and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and self.result.kind not in ("unknown",):
+            self.new_sale()
+            return
+        super().keyPressEvent(event)
+
+    # ---- shutdown ------------------------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        self.panel.shutdown()
+        if self.backend is not None:
+            backend, self.backend = self.backend, None
+            backend.close()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.charging:
+            QMessageBox.warning(self, "Payment in progress", "Wait until the payment has finished.")
+            event.ignore()
+            return
+        super().closeEvent(event)

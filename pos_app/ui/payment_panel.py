@@ -1,0 +1,357 @@
+"""The "new card / bank account" screen: the Qt frame (who, how much, buttons) around the PaySimple form.
+
+The web page only ever sees a checkout token, the mode (cc/ach), the use (charge/update) and, when it asks
+during a submit, a customer token. The customer, the name and the amount stay here in Python: the header
+shows them, and the charge uses the customer the clerk selected and the amount typed in the Qt widget.
+
+A form session: ``open()`` → (page ready) configure → formShown → clerk fills the iframe → F9 → page asks
+for a customer token → ``accountRetrieved`` → Python checks the account belongs to the customer (GET
+accounts) → charge (or, for "update", just report the new account). Messages that arrive in the wrong
+state (an account before any submit, a second account, a token request while idle) are refused and logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from pos_app.payments import CustomerRef
+from pos_app.ui.amount import format_amount
+from pos_app.ui.backend import CounterBackend
+from pos_app.ui.ops import BackgroundOp
+from pos_app.ui.theme import AMBER, RED
+from pos_app.ui.web.messages import AccountRetrieved, SdkError
+from pos_app.ui.web.view import PaymentWebView
+
+log = logging.getLogger(__name__)
+
+MAX_TOKEN_REQUESTS = 3
+
+
+@dataclass
+class FormRequest:
+    customer: CustomerRef  # PaySimple id + display name (never sent to the page)
+    mode: str  # "cc" | "ach"
+    use: str  # "charge" | "update"
+    amount: Decimal | None = None
+
+
+class PaymentPanel(QWidget):
+    """Emits ``finished(kind, payload)``: ("charged", Attempt) | ("saved", account) | ("cancelled", None)
+    | ("error", message)."""
+
+    finished = Signal(str, object)
+    formShown = Signal()  # noqa: N815 - the iframe form is interactive (benchmarks and tests wait on it)
+    busyChanged = Signal(bool)  # noqa: N815
+
+    def __init__(self, backend_getter: Callable[[], CounterBackend | None], parent=None) -> None:
+        super().__init__(parent)
+        self._backend = backend_getter
+        self.view: PaymentWebView | None = None
+        self.request: FormRequest | None = None
+        self.state = "idle"  # idle | loading | shown | submitting | verifying | charging
+        self._page_ready = False
+        self._pending_config: str | None = None
+        self._token_requests = 0
+        self._valid = False
+        self._restarted = False
+        self.opened_at = 0.0
+        self.shown_at = 0.0
+        self.on_charge_status: Callable[[str], None] | None = None
+        self._build()
+
+    # ---- layout --------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.header = QLabel(self)
+        self.header.setObjectName("formHeader")
+        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.subheader = QLabel(self)
+        self.subheader.setObjectName("muted")
+        self.subheader.setTextFormat(Qt.TextFormat.PlainText)
+        self.status = QLabel(self)
+        self.status.setObjectName("formStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        self.web_holder = QVBoxLayout()
+        self.web_holder.setContentsMargins(0, 0, 0, 0)
+        self.placeholder = QLabel("Loading the secure form…", self)
+        self.placeholder.setObjectName("muted")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setMinimumHeight(240)
+        self.web_holder.addWidget(self.placeholder)
+        self.submit_button = QPushButton(self)
+        self.submit_button.setObjectName("primary")
+        self.submit_button.clicked.connect(self.submit)
+        self.switch_button = QPushButton(self)
+        self.switch_button.clicked.connect(self.switch_mode)
+        self.cancel_button = QPushButton("Cancel  [Esc]", self)
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.switch_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.submit_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 16)
+        layout.setSpacing(10)
+        layout.addWidget(self.header)
+        layout.addWidget(self.subheader)
+        layout.addLayout(self.web_holder, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+
+    # ---- the web view (pre-warmed hidden, re-used, reloaded after each form) -------------------------
+
+    def prewarm(self) -> None:
+        backend = self._backend()
+        if backend is None or self.view is not None:
+            return
+        self.view = PaymentWebView(backend.paysimple_origin, parent=self)
+        self.view.setMinimumHeight(260)
+        self.view.bridge.listener = self
+        self.view.bridgeLost.connect(self._bridge_lost)
+        self.view.setVisible(False)
+        self.web_holder.addWidget(self.view)
+        self._page_ready = False
+        self.view.load_payment_page()
+
+    def _reload_page(self) -> None:
+        if self.view is not None and self.view.bridge_alive:
+            self._page_ready = False
+            self.view.load_payment_page()
+
+    def _drop_view(self) -> None:
+        if self.view is not None:
+            view, self.view = self.view, None
+            self.web_holder.removeWidget(view)
+            view.teardown()
+        self._page_ready = False
+
+    def shutdown(self) -> None:
+        self._drop_view()
+
+    # ---- opening / closing a form --------------------------------------------------------------------
+
+    def open(self, request: FormRequest) -> None:
+        backend = self._backend()
+        if backend is None:
+            return
+        self.request = request
+        self.state = "loading"
+        self._token_requests = 0
+        self._valid = False
+        self._restarted = False
+        self.opened_at = time.perf_counter()
+        self.shown_at = 0.0
+        self._render_header()
+        self._set_status("Loading the secure form…")
+        self.placeholder.setVisible(True)
+        if self.view is None:
+            self.prewarm()
+        self.view.setVisible(False)
+        self._update_buttons()
+        BackgroundOp(lambda ctx: backend.take_checkout_token(), on_done=self._got_checkout_token,
+                     on_error=self._form_failed, label="checkout token").start()
+
+    def _render_header(self) -> None:
+        r = self.request
+        what = "bank account" if r.mode == "ach" else "card"
+        if r.use == "charge":
+            self.header.setText(f"Charge {format_amount(r.amount)} to a new {what}")
+            self.submit_button.setText(f"Charge {format_amount(r.amount)}  [F9]")
+        else:
+            self.header.setText(f"Add a {what}")
+            self.submit_button.setText(f"Save {what}  [F9]")
+        self.subheader.setText(f"Customer: {r.customer.name}")
+        self.switch_button.setText("Use a card instead  [F7]" if r.mode == "ach" else "Use a bank account  [F7]")
+
+    def _got_checkout_token(self, token: str) -> None:
+        if self.state != "loading" or self.request is None:
+            return
+        config = json.dumps({"checkoutToken": token, "mode": self.request.mode, "use": self.request.use})
+        if self._page_ready:
+            self.view.bridge.send_configure(config)
+        else:
+            self._pending_config = config
+
+    def _form_failed(self, exc: BaseException) -> None:
+        log.warning("payment form could not start: %s", type(exc).__name__)
+        self._end("error", f"The secure form could not start: {exc}")
+
+    def _end(self, kind: str, payload) -> None:
+        self.state = "idle"
+        self.request = None
+        self._pending_config = None
+        if self.view is not None:
+            self.view.setVisible(False)
+            self._reload_page()  # next form starts from a fresh document
+        self.placeholder.setVisible(True)
+        self._update_buttons()
+        self.finished.emit(kind, payload)
+
+    def cancel(self) -> None:
+        if self.state in ("idle",):
+            return
+        if self.state in ("verifying", "charging"):
+            self._set_status("A payment is being sent; it cannot be cancelled now.", AMBER)
+            return
+        self._end("cancelled", None)
+
+    def switch_mode(self) -> None:
+        if self.request is None or self.state not in ("loading", "shown"):
+            return
+        self.request.mode = "cc" if self.request.mode == "ach" else "ach"
+        self.open(self.request)
+
+    def submit(self) -> None:
+        if self.state != "shown" or self.view is None:
+            return
+        if not self._valid:
+            self._set_status("Complete the details in the form first.", RED)
+            return
+        self.state = "submitting"
+        self._token_requests = 0
+        self._set_status("Checking the details with PaySimple…")
+        self._update_buttons()
+        self.view.bridge.send_submit()
+
+    def _update_buttons(self) -> None:
+        self.submit_button.setEnabled(self.state == "shown" and self._valid)
+        self.switch_button.setEnabled(self.state in ("loading", "shown"))
+        self.cancel_button.setEnabled(self.state in ("loading", "shown", "submitting"))
+        self.busyChanged.emit(self.state in ("submitting", "verifying", "charging"))
+
+    def _set_status(self, text: str, color: str = "#3e4c59") -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet(f"color: {color};")
+
+    # ---- BridgeListener (page -> Python, already shape-checked by the bridge) -------------------------
+
+    def page_ready(self) -> None:
+        self._page_ready = True
+        if self._pending_config is not None and self.state == "loading":
+            config, self._pending_config = self._pending_config, None
+            self.view.bridge.send_configure(config)
+
+    def form_shown(self) -> None:
+        if self.state != "loading":
+            return
+        self.state = "shown"
+        self.shown_at = time.perf_counter()
+        self.placeholder.setVisible(False)
+        self.view.setVisible(True)
+        self.view.setFocus()
+        self._set_status("Type the details in the form, then press F9.")
+        self._update_buttons()
+        self.formShown.emit()
+
+    def validity_changed(self, valid: bool) -> None:
+        if self.state not in ("shown", "loading"):
+            return
+        self._valid = valid
+        self._update_buttons()
+
+    def customer_token_requested(self) -> None:
+        backend = self._backend()
+        if self.state != "submitting" or self.request is None or backend is None:
+            self._refuse("getCustomerToken")
+            return
+        self._token_requests += 1
+        if self._token_requests > MAX_TOKEN_REQUESTS:
+            self._refuse("getCustomerToken (too many)")
+            return
+        fresh = self._token_requests > 1  # a second request means PaySimple refused the first token
+        customer_id = self.request.customer.id
+        request = self.request
+
+        def done(token: str) -> None:
+            if self.request is request and self.state == "submitting" and self.view is not None:
+                self.view.bridge.send_customer_token(token)
+
+        def failed(exc: BaseException) -> None:
+            if self.request is request and self.state == "submitting":
+                self.state = "shown"
+                self._set_status(f"Could not get permission from PaySimple for this customer: {exc}", RED)
+                self._update_buttons()
+                if self.view is not None:
+                    self.view.bridge.send_customer_token("")
+
+        BackgroundOp(lambda ctx: backend.customer_token(customer_id, fresh=fresh), on_done=done,
+                     on_error=failed, label="customer token").start()
+
+    def account_retrieved(self, message: AccountRetrieved) -> None:
+        backend = self._backend()
+        if self.state != "submitting" or self.request is None or backend is None:
+            self._refuse("accountRetrieved")
+            return
+        self.state = "verifying"
+        self._update_buttons()
+        request = self.request
+        self._set_status("Checking the account…")
+
+        def verify_and_charge(ctx):
+            account = backend.verify_account(request.customer.id, message.account_id)
+            if request.use != "charge":
+                return ("saved", account)
+            ctx.progress(0, 0, "charging")
+            attempt = backend.charge(request.customer, account, request.amount, payment_token=message.payment_token,
+                                     on_status=lambda event: ctx.progress(0, 0, event.message))
+            return ("charged", attempt)
+
+        def progress(_done, _total, text):
+            if text == "charging":
+                self.state = "charging"
+                self._update_buttons()
+                text = "Sending the payment to PaySimple…"
+            self._set_status(text)
+            if self.on_charge_status is not None:
+                self.on_charge_status(text)
+
+        def done(result) -> None:
+            self._end(*result)
+
+        def failed(exc: BaseException) -> None:
+            self._end("error", str(exc) or type(exc).__name__)
+
+        BackgroundOp(verify_and_charge, on_done=done, on_error=failed, on_progress=progress,
+                     label="charge new account").start()
+
+    def sdk_error(self, message: SdkError) -> None:
+        if self.state not in ("loading", "shown", "submitting"):
+            self._refuse("sdkError")
+            return
+        text = "; ".join(message.messages) or "PaySimple could not process the details."
+        if message.error_key == "unauthorized" and self.state == "submitting" and not self._restarted \
+                and "checkout" in text.lower():
+            # The 5-minute checkout token ran out while the form was open: start a fresh form once.
+            request = self.request
+            self.open(request)
+            self._restarted = True
+            self._set_status("The secure form timed out; enter the details again.", AMBER)
+            return
+        if self.state == "submitting":
+            self.state = "shown"
+        self._set_status(text, RED)
+        self._update_buttons()
+
+    def page_cancelled(self) -> None:
+        self.cancel()
+
+    def _refuse(self, what: str) -> None:
+        log.warning("payment page: %s refused in state %s", what, self.state)
+        if self.view is not None:
+            self.view.bridge.rejected += 1
+
+    def _bridge_lost(self) -> None:
+        active = self.state != "idle"
+        QTimer.singleShot(0, self._drop_view)
+        if active and self.state not in ("verifying", "charging"):
+            self._end("error", "The payment form stopped working and was closed. Nothing was charged.")

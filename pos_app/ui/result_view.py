@@ -1,0 +1,143 @@
+"""The outcome screen: approved, declined, not charged, or still being checked with PaySimple."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from pos_app.payments import Attempt, State
+from pos_app.ui.amount import format_amount
+from pos_app.ui.theme import AMBER, GREEN, RED
+from pos_app.ui.widgets import account_label
+
+
+class ResultView(QWidget):
+    newSale = Signal()  # noqa: N815
+    tryAnother = Signal()  # noqa: N815
+    backToCustomer = Signal()  # noqa: N815
+    checkAgain = Signal()  # noqa: N815
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.kind = ""
+        self.attempt: Attempt | None = None
+        self.title = QLabel(self)
+        self.title.setObjectName("resultTitle")
+        self.amount = QLabel(self)
+        self.amount.setObjectName("resultAmount")
+        self.message = QLabel(self)
+        self.message.setObjectName("resultDetail")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.details = QGridLayout()
+        self.details.setHorizontalSpacing(24)
+        self.details.setVerticalSpacing(6)
+        self.bar = QFrame(self)
+        self.bar.setFixedHeight(6)
+        self.new_sale_button = QPushButton("New sale  [Enter]", self)
+        self.new_sale_button.setObjectName("primary")
+        self.new_sale_button.clicked.connect(self.newSale)
+        self.try_button = QPushButton("Try another card  [F6]", self)
+        self.try_button.clicked.connect(self.tryAnother)
+        self.back_button = QPushButton("Back to customer  [Esc]", self)
+        self.back_button.clicked.connect(self.backToCustomer)
+        self.check_button = QPushButton("Check again  [F5]", self)
+        self.check_button.clicked.connect(self.checkAgain)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.try_button)
+        buttons.addWidget(self.new_sale_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 22, 28, 22)
+        layout.setSpacing(12)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.title)
+        layout.addWidget(self.amount)
+        layout.addWidget(self.message)
+        layout.addLayout(self.details)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+
+    def _set_details(self, rows: list[tuple[str, str]]) -> None:
+        while self.details.count():
+            item = self.details.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for row, (name, value) in enumerate(rows):
+            key = QLabel(name, self)
+            key.setObjectName("muted")
+            val = QLabel(value, self)
+            val.setObjectName("resultDetail")
+            val.setTextFormat(Qt.TextFormat.PlainText)
+            val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.details.addWidget(key, row, 0)
+            self.details.addWidget(val, row, 1)
+        self.details.setColumnStretch(1, 1)
+
+    def _headline(self, text: str, color: str) -> None:
+        self.title.setText(text)
+        self.title.setStyleSheet(f"color: {color};")
+        self.bar.setStyleSheet(f"background: {color}; border-radius: 3px;")
+
+    def show_attempt(self, attempt: Attempt) -> None:
+        self.attempt = attempt
+        self.amount.setText(format_amount(attempt.amount))
+        rows = [("Customer", attempt.customer_name), ("Account", attempt.account_masked)]
+        state = attempt.state
+        if state is State.APPROVED:
+            self.kind = "approved"
+            self._headline("Approved", GREEN)
+            self.message.setText("The payment was approved.")
+            rows += [("Auth code", attempt.auth_code or "—"), ("Trace number", attempt.trace_number or "—")]
+        elif state is State.DECLINED:
+            self.kind = "declined"
+            self._headline("Declined", RED)
+            self.message.setText(
+                f"{attempt.failure_description or 'The payment was declined.'}\n"
+                f"{attempt.failure_action or 'Try a different payment method.'}")
+            rows += [("Decline code", attempt.failure_code or "—")]
+        elif state in (State.REJECTED, State.ABSENT):
+            self.kind = "not_charged"
+            self._headline("Not charged", AMBER)
+            self.message.setText((attempt.note or "PaySimple did not take this payment.")
+                                 + "\nYou can try again with the same or another card.")
+        else:
+            self.kind = "unknown"
+            self._headline("Not confirmed yet", AMBER)
+            self.message.setText(
+                (attempt.note or "PaySimple could not be reached; the payment is being checked.")
+                + "\nDo not charge again. Press F5 to check with PaySimple.")
+        rows.append(("Reference", attempt.id))
+        self._set_details(rows)
+        self._buttons()
+
+    def show_saved(self, account, customer_name: str) -> None:
+        self.kind = "saved"
+        self.attempt = None
+        kind, number = account_label(account)
+        self._headline("Saved", GREEN)
+        self.amount.setText(f"{kind} {number}")
+        self.message.setText("The new payment method is on file. Nothing was charged.")
+        rows = [("Customer", customer_name)]
+        if getattr(account, "expiration_date", None):
+            rows.append(("Expires", account.expiration_date))
+        self._set_details(rows)
+        self._buttons()
+
+    def show_error(self, message: str) -> None:
+        self.kind = "error"
+        self.attempt = None
+        self._headline("Something went wrong", RED)
+        self.amount.setText("")
+        self.message.setText(message + "\nNothing was charged. Check the connection and try again.")
+        self._set_details([])
+        self._buttons()
+
+    def _buttons(self) -> None:
+        self.try_button.setVisible(self.kind in ("declined", "not_charged", "error"))
+        self.try_button.setText("Try another card  [F6]" if self.kind == "declined" else "Try again  [F6]")
+        self.check_button.setVisible(self.kind == "unknown")
+        self.new_sale_button.setEnabled(self.kind != "unknown")
+        self.back_button.setEnabled(self.kind != "unknown")

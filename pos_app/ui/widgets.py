@@ -1,0 +1,192 @@
+"""Small widgets of the counter window: environment banner, search results, payment methods, task bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
+
+from pos_app.config import Environment
+from pos_app.customers.models import CustomerHit
+from pos_app.paysimple import AchAccount, CreditCardAccount
+from pos_app.ui.backend import card_expired
+from pos_app.ui.theme import BANNER, GREEN, RED
+
+HIT_ROLE = Qt.ItemDataRole.UserRole + 1
+ACCOUNT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class EnvBanner(QLabel):
+    def __init__(self, environment: Environment, lane: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        bg, fg, text = BANNER[environment]
+        self.setText(f"{text}      Lane {lane}")
+        self.setStyleSheet(f"#banner {{ background: {bg}; color: {fg}; }}")
+        self.setAccessibleName(f"Environment: {environment.value}")
+
+
+class _HitDelegate(QStyledItemDelegate):
+    """Two lines per customer: the name in bold, then what tells same-name customers apart."""
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802
+        return QSize(option.rect.width(), 52)
+
+    def paint(self, painter: QPainter, option, index) -> None:
+        hit: CustomerHit | None = index.data(HIT_ROLE)
+        painter.save()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.fillRect(option.rect, QColor("#dbeafe" if selected else ("#ffffff" if index.row() % 2 == 0
+                                                                        else "#f8fafc")))
+        if selected:
+            painter.fillRect(QRect(option.rect.left(), option.rect.top(), 4, option.rect.height()), QColor("#2563eb"))
+        if hit is not None:
+            r = option.rect.adjusted(12, 6, -10, -6)
+            bold = QFont(option.font)
+            bold.setPointSizeF(option.font.pointSizeF() + 1)
+            bold.setBold(True)
+            painter.setFont(bold)
+            painter.setPen(QColor("#111827"))
+            title = hit.display_name + (f"  ·  {hit.company}" if hit.company else "")
+            painter.drawText(QRect(r.left(), r.top(), r.width(), r.height() // 2),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+            painter.setFont(option.font)
+            painter.setPen(QColor("#52606d"))
+            painter.drawText(QRect(r.left(), r.top() + r.height() // 2, r.width(), r.height() // 2),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, hit_subtitle(hit))
+        painter.restore()
+
+
+def hit_subtitle(hit: CustomerHit) -> str:
+    if hit.disambiguation:
+        parts = [hit.disambiguation]
+    else:
+        parts = [p for p in (hit.phone, hit.email, hit.city) if p]
+    if hit.local_only:
+        parts.append("not in PaySimple yet")
+    return "  ·  ".join(parts)
+
+
+class ResultsList(QListWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("results")
+        self.setItemDelegate(_HitDelegate(self))
+        self.setUniformItemSizes(True)
+        self.setAccessibleName("Customers found")
+
+    def show_hits(self, hits: list[CustomerHit]) -> None:
+        self.clear()
+        for hit in hits:
+            item = QListWidgetItem()
+            item.setData(HIT_ROLE, hit)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{hit.display_name} {hit_subtitle(hit)}")
+            item.setText("")
+            self.addItem(item)
+        if hits:
+            self.setCurrentRow(0)
+
+    def current_hit(self) -> CustomerHit | None:
+        item = self.currentItem()
+        return item.data(HIT_ROLE) if item is not None else None
+
+
+def account_label(account) -> tuple[str, str]:
+    if isinstance(account, CreditCardAccount):
+        return (account.issuer or "Card", "•••• " + account.last4)
+    bank = account.bank_name or "Bank"
+    kind = "checking" if account.is_checking_account else "savings"
+    return (f"{bank} ({kind})", "•••• " + account.last4)
+
+
+class MethodsList(QTreeWidget):
+    """Cards and bank accounts on file: type, number (masked), expiry, default flag, status."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("methods")
+        self.setColumnCount(5)
+        self.setHeaderLabels(["Type", "Number", "Expires", "Default", "Status"])
+        self.setRootIsDecorated(False)
+        self.setAlternatingRowColors(True)
+        self.setUniformRowHeights(True)
+        self.setAccessibleName("Cards and bank accounts on file")
+        header = self.header()
+        header.setStretchLastSection(True)
+        for col, width in enumerate((190, 110, 80, 70)):
+            self.setColumnWidth(col, width)
+
+    def show_accounts(self, cards: list[CreditCardAccount], ach: list[AchAccount]) -> None:
+        self.clear()
+        accounts = sorted(cards, key=lambda a: (not a.is_default, a.id)) + sorted(
+            ach, key=lambda a: (not a.is_default, a.id))
+        default_item = None
+        for account in accounts:
+            kind, number = account_label(account)
+            expired = isinstance(account, CreditCardAccount) and card_expired(account)
+            expires = account.expiration_date if isinstance(account, CreditCardAccount) else "—"
+            item = QTreeWidgetItem([kind, number, expires, "Default" if account.is_default else "",
+                                    "Expired" if expired else "OK"])
+            item.setData(0, ACCOUNT_ROLE, account)
+            item.setForeground(4, QColor(RED if expired else GREEN))
+            if account.is_default:
+                font = item.font(3)
+                font.setBold(True)
+                item.setFont(3, font)
+            self.addTopLevelItem(item)
+            if default_item is None and account.is_default and not expired:
+                default_item = item
+        first = default_item or (self.topLevelItem(0) if self.topLevelItemCount() else None)
+        if first is not None:
+            self.setCurrentItem(first)
+
+    def current_account(self):
+        item = self.currentItem()
+        return item.data(0, ACCOUNT_ROLE) if item is not None else None
+
+    def accounts(self) -> list:
+        return [self.topLevelItem(i).data(0, ACCOUNT_ROLE) for i in range(self.topLevelItemCount())]
+
+
+class TaskBar(QWidget):
+    """Status-bar piece for long work: text + progress bar + Cancel."""
+
+    cancelRequested = Signal()  # noqa: N815
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.bar = QProgressBar(self)
+        self.bar.setTextVisible(False)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.clicked.connect(self.cancelRequested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 6, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+        self.setVisible(False)
+
+    def show_progress(self, text: str, done: int = 0, total: int = 0, cancellable: bool = True) -> None:
+        self.setVisible(True)
+        self.label.setText(text)
+        self.bar.setRange(0, total if total > 0 else 0)
+        if total > 0:
+            self.bar.setValue(done)
+        self.cancel_button.setVisible(cancellable)
+
+    def done(self) -> None:
+        self.setVisible(False)
