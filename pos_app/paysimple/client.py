@@ -9,7 +9,7 @@ Protocol decisions (reference [I]/[?]; the training gateway follows the same one
 - Any 2xx is success; the real HTTP status decides, not ``Meta.HttpStatus`` (whose .NET names we ignore).
   ACH create may answer 200 or 201: both accepted (so are card/customer/payment creates).
 - 204 No Content: any body PaySimple sends with it (the .NET SDK saw content on DELETE customer) is ignored;
-  DELETE answers are never parsed.
+  2xx answers to DELETE and set-default are never parsed (any body, even non-JSON, is fine).
 - 203 Non-Authoritative on GET /customer/{id}: a soft-deleted customer, returned with ``deleted=True``.
 - PUT /customer/{cid}/{accountId} (set default): any body or none is accepted and ignored.
 - PUT /payment/{id}/reverse returns whichever Payment PaySimple sends (original ``Reversed`` or the new
@@ -251,6 +251,8 @@ class PaySimpleClient:
     def iter_customers(self, page_size: int = 200, sort_by: str = "LastName", direction: str = "ASC",
                        lite: bool = False) -> Iterator[Customer]:
         """Every customer, page by page (each page fetched when the previous one is used up)."""
+        _positive_id(page_size, "page_size")
+        sort_by, direction = _choice(sort_by, CUSTOMER_SORT_FIELDS, "sort_by"), _direction(direction)
         return self._walk(lambda n: self.list_customers(n, page_size, sort_by, direction, lite))
 
     def get_customer(self, customer_id: int) -> Customer:
@@ -268,7 +270,7 @@ class PaySimpleClient:
         return self._one(self._send("PUT", "/customer", body=body), Customer.from_json)
 
     def delete_customer(self, customer_id: int) -> None:
-        self._send("DELETE", f"/customer/{_positive_id(customer_id, 'customer_id')}")
+        self._send("DELETE", f"/customer/{_positive_id(customer_id, 'customer_id')}", read_body=False)
 
     # --- payment accounts --------------------------------------------------------------------------------
 
@@ -288,7 +290,7 @@ class PaySimpleClient:
         """PUT /customer/{cid}/{accountId}: the server decides whether it is a card or ACH account."""
         cid = _positive_id(customer_id, "customer_id")
         aid = _positive_id(account_id, "account_id")
-        self._send("PUT", f"/customer/{cid}/{aid}")
+        self._send("PUT", f"/customer/{cid}/{aid}", read_body=False)
 
     def create_credit_card(self, card: CreditCardInput) -> CreditCardAccount:
         return self._one(self._send("POST", "/account/creditcard", body=card.to_json()),
@@ -303,7 +305,7 @@ class PaySimpleClient:
         return self._one(self._send("PUT", "/account/creditcard", body=body), CreditCardAccount.from_json)
 
     def delete_credit_card(self, account_id: int) -> None:
-        self._send("DELETE", f"/account/creditcard/{_positive_id(account_id, 'account_id')}")
+        self._send("DELETE", f"/account/creditcard/{_positive_id(account_id, 'account_id')}", read_body=False)
 
     def create_ach(self, ach: AchInput) -> AchAccount:
         return self._one(self._send("POST", "/account/ach", body=ach.to_json()), AchAccount.from_json)
@@ -318,7 +320,7 @@ class PaySimpleClient:
         return self._one(self._send("PUT", "/account/ach", body=body), AchAccount.from_json)
 
     def delete_ach(self, account_id: int) -> None:
-        self._send("DELETE", f"/account/ach/{_positive_id(account_id, 'account_id')}")
+        self._send("DELETE", f"/account/ach/{_positive_id(account_id, 'account_id')}", read_body=False)
 
     # --- payments ----------------------------------------------------------------------------------------
 
@@ -344,6 +346,7 @@ class PaySimpleClient:
                       status: Iterable[str] | None = None, page_size: int = 200,
                       sort_by: str = "paymentid", direction: str = "DESC") -> Iterator[Payment]:
         status = _status_list(status)
+        self._payment_filters(start_date, end_date, status, 1, page_size, sort_by, direction)  # fail now
         return self._walk(lambda n: self.list_payments(start_date, end_date, status, n, page_size,
                                                        sort_by, direction))
 
@@ -375,8 +378,9 @@ class PaySimpleClient:
         """PUT /MarkPaymentStatus ``{PaymentId}``: settle a payment now (sandbox and training only)."""
         pid = _positive_id(payment_id, "payment_id")
         reply = self._send("PUT", "/MarkPaymentStatus", body={"PaymentId": pid})
-        if reply.envelope is None or not isinstance(reply.envelope.response, dict):
-            return None
+        response = reply.envelope.response if reply.envelope else None
+        if not isinstance(response, dict) or response.get("Id") is None:
+            return None  # decision: whatever else PaySimple sends back here carries nothing we need
         return self._one(reply, Payment.from_json)
 
     # --- plumbing ----------------------------------------------------------------------------------------
@@ -401,8 +405,9 @@ class PaySimpleClient:
         return self._send("GET", path, params=params, repeatable=True, changes=False)
 
     def _send(self, method: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None,
-              repeatable: bool = False, changes: bool = True) -> _Reply:
-        """One logical request. ``repeatable``: may be retried; ``changes``: a lost reply may have had effect."""
+              repeatable: bool = False, changes: bool = True, read_body: bool = True) -> _Reply:
+        """One logical request. ``repeatable``: may be retried; ``changes``: a lost reply may have had effect;
+        ``read_body=False``: a 2xx body is ignored unparsed (deletes, set-default)."""
         content = dumps(body).encode("utf-8") if body is not None else None
         retries = 0
         while True:
@@ -412,7 +417,7 @@ class PaySimpleClient:
             started = time.perf_counter()
             try:
                 response = self._http.request(method, path, params=params, content=content, headers=headers)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport errors, and a body that cannot be decoded
                 elapsed = (time.perf_counter() - started) * 1000
                 log.debug("%s %s failed after %.1f ms: %s", method, path, elapsed, type(exc).__name__)
                 if repeatable and retries < self.retry.max_retries:
@@ -427,7 +432,7 @@ class PaySimpleClient:
                 self._pause(method, path, retries, f"HTTP {response.status_code}",
                             parse_retry_after(response.headers.get("Retry-After")))
                 continue
-            return self._interpret(response, method, path, changes, elapsed)
+            return self._interpret(response, method, path, changes, elapsed, read_body)
 
     def _pause(self, method: str, path: str, retry_number: int, reason: str, retry_after: float | None) -> None:
         wait = self.retry.delay(retry_number, retry_after)
@@ -435,7 +440,7 @@ class PaySimpleClient:
                  self.retry.max_retries, wait)
         self.retry.sleep(wait)
 
-    def _transport_error(self, exc: httpx.TransportError, method: str, path: str,
+    def _transport_error(self, exc: httpx.RequestError, method: str, path: str,
                          changes: bool) -> TransportError:
         sent = not isinstance(exc, _NOT_SENT)
         maybe = changes and sent
@@ -456,11 +461,11 @@ class PaySimpleClient:
         return cls(text, method=method, path=path, may_have_taken_effect=maybe)
 
     def _interpret(self, response: httpx.Response, method: str, path: str, changes: bool,
-                   elapsed: float) -> _Reply:
+                   elapsed: float, read_body: bool) -> _Reply:
         status = response.status_code
         if 200 <= status < 300:
             envelope = None
-            if status != 204 and method != "DELETE" and response.content.strip():
+            if read_body and status != 204 and response.content.strip():
                 try:
                     envelope = parse_envelope(loads(response.content))
                 except FormatProblem as problem:

@@ -95,3 +95,11 @@ def test_credentials_checked_and_key_not_echoed():
     with pytest.raises(ValueError, match="API key") as err:
         PaySimpleClient(BASE, USER, "bad\nkey-with-newline")
     assert "bad" not in str(err.value)
+
+
+def test_key_registered_with_the_log_redactor():
+    from pos_app.logs import redact
+    key = "another-key-registered-by-the-client-42"
+    assert redact(f"x {key} y") == f"x {key} y"
+    PaySimpleClient(BASE, USER, key).close()
+    assert redact(f"x {key} y") == "x [secret] y"

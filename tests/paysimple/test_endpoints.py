@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import httpx
 import pytest
 
 from pos_app.paysimple import (
@@ -58,9 +59,14 @@ def test_list_customers_defaults(api, client):
     assert page.items == [] and not page.has_next
 
 
-def test_list_customers_rejects_unknown_sort_field(client):
+def test_list_customers_rejects_unknown_sort_field(api, client):
     with pytest.raises(ValueError, match="sort_by must be one of"):
         client.list_customers(sort_by="Shoe size")
+    with pytest.raises(ValueError, match="direction must be ASC or DESC"):
+        client.iter_customers(direction="sideways")  # checked when asked, not at the first next()
+    with pytest.raises(ValueError, match="status must be one of"):
+        client.iter_payments(status=["paid"])
+    assert not api.calls
 
 
 def test_get_customer_parses_every_field(api, client):
@@ -118,8 +124,9 @@ def test_customer_input_from_customer_round_trips(api, client):
         assert body[key] == CUSTOMER[key], key
 
 
-def test_delete_customer_ignores_204_content(api, client):
-    route = api.delete("/customer/5").respond(204, content=b"garbage that is not json")
+@pytest.mark.parametrize("status", [200, 204])
+def test_delete_customer_ignores_any_content(api, client, status):
+    route = api.delete("/customer/5").respond(status, content=b"garbage that is not json")
     assert client.delete_customer(5) is None
     assert route.call_count == 1
 
@@ -180,7 +187,8 @@ def test_default_card_and_ach(api, client):
     assert client.get_default_ach(8041997) is None
 
 
-@pytest.mark.parametrize("answer", [reply(None), reply({"Anything": 1}), reply("ok")])
+@pytest.mark.parametrize("answer", [reply(None), reply({"Anything": 1}), reply("ok"),
+                                    httpx.Response(200, json={"Meta": {}}), httpx.Response(200, text="OK!")])
 def test_set_default_account_accepts_any_body(api, client, answer):
     route = api.put("/customer/8041997/7313702").mock(return_value=answer)
     assert client.set_default_account(8041997, 7313702) is None
@@ -349,8 +357,9 @@ def test_mark_payment_status(api, client):
     settled = client.mark_payment_status(555)
     assert sent_json(route.calls.last) == {"PaymentId": 555}
     assert settled is not None and settled.status == "Settled"
-    route.mock(return_value=reply(None))
-    assert client.mark_payment_status(555) is None
+    for other in (reply(None), reply({"Success": True}), httpx.Response(200)):
+        route.mock(return_value=other)
+        assert client.mark_payment_status(555) is None
 
 
 @pytest.mark.parametrize("bad", [0, -1, "5", 1.0, True, None])
