@@ -48,6 +48,10 @@ API_USER, API_KEY = "chaos", "chaos-key-0123456789"
 PAY = "/v4/payment"
 LANE = "CHAOS"
 READ_TIMEOUT = 0.5
+MAX_DELAY = READ_TIMEOUT * 1.5  # longest injected "delay" fault (a request in flight at the gateway)
+# A request unanswered for longer than this is taken as finished at the gateway (the production default is
+# 120 s; here every injected delay is shorter, which is what makes the window a proof).
+IN_FLIGHT_WINDOW = timedelta(seconds=MAX_DELAY + 0.75)
 CHARGED = {"authorized", "posted", "settled", "voided", "reversed"}  # money moved at some point
 
 # (scenario, weight). Kills are ~6% of checkouts.
@@ -77,7 +81,8 @@ class Chaos:
 
     def _service(self) -> PaymentService:
         return PaymentService(self.journal, self.client, LANE, clock=self.gateway.clock.now,
-                              settle_after=timedelta(seconds=0.15), lookup_tries=3, lookup_backoff=0.05)
+                              settle_after=timedelta(seconds=0.15), in_flight_window=IN_FLIGHT_WINDOW,
+                              poll_interval=0.25, lookup_tries=3, lookup_backoff=0.05)
 
     def _shopper(self, i: int) -> tuple[CustomerRef, AccountRef]:
         cust = self.client.create_customer(CustomerInput(first_name=f"Chaos{i}", last_name="Shopper",
@@ -108,7 +113,7 @@ class Chaos:
         elif scenario == "stall_after":
             faults.add("POST", PAY, "stall_after", 1, delay_s=READ_TIMEOUT * 3)
         elif scenario == "delay":
-            faults.add("POST", PAY, "delay", 1, delay_s=self.rng.uniform(0.05, READ_TIMEOUT * 1.5))
+            faults.add("POST", PAY, "delay", 1, delay_s=self.rng.uniform(0.05, MAX_DELAY))
         elif scenario == "lookup_fails":
             faults.add("POST", PAY, self.rng.choice(["error_after", "error_before", "drop_after"]), 1)
             faults.add("GET", pay_lookup, self.rng.choice(["error_before", "unauthorized", "drop_after"]),
@@ -150,7 +155,7 @@ class Chaos:
             faults.add("POST", PAY, "stall_after", 1, delay_s=30)
             phase = "sending"
         elif scenario == "kill_in_flight":
-            faults.add("POST", PAY, "delay", 1, delay_s=0.4)
+            faults.add("POST", PAY, "delay", 1, delay_s=self.rng.uniform(0.1, MAX_DELAY))
             phase = "sending"
         else:
             faults.add("POST", PAY, "error_after", 1)
@@ -161,6 +166,7 @@ class Chaos:
              "--api-url", self.gateway.api_url, "--api-user", API_USER, "--customer-id", str(customer.id),
              "--customer-name", customer.name, "--account-id", str(account.id), "--last4", account.last4,
              "--brand", account.brand, "--amount", str(amount), "--read-timeout", "60",
+             "--in-flight-window", str(IN_FLIGHT_WINDOW.total_seconds()),
              "--clock-offset", str(self.gateway.clock.offset.total_seconds())],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             env={**os.environ, "POS_PAYER_API_KEY": API_KEY})
@@ -195,6 +201,16 @@ class Chaos:
             done = self.service.resolve(done, "mgr")
         record["final"] = done.state.value
 
+    def _explain(self, checkout, attempts, by_order) -> None:
+        """A problem checkout, on stderr: its scenario, attempts, their transitions and gateway payments."""
+        print(f"PROBLEM checkout {checkout['n']} ({checkout['scenario']}):", file=sys.stderr)
+        for aid in checkout["attempts"]:
+            found = [(p.id, str(p.status), str(p.amount)) for p in by_order.get(aid, [])]
+            print(f"  {aid} journal={attempts[aid].state.value if aid in attempts else None} gateway={found}",
+                  file=sys.stderr)
+            for t in self.journal.transitions(aid):
+                print(f"    {t.at:%H:%M:%S.%f} {t.from_state} -> {t.to_state}: {t.cause}", file=sys.stderr)
+
     # ---- verdict -----------------------------------------------------------------------------------------
 
     def verdict(self) -> dict:
@@ -225,10 +241,12 @@ class Chaos:
         double, lost = 0, len(strays)
         for c in self.checkouts:
             took = [p for aid in c["attempts"] for p in by_order.get(aid, []) if str(p.status).lower() in CHARGED]
-            double += len(took) > 1
             states = [attempts[aid].state for aid in c["attempts"] if aid in attempts]
             paid_in_journal = any(s in (State.APPROVED, State.VOIDED, State.REFUNDED) for s in states)
-            lost += bool(took) != paid_in_journal
+            if len(took) > 1 or bool(took) != paid_in_journal:
+                double += len(took) > 1
+                lost += bool(took) != paid_in_journal
+                self._explain(c, attempts, by_order)
         finals = Counter(c.get("final") for c in self.checkouts)
         return {
             "runs": len(self.checkouts), "approved": finals["approved"], "declined": finals["declined"],

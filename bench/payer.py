@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--read-timeout", type=float, default=30.0)
     p.add_argument("--clock-offset", type=float, default=0.0, help="seconds to add to real time (gateway clock)")
     p.add_argument("--settle-after", type=float, default=0.3)
+    p.add_argument("--in-flight-window", type=float, default=3.0)
     p.add_argument("--wait-for", help="wait until this file exists before charging (to line processes up)")
     args = p.parse_args(argv)
 
@@ -56,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
                              timeouts=Timeouts(connect=5, read=args.read_timeout))
     journal = Journal(args.journal)
     service = PaymentService(journal, client, args.lane, clock=lambda: datetime.now(UTC) + offset,
-                             settle_after=timedelta(seconds=args.settle_after), lookup_backoff=0.1,
+                             settle_after=timedelta(seconds=args.settle_after),
+                             in_flight_window=timedelta(seconds=args.in_flight_window), poll_interval=0.2,
+                             lookup_backoff=0.1,
                              on_status=lambda e: say(phase=e.phase, attempt=e.attempt_id))
     try:
         report = service.reconcile_unresolved(clerk=args.clerk)

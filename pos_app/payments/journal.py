@@ -84,6 +84,7 @@ CREATE TABLE IF NOT EXISTS attempts (
     failure_action TEXT,
     can_void_until TEXT,
     refund_payment_id INTEGER,
+    absent_after TEXT,
     note TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS one_open_charge_per_lane ON attempts(lane) WHERE state IN ({_OPEN_SQL});
@@ -121,7 +122,7 @@ CREATE INDEX IF NOT EXISTS reversals_finished ON reversals(finished_at);
 """
 
 _ATTEMPT_FIELDS = [f.name for f in fields(Attempt)]
-_TIME_FIELDS = {"created_at", "updated_at", "sent_at", "can_void_until"}
+_TIME_FIELDS = {"created_at", "updated_at", "sent_at", "can_void_until", "absent_after"}
 _UPDATABLE = set(_ATTEMPT_FIELDS) - {"id", "lane", "clerk", "customer_id", "customer_name", "account_id",
                                       "account_kind", "account_last4", "account_brand", "amount_cents",
                                       "state", "created_at", "updated_at"}
@@ -152,6 +153,13 @@ class Journal:
         self._db.execute("PRAGMA foreign_keys=ON")
         # Every statement is idempotent (IF NOT EXISTS / OR IGNORE), so two processes opening at once is fine.
         self._db.executescript(_SCHEMA)
+        columns = {r["name"] for r in self._db.execute("PRAGMA table_info(attempts)")}
+        if "absent_after" not in columns:  # journals made before the column existed
+            try:
+                self._db.execute("ALTER TABLE attempts ADD COLUMN absent_after TEXT")
+            except sqlite3.OperationalError as exc:  # another process added it first
+                if "duplicate column" not in str(exc):
+                    raise
         with self._tx():
             self._db.executemany("INSERT OR IGNORE INTO legal_transitions VALUES (?, ?)",
                                  [(a.value, b.value) for a, b in LEGAL])

@@ -212,6 +212,7 @@ class Attempt:
     failure_action: str | None = None
     can_void_until: datetime | None = None
     refund_payment_id: int | None = None
+    absent_after: datetime | None = None  # before this, "not found at PaySimple" proves nothing
     note: str | None = None  # last cause worth showing (why rejected/absent/unknown)
 
     @property

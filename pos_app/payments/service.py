@@ -11,8 +11,12 @@ Rules (see docs/architecture.md, "Payments"):
     anything else (5xx, timeout after send, dropped connection, unreadable reply, a bug) → unknown, and
     the service immediately looks the attempt up (``lookup.py``) until found or proven absent; a look-up
     that fails keeps it unknown (the lane stays blocked until ``resolve`` or ``reconcile_unresolved``).
-- "Proven absent" also needs time: a look-up that finds nothing within ``settle_after`` of the send keeps
-  the attempt unknown (the request could still be in flight at PaySimple), and the service waits that out.
+- "Proven absent" also needs time, because a request PaySimple is still working on can still charge after our
+  look-up. Each attempt carries ``absent_after``: send time + ``in_flight_window`` (default 120 s: ASP.NET's
+  default request limit is 110 s) while no answer came back (timeout, dropped connection, app killed), or
+  answer time + ``settle_after`` (default 2 s) once PaySimple answered 5xx (it finished with the request).
+  Before that instant "not found" keeps the attempt unknown; the service keeps looking (every
+  ``poll_interval``) and reports "waiting"; a payment found meanwhile resolves it at once.
 - One in-flight charge per lane: the journal's unique index (any thread/process), plus an OS lock held by
   the sending process so start-up reconcile never resolves an attempt a live process is still sending.
 - ``reconcile_unresolved()`` must run once before the first charge of a service (start-up); it resolves the
@@ -126,11 +130,13 @@ def _payment_fields(payment) -> dict:
 
 class PaymentService:
     def __init__(self, journal: Journal, client, lane: str, clock: Callable[[], datetime] = _utc_now, *,
-                 settle_after: timedelta = timedelta(seconds=5), lookup_tries: int = 4,
+                 in_flight_window: timedelta = timedelta(seconds=120), settle_after: timedelta = timedelta(seconds=2),
+                 poll_interval: float = 10.0, lookup_tries: int = 4,
                  lookup_backoff: float = 1.0, sleep: Callable[[float], None] = time.sleep,
                  on_status: StatusCallback | None = None, description: str | None = None) -> None:
         self.journal, self.client, self.lane, self.clock = journal, client, lane, clock
-        self.settle_after, self.lookup_tries, self.lookup_backoff = settle_after, lookup_tries, lookup_backoff
+        self.in_flight_window, self.settle_after, self.poll_interval = in_flight_window, settle_after, poll_interval
+        self.lookup_tries, self.lookup_backoff = lookup_tries, lookup_backoff
         self._sleep, self._on_status, self._description = sleep, on_status, description
         self._reconciled = False
 
@@ -154,7 +160,7 @@ class PaymentService:
             notify(attempt, "saved", "Payment saved; sending to PaySimple…")
             now = self.clock()
             attempt = self.journal.transition(attempt.id, S.CREATED, S.SENDING, "POST /payment", clerk, now,
-                                              sent_at=now)
+                                              sent_at=now, absent_after=now + self.in_flight_window)
             notify(attempt, "sending", "Sending to PaySimple…")
             attempt = self._send(attempt, clerk, payment_token, cvv, send_receipt)
             if attempt.state is S.UNKNOWN:
@@ -187,7 +193,10 @@ class PaymentService:
         if not isinstance(exc, ps.PaySimpleError):
             log.exception("unexpected error while sending payment %s; treating the outcome as unknown", attempt.id)
         note = f"PaySimple's answer was lost ({text}); checking whether it was charged."
-        return self.journal.transition(attempt.id, S.SENDING, S.UNKNOWN, note, clerk, now, note=note)
+        extra = {}
+        if getattr(exc, "status", None) is not None:  # PaySimple answered (5xx): it is done with the request
+            extra["absent_after"] = now + self.settle_after
+        return self.journal.transition(attempt.id, S.SENDING, S.UNKNOWN, note, clerk, now, note=note, **extra)
 
     def _record_payment(self, attempt: Attempt, expected: State, payment, clerk: str, cause: str) -> Attempt:
         status = str(payment.status or "").lower()
@@ -204,27 +213,32 @@ class PaymentService:
     # ---- resolving unknown attempts ---------------------------------------------------------------------
 
     def _resolve_open(self, attempt: Attempt, clerk: str, notify, tries: int | None = None) -> Attempt:
-        """Look the attempt up until it is found, proven absent, or ``tries`` look-ups failed."""
+        """Look the attempt up until found, proven absent, a conflict, or ``tries`` look-ups failed."""
         tries = self.lookup_tries if tries is None else tries
-        for i in range(tries):
-            if i:
-                self._sleep(self.lookup_backoff * (2 ** (i - 1)))
-            wait = self._settle_wait(attempt)
-            if wait > 0:
-                notify(attempt, "waiting", "Waiting before checking with PaySimple…")
-                self._sleep(wait)
-            attempt = self._lookup_once(attempt, clerk, notify)
-            if attempt.state not in OPEN_STATES:
-                break
-        return attempt
+        failures = 0
+        while True:
+            attempt, outcome = self._lookup_once(attempt, clerk, notify)
+            if outcome in ("resolved", "conflict"):
+                return attempt
+            if outcome == "failed":
+                failures += 1
+                if failures >= tries:
+                    return attempt
+                self._sleep(self.lookup_backoff * (2 ** (failures - 1)))
+            else:  # "early": not found, but a request in flight could still charge
+                remaining = (self._absent_after(attempt) - self.clock()).total_seconds()
+                notify(attempt, "waiting", "Not at PaySimple yet; checking again shortly…")
+                self._sleep(max(0.01, min(self.poll_interval, remaining)))
 
-    def _settle_wait(self, attempt: Attempt) -> float:
-        if attempt.sent_at is None:
-            return 0.0
-        remaining = (attempt.sent_at + self.settle_after - self.clock()).total_seconds()
-        return max(0.0, min(remaining, self.settle_after.total_seconds()))
+    def _absent_after(self, attempt: Attempt):
+        if attempt.absent_after is not None:
+            return attempt.absent_after
+        if attempt.sent_at is not None:
+            return attempt.sent_at + self.in_flight_window
+        return attempt.created_at  # never sent: nothing can be in flight
 
-    def _lookup_once(self, attempt: Attempt, clerk: str, notify) -> Attempt:
+    def _lookup_once(self, attempt: Attempt, clerk: str, notify) -> tuple[Attempt, str]:
+        """One look-up. Outcome: resolved | failed | conflict | early (not found, too soon to say absent)."""
         if attempt.state is S.SENDING:  # the sender died (start-up reconcile holds the lane lock)
             attempt = self.journal.transition(attempt.id, S.SENDING, S.UNKNOWN,
                                               "the app stopped before PaySimple's answer was recorded", clerk,
@@ -239,20 +253,24 @@ class PaymentService:
             note = f"Could not check with PaySimple ({_error_text(exc)}); will check again."
             notify(attempt, "check_failed", note)
             return self.journal.transition(attempt.id, S.RECONCILING, S.UNKNOWN, note, clerk, self.clock(),
-                                           note=note)
+                                           note=note), "failed"
         if result.conflict:
             note = f"Needs a manager: {result.conflict}."
             log.error("payment %s: %s", attempt.id, result.conflict)
             return self.journal.transition(attempt.id, S.RECONCILING, S.UNKNOWN, note, clerk, self.clock(),
-                                           note=note)
+                                           note=note), "conflict"
         if result.found:
-            return self._record_payment(attempt, S.RECONCILING, result.payment, clerk, "found at PaySimple")
-        if attempt.sent_at is not None and self.clock() < attempt.sent_at + self.settle_after:
+            done = self._record_payment(attempt, S.RECONCILING, result.payment, clerk, "found at PaySimple")
+            # Pending at PaySimple: counts as a failed try so a stuck Pending cannot loop forever.
+            return done, ("resolved" if done.state is not S.UNKNOWN else "failed")
+        if self.clock() < self._absent_after(attempt):
             return self.journal.transition(attempt.id, S.RECONCILING, S.UNKNOWN,
-                                           "not at PaySimple yet; too early to be sure", clerk, self.clock())
+                                           "not at PaySimple yet; too early to be sure", clerk,
+                                           self.clock()), "early"
         note = ("Not charged: PaySimple has no payment with this OrderId." if attempt.sent_at is not None
                 else "Not charged: the payment was never sent.")
-        return self.journal.transition(attempt.id, S.RECONCILING, S.ABSENT, note, clerk, self.clock(), note=note)
+        return self.journal.transition(attempt.id, S.RECONCILING, S.ABSENT, note, clerk, self.clock(),
+                                       note=note), "resolved"
 
     def resolve(self, attempt: Attempt | str, clerk: str = "system", on_status: StatusCallback | None = None,
                 tries: int | None = None) -> Attempt:
@@ -344,7 +362,9 @@ class PaymentService:
                 raise NotAllowed(note) from exc
             except Exception as exc:  # noqa: BLE001 - the answer was lost: look it up, never re-send
                 log.warning("%s of %s: answer lost (%s); checking", kind, attempt_id, type(exc).__name__)
-                return self._resolve_reversal(attempt, manager, None, lock_held=True)
+                answered = getattr(exc, "status", None) is not None
+                not_before = self.clock() + self.settle_after if answered else now + self.in_flight_window
+                return self._resolve_reversal(attempt, manager, None, lock_held=True, not_before=not_before)
             return self._apply_reversal_result(attempt, payment, manager, "PaySimple answered")
         finally:
             lock.release()
@@ -370,7 +390,8 @@ class PaymentService:
                                                clerk, now, ps_status=str(payment.status), refund_payment_id=refund_id)
         return None  # not (yet) applied
 
-    def _resolve_reversal(self, attempt: Attempt, clerk: str, tries: int | None, lock_held: bool = False) -> Attempt:
+    def _resolve_reversal(self, attempt: Attempt, clerk: str, tries: int | None, lock_held: bool = False,
+                          not_before: datetime | None = None) -> Attempt:
         lock = None
         if not lock_held:
             lock = locks.reversal_lock(self.journal.path, attempt.id)
@@ -378,13 +399,10 @@ class PaymentService:
                 raise NotAllowed("Another void or refund is in progress; try again in a moment.")
         try:
             tries = self.lookup_tries if tries is None else tries
-            requested = self.journal.transitions(attempt.id)[-1].at
-            for i in range(tries):
-                if i:
-                    self._sleep(self.lookup_backoff * (2 ** (i - 1)))
-                remaining = (requested + self.settle_after - self.clock()).total_seconds()
-                if remaining > 0:
-                    self._sleep(min(remaining, self.settle_after.total_seconds()))
+            if not_before is None:  # start-up: the call may have been in flight when the app stopped
+                not_before = self.journal.transitions(attempt.id)[-1].at + self.in_flight_window
+            failures = 0
+            while failures < tries:
                 attempt = self.journal.get(attempt.id)
                 if attempt.state not in (S.VOID_PENDING, S.REFUND_PENDING):
                     return attempt
@@ -392,16 +410,22 @@ class PaymentService:
                     payment = self.client.get_payment(attempt.payment_id)
                 except Exception as exc:  # noqa: BLE001 - proves nothing; stay pending
                     log.warning("checking %s of %s failed: %s", attempt.state.value, attempt.id, _error_text(exc))
+                    failures += 1
+                    if failures < tries:
+                        self._sleep(self.lookup_backoff * (2 ** (failures - 1)))
                     continue
                 done = self._apply_reversal_result(attempt, payment, clerk, "found at PaySimple")
                 if done is not None:
                     return done
-                if self.clock() >= requested + self.settle_after:
-                    kind = "void" if attempt.state is S.VOID_PENDING else "refund"
-                    note = f"The {kind} did not take effect (PaySimple status {payment.status})."
-                    self.journal.finish_reversal(attempt.id, f"not applied: {payment.status}", self.clock())
-                    return self.journal.transition(attempt.id, attempt.state, S.APPROVED, note, clerk, self.clock(),
-                                                   note=note, ps_status=str(payment.status))
+                remaining = (not_before - self.clock()).total_seconds()
+                if remaining > 0:
+                    self._sleep(max(0.01, min(self.poll_interval, remaining)))
+                    continue
+                kind = "void" if attempt.state is S.VOID_PENDING else "refund"
+                note = f"The {kind} did not take effect (PaySimple status {payment.status})."
+                self.journal.finish_reversal(attempt.id, f"not applied: {payment.status}", self.clock())
+                return self.journal.transition(attempt.id, attempt.state, S.APPROVED, note, clerk, self.clock(),
+                                               note=note, ps_status=str(payment.status))
             return self.journal.get(attempt.id)
         finally:
             if lock is not None:

@@ -74,6 +74,8 @@ def journal(tmp_path):
 
 def make_service(journal, client, gateway, lane="LANE1", **kw) -> PaymentService:
     kw.setdefault("settle_after", timedelta(seconds=0.3))
+    kw.setdefault("in_flight_window", timedelta(seconds=2))
+    kw.setdefault("poll_interval", 0.2)
     kw.setdefault("lookup_backoff", 0.05)
     service = PaymentService(journal, client, lane, clock=gateway.clock.now, **kw)
     service.reconcile_unresolved()

@@ -17,6 +17,7 @@ from pos_app.payments.service import PaymentService
 from tests.payments.conftest import (
     assert_journal_agrees,
     charged,
+    make_client,
     make_service,
     payments_at_gateway,
 )
@@ -198,3 +199,21 @@ def test_status_callbacks_and_no_secrets_in_the_journal(gateway, service, shoppe
     assert a.id.encode() in raw  # the files were really read
     assert token.encode() not in raw and b"4111111111111111" not in raw
     assert_journal_agrees(journal, client, shopper.customer.id)
+
+
+def test_request_still_in_flight_after_a_timeout_is_waited_for_not_declared_absent(gateway, journal, shopper):
+    """The gateway sits on the POST longer than the client waits, then charges: 'not found' right after the
+    timeout must not become 'absent' (the clerk would charge twice)."""
+    slow_reader = make_client(gateway, read=0.3)
+    gateway.faults.add("POST", PAY, "delay", 1, delay_s=0.9)
+    service = make_service(journal, slow_reader, gateway, in_flight_window=timedelta(seconds=2))
+    events = []
+    a = charge(service, shopper, on_status=events.append)
+    assert a.state is State.APPROVED
+    phases = [e.phase for e in events]
+    assert "waiting" in phases  # it looked, found nothing yet, and waited instead of saying "not charged"
+    causes = [t.cause for t in journal.transitions(a.id)]
+    assert "not at PaySimple yet; too early to be sure" in causes
+    assert len(payments_at_gateway(slow_reader, shopper.customer.id)) == 1
+    assert_journal_agrees(journal, slow_reader, shopper.customer.id)
+    slow_reader.close()

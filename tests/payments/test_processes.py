@@ -81,7 +81,7 @@ def test_killed_while_the_request_is_in_flight_agrees_either_way(gateway, client
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
-    make_service(journal, client, gateway, settle_after=timedelta(seconds=3))
+    make_service(journal, client, gateway, in_flight_window=timedelta(seconds=3))
     a = journal.get(attempt_id)
     assert a.state in (State.APPROVED, State.ABSENT)
     assert len(payments_at_gateway(client, shopper.customer.id)) == (1 if a.state is State.APPROVED else 0)
