@@ -1,0 +1,569 @@
+"""First-run set-up (and later, a manager's settings change): environment, API credentials, receipt
+details, first manager.
+
+Pages: Environment (Training is the default) -> API credentials (Sandbox/Live only) -> Store and receipt ->
+First manager (Sandbox/Live, when no manager exists yet) -> Summary.
+
+- "Test connection" makes a real, read-only call (``list_customers(page_size=1)``) with the typed user/key
+  on a worker thread (``BackgroundOp``); the page cannot go on until the exact user+key shown passed, so
+  a wrong key is caught here, not at the first payment. 401, 403, timeouts, refused connections and 5xx
+  each get their own plain sentence.
+- The key goes only to the keyring (``CredentialStore.save``) when leaving the credentials page. With no
+  keyring the page says so (and how to fix it) and offers "keep it in memory for this session only"; it
+  never writes a file.
+- Going Live needs a manager: when one exists, the Environment page asks for a manager approval
+  (``ManagerAction.GO_LIVE``); on a first run the manager created on the manager page approves it, and
+  that approval is recorded too.
+- Nothing is written to settings or the clerk file until Finish (the keyring entry, written earlier, is
+  harmless on its own: it is found again by environment + API user).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+
+import httpx
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from pos_app import credentials as creds
+from pos_app.clerks import (
+    TRAINING_MANAGER,
+    Clerk,
+    ClerkError,
+    ClerkRegistry,
+    ManagerAction,
+    Role,
+    validate_pin,
+)
+from pos_app.config import API_BASE_URLS, Environment
+from pos_app.paysimple import (
+    AuthenticationError,
+    PaySimpleClient,
+    PaySimpleError,
+    PermissionDeniedError,
+    RequestTimeout,
+    ServerError,
+    Timeouts,
+    TransportError,
+)
+from pos_app.settings import Settings
+from pos_app.ui.banner import COLOURS, EnvironmentBanner, environment_name
+from pos_app.ui.i18n import fmt
+from pos_app.ui.login import ERROR_STYLE, clerk_message, pin_edit
+from pos_app.ui.manager_approval import request_approval
+from pos_app.ui.ops import BackgroundOp
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+LANE_RE = re.compile(r"[A-Za-z0-9_]{1,20}")
+OK_STYLE = "color: #166534;"
+NOTE_STYLE = "background: #fef3c7; color: #78350f; padding: 8px; border: 1px solid #f59e0b; border-radius: 4px;"
+
+PAGE_ENVIRONMENT, PAGE_CREDENTIALS, PAGE_MERCHANT, PAGE_MANAGER, PAGE_SUMMARY = range(5)
+
+
+def check_connection(base_url: str, api_user: str, api_key: str) -> int:
+    """One read-only request with these credentials; returns the number of customers. Blocks."""
+    with PaySimpleClient(base_url, api_user, api_key, timeouts=Timeouts(connect=5, read=15),
+                         max_retries=0) as client:
+        return client.list_customers(page=1, page_size=1).total_items
+
+
+def connection_error_message(exc: BaseException, base_url: str) -> str:
+    """What went wrong and what to do, for the person at the counter (never the key)."""
+    url = httpx.URL(base_url)
+    where = url.host + (f":{url.port}" if url.port else "")
+    if isinstance(exc, AuthenticationError):
+        return translate("SetupWizard",
+                         "PaySimple refused this API user or API key (401 Unauthorized). Copy both again from "
+                         "PaySimple (Settings, API Keys); Sandbox and Live have different keys. If they are "
+                         "right, check that this computer's date and time are correct.")
+    if isinstance(exc, PermissionDeniedError):
+        return translate("SetupWizard",
+                         "PaySimple accepted the key but this API user may not read customers (403). "
+                         "Ask PaySimple support to enable API access for it.")
+    if isinstance(exc, RequestTimeout):
+        return fmt(translate("SetupWizard",
+                             "%1 did not answer in time. Check the internet connection and try again."), where)
+    if isinstance(exc, TransportError):
+        return fmt(translate("SetupWizard",
+                             "Could not connect to %1. Check the network cable or Wi-Fi, a firewall or proxy, "
+                             "then try again."), where)
+    if isinstance(exc, ServerError):
+        return fmt(translate("SetupWizard", "PaySimple had a problem (HTTP %1). Try again in a few minutes."),
+                   exc.status or "5xx")
+    if isinstance(exc, PaySimpleError):
+        return fmt(translate("SetupWizard", "PaySimple gave an unexpected answer: %1"), str(exc))
+    if isinstance(exc, ValueError):
+        return fmt(translate("SetupWizard", "Check the API user and key: %1"), str(exc))
+    return fmt(translate("SetupWizard", "The connection test failed (%1)."), type(exc).__name__)
+
+
+def _note(text: str, parent: QWidget, style: str = NOTE_STYLE) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setStyleSheet(style)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class EnvironmentPage(QWizardPage):
+    def __init__(self, wizard: SetupFlow) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(translate("SetupWizard", "Where should payments go?"))
+        self.setSubTitle(translate("SetupWizard", "You can change this later (a manager must approve)."))
+        self.group = QButtonGroup(self)
+        layout = QVBoxLayout(self)
+        self.buttons: dict[Environment, QRadioButton] = {}
+        texts = {
+            Environment.TRAINING: translate("SetupWizard",
+                                            "Practise on this computer with made-up customers. No PaySimple "
+                                            "account needed, no money moves."),
+            Environment.SANDBOX: translate("SetupWizard",
+                                           "Your PaySimple Sandbox (test) account. Needs its API user and key; "
+                                           "no real money moves."),
+            Environment.LIVE: translate("SetupWizard",
+                                        "Your real PaySimple account: cards and bank accounts are charged. "
+                                        "Needs the Live API user and key and a manager's approval."),
+        }
+        for env in Environment:
+            button = QRadioButton(environment_name(env), self)
+            button.setObjectName(f"env_{env.value}")
+            font = button.font()
+            font.setBold(True)
+            button.setFont(font)
+            self.group.addButton(button)
+            self.buttons[env] = button
+            text = QLabel(texts[env], self)
+            text.setWordWrap(True)
+            text.setContentsMargins(26, 0, 0, 8)
+            text.setStyleSheet(f"color: #374151; border-left: 4px solid {COLOURS[env][0]}; padding-left: 8px;")
+            layout.addWidget(button)
+            layout.addWidget(text)
+        layout.addStretch(1)
+        self.message = _note("", self, ERROR_STYLE)
+        layout.addWidget(self.message)
+        self.buttons[wizard.settings.env].setChecked(True)
+        self.group.buttonToggled.connect(lambda *_: wizard.environment_changed())
+
+    def environment(self) -> Environment:
+        for env, button in self.buttons.items():
+            if button.isChecked():
+                return env
+        return Environment.TRAINING
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+        env = self.environment()
+        self.message.clear()
+        if env is Environment.LIVE and self.w.settings.env is not Environment.LIVE:
+            registry = self.w.registry_for(env)
+            if registry.has_manager() and self.w.live_approval is None:
+                approved = self.w.ask_approval(registry, ManagerAction.GO_LIVE)
+                if approved is None:
+                    self.message.setText(translate("SetupWizard", "Switching to Live needs a manager's approval."))
+                    return False
+                self.w.live_approval = approved
+        return True
+
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        return PAGE_MERCHANT if self.environment() is Environment.TRAINING else PAGE_CREDENTIALS
+
+
+class CredentialsPage(QWizardPage):
+    def __init__(self, wizard: SetupFlow) -> None:
+        super().__init__()
+        self.w = wizard
+        self._passed: tuple[str, str, str] | None = None  # (env, user, key) that passed the test
+        self._op: BackgroundOp | None = None
+        self.setTitle(translate("SetupWizard", "PaySimple API credentials"))
+        self.user = QLineEdit(self)
+        self.user.setObjectName("apiUser")
+        self.user.setMaxLength(100)
+        self.key = QLineEdit(self)
+        self.key.setObjectName("apiKey")
+        self.key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText)
+        self.test_button = QPushButton(translate("SetupWizard", "Test connection"), self)
+        self.test_button.setObjectName("testConnection")
+        self.test_button.clicked.connect(self.start_test)
+        self.status = QLabel(self)
+        self.status.setObjectName("connectionStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.keyring_note = _note(no_keyring_text(), self)
+        self.keyring_note.setObjectName("keyringNote")
+        self.session_only = QCheckBox(translate("SetupWizard", "Keep the key in memory for this session only"),
+                                      self)
+        self.session_only.setObjectName("sessionOnly")
+        self.store_note = QLabel(self)
+        self.store_note.setWordWrap(True)
+        self.store_note.setStyleSheet("color: #4b5563;")
+
+        form = QFormLayout()
+        form.addRow(translate("SetupWizard", "API user"), self.user)
+        form.addRow(translate("SetupWizard", "API key"), self.key)
+        row = QHBoxLayout()
+        row.addWidget(self.test_button)
+        row.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(row)
+        layout.addWidget(self.store_note)
+        layout.addStretch(1)
+        layout.addWidget(self.keyring_note)
+        layout.addWidget(self.session_only)
+        for edit in (self.user, self.key):
+            edit.textChanged.connect(self._edited)
+        self.session_only.toggled.connect(self.completeChanged)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        env = self.w.environment()
+        self.setSubTitle(fmt(translate("SetupWizard",
+                                       "From PaySimple: Settings, API Keys, for your %1 account. "
+                                       "The key is kept in this computer's password store (keyring), "
+                                       "never in a file."), environment_name(env)))
+        user = self.w.settings.api_users.get(env.value, "")
+        if user and not self.user.text():
+            self.user.setText(user)
+            key = self.w.credentials.load(env.value, user)
+            if key and not self.key.text():
+                self.key.setText(key)
+        self._show_keyring_state(creds.keyring_available())
+
+    def _show_keyring_state(self, available: bool) -> None:
+        self.keyring_note.setVisible(not available)
+        self.session_only.setVisible(not available)
+        self.store_note.setText(
+            fmt(translate("SetupWizard", "The key will be stored in: %1"), creds.backend_name()) if available
+            else "")
+        self.completeChanged.emit()
+
+    def _current(self) -> tuple[str, str, str]:
+        return (self.w.environment().value, self.user.text().strip(), self.key.text().strip())
+
+    def _edited(self) -> None:
+        if self._passed is not None and self._passed != self._current():
+            self._passed = None
+            self.status.clear()
+        self.completeChanged.emit()
+
+    @property
+    def testing(self) -> bool:
+        return self._op is not None and not self._op.finished
+
+    def start_test(self) -> None:
+        env, user, key = self._current()
+        if not user or not key:
+            self._say(translate("SetupWizard", "Type the API user and the API key first."), False)
+            return
+        base_url = self.w.base_url(Environment(env))
+        self.test_button.setEnabled(False)
+        self.status.setStyleSheet("color: #374151;")
+        self.status.setText(translate("SetupWizard", "Testing the connection…"))
+        attempt = (env, user, key)
+
+        def done(total: int) -> None:
+            self.test_button.setEnabled(True)
+            if attempt != self._current():
+                return  # edited while testing: that result is for other credentials
+            self._passed = attempt
+            self._say(fmt(translate("SetupWizard", "Connected. This account has %1 customers."), total), True)
+            self.completeChanged.emit()
+
+        def failed(exc: BaseException) -> None:
+            self.test_button.setEnabled(True)
+            log.info("connection test failed: %s", type(exc).__name__)
+            self._say(connection_error_message(exc, base_url), False)
+
+        self._op = BackgroundOp(lambda _ctx: check_connection(base_url, user, key), on_done=done, on_error=failed,
+                                label="connection test").start()
+
+    def _say(self, text: str, ok: bool) -> None:
+        self.status.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        self.status.setText(text)
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        if self._passed is None or self._passed != self._current():
+            return False
+        return not self.session_only.isVisible() or self.session_only.isChecked()
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+        env, user, key = self._current()
+        if self.session_only.isVisible() and self.session_only.isChecked():
+            self.w.credentials.keep_for_session(env, user, key)
+            self.w.key_storage = "session"
+            return True
+        try:
+            self.w.credentials.save(env, user, key)
+        except creds.KeyringUnavailable:
+            self._show_keyring_state(False)
+            return False
+        self.w.key_storage = "keyring"
+        return True
+
+
+def no_keyring_text() -> str:
+    return translate("SetupWizard",
+                     "This computer has no password store (keyring) the app can use, so the API key cannot be "
+                     "saved. To fix it on a Linux desktop, install and unlock GNOME Keyring or KWallet (package "
+                     "\"gnome-keyring\"), then restart the app. Or keep the key in memory for this session only: "
+                     "you will be asked for it again at the next start. The key is never written to a file.")
+
+
+class MerchantPage(QWizardPage):
+    def __init__(self, wizard: SetupFlow) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(translate("SetupWizard", "Store and receipt"))
+        self.setSubTitle(translate("SetupWizard", "Printed at the top and bottom of every receipt."))
+        m = wizard.settings.merchant
+        self.name = QLineEdit(m.name, self)
+        self.name.setObjectName("merchantName")
+        self.address = QLineEdit(m.address, self)
+        self.address.setObjectName("merchantAddress")
+        self.phone = QLineEdit(m.phone, self)
+        self.phone.setObjectName("merchantPhone")
+        self.footer = QLineEdit(m.footer, self)
+        self.footer.setObjectName("merchantFooter")
+        self.lane = QLineEdit(wizard.settings.lane, self)
+        self.lane.setObjectName("lane")
+        self.lane.setMaxLength(20)
+        self.lane.setToolTip(translate("SetupWizard", "A name for this counter: letters, digits and _ only."))
+        for edit in (self.name, self.address, self.phone, self.footer):
+            edit.setMaxLength(80)
+        self.message = _note("", self, ERROR_STYLE)
+        form = QFormLayout(self)
+        form.addRow(translate("SetupWizard", "Store name"), self.name)
+        form.addRow(translate("SetupWizard", "Address"), self.address)
+        form.addRow(translate("SetupWizard", "Phone"), self.phone)
+        form.addRow(translate("SetupWizard", "Receipt footer"), self.footer)
+        form.addRow(translate("SetupWizard", "Counter (lane)"), self.lane)
+        form.addRow(self.message)
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+        if not self.name.text().strip():
+            self.message.setText(translate("SetupWizard", "Enter the store name (it is printed on receipts)."))
+            self.name.setFocus()
+            return False
+        if not LANE_RE.fullmatch(self.lane.text().strip()):
+            self.message.setText(translate("SetupWizard",
+                                           "The counter name must be 1 to 20 letters, digits or _ (e.g. LANE1)."))
+            self.lane.setFocus()
+            return False
+        self.message.clear()
+        return True
+
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        env = self.w.environment()
+        if env is not Environment.TRAINING and not self.w.registry_for(env).has_manager():
+            return PAGE_MANAGER
+        return PAGE_SUMMARY
+
+
+class ManagerPage(QWizardPage):
+    def __init__(self, wizard: SetupFlow) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(translate("SetupWizard", "First manager"))
+        self.setSubTitle(translate("SetupWizard",
+                                   "Managers approve voids, refunds, settings and going Live, and add clerks. "
+                                   "Choose a PIN nobody can guess."))
+        self.name = QLineEdit(self)
+        self.name.setObjectName("managerName")
+        self.name.setMaxLength(40)
+        self.pin = pin_edit(self)
+        self.pin.setObjectName("managerPin")
+        self.pin2 = pin_edit(self)
+        self.pin2.setObjectName("managerPin2")
+        self.message = _note("", self, ERROR_STYLE)
+        form = QFormLayout(self)
+        form.addRow(translate("SetupWizard", "Manager name"), self.name)
+        form.addRow(translate("SetupWizard", "PIN"), self.pin)
+        form.addRow(translate("SetupWizard", "PIN again"), self.pin2)
+        form.addRow(self.message)
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+        if not self.name.text().strip():
+            self.message.setText(translate("ClerkMessages", "Please enter a name."))
+            return False
+        try:
+            validate_pin(self.pin.text())
+        except ClerkError as exc:
+            self.message.setText(clerk_message(exc))
+            return False
+        if self.pin.text() != self.pin2.text():
+            self.message.setText(translate("SetupWizard", "The two PINs are different. Type them again."))
+            self.pin.clear()
+            self.pin2.clear()
+            return False
+        self.message.clear()
+        return True
+
+
+class SummaryPage(QWizardPage):
+    def __init__(self, wizard: SetupFlow) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(translate("SetupWizard", "Ready"))
+        self.setSubTitle(translate("SetupWizard", "Check the details, then press Finish."))
+        self.text = QLabel(self)
+        self.text.setObjectName("summary")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.message = _note("", self, ERROR_STYLE)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addStretch(1)
+        layout.addWidget(self.message)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        w = self.w
+        env = w.environment()
+        lines = [fmt(translate("SetupWizard", "Environment: %1"), environment_name(env))]
+        if env is Environment.TRAINING:
+            lines.append(fmt(translate("SetupWizard",
+                                       "Training needs no PaySimple account. Sign in as %1 with PIN %2."),
+                             TRAINING_MANAGER[0], TRAINING_MANAGER[1]))
+        else:
+            lines.append(fmt(translate("SetupWizard", "API user: %1"), w.credentials_page.user.text().strip()))
+            lines.append(translate("SetupWizard", "API key: kept in memory for this session only")
+                         if w.key_storage == "session"
+                         else fmt(translate("SetupWizard", "API key: saved in %1"), creds.backend_name()))
+        m = w.merchant_page
+        lines.append(fmt(translate("SetupWizard", "Receipt: %1, %2 %3"), m.name.text().strip(),
+                         m.address.text().strip(), m.phone.text().strip()).strip())
+        lines.append(fmt(translate("SetupWizard", "Counter: %1"), m.lane.text().strip()))
+        if w.hasVisitedPage(PAGE_MANAGER):
+            lines.append(fmt(translate("SetupWizard", "First manager: %1"), w.manager_page.name.text().strip()))
+        self.text.setText("\n".join(lines))
+
+
+class SetupFlow(QWizard):
+    """The pages and their logic; shown inside :class:`SetupWizard` (under the environment banner)."""
+
+    def __init__(self, settings: Settings, registry_for: Callable[[Environment], ClerkRegistry],
+                 credentials: creds.CredentialStore, save: Callable[[Settings], None],
+                 base_urls: Mapping[Environment, str] | None, owner: SetupWizard,
+                 clerk: Clerk | None = None) -> None:
+        super().__init__(owner)
+        self.setWindowFlags(Qt.WindowType.Widget)
+        self.owner = owner
+        self.settings = settings
+        self.registry_for = registry_for
+        self.credentials = credentials
+        self._save = save
+        self._base_urls = dict(API_BASE_URLS) | dict(base_urls or {})
+        self.clerk = clerk
+        self.live_approval = None
+        self.key_storage = ""
+        self.manager: Clerk | None = None
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setButtonText(QWizard.WizardButton.NextButton, translate("SetupWizard", "Next"))
+        self.setButtonText(QWizard.WizardButton.BackButton, translate("SetupWizard", "Back"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, translate("SetupWizard", "Finish"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, translate("SetupWizard", "Cancel"))
+        self.environment_page = EnvironmentPage(self)
+        self.credentials_page = CredentialsPage(self)
+        self.merchant_page = MerchantPage(self)
+        self.manager_page = ManagerPage(self)
+        self.summary_page = SummaryPage(self)
+        for page_id, page in ((PAGE_ENVIRONMENT, self.environment_page), (PAGE_CREDENTIALS, self.credentials_page),
+                              (PAGE_MERCHANT, self.merchant_page), (PAGE_MANAGER, self.manager_page),
+                              (PAGE_SUMMARY, self.summary_page)):
+            self.setPage(page_id, page)
+        self.setStartId(PAGE_ENVIRONMENT)
+
+    def environment(self) -> Environment:
+        return self.environment_page.environment()
+
+    def environment_changed(self) -> None:
+        self.owner.banner.set_environment(self.environment())
+
+    def base_url(self, env: Environment) -> str:
+        return self._base_urls[env]
+
+    def ask_approval(self, registry: ClerkRegistry, action: ManagerAction):
+        return request_approval(self.owner, registry, action, Environment.LIVE, clerk=self.clerk)
+
+    def accept(self) -> None:
+        try:
+            self._commit()
+        except ClerkError as exc:
+            self.summary_page.message.setText(clerk_message(exc))
+            return
+        super().accept()
+
+    def _commit(self) -> None:
+        env = self.environment()
+        registry = self.registry_for(env)
+        if env is Environment.TRAINING:
+            registry.ensure_training_clerks()
+        elif self.hasVisitedPage(PAGE_MANAGER) and not registry.has_manager():
+            name, pin = self.manager_page.name.text().strip(), self.manager_page.pin.text()
+            self.manager = registry.add(name, pin, Role.MANAGER, by=None)
+            if env is Environment.LIVE and self.live_approval is None:
+                registry.approve(name, pin, ManagerAction.GO_LIVE, "First-run set-up", subject="setup")
+        s = self.settings
+        previous = s.environment
+        s.environment = env.value
+        if env is not Environment.TRAINING:
+            s.api_users[env.value] = self.credentials_page.user.text().strip()
+        m = self.merchant_page
+        s.merchant.name = m.name.text().strip()
+        s.merchant.address = m.address.text().strip()
+        s.merchant.phone = m.phone.text().strip()
+        s.merchant.footer = m.footer.text().strip()
+        s.lane = m.lane.text().strip()
+        s.setup_done = True
+        self._save(s)
+        log.info("set-up saved: environment %s (was %s), lane %s", env.value, previous, s.lane)
+
+
+class SetupWizard(QDialog):
+    """The set-up window: the environment banner above the wizard pages (``flow``).
+
+    After ``exec()`` == Accepted the settings were saved through ``save``; ``flow.manager`` is the first
+    manager created here (or None); ``flow.key_storage`` is "keyring", "session" or "" (training).
+    """
+
+    def __init__(self, settings: Settings, registry_for: Callable[[Environment], ClerkRegistry],
+                 credentials: creds.CredentialStore, save: Callable[[Settings], None],
+                 base_urls: Mapping[Environment, str] | None = None, parent: QWidget | None = None,
+                 clerk: Clerk | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("setupWizard")
+        self.setWindowTitle(translate("SetupWizard", "Counter set-up"))
+        self.setMinimumSize(660, 560)
+        self.banner = EnvironmentBanner(settings.env, self)
+        self.flow = SetupFlow(settings, registry_for, credentials, save, base_urls, self, clerk)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.flow, 1)
+        self.flow.finished.connect(self.done)
+        self.flow.environment_changed()
+
+    @property
+    def settings(self) -> Settings:
+        return self.flow.settings
