@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pos_app.paysimple import Address, Customer, Page, Payment, PaymentRequest
 from pos_app.paysimple.wire import FormatProblem, date_param, dumps, loads, parse_datetime
@@ -108,3 +110,31 @@ def test_models_are_frozen():
 def test_page_arithmetic(total, per_page, page, pages, more):
     p = Page(items=[object()] if total else [], total_items=total, page=page, items_per_page=per_page)
     assert p.total_pages == pages and p.has_next is more
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(min_value=Decimal("-2000000"), max_value=Decimal("2000000"), places=2,
+                   allow_nan=False, allow_infinity=False))
+def test_money_round_trips_exactly_through_json(amount):
+    text = dumps({"Amount": amount})
+    assert "e" not in text.lower()  # never exponent notation
+    assert loads(text)["Amount"] == amount
+    assert len(text.rstrip("}").split(".")[-1]) == 2  # always two decimals
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1),
+                    timezones=st.sampled_from([UTC, timezone(timedelta(hours=-6)),
+                                               timezone(timedelta(hours=5, minutes=30))])))
+def test_datetimes_round_trip(moment):
+    assert parse_datetime(moment.isoformat(), "X") == moment
+    naive_utc = moment.astimezone(UTC).replace(tzinfo=None).isoformat()
+    assert parse_datetime(naive_utc, "X") == moment  # no offset means UTC
+
+
+def test_timeouts():
+    from pos_app.paysimple import Timeouts
+    t = Timeouts(connect=3, read=20).to_httpx()
+    assert (t.connect, t.read, t.write, t.pool) == (3, 20, 20, 3)
+    with pytest.raises(ValueError, match="Timeouts.read"):
+        Timeouts(read=0)
