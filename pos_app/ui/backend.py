@@ -12,6 +12,8 @@ Decisions:
   (GET /customer/{id}/accounts) before anything is charged.
 - Customer tokens are cached per customer for 10 minutes (they live 15): the first request of a form uses the
   cache, every later request in the same form (PaySimpleJS's ``customerAuth`` after a 401) fetches a fresh one.
+- Training mode signs requests with the gateway's clock, so advancing that clock (to expire tokens) does not
+  put our own requests outside PaySimple's 5-minute timestamp window.
 - Checkout tokens (5-minute life) are fetched ahead, used by one form only, and refetched when older than 2 minutes.
 """
 
@@ -93,7 +95,7 @@ class CounterBackend:
     @classmethod
     def start_training(cls, paths: Paths, demo_customers: int = 300, lane: str = "LANE1",
                        progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False,
-                       gateway_data=None) -> CounterBackend:
+                       in_memory: bool = False) -> CounterBackend:
         """Start the in-process training gateway, sync its customers into the directory, reconcile the lane."""
         from pos_app.training import TrainingGateway
 
@@ -101,10 +103,12 @@ class CounterBackend:
         paths.ensure()
         api_user, api_key = "training", secrets.token_urlsafe(24)
         progress(0, 0, "Starting the training gateway…")
-        data = paths.training_db if gateway_data is None else gateway_data
+        data = None if in_memory else paths.training_db
         gateway = TrainingGateway(api_user, api_key, data=data, demo_customers=demo_customers).start()
         try:
-            client = PaySimpleClient(gateway.api_url, api_user, api_key)
+            # Sign requests with the gateway's clock: training "time travel" (clock.advance) must not turn
+            # into a 5-minute-skew 401 for our own requests.
+            client = PaySimpleClient(gateway.api_url, api_user, api_key, clock=gateway.clock.now)
             backend = cls._assemble(Environment.TRAINING, client, paths, lane, gateway.base_url, gateway)
             backend.sync_customers(progress, cancelled)
             backend.reconcile(progress)

@@ -1,7 +1,8 @@
 """The environment banner shown at the top of every window: TRAINING / SANDBOX / LIVE.
 
-Colours are chosen so the three can never be confused at a glance (and each has its own word, so colour
-blindness does not matter): training purple, sandbox amber, live red with "real payments".
+The colours are the main window's (``pos_app.ui.theme.BANNER``: training orange, sandbox blue, live red), so
+every window of one counter looks the same; each environment also has its own word, so colour blindness
+does not matter. The words are translated (``EnvironmentBanner`` context).
 """
 
 from __future__ import annotations
@@ -10,14 +11,11 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from pos_app.config import Environment
+from pos_app.ui.theme import BANNER
 
 translate = QCoreApplication.translate
 
-COLOURS = {
-    Environment.TRAINING: ("#5b21b6", "#ffffff"),
-    Environment.SANDBOX: ("#b45309", "#ffffff"),
-    Environment.LIVE: ("#b91c1c", "#ffffff"),
-}
+COLOURS = {env: (bg, fg) for env, (bg, fg, _text) in BANNER.items()}
 
 
 def environment_title(env: Environment | str) -> str:

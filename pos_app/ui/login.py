@@ -177,7 +177,7 @@ class LoginDialog(QDialog):
             self.hint.setObjectName("trainingHint")
             self.hint.setWordWrap(True)
             self.hint.setFrameShape(QFrame.Shape.StyledPanel)
-            self.hint.setStyleSheet("background: #ede9fe; color: #3b0764; padding: 8px; border-radius: 4px;")
+            self.hint.setStyleSheet("background: #fff7ed; color: #7c2d12; border: 1px solid #fdba74; padding: 8px; border-radius: 4px;")
             body.addWidget(self.hint)
         body.addWidget(self.buttons)
         outer = QVBoxLayout(self)

@@ -64,14 +64,15 @@ def _section(text: str) -> QLabel:
 class CvvDialog(QDialog):
     """Confirm a charge on file; the CVV is optional (PaySimple accepts a stored card without it)."""
 
-    def __init__(self, parent, summary: str) -> None:
+    def __init__(self, parent, summary: str, cvv_digits: int = 3) -> None:
         super().__init__(parent)
+        self.cvv_digits = cvv_digits
         self.setWindowTitle("Charge card on file")
         text = QLabel(summary, self)
         text.setWordWrap(True)
         text.setObjectName("formHeader")
         self.cvv = QLineEdit(self)
-        self.cvv.setPlaceholderText("CVV (optional)")
+        self.cvv.setPlaceholderText(f"CVV, {cvv_digits} digits (optional)")
         self.cvv.setEchoMode(QLineEdit.EchoMode.Password)
         self.cvv.setMaxLength(4)
         self.error = QLabel(self)
@@ -92,8 +93,8 @@ class CvvDialog(QDialog):
 
     def _check(self) -> None:
         value = self.cvv.text().strip()
-        if value and not (value.isdigit() and len(value) in (3, 4)):
-            self.error.setText("The CVV is 3 digits (4 on Amex), or leave it empty.")
+        if value and not (value.isdigit() and len(value) == self.cvv_digits):
+            self.error.setText(f"This card's CVV has {self.cvv_digits} digits. Type it, or leave it empty.")
             return
         self.accept()
 
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.last_mode = "cc"
         self._replacing: CreditCardAccount | None = None
         self._search_seq = 0
+        self.shown_query: str | None = None  # the query whose results are on screen
         self._startup_op: BackgroundOp | None = None
         self.setWindowTitle(f"Counter · PaySimple ({environment.value.title()})")
         self.resize(1280, 800)
@@ -364,6 +366,7 @@ class MainWindow(QMainWindow):
 
         def show(hits):
             if seq == self._search_seq:
+                self.shown_query = query
                 self.results.show_hits(hits)
                 self.results_count.setText(f"{len(hits)} found" if query.strip() else
                                            ("Recently served" if hits else "Type a name, phone, email or account no."))
@@ -469,7 +472,9 @@ class MainWindow(QMainWindow):
         if amount is None:
             return
         kind, number = account_label(account)
-        dialog = CvvDialog(self, f"Charge {format_amount(amount)} to {kind} {number} for {customer.name}?")
+        amex = isinstance(account, CreditCardAccount) and (account.issuer or "").lower().startswith("amex")
+        dialog = CvvDialog(self, f"Charge {format_amount(amount)} to {kind} {number} for {customer.name}?",
+                           cvv_digits=4 if amex else 3)
         if isinstance(account, CreditCardAccount):
             dialog.cvv.setVisible(True)
         else:

@@ -55,7 +55,10 @@ class _HitDelegate(QStyledItemDelegate):
         if hit is not None:
             r = option.rect.adjusted(12, 6, -10, -6)
             bold = QFont(option.font)
-            bold.setPointSizeF(option.font.pointSizeF() + 1)
+            if option.font.pixelSize() > 0:
+                bold.setPixelSize(option.font.pixelSize() + 1)
+            else:
+                bold.setPointSizeF(option.font.pointSizeF() + 1)
             bold.setBold(True)
             painter.setFont(bold)
             painter.setPen(QColor("#111827"))

@@ -21,3 +21,33 @@ def counting_server():
 @pytest.fixture
 def js(qtbot):
     return lambda target, code, timeout=5000: run_js(qtbot, target, code, timeout)
+
+
+@pytest.fixture
+def counter(qtbot, tmp_path):
+    """The real counter window on a real in-memory training gateway with 40 demo customers, its payment
+    view pre-warmed; everything stopped and deleted afterwards."""
+    from pos_app.config import app_paths
+    from pos_app.ui.backend import CounterBackend
+    from pos_app.ui.main_window import MainWindow
+    from pos_app.ui.theme import STYLE
+    from tests.ui.webtools import CounterDriver
+
+    qtbot_app = qtbot  # noqa: F841 - the qapp exists
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance().setStyleSheet(STYLE)
+    window = MainWindow()
+    window.resize(1280, 800)
+    window.show()
+    backend = CounterBackend.start_training(app_paths(tmp_path / "home"), demo_customers=40, in_memory=True)
+    window.attach_backend(backend)
+    qtbot.waitUntil(lambda: window.panel._page_ready, timeout=15000)
+    driver = CounterDriver(qtbot, window)
+    yield driver
+    window.shutdown()
+    window.close()
+    window.deleteLater()
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

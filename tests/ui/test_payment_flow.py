@@ -1,0 +1,150 @@
+"""End to end through the real window, the real web view and PaySimpleJS stand-in, and the real training
+gateway over TCP: search → select → amount → new card in the iframe → charge; declines, ACH, card on file,
+update details, expired customer token, cancel. The gateway's own payment list is the proof."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.ui.webtools import MASTERCARD, run_js
+
+pytestmark = pytest.mark.webview
+
+
+def _record(counter):
+    """Every bridge message both ways, every URL the page and its frames load, and the top frame's DOM."""
+    seen = {"bridge": [], "urls": [], "dom": []}
+    view = counter.window.panel.view
+    view.bridge.recorder = lambda direction, name, args: seen["bridge"].append(
+        json.dumps([direction, name, [a if isinstance(a, str | int | bool | float) or a is None else repr(a)
+                                      for a in args]]))
+    view.page().urlChanged.connect(lambda url: seen["urls"].append(url.toString()))
+    view.page().loadStarted.connect(lambda: seen["urls"].append(view.page().url().toString()))
+    return seen
+
+
+def _snapshot_dom(counter, seen) -> None:
+    page = counter.window.panel.view.page()
+    seen["dom"].append(run_js(counter.qtbot, page, "document.documentElement.outerHTML"))
+    for frame in page.mainFrame().children():
+        seen["urls"].append(frame.url().toString())
+
+
+def test_new_card_is_charged_and_the_page_never_sees_customer_amount_or_key(counter):
+    hit = counter.pick_with_cards("smith", want=lambda a: True)
+    seen = _record(counter)
+    counter.amount("37.19")
+    counter.open_form(Qt.Key.Key_F6)
+    _snapshot_dom(counter, seen)
+    counter.fill_card()
+    assert counter.submit_and_wait() == "approved"
+    _snapshot_dom(counter, seen)
+
+    payments = counter.payments(hit.paysimple_id)
+    assert [(p.amount, p.status) for p in payments] == [(Decimal("37.19"), "Authorized")]
+    result = counter.window.result
+    assert result.title.text() == "Approved" and result.amount.text() == "$37.19"
+    details = {result.details.itemAtPosition(r, 0).widget().text(): result.details.itemAtPosition(r, 1).widget().text()
+               for r in range(result.details.rowCount()) if result.details.itemAtPosition(r, 0)}
+    assert details["Account"].endswith("****1111")
+    assert details["Trace number"] == payments[0].trace_number and details["Auth code"]
+
+    # What the page had: checkout/customer tokens and ids of accounts, never the customer, amount or key.
+    names = [json.loads(m)[1] for m in seen["bridge"]]
+    assert names.count("accountRetrieved") == 1 and "customerToken" in names and "configure" in names
+    everything = "\n".join(seen["bridge"] + seen["urls"] + seen["dom"])
+    api_key = counter.gateway._api_key  # random per run; the client keeps it only in a closure
+    assert len(api_key) > 20 and api_key not in everything
+    assert not re.search(rf"(?<!\d){hit.paysimple_id}(?!\d)", everything)
+    assert "37.19" not in everything and "37,19" not in everything
+    assert hit.display_name not in everything
+    assert counter.window.panel.view.bridge.rejected == 0
+
+
+def test_decline_then_another_card_is_approved(counter):
+    hit = counter.pick_with_cards("a", want=lambda a: True)
+    counter.amount("9999.01")
+    counter.open_form(Qt.Key.Key_F6)
+    counter.fill_card()
+    assert counter.submit_and_wait() == "declined"
+    result = counter.window.result
+    assert result.title.text() == "Declined"
+    assert "Do Not Honor" in result.message.text()
+    assert "different payment method" in result.message.text().lower()
+    assert result.try_button.isVisible()
+    # The gateway declines by amount, so the clerk corrects the sale to 45.00 before the other card.
+    counter.window.amount.set_value(Decimal("45.00"))
+    counter.open_form(Qt.Key.Key_F6)  # one key from the declined screen
+    counter.fill_card(MASTERCARD, "0631", "996", "10001")
+    assert counter.submit_and_wait() == "approved"
+    statuses = sorted((p.amount, p.status) for p in counter.payments(hit.paysimple_id))
+    assert statuses == [(Decimal("45.00"), "Authorized"), (Decimal("9999.01"), "Failed")]
+
+
+def test_bank_account_is_charged(counter):
+    hit = counter.pick_with_cards("e", want=lambda a: True)
+    counter.amount("120.50")
+    counter.open_form(Qt.Key.Key_F7)
+    counter.fill_ach()
+    assert counter.submit_and_wait() == "approved"
+    payments = counter.payments(hit.paysimple_id)
+    assert [(p.amount, p.status, p.payment_type) for p in payments] == [(Decimal("120.50"), "Posted", "ACH")]
+    accounts = counter.backend.accounts(hit.paysimple_id)
+    assert any(a.account_number.endswith("1111") for a in accounts.ach_accounts)
+
+
+def test_card_on_file_is_charged_without_a_form(counter, monkeypatch):
+    hit = counter.pick_with_cards("o")
+    account = counter.window.methods.current_account()
+    assert account is not None and account.customer_id == hit.paysimple_id
+    counter.amount("18.00")
+    from pos_app.ui import main_window
+
+    def accept_with_cvv(dialog):
+        dialog.cvv.setText("1234" if dialog.cvv_digits == 4 else "123")
+        dialog._check()
+        return dialog.result()
+
+    monkeypatch.setattr(main_window.CvvDialog, "exec", accept_with_cvv)
+    with counter.qtbot.waitSignal(counter.window.resultShown, timeout=15000) as blocker:
+        counter.key(Qt.Key.Key_F5)
+    assert blocker.args == ["approved"], counter.window.result.message.text()
+    payments = counter.payments(hit.paysimple_id)
+    assert [(p.amount, p.account_id) for p in payments] == [(Decimal("18.00"), account.id)]
+    assert counter.window.panel.view.bridge.recorder is None  # no web form involved
+
+
+def test_clerk_cancels_mid_form_and_nothing_is_charged(counter):
+    hit = counter.pick_with_cards("a", want=lambda a: True)
+    counter.amount("22.00")
+    counter.open_form(Qt.Key.Key_F6)
+    counter.type("cardNumber", "4111111111111111")
+    counter.key(Qt.Key.Key_Escape)
+    counter.qtbot.waitUntil(lambda: counter.window.stack.currentWidget() is counter.window.customer_page,
+                            timeout=5000)
+    assert "Nothing was charged" in counter.window.customer_status.text()
+    assert counter.payments(hit.paysimple_id) == []
+
+
+def test_expired_customer_token_is_refreshed_through_customer_auth(counter):
+    hit = counter.pick_with_cards("a", want=lambda a: True)
+    counter.amount("5.00")
+    counter.open_form(Qt.Key.Key_F6)
+    counter.fill_card()
+    assert counter.submit_and_wait() == "approved"
+    # 16 minutes later on the gateway's clock the cached customer token (15-minute life) has expired.
+    counter.gateway.clock.advance(16 * 60)
+    requests = []
+    counter.window.panel.view.bridge.recorder = lambda d, name, args: requests.append(name)
+    counter.window.back_to_customer()
+    counter.amount("6.00")
+    counter.open_form(Qt.Key.Key_F6)
+    counter.fill_card()
+    assert counter.submit_and_wait() == "approved"
+    assert requests.count("getCustomerToken") == 2 and requests.count("customerToken") == 2
+    assert sorted(p.amount for p in counter.payments(hit.paysimple_id)) == [Decimal("5.00"), Decimal("6.00")]
