@@ -56,7 +56,8 @@ _KNOWN_KEYS = (
     "RoutingNumber", "AccountNumber", "BankName", "IsCheckingAccount", "RequiresValidation",
     "AccountId", "Amount", "CVV", "PaymentSubType", "PaymentToken", "InvoiceId", "InvoiceNumber",
     "PurchaseOrderNumber", "OrderId", "Description", "Latitude", "Longitude", "IsDebit", "PaymentId",
-    "SuccessReceiptOptions", "FailureReceiptOptions", "CustomerAccountId", "IsNewlyCreated", "Cvv",
+    "SuccessReceiptOptions", "FailureReceiptOptions", "SendToCustomer", "SendToOtherAddresses",
+    "CustomerAccountId", "IsNewlyCreated", "Cvv",
 )
 _CANONICAL = {k.lower(): k for k in _KNOWN_KEYS}
 _CANONICAL["cvv"] = "CVV"

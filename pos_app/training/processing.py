@@ -172,6 +172,8 @@ class PaymentProcessor:
             "invoice_id": _int_or_none(body.get("InvoiceId")),
             "latitude": _text(body.get("Latitude")), "longitude": _text(body.get("Longitude")),
             "payment_date": db_time(now),
+            "success_receipt": _receipt(body.get("SuccessReceiptOptions")),
+            "failure_receipt": _receipt(body.get("FailureReceiptOptions")),
         }
         if failure is None:
             cutoff = next_cutoff(now, kind)
@@ -231,6 +233,16 @@ class PaymentProcessor:
         status = "RefundSettled" if row["is_refund"] else "Settled"
         self.store.update_payment(payment_id, status=status, actual_settled_date=db_time(self.clock.now()))
         return self.store.get_payment(payment_id)
+
+
+def _receipt(value: Any) -> str | None:
+    """Receipt options as stored: ``{"SendToCustomer": bool, "SendToOtherAddresses": [emails]}`` (no email is sent)."""
+    if not isinstance(value, Mapping):
+        return None
+    send = value.get("SendToCustomer")
+    others = value.get("SendToOtherAddresses")
+    return json.dumps({"SendToCustomer": send is True or (isinstance(send, str) and send.lower() == "true"),
+                       "SendToOtherAddresses": [str(e) for e in others] if isinstance(others, list) else []})
 
 
 def _int_or_none(value: Any) -> int | None:
