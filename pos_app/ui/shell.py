@@ -1,0 +1,245 @@
+"""The trustworthy shell around the counter window: language, crash handler, first-run set-up, clerk
+sign-in, idle lock, manager approvals, About, and the menus for them.
+
+Use from the app start (see ``pos_app.ui.app``)::
+
+    shell = Shell(app, paths, settings, force_training=args.training)
+    if not shell.start():            # translator + crash handler + set-up (if needed) + sign-in
+        return 0                     # the clerk pressed Quit
+    window = MainWindow(shell.environment, settings.lane)
+    shell.attach(window)             # menus, idle lock, crash dialogs parented to the window
+
+Decisions:
+- ``--training`` (and a saved Training environment) never asks set-up questions: training needs no
+  credentials; its clerk file gets the demo manager/clerk (``pos_app.clerks``) whose PINs are shown on the
+  training sign-in screen. Sandbox/Live start the set-up wizard when set-up was never finished or the API key
+  is not available (keyring emptied, or last session's key was memory-only).
+- The environment in use is fixed for the run. Changing it in Settings (manager approval; Live needs the
+  go-live approval too) takes effect at the next start, so a payment in flight never changes environment.
+- The lock screen (idle or "Lock now") is window-modal over the counter and cannot be dismissed without a
+  PIN; a payment already running keeps running behind it. Signing in as someone else switches the clerk.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
+
+from pos_app.clerks import Clerk, ClerkRegistry, ManagerAction, clerks_db_path
+from pos_app.config import API_BASE_URLS, Environment, Paths
+from pos_app.credentials import CredentialStore
+from pos_app.settings import Settings, save_settings
+from pos_app.ui.about import AboutDialog
+from pos_app.ui.banner import environment_name
+from pos_app.ui.crash import CrashHandler
+from pos_app.ui.i18n import LANGUAGES, fmt, install_translator
+from pos_app.ui.login import IdleLock, LoginDialog
+from pos_app.ui.manager_approval import Approved, ClerkManagementDialog, request_approval
+from pos_app.ui.setup_wizard import SetupWizard
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+
+class Shell(QObject):
+    clerk_changed = Signal(object)   # Clerk
+    locked_changed = Signal(bool)
+
+    def __init__(self, app: QApplication, paths: Paths, settings: Settings, *, force_training: bool = False,
+                 credentials: CredentialStore | None = None,
+                 base_urls: Mapping[Environment, str] | None = None) -> None:
+        super().__init__(app)
+        self.app, self.paths, self.settings = app, paths, settings
+        self.force_training = force_training
+        self.credentials = credentials or CredentialStore()
+        self.base_urls = dict(API_BASE_URLS) | dict(base_urls or {})
+        self._registries: dict[str, ClerkRegistry] = {}
+        self.clerk: Clerk | None = None
+        self.window: QWidget | None = None
+        self.idle: IdleLock | None = None
+        self.lock_dialog: LoginDialog | None = None
+        self.language = "en"
+        self.crash = CrashHandler(paths.crash_dir, context=self._crash_context, parent_widget=lambda: self.window)
+
+    # --- state ------------------------------------------------------------------------------------------
+
+    @property
+    def environment(self) -> Environment:
+        return Environment.TRAINING if self.force_training else self.settings.env
+
+    def registry_for(self, env: Environment | str) -> ClerkRegistry:
+        env = Environment(env)
+        if env.value not in self._registries:
+            self._registries[env.value] = ClerkRegistry(clerks_db_path(self.paths.data_dir, env.value))
+        return self._registries[env.value]
+
+    @property
+    def registry(self) -> ClerkRegistry:
+        return self.registry_for(self.environment)
+
+    def api_credentials(self) -> tuple[str, str, str] | None:
+        """(base URL, API user, API key) for Sandbox/Live; None in training or when the key is missing."""
+        env = self.environment
+        if env is Environment.TRAINING:
+            return None
+        user = self.settings.api_users.get(env.value, "")
+        key = self.credentials.load(env.value, user) if user else None
+        return (self.base_urls[env], user, key) if key else None
+
+    def save(self, settings: Settings) -> None:
+        save_settings(settings, self.paths.settings_file)
+
+    def _crash_context(self) -> dict[str, str]:
+        return {"environment": self.environment.value, "lane": self.settings.lane,
+                "clerk id": str(self.clerk.id) if self.clerk else "-"}
+
+    # --- start ------------------------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Before any window: UI language and the crash handler."""
+        self.language = install_translator(self.app, self.settings.language)
+        self.crash.install()
+
+    def needs_setup(self) -> bool:
+        if self.environment is Environment.TRAINING:
+            return False
+        return not self.settings.setup_done or self.api_credentials() is None
+
+    def run_setup(self, parent: QWidget | None = None, clerk: Clerk | None = None) -> bool:
+        wizard = SetupWizard(self.settings, self.registry_for, self.credentials, self.save, self.base_urls,
+                             parent, clerk=clerk)
+        return wizard.exec() == SetupWizard.DialogCode.Accepted
+
+    def start(self) -> bool:
+        """Translator, crash handler, set-up when needed, sign-in. False = the clerk chose Quit."""
+        self.prepare()
+        while self.needs_setup():
+            if not self.run_setup():
+                return False
+        if self.environment is Environment.TRAINING:
+            self.registry.ensure_training_clerks()
+        dialog = LoginDialog(self.registry, self.environment, store_name=self.settings.merchant.name)
+        if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.clerk is None:
+            return False
+        self.clerk = dialog.clerk
+        return True
+
+    # --- the counter window -----------------------------------------------------------------------------
+
+    def attach(self, window: QMainWindow) -> None:
+        """Menus (Counter, Manager, Help), idle lock, and crash dialogs over this window."""
+        self.window = window
+        bar = window.menuBar()
+        counter = bar.addMenu(translate("Shell", "&Counter"))
+        self.lock_action = QAction(translate("Shell", "Lock screen"), window)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
+        counter.addAction(self.lock_action)
+        language = counter.addMenu(translate("Shell", "Language"))
+        for code, name in LANGUAGES.items():
+            action = QAction(name, window)
+            action.setCheckable(True)
+            action.setChecked(code == self.language)
+            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
+            language.addAction(action)
+        manager = bar.addMenu(translate("Shell", "&Manager"))
+        self.clerks_action = QAction(translate("Shell", "Clerks…"), window)
+        self.clerks_action.triggered.connect(self.manage_clerks)
+        manager.addAction(self.clerks_action)
+        self.settings_action = QAction(translate("Shell", "Settings…"), window)
+        self.settings_action.triggered.connect(self.open_settings)
+        manager.addAction(self.settings_action)
+        help_menu = bar.addMenu(translate("Shell", "&Help"))
+        self.about_action = QAction(translate("Shell", "About"), window)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+        self.idle = IdleLock(self.app, self.settings.idle_lock_minutes)
+        self.idle.locked.connect(self.lock)
+        self._show_clerk()
+
+    def _show_clerk(self) -> None:
+        if self.window is not None and self.clerk is not None:
+            bar = getattr(self.window, "statusBar", None)
+            if callable(bar):
+                bar().showMessage(fmt(translate("Shell", "Signed in: %1"), self.clerk.name))
+
+    def lock(self) -> None:
+        """Show the lock screen over the counter (non-blocking); the clerk signs in to continue."""
+        if self.lock_dialog is not None and self.lock_dialog.isVisible():
+            return
+        if self.idle is not None:
+            self.idle.pause()
+        self.registry.record("lock", self.clerk.name if self.clerk else "-", self.clerk.id if self.clerk else None,
+                             "locked")
+        self.lock_dialog = LoginDialog(self.registry, self.environment, self.window, locked_by=self.clerk)
+        self.lock_dialog.accepted.connect(self._unlocked)
+        self.lock_dialog.open()
+        self.locked_changed.emit(True)
+
+    def _unlocked(self) -> None:
+        clerk = self.lock_dialog.clerk if self.lock_dialog else None
+        if clerk is not None:
+            switched = self.clerk is None or clerk.id != self.clerk.id
+            self.clerk = clerk
+            if switched:
+                self.clerk_changed.emit(clerk)
+            self._show_clerk()
+        if self.idle is not None:
+            self.idle.resume()
+        self.locked_changed.emit(False)
+
+    @property
+    def locked(self) -> bool:
+        return self.lock_dialog is not None and self.lock_dialog.isVisible()
+
+    # --- manager-only actions ---------------------------------------------------------------------------
+
+    def approve(self, action: ManagerAction, subject: str = "", detail: str = "",
+                parent: QWidget | None = None) -> Approved | None:
+        """Manager name + PIN + reason for void/refund/settings/go-live; recorded. None if cancelled."""
+        return request_approval(parent or self.window, self.registry, action, self.environment,
+                                clerk=self.clerk, subject=subject, detail=detail)
+
+    def manage_clerks(self) -> None:
+        manager = self.clerk if self.clerk is not None and self.clerk.is_manager else None
+        if manager is None:
+            approved = self.approve(ManagerAction.MANAGE_CLERKS)
+            if approved is None:
+                return
+            manager = approved.manager
+        ClerkManagementDialog(self.registry, manager, self.environment, self.window).exec()
+
+    def open_settings(self) -> None:
+        if self.approve(ManagerAction.SETTINGS) is None:
+            return
+        before = self.settings.environment
+        if self.run_setup(self.window, clerk=self.clerk) and self.settings.environment != before:
+            QMessageBox.information(self.window, translate("Shell", "Restart needed"),
+                                    fmt(translate("Shell", "The counter will use %1 from the next start. "
+                                                  "Close the app when no payment is in progress and open it again."),
+                                        environment_name(self.settings.environment)))
+
+    def set_language(self, language: str) -> None:
+        self.settings.language = language
+        self.save(self.settings)
+        self.language = install_translator(self.app, language)
+        QMessageBox.information(self.window, translate("Shell", "Language"),
+                                translate("Shell", "New windows use the new language now; restart the app to "
+                                          "see it everywhere."))
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self.environment, self.paths, self.window, language=LANGUAGES.get(self.language, ""))
+        dialog.open()
+        return dialog
+
+    def close(self) -> None:
+        if self.idle is not None:
+            self.idle.uninstall()
+        self.crash.uninstall()
+        for registry in self._registries.values():
+            registry.close()
+        self._registries.clear()
