@@ -14,7 +14,8 @@ Decisions:
   cache, every later request in the same form (PaySimpleJS's ``customerAuth`` after a 401) fetches a fresh one.
 - Training mode signs requests with the gateway's clock, so advancing that clock (to expire tokens) does not
   put our own requests outside PaySimple's 5-minute timestamp window.
-- Checkout tokens (5-minute life) are fetched ahead, used by one form only, and refetched when older than 2 minutes.
+- Checkout tokens (5-minute life) are fetched ahead, used by one form only, and refetched when older than 2
+  minutes (on the gateway's clock in training). Customer tokens age on the local clock.
 """
 
 from __future__ import annotations
@@ -168,6 +169,12 @@ class CounterBackend:
         if self.gateway is not None:
             self.gateway.stop()
 
+    def today(self) -> date:
+        """The date cards expire against: the gateway's clock in training (so training can time-travel)."""
+        if self.gateway is not None:
+            return self.gateway.clock.now().astimezone().date()
+        return date.today()
+
     # ---- customers -----------------------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 50) -> list[CustomerHit]:
@@ -198,19 +205,24 @@ class CounterBackend:
 
     # ---- tokens --------------------------------------------------------------------------------------
 
+    def _checkout_clock(self) -> float:
+        # Training ages prefetched checkout tokens on the gateway's clock, so time travel expires them here too.
+        return self.gateway.clock.now().timestamp() if self.gateway is not None else time.monotonic()
+
     def prefetch_checkout_token(self) -> None:
         with self._lock:
-            fresh = self._checkout is not None and time.monotonic() - self._checkout.at < CHECKOUT_TOKEN_MAX_AGE
+            fresh = (self._checkout is not None
+                     and self._checkout_clock() - self._checkout.at < CHECKOUT_TOKEN_MAX_AGE)
         if not fresh:
             token = self.client.checkout_token().jwt_token
             with self._lock:
-                self._checkout = _Cached(token, time.monotonic())
+                self._checkout = _Cached(token, self._checkout_clock())
 
     def take_checkout_token(self) -> str:
         """A checkout token for one form (the prefetched one when fresh)."""
         with self._lock:
             cached, self._checkout = self._checkout, None
-        if cached is not None and time.monotonic() - cached.at < CHECKOUT_TOKEN_MAX_AGE:
+        if cached is not None and self._checkout_clock() - cached.at < CHECKOUT_TOKEN_MAX_AGE:
             return cached.value
         return self.client.checkout_token().jwt_token
 

@@ -420,9 +420,9 @@ class MainWindow(QMainWindow):
         def show(accounts):
             if self.hit is not hit:
                 return
-            self.methods.show_accounts(accounts.credit_cards, accounts.ach_accounts)
+            self.methods.show_accounts(accounts.credit_cards, accounts.ach_accounts, self._today())
             count = len(accounts.credit_cards) + len(accounts.ach_accounts)
-            expired = sum(1 for c in accounts.credit_cards if card_expired(c))
+            expired = sum(1 for c in accounts.credit_cards if card_expired(c, self._today()))
             note = "No cards or bank accounts on file." if count == 0 else f"{count} on file"
             if expired:
                 note += f" · {expired} expired card{'s' if expired > 1 else ''}: replace or remove"
@@ -444,10 +444,13 @@ class MainWindow(QMainWindow):
 
     # ---- actions -------------------------------------------------------------------------------------
 
+    def _today(self):
+        return self.backend.today() if self.backend is not None else None
+
     def _update_actions(self) -> None:
         on_file = self.methods.current_account() if self.hit else None
         can_pay = bool(self.backend and self.hit and self.hit.paysimple_id and not self.charging)
-        expired = isinstance(on_file, CreditCardAccount) and card_expired(on_file)
+        expired = isinstance(on_file, CreditCardAccount) and card_expired(on_file, self._today())
         self.charge_file_button.setEnabled(can_pay and on_file is not None and not expired)
         self.new_card_button.setEnabled(can_pay)
         self.new_ach_button.setEnabled(can_pay)
@@ -557,7 +560,7 @@ class MainWindow(QMainWindow):
 
     def replace_expired(self) -> None:
         account = self.methods.current_account()
-        if isinstance(account, CreditCardAccount) and card_expired(account):
+        if isinstance(account, CreditCardAccount) and card_expired(account, self._today()):
             self.update_details(replacing=account)
 
     def set_default(self) -> None:

@@ -131,14 +131,14 @@ class MethodsList(QTreeWidget):
         for col, width in enumerate((190, 110, 80, 70)):
             self.setColumnWidth(col, width)
 
-    def show_accounts(self, cards: list[CreditCardAccount], ach: list[AchAccount]) -> None:
+    def show_accounts(self, cards: list[CreditCardAccount], ach: list[AchAccount], today=None) -> None:
         self.clear()
         accounts = sorted(cards, key=lambda a: (not a.is_default, a.id)) + sorted(
             ach, key=lambda a: (not a.is_default, a.id))
         default_item = None
         for account in accounts:
             kind, number = account_label(account)
-            expired = isinstance(account, CreditCardAccount) and card_expired(account)
+            expired = isinstance(account, CreditCardAccount) and card_expired(account, today)
             expires = account.expiration_date if isinstance(account, CreditCardAccount) else "—"
             item = QTreeWidgetItem([kind, number, expires, "Default" if account.is_default else "",
                                     "Expired" if expired else "OK"])

@@ -148,3 +148,121 @@ def test_expired_customer_token_is_refreshed_through_customer_auth(counter):
     assert counter.submit_and_wait() == "approved"
     assert requests.count("getCustomerToken") == 2 and requests.count("customerToken") == 2
     assert sorted(p.amount for p in counter.payments(hit.paysimple_id)) == [Decimal("5.00"), Decimal("6.00")]
+
+
+def test_update_details_adds_a_card_then_default_and_remove(counter, monkeypatch):
+    hit = counter.pick_with_cards("a")
+    before = counter.backend.accounts(hit.paysimple_id)
+    with counter.qtbot.waitSignal(counter.window.panel.formShown, timeout=15000):
+        counter.key(Qt.Key.Key_F8)
+    assert counter.window.panel.submit_button.text().startswith("Save card")
+    counter.fill_card(MASTERCARD, "0930", "321", "30301")
+    assert counter.submit_and_wait() == "saved"
+    after = counter.backend.accounts(hit.paysimple_id)
+    new = [c for c in after.credit_cards if c.id not in {x.id for x in before.credit_cards}]
+    assert len(new) == 1 and new[0].last4 == "5454" and new[0].expiration_date == "09/2030"
+    assert counter.payments(hit.paysimple_id) == []  # "update" never charges
+
+    # Back on the customer: choose the new card, make it the default (Ctrl+D), then remove it (Del).
+    with counter.qtbot.waitSignal(counter.window.accountsShown, timeout=5000):
+        counter.key(Qt.Key.Key_Escape)
+    methods = counter.window.methods
+    row = [a.id for a in methods.accounts()].index(new[0].id)
+    methods.setCurrentItem(methods.topLevelItem(row))
+    methods.setFocus()
+    with counter.qtbot.waitSignal(counter.window.accountsShown, timeout=5000):
+        counter.key(Qt.Key.Key_D, methods, Qt.KeyboardModifier.ControlModifier)
+    assert counter.backend.client.get_default_credit_card(hit.paysimple_id).id == new[0].id
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    row = [a.id for a in methods.accounts()].index(new[0].id)
+    methods.setCurrentItem(methods.topLevelItem(row))
+    methods.setFocus()
+    with counter.qtbot.waitSignal(counter.window.accountsShown, timeout=5000):
+        counter.key(Qt.Key.Key_Delete, methods)
+    left = counter.backend.accounts(hit.paysimple_id).credit_cards
+    assert new[0].id not in {c.id for c in left}
+
+
+def test_expired_card_is_flagged_and_replaced(counter):
+    from pos_app.paysimple import CreditCardInput
+    from pos_app.ui.backend import card_expired
+
+    client = counter.backend.client
+    hit = counter.search("a")[0]
+    # A card good through next month; then the gateway's clock moves 70 days on, past its expiry.
+    month = counter.backend.today().replace(day=1)
+    next_month = f"{(month.month % 12) + 1:02d}/{month.year + (month.month == 12)}"
+    old = client.create_credit_card(CreditCardInput(customer_id=hit.paysimple_id, credit_card_number=MASTERCARD,
+                                                    expiration_date=next_month, issuer=13))
+    client.set_default_account(hit.paysimple_id, old.id)
+    counter.gateway.clock.advance(70 * 86400)
+    hit = counter.pick_with_cards("a", want=lambda a: any(c.id == old.id for c in a.credit_cards))
+    methods = counter.window.methods
+    row = [a.id for a in methods.accounts()].index(old.id)
+    assert methods.topLevelItem(row).text(4) == "Expired"
+    assert "expired" in counter.window.methods_note.text()
+    methods.setCurrentItem(methods.topLevelItem(row))
+    assert not counter.window.charge_file_button.isEnabled() and counter.window.replace_button.isEnabled()
+    with counter.qtbot.waitSignal(counter.window.panel.formShown, timeout=15000):
+        counter.window.replace_button.click()
+    counter.fill_card()
+    assert counter.submit_and_wait() == "saved"
+    counter.qtbot.waitUntil(lambda: old.id not in {c.id for c in client.get_accounts(hit.paysimple_id).credit_cards},
+                            timeout=5000)
+    default = client.get_default_credit_card(hit.paysimple_id)
+    assert default.last4 == "1111" and not card_expired(default)
+
+
+def _forge(counter, body: str) -> None:
+    page = counter.window.panel.view.page()
+    run_js(counter.qtbot, page, "new QWebChannel(qt.webChannelTransport, function (c) { var bridge = c.objects.bridge; "
+           + body + "; }); 1")
+
+
+def test_forged_messages_charge_nothing(counter):
+    """A page that sends another customer's account, a message before any submit, oversized or mistyped
+    JSON: all refused, no payment anywhere."""
+    hit = counter.pick_with_cards("a")
+    other = next(h for h in counter.search("jo") if h.paysimple_id != hit.paysimple_id
+                 and counter.backend.accounts(h.paysimple_id).credit_cards)
+    counter.window.select_customer(hit)
+    other_account = counter.backend.accounts(other.paysimple_id).credit_cards[0]
+    counter.amount("61.00")
+    counter.open_form(Qt.Key.Key_F6)
+    panel = counter.window.panel
+    token = "e1f1bb19-9fe4-4c96-a35e-cd921298d8e6"
+    forged_account = json.dumps(json.dumps({"accountId": other_account.id, "paymentToken": token}))
+    # 1) before any submit: refused by state
+    _forge(counter, f"bridge.accountRetrieved({forged_account}); bridge.getCustomerToken()")
+    counter.qtbot.waitUntil(lambda: panel.view.bridge.rejected >= 2, timeout=5000)
+    # 2) malformed: refused by shape
+    _forge(counter, "bridge.accountRetrieved('x'.repeat(5000)); bridge.accountRetrieved(JSON.stringify("
+                    "{accountId: 'one', paymentToken: 'x'})); bridge.validityChanged('yes')")
+    counter.qtbot.waitUntil(lambda: panel.view.bridge.rejected >= 5, timeout=5000)
+    # 3) during a real submit, another customer's account: refused by the ownership check
+    counter.fill_card()
+    panel.state = "submitting"  # as after F9, without letting the SDK answer first
+    with counter.qtbot.waitSignal(counter.window.resultShown, timeout=10000) as blocker:
+        _forge(counter, f"bridge.accountRetrieved({forged_account})")
+    assert blocker.args == ["error"]
+    assert "does not belong" in counter.window.result.message.text()
+    assert counter.payments(hit.paysimple_id) == [] and counter.payments(other.paysimple_id) == []
+
+
+def test_page_that_deletes_the_bridge_is_closed_without_charging(counter):
+    hit = counter.pick_with_cards("a")
+    counter.amount("13.00")
+    counter.open_form(Qt.Key.Key_F6)
+    with counter.qtbot.waitSignal(counter.window.resultShown, timeout=10000) as blocker:
+        _forge(counter, "bridge.deleteLater()")
+    assert blocker.args == ["error"]
+    assert "Nothing was charged" in counter.window.result.message.text()
+    assert counter.payments(hit.paysimple_id) == []
+    # The next form gets a fresh view and works.
+    counter.window.back_to_customer()
+    counter.qtbot.waitUntil(lambda: counter.window.panel.view is None, timeout=5000)
+    counter.open_form(Qt.Key.Key_F6)
+    counter.fill_card()
+    assert counter.submit_and_wait() == "approved"
