@@ -66,9 +66,9 @@ def check(header: str | None, api_user: str, api_key: str, now: datetime) -> str
     """None when the header authenticates, else a short reason (never containing secrets)."""
     if not header or not header.strip():
         return "missing"
-    scheme, _, rest = header.strip().partition(" ")
-    scheme = scheme.lower()
-    rest = rest.strip()
+    pieces = header.strip().split(None, 1)          # scheme, then any run of spaces or tabs
+    scheme = pieces[0].lower()
+    rest = pieces[1].strip() if len(pieces) > 1 else ""
     if scheme == "psserver":
         parts = _parts(rest)
         if parts is None or set(parts) != {"accessid", "timestamp", "signature"}:
