@@ -12,10 +12,9 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -35,33 +34,21 @@ def loads(content: bytes | str) -> Any:
         raise FormatProblem("the reply is not valid JSON") from exc
 
 
-_DATETIME = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?"
-    r"\s*(Z|z|[+-]\d{2}:?\d{2})?$"
-)
-
-
 def parse_datetime(value: Any, field: str) -> datetime | None:
-    """ISO-8601 text -> aware datetime (UTC when no offset); None for null/empty."""
+    """ISO-8601 text -> aware datetime (UTC when no offset); None for null/empty.
+
+    Python 3.11's ``fromisoformat`` reads ``Z``, offsets and any number of fraction digits (beyond 6 they
+    are truncated to microseconds).
+    """
     if value is None or value == "":
         return None
     if not isinstance(value, str):
         raise FormatProblem(f"{field} must be a date-time text, got {type(value).__name__}")
-    m = _DATETIME.match(value.strip())
-    if not m:
-        raise FormatProblem(f"{field} is not an ISO-8601 date-time: {value[:40]!r}")
-    year, month, day, hour, minute, second, fraction, offset = m.groups()
-    micro = int((fraction or "0")[:6].ljust(6, "0"))
-    tz: timezone = UTC
-    if offset and offset not in ("Z", "z"):
-        sign = -1 if offset[0] == "-" else 1
-        digits = offset[1:].replace(":", "")
-        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
     try:
-        return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-                        int(second or 0), micro, tzinfo=tz)
+        parsed = datetime.fromisoformat(value.strip())
     except ValueError as exc:
-        raise FormatProblem(f"{field} is not a valid date-time: {value[:40]!r}") from exc
+        raise FormatProblem(f"{field} is not an ISO-8601 date-time: {value[:40]!r}") from exc
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def parse_decimal(value: Any, field: str) -> Decimal | None:
