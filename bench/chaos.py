@@ -16,6 +16,7 @@ Printed JSON (figures are per checkout unless noted):
                    journal calls paid that the gateway never captured
   unresolved       attempts still created/sending/unknown/reconciling/…_pending after the final reconcile
   journal_mismatches  attempts whose journal state/amount/payment id disagree with the gateway
+  eod_mismatches   the same question asked through end_of_day() (its own matching code), days in UTC
   kills, faults    how much chaos was injected;  seconds   wall time
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import signal
@@ -31,14 +33,23 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pos_app.payments import AccountRef, Approval, CustomerRef, Journal, LaneBusy, NotAllowed, State  # noqa: E402
+from pos_app.payments import (  # noqa: E402
+    AccountRef,
+    Approval,
+    CustomerRef,
+    Journal,
+    LaneBusy,
+    NotAllowed,
+    State,
+    end_of_day,
+)
 from pos_app.payments.service import PaymentService  # noqa: E402
 from pos_app.paysimple import PaySimpleClient, Timeouts  # noqa: E402
 from pos_app.paysimple.models import CreditCardInput, CustomerInput  # noqa: E402
@@ -248,10 +259,13 @@ class Chaos:
                 lost += bool(took) != paid_in_journal
                 self._explain(c, attempts, by_order)
         finals = Counter(c.get("final") for c in self.checkouts)
+        # Cross-check with the end-of-day report (its own matching code): should find nothing either.
+        days = {a.created_at.date() for a in attempts.values()}
+        eod_mismatches = sum(len(end_of_day(self.journal, self.client, d, tz=UTC).mismatches) for d in days)
         return {
             "runs": len(self.checkouts), "approved": finals["approved"], "declined": finals["declined"],
             "voided": finals["voided"], "double_charges": double, "lost": lost, "unresolved": unresolved,
-            "journal_mismatches": journal_mismatches, "attempts": len(attempts),
+            "journal_mismatches": journal_mismatches, "eod_mismatches": eod_mismatches, "attempts": len(attempts),
             "gateway_payments": len(payments), "kills": self.counts["kills"],
             "faults": len(self.gateway.faults.fired), "other_endings": {k: v for k, v in finals.items()
                                                                         if k not in ("approved", "declined",
@@ -264,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR)  # the service warns on every lost answer: expected here
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="pos-chaos-") as tmp:
         chaos = Chaos(args.runs, args.seed, Path(tmp))

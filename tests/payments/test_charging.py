@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from pos_app.payments import LaneBusy, ReconcileRequired, State
+from pos_app.payments import AccountRef, LaneBusy, ReconcileRequired, State
 from pos_app.payments.service import PaymentService
 from tests.payments.conftest import (
     assert_journal_agrees,
@@ -217,3 +217,41 @@ def test_request_still_in_flight_after_a_timeout_is_waited_for_not_declared_abse
     assert len(payments_at_gateway(slow_reader, shopper.customer.id)) == 1
     assert_journal_agrees(journal, slow_reader, shopper.customer.id)
     slow_reader.close()
+
+
+def test_ach_account_charge_is_posted_and_approved(service, client, journal, shopper):
+    from pos_app.paysimple.models import AchInput
+
+    ach = client.create_ach(AchInput(customer_id=shopper.customer.id, routing_number="131111114",
+                                     account_number="751111111", bank_name="PaySimple Bank", is_checking_account=True))
+    account = AccountRef.from_paysimple(ach)
+    assert (account.kind, account.last4, account.brand) == ("ach", "1111", "PaySimple Bank")
+    a = service.charge(shopper.customer, account, Decimal("15.00"), "clerk1")
+    assert a.state is State.APPROVED and a.ps_status == "Posted"
+    assert_journal_agrees(journal, client, shopper.customer.id)
+
+
+def test_two_payments_with_our_order_id_is_a_conflict_for_a_manager_never_absent(gateway, service, client, journal,
+                                                                                 shopper):
+    from pos_app.paysimple import PaymentRequest
+
+    gateway.faults.add("POST", PAY, "error_after", 1)
+    a = charge(service, shopper, "9.00")
+    assert a.state is State.APPROVED
+    # Someone re-sent our OrderId outside the app: the journal must not pick one and move on.
+    client.create_payment(PaymentRequest(account_id=shopper.card.id, amount=Decimal("9.00"), order_id=a.id))
+    b = journal.create_attempt("LANE7", "clerk1", shopper.customer, shopper.card, "9.00", gateway.clock.now())
+    journal.transition(b.id, State.CREATED, State.SENDING, "POST", "clerk1", gateway.clock.now())
+    client.create_payment(PaymentRequest(account_id=shopper.card.id, amount=Decimal("9.00"), order_id=b.id))
+    client.create_payment(PaymentRequest(account_id=shopper.card.id, amount=Decimal("9.00"), order_id=b.id))
+    lane7 = make_service(journal, client, gateway, "LANE7")
+    b = journal.get(b.id)
+    assert b.state is State.UNKNOWN and "Needs a manager" in b.note and "2 payments" in b.note
+    assert not lane7.ready
+    from datetime import UTC
+
+    from pos_app.payments import end_of_day
+
+    report = end_of_day(journal, client, gateway.clock.now().astimezone(UTC).date(), tz=UTC)
+    found = {(m.kind, m.attempt_id) for m in report.mismatches}
+    assert ("duplicate", a.id) in found and ("unresolved", b.id) in found

@@ -195,4 +195,4 @@ class JournalMachine(RuleBasedStateMachine):
 
 
 TestJournalMachine = JournalMachine.TestCase
-TestJournalMachine.settings = settings(max_examples=40, stateful_step_count=30, deadline=None)
+TestJournalMachine.settings = settings(max_examples=25, stateful_step_count=25, deadline=None)

@@ -118,3 +118,11 @@ def test_two_processes_on_one_lane_only_one_charges(gateway, client, journal, sh
     assert sorted(f.get("result") or f.get("error") for f in finals) == ["LaneBusy", "approved"]
     assert len(payments_at_gateway(client, shopper.customer.id)) == 1
     assert_journal_agrees(journal, client, shopper.customer.id)
+
+
+def test_crash_between_write_ahead_and_sending_is_absent_on_restart(gateway, client, journal, shopper):
+    a = journal.create_attempt("LANE1", "clerk1", shopper.customer, shopper.card, "4.00", gateway.clock.now())
+    restarted = make_service(journal, client, gateway)
+    a = journal.get(a.id)
+    assert a.state is State.ABSENT and "never sent" in a.note and restarted.ready
+    assert payments_at_gateway(client, shopper.customer.id) == []
