@@ -437,7 +437,8 @@ class CreditCardInput:
     """A card to vault. ``issuer`` may be a name or code; when None it is derived from the number.
 
     For an update PaySimple expects the card number again; pass the masked number it returned if the full
-    number is not known (the server decides what it accepts).
+    number is not known (the server decides what it accepts). ``is_default=None`` leaves IsDefault out of
+    the body, so updating an expiry never clears the default flag by accident.
     """
 
     customer_id: int
@@ -445,7 +446,7 @@ class CreditCardInput:
     expiration_date: str  # "MM/YYYY"
     issuer: str | int | None = None
     billing_zip_code: str | None = None
-    is_default: bool = False
+    is_default: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
         name = issuer_name(self.issuer) if self.issuer is not None else card_brand(self.credit_card_number)

@@ -218,6 +218,7 @@ def test_credit_card_crud(api, client):
                                                                  issuer="visa"))
     body = sent_json(update.calls.last)
     assert body["Id"] == 7313702 and body["ExpirationDate"] == "01/2031" and body["Issuer"] == 12
+    assert "IsDefault" not in body  # not given: left out, so the default flag is not cleared
     assert updated.expiration_date == "01/2031"
     client.delete_credit_card(7313702)
     assert delete.call_count == 1
