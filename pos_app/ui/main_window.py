@@ -701,6 +701,12 @@ class MainWindow(QMainWindow):
     # ---- shutdown ------------------------------------------------------------------------------------
 
     def shutdown(self) -> None:
+        from PySide6.QtCore import QCoreApplication
+
+        from pos_app.ui.ops import wait_for_all
+
+        wait_for_all(15_000)  # let running work (never a charge cut in half) finish while the back end is open
+        QCoreApplication.processEvents()
         self.panel.shutdown()
         if self.backend is not None:
             backend, self.backend = self.backend, None

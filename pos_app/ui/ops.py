@@ -132,10 +132,20 @@ class BackgroundOp:
         for callback in self.on_finish:
             callback(self)
 
+    @staticmethod
+    def _deliver(callback, *args) -> None:
+        try:
+            callback(*args)
+        except RuntimeError as exc:
+            # The window that asked was closed meanwhile (its widgets are gone): nothing left to update.
+            if "already deleted" not in str(exc):
+                raise
+            log.debug("result arrived after its window closed")
+
     def _done(self, result) -> None:
         self._finish()
         if self._on_done is not None:
-            self._on_done(result)
+            self._deliver(self._on_done, result)
 
     def _failed(self, exc) -> None:
         self._finish()
@@ -143,11 +153,11 @@ class BackgroundOp:
             log.info("%s cancelled", self.label or "background work")
             return
         if self._on_error is not None:
-            self._on_error(exc)
+            self._deliver(self._on_error, exc)
         else:
             log.error("%s failed: %s", self.label or "background work", type(exc).__name__,
                       exc_info=(type(exc), exc, exc.__traceback__))
 
     def _progressed(self, value) -> None:
         if self._on_progress is not None and not self.finished:
-            self._on_progress(*value)
+            self._deliver(self._on_progress, *value)
