@@ -81,6 +81,8 @@ CREATE TABLE IF NOT EXISTS customers(
   phone TEXT, alt_phone TEXT, mobile_phone TEXT, fax TEXT, email TEXT, alt_email TEXT, website TEXT, notes TEXT,
   shipping_same_as_billing INTEGER NOT NULL, billing_address TEXT, shipping_address TEXT,
   created_on TEXT NOT NULL, last_modified TEXT NOT NULL, deleted_on TEXT);
+CREATE INDEX IF NOT EXISTS customers_by_last ON customers(last_name COLLATE NOCASE, id) WHERE deleted_on IS NULL;
+CREATE INDEX IF NOT EXISTS customers_by_first ON customers(first_name COLLATE NOCASE, id) WHERE deleted_on IS NULL;
 CREATE TABLE IF NOT EXISTS accounts(
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   customer_id INTEGER NOT NULL REFERENCES customers(id), kind TEXT NOT NULL CHECK (kind IN ('CC', 'ACH')),
