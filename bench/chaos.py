@@ -7,10 +7,11 @@ Each checkout is one sale a clerk rings up. The clerk charges; on "not charged" 
 again (a new attempt); on "unknown" they press "check again" until it is resolved. Faults are drawn per
 checkout (seeded): 500 before/after the charge, dropped connection, stall past the read timeout, slow reply,
 401, failing look-ups, and kill -9 of the paying process (a subprocess, ``bench/payer.py``) mid-payment,
-after which the lane is restarted (start-up reconcile). Some approved sales are voided with a lost reply.
+after which the lane is restarted (start-up reconcile). Some approved sales are voided or refunded (after
+settling) with the void/reverse reply lost.
 
 Printed JSON (figures are per checkout unless noted):
-  runs, approved, declined, voided     how checkouts ended
+  runs, approved, declined, voided, refunded     how checkouts ended
   double_charges   checkouts with more than one successful payment at the gateway
   lost             money taken that the journal says was not (or no journal attempt at all), or a sale the
                    journal calls paid that the gateway never captured
@@ -68,7 +69,7 @@ CHARGED = {"authorized", "posted", "settled", "voided", "reversed"}  # money mov
 # (scenario, weight). Kills are ~6% of checkouts.
 SCENARIOS = [
     ("clean", 40), ("decline", 6), ("error_before", 7), ("error_after", 7), ("drop_after", 7),
-    ("stall_after", 5), ("delay", 4), ("unauthorized", 4), ("lookup_fails", 6), ("void_lost", 5),
+    ("stall_after", 5), ("delay", 4), ("unauthorized", 4), ("lookup_fails", 6), ("void_lost", 4), ("refund_lost", 3),
     ("kill_stalled", 3), ("kill_in_flight", 2), ("kill_in_lookup", 1),
 ]
 
@@ -132,8 +133,8 @@ class Chaos:
         elif scenario.startswith("kill_"):
             self._killed_payer(scenario, customer, account, amount, record)
         self._clerk_charges(customer, account, amount, record)
-        if scenario == "void_lost" and record.get("final") == "approved":
-            self._void_with_lost_reply(record)
+        if scenario in ("void_lost", "refund_lost") and record.get("final") == "approved":
+            self._reverse_with_lost_reply(record, "void" if scenario == "void_lost" else "refund")
         faults.clear()
 
     def _clerk_charges(self, customer, account, amount, record) -> None:
@@ -200,15 +201,18 @@ class Chaos:
             final = self.journal.get(record["attempts"][-1]).state
             record["final"] = final.value
 
-    def _void_with_lost_reply(self, record) -> None:
+    def _reverse_with_lost_reply(self, record, kind: str) -> None:
         attempt = self.journal.get(record["attempts"][-1])
-        self.gateway.faults.add("PUT", f"/v4/payment/{attempt.payment_id}/void",
-                                self.rng.choice(["error_after", "drop_after", "error_before"]), 1)
+        if kind == "refund":
+            self.client.mark_payment_status(attempt.payment_id)  # settle it now, as the nightly batch would
+        path = f"/v4/payment/{attempt.payment_id}/{'void' if kind == 'void' else 'reverse'}"
+        self.gateway.faults.add("PUT", path, self.rng.choice(["error_after", "drop_after", "error_before"]), 1)
+        approval = Approval("mgr", "manager", f"chaos {kind}")
         try:
-            done = self.service.void(attempt, Approval("mgr", "manager", "chaos void"))
+            done = self.service.void(attempt, approval) if kind == "void" else self.service.refund(attempt, approval)
         except NotAllowed:
             return
-        while done.state is State.VOID_PENDING:
+        while done.state in (State.VOID_PENDING, State.REFUND_PENDING):
             done = self.service.resolve(done, "mgr")
         record["final"] = done.state.value
 
@@ -264,12 +268,12 @@ class Chaos:
         eod_mismatches = sum(len(end_of_day(self.journal, self.client, d, tz=UTC).mismatches) for d in days)
         return {
             "runs": len(self.checkouts), "approved": finals["approved"], "declined": finals["declined"],
-            "voided": finals["voided"], "double_charges": double, "lost": lost, "unresolved": unresolved,
+            "voided": finals["voided"], "refunded": finals["refunded"], "double_charges": double, "lost": lost, "unresolved": unresolved,
             "journal_mismatches": journal_mismatches, "eod_mismatches": eod_mismatches, "attempts": len(attempts),
             "gateway_payments": len(payments), "kills": self.counts["kills"],
             "faults": len(self.gateway.faults.fired), "other_endings": {k: v for k, v in finals.items()
                                                                         if k not in ("approved", "declined",
-                                                                                     "voided")},
+                                                                                     "voided", "refunded")},
         }
 
 

@@ -6,6 +6,7 @@ the store's time zone (``store_timezone`` from settings; "" = the computer's zon
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from decimal import Decimal
@@ -30,13 +31,27 @@ STATUS_TEXT = {
 
 
 def store_timezone(name: str | None = None) -> tzinfo:
-    """The store's zone from settings (IANA name); empty means the computer's local zone."""
+    """The store's zone from settings (IANA name); empty means the computer's local zone.
+
+    The local zone is read as a real zone (``$TZ`` or ``/etc/localtime``) so days that change DST still get
+    the right midnight; a fixed UTC offset is the last resort.
+    """
     if name:
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"Unknown time zone {name!r} in settings (use a name like 'America/Denver').") from None
-    return datetime.now().astimezone().tzinfo
+    env = os.environ.get("TZ", "").lstrip(":")
+    if env:
+        try:
+            return ZoneInfo(env)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    try:
+        with open("/etc/localtime", "rb") as fh:
+            return ZoneInfo.from_file(fh, key="localtime")
+    except (OSError, ValueError):
+        return datetime.now().astimezone().tzinfo
 
 
 @dataclass(frozen=True)

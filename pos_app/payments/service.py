@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from pos_app.logs import redact
 from pos_app.payments import locks
 from pos_app.payments.journal import Journal
 from pos_app.payments.lookup import find_attempt
@@ -111,7 +112,8 @@ def _error_text(exc: BaseException) -> str:
     parts = [getattr(m, "message", "") for m in messages if getattr(m, "message", "")]
     status = getattr(exc, "status", None)
     head = f"HTTP {status}" if status else type(exc).__name__
-    return f"{head}: {'; '.join(parts)}" if parts else f"{head}: {exc}".rstrip(": ")
+    text = f"{head}: {'; '.join(parts)}" if parts else f"{head}: {exc}".rstrip(": ")
+    return redact(text)  # notes are shown and stored: never a token or a card number
 
 
 def _payment_fields(payment) -> dict:
@@ -322,6 +324,9 @@ class PaymentService:
     def refund_or_void_option(self, attempt: Attempt | str) -> ReversalOption:
         """Which reversal applies now (asks PaySimple for the current status) and why the other does not."""
         attempt = self.journal.get(attempt if isinstance(attempt, str) else attempt.id)
+        if attempt.state in (S.VOID_PENDING, S.REFUND_PENDING):
+            text = "A void or refund of this payment is being confirmed with PaySimple."
+            return ReversalOption(None, text, text, attempt.ps_status, attempt.can_void_until)
         if attempt.state is not S.APPROVED or attempt.payment_id is None:
             text = f"This payment is {attempt.state.value}: there is nothing to void or refund."
             return ReversalOption(None, text, text, attempt.ps_status, attempt.can_void_until)
