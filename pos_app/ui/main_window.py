@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
         self.results_count = QLabel(left)
         self.results_count.setObjectName("muted")
         ll.addWidget(self.results_count)
-        left.setMinimumWidth(360)
+        left.setMinimumWidth(400)
         body.addWidget(left)
 
         self.stack = QStackedWidget(central)
@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
         body.setStretchFactor(0, 2)
         body.setStretchFactor(1, 3)
         body.setSizes([440, 820])
+        self._body = body
 
         wrap = QHBoxLayout()
         wrap.setContentsMargins(12, 12, 12, 12)
@@ -247,6 +248,9 @@ class MainWindow(QMainWindow):
         layout.addSpacing(8)
         layout.addWidget(_section("Amount"))
         amount_row = QHBoxLayout()
+        currency = QLabel("USD $", page)
+        currency.setObjectName("currency")
+        amount_row.addWidget(currency, 0, Qt.AlignmentFlag.AlignTop)
         self.amount = AmountEdit(page)
         self.amount.changed.connect(self._update_actions)
         self.amount.edit.returnPressed.connect(self._amount_entered)
@@ -452,6 +456,8 @@ class MainWindow(QMainWindow):
         can_pay = bool(self.backend and self.hit and self.hit.paysimple_id and not self.charging)
         expired = isinstance(on_file, CreditCardAccount) and card_expired(on_file, self._today())
         self.charge_file_button.setEnabled(can_pay and on_file is not None and not expired)
+        self.charge_file_button.setText("Charge bank account on file  [F5]" if on_file is not None
+                                        and not isinstance(on_file, CreditCardAccount) else "Charge card on file  [F5]")
         self.new_card_button.setEnabled(can_pay)
         self.new_ach_button.setEnabled(can_pay)
         self.update_button.setEnabled(can_pay)

@@ -95,8 +95,8 @@ class ResultView(QWidget):
             self.kind = "declined"
             self._headline("Declined", RED)
             self.message.setText(
-                f"{attempt.failure_description or 'The payment was declined.'}\n"
-                f"{attempt.failure_action or 'Try a different payment method.'}")
+                f"PaySimple says: {attempt.failure_description or 'The payment was declined.'}\n"
+                f"Next step: {attempt.failure_action or 'Try a different payment method.'}")
             rows += [("Decline code", attempt.failure_code or "—")]
         elif state in (State.REJECTED, State.ABSENT):
             self.kind = "not_charged"

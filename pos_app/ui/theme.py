@@ -28,6 +28,7 @@ QLineEdit:focus { border: 2px solid #2563eb; padding: 6px 8px; }
 QLineEdit[invalid="true"] { border: 2px solid #b42318; padding: 6px 8px; }
 #searchEdit { font-size: 16px; }
 #amountEdit { font-size: 22px; font-weight: 600; min-width: 180px; }
+#currency { font-size: 20px; font-weight: 600; color: #52606d; padding-top: 10px; }
 #amountMessage { color: #b42318; font-weight: 600; }
 QListView, QTreeWidget { border: 1px solid #d9dee5; border-radius: 6px; background: #ffffff;
                          alternate-background-color: #f8fafc; outline: 0; }

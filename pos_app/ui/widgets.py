@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -63,12 +63,15 @@ class _HitDelegate(QStyledItemDelegate):
             painter.setFont(bold)
             painter.setPen(QColor("#111827"))
             title = hit.display_name + (f"  ·  {hit.company}" if hit.company else "")
+            title = QFontMetrics(bold).elidedText(title, Qt.TextElideMode.ElideRight, r.width())
             painter.drawText(QRect(r.left(), r.top(), r.width(), r.height() // 2),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
             painter.setFont(option.font)
             painter.setPen(QColor("#52606d"))
+            subtitle = QFontMetrics(option.font).elidedText(hit_subtitle(hit), Qt.TextElideMode.ElideRight,
+                                                            r.width())
             painter.drawText(QRect(r.left(), r.top() + r.height() // 2, r.width(), r.height() // 2),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, hit_subtitle(hit))
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, subtitle)
         painter.restore()
 
 
@@ -128,7 +131,7 @@ class MethodsList(QTreeWidget):
         self.setAccessibleName("Cards and bank accounts on file")
         header = self.header()
         header.setStretchLastSection(True)
-        for col, width in enumerate((190, 110, 80, 70)):
+        for col, width in enumerate((230, 130, 100, 100)):
             self.setColumnWidth(col, width)
 
     def show_accounts(self, cards: list[CreditCardAccount], ach: list[AchAccount], today=None) -> None:
