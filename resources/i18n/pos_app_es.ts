@@ -1,0 +1,651 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="es_ES">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About</source>
+        <translation>Acerca de</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Versión</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>Entorno</translation>
+    </message>
+    <message>
+        <source>Password store (keyring)</source>
+        <translation>Almacén de contraseñas (keyring)</translation>
+    </message>
+    <message>
+        <source>not available</source>
+        <translation>no disponible</translation>
+    </message>
+    <message>
+        <source>Log folder</source>
+        <translation>Carpeta de registros</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Carpeta de datos</translation>
+    </message>
+    <message>
+        <source>Runtime</source>
+        <translation>Entorno de ejecución</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Idioma</translation>
+    </message>
+    <message>
+        <source>Open log folder</source>
+        <translation>Abrir la carpeta de registros</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <source>Counter POS for PaySimple</source>
+        <translation>Caja registradora para PaySimple</translation>
+    </message>
+</context>
+<context>
+    <name>ClerkManagementDialog</name>
+    <message>
+        <source>Clerks</source>
+        <translation>Cajeros</translation>
+    </message>
+    <message>
+        <source>Remove clerk</source>
+        <translation>Quitar cajero</translation>
+    </message>
+    <message>
+        <source>Set new PIN</source>
+        <translation>Poner un PIN nuevo</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>Cajero</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>Gerente</translation>
+    </message>
+    <message>
+        <source>Add clerk</source>
+        <translation>Añadir cajero</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Función</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>PIN again</source>
+        <translation>Repita el PIN</translation>
+    </message>
+    <message>
+        <source>Clerks on this counter</source>
+        <translation>Cajeros de esta caja</translation>
+    </message>
+    <message>
+        <source>Add a clerk, or a new PIN for the selected one</source>
+        <translation>Añadir un cajero, o un PIN nuevo para el seleccionado</translation>
+    </message>
+    <message>
+        <source>manager</source>
+        <translation>gerente</translation>
+    </message>
+    <message>
+        <source>clerk</source>
+        <translation>cajero</translation>
+    </message>
+    <message>
+        <source>The two PINs are different. Type them again.</source>
+        <translation>Los dos PIN no coinciden. Escríbalos de nuevo.</translation>
+    </message>
+    <message>
+        <source>%1 was added.</source>
+        <translation>Se añadió a %1.</translation>
+    </message>
+    <message>
+        <source>Select a clerk in the list first.</source>
+        <translation>Primero seleccione un cajero de la lista.</translation>
+    </message>
+    <message>
+        <source>%1 was removed.</source>
+        <translation>Se quitó a %1.</translation>
+    </message>
+    <message>
+        <source>The new PIN is set.</source>
+        <translation>El PIN nuevo está guardado.</translation>
+    </message>
+</context>
+<context>
+    <name>ClerkMessages</name>
+    <message>
+        <source>Wrong name or PIN. %1 tries left before a lockout.</source>
+        <translation>Nombre o PIN incorrecto. Quedan %1 intentos antes del bloqueo.</translation>
+    </message>
+    <message>
+        <source>Wrong name or PIN.</source>
+        <translation>Nombre o PIN incorrecto.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again after %1.</source>
+        <translation>Demasiados PIN incorrectos. Vuelva a intentarlo después de las %1.</translation>
+    </message>
+    <message>
+        <source>The PIN must be %1 to %2 digits.</source>
+        <translation>El PIN debe tener de %1 a %2 dígitos.</translation>
+    </message>
+    <message>
+        <source>Only a manager can do this.</source>
+        <translation>Solo un gerente puede hacer esto.</translation>
+    </message>
+    <message>
+        <source>Please give a reason.</source>
+        <translation>Indique el motivo.</translation>
+    </message>
+    <message>
+        <source>Please enter a name.</source>
+        <translation>Escriba un nombre.</translation>
+    </message>
+    <message>
+        <source>The name is too long (at most 40 characters).</source>
+        <translation>El nombre es demasiado largo (máximo 40 caracteres).</translation>
+    </message>
+    <message>
+        <source>A clerk named %1 already exists.</source>
+        <translation>Ya existe un cajero llamado %1.</translation>
+    </message>
+    <message>
+        <source>You cannot remove yourself.</source>
+        <translation>No puede quitarse a sí mismo.</translation>
+    </message>
+    <message>
+        <source>The last manager cannot be removed.</source>
+        <translation>No se puede quitar al último gerente.</translation>
+    </message>
+    <message>
+        <source>That clerk no longer exists.</source>
+        <translation>Ese cajero ya no existe.</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <source>Something went wrong</source>
+        <translation>Algo salió mal</translation>
+    </message>
+    <message>
+        <source>The app hit an unexpected problem (%1) and could not finish what it was doing.</source>
+        <translation>La aplicación tuvo un problema inesperado (%1) y no pudo terminar lo que estaba haciendo.</translation>
+    </message>
+    <message>
+        <source>Your payments are safe: every payment is saved before it is sent, and anything unfinished is checked with PaySimple automatically.</source>
+        <translation>Sus pagos están a salvo: cada pago se guarda antes de enviarse y lo que quedó sin terminar se comprueba automáticamente con PaySimple.</translation>
+    </message>
+    <message>
+        <source>What to do: close this message and carry on. If a payment was in progress, look at its status before charging again. If this keeps happening, restart the app and send the crash report to your support contact.</source>
+        <translation>Qué hacer: cierre este mensaje y continúe. Si había un pago en curso, mire su estado antes de cobrar otra vez. Si vuelve a pasar, reinicie la aplicación y envíe el informe de error a su contacto de soporte.</translation>
+    </message>
+    <message>
+        <source>Crash report: %1</source>
+        <translation>Informe de error: %1</translation>
+    </message>
+    <message>
+        <source>The crash report could not be written.</source>
+        <translation>No se pudo guardar el informe de error.</translation>
+    </message>
+    <message>
+        <source>Open report folder</source>
+        <translation>Abrir la carpeta del informe</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <source>This happened %1 times.</source>
+        <translation>Esto ha pasado %1 veces.</translation>
+    </message>
+</context>
+<context>
+    <name>EnvironmentBanner</name>
+    <message>
+        <source>TRAINING</source>
+        <translation>PRÁCTICA</translation>
+    </message>
+    <message>
+        <source>SANDBOX</source>
+        <translation>SANDBOX</translation>
+    </message>
+    <message>
+        <source>LIVE</source>
+        <translation>REAL</translation>
+    </message>
+    <message>
+        <source>Practice mode: no real money moves</source>
+        <translation>Modo de práctica: no se mueve dinero real</translation>
+    </message>
+    <message>
+        <source>PaySimple test account: no real money moves</source>
+        <translation>Cuenta de pruebas de PaySimple: no se mueve dinero real</translation>
+    </message>
+    <message>
+        <source>Real payments: cards and bank accounts are charged</source>
+        <translation>Pagos reales: se cobra a tarjetas y cuentas bancarias</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Práctica</translation>
+    </message>
+    <message>
+        <source>Sandbox</source>
+        <translation>Sandbox (pruebas)</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>Real</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>%1 to %2 digits</source>
+        <translation>de %1 a %2 dígitos</translation>
+    </message>
+    <message>
+        <source>Screen locked</source>
+        <translation>Pantalla bloqueada</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Iniciar sesión</translation>
+    </message>
+    <message>
+        <source>Sign in to the counter</source>
+        <translation>Iniciar sesión en la caja</translation>
+    </message>
+    <message>
+        <source>%1 was signed in. Sign in to continue (any clerk may).</source>
+        <translation>%1 tenía la sesión abierta. Inicie sesión para continuar (cualquier cajero puede).</translation>
+    </message>
+    <message>
+        <source>Choose your name and type your PIN.</source>
+        <translation>Elija su nombre y escriba su PIN.</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>Cajero</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Salir</translation>
+    </message>
+    <message>
+        <source>Training: sign in as %1 (manager, PIN %2) or %3 (clerk, PIN %4).</source>
+        <translation>Práctica: inicie sesión como %1 (gerente, PIN %2) o %3 (cajero, PIN %4).</translation>
+    </message>
+    <message>
+        <source>No clerk is set up yet.</source>
+        <translation>Todavía no hay ningún cajero.</translation>
+    </message>
+    <message>
+        <source>Type your PIN.</source>
+        <translation>Escriba su PIN.</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerApprovalDialog</name>
+    <message>
+        <source>Void a payment</source>
+        <translation>Anular un pago</translation>
+    </message>
+    <message>
+        <source>Refund a payment</source>
+        <translation>Reembolsar un pago</translation>
+    </message>
+    <message>
+        <source>Change settings</source>
+        <translation>Cambiar la configuración</translation>
+    </message>
+    <message>
+        <source>Manage clerks</source>
+        <translation>Gestionar cajeros</translation>
+    </message>
+    <message>
+        <source>Switch to Live (real payments)</source>
+        <translation>Pasar a Real (pagos reales)</translation>
+    </message>
+    <message>
+        <source>Manager approval</source>
+        <translation>Aprobación del gerente</translation>
+    </message>
+    <message>
+        <source>A manager must approve this with their PIN and a reason.</source>
+        <translation>Un gerente debe aprobarlo con su PIN y un motivo.</translation>
+    </message>
+    <message>
+        <source>Why? (kept with the approval)</source>
+        <translation>¿Por qué? (se guarda con la aprobación)</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>Gerente</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Aprobar</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>No manager is set up on this counter.</source>
+        <translation>Esta caja no tiene ningún gerente.</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>PaySimple refused this API user or API key (401 Unauthorized). Copy both again from PaySimple (Settings, API Keys); Sandbox and Live have different keys. If they are right, check that this computer&apos;s date and time are correct.</source>
+        <translation>PaySimple rechazó este usuario o esta clave de la API (401 No autorizado). Vuelva a copiar ambos desde PaySimple (Settings, API Keys); Sandbox y Real tienen claves distintas. Si son correctos, compruebe que la fecha y la hora de este equipo estén bien.</translation>
+    </message>
+    <message>
+        <source>PaySimple accepted the key but this API user may not read customers (403). Ask PaySimple support to enable API access for it.</source>
+        <translation>PaySimple aceptó la clave, pero este usuario de la API no puede leer clientes (403). Pida al soporte de PaySimple que le active el acceso a la API.</translation>
+    </message>
+    <message>
+        <source>%1 did not answer in time. Check the internet connection and try again.</source>
+        <translation>%1 no respondió a tiempo. Compruebe la conexión a internet y vuelva a intentarlo.</translation>
+    </message>
+    <message>
+        <source>Could not connect to %1. Check the network cable or Wi-Fi, a firewall or proxy, then try again.</source>
+        <translation>No se pudo conectar con %1. Compruebe el cable de red o el wifi, el cortafuegos o el proxy, y vuelva a intentarlo.</translation>
+    </message>
+    <message>
+        <source>PaySimple had a problem (HTTP %1). Try again in a few minutes.</source>
+        <translation>PaySimple tuvo un problema (HTTP %1). Vuelva a intentarlo dentro de unos minutos.</translation>
+    </message>
+    <message>
+        <source>PaySimple gave an unexpected answer: %1</source>
+        <translation>PaySimple dio una respuesta inesperada: %1</translation>
+    </message>
+    <message>
+        <source>Check the API user and key: %1</source>
+        <translation>Revise el usuario y la clave de la API: %1</translation>
+    </message>
+    <message>
+        <source>The connection test failed (%1).</source>
+        <translation>La prueba de conexión falló (%1).</translation>
+    </message>
+    <message>
+        <source>Where should payments go?</source>
+        <translation>¿Adónde deben ir los pagos?</translation>
+    </message>
+    <message>
+        <source>You can change this later (a manager must approve).</source>
+        <translation>Puede cambiarlo más adelante (con la aprobación de un gerente).</translation>
+    </message>
+    <message>
+        <source>Practise on this computer with made-up customers. No PaySimple account needed, no money moves.</source>
+        <translation>Practique en este equipo con clientes inventados. No necesita cuenta de PaySimple y no se mueve dinero.</translation>
+    </message>
+    <message>
+        <source>Your PaySimple Sandbox (test) account. Needs its API user and key; no real money moves.</source>
+        <translation>Su cuenta Sandbox (de pruebas) de PaySimple. Necesita su usuario y clave de la API; no se mueve dinero real.</translation>
+    </message>
+    <message>
+        <source>Your real PaySimple account: cards and bank accounts are charged. Needs the Live API user and key and a manager&apos;s approval.</source>
+        <translation>Su cuenta real de PaySimple: se cobra a tarjetas y cuentas bancarias. Necesita el usuario y la clave de la API de producción (Live) y la aprobación de un gerente.</translation>
+    </message>
+    <message>
+        <source>Switching to Live needs a manager&apos;s approval.</source>
+        <translation>Pasar a Real requiere la aprobación de un gerente.</translation>
+    </message>
+    <message>
+        <source>PaySimple API credentials</source>
+        <translation>Credenciales de la API de PaySimple</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>Probar la conexión</translation>
+    </message>
+    <message>
+        <source>Keep the key in memory for this session only</source>
+        <translation>Guardar la clave en memoria solo durante esta sesión</translation>
+    </message>
+    <message>
+        <source>API user</source>
+        <translation>Usuario de la API</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>Clave de la API</translation>
+    </message>
+    <message>
+        <source>From PaySimple: Settings, API Keys, for your %1 account. The key is kept in this computer&apos;s password store (keyring), never in a file.</source>
+        <translation>En PaySimple: Settings, API Keys, de su cuenta %1. La clave se guarda en el almacén de contraseñas de este equipo (keyring), nunca en un archivo.</translation>
+    </message>
+    <message>
+        <source>The key will be stored in: %1</source>
+        <translation>La clave se guardará en: %1</translation>
+    </message>
+    <message>
+        <source>Type the API user and the API key first.</source>
+        <translation>Primero escriba el usuario y la clave de la API.</translation>
+    </message>
+    <message>
+        <source>Testing the connection…</source>
+        <translation>Probando la conexión…</translation>
+    </message>
+    <message>
+        <source>Connected. This account has %1 customers.</source>
+        <translation>Conectado. Esta cuenta tiene %1 clientes.</translation>
+    </message>
+    <message>
+        <source>This computer has no password store (keyring) the app can use, so the API key cannot be saved. To fix it on a Linux desktop, install and unlock GNOME Keyring or KWallet (package &quot;gnome-keyring&quot;), then restart the app. Or keep the key in memory for this session only: you will be asked for it again at the next start. The key is never written to a file.</source>
+        <translation>Este equipo no tiene un almacén de contraseñas (keyring) que la aplicación pueda usar, así que la clave de la API no se puede guardar. Para solucionarlo en un escritorio Linux, instale y desbloquee GNOME Keyring o KWallet (paquete &quot;gnome-keyring&quot;) y reinicie la aplicación. O guarde la clave en memoria solo durante esta sesión: se le volverá a pedir en el próximo inicio. La clave nunca se escribe en un archivo.</translation>
+    </message>
+    <message>
+        <source>Store and receipt</source>
+        <translation>Tienda y recibo</translation>
+    </message>
+    <message>
+        <source>Printed at the top and bottom of every receipt.</source>
+        <translation>Se imprime al principio y al final de cada recibo.</translation>
+    </message>
+    <message>
+        <source>A name for this counter: letters, digits and _ only.</source>
+        <translation>Un nombre para esta caja: solo letras, dígitos y _.</translation>
+    </message>
+    <message>
+        <source>Store name</source>
+        <translation>Nombre de la tienda</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Dirección</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Teléfono</translation>
+    </message>
+    <message>
+        <source>Receipt footer</source>
+        <translation>Pie del recibo</translation>
+    </message>
+    <message>
+        <source>Counter (lane)</source>
+        <translation>Caja (lane)</translation>
+    </message>
+    <message>
+        <source>Enter the store name (it is printed on receipts).</source>
+        <translation>Escriba el nombre de la tienda (se imprime en los recibos).</translation>
+    </message>
+    <message>
+        <source>The counter name must be 1 to 20 letters, digits or _ (e.g. LANE1).</source>
+        <translation>El nombre de la caja debe tener de 1 a 20 letras, dígitos o _ (p. ej., LANE1).</translation>
+    </message>
+    <message>
+        <source>First manager</source>
+        <translation>Primer gerente</translation>
+    </message>
+    <message>
+        <source>Managers approve voids, refunds, settings and going Live, and add clerks. Choose a PIN nobody can guess.</source>
+        <translation>Los gerentes aprueban anulaciones, reembolsos, cambios de configuración y el paso a Real, y añaden cajeros. Elija un PIN que nadie pueda adivinar.</translation>
+    </message>
+    <message>
+        <source>Manager name</source>
+        <translation>Nombre del gerente</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>PIN again</source>
+        <translation>Repita el PIN</translation>
+    </message>
+    <message>
+        <source>The two PINs are different. Type them again.</source>
+        <translation>Los dos PIN no coinciden. Escríbalos de nuevo.</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Listo</translation>
+    </message>
+    <message>
+        <source>Check the details, then press Finish.</source>
+        <translation>Revise los datos y pulse Finalizar.</translation>
+    </message>
+    <message>
+        <source>Environment: %1</source>
+        <translation>Entorno: %1</translation>
+    </message>
+    <message>
+        <source>Training needs no PaySimple account. Sign in as %1 with PIN %2.</source>
+        <translation>La práctica no necesita cuenta de PaySimple. Inicie sesión como %1 con el PIN %2.</translation>
+    </message>
+    <message>
+        <source>API user: %1</source>
+        <translation>Usuario de la API: %1</translation>
+    </message>
+    <message>
+        <source>API key: kept in memory for this session only</source>
+        <translation>Clave de la API: en memoria solo durante esta sesión</translation>
+    </message>
+    <message>
+        <source>API key: saved in %1</source>
+        <translation>Clave de la API: guardada en %1</translation>
+    </message>
+    <message>
+        <source>Receipt: %1, %2 %3</source>
+        <translation>Recibo: %1, %2 %3</translation>
+    </message>
+    <message>
+        <source>Counter: %1</source>
+        <translation>Caja: %1</translation>
+    </message>
+    <message>
+        <source>First manager: %1</source>
+        <translation>Primer gerente: %1</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Siguiente</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Atrás</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>Finalizar</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Counter set-up</source>
+        <translation>Configuración de la caja</translation>
+    </message>
+</context>
+<context>
+    <name>Shell</name>
+    <message>
+        <source>&amp;Counter</source>
+        <translation>&amp;Caja</translation>
+    </message>
+    <message>
+        <source>Lock screen</source>
+        <translation>Bloquear la pantalla</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Idioma</translation>
+    </message>
+    <message>
+        <source>&amp;Manager</source>
+        <translation>&amp;Gerente</translation>
+    </message>
+    <message>
+        <source>Clerks…</source>
+        <translation>Cajeros…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Configuración…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>A&amp;yuda</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>Acerca de</translation>
+    </message>
+    <message>
+        <source>Signed in: %1</source>
+        <translation>Sesión iniciada: %1</translation>
+    </message>
+    <message>
+        <source>Restart needed</source>
+        <translation>Hay que reiniciar</translation>
+    </message>
+    <message>
+        <source>The counter will use %1 from the next start. Close the app when no payment is in progress and open it again.</source>
+        <translation>La caja usará %1 a partir del próximo inicio. Cierre la aplicación cuando no haya ningún pago en curso y vuelva a abrirla.</translation>
+    </message>
+    <message>
+        <source>New windows use the new language now; restart the app to see it everywhere.</source>
+        <translation>Las ventanas nuevas ya usan el idioma nuevo; reinicie la aplicación para verlo en todas partes.</translation>
+    </message>
+</context>
+</TS>

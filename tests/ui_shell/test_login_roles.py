@@ -1,0 +1,289 @@
+"""Sign-in, lockout, lock screen, idle lock, and the manager-only actions through the real dialogs."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QMainWindow
+
+from pos_app.clerks import MAX_FAILURES, ClerkRegistry, ManagerAction, NotAllowed, Role
+from pos_app.config import Environment
+from pos_app.payments import Approval
+from pos_app.payments import NotAllowed as PaymentNotAllowed
+from pos_app.settings import Settings, load_settings
+from pos_app.ui.login import IdleLock, LoginDialog
+from pos_app.ui.manager_approval import ClerkManagementDialog, ManagerApprovalDialog
+from pos_app.ui.setup_wizard import SetupWizard
+from pos_app.ui.shell import Shell
+from tests.ui_shell.helpers import when_modal
+
+
+@pytest.fixture
+def staff(tmp_path):
+    reg = ClerkRegistry(tmp_path / "clerks.db")
+    boss = reg.add("Maria", "739164", Role.MANAGER, by=None)
+    ann = reg.add("Ann", "2468", Role.CLERK, by=boss)
+    yield reg, boss, ann
+    reg.close()
+
+
+def test_login_checks_the_pin_counts_down_and_locks_out(qtbot, staff, english):
+    reg, boss, ann = staff
+    dialog = LoginDialog(reg, Environment.SANDBOX)
+    qtbot.addWidget(dialog)
+    assert [dialog.name.itemText(i) for i in range(dialog.name.count())] == ["Ann", "Maria"]
+    assert dialog.pin.echoMode() is QLineEdit.EchoMode.Password
+    assert not hasattr(dialog, "hint")  # demo PINs are shown in training only
+    dialog.name.setCurrentText("Ann")
+    for attempt in range(1, MAX_FAILURES):
+        qtbot.keyClicks(dialog.pin, "1111")
+        dialog.sign_in.click()
+        assert f"{MAX_FAILURES - attempt} tries left" in dialog.message.text()
+        assert dialog.pin.text() == ""  # never left in the field
+    dialog.pin.setText("1111")
+    dialog.sign_in.click()
+    assert "Too many wrong PINs. Try again after" in dialog.message.text()
+    dialog.pin.setText("2468")  # right PIN, still locked out
+    dialog.sign_in.click()
+    assert "Too many wrong PINs" in dialog.message.text() and dialog.clerk is None
+    dialog.name.setCurrentText("Maria")
+    dialog.pin.setText("739164")
+    dialog.sign_in.click()
+    assert dialog.clerk == boss and dialog.result() == LoginDialog.DialogCode.Accepted
+    outcomes = [(e.name, e.outcome) for e in reg.events("login")]
+    assert outcomes[:MAX_FAILURES - 1] == [("Ann", "wrong_pin")] * (MAX_FAILURES - 1)
+    assert ("Ann", "locked_out") in outcomes and outcomes[-1] == ("Maria", "ok")
+
+
+def test_training_login_shows_the_demo_pins(qtbot, tmp_path, english):
+    reg = ClerkRegistry(tmp_path / "clerks-training.db")
+    reg.ensure_training_clerks()
+    dialog = LoginDialog(reg, Environment.TRAINING)
+    qtbot.addWidget(dialog)
+    assert "Trainer (manager, PIN 1234)" in dialog.hint.text()
+    assert dialog.banner.title.text() == "TRAINING"
+    dialog.name.setCurrentText("Trainer")
+    dialog.pin.setText("1234")
+    dialog.sign_in.click()
+    assert dialog.clerk.is_manager
+    reg.close()
+
+
+def test_lock_screen_cannot_be_dismissed_without_a_pin(qtbot, staff, english):
+    reg, boss, ann = staff
+    dialog = LoginDialog(reg, Environment.LIVE, locked_by=ann)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.name.currentText() == "Ann" and "Ann was signed in" in dialog.subtitle.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    dialog.reject()
+    assert dialog.isVisible()
+    dialog.pin.setText("2468")
+    dialog.sign_in.click()
+    assert not dialog.isVisible() and dialog.clerk == ann
+
+
+def test_idle_lock_fires_after_quiet_time_and_input_postpones_it(qtbot, qapp):
+    from PySide6.QtWidgets import QLineEdit as Edit
+
+    edit = Edit()
+    qtbot.addWidget(edit)
+    edit.show()
+    idle = IdleLock(qapp, minutes=1, interval_ms=300)
+    try:
+        start = time.monotonic()
+        fired = []
+        idle.locked.connect(lambda: fired.append(time.monotonic()))
+        for _ in range(4):  # keep typing every 100 ms: no lock
+            qtbot.wait(100)
+            qtbot.keyClick(edit, "a")
+        assert not fired
+        qtbot.waitUntil(lambda: bool(fired), timeout=2000)
+        assert fired[0] - start >= 0.6  # 4 x 100 ms of typing + 300 ms quiet
+        qtbot.keyClick(edit, "b")  # paused after firing: input does not re-arm it
+        assert not idle.active
+        idle.resume()
+        assert idle.active
+        idle.set_minutes(0)
+        assert not idle.active  # 0 = never lock
+    finally:
+        idle.uninstall()
+
+
+def test_every_manager_action_refuses_a_clerk(qtbot, staff, english):
+    reg, boss, ann = staff
+    for action in ManagerAction:
+        dialog = ManagerApprovalDialog(reg, action, Environment.LIVE, clerk=ann, subject="LANE1-X")
+        qtbot.addWidget(dialog)
+        assert [dialog.manager.itemText(i) for i in range(dialog.manager.count())] == ["Maria"]
+        dialog.reason.setText("customer asked")
+        dialog.pin.setText("2468")  # the clerk's own PIN under the manager's name
+        dialog.approve_button.click()
+        assert dialog.approved is None
+        # the clerk's PIN is a wrong manager PIN: it counts towards the manager's lockout (5 actions = 5 tries)
+        assert ("Wrong name or PIN" in dialog.message.text() if action is not ManagerAction.GO_LIVE
+                else "Too many wrong PINs" in dialog.message.text())
+        with pytest.raises(NotAllowed):
+            reg.approve("Ann", "2468", action, "customer asked", clerk=ann)
+    with pytest.raises(NotAllowed):
+        ClerkManagementDialog(reg, ann, Environment.LIVE)
+    with pytest.raises(PaymentNotAllowed):  # payments refuse a void/refund approved by a clerk
+        Approval.from_clerk(ann, "customer asked").check()
+    assert reg.approvals() == []
+    refused = [e for e in reg.events("approve") if e.outcome == "not_allowed"]
+    assert {e.detail for e in refused} == {f"action={a.value}" for a in ManagerAction}
+
+
+def test_manager_approval_needs_a_reason_and_is_recorded(qtbot, staff, english):
+    reg, boss, ann = staff
+    dialog = ManagerApprovalDialog(reg, ManagerAction.VOID, Environment.LIVE, clerk=ann, subject="LANE1-01ABC")
+    qtbot.addWidget(dialog)
+    assert dialog.title.text() == "Void a payment"
+    dialog.pin.setText("739164")
+    dialog.approve_button.click()
+    assert "reason" in dialog.message.text() and dialog.approved is None
+    dialog.reason.setText("Wrong amount typed")
+    dialog.pin.setText("739164")
+    dialog.approve_button.click()
+    assert dialog.approved.manager == boss and dialog.approved.reason == "Wrong amount typed"
+    Approval.from_clerk(dialog.approved.manager, dialog.approved.reason).check()  # accepted by payments
+    (row,) = reg.approvals()
+    assert row[1:] == (boss.id, ann.id, "void", "Wrong amount typed", "LANE1-01ABC")
+
+
+def test_clerk_management_adds_resets_and_removes(qtbot, staff, english):
+    reg, boss, ann = staff
+    dialog = ClerkManagementDialog(reg, boss, Environment.SANDBOX)
+    qtbot.addWidget(dialog)
+    assert dialog.list.count() == 2
+    dialog.new_name.setText("Bob")
+    dialog.new_pin.setText("1357")
+    dialog.new_pin2.setText("1358")
+    dialog.add_button.click()
+    assert "different" in dialog.message.text() and dialog.list.count() == 2
+    dialog.new_pin.setText("1357")
+    dialog.new_pin2.setText("1357")
+    dialog.add_button.click()
+    assert dialog.message.text() == "Bob was added." and dialog.list.count() == 3
+    assert reg.login("Bob", "1357").role is Role.CLERK
+    dialog.list.setCurrentRow([dialog.list.item(i).text() for i in range(3)].index("Bob (clerk)"))
+    dialog.new_pin.setText("8642")
+    dialog.new_pin2.setText("8642")
+    dialog.reset_button.click()
+    assert dialog.message.text() == "The new PIN is set."
+    assert reg.login("Bob", "8642").name == "Bob"
+    dialog.remove_button.click()
+    assert dialog.message.text() == "Bob was removed." and "Bob" not in [c.name for c in reg.list()]
+    dialog.list.setCurrentRow([dialog.list.item(i).text() for i in range(2)].index("Maria (manager)"))
+    dialog.remove_button.click()
+    assert "cannot remove yourself" in dialog.message.text()
+
+
+@pytest.fixture
+def shell(qapp, paths, english):
+    made = []
+
+    def make(settings: Settings, **kw) -> Shell:
+        s = Shell(qapp, paths, settings, **kw)
+        made.append(s)
+        return s
+
+    yield make
+    for s in made:
+        s.close()
+
+
+def test_training_start_asks_no_setup_questions(qtbot, shell, paths):
+    sh = shell(Settings(), force_training=True)
+
+    def sign_in(dialog: LoginDialog) -> None:
+        assert dialog.banner.title.text() == "TRAINING"
+        dialog.name.setCurrentText("Trainee")
+        dialog.pin.setText("0000")
+        dialog.sign_in.click()
+
+    state = when_modal(LoginDialog, sign_in)
+    assert sh.start() is True
+    assert state["error"] is None
+    assert sh.clerk.name == "Trainee" and not sh.clerk.is_manager
+    assert sh.environment is Environment.TRAINING and sh.api_credentials() is None
+    assert not paths.settings_file.exists()  # nothing asked, nothing saved
+    sh.close()
+
+
+def test_sandbox_without_setup_opens_the_wizard_and_quit_stops(qtbot, shell):
+    sh = shell(Settings(environment="sandbox"))
+    assert sh.needs_setup()
+    state = when_modal(SetupWizard, lambda w: w.flow.reject())
+    assert sh.start() is False
+    assert state["done"]
+
+
+def test_shell_manager_actions_need_approval(qtbot, shell, paths):
+    sh = shell(Settings(), force_training=True)
+    sh.prepare()
+    reg = sh.registry
+    reg.ensure_training_clerks()
+    sh.clerk = reg.login("Trainee", "0000")
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    sh.attach(window)
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&Counter", "&Manager", "&Help"]
+
+    # settings: approval cancelled -> no wizard; approval given -> wizard (cancelled here), nothing saved
+    state = when_modal(ManagerApprovalDialog, lambda d: d.reject())
+    sh.settings_action.trigger()
+    assert state["done"] and not paths.settings_file.exists()
+    opened = {}
+
+    def approve(d):
+        d.manager.setCurrentText("Trainer")
+        d.reason.setText("change receipt footer")
+        d.pin.setText("1234")
+        d.approve_button.click()
+        opened["wizard"] = when_modal(SetupWizard, lambda w: w.flow.reject())
+
+    state = when_modal(ManagerApprovalDialog, approve)
+    sh.settings_action.trigger()
+    assert state["error"] is None and opened["wizard"]["done"]
+    assert [r[3] for r in reg.approvals()] == ["settings"]
+
+    # clerk management by a clerk: approval first, then the dialog acts as the approving manager
+    def approve_clerks(d):
+        assert d.title.text() == "Manage clerks"
+        d.manager.setCurrentText("Trainer")
+        d.reason.setText("new starter")
+        d.pin.setText("1234")
+        d.approve_button.click()
+        opened["clerks"] = when_modal(ClerkManagementDialog, lambda c: (setattr(c, "seen_manager", c.manager),
+                                                                       c.reject()))
+
+    state = when_modal(ManagerApprovalDialog, approve_clerks)
+    sh.clerks_action.trigger()
+    assert state["error"] is None and opened["clerks"]["done"]
+    assert [r[3] for r in reg.approvals()] == ["settings", "manage_clerks"]
+
+
+def test_lock_now_and_switch_clerk(qtbot, shell):
+    sh = shell(Settings(), force_training=True)
+    reg = sh.registry
+    reg.ensure_training_clerks()
+    sh.clerk = reg.login("Trainee", "0000")
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    sh.attach(window)
+    switched = []
+    sh.clerk_changed.connect(switched.append)
+    sh.lock_action.trigger()
+    assert sh.locked and sh.lock_dialog.locked_by.name == "Trainee"
+    sh.lock_dialog.name.setCurrentText("Trainer")
+    sh.lock_dialog.pin.setText("1234")
+    sh.lock_dialog.sign_in.click()
+    assert not sh.locked and sh.clerk.name == "Trainer" and switched == [sh.clerk]
+    assert "Signed in: Trainer" in window.statusBar().currentMessage()
+    assert [e.kind for e in reg.events() if e.kind == "lock"] == ["lock"]
+    assert load_settings(sh.paths.settings_file).environment == "training"
