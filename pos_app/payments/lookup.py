@@ -7,6 +7,8 @@ Decisions:
 - The date window is the attempt's creation day minus 2 days to today plus 2 days (UTC dates): PaySimple's
   ``startdate``/``enddate`` are date-only and their time zone is not documented [?], so the window is wide
   and the match is exact on OrderId.
+- "Not found" is only concluded after also walking GET /payment for the same window (all pages): the
+  customer's list alone would miss a charge filed under another customer (account/customer mix-up).
 - Refund credits (negative amount, same OrderId as their original) are never taken for the charge.
 - Exactly one payment with our OrderId, same amount and account = found. None = not found. Anything else
   (two payments with one OrderId, or an OrderId match with a different amount/account) is a *conflict*: it
@@ -41,6 +43,10 @@ def find_attempt(client, attempt: Attempt, now: datetime) -> LookupResult:
     start = (attempt.created_at - timedelta(days=2)).date()
     end = (max(now, attempt.created_at) + timedelta(days=2)).date()
     payments = client.customer_payments(attempt.customer_id, start_date=start, end_date=end)
+    if not any(getattr(p, "order_id", None) == attempt.id for p in payments):
+        # Before anything is called "not charged", search every payment of the window: PaySimple files a
+        # payment under the ACCOUNT's owner, so a wrong customer/account pairing must not hide a charge.
+        payments = list(client.iter_payments(start_date=start, end_date=end))
     # A refund credit carries its original's OrderId with a negative amount: it is not the charge.
     same_order = [p for p in payments if getattr(p, "order_id", None) == attempt.id and p.amount > 0]
     if not same_order:

@@ -255,3 +255,15 @@ def test_two_payments_with_our_order_id_is_a_conflict_for_a_manager_never_absent
     report = end_of_day(journal, client, gateway.clock.now().astimezone(UTC).date(), tz=UTC)
     found = {(m.kind, m.attempt_id) for m in report.mismatches}
     assert ("duplicate", a.id) in found and ("unresolved", b.id) in found
+
+
+def test_charge_filed_under_another_customer_is_still_found(gateway, service, client, journal, shopper):
+    """The UI paired a customer with someone else's card: PaySimple files the payment under the card's owner.
+    A lost reply must still be found (never 'absent' while money was taken)."""
+    from tests.payments.conftest import new_shopper
+
+    other = new_shopper(client, "Bob", "Stone", "5454545454545454")
+    gateway.faults.add("POST", PAY, "drop_after", 1)
+    a = service.charge(shopper.customer, other.card, Decimal("8.00"), "clerk1")
+    assert a.state is State.APPROVED
+    assert [p.order_id for p in payments_at_gateway(client, other.customer.id)] == [a.id]
