@@ -34,6 +34,7 @@ from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.payments import AccountRef, Attempt, CustomerRef, Journal, PaymentService, StatusEvent
 from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts, PaySimpleClient
+from pos_app.ui.cards import card_expired  # noqa: F401 - re-exported for callers
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +50,6 @@ class ForeignAccount(Exception):
 
     def __init__(self) -> None:
         super().__init__("That card or bank account does not belong to the selected customer; nothing was charged.")
-
-
-def card_expired(card: CreditCardAccount, today: date | None = None) -> bool:
-    """A card is good through the last day of its expiry month."""
-    today = today or date.today()
-    try:
-        month, year = (int(p) for p in card.expiration_date.split("/"))
-    except (ValueError, AttributeError):
-        return False
-    return (year, month) < (today.year, today.month)
 
 
 def paysimple_origin_for(environment: Environment, gateway_base_url: str | None = None) -> str:

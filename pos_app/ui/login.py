@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QFont, QRegularExpressionValidator
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -91,12 +92,20 @@ def pin_edit(parent: QWidget | None = None) -> QLineEdit:
 
 
 def heading(text: str, parent: QWidget | None = None, size: float = 1.5) -> QLabel:
+    """A bold title; a style sheet (not a QFont) so the app's ``QWidget { font-size }`` rule cannot shrink it."""
     label = QLabel(text, parent)
-    font = QFont(label.font())
-    font.setPointSizeF(font.pointSizeF() * size)
-    font.setBold(True)
-    label.setFont(font)
+    label.setObjectName("shellHeading")
+    label.setWordWrap(True)
+    label.setStyleSheet(f"font-size: {round(14 * size)}px; font-weight: 700; color: #111827;")
     return label
+
+
+def primary_button(text: str, parent: QWidget | None = None) -> QPushButton:
+    """The main action, styled by the app theme's ``QPushButton#primary`` (named before it is polished)."""
+    button = QPushButton(text, parent)
+    button.setObjectName("primary")
+    button.setDefault(True)
+    return button
 
 
 class LoginDialog(QDialog):
@@ -152,9 +161,8 @@ class LoginDialog(QDialog):
         form.addRow(translate("LoginDialog", "PIN"), self.pin)
 
         self.buttons = QDialogButtonBox(self)
-        self.sign_in = self.buttons.addButton(translate("LoginDialog", "Sign in"),
-                                              QDialogButtonBox.ButtonRole.AcceptRole)
-        self.sign_in.setObjectName("signInButton")
+        self.sign_in = primary_button(translate("LoginDialog", "Sign in"), self)
+        self.buttons.addButton(self.sign_in, QDialogButtonBox.ButtonRole.AcceptRole)
         self.sign_in.setDefault(True)
         if locked_by is None:
             self.buttons.addButton(translate("LoginDialog", "Quit"), QDialogButtonBox.ButtonRole.RejectRole)

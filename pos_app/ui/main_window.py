@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -32,16 +33,19 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.config import Environment, Paths
-from pos_app.customers.models import CustomerHit
-from pos_app.payments import Attempt, CustomerRef, LaneBusy, PaymentError
-from pos_app.paysimple import CreditCardAccount
 from pos_app.ui.amount import AmountEdit, format_amount
-from pos_app.ui.backend import CounterBackend, card_expired
+from pos_app.ui.cards import card_expired, is_card
 from pos_app.ui.ops import BackgroundOp
 from pos_app.ui.payment_panel import FormRequest, PaymentPanel
 from pos_app.ui.result_view import ResultView
 from pos_app.ui.theme import AMBER, RED
 from pos_app.ui.widgets import EnvBanner, MethodsList, ResultsList, TaskBar, account_label
+
+if TYPE_CHECKING:  # the core packages load on a worker after the window shows (start-up time)
+    from pos_app.customers.models import CustomerHit
+    from pos_app.payments import Attempt, CustomerRef
+    from pos_app.paysimple import CreditCardAccount
+    from pos_app.ui.backend import CounterBackend
 
 log = logging.getLogger(__name__)
 
@@ -315,6 +319,8 @@ class MainWindow(QMainWindow):
         self.task.show_progress("Starting the training gateway…", cancellable=True)
 
         def work(ctx):
+            from pos_app.ui.backend import CounterBackend
+
             return CounterBackend.start_training(paths, demo_customers, self.lane,
                                                  progress=ctx.progress, cancelled=lambda: ctx.cancelled)
 
@@ -444,6 +450,8 @@ class MainWindow(QMainWindow):
     def _customer_ref(self) -> CustomerRef | None:
         if self.hit is None or self.hit.paysimple_id is None:
             return None
+        from pos_app.payments import CustomerRef
+
         return CustomerRef(self.hit.paysimple_id, self.hit.display_name)
 
     # ---- actions -------------------------------------------------------------------------------------
@@ -454,10 +462,10 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         on_file = self.methods.current_account() if self.hit else None
         can_pay = bool(self.backend and self.hit and self.hit.paysimple_id and not self.charging)
-        expired = isinstance(on_file, CreditCardAccount) and card_expired(on_file, self._today())
+        expired = is_card(on_file) and card_expired(on_file, self._today())
         self.charge_file_button.setEnabled(can_pay and on_file is not None and not expired)
         self.charge_file_button.setText("Charge bank account on file  [F5]" if on_file is not None
-                                        and not isinstance(on_file, CreditCardAccount) else "Charge card on file  [F5]")
+                                        and not is_card(on_file) else "Charge card on file  [F5]")
         self.new_card_button.setEnabled(can_pay)
         self.new_ach_button.setEnabled(can_pay)
         self.update_button.setEnabled(can_pay)
@@ -481,16 +489,13 @@ class MainWindow(QMainWindow):
         if amount is None:
             return
         kind, number = account_label(account)
-        amex = isinstance(account, CreditCardAccount) and (account.issuer or "").lower().startswith("amex")
+        amex = is_card(account) and (account.issuer or "").lower().startswith("amex")
         dialog = CvvDialog(self, f"Charge {format_amount(amount)} to {kind} {number} for {customer.name}?",
                            cvv_digits=4 if amex else 3)
-        if isinstance(account, CreditCardAccount):
-            dialog.cvv.setVisible(True)
-        else:
-            dialog.cvv.setVisible(False)
+        dialog.cvv.setVisible(is_card(account))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        self._charge(customer, account, amount, dialog.value() if isinstance(account, CreditCardAccount) else None)
+        self._charge(customer, account, amount, dialog.value() if is_card(account) else None)
 
     def _charge(self, customer: CustomerRef, account, amount: Decimal, cvv: str | None) -> None:
         backend = self.backend
@@ -523,6 +528,8 @@ class MainWindow(QMainWindow):
     def _charge_failed(self, exc: BaseException) -> None:
         self._set_charging(False)
         self.task.done()
+        from pos_app.payments import LaneBusy, PaymentError
+
         if isinstance(exc, LaneBusy):
             self._say(str(exc), AMBER)
         elif isinstance(exc, PaymentError | ValueError):
@@ -566,7 +573,7 @@ class MainWindow(QMainWindow):
 
     def replace_expired(self) -> None:
         account = self.methods.current_account()
-        if isinstance(account, CreditCardAccount) and card_expired(account, self._today()):
+        if is_card(account) and card_expired(account, self._today()):
             self.update_details(replacing=account)
 
     def set_default(self) -> None:

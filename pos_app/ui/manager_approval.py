@@ -33,7 +33,7 @@ from pos_app.clerks import Clerk, ClerkError, ClerkRegistry, ManagerAction, NotA
 from pos_app.config import Environment
 from pos_app.ui.banner import EnvironmentBanner
 from pos_app.ui.i18n import fmt
-from pos_app.ui.login import ERROR_STYLE, clerk_message, heading, pin_edit
+from pos_app.ui.login import ERROR_STYLE, clerk_message, heading, pin_edit, primary_button
 
 translate = QCoreApplication.translate
 
@@ -98,10 +98,8 @@ class ManagerApprovalDialog(QDialog):
         form.addRow(translate("ManagerApprovalDialog", "PIN"), self.pin)
         form.addRow(translate("ManagerApprovalDialog", "Reason"), self.reason)
         buttons = QDialogButtonBox(self)
-        self.approve_button = buttons.addButton(translate("ManagerApprovalDialog", "Approve"),
-                                                QDialogButtonBox.ButtonRole.AcceptRole)
-        self.approve_button.setObjectName("approveButton")
-        self.approve_button.setDefault(True)
+        self.approve_button = primary_button(translate("ManagerApprovalDialog", "Approve"), self)
+        buttons.addButton(self.approve_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(translate("ManagerApprovalDialog", "Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.try_approve)
         buttons.rejected.connect(self.reject)

@@ -18,17 +18,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.payments import CustomerRef
 from pos_app.ui.amount import format_amount
-from pos_app.ui.backend import CounterBackend
 from pos_app.ui.ops import BackgroundOp
 from pos_app.ui.theme import AMBER, RED
 from pos_app.ui.web.messages import AccountRetrieved, SdkError
 from pos_app.ui.web.view import PaymentWebView
+
+if TYPE_CHECKING:
+    from pos_app.payments import CustomerRef
+    from pos_app.ui.backend import CounterBackend
 
 log = logging.getLogger(__name__)
 

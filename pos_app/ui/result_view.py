@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.payments import Attempt, State
 from pos_app.ui.amount import format_amount
 from pos_app.ui.theme import AMBER, GREEN, RED
 from pos_app.ui.widgets import account_label
+
+if TYPE_CHECKING:
+    from pos_app.payments import Attempt
 
 
 class ResultView(QWidget):
@@ -85,20 +89,20 @@ class ResultView(QWidget):
         self.attempt = attempt
         self.amount.setText(format_amount(attempt.amount))
         rows = [("Customer", attempt.customer_name), ("Account", attempt.account_masked)]
-        state = attempt.state
-        if state is State.APPROVED:
+        state = str(getattr(attempt.state, "value", attempt.state))  # no payments import at start-up
+        if state == "approved":
             self.kind = "approved"
             self._headline("Approved", GREEN)
             self.message.setText("The payment was approved.")
             rows += [("Auth code", attempt.auth_code or "—"), ("Trace number", attempt.trace_number or "—")]
-        elif state is State.DECLINED:
+        elif state == "declined":
             self.kind = "declined"
             self._headline("Declined", RED)
             self.message.setText(
                 f"PaySimple says: {attempt.failure_description or 'The payment was declined.'}\n"
                 f"Next step: {attempt.failure_action or 'Try a different payment method.'}")
             rows += [("Decline code", attempt.failure_code or "—")]
-        elif state in (State.REJECTED, State.ABSENT):
+        elif state in ("rejected", "absent"):
             self.kind = "not_charged"
             self._headline("Not charged", AMBER)
             self.message.setText((attempt.note or "PaySimple did not take this payment.")

@@ -223,10 +223,12 @@ class CredentialsPage(QWizardPage):
         form.addRow(translate("SetupWizard", "API key"), self.key)
         row = QHBoxLayout()
         row.addWidget(self.test_button)
-        row.addWidget(self.status, 1)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.setSpacing(10)
         layout.addLayout(form)
         layout.addLayout(row)
+        layout.addWidget(self.status)
         layout.addWidget(self.store_note)
         layout.addStretch(1)
         layout.addWidget(self.keyring_note)
@@ -492,6 +494,16 @@ class SetupFlow(QWizard):
                               (PAGE_SUMMARY, self.summary_page)):
             self.setPage(page_id, page)
         self.setStartId(PAGE_ENVIRONMENT)
+        self._style_header()
+
+    def _style_header(self) -> None:
+        """A larger page title: QWizard's header labels otherwise take the app's 14 px body size."""
+        for header in self.findChildren(QWidget):
+            if header.metaObject().className() == "QWizardHeader":
+                labels = header.findChildren(QLabel)
+                if len(labels) >= 2:
+                    labels[0].setStyleSheet("font-size: 20px; font-weight: 700; color: #111827;")
+                    labels[1].setStyleSheet("font-size: 14px; color: #4b5563;")
 
     def environment(self) -> Environment:
         return self.environment_page.environment()

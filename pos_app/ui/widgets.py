@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
@@ -19,10 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.config import Environment
-from pos_app.customers.models import CustomerHit
-from pos_app.paysimple import AchAccount, CreditCardAccount
-from pos_app.ui.backend import card_expired
+from pos_app.ui.cards import card_expired, is_card
 from pos_app.ui.theme import BANNER, GREEN, RED
+
+if TYPE_CHECKING:
+    from pos_app.customers.models import CustomerHit
+    from pos_app.paysimple import AchAccount, CreditCardAccount
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 ACCOUNT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -110,7 +114,7 @@ class ResultsList(QListWidget):
 
 
 def account_label(account) -> tuple[str, str]:
-    if isinstance(account, CreditCardAccount):
+    if is_card(account):
         return (account.issuer or "Card", "•••• " + account.last4)
     bank = account.bank_name or "Bank"
     kind = "checking" if account.is_checking_account else "savings"
@@ -141,8 +145,8 @@ class MethodsList(QTreeWidget):
         default_item = None
         for account in accounts:
             kind, number = account_label(account)
-            expired = isinstance(account, CreditCardAccount) and card_expired(account, today)
-            expires = account.expiration_date if isinstance(account, CreditCardAccount) else "—"
+            expired = is_card(account) and card_expired(account, today)
+            expires = account.expiration_date if is_card(account) else "—"
             item = QTreeWidgetItem([kind, number, expires, "Default" if account.is_default else "",
                                     "Expired" if expired else "OK"])
             item.setData(0, ACCOUNT_ROLE, account)
