@@ -7,12 +7,12 @@ import sys
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from pos_app import __version__, credentials
 from pos_app.config import Environment, Paths
 from pos_app.ui.banner import EnvironmentBanner, environment_name
-from pos_app.ui.login import heading
+from pos_app.ui.login import form_layout, heading
 
 translate = QCoreApplication.translate
 
@@ -27,7 +27,7 @@ class AboutDialog(QDialog):
         self.setMinimumWidth(520)
         self.banner = EnvironmentBanner(environment, self)
         self.values: dict[str, QLabel] = {}
-        form = QFormLayout()
+        form = form_layout()
         rows = [
             ("version", translate("AboutDialog", "Version"), __version__),
             ("environment", translate("AboutDialog", "Environment"), environment_name(environment)),

@@ -100,6 +100,14 @@ def heading(text: str, parent: QWidget | None = None, size: float = 1.5) -> QLab
     return label
 
 
+def form_layout(parent: QWidget | None = None) -> QFormLayout:
+    """Labels centred on their (padded, taller) fields."""
+    form = QFormLayout(parent) if parent is not None else QFormLayout()
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    form.setVerticalSpacing(10)
+    return form
+
+
 def primary_button(text: str, parent: QWidget | None = None) -> QPushButton:
     """The main action, styled by the app theme's ``QPushButton#primary`` (named before it is polished)."""
     button = QPushButton(text, parent)
@@ -155,8 +163,7 @@ class LoginDialog(QDialog):
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
 
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form = form_layout()
         form.addRow(translate("LoginDialog", "Clerk"), self.name)
         form.addRow(translate("LoginDialog", "PIN"), self.pin)
 

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,7 +32,7 @@ from pos_app.clerks import Clerk, ClerkError, ClerkRegistry, ManagerAction, NotA
 from pos_app.config import Environment
 from pos_app.ui.banner import EnvironmentBanner
 from pos_app.ui.i18n import fmt
-from pos_app.ui.login import ERROR_STYLE, clerk_message, heading, pin_edit, primary_button
+from pos_app.ui.login import ERROR_STYLE, clerk_message, form_layout, heading, pin_edit, primary_button
 
 translate = QCoreApplication.translate
 
@@ -93,7 +92,7 @@ class ManagerApprovalDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
 
-        form = QFormLayout()
+        form = form_layout()
         form.addRow(translate("ManagerApprovalDialog", "Manager"), self.manager)
         form.addRow(translate("ManagerApprovalDialog", "PIN"), self.pin)
         form.addRow(translate("ManagerApprovalDialog", "Reason"), self.reason)
@@ -189,7 +188,7 @@ class ClerkManagementDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
 
-        form = QFormLayout()
+        form = form_layout()
         form.addRow(translate("ClerkManagementDialog", "Name"), self.new_name)
         form.addRow(translate("ClerkManagementDialog", "Role"), self.new_role)
         form.addRow(translate("ClerkManagementDialog", "PIN"), self.new_pin)

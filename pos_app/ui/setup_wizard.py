@@ -25,12 +25,11 @@ import re
 from collections.abc import Callable, Mapping
 
 import httpx
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -66,7 +65,7 @@ from pos_app.paysimple import (
 from pos_app.settings import Settings
 from pos_app.ui.banner import COLOURS, EnvironmentBanner, environment_name
 from pos_app.ui.i18n import fmt
-from pos_app.ui.login import ERROR_STYLE, clerk_message, pin_edit
+from pos_app.ui.login import ERROR_STYLE, clerk_message, form_layout, pin_edit
 from pos_app.ui.manager_approval import request_approval
 from pos_app.ui.ops import BackgroundOp
 
@@ -218,7 +217,7 @@ class CredentialsPage(QWizardPage):
         self.store_note.setWordWrap(True)
         self.store_note.setStyleSheet("color: #4b5563;")
 
-        form = QFormLayout()
+        form = form_layout()
         form.addRow(translate("SetupWizard", "API user"), self.user)
         form.addRow(translate("SetupWizard", "API key"), self.key)
         row = QHBoxLayout()
@@ -353,7 +352,7 @@ class MerchantPage(QWizardPage):
         for edit in (self.name, self.address, self.phone, self.footer):
             edit.setMaxLength(80)
         self.message = _note("", self, ERROR_STYLE)
-        form = QFormLayout(self)
+        form = form_layout(self)
         form.addRow(translate("SetupWizard", "Store name"), self.name)
         form.addRow(translate("SetupWizard", "Address"), self.address)
         form.addRow(translate("SetupWizard", "Phone"), self.phone)
@@ -397,7 +396,7 @@ class ManagerPage(QWizardPage):
         self.pin2 = pin_edit(self)
         self.pin2.setObjectName("managerPin2")
         self.message = _note("", self, ERROR_STYLE)
-        form = QFormLayout(self)
+        form = form_layout(self)
         form.addRow(translate("SetupWizard", "Manager name"), self.name)
         form.addRow(translate("SetupWizard", "PIN"), self.pin)
         form.addRow(translate("SetupWizard", "PIN again"), self.pin2)
@@ -494,16 +493,24 @@ class SetupFlow(QWizard):
                               (PAGE_SUMMARY, self.summary_page)):
             self.setPage(page_id, page)
         self.setStartId(PAGE_ENVIRONMENT)
-        self._style_header()
+        self.currentIdChanged.connect(lambda _id: QTimer.singleShot(0, self._style_header))
 
     def _style_header(self) -> None:
         """A larger page title: QWizard's header labels otherwise take the app's 14 px body size."""
-        for header in self.findChildren(QWidget):
-            if header.metaObject().className() == "QWizardHeader":
-                labels = header.findChildren(QLabel)
-                if len(labels) >= 2:
-                    labels[0].setStyleSheet("font-size: 20px; font-weight: 700; color: #111827;")
-                    labels[1].setStyleSheet("font-size: 14px; color: #4b5563;")
+        page = self.currentPage()
+        if page is None:
+            return
+        for label in self.findChildren(QLabel):
+            if page.isAncestorOf(label):
+                continue
+            if label.text() == page.title():
+                label.setStyleSheet("font-size: 20px; font-weight: 700; color: #111827;")
+            elif label.text() == page.subTitle():
+                label.setStyleSheet("color: #4b5563;")
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._style_header()
 
     def environment(self) -> Environment:
         return self.environment_page.environment()
