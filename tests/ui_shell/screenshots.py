@@ -38,7 +38,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="pos-shots-"))
     os.environ["POS_APP_HOME"] = str(home)
-    paths = app_paths().ensure()
+    app_paths().ensure()
     keyring.set_keyring(MemoryKeyring())
 
     def settle(widget, ms: int = 150) -> None:
