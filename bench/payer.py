@@ -1,4 +1,5 @@
-"""A paying process for crash tests and the chaos benchmark: journals and charges one payment.
+"""A paying process for crash tests and the chaos benchmark: journals and charges one payment (or, with
+``--reverse void|refund --attempt ID``, voids/refunds one approved attempt with a manager approval).
 
 Prints one JSON line per status event (``{"phase": "sending", "attempt": ...}``) and a final
 ``{"result": state, "attempt": id}`` or ``{"error": "LaneBusy" | ..., "message": ...}``, flushing each line,
@@ -21,7 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pos_app.payments import AccountRef, CustomerRef, Journal, PaymentError, PaymentService  # noqa: E402
+from pos_app.payments import (  # noqa: E402
+    AccountRef,
+    Approval,
+    CustomerRef,
+    Journal,
+    PaymentError,
+    PaymentService,
+)
 from pos_app.paysimple import PaySimpleClient, Timeouts  # noqa: E402
 
 
@@ -37,13 +45,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--api-url", required=True)
     p.add_argument("--api-user", required=True)
     p.add_argument("--api-key-env", default="POS_PAYER_API_KEY")
-    p.add_argument("--customer-id", type=int, required=True)
-    p.add_argument("--customer-name", required=True)
-    p.add_argument("--account-id", type=int, required=True)
-    p.add_argument("--last4", required=True)
+    p.add_argument("--customer-id", type=int)
+    p.add_argument("--customer-name")
+    p.add_argument("--account-id", type=int)
+    p.add_argument("--last4")
     p.add_argument("--brand", default="Visa")
     p.add_argument("--kind", default="cc")
-    p.add_argument("--amount", required=True)
+    p.add_argument("--amount")
+    p.add_argument("--reverse", choices=["void", "refund"])
+    p.add_argument("--attempt", help="attempt id to void/refund")
     p.add_argument("--clerk", default="payer")
     p.add_argument("--read-timeout", type=float, default=30.0)
     p.add_argument("--clock-offset", type=float, default=0.0, help="seconds to add to real time (gateway clock)")
@@ -68,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
             import time
             while not Path(args.wait_for).exists():
                 time.sleep(0.005)
+        if args.reverse:
+            approval = Approval("payer-manager", "manager", f"{args.reverse} from the payer process")
+            attempt = getattr(service, args.reverse)(args.attempt, approval)
+            say(result=attempt.state.value, attempt=attempt.id)
+            return 0
         attempt = service.charge(CustomerRef(args.customer_id, args.customer_name),
                                  AccountRef(args.account_id, args.kind, args.last4, args.brand),
                                  args.amount, args.clerk)

@@ -138,6 +138,15 @@ def run_payer(gateway, journal_path, shopper: Shopper, amount="10.00", lane="LAN
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
+def run_reverser(gateway, journal_path, kind: str, attempt_id: str, lane="LANE1") -> subprocess.Popen:
+    """A process that voids/refunds ``attempt_id`` (to be killed mid-call)."""
+    args = [sys.executable, str(PAYER), "--journal", str(journal_path), "--lane", lane,
+            "--api-url", gateway.api_url, "--api-user", API_USER, "--reverse", kind, "--attempt", attempt_id,
+            "--clock-offset", str(gateway.clock.offset.total_seconds())]
+    env = {**os.environ, "POS_PAYER_API_KEY": API_KEY}
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
 def read_events(proc: subprocess.Popen, until_phase: str | None = None) -> list[dict]:
     events = []
     for line in proc.stdout:

@@ -7,6 +7,9 @@ import os
 import signal
 import time
 from datetime import timedelta
+from decimal import Decimal
+
+import pytest
 
 from pos_app.payments import State
 from tests.payments.conftest import (
@@ -15,6 +18,7 @@ from tests.payments.conftest import (
     payments_at_gateway,
     read_events,
     run_payer,
+    run_reverser,
 )
 
 PAY = "/v4/payment"
@@ -126,3 +130,35 @@ def test_crash_between_write_ahead_and_sending_is_absent_on_restart(gateway, cli
     a = journal.get(a.id)
     assert a.state is State.ABSENT and "never sent" in a.note and restarted.ready
     assert payments_at_gateway(client, shopper.customer.id) == []
+
+
+def _kill(proc):
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    proc.stdout.close()
+    proc.stderr.close()
+
+
+@pytest.mark.parametrize("kind, pending, done, gateway_status", [
+    ("void", State.VOID_PENDING, State.VOIDED, "Voided"),
+    ("refund", State.REFUND_PENDING, State.REFUNDED, "Reversed"),
+])
+def test_killed_during_a_void_or_refund_then_restart_finds_the_result(gateway, client, journal, shopper, kind,
+                                                                      pending, done, gateway_status):
+    sale = make_service(journal, client, gateway).charge(shopper.customer, shopper.card, Decimal("19.99"), "c1")
+    if kind == "refund":
+        client.mark_payment_status(sale.payment_id)
+    path = f"/v4/payment/{sale.payment_id}/{'void' if kind == 'void' else 'reverse'}"
+    gateway.faults.add("PUT", path, "stall_after", 1)  # PaySimple does it, the answer never comes
+    proc = run_reverser(gateway, journal.path, kind, sale.id)
+    try:
+        assert wait_until(lambda: journal.get(sale.id).state is pending
+                          and client.get_payment(sale.payment_id).status == gateway_status)
+    finally:
+        _kill(proc)
+    restarted = make_service(journal, client, gateway)
+    a = journal.get(sale.id)
+    assert a.state is done and restarted.ready
+    [rev] = journal.reversals()
+    assert (rev["kind"], rev["outcome"], rev["manager_id"]) == (kind, done.value, "payer-manager")
+    assert_journal_agrees(journal, client, shopper.customer.id)
