@@ -496,6 +496,12 @@ class Store:
     def settle_due(self, now: datetime) -> int:
         """Settle every open payment whose settlement time has come; returns how many changed."""
         stamp = db_time(now)
+        with self._lock:        # cheap check first (partial index): most requests have nothing to settle
+            due = self._db.execute(
+                "SELECT 1 FROM payments WHERE status IN ('Authorized', 'Posted', 'ReversePosted') "
+                "AND settle_at IS NOT NULL AND settle_at<=? LIMIT 1", (stamp,)).fetchone()
+        if due is None:
+            return 0
         with self.transaction() as db:
             cur = db.execute(
                 "UPDATE payments SET status=CASE WHEN is_refund=1 THEN 'RefundSettled' ELSE 'Settled' END, "

@@ -110,6 +110,16 @@ def test_update_card_changes_expiry_and_zip_only(client, raw):
     assert raw.error("PUT", "/v4/account/creditcard", {"ExpirationDate": "01/2031"})[0][0] == "Id"
 
 
+def test_delete_ach(client, raw):
+    c = raw.customer()
+    first, second = raw.ach(c["Id"]), raw.ach(c["Id"], AccountNumber="12345678")
+    client.delete_ach(first["Id"])
+    raw.error("GET", f"/v4/account/ach/{first['Id']}", status=404)
+    raw.error("DELETE", f"/v4/account/ach/{first['Id']}", status=404)
+    assert client.get_default_ach(c["Id"]).id == second["Id"]
+    assert raw.error("POST", "/v4/payment", {"AccountId": first["Id"], "Amount": 1})[0][0] == "AccountId"
+
+
 def test_update_ach_changes_only_checking(client, raw):
     c = raw.customer()
     ach = raw.ach(c["Id"])
