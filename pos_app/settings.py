@@ -3,6 +3,10 @@
 Never holds a secret: the API key lives only in the keyring (``credentials.py``); a test scans the file.
 Unknown keys from a newer version are kept on save; a corrupt file is moved aside (``.bad``) and defaults
 are used, with the problem logged, so a damaged file never stops a counter from starting.
+
+Typed: a value of the wrong type or out of range (hand-edited file) is replaced by its default, with a
+warning naming the key; the rest of the file is kept. ``version`` is the schema version: older files are
+migrated in ``_migrate`` (nothing to migrate yet), newer ones are read as far as we understand them.
 """
 
 from __future__ import annotations
@@ -55,8 +59,9 @@ class Settings:
 
     @classmethod
     def from_json(cls, data: dict) -> Settings:
+        data = _migrate(dict(data))
         known = {f.name for f in fields(cls)} - {"_extra"}
-        values = {k: v for k, v in data.items() if k in known}
+        values = {k: v for k, v in data.items() if k in known and _valid(k, v)}
         extra = {k: v for k, v in data.items() if k not in known}
         merchant = values.pop("merchant", None)
         settings = cls(**values, _extra=extra)
@@ -69,6 +74,37 @@ class Settings:
             log.warning("unknown environment %r in settings; using training", settings.environment)
             settings.environment = Environment.TRAINING.value
         return settings
+
+
+_CHECKS = {
+    "version": lambda v: type(v) is int and v >= 1,
+    "environment": lambda v: isinstance(v, str),
+    "api_users": lambda v: isinstance(v, dict) and all(isinstance(k, str) and isinstance(u, str)
+                                                       for k, u in v.items()),
+    "lane": lambda v: isinstance(v, str) and 1 <= len(v) <= 20 and v.replace("_", "").isalnum() and v.isascii(),
+    "store_timezone": lambda v: isinstance(v, str),
+    "language": lambda v: isinstance(v, str) and len(v) <= 16,
+    "idle_lock_minutes": lambda v: type(v) is int and 0 <= v <= 240,
+    "demo_customers": lambda v: type(v) is int and 0 <= v <= 1_000_000,
+    "merchant": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
+    "setup_done": lambda v: type(v) is bool,
+}
+
+
+def _valid(key: str, value: object) -> bool:
+    check = _CHECKS.get(key)
+    if check is None or check(value):
+        return True
+    log.warning("settings: ignoring %s (wrong type or out of range); using the default", key)
+    return False
+
+
+def _migrate(data: dict) -> dict:
+    version = data.get("version", SETTINGS_VERSION)
+    if type(version) is int and version > SETTINGS_VERSION:
+        log.warning("settings file is from a newer version (%s); keeping what this version understands", version)
+        data["version"] = version  # kept so an older app never downgrades the file's declared version
+    return data
 
 
 def load_settings(path: Path) -> Settings:

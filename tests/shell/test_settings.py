@@ -31,3 +31,27 @@ def test_unknown_environment_falls_back_to_training(tmp_path):
     path = tmp_path / "settings.json"
     path.write_text(json.dumps({"environment": "production?"}))
     assert load_settings(path).environment == "training"
+
+
+def test_wrong_types_fall_back_per_key_and_the_rest_is_kept(tmp_path, caplog):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({
+        "environment": "sandbox", "idle_lock_minutes": "five", "lane": "bad lane!", "setup_done": "yes",
+        "merchant": {"name": "Corner Shop", "phone": 5551234}, "api_users": {"sandbox": "U1"},
+    }))
+    s = load_settings(path)
+    assert s.environment == "sandbox" and s.api_users == {"sandbox": "U1"}
+    assert s.idle_lock_minutes == 5 and s.lane == "LANE1" and s.setup_done is False
+    assert s.merchant.name == "Training Store"  # a merchant block with a non-text value is refused whole
+    assert {"idle_lock_minutes", "lane", "setup_done", "merchant"} <= {
+        word for r in caplog.records for word in r.getMessage().split() }
+
+
+def test_newer_version_is_read_as_far_as_understood(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"version": 7, "language": "es", "new_thing": [1, 2]}))
+    s = load_settings(path)
+    assert s.language == "es" and s.version == 7
+    save_settings(s, path)
+    again = json.loads(path.read_text())
+    assert again["version"] == 7 and again["new_thing"] == [1, 2]
