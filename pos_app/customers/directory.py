@@ -1,0 +1,425 @@
+"""The local customer directory: a SQLite (WAL) file in the data dir, fast search, batched writes.
+
+Threads: a ``Directory`` may be used from several threads (the UI searches while a worker syncs). Each
+thread gets its own SQLite connection; WAL lets searches read while a sync or import writes. All writes go
+through ``write()`` (``BEGIN IMMEDIATE`` ... ``COMMIT``), so a batch is applied whole or not at all.
+
+Writing: ``apply(batch)`` takes new rows and changed rows for one transaction and keeps the search tables
+in step (see ``schema``). Sync (PaySimple ids) uses ``upsert_paysimple``; the CSV import and counter edits
+use ``apply`` directly after their own matching. Deleted customers stay in ``customers`` with
+``deleted = 1`` (``get`` still returns them) but leave the search tables.
+
+"Recently seen": ``mark_seen`` records that a customer was served at this counter. The last
+``RECENT_LIMIT`` distinct customers are kept in ``recent`` and rank first within their match tier.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from operator import attrgetter
+from pathlib import Path
+
+from pos_app.customers import index
+from pos_app.customers.models import RECORD_FIELDS, CustomerHit, CustomerRecord, StoredCustomer
+from pos_app.customers.normalize import account_key
+from pos_app.customers.schema import connect, migrate
+
+RECENT_LIMIT = 2000
+DEFER_MIN = 100  # a batch inserting this many customers is indexed later, in one pass
+MERGE_MIN = 20_000  # pending customers are merged when they reach max(MERGE_MIN, half the indexed ones)
+_CHUNK = 500  # ids per IN (...) query
+
+_DATA_COLUMNS = tuple(c for c in RECORD_FIELDS if c != "paysimple_id")
+_data_values = attrgetter(*_DATA_COLUMNS)  # "deleted" is a bool: sqlite3 stores it as 0/1, and 1 == True
+_DELETED = _DATA_COLUMNS.index("deleted")
+_INSERT_SQL = (
+    f"INSERT INTO customers (id, paysimple_id, {', '.join(_DATA_COLUMNS)}, origin, written_at, words, keys)"
+    f" VALUES (?, ?, {', '.join('?' for _ in _DATA_COLUMNS)}, ?, ?, ?, ?)"
+)
+_UPDATE_SQL = (
+    f"UPDATE customers SET paysimple_id = ?, {', '.join(c + ' = ?' for c in _DATA_COLUMNS)},"
+    " written_at = ?, words = ?, keys = ? WHERE id = ?"
+)
+_ROW_COLUMNS = ("id", "paysimple_id", *_DATA_COLUMNS, "origin", "written_at", "last_seen_at", "local_notes")
+_SELECT_ROW = f"SELECT {', '.join(_ROW_COLUMNS)} FROM customers"
+# What an existing row holds: its data (to tell whether a write changes anything) and its search text.
+_OLD_COLUMNS = ("id", "paysimple_id", "words", "keys", *_DATA_COLUMNS)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(slots=True)
+class OldRow:
+    """The stored state of an existing row: its data values (``_DATA_COLUMNS`` order) and search text."""
+
+    id: int
+    paysimple_id: int | None
+    words: str
+    keys: str
+    values: tuple
+
+    @classmethod
+    def from_row(cls, row: Sequence) -> OldRow:
+        return cls(row[0], row[1], row[2], row[3], tuple(row[4:]))
+
+    @property
+    def deleted(self) -> bool:
+        return bool(self.values[_DELETED])
+
+    def same_as(self, record: CustomerRecord) -> bool:
+        """Nothing to write: the same PaySimple id and every mirrored field equal (a full compare, not a
+        hash, so no collision can hide a change)."""
+        return self.paysimple_id == record.paysimple_id and self.values == _data_values(record)
+
+
+@dataclass
+class Batch:
+    """Writes for one transaction: new customers and changed existing ones."""
+
+    inserts: list[tuple[CustomerRecord, str]] = field(default_factory=list)  # (record, origin)
+    updates: list[tuple[OldRow, CustomerRecord]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.inserts) + len(self.updates)
+
+
+@dataclass
+class UpsertCounts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    linked: int = 0  # local-only customers that turned out to be in PaySimple (same account number)
+    ids: list[int] = field(default_factory=list)  # local ids, in input order
+
+    def add(self, other: UpsertCounts) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.linked += other.linked
+        self.ids += other.ids
+
+
+class Directory:
+    def __init__(self, path: Path | str, cache_mib: int = 64) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._cache_mib = cache_mib
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        migrate(self.connection())
+        self.finish_indexing()  # a bulk load cut short by a crash: finish it before anyone searches
+
+    @classmethod
+    def open_default(cls) -> Directory:
+        from pos_app.config import app_paths
+
+        return cls(app_paths().ensure().directory_db)
+
+    # --- connections -------------------------------------------------------------------------------------
+
+    def connection(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = connect(self.path, self._cache_mib)
+            self._local.con = con
+            with self._lock:
+                self._all.append(con)
+        return con
+
+    def close(self) -> None:
+        with self._lock:
+            for con in self._all:
+                try:
+                    con.close()
+                except sqlite3.ProgrammingError:  # closed already / other thread: nothing to release
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> Directory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed whole on success, rolled back on any exception."""
+        con = self.connection()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+    # --- reading -----------------------------------------------------------------------------------------
+
+    def get(self, customer_id: int) -> StoredCustomer | None:
+        row = self.connection().execute(f"{_SELECT_ROW} WHERE id = ?", (customer_id,)).fetchone()
+        return _stored(row) if row else None
+
+    def get_by_paysimple_id(self, paysimple_id: int) -> StoredCustomer | None:
+        row = self.connection().execute(f"{_SELECT_ROW} WHERE paysimple_id = ?", (paysimple_id,)).fetchone()
+        return _stored(row) if row else None
+
+    def get_many(self, ids: Sequence[int]) -> dict[int, StoredCustomer]:
+        out: dict[int, StoredCustomer] = {}
+        con = self.connection()
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for row in con.execute(f"{_SELECT_ROW} WHERE id IN ({marks})", chunk):
+                out[row[0]] = _stored(row)
+        return out
+
+    def count(self, include_deleted: bool = False) -> int:
+        sql = "SELECT count(*) FROM customers" + ("" if include_deleted else " WHERE deleted = 0")
+        return self.connection().execute(sql).fetchone()[0]
+
+    def search(self, query: str, limit: int = 50) -> list[CustomerHit]:
+        from pos_app.customers.search import search
+
+        return search(self, query, limit)
+
+    def ids_by_key(self, key: str, con: sqlite3.Connection | None = None) -> list[int]:
+        con = con or self.connection()
+        return [r[0] for r in con.execute("SELECT customer_id FROM keys WHERE key = ?", (key,))]
+
+    def old_rows(self, con: sqlite3.Connection, where: str, values: Sequence) -> list[OldRow]:
+        sql = f"SELECT {', '.join(_OLD_COLUMNS)} FROM customers WHERE {where}"
+        return [OldRow.from_row(r) for r in con.execute(sql, values)]
+
+    def old_rows_by_paysimple_id(self, con: sqlite3.Connection, ids: Sequence[int]) -> dict[int, OldRow]:
+        out: dict[int, OldRow] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start:start + _CHUNK])
+            for old in self.old_rows(con, f"paysimple_id IN ({','.join('?' * len(chunk))})", chunk):
+                out[old.paysimple_id] = old  # type: ignore[index]
+        return out
+
+    # --- writing -----------------------------------------------------------------------------------------
+
+    def apply(self, con: sqlite3.Connection, batch: Batch) -> list[int]:
+        """Write a batch inside the caller's transaction; returns the local ids (inserts, then updates)."""
+        written_at = now_iso()
+        next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM customers").fetchone()[0]
+        first_id = next_id
+        rows, ids = [], []
+        for record, origin in batch.inserts:
+            rows.append((next_id, record.paysimple_id, *_data_values(record), origin, written_at,
+                         index.record_words(record), index.record_keys(record)))
+            ids.append(next_id)
+            next_id += 1
+        con.executemany(_INSERT_SQL, rows)
+        if len(rows) >= DEFER_MIN:  # bulk: index later in one pass (see module doc)
+            con.execute("INSERT INTO pending_index (lo, hi) VALUES (?, ?)", (first_id, next_id - 1))
+            self._merge_if_due(con)
+        elif rows:
+            _add_entries(con, "c.id BETWEEN ? AND ?", (first_id, next_id - 1))
+
+        if batch.updates:
+            changed = json.dumps([old.id for old, _ in batch.updates])
+            _remove_entries(con, "c.id IN (SELECT value FROM json_each(?))", (changed,))
+            con.executemany(_UPDATE_SQL, [
+                (record.paysimple_id, *_data_values(record), written_at, index.record_words(record),
+                 index.record_keys(record), old.id) for old, record in batch.updates])
+            _add_entries(con, "c.id IN (SELECT value FROM json_each(?))", (changed,))
+            con.execute(f"UPDATE recent SET text = (SELECT {_RECENT_TEXT} FROM customers c "
+                        "WHERE c.id = recent.customer_id) WHERE customer_id IN (SELECT value FROM json_each(?))",
+                        (changed,))
+            con.execute("DELETE FROM recent WHERE customer_id IN (SELECT id FROM customers WHERE deleted = 1 "
+                        "AND id IN (SELECT value FROM json_each(?)))", (changed,))
+            ids += [old.id for old, _ in batch.updates]
+        return ids
+
+    def upsert_paysimple(self, con: sqlite3.Connection, records: Sequence[CustomerRecord],
+                         origin: str = "paysimple") -> UpsertCounts:
+        """Insert or update customers that have PaySimple ids, inside the caller's transaction.
+
+        Unchanged customers (same content hash) are not written at all. A new PaySimple customer whose
+        account number belongs to exactly one local-only customer is linked to that row instead of
+        creating a second one (the store imported it from its old POS before it reached PaySimple).
+        """
+        counts = UpsertCounts()
+        if any(r.paysimple_id is None for r in records):
+            raise ValueError("upsert_paysimple needs records with a PaySimple id")
+        latest = {r.paysimple_id: r for r in records}  # an id repeated in one input: the last one wins
+        if len(latest) != len(records):
+            records = list(latest.values())
+        existing = self.old_rows_by_paysimple_id(con, list(latest))
+        batch = Batch()
+        order: list[tuple[str, int]] = []  # ("i", n) n-th insert / ("u", n) n-th update / ("k", id) kept
+        linked: set[int] = set()
+        twins = self._local_twins(con, [r for r in records if r.paysimple_id not in existing])
+        for record in records:
+            old = existing.get(record.paysimple_id)
+            if old is None:
+                old = twins.get(account_key(record.customer_account))
+                if old is not None and old.id not in linked:
+                    linked.add(old.id)
+                    counts.linked += 1
+                else:
+                    old = None
+            if old is None:
+                order.append(("i", len(batch.inserts)))
+                batch.inserts.append((record, origin))
+                counts.inserted += 1
+            elif old.same_as(record):
+                order.append(("k", old.id))
+                counts.unchanged += 1
+            else:
+                order.append(("u", len(batch.updates)))
+                batch.updates.append((old, record))
+                counts.updated += 1
+        written = self.apply(con, batch)
+        inserted_ids, updated_ids = written[:len(batch.inserts)], written[len(batch.inserts):]
+        for kind, n in order:
+            counts.ids.append(n if kind == "k" else inserted_ids[n] if kind == "i" else updated_ids[n])
+        return counts
+
+    def _local_twins(self, con: sqlite3.Connection, records: Sequence[CustomerRecord]) -> dict[str, OldRow]:
+        """Local-only rows that are the only holder of a new record's account number, by account key."""
+        accounts = sorted({a for a in (account_key(r.customer_account) for r in records) if a})
+        if not accounts or con.execute("SELECT 1 FROM customers WHERE paysimple_id IS NULL LIMIT 1").fetchone() is None:
+            return {}
+        holders: dict[str, list[int]] = {}
+        for start in range(0, len(accounts), _CHUNK):
+            keys = [index.ACCOUNT + a for a in accounts[start:start + _CHUNK]]
+            for key, cid in con.execute(f"SELECT key, customer_id FROM keys WHERE key IN ({','.join('?' * len(keys))})",
+                                        keys):
+                holders.setdefault(key[1:], []).append(cid)
+        single = {ids[0]: account for account, ids in holders.items() if len(ids) == 1}
+        if not single:
+            return {}
+        ids = list(single)
+        rows = self.old_rows(con, f"id IN ({','.join('?' * len(ids))}) AND paysimple_id IS NULL", ids)
+        return {single[row.id]: row for row in rows}
+
+    def upsert_many(self, records: Iterable[CustomerRecord], batch_size: int = 5000) -> UpsertCounts:
+        """Bulk upsert of PaySimple customers, one transaction per ``batch_size`` records; every customer
+        is searchable when it returns."""
+        total = UpsertCounts()
+        chunk: list[CustomerRecord] = []
+        for record in records:
+            chunk.append(record)
+            if len(chunk) >= batch_size:
+                with self.write() as con:
+                    total.add(self.upsert_paysimple(con, chunk))
+                chunk = []
+        if chunk:
+            with self.write() as con:
+                total.add(self.upsert_paysimple(con, chunk))
+        self.finish_indexing()
+        return total
+
+    # --- deferred indexing -------------------------------------------------------------------------------
+
+    def pending_count(self, con: sqlite3.Connection | None = None) -> int:
+        """Customers written but not searchable yet (a bulk load in progress, or one cut short)."""
+        con = con or self.connection()
+        return con.execute("SELECT coalesce(sum(hi - lo + 1), 0) FROM pending_index").fetchone()[0]
+
+    def _merge_if_due(self, con: sqlite3.Connection) -> None:
+        pending = self.pending_count(con)
+        indexed = con.execute("SELECT coalesce(max(id), 0) FROM customers").fetchone()[0] - pending
+        if pending >= max(MERGE_MIN, indexed // 2):
+            self.merge_pending(con)
+
+    def merge_pending(self, con: sqlite3.Connection) -> int:
+        """Index every pending customer inside the caller's transaction; returns how many ranges."""
+        ranges = con.execute("SELECT count(*) FROM pending_index").fetchone()[0]
+        if ranges:
+            _add_entries(con, "c.id IN (SELECT c2.id FROM pending_index p JOIN customers c2 "
+                              "ON c2.id BETWEEN p.lo AND p.hi)", (), sort=False)
+            con.execute("DELETE FROM pending_index")
+        return ranges
+
+    def finish_indexing(self) -> None:
+        """Make every written customer searchable (end of a bulk load, or after one was cut short)."""
+        con = self.connection()
+        if con.execute("SELECT 1 FROM pending_index LIMIT 1").fetchone():
+            with self.write() as con:
+                self.merge_pending(con)
+
+    def mark_deleted(self, con: sqlite3.Connection, ids: Sequence[int]) -> int:
+        """Flag customers deleted (by local id) and drop them from search; returns how many changed."""
+        changed = 0
+        for start in range(0, len(ids), _CHUNK * 10):
+            chunk = json.dumps(list(ids[start:start + _CHUNK * 10]))
+            where = "c.deleted = 0 AND c.id IN (SELECT value FROM json_each(?))"
+            _remove_entries(con, where, (chunk,))
+            con.execute("DELETE FROM recent WHERE customer_id IN (SELECT value FROM json_each(?))", (chunk,))
+            changed += con.execute("UPDATE customers SET deleted = 1, written_at = ? WHERE deleted = 0 "
+                                   "AND id IN (SELECT value FROM json_each(?))", (now_iso(), chunk)).rowcount
+        return changed
+
+    # --- local fields ------------------------------------------------------------------------------------
+
+    def mark_seen(self, customer_id: int, when: datetime | None = None) -> None:
+        """The customer was served at this counter: ranks first among equal matches from now on."""
+        seen_at = (when or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
+        with self.write() as con:
+            old = self.old_rows(con, "id = ?", (customer_id,))
+            if not old:
+                raise KeyError(f"No customer with local id {customer_id}")
+            con.execute("UPDATE customers SET last_seen_at = ? WHERE id = ?", (seen_at, customer_id))
+            if old[0].deleted:
+                return
+            text = index.recent_text(old[0].words, old[0].keys)
+            con.execute("INSERT OR REPLACE INTO recent (customer_id, seen_at, text) VALUES (?, ?, ?)",
+                        (customer_id, seen_at, text))
+            con.execute("DELETE FROM recent WHERE customer_id IN (SELECT customer_id FROM recent "
+                        "ORDER BY seen_at DESC LIMIT -1 OFFSET ?)", (RECENT_LIMIT,))
+
+    def set_local_notes(self, customer_id: int, notes: str | None) -> None:
+        with self.write() as con:
+            cur = con.execute("UPDATE customers SET local_notes = ? WHERE id = ?", (notes or None, customer_id))
+            if cur.rowcount != 1:
+                raise KeyError(f"No customer with local id {customer_id}")
+
+
+
+
+# The search entries of customers rows, expanded by SQLite itself (one statement per batch instead of one
+# Python row per entry). ``words`` and ``keys`` are space-separated and contain no quote or backslash
+# (see ``index``), so wrapping them as a JSON array is safe.
+_TERMS_OF = "json_each('[\"' || replace(trim(replace(c.words, ' . ', ' ')), ' ', '\",\"') || '\"]')"
+_KEYS_OF = "json_each('[\"' || replace(trim(c.keys), ' ', '\",\"') || '\"]')"
+_RECENT_TEXT = "c.words || trim(c.keys) || ' '"
+
+
+def _add_entries(con: sqlite3.Connection, where: str, args: tuple, sort: bool = True) -> None:
+    """Insert the entries of the selected live rows. Sorting first keeps a small batch's page writes
+    together; for a big merge SQLite's sorter costs more than it saves (measured), so it is skipped."""
+    order_terms, order_keys = ("ORDER BY 1, 2, 3", "ORDER BY 1, 2") if sort else ("", "")
+    con.execute(f"INSERT OR IGNORE INTO terms (term, words, customer_id) SELECT j.value, c.words, c.id "
+                f"FROM customers c, {_TERMS_OF} j WHERE {where} AND c.deleted = 0 AND j.value NOT IN ('', '.') "
+                f"{order_terms}", args)
+    con.execute(f"INSERT OR IGNORE INTO keys (key, customer_id) SELECT j.value, c.id FROM customers c, {_KEYS_OF} j "
+                f"WHERE {where} AND c.deleted = 0 AND j.value != '' {order_keys}", args)
+
+
+def _remove_entries(con: sqlite3.Connection, where: str, args: tuple) -> None:
+    con.execute(f"DELETE FROM terms WHERE (term, words, customer_id) IN (SELECT j.value, c.words, c.id "
+                f"FROM customers c, {_TERMS_OF} j WHERE {where} AND c.deleted = 0)", args)
+    con.execute(f"DELETE FROM keys WHERE (key, customer_id) IN (SELECT j.value, c.id FROM customers c, {_KEYS_OF} j "
+                f"WHERE {where} AND c.deleted = 0)", args)
+
+
+def _stored(row: Sequence) -> StoredCustomer:
+    values = dict(zip(_ROW_COLUMNS, row, strict=True))
+    record = CustomerRecord(**{c: values[c] for c in RECORD_FIELDS if c != "deleted"},
+                            deleted=bool(values["deleted"]))
+    return StoredCustomer(values["id"], record, values["origin"], values["written_at"],
+                          values["last_seen_at"], values["local_notes"])

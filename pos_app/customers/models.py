@@ -1,0 +1,128 @@
+"""Plain data objects of the customer directory (no I/O).
+
+- ``CustomerRecord``: the mirrored PaySimple fields of one customer, as written by sync, CSV import and
+  counter edits. ``paysimple_id`` is None for a local-only customer (imported, not in PaySimple yet).
+- ``StoredCustomer``: a directory row: the record plus the local id and the local fields.
+- ``CustomerHit``: one search result, with ``disambiguation`` filled when the same result list holds
+  people with the same name.
+
+Ids: every customer has a local ``id`` (SQLite rowid, positive, never reused). ``paysimple_id`` is PaySimple's
+Id, NULL until the customer exists in PaySimple. When a local-only customer is created in PaySimple (or a
+sync finds it there by account number), the same row gets its ``paysimple_id``: the local id never changes,
+so anything that refers to it (the UI, the payments journal) stays valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from pos_app.paysimple.models import Address, Customer, CustomerInput
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRecord:
+    first_name: str
+    last_name: str
+    paysimple_id: int | None = None
+    middle_name: str | None = None
+    company: str | None = None
+    customer_account: str | None = None
+    email: str | None = None
+    alt_email: str | None = None
+    phone: str | None = None
+    alt_phone: str | None = None
+    mobile_phone: str | None = None
+    fax: str | None = None
+    street1: str | None = None
+    street2: str | None = None
+    city: str | None = None
+    state_code: str | None = None
+    zip_code: str | None = None
+    country: str | None = None
+    last_modified: str | None = None  # ISO-8601 as PaySimple sent it (UTC); None for local-only customers
+    deleted: bool = False
+
+    @classmethod
+    def from_paysimple(cls, c: Customer) -> CustomerRecord:
+        a = c.billing_address or Address()
+        return cls(
+            first_name=c.first_name, last_name=c.last_name, paysimple_id=c.id, middle_name=c.middle_name,
+            company=c.company, customer_account=c.customer_account, email=c.email, alt_email=c.alt_email,
+            phone=c.phone, alt_phone=c.alt_phone, mobile_phone=c.mobile_phone, fax=c.fax,
+            street1=a.street_address1, street2=a.street_address2, city=a.city, state_code=a.state_code,
+            zip_code=a.zip_code, country=a.country,
+            last_modified=_iso(c.last_modified), deleted=c.deleted,
+        )
+
+    def billing_address(self) -> Address | None:
+        address = Address(self.street1, self.street2, self.city, self.state_code, self.zip_code, self.country)
+        return None if address == Address() else address
+
+    def to_input(self, base: Customer | None = None) -> CustomerInput:
+        """The PaySimple body for this record; fields we do not mirror (website, notes, shipping) come from
+        ``base`` (the customer as PaySimple has it) so a PUT does not clear them."""
+        billing = self.billing_address()
+        return CustomerInput(
+            first_name=self.first_name, last_name=self.last_name, middle_name=self.middle_name,
+            company=self.company, customer_account=self.customer_account, email=self.email,
+            alt_email=self.alt_email, phone=self.phone, alt_phone=self.alt_phone,
+            mobile_phone=self.mobile_phone, fax=self.fax,
+            website=base.website if base else None, notes=base.notes if base else None,
+            billing_address=billing,
+            shipping_address=base.shipping_address if base and not base.shipping_same_as_billing else None,
+            shipping_same_as_billing=base.shipping_same_as_billing if base else True,
+        )
+
+
+RECORD_FIELDS = tuple(f.name for f in fields(CustomerRecord))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCustomer:
+    id: int
+    record: CustomerRecord
+    origin: str  # "paysimple" | "import" | "counter"
+    written_at: str
+    last_seen_at: str | None
+    local_notes: str | None
+
+    @property
+    def paysimple_id(self) -> int | None:
+        return self.record.paysimple_id
+
+    @property
+    def local_only(self) -> bool:
+        return self.record.paysimple_id is None
+
+    @property
+    def deleted(self) -> bool:
+        return self.record.deleted
+
+    @property
+    def display_name(self) -> str:
+        r = self.record
+        return " ".join(p for p in (r.first_name, r.middle_name, r.last_name) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerHit:
+    id: int
+    paysimple_id: int | None
+    display_name: str
+    company: str | None
+    phone: str  # formatted for display, "" when none
+    email: str | None
+    city: str | None
+    customer_account: str | None
+    last_seen_at: str | None
+    matched: str  # "account" | "phone" | "email" | "name" | "id" | "recent"
+    disambiguation: str = ""  # e.g. "…0100 · ada@example.com · Denver" when another hit has the same name
+
+    @property
+    def local_only(self) -> bool:
+        return self.paysimple_id is None

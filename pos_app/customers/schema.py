@@ -1,0 +1,145 @@
+"""Directory database: connection settings and schema migrations.
+
+Migrations are numbered by ``PRAGMA user_version``; each one runs in its own ``BEGIN IMMEDIATE`` transaction
+together with the version bump, so a crash mid-migration leaves the previous version intact. A database
+newer than this code is refused (never guessed at).
+
+Tables (v1):
+- ``customers``: one row per customer (local id = rowid). Mirrored PaySimple fields, ``deleted``,
+  ``origin`` (paysimple/import/counter), ``written_at`` (last local write of mirrored fields), local ``last_seen_at`` and
+  ``local_notes``, and ``words``: the folded name words, laid out " last . first . middle . company "
+  (fields separated by " . "). ``words`` doubles as the phonebook sort key and as the text the search
+  verifies extra query words against with ``instr``. ``keys``: the row's tagged lookup keys, space-separated
+  (see ``keys``). The ``terms``/``keys`` entries of a batch are expanded from these two columns by SQLite
+  itself, and removed the same way, so entries and rows cannot drift apart.
+- ``terms(term, words, customer_id)``: one row per distinct folded name/company word of a live customer.
+  WITHOUT ROWID, primary key in that order: a prefix range ``term >= 'jo' AND term < 'jo\\U0010ffff'`` walks
+  exact matches first, then longer words alphabetically, each in phonebook order, and can stop after 50.
+- ``keys(key, customer_id)``: exact/prefix lookups for the other routes, tagged by a first character that
+  folded name words never start with: ``+`` phone digits, ``<`` reversed phone digits (suffix search),
+  ``%`` lower-cased email, ``=`` account/loyalty number (letters and digits).
+- ``recent(customer_id, seen_at, text)``: the customers most recently served at this counter (capped), with
+  their words and tagged keys in one string, so "seen recently first" is one scan of a small table.
+- ``sync_runs`` / ``sync_seen``: PaySimple sync progress (see ``sync``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+MIGRATIONS: list[list[str]] = [
+    [  # v1
+        """CREATE TABLE customers (
+            id INTEGER PRIMARY KEY,
+            paysimple_id INTEGER UNIQUE,
+            first_name TEXT NOT NULL,
+            middle_name TEXT,
+            last_name TEXT NOT NULL,
+            company TEXT,
+            customer_account TEXT,
+            email TEXT,
+            alt_email TEXT,
+            phone TEXT,
+            alt_phone TEXT,
+            mobile_phone TEXT,
+            fax TEXT,
+            street1 TEXT,
+            street2 TEXT,
+            city TEXT,
+            state_code TEXT,
+            zip_code TEXT,
+            country TEXT,
+            last_modified TEXT,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            origin TEXT NOT NULL,
+            written_at TEXT NOT NULL,
+            last_seen_at TEXT,
+            local_notes TEXT,
+            words TEXT NOT NULL,
+            keys TEXT NOT NULL
+        )""",
+        """CREATE TABLE terms (
+            term TEXT NOT NULL,
+            words TEXT NOT NULL,
+            customer_id INTEGER NOT NULL,
+            PRIMARY KEY (term, words, customer_id)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE keys (
+            key TEXT NOT NULL,
+            customer_id INTEGER NOT NULL,
+            PRIMARY KEY (key, customer_id)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE recent (
+            customer_id INTEGER PRIMARY KEY,
+            seen_at TEXT NOT NULL,
+            text TEXT NOT NULL
+        )""",
+        "CREATE INDEX recent_by_time ON recent(seen_at)",
+        """CREATE TABLE pending_index (
+            lo INTEGER NOT NULL,
+            hi INTEGER NOT NULL
+        )""",
+        """CREATE TABLE sync_runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'cancelled', 'failed')),
+            page_size INTEGER NOT NULL,
+            last_page INTEGER NOT NULL DEFAULT 0,
+            total_items INTEGER,
+            shifted INTEGER NOT NULL DEFAULT 0,
+            inserted INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        )""",
+        """CREATE TABLE sync_seen (
+            run_id INTEGER NOT NULL,
+            paysimple_id INTEGER NOT NULL,
+            PRIMARY KEY (run_id, paysimple_id)
+        ) WITHOUT ROWID""",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNew(RuntimeError):
+    pass
+
+
+def connect(path: Path | str, cache_mib: int = 64) -> sqlite3.Connection:
+    """A connection in autocommit mode (we issue BEGIN ourselves) with the directory's settings."""
+    con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
+    con.execute(f"PRAGMA cache_size=-{cache_mib * 1024}")
+    con.execute("PRAGMA temp_store=MEMORY")
+    con.execute("PRAGMA busy_timeout=10000")
+    return con
+
+
+def migrate(con: sqlite3.Connection) -> int:
+    """Bring the schema to SCHEMA_VERSION; returns the version found before."""
+    found = con.execute("PRAGMA user_version").fetchone()[0]
+    if found > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"The customer directory was written by a newer version of the app (schema {found}, this app "
+            f"knows {SCHEMA_VERSION}). Update the app; the file was not changed.")
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            current = con.execute("PRAGMA user_version").fetchone()[0]
+            if current >= version:  # another process migrated meanwhile
+                con.execute("COMMIT")
+                continue
+            for statement in MIGRATIONS[version - 1]:
+                con.execute(statement)
+            con.execute(f"PRAGMA user_version={version}")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return found

@@ -1,0 +1,426 @@
+"""Search as you type: one query string → at most ``limit`` ranked ``CustomerHit``s, with bounded work.
+
+Routing by the shape of the query:
+- contains ``@``                      → email (exact, then prefix; email and alternate email)
+- only digits and ``+ - ( ) . / space`` → phone (exact number, then prefix, then last-digits suffix when 4+
+  digits were typed), account / loyalty number prefix, PaySimple id
+- anything else                        → names and company: every query word must be a prefix of a
+  different word of the customer, in any order ("smi jo" finds John Smith); accent- and case-insensitive
+In every route an exact account / loyalty number (a barcode scan) is looked up first.
+
+Ranking (smaller is better), applied in this order:
+1. tier: exact account number; then, by route —
+   names: fewer query words that are only a prefix (every word whole > some words partial), then words in
+   name order (first-middle-last, or last-first as clerks often type it) before any other order;
+   phone: exact whole number (or PaySimple id) > number prefix / account prefix > last-digits suffix;
+   email: exact > prefix.
+2. recently seen at this counter (the last ``RECENT_LIMIT`` customers served), most recent first.
+3. name, phonebook order: last name, first name, middle, company. For a one-word prefix query the matched
+   word comes before the name ("jo" lists Joan before John before Jones), which is the index order.
+
+Bounded work (the point of the design, see ``schema``): no query ever sorts a large match set.
+- One word: one walk of the ``terms`` index from the prefix, which yields exact matches first and then
+  prefix matches in (word, name) order; it stops after ``limit`` customers. Recently seen customers come
+  from a scan of the small ``recent`` table.
+- Several words: the most selective word (fewest index rows, counted with a cap) drives the walk; the other
+  words are verified on the indexed ``words`` text inside SQLite (``instr``), so the walk reads rows at C
+  speed and stops after ``limit`` matches. When every query word is a whole word of someone, a second walk
+  over exact rows only (``term = ?`` plus whole-word checks) collects the all-exact tier first, so
+  "john smith" cannot be crowded out by Johnny Smithers. The walk reads at most ``WALK_BUDGET`` index
+  rows; a query that hits the budget is rare (two very common prefixes that seldom occur together) and
+  returns the matches found so far, still ranked.
+- Digits / email: index range walks of at most ``limit`` rows per source.
+
+So the result list is exact for the tiers that fit: any query with at most ``limit`` matches returns all of
+them (nobody is missed because they were not "loaded"), ranked as above. When there are more matches, the
+list holds the best ``limit`` of the walk order, re-ranked by tier, recency and name.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pos_app.customers import index
+from pos_app.customers.directory import RECENT_LIMIT, Directory
+from pos_app.customers.models import CustomerHit
+from pos_app.customers.normalize import (
+    account_key,
+    fold,
+    format_phone,
+    looks_like_phone_or_number,
+    phone_key,
+    phone_query,
+)
+
+WALK_BUDGET = 40_000  # index rows a multi-word walk may read
+COUNT_CAP = 5_000  # rows counted per word to pick the driving word
+MAX_WORDS = 6
+_TOP = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is "starts with p"
+_NOT_RECENT = RECENT_LIMIT + 1
+
+
+@dataclass(slots=True)
+class _Candidate:
+    tier: tuple
+    recent: int  # 0 = most recently seen; _NOT_RECENT when not recently seen
+    order: tuple
+    matched: str
+
+    def key(self, customer_id: int) -> tuple:
+        return (self.tier, self.recent, self.order, customer_id)
+
+
+class _Pool:
+    def __init__(self) -> None:
+        self.items: dict[int, _Candidate] = {}
+
+    def offer(self, customer_id: int, candidate: _Candidate) -> bool:
+        """Keep the better candidate per customer; True if the customer is new to the pool."""
+        old = self.items.get(customer_id)
+        if old is None:
+            self.items[customer_id] = candidate
+            return True
+        if candidate.key(customer_id) < old.key(customer_id):
+            if old.recent < candidate.recent:
+                candidate.recent = old.recent
+            self.items[customer_id] = candidate
+        return False
+
+    def best(self, limit: int) -> list[tuple[int, _Candidate]]:
+        ranked = sorted(self.items.items(), key=lambda kv: kv[1].key(kv[0]))
+        return ranked[:limit]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def search(directory: Directory, query: str, limit: int = 50) -> list[CustomerHit]:
+    con = directory.connection()
+    text = (query or "").strip()
+    if limit <= 0:
+        return []
+    if not text:
+        return _recent_hits(directory, con, limit)
+    pool = _Pool()
+    recent = _recent_ranks(con)
+    account = account_key(text)
+    if account:
+        for cid in directory.ids_by_key(index.ACCOUNT + account, con):
+            pool.offer(cid, _Candidate((0,), recent.get(cid, _NOT_RECENT), (), "account"))
+    if "@" in text:
+        _email(con, pool, recent, text, limit)
+    elif looks_like_phone_or_number(text):
+        _digits(con, pool, recent, text, limit)
+    else:
+        _names(con, pool, recent, text, limit)
+    best = pool.best(limit)
+    return _hits(con, [(cid, cand.matched) for cid, cand in best])
+
+
+# --- recently seen -------------------------------------------------------------------------------------------
+
+def _recent_ranks(con: sqlite3.Connection) -> dict[int, int]:
+    """customer id → 0 for the most recently seen, 1 for the next... (at most RECENT_LIMIT rows)."""
+    rows = con.execute("SELECT customer_id FROM recent ORDER BY seen_at DESC").fetchall()
+    return {row[0]: n for n, row in enumerate(rows)}
+
+
+def _recent_matching(con: sqlite3.Connection, needles: list[str], any_of: bool = False) -> list[tuple[int, str]]:
+    """Recently seen customers whose text contains every (or any) ``needle``; (id, text)."""
+    if not needles:
+        return []
+    joiner = " OR " if any_of else " AND "
+    where = joiner.join("instr(text, ?) > 0" for _ in needles)
+    sql = f"SELECT customer_id, text FROM recent WHERE {where}"
+    return [(r[0], r[1]) for r in con.execute(sql, needles)]
+
+
+def _recent_hits(directory: Directory, con: sqlite3.Connection, limit: int) -> list[CustomerHit]:
+    ids = [r[0] for r in con.execute("SELECT customer_id FROM recent ORDER BY seen_at DESC LIMIT ?", (limit,))]
+    return _hits(con, [(cid, "recent") for cid in ids])
+
+
+def _split_recent_text(text: str) -> tuple[str, set[str]]:
+    """Inverse of ``index.recent_text``: (words text, keys). Keys start with a tag, words never do."""
+    items = text.split()
+    keys = {w for w in items if w[0] in _TAGS}
+    return " " + " ".join(w for w in items if w[0] not in _TAGS) + " ", keys
+
+
+_TAGS = (index.PHONE, index.REVERSED, index.EMAIL, index.ACCOUNT)
+
+
+# --- names -------------------------------------------------------------------------------------------------
+
+def _query_words(text: str) -> list[str]:
+    seen: list[str] = []
+    for w in fold(text).split():
+        if w not in seen:
+            seen.append(w)
+    return seen[:MAX_WORDS]
+
+
+def _names(con: sqlite3.Connection, pool: _Pool, recent: dict[int, int], text: str, limit: int) -> None:
+    words = _query_words(text)
+    if not words:
+        return
+    for cid, rtext in _recent_matching(con, [" " + w for w in words]):
+        rwords, _ = _split_recent_text(rtext)
+        match = name_match(words, rwords)
+        if match is not None:
+            pool.offer(cid, _Candidate(match[0], recent.get(cid, 0), match[1], "name"))
+    if len(words) == 1:
+        _walk_one(con, pool, recent, words[0], limit)
+    else:
+        _walk_many(con, pool, recent, words, limit)
+
+
+def _walk_one(con: sqlite3.Connection, pool: _Pool, recent: dict[int, int], word: str, limit: int) -> None:
+    cur = con.execute("SELECT term, words, customer_id FROM terms WHERE term >= ? AND term < ?",
+                      (word, word + _TOP))
+    found = 0
+    while found < limit:
+        rows = cur.fetchmany(limit)
+        if not rows:
+            break
+        for term, words, cid in rows:
+            tier = (0,) if term == word else (1,)
+            if pool.offer(cid, _Candidate(tier, recent.get(cid, _NOT_RECENT), (term, words), "name")):
+                found += 1
+    cur.close()
+
+
+def _count(con: sqlite3.Connection, sql_where: str, args: tuple) -> int:
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM terms WHERE {sql_where} LIMIT {COUNT_CAP})"
+    return con.execute(sql, args).fetchone()[0]
+
+
+def _walk_many(con: sqlite3.Connection, pool: _Pool, recent: dict[int, int], words: list[str],
+               limit: int) -> None:
+    # Tier "every word whole": walk the rarest word's exact rows, other words checked as whole words.
+    exact_counts = {w: _count(con, "term = ?", (w,)) for w in words}
+    if all(exact_counts.values()):
+        driver = min(words, key=lambda w: (exact_counts[w], -len(w)))
+        others = [f" {w} " for w in words if w != driver]
+        where = " AND ".join("instr(words, ?) > 0" for _ in others)
+        sql = (f"SELECT words, customer_id FROM (SELECT words, customer_id FROM terms WHERE term = ? "
+               f"LIMIT {WALK_BUDGET}) WHERE {where}")
+        _collect(con.execute(sql, (driver, *others)), pool, recent, words, limit, with_term=False)
+    # All matches: the most selective prefix drives, the others are checked as word prefixes.
+    prefix_counts = {w: _count(con, "term >= ? AND term < ?", (w, w + _TOP)) for w in words}
+    driver = min(words, key=lambda w: (prefix_counts[w], -len(w)))
+    others = [f" {w}" for w in words if w != driver]
+    where = " AND ".join("instr(words, ?) > 0" for _ in others)
+    sql = (f"SELECT words, customer_id FROM (SELECT words, customer_id FROM terms WHERE term >= ? AND term < ? "
+           f"LIMIT {WALK_BUDGET}) WHERE {where}")
+    _collect(con.execute(sql, (driver, driver + _TOP, *others)), pool, recent, words, limit, with_term=False)
+
+
+def _collect(cur: sqlite3.Cursor, pool: _Pool, recent: dict[int, int], words: list[str], limit: int,
+             with_term: bool) -> None:
+    found = 0
+    while found < limit:
+        rows = cur.fetchmany(limit)
+        if not rows:
+            break
+        for cwords, cid in rows:
+            match = name_match(words, cwords)
+            if match is None:
+                continue
+            if pool.offer(cid, _Candidate(match[0], recent.get(cid, _NOT_RECENT), match[1], "name")):
+                found += 1
+    cur.close()
+
+
+def name_match(query_words: list[str], words: str) -> tuple[tuple, tuple] | None:
+    """(tier, order) of a customer for name query words, or None when the words do not all match.
+
+    Each query word must be a prefix of a different customer word. One query word: tier = (0 exact word,
+    1 prefix), order = (matched word, words). Several: tier = (query words matched only as a prefix,
+    0 in name order / 1 not, query words found only in the company name), order = (words,), the phonebook
+    key — so "john smith" lists John Smith before John Davis of Smith Plumbing.
+    """
+    last, first, middle, company = index.fields_of(words)
+    person = first + middle + last
+    natural = person + company
+    exact = sum(1 for w in query_words if w in natural)
+    if len(query_words) == 1:
+        w = query_words[0]
+        if w in natural:
+            return (0,), (w, words)
+        matched = [x for x in natural if x.startswith(w)]
+        return ((1,), (min(matched), words)) if matched else None
+    if _in_sequence(query_words, natural) or _in_sequence(query_words, last + first + middle + company):
+        in_order = True
+    elif _assignable(query_words, natural):
+        in_order = False
+    else:
+        return None
+    company_only = sum(1 for w in query_words if not any(x.startswith(w) for x in person))
+    return (len(query_words) - exact, 0 if in_order else 1, company_only), (words,)
+
+
+def _in_sequence(query_words: list[str], sequence: list[str]) -> bool:
+    """Each query word matches a later word of ``sequence`` than the previous query word did."""
+    pos = 0
+    for w in query_words:
+        while pos < len(sequence) and not sequence[pos].startswith(w):
+            pos += 1
+        if pos == len(sequence):
+            return False
+        pos += 1
+    return True
+
+
+def _assignable(query_words: list[str], sequence: list[str]) -> bool:
+    """Distinct customer words for every query word, any order (small: at most MAX_WORDS words)."""
+    def place(i: int, used: frozenset[int]) -> bool:
+        if i == len(query_words):
+            return True
+        return any(place(i + 1, used | {j}) for j, word in enumerate(sequence)
+                   if j not in used and word.startswith(query_words[i]))
+    # exact words first keeps the search short; correctness does not depend on it
+    return place(0, frozenset())
+
+
+# --- digits and email --------------------------------------------------------------------------------------
+
+def _walk_keys(con: sqlite3.Connection, lo: str, hi: str, limit: int) -> list[tuple[str, int]]:
+    return con.execute("SELECT key, customer_id FROM keys WHERE key >= ? AND key < ? LIMIT ?",
+                       (lo, hi, limit)).fetchall()
+
+
+def _offer_keys(con: sqlite3.Connection, pool: _Pool, recent: dict[int, int],
+                found: Iterable[tuple[int, tuple, str]]) -> None:
+    """Offer (id, tier, matched) triples, ordered by name (words fetched in one query)."""
+    found = list(found)
+    if not found:
+        return
+    ids = sorted({cid for cid, _, _ in found})
+    words = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for cid, w in con.execute(f"SELECT id, words FROM customers WHERE id IN ({','.join('?' * len(chunk))})",
+                                  chunk):
+            words[cid] = w
+    for cid, tier, matched in found:
+        if cid in words:
+            pool.offer(cid, _Candidate(tier, recent.get(cid, _NOT_RECENT), (words[cid],), matched))
+
+
+def _digits(con: sqlite3.Connection, pool: _Pool, recent: dict[int, int], text: str, limit: int) -> None:
+    digits = phone_query(text)
+    account = account_key(text)
+    found: list[tuple[int, tuple, str]] = []
+    if not digits:
+        return
+    exact_phone = index.PHONE + digits
+    for key, cid in _walk_keys(con, exact_phone, exact_phone + _TOP, limit):
+        found.append((cid, (1,) if key == exact_phone else (2,), "phone"))
+    if len(digits) >= 4:
+        rev = index.REVERSED + digits[::-1]
+        found += [(cid, (3,), "phone") for _, cid in _walk_keys(con, rev, rev + _TOP, limit)]
+    if account:
+        acc = index.ACCOUNT + account
+        found += [(cid, (2,), "account") for _, cid in _walk_keys(con, acc, acc + _TOP, limit)]
+    raw = "".join(ch for ch in text if ch.isdigit())
+    if raw and text.strip().isdigit() and len(raw) <= 18:
+        row = con.execute("SELECT id FROM customers WHERE paysimple_id = ? AND deleted = 0", (int(raw),)).fetchone()
+        if row:
+            found.append((row[0], (1,), "id"))
+    needles = [" " + exact_phone, " " + index.REVERSED + digits[::-1] if len(digits) >= 4 else None,
+               " " + index.ACCOUNT + account if account else None]
+    for cid, rtext in _recent_matching(con, [n for n in needles if n], any_of=True):
+        _, keys = _split_recent_text(rtext)
+        tier = _digit_tier(keys, digits, account)
+        if tier is not None:
+            found.append((cid, tier, "phone"))
+    _offer_keys(con, pool, recent, found)
+
+
+def _digit_tier(keys: set[str], digits: str, account: str) -> tuple | None:
+    if index.PHONE + digits in keys:
+        return (1,)
+    if any(k.startswith(index.PHONE + digits) for k in keys):
+        return (2,)
+    if account and any(k.startswith(index.ACCOUNT + account) for k in keys):
+        return (2,)
+    if len(digits) >= 4 and any(k.startswith(index.REVERSED + digits[::-1]) for k in keys):
+        return (3,)
+    return None
+
+
+def _email(con: sqlite3.Connection, pool: _Pool, recent: dict[int, int], text: str, limit: int) -> None:
+    key = index.EMAIL + index.email_entry(text)
+    found = [(cid, (1,) if k == key else (2,), "email") for k, cid in _walk_keys(con, key, key + _TOP, limit)]
+    for cid, _ in _recent_matching(con, [" " + key]):
+        found.append((cid, (2,), "email"))  # exactness is settled by the walk's entry for the same id
+    _offer_keys(con, pool, recent, found)
+
+
+# --- hits --------------------------------------------------------------------------------------------------
+
+_HIT_COLUMNS = ("id, paysimple_id, first_name, middle_name, last_name, company, phone, mobile_phone, alt_phone, "
+                "email, city, customer_account, last_seen_at, words")
+
+
+def _hits(con: sqlite3.Connection, ranked: list[tuple[int, str]]) -> list[CustomerHit]:
+    """CustomerHits for (id, matched) pairs, in the given order, with same-name groups disambiguated."""
+    if not ranked:
+        return []
+    ids = [cid for cid, _ in ranked]
+    rows = {r[0]: r for r in con.execute(
+        f"SELECT {_HIT_COLUMNS} FROM customers WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    hits, names = [], []
+    for cid, matched in ranked:
+        r = rows.get(cid)
+        if r is None:
+            continue
+        phone = next((d for d in (phone_key(r[6]), phone_key(r[7]), phone_key(r[8])) if d), "")
+        hits.append(CustomerHit(
+            id=cid, paysimple_id=r[1], display_name=" ".join(p for p in (r[2], r[3], r[4]) if p),
+            company=r[5], phone=format_phone(phone), email=r[9], city=r[10], customer_account=r[11],
+            last_seen_at=r[12], matched=matched))
+        names.append(r[13].rsplit(index.FIELD_SEP, 1)[0])  # folded last . first . middle
+    return disambiguate(hits, names)
+
+
+def disambiguate(hits: list[CustomerHit], names: list[str] | None = None) -> list[CustomerHit]:
+    """Fill ``disambiguation`` for hits whose name (folded: case and accents ignored) occurs more than once
+    in the list. ``names`` are the folded names when the caller has them.
+
+    Shown: what differs inside the same-name group, from phone tail (…0100), email, city, company and
+    account number, in that order; when nothing differs, the PaySimple id (or "not in PaySimple yet").
+    """
+    if names is None:
+        names = [fold(hit.display_name) for hit in hits]
+    groups: dict[str, list[int]] = {}
+    for n, name in enumerate(names):
+        groups.setdefault(name, []).append(n)
+    out = list(hits)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        details = [_details(hits[n]) for n in members]
+        differing = [i for i in range(len(details[0])) if len({d[i] for d in details}) > 1]
+        for n, detail in zip(members, details, strict=True):
+            parts = [detail[i] for i in differing if detail[i]]
+            if not parts:
+                pid = hits[n].paysimple_id
+                parts = [f"PaySimple #{pid}" if pid else "not in PaySimple yet"]
+            out[n] = _replace(hits[n], " · ".join(parts))
+    return out
+
+
+def _details(hit: CustomerHit) -> tuple[str, ...]:
+    digits = "".join(ch for ch in hit.phone if ch.isdigit())
+    return (f"…{digits[-4:]}" if digits else "", hit.email or "", hit.city or "", hit.company or "",
+            f"acct {hit.customer_account}" if hit.customer_account else "")
+
+
+def _replace(hit: CustomerHit, disambiguation: str) -> CustomerHit:
+    from dataclasses import replace
+
+    return replace(hit, disambiguation=disambiguation)

@@ -1,0 +1,180 @@
+"""Mirror PaySimple's customers into the directory: paged, resumable, cancellable, change-only.
+
+``sync(directory, client, progress=None, cancel=None)`` pages through GET /customer (sorted by LastName, as
+PaySimple defaults) and applies each page in ONE transaction together with the sync-run record
+(``sync_runs.last_page``), so a crash, a cancel or an error between pages leaves every applied page whole
+and nothing of the next. The next call resumes the same run at ``last_page + 1``.
+
+Change-only: a listed customer whose mirrored fields are all equal to the stored row is not written at all
+(compared field by field, LastModified included: stronger than a hash); ``SyncReport.updated`` counts the
+rows really rewritten, and ``written_at`` of untouched rows does not move.
+
+Deletions: PaySimple's list leaves soft-deleted customers out, so a customer is marked deleted when a
+COMPLETE pass did not list it. The ids seen by the run are kept in ``sync_seen`` (committed with each page,
+so a resumed run remembers them). Paging by offset over a list that changes during the pass can skip a
+row, so deletion marking also needs the pass to be consistent: ``TotalItems`` must be the same on every page
+of the run (a resumed run included). If it moved, deletions are not marked this time (``deletions_skipped``
+says why) and the next pass will do them; upserts are applied either way. A customer never wrongly leaves
+the directory because of a shifting list.
+
+A new PaySimple customer with the account number of exactly one local-only customer (imported from the old
+POS) takes over that row instead of creating a twin (``SyncReport.linked``).
+
+Progress: ``progress(done, total)`` after each page (customers listed so far in this pass, TotalItems).
+Cancel: ``cancel`` is anything with ``is_set()`` (a ``threading.Event``), checked before each page request;
+the run is left ``cancelled`` and resumes on the next call. Errors from the client (after its own bounded
+retries for GET) leave the run ``failed`` and are re-raised; the next call resumes. One sync at a time per
+``Directory``; a second concurrent call raises ``SyncAlreadyRunning``.
+
+Bulk: a page inserting many new customers is indexed for search later in one pass (``Directory`` module
+doc); at the end of every call (complete, cancelled or failed) all written customers are made searchable.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from pos_app.customers.directory import Directory, now_iso
+from pos_app.customers.models import CustomerRecord
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 200
+
+_locks: dict[int, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+class CancelToken(Protocol):
+    def is_set(self) -> bool: ...
+
+
+class SyncAlreadyRunning(RuntimeError):
+    pass
+
+
+@dataclass
+class SyncReport:
+    run_id: int
+    complete: bool = False
+    cancelled: bool = False
+    resumed_from_page: int | None = None  # the page this call started at, when it resumed a run
+    pages: int = 0  # pages applied by this call
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    linked: int = 0
+    deleted: int = 0
+    total_items: int | None = None
+    deletions_skipped: str | None = None
+
+
+def _lock_for(directory: Directory) -> threading.Lock:
+    with _locks_guard:
+        return _locks.setdefault(id(directory), threading.Lock())
+
+
+def sync(directory: Directory, client, progress: Callable[[int, int], None] | None = None,
+         cancel: CancelToken | None = None, page_size: int = PAGE_SIZE) -> SyncReport:
+    lock = _lock_for(directory)
+    if not lock.acquire(blocking=False):
+        raise SyncAlreadyRunning("A customer sync is already running for this directory.")
+    try:
+        return _sync(directory, client, progress, cancel, page_size)
+    finally:
+        lock.release()
+        directory.finish_indexing()
+
+
+def _sync(directory: Directory, client, progress, cancel, page_size: int) -> SyncReport:
+    run_id, page_no, expected_total, resumed = _start_or_resume(directory, page_size)
+    report = SyncReport(run_id, resumed_from_page=page_no if resumed else None)
+    report.total_items = expected_total
+    while True:
+        if cancel is not None and cancel.is_set():
+            _finish_run(directory, run_id, "cancelled")
+            report.cancelled = True
+            log.info("customer sync run %s cancelled before page %s", run_id, page_no)
+            return report
+        try:
+            page = client.list_customers(page=page_no, page_size=page_size)
+        except Exception as exc:
+            _finish_run(directory, run_id, "failed", f"{type(exc).__name__}: {exc}"[:500])
+            log.warning("customer sync run %s stopped at page %s: %s", run_id, page_no, type(exc).__name__)
+            raise
+        records = [CustomerRecord.from_paysimple(c) for c in page.items]
+        with directory.write() as con:
+            counts = directory.upsert_paysimple(con, records) if records else None
+            con.executemany("INSERT OR IGNORE INTO sync_seen (run_id, paysimple_id) VALUES (?, ?)",
+                            [(run_id, r.paysimple_id) for r in records])
+            moved = expected_total is not None and page.total_items != expected_total
+            con.execute(
+                "UPDATE sync_runs SET last_page = ?, total_items = ?, shifted = shifted OR ?, "
+                "inserted = inserted + ?, updated = updated + ?, unchanged = unchanged + ? WHERE id = ?",
+                (page_no, page.total_items, int(moved), counts.inserted if counts else 0,
+                 counts.updated if counts else 0, counts.unchanged if counts else 0, run_id))
+        expected_total = page.total_items
+        report.total_items = page.total_items
+        report.pages += 1
+        if counts:
+            report.inserted += counts.inserted
+            report.updated += counts.updated
+            report.unchanged += counts.unchanged
+            report.linked += counts.linked
+        if progress is not None:
+            progress(min((page_no - 1) * page_size + len(page.items), page.total_items), page.total_items)
+        if not page.items or page_no >= page.total_pages:
+            break
+        page_no += 1
+    _complete(directory, run_id, report)
+    return report
+
+
+def _start_or_resume(directory: Directory, page_size: int) -> tuple[int, int, int | None, bool]:
+    """(run id, first page to fetch, TotalItems seen so far or None, resumed?)."""
+    with directory.write() as con:
+        row = con.execute("SELECT id, page_size, last_page, total_items FROM sync_runs "
+                          "WHERE status != 'complete' ORDER BY id DESC LIMIT 1").fetchone()
+        if row is not None and row[1] == page_size:
+            con.execute("UPDATE sync_runs SET status = 'running', error = NULL WHERE id = ?", (row[0],))
+            return row[0], row[2] + 1, row[3], True
+        if row is not None:  # page size changed: the old page numbers mean other rows; start over
+            con.execute("UPDATE sync_runs SET status = 'complete', finished_at = ?, "
+                        "error = 'abandoned: page size changed' WHERE id = ?", (now_iso(), row[0]))
+            con.execute("DELETE FROM sync_seen WHERE run_id = ?", (row[0],))
+        cur = con.execute("INSERT INTO sync_runs (started_at, status, page_size) VALUES (?, 'running', ?)",
+                          (now_iso(), page_size))
+        return cur.lastrowid, 1, None, False
+
+
+def _finish_run(directory: Directory, run_id: int, status: str, error: str | None = None) -> None:
+    with directory.write() as con:
+        con.execute("UPDATE sync_runs SET status = ?, error = ? WHERE id = ?", (status, error, run_id))
+
+
+def _complete(directory: Directory, run_id: int, report: SyncReport) -> None:
+    with directory.write() as con:
+        shifted, total = con.execute("SELECT shifted, total_items FROM sync_runs WHERE id = ?",
+                                     (run_id,)).fetchone()
+        seen = con.execute("SELECT count(*) FROM sync_seen WHERE run_id = ?", (run_id,)).fetchone()[0]
+        if shifted:
+            report.deletions_skipped = ("PaySimple's customer count changed during the pass; deletions "
+                                        "will be marked by the next sync")
+        elif total is not None and seen < total:
+            report.deletions_skipped = (f"the pass listed {seen} customers but PaySimple counts {total}; "
+                                        "deletions will be marked by the next sync")
+        else:
+            ids = [r[0] for r in con.execute(
+                "SELECT id FROM customers WHERE paysimple_id IS NOT NULL AND deleted = 0 AND paysimple_id NOT IN "
+                "(SELECT paysimple_id FROM sync_seen WHERE run_id = ?)", (run_id,))]
+            report.deleted = directory.mark_deleted(con, ids)
+        con.execute("DELETE FROM sync_seen WHERE run_id = ?", (run_id,))
+        con.execute("UPDATE sync_runs SET status = 'complete', finished_at = ?, deleted = ? WHERE id = ?",
+                    (now_iso(), report.deleted, run_id))
+    report.complete = True
+    log.info("customer sync run %s complete: %s new, %s changed, %s unchanged, %s deleted",
+             run_id, report.inserted, report.updated, report.unchanged, report.deleted)

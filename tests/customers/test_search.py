@@ -1,0 +1,219 @@
+"""Search: routing by query shape, ranking, accents, phones, same names, bounded result lists."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from pos_app.customers.directory import DEFER_MIN, Directory
+from tests.customers.conftest import names, person
+
+
+def load(directory: Directory, *records):
+    return directory.upsert_many(records).ids
+
+
+def test_every_word_is_a_prefix_in_any_order(directory):
+    load(directory, person("John", "Smith"), person("Joan", "Smithers"), person("Mary", "Smith"))
+    assert names(directory.search("smi jo")) == ["John Smith", "Joan Smithers"]
+    assert names(directory.search("jo smi")) == ["John Smith", "Joan Smithers"]
+    assert names(directory.search("JOHN SMITH")) == ["John Smith"]
+    assert names(directory.search("john x")) == []
+    assert names(directory.search("mary")) == ["Mary Smith"]
+
+
+def test_each_query_word_needs_its_own_name_word(directory):
+    load(directory, person("John", "Smith"), person("John", "Jones"))
+    assert names(directory.search("john jo")) == ["John Jones"]  # "john" cannot also serve as "jo"
+
+
+def test_accents_and_case_are_ignored_both_ways(directory):
+    load(directory, person("José", "Núñez"), person("Jose", "Nunez", email="jn@example.com"),
+         person("Anna", "Müller"), person("Otto", "Muller"), person("Eva", "Mueller"))
+    assert sorted(names(directory.search("jose nunez"))) == ["Jose Nunez", "José Núñez"]
+    assert sorted(names(directory.search("JOSÉ"))) == ["Jose Nunez", "José Núñez"]
+    # decision: ü folds to u, so "muller" finds Müller and Muller; "mueller" is a different spelling
+    assert sorted(names(directory.search("muller"))) == ["Anna Müller", "Otto Muller"]
+    assert names(directory.search("mueller")) == ["Eva Mueller"]
+    assert names(directory.search("müll")) == names(directory.search("mull"))
+
+
+def test_apostrophes_and_hyphens(directory):
+    load(directory, person("Sean", "O'Brien"), person("Mary-Kate", "Smith-Jones"))
+    assert names(directory.search("obrien")) == ["Sean O'Brien"]
+    assert names(directory.search("o'bri")) == ["Sean O'Brien"]
+    assert names(directory.search("jones kate")) == ["Mary-Kate Smith-Jones"]
+    assert names(directory.search("smithjones")) == ["Mary-Kate Smith-Jones"]
+
+
+def test_phone_route_normalises_what_is_typed(directory):
+    load(directory, person("Ada", "Lovelace", phone="3035550100"), person("Alan", "Turing", mobile_phone="7205550199"),
+         person("Grace", "Hopper", phone="13035550142"))  # 11 digits with the country code: stored without it
+    for typed in ("3035550100", "+1 (303) 555-0100", "1-303-555-0100", "303.555.0100", "(303) 555 0100",
+                  "1 303 555 0100", "+13035550100"):
+        hits = directory.search(typed)
+        assert names(hits)[:1] == ["Ada Lovelace"], typed
+        assert hits[0].matched == "phone"
+    assert sorted(names(directory.search("(303) 555"))) == ["Ada Lovelace", "Grace Hopper"]
+    assert names(directory.search("0199")) == ["Alan Turing"]  # last digits
+    assert names(directory.search("720-555")) == ["Alan Turing"]
+    assert directory.search("3035550100")[0].phone == "(303) 555-0100"
+    assert directory.search("3035550142")[0].phone == "(303) 555-0142"
+
+
+def test_exact_account_number_or_barcode_comes_first(directory):
+    load(directory, person("Phone", "Match", phone="4000123456"),
+         person("Prefix", "Match", customer_account="40001234"),
+         person("Exact", "Match", customer_account="4000123"),
+         person("Scan", "Code", customer_account="LOY-0042-A"))
+    hits = directory.search("4000123")
+    assert names(hits) == ["Exact Match", "Phone Match", "Prefix Match"]
+    assert hits[0].matched == "account"
+    # a scanned alphanumeric loyalty card, with or without the dash, is an exact match too
+    assert names(directory.search("LOY-0042-A")) == ["Scan Code"]
+    assert names(directory.search("loy0042a")) == ["Scan Code"]
+
+
+def test_paysimple_id_typed_as_digits(directory):
+    load(directory, person("Ada", "Lovelace", pid=8041997))
+    assert names(directory.search("8041997")) == ["Ada Lovelace"]
+
+
+def test_email_route_exact_before_prefix(directory):
+    load(directory, person("Bo", "Two", email="ann.lee@example.org"), person("Al", "One", email="ann@example.org"),
+         person("Cy", "Alt", alt_email="ANN@example.com"))
+    assert names(directory.search("ann@example.org")) == ["Al One"]
+    assert names(directory.search("ann@")) == ["Cy Alt", "Al One"]  # both exact-prefix; phonebook order
+    assert names(directory.search("Ann.Lee@Ex")) == ["Bo Two"]
+
+
+def test_exact_word_beats_prefix_then_phonebook_order(directory):
+    load(directory, person("Johnny", "Aaron"), person("John", "Zeller"), person("John", "Baker"),
+         person("Joan", "Adams"), person("Jo", "Young"))
+    # "jo": the exact word first, then the completions in (word, name) order
+    assert names(directory.search("jo")) == ["Jo Young", "Joan Adams", "John Baker", "John Zeller", "Johnny Aaron"]
+    assert names(directory.search("john")) == ["John Baker", "John Zeller", "Johnny Aaron"]
+
+
+def test_words_in_name_order_beat_other_orders(directory):
+    # both match "john smith" with whole words; only the first has them in name order (first..last or last, first)
+    load(directory, person("Smith", "Adams", middle_name="John"), person("John", "Smith"))
+    assert names(directory.search("john smith")) == ["John Smith", "Smith John Adams"]
+    assert names(directory.search("john adams")) == ["Smith John Adams"]
+
+
+def test_name_matches_beat_company_matches(directory):
+    load(directory, person("John", "Davis", company="Smith Plumbing"), person("John", "Smith"))
+    assert names(directory.search("john smith")) == ["John Smith", "John Davis"]
+    assert names(directory.search("smith plumb")) == ["John Davis"]
+
+
+def test_recently_seen_first_within_the_same_tier(directory):
+    ids = load(directory, person("Anna", "Adams"), person("Anna", "Baker"), person("Anna", "Clark"),
+               person("Annabel", "Aaron"))
+    assert names(directory.search("anna")) == ["Anna Adams", "Anna Baker", "Anna Clark", "Annabel Aaron"]
+    now = datetime.now(UTC)
+    directory.mark_seen(ids[2], now - timedelta(minutes=5))
+    directory.mark_seen(ids[1], now)
+    directory.mark_seen(ids[3], now)  # seen, but only a prefix match: stays below the exact "anna"s
+    assert names(directory.search("anna")) == ["Anna Baker", "Anna Clark", "Anna Adams", "Annabel Aaron"]
+    assert directory.get(ids[1]).last_seen_at is not None
+    # an empty query lists the recently seen, newest first
+    assert [h.id for h in directory.search("")][:2] in ([ids[1], ids[3]], [ids[3], ids[1]])
+    assert directory.search("")[-1].id == ids[2]
+
+
+def test_same_names_are_told_apart(directory):
+    load(directory, person("John", "Smith", phone="3035550100", city="Denver", email="js1@example.com"),
+         person("John", "Smith", phone="7205550199", city="Denver", email="js2@example.com"),
+         person("Jóhn", "SMITH", phone="3035550100", city="Boulder", email="js1@example.com"),
+         person("John", "Smithers", city="Denver"))
+    hits = directory.search("john smith")
+    by_text = {h.disambiguation for h in hits if h.display_name.lower() != "john smithers"}
+    assert len(by_text) == 3 and "" not in by_text  # three different, non-empty texts
+    smithers = [h for h in hits if h.display_name == "John Smithers"][0]
+    assert smithers.disambiguation == ""  # a unique name needs no disambiguation
+    texts = sorted(h.disambiguation for h in hits if h.disambiguation)
+    assert any("0199" in t for t in texts) and any("Boulder" in t for t in texts)
+    assert all("Denver" not in t or "0100" in t or "0199" in t for t in texts)
+
+
+def test_identical_twins_fall_back_to_the_paysimple_id(directory):
+    load(directory, person("Ann", "Lee", pid=11), person("Ann", "Lee", pid=12))
+    assert sorted(h.disambiguation for h in directory.search("ann lee")) == ["PaySimple #11", "PaySimple #12"]
+
+
+def test_a_customer_never_loaded_anywhere_is_still_found(directory):
+    """Odoo's failure: customers beyond what the client had loaded were invisible. Here a query either
+    returns all its matches (at most the limit) or is narrowed by typing more; nobody is out of reach."""
+    crowd = [person("John", "Smith", phone=f"303555{n:04d}") for n in range(300)]
+    crowd += [person("John", f"Smith{chr(97 + n % 26)}x{n}") for n in range(300)]
+    target = person("John", "Smith", phone="9705559876", city="Telluride")
+    load(directory, *crowd, target)
+    hits = directory.search("john smith")
+    assert len(hits) == 50 and all(h.display_name == "John Smith" for h in hits)  # exact words first
+    assert names(directory.search("9705559876")) == ["John Smith"]
+    assert names(directory.search("9876")) == ["John Smith"]
+    wide = directory.search("john smith", limit=400)
+    assert names(wide[:301]) == ["John Smith"] * 301 and all(n != "John Smith" for n in names(wide[301:]))
+    assert any(h.city == "Telluride" for h in wide[:301])
+
+
+def test_results_are_capped_and_the_best_come_first(directory):
+    load(directory, *[person(f"J{chr(97 + n % 26)}{n}", "Doe") for n in range(400)], person("J", "Zed"))
+    hits = directory.search("j")
+    assert len(hits) == 50
+    assert hits[0].display_name == "J Zed"  # the one exact word, although alphabetically last
+    assert len(directory.search("j", limit=7)) == 7
+    assert directory.search("j", limit=0) == []
+
+
+def test_deleted_and_renamed_customers_leave_the_old_entries(directory):
+    a, b = load(directory, person("Old", "Name", pid=501, phone="3035550111"), person("Gone", "Soon", pid=502))
+    directory.upsert_many([person("New", "Name", pid=501, phone="3035550112")])
+    assert names(directory.search("old")) == [] and names(directory.search("new")) == ["New Name"]
+    assert names(directory.search("3035550111")) == [] and names(directory.search("3035550112")) == ["New Name"]
+    with directory.write() as con:
+        assert directory.mark_deleted(con, [b]) == 1
+    assert names(directory.search("gone")) == []
+    assert directory.get(b).deleted and directory.get(a).record.first_name == "New"
+
+
+def test_bulk_batches_are_searchable_when_upsert_returns(directory):
+    records = [person("Bulk", f"Person{n}") for n in range(DEFER_MIN * 3)]
+    directory.upsert_many(records, batch_size=DEFER_MIN + 1)
+    assert directory.pending_count() == 0
+    assert len(directory.search("bulk", limit=1000)) == DEFER_MIN * 3
+    assert names(directory.search("person299")) == ["Bulk Person299"]
+
+
+def test_a_bulk_load_cut_short_is_finished_at_the_next_open(tmp_path):
+    path = tmp_path / "d.db"
+    first = Directory(path)
+    with first.write() as con:  # a batch big enough to defer, and no finish_indexing (the process died)
+        first.upsert_paysimple(con, [person("Late", f"Comer{n}") for n in range(DEFER_MIN)])
+    assert first.pending_count() == DEFER_MIN and first.search("late") == []
+    first.close()
+    again = Directory(path)
+    assert again.pending_count() == 0
+    assert len(again.search("late", limit=500)) == DEFER_MIN
+    again.close()
+
+
+def test_index_entries_match_the_rows_after_mixed_writes(directory):
+    """The search tables are derived data: after inserts, updates, renames and deletes they equal what a
+    rebuild from the rows gives."""
+    ids = load(directory, *[person("Ann", f"Lee{n}", pid=900 + n, phone=f"30355501{n:02d}") for n in range(30)])
+    directory.upsert_many([person("Anne", f"Leigh{n}", pid=900 + n, email=f"a{n}@x.org") for n in range(0, 30, 3)])
+    with directory.write() as con:
+        directory.mark_deleted(con, ids[1:30:4])
+    con = directory.connection()
+    before = (con.execute("SELECT * FROM terms ORDER BY 1, 2, 3").fetchall(),
+              con.execute("SELECT * FROM keys ORDER BY 1, 2").fetchall())
+    with directory.write() as con:
+        con.execute("DELETE FROM terms")
+        con.execute("DELETE FROM keys")
+        con.execute("INSERT INTO pending_index (lo, hi) VALUES (1, 1000)")
+        directory.merge_pending(con)
+    after = (con.execute("SELECT * FROM terms ORDER BY 1, 2, 3").fetchall(),
+             con.execute("SELECT * FROM keys ORDER BY 1, 2").fetchall())
+    assert before == after and len(before[0]) > 30
