@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from pos_app.config import API_BASE_URLS, Environment, Paths
 from pos_app.customers.directory import Directory
-from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
+from pos_app.customers.models import CustomerHit, StoredCustomer
 from pos_app.payments import AccountRef, Attempt, CustomerRef, Journal, PaymentService, StatusEvent
 from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts, PaySimpleClient
 from pos_app.ui.cards import card_expired  # noqa: F401 - re-exported for callers
@@ -126,29 +126,21 @@ class CounterBackend:
                         len(report.unresolved), len(report.busy))
 
     def sync_customers(self, progress: Progress | None = None,
-                       cancelled: Callable[[], bool] = lambda: False) -> int:
-        """Mirror PaySimple's customers into the local directory (page by page, cancellable)."""
+                       cancelled: Callable[[], bool] = lambda: False):
+        """Mirror PaySimple's customers into the local directory (``customers.sync``: paged, resumable,
+        cancellable). Returns its SyncReport."""
         progress = progress or (lambda *a: None)
-        try:
-            from pos_app.customers.sync import sync  # the directory's own sync, once it exists
-        except ImportError:
-            sync = None
-        if sync is not None:
-            result = sync(self.directory, self.client, progress=progress, cancel=cancelled)
-            return int(getattr(result, "seen", 0) or 0)
-        # Fallback until customers.sync lands: walk the pages and upsert.
-        first = self.client.list_customers(page=1, page_size=200)
-        total, seen, page = first.total_items, 0, first
-        while True:
-            if cancelled():
-                break
-            self.directory.upsert_many(CustomerRecord.from_paysimple(c) for c in page.items)
-            seen += len(page.items)
-            progress(seen, total, f"Syncing customers {seen}/{total}…")
-            if not page.has_next:
-                break
-            page = self.client.list_customers(page=page.page + 1, page_size=200)
-        return seen
+        from pos_app.customers.sync import sync
+
+        class _Cancel:
+            def is_set(self) -> bool:
+                return cancelled()
+
+        progress(0, 0, "Syncing customers…")
+        report = sync(self.directory, self.client,
+                      progress=lambda done, total: progress(done, total, f"Syncing customers {done}/{total}…"),
+                      cancel=_Cancel())
+        return report
 
     def close(self) -> None:
         for closer in (self.client.close, self.directory.close, getattr(self.journal, "close", None)):

@@ -45,7 +45,8 @@ _registered = False
 def register_schemes() -> None:
     """Register ``app:`` as a secure, CORS-enabled scheme. Must run before QApplication exists; idempotent."""
     global _registered
-    if _registered:
+    if _registered or not QWebEngineUrlScheme.schemeByName(SCHEME).name().isEmpty():
+        _registered = True
         return
     scheme = QWebEngineUrlScheme(SCHEME)
     scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
