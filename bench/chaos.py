@@ -70,7 +70,7 @@ CHARGED = {"authorized", "posted", "settled", "voided", "reversed"}  # money mov
 SCENARIOS = [
     ("clean", 40), ("decline", 6), ("error_before", 7), ("error_after", 7), ("drop_after", 7),
     ("stall_after", 5), ("delay", 4), ("unauthorized", 4), ("lookup_fails", 6), ("void_lost", 4), ("refund_lost", 3),
-    ("kill_stalled", 3), ("kill_in_flight", 2), ("kill_in_lookup", 1),
+    ("kill_stalled", 3), ("kill_in_flight", 2), ("kill_in_lookup", 1), ("kill_in_void", 1),
 ]
 
 
@@ -130,9 +130,11 @@ class Chaos:
             faults.add("POST", PAY, self.rng.choice(["error_after", "error_before", "drop_after"]), 1)
             faults.add("GET", pay_lookup, self.rng.choice(["error_before", "unauthorized", "drop_after"]),
                        self.rng.randint(1, 5))
-        elif scenario.startswith("kill_"):
+        elif scenario.startswith("kill_") and scenario != "kill_in_void":
             self._killed_payer(scenario, customer, account, amount, record)
         self._clerk_charges(customer, account, amount, record)
+        if scenario == "kill_in_void" and record.get("final") == "approved":
+            self._killed_voider(record)
         if scenario in ("void_lost", "refund_lost") and record.get("final") == "approved":
             self._reverse_with_lost_reply(record, "void" if scenario == "void_lost" else "refund")
         faults.clear()
@@ -200,6 +202,31 @@ class Chaos:
         if record["attempts"]:
             final = self.journal.get(record["attempts"][-1]).state
             record["final"] = final.value
+
+    def _killed_voider(self, record) -> None:
+        """A manager's void process is killed while PaySimple holds the answer; the lane restarts."""
+        attempt = self.journal.get(record["attempts"][-1])
+        kind = self.rng.choice(["stall_after", "delay"])  # done then silent / still in flight when killed
+        self.gateway.faults.add("PUT", f"/v4/payment/{attempt.payment_id}/void", kind, 1,
+                                delay_s=30 if kind == "stall_after" else self.rng.uniform(0.1, MAX_DELAY))
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "payer.py"), "--journal", str(self.journal.path), "--lane", LANE,
+             "--api-url", self.gateway.api_url, "--api-user", API_USER, "--reverse", "void",
+             "--attempt", attempt.id, "--in-flight-window", str(IN_FLIGHT_WINDOW.total_seconds()),
+             "--clock-offset", str(self.gateway.clock.offset.total_seconds())],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "POS_PAYER_API_KEY": API_KEY})
+        try:
+            deadline = time.monotonic() + 20
+            while self.journal.get(attempt.id).state is not State.VOID_PENDING and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(self.rng.uniform(0.0, 0.15))
+        finally:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+        self.counts["kills"] += 1
+        self.gateway.faults.clear()
+        self.service.reconcile_unresolved()
+        record["final"] = self.journal.get(attempt.id).state.value
 
     def _reverse_with_lost_reply(self, record, kind: str) -> None:
         attempt = self.journal.get(record["attempts"][-1])
