@@ -257,6 +257,7 @@ class Chaos:
 
     def verdict(self) -> dict:
         self.gateway.faults.clear()
+        time.sleep(IN_FLIGHT_WINDOW.total_seconds())  # let any request still held by the gateway land first
         self.service.reconcile_unresolved()
         payments = list(self.client.iter_payments())
         by_order: dict[str, list] = {}

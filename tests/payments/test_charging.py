@@ -267,3 +267,10 @@ def test_charge_filed_under_another_customer_is_still_found(gateway, service, cl
     a = service.charge(shopper.customer, other.card, Decimal("8.00"), "clerk1")
     assert a.state is State.APPROVED
     assert [p.order_id for p in payments_at_gateway(client, other.customer.id)] == [a.id]
+
+
+def test_charging_a_deleted_card_is_rejected_nothing_charged(service, client, journal, shopper):
+    client.delete_credit_card(shopper.card.id)
+    a = charge(service, shopper)
+    assert a.state is State.REJECTED and "nothing was charged" in a.note
+    assert payments_at_gateway(client, shopper.customer.id) == []
