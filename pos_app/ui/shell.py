@@ -16,6 +16,11 @@ Decisions:
   is not available (keyring emptied, or last session's key was memory-only).
 - The environment in use is fixed for the run. Changing it in Settings (manager approval; Live needs the
   go-live approval too) takes effect at the next start, so a payment in flight never changes environment.
+- Sandbox and Live keep their customer directory and payment journal in ``<data>/<environment>/`` (training
+  keeps the data dir itself), so training practice never shows up in a real end-of-day and the two real
+  environments never share a lane's journal. Settings and the clerk files stay in the data dir.
+- Charges are attributed to the signed-in clerk: ``backend.clerk = str(clerk.id)`` when the back end is
+  ready and whenever the clerk changes.
 - The lock screen (idle or "Lock now") is window-modal over the counter and cannot be dismissed without a
   PIN; a payment already running keeps running behind it. Signing in as someone else switches the clerk.
 """
@@ -160,6 +165,58 @@ class Shell(QObject):
         self.idle = IdleLock(self.app, self.settings.idle_lock_minutes)
         self.idle.locked.connect(self.lock)
         self._show_clerk()
+
+        ready = getattr(window, "backendReady", None)
+        if ready is not None:
+            ready.connect(self._stamp_clerk)
+        self.clerk_changed.connect(lambda _clerk: self._stamp_clerk())
+
+    def _stamp_clerk(self) -> None:
+        backend = getattr(self.window, "backend", None)
+        if backend is not None and self.clerk is not None:
+            backend.clerk = str(self.clerk.id)
+
+    def environment_paths(self) -> Paths:
+        """Where this environment's directory and journal live (see the module docstring)."""
+        env = self.environment
+        if env is Environment.TRAINING:
+            return self.paths
+        return Paths(self.paths.data_dir / env.value, self.paths.log_dir).ensure()
+
+    def start_backend(self, window, lane: str):
+        """Sandbox/Live: connect the counter window to PaySimple on a worker (the window's own
+        ``start_training`` does the same for training). Uses the window's start-up progress and handlers."""
+        from pos_app.paysimple import PaySimpleClient
+        from pos_app.ui.backend import CounterBackend
+        from pos_app.ui.ops import BackgroundOp
+
+        credentials = self.api_credentials()
+        if credentials is None:
+            raise RuntimeError("no API credentials for this environment; run the set-up first")
+        base_url, api_user, api_key = credentials
+        env, data = self.environment, self.environment_paths()
+        window.task.show_progress(translate("Shell", "Connecting to PaySimple…"), cancellable=True)
+
+        def work(ctx):
+            client = PaySimpleClient(base_url, api_user, api_key)
+            try:
+                backend = CounterBackend._assemble(env, client, data, lane, None, None)
+            except BaseException:
+                client.close()
+                raise
+            try:
+                backend.clerk = str(self.clerk.id) if self.clerk else backend.clerk
+                backend.sync_customers(ctx.progress, lambda: ctx.cancelled)
+                backend.reconcile(ctx.progress)
+                return backend
+            except BaseException:
+                backend.close()
+                raise
+
+        window._startup_op = BackgroundOp(work, on_done=window.attach_backend, on_error=window._startup_failed,
+                                          on_progress=lambda d, t, text: window.task.show_progress(text, d, t),
+                                          label="start-up")
+        return window._startup_op.start()
 
     def _show_clerk(self) -> None:
         if self.window is not None and self.clerk is not None:

@@ -14,6 +14,9 @@ from pos_app.clerks import ClerkRegistry, clerks_db_path
 from pos_app.config import Environment, app_paths
 from pos_app.credentials import MemoryKeyring
 from pos_app.training import TrainingGateway
+from pos_app.ui.web.scheme import register_schemes
+
+register_schemes()  # the counter window's app:// scheme must exist before pytest-qt's QApplication
 
 API_USER = "APIUser77"
 API_KEY = "Sb0x-Secret-Key-9f8e7d6c5b4a"

@@ -1,0 +1,86 @@
+"""The shell around the real counter window: menus, a Sandbox back end started by the shell (against the
+training gateway standing in for PaySimple), charges attributed to the signed-in clerk."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+
+from pos_app.clerks import Role
+from pos_app.config import Environment
+from pos_app.credentials import CredentialStore
+from pos_app.settings import Settings
+from pos_app.ui.about import AboutDialog
+from pos_app.ui.shell import Shell
+from tests.ui_shell.conftest import API_KEY, API_USER
+
+
+@pytest.fixture
+def window_factory(qtbot):
+    made = []
+
+    def make(environment: Environment):
+        from pos_app.ui.main_window import MainWindow
+
+        window = MainWindow(environment, "LANE7")
+        window.show()
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        window.shutdown()
+        window.close()
+        window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_sandbox_counter_started_by_the_shell(qtbot, qapp, paths, gateway, memory_keyring, window_factory, english):
+    store = CredentialStore()
+    store.save("sandbox", API_USER, API_KEY)
+    settings = Settings(environment="sandbox", api_users={"sandbox": API_USER}, setup_done=True)
+    shell = Shell(qapp, paths, settings, credentials=store, base_urls={Environment.SANDBOX: gateway.api_url})
+    try:
+        assert not shell.needs_setup()
+        reg = shell.registry
+        boss = reg.add("Maria", "739164", Role.MANAGER, by=None)
+        ann = reg.add("Ann", "2468", Role.CLERK, by=boss)
+        shell.clerk = ann
+        window = window_factory(shell.environment)
+        shell.attach(window)
+        assert [a.text() for a in window.menuBar().actions()][-3:] == ["&Counter", "&Manager", "&Help"]
+        with qtbot.waitSignal(window.backendReady, timeout=20_000):
+            shell.start_backend(window, "LANE7")
+        backend = window.backend
+        assert backend.environment is Environment.SANDBOX and backend.gateway is None
+        assert backend.clerk == str(ann.id)
+        assert backend.directory.count() >= 3  # the "PaySimple" customers were synced
+        assert (paths.data_dir / "sandbox" / "journal.db").exists()
+        assert not (paths.data_dir / "journal.db").exists()  # training's journal untouched
+        shell.clerk = boss
+        shell.clerk_changed.emit(boss)
+        assert backend.clerk == str(boss.id)
+        about = shell.show_about()
+        assert isinstance(about, AboutDialog) and about.values["environment"].text() == "Sandbox"
+        about.close()
+    finally:
+        shell.close()
+
+
+def test_idle_lock_over_the_counter(qtbot, qapp, paths, window_factory, english):
+    shell = Shell(qapp, paths, Settings(idle_lock_minutes=1), force_training=True)
+    try:
+        shell.registry.ensure_training_clerks()
+        shell.clerk = shell.registry.login("Trainee", "0000")
+        window = window_factory(Environment.TRAINING)
+        shell.attach(window)
+        shell.idle.set_minutes(1, interval_ms=200)
+        with qtbot.waitSignal(shell.locked_changed, timeout=3000) as blocker:
+            pass
+        assert blocker.args == [True] and shell.locked
+        assert shell.lock_dialog.banner.title.text() == "TRAINING"
+        shell.lock_dialog.pin.setText("0000")
+        shell.lock_dialog.sign_in.click()
+        assert not shell.locked and shell.idle.active
+    finally:
+        shell.close()
