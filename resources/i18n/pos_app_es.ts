@@ -632,6 +632,10 @@
         <translation>Acerca de</translation>
     </message>
     <message>
+        <source>Connecting to PaySimple…</source>
+        <translation>Conectando con PaySimple…</translation>
+    </message>
+    <message>
         <source>Signed in: %1</source>
         <translation>Sesión iniciada: %1</translation>
     </message>
