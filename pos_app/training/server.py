@@ -226,8 +226,12 @@ class TrainingGateway:
     def start(self, timeout: float = 15.0) -> TrainingGateway:
         if self._thread is not None:
             raise RuntimeError("training gateway already started")
-        sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP;
+        # without it every reply (headers and body are separate writes) waits ~40 ms for a delayed ACK.
+        sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM,
+                             socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((self.host, self.port))
         sock.listen(256)
         self.port = sock.getsockname()[1]
