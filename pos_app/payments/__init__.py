@@ -18,7 +18,7 @@ from pos_app.payments.model import (
     State,
     Transition,
 )
-from pos_app.payments.receipts import Receipt, receipt_for, store_timezone
+from pos_app.payments.receipts import Receipt, clerk_message, receipt_for, store_timezone
 from pos_app.payments.service import (
     PaymentService,
     ReconcileReport,
@@ -30,6 +30,6 @@ from pos_app.payments.service import (
 __all__ = [
     "AccountRef", "Approval", "Attempt", "CustomerRef", "EodReport", "IllegalTransition", "InvalidCharge",
     "Journal", "LaneBusy", "Mismatch", "NotAllowed", "PaymentError", "PaymentService", "Receipt",
-    "ReconcileReport", "ReconcileRequired", "ReversalOption", "State", "StatusEvent", "Transition",
+    "ReconcileReport", "ReconcileRequired", "ReversalOption", "State", "StatusEvent", "Transition", "clerk_message",
     "end_of_day", "receipt_for", "store_timezone",
 ]

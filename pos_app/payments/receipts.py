@@ -106,8 +106,31 @@ class Receipt:
         return "\n".join(lines) + "\n"
 
 
-def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None) -> Receipt:
-    """``merchant`` is ``pos_app.settings.Merchant`` (name, address, phone, footer)."""
+def clerk_message(attempt: Attempt) -> str:
+    """One sentence for the counter screen: what happened and what the clerk may do next."""
+    state = attempt.state
+    if state is State.APPROVED:
+        return f"Approved: {attempt.amount:,.2f} charged to {attempt.account_masked}."
+    if state is State.DECLINED:
+        reason = " ".join(p for p in (attempt.failure_description, attempt.failure_action) if p)
+        return f"Declined: {reason or 'the bank refused the payment'}."
+    if state in (State.ABSENT, State.REJECTED):
+        return f"{attempt.note or 'Not charged.'} You may charge again."
+    if state in (State.CREATED, State.SENDING, State.UNKNOWN, State.RECONCILING):
+        return ("PaySimple has not confirmed this payment yet. Do NOT charge again: check again until it is "
+                "resolved." + (f" ({attempt.note})" if attempt.note else ""))
+    if state is State.VOID_PENDING:
+        return "Void sent; confirming with PaySimple."
+    if state is State.REFUND_PENDING:
+        return "Refund sent; confirming with PaySimple."
+    if state is State.VOIDED:
+        return f"Voided: {attempt.amount:,.2f} will not be charged."
+    return f"Refunded: {attempt.amount:,.2f} returned to {attempt.account_masked}."
+
+
+def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name: str | None = None) -> Receipt:
+    """``merchant`` is ``pos_app.settings.Merchant`` (name, address, phone, footer); ``clerk_name`` replaces
+    the clerk id on the receipt when the UI knows it."""
     tz = tz or store_timezone()
     failure = None
     if attempt.state is State.DECLINED:
@@ -117,7 +140,8 @@ def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None) -> Receipt
     return Receipt(
         merchant_name=merchant.name, merchant_address=getattr(merchant, "address", ""),
         merchant_phone=getattr(merchant, "phone", ""), footer=getattr(merchant, "footer", ""),
-        when=(attempt.sent_at or attempt.created_at).astimezone(tz), lane=attempt.lane, clerk=attempt.clerk,
+        when=(attempt.sent_at or attempt.created_at).astimezone(tz), lane=attempt.lane,
+        clerk=clerk_name or attempt.clerk,
         customer_name=attempt.customer_name, account=attempt.account_masked, amount=attempt.amount,
         status=STATUS_TEXT[attempt.state], auth_code=attempt.auth_code, trace_number=attempt.trace_number,
         attempt_id=attempt.id, payment_id=attempt.payment_id, failure=failure,

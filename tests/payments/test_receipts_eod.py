@@ -108,3 +108,20 @@ def test_end_of_day_flags_a_journal_only_attempt_and_unresolved(gateway, journal
     kinds = sorted((m.kind, m.attempt_id) for m in report.mismatches)
     assert kinds == sorted([("unresolved", stuck.id), ("journal_only", fake.id)])
     assert ok.state is State.APPROVED
+
+
+def test_clerk_messages_say_what_to_do(gateway, service, shopper):
+    from pos_app.payments import clerk_message
+
+    ok = service.charge(shopper.customer, shopper.card, Decimal("5.00"), "c1")
+    assert clerk_message(ok) == "Approved: 5.00 charged to Visa ****1111."
+    declined = service.charge(shopper.customer, shopper.card, Decimal("9999.01"), "c1")
+    assert clerk_message(declined).startswith("Declined: Do Not Honor")
+    gateway.faults.add("POST", PAY, "unauthorized", 1)
+    refused = service.charge(shopper.customer, shopper.card, Decimal("5.00"), "c1")
+    assert "You may charge again" in clerk_message(refused)
+    gateway.faults.add("POST", PAY, "error_after", 1)
+    gateway.faults.add("GET", "^/v4/(customer/\\d+/)?payment", "error_before", 100)
+    unknown = service.charge(shopper.customer, shopper.card, Decimal("5.00"), "c1")
+    assert unknown.state is State.UNKNOWN and "Do NOT charge again" in clerk_message(unknown)
+    assert "clerk one" in receipt_for(ok, MERCHANT, tz=UTC, clerk_name="clerk one").text()
