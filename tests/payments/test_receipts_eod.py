@@ -125,3 +125,36 @@ def test_clerk_messages_say_what_to_do(gateway, service, shopper):
     unknown = service.charge(shopper.customer, shopper.card, Decimal("5.00"), "c1")
     assert unknown.state is State.UNKNOWN and "Do NOT charge again" in clerk_message(unknown)
     assert "clerk one" in receipt_for(ok, MERCHANT, tz=UTC, clerk_name="clerk one").text()
+
+
+def test_end_of_day_counts_a_refund_and_matches_its_credit(gateway, journal, client):
+    ada = new_shopper(client)
+    lane = make_service(journal, client, gateway, "LANE1")
+    sale = lane.charge(ada.customer, ada.card, Decimal("40.00"), "c1")
+    keep = lane.charge(ada.customer, ada.card, Decimal("2.00"), "c1")
+    client.mark_payment_status(sale.payment_id)
+    refunded = lane.refund(sale, Approval("m1", "manager", "returned goods"))
+    assert refunded.state is State.REFUNDED and keep.state is State.APPROVED
+    day = gateway.clock.now().astimezone(UTC).date()
+    report = end_of_day(journal, client, day, tz=UTC)
+    assert report.reconciled, report.mismatches  # the credit (same OrderId, negative) is the refund, not a charge
+    assert report.refunds.count == 1 and report.refunds.total == Decimal("40.00")
+    assert report.sales.total == Decimal("42.00") and report.net == Decimal("2.00")
+    assert report.by_status["refunded"].count == 1
+
+
+def test_the_day_is_the_store_zones_calendar_day(gateway, journal, client):
+    ada = new_shopper(client)
+    late_evening = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)  # 22:00 on the 24th in Denver
+    early_morning = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # 01:00 on the 25th in Denver
+    for when in (late_evening, early_morning):
+        a = journal.create_attempt("LANE1", "c1", ada.customer, ada.card, "5.00", when)
+        journal.transition(a.id, State.CREATED, State.RECONCILING, "test", "c1", when)
+        journal.transition(a.id, State.RECONCILING, State.ABSENT, "test", "c1", when)
+    denver = ZoneInfo("America/Denver")
+    from datetime import date
+
+    assert end_of_day(journal, client, date(2026, 11, 24), tz=denver).by_status["absent"].count == 1
+    assert end_of_day(journal, client, date(2026, 11, 25), tz=denver).by_status["absent"].count == 1
+    assert end_of_day(journal, client, date(2026, 11, 25), tz=UTC).by_status["absent"].count == 2
+    assert end_of_day(journal, client, date(2026, 11, 25), tz="America/Denver").timezone == "America/Denver"
