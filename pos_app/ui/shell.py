@@ -10,10 +10,11 @@ Use from the app start (see ``pos_app.ui.app``)::
     shell.attach(window)             # menus, idle lock, crash dialogs parented to the window
 
 Decisions:
-- ``--training`` (and a saved Training environment) never asks set-up questions: training needs no
-  credentials; its clerk file gets the demo manager/clerk (``pos_app.clerks``) whose PINs are shown on the
-  training sign-in screen. Sandbox/Live start the set-up wizard when set-up was never finished or the API key
-  is not available (keyring emptied, or last session's key was memory-only).
+- ``--training`` never asks set-up questions (nor does a finished set-up that chose Training): training needs
+  no credentials; its clerk file gets the demo manager/clerk (``pos_app.clerks``) whose PINs are shown on the
+  training sign-in screen. Without ``--training`` the first start shows the set-up wizard (Training selected);
+  Sandbox/Live show it again when the API key is not available (keyring emptied, or last session's key was
+  memory-only).
 - The environment in use is fixed for the run. Changing it in Settings (manager approval; Live needs the
   go-live approval too) takes effect at the next start, so a payment in flight never changes environment.
 - Sandbox and Live keep their customer directory and payment journal in ``<data>/<environment>/`` (training
@@ -110,9 +111,12 @@ class Shell(QObject):
         self.crash.install()
 
     def needs_setup(self) -> bool:
-        if self.environment is Environment.TRAINING:
+        """First run (unless ``--training``), or Sandbox/Live without a usable API key."""
+        if self.force_training:
             return False
-        return not self.settings.setup_done or self.api_credentials() is None
+        if not self.settings.setup_done:
+            return True
+        return self.environment is not Environment.TRAINING and self.api_credentials() is None
 
     def run_setup(self, parent: QWidget | None = None, clerk: Clerk | None = None) -> bool:
         wizard = SetupWizard(self.settings, self.registry_for, self.credentials, self.save, self.base_urls,

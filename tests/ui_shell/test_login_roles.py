@@ -213,6 +213,24 @@ def test_training_start_asks_no_setup_questions(qtbot, shell, paths):
     sh.close()
 
 
+def test_first_start_without_training_flag_runs_the_wizard_once(qtbot, shell, paths):
+    sh = shell(Settings())
+    assert sh.needs_setup()
+
+    def training_setup(wizard: SetupWizard) -> None:
+        assert wizard.flow.environment() is Environment.TRAINING  # the default
+        wizard.flow.next()
+        wizard.flow.next()
+        wizard.flow.accept()
+        when_modal(LoginDialog, lambda d: (d.pin.setText("1234"), d.name.setCurrentText("Trainer"),
+                                           d.sign_in.click()))
+
+    state = when_modal(SetupWizard, training_setup)
+    assert sh.start() is True and state["error"] is None
+    assert sh.clerk.name == "Trainer" and load_settings(paths.settings_file).setup_done
+    assert not shell(load_settings(paths.settings_file)).needs_setup()  # next start: no questions
+
+
 def test_sandbox_without_setup_opens_the_wizard_and_quit_stops(qtbot, shell):
     sh = shell(Settings(environment="sandbox"))
     assert sh.needs_setup()
