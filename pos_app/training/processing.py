@@ -7,7 +7,9 @@ Decisions (reference §5.2, §6, §8, §11; [I] items decided here):
 - Declines by amount: TSYS table for cards, Forte for ACH (below). A decline is a normal 201 reply with
   ``Status: "Failed"`` and ``FailureData {Code (4-digit string, or null for "unknown"), Description,
   MerchantActionText, IsDecline}``; ``ProviderAuthCode`` holds the description and ``TraceNumber`` is null.
-  A failed payment has no CanVoidUntil and never settles. Any other amount is approved.
+  A failed payment has no CanVoidUntil and never settles. Any other amount is approved — except on a card on
+  file whose ExpirationDate month has passed (gateway clock, US/Eastern): that declines 4054 "Invalid
+  Expiration Date", so training shows the "update the card" path.
 - ``CanVoidUntil`` is the next cut-off at or after the payment time, on the gateway clock, in US/Eastern:
   23:00 for cards, 17:00 for ACH (a payment made after today's cut-off belongs to tomorrow's batch).
 - Automatic settlement: an open payment settles ``settle_delay`` after its CanVoidUntil (default 0: it settles
@@ -164,6 +166,8 @@ class PaymentProcessor:
         assert amount is not None and kind is not None
         now = self.clock.now()
         failure = (CARD_DECLINES if kind == "CC" else ACH_DECLINES).get(amount)
+        if failure is None and kind == "CC" and _expired(account.get("ExpirationDate"), now):
+            failure = CARD_DECLINES[Decimal("9999.04")]
         values: dict[str, Any] = {
             "customer_id": owner, "account_id": account_id, "kind": kind, "amount_cents": int(amount * 100),
             "sub_type": sub_type, "order_id": _text(body.get("OrderId")),
@@ -233,6 +237,16 @@ class PaymentProcessor:
         status = "RefundSettled" if row["is_refund"] else "Settled"
         self.store.update_payment(payment_id, status=status, actual_settled_date=db_time(self.clock.now()))
         return self.store.get_payment(payment_id)
+
+
+def _expired(expiration: Any, now: datetime) -> bool:
+    """A stored "MM/YYYY" before the current month (US/Eastern) — the card on file has run out."""
+    try:
+        month, year = (int(part) for part in str(expiration).split("/"))
+    except ValueError:
+        return False
+    today = now.astimezone(EASTERN).date()
+    return (year, month) < (today.year, today.month)
 
 
 def _receipt(value: Any) -> str | None:

@@ -314,3 +314,14 @@ def test_estimated_settle_date_follows_settle_delay(raw, gateway, card):
     assert raw.ok("GET", f"/v4/payment/{p['Id']}")["Status"] == "Authorized"
     gateway.clock.advance(61)
     assert raw.ok("GET", f"/v4/payment/{p['Id']}")["Status"] == "Settled"
+
+
+def test_a_card_on_file_that_has_expired_is_declined_4054(raw, gateway):
+    at_et(gateway, 12, day=25)
+    card = raw.card(raw.customer()["Id"], ExpirationDate="11/2026")
+    assert raw.pay(card["Id"])["Status"] == "Authorized"
+    gateway.clock.set(datetime(2026, 12, 1, 0, 0, tzinfo=ET))
+    p = raw.pay(card["Id"])
+    assert p["Status"] == "Failed" and p["FailureData"]["Code"] == "4054"
+    raw.ok("PUT", "/v4/account/creditcard", {"Id": card["Id"], "ExpirationDate": "11/2029"})
+    assert raw.pay(card["Id"])["Status"] == "Authorized"
