@@ -14,6 +14,11 @@ def words_text(first: str | None, middle: str | None, last: str | None, company:
     return f" {_field(last)} . {_field(first)} . {_field(middle)} . {_field(company)} "
 
 
+def name_prefix(first: str | None, last: str | None) -> str:
+    """The start of ``words`` for a person: " last . first ." (to match people by name)."""
+    return f" {_field(last)} . {_field(first)} ."
+
+
 def _field(text: str | None) -> str:
     if not text:
         return ""
