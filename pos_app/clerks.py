@@ -281,7 +281,7 @@ class ClerkRegistry:
             self._db.execute("UPDATE clerks SET failures=? WHERE id=?", (failures, cid))
             self.record(purpose, cname, cid, "wrong_pin", f"failures={failures}")
         left = MAX_FAILURES - failures
-        raise ClerkError(f"Wrong name or PIN. {left} tries left before a lockout.", "wrong_pin", left=left)
+        raise ClerkError(f"Wrong name or PIN. Tries left before a lockout: {left}.", "wrong_pin", left=left)
 
     def require_manager(self, clerk: Clerk | None, action: ManagerAction) -> None:
         if clerk is None or not clerk.is_manager:

@@ -53,7 +53,7 @@ def clerk_message(exc: ClerkError) -> str:
     if code == "wrong_pin":
         left = values.get("left")
         if left:
-            return fmt(translate("ClerkMessages", "Wrong name or PIN. %1 tries left before a lockout."), left)
+            return fmt(translate("ClerkMessages", "Wrong name or PIN. Tries left before a lockout: %1."), left)
         return translate("ClerkMessages", "Wrong name or PIN.")
     if code == "locked_out":
         until = values["until"].astimezone()

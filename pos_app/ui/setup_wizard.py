@@ -287,7 +287,7 @@ class CredentialsPage(QWizardPage):
             if attempt != self._current():
                 return  # edited while testing: that result is for other credentials
             self._passed = attempt
-            self._say(fmt(translate("SetupWizard", "Connected. This account has %1 customers."), total), True)
+            self._say(fmt(translate("SetupWizard", "Connected. Customers in this account: %1."), total), True)
             self.completeChanged.emit()
 
         def failed(exc: BaseException) -> None:

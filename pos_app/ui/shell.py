@@ -33,14 +33,14 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
 
 from pos_app.clerks import Clerk, ClerkRegistry, ManagerAction, clerks_db_path
 from pos_app.config import API_BASE_URLS, Environment, Paths
 from pos_app.credentials import CredentialStore
 from pos_app.settings import Settings, save_settings
 from pos_app.ui.about import AboutDialog
-from pos_app.ui.banner import environment_name
+from pos_app.ui.banner import environment_detail, environment_name, environment_title
 from pos_app.ui.crash import CrashHandler
 from pos_app.ui.i18n import LANGUAGES, fmt, install_translator
 from pos_app.ui.login import IdleLock, LoginDialog
@@ -166,6 +166,7 @@ class Shell(QObject):
         self.about_action = QAction(translate("Shell", "About"), window)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+        self._translate_banner(window)
         self.idle = IdleLock(self.app, self.settings.idle_lock_minutes)
         self.idle.locked.connect(self.lock)
         self._show_clerk()
@@ -174,6 +175,15 @@ class Shell(QObject):
         if ready is not None:
             ready.connect(self._stamp_clerk)
         self.clerk_changed.connect(lambda _clerk: self._stamp_clerk())
+
+    def _translate_banner(self, window: QWidget) -> None:
+        """The counter window's own banner (a QLabel) in the UI language, same layout as its English text."""
+        banner = getattr(window, "banner", None)
+        if isinstance(banner, QLabel):
+            env = self.environment
+            lane = getattr(window, "lane", self.settings.lane)
+            banner.setText(f"{environment_title(env)} · {environment_detail(env)}      "
+                           + fmt(translate("Shell", "Lane %1"), lane))
 
     def _stamp_clerk(self) -> None:
         backend = getattr(self.window, "backend", None)

@@ -134,8 +134,8 @@
 <context>
     <name>ClerkMessages</name>
     <message>
-        <source>Wrong name or PIN. %1 tries left before a lockout.</source>
-        <translation>Nombre o PIN incorrecto. Quedan %1 intentos antes del bloqueo.</translation>
+        <source>Wrong name or PIN. Tries left before a lockout: %1.</source>
+        <translation>Nombre o PIN incorrecto. Intentos antes del bloqueo: %1.</translation>
     </message>
     <message>
         <source>Wrong name or PIN.</source>
@@ -465,8 +465,8 @@
         <translation>Probando la conexión…</translation>
     </message>
     <message>
-        <source>Connected. This account has %1 customers.</source>
-        <translation>Conectado. Esta cuenta tiene %1 clientes.</translation>
+        <source>Connected. Customers in this account: %1.</source>
+        <translation>Conectado. Clientes en esta cuenta: %1.</translation>
     </message>
     <message>
         <source>This computer has no password store (keyring) the app can use, so the API key cannot be saved. To fix it on a Linux desktop, install and unlock GNOME Keyring or KWallet (package &quot;gnome-keyring&quot;), then restart the app. Or keep the key in memory for this session only: you will be asked for it again at the next start. The key is never written to a file.</source>
@@ -630,6 +630,10 @@
     <message>
         <source>About</source>
         <translation>Acerca de</translation>
+    </message>
+    <message>
+        <source>Lane %1</source>
+        <translation>Caja %1</translation>
     </message>
     <message>
         <source>Connecting to PaySimple…</source>

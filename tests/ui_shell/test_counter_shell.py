@@ -84,3 +84,19 @@ def test_idle_lock_over_the_counter(qtbot, qapp, paths, window_factory, english)
         assert not shell.locked and shell.idle.active
     finally:
         shell.close()
+
+
+def test_counter_window_menus_and_banner_in_spanish(qtbot, qapp, paths, window_factory, spanish):
+    shell = Shell(qapp, paths, Settings(), force_training=True)
+    try:
+        shell.registry.ensure_training_clerks()
+        shell.clerk = shell.registry.login("Trainee", "0000")
+        window = window_factory(Environment.TRAINING)
+        shell.attach(window)
+        assert [a.text() for a in window.menuBar().actions()][-3:] == ["&Caja", "&Gerente", "A&yuda"]
+        assert shell.lock_action.text() == "Bloquear la pantalla"
+        assert window.banner.text().startswith("PRÁCTICA · Modo de práctica: no se mueve dinero real")
+        assert window.banner.text().endswith("Caja LANE7")
+        assert window.statusBar().currentMessage() == "Sesión iniciada: Trainee"
+    finally:
+        shell.close()

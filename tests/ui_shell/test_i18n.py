@@ -41,7 +41,7 @@ def test_spanish_login_and_approval(qtbot, tmp_path, spanish):
     login.name.setCurrentText("Trainee")
     login.pin.setText("9999")
     login.sign_in.click()
-    assert login.message.text() == "Nombre o PIN incorrecto. Quedan 4 intentos antes del bloqueo."
+    assert login.message.text() == "Nombre o PIN incorrecto. Intentos antes del bloqueo: 4."
     approval = ManagerApprovalDialog(reg, ManagerAction.REFUND, Environment.LIVE)
     qtbot.addWidget(approval)
     assert approval.title.text() == "Reembolsar un pago" and approval.approve_button.text() == "Aprobar"

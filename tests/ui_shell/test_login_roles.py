@@ -40,7 +40,7 @@ def test_login_checks_the_pin_counts_down_and_locks_out(qtbot, staff, english):
     for attempt in range(1, MAX_FAILURES):
         qtbot.keyClicks(dialog.pin, "1111")
         dialog.sign_in.click()
-        assert f"{MAX_FAILURES - attempt} tries left" in dialog.message.text()
+        assert f"Tries left before a lockout: {MAX_FAILURES - attempt}." in dialog.message.text()
         assert dialog.pin.text() == ""  # never left in the field
     dialog.pin.setText("1111")
     dialog.sign_in.click()

@@ -82,7 +82,7 @@ def test_sandbox_happy_path_key_only_in_keyring(make_wizard, qtbot, gateway, mem
     assert not page.isComplete()  # not tested yet
     page.test_button.click()
     qtbot.waitUntil(lambda: "Connected" in page.status.text(), timeout=10_000)
-    assert "3 customers" in page.status.text()
+    assert "Customers in this account: 3." in page.status.text()
     assert page.isComplete() and not page.keyring_note.isVisible()
     page.key.setText(API_KEY + "x")  # edited after the test: must test again
     assert not page.isComplete() and page.status.text() == ""
