@@ -78,10 +78,27 @@ def child_app(home: str, demo: int) -> None:
     def emit(**kv) -> None:
         print(json.dumps(kv), flush=True)
 
-    QTimer.singleShot(0, lambda: emit(event="window", t=time.time()))
+    emit(event="window", t=window.shown_at)  # build() returns after the first paint
 
     def backend_ready() -> None:
         emit(event="backend", t=time.time())
+        QTimer.singleShot(0, sign_in)
+
+    def sign_in() -> None:
+        # The clerk signs in (training clerk) on the window-modal sign-in screen shown over the counter.
+        from pos_app.clerks import TRAINING_CLERK
+
+        dialog = window.sign_in_dialog
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(20, sign_in)
+            return
+        dialog.name.setCurrentText(TRAINING_CLERK[0])
+        dialog.pin.setText(TRAINING_CLERK[1])
+        dialog.try_sign_in()
+        if dialog.isVisible():
+            emit(event="error", text="sign-in failed: " + dialog.message.text())
+            app.quit()
+            return
         QTimer.singleShot(0, wait_page)
 
     def wait_page() -> None:

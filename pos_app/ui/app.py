@@ -62,15 +62,67 @@ def build(argv: list[str]):
     app.setStyle("Fusion")
     app.setStyleSheet(STYLE)
     lane = args.lane or settings.lane
-    # Only training mode is wired here; sandbox/live need the setup flow (API user + key from the keyring).
+    # Only training mode is wired to the counter so far; sandbox/live also need the client built from the
+    # shell's credentials (Shell.api_credentials) — see docs/architecture.md (ui).
     window = MainWindow(Environment.TRAINING, lane)
     window.show()
+    app.processEvents()  # the first paint happens now, before any slower work
+    window.shown_at = time.time()
     log.info("window shown after %.3f s", time.perf_counter() - t0)
     demo = settings.demo_customers if args.demo_customers is None else args.demo_customers
     from PySide6.QtCore import QTimer
 
     QTimer.singleShot(0, lambda: window.start_training(paths, demo))
+    QTimer.singleShot(0, lambda: attach_shell(app, paths, settings, window))
     return app, window
+
+
+def attach_shell(app, paths, settings, window) -> None:
+    """The shell (crash handler, menus, idle lock, sign-in) joins once the counter is on screen."""
+    from pos_app.ui.shell import Shell
+
+    shell = Shell(app, paths, settings, force_training=True)
+    shell.prepare()  # language + crash handler
+    shell.attach(window)  # menus, idle lock
+    _idle_filter_on_window(app, shell, window)
+    window.shell = shell
+    shell.clerk_changed.connect(lambda clerk: window.set_clerk(str(clerk.id)))
+    sign_in(app, shell, window, settings)
+
+
+def _idle_filter_on_window(app, shell, window) -> None:
+    """PySide6 6.11.3 crashes (SIGSEGV in exec) when a Python event filter is installed on the QApplication
+    while a QWebEngineView is alive (tests/ui/test_app_start.py has the repro). The idle lock only needs the
+    counter window's input, so its filter moves from the application to the window's QWindow."""
+    idle = getattr(shell, "idle", None)
+    if idle is not None and window.windowHandle() is not None:
+        app.removeEventFilter(idle)
+        window.windowHandle().installEventFilter(idle)
+
+
+def sign_in(app, shell, window, settings) -> None:
+    """Sign-in over the already shown counter (window-modal), while the gateway starts behind it.
+    Quit on the sign-in screen closes the app."""
+    from PySide6.QtCore import Qt
+
+    from pos_app.ui.login import LoginDialog
+
+    shell.registry.ensure_training_clerks()
+    dialog = LoginDialog(shell.registry, shell.environment, window, store_name=settings.merchant.name)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+
+    def accepted() -> None:
+        shell.clerk = dialog.clerk
+        shell._show_clerk()
+        window.set_clerk(str(dialog.clerk.id))
+        window.activateWindow()
+        window.raise_()
+        window.focus_search()
+
+    dialog.accepted.connect(accepted)
+    dialog.rejected.connect(app.quit)
+    window.sign_in_dialog = dialog
+    dialog.open()
 
 
 def run(argv: list[str]) -> int:
@@ -82,4 +134,7 @@ def run(argv: list[str]) -> int:
     finally:
         wait_for_all(15_000)
         window.shutdown()
+        shell = getattr(window, "shell", None)
+        if shell is not None:
+            shell.close()
     return code

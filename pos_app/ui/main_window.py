@@ -123,6 +123,9 @@ class MainWindow(QMainWindow):
         self._search_seq = 0
         self.shown_query: str | None = None  # the query whose results are on screen
         self._startup_op: BackgroundOp | None = None
+        self.clerk_id = "counter"  # the signed-in clerk (set by the shell's sign-in)
+        self.shell = None
+        self.sign_in_dialog = None
         self.setWindowTitle(f"Counter · PaySimple ({environment.value.title()})")
         self.resize(1280, 800)
         self._build()
@@ -329,8 +332,15 @@ class MainWindow(QMainWindow):
                                         label="start-up")
         self._startup_op.start()
 
+    def set_clerk(self, clerk_id: str) -> None:
+        """Charges are journaled with the clerk who is signed in."""
+        self.clerk_id = clerk_id
+        if self.backend is not None:
+            self.backend.clerk = clerk_id
+
     def attach_backend(self, backend: CounterBackend) -> None:
         self.backend = backend
+        backend.clerk = self.clerk_id
         self._startup_op = None
         self.task.done()
         self.statusBar().showMessage(f"Ready · {backend.directory.count()} customers", 6000)
