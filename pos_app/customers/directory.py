@@ -108,10 +108,11 @@ class UpsertCounts:
 
 
 class Directory:
-    def __init__(self, path: Path | str, cache_mib: int = 64) -> None:
+    def __init__(self, path: Path | str, cache_mib: int = 64, busy_timeout_s: float = 10.0) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._cache_mib = cache_mib
+        self._busy_timeout_s = busy_timeout_s
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -129,7 +130,7 @@ class Directory:
     def connection(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
         if con is None:
-            con = connect(self.path, self._cache_mib)
+            con = connect(self.path, self._cache_mib, self._busy_timeout_s)
             self._local.con = con
             with self._lock:
                 self._all.append(con)

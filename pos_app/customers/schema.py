@@ -110,14 +110,14 @@ class SchemaTooNew(RuntimeError):
     pass
 
 
-def connect(path: Path | str, cache_mib: int = 64) -> sqlite3.Connection:
+def connect(path: Path | str, cache_mib: int = 64, busy_timeout_s: float = 10.0) -> sqlite3.Connection:
     """A connection in autocommit mode (we issue BEGIN ourselves) with the directory's settings."""
-    con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
+    con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=busy_timeout_s)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
     con.execute(f"PRAGMA cache_size=-{cache_mib * 1024}")
     con.execute("PRAGMA temp_store=MEMORY")
-    con.execute("PRAGMA busy_timeout=10000")
+    con.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
     return con
 
 
