@@ -2,7 +2,7 @@
 
 ``LoginDialog`` asks for a clerk and PIN (checked by ``ClerkRegistry.login``: scrypt, lockout, every attempt
 recorded). As a lock screen (``locked_by=clerk``) it says who was signed in; any clerk may sign in, which
-switches the clerk. ``IdleLock`` counts user input on the whole application and emits ``locked`` after N
+switches the clerk. ``IdleLock`` counts user input in every window of the app and emits ``locked`` after N
 minutes without any; the shell then shows the lock screen.
 
 Training shows the demo PINs on the sign-in screen (see ``pos_app.clerks``): they exist only in the
@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QGuiApplication, QRegularExpressionValidator, QWindow
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -232,18 +232,23 @@ _INPUT_EVENTS = {
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
     QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
 }
+_WATCHED = "posIdleLockWatched"
 
 
 class IdleLock(QObject):
-    """Emits ``locked`` after ``minutes`` without keyboard/mouse/touch input anywhere in the app.
+    """Emits ``locked`` after ``minutes`` without keyboard/mouse/touch input in any of the app's windows.
 
-    Installed as an event filter on the QApplication; ``minutes <= 0`` disables it. ``pause()`` while a
-    lock screen is already up; ``resume()`` restarts the count. ``interval_ms`` is for tests.
+    The filter sits on every top-level ``QWindow`` (those open now and each one that gets the focus later),
+    NOT on the QApplication: with PySide6 6.11.3 a Python event filter on the application crashes the
+    process (SIGSEGV in exec) once a QWebEngineView is alive, while a window's filter is safe and still
+    sees all input of that window (tests/ui_shell/test_counter_shell.py keeps a web view alive).
+    ``minutes <= 0`` disables it. ``pause()`` while a lock screen is up; ``resume()`` restarts the count.
+    ``interval_ms`` is for tests.
     """
 
     locked = Signal()
 
-    def __init__(self, app: QCoreApplication, minutes: float = 5, interval_ms: int | None = None) -> None:
+    def __init__(self, app: QGuiApplication, minutes: float = 5, interval_ms: int | None = None) -> None:
         super().__init__(app)
         self._app = app
         self._timer = QTimer(self)
@@ -251,7 +256,18 @@ class IdleLock(QObject):
         self._timer.timeout.connect(self._fire)
         self._paused = False
         self.set_minutes(minutes, interval_ms)
-        app.installEventFilter(self)
+        for window in QGuiApplication.topLevelWindows():
+            self.watch(window)
+        app.focusWindowChanged.connect(self.watch)
+
+    def watch(self, window: QWindow | QWidget | None) -> None:
+        """Count input in this window too (top-level windows are found by themselves)."""
+        if isinstance(window, QWidget):
+            window = window.window().windowHandle()
+        if window is None or window.property(_WATCHED):
+            return
+        window.setProperty(_WATCHED, True)
+        window.installEventFilter(self)
 
     def set_minutes(self, minutes: float, interval_ms: int | None = None) -> None:
         self.minutes = minutes
@@ -278,7 +294,14 @@ class IdleLock(QObject):
 
     def uninstall(self) -> None:
         self._timer.stop()
-        self._app.removeEventFilter(self)
+        try:
+            self._app.focusWindowChanged.disconnect(self.watch)
+        except (RuntimeError, TypeError):
+            pass
+        for window in QGuiApplication.topLevelWindows():
+            if window.property(_WATCHED):
+                window.removeEventFilter(self)
+                window.setProperty(_WATCHED, None)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() in _INPUT_EVENTS and not self._paused and self.interval_ms > 0:

@@ -86,23 +86,35 @@ def test_lock_screen_cannot_be_dismissed_without_a_pin(qtbot, staff, english):
 
 
 def test_idle_lock_fires_after_quiet_time_and_input_postpones_it(qtbot, qapp):
-    from PySide6.QtWidgets import QLineEdit as Edit
+    """With a web view alive (an application-wide Python event filter would crash PySide6 6.11.3 here)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtTest import QTest
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-    edit = Edit()
-    qtbot.addWidget(edit)
-    edit.show()
+    top = QWidget()
+    layout = QVBoxLayout(top)
+    edit = QLineEdit(top)
+    view = QWebEngineView(top)
+    layout.addWidget(edit)
+    layout.addWidget(view)
+    qtbot.addWidget(top)
+    top.show()
+    with qtbot.waitSignal(view.loadFinished, timeout=10_000):
+        view.setHtml("<input autofocus><p>payment form stand-in</p>")
+    edit.setFocus()
     idle = IdleLock(qapp, minutes=1, interval_ms=300)
     try:
         start = time.monotonic()
         fired = []
         idle.locked.connect(lambda: fired.append(time.monotonic()))
-        for _ in range(4):  # keep typing every 100 ms: no lock
+        for _ in range(4):  # keep typing every 100 ms (real input arrives through the window): no lock
             qtbot.wait(100)
-            qtbot.keyClick(edit, "a")
-        assert not fired
+            QTest.keyClick(top.windowHandle(), "a")
+        assert edit.text() == "aaaa" and not fired
         qtbot.waitUntil(lambda: bool(fired), timeout=2000)
         assert fired[0] - start >= 0.6  # 4 x 100 ms of typing + 300 ms quiet
-        qtbot.keyClick(edit, "b")  # paused after firing: input does not re-arm it
+        QTest.keyClick(top.windowHandle(), "b")  # paused after firing: input does not re-arm it
         assert not idle.active
         idle.resume()
         assert idle.active
@@ -110,6 +122,9 @@ def test_idle_lock_fires_after_quiet_time_and_input_postpones_it(qtbot, qapp):
         assert not idle.active  # 0 = never lock
     finally:
         idle.uninstall()
+        view.close()
+        view.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def test_every_manager_action_refuses_a_clerk(qtbot, staff, english):
