@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from pos_app import __version__
 from pos_app.logs import redact
+from pos_app.ui.banner import EnvironmentBanner
 from pos_app.ui.i18n import fmt
 from pos_app.ui.login import heading
 
@@ -53,7 +54,8 @@ def crash_report_text(exc_type, exc, tb, thread_name: str, context: dict[str, st
 
 
 class CrashDialog(QDialog):
-    def __init__(self, summary: str, report: Path | None, parent: QWidget | None = None) -> None:
+    def __init__(self, summary: str, report: Path | None, parent: QWidget | None = None,
+                 environment: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("crashDialog")
         self.setWindowTitle(translate("CrashDialog", "Something went wrong"))
@@ -78,7 +80,13 @@ class CrashDialog(QDialog):
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.where.setStyleSheet("color: #4b5563;")
         self.repeats = QLabel(self)
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.banner = EnvironmentBanner(environment, self) if environment else None
+        if self.banner is not None:
+            outer.addWidget(self.banner)
+        layout = QVBoxLayout()
+        outer.addLayout(layout)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(10)
         for label in (self.what, safe, todo, self.where):
@@ -111,12 +119,14 @@ class CrashHandler(QObject):
     crashed = Signal(str, str)  # summary, report path ("" if not written)
 
     def __init__(self, crash_dir: Path, context: Callable[[], dict[str, str]] | None = None,
-                 parent_widget: Callable[[], QWidget | None] | None = None, show_dialog: bool = True) -> None:
+                 parent_widget: Callable[[], QWidget | None] | None = None, show_dialog: bool = True,
+                 environment: Callable[[], str] | None = None) -> None:
         super().__init__()
         self.crash_dir = Path(crash_dir)
         self._context = context or (lambda: {})
         self._parent = parent_widget or (lambda: None)
         self.show_dialog = show_dialog
+        self._environment = environment or (lambda: None)
         self.dialog: CrashDialog | None = None
         self.reports: list[Path] = []
         self._previous: tuple | None = None
@@ -178,6 +188,10 @@ class CrashHandler(QObject):
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.again()
             return
-        self.dialog = CrashDialog(summary, Path(report) if report else None, self._parent())
+        try:
+            environment = self._environment()
+        except Exception:  # noqa: BLE001 - the banner is a nicety; the dialog must show
+            environment = None
+        self.dialog = CrashDialog(summary, Path(report) if report else None, self._parent(), environment)
         self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.dialog.show()

@@ -69,7 +69,8 @@ class Shell(QObject):
         self.idle: IdleLock | None = None
         self.lock_dialog: LoginDialog | None = None
         self.language = "en"
-        self.crash = CrashHandler(paths.crash_dir, context=self._crash_context, parent_widget=lambda: self.window)
+        self.crash = CrashHandler(paths.crash_dir, context=self._crash_context, parent_widget=lambda: self.window,
+                                  environment=lambda: self.environment.value)
 
     # --- state ------------------------------------------------------------------------------------------
 

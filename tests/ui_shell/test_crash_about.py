@@ -23,7 +23,8 @@ def _raise_with_secrets():
 
 def test_gui_thread_exception_writes_a_redacted_report_and_shows_a_dialog(qtbot, paths, english):
     register_secret(SECRET_KEY)
-    handler = CrashHandler(paths.crash_dir, context=lambda: {"environment": "sandbox", "lane": "LANE1"})
+    handler = CrashHandler(paths.crash_dir, context=lambda: {"environment": "sandbox", "lane": "LANE1"},
+                           environment=lambda: "sandbox")
     handler.install()
     try:
         assert sys.excepthook == handler.handle
@@ -44,6 +45,7 @@ def test_gui_thread_exception_writes_a_redacted_report_and_shows_a_dialog(qtbot,
     assert "[secret]" in text and "[jwt]" in text and "****1111" in text
     dialog = handler.dialog
     assert "RuntimeError" in dialog.what.text() and str(report) in dialog.where.text()
+    assert dialog.banner.title.text() == "SANDBOX"
     handler.handle(RuntimeError, RuntimeError("again"), None)  # a second one while the dialog is open
     qtbot.waitUntil(lambda: "2 times" in dialog.repeats.text(), timeout=3000)
     assert handler.dialog is dialog
