@@ -43,11 +43,13 @@ from pos_app.payments.lookup import find_attempt
 from pos_app.payments.model import (
     CHARGED_STATUSES,
     FAILED_STATUSES,
+    LANE_RE,
     OPEN_STATES,
     AccountRef,
     Approval,
     Attempt,
     CustomerRef,
+    InvalidCharge,
     LaneBusy,
     NotAllowed,
     PaymentError,
@@ -136,6 +138,8 @@ class PaymentService:
                  poll_interval: float = 10.0, lookup_tries: int = 4,
                  lookup_backoff: float = 1.0, sleep: Callable[[float], None] = time.sleep,
                  on_status: StatusCallback | None = None, description: str | None = None) -> None:
+        if not LANE_RE.match(lane or ""):
+            raise InvalidCharge(f"Lane {lane!r} must be 1-20 letters, digits or '_' (it starts every OrderId).")
         self.journal, self.client, self.lane, self.clock = journal, client, lane, clock
         self.in_flight_window, self.settle_after, self.poll_interval = in_flight_window, settle_after, poll_interval
         self.lookup_tries, self.lookup_backoff = lookup_tries, lookup_backoff
