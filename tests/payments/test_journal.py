@@ -196,3 +196,13 @@ class JournalMachine(RuleBasedStateMachine):
 
 TestJournalMachine = JournalMachine.TestCase
 TestJournalMachine.settings = settings(max_examples=25, stateful_step_count=25, deadline=None)
+
+
+def test_service_refuses_a_lane_that_cannot_start_an_order_id(tmp_path):
+    from pos_app.payments import PaymentService
+
+    with Journal(tmp_path / "j.db") as j:
+        for bad in ("", "../etc", "LANE 1", "L" * 21):
+            with pytest.raises(InvalidCharge, match="Lane"):
+                PaymentService(j, client=None, lane=bad)
+    assert not (tmp_path / "j.db.locks").exists()
