@@ -132,7 +132,8 @@ def mask_number(number: str) -> str:
 
 
 def round_amount(value: Any) -> Decimal | None:
-    """The amount as a Decimal rounded half-up to the cent, or None if it is not a number."""
+    """The amount as a Decimal rounded half-up to the cent, or None if it is not a number. A number too large
+    to carry cents (more than 28 digits) comes back unrounded, so the range check still rejects it."""
     if isinstance(value, bool) or value is None:
         return None
     try:
@@ -141,7 +142,10 @@ def round_amount(value: Any) -> Decimal | None:
         return None
     if not amount.is_finite():
         return None
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    try:
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:       # too many digits to hold cents: far beyond any limit, keep it as is
+        return amount
 
 
 def _text(data: Mapping[str, Any], key: str, label: str, out: list[FieldMessage], *,

@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -134,16 +135,36 @@ def _bool(value: Any, default: bool | None = None) -> bool | None:
     return default
 
 
+MAX_ID = 2**63 - 1      # SQLite INTEGER range; larger ids cannot exist
+
+
 def _positive_int(value: Any) -> int | None:
+    """A positive id from JSON (int, digit string or integral number), or None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int) and value > 0:
-        return value
-    if isinstance(value, str) and value.strip().isdigit() and int(value) > 0:
+    number: int | None = None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
+        number = int(value)
+    elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        number = int(value)
+    return number if number is not None and 0 < number <= MAX_ID else None
+
+
+class IdConvertor(Convertor[int]):
+    """Path ids: 1 to 18 digits (anything longer cannot be a stored id and is a 404, not an overflow)."""
+
+    regex = "[0-9]{1,18}"
+
+    def convert(self, value: str) -> int:
         return int(value)
-    if isinstance(value, Decimal) and value == value.to_integral_value() and value > 0:
-        return int(value)
-    return None
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("psid", IdConvertor())
 
 
 class Api:
@@ -437,28 +458,28 @@ class Api:
             r("/customer", self.list_customers, "GET"),
             r("/customer", self.create_customer, "POST"),
             r("/customer", self.update_customer, "PUT"),
-            r("/customer/{cid:int}", self.get_customer, "GET"),
-            r("/customer/{cid:int}", self.delete_customer, "DELETE"),
-            r("/customer/{cid:int}/token", self.customer_token, "GET"),
-            r("/customer/{cid:int}/accounts", self.customer_accounts, "GET"),
-            r("/customer/{cid:int}/creditcardaccounts", self.customer_cards, "GET"),
-            r("/customer/{cid:int}/achaccounts", self.customer_achs, "GET"),
-            r("/customer/{cid:int}/defaultcreditcard", self.default_card, "GET"),
-            r("/customer/{cid:int}/defaultach", self.default_ach, "GET"),
-            r("/customer/{cid:int}/payments", self.customer_payments, "GET"),
-            r("/customer/{cid:int}/{aid:int}", self.set_default, "PUT"),
+            r("/customer/{cid:psid}", self.get_customer, "GET"),
+            r("/customer/{cid:psid}", self.delete_customer, "DELETE"),
+            r("/customer/{cid:psid}/token", self.customer_token, "GET"),
+            r("/customer/{cid:psid}/accounts", self.customer_accounts, "GET"),
+            r("/customer/{cid:psid}/creditcardaccounts", self.customer_cards, "GET"),
+            r("/customer/{cid:psid}/achaccounts", self.customer_achs, "GET"),
+            r("/customer/{cid:psid}/defaultcreditcard", self.default_card, "GET"),
+            r("/customer/{cid:psid}/defaultach", self.default_ach, "GET"),
+            r("/customer/{cid:psid}/payments", self.customer_payments, "GET"),
+            r("/customer/{cid:psid}/{aid:psid}", self.set_default, "PUT"),
             r("/account/creditcard", self.create_card, "POST"),
             r("/account/creditcard", self.update_card, "PUT"),
-            r("/account/creditcard/{aid:int}", self.get_card, "GET"),
-            r("/account/creditcard/{aid:int}", self.delete_card, "DELETE"),
+            r("/account/creditcard/{aid:psid}", self.get_card, "GET"),
+            r("/account/creditcard/{aid:psid}", self.delete_card, "DELETE"),
             r("/account/ach", self.create_ach, "POST"),
             r("/account/ach", self.update_ach, "PUT"),
-            r("/account/ach/{aid:int}", self.get_ach, "GET"),
-            r("/account/ach/{aid:int}", self.delete_ach, "DELETE"),
+            r("/account/ach/{aid:psid}", self.get_ach, "GET"),
+            r("/account/ach/{aid:psid}", self.delete_ach, "DELETE"),
             r("/payment", self.create_payment, "POST"),
             r("/payment", self.list_payments, "GET"),
-            r("/payment/{pid:int}", self.get_payment, "GET"),
-            r("/payment/{pid:int}/void", self.void_payment, "PUT"),
-            r("/payment/{pid:int}/reverse", self.reverse_payment, "PUT"),
+            r("/payment/{pid:psid}", self.get_payment, "GET"),
+            r("/payment/{pid:psid}/void", self.void_payment, "PUT"),
+            r("/payment/{pid:psid}/reverse", self.reverse_payment, "PUT"),
             r("/markpaymentstatus", self.mark_payment_status, "PUT"),
         ]

@@ -134,7 +134,7 @@ class PaymentProcessor:
         if isinstance(account_id, str) and account_id.strip().isdigit():
             account_id = int(account_id)
         account = None
-        if isinstance(account_id, int) and not isinstance(account_id, bool):
+        if isinstance(account_id, int) and not isinstance(account_id, bool) and 0 < account_id < 2**63:
             account = self.store.get_account(account_id)
         issuer = account.get("Issuer") if account else None
         problems = validate_payment(body, issuer=issuer)

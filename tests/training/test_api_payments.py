@@ -325,3 +325,16 @@ def test_a_card_on_file_that_has_expired_is_declined_4054(raw, gateway):
     assert p["Status"] == "Failed" and p["FailureData"]["Code"] == "4054"
     raw.ok("PUT", "/v4/account/creditcard", {"Id": card["Id"], "ExpirationDate": "11/2029"})
     assert raw.pay(card["Id"])["Status"] == "Authorized"
+
+
+def test_absurd_numbers_are_400_or_404_never_500(raw, card):
+    for amount in ("1e40", "123456789012345678901234567890.5", "-1e40"):
+        r = raw.call("POST", "/v4/payment", f'{{"AccountId": {card["Id"]}, "Amount": {amount}}}')
+        assert r.status_code == 400 and r.json()["Meta"]["Errors"]["ErrorMessages"][0]["Field"] == "Amount"
+    huge = "9" * 30
+    assert raw.error("POST", "/v4/payment", f'{{"AccountId": {huge}, "Amount": 1}}')[0][0] == "AccountId"
+    raw.error("GET", f"/v4/payment/{huge}", status=404)
+    raw.error("GET", f"/v4/customer/{huge}/accounts", status=404)
+    raw.error("PUT", "/v4/MarkPaymentStatus", f'{{"PaymentId": {huge}}}')
+    raw.error("PUT", "/v4/customer", f'{{"Id": {huge}, "FirstName": "A", "LastName": "B"}}')
+    assert raw.ok("GET", "/v4/payment") == []

@@ -260,3 +260,8 @@ def test_payment_rule(body, issuer, field):
 
 def test_valid_payment():
     assert validate_payment({"AccountId": 1, "Amount": "1.00", "OrderId": "o" * 50, "CVV": "1234"}, "Amex") == []
+
+
+def test_amounts_too_big_for_cents_are_rejected_as_too_large():
+    assert validate_amount("1e40") == [FieldMessage("Amount", "Amount must not be more than 2,000,000.00.")]
+    assert validate_amount("-1e40") == [FieldMessage("Amount", "Amount must be greater than 0.00.")]
