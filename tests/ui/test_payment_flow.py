@@ -266,3 +266,30 @@ def test_page_that_deletes_the_bridge_is_closed_without_charging(counter):
     counter.open_form(Qt.Key.Key_F6)
     counter.fill_card()
     assert counter.submit_and_wait() == "approved"
+
+
+def test_lost_reply_is_checked_with_paysimple_not_charged_twice(counter, monkeypatch):
+    """PaySimple takes the payment but the reply is lost: the clerk sees "checking with PaySimple…", the
+    charge buttons stay disabled meanwhile, and the look-up finds the one payment."""
+    hit = counter.pick_with_cards("a")
+    counter.amount("77.00")
+    from pos_app.ui import main_window
+
+    monkeypatch.setattr(main_window.CvvDialog, "exec", lambda self: 1)
+    counter.gateway.faults.add("POST", "/v4/payment", "drop_after", 1)
+    statuses = []  # (text, any charge action enabled) at each status the clerk sees
+    w = counter.window
+    original = w.task.show_progress
+
+    def show_progress(text, *args, **kwargs):
+        buttons = (w.charge_file_button, w.new_card_button, w.new_ach_button, w.update_button)
+        statuses.append((text, any(b.isEnabled() for b in buttons)))
+        original(text, *args, **kwargs)
+
+    monkeypatch.setattr(w.task, "show_progress", show_progress)
+    with counter.qtbot.waitSignal(w.resultShown, timeout=30000) as blocker:
+        counter.key(Qt.Key.Key_F5)
+    assert blocker.args == ["approved"]
+    assert any("Checking with PaySimple" in text for text, _ in statuses), statuses
+    assert not any(enabled for _, enabled in statuses)
+    assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("77.00")]
