@@ -8,6 +8,10 @@ Use from the app start (see ``pos_app.ui.app``)::
         return 0                     # the clerk pressed Quit
     window = MainWindow(shell.environment, settings.lane)
     shell.attach(window)             # menus, idle lock, crash dialogs parented to the window
+    shell.start_backend(window, lane)   # Sandbox/Live (training: window.start_training(paths, demo))
+
+or, to show the counter first (start-up time) and sign in over it: ``shell.prepare()``,
+``shell.ensure_setup()``, build + show the window, ``shell.attach(window)``, ``shell.sign_in_over(window)``.
 
 Decisions:
 - ``--training`` never asks set-up questions (nor does a finished set-up that chose Training): training needs
@@ -31,7 +35,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
 
@@ -68,6 +72,7 @@ class Shell(QObject):
         self.window: QWidget | None = None
         self.idle: IdleLock | None = None
         self.lock_dialog: LoginDialog | None = None
+        self.sign_in_dialog: LoginDialog | None = None
         self.language = "en"
         self.crash = CrashHandler(paths.crash_dir, context=self._crash_context, parent_widget=lambda: self.window,
                                   environment=lambda: self.environment.value)
@@ -124,19 +129,45 @@ class Shell(QObject):
                              parent, clerk=clerk)
         return wizard.exec() == SetupWizard.DialogCode.Accepted
 
-    def start(self) -> bool:
-        """Translator, crash handler, set-up when needed, sign-in. False = the clerk chose Quit."""
-        self.prepare()
+    def ensure_setup(self) -> bool:
+        """The set-up wizard until set-up is complete (modal, before the counter window). False = cancelled."""
         while self.needs_setup():
             if not self.run_setup():
                 return False
         if self.environment is Environment.TRAINING:
             self.registry.ensure_training_clerks()
+        return True
+
+    def start(self) -> bool:
+        """Translator, crash handler, set-up when needed, sign-in (modal, before any window).
+        False = the clerk cancelled the set-up or chose Quit."""
+        self.prepare()
+        if not self.ensure_setup():
+            return False
         dialog = LoginDialog(self.registry, self.environment, store_name=self.settings.merchant.name)
         if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.clerk is None:
             return False
-        self.clerk = dialog.clerk
+        self.signed_in(dialog.clerk)
         return True
+
+    def sign_in_over(self, window: QWidget, on_quit=None) -> LoginDialog:
+        """Non-blocking sign-in, window-modal over an already shown counter (whose back end starts behind
+        it). Quit calls ``on_quit`` (default: quit the app)."""
+        if self.environment is Environment.TRAINING:
+            self.registry.ensure_training_clerks()
+        dialog = LoginDialog(self.registry, self.environment, window, store_name=self.settings.merchant.name)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.accepted.connect(lambda: self.signed_in(dialog.clerk))
+        dialog.rejected.connect(on_quit or self.app.quit)
+        self.sign_in_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def signed_in(self, clerk: Clerk) -> None:
+        self.clerk = clerk
+        self.clerk_changed.emit(clerk)
+        self._show_clerk()
+        self._stamp_clerk()
 
     # --- the counter window -----------------------------------------------------------------------------
 
@@ -242,6 +273,10 @@ class Shell(QObject):
     def lock(self) -> None:
         """Show the lock screen over the counter (non-blocking); the clerk signs in to continue."""
         if self.lock_dialog is not None and self.lock_dialog.isVisible():
+            return
+        if self.clerk is None:  # nobody signed in yet: the sign-in screen is already in front
+            if self.idle is not None:
+                self.idle.resume()  # count again from now
             return
         if self.idle is not None:
             self.idle.pause()

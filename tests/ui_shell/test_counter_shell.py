@@ -4,7 +4,7 @@ training gateway standing in for PaySimple), charges attributed to the signed-in
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
 from pos_app.clerks import Role
 from pos_app.config import Environment
@@ -98,5 +98,28 @@ def test_counter_window_menus_and_banner_in_spanish(qtbot, qapp, paths, window_f
         assert window.banner.text().startswith("PRÁCTICA · Modo de práctica: no se mueve dinero real")
         assert window.banner.text().endswith("Caja LANE7")
         assert window.statusBar().currentMessage() == "Sesión iniciada: Trainee"
+    finally:
+        shell.close()
+
+
+def test_sign_in_over_the_shown_counter(qtbot, qapp, paths, window_factory, english):
+    shell = Shell(qapp, paths, Settings(idle_lock_minutes=1), force_training=True)
+    try:
+        window = window_factory(Environment.TRAINING)
+        shell.attach(window)
+        shell.idle.set_minutes(1, interval_ms=100)
+        quits = []
+        dialog = shell.sign_in_over(window, on_quit=lambda: quits.append(True))
+        assert dialog.isVisible() and dialog.windowModality() is Qt.WindowModality.WindowModal
+        qtbot.wait(300)  # idle time passes before anyone signed in: no lock screen on top of the sign-in
+        assert shell.lock_dialog is None
+        switched = []
+        shell.clerk_changed.connect(switched.append)
+        dialog.name.setCurrentText("Trainer")
+        dialog.pin.setText("1234")
+        dialog.sign_in.click()
+        assert shell.clerk.name == "Trainer" and switched == [shell.clerk] and not quits
+        assert window.statusBar().currentMessage() == "Signed in: Trainer"
+        qtbot.waitUntil(lambda: shell.locked, timeout=2000)  # now idle time locks
     finally:
         shell.close()
