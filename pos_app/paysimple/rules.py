@@ -26,7 +26,8 @@ Decisions (reference §4 marks several limits [D]/[?]; we follow the public docs
 - Amount: a number (not a boolean), rounded half-up to the cent first (docs: "more than 2 decimals are
   rounded"), then it must be > 0 and ≤ 2,000,000.00. So 0.004 is rejected and 2000000.004 is accepted.
 - Payment extras: OrderId, InvoiceNumber, PurchaseOrderNumber ≤ 50; Description ≤ 2048; CVV 3 digits
-  (4 for Amex, which the caller tells us by passing the account's issuer).
+  (4 for Amex, which the caller tells us by passing the account's issuer); Latitude −90…90, Longitude
+  −180…180 when given.
 """
 
 from __future__ import annotations
@@ -329,6 +330,13 @@ def validate_payment(data: Mapping[str, Any], issuer: str | None = None) -> list
                        ("PurchaseOrderNumber", "Purchase order number")):
         _text(data, key, label, out, max_len=50)
     _text(data, "Description", "Description", out, max_len=2048)
+    for key, label, limit in (("Latitude", "Latitude", 90), ("Longitude", "Longitude", 180)):
+        value = data.get(key)
+        if value is None:
+            continue
+        number = None if isinstance(value, bool) else round_amount(value)
+        if number is None or abs(Decimal(str(value))) > limit:
+            out.append(FieldMessage(key, f"{label} must be a number between -{limit} and {limit}."))
     cvv = _text(data, "CVV", "CVV", out)
     if cvv is not None:
         want = 4 if issuer == "Amex" else 3

@@ -25,6 +25,7 @@ def gw():
 
     with TrainingGateway(API_USER, API_KEY) as gateway:
         gateway.customer_id = gateway.store.create_customer({"FirstName": "P", "LastName": "Q"})["Id"]
+        gateway.card_id = gateway.store.create_credit_card(gateway.customer_id, "4111111111111111", "12/2030")["Id"]
         with httpx.Client(base_url=gateway.api_url, timeout=5) as http:
             gateway.http = http
             yield gateway
@@ -125,3 +126,63 @@ def test_ach_created_iff_rules_pass_and_number_is_masked(gw, body):
         number = body["AccountNumber"].strip()
         others = json.dumps({k: v for k, v in made.items() if k != "BankName"})   # the bank name is echoed
         assert len(number) < 10 or number not in others             # long enough not to occur by chance
+
+
+json_values = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.text(max_size=20),
+                                     st.decimals(allow_nan=False, allow_infinity=False, places=3)),
+                           lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                   st.dictionaries(st.text(max_size=5), inner, max_size=3)),
+                           max_leaves=6)
+KEYS = ["Id", "CustomerId", "FirstName", "LastName", "Email", "BillingAddress", "ShippingSameAsBilling",
+        "ShippingAddress", "CreditCardNumber", "ExpirationDate", "Issuer", "BillingZipCode", "IsDefault",
+        "RoutingNumber", "AccountNumber", "BankName", "IsCheckingAccount", "AccountId", "Amount", "OrderId",
+        "PaymentToken", "PaymentSubType", "CVV", "Latitude", "Longitude", "InvoiceId", "SuccessReceiptOptions",
+        "PaymentId", "CustomerAccountId", "Cvv"]
+WRITES = [("POST", "/customer"), ("PUT", "/customer"), ("POST", "/account/creditcard"), ("PUT", "/account/creditcard"),
+          ("POST", "/account/ach"), ("PUT", "/account/ach"), ("POST", "/payment"), ("PUT", "/MarkPaymentStatus"),
+          ("POST", "/paymenttoken")]
+
+
+def encode(value):
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    return value
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(WRITES), st.dictionaries(st.sampled_from(KEYS), json_values, max_size=8))
+def test_any_json_gets_a_clean_answer_never_a_500(gw, write, body):
+    method, path = write
+    headers = {"Authorization": psserver_header(API_USER, API_KEY, utc_timestamp(gw.clock.now())),
+               "Content-Type": "application/json"}
+    r = gw.http.request(method, path, content=json.dumps(encode(body)), headers=headers)
+    assert r.status_code in (200, 201, 400, 404), (r.status_code, r.text)
+    if r.status_code >= 400:
+        assert r.json()["Meta"]["Errors"]["ErrorMessages"]
+    elif path == "/payment":                      # the stored payment reads back cleanly
+        payment_id = r.json()["Response"]["Id"]
+        again = gw.http.get(f"/payment/{payment_id}", headers=headers)
+        assert again.status_code == 200
+
+
+PAYMENT_EXTRAS = ["OrderId", "PaymentToken", "PaymentSubType", "CVV", "Latitude", "Longitude", "InvoiceId",
+                  "InvoiceNumber", "Description", "SuccessReceiptOptions", "FailureReceiptOptions", "IsDebit"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(PAYMENT_EXTRAS), json_values, max_size=5))
+def test_payments_with_odd_extras_are_stored_and_read_back_or_refused(gw, extras):
+    headers = {"Authorization": psserver_header(API_USER, API_KEY, utc_timestamp(gw.clock.now())),
+               "Content-Type": "application/json"}
+    body = {**encode(extras), "AccountId": gw.card_id, "Amount": 1}
+    r = gw.http.post("/payment", content=json.dumps(body), headers=headers)
+    assert r.status_code in (201, 400), (r.status_code, r.text)
+    if r.status_code == 201:
+        again = gw.http.get(f"/payment/{r.json()['Response']['Id']}", headers=headers)
+        assert again.status_code == 200 and again.json()["Response"] == r.json()["Response"]

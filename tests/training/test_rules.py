@@ -265,3 +265,10 @@ def test_valid_payment():
 def test_amounts_too_big_for_cents_are_rejected_as_too_large():
     assert validate_amount("1e40") == [FieldMessage("Amount", "Amount must not be more than 2,000,000.00.")]
     assert validate_amount("-1e40") == [FieldMessage("Amount", "Amount must be greater than 0.00.")]
+
+
+@pytest.mark.parametrize("key, value, ok", [("Latitude", "39.7392", True), ("Latitude", -90, True),
+                                            ("Latitude", "91", False), ("Longitude", "-104.99", True),
+                                            ("Longitude", "east", False), ("Longitude", True, False)])
+def test_payment_coordinates(key, value, ok):
+    assert (validate_payment({"AccountId": 1, "Amount": 1, key: value}) == []) is ok
