@@ -338,3 +338,17 @@ def test_absurd_numbers_are_400_or_404_never_500(raw, card):
     raw.error("PUT", "/v4/MarkPaymentStatus", f'{{"PaymentId": {huge}}}')
     raw.error("PUT", "/v4/customer", f'{{"Id": {huge}, "FirstName": "A", "LastName": "B"}}')
     assert raw.ok("GET", "/v4/payment") == []
+
+
+@pytest.mark.parametrize("local, kind, expected_utc", [
+    (datetime(2026, 7, 1, 12, 0, tzinfo=ET), "CC", "2026-07-02T03:00:00+00:00"),      # EDT: 23:00 = 03:00Z
+    (datetime(2026, 12, 1, 12, 0, tzinfo=ET), "CC", "2026-12-02T04:00:00+00:00"),     # EST: 23:00 = 04:00Z
+    (datetime(2026, 11, 1, 0, 30, tzinfo=ET), "ACH", "2026-11-01T22:00:00+00:00"),    # DST ends that night
+    (datetime(2026, 3, 7, 18, 0, tzinfo=ET), "ACH", "2026-03-08T21:00:00+00:00"),     # next day is DST
+])
+def test_cutoffs_follow_new_york_daylight_saving(local, kind, expected_utc):
+    from datetime import UTC
+
+    from pos_app.training.processing import next_cutoff
+
+    assert next_cutoff(local.astimezone(UTC), kind).astimezone(UTC).isoformat() == expected_utc
