@@ -109,9 +109,12 @@ def hash_pin(pin: str, salt: bytes | None = None) -> tuple[bytes, bytes]:
     return salt, hashlib.scrypt(pin.encode("utf-8"), salt=salt, **_SCRYPT)
 
 
+TRAINING_DB = "clerks-training.db"
+
+
 def clerks_db_path(data_dir: Path, environment: str) -> Path:
     """Training clerks (with the demo PINs) never share a file with the real ones."""
-    return data_dir / ("clerks-training.db" if environment == "training" else "clerks.db")
+    return data_dir / (TRAINING_DB if environment == "training" else "clerks.db")
 
 
 _SCHEMA = """
@@ -234,8 +237,9 @@ class ClerkRegistry:
         self.record("reset_pin", target.name, clerk_id, "ok", f"by={by.id}")
 
     def ensure_training_clerks(self) -> None:
-        """Training only: the demo manager and clerk with their published PINs."""
-        if self.has_manager():
+        """Training only: the demo manager and clerk with their published PINs. Does nothing to any other
+        clerk file (a published PIN must never exist where real money moves)."""
+        if self.path.name != TRAINING_DB or self.has_manager():
             return
         manager = self.add(TRAINING_MANAGER[0], TRAINING_MANAGER[1], Role.MANAGER, by=None)
         try:

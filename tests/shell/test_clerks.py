@@ -82,3 +82,34 @@ def test_manager_approval_is_recorded_and_clerks_cannot_approve(registry):
     registry.approve("Maria", "482913", ManagerAction.VOID, "customer changed mind", clerk=ann, subject="A1")
     (row,) = registry.approvals()
     assert row[1:] == (boss.id, ann.id, "void", "customer changed mind", "A1")
+
+
+def test_demo_clerks_only_in_the_training_file(tmp_path):
+    from pos_app.clerks import TRAINING_CLERK, TRAINING_MANAGER, clerks_db_path
+
+    real = ClerkRegistry(clerks_db_path(tmp_path, "live"))
+    real.ensure_training_clerks()
+    assert real.list() == [] and not real.has_manager()  # never a published PIN where money moves
+    training = ClerkRegistry(clerks_db_path(tmp_path, "training"))
+    training.ensure_training_clerks()
+    training.ensure_training_clerks()  # idempotent
+    assert {(c.name, c.role) for c in training.list()} == {(TRAINING_MANAGER[0], Role.MANAGER),
+                                                           (TRAINING_CLERK[0], Role.CLERK)}
+    assert training.login(*TRAINING_MANAGER).is_manager
+    assert clerks_db_path(tmp_path, "sandbox") == clerks_db_path(tmp_path, "live")
+    real.close()
+    training.close()
+
+
+def test_events_attribute_every_attempt_without_pins(registry):
+    boss = registry.add("Maria", "482913", Role.MANAGER, by=None)
+    with pytest.raises(ClerkError):
+        registry.login("Maria", "999999")
+    registry.login("Maria", "482913")
+    registry.record("lock", boss.name, boss.id, "locked")
+    events = registry.events()
+    assert [(e.kind, e.name, e.clerk_id, e.outcome) for e in events] == [
+        ("add", "Maria", boss.id, "ok"), ("login", "Maria", boss.id, "wrong_pin"),
+        ("login", "Maria", boss.id, "ok"), ("lock", "Maria", boss.id, "locked")]
+    assert all(e.at.tzinfo is not None for e in events)
+    assert not any("482913" in e.detail or "999999" in e.detail for e in events)

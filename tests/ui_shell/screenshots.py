@@ -102,7 +102,8 @@ def main() -> int:
             save(wizard, f"15-setup-manager{suffix}.png")
             wizard.close()
 
-            train = ClerkRegistry(home / f"training-{lang}.db")
+            (home / lang).mkdir(exist_ok=True)
+            train = ClerkRegistry(home / lang / "clerks-training.db")
             train.ensure_training_clerks()
             login = LoginDialog(train, Environment.TRAINING, store_name="Corner Hardware")
             save(login, f"20-login-training{suffix}.png")
