@@ -200,4 +200,4 @@ def test_keep_alive_replies_are_not_held_by_nagle(raw, card):
         started = time.perf_counter()
         raw.ok("GET", f"/v4/account/creditcard/{card['Id']}")
         times.append(time.perf_counter() - started)
-    assert sorted(times)[5] < 0.025, times
+    assert sorted(times)[5] < 0.035, times
