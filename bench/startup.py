@@ -88,7 +88,7 @@ def child_app(home: str, demo: int) -> None:
         # The clerk signs in (training clerk) on the window-modal sign-in screen shown over the counter.
         from pos_app.clerks import TRAINING_CLERK
 
-        dialog = window.sign_in_dialog
+        dialog = getattr(window.shell, "sign_in_dialog", None) if window.shell is not None else None
         if dialog is None or not dialog.isVisible():
             QTimer.singleShot(20, sign_in)
             return

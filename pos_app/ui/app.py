@@ -13,6 +13,7 @@ import os
 import sys
 import time
 
+from pos_app.config import Environment
 from pos_app.ui.web.scheme import register_schemes
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def prepare_environment() -> None:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="pos-app", description="Counter payments with PaySimple.")
-    parser.add_argument("--training", action="store_true", help="training mode (the default for now)")
+    parser.add_argument("--training", action="store_true", help="training mode, whatever the settings say")
     parser.add_argument("--home", help="keep data and logs under this folder")
     parser.add_argument("--demo-customers", type=int, default=None, help="demo customers in training mode")
     parser.add_argument("--lane", default=None)
@@ -48,7 +49,7 @@ def build(argv: list[str]):
     from PySide6 import QtWebEngineWidgets  # noqa: F401 - must be imported before QApplication
     from PySide6.QtWidgets import QApplication
 
-    from pos_app.config import Environment, app_paths
+    from pos_app.config import app_paths
     from pos_app.logs import setup_logging
     from pos_app.settings import load_settings
     from pos_app.ui.main_window import MainWindow
@@ -62,9 +63,14 @@ def build(argv: list[str]):
     app.setStyle("Fusion")
     app.setStyleSheet(STYLE)
     lane = args.lane or settings.lane
-    # Only training mode is wired to the counter so far; sandbox/live also need the client built from the
-    # shell's credentials (Shell.api_credentials) — see docs/architecture.md (ui).
-    window = MainWindow(Environment.TRAINING, lane)
+    environment = Environment.TRAINING if args.training else settings.env
+    shell = None
+    if environment is not Environment.TRAINING:
+        # Sandbox/Live: the set-up wizard (API user + key) must be complete before the counter opens.
+        shell = _make_shell(app, paths, settings, args.training)
+        if not shell.ensure_setup():
+            return app, None
+    window = MainWindow(environment, lane)
     window.show()
     app.processEvents()  # the first paint happens now, before any slower work
     window.shown_at = time.time()
@@ -72,61 +78,43 @@ def build(argv: list[str]):
     demo = settings.demo_customers if args.demo_customers is None else args.demo_customers
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(0, lambda: window.start_training(paths, demo))
-    QTimer.singleShot(0, lambda: attach_shell(app, paths, settings, window))
+    if environment is Environment.TRAINING:
+        QTimer.singleShot(0, lambda: window.start_training(paths, demo))
+    QTimer.singleShot(0, lambda: attach_shell(app, paths, settings, window, shell, args.training))
     return app, window
 
 
-def attach_shell(app, paths, settings, window) -> None:
-    """The shell (crash handler, menus, idle lock, sign-in) joins once the counter is on screen."""
+def _make_shell(app, paths, settings, force_training: bool):
     from pos_app.ui.shell import Shell
 
-    shell = Shell(app, paths, settings, force_training=True)
+    shell = Shell(app, paths, settings, force_training=force_training)
     shell.prepare()  # language + crash handler
-    shell.attach(window)  # menus, idle lock
-    _idle_filter_on_window(app, shell, window)
+    return shell
+
+
+def attach_shell(app, paths, settings, window, shell=None, force_training: bool = True) -> None:
+    """The shell (crash handler, menus, idle lock, sign-in) joins once the counter is on screen; the clerk
+    signs in window-modally while the back end starts behind."""
+    shell = shell or _make_shell(app, paths, settings, force_training)
     window.shell = shell
-    shell.clerk_changed.connect(lambda clerk: window.set_clerk(str(clerk.id)))
-    sign_in(app, shell, window, settings)
+    shell.attach(window)
+    shell.clerk_changed.connect(lambda clerk: _signed_in(window, clerk))
+    if shell.environment is not Environment.TRAINING:
+        shell.start_backend(window, window.lane)
+    shell.sign_in_over(window, on_quit=app.quit)
 
 
-def _idle_filter_on_window(app, shell, window) -> None:
-    """PySide6 6.11.3 crashes (SIGSEGV in exec) when a Python event filter is installed on the QApplication
-    while a QWebEngineView is alive (tests/ui/test_app_start.py has the repro). The idle lock only needs the
-    counter window's input, so its filter moves from the application to the window's QWindow."""
-    idle = getattr(shell, "idle", None)
-    if idle is not None and window.windowHandle() is not None:
-        app.removeEventFilter(idle)
-        window.windowHandle().installEventFilter(idle)
-
-
-def sign_in(app, shell, window, settings) -> None:
-    """Sign-in over the already shown counter (window-modal), while the gateway starts behind it.
-    Quit on the sign-in screen closes the app."""
-    from PySide6.QtCore import Qt
-
-    from pos_app.ui.login import LoginDialog
-
-    shell.registry.ensure_training_clerks()
-    dialog = LoginDialog(shell.registry, shell.environment, window, store_name=settings.merchant.name)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-
-    def accepted() -> None:
-        shell.clerk = dialog.clerk
-        shell._show_clerk()
-        window.set_clerk(str(dialog.clerk.id))
-        window.activateWindow()
-        window.raise_()
-        window.focus_search()
-
-    dialog.accepted.connect(accepted)
-    dialog.rejected.connect(app.quit)
-    window.sign_in_dialog = dialog
-    dialog.open()
+def _signed_in(window, clerk) -> None:
+    window.set_clerk(str(clerk.id))
+    window.activateWindow()
+    window.raise_()
+    window.focus_search()
 
 
 def run(argv: list[str]) -> int:
     app, window = build(argv)
+    if window is None:
+        return 0  # set-up cancelled
     from pos_app.ui.ops import wait_for_all
 
     try:

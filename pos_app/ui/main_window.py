@@ -125,7 +125,6 @@ class MainWindow(QMainWindow):
         self._startup_op: BackgroundOp | None = None
         self.clerk_id = "counter"  # the signed-in clerk (set by the shell's sign-in)
         self.shell = None
-        self.sign_in_dialog = None
         self.setWindowTitle(f"Counter · PaySimple ({environment.value.title()})")
         self.resize(1280, 800)
         self._build()
