@@ -23,7 +23,7 @@ Rules (see docs/architecture.md, "Payments"):
   lane's created/sending/unknown/reconciling attempts and every pending void/refund.
 - Void (status Authorized/Posted and now < CanVoidUntil) and refund (/reverse, once Settled) need an
   ``Approval`` from a manager, are journaled write-ahead (``void_pending``/``refund_pending``) and, when the
-  answer is lost, resolved with GET /payment/{id}.
+  answer is lost, resolved with GET /payment/{id} (``reversals.py``, mixed into ``PaymentService``).
 Thread safety: every public method may be called from any worker thread; status callbacks run on the
 calling thread (the UI marshals them to the GUI thread).
 """
@@ -36,7 +36,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from pos_app.logs import redact
 from pos_app.payments import locks
 from pos_app.payments.journal import Journal
 from pos_app.payments.lookup import find_attempt
@@ -46,7 +45,6 @@ from pos_app.payments.model import (
     LANE_RE,
     OPEN_STATES,
     AccountRef,
-    Approval,
     Attempt,
     CustomerRef,
     InvalidCharge,
@@ -57,6 +55,8 @@ from pos_app.payments.model import (
     from_cents,
     to_cents,
 )
+from pos_app.payments.replies import error_text, payment_fields, paysimple
+from pos_app.payments.reversals import ReversalOption, Reversals, option_for  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 S = State
@@ -79,15 +79,6 @@ class StatusEvent:
 StatusCallback = Callable[[StatusEvent], None]
 
 
-@dataclass(frozen=True)
-class ReversalOption:
-    action: str | None  # "void" | "refund" | None
-    explanation: str  # why this action applies (or why none does)
-    other: str  # why the other action does not apply
-    status: str | None = None
-    can_void_until: datetime | None = None
-
-
 @dataclass
 class ReconcileReport:
     resolved: list[Attempt] = field(default_factory=list)
@@ -103,36 +94,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _ps():
-    # Imported lazily: the client package is developed alongside; only its public names are used.
-    import pos_app.paysimple as ps
-    return ps
-
-
-def _error_text(exc: BaseException) -> str:
-    messages = getattr(exc, "messages", None) or []
-    parts = [getattr(m, "message", "") for m in messages if getattr(m, "message", "")]
-    status = getattr(exc, "status", None)
-    head = f"HTTP {status}" if status else type(exc).__name__
-    text = f"{head}: {'; '.join(parts)}" if parts else f"{head}: {exc}".rstrip(": ")
-    return redact(text)  # notes are shown and stored: never a token or a card number
-
-
-def _payment_fields(payment) -> dict:
-    failure = getattr(payment, "failure", None)
-    return {
-        "payment_id": payment.id,
-        "ps_status": str(payment.status),
-        "auth_code": getattr(payment, "provider_auth_code", None),
-        "trace_number": getattr(payment, "trace_number", None),
-        "failure_code": None if failure is None or failure.code is None else str(failure.code),
-        "failure_description": None if failure is None else failure.description,
-        "failure_action": None if failure is None else failure.merchant_action_text,
-        "can_void_until": getattr(payment, "can_void_until", None),
-    }
-
-
-class PaymentService:
+class PaymentService(Reversals):
     def __init__(self, journal: Journal, client, lane: str, clock: Callable[[], datetime] = _utc_now, *,
                  in_flight_window: timedelta = timedelta(seconds=120), settle_after: timedelta = timedelta(seconds=2),
                  poll_interval: float = 10.0, lookup_tries: int = 4,
@@ -177,7 +139,7 @@ class PaymentService:
             lock.release()
 
     def _send(self, attempt: Attempt, clerk: str, payment_token, cvv, send_receipt) -> Attempt:
-        ps = _ps()
+        ps = paysimple()
         request = ps.PaymentRequest(account_id=attempt.account_id, amount=attempt.amount, order_id=attempt.id,
                                     payment_token=payment_token, cvv=cvv, description=self._description,
                                     send_receipt_to_customer=send_receipt)
@@ -188,7 +150,7 @@ class PaymentService:
         return self._record_payment(attempt, S.SENDING, payment, clerk, "PaySimple answered")
 
     def _record_send_failure(self, attempt: Attempt, exc: Exception, clerk: str) -> Attempt:
-        ps, now, text = _ps(), self.clock(), _error_text(exc)
+        ps, now, text = paysimple(), self.clock(), error_text(exc)
         if isinstance(exc, ps.TransportError) and not exc.may_have_taken_effect:
             note = f"Could not reach PaySimple; nothing was sent ({text})."
             return self.journal.transition(attempt.id, S.SENDING, S.ABSENT, note, clerk, now, note=note)
@@ -206,7 +168,7 @@ class PaymentService:
 
     def _record_payment(self, attempt: Attempt, expected: State, payment, clerk: str, cause: str) -> Attempt:
         status = str(payment.status or "").lower()
-        details = _payment_fields(payment)
+        details = payment_fields(payment)
         if status in CHARGED_STATUSES:
             to, note = S.APPROVED, None
         elif status in FAILED_STATUSES:
@@ -256,7 +218,7 @@ class PaymentService:
         try:
             result = find_attempt(self.client, attempt, self.clock())
         except Exception as exc:  # noqa: BLE001 - a failed look-up proves nothing
-            note = f"Could not check with PaySimple ({_error_text(exc)}); will check again."
+            note = f"Could not check with PaySimple ({error_text(exc)}); will check again."
             notify(attempt, "check_failed", note)
             return self.journal.transition(attempt.id, S.RECONCILING, S.UNKNOWN, note, clerk, self.clock(),
                                            note=note), "failed"
@@ -323,123 +285,6 @@ class PaymentService:
         """True once start-up reconcile ran and the lane has no open attempt."""
         return self._reconciled and self.journal.open_attempt(self.lane) is None
 
-    # ---- voids and refunds ---------------------------------------------------------------------------
-
-    def refund_or_void_option(self, attempt: Attempt | str) -> ReversalOption:
-        """Which reversal applies now (asks PaySimple for the current status) and why the other does not."""
-        attempt = self.journal.get(attempt if isinstance(attempt, str) else attempt.id)
-        if attempt.state in (S.VOID_PENDING, S.REFUND_PENDING):
-            text = "A void or refund of this payment is being confirmed with PaySimple."
-            return ReversalOption(None, text, text, attempt.ps_status, attempt.can_void_until)
-        if attempt.state is not S.APPROVED or attempt.payment_id is None:
-            text = f"This payment is {attempt.state.value}: there is nothing to void or refund."
-            return ReversalOption(None, text, text, attempt.ps_status, attempt.can_void_until)
-        payment = self.client.get_payment(attempt.payment_id)
-        self.journal.update_details(attempt.id, self.clock(), ps_status=str(payment.status),
-                                    can_void_until=getattr(payment, "can_void_until", None))
-        return option_for(payment.status, getattr(payment, "can_void_until", None), self.clock())
-
-    def void(self, attempt: Attempt | str, approval: Approval) -> Attempt:
-        return self._reverse(attempt, approval, "void")
-
-    def refund(self, attempt: Attempt | str, approval: Approval) -> Attempt:
-        return self._reverse(attempt, approval, "refund")
-
-    def _reverse(self, attempt: Attempt | str, approval: Approval, kind: str) -> Attempt:
-        approval.check()
-        attempt_id = attempt if isinstance(attempt, str) else attempt.id
-        lock = locks.reversal_lock(self.journal.path, attempt_id)
-        if not lock.try_acquire():
-            raise NotAllowed("Another void or refund is in progress; try again in a moment.")
-        try:
-            option = self.refund_or_void_option(attempt_id)
-            if option.action != kind:
-                raise NotAllowed(option.other if option.action else option.explanation)
-            pending = S.VOID_PENDING if kind == "void" else S.REFUND_PENDING
-            manager, now = approval.manager_id, self.clock()
-            self.journal.add_reversal(attempt_id, kind, manager, approval.reason.strip(), now)
-            attempt = self.journal.transition(attempt_id, S.APPROVED, pending, f"{kind}: {approval.reason.strip()}",
-                                              manager, now)
-            ps = _ps()
-            try:
-                call = self.client.void_payment if kind == "void" else self.client.reverse_payment
-                payment = call(attempt.payment_id)
-            except (ps.AuthenticationError, ps.InvalidInputError, ps.PermissionDeniedError, ps.NotFoundError) as exc:
-                note = f"PaySimple refused the {kind} ({_error_text(exc)})."
-                self.journal.finish_reversal(attempt_id, f"refused: {_error_text(exc)}", self.clock())
-                self.journal.transition(attempt_id, pending, S.APPROVED, note, manager, self.clock(), note=note)
-                raise NotAllowed(note) from exc
-            except Exception as exc:  # noqa: BLE001 - the answer was lost: look it up, never re-send
-                log.warning("%s of %s: answer lost (%s); checking", kind, attempt_id, type(exc).__name__)
-                answered = getattr(exc, "status", None) is not None
-                not_before = self.clock() + self.settle_after if answered else now + self.in_flight_window
-                return self._resolve_reversal(attempt, manager, None, lock_held=True, not_before=not_before)
-            return self._apply_reversal_result(attempt, payment, manager, "PaySimple answered")
-        finally:
-            lock.release()
-
-    def _apply_reversal_result(self, attempt: Attempt, payment, clerk: str, cause: str) -> Attempt:
-        """Move a pending reversal to done/undone from a Payment (the original, or the refund credit)."""
-        now, kind = self.clock(), ("void" if attempt.state is S.VOID_PENDING else "refund")
-        status = str(payment.status or "").lower()
-        if kind == "void" and status == "voided":
-            self.journal.finish_reversal(attempt.id, "voided", now, payment.id)
-            return self.journal.transition(attempt.id, S.VOID_PENDING, S.VOIDED, f"{cause}: Voided", clerk, now,
-                                           ps_status=str(payment.status))
-        if kind == "refund":
-            if payment.id != attempt.payment_id:  # the refund credit itself
-                self.journal.finish_reversal(attempt.id, "refunded", now, payment.id)
-                return self.journal.transition(attempt.id, S.REFUND_PENDING, S.REFUNDED, f"{cause}: refund "
-                                               f"{payment.id} {payment.status}", clerk, now,
-                                               ps_status="Reversed", refund_payment_id=payment.id)
-            if status == "reversed":
-                refund_id = getattr(payment, "reference_id", None) or None
-                self.journal.finish_reversal(attempt.id, "refunded", now, refund_id)
-                return self.journal.transition(attempt.id, S.REFUND_PENDING, S.REFUNDED, f"{cause}: Reversed",
-                                               clerk, now, ps_status=str(payment.status), refund_payment_id=refund_id)
-        return None  # not (yet) applied
-
-    def _resolve_reversal(self, attempt: Attempt, clerk: str, tries: int | None, lock_held: bool = False,
-                          not_before: datetime | None = None) -> Attempt:
-        lock = None
-        if not lock_held:
-            lock = locks.reversal_lock(self.journal.path, attempt.id)
-            if not lock.try_acquire():
-                raise NotAllowed("Another void or refund is in progress; try again in a moment.")
-        try:
-            tries = self.lookup_tries if tries is None else tries
-            if not_before is None:  # start-up: the call may have been in flight when the app stopped
-                not_before = self.journal.transitions(attempt.id)[-1].at + self.in_flight_window
-            failures = 0
-            while failures < tries:
-                attempt = self.journal.get(attempt.id)
-                if attempt.state not in (S.VOID_PENDING, S.REFUND_PENDING):
-                    return attempt
-                try:
-                    payment = self.client.get_payment(attempt.payment_id)
-                except Exception as exc:  # noqa: BLE001 - proves nothing; stay pending
-                    log.warning("checking %s of %s failed: %s", attempt.state.value, attempt.id, _error_text(exc))
-                    failures += 1
-                    if failures < tries:
-                        self._sleep(self.lookup_backoff * (2 ** (failures - 1)))
-                    continue
-                done = self._apply_reversal_result(attempt, payment, clerk, "found at PaySimple")
-                if done is not None:
-                    return done
-                remaining = (not_before - self.clock()).total_seconds()
-                if remaining > 0:
-                    self._sleep(max(0.01, min(self.poll_interval, remaining)))
-                    continue
-                kind = "void" if attempt.state is S.VOID_PENDING else "refund"
-                note = f"The {kind} did not take effect (PaySimple status {payment.status})."
-                self.journal.finish_reversal(attempt.id, f"not applied: {payment.status}", self.clock())
-                return self.journal.transition(attempt.id, attempt.state, S.APPROVED, note, clerk, self.clock(),
-                                               note=note, ps_status=str(payment.status))
-            return self.journal.get(attempt.id)
-        finally:
-            if lock is not None:
-                lock.release()
-
     # ---- helpers -------------------------------------------------------------------------------------
 
     def _notifier(self, on_status: StatusCallback | None):
@@ -452,21 +297,3 @@ class PaymentService:
                 except Exception:  # noqa: BLE001 - a UI callback must never break a payment
                     log.exception("status callback failed")
         return notify
-
-
-def option_for(status: str | None, can_void_until: datetime | None, now: datetime) -> ReversalOption:
-    """PaySimple's rules: void while Authorized/Posted and before CanVoidUntil; refund once Settled."""
-    s = (status or "").lower()
-    refund_later = "A refund is possible only after the payment settles (usually the next business day)."
-    if s in ("authorized", "posted"):
-        if can_void_until is not None and now < can_void_until:
-            until = can_void_until.astimezone().strftime("%Y-%m-%d %H:%M")
-            return ReversalOption("void", f"Not settled yet: a void cancels it before the batch (until {until}).",
-                                  refund_later, status, can_void_until)
-        return ReversalOption(None, "The void window has closed and the payment has not settled yet: "
-                                    "refund it once it is Settled.", refund_later, status, can_void_until)
-    if s == "settled":
-        return ReversalOption("refund", "Settled: a refund returns the money to the customer's account.",
-                              "A void is no longer possible: the payment has settled.", status, can_void_until)
-    text = f"PaySimple status is {status}: neither a void nor a refund applies."
-    return ReversalOption(None, text, text, status, can_void_until)
