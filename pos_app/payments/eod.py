@@ -136,16 +136,8 @@ def _payment_time(payment) -> datetime | None:
 
 
 def _fetch_payments(client, day: date) -> list:
-    start, end = day - timedelta(days=1), day + timedelta(days=1)
-    if hasattr(client, "iter_payments"):
-        return list(client.iter_payments(start_date=start, end_date=end))
-    payments, page = [], 1
-    while True:
-        result = client.list_payments(start_date=start, end_date=end, page=page)
-        payments.extend(result.items)
-        if not result.items or len(payments) >= result.total_items:
-            return payments
-        page += 1
+    """GET /payment for day−1 .. day+1, every page (the client walks the pages)."""
+    return list(client.iter_payments(start_date=day - timedelta(days=1), end_date=day + timedelta(days=1)))
 
 
 def end_of_day(journal: Journal, client, day: date, lane: str | None = None, clerk: str | None = None,
