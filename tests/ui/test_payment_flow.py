@@ -293,3 +293,39 @@ def test_lost_reply_is_checked_with_paysimple_not_charged_twice(counter, monkeyp
     assert any("Checking with PaySimple" in text for text, _ in statuses), statuses
     assert not any(enabled for _, enabled in statuses)
     assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("77.00")]
+
+
+def test_real_paysimple_frame_cannot_reach_other_origins(counter, counting_server):
+    """The training gateway's own entry iframe (PaySimple's origin) tries fetch, img, XHR, navigation and
+    window.open towards a second loopback server: it sees no request, and the form still works."""
+    counter.pick_with_cards("a")
+    counter.amount("3.00")
+    counter.open_form(Qt.Key.Key_F6)
+    other = json.dumps(counting_server.origin + "/steal")
+    run_js(counter.qtbot, counter.frame(),
+           f"fetch({other}).catch(function () {{}}); new Image().src = {other};"
+           f"var x = new XMLHttpRequest(); x.open('GET', {other}); x.send(); window.open({other});"
+           f"setTimeout(function () {{ location.href = {other}; }}, 10); 1")
+    counter.qtbot.wait(800)
+    assert counting_server.requests == []
+    assert counter.window.panel.view.page().url().toString() == "app://pos/payment.html"
+    # (The gateway frame's own CSP stops most of these first; test_web_host proves our interceptor alone.)
+    counter.fill_card()
+    assert counter.submit_and_wait() == "approved"
+
+
+def test_keyboard_only_shortcuts(counter):
+    w = counter.window
+    assert "F5 Charge card on file" in w.hint.text() and "Esc" in w.hint.text()
+    counter.pick_with_cards("a")
+    assert w.amount.edit.hasFocus()  # choosing a customer puts the cursor on the amount
+    counter.key(Qt.Key.Key_F, w.amount.edit, Qt.KeyboardModifier.ControlModifier)
+    assert w.search.hasFocus()
+    counter.key(Qt.Key.Key_F6, w.search)  # no amount yet: the amount field says why and takes the cursor
+    assert w.stack.currentWidget() is w.customer_page
+    assert "Enter the amount" in w.amount.message.text() and w.amount.edit.hasFocus()
+    counter.amount("8.25")
+    counter.open_form(Qt.Key.Key_F7)  # bank account form
+    assert "bank account" in w.panel.header.text()
+    counter.key(Qt.Key.Key_Escape)
+    counter.qtbot.waitUntil(lambda: w.stack.currentWidget() is w.customer_page, timeout=5000)
