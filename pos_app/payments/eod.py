@@ -135,13 +135,14 @@ def _payment_time(payment) -> datetime | None:
     return None
 
 
-def _fetch_payments(client, day: date) -> list:
+def _fetch_payments(client, day: date, page_size: int) -> list:
     """GET /payment for day−1 .. day+1, every page (the client walks the pages)."""
-    return list(client.iter_payments(start_date=day - timedelta(days=1), end_date=day + timedelta(days=1)))
+    return list(client.iter_payments(start_date=day - timedelta(days=1), end_date=day + timedelta(days=1),
+                                     page_size=page_size))
 
 
 def end_of_day(journal: Journal, client, day: date, lane: str | None = None, clerk: str | None = None,
-               tz: tzinfo | str | None = None) -> EodReport:
+               tz: tzinfo | str | None = None, page_size: int = 200) -> EodReport:
     tz = store_timezone(tz) if tz is None or isinstance(tz, str) else tz
     start, end = day_bounds(day, tz)
     report = EodReport(day=day, timezone=str(tz), lane=lane, clerk=clerk)
@@ -162,7 +163,7 @@ def end_of_day(journal: Journal, client, day: date, lane: str | None = None, cle
             report.refunds.add(original.amount_cents)
 
     try:
-        payments = _fetch_payments(client, day)
+        payments = _fetch_payments(client, day, page_size)
     except Exception as exc:  # noqa: BLE001 - the report is still useful; say reconcile failed
         report.paysimple_error = f"Could not read PaySimple's payment list: {type(exc).__name__}: {exc}"
         return report

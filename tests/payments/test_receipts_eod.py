@@ -61,7 +61,7 @@ def test_end_of_day_totals_and_every_mismatch(gateway, journal, client):
     assert [x.state for x in (a1, a2, a3, a5)] == [State.APPROVED, State.DECLINED, State.ABSENT, State.APPROVED]
     day = gateway.clock.now().astimezone(UTC).date()
 
-    report = end_of_day(journal, client, day, tz=UTC)
+    report = end_of_day(journal, client, day, tz=UTC, page_size=2)  # PaySimple's list in pages of 2
     assert report.reconciled, report.mismatches
     assert report.by_status["approved"].count == 2 and report.by_status["approved"].total == Decimal("13.50")
     assert report.by_status["declined"].count == 1 and report.by_status["absent"].count == 1
@@ -75,7 +75,7 @@ def test_end_of_day_totals_and_every_mismatch(gateway, journal, client):
     # Now PaySimple and the journal disagree in three ways.
     stray = client.create_payment(PaymentRequest(account_id=ada.card.id, amount=Decimal("99.00")))  # no OrderId
     client.void_payment(a5.payment_id)  # voided behind the app's back
-    report = end_of_day(journal, client, day, tz=UTC)
+    report = end_of_day(journal, client, day, tz=UTC, page_size=2)
     kinds = sorted((m.kind, m.attempt_id or str(m.payment_id)) for m in report.mismatches)
     assert kinds == sorted([("paysimple_only", str(stray.id)), ("status", a5.id)])
 
