@@ -204,7 +204,8 @@ class PaymentProcessor:
                           + (" (refund it instead)." if row["status"] == "Settled" else "."))
         if self.clock.now() >= datetime.fromisoformat(row["can_void_until"]):
             raise invalid("PaymentId", "The void window for this payment has closed; refund it once it settles.")
-        self.store.void_payment(payment_id)
+        if not self.store.void_payment(payment_id):
+            raise invalid("PaymentId", "This payment changed while it was being voided; look it up again.")
         return self.store.get_payment(payment_id)
 
     def reverse(self, payment_id: int) -> dict[str, Any]:

@@ -457,16 +457,21 @@ class Store:
                     return None
             return db.execute(f"INSERT INTO payments({cols}) VALUES ({marks})", tuple(row.values())).lastrowid
 
-    def void_payment(self, payment_id: int) -> None:
-        """Mark Voided; a voided refund credit puts its original back to Settled."""
+    def void_payment(self, payment_id: int) -> bool:
+        """Mark an open payment Voided (False if it is no longer open); a voided refund credit puts its
+        original back to Settled."""
         now = self._now()
         with self.transaction() as db:
             row = db.execute("SELECT is_refund, reference_id FROM payments WHERE id=?", (payment_id,)).fetchone()
-            db.execute("UPDATE payments SET status='Voided', settle_at=NULL, estimated_settle_date=NULL, "
-                       "last_modified=? WHERE id=?", (now, payment_id))
+            cur = db.execute("UPDATE payments SET status='Voided', settle_at=NULL, estimated_settle_date=NULL, "
+                             "last_modified=? WHERE id=? AND status IN ('Authorized', 'Posted', 'ReversePosted')",
+                             (now, payment_id))
+            if cur.rowcount != 1:
+                return False
             if row["is_refund"] and row["reference_id"]:
                 db.execute("UPDATE payments SET status='Settled', reference_id=0, last_modified=? "
                            "WHERE id=? AND status='Reversed'", (now, row["reference_id"]))
+            return True
 
     def reverse_payment(self, payment_id: int, credit: Mapping[str, Any]) -> int | None:
         """Original Settled → Reversed and insert the credit, cross-linked, atomically. None if not Settled."""

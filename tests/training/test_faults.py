@@ -201,3 +201,18 @@ def test_keep_alive_replies_are_not_held_by_nagle(raw, card):
         raw.ok("GET", f"/v4/account/creditcard/{card['Id']}")
         times.append(time.perf_counter() - started)
     assert sorted(times)[5] < 0.035, times
+
+
+def test_a_lost_refund_reply_still_refunded_exactly_once(client, raw, gateway, card):
+    p = pay(client, card, "r-1")
+    client.mark_payment_status(p.id)
+    gateway.faults.add("PUT", "/v4/payment/*/reverse", "drop_after")
+    with pytest.raises(TransportError) as err:
+        client.reverse_payment(p.id)
+    assert err.value.may_have_taken_effect
+    rows = payments_with_order(raw, "r-1")
+    assert sorted((r["Status"], r["Amount"]) for r in rows) == [("Authorized", Decimal("-12.00")),
+                                                                 ("Reversed", Decimal("12.00"))]
+    with pytest.raises(PaySimpleError, match="Only settled payments can be refunded"):
+        client.reverse_payment(p.id)                                # a blind retry cannot refund twice
+    assert len(payments_with_order(raw, "r-1")) == 2
