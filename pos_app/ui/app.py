@@ -65,11 +65,13 @@ def build(argv: list[str]):
     lane = args.lane or settings.lane
     environment = Environment.TRAINING if args.training else settings.env
     shell = None
-    if environment is not Environment.TRAINING:
-        # Sandbox/Live: the set-up wizard (API user + key) must be complete before the counter opens.
+    if not args.training and (environment is not Environment.TRAINING or not settings.setup_done):
+        # Sandbox/Live, and the very first start without --training: the set-up wizard (Training preselected;
+        # API user + key for Sandbox/Live) completes before the counter opens. It may change both of these:
         shell = _make_shell(app, paths, settings, args.training)
         if not shell.ensure_setup():
             return app, None
+        environment, lane = shell.environment, args.lane or settings.lane
     window = MainWindow(environment, lane)
     window.show()
     app.processEvents()  # the first paint happens now, before any slower work
