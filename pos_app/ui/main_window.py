@@ -539,7 +539,9 @@ class MainWindow(QMainWindow):
         self.task.done()
         from pos_app.payments import LaneBusy, PaymentError
 
-        if isinstance(exc, LaneBusy):
+        if isinstance(exc, LaneBusy) and exc.blocking is not None:
+            self._show_blocking(exc.blocking)
+        elif isinstance(exc, LaneBusy):
             self._say(str(exc), AMBER)
         elif isinstance(exc, PaymentError | ValueError):
             self._say(str(exc), RED)
@@ -547,6 +549,11 @@ class MainWindow(QMainWindow):
             self.result.show_error(f"The payment could not be sent: {exc}")
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit("error")
+
+    def _show_blocking(self, attempt: Attempt) -> None:
+        """Another payment on this lane is not settled yet: show it, so the clerk can check it (F5)."""
+        self.show_result_attempt(attempt)
+        self.statusBar().showMessage("An earlier payment on this lane must be confirmed before a new one.", 15000)
 
     def show_result_attempt(self, attempt: Attempt) -> None:
         self.result.show_attempt(attempt)
@@ -625,6 +632,11 @@ class MainWindow(QMainWindow):
             self.back_to_customer()
             self._say("Cancelled. Nothing was charged.")
         else:
+            from pos_app.payments import LaneBusy
+
+            if isinstance(payload, LaneBusy) and payload.blocking is not None:
+                self._show_blocking(payload.blocking)
+                return
             self.result.show_error(str(payload))
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit("error")

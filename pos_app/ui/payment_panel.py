@@ -322,7 +322,9 @@ class PaymentPanel(QWidget):
             self._end(*result)
 
         def failed(exc: BaseException) -> None:
-            self._end("error", str(exc) or type(exc).__name__)
+            from pos_app.payments import LaneBusy
+
+            self._end("error", exc if isinstance(exc, LaneBusy) else (str(exc) or type(exc).__name__))
 
         BackgroundOp(verify_and_charge, on_done=done, on_error=failed, on_progress=progress,
                      label="charge new account").start()

@@ -329,3 +329,39 @@ def test_keyboard_only_shortcuts(counter):
     assert "bank account" in w.panel.header.text()
     counter.key(Qt.Key.Key_Escape)
     counter.qtbot.waitUntil(lambda: w.stack.currentWidget() is w.customer_page, timeout=5000)
+
+
+def test_unconfirmed_earlier_payment_blocks_the_lane_until_checked(counter, monkeypatch):
+    """An earlier attempt on this lane is still unknown (e.g. the app stopped mid-send): a new charge shows
+    that attempt instead, F5 checks it with PaySimple (not there: not charged), then charging works again."""
+    from datetime import UTC, datetime, timedelta
+
+    from pos_app.payments import AccountRef, CustomerRef, State
+    from pos_app.ui import main_window
+
+    hit = counter.pick_with_cards("a")
+    account = counter.window.methods.current_account()
+    journal, lane = counter.backend.journal, counter.backend.service.lane
+    long_ago = datetime.now(UTC) - timedelta(minutes=30)
+    stuck = journal.create_attempt(lane, "2", CustomerRef(hit.paysimple_id, hit.display_name),
+                                   AccountRef.from_paysimple(account), Decimal("19.99"), long_ago)
+    journal.transition(stuck.id, State.CREATED, State.SENDING, "POST /payment", "2", long_ago,
+                       sent_at=long_ago, absent_after=long_ago + timedelta(minutes=2))
+    journal.transition(stuck.id, State.SENDING, State.UNKNOWN, "the app stopped", "2", long_ago)
+
+    monkeypatch.setattr(main_window.CvvDialog, "exec", lambda self: 1)
+    counter.amount("20.00")
+    with counter.qtbot.waitSignal(counter.window.resultShown, timeout=10000) as blocker:
+        counter.key(Qt.Key.Key_F5)
+    assert blocker.args == ["unknown"]
+    assert counter.window.result.attempt.id == stuck.id
+    assert "Do not charge again" in counter.window.result.message.text()
+    with counter.qtbot.waitSignal(counter.window.resultShown, timeout=20000) as blocker:
+        counter.key(Qt.Key.Key_F5)  # Check again
+    assert blocker.args == ["not_charged"]
+    assert journal.get(stuck.id).state is State.ABSENT
+    counter.window.back_to_customer()
+    with counter.qtbot.waitSignal(counter.window.resultShown, timeout=10000) as blocker:
+        counter.key(Qt.Key.Key_F5)
+    assert blocker.args == ["approved"]
+    assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("20.00")]
