@@ -346,6 +346,9 @@ class MainWindow(QMainWindow):
         self._set_enabled_for_backend(True)
         self.focus_search()
         self._run_search()
+        blocking = backend.journal.open_attempt(backend.service.lane)
+        if blocking is not None:  # start-up reconcile could not settle it: the clerk sees it first
+            self._show_blocking(blocking)
         # Pre-warm the payment view and fetch a checkout token while the clerk is still searching.
         QTimer.singleShot(50, self.panel.prewarm)
         BackgroundOp(lambda ctx: backend.prefetch_checkout_token(), on_error=lambda e: None,
