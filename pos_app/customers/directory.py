@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
 
-from pos_app.customers import index
+from pos_app.customers import index, stats
 from pos_app.customers.models import RECORD_FIELDS, CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.customers.normalize import account_key
 from pos_app.customers.schema import connect, migrate
@@ -113,6 +113,8 @@ class Directory:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._cache_mib = cache_mib
         self._busy_timeout_s = busy_timeout_s
+        self._stats: stats.WordStats | None = None
+        self._merge_deferred = False  # upsert_many: one merge at the end
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -184,6 +186,19 @@ class Directory:
                 out[row[0]] = _stored(row)
         return out
 
+    def word_stats(self) -> stats.WordStats:
+        """Word counts for choosing search drivers (cached; reloaded when a refresh bumped the version)."""
+        con = self.connection()
+        version = stats.current_version(con)
+        cached = self._stats
+        if cached is None or cached.version != version:
+            cached = self._stats = stats.WordStats.load(con, version)
+        return cached
+
+    def refresh_stats(self) -> None:
+        with self.write() as con:
+            stats.refresh(con)
+
     def count(self, include_deleted: bool = False) -> int:
         sql = "SELECT count(*) FROM customers" + ("" if include_deleted else " WHERE deleted = 0")
         return self.connection().execute(sql).fetchone()[0]
@@ -228,6 +243,7 @@ class Directory:
             self._merge_if_due(con)
         elif rows:
             _add_entries(con, "c.id BETWEEN ? AND ?", (first_id, next_id - 1))
+            stats.refresh_if_grown(con)
 
         if batch.updates:
             changed = json.dumps([old.id for old, _ in batch.updates])
@@ -309,19 +325,23 @@ class Directory:
 
     def upsert_many(self, records: Iterable[CustomerRecord], batch_size: int = 5000) -> UpsertCounts:
         """Bulk upsert of PaySimple customers, one transaction per ``batch_size`` records; every customer
-        is searchable when it returns."""
+        is searchable when it returns (indexing is done once, at the end: nobody searches mid-call)."""
         total = UpsertCounts()
         chunk: list[CustomerRecord] = []
-        for record in records:
-            chunk.append(record)
-            if len(chunk) >= batch_size:
+        self._merge_deferred = True
+        try:
+            for record in records:
+                chunk.append(record)
+                if len(chunk) >= batch_size:
+                    with self.write() as con:
+                        total.add(self.upsert_paysimple(con, chunk))
+                    chunk = []
+            if chunk:
                 with self.write() as con:
                     total.add(self.upsert_paysimple(con, chunk))
-                chunk = []
-        if chunk:
-            with self.write() as con:
-                total.add(self.upsert_paysimple(con, chunk))
-        self.finish_indexing()
+        finally:
+            self._merge_deferred = False
+            self.finish_indexing()
         return total
 
     # --- deferred indexing -------------------------------------------------------------------------------
@@ -332,6 +352,8 @@ class Directory:
         return con.execute("SELECT coalesce(sum(hi - lo + 1), 0) FROM pending_index").fetchone()[0]
 
     def _merge_if_due(self, con: sqlite3.Connection) -> None:
+        if self._merge_deferred:
+            return
         pending = self.pending_count(con)
         indexed = con.execute("SELECT coalesce(max(id), 0) FROM customers").fetchone()[0] - pending
         if pending >= max(MERGE_MIN, indexed // 2):
@@ -344,6 +366,7 @@ class Directory:
             _add_entries(con, "c.id IN (SELECT c2.id FROM pending_index p JOIN customers c2 "
                               "ON c2.id BETWEEN p.lo AND p.hi)", (), sort=False)
             con.execute("DELETE FROM pending_index")
+            stats.refresh(con)
         return ranges
 
     def finish_indexing(self) -> None:

@@ -20,6 +20,9 @@ Tables (v1):
   ``%`` lower-cased email, ``=`` account/loyalty number (letters and digits).
 - ``recent(customer_id, seen_at, text)``: the customers most recently served at this counter (capped), with
   their words and tagged keys in one string, so "seen recently first" is one scan of a small table.
+- ``pending_index(lo, hi)``: id ranges written by a bulk load but not yet in ``terms``/``keys`` (see
+  ``directory``).
+- ``term_stats`` / ``meta``: word counts that choose the driving word of multi-word searches (``stats``).
 - ``sync_runs`` / ``sync_seen``: PaySimple sync progress (see ``sync``).
 """
 
@@ -76,6 +79,16 @@ MIGRATIONS: list[list[str]] = [
             text TEXT NOT NULL
         )""",
         "CREATE INDEX recent_by_time ON recent(seen_at)",
+        """CREATE TABLE term_stats (
+            prefix TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('p', 'w')),
+            n INTEGER NOT NULL,
+            PRIMARY KEY (prefix, kind)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value
+        )""",
         """CREATE TABLE pending_index (
             lo INTEGER NOT NULL,
             hi INTEGER NOT NULL
@@ -116,6 +129,7 @@ def connect(path: Path | str, cache_mib: int = 64, busy_timeout_s: float = 10.0)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
     con.execute(f"PRAGMA cache_size=-{cache_mib * 1024}")
+    con.execute("PRAGMA mmap_size=1073741824")  # reads through the OS page cache without copies
     con.execute("PRAGMA temp_store=MEMORY")
     con.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
     return con

@@ -41,9 +41,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from pos_app.customers import index
-from pos_app.customers.directory import RECENT_LIMIT, Directory
+from pos_app.customers import index, stats
+from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerHit
 from pos_app.customers.normalize import (
     account_key,
@@ -54,22 +55,20 @@ from pos_app.customers.normalize import (
     phone_query,
 )
 
-WALK_BUDGET = 40_000  # index rows a multi-word walk may read
-COUNT_CAP = 5_000  # rows counted per word to pick the driving word
+EXACT_BUDGET = 5_000  # index rows the whole-words walk may read (its tier is then filled by the next walk)
+WALK_BUDGET = 15_000  # index rows the all-matches walk may read
 MAX_WORDS = 6
 _TOP = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is "starts with p"
-_NOT_RECENT = RECENT_LIMIT + 1
 
 
 @dataclass(slots=True)
 class _Candidate:
     tier: tuple
-    recent: int  # 0 = most recently seen; _NOT_RECENT when not recently seen
     order: tuple
     matched: str
 
     def key(self, customer_id: int) -> tuple:
-        return (self.tier, self.recent, self.order, customer_id)
+        return (self.tier, self.order, customer_id)
 
 
 class _Pool:
@@ -83,17 +82,26 @@ class _Pool:
             self.items[customer_id] = candidate
             return True
         if candidate.key(customer_id) < old.key(customer_id):
-            if old.recent < candidate.recent:
-                candidate.recent = old.recent
             self.items[customer_id] = candidate
         return False
 
-    def best(self, limit: int) -> list[tuple[int, _Candidate]]:
-        ranked = sorted(self.items.items(), key=lambda kv: kv[1].key(kv[0]))
-        return ranked[:limit]
+    def best(self, con: sqlite3.Connection, limit: int) -> list[tuple[int, _Candidate]]:
+        """Rank by (tier, recently seen first — newest first, order, id); recency looked up for the pool only."""
+        ids = list(self.items)
+        seen: dict[int, float] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for cid, seen_at in con.execute(
+                    f"SELECT customer_id, seen_at FROM recent WHERE customer_id IN ({','.join('?' * len(chunk))})",
+                    chunk):
+                seen[cid] = datetime.fromisoformat(seen_at).timestamp()
 
-    def __len__(self) -> int:
-        return len(self.items)
+        def key(kv: tuple[int, _Candidate]) -> tuple:
+            cid, cand = kv
+            ts = seen.get(cid)
+            return (cand.tier, 0 if ts is not None else 1, -(ts or 0.0), cand.order, cid)
+
+        return sorted(self.items.items(), key=key)[:limit]
 
 
 def search(directory: Directory, query: str, limit: int = 50) -> list[CustomerHit]:
@@ -102,42 +110,31 @@ def search(directory: Directory, query: str, limit: int = 50) -> list[CustomerHi
     if limit <= 0:
         return []
     if not text:
-        return _recent_hits(directory, con, limit)
+        return _recent_hits(con, limit)
     pool = _Pool()
-    recent = _recent_ranks(con)
     account = account_key(text)
     if account:
         for cid in directory.ids_by_key(index.ACCOUNT + account, con):
-            pool.offer(cid, _Candidate((0,), recent.get(cid, _NOT_RECENT), (), "account"))
+            pool.offer(cid, _Candidate((0,), (), "account"))
     if "@" in text:
-        _email(con, pool, recent, text, limit)
+        _email(con, pool, text, limit)
     elif looks_like_phone_or_number(text):
-        _digits(con, pool, recent, text, limit)
+        _digits(con, pool, text, limit)
     else:
-        _names(con, pool, recent, text, limit)
-    best = pool.best(limit)
-    return _hits(con, [(cid, cand.matched) for cid, cand in best])
+        _names(directory, con, pool, text, limit)
+    return _hits(con, [(cid, cand.matched) for cid, cand in pool.best(con, limit)])
 
 
 # --- recently seen -------------------------------------------------------------------------------------------
 
-def _recent_ranks(con: sqlite3.Connection) -> dict[int, int]:
-    """customer id → 0 for the most recently seen, 1 for the next... (at most RECENT_LIMIT rows)."""
-    rows = con.execute("SELECT customer_id FROM recent ORDER BY seen_at DESC").fetchall()
-    return {row[0]: n for n, row in enumerate(rows)}
+def _recent(con: sqlite3.Connection, where: str, params: list, limit: int) -> list[tuple[int, str]]:
+    """The most recently seen customers whose ``recent.text`` satisfies ``where``: (id, text), newest
+    first, at most ``limit`` (a walk of the small ``recent`` table by time that stops at the limit)."""
+    sql = f"SELECT customer_id, text FROM recent WHERE {where} ORDER BY seen_at DESC LIMIT ?"
+    return con.execute(sql, (*params, limit)).fetchall()
 
 
-def _recent_matching(con: sqlite3.Connection, needles: list[str], any_of: bool = False) -> list[tuple[int, str]]:
-    """Recently seen customers whose text contains every (or any) ``needle``; (id, text)."""
-    if not needles:
-        return []
-    joiner = " OR " if any_of else " AND "
-    where = joiner.join("instr(text, ?) > 0" for _ in needles)
-    sql = f"SELECT customer_id, text FROM recent WHERE {where}"
-    return [(r[0], r[1]) for r in con.execute(sql, needles)]
-
-
-def _recent_hits(directory: Directory, con: sqlite3.Connection, limit: int) -> list[CustomerHit]:
+def _recent_hits(con: sqlite3.Connection, limit: int) -> list[CustomerHit]:
     ids = [r[0] for r in con.execute("SELECT customer_id FROM recent ORDER BY seen_at DESC LIMIT ?", (limit,))]
     return _hits(con, [(cid, "recent") for cid in ids])
 
@@ -162,22 +159,53 @@ def _query_words(text: str) -> list[str]:
     return seen[:MAX_WORDS]
 
 
-def _names(con: sqlite3.Connection, pool: _Pool, recent: dict[int, int], text: str, limit: int) -> None:
+def _names(directory: Directory, con: sqlite3.Connection, pool: _Pool, text: str, limit: int) -> None:
     words = _query_words(text)
     if not words:
         return
-    for cid, rtext in _recent_matching(con, [" " + w for w in words]):
-        rwords, _ = _split_recent_text(rtext)
-        match = name_match(words, rwords)
+    # recently seen: matches with every word whole first, then the others; newest first; bounded
+    if len(words) == 1:  # the tier is just "whole word or not": SQLite can tell, no Python per row
+        whole, part = f" {words[0]} ", f" {words[0]}"
+        for cid, is_whole in con.execute(
+                "SELECT customer_id, instr(text, ?) > 0 FROM recent WHERE instr(text, ?) > 0 "
+                "ORDER BY 2 DESC, seen_at DESC LIMIT ?", (whole, part, limit)):
+            pool.offer(cid, _Candidate((0,) if is_whole else (1,), (), "name"))
+        _walk_one(con, pool, words[0], limit)
+        return
+    any_where, any_params = _word_checks(words, None, exact=False, column="text")
+    exact_where, exact_params = _word_checks(words, None, exact=True, column="text")
+    sql = (f"SELECT customer_id, text FROM recent WHERE {any_where} "
+           f"ORDER BY ({exact_where}) DESC, seen_at DESC LIMIT ?")
+    for cid, rtext in con.execute(sql, (*any_params, *exact_params, limit)):
+        match = name_match(words, _split_recent_text(rtext)[0])
         if match is not None:
-            pool.offer(cid, _Candidate(match[0], recent.get(cid, 0), match[1], "name"))
-    if len(words) == 1:
-        _walk_one(con, pool, recent, words[0], limit)
-    else:
-        _walk_many(con, pool, recent, words, limit)
+            pool.offer(cid, _Candidate(match[0], match[1], "name"))
+    _walk_many(directory, con, pool, words, limit)
 
 
-def _walk_one(con: sqlite3.Connection, pool: _Pool, recent: dict[int, int], word: str, limit: int) -> None:
+def _word_checks(words: list[str], driver: str | None, exact: bool, column: str = "words") -> tuple[str, list]:
+    """SQL that checks query words against a words text inside SQLite (C speed, before any Python).
+
+    Exact: every word appears as a whole word. Prefix: every word starts some word; when several query
+    words share a prefix ("james j", "john jo"), the text must contain that prefix as many times — a
+    necessary condition for giving each query word its own name word, so rows that can only match
+    by reusing one word ("James Smith" for "james j") are dropped in SQLite, not in Python.
+    The driver's own check is implied by the index range being walked, unless it needs a count.
+    """
+    parts, params = [], []
+    for w in words:
+        needle = f" {w} " if exact else f" {w}"
+        needed = 1 if exact else sum(1 for q in words if q.startswith(w))
+        if needed > 1:  # GLOB '* jo* jo*': as many occurrences (words are folded: no GLOB metacharacters)
+            parts.append(f"{column} GLOB ?")
+            params.append("*" + f"{needle}*" * needed)
+        elif w != driver:
+            parts.append(f"instr({column}, ?) > 0")
+            params.append(needle)
+    return " AND ".join(parts) or "1", params
+
+
+def _walk_one(con: sqlite3.Connection, pool: _Pool, word: str, limit: int) -> None:
     cur = con.execute("SELECT term, words, customer_id FROM terms WHERE term >= ? AND term < ?",
                       (word, word + _TOP))
     found = 0
@@ -187,39 +215,33 @@ def _walk_one(con: sqlite3.Connection, pool: _Pool, recent: dict[int, int], word
             break
         for term, words, cid in rows:
             tier = (0,) if term == word else (1,)
-            if pool.offer(cid, _Candidate(tier, recent.get(cid, _NOT_RECENT), (term, words), "name")):
+            if pool.offer(cid, _Candidate(tier, (term, words), "name")):
                 found += 1
     cur.close()
 
 
-def _count(con: sqlite3.Connection, sql_where: str, args: tuple) -> int:
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM terms WHERE {sql_where} LIMIT {COUNT_CAP})"
-    return con.execute(sql, args).fetchone()[0]
-
-
-def _walk_many(con: sqlite3.Connection, pool: _Pool, recent: dict[int, int], words: list[str],
-               limit: int) -> None:
+def _walk_many(directory: Directory, con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int) -> None:
+    word_stats = directory.word_stats()
     # Tier "every word whole": walk the rarest word's exact rows, other words checked as whole words.
-    exact_counts = {w: _count(con, "term = ?", (w,)) for w in words}
-    if all(exact_counts.values()):
-        driver = min(words, key=lambda w: (exact_counts[w], -len(w)))
-        others = [f" {w} " for w in words if w != driver]
-        where = " AND ".join("instr(words, ?) > 0" for _ in others)
+    exact = {w: stats.estimate(con, word_stats, w, exact=True) for w in words}
+    if all(exact.values()):
+        driver = min(words, key=lambda w: (exact[w], -len(w)))
+        where, params = _word_checks(words, driver, exact=True)
         sql = (f"SELECT words, customer_id FROM (SELECT words, customer_id FROM terms WHERE term = ? "
-               f"LIMIT {WALK_BUDGET}) WHERE {where}")
-        _collect(con.execute(sql, (driver, *others)), pool, recent, words, limit, with_term=False)
+               f"LIMIT {EXACT_BUDGET}) WHERE {where}")
+        if _collect(con.execute(sql, (driver, *params)), pool, words, limit) >= limit:
+            return  # the best tier alone fills the list: no partial match can rank above these
     # All matches: the most selective prefix drives, the others are checked as word prefixes.
-    prefix_counts = {w: _count(con, "term >= ? AND term < ?", (w, w + _TOP)) for w in words}
-    driver = min(words, key=lambda w: (prefix_counts[w], -len(w)))
-    others = [f" {w}" for w in words if w != driver]
-    where = " AND ".join("instr(words, ?) > 0" for _ in others)
+    counts = {w: stats.estimate(con, word_stats, w, exact=False) for w in words}
+    driver = min(words, key=lambda w: (counts[w], -len(w)))
+    where, params = _word_checks(words, driver, exact=False)
     sql = (f"SELECT words, customer_id FROM (SELECT words, customer_id FROM terms WHERE term >= ? AND term < ? "
            f"LIMIT {WALK_BUDGET}) WHERE {where}")
-    _collect(con.execute(sql, (driver, driver + _TOP, *others)), pool, recent, words, limit, with_term=False)
+    _collect(con.execute(sql, (driver, driver + _TOP, *params)), pool, words, limit)
 
 
-def _collect(cur: sqlite3.Cursor, pool: _Pool, recent: dict[int, int], words: list[str], limit: int,
-             with_term: bool) -> None:
+def _collect(cur: sqlite3.Cursor, pool: _Pool, words: list[str], limit: int) -> int:
+    """Offer matching rows until ``limit`` new customers were added; returns how many matched."""
     found = 0
     while found < limit:
         rows = cur.fetchmany(limit)
@@ -227,11 +249,10 @@ def _collect(cur: sqlite3.Cursor, pool: _Pool, recent: dict[int, int], words: li
             break
         for cwords, cid in rows:
             match = name_match(words, cwords)
-            if match is None:
-                continue
-            if pool.offer(cid, _Candidate(match[0], recent.get(cid, _NOT_RECENT), match[1], "name")):
+            if match is not None and pool.offer(cid, _Candidate(match[0], match[1], "name")):
                 found += 1
     cur.close()
+    return found
 
 
 def name_match(query_words: list[str], words: str) -> tuple[tuple, tuple] | None:
@@ -292,8 +313,7 @@ def _walk_keys(con: sqlite3.Connection, lo: str, hi: str, limit: int) -> list[tu
                        (lo, hi, limit)).fetchall()
 
 
-def _offer_keys(con: sqlite3.Connection, pool: _Pool, recent: dict[int, int],
-                found: Iterable[tuple[int, tuple, str]]) -> None:
+def _offer_keys(con: sqlite3.Connection, pool: _Pool, found: Iterable[tuple[int, tuple, str]]) -> None:
     """Offer (id, tier, matched) triples, ordered by name (words fetched in one query)."""
     found = list(found)
     if not found:
@@ -307,10 +327,10 @@ def _offer_keys(con: sqlite3.Connection, pool: _Pool, recent: dict[int, int],
             words[cid] = w
     for cid, tier, matched in found:
         if cid in words:
-            pool.offer(cid, _Candidate(tier, recent.get(cid, _NOT_RECENT), (words[cid],), matched))
+            pool.offer(cid, _Candidate(tier, (words[cid],), matched))
 
 
-def _digits(con: sqlite3.Connection, pool: _Pool, recent: dict[int, int], text: str, limit: int) -> None:
+def _digits(con: sqlite3.Connection, pool: _Pool, text: str, limit: int) -> None:
     digits = phone_query(text)
     account = account_key(text)
     found: list[tuple[int, tuple, str]] = []
@@ -330,14 +350,18 @@ def _digits(con: sqlite3.Connection, pool: _Pool, recent: dict[int, int], text: 
         row = con.execute("SELECT id FROM customers WHERE paysimple_id = ? AND deleted = 0", (int(raw),)).fetchone()
         if row:
             found.append((row[0], (1,), "id"))
-    needles = [" " + exact_phone, " " + index.REVERSED + digits[::-1] if len(digits) >= 4 else None,
-               " " + index.ACCOUNT + account if account else None]
-    for cid, rtext in _recent_matching(con, [n for n in needles if n], any_of=True):
+    needles = [" " + exact_phone]
+    if len(digits) >= 4:
+        needles.append(" " + index.REVERSED + digits[::-1])
+    if account:
+        needles.append(" " + index.ACCOUNT + account)
+    where = " OR ".join("instr(text, ?) > 0" for _ in needles)
+    for cid, rtext in _recent(con, where, needles, limit):
         _, keys = _split_recent_text(rtext)
         tier = _digit_tier(keys, digits, account)
         if tier is not None:
             found.append((cid, tier, "phone"))
-    _offer_keys(con, pool, recent, found)
+    _offer_keys(con, pool, found)
 
 
 def _digit_tier(keys: set[str], digits: str, account: str) -> tuple | None:
@@ -352,12 +376,12 @@ def _digit_tier(keys: set[str], digits: str, account: str) -> tuple | None:
     return None
 
 
-def _email(con: sqlite3.Connection, pool: _Pool, recent: dict[int, int], text: str, limit: int) -> None:
+def _email(con: sqlite3.Connection, pool: _Pool, text: str, limit: int) -> None:
     key = index.EMAIL + index.email_entry(text)
     found = [(cid, (1,) if k == key else (2,), "email") for k, cid in _walk_keys(con, key, key + _TOP, limit)]
-    for cid, _ in _recent_matching(con, [" " + key]):
-        found.append((cid, (2,), "email"))  # exactness is settled by the walk's entry for the same id
-    _offer_keys(con, pool, recent, found)
+    for cid, rtext in _recent(con, "instr(text, ?) > 0", [" " + key], limit):
+        found.append((cid, (1,) if key in _split_recent_text(rtext)[1] else (2,), "email"))
+    _offer_keys(con, pool, found)
 
 
 # --- hits --------------------------------------------------------------------------------------------------

@@ -217,3 +217,27 @@ def test_index_entries_match_the_rows_after_mixed_writes(directory):
     after = (con.execute("SELECT * FROM terms ORDER BY 1, 2, 3").fetchall(),
              con.execute("SELECT * FROM keys ORDER BY 1, 2").fetchall())
     assert before == after and len(before[0]) > 30
+
+
+def test_word_statistics_pick_the_rare_word_and_results_stay_complete(directory):
+    from pos_app.customers import stats
+
+    crowd = [person("James", f"Common{n % 7}", phone=f"303555{n:04d}") for n in range(1200)]
+    rare = [person("Xena", f"Warrior{n}") for n in range(3)] + [person("James", "Xavier")]
+    directory.upsert_many(crowd + rare, batch_size=500)  # bulk: merged and counted at the end
+    word_stats = directory.word_stats()
+    con = directory.connection()
+    real = con.execute("SELECT count(*) FROM terms WHERE term >= 'j' AND term < 'k'").fetchone()[0]
+    assert stats.estimate(con, word_stats, "j", exact=False) == real
+    assert stats.estimate(con, word_stats, "james", exact=True) == 1201
+    assert stats.estimate(con, word_stats, "x", exact=False) == 4  # three xena, one xavier
+    assert names(directory.search("james x")) == ["James Xavier"]
+    assert names(directory.search("x james")) == ["James Xavier"]
+    assert len(directory.search("james common3", limit=500)) == len([c for c in crowd if c.last_name == "Common3"])
+    # growth by half recounts on an ordinary write; smaller growth does not
+    before = stats.current_version(con)
+    directory.upsert_many([person("Zed", f"Z{n}") for n in range(50)], batch_size=10)
+    assert stats.current_version(con) == before
+    directory.upsert_many([person("Zed", f"Y{n}") for n in range(700)], batch_size=50)
+    assert stats.current_version(con) != before
+    assert 50 < stats.estimate(con, directory.word_stats(), "zed", exact=True) <= 750  # as of the recount
