@@ -25,6 +25,7 @@ def _record(counter):
                                       for a in args]]))
     view.page().urlChanged.connect(lambda url: seen["urls"].append(url.toString()))
     view.page().loadStarted.connect(lambda: seen["urls"].append(view.page().url().toString()))
+    view.interceptor.record = seen["requests"] = []  # every request of the page and PaySimple's frame
     return seen
 
 
@@ -57,7 +58,8 @@ def test_new_card_is_charged_and_the_page_never_sees_customer_amount_or_key(coun
     # What the page had: checkout/customer tokens and ids of accounts, never the customer, amount or key.
     names = [json.loads(m)[1] for m in seen["bridge"]]
     assert names.count("accountRetrieved") == 1 and "customerToken" in names and "configure" in names
-    everything = "\n".join(seen["bridge"] + seen["urls"] + seen["dom"])
+    assert any("/paysimplejs/v1/" in url for url in seen["requests"])
+    everything = "\n".join(seen["bridge"] + seen["urls"] + seen["requests"] + seen["dom"])
     api_key = counter.gateway._api_key  # random per run; the client keeps it only in a closure
     assert len(api_key) > 20 and api_key not in everything
     assert not re.search(rf"(?<!\d){hit.paysimple_id}(?!\d)", everything)

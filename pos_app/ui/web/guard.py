@@ -44,8 +44,11 @@ class OriginInterceptor(QWebEngineUrlRequestInterceptor):
         super().__init__(parent)
         self._allowed = frozenset(normalise_origin(o) for o in allowed_origins)
         self.blocked_count = 0
+        self.record: list[str] | None = None  # tests: every requested URL (never logged)
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 (Qt override)
+        if self.record is not None:
+            self.record.append(info.requestUrl().toString())
         origin = origin_of(info.requestUrl())
         if origin in self._allowed:
             return
