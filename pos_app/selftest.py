@@ -15,6 +15,8 @@ What it does, in order, each step timed (``steps`` in the summary):
 8. ``keyring``  the chosen keyring backend and the discovered backend plug-ins. A bundle that lost keyring's
    entry-point metadata has no plug-ins at all (and raises NoKeyringError even on a desktop): that fails.
    A machine without a password store (``fail`` backend) is reported, not failed: the app handles it.
+   ``--keyring-roundtrip`` also stores, reads back and deletes a random value (service "pos-app selftest")
+   and fails without a usable keyring; off by default because it touches the user's real keyring.
 
 Also reported: Qt version, whether Qt's Spanish translation loads, the app's .qm files, and that the data/log
 dirs are outside the bundle. Output: one JSON line on stdout (``"ok": true|false``); on failure also a plain
@@ -40,6 +42,7 @@ HARD_TIMEOUT_S = 60.0
 STEP_TIMEOUT_S = 20.0
 TEST_CARD = {"cardNumber": "4111111111111111", "expiration": "1230", "cvv": "123", "postalCode": "80202"}
 AMOUNT = Decimal("1.00")
+KEYRING_PROBE_SERVICE = "pos-app selftest"
 
 
 class SelftestFailed(RuntimeError):
@@ -82,6 +85,20 @@ def _start_watchdog(seconds: float, summary: dict) -> threading.Timer:
     timer.daemon = True
     timer.start()
     return timer
+
+
+def keyring_roundtrip() -> bool:
+    """Store, read back and delete a random value in the OS keyring (only with ``--keyring-roundtrip``)."""
+    import secrets
+
+    import keyring
+
+    value = secrets.token_urlsafe(16)
+    keyring.set_password(KEYRING_PROBE_SERVICE, "selftest", value)
+    try:
+        return keyring.get_password(KEYRING_PROBE_SERVICE, "selftest") == value
+    finally:
+        keyring.delete_password(KEYRING_PROBE_SERVICE, "selftest")
 
 
 def keyring_report() -> dict:
@@ -291,6 +308,12 @@ def run(argv: list[str] | None = None) -> int:
 
         step("keyring")
         summary.update(keyring_report())
+        if "--keyring-roundtrip" in (argv or []):
+            if not summary["keyring_usable"]:
+                raise SelftestFailed(f"--keyring-roundtrip: no usable keyring ({summary['keyring_backend']})")
+            if not keyring_roundtrip():
+                raise SelftestFailed("--keyring-roundtrip: the keyring gave back a different value")
+            summary["keyring_roundtrip"] = True
         from pos_app.config import resources_dir
 
         summary["translations_qm"] = len(list((resources_dir() / "i18n").glob("*.qm")))
