@@ -9,6 +9,18 @@ in step (see ``schema``). Sync (PaySimple ids) uses ``upsert_paysimple``; the CS
 use ``apply`` directly after their own matching. Deleted customers stay in ``customers`` with
 ``deleted = 1`` (``get`` still returns them) but leave the search tables.
 
+Bulk writes are indexed later, in one pass. Inserting a customer's ~6 search entries at random places of
+big B-trees is the dominant write cost, and committing many small batches would rewrite most index pages
+every time. So a batch that inserts ``DEFER_MIN`` or more customers only writes their rows and records the
+id range in ``pending_index``; ``merge_pending`` then adds all pending entries in one statement (SQLite
+expands them from the rows' ``words``/``keys``). During a sync, pending customers are merged when they reach
+max(``MERGE_MIN``, half the indexed ones) — geometric, so total work stays linear — and at the end of every
+sync/import call; ``upsert_many`` merges once at the end. Pending customers are not searchable until then
+(``pending_count`` tells the UI); a process that dies mid-load leaves the ranges recorded and the next
+``Directory()`` finishes the merge before anyone searches. Small batches (an incremental sync, a counter
+edit) are indexed in their own transaction. Word statistics for the search are refreshed at each merge and
+whenever the directory grew by half (``stats``).
+
 "Recently seen": ``mark_seen`` records that a customer was served at this counter. The last
 ``RECENT_LIMIT`` distinct customers are kept in ``recent`` and rank first within their match tier.
 """
@@ -307,8 +319,10 @@ class Directory:
 
     def _local_twins(self, con: sqlite3.Connection, records: Sequence[CustomerRecord]) -> dict[str, OldRow]:
         """Local-only rows that are the only holder of a new record's account number, by account key."""
+        if con.execute("SELECT 1 FROM customers WHERE paysimple_id IS NULL LIMIT 1").fetchone() is None:
+            return {}  # no local-only customer at all (the usual case): nothing to link
         accounts = sorted({a for a in (account_key(r.customer_account) for r in records) if a})
-        if not accounts or con.execute("SELECT 1 FROM customers WHERE paysimple_id IS NULL LIMIT 1").fetchone() is None:
+        if not accounts:
             return {}
         holders: dict[str, list[int]] = {}
         for start in range(0, len(accounts), _CHUNK):

@@ -48,21 +48,19 @@ def keys_of(phone: str | None, alt_phone: str | None, mobile_phone: str | None, 
     customer by fax). Email keys lose whitespace, quotes and backslashes (search form only)."""
     keys: list[str] = []
     for raw in (phone, alt_phone, mobile_phone):
-        if not raw:
-            continue
-        digits = raw if raw.isascii() and raw.isdigit() and len(raw) != 11 else phone_key(raw)
-        if digits:
-            key = PHONE + digits
-            if key not in keys:
-                keys.append(key)
-                keys.append(REVERSED + digits[::-1])
+        if raw:
+            digits = raw if len(raw) == 10 and raw.isdigit() and raw.isascii() else phone_key(raw)
+            if digits and PHONE + digits not in keys:
+                keys += (PHONE + digits, REVERSED + digits[::-1])
     for raw in (email, alt_email):
-        value = email_entry(raw)
-        if value and EMAIL + value not in keys:
-            keys.append(EMAIL + value)
-    account = account_key(customer_account)
-    if account:
-        keys.append(ACCOUNT + account)
+        if raw:
+            value = email_entry(raw)
+            if value and EMAIL + value not in keys:
+                keys.append(EMAIL + value)
+    if customer_account:
+        account = account_key(customer_account)
+        if account:
+            keys.append(ACCOUNT + account)
     return " " + " ".join(keys) + " " if keys else " "
 
 

@@ -9,31 +9,35 @@ Routing by the shape of the query:
 In every route an exact account / loyalty number (a barcode scan) is looked up first.
 
 Ranking (smaller is better), applied in this order:
-1. tier: exact account number; then, by route —
-   names: fewer query words that are only a prefix (every word whole > some words partial), then words in
-   name order (first-middle-last, or last-first as clerks often type it) before any other order;
+1. tier: an exact account / loyalty number first; then, by route —
+   names: fewer query words matched only as a prefix (all words whole > some partial); then words in name
+   order (first-middle-last, or last-first as clerks often type it) before any other order; then fewer
+   query words found only in the company name ("john smith": John Smith before John Davis of Smith
+   Plumbing). One-word queries: whole word > prefix.
    phone: exact whole number (or PaySimple id) > number prefix / account prefix > last-digits suffix;
    email: exact > prefix.
 2. recently seen at this counter (the last ``RECENT_LIMIT`` customers served), most recent first.
 3. name, phonebook order: last name, first name, middle, company. For a one-word prefix query the matched
    word comes before the name ("jo" lists Joan before John before Jones), which is the index order.
 
-Bounded work (the point of the design, see ``schema``): no query ever sorts a large match set.
-- One word: one walk of the ``terms`` index from the prefix, which yields exact matches first and then
-  prefix matches in (word, name) order; it stops after ``limit`` customers. Recently seen customers come
-  from a scan of the small ``recent`` table.
-- Several words: the most selective word (fewest index rows, counted with a cap) drives the walk; the other
-  words are verified on the indexed ``words`` text inside SQLite (``instr``), so the walk reads rows at C
-  speed and stops after ``limit`` matches. When every query word is a whole word of someone, a second walk
-  over exact rows only (``term = ?`` plus whole-word checks) collects the all-exact tier first, so
-  "john smith" cannot be crowded out by Johnny Smithers. The walk reads at most ``WALK_BUDGET`` index
-  rows; a query that hits the budget is rare (two very common prefixes that seldom occur together) and
-  returns the matches found so far, still ranked.
+Bounded work (the point of the design, see ``schema``): no query sorts a large match set.
+- One word: one walk of the ``terms`` index from the prefix, which yields whole-word matches first and then
+  prefix matches in (word, name) order; it stops after ``limit`` customers. Recently seen customers come from
+  the small ``recent`` table, walked newest first and stopped at ``limit``.
+- Several words: the word with the fewest index rows (``stats.estimate``: kept counts for short prefixes
+  and popular words, a capped live count otherwise) drives the walk; the other words are checked on the
+  row's ``words`` text inside SQLite (``instr``; ``GLOB '* jo* jo*'`` when query words share a prefix, so
+  "james j" needs two j-words), so rows are read at C speed and the walk stops after ``limit`` matches.
+  When every query word is a whole word of someone, a first walk over whole-word rows only collects that
+  tier (and, if it fills the list, nothing else is read), so "john smith" is not crowded out by Johnny
+  Smithers. Walks read at most ``EXACT_BUDGET`` / ``WALK_BUDGET`` index rows; only two very common prefixes
+  that seldom occur together can reach that, and the matches found so far are returned, still ranked.
 - Digits / email: index range walks of at most ``limit`` rows per source.
+- Then one lookup of the pool's recency and one read of the ``limit`` result rows.
 
-So the result list is exact for the tiers that fit: any query with at most ``limit`` matches returns all of
-them (nobody is missed because they were not "loaded"), ranked as above. When there are more matches, the
-list holds the best ``limit`` of the walk order, re-ranked by tier, recency and name.
+So any query with at most ``limit`` matches returns all of them (nobody is missed because they were not
+"loaded"), ranked as above; with more matches the list holds the best ``limit`` of the walk order, re-ranked
+by tier, recency and name. Customers written by a bulk load become searchable when it merges (``directory``).
 """
 
 from __future__ import annotations
