@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
         ll.addWidget(_section("Find customer"))
         self.search = QLineEdit(left)
         self.search.setObjectName("searchEdit")
-        self.search.setPlaceholderText("Name, phone, email or account no.  (Ctrl+F)")
+        self.search.setPlaceholderText("Name, phone, e-mail or account no.")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search customers")
         self.search.installEventFilter(self)
@@ -165,15 +165,23 @@ class MainWindow(QMainWindow):
         self.results_count = QLabel(left)
         self.results_count.setObjectName("muted")
         ll.addWidget(self.results_count)
-        left.setMinimumWidth(400)
+        left.setMinimumWidth(330)
         body.addWidget(left)
 
         self.stack = QStackedWidget(central)
         self.stack.setObjectName("panel")
-        self.welcome = QLabel("Search for a customer to start a payment.\n\nCtrl+F to search · ↑↓ to move · "
-                              "Enter to choose", self.stack)
+        self.welcome = QLabel(self.stack)
+        self.welcome.setObjectName("welcome")
+        self.welcome.setTextFormat(Qt.TextFormat.RichText)
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.welcome.setObjectName("muted")
+        self.welcome.setText(
+            "<div style='font-size:22px; font-weight:700; color:#111827'>Take a payment</div>"
+            "<table align='center' cellpadding='6' style='margin-top:14px; font-size:15px; color:#3e4c59'>"
+            "<tr><td><b>1</b></td><td>Find the customer (<b>Ctrl+F</b>), choose with <b>↑ ↓</b> "
+            "and <b>Enter</b></td></tr>"
+            "<tr><td><b>2</b></td><td>Type the amount</td></tr>"
+            "<tr><td><b>3</b></td><td><b>F5</b> card on file · <b>F6</b> new card · <b>F7</b> bank account"
+            "</td></tr></table>")
         self.stack.addWidget(self.welcome)
         self.customer_page = self._build_customer_page()
         self.stack.addWidget(self.customer_page)
@@ -242,9 +250,10 @@ class MainWindow(QMainWindow):
         self.default_button.clicked.connect(self.set_default)
         self.remove_button = QPushButton("Remove  [Del]", page)
         self.remove_button.clicked.connect(self.remove_account)
-        self.replace_button = QPushButton("Replace expired card", page)
+        self.replace_button = QPushButton("Replace expired", page)
         self.replace_button.clicked.connect(self.replace_expired)
-        self.update_button = QPushButton("Update payment details  [F8]", page)
+        self.update_button = QPushButton("Add card  [F8]", page)
+        self.update_button.setToolTip("Update payment details: add a card for this customer (nothing is charged)")
         self.update_button.clicked.connect(self.update_details)
         for b in (self.default_button, self.remove_button, self.replace_button):
             row.addWidget(b)

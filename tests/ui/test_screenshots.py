@@ -36,6 +36,7 @@ def test_screens(counter, tmp_path):
     folder = DOCS if os.environ.get("POS_SCREENSHOTS") == "1" else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     w = counter.window
+    _save(counter, folder, "00-start")
     counter.search("Jo")
     _save(counter, folder, "01-search-results")
 
