@@ -30,7 +30,7 @@ class ResultView(QWidget):
         self.amount = QLabel(self)
         self.amount.setObjectName("resultAmount")
         self.message = QLabel(self)
-        self.message.setObjectName("resultDetail")
+        self.message.setObjectName("resultMessage")
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.details = QGridLayout()

@@ -47,6 +47,7 @@ QPushButton#primary:disabled { background: #93c5fd; border-color: #93c5fd; color
 #resultTitle { font-size: 30px; font-weight: 800; }
 #resultAmount { font-size: 40px; font-weight: 800; color: #111827; }
 #resultDetail { font-size: 15px; }
+#resultMessage { font-size: 17px; font-weight: 600; color: #1f2933; }
 #formHeader { font-size: 18px; font-weight: 700; color: #111827; }
 #formStatus { font-size: 14px; font-weight: 600; }
 QStatusBar { background: #ffffff; border-top: 1px solid #d9dee5; }
