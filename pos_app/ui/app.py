@@ -23,8 +23,11 @@ def prepare_environment() -> None:
     """Chromium refuses to run as root with its sandbox on; containers and kiosks often run as root."""
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux") \
+            and "QT_QPA_PLATFORM" not in os.environ:
+        # No screen (a server, a CI box): run offscreen rather than abort, and say so.
+        print("pos-app: no display found; running offscreen (nothing will be visible).", file=sys.stderr)
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
     if "--disable-gpu" not in flags and os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --disable-gpu").strip()
@@ -73,6 +76,7 @@ def build(argv: list[str]):
             return app, None
         environment, lane = shell.environment, args.lane or settings.lane
     window = MainWindow(environment, lane)
+    window.panel.debug = args.debug  # web inspector only with --debug
     window.show()
     app.processEvents()  # the first paint happens now, before any slower work
     window.shown_at = time.time()

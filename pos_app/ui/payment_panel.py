@@ -68,6 +68,7 @@ class PaymentPanel(QWidget):
         self.opened_at = 0.0
         self.shown_at = 0.0
         self.on_charge_status: Callable[[str], None] | None = None
+        self.debug = False  # --debug: the web view keeps its context menu (Inspect)
         self._build()
 
     # ---- layout --------------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ class PaymentPanel(QWidget):
         backend = self._backend()
         if backend is None or self.view is not None:
             return
-        self.view = PaymentWebView(backend.paysimple_origin, parent=self)
+        self.view = PaymentWebView(backend.paysimple_origin, debug=self.debug, parent=self)
         self.view.setMinimumHeight(260)
         self.view.bridge.listener = self
         self.view.bridgeLost.connect(self._bridge_lost)
