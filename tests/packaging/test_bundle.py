@@ -77,6 +77,35 @@ def test_bundle_stores_a_secret_in_the_desktop_keyring(bundle, tmp_path, monkeyp
     assert summary["keyring_usable"] is True and summary["keyring_roundtrip"] is True
 
 
+def test_bundle_starts_the_counter_app_in_training_mode(bundle, tmp_path, monkeypatch):
+    """The real app (not only the self-test) runs frozen: it stays up, logs into the user's folder, no error."""
+    import time
+
+    monkeypatch.setenv("POS_APP_HOME", str(tmp_path / "home"))
+    log = tmp_path / "home" / "logs" / "pos-app.log"
+    before = files_of(bundle)
+    proc = subprocess.Popen([str(bundle / "pos-app"), "--training"], env=bench.selftest_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (log.is_file() and log.stat().st_size) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(5)  # let start-up finish: gateway, customer sync, web view pre-warm
+        alive = proc.poll() is None
+    finally:
+        proc.terminate()
+        try:
+            _out, err = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _out, err = proc.communicate()
+    assert alive, err[-3000:]
+    text = log.read_text()
+    assert "Traceback" not in err and "Traceback" not in text, (err + text)[-3000:]
+    assert " ERROR " not in text and " CRITICAL " not in text, text[-3000:]
+    assert files_of(bundle) == before
+
+
 def test_bundle_size_and_what_it_leaves_out(bundle):
     figures = bench.measure(bundle)
     assert figures["bundle_mib"] < 350, figures
