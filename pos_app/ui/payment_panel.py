@@ -60,6 +60,7 @@ class PaymentPanel(QWidget):
         self.view: PaymentWebView | None = None
         self.request: FormRequest | None = None
         self.state = "idle"  # idle | loading | shown | submitting | verifying | charging
+        self._session = 0  # bumped by every open(): late answers for an older form are dropped
         self._page_ready = False
         self._pending_config: str | None = None
         self._token_requests = 0
@@ -149,6 +150,8 @@ class PaymentPanel(QWidget):
         if backend is None:
             return
         self.request = request
+        self._session += 1
+        session = self._session
         self.state = "loading"
         self._token_requests = 0
         self._valid = False
@@ -162,8 +165,9 @@ class PaymentPanel(QWidget):
             self.prewarm()
         self.view.setVisible(False)
         self._update_buttons()
-        BackgroundOp(lambda ctx: backend.take_checkout_token(), on_done=self._got_checkout_token,
-                     on_error=self._form_failed, label="checkout token").start()
+        BackgroundOp(lambda ctx: backend.take_checkout_token(),
+                     on_done=lambda token: self._got_checkout_token(token, session),
+                     on_error=lambda exc: self._form_failed(exc, session), label="checkout token").start()
 
     def _render_header(self) -> None:
         r = self.request
@@ -177,16 +181,18 @@ class PaymentPanel(QWidget):
         self.subheader.setText(f"Customer: {r.customer.name}")
         self.switch_button.setText("Use a card instead  [F7]" if r.mode == "ach" else "Use a bank account  [F7]")
 
-    def _got_checkout_token(self, token: str) -> None:
-        if self.state != "loading" or self.request is None:
-            return
+    def _got_checkout_token(self, token: str, session: int) -> None:
+        if session != self._session or self.state != "loading" or self.request is None:
+            return  # a newer form (switch card/bank, cancel) replaced the one this token was for
         config = json.dumps({"checkoutToken": token, "mode": self.request.mode, "use": self.request.use})
         if self._page_ready:
             self.view.bridge.send_configure(config)
         else:
             self._pending_config = config
 
-    def _form_failed(self, exc: BaseException) -> None:
+    def _form_failed(self, exc: BaseException, session: int) -> None:
+        if session != self._session or self.state != "loading":
+            return
         log.warning("payment form could not start: %s", type(exc).__name__)
         self._end("error", f"The secure form could not start: {exc}")
 

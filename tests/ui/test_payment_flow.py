@@ -329,6 +329,16 @@ def test_keyboard_only_shortcuts(counter):
     counter.amount("8.25")
     counter.open_form(Qt.Key.Key_F7)  # bank account form
     assert "bank account" in w.panel.header.text()
+    # F7 on the form switches card <-> bank; twice quickly, then once more: one card form, which works.
+    counter.key(Qt.Key.Key_F7)
+    counter.key(Qt.Key.Key_F7)
+    counter.open_form(Qt.Key.Key_F7)
+    assert "card" in w.panel.header.text() and "bank" not in w.panel.header.text()
+    counter.fill_card()
+    assert counter.submit_and_wait() == "approved"
+    counter.key(Qt.Key.Key_Escape)
+    counter.qtbot.waitUntil(lambda: w.stack.currentWidget() is w.customer_page, timeout=5000)
+    counter.open_form(Qt.Key.Key_F6)
     counter.key(Qt.Key.Key_Escape)
     counter.qtbot.waitUntil(lambda: w.stack.currentWidget() is w.customer_page, timeout=5000)
 
