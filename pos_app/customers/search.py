@@ -63,7 +63,7 @@ EXACT_BUDGET = 5_000  # index rows the whole-words walk may read (its tier is th
 WALK_BUDGET = 15_000  # index rows the all-matches walk may read
 _TICK = 1000  # SQLite VM instructions between budget checks
 _OPS_PER_ROW = 6  # measured: a terms row with a word check costs about 5-6 VM instructions
-SEEK_TERMS = 12  # a partial last name is completed by at most this many words (else: general walk)
+SEEK_TERMS = 4  # a partially typed word is completed by at most this many words (else: general walk)
 MAX_WORDS = 6
 _TOP = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is "starts with p"
 
@@ -233,7 +233,7 @@ def _walk_many(directory: Directory, con: sqlite3.Connection, pool: _Pool, words
     # The fewest prefix-only words any match can have: words that are nobody's whole word stay prefixes.
     best_prefix = sum(1 for w in words if not exact[w])
     if len(words) == 2:
-        _seek_name_order(con, pool, words, limit)
+        _seek_name_order(con, pool, words, limit, completions=False)
     # Tier "every word whole": walk the rarest word's exact rows, other words checked as whole words.
     ran_exact = False
     if all(exact.values()) and _good(pool, 0) < limit:
@@ -243,8 +243,13 @@ def _walk_many(directory: Directory, con: sqlite3.Connection, pool: _Pool, words
         sql = f"SELECT words, customer_id FROM terms WHERE term = ? AND {where}"
         _collect(con, sql, (driver, *params), pool, words, limit, EXACT_BUDGET)
     # After the whole-word walk, what is left to find has at least one prefix-only word.
-    if _good(pool, max(best_prefix, 1) if ran_exact else best_prefix) >= limit:
+    enough = max(best_prefix, 1) if ran_exact else best_prefix
+    if _good(pool, enough) >= limit:
         return  # the list is full of matches no other walk can beat
+    if len(words) == 2:
+        _seek_name_order(con, pool, words, limit, completions=True)
+        if _good(pool, enough) >= limit:
+            return
     # All matches: the most selective prefix drives, the others are checked as word prefixes.
     counts = {w: stats.estimate(con, word_stats, w, exact=False) for w in words}
     driver = min(words, key=lambda w: (counts[w], -len(w)))
@@ -259,24 +264,33 @@ def _good(pool: _Pool, max_prefix_only: int) -> int:
                and c.tier[0] <= max_prefix_only)
 
 
-def _seek_name_order(con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int) -> None:
-    """Two words typed as "last first" or "first last": the rows are contiguous in the index.
+def _seek_name_order(con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int,
+                     completions: bool) -> None:
+    """Two words typed as a first and a last name, in either order: the rows are contiguous in the index.
 
-    ``words`` starts " last . first ", so for a last name T the people whose first name starts with F are
-    the range [" T . F", " T . F" + top) inside term T: a seek, not a walk — "smith j" or "james smith"
-    never reads the Smiths from Aaron to Jacob. A partial last name ("john smi") seeks each word that
-    completes it (up to ``SEEK_TERMS``; more means a very short prefix: the general walk handles it).
+    ``words`` starts " last . first ", so inside the rows of one index word T the matches form a range:
+    - T is the last name, the other word starts the first name: [" T . F", " T . F" + top) — "smith jo";
+    - T is the first name, the other word starts the last name: [" L", " L" + top) — "robert jo".
+    Each is a seek of at most ``limit`` rows, not a walk: "robert jo" never reads the Roberts from Aaron to
+    Johns. T is the typed word itself (``completions=False``) or the longer index words it completes to (up
+    to ``SEEK_TERMS``; more means a very short prefix, left to the general walk).
     """
-    for last, first in ((words[0], words[1]), (words[1], words[0])):
-        completions = _terms_starting(con, last, SEEK_TERMS)
-        for term in completions or ():
-            low = f" {term} . {first}"
-            rows = con.execute("SELECT words, customer_id FROM terms WHERE term = ? AND words >= ? AND words < ? "
-                               "LIMIT ?", (term, low, low + _TOP, limit)).fetchall()
-            for cwords, cid in rows:
-                match = name_match(words, cwords)
-                if match is not None:
-                    pool.offer(cid, _Candidate(match[0], match[1], "name"))
+    for this, other in ((words[0], words[1]), (words[1], words[0])):
+        if completions:
+            found = _terms_starting(con, this, SEEK_TERMS + 1)
+            terms = [t for t in found if t != this] if found is not None else []
+        else:
+            terms = [this]
+        for term in terms:
+            # (when the word itself starts with the other one, the second range is mostly that same word)
+            ranges = (f" {term} . {other}",) if term.startswith(other) else (f" {term} . {other}", f" {other}")
+            for low in ranges:
+                rows = con.execute("SELECT words, customer_id FROM terms WHERE term = ? AND words >= ? AND words < ? "
+                                   "LIMIT ?", (term, low, low + _TOP, limit)).fetchall()
+                for cwords, cid in rows:
+                    match = name_match(words, cwords)
+                    if match is not None:
+                        pool.offer(cid, _Candidate(match[0], match[1], "name"))
 
 
 def _terms_starting(con: sqlite3.Connection, prefix: str, most: int) -> list[str] | None:
@@ -338,10 +352,10 @@ def name_match(query_words: list[str], words: str) -> tuple[tuple, tuple] | None
     0 in name order / 1 not, query words found only in the company name), order = (words,), the phonebook
     key — so "john smith" lists John Smith before John Davis of Smith Plumbing.
     """
-    last, first, middle, company = index.fields_of(words)
-    person = first + middle + last
-    natural = person + company
-    exact = sum(1 for w in query_words if w in natural)
+    parts = words.split(" . ")  # " last", "first", "middle", "company " (see index.words_text)
+    last, first, middle = parts[0].split(), parts[1].split(), parts[2].split()
+    company = parts[3].split() if len(parts) > 3 else []
+    natural = first + middle + last + company
     if len(query_words) == 1:
         w = query_words[0]
         if w in natural:
@@ -354,8 +368,13 @@ def name_match(query_words: list[str], words: str) -> tuple[tuple, tuple] | None
         in_order = False
     else:
         return None
-    company_only = sum(1 for w in query_words if not any(x.startswith(w) for x in person))
-    return (len(query_words) - exact, 0 if in_order else 1, company_only), (words,)
+    whole = set(natural)
+    prefix_only = sum(1 for w in query_words if w not in whole)
+    company_only = 0
+    if company:
+        person = first + middle + last
+        company_only = sum(1 for w in query_words if not any(x.startswith(w) for x in person))
+    return (prefix_only, 0 if in_order else 1, company_only), (words,)
 
 
 def _in_sequence(query_words: list[str], sequence: list[str]) -> bool:
