@@ -24,14 +24,21 @@ Bounded work (the point of the design, see ``schema``): no query sorts a large m
 - One word: one walk of the ``terms`` index from the prefix, which yields whole-word matches first and then
   prefix matches in (word, name) order; it stops after ``limit`` customers. Recently seen customers come from
   the small ``recent`` table, walked newest first and stopped at ``limit``.
-- Several words: the word with the fewest index rows (``stats.estimate``: kept counts for short prefixes
+- Two words: first seeks, not walks. ``words`` starts " last . first ", so for an index word T the people
+  whose first name starts with F ([" T . F"...) and those whose last name starts with L ([" L"... inside
+  T's rows) are contiguous: "smith jo", "james smith", "robert jo" read only their 50 rows. Exact words
+  are sought first, their completions ("smi" → smith, smithers) only if the list is not yet full of the
+  best possible tier.
+- Several words (and two-word queries the seeks did not settle): the word with the fewest index rows (``stats.estimate``: kept counts for short prefixes
   and popular words, a capped live count otherwise) drives the walk; the other words are checked on the
   row's ``words`` text inside SQLite (``instr``; ``GLOB '* jo* jo*'`` when query words share a prefix, so
   "james j" needs two j-words), so rows are read at C speed and the walk stops after ``limit`` matches.
   When every query word is a whole word of someone, a first walk over whole-word rows only collects that
   tier (and, if it fills the list, nothing else is read), so "john smith" is not crowded out by Johnny
-  Smithers. Walks read at most ``EXACT_BUDGET`` / ``WALK_BUDGET`` index rows; only two very common prefixes
-  that seldom occur together can reach that, and the matches found so far are returned, still ranked.
+  Smithers. Walks read at most about ``EXACT_BUDGET`` / ``WALK_BUDGET`` index rows (SQLite's progress
+  handler stops them); only two very common prefixes that seldom occur together can reach that, and the
+  matches found so far are returned, still ranked. A walk is skipped when the list already holds
+  ``limit`` matches of a tier it cannot beat.
 - Digits / email: index range walks of at most ``limit`` rows per source.
 - Then one lookup of the pool's recency and one read of the ``limit`` result rows.
 
