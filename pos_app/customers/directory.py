@@ -415,7 +415,8 @@ class Directory:
             if old[0].deleted:
                 return
             text = index.recent_text(old[0].words, old[0].keys)
-            con.execute("INSERT OR REPLACE INTO recent (customer_id, seen_at, text) VALUES (?, ?, ?)",
+            con.execute("INSERT INTO recent (customer_id, seen_at, text) VALUES (?, ?, ?) ON CONFLICT (customer_id) "
+                        "DO UPDATE SET seen_at = excluded.seen_at, text = excluded.text",  # triggers keep entries
                         (customer_id, seen_at, text))
             con.execute("DELETE FROM recent WHERE customer_id IN (SELECT customer_id FROM recent "
                         "ORDER BY seen_at DESC LIMIT -1 OFFSET ?)", (RECENT_LIMIT,))

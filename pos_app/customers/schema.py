@@ -22,6 +22,8 @@ Tables (v1):
   their words and tagged keys in one string, so "seen recently first" is one scan of a small table.
 - ``pending_index(lo, hi)``: id ranges written by a bulk load but not yet in ``terms``/``keys`` (see
   ``directory``).
+- ``recent_entries(entry, customer_id)`` (v2): every word and key of the recently seen customers, kept
+  by triggers on ``recent``, so "recently seen first" is an index seek, not a scan of ``recent``.
 - ``term_stats`` / ``meta``: word counts that choose the driving word of multi-word searches (``stats``).
 - ``sync_runs`` / ``sync_seen``: PaySimple sync progress (see ``sync``).
 """
@@ -30,6 +32,9 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+
+# Space-separated words/keys text → JSON array → rows (texts hold no quote or backslash, see ``index``).
+_EXPAND = "json_each('[\"' || replace(trim(replace({t}, ' . ', ' ')), ' ', '\",\"') || '\"]')"
 
 MIGRATIONS: list[list[str]] = [
     [  # v1
@@ -113,6 +118,28 @@ MIGRATIONS: list[list[str]] = [
             paysimple_id INTEGER NOT NULL,
             PRIMARY KEY (run_id, paysimple_id)
         ) WITHOUT ROWID""",
+    ],
+    [  # v2: an index over the recently seen customers' words and keys (kept by triggers on ``recent``)
+        """CREATE TABLE recent_entries (
+            entry TEXT NOT NULL,
+            customer_id INTEGER NOT NULL,
+            PRIMARY KEY (entry, customer_id)
+        ) WITHOUT ROWID""",
+        f"""CREATE TRIGGER recent_added AFTER INSERT ON recent BEGIN
+            INSERT OR IGNORE INTO recent_entries (entry, customer_id)
+            SELECT value, NEW.customer_id FROM {_EXPAND.format(t="NEW.text")} WHERE value NOT IN ('', '.');
+        END""",
+        """CREATE TRIGGER recent_removed AFTER DELETE ON recent BEGIN
+            DELETE FROM recent_entries WHERE customer_id = OLD.customer_id;
+        END""",
+        f"""CREATE TRIGGER recent_changed AFTER UPDATE OF text ON recent BEGIN
+            DELETE FROM recent_entries WHERE customer_id = OLD.customer_id;
+            INSERT OR IGNORE INTO recent_entries (entry, customer_id)
+            SELECT value, NEW.customer_id FROM {_EXPAND.format(t="NEW.text")} WHERE value NOT IN ('', '.');
+        END""",
+        f"""INSERT OR IGNORE INTO recent_entries (entry, customer_id)
+            SELECT j.value, r.customer_id FROM recent r, {_EXPAND.format(t="r.text")} j
+            WHERE j.value NOT IN ('', '.')""",
     ],
 ]
 

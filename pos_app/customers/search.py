@@ -141,10 +141,13 @@ def search(directory: Directory, query: str, limit: int = 50) -> list[CustomerHi
 
 # --- recently seen -------------------------------------------------------------------------------------------
 
-def _recent(con: sqlite3.Connection, where: str, params: list, limit: int) -> list[tuple[int, str]]:
-    """The most recently seen customers whose ``recent.text`` satisfies ``where``: (id, text), newest
-    first, at most ``limit`` (a walk of the small ``recent`` table by time that stops at the limit)."""
-    sql = f"SELECT customer_id, text FROM recent WHERE {where} ORDER BY seen_at DESC LIMIT ?"
+def _recent(con: sqlite3.Connection, prefixes: list[str], limit: int) -> list[tuple[int, str]]:
+    """The most recently seen customers with an entry (word or tagged key) starting with one of
+    ``prefixes``: (id, text), newest first, at most ``limit`` — index seeks in ``recent_entries``."""
+    ranges = " OR ".join("(entry >= ? AND entry < ?)" for _ in prefixes)
+    params = [v for p in prefixes for v in (p, p + _TOP)]
+    sql = (f"SELECT customer_id, text FROM recent WHERE customer_id IN (SELECT customer_id FROM recent_entries "
+           f"WHERE {ranges}) ORDER BY seen_at DESC LIMIT ?")
     return con.execute(sql, (*params, limit)).fetchall()
 
 
@@ -179,18 +182,20 @@ def _names(directory: Directory, con: sqlite3.Connection, pool: _Pool, text: str
         return
     # recently seen: matches with every word whole first, then the others; newest first; bounded
     if len(words) == 1:  # the tier is just "whole word or not": SQLite can tell, no Python per row
-        whole, part = f" {words[0]} ", f" {words[0]}"
+        w = words[0]
         for cid, is_whole in con.execute(
-                "SELECT customer_id, instr(text, ?) > 0 FROM recent WHERE instr(text, ?) > 0 "
-                "ORDER BY 2 DESC, seen_at DESC LIMIT ?", (whole, part, limit)):
+                "SELECT r.customer_id, max(e.entry = ?) AS whole FROM recent_entries e JOIN recent r "
+                "ON r.customer_id = e.customer_id WHERE e.entry >= ? AND e.entry < ? GROUP BY r.customer_id "
+                "ORDER BY whole DESC, r.seen_at DESC LIMIT ?", (w, w, w + _TOP, limit)):
             pool.offer(cid, _Candidate((0,) if is_whole else (1,), (), "name"))
         _walk_one(con, pool, words[0], limit)
         return
     any_where, any_params = _word_checks(words, None, exact=False, column="text")
     exact_where, exact_params = _word_checks(words, None, exact=True, column="text")
-    sql = (f"SELECT customer_id, text FROM recent WHERE {any_where} "
-           f"ORDER BY ({exact_where}) DESC, seen_at DESC LIMIT ?")
-    for cid, rtext in con.execute(sql, (*any_params, *exact_params, limit)):
+    seek = max(words, key=len)  # candidates: recent customers with a word starting like the longest query word
+    sql = (f"SELECT customer_id, text FROM recent WHERE customer_id IN (SELECT customer_id FROM recent_entries "
+           f"WHERE entry >= ? AND entry < ?) AND {any_where} ORDER BY ({exact_where}) DESC, seen_at DESC LIMIT ?")
+    for cid, rtext in con.execute(sql, (seek, seek + _TOP, *any_params, *exact_params, limit)):
         match = name_match(words, _split_recent_text(rtext)[0])
         if match is not None:
             pool.offer(cid, _Candidate(match[0], match[1], "name"))
@@ -451,13 +456,12 @@ def _digits(con: sqlite3.Connection, pool: _Pool, text: str, limit: int) -> None
         row = con.execute("SELECT id FROM customers WHERE paysimple_id = ? AND deleted = 0", (int(raw),)).fetchone()
         if row:
             found.append((row[0], (1,), "id"))
-    needles = [" " + exact_phone]
+    prefixes = [exact_phone]
     if len(digits) >= 4:
-        needles.append(" " + index.REVERSED + digits[::-1])
+        prefixes.append(index.REVERSED + digits[::-1])
     if account:
-        needles.append(" " + index.ACCOUNT + account)
-    where = " OR ".join("instr(text, ?) > 0" for _ in needles)
-    for cid, rtext in _recent(con, where, needles, limit):
+        prefixes.append(index.ACCOUNT + account)
+    for cid, rtext in _recent(con, prefixes, limit):
         _, keys = _split_recent_text(rtext)
         tier = _digit_tier(keys, digits, account)
         if tier is not None:
@@ -480,7 +484,7 @@ def _digit_tier(keys: set[str], digits: str, account: str) -> tuple | None:
 def _email(con: sqlite3.Connection, pool: _Pool, text: str, limit: int) -> None:
     key = index.EMAIL + index.email_entry(text)
     found = [(cid, (1,) if k == key else (2,), "email") for k, cid in _walk_keys(con, key, key + _TOP, limit)]
-    for cid, rtext in _recent(con, "instr(text, ?) > 0", [" " + key], limit):
+    for cid, rtext in _recent(con, [key], limit):
         found.append((cid, (1,) if key in _split_recent_text(rtext)[1] else (2,), "email"))
     _offer_keys(con, pool, found)
 

@@ -110,5 +110,25 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path, monkeypatch):
     with pytest.raises(sqlite3.OperationalError):
         Directory(tmp_path / "d.db")
     con = sqlite3.connect(tmp_path / "d.db")
-    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # v1 done, v2 rolled back
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # ours done, the extra rolled back
     assert "extra" not in {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def test_v1_file_is_upgraded_and_its_recent_customers_indexed(tmp_path):
+    from pos_app.customers import schema
+
+    path = tmp_path / "d.db"
+    con = sqlite3.connect(path, isolation_level=None)
+    for statement in schema.MIGRATIONS[0]:
+        con.execute(statement)
+    con.execute("PRAGMA user_version=1")
+    con.execute("INSERT INTO customers (id, first_name, last_name, origin, written_at, words, keys) VALUES "
+                "(1, 'Ada', 'Lovelace', 'paysimple', 'x', ' lovelace . ada .  .  ', ' +3035550100 <0010555303 ')")
+    con.execute("INSERT INTO terms VALUES ('ada', ' lovelace . ada .  .  ', 1), ('lovelace', ' lovelace . ada .  .  ', 1)")
+    con.execute("INSERT INTO recent VALUES (1, '2026-11-25T10:00:00+00:00', ' lovelace . ada .  . +3035550100 ')")
+    con.close()
+    directory = Directory(path)
+    entries = directory.connection().execute("SELECT entry FROM recent_entries ORDER BY 1").fetchall()
+    assert entries == [("+3035550100",), ("ada",), ("lovelace",)]
+    assert [h.matched for h in directory.search("")] == ["recent"]
+    directory.close()

@@ -241,3 +241,25 @@ def test_word_statistics_pick_the_rare_word_and_results_stay_complete(directory)
     directory.upsert_many([person("Zed", f"Y{n}") for n in range(700)], batch_size=50)
     assert stats.current_version(con) != before
     assert 50 < stats.estimate(con, directory.word_stats(), "zed", exact=True) <= 750  # as of the recount
+
+
+def test_recent_entries_follow_renames_deletes_and_the_cap(directory, monkeypatch):
+    import pos_app.customers.directory as directory_module
+
+    monkeypatch.setattr(directory_module, "RECENT_LIMIT", 3)
+    ids = load(directory, *[person(f"Pat{n}", "Cole", pid=700 + n, phone=f"72055501{n:02d}") for n in range(5)])
+    for n, cid in enumerate(ids):
+        directory.mark_seen(cid, datetime(2026, 11, 25, 10, n, tzinfo=UTC))
+    con = directory.connection()
+    kept = {r[0] for r in con.execute("SELECT DISTINCT customer_id FROM recent_entries")}
+    assert kept == set(ids[2:])  # the two oldest fell out of the cap, with their entries
+    directory.upsert_many([person("Renamed", "Cole", pid=704, phone="7205550199")])
+    assert ("pat4",) not in con.execute("SELECT entry FROM recent_entries WHERE customer_id = ?", (ids[4],)).fetchall()
+    assert ("renamed",) in con.execute("SELECT entry FROM recent_entries WHERE customer_id = ?", (ids[4],)).fetchall()
+    hits = directory.search("cole")
+    assert [h.display_name for h in hits[:3]] == ["Renamed Cole", "Pat3 Cole", "Pat2 Cole"]  # newest first
+    assert names(directory.search("7205550199")) == ["Renamed Cole"]
+    with directory.write() as c:
+        directory.mark_deleted(c, [ids[3]])
+    assert con.execute("SELECT count(*) FROM recent_entries WHERE customer_id = ?", (ids[3],)).fetchone()[0] == 0
+    assert names(directory.search("pat3")) == []
