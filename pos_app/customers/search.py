@@ -502,19 +502,21 @@ def _hits(con: sqlite3.Connection, ranked: list[tuple[int, str]]) -> list[Custom
     ids = [cid for cid, _ in ranked]
     rows = {r[0]: r for r in con.execute(
         f"SELECT {_HIT_COLUMNS} FROM customers WHERE id IN ({','.join('?' * len(ids))})", ids)}
-    fields, names = [], []
+    found, names, details = [], [], []
     for cid, matched in ranked:
         r = rows.get(cid)
         if r is None:
             continue
-        phone = phone_key(r[6]) or phone_key(r[7]) or phone_key(r[8])
-        fields.append(dict(id=cid, paysimple_id=r[1], display_name=" ".join(p for p in (r[2], r[3], r[4]) if p),
-                           company=r[5], phone=format_phone(phone), email=r[9], city=r[10],
-                           customer_account=r[11], last_seen_at=r[12], matched=matched))
+        phone = format_phone(phone_key(r[6]) or phone_key(r[7]) or phone_key(r[8]))
+        found.append((cid, r[1], " ".join(p for p in (r[2], r[3], r[4]) if p), r[5], phone, r[9], r[10], r[11],
+                      r[12], matched))
         names.append(r[13].rsplit(index.FIELD_SEP, 1)[0])  # folded " last . first . middle"
-    texts = _disambiguations([_details_of(f["phone"], f["email"], f["city"], f["company"], f["customer_account"])
-                              for f in fields], [f["paysimple_id"] for f in fields], names)
-    return [CustomerHit(**f, disambiguation=t) for f, t in zip(fields, texts, strict=True)]
+        details.append((phone, r[9], r[10], r[5], r[11]))
+    if len(set(names)) < len(names):  # same names in the list: say what tells them apart
+        texts = _disambiguations([_details_of(*d) for d in details], [f[1] for f in found], names)
+    else:
+        texts = [""] * len(found)
+    return [CustomerHit(*f, disambiguation=t) for f, t in zip(found, texts, strict=True)]
 
 
 def disambiguate(hits: list[CustomerHit], names: list[str] | None = None) -> list[CustomerHit]:
