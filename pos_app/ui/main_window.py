@@ -753,6 +753,7 @@ class MainWindow(QMainWindow):
 
         wait_for_all(15_000)  # let running work (never a charge cut in half) finish while the back end is open
         QCoreApplication.processEvents()
+        self.charging = False  # nothing runs any more
         self.panel.shutdown()
         if self.backend is not None:
             backend, self.backend = self.backend, None

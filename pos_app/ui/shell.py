@@ -180,6 +180,10 @@ class Shell(QObject):
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock)
         counter.addAction(self.lock_action)
+        self.history_action = QAction(translate("Shell", "Payment history…"), window)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.triggered.connect(self.show_history)
+        counter.addAction(self.history_action)
         language = counter.addMenu(translate("Shell", "Language"))
         for code, name in LANGUAGES.items():
             action = QAction(name, window)
@@ -194,6 +198,9 @@ class Shell(QObject):
         self.settings_action = QAction(translate("Shell", "Settings…"), window)
         self.settings_action.triggered.connect(self.open_settings)
         manager.addAction(self.settings_action)
+        self.eod_action = QAction(translate("Shell", "End of day…"), window)
+        self.eod_action.triggered.connect(self.show_end_of_day)
+        manager.addAction(self.eod_action)
         help_menu = bar.addMenu(translate("Shell", "&Help"))
         self.about_action = QAction(translate("Shell", "About"), window)
         self.about_action.triggered.connect(self.show_about)
@@ -310,6 +317,72 @@ class Shell(QObject):
         """Manager name + PIN + reason for void/refund/settings/go-live; recorded. None if cancelled."""
         return request_approval(parent or self.window, self.registry, action, self.environment,
                                 clerk=self.clerk, subject=subject, detail=detail)
+
+    # --- payments after the sale: history (receipts, check again, void/refund) and end of day ------------
+
+    def counter_payments(self):
+        """The journal/service of the counter window's back end plus settings and clerk names, for the
+        history and end-of-day dialogs. None while the back end is still starting."""
+        from pos_app.payments import store_timezone
+        from pos_app.ui.history import CounterPayments
+
+        backend = getattr(self.window, "backend", None)
+        if backend is None:
+            return None
+        names: dict[str, str] = {}
+
+        def clerk_name(clerk_id: str) -> str:
+            if clerk_id not in names:
+                clerk = self.registry.get(int(clerk_id)) if str(clerk_id).isdigit() else None
+                names[clerk_id] = clerk.name if clerk is not None else str(clerk_id)
+            return names[clerk_id]
+
+        try:
+            tz = store_timezone(self.settings.store_timezone)
+        except ValueError:
+            log.warning("store time zone %r unknown; using the computer's", self.settings.store_timezone)
+            tz = store_timezone("")
+        return CounterPayments(
+            journal=backend.journal, service=backend.service, merchant=self.settings.merchant, tz=tz,
+            lane=backend.service.lane, environment=self.environment, clerk_name=clerk_name,
+            clerk_id=lambda: str(self.clerk.id) if self.clerk else backend.clerk,
+            approve=lambda action, subject="", detail="", parent=None: self.approve(action, subject, detail, parent),
+            save_dir=self.paths.data_dir / "exports")
+
+    def _payments_or_explain(self):
+        payments = self.counter_payments()
+        if payments is None:
+            QMessageBox.information(self.window, translate("Shell", "Not ready yet"),
+                                    translate("Shell", "The counter is still connecting to PaySimple. Try again "
+                                                       "in a moment."))
+            return None
+        if payments.save_dir is not None:
+            payments.save_dir.mkdir(parents=True, exist_ok=True)
+        return payments
+
+    def show_history(self):
+        from pos_app.ui.history import HistoryDialog
+
+        payments = self._payments_or_explain()
+        if payments is None:
+            return None
+        dialog = HistoryDialog(payments, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.history_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_end_of_day(self):
+        from pos_app.ui.eod_view import EndOfDayDialog
+
+        payments = self._payments_or_explain()
+        if payments is None:
+            return None
+        dialog = EndOfDayDialog(payments, self.window, store=self.settings.merchant.name)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.eod_dialog = dialog
+        dialog.open()
+        return dialog
 
     def manage_clerks(self) -> None:
         manager = self.clerk if self.clerk is not None and self.clerk.is_manager else None

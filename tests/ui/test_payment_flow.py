@@ -218,9 +218,12 @@ def test_expired_card_is_flagged_and_replaced(counter):
 
 
 def _forge(counter, body: str) -> None:
+    """Send messages as a hostile script in the page would: through a second QWebChannel on the same
+    transport (the page's own channel gets its message handler back afterwards, so the form keeps working)."""
     page = counter.window.panel.view.page()
-    run_js(counter.qtbot, page, "new QWebChannel(qt.webChannelTransport, function (c) { var bridge = c.objects.bridge; "
-           + body + "; }); 1")
+    run_js(counter.qtbot, page, "(function () { var t = qt.webChannelTransport, saved = t.onmessage;"
+           " new QWebChannel(t, function (c) { var bridge = c.objects.bridge; " + body + "; t.onmessage = saved; });"
+           " return 1; })()")
 
 
 def test_forged_messages_charge_nothing(counter):
@@ -234,6 +237,8 @@ def test_forged_messages_charge_nothing(counter):
     counter.amount("61.00")
     counter.open_form(Qt.Key.Key_F6)
     panel = counter.window.panel
+    sent = []
+    panel.view.bridge.recorder = lambda direction, name, args: sent.append(name)
     token = "e1f1bb19-9fe4-4c96-a35e-cd921298d8e6"
     forged_account = json.dumps(json.dumps({"accountId": other_account.id, "paymentToken": token}))
     # 1) before any submit: refused by state
@@ -243,13 +248,19 @@ def test_forged_messages_charge_nothing(counter):
     _forge(counter, "bridge.accountRetrieved('x'.repeat(5000)); bridge.accountRetrieved(JSON.stringify("
                     "{accountId: 'one', paymentToken: 'x'})); bridge.validityChanged('yes')")
     counter.qtbot.waitUntil(lambda: panel.view.bridge.rejected >= 5, timeout=5000)
-    # 3) during a real submit, another customer's account: refused by the ownership check
+    # 3) during a real submit (PaySimple's own answer held back 3 s), another customer's account arrives
+    #    first: refused by the ownership check; the form is closed (the page reloads), so PaySimple's
+    #    late answer has nobody to go to.
     counter.fill_card()
-    panel.state = "submitting"  # as after F9, without letting the SDK answer first
+    counter.gateway.faults.add("POST", "/paysimplejs/v1/api/*", "delay", 1, 3.0)
+    counter.key(Qt.Key.Key_F9)
+    counter.qtbot.waitUntil(lambda: "customerToken" in sent, timeout=5000)
     with counter.qtbot.waitSignal(counter.window.resultShown, timeout=10000) as blocker:
         _forge(counter, f"bridge.accountRetrieved({forged_account})")
     assert blocker.args == ["error"]
     assert "does not belong" in counter.window.result.message.text()
+    counter.qtbot.wait(3500)  # past the held-back answer
+    assert panel.state == "idle"
     assert counter.payments(hit.paysimple_id) == [] and counter.payments(other.paysimple_id) == []
 
 

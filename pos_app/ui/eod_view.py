@@ -1,0 +1,389 @@
+"""End of day (Manager → End of day…): counts and totals of one store day, reconciled with PaySimple.
+
+Pick a day (default: today in the store's time zone, on the service's clock) and a lane (all / one), press
+Run: ``payments.end_of_day`` runs on a worker with progress (PaySimple's payment list is read page by page)
+and Cancel. The report shows sales, voids, refunds and net; counts and totals by status, lane and clerk;
+and every mismatch with PaySimple. Export to CSV (``EodReport.to_csv``) and PDF (the same HTML as on
+screen → ``QTextDocument`` → ``QPdfWriter``, Letter, paginated by Qt).
+
+Decisions:
+- Cancel stops reading PaySimple's list at the next payment (the wrapped client raises ``Cancelled``);
+  nothing is written anywhere by an end-of-day run, so a cancelled run leaves nothing behind.
+- The dialog reads and shows; it approves nothing, so it needs no manager PIN (the Manager menu is where a
+  manager looks for it). Clerk ids in the journal are shown as names from the clerk registry.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.payments import EodReport, end_of_day
+from pos_app.ui.history import CounterPayments, state_label
+from pos_app.ui.i18n import fmt, format_money
+from pos_app.ui.ops import BackgroundOp, Cancelled
+from pos_app.ui.receipt_print import long_year, status_colour, write_document_pdf
+from pos_app.ui.theme import AMBER, GREEN, RED
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+
+class _CancellableClient:
+    """The PaySimple client as ``end_of_day`` sees it: its payment list reports progress and stops on cancel."""
+
+    def __init__(self, client, ctx) -> None:
+        self._client, self._ctx = client, ctx
+
+    def iter_payments(self, **kwargs):
+        for done, payment in enumerate(self._client.iter_payments(**kwargs), start=1):
+            self._ctx.check()
+            if done % 25 == 0:
+                self._ctx.progress(done, 0, fmt(translate("EndOfDayDialog", "Reading PaySimple's payments: %1…"),
+                                                done))
+            yield payment
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+
+def mismatch_kind(kind: str) -> str:
+    names = {
+        "paysimple_only": translate("EndOfDayDialog", "Only at PaySimple"),
+        "journal_only": translate("EndOfDayDialog", "Missing at PaySimple"),
+        "amount": translate("EndOfDayDialog", "Different amount"),
+        "status": translate("EndOfDayDialog", "Different status"),
+        "duplicate": translate("EndOfDayDialog", "Charged more than once"),
+        "unresolved": translate("EndOfDayDialog", "Not resolved yet"),
+    }
+    return names.get(kind, kind)
+
+
+def report_html(report: EodReport, payments: CounterPayments, store: str = "") -> str:
+    """The report as HTML: the same text on screen and in the PDF."""
+    esc, money = html.escape, format_money
+    locale = QLocale()
+    day = locale.toString(QDate(report.day.year, report.day.month, report.day.day),
+                          long_year(locale.dateFormat(QLocale.FormatType.ShortFormat)))
+    lane = report.lane or translate("EndOfDayDialog", "all lanes")
+    parts = [
+        f"<h2 style='margin:0'>{esc(translate('EndOfDayDialog', 'End of day'))} · {esc(day)}</h2>",
+        f"<p style='color:#52606d; margin-top:2px'>{esc(store)}{' · ' if store else ''}"
+        f"{esc(fmt(translate('EndOfDayDialog', 'Time zone %1 · %2'), report.timezone, lane))}</p>",
+    ]
+    if report.paysimple_error:
+        verdict, colour = fmt(translate("EndOfDayDialog", "Not reconciled: %1"), report.paysimple_error), RED
+    elif report.mismatches:
+        verdict = fmt(translate("EndOfDayDialog", "%1 mismatches with PaySimple: check each one below."),
+                      len(report.mismatches))
+        colour = RED
+    else:
+        verdict = fmt(translate("EndOfDayDialog", "Reconciled: the journal and PaySimple agree (%1 PaySimple "
+                                                  "payments)."), report.paysimple_payments)
+        colour = GREEN
+    parts.append(f"<p style='font-weight:700; color:{colour}; font-size:15px'>{esc(verdict)}</p>")
+
+    cards = [(translate("EndOfDayDialog", "Sales"), report.sales), (translate("EndOfDayDialog", "Voids"), report.voids),
+             (translate("EndOfDayDialog", "Refunds"), report.refunds)]
+    cells = "".join(
+        f"<td style='padding:6px 22px 6px 0'><span style='color:#52606d'>{esc(name)}</span><br/>"
+        f"<span style='font-size:18px; font-weight:700'>{esc(money(bucket.total))}</span>"
+        f"<span style='color:#52606d'> · {bucket.count}</span></td>" for name, bucket in cards)
+    cells += (f"<td style='padding:6px 0'><span style='color:#52606d'>{esc(translate('EndOfDayDialog', 'Net'))}"
+              f"</span><br/><span style='font-size:18px; font-weight:800'>{esc(money(report.net))}</span></td>")
+    parts.append(f"<table cellspacing='0'><tr>{cells}</tr></table>")
+
+    def table(title: str, first: str, rows: list[tuple[str, str, int, object]]) -> str:
+        head = "".join(f"<th align='{a}' style='padding:4px 10px; background:#f3f4f6; color:#3e4c59'>{esc(h)}</th>"
+                       for h, a in ((first, "left"), (translate("EndOfDayDialog", "Status"), "left"),
+                                    (translate("EndOfDayDialog", "Count"), "right"),
+                                    (translate("EndOfDayDialog", "Amount"), "right")))
+        body = "".join(
+            f"<tr><td style='padding:3px 10px'>{esc(key)}</td>"
+            f"<td style='padding:3px 10px; color:{status_colour(status)}'>{esc(state_label(status))}</td>"
+            f"<td align='right' style='padding:3px 10px'>{count}</td>"
+            f"<td align='right' style='padding:3px 10px'>{esc(money(total))}</td></tr>"
+            for key, status, count, total in rows)
+        if not rows:
+            body = (f"<tr><td colspan='4' style='padding:3px 10px; color:#52606d'>"
+                    f"{esc(translate('EndOfDayDialog', 'No payments'))}</td></tr>")
+        return (f"<h3 style='margin-top:14px'>{esc(title)}</h3>"
+                f"<table width='100%' cellspacing='0' style='border:1px solid #d9dee5'>"
+                f"<tr>{head}</tr>{body}</table>")
+
+    all_text = translate("EndOfDayDialog", "All")
+    parts.append(table(translate("EndOfDayDialog", "By status"), "", [
+        (all_text, s, b.count, b.total) for s, b in sorted(report.by_status.items())]))
+    parts.append(table(translate("EndOfDayDialog", "By lane"), translate("EndOfDayDialog", "Lane"), [
+        (lane_name, s, b.count, b.total) for lane_name, statuses in sorted(report.by_lane.items())
+        for s, b in sorted(statuses.items())]))
+    parts.append(table(translate("EndOfDayDialog", "By clerk"), translate("EndOfDayDialog", "Clerk"), [
+        (payments.clerk_name(c), s, b.count, b.total) for c, statuses in sorted(report.by_clerk.items())
+        for s, b in sorted(statuses.items())]))
+
+    parts.append(f"<h3 style='margin-top:14px'>{esc(translate('EndOfDayDialog', 'Mismatches with PaySimple'))}</h3>")
+    if report.mismatches:
+        head = "".join(f"<th align='left' style='padding:4px 10px; background:#fef2f2; color:{RED}'>{esc(h)}</th>"
+                       for h in (translate("EndOfDayDialog", "Kind"), translate("EndOfDayDialog", "Reference"),
+                                 translate("EndOfDayDialog", "PaySimple payment"),
+                                 translate("EndOfDayDialog", "Detail")))
+        rows = "".join(
+            f"<tr><td style='padding:3px 10px; font-weight:700; color:{RED}'>{esc(mismatch_kind(m.kind))}</td>"
+            f"<td style='padding:3px 10px'>{esc(m.attempt_id or '–')}</td>"
+            f"<td style='padding:3px 10px'>{esc(str(m.payment_id or '–'))}</td>"
+            f"<td style='padding:3px 10px'>{esc(m.detail)}</td></tr>" for m in report.mismatches)
+        parts.append(f"<table width='100%' cellspacing='0' style='border:1px solid #fecaca'>"
+                     f"<tr>{head}</tr>{rows}</table>")
+    else:
+        parts.append(f"<p style='color:#52606d'>{esc(translate('EndOfDayDialog', 'None.'))}</p>")
+    return ("<html><body style='font-family:\"DejaVu Sans\", sans-serif; font-size:13px; color:#1f2933'>"
+            + "".join(parts) + "</body></html>")
+
+
+class EndOfDayDialog(QDialog):
+    finished_run = Signal(object)  # EodReport, or None when cancelled / failed (tests wait on it)
+
+    def __init__(self, payments: CounterPayments, parent: QWidget | None = None, store: str = "") -> None:
+        super().__init__(parent)
+        self.payments = payments
+        self.store = store or getattr(payments.merchant, "name", "")
+        self.report: EodReport | None = None
+        self._op: BackgroundOp | None = None
+        self.setObjectName("endOfDayDialog")
+        self.setWindowTitle(translate("EndOfDayDialog", "End of day"))
+        self.resize(980, 760)
+        self._build()
+
+    def _build(self) -> None:
+        from pos_app.ui.banner import EnvironmentBanner
+
+        self.banner = EnvironmentBanner(self.payments.environment, self)
+        today = self.payments.today()
+        self.day = QDateEdit(QDate(today.year, today.month, today.day), self)
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat(long_year(QLocale().dateFormat(QLocale.FormatType.ShortFormat)))
+        self.day.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.lane = QComboBox(self)
+        self.lane.addItem(translate("EndOfDayDialog", "All lanes"), None)
+        self.lane.addItem(self.payments.lane, self.payments.lane)
+        self.run_button = QPushButton(translate("EndOfDayDialog", "Run  [Enter]"), self)
+        self.run_button.setObjectName("primary")
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton(translate("EndOfDayDialog", "Cancel run"), self)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.setVisible(False)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(False)
+        self.state = QLabel(self)
+        self.state.setObjectName("muted")
+        self.state.setWordWrap(True)
+
+        controls = QHBoxLayout()
+        for text, widget in ((translate("EndOfDayDialog", "&Day"), self.day),
+                             (translate("EndOfDayDialog", "&Lane"), self.lane)):
+            label = QLabel(text, self)
+            label.setBuddy(widget)
+            controls.addWidget(label)
+            controls.addWidget(widget)
+            controls.addSpacing(8)
+        controls.addWidget(self.run_button)
+        controls.addWidget(self.cancel_button)
+        controls.addWidget(self.progress)
+        controls.addStretch(1)
+
+        self.view = QTextBrowser(self)
+        self.view.setObjectName("eodReport")
+        self.view.setStyleSheet("QTextBrowser { background: #ffffff; border: 1px solid #d9dee5; "
+                                "border-radius: 8px; padding: 12px; }")
+        self.view.setHtml(f"<p style='color:#52606d'>{html.escape(translate('EndOfDayDialog', 'Pick a day and press Run.'))}</p>")
+
+        self.csv_button = QPushButton(translate("EndOfDayDialog", "Export CSV…"), self)
+        self.csv_button.clicked.connect(lambda: self.export_csv())
+        self.pdf_button = QPushButton(translate("EndOfDayDialog", "Export PDF…  [Ctrl+S]"), self)
+        self.pdf_button.clicked.connect(lambda: self.export_pdf())
+        close = QPushButton(translate("EndOfDayDialog", "Close  [Esc]"), self)
+        close.setAutoDefault(False)
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(close)
+        buttons.addStretch(1)
+        buttons.addWidget(self.csv_button)
+        buttons.addWidget(self.pdf_button)
+        for b in (self.csv_button, self.pdf_button, self.cancel_button):
+            b.setAutoDefault(False)
+
+        body = QVBoxLayout()
+        body.setContentsMargins(16, 12, 16, 12)
+        body.setSpacing(10)
+        title = QLabel(translate("EndOfDayDialog", "End of day"), self)
+        title.setObjectName("formHeader")
+        body.addWidget(title)
+        body.addLayout(controls)
+        body.addWidget(self.state)
+        body.addWidget(self.view, 1)
+        body.addLayout(buttons)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.banner)
+        outer.addLayout(body, 1)
+        self.setStyleSheet("#endOfDayDialog { background: #f3f4f6; }")
+        QShortcut(QKeySequence("Ctrl+S"), self, lambda: self.export_pdf())
+        self._set_running(False)
+        self.day.setFocus()
+
+    # ---- running -------------------------------------------------------------------------------------
+
+    def chosen_day(self) -> date:
+        d = self.day.date()
+        return date(d.year(), d.month(), d.day())
+
+    @property
+    def running(self) -> bool:
+        return self._op is not None and not self._op.finished
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setVisible(running)
+        self.progress.setVisible(running)
+        self.day.setEnabled(not running)
+        self.lane.setEnabled(not running)
+        have = self.report is not None and not running
+        self.csv_button.setEnabled(have)
+        self.pdf_button.setEnabled(have)
+
+    def run(self) -> None:
+        if self.running:
+            return
+        day, lane, payments = self.chosen_day(), self.lane.currentData(), self.payments
+
+        def work(ctx):
+            ctx.progress(0, 0, translate("EndOfDayDialog", "Reading the journal and PaySimple's payments…"))
+            report = end_of_day(payments.journal, _CancellableClient(payments.client, ctx), day, lane=lane,
+                                tz=payments.tz)
+            ctx.check()  # a cancel while reading PaySimple ends up as report.paysimple_error: drop it
+            return report
+
+        self.report = None
+        self._op = BackgroundOp(work, on_done=self._done, on_error=self._failed,
+                                on_progress=lambda d, t, text: self.state.setText(text), label="end of day")
+        self._op.on_finish.append(lambda op: self._cancelled_finish(op))
+        self._set_running(True)
+        self.state.setStyleSheet("")
+        self.state.setText(translate("EndOfDayDialog", "Running…"))
+        self._op.start()
+
+    def cancel(self) -> None:
+        if self.running:
+            self._op.cancel()
+            self.state.setText(translate("EndOfDayDialog", "Cancelling…"))
+
+    def _cancelled_finish(self, op: BackgroundOp) -> None:
+        if op.cancelled:
+            self._set_running(False)
+            self.state.setText(translate("EndOfDayDialog", "Cancelled. Nothing was changed."))
+            self.finished_run.emit(None)
+
+    def _done(self, report: EodReport) -> None:
+        if self._op is not None and self._op.cancelled:
+            return
+        self.report = report
+        self._set_running(False)
+        self.view.setHtml(report_html(report, self.payments, self.store))
+        if report.reconciled:
+            self.state.setStyleSheet(f"color: {GREEN}; font-weight: 600;")
+            self.state.setText(translate("EndOfDayDialog", "Done: reconciled with PaySimple."))
+        else:
+            self.state.setStyleSheet(f"color: {RED}; font-weight: 600;")
+            self.state.setText(translate("EndOfDayDialog", "Done: see the mismatches with PaySimple below."))
+        self.finished_run.emit(report)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            return
+        log.error("end of day failed: %s", type(exc).__name__)
+        self._set_running(False)
+        self.state.setStyleSheet(f"color: {RED}; font-weight: 600;")
+        self.state.setText(fmt(translate("EndOfDayDialog", "The report could not be made: %1"), exc))
+        self.finished_run.emit(None)
+
+    # ---- export --------------------------------------------------------------------------------------
+
+    def _suggested(self, ext: str) -> str:
+        folder = self.payments.save_dir or Path.home()
+        return str(folder / f"end-of-day-{self.report.day.isoformat()}.{ext}")
+
+    def _ask(self, ext: str, filter_text: str) -> str:
+        path, _f = QFileDialog.getSaveFileName(self, translate("EndOfDayDialog", "Export end of day"),
+                                               self._suggested(ext), filter_text)
+        if path and not path.lower().endswith("." + ext):
+            path += "." + ext
+        return path
+
+    def export_csv(self, path: str | Path | None = None) -> Path | None:
+        if self.report is None:
+            return None
+        path = path or self._ask("csv", translate("EndOfDayDialog", "CSV files (*.csv)"))
+        if not path:
+            return None
+        try:
+            written = self.report.to_csv(path)
+        except OSError as exc:
+            return self._export_failed(exc)
+        self._exported(written)
+        return written
+
+    def export_pdf(self, path: str | Path | None = None) -> Path | None:
+        if self.report is None:
+            return None
+        path = path or self._ask("pdf", translate("EndOfDayDialog", "PDF files (*.pdf)"))
+        if not path:
+            return None
+        doc = QTextDocument()
+        doc.setHtml(report_html(self.report, self.payments, self.store))
+        try:
+            written = write_document_pdf(doc, path, title=fmt(translate("EndOfDayDialog", "End of day %1"),
+                                                              self.report.day.isoformat()))
+        except OSError as exc:
+            return self._export_failed(exc)
+        self._exported(written)
+        return written
+
+    def _exported(self, path: Path) -> None:
+        self.state.setStyleSheet(f"color: {GREEN}; font-weight: 600;")
+        self.state.setText(fmt(translate("EndOfDayDialog", "Saved %1"), path))
+
+    def _export_failed(self, exc: OSError) -> None:
+        self.state.setStyleSheet(f"color: {AMBER}; font-weight: 600;")
+        self.state.setText(fmt(translate("EndOfDayDialog", "Could not save: %1"), exc))
+        return None
+
+    def reject(self) -> None:
+        self.cancel()
+        super().reject()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Enter runs the report from any field
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.running:
+            self.run()
+            return
+        super().keyPressEvent(event)

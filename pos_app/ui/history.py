@@ -1,0 +1,629 @@
+"""Payment history (Counter → Payment history…, Ctrl+H): recent attempts from the journal, filters, and what
+a clerk or manager does with one afterwards: receipt (view / print / PDF), Check again, Void or Refund.
+
+Keyboard first: the list has the focus (↑↓, Enter = receipt), Ctrl+F filters by text (customer, last 4,
+reference), Alt+P/L/K/S pick period / lane / clerk / status, F5 reloads, F6 checks an unconfirmed payment
+again, F8 voids or refunds, Ctrl+P prints, Ctrl+S saves a PDF, Esc closes.
+
+Decisions:
+- Every journal read and every PaySimple call runs on a worker (``ui.ops.BackgroundOp``); the dialog never
+  blocks. The period is a query (store time zone days); lane / clerk / status / text filter what was loaded
+  (at most ``MAX_ROWS`` attempts, newest first; the dialog says when older ones are left out).
+- Void / Refund: first ``service.refund_or_void_option`` (asks PaySimple for the payment's current status) on a
+  worker; only the action that applies is offered, with why the other does not; then the manager approval
+  (``shell.approve``: manager + PIN + reason, recorded), then ``service.void`` / ``service.refund`` on a worker,
+  journaled write-ahead by the payments service. Nothing is ever re-sent from here: a lost answer is resolved
+  by the service's look-up, and "Check again" (``service.resolve``) is the only follow-up.
+- The texts for the option are written here (translated) from the option's action, PaySimple status and
+  CanVoidUntil, not taken from the core's English sentences.
+- No "email the receipt" here: PaySimple sends a receipt only as part of POST /payment (``SendReceipt``), so
+  after the fact the receipt is printed or saved as a PDF.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.clerks import ManagerAction
+from pos_app.config import Environment
+from pos_app.payments import Approval, Attempt, Journal, LaneBusy, NotAllowed, PaymentService, State
+from pos_app.payments import receipt_for as core_receipt_for
+from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES
+from pos_app.ui.banner import EnvironmentBanner
+from pos_app.ui.i18n import fmt, format_money
+from pos_app.ui.ops import BackgroundOp
+from pos_app.ui.receipt_print import (
+    ReceiptDialog,
+    format_local,
+    print_document,
+    receipt_document,
+    status_colour,
+    write_receipt_pdf,
+)
+from pos_app.ui.theme import AMBER, GREEN, RED
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+MAX_ROWS = 1000
+ATTEMPT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass
+class CounterPayments:
+    """What the history and end-of-day dialogs need from the counter (gathered by the shell)."""
+
+    journal: Journal
+    service: PaymentService
+    merchant: object  # pos_app.settings.Merchant
+    tz: tzinfo
+    lane: str
+    environment: Environment
+    clerk_name: Callable[[str], str] = str  # clerk id (as journaled) -> name
+    clerk_id: Callable[[], str] = lambda: "counter"  # the signed-in clerk, for "Check again"
+    approve: Callable[..., object] | None = None  # shell.approve(action, subject=, detail=, parent=)
+    save_dir: Path | None = None
+
+    @property
+    def client(self):
+        return self.service.client
+
+    def now(self) -> datetime:
+        """The service's clock (the gateway's in training, so training time travel shows up here too)."""
+        return self.service.clock().astimezone(self.tz)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def day_start(self, day: date) -> datetime:
+        return datetime.combine(day, time(0), self.tz)
+
+    def receipt(self, attempt: Attempt):
+        return core_receipt_for(attempt, self.merchant, tz=self.tz, clerk_name=self.clerk_name(attempt.clerk))
+
+
+def state_label(state: State | str) -> str:
+    """A short status name for lists and reports."""
+    labels = {
+        State.CREATED: translate("PaymentState", "Not sent"),
+        State.SENDING: translate("PaymentState", "Sending"),
+        State.UNKNOWN: translate("PaymentState", "Unconfirmed"),
+        State.RECONCILING: translate("PaymentState", "Checking"),
+        State.APPROVED: translate("PaymentState", "Approved"),
+        State.DECLINED: translate("PaymentState", "Declined"),
+        State.ABSENT: translate("PaymentState", "Not charged"),
+        State.REJECTED: translate("PaymentState", "Refused"),
+        State.VOID_PENDING: translate("PaymentState", "Void pending"),
+        State.VOIDED: translate("PaymentState", "Voided"),
+        State.REFUND_PENDING: translate("PaymentState", "Refund pending"),
+        State.REFUNDED: translate("PaymentState", "Refunded"),
+    }
+    return labels[State(state)]
+
+
+def status_groups() -> list[tuple[str, frozenset[State] | None]]:
+    """The status filter: (label, states) with None = every state."""
+    return [
+        (translate("HistoryDialog", "All statuses"), None),
+        (translate("HistoryDialog", "Approved"), frozenset({State.APPROVED})),
+        (translate("HistoryDialog", "Declined"), frozenset({State.DECLINED})),
+        (translate("HistoryDialog", "Needs checking"), frozenset(OPEN_STATES | PENDING_REVERSAL_STATES)),
+        (translate("HistoryDialog", "Not charged"), frozenset({State.ABSENT, State.REJECTED})),
+        (translate("HistoryDialog", "Voided"), frozenset({State.VOIDED})),
+        (translate("HistoryDialog", "Refunded"), frozenset({State.REFUNDED})),
+    ]
+
+
+def attempt_summary(attempt: Attempt) -> str:
+    """What happened to this attempt and what may be done next, in the UI language."""
+    amount, account = format_money(attempt.amount), attempt.account_masked
+    state = attempt.state
+    if state is State.APPROVED:
+        return fmt(translate("HistoryDialog", "Charged %1 to %2."), amount, account)
+    if state is State.DECLINED:
+        reason = " ".join(p for p in (attempt.failure_description, attempt.failure_action) if p)
+        return fmt(translate("HistoryDialog", "Declined: %1"), reason or translate("HistoryDialog",
+                                                                                  "the bank refused it."))
+    if state in (State.ABSENT, State.REJECTED):
+        return fmt(translate("HistoryDialog", "Not charged: %1"), attempt.note or "-")
+    if state in OPEN_STATES:
+        return translate("HistoryDialog", "PaySimple has not confirmed this payment yet. Do not charge again: "
+                                          "press Check again [F6].")
+    if state is State.VOID_PENDING:
+        return translate("HistoryDialog", "A void was sent; press Check again [F6] to confirm it with PaySimple.")
+    if state is State.REFUND_PENDING:
+        return translate("HistoryDialog", "A refund was sent; press Check again [F6] to confirm it with "
+                                          "PaySimple.")
+    if state is State.VOIDED:
+        return fmt(translate("HistoryDialog", "Voided: %1 will not be charged."), amount)
+    return fmt(translate("HistoryDialog", "Refunded: %1 returned to %2."), amount, account)
+
+
+def option_text(option, attempt: Attempt, tz: tzinfo) -> tuple[str, str]:
+    """(why the offered action applies, why the other does not) for a ``ReversalOption``."""
+    status = option.status or ""
+    if option.action == "void":
+        until = format_local(option.can_void_until.astimezone(tz)) if option.can_void_until else "-"
+        return (fmt(translate("HistoryDialog", "Not settled yet: a void cancels it before PaySimple's batch "
+                                               "(until %1)."), until),
+                translate("HistoryDialog", "A refund is possible only after the payment settles (usually the "
+                                           "next business day)."))
+    if option.action == "refund":
+        return (translate("HistoryDialog", "Settled: a refund returns the money to the customer's account."),
+                translate("HistoryDialog", "A void is no longer possible: the payment has settled."))
+    if attempt.state in PENDING_REVERSAL_STATES:
+        text = translate("HistoryDialog", "A void or refund of this payment is being confirmed with PaySimple.")
+    elif attempt.state is not State.APPROVED:
+        text = fmt(translate("HistoryDialog", "This payment is %1: there is nothing to void or refund."),
+                   state_label(attempt.state).lower())
+    elif status.lower() in ("authorized", "posted"):
+        text = translate("HistoryDialog", "The void window has closed and the payment has not settled yet: "
+                                          "refund it once it is Settled.")
+    else:
+        text = fmt(translate("HistoryDialog", "PaySimple status is %1: neither a void nor a refund applies."),
+                   status or "-")
+    return text, text
+
+
+class HistoryDialog(QDialog):
+    loaded = Signal()  # the list shows fresh data (tests wait on it)
+    actionFinished = Signal(str)  # noqa: N815 - "voided" | "refunded" | "resolved" | "refused" | ...
+
+    PERIODS = ("today", "7", "30", "all")
+
+    def __init__(self, payments: CounterPayments, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.payments = payments
+        self.attempts: list[Attempt] = []
+        self.truncated = False
+        self.busy = False
+        self._op: BackgroundOp | None = None
+        self._select_after_load: str | None = None
+        self.setObjectName("historyDialog")
+        self.setWindowTitle(translate("HistoryDialog", "Payment history"))
+        self.resize(1180, 720)
+        self._build()
+        self._shortcuts()
+        QTimer.singleShot(0, self.reload)
+
+    # ---- layout --------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.banner = EnvironmentBanner(self.payments.environment, self)
+        title = QLabel(translate("HistoryDialog", "Payment history"), self)
+        title.setObjectName("formHeader")
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("muted")
+
+        self.period = QComboBox(self)
+        for key, text in zip(self.PERIODS, (translate("HistoryDialog", "Today"),
+                                            translate("HistoryDialog", "Last 7 days"),
+                                            translate("HistoryDialog", "Last 30 days"),
+                                            translate("HistoryDialog", "All")), strict=True):
+            self.period.addItem(text, key)
+        self.period.currentIndexChanged.connect(lambda _i: self.reload())
+        self.lane = QComboBox(self)
+        self.clerk = QComboBox(self)
+        self.status = QComboBox(self)
+        for text, states in status_groups():
+            self.status.addItem(text, states)
+        self.find = QLineEdit(self)
+        self.find.setPlaceholderText(translate("HistoryDialog", "Customer, last 4 digits or reference"))
+        self.find.setClearButtonEnabled(True)
+        self.find.installEventFilter(self)
+        for combo in (self.lane, self.clerk, self.status):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.find.textChanged.connect(lambda _t: self.apply_filters())
+
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        for text, widget in ((translate("HistoryDialog", "&Period"), self.period),
+                             (translate("HistoryDialog", "&Lane"), self.lane),
+                             (translate("HistoryDialog", "Cler&k"), self.clerk),
+                             (translate("HistoryDialog", "&Status"), self.status)):
+            label = QLabel(text, self)
+            label.setBuddy(widget)
+            filters.addWidget(label)
+            filters.addWidget(widget)
+            filters.addSpacing(6)
+        filters.addWidget(self.find, 1)
+
+        self.table = QTreeWidget(self)
+        self.table.setObjectName("historyList")
+        self.table.setRootIsDecorated(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setUniformRowHeights(True)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAccessibleName(translate("HistoryDialog", "Payments"))
+        self.table.setHeaderLabels([translate("HistoryDialog", "Time"), translate("HistoryDialog", "Customer"),
+                                    translate("HistoryDialog", "Amount"), translate("HistoryDialog", "Account"),
+                                    translate("HistoryDialog", "Status"), translate("HistoryDialog", "Clerk"),
+                                    translate("HistoryDialog", "Lane"), translate("HistoryDialog", "Reference")])
+        header = self.table.header()
+        header.setStretchLastSection(True)
+        for column, width in enumerate((180, 200, 100, 130, 120, 110, 70)):
+            self.table.setColumnWidth(column, width)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.currentItemChanged.connect(lambda *_: self._show_selected())
+        self.table.itemActivated.connect(lambda *_: self.show_receipt())
+
+        self.detail = QFrame(self)
+        self.detail.setObjectName("panel")
+        self.detail_title = QLabel(self.detail)
+        self.detail_title.setObjectName("formStatus")
+        self.detail_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail_text = QLabel(self.detail)
+        self.detail_text.setObjectName("customerMeta")
+        self.detail_text.setWordWrap(True)
+        self.detail_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.message = QLabel(self.detail)
+        self.message.setObjectName("historyMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        dl = QVBoxLayout(self.detail)
+        dl.setContentsMargins(14, 10, 14, 10)
+        dl.setSpacing(4)
+        dl.addWidget(self.detail_title)
+        dl.addWidget(self.detail_text)
+        dl.addWidget(self.message)
+
+        self.receipt_button = QPushButton(translate("HistoryDialog", "Receipt  [Enter]"), self)
+        self.receipt_button.clicked.connect(self.show_receipt)
+        self.print_button = QPushButton(translate("HistoryDialog", "Print…  [Ctrl+P]"), self)
+        self.print_button.clicked.connect(self.print_receipt)
+        self.pdf_button = QPushButton(translate("HistoryDialog", "Save PDF…  [Ctrl+S]"), self)
+        self.pdf_button.clicked.connect(lambda: self.save_pdf())
+        self.check_button = QPushButton(translate("HistoryDialog", "Check again  [F6]"), self)
+        self.check_button.clicked.connect(self.check_again)
+        self.reverse_button = QPushButton(translate("HistoryDialog", "Void / refund…  [F8]"), self)
+        self.reverse_button.setObjectName("primary")
+        self.reverse_button.clicked.connect(self.void_or_refund)
+        close = QPushButton(translate("HistoryDialog", "Close  [Esc]"), self)
+        close.clicked.connect(self.reject)
+        close.setAutoDefault(False)
+        for button in (self.receipt_button, self.print_button, self.pdf_button, self.check_button,
+                       self.reverse_button):
+            button.setAutoDefault(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(close)
+        buttons.addStretch(1)
+        for button in (self.receipt_button, self.print_button, self.pdf_button, self.check_button,
+                       self.reverse_button):
+            buttons.addWidget(button)
+
+        hint = QLabel(translate("HistoryDialog", "↑↓ Select   ·   Enter Receipt   ·   Ctrl+F Find   ·   "
+                                                 "Alt+P/L/K/S Filters   ·   F5 Refresh   ·   F6 Check again   ·   "
+                                                 "F8 Void / refund   ·   Esc Close"), self)
+        hint.setObjectName("hint")
+
+        body = QVBoxLayout()
+        body.setContentsMargins(16, 12, 16, 12)
+        body.setSpacing(10)
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addStretch(1)
+        heading.addWidget(self.count_label)
+        body.addLayout(heading)
+        body.addLayout(filters)
+        body.addWidget(self.table, 1)
+        body.addWidget(self.detail)
+        body.addLayout(buttons)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.banner)
+        outer.addLayout(body, 1)
+        outer.addWidget(hint)
+        self.setStyleSheet("#historyDialog { background: #f3f4f6; }")
+        self._update_buttons()
+
+    def _shortcuts(self) -> None:
+        for keys, fn in (("Ctrl+F", self.focus_find), ("F5", self.reload), ("F6", self.check_again),
+                         ("F8", self.void_or_refund), ("Ctrl+P", self.print_receipt),
+                         ("Ctrl+S", lambda: self.save_pdf())):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(fn)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        from PySide6.QtCore import QEvent
+
+        if watched is self.find and event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.table.setFocus()
+                if self.table.currentItem() is None and self.table.topLevelItemCount():
+                    self.table.setCurrentItem(self.table.topLevelItem(0))
+                return True
+        return super().eventFilter(watched, event)
+
+    def focus_find(self) -> None:
+        self.find.setFocus()
+        self.find.selectAll()
+
+    # ---- loading and filtering -----------------------------------------------------------------------
+
+    def since(self) -> datetime | None:
+        key = self.period.currentData()
+        today = self.payments.today()
+        if key == "today":
+            return self.payments.day_start(today)
+        if key in ("7", "30"):
+            return self.payments.day_start(today - timedelta(days=int(key) - 1))
+        return None
+
+    def reload(self, select: str | None = None) -> None:
+        current = self.current_attempt()
+        self._select_after_load = select or (current.id if current else None)
+        since, journal = self.since(), self.payments.journal
+        self.count_label.setText(translate("HistoryDialog", "Loading…"))
+        BackgroundOp(lambda ctx: journal.history(since=since, limit=MAX_ROWS + 1), on_done=self._loaded,
+                     on_error=self._load_failed, label="payment history").start()
+
+    def _loaded(self, attempts: list[Attempt]) -> None:
+        self.truncated = len(attempts) > MAX_ROWS
+        self.attempts = attempts[:MAX_ROWS]
+        self._fill_combo(self.lane, sorted({a.lane for a in self.attempts} | {self.payments.lane}),
+                         translate("HistoryDialog", "All lanes"), lambda lane: lane)
+        self._fill_combo(self.clerk, sorted({a.clerk for a in self.attempts},
+                                            key=lambda c: self.payments.clerk_name(c).lower()),
+                         translate("HistoryDialog", "All clerks"), self.payments.clerk_name)
+        self.apply_filters()
+        self.loaded.emit()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        log.error("loading the payment history failed: %s", exc)
+        self.count_label.setText("")
+        self._say(fmt(translate("HistoryDialog", "Could not read the payment journal: %1"), exc), RED)
+        self.loaded.emit()
+
+    @staticmethod
+    def _fill_combo(combo: QComboBox, keys: list[str], all_text: str, name: Callable[[str], str]) -> None:
+        keep = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(all_text, None)
+        for key in keys:
+            combo.addItem(name(key), key)
+        index = combo.findData(keep) if keep is not None else 0
+        combo.setCurrentIndex(max(0, index))
+        combo.blockSignals(False)
+
+    def visible_attempts(self) -> list[Attempt]:
+        lane, clerk, states = self.lane.currentData(), self.clerk.currentData(), self.status.currentData()
+        needle = self.find.text().strip().lower()
+        shown = []
+        for a in self.attempts:
+            if (lane is not None and a.lane != lane) or (clerk is not None and a.clerk != clerk):
+                continue
+            if states is not None and a.state not in states:
+                continue
+            if needle and needle not in " ".join((a.customer_name, a.account_last4, a.id, a.account_brand)).lower():
+                continue
+            shown.append(a)
+        return shown
+
+    def apply_filters(self) -> None:
+        keep = self._select_after_load or (self.current_attempt().id if self.current_attempt() else None)
+        self._select_after_load = None
+        self.table.clear()
+        shown = self.visible_attempts()
+        selected = None
+        for a in shown:
+            item = QTreeWidgetItem([
+                format_local(a.created_at.astimezone(self.payments.tz)), a.customer_name, format_money(a.amount),
+                a.account_masked, state_label(a.state), self.payments.clerk_name(a.clerk), a.lane, a.id])
+            item.setData(0, ATTEMPT_ROLE, a)
+            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setForeground(4, _brush(status_colour(a.state)))
+            self.table.addTopLevelItem(item)
+            if a.id == keep:
+                selected = item
+        if selected is None and self.table.topLevelItemCount():
+            selected = self.table.topLevelItem(0)
+        if selected is not None:
+            self.table.setCurrentItem(selected)
+        text = fmt(translate("HistoryDialog", "%1 of %2 payments"), len(shown), len(self.attempts))
+        if self.truncated:
+            text += " · " + fmt(translate("HistoryDialog", "older than the newest %1 not shown"), MAX_ROWS)
+        self.count_label.setText(text)
+        self._show_selected()
+
+    def select(self, attempt_id: str) -> bool:
+        for index in range(self.table.topLevelItemCount()):
+            item = self.table.topLevelItem(index)
+            if item.data(0, ATTEMPT_ROLE).id == attempt_id:
+                self.table.setCurrentItem(item)
+                return True
+        return False
+
+    def current_attempt(self) -> Attempt | None:
+        item = self.table.currentItem() if hasattr(self, "table") else None
+        return item.data(0, ATTEMPT_ROLE) if item is not None else None
+
+    def _show_selected(self) -> None:
+        a = self.current_attempt()
+        if a is None:
+            self.detail_title.setText(translate("HistoryDialog", "No payment selected"))
+            self.detail_text.setText(translate("HistoryDialog", "No payments match these filters."))
+        else:
+            self.detail_title.setText(f"{state_label(a.state)} · {format_money(a.amount)} · {a.customer_name}")
+            self.detail_title.setStyleSheet(f"color: {status_colour(a.state)};")
+            self.detail_text.setText(attempt_summary(a))
+        self.message.clear()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        a = self.current_attempt() if hasattr(self, "table") else None
+        have = a is not None and not self.busy
+        for button in (self.receipt_button, self.print_button, self.pdf_button):
+            button.setEnabled(have)
+        self.check_button.setEnabled(have and not a.is_resolved)
+        self.reverse_button.setEnabled(have and a.state is State.APPROVED)
+
+    def _say(self, text: str, colour: str = "#3e4c59") -> None:
+        self.message.setStyleSheet(f"color: {colour}; font-weight: 600;")
+        self.message.setText(text)
+
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        self.busy = busy
+        if text:
+            self._say(text, AMBER if busy else "#3e4c59")
+        self.table.setEnabled(not busy)
+        self._update_buttons()
+
+    # ---- receipts ------------------------------------------------------------------------------------
+
+    def receipt_dialog(self) -> ReceiptDialog | None:
+        a = self.current_attempt()
+        if a is None:
+            return None
+        return ReceiptDialog(self.payments.receipt(a), self, save_dir=self.payments.save_dir)
+
+    def show_receipt(self) -> None:
+        dialog = self.receipt_dialog()
+        if dialog is not None:
+            self.receipt_shown = dialog
+            dialog.open()
+
+    def print_receipt(self) -> None:
+        a = self.current_attempt()
+        if a is not None and not self.busy and print_document(receipt_document(self.payments.receipt(a)), self):
+            self._say(translate("HistoryDialog", "Receipt sent to the printer."), GREEN)
+
+    def save_pdf(self, path: str | Path | None = None) -> Path | None:
+        a = self.current_attempt()
+        if a is None or self.busy:
+            return None
+        if not path:
+            from pos_app.ui.receipt_print import ask_pdf_path
+
+            folder = self.payments.save_dir or Path.home()
+            path = ask_pdf_path(self, str(folder / f"receipt-{a.id}.pdf"))
+            if not path:
+                return None
+        try:
+            written = write_receipt_pdf(receipt_document(self.payments.receipt(a)), path)
+        except OSError as exc:
+            self._say(fmt(translate("HistoryDialog", "Could not save the PDF: %1"), exc), RED)
+            return None
+        self._say(fmt(translate("HistoryDialog", "Receipt saved: %1"), written), GREEN)
+        return written
+
+    # ---- check again ---------------------------------------------------------------------------------
+
+    def check_again(self) -> None:
+        a = self.current_attempt()
+        if a is None or self.busy or a.is_resolved:
+            return
+        service, clerk = self.payments.service, self.payments.clerk_id()
+        self._set_busy(True, translate("HistoryDialog", "Checking with PaySimple…"))
+        BackgroundOp(lambda ctx: service.resolve(a, clerk), on_done=self._resolved,
+                     on_error=self._action_failed, label="check again").start()
+
+    def _resolved(self, attempt: Attempt) -> None:
+        self._set_busy(False)
+        self.reload(select=attempt.id)
+        if attempt.is_resolved:
+            self._say_later(fmt(translate("HistoryDialog", "Checked with PaySimple: %1"),
+                                state_label(attempt.state)), status_colour(attempt.state), "resolved")
+        else:
+            self._say_later(translate("HistoryDialog", "PaySimple could not confirm it yet. Do not charge again; "
+                                                       "check again in a moment."), AMBER, "unresolved")
+
+    # ---- void / refund -------------------------------------------------------------------------------
+
+    def void_or_refund(self) -> None:
+        a = self.current_attempt()
+        if a is None or self.busy or a.state is not State.APPROVED:
+            return
+        service = self.payments.service
+        self._set_busy(True, translate("HistoryDialog", "Asking PaySimple whether a void or a refund applies…"))
+        BackgroundOp(lambda ctx: service.refund_or_void_option(a), on_done=lambda option: self._option(a, option),
+                     on_error=self._action_failed, label="void/refund option").start()
+
+    def _option(self, attempt: Attempt, option) -> None:
+        self._set_busy(False)
+        applies, other = option_text(option, attempt, self.payments.tz)
+        if option.action is None:
+            self._say(applies, AMBER)
+            self.actionFinished.emit("not_offered")
+            return
+        action = ManagerAction.VOID if option.action == "void" else ManagerAction.REFUND
+        detail = "\n".join((f"{format_money(attempt.amount)} · {attempt.customer_name} · {attempt.account_masked}",
+                            applies, other))
+        approved = None
+        if self.payments.approve is not None:
+            approved = self.payments.approve(action, subject=attempt.id, detail=detail, parent=self)
+        if approved is None:
+            self._say(translate("HistoryDialog", "Cancelled: nothing was changed."))
+            self.actionFinished.emit("cancelled")
+            return
+        approval = Approval.from_clerk(approved.manager, approved.reason)
+        service = self.payments.service
+        call = service.void if option.action == "void" else service.refund
+        self._set_busy(True, translate("HistoryDialog", "Voiding with PaySimple…") if option.action == "void"
+                       else translate("HistoryDialog", "Refunding with PaySimple…"))
+        BackgroundOp(lambda ctx: call(attempt, approval), on_done=self._reversed, on_error=self._action_failed,
+                     label=option.action).start()
+
+    def _reversed(self, attempt: Attempt) -> None:
+        self._set_busy(False)
+        self.reload(select=attempt.id)
+        if attempt.state in (State.VOIDED, State.REFUNDED):
+            self._say_later(attempt_summary(attempt), GREEN, attempt.state.value)
+        elif attempt.state in PENDING_REVERSAL_STATES:
+            self._say_later(attempt_summary(attempt), AMBER, "pending")
+        else:  # back to approved: PaySimple did not apply it
+            self._say_later(fmt(translate("HistoryDialog", "It did not take effect: %1"), attempt.note or "-"), RED,
+                            "not_applied")
+
+    def _action_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, NotAllowed):
+            self._say(fmt(translate("HistoryDialog", "Not allowed: %1"), exc), RED)
+            self.actionFinished.emit("refused")
+        elif isinstance(exc, LaneBusy):
+            self._say(translate("HistoryDialog", "This payment is being sent or checked right now; try again in a "
+                                                 "moment."), AMBER)
+            self.actionFinished.emit("busy")
+        else:
+            log.warning("history action failed: %s", type(exc).__name__)
+            self._say(fmt(translate("HistoryDialog", "PaySimple could not be reached (%1). Nothing was sent twice; "
+                                                     "try again."), type(exc).__name__), RED)
+            self.actionFinished.emit("failed")
+
+    def _say_later(self, text: str, colour: str, outcome: str) -> None:
+        """Show ``text`` once the reload that follows an action has refreshed the list and detail pane."""
+        def show() -> None:
+            self.loaded.disconnect(show)
+            self._say(text, colour)
+            self.actionFinished.emit(outcome)
+        self.loaded.connect(show)
+
+
+def _brush(colour: str):
+    from PySide6.QtGui import QBrush, QColor
+
+    return QBrush(QColor(colour))

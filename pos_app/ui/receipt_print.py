@@ -1,0 +1,290 @@
+"""Receipts on paper and as PDF: one per attempt (approved, declined, not charged, voided, refunded).
+
+``receipt_document(receipt)`` turns ``pos_app.payments.Receipt`` (built by ``receipt_for``) into a
+``QTextDocument``: merchant header from settings, date/time in the store's zone, lane, clerk, customer, masked
+account, amount, status, failure reason, auth code, trace number, PaySimple payment id and the attempt id
+(= PaySimple OrderId). Labels are translated, money and dates follow the UI locale (``QLocale``).
+
+Decisions:
+- PDF: Qt's own writer (``QPdfWriter``), no extra library. A receipt PDF is one page 80 mm wide (a till roll)
+  whose height fits the receipt: the document is drawn at 96 dpi with ``drawContents`` so nothing is split
+  across pages. Printing goes through ``QPrintDialog`` and lets Qt paginate on whatever paper the printer has.
+- The account is only ever the masked one (brand + last 4) the journal holds; no token or number exists here.
+- "Email the customer a receipt" is PaySimple's ``SendReceipt`` option of POST /payment
+  (``PaymentService.charge(send_receipt=True)``); PaySimple offers no way to send it after the fact, so the
+  history and this dialog only print / save.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, QMarginsF, QSizeF, Qt, QTime
+from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPainter, QPdfWriter, QShortcut, QTextDocument
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.payments import Receipt, State
+from pos_app.payments.receipts import STATUS_TEXT
+from pos_app.ui.i18n import fmt, format_money
+from pos_app.ui.theme import AMBER, GREEN, RED
+
+translate = QCoreApplication.translate
+
+RECEIPT_WIDTH_MM = 80.0
+SCREEN_DPI = 96  # the document's pixel unit
+_MM_PER_INCH = 25.4
+LONG_ROW = 30  # characters of label + value that still fit one 80 mm line
+
+
+def status_label(state: State | str) -> str:
+    """The receipt's status line for an attempt state, in the UI language."""
+    labels = {
+        State.CREATED: translate("Receipt", "NOT SENT"),
+        State.SENDING: translate("Receipt", "IN PROGRESS"),
+        State.UNKNOWN: translate("Receipt", "UNKNOWN - CHECKING WITH PAYSIMPLE"),
+        State.RECONCILING: translate("Receipt", "UNKNOWN - CHECKING WITH PAYSIMPLE"),
+        State.APPROVED: translate("Receipt", "APPROVED"),
+        State.DECLINED: translate("Receipt", "DECLINED"),
+        State.ABSENT: translate("Receipt", "NOT CHARGED"),
+        State.REJECTED: translate("Receipt", "NOT CHARGED - REFUSED"),
+        State.VOID_PENDING: translate("Receipt", "APPROVED - VOID IN PROGRESS"),
+        State.VOIDED: translate("Receipt", "VOIDED"),
+        State.REFUND_PENDING: translate("Receipt", "APPROVED - REFUND IN PROGRESS"),
+        State.REFUNDED: translate("Receipt", "REFUNDED"),
+    }
+    return labels[State(state)]
+
+
+def _state_of(receipt: Receipt) -> State | None:
+    for state, text in STATUS_TEXT.items():
+        if text == receipt.status:
+            return state
+    return None
+
+
+def status_colour(state: State | None) -> str:
+    if state in (State.APPROVED, State.VOID_PENDING, State.REFUND_PENDING):
+        return GREEN
+    if state in (State.DECLINED, State.ABSENT, State.REJECTED):
+        return RED
+    if state in (State.VOIDED, State.REFUNDED):
+        return "#3e4c59"
+    return AMBER
+
+
+def long_year(pattern: str) -> str:
+    """A locale's short date pattern with a four-digit year (receipts and reports outlive the century)."""
+    return pattern if "yyyy" in pattern else pattern.replace("yy", "yyyy")
+
+
+def format_local(value: datetime, locale: QLocale | None = None, seconds: bool = False) -> str:
+    """A time already converted to the store's zone, in the locale's format, with the zone's abbreviation."""
+    locale = locale or QLocale()
+    date_text = locale.toString(QDate(value.year, value.month, value.day),
+                                long_year(locale.dateFormat(QLocale.FormatType.ShortFormat)))
+    time_pattern = locale.timeFormat(QLocale.FormatType.ShortFormat)
+    if seconds and ":ss" not in time_pattern:
+        time_pattern = time_pattern.replace(":mm", ":mm:ss")
+    time_text = locale.toString(QTime(value.hour, value.minute, value.second), time_pattern)
+    zone = value.strftime("%Z") if value.tzinfo else ""
+    return " ".join(part for part in (date_text, time_text, zone) if part)
+
+
+def receipt_rows(receipt: Receipt, locale: QLocale | None = None) -> list[tuple[str, str]]:
+    """(label, value) pairs below the header, in receipt order; empty values are left out."""
+    locale = locale or QLocale()
+    state = _state_of(receipt)
+    rows = [
+        (translate("Receipt", "Date"), format_local(receipt.when, locale, seconds=True)),
+        (translate("Receipt", "Lane"), receipt.lane),
+        (translate("Receipt", "Clerk"), receipt.clerk),
+        (translate("Receipt", "Customer"), receipt.customer_name),
+        (translate("Receipt", "Account"), receipt.account),
+        (translate("Receipt", "Amount"), format_money(receipt.amount, locale)),
+        (translate("Receipt", "Status"), status_label(state) if state else receipt.status),
+        (translate("Receipt", "Reason"), receipt.failure or ""),
+        (translate("Receipt", "Auth code"), receipt.auth_code or ""),
+        (translate("Receipt", "Trace number"), receipt.trace_number or ""),
+        (translate("Receipt", "PaySimple payment"), str(receipt.payment_id or "")),
+        (translate("Receipt", "Reference"), receipt.attempt_id),
+    ]
+    return [(label, value) for label, value in rows if value]
+
+
+def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
+    locale = locale or QLocale()
+    esc = html.escape
+    state = _state_of(receipt)
+    head = [f"<div style='font-size:15pt; font-weight:700'>{esc(receipt.merchant_name)}</div>"]
+    head += [f"<div>{esc(part)}</div>" for part in (receipt.merchant_address, receipt.merchant_phone) if part]
+    rows = []
+    cell = "padding:2px 0 2px 0; vertical-align:bottom"
+    for label, value in receipt_rows(receipt, locale):
+        style = cell
+        if label == translate("Receipt", "Amount"):
+            style += "; font-size:13pt; font-weight:700"
+        elif label == translate("Receipt", "Status"):
+            style += f"; font-weight:700; color:{status_colour(state)}"
+        name = f"<td style='{cell}; color:#52606d'>{esc(label)}</td>"
+        if len(label) + len(value) > LONG_ROW:  # trace GUID, reference, reason: value on its own line
+            rows.append(f"<tr>{name}<td></td></tr>"
+                        f"<tr><td colspan='2' align='right' style='{style}'>{esc(value)}</td></tr>")
+        else:
+            rows.append(f"<tr>{name}<td align='right' style='{style}'>{esc(value)}</td></tr>")
+    footer = f"<p align='center' style='margin-top:10px'>{esc(receipt.footer)}</p>" if receipt.footer else ""
+    title = esc(translate("Receipt", "PAYMENT RECEIPT"))
+    return (
+        "<html><body style='font-family:\"DejaVu Sans\", sans-serif; font-size:9pt; color:#111827'>"
+        f"<div align='center'>{''.join(head)}</div>"
+        "<hr/>"
+        f"<p align='center' style='font-weight:700; letter-spacing:1px'>{title}</p>"
+        f"<table width='100%' cellspacing='0'>{''.join(rows)}</table>"
+        "<hr/>"
+        f"{footer}"
+        "</body></html>"
+    )
+
+
+def receipt_document(receipt: Receipt, locale: QLocale | None = None) -> QTextDocument:
+    doc = QTextDocument()
+    doc.setDocumentMargin(12)
+    doc.setHtml(receipt_html(receipt, locale))
+    doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle,
+                           fmt(translate("Receipt", "Receipt %1"), receipt.attempt_id))
+    return doc
+
+
+def write_receipt_pdf(doc: QTextDocument, path: str | Path, width_mm: float = RECEIPT_WIDTH_MM) -> Path:
+    """One 80 mm page whose height fits the whole receipt (no page breaks on a till roll)."""
+    path = Path(path)
+    width_px = width_mm / _MM_PER_INCH * SCREEN_DPI
+    doc.setTextWidth(width_px)
+    height_mm = doc.size().height() / SCREEN_DPI * _MM_PER_INCH
+    writer = QPdfWriter(str(path))
+    writer.setResolution(SCREEN_DPI)
+    writer.setTitle(doc.metaInformation(QTextDocument.MetaInformation.DocumentTitle))
+    writer.setCreator("pos-app")
+    writer.setPageLayout(QPageLayout(QPageSize(QSizeF(width_mm, height_mm), QPageSize.Unit.Millimeter),
+                                     QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OSError(fmt(translate("Receipt", "Cannot write %1."), str(path)))
+    try:
+        doc.drawContents(painter)
+    finally:
+        painter.end()
+    return path
+
+
+def write_document_pdf(doc: QTextDocument, path: str | Path, title: str = "") -> Path:
+    """A multi-page document (reports) on Letter paper, paginated by Qt."""
+    path = Path(path)
+    writer = QPdfWriter(str(path))
+    writer.setTitle(title)
+    writer.setCreator("pos-app")
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.Letter), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
+    doc.print_(writer)
+    if not path.exists() or path.stat().st_size == 0:
+        raise OSError(fmt(translate("Receipt", "Cannot write %1."), str(path)))
+    return path
+
+
+def print_document(doc: QTextDocument, parent: QWidget | None = None) -> bool:
+    """Qt's print dialog, then print. False when the clerk cancelled."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(doc.metaInformation(QTextDocument.MetaInformation.DocumentTitle))
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(translate("Receipt", "Print receipt"))
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    doc.print_(printer)
+    return True
+
+
+def ask_pdf_path(parent: QWidget | None, suggested: str) -> str:
+    path, _filter = QFileDialog.getSaveFileName(parent, translate("Receipt", "Save as PDF"), suggested,
+                                                translate("Receipt", "PDF files (*.pdf)"))
+    if path and not path.lower().endswith(".pdf"):
+        path += ".pdf"
+    return path
+
+
+class ReceiptDialog(QDialog):
+    """A receipt on screen, with Print… (Ctrl+P) and Save PDF… (Ctrl+S)."""
+
+    def __init__(self, receipt: Receipt, parent: QWidget | None = None, save_dir: Path | None = None) -> None:
+        super().__init__(parent)
+        self.receipt = receipt
+        self.save_dir = save_dir or Path.home()
+        self.setObjectName("receiptDialog")
+        self.setWindowTitle(fmt(translate("ReceiptDialog", "Receipt · %1"), receipt.customer_name))
+        self.document = receipt_document(receipt)
+        self.view = QTextBrowser(self)
+        self.view.setObjectName("receiptPreview")
+        self.view.setDocument(self.document)
+        self.view.setFixedWidth(int(RECEIPT_WIDTH_MM / _MM_PER_INCH * SCREEN_DPI) + 40)
+        self.view.setMinimumHeight(470)
+        self.view.setStyleSheet("QTextBrowser { background: #ffffff; border: 1px solid #d9dee5; "
+                                "border-radius: 4px; padding: 8px; }")
+        self.message = QLabel(self)
+        self.message.setObjectName("muted")
+        self.message.setWordWrap(True)
+        self.print_button = QPushButton(translate("ReceiptDialog", "Print…  [Ctrl+P]"), self)
+        self.print_button.setObjectName("primary")
+        self.print_button.clicked.connect(self.print_receipt)
+        self.pdf_button = QPushButton(translate("ReceiptDialog", "Save PDF…  [Ctrl+S]"), self)
+        self.pdf_button.clicked.connect(lambda: self.save_pdf())
+        close = QPushButton(translate("ReceiptDialog", "Close  [Esc]"), self)
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(close)
+        buttons.addStretch(1)
+        buttons.addWidget(self.pdf_button)
+        buttons.addWidget(self.print_button)
+        page = QHBoxLayout()
+        page.addStretch(1)
+        page.addWidget(self.view)
+        page.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 16)
+        layout.setSpacing(10)
+        layout.addLayout(page, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.setStyleSheet("#receiptDialog { background: #f3f4f6; }")
+        QShortcut(QKeySequence("Ctrl+P"), self, self.print_receipt)
+        QShortcut(QKeySequence("Ctrl+S"), self, lambda: self.save_pdf())
+        self.print_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def suggested_name(self) -> str:
+        return f"receipt-{self.receipt.attempt_id}.pdf"
+
+    def print_receipt(self) -> None:
+        if print_document(receipt_document(self.receipt), self):
+            self.message.setText(translate("ReceiptDialog", "Sent to the printer."))
+
+    def save_pdf(self, path: str | Path | None = None) -> Path | None:
+        path = path or ask_pdf_path(self, str(self.save_dir / self.suggested_name()))
+        if not path:
+            return None
+        try:
+            written = write_receipt_pdf(receipt_document(self.receipt), path)
+        except OSError as exc:
+            self.message.setText(fmt(translate("ReceiptDialog", "Could not save the PDF: %1"), exc))
+            return None
+        self.message.setText(fmt(translate("ReceiptDialog", "Saved %1"), written))
+        return written
