@@ -195,6 +195,7 @@ class MainWindow(QMainWindow):
         self.result.tryAnother.connect(lambda: self.new_account_form(self.last_mode))
         self.result.backToCustomer.connect(self.back_to_customer)
         self.result.checkAgain.connect(self.check_again)
+        self.result.receipt.connect(self.show_receipt)
         self.stack.addWidget(self.result)
         body.addWidget(self.stack)
         body.setStretchFactor(0, 2)
@@ -306,6 +307,7 @@ class MainWindow(QMainWindow):
         add("F9", self.panel.submit)
         add("Escape", self._key_escape)
         add("Ctrl+D", self.set_default)
+        add("Ctrl+P", self._key_receipt)
         add("Delete", self._key_delete)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
@@ -732,6 +734,27 @@ class MainWindow(QMainWindow):
             self.back_to_customer()
         elif page is self.customer_page:
             self.focus_search()
+
+    def _key_receipt(self) -> None:
+        if self._page() is self.result and self.result.receipt_button.isVisible():
+            self.show_receipt()
+
+    def show_receipt(self):
+        """The receipt of the payment on the result screen (print / PDF come with the dialog)."""
+        attempt = self.result.attempt
+        if attempt is None:
+            return None
+        from pos_app.payments import receipt_for, store_timezone
+        from pos_app.settings import Settings
+        from pos_app.ui.receipt_print import ReceiptDialog
+
+        settings = getattr(self.shell, "settings", None) or Settings()
+        clerk = getattr(self.shell, "clerk", None)
+        receipt = receipt_for(attempt, settings.merchant, store_timezone(settings.store_timezone),
+                              clerk_name=clerk.name if clerk is not None else None)
+        dialog = ReceiptDialog(receipt, self)
+        dialog.open()
+        return dialog
 
     def _key_delete(self) -> None:
         if self.methods.hasFocus():

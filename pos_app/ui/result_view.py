@@ -20,6 +20,7 @@ class ResultView(QWidget):
     tryAnother = Signal()  # noqa: N815
     backToCustomer = Signal()  # noqa: N815
     checkAgain = Signal()  # noqa: N815
+    receipt = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -47,8 +48,11 @@ class ResultView(QWidget):
         self.back_button.clicked.connect(self.backToCustomer)
         self.check_button = QPushButton("Check again  [F5]", self)
         self.check_button.clicked.connect(self.checkAgain)
+        self.receipt_button = QPushButton("Receipt  [Ctrl+P]", self)
+        self.receipt_button.clicked.connect(self.receipt)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
+        buttons.addWidget(self.receipt_button)
         buttons.addStretch(1)
         buttons.addWidget(self.check_button)
         buttons.addWidget(self.try_button)
@@ -143,5 +147,6 @@ class ResultView(QWidget):
         self.try_button.setVisible(self.kind in ("declined", "not_charged", "error"))
         self.try_button.setText("Try another card  [F6]" if self.kind == "declined" else "Try again  [F6]")
         self.check_button.setVisible(self.kind == "unknown")
+        self.receipt_button.setVisible(self.attempt is not None and self.kind != "unknown")
         self.new_sale_button.setEnabled(self.kind != "unknown")
         self.back_button.setEnabled(self.kind != "unknown")

@@ -388,3 +388,24 @@ def test_unconfirmed_earlier_payment_blocks_the_lane_until_checked(counter, monk
         counter.key(Qt.Key.Key_F5)
     assert blocker.args == ["approved"]
     assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("20.00")]
+
+
+def test_receipt_from_the_result_screen(counter, monkeypatch):
+    hit = counter.pick_with_cards("a")
+    from pos_app.ui import main_window
+
+    monkeypatch.setattr(main_window.CvvDialog, "exec", lambda self: 1)
+    counter.amount("64.10")
+    with counter.qtbot.waitSignal(counter.window.resultShown, timeout=15000):
+        counter.key(Qt.Key.Key_F5)
+    assert counter.window.result.receipt_button.isVisible()
+    counter.key(Qt.Key.Key_P, counter.window, Qt.KeyboardModifier.ControlModifier)
+    from pos_app.ui.receipt_print import ReceiptDialog
+
+    counter.qtbot.waitUntil(lambda: any(isinstance(w, ReceiptDialog) and w.isVisible()
+                                        for w in counter.window.findChildren(ReceiptDialog)), timeout=5000)
+    dialog = counter.window.findChildren(ReceiptDialog)[-1]
+    text = dialog.document.toPlainText()
+    assert "64.10" in text and hit.display_name in text
+    assert counter.payments(hit.paysimple_id)[0].trace_number in text
+    dialog.reject()
