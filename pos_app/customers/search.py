@@ -23,7 +23,7 @@ Ranking (smaller is better), applied in this order:
 Bounded work (the point of the design, see ``schema``): no query sorts a large match set.
 - One word: one walk of the ``terms`` index from the prefix, which yields whole-word matches first and then
   prefix matches in (word, name) order; it stops after ``limit`` customers. Recently seen customers come from
-  the small ``recent`` table, walked newest first and stopped at ``limit``.
+  ``recent_entries`` (an index of only their words and keys): a seek, then at most ``limit``, newest first.
 - Two words: first seeks, not walks. ``words`` starts " last . first ", so for an index word T the people
   whose first name starts with F ([" T . F"...) and those whose last name starts with L ([" L"... inside
   T's rows) are contiguous: "smith jo", "james smith", "robert jo" read only their 50 rows. Exact words

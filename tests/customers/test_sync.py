@@ -164,3 +164,45 @@ def test_an_empty_account_deletes_everything_only_after_a_complete_pass(director
         gateway.store.delete_customer(cid)
     report = sync(directory, client, page_size=PAGE)
     assert report.complete and report.deleted == 3 and directory.count() == 0
+
+
+def test_searching_while_a_sync_writes_in_another_thread(directory, client, gateway):
+    from pos_app.customers.directory import DEFER_MIN
+
+    add_customers(gateway, DEFER_MIN + 40)  # big pages: the bulk (deferred-index) path is used
+    errors, seen_counts = [], []
+
+    def run():
+        try:
+            sync(directory, client, page_size=DEFER_MIN + 20)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    while worker.is_alive():
+        seen_counts.append(len(directory.search("ann", limit=1000)))  # the UI thread keeps typing
+    worker.join()
+    assert errors == []
+    assert all(a <= b for a, b in zip(seen_counts, seen_counts[1:], strict=False))  # never backwards
+    assert len(directory.search("ann", limit=1000)) == DEFER_MIN + 40 and directory.pending_count() == 0
+
+
+def test_a_second_concurrent_sync_is_refused(directory, client, gateway):
+    from pos_app.customers.sync import SyncAlreadyRunning
+
+    add_customers(gateway, 6)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_progress(done, total):
+        started.set()
+        release.wait(5)
+
+    worker = threading.Thread(target=sync, args=(directory, client), kwargs={"progress": slow_progress, "page_size": 3})
+    worker.start()
+    assert started.wait(5)
+    with pytest.raises(SyncAlreadyRunning):
+        sync(directory, client, page_size=3)
+    release.set()
+    worker.join()
+    assert len(mirrored(directory)) == 6
