@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -209,6 +210,8 @@ class MainWindow(QMainWindow):
         outer.addLayout(wrap, 1)
         self.hint = QLabel(HINT, central)
         self.hint.setObjectName("hint")
+        self.hint.setMinimumWidth(0)
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         outer.addWidget(self.hint)
         self.setCentralWidget(central)
 

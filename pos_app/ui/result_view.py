@@ -67,6 +67,7 @@ class ResultView(QWidget):
         layout.addLayout(self.details)
         layout.addStretch(1)
         layout.addLayout(buttons)
+        self._buttons()  # nothing to show yet: hidden buttons do not widen the window
 
     def _set_details(self, rows: list[tuple[str, str]]) -> None:
         while self.details.count():
