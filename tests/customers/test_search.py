@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from pos_app.customers.directory import DEFER_MIN, Directory
+from pos_app.customers.normalize import fold
 from tests.customers.conftest import names, person
 
 
@@ -263,3 +267,41 @@ def test_recent_entries_follow_renames_deletes_and_the_cap(directory, monkeypatc
         directory.mark_deleted(c, [ids[3]])
     assert con.execute("SELECT count(*) FROM recent_entries WHERE customer_id = ?", (ids[3],)).fetchone()[0] == 0
     assert names(directory.search("pat3")) == []
+
+
+_NAMES = ["Jo", "John", "Johnson", "Jon", "Smith", "Smithers", "Ann", "Anna", "Van", "José", "Müller", "Lee"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(_NAMES), st.sampled_from(_NAMES), st.sampled_from([None, "J", "Ann"]),
+                          st.sampled_from([None, "Smith Plumbing", "Van Lines"])), min_size=1, max_size=25),
+       st.data())
+def test_every_customer_is_found_by_any_typed_form_of_its_name(tmp_path_factory, people, data):
+    """Completeness, whatever path a query takes (seek, whole-word walk, prefix walk, recent): with a limit
+    above the directory size, every customer is found by its name typed in any order, any prefix length,
+    and by its phone; and every hit really matches."""
+    directory = Directory(tmp_path_factory.mktemp("prop") / "d.db")
+    try:
+        records = [person(f, s, middle_name=m, company=c, phone=f"30355{n:05d}") for n, (f, s, m, c) in
+                   enumerate(people)]
+        ids = load(directory, *records)
+        if data.draw(st.booleans()):
+            directory.mark_seen(data.draw(st.sampled_from(ids)))
+        n = data.draw(st.integers(0, len(records) - 1))
+        target, cid = records[n], ids[n]
+        first, last = target.first_name, target.last_name
+        cut1 = data.draw(st.integers(1, len(first)))
+        cut2 = data.draw(st.integers(1, len(last)))
+        for typed in (f"{first} {last}", f"{last} {first}", f"{first[:cut1]} {last[:cut2]}",
+                      f"{last[:cut2]} {first[:cut1]}", last[:cut2], f"{target.phone[:3]} {target.phone[3:]}"):
+            hits = directory.search(typed, limit=1000)
+            assert cid in [h.id for h in hits], typed
+            words = fold(typed).split()
+            for h in hits:  # nothing that does not match
+                stored = directory.get(h.id).record
+                text = fold(" ".join(filter(None, (stored.first_name, stored.middle_name, stored.last_name,
+                                                   stored.company))))
+                if h.matched == "name":
+                    assert all(any(x.startswith(w) for x in text.split()) for w in words), (typed, text)
+    finally:
+        directory.close()
