@@ -46,7 +46,7 @@ class _HitDelegate(QStyledItemDelegate):
     """Two lines per customer: the name in bold, then what tells same-name customers apart."""
 
     def sizeHint(self, option, index) -> QSize:  # noqa: N802
-        return QSize(option.rect.width(), 52)
+        return QSize(0, 52)  # the list's width decides; the text is elided to fit
 
     def paint(self, painter: QPainter, option, index) -> None:
         hit: CustomerHit | None = index.data(HIT_ROLE)
@@ -95,6 +95,8 @@ class ResultsList(QListWidget):
         self.setObjectName("results")
         self.setItemDelegate(_HitDelegate(self))
         self.setUniformItemSizes(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.setAccessibleName("Customers found")
 
     def show_hits(self, hits: list[CustomerHit]) -> None:
