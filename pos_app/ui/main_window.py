@@ -18,14 +18,12 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -34,13 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.config import Environment, Paths
-from pos_app.ui.amount import AmountEdit, format_amount
+from pos_app.ui.amount import format_amount
 from pos_app.ui.cards import card_expired, is_card
+from pos_app.ui.customer_panel import CustomerPanel, CvvDialog, section
 from pos_app.ui.ops import BackgroundOp
 from pos_app.ui.payment_panel import FormRequest, PaymentPanel
 from pos_app.ui.result_view import ResultView
 from pos_app.ui.theme import AMBER, RED
-from pos_app.ui.widgets import EnvBanner, MethodsList, ResultsList, TaskBar, account_label
+from pos_app.ui.widgets import EnvBanner, ResultsList, TaskBar, account_label
 
 if TYPE_CHECKING:  # the core packages load on a worker after the window shows (start-up time)
     from pos_app.customers.models import CustomerHit
@@ -58,53 +57,6 @@ def _panel() -> QFrame:
     frame = QFrame()
     frame.setObjectName("panel")
     return frame
-
-
-def _section(text: str) -> QLabel:
-    label = QLabel(text.upper())
-    label.setObjectName("sectionTitle")
-    return label
-
-
-class CvvDialog(QDialog):
-    """Confirm a charge on file; the CVV is optional (PaySimple accepts a stored card without it)."""
-
-    def __init__(self, parent, summary: str, cvv_digits: int = 3) -> None:
-        super().__init__(parent)
-        self.cvv_digits = cvv_digits
-        self.setWindowTitle("Charge card on file")
-        text = QLabel(summary, self)
-        text.setWordWrap(True)
-        text.setObjectName("formHeader")
-        self.cvv = QLineEdit(self)
-        self.cvv.setPlaceholderText(f"CVV, {cvv_digits} digits (optional)")
-        self.cvv.setEchoMode(QLineEdit.EchoMode.Password)
-        self.cvv.setMaxLength(4)
-        self.error = QLabel(self)
-        self.error.setStyleSheet(f"color: {RED};")
-        buttons = QDialogButtonBox(self)
-        ok = buttons.addButton("Charge  [Enter]", QDialogButtonBox.ButtonRole.AcceptRole)
-        ok.setObjectName("primary")
-        ok.setDefault(True)
-        buttons.addButton("Cancel  [Esc]", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(text)
-        layout.addWidget(self.cvv)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.cvv.setFocus()
-
-    def _check(self) -> None:
-        value = self.cvv.text().strip()
-        if value and not (value.isdigit() and len(value) == self.cvv_digits):
-            self.error.setText(f"This card's CVV has {self.cvv_digits} digits. Type it, or leave it empty.")
-            return
-        self.accept()
-
-    def value(self) -> str | None:
-        return self.cvv.text().strip() or None
 
 
 class MainWindow(QMainWindow):
@@ -151,7 +103,7 @@ class MainWindow(QMainWindow):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(14, 14, 14, 14)
         ll.setSpacing(8)
-        ll.addWidget(_section("Find customer"))
+        ll.addWidget(section("Find customer"))
         self.search = QLineEdit(left)
         self.search.setObjectName("searchEdit")
         self.search.setPlaceholderText("Name, phone, e-mail or account no.")
@@ -184,7 +136,8 @@ class MainWindow(QMainWindow):
             "<tr><td><b>3</b></td><td><b>F5</b> card on file · <b>F6</b> new card · <b>F7</b> bank account"
             "</td></tr></table>")
         self.stack.addWidget(self.welcome)
-        self.customer_page = self._build_customer_page()
+        self.customer_page = CustomerPanel(self.stack)
+        self._wire_customer_page()
         self.stack.addWidget(self.customer_page)
         self.panel = PaymentPanel(lambda: self.backend, self.stack)
         self.panel.finished.connect(self._form_finished)
@@ -225,75 +178,22 @@ class MainWindow(QMainWindow):
         self._search_timer.timeout.connect(self._run_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
 
-    def _build_customer_page(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(10)
-        self.customer_name = QLabel(page)
-        self.customer_name.setObjectName("customerName")
-        self.customer_name.setTextFormat(Qt.TextFormat.PlainText)
-        self.customer_meta = QLabel(page)
-        self.customer_meta.setObjectName("customerMeta")
-        self.customer_meta.setTextFormat(Qt.TextFormat.PlainText)
-        self.customer_meta.setWordWrap(True)
-        layout.addWidget(self.customer_name)
-        layout.addWidget(self.customer_meta)
-        layout.addSpacing(6)
-        layout.addWidget(_section("Cards and bank accounts on file"))
-        self.methods = MethodsList(page)
-        self.methods.setMinimumHeight(150)
+    def _wire_customer_page(self) -> None:
+        page = self.customer_page
+        for name in ("customer_name", "customer_meta", "methods", "methods_note", "default_button",
+                     "remove_button", "replace_button", "update_button", "amount", "charge_file_button",
+                     "new_card_button", "new_ach_button", "customer_status"):
+            setattr(self, name, getattr(page, name))
         self.methods.currentItemChanged.connect(lambda *_: self._update_actions())
-        layout.addWidget(self.methods, 1)
-        self.methods_note = QLabel(page)
-        self.methods_note.setObjectName("muted")
-        self.methods_note.setTextFormat(Qt.TextFormat.PlainText)
-        layout.addWidget(self.methods_note)
-        row = QHBoxLayout()
-        self.default_button = QPushButton("Make default  [Ctrl+D]", page)
         self.default_button.clicked.connect(self.set_default)
-        self.remove_button = QPushButton("Remove  [Del]", page)
         self.remove_button.clicked.connect(self.remove_account)
-        self.replace_button = QPushButton("Replace expired", page)
         self.replace_button.clicked.connect(self.replace_expired)
-        self.update_button = QPushButton("Add card  [F8]", page)
-        self.update_button.setToolTip("Update payment details: add a card for this customer (nothing is charged)")
         self.update_button.clicked.connect(self.update_details)
-        for b in (self.default_button, self.remove_button, self.replace_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        row.addWidget(self.update_button)
-        layout.addLayout(row)
-        layout.addSpacing(8)
-        layout.addWidget(_section("Amount"))
-        amount_row = QHBoxLayout()
-        currency = QLabel("USD $", page)
-        currency.setObjectName("currency")
-        amount_row.addWidget(currency, 0, Qt.AlignmentFlag.AlignTop)
-        self.amount = AmountEdit(page)
         self.amount.changed.connect(self._update_actions)
         self.amount.edit.returnPressed.connect(self._amount_entered)
-        amount_row.addWidget(self.amount, 0, Qt.AlignmentFlag.AlignTop)
-        amount_row.addStretch(1)
-        layout.addLayout(amount_row)
-        actions = QHBoxLayout()
-        self.charge_file_button = QPushButton("Charge card on file  [F5]", page)
-        self.charge_file_button.setObjectName("primary")
         self.charge_file_button.clicked.connect(self.charge_on_file)
-        self.new_card_button = QPushButton("New card  [F6]", page)
         self.new_card_button.clicked.connect(lambda: self.new_account_form("cc"))
-        self.new_ach_button = QPushButton("New bank account  [F7]", page)
         self.new_ach_button.clicked.connect(lambda: self.new_account_form("ach"))
-        actions.addWidget(self.charge_file_button)
-        actions.addWidget(self.new_card_button)
-        actions.addWidget(self.new_ach_button)
-        actions.addStretch(1)
-        layout.addLayout(actions)
-        self.customer_status = QLabel(page)
-        self.customer_status.setTextFormat(Qt.TextFormat.PlainText)
-        self.customer_status.setWordWrap(True)
-        layout.addWidget(self.customer_status)
-        return page
 
     def _shortcuts(self) -> None:
         def add(keys: str, fn) -> None:

@@ -1,0 +1,129 @@
+"""The customer screen: who (name, contact, address), their cards and bank accounts on file, the amount,
+and the actions (charge on file, new card, new bank account, add card, default, remove, replace expired).
+Only layout here; ``MainWindow`` wires the actions. Also the charge-on-file confirmation with optional CVV."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.ui.amount import AmountEdit
+from pos_app.ui.theme import RED
+from pos_app.ui.widgets import MethodsList
+
+
+def section(text: str) -> QLabel:
+    label = QLabel(text.upper())
+    label.setObjectName("sectionTitle")
+    return label
+
+
+class CustomerPanel(QWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 18, 22, 18)
+        layout.setSpacing(10)
+        self.customer_name = QLabel(self)
+        self.customer_name.setObjectName("customerName")
+        self.customer_name.setTextFormat(Qt.TextFormat.PlainText)
+        self.customer_meta = QLabel(self)
+        self.customer_meta.setObjectName("customerMeta")
+        self.customer_meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.customer_meta.setWordWrap(True)
+        layout.addWidget(self.customer_name)
+        layout.addWidget(self.customer_meta)
+        layout.addSpacing(6)
+        layout.addWidget(section("Cards and bank accounts on file"))
+        self.methods = MethodsList(self)
+        self.methods.setMinimumHeight(150)
+        layout.addWidget(self.methods, 1)
+        self.methods_note = QLabel(self)
+        self.methods_note.setObjectName("muted")
+        self.methods_note.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.methods_note)
+        row = QHBoxLayout()
+        self.default_button = QPushButton("Make default  [Ctrl+D]", self)
+        self.remove_button = QPushButton("Remove  [Del]", self)
+        self.replace_button = QPushButton("Replace expired", self)
+        self.update_button = QPushButton("Add card  [F8]", self)
+        self.update_button.setToolTip("Update payment details: add a card for this customer (nothing is charged)")
+        for b in (self.default_button, self.remove_button, self.replace_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        row.addWidget(self.update_button)
+        layout.addLayout(row)
+        layout.addSpacing(8)
+        layout.addWidget(section("Amount"))
+        amount_row = QHBoxLayout()
+        currency = QLabel("USD $", self)
+        currency.setObjectName("currency")
+        amount_row.addWidget(currency, 0, Qt.AlignmentFlag.AlignTop)
+        self.amount = AmountEdit(self)
+        amount_row.addWidget(self.amount, 0, Qt.AlignmentFlag.AlignTop)
+        amount_row.addStretch(1)
+        layout.addLayout(amount_row)
+        actions = QHBoxLayout()
+        self.charge_file_button = QPushButton("Charge card on file  [F5]", self)
+        self.charge_file_button.setObjectName("primary")
+        self.new_card_button = QPushButton("New card  [F6]", self)
+        self.new_ach_button = QPushButton("New bank account  [F7]", self)
+        actions.addWidget(self.charge_file_button)
+        actions.addWidget(self.new_card_button)
+        actions.addWidget(self.new_ach_button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        self.customer_status = QLabel(self)
+        self.customer_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.customer_status.setWordWrap(True)
+        layout.addWidget(self.customer_status)
+
+
+class CvvDialog(QDialog):
+    """Confirm a charge on file; the CVV is optional (PaySimple accepts a stored card without it)."""
+
+    def __init__(self, parent, summary: str, cvv_digits: int = 3) -> None:
+        super().__init__(parent)
+        self.cvv_digits = cvv_digits
+        self.setWindowTitle("Charge card on file")
+        text = QLabel(summary, self)
+        text.setWordWrap(True)
+        text.setObjectName("formHeader")
+        self.cvv = QLineEdit(self)
+        self.cvv.setPlaceholderText(f"CVV, {cvv_digits} digits (optional)")
+        self.cvv.setEchoMode(QLineEdit.EchoMode.Password)
+        self.cvv.setMaxLength(4)
+        self.error = QLabel(self)
+        self.error.setStyleSheet(f"color: {RED};")
+        buttons = QDialogButtonBox(self)
+        ok = buttons.addButton("Charge  [Enter]", QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setObjectName("primary")
+        ok.setDefault(True)
+        buttons.addButton("Cancel  [Esc]", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.cvv)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.cvv.setFocus()
+
+    def _check(self) -> None:
+        value = self.cvv.text().strip()
+        if value and not (value.isdigit() and len(value) == self.cvv_digits):
+            self.error.setText(f"This card's CVV has {self.cvv_digits} digits. Type it, or leave it empty.")
+            return
+        self.accept()
+
+    def value(self) -> str | None:
+        return self.cvv.text().strip() or None
