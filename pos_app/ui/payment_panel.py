@@ -123,6 +123,7 @@ class PaymentPanel(QWidget):
         self.view.setMinimumHeight(260)
         self.view.bridge.listener = self
         self.view.bridgeLost.connect(self._bridge_lost)
+        self.view.pageBroken.connect(self._bridge_lost)
         self.view.setVisible(False)
         self.web_holder.addWidget(self.view)
         self._page_ready = False

@@ -409,3 +409,24 @@ def test_receipt_from_the_result_screen(counter, monkeypatch):
     assert "64.10" in text and hit.display_name in text
     assert counter.payments(hit.paysimple_id)[0].trace_number in text
     dialog.reject()
+
+
+def test_form_renderer_crash_closes_the_form_and_the_next_one_works(counter):
+    import os
+    import signal
+
+    hit = counter.pick_with_cards("a")
+    counter.amount("11.00")
+    counter.open_form(Qt.Key.Key_F6)
+    counter.type("cardNumber", "4111111111111111")
+    pid = counter.window.panel.view.page().renderProcessPid()
+    assert pid > 0
+    with counter.qtbot.waitSignal(counter.window.resultShown, timeout=10000) as blocker:
+        os.kill(pid, signal.SIGKILL)
+    assert blocker.args == ["error"] and "Nothing was charged" in counter.window.result.message.text()
+    counter.window.back_to_customer()
+    counter.qtbot.waitUntil(lambda: counter.window.panel.view is None, timeout=5000)
+    counter.open_form(Qt.Key.Key_F6)
+    counter.fill_card()
+    assert counter.submit_and_wait() == "approved"
+    assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("11.00")]

@@ -66,6 +66,7 @@ class PaymentWebView(QWebEngineView):
 
     loaded = Signal(bool)
     bridgeLost = Signal()  # noqa: N815 - the page destroyed the bridge (QWebChannel lets it call deleteLater)
+    pageBroken = Signal()  # noqa: N815 - the page's renderer process died
 
     def __init__(self, paysimple_origin: str, debug: bool = False, parent=None) -> None:
         super().__init__(parent)
@@ -125,6 +126,7 @@ class PaymentWebView(QWebEngineView):
         if status == QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus:
             return
         log.error("payment page renderer ended (%s, exit code %s)", getattr(status, "name", status), code)
+        self.pageBroken.emit()
 
     def teardown(self) -> None:
         """Release the page before the profile (else Qt warns and later views get flaky)."""
