@@ -358,6 +358,14 @@ class HistoryDialog(QDialog):
                 return True
         return super().eventFilter(watched, event)
 
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        # Enter belongs to the list (itemActivated = receipt); QDialog would press a default button instead,
+        # even one of the receipt dialog just opened (it searches all descendant buttons).
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def focus_find(self) -> None:
         self.find.setFocus()
         self.find.selectAll()

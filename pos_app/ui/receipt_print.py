@@ -250,6 +250,8 @@ class ReceiptDialog(QDialog):
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
         close = QPushButton(translate("ReceiptDialog", "Close  [Esc]"), self)
         close.clicked.connect(self.reject)
+        for button in (self.print_button, self.pdf_button, close):
+            button.setAutoDefault(False)  # a stray Enter never prints; Ctrl+P does
         buttons = QHBoxLayout()
         buttons.addWidget(close)
         buttons.addStretch(1)
