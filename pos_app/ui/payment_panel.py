@@ -61,6 +61,7 @@ class PaymentPanel(QWidget):
         self.request: FormRequest | None = None
         self.state = "idle"  # idle | loading | shown | submitting | verifying | charging
         self._session = 0  # bumped by every open(): late answers for an older form are dropped
+        self._token_failure = False
         self._page_ready = False
         self._pending_config: str | None = None
         self._token_requests = 0
@@ -230,6 +231,7 @@ class PaymentPanel(QWidget):
             return
         self.state = "submitting"
         self._token_requests = 0
+        self._token_failure = False
         self._set_status("Checking the details with PaySimple…")
         self._update_buttons()
         self.view.bridge.send_submit()
@@ -290,7 +292,9 @@ class PaymentPanel(QWidget):
         def failed(exc: BaseException) -> None:
             if self.request is request and self.state == "submitting":
                 self.state = "shown"
-                self._set_status(f"Could not get permission from PaySimple for this customer: {exc}", RED)
+                self._token_failure = True  # the SDK's own "no token" error that follows adds nothing
+                self._set_status(f"PaySimple did not give permission for this customer ({exc}). "
+                                 "Press F9 to try again.", RED)
                 self._update_buttons()
                 if self.view is not None:
                     self.view.bridge.send_customer_token("")
@@ -340,6 +344,9 @@ class PaymentPanel(QWidget):
     def sdk_error(self, message: SdkError) -> None:
         if self.state not in ("loading", "shown", "submitting"):
             self._refuse("sdkError")
+            return
+        if self._token_failure and message.error_key == "unauthorized":
+            self._token_failure = False
             return
         text = "; ".join(message.messages) or "PaySimple could not process the details."
         if message.error_key == "unauthorized" and self.state == "submitting" and not self._restarted \

@@ -97,6 +97,7 @@
     if (!sdk) { return; }
     // As in PaySimple's sample: get a customer token, then matchOrCreateAccount with it.
     customerAuth(function (customerToken) {
+      if (!customerToken) { return; }  // Python could not get one and has told the clerk; F9 tries again
       return sdk.send.matchOrCreateAccount(customerToken);
     });
   }

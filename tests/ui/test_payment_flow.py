@@ -430,3 +430,18 @@ def test_form_renderer_crash_closes_the_form_and_the_next_one_works(counter):
     counter.fill_card()
     assert counter.submit_and_wait() == "approved"
     assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("11.00")]
+
+
+def test_customer_token_failure_is_explained_and_f9_tries_again(counter):
+    hit = counter.pick_with_cards("a")
+    counter.amount("14.00")
+    counter.open_form(Qt.Key.Key_F6)
+    counter.fill_card()
+    counter.gateway.faults.add("GET", "/v4/customer/*/token", "error_before", 3)  # the client retries twice
+    panel = counter.window.panel
+    counter.key(Qt.Key.Key_F9)
+    counter.qtbot.waitUntil(lambda: "did not give permission" in panel.status.text(), timeout=15000)
+    counter.qtbot.wait(500)  # the SDK's own "no token" error must not replace the explanation
+    assert "did not give permission" in panel.status.text() and panel.state == "shown"
+    assert counter.submit_and_wait() == "approved"
+    assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("14.00")]
