@@ -262,7 +262,10 @@ class PaymentPanel(QWidget):
         self.placeholder.setVisible(False)
         self.view.setVisible(True)
         self.view.setFocus()
-        self._set_status("Type the details in the form, then press F9.")
+        if self._restarted:
+            self._set_status("The secure form timed out; type the details again, then press F9.", AMBER)
+        else:
+            self._set_status("Type the details in the form, then press F9.")
         self._update_buttons()
         self.formShown.emit()
 

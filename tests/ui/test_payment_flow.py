@@ -445,3 +445,18 @@ def test_customer_token_failure_is_explained_and_f9_tries_again(counter):
     assert "did not give permission" in panel.status.text() and panel.state == "shown"
     assert counter.submit_and_wait() == "approved"
     assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("14.00")]
+
+
+def test_form_left_open_past_the_checkout_token_restarts_once(counter):
+    hit = counter.pick_with_cards("a")
+    counter.amount("16.00")
+    counter.open_form(Qt.Key.Key_F6)
+    counter.fill_card()
+    counter.gateway.clock.advance(6 * 60)  # the checkout token (5 minutes) ran out while the form sat open
+    panel = counter.window.panel
+    with counter.qtbot.waitSignal(panel.formShown, timeout=15000):
+        counter.key(Qt.Key.Key_F9)
+    assert "timed out" in panel.status.text() and panel.state == "shown"
+    counter.fill_card()
+    assert counter.submit_and_wait() == "approved"
+    assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("16.00")]
