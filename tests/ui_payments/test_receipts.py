@@ -1,0 +1,84 @@
+"""Receipts for approved and declined attempts: every required field on screen, in the document and in the PDF."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from pos_app.payments import State
+from pos_app.ui.history import HistoryDialog
+from pos_app.ui.receipt_print import RECEIPT_WIDTH_MM, format_local, receipt_document, write_receipt_pdf
+from tests.payments.conftest import new_shopper
+from tests.ui_payments.conftest import MERCHANT, close_dialog
+from tests.ui_payments.pdftools import assert_valid_pdf, pdf_pages
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def required_fields(attempt, payments, clerk_name: str) -> list[str]:
+    return [squash(field) for field in (MERCHANT.name, MERCHANT.address, MERCHANT.phone, MERCHANT.footer,
+            format_local((attempt.sent_at or attempt.created_at).astimezone(payments.tz), seconds=True),
+            clerk_name, attempt.customer_name, attempt.account_masked, f"${attempt.amount:,.2f}",
+            attempt.id, attempt.lane)]
+
+
+def test_approved_receipt_has_every_field_on_screen_and_in_the_pdf(qtbot, payments, service, shopper, trainer,
+                                                                   tmp_path):
+    sale = service.charge(shopper.customer, shopper.card, Decimal("1042.50"), str(trainer.id))
+    assert sale.state is State.APPROVED and sale.auth_code and sale.trace_number
+    dialog = HistoryDialog(payments)
+    with qtbot.waitSignal(dialog.loaded, timeout=5000):
+        dialog.show()
+    try:
+        receipt_dialog = dialog.receipt_dialog()
+        text = squash(receipt_dialog.document.toPlainText())
+        expected = required_fields(sale, payments, "Trainer") + [
+            "APPROVED", sale.auth_code, sale.trace_number, str(sale.payment_id)]
+        for field in expected:
+            assert field in text, field
+        assert "4111111111111111" not in text and "****1111" in text
+        assert "MST" in text or "MDT" in text  # store time zone (America/Denver), not the computer's
+
+        pdf = receipt_dialog.save_pdf(tmp_path / "receipt")  # from the receipt dialog, no file dialog
+        assert pdf is None or pdf.exists()
+        pdf = dialog.save_pdf(tmp_path / "receipt.pdf")  # from the history (Ctrl+S)
+        assert_valid_pdf(pdf)
+        [(width, height, pdf_text)] = pdf_pages(pdf)  # one page: a till roll
+        assert abs(width - RECEIPT_WIDTH_MM / 25.4 * 72) < 1.5 and height > width
+        for field in expected:
+            assert field in pdf_text, field
+        assert str(pdf) in dialog.message.text()
+        receipt_dialog.close()
+    finally:
+        close_dialog(dialog)
+
+
+def test_declined_receipt_says_declined_and_why(qtbot, payments, service, client, trainee, tmp_path):
+    grace = new_shopper(client, "Grace", "Hopper", "5454545454545454")
+    declined = service.charge(grace.customer, grace.card, Decimal("9999.01"), str(trainee.id))
+    assert declined.state is State.DECLINED
+    receipt = payments.receipt(declined)
+    text = squash(receipt_document(receipt).toPlainText())
+    for field in required_fields(declined, payments, "Trainee") + ["DECLINED", "Do Not Honor"]:
+        assert field in text, field
+    assert "Reason Do Not Honor" in text
+    for value in (declined.auth_code, declined.trace_number):  # whatever PaySimple returned for the decline
+        assert value is None or squash(value) in text
+    pdf = write_receipt_pdf(receipt_document(receipt), tmp_path / "declined.pdf")
+    [(_w, _h, pdf_text)] = pdf_pages(assert_valid_pdf(pdf) and pdf)
+    assert "DECLINED" in pdf_text and declined.id in pdf_text and "Do Not Honor" in pdf_text
+
+
+def test_receipt_in_spanish_uses_the_locale(qtbot, qapp, payments, service, shopper, trainer):
+    from pos_app.ui.i18n import install_translator
+
+    sale = service.charge(shopper.customer, shopper.card, Decimal("1042.50"), str(trainer.id))
+    try:
+        assert install_translator(qapp, "es") == "es"
+        text = squash(receipt_document(payments.receipt(sale)).toPlainText())
+        assert "APROBADO" in text and "Cliente" in text
+        assert "1.042,50" in text  # Spanish separators
+    finally:
+        install_translator(qapp, "en")
