@@ -92,7 +92,7 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
     if report.paysimple_error:
         verdict, colour = fmt(translate("EndOfDayDialog", "Not reconciled: %1"), report.paysimple_error), RED
     elif report.mismatches:
-        verdict = fmt(translate("EndOfDayDialog", "%1 mismatches with PaySimple: check each one below."),
+        verdict = fmt(translate("EndOfDayDialog", "Mismatches with PaySimple: %1. Check each one below."),
                       len(report.mismatches))
         colour = RED
     else:
@@ -111,49 +111,51 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
               f"</span><br/><span style='font-size:18px; font-weight:800'>{esc(money(report.net))}</span></td>")
     parts.append(f"<table cellspacing='0'><tr>{cells}</tr></table>")
 
-    def table(title: str, first: str, rows: list[tuple[str, str, int, object]]) -> str:
-        head = "".join(f"<th align='{a}' style='padding:4px 10px; background:#f3f4f6; color:#3e4c59'>{esc(h)}</th>"
-                       for h, a in ((first, "left"), (translate("EndOfDayDialog", "Status"), "left"),
-                                    (translate("EndOfDayDialog", "Count"), "right"),
-                                    (translate("EndOfDayDialog", "Amount"), "right")))
+    th = "padding:5px 10px; background:#f3f4f6; color:#3e4c59; font-weight:600"
+    td = "padding:4px 10px; border-bottom:1px solid #e5e7eb"
+
+    def table(title: str, first: str | None, rows: list[tuple[str, str, int, object]]) -> str:
+        heads = [(translate("EndOfDayDialog", "Status"), "left"), (translate("EndOfDayDialog", "Count"), "right"),
+                 (translate("EndOfDayDialog", "Amount"), "right")]
+        if first is not None:
+            heads.insert(0, (first, "left"))
+        head = "".join(f"<th align='{a}' style='{th}'>{esc(h)}</th>" for h, a in heads)
         body = "".join(
-            f"<tr><td style='padding:3px 10px'>{esc(key)}</td>"
-            f"<td style='padding:3px 10px; color:{status_colour(status)}'>{esc(state_label(status))}</td>"
-            f"<td align='right' style='padding:3px 10px'>{count}</td>"
-            f"<td align='right' style='padding:3px 10px'>{esc(money(total))}</td></tr>"
+            "<tr>" + (f"<td style='{td}'>{esc(key)}</td>" if first is not None else "")
+            + f"<td style='{td}; color:{status_colour(status)}'>{esc(state_label(status))}</td>"
+            f"<td align='right' style='{td}'>{count}</td>"
+            f"<td align='right' style='{td}'>{esc(money(total))}</td></tr>"
             for key, status, count, total in rows)
         if not rows:
-            body = (f"<tr><td colspan='4' style='padding:3px 10px; color:#52606d'>"
+            body = (f"<tr><td colspan='{len(heads)}' style='{td}; color:#52606d'>"
                     f"{esc(translate('EndOfDayDialog', 'No payments'))}</td></tr>")
-        return (f"<h3 style='margin-top:14px'>{esc(title)}</h3>"
-                f"<table width='100%' cellspacing='0' style='border:1px solid #d9dee5'>"
-                f"<tr>{head}</tr>{body}</table>")
+        return (f"<h3 style='margin-top:16px; margin-bottom:6px'>{esc(title)}</h3>"
+                f"<table width='100%' cellspacing='0' cellpadding='0' border='0'><tr>{head}</tr>{body}</table>")
 
-    all_text = translate("EndOfDayDialog", "All")
-    parts.append(table(translate("EndOfDayDialog", "By status"), "", [
-        (all_text, s, b.count, b.total) for s, b in sorted(report.by_status.items())]))
+    parts.append(f"<h3 style='margin-top:16px; margin-bottom:6px'>"
+                 f"{esc(translate('EndOfDayDialog', 'Mismatches with PaySimple'))}</h3>")
+    if report.mismatches:
+        head = "".join(f"<th align='left' style='padding:5px 10px; background:#fef2f2; color:{RED}'>{esc(h)}</th>"
+                       for h in (translate("EndOfDayDialog", "Kind"), translate("EndOfDayDialog", "Reference"),
+                                 translate("EndOfDayDialog", "PaySimple payment"),
+                                 translate("EndOfDayDialog", "Detail")))
+        rows = "".join(
+            f"<tr><td style='{td}; font-weight:700; color:{RED}'>{esc(mismatch_kind(m.kind))}</td>"
+            f"<td style='{td}'>{esc(m.attempt_id or '–')}</td>"
+            f"<td style='{td}'>{esc(str(m.payment_id or '–'))}</td>"
+            f"<td style='{td}'>{esc(m.detail)}</td></tr>" for m in report.mismatches)
+        parts.append(f"<table width='100%' cellspacing='0' cellpadding='0' border='0'><tr>{head}</tr>{rows}</table>")
+    else:
+        parts.append(f"<p style='color:#52606d'>{esc(translate('EndOfDayDialog', 'None.'))}</p>")
+
+    parts.append(table(translate("EndOfDayDialog", "By status"), None, [
+        ("", s, b.count, b.total) for s, b in sorted(report.by_status.items())]))
     parts.append(table(translate("EndOfDayDialog", "By lane"), translate("EndOfDayDialog", "Lane"), [
         (lane_name, s, b.count, b.total) for lane_name, statuses in sorted(report.by_lane.items())
         for s, b in sorted(statuses.items())]))
     parts.append(table(translate("EndOfDayDialog", "By clerk"), translate("EndOfDayDialog", "Clerk"), [
         (payments.clerk_name(c), s, b.count, b.total) for c, statuses in sorted(report.by_clerk.items())
         for s, b in sorted(statuses.items())]))
-
-    parts.append(f"<h3 style='margin-top:14px'>{esc(translate('EndOfDayDialog', 'Mismatches with PaySimple'))}</h3>")
-    if report.mismatches:
-        head = "".join(f"<th align='left' style='padding:4px 10px; background:#fef2f2; color:{RED}'>{esc(h)}</th>"
-                       for h in (translate("EndOfDayDialog", "Kind"), translate("EndOfDayDialog", "Reference"),
-                                 translate("EndOfDayDialog", "PaySimple payment"),
-                                 translate("EndOfDayDialog", "Detail")))
-        rows = "".join(
-            f"<tr><td style='padding:3px 10px; font-weight:700; color:{RED}'>{esc(mismatch_kind(m.kind))}</td>"
-            f"<td style='padding:3px 10px'>{esc(m.attempt_id or '–')}</td>"
-            f"<td style='padding:3px 10px'>{esc(str(m.payment_id or '–'))}</td>"
-            f"<td style='padding:3px 10px'>{esc(m.detail)}</td></tr>" for m in report.mismatches)
-        parts.append(f"<table width='100%' cellspacing='0' style='border:1px solid #fecaca'>"
-                     f"<tr>{head}</tr>{rows}</table>")
-    else:
-        parts.append(f"<p style='color:#52606d'>{esc(translate('EndOfDayDialog', 'None.'))}</p>")
     return ("<html><body style='font-family:\"DejaVu Sans\", sans-serif; font-size:13px; color:#1f2933'>"
             + "".join(parts) + "</body></html>")
 
@@ -214,7 +216,9 @@ class EndOfDayDialog(QDialog):
         self.view = QTextBrowser(self)
         self.view.setObjectName("eodReport")
         self.view.setStyleSheet("QTextBrowser { background: #ffffff; border: 1px solid #d9dee5; "
-                                "border-radius: 8px; padding: 12px; }")
+                                "border-radius: 8px; }")
+        self.view.document().setDocumentMargin(16)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the report wraps
         self.view.setHtml(f"<p style='color:#52606d'>{html.escape(translate('EndOfDayDialog', 'Pick a day and press Run.'))}</p>")
 
         self.csv_button = QPushButton(translate("EndOfDayDialog", "Export CSV…"), self)

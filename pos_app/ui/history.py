@@ -233,6 +233,9 @@ class HistoryDialog(QDialog):
         self.find.setPlaceholderText(translate("HistoryDialog", "Customer, last 4 digits or reference"))
         self.find.setClearButtonEnabled(True)
         self.find.installEventFilter(self)
+        for combo in (self.period, self.lane, self.clerk, self.status):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMinimumContentsLength(9)
         for combo in (self.lane, self.clerk, self.status):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.find.textChanged.connect(lambda _t: self.apply_filters())
@@ -261,11 +264,14 @@ class HistoryDialog(QDialog):
                                     translate("HistoryDialog", "Amount"), translate("HistoryDialog", "Account"),
                                     translate("HistoryDialog", "Status"), translate("HistoryDialog", "Clerk"),
                                     translate("HistoryDialog", "Lane"), translate("HistoryDialog", "Reference")])
+        zone = self.payments.now().strftime("%Z")
+        if zone:
+            self.table.headerItem().setText(0, fmt(translate("HistoryDialog", "Time (%1)"), zone))
+        self.table.headerItem().setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         header = self.table.header()
         header.setStretchLastSection(True)
-        for column, width in enumerate((180, 200, 100, 130, 120, 110, 70)):
+        for column, width in enumerate((170, 180, 100, 140, 110, 110, 70)):
             self.table.setColumnWidth(column, width)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.currentItemChanged.connect(lambda *_: self._show_selected())
         self.table.itemActivated.connect(lambda *_: self.show_receipt())
@@ -440,7 +446,8 @@ class HistoryDialog(QDialog):
         selected = None
         for a in shown:
             item = QTreeWidgetItem([
-                format_local(a.created_at.astimezone(self.payments.tz)), a.customer_name, format_money(a.amount),
+                format_local(a.created_at.astimezone(self.payments.tz), zone=False), a.customer_name,
+                format_money(a.amount),
                 a.account_masked, state_label(a.state), self.payments.clerk_name(a.clerk), a.lane, a.id])
             item.setData(0, ATTEMPT_ROLE, a)
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -579,8 +586,7 @@ class HistoryDialog(QDialog):
             self.actionFinished.emit("not_offered")
             return
         action = ManagerAction.VOID if option.action == "void" else ManagerAction.REFUND
-        detail = "\n".join((f"{format_money(attempt.amount)} · {attempt.customer_name} · {attempt.account_masked}",
-                            applies, other))
+        detail = approval_detail(attempt, applies, other)
         approved = None
         if self.payments.approve is not None:
             approved = self.payments.approve(action, subject=attempt.id, detail=detail, parent=self)
@@ -629,6 +635,12 @@ class HistoryDialog(QDialog):
             self._say(text, colour)
             self.actionFinished.emit(outcome)
         self.loaded.connect(show)
+
+
+def approval_detail(attempt: Attempt, applies: str, other: str) -> str:
+    """What the manager reads above the PIN: the payment, why this action, why not the other."""
+    return "\n".join((f"{format_money(attempt.amount)} · {attempt.customer_name} · {attempt.account_masked}",
+                      applies, other))
 
 
 def _brush(colour: str):

@@ -88,7 +88,7 @@ def long_year(pattern: str) -> str:
     return pattern if "yyyy" in pattern else pattern.replace("yy", "yyyy")
 
 
-def format_local(value: datetime, locale: QLocale | None = None, seconds: bool = False) -> str:
+def format_local(value: datetime, locale: QLocale | None = None, seconds: bool = False, zone: bool = True) -> str:
     """A time already converted to the store's zone, in the locale's format, with the zone's abbreviation."""
     locale = locale or QLocale()
     date_text = locale.toString(QDate(value.year, value.month, value.day),
@@ -97,8 +97,8 @@ def format_local(value: datetime, locale: QLocale | None = None, seconds: bool =
     if seconds and ":ss" not in time_pattern:
         time_pattern = time_pattern.replace(":mm", ":mm:ss")
     time_text = locale.toString(QTime(value.hour, value.minute, value.second), time_pattern)
-    zone = value.strftime("%Z") if value.tzinfo else ""
-    return " ".join(part for part in (date_text, time_text, zone) if part)
+    zone_text = value.strftime("%Z") if value.tzinfo and zone else ""
+    return " ".join(part for part in (date_text, time_text, zone_text) if part)
 
 
 def receipt_rows(receipt: Receipt, locale: QLocale | None = None) -> list[tuple[str, str]]:
