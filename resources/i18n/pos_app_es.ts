@@ -222,6 +222,201 @@
     </message>
 </context>
 <context>
+    <name>EndOfDayDialog</name>
+    <message>
+        <source>Reading PaySimple&apos;s payments: %1…</source>
+        <translation>Leyendo los pagos de PaySimple: %1…</translation>
+    </message>
+    <message>
+        <source>Only at PaySimple</source>
+        <translation>Solo en PaySimple</translation>
+    </message>
+    <message>
+        <source>Missing at PaySimple</source>
+        <translation>Falta en PaySimple</translation>
+    </message>
+    <message>
+        <source>Different amount</source>
+        <translation>Importe distinto</translation>
+    </message>
+    <message>
+        <source>Different status</source>
+        <translation>Estado distinto</translation>
+    </message>
+    <message>
+        <source>Charged more than once</source>
+        <translation>Cobrado más de una vez</translation>
+    </message>
+    <message>
+        <source>Not resolved yet</source>
+        <translation>Todavía sin resolver</translation>
+    </message>
+    <message>
+        <source>all lanes</source>
+        <translation>todas las cajas</translation>
+    </message>
+    <message>
+        <source>Not reconciled: %1</source>
+        <translation>Sin conciliar: %1</translation>
+    </message>
+    <message>
+        <source>Mismatches with PaySimple: %1. Check each one below.</source>
+        <translation>Diferencias con PaySimple: %1. Revise cada una más abajo.</translation>
+    </message>
+    <message>
+        <source>Reconciled: the journal and PaySimple agree (%1 PaySimple payments).</source>
+        <translation>Conciliado: el registro y PaySimple coinciden (%1 pagos en PaySimple).</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>Ventas</translation>
+    </message>
+    <message>
+        <source>Voids</source>
+        <translation>Anulaciones</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>Reembolsos</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Cantidad</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Importe</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Referencia</translation>
+    </message>
+    <message>
+        <source>PaySimple payment</source>
+        <translation>Pago de PaySimple</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Detalle</translation>
+    </message>
+    <message>
+        <source>By status</source>
+        <translation>Por estado</translation>
+    </message>
+    <message>
+        <source>By lane</source>
+        <translation>Por caja</translation>
+    </message>
+    <message>
+        <source>Lane</source>
+        <translation>Caja</translation>
+    </message>
+    <message>
+        <source>By clerk</source>
+        <translation>Por cajero</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>Cajero</translation>
+    </message>
+    <message>
+        <source>End of day</source>
+        <translation>Cierre del día</translation>
+    </message>
+    <message>
+        <source>All lanes</source>
+        <translation>Todas las cajas</translation>
+    </message>
+    <message>
+        <source>Run  [Enter]</source>
+        <translation>Generar  [Intro]</translation>
+    </message>
+    <message>
+        <source>Cancel run</source>
+        <translation>Detener</translation>
+    </message>
+    <message>
+        <source>&amp;Day</source>
+        <translation>&amp;Día</translation>
+    </message>
+    <message>
+        <source>&amp;Lane</source>
+        <translation>&amp;Caja</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Exportar CSV…</translation>
+    </message>
+    <message>
+        <source>Export PDF…  [Ctrl+S]</source>
+        <translation>Exportar PDF…  [Ctrl+S]</translation>
+    </message>
+    <message>
+        <source>Close  [Esc]</source>
+        <translation>Cerrar  [Esc]</translation>
+    </message>
+    <message>
+        <source>Reading the journal and PaySimple&apos;s payments…</source>
+        <translation>Leyendo el registro y los pagos de PaySimple…</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>Generando…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Deteniendo…</translation>
+    </message>
+    <message>
+        <source>Cancelled. Nothing was changed.</source>
+        <translation>Detenido. No se ha cambiado nada.</translation>
+    </message>
+    <message>
+        <source>Done: reconciled with PaySimple.</source>
+        <translation>Listo: conciliado con PaySimple.</translation>
+    </message>
+    <message>
+        <source>Done: see the mismatches with PaySimple below.</source>
+        <translation>Listo: vea las diferencias con PaySimple más abajo.</translation>
+    </message>
+    <message>
+        <source>The report could not be made: %1</source>
+        <translation>No se pudo generar el informe: %1</translation>
+    </message>
+    <message>
+        <source>Export end of day</source>
+        <translation>Exportar el cierre del día</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Archivos CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Archivos PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>End of day %1</source>
+        <translation>Cierre del día %1</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>Guardado: %1</translation>
+    </message>
+    <message>
+        <source>Could not save: %1</source>
+        <translation>No se pudo guardar: %1</translation>
+    </message>
+</context>
+<context>
     <name>EnvironmentBanner</name>
     <message>
         <source>TRAINING</source>
@@ -258,6 +453,301 @@
     <message>
         <source>Live</source>
         <translation>Real</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <source>All statuses</source>
+        <translation>Todos los estados</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Aprobados</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>Rechazados</translation>
+    </message>
+    <message>
+        <source>Needs checking</source>
+        <translation>Por comprobar</translation>
+    </message>
+    <message>
+        <source>Not charged</source>
+        <translation>No cobrados</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <translation>Anulados</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>Reembolsados</translation>
+    </message>
+    <message>
+        <source>Charged %1 to %2.</source>
+        <translation>Se cobraron %1 a %2.</translation>
+    </message>
+    <message>
+        <source>Declined: %1</source>
+        <translation>Rechazado: %1</translation>
+    </message>
+    <message>
+        <source>the bank refused it.</source>
+        <translation>el banco lo rechazó.</translation>
+    </message>
+    <message>
+        <source>Not charged: %1</source>
+        <translation>No cobrado: %1</translation>
+    </message>
+    <message>
+        <source>PaySimple has not confirmed this payment yet. Do not charge again: press Check again [F6].</source>
+        <translation>PaySimple todavía no ha confirmado este pago. No vuelva a cobrar: pulse Comprobar de nuevo [F6].</translation>
+    </message>
+    <message>
+        <source>A void was sent; press Check again [F6] to confirm it with PaySimple.</source>
+        <translation>Se envió una anulación; pulse Comprobar de nuevo [F6] para confirmarla con PaySimple.</translation>
+    </message>
+    <message>
+        <source>A refund was sent; press Check again [F6] to confirm it with PaySimple.</source>
+        <translation>Se envió un reembolso; pulse Comprobar de nuevo [F6] para confirmarlo con PaySimple.</translation>
+    </message>
+    <message>
+        <source>Voided: %1 will not be charged.</source>
+        <translation>Anulado: no se cobrarán %1.</translation>
+    </message>
+    <message>
+        <source>Refunded: %1 returned to %2.</source>
+        <translation>Reembolsado: %1 devueltos a %2.</translation>
+    </message>
+    <message>
+        <source>Not settled yet: a void cancels it before PaySimple&apos;s batch (until %1).</source>
+        <translation>Aún no liquidado: una anulación lo cancela antes del cierre de lote de PaySimple (hasta %1).</translation>
+    </message>
+    <message>
+        <source>A refund is possible only after the payment settles (usually the next business day).</source>
+        <translation>Solo se puede reembolsar cuando el pago se liquide (normalmente el siguiente día hábil).</translation>
+    </message>
+    <message>
+        <source>Settled: a refund returns the money to the customer&apos;s account.</source>
+        <translation>Liquidado: un reembolso devuelve el dinero a la cuenta del cliente.</translation>
+    </message>
+    <message>
+        <source>A void is no longer possible: the payment has settled.</source>
+        <translation>Ya no se puede anular: el pago está liquidado.</translation>
+    </message>
+    <message>
+        <source>A void or refund of this payment is being confirmed with PaySimple.</source>
+        <translation>Se está confirmando con PaySimple una anulación o un reembolso de este pago.</translation>
+    </message>
+    <message>
+        <source>This payment is %1: there is nothing to void or refund.</source>
+        <translation>Este pago está %1: no hay nada que anular ni reembolsar.</translation>
+    </message>
+    <message>
+        <source>The void window has closed and the payment has not settled yet: refund it once it is Settled.</source>
+        <translation>El plazo para anular terminó y el pago aún no está liquidado: reembólselo cuando esté liquidado.</translation>
+    </message>
+    <message>
+        <source>PaySimple status is %1: neither a void nor a refund applies.</source>
+        <translation>El estado en PaySimple es %1: no procede ni anular ni reembolsar.</translation>
+    </message>
+    <message>
+        <source>Payment history</source>
+        <translation>Historial de pagos</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Hoy</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Últimos 7 días</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Últimos 30 días</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Todo</translation>
+    </message>
+    <message>
+        <source>Customer, last 4 digits or reference</source>
+        <translation>Cliente, últimos 4 dígitos o referencia</translation>
+    </message>
+    <message>
+        <source>&amp;Period</source>
+        <translation>&amp;Periodo</translation>
+    </message>
+    <message>
+        <source>&amp;Lane</source>
+        <translation>&amp;Caja</translation>
+    </message>
+    <message>
+        <source>Cler&amp;k</source>
+        <translation>Ca&amp;jero</translation>
+    </message>
+    <message>
+        <source>&amp;Status</source>
+        <translation>&amp;Estado</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Pagos</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Cliente</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Importe</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Cuenta</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>Cajero</translation>
+    </message>
+    <message>
+        <source>Lane</source>
+        <translation>Caja</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Referencia</translation>
+    </message>
+    <message>
+        <source>Time (%1)</source>
+        <translation>Hora (%1)</translation>
+    </message>
+    <message>
+        <source>Receipt  [Enter]</source>
+        <translation>Recibo  [Intro]</translation>
+    </message>
+    <message>
+        <source>Print…  [Ctrl+P]</source>
+        <translation>Imprimir…  [Ctrl+P]</translation>
+    </message>
+    <message>
+        <source>Save PDF…  [Ctrl+S]</source>
+        <translation>Guardar PDF…  [Ctrl+S]</translation>
+    </message>
+    <message>
+        <source>Check again  [F6]</source>
+        <translation>Comprobar de nuevo  [F6]</translation>
+    </message>
+    <message>
+        <source>Void / refund…  [F8]</source>
+        <translation>Anular / reembolsar…  [F8]</translation>
+    </message>
+    <message>
+        <source>Close  [Esc]</source>
+        <translation>Cerrar  [Esc]</translation>
+    </message>
+    <message>
+        <source>↑↓ Select   ·   Enter Receipt   ·   Ctrl+F Find   ·   Alt+P/L/K/S Filters   ·   F5 Refresh   ·   F6 Check again   ·   F8 Void / refund   ·   Esc Close</source>
+        <translation>↑↓ Elegir   ·   Intro Recibo   ·   Ctrl+F Buscar   ·   Alt+P/C/J/E Filtros   ·   F5 Actualizar   ·   F6 Comprobar de nuevo   ·   F8 Anular / reembolsar   ·   Esc Cerrar</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>All lanes</source>
+        <translation>Todas las cajas</translation>
+    </message>
+    <message>
+        <source>All clerks</source>
+        <translation>Todos los cajeros</translation>
+    </message>
+    <message>
+        <source>Could not read the payment journal: %1</source>
+        <translation>No se pudo leer el registro de pagos: %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 payments</source>
+        <translation>%1 de %2 pagos</translation>
+    </message>
+    <message>
+        <source>older than the newest %1 not shown</source>
+        <translation>no se muestran los anteriores a los %1 más recientes</translation>
+    </message>
+    <message>
+        <source>No payment selected</source>
+        <translation>Ningún pago seleccionado</translation>
+    </message>
+    <message>
+        <source>No payments match these filters.</source>
+        <translation>Ningún pago coincide con estos filtros.</translation>
+    </message>
+    <message>
+        <source>Receipt sent to the printer.</source>
+        <translation>Recibo enviado a la impresora.</translation>
+    </message>
+    <message>
+        <source>Could not save the PDF: %1</source>
+        <translation>No se pudo guardar el PDF: %1</translation>
+    </message>
+    <message>
+        <source>Receipt saved: %1</source>
+        <translation>Recibo guardado: %1</translation>
+    </message>
+    <message>
+        <source>Checking with PaySimple…</source>
+        <translation>Comprobando con PaySimple…</translation>
+    </message>
+    <message>
+        <source>Checked with PaySimple: %1</source>
+        <translation>Comprobado con PaySimple: %1</translation>
+    </message>
+    <message>
+        <source>PaySimple could not confirm it yet. Do not charge again; check again in a moment.</source>
+        <translation>PaySimple todavía no lo pudo confirmar. No vuelva a cobrar; compruébelo de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <source>Asking PaySimple whether a void or a refund applies…</source>
+        <translation>Preguntando a PaySimple si procede anular o reembolsar…</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was changed.</source>
+        <translation>Cancelado: no se ha cambiado nada.</translation>
+    </message>
+    <message>
+        <source>Voiding with PaySimple…</source>
+        <translation>Anulando con PaySimple…</translation>
+    </message>
+    <message>
+        <source>Refunding with PaySimple…</source>
+        <translation>Reembolsando con PaySimple…</translation>
+    </message>
+    <message>
+        <source>It did not take effect: %1</source>
+        <translation>No se aplicó: %1</translation>
+    </message>
+    <message>
+        <source>Not allowed: %1</source>
+        <translation>No permitido: %1</translation>
+    </message>
+    <message>
+        <source>This payment is being sent or checked right now; try again in a moment.</source>
+        <translation>Este pago se está enviando o comprobando ahora mismo; inténtelo de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <source>PaySimple could not be reached (%1). Nothing was sent twice; try again.</source>
+        <translation>No se pudo contactar con PaySimple (%1). No se envió nada dos veces; inténtelo de nuevo.</translation>
     </message>
 </context>
 <context>
@@ -368,6 +858,207 @@
     <message>
         <source>No manager is set up on this counter.</source>
         <translation>Esta caja no tiene ningún gerente.</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentState</name>
+    <message>
+        <source>Not sent</source>
+        <translation>No enviado</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>Enviando</translation>
+    </message>
+    <message>
+        <source>Unconfirmed</source>
+        <translation>Sin confirmar</translation>
+    </message>
+    <message>
+        <source>Checking</source>
+        <translation>Comprobando</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Aprobado</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>Rechazado</translation>
+    </message>
+    <message>
+        <source>Not charged</source>
+        <translation>No cobrado</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>Rehusado</translation>
+    </message>
+    <message>
+        <source>Void pending</source>
+        <translation>Anulación pendiente</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <translation>Anulado</translation>
+    </message>
+    <message>
+        <source>Refund pending</source>
+        <translation>Reembolso pendiente</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>Reembolsado</translation>
+    </message>
+</context>
+<context>
+    <name>Receipt</name>
+    <message>
+        <source>NOT SENT</source>
+        <translation>NO ENVIADO</translation>
+    </message>
+    <message>
+        <source>IN PROGRESS</source>
+        <translation>EN CURSO</translation>
+    </message>
+    <message>
+        <source>UNKNOWN - CHECKING WITH PAYSIMPLE</source>
+        <translation>DESCONOCIDO - COMPROBANDO CON PAYSIMPLE</translation>
+    </message>
+    <message>
+        <source>APPROVED</source>
+        <translation>APROBADO</translation>
+    </message>
+    <message>
+        <source>DECLINED</source>
+        <translation>RECHAZADO</translation>
+    </message>
+    <message>
+        <source>NOT CHARGED</source>
+        <translation>NO COBRADO</translation>
+    </message>
+    <message>
+        <source>NOT CHARGED - REFUSED</source>
+        <translation>NO COBRADO - REHUSADO</translation>
+    </message>
+    <message>
+        <source>APPROVED - VOID IN PROGRESS</source>
+        <translation>APROBADO - ANULACIÓN EN CURSO</translation>
+    </message>
+    <message>
+        <source>VOIDED</source>
+        <translation>ANULADO</translation>
+    </message>
+    <message>
+        <source>APPROVED - REFUND IN PROGRESS</source>
+        <translation>APROBADO - REEMBOLSO EN CURSO</translation>
+    </message>
+    <message>
+        <source>REFUNDED</source>
+        <translation>REEMBOLSADO</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <source>Lane</source>
+        <translation>Caja</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>Cajero</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Cliente</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Cuenta</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Importe</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <source>Auth code</source>
+        <translation>Código de autorización</translation>
+    </message>
+    <message>
+        <source>Trace number</source>
+        <translation>Número de rastreo</translation>
+    </message>
+    <message>
+        <source>PaySimple payment</source>
+        <translation>Pago de PaySimple</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Referencia</translation>
+    </message>
+    <message>
+        <source>PAYMENT RECEIPT</source>
+        <translation>RECIBO DE PAGO</translation>
+    </message>
+    <message>
+        <source>Receipt %1</source>
+        <translation>Recibo %1</translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>No se puede escribir %1.</translation>
+    </message>
+    <message>
+        <source>Print receipt</source>
+        <translation>Imprimir recibo</translation>
+    </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>Guardar como PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Archivos PDF (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptDialog</name>
+    <message>
+        <source>Receipt · %1</source>
+        <translation>Recibo · %1</translation>
+    </message>
+    <message>
+        <source>Print…  [Ctrl+P]</source>
+        <translation>Imprimir…  [Ctrl+P]</translation>
+    </message>
+    <message>
+        <source>Save PDF…  [Ctrl+S]</source>
+        <translation>Guardar PDF…  [Ctrl+S]</translation>
+    </message>
+    <message>
+        <source>Close  [Esc]</source>
+        <translation>Cerrar  [Esc]</translation>
+    </message>
+    <message>
+        <source>Sent to the printer.</source>
+        <translation>Enviado a la impresora.</translation>
+    </message>
+    <message>
+        <source>Could not save the PDF: %1</source>
+        <translation>No se pudo guardar el PDF: %1</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>Guardado: %1</translation>
     </message>
 </context>
 <context>
@@ -608,6 +1299,10 @@
         <translation>Bloquear la pantalla</translation>
     </message>
     <message>
+        <source>Payment history…</source>
+        <translation>Historial de pagos…</translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>Idioma</translation>
     </message>
@@ -622,6 +1317,10 @@
     <message>
         <source>Settings…</source>
         <translation>Configuración…</translation>
+    </message>
+    <message>
+        <source>End of day…</source>
+        <translation>Cierre del día…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -642,6 +1341,14 @@
     <message>
         <source>Signed in: %1</source>
         <translation>Sesión iniciada: %1</translation>
+    </message>
+    <message>
+        <source>Not ready yet</source>
+        <translation>Todavía no está lista</translation>
+    </message>
+    <message>
+        <source>The counter is still connecting to PaySimple. Try again in a moment.</source>
+        <translation>La caja todavía se está conectando con PaySimple. Inténtelo de nuevo en un momento.</translation>
     </message>
     <message>
         <source>Restart needed</source>
