@@ -42,7 +42,7 @@ def test_end_of_day_shows_totals_and_a_mismatch_and_exports(qtbot, payments, ser
         assert (mismatch.kind, mismatch.payment_id) == ("paysimple_only", stray.id)
 
         shown = dialog.view.toPlainText()
-        for text in ("Only at PaySimple", str(stray.id), "1 mismatches with PaySimple", "$41.00", "$8.00",
+        for text in ("Only at PaySimple", str(stray.id), "Mismatches with PaySimple: 1.", "$41.00", "$8.00",
                      "Trainer", "Trainee", "LANE2", "Voided", "Declined"):
             assert text in shown, text
         assert "mismatches" in dialog.state.text()
