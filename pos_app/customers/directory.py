@@ -50,9 +50,12 @@ _CHUNK = 500  # ids per IN (...) query
 _DATA_COLUMNS = tuple(c for c in RECORD_FIELDS if c != "paysimple_id")
 _data_values = attrgetter(*_DATA_COLUMNS)  # "deleted" is a bool: sqlite3 stores it as 0/1, and 1 == True
 _DELETED = _DATA_COLUMNS.index("deleted")
+# Binding None (or a bool) costs Python's sqlite3 an adapter lookup, about 0.5 µs each, and a bulk row has
+# a dozen empty fields: inserts bind integer 0 for None (``nullif(?, 0)`` turns it back into NULL; a text
+# value never equals an integer in SQLite, so "0" stays "0") and 0/1 for ``deleted``.
 _INSERT_SQL = (
     f"INSERT INTO customers (id, paysimple_id, {', '.join(_DATA_COLUMNS)}, origin, written_at, words, keys)"
-    f" VALUES (?, ?, {', '.join('?' for _ in _DATA_COLUMNS)}, ?, ?, ?, ?)"
+    f" VALUES (?, ?, {', '.join('?' if c == 'deleted' else 'nullif(?, 0)' for c in _DATA_COLUMNS)}, ?, ?, ?, ?)"
 )
 _UPDATE_SQL = (
     f"UPDATE customers SET paysimple_id = ?, {', '.join(c + ' = ?' for c in _DATA_COLUMNS)},"
@@ -245,7 +248,9 @@ class Directory:
         first_id = next_id
         rows, ids = [], []
         for record, origin in batch.inserts:
-            rows.append((next_id, record.paysimple_id, *_data_values(record), origin, written_at,
+            values = [0 if v is None else v for v in _data_values(record)]
+            values[_DELETED] = 1 if record.deleted else 0
+            rows.append((next_id, record.paysimple_id, *values, origin, written_at,
                          index.record_words(record), index.record_keys(record)))
             ids.append(next_id)
             next_id += 1
