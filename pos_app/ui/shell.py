@@ -26,6 +26,9 @@ Decisions:
   environments never share a lane's journal. Settings and the clerk files stay in the data dir.
 - Charges are attributed to the signed-in clerk: ``backend.clerk = str(clerk.id)`` when the back end is
   ready and whenever the clerk changes.
+- Payment history (Counter menu, Ctrl+H) and End of day (Manager menu) get ``counter_payments()``: the
+  window back end's journal + service, the merchant header, the store time zone and clerk names from the
+  registry; void/refund approvals go through ``approve`` (see ``ui/history.py``, ``ui/eod_view.py``).
 - The lock screen (idle or "Lock now") is window-modal over the counter and cannot be dismissed without a
   PIN; a payment already running keeps running behind it. Signing in as someone else switches the clerk.
 """
