@@ -57,6 +57,7 @@ _INSERT_SQL = (
     f"INSERT INTO customers (id, paysimple_id, {', '.join(_DATA_COLUMNS)}, origin, written_at, words, keys)"
     f" VALUES (?, ?, {', '.join('?' if c == 'deleted' else 'nullif(?, 0)' for c in _DATA_COLUMNS)}, ?, ?, ?, ?)"
 )
+_BIND_AS = {None: 0, False: 0, True: 1}  # .get(v, v): the only non-text values of a record are None and bools
 _UPDATE_SQL = (
     f"UPDATE customers SET paysimple_id = ?, {', '.join(c + ' = ?' for c in _DATA_COLUMNS)},"
     " written_at = ?, words = ?, keys = ? WHERE id = ?"
@@ -248,9 +249,8 @@ class Directory:
         first_id = next_id
         rows, ids = [], []
         for record, origin in batch.inserts:
-            values = [0 if v is None else v for v in _data_values(record)]
-            values[_DELETED] = 1 if record.deleted else 0
-            rows.append((next_id, record.paysimple_id, *values, origin, written_at,
+            values = _data_values(record)
+            rows.append((next_id, record.paysimple_id, *map(_BIND_AS.get, values, values), origin, written_at,
                          index.record_words(record), index.record_keys(record)))
             ids.append(next_id)
             next_id += 1
