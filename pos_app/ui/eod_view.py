@@ -37,9 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.payments import EodReport, end_of_day
-from pos_app.ui.history import CounterPayments, state_label
+from pos_app.ui.history import CounterPayments
 from pos_app.ui.i18n import fmt, format_money
 from pos_app.ui.ops import BackgroundOp, Cancelled
+from pos_app.ui.payment_texts import state_label
 from pos_app.ui.receipt_print import long_year, status_colour, write_document_pdf
 from pos_app.ui.theme import AMBER, GREEN, RED
 

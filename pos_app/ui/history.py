@@ -50,10 +50,11 @@ from pos_app.clerks import ManagerAction
 from pos_app.config import Environment
 from pos_app.payments import Approval, Attempt, Journal, LaneBusy, NotAllowed, PaymentService, State
 from pos_app.payments import receipt_for as core_receipt_for
-from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES
+from pos_app.payments.model import PENDING_REVERSAL_STATES
 from pos_app.ui.banner import EnvironmentBanner
 from pos_app.ui.i18n import fmt, format_money
 from pos_app.ui.ops import BackgroundOp
+from pos_app.ui.payment_texts import approval_detail, attempt_summary, option_text, state_label, status_groups
 from pos_app.ui.receipt_print import (
     ReceiptDialog,
     format_local,
@@ -102,89 +103,6 @@ class CounterPayments:
 
     def receipt(self, attempt: Attempt):
         return core_receipt_for(attempt, self.merchant, tz=self.tz, clerk_name=self.clerk_name(attempt.clerk))
-
-
-def state_label(state: State | str) -> str:
-    """A short status name for lists and reports."""
-    labels = {
-        State.CREATED: translate("PaymentState", "Not sent"),
-        State.SENDING: translate("PaymentState", "Sending"),
-        State.UNKNOWN: translate("PaymentState", "Unconfirmed"),
-        State.RECONCILING: translate("PaymentState", "Checking"),
-        State.APPROVED: translate("PaymentState", "Approved"),
-        State.DECLINED: translate("PaymentState", "Declined"),
-        State.ABSENT: translate("PaymentState", "Not charged"),
-        State.REJECTED: translate("PaymentState", "Refused"),
-        State.VOID_PENDING: translate("PaymentState", "Void pending"),
-        State.VOIDED: translate("PaymentState", "Voided"),
-        State.REFUND_PENDING: translate("PaymentState", "Refund pending"),
-        State.REFUNDED: translate("PaymentState", "Refunded"),
-    }
-    return labels[State(state)]
-
-
-def status_groups() -> list[tuple[str, frozenset[State] | None]]:
-    """The status filter: (label, states) with None = every state."""
-    return [
-        (translate("HistoryDialog", "All statuses"), None),
-        (translate("HistoryDialog", "Approved"), frozenset({State.APPROVED})),
-        (translate("HistoryDialog", "Declined"), frozenset({State.DECLINED})),
-        (translate("HistoryDialog", "Needs checking"), frozenset(OPEN_STATES | PENDING_REVERSAL_STATES)),
-        (translate("HistoryDialog", "Not charged"), frozenset({State.ABSENT, State.REJECTED})),
-        (translate("HistoryDialog", "Voided"), frozenset({State.VOIDED})),
-        (translate("HistoryDialog", "Refunded"), frozenset({State.REFUNDED})),
-    ]
-
-
-def attempt_summary(attempt: Attempt) -> str:
-    """What happened to this attempt and what may be done next, in the UI language."""
-    amount, account = format_money(attempt.amount), attempt.account_masked
-    state = attempt.state
-    if state is State.APPROVED:
-        return fmt(translate("HistoryDialog", "Charged %1 to %2."), amount, account)
-    if state is State.DECLINED:
-        reason = " ".join(p for p in (attempt.failure_description, attempt.failure_action) if p)
-        return fmt(translate("HistoryDialog", "Declined: %1"), reason or translate("HistoryDialog",
-                                                                                  "the bank refused it."))
-    if state in (State.ABSENT, State.REJECTED):
-        return fmt(translate("HistoryDialog", "Not charged: %1"), attempt.note or "-")
-    if state in OPEN_STATES:
-        return translate("HistoryDialog", "PaySimple has not confirmed this payment yet. Do not charge again: "
-                                          "press Check again [F6].")
-    if state is State.VOID_PENDING:
-        return translate("HistoryDialog", "A void was sent; press Check again [F6] to confirm it with PaySimple.")
-    if state is State.REFUND_PENDING:
-        return translate("HistoryDialog", "A refund was sent; press Check again [F6] to confirm it with "
-                                          "PaySimple.")
-    if state is State.VOIDED:
-        return fmt(translate("HistoryDialog", "Voided: %1 will not be charged."), amount)
-    return fmt(translate("HistoryDialog", "Refunded: %1 returned to %2."), amount, account)
-
-
-def option_text(option, attempt: Attempt, tz: tzinfo) -> tuple[str, str]:
-    """(why the offered action applies, why the other does not) for a ``ReversalOption``."""
-    status = option.status or ""
-    if option.action == "void":
-        until = format_local(option.can_void_until.astimezone(tz)) if option.can_void_until else "-"
-        return (fmt(translate("HistoryDialog", "Not settled yet: a void cancels it before PaySimple's batch "
-                                               "(until %1)."), until),
-                translate("HistoryDialog", "A refund is possible only after the payment settles (usually the "
-                                           "next business day)."))
-    if option.action == "refund":
-        return (translate("HistoryDialog", "Settled: a refund returns the money to the customer's account."),
-                translate("HistoryDialog", "A void is no longer possible: the payment has settled."))
-    if attempt.state in PENDING_REVERSAL_STATES:
-        text = translate("HistoryDialog", "A void or refund of this payment is being confirmed with PaySimple.")
-    elif attempt.state is not State.APPROVED:
-        text = fmt(translate("HistoryDialog", "This payment is %1: there is nothing to void or refund."),
-                   state_label(attempt.state).lower())
-    elif status.lower() in ("authorized", "posted"):
-        text = translate("HistoryDialog", "The void window has closed and the payment has not settled yet: "
-                                          "refund it once it is Settled.")
-    else:
-        text = fmt(translate("HistoryDialog", "PaySimple status is %1: neither a void nor a refund applies."),
-                   status or "-")
-    return text, text
 
 
 class HistoryDialog(QDialog):
@@ -635,12 +553,6 @@ class HistoryDialog(QDialog):
             self._say(text, colour)
             self.actionFinished.emit(outcome)
         self.loaded.connect(show)
-
-
-def approval_detail(attempt: Attempt, applies: str, other: str) -> str:
-    """What the manager reads above the PIN: the payment, why this action, why not the other."""
-    return "\n".join((f"{format_money(attempt.amount)} · {attempt.customer_name} · {attempt.account_masked}",
-                      applies, other))
 
 
 def _brush(colour: str):

@@ -31,9 +31,10 @@ def main() -> int:
     from pos_app.settings import Merchant
     from pos_app.training import TrainingGateway
     from pos_app.ui.eod_view import EndOfDayDialog
-    from pos_app.ui.history import CounterPayments, HistoryDialog, approval_detail, option_text
+    from pos_app.ui.history import CounterPayments, HistoryDialog
     from pos_app.ui.i18n import install_translator
     from pos_app.ui.manager_approval import ManagerApprovalDialog
+    from pos_app.ui.payment_texts import approval_detail, option_text
     from pos_app.ui.receipt_print import ReceiptDialog
     from pos_app.ui.theme import STYLE
     from tests.payments.conftest import API_KEY, API_USER, make_client, new_shopper
