@@ -85,10 +85,17 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
     day = locale.toString(QDate(report.day.year, report.day.month, report.day.day),
                           long_year(locale.dateFormat(QLocale.FormatType.ShortFormat)))
     lane = report.lane or translate("EndOfDayDialog", "all lanes")
+    # lupdate does not see translate() inside f-string braces: every text is taken out first
+    title = translate("EndOfDayDialog", "End of day")
+    zone_text = translate("EndOfDayDialog", "Time zone %1 · %2")
+    net_text = translate("EndOfDayDialog", "Net")
+    no_payments = translate("EndOfDayDialog", "No payments")
+    mismatches_title = translate("EndOfDayDialog", "Mismatches with PaySimple")
+    none_text = translate("EndOfDayDialog", "None.")
     parts = [
-        f"<h2 style='margin:0'>{esc(translate('EndOfDayDialog', 'End of day'))} · {esc(day)}</h2>",
+        f"<h2 style='margin:0'>{esc(title)} · {esc(day)}</h2>",
         f"<p style='color:#52606d; margin-top:2px'>{esc(store)}{' · ' if store else ''}"
-        f"{esc(fmt(translate('EndOfDayDialog', 'Time zone %1 · %2'), report.timezone, lane))}</p>",
+        f"{esc(fmt(zone_text, report.timezone, lane))}</p>",
     ]
     if report.paysimple_error:
         verdict, colour = fmt(translate("EndOfDayDialog", "Not reconciled: %1"), report.paysimple_error), RED
@@ -108,7 +115,7 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
         f"<td style='padding:6px 22px 6px 0'><span style='color:#52606d'>{esc(name)}</span><br/>"
         f"<span style='font-size:18px; font-weight:700'>{esc(money(bucket.total))}</span>"
         f"<span style='color:#52606d'> · {bucket.count}</span></td>" for name, bucket in cards)
-    cells += (f"<td style='padding:6px 0'><span style='color:#52606d'>{esc(translate('EndOfDayDialog', 'Net'))}"
+    cells += (f"<td style='padding:6px 0'><span style='color:#52606d'>{esc(net_text)}"
               f"</span><br/><span style='font-size:18px; font-weight:800'>{esc(money(report.net))}</span></td>")
     parts.append(f"<table cellspacing='0'><tr>{cells}</tr></table>")
 
@@ -129,12 +136,12 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
             for key, status, count, total in rows)
         if not rows:
             body = (f"<tr><td colspan='{len(heads)}' style='{td}; color:#52606d'>"
-                    f"{esc(translate('EndOfDayDialog', 'No payments'))}</td></tr>")
+                    f"{esc(no_payments)}</td></tr>")
         return (f"<h3 style='margin-top:16px; margin-bottom:6px'>{esc(title)}</h3>"
                 f"<table width='100%' cellspacing='0' cellpadding='0' border='0'><tr>{head}</tr>{body}</table>")
 
     parts.append(f"<h3 style='margin-top:16px; margin-bottom:6px'>"
-                 f"{esc(translate('EndOfDayDialog', 'Mismatches with PaySimple'))}</h3>")
+                 f"{esc(mismatches_title)}</h3>")
     if report.mismatches:
         head = "".join(f"<th align='left' style='padding:5px 10px; background:#fef2f2; color:{RED}'>{esc(h)}</th>"
                        for h in (translate("EndOfDayDialog", "Kind"), translate("EndOfDayDialog", "Reference"),
@@ -147,7 +154,7 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
             f"<td style='{td}'>{esc(m.detail)}</td></tr>" for m in report.mismatches)
         parts.append(f"<table width='100%' cellspacing='0' cellpadding='0' border='0'><tr>{head}</tr>{rows}</table>")
     else:
-        parts.append(f"<p style='color:#52606d'>{esc(translate('EndOfDayDialog', 'None.'))}</p>")
+        parts.append(f"<p style='color:#52606d'>{esc(none_text)}</p>")
 
     parts.append(table(translate("EndOfDayDialog", "By status"), None, [
         ("", s, b.count, b.total) for s, b in sorted(report.by_status.items())]))
@@ -220,7 +227,8 @@ class EndOfDayDialog(QDialog):
                                 "border-radius: 8px; }")
         self.view.document().setDocumentMargin(16)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the report wraps
-        self.view.setHtml(f"<p style='color:#52606d'>{html.escape(translate('EndOfDayDialog', 'Pick a day and press Run.'))}</p>")
+        hint = translate("EndOfDayDialog", "Pick a day and press Run.")
+        self.view.setHtml(f"<p style='color:#52606d'>{html.escape(hint)}</p>")
 
         self.csv_button = QPushButton(translate("EndOfDayDialog", "Export CSV…"), self)
         self.csv_button.clicked.connect(lambda: self.export_csv())
