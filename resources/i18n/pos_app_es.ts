@@ -256,6 +256,26 @@
         <translation>todas las cajas</translation>
     </message>
     <message>
+        <source>Time zone %1 · %2</source>
+        <translation>Zona horaria %1 · %2</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>Neto</translation>
+    </message>
+    <message>
+        <source>No payments</source>
+        <translation>Sin pagos</translation>
+    </message>
+    <message>
+        <source>Mismatches with PaySimple</source>
+        <translation>Diferencias con PaySimple</translation>
+    </message>
+    <message>
+        <source>None.</source>
+        <translation>Ninguna.</translation>
+    </message>
+    <message>
         <source>Not reconciled: %1</source>
         <translation>Sin conciliar: %1</translation>
     </message>
@@ -350,6 +370,10 @@
     <message>
         <source>&amp;Lane</source>
         <translation>&amp;Caja</translation>
+    </message>
+    <message>
+        <source>Pick a day and press Run.</source>
+        <translation>Elija un día y pulse Generar.</translation>
     </message>
     <message>
         <source>Export CSV…</source>
