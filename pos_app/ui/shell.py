@@ -187,10 +187,6 @@ class Shell(QObject):
         self.history_action.setShortcut(QKeySequence("Ctrl+H"))
         self.history_action.triggered.connect(self.show_history)
         counter.addAction(self.history_action)
-        self.receipt_action = QAction(translate("Shell", "Receipt of this payment…"), window)
-        self.receipt_action.setShortcut(QKeySequence("Ctrl+P"))
-        self.receipt_action.triggered.connect(self.show_receipt)
-        counter.addAction(self.receipt_action)
         language = counter.addMenu(translate("Shell", "Language"))
         for code, name in LANGUAGES.items():
             action = QAction(name, window)
@@ -378,26 +374,6 @@ class Shell(QObject):
         self.history_dialog = dialog
         dialog.open()
         return dialog
-
-    def show_receipt(self):
-        """The receipt of the payment on the counter's result screen (re-read from the journal on a worker, so
-        a later void/refund shows); the payment history when no payment is on screen."""
-        from pos_app.ui.ops import BackgroundOp
-        from pos_app.ui.receipt_print import ReceiptDialog
-
-        shown = getattr(getattr(self.window, "result", None), "attempt", None)
-        payments = self._payments_or_explain() if shown is not None else None
-        if shown is None or payments is None:
-            return self.show_history() if shown is None else None
-
-        def open_receipt(attempt) -> None:
-            dialog = ReceiptDialog(payments.receipt(attempt), self.window, save_dir=payments.save_dir)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-            self.receipt_dialog = dialog
-            dialog.open()
-
-        journal = payments.journal
-        return BackgroundOp(lambda ctx: journal.get(shown.id), on_done=open_receipt, label="receipt").start()
 
     def show_end_of_day(self):
         from pos_app.ui.eod_view import EndOfDayDialog

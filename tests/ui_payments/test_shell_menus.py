@@ -42,15 +42,6 @@ def test_counter_and_manager_menus_open_history_and_end_of_day(qtbot, qapp, tmp_
         assert history.payments.receipt(sale).merchant_name == MERCHANT.name
         close_dialog(history)
 
-        window.result = SimpleNamespace(attempt=sale)  # the counter's result screen shows this payment
-        assert shell.receipt_action.shortcut().toString() == "Ctrl+P"
-        shell.receipt_action.trigger()
-        qtbot.waitUntil(lambda: getattr(shell, "receipt_dialog", None) is not None, timeout=5000)
-        receipt = shell.receipt_dialog
-        assert receipt.isVisible() and sale.id in receipt.document.toPlainText()
-        assert "Trainee" in receipt.document.toPlainText() and MERCHANT.name in receipt.document.toPlainText()
-        close_dialog(receipt)
-
         shell.eod_action.trigger()
         eod = shell.eod_dialog
         assert isinstance(eod, EndOfDayDialog) and eod.isVisible()
