@@ -1327,10 +1327,6 @@
         <translation>Historial de pagos…</translation>
     </message>
     <message>
-        <source>Receipt of this payment…</source>
-        <translation>Recibo de este pago…</translation>
-    </message>
-    <message>
         <source>Language</source>
         <translation>Idioma</translation>
     </message>
