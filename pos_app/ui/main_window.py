@@ -463,7 +463,7 @@ class MainWindow(QMainWindow):
         elif isinstance(exc, PaymentError | ValueError):
             self._say(str(exc), RED)
         else:
-            self.result.show_error(f"The payment could not be sent: {exc}")
+            self.result.show_error(f"The payment could not be completed: {exc}", charge_started=True)
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit("error")
 
@@ -554,7 +554,9 @@ class MainWindow(QMainWindow):
             if isinstance(payload, LaneBusy) and payload.blocking is not None:
                 self._show_blocking(payload.blocking)
                 return
-            self.result.show_error(str(payload))
+            from pos_app.ui.payment_panel import ChargeFailed
+
+            self.result.show_error(str(payload), charge_started=isinstance(payload, ChargeFailed))
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit("error")
 

@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 MAX_TOKEN_REQUESTS = 3
 
 
+class ChargeFailed(Exception):
+    """An unexpected error after the charge was handed to the payments service: outcome not known here."""
+
+
 @dataclass
 class FormRequest:
     customer: CustomerRef  # PaySimple id + display name (never sent to the page)
@@ -320,8 +324,16 @@ class PaymentPanel(QWidget):
             if request.use != "charge":
                 return ("saved", account)
             ctx.progress(0, 0, "charging")
-            attempt = backend.charge(request.customer, account, request.amount, payment_token=message.payment_token,
-                                     on_status=lambda event: ctx.progress(0, 0, event.message))
+            from pos_app.payments import PaymentError
+
+            try:
+                attempt = backend.charge(request.customer, account, request.amount,
+                                         payment_token=message.payment_token,
+                                         on_status=lambda event: ctx.progress(0, 0, event.message))
+            except PaymentError:
+                raise  # refused before anything was sent (lane busy, invalid amount...)
+            except Exception as exc:
+                raise ChargeFailed(str(exc) or type(exc).__name__) from exc
             return ("charged", attempt)
 
         def progress(_done, _total, text):
@@ -339,7 +351,10 @@ class PaymentPanel(QWidget):
         def failed(exc: BaseException) -> None:
             from pos_app.payments import LaneBusy
 
-            self._end("error", exc if isinstance(exc, LaneBusy) else (str(exc) or type(exc).__name__))
+            if isinstance(exc, LaneBusy | ChargeFailed):
+                self._end("error", exc)
+            else:
+                self._end("error", str(exc) or type(exc).__name__)
 
         BackgroundOp(verify_and_charge, on_done=done, on_error=failed, on_progress=progress,
                      label="charge new account").start()

@@ -135,12 +135,18 @@ class ResultView(QWidget):
         self._set_details(rows)
         self._buttons()
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, charge_started: bool = False) -> None:
+        """``charge_started``: the failure came after the payment was handed to the payments service, so
+        whether PaySimple took it is not known here (the journal knows; the lane stays blocked until checked)."""
         self.kind = "error"
         self.attempt = None
         self._headline("Something went wrong", RED)
         self.amount.setText("")
-        self.message.setText(message + "\nNothing was charged. Check the connection and try again.")
+        if charge_started:
+            self.message.setText(message + "\nIt is not known whether PaySimple took this payment. Do not charge "
+                                 "again: the next charge on this lane shows it with Check again.")
+        else:
+            self.message.setText(message + "\nNothing was charged. Check the connection and try again.")
         self._set_details([])
         self._buttons()
 

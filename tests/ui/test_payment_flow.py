@@ -460,3 +460,23 @@ def test_form_left_open_past_the_checkout_token_restarts_once(counter):
     counter.fill_card()
     assert counter.submit_and_wait() == "approved"
     assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("16.00")]
+
+
+def test_unexpected_failure_inside_the_charge_never_says_nothing_was_charged(counter, monkeypatch):
+    """If something unforeseen breaks after the charge was handed to the payments service (here: the
+    journal's disk), the clerk is told the outcome is unknown, not "nothing was charged"."""
+    counter.pick_with_cards("a")
+    from pos_app.ui import main_window
+
+    monkeypatch.setattr(main_window.CvvDialog, "exec", lambda self: 1)
+
+    def broken_charge(*args, **kwargs):
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(counter.backend.service, "charge", broken_charge)
+    counter.amount("9.00")
+    with counter.qtbot.waitSignal(counter.window.resultShown, timeout=10000) as blocker:
+        counter.key(Qt.Key.Key_F5)
+    assert blocker.args == ["error"]
+    text = counter.window.result.message.text()
+    assert "not known whether PaySimple took" in text and "Nothing was charged" not in text
