@@ -8,7 +8,8 @@ Page -> Python (slots; every argument arrives as a QVariant and is type-checked 
   accountRetrieved(json)      {"accountId": int, "paymentToken": GUID}
   sdkError(json)              {"errorKey": str, "status": int, "messages": [str]}
   cancel()                    the clerk cancelled inside the page
-Python -> page (signals): configure(json) {checkoutToken, mode: cc|ach, use: charge|update, styles},
+Python -> page (signals): configure(json) {checkoutToken, mode: cc|ach, use: charge|update} (the iframe styles
+  are constants of payment.js),
   customerToken(str), submit(), reset().
 
 The page never gets the customer id, name, amount or API key: Python picks the customer and the amount.
