@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
@@ -83,10 +84,14 @@ def test_void_needs_a_manager_pin_and_reason(qtbot, payments, service, journal, 
 
 def test_refund_is_offered_only_after_settlement(qtbot, payments, service, journal, client, gateway, shopper,
                                                  trainee):
+    # late evening in the store: PaySimple's batch (23:00 New York) falls on the next store day
+    gateway.clock.set(datetime.now(payments.tz).replace(hour=22, minute=30, second=0, microsecond=0))
     sale = service.charge(shopper.customer, shopper.card, Decimal("19.99"), str(trainee.id))
     dialog = open_history(qtbot, payments)
     try:
-        dialog.select(sale.id)
+        with qtbot.waitSignal(dialog.loaded, timeout=5000):
+            dialog.period.setCurrentIndex(dialog.period.findData("7"))
+        assert dialog.select(sale.id)
         seen: dict = {}
         state = when_modal(ManagerApprovalDialog, lambda d: (seen.update(title=d.title.text()), d.reject()))
         with qtbot.waitSignal(dialog.actionFinished, timeout=15_000) as outcome:
