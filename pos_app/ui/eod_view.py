@@ -107,16 +107,16 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
         verdict = fmt(translate("EndOfDayDialog", "Reconciled: the journal and PaySimple agree (%1 PaySimple "
                                                   "payments)."), report.paysimple_payments)
         colour = GREEN
-    parts.append(f"<p style='font-weight:700; color:{colour}; font-size:15px'>{esc(verdict)}</p>")
+    parts.append(f"<p style='font-weight:700; color:{colour}; font-size:11pt'>{esc(verdict)}</p>")
 
     cards = [(translate("EndOfDayDialog", "Sales"), report.sales), (translate("EndOfDayDialog", "Voids"), report.voids),
              (translate("EndOfDayDialog", "Refunds"), report.refunds)]
     cells = "".join(
         f"<td style='padding:6px 22px 6px 0'><span style='color:#52606d'>{esc(name)}</span><br/>"
-        f"<span style='font-size:18px; font-weight:700'>{esc(money(bucket.total))}</span>"
+        f"<span style='font-size:14pt; font-weight:700'>{esc(money(bucket.total))}</span>"
         f"<span style='color:#52606d'> · {bucket.count}</span></td>" for name, bucket in cards)
     cells += (f"<td style='padding:6px 0'><span style='color:#52606d'>{esc(net_text)}"
-              f"</span><br/><span style='font-size:18px; font-weight:800'>{esc(money(report.net))}</span></td>")
+              f"</span><br/><span style='font-size:14pt; font-weight:800'>{esc(money(report.net))}</span></td>")
     parts.append(f"<table cellspacing='0'><tr>{cells}</tr></table>")
 
     th = "padding:5px 10px; background:#f3f4f6; color:#3e4c59; font-weight:600"
@@ -164,7 +164,7 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
     parts.append(table(translate("EndOfDayDialog", "By clerk"), translate("EndOfDayDialog", "Clerk"), [
         (payments.clerk_name(c), s, b.count, b.total) for c, statuses in sorted(report.by_clerk.items())
         for s, b in sorted(statuses.items())]))
-    return ("<html><body style='font-family:\"DejaVu Sans\", sans-serif; font-size:13px; color:#1f2933'>"
+    return ("<html><body style='font-family:\"DejaVu Sans\", sans-serif; font-size:10pt; color:#1f2933'>"
             + "".join(parts) + "</body></html>")
 
 

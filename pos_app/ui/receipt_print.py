@@ -194,7 +194,7 @@ def write_document_pdf(doc: QTextDocument, path: str | Path, title: str = "") ->
     writer.setTitle(title)
     writer.setCreator("pos-app")
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.Letter), QPageLayout.Orientation.Portrait,
-                                     QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
+                                     QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter))
     doc.print_(writer)
     if not path.exists() or path.stat().st_size == 0:
         raise OSError(fmt(translate("Receipt", "Cannot write %1."), str(path)))
