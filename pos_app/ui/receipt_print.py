@@ -201,16 +201,18 @@ def write_document_pdf(doc: QTextDocument, path: str | Path, title: str = "") ->
     return path
 
 
-def print_document(doc: QTextDocument, parent: QWidget | None = None) -> bool:
-    """Qt's print dialog, then print. False when the clerk cancelled."""
+def print_document(doc: QTextDocument, parent: QWidget | None = None, printer=None, ask: bool = True) -> bool:
+    """Qt's print dialog, then print. False when the clerk cancelled. ``printer``/``ask=False``: print
+    straight to a given ``QPrinter`` (tests print to a PDF file this way)."""
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(doc.metaInformation(QTextDocument.MetaInformation.DocumentTitle))
-    dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(translate("Receipt", "Print receipt"))
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return False
+    if ask:
+        dialog = QPrintDialog(printer, parent)
+        dialog.setWindowTitle(translate("Receipt", "Print receipt"))
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
     doc.print_(printer)
     return True
 

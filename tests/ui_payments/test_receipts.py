@@ -82,3 +82,18 @@ def test_receipt_in_spanish_uses_the_locale(qtbot, qapp, payments, service, shop
         assert "1.042,50" in text  # Spanish separators
     finally:
         install_translator(qapp, "en")
+
+
+def test_printing_goes_through_a_qprinter(qtbot, payments, service, shopper, trainer, tmp_path):
+    """The Print path (QPrinter + QTextDocument.print_) without the modal print dialog: a PDF printer."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from pos_app.ui.receipt_print import print_document
+
+    sale = service.charge(shopper.customer, shopper.card, Decimal("15.00"), str(trainer.id))
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert print_document(receipt_document(payments.receipt(sale)), printer=printer, ask=False)
+    [(_w, _h, text)] = pdf_pages(assert_valid_pdf(tmp_path / "printed.pdf") and tmp_path / "printed.pdf")
+    assert sale.id in text and "APPROVED" in text and "$15.00" in text
