@@ -110,6 +110,13 @@ class CounterBackend:
             raise
 
     @classmethod
+    def assemble(cls, environment: Environment, client: PaySimpleClient, paths: Paths, lane: str,
+                 gateway_url: str | None = None, gateway=None) -> CounterBackend:
+        """Sandbox/Live (the shell's ``start_backend``): a backend around an existing client; then call
+        ``sync_customers`` and ``reconcile`` on a worker before ``MainWindow.attach_backend``."""
+        return cls._assemble(environment, client, paths, lane, gateway_url, gateway)
+
+    @classmethod
     def _assemble(cls, environment, client, paths: Paths, lane: str, gateway_url, gateway) -> CounterBackend:
         directory = Directory(paths.directory_db)
         journal = Journal(paths.journal_db)
