@@ -178,7 +178,8 @@ class Directory:
         try:
             yield con
         except BaseException:
-            con.execute("ROLLBACK")
+            if con.in_transaction:  # SQLite already rolled back on some errors (an interrupted statement)
+                con.execute("ROLLBACK")
             raise
         con.execute("COMMIT")
 
