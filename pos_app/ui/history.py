@@ -119,6 +119,7 @@ class HistoryDialog(QDialog):
         self.busy = False
         self._op: BackgroundOp | None = None
         self._select_after_load: str | None = None
+        self._load_seq = 0
         self.setObjectName("historyDialog")
         self.setWindowTitle(translate("HistoryDialog", "Payment history"))
         self.resize(1180, 720)
@@ -310,10 +311,15 @@ class HistoryDialog(QDialog):
         self._select_after_load = select or (current.id if current else None)
         since, journal = self.since(), self.payments.journal
         self.count_label.setText(translate("HistoryDialog", "Loading…"))
-        BackgroundOp(lambda ctx: journal.history(since=since, limit=MAX_ROWS + 1), on_done=self._loaded,
-                     on_error=self._load_failed, label="payment history").start()
+        self._load_seq += 1
+        seq = self._load_seq
+        BackgroundOp(lambda ctx: journal.history(since=since, limit=MAX_ROWS + 1),
+                     on_done=lambda attempts: self._loaded(attempts, seq), on_error=self._load_failed,
+                     label="payment history").start()
 
-    def _loaded(self, attempts: list[Attempt]) -> None:
+    def _loaded(self, attempts: list[Attempt], seq: int | None = None) -> None:
+        if seq is not None and seq != self._load_seq:
+            return  # an older load finished after a newer one started (period changed meanwhile)
         self.truncated = len(attempts) > MAX_ROWS
         self.attempts = attempts[:MAX_ROWS]
         self._fill_combo(self.lane, sorted({a.lane for a in self.attempts} | {self.payments.lane}),
