@@ -27,16 +27,16 @@ def js(qtbot):
 def counter(qtbot, tmp_path):
     """The real counter window on a real in-memory training gateway with 40 demo customers, its payment
     view pre-warmed; everything stopped and deleted afterwards."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
     from pos_app.config import app_paths
     from pos_app.ui.backend import CounterBackend
     from pos_app.ui.main_window import MainWindow
     from pos_app.ui.theme import STYLE
     from tests.ui.webtools import CounterDriver
 
-    qtbot_app = qtbot  # noqa: F841 - the qapp exists
-    from PySide6.QtWidgets import QApplication
-
-    QApplication.instance().setStyleSheet(STYLE)
+    QApplication.instance().setStyleSheet(STYLE)  # qtbot made the QApplication
     window = MainWindow()
     window.resize(1280, 800)
     window.show()
@@ -48,6 +48,4 @@ def counter(qtbot, tmp_path):
     window.shutdown()
     window.close()
     window.deleteLater()
-    from PySide6.QtCore import QCoreApplication, QEvent
-
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
