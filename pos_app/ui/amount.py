@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+translate = QCoreApplication.translate
 
 MAX_AMOUNT = Decimal("2000000.00")
 CENT = Decimal("0.01")
@@ -27,26 +29,35 @@ def parse_amount(text: str, locale: QLocale | None = None) -> Decimal:
     raw = (text or "").strip().replace("\u00a0", " ").replace("\u202f", " ")
     raw = re.sub(r"^[$€£]\s*|\s*[$€£]$", "", raw).strip()
     if not raw:
-        raise AmountError("Enter the amount to charge.")
+        raise AmountError(translate("AmountEdit", "Enter the amount to charge."))
     if raw.startswith("-"):
-        raise AmountError("The amount must be more than 0.00.")
+        raise AmountError(translate("AmountEdit", "The amount must be more than 0.00."))
     cleaned = raw.replace(" ", "")
     if group.strip():
         cleaned = cleaned.replace(group, "") if group != point else cleaned
     cleaned = cleaned.replace(point, ".")
     if not re.fullmatch(r"\d+(\.\d*)?|\.\d+", cleaned):
-        raise AmountError(f"“{text.strip()}” is not an amount. Type digits, e.g. {format_amount(Decimal('12.50'), locale, symbol=False)}.")
+        raise AmountError(_fill(translate("AmountEdit", "“%1” is not an amount. Type digits, e.g. %2."), text.strip(),
+                                format_amount(Decimal("12.50"), locale, symbol=False)))
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise AmountError("That is not an amount.") from None
+        raise AmountError(translate("AmountEdit", "That is not an amount.")) from None
     if value != value.quantize(CENT):
-        raise AmountError("Use at most two decimals (cents).")
+        raise AmountError(translate("AmountEdit", "Use at most two decimals (cents)."))
     if value <= 0:
-        raise AmountError("The amount must be more than 0.00.")
+        raise AmountError(translate("AmountEdit", "The amount must be more than 0.00."))
     if value > MAX_AMOUNT:
-        raise AmountError(f"The amount can be at most {format_amount(MAX_AMOUNT, locale)} per payment.")
+        raise AmountError(_fill(translate("AmountEdit", "The amount can be at most %1 per payment."),
+                                format_amount(MAX_AMOUNT, locale)))
     return value.quantize(CENT)
+
+
+def _fill(text: str, *values: str) -> str:
+    """``pos_app.ui.i18n.fmt`` (imported lazily: i18n imports this module's format_amount)."""
+    from pos_app.ui.i18n import fmt
+
+    return fmt(text, *values)
 
 
 def format_amount(value: Decimal, locale: QLocale | None = None, symbol: bool = True) -> str:
@@ -78,7 +89,7 @@ class AmountEdit(QWidget):
         self.edit.setPlaceholderText(format_amount(Decimal("0"), self._locale, symbol=False))
         self.edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.edit.setMaxLength(20)
-        self.edit.setAccessibleName("Amount to charge")
+        self.edit.setAccessibleName(translate("AmountEdit", "Amount to charge"))
         self.message = QLabel(self)
         self.message.setObjectName("amountMessage")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -91,7 +102,7 @@ class AmountEdit(QWidget):
         self.edit.textChanged.connect(self._on_text)
         self.edit.editingFinished.connect(self._tidy)
         self._value: Decimal | None = None
-        self._error = "Enter the amount to charge."
+        self._error = translate("AmountEdit", "Enter the amount to charge.")
 
     def _on_text(self, _text: str) -> None:
         try:

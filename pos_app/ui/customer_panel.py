@@ -4,7 +4,7 @@ Only layout here; ``MainWindow`` wires the actions. Also the charge-on-file conf
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,12 +17,15 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.ui.amount import AmountEdit
+from pos_app.ui.i18n import fmt
 from pos_app.ui.theme import RED
 from pos_app.ui.widgets import MethodsList
 
+translate = QCoreApplication.translate
+
 
 def section(text: str) -> QLabel:
-    label = QLabel(text.upper())
+    label = QLabel(text.upper())  # callers pass translated text
     label.setObjectName("sectionTitle")
     return label
 
@@ -43,7 +46,7 @@ class CustomerPanel(QWidget):
         layout.addWidget(self.customer_name)
         layout.addWidget(self.customer_meta)
         layout.addSpacing(6)
-        layout.addWidget(section("Cards and bank accounts on file"))
+        layout.addWidget(section(translate("CustomerPanel", "Cards and bank accounts on file")))
         self.methods = MethodsList(self)
         self.methods.setMinimumHeight(150)
         layout.addWidget(self.methods, 1)
@@ -52,20 +55,22 @@ class CustomerPanel(QWidget):
         self.methods_note.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.methods_note)
         row = QHBoxLayout()
-        self.default_button = QPushButton("Make default  [Ctrl+D]", self)
-        self.remove_button = QPushButton("Remove  [Del]", self)
-        self.replace_button = QPushButton("Replace expired", self)
-        self.update_button = QPushButton("Add card  [F8]", self)
-        self.update_button.setToolTip("Update payment details: add a card for this customer (nothing is charged)")
+        self.default_button = QPushButton(translate("CustomerPanel", "Make default  [Ctrl+D]"), self)
+        self.remove_button = QPushButton(translate("CustomerPanel", "Remove  [Del]"), self)
+        self.replace_button = QPushButton(translate("CustomerPanel", "Replace expired"), self)
+        self.update_button = QPushButton(translate("CustomerPanel", "Add card  [F8]"), self)
+        self.update_button.setToolTip(translate("CustomerPanel",
+                                                "Update payment details: add a card for this customer (nothing is "
+                                                "charged)"))
         for b in (self.default_button, self.remove_button, self.replace_button):
             row.addWidget(b)
         row.addStretch(1)
         row.addWidget(self.update_button)
         layout.addLayout(row)
         layout.addSpacing(8)
-        layout.addWidget(section("Amount"))
+        layout.addWidget(section(translate("CustomerPanel", "Amount")))
         amount_row = QHBoxLayout()
-        currency = QLabel("USD $", self)
+        currency = QLabel(translate("CustomerPanel", "USD $"), self)
         currency.setObjectName("currency")
         amount_row.addWidget(currency, 0, Qt.AlignmentFlag.AlignTop)
         self.amount = AmountEdit(self)
@@ -73,10 +78,10 @@ class CustomerPanel(QWidget):
         amount_row.addStretch(1)
         layout.addLayout(amount_row)
         actions = QHBoxLayout()
-        self.charge_file_button = QPushButton("Charge card on file  [F5]", self)
+        self.charge_file_button = QPushButton(translate("MainWindow", "Charge card on file  [F5]"), self)
         self.charge_file_button.setObjectName("primary")
-        self.new_card_button = QPushButton("New card  [F6]", self)
-        self.new_ach_button = QPushButton("New bank account  [F7]", self)
+        self.new_card_button = QPushButton(translate("CustomerPanel", "New card  [F6]"), self)
+        self.new_ach_button = QPushButton(translate("CustomerPanel", "New bank account  [F7]"), self)
         actions.addWidget(self.charge_file_button)
         actions.addWidget(self.new_card_button)
         actions.addWidget(self.new_ach_button)
@@ -94,21 +99,21 @@ class CvvDialog(QDialog):
     def __init__(self, parent, summary: str, cvv_digits: int = 3) -> None:
         super().__init__(parent)
         self.cvv_digits = cvv_digits
-        self.setWindowTitle("Charge card on file")
+        self.setWindowTitle(translate("CvvDialog", "Charge card on file"))
         text = QLabel(summary, self)
         text.setWordWrap(True)
         text.setObjectName("formHeader")
         self.cvv = QLineEdit(self)
-        self.cvv.setPlaceholderText(f"CVV, {cvv_digits} digits (optional)")
+        self.cvv.setPlaceholderText(fmt(translate("CvvDialog", "CVV, %1 digits (optional)"), cvv_digits))
         self.cvv.setEchoMode(QLineEdit.EchoMode.Password)
         self.cvv.setMaxLength(4)
         self.error = QLabel(self)
         self.error.setStyleSheet(f"color: {RED};")
         buttons = QDialogButtonBox(self)
-        ok = buttons.addButton("Charge  [Enter]", QDialogButtonBox.ButtonRole.AcceptRole)
+        ok = buttons.addButton(translate("CvvDialog", "Charge  [Enter]"), QDialogButtonBox.ButtonRole.AcceptRole)
         ok.setObjectName("primary")
         ok.setDefault(True)
-        buttons.addButton("Cancel  [Esc]", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(translate("CvvDialog", "Cancel  [Esc]"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -121,7 +126,8 @@ class CvvDialog(QDialog):
     def _check(self) -> None:
         value = self.cvv.text().strip()
         if value and not (value.isdigit() and len(value) == self.cvv_digits):
-            self.error.setText(f"This card's CVV has {self.cvv_digits} digits. Type it, or leave it empty.")
+            self.error.setText(fmt(translate("CvvDialog", "This card's CVV has %1 digits. Type it, or leave it empty."),
+                                    self.cvv_digits))
             return
         self.accept()
 

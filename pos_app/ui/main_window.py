@@ -14,7 +14,7 @@ import logging
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,8 +33,10 @@ from PySide6.QtWidgets import (
 
 from pos_app.config import Environment, Paths
 from pos_app.ui.amount import format_amount
+from pos_app.ui.banner import environment_name
 from pos_app.ui.cards import card_expired, is_card
 from pos_app.ui.customer_panel import CustomerPanel, CvvDialog, section
+from pos_app.ui.i18n import fmt
 from pos_app.ui.ops import BackgroundOp
 from pos_app.ui.payment_panel import FormRequest, PaymentPanel
 from pos_app.ui.result_view import ResultView
@@ -49,8 +51,29 @@ if TYPE_CHECKING:  # the core packages load on a worker after the window shows (
 
 log = logging.getLogger(__name__)
 
-HINT = ("Ctrl+F Search   ·   ↑↓ Enter Select   ·   F5 Charge card on file   ·   F6 New card   ·   "
-        "F7 Bank account   ·   F8 Update payment details   ·   F9 Submit   ·   Esc Cancel / back")
+translate = QCoreApplication.translate
+
+
+def hint_text() -> str:
+    """The key line at the bottom (in the UI language)."""
+    return "   ·   ".join((
+        translate("MainWindow", "Ctrl+F Search"), translate("MainWindow", "↑↓ Enter Select"),
+        translate("MainWindow", "F5 Charge card on file"), translate("MainWindow", "F6 New card"),
+        translate("MainWindow", "F7 Bank account"), translate("MainWindow", "F8 Update payment details"),
+        translate("MainWindow", "F9 Submit"), translate("MainWindow", "Esc Cancel / back")))
+
+
+def welcome_html() -> str:
+    step1 = fmt(translate("MainWindow", "Find the customer (%1), choose with %2 and %3"),
+                "<b>Ctrl+F</b>", "<b>↑ ↓</b>", "<b>Enter</b>")
+    step3 = fmt(translate("MainWindow", "%1 card on file · %2 new card · %3 bank account"),
+                "<b>F5</b>", "<b>F6</b>", "<b>F7</b>")
+    return ("<div style='font-size:22px; font-weight:700; color:#111827'>"
+            + translate("MainWindow", "Take a payment") + "</div>"
+            "<table align='center' cellpadding='6' style='margin-top:14px; font-size:15px; color:#3e4c59'>"
+            f"<tr><td><b>1</b></td><td>{step1}</td></tr>"
+            "<tr><td><b>2</b></td><td>" + translate("MainWindow", "Type the amount") + "</td></tr>"
+            f"<tr><td><b>3</b></td><td>{step3}</td></tr></table>")
 
 
 def _panel() -> QFrame:
@@ -78,7 +101,7 @@ class MainWindow(QMainWindow):
         self._startup_op: BackgroundOp | None = None
         self.clerk_id = "counter"  # the signed-in clerk (set by the shell's sign-in)
         self.shell = None
-        self.setWindowTitle(f"Counter · PaySimple ({environment.value.title()})")
+        self.setWindowTitle(fmt(translate("MainWindow", "Counter · PaySimple (%1)"), environment_name(environment)))
         self.resize(1280, 800)
         self._build()
         self._shortcuts()
@@ -103,12 +126,12 @@ class MainWindow(QMainWindow):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(14, 14, 14, 14)
         ll.setSpacing(8)
-        ll.addWidget(section("Find customer"))
+        ll.addWidget(section(translate("MainWindow", "Find customer")))
         self.search = QLineEdit(left)
         self.search.setObjectName("searchEdit")
-        self.search.setPlaceholderText("Name, phone, e-mail or account no.")
+        self.search.setPlaceholderText(translate("MainWindow", "Name, phone, e-mail or account no."))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search customers")
+        self.search.setAccessibleName(translate("MainWindow", "Search customers"))
         self.search.installEventFilter(self)
         ll.addWidget(self.search)
         self.results = ResultsList(left)
@@ -127,14 +150,7 @@ class MainWindow(QMainWindow):
         self.welcome.setObjectName("welcome")
         self.welcome.setTextFormat(Qt.TextFormat.RichText)
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.welcome.setText(
-            "<div style='font-size:22px; font-weight:700; color:#111827'>Take a payment</div>"
-            "<table align='center' cellpadding='6' style='margin-top:14px; font-size:15px; color:#3e4c59'>"
-            "<tr><td><b>1</b></td><td>Find the customer (<b>Ctrl+F</b>), choose with <b>↑ ↓</b> "
-            "and <b>Enter</b></td></tr>"
-            "<tr><td><b>2</b></td><td>Type the amount</td></tr>"
-            "<tr><td><b>3</b></td><td><b>F5</b> card on file · <b>F6</b> new card · <b>F7</b> bank account"
-            "</td></tr></table>")
+        self.welcome.setText(welcome_html())
         self.stack.addWidget(self.welcome)
         self.customer_page = CustomerPanel(self.stack)
         self._wire_customer_page()
@@ -161,7 +177,7 @@ class MainWindow(QMainWindow):
         wrap.setContentsMargins(12, 12, 12, 12)
         wrap.addWidget(body)
         outer.addLayout(wrap, 1)
-        self.hint = QLabel(HINT, central)
+        self.hint = QLabel(hint_text(), central)
         self.hint.setObjectName("hint")
         self.hint.setMinimumWidth(0)
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -231,8 +247,8 @@ class MainWindow(QMainWindow):
     # ---- start-up ------------------------------------------------------------------------------------
 
     def start_training(self, paths: Paths, demo_customers: int) -> None:
-        self.statusBar().showMessage("Starting…")
-        self.task.show_progress("Starting the training gateway…", cancellable=True)
+        self.statusBar().showMessage(translate("MainWindow", "Starting…"))
+        self.task.show_progress(translate("MainWindow", "Starting the training gateway…"), cancellable=True)
 
         def work(ctx):
             from pos_app.ui.backend import CounterBackend
@@ -256,7 +272,7 @@ class MainWindow(QMainWindow):
         backend.clerk = self.clerk_id
         self._startup_op = None
         self.task.done()
-        self.statusBar().showMessage(f"Ready · {backend.directory.count()} customers", 6000)
+        self.statusBar().showMessage(fmt(translate("MainWindow", "Ready · %1 customers"), backend.directory.count()), 6000)
         self._set_enabled_for_backend(True)
         self.focus_search()
         self._run_search()
@@ -273,12 +289,13 @@ class MainWindow(QMainWindow):
         self._startup_op = None
         self.task.done()
         log.error("start-up failed: %s", type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))
-        QMessageBox.critical(self, "Could not start", f"The counter could not start:\n{exc}")
+        QMessageBox.critical(self, translate("MainWindow", "Could not start"),
+                             fmt(translate("MainWindow", "The counter could not start:\n%1"), exc))
 
     def _cancel_task(self) -> None:
         if self._startup_op is not None:
             self._startup_op.cancel()
-            self.task.show_progress("Cancelling…", cancellable=False)
+            self.task.show_progress(translate("MainWindow", "Cancelling…"), cancellable=False)
 
     def _set_enabled_for_backend(self, ready: bool) -> None:
         self.search.setEnabled(ready)
@@ -304,11 +321,16 @@ class MainWindow(QMainWindow):
             if seq == self._search_seq:
                 self.shown_query = query
                 self.results.show_hits(hits)
-                self.results_count.setText(f"{len(hits)} found" if query.strip() else
-                                           ("Recently served" if hits else "Type a name, phone, email or account no."))
+                if query.strip():
+                    text = fmt(translate("MainWindow", "%1 found"), len(hits))
+                elif hits:
+                    text = translate("MainWindow", "Recently served")
+                else:
+                    text = translate("MainWindow", "Type a name, phone, email or account no.")
+                self.results_count.setText(text)
 
         BackgroundOp(lambda ctx: backend.search(query), on_done=show,
-                     on_error=lambda e: self.results_count.setText(f"Search failed: {e}"), label="search").start()
+                     on_error=lambda e: self.results_count.setText(fmt(translate("MainWindow", "Search failed: %1"), e)), label="search").start()
 
     def select_current_hit(self) -> None:
         hit = self.results.current_hit()
@@ -331,15 +353,15 @@ class MainWindow(QMainWindow):
             if address:
                 meta.append(address)
         if hit.customer_account:
-            meta.append(f"Account no. {hit.customer_account}")
+            meta.append(fmt(translate("MainWindow", "Account no. %1"), hit.customer_account))
         self.customer_meta.setText("  ·  ".join(meta))
         self.methods.clear()
         self.customer_status.setText("")
         self.stack.setCurrentWidget(self.customer_page)
         if hit.local_only:
-            self.methods_note.setText("This customer is not in PaySimple yet, so no payment can be taken.")
+            self.methods_note.setText(translate("MainWindow", "This customer is not in PaySimple yet, so no payment can be taken."))
         else:
-            self.methods_note.setText("Loading cards and bank accounts…")
+            self.methods_note.setText(translate("MainWindow", "Loading cards and bank accounts…"))
             self.reload_accounts()
             backend = self.backend
             BackgroundOp(lambda ctx: backend.prefetch_checkout_token(), on_error=lambda e: None,
@@ -359,16 +381,18 @@ class MainWindow(QMainWindow):
             self.methods.show_accounts(accounts.credit_cards, accounts.ach_accounts, self._today())
             count = len(accounts.credit_cards) + len(accounts.ach_accounts)
             expired = sum(1 for c in accounts.credit_cards if card_expired(c, self._today()))
-            note = "No cards or bank accounts on file." if count == 0 else f"{count} on file"
+            note = translate("MainWindow", "No cards or bank accounts on file.") if count == 0 else \
+                fmt(translate("MainWindow", "%1 on file"), count)
             if expired:
-                note += f" · {expired} expired card{'s' if expired > 1 else ''}: replace or remove"
+                note += " · " + (translate("MainWindow", "1 expired card: replace or remove") if expired == 1 else
+                                 fmt(translate("MainWindow", "%1 expired cards: replace or remove"), expired))
             self.methods_note.setText(note)
             self._update_actions()
             self.accountsShown.emit()
 
         def failed(exc):
             if self.hit is hit:
-                self.methods_note.setText(f"Could not load the payment methods: {exc}")
+                self.methods_note.setText(fmt(translate("MainWindow", "Could not load the payment methods: %1"), exc))
 
         BackgroundOp(lambda ctx: backend.accounts(hit.paysimple_id), on_done=show, on_error=failed,
                      label="accounts").start()
@@ -390,8 +414,9 @@ class MainWindow(QMainWindow):
         can_pay = bool(self.backend and self.hit and self.hit.paysimple_id and not self.charging)
         expired = is_card(on_file) and card_expired(on_file, self._today())
         self.charge_file_button.setEnabled(can_pay and on_file is not None and not expired)
-        self.charge_file_button.setText("Charge bank account on file  [F5]" if on_file is not None
-                                        and not is_card(on_file) else "Charge card on file  [F5]")
+        self.charge_file_button.setText(translate("MainWindow", "Charge bank account on file  [F5]")
+                                        if on_file is not None and not is_card(on_file)
+                                        else translate("MainWindow", "Charge card on file  [F5]"))
         self.new_card_button.setEnabled(can_pay)
         self.new_ach_button.setEnabled(can_pay)
         self.update_button.setEnabled(can_pay)
@@ -416,7 +441,8 @@ class MainWindow(QMainWindow):
             return
         kind, number = account_label(account)
         amex = is_card(account) and (account.issuer or "").lower().startswith("amex")
-        dialog = CvvDialog(self, f"Charge {format_amount(amount)} to {kind} {number} for {customer.name}?",
+        dialog = CvvDialog(self, fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"), format_amount(amount), kind,
+                                     number, customer.name),
                            cvv_digits=4 if amex else 3)
         dialog.cvv.setVisible(is_card(account))
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -426,8 +452,8 @@ class MainWindow(QMainWindow):
     def _charge(self, customer: CustomerRef, account, amount: Decimal, cvv: str | None) -> None:
         backend = self.backend
         self._set_charging(True)
-        self._say("Sending the payment to PaySimple…")
-        self.task.show_progress("Charging…", cancellable=False)
+        self._say(translate("MainWindow", "Sending the payment to PaySimple…"))
+        self.task.show_progress(translate("MainWindow", "Charging…"), cancellable=False)
 
         def work(ctx):
             return backend.charge(customer, account, amount, cvv=cvv,
@@ -463,14 +489,15 @@ class MainWindow(QMainWindow):
         elif isinstance(exc, PaymentError | ValueError):
             self._say(str(exc), RED)
         else:
-            self.result.show_error(f"The payment could not be completed: {exc}", charge_started=True)
+            self.result.show_error(fmt(translate("MainWindow", "The payment could not be completed: %1"), exc), charge_started=True)
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit("error")
 
     def _show_blocking(self, attempt: Attempt) -> None:
         """Another payment on this lane is not settled yet: show it, so the clerk can check it (F5)."""
         self.show_result_attempt(attempt)
-        self.statusBar().showMessage("An earlier payment on this lane must be confirmed before a new one.", 15000)
+        self.statusBar().showMessage(translate("MainWindow", "An earlier payment on this lane must be confirmed before a new one."),
+                                     15000)
 
     def show_result_attempt(self, attempt: Attempt) -> None:
         self.result.show_attempt(attempt)
@@ -513,10 +540,11 @@ class MainWindow(QMainWindow):
         account, hit, backend = self.methods.current_account(), self.hit, self.backend
         if not self.default_button.isEnabled() or account is None or hit is None:
             return
-        self._say("Making it the default…")
+        self._say(translate("MainWindow", "Making it the default…"))
         BackgroundOp(lambda ctx: backend.set_default(hit.paysimple_id, account),
-                     on_done=lambda _r: (self._say("Default payment method changed."), self.reload_accounts()),
-                     on_error=lambda e: self._say(f"Could not change the default: {e}", RED),
+                     on_done=lambda _r: (self._say(translate("MainWindow", "Default payment method changed.")),
+                                          self.reload_accounts()),
+                     on_error=lambda e: self._say(fmt(translate("MainWindow", "Could not change the default: %1"), e), RED),
                      label="set default").start()
 
     def remove_account(self) -> None:
@@ -524,14 +552,16 @@ class MainWindow(QMainWindow):
         if not self.remove_button.isEnabled() or account is None:
             return
         kind, number = account_label(account)
-        answer = QMessageBox.question(self, "Remove payment method",
-                                      f"Remove {kind} {number} from {self.hit.display_name}'s account?")
+        answer = QMessageBox.question(self, translate("MainWindow", "Remove payment method"),
+                                      fmt(translate("MainWindow", "Remove %1 %2 from %3's account?"), kind, number,
+                                          self.hit.display_name))
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self._say("Removing…")
+        self._say(translate("MainWindow", "Removing…"))
         BackgroundOp(lambda ctx: backend.remove_account(account),
-                     on_done=lambda _r: (self._say(f"{kind} {number} removed."), self.reload_accounts()),
-                     on_error=lambda e: self._say(f"Could not remove it: {e}", RED),
+                     on_done=lambda _r: (self._say(fmt(translate("MainWindow", "%1 %2 removed."), kind, number)),
+                                          self.reload_accounts()),
+                     on_error=lambda e: self._say(fmt(translate("MainWindow", "Could not remove it: %1"), e), RED),
                      label="remove account").start()
 
     # ---- form results --------------------------------------------------------------------------------
@@ -547,7 +577,7 @@ class MainWindow(QMainWindow):
             self._saved(payload)
         elif kind == "cancelled":
             self.back_to_customer()
-            self._say("Cancelled. Nothing was charged.")
+            self._say(translate("MainWindow", "Cancelled. Nothing was charged."))
         else:
             from pos_app.payments import LaneBusy
 
@@ -569,8 +599,9 @@ class MainWindow(QMainWindow):
                     backend.set_default(hit.paysimple_id, account)
                 backend.remove_account(old)
             BackgroundOp(swap, on_done=lambda _r: self.reload_accounts(),
-                         on_error=lambda e: self._say(f"The new card is saved, but the old one could not be "
-                                                      f"removed: {e}", AMBER), label="replace card").start()
+                         on_error=lambda e: self._say(fmt(translate(
+                             "MainWindow", "The new card is saved, but the old one could not be removed: %1"), e),
+                             AMBER), label="replace card").start()
         else:
             self.reload_accounts()
         self.result.show_saved(account, hit.display_name if hit else "")
@@ -600,11 +631,11 @@ class MainWindow(QMainWindow):
         attempt, backend = self.result.attempt, self.backend
         if attempt is None or backend is None:
             return
-        self.task.show_progress("Checking with PaySimple…", cancellable=False)
+        self.task.show_progress(translate("MainWindow", "Checking with PaySimple…"), cancellable=False)
         BackgroundOp(lambda ctx: backend.resolve(attempt), on_done=lambda a: (self.task.done(),
                                                                               self.show_result_attempt(a)),
                      on_error=lambda e: (self.task.done(), self.statusBar().showMessage(
-                         f"Still could not check: {e}", 8000)), label="check again").start()
+                         fmt(translate("MainWindow", "Still could not check: %1"), e), 8000)), label="check again").start()
 
     # ---- keys ----------------------------------------------------------------------------------------
 
@@ -689,7 +720,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.charging:
-            QMessageBox.warning(self, "Payment in progress", "Wait until the payment has finished.")
+            QMessageBox.warning(self, translate("MainWindow", "Payment in progress"),
+                                translate("MainWindow", "Wait until the payment has finished."))
             event.ignore()
             return
         super().closeEvent(event)

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.ui.amount import format_amount
+from pos_app.ui.i18n import fmt
 from pos_app.ui.ops import BackgroundOp
 from pos_app.ui.theme import AMBER, RED
 from pos_app.ui.web.messages import AccountRetrieved, SdkError
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_TOKEN_REQUESTS = 3
+
+translate = QCoreApplication.translate
 
 
 class ChargeFailed(Exception):
@@ -92,7 +95,7 @@ class PaymentPanel(QWidget):
         self.status.setWordWrap(True)
         self.web_holder = QVBoxLayout()
         self.web_holder.setContentsMargins(0, 0, 0, 0)
-        self.placeholder = QLabel("Loading the secure form…", self)
+        self.placeholder = QLabel(translate("PaymentPanel", "Loading the secure form…"), self)
         self.placeholder.setObjectName("muted")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setMinimumHeight(240)
@@ -102,7 +105,7 @@ class PaymentPanel(QWidget):
         self.submit_button.clicked.connect(self.submit)
         self.switch_button = QPushButton(self)
         self.switch_button.clicked.connect(self.switch_mode)
-        self.cancel_button = QPushButton("Cancel  [Esc]", self)
+        self.cancel_button = QPushButton(translate("PaymentPanel", "Cancel  [Esc]"), self)
         self.cancel_button.clicked.connect(self.cancel)
         buttons = QHBoxLayout()
         buttons.addWidget(self.switch_button)
@@ -165,7 +168,7 @@ class PaymentPanel(QWidget):
         self.opened_at = time.perf_counter()
         self.shown_at = 0.0
         self._render_header()
-        self._set_status("Loading the secure form…")
+        self._set_status(translate("PaymentPanel", "Loading the secure form…"))
         self.placeholder.setVisible(True)
         if self.view is None:
             self.prewarm()
@@ -177,15 +180,20 @@ class PaymentPanel(QWidget):
 
     def _render_header(self) -> None:
         r = self.request
-        what = "bank account" if r.mode == "ach" else "card"
+        ach = r.mode == "ach"
         if r.use == "charge":
-            self.header.setText(f"Charge {format_amount(r.amount)} to a new {what}")
-            self.submit_button.setText(f"Charge {format_amount(r.amount)}  [F9]")
+            amount = format_amount(r.amount)
+            self.header.setText(fmt(translate("PaymentPanel", "Charge %1 to a new bank account"), amount) if ach
+                                else fmt(translate("PaymentPanel", "Charge %1 to a new card"), amount))
+            self.submit_button.setText(fmt(translate("PaymentPanel", "Charge %1  [F9]"), amount))
         else:
-            self.header.setText(f"Add a {what}")
-            self.submit_button.setText(f"Save {what}  [F9]")
-        self.subheader.setText(f"Customer: {r.customer.name}")
-        self.switch_button.setText("Use a card instead  [F7]" if r.mode == "ach" else "Use a bank account  [F7]")
+            self.header.setText(translate("PaymentPanel", "Add a bank account") if ach
+                                else translate("PaymentPanel", "Add a card"))
+            self.submit_button.setText(translate("PaymentPanel", "Save bank account  [F9]") if ach
+                                       else translate("PaymentPanel", "Save card  [F9]"))
+        self.subheader.setText(fmt(translate("PaymentPanel", "Customer: %1"), r.customer.name))
+        self.switch_button.setText(translate("PaymentPanel", "Use a card instead  [F7]") if ach
+                                   else translate("PaymentPanel", "Use a bank account  [F7]"))
 
     def _got_checkout_token(self, token: str, session: int) -> None:
         if session != self._session or self.state != "loading" or self.request is None:
@@ -200,7 +208,7 @@ class PaymentPanel(QWidget):
         if session != self._session or self.state != "loading":
             return
         log.warning("payment form could not start: %s", type(exc).__name__)
-        self._end("error", f"The secure form could not start: {exc}")
+        self._end("error", fmt(translate("PaymentPanel", "The secure form could not start: %1"), exc))
 
     def _end(self, kind: str, payload) -> None:
         self.state = "idle"
@@ -217,7 +225,7 @@ class PaymentPanel(QWidget):
         if self.state in ("idle",):
             return
         if self.state in ("verifying", "charging"):
-            self._set_status("A payment is being sent; it cannot be cancelled now.", AMBER)
+            self._set_status(translate("PaymentPanel", "A payment is being sent; it cannot be cancelled now."), AMBER)
             return
         self._end("cancelled", None)
 
@@ -231,12 +239,12 @@ class PaymentPanel(QWidget):
         if self.state != "shown" or self.view is None:
             return
         if not self._valid:
-            self._set_status("Complete the details in the form first.", RED)
+            self._set_status(translate("PaymentPanel", "Complete the details in the form first."), RED)
             return
         self.state = "submitting"
         self._token_requests = 0
         self._token_failure = False
-        self._set_status("Checking the details with PaySimple…")
+        self._set_status(translate("PaymentPanel", "Checking the details with PaySimple…"))
         self._update_buttons()
         self.view.bridge.send_submit()
 
@@ -267,9 +275,10 @@ class PaymentPanel(QWidget):
         self.view.setVisible(True)
         self.view.setFocus()
         if self._restarted:
-            self._set_status("The secure form timed out; type the details again, then press F9.", AMBER)
+            self._set_status(translate("PaymentPanel", "The secure form timed out; type the details again, then press F9."),
+                             AMBER)
         else:
-            self._set_status("Type the details in the form, then press F9.")
+            self._set_status(translate("PaymentPanel", "Type the details in the form, then press F9."))
         self._update_buttons()
         self.formShown.emit()
 
@@ -300,8 +309,8 @@ class PaymentPanel(QWidget):
             if self.request is request and self.state == "submitting":
                 self.state = "shown"
                 self._token_failure = True  # the SDK's own "no token" error that follows adds nothing
-                self._set_status(f"PaySimple did not give permission for this customer ({exc}). "
-                                 "Press F9 to try again.", RED)
+                self._set_status(fmt(translate("PaymentPanel", "PaySimple did not give permission for this customer "
+                                                               "(%1). Press F9 to try again."), exc), RED)
                 self._update_buttons()
                 if self.view is not None:
                     self.view.bridge.send_customer_token("")
@@ -317,7 +326,7 @@ class PaymentPanel(QWidget):
         self.state = "verifying"
         self._update_buttons()
         request = self.request
-        self._set_status("Checking the account…")
+        self._set_status(translate("PaymentPanel", "Checking the account…"))
 
         def verify_and_charge(ctx):
             account = backend.verify_account(request.customer.id, message.account_id)
@@ -340,7 +349,7 @@ class PaymentPanel(QWidget):
             if text == "charging":
                 self.state = "charging"
                 self._update_buttons()
-                text = "Sending the payment to PaySimple…"
+                text = translate("MainWindow", "Sending the payment to PaySimple…")
             self._set_status(text)
             if self.on_charge_status is not None:
                 self.on_charge_status(text)
@@ -366,14 +375,14 @@ class PaymentPanel(QWidget):
         if self._token_failure and message.error_key == "unauthorized":
             self._token_failure = False
             return
-        text = "; ".join(message.messages) or "PaySimple could not process the details."
+        text = "; ".join(message.messages) or translate("PaymentPanel", "PaySimple could not process the details.")
         if message.error_key == "unauthorized" and self.state == "submitting" and not self._restarted \
                 and "checkout" in text.lower():
             # The 5-minute checkout token ran out while the form was open: start a fresh form once.
             request = self.request
             self.open(request)
             self._restarted = True
-            self._set_status("The secure form timed out; enter the details again.", AMBER)
+            self._set_status(translate("PaymentPanel", "The secure form timed out; enter the details again."), AMBER)
             return
         if self.state == "submitting":
             self.state = "shown"
@@ -392,4 +401,5 @@ class PaymentPanel(QWidget):
         active = self.state != "idle"
         QTimer.singleShot(0, self._drop_view)
         if active and self.state not in ("verifying", "charging"):
-            self._end("error", "The payment form stopped working and was closed. Nothing was charged.")
+            self._end("error", translate("PaymentPanel", "The payment form stopped working and was closed. "
+                                                          "Nothing was charged."))

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.ui.amount import format_amount
+from pos_app.ui.i18n import fmt
 from pos_app.ui.theme import AMBER, GREEN, RED
 from pos_app.ui.widgets import account_label
 
 if TYPE_CHECKING:
     from pos_app.payments import Attempt
+
+translate = QCoreApplication.translate
 
 
 class ResultView(QWidget):
@@ -39,16 +42,16 @@ class ResultView(QWidget):
         self.details.setVerticalSpacing(6)
         self.bar = QFrame(self)
         self.bar.setFixedHeight(6)
-        self.new_sale_button = QPushButton("New sale  [Enter]", self)
+        self.new_sale_button = QPushButton(translate("ResultView", "New sale  [Enter]"), self)
         self.new_sale_button.setObjectName("primary")
         self.new_sale_button.clicked.connect(self.newSale)
-        self.try_button = QPushButton("Try another card  [F6]", self)
+        self.try_button = QPushButton(self)
         self.try_button.clicked.connect(self.tryAnother)
-        self.back_button = QPushButton("Back to customer  [Esc]", self)
+        self.back_button = QPushButton(translate("ResultView", "Back to customer  [Esc]"), self)
         self.back_button.clicked.connect(self.backToCustomer)
-        self.check_button = QPushButton("Check again  [F5]", self)
+        self.check_button = QPushButton(translate("ResultView", "Check again  [F5]"), self)
         self.check_button.clicked.connect(self.checkAgain)
-        self.receipt_button = QPushButton("Receipt  [Ctrl+P]", self)
+        self.receipt_button = QPushButton(translate("ResultView", "Receipt  [Ctrl+P]"), self)
         self.receipt_button.clicked.connect(self.receipt)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
@@ -93,32 +96,36 @@ class ResultView(QWidget):
     def show_attempt(self, attempt: Attempt) -> None:
         self.attempt = attempt
         self.amount.setText(format_amount(attempt.amount))
-        rows = [("Customer", attempt.customer_name), ("Account", attempt.account_masked)]
+        rows = [(translate("ResultView", "Customer"), attempt.customer_name),
+                (translate("ResultView", "Account"), attempt.account_masked)]
         state = str(getattr(attempt.state, "value", attempt.state))  # no payments import at start-up
         if state == "approved":
             self.kind = "approved"
-            self._headline("Approved", GREEN)
-            self.message.setText("The payment was approved.")
-            rows += [("Auth code", attempt.auth_code or "—"), ("Trace number", attempt.trace_number or "—")]
+            self._headline(translate("ResultView", "Approved"), GREEN)
+            self.message.setText(translate("ResultView", "The payment was approved."))
+            rows += [(translate("ResultView", "Auth code"), attempt.auth_code or "—"),
+                     (translate("ResultView", "Trace number"), attempt.trace_number or "—")]
         elif state == "declined":
             self.kind = "declined"
-            self._headline("Declined", RED)
-            self.message.setText(
-                f"PaySimple says: {attempt.failure_description or 'The payment was declined.'}\n"
-                f"Next step: {attempt.failure_action or 'Try a different payment method.'}")
-            rows += [("Decline code", attempt.failure_code or "—")]
+            self._headline(translate("ResultView", "Declined"), RED)
+            # PaySimple's own decline text is shown as it comes (it is English); the frame around it is ours.
+            said = attempt.failure_description or translate("ResultView", "The payment was declined.")
+            step = attempt.failure_action or translate("ResultView", "Try a different payment method.")
+            self.message.setText(fmt(translate("ResultView", "PaySimple says: %1"), said) + "\n"
+                                 + fmt(translate("ResultView", "Next step: %1"), step))
+            rows += [(translate("ResultView", "Decline code"), attempt.failure_code or "—")]
         elif state in ("rejected", "absent"):
             self.kind = "not_charged"
-            self._headline("Not charged", AMBER)
-            self.message.setText((attempt.note or "PaySimple did not take this payment.")
-                                 + "\nYou can try again with the same or another card.")
+            self._headline(translate("ResultView", "Not charged"), AMBER)
+            self.message.setText((attempt.note or translate("ResultView", "PaySimple did not take this payment."))
+                                 + "\n" + translate("ResultView", "You can try again with the same or another card."))
         else:
             self.kind = "unknown"
-            self._headline("Not confirmed yet", AMBER)
+            self._headline(translate("ResultView", "Not confirmed yet"), AMBER)
             self.message.setText(
-                (attempt.note or "PaySimple could not be reached; the payment is being checked.")
-                + "\nDo not charge again. Press F5 to check with PaySimple.")
-        rows.append(("Reference", attempt.id))
+                (attempt.note or translate("ResultView", "PaySimple could not be reached; the payment is being checked."))
+                + "\n" + translate("ResultView", "Do not charge again. Press F5 to check with PaySimple."))
+        rows.append((translate("ResultView", "Reference"), attempt.id))
         self._set_details(rows)
         self._buttons()
 
@@ -126,12 +133,12 @@ class ResultView(QWidget):
         self.kind = "saved"
         self.attempt = None
         kind, number = account_label(account)
-        self._headline("Saved", GREEN)
+        self._headline(translate("ResultView", "Saved"), GREEN)
         self.amount.setText(f"{kind} {number}")
-        self.message.setText("The new payment method is on file. Nothing was charged.")
-        rows = [("Customer", customer_name)]
+        self.message.setText(translate("ResultView", "The new payment method is on file. Nothing was charged."))
+        rows = [(translate("ResultView", "Customer"), customer_name)]
         if getattr(account, "expiration_date", None):
-            rows.append(("Expires", account.expiration_date))
+            rows.append((translate("ResultView", "Expires"), account.expiration_date))
         self._set_details(rows)
         self._buttons()
 
@@ -140,19 +147,22 @@ class ResultView(QWidget):
         whether PaySimple took it is not known here (the journal knows; the lane stays blocked until checked)."""
         self.kind = "error"
         self.attempt = None
-        self._headline("Something went wrong", RED)
+        self._headline(translate("ResultView", "Something went wrong"), RED)
         self.amount.setText("")
         if charge_started:
-            self.message.setText(message + "\nIt is not known whether PaySimple took this payment. Do not charge "
-                                 "again: the next charge on this lane shows it with Check again.")
+            self.message.setText(message + "\n" + translate(
+                "ResultView", "It is not known whether PaySimple took this payment. Do not charge again: the next "
+                              "charge on this lane shows it with Check again."))
         else:
-            self.message.setText(message + "\nNothing was charged. Check the connection and try again.")
+            self.message.setText(message + "\n" + translate("ResultView", "Nothing was charged. Check the connection "
+                                                                           "and try again."))
         self._set_details([])
         self._buttons()
 
     def _buttons(self) -> None:
         self.try_button.setVisible(self.kind in ("declined", "not_charged", "error"))
-        self.try_button.setText("Try another card  [F6]" if self.kind == "declined" else "Try again  [F6]")
+        self.try_button.setText(translate("ResultView", "Try another card  [F6]") if self.kind == "declined"
+                                else translate("ResultView", "Try again  [F6]"))
         self.check_button.setVisible(self.kind == "unknown")
         self.receipt_button.setVisible(self.attempt is not None and self.kind != "unknown")
         self.new_sale_button.setEnabled(self.kind != "unknown")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,12 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.config import Environment
+from pos_app.ui.banner import environment_detail, environment_name, environment_title
 from pos_app.ui.cards import card_expired, is_card
+from pos_app.ui.i18n import fmt
 from pos_app.ui.theme import BANNER, GREEN, RED
 
 if TYPE_CHECKING:
     from pos_app.customers.models import CustomerHit
     from pos_app.paysimple import AchAccount, CreditCardAccount
+
+translate = QCoreApplication.translate
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 ACCOUNT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -36,10 +40,12 @@ class EnvBanner(QLabel):
     def __init__(self, environment: Environment, lane: str, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("banner")
-        bg, fg, text = BANNER[environment]
-        self.setText(f"{text}      Lane {lane}")
+        bg, fg, _english = BANNER[environment]
+        # Same words and layout as the shell's banner (pos_app.ui.banner), in the UI language.
+        self.setText(f"{environment_title(environment)} · {environment_detail(environment)}      "
+                     + fmt(translate("EnvBanner", "Lane %1"), lane))
         self.setStyleSheet(f"#banner {{ background: {bg}; color: {fg}; }}")
-        self.setAccessibleName(f"Environment: {environment.value}")
+        self.setAccessibleName(fmt(translate("EnvBanner", "Environment: %1"), environment_name(environment)))
 
 
 class _HitDelegate(QStyledItemDelegate):
@@ -85,7 +91,7 @@ def hit_subtitle(hit: CustomerHit) -> str:
     else:
         parts = [p for p in (hit.phone, hit.email, hit.city) if p]
     if hit.local_only:
-        parts.append("not in PaySimple yet")
+        parts.append(translate("ResultsList", "not in PaySimple yet"))
     return "  ·  ".join(parts)
 
 
@@ -97,7 +103,7 @@ class ResultsList(QListWidget):
         self.setUniformItemSizes(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.setAccessibleName("Customers found")
+        self.setAccessibleName(translate("ResultsList", "Customers found"))
 
     def show_hits(self, hits: list[CustomerHit]) -> None:
         self.clear()
@@ -117,10 +123,11 @@ class ResultsList(QListWidget):
 
 def account_label(account) -> tuple[str, str]:
     if is_card(account):
-        return (account.issuer or "Card", "•••• " + account.last4)
-    bank = account.bank_name or "Bank"
-    kind = "checking" if account.is_checking_account else "savings"
-    return (f"{bank} ({kind})", "•••• " + account.last4)
+        return (account.issuer or translate("MethodsList", "Card"), "•••• " + account.last4)
+    bank = account.bank_name or translate("MethodsList", "Bank")
+    if account.is_checking_account:
+        return (fmt(translate("MethodsList", "%1 (checking)"), bank), "•••• " + account.last4)
+    return (fmt(translate("MethodsList", "%1 (savings)"), bank), "•••• " + account.last4)
 
 
 class MethodsList(QTreeWidget):
@@ -130,11 +137,13 @@ class MethodsList(QTreeWidget):
         super().__init__(parent)
         self.setObjectName("methods")
         self.setColumnCount(5)
-        self.setHeaderLabels(["Type", "Number", "Expires", "Default", "Status"])
+        self.setHeaderLabels([translate("MethodsList", "Type"), translate("MethodsList", "Number"),
+                               translate("MethodsList", "Expires"), translate("MethodsList", "Default"),
+                               translate("MethodsList", "Status")])
         self.setRootIsDecorated(False)
         self.setAlternatingRowColors(True)
         self.setUniformRowHeights(True)
-        self.setAccessibleName("Cards and bank accounts on file")
+        self.setAccessibleName(translate("CustomerPanel", "Cards and bank accounts on file"))
         header = self.header()
         header.setStretchLastSection(True)
         for col, width in enumerate((230, 130, 100, 100)):
@@ -149,8 +158,9 @@ class MethodsList(QTreeWidget):
             kind, number = account_label(account)
             expired = is_card(account) and card_expired(account, today)
             expires = account.expiration_date if is_card(account) else "—"
-            item = QTreeWidgetItem([kind, number, expires, "Default" if account.is_default else "",
-                                    "Expired" if expired else "OK"])
+            item = QTreeWidgetItem([kind, number, expires,
+                                    translate("MethodsList", "Default") if account.is_default else "",
+                                    translate("MethodsList", "Expired") if expired else translate("MethodsList", "OK")])
             item.setData(0, ACCOUNT_ROLE, account)
             item.setForeground(4, QColor(RED if expired else GREEN))
             if account.is_default:
@@ -183,7 +193,7 @@ class TaskBar(QWidget):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.bar = QProgressBar(self)
         self.bar.setTextVisible(False)
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(translate("TaskBar", "Cancel"), self)
         self.cancel_button.clicked.connect(self.cancelRequested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 6, 0)
