@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +39,7 @@ from pos_app.payments.model import (
     Transition,
     to_cents,
 )
+from pos_app.sqlite_tx import immediate_transaction
 
 SCHEMA_VERSION = 1
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -175,18 +175,9 @@ class Journal:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self):
         """A write transaction that takes the database write lock up front (no lock upgrades, no deadlock)."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            else:
-                self._db.execute("COMMIT")
+        return immediate_transaction(self._db, self._lock)
 
     # ---- writes -------------------------------------------------------------------------------------
 

@@ -32,8 +32,7 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -41,6 +40,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pos_app.paysimple.rules import card_brand, issuer_name, mask_number
+from pos_app.sqlite_tx import immediate_transaction
 from pos_app.training.clock import GatewayClock
 
 EASTERN = ZoneInfo("America/New_York")
@@ -160,17 +160,9 @@ class Store:
 
     # --- plumbing ---------------------------------------------------------------------------------------
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self):
         """Hold the lock and run the block in one IMMEDIATE transaction (commit on success)."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        return immediate_transaction(self._db, self._lock)
 
     def close(self) -> None:
         with self._lock:

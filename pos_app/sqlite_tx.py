@@ -1,0 +1,25 @@
+"""One way to run a write transaction on a shared SQLite connection (autocommit mode, many threads).
+
+``BEGIN IMMEDIATE`` takes the database write lock up front, so two writers never deadlock upgrading a read
+lock; the Python lock serialises the threads sharing the one connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def immediate_transaction(db: sqlite3.Connection, lock: threading.RLock | threading.Lock) -> Iterator[sqlite3.Connection]:
+    """Commit when the block succeeds, roll back (and re-raise) when it raises."""
+    with lock:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
