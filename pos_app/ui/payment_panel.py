@@ -41,6 +41,17 @@ MAX_TOKEN_REQUESTS = 3
 translate = QCoreApplication.translate
 
 
+def page_texts() -> dict[str, str]:
+    """The host page's own status lines, in the UI language (PaySimple's iframe has its own words)."""
+    return {
+        "card": translate("PaymentPanel", "Enter the card details."),
+        "ach": translate("PaymentPanel", "Enter the bank account details."),
+        "noSdk": translate("PaymentPanel", "The secure payment form could not be loaded. Check the connection to "
+                                           "PaySimple."),
+        "startFailed": translate("PaymentPanel", "The secure payment form could not start."),
+    }
+
+
 class ChargeFailed(Exception):
     """An unexpected error after the charge was handed to the payments service: outcome not known here."""
 
@@ -134,8 +145,19 @@ class PaymentPanel(QWidget):
         self.view.pageBroken.connect(self._bridge_lost)
         self.view.setVisible(False)
         self.web_holder.addWidget(self.view)
+        self._set_tab_order()
         self._page_ready = False
         self.view.load_payment_page()
+
+    def _set_tab_order(self) -> None:
+        """Tab leaves PaySimple's last field for Submit, then Cancel, then the card/bank switch. Chromium hands
+        focus back to Qt from the widget it draws into (the view's focus proxy, re-created with each page), so
+        the order is set from that widget, every time a form is shown."""
+        chain = [w for w in (self.view.focusProxy(), self.view) if w is not None]
+        for first in chain:
+            QWidget.setTabOrder(first, self.submit_button)
+        QWidget.setTabOrder(self.submit_button, self.cancel_button)
+        QWidget.setTabOrder(self.cancel_button, self.switch_button)
 
     def _reload_page(self) -> None:
         if self.view is not None and self.view.bridge_alive:
@@ -198,7 +220,8 @@ class PaymentPanel(QWidget):
     def _got_checkout_token(self, token: str, session: int) -> None:
         if session != self._session or self.state != "loading" or self.request is None:
             return  # a newer form (switch card/bank, cancel) replaced the one this token was for
-        config = json.dumps({"checkoutToken": token, "mode": self.request.mode, "use": self.request.use})
+        config = json.dumps({"checkoutToken": token, "mode": self.request.mode, "use": self.request.use,
+                             "texts": page_texts()})
         if self._page_ready:
             self.view.bridge.send_configure(config)
         else:
@@ -273,7 +296,9 @@ class PaymentPanel(QWidget):
         self.shown_at = time.perf_counter()
         self.placeholder.setVisible(False)
         self.view.setVisible(True)
-        self.view.setFocus()
+        # Keyboard first: the view takes focus now; the page then focuses PaySimple's iframe (payment.js).
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._set_tab_order()
         if self._restarted:
             self._set_status(translate("PaymentPanel", "The secure form timed out; type the details again, then press F9."),
                              AMBER)

@@ -287,6 +287,17 @@
     setStatus('');
     refresh();
     reportSize();
+    focusFirstField();
+  }
+
+  // Keyboard first: a newly shown form puts the caret in its first field, so the clerk types at once. The
+  // browser may refuse focus() in a cross-origin frame that does not have focus yet; the host page focuses our
+  // iframe element then, and the window 'focus' handler below puts the caret in the first field.
+  function focusFirstField() {
+    if (!state.mode) { return; }
+    var first = $(FIELDS[state.mode][0]);
+    var active = document.activeElement;
+    if (!active || active === document.body || active.closest('[hidden]')) { first.focus(); }
   }
 
   // --- styles option ---------------------------------------------------------------------------------------
@@ -516,6 +527,7 @@
   function start() {
     wireFields();
     window.addEventListener('message', onMessage);
+    window.addEventListener('focus', focusFirstField);
     if (window.ResizeObserver) { new ResizeObserver(reportSize).observe($('container')); }
     toParent({ type: 'ready' });
   }

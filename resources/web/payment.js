@@ -49,16 +49,34 @@
     while (container.firstChild) { container.removeChild(container.firstChild); }
   }
 
+  // Keyboard first: once PaySimple's form is interactive, move focus into its iframe so the clerk can type the
+  // card number at once. The entry form itself lives in PaySimple's cross-origin iframe, so focusing its first
+  // field is up to PaySimpleJS: our training stand-in does it; the real PaySimpleJS may not, and then the clerk
+  // is one Tab away from the first field. This page does what it can from outside: focus the iframe element.
+  function focusForm() {
+    var frame = document.querySelector('#psjs iframe');
+    if (!frame) { return; }
+    window.focus();
+    frame.focus();
+    try { frame.contentWindow.focus(); } catch (err) { /* cross-origin: frame.focus() is what counts */ }
+  }
+
+  function text(config, key, fallback) {
+    var texts = config && config.texts && typeof config.texts === 'object' ? config.texts : {};
+    return typeof texts[key] === 'string' ? texts[key] : fallback;
+  }
+
   function onConfigure(json) {
     var config;
-    try { config = JSON.parse(json); } catch (err) { status('The form could not start.', true); return; }
+    try { config = JSON.parse(json); } catch (err) { status('The form could not start.', true); return; }  // never translated: nothing parsed
     clearForm();
     if (typeof window.paysimpleJs !== 'function') {
-      status('The secure payment form could not be loaded. Check the connection to PaySimple.', true);
+      status(text(config, 'noSdk', 'The secure payment form could not be loaded. Check the connection to PaySimple.'), true);
       bridge.sdkError(JSON.stringify({ errorKey: 'unknown', status: 0, messages: ['PaySimpleJS did not load.'] }));
       return;
     }
-    status(config.mode === 'ach' ? 'Enter the bank account details.' : 'Enter the card details.', false);
+    status(config.mode === 'ach' ? text(config, 'ach', 'Enter the bank account details.')
+                                 : text(config, 'card', 'Enter the card details.'), false);
     try {
       sdk = window.paysimpleJs({
         container: document.getElementById('psjs'),
@@ -68,12 +86,12 @@
         styles: STYLES
       });
     } catch (err) {
-      status('The secure payment form could not start.', true);
+      status(text(config, 'startFailed', 'The secure payment form could not start.'), true);
       bridge.sdkError(JSON.stringify({ errorKey: 'unknown', status: 0, messages: ['PaySimpleJS could not start.'] }));
       return;
     }
     sdk.on('formValidityChanged', function (event) {
-      if (!shown) { shown = true; bridge.formShown(); }
+      if (!shown) { shown = true; bridge.formShown(); focusForm(); }
       bridge.validityChanged(!!event && event.validity === 'true');
     });
     sdk.on('accountRetrieved', function (event) {
