@@ -53,6 +53,37 @@
     </message>
 </context>
 <context>
+    <name>AmountEdit</name>
+    <message>
+        <source>Enter the amount to charge.</source>
+        <translation>Escriba el importe que se cobrará.</translation>
+    </message>
+    <message>
+        <source>The amount must be more than 0.00.</source>
+        <translation>El importe debe ser mayor que 0,00.</translation>
+    </message>
+    <message>
+        <source>“%1” is not an amount. Type digits, e.g. %2.</source>
+        <translation>«%1» no es un importe. Escriba cifras, p. ej. %2.</translation>
+    </message>
+    <message>
+        <source>That is not an amount.</source>
+        <translation>Eso no es un importe.</translation>
+    </message>
+    <message>
+        <source>Use at most two decimals (cents).</source>
+        <translation>Use como máximo dos decimales (centavos).</translation>
+    </message>
+    <message>
+        <source>The amount can be at most %1 per payment.</source>
+        <translation>El importe puede ser como máximo %1 por pago.</translation>
+    </message>
+    <message>
+        <source>Amount to charge</source>
+        <translation>Importe que se cobrará</translation>
+    </message>
+</context>
+<context>
     <name>ClerkManagementDialog</name>
     <message>
         <source>Clerks</source>
@@ -219,6 +250,72 @@
     <message>
         <source>This happened %1 times.</source>
         <translation>Esto ha pasado %1 veces.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerPanel</name>
+    <message>
+        <source>Cards and bank accounts on file</source>
+        <translation>Tarjetas y cuentas bancarias guardadas</translation>
+    </message>
+    <message>
+        <source>Make default  [Ctrl+D]</source>
+        <translation>Predeterminar  [Ctrl+D]</translation>
+    </message>
+    <message>
+        <source>Remove  [Del]</source>
+        <translation>Quitar  [Supr]</translation>
+    </message>
+    <message>
+        <source>Replace expired</source>
+        <translation>Sustituir caducada</translation>
+    </message>
+    <message>
+        <source>Add card  [F8]</source>
+        <translation>Añadir tarjeta  [F8]</translation>
+    </message>
+    <message>
+        <source>Update payment details: add a card for this customer (nothing is charged)</source>
+        <translation>Actualizar datos de pago: añadir una tarjeta a este cliente (no se cobra nada)</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Importe</translation>
+    </message>
+    <message>
+        <source>USD $</source>
+        <translation>USD $</translation>
+    </message>
+    <message>
+        <source>New card  [F6]</source>
+        <translation>Tarjeta nueva  [F6]</translation>
+    </message>
+    <message>
+        <source>New bank account  [F7]</source>
+        <translation>Cuenta bancaria nueva  [F7]</translation>
+    </message>
+</context>
+<context>
+    <name>CvvDialog</name>
+    <message>
+        <source>Charge card on file</source>
+        <translation>Cobrar a la tarjeta guardada</translation>
+    </message>
+    <message>
+        <source>CVV, %1 digits (optional)</source>
+        <translation>CVV, %1 dígitos (opcional)</translation>
+    </message>
+    <message>
+        <source>Charge  [Enter]</source>
+        <translation>Cobrar  [Intro]</translation>
+    </message>
+    <message>
+        <source>Cancel  [Esc]</source>
+        <translation>Cancelar  [Esc]</translation>
+    </message>
+    <message>
+        <source>This card&apos;s CVV has %1 digits. Type it, or leave it empty.</source>
+        <translation>El CVV de esta tarjeta tiene %1 dígitos. Escríbalo o déjelo vacío.</translation>
     </message>
 </context>
 <context>
@@ -438,6 +535,17 @@
     <message>
         <source>Could not save: %1</source>
         <translation>No se pudo guardar: %1</translation>
+    </message>
+</context>
+<context>
+    <name>EnvBanner</name>
+    <message>
+        <source>Lane %1</source>
+        <translation>Caja %1</translation>
+    </message>
+    <message>
+        <source>Environment: %1</source>
+        <translation>Entorno: %1</translation>
     </message>
 </context>
 <context>
@@ -826,6 +934,231 @@
     </message>
 </context>
 <context>
+    <name>MainWindow</name>
+    <message>
+        <source>Charge card on file  [F5]</source>
+        <translation>Cobrar a la tarjeta guardada  [F5]</translation>
+    </message>
+    <message>
+        <source>Ctrl+F Search</source>
+        <translation>Ctrl+F Buscar</translation>
+    </message>
+    <message>
+        <source>↑↓ Enter Select</source>
+        <translation>↑↓ Intro Elegir</translation>
+    </message>
+    <message>
+        <source>F5 Charge card on file</source>
+        <translation>F5 Cobrar a la tarjeta guardada</translation>
+    </message>
+    <message>
+        <source>F6 New card</source>
+        <translation>F6 Tarjeta nueva</translation>
+    </message>
+    <message>
+        <source>F7 Bank account</source>
+        <translation>F7 Cuenta bancaria</translation>
+    </message>
+    <message>
+        <source>F8 Update payment details</source>
+        <translation>F8 Actualizar datos de pago</translation>
+    </message>
+    <message>
+        <source>F9 Submit</source>
+        <translation>F9 Enviar</translation>
+    </message>
+    <message>
+        <source>Esc Cancel / back</source>
+        <translation>Esc Cancelar / volver</translation>
+    </message>
+    <message>
+        <source>Find the customer (%1), choose with %2 and %3</source>
+        <translation>Busque al cliente (%1), elija con %2 e %3</translation>
+    </message>
+    <message>
+        <source>%1 card on file · %2 new card · %3 bank account</source>
+        <translation>%1 tarjeta guardada · %2 tarjeta nueva · %3 cuenta bancaria</translation>
+    </message>
+    <message>
+        <source>Take a payment</source>
+        <translation>Cobrar un pago</translation>
+    </message>
+    <message>
+        <source>Type the amount</source>
+        <translation>Escriba el importe</translation>
+    </message>
+    <message>
+        <source>Counter · PaySimple (%1)</source>
+        <translation>Caja · PaySimple (%1)</translation>
+    </message>
+    <message>
+        <source>Find customer</source>
+        <translation>Buscar cliente</translation>
+    </message>
+    <message>
+        <source>Name, phone, e-mail or account no.</source>
+        <translation>Nombre, teléfono, correo o n.º de cuenta</translation>
+    </message>
+    <message>
+        <source>Search customers</source>
+        <translation>Buscar clientes</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Iniciando…</translation>
+    </message>
+    <message>
+        <source>Starting the training gateway…</source>
+        <translation>Iniciando la pasarela de práctica…</translation>
+    </message>
+    <message>
+        <source>Ready · %1 customers</source>
+        <translation>Lista · %1 clientes</translation>
+    </message>
+    <message>
+        <source>Could not start</source>
+        <translation>No se pudo iniciar</translation>
+    </message>
+    <message>
+        <source>The counter could not start:
+%1</source>
+        <translation>La caja no se pudo iniciar:
+%1</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelando…</translation>
+    </message>
+    <message>
+        <source>%1 found</source>
+        <translation>%1 encontrados</translation>
+    </message>
+    <message>
+        <source>Recently served</source>
+        <translation>Atendidos hace poco</translation>
+    </message>
+    <message>
+        <source>Type a name, phone, email or account no.</source>
+        <translation>Escriba un nombre, teléfono, correo o n.º de cuenta.</translation>
+    </message>
+    <message>
+        <source>Search failed: %1</source>
+        <translation>La búsqueda falló: %1</translation>
+    </message>
+    <message>
+        <source>Account no. %1</source>
+        <translation>Cuenta n.º %1</translation>
+    </message>
+    <message>
+        <source>This customer is not in PaySimple yet, so no payment can be taken.</source>
+        <translation>Este cliente aún no está en PaySimple, así que no se le puede cobrar.</translation>
+    </message>
+    <message>
+        <source>Loading cards and bank accounts…</source>
+        <translation>Cargando tarjetas y cuentas bancarias…</translation>
+    </message>
+    <message>
+        <source>No cards or bank accounts on file.</source>
+        <translation>No hay tarjetas ni cuentas bancarias guardadas.</translation>
+    </message>
+    <message>
+        <source>%1 on file</source>
+        <translation>%1 guardadas</translation>
+    </message>
+    <message>
+        <source>1 expired card: replace or remove</source>
+        <translation>1 tarjeta caducada: sustitúyala o quítela</translation>
+    </message>
+    <message>
+        <source>%1 expired cards: replace or remove</source>
+        <translation>%1 tarjetas caducadas: sustitúyalas o quítelas</translation>
+    </message>
+    <message>
+        <source>Could not load the payment methods: %1</source>
+        <translation>No se pudieron cargar los medios de pago: %1</translation>
+    </message>
+    <message>
+        <source>Charge bank account on file  [F5]</source>
+        <translation>Cobrar a la cuenta guardada  [F5]</translation>
+    </message>
+    <message>
+        <source>Charge %1 to %2 %3 for %4?</source>
+        <translation>¿Cobrar %1 a %2 %3 de %4?</translation>
+    </message>
+    <message>
+        <source>Sending the payment to PaySimple…</source>
+        <translation>Enviando el pago a PaySimple…</translation>
+    </message>
+    <message>
+        <source>Charging…</source>
+        <translation>Cobrando…</translation>
+    </message>
+    <message>
+        <source>The payment could not be completed: %1</source>
+        <translation>El pago no se pudo completar: %1</translation>
+    </message>
+    <message>
+        <source>An earlier payment on this lane must be confirmed before a new one.</source>
+        <translation>Hay que confirmar un pago anterior de esta caja antes de cobrar otro.</translation>
+    </message>
+    <message>
+        <source>Making it the default…</source>
+        <translation>Haciéndolo predeterminado…</translation>
+    </message>
+    <message>
+        <source>Default payment method changed.</source>
+        <translation>Se cambió el medio de pago predeterminado.</translation>
+    </message>
+    <message>
+        <source>Could not change the default: %1</source>
+        <translation>No se pudo cambiar el predeterminado: %1</translation>
+    </message>
+    <message>
+        <source>Remove payment method</source>
+        <translation>Quitar el medio de pago</translation>
+    </message>
+    <message>
+        <source>Remove %1 %2 from %3&apos;s account?</source>
+        <translation>¿Quitar %1 %2 de la cuenta de %3?</translation>
+    </message>
+    <message>
+        <source>Removing…</source>
+        <translation>Quitando…</translation>
+    </message>
+    <message>
+        <source>%1 %2 removed.</source>
+        <translation>Se quitó %1 %2.</translation>
+    </message>
+    <message>
+        <source>Could not remove it: %1</source>
+        <translation>No se pudo quitar: %1</translation>
+    </message>
+    <message>
+        <source>Cancelled. Nothing was charged.</source>
+        <translation>Cancelado. No se cobró nada.</translation>
+    </message>
+    <message>
+        <source>The new card is saved, but the old one could not be removed: %1</source>
+        <translation>La tarjeta nueva está guardada, pero no se pudo quitar la anterior: %1</translation>
+    </message>
+    <message>
+        <source>Checking with PaySimple…</source>
+        <translation>Comprobando con PaySimple…</translation>
+    </message>
+    <message>
+        <source>Still could not check: %1</source>
+        <translation>Todavía no se pudo comprobar: %1</translation>
+    </message>
+    <message>
+        <source>Payment in progress</source>
+        <translation>Pago en curso</translation>
+    </message>
+    <message>
+        <source>Wait until the payment has finished.</source>
+        <translation>Espere a que termine el pago.</translation>
+    </message>
+</context>
+<context>
     <name>ManagerApprovalDialog</name>
     <message>
         <source>Void a payment</source>
@@ -882,6 +1215,164 @@
     <message>
         <source>No manager is set up on this counter.</source>
         <translation>Esta caja no tiene ningún gerente.</translation>
+    </message>
+</context>
+<context>
+    <name>MethodsList</name>
+    <message>
+        <source>Card</source>
+        <translation>Tarjeta</translation>
+    </message>
+    <message>
+        <source>Bank</source>
+        <translation>Banco</translation>
+    </message>
+    <message>
+        <source>%1 (checking)</source>
+        <translation>%1 (corriente)</translation>
+    </message>
+    <message>
+        <source>%1 (savings)</source>
+        <translation>%1 (ahorros)</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Número</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Caduca</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>Predeterminada</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Caducada</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>Válida</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentPanel</name>
+    <message>
+        <source>Enter the card details.</source>
+        <translation>Escriba los datos de la tarjeta.</translation>
+    </message>
+    <message>
+        <source>Enter the bank account details.</source>
+        <translation>Escriba los datos de la cuenta bancaria.</translation>
+    </message>
+    <message>
+        <source>The secure payment form could not be loaded. Check the connection to PaySimple.</source>
+        <translation>No se pudo cargar el formulario de pago seguro. Compruebe la conexión con PaySimple.</translation>
+    </message>
+    <message>
+        <source>The secure payment form could not start.</source>
+        <translation>El formulario de pago seguro no se pudo iniciar.</translation>
+    </message>
+    <message>
+        <source>Loading the secure form…</source>
+        <translation>Cargando el formulario seguro…</translation>
+    </message>
+    <message>
+        <source>Cancel  [Esc]</source>
+        <translation>Cancelar  [Esc]</translation>
+    </message>
+    <message>
+        <source>Charge %1 to a new bank account</source>
+        <translation>Cobrar %1 a una cuenta bancaria nueva</translation>
+    </message>
+    <message>
+        <source>Charge %1 to a new card</source>
+        <translation>Cobrar %1 a una tarjeta nueva</translation>
+    </message>
+    <message>
+        <source>Charge %1  [F9]</source>
+        <translation>Cobrar %1  [F9]</translation>
+    </message>
+    <message>
+        <source>Add a bank account</source>
+        <translation>Añadir una cuenta bancaria</translation>
+    </message>
+    <message>
+        <source>Add a card</source>
+        <translation>Añadir una tarjeta</translation>
+    </message>
+    <message>
+        <source>Save bank account  [F9]</source>
+        <translation>Guardar la cuenta  [F9]</translation>
+    </message>
+    <message>
+        <source>Save card  [F9]</source>
+        <translation>Guardar la tarjeta  [F9]</translation>
+    </message>
+    <message>
+        <source>Customer: %1</source>
+        <translation>Cliente: %1</translation>
+    </message>
+    <message>
+        <source>Use a card instead  [F7]</source>
+        <translation>Usar una tarjeta  [F7]</translation>
+    </message>
+    <message>
+        <source>Use a bank account  [F7]</source>
+        <translation>Usar una cuenta bancaria  [F7]</translation>
+    </message>
+    <message>
+        <source>The secure form could not start: %1</source>
+        <translation>El formulario seguro no se pudo iniciar: %1</translation>
+    </message>
+    <message>
+        <source>A payment is being sent; it cannot be cancelled now.</source>
+        <translation>Se está enviando un pago; ahora no se puede cancelar.</translation>
+    </message>
+    <message>
+        <source>Complete the details in the form first.</source>
+        <translation>Primero complete los datos del formulario.</translation>
+    </message>
+    <message>
+        <source>Checking the details with PaySimple…</source>
+        <translation>Comprobando los datos con PaySimple…</translation>
+    </message>
+    <message>
+        <source>The secure form timed out; type the details again, then press F9.</source>
+        <translation>El formulario seguro caducó; escriba los datos otra vez y pulse F9.</translation>
+    </message>
+    <message>
+        <source>Type the details in the form, then press F9.</source>
+        <translation>Escriba los datos en el formulario y pulse F9.</translation>
+    </message>
+    <message>
+        <source>PaySimple did not give permission for this customer (%1). Press F9 to try again.</source>
+        <translation>PaySimple no dio permiso para este cliente (%1). Pulse F9 para intentarlo de nuevo.</translation>
+    </message>
+    <message>
+        <source>Checking the account…</source>
+        <translation>Comprobando la cuenta…</translation>
+    </message>
+    <message>
+        <source>PaySimple could not process the details.</source>
+        <translation>PaySimple no pudo procesar los datos.</translation>
+    </message>
+    <message>
+        <source>The secure form timed out; enter the details again.</source>
+        <translation>El formulario seguro caducó; escriba los datos otra vez.</translation>
+    </message>
+    <message>
+        <source>The payment form stopped working and was closed. Nothing was charged.</source>
+        <translation>El formulario de pago dejó de funcionar y se cerró. No se cobró nada.</translation>
     </message>
 </context>
 <context>
@@ -1083,6 +1574,144 @@
     <message>
         <source>Saved %1</source>
         <translation>Guardado: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ResultView</name>
+    <message>
+        <source>New sale  [Enter]</source>
+        <translation>Venta nueva  [Intro]</translation>
+    </message>
+    <message>
+        <source>Back to customer  [Esc]</source>
+        <translation>Volver al cliente  [Esc]</translation>
+    </message>
+    <message>
+        <source>Check again  [F5]</source>
+        <translation>Comprobar de nuevo  [F5]</translation>
+    </message>
+    <message>
+        <source>Receipt  [Ctrl+P]</source>
+        <translation>Recibo  [Ctrl+P]</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Cliente</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Cuenta</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Aprobado</translation>
+    </message>
+    <message>
+        <source>The payment was approved.</source>
+        <translation>El pago fue aprobado.</translation>
+    </message>
+    <message>
+        <source>Auth code</source>
+        <translation>Código de autorización</translation>
+    </message>
+    <message>
+        <source>Trace number</source>
+        <translation>Número de seguimiento</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>Rechazado</translation>
+    </message>
+    <message>
+        <source>The payment was declined.</source>
+        <translation>El pago fue rechazado.</translation>
+    </message>
+    <message>
+        <source>Try a different payment method.</source>
+        <translation>Pruebe con otro medio de pago.</translation>
+    </message>
+    <message>
+        <source>PaySimple says: %1</source>
+        <translation>PaySimple dice: %1</translation>
+    </message>
+    <message>
+        <source>Next step: %1</source>
+        <translation>Siguiente paso: %1</translation>
+    </message>
+    <message>
+        <source>Decline code</source>
+        <translation>Código de rechazo</translation>
+    </message>
+    <message>
+        <source>Not charged</source>
+        <translation>No cobrado</translation>
+    </message>
+    <message>
+        <source>PaySimple did not take this payment.</source>
+        <translation>PaySimple no aceptó este pago.</translation>
+    </message>
+    <message>
+        <source>You can try again with the same or another card.</source>
+        <translation>Puede intentarlo de nuevo con la misma tarjeta o con otra.</translation>
+    </message>
+    <message>
+        <source>Not confirmed yet</source>
+        <translation>Todavía sin confirmar</translation>
+    </message>
+    <message>
+        <source>PaySimple could not be reached; the payment is being checked.</source>
+        <translation>No se pudo contactar con PaySimple; se está comprobando el pago.</translation>
+    </message>
+    <message>
+        <source>Do not charge again. Press F5 to check with PaySimple.</source>
+        <translation>No vuelva a cobrar. Pulse F5 para comprobarlo con PaySimple.</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Referencia</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>Guardado</translation>
+    </message>
+    <message>
+        <source>The new payment method is on file. Nothing was charged.</source>
+        <translation>El medio de pago nuevo está guardado. No se cobró nada.</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Caduca</translation>
+    </message>
+    <message>
+        <source>Something went wrong</source>
+        <translation>Algo salió mal</translation>
+    </message>
+    <message>
+        <source>It is not known whether PaySimple took this payment. Do not charge again: the next charge on this lane shows it with Check again.</source>
+        <translation>No se sabe si PaySimple aceptó este pago. No vuelva a cobrar: el próximo cobro en esta caja lo mostrará con Comprobar de nuevo.</translation>
+    </message>
+    <message>
+        <source>Nothing was charged. Check the connection and try again.</source>
+        <translation>No se cobró nada. Compruebe la conexión e inténtelo de nuevo.</translation>
+    </message>
+    <message>
+        <source>Try another card  [F6]</source>
+        <translation>Probar otra tarjeta  [F6]</translation>
+    </message>
+    <message>
+        <source>Try again  [F6]</source>
+        <translation>Intentar de nuevo  [F6]</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsList</name>
+    <message>
+        <source>not in PaySimple yet</source>
+        <translation>aún no está en PaySimple</translation>
+    </message>
+    <message>
+        <source>Customers found</source>
+        <translation>Clientes encontrados</translation>
     </message>
 </context>
 <context>
@@ -1385,6 +2014,13 @@
     <message>
         <source>New windows use the new language now; restart the app to see it everywhere.</source>
         <translation>Las ventanas nuevas ya usan el idioma nuevo; reinicie la aplicación para verlo en todas partes.</translation>
+    </message>
+</context>
+<context>
+    <name>TaskBar</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
     </message>
 </context>
 </TS>
