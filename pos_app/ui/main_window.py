@@ -65,7 +65,7 @@ def hint_text() -> str:
 
 def welcome_html() -> str:
     step1 = fmt(translate("MainWindow", "Find the customer (%1), choose with %2 and %3"),
-                "<b>Ctrl+F</b>", "<b>↑ ↓</b>", "<b>Enter</b>")
+                "<b>Ctrl+F</b>", "<b>↑ ↓</b>", "<b>" + translate("MainWindow", "Enter", "the key") + "</b>")
     step3 = fmt(translate("MainWindow", "%1 card on file · %2 new card · %3 bank account"),
                 "<b>F5</b>", "<b>F6</b>", "<b>F7</b>")
     return ("<div style='font-size:22px; font-weight:700; color:#111827'>"
@@ -353,7 +353,8 @@ class MainWindow(QMainWindow):
             if address:
                 meta.append(address)
         if hit.customer_account:
-            meta.append(fmt(translate("MainWindow", "Account no. %1"), hit.customer_account))
+            # one piece, never broken across lines (only the separators wrap)
+            meta.append(fmt(translate("MainWindow", "Account no. %1"), hit.customer_account).replace(" ", "\u00a0"))
         self.customer_meta.setText("  ·  ".join(meta))
         self.methods.clear()
         self.customer_status.setText("")

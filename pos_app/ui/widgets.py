@@ -146,8 +146,13 @@ class MethodsList(QTreeWidget):
         self.setAccessibleName(translate("CustomerPanel", "Cards and bank accounts on file"))
         header = self.header()
         header.setStretchLastSection(True)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """At least the preset width, and never narrower than the (translated) header or the cells need."""
+        header = self.header()
         for col, width in enumerate((230, 130, 100, 100)):
-            self.setColumnWidth(col, width)
+            self.setColumnWidth(col, max(width, header.sectionSizeHint(col), self.sizeHintForColumn(col)))
 
     def show_accounts(self, cards: list[CreditCardAccount], ach: list[AchAccount], today=None) -> None:
         self.clear()
@@ -170,6 +175,7 @@ class MethodsList(QTreeWidget):
             self.addTopLevelItem(item)
             if default_item is None and account.is_default and not expired:
                 default_item = item
+        self._fit_columns()
         first = default_item or (self.topLevelItem(0) if self.topLevelItemCount() else None)
         if first is not None:
             self.setCurrentItem(first)

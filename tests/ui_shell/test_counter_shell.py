@@ -98,6 +98,13 @@ def test_counter_window_menus_and_banner_in_spanish(qtbot, qapp, paths, window_f
         assert window.banner.text().startswith("PRÁCTICA · Modo de práctica: no se mueve dinero real")
         assert window.banner.text().endswith("Caja LANE7")
         assert window.statusBar().currentMessage() == "Sesión iniciada: Trainee"
+        # The counter's own start screen, in Spanish too.
+        assert window.windowTitle() == "Caja · PaySimple (Práctica)"
+        assert "Cobrar un pago" in window.welcome.text() and "Escriba el importe" in window.welcome.text()
+        assert "<b>F6</b> tarjeta nueva" in window.welcome.text()
+        assert window.hint.text().startswith("Ctrl+F Buscar   ·   ↑↓ Intro Elegir")
+        assert window.search.placeholderText() == "Nombre, teléfono, correo o n.º de cuenta"
+        assert window.customer_page.new_card_button.text() == "Tarjeta nueva  [F6]"
     finally:
         shell.close()
 
