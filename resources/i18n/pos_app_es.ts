@@ -976,6 +976,11 @@
         <translation>Busque al cliente (%1), elija con %2 e %3</translation>
     </message>
     <message>
+        <source>Enter</source>
+        <comment>the key</comment>
+        <translation>Intro</translation>
+    </message>
+    <message>
         <source>%1 card on file · %2 new card · %3 bank account</source>
         <translation>%1 tarjeta guardada · %2 tarjeta nueva · %3 cuenta bancaria</translation>
     </message>
