@@ -8,6 +8,11 @@ A form session: ``open()`` → (page ready) configure → formShown → clerk fi
 for a customer token → ``accountRetrieved`` → Python checks the account belongs to the customer (GET
 accounts) → charge (or, for "update", just report the new account). Messages that arrive in the wrong
 state (an account before any submit, a second account, a token request while idle) are refused and logged.
+
+Keyboard first: when the form becomes interactive the view takes Qt focus, the host page focuses PaySimple's
+iframe (payment.js) and the training frame its first field, so the clerk types the card number at once; Tab
+leaves the last field for Submit, Cancel, then the card/bank switch. Visible strings are translated (context
+``PaymentPanel``); the host page's own status lines are sent translated in ``configure`` (``texts``).
 """
 
 from __future__ import annotations
