@@ -16,6 +16,13 @@ Decisions:
   put our own requests outside PaySimple's 5-minute timestamp window.
 - Checkout tokens (5-minute life) are fetched ahead, used by one form only, and refetched when older than 2
   minutes (on the gateway's clock in training). Customer tokens age on the local clock.
+- "Recently seen at this counter": :meth:`customer` is what the window calls when the clerk picks a customer,
+  so it also records the pick (``Directory.mark_seen``). The write goes to one background thread of its own:
+  the window calls ``customer`` on the GUI thread, and a directory write can wait up to the busy timeout
+  while a sync or import holds the write lock. A failed mark is logged; it only affects ranking.
+- Counter create/edit (:meth:`create_customer`, :meth:`update_customer`) and CSV import (:meth:`import_csv`)
+  are the core calls (``pos_app.customers``), run on workers; their errors reach the dialogs unchanged.
+- ``charge(send_receipt=True)`` asks PaySimple to e-mail its receipt to the customer (SendToCustomer).
 """
 
 from __future__ import annotations
@@ -25,13 +32,14 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from pos_app.config import API_BASE_URLS, Environment, Paths
 from pos_app.customers.directory import Directory
-from pos_app.customers.models import CustomerHit, StoredCustomer
+from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.payments import AccountRef, Attempt, CustomerRef, Journal, PaymentService, StatusEvent
 from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts, PaySimpleClient
 from pos_app.ui.cards import card_expired  # noqa: F401 - re-exported for callers
@@ -81,6 +89,8 @@ class CounterBackend:
         self._lock = threading.Lock()
         self._checkout: _Cached | None = None
         self._customer_tokens: dict[int, _Cached] = {}
+        self._seen_writer: ThreadPoolExecutor | None = None
+        self._seen_pending: Future | None = None
 
     # ---- start / stop --------------------------------------------------------------------------------
 
@@ -150,6 +160,8 @@ class CounterBackend:
         return report
 
     def close(self) -> None:
+        if self._seen_writer is not None:
+            self._seen_writer.shutdown(wait=True)  # a pick being recorded finishes before the directory closes
         for closer in (self.client.close, self.directory.close, getattr(self.journal, "close", None)):
             try:
                 if closer is not None:
@@ -171,7 +183,60 @@ class CounterBackend:
         return self.directory.search(query, limit)
 
     def customer(self, local_id: int) -> StoredCustomer | None:
-        return self.directory.get(local_id)
+        """The customer the clerk picked; also recorded as seen at this counter (in the background)."""
+        stored = self.directory.get(local_id)
+        if stored is not None:
+            self.mark_seen(local_id)
+        return stored
+
+    def mark_seen(self, local_id: int) -> Future:
+        """Record the pick on the seen-writer thread (never blocks the caller); see the module docstring."""
+        with self._lock:
+            if self._seen_writer is None:
+                self._seen_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mark-seen")
+            future = self._seen_writer.submit(self._mark_seen, local_id)
+            self._seen_pending = future
+        return future
+
+    def _mark_seen(self, local_id: int) -> None:
+        try:
+            self.directory.mark_seen(local_id)
+        except Exception:  # noqa: BLE001 - ranking only; the sale goes on
+            log.exception("could not record customer %s as seen", local_id)
+
+    def wait_seen(self, timeout: float = 10.0) -> None:
+        """Until the last recorded pick is written (tests; searches right after a pick)."""
+        with self._lock:
+            pending = self._seen_pending
+        if pending is not None:
+            pending.result(timeout)
+
+    def create_customer(self, record: CustomerRecord) -> StoredCustomer:
+        """Counter "New customer": validated, PaySimple first, then the directory (``customers.counter``)."""
+        from pos_app.customers.counter import create_customer
+
+        return create_customer(self.directory, self.client, record)
+
+    def update_customer(self, local_id: int, record: CustomerRecord) -> StoredCustomer:
+        """Counter "Edit customer" (a local-only customer is created in PaySimple and linked)."""
+        from pos_app.customers.counter import update_customer
+
+        return update_customer(self.directory, self.client, local_id, record)
+
+    def import_csv(self, path, progress: Callable[[int, int], None] | None = None, cancel=None,
+                   report_path=None, batch_size: int | None = None):
+        """CSV import into the directory (``customers.import_csv``); returns its ImportReport. The report
+        file goes to ``import-reports/`` next to the directory (this environment's data)."""
+        from datetime import datetime
+        from pathlib import Path
+
+        from pos_app.customers.csv_import import BATCH_SIZE, import_csv
+
+        if report_path is None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            report_path = self.directory.path.parent / "import-reports" / f"{Path(path).stem}-{stamp}-report.csv"
+        return import_csv(self.directory, path, progress=progress, cancel=cancel, report_path=report_path,
+                          batch_size=batch_size or BATCH_SIZE)
 
     def accounts(self, paysimple_id: int) -> CustomerAccounts:
         return self.client.get_accounts(paysimple_id)
@@ -229,9 +294,12 @@ class CounterBackend:
     # ---- charging ------------------------------------------------------------------------------------
 
     def charge(self, customer: CustomerRef, account: Account, amount: Decimal, payment_token: str | None = None,
-               cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None) -> Attempt:
+               cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None,
+               send_receipt: bool = False) -> Attempt:
+        """``send_receipt``: PaySimple e-mails its receipt to the customer (needs an e-mail on the customer)."""
         return self.service.charge(customer, AccountRef.from_paysimple(account), amount, clerk=self.clerk,
-                                   payment_token=payment_token, cvv=cvv, on_status=on_status)
+                                   payment_token=payment_token, cvv=cvv, send_receipt=send_receipt,
+                                   on_status=on_status)
 
     def resolve(self, attempt: Attempt, on_status=None) -> Attempt:
         return self.service.resolve(attempt, self.clerk, on_status)
