@@ -29,6 +29,13 @@ Decisions:
 - Payment history (Counter menu, Ctrl+H) and End of day (Manager menu) get ``counter_payments()``: the
   window back end's journal + service, the merchant header, the store time zone and clerk names from the
   registry; void/refund approvals go through ``approve`` (see ``ui/history.py``, ``ui/eod_view.py``).
+- Customers at the counter (Counter menu): "New customer…" (Ctrl+N; the search text pre-fills it) and
+  "Edit customer…" (Ctrl+E, enabled while a customer is shown), ``ui/customer_edit.py``. The shell follows
+  the window's selection read-only (``window.hit``, refreshed when its page stack changes); after a save the
+  window's search shows the customer and ``window.select_customer`` opens them.
+- Manager → "Import customers from CSV…" (``ui/csv_import_dialog.py``): a bulk change of the customer list,
+  so a signed-in manager opens it directly and a clerk needs a manager's PIN (recorded as a SETTINGS
+  approval, subject "Import customers from CSV"), like Clerks….
 - The lock screen (idle or "Lock now") is window-modal over the counter and cannot be dismissed without a
   PIN; a payment already running keeps running behind it. Signing in as someone else switches the clerk.
 """
@@ -187,6 +194,16 @@ class Shell(QObject):
         self.history_action.setShortcut(QKeySequence("Ctrl+H"))
         self.history_action.triggered.connect(self.show_history)
         counter.addAction(self.history_action)
+        counter.addSeparator()
+        self.new_customer_action = QAction(translate("Shell", "New customer…"), window)
+        self.new_customer_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_customer_action.triggered.connect(self.new_customer)
+        counter.addAction(self.new_customer_action)
+        self.edit_customer_action = QAction(translate("Shell", "Edit customer…"), window)
+        self.edit_customer_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.edit_customer_action.triggered.connect(self.edit_customer)
+        counter.addAction(self.edit_customer_action)
+        counter.addSeparator()
         language = counter.addMenu(translate("Shell", "Language"))
         for code, name in LANGUAGES.items():
             action = QAction(name, window)
@@ -204,6 +221,9 @@ class Shell(QObject):
         self.eod_action = QAction(translate("Shell", "End of day…"), window)
         self.eod_action.triggered.connect(self.show_end_of_day)
         manager.addAction(self.eod_action)
+        self.import_action = QAction(translate("Shell", "Import customers from CSV…"), window)
+        self.import_action.triggered.connect(self.import_customers)
+        manager.addAction(self.import_action)
         help_menu = bar.addMenu(translate("Shell", "&Help"))
         self.about_action = QAction(translate("Shell", "About"), window)
         self.about_action.triggered.connect(self.show_about)
@@ -216,7 +236,13 @@ class Shell(QObject):
         ready = getattr(window, "backendReady", None)
         if ready is not None:
             ready.connect(self._stamp_clerk)
+            ready.connect(self._update_customer_actions)
         self.clerk_changed.connect(lambda _clerk: self._stamp_clerk())
+        stack = getattr(window, "stack", None)
+        if stack is not None:  # the window shows a customer (or goes back to the start) by switching pages
+            stack.currentChanged.connect(lambda _i: self._update_customer_actions())
+        counter.aboutToShow.connect(self._update_customer_actions)
+        self._update_customer_actions()
 
     def _translate_banner(self, window: QWidget) -> None:
         """The counter window's own banner (a QLabel) in the UI language, same layout as its English text."""
@@ -312,6 +338,93 @@ class Shell(QObject):
     @property
     def locked(self) -> bool:
         return self.lock_dialog is not None and self.lock_dialog.isVisible()
+
+    # --- customers at the counter: new / edit, CSV import ----------------------------------------------------
+
+    def selected_customer_id(self) -> int | None:
+        """The local id of the customer the window shows (read-only from ``window.hit``)."""
+        hit = getattr(self.window, "hit", None)
+        return hit.id if hit is not None else None
+
+    def _update_customer_actions(self) -> None:
+        backend = getattr(self.window, "backend", None)
+        self.new_customer_action.setEnabled(backend is not None)
+        self.edit_customer_action.setEnabled(backend is not None and self.selected_customer_id() is not None)
+
+    def _backend_or_explain(self):
+        backend = getattr(self.window, "backend", None)
+        if backend is None:
+            QMessageBox.information(self.window, translate("Shell", "Not ready yet"),
+                                    translate("Shell", "The counter is still connecting to PaySimple. Try again "
+                                                       "in a moment."))
+        return backend
+
+    def new_customer(self):
+        from pos_app.ui.customer_edit import CustomerEditDialog
+
+        backend = self._backend_or_explain()
+        if backend is None:
+            return None
+        search = getattr(self.window, "search", None)
+        prefill = search.text() if search is not None else ""
+        return self._open_customer_dialog(CustomerEditDialog(backend, self.window, prefill=prefill))
+
+    def edit_customer(self):
+        from pos_app.ui.customer_edit import CustomerEditDialog
+
+        backend = self._backend_or_explain()
+        local_id = self.selected_customer_id()
+        if backend is None or local_id is None:
+            return None
+        stored = backend.directory.get(local_id)
+        if stored is None:
+            return None
+        return self._open_customer_dialog(CustomerEditDialog(backend, self.window, customer=stored))
+
+    def _open_customer_dialog(self, dialog):
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.saved.connect(self.show_customer)
+        self.customer_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_customer(self, stored) -> None:
+        """After a save: the window's search shows the customer and the window opens them."""
+        from pos_app.customers.models import CustomerHit
+
+        window = self.window
+        if stored is None or window is None or getattr(window, "backend", None) is None:
+            return
+        r = stored.record
+        query = " ".join(p for p in (r.first_name, r.last_name) if p)
+        search = getattr(window, "search", None)
+        if search is not None:
+            search.setText(query)  # the window's own search lists them (debounced, on its worker)
+        hits = window.backend.search(query)  # local SQLite, milliseconds (the window searches on the GUI side too)
+        hit = next((h for h in hits if h.id == stored.id), None)
+        if hit is None:  # many people with that name: the row itself is enough to open them
+            hit = CustomerHit(stored.id, stored.paysimple_id, stored.display_name, r.company, r.phone or "",
+                              r.email, r.city, r.customer_account, stored.last_seen_at, "id")
+        select = getattr(window, "select_customer", None)
+        if callable(select):
+            select(hit)
+        self._update_customer_actions()
+
+    def import_customers(self):
+        from pos_app.ui.csv_import_dialog import CsvImportDialog
+
+        backend = self._backend_or_explain()
+        if backend is None:
+            return None
+        if self.clerk is None or not self.clerk.is_manager:
+            approved = self.approve(ManagerAction.SETTINGS, subject=translate("Shell", "Import customers from CSV"))
+            if approved is None:
+                return None
+        dialog = CsvImportDialog(backend, self.window, start_dir=str(self.paths.data_dir))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.import_dialog = dialog
+        dialog.open()
+        return dialog
 
     # --- manager-only actions ---------------------------------------------------------------------------
 

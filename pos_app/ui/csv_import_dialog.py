@@ -1,0 +1,272 @@
+"""Manager → Import customers from CSV…: choose a file, import it on a worker, show what happened.
+
+    dialog = CsvImportDialog(backend, parent)     # backend: CounterBackend (its directory)
+    dialog.open()                                 # Choose file… → Import → summary + Open report
+
+Decisions:
+- Who may open it: importing changes the counter's customer list in bulk, so the shell asks for a manager
+  (a signed-in manager opens it directly; a clerk needs a manager's PIN, recorded as a SETTINGS approval with
+  the subject "Import customers from CSV"). See ``Shell.import_customers``.
+- The import is ``customers.import_csv`` on a worker (``ui.ops.BackgroundOp``) with a progress bar; Cancel
+  asks it to stop at the next batch boundary: rows of finished batches are kept (the core commits per batch)
+  and the summary says so. Closing the window while it runs is the same as Cancel (the dialog stays until the
+  worker has stopped, so the directory is never left mid-batch by us).
+- The report file (CSV: line, status, reason, name) is written next to the directory
+  (``<data>/import-reports/``) by the back end; "Open report" opens it with the desktop's CSV viewer
+  (``QDesktopServices.openUrl``). A file with the wrong columns imports nothing: the dialog names the missing
+  columns and the ones it found (``CsvColumnsError``).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.customers.csv_import import CsvColumnsError, CsvImportError, ImportReport
+from pos_app.ui.i18n import fmt
+from pos_app.ui.ops import BackgroundOp
+from pos_app.ui.theme import GREEN, RED
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+SHOWN_PROBLEMS = 5  # the rest are in the report file
+
+
+class _CancelFlag:
+    """``import_csv`` wants ``cancel.is_set()``; the worker's context knows whether Cancel was pressed."""
+
+    def __init__(self, ctx) -> None:
+        self._ctx = ctx
+
+    def is_set(self) -> bool:
+        return self._ctx.cancelled
+
+
+class CsvImportDialog(QDialog):
+    finished_import = Signal(object)   # ImportReport, or the exception that refused the file (tests)
+
+    def __init__(self, backend, parent: QWidget | None = None, start_dir: str = "",
+                 batch_size: int | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.start_dir = start_dir
+        self.batch_size = batch_size
+        self.path: Path | None = None
+        self.report: ImportReport | None = None
+        self.op: BackgroundOp | None = None
+        self._close_when_stopped = False
+        self.setWindowTitle(translate("CsvImportDialog", "Import customers from CSV"))
+        self.setMinimumWidth(560)
+
+        layout = QVBoxLayout(self)
+        intro = QLabel(translate("CsvImportDialog", "Bring customers over from another register or a "
+                                 "spreadsheet. The file needs a header line with first and last name columns "
+                                 "(or one Name column); phone, e-mail, account no. and address columns are used "
+                                 "when present. Card numbers are never imported. Importing the same file again "
+                                 "adds nobody twice."), self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        row = QHBoxLayout()
+        self.choose_button = QPushButton(translate("CsvImportDialog", "Choose file…"), self)
+        self.choose_button.clicked.connect(self.choose_file)
+        row.addWidget(self.choose_button)
+        self.file_label = QLabel(translate("CsvImportDialog", "No file chosen"), self)
+        self.file_label.setObjectName("muted")
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.file_label, 1)
+        layout.addLayout(row)
+
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.hide()
+        layout.addWidget(self.progress)
+
+        self.summary = QLabel(self)
+        self.summary.setObjectName("importSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.summary)
+        layout.addStretch(1)
+
+        buttons = QHBoxLayout()
+        self.report_button = QPushButton(translate("CsvImportDialog", "Open report"), self)
+        self.report_button.clicked.connect(self.open_report)
+        self.report_button.hide()
+        buttons.addWidget(self.report_button)
+        buttons.addStretch(1)
+        self.import_button = QPushButton(translate("CsvImportDialog", "Import"), self)
+        self.import_button.setObjectName("primary")
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.start)
+        buttons.addWidget(self.import_button)
+        self.cancel_button = QPushButton(translate("CsvImportDialog", "Close"), self)
+        self.cancel_button.clicked.connect(self.cancel_or_close)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+
+    # ---- choosing ------------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self.op is not None and not self.op.finished
+
+    def choose_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, translate("CsvImportDialog", "Choose the customer file"), self.start_dir,
+            translate("CsvImportDialog", "CSV files (*.csv *.txt);;All files (*)"))
+        if path:
+            self.set_file(path)
+
+    def set_file(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.start_dir = str(self.path.parent)
+        self.file_label.setText(str(self.path))
+        self.summary.setText("")
+        self.report_button.hide()
+        self.import_button.setEnabled(True)
+        self.import_button.setFocus()
+
+    # ---- importing -----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.path is None or self.running:
+            return
+        path, backend, batch_size = self.path, self.backend, self.batch_size
+        self.report = None
+        self.report_button.hide()
+        self.import_button.setEnabled(False)
+        self.choose_button.setEnabled(False)
+        self.cancel_button.setText(translate("CsvImportDialog", "Cancel"))
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 0)  # busy until the first batch reports a total
+        self.progress.show()
+        self._say(fmt(translate("CsvImportDialog", "Importing %1…"), path.name))
+
+        def work(ctx):
+            return backend.import_csv(path, progress=lambda done, total: ctx.progress(done, total, ""),
+                                      cancel=_CancelFlag(ctx), batch_size=batch_size)
+
+        self.op = BackgroundOp(work, on_done=self._done, on_error=self._failed,
+                               on_progress=self._progressed, label="CSV import")
+        self.op.start()
+
+    def _progressed(self, done: int, total: int, _text: str) -> None:
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+            self._say(fmt(translate("CsvImportDialog", "Importing %1… %2 of %3 rows"), self.path.name, done, total))
+
+    def cancel_or_close(self) -> None:
+        if self.running:
+            self.op.cancel()
+            self.cancel_button.setEnabled(False)
+            self._say(translate("CsvImportDialog", "Stopping after the current batch…"))
+        else:
+            self.reject()
+
+    def _finished_running(self) -> None:
+        self.progress.hide()
+        self.choose_button.setEnabled(True)
+        self.import_button.setEnabled(self.path is not None)
+        self.cancel_button.setText(translate("CsvImportDialog", "Close"))
+        self.cancel_button.setEnabled(True)
+        if self._close_when_stopped:
+            self.reject()
+
+    def _done(self, report: ImportReport) -> None:
+        self.report = report
+        self._finished_running()
+        self._say(summary_text(report), RED if report.cancelled else GREEN)
+        self.report_button.setVisible(report.report_path is not None)
+        self.finished_import.emit(report)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finished_running()
+        self._say(explain_import_error(exc), RED)
+        self.finished_import.emit(exc)
+
+    def _say(self, text: str, color: str = "#1f2933") -> None:
+        self.summary.setStyleSheet(f"color: {color}; font-weight: 600;")
+        self.summary.setText(text)
+
+    def open_report(self) -> QUrl | None:
+        if self.report is None or self.report.report_path is None:
+            return None
+        url = QUrl.fromLocalFile(str(self.report.report_path))
+        if not QDesktopServices.openUrl(url):
+            self._say(fmt(translate("CsvImportDialog", "No program opened the report. It is here: %1"),
+                          self.report.report_path))
+        return url
+
+    # ---- closing while it runs ----------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        if self.running:  # Esc / window close while importing: stop first, then close
+            self._close_when_stopped = True
+            self.cancel_or_close()
+            return
+        super().reject()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.running:
+            event.ignore()
+            self.reject()
+            return
+        super().closeEvent(event)
+
+
+def summary_text(report: ImportReport) -> str:
+    rejected = report.rejected
+    lines = []
+    if report.cancelled:
+        lines.append(translate("CsvImportDialog", "Import cancelled. Customers of the rows read before Cancel "
+                               "were kept; import the file again to finish (nobody is added twice)."))
+    else:
+        lines.append(fmt(translate("CsvImportDialog", "Import finished: %1 rows read."), report.rows))
+    lines.append(fmt(translate("CsvImportDialog", "New customers: %1 · Updated: %2 · Already imported: %3 · "
+                               "Already in PaySimple: %4 · Bad rows skipped: %5"),
+                     report.imported, report.updated, report.unchanged, report.already_in_paysimple,
+                     len(rejected)))
+    for problem in sorted(rejected, key=lambda p: p.line)[:SHOWN_PROBLEMS]:
+        lines.append(fmt(translate("CsvImportDialog", "Line %1: %2"), problem.line, problem.reason))
+    if len(rejected) > SHOWN_PROBLEMS:
+        lines.append(fmt(translate("CsvImportDialog", "…and %1 more bad rows: see the report."),
+                         len(rejected) - SHOWN_PROBLEMS))
+    warnings = sum(1 for p in report.problems if p.status == "warning")
+    if warnings:
+        lines.append(fmt(translate("CsvImportDialog", "%1 rows imported with a warning (see the report)."), warnings))
+    return "\n".join(lines)
+
+
+def explain_import_error(exc: BaseException) -> str:
+    if isinstance(exc, CsvColumnsError):
+        found = ", ".join(exc.found) or translate("CsvImportDialog", "(none)")
+        return fmt(translate("CsvImportDialog", "Wrong columns: the file has no column for %1 (or one Name "
+                             "column). Columns found: %2. Nothing was imported."),
+                   translate("CsvImportDialog", " and ").join(exc.missing), found)
+    if isinstance(exc, CsvImportError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return fmt(translate("CsvImportDialog", "The file could not be read (%1). Nothing was imported."),
+                   exc.strerror or type(exc).__name__)
+    log.error("CSV import failed", exc_info=(type(exc), exc, exc.__traceback__))
+    return fmt(translate("CsvImportDialog", "The import stopped because of an error (%1). Customers of "
+                         "finished batches were kept; the next import of this file adds nobody twice."),
+               type(exc).__name__)
