@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -417,10 +418,12 @@ class Shell(QObject):
         if backend is None:
             return None
         if self.clerk is None or not self.clerk.is_manager:
-            approved = self.approve(ManagerAction.SETTINGS, subject=translate("Shell", "Import customers from CSV"))
+            approved = self.approve(ManagerAction.SETTINGS, subject="Import customers from CSV",
+                                    detail=translate("Shell", "Import customers from CSV: adds and updates "
+                                                     "customers in this counter's customer list."))
             if approved is None:
                 return None
-        dialog = CsvImportDialog(backend, self.window, start_dir=str(self.paths.data_dir))
+        dialog = CsvImportDialog(backend, self.window, start_dir=str(Path.home()))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.import_dialog = dialog
         dialog.open()
