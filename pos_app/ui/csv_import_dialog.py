@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from pos_app.customers.csv_import import CsvColumnsError, CsvImportError, ImportReport
 from pos_app.ui.i18n import fmt
 from pos_app.ui.ops import BackgroundOp
-from pos_app.ui.theme import GREEN, RED
+from pos_app.ui.theme import AMBER, GREEN, RED
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -193,7 +193,8 @@ class CsvImportDialog(QDialog):
     def _done(self, report: ImportReport) -> None:
         self.report = report
         self._finished_running()
-        self._say(summary_text(report), RED if report.cancelled else GREEN)
+        color = RED if report.cancelled else AMBER if report.rejected else GREEN
+        self._say(summary_text(report), color)
         self.report_button.setVisible(report.report_path is not None)
         self.finished_import.emit(report)
 
@@ -240,10 +241,10 @@ def summary_text(report: ImportReport) -> str:
                                "were kept; import the file again to finish (nobody is added twice)."))
     else:
         lines.append(fmt(translate("CsvImportDialog", "Import finished: %1 rows read."), report.rows))
-    lines.append(fmt(translate("CsvImportDialog", "New customers: %1 · Updated: %2 · Already imported: %3 · "
-                               "Already in PaySimple: %4 · Bad rows skipped: %5"),
-                     report.imported, report.updated, report.unchanged, report.already_in_paysimple,
-                     len(rejected)))
+    lines.append(fmt(translate("CsvImportDialog", "New customers: %1 · Updated: %2 · Already imported: %3"),
+                     report.imported, report.updated, report.unchanged))
+    lines.append(fmt(translate("CsvImportDialog", "Already in PaySimple: %1 · Bad rows skipped: %2"),
+                     report.already_in_paysimple, len(rejected)))
     for problem in sorted(rejected, key=lambda p: p.line)[:SHOWN_PROBLEMS]:
         lines.append(fmt(translate("CsvImportDialog", "Line %1: %2"), problem.line, problem.reason))
     if len(rejected) > SHOWN_PROBLEMS:

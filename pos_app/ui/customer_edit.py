@@ -122,7 +122,7 @@ class CustomerEditDialog(QDialog):
         editing = customer is not None
         self.setWindowTitle(translate("CustomerEditDialog", "Edit customer") if editing
                             else translate("CustomerEditDialog", "New customer"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
 
         layout = QVBoxLayout(self)
         intro = QLabel(self)
@@ -215,8 +215,18 @@ class CustomerEditDialog(QDialog):
             edit.style().unpolish(edit)
             edit.style().polish(edit)
         self._say(" ".join(general), RED)
+        self._fit()
         if first is not None:
             self.inputs[first].setFocus()
+
+    def _fit(self) -> None:
+        """Grow to show every (wrapped) message: top-level windows do not follow height-for-width alone."""
+        layout = self.layout()
+        layout.activate()
+        width = max(self.width(), self.minimumWidth())
+        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
+        if height > self.height():
+            self.resize(width, height)
 
     def _clear_error(self, attr: str) -> None:
         if not self.errors[attr].isHidden():
