@@ -253,6 +253,240 @@
     </message>
 </context>
 <context>
+    <name>CsvImportDialog</name>
+    <message>
+        <source>Import customers from CSV</source>
+        <translation>Importar clientes desde CSV</translation>
+    </message>
+    <message>
+        <source>Bring customers over from another register or a spreadsheet. The file needs a header line with first and last name columns (or one Name column); phone, e-mail, account no. and address columns are used when present. Card numbers are never imported. Importing the same file again adds nobody twice.</source>
+        <translation>Traiga clientes de otra caja o de una hoja de cálculo. El archivo necesita una línea de encabezado con columnas de nombre y apellido (o una sola columna Nombre); las columnas de teléfono, correo, n.º de cuenta y dirección se usan si existen. Los números de tarjeta nunca se importan. Importar el mismo archivo otra vez no duplica a nadie.</translation>
+    </message>
+    <message>
+        <source>Choose file…</source>
+        <translation>Elegir archivo…</translation>
+    </message>
+    <message>
+        <source>No file chosen</source>
+        <translation>Ningún archivo elegido</translation>
+    </message>
+    <message>
+        <source>Open report</source>
+        <translation>Abrir informe</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importar</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <source>Choose the customer file</source>
+        <translation>Elija el archivo de clientes</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv *.txt);;All files (*)</source>
+        <translation>Archivos CSV (*.csv *.txt);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>Importando %1…</translation>
+    </message>
+    <message>
+        <source>Importing %1… %2 of %3 rows</source>
+        <translation>Importando %1… %2 de %3 filas</translation>
+    </message>
+    <message>
+        <source>Stopping after the current batch…</source>
+        <translation>Deteniendo tras el lote actual…</translation>
+    </message>
+    <message>
+        <source>No program opened the report. It is here: %1</source>
+        <translation>Ningún programa abrió el informe. Está aquí: %1</translation>
+    </message>
+    <message>
+        <source>Import cancelled. Customers of the rows read before Cancel were kept; import the file again to finish (nobody is added twice).</source>
+        <translation>Importación cancelada. Se conservaron los clientes de las filas leídas antes de Cancelar; importe el archivo otra vez para terminar (nadie se añade dos veces).</translation>
+    </message>
+    <message>
+        <source>Import finished: %1 rows read.</source>
+        <translation>Importación terminada: %1 filas leídas.</translation>
+    </message>
+    <message>
+        <source>New customers: %1 · Updated: %2 · Already imported: %3</source>
+        <translation>Clientes nuevos: %1 · Actualizados: %2 · Ya importados: %3</translation>
+    </message>
+    <message>
+        <source>Already in PaySimple: %1 · Bad rows skipped: %2</source>
+        <translation>Ya en PaySimple: %1 · Filas erróneas omitidas: %2</translation>
+    </message>
+    <message>
+        <source>Line %1: %2</source>
+        <translation>Línea %1: %2</translation>
+    </message>
+    <message>
+        <source>…and %1 more bad rows: see the report.</source>
+        <translation>…y %1 filas erróneas más: vea el informe.</translation>
+    </message>
+    <message>
+        <source>%1 rows imported with a warning (see the report).</source>
+        <translation>%1 filas importadas con un aviso (vea el informe).</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(ninguna)</translation>
+    </message>
+    <message>
+        <source>Wrong columns: the file has no column for %1 (or one Name column). Columns found: %2. Nothing was imported.</source>
+        <translation>Columnas incorrectas: el archivo no tiene columna para %1 (ni una columna Nombre). Columnas encontradas: %2. No se importó nada.</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> y </translation>
+    </message>
+    <message>
+        <source>The file could not be read (%1). Nothing was imported.</source>
+        <translation>No se pudo leer el archivo (%1). No se importó nada.</translation>
+    </message>
+    <message>
+        <source>The import stopped because of an error (%1). Customers of finished batches were kept; the next import of this file adds nobody twice.</source>
+        <translation>La importación se detuvo por un error (%1). Se conservaron los clientes de los lotes terminados; la próxima importación de este archivo no duplica a nadie.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerEditDialog</name>
+    <message>
+        <source>First name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Apellido</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>Empresa</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Teléfono</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Correo</translation>
+    </message>
+    <message>
+        <source>Account no.</source>
+        <translation>N.º de cuenta</translation>
+    </message>
+    <message>
+        <source>Billing street</source>
+        <translation>Calle (facturación)</translation>
+    </message>
+    <message>
+        <source>Street line 2</source>
+        <translation>Calle, línea 2</translation>
+    </message>
+    <message>
+        <source>City</source>
+        <translation>Ciudad</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>ZIP code</source>
+        <translation>Código postal</translation>
+    </message>
+    <message>
+        <source>Edit customer</source>
+        <translation>Editar cliente</translation>
+    </message>
+    <message>
+        <source>New customer</source>
+        <translation>Cliente nuevo</translation>
+    </message>
+    <message>
+        <source>This customer came from an import and is not in PaySimple yet. Saving creates them in PaySimple, so payments can be taken.</source>
+        <translation>Este cliente vino de una importación y aún no está en PaySimple. Al guardar se crea en PaySimple y se le podrán cobrar pagos.</translation>
+    </message>
+    <message>
+        <source>Changes are saved in PaySimple first, then in this counter&apos;s customer list.</source>
+        <translation>Los cambios se guardan primero en PaySimple y después en la lista de clientes de esta caja.</translation>
+    </message>
+    <message>
+        <source>The customer is created in PaySimple first, then added to this counter&apos;s customer list. First and last name are required.</source>
+        <translation>El cliente se crea primero en PaySimple y después se añade a la lista de clientes de esta caja. Nombre y apellido son obligatorios.</translation>
+    </message>
+    <message>
+        <source>digits, e.g. 303 555 0100</source>
+        <translation>dígitos, p. ej. 303 555 0100</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Guardar</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Saving in PaySimple…</source>
+        <translation>Guardando en PaySimple…</translation>
+    </message>
+    <message>
+        <source>Saved in PaySimple. This counter&apos;s customer list could not be updated right now; the customer appears there after the next sync.</source>
+        <translation>Guardado en PaySimple. La lista de clientes de esta caja no se pudo actualizar ahora; el cliente aparecerá tras la próxima sincronización.</translation>
+    </message>
+    <message>
+        <source>PaySimple refused the details; nothing was saved. Correct the marked fields and press Save again.</source>
+        <translation>PaySimple rechazó los datos; no se guardó nada. Corrija los campos marcados y pulse Guardar otra vez.</translation>
+    </message>
+    <message>
+        <source>PaySimple no longer has this customer (deleted meanwhile); nothing was saved. Close this window and search again.</source>
+        <translation>PaySimple ya no tiene este cliente (se eliminó mientras tanto); no se guardó nada. Cierre esta ventana y busque otra vez.</translation>
+    </message>
+    <message>
+        <source>PaySimple refused this counter&apos;s API key; nothing was saved. Ask a manager to check the PaySimple settings.</source>
+        <translation>PaySimple rechazó la clave API de esta caja; no se guardó nada. Pida a un gerente que revise la configuración de PaySimple.</translation>
+    </message>
+    <message>
+        <source>PaySimple did not confirm the save (%1). The customer may have been created anyway: search for them before saving again, so they are not created twice.</source>
+        <translation>PaySimple no confirmó el guardado (%1). Puede que el cliente se haya creado igualmente: búsquelo antes de guardar otra vez, para no crearlo dos veces.</translation>
+    </message>
+    <message>
+        <source>PaySimple did not confirm the save (%1). The change may have been saved anyway: search for the customer and check before saving again.</source>
+        <translation>PaySimple no confirmó el guardado (%1). Puede que el cambio se haya guardado igualmente: busque al cliente y compruébelo antes de guardar otra vez.</translation>
+    </message>
+    <message>
+        <source>Could not reach PaySimple; nothing was saved. Check the network connection, then press Save again.</source>
+        <translation>No se pudo contactar con PaySimple; no se guardó nada. Revise la conexión de red y pulse Guardar otra vez.</translation>
+    </message>
+    <message>
+        <source>PaySimple could not save the customer (%1); nothing was saved. Try again in a minute.</source>
+        <translation>PaySimple no pudo guardar el cliente (%1); no se guardó nada. Inténtelo de nuevo en un minuto.</translation>
+    </message>
+    <message>
+        <source>The customer could not be saved (%1). Search for them before trying again.</source>
+        <translation>No se pudo guardar el cliente (%1). Búsquelo antes de intentarlo otra vez.</translation>
+    </message>
+    <message>
+        <source>error %1</source>
+        <translation>error %1</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>sin respuesta</translation>
+    </message>
+</context>
+<context>
     <name>CustomerPanel</name>
     <message>
         <source>Cards and bank accounts on file</source>
@@ -1961,6 +2195,14 @@
         <translation>Historial de pagos…</translation>
     </message>
     <message>
+        <source>New customer…</source>
+        <translation>Cliente nuevo…</translation>
+    </message>
+    <message>
+        <source>Edit customer…</source>
+        <translation>Editar cliente…</translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>Idioma</translation>
     </message>
@@ -1979,6 +2221,10 @@
     <message>
         <source>End of day…</source>
         <translation>Cierre del día…</translation>
+    </message>
+    <message>
+        <source>Import customers from CSV…</source>
+        <translation>Importar clientes desde CSV…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -2007,6 +2253,10 @@
     <message>
         <source>The counter is still connecting to PaySimple. Try again in a moment.</source>
         <translation>La caja todavía se está conectando con PaySimple. Inténtelo de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <source>Import customers from CSV: adds and updates customers in this counter&apos;s customer list.</source>
+        <translation>Importar clientes desde CSV: añade y actualiza clientes en la lista de clientes de esta caja.</translation>
     </message>
     <message>
         <source>Restart needed</source>
