@@ -125,7 +125,7 @@ class CustomerEditDialog(QDialog):
         self.setMinimumWidth(560)
 
         layout = QVBoxLayout(self)
-        intro = QLabel(self)
+        self.intro = intro = QLabel(self)
         intro.setWordWrap(True)
         if editing and customer.local_only:
             intro.setText(translate("CustomerEditDialog", "This customer came from an import and is not in "

@@ -168,3 +168,34 @@ def test_edit_of_a_customer_deleted_meanwhile(qtbot, backend, english):
     assert _save(qtbot, dialog) == "refused"
     assert "no longer has this customer" in dialog.message.text()
     assert backend.directory.get(target.id).record.company is None
+
+
+def test_editing_an_imported_customer_creates_them_in_paysimple(qtbot, backend, english, tmp_path):
+    source = tmp_path / "old.csv"
+    source.write_text("Name,Phone\n\"Hamilton, Margaret\",303-555-0177\n", encoding="utf-8")
+    assert backend.import_csv(source).imported == 1
+    hit = backend.search("Margaret Hamilton")[0]
+    assert hit.local_only
+    dialog = CustomerEditDialog(backend, customer=backend.directory.get(hit.id))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "not in PaySimple yet" in dialog.intro.text()
+    gateway_before = backend.gateway.store.count_customers()
+    _fill(dialog, email="margaret@example.com")
+    assert _save(qtbot, dialog) == "saved"
+    row = backend.directory.get(hit.id)   # same local id, now linked
+    assert row.paysimple_id is not None and backend.gateway.store.count_customers() == gateway_before + 1
+    at_gateway = backend.client.get_customer(row.paysimple_id)
+    assert (at_gateway.first_name, at_gateway.last_name, at_gateway.phone, at_gateway.email) == \
+        ("Margaret", "Hamilton", "3035550177", "margaret@example.com")
+
+
+def test_edit_entry_follows_the_selection(qtbot, counter):
+    shell, window = counter
+    assert not shell.edit_customer_action.isEnabled()
+    window.search.setText("a")
+    qtbot.waitUntil(lambda: window.shown_query == "a" and window.results.count() > 0, timeout=5000)
+    window.select_current_hit()
+    assert shell.edit_customer_action.isEnabled() and shell.selected_customer_id() == window.hit.id
+    window.new_sale()
+    assert not shell.edit_customer_action.isEnabled() and shell.edit_customer() is None
