@@ -16,3 +16,29 @@ def _isolated_home(tmp_path, monkeypatch):
     """Every test gets its own data/log dirs; no test touches the user's real files."""
     monkeypatch.setenv("POS_APP_HOME", str(tmp_path / "home"))
     yield
+
+
+@pytest.fixture
+def memory_keyring():
+    """An in-memory keyring for one test (the OS keyring is never touched)."""
+    import keyring
+
+    from pos_app.credentials import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring():
+    """keyring's ``fail`` backend, as on a bare Linux desktop."""
+    import keyring
+    import keyring.backends.fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield
+    keyring.set_keyring(previous)

@@ -1,26 +1,7 @@
-import keyring
-import keyring.backends.fail
 import pytest
 
 from pos_app import credentials
-from pos_app.credentials import CredentialStore, KeyringUnavailable, MemoryKeyring
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def no_keyring():
-    previous = keyring.get_keyring()
-    keyring.set_keyring(keyring.backends.fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
+from pos_app.credentials import CredentialStore, KeyringUnavailable
 
 
 def test_key_round_trips_through_the_keyring_only(memory_keyring, tmp_path):

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import socket
 
-import keyring
-import keyring.backends.fail
 import pytest
 from PySide6.QtCore import QCoreApplication
 
 from pos_app.clerks import ClerkRegistry, clerks_db_path
 from pos_app.config import Environment, app_paths
-from pos_app.credentials import MemoryKeyring
 from pos_app.training import TrainingGateway
 from pos_app.ui.web.scheme import register_schemes
 
@@ -20,23 +17,6 @@ register_schemes()  # the counter window's app:// scheme must exist before pytes
 
 API_USER = "APIUser77"
 API_KEY = "Sb0x-Secret-Key-9f8e7d6c5b4a"
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def no_keyring():
-    previous = keyring.get_keyring()
-    keyring.set_keyring(keyring.backends.fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture(scope="module")
