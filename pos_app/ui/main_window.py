@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
         page = self.customer_page
         for name in ("customer_name", "customer_meta", "methods", "methods_note", "default_button",
                      "remove_button", "replace_button", "update_button", "amount", "charge_file_button",
-                     "new_card_button", "new_ach_button", "customer_status"):
+                     "new_card_button", "new_ach_button", "customer_status", "email_receipt"):
             setattr(self, name, getattr(page, name))
         self.methods.currentItemChanged.connect(lambda *_: self._update_actions())
         self.default_button.clicked.connect(self.set_default)
@@ -321,7 +321,9 @@ class MainWindow(QMainWindow):
             if seq == self._search_seq:
                 self.shown_query = query
                 self.results.show_hits(hits)
-                if query.strip():
+                if query.strip() and not hits:
+                    text = translate("MainWindow", "Nobody found · Ctrl+N: new customer")
+                elif query.strip():
                     text = fmt(translate("MainWindow", "%1 found"), len(hits))
                 elif hits:
                     text = translate("MainWindow", "Recently served")
@@ -358,6 +360,10 @@ class MainWindow(QMainWindow):
         self.customer_meta.setText("  ·  ".join(meta))
         self.methods.clear()
         self.customer_status.setText("")
+        self.email_receipt.setChecked(False)
+        self.email_receipt.setEnabled(bool(hit.email))
+        self.email_receipt.setToolTip("" if hit.email else translate(
+            "CustomerPanel", "The customer has no e-mail address: add one with Edit customer (Ctrl+E)."))
         self.stack.setCurrentWidget(self.customer_page)
         if hit.local_only:
             self.methods_note.setText(translate("MainWindow", "This customer is not in PaySimple yet, so no payment can be taken."))
@@ -452,12 +458,13 @@ class MainWindow(QMainWindow):
 
     def _charge(self, customer: CustomerRef, account, amount: Decimal, cvv: str | None) -> None:
         backend = self.backend
+        send_receipt = self._send_receipt()
         self._set_charging(True)
         self._say(translate("MainWindow", "Sending the payment to PaySimple…"))
         self.task.show_progress(translate("MainWindow", "Charging…"), cancellable=False)
 
         def work(ctx):
-            return backend.charge(customer, account, amount, cvv=cvv,
+            return backend.charge(customer, account, amount, cvv=cvv, send_receipt=send_receipt,
                                   on_status=lambda event: ctx.progress(0, 0, event.message))
 
         def progress(_d, _t, text):
@@ -466,6 +473,10 @@ class MainWindow(QMainWindow):
 
         BackgroundOp(work, on_done=self._charged, on_error=self._charge_failed, on_progress=progress,
                      label="charge on file").start()
+
+    def _send_receipt(self) -> bool:
+        """The "Email receipt to customer" box (only when the customer has an e-mail)."""
+        return self.email_receipt.isEnabled() and self.email_receipt.isChecked()
 
     def _set_charging(self, charging: bool) -> None:
         self.charging = charging
@@ -522,7 +533,7 @@ class MainWindow(QMainWindow):
         self.last_mode = mode
         self._replacing = None
         self.stack.setCurrentWidget(self.panel)
-        self.panel.open(FormRequest(customer, mode, "charge", amount))
+        self.panel.open(FormRequest(customer, mode, "charge", amount, send_receipt=self._send_receipt()))
 
     def update_details(self, replacing: CreditCardAccount | None = None) -> None:
         customer = self._customer_ref()

@@ -67,6 +67,7 @@ class FormRequest:
     mode: str  # "cc" | "ach"
     use: str  # "charge" | "update"
     amount: Decimal | None = None
+    send_receipt: bool = False  # PaySimple e-mails its receipt to the customer
 
 
 class PaymentPanel(QWidget):
@@ -367,7 +368,7 @@ class PaymentPanel(QWidget):
 
             try:
                 attempt = backend.charge(request.customer, account, request.amount,
-                                         payment_token=message.payment_token,
+                                         payment_token=message.payment_token, send_receipt=request.send_receipt,
                                          on_status=lambda event: ctx.progress(0, 0, event.message))
             except PaymentError:
                 raise  # refused before anything was sent (lane busy, invalid amount...)
