@@ -34,6 +34,7 @@ def test_new_customer_from_the_menu_is_created_found_and_shown(qtbot, counter):
     window.search.setText("Grace Hopper")
     qtbot.waitUntil(lambda: window.shown_query == "Grace Hopper", timeout=5000)
     assert window.results.count() == 0   # nobody: the clerk makes a new customer
+    assert window.results_count.text() == "Nobody found · Ctrl+N: new customer"
     assert shell.new_customer_action.isEnabled() and not shell.edit_customer_action.isEnabled()
     qtbot.keyClick(window.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)   # from the search box
     qtbot.waitUntil(lambda: getattr(shell, "customer_dialog", None) is not None, timeout=3000)
