@@ -521,12 +521,20 @@
         <translation>USD $</translation>
     </message>
     <message>
+        <source>Email receipt to customer</source>
+        <translation>Enviar recibo por correo al cliente</translation>
+    </message>
+    <message>
         <source>New card  [F6]</source>
         <translation>Tarjeta nueva  [F6]</translation>
     </message>
     <message>
         <source>New bank account  [F7]</source>
         <translation>Cuenta bancaria nueva  [F7]</translation>
+    </message>
+    <message>
+        <source>The customer has no e-mail address: add one with Edit customer (Ctrl+E).</source>
+        <translation>El cliente no tiene correo: añádalo con Editar cliente (Ctrl+E).</translation>
     </message>
 </context>
 <context>
@@ -1267,6 +1275,10 @@
     <message>
         <source>Cancelling…</source>
         <translation>Cancelando…</translation>
+    </message>
+    <message>
+        <source>Nobody found · Ctrl+N: new customer</source>
+        <translation>Nadie encontrado · Ctrl+N: cliente nuevo</translation>
     </message>
     <message>
         <source>%1 found</source>
