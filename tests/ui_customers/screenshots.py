@@ -98,6 +98,29 @@ def main() -> int:
             settle(lambda d=dialog: not d.running)
             save(dialog, f"43-csv-import-wrong-columns{suffix}.png")
             dialog.close()
+
+            from pos_app.config import Environment
+            from pos_app.paysimple import CreditCardInput
+            from pos_app.ui.main_window import MainWindow
+
+            window = MainWindow(Environment.TRAINING, "LANE1")
+            window.resize(1280, 800)
+            window.show()
+            window.backend = backend   # no attach_backend: the payment view is not needed for this picture
+            window._set_enabled_for_backend(True)
+            backend.client.create_credit_card(CreditCardInput(
+                customer_id=stored.paysimple_id, credit_card_number="4111111111111111",
+                expiration_date="12/2031", billing_zip_code="78712", is_default=True))
+            window.search.setText("Dijkstra")
+            settle(lambda w=window: w.results.count() > 0)
+            window.select_current_hit()
+            window.email_receipt.setChecked(True)
+            window.amount.edit.setText("21.00")
+            settle(lambda w=window: w.methods.topLevelItemCount() > 0)
+            save(window, f"44-email-receipt-box{suffix}.png")
+            window.backend = None
+            window.shutdown()
+            window.close()
         install_translator(app, "en")
     finally:
         backend.close()
