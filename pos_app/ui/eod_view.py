@@ -43,6 +43,7 @@ from pos_app.ui.ops import BackgroundOp, Cancelled
 from pos_app.ui.payment_texts import state_label
 from pos_app.ui.receipt_print import long_year, status_colour, write_document_pdf
 from pos_app.ui.theme import AMBER, GREEN, RED
+from pos_app.ui.widgets import add_labelled_fields
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -209,13 +210,8 @@ class EndOfDayDialog(QDialog):
         self.state.setWordWrap(True)
 
         controls = QHBoxLayout()
-        for text, widget in ((translate("EndOfDayDialog", "&Day"), self.day),
-                             (translate("EndOfDayDialog", "&Lane"), self.lane)):
-            label = QLabel(text, self)
-            label.setBuddy(widget)
-            controls.addWidget(label)
-            controls.addWidget(widget)
-            controls.addSpacing(8)
+        add_labelled_fields(controls, self, ((translate("EndOfDayDialog", "&Day"), self.day),
+                                             (translate("EndOfDayDialog", "&Lane"), self.lane)), spacing=8)
         controls.addWidget(self.run_button)
         controls.addWidget(self.cancel_button)
         controls.addWidget(self.progress)

@@ -64,6 +64,7 @@ from pos_app.ui.receipt_print import (
     write_receipt_pdf,
 )
 from pos_app.ui.theme import AMBER, GREEN, RED
+from pos_app.ui.widgets import add_labelled_fields
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -161,15 +162,10 @@ class HistoryDialog(QDialog):
 
         filters = QHBoxLayout()
         filters.setSpacing(8)
-        for text, widget in ((translate("HistoryDialog", "&Period"), self.period),
-                             (translate("HistoryDialog", "&Lane"), self.lane),
-                             (translate("HistoryDialog", "Cler&k"), self.clerk),
-                             (translate("HistoryDialog", "&Status"), self.status)):
-            label = QLabel(text, self)
-            label.setBuddy(widget)
-            filters.addWidget(label)
-            filters.addWidget(widget)
-            filters.addSpacing(6)
+        add_labelled_fields(filters, self, ((translate("HistoryDialog", "&Period"), self.period),
+                                            (translate("HistoryDialog", "&Lane"), self.lane),
+                                            (translate("HistoryDialog", "Cler&k"), self.clerk),
+                                            (translate("HistoryDialog", "&Status"), self.status)), spacing=6)
         filters.addWidget(self.find, 1)
 
         self.table = QTreeWidget(self)

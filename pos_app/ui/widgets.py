@@ -85,6 +85,16 @@ class _HitDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+def add_labelled_fields(layout, parent: QWidget, fields, spacing: int) -> None:
+    """Add ``label widget`` pairs to a horizontal layout; each label is the buddy of its widget (Alt+key)."""
+    for text, widget in fields:
+        label = QLabel(text, parent)
+        label.setBuddy(widget)
+        layout.addWidget(label)
+        layout.addWidget(widget)
+        layout.addSpacing(spacing)
+
+
 def hit_subtitle(hit: CustomerHit) -> str:
     if hit.disambiguation:
         parts = [hit.disambiguation]
