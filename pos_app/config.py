@@ -14,6 +14,8 @@ from pathlib import Path
 
 import platformdirs
 
+from pos_app.paysimple.client import LIVE_URL, SANDBOX_URL
+
 APP_NAME = "pos-app"
 APP_AUTHOR = "pos-app"
 HOME_ENV = "POS_APP_HOME"
@@ -27,8 +29,8 @@ class Environment(StrEnum):
 
 # Public PaySimple API v4 bases; training uses the embedded gateway's loopback URL instead.
 API_BASE_URLS = {
-    Environment.SANDBOX: "https://sandbox-api.paysimple.com/v4",
-    Environment.LIVE: "https://api.paysimple.com/v4",
+    Environment.SANDBOX: SANDBOX_URL,
+    Environment.LIVE: LIVE_URL,
 }
 
 
