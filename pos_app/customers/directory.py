@@ -308,9 +308,14 @@ class Directory:
             records = list(latest.values())
         existing = self.old_rows_by_paysimple_id(con, list(latest))
         batch = Batch()
+        twins = self._local_twins(con, [r for r in records if r.paysimple_id not in existing])
+        if not existing and not twins:  # all new (a first sync or a bulk load): no per-record decisions
+            batch.inserts = [(record, origin) for record in records]
+            counts.inserted = len(records)
+            counts.ids = self.apply(con, batch)
+            return counts
         order: list[tuple[str, int]] = []  # ("i", n) n-th insert / ("u", n) n-th update / ("k", id) kept
         linked: set[int] = set()
-        twins = self._local_twins(con, [r for r in records if r.paysimple_id not in existing])
         for record in records:
             old = existing.get(record.paysimple_id)
             if old is None:
