@@ -1,0 +1,39 @@
+"""The directory benchmarks, small: they run, and their figures are consistent with what they measured."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(script: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], capture_output=True, text=True,
+                         timeout=110, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_search_benchmark_reports_import_split_and_latencies():
+    result = _run("search.py", "--customers", "3000", "--queries", "400")
+    assert result["customers"] == 3000 and result["queries"] >= 400
+    split = result["import_us_per_customer"]
+    assert split["rows"] > 0 and split["index"] > 0
+    # the split adds up to the measured rate (both are wall clock of the same import)
+    assert abs((split["rows"] + split["index"]) - 1e6 / result["import_per_s"]) < 0.05 * 1e6 / result["import_per_s"] + 1
+    assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"] <= result["max_ms"]
+    assert result["queries_without_hits"] < result["queries"] // 5  # the workload types real customers' details
+
+
+def test_import_floor_benchmark_counts_entries_and_bounds_the_rate():
+    result = _run("import_floor.py", "--customers", "3000")
+    # ~2.4 name words + phone/reversed/email/account keys per synthetic customer (see synthetic.py)
+    assert 5.0 < result["entries_per_customer"] < 7.5
+    assert 0.8 < result["reversed_phone_entries_per_customer"] < 1.6
+    for key in ("rows_floor_us", "sort_floor_us", "index_build_us", "index_build_names_only_us"):
+        assert result[key] > 0, key
+    assert result["ceiling_per_s"] == round(1e6 / (result["rows_floor_us"] + result["index_build_us"]))
+    assert result["ceiling_two_cores_per_s"] >= result["ceiling_per_s"]
