@@ -35,6 +35,18 @@ by ``nullif(?, 0)`` in the INSERT. Tried and dropped (no gain): packing the mirr
 column (json.dumps costs what the binding saves), sorting entries in Python, building entries from a JSON
 batch, ``PRAGMA threads`` for the sorter, a smaller sort cache.
 
+How far this is from what the stack allows (session 2, ``bench/import_floor.py``, 1M customers, this 2-core
+machine): writing a row with the least possible Python work (search text built, every mirrored field packed
+into one column) costs ~13-17 µs; SQLite building the ~6.1 sorted entries per customer costs ~20-26 µs, of
+which sorting alone ~15-22 µs. One core: a ceiling of ~23-29k customers/s, and ``upsert_many`` measures
+19-21k/s. Tried this session and measured no better (so not kept): the index in a second database file
+built by a second thread while the rows are written (merging sorted batches into growing B-trees costs far
+more: 67 µs CPU per customer instead of 47, so the wall clock did not improve), the two final merges in
+parallel threads on two files, FTS5 for the lookup keys (10.7 µs per customer), SQLite 3.51 from
+pysqlite3 (faster JSON expansion, same sort; +13 MB), 16 KiB pages, a larger WAL auto-checkpoint.
+Even names alone (no phone/email/account search) cap at ~31k/s, and perfect two-core overlap at ~38-48k/s:
+the 50,000/s goal needs compiled code for the bulk path, not another layout.
+
 "Recently seen": ``mark_seen`` records that a customer was served at this counter. The last
 ``RECENT_LIMIT`` distinct customers are kept in ``recent`` and rank first within their match tier.
 """
