@@ -27,7 +27,7 @@ request bodies. Their reprs hide card/bank numbers, CVV and payment tokens. Cust
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -164,6 +164,15 @@ class Address:
                 "Country": self.country}
 
 
+# The optional text fields of a customer and their PaySimple keys (read by ``Customer``, written by
+# ``CustomerInput``).
+_CUSTOMER_TEXT = {
+    "middle_name": "MiddleName", "company": "Company", "customer_account": "CustomerAccount", "email": "Email",
+    "alt_email": "AltEmail", "phone": "Phone", "alt_phone": "AltPhone", "mobile_phone": "MobilePhone",
+    "fax": "Fax", "website": "Website", "notes": "Notes",
+}
+
+
 @dataclass(frozen=True)
 class Customer:
     id: int
@@ -192,10 +201,7 @@ class Customer:
         r = _Reader(data, "Customer")
         return cls(
             id=r.req_int("Id"), first_name=r.req_text("FirstName"), last_name=r.req_text("LastName"),
-            middle_name=r.text("MiddleName"), company=r.text("Company"),
-            customer_account=r.text("CustomerAccount"), email=r.text("Email"), alt_email=r.text("AltEmail"),
-            phone=r.text("Phone"), alt_phone=r.text("AltPhone"), mobile_phone=r.text("MobilePhone"),
-            fax=r.text("Fax"), website=r.text("Website"), notes=r.text("Notes"),
+            **{name: r.text(key) for name, key in _CUSTOMER_TEXT.items()},
             billing_address=Address.from_json(r.data.get("BillingAddress"), "Customer.BillingAddress"),
             shipping_address=Address.from_json(r.data.get("ShippingAddress"), "Customer.ShippingAddress"),
             shipping_same_as_billing=r.bool("ShippingSameAsBilling", default=True),
@@ -411,17 +417,12 @@ class CustomerInput:
     @classmethod
     def from_customer(cls, customer: Customer) -> CustomerInput:
         """Start an edit from what PaySimple returned (so a PUT keeps every other field)."""
-        return cls(customer.first_name, customer.last_name, customer.middle_name, customer.company,
-                   customer.customer_account, customer.email, customer.alt_email, customer.phone,
-                   customer.alt_phone, customer.mobile_phone, customer.fax, customer.website, customer.notes,
-                   customer.billing_address, customer.shipping_address, customer.shipping_same_as_billing)
+        return cls(**{f.name: getattr(customer, f.name) for f in fields(cls)})
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "FirstName": self.first_name, "LastName": self.last_name, "MiddleName": self.middle_name,
-            "Company": self.company, "CustomerAccount": self.customer_account, "Email": self.email,
-            "AltEmail": self.alt_email, "Phone": self.phone, "AltPhone": self.alt_phone,
-            "MobilePhone": self.mobile_phone, "Fax": self.fax, "Website": self.website, "Notes": self.notes,
+            "FirstName": self.first_name, "LastName": self.last_name,
+            **{key: getattr(self, name) for name, key in _CUSTOMER_TEXT.items()},
             "BillingAddress": self.billing_address.to_json() if self.billing_address else None,
             "ShippingAddress": self.shipping_address.to_json() if self.shipping_address else None,
             "ShippingSameAsBilling": self.shipping_same_as_billing,
