@@ -37,16 +37,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pos_app.customers import index  # noqa: E402
-from pos_app.customers.directory import _KEYS_OF, _TERMS_OF  # noqa: E402
+from pos_app.customers.directory import keys_select, terms_select  # noqa: E402
 from pos_app.customers.models import RECORD_FIELDS  # noqa: E402
 from pos_app.customers.synthetic import generate  # noqa: E402
 
 _MIRRORED = attrgetter(*(f for f in RECORD_FIELDS if f not in ("paysimple_id", "deleted")))
 _NONE = {None: "\x00"}
-_TERMS = (f"SELECT j.value, c.words, c.id FROM customers c, {_TERMS_OF} j WHERE j.value NOT IN ('', '.') "
-          "ORDER BY 1, 2, 3")
-_KEYS = f"SELECT j.value, c.id FROM customers c, {_KEYS_OF} j WHERE j.value != '' {{extra}} ORDER BY 1, 2"
-_NO_REVERSED = f"AND substr(j.value, 1, 1) != '{index.REVERSED}'"
+_TERMS = terms_select("1")  # the directory's own expansion of every row's name words
+_KEYS = keys_select("1")
+_KEYS_NO_REVERSED = keys_select(f"substr(j.value, 1, 1) != '{index.REVERSED}'")
+_NO_KEYS = keys_select("0")
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -92,11 +92,11 @@ def main(argv: list[str] | None = None) -> dict:
             con.execute(sql)
             return time.perf_counter() - t
 
-        sort_all = timed(f"SELECT count(*) FROM ({_TERMS})") + timed(f"SELECT count(*) FROM ({_KEYS.format(extra='')})")
+        sort_all = timed(f"SELECT count(*) FROM ({_TERMS})") + timed(f"SELECT count(*) FROM ({_KEYS})")
         sort_fewer = (timed(f"SELECT count(*) FROM ({_TERMS})")
-                      + timed(f"SELECT count(*) FROM ({_KEYS.format(extra=_NO_REVERSED)})"))
+                      + timed(f"SELECT count(*) FROM ({_KEYS_NO_REVERSED})"))
 
-        def build(extra: str) -> float:
+        def build(keys: str) -> float:
             con.execute("DROP TABLE IF EXISTS terms")
             con.execute("DROP TABLE IF EXISTS keys")
             con.execute("CREATE TABLE terms (term TEXT NOT NULL, words TEXT NOT NULL, customer_id INTEGER NOT NULL, "
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> dict:
             t = time.perf_counter()
             con.execute("BEGIN")
             con.execute(f"INSERT OR IGNORE INTO terms {_TERMS}")
-            con.execute(f"INSERT OR IGNORE INTO keys {_KEYS.format(extra=extra)}")
+            con.execute(f"INSERT OR IGNORE INTO keys {keys}")
             con.execute("COMMIT")
             elapsed = time.perf_counter() - t
             counts.append(con.execute("SELECT (SELECT count(*) FROM terms) + (SELECT count(*) FROM keys)").fetchone()[0])
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> dict:
 
         counts: list[int] = []  # index entries written by each build (duplicates within a customer dropped)
 
-        build_all, build_fewer, build_names = build(""), build(_NO_REVERSED), build("AND 0")
+        build_all, build_fewer, build_names = build(_KEYS), build(_KEYS_NO_REVERSED), build(_NO_KEYS)
         con.close()
     rows_us, build_us, build_fewer_us = _us(rows_s, n), _us(build_all, n), _us(build_fewer, n)
     build_names_us = _us(build_names, n)

@@ -475,15 +475,25 @@ _KEYS_OF = "json_each('[\"' || replace(trim(c.keys), ' ', '\",\"') || '\"]')"
 _RECENT_TEXT = "c.words || trim(c.keys) || ' '"
 
 
+def terms_select(where: str) -> str:
+    """SELECT of the ``terms`` entries (term, words, id) of the customers rows matching ``where`` (alias ``c``),
+    in index order."""
+    return (f"SELECT j.value, c.words, c.id FROM customers c, {_TERMS_OF} j WHERE {where} "
+            "AND j.value NOT IN ('', '.') ORDER BY 1, 2, 3")
+
+
+def keys_select(where: str) -> str:
+    """SELECT of the ``keys`` entries (key, id) of the customers rows matching ``where``, in index order."""
+    return f"SELECT j.value, c.id FROM customers c, {_KEYS_OF} j WHERE {where} AND j.value != '' ORDER BY 1, 2"
+
+
 def _add_entries(con: sqlite3.Connection, where: str, args: tuple) -> None:
     """Insert the entries of the selected live rows, in index order: SQLite's sorter costs less than
     inserting at random places (at 1M customers 28 s instead of 35 s of CPU for the ~6M entries, and the
     pages of an empty index are filled whole, in order)."""
-    con.execute(f"INSERT OR IGNORE INTO terms (term, words, customer_id) SELECT j.value, c.words, c.id "
-                f"FROM customers c, {_TERMS_OF} j WHERE {where} AND c.deleted = 0 AND j.value NOT IN ('', '.') "
-                "ORDER BY 1, 2, 3", args)
-    con.execute(f"INSERT OR IGNORE INTO keys (key, customer_id) SELECT j.value, c.id FROM customers c, {_KEYS_OF} j "
-                f"WHERE {where} AND c.deleted = 0 AND j.value != '' ORDER BY 1, 2", args)
+    live = f"{where} AND c.deleted = 0"
+    con.execute(f"INSERT OR IGNORE INTO terms (term, words, customer_id) {terms_select(live)}", args)
+    con.execute(f"INSERT OR IGNORE INTO keys (key, customer_id) {keys_select(live)}", args)
 
 
 def _remove_entries(con: sqlite3.Connection, where: str, args: tuple) -> None:
