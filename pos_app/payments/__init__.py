@@ -14,6 +14,7 @@ from pos_app.payments.model import (
     InvalidCharge,
     LaneBusy,
     NotAllowed,
+    NotSignedIn,
     PaymentError,
     State,
     Transition,
@@ -29,7 +30,7 @@ from pos_app.payments.service import (
 
 __all__ = [
     "AccountRef", "Approval", "Attempt", "CustomerRef", "EodReport", "IllegalTransition", "InvalidCharge",
-    "Journal", "LaneBusy", "Mismatch", "NotAllowed", "PaymentError", "PaymentService", "Receipt",
+    "Journal", "LaneBusy", "Mismatch", "NotAllowed", "NotSignedIn", "PaymentError", "PaymentService", "Receipt",
     "ReconcileReport", "ReconcileRequired", "ReversalOption", "State", "StatusEvent", "Transition", "clerk_message",
     "end_of_day", "receipt_for", "store_timezone",
 ]

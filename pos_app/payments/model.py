@@ -95,6 +95,25 @@ class LaneBusy(PaymentError):
         super().__init__(f"Lane {lane} already has a payment in progress{what}. Resolve it before a new one.")
 
 
+class NotSignedIn(PaymentError):
+    """Money was about to move (or an account to change) with no signed-in clerk. There is no default clerk."""
+
+    def __init__(self) -> None:
+        super().__init__("Nobody is signed in: sign in before taking a payment or changing a customer's account.")
+
+
+# Identities that are not a person: used by start-up reconcile, never accepted for a charge.
+_NOT_A_CLERK = frozenset({"", "none", "null", "system", "counter"})
+
+
+def require_clerk(clerk) -> str:
+    """The signed-in clerk's id as text; raises ``NotSignedIn`` for None, blank or a placeholder name."""
+    text = "" if clerk is None else str(clerk).strip()
+    if text.lower() in _NOT_A_CLERK:
+        raise NotSignedIn()
+    return text
+
+
 class NotAllowed(PaymentError):
     """A void/refund without a valid manager approval, or one PaySimple's rules do not allow now."""
 
@@ -181,6 +200,10 @@ class Approval:
         return cls(str(clerk.id), str(getattr(clerk.role, "value", clerk.role)), reason)
 
     def check(self) -> None:
+        try:
+            require_clerk(self.manager_id)
+        except NotSignedIn:
+            raise NotAllowed("A void or refund needs a signed-in manager's approval.") from None
         if self.role not in MANAGER_ROLES:
             raise NotAllowed("Only a manager can approve a void or refund.")
         if not self.reason.strip():

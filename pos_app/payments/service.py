@@ -53,6 +53,7 @@ from pos_app.payments.model import (
     PaymentError,
     State,
     from_cents,
+    require_clerk,
     to_cents,
 )
 from pos_app.payments.replies import error_text, payment_fields, paysimple
@@ -115,6 +116,7 @@ class PaymentService(Reversals):
                on_status: StatusCallback | None = None) -> Attempt:
         """Charge once. Returns the attempt in approved / declined / rejected / absent, or unknown when
         PaySimple could not be asked (the lane then stays blocked until ``resolve``)."""
+        clerk = require_clerk(clerk)  # nobody signed in: nothing is written or sent
         cents = to_cents(amount)  # validate before anything is written
         if not self._reconciled:
             raise ReconcileRequired(self.lane)

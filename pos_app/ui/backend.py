@@ -41,6 +41,7 @@ from pos_app.config import API_BASE_URLS, Environment, Paths
 from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.payments import AccountRef, Attempt, CustomerRef, Journal, PaymentService, StatusEvent
+from pos_app.payments.model import require_clerk
 from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts, PaySimpleClient
 from pos_app.ui.cards import card_expired  # noqa: F401 - re-exported for callers
 
@@ -77,7 +78,7 @@ class _Cached:
 class CounterBackend:
     def __init__(self, environment: Environment, client: PaySimpleClient, directory: Directory,
                  journal: Journal, service: PaymentService, paysimple_origin: str, gateway=None,
-                 clerk: str = "counter") -> None:
+                 clerk: str | None = None) -> None:
         self.environment = environment
         self.client = client
         self.directory = directory
@@ -137,7 +138,7 @@ class CounterBackend:
     def reconcile(self, progress: Progress | None = None) -> None:
         progress = progress or (lambda *a: None)
         progress(0, 0, "Checking unfinished payments with PaySimple…")
-        report = self.service.reconcile_unresolved(self.clerk)
+        report = self.service.reconcile_unresolved(self.clerk or "system")
         if report.unresolved or report.busy:
             log.warning("start-up reconcile left %d unresolved / %d busy payments",
                         len(report.unresolved), len(report.busy))
@@ -211,16 +212,22 @@ class CounterBackend:
         if pending is not None:
             pending.result(timeout)
 
+    def signed_in_clerk(self) -> str:
+        """The signed-in clerk's id. Raises ``NotSignedIn`` when nobody is: there is no default clerk."""
+        return require_clerk(self.clerk)
+
     def create_customer(self, record: CustomerRecord) -> StoredCustomer:
         """Counter "New customer": validated, PaySimple first, then the directory (``customers.counter``)."""
         from pos_app.customers.counter import create_customer
 
+        self.signed_in_clerk()
         return create_customer(self.directory, self.client, record)
 
     def update_customer(self, local_id: int, record: CustomerRecord) -> StoredCustomer:
         """Counter "Edit customer" (a local-only customer is created in PaySimple and linked)."""
         from pos_app.customers.counter import update_customer
 
+        self.signed_in_clerk()
         return update_customer(self.directory, self.client, local_id, record)
 
     def import_csv(self, path, progress: Callable[[int, int], None] | None = None, cancel=None,
@@ -250,9 +257,11 @@ class CounterBackend:
         raise ForeignAccount()
 
     def set_default(self, paysimple_id: int, account: Account) -> None:
+        self.signed_in_clerk()
         self.client.set_default_account(paysimple_id, account.id)
 
     def remove_account(self, account: Account) -> None:
+        self.signed_in_clerk()
         if isinstance(account, CreditCardAccount):
             self.client.delete_credit_card(account.id)
         else:
@@ -297,9 +306,9 @@ class CounterBackend:
                cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None,
                send_receipt: bool = False) -> Attempt:
         """``send_receipt``: PaySimple e-mails its receipt to the customer (needs an e-mail on the customer)."""
-        return self.service.charge(customer, AccountRef.from_paysimple(account), amount, clerk=self.clerk,
+        return self.service.charge(customer, AccountRef.from_paysimple(account), amount, clerk=self.signed_in_clerk(),
                                    payment_token=payment_token, cvv=cvv, send_receipt=send_receipt,
                                    on_status=on_status)
 
     def resolve(self, attempt: Attempt, on_status=None) -> Attempt:
-        return self.service.resolve(attempt, self.clerk, on_status)
+        return self.service.resolve(attempt, self.clerk or "system", on_status)

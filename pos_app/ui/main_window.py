@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -86,6 +87,12 @@ class MainWindow(QMainWindow):
     backendReady = Signal()  # noqa: N815
     resultShown = Signal(str)  # noqa: N815 - "approved" | "declined" | ... (tests and benchmarks wait on it)
     accountsShown = Signal()  # noqa: N815
+    lockedChanged = Signal(bool)  # noqa: N815
+    # The native window was re-created (Qt does this when the payment web view first joins the window): modal
+    # dialogs and event filters attached to the old one must be attached again (the shell listens).
+    nativeWindowChanged = Signal()  # noqa: N815
+    signInRequested = Signal()  # noqa: N815 - the cover's "Sign in" button (the shell raises its dialog)
+    userActivity = Signal()  # noqa: N815 - input the windows' event filters cannot see (shortcut keys)
 
     def __init__(self, environment: Environment = Environment.TRAINING, lane: str = "LANE1") -> None:
         super().__init__()
@@ -99,13 +106,15 @@ class MainWindow(QMainWindow):
         self._search_seq = 0
         self.shown_query: str | None = None  # the query whose results are on screen
         self._startup_op: BackgroundOp | None = None
-        self.clerk_id = "counter"  # the signed-in clerk (set by the shell's sign-in)
+        self.clerk_id: str | None = None  # the signed-in clerk (set by the shell's sign-in); never a default
+        self.locked = True  # nobody signed in yet: the counter shows and accepts nothing (``set_locked``)
         self.shell = None
         self.setWindowTitle(fmt(translate("MainWindow", "Counter · PaySimple (%1)"), environment_name(environment)))
         self.resize(1280, 800)
         self._build()
         self._shortcuts()
         self._set_enabled_for_backend(False)
+        self._apply_locked()
 
     # ---- layout --------------------------------------------------------------------------------------
 
@@ -173,10 +182,17 @@ class MainWindow(QMainWindow):
         body.setSizes([440, 820])
         self._body = body
 
-        wrap = QHBoxLayout()
+        counter_screen = QWidget(central)
+        counter_screen.setObjectName("counterScreen")
+        wrap = QHBoxLayout(counter_screen)
         wrap.setContentsMargins(12, 12, 12, 12)
         wrap.addWidget(body)
-        outer.addLayout(wrap, 1)
+        self.counter_screen = counter_screen
+        self.cover = self._build_cover(central)
+        self.screens = QStackedWidget(central)
+        self.screens.addWidget(self.counter_screen)
+        self.screens.addWidget(self.cover)
+        outer.addWidget(self.screens, 1)
         self.hint = QLabel(hint_text(), central)
         self.hint.setObjectName("hint")
         self.hint.setMinimumWidth(0)
@@ -193,6 +209,68 @@ class MainWindow(QMainWindow):
         self._search_timer.setInterval(60)
         self._search_timer.timeout.connect(self._run_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
+
+    def _build_cover(self, parent: QWidget) -> QWidget:
+        """What shows while nobody is signed in or the counter is locked: no customer, no search, no keys."""
+        cover = QFrame(parent)
+        cover.setObjectName("cover")
+        layout = QVBoxLayout(cover)
+        layout.addStretch(1)
+        self.cover_title = QLabel(translate("MainWindow", "Signed out"), cover)
+        self.cover_title.setObjectName("coverTitle")
+        self.cover_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cover_title.setStyleSheet("font-size: 24px; font-weight: 700; color: #111827;")
+        layout.addWidget(self.cover_title)
+        self.cover_text = QLabel(translate("MainWindow", "Sign in to use the counter."), cover)
+        self.cover_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cover_text.setStyleSheet("font-size: 15px; color: #3e4c59;")
+        layout.addWidget(self.cover_text)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.cover_button = QPushButton(translate("MainWindow", "Sign in"), cover)
+        self.cover_button.setObjectName("primary")
+        self.cover_button.setDefault(True)
+        self.cover_button.setAutoDefault(True)
+        self.cover_button.clicked.connect(self.signInRequested.emit)
+        row.addWidget(self.cover_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        return cover
+
+    # ---- signed out / locked ---------------------------------------------------------------------------
+
+    def set_locked(self, locked: bool, title: str | None = None) -> None:
+        """Locked (nobody signed in, or the lock screen is up): the counter is replaced by a cover, every key
+        and menu is off, and no customer data (search results, recently served, the customer) is visible.
+        A payment already running goes on behind it; an open payment form is kept and shown again after
+        sign-in."""
+        self.locked = locked
+        if title is not None:
+            self.cover_title.setText(title)
+        self._apply_locked()
+        self.lockedChanged.emit(locked)
+
+    def _apply_locked(self) -> None:
+        locked = self.locked
+        self.screens.setCurrentWidget(self.cover if locked else self.counter_screen)
+        self.hint.setVisible(not locked)
+        self.menuBar().setEnabled(not locked)
+        for shortcut in self._shortcut_objects:
+            shortcut.setEnabled(not locked)
+        if locked:
+            self.cover_button.setFocus()
+
+    def busy(self) -> bool:
+        """A payment is in flight or a payment form is open (the idle lock waits for it)."""
+        return self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle")
+
+    def event(self, event: QEvent) -> bool:  # noqa: D102
+        if event.type() == QEvent.Type.WinIdChange and getattr(self, "_native_seen", False):
+            QTimer.singleShot(0, self, self.nativeWindowChanged.emit)  # dropped if the window is gone
+        elif event.type() == QEvent.Type.WinIdChange:
+            self._native_seen = True
+        return super().event(event)
 
     def _wire_customer_page(self) -> None:
         page = self.customer_page
@@ -212,10 +290,15 @@ class MainWindow(QMainWindow):
         self.new_ach_button.clicked.connect(lambda: self.new_account_form("ach"))
 
     def _shortcuts(self) -> None:
+        self._shortcut_objects: list[QShortcut] = []
+
         def add(keys: str, fn) -> None:
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(fn)
+            shortcut.activated.connect(lambda: None if self.locked else fn())
+            # A key taken by a shortcut never reaches the window as a key press: tell the idle lock.
+            shortcut.activated.connect(self.userActivity.emit)
+            self._shortcut_objects.append(shortcut)
 
         add("Ctrl+F", self.focus_search)
         add("F2", self.focus_search)
@@ -230,7 +313,7 @@ class MainWindow(QMainWindow):
         add("Delete", self._key_delete)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.KeyPress:
+        if event.type() == QEvent.Type.KeyPress and not self.locked:
             key = event.key()
             if watched is self.search and key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown,
                                                   Qt.Key.Key_PageUp):
@@ -261,8 +344,8 @@ class MainWindow(QMainWindow):
                                         label="start-up")
         self._startup_op.start()
 
-    def set_clerk(self, clerk_id: str) -> None:
-        """Charges are journaled with the clerk who is signed in."""
+    def set_clerk(self, clerk_id: str | None) -> None:
+        """Charges are journaled with the clerk who is signed in (None: nobody; the back end refuses)."""
         self.clerk_id = clerk_id
         if self.backend is not None:
             self.backend.clerk = clerk_id
@@ -305,6 +388,8 @@ class MainWindow(QMainWindow):
     # ---- search --------------------------------------------------------------------------------------
 
     def focus_search(self) -> None:
+        if self.locked:
+            return
         if self.stack.currentWidget() is self.panel and self.panel.state != "idle":
             return
         self.search.setFocus()
@@ -340,7 +425,7 @@ class MainWindow(QMainWindow):
             self.select_customer(hit)
 
     def select_customer(self, hit: CustomerHit) -> None:
-        if self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle"):
+        if self.locked or self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle"):
             return
         self.hit = hit
         self.customer_name.setText(hit.display_name)
@@ -441,7 +526,7 @@ class MainWindow(QMainWindow):
 
     def charge_on_file(self) -> None:
         customer, account = self._customer_ref(), self.methods.current_account()
-        if customer is None or account is None or self.charging or not self.charge_file_button.isEnabled():
+        if self.locked or customer is None or account is None or self.charging or not self.charge_file_button.isEnabled():
             return
         amount = self.amount.require()
         if amount is None:
@@ -521,7 +606,7 @@ class MainWindow(QMainWindow):
 
     def new_account_form(self, mode: str) -> None:
         customer = self._customer_ref()
-        if customer is None or self.charging or self.backend is None:
+        if self.locked or customer is None or self.charging or self.backend is None:
             return
         if self.stack.currentWidget() is self.panel and self.panel.state != "idle":
             return
@@ -537,7 +622,7 @@ class MainWindow(QMainWindow):
 
     def update_details(self, replacing: CreditCardAccount | None = None) -> None:
         customer = self._customer_ref()
-        if customer is None or self.charging or self.backend is None:
+        if self.locked or customer is None or self.charging or self.backend is None:
             return
         self._replacing = replacing
         self.stack.setCurrentWidget(self.panel)
@@ -709,6 +794,9 @@ class MainWindow(QMainWindow):
             self.remove_account()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
+        if self.locked:
+            super().keyPressEvent(event)
+            return
         if self._page() is self.result and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
                 and self.result.kind not in ("unknown",):
             self.new_sale()

@@ -32,6 +32,8 @@ def spanish_counter(qtbot, tmp_path, spanish):
 
     QApplication.instance().setStyleSheet(STYLE)
     window = MainWindow(Environment.TRAINING, "LANE1")
+    window.set_clerk("test-clerk")  # what the shell does after a sign-in
+    window.set_locked(False)
     window.resize(1280, 800)
     window.show()
     backend = CounterBackend.start_training(app_paths(tmp_path / "home"), demo_customers=40, in_memory=True)

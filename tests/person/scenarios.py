@@ -1,0 +1,142 @@
+"""Scenarios for person-like tests (run by ``tests.person.scenario`` in a fresh app process each).
+
+Each takes a ``Session`` and returns what a person / auditor observed. Actions are real X input only.
+"""
+
+from __future__ import annotations
+
+from tests.person.scenario import WINDOW_TITLE, Session
+
+
+def sign_in_first(s: Session) -> dict:
+    """Start-up: the sign-in screen is on top with the keyboard; nothing of the counter is usable or visible
+    behind it, even when a clerk clicks into the counter and types; after signing in, the counter works."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["active_at_start"] = s.active()
+    out["login_at_start"] = s.login_state()
+    out["customer_data_visible_at_start"] = s.visible_customer_data()
+    out["shot_start"] = s.shot("01-start")
+    # A clerk who does not see the sign-in screen clicks into the counter and tries to work.
+    geo = s.gui(w.geometry)
+    p.click(geo.x() + 200, geo.y() + 140)  # where the search box is when signed in
+    out["active_after_click"] = s.active()
+    p.type("smith")
+    p.key("F5", "F6", "Return", "F7", "ctrl+h", "ctrl+n")
+    p.settle(800)
+    out["search_text_after_typing"] = s.gui(w.search.text)
+    out["page_after_typing"] = s.gui(lambda: type(w.stack.currentWidget()).__name__)
+    out["customer_data_visible_after_typing"] = s.visible_customer_data()
+    out["other_windows"] = [title for title in s.person.xdo("search", "--onlyvisible", "--name", ".").split()]
+    out["journal_before_sign_in"] = s.journal_rows()
+    out["shot_after_typing"] = s.shot("02-after-typing")
+    # The clerk sees the cover and asks for the sign-in screen (Enter on its button, or it is on top anyway).
+    if s.active() != "Sign in":
+        p.key("Return")
+    out["active_before_pin"] = s.active()
+    out["signed_in"] = s.sign_in("0000")  # Trainee is the first clerk in the list
+    out["login_after"] = s.login_state()
+    out["active_after_sign_in"] = s.active()
+    out["focus_after_sign_in"] = s.focus_widget_name()
+    p.type("smith")
+    s.wait_until(lambda: w.results.count() > 0, 8000)
+    out["results_after_sign_in"] = s.gui(w.results.count)
+    out["customer_data_visible_after_sign_in"] = s.visible_customer_data()
+    out["shot_signed_in"] = s.shot("03-signed-in")
+    return out
+
+
+def idle_lock_sees_real_input(s: Session) -> dict:
+    """5 minutes of F6/Esc use was read as "no input" (filters lost on a re-created native window). Here the
+    idle lock is set to 4 s; a clerk works with real keys for 12 s (amount field, payment form and its web
+    view, Esc) and no lock may come; then the clerk stops and the lock comes, hiding everything."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    s.gui(lambda: s.shell.idle.set_minutes(4 / 60, interval_ms=4000))  # test set-up: a short idle time
+    picked = s.find_and_pick("a", want=lambda win: win.charge_file_button is not None)
+    out["picked"] = picked
+    lock_seen = []
+    s.gui(lambda: s.shell.locked_changed.connect(lambda locked: (lock_seen.append(locked),
+                                                                 s.note(f"locked={locked}"))))
+    s.note("picked; working")
+    # 12 s of work, never 4 s without a key: type an amount slowly, open the card form, type into it, Esc.
+    p.key("ctrl+a")
+    for ch in "12.34":
+        p.type(ch)
+        p.settle(600)
+    p.key("F6")
+    out["form_opened"] = s.wait_until(lambda: w.stack.currentWidget() is w.panel, 5000)
+    s.note(f"form opened={out['form_opened']}")
+    p.settle(1500)
+    remaining_before = s.gui(s.shell.idle._timer.remainingTime)
+    p.type("4111")  # into PaySimple's card form (the web view's iframe)
+    out["idle_timer_reset_by_web_view_typing"] = s.gui(s.shell.idle._timer.remainingTime) > remaining_before
+    for _ in range(6):
+        p.key("Escape")
+        p.settle(700)
+        p.key("F6")
+        p.settle(700)
+    p.key("Escape")
+    p.settle(900)
+    out["locks_while_working"] = list(lock_seen)
+    # Stop: hands off the keyboard for 7 s.
+    p.settle(7000)
+    out["locks_after_idle"] = list(lock_seen)
+    out["active_after_idle"] = s.active()
+    out["login_after_idle"] = s.login_state()
+    out["customer_data_visible_when_locked"] = s.visible_customer_data()
+    out["shot_locked"] = s.shot("10-locked")
+    # Unlock as the manager (any clerk may).
+    out["unlocked"] = s.sign_in("1234", clerk="Trainer")
+    out["login_after_unlock"] = s.login_state()
+    out["active_after_unlock"] = s.active()
+    return out
+
+
+def lock_waits_for_a_payment(s: Session) -> dict:
+    """The idle lock comes while a payment is in flight: it waits for the outcome, which the clerk sees."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = s.find_and_pick("a", want=lambda win: win.charge_file_button.isEnabled())
+    out["picked"] = picked
+    s.gui(lambda: s.shell.idle.set_minutes(3 / 60, interval_ms=3000))
+    w.backend.gateway.faults.add("POST", "/v4/payment", "delay", delay_s=7)  # PaySimple is slow today
+    lock_seen = []
+    s.gui(lambda: s.shell.locked_changed.connect(lambda locked: lock_seen.append((w.charging, locked))))
+    p.key("ctrl+a")
+    p.type("7.25")
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Charge card on file", 5000)
+    p.key("Return")  # no CVV
+    out["charging"] = s.wait_until(lambda: w.charging, 3000)
+    p.settle(5000)  # 5 s without input, longer than the idle time, payment still in flight
+    out["locked_during_payment"] = s.login_state()["window_locked"]
+    s.wait_until(lambda: not w.charging, 15_000)
+    out["result"] = s.gui(w.result.title.text)
+    s.wait_until(lambda: bool(lock_seen), 8000)
+    out["lock_events"] = lock_seen
+    out["journal"] = s.journal_rows()
+    return out
+
+
+def lock_screen_is_on_top(s: Session) -> dict:
+    """Ctrl+L locks: the lock screen is the active window with the PIN focused, nothing of the counter shows."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    p.type("smith")
+    s.wait_until(lambda: w.results.count() > 0, 8000)
+    p.key("ctrl+l")
+    p.wait_until(lambda: s.active() == "Screen locked", 5000)
+    out["active"] = s.active()
+    out["focus"] = s.focus_widget_name()
+    out["customer_data_visible"] = s.visible_customer_data()
+    p.type("smith")  # typed at the lock screen: digits only, nothing reaches the counter
+    out["search_text"] = s.gui(w.search.text)
+    out["shot"] = s.shot("20-lock")
+    out["unlocked"] = s.sign_in("0000")
+    out["active_after"] = s.active()
+    out["window_title"] = WINDOW_TITLE
+    return out
