@@ -106,6 +106,22 @@ def test_dates_follow_the_locale_and_money_the_store(qapp, spanish):
         format_datetime(datetime(2026, 11, 25, 18, 5))  # naive times are refused
 
 
+def test_spanish_screens_in_a_us_store_read_and_refuse_amounts_the_stores_way(qtbot, spanish):
+    from PySide6.QtCore import Qt
+
+    from pos_app.ui.amount import AmountEdit
+
+    w = AmountEdit()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.keyClicks(w.edit, "12,50")
+    qtbot.keyClick(w.edit, Qt.Key.Key_Return)
+    assert w.value() is None and w.message.text() == "Use un punto para los centavos: 12.50"
+    w.edit.clear()
+    qtbot.keyClicks(w.edit, "1,234.5")
+    assert w.value() == Decimal("1234.50") and w.edit.placeholderText() == "0.00"
+
+
 def test_translation_files_are_complete_and_compiled(tmp_path):
     check = subprocess.run(["bash", "scripts/update_translations.sh", "--check"], cwd=ROOT,
                            capture_output=True, text=True, timeout=60)
