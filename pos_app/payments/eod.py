@@ -17,6 +17,9 @@ Decisions:
 - With a lane filter, PaySimple-only payments are listed when their OrderId carries that lane; with a clerk
   filter they are not listed (PaySimple does not know our clerks).
 - Net = sales still standing or refunded later (approved, refunded, pending reversals) − refunds finished today.
+- Amounts in mismatch details (read by people, on screen and in the PDF) are in the store's money format
+  (``pos_app.money``); the CSV's amount column is machine format (``money.plain``: ``1234.50``), whatever
+  the store's format, so spreadsheets and scripts read it the same in every store.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
 
+from pos_app import money
 from pos_app.payments import ids
 from pos_app.payments.journal import Journal
 from pos_app.payments.lookup import payment_cents
@@ -101,14 +105,16 @@ class EodReport:
         writer.writerow(["header", "day", self.day.isoformat(), "", "", "", "", "",
                          f"timezone={self.timezone} lane={self.lane or 'all'} clerk={self.clerk or 'all'}"])
         for status, bucket in sorted(self.by_status.items()):
-            writer.writerow(["total", "status", "", status, bucket.count, bucket.total, "", "", ""])
+            writer.writerow(["total", "status", "", status, bucket.count, money.plain(bucket.total), "", "",
+                             ""])
         for group, table in (("lane", self.by_lane), ("clerk", self.by_clerk)):
             for key, statuses in sorted(table.items()):
                 for status, bucket in sorted(statuses.items()):
-                    writer.writerow(["total", group, key, status, bucket.count, bucket.total, "", "", ""])
+                    writer.writerow(["total", group, key, status, bucket.count, money.plain(bucket.total), "", "",
+                                     ""])
         for name, bucket in (("sales", self.sales), ("voids", self.voids), ("refunds", self.refunds)):
-            writer.writerow(["total", name, "", "", bucket.count, bucket.total, "", "", ""])
-        writer.writerow(["total", "net", "", "", "", self.net, "", "", ""])
+            writer.writerow(["total", name, "", "", bucket.count, money.plain(bucket.total), "", "", ""])
+        writer.writerow(["total", "net", "", "", "", money.plain(self.net), "", "", ""])
         writer.writerow(["reconcile", "paysimple", "", "ok" if self.reconciled else "MISMATCH",
                          self.paysimple_payments, "", "", "", self.paysimple_error or ""])
         for m in self.mismatches:
@@ -211,7 +217,8 @@ def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start:
                                        f"journal {a.state.value} (not charged) but PaySimple has {p.status}"))
             continue
         if payment_cents(p) != a.amount_cents:
-            mismatches.append(Mismatch("amount", a.id, p.id, f"journal {a.amount} vs PaySimple {p.amount}"))
+            mismatches.append(Mismatch("amount", a.id, p.id,
+                                       f"journal {_shown(a.amount)} vs PaySimple {_shown(p.amount)}"))
         if str(p.status).lower() not in expected:
             mismatches.append(Mismatch("status", a.id, p.id, f"journal {a.state.value} vs PaySimple {p.status}"))
         if a.state is S.REFUNDED and not credits.get(a.id) and not any(
@@ -239,9 +246,18 @@ def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start:
         if lane is not None and ids.lane_of(order_id) != lane:
             continue
         mismatches.append(Mismatch("paysimple_only", order_id, p.id,
-                                   f"PaySimple {p.status} {p.amount} for customer {getattr(p, 'customer_id', '?')}"
-                                   f" with OrderId {order_id or '(none)'} is not in the journal"))
+                                   f"PaySimple {p.status} {_shown(p.amount)} for customer "
+                                   f"{getattr(p, 'customer_id', '?')} with OrderId {order_id or '(none)'} is not in "
+                                   "the journal"))
     return mismatches
+
+
+def _shown(amount) -> str:
+    """An amount for a person: the store's money format; PaySimple's own text if it is not whole cents."""
+    try:
+        return money.format_money(amount)
+    except (TypeError, ValueError):
+        return str(amount)
 
 
 def _journal_has(journal: Journal, attempt_id: str) -> bool:

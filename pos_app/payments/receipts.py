@@ -1,17 +1,20 @@
 """Receipt data and its plain-text rendering (printing and PDF belong to the UI).
 
 A receipt shows the masked account only (brand + last 4), never a token or full number. Times are shown in
-the store's time zone (``store_timezone`` from settings; "" = the computer's zone).
+the store's time zone (``store_timezone`` from settings; "" = the computer's zone). Amounts are shown in the
+store's money format (``pos_app.money``; settings ``money_format``), the same as on the counter screen; the
+format is fixed when the receipt is built (``Receipt.money_format``).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pos_app.money import MoneyFormat, store_format
 from pos_app.payments.model import Attempt, State
 
 STATUS_TEXT = {
@@ -72,6 +75,7 @@ class Receipt:
     attempt_id: str
     payment_id: int | None
     failure: str | None
+    money_format: MoneyFormat = field(default_factory=store_format)
 
     def text(self, width: int = 40) -> str:
         def row(label: str, value) -> str:
@@ -89,7 +93,7 @@ class Receipt:
         lines.append(row("Customer", self.customer_name))
         lines.append(row("Account", self.account))
         lines.append("-" * width)
-        lines.append(row("AMOUNT", f"${self.amount:,.2f}"))
+        lines.append(row("AMOUNT", self.money_format.format(self.amount)))
         lines.append(row("Status", self.status))
         if self.failure:
             lines.append(row("Reason", self.failure))
@@ -106,11 +110,13 @@ class Receipt:
         return "\n".join(lines) + "\n"
 
 
-def clerk_message(attempt: Attempt) -> str:
-    """One sentence for the counter screen: what happened and what the clerk may do next."""
+def clerk_message(attempt: Attempt, money_format: MoneyFormat | None = None) -> str:
+    """One sentence for the counter screen: what happened and what the clerk may do next. Amounts in the
+    store's money format (or ``money_format``)."""
     state = attempt.state
+    amount = (money_format or store_format()).format(attempt.amount)
     if state is State.APPROVED:
-        return f"Approved: {attempt.amount:,.2f} charged to {attempt.account_masked}."
+        return f"Approved: {amount} charged to {attempt.account_masked}."
     if state is State.DECLINED:
         reason = " ".join(p for p in (attempt.failure_description, attempt.failure_action) if p)
         return f"Declined: {reason or 'the bank refused the payment'}."
@@ -124,13 +130,14 @@ def clerk_message(attempt: Attempt) -> str:
     if state is State.REFUND_PENDING:
         return "Refund sent; confirming with PaySimple."
     if state is State.VOIDED:
-        return f"Voided: {attempt.amount:,.2f} will not be charged."
-    return f"Refunded: {attempt.amount:,.2f} returned to {attempt.account_masked}."
+        return f"Voided: {amount} will not be charged."
+    return f"Refunded: {amount} returned to {attempt.account_masked}."
 
 
-def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name: str | None = None) -> Receipt:
+def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name: str | None = None,
+                money_format: MoneyFormat | None = None) -> Receipt:
     """``merchant`` is ``pos_app.settings.Merchant`` (name, address, phone, footer); ``clerk_name`` replaces
-    the clerk id on the receipt when the UI knows it."""
+    the clerk id on the receipt when the UI knows it; ``money_format`` defaults to the store's."""
     tz = tz or store_timezone()
     failure = None
     if attempt.state is State.DECLINED:
@@ -145,4 +152,5 @@ def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name
         customer_name=attempt.customer_name, account=attempt.account_masked, amount=attempt.amount,
         status=STATUS_TEXT[attempt.state], auth_code=attempt.auth_code, trace_number=attempt.trace_number,
         attempt_id=attempt.id, payment_id=attempt.payment_id, failure=failure,
+        money_format=money_format or store_format(),
     )

@@ -3,7 +3,8 @@
 ``receipt_document(receipt)`` turns ``pos_app.payments.Receipt`` (built by ``receipt_for``) into a
 ``QTextDocument``: merchant header from settings, date/time in the store's zone, lane, clerk, customer, masked
 account, amount, status, failure reason, auth code, trace number, PaySimple payment id and the attempt id
-(= PaySimple OrderId). Labels are translated, money and dates follow the UI locale (``QLocale``).
+(= PaySimple OrderId). Labels are translated and dates follow the UI locale (``QLocale``); the amount is in
+the store's money format the receipt was built with (``Receipt.money_format``), as on the printed text.
 
 Decisions:
 - PDF: Qt's own writer (``QPdfWriter``), no extra library. A receipt PDF is one page 80 mm wide (a till roll)
@@ -111,7 +112,7 @@ def receipt_rows(receipt: Receipt, locale: QLocale | None = None) -> list[tuple[
         (translate("Receipt", "Clerk"), receipt.clerk),
         (translate("Receipt", "Customer"), receipt.customer_name),
         (translate("Receipt", "Account"), receipt.account),
-        (translate("Receipt", "Amount"), format_money(receipt.amount, locale)),
+        (translate("Receipt", "Amount"), format_money(receipt.amount, receipt.money_format)),
         (translate("Receipt", "Status"), status_label(state) if state else receipt.status),
         (translate("Receipt", "Reason"), receipt.failure or ""),
         (translate("Receipt", "Auth code"), receipt.auth_code or ""),

@@ -50,6 +50,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
 
+from pos_app import money
 from pos_app.clerks import Clerk, ClerkRegistry, ManagerAction, clerks_db_path
 from pos_app.config import API_BASE_URLS, Environment, Paths
 from pos_app.credentials import CredentialStore
@@ -123,8 +124,9 @@ class Shell(QObject):
     # --- start ------------------------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        """Before any window: UI language and the crash handler."""
+        """Before any window: UI language, the store's money format and the crash handler."""
         self.language = install_translator(self.app, self.settings.language)
+        money.set_store_format(self.settings.money_format)
         self.crash.install()
 
     def needs_setup(self) -> bool:

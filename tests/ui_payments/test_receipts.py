@@ -71,7 +71,9 @@ def test_declined_receipt_says_declined_and_why(qtbot, payments, service, client
     assert "DECLINED" in pdf_text and declined.id in pdf_text and "Do Not Honor" in pdf_text
 
 
-def test_receipt_in_spanish_uses_the_locale(qtbot, qapp, payments, service, shopper, trainer):
+def test_receipt_in_spanish_has_spanish_words_and_the_stores_money(qtbot, qapp, payments, service, shopper,
+                                                                   trainer):
+    from pos_app import money
     from pos_app.ui.i18n import install_translator
 
     sale = service.charge(shopper.customer, shopper.card, Decimal("1042.50"), str(trainer.id))
@@ -79,7 +81,11 @@ def test_receipt_in_spanish_uses_the_locale(qtbot, qapp, payments, service, shop
         assert install_translator(qapp, "es") == "es"
         text = squash(receipt_document(payments.receipt(sale)).toPlainText())
         assert "APROBADO" in text and "Cliente" in text
-        assert "1.042,50" in text  # Spanish separators
+        assert "$1,042.50" in text and "1.042,50" not in text  # a US store: US money, whatever the language
+        money.set_store_format("es_ES")
+        receipt = payments.receipt(sale)
+        text = squash(receipt_document(receipt).toPlainText())
+        assert "$1.042,50" in text and "$1.042,50" in receipt.text()  # a comma store: on screen and on paper
     finally:
         install_translator(qapp, "en")
 
