@@ -81,6 +81,11 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS onfile_events_account ON onfile_events(account_id, seq)",
 )
 
+DECLINED_REASON = "the payment was declined"
+REFUSED_REASON = "the payment was refused by PaySimple"
+NO_CONSENT_REASON = "the customer did not agree to keep it on file"
+CONSENT_REASON = "the customer agreed to keep it on file"
+
 _CHARGED = frozenset({State.APPROVED, State.VOIDED, State.REFUNDED})
 _FAILED = frozenset({State.DECLINED, State.REJECTED})
 
@@ -143,10 +148,10 @@ def decide(record: OnFileRecord, attempts: Iterable[Attempt], now: datetime) -> 
     charged = [a for a in attempts if a.state in _CHARGED]
     failed = [a for a in attempts if a.state in _FAILED]
     if failed and not charged:
-        what = "declined" if any(a.state is State.DECLINED for a in failed) else "refused by PaySimple"
-        return Decision("remove", f"the payment was {what}")
+        declined = any(a.state is State.DECLINED for a in failed)
+        return Decision("remove", DECLINED_REASON if declined else REFUSED_REASON)
     if record.consent:
-        return Decision("keep", "the customer agreed to keep it on file")
+        return Decision("keep", CONSENT_REASON)
     voidable = []
     for a in charged:
         if a.state is State.APPROVED:
@@ -155,7 +160,7 @@ def decide(record: OnFileRecord, attempts: Iterable[Attempt], now: datetime) -> 
     last = max(voidable, default=None)
     if last is not None and now < last:
         return Decision("wait", "kept until the payment can no longer be voided", last)
-    return Decision("remove", "the customer did not agree to keep it on file")
+    return Decision("remove", NO_CONSENT_REASON)
 
 
 class OnFile:

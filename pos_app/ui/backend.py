@@ -23,6 +23,14 @@ Decisions:
 - Counter create/edit (:meth:`create_customer`, :meth:`update_customer`) and CSV import (:meth:`import_csv`)
   are the core calls (``pos_app.customers``), run on workers; their errors reach the dialogs unchanged.
 - ``charge(send_receipt=True)`` asks PaySimple to e-mail its receipt to the customer (SendToCustomer).
+- Cards and bank accounts on file (``payments.onfile``): a new account a form produced for a charge is
+  planned (:meth:`plan_new_account`: kept with the customer's consent, else removed) before the payment is
+  sent, and settled by :meth:`settle_new_account` when the charge returns. Accounts waiting for removal are
+  left out of :meth:`accounts` (never shown, charged or made default at the counter). Removals due later
+  (after the void window, or after a failed DELETE) are swept at start-up (:meth:`reconcile`) and every
+  ``ONFILE_SWEEP_INTERVAL`` seconds by a background thread of the backend.
+- A bank debit needs ``ach_authorization`` (the text the clerk read to the customer); the journal records it
+  with the signed-in clerk.
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ from pos_app.config import API_BASE_URLS, Environment, Paths
 from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.payments import AccountRef, Attempt, CustomerRef, Journal, PaymentService, StatusEvent
+from pos_app.payments.onfile import OnFile, OnFileRecord, SweepReport
 from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts, PaySimpleClient
 from pos_app.ui.cards import card_expired  # noqa: F401 - re-exported for callers
 
@@ -48,6 +57,7 @@ log = logging.getLogger(__name__)
 
 CHECKOUT_TOKEN_MAX_AGE = 120.0
 CUSTOMER_TOKEN_MAX_AGE = 600.0
+ONFILE_SWEEP_INTERVAL = 300.0
 
 Account = CreditCardAccount | AchAccount
 Progress = Callable[[int, int, str], None]
@@ -91,6 +101,9 @@ class CounterBackend:
         self._customer_tokens: dict[int, _Cached] = {}
         self._seen_writer: ThreadPoolExecutor | None = None
         self._seen_pending: Future | None = None
+        self.onfile = OnFile(journal, client, clock=service.clock)
+        self._sweeper: threading.Thread | None = None
+        self._stop_sweeper = threading.Event()
 
     # ---- start / stop --------------------------------------------------------------------------------
 
@@ -141,6 +154,9 @@ class CounterBackend:
         if report.unresolved or report.busy:
             log.warning("start-up reconcile left %d unresolved / %d busy payments",
                         len(report.unresolved), len(report.busy))
+        progress(0, 0, "Removing cards the customers did not keep on file…")
+        self.sweep_on_file()
+        self.start_on_file_sweeper()
 
     def sync_customers(self, progress: Progress | None = None,
                        cancelled: Callable[[], bool] = lambda: False):
@@ -160,6 +176,9 @@ class CounterBackend:
         return report
 
     def close(self) -> None:
+        self._stop_sweeper.set()
+        if self._sweeper is not None:
+            self._sweeper.join(15)  # a DELETE in flight ends within the client's timeouts
         if self._seen_writer is not None:
             self._seen_writer.shutdown(wait=True)  # a pick being recorded finishes before the directory closes
         for closer in (self.client.close, self.directory.close, getattr(self.journal, "close", None)):
@@ -239,7 +258,62 @@ class CounterBackend:
                           batch_size=batch_size or BATCH_SIZE)
 
     def accounts(self, paysimple_id: int) -> CustomerAccounts:
-        return self.client.get_accounts(paysimple_id)
+        """The customer's cards and bank accounts on file, without those waiting to be removed."""
+        accounts = self.client.get_accounts(paysimple_id)
+        hidden = self.onfile.hidden_ids(paysimple_id)
+        if not hidden:
+            return accounts
+        return CustomerAccounts(credit_cards=[a for a in accounts.credit_cards if a.id not in hidden],
+                                ach_accounts=[a for a in accounts.ach_accounts if a.id not in hidden])
+
+    def on_file_ids(self, paysimple_id: int) -> frozenset[int]:
+        """Ids of the accounts on file now (a form's snapshot: what it returns later is new unless listed)."""
+        accounts = self.accounts(paysimple_id)
+        return frozenset(a.id for a in [*accounts.credit_cards, *accounts.ach_accounts])
+
+    # ---- on file: consent, removal ---------------------------------------------------------------------
+
+    def plan_new_account(self, paysimple_id: int, account: Account, consent: bool) -> OnFileRecord:
+        """Before charging a new account: kept on file only with ``consent``; held from sweeps until
+        :meth:`settle_new_account`."""
+        return self.onfile.record_new(AccountRef.from_paysimple(account), paysimple_id, consent, self.clerk)
+
+    def settle_new_account(self, account_id: int) -> OnFileRecord | None:
+        """After the charge (or a cancel): decide now (keep / remove / wait) and remove what is due. A failed
+        removal is recorded and retried by the sweeps; it never raises."""
+        try:
+            self.onfile.release(account_id)
+            self.onfile.sweep([account_id], clerk=self.clerk)
+        except Exception:  # noqa: BLE001 - the record stays pending; the next sweep retries
+            log.exception("could not settle a new account on file")
+        return self.onfile.get(account_id)
+
+    def keep_on_file(self, paysimple_id: int, account: Account, reason: str) -> None:
+        """An explicit save ("Update payment details"): cancels any planned removal of this account."""
+        self.onfile.keep(AccountRef.from_paysimple(account), paysimple_id, self.clerk, reason)
+
+    def sweep_on_file(self) -> SweepReport | None:
+        """Remove what is due (start-up, and the background sweeper); errors are logged, never raised."""
+        try:
+            report = self.onfile.sweep(clerk="system")
+        except Exception:  # noqa: BLE001 - e.g. the journal is busy; the next sweep tries again
+            log.exception("sweep of accounts on file failed")
+            return None
+        if report.failed:
+            log.warning("%d account(s) could not be removed from PaySimple yet; retried later", len(report.failed))
+        return report
+
+    def start_on_file_sweeper(self, interval: float = ONFILE_SWEEP_INTERVAL) -> None:
+        with self._lock:
+            if self._sweeper is not None:
+                return
+            self._sweeper = threading.Thread(target=self._sweep_loop, args=(interval,), name="onfile-sweeper",
+                                             daemon=True)
+            self._sweeper.start()
+
+    def _sweep_loop(self, interval: float) -> None:
+        while not self._stop_sweeper.wait(interval):
+            self.sweep_on_file()
 
     def verify_account(self, paysimple_id: int, account_id: int) -> Account:
         accounts = self.client.get_accounts(paysimple_id)
@@ -295,11 +369,12 @@ class CounterBackend:
 
     def charge(self, customer: CustomerRef, account: Account, amount: Decimal, payment_token: str | None = None,
                cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None,
-               send_receipt: bool = False) -> Attempt:
-        """``send_receipt``: PaySimple e-mails its receipt to the customer (needs an e-mail on the customer)."""
+               send_receipt: bool = False, ach_authorization: str | None = None) -> Attempt:
+        """``send_receipt``: PaySimple e-mails its receipt to the customer (needs an e-mail on the customer).
+        ``ach_authorization``: required for a bank account (the text read to the customer)."""
         return self.service.charge(customer, AccountRef.from_paysimple(account), amount, clerk=self.clerk,
                                    payment_token=payment_token, cvv=cvv, send_receipt=send_receipt,
-                                   on_status=on_status)
+                                   on_status=on_status, ach_authorization=ach_authorization)
 
     def resolve(self, attempt: Attempt, on_status=None) -> Attempt:
         return self.service.resolve(attempt, self.clerk, on_status)
