@@ -23,6 +23,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -132,9 +133,12 @@ class AchAuthorizationBox(QFrame):
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text.setStyleSheet("QLabel { background: #ffffff; border: 1px solid #d9dee5; border-radius: 4px; "
                                 "padding: 10px; font-size: 15px; }")
-        self.agreed = QCheckBox(translate("AchAuthorization", "I read this to the customer and they &agreed  "
+        self.agreed = QCheckBox(translate("AchAuthorization", "I read this to the customer and they agreed  "
                                                               "[Alt+A]"), self)
         self.agreed.setObjectName("achAgreed")
+        agree_key = QShortcut(QKeySequence("Alt+A"), self.agreed)
+        agree_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        agree_key.activated.connect(self._toggle)
         self.agreed.toggled.connect(self.toggled)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -143,6 +147,11 @@ class AchAuthorizationBox(QFrame):
         layout.addWidget(self.text)
         layout.addWidget(self.agreed)
         layout.addStretch(1)
+
+    def _toggle(self) -> None:
+        if self.agreed.isVisible() and self.agreed.isEnabled():
+            self.agreed.toggle()
+            self.agreed.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def show_text(self, text: str) -> None:
         self.text.setText(text)

@@ -42,7 +42,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from pos_app.config import API_BASE_URLS, Environment, Paths
@@ -101,7 +101,7 @@ class CounterBackend:
         self._customer_tokens: dict[int, _Cached] = {}
         self._seen_writer: ThreadPoolExecutor | None = None
         self._seen_pending: Future | None = None
-        self.onfile = OnFile(journal, client, clock=service.clock)
+        self.onfile = OnFile(journal, client, clock=self.now)
         self._sweeper: threading.Thread | None = None
         self._stop_sweeper = threading.Event()
 
@@ -189,6 +189,13 @@ class CounterBackend:
                 log.exception("closing a backend part failed")
         if self.gateway is not None:
             self.gateway.stop()
+
+    def now(self) -> datetime:
+        """PaySimple's time: the gateway's clock in training (time travel reaches void windows), else the
+        payments service's clock."""
+        if self.gateway is not None:
+            return self.gateway.clock.now()
+        return self.service.clock()
 
     def today(self) -> date:
         """The date cards expire against: the gateway's clock in training (so training can time-travel)."""

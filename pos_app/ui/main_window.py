@@ -453,7 +453,7 @@ class MainWindow(QMainWindow):
             dialog = AchAuthorizationDialog(self, fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"),
                                                       format_amount(amount), kind, number, customer.name),
                                             authorization_for(self, customer.name, account, amount,
-                                                              self.backend.service.clock()))
+                                                              self.backend.now()))
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.text is None:
                 return
             self._charge(customer, account, amount, None, ach_authorization=dialog.text)

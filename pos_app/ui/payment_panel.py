@@ -39,6 +39,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.ui.ach_authorization import AchAuthorizationBox, authorization_for
@@ -73,8 +74,8 @@ def page_texts() -> dict[str, str]:
 
 
 def keep_box_text(mode: str) -> str:
-    return (translate("PaymentPanel", "Customer agrees to &keep this bank account on file  [Alt+K]") if mode == "ach"
-            else translate("PaymentPanel", "Customer agrees to &keep this card on file  [Alt+K]"))
+    return (translate("PaymentPanel", "Customer agrees to keep this bank account on file  [Alt+K]") if mode == "ach"
+            else translate("PaymentPanel", "Customer agrees to keep this card on file  [Alt+K]"))
 
 
 def update_note_text(mode: str) -> str:
@@ -213,6 +214,10 @@ class PaymentPanel(QWidget):
         self.web_holder.addWidget(self.auth_box)
         self.keep_box = QCheckBox(self)
         self.keep_box.setObjectName("keepOnFile")
+        # A window shortcut, so it works while the cursor is in PaySimple's iframe (mnemonics do not reach it).
+        keep_key = QShortcut(QKeySequence("Alt+K"), self.keep_box)
+        keep_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        keep_key.activated.connect(self._toggle_keep)
         self.update_note = QLabel(self)
         self.update_note.setObjectName("updateNote")
         self.update_note.setWordWrap(True)
@@ -447,6 +452,10 @@ class PaymentPanel(QWidget):
         self._update_buttons()
         self.view.bridge.send_submit()
 
+    def _toggle_keep(self) -> None:
+        if self.keep_box.isVisible() and self.keep_box.isEnabled():
+            self.keep_box.toggle()
+
     def _update_buttons(self) -> None:
         self.submit_button.setEnabled((self.state == "shown" and self._valid) or self.state == "authorizing")
         self.switch_button.setEnabled(self.state in ("loading", "shown"))
@@ -564,7 +573,7 @@ class PaymentPanel(QWidget):
 
     def _ask_authorization(self, account, new: bool, payment_token: str) -> None:
         backend, request = self._backend(), self.request
-        now = backend.service.clock() if backend is not None else None
+        now = backend.now()
         text = authorization_for(self, request.customer.name, account, request.amount, now)
         self._verified = (account, new, payment_token)
         self.state = "authorizing"
