@@ -24,7 +24,8 @@ charged). The text goes with the charge to the journal and the receipt.
 
 Keyboard first: when the form becomes interactive the view takes Qt focus, the host page focuses PaySimple's
 iframe (payment.js) and the training frame its first field, so the clerk types the card number at once; Tab
-leaves the last field for Submit, Cancel, then the card/bank switch. Visible strings are translated (context
+leaves the last field for the "keep on file" box (charge forms; Alt+K from anywhere), Submit, Cancel, then the
+card/bank switch. Visible strings are translated (context
 ``PaymentPanel``); the host page's own status lines are sent translated in ``configure`` (``texts``).
 """
 
@@ -264,7 +265,7 @@ class PaymentPanel(QWidget):
         self.view.load_payment_page()
 
     def _set_tab_order(self) -> None:
-        """Tab leaves PaySimple's last field for Submit, then Cancel, then the card/bank switch. Chromium hands
+        """Tab leaves PaySimple's last field for the consent box, Submit, Cancel, then the card/bank switch. Chromium hands
         focus back to Qt from the widget it draws into (the view's focus proxy, re-created with each page), so
         the order is set from that widget, every time a form is shown."""
         chain = [w for w in (self.view.focusProxy(), self.view) if w is not None]
