@@ -601,7 +601,12 @@ class MainWindow(QMainWindow):
             self.show_result_attempt(payload)
             self.result.set_on_file_note(note)
         elif kind == "saved":
+            replacing = self._replacing
             self._saved(payload)
+            if replacing is not None:  # "Replace expired": the new card takes the old one's place (and default)
+                note = (translate("MainWindow", "It replaces the expired card, which is removed; it is now the "
+                                                "default card.") if replacing.is_default
+                        else translate("MainWindow", "It replaces the expired card, which is removed."))
             self.result.set_on_file_note(note)
         elif kind == "cancelled":
             self.back_to_customer()

@@ -320,3 +320,23 @@ def test_bank_account_on_file_needs_the_authorization_ticked(counter):
     assert (payment.status, payment.account_id) == ("Posted", bank.id)
     attempt = counter.window.result.attempt
     assert bank.last4 in attempt.ach_authorization and attempt.ach_authorized_by == counter.backend.clerk
+
+
+def test_cards_on_file_unreadable_means_no_submit_until_they_are_read(counter):
+    """The form must know which accounts were on file before it (else a card already on file could be taken
+    for a new one and removed): if PaySimple cannot list them, F9 says so and sends nothing."""
+    hit = counter.pick_with_cards("a", want=lambda a: True)
+    before = at_gateway(counter, hit.paysimple_id)
+    counter.gateway.faults.add("GET", "/v4/customer/*/accounts", "error_before", 50)
+    counter.amount("6.50")
+    counter.open_form(Qt.Key.Key_F6)
+    counter.fill_card(DISCOVER)
+    panel = counter.window.panel
+    counter.key(Qt.Key.Key_F9)
+    counter.qtbot.waitUntil(lambda: "cards on file could not be read" in panel.status.text(), timeout=15000)
+    assert panel.state == "shown" and panel.keep_box.isEnabled()
+    counter.gateway.faults.clear()
+    assert at_gateway(counter, hit.paysimple_id).keys() == before.keys()  # nothing reached PaySimpleJS
+    assert counter.payments(hit.paysimple_id) == []
+    assert counter.submit_and_wait() == "approved"
+    assert note(counter).startswith("Not kept on file")

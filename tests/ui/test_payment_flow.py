@@ -218,6 +218,8 @@ def test_expired_card_is_flagged_and_replaced(counter):
         counter.window.replace_button.click()
     counter.fill_card()
     assert counter.submit_and_wait() == "saved"
+    assert counter.window.result.on_file.text() == ("It replaces the expired card, which is removed; it is now the "
+                                                    "default card.")
     counter.qtbot.waitUntil(lambda: old.id not in {c.id for c in client.get_accounts(hit.paysimple_id).credit_cards},
                             timeout=5000)
     default = client.get_default_credit_card(hit.paysimple_id)
