@@ -282,8 +282,17 @@ class CounterBackend:
 
     def plan_new_account(self, paysimple_id: int, account: Account, consent: bool) -> OnFileRecord:
         """Before charging a new account: kept on file only with ``consent``; held from sweeps until
-        :meth:`settle_new_account`."""
-        return self.onfile.record_new(AccountRef.from_paysimple(account), paysimple_id, consent, self.clerk)
+        :meth:`settle_new_account`. If the plan cannot be written (the journal fails), nothing may be charged
+        and an account without consent is deleted at once (best effort) before the error is raised."""
+        try:
+            return self.onfile.record_new(AccountRef.from_paysimple(account), paysimple_id, consent, self.clerk)
+        except Exception:
+            if not consent:
+                try:
+                    self.remove_account(account)
+                except Exception:  # noqa: BLE001 - the original error is what the clerk must see
+                    log.exception("could not remove a new account whose plan was not recorded")
+            raise
 
     def settle_new_account(self, account_id: int) -> OnFileRecord | None:
         """After the charge (or a cancel): decide now (keep / remove / wait) and remove what is due. A failed
@@ -291,9 +300,10 @@ class CounterBackend:
         try:
             self.onfile.release(account_id)
             self.onfile.sweep([account_id], clerk=self.clerk)
+            return self.onfile.get(account_id)
         except Exception:  # noqa: BLE001 - the record stays pending; the next sweep retries
             log.exception("could not settle a new account on file")
-        return self.onfile.get(account_id)
+            return None
 
     def keep_on_file(self, paysimple_id: int, account: Account, reason: str) -> None:
         """An explicit save ("Update payment details"): cancels any planned removal of this account."""

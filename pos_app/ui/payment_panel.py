@@ -100,6 +100,9 @@ def on_file_note(account, new: bool, record, charged: bool = True) -> str:
         return (translate("PaymentPanel", "This card was already on file for this customer; it stays on file.")
                 if card else translate("PaymentPanel", "This bank account was already on file for this customer; "
                                                        "it stays on file."))
+    if record is None:
+        return translate("PaymentPanel", "Whether it stays on file could not be settled now (see the log); it is "
+                                         "hidden at this counter until it is.")
     state = getattr(record, "state", None)
     reason = getattr(record, "reason", None) or ""
     if state == "kept":

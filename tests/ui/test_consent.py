@@ -340,3 +340,33 @@ def test_cards_on_file_unreadable_means_no_submit_until_they_are_read(counter):
     assert counter.payments(hit.paysimple_id) == []
     assert counter.submit_and_wait() == "approved"
     assert note(counter).startswith("Not kept on file")
+
+
+def test_a_failing_sweep_never_turns_an_approved_sale_into_an_error(counter, monkeypatch):
+    hit = counter.pick_with_cards("a", want=no_accounts)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(counter.backend.onfile, "sweep", broken)
+    assert new_card_charge(counter, "19.00") == "approved"
+    assert note(counter).startswith("Whether it stays on file could not be settled now")
+    [card] = at_gateway(counter, hit.paysimple_id).values()
+    assert counter.backend.onfile.get(card.id).state == "pending"  # planned before the charge: not forgotten
+    monkeypatch.undo()
+    counter.gateway.clock.set(counter.payments(hit.paysimple_id)[0].can_void_until + timedelta(seconds=1))
+    counter.backend.sweep_on_file()
+    assert at_gateway(counter, hit.paysimple_id) == {}
+
+
+def test_plan_not_recorded_means_nothing_charged_and_the_card_is_removed(counter, monkeypatch):
+    hit = counter.pick_with_cards("a", want=no_accounts)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(counter.backend.onfile, "record_new", broken)
+    assert new_card_charge(counter, "21.00") == "error"
+    assert "Nothing was charged" in counter.window.result.message.text()
+    assert counter.payments(hit.paysimple_id) == []
+    assert at_gateway(counter, hit.paysimple_id) == {}
