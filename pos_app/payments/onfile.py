@@ -247,6 +247,7 @@ class OnFile:
         delete from PaySimple what is due. Blocks (network): run it on a worker thread."""
         report = SweepReport()
         wanted = set(account_ids) if account_ids is not None else None
+        unreachable = False  # PaySimple could not be reached: the other removals wait for the next sweep
         with self._sweeping:
             for record in self.pending():
                 if wanted is not None and record.account_id not in wanted:
@@ -261,12 +262,15 @@ class OnFile:
                     report.kept.append(self._finish(record, KEPT, decision.reason, clerk))
                 elif decision.action == "wait":
                     report.waiting.append(self._wait(record, decision))
+                elif unreachable:
+                    report.waiting.append(record)
                 else:
-                    done = self._remove(record, decision.reason, clerk)
+                    done, unreachable = self._remove(record, decision.reason, clerk)
                     (report.removed if done.state == REMOVED else report.failed).append(done)
         return report
 
-    def _remove(self, record: OnFileRecord, reason: str, clerk: str) -> OnFileRecord:
+    def _remove(self, record: OnFileRecord, reason: str, clerk: str) -> tuple[OnFileRecord, bool]:
+        """(the record after the DELETE, whether PaySimple was unreachable)."""
         ps = paysimple()
         try:
             if record.kind == "cc":
@@ -274,10 +278,11 @@ class OnFile:
             else:
                 self.client.delete_ach(record.account_id)
         except ps.NotFoundError:
-            return self._finish(record, REMOVED, reason + " (it was already gone from PaySimple)", clerk)
+            return self._finish(record, REMOVED, reason + " (it was already gone from PaySimple)", clerk), False
         except Exception as exc:  # noqa: BLE001 - recorded and retried; never dropped
-            return self._failed(record, exc, clerk)
-        return self._finish(record, REMOVED, reason, clerk)
+            unreachable = isinstance(exc, ps.TransportError) and not exc.may_have_taken_effect
+            return self._failed(record, exc, clerk), unreachable
+        return self._finish(record, REMOVED, reason, clerk), False
 
     def _finish(self, record: OnFileRecord, state: str, reason: str, clerk: str) -> OnFileRecord:
         now = self.clock()

@@ -27,8 +27,8 @@ Decisions:
   planned (:meth:`plan_new_account`: kept with the customer's consent, else removed) before the payment is
   sent, and settled by :meth:`settle_new_account` when the charge returns. Accounts waiting for removal are
   left out of :meth:`accounts` (never shown, charged or made default at the counter). Removals due later
-  (after the void window, or after a failed DELETE) are swept at start-up (:meth:`reconcile`) and every
-  ``ONFILE_SWEEP_INTERVAL`` seconds by a background thread of the backend.
+  (after the void window, or after a failed DELETE) are swept by a background thread of the backend,
+  started by :meth:`reconcile` (its first sweep at once, then every ``ONFILE_SWEEP_INTERVAL`` seconds).
 - A bank debit needs ``ach_authorization`` (the text the clerk read to the customer); the journal records it
   with the signed-in clerk.
 """
@@ -104,6 +104,9 @@ class CounterBackend:
         self.onfile = OnFile(journal, client, clock=self.now)
         self._sweeper: threading.Thread | None = None
         self._stop_sweeper = threading.Event()
+        self._sweep_now = threading.Event()
+        self.sweeps = 0  # background sweeps done (tests wait on it)
+        self.last_sweep: SweepReport | None = None
 
     # ---- start / stop --------------------------------------------------------------------------------
 
@@ -154,9 +157,7 @@ class CounterBackend:
         if report.unresolved or report.busy:
             log.warning("start-up reconcile left %d unresolved / %d busy payments",
                         len(report.unresolved), len(report.busy))
-        progress(0, 0, "Removing cards the customers did not keep on file…")
-        self.sweep_on_file()
-        self.start_on_file_sweeper()
+        self.start_on_file_sweeper()  # its first sweep runs at once, without holding up the start
 
     def sync_customers(self, progress: Progress | None = None,
                        cancelled: Callable[[], bool] = lambda: False):
@@ -177,6 +178,7 @@ class CounterBackend:
 
     def close(self) -> None:
         self._stop_sweeper.set()
+        self._sweep_now.set()
         if self._sweeper is not None:
             self._sweeper.join(15)  # a DELETE in flight ends within the client's timeouts
         if self._seen_writer is not None:
@@ -321,16 +323,26 @@ class CounterBackend:
         return report
 
     def start_on_file_sweeper(self, interval: float = ONFILE_SWEEP_INTERVAL) -> None:
+        """Sweep now (on the sweeper thread) and every ``interval`` seconds until :meth:`close`; calling it
+        again asks for a sweep now."""
         with self._lock:
             if self._sweeper is not None:
+                self._sweep_now.set()
                 return
             self._sweeper = threading.Thread(target=self._sweep_loop, args=(interval,), name="onfile-sweeper",
                                              daemon=True)
             self._sweeper.start()
 
     def _sweep_loop(self, interval: float) -> None:
-        while not self._stop_sweeper.wait(interval):
-            self.sweep_on_file()
+        while not self._stop_sweeper.is_set():
+            self._sweep_now.clear()
+            report = self.sweep_on_file()
+            self.sweeps += 1
+            if report is not None:
+                self.last_sweep = report
+            self._sweep_now.wait(interval)
+            if self._stop_sweeper.is_set():
+                return
 
     def verify_account(self, paysimple_id: int, account_id: int) -> Account:
         accounts = self.client.get_accounts(paysimple_id)

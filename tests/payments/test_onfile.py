@@ -217,3 +217,28 @@ def test_another_customer_is_never_touched(client, journal, shopper, onfile):
     onfile.sweep()
     assert live_ids(client, other.customer.id) == {other.card.id}
     assert onfile.hidden_ids(other.customer.id) == set()
+
+
+def test_paysimple_unreachable_stops_the_sweep_after_one_try(gateway, client, journal, shopper):
+    """A counter offline at start-up must not wait a connect timeout per card: one failed try, the rest wait."""
+    import socket
+
+    from pos_app.paysimple import PaySimpleClient, Timeouts
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        dead_port = s.getsockname()[1]
+    offline = PaySimpleClient(f"http://127.0.0.1:{dead_port}/v4", "u", "k", timeouts=Timeouts(connect=1, read=1),
+                              max_retries=0)
+    onfile = OnFile(journal, offline, clock=gateway.clock.now)
+    cards = [new_card(client, shopper), new_card(client, shopper, "6011000995504101")]
+    for card in cards:
+        onfile.record_new(card, shopper.customer.id, False, "clerk1")
+        onfile.release(card.id)
+    report = onfile.sweep()
+    assert len(report.failed) == 1 and len(report.waiting) == 1
+    assert report.failed[0].tries == 1 and report.waiting[0].tries == 0
+    offline.close()
+    back = OnFile(journal, client, clock=gateway.clock.now)
+    gateway.clock.advance(61)
+    assert {r.account_id for r in back.sweep().removed} == {c.id for c in cards}

@@ -196,8 +196,11 @@ def test_removal_that_fails_is_retried_at_start_up(counter):
     back_to_customer(counter)
     assert shown(counter) == []  # hidden while it waits
     counter.gateway.clock.advance(61)
-    counter.backend.reconcile()  # the start-up path: reconcile, then sweep what is due
+    done = counter.backend.sweeps
+    counter.backend.reconcile()  # the start-up path: reconcile, and the sweeper sweeps at once
+    counter.qtbot.waitUntil(lambda: counter.backend.sweeps > done, timeout=10000)
     assert at_gateway(counter, hit.paysimple_id) == {}
+    assert counter.backend.onfile.get(card.id).state == "removed"
 
 
 # ---- bank debits -----------------------------------------------------------------------------------------
