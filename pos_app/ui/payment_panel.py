@@ -93,8 +93,9 @@ def _default_text(account) -> str:
                                            "customer's first bank account the default)."))
 
 
-def on_file_note(account, new: bool, record, charged: bool = True) -> str:
-    """What happened to the card / bank account the form produced (``record``: its ``OnFileRecord``)."""
+def on_file_note(account, new: bool, record, charged: bool | None = True) -> str:
+    """What happened to the card / bank account the form produced (``record``: its ``OnFileRecord``;
+    ``charged``: False when nothing was sent, None when the charge's outcome is not known here)."""
     card = is_card(account)
     if not new:
         return (translate("PaymentPanel", "This card was already on file for this customer; it stays on file.")
@@ -106,8 +107,8 @@ def on_file_note(account, new: bool, record, charged: bool = True) -> str:
     state = getattr(record, "state", None)
     reason = getattr(record, "reason", None) or ""
     if state == "kept":
-        text = (translate("PaymentPanel", "Kept on file: the customer agreed.") if charged
-                else translate("PaymentPanel", "Kept on file: the customer agreed. Nothing was charged."))
+        text = (translate("PaymentPanel", "Kept on file: the customer agreed. Nothing was charged.")
+                if charged is False else translate("PaymentPanel", "Kept on file: the customer agreed."))
         return text + (" " + _default_text(account) if getattr(account, "is_default", False) else "")
     if state == "removed":
         from pos_app.payments.onfile import DECLINED_REASON, REFUSED_REASON
@@ -126,6 +127,10 @@ def on_file_note(account, new: bool, record, charged: bool = True) -> str:
     if getattr(record, "tries", 0):
         return translate("PaymentPanel", "Not kept on file: hidden at this counter now; removing it from PaySimple "
                                          "failed and is retried automatically.")
+    if getattr(record, "consent", False):  # waiting for the payment's outcome
+        return translate("PaymentPanel", "The customer agreed to keep it on file: it shows in the list once "
+                                         "PaySimple confirms the payment (it is removed if the payment was "
+                                         "declined).")
     remove_after = getattr(record, "remove_after", None)
     if remove_after is not None:
         return fmt(translate("PaymentPanel", "Not kept on file: hidden at this counter now and removed from "
@@ -664,8 +669,8 @@ class PaymentPanel(QWidget):
             from pos_app.payments import LaneBusy
 
             on_file = getattr(exc, "on_file", None)
-            if on_file is not None:
-                self.on_file_note = on_file_note(*on_file, charged=False)
+            if on_file is not None:  # ChargeFailed: outcome unknown; a PaymentError: nothing was sent
+                self.on_file_note = on_file_note(*on_file, charged=None if isinstance(exc, ChargeFailed) else False)
             if isinstance(exc, LaneBusy | ChargeFailed):
                 self._end("error", exc)
             else:

@@ -373,3 +373,25 @@ def test_plan_not_recorded_means_nothing_charged_and_the_card_is_removed(counter
     assert "Nothing was charged" in counter.window.result.message.text()
     assert counter.payments(hit.paysimple_id) == []
     assert at_gateway(counter, hit.paysimple_id) == {}
+
+
+def test_consent_with_an_unconfirmed_charge_waits_then_keeps(counter):
+    """PaySimple took the payment but the answer and the look-ups failed: the outcome is unknown, so the card
+    (the customer agreed to keep it) waits hidden; once Check again confirms the payment, it is kept."""
+    hit = counter.pick_with_cards("a", want=no_accounts)
+    service = counter.backend.service
+    service.lookup_backoff = 0.05
+    counter.gateway.faults.add("POST", "/v4/payment", "error_after", 1)
+    counter.gateway.faults.add("GET", "/v4/customer/*/payments", "error_before", 15)
+    assert new_card_charge(counter, "33.00", keep=True) == "unknown"
+    assert note(counter).startswith("The customer agreed to keep it on file: it shows in the list once")
+    [card] = at_gateway(counter, hit.paysimple_id).values()
+    assert counter.backend.onfile.get(card.id).state == "pending"
+    counter.gateway.faults.clear()
+    with counter.qtbot.waitSignal(counter.window.resultShown, timeout=20000) as blocker:
+        counter.key(Qt.Key.Key_F5)  # Check again
+    assert blocker.args == ["approved"]
+    counter.backend.sweep_on_file()
+    assert counter.backend.onfile.get(card.id).state == "kept"
+    back_to_customer(counter)
+    assert shown_ids(counter) == {card.id}
