@@ -37,6 +37,7 @@ from pos_app.payments.model import (
     LaneBusy,
     State,
     Transition,
+    check_ach_authorization,
     to_cents,
 )
 from pos_app.sqlite_tx import immediate_transaction
@@ -85,7 +86,9 @@ CREATE TABLE IF NOT EXISTS attempts (
     can_void_until TEXT,
     refund_payment_id INTEGER,
     absent_after TEXT,
-    note TEXT
+    note TEXT,
+    ach_authorization TEXT,
+    ach_authorized_by TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS one_open_charge_per_lane ON attempts(lane) WHERE state IN ({_OPEN_SQL});
 CREATE INDEX IF NOT EXISTS attempts_created ON attempts(created_at);
@@ -107,6 +110,9 @@ CREATE TABLE IF NOT EXISTS legal_transitions (
 CREATE TRIGGER IF NOT EXISTS attempts_legal_state BEFORE UPDATE OF state ON attempts
 WHEN NOT EXISTS (SELECT 1 FROM legal_transitions WHERE from_state = OLD.state AND to_state = NEW.state)
 BEGIN SELECT RAISE(ABORT, 'illegal state transition'); END;
+CREATE TRIGGER IF NOT EXISTS ach_needs_authorization BEFORE INSERT ON attempts
+WHEN NEW.account_kind = 'ach' AND (NEW.ach_authorization IS NULL OR NEW.ach_authorized_by IS NULL)
+BEGIN SELECT RAISE(ABORT, 'a bank debit needs the customer''s authorization'); END;
 CREATE TABLE IF NOT EXISTS reversals (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     attempt_id TEXT NOT NULL REFERENCES attempts(id),
@@ -125,7 +131,9 @@ _ATTEMPT_FIELDS = [f.name for f in fields(Attempt)]
 _TIME_FIELDS = {"created_at", "updated_at", "sent_at", "can_void_until", "absent_after"}
 _UPDATABLE = set(_ATTEMPT_FIELDS) - {"id", "lane", "clerk", "customer_id", "customer_name", "account_id",
                                       "account_kind", "account_last4", "account_brand", "amount_cents",
-                                      "state", "created_at", "updated_at"}
+                                      "state", "created_at", "updated_at", "ach_authorization",
+                                      "ach_authorized_by"}
+_ADDED_COLUMNS = ("absent_after", "ach_authorization", "ach_authorized_by")  # journals made before them
 
 
 def _row_to_attempt(row: sqlite3.Row) -> Attempt:
@@ -152,14 +160,15 @@ class Journal:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
         # Every statement is idempotent (IF NOT EXISTS / OR IGNORE), so two processes opening at once is fine.
-        self._db.executescript(_SCHEMA)
         columns = {r["name"] for r in self._db.execute("PRAGMA table_info(attempts)")}
-        if "absent_after" not in columns:  # journals made before the column existed
-            try:
-                self._db.execute("ALTER TABLE attempts ADD COLUMN absent_after TEXT")
-            except sqlite3.OperationalError as exc:  # another process added it first
-                if "duplicate column" not in str(exc):
-                    raise
+        for column in _ADDED_COLUMNS:
+            if columns and column not in columns:  # a journal made before the column existed
+                try:
+                    self._db.execute(f"ALTER TABLE attempts ADD COLUMN {column} TEXT")
+                except sqlite3.OperationalError as exc:  # another process added it first
+                    if "duplicate column" not in str(exc):
+                        raise
+        self._db.executescript(_SCHEMA)
         with self._tx():
             self._db.executemany("INSERT OR IGNORE INTO legal_transitions VALUES (?, ?)",
                                  [(a.value, b.value) for a, b in LEGAL])
@@ -182,12 +191,23 @@ class Journal:
     # ---- writes -------------------------------------------------------------------------------------
 
     def create_attempt(self, lane: str, clerk: str, customer: CustomerRef, account: AccountRef,
-                       amount, now: datetime, cause: str = "charge requested") -> Attempt:
-        """Write a new attempt in ``created``. Raises ``LaneBusy`` if the lane has an open attempt."""
+                       amount, now: datetime, cause: str = "charge requested",
+                       ach_authorization: str | None = None) -> Attempt:
+        """Write a new attempt in ``created``. Raises ``LaneBusy`` if the lane has an open attempt.
+
+        A bank (ACH) account needs ``ach_authorization``: the text the clerk read to the customer, confirmed
+        by ``clerk`` (stored with the attempt; a trigger refuses an ACH attempt without it)."""
         if not LANE_RE.match(lane or ""):
             raise InvalidCharge("Lane must be 1-20 letters, digits or '_'.")
         if not str(clerk).strip():
             raise InvalidCharge("Clerk is required.")
+        authorized_by = None
+        if account.kind == "ach":
+            check_ach_authorization(ach_authorization, account)
+            authorized_by = str(clerk)
+            cause += f"; bank debit authorization read to the customer, confirmed by clerk {clerk}"
+        elif ach_authorization is not None:
+            raise InvalidCharge("A bank debit authorization belongs to a bank account, not a card.")
         cents = to_cents(amount)
         attempt_id = ids.attempt_id(lane, now)
         stamp = ts(now)
@@ -195,10 +215,11 @@ class Journal:
             with self._tx() as db:
                 db.execute(
                     "INSERT INTO attempts (id, lane, clerk, customer_id, customer_name, account_id, account_kind,"
-                    " account_last4, account_brand, amount_cents, state, created_at, updated_at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " account_last4, account_brand, amount_cents, state, created_at, updated_at,"
+                    " ach_authorization, ach_authorized_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (attempt_id, lane, str(clerk), customer.id, customer.name.strip(), account.id, account.kind,
-                     account.last4, account.brand, cents, State.CREATED.value, stamp, stamp),
+                     account.last4, account.brand, cents, State.CREATED.value, stamp, stamp,
+                     ach_authorization if account.kind == "ach" else None, authorized_by),
                 )
                 db.execute("INSERT INTO transitions (attempt_id, at, from_state, to_state, cause, clerk)"
                            " VALUES (?,?,?,?,?,?)", (attempt_id, stamp, None, State.CREATED.value, cause, str(clerk)))

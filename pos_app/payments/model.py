@@ -20,6 +20,11 @@ Decisions:
   the lane (they are not charges); start-up reconcile resolves them with GET /payment/{id}.
 - Lane-blocking ("open") states: created, sending, unknown, reconciling. A unique partial index in the
   journal allows at most one open attempt per lane.
+- A bank (ACH) debit is never taken without the customer's authorization: the attempt carries the text the
+  clerk read (``ach_authorization``, printed on the receipt) and the clerk who confirmed it
+  (``ach_authorized_by``); the journal refuses an ACH attempt without both. ``approved`` for a bank debit
+  means PaySimple's ``Posted``: accepted and pending, and the bank can still return it for days (screens and
+  receipts say "Posted - pending", never "Approved").
 """
 
 from __future__ import annotations
@@ -137,6 +142,21 @@ def to_cents(amount: Decimal | str | int) -> int:
     return int(value * 100)
 
 
+MAX_AUTHORIZATION_CHARS = 4000
+
+
+def check_ach_authorization(text: str | None, account: AccountRef) -> None:
+    """A bank debit needs the authorization the clerk read to the customer: non-empty text that names the
+    account's last 4 digits (so it was written for this account). Raises ``InvalidCharge`` otherwise."""
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidCharge("A bank debit needs the customer's authorization: read it to the customer and tick "
+                            "that they agreed before charging.")
+    if len(text) > MAX_AUTHORIZATION_CHARS:
+        raise InvalidCharge("The bank debit authorization text is too long.")
+    if account.last4 not in text:
+        raise InvalidCharge("The bank debit authorization does not name this account's last 4 digits.")
+
+
 def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
@@ -237,6 +257,8 @@ class Attempt:
     refund_payment_id: int | None = None
     absent_after: datetime | None = None  # before this, "not found at PaySimple" proves nothing
     note: str | None = None  # last cause worth showing (why rejected/absent/unknown)
+    ach_authorization: str | None = None  # bank debits: the text the clerk read to the customer (on the receipt)
+    ach_authorized_by: str | None = None  # the clerk who confirmed the customer was read it and agreed
 
     @property
     def amount(self) -> Decimal:
@@ -245,6 +267,11 @@ class Attempt:
     @property
     def account_masked(self) -> str:
         return f"{self.account_brand} ****{self.account_last4}".strip()
+
+    @property
+    def is_bank(self) -> bool:
+        """A bank (ACH) debit: "Posted - pending" when accepted, and it can still be returned for days."""
+        return self.account_kind == "ach"
 
     @property
     def is_open(self) -> bool:

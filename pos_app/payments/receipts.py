@@ -4,11 +4,16 @@ A receipt shows the masked account only (brand + last 4), never a token or full 
 the store's time zone (``store_timezone`` from settings; "" = the computer's zone). Amounts are shown in the
 store's money format (``pos_app.money``; settings ``money_format``), the same as on the counter screen; the
 format is fixed when the receipt is built (``Receipt.money_format``).
+
+A bank (ACH) debit is never "APPROVED": PaySimple's status for an accepted bank debit is Posted, so the
+receipt says "POSTED - PENDING" (or "SETTLED" once PaySimple says so), carries ``ACH_RETURN_NOTICE`` (the bank
+can still return it) and the authorization text the clerk read to the customer, exactly as journaled.
 """
 
 from __future__ import annotations
 
 import os
+import textwrap
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from decimal import Decimal
@@ -31,6 +36,28 @@ STATUS_TEXT = {
     State.REFUND_PENDING: "APPROVED - REFUND IN PROGRESS",
     State.REFUNDED: "REFUNDED",
 }
+
+# A bank debit's status words where a card's would say "approved" (PaySimple: Posted = accepted, not settled).
+BANK_STATUS_TEXT = {
+    State.APPROVED: "POSTED - PENDING",
+    State.VOID_PENDING: "POSTED - VOID IN PROGRESS",
+    State.REFUND_PENDING: "SETTLED - REFUND IN PROGRESS",
+}
+BANK_SETTLED_TEXT = "SETTLED"
+# General ACH (Nacha) return windows, not a PaySimple document: see docs/decisions/0164.
+ACH_RETURN_NOTICE = ("Bank payment: posted, not yet settled. The bank can still return it (for example for "
+                     "insufficient funds), usually within 2 business days, and up to 60 days if the account "
+                     "holder disputes it.")
+
+
+def status_text(attempt: Attempt) -> str:
+    """The receipt's status words (English) for an attempt: a bank debit says posted/pending, not approved."""
+    if attempt.is_bank:
+        if attempt.state is State.APPROVED and str(attempt.ps_status or "").lower() == "settled":
+            return BANK_SETTLED_TEXT
+        if attempt.state in BANK_STATUS_TEXT:
+            return BANK_STATUS_TEXT[attempt.state]
+    return STATUS_TEXT[attempt.state]
 
 
 def store_timezone(name: str | None = None) -> tzinfo:
@@ -76,6 +103,11 @@ class Receipt:
     payment_id: int | None
     failure: str | None
     money_format: MoneyFormat = field(default_factory=store_format)
+    state: State | None = None
+    account_kind: str = "cc"
+    notice: str | None = None  # bank debits: it can still be returned
+    ach_authorization: str | None = None  # bank debits: the authorization read to the customer, as journaled
+    ach_authorized_by: str | None = None  # the clerk who confirmed it (name when known)
 
     def text(self, width: int = 40) -> str:
         def row(label: str, value) -> str:
@@ -104,6 +136,16 @@ class Receipt:
         if self.payment_id:
             lines.append(row("Payment", self.payment_id))
         lines.append(row("Ref", self.attempt_id))
+        if self.notice:
+            lines.append("-" * width)
+            lines += textwrap.wrap(self.notice, width)
+        if self.ach_authorization:
+            lines.append("-" * width)
+            lines.append("BANK DEBIT AUTHORIZATION")
+            for paragraph in self.ach_authorization.splitlines():
+                lines += textwrap.wrap(paragraph, width) or [""]
+            if self.ach_authorized_by:
+                lines.append(row("Read to customer by", self.ach_authorized_by))
         lines.append("-" * width)
         if self.footer:
             lines.append(self.footer.center(width).rstrip())
@@ -115,6 +157,9 @@ def clerk_message(attempt: Attempt, money_format: MoneyFormat | None = None) -> 
     store's money format (or ``money_format``)."""
     state = attempt.state
     amount = (money_format or store_format()).format(attempt.amount)
+    if state is State.APPROVED and attempt.is_bank:
+        return (f"Posted - pending: {amount} debit from {attempt.account_masked}. The bank can still "
+                "return it for some days.")
     if state is State.APPROVED:
         return f"Approved: {amount} charged to {attempt.account_masked}."
     if state is State.DECLINED:
@@ -135,10 +180,14 @@ def clerk_message(attempt: Attempt, money_format: MoneyFormat | None = None) -> 
 
 
 def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name: str | None = None,
-                money_format: MoneyFormat | None = None) -> Receipt:
+                money_format: MoneyFormat | None = None, authorized_by_name: str | None = None) -> Receipt:
     """``merchant`` is ``pos_app.settings.Merchant`` (name, address, phone, footer); ``clerk_name`` replaces
-    the clerk id on the receipt when the UI knows it; ``money_format`` defaults to the store's."""
+    the clerk id on the receipt when the UI knows it (and ``authorized_by_name`` the id of the clerk who
+    confirmed a bank debit's authorization; by default ``clerk_name`` when it is the same clerk);
+    ``money_format`` defaults to the store's."""
     tz = tz or store_timezone()
+    authorized_by = authorized_by_name or (
+        clerk_name if clerk_name and attempt.ach_authorized_by == attempt.clerk else attempt.ach_authorized_by)
     failure = None
     if attempt.state is State.DECLINED:
         failure = " ".join(p for p in (attempt.failure_description, attempt.failure_action) if p) or "Declined"
@@ -150,7 +199,11 @@ def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name
         when=(attempt.sent_at or attempt.created_at).astimezone(tz), lane=attempt.lane,
         clerk=clerk_name or attempt.clerk,
         customer_name=attempt.customer_name, account=attempt.account_masked, amount=attempt.amount,
-        status=STATUS_TEXT[attempt.state], auth_code=attempt.auth_code, trace_number=attempt.trace_number,
-        attempt_id=attempt.id, payment_id=attempt.payment_id, failure=failure,
+        status=status_text(attempt), auth_code=attempt.auth_code, trace_number=attempt.trace_number,
+        attempt_id=attempt.id, payment_id=attempt.payment_id, failure=failure, state=attempt.state,
+        account_kind=attempt.account_kind,
+        notice=ACH_RETURN_NOTICE if attempt.is_bank and attempt.state in (State.APPROVED, State.VOID_PENDING)
+        else None,
+        ach_authorization=attempt.ach_authorization, ach_authorized_by=authorized_by,
         money_format=money_format or store_format(),
     )

@@ -52,6 +52,7 @@ from pos_app.payments.model import (
     NotAllowed,
     PaymentError,
     State,
+    check_ach_authorization,
     from_cents,
     require_clerk,
     to_cents,
@@ -113,11 +114,16 @@ class PaymentService(Reversals):
 
     def charge(self, customer: CustomerRef, account: AccountRef, amount, clerk: str, payment_token: str | None = None,
                cvv: str | None = None, send_receipt: bool = False,
-               on_status: StatusCallback | None = None) -> Attempt:
+               on_status: StatusCallback | None = None, ach_authorization: str | None = None) -> Attempt:
         """Charge once. Returns the attempt in approved / declined / rejected / absent, or unknown when
-        PaySimple could not be asked (the lane then stays blocked until ``resolve``)."""
+        PaySimple could not be asked (the lane then stays blocked until ``resolve``).
+
+        A bank account (``account.kind == "ach"``) needs ``ach_authorization``, the text the clerk read to
+        the customer (see ``check_ach_authorization``); without it nothing is written or sent."""
         clerk = require_clerk(clerk)  # nobody signed in: nothing is written or sent
         cents = to_cents(amount)  # validate before anything is written
+        if account.kind == "ach":
+            check_ach_authorization(ach_authorization, account)
         if not self._reconciled:
             raise ReconcileRequired(self.lane)
         notify = self._notifier(on_status)
@@ -126,7 +132,7 @@ class PaymentService(Reversals):
             raise LaneBusy(self.lane, self.journal.open_attempt(self.lane))
         try:
             attempt = self.journal.create_attempt(self.lane, str(clerk), customer, account, from_cents(cents),
-                                                  self.clock())
+                                                  self.clock(), ach_authorization=ach_authorization)
             notify(attempt, "saved", "Payment saved; sending to PaySimple…")
             now = self.clock()
             attempt = self.journal.transition(attempt.id, S.CREATED, S.SENDING, "POST /payment", clerk, now,

@@ -54,7 +54,13 @@ from pos_app.payments.model import PENDING_REVERSAL_STATES
 from pos_app.ui.banner import EnvironmentBanner
 from pos_app.ui.i18n import fmt, format_money
 from pos_app.ui.ops import BackgroundOp
-from pos_app.ui.payment_texts import approval_detail, attempt_summary, option_text, state_label, status_groups
+from pos_app.ui.payment_texts import (
+    approval_detail,
+    attempt_label,
+    attempt_summary,
+    option_text,
+    status_groups,
+)
 from pos_app.ui.receipt_print import (
     ReceiptDialog,
     format_local,
@@ -103,7 +109,9 @@ class CounterPayments:
         return datetime.combine(day, time(0), self.tz)
 
     def receipt(self, attempt: Attempt):
-        return core_receipt_for(attempt, self.merchant, tz=self.tz, clerk_name=self.clerk_name(attempt.clerk))
+        authorized_by = self.clerk_name(attempt.ach_authorized_by) if attempt.ach_authorized_by else None
+        return core_receipt_for(attempt, self.merchant, tz=self.tz, clerk_name=self.clerk_name(attempt.clerk),
+                                authorized_by_name=authorized_by)
 
 
 class HistoryDialog(QDialog):
@@ -368,7 +376,7 @@ class HistoryDialog(QDialog):
             item = QTreeWidgetItem([
                 format_local(a.created_at.astimezone(self.payments.tz), zone=False), a.customer_name,
                 format_money(a.amount),
-                a.account_masked, state_label(a.state), self.payments.clerk_name(a.clerk), a.lane, a.id])
+                a.account_masked, attempt_label(a), self.payments.clerk_name(a.clerk), a.lane, a.id])
             item.setData(0, ATTEMPT_ROLE, a)
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setForeground(4, _brush(status_colour(a.state)))
@@ -403,7 +411,7 @@ class HistoryDialog(QDialog):
             self.detail_title.setText(translate("HistoryDialog", "No payment selected"))
             self.detail_text.setText(translate("HistoryDialog", "No payments match these filters."))
         else:
-            self.detail_title.setText(f"{state_label(a.state)} · {format_money(a.amount)} · {a.customer_name}")
+            self.detail_title.setText(f"{attempt_label(a)} · {format_money(a.amount)} · {a.customer_name}")
             self.detail_title.setStyleSheet(f"color: {status_colour(a.state)};")
             self.detail_text.setText(attempt_summary(a))
         self.message.clear()
@@ -482,7 +490,7 @@ class HistoryDialog(QDialog):
         self.reload(select=attempt.id)
         if attempt.is_resolved:
             self._say_later(fmt(translate("HistoryDialog", "Checked with PaySimple: %1"),
-                                state_label(attempt.state)), status_colour(attempt.state), "resolved")
+                                attempt_label(attempt)), status_colour(attempt.state), "resolved")
         else:
             self._say_later(translate("HistoryDialog", "PaySimple could not confirm it yet. Do not charge again; "
                                                        "check again in a moment."), AMBER, "unresolved")

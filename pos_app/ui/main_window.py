@@ -532,6 +532,17 @@ class MainWindow(QMainWindow):
         if amount is None:
             return
         kind, number = account_label(account)
+        if not is_card(account):  # a bank debit: the customer's authorization first (issue 13 §6)
+            from pos_app.ui.ach_authorization import AchAuthorizationDialog, authorization_for
+
+            dialog = AchAuthorizationDialog(self, fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"),
+                                                      format_amount(amount), kind, number, customer.name),
+                                            authorization_for(self, customer.name, account, amount,
+                                                              self.backend.now()))
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.text is None:
+                return
+            self._charge(customer, account, amount, None, ach_authorization=dialog.text)
+            return
         amex = is_card(account) and (account.issuer or "").lower().startswith("amex")
         dialog = CvvDialog(self, fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"), format_amount(amount), kind,
                                      number, customer.name),
@@ -541,7 +552,8 @@ class MainWindow(QMainWindow):
             return
         self._charge(customer, account, amount, dialog.value() if is_card(account) else None)
 
-    def _charge(self, customer: CustomerRef, account, amount: Decimal, cvv: str | None) -> None:
+    def _charge(self, customer: CustomerRef, account, amount: Decimal, cvv: str | None,
+                ach_authorization: str | None = None) -> None:
         backend = self.backend
         send_receipt = self._send_receipt()
         self._set_charging(True)
@@ -550,7 +562,8 @@ class MainWindow(QMainWindow):
 
         def work(ctx):
             return backend.charge(customer, account, amount, cvv=cvv, send_receipt=send_receipt,
-                                  on_status=lambda event: ctx.progress(0, 0, event.message))
+                                  on_status=lambda event: ctx.progress(0, 0, event.message),
+                                  ach_authorization=ach_authorization)
 
         def progress(_d, _t, text):
             self._say(text)
@@ -668,13 +681,21 @@ class MainWindow(QMainWindow):
 
     def _form_finished(self, kind: str, payload) -> None:
         self._set_charging(False)
+        note = self.panel.on_file_note  # what happened to the form's card / bank account on file
         if kind == "charged":
             self.show_result_attempt(payload)
+            self.result.set_on_file_note(note)
         elif kind == "saved":
+            replacing = self._replacing
             self._saved(payload)
+            if replacing is not None:  # "Replace expired": the new card takes the old one's place (and default)
+                note = (translate("MainWindow", "It replaces the expired card, which is removed; it is now the "
+                                                "default card.") if replacing.is_default
+                        else translate("MainWindow", "It replaces the expired card, which is removed."))
+            self.result.set_on_file_note(note)
         elif kind == "cancelled":
             self.back_to_customer()
-            self._say(translate("MainWindow", "Cancelled. Nothing was charged."))
+            self._say(" ".join(p for p in (translate("MainWindow", "Cancelled. Nothing was charged."), note) if p))
         else:
             from pos_app.payments import LaneBusy
 
@@ -684,6 +705,7 @@ class MainWindow(QMainWindow):
             from pos_app.ui.payment_panel import ChargeFailed
 
             self.result.show_error(str(payload), charge_started=isinstance(payload, ChargeFailed))
+            self.result.set_on_file_note(note)
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit("error")
 

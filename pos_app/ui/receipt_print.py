@@ -11,6 +11,9 @@ Decisions:
   whose height fits the receipt: the document is drawn at 96 dpi with ``drawContents`` so nothing is split
   across pages. Printing goes through ``QPrintDialog`` and lets Qt paginate on whatever paper the printer has.
 - The account is only ever the masked one (brand + last 4) the journal holds; no token or number exists here.
+- A bank (ACH) debit is "POSTED - PENDING" (never "APPROVED"), followed by the notice that the bank can still
+  return it and the authorization text the clerk read to the customer, exactly as journaled (its language is
+  the one it was read in), with who read it.
 - "Email the customer a receipt" is PaySimple's ``SendReceipt`` option of POST /payment
   (``PaymentService.charge(send_receipt=True)``); PaySimple offers no way to send it after the fact, so the
   history and this dialog only print / save.
@@ -67,14 +70,39 @@ def status_label(state: State | str) -> str:
     return labels[State(state)]
 
 
+def bank_status_label(state: State | str, settled: bool = False) -> str:
+    """A bank debit's status line: posted / pending where a card's says approved."""
+    state = State(state)
+    if state is State.APPROVED:
+        return translate("Receipt", "SETTLED") if settled else translate("Receipt", "POSTED - PENDING")
+    if state is State.VOID_PENDING:
+        return translate("Receipt", "POSTED - VOID IN PROGRESS")
+    if state is State.REFUND_PENDING:
+        return translate("Receipt", "SETTLED - REFUND IN PROGRESS")
+    return status_label(state)
+
+
+def receipt_status(receipt: Receipt) -> str:
+    state = _state_of(receipt)
+    if state is None:
+        return receipt.status
+    if receipt.account_kind == "ach":
+        return bank_status_label(state, settled=receipt.status == "SETTLED")
+    return status_label(state)
+
+
 def _state_of(receipt: Receipt) -> State | None:
+    if receipt.state is not None:
+        return State(receipt.state)
     for state, text in STATUS_TEXT.items():
         if text == receipt.status:
             return state
     return None
 
 
-def status_colour(state: State | None) -> str:
+def status_colour(state: State | None, bank: bool = False) -> str:
+    if bank and state is State.APPROVED:
+        return AMBER  # posted, pending: the bank can still return it
     if state in (State.APPROVED, State.VOID_PENDING, State.REFUND_PENDING):
         return GREEN
     if state in (State.DECLINED, State.ABSENT, State.REJECTED):
@@ -105,7 +133,6 @@ def format_local(value: datetime, locale: QLocale | None = None, seconds: bool =
 def receipt_rows(receipt: Receipt, locale: QLocale | None = None) -> list[tuple[str, str]]:
     """(label, value) pairs below the header, in receipt order; empty values are left out."""
     locale = locale or QLocale()
-    state = _state_of(receipt)
     rows = [
         (translate("Receipt", "Date"), format_local(receipt.when, locale, seconds=True)),
         (translate("Receipt", "Lane"), receipt.lane),
@@ -113,7 +140,7 @@ def receipt_rows(receipt: Receipt, locale: QLocale | None = None) -> list[tuple[
         (translate("Receipt", "Customer"), receipt.customer_name),
         (translate("Receipt", "Account"), receipt.account),
         (translate("Receipt", "Amount"), format_money(receipt.amount, receipt.money_format)),
-        (translate("Receipt", "Status"), status_label(state) if state else receipt.status),
+        (translate("Receipt", "Status"), receipt_status(receipt)),
         (translate("Receipt", "Reason"), receipt.failure or ""),
         (translate("Receipt", "Auth code"), receipt.auth_code or ""),
         (translate("Receipt", "Trace number"), receipt.trace_number or ""),
@@ -136,13 +163,27 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
         if label == translate("Receipt", "Amount"):
             style += "; font-size:13pt; font-weight:700"
         elif label == translate("Receipt", "Status"):
-            style += f"; font-weight:700; color:{status_colour(state)}"
+            style += f"; font-weight:700; color:{status_colour(state, receipt.account_kind == 'ach')}"
         name = f"<td style='{cell}; color:#52606d'>{esc(label)}</td>"
         if len(label) + len(value) > LONG_ROW:  # trace GUID, reference, reason: value on its own line
             rows.append(f"<tr>{name}<td></td></tr>"
                         f"<tr><td colspan='2' align='right' style='{style}'>{esc(value)}</td></tr>")
         else:
             rows.append(f"<tr>{name}<td align='right' style='{style}'>{esc(value)}</td></tr>")
+    bank = ""
+    if receipt.notice:
+        bank += "<hr/>" + "<p>" + esc(translate(
+            "Receipt", "Bank payment: posted, not yet settled. The bank can still return it (for example for "
+                       "insufficient funds), usually within 2 business days, and up to 60 days if the account holder "
+                       "disputes it.")) + "</p>"
+    if receipt.ach_authorization:
+        paragraphs = "".join(f"<p style='margin:2px 0'>{esc(line)}</p>"
+                             for line in receipt.ach_authorization.splitlines() if line.strip())
+        bank += ("<hr/><p style='font-weight:700'>" + esc(translate("Receipt", "BANK DEBIT AUTHORIZATION")) + "</p>"
+                 + paragraphs)
+        if receipt.ach_authorized_by:
+            bank += "<p style='color:#52606d'>" + esc(fmt(translate("Receipt", "Read to the customer by %1"),
+                                                          receipt.ach_authorized_by)) + "</p>"
     footer = f"<p align='center' style='margin-top:10px'>{esc(receipt.footer)}</p>" if receipt.footer else ""
     title = esc(translate("Receipt", "PAYMENT RECEIPT"))
     return (
@@ -151,6 +192,7 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
         "<hr/>"
         f"<p align='center' style='font-weight:700; letter-spacing:1px'>{title}</p>"
         f"<table width='100%' cellspacing='0'>{''.join(rows)}</table>"
+        f"{bank}"
         "<hr/>"
         f"{footer}"
         "</body></html>"

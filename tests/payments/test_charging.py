@@ -226,8 +226,10 @@ def test_ach_account_charge_is_posted_and_approved(service, client, journal, sho
                                      account_number="751111111", bank_name="PaySimple Bank", is_checking_account=True))
     account = AccountRef.from_paysimple(ach)
     assert (account.kind, account.last4, account.brand) == ("ach", "1111", "PaySimple Bank")
-    a = service.charge(shopper.customer, account, Decimal("15.00"), "clerk1")
+    text = "I authorize a one-time debit of $15.00 from checking account ending 1111."
+    a = service.charge(shopper.customer, account, Decimal("15.00"), "clerk1", ach_authorization=text)
     assert a.state is State.APPROVED and a.ps_status == "Posted"
+    assert (a.ach_authorization, a.ach_authorized_by) == (text, "clerk1")
     assert_journal_agrees(journal, client, shopper.customer.id)
 
 

@@ -103,3 +103,42 @@ def test_printing_goes_through_a_qprinter(qtbot, payments, service, shopper, tra
     assert print_document(receipt_document(payments.receipt(sale)), printer=printer, ask=False)
     [(_w, _h, text)] = pdf_pages(assert_valid_pdf(tmp_path / "printed.pdf") and tmp_path / "printed.pdf")
     assert sale.id in text and "APPROVED" in text and "$15.00" in text
+
+
+def test_bank_debit_is_posted_pending_with_its_authorization_in_history_receipt_and_pdf(qtbot, payments, service,
+                                                                                        client, shopper, trainee,
+                                                                                        tmp_path):
+    """Issue 13 §6: a bank debit is never "Approved": history and receipt say posted / pending, the receipt
+    carries the return notice and the authorization text exactly as journaled, with who read it."""
+    from pos_app.payments import AccountRef
+    from pos_app.paysimple.models import AchInput
+    from tests.ui_payments.test_history import rows
+
+    ach = AccountRef.from_paysimple(client.create_ach(AchInput(customer_id=shopper.customer.id,
+                                                               routing_number="131111114",
+                                                               account_number="751111111",
+                                                               bank_name="PaySimple Bank")))
+    text = ("Today, 12/5/2026, I, Ada Lovelace, authorize Corner Hardware to debit my checking account ending in "
+            "1111 at PaySimple Bank one time for $88.00.\nI can revoke this authorization by telling Corner "
+            "Hardware before 12/5/2026 3:00 PM MST.")
+    debit = service.charge(shopper.customer, ach, Decimal("88.00"), str(trainee.id), ach_authorization=text)
+    assert debit.state is State.APPROVED and debit.ps_status == "Posted"
+    dialog = HistoryDialog(payments)
+    with qtbot.waitSignal(dialog.loaded, timeout=5000):
+        dialog.show()
+    try:
+        [row] = rows(dialog)
+        assert row[4] == "Posted — pending" and "Approved" not in row
+        assert dialog.detail_title.text().startswith("Posted — pending")
+        assert "The bank can still return it" in dialog.detail_text.text()
+        receipt_text = squash(dialog.receipt_dialog().document.toPlainText())
+        assert "POSTED - PENDING" in receipt_text and "APPROVED" not in receipt_text
+        assert "can still return it (for example for insufficient funds)" in receipt_text
+        assert "BANK DEBIT AUTHORIZATION" in receipt_text and squash(text) in receipt_text
+        assert "Read to the customer by Trainee" in receipt_text
+        pdf = dialog.save_pdf(tmp_path / "debit.pdf")
+        [(_w, _h, pdf_text)] = pdf_pages(assert_valid_pdf(pdf) and pdf)
+        flat = squash(pdf_text)
+        assert "POSTED - PENDING" in flat and "BANK DEBIT AUTHORIZATION" in flat and "ending in 1111" in flat
+    finally:
+        close_dialog(dialog)
