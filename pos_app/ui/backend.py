@@ -405,6 +405,12 @@ class CounterBackend:
 
     # ---- charging ------------------------------------------------------------------------------------
 
+    def recent_charges(self, customer_id: int, amount: Decimal) -> list[Attempt]:
+        """This customer's charges of exactly ``amount`` in the last 10 minutes on any lane (repeat guard)."""
+        from pos_app.payments.duplicates import recent_charges
+
+        return recent_charges(self.journal, customer_id, amount, self.service.clock())
+
     def charge(self, customer: CustomerRef, account: Account, amount: Decimal, payment_token: str | None = None,
                cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None,
                send_receipt: bool = False, ach_authorization: str | None = None) -> Attempt:

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self._search_seq = 0
         self.shown_query: str | None = None  # the query whose results are on screen
         self._startup_op: BackgroundOp | None = None
+        self._repeat_check_running = False
         self.clerk_id: str | None = None  # the signed-in clerk (set by the shell's sign-in); never a default
         self.locked = True  # nobody signed in yet: the counter shows and accepts nothing (``set_locked``)
         self.shell = None
@@ -427,6 +428,8 @@ class MainWindow(QMainWindow):
     def select_customer(self, hit: CustomerHit) -> None:
         if self.locked or self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle"):
             return
+        if self.hit is None or self.hit.id != hit.id:
+            self.amount.clear()  # an amount typed for one customer is never charged to the next one
         self.hit = hit
         self.customer_name.setText(hit.display_name)
         stored = self.backend.customer(hit.id) if self.backend else None
@@ -531,6 +534,44 @@ class MainWindow(QMainWindow):
         amount = self.amount.require()
         if amount is None:
             return
+        self._unless_repeat(customer, amount, lambda: self._confirm_on_file(customer, account, amount))
+
+    def _unless_repeat(self, customer: CustomerRef, amount: Decimal, then) -> None:
+        """Issue 13 §3: before a charge, look for the same customer + amount in the last 10 minutes (any lane,
+        on a worker). Found: the clerk sees it and must choose "Charge again" explicitly (Enter does not)."""
+        backend = self.backend
+        if backend is None or self._repeat_check_running:
+            return
+        self._repeat_check_running = True
+        self._say(translate("MainWindow", "Checking recent payments…"))
+
+        def done(earlier) -> None:
+            self._repeat_check_running = False
+            self._say("")
+            if self.locked or self.hit is None or self._customer_ref() != customer:
+                return  # locked or another customer picked meanwhile: the clerk starts again
+            if earlier:
+                from pos_app.ui.repeat_charge import RepeatChargeDialog
+
+                names = getattr(self.shell, "clerk_name", None)
+                dialog = RepeatChargeDialog(self, customer.name, amount, earlier,
+                                            names if callable(names) else str)
+                dialog.exec()
+                if not dialog.charge_again:
+                    self._say(translate("MainWindow", "Not charged again."))
+                    return
+            then()
+
+        def failed(exc) -> None:
+            self._repeat_check_running = False
+            self._say(fmt(translate("MainWindow", "Could not check recent payments: %1"), exc), RED)
+
+        BackgroundOp(lambda ctx: backend.recent_charges(customer.id, amount), on_done=done, on_error=failed,
+                     label="repeat check").start()
+
+    def _confirm_on_file(self, customer: CustomerRef, account, amount: Decimal) -> None:
+        if self.locked or self.charging or self.methods.current_account() is not account:
+            return
         kind, number = account_label(account)
         if not is_card(account):  # a bank debit: the customer's authorization first (issue 13 §6)
             from pos_app.ui.ach_authorization import AchAuthorizationDialog, authorization_for
@@ -610,6 +651,10 @@ class MainWindow(QMainWindow):
                                      15000)
 
     def show_result_attempt(self, attempt: Attempt) -> None:
+        from pos_app.payments import State
+
+        if attempt.state not in (State.DECLINED, State.ABSENT, State.REJECTED):
+            self.amount.clear()  # the sale is done (or may be): its amount is not offered for another charge
         self.result.show_attempt(attempt)
         self.stack.setCurrentWidget(self.result)
         self.result.new_sale_button.setAutoDefault(True)
@@ -627,6 +672,11 @@ class MainWindow(QMainWindow):
         if amount is None:
             self.stack.setCurrentWidget(self.customer_page)
             self.amount.require()
+            return
+        self._unless_repeat(customer, amount, lambda: self._open_charge_form(customer, mode, amount))
+
+    def _open_charge_form(self, customer: CustomerRef, mode: str, amount: Decimal) -> None:
+        if self.locked or self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle"):
             return
         self.last_mode = mode
         self._replacing = None

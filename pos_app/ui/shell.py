@@ -506,6 +506,11 @@ class Shell(QObject):
 
     # --- payments after the sale: history (receipts, check again, void/refund) and end of day ------------
 
+    def clerk_name(self, clerk_id: str) -> str:
+        """A clerk's name for screens (the id itself when unknown)."""
+        clerk = self.registry.get(int(clerk_id)) if str(clerk_id).isdigit() else None
+        return clerk.name if clerk is not None else str(clerk_id)
+
     def counter_payments(self):
         """The journal/service of the counter window's back end plus settings and clerk names, for the
         history and end-of-day dialogs. None while the back end is still starting."""

@@ -99,7 +99,7 @@ def lock_waits_for_a_payment(s: Session) -> dict:
     s.start()
     p, w, out = s.person, s.window, {}
     out["signed_in"] = s.sign_in("0000")
-    picked = s.find_and_pick("a", want=lambda win: win.charge_file_button.isEnabled())
+    picked = s.find_and_pick("a", want=_card_on_file)
     out["picked"] = picked
     s.gui(lambda: s.shell.idle.set_minutes(3 / 60, interval_ms=3000))
     w.backend.gateway.faults.add("POST", "/v4/payment", "delay", delay_s=7)  # PaySimple is slow today
@@ -140,3 +140,86 @@ def lock_screen_is_on_top(s: Session) -> dict:
     out["active_after"] = s.active()
     out["window_title"] = WINDOW_TITLE
     return out
+
+
+def one_sale_one_charge(s: Session) -> dict:
+    """Issue 13 §3: after an approved sale the amount is gone; Esc → F5 → Enter does not charge the same
+    customer the same amount again; a second charge needs "Charge again" explicitly."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = s.find_and_pick("a", want=_card_on_file)
+    out["picked"] = picked
+    p.key("ctrl+a")
+    p.type("12.34")
+    p.key("F5")
+    out["confirm_title"] = s.active() if p.wait_until(lambda: s.active() == "Charge card on file", 8000) else s.active()
+    p.key("Return")  # charge, no CVV
+    s.wait_until(lambda: w.stack.currentWidget() is w.result, 20_000)
+    out["first_result"] = s.gui(w.result.title.text)
+    p.key("Escape")  # back to the customer
+    s.wait_until(lambda: w.stack.currentWidget() is w.customer_page, 5000)
+    out["amount_after_sale"] = s.gui(w.amount.edit.text)
+    # The tired clerk: F5, Enter (nothing typed) → nothing.
+    p.key("F5")
+    p.settle(600)
+    out["active_after_f5_with_no_amount"] = s.active()
+    p.key("Return")
+    p.settle(600)
+    # Types the same amount again: F5 → the repeat question; Enter = "Do not charge".
+    p.key("ctrl+a")
+    p.type("12.34")
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Already charged?", 8000)
+    out["repeat_question"] = s.active()
+    out["repeat_text"] = s.gui(lambda: _message_box_text("repeatChargeDialog"))
+    out["shot_repeat"] = s.shot("30-repeat")
+    p.key("Return")
+    p.settle(800)
+    out["active_after_enter"] = s.active()
+    out["status_after_enter"] = s.gui(w.customer_status.text)
+    out["journal_after_enter"] = [(r["state"], r["amount_cents"]) for r in s.journal_rows()]
+    # F6 (new card) with the same amount asks too; Escape = do not charge, no form opens.
+    p.key("F6")
+    p.wait_until(lambda: s.active() == "Already charged?", 8000)
+    out["repeat_question_f6"] = s.active()
+    p.key("Escape")
+    p.settle(800)
+    out["form_opened_after_escape"] = s.gui(lambda: w.stack.currentWidget() is w.panel)
+    # The customer really buys a second item: "Charge again" (Alt+A), then the usual confirmation.
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Already charged?", 8000)
+    p.key("alt+a")
+    out["confirm_after_charge_again"] = s.active() if p.wait_until(
+        lambda: s.active() == "Charge card on file", 8000) else s.active()
+    p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result, 20_000)
+    out["second_result"] = s.gui(w.result.title.text)
+    out["journal"] = [(r["state"], r["amount_cents"]) for r in s.journal_rows()]
+    out["gateway"] = [(g["status"], g["amount"]) for g in s.gateway_payments(picked["paysimple_id"])] if picked else []
+    # Picking another customer never carries an amount over.
+    p.key("Escape")
+    p.key("ctrl+a")
+    p.type("55.00")
+    p.key("ctrl+f")
+    p.type("e")
+    s.wait_until(lambda: w.results.count() > 1 and w.shown_query == "e", 8000)
+    p.key("Down", "Return")
+    s.wait_until(lambda: w.hit is not None and w.hit.paysimple_id != picked["paysimple_id"], 8000)
+    out["amount_after_other_customer"] = s.gui(w.amount.edit.text)
+    return out
+
+
+def _message_box_text(name: str) -> str:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.objectName() == name and widget.isVisible():
+            return widget.text() + "\n" + widget.informativeText()
+    return ""
+
+
+def _card_on_file(window) -> bool:
+    """The customer's selected account on file is a card that can be charged (F5)."""
+    account = window.methods.current_account()
+    return window.charge_file_button.isEnabled() and getattr(account, "credit_card_number", None) is not None
