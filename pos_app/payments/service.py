@@ -333,15 +333,15 @@ class PaymentService(Reversals):
             chosen = next((p for p in same_order if p.id == payment_id), None)
             if chosen is None:
                 raise NotAllowed(f"PaySimple has no payment {payment_id} with this OrderId ({attempt.id}).")
+            if payment_cents(chosen) != attempt.amount_cents or chosen.account_id != attempt.account_id:
+                raise NotAllowed(f"Payment {chosen.id} is {chosen.amount} on account {chosen.account_id}, not this "
+                                 f"sale's {attempt.amount} on account {attempt.account_id}: void it in PaySimple "
+                                 "and close the review as not charged.")
             others = [p for p in standing if p.id != payment_id]
             if others:
                 ids = ", ".join(f"{p.id} ({p.status})" for p in others)
                 raise NotAllowed(f"PaySimple also has payment {ids} standing with this OrderId: void it in "
                                  "PaySimple first.")
-            if payment_cents(chosen) != attempt.amount_cents or chosen.account_id != attempt.account_id:
-                raise NotAllowed(f"Payment {chosen.id} is {chosen.amount} on account {chosen.account_id}, not this "
-                                 f"sale's {attempt.amount} on account {attempt.account_id}: void it in PaySimple "
-                                 "and close the review as not charged.")
             status = str(chosen.status).lower()
             if status not in CHARGED_STATUSES | FAILED_STATUSES:
                 raise NotAllowed(f"Payment {chosen.id} is {chosen.status}: close the review as not charged.")

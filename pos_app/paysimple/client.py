@@ -248,7 +248,9 @@ class PaySimpleClient:
             base_url=self.base_url,
             timeout=self.timeouts.to_httpx(),
             transport=transport,
-            headers={"Accept": "application/json", "User-Agent": "pos-app (PaySimple v4 client)"},
+            # no-cache: a cache between us and PaySimple must not answer a look-up with an old list
+            headers={"Accept": "application/json", "User-Agent": "pos-app (PaySimple v4 client)",
+                     "Cache-Control": "no-cache, no-store", "Pragma": "no-cache"},
             follow_redirects=False,
         )
         if transport is None and deadline.install(self._http) == 0:

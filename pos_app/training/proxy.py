@@ -18,9 +18,10 @@ left applies to one request. Kinds:
                      later; its reply is thrown away.
 - ``drip`` / ``drip_body``  pass the upstream's reply on one byte every ``delay_s`` (default 1 s), from the status
                      line on / after the headers.
-- ``replay``         pass the request on, answer with the previous reply seen for the same method and path (a
-                     reply for another order and amount, as a broken cache would); with none seen yet, the
-                     reply itself with its Amount raised by 1.00.
+- ``replay``         pass the request on, answer with the latest earlier 2xx reply to a request this fault's
+                     method and path pattern match (a reply for another order and amount, or with a pattern
+                     like ``^/v4/customer/[0-9]+/payments`` another customer's list, as a broken cache would); with
+                     none seen yet, the reply itself with its Amount raised by 1.00.
 - ``other_amount`` / ``other_order``  pass it on, answer the upstream's reply with ``Response.Amount`` + 1.00 /
                      ``Response.OrderId`` replaced.
 - ``hold_request``   keep the request ``delay_s`` (default 5 s) before passing it on, and pass it on only if the
@@ -251,7 +252,7 @@ class MisbehavingProxy:
         self.faults = ProxyFaults()
         self.forwarded = 0
         self.dropped = 0
-        self._last: dict[tuple[str, str], Reply] = {}
+        self._seen: list[tuple[str, str, Reply]] = []  # recent 2xx replies: (method, path, reply), newest last
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._server: asyncio.AbstractServer | None = None
@@ -353,7 +354,7 @@ class MisbehavingProxy:
         if kind == "hold_request" and await client.gone_within(fault.delay_s):
             self.dropped += 1
             return False
-        previous = self._last.get((method.upper(), path.lower()))  # before this exchange replaces it
+        previous = self._previous(fault) if kind == "replay" else None  # before this exchange is recorded
         exchange = self._track(self._exchange(method, path, head, body))
         if kind == "status_early":
             await asyncio.wait({exchange}, timeout=fault.delay_s)
@@ -412,8 +413,14 @@ class MisbehavingProxy:
             with contextlib.suppress(Exception):
                 writer.close()
         if 200 <= reply.status < 300:
-            self._last[(method.upper(), path.lower())] = reply
+            self._seen = [*self._seen[-49:], (method.upper(), path, reply)]
         return reply
+
+    def _previous(self, fault: ProxyFault) -> Reply | None:
+        for method, path, reply in reversed(self._seen):
+            if fault.matches(method, path):
+                return reply
+        return None
 
 
 async def _read_reply(reader: asyncio.StreamReader) -> Reply:
