@@ -298,9 +298,11 @@ class MisbehavingProxy:
         async def shutdown() -> None:
             if self._server is not None:
                 self._server.close()
-            for task in list(self._tasks):
+            tasks = list(self._tasks)
+            for task in tasks:
                 task.cancel()
-            await asyncio.sleep(0)
+            if tasks:
+                await asyncio.wait(tasks, timeout=3)
 
         with contextlib.suppress(RuntimeError):
             asyncio.run_coroutine_threadsafe(shutdown(), loop).result(5)
@@ -326,7 +328,8 @@ class MisbehavingProxy:
     # --- one connection ---------------------------------------------------------------------------------------
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._tasks.add(asyncio.current_task())
+        me = asyncio.current_task()
+        self._tasks.add(me)
         client = _Client(reader, writer)
         try:
             while True:
@@ -340,7 +343,7 @@ class MisbehavingProxy:
         except (ConnectionError, asyncio.IncompleteReadError, ValueError, OSError, asyncio.CancelledError):
             return  # the client went away, or the proxy is stopping
         finally:
-            self._tasks.discard(asyncio.current_task())
+            self._tasks.discard(me)
             with contextlib.suppress(Exception):
                 writer.close()
 
