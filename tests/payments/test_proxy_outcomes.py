@@ -263,3 +263,66 @@ def test_a_conflict_at_paysimple_needs_review_and_a_manager_closes_it(gateway, s
     assert a.state is State.APPROVED and a.payment_id == ours.id and service.ready
     last = journal.transitions(a.id)[-1]
     assert last.clerk == "m1" and "checked PaySimple's web portal" in last.cause
+
+
+# --- voids through the proxy ------------------------------------------------------------------------------------
+
+def test_a_void_answered_with_another_payments_reply_is_looked_up_not_applied(service, shopper, client, journal,
+                                                                             proxy):
+    manager = Approval("m1", "manager", "customer changed their mind")
+    first, _ = charge(service, shopper, "10.00")
+    second, _ = charge(service, shopper, "20.00")
+    assert service.void(first, manager).state is State.VOIDED  # the proxy has seen first's void reply
+    proxy.faults.add("PUT", "/v4/payment/*/void", "replay")
+    done = service.void(second, manager)
+    assert done.state is State.VOIDED
+    causes = [t.cause for t in journal.transitions(second.id)]
+    assert causes[-1] == "found at PaySimple: Voided"  # from GET /payment/{id}, not from the replayed reply
+    assert client.get_payment(second.payment_id).status == "Voided"
+    assert_journal_agrees(journal, client, shopper.customer.id)
+
+
+def test_a_proxys_502_before_a_void_leaves_the_sale_approved_after_the_window(service, shopper, client, journal,
+                                                                             proxy):
+    sale, _ = charge(service, shopper, "10.00")
+    proxy.faults.add("PUT", "/v4/payment/*/void", "status_before", status=502)
+    started = time.monotonic()
+    done = service.void(sale, Approval("m1", "manager", "mistake"))
+    assert done.state is State.APPROVED and "did not take effect" in done.note
+    assert time.monotonic() - started >= WINDOW.total_seconds() - 0.1
+    assert client.get_payment(sale.payment_id).status == "Authorized"
+
+
+# --- the clerk stops waiting ------------------------------------------------------------------------------------
+
+def test_a_charge_nobody_waits_for_still_finishes_and_guards_the_lane(service, shopper, client, journal, proxy):
+    """The UI lets the clerk stop waiting: the worker goes on, its window is gone (callbacks raise), the lane
+    stays blocked until the journal has the outcome."""
+    import threading
+
+    proxy.faults.add("POST", PAY, "drip", delay_s=0.2)
+
+    def gone_window(event):
+        raise RuntimeError("the result screen was closed")
+
+    result = {}
+    worker = threading.Thread(target=lambda: result.setdefault("a", service.charge(
+        shopper.customer, shopper.card, Decimal("30.00"), "clerk1", on_status=gone_window)))
+    worker.start()
+    assert wait_open(journal)
+    with pytest.raises(LaneBusy):
+        charge(service, shopper, "30.00")
+    worker.join(TOTAL + 10)
+    assert not worker.is_alive()
+    a = result["a"]
+    assert a.state is State.APPROVED and journal.get(a.id).state is State.APPROVED and service.ready
+    assert list(orders_at_gateway(client, shopper.customer.id)) == [a.id]
+
+
+def wait_open(journal, timeout: float = 5.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if journal.open_attempt("LANE1") is not None:
+            return True
+        time.sleep(0.01)
+    return False

@@ -228,3 +228,25 @@ def test_an_unreadable_2xx_is_not_paysimples_envelope_a_broken_payment_in_one_is
     with pytest.raises(ResponseFormatError) as err:
         client.create_payment(PaymentRequest(1, Decimal("5.00")))
     assert err.value.paysimple_answered is True and err.value.may_have_taken_effect is True
+
+
+# --- other transports and caches --------------------------------------------------------------------------------
+
+def test_a_mock_transport_still_works_and_is_still_capped():
+    def handler(request):
+        if request.url.path.endswith("/customer/1"):
+            return httpx.Response(200, json=envelope(CUSTOMER))
+        return httpx.Response(200, content=b"x" * (2 * MIB))
+
+    with PaySimpleClient("https://sandbox-api.paysimple.com/v4", USER, KEY, transport=httpx.MockTransport(handler),
+                         max_reply_bytes=MIB) as client:
+        assert client.get_customer(1).id == CUSTOMER["Id"]
+        with pytest.raises(ReplyTooLarge):
+            client.get_customer(2)
+
+
+def test_every_request_asks_caches_not_to_answer_for_paysimple(api, client):
+    route = api.get("/customer/1").respond(200, json=envelope(CUSTOMER))
+    client.get_customer(1)
+    headers = route.calls.last.request.headers
+    assert headers["Cache-Control"] == "no-cache, no-store" and headers["Pragma"] == "no-cache"
