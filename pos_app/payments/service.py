@@ -129,8 +129,10 @@ class PaymentService(Reversals):
     def charge(self, customer: CustomerRef, account: AccountRef, amount, clerk: str, payment_token: str | None = None,
                cvv: str | None = None, send_receipt: bool = False,
                on_status: StatusCallback | None = None) -> Attempt:
-        """Charge once. Returns the attempt in approved / declined / rejected / absent, or unknown when
-        PaySimple could not be asked (the lane then stays blocked until ``resolve``)."""
+        """Charge once. Returns the attempt in approved / declined / rejected / absent, unknown when PaySimple
+        could not be asked, or needs_review when an answer was not for this payment (the lane then stays
+        blocked until ``resolve`` settles it or a manager closes it). Safe to leave running on an abandoned
+        worker (see the module docstring)."""
         cents = to_cents(amount)  # validate before anything is written
         if not self._reconciled:
             raise ReconcileRequired(self.lane)
@@ -259,10 +261,9 @@ class PaymentService(Reversals):
         except Exception as exc:  # noqa: BLE001 - a failed look-up proves nothing
             note = f"Could not check with PaySimple ({error_text(exc)}); will check again."
             notify(attempt, "check_failed", note)
-            if in_review:  # keep the reason it needs review in front of the clerk
-                note = f"{attempt.note} {note}" if attempt.note else note
+            # In review, the note keeps saying why it needs review; the failure is the transition's cause.
             return self.journal.transition(attempt.id, S.RECONCILING, back, note, clerk, self.clock(),
-                                           note=note), "failed"
+                                           note=attempt.note if in_review else note), "failed"
         if result.conflict:
             return self._to_review(attempt, S.RECONCILING, result.conflict, clerk), "conflict"
         if result.found:

@@ -79,7 +79,8 @@ def test_a_failed_lookup_keeps_it_in_review_and_the_lane_blocked(tmp_path, gatew
     gateway.faults.add("GET", "/v4/customer/*/payments", "error_before", count=10)
     service = make_service(journal, client, gateway, lookup_tries=2)  # start-up reconcile checks it too
     a = journal.get(a.id)
-    assert a.state is State.REVIEW and "order X" in a.note and "Could not check" in a.note
+    assert a.state is State.REVIEW and a.note == "Needs review: the answer received was for order X."
+    assert "Could not check" in journal.transitions(a.id)[-1].cause
     assert not service.ready
     journal.close()
 
