@@ -11,7 +11,12 @@ Decisions:
     amount          same OrderId, different amount;
     status          journal state and PaySimple status disagree (e.g. journal absent, PaySimple Authorized);
     duplicate       more than one PaySimple payment with one OrderId (a double charge);
+    review          the attempt still needs review (an answer that was not for it, or PaySimple's records
+                    conflict with it): a manager must check it (``PaymentService.close_review``);
     unresolved      the attempt is still created/sending/unknown/reconciling or a void/refund is pending.
+- ``reviews`` lists every attempt that went to ``needs_review`` during the day (by the time it did), with the
+  reason and where it stands now, also when a later look-up settled it: an answer for another payment means
+  something between the counter and PaySimple misbehaved, which a manager should know about.
   Refund credits (the new payment /reverse creates: negative amount, the original's OrderId, ReferenceId =
   the original) are matched to the refunded attempt, never counted as a charge.
 - With a lane filter, PaySimple-only payments are listed when their OrderId carries that lane; with a clerk
@@ -73,6 +78,18 @@ class Mismatch:
     detail: str
 
 
+@dataclass(frozen=True)
+class Review:
+    attempt_id: str
+    at: datetime
+    reason: str  # why it needed review (the transition's cause)
+    state: str  # where the attempt stands now
+    amount: Decimal
+    customer_name: str
+    lane: str
+    clerk: str
+
+
 @dataclass
 class EodReport:
     day: date
@@ -86,6 +103,7 @@ class EodReport:
     refunds: Bucket = field(default_factory=Bucket)
     sales: Bucket = field(default_factory=Bucket)
     mismatches: list[Mismatch] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
     paysimple_payments: int = 0
     paysimple_error: str | None = None
 
@@ -119,6 +137,9 @@ class EodReport:
                          self.paysimple_payments, "", "", "", self.paysimple_error or ""])
         for m in self.mismatches:
             writer.writerow(["mismatch", m.kind, "", "", "", "", m.attempt_id or "", m.payment_id or "", m.detail])
+        for r in self.reviews:
+            writer.writerow(["review", r.lane, r.clerk, r.state, "", r.amount, r.attempt_id, "",
+                             f"{r.at.isoformat()} {r.reason}"])
         return out.getvalue()
 
     def to_csv(self, path: str | Path) -> Path:
@@ -159,6 +180,12 @@ def end_of_day(journal: Journal, client, day: date, lane: str | None = None, cle
             bucket.add(a.amount_cents)
         if a.state in SALE_STATES:
             report.sales.add(a.amount_cents)
+    for t in journal.entered(S.REVIEW, since=start, until=end):
+        a = journal.get(t.attempt_id)
+        if (lane and a.lane != lane) or (clerk and a.clerk != str(clerk)):
+            continue
+        report.reviews.append(Review(a.id, t.at, t.cause, a.state.value, a.amount, a.customer_name, a.lane,
+                                     a.clerk))
     for row in journal.reversals(since=start, until=end):
         original = journal.get(row["attempt_id"])
         if (lane and original.lane != lane) or (clerk and original.clerk != str(clerk)):
@@ -197,6 +224,10 @@ def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start:
 
     for a in attempts:
         found = [p for p in by_order.get(a.id, []) if p.id not in refund_ids]
+        if a.state is S.REVIEW:
+            mismatches.append(Mismatch("review", a.id, a.payment_id,
+                                       f"needs review: {a.note or 'a manager must check it'}"))
+            continue
         if a.state in OPEN_STATES or a.state in PENDING_REVERSAL_STATES:
             mismatches.append(Mismatch("unresolved", a.id, a.payment_id, f"journal state {a.state.value}"))
             continue

@@ -4,7 +4,9 @@ SQLite in WAL mode with ``synchronous=FULL``: each commit (attempt written, stat
 the call returns, so a ``kill -9`` or a power cut right after "sending" is marked still finds it on restart.
 
 Guarantees enforced by the database itself (so a second thread, window or process is held to them too):
-- one open charge per lane: a UNIQUE partial index on ``attempts(lane) WHERE state IN (open states)``;
+- one open charge per lane: a UNIQUE partial index on ``attempts(lane) WHERE state IN (open states)``
+  (rebuilt when a journal made with an older list of open states is opened: schema version 2 added
+  ``needs_review``);
 - only legal transitions: a trigger checks every state change against the ``legal_transitions`` table;
 - compare-and-set: ``transition(id, expected, to)`` runs in ``BEGIN IMMEDIATE`` and raises
   ``IllegalTransition`` if the attempt is no longer in ``expected`` (someone else moved it).
@@ -42,7 +44,7 @@ from pos_app.payments.model import (
 )
 from pos_app.sqlite_tx import immediate_transaction
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -172,7 +174,21 @@ class Journal:
         with self._tx():
             self._db.executemany("INSERT OR IGNORE INTO legal_transitions VALUES (?, ?)",
                                  [(a.value, b.value) for a, b in LEGAL])
+            self._open_index_current()
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _open_index_current(self) -> None:
+        """Rebuild the one-open-charge-per-lane index when it lists other open states than OPEN_STATES.
+
+        Runs inside the opening transaction (BEGIN IMMEDIATE), so two processes opening an old journal at once
+        rebuild it once. Fails (IntegrityError) only if a lane already had two open attempts, which the old
+        index made impossible."""
+        row = self._db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
+                               ("one_open_charge_per_lane",)).fetchone()
+        if row is not None and all(f"'{s.value}'" in row["sql"] for s in OPEN_STATES):
+            return
+        self._db.execute("DROP INDEX IF EXISTS one_open_charge_per_lane")
+        self._db.execute(f"CREATE UNIQUE INDEX one_open_charge_per_lane ON attempts(lane) WHERE state IN ({_OPEN_SQL})")
 
     def close(self) -> None:
         with self._lock:
@@ -348,6 +364,20 @@ class Journal:
             where.append("finished_at < ?")
             params.append(ts(until))
         return self._query("SELECT * FROM reversals WHERE " + " AND ".join(where) + " ORDER BY seq", params)
+
+    def entered(self, state: State, since: datetime | None = None,
+                until: datetime | None = None) -> list[Transition]:
+        """Transitions INTO ``state`` whose time is in [since, until), oldest first (e.g. reviews of a day)."""
+        where, params = ["to_state = ?"], [State(state).value]
+        if since is not None:
+            where.append("at >= ?")
+            params.append(ts(since))
+        if until is not None:
+            where.append("at < ?")
+            params.append(ts(until))
+        rows = self._query("SELECT * FROM transitions WHERE " + " AND ".join(where) + " ORDER BY seq", params)
+        return [Transition(r["attempt_id"], parse_ts(r["at"]), State(r["from_state"]) if r["from_state"] else None,
+                           State(r["to_state"]), r["cause"], r["clerk"]) for r in rows]
 
     def by_payment_id(self, payment_id: int) -> Attempt | None:
         rows = self._query("SELECT * FROM attempts WHERE payment_id = ? OR refund_payment_id = ?",

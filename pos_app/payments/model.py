@@ -3,10 +3,13 @@
 State machine (one row in ``transitions`` per edge; illegal edges raise ``IllegalTransition`` and are also
 refused by a trigger inside SQLite):
 
-    created ──► sending ──► approved | declined | unknown | absent | rejected
+    created ──► sending ──► approved | declined | unknown | absent | rejected | needs_review
     created ──► reconciling                      (start-up reconcile of an attempt never sent)
     sending ──► unknown                          (start-up: the app stopped mid-send)
     unknown ──► reconciling ──► approved | declined | absent | unknown (look-up failed or too early)
+    reconciling ──► needs_review                 (PaySimple's records conflict with the attempt)
+    needs_review ──► reconciling                 ("Check again": a fresh look-up, anyone may ask)
+    needs_review ──► approved | declined | absent (a manager closes it after checking PaySimple's own records)
     approved ──► void_pending ──► voided | approved      (void refused, or proven not applied)
     approved ──► refund_pending ──► refunded | approved
 
@@ -18,8 +21,17 @@ Decisions:
   separate so the receipt and the end-of-day report can say why.
 - ``void_pending`` / ``refund_pending`` are the write-ahead states of a void / reverse call. They do not block
   the lane (they are not charges); start-up reconcile resolves them with GET /payment/{id}.
-- Lane-blocking ("open") states: created, sending, unknown, reconciling. A unique partial index in the
-  journal allows at most one open attempt per lane.
+- ``needs_review``: an answer that does not belong to this attempt (a reply to POST /payment for another
+  OrderId, amount or account; see ``replies.reply_mismatch``), or PaySimple's records that conflict with it
+  (two payments with its OrderId; its OrderId on another amount/account). Such an answer is never taken as
+  approved or declined: whether money was taken is not known. It blocks the lane like ``unknown`` (a second
+  charge could double-charge), is raised to the clerk (``receipts.clerk_message``) and listed by end of day.
+  Next steps: "Check again" (``PaymentService.resolve``) looks the OrderId up again; a look-up whose replies
+  pass every check settles it (approved / declined / absent after the in-flight window), a conflict keeps it
+  here. A manager who checked PaySimple's own records closes it with ``PaymentService.close_review``
+  (decisions 0103).
+- Lane-blocking ("open") states: created, sending, unknown, reconciling, needs_review. A unique partial index
+  in the journal allows at most one open attempt per lane.
 - A bank (ACH) debit is never taken without the customer's authorization: the attempt carries the text the
   clerk read (``ach_authorization``, printed on the receipt) and the clerk who confirmed it
   (``ach_authorized_by``); the journal refuses an ACH attempt without both. ``approved`` for a bank debit
@@ -49,6 +61,7 @@ class State(StrEnum):
     RECONCILING = "reconciling"
     ABSENT = "absent"
     REJECTED = "rejected"
+    REVIEW = "needs_review"
     VOID_PENDING = "void_pending"
     VOIDED = "voided"
     REFUND_PENDING = "refund_pending"
@@ -63,10 +76,12 @@ LEGAL: frozenset[tuple[State, State]] = frozenset({
     (S.UNKNOWN, S.RECONCILING),
     (S.RECONCILING, S.APPROVED), (S.RECONCILING, S.DECLINED), (S.RECONCILING, S.ABSENT),
     (S.RECONCILING, S.UNKNOWN),
+    (S.SENDING, S.REVIEW), (S.RECONCILING, S.REVIEW), (S.REVIEW, S.RECONCILING),
+    (S.REVIEW, S.APPROVED), (S.REVIEW, S.DECLINED), (S.REVIEW, S.ABSENT),
     (S.APPROVED, S.VOID_PENDING), (S.VOID_PENDING, S.VOIDED), (S.VOID_PENDING, S.APPROVED),
     (S.APPROVED, S.REFUND_PENDING), (S.REFUND_PENDING, S.REFUNDED), (S.REFUND_PENDING, S.APPROVED),
 })
-OPEN_STATES = frozenset({S.CREATED, S.SENDING, S.UNKNOWN, S.RECONCILING})
+OPEN_STATES = frozenset({S.CREATED, S.SENDING, S.UNKNOWN, S.RECONCILING, S.REVIEW})
 PENDING_REVERSAL_STATES = frozenset({S.VOID_PENDING, S.REFUND_PENDING})
 UNRESOLVED_STATES = OPEN_STATES | PENDING_REVERSAL_STATES
 TERMINAL_STATES = frozenset({S.DECLINED, S.ABSENT, S.REJECTED, S.VOIDED, S.REFUNDED})
@@ -219,15 +234,15 @@ class Approval:
     def from_clerk(cls, clerk, reason: str) -> Approval:
         return cls(str(clerk.id), str(getattr(clerk.role, "value", clerk.role)), reason)
 
-    def check(self) -> None:
+    def check(self, what: str = "a void or refund") -> None:
         try:
             require_clerk(self.manager_id)
         except NotSignedIn:
-            raise NotAllowed("A void or refund needs a signed-in manager's approval.") from None
+            raise NotAllowed(f"{what[0].upper()}{what[1:]} needs a signed-in manager's approval.") from None
         if self.role not in MANAGER_ROLES:
-            raise NotAllowed("Only a manager can approve a void or refund.")
+            raise NotAllowed(f"Only a manager can approve {what}.")
         if not self.reason.strip():
-            raise NotAllowed("A reason is required for a void or refund.")
+            raise NotAllowed(f"A reason is required for {what}.")
 
 
 @dataclass(frozen=True)

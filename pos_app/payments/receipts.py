@@ -31,6 +31,7 @@ STATUS_TEXT = {
     State.DECLINED: "DECLINED",
     State.ABSENT: "NOT CHARGED",
     State.REJECTED: "NOT CHARGED - REFUSED",
+    State.REVIEW: "NOT CONFIRMED - NEEDS REVIEW",
     State.VOID_PENDING: "APPROVED - VOID IN PROGRESS",
     State.VOIDED: "VOIDED",
     State.REFUND_PENDING: "APPROVED - REFUND IN PROGRESS",
@@ -167,6 +168,11 @@ def clerk_message(attempt: Attempt, money_format: MoneyFormat | None = None) -> 
         return f"Declined: {reason or 'the bank refused the payment'}."
     if state in (State.ABSENT, State.REJECTED):
         return f"{attempt.note or 'Not charged.'} You may charge again."
+    if state is State.REVIEW:
+        return ("NEEDS REVIEW: the answer that came back does not match this payment, so it is not known "
+                "whether the customer was charged. Do NOT charge again: press Check again; if it stays like "
+                "this, a manager must check the payment in PaySimple." + (f" ({attempt.note})" if attempt.note
+                                                                            else ""))
     if state in (State.CREATED, State.SENDING, State.UNKNOWN, State.RECONCILING):
         return ("PaySimple has not confirmed this payment yet. Do NOT charge again: check again until it is "
                 "resolved." + (f" ({attempt.note})" if attempt.note else ""))
@@ -191,7 +197,7 @@ def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name
     failure = None
     if attempt.state is State.DECLINED:
         failure = " ".join(p for p in (attempt.failure_description, attempt.failure_action) if p) or "Declined"
-    elif attempt.state in (State.ABSENT, State.REJECTED):
+    elif attempt.state in (State.ABSENT, State.REJECTED, State.REVIEW):
         failure = attempt.note
     return Receipt(
         merchant_name=merchant.name, merchant_address=getattr(merchant, "address", ""),

@@ -29,6 +29,7 @@ def state_label(state: State | str) -> str:
         State.DECLINED: translate("PaymentState", "Declined"),
         State.ABSENT: translate("PaymentState", "Not charged"),
         State.REJECTED: translate("PaymentState", "Refused"),
+        State.REVIEW: translate("PaymentState", "Needs review"),
         State.VOID_PENDING: translate("PaymentState", "Void pending"),
         State.VOIDED: translate("PaymentState", "Voided"),
         State.REFUND_PENDING: translate("PaymentState", "Refund pending"),
@@ -74,6 +75,10 @@ def attempt_summary(attempt: Attempt) -> str:
                                                                                   "the bank refused it."))
     if state in (State.ABSENT, State.REJECTED):
         return fmt(translate("HistoryDialog", "Not charged: %1"), attempt.note or "-")
+    if state is State.REVIEW:
+        return fmt(translate("HistoryDialog", "Needs review: the answer did not match this payment. Do not charge "
+                                              "again: press Check again [F6]; if it stays, a manager checks it in "
+                                              "PaySimple. %1"), attempt.note or "")
     if state in OPEN_STATES:
         return translate("HistoryDialog", "PaySimple has not confirmed this payment yet. Do not charge again: "
                                           "press Check again [F6].")

@@ -66,6 +66,7 @@ def status_label(state: State | str) -> str:
         State.VOIDED: translate("Receipt", "VOIDED"),
         State.REFUND_PENDING: translate("Receipt", "APPROVED - REFUND IN PROGRESS"),
         State.REFUNDED: translate("Receipt", "REFUNDED"),
+        State.REVIEW: translate("Receipt", "NOT CONFIRMED - NEEDS REVIEW"),
     }
     return labels[State(state)]
 

@@ -1,4 +1,5 @@
-"""The outcome screen: approved, posted (bank debit, pending), declined, not charged, or still being checked.
+"""The outcome screen: approved, posted (bank debit, pending), declined, not charged, still being checked,
+or needs review.
 
 A bank (ACH) debit PaySimple accepted is shown as "Posted — pending" (its status is Posted, not Authorized),
 never "Approved", with the fact that the bank can still return it; ``kind`` is then "posted". Below the
@@ -147,6 +148,16 @@ class ResultView(QWidget):
             self._headline(translate("ResultView", "Not charged"), AMBER)
             self.message.setText((attempt.note or translate("ResultView", "PaySimple did not take this payment."))
                                  + "\n" + translate("ResultView", "You can try again with the same or another card."))
+        elif state == "needs_review":
+            # Kind "unknown": same keys as an unconfirmed payment (F5 checks again, Enter starts no new sale).
+            self.kind = "unknown"
+            self._headline(translate("ResultView", "Needs review"), RED)
+            self.message.setText(
+                translate("ResultView", "The answer that came back does not match this payment, so it is not known "
+                                        "whether the customer was charged.") + "\n"
+                + translate("ResultView", "Do not charge again. Press F5 to check with PaySimple; if it stays "
+                                          "like this, a manager must check the payment in PaySimple.")
+                + ("\n" + attempt.note if attempt.note else ""))
         else:
             self.kind = "unknown"
             self._headline(translate("ResultView", "Not confirmed yet"), AMBER)
