@@ -68,6 +68,9 @@ def build(argv: list[str]):
     app.setApplicationName("pos-app")
     app.setStyle("Fusion")
     app.setStyleSheet(STYLE)
+    from pos_app.ui.i18n import install_translator
+
+    install_translator(app, settings.language)  # before any window: the counter is built in the UI language
     lane = args.lane or settings.lane
     environment = Environment.TRAINING if args.training else settings.env
     shell = None

@@ -275,3 +275,213 @@ def stop_waiting_for_a_slow_payment(s: Session) -> dict:
     out["journal"] = [(r["state"], r["amount_cents"]) for r in s.journal_rows()]
     out["gateway"] = [(g["status"], g["amount"]) for g in s.gateway_payments(picked["paysimple_id"])]
     return out
+
+
+# --- issue 13 §2, §4, §5, §6: shared helpers -------------------------------------------------------------------
+
+def _pick(s: Session, query: str, want=None, tries: int = 15) -> dict | None:
+    """Like ``Session.find_and_pick`` but in any UI language: waits for the window's ``accountsShown`` (the
+    customer's cards and bank accounts are on screen), not for an English note."""
+    p, w = s.person, s.window
+    shown = [0]
+    s.gui(lambda: w.accountsShown.connect(lambda: shown.__setitem__(0, shown[0] + 1)))
+    p.key("ctrl+f")
+    p.type(query)
+    s.wait_until(lambda: w.results.count() > 0 and w.shown_query == query, 8000)
+    for index in range(min(tries, s.gui(w.results.count))):
+        if index:
+            p.key("ctrl+f")
+            p.key(*(["Down"] * index))
+        before = shown[0]
+        p.key("Return")
+        if not p.wait_until(lambda: shown[0] > before, 8000):
+            continue
+        p.settle(100)
+        if s.gui(lambda: w.hit is not None and w.stack.currentWidget() is w.customer_page
+                 and (want is None or want(w))):
+            return s.gui(lambda: {"name": w.hit.display_name, "paysimple_id": w.hit.paysimple_id,
+                                  "accounts": w.methods.topLevelItemCount()})
+    return None
+
+
+def _no_accounts(window) -> bool:
+    return window.methods.topLevelItemCount() == 0 and window.new_card_button.isEnabled()
+
+
+def _bank_on_file(window) -> bool:
+    """The selected account on file is a bank account (F5 charges it after the authorization)."""
+    account = window.methods.current_account()
+    return window.charge_file_button.isEnabled() and account is not None \
+        and getattr(account, "routing_number", None) is not None
+
+
+def _modal(s: Session) -> dict | None:
+    """The modal window on top (a confirmation, a question): its title, its labels' texts, its buttons."""
+    def read():
+        from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
+
+        widget = QApplication.activeModalWidget()
+        if widget is None or not widget.isVisible():
+            return None
+        labels = [label.text() for label in widget.findChildren(QLabel) if label.isVisible() and label.text()]
+        buttons = {b.text(): b.isEnabled() for b in widget.findChildren(QAbstractButton) if b.isVisible()}
+        return {"title": widget.windowTitle(), "name": widget.objectName(), "class": type(widget).__name__,
+                "texts": labels, "buttons": buttons}
+    return s.gui(read)
+
+
+def _screen(s: Session) -> dict:
+    """What the right side of the counter shows now."""
+    w = s.window
+
+    def read():
+        page = w.stack.currentWidget()
+        name = {id(w.welcome): "welcome", id(w.customer_page): "customer", id(w.panel): "form",
+                id(w.result): "result"}.get(id(page), type(page).__name__)
+        out = {"page": name, "status": w.customer_status.text(), "statusbar": w.statusBar().currentMessage(),
+               "charging": w.charging}
+        if name == "result":
+            out |= {"title": w.result.title.text(), "amount": w.result.amount.text(),
+                    "message": w.result.message.text(),
+                    "on_file": w.result.on_file.text() if w.result.on_file.isVisible() else "",
+                    "kind": w.result.kind}
+        if name == "form":
+            out |= {"header": w.panel.header.text(), "customer": w.panel.subheader.text(),
+                    "form_status": w.panel.status.text(), "state": w.panel.state}
+        return out
+    return s.gui(read)
+
+
+def _amount_field(s: Session) -> dict:
+    w = s.window
+    return s.gui(lambda: {"text": w.amount.edit.text(), "message": w.amount.message.text(),
+                          "message_visible": w.amount.message.isVisible(), "has_focus": w.amount.edit.hasFocus()})
+
+
+def _translate(s: Session, context: str, text: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return s.gui(lambda: QCoreApplication.translate(context, text))
+
+
+def _payments(s: Session, customer_id: int, client=None) -> list[list[str]]:
+    """PaySimple's own records for a customer, read past any proxy: [status, amount, order id]."""
+    client = client or s.window.backend.client
+    return [[str(p.status), str(p.amount), p.order_id] for p in client.customer_payments(customer_id)]
+
+
+def _attempts(s: Session) -> list[dict]:
+    """Every journal attempt with the columns an auditor reads for these items."""
+    import sqlite3
+
+    path = s.home / "data" / "journal.db"
+    if not path.exists():
+        return []
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        db.row_factory = sqlite3.Row
+        return [dict(r) for r in db.execute(
+            "SELECT id, clerk, customer_id, amount_cents, state, account_kind, account_id, account_last4, note,"
+            " ach_authorization, ach_authorized_by FROM attempts ORDER BY created_at")]
+
+
+def _transitions(s: Session, attempt_id: str) -> list[list[str]]:
+    import sqlite3
+
+    path = s.home / "data" / "journal.db"
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return [list(r) for r in db.execute(
+            "SELECT from_state, to_state, cause FROM transitions WHERE attempt_id = ? ORDER BY seq", (attempt_id,))]
+
+
+def _confirm_and_charge_on_file(s: Session, title: str, timeout_ms: int = 30_000) -> tuple[dict | None, dict]:
+    """F5 on the customer page, wait for the confirmation titled ``title``, read it, Enter; the screen after."""
+    p, w = s.person, s.window
+    p.key("F5")
+    p.wait_until(lambda: (_modal(s) or {}).get("title") == title, 8000)
+    confirm = _modal(s)
+    p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result and not w.charging, timeout_ms)
+    return confirm, _screen(s)
+
+
+# --- §2 amounts mean what the clerk typed ---------------------------------------------------------------------
+
+def amounts_us_store_spanish_ui(s: Session) -> dict:
+    """A US store ($1,234.56) whose clerk uses the Spanish interface: "12,34" is refused with the right way shown
+    (never read as 1,234.00), nothing is asked or sent; "12.34" is confirmed, charged and shown as $12.34."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    out["ui"] = s.gui(lambda: {"window": w.windowTitle(), "charge_button": w.charge_file_button.text(),
+                               "new_card_button": w.new_card_button.text()})
+    picked = _pick(s, "a", _card_on_file)
+    out["picked"] = picked
+    p.key("ctrl+a")
+    p.type("12,34")
+    p.key("F5")
+    p.settle(1500)  # long enough for a confirmation or a charge to show up if one were coming
+    out["comma_field"] = _amount_field(s)
+    out["comma_modal"] = _modal(s)
+    out["comma_active"] = s.active()
+    out["comma_screen"] = _screen(s)
+    out["comma_journal"] = s.journal_rows()
+    out["comma_gateway"] = _payments(s, picked["paysimple_id"])
+    out["shot_comma"] = s.shot("50-us-store-es-comma-refused")
+    # The clerk reads the message and types it the way shown.
+    p.key("ctrl+a")
+    p.type("12.34")
+    title = _translate(s, "CvvDialog", "Charge card on file")
+    p.key("F5")
+    p.wait_until(lambda: (_modal(s) or {}).get("title") == title, 8000)
+    out["confirm"] = _modal(s)
+    out["shot_confirm"] = s.shot("51-us-store-es-confirm")
+    p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result and not w.charging, 30_000)
+    out["result"] = _screen(s)
+    out["approved_text"] = _translate(s, "ResultView", "Approved")
+    out["shot_result"] = s.shot("52-us-store-es-result")
+    out["journal"] = [[r["id"], r["state"], r["amount_cents"]] for r in s.journal_rows()]
+    out["gateway"] = _payments(s, picked["paysimple_id"])
+    return out
+
+
+def amounts_comma_store_english_ui(s: Session) -> dict:
+    """A store that writes $1.234,56, English interface: "12.50" is refused ("Use a comma for cents: 12,50"),
+    nothing sent; "1.234,5" is $1.234,50 on the card form's title (F6), on the confirmation, and at PaySimple
+    1234.50."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = _pick(s, "a", _card_on_file)
+    out["picked"] = picked
+    p.key("ctrl+a")
+    p.type("12.50")
+    p.key("F5")
+    p.settle(1500)
+    out["point_field"] = _amount_field(s)
+    out["point_modal"] = _modal(s)
+    out["point_screen"] = _screen(s)
+    out["point_journal"] = s.journal_rows()
+    out["point_gateway"] = _payments(s, picked["paysimple_id"])
+    out["shot_point"] = s.shot("53-comma-store-point-refused")
+    # F6 with the refused amount opens no form either.
+    p.key("F6")
+    p.settle(1500)
+    out["point_f6_screen"] = _screen(s)
+    # The way the message shows: "1.234,5" (the clerk leaves the last 0 off).
+    p.key("ctrl+a")
+    p.type("1.234,5")
+    p.key("F6")  # the new-card form shows the amount before anything is typed into it
+    s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state == "shown", 20_000)
+    out["form"] = _screen(s)
+    out["form_submit_button"] = s.gui(w.panel.submit_button.text)
+    out["shot_form"] = s.shot("54-comma-store-card-form")
+    p.key("Escape")  # the customer prefers the card on file after all
+    s.wait_until(lambda: w.stack.currentWidget() is w.customer_page, 8000)
+    out["field_after_form"] = _amount_field(s)
+    confirm, result = _confirm_and_charge_on_file(s, "Charge card on file")
+    out["confirm"], out["result"] = confirm, result
+    out["shot_result"] = s.shot("55-comma-store-result")
+    out["journal"] = [[r["id"], r["state"], r["amount_cents"]] for r in s.journal_rows()]
+    out["gateway"] = _payments(s, picked["paysimple_id"])
+    return out
