@@ -485,3 +485,139 @@ def amounts_comma_store_english_ui(s: Session) -> dict:
     out["journal"] = [[r["id"], r["state"], r["amount_cents"]] for r in s.journal_rows()]
     out["gateway"] = _payments(s, picked["paysimple_id"])
     return out
+
+
+# --- §5 cards on file with the customer's consent -------------------------------------------------------------
+
+VISA = "4111111111111111"
+
+
+def _open_form(s: Session, key: str, timeout_ms: int = 20_000) -> bool:
+    """F6 / F7 on the customer page; True once PaySimple's form is interactive (and has had a moment to put
+    the caret in its first field)."""
+    w = s.window
+    s.person.key(key)
+    ok = s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state == "shown", timeout_ms)
+    s.person.settle(800)
+    return ok
+
+
+def _fill_card(s: Session, number: str = VISA, expiry: str = "1230", cvv: str = "123", postal: str = "80202") -> bool:
+    """Type the card into PaySimple's iframe with real keys: the form has the caret in its first field, Tab
+    moves on. True once the form says it is complete (the Submit button is enabled)."""
+    p, w = s.person, s.window
+    p.type(number)
+    for text in (expiry, cvv, postal):
+        p.key("Tab")
+        p.type(text)
+    return s.wait_until(w.panel.submit_button.isEnabled, 5000)
+
+
+def _fill_bank(s: Session, routing: str, account: str, bank: str = "First Training Bank") -> bool:
+    """Routing, account, the account type (a select: left at Checking), the bank name; real keys."""
+    p, w = s.person, s.window
+    p.type(routing)
+    p.key("Tab")
+    p.type(account)
+    p.key("Tab", "Tab")
+    p.type(bank)
+    return s.wait_until(w.panel.submit_button.isEnabled, 5000)
+
+
+def _methods_rows(s: Session) -> list[list[str]]:
+    w = s.window
+    return s.gui(lambda: [[w.methods.topLevelItem(i).text(c) for c in range(5)]
+                          for i in range(w.methods.topLevelItemCount())])
+
+
+def _accounts_at_gateway(s: Session, customer_id: int, client=None) -> list[dict]:
+    """The customer's accounts as PaySimple itself lists them (hidden-at-the-counter ones included)."""
+    client = client or s.window.backend.client
+    accounts = client.get_accounts(customer_id)
+    return [{"id": a.id, "kind": "cc" if hasattr(a, "credit_card_number") else "ach",
+             "last4": (getattr(a, "credit_card_number", None) or getattr(a, "account_number", ""))[-4:],
+             "default": a.is_default} for a in [*accounts.credit_cards, *accounts.ach_accounts]]
+
+
+def _onfile_rows(s: Session) -> list[dict]:
+    import sqlite3
+
+    path = s.home / "data" / "journal.db"
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        db.row_factory = sqlite3.Row
+        return [dict(r) for r in db.execute(
+            "SELECT account_id, customer_id, kind, last4, consent, state, reason, remove_after FROM onfile"
+            " ORDER BY created_at")]
+
+
+def _new_card_charge(s: Session, amount: str, keep: bool, number: str = VISA, want=_no_accounts) -> dict:
+    """Pick a customer (``want``), type ``amount``, F6, type the card with real keys, Alt+K when ``keep``, F9;
+    read the result, then Esc back to the customer and read the list; and what PaySimple and the journal
+    hold."""
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = _pick(s, "a", want)
+    out["picked"] = picked
+    out["gateway_before"] = _accounts_at_gateway(s, picked["paysimple_id"])
+    p.key("ctrl+a")
+    p.type(amount)
+    out["form_shown"] = _open_form(s, "F6")
+    out["form"] = _screen(s)
+    out["keep_box"] = s.gui(lambda: {"text": w.panel.keep_box.text(), "visible": w.panel.keep_box.isVisible(),
+                                     "checked": w.panel.keep_box.isChecked()})
+    out["form_complete"] = _fill_card(s, number)
+    if keep:
+        p.key("alt+k")  # the cursor is still in PaySimple's form
+    out["keep_ticked"] = s.gui(w.panel.keep_box.isChecked)
+    out["shot_form"] = s.shot("60-card-form-filled")
+    p.key("F9")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result, 30_000)
+    out["result"] = _screen(s)
+    out["shot_result"] = s.shot("61-card-result")
+    shown = [0]
+    s.gui(lambda: w.accountsShown.connect(lambda: shown.__setitem__(0, shown[0] + 1)))
+    p.key("Escape")
+    p.wait_until(lambda: shown[0] > 0, 8000)
+    out["list_after"] = _methods_rows(s)
+    out["note_after"] = s.gui(w.methods_note.text)
+    out["shot_list"] = s.shot("62-card-list-after")
+    out["gateway_after"] = _accounts_at_gateway(s, picked["paysimple_id"])
+    out["payments"] = _payments(s, picked["paysimple_id"])
+    out["void_until"] = [_utc_iso(p.can_void_until) for p in
+                         s.window.backend.client.customer_payments(picked["paysimple_id"])]
+    out["attempts"] = [[a["id"], a["state"], a["amount_cents"], a["account_id"]] for a in _attempts(s)]
+    out["onfile"] = _onfile_rows(s)
+    for row in out["onfile"]:
+        row["remove_after"] = _utc_iso(row["remove_after"])
+    return out
+
+
+def _utc_iso(value) -> str | None:
+    """A journal timestamp or a datetime as one comparable UTC ISO text."""
+    from datetime import UTC
+
+    from pos_app.payments.journal import parse_ts
+
+    if value is None:
+        return None
+    moment = parse_ts(value) if isinstance(value, str) else value
+    return moment.astimezone(UTC).isoformat()
+
+
+def new_card_without_consent(s: Session) -> dict:
+    """Issue 13 §5: a new card used for one charge, consent box left alone: the result says it is not kept, the
+    list never shows it, PaySimple still has it (hidden here, removed after the void window: decision 0160)."""
+    s.start()
+    return _new_card_charge(s, "23.40", keep=False)
+
+
+def new_card_with_consent(s: Session) -> dict:
+    """Same with Alt+K: kept on file, shown as the "Default card" (a first card is PaySimple's default)."""
+    s.start()
+    return _new_card_charge(s, "18.00", keep=True)
+
+
+def declined_new_card(s: Session) -> dict:
+    """9999.01 declines: the new card is removed from PaySimple, even with the consent box ticked."""
+    s.start()
+    return _new_card_charge(s, "9999.01", keep=True)
