@@ -7,7 +7,9 @@ format is fixed when the receipt is built (``Receipt.money_format``).
 
 A bank (ACH) debit is never "APPROVED": PaySimple's status for an accepted bank debit is Posted, so the
 receipt says "POSTED - PENDING" (or "SETTLED" once PaySimple says so), carries ``ACH_RETURN_NOTICE`` (the bank
-can still return it) and the authorization text the clerk read to the customer, exactly as journaled.
+can still return it) and the authorization text the clerk read to the customer, exactly as journaled. It has no
+"Auth code" line: for a bank debit PaySimple's ``ProviderAuthCode`` is the processor's response text ("Approved",
+reference §4.6), not an authorization code, and would contradict the status (the result screen leaves it out too).
 """
 
 from __future__ import annotations
@@ -205,7 +207,8 @@ def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name
         when=(attempt.sent_at or attempt.created_at).astimezone(tz), lane=attempt.lane,
         clerk=clerk_name or attempt.clerk,
         customer_name=attempt.customer_name, account=attempt.account_masked, amount=attempt.amount,
-        status=status_text(attempt), auth_code=attempt.auth_code, trace_number=attempt.trace_number,
+        status=status_text(attempt), auth_code=None if attempt.is_bank else attempt.auth_code,
+        trace_number=attempt.trace_number,
         attempt_id=attempt.id, payment_id=attempt.payment_id, failure=failure, state=attempt.state,
         account_kind=attempt.account_kind,
         notice=ACH_RETURN_NOTICE if attempt.is_bank and attempt.state in (State.APPROVED, State.VOID_PENDING)

@@ -621,3 +621,123 @@ def declined_new_card(s: Session) -> dict:
     """9999.01 declines: the new card is removed from PaySimple, even with the consent box ticked."""
     s.start()
     return _new_card_charge(s, "9999.01", keep=True)
+
+
+# --- §6 ACH is not a card -------------------------------------------------------------------------------------
+
+def _auth_box(s: Session) -> dict:
+    """The bank debit authorization inside the new-bank-account form."""
+    w = s.window
+    return s.gui(lambda: {"visible": w.panel.auth_box.isVisible(), "text": w.panel.auth_box.text.text(),
+                          "ticked": w.panel.auth_box.agreed.isChecked(), "state": w.panel.state,
+                          "form_status": w.panel.status.text(), "header": w.panel.header.text(),
+                          "view_visible": w.panel.view is not None and w.panel.view.isVisible()})
+
+
+def _receipt(s: Session) -> dict | None:
+    """The receipt dialog on screen (Ctrl+P on the result): its title and its text as shown."""
+    def read():
+        from PySide6.QtWidgets import QApplication
+
+        for widget in QApplication.topLevelWidgets():
+            if widget.objectName() == "receiptDialog" and widget.isVisible():
+                return {"title": widget.windowTitle(), "text": widget.view.document().toPlainText()}
+        return None
+    return s.gui(read)
+
+
+def _clerk_id(s: Session) -> str | None:
+    return s.gui(lambda: str(s.shell.clerk.id) if s.shell.clerk is not None else None)
+
+
+def _after_bank_debit(s: Session, out: dict, customer_id: int) -> None:
+    """The result, then Ctrl+P (the receipt), and what the journal and PaySimple hold."""
+    p, w = s.person, s.window
+    out["result"] = _screen(s)
+    out["shot_result"] = s.shot("71-bank-result")
+    p.key("ctrl+p")
+    p.wait_until(lambda: _receipt(s) is not None, 8000)
+    out["receipt"] = _receipt(s)
+    out["receipt_active"] = s.active()
+    out["shot_receipt"] = s.shot("72-bank-receipt")
+    p.key("Escape")
+    p.wait_until(lambda: _receipt(s) is None, 5000)
+    out["clerk_id"] = _clerk_id(s)
+    out["attempts"] = [{k: a[k] for k in ("id", "state", "amount_cents", "account_kind", "account_last4", "clerk",
+                                          "ach_authorization", "ach_authorized_by")} for a in _attempts(s)]
+    out["payments"] = _payments(s, customer_id)
+    out["screen_after_receipt"] = s.gui(lambda: w.stack.currentWidget() is w.result)
+
+
+def new_bank_account_debit(s: Session) -> dict:
+    """Issue 13 §6: F7, bank details typed into PaySimple's form, F9: the authorization (amount, last 4) to read
+    to the customer replaces the form; F9 without the tick charges nothing; Alt+A then F9: "Posted — pending",
+    never "Approved"; Ctrl+P: the receipt says POSTED - PENDING and carries the authorization."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = _pick(s, "a", _no_accounts)
+    out["picked"] = picked
+    p.key("ctrl+a")
+    p.type("45.67")
+    out["form_shown"] = _open_form(s, "F7")
+    out["form"] = _screen(s)
+    out["form_complete"] = _fill_bank(s, "131111114", "751111111")
+    out["shot_form"] = s.shot("68-bank-form-filled")
+    p.key("F9")
+    s.wait_until(lambda: w.panel.state == "authorizing", 20_000)
+    out["authorization"] = _auth_box(s)
+    out["focus_at_authorization"] = s.focus_widget_name()
+    out["shot_authorization"] = s.shot("69-bank-authorization")
+    out["journal_at_authorization"] = s.journal_rows()
+    out["payments_at_authorization"] = _payments(s, picked["paysimple_id"])
+    # F9 without the tick: refused, nothing sent.
+    p.key("F9")
+    p.settle(1500)
+    out["after_f9_unticked"] = _auth_box(s)
+    out["journal_after_f9_unticked"] = s.journal_rows()
+    out["payments_after_f9_unticked"] = _payments(s, picked["paysimple_id"])
+    out["shot_unticked"] = s.shot("70-bank-f9-unticked")
+    # The customer agreed: Alt+A, F9.
+    p.key("alt+a")
+    out["ticked"] = s.gui(w.panel.auth_box.agreed.isChecked)
+    p.key("F9")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result, 30_000)
+    _after_bank_debit(s, out, picked["paysimple_id"])
+    return out
+
+
+def bank_account_on_file_debit(s: Session) -> dict:
+    """Issue 13 §6: a bank account on file, F5: the authorization dialog is the active window, its Charge button
+    off; Enter does nothing until the clerk ticks (Alt+A); then Enter charges: "Posted — pending"."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = _pick(s, "a", _bank_on_file)  # a customer whose selected account on file is a bank account
+    out["picked"] = picked
+    out["selected"] = s.gui(lambda: w.methods.currentItem().text(0) + " " + w.methods.currentItem().text(1))
+    out["charge_button"] = s.gui(w.charge_file_button.text)
+    out["amount_has_focus"] = s.gui(w.amount.edit.hasFocus)
+    p.key("ctrl+a")
+    p.type("61.50")
+    p.key("F5")
+    title = "Bank debit authorization"
+    p.wait_until(lambda: s.active() == title, 8000)
+    out["active"] = s.active()
+    out["dialog"] = _modal(s)
+    out["dialog_focus"] = s.focus_widget_name()
+    out["shot_dialog"] = s.shot("73-bank-on-file-authorization")
+    # Enter (and Enter again) without the tick: nothing.
+    p.key("Return")
+    p.settle(800)
+    p.key("KP_Enter")
+    p.settle(1200)
+    out["after_enter"] = {"active": s.active(), "dialog": _modal(s), "journal": s.journal_rows(),
+                          "payments": _payments(s, picked["paysimple_id"])}
+    p.key("alt+a")
+    p.settle(300)
+    out["after_tick"] = _modal(s)
+    p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result and not w.charging, 30_000)
+    _after_bank_debit(s, out, picked["paysimple_id"])
+    return out
