@@ -83,7 +83,7 @@ def build(argv: list[str]):
         environment, lane = shell.environment, args.lane or settings.lane
     window = MainWindow(environment, lane)
     window.panel.debug = args.debug  # web inspector only with --debug
-    window.show()
+    show_fitting(window)
     app.processEvents()  # the first paint happens now, before any slower work
     window.shown_at = time.time()
     log.info("window shown after %.3f s", time.perf_counter() - t0)
@@ -94,6 +94,23 @@ def build(argv: list[str]):
         QTimer.singleShot(0, lambda: window.start_training(paths, demo))
     QTimer.singleShot(0, lambda: attach_shell(app, paths, settings, window, shell, args.training))
     return app, window
+
+
+#: Room the window manager's frame (title bar, borders) takes around a window, in pixels.
+FRAME_ALLOWANCE = 60
+
+
+def show_fitting(window) -> None:
+    """Show ``window`` at its own size when that fits the screen's free area with its frame, else maximized:
+    on a 1366x768 counter screen the bottom of a 1280x800 window (the status bar with the payment's progress
+    and "Stop waiting") would be below the screen's edge."""
+    screen = window.screen()
+    room = screen.availableGeometry() if screen is not None else None
+    if room is not None and (window.width() + FRAME_ALLOWANCE > room.width()
+                             or window.height() + FRAME_ALLOWANCE > room.height()):
+        window.showMaximized()
+    else:
+        window.show()
 
 
 def _make_shell(app, paths, settings, force_training: bool):

@@ -741,3 +741,233 @@ def bank_account_on_file_debit(s: Session) -> dict:
     s.wait_until(lambda: w.stack.currentWidget() is w.result and not w.charging, 30_000)
     _after_bank_debit(s, out, picked["paysimple_id"])
     return out
+
+
+# --- §4 honest outcomes behind a misbehaving proxy ------------------------------------------------------------
+
+PAY = "/v4/payment"
+
+
+def _behind_proxy(s: Session, total: float, in_flight_s: float, poll_s: float = 0.5):
+    """Test set-up: a misbehaving proxy (``pos_app.training.proxy``) in front of the app's own training gateway,
+    and the running app's PaySimple client re-pointed at it (built like ``CounterBackend.start_training``
+    builds it, with an overall deadline of ``total`` s); the payments service's in-flight window and poll
+    interval shortened on the object the app uses. Returns (proxy, direct client): the direct client reads
+    PaySimple's own records past the proxy, as an auditor would."""
+    from datetime import timedelta
+
+    from pos_app.paysimple import PaySimpleClient, Timeouts
+    from pos_app.training.proxy import MisbehavingProxy
+
+    backend = s.window.backend
+    gateway, direct = backend.gateway, backend.client
+    proxy = MisbehavingProxy(gateway.base_url, upstream_timeout=30).start()
+    via = PaySimpleClient(proxy.api_url, gateway.api_user, gateway._api_key, clock=gateway.clock.now,  # noqa: SLF001
+                          timeouts=Timeouts(connect=2, read=30, total=total))
+    backend.client = backend.service.client = backend.onfile.client = via
+    backend.service.in_flight_window = timedelta(seconds=in_flight_s)
+    backend.service.poll_interval = poll_s
+    s.note(f"behind a misbehaving proxy: deadline {total} s, in-flight window {in_flight_s} s")
+    return proxy, direct
+
+
+class _Watch:
+    """Reads the counter every 100 ms on another thread while a payment runs: every distinct text a person could
+    read (result title and message, status line, status bar, task bar), and how long each read took (a frozen
+    GUI thread answers late, or not at all)."""
+
+    def __init__(self, s: Session) -> None:
+        import threading
+
+        self.s, self.seen, self.latencies, self.samples = s, [], [], 0
+        self.stop_waiting_offered = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="watch", daemon=True)
+
+    def _read(self) -> dict:
+        w = self.s.window
+        return {"page": "result" if w.stack.currentWidget() is w.result else
+                ("customer" if w.stack.currentWidget() is w.customer_page else "other"),
+                "title": w.result.title.text() if w.stack.currentWidget() is w.result else "",
+                "message": w.result.message.text() if w.stack.currentWidget() is w.result else "",
+                "status": w.customer_status.text(), "statusbar": w.statusBar().currentMessage(),
+                "task": w.task.label.text() if w.task.isVisible() else "",
+                "stop_waiting": w.task.isVisible() and w.task.cancel_button.isVisible()
+                and w.task.cancel_button.isEnabled(), "charging": w.charging}
+
+    def _run(self) -> None:
+        import time as clock
+
+        while not self._stop.is_set():
+            started = clock.monotonic()
+            try:
+                view = self.s.gui(self._read, timeout=10)
+            except TimeoutError:
+                self.latencies.append(10.0)
+                continue
+            self.latencies.append(clock.monotonic() - started)
+            self.samples += 1
+            self.stop_waiting_offered |= bool(view.pop("stop_waiting"))
+            if not self.seen or self.seen[-1] != view:
+                self.seen.append(view)
+            self._stop.wait(0.1)
+
+    def start(self) -> _Watch:
+        self._thread.start()
+        return self
+
+    def stop(self) -> dict:
+        self._stop.set()
+        self._thread.join(15)
+        texts = " | ".join(" ".join(str(v) for v in view.values()) for view in self.seen)
+        return {"seen": self.seen, "samples": self.samples, "stop_waiting_offered": self.stop_waiting_offered,
+                "max_read_s": round(max(self.latencies, default=0.0), 3), "all_text": texts}
+
+
+def _charge_card_on_file_watched(s: Session, amount: str, timeout_ms: int = 60_000, midway=None) -> dict:
+    """Amount, F5, Enter on the confirmation (real keys), watching the screen until the outcome shows;
+    ``midway(s, out)`` runs once the payment is in flight."""
+    import time as clock
+
+    p, w, out = s.person, s.window, {}
+    p.key("ctrl+a")
+    p.type(amount)
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Charge card on file", 8000)
+    out["confirm_active"] = s.active()
+    watch = _Watch(s).start()
+    started = clock.monotonic()
+    p.key("Return")
+    s.wait_until(lambda: w.charging, 3000)
+    if midway is not None:
+        midway(s, out)
+    s.wait_until(lambda: not w.charging and w.stack.currentWidget() is w.result, timeout_ms)
+    out["took_s"] = round(clock.monotonic() - started, 2)
+    p.settle(500)
+    out["watch"] = watch.stop()
+    out["screen"] = _screen(s)
+    return out
+
+
+def proxy_504_while_paysimple_works(s: Session) -> dict:
+    """Issue 13 §4: the proxy answers 504 after 0.1 s while PaySimple still works on the payment (it lands after
+    4 s, later than PaySimple's own 2 s settle time): the screen never says "Not charged"; the payment is found
+    and shown "Approved"; PaySimple holds exactly one payment for this order."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = _pick(s, "a", _card_on_file)
+    out["picked"] = picked
+    proxy, direct = _behind_proxy(s, total=10, in_flight_s=12)
+    w.backend.gateway.faults.add("POST", PAY, "delay", delay_s=4)  # PaySimple is slow
+    proxy.faults.add("POST", PAY, "status_early", status=504, delay_s=0.1)  # the load balancer gives up
+    out |= _charge_card_on_file_watched(s, "27.35")
+    out["shot_result"] = s.shot("80-proxy-504-result")
+    out["proxy_fired"] = proxy.faults.counts()
+    out["attempts"] = [[a["id"], a["state"], a["amount_cents"]] for a in _attempts(s)]
+    out["transitions"] = _transitions(s, out["attempts"][0][0]) if out["attempts"] else []
+    out["payments"] = _payments(s, picked["paysimple_id"], direct)
+    # The clerk, unsure, tries the same sale again: the counter shows the earlier payment first.
+    p.key("Escape")
+    s.wait_until(lambda: w.stack.currentWidget() is w.customer_page, 5000)
+    p.key("ctrl+a")
+    p.type("27.35")
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Already charged?", 8000)
+    out["again_active"] = s.active()
+    p.key("Return")  # the default: do not charge
+    p.settle(1000)
+    out["payments_after_again"] = _payments(s, picked["paysimple_id"], direct)
+    proxy.stop()
+    return out
+
+
+def proxy_replays_an_old_reply(s: Session) -> dict:
+    """Issue 13 §4: a broken cache in the proxy answers the second sale with the first sale's reply: the screen
+    is a red "Needs review" that Enter and Esc do not leave; the lane is blocked (F5 on another customer charges
+    nothing and shows this payment again); the journal says needs_review."""
+    from pos_app.ui.theme import RED
+
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = _pick(s, "a", _card_on_file)
+    out["picked"] = picked
+    proxy, direct = _behind_proxy(s, total=10, in_flight_s=5)
+    first = _charge_card_on_file_watched(s, "10.00")
+    out["first"] = first["screen"]
+    p.key("Escape")
+    s.wait_until(lambda: w.stack.currentWidget() is w.customer_page, 5000)
+    proxy.faults.add("POST", PAY, "replay")  # from now on: the last payment reply, whatever was asked
+    second = _charge_card_on_file_watched(s, "20.00")
+    out["second"], out["second_watch"] = second["screen"], second["watch"]
+    out["focus_at_review"] = s.focus_widget_name()
+    out["title_style"] = s.gui(w.result.title.styleSheet)
+    out["red"] = RED
+    out["shot_review"] = s.shot("81-proxy-replay-needs-review")
+    p.key("Return")
+    p.settle(800)
+    out["after_enter"] = _screen(s)
+    p.key("Escape")
+    p.settle(800)
+    out["after_escape"] = _screen(s)
+    out["attempts_after_review"] = [[a["id"], a["state"], a["amount_cents"], a["customer_id"]] for a in _attempts(s)]
+    # Another customer comes to the counter; the clerk tries to charge them.
+    other = _pick(s, "e", lambda win: _card_on_file(win) and win.hit.paysimple_id != picked["paysimple_id"])
+    out["other"] = other
+    p.key("ctrl+a")
+    p.type("5.00")
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Charge card on file", 8000)
+    out["other_confirm"] = s.active()
+    p.key("Return")
+    p.settle(2500)
+    out["after_other_f5"] = _screen(s)
+    out["after_other_attempt"] = s.gui(lambda: w.result.attempt.id if w.result.attempt is not None else None)
+    out["shot_blocked"] = s.shot("82-proxy-replay-lane-blocked")
+    out["attempts"] = [[a["id"], a["state"], a["amount_cents"], a["customer_id"], a["note"]] for a in _attempts(s)]
+    out["payments"] = _payments(s, picked["paysimple_id"], direct)
+    out["other_payments"] = _payments(s, other["paysimple_id"], direct) if other else None
+    proxy.stop()
+    return out
+
+
+def _on_screen(s: Session, widget) -> dict:
+    """Whether ``widget`` is shown and lies wholly on the screen (a person can see and click it)."""
+    def read():
+        from PySide6.QtCore import QRect
+
+        rect = QRect(widget.mapToGlobal(widget.rect().topLeft()), widget.size())
+        screen = s.window.screen().geometry()
+        return {"visible": widget.isVisible(), "text": widget.text() if hasattr(widget, "text") else "",
+                "on_screen": widget.isVisible() and screen.contains(rect),
+                "bottom": rect.bottom(), "screen_bottom": screen.bottom()}
+    return s.gui(read)
+
+
+def _while_dripping(s: Session, out: dict) -> None:
+    """Midway through the dripping reply: what the clerk can read and use (the way to stop waiting)."""
+    w = s.window
+    s.wait_until(lambda: w.task.cancel_button.isVisible() and w.task.cancel_button.isEnabled(), 3000)
+    out["midway_stop_button"] = _on_screen(s, w.task.cancel_button)
+    out["midway_status"] = _on_screen(s, w.customer_status)
+    out["shot_midway"] = s.shot("84-proxy-drip-while-waiting")
+
+
+def proxy_drips_the_reply(s: Session) -> dict:
+    """Issue 13 §4: the proxy passes PaySimple's reply on one byte every 0.3 s (minutes for the whole reply):
+    the charge ends at the overall deadline (4 s) and a look-up settles it; the window answers all along."""
+    s.start()
+    out = {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = _pick(s, "a", _card_on_file)
+    out["picked"] = picked
+    proxy, direct = _behind_proxy(s, total=4, in_flight_s=5)
+    proxy.faults.add("POST", PAY, "drip", delay_s=0.3)
+    out |= _charge_card_on_file_watched(s, "33.10", timeout_ms=40_000, midway=_while_dripping)
+    out["shot_result"] = s.shot("83-proxy-drip-result")
+    out["attempts"] = [[a["id"], a["state"], a["amount_cents"]] for a in _attempts(s)]
+    out["transitions"] = _transitions(s, out["attempts"][0][0]) if out["attempts"] else []
+    out["payments"] = _payments(s, picked["paysimple_id"], direct)
+    proxy.stop()
+    return out
