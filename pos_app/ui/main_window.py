@@ -576,7 +576,8 @@ class MainWindow(QMainWindow):
                      label="repeat check").start()
 
     def _confirm_on_file(self, customer: CustomerRef, account, amount: Decimal) -> None:
-        if self.locked or self.charging or self.methods.current_account() is not account:
+        current = self.methods.current_account()  # the list may have been re-read meanwhile: same account?
+        if self.locked or self.charging or type(current) is not type(account) or current.id != account.id:
             return
         kind, number = account_label(account)
         if not is_card(account):  # a bank debit: the customer's authorization first (issue 13 §6)

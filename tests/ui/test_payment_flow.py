@@ -358,6 +358,8 @@ def test_keyboard_only_shortcuts(counter):
     assert counter.submit_and_wait() == "approved"
     counter.key(Qt.Key.Key_Escape)
     counter.qtbot.waitUntil(lambda: w.stack.currentWidget() is w.customer_page, timeout=5000)
+    assert w.amount.edit.text() == ""  # issue 13 §3: the sale's amount is not offered for another charge
+    counter.amount("9.10")
     counter.open_form(Qt.Key.Key_F6)
     counter.key(Qt.Key.Key_Escape)
     counter.qtbot.waitUntil(lambda: w.stack.currentWidget() is w.customer_page, timeout=5000)
@@ -393,6 +395,7 @@ def test_unconfirmed_earlier_payment_blocks_the_lane_until_checked(counter, monk
     assert blocker.args == ["not_charged"]
     assert journal.get(stuck.id).state is State.ABSENT
     counter.window.back_to_customer()
+    counter.amount("20.00")  # the blocked charge's amount was cleared when the unconfirmed payment showed
     with counter.qtbot.waitSignal(counter.window.resultShown, timeout=10000) as blocker:
         counter.key(Qt.Key.Key_F5)
     assert blocker.args == ["approved"]
