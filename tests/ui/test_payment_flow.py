@@ -66,6 +66,8 @@ def test_new_card_is_charged_and_the_page_never_sees_customer_amount_or_key(coun
     assert "37.19" not in everything and "37,19" not in everything
     assert hit.display_name not in everything
     assert counter.window.panel.view.bridge.rejected == 0
+    # The whole form (our page + the gateway's iframe) ran without one Content-Security-Policy console report.
+    assert counter.window.panel.view.guarded_page.policy_refusals == 0
 
 
 def test_decline_then_another_card_is_approved(counter):
