@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import time
+from dataclasses import dataclass
 
 from pos_app.config import Environment
 from pos_app.ui.web.scheme import register_schemes
@@ -19,9 +20,71 @@ from pos_app.ui.web.scheme import register_schemes
 log = logging.getLogger(__name__)
 
 
+ALLOW_NO_SANDBOX_FLAG = "--allow-no-sandbox"
+SANDBOX_REFUSED_EXIT = 3
+
+
+def running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def chromium_sandbox_off(env: dict[str, str] | os._Environ = os.environ) -> str | None:
+    """Why Chromium's sandbox will be off in this process (None = it is on). QtWebEngine turns it off when
+    ``QTWEBENGINE_DISABLE_SANDBOX`` is set to anything, or ``--no-sandbox`` is among its Chromium flags."""
+    if "QTWEBENGINE_DISABLE_SANDBOX" in env:
+        return "QTWEBENGINE_DISABLE_SANDBOX is set"
+    if "--no-sandbox" in env.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split():
+        return "QTWEBENGINE_CHROMIUM_FLAGS has --no-sandbox"
+    return None
+
+
+@dataclass(frozen=True)
+class SandboxRefusal:
+    """Sandbox/Live would render PaySimple's form without Chromium's sandbox; ``why`` names the cause."""
+
+    environment: Environment
+    why: str
+
+    def text(self) -> str:
+        """The plain (English) explanation for stderr and the log: what, why it matters, what to do."""
+        return (f"{self.environment.value.capitalize()} will not start: the web view that shows PaySimple's "
+                f"payment form would run without Chromium's sandbox ({self.why}). A flaw in that page could then "
+                f"reach this computer with the app's rights. Start the app as a normal user (not root) without "
+                f"QTWEBENGINE_DISABLE_SANDBOX, or, if you accept that risk, start it with {ALLOW_NO_SANDBOX_FLAG}. "
+                f"Training mode (--training) still works.")
+
+
+def sandbox_refusal(environment: Environment, allowed: bool,
+                    env: dict[str, str] | os._Environ = os.environ) -> SandboxRefusal | None:
+    """Why Sandbox/Live must not start (None = go on).
+
+    Contract (docs/decisions/0203): PaySimple's payment form (their JavaScript, card and bank numbers) is
+    rendered by Chromium; without its sandbox a flaw in that renderer runs with this process's rights, as
+    root the whole machine's. So Sandbox and Live refuse to start while the sandbox is off unless the
+    person starting the app passed ``--allow-no-sandbox``. Training renders only the bundled stand-in and
+    keeps running without the sandbox as root (Chromium cannot run as root with it on)."""
+    if environment is Environment.TRAINING or allowed:
+        return None
+    why = chromium_sandbox_off(env)
+    if why is None:
+        return None
+    if running_as_root():
+        why = "running as root: Chromium's sandbox cannot run as root"
+    return SandboxRefusal(environment, why)
+
+
+class StartRefused(RuntimeError):
+    """The app must not open the counter (the message says why and what to do); ``code`` = exit status."""
+
+    def __init__(self, message: str, code: int = SANDBOX_REFUSED_EXIT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def prepare_environment() -> None:
-    """Chromium refuses to run as root with its sandbox on; containers and kiosks often run as root."""
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+    """Chromium refuses to run as root with its sandbox on; containers and kiosks often run as root.
+    Turning it off here is safe only because Sandbox/Live then refuse to start (:func:`sandbox_refusal`)."""
+    if running_as_root():
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux") \
             and "QT_QPA_PLATFORM" not in os.environ:
@@ -40,7 +103,40 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--demo-customers", type=int, default=None, help="demo customers in training mode")
     parser.add_argument("--lane", default=None)
     parser.add_argument("--debug", action="store_true")
+    parser.add_argument(ALLOW_NO_SANDBOX_FLAG, dest="allow_no_sandbox", action="store_true",
+                        help="let Sandbox/Live run although Chromium's sandbox is off (root, or "
+                             "QTWEBENGINE_DISABLE_SANDBOX); without it they refuse to start")
     return parser.parse_args(argv)
+
+
+def refusal_box(refusal: SandboxRefusal):
+    """The on-screen form of a start refusal: a critical message box (translated) saying what, why, what to do."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    tr = QCoreApplication.translate
+    env = {Environment.SANDBOX: tr("StartRefused", "Sandbox"), Environment.LIVE: tr("StartRefused", "Live")}.get(
+        refusal.environment, refusal.environment.value)
+    box = QMessageBox(QMessageBox.Icon.Critical, tr("StartRefused", "pos-app cannot start"),
+                      tr("StartRefused", "{env} will not start: Chromium's sandbox is off.").format(env=env))
+    box.setInformativeText(tr(
+        "StartRefused",
+        "The web view that shows PaySimple's payment form would run without Chromium's sandbox ({why}). "
+        "A flaw in that page could then reach this computer with the app's rights.\n\n"
+        "Start the app as a normal user (not root) without QTWEBENGINE_DISABLE_SANDBOX, or, if you accept "
+        "that risk, start it with --allow-no-sandbox. Training mode (--training) still works.").format(why=refusal.why))
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    return box
+
+
+def refuse_start(app, refusal: SandboxRefusal) -> StartRefused:
+    """Say why on stderr, in the log and (with a real display) on screen; return the exception to raise."""
+    message = refusal.text()
+    log.error("start refused: %s", message)
+    print(f"pos-app: {message}", file=sys.stderr, flush=True)
+    if app is not None and app.platformName() not in ("offscreen", "minimal"):
+        refusal_box(refusal).exec()
+    return StartRefused(message)
 
 
 def build(argv: list[str]):
@@ -78,6 +174,13 @@ def build(argv: list[str]):
         if not shell.ensure_setup():
             return app, None
         environment, lane = shell.environment, args.lane or settings.lane
+    refusal = sandbox_refusal(environment, args.allow_no_sandbox)
+    if refusal is not None:
+        raise refuse_start(app, refusal)
+    if environment is not Environment.TRAINING and chromium_sandbox_off() is not None:
+        log.warning("%s runs without Chromium's sandbox (%s)", environment.value, ALLOW_NO_SANDBOX_FLAG)
+        print(f"pos-app: warning: {environment.value} runs without Chromium's sandbox ({ALLOW_NO_SANDBOX_FLAG}).",
+              file=sys.stderr, flush=True)
     window = MainWindow(environment, lane)
     window.panel.debug = args.debug  # web inspector only with --debug
     window.show()
@@ -121,7 +224,10 @@ def _signed_in(window, clerk) -> None:
 
 
 def run(argv: list[str]) -> int:
-    app, window = build(argv)
+    try:
+        app, window = build(argv)
+    except StartRefused as refused:
+        return refused.code
     if window is None:
         return 0  # set-up cancelled
     from pos_app.ui.ops import wait_for_all
