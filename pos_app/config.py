@@ -53,7 +53,13 @@ class Paths:
 
     @property
     def settings_file(self) -> Path:
+        """The counter's own settings (environment, Sandbox/Live API users, store): never used by training."""
         return self.data_dir / "settings.json"
+
+    @property
+    def training_settings_file(self) -> Path:
+        """Training's settings (lane, store header, formats): what a training run reads and writes."""
+        return self.data_dir / "settings-training.json"
 
     @property
     def crash_dir(self) -> Path:

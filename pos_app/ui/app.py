@@ -150,13 +150,13 @@ def build(argv: list[str]):
 
     from pos_app.config import app_paths
     from pos_app.logs import setup_logging
-    from pos_app.settings import load_settings
+    from pos_app.settings import load_run_settings
     from pos_app.ui.main_window import MainWindow
     from pos_app.ui.theme import STYLE
 
     paths = app_paths(args.home).ensure()
     setup_logging(paths.log_dir, logging.DEBUG if args.debug else logging.INFO, console=args.debug)
-    settings = load_settings(paths.settings_file)
+    settings = load_run_settings(paths, args.training)  # a --training run never opens settings.json
     from pos_app import money
 
     money.set_store_format(settings.money_format)  # before any window shows or reads an amount

@@ -14,6 +14,12 @@ First manager (Sandbox/Live, when no manager exists yet) -> Summary.
 - Going Live needs a manager: when one exists, the Environment page asks for a manager approval
   (``ManagerAction.GO_LIVE``); on a first run the manager created on the manager page approves it, and
   that approval is recorded too.
+- Every Sandbox/Live set-up is approved in that environment's clerk file (issue 14 §1): the approval that
+  opened the wizard (``approval=(registry, Approved)``) counts only when it came from that same file;
+  otherwise, when that file has a manager, the Environment page asks one (SETTINGS, or GO_LIVE when
+  switching to Live). A first manager created here approves the set-up; Finish records a ``settings``
+  event naming the environment and API user in that file. ``environments`` limits the choice (a
+  ``--training`` run passes Training only: it never touches Sandbox/Live).
 - The money format (``pos_app.money``: $1,234.56 or $1.234,56) is the store's, chosen on the store page
   (default: the current setting); it applies to every amount shown or typed from Finish on.
 - Nothing is written to settings or the clerk file until Finish (the keyring entry, written earlier, is
@@ -71,7 +77,7 @@ from pos_app.settings import Settings
 from pos_app.ui.banner import COLOURS, EnvironmentBanner, environment_name
 from pos_app.ui.i18n import fmt
 from pos_app.ui.login import ERROR_STYLE, clerk_message, form_layout, pin_edit
-from pos_app.ui.manager_approval import request_approval
+from pos_app.ui.manager_approval import Approved, request_approval
 from pos_app.ui.ops import BackgroundOp
 
 log = logging.getLogger(__name__)
@@ -172,9 +178,18 @@ class EnvironmentPage(QWizardPage):
             layout.addWidget(button)
             layout.addWidget(text)
         layout.addStretch(1)
+        self.training_only_note = _note(translate(
+            "SetupWizard", "This is a training run (started with --training): only training settings can be "
+                           "changed here. To change where payments go, start the app without --training."), self)
+        self.training_only_note.setObjectName("trainingOnlyNote")
+        self.training_only_note.setVisible(set(wizard.environments) == {Environment.TRAINING})
+        layout.addWidget(self.training_only_note)
         self.message = _note("", self, ERROR_STYLE)
         layout.addWidget(self.message)
-        self.buttons[wizard.settings.env].setChecked(True)
+        for env, button in self.buttons.items():
+            button.setEnabled(env in wizard.environments)
+        start = wizard.settings.env if wizard.settings.env in wizard.environments else wizard.environments[0]
+        self.buttons[start].setChecked(True)
         self.group.buttonToggled.connect(lambda *_: wizard.environment_changed())
 
     def environment(self) -> Environment:
@@ -186,14 +201,24 @@ class EnvironmentPage(QWizardPage):
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
         env = self.environment()
         self.message.clear()
-        if env is Environment.LIVE and self.w.settings.env is not Environment.LIVE:
-            registry = self.w.registry_for(env)
-            if registry.has_manager() and self.w.live_approval is None:
-                approved = self.w.ask_approval(registry, ManagerAction.GO_LIVE)
-                if approved is None:
-                    self.message.setText(translate("SetupWizard", "Switching to Live needs a manager's approval."))
-                    return False
-                self.w.live_approval = approved
+        if env not in self.w.environments:
+            return False
+        if env is Environment.TRAINING:
+            return True
+        registry = self.w.registry_for(env)
+        if not registry.has_manager():
+            return True  # the first manager is created on the manager page and approves there
+        switching_live = env is Environment.LIVE and self.w.settings.env is not Environment.LIVE
+        action = ManagerAction.GO_LIVE if switching_live else ManagerAction.SETTINGS
+        if self.w.approval_in(registry, action) is None:
+            approved = self.w.ask_approval(registry, action, env)
+            if approved is None:
+                self.message.setText(
+                    translate("SetupWizard", "Switching to Live needs a manager's approval.") if switching_live
+                    else fmt(translate("SetupWizard", "Changing the %1 settings needs the approval of a %1 "
+                                                      "manager."), environment_name(env)))
+                return False
+            self.w.approvals[(str(registry.path), action)] = approved
         return True
 
     def nextId(self) -> int:  # noqa: N802 - Qt override
@@ -487,8 +512,14 @@ class SetupFlow(QWizard):
     def __init__(self, settings: Settings, registry_for: Callable[[Environment], ClerkRegistry],
                  credentials: creds.CredentialStore, save: Callable[[Settings], None],
                  base_urls: Mapping[Environment, str] | None, owner: SetupWizard,
-                 clerk: Clerk | None = None) -> None:
+                 clerk: Clerk | None = None, environments: tuple[Environment, ...] | None = None,
+                 approval: tuple[ClerkRegistry, Approved] | None = None) -> None:
         super().__init__(owner)
+        self.environments = tuple(environments or tuple(Environment))
+        # (clerk file, action) -> the approval given for it in this wizard (or the one that opened it)
+        self.approvals: dict[tuple[str, ManagerAction], Approved] = {}
+        if approval is not None:
+            self.approvals[(str(approval[0].path), ManagerAction.SETTINGS)] = approval[1]
         self.setWindowFlags(Qt.WindowType.Widget)
         self.owner = owner
         self.settings = settings
@@ -497,7 +528,6 @@ class SetupFlow(QWizard):
         self._save = save
         self._base_urls = dict(API_BASE_URLS) | dict(base_urls or {})
         self.clerk = clerk
-        self.live_approval = None
         self.key_storage = ""
         self.manager: Clerk | None = None
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -544,8 +574,18 @@ class SetupFlow(QWizard):
     def base_url(self, env: Environment) -> str:
         return self._base_urls[env]
 
-    def ask_approval(self, registry: ClerkRegistry, action: ManagerAction):
-        return request_approval(self.owner, registry, action, Environment.LIVE, clerk=self.clerk)
+    def approval_in(self, registry: ClerkRegistry, action: ManagerAction) -> Approved | None:
+        """An approval for ``action`` already given in ``registry``'s clerk file during this wizard."""
+        return self.approvals.get((str(registry.path), action))
+
+    @property
+    def live_approval(self) -> Approved | None:
+        return self.approval_in(self.registry_for(Environment.LIVE), ManagerAction.GO_LIVE) \
+            if Environment.LIVE in self.environments else None
+
+    def ask_approval(self, registry: ClerkRegistry, action: ManagerAction, env: Environment = Environment.LIVE):
+        return request_approval(self.owner, registry, action, env, clerk=self.clerk,
+                                subject=f"settings: {env.value}")
 
     def accept(self) -> None:
         try:
@@ -557,14 +597,25 @@ class SetupFlow(QWizard):
 
     def _commit(self) -> None:
         env = self.environment()
+        if env not in self.environments:
+            raise ClerkError("This environment cannot be set up from here.", "not_allowed")
         registry = self.registry_for(env)
+        approver: Clerk | None = None
         if env is Environment.TRAINING:
             registry.ensure_training_clerks()
         elif self.hasVisitedPage(PAGE_MANAGER) and not registry.has_manager():
             name, pin = self.manager_page.name.text().strip(), self.manager_page.pin.text()
             self.manager = registry.add(name, pin, Role.MANAGER, by=None)
+            approver = registry.approve(name, pin, ManagerAction.SETTINGS, "First set-up",
+                                        subject=f"settings: {env.value}")
             if env is Environment.LIVE and self.live_approval is None:
                 registry.approve(name, pin, ManagerAction.GO_LIVE, "First-run set-up", subject="setup")
+        else:
+            given = self.approval_in(registry, ManagerAction.GO_LIVE) or self.approval_in(
+                registry, ManagerAction.SETTINGS)
+            if given is None and registry.has_manager():
+                raise ClerkError("A manager of this environment must approve the change.", "not_allowed")
+            approver = given.manager if given is not None else None
         s = self.settings
         previous = s.environment
         s.environment = env.value
@@ -579,6 +630,9 @@ class SetupFlow(QWizard):
         s.money_format = m.money_format.currentData()
         s.setup_done = True
         self._save(s)
+        if env is not Environment.TRAINING:
+            registry.record("settings", approver.name if approver else "-", approver.id if approver else None,
+                            "saved", f"environment={env.value} api_user={s.api_users.get(env.value, '')}")
         money.set_store_format(s.money_format)
         log.info("set-up saved: environment %s (was %s), lane %s", env.value, previous, s.lane)
 
@@ -593,13 +647,15 @@ class SetupWizard(QDialog):
     def __init__(self, settings: Settings, registry_for: Callable[[Environment], ClerkRegistry],
                  credentials: creds.CredentialStore, save: Callable[[Settings], None],
                  base_urls: Mapping[Environment, str] | None = None, parent: QWidget | None = None,
-                 clerk: Clerk | None = None) -> None:
+                 clerk: Clerk | None = None, environments: tuple[Environment, ...] | None = None,
+                 approval: tuple[ClerkRegistry, Approved] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("setupWizard")
         self.setWindowTitle(translate("SetupWizard", "Counter set-up"))
         self.setMinimumSize(660, 560)
         self.banner = EnvironmentBanner(settings.env, self)
-        self.flow = SetupFlow(settings, registry_for, credentials, save, base_urls, self, clerk)
+        self.flow = SetupFlow(settings, registry_for, credentials, save, base_urls, self, clerk, environments,
+                              approval)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

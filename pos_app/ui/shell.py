@@ -21,6 +21,11 @@ Decisions:
   memory-only).
 - The environment in use is fixed for the run. Changing it in Settings (manager approval; Live needs the
   go-live approval too) takes effect at the next start, so a payment in flight never changes environment.
+- Training never touches Sandbox/Live (issue 14 §1, decision 0200): a training run reads and writes only
+  ``settings-training.json`` and ``clerks-training.db`` (``save`` routes by environment; a ``--training`` run
+  cannot open another environment's clerk file, and its Settings offers Training only). A change to
+  Sandbox/Live settings needs a manager of that environment's clerk file (asked in the wizard when the
+  approval that opened Settings came from another file) and is recorded in that file's approvals and events.
 - Sandbox and Live keep their customer directory and payment journal in ``<data>/<environment>/`` (training
   keeps the data dir itself), so training practice never shows up in a real end-of-day and the two real
   environments never share a lane's journal. Settings and the clerk files stay in the data dir.
@@ -54,7 +59,7 @@ from pos_app import money
 from pos_app.clerks import Clerk, ClerkRegistry, ManagerAction, clerks_db_path
 from pos_app.config import API_BASE_URLS, Environment, Paths
 from pos_app.credentials import CredentialStore
-from pos_app.settings import Settings, save_settings
+from pos_app.settings import Settings, as_training, load_settings, merge_into_counter, save_settings
 from pos_app.ui.about import AboutDialog
 from pos_app.ui.banner import environment_detail, environment_name, environment_title
 from pos_app.ui.crash import CrashHandler
@@ -97,6 +102,8 @@ class Shell(QObject):
 
     def registry_for(self, env: Environment | str) -> ClerkRegistry:
         env = Environment(env)
+        if self.force_training and env is not Environment.TRAINING:
+            raise PermissionError("a --training run never opens the Sandbox/Live clerk file")
         if env.value not in self._registries:
             self._registries[env.value] = ClerkRegistry(clerks_db_path(self.paths.data_dir, env.value))
         return self._registries[env.value]
@@ -115,7 +122,20 @@ class Shell(QObject):
         return (self.base_urls[env], user, key) if key else None
 
     def save(self, settings: Settings) -> None:
-        save_settings(settings, self.paths.settings_file)
+        """Training settings go to the training file only. A Sandbox/Live set-up goes into the counter's file
+        (never from a ``--training`` run). Choosing Training in a run without ``--training`` also makes the
+        counter start in Training (the counter's file keeps its Sandbox/Live details)."""
+        if settings.env is Environment.TRAINING:
+            save_settings(as_training(settings), self.paths.training_settings_file)
+            if not self.force_training:
+                counter = load_settings(self.paths.settings_file)
+                if counter.env is not Environment.TRAINING or not counter.setup_done:
+                    counter.environment, counter.setup_done = Environment.TRAINING.value, True
+                    save_settings(counter, self.paths.settings_file)
+            return
+        if self.force_training:
+            raise PermissionError("a --training run never writes the counter's Sandbox/Live settings")
+        merge_into_counter(settings, self.paths.settings_file)
 
     def _crash_context(self) -> dict[str, str]:
         return {"environment": self.environment.value, "lane": self.settings.lane,
@@ -137,9 +157,14 @@ class Shell(QObject):
             return True
         return self.environment is not Environment.TRAINING and self.api_credentials() is None
 
-    def run_setup(self, parent: QWidget | None = None, clerk: Clerk | None = None) -> bool:
-        wizard = SetupWizard(self.settings, self.registry_for, self.credentials, self.save, self.base_urls,
-                             parent, clerk=clerk)
+    def run_setup(self, parent: QWidget | None = None, clerk: Clerk | None = None, settings: Settings | None = None,
+                  approval: tuple[ClerkRegistry, Approved] | None = None) -> bool:
+        """The set-up wizard on ``settings`` (default: this run's). A ``--training`` run offers Training only.
+        ``approval`` = the manager approval that opened it and the clerk file it came from."""
+        environments = (Environment.TRAINING,) if self.force_training else tuple(Environment)
+        wizard = SetupWizard(settings or self.settings, self.registry_for, self.credentials, self.save,
+                             self.base_urls, parent, clerk=clerk, environments=environments, approval=approval)
+        self.setup_wizard = wizard
         return wizard.exec() == SetupWizard.DialogCode.Accepted
 
     def ensure_setup(self) -> bool:
@@ -585,14 +610,22 @@ class Shell(QObject):
         ClerkManagementDialog(self.registry, manager, self.environment, self.window).exec()
 
     def open_settings(self) -> None:
-        if self.approve(ManagerAction.SETTINGS) is None:
+        """Manager → Settings: approved by a manager of this run's clerk file, then the wizard on a copy of this
+        run's settings. Training runs edit training settings only; a switch to Sandbox/Live asks that
+        environment's managers (see the module docstring). A new environment applies from the next start."""
+        approved = self.approve(ManagerAction.SETTINGS, subject=f"settings: {self.environment.value}")
+        if approved is None:
             return
-        before = self.settings.environment
-        if self.run_setup(self.window, clerk=self.clerk) and self.settings.environment != before:
-            QMessageBox.information(self.window, translate("Shell", "Restart needed"),
-                                    fmt(translate("Shell", "The counter will use %1 from the next start. "
-                                                  "Close the app when no payment is in progress and open it again."),
-                                        environment_name(self.settings.environment)))
+        draft = Settings.from_json(self.settings.to_json())
+        if not self.run_setup(self.window, clerk=self.clerk, settings=draft, approval=(self.registry, approved)):
+            return
+        if draft.env is self.environment:
+            self.settings = draft  # same environment: this run goes on with the new store details
+            return
+        QMessageBox.information(self.window, translate("Shell", "Restart needed"),
+                                fmt(translate("Shell", "The counter will use %1 from the next start. "
+                                              "Close the app when no payment is in progress and open it again."),
+                                    environment_name(draft.environment)))
 
     def set_language(self, language: str) -> None:
         self.settings.language = language

@@ -229,8 +229,12 @@ def test_first_run_live_records_the_new_managers_go_live_approval(make_wizard, q
     flow.next()
     flow.accept()
     reg = registries(Environment.LIVE)
-    (approval,) = reg.approvals()
-    assert approval[3] == ManagerAction.GO_LIVE.value and approval[1] == reg.list()[0].id
+    # The new manager approves the Live set-up and going Live; both are in Live's approvals.
+    settings_approval, go_live = reg.approvals()
+    assert settings_approval[3] == ManagerAction.SETTINGS.value and settings_approval[5] == "settings: live"
+    assert go_live[3] == ManagerAction.GO_LIVE.value and go_live[1] == settings_approval[1] == reg.list()[0].id
+    (saved,) = reg.events("settings")
+    assert saved.name == "Maria" and saved.detail == f"environment=live api_user={API_USER}"
     assert load_settings(paths.settings_file).environment == "live"
 
 
