@@ -11,6 +11,10 @@ First manager (Sandbox/Live, when no manager exists yet) -> Summary.
 - The key goes only to the keyring (``CredentialStore.save``) when leaving the credentials page. With no
   keyring the page says so (and how to fix it) and offers "keep it in memory for this session only"; it
   never writes a file.
+- The key is never put into the form (issue 14 §2): when this data folder already has a key for the API
+  user shown, the key field stays empty and says so; leaving it empty keeps (and tests) the saved key, but
+  only for that same API user: another API user needs its key typed. Saved keys are bound to the data
+  folder's installation id (``pos_app.credentials``), so a new data folder finds none.
 - Going Live needs a manager: when one exists, the Environment page asks for a manager approval
   (``ManagerAction.GO_LIVE``); on a first run the manager created on the manager page approves it, and
   that approval is recorded too.
@@ -230,6 +234,7 @@ class CredentialsPage(QWizardPage):
         super().__init__()
         self.w = wizard
         self._passed: tuple[str, str, str] | None = None  # (env, user, key) that passed the test
+        self.saved_user = ""  # the API user this data folder has a saved key for (shown page's environment)
         self._op: BackgroundOp | None = None
         self.setTitle(translate("SetupWizard", "PaySimple API credentials"))
         self.user = QLineEdit(self)
@@ -283,10 +288,22 @@ class CredentialsPage(QWizardPage):
         user = self.w.settings.api_users.get(env.value, "")
         if user and not self.user.text():
             self.user.setText(user)
-            key = self.w.credentials.load(env.value, user)
-            if key and not self.key.text():
-                self.key.setText(key)
+        # Only whether a key is saved for this data folder + user; the key itself never enters the form.
+        self.saved_user = user if user and self.w.credentials.has(env.value, user) else ""
+        self._show_saved_key()
         self._show_keyring_state(creds.keyring_available())
+
+    def _uses_saved_key(self) -> bool:
+        return not self.key.text().strip() and bool(self.saved_user) and self.user.text().strip() == self.saved_user
+
+    def _show_saved_key(self) -> None:
+        if self.saved_user and self.user.text().strip() == self.saved_user:
+            self.key.setPlaceholderText(translate("SetupWizard", "Saved on this computer: leave empty to keep it, "
+                                                                 "or type a new key"))
+        elif self.saved_user:
+            self.key.setPlaceholderText(translate("SetupWizard", "Another API user: type its API key"))
+        else:
+            self.key.setPlaceholderText("")
 
     def _show_keyring_state(self, available: bool) -> None:
         self.keyring_note.setVisible(not available)
@@ -303,6 +320,7 @@ class CredentialsPage(QWizardPage):
         if self._passed is not None and self._passed != self._current():
             self._passed = None
             self.status.clear()
+        self._show_saved_key()
         self.completeChanged.emit()
 
     @property
@@ -311,7 +329,7 @@ class CredentialsPage(QWizardPage):
 
     def start_test(self) -> None:
         env, user, key = self._current()
-        if not user or not key:
+        if not user or not (key or self._uses_saved_key()):
             self._say(translate("SetupWizard", "Type the API user and the API key first."), False)
             return
         base_url = self.w.base_url(Environment(env))
@@ -333,8 +351,12 @@ class CredentialsPage(QWizardPage):
             log.info("connection test failed: %s", type(exc).__name__)
             self._say(connection_error_message(exc, base_url), False)
 
-        self._op = BackgroundOp(lambda _ctx: check_connection(base_url, user, key), on_done=done, on_error=failed,
-                                label="connection test").start()
+        credentials = self.w.credentials
+
+        def check(_ctx) -> int:  # the saved key is read on the worker and only used for the request
+            return check_connection(base_url, user, key or credentials.load(env, user) or "")
+
+        self._op = BackgroundOp(check, on_done=done, on_error=failed, label="connection test").start()
 
     def _say(self, text: str, ok: bool) -> None:
         self.status.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
@@ -347,6 +369,11 @@ class CredentialsPage(QWizardPage):
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
         env, user, key = self._current()
+        if not key:
+            if not self._uses_saved_key():
+                return False
+            self.w.key_storage = "keyring"  # the key saved for this user stays as it is
+            return True
         if self.session_only.isVisible() and self.session_only.isChecked():
             self.w.credentials.keep_for_session(env, user, key)
             self.w.key_storage = "session"

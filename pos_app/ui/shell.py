@@ -48,6 +48,7 @@ Decisions:
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -82,7 +83,10 @@ class Shell(QObject):
         super().__init__(app)
         self.app, self.paths, self.settings = app, paths, settings
         self.force_training = force_training
-        self.credentials = credentials or CredentialStore()
+        # The keyring entries of this data folder (bound to its installation id). A --training run gets a
+        # throwaway id: it can never find a Sandbox/Live key, and leaves no installation.id behind.
+        self.credentials = credentials or (CredentialStore(secrets.token_hex(16)) if force_training
+                                           else CredentialStore.for_data_dir(paths.data_dir))
         self.base_urls = dict(API_BASE_URLS) | dict(base_urls or {})
         self._registries: dict[str, ClerkRegistry] = {}
         self.clerk: Clerk | None = None

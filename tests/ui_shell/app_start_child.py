@@ -45,7 +45,7 @@ def main(scenario: str, home: str) -> int:
         from pos_app.settings import load_settings
 
         settings = load_settings(Path(home) / "data" / "settings.json")
-        CredentialStore().save("live", settings.api_users["live"], "live-key-from-the-keyring")
+        CredentialStore.for_data_dir(Path(home) / "data").save("live", settings.api_users["live"], "live-key-from-the-keyring")
         when_modal(SetupWizard, lambda w: print(json.dumps({"wizard": True}), flush=True) or w.flow.reject(),
                    timeout_ms=3000)
         return app_module.run(argv)  # the real entry point's exit status

@@ -54,7 +54,7 @@ def test_spanish_login_and_approval(qtbot, tmp_path, spanish):
 
 def test_spanish_setup_wizard(qtbot, tmp_path, spanish):
     reg = ClerkRegistry(tmp_path / "c.db")
-    wizard = SetupWizard(Settings(), lambda env: reg, CredentialStore(), lambda s: None)
+    wizard = SetupWizard(Settings(), lambda env: reg, CredentialStore("0123456789abcdef0123456789abcdef"), lambda s: None)
     qtbot.addWidget(wizard)
     wizard.show()
     flow = wizard.flow

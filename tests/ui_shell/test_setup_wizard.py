@@ -20,7 +20,7 @@ from pos_app.ui.setup_wizard import (
     PAGE_SUMMARY,
     SetupWizard,
 )
-from tests.ui_shell.conftest import API_KEY, API_USER
+from tests.ui_shell.conftest import API_KEY, API_USER, INSTALL
 from tests.ui_shell.helpers import when_modal
 
 
@@ -35,7 +35,7 @@ def make_wizard(qtbot, paths, registries, english):
             urls[Environment.SANDBOX] = sandbox_url
         if live_url:
             urls[Environment.LIVE] = live_url
-        wizard = SetupWizard(settings or Settings(), registries, credentials or CredentialStore(),
+        wizard = SetupWizard(settings or Settings(), registries, credentials or CredentialStore(INSTALL),
                              lambda s: save_settings(s, paths.settings_file), urls)
         qtbot.addWidget(wizard)
         wizard.show()
@@ -108,7 +108,7 @@ def test_sandbox_happy_path_key_only_in_keyring(make_wizard, qtbot, gateway, mem
     saved = load_settings(paths.settings_file)
     assert saved.environment == "sandbox" and saved.api_users == {"sandbox": API_USER} and saved.lane == "FRONT_2"
     assert API_KEY not in paths.settings_file.read_text()
-    assert CredentialStore().load("sandbox", API_USER) == API_KEY  # a new store (next start) finds it
+    assert CredentialStore(INSTALL).load("sandbox", API_USER) == API_KEY  # a new store (next start) finds it
     reg = registries(Environment.SANDBOX)
     assert [(c.name, c.role) for c in reg.list()] == [("Maria", Role.MANAGER)]
     assert reg.login("Maria", "739164").is_manager
@@ -143,7 +143,7 @@ def test_network_down_gives_a_clear_message(make_wizard, qtbot, closed_port_url,
 
 
 def test_no_keyring_explains_and_offers_session_only(make_wizard, qtbot, gateway, no_keyring, paths, registries):
-    store = CredentialStore()
+    store = CredentialStore(INSTALL)
     assert not keyring_available()
     wizard = make_wizard(sandbox_url=gateway.api_url, credentials=store)
     choose(wizard, Environment.SANDBOX)
@@ -168,7 +168,7 @@ def test_no_keyring_explains_and_offers_session_only(make_wizard, qtbot, gateway
     assert "memory for this session only" in wizard.flow.summary_page.text.text()
     wizard.flow.accept()
     assert store.load("sandbox", API_USER) == API_KEY
-    assert CredentialStore().load("sandbox", API_USER) is None  # forgotten at the next start
+    assert CredentialStore(INSTALL).load("sandbox", API_USER) is None  # forgotten at the next start
     for f in paths.data_dir.rglob("*"):
         if f.is_file():
             assert API_KEY.encode() not in f.read_bytes(), f"key written to {f}"

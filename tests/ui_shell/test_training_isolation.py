@@ -38,7 +38,7 @@ def live_counter(paths, memory_keyring):
     reg = ClerkRegistry(clerks_db_path(paths.data_dir, "live"))
     reg.add("Maria", LIVE_PIN, Role.MANAGER, by=None)
     reg.close()
-    CredentialStore().save("live", LIVE_USER, LIVE_KEY)
+    CredentialStore.for_data_dir(paths.data_dir).save("live", LIVE_USER, LIVE_KEY)
     live = paths.data_dir / "live"
     live.mkdir()
     from pos_app.payments import Journal
@@ -208,7 +208,7 @@ def test_counter_in_training_needs_a_sandbox_manager_to_switch_to_sandbox(qapp, 
 def test_live_run_switching_to_training_is_recorded_in_lives_approvals(qapp, qtbot, live_counter, memory_keyring,
                                                                        english):
     paths = live_counter
-    shell = Shell(qapp, paths, load_run_settings(paths, force_training=False), credentials=CredentialStore())
+    shell = Shell(qapp, paths, load_run_settings(paths, force_training=False), credentials=CredentialStore.for_data_dir(paths.data_dir))
     assert shell.environment is Environment.LIVE
     shell.prepare()
     shell.clerk = shell.registry.login("Maria", LIVE_PIN)
