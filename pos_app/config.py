@@ -66,8 +66,11 @@ class Paths:
         return self.log_dir / "crash"
 
     def ensure(self) -> Paths:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        """Create both folders, private (0700; decision 0205)."""
+        from pos_app.private_files import private_dir
+
+        private_dir(self.data_dir)
+        private_dir(self.log_dir)
         return self
 
 

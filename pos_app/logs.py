@@ -13,6 +13,8 @@ import re
 import threading
 from pathlib import Path
 
+from pos_app.private_files import private_dir, private_file
+
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 _AUTH = re.compile(
     r"(?i)\b(PSSERVER)\s+[^\n\"']*?signature\s*=\s*[A-Za-z0-9+/=]+|\b(basic|bearer|reseller)\s+[^\s\"',]*[:|.][^\s\"',]*"
@@ -61,6 +63,14 @@ class RedactingFilter(logging.Filter):
 _configured = False
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file (the first and each one after a rollover) is created 0600."""
+
+    def _open(self):
+        private_file(self.baseFilename)
+        return super()._open()
+
+
 def setup_logging(log_dir: Path | None, level: int = logging.INFO, console: bool = True) -> None:
     """Configure the root logger once: rotating file (5 x 2 MB) + optional console, both redacted."""
     global _configured
@@ -71,9 +81,9 @@ def setup_logging(log_dir: Path | None, level: int = logging.INFO, console: bool
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
     handlers: list[logging.Handler] = []
     if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(log_dir)
         handlers.append(
-            logging.handlers.RotatingFileHandler(
+            PrivateRotatingFileHandler(
                 log_dir / "pos-app.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
             )
         )

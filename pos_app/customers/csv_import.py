@@ -57,6 +57,7 @@ from pos_app.customers.directory import Batch, Directory
 from pos_app.customers.models import CustomerRecord
 from pos_app.customers.normalize import account_key, fold, phone_key
 from pos_app.paysimple.rules import validate_address, validate_customer
+from pos_app.private_files import private_file
 
 BATCH_SIZE = 1000
 MAX_RECORD_LINES = 20  # a quoted field may hold line breaks, but not more than this many
@@ -435,7 +436,7 @@ def _write_report(report: ImportReport, report_path: Path | str | None) -> Path 
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         report_path = folder / f"{report.source.stem}-{stamp}-report.csv"
     path = Path(report_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)  # reports name customers: 0600 in a 0700 folder
     with path.open("w", encoding="utf-8-sig", newline="") as out:  # BOM: Excel opens it as UTF-8
         writer = csv.writer(out)
         writer.writerow(["line", "status", "reason", "name"])

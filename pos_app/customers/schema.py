@@ -33,6 +33,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from pos_app.private_files import private_file
+
 # Space-separated words/keys text → JSON array → rows (texts hold no quote or backslash, see ``index``).
 _EXPAND = "json_each('[\"' || replace(trim(replace({t}, ' . ', ' ')), ' ', '\",\"') || '\"]')"
 
@@ -152,6 +154,8 @@ class SchemaTooNew(RuntimeError):
 
 def connect(path: Path | str, cache_mib: int = 64, busy_timeout_s: float = 10.0) -> sqlite3.Connection:
     """A connection in autocommit mode (we issue BEGIN ourselves) with the directory's settings."""
+    if str(path) != ":memory:":
+        private_file(path)  # 0600 before SQLite opens it: its -wal/-shm files take the same mode
     con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=busy_timeout_s)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt

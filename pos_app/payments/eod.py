@@ -43,6 +43,7 @@ from pos_app.payments.journal import Journal
 from pos_app.payments.lookup import payment_cents
 from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES, Attempt, State, from_cents
 from pos_app.payments.receipts import store_timezone
+from pos_app.private_files import write_private_text
 
 S = State
 EXPECTED_STATUS = {
@@ -143,9 +144,7 @@ class EodReport:
         return out.getvalue()
 
     def to_csv(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.write_text(self.csv_text(), encoding="utf-8", newline="")
-        return path
+        return write_private_text(path, self.csv_text(), newline="")
 
 
 def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:

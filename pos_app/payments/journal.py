@@ -42,6 +42,7 @@ from pos_app.payments.model import (
     check_ach_authorization,
     to_cents,
 )
+from pos_app.private_files import private_file
 from pos_app.sqlite_tx import immediate_transaction
 
 SCHEMA_VERSION = 2
@@ -153,7 +154,7 @@ def _row_to_attempt(row: sqlite3.Row) -> Attempt:
 class Journal:
     def __init__(self, path: str | Path, busy_timeout: float = 15.0) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)  # 0600 (its -wal/-shm follow), in a 0700 folder
         self._lock = threading.RLock()
         self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None,
                                    check_same_thread=False)

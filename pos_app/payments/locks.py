@@ -15,6 +15,8 @@ import os
 import threading
 from pathlib import Path
 
+from pos_app.private_files import private_dir
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on the supported platform
@@ -32,7 +34,7 @@ class OwnerLock:
     def try_acquire(self) -> bool:
         if self._fd is not None:
             raise RuntimeError("lock already held by this object")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         if fcntl is None:  # pragma: no cover
             with _local_guard:
                 if str(self.path) in _local_held:

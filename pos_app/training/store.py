@@ -40,6 +40,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pos_app.paysimple.rules import card_brand, issuer_name, mask_number
+from pos_app.private_files import private_file
 from pos_app.sqlite_tx import immediate_transaction
 from pos_app.training.clock import GatewayClock
 
@@ -139,6 +140,8 @@ class Store:
         self.clock = clock or GatewayClock()
         self._lock = threading.RLock()
         target = ":memory:" if path in (None, ":memory:", "memory") else str(path)
+        if target != ":memory:":
+            private_file(target)
         self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         if target != ":memory:":

@@ -150,11 +150,15 @@ def build(argv: list[str]):
 
     from pos_app.config import app_paths
     from pos_app.logs import setup_logging
+    from pos_app.private_files import secure_tree, use_private_umask
     from pos_app.settings import load_run_settings
     from pos_app.ui.main_window import MainWindow
     from pos_app.ui.theme import STYLE
 
+    use_private_umask()  # everything this process creates is 0600/0700 (decision 0205)
     paths = app_paths(args.home).ensure()
+    secure_tree(paths.data_dir)  # what an older version left readable by others
+    secure_tree(paths.log_dir)
     setup_logging(paths.log_dir, logging.DEBUG if args.debug else logging.INFO, console=args.debug)
     settings = load_run_settings(paths, args.training)  # a --training run never opens settings.json
     from pos_app import money

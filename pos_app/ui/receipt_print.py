@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.payments import Receipt, State
 from pos_app.payments.receipts import STATUS_TEXT
+from pos_app.private_files import private_file, tighten
 from pos_app.ui.i18n import fmt, format_money
 from pos_app.ui.theme import AMBER, GREEN, RED
 
@@ -215,6 +216,7 @@ def write_receipt_pdf(doc: QTextDocument, path: str | Path, width_mm: float = RE
     width_px = width_mm / _MM_PER_INCH * SCREEN_DPI
     doc.setTextWidth(width_px)
     height_mm = doc.size().height() / SCREEN_DPI * _MM_PER_INCH
+    private_file(path)  # receipts name customers: 0600 from the first byte (Qt keeps an existing file's mode)
     writer = QPdfWriter(str(path))
     writer.setResolution(SCREEN_DPI)
     writer.setTitle(doc.metaInformation(QTextDocument.MetaInformation.DocumentTitle))
@@ -228,12 +230,13 @@ def write_receipt_pdf(doc: QTextDocument, path: str | Path, width_mm: float = RE
         doc.drawContents(painter)
     finally:
         painter.end()
-    return path
+    return tighten(path)
 
 
 def write_document_pdf(doc: QTextDocument, path: str | Path, title: str = "") -> Path:
     """A multi-page document (reports) on Letter paper, paginated by Qt."""
     path = Path(path)
+    private_file(path)
     writer = QPdfWriter(str(path))
     writer.setTitle(title)
     writer.setCreator("pos-app")
@@ -242,7 +245,7 @@ def write_document_pdf(doc: QTextDocument, path: str | Path, title: str = "") ->
     doc.print_(writer)
     if not path.exists() or path.stat().st_size == 0:
         raise OSError(fmt(translate("Receipt", "Cannot write %1."), str(path)))
-    return path
+    return tighten(path)
 
 
 def print_document(doc: QTextDocument, parent: QWidget | None = None, printer=None, ask: bool = True) -> bool:

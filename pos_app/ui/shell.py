@@ -60,6 +60,7 @@ from pos_app import money
 from pos_app.clerks import Clerk, ClerkRegistry, ManagerAction, clerks_db_path
 from pos_app.config import API_BASE_URLS, Environment, Paths
 from pos_app.credentials import CredentialStore
+from pos_app.private_files import private_dir, private_file
 from pos_app.settings import Settings, as_training, load_settings, merge_into_counter, save_settings
 from pos_app.ui.about import AboutDialog
 from pos_app.ui.banner import environment_detail, environment_name, environment_title
@@ -109,7 +110,8 @@ class Shell(QObject):
         if self.force_training and env is not Environment.TRAINING:
             raise PermissionError("a --training run never opens the Sandbox/Live clerk file")
         if env.value not in self._registries:
-            self._registries[env.value] = ClerkRegistry(clerks_db_path(self.paths.data_dir, env.value))
+            path = private_file(clerks_db_path(self.paths.data_dir, env.value))  # 0600 before SQLite opens it
+            self._registries[env.value] = ClerkRegistry(path)
         return self._registries[env.value]
 
     @property
@@ -577,7 +579,7 @@ class Shell(QObject):
                                                        "in a moment."))
             return None
         if payments.save_dir is not None:
-            payments.save_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(payments.save_dir)
         return payments
 
     def show_history(self):
