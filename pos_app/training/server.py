@@ -59,7 +59,7 @@ from pos_app.training import authcheck
 from pos_app.training.api import Api
 from pos_app.training.clock import GatewayClock
 from pos_app.training.envelope import ApiError, error_response, server_error_body, unauthorized
-from pos_app.training.faults import KINDS, FaultMiddleware, Faults
+from pos_app.training.faults import KINDS, FaultMiddleware, Faults, _buffered
 from pos_app.training.processing import PaymentProcessor
 from pos_app.training.store import Store
 from pos_app.training.tokens import Tokens
@@ -127,6 +127,12 @@ def admin_refusal(scope: dict[str, Any], token: str) -> tuple[int, str] | None:
     return None
 
 
+def _replay(messages: list[dict[str, Any]], receive: Any) -> Any:
+    async def replay() -> dict[str, Any]:
+        return messages.pop(0) if messages else await receive()
+    return replay
+
+
 class Gatekeeper:
     """Path normalisation, authentication, settlement and the loopback rule (see module docstring)."""
 
@@ -140,6 +146,17 @@ class Gatekeeper:
             return
         path: str = scope["path"]
         lowered = path.lower()
+        if self.gw.recorded is not None:  # tests: what reached the gateway, as sent (memory only)
+            receive = await _buffered(receive)
+            body = b""
+            while True:
+                message = await receive()
+                body += message.get("body", b"")
+                if not message.get("more_body", False):
+                    break
+            receive = _replay([{"type": "http.request", "body": body, "more_body": False}], receive)
+            self.gw.recorded.append((scope["method"], path, {k.decode("latin-1").lower(): v.decode("latin-1")
+                                                             for k, v in scope["headers"]}, body))
         if lowered == "/v4" or lowered.startswith("/v4/"):
             normal = lowered.rstrip("/") or "/"
             scope = {**scope, "path": normal, "raw_path": normal.encode()}
@@ -172,6 +189,8 @@ class TrainingGateway:
         self.api_user = api_user
         # Per-run secret for the admin routes; None = not mounted (the in-app gateway).
         self.admin_token: str | None = secrets.token_urlsafe(32) if admin else None
+        # Tests set a list here to see every request as it arrived: (method, path, headers, body). Memory only.
+        self.recorded: list[tuple[str, str, dict[str, str], bytes]] | None = None
         self._api_key = api_key           # not in repr/str; never logged
         self.host = host
         self.port = port

@@ -120,7 +120,7 @@ class CounterBackend:
 
         progress = progress or (lambda *a: None)
         paths.ensure()
-        api_user, api_key = "training", secrets.token_urlsafe(24)
+        api_user, api_key = f"training-{secrets.token_hex(4)}", secrets.token_urlsafe(24)
         progress(0, 0, "Starting the training gateway…")
         data = None if in_memory else paths.training_db
         gateway = TrainingGateway(api_user, api_key, data=data, demo_customers=demo_customers).start()

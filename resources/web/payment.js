@@ -1,7 +1,9 @@
 /*
  * Payment host page (served as app://pos/payment.html inside the counter app).
  *
- * It knows nothing about the customer or the amount: Python keeps both. It only
+ * It never gets the amount, the API user/key or any customer but the selected one: Python picks both the
+ * customer and the amount. It does see the selected customer through PaySimple's own protocol (the customer
+ * token's claims hold their id; accountRetrieved brings their id, name and e-mail). It only
  *  - starts PaySimpleJS with the checkout token Python sends in configure(),
  *  - asks Python for a customer token (customerAuth, registered at init as in PaySimple's
  *    "Working with Existing Customers" page) and calls send.matchOrCreateAccount(token) on submit,

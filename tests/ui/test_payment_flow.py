@@ -36,15 +36,32 @@ def _snapshot_dom(counter, seen) -> None:
         seen["urls"].append(frame.url().toString())
 
 
-def test_new_card_is_charged_and_the_page_never_sees_customer_amount_or_key(counter):
+def _jwt_claims(token: str) -> dict:
+    import base64
+
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def test_new_card_is_charged_and_the_page_sees_only_what_it_must(counter):
+    """What the payment page (our page + PaySimpleJS in it) and the requests it causes carry, checked against
+    what matters: never the amount, the API user or key, or any other customer; the selected customer only
+    where PaySimple's own protocol puts them (the customer token's claims, the accountRetrieved event)."""
     hit = counter.pick_with_cards("smith", want=lambda a: True)
     seen = _record(counter)
+    counter.gateway.recorded = recorded = []
     counter.amount("37.19")
     counter.open_form(Qt.Key.Key_F6)
+    page = counter.window.panel.view.page()
+    run_js(counter.qtbot, page, "window.__seen = []; window.addEventListener('message', function (e) {"
+                                " window.__seen.push(JSON.stringify(e.data)); }); 1")
     _snapshot_dom(counter, seen)
     counter.fill_card()
     assert counter.submit_and_wait() == "approved"
+    page_messages = json.loads(run_js(counter.qtbot, counter.window.panel.view.page(),
+                                      "JSON.stringify(window.__seen || [])"))
     _snapshot_dom(counter, seen)
+    counter.gateway.recorded = None
 
     payments = counter.payments(hit.paysimple_id)
     assert [(p.amount, p.status) for p in payments] == [(Decimal("37.19"), "Authorized")]
@@ -55,16 +72,43 @@ def test_new_card_is_charged_and_the_page_never_sees_customer_amount_or_key(coun
     assert details["Account"].endswith("****1111")
     assert details["Trace number"] == payments[0].trace_number and details["Auth code"]
 
-    # What the page had: checkout/customer tokens and ids of accounts, never the customer, amount or key.
+    # The requests the form sent to PaySimple (the gateway's own record): the card and the mode, authorised
+    # by the customer token; never the amount, the API user/key (no PSSERVER), or any other customer.
+    form_posts = [(path, headers, body.decode()) for method, path, headers, body in recorded
+                  if method == "POST" and path.startswith("/paysimplejs/")]
+    assert [path for path, _, _ in form_posts] == ["/paysimplejs/v1/api/accounts/match-or-create"]
+    (_, headers, body), = form_posts
+    assert set(json.loads(body)) <= {"mode", "card", "bypassPostalCodeValidation"} and "4111111111111111" in body
+    customer_token = headers["authorization"].removeprefix("Bearer ")
+    claims = _jwt_claims(customer_token)
+    assert claims["kind"] == "customer" and claims["customer_id"] == hit.paysimple_id  # the selected one only
+    assert "psserver" not in json.dumps(headers).lower()
+
+    # What the page received from PaySimple's frame: the selected customer's id, name and e-mail come back in
+    # accountRetrieved (PaySimpleJS's protocol); payment.js hands Python only {accountId, paymentToken}.
+    retrieved = [json.loads(m) for m in page_messages if '"result"' in m]
+    assert len(retrieved) == 1 and retrieved[0]["payload"]["customer"]["id"] == hit.paysimple_id
     names = [json.loads(m)[1] for m in seen["bridge"]]
     assert names.count("accountRetrieved") == 1 and "customerToken" in names and "configure" in names
-    assert any("/paysimplejs/v1/" in url for url in seen["requests"])
-    everything = "\n".join(seen["bridge"] + seen["urls"] + seen["requests"] + seen["dom"])
-    api_key = counter.gateway._api_key  # random per run; the client keeps it only in a closure
-    assert len(api_key) > 20 and api_key not in everything
-    assert not re.search(rf"(?<!\d){hit.paysimple_id}(?!\d)", everything)
-    assert "37.19" not in everything and "37,19" not in everything
-    assert hit.display_name not in everything
+    handed = [json.loads(json.loads(m)[2][0]) for m in seen["bridge"] if json.loads(m)[1] == "accountRetrieved"]
+    assert set(handed[0]) == {"accountId", "paymentToken"}
+
+    everything = "\n".join(seen["bridge"] + seen["urls"] + seen["requests"] + seen["dom"] + page_messages
+                           + [json.dumps(h) + b for _, h, b in form_posts]
+                           + [json.dumps(_jwt_claims(customer_token))])
+    api_key, api_user = counter.gateway._api_key, counter.gateway.api_user   # random per run
+    assert len(api_key) > 20 and api_key not in everything and api_user not in everything
+    assert "37.19" not in everything and "37,19" not in everything and "3719" not in everything
+    customers = counter.gateway.store.list_customers(page_size=1000)[0]
+    me = next(c for c in customers if c["Id"] == hit.paysimple_id)
+    mine = {me["Email"], me["FirstName"], me["LastName"]}
+    others = [c for c in customers if c["Id"] != hit.paysimple_id]
+    assert len(others) >= 10
+    for other in others:
+        for value in (other["Email"], f'"{other["FirstName"]}"', f'"{other["LastName"]}"'):
+            if value and value.strip('"') and value.strip('"') not in mine:   # same-name people exist
+                assert value not in everything, value
+        assert not re.search(rf'"(customer_id|id)":\s*{other["Id"]}\b', everything)
     assert counter.window.panel.view.bridge.rejected == 0
     # The whole form (our page + the gateway's iframe) ran without one Content-Security-Policy console report.
     assert counter.window.panel.view.guarded_page.policy_refusals == 0
