@@ -3,7 +3,8 @@
 #   bash scripts/pos.sh run    install everything, then start the app in training mode
 #   bash scripts/pos.sh test   install everything, then run the test suite
 # Installs the Debian libraries Qt/QtWebEngine need (only when missing, only as root),
-# creates .venv with the system python3 (>= 3.11) and installs the project with its test extra.
+# creates .venv with the system python3 (>= 3.11) and installs the project: `run` with the training extra
+# only (no test tools), `test` with training + test + build (PyInstaller, for tests/packaging).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -36,19 +37,25 @@ install_debian_libs() {
 }
 
 install_python() {
+  local extras="$1"
   "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required, found " + sys.version)'
   [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
-  local stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
+  local stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)-${extras//,/-}"
   if [ ! -f "$stamp" ]; then
     "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -e ".[test]"
+    "$VENV/bin/python" -m pip install -q -e ".[$extras]"
     touch "$stamp"
   fi
 }
 
 cmd="${1:-run}"; shift || true
+case "$cmd" in
+  run) extras=training ;;
+  test) extras=training,test,build ;;
+  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
 install_debian_libs "$cmd"
-install_python
+install_python "$extras"
 case "$cmd" in
   run)
     exec "$VENV/bin/python" -m pos_app --training "$@" ;;

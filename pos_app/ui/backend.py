@@ -71,6 +71,14 @@ class ForeignAccount(Exception):
         super().__init__("That card or bank account does not belong to the selected customer; nothing was charged.")
 
 
+class TrainingUnavailable(RuntimeError):
+    """Training mode needs the ``training`` extra (the in-app gateway); the message says how to add it."""
+
+    def __init__(self) -> None:
+        super().__init__("Training mode needs the training gateway, which is not installed here. Install it "
+                         "with: pip install 'pos-app[training]' (scripts/pos.sh run does), or start Sandbox/Live.")
+
+
 def paysimple_origin_for(environment: Environment, gateway_base_url: str | None = None) -> str:
     if environment is Environment.TRAINING:
         if not gateway_base_url:
@@ -115,8 +123,15 @@ class CounterBackend:
     def start_training(cls, paths: Paths, demo_customers: int = 300, lane: str = "LANE1",
                        progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False,
                        in_memory: bool = False) -> CounterBackend:
-        """Start the in-process training gateway, sync its customers into the directory, reconcile the lane."""
-        from pos_app.training import TrainingGateway
+        """Start the in-process training gateway, sync its customers into the directory, reconcile the lane.
+        Raises ``TrainingUnavailable`` (a plain message) when the ``training`` extra is not installed."""
+        try:
+            from pos_app.training import TrainingGateway
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("starlette", "uvicorn") and not (exc.name or "").startswith(("starlette.",
+                                                                                             "uvicorn.")):
+                raise
+            raise TrainingUnavailable() from exc
 
         progress = progress or (lambda *a: None)
         paths.ensure()
