@@ -101,13 +101,18 @@
       bridge.accountRetrieved(JSON.stringify({ accountId: accountId, paymentToken: event ? event.paymentToken : null }));
     });
     sdk.on('httpError', function (event) {
-      var messages = (event && Array.isArray(event.errors) ? event.errors : []).slice(0, 5).map(function (e) {
-        return String(e && e.message ? e.message : '').slice(0, 300);
+      var errors = (event && Array.isArray(event.errors) ? event.errors : []).slice(0, 5);
+      var messages = errors.map(function (e) { return String(e && e.message ? e.message : '').slice(0, 300); });
+      // The field names are PaySimpleJS's keys (e.g. "customerToken"): Python decides on them, never on text.
+      var fields = errors.map(function (e) {
+        var f = e && typeof e.field === 'string' ? e.field : '';
+        return /^[A-Za-z0-9_.\[\]-]{0,64}$/.test(f) ? f : '';
       });
       bridge.sdkError(JSON.stringify({
         errorKey: event && typeof event.errorKey === 'string' ? event.errorKey : 'unknown',
         status: event && typeof event.status === 'number' ? event.status : 0,
-        messages: messages
+        messages: messages,
+        fields: fields
       }));
     });
     sdk.send.setMode(MODES[config.mode] || MODES.cc);

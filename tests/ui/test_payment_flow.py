@@ -517,6 +517,37 @@ def test_form_left_open_past_the_checkout_token_restarts_once(counter):
     assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("16.00")]
 
 
+def test_restart_is_decided_on_keys_not_on_the_message_language(counter, monkeypatch):
+    """Issue 14 §4: PaySimple's texts may change or be translated; the restart uses errorKey/status/field."""
+    from pos_app.training import sdk
+
+    original = sdk._error
+    monkeypatch.setattr(sdk, "_error", lambda field, message: original(field, "El token ha caducado."))
+    hit = counter.pick_with_cards("a")
+    counter.amount("17.00")
+    counter.open_form(Qt.Key.Key_F6)
+    counter.fill_card()
+    counter.gateway.clock.advance(6 * 60)
+    panel = counter.window.panel
+    with counter.qtbot.waitSignal(panel.formShown, timeout=15000):
+        counter.key(Qt.Key.Key_F9)
+    assert "timed out" in panel.status.text() and panel.state == "shown"
+    counter.fill_card()
+    assert counter.submit_and_wait() == "approved"
+    assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("17.00")]
+
+
+def test_form_token_expired_reads_keys_only():
+    from pos_app.ui.payment_panel import form_token_expired
+    from pos_app.ui.web.messages import SdkError
+
+    assert form_token_expired(SdkError("unauthorized", 401, ("Le jeton a expiré",), ("checkoutToken",)))
+    assert form_token_expired(SdkError("unauthorized", 401, (), ()))               # no field given at all
+    assert not form_token_expired(SdkError("unauthorized", 401, ("checkout token expired",), ("customerToken",)))
+    assert not form_token_expired(SdkError("unauthorized", 403, ("checkout token expired",), ()))
+    assert not form_token_expired(SdkError("bad_request", 400, ("checkout token expired",), ("checkoutToken",)))
+
+
 def test_unexpected_failure_inside_the_charge_never_says_nothing_was_charged(counter, monkeypatch):
     """If something unforeseen breaks after the charge was handed to the payments service (here: the
     journal's disk), the clerk is told the outcome is unknown, not "nothing was charged"."""

@@ -155,6 +155,8 @@ def test_forged_bridge_messages_are_refused(view, js, qtbot):
         "bridge.accountRetrieved({accountId: 5, paymentToken: TOKEN})",
         "bridge.sdkError(JSON.stringify({errorKey: 'evil'}))",
         "bridge.sdkError(JSON.stringify({errorKey: 'unknown', messages: ['x'.repeat(400)]}))",
+        "bridge.sdkError(JSON.stringify({errorKey: 'unauthorized', status: 401, fields: ['a b<script>']}))",
+        "bridge.sdkError(JSON.stringify({errorKey: 'unauthorized', status: 401, fields: 'checkoutToken'}))",
         "bridge.validityChanged('true')",
         "bridge.validityChanged(1)",
     ]]

@@ -6,7 +6,7 @@ Page -> Python (slots; every argument arrives as a QVariant and is type-checked 
   validityChanged(bool)       the form became valid / invalid
   getCustomerToken()          the page needs a customer token (submit, or the SDK's customerAuth after 401)
   accountRetrieved(json)      {"accountId": int, "paymentToken": GUID}
-  sdkError(json)              {"errorKey": str, "status": int, "messages": [str]}
+  sdkError(json)              {"errorKey": str, "status": int, "messages": [str], "fields": [str]}
   cancel()                    the clerk cancelled inside the page
 Python -> page (signals): configure(json) {checkoutToken, mode: cc|ach, use: charge|update} (the iframe styles
   are constants of payment.js),
