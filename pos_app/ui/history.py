@@ -90,7 +90,7 @@ class CounterPayments:
     lane: str
     environment: Environment
     clerk_name: Callable[[str], str] = str  # clerk id (as journaled) -> name
-    clerk_id: Callable[[], str] = lambda: "counter"  # the signed-in clerk, for "Check again"
+    clerk_id: Callable[[], str | None] = lambda: None  # the signed-in clerk, for "Check again" (no default)
     approve: Callable[..., object] | None = None  # shell.approve(action, subject=, detail=, parent=)
     save_dir: Path | None = None
 
@@ -485,7 +485,7 @@ class HistoryDialog(QDialog):
         a = self.current_attempt()
         if a is None or self.busy or a.is_resolved:
             return
-        service, clerk = self.payments.service, self.payments.clerk_id()
+        service, clerk = self.payments.service, self.payments.clerk_id() or "system"
         self._set_busy(True, translate("HistoryDialog", "Checking with PaySimple…"))
         BackgroundOp(lambda ctx: service.resolve(a, clerk), on_done=self._resolved,
                      on_error=self._action_failed, label="check again").start()
