@@ -107,6 +107,9 @@ class MainWindow(QMainWindow):
         self.shown_query: str | None = None  # the query whose results are on screen
         self._startup_op: BackgroundOp | None = None
         self._repeat_check_running = False
+        self._charge_op: BackgroundOp | None = None  # the charge the clerk is waiting for
+        self._charge_seen: dict[str, str] = {}
+        self._detached_charges: set[BackgroundOp] = set()  # charges the clerk stopped waiting for
         self.clerk_id: str | None = None  # the signed-in clerk (set by the shell's sign-in); never a default
         self.locked = True  # nobody signed in yet: the counter shows and accepts nothing (``set_locked``)
         self.shell = None
@@ -377,6 +380,9 @@ class MainWindow(QMainWindow):
                              fmt(translate("MainWindow", "The counter could not start:\n%1"), exc))
 
     def _cancel_task(self) -> None:
+        if self._charge_op is not None:
+            self.stop_waiting()
+            return
         if self._startup_op is not None:
             self._startup_op.cancel()
             self.task.show_progress(translate("MainWindow", "Cancelling…"), cancellable=False)
@@ -600,18 +606,75 @@ class MainWindow(QMainWindow):
         self._set_charging(True)
         self._say(translate("MainWindow", "Sending the payment to PaySimple…"))
         self.task.show_progress(translate("MainWindow", "Charging…"), cancellable=False)
+        seen: dict[str, str] = {}
+
+        def status(event) -> None:  # worker thread
+            seen["attempt_id"] = event.attempt_id
 
         def work(ctx):
             return backend.charge(customer, account, amount, cvv=cvv, send_receipt=send_receipt,
-                                  on_status=lambda event: ctx.progress(0, 0, event.message),
+                                  on_status=lambda event: (status(event), ctx.progress(0, 0, event.message)),
                                   ach_authorization=ach_authorization)
 
         def progress(_d, _t, text):
+            if op is not self._charge_op:
+                return  # the clerk stopped waiting; the worker goes on in the background
             self._say(text)
-            self.task.show_progress(text, cancellable=False)
+            # Once the payment has been sent, the clerk may stop waiting for PaySimple (issue 13 §4).
+            self.task.show_progress(text, cancellable="attempt_id" in seen)
+            self.task.cancel_button.setText(translate("MainWindow", "Stop waiting"))
 
-        BackgroundOp(work, on_done=self._charged, on_error=self._charge_failed, on_progress=progress,
-                     label="charge on file").start()
+        op = BackgroundOp(work, on_done=lambda attempt: self._charged(attempt, op),
+                          on_error=lambda exc: self._charge_failed(exc, op), on_progress=progress,
+                          label="charge on file")
+        self._charge_op, self._charge_seen = op, seen
+        op.start()
+
+    def stop_waiting(self) -> None:
+        """The clerk stops waiting for a payment that is still being sent or checked. The worker goes on (the
+        lane stays blocked by the journal and the lane lock, so no second charge can start); the screen shows
+        the payment as not confirmed, and the outcome replaces it when it arrives."""
+        op, seen = self._charge_op, self._charge_seen
+        if op is None or "attempt_id" not in seen:
+            return
+        self._charge_op = None
+        self._detached_charges.add(op)
+        self._set_charging(False)
+        self.task.done()
+        self._say("")
+        attempt_id, backend = seen["attempt_id"], self.backend
+        log.info("clerk stopped waiting for payment %s; it goes on in the background", attempt_id)
+        BackgroundOp(lambda ctx: backend.journal.get(attempt_id), on_done=self._show_detached,
+                     on_error=lambda e: None, label="payment status").start()
+
+    def _show_detached(self, attempt: Attempt) -> None:
+        self._sale_finished(attempt)
+        if attempt.is_resolved:
+            self.show_result_attempt(attempt)
+            return
+        self.show_result_attempt(attempt)
+        self.result.message.setText(
+            translate("MainWindow", "Sent to PaySimple; no answer yet.") + "\n"
+            + translate("MainWindow", "Do not charge again. Still being checked in the background: this screen "
+                                      "changes when PaySimple answers."))
+
+    def _finished_detached(self, attempt: Attempt | None, op) -> bool:
+        """A payment the clerk stopped waiting for has finished. True when it was one of those."""
+        if op not in self._detached_charges:
+            return False
+        self._detached_charges.discard(op)
+        if attempt is None:
+            return True
+        shown = self.stack.currentWidget() is self.result and self.result.attempt is not None \
+            and self.result.attempt.id == attempt.id
+        if shown:
+            self.show_result_attempt(attempt)
+        else:
+            from pos_app.ui.payment_texts import state_label
+
+            self.statusBar().showMessage(fmt(translate("MainWindow", "Payment %1 for %2: %3"), attempt.id,
+                                             attempt.customer_name, state_label(attempt.state)), 30000)
+        return True
 
     def _send_receipt(self) -> bool:
         """The "Email receipt to customer" box (only when the customer has an e-mail)."""
@@ -622,13 +685,21 @@ class MainWindow(QMainWindow):
         self.results.setEnabled(not charging and self.backend is not None)
         self._update_actions()
 
-    def _charged(self, attempt: Attempt) -> None:
+    def _charged(self, attempt: Attempt, op=None) -> None:
+        if self._finished_detached(attempt, op):
+            return
+        self._charge_op = None
         self._set_charging(False)
         self.task.done()
         self._say("")
+        self._sale_finished(attempt)
         self.show_result_attempt(attempt)
 
-    def _charge_failed(self, exc: BaseException) -> None:
+    def _charge_failed(self, exc: BaseException, op=None) -> None:
+        if self._finished_detached(None, op):
+            log.error("a payment the clerk stopped waiting for failed: %s", type(exc).__name__)
+            return
+        self._charge_op = None
         self._set_charging(False)
         self.task.done()
         from pos_app.payments import LaneBusy, PaymentError
@@ -650,11 +721,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(translate("MainWindow", "An earlier payment on this lane must be confirmed before a new one."),
                                      15000)
 
-    def show_result_attempt(self, attempt: Attempt) -> None:
+    def _sale_finished(self, attempt: Attempt) -> None:
+        """This sale's charge came back: unless it surely took no money, its amount is not offered again."""
         from pos_app.payments import State
 
         if attempt.state not in (State.DECLINED, State.ABSENT, State.REJECTED):
-            self.amount.clear()  # the sale is done (or may be): its amount is not offered for another charge
+            self.amount.clear()
+
+    def show_result_attempt(self, attempt: Attempt) -> None:
         self.result.show_attempt(attempt)
         self.stack.setCurrentWidget(self.result)
         self.result.new_sale_button.setAutoDefault(True)
@@ -733,6 +807,7 @@ class MainWindow(QMainWindow):
         self._set_charging(False)
         note = self.panel.on_file_note  # what happened to the form's card / bank account on file
         if kind == "charged":
+            self._sale_finished(payload)
             self.show_result_attempt(payload)
             self.result.set_on_file_note(note)
         elif kind == "saved":
@@ -832,6 +907,9 @@ class MainWindow(QMainWindow):
             self.update_details()
 
     def _key_escape(self) -> None:
+        if self._charge_op is not None and self.task.cancel_button.isVisible():
+            self.stop_waiting()
+            return
         page = self._page()
         if page is self.panel:
             self.panel.cancel()

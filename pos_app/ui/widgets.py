@@ -238,3 +238,4 @@ class TaskBar(QWidget):
 
     def done(self) -> None:
         self.setVisible(False)
+        self.cancel_button.setText(translate("TaskBar", "Cancel"))

@@ -5,6 +5,8 @@ Each takes a ``Session`` and returns what a person / auditor observed. Actions a
 
 from __future__ import annotations
 
+import time
+
 from tests.person.scenario import WINDOW_TITLE, Session
 
 
@@ -223,3 +225,53 @@ def _card_on_file(window) -> bool:
     """The customer's selected account on file is a card that can be charged (F5)."""
     account = window.methods.current_account()
     return window.charge_file_button.isEnabled() and getattr(account, "credit_card_number", None) is not None
+
+
+def stop_waiting_for_a_slow_payment(s: Session) -> dict:
+    """Issue 13 §4: PaySimple is slow; the clerk presses Esc ("Stop waiting"): the counter is free again at once,
+    the payment goes on in the background with the lane guarded (a second charge on another customer is
+    refused and shows the first one), and the screen changes to the outcome when PaySimple answers."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = s.find_and_pick("a", want=_card_on_file)
+    out["picked"] = picked
+    w.backend.gateway.faults.add("POST", "/v4/payment", "delay", delay_s=12)  # PaySimple is slow today
+    p.key("ctrl+a")
+    p.type("8.80")
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Charge card on file", 8000)
+    p.key("Return")
+    out["charging"] = s.wait_until(lambda: w.charging and w.task.cancel_button.isVisible(), 5000)
+    out["stop_button"] = s.gui(w.task.cancel_button.text)
+    started = time.monotonic()
+    p.key("Escape")  # stop waiting
+    out["free_after_s"] = round(time.monotonic() - started, 2) if s.wait_until(lambda: not w.charging, 3000) else None
+    out["screen_after_stop"] = s.gui(w.result.title.text)
+    out["message_after_stop"] = s.gui(w.result.message.text)
+    out["shot_stopped"] = s.shot("40-stopped-waiting")
+    # Another customer, another charge: the lane is still guarded.
+    p.key("ctrl+f")
+    p.type("e")
+    s.wait_until(lambda: w.results.count() > 1 and w.shown_query == "e", 8000)
+    p.key("Down", "Return")
+    s.wait_until(lambda: w.hit is not None and w.hit.paysimple_id != picked["paysimple_id"]
+                 and w.charge_file_button.isEnabled(), 8000)
+    p.key("ctrl+a")
+    p.type("5.00")
+    p.key("F5")
+    if p.wait_until(lambda: s.active() in ("Charge card on file", "Bank debit authorization"), 8000):
+        out["second_confirm"] = s.active()
+        if s.active() == "Bank debit authorization":
+            p.key("Escape")
+        else:
+            p.key("Return")
+    p.settle(2000)
+    out["screen_after_second"] = s.gui(lambda: (w.result.title.text(), w.result.attempt.customer_name
+                                                if w.result.attempt else None))
+    # PaySimple answers: the outcome replaces "not confirmed" on the screen.
+    s.wait_until(lambda: w.result.title.text() == "Approved", 25_000)
+    out["final_screen"] = s.gui(w.result.title.text)
+    out["journal"] = [(r["state"], r["amount_cents"]) for r in s.journal_rows()]
+    out["gateway"] = [(g["status"], g["amount"]) for g in s.gateway_payments(picked["paysimple_id"])]
+    return out

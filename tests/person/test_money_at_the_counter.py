@@ -20,3 +20,18 @@ def test_a_repeated_f5_enter_never_charges_twice_and_charge_again_is_explicit(ru
     assert r["journal"] == [["approved", 1234], ["approved", 1234]]
     assert sorted(r["gateway"]) == [["Authorized", "12.34"], ["Authorized", "12.34"]]
     assert r["amount_after_other_customer"] == ""
+
+
+def test_the_clerk_can_stop_waiting_and_the_lane_stays_guarded(run_scenario):
+    r = run_scenario("stop_waiting_for_a_slow_payment")
+    assert r["signed_in"] and r["picked"] and r["charging"], r["steps"]
+    assert r["stop_button"] == "Stop waiting"
+    assert r["free_after_s"] is not None and r["free_after_s"] < 2
+    assert r["screen_after_stop"] == "Not confirmed yet"
+    assert "no answer yet" in r["message_after_stop"] and "Do not charge again" in r["message_after_stop"]
+    assert "could not be reached" not in r["message_after_stop"]
+    # The second charge was refused while the first is in flight; the screen shows the first payment.
+    assert r["screen_after_second"][1] == r["picked"]["name"]
+    assert r["final_screen"] == "Approved"
+    assert r["journal"] == [["approved", 880]]
+    assert r["gateway"] == [["Authorized", "8.80"]]
