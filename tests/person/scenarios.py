@@ -275,3 +275,98 @@ def stop_waiting_for_a_slow_payment(s: Session) -> dict:
     out["journal"] = [(r["state"], r["amount_cents"]) for r in s.journal_rows()]
     out["gateway"] = [(g["status"], g["amount"]) for g in s.gateway_payments(picked["paysimple_id"])]
     return out
+
+
+# --- issue 14 §1: training cannot touch Live -------------------------------------------------------------
+
+LIVE_USER, LIVE_KEY, LIVE_PIN = "LiveStoreUser", "Live-Secret-Key-0a1b2c3d4e5f", "739164"
+
+
+def _live_files(home) -> dict:
+    import hashlib
+
+    data = home / "data"
+    files = [data / "settings.json", *data.glob("clerks.db*"), *(data / "live").rglob("*")]
+    return {str(f.relative_to(data)): hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(files)
+            if f.is_file()}
+
+
+def prepare_training_cannot_touch_live(s: Session) -> None:
+    """A counter set up for Live (settings, clerk file with a manager, the key in a keyring, a journal)."""
+    import keyring
+
+    from pos_app.clerks import ClerkRegistry, Role, clerks_db_path
+    from pos_app.config import app_paths
+    from pos_app.credentials import CredentialStore, MemoryKeyring
+    from pos_app.payments import Journal
+    from pos_app.settings import Merchant, Settings, save_settings
+
+    keyring.set_keyring(MemoryKeyring())
+    paths = app_paths(s.home).ensure()
+    save_settings(Settings(environment="live", api_users={"live": LIVE_USER}, setup_done=True,
+                           merchant=Merchant(name="Real Store")), paths.settings_file)
+    registry = ClerkRegistry(clerks_db_path(paths.data_dir, "live"))
+    registry.add("Maria", LIVE_PIN, Role.MANAGER, by=None)
+    registry.close()
+    CredentialStore.for_data_dir(paths.data_dir).save("live", LIVE_USER, LIVE_KEY)
+    Journal(paths.data_dir / "live" / "journal.db").close()
+    s.obs["live_before"] = _live_files(s.home)
+    s.obs["keyring_before"] = sorted(keyring.get_keyring()._data)
+
+
+def training_cannot_touch_live(s: Session) -> dict:
+    """`pos-app --training` on that Live counter; a trainee opens Manager → Settings, the published training
+    PIN approves it, and they try to reach Live in the set-up window with the keyboard, then finish."""
+    import keyring
+
+    s.start()
+    p, out = s.person, {"live_before": s.obs["live_before"]}
+    out["signed_in"] = s.sign_in("0000")                       # Trainee
+    p.key("alt+m")                                              # Manager menu
+    p.settle(400)
+    p.key("Down", "Return")                                     # Clerks…, Settings…
+    out["approval_opened"] = p.wait_until(lambda: s.active() == "Manager approval", 5000)
+    out["approval_title"] = s.active()
+    p.type("change the receipt")                                # the reason field has the keyboard
+    p.key("shift+Tab")                                          # PIN (Trainer is the only manager listed)
+    p.type("1234")
+    p.key("Return")
+    out["wizard_opened"] = p.wait_until(lambda: s.active() == "Counter set-up", 8000)
+    out["shot_wizard"] = s.shot("30-settings-in-training")
+
+    def environment_page() -> dict:
+        wizard = s.shell.setup_wizard
+        page = wizard.flow.environment_page
+        return {"checked": wizard.flow.environment().value,
+                "enabled": {env.value: b.isEnabled() for env, b in page.buttons.items()},
+                "note": page.training_only_note.isVisible() and page.training_only_note.text()}
+
+    out["environment_page"] = s.gui(environment_page)
+    for key in ("Down", "Down", "Up", "Down"):                  # try to move the choice to Sandbox/Live
+        p.key(key)
+        p.settle(150)
+    out["after_trying"] = s.gui(environment_page)
+    out["active_after_trying"] = s.active()
+    p.key("Return")                                             # Next (the default button)
+    p.settle(500)
+    out["page_after_next"] = s.gui(lambda: s.shell.setup_wizard.flow.currentPage().title())
+    p.key("ctrl+a")
+    p.type("Practice Shop")                                     # store name (first field of the page)
+    p.key("Return")                                             # Next: the summary
+    p.settle(500)
+    out["page_before_finish"] = s.gui(lambda: s.shell.setup_wizard.flow.currentPage().title())
+    p.key("Return")                                             # Finish
+    out["wizard_closed"] = p.wait_until(lambda: s.active() != "Counter set-up", 5000)
+    p.settle(500)
+    out["live_after"] = _live_files(s.home)
+    out["keyring_after"] = sorted(keyring.get_keyring()._data)
+    out["keyring_before"] = s.obs["keyring_before"]
+    import sqlite3
+
+    with sqlite3.connect(f"file:{s.home / 'data' / 'clerks.db'}?mode=ro", uri=True) as db:
+        out["live_approvals"] = db.execute("SELECT action, subject FROM approvals").fetchall()
+    from pos_app.settings import load_settings
+
+    out["training_store_name"] = load_settings(s.home / "data" / "settings-training.json").merchant.name
+    out["counter_settings"] = load_settings(s.home / "data" / "settings.json").to_json()
+    return out
