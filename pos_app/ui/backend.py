@@ -80,11 +80,13 @@ class TrainingUnavailable(RuntimeError):
 
 
 def paysimple_origin_for(environment: Environment, gateway_base_url: str | None = None) -> str:
+    """Where PaySimpleJS comes from: the training gateway's URL; for Sandbox/Live the host of the API in use
+    (``gateway_base_url`` = that API's base without ``/v4``, e.g. a stand-in in tests), else PaySimple's own."""
     if environment is Environment.TRAINING:
         if not gateway_base_url:
             raise ValueError("training mode needs the gateway's URL")
         return gateway_base_url.rstrip("/")
-    return API_BASE_URLS[environment].removesuffix("/v4")
+    return (gateway_base_url or API_BASE_URLS[environment].removesuffix("/v4")).rstrip("/")
 
 
 @dataclass

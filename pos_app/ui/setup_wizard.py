@@ -18,6 +18,10 @@ First manager (Sandbox/Live, when no manager exists yet) -> Summary.
 - Going Live needs a manager: when one exists, the Environment page asks for a manager approval
   (``ManagerAction.GO_LIVE``); on a first run the manager created on the manager page approves it, and
   that approval is recorded too.
+- Going Live needs a passed Sandbox test payment (issue 14 §4, decision 0207): the newest passed report in
+  ``conformance_dir`` (written by Manager → "Sandbox test payment…") is named in the GO_LIVE approval's
+  subject; without one the Environment page offers "Go Live without a passed Sandbox test payment", an
+  explicit override that the GO_LIVE approval records as such (subject starts with ``override``).
 - Every Sandbox/Live set-up is approved in that environment's clerk file (issue 14 §1): the approval that
   opened the wizard (``approval=(registry, Approved)``) counts only when it came from that same file;
   otherwise, when that file has a manager, the Environment page asks one (SETTINGS, or GO_LIVE when
@@ -36,6 +40,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
@@ -66,6 +71,7 @@ from pos_app.clerks import (
     Role,
     validate_pin,
 )
+from pos_app.conformance import latest_passed
 from pos_app.config import API_BASE_URLS, Environment
 from pos_app.paysimple import (
     AuthenticationError,
@@ -188,6 +194,10 @@ class EnvironmentPage(QWizardPage):
         self.training_only_note.setObjectName("trainingOnlyNote")
         self.training_only_note.setVisible(set(wizard.environments) == {Environment.TRAINING})
         layout.addWidget(self.training_only_note)
+        self.live_override = QCheckBox(translate(
+            "SetupWizard", "Go Live without a passed Sandbox test payment (recorded as a manager's override)"), self)
+        self.live_override.setObjectName("liveOverride")
+        layout.addWidget(self.live_override)
         self.message = _note("", self, ERROR_STYLE)
         layout.addWidget(self.message)
         for env, button in self.buttons.items():
@@ -195,6 +205,14 @@ class EnvironmentPage(QWizardPage):
         start = wizard.settings.env if wizard.settings.env in wizard.environments else wizard.environments[0]
         self.buttons[start].setChecked(True)
         self.group.buttonToggled.connect(lambda *_: wizard.environment_changed())
+        self.group.buttonToggled.connect(lambda *_: self._show_override())
+        self._show_override()
+
+    def switching_to_live(self) -> bool:
+        return self.environment() is Environment.LIVE and self.w.settings.env is not Environment.LIVE
+
+    def _show_override(self) -> None:
+        self.live_override.setVisible(self.switching_to_live() and self.w.sandbox_report() is None)
 
     def environment(self) -> Environment:
         for env, button in self.buttons.items():
@@ -209,13 +227,19 @@ class EnvironmentPage(QWizardPage):
             return False
         if env is Environment.TRAINING:
             return True
+        if self.switching_to_live() and self.w.sandbox_report() is None and not self.live_override.isChecked():
+            self.message.setText(translate(
+                "SetupWizard", "Going Live needs a passed Sandbox test payment: in Sandbox, Manager → Sandbox "
+                               "test payment…. Or tick the box above: a manager's approval records the override."))
+            return False
         registry = self.w.registry_for(env)
         if not registry.has_manager():
             return True  # the first manager is created on the manager page and approves there
-        switching_live = env is Environment.LIVE and self.w.settings.env is not Environment.LIVE
+        switching_live = self.switching_to_live()
         action = ManagerAction.GO_LIVE if switching_live else ManagerAction.SETTINGS
         if self.w.approval_in(registry, action) is None:
-            approved = self.w.ask_approval(registry, action, env)
+            approved = self.w.ask_approval(registry, action, env,
+                                           subject=self.w.go_live_subject() if switching_live else None)
             if approved is None:
                 self.message.setText(
                     translate("SetupWizard", "Switching to Live needs a manager's approval.") if switching_live
@@ -540,8 +564,10 @@ class SetupFlow(QWizard):
                  credentials: creds.CredentialStore, save: Callable[[Settings], None],
                  base_urls: Mapping[Environment, str] | None, owner: SetupWizard,
                  clerk: Clerk | None = None, environments: tuple[Environment, ...] | None = None,
-                 approval: tuple[ClerkRegistry, Approved] | None = None) -> None:
+                 approval: tuple[ClerkRegistry, Approved] | None = None,
+                 conformance_dir: Path | None = None) -> None:
         super().__init__(owner)
+        self.conformance_dir = conformance_dir
         self.environments = tuple(environments or tuple(Environment))
         # (clerk file, action) -> the approval given for it in this wizard (or the one that opened it)
         self.approvals: dict[tuple[str, ManagerAction], Approved] = {}
@@ -610,9 +636,20 @@ class SetupFlow(QWizard):
         return self.approval_in(self.registry_for(Environment.LIVE), ManagerAction.GO_LIVE) \
             if Environment.LIVE in self.environments else None
 
-    def ask_approval(self, registry: ClerkRegistry, action: ManagerAction, env: Environment = Environment.LIVE):
+    def ask_approval(self, registry: ClerkRegistry, action: ManagerAction, env: Environment = Environment.LIVE,
+                     subject: str | None = None):
         return request_approval(self.owner, registry, action, env, clerk=self.clerk,
-                                subject=f"settings: {env.value}")
+                                subject=subject or f"settings: {env.value}")
+
+    def sandbox_report(self):
+        """The newest passed Sandbox conformance report, or None."""
+        return latest_passed(self.conformance_dir)
+
+    def go_live_subject(self) -> str:
+        report = self.sandbox_report()
+        if report is not None:
+            return f"go live: Sandbox test payment passed ({report.file})"
+        return "override: go live without a passed Sandbox test payment"
 
     def accept(self) -> None:
         try:
@@ -636,7 +673,8 @@ class SetupFlow(QWizard):
             approver = registry.approve(name, pin, ManagerAction.SETTINGS, "First set-up",
                                         subject=f"settings: {env.value}")
             if env is Environment.LIVE and self.live_approval is None:
-                registry.approve(name, pin, ManagerAction.GO_LIVE, "First-run set-up", subject="setup")
+                registry.approve(name, pin, ManagerAction.GO_LIVE, "First-run set-up",
+                                 subject=self.go_live_subject())
         else:
             given = self.approval_in(registry, ManagerAction.GO_LIVE) or self.approval_in(
                 registry, ManagerAction.SETTINGS)
@@ -675,14 +713,14 @@ class SetupWizard(QDialog):
                  credentials: creds.CredentialStore, save: Callable[[Settings], None],
                  base_urls: Mapping[Environment, str] | None = None, parent: QWidget | None = None,
                  clerk: Clerk | None = None, environments: tuple[Environment, ...] | None = None,
-                 approval: tuple[ClerkRegistry, Approved] | None = None) -> None:
+                 approval: tuple[ClerkRegistry, Approved] | None = None, conformance_dir: Path | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("setupWizard")
         self.setWindowTitle(translate("SetupWizard", "Counter set-up"))
         self.setMinimumSize(660, 560)
         self.banner = EnvironmentBanner(settings.env, self)
         self.flow = SetupFlow(settings, registry_for, credentials, save, base_urls, self, clerk, environments,
-                              approval)
+                              approval, conformance_dir)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

@@ -59,6 +59,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QW
 from pos_app import money
 from pos_app.clerks import Clerk, ClerkRegistry, ManagerAction, clerks_db_path
 from pos_app.config import API_BASE_URLS, Environment, Paths
+from pos_app.conformance import conformance_dir
 from pos_app.credentials import CredentialStore
 from pos_app.private_files import private_dir, private_file
 from pos_app.settings import Settings, as_training, load_settings, merge_into_counter, save_settings
@@ -169,7 +170,8 @@ class Shell(QObject):
         ``approval`` = the manager approval that opened it and the clerk file it came from."""
         environments = (Environment.TRAINING,) if self.force_training else tuple(Environment)
         wizard = SetupWizard(settings or self.settings, self.registry_for, self.credentials, self.save,
-                             self.base_urls, parent, clerk=clerk, environments=environments, approval=approval)
+                             self.base_urls, parent, clerk=clerk, environments=environments, approval=approval,
+                             conformance_dir=None if self.force_training else conformance_dir(self.paths.data_dir))
         self.setup_wizard = wizard
         return wizard.exec() == SetupWizard.DialogCode.Accepted
 
@@ -221,7 +223,7 @@ class Shell(QObject):
         if window is not None and hasattr(window, "set_locked"):
             window.set_locked(locked, translate("Shell", "Screen locked") if locked and self.clerk else None)
         for name in ("history_action", "new_customer_action", "edit_customer_action", "clerks_action",
-                     "settings_action", "eod_action", "import_action", "lock_action"):
+                     "settings_action", "eod_action", "import_action", "lock_action", "sandbox_test_action"):
             action = getattr(self, name, None)
             if action is not None:
                 action.setEnabled(not locked)
@@ -310,6 +312,10 @@ class Shell(QObject):
         self.import_action = QAction(translate("Shell", "Import customers from CSV…"), window)
         self.import_action.triggered.connect(self.import_customers)
         manager.addAction(self.import_action)
+        self.sandbox_test_action = QAction(translate("Shell", "Sandbox test payment…"), window)
+        self.sandbox_test_action.triggered.connect(self.sandbox_test)
+        self.sandbox_test_action.setVisible(self.environment is Environment.SANDBOX)
+        manager.addAction(self.sandbox_test_action)
         help_menu = bar.addMenu(translate("Shell", "&Help"))
         self.about_action = QAction(translate("Shell", "About"), window)
         self.about_action.triggered.connect(self.show_about)
@@ -376,7 +382,7 @@ class Shell(QObject):
         def work(ctx):
             client = PaySimpleClient(base_url, api_user, api_key)
             try:
-                backend = CounterBackend._assemble(env, client, data, lane, None, None)
+                backend = CounterBackend._assemble(env, client, data, lane, base_url.removesuffix("/v4"), None)
             except BaseException:
                 client.close()
                 raise
@@ -604,6 +610,30 @@ class Shell(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.eod_dialog = dialog
         dialog.open()
+        return dialog
+
+    def sandbox_test(self):
+        """Manager → "Sandbox test payment…" (Sandbox only): one voided $1.00 payment through PaySimple's real
+        form and a conformance report for going Live (``ui/conformance_dialog.py``). A signed-in manager opens
+        it; a clerk needs a manager's PIN (the manager approves the void too)."""
+        from pos_app.ui.conformance_dialog import SandboxTestDialog
+
+        if self.environment is not Environment.SANDBOX:
+            return None
+        backend = self._backend_or_explain()
+        if backend is None:
+            return None
+        manager = self.clerk if self.clerk is not None and self.clerk.is_manager else None
+        if manager is None:
+            approved = self.approve(ManagerAction.SETTINGS, subject="Sandbox test payment")
+            if approved is None:
+                return None
+            manager = approved.manager
+        dialog = SandboxTestDialog(backend, manager, conformance_dir(self.paths.data_dir), self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.sandbox_test_dialog = dialog
+        dialog.open()
+        dialog.start()
         return dialog
 
     def manage_clerks(self) -> None:

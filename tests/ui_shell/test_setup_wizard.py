@@ -218,7 +218,12 @@ def _through_credentials(wizard, qtbot, env):
 def test_first_run_live_records_the_new_managers_go_live_approval(make_wizard, qtbot, gateway, memory_keyring,
                                                                    registries, paths):
     wizard = make_wizard(live_url=gateway.api_url)
-    choose(wizard, Environment.LIVE)
+    choose(wizard, Environment.LIVE)   # no Sandbox test payment passed here: Live asks for the override
+    assert wizard.flow.currentId() == PAGE_ENVIRONMENT and "Sandbox test payment" in \
+        wizard.flow.environment_page.message.text()
+    assert wizard.flow.environment_page.live_override.isVisible()
+    wizard.flow.environment_page.live_override.setChecked(True)
+    wizard.flow.next()
     assert wizard.banner.title.text() == "LIVE"
     _through_credentials(wizard, qtbot, Environment.LIVE)
     flow = wizard.flow
@@ -233,6 +238,7 @@ def test_first_run_live_records_the_new_managers_go_live_approval(make_wizard, q
     settings_approval, go_live = reg.approvals()
     assert settings_approval[3] == ManagerAction.SETTINGS.value and settings_approval[5] == "settings: live"
     assert go_live[3] == ManagerAction.GO_LIVE.value and go_live[1] == settings_approval[1] == reg.list()[0].id
+    assert go_live[5] == "override: go live without a passed Sandbox test payment"
     (saved,) = reg.events("settings")
     assert saved.name == "Maria" and saved.detail == f"environment=live api_user={API_USER}"
     assert load_settings(paths.settings_file).environment == "live"
@@ -255,7 +261,9 @@ def test_switching_to_live_needs_a_manager_approval(make_wizard, qtbot, gateway,
         dialog.reject()
 
     state = when_modal(ManagerApprovalDialog, clerk_tries)
-    choose(wizard, Environment.LIVE)
+    wizard.flow.environment_page.buttons[Environment.LIVE].setChecked(True)
+    wizard.flow.environment_page.live_override.setChecked(True)  # no Sandbox test payment in this test
+    wizard.flow.next()
     assert state["done"] and state["error"] is None
     assert flow.currentId() == PAGE_ENVIRONMENT and "manager's approval" in flow.environment_page.message.text()
 
@@ -275,6 +283,7 @@ def test_switching_to_live_needs_a_manager_approval(make_wizard, qtbot, gateway,
     flow.accept()
     (approval,) = reg.approvals()
     assert approval[1] == boss.id and approval[3] == "go_live" and approval[4] == "Store opens for real today"
+    assert approval[5] == "override: go live without a passed Sandbox test payment"
 
 
 def test_settings_file_never_holds_the_key(make_wizard, qtbot, gateway, memory_keyring, paths):

@@ -45,14 +45,21 @@ class OriginInterceptor(QWebEngineUrlRequestInterceptor):
         self._allowed = frozenset(normalise_origin(o) for o in allowed_origins)
         self.blocked_count = 0
         self.record: list[str] | None = None  # tests: every requested URL (never logged)
+        # Origins only (no path or query): what the Sandbox conformance report lists.
+        self.seen_origins: list[str] = []
+        self.blocked_origins: list[str] = []
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 (Qt override)
         if self.record is not None:
             self.record.append(info.requestUrl().toString())
         origin = origin_of(info.requestUrl())
+        if origin not in self.seen_origins:
+            self.seen_origins.append(origin)
         if origin in self._allowed:
             return
         self.blocked_count += 1
+        if origin not in self.blocked_origins:
+            self.blocked_origins.append(origin)
         log.warning("payment view: blocked a request to %s", origin)
         info.block(True)
 
