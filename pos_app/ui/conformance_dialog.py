@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 from pos_app.conformance import ConformanceReport, write_report
 from pos_app.config import Environment
 from pos_app.ui.banner import EnvironmentBanner
-from pos_app.ui.i18n import fmt
+from pos_app.ui.i18n import fmt, format_money
 from pos_app.ui.ops import BackgroundOp
 from pos_app.ui.payment_panel import FormRequest, PaymentPanel
 from pos_app.ui.theme import AMBER, GREEN, RED
@@ -55,7 +55,7 @@ class SandboxTestDialog(QDialog):
             "One test payment of %1 in your PaySimple Sandbox through PaySimple's real payment form; it is "
             "voided at once. Type a Sandbox test card (for example 4111 1111 1111 1111, any future expiry), "
             "then press F9. A report of what the form loaded and did is saved for going Live."),
-            f"${TEST_AMOUNT}"), self)
+            format_money(TEST_AMOUNT)), self)
         self.intro.setWordWrap(True)
         self.panel = PaymentPanel(lambda: self.backend, self)
         self.panel.finished.connect(self._form_finished)
