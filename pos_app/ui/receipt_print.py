@@ -10,6 +10,8 @@ Decisions:
   whose height fits the receipt: the document is drawn at 96 dpi with ``drawContents`` so nothing is split
   across pages. Printing goes through ``QPrintDialog`` and lets Qt paginate on whatever paper the printer has.
 - The account is only ever the masked one (brand + last 4) the journal holds; no token or number exists here.
+- No value can forge a line (docs/decisions/0142): every value is ``text_safety.one_line`` (control and bidi
+  characters → U+FFFD), and the clerk's and customer's names stay on their label's row, cut with "…".
 - "Email the customer a receipt" is PaySimple's ``SendReceipt`` option of POST /payment
   (``PaymentService.charge(send_receipt=True)``); PaySimple offers no way to send it after the fact, so the
   history and this dialog only print / save.
@@ -36,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.payments import Receipt, State
 from pos_app.payments.receipts import STATUS_TEXT
+from pos_app.text_safety import one_line
 from pos_app.ui.i18n import fmt, format_money
 from pos_app.ui.theme import AMBER, GREEN, RED
 
@@ -101,8 +104,32 @@ def format_local(value: datetime, locale: QLocale | None = None, seconds: bool =
     return " ".join(part for part in (date_text, time_text, zone_text) if part)
 
 
+NAME_FONT_PT = 9.0
+DOCUMENT_MARGIN = 12
+
+
+def _name_metrics():
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(NAME_FONT_PT)
+    return QFontMetricsF(font)
+
+
+def fit_name(value: str, labels: list[str]) -> str:
+    """A person's name stays on its label's row, never wrapped: cut with "…" to the width the 80 mm receipt
+    leaves beside the widest label (measured with the receipt's font, with a safety margin)."""
+    value = one_line(value)
+    metrics = _name_metrics()
+    page = RECEIPT_WIDTH_MM / _MM_PER_INCH * SCREEN_DPI - 2 * DOCUMENT_MARGIN
+    widest = max(metrics.horizontalAdvance(label + "  ") for label in labels)
+    room = 0.85 * (page - widest)
+    return metrics.elidedText(value, Qt.TextElideMode.ElideRight, max(room, metrics.horizontalAdvance("MM…")))
+
+
 def receipt_rows(receipt: Receipt, locale: QLocale | None = None) -> list[tuple[str, str]]:
-    """(label, value) pairs below the header, in receipt order; empty values are left out."""
+    """(label, value) pairs below the header, in receipt order; empty values are left out. Every value is
+    one line without control/bidi characters; names never wrap or get a line of their own (``fit_name``)."""
     locale = locale or QLocale()
     state = _state_of(receipt)
     rows = [
@@ -119,16 +146,21 @@ def receipt_rows(receipt: Receipt, locale: QLocale | None = None) -> list[tuple[
         (translate("Receipt", "PaySimple payment"), str(receipt.payment_id or "")),
         (translate("Receipt", "Reference"), receipt.attempt_id),
     ]
-    return [(label, value) for label, value in rows if value]
+    rows = [(label, one_line(value)) for label, value in rows if value]
+    names = (translate("Receipt", "Clerk"), translate("Receipt", "Customer"))
+    labels = [label for label, _value in rows]
+    return [(label, fit_name(value, labels) if label in names else value) for label, value in rows]
 
 
 def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
     locale = locale or QLocale()
     esc = html.escape
     state = _state_of(receipt)
-    head = [f"<div style='font-size:15pt; font-weight:700'>{esc(receipt.merchant_name)}</div>"]
-    head += [f"<div>{esc(part)}</div>" for part in (receipt.merchant_address, receipt.merchant_phone) if part]
+    head = [f"<div style='font-size:15pt; font-weight:700'>{esc(one_line(receipt.merchant_name))}</div>"]
+    head += [f"<div>{esc(one_line(part))}</div>" for part in (receipt.merchant_address, receipt.merchant_phone)
+             if part]
     rows = []
+    names = (translate("Receipt", "Clerk"), translate("Receipt", "Customer"))
     cell = "padding:2px 0 2px 0; vertical-align:bottom"
     for label, value in receipt_rows(receipt, locale):
         style = cell
@@ -137,12 +169,15 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
         elif label == translate("Receipt", "Status"):
             style += f"; font-weight:700; color:{status_colour(state)}"
         name = f"<td style='{cell}; color:#52606d'>{esc(label)}</td>"
-        if len(label) + len(value) > LONG_ROW:  # trace GUID, reference, reason: value on its own line
+        if label in names:  # never wrapped: fit_name cut it to the room beside the label
+            rows.append(f"<tr>{name}<td align='right' style='{style}; white-space:nowrap'>{esc(value)}</td></tr>")
+        elif len(label) + len(value) > LONG_ROW:  # trace GUID, reference, reason: value on its own line
             rows.append(f"<tr>{name}<td></td></tr>"
                         f"<tr><td colspan='2' align='right' style='{style}'>{esc(value)}</td></tr>")
         else:
             rows.append(f"<tr>{name}<td align='right' style='{style}'>{esc(value)}</td></tr>")
-    footer = f"<p align='center' style='margin-top:10px'>{esc(receipt.footer)}</p>" if receipt.footer else ""
+    footer = (f"<p align='center' style='margin-top:10px'>{esc(one_line(receipt.footer))}</p>"
+              if receipt.footer else "")
     title = esc(translate("Receipt", "PAYMENT RECEIPT"))
     return (
         "<html><body style='font-family:\"DejaVu Sans\", sans-serif; font-size:9pt; color:#111827'>"
@@ -158,7 +193,7 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
 
 def receipt_document(receipt: Receipt, locale: QLocale | None = None) -> QTextDocument:
     doc = QTextDocument()
-    doc.setDocumentMargin(12)
+    doc.setDocumentMargin(DOCUMENT_MARGIN)
     doc.setHtml(receipt_html(receipt, locale))
     doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle,
                            fmt(translate("Receipt", "Receipt %1"), receipt.attempt_id))
@@ -233,7 +268,7 @@ class ReceiptDialog(QDialog):
         self.receipt = receipt
         self.save_dir = save_dir or Path.home()
         self.setObjectName("receiptDialog")
-        self.setWindowTitle(fmt(translate("ReceiptDialog", "Receipt · %1"), receipt.customer_name))
+        self.setWindowTitle(fmt(translate("ReceiptDialog", "Receipt · %1"), one_line(receipt.customer_name)))
         self.document = receipt_document(receipt)
         self.view = QTextBrowser(self)
         self.view.setObjectName("receiptPreview")
