@@ -1,4 +1,5 @@
 import logging
+import logging.handlers
 
 from pos_app import logs
 from pos_app.paysimple.auth import psserver_header
