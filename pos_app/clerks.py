@@ -117,6 +117,14 @@ class LockedOut(ClerkError):
         self.until = until
 
 
+def _whole_seconds(wait: timedelta) -> int:
+    return max(1, -int(-wait.total_seconds() // 1))  # rounded up: never "wait 0 s"
+
+
+def _ms(wait: timedelta) -> int:
+    return max(1, int(wait.total_seconds() * 1000))
+
+
 class ApprovalPaused(ClerkError):
     """Too many wrong PINs in manager approvals: approvals by this manager wait until ``until`` (their sign-in
     is not affected)."""
@@ -131,8 +139,10 @@ class ApprovalPaused(ClerkError):
 class ApprovalWait(ClerkError):
     """A wrong approval PIN was typed moments ago: the next try must wait ``seconds``."""
 
-    def __init__(self, seconds: int) -> None:
-        super().__init__(f"Wait {seconds} s before the next try.", "approval_wait", seconds=seconds)
+    def __init__(self, wait: timedelta) -> None:
+        seconds = _whole_seconds(wait)
+        super().__init__(f"Wait {seconds} s before the next try.", "approval_wait", seconds=seconds,
+                         wait_ms=_ms(wait))
         self.seconds = seconds
 
 
@@ -374,7 +384,7 @@ class ClerkRegistry:
                 refused: ClerkError = (LockedOut(locked_until) if scope == "login"
                                        else ApprovalPaused(cname, locked_until))
             elif next_try_at is not None and next_try_at > now:
-                refused = ApprovalWait(max(1, int((next_try_at - now).total_seconds() + 0.999)))
+                refused = ApprovalWait(next_try_at - now)
             else:
                 refused = None
             if refused is None:
@@ -428,9 +438,11 @@ class ClerkRegistry:
         self.record(kind, r.name, r.clerk_id, "wrong_pin", f"failures={r.slot}")
         if scope == "login":
             raise ClerkError(f"Wrong name or PIN. Tries left before a lockout: {left}.", "wrong_pin", left=left)
-        wait = int((APPROVAL_DELAY * 2 ** (r.slot - 1)).total_seconds())
+        delay = APPROVAL_DELAY * 2 ** (r.slot - 1)
+        wait = _whole_seconds(delay)
         raise ClerkError(f"Wrong name or PIN. Tries left before approvals by {r.name} pause: {left}. "
-                         f"Wait {wait} s before the next try.", "approval_wrong_pin", left=left, wait=wait)
+                         f"Wait {wait} s before the next try.", "approval_wrong_pin", left=left, wait=wait,
+                         wait_ms=_ms(delay))
 
     def require_manager(self, clerk: Clerk | None, action: ManagerAction) -> None:
         if clerk is None or not clerk.is_manager:

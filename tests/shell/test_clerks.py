@@ -273,7 +273,7 @@ def test_wrong_approval_pins_pause_approvals_not_the_managers_sign_in(registry):
     assert registry.approve("Maria", "482913", ManagerAction.VOID, "ok now", clerk=ann) == boss
     with pytest.raises(ClerkError) as err:  # reset: a fresh count and a 1 s wait again
         registry.approve("Maria", "000000", ManagerAction.VOID, "x", clerk=ann)
-    assert err.value.values == {"left": MAX_FAILURES - 1, "wait": 1}
+    assert err.value.values == {"left": MAX_FAILURES - 1, "wait": 1, "wait_ms": 1000}
     # and a locked-out sign-in does not pause approvals either
     registry.clock.now += timedelta(seconds=2)
     lock_out(registry)
