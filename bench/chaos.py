@@ -1,14 +1,21 @@
-"""Chaos benchmark: N checkouts against the training gateway with random faults, crashes of the paying process,
-then reconcile, then count what went wrong.
+"""Chaos benchmark: N checkouts against the training gateway, through a misbehaving proxy, with random faults,
+crashes of the paying process, then reconcile, then count what went wrong.
 
     python bench/chaos.py --runs 1000 [--seed 7]
 
 Each checkout is one sale a clerk rings up. The clerk charges; on "not charged" (absent/rejected) they charge
-again (a new attempt); on "unknown" they press "check again" until it is resolved. Faults are drawn per
-checkout (seeded): 500 before/after the charge, dropped connection, stall past the read timeout, slow reply,
-401, failing look-ups, and kill -9 of the paying process (a subprocess, ``bench/payer.py``) mid-payment,
-after which the lane is restarted (start-up reconcile). Some approved sales are voided or refunded (after
-settling) with the void/reverse reply lost.
+again (a new attempt); on "unknown" or "needs review" they press "check again" until it is resolved. Every
+request of the counter goes through ``pos_app.training.proxy.MisbehavingProxy`` in front of the gateway; the
+verdict reads the gateway's own records directly. Faults are drawn per checkout (seeded):
+- gateway: 500 before/after the charge, dropped connection, stall past the read timeout, slow reply, 401,
+  failing look-ups, and kill -9 of the paying process (a subprocess, ``bench/payer.py``) mid-payment, after
+  which the lane is restarted (start-up reconcile); some approved sales are voided or refunded (after
+  settling) with the void/reverse reply lost;
+- proxy: 502/503/504 (HTML, empty, foreign JSON or PaySimple-shaped pages) before the gateway saw the charge
+  and after it charged; 504 while the gateway is still processing (the payment lands later); 4xx HTML pages;
+  a reply dripped one byte at a time (minutes long without the overall deadline); replies for another order
+  or amount (replayed or altered); a look-up answered with another customer's list; a request held longer
+  than the in-flight window (the proxy drops it once its client has gone) and a reply held that long.
 
 Printed JSON (figures are per checkout unless noted):
   runs, approved, declined, voided, refunded     how checkouts ended
@@ -18,6 +25,11 @@ Printed JSON (figures are per checkout unless noted):
   unresolved       attempts still created/sending/unknown/reconciling/…_pending after the final reconcile
   journal_mismatches  attempts whose journal state/amount/payment id disagree with the gateway
   eod_mismatches   the same question asked through end_of_day() (its own matching code), days in UTC
+  hung             charge / check-again calls that did not return within their budget: the client's overall
+                   deadline per request + the in-flight window + the look-ups' own deadlines + a grace
+  proxy_faults     how many times each proxy fault kind was applied
+  reviews          attempts that went to needs_review (every one was then settled by a look-up)
+  max_call_seconds the slowest charge / check-again call
   kills, faults    how much chaos was injected;  seconds   wall time
 """
 
@@ -55,23 +67,35 @@ from pos_app.payments.service import PaymentService  # noqa: E402
 from pos_app.paysimple import PaySimpleClient, Timeouts  # noqa: E402
 from pos_app.paysimple.models import CreditCardInput, CustomerInput  # noqa: E402
 from pos_app.training import TrainingGateway  # noqa: E402
+from pos_app.training.proxy import MisbehavingProxy  # noqa: E402
 
 API_USER, API_KEY = "chaos", "chaos-key-0123456789"
 PAY = "/v4/payment"
 LANE = "CHAOS"
 READ_TIMEOUT = 0.5
+TOTAL = 1.0  # the client's overall deadline per request (connect + whole reply)
+MAX_RETRIES = 1
 MAX_DELAY = READ_TIMEOUT * 1.5  # longest injected "delay" fault (a request in flight at the gateway)
 # A request unanswered for longer than this is taken as finished at the gateway (the production default is
-# 120 s; here every injected delay is shorter, which is what makes the window a proof).
+# 120 s; here every injected gateway delay is shorter, which is what makes the window a proof). Proxy holds are
+# LONGER than it on purpose: a held request is dropped when its client gives up, a held reply is looked up.
 IN_FLIGHT_WINDOW = timedelta(seconds=MAX_DELAY + 0.75)
+LOOKUP_TRIES = 3
+# Budget of one charge / check-again call: the POST, the in-flight window, and every look-up (two walks of a
+# few requests, each retried once, each request ending by TOTAL), plus a grace for a loaded machine.
+LOOKUP_BOUND = 3 * (MAX_RETRIES + 1) * TOTAL + 0.2
+CALL_BUDGET = TOTAL + IN_FLIGHT_WINDOW.total_seconds() + (LOOKUP_TRIES + 2) * LOOKUP_BOUND + 3.0
 CHARGED = {"authorized", "posted", "settled", "voided", "reversed"}  # money moved at some point
 
-# (scenario, weight). Kills are ~6% of checkouts.
+# (scenario, weight). Kills are ~5% of checkouts, proxy faults ~24%.
 SCENARIOS = [
     ("clean", 40), ("decline", 6), ("error_before", 7), ("error_after", 7), ("drop_after", 7),
     ("stall_after", 5), ("delay", 4), ("unauthorized", 4), ("lookup_fails", 6), ("void_lost", 4), ("refund_lost", 3),
     ("kill_stalled", 3), ("kill_in_flight", 2), ("kill_in_lookup", 1), ("kill_in_void", 1),
+    ("proxy_before", 5), ("proxy_after", 5), ("proxy_early", 5), ("proxy_4xx_page", 2), ("proxy_drip", 3),
+    ("proxy_other_reply", 5), ("proxy_hold_request", 2), ("proxy_hold_reply", 2), ("lookup_replayed", 2),
 ]
+PAGES = ["html", "empty", "json", "envelope"]
 
 
 class Chaos:
@@ -81,9 +105,14 @@ class Chaos:
         self.workdir = workdir
         self.gateway = TrainingGateway(API_USER, API_KEY, data=None)
         self.gateway.start()
-        self.client = PaySimpleClient(self.gateway.api_url, API_USER, API_KEY,
-                                      timeouts=Timeouts(connect=2, read=READ_TIMEOUT), max_retries=1,
-                                      backoff_base=0.01, clock=self.gateway.clock.now)
+        self.proxy = MisbehavingProxy(self.gateway.base_url, upstream_timeout=10).start()
+        # The counter's client talks through the proxy; ``direct`` reads the gateway's own records.
+        self.client = PaySimpleClient(self.proxy.api_url, API_USER, API_KEY,
+                                      timeouts=Timeouts(connect=2, read=READ_TIMEOUT, total=TOTAL),
+                                      max_retries=MAX_RETRIES, backoff_base=0.01, clock=self.gateway.clock.now)
+        self.direct = PaySimpleClient(self.gateway.api_url, API_USER, API_KEY, timeouts=Timeouts(connect=2, read=10),
+                                      clock=self.gateway.clock.now)
+        self.calls: list[float] = []  # wall seconds of every charge / check-again call
         self.journal = Journal(workdir / "journal.db")
         self.service = self._service()
         self.service.reconcile_unresolved()
@@ -94,12 +123,12 @@ class Chaos:
     def _service(self) -> PaymentService:
         return PaymentService(self.journal, self.client, LANE, clock=self.gateway.clock.now,
                               settle_after=timedelta(seconds=0.15), in_flight_window=IN_FLIGHT_WINDOW,
-                              poll_interval=0.25, lookup_tries=3, lookup_backoff=0.05)
+                              poll_interval=0.25, lookup_tries=LOOKUP_TRIES, lookup_backoff=0.05)
 
     def _shopper(self, i: int) -> tuple[CustomerRef, AccountRef]:
-        cust = self.client.create_customer(CustomerInput(first_name=f"Chaos{i}", last_name="Shopper",
+        cust = self.direct.create_customer(CustomerInput(first_name=f"Chaos{i}", last_name="Shopper",
                                                          email=f"c{i}@example.com"))
-        card = self.client.create_credit_card(CreditCardInput(customer_id=cust.id,
+        card = self.direct.create_credit_card(CreditCardInput(customer_id=cust.id,
                                                               credit_card_number="4111111111111111",
                                                               expiration_date="12/2030", issuer="Visa"))
         return CustomerRef(cust.id, f"Chaos{i} Shopper"), AccountRef.from_paysimple(card)
@@ -107,13 +136,16 @@ class Chaos:
     def close(self) -> None:
         self.journal.close()
         self.client.close()
+        self.direct.close()
+        self.proxy.stop()
         self.gateway.stop()
 
     # ---- one checkout ----------------------------------------------------------------------------------
 
-    def checkout(self, n: int) -> None:
+    def checkout(self, n: int, scenario: str | None = None) -> None:
         customer, account = self.rng.choice(self.shoppers)
-        scenario = self.rng.choices([s for s, _ in SCENARIOS], [w for _, w in SCENARIOS])[0]
+        if scenario is None:
+            scenario = self.rng.choices([s for s, _ in SCENARIOS], [w for _, w in SCENARIOS])[0]
         amount = Decimal("9999.01") if scenario == "decline" else Decimal(self.rng.randint(100, 50000)) / 100
         record = {"n": n, "scenario": scenario, "customer": customer.id, "attempts": [], "amount": amount}
         self.checkouts.append(record)
@@ -132,12 +164,48 @@ class Chaos:
                        self.rng.randint(1, 5))
         elif scenario.startswith("kill_") and scenario != "kill_in_void":
             self._killed_payer(scenario, customer, account, amount, record)
+        elif scenario.startswith("proxy_") or scenario == "lookup_replayed":
+            self._proxy_fault(scenario, pay_lookup)
         self._clerk_charges(customer, account, amount, record)
         if scenario == "kill_in_void" and record.get("final") == "approved":
             self._killed_voider(record)
         if scenario in ("void_lost", "refund_lost") and record.get("final") == "approved":
             self._reverse_with_lost_reply(record, "void" if scenario == "void_lost" else "refund")
         faults.clear()
+        self.proxy.faults.clear()
+
+    def _proxy_fault(self, scenario: str, pay_lookup: str) -> None:
+        proxy, rng = self.proxy.faults, self.rng
+        window = IN_FLIGHT_WINDOW.total_seconds()
+        if scenario == "proxy_before":
+            proxy.add("POST", PAY, "status_before", status=rng.choice([502, 503, 504]), body=rng.choice(PAGES))
+        elif scenario == "proxy_after":
+            proxy.add("POST", PAY, "status_after", status=rng.choice([502, 503, 504]), body=rng.choice(PAGES))
+        elif scenario == "proxy_early":  # the gateway is still working when the proxy gives up
+            self.gateway.faults.add("POST", PAY, "delay", 1, delay_s=rng.uniform(0.1, MAX_DELAY))
+            proxy.add("POST", PAY, "status_early", status=504, delay_s=rng.uniform(0.01, 0.08),
+                      body=rng.choice(PAGES))
+        elif scenario == "proxy_4xx_page":
+            proxy.add("POST", PAY, rng.choice(["status_before", "status_after"]), status=rng.choice([400, 403, 404]),
+                      body="html")
+        elif scenario == "proxy_drip":  # ~1,300 bytes at 20 per second: a minute without the overall deadline
+            proxy.add("POST", PAY, rng.choice(["drip", "drip_body"]), delay_s=0.05)
+        elif scenario == "proxy_other_reply":
+            proxy.add("POST", PAY, rng.choice(["replay", "other_amount", "other_order"]))
+        elif scenario == "proxy_hold_request":  # longer than the client's deadline AND the in-flight window
+            proxy.add("POST", PAY, "hold_request", delay_s=TOTAL + window + rng.uniform(0.1, 1.0))
+        elif scenario == "proxy_hold_reply":
+            proxy.add("POST", PAY, "hold_reply", delay_s=window + rng.uniform(0.1, 1.0))
+        elif scenario == "lookup_replayed":  # the reply is lost, then a look-up gets another customer's list
+            proxy.add("POST", PAY, "status_after", status=502)
+            proxy.add("GET", r"^/v4/customer/[0-9]+/payments$", "replay", rng.randint(1, 2))
+
+    def _timed(self, call, *args):
+        started = time.monotonic()
+        try:
+            return call(*args)
+        finally:
+            self.calls.append(time.monotonic() - started)
 
     def _clerk_charges(self, customer, account, amount, record) -> None:
         """What a clerk does: charge; check again while unknown; charge again while not charged."""
@@ -152,12 +220,16 @@ class Chaos:
             if record.get("final") in ("approved", "declined"):
                 return
             try:
-                attempt = self.service.charge(customer, account, amount, "clerk")
+                attempt = self._timed(self.service.charge, customer, account, amount, "clerk")
             except LaneBusy:
                 continue
             record["attempts"].append(attempt.id)
-            while attempt.state is State.UNKNOWN:
-                attempt = self.service.resolve(attempt, "clerk")
+            if attempt.state is State.REVIEW:
+                self.counts["reviews"] += 1
+            for _ in range(50):  # "check again" (a real conflict would stay in review: counted unresolved)
+                if attempt.state not in (State.UNKNOWN, State.REVIEW):
+                    break
+                attempt = self._timed(self.service.resolve, attempt, "clerk")
             record["final"] = attempt.state.value
             if attempt.state in (State.APPROVED, State.DECLINED):
                 return
@@ -177,9 +249,9 @@ class Chaos:
             phase = "checking"
         proc = subprocess.Popen(
             [sys.executable, str(ROOT / "bench" / "payer.py"), "--journal", str(self.journal.path), "--lane", LANE,
-             "--api-url", self.gateway.api_url, "--api-user", API_USER, "--customer-id", str(customer.id),
+             "--api-url", self.proxy.api_url, "--api-user", API_USER, "--customer-id", str(customer.id),
              "--customer-name", customer.name, "--account-id", str(account.id), "--last4", account.last4,
-             "--brand", account.brand, "--amount", str(amount), "--read-timeout", "60",
+             "--brand", account.brand, "--amount", str(amount), "--read-timeout", "60", "--total", "60",
              "--in-flight-window", str(IN_FLIGHT_WINDOW.total_seconds()),
              "--clock-offset", str(self.gateway.clock.offset.total_seconds())],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
@@ -211,7 +283,7 @@ class Chaos:
                                 delay_s=30 if kind == "stall_after" else self.rng.uniform(0.1, MAX_DELAY))
         proc = subprocess.Popen(
             [sys.executable, str(ROOT / "bench" / "payer.py"), "--journal", str(self.journal.path), "--lane", LANE,
-             "--api-url", self.gateway.api_url, "--api-user", API_USER, "--reverse", "void",
+             "--api-url", self.proxy.api_url, "--api-user", API_USER, "--reverse", "void",
              "--attempt", attempt.id, "--in-flight-window", str(IN_FLIGHT_WINDOW.total_seconds()),
              "--clock-offset", str(self.gateway.clock.offset.total_seconds())],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "POS_PAYER_API_KEY": API_KEY})
@@ -231,7 +303,7 @@ class Chaos:
     def _reverse_with_lost_reply(self, record, kind: str) -> None:
         attempt = self.journal.get(record["attempts"][-1])
         if kind == "refund":
-            self.client.mark_payment_status(attempt.payment_id)  # settle it now, as the nightly batch would
+            self.direct.mark_payment_status(attempt.payment_id)  # settle it now, as the nightly batch would
         path = f"/v4/payment/{attempt.payment_id}/{'void' if kind == 'void' else 'reverse'}"
         self.gateway.faults.add("PUT", path, self.rng.choice(["error_after", "drop_after", "error_before"]), 1)
         approval = Approval("mgr", "manager", f"chaos {kind}")
@@ -257,9 +329,11 @@ class Chaos:
 
     def verdict(self) -> dict:
         self.gateway.faults.clear()
-        time.sleep(IN_FLIGHT_WINDOW.total_seconds())  # let any request still held by the gateway land first
+        self.proxy.faults.clear()
+        # Let any request still held by the gateway land first, and any request held by the proxy be dropped.
+        time.sleep(IN_FLIGHT_WINDOW.total_seconds() + TOTAL + 1.0)
         self.service.reconcile_unresolved()
-        payments = list(self.client.iter_payments())
+        payments = list(self.direct.iter_payments())
         by_order: dict[str, list] = {}
         for p in payments:
             if p.amount > 0:
@@ -293,13 +367,18 @@ class Chaos:
         finals = Counter(c.get("final") for c in self.checkouts)
         # Cross-check with the end-of-day report (its own matching code): should find nothing either.
         days = {a.created_at.date() for a in attempts.values()}
-        eod_mismatches = sum(len(end_of_day(self.journal, self.client, d, tz=UTC).mismatches) for d in days)
+        eod_mismatches = sum(len(end_of_day(self.journal, self.direct, d, tz=UTC).mismatches) for d in days)
+        hung = sum(1 for seconds in self.calls if seconds > CALL_BUDGET)
         return {
             "runs": len(self.checkouts), "approved": finals["approved"], "declined": finals["declined"],
             "voided": finals["voided"], "refunded": finals["refunded"], "double_charges": double, "lost": lost, "unresolved": unresolved,
             "journal_mismatches": journal_mismatches, "eod_mismatches": eod_mismatches, "attempts": len(attempts),
-            "gateway_payments": len(payments), "kills": self.counts["kills"],
-            "faults": len(self.gateway.faults.fired), "other_endings": {k: v for k, v in finals.items()
+            "gateway_payments": len(payments), "hung": hung, "reviews": self.counts["reviews"],
+            "max_call_seconds": round(max(self.calls, default=0.0), 2), "call_budget_seconds": round(CALL_BUDGET, 1),
+            "kills": self.counts["kills"], "faults": len(self.gateway.faults.fired),
+            "proxy_faults": dict(sorted(self.proxy.faults.counts().items())),
+            "scenarios": dict(sorted(Counter(c["scenario"] for c in self.checkouts).items())),
+            "other_endings": {k: v for k, v in finals.items()
                                                                         if k not in ("approved", "declined",
                                                                                      "voided", "refunded")},
         }
@@ -309,6 +388,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--each", action="store_true",
+                        help="run every scenario once first (in table order), then random ones")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)  # the service warns on every lost answer: expected here
     started = time.monotonic()
@@ -316,14 +397,15 @@ def main(argv: list[str] | None = None) -> int:
         chaos = Chaos(args.runs, args.seed, Path(tmp))
         try:
             for n in range(args.runs):
-                chaos.checkout(n)
+                chaos.checkout(n, SCENARIOS[n][0] if args.each and n < len(SCENARIOS) else None)
             result = chaos.verdict()
         finally:
             chaos.close()
     result["seed"] = args.seed
     result["seconds"] = round(time.monotonic() - started, 1)
     print(json.dumps(result))
-    failures = result["double_charges"] + result["lost"] + result["unresolved"] + result["journal_mismatches"]
+    failures = (result["double_charges"] + result["lost"] + result["unresolved"] + result["journal_mismatches"]
+                + result["hung"] + result["eod_mismatches"])
     return 1 if failures else 0
 
 

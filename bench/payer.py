@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--attempt", help="attempt id to void/refund")
     p.add_argument("--clerk", default="payer")
     p.add_argument("--read-timeout", type=float, default=30.0)
+    p.add_argument("--total", type=float, default=None,
+                   help="overall deadline per request in seconds (default: read timeout + 5)")
     p.add_argument("--clock-offset", type=float, default=0.0, help="seconds to add to real time (gateway clock)")
     p.add_argument("--settle-after", type=float, default=0.3)
     p.add_argument("--in-flight-window", type=float, default=3.0)
@@ -63,8 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     offset = timedelta(seconds=args.clock_offset)
+    total = args.total if args.total is not None else args.read_timeout + 5
     client = PaySimpleClient(args.api_url, args.api_user, os.environ[args.api_key_env],
-                             timeouts=Timeouts(connect=5, read=args.read_timeout))
+                             timeouts=Timeouts(connect=5, read=args.read_timeout, total=total))
     journal = Journal(args.journal)
     service = PaymentService(journal, client, args.lane, clock=lambda: datetime.now(UTC) + offset,
                              settle_after=timedelta(seconds=args.settle_after),

@@ -78,6 +78,7 @@ class ManagerAction(StrEnum):
     SETTINGS = "settings"
     MANAGE_CLERKS = "manage_clerks"
     GO_LIVE = "go_live"
+    CLOSE_REVIEW = "close_review"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from pos_app.config import Environment
+from pos_app.money import DEFAULT_FORMAT, FORMATS
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ class Settings:
     lane: str = "LANE1"
     store_timezone: str = ""  # "" = the computer's local zone
     language: str = ""  # "" = system locale; "es" = Spanish
+    # How the STORE writes money (pos_app.money.FORMATS), whatever the interface language.
+    money_format: str = DEFAULT_FORMAT
     idle_lock_minutes: int = 5
     demo_customers: int = 300
     merchant: Merchant = field(default_factory=Merchant)
@@ -84,6 +87,7 @@ _CHECKS = {
     "lane": lambda v: isinstance(v, str) and 1 <= len(v) <= 20 and v.replace("_", "").isalnum() and v.isascii(),
     "store_timezone": lambda v: isinstance(v, str),
     "language": lambda v: isinstance(v, str) and len(v) <= 16,
+    "money_format": lambda v: isinstance(v, str) and v in FORMATS,
     "idle_lock_minutes": lambda v: type(v) is int and 0 <= v <= 240,
     "demo_customers": lambda v: type(v) is int and 0 <= v <= 1_000_000,
     "merchant": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),

@@ -29,7 +29,7 @@ push words onto a line of their own) - for names and other one-line values on re
 ``log_escape`` writes them as ``\\r``, ``\\x1b``, ``\\u202e`` for log files, where an engineer wants to know
 which character it was. ``spreadsheet_cell`` is for CSV files people open in a spreadsheet: it neutralises,
 and a text cell starting with ``=``, ``+``, ``-``, ``@``, TAB or CR gets a leading ``'`` so it is never run as
-a formula (OWASP "CSV injection").
+a formula (OWASP "CSV injection"); a cell that is only a plain number ("-12.50") stays a number.
 """
 
 from __future__ import annotations
@@ -158,14 +158,20 @@ def log_escape(text: str, keep_newlines: bool = False) -> str:
     return _UNSAFE.sub(escape, text)
 
 
+_PLAIN_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")
+
+
 def spreadsheet_cell(value: object) -> object:
-    """A CSV cell safe to open in a spreadsheet: numbers as they are; text neutralised, and a leading
-    ``'`` when it starts with = + - @ TAB or CR (checked on the original text)."""
+    """A CSV cell safe to open in a spreadsheet: numbers (and text that is only a plain decimal number, such as
+    "-12.50") as they are; other text neutralised, with a leading ``'`` when it starts with = + - @ TAB or CR
+    (checked on the original text)."""
     if value is None:
         return ""
     if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
         return value
     text = str(value)
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text
     prefix = "'" if text.startswith(FORMULA_START) else ""
     return prefix + neutralise(text)
 

@@ -15,10 +15,14 @@ qt_libs=(libgl1 libegl1 libx11-6 libxcb1 libxcb-dri3-0 libnss3 libgbm1 libxcompo
   libxkbfile1 libglib2.0-0 libbrotli1 fontconfig-config fonts-dejavu-core
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0)
 
+# Person-like tests (tests/person): a real X display with a window manager, real key events, screenshots.
+person_tools=(xvfb openbox xdotool x11-utils imagemagick)
+
 install_debian_libs() {
   command -v dpkg-query >/dev/null || return 0
-  local missing=()
-  for p in "${qt_libs[@]}"; do
+  local missing=() wanted=("${qt_libs[@]}")
+  [ "${1:-}" = "test" ] && wanted+=("${person_tools[@]}")
+  for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -43,7 +47,7 @@ install_python() {
 }
 
 cmd="${1:-run}"; shift || true
-install_debian_libs
+install_debian_libs "$cmd"
 install_python
 case "$cmd" in
   run)

@@ -42,3 +42,13 @@ def no_keyring():
     keyring.set_keyring(keyring.backends.fail.Keyring())
     yield
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def _store_money_format():
+    """Tests that set the store's money format (``pos_app.money.set_store_format``) leave the default behind."""
+    from pos_app import money
+
+    money.set_store_format(money.DEFAULT_FORMAT)
+    yield
+    money.set_store_format(money.DEFAULT_FORMAT)

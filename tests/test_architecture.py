@@ -35,7 +35,7 @@ def test_importing_the_core_loads_no_qt():
     core = [p for p in ("paysimple", "training", "customers", "payments") if (PKG / p).is_dir()]
     code = (
         "import sys, importlib, pkgutil, pos_app\n"
-        "import pos_app.config, pos_app.logs, pos_app.credentials, pos_app.settings, pos_app.clerks\n"
+        "import pos_app.config, pos_app.logs, pos_app.credentials, pos_app.settings, pos_app.clerks, pos_app.money\n"
         f"for pkg in {core!r}:\n"
         "    mod = importlib.import_module('pos_app.' + pkg)\n"
         "    for info in pkgutil.walk_packages(mod.__path__, mod.__name__ + '.'):\n"

@@ -71,6 +71,7 @@ def test_log_escape_shows_which_character_it_was():
     ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1+1", "'+1+1"), ("-2+3", "'-2+3"),
     ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\ufffd=1"), ("\r=1", "'\ufffd=1"), ("Ada", "Ada"),
     ("a=b", "a=b"), ("Ada\nEvil", "Ada\ufffdEvil"), (None, ""), (3, 3), (Decimal("-1.50"), Decimal("-1.50")),
+    ("-12.50", "-12.50"), ("+3", "+3"), ("-1-1", "'-1-1"), ("-12.5e3", "'-12.5e3"), ("- 2", "'- 2"),
 ])
 def test_spreadsheet_cells_never_start_a_formula(value, expected):
     assert ts.spreadsheet_cell(value) == expected

@@ -98,10 +98,15 @@ def sync(directory: Directory, client, progress: Callable[[int, int], None] | No
         directory.finish_indexing()
 
 
+class EndlessPaging(RuntimeError):
+    """The customer list kept going past the total its first page announced (plus one page)."""
+
+
 def _sync(directory: Directory, client, progress, cancel, page_size: int) -> SyncReport:
     run_id, page_no, expected_total, resumed = _start_or_resume(directory, page_size)
     report = SyncReport(run_id, resumed_from_page=page_no if resumed else None)
     report.total_items = expected_total
+    first_total = expected_total  # the bound on pages: what the first page of this run announced (+1 page)
     while True:
         if cancel is not None and cancel.is_set():
             _finish_run(directory, run_id, "cancelled")
@@ -137,6 +142,14 @@ def _sync(directory: Directory, client, progress, cancel, page_size: int) -> Syn
             progress(min((page_no - 1) * page_size + len(page.items), page.total_items), page.total_items)
         if not page.items or page_no >= page.total_pages:
             break
+        first_total = page.total_items if first_total is None else first_total
+        if page_no >= -(-first_total // page_size) + 1:
+            # PaySimple announced fewer pages than it keeps sending (a broken or hostile reply): stop rather
+            # than loop; the run is recorded as failed and the next sync resumes it.
+            message = (f"PaySimple kept announcing more customers than the {first_total} it announced at the "
+                       f"start (page {page_no}); the sync stopped. Try again later.")
+            _finish_run(directory, run_id, "failed", message)
+            raise EndlessPaging(message)
         page_no += 1
     _complete(directory, run_id, report)
     return report

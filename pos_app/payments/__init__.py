@@ -3,7 +3,7 @@
 No Qt here. The UI calls ``PaymentService`` from worker threads; see docs/architecture.md ("Payments").
 """
 
-from pos_app.payments.eod import EodReport, Mismatch, end_of_day
+from pos_app.payments.eod import EodReport, Mismatch, Review, end_of_day
 from pos_app.payments.journal import Journal
 from pos_app.payments.model import (
     AccountRef,
@@ -14,6 +14,7 @@ from pos_app.payments.model import (
     InvalidCharge,
     LaneBusy,
     NotAllowed,
+    NotSignedIn,
     PaymentError,
     State,
     Transition,
@@ -29,7 +30,8 @@ from pos_app.payments.service import (
 
 __all__ = [
     "AccountRef", "Approval", "Attempt", "CustomerRef", "EodReport", "IllegalTransition", "InvalidCharge",
-    "Journal", "LaneBusy", "Mismatch", "NotAllowed", "PaymentError", "PaymentService", "Receipt",
-    "ReconcileReport", "ReconcileRequired", "ReversalOption", "State", "StatusEvent", "Transition", "clerk_message",
+    "Journal", "LaneBusy", "Mismatch", "NotAllowed", "NotSignedIn", "PaymentError", "PaymentService", "Receipt",
+    "ReconcileReport", "ReconcileRequired", "ReversalOption", "Review", "State", "StatusEvent", "Transition",
+    "clerk_message",
     "end_of_day", "receipt_for", "store_timezone",
 ]

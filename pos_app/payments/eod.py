@@ -11,7 +11,12 @@ Decisions:
     amount          same OrderId, different amount;
     status          journal state and PaySimple status disagree (e.g. journal absent, PaySimple Authorized);
     duplicate       more than one PaySimple payment with one OrderId (a double charge);
+    review          the attempt still needs review (an answer that was not for it, or PaySimple's records
+                    conflict with it): a manager must check it (``PaymentService.close_review``);
     unresolved      the attempt is still created/sending/unknown/reconciling or a void/refund is pending.
+- ``reviews`` lists every attempt that went to ``needs_review`` during the day (by the time it did), with the
+  reason and where it stands now, also when a later look-up settled it: an answer for another payment means
+  something between the counter and PaySimple misbehaved, which a manager should know about.
   Refund credits (the new payment /reverse creates: negative amount, the original's OrderId, ReferenceId =
   the original) are matched to the refunded attempt, never counted as a charge.
 - With a lane filter, PaySimple-only payments are listed when their OrderId carries that lane; with a clerk
@@ -20,6 +25,9 @@ Decisions:
 - The CSV is opened in spreadsheets: every text cell goes through ``text_safety.spreadsheet_cell`` (control and
   bidi characters → U+FFFD; a cell starting with = + - @ TAB or CR gets a leading '), numbers stay numbers.
   Clerk ids, PaySimple statuses, OrderIds and details can come from outside (docs/decisions/0142).
+- Amounts in mismatch details (read by people, on screen and in the PDF) are in the store's money format
+  (``pos_app.money``); the CSV's amount column is machine format (``money.plain``: ``1234.50``), whatever
+  the store's format, so spreadsheets and scripts read it the same in every store.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
 
+from pos_app import money
 from pos_app.payments import ids
 from pos_app.payments.journal import Journal
 from pos_app.payments.lookup import payment_cents
@@ -83,6 +92,18 @@ class Mismatch:
     detail: str
 
 
+@dataclass(frozen=True)
+class Review:
+    attempt_id: str
+    at: datetime
+    reason: str  # why it needed review (the transition's cause)
+    state: str  # where the attempt stands now
+    amount: Decimal
+    customer_name: str
+    lane: str
+    clerk: str
+
+
 @dataclass
 class EodReport:
     day: date
@@ -96,6 +117,7 @@ class EodReport:
     refunds: Bucket = field(default_factory=Bucket)
     sales: Bucket = field(default_factory=Bucket)
     mismatches: list[Mismatch] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
     paysimple_payments: int = 0
     paysimple_error: str | None = None
 
@@ -115,18 +137,23 @@ class EodReport:
         writer.writerow(["header", "day", self.day.isoformat(), "", "", "", "", "",
                          f"timezone={self.timezone} lane={self.lane or 'all'} clerk={self.clerk or 'all'}"])
         for status, bucket in sorted(self.by_status.items()):
-            writer.writerow(["total", "status", "", status, bucket.count, bucket.total, "", "", ""])
+            writer.writerow(["total", "status", "", status, bucket.count, money.plain(bucket.total), "", "",
+                             ""])
         for group, table in (("lane", self.by_lane), ("clerk", self.by_clerk)):
             for key, statuses in sorted(table.items()):
                 for status, bucket in sorted(statuses.items()):
-                    writer.writerow(["total", group, key, status, bucket.count, bucket.total, "", "", ""])
+                    writer.writerow(["total", group, key, status, bucket.count, money.plain(bucket.total), "", "",
+                                     ""])
         for name, bucket in (("sales", self.sales), ("voids", self.voids), ("refunds", self.refunds)):
-            writer.writerow(["total", name, "", "", bucket.count, bucket.total, "", "", ""])
-        writer.writerow(["total", "net", "", "", "", self.net, "", "", ""])
+            writer.writerow(["total", name, "", "", bucket.count, money.plain(bucket.total), "", "", ""])
+        writer.writerow(["total", "net", "", "", "", money.plain(self.net), "", "", ""])
         writer.writerow(["reconcile", "paysimple", "", "ok" if self.reconciled else "MISMATCH",
                          self.paysimple_payments, "", "", "", self.paysimple_error or ""])
         for m in self.mismatches:
             writer.writerow(["mismatch", m.kind, "", "", "", "", m.attempt_id or "", m.payment_id or "", m.detail])
+        for r in self.reviews:
+            writer.writerow(["review", r.lane, r.clerk, r.state, "", r.amount, r.attempt_id, "",
+                             f"{r.at.isoformat()} {r.reason}"])
         return out.getvalue()
 
     def to_csv(self, path: str | Path) -> Path:
@@ -167,6 +194,12 @@ def end_of_day(journal: Journal, client, day: date, lane: str | None = None, cle
             bucket.add(a.amount_cents)
         if a.state in SALE_STATES:
             report.sales.add(a.amount_cents)
+    for t in journal.entered(S.REVIEW, since=start, until=end):
+        a = journal.get(t.attempt_id)
+        if (lane and a.lane != lane) or (clerk and a.clerk != str(clerk)):
+            continue
+        report.reviews.append(Review(a.id, t.at, t.cause, a.state.value, a.amount, a.customer_name, a.lane,
+                                     a.clerk))
     for row in journal.reversals(since=start, until=end):
         original = journal.get(row["attempt_id"])
         if (lane and original.lane != lane) or (clerk and original.clerk != str(clerk)):
@@ -205,6 +238,10 @@ def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start:
 
     for a in attempts:
         found = [p for p in by_order.get(a.id, []) if p.id not in refund_ids]
+        if a.state is S.REVIEW:
+            mismatches.append(Mismatch("review", a.id, a.payment_id,
+                                       f"needs review: {a.note or 'a manager must check it'}"))
+            continue
         if a.state in OPEN_STATES or a.state in PENDING_REVERSAL_STATES:
             mismatches.append(Mismatch("unresolved", a.id, a.payment_id, f"journal state {a.state.value}"))
             continue
@@ -225,7 +262,8 @@ def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start:
                                        f"journal {a.state.value} (not charged) but PaySimple has {p.status}"))
             continue
         if payment_cents(p) != a.amount_cents:
-            mismatches.append(Mismatch("amount", a.id, p.id, f"journal {a.amount} vs PaySimple {p.amount}"))
+            mismatches.append(Mismatch("amount", a.id, p.id,
+                                       f"journal {_shown(a.amount)} vs PaySimple {_shown(p.amount)}"))
         if str(p.status).lower() not in expected:
             mismatches.append(Mismatch("status", a.id, p.id, f"journal {a.state.value} vs PaySimple {p.status}"))
         if a.state is S.REFUNDED and not credits.get(a.id) and not any(
@@ -253,9 +291,18 @@ def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start:
         if lane is not None and ids.lane_of(order_id) != lane:
             continue
         mismatches.append(Mismatch("paysimple_only", order_id, p.id,
-                                   f"PaySimple {p.status} {p.amount} for customer {getattr(p, 'customer_id', '?')}"
-                                   f" with OrderId {order_id or '(none)'} is not in the journal"))
+                                   f"PaySimple {p.status} {_shown(p.amount)} for customer "
+                                   f"{getattr(p, 'customer_id', '?')} with OrderId {order_id or '(none)'} is not in "
+                                   "the journal"))
     return mismatches
+
+
+def _shown(amount) -> str:
+    """An amount for a person: the store's money format; PaySimple's own text if it is not whole cents."""
+    try:
+        return money.format_money(amount)
+    except (TypeError, ValueError):
+        return str(amount)
 
 
 def _journal_has(journal: Journal, attempt_id: str) -> bool:

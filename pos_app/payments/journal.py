@@ -4,7 +4,9 @@ SQLite in WAL mode with ``synchronous=FULL``: each commit (attempt written, stat
 the call returns, so a ``kill -9`` or a power cut right after "sending" is marked still finds it on restart.
 
 Guarantees enforced by the database itself (so a second thread, window or process is held to them too):
-- one open charge per lane: a UNIQUE partial index on ``attempts(lane) WHERE state IN (open states)``;
+- one open charge per lane: a UNIQUE partial index on ``attempts(lane) WHERE state IN (open states)``
+  (rebuilt when a journal made with an older list of open states is opened: schema version 2 added
+  ``needs_review``);
 - only legal transitions: a trigger checks every state change against the ``legal_transitions`` table;
 - compare-and-set: ``transition(id, expected, to)`` runs in ``BEGIN IMMEDIATE`` and raises
   ``IllegalTransition`` if the attempt is no longer in ``expected`` (someone else moved it).
@@ -37,11 +39,12 @@ from pos_app.payments.model import (
     LaneBusy,
     State,
     Transition,
+    check_ach_authorization,
     to_cents,
 )
 from pos_app.sqlite_tx import immediate_transaction
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -85,7 +88,9 @@ CREATE TABLE IF NOT EXISTS attempts (
     can_void_until TEXT,
     refund_payment_id INTEGER,
     absent_after TEXT,
-    note TEXT
+    note TEXT,
+    ach_authorization TEXT,
+    ach_authorized_by TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS one_open_charge_per_lane ON attempts(lane) WHERE state IN ({_OPEN_SQL});
 CREATE INDEX IF NOT EXISTS attempts_created ON attempts(created_at);
@@ -107,6 +112,9 @@ CREATE TABLE IF NOT EXISTS legal_transitions (
 CREATE TRIGGER IF NOT EXISTS attempts_legal_state BEFORE UPDATE OF state ON attempts
 WHEN NOT EXISTS (SELECT 1 FROM legal_transitions WHERE from_state = OLD.state AND to_state = NEW.state)
 BEGIN SELECT RAISE(ABORT, 'illegal state transition'); END;
+CREATE TRIGGER IF NOT EXISTS ach_needs_authorization BEFORE INSERT ON attempts
+WHEN NEW.account_kind = 'ach' AND (NEW.ach_authorization IS NULL OR NEW.ach_authorized_by IS NULL)
+BEGIN SELECT RAISE(ABORT, 'a bank debit needs the customer''s authorization'); END;
 CREATE TABLE IF NOT EXISTS reversals (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     attempt_id TEXT NOT NULL REFERENCES attempts(id),
@@ -125,7 +133,9 @@ _ATTEMPT_FIELDS = [f.name for f in fields(Attempt)]
 _TIME_FIELDS = {"created_at", "updated_at", "sent_at", "can_void_until", "absent_after"}
 _UPDATABLE = set(_ATTEMPT_FIELDS) - {"id", "lane", "clerk", "customer_id", "customer_name", "account_id",
                                       "account_kind", "account_last4", "account_brand", "amount_cents",
-                                      "state", "created_at", "updated_at"}
+                                      "state", "created_at", "updated_at", "ach_authorization",
+                                      "ach_authorized_by"}
+_ADDED_COLUMNS = ("absent_after", "ach_authorization", "ach_authorized_by")  # journals made before them
 
 
 def _row_to_attempt(row: sqlite3.Row) -> Attempt:
@@ -152,18 +162,33 @@ class Journal:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
         # Every statement is idempotent (IF NOT EXISTS / OR IGNORE), so two processes opening at once is fine.
-        self._db.executescript(_SCHEMA)
         columns = {r["name"] for r in self._db.execute("PRAGMA table_info(attempts)")}
-        if "absent_after" not in columns:  # journals made before the column existed
-            try:
-                self._db.execute("ALTER TABLE attempts ADD COLUMN absent_after TEXT")
-            except sqlite3.OperationalError as exc:  # another process added it first
-                if "duplicate column" not in str(exc):
-                    raise
+        for column in _ADDED_COLUMNS:
+            if columns and column not in columns:  # a journal made before the column existed
+                try:
+                    self._db.execute(f"ALTER TABLE attempts ADD COLUMN {column} TEXT")
+                except sqlite3.OperationalError as exc:  # another process added it first
+                    if "duplicate column" not in str(exc):
+                        raise
+        self._db.executescript(_SCHEMA)
         with self._tx():
             self._db.executemany("INSERT OR IGNORE INTO legal_transitions VALUES (?, ?)",
                                  [(a.value, b.value) for a, b in LEGAL])
+            self._open_index_current()
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _open_index_current(self) -> None:
+        """Rebuild the one-open-charge-per-lane index when it lists other open states than OPEN_STATES.
+
+        Runs inside the opening transaction (BEGIN IMMEDIATE), so two processes opening an old journal at once
+        rebuild it once. Fails (IntegrityError) only if a lane already had two open attempts, which the old
+        index made impossible."""
+        row = self._db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
+                               ("one_open_charge_per_lane",)).fetchone()
+        if row is not None and all(f"'{s.value}'" in row["sql"] for s in OPEN_STATES):
+            return
+        self._db.execute("DROP INDEX IF EXISTS one_open_charge_per_lane")
+        self._db.execute(f"CREATE UNIQUE INDEX one_open_charge_per_lane ON attempts(lane) WHERE state IN ({_OPEN_SQL})")
 
     def close(self) -> None:
         with self._lock:
@@ -182,12 +207,23 @@ class Journal:
     # ---- writes -------------------------------------------------------------------------------------
 
     def create_attempt(self, lane: str, clerk: str, customer: CustomerRef, account: AccountRef,
-                       amount, now: datetime, cause: str = "charge requested") -> Attempt:
-        """Write a new attempt in ``created``. Raises ``LaneBusy`` if the lane has an open attempt."""
+                       amount, now: datetime, cause: str = "charge requested",
+                       ach_authorization: str | None = None) -> Attempt:
+        """Write a new attempt in ``created``. Raises ``LaneBusy`` if the lane has an open attempt.
+
+        A bank (ACH) account needs ``ach_authorization``: the text the clerk read to the customer, confirmed
+        by ``clerk`` (stored with the attempt; a trigger refuses an ACH attempt without it)."""
         if not LANE_RE.match(lane or ""):
             raise InvalidCharge("Lane must be 1-20 letters, digits or '_'.")
         if not str(clerk).strip():
             raise InvalidCharge("Clerk is required.")
+        authorized_by = None
+        if account.kind == "ach":
+            check_ach_authorization(ach_authorization, account)
+            authorized_by = str(clerk)
+            cause += f"; bank debit authorization read to the customer, confirmed by clerk {clerk}"
+        elif ach_authorization is not None:
+            raise InvalidCharge("A bank debit authorization belongs to a bank account, not a card.")
         cents = to_cents(amount)
         attempt_id = ids.attempt_id(lane, now)
         stamp = ts(now)
@@ -195,10 +231,11 @@ class Journal:
             with self._tx() as db:
                 db.execute(
                     "INSERT INTO attempts (id, lane, clerk, customer_id, customer_name, account_id, account_kind,"
-                    " account_last4, account_brand, amount_cents, state, created_at, updated_at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " account_last4, account_brand, amount_cents, state, created_at, updated_at,"
+                    " ach_authorization, ach_authorized_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (attempt_id, lane, str(clerk), customer.id, customer.name.strip(), account.id, account.kind,
-                     account.last4, account.brand, cents, State.CREATED.value, stamp, stamp),
+                     account.last4, account.brand, cents, State.CREATED.value, stamp, stamp,
+                     ach_authorization if account.kind == "ach" else None, authorized_by),
                 )
                 db.execute("INSERT INTO transitions (attempt_id, at, from_state, to_state, cause, clerk)"
                            " VALUES (?,?,?,?,?,?)", (attempt_id, stamp, None, State.CREATED.value, cause, str(clerk)))
@@ -327,6 +364,20 @@ class Journal:
             where.append("finished_at < ?")
             params.append(ts(until))
         return self._query("SELECT * FROM reversals WHERE " + " AND ".join(where) + " ORDER BY seq", params)
+
+    def entered(self, state: State, since: datetime | None = None,
+                until: datetime | None = None) -> list[Transition]:
+        """Transitions INTO ``state`` whose time is in [since, until), oldest first (e.g. reviews of a day)."""
+        where, params = ["to_state = ?"], [State(state).value]
+        if since is not None:
+            where.append("at >= ?")
+            params.append(ts(since))
+        if until is not None:
+            where.append("at < ?")
+            params.append(ts(until))
+        rows = self._query("SELECT * FROM transitions WHERE " + " AND ".join(where) + " ORDER BY seq", params)
+        return [Transition(r["attempt_id"], parse_ts(r["at"]), State(r["from_state"]) if r["from_state"] else None,
+                           State(r["to_state"]), r["cause"], r["clerk"]) for r in rows]
 
     def by_payment_id(self, payment_id: int) -> Attempt | None:
         rows = self._query("SELECT * FROM attempts WHERE payment_id = ? OR refund_payment_id = ?",

@@ -1,4 +1,4 @@
-"""Finding out what PaySimple did with an attempt whose answer we never got.
+"""Finding out what PaySimple did with an attempt whose answer we never got (or could not trust).
 
 PaySimple has no idempotency key, so the attempt id travels as ``OrderId`` and a look-up reads the customer's
 payments (GET /customer/{id}/payments, every page) and matches on OrderId + amount + account.
@@ -9,11 +9,16 @@ Decisions:
   and the match is exact on OrderId.
 - "Not found" is only concluded after also walking GET /payment for the same window (all pages): the
   customer's list alone would miss a charge filed under another customer (account/customer mix-up).
+- Every look-up reply is checked against its question: each payment in the customer's list must carry that
+  customer's id (a list replayed for another customer, e.g. by a caching proxy, is ``LookupUnreliable``, which
+  proves nothing, like a failed look-up). Paging walks end at the total the first page announced + 1 page (the
+  client raises past it), so "not found" always means the whole list was read.
 - Refund credits (negative amount, same OrderId as their original) are never taken for the charge.
 - Exactly one payment with our OrderId, same amount and account = found. None = not found. Anything else
   (two payments with one OrderId, or an OrderId match with a different amount/account) is a *conflict*: it
-  is never turned into "absent" or silently accepted; the attempt stays unknown with the reason, for a manager.
-- A look-up that raises (network, 5xx, 401...) proves nothing: the caller keeps the attempt unknown.
+  is never turned into "absent" or silently accepted; the attempt goes to ``needs_review`` with the reason.
+- A look-up that raises (network, 5xx, 401, an unreliable reply...) proves nothing: the caller keeps the
+  attempt unresolved.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from pos_app.payments.model import Attempt
+
+
+class LookupUnreliable(Exception):
+    """A look-up reply that does not answer the question asked (e.g. another customer's payments)."""
 
 
 @dataclass(frozen=True)
@@ -39,16 +48,27 @@ def payment_cents(payment) -> int:
     return int((Decimal(str(payment.amount)) * 100).to_integral_value())
 
 
-def find_attempt(client, attempt: Attempt, now: datetime) -> LookupResult:
+def payments_with_order_id(client, attempt: Attempt, now: datetime) -> list:
+    """Every charge (positive amount) PaySimple holds with this attempt's OrderId, after the reply checks."""
     start = (attempt.created_at - timedelta(days=2)).date()
     end = (max(now, attempt.created_at) + timedelta(days=2)).date()
     payments = client.customer_payments(attempt.customer_id, start_date=start, end_date=end)
+    strangers = [p for p in payments
+                 if getattr(p, "customer_id", None) not in (None, attempt.customer_id)]
+    if strangers:
+        p = strangers[0]
+        raise LookupUnreliable(f"the list of customer {attempt.customer_id}'s payments held payment {p.id} of "
+                               f"customer {p.customer_id}; the reply was not for this question")
     if not any(getattr(p, "order_id", None) == attempt.id for p in payments):
         # Before anything is called "not charged", search every payment of the window: PaySimple files a
         # payment under the ACCOUNT's owner, so a wrong customer/account pairing must not hide a charge.
         payments = list(client.iter_payments(start_date=start, end_date=end))
     # A refund credit carries its original's OrderId with a negative amount: it is not the charge.
-    same_order = [p for p in payments if getattr(p, "order_id", None) == attempt.id and p.amount > 0]
+    return [p for p in payments if getattr(p, "order_id", None) == attempt.id and p.amount > 0]
+
+
+def find_attempt(client, attempt: Attempt, now: datetime) -> LookupResult:
+    same_order = payments_with_order_id(client, attempt, now)
     if not same_order:
         return LookupResult()
     exact = [p for p in same_order

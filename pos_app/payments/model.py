@@ -3,10 +3,13 @@
 State machine (one row in ``transitions`` per edge; illegal edges raise ``IllegalTransition`` and are also
 refused by a trigger inside SQLite):
 
-    created ──► sending ──► approved | declined | unknown | absent | rejected
+    created ──► sending ──► approved | declined | unknown | absent | rejected | needs_review
     created ──► reconciling                      (start-up reconcile of an attempt never sent)
     sending ──► unknown                          (start-up: the app stopped mid-send)
     unknown ──► reconciling ──► approved | declined | absent | unknown (look-up failed or too early)
+    reconciling ──► needs_review                 (PaySimple's records conflict with the attempt)
+    needs_review ──► reconciling                 ("Check again": a fresh look-up, anyone may ask)
+    needs_review ──► approved | declined | absent (a manager closes it after checking PaySimple's own records)
     approved ──► void_pending ──► voided | approved      (void refused, or proven not applied)
     approved ──► refund_pending ──► refunded | approved
 
@@ -18,8 +21,22 @@ Decisions:
   separate so the receipt and the end-of-day report can say why.
 - ``void_pending`` / ``refund_pending`` are the write-ahead states of a void / reverse call. They do not block
   the lane (they are not charges); start-up reconcile resolves them with GET /payment/{id}.
-- Lane-blocking ("open") states: created, sending, unknown, reconciling. A unique partial index in the
-  journal allows at most one open attempt per lane.
+- ``needs_review``: an answer that does not belong to this attempt (a reply to POST /payment for another
+  OrderId, amount or account; see ``replies.reply_mismatch``), or PaySimple's records that conflict with it
+  (two payments with its OrderId; its OrderId on another amount/account). Such an answer is never taken as
+  approved or declined: whether money was taken is not known. It blocks the lane like ``unknown`` (a second
+  charge could double-charge), is raised to the clerk (``receipts.clerk_message``) and listed by end of day.
+  Next steps: "Check again" (``PaymentService.resolve``) looks the OrderId up again; a look-up whose replies
+  pass every check settles it (approved / declined / absent after the in-flight window), a conflict keeps it
+  here. A manager who checked PaySimple's own records closes it with ``PaymentService.close_review``
+  (decisions 0103).
+- Lane-blocking ("open") states: created, sending, unknown, reconciling, needs_review. A unique partial index
+  in the journal allows at most one open attempt per lane.
+- A bank (ACH) debit is never taken without the customer's authorization: the attempt carries the text the
+  clerk read (``ach_authorization``, printed on the receipt) and the clerk who confirmed it
+  (``ach_authorized_by``); the journal refuses an ACH attempt without both. ``approved`` for a bank debit
+  means PaySimple's ``Posted``: accepted and pending, and the bank can still return it for days (screens and
+  receipts say "Posted - pending", never "Approved").
 """
 
 from __future__ import annotations
@@ -46,6 +63,7 @@ class State(StrEnum):
     RECONCILING = "reconciling"
     ABSENT = "absent"
     REJECTED = "rejected"
+    REVIEW = "needs_review"
     VOID_PENDING = "void_pending"
     VOIDED = "voided"
     REFUND_PENDING = "refund_pending"
@@ -60,10 +78,12 @@ LEGAL: frozenset[tuple[State, State]] = frozenset({
     (S.UNKNOWN, S.RECONCILING),
     (S.RECONCILING, S.APPROVED), (S.RECONCILING, S.DECLINED), (S.RECONCILING, S.ABSENT),
     (S.RECONCILING, S.UNKNOWN),
+    (S.SENDING, S.REVIEW), (S.RECONCILING, S.REVIEW), (S.REVIEW, S.RECONCILING),
+    (S.REVIEW, S.APPROVED), (S.REVIEW, S.DECLINED), (S.REVIEW, S.ABSENT),
     (S.APPROVED, S.VOID_PENDING), (S.VOID_PENDING, S.VOIDED), (S.VOID_PENDING, S.APPROVED),
     (S.APPROVED, S.REFUND_PENDING), (S.REFUND_PENDING, S.REFUNDED), (S.REFUND_PENDING, S.APPROVED),
 })
-OPEN_STATES = frozenset({S.CREATED, S.SENDING, S.UNKNOWN, S.RECONCILING})
+OPEN_STATES = frozenset({S.CREATED, S.SENDING, S.UNKNOWN, S.RECONCILING, S.REVIEW})
 PENDING_REVERSAL_STATES = frozenset({S.VOID_PENDING, S.REFUND_PENDING})
 UNRESOLVED_STATES = OPEN_STATES | PENDING_REVERSAL_STATES
 TERMINAL_STATES = frozenset({S.DECLINED, S.ABSENT, S.REJECTED, S.VOIDED, S.REFUNDED})
@@ -97,6 +117,25 @@ class LaneBusy(PaymentError):
         super().__init__(f"Lane {lane} already has a payment in progress{what}. Resolve it before a new one.")
 
 
+class NotSignedIn(PaymentError):
+    """Money was about to move (or an account to change) with no signed-in clerk. There is no default clerk."""
+
+    def __init__(self) -> None:
+        super().__init__("Nobody is signed in: sign in before taking a payment or changing a customer's account.")
+
+
+# Identities that are not a person: used by start-up reconcile, never accepted for a charge.
+_NOT_A_CLERK = frozenset({"", "none", "null", "system", "counter"})
+
+
+def require_clerk(clerk) -> str:
+    """The signed-in clerk's id as text; raises ``NotSignedIn`` for None, blank or a placeholder name."""
+    text = "" if clerk is None else str(clerk).strip()
+    if text.lower() in _NOT_A_CLERK:
+        raise NotSignedIn()
+    return text
+
+
 class NotAllowed(PaymentError):
     """A void/refund without a valid manager approval, or one PaySimple's rules do not allow now."""
 
@@ -118,6 +157,21 @@ def to_cents(amount: Decimal | str | int) -> int:
     if value != value.quantize(Decimal("0.01")):
         raise InvalidCharge("Amount can have at most 2 decimal places.")
     return int(value * 100)
+
+
+MAX_AUTHORIZATION_CHARS = 4000
+
+
+def check_ach_authorization(text: str | None, account: AccountRef) -> None:
+    """A bank debit needs the authorization the clerk read to the customer: non-empty text that names the
+    account's last 4 digits (so it was written for this account). Raises ``InvalidCharge`` otherwise."""
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidCharge("A bank debit needs the customer's authorization: read it to the customer and tick "
+                            "that they agreed before charging.")
+    if len(text) > MAX_AUTHORIZATION_CHARS:
+        raise InvalidCharge("The bank debit authorization text is too long.")
+    if account.last4 not in text:
+        raise InvalidCharge("The bank debit authorization does not name this account's last 4 digits.")
 
 
 def from_cents(cents: int) -> Decimal:
@@ -184,11 +238,15 @@ class Approval:
     def from_clerk(cls, clerk, reason: str) -> Approval:
         return cls(str(clerk.id), str(getattr(clerk.role, "value", clerk.role)), reason)
 
-    def check(self) -> None:
+    def check(self, what: str = "a void or refund") -> None:
+        try:
+            require_clerk(self.manager_id)
+        except NotSignedIn:
+            raise NotAllowed(f"{what[0].upper()}{what[1:]} needs a signed-in manager's approval.") from None
         if self.role not in MANAGER_ROLES:
-            raise NotAllowed("Only a manager can approve a void or refund.")
+            raise NotAllowed(f"Only a manager can approve {what}.")
         if not self.reason.strip():
-            raise NotAllowed("A reason is required for a void or refund.")
+            raise NotAllowed(f"A reason is required for {what}.")
 
 
 @dataclass(frozen=True)
@@ -218,6 +276,8 @@ class Attempt:
     refund_payment_id: int | None = None
     absent_after: datetime | None = None  # before this, "not found at PaySimple" proves nothing
     note: str | None = None  # last cause worth showing (why rejected/absent/unknown)
+    ach_authorization: str | None = None  # bank debits: the text the clerk read to the customer (on the receipt)
+    ach_authorized_by: str | None = None  # the clerk who confirmed the customer was read it and agreed
 
     @property
     def amount(self) -> Decimal:
@@ -226,6 +286,11 @@ class Attempt:
     @property
     def account_masked(self) -> str:
         return f"{self.account_brand} ****{self.account_last4}".strip()
+
+    @property
+    def is_bank(self) -> bool:
+        """A bank (ACH) debit: "Posted - pending" when accepted, and it can still be returned for days."""
+        return self.account_kind == "ach"
 
     @property
     def is_open(self) -> bool:

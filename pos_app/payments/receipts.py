@@ -1,26 +1,35 @@
 """Receipt data and its plain-text rendering (printing and PDF belong to the UI).
 
 A receipt shows the masked account only (brand + last 4), never a token or full number. Times are shown in
-the store's time zone (``store_timezone`` from settings; "" = the computer's zone).
+the store's time zone (``store_timezone`` from settings; "" = the computer's zone). Amounts are shown in the
+store's money format (``pos_app.money``; settings ``money_format``), the same as on the counter screen; the
+format is fixed when the receipt is built (``Receipt.money_format``).
+
+A bank (ACH) debit is never "APPROVED": PaySimple's status for an accepted bank debit is Posted, so the
+receipt says "POSTED - PENDING" (or "SETTLED" once PaySimple says so), carries ``ACH_RETURN_NOTICE`` (the bank
+can still return it) and the authorization text the clerk read to the customer, exactly as journaled.
 
 Nothing on a receipt can forge a line (docs/decisions/0142): ``receipt_for`` puts every text value through
 ``text_safety.one_line`` (control, line-separator, bidi and invisible format characters become U+FFFD;
-whitespace runs collapse), and ``Receipt.text()`` does it again for receipts built by hand. Values that come
-from people (customer and clerk names) are printed on their label's line only, cut with "…" when too long, so
-no name can put words such as "APPROVED" on a line of their own; only our own long values (trace number,
-reference, PaySimple's decline reason) get a line of their own.
+whitespace runs collapse; the multi-line authorization text keeps only its own line breaks), and
+``Receipt.text()`` does it again for receipts built by hand. Values that come from people (customer and clerk
+names) are printed on their label's line only, cut with "…" when too long, so no name can put words such as
+"APPROVED" on a line of their own; only our own long values (trace number, reference, PaySimple's decline
+reason) get a line of their own.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import textwrap
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pos_app.money import MoneyFormat, store_format
 from pos_app.payments.model import Attempt, State
-from pos_app.text_safety import one_line
+from pos_app.text_safety import neutralise, one_line
 
 STATUS_TEXT = {
     State.CREATED: "NOT SENT",
@@ -31,11 +40,34 @@ STATUS_TEXT = {
     State.DECLINED: "DECLINED",
     State.ABSENT: "NOT CHARGED",
     State.REJECTED: "NOT CHARGED - REFUSED",
+    State.REVIEW: "NOT CONFIRMED - NEEDS REVIEW",
     State.VOID_PENDING: "APPROVED - VOID IN PROGRESS",
     State.VOIDED: "VOIDED",
     State.REFUND_PENDING: "APPROVED - REFUND IN PROGRESS",
     State.REFUNDED: "REFUNDED",
 }
+
+# A bank debit's status words where a card's would say "approved" (PaySimple: Posted = accepted, not settled).
+BANK_STATUS_TEXT = {
+    State.APPROVED: "POSTED - PENDING",
+    State.VOID_PENDING: "POSTED - VOID IN PROGRESS",
+    State.REFUND_PENDING: "SETTLED - REFUND IN PROGRESS",
+}
+BANK_SETTLED_TEXT = "SETTLED"
+# General ACH (Nacha) return windows, not a PaySimple document: see docs/decisions/0164.
+ACH_RETURN_NOTICE = ("Bank payment: posted, not yet settled. The bank can still return it (for example for "
+                     "insufficient funds), usually within 2 business days, and up to 60 days if the account "
+                     "holder disputes it.")
+
+
+def status_text(attempt: Attempt) -> str:
+    """The receipt's status words (English) for an attempt: a bank debit says posted/pending, not approved."""
+    if attempt.is_bank:
+        if attempt.state is State.APPROVED and str(attempt.ps_status or "").lower() == "settled":
+            return BANK_SETTLED_TEXT
+        if attempt.state in BANK_STATUS_TEXT:
+            return BANK_STATUS_TEXT[attempt.state]
+    return STATUS_TEXT[attempt.state]
 
 
 def store_timezone(name: str | None = None) -> tzinfo:
@@ -80,6 +112,12 @@ class Receipt:
     attempt_id: str
     payment_id: int | None
     failure: str | None
+    money_format: MoneyFormat = field(default_factory=store_format)
+    state: State | None = None
+    account_kind: str = "cc"
+    notice: str | None = None  # bank debits: it can still be returned
+    ach_authorization: str | None = None  # bank debits: the authorization read to the customer, as journaled
+    ach_authorized_by: str | None = None  # the clerk who confirmed it (name when known)
 
     def text(self, width: int = 40) -> str:
         def row(label: str, value, own_line: bool = True) -> str:
@@ -103,7 +141,7 @@ class Receipt:
         lines.append(row("Customer", self.customer_name, own_line=False))
         lines.append(row("Account", self.account))
         lines.append("-" * width)
-        lines.append(row("AMOUNT", f"${self.amount:,.2f}"))
+        lines.append(row("AMOUNT", self.money_format.format(self.amount)))
         lines.append(row("Status", self.status))
         if self.failure:
             lines.append(row("Reason", self.failure))
@@ -114,22 +152,42 @@ class Receipt:
         if self.payment_id:
             lines.append(row("Payment", self.payment_id))
         lines.append(row("Ref", self.attempt_id))
+        if self.notice:
+            lines.append("-" * width)
+            lines += textwrap.wrap(self.notice, width)
+        if self.ach_authorization:
+            lines.append("-" * width)
+            lines.append("BANK DEBIT AUTHORIZATION")
+            for paragraph in neutralise(self.ach_authorization, multiline=True).splitlines():
+                lines += textwrap.wrap(one_line(paragraph), width) or [""]
+            if self.ach_authorized_by:
+                lines.append(row("Read to customer by", self.ach_authorized_by, own_line=False))
         lines.append("-" * width)
         if self.footer:
             lines.append(centred(self.footer))
         return "\n".join(lines) + "\n"
 
 
-def clerk_message(attempt: Attempt) -> str:
-    """One sentence for the counter screen: what happened and what the clerk may do next."""
+def clerk_message(attempt: Attempt, money_format: MoneyFormat | None = None) -> str:
+    """One sentence for the counter screen: what happened and what the clerk may do next. Amounts in the
+    store's money format (or ``money_format``)."""
     state = attempt.state
+    amount = (money_format or store_format()).format(attempt.amount)
+    if state is State.APPROVED and attempt.is_bank:
+        return (f"Posted - pending: {amount} debit from {attempt.account_masked}. The bank can still "
+                "return it for some days.")
     if state is State.APPROVED:
-        return f"Approved: {attempt.amount:,.2f} charged to {attempt.account_masked}."
+        return f"Approved: {amount} charged to {attempt.account_masked}."
     if state is State.DECLINED:
         reason = one_line(" ".join(p for p in (attempt.failure_description, attempt.failure_action) if p))
         return f"Declined: {reason or 'the bank refused the payment'}."
     if state in (State.ABSENT, State.REJECTED):
         return f"{one_line(attempt.note) or 'Not charged.'} You may charge again."
+    if state is State.REVIEW:
+        return ("NEEDS REVIEW: the answer that came back does not match this payment, so it is not known "
+                "whether the customer was charged. Do NOT charge again: press Check again; if it stays like "
+                "this, a manager must check the payment in PaySimple." + (f" ({one_line(attempt.note)})"
+                                                                            if attempt.note else ""))
     if state in (State.CREATED, State.SENDING, State.UNKNOWN, State.RECONCILING):
         return ("PaySimple has not confirmed this payment yet. Do NOT charge again: check again until it is "
                 "resolved." + (f" ({one_line(attempt.note)})" if attempt.note else ""))
@@ -138,18 +196,24 @@ def clerk_message(attempt: Attempt) -> str:
     if state is State.REFUND_PENDING:
         return "Refund sent; confirming with PaySimple."
     if state is State.VOIDED:
-        return f"Voided: {attempt.amount:,.2f} will not be charged."
-    return f"Refunded: {attempt.amount:,.2f} returned to {attempt.account_masked}."
+        return f"Voided: {amount} will not be charged."
+    return f"Refunded: {amount} returned to {attempt.account_masked}."
 
 
-def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name: str | None = None) -> Receipt:
+def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name: str | None = None,
+                money_format: MoneyFormat | None = None, authorized_by_name: str | None = None) -> Receipt:
     """``merchant`` is ``pos_app.settings.Merchant`` (name, address, phone, footer); ``clerk_name`` replaces
-    the clerk id on the receipt when the UI knows it. Every text value is ``one_line``-neutralised."""
+    the clerk id on the receipt when the UI knows it (and ``authorized_by_name`` the id of the clerk who
+    confirmed a bank debit's authorization; by default ``clerk_name`` when it is the same clerk);
+    ``money_format`` defaults to the store's. Every text value is ``one_line``-neutralised (the authorization
+    keeps its line breaks only)."""
     tz = tz or store_timezone()
+    authorized_by = authorized_by_name or (
+        clerk_name if clerk_name and attempt.ach_authorized_by == attempt.clerk else attempt.ach_authorized_by)
     failure = None
     if attempt.state is State.DECLINED:
         failure = " ".join(p for p in (attempt.failure_description, attempt.failure_action) if p) or "Declined"
-    elif attempt.state in (State.ABSENT, State.REJECTED):
+    elif attempt.state in (State.ABSENT, State.REJECTED, State.REVIEW):
         failure = attempt.note
 
     def safe(value: str | None) -> str | None:
@@ -161,7 +225,13 @@ def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name
         when=(attempt.sent_at or attempt.created_at).astimezone(tz), lane=one_line(attempt.lane),
         clerk=one_line(clerk_name or attempt.clerk),
         customer_name=one_line(attempt.customer_name), account=one_line(attempt.account_masked),
-        amount=attempt.amount, status=STATUS_TEXT[attempt.state], auth_code=safe(attempt.auth_code),
+        amount=attempt.amount, status=status_text(attempt), auth_code=safe(attempt.auth_code),
         trace_number=safe(attempt.trace_number), attempt_id=one_line(attempt.id), payment_id=attempt.payment_id,
-        failure=safe(failure),
+        failure=safe(failure), state=attempt.state, account_kind=attempt.account_kind,
+        notice=ACH_RETURN_NOTICE if attempt.is_bank and attempt.state in (State.APPROVED, State.VOID_PENDING)
+        else None,
+        ach_authorization=None if attempt.ach_authorization is None
+        else neutralise(attempt.ach_authorization, multiline=True),
+        ach_authorized_by=safe(authorized_by),
+        money_format=money_format or store_format(),
     )

@@ -1,4 +1,4 @@
-"""Reading PaySimple's answers into journal fields and short, safe notes."""
+"""Reading PaySimple's answers into journal fields and short, safe notes; checking a reply is for our request."""
 
 from __future__ import annotations
 
@@ -32,3 +32,32 @@ def payment_fields(payment) -> dict:
         "failure_action": None if failure is None else failure.merchant_action_text,
         "can_void_until": getattr(payment, "can_void_until", None),
     }
+
+
+def reply_mismatch(payment, attempt) -> str | None:
+    """Why a reply to POST /payment is not the answer for ``attempt`` (None when it is).
+
+    The reply must name this attempt's OrderId, amount (to the cent) and account. A reply without an OrderId
+    counts as another order: the OrderId is what ties PaySimple's records to the journal, so a payment reply
+    that does not carry it cannot be confirmed as ours.
+    """
+    from pos_app.payments.lookup import payment_cents
+
+    problems = []
+    order_id = getattr(payment, "order_id", None)
+    if order_id != attempt.id:
+        problems.append(f"order {order_id}" if order_id else "no order")
+    try:
+        cents = payment_cents(payment)
+    except Exception:  # noqa: BLE001 - an amount we cannot read is not this attempt's amount
+        cents = None
+    if cents != attempt.amount_cents:
+        problems.append(f"amount {getattr(payment, 'amount', None)}")
+    account_id = getattr(payment, "account_id", None)
+    if account_id != attempt.account_id:
+        problems.append(f"account {account_id}")
+    if not problems:
+        return None
+    return (f"the answer received was for {', '.join(problems)} (payment {getattr(payment, 'id', '?')}, status "
+            f"{getattr(payment, 'status', '?')}), not for this payment ({attempt.amount} on account "
+            f"{attempt.account_id})")

@@ -5,7 +5,12 @@ refund (PUT /payment/{id}/reverse) once Settled. Both need an ``Approval`` from 
 before the call (``void_pending`` / ``refund_pending`` + a ``reversals`` row with who and why). A void or
 reverse is never re-sent: a lost answer is resolved with GET /payment/{id} (Voided / Reversed = done; still
 Authorized/Settled after the in-flight window = it did not take effect, back to ``approved``). A 4xx answer
-means PaySimple refused it: back to ``approved`` and ``NotAllowed`` with PaySimple's message.
+means PaySimple refused it: back to ``approved`` and ``NotAllowed`` with PaySimple's message; a 4xx page that is
+not PaySimple's own (``may_have_taken_effect``) is a lost answer. Every reply is checked against the request: a
+void reply must be the voided payment itself; a refund reply the original (``Reversed``) or its credit (negative
+amount, the original's OrderId or ReferenceId); GET /payment/{id} must return payment {id}. A reply that is not
+for this payment is treated as a lost answer (looked up, never applied). The look-up waits the in-flight window
+unless PaySimple itself answered (``paysimple_answered``).
 ``Reversals`` is a mixin of ``PaymentService`` (it uses the service's journal, client, clock and timings).
 """
 
@@ -16,7 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_app.payments import locks
-from pos_app.payments.model import Approval, Attempt, NotAllowed, State
+from pos_app.payments.lookup import payment_cents
+from pos_app.payments.model import Approval, Attempt, NotAllowed, PaymentError, State
 from pos_app.payments.replies import error_text, paysimple
 
 log = logging.getLogger(__name__)
@@ -44,6 +50,9 @@ class Reversals:
             text = f"This payment is {attempt.state.value}: there is nothing to void or refund."
             return ReversalOption(None, text, text, attempt.ps_status, attempt.can_void_until)
         payment = self.client.get_payment(attempt.payment_id)
+        if getattr(payment, "id", None) != attempt.payment_id:
+            raise NotAllowed(f"PaySimple's answer was for payment {getattr(payment, 'id', None)}, not "
+                             f"{attempt.payment_id}; nothing was changed. Try again.")
         self.journal.update_details(attempt.id, self.clock(), ps_status=str(payment.status),
                                     can_void_until=getattr(payment, "can_void_until", None))
         return option_for(payment.status, getattr(payment, "can_void_until", None), self.clock())
@@ -74,15 +83,24 @@ class Reversals:
                 call = self.client.void_payment if kind == "void" else self.client.reverse_payment
                 payment = call(attempt.payment_id)
             except (ps.AuthenticationError, ps.InvalidInputError, ps.PermissionDeniedError, ps.NotFoundError) as exc:
+                if exc.may_have_taken_effect:  # a proxy's page, not PaySimple's refusal: look it up
+                    log.warning("%s of %s: %s; checking", kind, attempt_id, error_text(exc))
+                    return self._resolve_reversal(attempt, manager, None, lock_held=True,
+                                                  not_before=self.clock() + self.in_flight_window)
                 note = f"PaySimple refused the {kind} ({error_text(exc)})."
                 self.journal.finish_reversal(attempt_id, f"refused: {error_text(exc)}", self.clock())
                 self.journal.transition(attempt_id, pending, S.APPROVED, note, manager, self.clock(), note=note)
                 raise NotAllowed(note) from exc
             except Exception as exc:  # noqa: BLE001 - the answer was lost: look it up, never re-send
                 log.warning("%s of %s: answer lost (%s); checking", kind, attempt_id, type(exc).__name__)
-                answered = getattr(exc, "status", None) is not None
-                not_before = self.clock() + self.settle_after if answered else now + self.in_flight_window
+                answered = getattr(exc, "paysimple_answered", False)
+                not_before = self.clock() + (self.settle_after if answered else self.in_flight_window)
                 return self._resolve_reversal(attempt, manager, None, lock_held=True, not_before=not_before)
+            problem = reversal_mismatch(attempt, payment, kind)
+            if problem:
+                log.error("%s of %s: %s; checking", kind, attempt_id, problem)
+                return self._resolve_reversal(attempt, manager, None, lock_held=True,
+                                              not_before=self.clock() + self.in_flight_window)
             return self._apply_reversal_result(attempt, payment, manager, "PaySimple answered")
         finally:
             lock.release()
@@ -126,6 +144,9 @@ class Reversals:
                     return attempt
                 try:
                     payment = self.client.get_payment(attempt.payment_id)
+                    if getattr(payment, "id", None) != attempt.payment_id:
+                        raise PaymentError(f"asked for payment {attempt.payment_id}, the reply was payment "
+                                           f"{getattr(payment, 'id', None)}")
                 except Exception as exc:  # noqa: BLE001 - proves nothing; stay pending
                     log.warning("checking %s of %s failed: %s", attempt.state.value, attempt.id, error_text(exc))
                     failures += 1
@@ -148,6 +169,24 @@ class Reversals:
         finally:
             if lock is not None:
                 lock.release()
+
+
+def reversal_mismatch(attempt: Attempt, payment, kind: str) -> str | None:
+    """Why a reply to void/reverse is not about this attempt's payment (None when it is)."""
+    pid = getattr(payment, "id", None)
+    if pid == attempt.payment_id:
+        return None
+    if kind == "refund":  # the refund credit: negative, same amount, pointing back at the original
+        points_back = (getattr(payment, "reference_id", None) == attempt.payment_id
+                       or getattr(payment, "order_id", None) == attempt.id)
+        try:
+            same_amount = payment_cents(payment) == -attempt.amount_cents
+        except Exception:  # noqa: BLE001
+            same_amount = False
+        if points_back and same_amount:
+            return None
+    return (f"the reply to the {kind} of payment {attempt.payment_id} was about payment {pid} "
+            f"({getattr(payment, 'status', '?')} {getattr(payment, 'amount', '?')})")
 
 
 def option_for(status: str | None, can_void_until: datetime | None, now: datetime) -> ReversalOption:

@@ -4,19 +4,27 @@ Rules (see docs/architecture.md, "Payments"):
 - The attempt is journaled (fsync'd) in ``created`` and then ``sending`` BEFORE POST /payment; its id is the
   PaySimple OrderId. POST /payment, void and reverse are never retried automatically.
 - Outcome of the POST:
+    a Payment for another OrderId, amount or account (``replies.reply_mismatch``) → needs_review: never
+    approved or declined on that reply; the lane stays blocked; raised to the clerk (see ``model.py``);
     Payment Authorized/Posted/Settled → approved;  Failed → declined (FailureData kept);
     other statuses (Pending, RequiresAction) → unknown, then looked up like a lost reply;
     TransportError(may_have_taken_effect=False) (connect error: nothing left this machine) → absent;
-    4xx (400 e.g. expired payment token, 401, 403, 404) → rejected: refused before processing, nothing charged;
-    anything else (5xx, timeout after send, dropped connection, unreadable reply, a bug) → unknown, and
-    the service immediately looks the attempt up (``lookup.py``) until found or proven absent; a look-up
-    that fails keeps it unknown (the lane stays blocked until ``resolve`` or ``reconcile_unresolved``).
+    PaySimple's own 4xx (400 e.g. expired payment token, 401, 403, 404) → rejected: refused before processing,
+    nothing charged. A 4xx page from something else (a proxy) has ``may_have_taken_effect`` and is unknown;
+    anything else (5xx, timeout after send or past the overall deadline, dropped connection, unreadable or
+    oversized reply, a bug) → unknown, and the service immediately looks the attempt up (``lookup.py``) until
+    found or proven absent; a look-up that fails keeps it unknown (the lane stays blocked until ``resolve`` or
+    ``reconcile_unresolved``); a look-up that finds a conflict moves it to needs_review.
 - "Proven absent" also needs time, because a request PaySimple is still working on can still charge after our
-  look-up. Each attempt carries ``absent_after``: send time + ``in_flight_window`` (default 120 s: ASP.NET's
-  default request limit is 110 s) while no answer came back (timeout, dropped connection, app killed), or
-  answer time + ``settle_after`` (default 2 s) once PaySimple answered 5xx (it finished with the request).
-  Before that instant "not found" keeps the attempt unknown; the service keeps looking (every
-  ``poll_interval``) and reports "waiting"; a payment found meanwhile resolves it at once.
+  look-up. Each attempt carries ``absent_after``: while the POST is out, send time + the client's overall
+  request deadline (``client.timeouts.total``, when the client has one) + ``in_flight_window`` (the app may die
+  with the connection open); once the POST call ended without PaySimple's own answer (timeout, dropped
+  connection, a 502/503/504 or any page that is not PaySimple's envelope, a reply for another payment), that
+  moment + ``in_flight_window`` (default 120 s: ASP.NET's default request limit is 110 s; a proxy may still be
+  passing the request on, or PaySimple still processing it); only when PaySimple ITSELF answered (its error
+  envelope, ``PaySimpleError.paysimple_answered``) answer time + ``settle_after`` (default 2 s: it finished
+  with the request). Before that instant "not found" keeps the attempt unknown; the service keeps looking
+  (every ``poll_interval``) and reports "waiting"; a payment found meanwhile resolves it at once.
 - One in-flight charge per lane: the journal's unique index (any thread/process), plus an OS lock held by
   the sending process so start-up reconcile never resolves an attempt a live process is still sending.
 - ``reconcile_unresolved()`` must run once before the first charge of a service (start-up); it resolves the
@@ -24,8 +32,15 @@ Rules (see docs/architecture.md, "Payments"):
 - Void (status Authorized/Posted and now < CanVoidUntil) and refund (/reverse, once Settled) need an
   ``Approval`` from a manager, are journaled write-ahead (``void_pending``/``refund_pending``) and, when the
   answer is lost, resolved with GET /payment/{id} (``reversals.py``, mixed into ``PaymentService``).
+- A ``needs_review`` attempt is closed by a manager with ``close_review`` (approval required) once PaySimple's
+  own records say which payment stands, if any; the service checks that claim against PaySimple first.
 Thread safety: every public method may be called from any worker thread; status callbacks run on the
 calling thread (the UI marshals them to the GUI thread).
+Abandoned callers: ``charge`` (and ``resolve``) may run to completion on a worker nobody waits for any more
+(the clerk pressed "stop waiting"). Everything it learns goes to the journal before it returns, it holds the
+lane lock until then (so the lane stays guarded), every network call in it ends by the client's overall
+deadline and the look-up loop ends by ``absent_after`` or ``lookup_tries`` failures; a status callback whose
+window is gone is caught and logged. The UI reads the outcome from the journal (history, the blocked lane).
 """
 
 from __future__ import annotations
@@ -38,13 +53,14 @@ from datetime import UTC, datetime, timedelta
 
 from pos_app.payments import locks
 from pos_app.payments.journal import Journal
-from pos_app.payments.lookup import find_attempt
+from pos_app.payments.lookup import find_attempt, payment_cents, payments_with_order_id
 from pos_app.payments.model import (
     CHARGED_STATUSES,
     FAILED_STATUSES,
     LANE_RE,
     OPEN_STATES,
     AccountRef,
+    Approval,
     Attempt,
     CustomerRef,
     InvalidCharge,
@@ -52,10 +68,12 @@ from pos_app.payments.model import (
     NotAllowed,
     PaymentError,
     State,
+    check_ach_authorization,
     from_cents,
+    require_clerk,
     to_cents,
 )
-from pos_app.payments.replies import error_text, payment_fields, paysimple
+from pos_app.payments.replies import error_text, payment_fields, paysimple, reply_mismatch
 from pos_app.payments.reversals import ReversalOption, Reversals, option_for  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
@@ -112,10 +130,18 @@ class PaymentService(Reversals):
 
     def charge(self, customer: CustomerRef, account: AccountRef, amount, clerk: str, payment_token: str | None = None,
                cvv: str | None = None, send_receipt: bool = False,
-               on_status: StatusCallback | None = None) -> Attempt:
-        """Charge once. Returns the attempt in approved / declined / rejected / absent, or unknown when
-        PaySimple could not be asked (the lane then stays blocked until ``resolve``)."""
+               on_status: StatusCallback | None = None, ach_authorization: str | None = None) -> Attempt:
+        """Charge once. Returns the attempt in approved / declined / rejected / absent, unknown when PaySimple
+        could not be asked, or needs_review when an answer was not for this payment (the lane then stays
+        blocked until ``resolve`` settles it or a manager closes it). Safe to leave running on an abandoned
+        worker (see the module docstring).
+
+        A bank account (``account.kind == "ach"``) needs ``ach_authorization``, the text the clerk read to
+        the customer (see ``check_ach_authorization``); without it nothing is written or sent."""
+        clerk = require_clerk(clerk)  # nobody signed in: nothing is written or sent
         cents = to_cents(amount)  # validate before anything is written
+        if account.kind == "ach":
+            check_ach_authorization(ach_authorization, account)
         if not self._reconciled:
             raise ReconcileRequired(self.lane)
         notify = self._notifier(on_status)
@@ -124,11 +150,12 @@ class PaymentService(Reversals):
             raise LaneBusy(self.lane, self.journal.open_attempt(self.lane))
         try:
             attempt = self.journal.create_attempt(self.lane, str(clerk), customer, account, from_cents(cents),
-                                                  self.clock())
+                                                  self.clock(), ach_authorization=ach_authorization)
             notify(attempt, "saved", "Payment saved; sending to PaySimple…")
             now = self.clock()
             attempt = self.journal.transition(attempt.id, S.CREATED, S.SENDING, "POST /payment", clerk, now,
-                                              sent_at=now, absent_after=now + self.in_flight_window)
+                                              sent_at=now, absent_after=now + self._request_limit()
+                                              + self.in_flight_window)
             notify(attempt, "sending", "Sending to PaySimple…")
             attempt = self._send(attempt, clerk, payment_token, cvv, send_receipt)
             if attempt.state is S.UNKNOWN:
@@ -147,24 +174,41 @@ class PaymentService(Reversals):
             payment = self.client.create_payment(request)
         except Exception as exc:  # noqa: BLE001 - every failure is journaled; none is retried
             return self._record_send_failure(attempt, exc, clerk)
+        mismatch = reply_mismatch(payment, attempt)
+        if mismatch:  # not our answer: PaySimple may still be working on OUR request
+            return self._to_review(attempt, S.SENDING, mismatch, clerk,
+                                   absent_after=self.clock() + self.in_flight_window)
         return self._record_payment(attempt, S.SENDING, payment, clerk, "PaySimple answered")
+
+    def _request_limit(self) -> timedelta:
+        """The client's overall deadline per request (0 when the client does not say)."""
+        total = getattr(getattr(self.client, "timeouts", None), "total", None)
+        return timedelta(seconds=total) if isinstance(total, int | float) and total > 0 else timedelta(0)
 
     def _record_send_failure(self, attempt: Attempt, exc: Exception, clerk: str) -> Attempt:
         ps, now, text = paysimple(), self.clock(), error_text(exc)
-        if isinstance(exc, ps.TransportError) and not exc.may_have_taken_effect:
+        maybe = getattr(exc, "may_have_taken_effect", True)
+        if isinstance(exc, ps.TransportError) and not maybe:
             note = f"Could not reach PaySimple; nothing was sent ({text})."
             return self.journal.transition(attempt.id, S.SENDING, S.ABSENT, note, clerk, now, note=note)
         if isinstance(exc, ps.AuthenticationError | ps.InvalidInputError | ps.PermissionDeniedError
-                      | ps.NotFoundError):
+                      | ps.NotFoundError) and not maybe:
             note = f"PaySimple refused the payment ({text}); nothing was charged."
             return self.journal.transition(attempt.id, S.SENDING, S.REJECTED, note, clerk, now, note=note)
         if not isinstance(exc, ps.PaySimpleError):
             log.exception("unexpected error while sending payment %s; treating the outcome as unknown", attempt.id)
         note = f"PaySimple's answer was lost ({text}); checking whether it was charged."
-        extra = {}
-        if getattr(exc, "status", None) is not None:  # PaySimple answered (5xx): it is done with the request
-            extra["absent_after"] = now + self.settle_after
-        return self.journal.transition(attempt.id, S.SENDING, S.UNKNOWN, note, clerk, now, note=note, **extra)
+        # Only PaySimple's own answer means it is done with the request; a proxy's 502/503/504 or page, a
+        # timeout or a cut connection leave it possibly still at work: the whole in-flight window from now.
+        wait = self.settle_after if getattr(exc, "paysimple_answered", False) else self.in_flight_window
+        return self.journal.transition(attempt.id, S.SENDING, S.UNKNOWN, note, clerk, now, note=note,
+                                       absent_after=now + wait)
+
+    def _to_review(self, attempt: Attempt, expected: State, reason: str, clerk: str, **extra) -> Attempt:
+        note = f"Needs review: {reason}."
+        log.error("payment %s needs review: %s", attempt.id, reason)
+        return self.journal.transition(attempt.id, expected, S.REVIEW, note, clerk, self.clock(), note=note,
+                                       **extra)
 
     def _record_payment(self, attempt: Attempt, expected: State, payment, clerk: str, cause: str) -> Attempt:
         status = str(payment.status or "").lower()
@@ -206,11 +250,16 @@ class PaymentService(Reversals):
         return attempt.created_at  # never sent: nothing can be in flight
 
     def _lookup_once(self, attempt: Attempt, clerk: str, notify) -> tuple[Attempt, str]:
-        """One look-up. Outcome: resolved | failed | conflict | early (not found, too soon to say absent)."""
+        """One look-up. Outcome: resolved | failed | conflict | early (not found, too soon to say absent).
+
+        An attempt that needs review goes back to needs_review (not unknown) when the look-up settles nothing.
+        """
         if attempt.state is S.SENDING:  # the sender died (start-up reconcile holds the lane lock)
             attempt = self.journal.transition(attempt.id, S.SENDING, S.UNKNOWN,
                                               "the app stopped before PaySimple's answer was recorded", clerk,
                                               self.clock())
+        in_review = attempt.state is S.REVIEW
+        back = S.REVIEW if in_review else S.UNKNOWN
         if attempt.state is not S.RECONCILING:
             attempt = self.journal.transition(attempt.id, attempt.state, S.RECONCILING, "checking with PaySimple",
                                               clerk, self.clock())
@@ -220,19 +269,17 @@ class PaymentService(Reversals):
         except Exception as exc:  # noqa: BLE001 - a failed look-up proves nothing
             note = f"Could not check with PaySimple ({error_text(exc)}); will check again."
             notify(attempt, "check_failed", note)
-            return self.journal.transition(attempt.id, S.RECONCILING, S.UNKNOWN, note, clerk, self.clock(),
-                                           note=note), "failed"
+            # In review, the note keeps saying why it needs review; the failure is the transition's cause.
+            return self.journal.transition(attempt.id, S.RECONCILING, back, note, clerk, self.clock(),
+                                           note=attempt.note if in_review else note), "failed"
         if result.conflict:
-            note = f"Needs a manager: {result.conflict}."
-            log.error("payment %s: %s", attempt.id, result.conflict)
-            return self.journal.transition(attempt.id, S.RECONCILING, S.UNKNOWN, note, clerk, self.clock(),
-                                           note=note), "conflict"
+            return self._to_review(attempt, S.RECONCILING, result.conflict, clerk), "conflict"
         if result.found:
             done = self._record_payment(attempt, S.RECONCILING, result.payment, clerk, "found at PaySimple")
             # Pending at PaySimple: counts as a failed try so a stuck Pending cannot loop forever.
             return done, ("resolved" if done.state is not S.UNKNOWN else "failed")
         if self.clock() < self._absent_after(attempt):
-            return self.journal.transition(attempt.id, S.RECONCILING, S.UNKNOWN,
+            return self.journal.transition(attempt.id, S.RECONCILING, back,
                                            "not at PaySimple yet; too early to be sure", clerk,
                                            self.clock()), "early"
         note = ("Not charged: PaySimple has no payment with this OrderId." if attempt.sent_at is not None
@@ -258,6 +305,63 @@ class PaymentService(Reversals):
         elif attempt.state in (S.VOID_PENDING, S.REFUND_PENDING):
             attempt = self._resolve_reversal(attempt, clerk, tries)
         return attempt
+
+    def close_review(self, attempt: Attempt | str, approval: Approval, payment_id: int | None = None) -> Attempt:
+        """A manager closes a ``needs_review`` attempt after checking PaySimple's own records.
+
+        ``payment_id=None``: "nothing of this sale stands at PaySimple" → absent. Refused while PaySimple lists
+        a standing (Authorized/Posted/Settled) payment with this OrderId: void it in PaySimple first.
+        ``payment_id=N``: "payment N is this sale" → approved (or declined if N Failed). Refused unless N carries
+        this OrderId, amount and account and no other payment with this OrderId stands.
+        The look-up goes to PaySimple first (a failed look-up refuses); the manager, time and reason are the
+        transition's clerk and cause. Raises ``NotAllowed`` with the reason and the next step.
+        """
+        approval.check("closing a payment that needs review")
+        attempt = self.journal.get(attempt if isinstance(attempt, str) else attempt.id)
+        if attempt.state is not S.REVIEW:
+            raise NotAllowed(f"Payment {attempt.id} is {attempt.state.value}: only a payment that needs review "
+                             "can be closed by a manager.")
+        lock = locks.lane_lock(self.journal.path, attempt.lane)
+        if not lock.try_acquire():
+            raise LaneBusy(attempt.lane, attempt)
+        try:
+            try:
+                same_order = payments_with_order_id(self.client, attempt, self.clock())
+            except Exception as exc:  # noqa: BLE001
+                raise NotAllowed(f"Could not check with PaySimple ({error_text(exc)}): try again.") from exc
+            standing = [p for p in same_order if str(p.status).lower() in CHARGED_STATUSES]
+            manager, reason = approval.manager_id, approval.reason.strip()
+            if payment_id is None:
+                if standing:
+                    ids = ", ".join(f"{p.id} ({p.status} {p.amount})" for p in standing)
+                    raise NotAllowed(f"PaySimple still has payment {ids} with this OrderId: void it in PaySimple "
+                                     "first, or close the review with that payment.")
+                note = f"Closed by a manager: not charged ({reason})."
+                return self.journal.transition(attempt.id, S.REVIEW, S.ABSENT, f"review closed: {reason}",
+                                               manager, self.clock(), note=note)
+            chosen = next((p for p in same_order if p.id == payment_id), None)
+            if chosen is None:
+                raise NotAllowed(f"PaySimple has no payment {payment_id} with this OrderId ({attempt.id}).")
+            if payment_cents(chosen) != attempt.amount_cents or chosen.account_id != attempt.account_id:
+                raise NotAllowed(f"Payment {chosen.id} is {chosen.amount} on account {chosen.account_id}, not this "
+                                 f"sale's {attempt.amount} on account {attempt.account_id}: void it in PaySimple "
+                                 "and close the review as not charged.")
+            others = [p for p in standing if p.id != payment_id]
+            if others:
+                ids = ", ".join(f"{p.id} ({p.status})" for p in others)
+                raise NotAllowed(f"PaySimple also has payment {ids} standing with this OrderId: void it in "
+                                 "PaySimple first.")
+            status = str(chosen.status).lower()
+            if status not in CHARGED_STATUSES | FAILED_STATUSES:
+                raise NotAllowed(f"Payment {chosen.id} is {chosen.status}: close the review as not charged.")
+            to = S.APPROVED if status in CHARGED_STATUSES else S.DECLINED
+            details = payment_fields(chosen)
+            note = f"Closed by a manager with payment {chosen.id} ({reason})."
+            return self.journal.transition(attempt.id, S.REVIEW, to, f"review closed: payment {chosen.id} "
+                                           f"{chosen.status}: {reason}", manager, self.clock(), note=note,
+                                           **details)
+        finally:
+            lock.release()
 
     def reconcile_unresolved(self, clerk: str = "system", on_status: StatusCallback | None = None,
                              tries: int | None = None) -> ReconcileReport:

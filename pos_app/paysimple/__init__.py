@@ -2,6 +2,7 @@
 
 See ``client`` (protocol decisions, threading), ``models`` (field mapping decisions), ``errors``
 (``may_have_taken_effect``), ``retry`` (which requests are repeated) and ``wire`` (money and time parsing).
+``deadline`` puts an overall deadline on every request (connect + whole reply).
 ``rules`` holds PaySimple's validation rules (shared with the training gateway and the directory).
 """
 
@@ -13,6 +14,7 @@ from pos_app.paysimple.errors import (
     NotFoundError,
     PaySimpleError,
     PermissionDeniedError,
+    ReplyTooLarge,
     RequestTimeout,
     ResponseFormatError,
     ServerError,
@@ -58,6 +60,7 @@ __all__ = [
     "PaymentRequest",
     "PaymentStatus",
     "PermissionDeniedError",
+    "ReplyTooLarge",
     "RequestTimeout",
     "ResponseFormatError",
     "ServerError",

@@ -21,6 +21,23 @@ Protocol decisions (reference [I]/[?]; the training gateway follows the same one
 - Plain ``http://`` is refused except to loopback (the training gateway) unless ``allow_plain_http=True``:
   the ``basic`` scheme would otherwise send the key in clear.
 
+Bounds on every reply (what a proxy, a load balancer or a broken server can do to us):
+- Overall deadline ``Timeouts.total`` per HTTP request: connecting, sending and reading the WHOLE reply (headers
+  and body) end by it, however slowly the bytes drip (``deadline.py``). Past it the request fails as a timeout
+  (``RequestTimeout``; a write is then ``may_have_taken_effect``). A call that is retried (GETs, tokens) takes at
+  most ``(max_retries + 1) * total`` plus the backoff waits.
+- Reply bodies are read as a stream and counted; more than ``max_reply_bytes`` (default 10 MiB, counted after
+  content decoding) stops reading at once with ``ReplyTooLarge`` (a declared Content-Length over the cap is
+  refused before reading). Memory stays about one cap.
+- Paging walks (``iter_customers``, ``iter_payments``, ``customer_payments``) stop at the page count the FIRST
+  page announced plus one page (rows added during the walk shift offset paging by at most that); a server that
+  still announces more pages there gets ``ResponseFormatError`` (the walk is incomplete, never silently cut).
+- Who answered: ``PaySimpleError.paysimple_answered`` is True only for PaySimple's own reply: its JSON envelope
+  (``{Meta, Response}``) on a status other than 502/503/504, or a 401 with an empty body (PaySimple's documented
+  401). A 502/503/504, an HTML/empty/foreign-JSON error page, a too-large or cut-off reply means something between
+  us and PaySimple answered (or nobody did): PaySimple may still be working on the request. So a 4xx on a write
+  is ``may_have_taken_effect=False`` only when PaySimple itself sent it.
+
 Logging: logger ``pos_app.paysimple.client``; DEBUG lines carry method, path (ids only), status, duration,
 ErrorCode and TraceCode. Never headers, query strings, bodies, tokens or the key. The key is also registered
 with ``pos_app.logs.register_secret`` as a second line of defence.
@@ -40,7 +57,7 @@ from typing import Any, TypeVar
 import httpx
 
 from pos_app.logs import register_secret
-from pos_app.paysimple import auth
+from pos_app.paysimple import auth, deadline
 from pos_app.paysimple.errors import (
     AuthenticationError,
     FieldMessage,
@@ -48,6 +65,7 @@ from pos_app.paysimple.errors import (
     NotFoundError,
     PaySimpleError,
     PermissionDeniedError,
+    ReplyTooLarge,
     RequestTimeout,
     ResponseFormatError,
     ServerError,
@@ -95,27 +113,44 @@ PAYMENT_SORT_FIELDS = (
     "paymentsubtype", "paymenttype", "returndate",
 )
 PAYMENT_STATUS_FILTERS = tuple(s.value.lower() for s in PaymentStatus)
+MAX_REPLY_BYTES = 10 * 1024 * 1024
+_OVERLOADED = frozenset({502, 503, 504})  # what proxies and load balancers answer: never PaySimple's word
 
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Seconds. ``write`` defaults to ``read``; ``pool`` (waiting for a free connection) to ``connect``."""
+    """Seconds. ``write`` defaults to ``read``; ``pool`` (waiting for a free connection) to ``connect``.
+
+    ``connect``/``read``/``write``/``pool`` bound each single operation (a read = one socket read); ``total``
+    bounds the whole request: connect + send + the complete reply, headers and body (``deadline.py``).
+    """
 
     connect: float = 5.0
     read: float = 30.0
     write: float | None = None
     pool: float | None = None
+    total: float = 45.0
 
     def __post_init__(self) -> None:
-        for name in ("connect", "read", "write", "pool"):
+        for name in ("connect", "read", "write", "pool", "total"):
             value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not value > 0):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
+                                      or not value > 0):
                 raise ValueError(f"Timeouts.{name} must be a positive number of seconds")
 
     def to_httpx(self) -> httpx.Timeout:
-        return httpx.Timeout(connect=self.connect, read=self.read,
-                             write=self.write if self.write is not None else self.read,
-                             pool=self.pool if self.pool is not None else self.connect)
+        def cap(value: float) -> float:
+            return min(value, self.total)
+
+        return httpx.Timeout(connect=cap(self.connect), read=cap(self.read),
+                             write=cap(self.write if self.write is not None else self.read),
+                             pool=cap(self.pool if self.pool is not None else self.connect))
+
+
+class _TooLarge(Exception):
+    def __init__(self, status: int, declared: bool) -> None:
+        super().__init__(status)
+        self.status, self.declared = status, declared
 
 
 @dataclass(frozen=True)
@@ -187,6 +222,7 @@ class PaySimpleClient:
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], datetime] | None = None,
         allow_plain_http: bool = False,
+        max_reply_bytes: int = MAX_REPLY_BYTES,
     ) -> None:
         url = httpx.URL(str(base_url).rstrip("/"))
         if url.scheme not in ("http", "https") or not url.host:
@@ -197,6 +233,8 @@ class PaySimpleClient:
             raise ValueError("API user is required and must not contain ';' or line breaks")
         if not isinstance(api_key, str) or not api_key.strip() or any(c in api_key for c in "\r\n"):
             raise ValueError("API key is required and must be a single line")  # never echo the key
+        if isinstance(max_reply_bytes, bool) or not isinstance(max_reply_bytes, int) or max_reply_bytes < 1024:
+            raise ValueError("max_reply_bytes must be a whole number of bytes, at least 1024")
         scheme = str(auth_scheme).lower()
         register_secret(api_key)
         self._authorization = auth.header_factory(api_user, api_key, scheme, clock)
@@ -204,14 +242,19 @@ class PaySimpleClient:
         self.api_user = api_user
         self.auth_scheme = scheme
         self.timeouts = timeouts or Timeouts()
+        self.max_reply_bytes = max_reply_bytes
         self.retry = RetryPolicy(max_retries, backoff_base, backoff_cap, sleep, random)
         self._http = httpx.Client(
             base_url=self.base_url,
             timeout=self.timeouts.to_httpx(),
             transport=transport,
-            headers={"Accept": "application/json", "User-Agent": "pos-app (PaySimple v4 client)"},
+            # no-cache: a cache between us and PaySimple must not answer a look-up with an old list
+            headers={"Accept": "application/json", "User-Agent": "pos-app (PaySimple v4 client)",
+                     "Cache-Control": "no-cache, no-store", "Pragma": "no-cache"},
             follow_redirects=False,
         )
+        if transport is None and deadline.install(self._http) == 0:
+            raise RuntimeError("no HTTP transport to put the overall request deadline on")
 
     def __repr__(self) -> str:
         return (f"PaySimpleClient(base_url={self.base_url!r}, api_user={self.api_user!r}, "
@@ -253,7 +296,8 @@ class PaySimpleClient:
         """Every customer, page by page (each page fetched when the previous one is used up)."""
         _positive_id(page_size, "page_size")
         sort_by, direction = _choice(sort_by, CUSTOMER_SORT_FIELDS, "sort_by"), _direction(direction)
-        return self._walk(lambda n: self.list_customers(n, page_size, sort_by, direction, lite))
+        return self._walk(lambda n: self.list_customers(n, page_size, sort_by, direction, lite),
+                          "/customer")
 
     def get_customer(self, customer_id: int) -> Customer:
         cid = _positive_id(customer_id, "customer_id")
@@ -348,7 +392,7 @@ class PaySimpleClient:
         status = _status_list(status)
         self._payment_filters(start_date, end_date, status, 1, page_size, sort_by, direction)  # fail now
         return self._walk(lambda n: self.list_payments(start_date, end_date, status, n, page_size,
-                                                       sort_by, direction))
+                                                       sort_by, direction), "/payment")
 
     def customer_payments(self, customer_id: int, start_date: date | None = None,
                           end_date: date | None = None, status: Iterable[str] | None = None,
@@ -362,7 +406,7 @@ class PaySimpleClient:
             params = self._payment_filters(start_date, end_date, status, n, page_size, sort_by, direction)
             return self._page(self._get(f"/customer/{cid}/payments", params), Payment.from_json, n, page_size)
 
-        return list(self._walk(fetch))
+        return list(self._walk(fetch, f"/customer/{cid}/payments"))
 
     def void_payment(self, payment_id: int) -> Payment:
         """PUT /payment/{id}/void, sent exactly once (expect status Voided)."""
@@ -416,7 +460,9 @@ class PaySimpleClient:
                 headers["Content-Type"] = "application/json; charset=utf-8"
             started = time.perf_counter()
             try:
-                response = self._http.request(method, path, params=params, content=content, headers=headers)
+                status, reply_body = self._exchange(method, path, params, content, headers)
+            except _TooLarge as big:
+                raise self._too_large(big, method, path, changes) from None
             except httpx.RequestError as exc:  # transport errors, and a body that cannot be decoded
                 elapsed = (time.perf_counter() - started) * 1000
                 log.debug("%s %s failed after %.1f ms: %s", method, path, elapsed, type(exc).__name__)
@@ -426,13 +472,56 @@ class PaySimpleClient:
                     continue
                 raise self._transport_error(exc, method, path, changes) from exc
             elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code in RETRY_STATUSES and repeatable and retries < self.retry.max_retries:
-                log.debug("%s %s -> %d in %.1f ms", method, path, response.status_code, elapsed)
+            if status.status_code in RETRY_STATUSES and repeatable and retries < self.retry.max_retries:
+                log.debug("%s %s -> %d in %.1f ms", method, path, status.status_code, elapsed)
                 retries += 1
-                self._pause(method, path, retries, f"HTTP {response.status_code}",
-                            parse_retry_after(response.headers.get("Retry-After")))
+                self._pause(method, path, retries, f"HTTP {status.status_code}",
+                            parse_retry_after(status.headers.get("Retry-After")))
                 continue
-            return self._interpret(response, method, path, changes, elapsed, read_body)
+            return self._interpret(status, reply_body, method, path, changes, elapsed, read_body)
+
+    def _exchange(self, method: str, path: str, params: dict[str, Any] | None, content: bytes | None,
+                  headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
+        """Send one HTTP request and read its whole reply, all within ``timeouts.total``; the body is capped."""
+        request = self._http.build_request(method, path, params=params, content=content, headers=headers)
+        with deadline.limit(self.timeouts.total):
+            try:
+                response = self._http.send(request, stream=True)
+                try:
+                    return response, self._read_capped(response)
+                finally:
+                    response.close()
+            except httpx.RequestError as exc:
+                exc.deadline_passed = deadline.expired()  # type: ignore[attr-defined]
+                raise
+
+    def _read_capped(self, response: httpx.Response) -> bytes:
+        cap = self.max_reply_bytes
+        declared = response.headers.get("Content-Length", "").strip()
+        if declared.isdigit() and int(declared) > cap:
+            raise _TooLarge(response.status_code, declared=True)
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise _TooLarge(response.status_code, declared=False)
+            chunks.append(chunk)
+            if deadline.expired():  # second line of defence for transports without the deadline backend
+                raise httpx.ReadTimeout("the overall request deadline passed while reading the reply",
+                                        request=response.request)
+        return b"".join(chunks)
+
+    def _too_large(self, big: _TooLarge, method: str, path: str, changes: bool) -> ReplyTooLarge:
+        limit_mb = self.max_reply_bytes / (1024 * 1024)
+        how = "announced a size" if big.declared else "sent more"
+        text = (f"The reply to {method} {path} (HTTP {big.status}) {how} than the {limit_mb:g} MiB limit; "
+                "it was not read further.")
+        if changes:
+            text += " It MAY HAVE TAKEN EFFECT: look it up before trying again."
+        log.warning("%s %s: reply over %d bytes (HTTP %d); not read", method, path, self.max_reply_bytes,
+                    big.status)
+        return ReplyTooLarge(text, status=big.status, method=method, path=path, may_have_taken_effect=changes)
 
     def _pause(self, method: str, path: str, retry_number: int, reason: str, retry_after: float | None) -> None:
         wait = self.retry.delay(retry_number, retry_after)
@@ -447,6 +536,8 @@ class PaySimpleClient:
         if isinstance(exc, httpx.TimeoutException):
             kind = {httpx.ConnectTimeout: "connecting", httpx.PoolTimeout: "waiting for a free connection",
                     httpx.WriteTimeout: "sending the request"}.get(type(exc), "waiting for the reply")
+            if getattr(exc, "deadline_passed", False):
+                kind += f"; the whole request is limited to {self.timeouts.total:g} s"
             text = f"PaySimple did not answer {method} {path} in time ({kind})."
             cls: type[TransportError] = RequestTimeout
         elif isinstance(exc, httpx.ConnectError):
@@ -460,40 +551,50 @@ class PaySimpleClient:
         log.info("%s %s: %s (may have taken effect: %s)", method, path, type(exc).__name__, maybe)
         return cls(text, method=method, path=path, may_have_taken_effect=maybe)
 
-    def _interpret(self, response: httpx.Response, method: str, path: str, changes: bool,
+    def _interpret(self, response: httpx.Response, content: bytes, method: str, path: str, changes: bool,
                    elapsed: float, read_body: bool) -> _Reply:
         status = response.status_code
         if 200 <= status < 300:
             envelope = None
-            if read_body and status != 204 and response.content.strip():
+            if read_body and status != 204 and content.strip():
                 try:
-                    envelope = parse_envelope(loads(response.content))
+                    envelope = parse_envelope(loads(content))
                 except FormatProblem as problem:
                     log.debug("%s %s -> %d in %.1f ms (unreadable reply)", method, path, status, elapsed)
                     raise self._format_error(_Reply(status, None, method, path, changes), str(problem)) from None
             log.debug("%s %s -> %d in %.1f ms", method, path, status, elapsed)
             return _Reply(status, envelope, method, path, changes)
         error_code, trace_code, pairs = None, None, []
-        if status != 401 and response.content.strip():
+        has_envelope = False
+        if content.strip():
             try:
-                body = loads(response.content)
+                body = loads(content)
                 if isinstance(body, dict) and isinstance(body.get("Meta"), dict):
+                    has_envelope = True
                     error_code, trace_code, pairs = error_parts(body["Meta"])
             except FormatProblem:
-                pass  # e.g. an HTML page from a proxy: the status alone decides
-        log.debug("%s %s -> %d in %.1f ms error=%s trace=%s", method, path, status, elapsed,
-                  error_code, trace_code)
+                pass  # e.g. an HTML page from a proxy: not PaySimple's answer
+        if status == 401:  # PaySimple's 401 has an empty body; its messages are not shown either way
+            error_code, trace_code, pairs = None, None, []
+            answered = has_envelope or not content.strip()
+        else:
+            answered = has_envelope and status not in _OVERLOADED
+        log.debug("%s %s -> %d in %.1f ms error=%s trace=%s paysimple=%s", method, path, status, elapsed,
+                  error_code, trace_code, answered)
         raise self._http_error(status, error_code, trace_code,
-                               [FieldMessage(f, m) for f, m in pairs], method, path, changes)
+                               [FieldMessage(f, m) for f, m in pairs], method, path, changes, answered)
 
     @staticmethod
     def _http_error(status: int, error_code: str | None, trace_code: str | None,
-                    messages: list[FieldMessage], method: str, path: str, changes: bool) -> PaySimpleError:
+                    messages: list[FieldMessage], method: str, path: str, changes: bool,
+                    answered: bool = True) -> PaySimpleError:
         detail = "; ".join((f"{m.field}: {m.message}" if m.field else m.message).strip().rstrip(".")
                            for m in messages)
         code = f"HTTP {status}" + (f" {error_code}" if error_code else "")
         where = f"{method} {path}"
-        maybe = False
+        # A 4xx is decided before anything happens, but only PaySimple's own 4xx says so: a proxy's page may
+        # have been sent while (or after) PaySimple worked on the request.
+        maybe = changes and (status >= 500 or not answered)
         cls: type[PaySimpleError]
         if status == 401:
             cls = AuthenticationError
@@ -510,19 +611,21 @@ class PaySimpleClient:
             text = f"PaySimple found nothing at {where} ({code})."
         elif status >= 500:
             cls = ServerError
-            maybe = changes
             text = f"PaySimple had a server error ({code}) on {where}."
-            if maybe:
-                text += " It MAY HAVE TAKEN EFFECT: look it up before trying again."
         else:
             cls = PaySimpleError
             text = f"PaySimple answered {code} to {where}."
+        if not answered:
+            text = (f"Something between this computer and PaySimple answered {code} to {where} (not PaySimple's "
+                    "own reply); PaySimple may still be working on it.")
+        if maybe:
+            text += " It MAY HAVE TAKEN EFFECT: look it up before trying again."
         if detail and status != 400:
             text += f" Details: {detail}."
         if trace_code:
             text += f" Trace code: {trace_code}."
         return cls(text, status=status, error_code=error_code, messages=messages, trace_code=trace_code,
-                   method=method, path=path, may_have_taken_effect=maybe)
+                   method=method, path=path, may_have_taken_effect=maybe, paysimple_answered=answered)
 
     @staticmethod
     def _format_error(reply: _Reply, problem: str) -> ResponseFormatError:
@@ -530,7 +633,7 @@ class PaySimpleClient:
         if reply.changes:
             text += " The request probably took effect: look it up before trying again."
         return ResponseFormatError(text, status=reply.status, method=reply.method, path=reply.path,
-                                   may_have_taken_effect=reply.changes)
+                                   may_have_taken_effect=reply.changes, paysimple_answered=reply.envelope is not None)
 
     def _one(self, reply: _Reply, parse: Callable[[Any], T]) -> T:
         if reply.envelope is None:
@@ -560,12 +663,21 @@ class PaySimpleClient:
         return Page(items, paging.total_items, paging.page, paging.items_per_page)
 
     @staticmethod
-    def _walk(fetch: Callable[[int], Page[T]]) -> Iterator[T]:
-        number = 1
+    def _walk(fetch: Callable[[int], Page[T]], path: str) -> Iterator[T]:
+        """Every item of a paged list. Stops at the page count the first page announced + 1; a server still
+        announcing more pages there raises ``ResponseFormatError`` (the list was not read completely)."""
+        number, last_allowed = 1, None
         while True:
             page = fetch(number)
             yield from page.items
+            if last_allowed is None:
+                last_allowed = page.total_pages + 1
             # Use the page number WE asked for, so a server echoing a wrong Page cannot loop us forever.
             if not page.items or number >= page.total_pages:
                 return
+            if number >= last_allowed:
+                raise ResponseFormatError(
+                    f"PaySimple's list at GET {path} kept announcing more pages ({page.total_pages}) than its "
+                    f"first page did ({last_allowed - 1}); stopped after {number} pages, the list is incomplete.",
+                    method="GET", path=path)
             number += 1

@@ -28,6 +28,7 @@ __all__ = [
     "NotFoundError",
     "PaySimpleError",
     "PermissionDeniedError",
+    "ReplyTooLarge",
     "RequestTimeout",
     "ResponseFormatError",
     "ServerError",
@@ -49,6 +50,7 @@ class PaySimpleError(Exception):
         method: str | None = None,
         path: str | None = None,
         may_have_taken_effect: bool = False,
+        paysimple_answered: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -59,6 +61,7 @@ class PaySimpleError(Exception):
         self.method = method
         self.path = path
         self.may_have_taken_effect = may_have_taken_effect
+        self.paysimple_answered = paysimple_answered
 
     def __str__(self) -> str:
         return self.message
@@ -93,6 +96,10 @@ class ServerError(PaySimpleError):
 
 class ResponseFormatError(PaySimpleError):
     """The reply could not be understood (not JSON, no envelope, a required field missing or malformed)."""
+
+
+class ReplyTooLarge(ResponseFormatError):
+    """The reply body was larger than the client's ``max_reply_bytes``; reading stopped at the limit."""
 
 
 class TransportError(PaySimpleError):

@@ -23,6 +23,10 @@ Decisions (reference §5.2, §6, §8, §11; [I] items decided here):
   payment with the negative amount is created ``Authorized`` (CC) or ``ReversePosted`` (ACH), same account,
   same OrderId; each ``ReferenceId`` points at the other. The reply is the ORIGINAL payment (Status
   "Reversed", ReferenceId = the credit's id), as SPREE expects.
+- A payment whose account was deleted afterwards (accounts are soft-deleted) can still be voided and
+  refunded, to that same account: PaySimple does not document this case [?]; the counter removes cards the
+  customer did not agree to keep once their payment can no longer be voided and relies on this for later
+  refunds (docs/decisions/0160). The deleted account takes no new payment and is no longer listed.
 - ``MarkPaymentStatus`` (sandbox only in real life) settles an open payment at once (credit → RefundSettled).
 - A ``PaymentToken`` on POST /payment must be unused, unexpired and issued for that AccountId; it is consumed
   in the same transaction that records the payment.

@@ -61,6 +61,9 @@ def build(argv: list[str]):
     paths = app_paths(args.home).ensure()
     setup_logging(paths.log_dir, logging.DEBUG if args.debug else logging.INFO, console=args.debug)
     settings = load_settings(paths.settings_file)
+    from pos_app import money
+
+    money.set_store_format(settings.money_format)  # before any window shows or reads an amount
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("pos-app")
     app.setStyle("Fusion")

@@ -23,6 +23,14 @@ Decisions:
 - Counter create/edit (:meth:`create_customer`, :meth:`update_customer`) and CSV import (:meth:`import_csv`)
   are the core calls (``pos_app.customers``), run on workers; their errors reach the dialogs unchanged.
 - ``charge(send_receipt=True)`` asks PaySimple to e-mail its receipt to the customer (SendToCustomer).
+- Cards and bank accounts on file (``payments.onfile``): a new account a form produced for a charge is
+  planned (:meth:`plan_new_account`: kept with the customer's consent, else removed) before the payment is
+  sent, and settled by :meth:`settle_new_account` when the charge returns. Accounts waiting for removal are
+  left out of :meth:`accounts` (never shown, charged or made default at the counter). Removals due later
+  (after the void window, or after a failed DELETE) are swept by a background thread of the backend,
+  started by :meth:`reconcile` (its first sweep at once, then every ``ONFILE_SWEEP_INTERVAL`` seconds).
+- A bank debit needs ``ach_authorization`` (the text the clerk read to the customer); the journal records it
+  with the signed-in clerk.
 """
 
 from __future__ import annotations
@@ -34,13 +42,15 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from pos_app.config import API_BASE_URLS, Environment, Paths
 from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.payments import AccountRef, Attempt, CustomerRef, Journal, PaymentService, StatusEvent
+from pos_app.payments.model import require_clerk
+from pos_app.payments.onfile import OnFile, OnFileRecord, SweepReport
 from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts, PaySimpleClient
 from pos_app.ui.cards import card_expired  # noqa: F401 - re-exported for callers
 
@@ -48,6 +58,7 @@ log = logging.getLogger(__name__)
 
 CHECKOUT_TOKEN_MAX_AGE = 120.0
 CUSTOMER_TOKEN_MAX_AGE = 600.0
+ONFILE_SWEEP_INTERVAL = 300.0
 
 Account = CreditCardAccount | AchAccount
 Progress = Callable[[int, int, str], None]
@@ -77,7 +88,7 @@ class _Cached:
 class CounterBackend:
     def __init__(self, environment: Environment, client: PaySimpleClient, directory: Directory,
                  journal: Journal, service: PaymentService, paysimple_origin: str, gateway=None,
-                 clerk: str = "counter") -> None:
+                 clerk: str | None = None) -> None:
         self.environment = environment
         self.client = client
         self.directory = directory
@@ -91,6 +102,12 @@ class CounterBackend:
         self._customer_tokens: dict[int, _Cached] = {}
         self._seen_writer: ThreadPoolExecutor | None = None
         self._seen_pending: Future | None = None
+        self.onfile = OnFile(journal, client, clock=self.now)
+        self._sweeper: threading.Thread | None = None
+        self._stop_sweeper = threading.Event()
+        self._sweep_now = threading.Event()
+        self.sweeps = 0  # background sweeps done (tests wait on it)
+        self.last_sweep: SweepReport | None = None
 
     # ---- start / stop --------------------------------------------------------------------------------
 
@@ -137,10 +154,11 @@ class CounterBackend:
     def reconcile(self, progress: Progress | None = None) -> None:
         progress = progress or (lambda *a: None)
         progress(0, 0, "Checking unfinished payments with PaySimple…")
-        report = self.service.reconcile_unresolved(self.clerk)
+        report = self.service.reconcile_unresolved(self.clerk or "system")
         if report.unresolved or report.busy:
             log.warning("start-up reconcile left %d unresolved / %d busy payments",
                         len(report.unresolved), len(report.busy))
+        self.start_on_file_sweeper()  # its first sweep runs at once, without holding up the start
 
     def sync_customers(self, progress: Progress | None = None,
                        cancelled: Callable[[], bool] = lambda: False):
@@ -160,6 +178,10 @@ class CounterBackend:
         return report
 
     def close(self) -> None:
+        self._stop_sweeper.set()
+        self._sweep_now.set()
+        if self._sweeper is not None:
+            self._sweeper.join(15)  # a DELETE in flight ends within the client's timeouts
         if self._seen_writer is not None:
             self._seen_writer.shutdown(wait=True)  # a pick being recorded finishes before the directory closes
         for closer in (self.client.close, self.directory.close, getattr(self.journal, "close", None)):
@@ -170,6 +192,13 @@ class CounterBackend:
                 log.exception("closing a backend part failed")
         if self.gateway is not None:
             self.gateway.stop()
+
+    def now(self) -> datetime:
+        """PaySimple's time: the gateway's clock in training (time travel reaches void windows), else the
+        payments service's clock."""
+        if self.gateway is not None:
+            return self.gateway.clock.now()
+        return self.service.clock()
 
     def today(self) -> date:
         """The date cards expire against: the gateway's clock in training (so training can time-travel)."""
@@ -211,16 +240,22 @@ class CounterBackend:
         if pending is not None:
             pending.result(timeout)
 
+    def signed_in_clerk(self) -> str:
+        """The signed-in clerk's id. Raises ``NotSignedIn`` when nobody is: there is no default clerk."""
+        return require_clerk(self.clerk)
+
     def create_customer(self, record: CustomerRecord) -> StoredCustomer:
         """Counter "New customer": validated, PaySimple first, then the directory (``customers.counter``)."""
         from pos_app.customers.counter import create_customer
 
+        self.signed_in_clerk()
         return create_customer(self.directory, self.client, record)
 
     def update_customer(self, local_id: int, record: CustomerRecord) -> StoredCustomer:
         """Counter "Edit customer" (a local-only customer is created in PaySimple and linked)."""
         from pos_app.customers.counter import update_customer
 
+        self.signed_in_clerk()
         return update_customer(self.directory, self.client, local_id, record)
 
     def import_csv(self, path, progress: Callable[[int, int], None] | None = None, cancel=None,
@@ -239,7 +274,82 @@ class CounterBackend:
                           batch_size=batch_size or BATCH_SIZE)
 
     def accounts(self, paysimple_id: int) -> CustomerAccounts:
-        return self.client.get_accounts(paysimple_id)
+        """The customer's cards and bank accounts on file, without those waiting to be removed."""
+        accounts = self.client.get_accounts(paysimple_id)
+        hidden = self.onfile.hidden_ids(paysimple_id)
+        if not hidden:
+            return accounts
+        return CustomerAccounts(credit_cards=[a for a in accounts.credit_cards if a.id not in hidden],
+                                ach_accounts=[a for a in accounts.ach_accounts if a.id not in hidden])
+
+    def on_file_ids(self, paysimple_id: int) -> frozenset[int]:
+        """Ids of the accounts on file now (a form's snapshot: what it returns later is new unless listed)."""
+        accounts = self.accounts(paysimple_id)
+        return frozenset(a.id for a in [*accounts.credit_cards, *accounts.ach_accounts])
+
+    # ---- on file: consent, removal ---------------------------------------------------------------------
+
+    def plan_new_account(self, paysimple_id: int, account: Account, consent: bool) -> OnFileRecord:
+        """Before charging a new account: kept on file only with ``consent``; held from sweeps until
+        :meth:`settle_new_account`. If the plan cannot be written (the journal fails), nothing may be charged
+        and an account without consent is deleted at once (best effort) before the error is raised."""
+        try:
+            return self.onfile.record_new(AccountRef.from_paysimple(account), paysimple_id, consent, self.clerk)
+        except Exception:
+            if not consent:
+                try:
+                    self.remove_account(account)
+                except Exception:  # noqa: BLE001 - the original error is what the clerk must see
+                    log.exception("could not remove a new account whose plan was not recorded")
+            raise
+
+    def settle_new_account(self, account_id: int) -> OnFileRecord | None:
+        """After the charge (or a cancel): decide now (keep / remove / wait) and remove what is due. A failed
+        removal is recorded and retried by the sweeps; it never raises."""
+        try:
+            self.onfile.release(account_id)
+            self.onfile.sweep([account_id], clerk=self.clerk)
+            return self.onfile.get(account_id)
+        except Exception:  # noqa: BLE001 - the record stays pending; the next sweep retries
+            log.exception("could not settle a new account on file")
+            return None
+
+    def keep_on_file(self, paysimple_id: int, account: Account, reason: str) -> None:
+        """An explicit save ("Update payment details"): cancels any planned removal of this account."""
+        self.onfile.keep(AccountRef.from_paysimple(account), paysimple_id, self.clerk, reason)
+
+    def sweep_on_file(self) -> SweepReport | None:
+        """Remove what is due (start-up, and the background sweeper); errors are logged, never raised."""
+        try:
+            report = self.onfile.sweep(clerk="system")
+        except Exception:  # noqa: BLE001 - e.g. the journal is busy; the next sweep tries again
+            log.exception("sweep of accounts on file failed")
+            return None
+        if report.failed:
+            log.warning("%d account(s) could not be removed from PaySimple yet; retried later", len(report.failed))
+        return report
+
+    def start_on_file_sweeper(self, interval: float = ONFILE_SWEEP_INTERVAL) -> None:
+        """Sweep now (on the sweeper thread) and every ``interval`` seconds until :meth:`close`; calling it
+        again asks for a sweep now."""
+        with self._lock:
+            if self._sweeper is not None:
+                self._sweep_now.set()
+                return
+            self._sweeper = threading.Thread(target=self._sweep_loop, args=(interval,), name="onfile-sweeper",
+                                             daemon=True)
+            self._sweeper.start()
+
+    def _sweep_loop(self, interval: float) -> None:
+        while not self._stop_sweeper.is_set():
+            self._sweep_now.clear()
+            report = self.sweep_on_file()
+            self.sweeps += 1
+            if report is not None:
+                self.last_sweep = report
+            self._sweep_now.wait(interval)
+            if self._stop_sweeper.is_set():
+                return
 
     def verify_account(self, paysimple_id: int, account_id: int) -> Account:
         accounts = self.client.get_accounts(paysimple_id)
@@ -250,9 +360,11 @@ class CounterBackend:
         raise ForeignAccount()
 
     def set_default(self, paysimple_id: int, account: Account) -> None:
+        self.signed_in_clerk()
         self.client.set_default_account(paysimple_id, account.id)
 
     def remove_account(self, account: Account) -> None:
+        self.signed_in_clerk()
         if isinstance(account, CreditCardAccount):
             self.client.delete_credit_card(account.id)
         else:
@@ -293,13 +405,20 @@ class CounterBackend:
 
     # ---- charging ------------------------------------------------------------------------------------
 
+    def recent_charges(self, customer_id: int, amount: Decimal) -> list[Attempt]:
+        """This customer's charges of exactly ``amount`` in the last 10 minutes on any lane (repeat guard)."""
+        from pos_app.payments.duplicates import recent_charges
+
+        return recent_charges(self.journal, customer_id, amount, self.service.clock())
+
     def charge(self, customer: CustomerRef, account: Account, amount: Decimal, payment_token: str | None = None,
                cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None,
-               send_receipt: bool = False) -> Attempt:
-        """``send_receipt``: PaySimple e-mails its receipt to the customer (needs an e-mail on the customer)."""
-        return self.service.charge(customer, AccountRef.from_paysimple(account), amount, clerk=self.clerk,
+               send_receipt: bool = False, ach_authorization: str | None = None) -> Attempt:
+        """``send_receipt``: PaySimple e-mails its receipt to the customer (needs an e-mail on the customer).
+        ``ach_authorization``: required for a bank account (the text read to the customer)."""
+        return self.service.charge(customer, AccountRef.from_paysimple(account), amount, clerk=self.signed_in_clerk(),
                                    payment_token=payment_token, cvv=cvv, send_receipt=send_receipt,
-                                   on_status=on_status)
+                                   on_status=on_status, ach_authorization=ach_authorization)
 
     def resolve(self, attempt: Attempt, on_status=None) -> Attempt:
-        return self.service.resolve(attempt, self.clerk, on_status)
+        return self.service.resolve(attempt, self.clerk or "system", on_status)

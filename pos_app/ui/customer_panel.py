@@ -61,8 +61,8 @@ class CustomerPanel(QWidget):
         self.replace_button = QPushButton(translate("CustomerPanel", "Replace expired"), self)
         self.update_button = QPushButton(translate("CustomerPanel", "Add card  [F8]"), self)
         self.update_button.setToolTip(translate("CustomerPanel",
-                                                "Update payment details: add a card for this customer (nothing is "
-                                                "charged)"))
+                                                "Update payment details: add a card the customer asks to keep on "
+                                                "file (nothing is charged)"))
         for b in (self.default_button, self.remove_button, self.replace_button):
             row.addWidget(b)
         row.addStretch(1)

@@ -6,7 +6,9 @@ extract it into ``resources/i18n/pos_app_<lang>.ts``; ``pyside6-lrelease`` compi
 to it. Placeholders are Qt style (``%1``, ``%2``) and filled with :func:`fmt`, so a translator can move them.
 
 ``install_translator(app, language)`` installs our ``.qm`` plus Qt's own (``qtbase_<lang>.qm``: standard
-buttons such as Cancel/OK), and makes the language's ``QLocale`` the default so money and dates follow it.
+buttons such as Cancel/OK), and makes the language's ``QLocale`` the default so dates follow it. Money does
+NOT follow the language: it is shown in the store's money format (``pos_app.money``, settings
+``money_format``).
 ``language=""`` means the computer's locale; English needs no file.
 """
 
@@ -19,6 +21,7 @@ from decimal import Decimal
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLibraryInfo, QLocale, QTimeZone, QTranslator
 
 from pos_app.config import resources_dir
+from pos_app.money import MoneyFormat
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +78,12 @@ def fmt(text: str, *values: object) -> str:
     return text
 
 
-def format_money(value: Decimal, locale: QLocale | None = None) -> str:
-    """US dollars with the locale's separators; Decimal all the way (never a float)."""
+def format_money(value: Decimal, money_format: MoneyFormat | None = None) -> str:
+    """US dollars in the STORE's money format (``pos_app.money.store_format()``, or ``money_format``), not
+    the UI language's; a Decimal in whole cents (never a float)."""
     from pos_app.ui.amount import format_amount
 
-    return format_amount(Decimal(value), locale or QLocale())
+    return format_amount(value, money_format)
 
 
 def format_datetime(value: datetime, locale: QLocale | None = None, long: bool = False) -> str:

@@ -258,27 +258,45 @@ _WATCHED = "posIdleLockWatched"
 class IdleLock(QObject):
     """Emits ``locked`` after ``minutes`` without keyboard/mouse/touch input in any of the app's windows.
 
-    The filter sits on every top-level ``QWindow`` (those open now and each one that gets the focus later),
-    NOT on the QApplication: with PySide6 6.11.3 a Python event filter on the application crashes the
-    process (SIGSEGV in exec) once a QWebEngineView is alive, while a window's filter is safe and still
-    sees all input of that window (tests/ui_shell/test_counter_shell.py keeps a web view alive).
+    The filter sits on every top-level ``QWindow``, NOT on the QApplication: with PySide6 6.11.3 a Python
+    event filter on the application crashes the process (SIGSEGV in exec) once a QWebEngineView is alive,
+    while a window's filter is safe and still sees all input of that window, the payment form's web view
+    included. Qt re-creates a window's ``QWindow`` when the web view first joins it, which drops filters
+    set on the old one: so every top-level window is swept again every ``SWEEP_MS`` (and on each focus
+    change), and a window is watched once per ``QWindow`` object.
+    Keys taken by a ``QShortcut`` or a menu action's shortcut never arrive as key presses: the owner reports
+    them with ``activity()``.
+    ``busy()`` (optional) is asked when the time is up: while it is true (a payment in flight, a payment
+    form open) the lock waits and asks again, so it never cuts into a payment.
     ``minutes <= 0`` disables it. ``pause()`` while a lock screen is up; ``resume()`` restarts the count.
     ``interval_ms`` is for tests.
     """
 
+    SWEEP_MS = 1000
+
     locked = Signal()
 
-    def __init__(self, app: QGuiApplication, minutes: float = 5, interval_ms: int | None = None) -> None:
+    def __init__(self, app: QGuiApplication, minutes: float = 5, interval_ms: int | None = None,
+                 busy=None) -> None:
         super().__init__(app)
         self._app = app
+        self._busy = busy
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._fire)
         self._paused = False
         self.set_minutes(minutes, interval_ms)
+        self._sweep_timer = QTimer(self)
+        self._sweep_timer.setInterval(self.SWEEP_MS)
+        self._sweep_timer.timeout.connect(self.sweep)
+        self._sweep_timer.start()
+        self.sweep()
+        app.focusWindowChanged.connect(self.watch)
+
+    def sweep(self) -> None:
+        """Watch every top-level window, also those whose native window was re-created."""
         for window in QGuiApplication.topLevelWindows():
             self.watch(window)
-        app.focusWindowChanged.connect(self.watch)
 
     def watch(self, window: QWindow | QWidget | None) -> None:
         """Count input in this window too (top-level windows are found by themselves)."""
@@ -304,6 +322,12 @@ class IdleLock(QObject):
         else:
             self._timer.start(self.interval_ms)
 
+    def activity(self) -> None:
+        """Input seen some other way (a key taken by a shortcut or a menu action never reaches a window's
+        event filter as a key press)."""
+        if not self._paused and self.interval_ms > 0:
+            self._timer.start(self.interval_ms)
+
     def pause(self) -> None:
         self._paused = True
         self._timer.stop()
@@ -314,6 +338,7 @@ class IdleLock(QObject):
 
     def uninstall(self) -> None:
         self._timer.stop()
+        self._sweep_timer.stop()
         try:
             self._app.focusWindowChanged.disconnect(self.watch)
         except (RuntimeError, TypeError):
@@ -329,6 +354,10 @@ class IdleLock(QObject):
         return False
 
     def _fire(self) -> None:
+        if not self._paused and self._busy is not None and self._busy():
+            log.info("no input for %s minutes, but a payment is in progress: the lock waits", self.minutes)
+            self._timer.start(min(self.interval_ms, 5_000))
+            return
         if not self._paused:
             log.info("no input for %s minutes: locking the screen", self.minutes)
             self._paused = True

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -86,6 +87,12 @@ class MainWindow(QMainWindow):
     backendReady = Signal()  # noqa: N815
     resultShown = Signal(str)  # noqa: N815 - "approved" | "declined" | ... (tests and benchmarks wait on it)
     accountsShown = Signal()  # noqa: N815
+    lockedChanged = Signal(bool)  # noqa: N815
+    # The native window was re-created (Qt does this when the payment web view first joins the window): modal
+    # dialogs and event filters attached to the old one must be attached again (the shell listens).
+    nativeWindowChanged = Signal()  # noqa: N815
+    signInRequested = Signal()  # noqa: N815 - the cover's "Sign in" button (the shell raises its dialog)
+    userActivity = Signal()  # noqa: N815 - input the windows' event filters cannot see (shortcut keys)
 
     def __init__(self, environment: Environment = Environment.TRAINING, lane: str = "LANE1") -> None:
         super().__init__()
@@ -99,13 +106,19 @@ class MainWindow(QMainWindow):
         self._search_seq = 0
         self.shown_query: str | None = None  # the query whose results are on screen
         self._startup_op: BackgroundOp | None = None
-        self.clerk_id = "counter"  # the signed-in clerk (set by the shell's sign-in)
+        self._repeat_check_running = False
+        self._charge_op: BackgroundOp | None = None  # the charge the clerk is waiting for
+        self._charge_seen: dict[str, str] = {}
+        self._detached_charges: set[BackgroundOp] = set()  # charges the clerk stopped waiting for
+        self.clerk_id: str | None = None  # the signed-in clerk (set by the shell's sign-in); never a default
+        self.locked = True  # nobody signed in yet: the counter shows and accepts nothing (``set_locked``)
         self.shell = None
         self.setWindowTitle(fmt(translate("MainWindow", "Counter · PaySimple (%1)"), environment_name(environment)))
         self.resize(1280, 800)
         self._build()
         self._shortcuts()
         self._set_enabled_for_backend(False)
+        self._apply_locked()
 
     # ---- layout --------------------------------------------------------------------------------------
 
@@ -173,10 +186,17 @@ class MainWindow(QMainWindow):
         body.setSizes([440, 820])
         self._body = body
 
-        wrap = QHBoxLayout()
+        counter_screen = QWidget(central)
+        counter_screen.setObjectName("counterScreen")
+        wrap = QHBoxLayout(counter_screen)
         wrap.setContentsMargins(12, 12, 12, 12)
         wrap.addWidget(body)
-        outer.addLayout(wrap, 1)
+        self.counter_screen = counter_screen
+        self.cover = self._build_cover(central)
+        self.screens = QStackedWidget(central)
+        self.screens.addWidget(self.counter_screen)
+        self.screens.addWidget(self.cover)
+        outer.addWidget(self.screens, 1)
         self.hint = QLabel(hint_text(), central)
         self.hint.setObjectName("hint")
         self.hint.setMinimumWidth(0)
@@ -193,6 +213,68 @@ class MainWindow(QMainWindow):
         self._search_timer.setInterval(60)
         self._search_timer.timeout.connect(self._run_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
+
+    def _build_cover(self, parent: QWidget) -> QWidget:
+        """What shows while nobody is signed in or the counter is locked: no customer, no search, no keys."""
+        cover = QFrame(parent)
+        cover.setObjectName("cover")
+        layout = QVBoxLayout(cover)
+        layout.addStretch(1)
+        self.cover_title = QLabel(translate("MainWindow", "Signed out"), cover)
+        self.cover_title.setObjectName("coverTitle")
+        self.cover_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cover_title.setStyleSheet("font-size: 24px; font-weight: 700; color: #111827;")
+        layout.addWidget(self.cover_title)
+        self.cover_text = QLabel(translate("MainWindow", "Sign in to use the counter."), cover)
+        self.cover_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cover_text.setStyleSheet("font-size: 15px; color: #3e4c59;")
+        layout.addWidget(self.cover_text)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.cover_button = QPushButton(translate("MainWindow", "Sign in"), cover)
+        self.cover_button.setObjectName("primary")
+        self.cover_button.setDefault(True)
+        self.cover_button.setAutoDefault(True)
+        self.cover_button.clicked.connect(self.signInRequested.emit)
+        row.addWidget(self.cover_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        return cover
+
+    # ---- signed out / locked ---------------------------------------------------------------------------
+
+    def set_locked(self, locked: bool, title: str | None = None) -> None:
+        """Locked (nobody signed in, or the lock screen is up): the counter is replaced by a cover, every key
+        and menu is off, and no customer data (search results, recently served, the customer) is visible.
+        A payment already running goes on behind it; an open payment form is kept and shown again after
+        sign-in."""
+        self.locked = locked
+        if title is not None:
+            self.cover_title.setText(title)
+        self._apply_locked()
+        self.lockedChanged.emit(locked)
+
+    def _apply_locked(self) -> None:
+        locked = self.locked
+        self.screens.setCurrentWidget(self.cover if locked else self.counter_screen)
+        self.hint.setVisible(not locked)
+        self.menuBar().setEnabled(not locked)
+        for shortcut in self._shortcut_objects:
+            shortcut.setEnabled(not locked)
+        if locked:
+            self.cover_button.setFocus()
+
+    def busy(self) -> bool:
+        """A payment is in flight or a payment form is open (the idle lock waits for it)."""
+        return self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle")
+
+    def event(self, event: QEvent) -> bool:  # noqa: D102
+        if event.type() == QEvent.Type.WinIdChange and getattr(self, "_native_seen", False):
+            QTimer.singleShot(0, self, self.nativeWindowChanged.emit)  # dropped if the window is gone
+        elif event.type() == QEvent.Type.WinIdChange:
+            self._native_seen = True
+        return super().event(event)
 
     def _wire_customer_page(self) -> None:
         page = self.customer_page
@@ -212,10 +294,15 @@ class MainWindow(QMainWindow):
         self.new_ach_button.clicked.connect(lambda: self.new_account_form("ach"))
 
     def _shortcuts(self) -> None:
+        self._shortcut_objects: list[QShortcut] = []
+
         def add(keys: str, fn) -> None:
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(fn)
+            shortcut.activated.connect(lambda: None if self.locked else fn())
+            # A key taken by a shortcut never reaches the window as a key press: tell the idle lock.
+            shortcut.activated.connect(self.userActivity.emit)
+            self._shortcut_objects.append(shortcut)
 
         add("Ctrl+F", self.focus_search)
         add("F2", self.focus_search)
@@ -230,7 +317,7 @@ class MainWindow(QMainWindow):
         add("Delete", self._key_delete)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.KeyPress:
+        if event.type() == QEvent.Type.KeyPress and not self.locked:
             key = event.key()
             if watched is self.search and key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown,
                                                   Qt.Key.Key_PageUp):
@@ -261,8 +348,8 @@ class MainWindow(QMainWindow):
                                         label="start-up")
         self._startup_op.start()
 
-    def set_clerk(self, clerk_id: str) -> None:
-        """Charges are journaled with the clerk who is signed in."""
+    def set_clerk(self, clerk_id: str | None) -> None:
+        """Charges are journaled with the clerk who is signed in (None: nobody; the back end refuses)."""
         self.clerk_id = clerk_id
         if self.backend is not None:
             self.backend.clerk = clerk_id
@@ -293,6 +380,9 @@ class MainWindow(QMainWindow):
                              fmt(translate("MainWindow", "The counter could not start:\n%1"), exc))
 
     def _cancel_task(self) -> None:
+        if self._charge_op is not None:
+            self.stop_waiting()
+            return
         if self._startup_op is not None:
             self._startup_op.cancel()
             self.task.show_progress(translate("MainWindow", "Cancelling…"), cancellable=False)
@@ -305,6 +395,8 @@ class MainWindow(QMainWindow):
     # ---- search --------------------------------------------------------------------------------------
 
     def focus_search(self) -> None:
+        if self.locked:
+            return
         if self.stack.currentWidget() is self.panel and self.panel.state != "idle":
             return
         self.search.setFocus()
@@ -340,8 +432,10 @@ class MainWindow(QMainWindow):
             self.select_customer(hit)
 
     def select_customer(self, hit: CustomerHit) -> None:
-        if self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle"):
+        if self.locked or self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle"):
             return
+        if self.hit is None or self.hit.id != hit.id:
+            self.amount.clear()  # an amount typed for one customer is never charged to the next one
         self.hit = hit
         self.customer_name.setText(hit.display_name)
         stored = self.backend.customer(hit.id) if self.backend else None
@@ -441,12 +535,61 @@ class MainWindow(QMainWindow):
 
     def charge_on_file(self) -> None:
         customer, account = self._customer_ref(), self.methods.current_account()
-        if customer is None or account is None or self.charging or not self.charge_file_button.isEnabled():
+        if self.locked or customer is None or account is None or self.charging or not self.charge_file_button.isEnabled():
             return
         amount = self.amount.require()
         if amount is None:
             return
+        self._unless_repeat(customer, amount, lambda: self._confirm_on_file(customer, account, amount))
+
+    def _unless_repeat(self, customer: CustomerRef, amount: Decimal, then) -> None:
+        """Issue 13 §3: before a charge, look for the same customer + amount in the last 10 minutes (any lane,
+        on a worker). Found: the clerk sees it and must choose "Charge again" explicitly (Enter does not)."""
+        backend = self.backend
+        if backend is None or self._repeat_check_running:
+            return
+        self._repeat_check_running = True
+        self._say(translate("MainWindow", "Checking recent payments…"))
+
+        def done(earlier) -> None:
+            self._repeat_check_running = False
+            self._say("")
+            if self.locked or self.hit is None or self._customer_ref() != customer:
+                return  # locked or another customer picked meanwhile: the clerk starts again
+            if earlier:
+                from pos_app.ui.repeat_charge import RepeatChargeDialog
+
+                names = getattr(self.shell, "clerk_name", None)
+                dialog = RepeatChargeDialog(self, customer.name, amount, earlier,
+                                            names if callable(names) else str)
+                dialog.exec()
+                if not dialog.charge_again:
+                    self._say(translate("MainWindow", "Not charged again."))
+                    return
+            then()
+
+        def failed(exc) -> None:
+            self._repeat_check_running = False
+            self._say(fmt(translate("MainWindow", "Could not check recent payments: %1"), exc), RED)
+
+        BackgroundOp(lambda ctx: backend.recent_charges(customer.id, amount), on_done=done, on_error=failed,
+                     label="repeat check").start()
+
+    def _confirm_on_file(self, customer: CustomerRef, account, amount: Decimal) -> None:
+        if self.locked or self.charging or self.methods.current_account() is not account:
+            return
         kind, number = account_label(account)
+        if not is_card(account):  # a bank debit: the customer's authorization first (issue 13 §6)
+            from pos_app.ui.ach_authorization import AchAuthorizationDialog, authorization_for
+
+            dialog = AchAuthorizationDialog(self, fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"),
+                                                      format_amount(amount), kind, number, customer.name),
+                                            authorization_for(self, customer.name, account, amount,
+                                                              self.backend.now()))
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.text is None:
+                return
+            self._charge(customer, account, amount, None, ach_authorization=dialog.text)
+            return
         amex = is_card(account) and (account.issuer or "").lower().startswith("amex")
         dialog = CvvDialog(self, fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"), format_amount(amount), kind,
                                      number, customer.name),
@@ -456,23 +599,81 @@ class MainWindow(QMainWindow):
             return
         self._charge(customer, account, amount, dialog.value() if is_card(account) else None)
 
-    def _charge(self, customer: CustomerRef, account, amount: Decimal, cvv: str | None) -> None:
+    def _charge(self, customer: CustomerRef, account, amount: Decimal, cvv: str | None,
+                ach_authorization: str | None = None) -> None:
         backend = self.backend
         send_receipt = self._send_receipt()
         self._set_charging(True)
         self._say(translate("MainWindow", "Sending the payment to PaySimple…"))
         self.task.show_progress(translate("MainWindow", "Charging…"), cancellable=False)
+        seen: dict[str, str] = {}
+
+        def status(event) -> None:  # worker thread
+            seen["attempt_id"] = event.attempt_id
 
         def work(ctx):
             return backend.charge(customer, account, amount, cvv=cvv, send_receipt=send_receipt,
-                                  on_status=lambda event: ctx.progress(0, 0, event.message))
+                                  on_status=lambda event: (status(event), ctx.progress(0, 0, event.message)),
+                                  ach_authorization=ach_authorization)
 
         def progress(_d, _t, text):
+            if op is not self._charge_op:
+                return  # the clerk stopped waiting; the worker goes on in the background
             self._say(text)
-            self.task.show_progress(text, cancellable=False)
+            # Once the payment has been sent, the clerk may stop waiting for PaySimple (issue 13 §4).
+            self.task.show_progress(text, cancellable="attempt_id" in seen)
+            self.task.cancel_button.setText(translate("MainWindow", "Stop waiting"))
 
-        BackgroundOp(work, on_done=self._charged, on_error=self._charge_failed, on_progress=progress,
-                     label="charge on file").start()
+        op = BackgroundOp(work, on_done=lambda attempt: self._charged(attempt, op),
+                          on_error=lambda exc: self._charge_failed(exc, op), on_progress=progress,
+                          label="charge on file")
+        self._charge_op, self._charge_seen = op, seen
+        op.start()
+
+    def stop_waiting(self) -> None:
+        """The clerk stops waiting for a payment that is still being sent or checked. The worker goes on (the
+        lane stays blocked by the journal and the lane lock, so no second charge can start); the screen shows
+        the payment as not confirmed, and the outcome replaces it when it arrives."""
+        op, seen = self._charge_op, self._charge_seen
+        if op is None or "attempt_id" not in seen:
+            return
+        self._charge_op = None
+        self._detached_charges.add(op)
+        self._set_charging(False)
+        self.task.done()
+        self._say("")
+        attempt_id, backend = seen["attempt_id"], self.backend
+        log.info("clerk stopped waiting for payment %s; it goes on in the background", attempt_id)
+        BackgroundOp(lambda ctx: backend.journal.get(attempt_id), on_done=self._show_detached,
+                     on_error=lambda e: None, label="payment status").start()
+
+    def _show_detached(self, attempt: Attempt) -> None:
+        if attempt.is_resolved:
+            self.show_result_attempt(attempt)
+            return
+        self.show_result_attempt(attempt)
+        self.result.message.setText(
+            translate("MainWindow", "Sent to PaySimple; no answer yet.") + "\n"
+            + translate("MainWindow", "Do not charge again. Still being checked in the background: this screen "
+                                      "changes when PaySimple answers."))
+
+    def _finished_detached(self, attempt: Attempt | None, op) -> bool:
+        """A payment the clerk stopped waiting for has finished. True when it was one of those."""
+        if op not in self._detached_charges:
+            return False
+        self._detached_charges.discard(op)
+        if attempt is None:
+            return True
+        shown = self.stack.currentWidget() is self.result and self.result.attempt is not None \
+            and self.result.attempt.id == attempt.id
+        if shown:
+            self.show_result_attempt(attempt)
+        else:
+            from pos_app.ui.payment_texts import state_label
+
+            self.statusBar().showMessage(fmt(translate("MainWindow", "Payment %1 for %2: %3"), attempt.id,
+                                             attempt.customer_name, state_label(attempt.state)), 30000)
+        return True
 
     def _send_receipt(self) -> bool:
         """The "Email receipt to customer" box (only when the customer has an e-mail)."""
@@ -483,13 +684,20 @@ class MainWindow(QMainWindow):
         self.results.setEnabled(not charging and self.backend is not None)
         self._update_actions()
 
-    def _charged(self, attempt: Attempt) -> None:
+    def _charged(self, attempt: Attempt, op=None) -> None:
+        if self._finished_detached(attempt, op):
+            return
+        self._charge_op = None
         self._set_charging(False)
         self.task.done()
         self._say("")
         self.show_result_attempt(attempt)
 
-    def _charge_failed(self, exc: BaseException) -> None:
+    def _charge_failed(self, exc: BaseException, op=None) -> None:
+        if self._finished_detached(None, op):
+            log.error("a payment the clerk stopped waiting for failed: %s", type(exc).__name__)
+            return
+        self._charge_op = None
         self._set_charging(False)
         self.task.done()
         from pos_app.payments import LaneBusy, PaymentError
@@ -512,6 +720,10 @@ class MainWindow(QMainWindow):
                                      15000)
 
     def show_result_attempt(self, attempt: Attempt) -> None:
+        from pos_app.payments import State
+
+        if attempt.state not in (State.DECLINED, State.ABSENT, State.REJECTED):
+            self.amount.clear()  # the sale is done (or may be): its amount is not offered for another charge
         self.result.show_attempt(attempt)
         self.stack.setCurrentWidget(self.result)
         self.result.new_sale_button.setAutoDefault(True)
@@ -521,7 +733,7 @@ class MainWindow(QMainWindow):
 
     def new_account_form(self, mode: str) -> None:
         customer = self._customer_ref()
-        if customer is None or self.charging or self.backend is None:
+        if self.locked or customer is None or self.charging or self.backend is None:
             return
         if self.stack.currentWidget() is self.panel and self.panel.state != "idle":
             return
@@ -530,6 +742,11 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.customer_page)
             self.amount.require()
             return
+        self._unless_repeat(customer, amount, lambda: self._open_charge_form(customer, mode, amount))
+
+    def _open_charge_form(self, customer: CustomerRef, mode: str, amount: Decimal) -> None:
+        if self.locked or self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle"):
+            return
         self.last_mode = mode
         self._replacing = None
         self.stack.setCurrentWidget(self.panel)
@@ -537,7 +754,7 @@ class MainWindow(QMainWindow):
 
     def update_details(self, replacing: CreditCardAccount | None = None) -> None:
         customer = self._customer_ref()
-        if customer is None or self.charging or self.backend is None:
+        if self.locked or customer is None or self.charging or self.backend is None:
             return
         self._replacing = replacing
         self.stack.setCurrentWidget(self.panel)
@@ -583,13 +800,21 @@ class MainWindow(QMainWindow):
 
     def _form_finished(self, kind: str, payload) -> None:
         self._set_charging(False)
+        note = self.panel.on_file_note  # what happened to the form's card / bank account on file
         if kind == "charged":
             self.show_result_attempt(payload)
+            self.result.set_on_file_note(note)
         elif kind == "saved":
+            replacing = self._replacing
             self._saved(payload)
+            if replacing is not None:  # "Replace expired": the new card takes the old one's place (and default)
+                note = (translate("MainWindow", "It replaces the expired card, which is removed; it is now the "
+                                                "default card.") if replacing.is_default
+                        else translate("MainWindow", "It replaces the expired card, which is removed."))
+            self.result.set_on_file_note(note)
         elif kind == "cancelled":
             self.back_to_customer()
-            self._say(translate("MainWindow", "Cancelled. Nothing was charged."))
+            self._say(" ".join(p for p in (translate("MainWindow", "Cancelled. Nothing was charged."), note) if p))
         else:
             from pos_app.payments import LaneBusy
 
@@ -599,6 +824,7 @@ class MainWindow(QMainWindow):
             from pos_app.ui.payment_panel import ChargeFailed
 
             self.result.show_error(str(payload), charge_started=isinstance(payload, ChargeFailed))
+            self.result.set_on_file_note(note)
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit("error")
 
@@ -675,6 +901,9 @@ class MainWindow(QMainWindow):
             self.update_details()
 
     def _key_escape(self) -> None:
+        if self._charge_op is not None and self.task.cancel_button.isVisible():
+            self.stop_waiting()
+            return
         page = self._page()
         if page is self.panel:
             self.panel.cancel()
@@ -709,6 +938,9 @@ class MainWindow(QMainWindow):
             self.remove_account()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
+        if self.locked:
+            super().keyPressEvent(event)
+            return
         if self._page() is self.result and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
                 and self.result.kind not in ("unknown",):
             self.new_sale()

@@ -49,6 +49,7 @@ def action_title(action: ManagerAction) -> str:
         ManagerAction.SETTINGS: translate("ManagerApprovalDialog", "Change settings"),
         ManagerAction.MANAGE_CLERKS: translate("ManagerApprovalDialog", "Manage clerks"),
         ManagerAction.GO_LIVE: translate("ManagerApprovalDialog", "Switch to Live (real payments)"),
+        ManagerAction.CLOSE_REVIEW: translate("ManagerApprovalDialog", "Close a payment that needs review"),
     }
     return titles[ManagerAction(action)]
 

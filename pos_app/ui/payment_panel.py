@@ -9,9 +9,23 @@ for a customer token → ``accountRetrieved`` → Python checks the account belo
 accounts) → charge (or, for "update", just report the new account). Messages that arrive in the wrong
 state (an account before any submit, a second account, a token request while idle) are refused and logged.
 
+Keeping the account on file (issue 13 §5, ``payments.onfile``): PaySimpleJS stores every card or bank account
+it is given. For a charge, the clerk ticks "Customer agrees to keep this card on file" (off at every form);
+the accounts on file when the form opened are the snapshot that tells a new account from one already on
+file. A new account is planned (kept with consent, else hidden at once and removed after the void window;
+removed at once when the charge is declined or refused) before the payment is sent, and settled when it
+returns; ``on_file_note`` then says what happened to it (and whether PaySimple made it the default). A save
+with "Update payment details" (F8, no charge) is itself the customer's consent, and the form says so.
+
+Bank debits (§6): once PaySimple has stored the bank account (its last 4 are known only then) and it is
+verified, the form shows the authorization to read to the customer (``ach_authorization``) in place of the
+entry form; F9 charges only after the clerk ticked that it was read and agreed to; Esc cancels (nothing is
+charged). The text goes with the charge to the journal and the receipt.
+
 Keyboard first: when the form becomes interactive the view takes Qt focus, the host page focuses PaySimple's
 iframe (payment.js) and the training frame its first field, so the clerk types the card number at once; Tab
-leaves the last field for Submit, Cancel, then the card/bank switch. Visible strings are translated (context
+leaves the last field for the "keep on file" box (charge forms; Alt+K from anywhere), Submit, Cancel, then the
+card/bank switch. Visible strings are translated (context
 ``PaymentPanel``); the host page's own status lines are sent translated in ``configure`` (``texts``).
 """
 
@@ -26,10 +40,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from pos_app.ui.ach_authorization import AchAuthorizationBox, authorization_for
 from pos_app.ui.amount import format_amount
-from pos_app.ui.i18n import fmt
+from pos_app.ui.cards import is_card
+from pos_app.ui.i18n import fmt, format_datetime
 from pos_app.ui.ops import BackgroundOp
 from pos_app.ui.theme import AMBER, RED
 from pos_app.ui.web.messages import AccountRetrieved, SdkError
@@ -57,6 +74,85 @@ def page_texts() -> dict[str, str]:
     }
 
 
+def keep_box_text(mode: str) -> str:
+    return (translate("PaymentPanel", "Customer agrees to keep this bank account on file  [Alt+K]") if mode == "ach"
+            else translate("PaymentPanel", "Customer agrees to keep this card on file  [Alt+K]"))
+
+
+def update_note_text(mode: str) -> str:
+    return (translate("PaymentPanel", "Saving keeps this bank account on file: the customer agrees to it by asking "
+                                      "you to add it. Nothing is charged.") if mode == "ach"
+            else translate("PaymentPanel", "Saving keeps this card on file: the customer agrees to it by asking you "
+                                           "to add it. Nothing is charged."))
+
+
+def _default_text(account) -> str:
+    return (translate("PaymentPanel", "It is now the customer's default card (PaySimple makes a customer's first "
+                                      "card the default).") if is_card(account)
+            else translate("PaymentPanel", "It is now the customer's default bank account (PaySimple makes a "
+                                           "customer's first bank account the default)."))
+
+
+def on_file_note(account, new: bool, record, charged: bool | None = True) -> str:
+    """What happened to the card / bank account the form produced (``record``: its ``OnFileRecord``;
+    ``charged``: False when nothing was sent, None when the charge's outcome is not known here)."""
+    card = is_card(account)
+    if not new:
+        return (translate("PaymentPanel", "This card was already on file for this customer; it stays on file.")
+                if card else translate("PaymentPanel", "This bank account was already on file for this customer; "
+                                                       "it stays on file."))
+    if record is None:
+        return translate("PaymentPanel", "Whether it stays on file could not be settled now (see the log); it is "
+                                         "hidden at this counter until it is.")
+    state = getattr(record, "state", None)
+    reason = getattr(record, "reason", None) or ""
+    if state == "kept":
+        text = (translate("PaymentPanel", "Kept on file: the customer agreed. Nothing was charged.")
+                if charged is False else translate("PaymentPanel", "Kept on file: the customer agreed."))
+        return text + (" " + _default_text(account) if getattr(account, "is_default", False) else "")
+    if state == "removed":
+        from pos_app.payments.onfile import DECLINED_REASON, REFUSED_REASON
+
+        if reason.startswith(DECLINED_REASON):
+            return (translate("PaymentPanel", "Not kept on file: the charge was declined, so the card was removed.")
+                    if card else translate("PaymentPanel", "Not kept on file: the charge was declined, so the bank "
+                                                           "account was removed."))
+        if reason.startswith(REFUSED_REASON):
+            return (translate("PaymentPanel", "Not kept on file: PaySimple refused the charge, so the card was "
+                                              "removed.") if card
+                    else translate("PaymentPanel", "Not kept on file: PaySimple refused the charge, so the bank "
+                                                   "account was removed."))
+        return (translate("PaymentPanel", "Not kept on file: the card was removed from PaySimple.") if card
+                else translate("PaymentPanel", "Not kept on file: the bank account was removed from PaySimple."))
+    if getattr(record, "tries", 0):
+        return translate("PaymentPanel", "Not kept on file: hidden at this counter now; removing it from PaySimple "
+                                         "failed and is retried automatically.")
+    if getattr(record, "consent", False):  # waiting for the payment's outcome
+        return translate("PaymentPanel", "The customer agreed to keep it on file: it shows in the list once "
+                                         "PaySimple confirms the payment (it is removed if the payment was "
+                                         "declined).")
+    remove_after = getattr(record, "remove_after", None)
+    if remove_after is not None:
+        return fmt(translate("PaymentPanel", "Not kept on file: hidden at this counter now and removed from "
+                                             "PaySimple after %1, when the payment can no longer be voided."),
+                   format_datetime(remove_after))
+    return translate("PaymentPanel", "Not kept on file: hidden at this counter now and removed from PaySimple once "
+                                     "the payment's outcome is confirmed.")
+
+
+def saved_note(account, new: bool) -> str:
+    """After "Update payment details" saved an account: on file at the customer's request; default or not."""
+    if not new:
+        return (translate("PaymentPanel", "This card was already on file; its details were updated.") if is_card(account)
+                else translate("PaymentPanel", "This bank account was already on file."))
+    if getattr(account, "is_default", False):
+        return _default_text(account)
+    return (translate("PaymentPanel", "The default card did not change (select this one and press Ctrl+D to make "
+                                      "it the default).") if is_card(account)
+            else translate("PaymentPanel", "The default bank account did not change (select this one and press "
+                                           "Ctrl+D to make it the default)."))
+
+
 class ChargeFailed(Exception):
     """An unexpected error after the charge was handed to the payments service: outcome not known here."""
 
@@ -68,6 +164,8 @@ class FormRequest:
     use: str  # "charge" | "update"
     amount: Decimal | None = None
     send_receipt: bool = False  # PaySimple e-mails its receipt to the customer
+    keep_on_file: bool = False  # the consent box as it was at submit
+    on_file_before: frozenset[int] | None = None  # accounts on file when the form opened (None: not known yet)
 
 
 class PaymentPanel(QWidget):
@@ -95,6 +193,9 @@ class PaymentPanel(QWidget):
         self.shown_at = 0.0
         self.on_charge_status: Callable[[str], None] | None = None
         self.debug = False  # --debug: the web view keeps its context menu (Inspect)
+        self.on_file_note = ""  # what happened to the form's account (the result screen shows it)
+        self._verified = None  # (account, new, payment token) while the bank debit authorization is shown
+        self._snapshot_waiters: list[Callable[[], None]] = []
         self._build()
 
     # ---- layout --------------------------------------------------------------------------------------
@@ -104,7 +205,8 @@ class PaymentPanel(QWidget):
         self.header.setObjectName("formHeader")
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.subheader = QLabel(self)
-        self.subheader.setObjectName("muted")
+        self.subheader.setObjectName("formCustomer")  # the customer, as prominent as the amount (issue 13 §3)
+        self.subheader.setStyleSheet("font-size: 17px; font-weight: 700; color: #111827;")
         self.subheader.setTextFormat(Qt.TextFormat.PlainText)
         self.status = QLabel(self)
         self.status.setObjectName("formStatus")
@@ -117,6 +219,20 @@ class PaymentPanel(QWidget):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setMinimumHeight(240)
         self.web_holder.addWidget(self.placeholder)
+        self.auth_box = AchAuthorizationBox(self)
+        self.auth_box.setVisible(False)
+        self.web_holder.addWidget(self.auth_box)
+        self.keep_box = QCheckBox(self)
+        self.keep_box.setObjectName("keepOnFile")
+        # A window shortcut, so it works while the cursor is in PaySimple's iframe (mnemonics do not reach it).
+        keep_key = QShortcut(QKeySequence("Alt+K"), self.keep_box)
+        keep_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        keep_key.activated.connect(self._toggle_keep)
+        self.update_note = QLabel(self)
+        self.update_note.setObjectName("updateNote")
+        self.update_note.setWordWrap(True)
+        self.update_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.update_note.setStyleSheet("font-weight: 600;")
         self.submit_button = QPushButton(self)
         self.submit_button.setObjectName("primary")
         self.submit_button.clicked.connect(self.submit)
@@ -135,6 +251,8 @@ class PaymentPanel(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.subheader)
         layout.addLayout(self.web_holder, 1)
+        layout.addWidget(self.keep_box)
+        layout.addWidget(self.update_note)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
 
@@ -156,12 +274,13 @@ class PaymentPanel(QWidget):
         self.view.load_payment_page()
 
     def _set_tab_order(self) -> None:
-        """Tab leaves PaySimple's last field for Submit, then Cancel, then the card/bank switch. Chromium hands
+        """Tab leaves PaySimple's last field for the consent box, Submit, Cancel, then the card/bank switch. Chromium hands
         focus back to Qt from the widget it draws into (the view's focus proxy, re-created with each page), so
         the order is set from that widget, every time a form is shown."""
         chain = [w for w in (self.view.focusProxy(), self.view) if w is not None]
         for first in chain:
-            QWidget.setTabOrder(first, self.submit_button)
+            QWidget.setTabOrder(first, self.keep_box)
+        QWidget.setTabOrder(self.keep_box, self.submit_button)
         QWidget.setTabOrder(self.submit_button, self.cancel_button)
         QWidget.setTabOrder(self.cancel_button, self.switch_button)
 
@@ -195,6 +314,17 @@ class PaymentPanel(QWidget):
         self._restarted = False
         self.opened_at = time.perf_counter()
         self.shown_at = 0.0
+        self.on_file_note = ""
+        self._verified = None
+        self._snapshot_waiters = []
+        request.keep_on_file = False
+        request.on_file_before = None
+        self.keep_box.setChecked(False)  # consent is asked anew for every form
+        self.keep_box.setText(keep_box_text(request.mode))
+        self.keep_box.setVisible(request.use == "charge")
+        self.update_note.setText(update_note_text(request.mode))
+        self.update_note.setVisible(request.use != "charge")
+        self.auth_box.setVisible(False)
         self._render_header()
         self._set_status(translate("PaymentPanel", "Loading the secure form…"))
         self.placeholder.setVisible(True)
@@ -205,6 +335,34 @@ class PaymentPanel(QWidget):
         BackgroundOp(lambda ctx: backend.take_checkout_token(),
                      on_done=lambda token: self._got_checkout_token(token, session),
                      on_error=lambda exc: self._form_failed(exc, session), label="checkout token").start()
+        self._load_snapshot(session)
+
+    def _load_snapshot(self, session: int) -> None:
+        """The accounts on file now (in parallel with the token): what the form returns later is new unless
+        listed here. A failure is retried at submit (nothing is charged without it)."""
+        backend, request = self._backend(), self.request
+        if backend is None or request is None:
+            return
+
+        def done(ids) -> None:
+            if session == self._session and self.request is request:
+                request.on_file_before = ids
+                waiters, self._snapshot_waiters = self._snapshot_waiters, []
+                for waiter in waiters:
+                    waiter()
+
+        def failed(exc: BaseException) -> None:
+            log.warning("accounts on file could not be read for the form: %s", type(exc).__name__)
+            if session == self._session and self._snapshot_waiters:
+                self._snapshot_waiters = []
+                self.state = "shown"
+                self.keep_box.setEnabled(True)
+                self._set_status(fmt(translate("PaymentPanel", "The customer's cards on file could not be read "
+                                                               "(%1). Press F9 to try again."), exc), RED)
+                self._update_buttons()
+
+        BackgroundOp(lambda ctx: backend.on_file_ids(request.customer.id), on_done=done, on_error=failed,
+                     label="accounts on file").start()
 
     def _render_header(self) -> None:
         r = self.request
@@ -243,6 +401,10 @@ class PaymentPanel(QWidget):
         self.state = "idle"
         self.request = None
         self._pending_config = None
+        self._verified = None
+        self._snapshot_waiters = []
+        self.auth_box.setVisible(False)
+        self.keep_box.setEnabled(True)
         if self.view is not None:
             self.view.setVisible(False)
             self._reload_page()  # next form starts from a fresh document
@@ -251,7 +413,10 @@ class PaymentPanel(QWidget):
         self.finished.emit(kind, payload)
 
     def cancel(self) -> None:
-        if self.state in ("idle",):
+        if self.state in ("idle", "cancelling"):
+            return
+        if self.state == "authorizing":
+            self._abandon_verified()
             return
         if self.state in ("verifying", "charging"):
             self._set_status(translate("PaymentPanel", "A payment is being sent; it cannot be cancelled now."), AMBER)
@@ -265,11 +430,31 @@ class PaymentPanel(QWidget):
         self.open(self.request)
 
     def submit(self) -> None:
+        if self.state == "authorizing":
+            self._authorized()
+            return
         if self.state != "shown" or self.view is None:
             return
         if not self._valid:
             self._set_status(translate("PaymentPanel", "Complete the details in the form first."), RED)
             return
+        request = self.request
+        if request.on_file_before is None:  # the snapshot is still loading (or failed): submit once it is here
+            self.state = "submitting"
+            self.keep_box.setEnabled(False)
+            self._set_status(translate("PaymentPanel", "Reading the customer's cards on file…"))
+            self._update_buttons()
+            self._snapshot_waiters.append(self._submit_now)
+            if len(self._snapshot_waiters) == 1:
+                self._load_snapshot(self._session)
+            return
+        self._submit_now()
+
+    def _submit_now(self) -> None:
+        if self.state not in ("shown", "submitting") or self.view is None or self.request is None:
+            return
+        self.request.keep_on_file = self.request.use == "charge" and self.keep_box.isChecked()
+        self.keep_box.setEnabled(False)  # the choice goes with this submit
         self.state = "submitting"
         self._token_requests = 0
         self._token_failure = False
@@ -277,11 +462,16 @@ class PaymentPanel(QWidget):
         self._update_buttons()
         self.view.bridge.send_submit()
 
+    def _toggle_keep(self) -> None:
+        if self.keep_box.isVisible() and self.keep_box.isEnabled():
+            self.keep_box.toggle()
+
     def _update_buttons(self) -> None:
-        self.submit_button.setEnabled(self.state == "shown" and self._valid)
+        self.submit_button.setEnabled((self.state == "shown" and self._valid) or self.state == "authorizing")
         self.switch_button.setEnabled(self.state in ("loading", "shown"))
-        self.cancel_button.setEnabled(self.state in ("loading", "shown", "submitting"))
-        self.busyChanged.emit(self.state in ("submitting", "verifying", "charging"))
+        self.cancel_button.setEnabled(self.state in ("loading", "shown", "submitting", "authorizing"))
+        self.keep_box.setEnabled(self.state in ("loading", "shown"))
+        self.busyChanged.emit(self.state in ("submitting", "verifying", "authorizing", "charging", "cancelling"))
 
     def _set_status(self, text: str, color: str = "#3e4c59") -> None:
         self.status.setText(text)
@@ -351,7 +541,8 @@ class PaymentPanel(QWidget):
 
     def account_retrieved(self, message: AccountRetrieved) -> None:
         backend = self._backend()
-        if self.state != "submitting" or self.request is None or backend is None:
+        if self.state != "submitting" or self.request is None or backend is None \
+                or self.request.on_file_before is None:
             self._refuse("accountRetrieved")
             return
         self.state = "verifying"
@@ -359,45 +550,134 @@ class PaymentPanel(QWidget):
         request = self.request
         self._set_status(translate("PaymentPanel", "Checking the account…"))
 
-        def verify_and_charge(ctx):
+        def verify(ctx):
             account = backend.verify_account(request.customer.id, message.account_id)
+            new = account.id not in request.on_file_before
             if request.use != "charge":
-                return ("saved", account)
+                # Saving with "Update payment details" is the customer's request to keep it.
+                backend.keep_on_file(request.customer.id, account, "saved with Update payment details")
+                return ("saved", account, new)
+            if new:  # planned BEFORE anything is charged: kept with consent, else removed later
+                backend.plan_new_account(request.customer.id, account, request.keep_on_file)
+            return ("verified", account, new)
+
+        def done(result) -> None:
+            if self.request is not request or self.state != "verifying":
+                return
+            kind, account, new = result
+            if kind == "saved":
+                self.on_file_note = saved_note(account, new)
+                self._end("saved", account)
+            elif request.mode == "ach" or not is_card(account):
+                self._ask_authorization(account, new, message.payment_token)
+            else:
+                self._charge(account, new, message.payment_token, None)
+
+        def failed(exc: BaseException) -> None:
+            if self.request is request:
+                self._end("error", str(exc) or type(exc).__name__)
+
+        BackgroundOp(verify, on_done=done, on_error=failed, label="verify new account").start()
+
+    # ---- bank debit authorization (after the account is known, before the payment is sent) ------------
+
+    def _ask_authorization(self, account, new: bool, payment_token: str) -> None:
+        backend, request = self._backend(), self.request
+        now = backend.now()
+        text = authorization_for(self, request.customer.name, account, request.amount, now)
+        self._verified = (account, new, payment_token)
+        self.state = "authorizing"
+        if self.view is not None:
+            self.view.setVisible(False)
+        self.placeholder.setVisible(False)
+        self.auth_box.show_text(text)
+        self.auth_box.setVisible(True)
+        self._set_status(translate("PaymentPanel", "Read the authorization to the customer. Tick the box when they "
+                                                   "agree (Alt+A), then press F9 to charge. Esc cancels."))
+        self._update_buttons()
+        self.auth_box.agreed.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _authorized(self) -> None:
+        text = self.auth_box.authorization()
+        if text is None or self._verified is None:
+            self._set_status(translate("PaymentPanel", "Tick that you read the authorization to the customer and "
+                                                       "they agreed (Alt+A). Nothing is charged without it."), RED)
+            self.auth_box.agreed.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        account, new, payment_token = self._verified
+        self._charge(account, new, payment_token, text)
+
+    def _abandon_verified(self) -> None:
+        """Esc at the authorization: nothing is charged; the new account follows the consent box."""
+        backend, request = self._backend(), self.request
+        account, new, _token = self._verified
+        self.state = "cancelling"
+        self._update_buttons()
+
+        def settle(ctx):
+            return backend.settle_new_account(account.id) if new and backend is not None else None
+
+        def done(record) -> None:
+            if self.request is request:
+                self.on_file_note = on_file_note(account, new, record, charged=False)
+                self._end("cancelled", None)
+
+        BackgroundOp(settle, on_done=done, on_error=lambda exc: done(None), label="cancel new account").start()
+
+    # ---- the charge ------------------------------------------------------------------------------------
+
+    def _charge(self, account, new: bool, payment_token: str, authorization: str | None) -> None:
+        backend, request = self._backend(), self.request
+        self.state = "charging"
+        self._verified = None
+        self._update_buttons()
+
+        def work(ctx):
             ctx.progress(0, 0, "charging")
             from pos_app.payments import PaymentError
 
+            error, attempt = None, None
             try:
                 attempt = backend.charge(request.customer, account, request.amount,
-                                         payment_token=message.payment_token, send_receipt=request.send_receipt,
-                                         on_status=lambda event: ctx.progress(0, 0, event.message))
-            except PaymentError:
-                raise  # refused before anything was sent (lane busy, invalid amount...)
-            except Exception as exc:
-                raise ChargeFailed(str(exc) or type(exc).__name__) from exc
-            return ("charged", attempt)
+                                         payment_token=payment_token,
+                                         send_receipt=request.send_receipt,
+                                         on_status=lambda event: ctx.progress(0, 0, event.message),
+                                         ach_authorization=authorization)
+            except PaymentError as exc:
+                error = exc  # refused before anything was sent (lane busy, invalid amount...)
+            except Exception as exc:  # noqa: BLE001
+                error = ChargeFailed(str(exc) or type(exc).__name__)
+                error.__cause__ = exc
+            record = backend.settle_new_account(account.id) if new else None
+            if error is not None:
+                error.on_file = (account, new, record)
+                raise error
+            return ("charged", attempt, record)
 
         def progress(_done, _total, text):
             if text == "charging":
-                self.state = "charging"
-                self._update_buttons()
                 text = translate("MainWindow", "Sending the payment to PaySimple…")
             self._set_status(text)
             if self.on_charge_status is not None:
                 self.on_charge_status(text)
 
         def done(result) -> None:
-            self._end(*result)
+            _kind, attempt, record = result
+            self.on_file_note = on_file_note(account, new, record)
+            self._end("charged", attempt)
 
         def failed(exc: BaseException) -> None:
             from pos_app.payments import LaneBusy
 
+            on_file = getattr(exc, "on_file", None)
+            if on_file is not None:  # ChargeFailed: outcome unknown; a PaymentError: nothing was sent
+                self.on_file_note = on_file_note(*on_file, charged=None if isinstance(exc, ChargeFailed) else False)
             if isinstance(exc, LaneBusy | ChargeFailed):
                 self._end("error", exc)
             else:
                 self._end("error", str(exc) or type(exc).__name__)
 
-        BackgroundOp(verify_and_charge, on_done=done, on_error=failed, on_progress=progress,
-                     label="charge new account").start()
+        BackgroundOp(work, on_done=done, on_error=failed, on_progress=progress, label="charge new account").start()
 
     def sdk_error(self, message: SdkError) -> None:
         if self.state not in ("loading", "shown", "submitting"):
@@ -410,15 +690,16 @@ class PaymentPanel(QWidget):
         if message.error_key == "unauthorized" and self.state == "submitting" and not self._restarted \
                 and "checkout" in text.lower():
             # The 5-minute checkout token ran out while the form was open: start a fresh form once.
-            request = self.request
+            request, keep = self.request, self.keep_box.isChecked()
             self.open(request)
+            self.keep_box.setChecked(keep)  # the customer's answer stands; only the details are typed again
             self._restarted = True
             self._set_status(translate("PaymentPanel", "The secure form timed out; enter the details again."), AMBER)
             return
         if self.state == "submitting":
             self.state = "shown"
         self._set_status(text, RED)
-        self._update_buttons()
+        self._update_buttons()  # the consent box is open again for the next submit
 
     def page_cancelled(self) -> None:
         self.cancel()
@@ -431,6 +712,6 @@ class PaymentPanel(QWidget):
     def _bridge_lost(self) -> None:
         active = self.state != "idle"
         QTimer.singleShot(0, self._drop_view)
-        if active and self.state not in ("verifying", "charging"):
+        if active and self.state not in ("verifying", "authorizing", "charging", "cancelling"):
             self._end("error", translate("PaymentPanel", "The payment form stopped working and was closed. "
                                                           "Nothing was charged."))

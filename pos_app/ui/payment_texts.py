@@ -1,7 +1,7 @@
 """What the payments screens say about an attempt: status names, the one-line summary, and why a void or
 a refund applies (or neither). Translated here (contexts ``PaymentState`` / ``HistoryDialog``) from the
 attempt's state and ``ReversalOption``'s action, PaySimple status and CanVoidUntil, not from the core's English
-sentences.
+sentences. A bank (ACH) debit PaySimple accepted is "Posted — pending" (``attempt_label``), never "Approved".
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def state_label(state: State | str) -> str:
         State.DECLINED: translate("PaymentState", "Declined"),
         State.ABSENT: translate("PaymentState", "Not charged"),
         State.REJECTED: translate("PaymentState", "Refused"),
+        State.REVIEW: translate("PaymentState", "Needs review"),
         State.VOID_PENDING: translate("PaymentState", "Void pending"),
         State.VOIDED: translate("PaymentState", "Voided"),
         State.REFUND_PENDING: translate("PaymentState", "Refund pending"),
@@ -38,11 +39,20 @@ def state_label(state: State | str) -> str:
     return labels[State(state)]
 
 
+def attempt_label(attempt: Attempt) -> str:
+    """``state_label`` for one attempt: an accepted bank debit is "Posted — pending" (or "Settled")."""
+    if attempt.is_bank and attempt.state is State.APPROVED:
+        if str(attempt.ps_status or "").lower() == "settled":
+            return translate("PaymentState", "Settled (bank)")
+        return translate("PaymentState", "Posted — pending")
+    return state_label(attempt.state)
+
+
 def status_groups() -> list[tuple[str, frozenset[State] | None]]:
     """The status filter: (label, states) with None = every state."""
     return [
         (translate("HistoryDialog", "All statuses"), None),
-        (translate("HistoryDialog", "Approved"), frozenset({State.APPROVED})),
+        (translate("HistoryDialog", "Approved or posted"), frozenset({State.APPROVED})),
         (translate("HistoryDialog", "Declined"), frozenset({State.DECLINED})),
         (translate("HistoryDialog", "Needs checking"), frozenset(OPEN_STATES | PENDING_REVERSAL_STATES)),
         (translate("HistoryDialog", "Not charged"), frozenset({State.ABSENT, State.REJECTED})),
@@ -55,6 +65,9 @@ def attempt_summary(attempt: Attempt) -> str:
     """What happened to this attempt and what may be done next, in the UI language."""
     amount, account = format_money(attempt.amount), attempt.account_masked
     state = attempt.state
+    if state is State.APPROVED and attempt.is_bank:
+        return fmt(translate("HistoryDialog", "Posted — pending: %1 debit from %2. The bank can still return it "
+                                              "(for example for insufficient funds) for some days."), amount, account)
     if state is State.APPROVED:
         return fmt(translate("HistoryDialog", "Charged %1 to %2."), amount, account)
     if state is State.DECLINED:
@@ -63,6 +76,10 @@ def attempt_summary(attempt: Attempt) -> str:
                                                                                   "the bank refused it."))
     if state in (State.ABSENT, State.REJECTED):
         return fmt(translate("HistoryDialog", "Not charged: %1"), attempt.note or "-")
+    if state is State.REVIEW:
+        return fmt(translate("HistoryDialog", "Needs review: the answer did not match this payment. Do not charge "
+                                              "again: press Check again [F6]; if it stays, a manager checks it in "
+                                              "PaySimple. %1"), attempt.note or "")
     if state in OPEN_STATES:
         return translate("HistoryDialog", "PaySimple has not confirmed this payment yet. Do not charge again: "
                                           "press Check again [F6].")

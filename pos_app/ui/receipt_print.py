@@ -3,13 +3,17 @@
 ``receipt_document(receipt)`` turns ``pos_app.payments.Receipt`` (built by ``receipt_for``) into a
 ``QTextDocument``: merchant header from settings, date/time in the store's zone, lane, clerk, customer, masked
 account, amount, status, failure reason, auth code, trace number, PaySimple payment id and the attempt id
-(= PaySimple OrderId). Labels are translated, money and dates follow the UI locale (``QLocale``).
+(= PaySimple OrderId). Labels are translated and dates follow the UI locale (``QLocale``); the amount is in
+the store's money format the receipt was built with (``Receipt.money_format``), as on the printed text.
 
 Decisions:
 - PDF: Qt's own writer (``QPdfWriter``), no extra library. A receipt PDF is one page 80 mm wide (a till roll)
   whose height fits the receipt: the document is drawn at 96 dpi with ``drawContents`` so nothing is split
   across pages. Printing goes through ``QPrintDialog`` and lets Qt paginate on whatever paper the printer has.
 - The account is only ever the masked one (brand + last 4) the journal holds; no token or number exists here.
+- A bank (ACH) debit is "POSTED - PENDING" (never "APPROVED"), followed by the notice that the bank can still
+  return it and the authorization text the clerk read to the customer, exactly as journaled (its language is
+  the one it was read in), with who read it.
 - No value can forge a line (docs/decisions/0142): every value is ``text_safety.one_line`` (control and bidi
   characters → U+FFFD), and the clerk's and customer's names stay on their label's row, cut with "…".
 - "Email the customer a receipt" is PaySimple's ``SendReceipt`` option of POST /payment
@@ -38,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.payments import Receipt, State
 from pos_app.payments.receipts import STATUS_TEXT
-from pos_app.text_safety import one_line
+from pos_app.text_safety import neutralise, one_line
 from pos_app.ui.i18n import fmt, format_money
 from pos_app.ui.theme import AMBER, GREEN, RED
 
@@ -65,18 +69,44 @@ def status_label(state: State | str) -> str:
         State.VOIDED: translate("Receipt", "VOIDED"),
         State.REFUND_PENDING: translate("Receipt", "APPROVED - REFUND IN PROGRESS"),
         State.REFUNDED: translate("Receipt", "REFUNDED"),
+        State.REVIEW: translate("Receipt", "NOT CONFIRMED - NEEDS REVIEW"),
     }
     return labels[State(state)]
 
 
+def bank_status_label(state: State | str, settled: bool = False) -> str:
+    """A bank debit's status line: posted / pending where a card's says approved."""
+    state = State(state)
+    if state is State.APPROVED:
+        return translate("Receipt", "SETTLED") if settled else translate("Receipt", "POSTED - PENDING")
+    if state is State.VOID_PENDING:
+        return translate("Receipt", "POSTED - VOID IN PROGRESS")
+    if state is State.REFUND_PENDING:
+        return translate("Receipt", "SETTLED - REFUND IN PROGRESS")
+    return status_label(state)
+
+
+def receipt_status(receipt: Receipt) -> str:
+    state = _state_of(receipt)
+    if state is None:
+        return receipt.status
+    if receipt.account_kind == "ach":
+        return bank_status_label(state, settled=receipt.status == "SETTLED")
+    return status_label(state)
+
+
 def _state_of(receipt: Receipt) -> State | None:
+    if receipt.state is not None:
+        return State(receipt.state)
     for state, text in STATUS_TEXT.items():
         if text == receipt.status:
             return state
     return None
 
 
-def status_colour(state: State | None) -> str:
+def status_colour(state: State | None, bank: bool = False) -> str:
+    if bank and state is State.APPROVED:
+        return AMBER  # posted, pending: the bank can still return it
     if state in (State.APPROVED, State.VOID_PENDING, State.REFUND_PENDING):
         return GREEN
     if state in (State.DECLINED, State.ABSENT, State.REJECTED):
@@ -131,15 +161,14 @@ def receipt_rows(receipt: Receipt, locale: QLocale | None = None) -> list[tuple[
     """(label, value) pairs below the header, in receipt order; empty values are left out. Every value is
     one line without control/bidi characters; names never wrap or get a line of their own (``fit_name``)."""
     locale = locale or QLocale()
-    state = _state_of(receipt)
     rows = [
         (translate("Receipt", "Date"), format_local(receipt.when, locale, seconds=True)),
         (translate("Receipt", "Lane"), receipt.lane),
         (translate("Receipt", "Clerk"), receipt.clerk),
         (translate("Receipt", "Customer"), receipt.customer_name),
         (translate("Receipt", "Account"), receipt.account),
-        (translate("Receipt", "Amount"), format_money(receipt.amount, locale)),
-        (translate("Receipt", "Status"), status_label(state) if state else receipt.status),
+        (translate("Receipt", "Amount"), format_money(receipt.amount, receipt.money_format)),
+        (translate("Receipt", "Status"), receipt_status(receipt)),
         (translate("Receipt", "Reason"), receipt.failure or ""),
         (translate("Receipt", "Auth code"), receipt.auth_code or ""),
         (translate("Receipt", "Trace number"), receipt.trace_number or ""),
@@ -167,7 +196,7 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
         if label == translate("Receipt", "Amount"):
             style += "; font-size:13pt; font-weight:700"
         elif label == translate("Receipt", "Status"):
-            style += f"; font-weight:700; color:{status_colour(state)}"
+            style += f"; font-weight:700; color:{status_colour(state, receipt.account_kind == 'ach')}"
         name = f"<td style='{cell}; color:#52606d'>{esc(label)}</td>"
         if label in names:  # never wrapped: fit_name cut it to the room beside the label
             rows.append(f"<tr>{name}<td align='right' style='{style}; white-space:nowrap'>{esc(value)}</td></tr>")
@@ -176,6 +205,21 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
                         f"<tr><td colspan='2' align='right' style='{style}'>{esc(value)}</td></tr>")
         else:
             rows.append(f"<tr>{name}<td align='right' style='{style}'>{esc(value)}</td></tr>")
+    bank = ""
+    if receipt.notice:
+        bank += "<hr/>" + "<p>" + esc(translate(
+            "Receipt", "Bank payment: posted, not yet settled. The bank can still return it (for example for "
+                       "insufficient funds), usually within 2 business days, and up to 60 days if the account holder "
+                       "disputes it.")) + "</p>"
+    if receipt.ach_authorization:
+        paragraphs = "".join(f"<p style='margin:2px 0'>{esc(one_line(line))}</p>"
+                             for line in neutralise(receipt.ach_authorization, multiline=True).splitlines()
+                             if line.strip())
+        bank += ("<hr/><p style='font-weight:700'>" + esc(translate("Receipt", "BANK DEBIT AUTHORIZATION")) + "</p>"
+                 + paragraphs)
+        if receipt.ach_authorized_by:
+            bank += "<p style='color:#52606d'>" + esc(fmt(translate("Receipt", "Read to the customer by %1"),
+                                                          one_line(receipt.ach_authorized_by))) + "</p>"
     footer = (f"<p align='center' style='margin-top:10px'>{esc(one_line(receipt.footer))}</p>"
               if receipt.footer else "")
     title = esc(translate("Receipt", "PAYMENT RECEIPT"))
@@ -185,6 +229,7 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
         "<hr/>"
         f"<p align='center' style='font-weight:700; letter-spacing:1px'>{title}</p>"
         f"<table width='100%' cellspacing='0'>{''.join(rows)}</table>"
+        f"{bank}"
         "<hr/>"
         f"{footer}"
         "</body></html>"

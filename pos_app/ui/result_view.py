@@ -1,4 +1,10 @@
-"""The outcome screen: approved, declined, not charged, or still being checked with PaySimple."""
+"""The outcome screen: approved, posted (bank debit, pending), declined, not charged, still being checked,
+or needs review.
+
+A bank (ACH) debit PaySimple accepted is shown as "Posted — pending" (its status is Posted, not Authorized),
+never "Approved", with the fact that the bank can still return it; ``kind`` is then "posted". Below the
+message, ``on_file`` says what happened to a card or bank account a form produced (kept on file with the
+customer's consent, hidden and removed later, removed because the charge was declined)."""
 
 from __future__ import annotations
 
@@ -37,6 +43,12 @@ class ResultView(QWidget):
         self.message.setObjectName("resultMessage")
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.on_file = QLabel(self)
+        self.on_file.setObjectName("resultOnFile")
+        self.on_file.setWordWrap(True)
+        self.on_file.setTextFormat(Qt.TextFormat.PlainText)
+        self.on_file.setStyleSheet("font-weight: 600;")
+        self.on_file.setVisible(False)
         self.details = QGridLayout()
         self.details.setHorizontalSpacing(24)
         self.details.setVerticalSpacing(6)
@@ -67,6 +79,7 @@ class ResultView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.amount)
         layout.addWidget(self.message)
+        layout.addWidget(self.on_file)
         layout.addLayout(self.details)
         layout.addStretch(1)
         layout.addLayout(buttons)
@@ -88,6 +101,11 @@ class ResultView(QWidget):
             self.details.addWidget(val, row, 1)
         self.details.setColumnStretch(1, 1)
 
+    def set_on_file_note(self, text: str) -> None:
+        """What happened to the form's card / bank account on file ("" hides the line)."""
+        self.on_file.setText(text)
+        self.on_file.setVisible(bool(text))
+
     def _headline(self, text: str, color: str) -> None:
         self.title.setText(text)
         self.title.setStyleSheet(f"color: {color};")
@@ -99,7 +117,18 @@ class ResultView(QWidget):
         rows = [(translate("ResultView", "Customer"), attempt.customer_name),
                 (translate("ResultView", "Account"), attempt.account_masked)]
         state = str(getattr(attempt.state, "value", attempt.state))  # no payments import at start-up
-        if state == "approved":
+        self.set_on_file_note("")
+        if state == "approved" and getattr(attempt, "is_bank", False):
+            self.kind = "posted"
+            self._headline(translate("ResultView", "Posted — pending"), AMBER)
+            self.message.setText(
+                translate("ResultView", "PaySimple accepted the bank payment (status Posted). It is not final: "
+                                        "the bank can still return it, for example for insufficient funds, usually "
+                                        "within 2 business days and up to 60 days if the customer disputes it."))
+            rows += [(translate("ResultView", "Trace number"), attempt.trace_number or "—"),
+                     (translate("ResultView", "Authorization"),
+                      translate("ResultView", "Read to the customer; on the receipt"))]
+        elif state == "approved":
             self.kind = "approved"
             self._headline(translate("ResultView", "Approved"), GREEN)
             self.message.setText(translate("ResultView", "The payment was approved."))
@@ -119,6 +148,16 @@ class ResultView(QWidget):
             self._headline(translate("ResultView", "Not charged"), AMBER)
             self.message.setText((attempt.note or translate("ResultView", "PaySimple did not take this payment."))
                                  + "\n" + translate("ResultView", "You can try again with the same or another card."))
+        elif state == "needs_review":
+            # Kind "unknown": same keys as an unconfirmed payment (F5 checks again, Enter starts no new sale).
+            self.kind = "unknown"
+            self._headline(translate("ResultView", "Needs review"), RED)
+            self.message.setText(
+                translate("ResultView", "The answer that came back does not match this payment, so it is not known "
+                                        "whether the customer was charged.") + "\n"
+                + translate("ResultView", "Do not charge again. Press F5 to check with PaySimple; if it stays "
+                                          "like this, a manager must check the payment in PaySimple.")
+                + ("\n" + attempt.note if attempt.note else ""))
         else:
             self.kind = "unknown"
             self._headline(translate("ResultView", "Not confirmed yet"), AMBER)
@@ -130,6 +169,7 @@ class ResultView(QWidget):
         self._buttons()
 
     def show_saved(self, account, customer_name: str) -> None:
+        self.set_on_file_note("")
         self.kind = "saved"
         self.attempt = None
         kind, number = account_label(account)
@@ -147,6 +187,7 @@ class ResultView(QWidget):
         whether PaySimple took it is not known here (the journal knows; the lane stays blocked until checked)."""
         self.kind = "error"
         self.attempt = None
+        self.set_on_file_note("")
         self._headline(translate("ResultView", "Something went wrong"), RED)
         self.amount.setText("")
         if charge_started:

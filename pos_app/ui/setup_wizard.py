@@ -1,5 +1,5 @@
 """First-run set-up (and later, a manager's settings change): environment, API credentials, receipt
-details, first manager.
+details and the store's money format, first manager.
 
 Pages: Environment (Training is the default) -> API credentials (Sandbox/Live only) -> Store and receipt ->
 First manager (Sandbox/Live, when no manager exists yet) -> Summary.
@@ -14,6 +14,8 @@ First manager (Sandbox/Live, when no manager exists yet) -> Summary.
 - Going Live needs a manager: when one exists, the Environment page asks for a manager approval
   (``ManagerAction.GO_LIVE``); on a first run the manager created on the manager page approves it, and
   that approval is recorded too.
+- The money format (``pos_app.money``: $1,234.56 or $1.234,56) is the store's, chosen on the store page
+  (default: the current setting); it applies to every amount shown or typed from Finish on.
 - Nothing is written to settings or the clerk file until Finish (the keyring entry, written earlier, is
   harmless on its own: it is found again by environment + API user).
 """
@@ -23,12 +25,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 
 import httpx
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -42,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app import credentials as creds
+from pos_app import money
 from pos_app.clerks import (
     TRAINING_MANAGER,
     Clerk,
@@ -114,6 +119,14 @@ def connection_error_message(exc: BaseException, base_url: str) -> str:
     if isinstance(exc, ValueError):
         return fmt(translate("SetupWizard", "Check the API user and key: %1"), str(exc))
     return fmt(translate("SetupWizard", "The connection test failed (%1)."), type(exc).__name__)
+
+
+def money_format_name(money_format: money.MoneyFormat) -> str:
+    """How the store writes money, as the selector and the summary show it: "$1,234.56 (point for cents)"."""
+    sample = money_format.format(Decimal("1234.56"))
+    if money_format.decimal == ".":
+        return fmt(translate("SetupWizard", "%1 (point for cents)"), sample)
+    return fmt(translate("SetupWizard", "%1 (comma for cents)"), sample)
 
 
 def _note(text: str, parent: QWidget, style: str = NOTE_STYLE) -> QLabel:
@@ -351,6 +364,13 @@ class MerchantPage(QWizardPage):
         self.lane.setToolTip(translate("SetupWizard", "A name for this counter: letters, digits and _ only."))
         for edit in (self.name, self.address, self.phone, self.footer):
             edit.setMaxLength(80)
+        self.money_format = QComboBox(self)
+        self.money_format.setObjectName("moneyFormat")
+        for code, money_format in money.FORMATS.items():
+            self.money_format.addItem(money_format_name(money_format), code)
+        self.money_format.setCurrentIndex(max(0, self.money_format.findData(wizard.settings.money_format)))
+        self.money_format.setToolTip(translate("SetupWizard", "How amounts are shown, typed and printed at this "
+                                                              "store, whatever the language of the screens."))
         self.message = _note("", self, ERROR_STYLE)
         form = form_layout(self)
         form.addRow(translate("SetupWizard", "Store name"), self.name)
@@ -358,6 +378,7 @@ class MerchantPage(QWizardPage):
         form.addRow(translate("SetupWizard", "Phone"), self.phone)
         form.addRow(translate("SetupWizard", "Receipt footer"), self.footer)
         form.addRow(translate("SetupWizard", "Counter (lane)"), self.lane)
+        form.addRow(translate("SetupWizard", "Money format"), self.money_format)
         form.addRow(self.message)
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
@@ -453,6 +474,8 @@ class SummaryPage(QWizardPage):
         lines.append(fmt(translate("SetupWizard", "Receipt: %1, %2 %3"), m.name.text().strip(),
                          m.address.text().strip(), m.phone.text().strip()).strip())
         lines.append(fmt(translate("SetupWizard", "Counter: %1"), m.lane.text().strip()))
+        lines.append(fmt(translate("SetupWizard", "Money: %1"),
+                         money_format_name(money.get_format(m.money_format.currentData()))))
         if w.hasVisitedPage(PAGE_MANAGER):
             lines.append(fmt(translate("SetupWizard", "First manager: %1"), w.manager_page.name.text().strip()))
         self.text.setText("\n".join(lines))
@@ -553,8 +576,10 @@ class SetupFlow(QWizard):
         s.merchant.phone = m.phone.text().strip()
         s.merchant.footer = m.footer.text().strip()
         s.lane = m.lane.text().strip()
+        s.money_format = m.money_format.currentData()
         s.setup_done = True
         self._save(s)
+        money.set_store_format(s.money_format)
         log.info("set-up saved: environment %s (was %s), lane %s", env.value, previous, s.lane)
 
 

@@ -50,6 +50,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
 
+from pos_app import money
 from pos_app.clerks import Clerk, ClerkRegistry, ManagerAction, clerks_db_path
 from pos_app.config import API_BASE_URLS, Environment, Paths
 from pos_app.credentials import CredentialStore
@@ -123,8 +124,9 @@ class Shell(QObject):
     # --- start ------------------------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        """Before any window: UI language and the crash handler."""
+        """Before any window: UI language, the store's money format and the crash handler."""
         self.language = install_translator(self.app, self.settings.language)
+        money.set_store_format(self.settings.money_format)
         self.crash.install()
 
     def needs_setup(self) -> bool:
@@ -172,6 +174,7 @@ class Shell(QObject):
         dialog.rejected.connect(on_quit or self.app.quit)
         self.sign_in_dialog = dialog
         dialog.open()
+        self.raise_login()
         return dialog
 
     def signed_in(self, clerk: Clerk) -> None:
@@ -179,6 +182,57 @@ class Shell(QObject):
         self.clerk_changed.emit(clerk)
         self._show_clerk()
         self._stamp_clerk()
+        self._set_window_locked(False)
+
+    def _set_window_locked(self, locked: bool) -> None:
+        """The counter shows and accepts nothing while nobody is signed in or the lock screen is up."""
+        window = self.window
+        if window is not None and hasattr(window, "set_locked"):
+            window.set_locked(locked, translate("Shell", "Screen locked") if locked and self.clerk else None)
+        for name in ("history_action", "new_customer_action", "edit_customer_action", "clerks_action",
+                     "settings_action", "eod_action", "import_action", "lock_action"):
+            action = getattr(self, name, None)
+            if action is not None:
+                action.setEnabled(not locked)
+        if not locked and hasattr(self, "new_customer_action"):
+            self._update_customer_actions()
+
+    def login_dialog(self) -> LoginDialog | None:
+        """The sign-in or lock screen that is up now, if any."""
+        for dialog in (self.lock_dialog, self.sign_in_dialog):
+            if dialog is not None and dialog.isVisible():
+                return dialog
+        return None
+
+    def raise_login(self) -> None:
+        """Put the sign-in / lock screen on top of the counter with the keyboard focus (again)."""
+        dialog = self.login_dialog()
+        window = self.window
+        if dialog is None:
+            if self.clerk is None and self.sign_in_dialog is not None and window is not None:
+                self.sign_in_dialog.open()  # closed somehow while nobody is signed in: open it again
+                dialog = self.sign_in_dialog
+            else:
+                return
+        handle, parent = dialog.windowHandle(), window.windowHandle() if window is not None else None
+        if handle is not None and parent is not None and handle.transientParent() is not parent:
+            handle.setTransientParent(parent)  # the counter's native window was re-created
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        dialog.pin.setFocus()
+
+    def _native_window_changed(self) -> None:
+        if self.idle is not None and self.window is not None:
+            self.idle.watch(self.window)
+        for widget in QApplication.topLevelWidgets():  # every dialog over the counter follows the new window
+            if widget is self.window or not widget.isVisible() or widget.parentWidget() is not self.window:
+                continue
+            handle = widget.windowHandle()
+            if handle is not None and self.window.windowHandle() is not None:
+                handle.setTransientParent(self.window.windowHandle())
+        if self.login_dialog() is not None:
+            self.raise_login()
 
     # --- the counter window -----------------------------------------------------------------------------
 
@@ -230,8 +284,16 @@ class Shell(QObject):
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
         self._translate_banner(window)
-        self.idle = IdleLock(self.app, self.settings.idle_lock_minutes)
+        busy = getattr(window, "busy", None)
+        self.idle = IdleLock(self.app, self.settings.idle_lock_minutes, busy=busy if callable(busy) else None)
         self.idle.locked.connect(self.lock)
+        for signal, slot in (("nativeWindowChanged", self._native_window_changed),
+                             ("signInRequested", self.raise_login), ("userActivity", self.idle.activity)):
+            if hasattr(window, signal):
+                getattr(window, signal).connect(slot)
+        for action in window.findChildren(QAction):  # menu shortcuts are input too
+            action.triggered.connect(self.idle.activity)
+        self._set_window_locked(self.clerk is None)
         self._show_clerk()
 
         ready = getattr(window, "backendReady", None)
@@ -320,8 +382,11 @@ class Shell(QObject):
         self.registry.record("lock", self.clerk.name if self.clerk else "-", self.clerk.id if self.clerk else None,
                              "locked")
         self.lock_dialog = LoginDialog(self.registry, self.environment, self.window, locked_by=self.clerk)
+        self.lock_dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.lock_dialog.accepted.connect(self._unlocked)
+        self._set_window_locked(True)
         self.lock_dialog.open()
+        self.raise_login()
         self.locked_changed.emit(True)
 
     def _unlocked(self) -> None:
@@ -334,6 +399,7 @@ class Shell(QObject):
             self._show_clerk()
         if self.idle is not None:
             self.idle.resume()
+        self._set_window_locked(False)
         self.locked_changed.emit(False)
 
     @property
@@ -349,8 +415,9 @@ class Shell(QObject):
 
     def _update_customer_actions(self) -> None:
         backend = getattr(self.window, "backend", None)
-        self.new_customer_action.setEnabled(backend is not None)
-        self.edit_customer_action.setEnabled(backend is not None and self.selected_customer_id() is not None)
+        usable = backend is not None and not getattr(self.window, "locked", False)
+        self.new_customer_action.setEnabled(usable)
+        self.edit_customer_action.setEnabled(usable and self.selected_customer_id() is not None)
 
     def _backend_or_explain(self):
         backend = getattr(self.window, "backend", None)
@@ -438,6 +505,11 @@ class Shell(QObject):
                                 clerk=self.clerk, subject=subject, detail=detail)
 
     # --- payments after the sale: history (receipts, check again, void/refund) and end of day ------------
+
+    def clerk_name(self, clerk_id: str) -> str:
+        """A clerk's name for screens (the id itself when unknown)."""
+        clerk = self.registry.get(int(clerk_id)) if str(clerk_id).isdigit() else None
+        return clerk.name if clerk is not None else str(clerk_id)
 
     def counter_payments(self):
         """The journal/service of the counter window's back end plus settings and clerk names, for the

@@ -140,8 +140,18 @@ def account_label(account) -> tuple[str, str]:
     return (fmt(translate("MethodsList", "%1 (savings)"), bank), "•••• " + account.last4)
 
 
+def default_label(account) -> str:
+    """The default flag, per kind: a customer has one default card and one default bank account."""
+    return (translate("MethodsList", "Default card") if is_card(account)
+            else translate("MethodsList", "Default bank account"))
+
+
 class MethodsList(QTreeWidget):
-    """Cards and bank accounts on file: type, number (masked), expiry, default flag, status."""
+    """Cards and bank accounts on file: type, number (masked), expiry, default flag, status.
+
+    The default flag names its kind ("Default card", "Default bank account"): PaySimple keeps one of each, so
+    a customer may have both. Accounts waiting for removal (no consent to keep them) never reach this list
+    (``CounterBackend.accounts`` leaves them out)."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -161,7 +171,7 @@ class MethodsList(QTreeWidget):
     def _fit_columns(self) -> None:
         """At least the preset width, and never narrower than the (translated) header or the cells need."""
         header = self.header()
-        for col, width in enumerate((230, 130, 100, 100)):
+        for col, width in enumerate((230, 130, 100, 150)):
             self.setColumnWidth(col, max(width, header.sectionSizeHint(col), self.sizeHintForColumn(col)))
 
     def show_accounts(self, cards: list[CreditCardAccount], ach: list[AchAccount], today=None) -> None:
@@ -174,7 +184,7 @@ class MethodsList(QTreeWidget):
             expired = is_card(account) and card_expired(account, today)
             expires = account.expiration_date if is_card(account) else "—"
             item = QTreeWidgetItem([kind, number, expires,
-                                    translate("MethodsList", "Default") if account.is_default else "",
+                                    default_label(account) if account.is_default else "",
                                     translate("MethodsList", "Expired") if expired else translate("MethodsList", "OK")])
             item.setData(0, ACCOUNT_ROLE, account)
             item.setForeground(4, QColor(RED if expired else GREEN))
@@ -228,3 +238,4 @@ class TaskBar(QWidget):
 
     def done(self) -> None:
         self.setVisible(False)
+        self.cancel_button.setText(translate("TaskBar", "Cancel"))

@@ -56,23 +56,68 @@
     <name>AmountEdit</name>
     <message>
         <source>Enter the amount to charge.</source>
+        <extracomment>Reasons whose message waits while more digits could still complete the text.</extracomment>
         <translation>Escriba el importe que se cobrará.</translation>
     </message>
     <message>
-        <source>The amount must be more than 0.00.</source>
-        <translation>El importe debe ser mayor que 0,00.</translation>
+        <source>Type the amount with the digits 0 to 9 (switch the keyboard to standard digits): %1</source>
+        <translation>Escriba el importe con las cifras 0 a 9 (cambie el teclado a cifras normales): %1</translation>
     </message>
     <message>
-        <source>“%1” is not an amount. Type digits, e.g. %2.</source>
-        <translation>«%1» no es un importe. Escriba cifras, p. ej. %2.</translation>
+        <source>The amount contains a hidden character (pasted text?). Clear the field and type it, e.g. %1</source>
+        <translation>El importe contiene un carácter oculto (¿texto pegado?). Borre el campo y escríbalo, p. ej. %1</translation>
     </message>
     <message>
-        <source>That is not an amount.</source>
-        <translation>Eso no es un importe.</translation>
+        <source>No + or - in the amount (to give money back, refund the payment): %1</source>
+        <translation>Sin + ni - en el importe (para devolver dinero, reembolse el pago): %1</translation>
     </message>
     <message>
-        <source>Use at most two decimals (cents).</source>
-        <translation>Use como máximo dos decimales (centavos).</translation>
+        <source>Amounts are in US dollars: type the number, at most one $ in front: %1</source>
+        <translation>Los importes son en dólares estadounidenses: escriba el número, como mucho con un $ delante: %1</translation>
+    </message>
+    <message>
+        <source>No spaces inside the amount: %1</source>
+        <translation>Sin espacios dentro del importe: %1</translation>
+    </message>
+    <message>
+        <source>Use a point for cents: %1</source>
+        <translation>Use un punto para los centavos: %1</translation>
+    </message>
+    <message>
+        <source>Use a comma for cents: %1</source>
+        <translation>Use una coma para los centavos: %1</translation>
+    </message>
+    <message>
+        <source>A comma separates thousands and is followed by exactly three digits; cents come after a point: %1</source>
+        <translation>La coma separa los miles y va seguida de exactamente tres cifras; los centavos van tras un punto: %1</translation>
+    </message>
+    <message>
+        <source>A point separates thousands and is followed by exactly three digits; cents come after a comma: %1</source>
+        <translation>El punto separa los miles y va seguido de exactamente tres cifras; los centavos van tras una coma: %1</translation>
+    </message>
+    <message>
+        <source>At most two digits after the point (cents); a comma separates thousands: %1</source>
+        <translation>Como máximo dos cifras tras el punto (centavos); la coma separa los miles: %1</translation>
+    </message>
+    <message>
+        <source>At most two digits after the comma (cents); a point separates thousands: %1</source>
+        <translation>Como máximo dos cifras tras la coma (centavos); el punto separa los miles: %1</translation>
+    </message>
+    <message>
+        <source>Type the cents after the point, or leave the point out: %1</source>
+        <translation>Escriba los centavos tras el punto, o no ponga el punto: %1</translation>
+    </message>
+    <message>
+        <source>Type the cents after the comma, or leave the comma out: %1</source>
+        <translation>Escriba los centavos tras la coma, o no ponga la coma: %1</translation>
+    </message>
+    <message>
+        <source>That is not an amount. Type it like this: %1</source>
+        <translation>Eso no es un importe. Escríbalo así: %1</translation>
+    </message>
+    <message>
+        <source>The amount must be more than %1</source>
+        <translation>El importe debe ser mayor que %1</translation>
     </message>
     <message>
         <source>The amount can be at most %1 per payment.</source>
@@ -2024,6 +2069,14 @@
         <translation>La prueba de conexión falló (%1).</translation>
     </message>
     <message>
+        <source>%1 (point for cents)</source>
+        <translation>%1 (punto para los centavos)</translation>
+    </message>
+    <message>
+        <source>%1 (comma for cents)</source>
+        <translation>%1 (coma para los centavos)</translation>
+    </message>
+    <message>
         <source>Where should payments go?</source>
         <translation>¿Adónde deben ir los pagos?</translation>
     </message>
@@ -2104,6 +2157,10 @@
         <translation>Un nombre para esta caja: solo letras, dígitos y _.</translation>
     </message>
     <message>
+        <source>How amounts are shown, typed and printed at this store, whatever the language of the screens.</source>
+        <translation>Cómo se muestran, escriben e imprimen los importes en esta tienda, sea cual sea el idioma de las pantallas.</translation>
+    </message>
+    <message>
         <source>Store name</source>
         <translation>Nombre de la tienda</translation>
     </message>
@@ -2122,6 +2179,10 @@
     <message>
         <source>Counter (lane)</source>
         <translation>Caja (lane)</translation>
+    </message>
+    <message>
+        <source>Money format</source>
+        <translation>Formato de los importes</translation>
     </message>
     <message>
         <source>Enter the store name (it is printed on receipts).</source>
@@ -2190,6 +2251,10 @@
     <message>
         <source>Counter: %1</source>
         <translation>Caja: %1</translation>
+    </message>
+    <message>
+        <source>Money: %1</source>
+        <translation>Importes: %1</translation>
     </message>
     <message>
         <source>First manager: %1</source>

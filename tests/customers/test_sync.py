@@ -234,3 +234,23 @@ def test_paysimple_names_with_control_characters_are_stored_neutralised_and_coun
     assert "APPROVED" not in message and "Love" not in message
     again = sync(directory, client, page_size=PAGE)  # deterministic: nothing to rewrite next time
     assert (again.updated, again.unchanged, again.neutralised) == (0, 2, 1)
+
+
+def test_a_list_that_never_ends_stops_at_the_first_total_plus_one_page(directory, client, gateway):
+    """Issue 15: paging stops at the total the first page announced (+1), so an endless list cannot loop."""
+    from pos_app.customers.sync import EndlessPaging
+
+    add_customers(gateway, 2 * PAGE)
+    asked: list[int] = []
+
+    class GrowingList:  # the real client against the real gateway, which grows by a page before every request
+        def list_customers(self, page, page_size):
+            asked.append(page)
+            add_customers(gateway, page_size, start=1000 + 10 * len(asked))
+            return client.list_customers(page=page, page_size=page_size)
+
+    with pytest.raises(EndlessPaging, match="kept announcing more customers"):
+        sync(directory, GrowingList(), page_size=PAGE)
+    assert asked == [1, 2, 3, 4]  # 3 pages announced at first (+1 page), then it stopped
+    con = directory.connection()
+    assert con.execute("SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1").fetchone()[0] == "failed"

@@ -226,8 +226,10 @@ def test_ach_account_charge_is_posted_and_approved(service, client, journal, sho
                                      account_number="751111111", bank_name="PaySimple Bank", is_checking_account=True))
     account = AccountRef.from_paysimple(ach)
     assert (account.kind, account.last4, account.brand) == ("ach", "1111", "PaySimple Bank")
-    a = service.charge(shopper.customer, account, Decimal("15.00"), "clerk1")
+    text = "I authorize a one-time debit of $15.00 from checking account ending 1111."
+    a = service.charge(shopper.customer, account, Decimal("15.00"), "clerk1", ach_authorization=text)
     assert a.state is State.APPROVED and a.ps_status == "Posted"
+    assert (a.ach_authorization, a.ach_authorized_by) == (text, "clerk1")
     assert_journal_agrees(journal, client, shopper.customer.id)
 
 
@@ -246,7 +248,7 @@ def test_two_payments_with_our_order_id_is_a_conflict_for_a_manager_never_absent
     client.create_payment(PaymentRequest(account_id=shopper.card.id, amount=Decimal("9.00"), order_id=b.id))
     lane7 = make_service(journal, client, gateway, "LANE7")
     b = journal.get(b.id)
-    assert b.state is State.UNKNOWN and "Needs a manager" in b.note and "2 payments" in b.note
+    assert b.state is State.REVIEW and "Needs review" in b.note and "2 payments" in b.note
     assert not lane7.ready
     from datetime import UTC
 
@@ -254,7 +256,8 @@ def test_two_payments_with_our_order_id_is_a_conflict_for_a_manager_never_absent
 
     report = end_of_day(journal, client, gateway.clock.now().astimezone(UTC).date(), tz=UTC)
     found = {(m.kind, m.attempt_id) for m in report.mismatches}
-    assert ("duplicate", a.id) in found and ("unresolved", b.id) in found
+    assert ("duplicate", a.id) in found and ("review", b.id) in found
+    assert [r.attempt_id for r in report.reviews] == [b.id]
 
 
 def test_charge_filed_under_another_customer_is_still_found(gateway, service, client, journal, shopper):

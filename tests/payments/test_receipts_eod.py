@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -11,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pos_app import money
+from pos_app.money import COMMA
 from pos_app.payments import Approval, State, end_of_day, receipt_for, store_timezone
 from pos_app.paysimple import PaymentRequest
 from pos_app.settings import Merchant
@@ -33,6 +36,16 @@ def test_receipt_for_an_approved_payment(service, shopper):
         assert piece in text
     assert "4111111111111111" not in text
     assert max(len(line) for line in text.splitlines()) <= 40
+
+
+def test_receipts_use_the_store_money_format_fixed_when_built(service, shopper):
+    a = service.charge(shopper.customer, shopper.card, Decimal("1234.50"), "clerk1")
+    us = receipt_for(a, MERCHANT, tz=UTC)
+    money.set_store_format("es_ES")
+    comma = receipt_for(a, MERCHANT, tz=UTC)
+    assert "$1,234.50" in us.text() and "$1.234,50" not in us.text()  # built before the change: as printed
+    assert comma.money_format is COMMA and "$1.234,50" in comma.text() and "$1,234.50" not in comma.text()
+    assert "$1,234.50" in receipt_for(a, MERCHANT, tz=UTC, money_format=money.US).text()
 
 
 def test_receipt_for_a_declined_payment_says_why(service, shopper):
@@ -115,7 +128,8 @@ def test_clerk_messages_say_what_to_do(gateway, service, shopper):
     from pos_app.payments import clerk_message
 
     ok = service.charge(shopper.customer, shopper.card, Decimal("5.00"), "c1")
-    assert clerk_message(ok) == "Approved: 5.00 charged to Visa ****1111."
+    assert clerk_message(ok) == "Approved: $5.00 charged to Visa ****1111."
+    assert clerk_message(ok, COMMA) == "Approved: $5,00 charged to Visa ****1111."
     declined = service.charge(shopper.customer, shopper.card, Decimal("9999.01"), "c1")
     assert clerk_message(declined).startswith("Declined: Do Not Honor")
     gateway.faults.add("POST", PAY, "unauthorized", 1)
@@ -225,3 +239,19 @@ def test_end_of_day_csv_cells_cannot_run_formulas_or_break_rows(service, shopper
         for cell in row:
             assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
             assert not (cell.startswith("-") and not cell.replace("-", "", 1).replace(".", "").isdigit()), cell
+
+
+def test_end_of_day_csv_amounts_are_machine_format_and_details_are_the_stores(gateway, journal, client):
+    money.set_store_format("es_ES")
+    ada = new_shopper(client)
+    lane = make_service(journal, client, gateway, "LANE1")
+    lane.charge(ada.customer, ada.card, Decimal("1234.50"), "c1")
+    stray = client.create_payment(PaymentRequest(account_id=ada.card.id, amount=Decimal("1099.00")))
+    report = end_of_day(journal, client, gateway.clock.now().astimezone(UTC).date(), tz=UTC)
+    [mismatch] = report.mismatches
+    assert mismatch.payment_id == stray.id and "$1.099,00" in mismatch.detail  # read by people: store format
+    rows = list(csv.DictReader(io.StringIO(report.csv_text())))
+    amounts = {(r["group"], r["status"]): r["amount"] for r in rows if r["section"] == "total"}
+    assert amounts[("status", "approved")] == "1234.50" and amounts[("net", "")] == "1234.50"
+    assert amounts[("voids", "")] == "0.00"
+    assert all(re.fullmatch(r"-?[0-9]+\.[0-9]{2}", a) for a in amounts.values()), amounts  # point, no grouping

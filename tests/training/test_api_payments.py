@@ -218,6 +218,24 @@ def test_ach_refund_is_reverse_posted_and_voidable_which_restores_the_original(r
     assert (restored["Status"], restored["ReferenceId"]) == ("Settled", 0)
 
 
+@pytest.mark.parametrize("kind", ["creditcard", "ach"])
+def test_payments_of_a_deleted_account_can_still_be_voided_and_refunded(raw, gateway, card, ach, kind):
+    """Decision 0160: deleting an account (soft) keeps its payments voidable / refundable to that account, but
+    it can take no new payment and is no longer listed."""
+    account = card if kind == "creditcard" else ach
+    at_et(gateway, 9)
+    sale, other = raw.pay(account["Id"], "12.00"), raw.pay(account["Id"], "13.00")
+    assert raw.call("DELETE", f"/v4/account/{kind}/{account['Id']}").status_code == 204
+    listed = raw.ok("GET", f"/v4/customer/{account['CustomerId']}/accounts")
+    assert account["Id"] not in {a["Id"] for a in listed["CreditCardAccounts"] + listed["AchAccounts"]}
+    assert "was not found" in raw.error("POST", "/v4/payment", {"AccountId": account["Id"], "Amount": 1})[0][1]
+    assert raw.ok("PUT", f"/v4/payment/{sale['Id']}/void")["Status"] == "Voided"
+    raw.ok("PUT", "/v4/MarkPaymentStatus", {"PaymentId": other["Id"]})
+    original = raw.ok("PUT", f"/v4/payment/{other['Id']}/reverse")
+    credit = raw.ok("GET", f"/v4/payment/{original['ReferenceId']}")
+    assert (original["Status"], credit["AccountId"], credit["Amount"]) == ("Reversed", account["Id"], Decimal("-13.00"))
+
+
 def test_mark_payment_status_rules(raw, card):
     failed = raw.pay(card["Id"], "9999.01")
     assert "cannot be marked settled" in raw.error("PUT", "/v4/MarkPaymentStatus", {"PaymentId": failed["Id"]})[0][1]

@@ -38,6 +38,8 @@ def counter(qtbot, tmp_path):
 
     QApplication.instance().setStyleSheet(STYLE)  # qtbot made the QApplication
     window = MainWindow()
+    window.set_clerk("test-clerk")  # what the shell does after a sign-in
+    window.set_locked(False)
     window.resize(1280, 800)
     window.show()
     backend = CounterBackend.start_training(app_paths(tmp_path / "home"), demo_customers=40, in_memory=True)

@@ -58,7 +58,13 @@ def test_tab_walks_the_fields_then_the_qt_buttons(counter):
     panel = counter.window.panel
     counter.qtbot.waitUntil(panel.submit_button.isEnabled, timeout=5000)  # the form says it is complete
     counter.qtbot.keyClick(target, Qt.Key.Key_Tab)  # past PaySimple's last field: out of the web view
-    counter.qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.submit_button, timeout=5000)
+    # First the consent box (issue 13 §5: off until the clerk ticks it, here with Space), then Submit.
+    counter.qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.keep_box, timeout=5000)
+    assert not panel.keep_box.isChecked()
+    counter.qtbot.keyClick(panel.keep_box, Qt.Key.Key_Space)
+    assert panel.keep_box.isChecked()
+    counter.qtbot.keyClick(panel.keep_box, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is panel.submit_button
     counter.qtbot.keyClick(panel.submit_button, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is panel.cancel_button
     counter.qtbot.keyClick(panel.cancel_button, Qt.Key.Key_Tab)

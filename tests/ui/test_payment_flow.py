@@ -89,15 +89,22 @@ def test_decline_then_another_card_is_approved(counter):
 
 
 def test_bank_account_is_charged(counter):
+    """Issue 13 §6: after PaySimple stored the bank account, the clerk reads the authorization and ticks it
+    (Alt+A); the result is "Posted — pending". The account was not kept on file (consent box left off)."""
     hit = counter.pick_with_cards("e", want=lambda a: True)
     counter.amount("120.50")
     counter.open_form(Qt.Key.Key_F7)
     counter.fill_ach()
-    assert counter.submit_and_wait() == "approved"
+    counter.key(Qt.Key.Key_F9)
+    counter.qtbot.waitUntil(lambda: counter.window.panel.state == "authorizing", timeout=15000)
+    counter.key(Qt.Key.Key_A, modifier=Qt.KeyboardModifier.AltModifier)
+    assert counter.submit_and_wait() == "posted"
     payments = counter.payments(hit.paysimple_id)
     assert [(p.amount, p.status, p.payment_type) for p in payments] == [(Decimal("120.50"), "Posted", "ACH")]
-    accounts = counter.backend.accounts(hit.paysimple_id)
-    assert any(a.account_number.endswith("1111") for a in accounts.ach_accounts)
+    accounts = counter.backend.client.get_accounts(hit.paysimple_id)
+    [bank] = [a for a in accounts.ach_accounts if a.id == payments[0].account_id]
+    assert bank.account_number.endswith("1111")  # still at PaySimple until the void window closes
+    assert bank.id not in {a.id for a in counter.backend.accounts(hit.paysimple_id).ach_accounts}  # hidden
 
 
 def test_card_on_file_is_charged_without_a_form(counter, monkeypatch):
@@ -211,6 +218,8 @@ def test_expired_card_is_flagged_and_replaced(counter):
         counter.window.replace_button.click()
     counter.fill_card()
     assert counter.submit_and_wait() == "saved"
+    assert counter.window.result.on_file.text() == ("It replaces the expired card, which is removed; it is now the "
+                                                    "default card.")
     counter.qtbot.waitUntil(lambda: old.id not in {c.id for c in client.get_accounts(hit.paysimple_id).credit_cards},
                             timeout=5000)
     default = client.get_default_credit_card(hit.paysimple_id)

@@ -17,6 +17,7 @@ def backend(tmp_path):
     from pos_app.ui.backend import CounterBackend
 
     b = CounterBackend.start_training(app_paths(tmp_path / "home"), demo_customers=6)
+    b.clerk = "test-clerk"  # as after a sign-in (the back end refuses changes with nobody signed in)
     yield b
     b.close()
 

@@ -59,6 +59,7 @@ def main() -> int:
         print("wrote", OUT / name)
 
     backend = CounterBackend.start_training(app_paths(home).ensure(), demo_customers=12, in_memory=True)
+    backend.clerk = "screenshots"
     try:
         good = home / "old-register.csv"
         good.write_text(SAMPLE, encoding="utf-8")
@@ -104,6 +105,8 @@ def main() -> int:
             from pos_app.ui.main_window import MainWindow
 
             window = MainWindow(Environment.TRAINING, "LANE1")
+            window.set_clerk("test-clerk")  # what the shell does after a sign-in
+            window.set_locked(False)
             window.resize(1280, 800)
             window.show()
             window.backend = backend   # no attach_backend: the payment view is not needed for this picture

@@ -73,7 +73,9 @@ def test_declined_receipt_says_declined_and_why(qtbot, payments, service, client
     assert "DECLINED" in pdf_text and declined.id in pdf_text and "Do Not Honor" in pdf_text
 
 
-def test_receipt_in_spanish_uses_the_locale(qtbot, qapp, payments, service, shopper, trainer):
+def test_receipt_in_spanish_has_spanish_words_and_the_stores_money(qtbot, qapp, payments, service, shopper,
+                                                                   trainer):
+    from pos_app import money
     from pos_app.ui.i18n import install_translator
 
     sale = service.charge(shopper.customer, shopper.card, Decimal("1042.50"), str(trainer.id))
@@ -81,7 +83,11 @@ def test_receipt_in_spanish_uses_the_locale(qtbot, qapp, payments, service, shop
         assert install_translator(qapp, "es") == "es"
         text = squash(receipt_document(payments.receipt(sale)).toPlainText())
         assert "APROBADO" in text and "Cliente" in text
-        assert "1.042,50" in text  # Spanish separators
+        assert "$1,042.50" in text and "1.042,50" not in text  # a US store: US money, whatever the language
+        money.set_store_format("es_ES")
+        receipt = payments.receipt(sale)
+        text = squash(receipt_document(receipt).toPlainText())
+        assert "$1.042,50" in text and "$1.042,50" in receipt.text()  # a comma store: on screen and on paper
     finally:
         install_translator(qapp, "en")
 
@@ -155,5 +161,44 @@ def test_a_name_with_line_breaks_cannot_forge_an_approval_on_the_declined_receip
         names = [dialog.table.topLevelItem(i).text(1) for i in range(dialog.table.topLevelItemCount())]
         assert any(n.startswith(shown_start) for n in names), names
         assert not any(ch in n for n in names for ch in "\r\n\u202e")
+    finally:
+        close_dialog(dialog)
+
+
+def test_bank_debit_is_posted_pending_with_its_authorization_in_history_receipt_and_pdf(qtbot, payments, service,
+                                                                                        client, shopper, trainee,
+                                                                                        tmp_path):
+    """Issue 13 §6: a bank debit is never "Approved": history and receipt say posted / pending, the receipt
+    carries the return notice and the authorization text exactly as journaled, with who read it."""
+    from pos_app.payments import AccountRef
+    from pos_app.paysimple.models import AchInput
+    from tests.ui_payments.test_history import rows
+
+    ach = AccountRef.from_paysimple(client.create_ach(AchInput(customer_id=shopper.customer.id,
+                                                               routing_number="131111114",
+                                                               account_number="751111111",
+                                                               bank_name="PaySimple Bank")))
+    text = ("Today, 12/5/2026, I, Ada Lovelace, authorize Corner Hardware to debit my checking account ending in "
+            "1111 at PaySimple Bank one time for $88.00.\nI can revoke this authorization by telling Corner "
+            "Hardware before 12/5/2026 3:00 PM MST.")
+    debit = service.charge(shopper.customer, ach, Decimal("88.00"), str(trainee.id), ach_authorization=text)
+    assert debit.state is State.APPROVED and debit.ps_status == "Posted"
+    dialog = HistoryDialog(payments)
+    with qtbot.waitSignal(dialog.loaded, timeout=5000):
+        dialog.show()
+    try:
+        [row] = rows(dialog)
+        assert row[4] == "Posted — pending" and "Approved" not in row
+        assert dialog.detail_title.text().startswith("Posted — pending")
+        assert "The bank can still return it" in dialog.detail_text.text()
+        receipt_text = squash(dialog.receipt_dialog().document.toPlainText())
+        assert "POSTED - PENDING" in receipt_text and "APPROVED" not in receipt_text
+        assert "can still return it (for example for insufficient funds)" in receipt_text
+        assert "BANK DEBIT AUTHORIZATION" in receipt_text and squash(text) in receipt_text
+        assert "Read to the customer by Trainee" in receipt_text
+        pdf = dialog.save_pdf(tmp_path / "debit.pdf")
+        [(_w, _h, pdf_text)] = pdf_pages(assert_valid_pdf(pdf) and pdf)
+        flat = squash(pdf_text)
+        assert "POSTED - PENDING" in flat and "BANK DEBIT AUTHORIZATION" in flat and "ending in 1111" in flat
     finally:
         close_dialog(dialog)

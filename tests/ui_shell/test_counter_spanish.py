@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
+from pos_app import money
 from pos_app.config import Environment, app_paths
 from tests.ui.webtools import CounterDriver, run_js
 
@@ -31,7 +32,10 @@ def spanish_counter(qtbot, tmp_path, spanish):
     from pos_app.ui.theme import STYLE
 
     QApplication.instance().setStyleSheet(STYLE)
+    money.set_store_format("es_ES")  # a store that writes 1.234,50 (the autouse fixture restores en_US)
     window = MainWindow(Environment.TRAINING, "LANE1")
+    window.set_clerk("test-clerk")  # what the shell does after a sign-in
+    window.set_locked(False)
     window.resize(1280, 800)
     window.show()
     backend = CounterBackend.start_training(app_paths(tmp_path / "home"), demo_customers=40, in_memory=True)
@@ -72,7 +76,7 @@ def test_counter_screens_in_spanish(spanish_counter, tmp_path):
     assert "Cobrar un pago" in w.welcome.text() and "<b>Intro</b>" in w.welcome.text()
     shot(counter, tmp_path, "07-counter-es")
 
-    # Customer panel: the cards table, its buttons, the amount in the Spanish format.
+    # Customer panel: the cards table, its buttons, the amount in the store's (comma) format.
     counter.pick_with_cards("Mar", want=lambda a: len(a.credit_cards) >= 1 and len(a.ach_accounts) >= 1)
     header = w.methods.headerItem()
     assert [header.text(i) for i in range(5)] == ["Tipo", "Número", "Caduca", "Predeterminada", "Estado"]
@@ -90,7 +94,10 @@ def test_counter_screens_in_spanish(spanish_counter, tmp_path):
     assert w.amount.value() == Decimal("1234.50") and w.amount.edit.text() == "1.234,50"
     assert w.charge_file_button.text() in ("Cobrar a la tarjeta guardada  [F5]", "Cobrar a la cuenta guardada  [F5]")
     counter.qtbot.keyClicks(w.amount.edit, "x")
-    assert w.amount.message.text().startswith("«1.234,50x» no es un importe")
+    assert w.amount.message.text() == "Eso no es un importe. Escríbalo así: 1.234,56"
+    counter.amount("12.50")
+    counter.qtbot.keyClick(w.amount.edit, Qt.Key.Key_Return)
+    assert w.amount.value() is None and w.amount.message.text() == "Use una coma para los centavos: 12,50"
     w.amount.set_value(Decimal("42.50"))
     assert cut_off(w.customer_page) == []
     for col in range(4):  # "Predeterminada" and its cells are wider than the English "Default"

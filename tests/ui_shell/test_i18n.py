@@ -89,18 +89,40 @@ def test_spanish_about_banner_and_crash(qtbot, paths, spanish):
     assert crash.what.text().startswith("La aplicación tuvo un problema inesperado (ValueError)")
 
 
-def test_money_and_dates_follow_the_locale(qapp, spanish):
+def test_dates_follow_the_locale_and_money_the_store(qapp, spanish):
+    from pos_app import money
+
     assert QLocale().language() is QLocale.Language.Spanish
+    assert format_money(Decimal("1234.50")) == "$1,234.50"  # Spanish screens in a US store: US money
+    money.set_store_format("es_ES")
     assert format_money(Decimal("1234.50")) == "$1.234,50"
     assert format_date(date(2026, 11, 25)) == "25/11/26"
     stamp = datetime(2026, 11, 25, 18, 5, tzinfo=UTC)
     text = format_datetime(stamp, long=True)
     assert "noviembre" in text and "2026" in text
     install_translator(qapp, "en")
+    assert format_money(Decimal("1234.50")) == "$1.234,50"  # English screens in a comma store
+    money.set_store_format("en_US")
     assert format_money(Decimal("1234.50")) == "$1,234.50"
     assert format_date(date(2026, 11, 25)) == "11/25/26"
     with pytest.raises(ValueError):
         format_datetime(datetime(2026, 11, 25, 18, 5))  # naive times are refused
+
+
+def test_spanish_screens_in_a_us_store_read_and_refuse_amounts_the_stores_way(qtbot, spanish):
+    from PySide6.QtCore import Qt
+
+    from pos_app.ui.amount import AmountEdit
+
+    w = AmountEdit()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.keyClicks(w.edit, "12,50")
+    qtbot.keyClick(w.edit, Qt.Key.Key_Return)
+    assert w.value() is None and w.message.text() == "Use un punto para los centavos: 12.50"
+    w.edit.clear()
+    qtbot.keyClicks(w.edit, "1,234.5")
+    assert w.value() == Decimal("1234.50") and w.edit.placeholderText() == "0.00"
 
 
 def test_translation_files_are_complete_and_compiled(tmp_path):

@@ -289,3 +289,38 @@ def test_settings_file_never_holds_the_key(make_wizard, qtbot, gateway, memory_k
     data = json.loads(text)
     assert API_KEY not in text and "739164" not in text
     assert not any("key" in k.lower() or "pin" in k.lower() or "secret" in k.lower() for k in data)
+
+
+def test_the_store_chooses_its_money_format_and_it_applies_at_finish(make_wizard, qtbot, paths):
+    from decimal import Decimal
+
+    from PySide6.QtCore import Qt
+
+    from pos_app import money
+    from pos_app.ui.amount import AmountEdit
+
+    amount = AmountEdit()  # the counter's field, following the store's format
+    qtbot.addWidget(amount)
+    amount.set_value(Decimal("1250.5"))
+    assert amount.edit.text() == "1,250.50"
+    wizard = make_wizard()
+    flow = wizard.flow
+    flow.next()
+    combo = flow.merchant_page.money_format
+    assert [combo.itemText(i) for i in range(combo.count())] == ["$1,234.56 (point for cents)",
+                                                               "$1.234,56 (comma for cents)"]
+    assert combo.currentData() == "en_US"
+    flow.merchant_page.name.setText("Tienda Sol")
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # the way a manager picks it: keys on the focused selector
+    assert combo.currentData() == "es_ES"
+    assert money.store_format() is money.US  # nothing changes before Finish
+    flow.next()
+    assert "Money: $1.234,56 (comma for cents)" in flow.summary_page.text.text()
+    flow.accept()
+    assert load_settings(paths.settings_file).money_format == "es_ES"
+    assert money.store_format() is money.COMMA
+    assert amount.value() == Decimal("1250.50") and amount.edit.text() == "1.250,50"  # same amount, new way
+    again = make_wizard(load_settings(paths.settings_file))
+    again.flow.next()
+    assert again.flow.merchant_page.money_format.currentData() == "es_ES"  # the saved choice is shown next time

@@ -1,0 +1,52 @@
+"""The repeat-charge question (issue 13 §3): the same customer, the same amount, within 10 minutes.
+
+Shows the earlier payment(s) and asks. "Do not charge" is the default and Escape button, so Enter (a tired
+clerk's Esc → F5 → Enter) never repeats a charge; charging again takes a click on, or Alt+ the underlined
+letter of, "Charge again".
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from pos_app.ui.amount import format_amount
+from pos_app.ui.i18n import fmt, format_datetime
+from pos_app.ui.payment_texts import state_label
+
+translate = QCoreApplication.translate
+
+
+class RepeatChargeDialog(QMessageBox):
+    """``exec()`` → ``charge_again`` is True only when the clerk chose "Charge again" explicitly."""
+
+    def __init__(self, parent: QWidget | None, customer_name: str, amount, earlier: list, clerk_name) -> None:
+        super().__init__(parent)
+        self.setObjectName("repeatChargeDialog")
+        self.setIcon(QMessageBox.Icon.Warning)
+        self.setWindowTitle(translate("RepeatChargeDialog", "Already charged?"))
+        self.setText(fmt(translate("RepeatChargeDialog", "%1 was already charged %2 a few minutes ago."),
+                         customer_name, format_amount(amount)))
+        lines = []
+        for attempt in earlier[:3]:
+            lines.append(fmt(translate("RepeatChargeDialog", "%1 · %2 · %3 · lane %4 · %5"),
+                             format_datetime(attempt.created_at), attempt.account_masked,
+                             state_label(attempt.state), attempt.lane, clerk_name(attempt.clerk)))
+        lines.append("")
+        lines.append(translate("RepeatChargeDialog", "Charge again only if the customer is buying something "
+                                                     "else and agrees to a second payment."))
+        self.setInformativeText("\n".join(lines))
+        self.keep = self.addButton(translate("RepeatChargeDialog", "Do not charge"),
+                                   QMessageBox.ButtonRole.RejectRole)
+        self.again = self.addButton(translate("RepeatChargeDialog", "Charge &again"),
+                                    QMessageBox.ButtonRole.AcceptRole)
+        self.again.setAutoDefault(False)
+        self.again.setDefault(False)
+        self.setDefaultButton(self.keep)
+        self.setEscapeButton(self.keep)
+        self.charge_again = False
+
+    def exec(self) -> int:  # noqa: D102
+        result = super().exec()
+        self.charge_again = self.clickedButton() is self.again
+        return result

@@ -1,0 +1,49 @@
+"""Person-like tests: one real X display (Xvfb 1366x768 + openbox) per test session; each scenario runs the
+real app in its own process on it (see README.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.person.xdisplay import XDisplay, missing_tools
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.person, pytest.mark.timeout(300)]
+
+
+@pytest.fixture(scope="session")
+def x_display():
+    missing = missing_tools()
+    if missing:
+        pytest.fail("person-like tests need a real X display: apt-get install -y xvfb openbox xdotool x11-utils "
+                    f"imagemagick (missing: {', '.join(missing)}); scripts/pos.sh installs them as root")
+    display = XDisplay().start()
+    yield display.name
+    display.stop()
+
+
+@pytest.fixture
+def run_scenario(x_display, tmp_path):
+    """``run_scenario(name, **options) -> dict``: the scenario's observations (``shots`` = screenshot dir)."""
+
+    def run(name: str, timeout: float = 240, **options) -> dict:
+        home, shots = tmp_path / "home", tmp_path / "shots"
+        shots.mkdir(exist_ok=True)
+        env = dict(os.environ, DISPLAY=x_display, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="xcb")
+        out = subprocess.run([sys.executable, "-m", "tests.person.scenario", name, str(home), str(shots),
+                              json.dumps(options)], capture_output=True, text=True, timeout=timeout, env=env,
+                             cwd=ROOT)
+        lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
+        assert lines, f"scenario {name} printed no result (exit {out.returncode}):\n{out.stderr[-4000:]}"
+        result = json.loads(lines[-1][len("RESULT "):])
+        assert "error" not in result, f"scenario {name} failed: {result.get('trace')}\nsteps: {result['steps']}"
+        result["home"], result["shots"] = home, shots
+        return result
+
+    return run

@@ -1,0 +1,277 @@
+"""Scenarios for person-like tests (run by ``tests.person.scenario`` in a fresh app process each).
+
+Each takes a ``Session`` and returns what a person / auditor observed. Actions are real X input only.
+"""
+
+from __future__ import annotations
+
+import time
+
+from tests.person.scenario import WINDOW_TITLE, Session
+
+
+def sign_in_first(s: Session) -> dict:
+    """Start-up: the sign-in screen is on top with the keyboard; nothing of the counter is usable or visible
+    behind it, even when a clerk clicks into the counter and types; after signing in, the counter works."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["active_at_start"] = s.active()
+    out["login_at_start"] = s.login_state()
+    out["customer_data_visible_at_start"] = s.visible_customer_data()
+    out["shot_start"] = s.shot("01-start")
+    # A clerk who does not see the sign-in screen clicks into the counter and tries to work.
+    geo = s.gui(w.geometry)
+    p.click(geo.x() + 200, geo.y() + 140)  # where the search box is when signed in
+    out["active_after_click"] = s.active()
+    p.type("smith")
+    p.key("F5", "F6", "Return", "F7", "ctrl+h", "ctrl+n")
+    p.settle(800)
+    out["search_text_after_typing"] = s.gui(w.search.text)
+    out["page_after_typing"] = s.gui(lambda: type(w.stack.currentWidget()).__name__)
+    out["customer_data_visible_after_typing"] = s.visible_customer_data()
+    out["other_windows"] = [title for title in s.person.xdo("search", "--onlyvisible", "--name", ".").split()]
+    out["journal_before_sign_in"] = s.journal_rows()
+    out["shot_after_typing"] = s.shot("02-after-typing")
+    # The clerk sees the cover and asks for the sign-in screen (Enter on its button, or it is on top anyway).
+    if s.active() != "Sign in":
+        p.key("Return")
+    out["active_before_pin"] = s.active()
+    out["signed_in"] = s.sign_in("0000")  # Trainee is the first clerk in the list
+    out["login_after"] = s.login_state()
+    out["active_after_sign_in"] = s.active()
+    out["focus_after_sign_in"] = s.focus_widget_name()
+    p.type("smith")
+    s.wait_until(lambda: w.results.count() > 0, 8000)
+    out["results_after_sign_in"] = s.gui(w.results.count)
+    out["customer_data_visible_after_sign_in"] = s.visible_customer_data()
+    out["shot_signed_in"] = s.shot("03-signed-in")
+    return out
+
+
+def idle_lock_sees_real_input(s: Session) -> dict:
+    """5 minutes of F6/Esc use was read as "no input" (filters lost on a re-created native window). Here the
+    idle lock is set to 4 s; a clerk works with real keys for 12 s (amount field, payment form and its web
+    view, Esc) and no lock may come; then the clerk stops and the lock comes, hiding everything."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    s.gui(lambda: s.shell.idle.set_minutes(4 / 60, interval_ms=4000))  # test set-up: a short idle time
+    picked = s.find_and_pick("a", want=lambda win: win.charge_file_button is not None)
+    out["picked"] = picked
+    lock_seen = []
+    s.gui(lambda: s.shell.locked_changed.connect(lambda locked: (lock_seen.append(locked),
+                                                                 s.note(f"locked={locked}"))))
+    s.note("picked; working")
+    # 12 s of work, never 4 s without a key: type an amount slowly, open the card form, type into it, Esc.
+    p.key("ctrl+a")
+    for ch in "12.34":
+        p.type(ch)
+        p.settle(600)
+    p.key("F6")
+    out["form_opened"] = s.wait_until(lambda: w.stack.currentWidget() is w.panel, 5000)
+    s.note(f"form opened={out['form_opened']}")
+    p.settle(1500)
+    remaining_before = s.gui(s.shell.idle._timer.remainingTime)
+    p.type("4111")  # into PaySimple's card form (the web view's iframe)
+    out["idle_timer_reset_by_web_view_typing"] = s.gui(s.shell.idle._timer.remainingTime) > remaining_before
+    for _ in range(6):
+        p.key("Escape")
+        p.settle(700)
+        p.key("F6")
+        p.settle(700)
+    p.key("Escape")
+    p.settle(900)
+    out["locks_while_working"] = list(lock_seen)
+    # Stop: hands off the keyboard for 7 s.
+    p.settle(7000)
+    out["locks_after_idle"] = list(lock_seen)
+    out["active_after_idle"] = s.active()
+    out["login_after_idle"] = s.login_state()
+    out["customer_data_visible_when_locked"] = s.visible_customer_data()
+    out["shot_locked"] = s.shot("10-locked")
+    # Unlock as the manager (any clerk may).
+    out["unlocked"] = s.sign_in("1234", clerk="Trainer")
+    out["login_after_unlock"] = s.login_state()
+    out["active_after_unlock"] = s.active()
+    return out
+
+
+def lock_waits_for_a_payment(s: Session) -> dict:
+    """The idle lock comes while a payment is in flight: it waits for the outcome, which the clerk sees."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = s.find_and_pick("a", want=_card_on_file)
+    out["picked"] = picked
+    s.gui(lambda: s.shell.idle.set_minutes(3 / 60, interval_ms=3000))
+    w.backend.gateway.faults.add("POST", "/v4/payment", "delay", delay_s=7)  # PaySimple is slow today
+    lock_seen = []
+    s.gui(lambda: s.shell.locked_changed.connect(lambda locked: lock_seen.append((w.charging, locked))))
+    p.key("ctrl+a")
+    p.type("7.25")
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Charge card on file", 5000)
+    p.key("Return")  # no CVV
+    out["charging"] = s.wait_until(lambda: w.charging, 3000)
+    p.settle(5000)  # 5 s without input, longer than the idle time, payment still in flight
+    out["locked_during_payment"] = s.login_state()["window_locked"]
+    s.wait_until(lambda: not w.charging, 15_000)
+    out["result"] = s.gui(w.result.title.text)
+    s.wait_until(lambda: bool(lock_seen), 8000)
+    out["lock_events"] = lock_seen
+    out["journal"] = s.journal_rows()
+    return out
+
+
+def lock_screen_is_on_top(s: Session) -> dict:
+    """Ctrl+L locks: the lock screen is the active window with the PIN focused, nothing of the counter shows."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    p.type("smith")
+    s.wait_until(lambda: w.results.count() > 0, 8000)
+    p.key("ctrl+l")
+    p.wait_until(lambda: s.active() == "Screen locked", 5000)
+    out["active"] = s.active()
+    out["focus"] = s.focus_widget_name()
+    out["customer_data_visible"] = s.visible_customer_data()
+    p.type("smith")  # typed at the lock screen: digits only, nothing reaches the counter
+    out["search_text"] = s.gui(w.search.text)
+    out["shot"] = s.shot("20-lock")
+    out["unlocked"] = s.sign_in("0000")
+    out["active_after"] = s.active()
+    out["window_title"] = WINDOW_TITLE
+    return out
+
+
+def one_sale_one_charge(s: Session) -> dict:
+    """Issue 13 §3: after an approved sale the amount is gone; Esc → F5 → Enter does not charge the same
+    customer the same amount again; a second charge needs "Charge again" explicitly."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = s.find_and_pick("a", want=_card_on_file)
+    out["picked"] = picked
+    p.key("ctrl+a")
+    p.type("12.34")
+    p.key("F5")
+    out["confirm_title"] = s.active() if p.wait_until(lambda: s.active() == "Charge card on file", 8000) else s.active()
+    p.key("Return")  # charge, no CVV
+    s.wait_until(lambda: w.stack.currentWidget() is w.result, 20_000)
+    out["first_result"] = s.gui(w.result.title.text)
+    p.key("Escape")  # back to the customer
+    s.wait_until(lambda: w.stack.currentWidget() is w.customer_page, 5000)
+    out["amount_after_sale"] = s.gui(w.amount.edit.text)
+    # The tired clerk: F5, Enter (nothing typed) → nothing.
+    p.key("F5")
+    p.settle(600)
+    out["active_after_f5_with_no_amount"] = s.active()
+    p.key("Return")
+    p.settle(600)
+    # Types the same amount again: F5 → the repeat question; Enter = "Do not charge".
+    p.key("ctrl+a")
+    p.type("12.34")
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Already charged?", 8000)
+    out["repeat_question"] = s.active()
+    out["repeat_text"] = s.gui(lambda: _message_box_text("repeatChargeDialog"))
+    out["shot_repeat"] = s.shot("30-repeat")
+    p.key("Return")
+    p.settle(800)
+    out["active_after_enter"] = s.active()
+    out["status_after_enter"] = s.gui(w.customer_status.text)
+    out["journal_after_enter"] = [(r["state"], r["amount_cents"]) for r in s.journal_rows()]
+    # F6 (new card) with the same amount asks too; Escape = do not charge, no form opens.
+    p.key("F6")
+    p.wait_until(lambda: s.active() == "Already charged?", 8000)
+    out["repeat_question_f6"] = s.active()
+    p.key("Escape")
+    p.settle(800)
+    out["form_opened_after_escape"] = s.gui(lambda: w.stack.currentWidget() is w.panel)
+    # The customer really buys a second item: "Charge again" (Alt+A), then the usual confirmation.
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Already charged?", 8000)
+    p.key("alt+a")
+    out["confirm_after_charge_again"] = s.active() if p.wait_until(
+        lambda: s.active() == "Charge card on file", 8000) else s.active()
+    p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result, 20_000)
+    out["second_result"] = s.gui(w.result.title.text)
+    out["journal"] = [(r["state"], r["amount_cents"]) for r in s.journal_rows()]
+    out["gateway"] = [(g["status"], g["amount"]) for g in s.gateway_payments(picked["paysimple_id"])] if picked else []
+    # Picking another customer never carries an amount over.
+    p.key("Escape")
+    p.key("ctrl+a")
+    p.type("55.00")
+    p.key("ctrl+f")
+    p.type("e")
+    s.wait_until(lambda: w.results.count() > 1 and w.shown_query == "e", 8000)
+    p.key("Down", "Return")
+    s.wait_until(lambda: w.hit is not None and w.hit.paysimple_id != picked["paysimple_id"], 8000)
+    out["amount_after_other_customer"] = s.gui(w.amount.edit.text)
+    return out
+
+
+def _message_box_text(name: str) -> str:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.objectName() == name and widget.isVisible():
+            return widget.text() + "\n" + widget.informativeText()
+    return ""
+
+
+def _card_on_file(window) -> bool:
+    """The customer's selected account on file is a card that can be charged (F5)."""
+    account = window.methods.current_account()
+    return window.charge_file_button.isEnabled() and getattr(account, "credit_card_number", None) is not None
+
+
+def stop_waiting_for_a_slow_payment(s: Session) -> dict:
+    """Issue 13 §4: PaySimple is slow; the clerk presses Esc ("Stop waiting"): the counter is free again at once,
+    the payment goes on in the background with the lane guarded (a second charge on another customer is
+    refused and shows the first one), and the screen changes to the outcome when PaySimple answers."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = s.find_and_pick("a", want=_card_on_file)
+    out["picked"] = picked
+    w.backend.gateway.faults.add("POST", "/v4/payment", "delay", delay_s=12)  # PaySimple is slow today
+    p.key("ctrl+a")
+    p.type("8.80")
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Charge card on file", 8000)
+    p.key("Return")
+    out["charging"] = s.wait_until(lambda: w.charging and w.task.cancel_button.isVisible(), 5000)
+    out["stop_button"] = s.gui(w.task.cancel_button.text)
+    started = time.monotonic()
+    p.key("Escape")  # stop waiting
+    out["free_after_s"] = round(time.monotonic() - started, 2) if s.wait_until(lambda: not w.charging, 3000) else None
+    out["screen_after_stop"] = s.gui(w.result.title.text)
+    out["message_after_stop"] = s.gui(w.result.message.text)
+    out["shot_stopped"] = s.shot("40-stopped-waiting")
+    # Another customer, another charge: the lane is still guarded.
+    p.key("ctrl+f")
+    p.type("e")
+    s.wait_until(lambda: w.results.count() > 1 and w.shown_query == "e", 8000)
+    p.key("Down", "Return")
+    s.wait_until(lambda: w.hit is not None and w.hit.paysimple_id != picked["paysimple_id"]
+                 and w.charge_file_button.isEnabled(), 8000)
+    p.key("ctrl+a")
+    p.type("5.00")
+    p.key("F5")
+    if p.wait_until(lambda: s.active() in ("Charge card on file", "Bank debit authorization"), 8000):
+        out["second_confirm"] = s.active()
+        if s.active() == "Bank debit authorization":
+            p.key("Escape")
+        else:
+            p.key("Return")
+    p.settle(2000)
+    out["screen_after_second"] = s.gui(lambda: (w.result.title.text(), w.result.attempt.customer_name
+                                                if w.result.attempt else None))
+    # PaySimple answers: the outcome replaces "not confirmed" on the screen.
+    s.wait_until(lambda: w.result.title.text() == "Approved", 25_000)
+    out["final_screen"] = s.gui(w.result.title.text)
+    out["journal"] = [(r["state"], r["amount_cents"]) for r in s.journal_rows()]
+    out["gateway"] = [(g["status"], g["amount"]) for g in s.gateway_payments(picked["paysimple_id"])]
+    return out
