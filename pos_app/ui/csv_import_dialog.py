@@ -30,10 +30,12 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -76,6 +78,7 @@ class CsvImportDialog(QDialog):
         self._close_when_stopped = False
         self.setWindowTitle(translate("CsvImportDialog", "Import customers from CSV"))
         self.setMinimumWidth(560)
+        self.resize(680, 480)  # a window manager gives a top-level its size hint, which ignores wrapped labels
 
         layout = QVBoxLayout(self)
         intro = QLabel(translate("CsvImportDialog", "Bring customers over from another register or a "
@@ -84,6 +87,9 @@ class CsvImportDialog(QDialog):
                                  "when present. Card numbers are never imported. Importing the same file again "
                                  "adds nobody twice."), self)
         intro.setWordWrap(True)
+        intro.setObjectName("importIntro")
+        intro.setMinimumHeight(intro.fontMetrics().lineSpacing() * 5)
+        self.intro = intro
         layout.addWidget(intro)
 
         row = QHBoxLayout()
@@ -107,8 +113,14 @@ class CsvImportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.summary)
-        layout.addStretch(1)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.summary_area = QScrollArea(self)  # a long summary scrolls instead of being cut
+        self.summary_area.setObjectName("importSummaryArea")
+        self.summary_area.setWidgetResizable(True)
+        self.summary_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.summary_area.setWidget(self.summary)
+        self.summary_area.setMinimumHeight(180)
+        layout.addWidget(self.summary_area, 1)
 
         buttons = QHBoxLayout()
         self.report_button = QPushButton(translate("CsvImportDialog", "Open report"), self)

@@ -390,3 +390,58 @@ def forged_name_on_a_declined_receipt(s: Session) -> dict:
     p.key("Escape")
     out["journal"] = [(r["state"], r["amount_cents"]) for r in s.journal_rows()]
     return out
+
+
+def import_a_spreadsheet_export(s: Session) -> dict:
+    """Issue 15: a manager imports a file as Excel writes it (quotes doubled inside quoted fields, commas and
+    line breaks in fields) with one row holding a control character and one a bad email, through the menu,
+    the file dialog and the keyboard; the customers come in exactly, the bad rows are named with a reason."""
+    import csv as csv_module
+
+    s.start()
+    p, w, out = s.person, s.window, {}
+    source = s.home / "old-register.csv"
+    with source.open("w", encoding="utf-8-sig", newline="") as f:  # as Excel / csv.writer write it
+        writer = csv_module.writer(f)
+        writer.writerow(["First Name", "Last Name", "Company", "City", "Loyalty #", "E-mail", "Notes"])
+        writer.writerow(['Robert "Bob"', "Zzsmith", 'Acme, "Inc"', "Denver", "ZZ-1", "bob@example.com",
+                         "first line\r\nsecond line"])
+        writer.writerow(["Ann\x1b[2J", "Zzlee", "", "Boulder", "ZZ-2", "ann@example.com", ""])
+        writer.writerow(["Carl", "Zzjones", "", "Aurora", "ZZ-3", "not-an-email", ""])
+    out["signed_in"] = s.sign_in("1234", clerk="Trainer")  # a manager opens it without an approval
+    p.key("alt+m")
+    p.settle(400)
+    p.key("Down", "Down", "Down", "Return")  # Clerks…, Settings…, End of day…, Import customers from CSV…
+    out["dialog"] = s.active() if p.wait_active("Import customers from CSV", 8000) else s.active()
+    dialog = s.gui(lambda: s.shell.import_dialog)
+    p.click_widget(s.gui(lambda: dialog.choose_button))
+    out["file_dialog"] = s.active() if p.wait_active("Choose the customer file", 8000) else s.active()
+    p.type(str(source))
+    p.key("Return")
+    p.wait_active("Import customers from CSV", 8000)
+    out["file_label"] = s.gui(dialog.file_label.text)
+    done = []
+    s.gui(lambda: dialog.finished_import.connect(lambda result: done.append(result)))
+    p.key("Return")  # Import has the focus once a file is chosen
+    out["finished"] = s.wait_until(lambda: bool(done), 30_000)
+    out["summary"] = s.gui(dialog.summary.text)
+    out["report_button"] = s.gui(lambda: dialog.report_button.isVisible())
+
+    def cut(label) -> bool:  # a wrapped text shorter on screen than it needs (what a person cannot read)
+        return label.height() < label.heightForWidth(label.width())
+
+    out["intro_cut"] = s.gui(lambda: cut(dialog.intro))
+    out["summary_cut"] = s.gui(lambda: cut(dialog.summary))
+    report = done[0] if done else None
+    out["report_rows"] = report.report_path.read_text(encoding="utf-8-sig").splitlines() if report else []
+    out["shot_import"] = s.shot("70-import")
+
+    def stored() -> list:
+        con = w.backend.directory.connection()
+        return [list(r) for r in con.execute(
+            "SELECT customer_account, first_name, last_name, company, city, local_notes FROM customers "
+            "WHERE customer_account LIKE 'ZZ-%' ORDER BY customer_account")]
+
+    out["stored"] = stored()
+    p.key("Escape")
+    return out

@@ -38,3 +38,18 @@ def test_a_name_with_line_breaks_prints_no_approval_on_a_declined_receipt(run_sc
     at = lines.index("Customer")
     assert lines[at + 1].startswith("Ada\ufffd\ufffdAPPROVED") and lines[at + 2] == "Account", lines
     assert r["journal"] == [["declined", 999901]]
+
+
+def test_a_manager_imports_an_excel_export_exactly_through_the_menu_and_the_file_dialog(run_scenario):
+    r = run_scenario("import_a_spreadsheet_export")
+    assert r["signed_in"] and r["dialog"] == "Import customers from CSV", r["steps"]
+    assert r["file_dialog"] == "Choose the customer file" and r["file_label"].endswith("old-register.csv")
+    assert r["finished"], r["steps"]
+    assert r["stored"] == [["ZZ-1", 'Robert "Bob"', "Zzsmith", 'Acme, "Inc"', "Denver", "first line\r\nsecond line"]]
+    summary = r["summary"]
+    assert "3 rows read" in summary and "New customers: 1" in summary and "Bad rows skipped: 2" in summary
+    assert "Line 4:" in summary and "U+001B (escape)" in summary  # the row after the two-line record
+    assert "Line 5:" in summary and "not a valid email address" in summary
+    assert r["report_button"] is True
+    assert r["intro_cut"] is False and r["summary_cut"] is False  # every line can be read (the summary scrolls)
+    assert any(row.startswith("4,rejected,") and "U+001B" in row for row in r["report_rows"]), r["report_rows"]
