@@ -97,6 +97,32 @@ def keyring_available() -> bool:
         return True
 
 
+CLERK_FILE_SERVICE = "pos-app clerk file"
+
+
+def clerk_file_key(path: Path | str) -> tuple[bytes | None, bool]:
+    """The HMAC key that protects a Sandbox/Live clerk file (``pos_app.clerks``), from the keyring:
+    ``(key, made_now)``. The account is a hash of the file's absolute path, so no file (an installation id,
+    the clerk file itself) can point the app at another key. ``(None, False)`` when there is no keyring:
+    the clerk file then runs without integrity tags (logged; decision 0208)."""
+    import base64
+    import hashlib
+
+    account = "clerk-file:" + hashlib.sha256(str(Path(path).resolve()).encode("utf-8")).hexdigest()
+    try:
+        stored = keyring.get_password(CLERK_FILE_SERVICE, account)
+        if stored:
+            return base64.b64decode(stored), False
+        key = secrets.token_bytes(32)
+        keyring.set_password(CLERK_FILE_SERVICE, account, base64.b64encode(key).decode("ascii"))
+        log.info("made the clerk file's integrity key")
+        return key, True
+    except (keyring.errors.KeyringError, ValueError) as exc:
+        log.warning("no keyring for the clerk file's integrity key (%s): clerk rows are not tagged",
+                    type(exc).__name__)
+        return None, False
+
+
 class CredentialStore:
     """Save/load/delete the API key for one (environment, API user) of one installation (data folder).
     Session-only keys stay in memory."""

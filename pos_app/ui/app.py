@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 ALLOW_NO_SANDBOX_FLAG = "--allow-no-sandbox"
 SANDBOX_REFUSED_EXIT = 3
+CLERK_FILE_REFUSED_EXIT = 4
 
 
 def running_as_root() -> bool:
@@ -129,14 +130,27 @@ def refusal_box(refusal: SandboxRefusal):
     return box
 
 
-def refuse_start(app, refusal: SandboxRefusal) -> StartRefused:
-    """Say why on stderr, in the log and (with a real display) on screen; return the exception to raise."""
-    message = refusal.text()
+def tampered_box(exc):
+    """The on-screen form of a refused clerk file (translated)."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    from pos_app.ui.login import clerk_message
+
+    box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("StartRefused", "pos-app cannot start"),
+                      QCoreApplication.translate("StartRefused", "The counter was not opened."))
+    box.setInformativeText(clerk_message(exc))
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    return box
+
+
+def refuse_start(app, message: str, box=None, code: int = SANDBOX_REFUSED_EXIT) -> StartRefused:
+    """Say why on stderr, in the log and (with a real display, ``box()``) on screen; return the exception."""
     log.error("start refused: %s", message)
     print(f"pos-app: {message}", file=sys.stderr, flush=True)
-    if app is not None and app.platformName() not in ("offscreen", "minimal"):
-        refusal_box(refusal).exec()
-    return StartRefused(message)
+    if box is not None and app is not None and app.platformName() not in ("offscreen", "minimal"):
+        box().exec()
+    return StartRefused(message, code)
 
 
 def build(argv: list[str]):
@@ -180,7 +194,14 @@ def build(argv: list[str]):
         environment, lane = shell.environment, args.lane or settings.lane
     refusal = sandbox_refusal(environment, args.allow_no_sandbox)
     if refusal is not None:
-        raise refuse_start(app, refusal)
+        raise refuse_start(app, refusal.text(), lambda: refusal_box(refusal))
+    if shell is not None and environment is not Environment.TRAINING:
+        from pos_app.clerks import ClerkFileTampered
+
+        try:
+            shell.registry.verify()  # a clerk file changed outside the app opens nothing (decision 0208)
+        except ClerkFileTampered as exc:
+            raise refuse_start(app, str(exc), lambda: tampered_box(exc), CLERK_FILE_REFUSED_EXIT) from None
     if environment is not Environment.TRAINING and chromium_sandbox_off() is not None:
         log.warning("%s runs without Chromium's sandbox (%s)", environment.value, ALLOW_NO_SANDBOX_FLAG)
         print(f"pos-app: warning: {environment.value} runs without Chromium's sandbox ({ALLOW_NO_SANDBOX_FLAG}).",

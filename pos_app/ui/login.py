@@ -60,7 +60,15 @@ def clerk_message(exc: ClerkError) -> str:
         when = QTime(until.hour, until.minute).toString("HH:mm")
         return fmt(translate("ClerkMessages", "Too many wrong PINs. Try again after %1."), when)
     if code == "pin_format":
-        return fmt(translate("ClerkMessages", "The PIN must be %1 to %2 digits."), PIN_MIN, PIN_MAX)
+        low, high = values.get("min", PIN_MIN), values.get("max", PIN_MAX)
+        if low > PIN_MIN:
+            return fmt(translate("ClerkMessages", "A manager's PIN must be %1 to %2 digits."), low, high)
+        return fmt(translate("ClerkMessages", "The PIN must be %1 to %2 digits."), low, high)
+    if code == "clerk_file_tampered":
+        return fmt(translate("ClerkMessages", "The clerk file was changed outside this app (clerk %1): sign-in, "
+                                              "approvals and clerk changes are refused. Restore the clerk file "
+                                              "(clerks.db) from a backup, or ask your support to set the clerks "
+                                              "up again."), values.get("name", ""))
     if code == "pin_digits":
         return translate("ClerkMessages", "Type the PIN with the digits 0-9 only (other digit forms such as "
                                           "１２３４ or ١٢٣٤ are not accepted).")
@@ -168,7 +176,13 @@ class LoginDialog(QDialog):
         self.name = QComboBox(self)
         self.name.setObjectName("clerkName")
         self.name.setAccessibleName(translate("LoginDialog", "Clerk"))
-        for clerk in registry.list():
+        try:
+            clerks = registry.list()
+        except ClerkError as exc:  # the clerk file was changed outside the app: nobody can sign in
+            clerks, self.refused = [], clerk_message(exc)
+        else:
+            self.refused = ""
+        for clerk in clerks:
             self.name.addItem(clerk.name, clerk.id)
         if locked_by is not None:
             index = self.name.findData(locked_by.id)
@@ -182,6 +196,8 @@ class LoginDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
+        if self.refused:
+            self.message.setText(self.refused)
 
         form = form_layout()
         form.addRow(translate("LoginDialog", "Clerk"), self.name)
@@ -193,6 +209,7 @@ class LoginDialog(QDialog):
         self.sign_in.setDefault(True)
         if locked_by is None:
             self.buttons.addButton(translate("LoginDialog", "Quit"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.sign_in.setEnabled(not self.refused)
         self.buttons.accepted.connect(self.try_sign_in)
         self.buttons.rejected.connect(self.reject)
 

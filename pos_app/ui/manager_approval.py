@@ -81,7 +81,13 @@ class ManagerApprovalDialog(QDialog):
 
         self.manager = QComboBox(self)
         self.manager.setObjectName("managerName")
-        for c in registry.list():
+        try:
+            clerks = registry.list()
+        except ClerkError as exc:  # the clerk file was changed outside the app: nothing can be approved
+            clerks, refused = [], clerk_message(exc)
+        else:
+            refused = ""
+        for c in clerks:
             if c.role is Role.MANAGER:
                 self.manager.addItem(c.name, c.id)
         if clerk is not None and clerk.is_manager:
@@ -123,7 +129,10 @@ class ManagerApprovalDialog(QDialog):
         outer.addWidget(self.banner)
         outer.addLayout(body)
         (self.reason if not reason else self.pin).setFocus()
-        if self.manager.count() == 0:
+        if refused:
+            self.message.setText(refused)
+            self.approve_button.setEnabled(False)
+        elif self.manager.count() == 0:
             self.message.setText(translate("ManagerApprovalDialog", "No manager is set up on this counter."))
             self.approve_button.setEnabled(False)
 

@@ -504,7 +504,7 @@ class ManagerPage(QWizardPage):
             self.message.setText(translate("ClerkMessages", "Please enter a name."))
             return False
         try:
-            validate_pin(self.pin.text())
+            validate_pin(self.pin.text(), Role.MANAGER)  # the first Sandbox/Live manager: 6+ digits
         except ClerkError as exc:
             self.message.setText(clerk_message(exc))
             return False

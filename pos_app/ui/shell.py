@@ -60,7 +60,7 @@ from pos_app import money
 from pos_app.clerks import Clerk, ClerkRegistry, ManagerAction, clerks_db_path
 from pos_app.config import API_BASE_URLS, Environment, Paths
 from pos_app.conformance import conformance_dir
-from pos_app.credentials import CredentialStore
+from pos_app.credentials import CredentialStore, clerk_file_key
 from pos_app.private_files import private_dir, private_file
 from pos_app.settings import Settings, as_training, load_settings, merge_into_counter, save_settings
 from pos_app.ui.about import AboutDialog
@@ -112,7 +112,11 @@ class Shell(QObject):
             raise PermissionError("a --training run never opens the Sandbox/Live clerk file")
         if env.value not in self._registries:
             path = private_file(clerks_db_path(self.paths.data_dir, env.value))  # 0600 before SQLite opens it
-            self._registries[env.value] = ClerkRegistry(path)
+            if env is Environment.TRAINING:
+                self._registries[env.value] = ClerkRegistry(path)
+            else:  # Sandbox/Live rows carry an integrity tag keyed from the keyring (decision 0208)
+                key, made_now = clerk_file_key(path)
+                self._registries[env.value] = ClerkRegistry(path, integrity_key=key, key_is_new=made_now)
         return self._registries[env.value]
 
     @property

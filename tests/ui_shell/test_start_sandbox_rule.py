@@ -77,3 +77,41 @@ def test_the_on_screen_message(qtbot):
     assert box.text() == "Live will not start: Chromium's sandbox is off."
     info = box.informativeText()
     assert "running as root" in info and "--allow-no-sandbox" in info and "Training mode" in info
+
+
+def test_a_tampered_clerk_file_opens_no_counter(tmp_path):
+    """Issue 14 §3: a Live clerk file edited with sqlite3 (a clerk made manager) stops the real start with
+    the reason (exit 4); the keyring holding the file's key persists across processes as the OS one does."""
+    import sqlite3
+
+    import keyring
+
+    from pos_app.clerks import ClerkRegistry, Role, clerks_db_path
+    from pos_app.credentials import CredentialStore, clerk_file_key
+    from tests.file_keyring import FileKeyring
+
+    live_setup(tmp_path)
+    data = tmp_path / "data"
+    store = tmp_path / "keyring.json"
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring(store))
+    try:
+        CredentialStore.for_data_dir(data).save("live", "APIUser1", "live-key-from-the-keyring")
+        path = clerks_db_path(data, "live")
+        key, made_now = clerk_file_key(path)
+        registry = ClerkRegistry(path, integrity_key=key, key_is_new=made_now)
+        boss = registry.add("Maria", "739164", Role.MANAGER, by=None)
+        registry.add("Ann", "2468", Role.CLERK, by=boss)
+        registry.close()
+    finally:
+        keyring.set_keyring(previous)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE clerks SET role='manager' WHERE name='Ann'")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), POS_TEST_KEYRING=str(store))
+    out = subprocess.run([sys.executable, "-m", "tests.ui_shell.app_start_child", "live-allowed", str(tmp_path)],
+                         capture_output=True, text=True, timeout=90, env=env, cwd=ROOT)
+    assert out.returncode == 4, (out.returncode, out.stderr[-3000:])
+    assert "The clerk file was changed outside this app (clerk 'Ann'" in out.stderr
+    assert '"wizard"' not in out.stdout
+    live = data / "live"
+    assert not live.exists() or not any(live.iterdir())   # no Live journal or customer list was opened
