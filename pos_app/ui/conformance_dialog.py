@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.conformance import ConformanceReport, write_report
@@ -79,6 +80,10 @@ class SandboxTestDialog(QDialog):
         outer.addWidget(self.banner)
         outer.addLayout(body)
         self._done = False
+        # F9 submits here too, as at the counter (also while the cursor is in PaySimple's iframe).
+        submit = QShortcut(QKeySequence("F9"), self)
+        submit.setContext(Qt.ShortcutContext.WindowShortcut)
+        submit.activated.connect(self.panel.submit)
 
     # --- start ----------------------------------------------------------------------------------------
 
