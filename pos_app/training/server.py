@@ -35,8 +35,8 @@ Demo data is added only to an empty store, so a ``--data`` file keeps its custom
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import hmac
+import ipaddress
 import json
 import logging
 import secrets

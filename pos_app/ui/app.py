@@ -201,7 +201,8 @@ def build(argv: list[str]):
         try:
             shell.registry.verify()  # a clerk file changed outside the app opens nothing (decision 0208)
         except ClerkFileTampered as exc:
-            raise refuse_start(app, str(exc), lambda: tampered_box(exc), CLERK_FILE_REFUSED_EXIT) from None
+            tampered = exc
+            raise refuse_start(app, str(tampered), lambda: tampered_box(tampered), CLERK_FILE_REFUSED_EXIT) from None
     if environment is not Environment.TRAINING and chromium_sandbox_off() is not None:
         log.warning("%s runs without Chromium's sandbox (%s)", environment.value, ALLOW_NO_SANDBOX_FLAG)
         print(f"pos-app: warning: {environment.value} runs without Chromium's sandbox ({ALLOW_NO_SANDBOX_FLAG}).",

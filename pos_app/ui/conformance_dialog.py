@@ -21,8 +21,8 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.conformance import ConformanceReport, write_report
 from pos_app.config import Environment
+from pos_app.conformance import ConformanceReport, write_report
 from pos_app.ui.banner import EnvironmentBanner
 from pos_app.ui.i18n import fmt, format_money
 from pos_app.ui.ops import BackgroundOp

@@ -71,8 +71,8 @@ from pos_app.clerks import (
     Role,
     validate_pin,
 )
-from pos_app.conformance import latest_passed
 from pos_app.config import API_BASE_URLS, Environment
+from pos_app.conformance import latest_passed
 from pos_app.paysimple import (
     AuthenticationError,
     PaySimpleClient,

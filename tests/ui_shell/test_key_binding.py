@@ -10,6 +10,7 @@ ever showing the key.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 
@@ -41,8 +42,8 @@ def test_a_new_data_folder_cannot_use_the_stored_key(qapp, qtbot, tmp_path, gate
     keyring_before = api_keys()
     # The attack: another folder, a hand-written settings file naming the store's API user.
     other = app_paths(tmp_path / "elsewhere").ensure()
-    other.settings_file.write_text('{"environment": "live", "api_users": {"live": "%s"}, "setup_done": true}'
-                                   % API_USER)
+    other.settings_file.write_text(json.dumps({"environment": "live", "api_users": {"live": API_USER},
+                                               "setup_done": True}))
     shell = Shell(qapp, other, load_run_settings(other, force_training=False),
                   base_urls={Environment.LIVE: gateway.api_url})
     assert shell.api_credentials() is None and shell.needs_setup()    # the key is not found from here

@@ -70,6 +70,8 @@ def test_a_real_start_leaves_only_private_files(tmp_path):
 
 
 def test_each_writer_makes_private_files_without_the_apps_umask(usual_umask, tmp_path, qapp):
+    from PySide6.QtGui import QTextDocument
+
     from pos_app.clerks import ClerkRegistry
     from pos_app.config import app_paths
     from pos_app.credentials import installation_id
@@ -83,7 +85,6 @@ def test_each_writer_makes_private_files_without_the_apps_umask(usual_umask, tmp
     from pos_app.training.store import Store
     from pos_app.ui.crash import CrashHandler
     from pos_app.ui.receipt_print import write_document_pdf, write_receipt_pdf
-    from PySide6.QtGui import QTextDocument
 
     paths = app_paths(tmp_path / "home").ensure()
     data = paths.data_dir

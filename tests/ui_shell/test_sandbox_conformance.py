@@ -16,8 +16,8 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
 from pos_app.clerks import Role
-from pos_app.conformance import ConformanceReport, conformance_dir, latest_passed, write_report
 from pos_app.config import Environment
+from pos_app.conformance import ConformanceReport, conformance_dir, latest_passed, write_report
 from pos_app.credentials import CredentialStore
 from pos_app.settings import Settings
 from pos_app.ui.manager_approval import ManagerApprovalDialog
@@ -58,10 +58,9 @@ def fill_card(qtbot, dialog, number="4111111111111111"):
     page = dialog.panel.view.page()
     frame = wait_child_frame(qtbot, page, "!!document.getElementById('cardNumber')")
     for field, value in (("cardNumber", number), ("expiration", "1230"), ("cvv", "123"), ("postalCode", "80202")):
-        run_js(qtbot, frame, "(function(){var el=document.getElementById(%s); el.focus(); el.value=%s;"
-                             "el.dispatchEvent(new Event('input',{bubbles:true}));"
-                             "el.dispatchEvent(new Event('change',{bubbles:true})); el.blur(); return 1;})()"
-               % (json.dumps(field), json.dumps(value)))
+        run_js(qtbot, frame, "(function(){var el=document.getElementById(" + json.dumps(field) + "); el.focus();"
+                             " el.value=" + json.dumps(value) + "; el.dispatchEvent(new Event('input',{bubbles:true}));"
+                             "el.dispatchEvent(new Event('change',{bubbles:true})); el.blur(); return 1;})()")
     qtbot.waitUntil(dialog.panel.submit_button.isEnabled, timeout=5000)
 
 
