@@ -55,7 +55,7 @@
 <context>
     <name>AchAuthorization</name>
     <message>
-        <source>your bank</source>
+        <source>my bank</source>
         <translation>mi banco</translation>
     </message>
     <message>
