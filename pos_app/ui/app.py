@@ -115,17 +115,19 @@ def refusal_box(refusal: SandboxRefusal):
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
 
-    tr = QCoreApplication.translate
-    env = {Environment.SANDBOX: tr("StartRefused", "Sandbox"), Environment.LIVE: tr("StartRefused", "Live")}.get(
-        refusal.environment, refusal.environment.value)
-    box = QMessageBox(QMessageBox.Icon.Critical, tr("StartRefused", "pos-app cannot start"),
-                      tr("StartRefused", "{env} will not start: Chromium's sandbox is off.").format(env=env))
-    box.setInformativeText(tr(
+    from pos_app.ui.i18n import fmt
+
+    translate = QCoreApplication.translate
+    env = {Environment.SANDBOX: translate("StartRefused", "Sandbox"),
+           Environment.LIVE: translate("StartRefused", "Live")}.get(refusal.environment, refusal.environment.value)
+    box = QMessageBox(QMessageBox.Icon.Critical, translate("StartRefused", "pos-app cannot start"),
+                      fmt(translate("StartRefused", "%1 will not start: Chromium's sandbox is off."), env))
+    box.setInformativeText(fmt(translate(
         "StartRefused",
-        "The web view that shows PaySimple's payment form would run without Chromium's sandbox ({why}). "
+        "The web view that shows PaySimple's payment form would run without Chromium's sandbox (%1). "
         "A flaw in that page could then reach this computer with the app's rights.\n\n"
         "Start the app as a normal user (not root) without QTWEBENGINE_DISABLE_SANDBOX, or, if you accept "
-        "that risk, start it with --allow-no-sandbox. Training mode (--training) still works.").format(why=refusal.why))
+        "that risk, start it with --allow-no-sandbox. Training mode (--training) still works."), refusal.why))
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     return box
 

@@ -277,8 +277,16 @@
         <translation>Demasiados PIN incorrectos. Vuelva a intentarlo después de las %1.</translation>
     </message>
     <message>
+        <source>A manager&apos;s PIN must be %1 to %2 digits.</source>
+        <translation>El PIN de un gerente debe tener de %1 a %2 dígitos.</translation>
+    </message>
+    <message>
         <source>The PIN must be %1 to %2 digits.</source>
         <translation>El PIN debe tener de %1 a %2 dígitos.</translation>
+    </message>
+    <message>
+        <source>The clerk file was changed outside this app (clerk %1): sign-in, approvals and clerk changes are refused. Restore the clerk file (clerks.db) from a backup, or ask your support to set the clerks up again.</source>
+        <translation>El archivo de cajeros se modificó fuera de esta aplicación (cajero %1): se rechazan los inicios de sesión, las aprobaciones y los cambios de cajeros. Restaure el archivo de cajeros (clerks.db) desde una copia de seguridad o pida a su soporte que vuelva a dar de alta a los cajeros.</translation>
     </message>
     <message>
         <source>Type the PIN with the digits 0-9 only (other digit forms such as １２３４ or ١٢٣٤ are not accepted).</source>
@@ -2399,6 +2407,37 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     </message>
 </context>
 <context>
+    <name>SandboxTestDialog</name>
+    <message>
+        <source>Sandbox test payment</source>
+        <translation>Pago de prueba en Sandbox</translation>
+    </message>
+    <message>
+        <source>One test payment of %1 in your PaySimple Sandbox through PaySimple&apos;s real payment form; it is voided at once. Type a Sandbox test card (for example 4111 1111 1111 1111, any future expiry), then press F9. A report of what the form loaded and did is saved for going Live.</source>
+        <translation>Un pago de prueba de %1 en su Sandbox de PaySimple a través del formulario de pago real de PaySimple; se anula en el acto. Escriba una tarjeta de prueba de Sandbox (por ejemplo 4111 1111 1111 1111, cualquier vencimiento futuro) y pulse F9. Se guarda un informe de lo que cargó e hizo el formulario para pasar a Real.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <source>Preparing the Sandbox test customer…</source>
+        <translation>Preparando el cliente de prueba de Sandbox…</translation>
+    </message>
+    <message>
+        <source>Approved. Voiding the test payment…</source>
+        <translation>Aprobado. Anulando el pago de prueba…</translation>
+    </message>
+    <message>
+        <source>Passed: the test payment went through PaySimple&apos;s form and was approved. Report: %1</source>
+        <translation>Superada: el pago de prueba pasó por el formulario de PaySimple y fue aprobado. Informe: %1</translation>
+    </message>
+    <message>
+        <source>Not passed. Report: %1</source>
+        <translation>No superada. Informe: %1</translation>
+    </message>
+</context>
+<context>
     <name>SetupWizard</name>
     <message>
         <source>PaySimple refused this API user or API key (401 Unauthorized). Copy both again from PaySimple (Settings, API Keys); Sandbox and Live have different keys. If they are right, check that this computer&apos;s date and time are correct.</source>
@@ -2461,8 +2500,24 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Su cuenta real de PaySimple: se cobra a tarjetas y cuentas bancarias. Necesita el usuario y la clave de la API de producción (Live) y la aprobación de un gerente.</translation>
     </message>
     <message>
+        <source>This is a training run (started with --training): only training settings can be changed here. To change where payments go, start the app without --training.</source>
+        <translation>Esta es una sesión de práctica (iniciada con --training): aquí solo se puede cambiar la configuración de práctica. Para cambiar adónde van los pagos, inicie la aplicación sin --training.</translation>
+    </message>
+    <message>
+        <source>Go Live without a passed Sandbox test payment (recorded as a manager&apos;s override)</source>
+        <translation>Pasar a Real sin un pago de prueba superado en Sandbox (queda registrado como excepción aprobada por un gerente)</translation>
+    </message>
+    <message>
+        <source>Going Live needs a passed Sandbox test payment: in Sandbox, Manager → Sandbox test payment…. Or tick the box above: a manager&apos;s approval records the override.</source>
+        <translation>Pasar a Real requiere un pago de prueba superado en Sandbox: en Sandbox, Gerente → Pago de prueba en Sandbox…. O marque la casilla de arriba: la aprobación de un gerente registra la excepción.</translation>
+    </message>
+    <message>
         <source>Switching to Live needs a manager&apos;s approval.</source>
         <translation>Pasar a Real requiere la aprobación de un gerente.</translation>
+    </message>
+    <message>
+        <source>Changing the %1 settings needs the approval of a %1 manager.</source>
+        <translation>Cambiar la configuración de %1 requiere la aprobación de un gerente de %1.</translation>
     </message>
     <message>
         <source>PaySimple API credentials</source>
@@ -2487,6 +2542,14 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>From PaySimple: Settings, API Keys, for your %1 account. The key is kept in this computer&apos;s password store (keyring), never in a file.</source>
         <translation>En PaySimple: Settings, API Keys, de su cuenta %1. La clave se guarda en el almacén de contraseñas de este equipo (keyring), nunca en un archivo.</translation>
+    </message>
+    <message>
+        <source>Saved on this computer: leave empty to keep it, or type a new key</source>
+        <translation>Guardada en este equipo: déjela vacía para conservarla o escriba una clave nueva</translation>
+    </message>
+    <message>
+        <source>Another API user: type its API key</source>
+        <translation>Otro usuario de la API: escriba su clave de la API</translation>
     </message>
     <message>
         <source>The key will be stored in: %1</source>
@@ -2696,6 +2759,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Importar clientes desde CSV…</translation>
     </message>
     <message>
+        <source>Sandbox test payment…</source>
+        <translation>Pago de prueba en Sandbox…</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
@@ -2738,6 +2805,37 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>New windows use the new language now; restart the app to see it everywhere.</source>
         <translation>Las ventanas nuevas ya usan el idioma nuevo; reinicie la aplicación para verlo en todas partes.</translation>
+    </message>
+</context>
+<context>
+    <name>StartRefused</name>
+    <message>
+        <source>Sandbox</source>
+        <translation>Sandbox</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>Real</translation>
+    </message>
+    <message>
+        <source>pos-app cannot start</source>
+        <translation>pos-app no puede iniciarse</translation>
+    </message>
+    <message>
+        <source>%1 will not start: Chromium&apos;s sandbox is off.</source>
+        <translation>%1 no se inicia: el aislamiento (sandbox) de Chromium está desactivado.</translation>
+    </message>
+    <message>
+        <source>The web view that shows PaySimple&apos;s payment form would run without Chromium&apos;s sandbox (%1). A flaw in that page could then reach this computer with the app&apos;s rights.
+
+Start the app as a normal user (not root) without QTWEBENGINE_DISABLE_SANDBOX, or, if you accept that risk, start it with --allow-no-sandbox. Training mode (--training) still works.</source>
+        <translation>La vista web que muestra el formulario de pago de PaySimple funcionaría sin el aislamiento (sandbox) de Chromium (%1). Un fallo en esa página podría entonces llegar a este equipo con los permisos de la aplicación.
+
+Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SANDBOX o, si acepta ese riesgo, iníciela con --allow-no-sandbox. El modo de práctica (--training) sigue funcionando.</translation>
+    </message>
+    <message>
+        <source>The counter was not opened.</source>
+        <translation>La caja no se abrió.</translation>
     </message>
 </context>
 <context>
