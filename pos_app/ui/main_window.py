@@ -576,8 +576,10 @@ class MainWindow(QMainWindow):
                      label="repeat check").start()
 
     def _confirm_on_file(self, customer: CustomerRef, account, amount: Decimal) -> None:
-        if self.locked or self.charging or self.methods.current_account() is not account:
-            return
+        current = self.methods.current_account()
+        if self.locked or self.charging or current is None or current.id != account.id:
+            return  # locked, busy, or the clerk chose another account meanwhile (the list may have reloaded)
+        account = current
         kind, number = account_label(account)
         if not is_card(account):  # a bank debit: the customer's authorization first (issue 13 §6)
             from pos_app.ui.ach_authorization import AchAuthorizationDialog, authorization_for
