@@ -55,6 +55,7 @@ class ManagerAction(StrEnum):
     MANAGE_CLERKS = "manage_clerks"
     GO_LIVE = "go_live"
     CLOSE_REVIEW = "close_review"
+    RESTORE_JOURNAL = "restore_journal"
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ def action_title(action: ManagerAction) -> str:
         ManagerAction.MANAGE_CLERKS: translate("ManagerApprovalDialog", "Manage clerks"),
         ManagerAction.GO_LIVE: translate("ManagerApprovalDialog", "Switch to Live (real payments)"),
         ManagerAction.CLOSE_REVIEW: translate("ManagerApprovalDialog", "Close a payment that needs review"),
+        ManagerAction.RESTORE_JOURNAL: translate("ManagerApprovalDialog", "Restore the payment journal from a backup"),
     }
     return titles[ManagerAction(action)]
 
