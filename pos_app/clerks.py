@@ -32,6 +32,9 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
+from pos_app.storage_errors import What, storage_errors
+from pos_app.storage_errors import connect as storage_connect
+
 log = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
@@ -136,8 +139,10 @@ CREATE TABLE IF NOT EXISTS events (
 class ClerkRegistry:
     def __init__(self, path: Path | str, clock: Callable[[], datetime] | None = None) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        with storage_errors(self.path, What.CLERKS):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Storage faults (read-only folder, full disk, damaged file) come out as StorageError naming the file.
+        self._db = storage_connect(self.path, What.CLERKS, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         self._lock = threading.RLock()

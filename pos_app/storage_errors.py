@@ -118,6 +118,8 @@ NEXT_STEP = {
 }
 JOURNAL_CORRUPT_STEP = ("A manager can restore the latest automatic backup (Restore backup, or "
                         "pos-app --restore-journal FILE); otherwise call support.")
+TRAINING_CORRUPT_STEP = ("It holds practice data only: move the file away (or rename it) and start the app "
+                         "again for fresh training data.")
 _FAULT_TEXT = {
     Fault.READ_ONLY: "cannot be written: the folder or disk is read-only",
     Fault.DISK_FULL: "cannot be written: the disk is full",
@@ -136,7 +138,8 @@ def english(exc: StorageError) -> str:
         text += f" {exc.detail}"
     if exc.fault is Fault.CORRUPT:
         text += " The file was not changed."
-        step = JOURNAL_CORRUPT_STEP if exc.what is What.JOURNAL else NEXT_STEP[exc.fault]
+        step = {What.JOURNAL: JOURNAL_CORRUPT_STEP, What.TRAINING: TRAINING_CORRUPT_STEP}.get(exc.what,
+                                                                                         NEXT_STEP[exc.fault])
     else:
         text += " Nothing was changed."
         step = NEXT_STEP[exc.fault]
@@ -221,3 +224,26 @@ def storage_errors(path: str | os.PathLike[str], what: What | str) -> Iterator[N
         if error is None:
             raise
         raise error from exc
+
+
+def connect(path: str | os.PathLike[str], what: What | str, **options) -> sqlite3.Connection:
+    """``sqlite3.connect(path, **options)`` whose ``execute``/``executemany``/``executescript`` raise storage
+    faults as :class:`StorageError` on ``path`` (opening too). For stores whose SQL is spread over many
+    methods (clerks, training data); rows fetched later from a cursor are not translated."""
+    where, kind = Path(path), What(what)
+
+    class _Guarded(sqlite3.Connection):
+        def execute(self, *args, **kwargs):
+            with storage_errors(where, kind):
+                return super().execute(*args, **kwargs)
+
+        def executemany(self, *args, **kwargs):
+            with storage_errors(where, kind):
+                return super().executemany(*args, **kwargs)
+
+        def executescript(self, *args, **kwargs):
+            with storage_errors(where, kind):
+                return super().executescript(*args, **kwargs)
+
+    with storage_errors(where, kind):
+        return sqlite3.connect(path, factory=_Guarded, **options)
