@@ -12,7 +12,7 @@ Recognition is by error code, never by message text:
   read-only, full, missing or not-a-folder place apart. Any other SQLite error (a constraint, a trigger, a
   programming error) is not a storage fault and passes through unchanged.
 - OS: ``errno``: EROFS/EACCES/EPERM → read-only, ENOSPC/EDQUOT → disk full, ENOENT/ENOTDIR/EISDIR → cannot
-  open, EIO → disk error.
+  open (EEXIST too: a file where a folder should be), EIO → disk error.
 
 ``str(StorageError)`` is one plain English paragraph naming the file, the fault and the next step. The UI
 installs a translating describer with :func:`set_describer` (this module never imports Qt), so every screen
@@ -66,6 +66,7 @@ _SQLITE = {3: Fault.READ_ONLY,    # SQLITE_PERM
 _ERRNO = {errno.EROFS: Fault.READ_ONLY, errno.EACCES: Fault.READ_ONLY, errno.EPERM: Fault.READ_ONLY,
           errno.ENOSPC: Fault.DISK_FULL, errno.EDQUOT: Fault.DISK_FULL,
           errno.ENOENT: Fault.CANNOT_OPEN, errno.ENOTDIR: Fault.CANNOT_OPEN, errno.EISDIR: Fault.CANNOT_OPEN,
+          errno.EEXIST: Fault.CANNOT_OPEN,  # a file where a folder should be (mkdir)
           errno.EIO: Fault.DISK_ERROR}
 
 
@@ -131,7 +132,8 @@ _FAULT_TEXT = {
 
 
 def english(exc: StorageError) -> str:
-    """The plain English message: file, fault, that nothing was changed, and the next step."""
+    """The plain English message: file, fault, that what was saved before is intact (a damaged file: that it
+    was not changed), and the next step."""
     what = exc.what.value
     text = f"The {what} ({exc.path}) {_FAULT_TEXT[exc.fault]}."
     if exc.detail:
@@ -141,7 +143,7 @@ def english(exc: StorageError) -> str:
         step = {What.JOURNAL: JOURNAL_CORRUPT_STEP, What.TRAINING: TRAINING_CORRUPT_STEP}.get(exc.what,
                                                                                          NEXT_STEP[exc.fault])
     else:
-        text += " Nothing was changed."
+        text += " What was saved before is intact."
         step = NEXT_STEP[exc.fault]
     return f"{text} {step.format(folder=exc.folder)}"
 

@@ -99,7 +99,7 @@ def describe(exc: StorageError) -> str:
     if exc.detail:
         parts.append(_detail(exc))
     parts.append(translate("StorageMessages", "The file was not changed.") if exc.fault is Fault.CORRUPT
-                 else translate("StorageMessages", "Nothing was changed."))
+                 else translate("StorageMessages", "What was saved before is intact."))
     parts.append(next_step(exc))
     return " ".join(parts)
 
