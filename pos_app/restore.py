@@ -57,9 +57,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str], *, ask: Callable[[str], str] = input,
-         ask_pin: Callable[[str], str] = getpass.getpass, out=None) -> int:
+def _read_line(prompt: str) -> str:
+    print(prompt, end="", flush=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def main(argv: list[str], *, ask: Callable[[str], str] | None = None,
+         ask_pin: Callable[[str], str] | None = None, out=None) -> int:
     out = out or sys.stdout
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    ask = ask or (input if interactive else _read_line)
+    ask_pin = ask_pin or (getpass.getpass if interactive else _read_line)  # a script may pipe the answers in
 
     def say(text: str) -> None:
         print(text, file=out, flush=True)

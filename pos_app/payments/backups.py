@@ -33,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pos_app.payments.locks import JournalUse
-from pos_app.storage_errors import Fault, StorageError, What, storage_errors
+from pos_app.storage_errors import CHECK_FAILED, Fault, StorageError, What, storage_errors
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +169,11 @@ def take_backup(journal_path: str | os.PathLike[str], reason: str, now: datetime
             raise StorageError(Fault.CANNOT_OPEN, journal_path, What.JOURNAL, "There is no journal file to back up.")
         source = sqlite3.connect(f"{journal_path.resolve().as_uri()}?mode=rw", uri=True, timeout=15.0)
     try:
+        with storage_errors(journal_path, What.JOURNAL):
+            problems = [str(r[0]) for r in source.execute("PRAGMA quick_check(10)")]
+        if problems != ["ok"]:
+            log.error("journal %s failed its check; not backed up: %s", journal_path, " | ".join(problems)[:2000])
+            raise StorageError(Fault.CORRUPT, journal_path, What.JOURNAL, CHECK_FAILED)
         with storage_errors(part, What.BACKUP):
             try:
                 _copy(source, part)

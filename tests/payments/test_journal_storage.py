@@ -89,7 +89,7 @@ def test_full_disk_refuses_the_attempt_whole_and_the_journal_works_once_space_is
             _finish(j, first)
             filler = fill(disk)
             with pytest.raises(StorageError) as caught:
-                for n in range(200):  # the WAL may still have room for a few; the disk has none
+                for _ in range(200):  # the WAL may still have room for a few; the disk has none
                     a = j.create_attempt("LANE1", "clerk1", CUSTOMER, CARD, Decimal("6.00"), NOW)
                     _finish(j, a)
             exc = caught.value
