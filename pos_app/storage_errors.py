@@ -157,8 +157,9 @@ def set_describer(describe: Callable[[StorageError], str] | None) -> None:
     _describer = describe or english
 
 
-def probe_folder(folder: str | os.PathLike[str]) -> Fault | None:
-    """Why files cannot be created in ``folder``, found by trying (a temporary file, removed at once):
+def probe_folder(folder: str | os.PathLike[str], sync: bool = True) -> Fault | None:
+    """Why files cannot be created in ``folder``, found by trying (a temporary 4 KiB file, removed at once;
+    ``sync``: also fsync'd, which a disk with delayed allocation needs to report that it is full):
     None = a file can be created there."""
     folder = Path(folder)
     if not folder.exists():
@@ -171,7 +172,8 @@ def probe_folder(folder: str | os.PathLike[str]) -> Fault | None:
         return _ERRNO.get(exc.errno, Fault.CANNOT_OPEN)
     try:
         os.write(fd, b"\0" * 4096)  # a full disk may still allow creating an empty file
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
     except OSError as exc:
         return _ERRNO.get(exc.errno, Fault.DISK_ERROR)
     finally:

@@ -55,7 +55,7 @@ def build(argv: list[str]):
     from pos_app.config import app_paths
     from pos_app.logs import setup_logging
     from pos_app.settings import load_settings
-    from pos_app.storage_errors import StorageError, What, storage_errors
+    from pos_app.storage_errors import StorageError, What, probe_folder, storage_errors
     from pos_app.ui import storage_messages
     from pos_app.ui.main_window import MainWindow
     from pos_app.ui.theme import STYLE
@@ -65,6 +65,9 @@ def build(argv: list[str]):
     try:
         with storage_errors(paths.data_dir, What.DATA_FOLDER):
             paths.data_dir.mkdir(parents=True, exist_ok=True)
+        fault = probe_folder(paths.data_dir, sync=False)  # read-only or full: say so before any window
+        if fault is not None:
+            raise StorageError(fault, paths.data_dir, What.DATA_FOLDER)
         with storage_errors(paths.log_dir, What.LOG_FOLDER):
             paths.log_dir.mkdir(parents=True, exist_ok=True)
             setup_logging(paths.log_dir, logging.DEBUG if args.debug else logging.INFO, console=args.debug)
