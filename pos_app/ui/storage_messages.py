@@ -175,12 +175,13 @@ class StorageProblemDialog(QDialog):
         body = QVBoxLayout(self)
         body.setContentsMargins(24, 16, 24, 16)
         body.setSpacing(12)
-        title = QLabel(f"<b>{html.escape(self.windowTitle())}</b>", self)
-        body.addWidget(title)
+        self.title = QLabel(f"<b>{html.escape(self.windowTitle())}</b>", self)
+        body.addWidget(self.title)
         body.addWidget(self.message)
         body.addWidget(self.backup_info)
         body.addWidget(self.state)
         body.addLayout(buttons)
+        (self.restore_button if self.backup is not None else self.close_button).setFocus()
 
     def _registry(self):
         window = self.parent()
@@ -237,6 +238,9 @@ class StorageProblemDialog(QDialog):
                              "The counter starts again now."), report.attempts,
                    report.kept_as if report.kept_as else "-")
         self._say(text)
+        done = translate("StorageMessages", "Payment journal restored")
+        self.setWindowTitle(done)
+        self.title.setText(f"<b>{html.escape(done)}</b>")
         self.restore_button.setVisible(False)
         self.close_button.setText(translate("StorageMessages", "Close"))
         self.restored.emit(report)
