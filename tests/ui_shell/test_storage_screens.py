@@ -182,3 +182,35 @@ def test_a_data_folder_that_cannot_be_written_stops_the_start_with_its_name(tmp_
     text = result["text"]
     assert str(home / "data") in text and "read-only" in text and "Make the folder" in text
     assert "sqlite" not in text.lower() and "Errno" not in text
+
+
+def test_sign_in_on_a_full_disk_names_the_clerk_file_then_works_with_space(qtbot, tmp_path, english):
+    from pos_app.clerks import ClerkRegistry
+    from pos_app.storage_errors import StorageError
+    from pos_app.ui.login import LoginDialog
+    from tests.storage_faults import fill, small_disk
+
+    with small_disk(tmp_path / "disk", "1m") as disk:
+        registry = ClerkRegistry(disk / "clerks-training.db")
+        try:
+            registry.ensure_training_clerks()
+            filler = fill(disk)
+            with pytest.raises(StorageError):  # use up what the WAL still had room for
+                for _ in range(5000):
+                    registry.record("lock", "Trainee", None, "test")
+            dialog = LoginDialog(registry, Environment.TRAINING)
+            qtbot.addWidget(dialog)
+            dialog.show()
+            dialog.name.setCurrentText("Trainer")
+            qtbot.keyClicks(dialog.pin, "1234")
+            qtbot.mouseClick(dialog.sign_in, Qt.MouseButton.LeftButton)
+            text = dialog.message.text()
+            assert dialog.clerk is None and dialog.isVisible()
+            assert f"The clerk file ({disk / 'clerks-training.db'}) cannot be written: the disk is full." in text
+            assert "Free some space" in text and "sqlite" not in text.lower()
+            filler.unlink()
+            qtbot.keyClicks(dialog.pin, "1234")
+            qtbot.mouseClick(dialog.sign_in, Qt.MouseButton.LeftButton)
+            assert dialog.clerk is not None and dialog.clerk.name == "Trainer"
+        finally:
+            registry.close()
