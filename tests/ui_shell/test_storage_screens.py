@@ -167,11 +167,12 @@ def test_damaged_customer_list_is_rebuilt_and_the_counter_says_what_was_kept(qtb
         shell.close()
 
 
-def test_a_data_folder_that_cannot_be_written_stops_the_start_with_its_name(tmp_path):
+@pytest.mark.parametrize("folder, what", [("data", "data folder"), ("logs", "log folder")])
+def test_a_folder_that_cannot_be_written_stops_the_start_with_its_name(tmp_path, folder, what):
     home = tmp_path / "home"
     (home / "data").mkdir(parents=True)
     (home / "logs").mkdir()
-    with read_only_folder(home / "data"):
+    with read_only_folder(home / folder):
         out = subprocess.run([sys.executable, "-m", "tests.ui_shell.storage_start_child", str(home)],
                              capture_output=True, text=True, timeout=90, cwd=ROOT,
                              env=dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen"))
@@ -180,7 +181,7 @@ def test_a_data_folder_that_cannot_be_written_stops_the_start_with_its_name(tmp_
     assert result["window"] is None and result["exit_code"] == 1
     assert result["title"] == "The counter could not start"
     text = result["text"]
-    assert str(home / "data") in text and "read-only" in text and "Make the folder" in text
+    assert f"The {what} ({home / folder})" in text and "read-only" in text and "Make the folder" in text
     assert "sqlite" not in text.lower() and "Errno" not in text
 
 
