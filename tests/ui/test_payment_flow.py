@@ -396,7 +396,9 @@ def test_unconfirmed_earlier_payment_blocks_the_lane_until_checked(counter, monk
         counter.key(Qt.Key.Key_F5)  # Check again
     assert blocker.args == ["not_charged"]
     assert journal.get(stuck.id).state is State.ABSENT
-    counter.window.back_to_customer()
+    # back to the customer: the clerk sees the accounts list again (it reloads) before pressing F5
+    with counter.qtbot.waitSignal(counter.window.accountsShown, timeout=10000):
+        counter.window.back_to_customer()
     with counter.qtbot.waitSignal(counter.window.resultShown, timeout=10000) as blocker:
         counter.key(Qt.Key.Key_F5)
     assert blocker.args == ["approved"]
