@@ -53,6 +53,61 @@
     </message>
 </context>
 <context>
+    <name>AchAuthorization</name>
+    <message>
+        <source>my bank</source>
+        <translation>mi banco</translation>
+    </message>
+    <message>
+        <source>checking</source>
+        <translation>corriente</translation>
+    </message>
+    <message>
+        <source>savings</source>
+        <translation>de ahorros</translation>
+    </message>
+    <message>
+        <source>this store</source>
+        <translation>esta tienda</translation>
+    </message>
+    <message>
+        <source>Today, %1, I, %2, authorize %3 to debit my %4 account ending in %5 at %6 one time for %7.</source>
+        <translation>Hoy, %1, yo, %2, autorizo a %3 a debitar una sola vez %7 de mi cuenta %4 terminada en %5 en %6.</translation>
+    </message>
+    <message>
+        <source>The debit may be returned by my bank (for example for insufficient funds); returned payments are not paid.</source>
+        <translation>Mi banco puede devolver el débito (por ejemplo, por fondos insuficientes); un pago devuelto no cuenta como pagado.</translation>
+    </message>
+    <message>
+        <source>I can revoke this authorization by telling %1 before %2, in person or by phone at %3; after that I can ask for a refund.</source>
+        <translation>Puedo revocar esta autorización avisando a %1 antes del %2, en persona o por teléfono al %3; pasado ese plazo, puedo pedir un reembolso.</translation>
+    </message>
+    <message>
+        <source>I can revoke this authorization by telling %1 before %2; after that I can ask for a refund.</source>
+        <translation>Puedo revocar esta autorización avisando a %1 antes del %2; pasado ese plazo, puedo pedir un reembolso.</translation>
+    </message>
+    <message>
+        <source>Read this to the customer before the bank debit:</source>
+        <translation>Lea esto al cliente antes del débito bancario:</translation>
+    </message>
+    <message>
+        <source>I read this to the customer and they agreed  [Alt+A]</source>
+        <translation>Se lo leí al cliente y lo aceptó  [Alt+A]</translation>
+    </message>
+    <message>
+        <source>Bank debit authorization</source>
+        <translation>Autorización de débito bancario</translation>
+    </message>
+    <message>
+        <source>Charge  [Enter]</source>
+        <translation>Cobrar  [Intro]</translation>
+    </message>
+    <message>
+        <source>Cancel  [Esc]</source>
+        <translation>Cancelar  [Esc]</translation>
+    </message>
+</context>
+<context>
     <name>AmountEdit</name>
     <message>
         <source>Enter the amount to charge.</source>
@@ -578,8 +633,8 @@
         <translation>Añadir tarjeta  [F8]</translation>
     </message>
     <message>
-        <source>Update payment details: add a card for this customer (nothing is charged)</source>
-        <translation>Actualizar datos de pago: añadir una tarjeta a este cliente (no se cobra nada)</translation>
+        <source>Update payment details: add a card the customer asks to keep on file (nothing is charged)</source>
+        <translation>Actualizar datos de pago: añadir una tarjeta que el cliente pide guardar (no se cobra nada)</translation>
     </message>
     <message>
         <source>Amount</source>
@@ -905,8 +960,8 @@
         <translation>Todos los estados</translation>
     </message>
     <message>
-        <source>Approved</source>
-        <translation>Aprobados</translation>
+        <source>Approved or posted</source>
+        <translation>Aprobados o registrados</translation>
     </message>
     <message>
         <source>Declined</source>
@@ -929,6 +984,10 @@
         <translation>Reembolsados</translation>
     </message>
     <message>
+        <source>Posted — pending: %1 debit from %2. The bank can still return it (for example for insufficient funds) for some days.</source>
+        <translation>Registrado — pendiente: débito de %1 a %2. El banco aún puede devolverlo (por ejemplo, por fondos insuficientes) durante algunos días.</translation>
+    </message>
+    <message>
         <source>Charged %1 to %2.</source>
         <translation>Se cobraron %1 a %2.</translation>
     </message>
@@ -943,6 +1002,10 @@
     <message>
         <source>Not charged: %1</source>
         <translation>No cobrado: %1</translation>
+    </message>
+    <message>
+        <source>Needs review: the answer did not match this payment. Do not charge again: press Check again [F6]; if it stays, a manager checks it in PaySimple. %1</source>
+        <translation>Requiere revisión: la respuesta no coincidía con este pago. No vuelva a cobrar: pulse Comprobar de nuevo [F6]; si sigue así, un gerente lo revisa en PaySimple. %1</translation>
     </message>
     <message>
         <source>PaySimple has not confirmed this payment yet. Do not charge again: press Check again [F6].</source>
@@ -1097,6 +1160,10 @@
         <translation>Anular / reembolsar…  [F8]</translation>
     </message>
     <message>
+        <source>Close review…  [F9]</source>
+        <translation>Resolver revisión…  [F9]</translation>
+    </message>
+    <message>
         <source>Close  [Esc]</source>
         <translation>Cerrar  [Esc]</translation>
     </message>
@@ -1175,6 +1242,28 @@
     <message>
         <source>Refunding with PaySimple…</source>
         <translation>Reembolsando con PaySimple…</translation>
+    </message>
+    <message>
+        <source>Close review</source>
+        <translation>Resolver revisión</translation>
+    </message>
+    <message>
+        <source>Look the sale up in PaySimple first.
+PaySimple payment id of this sale (leave empty if PaySimple has no payment for it):</source>
+        <translation>Primero busque la venta en PaySimple.
+ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene ningún pago para ella):</translation>
+    </message>
+    <message>
+        <source>A PaySimple payment id is digits only: nothing was changed.</source>
+        <translation>El ID de un pago de PaySimple solo tiene dígitos: no se ha cambiado nada.</translation>
+    </message>
+    <message>
+        <source>%1 is PaySimple payment %2</source>
+        <translation>%1 es el pago %2 de PaySimple</translation>
+    </message>
+    <message>
+        <source>%1 was not charged</source>
+        <translation>%1 no se cobró</translation>
     </message>
     <message>
         <source>It did not take effect: %1</source>
@@ -1320,6 +1409,18 @@
         <translation>Buscar clientes</translation>
     </message>
     <message>
+        <source>Signed out</source>
+        <translation>Sesión cerrada</translation>
+    </message>
+    <message>
+        <source>Sign in to use the counter.</source>
+        <translation>Inicie sesión para usar la caja.</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Iniciar sesión</translation>
+    </message>
+    <message>
         <source>Starting…</source>
         <translation>Iniciando…</translation>
     </message>
@@ -1402,6 +1503,18 @@
         <translation>Cobrar a la cuenta guardada  [F5]</translation>
     </message>
     <message>
+        <source>Checking recent payments…</source>
+        <translation>Comprobando los pagos recientes…</translation>
+    </message>
+    <message>
+        <source>Not charged again.</source>
+        <translation>No se volvió a cobrar.</translation>
+    </message>
+    <message>
+        <source>Could not check recent payments: %1</source>
+        <translation>No se pudieron comprobar los pagos recientes: %1</translation>
+    </message>
+    <message>
         <source>Charge %1 to %2 %3 for %4?</source>
         <translation>¿Cobrar %1 a %2 %3 de %4?</translation>
     </message>
@@ -1412,6 +1525,22 @@
     <message>
         <source>Charging…</source>
         <translation>Cobrando…</translation>
+    </message>
+    <message>
+        <source>Stop waiting</source>
+        <translation>Dejar de esperar</translation>
+    </message>
+    <message>
+        <source>Sent to PaySimple; no answer yet.</source>
+        <translation>Enviado a PaySimple; todavía sin respuesta.</translation>
+    </message>
+    <message>
+        <source>Do not charge again. Still being checked in the background: this screen changes when PaySimple answers.</source>
+        <translation>No vuelva a cobrar. Se sigue comprobando en segundo plano: esta pantalla cambiará cuando PaySimple responda.</translation>
+    </message>
+    <message>
+        <source>Payment %1 for %2: %3</source>
+        <translation>Pago %1 de %2: %3</translation>
     </message>
     <message>
         <source>The payment could not be completed: %1</source>
@@ -1452,6 +1581,14 @@
     <message>
         <source>Could not remove it: %1</source>
         <translation>No se pudo quitar: %1</translation>
+    </message>
+    <message>
+        <source>It replaces the expired card, which is removed; it is now the default card.</source>
+        <translation>Sustituye a la tarjeta caducada, que se quitó; ahora es la tarjeta predeterminada.</translation>
+    </message>
+    <message>
+        <source>It replaces the expired card, which is removed.</source>
+        <translation>Sustituye a la tarjeta caducada, que se quitó.</translation>
     </message>
     <message>
         <source>Cancelled. Nothing was charged.</source>
@@ -1499,6 +1636,10 @@
     <message>
         <source>Switch to Live (real payments)</source>
         <translation>Pasar a Real (pagos reales)</translation>
+    </message>
+    <message>
+        <source>Close a payment that needs review</source>
+        <translation>Resolver un pago que requiere revisión</translation>
     </message>
     <message>
         <source>Manager approval</source>
@@ -1556,6 +1697,14 @@
         <translation>%1 (ahorros)</translation>
     </message>
     <message>
+        <source>Default card</source>
+        <translation>Tarjeta predeterminada</translation>
+    </message>
+    <message>
+        <source>Default bank account</source>
+        <translation>Cuenta bancaria predeterminada</translation>
+    </message>
+    <message>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
@@ -1603,12 +1752,116 @@
         <translation>El formulario de pago seguro no se pudo iniciar.</translation>
     </message>
     <message>
+        <source>Customer agrees to keep this bank account on file  [Alt+K]</source>
+        <translation>El cliente acepta que se guarde esta cuenta bancaria  [Alt+K]</translation>
+    </message>
+    <message>
+        <source>Customer agrees to keep this card on file  [Alt+K]</source>
+        <translation>El cliente acepta que se guarde esta tarjeta  [Alt+K]</translation>
+    </message>
+    <message>
+        <source>Saving keeps this bank account on file: the customer agrees to it by asking you to add it. Nothing is charged.</source>
+        <translation>Esta cuenta bancaria quedará guardada: el cliente lo acepta al pedirle que la añada. No se cobra nada.</translation>
+    </message>
+    <message>
+        <source>Saving keeps this card on file: the customer agrees to it by asking you to add it. Nothing is charged.</source>
+        <translation>Esta tarjeta quedará guardada: el cliente lo acepta al pedirle que la añada. No se cobra nada.</translation>
+    </message>
+    <message>
+        <source>It is now the customer&apos;s default card (PaySimple makes a customer&apos;s first card the default).</source>
+        <translation>Ahora es la tarjeta predeterminada del cliente (PaySimple hace predeterminada la primera tarjeta de cada cliente).</translation>
+    </message>
+    <message>
+        <source>It is now the customer&apos;s default bank account (PaySimple makes a customer&apos;s first bank account the default).</source>
+        <translation>Ahora es la cuenta bancaria predeterminada del cliente (PaySimple hace predeterminada la primera cuenta bancaria de cada cliente).</translation>
+    </message>
+    <message>
+        <source>This card was already on file for this customer; it stays on file.</source>
+        <translation>Esta tarjeta ya estaba guardada para este cliente; sigue guardada.</translation>
+    </message>
+    <message>
+        <source>This bank account was already on file for this customer; it stays on file.</source>
+        <translation>Esta cuenta bancaria ya estaba guardada para este cliente; sigue guardada.</translation>
+    </message>
+    <message>
+        <source>Whether it stays on file could not be settled now (see the log); it is hidden at this counter until it is.</source>
+        <translation>Ahora no se pudo determinar si queda guardada (vea los registros); está oculta en esta caja hasta que se sepa.</translation>
+    </message>
+    <message>
+        <source>Kept on file: the customer agreed. Nothing was charged.</source>
+        <translation>Guardada: el cliente lo aceptó. No se cobró nada.</translation>
+    </message>
+    <message>
+        <source>Kept on file: the customer agreed.</source>
+        <translation>Guardada: el cliente lo aceptó.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: the charge was declined, so the card was removed.</source>
+        <translation>No se guardó: el cobro fue rechazado, así que se quitó la tarjeta.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: the charge was declined, so the bank account was removed.</source>
+        <translation>No se guardó: el cobro fue rechazado, así que se quitó la cuenta bancaria.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: PaySimple refused the charge, so the card was removed.</source>
+        <translation>No se guardó: PaySimple rehusó el cobro, así que se quitó la tarjeta.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: PaySimple refused the charge, so the bank account was removed.</source>
+        <translation>No se guardó: PaySimple rehusó el cobro, así que se quitó la cuenta bancaria.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: the card was removed from PaySimple.</source>
+        <translation>No se guardó: se quitó la tarjeta de PaySimple.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: the bank account was removed from PaySimple.</source>
+        <translation>No se guardó: se quitó la cuenta bancaria de PaySimple.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: hidden at this counter now; removing it from PaySimple failed and is retried automatically.</source>
+        <translation>No se guardó: ya está oculta en esta caja; no se pudo quitar de PaySimple y se reintentará automáticamente.</translation>
+    </message>
+    <message>
+        <source>The customer agreed to keep it on file: it shows in the list once PaySimple confirms the payment (it is removed if the payment was declined).</source>
+        <translation>El cliente aceptó guardarla: aparecerá en la lista cuando PaySimple confirme el pago (se quitará si el pago fue rechazado).</translation>
+    </message>
+    <message>
+        <source>Not kept on file: hidden at this counter now and removed from PaySimple after %1, when the payment can no longer be voided.</source>
+        <translation>No se guardó: ya está oculta en esta caja y se quitará de PaySimple después del %1, cuando el pago ya no se pueda anular.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: hidden at this counter now and removed from PaySimple once the payment&apos;s outcome is confirmed.</source>
+        <translation>No se guardó: ya está oculta en esta caja y se quitará de PaySimple cuando se confirme el resultado del pago.</translation>
+    </message>
+    <message>
+        <source>This card was already on file; its details were updated.</source>
+        <translation>Esta tarjeta ya estaba guardada; se actualizaron sus datos.</translation>
+    </message>
+    <message>
+        <source>This bank account was already on file.</source>
+        <translation>Esta cuenta bancaria ya estaba guardada.</translation>
+    </message>
+    <message>
+        <source>The default card did not change (select this one and press Ctrl+D to make it the default).</source>
+        <translation>La tarjeta predeterminada no cambió (seleccione esta y pulse Ctrl+D para hacerla predeterminada).</translation>
+    </message>
+    <message>
+        <source>The default bank account did not change (select this one and press Ctrl+D to make it the default).</source>
+        <translation>La cuenta bancaria predeterminada no cambió (seleccione esta y pulse Ctrl+D para hacerla predeterminada).</translation>
+    </message>
+    <message>
         <source>Loading the secure form…</source>
         <translation>Cargando el formulario seguro…</translation>
     </message>
     <message>
         <source>Cancel  [Esc]</source>
         <translation>Cancelar  [Esc]</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s cards on file could not be read (%1). Press F9 to try again.</source>
+        <translation>No se pudieron leer las tarjetas guardadas del cliente (%1). Pulse F9 para intentarlo de nuevo.</translation>
     </message>
     <message>
         <source>Charge %1 to a new bank account</source>
@@ -1663,6 +1916,10 @@
         <translation>Primero complete los datos del formulario.</translation>
     </message>
     <message>
+        <source>Reading the customer&apos;s cards on file…</source>
+        <translation>Leyendo las tarjetas guardadas del cliente…</translation>
+    </message>
+    <message>
         <source>Checking the details with PaySimple…</source>
         <translation>Comprobando los datos con PaySimple…</translation>
     </message>
@@ -1681,6 +1938,14 @@
     <message>
         <source>Checking the account…</source>
         <translation>Comprobando la cuenta…</translation>
+    </message>
+    <message>
+        <source>Read the authorization to the customer. Tick the box when they agree (Alt+A), then press F9 to charge. Esc cancels.</source>
+        <translation>Lea la autorización al cliente. Marque la casilla cuando la acepte (Alt+A) y pulse F9 para cobrar. Esc cancela.</translation>
+    </message>
+    <message>
+        <source>Tick that you read the authorization to the customer and they agreed (Alt+A). Nothing is charged without it.</source>
+        <translation>Marque la casilla que confirma que leyó la autorización al cliente y que este la aceptó (Alt+A). Sin ella no se cobra nada.</translation>
     </message>
     <message>
         <source>PaySimple could not process the details.</source>
@@ -1730,6 +1995,10 @@
         <translation>Rehusado</translation>
     </message>
     <message>
+        <source>Needs review</source>
+        <translation>Requiere revisión</translation>
+    </message>
+    <message>
         <source>Void pending</source>
         <translation>Anulación pendiente</translation>
     </message>
@@ -1744,6 +2013,14 @@
     <message>
         <source>Refunded</source>
         <translation>Reembolsado</translation>
+    </message>
+    <message>
+        <source>Settled (bank)</source>
+        <translation>Liquidado (banco)</translation>
+    </message>
+    <message>
+        <source>Posted — pending</source>
+        <translation>Registrado — pendiente</translation>
     </message>
 </context>
 <context>
@@ -1793,6 +2070,26 @@
         <translation>REEMBOLSADO</translation>
     </message>
     <message>
+        <source>NOT CONFIRMED - NEEDS REVIEW</source>
+        <translation>SIN CONFIRMAR - REQUIERE REVISIÓN</translation>
+    </message>
+    <message>
+        <source>SETTLED</source>
+        <translation>LIQUIDADO</translation>
+    </message>
+    <message>
+        <source>POSTED - PENDING</source>
+        <translation>REGISTRADO - PENDIENTE</translation>
+    </message>
+    <message>
+        <source>POSTED - VOID IN PROGRESS</source>
+        <translation>REGISTRADO - ANULACIÓN EN CURSO</translation>
+    </message>
+    <message>
+        <source>SETTLED - REFUND IN PROGRESS</source>
+        <translation>LIQUIDADO - REEMBOLSO EN CURSO</translation>
+    </message>
+    <message>
         <source>Date</source>
         <translation>Fecha</translation>
     </message>
@@ -1839,6 +2136,18 @@
     <message>
         <source>Reference</source>
         <translation>Referencia</translation>
+    </message>
+    <message>
+        <source>Bank payment: posted, not yet settled. The bank can still return it (for example for insufficient funds), usually within 2 business days, and up to 60 days if the account holder disputes it.</source>
+        <translation>Pago bancario: registrado, aún no liquidado. El banco todavía puede devolverlo (por ejemplo, por fondos insuficientes), normalmente en un plazo de 2 días hábiles, y hasta 60 días si el titular de la cuenta lo reclama.</translation>
+    </message>
+    <message>
+        <source>BANK DEBIT AUTHORIZATION</source>
+        <translation>AUTORIZACIÓN DE DÉBITO BANCARIO</translation>
+    </message>
+    <message>
+        <source>Read to the customer by %1</source>
+        <translation>Leída al cliente por %1</translation>
     </message>
     <message>
         <source>PAYMENT RECEIPT</source>
@@ -1897,6 +2206,33 @@
     </message>
 </context>
 <context>
+    <name>RepeatChargeDialog</name>
+    <message>
+        <source>Already charged?</source>
+        <translation>¿Ya se cobró?</translation>
+    </message>
+    <message>
+        <source>%1 was already charged %2 a few minutes ago.</source>
+        <translation>A %1 ya se le cobraron %2 hace unos minutos.</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 · lane %4 · %5</source>
+        <translation>%1 · %2 · %3 · caja %4 · %5</translation>
+    </message>
+    <message>
+        <source>Charge again only if the customer is buying something else and agrees to a second payment.</source>
+        <translation>Vuelva a cobrar solo si el cliente compra otra cosa y acepta un segundo pago.</translation>
+    </message>
+    <message>
+        <source>Do not charge</source>
+        <translation>No cobrar</translation>
+    </message>
+    <message>
+        <source>Charge &amp;again</source>
+        <translation>Cobrar &amp;otra vez</translation>
+    </message>
+</context>
+<context>
     <name>ResultView</name>
     <message>
         <source>New sale  [Enter]</source>
@@ -1939,6 +2275,22 @@
         <translation>Número de seguimiento</translation>
     </message>
     <message>
+        <source>Posted — pending</source>
+        <translation>Registrado — pendiente</translation>
+    </message>
+    <message>
+        <source>PaySimple accepted the bank payment (status Posted). It is not final: the bank can still return it, for example for insufficient funds, usually within 2 business days and up to 60 days if the customer disputes it.</source>
+        <translation>PaySimple aceptó el pago bancario (estado Posted). No es definitivo: el banco todavía puede devolverlo, por ejemplo por fondos insuficientes, normalmente en un plazo de 2 días hábiles y hasta 60 días si el cliente lo reclama.</translation>
+    </message>
+    <message>
+        <source>Authorization</source>
+        <translation>Autorización</translation>
+    </message>
+    <message>
+        <source>Read to the customer; on the receipt</source>
+        <translation>Leída al cliente; figura en el recibo</translation>
+    </message>
+    <message>
         <source>Declined</source>
         <translation>Rechazado</translation>
     </message>
@@ -1973,6 +2325,18 @@
     <message>
         <source>You can try again with the same or another card.</source>
         <translation>Puede intentarlo de nuevo con la misma tarjeta o con otra.</translation>
+    </message>
+    <message>
+        <source>Needs review</source>
+        <translation>Requiere revisión</translation>
+    </message>
+    <message>
+        <source>The answer that came back does not match this payment, so it is not known whether the customer was charged.</source>
+        <translation>La respuesta recibida no coincide con este pago, así que no se sabe si se le cobró al cliente.</translation>
+    </message>
+    <message>
+        <source>Do not charge again. Press F5 to check with PaySimple; if it stays like this, a manager must check the payment in PaySimple.</source>
+        <translation>No vuelva a cobrar. Pulse F5 para comprobarlo con PaySimple; si sigue así, un gerente debe revisar el pago en PaySimple.</translation>
     </message>
     <message>
         <source>Not confirmed yet</source>
@@ -2283,6 +2647,10 @@
 </context>
 <context>
     <name>Shell</name>
+    <message>
+        <source>Screen locked</source>
+        <translation>Pantalla bloqueada</translation>
+    </message>
     <message>
         <source>&amp;Counter</source>
         <translation>&amp;Caja</translation>
