@@ -64,6 +64,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from pos_app.sqlite_tx import immediate_transaction
+from pos_app.storage_errors import What, storage_errors
+from pos_app.storage_errors import connect as storage_connect
 from pos_app.text_safety import has_unsafe
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,7 @@ class ManagerAction(StrEnum):
     MANAGE_CLERKS = "manage_clerks"
     GO_LIVE = "go_live"
     CLOSE_REVIEW = "close_review"
+    RESTORE_JOURNAL = "restore_journal"
 
 
 @dataclass(frozen=True)
@@ -269,8 +272,11 @@ class ClerkRegistry:
         """``integrity_key``: the clerk file's HMAC key (None = rows are not tagged: training, tests).
         ``key_is_new``: the key was just made for this file, so rows already there are tagged now (once)."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+        with storage_errors(self.path, What.CLERKS):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Storage faults (read-only folder, full disk, damaged file) come out as StorageError naming the file.
+        self._db = storage_connect(self.path, What.CLERKS, check_same_thread=False, isolation_level=None,
+                                   timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         columns = {r[1] for r in self._db.execute("PRAGMA table_info(clerks)")}

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from pos_app.config import Environment
 from pos_app.money import DEFAULT_FORMAT, FORMATS
+from pos_app.storage_errors import What, storage_errors
 
 log = logging.getLogger(__name__)
 
@@ -120,34 +121,39 @@ def _migrate(data: dict) -> dict:
 
 
 def load_settings(path: Path) -> Settings:
-    if not path.exists():
-        return Settings()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError("settings file is not a JSON object")
-        return Settings.from_json(data)
-    except (ValueError, TypeError) as exc:
-        bad = path.with_suffix(".json.bad")
-        os.replace(path, bad)
-        log.error("settings file was unreadable (%s); moved to %s and using defaults", exc, bad.name)
-        return Settings()
+    """The settings in ``path`` (defaults when it does not exist or is damaged: then it is moved to
+    ``.json.bad``). A file that cannot be read or moved raises ``StorageError`` (file + next step)."""
+    with storage_errors(path, What.SETTINGS):
+        if not path.exists():
+            return Settings()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("settings file is not a JSON object")
+            return Settings.from_json(data)
+        except (ValueError, TypeError) as exc:
+            bad = path.with_suffix(".json.bad")
+            os.replace(path, bad)
+            log.error("settings file was unreadable (%s); moved to %s and using defaults", exc, bad.name)
+            return Settings()
 
 
 def save_settings(settings: Settings, path: Path) -> None:
-    """Atomic write (temp file + fsync + rename) so a crash never leaves half a settings file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Atomic write (temp file + fsync + rename) so a crash never leaves half a settings file; the old file
+    stays whole when the write fails (``StorageError``: read-only folder, full disk...)."""
     payload = json.dumps(settings.to_json(), indent=2, sort_keys=True)
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with storage_errors(path, What.SETTINGS):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(payload)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
 
 # What a training run keeps of its own (everything but the environment, the API users and set-up state).

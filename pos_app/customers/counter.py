@@ -31,6 +31,7 @@ from pos_app.customers.models import CustomerRecord, StoredCustomer
 from pos_app.customers.normalize import neutralised_record, phone_key
 from pos_app.paysimple.errors import FieldMessage
 from pos_app.paysimple.rules import validate_customer
+from pos_app.storage_errors import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ def _write_local(directory: Directory, customer, local_id: int | None) -> Stored
             stored = directory.get(written[0])
             assert stored is not None
             return stored
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, StorageError) as exc:
             last_error = exc
             log.warning("directory write after PaySimple save failed (attempt %s): %s", attempt,
                         type(exc).__name__)

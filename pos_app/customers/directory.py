@@ -47,6 +47,12 @@ pysqlite3 (faster JSON expansion, same sort; +13 MB), 16 KiB pages, a larger WAL
 Even names alone (no phone/email/account search) cap at ~31k/s, and perfect two-core overlap at ~38-48k/s:
 the 50,000/s goal needs compiled code for the bulk path, not another layout.
 
+Storage faults: opening and every ``write()`` raise ``pos_app.storage_errors.StorageError`` (file + next
+step) for a read-only folder, a full disk, a damaged file or a disk error. ``Directory.open_or_recover``
+(the counter's start-up) also runs ``PRAGMA quick_check`` first; a damaged directory is a cache, so it is
+moved aside (kept, never deleted), the readable customers are salvaged into a fresh file (local-only ones are
+the point: PaySimple has the others) and the start-up sync rebuilds the rest (``customers.recovery``).
+
 "Recently seen": ``mark_seen`` records that a customer was served at this counter. The last
 ``RECENT_LIMIT`` distinct customers are kept in ``recent`` and rank first within their match tier.
 """
@@ -54,6 +60,7 @@ the 50,000/s goal needs compiled code for the bulk path, not another layout.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -67,6 +74,9 @@ from pos_app.customers import index, stats
 from pos_app.customers.models import RECORD_FIELDS, CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.customers.normalize import account_key
 from pos_app.customers.schema import connect, migrate
+from pos_app.storage_errors import CHECK_FAILED, Fault, StorageError, What, storage_errors
+
+log = logging.getLogger(__name__)
 
 RECENT_LIMIT = 2000
 DEFER_MIN = 100  # a batch inserting this many customers is indexed later, in one pass
@@ -150,9 +160,11 @@ class UpsertCounts:
 
 
 class Directory:
-    def __init__(self, path: Path | str, cache_mib: int = 64, busy_timeout_s: float = 10.0) -> None:
+    def __init__(self, path: Path | str, cache_mib: int = 64, busy_timeout_s: float = 10.0,
+                 check: bool = False) -> None:
+        """Open (create) the directory. ``check``: run ``PRAGMA quick_check`` before anything is written
+        and raise ``StorageError`` (fault corrupt) when it fails."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._cache_mib = cache_mib
         self._busy_timeout_s = busy_timeout_s
         self._stats: stats.WordStats | None = None
@@ -160,8 +172,46 @@ class Directory:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        migrate(self.connection())
-        self.finish_indexing()  # a bulk load cut short by a crash: finish it before anyone searches
+        self.recovery = None  # customers.recovery.RecoveryReport when open_or_recover rebuilt the file
+        try:
+            with storage_errors(self.path, What.DIRECTORY):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                con = self.connection()
+                problems = self.integrity_problems() if check else []
+                if problems:
+                    log.error("customer directory %s failed its integrity check: %s", self.path,
+                              " | ".join(problems)[:2000])
+                    raise StorageError(Fault.CORRUPT, self.path, What.DIRECTORY, CHECK_FAILED)
+                migrate(con)
+                self.finish_indexing()  # a bulk load cut short by a crash: finish it before anyone searches
+        except BaseException:
+            self.close()
+            raise
+
+    @classmethod
+    def open_or_recover(cls, path: Path | str, **options) -> Directory:
+        """The counter's start-up open: checked, and rebuilt when damaged (see the module docstring; the
+        result's ``recovery`` says what happened). Other storage faults are raised."""
+        from pos_app.customers.recovery import recover
+
+        try:
+            return cls(path, check=True, **options)
+        except StorageError as exc:
+            if exc.fault is not Fault.CORRUPT:
+                raise
+            problem = exc.detail or "The file could not be read as a database."
+        return recover(cls, Path(path), problem, **options)
+
+    def integrity_problems(self, limit: int = 10) -> list[str]:
+        """``PRAGMA quick_check`` on this thread's connection: [] when sound, else the problems found."""
+        try:
+            rows = [str(r[0]) for r in self.connection().execute(f"PRAGMA quick_check({int(limit)})")]
+        except sqlite3.DatabaseError as exc:
+            code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+            if code not in (11, 26):  # CORRUPT, NOTADB
+                raise
+            return ["not a SQLite database" if code == 26 else "damaged pages"]
+        return [] if rows == ["ok"] else rows
 
     @classmethod
     def open_default(cls) -> Directory:
@@ -198,16 +248,21 @@ class Directory:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed whole on success, rolled back on any exception."""
-        con = self.connection()
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            yield con
-        except BaseException:
-            if con.in_transaction:  # SQLite already rolled back on some errors (an interrupted statement)
-                con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
+        """One write transaction: committed whole on success, rolled back on any exception (a failed
+        COMMIT included). Storage faults come out as ``StorageError``."""
+        with storage_errors(self.path, What.DIRECTORY):
+            con = self.connection()
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                if con.in_transaction:  # SQLite already rolled back on some errors (an interrupted statement)
+                    try:
+                        con.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # the original error is the one to report
+                raise
 
     # --- reading -----------------------------------------------------------------------------------------
 

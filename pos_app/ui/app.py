@@ -168,15 +168,28 @@ def build(argv: list[str]):
     from pos_app.logs import setup_logging
     from pos_app.private_files import secure_tree, use_private_umask
     from pos_app.settings import load_run_settings
+    from pos_app.storage_errors import StorageError, What, probe_folder, storage_errors
+    from pos_app.ui import storage_messages
     from pos_app.ui.main_window import MainWindow
     from pos_app.ui.theme import STYLE
 
+    storage_messages.install()  # StorageError texts in the UI language (read when shown)
     use_private_umask()  # everything this process creates is 0600/0700 (decision 0205)
-    paths = app_paths(args.home).ensure()
-    secure_tree(paths.data_dir)  # what an older version left readable by others
-    secure_tree(paths.log_dir)
-    setup_logging(paths.log_dir, logging.DEBUG if args.debug else logging.INFO, console=args.debug)
-    settings = load_run_settings(paths, args.training)  # a --training run never opens settings.json
+    paths = app_paths(args.home)
+    try:
+        with storage_errors(paths.data_dir, What.DATA_FOLDER):
+            paths.data_dir.mkdir(parents=True, exist_ok=True)
+            secure_tree(paths.data_dir)  # what an older version left readable by others
+        fault = probe_folder(paths.data_dir, sync=False)  # read-only or full: say so before any window
+        if fault is not None:
+            raise StorageError(fault, paths.data_dir, What.DATA_FOLDER)
+        with storage_errors(paths.log_dir, What.LOG_FOLDER):
+            paths.log_dir.mkdir(parents=True, exist_ok=True)
+            secure_tree(paths.log_dir)
+            setup_logging(paths.log_dir, logging.DEBUG if args.debug else logging.INFO, console=args.debug)
+        settings = load_run_settings(paths, args.training)  # a --training run never opens settings.json
+    except StorageError as exc:
+        return _cannot_start(exc), None
     from pos_app import money
 
     money.set_store_format(settings.money_format)  # before any window shows or reads an amount
@@ -191,8 +204,11 @@ def build(argv: list[str]):
         # Sandbox/Live, and the very first start without --training: the set-up wizard (Training preselected;
         # API user + key for Sandbox/Live) completes before the counter opens. It may change both of these:
         shell = _make_shell(app, paths, settings, args.training)
-        if not shell.ensure_setup():
-            return app, None
+        try:
+            if not shell.ensure_setup():
+                return app, None
+        except StorageError as exc:  # e.g. the clerk file cannot be opened
+            return _cannot_start(exc), None
         environment, lane = shell.environment, args.lane or settings.lane
     refusal = sandbox_refusal(environment, args.allow_no_sandbox)
     if refusal is not None:
@@ -219,9 +235,27 @@ def build(argv: list[str]):
     from PySide6.QtCore import QTimer
 
     if environment is Environment.TRAINING:
+        window.restart_backend = lambda: window.start_training(paths, demo)  # e.g. after a journal restore
         QTimer.singleShot(0, lambda: window.start_training(paths, demo))
     QTimer.singleShot(0, lambda: attach_shell(app, paths, settings, window, shell, args.training))
     return app, window
+
+
+def _cannot_start(exc) -> object:
+    """A storage fault before the counter window exists (data or log folder, settings, clerk file): say which
+    file and what to do, modally, and make ``run`` exit with status 1."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    log.error("cannot start: %s on %s", exc.fault.value, exc.path)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.pos_exit_code = 1
+    box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("StorageMessages",
+                                                                            "The counter could not start"),
+                      str(exc))
+    box.setObjectName("cannotStart")
+    box.exec()
+    return app
 
 
 def _make_shell(app, paths, settings, force_training: bool):
@@ -235,13 +269,27 @@ def _make_shell(app, paths, settings, force_training: bool):
 def attach_shell(app, paths, settings, window, shell=None, force_training: bool = True) -> None:
     """The shell (crash handler, menus, idle lock, sign-in) joins once the counter is on screen; the clerk
     signs in window-modally while the back end starts behind."""
+    from pos_app.storage_errors import StorageError
+
     shell = shell or _make_shell(app, paths, settings, force_training)
     window.shell = shell
     shell.attach(window)
     shell.clerk_changed.connect(lambda clerk: _signed_in(window, clerk))
     if shell.environment is not Environment.TRAINING:
+        window.restart_backend = lambda: shell.start_backend(window, window.lane)  # e.g. after a journal restore
         shell.start_backend(window, window.lane)
-    shell.sign_in_over(window, on_quit=app.quit)
+    try:
+        shell.sign_in_over(window, on_quit=app.quit)
+    except StorageError as exc:  # the clerk file: nobody can sign in, so the counter cannot be used
+        from PySide6.QtWidgets import QMessageBox
+
+        log.error("sign-in impossible: %s on %s", exc.fault.value, exc.path)
+        window.statusBar().showMessage(str(exc))
+        box = QMessageBox(QMessageBox.Icon.Critical, window.windowTitle(), str(exc), parent=window)
+        box.setObjectName("cannotSignIn")
+        box.finished.connect(lambda _r: app.quit())
+        window.storage_problem = box
+        box.open()
 
 
 def _signed_in(window, clerk) -> None:
@@ -257,7 +305,7 @@ def run(argv: list[str]) -> int:
     except StartRefused as refused:
         return refused.code
     if window is None:
-        return 0  # set-up cancelled
+        return getattr(app, "pos_exit_code", 0)  # set-up cancelled (0), or a storage fault was explained (1)
     from pos_app.ui.ops import wait_for_all
 
     try:

@@ -52,6 +52,7 @@ from pos_app.payments import AccountRef, Attempt, CustomerRef, Journal, PaymentS
 from pos_app.payments.model import require_clerk
 from pos_app.payments.onfile import OnFile, OnFileRecord, SweepReport
 from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts, PaySimpleClient
+from pos_app.storage_errors import StorageError
 from pos_app.ui.cards import card_expired  # noqa: F401 - re-exported for callers
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ class CounterBackend:
         self._stop_sweeper = threading.Event()
         self._sweep_now = threading.Event()
         self.sweeps = 0  # background sweeps done (tests wait on it)
+        self.backup_problem: StorageError | None = None  # the start-up journal backup failed (shown once)
         self.last_sweep: SweepReport | None = None
 
     # ---- start / stop --------------------------------------------------------------------------------
@@ -162,11 +164,31 @@ class CounterBackend:
 
     @classmethod
     def _assemble(cls, environment, client, paths: Paths, lane: str, gateway_url, gateway) -> CounterBackend:
-        directory = Directory(paths.directory_db)
-        journal = Journal(paths.journal_db)
+        """Open the stores (storage faults raise ``StorageError``; a damaged journal ``JournalCorrupt``, never
+        repaired here; a damaged directory is rebuilt: ``directory.recovery``) and back up the journal."""
+        directory = Directory.open_or_recover(paths.directory_db)
+        try:
+            journal = Journal(paths.journal_db)
+        except BaseException:
+            directory.close()
+            raise
         service = PaymentService(journal, client, lane=lane)
-        return cls(environment, client, directory, journal, service,
-                   paysimple_origin_for(environment, gateway_url), gateway)
+        backend = cls(environment, client, directory, journal, service,
+                      paysimple_origin_for(environment, gateway_url), gateway)
+        backend.backup_problem = backend.backup_journal("startup")
+        return backend
+
+    def backup_journal(self, reason: str) -> StorageError | None:
+        """An automatic journal backup (``payments.backups``, start-up and end of day). A backup that cannot
+        be written does not stop the counter: the error is returned (and logged) for the screen."""
+        from pos_app.payments.backups import take_backup
+
+        try:
+            take_backup(self.journal.path, reason)
+        except StorageError as exc:
+            log.error("journal backup (%s) failed: %s", reason, exc.fault.value)
+            return exc
+        return None
 
     def reconcile(self, progress: Progress | None = None) -> None:
         progress = progress or (lambda *a: None)

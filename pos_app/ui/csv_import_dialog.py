@@ -278,6 +278,10 @@ def summary_text(report: ImportReport) -> str:
 
 
 def explain_import_error(exc: BaseException) -> str:
+    from pos_app.storage_errors import StorageError
+
+    if isinstance(exc, StorageError):  # the customer list or the report file: names it and the next step
+        return str(exc) + " " + translate("CsvImportDialog", "Customers of finished batches were kept.")
     if isinstance(exc, CsvColumnsError):
         found = ", ".join(exc.found) or translate("CsvImportDialog", "(none)")
         return fmt(translate("CsvImportDialog", "Wrong columns: the file has no column for %1 (or one Name "

@@ -173,6 +173,23 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
             + "".join(parts) + "</body></html>")
 
 
+def _backup_after_eod(journal):
+    """The journal backup after an end-of-day run (``payments.backups``); returns the StorageError if it
+    failed (the report is still shown)."""
+    from pos_app.payments.backups import take_backup
+    from pos_app.storage_errors import StorageError
+
+    path = getattr(journal, "path", None)
+    if path is None:
+        return None
+    try:
+        take_backup(path, "end-of-day")
+    except StorageError as exc:
+        log.error("journal backup after end of day failed: %s", exc.fault.value)
+        return exc
+    return None
+
+
 class EndOfDayDialog(QDialog):
     finished_run = Signal(object)  # EodReport, or None when cancelled / failed (tests wait on it)
 
@@ -181,6 +198,7 @@ class EndOfDayDialog(QDialog):
         self.payments = payments
         self.store = store or getattr(payments.merchant, "name", "")
         self.report: EodReport | None = None
+        self.backup_problem = None  # StorageError when the journal backup after the run failed
         self._op: BackgroundOp | None = None
         self.setObjectName("endOfDayDialog")
         self.setWindowTitle(translate("EndOfDayDialog", "End of day"))
@@ -295,6 +313,7 @@ class EndOfDayDialog(QDialog):
             report = end_of_day(payments.journal, _CancellableClient(payments.client, ctx), day, lane=lane,
                                 tz=payments.tz)
             ctx.check()  # a cancel while reading PaySimple ends up as report.paysimple_error: drop it
+            self.backup_problem = _backup_after_eod(payments.journal)
             return report
 
         self.report = None
@@ -329,6 +348,10 @@ class EndOfDayDialog(QDialog):
         else:
             self.state.setStyleSheet(f"color: {RED}; font-weight: 600;")
             self.state.setText(translate("EndOfDayDialog", "Done: see the mismatches with PaySimple below."))
+        if self.backup_problem is not None:  # the report stands; the backup is what failed
+            self.state.setText(self.state.text() + "\n" + translate(
+                "EndOfDayDialog", "The automatic backup of the payment journal could not be written:") + " "
+                + str(self.backup_problem))
         self.finished_run.emit(report)
 
     def _failed(self, exc: BaseException) -> None:

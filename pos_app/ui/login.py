@@ -48,7 +48,12 @@ ERROR_STYLE = "color: #b91c1c;"
 
 
 def clerk_message(exc: ClerkError) -> str:
-    """The translated text for a ClerkError (its ``code`` picks the sentence)."""
+    """The translated text for a ClerkError (its ``code`` picks the sentence), or a storage fault of the clerk
+    file (``StorageError``: the file and the next step)."""
+    from pos_app.storage_errors import StorageError
+
+    if isinstance(exc, StorageError):
+        return str(exc)
     code, values = exc.code, exc.values
     if code == "wrong_pin":
         left = values.get("left")
@@ -250,9 +255,11 @@ class LoginDialog(QDialog):
             self.message.setText(translate("LoginDialog", "Type your PIN."))
             self.pin.setFocus()
             return
+        from pos_app.storage_errors import StorageError
+
         try:
             self.clerk = self.registry.login(name, pin)
-        except ClerkError as exc:
+        except (ClerkError, StorageError) as exc:  # a full disk or damaged clerk file: named, not a crash
             self.message.setText(clerk_message(exc))
             self.pin.setFocus()
             return

@@ -376,8 +376,10 @@ class MainWindow(QMainWindow):
         self._startup_op = None
         self.task.done()
         log.error("start-up failed: %s", type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))
-        QMessageBox.critical(self, translate("MainWindow", "Could not start"),
-                             fmt(translate("MainWindow", "The counter could not start:\n%1"), exc))
+        from pos_app.ui.storage_messages import show_startup_failure
+        if show_startup_failure(self, exc) is None:  # storage faults: file, next step, backup to restore
+            QMessageBox.critical(self, translate("MainWindow", "Could not start"),
+                                 fmt(translate("MainWindow", "The counter could not start:\n%1"), exc))
 
     def _cancel_task(self) -> None:
         if self._charge_op is not None:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.clerks import Clerk, ClerkError, ClerkRegistry, ManagerAction, NotAllowed, Role
 from pos_app.config import Environment
+from pos_app.storage_errors import StorageError
 from pos_app.ui.banner import EnvironmentBanner
 from pos_app.ui.i18n import fmt
 from pos_app.ui.login import ERROR_STYLE, clerk_message, form_layout, heading, pin_edit, primary_button
@@ -50,6 +51,7 @@ def action_title(action: ManagerAction) -> str:
         ManagerAction.MANAGE_CLERKS: translate("ManagerApprovalDialog", "Manage clerks"),
         ManagerAction.GO_LIVE: translate("ManagerApprovalDialog", "Switch to Live (real payments)"),
         ManagerAction.CLOSE_REVIEW: translate("ManagerApprovalDialog", "Close a payment that needs review"),
+        ManagerAction.RESTORE_JOURNAL: translate("ManagerApprovalDialog", "Restore the payment journal from a backup"),
     }
     return titles[ManagerAction(action)]
 
@@ -146,6 +148,9 @@ class ManagerApprovalDialog(QDialog):
         try:
             manager = self.registry.approve(self.manager.currentText(), pin, self.action, self.reason.text(),
                                             clerk=self.clerk, subject=self.subject)
+        except StorageError as exc:  # the clerk file cannot be written: named, with the next step
+            self.message.setText(clerk_message(exc))
+            return
         except ClerkError as exc:
             self.message.setText(clerk_message(exc))
             self.pin.setFocus()
@@ -280,7 +285,7 @@ class ClerkManagementDialog(QDialog):
             return
         try:
             clerk = self.registry.add(self.new_name.text(), pin, Role(self.new_role.currentData()), by=self.manager)
-        except ClerkError as exc:
+        except (ClerkError, StorageError) as exc:
             self._say(clerk_message(exc), True)
             return
         self.new_name.clear()
@@ -301,7 +306,7 @@ class ClerkManagementDialog(QDialog):
         name = self.registry.get(clerk_id).name if self.registry.get(clerk_id) else ""
         try:
             self.registry.deactivate(clerk_id, by=self.manager)
-        except ClerkError as exc:
+        except (ClerkError, StorageError) as exc:
             self._say(clerk_message(exc), True)
             return
         self.refresh()
@@ -316,7 +321,7 @@ class ClerkManagementDialog(QDialog):
             return
         try:
             self.registry.reset_pin(clerk_id, pin, by=self.manager)
-        except ClerkError as exc:
+        except (ClerkError, StorageError) as exc:
             self._say(clerk_message(exc), True)
             return
         self._say(translate("ClerkManagementDialog", "The new PIN is set."), False)

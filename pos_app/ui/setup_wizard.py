@@ -652,10 +652,15 @@ class SetupFlow(QWizard):
         return "override: go live without a passed Sandbox test payment"
 
     def accept(self) -> None:
+        from pos_app.storage_errors import StorageError
+
         try:
             self._commit()
         except ClerkError as exc:
             self.summary_page.message.setText(clerk_message(exc))
+            return
+        except StorageError as exc:  # settings or clerk file: names the file and the next step
+            self.summary_page.message.setText(str(exc))
             return
         super().accept()
 

@@ -341,12 +341,21 @@ class Shell(QObject):
         if ready is not None:
             ready.connect(self._stamp_clerk)
             ready.connect(self._update_customer_actions)
+            ready.connect(self._storage_notices)
         self.clerk_changed.connect(lambda _clerk: self._stamp_clerk())
         stack = getattr(window, "stack", None)
         if stack is not None:  # the window shows a customer (or goes back to the start) by switching pages
             stack.currentChanged.connect(lambda _i: self._update_customer_actions())
         counter.aboutToShow.connect(self._update_customer_actions)
         self._update_customer_actions()
+
+    def _storage_notices(self) -> None:
+        """Once the back end is up: a rebuilt customer list or a failed start-up journal backup."""
+        from pos_app.ui.storage_messages import show_backend_notices
+
+        backend = getattr(self.window, "backend", None)
+        if backend is not None:
+            show_backend_notices(self.window, backend)
 
     def _translate_banner(self, window: QWidget) -> None:
         """The counter window's own banner (a QLabel) in the UI language, same layout as its English text."""
@@ -668,8 +677,14 @@ class Shell(QObject):
                                     environment_name(draft.environment)))
 
     def set_language(self, language: str) -> None:
+        from pos_app.storage_errors import StorageError
+
         self.settings.language = language
-        self.save(self.settings)
+        try:
+            self.save(self.settings)
+        except StorageError as exc:  # the settings file names itself and the next step
+            QMessageBox.warning(self.window, translate("Shell", "Language"), str(exc))
+            return
         self.language = install_translator(self.app, language)
         QMessageBox.information(self.window, translate("Shell", "Language"),
                                 translate("Shell", "New windows use the new language now; restart the app to "

@@ -539,3 +539,47 @@ def training_cannot_touch_live(s: Session) -> dict:
     out["training_store_name"] = load_settings(s.home / "data" / "settings-training.json").merchant.name
     out["counter_settings"] = load_settings(s.home / "data" / "settings.json").to_json()
     return out
+
+
+def damaged_journal_restored_by_a_manager(s: Session) -> dict:
+    """Issue 15: the payment journal is damaged at start-up. The counter says so (which file, that it was kept,
+    no payments), offers the latest automatic backup; a manager restores it with the keyboard (Enter, reason,
+    PIN); the counter starts, and after signing in a payment goes through and is journaled."""
+    p, w, out = s.person, s.window, {}
+    out["problem_shown"] = s.wait_until(lambda: getattr(w, "storage_problem", None) is not None, 60_000)
+    p.settle(1500)
+    dialog = w.storage_problem
+    out["active_at_start"] = s.active()
+    out["message"] = s.gui(dialog.message.text)
+    out["backup_info"] = s.gui(dialog.backup_info.text)
+    out["status_bar"] = s.gui(lambda: w.statusBar().currentMessage())
+    out["backend_before"] = s.gui(lambda: w.backend is not None)
+    out["shot_problem"] = s.shot("40-journal-damaged")
+    p.key("Return")  # "Restore this backup…", the default button
+    out["approval_active"] = s.active() if p.wait_active("Manager approval", 8000) else s.active()
+    p.type("journal damaged, restoring the backup")  # the reason field has the keyboard
+    p.key("shift+Tab")  # the PIN
+    p.type("1234")
+    out["shot_approval"] = s.shot("41-approval")
+    p.key("Return")
+    out["restarted"] = s.wait_until(lambda: w.backend is not None, 90_000)
+    out["restore_state"] = s.gui(dialog.state.text)
+    out["shot_restored"] = s.shot("42-restored")
+    p.key("Escape")  # close the message
+    p.settle(800)
+    out["active_after_close"] = s.active()
+    s.wait_until(lambda: getattr(w.panel, "_page_ready", False), 20_000)
+    p.settle(1500)
+    if s.active() != "Sign in":
+        p.key("Return")  # the cover's button brings the sign-in screen
+    out["signed_in"] = s.sign_in("0000")
+    out["picked"] = s.find_and_pick("a", want=_card_on_file)
+    p.key("ctrl+a")
+    p.type("5.55")
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Charge card on file", 8000)
+    p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result, 30_000)
+    out["result"] = s.gui(w.result.title.text)
+    out["journal"] = s.journal_rows()
+    return out

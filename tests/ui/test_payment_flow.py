@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui.webtools import MASTERCARD, run_js
+from tests.ui.webtools import MASTERCARD, allowed_probe_ms, run_js
 
 pytestmark = pytest.mark.webview
 
@@ -370,11 +370,13 @@ def test_real_paysimple_frame_cannot_reach_other_origins(counter, counting_serve
     counter.amount("3.00")
     counter.open_form(Qt.Key.Key_F6)
     other = json.dumps(counting_server.origin + "/steal")
-    run_js(counter.qtbot, counter.frame(),
-           f"fetch({other}).catch(function () {{}}); new Image().src = {other};"
-           f"var x = new XMLHttpRequest(); x.open('GET', {other}); x.send(); window.open({other});"
-           f"setTimeout(function () {{ location.href = {other}; }}, 10); 1")
-    counter.qtbot.wait(800)
+    probe = (f"fetch({other}).catch(function () {{}}); new Image().src = {other};"
+             f"var x = new XMLHttpRequest(); x.open('GET', {other}); x.send(); window.open({other});"
+             f"setTimeout(function () {{ location.href = {other}; }}, 10); 1")
+    # Positive control: where it is allowed, the same probe reaches the server (fetch, img, XHR, navigation)
+    control_ms = allowed_probe_ms(counter.qtbot, counting_server, probe, expect=4)
+    run_js(counter.qtbot, counter.frame(), probe)
+    counter.qtbot.wait(max(800, int(2 * control_ms)))
     assert counting_server.requests == []
     assert counter.window.panel.view.page().url().toString() == "app://pos/payment.html"
     # (The gateway frame's own CSP stops most of these first; test_web_host proves our interceptor alone.)
@@ -440,7 +442,9 @@ def test_unconfirmed_earlier_payment_blocks_the_lane_until_checked(counter, monk
         counter.key(Qt.Key.Key_F5)  # Check again
     assert blocker.args == ["not_charged"]
     assert journal.get(stuck.id).state is State.ABSENT
-    counter.window.back_to_customer()
+    # back to the customer: the clerk sees the accounts list again (it reloads) before pressing F5
+    with counter.qtbot.waitSignal(counter.window.accountsShown, timeout=10000):
+        counter.window.back_to_customer()
     with counter.qtbot.waitSignal(counter.window.resultShown, timeout=10000) as blocker:
         counter.key(Qt.Key.Key_F5)
     assert blocker.args == ["approved"]

@@ -12,7 +12,7 @@ import pytest
 
 from pos_app.config import resources_dir
 from pos_app.ui.web.view import PAGE_URL, PaymentWebView
-from tests.ui.webtools import CountingServer, wait_child_frame
+from tests.ui.webtools import CountingServer, allowed_probe_ms, wait_child_frame
 
 pytestmark = pytest.mark.webview
 
@@ -129,9 +129,13 @@ def test_other_origins_are_unreachable(view, js, qtbot, counting_server, paysimp
       navigator.sendBeacon && navigator.sendBeacon({json.dumps(other + '/beacon')}, 'x');
       1
     """
+    navigate = f"setTimeout(function () {{ location.href = {json.dumps(other + '/navigate')}; }}, 10); 1"
+    # Positive control: the same probe on a page where it is allowed reaches the server (fetch, img, script,
+    # iframe, XHR, beacon, navigation), and how long that takes sets the wait below.
+    control_ms = allowed_probe_ms(qtbot, counting_server, attempts + ";" + navigate, expect=7)
     js(target, attempts)
-    js(target, f"setTimeout(function () {{ location.href = {json.dumps(other + '/navigate')}; }}, 10); 1")
-    qtbot.wait(800)
+    js(target, navigate)
+    qtbot.wait(max(800, int(2 * control_ms)))
     assert counting_server.requests == []
     assert page.url().toString() == PAGE_URL  # still on our page
     if where == "paysimple-iframe":

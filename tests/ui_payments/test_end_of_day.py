@@ -53,8 +53,8 @@ def test_end_of_day_shows_totals_and_a_mismatch_and_exports(qtbot, payments, ser
         assert ["mismatch", "paysimple_only", "", "", "", "", "", str(stray.id)] == rows[-1][:8]
         assert ["total", "voids", "", "", "1", "8.00"] == next(r for r in rows if r[1] == "voids")[:6]
 
-        pdf_path = dialog.export_pdf(tmp_path / "eod")
-        assert pdf_path.name == "eod" or pdf_path.exists()
+        pdf_path = dialog.export_pdf(tmp_path / "eod.pdf")
+        assert pdf_path == tmp_path / "eod.pdf" and pdf_path.stat().st_size > 0
         assert_valid_pdf(pdf_path)
         text = " ".join(page[2] for page in pdf_pages(pdf_path))
         for needle in ("End of day", "Only at PaySimple", str(stray.id), "$41.00", "Trainer"):

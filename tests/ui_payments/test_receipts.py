@@ -43,8 +43,10 @@ def test_approved_receipt_has_every_field_on_screen_and_in_the_pdf(qtbot, paymen
         assert "4111111111111111" not in text and "****1111" in text
         assert "MST" in text or "MDT" in text  # store time zone (America/Denver), not the computer's
 
-        pdf = receipt_dialog.save_pdf(tmp_path / "receipt")  # from the receipt dialog, no file dialog
-        assert pdf is None or pdf.exists()
+        pdf = receipt_dialog.save_pdf(tmp_path / "from-dialog.pdf")  # from the receipt dialog, no file dialog
+        assert pdf == tmp_path / "from-dialog.pdf" and pdf.stat().st_size > 0
+        assert_valid_pdf(pdf)
+        assert str(pdf) in receipt_dialog.message.text()
         pdf = dialog.save_pdf(tmp_path / "receipt.pdf")  # from the history (Ctrl+S)
         assert_valid_pdf(pdf)
         [(width, height, pdf_text)] = pdf_pages(pdf)  # one page: a till roll

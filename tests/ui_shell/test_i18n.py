@@ -26,7 +26,7 @@ from pos_app.ui.setup_wizard import SetupWizard, connection_error_message
 
 ROOT = Path(__file__).resolve().parents[2]
 SHELL_MODULES = ["about.py", "banner.py", "crash.py", "i18n.py", "login.py", "manager_approval.py",
-                 "setup_wizard.py", "shell.py"]
+                 "setup_wizard.py", "shell.py", "storage_messages.py"]
 
 
 def test_spanish_login_and_approval(qtbot, tmp_path, spanish):
