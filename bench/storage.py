@@ -20,8 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pos_app.payments import Journal  # noqa: E402
-from pos_app.payments import backups  # noqa: E402
+from pos_app.payments import (
+    Journal,  # noqa: E402
+    backups,  # noqa: E402
+)
 from pos_app.payments.journal import ts  # noqa: E402
 
 

@@ -471,6 +471,10 @@
         <translation>%1 filas importadas con un aviso (vea el informe).</translation>
     </message>
     <message>
+        <source>Customers of finished batches were kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>(none)</source>
         <translation>(ninguna)</translation>
     </message>
@@ -881,6 +885,10 @@
     <message>
         <source>Done: see the mismatches with PaySimple below.</source>
         <translation>Listo: vea las diferencias con PaySimple más abajo.</translation>
+    </message>
+    <message>
+        <source>The automatic backup of the payment journal could not be written:</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The report could not be made: %1</source>
@@ -1648,6 +1656,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>Close a payment that needs review</source>
         <translation>Resolver un pago que requiere revisión</translation>
+    </message>
+    <message>
+        <source>Restore the payment journal from a backup</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Manager approval</source>
@@ -2836,6 +2848,193 @@ Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SAND
     <message>
         <source>The counter was not opened.</source>
         <translation>La caja no se abrió.</translation>
+    </message>
+</context>
+<context>
+    <name>StorageMessages</name>
+    <message>
+        <source>The counter could not start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>payment journal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>customer list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>clerk file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>settings file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>training data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>journal backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>log folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 (%2) cannot be written: the folder or disk is read-only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 (%2) cannot be written: the disk is full.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 (%2) is damaged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 (%2) cannot be opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 (%2) is in use by another program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 (%2) could not be read or written: the disk reported an error.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It failed the integrity check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A journal restore is running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no journal file to back up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its automatic backup failed the integrity check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A manager can restore the latest automatic backup (Restore backup, or pos-app --restore-journal FILE); otherwise call support.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It holds practice data only: move the file away (or rename it) and start the app again for fresh training data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make the folder %1 writable for the user who runs the app (or move the data to a disk that is not read-only), then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Free some space on the disk that holds %1, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the file as it is and call support.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check that the folder %1 exists, is a folder and that the user who runs the app may write to it, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another program is using the file (a second copy of the app?). Close it, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The disk reported an error. Check the disk (or its cable), then try again; call support if it happens again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file was not changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What was saved before is intact.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore this backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished">Cerrar</translation>
+    </message>
+    <message>
+        <source>Latest automatic backup: %1 (%2 payment attempts), file %3. Restoring it keeps the damaged journal next to it; payments made after the backup stay in PaySimple and show in End of day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No automatic backup was found in %1. Keep the journal as it is and call support.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace the damaged payment journal with the backup of %1. The damaged journal is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restored %1 payment attempts. The damaged journal is kept as %2. The counter starts again now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Payment journal restored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The journal is in use by another program (another copy of the app?). Close it, then restore again. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This backup cannot be used (%1). Nothing was changed. Call support.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restore did not finish (%1). Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No payments: the payment journal (%1) has a problem.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not started: the %1 (%2) has a problem.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The customer list was damaged. It was kept as %1 and a new one was made: %2 customers added at this counter (not in PaySimple) and %3 others were recovered; the rest come back from PaySimple with the sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Part of the damaged file could not be read; customers added at this counter in that part must be entered again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The automatic backup of the payment journal could not be written:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Storage</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -74,12 +74,14 @@ def stub_env(tmp_path: Path) -> tuple[Path, dict[str, str], Path]:
     """A virtual environment whose ``bin/python`` only records its arguments, and a PATH without dpkg/apt."""
     venv, log = tmp_path / "venv", tmp_path / "calls.log"
     (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")  # pos.sh checks it is a real venv
     stub = venv / "bin" / "python"
     stub.write_text(f"#!/bin/sh\necho \"$*\" >> {log}\n")
     stub.chmod(0o755)
     tools = tmp_path / "tools"
     tools.mkdir()
-    for tool in ("sh", "bash", "sha1sum", "cut", "touch", "dirname", "rm", "env", "cat", "id"):
+    for tool in ("sh", "bash", "sha1sum", "cut", "touch", "dirname", "rm", "env", "cat", "id", "mkdir", "tail",
+                 "date", "uname", "ls", "grep"):
         found = shutil.which(tool)
         if found:
             (tools / tool).symlink_to(found)
@@ -100,7 +102,7 @@ def test_pos_sh_run_installs_the_training_extra_only(tmp_path):
     assert out.returncode == 0, out.stderr
     calls = log.read_text().splitlines()
     installs = [c for c in calls if c.startswith("-m pip install") and "-e" in c.split()]
-    assert installs == ["-m pip install -q -e .[training]"]
+    assert installs == ["-m pip install -e .[training]"]
     assert calls[-1] == "-m pos_app --training"
 
 
@@ -109,7 +111,7 @@ def test_pos_sh_test_installs_what_the_tests_need(tmp_path):
     out = run_script("pos.sh", "test", "-x", env=env)
     assert out.returncode == 0, out.stderr
     calls = log.read_text().splitlines()
-    assert "-m pip install -q -e .[training,test,build]" in calls and calls[-1] == "-m pytest -x"
+    assert "-m pip install -e .[training,test,build]" in calls and calls[-1] == "-m pytest -x"
 
 
 def test_build_bundle_installs_the_lock_with_hashes_only(tmp_path):
