@@ -472,7 +472,7 @@
     </message>
     <message>
         <source>Customers of finished batches were kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>Se conservaron los clientes de los lotes terminados.</translation>
     </message>
     <message>
         <source>(none)</source>
@@ -888,7 +888,7 @@
     </message>
     <message>
         <source>The automatic backup of the payment journal could not be written:</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo escribir la copia de seguridad automática del registro de pagos:</translation>
     </message>
     <message>
         <source>The report could not be made: %1</source>
@@ -1659,7 +1659,7 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     </message>
     <message>
         <source>Restore the payment journal from a backup</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurar el registro de pagos desde una copia de seguridad</translation>
     </message>
     <message>
         <source>Manager approval</source>
@@ -2854,187 +2854,187 @@ Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SAND
     <name>StorageMessages</name>
     <message>
         <source>The counter could not start</source>
-        <translation type="unfinished"></translation>
+        <translation>La caja no pudo iniciarse</translation>
     </message>
     <message>
         <source>payment journal</source>
-        <translation type="unfinished"></translation>
+        <translation>el registro de pagos</translation>
     </message>
     <message>
         <source>customer list</source>
-        <translation type="unfinished"></translation>
+        <translation>la lista de clientes</translation>
     </message>
     <message>
         <source>clerk file</source>
-        <translation type="unfinished"></translation>
+        <translation>el archivo de cajeros</translation>
     </message>
     <message>
         <source>settings file</source>
-        <translation type="unfinished"></translation>
+        <translation>el archivo de configuración</translation>
     </message>
     <message>
         <source>training data</source>
-        <translation type="unfinished"></translation>
+        <translation>los datos de práctica</translation>
     </message>
     <message>
         <source>journal backup</source>
-        <translation type="unfinished"></translation>
+        <translation>la copia de seguridad del registro</translation>
     </message>
     <message>
         <source>data folder</source>
-        <translation type="unfinished"></translation>
+        <translation>la carpeta de datos</translation>
     </message>
     <message>
         <source>log folder</source>
-        <translation type="unfinished"></translation>
+        <translation>la carpeta de registros</translation>
     </message>
     <message>
         <source>The %1 (%2) cannot be written: the folder or disk is read-only.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se puede escribir en %1 (%2): la carpeta o el disco es de solo lectura.</translation>
     </message>
     <message>
         <source>The %1 (%2) cannot be written: the disk is full.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se puede escribir en %1 (%2): el disco está lleno.</translation>
     </message>
     <message>
         <source>The %1 (%2) is damaged.</source>
-        <translation type="unfinished"></translation>
+        <translation>Se encontraron daños en %1 (%2).</translation>
     </message>
     <message>
         <source>The %1 (%2) cannot be opened.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se puede abrir %1 (%2).</translation>
     </message>
     <message>
         <source>The %1 (%2) is in use by another program.</source>
-        <translation type="unfinished"></translation>
+        <translation>Otro programa está usando %1 (%2).</translation>
     </message>
     <message>
         <source>The %1 (%2) could not be read or written: the disk reported an error.</source>
-        <translation type="unfinished"></translation>
+        <translation>Falló la lectura o escritura de %1 (%2): el disco indicó un error.</translation>
     </message>
     <message>
         <source>It failed the integrity check.</source>
-        <translation type="unfinished"></translation>
+        <translation>No superó la comprobación de integridad.</translation>
     </message>
     <message>
         <source>A journal restore is running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Se está restaurando el registro de pagos.</translation>
     </message>
     <message>
         <source>There is no journal file to back up.</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay ningún archivo de registro del que hacer una copia de seguridad.</translation>
     </message>
     <message>
         <source>Its automatic backup failed the integrity check.</source>
-        <translation type="unfinished"></translation>
+        <translation>Su copia de seguridad automática no superó la comprobación de integridad.</translation>
     </message>
     <message>
         <source>A manager can restore the latest automatic backup (Restore backup, or pos-app --restore-journal FILE); otherwise call support.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un gerente puede restaurar la última copia de seguridad automática (Restaurar esta copia, o pos-app --restore-journal ARCHIVO); si no, llame al soporte.</translation>
     </message>
     <message>
         <source>It holds practice data only: move the file away (or rename it) and start the app again for fresh training data.</source>
-        <translation type="unfinished"></translation>
+        <translation>Solo contiene datos de práctica: mueva el archivo a otro lugar (o cámbiele el nombre) e inicie de nuevo la aplicación para tener datos de práctica nuevos.</translation>
     </message>
     <message>
         <source>Make the folder %1 writable for the user who runs the app (or move the data to a disk that is not read-only), then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dé permiso de escritura en la carpeta %1 al usuario que ejecuta la aplicación (o mueva los datos a un disco que no sea de solo lectura) y vuelva a intentarlo.</translation>
     </message>
     <message>
         <source>Free some space on the disk that holds %1, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Libere espacio en el disco donde está %1 y vuelva a intentarlo.</translation>
     </message>
     <message>
         <source>Keep the file as it is and call support.</source>
-        <translation type="unfinished"></translation>
+        <translation>Deje el archivo tal como está y llame al soporte.</translation>
     </message>
     <message>
         <source>Check that the folder %1 exists, is a folder and that the user who runs the app may write to it, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe que la carpeta %1 existe, que es una carpeta y que el usuario que ejecuta la aplicación puede escribir en ella, y vuelva a intentarlo.</translation>
     </message>
     <message>
         <source>Another program is using the file (a second copy of the app?). Close it, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Otro programa está usando el archivo (¿otra copia de la aplicación abierta?). Ciérrelo y vuelva a intentarlo.</translation>
     </message>
     <message>
         <source>The disk reported an error. Check the disk (or its cable), then try again; call support if it happens again.</source>
-        <translation type="unfinished"></translation>
+        <translation>El disco indicó un error. Revise el disco (o su cable) y vuelva a intentarlo; si vuelve a pasar, llame al soporte.</translation>
     </message>
     <message>
         <source>The file was not changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>El archivo no se modificó.</translation>
     </message>
     <message>
         <source>What was saved before is intact.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lo que se guardó antes sigue intacto.</translation>
     </message>
     <message>
         <source>Restore this backup…</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurar esta copia…</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished">Cerrar</translation>
+        <translation>Cerrar</translation>
     </message>
     <message>
         <source>Latest automatic backup: %1 (%2 payment attempts), file %3. Restoring it keeps the damaged journal next to it; payments made after the backup stay in PaySimple and show in End of day.</source>
-        <translation type="unfinished"></translation>
+        <translation>Última copia de seguridad automática: %1 (%2 intentos de pago), archivo %3. Al restaurarla, el registro dañado se conserva junto a ella; los pagos hechos después de la copia siguen en PaySimple y aparecen en el Cierre del día.</translation>
     </message>
     <message>
         <source>No automatic backup was found in %1. Keep the journal as it is and call support.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se encontró ninguna copia de seguridad automática en %1. Deje el registro tal como está y llame al soporte.</translation>
     </message>
     <message>
         <source>Replace the damaged payment journal with the backup of %1. The damaged journal is kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sustituir el registro de pagos dañado por la copia de seguridad del %1. El registro dañado se conserva.</translation>
     </message>
     <message>
         <source>Restoring…</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurando…</translation>
     </message>
     <message>
         <source>Restored %1 payment attempts. The damaged journal is kept as %2. The counter starts again now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Se restauraron %1 intentos de pago. El registro dañado se conserva como %2. La caja se inicia de nuevo ahora.</translation>
     </message>
     <message>
         <source>Payment journal restored</source>
-        <translation type="unfinished"></translation>
+        <translation>Registro de pagos restaurado</translation>
     </message>
     <message>
         <source>The journal is in use by another program (another copy of the app?). Close it, then restore again. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Otro programa está usando el registro de pagos (¿otra copia de la aplicación abierta?). Ciérrelo y vuelva a restaurar. No se cambió nada.</translation>
     </message>
     <message>
         <source>This backup cannot be used (%1). Nothing was changed. Call support.</source>
-        <translation type="unfinished"></translation>
+        <translation>Esta copia de seguridad no se puede usar (%1). No se cambió nada. Llame al soporte.</translation>
     </message>
     <message>
         <source>The restore did not finish (%1). Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>La restauración no terminó (%1). No se cambió nada.</translation>
     </message>
     <message>
         <source>No payments: the payment journal (%1) has a problem.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cobros detenidos: hay un problema con el registro de pagos (%1).</translation>
     </message>
     <message>
         <source>Not started: the %1 (%2) has a problem.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin iniciar: hay un problema con %1 (%2).</translation>
     </message>
     <message>
         <source>The customer list was damaged. It was kept as %1 and a new one was made: %2 customers added at this counter (not in PaySimple) and %3 others were recovered; the rest come back from PaySimple with the sync.</source>
-        <translation type="unfinished"></translation>
+        <translation>La lista de clientes estaba dañada. Se conservó como %1 y se creó una nueva: se recuperaron %2 clientes añadidos en esta caja (que no están en PaySimple) y otros %3; el resto vuelve de PaySimple con la sincronización.</translation>
     </message>
     <message>
         <source>Part of the damaged file could not be read; customers added at this counter in that part must be entered again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Una parte del archivo dañado no se pudo leer; los clientes añadidos en esta caja que estaban en esa parte se deben introducir de nuevo.</translation>
     </message>
     <message>
         <source>The automatic backup of the payment journal could not be written:</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo escribir la copia de seguridad automática del registro de pagos:</translation>
     </message>
     <message>
         <source>Storage</source>
-        <translation type="unfinished"></translation>
+        <translation>Almacenamiento</translation>
     </message>
 </context>
 <context>
