@@ -15,13 +15,18 @@ recent first), then an order inside the tier (phonebook order: last name, first 
 Tiers, best first:
 1. an exact account / loyalty number (a scan).
 2. names route — ``(1, near, group, prefix_only, order_class, mixed)``:
-   - near: 0, or 1 for a near match (below): every normal match comes before every near match;
-   - group: 0 every query word on the person's own name; 1 an e-mail local part; 2 a query word found only
-     in the company name — people named Smith before people who only work at Smith Plumbing;
-   - prefix_only: how many query words matched only as a prefix (all words whole first);
+   - near: 0, or for a near match (below) the number of query words it needed corrected: every normal
+     match comes before every near match, one correction before two;
+   - group: 0 an e-mail's local part typed whole or started, when the text cannot be a name ("mary.clark31",
+     "jsmith2": a dot, digit, "_"...); 1 every query word on the person's own name; 2 an e-mail local part
+     that is also a name-like word ("jsmith"); 3 a query word found only in the company name — people named
+     Smith before people who only work at Smith Plumbing;
+   - prefix_only: how many query words matched only as a prefix (all words whole first); with several
+     words, the last one does not count while it may still be being typed (no space after it);
    - order_class: one word — 0 the last name starts with it, 1 another name word (prefixes: 0, listed in
      (word, name) order: "jo" gives Joan before John before Jones); several words — 0 in name order
-     (first..last, or last first as clerks often type it, also "last, first"), 1 any other order;
+     (first..last), 1 last name first as clerks often type it, 2 any other order; with a comma ("Clark,
+     Mary") last name first is 0 and first..last 1;
    - mixed: 0 when every query word is on the name, or every one on the company ("smith plumbing": the
      company Smith Plumbing before Ann Smith of Lee Plumbing); 1 when the query mixes name and company.
    phone route — exact whole number; a prefix of the number; its last digits (4+ digits typed; four bare
@@ -94,10 +99,15 @@ WALK_BUDGET = 15_000  # index rows the all-matches walk may read
 COMPANY_BUDGET = 10_000  # index rows the walk for matches through the company name may read
 NEAR_BUDGET = 10_000  # index rows the near-match walk may read
 NEAR_BELOW = 8  # a name query with fewer matches than this also lists near matches
-NEAR_MIN_LEN = 4  # shorter query words are taken as typed (one edit of "jo" matches half the alphabet)
-NEAR_PATTERNS = 12  # corrections kept per query word (the most frequent words first)
+NEAR_MIN_LEN = 3  # shorter query words are taken as typed (one edit of "jo" matches half the alphabet)
+NEAR_PATTERNS = 24  # corrections kept per query word (the most frequent words first)
 _TICK = 1000  # SQLite VM instructions between budget checks
 _OPS_PER_ROW = 6  # measured: a terms row with a word check costs about 5-6 VM instructions
+
+
+def _ops_per_row(checks: int) -> int:
+    """VM instructions per index row read with ``checks`` instr() tests (about 3 each beyond the first)."""
+    return _OPS_PER_ROW + 3 * max(0, checks - 1)
 SEEK_TERMS = 4  # a partially typed word is completed by at most this many words (else: general walk)
 MAX_WORDS = 6
 _TOP = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is "starts with p"
@@ -107,7 +117,7 @@ _LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.!#$%&'*+/=?^_`{|}~
 
 ACCOUNT_TIER = (0,)
 # names route: (1, near, group, prefix_only, order_class, mixed)
-PERSON, EMAIL_LOCAL, COMPANY_ONLY = 0, 1, 2
+EMAIL_SHAPED, PERSON, EMAIL_LOCAL, COMPANY_ONLY = 0, 1, 2, 3
 _WORST = 99
 
 
@@ -180,7 +190,7 @@ def search(directory: Directory, query: str, limit: int = 50) -> list[CustomerHi
     elif looks_like_phone_or_number(text):
         _digits(con, pool, text, limit)
     else:
-        _names(directory, con, pool, text, limit)
+        _names(directory, con, pool, text, limit, open_last=not query[-1:].isspace())
     return _hits(con, [(cid, cand.matched, cand.shown) for cid, cand in pool.best(con, limit)])
 
 
@@ -221,18 +231,25 @@ def _query_words(text: str) -> list[str]:
     return seen[:MAX_WORDS]
 
 
-def _names(directory: Directory, con: sqlite3.Connection, pool: _Pool, text: str, limit: int) -> None:
+def _names(directory: Directory, con: sqlite3.Connection, pool: _Pool, text: str, limit: int,
+           open_last: bool = True) -> None:
+    """Names and company (and an e-mail local part). ``open_last``: the last word may still be being typed
+    (no space after it), so whether it is a whole word or a prefix does not rank ("willia john" is
+    William Johnson as much as John Williams; in name order, William Johnson comes first)."""
     words = _query_words(text)
+    local = _local_part(text)
+    shaped = any(not ch.isalpha() for ch in local)  # "mary.clark31", "jsmith2": no name looks like that
+    if shaped:
+        _email_local(con, pool, local, limit, EMAIL_SHAPED)
     if words:
         if len(words) == 1:
             _one_word(con, pool, words[0], limit)
         else:
-            _many_words(directory, con, pool, words, limit)
-    local = _local_part(text)
-    if local:
-        _email_local(con, pool, local, limit)
-    if words and sum(1 for c in pool.items.values() if c.tier[1:2] != (1,)) < NEAR_BELOW:
-        _near(directory, con, pool, words, limit)
+            _many_words(directory, con, pool, words, limit, last_first="," in text, open_last=open_last)
+    if local and not shaped:
+        _email_local(con, pool, local, limit, EMAIL_LOCAL)
+    if words and sum(1 for c in pool.items.values() if len(c.tier) < 2 or c.tier[1] == 0) < NEAR_BELOW:
+        _near(directory, con, pool, words, limit, last_first="," in text, open_last=open_last)
 
 
 def _one_word(con: sqlite3.Connection, pool: _Pool, w: str, limit: int) -> None:
@@ -276,14 +293,17 @@ def _walk_step(con: sqlite3.Connection, pool: _Pool, where: str, args: tuple, ti
     cur.close()
 
 
-def _many_words(directory: Directory, con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int) -> None:
-    _recent_many(con, pool, words, limit)
+def _many_words(directory: Directory, con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int,
+                last_first: bool, open_last: bool) -> None:
+    match = _normal(words, last_first, open_last)
+    _recent_many(con, pool, words, limit, match)
     word_stats = directory.word_stats()
     exact = {w: stats.estimate(con, word_stats, w, exact=True) for w in words}
-    # The fewest prefix-only words any match can have: words that are nobody's whole word stay prefixes.
-    best_prefix = sum(1 for w in words if not exact[w])
+    # The fewest prefix-only words any match can have: words that are nobody's whole word stay prefixes
+    # (an open last word is not counted either way).
+    best_prefix = sum(1 for w in (words[:-1] if open_last else words) if not exact[w])
     if len(words) == 2:
-        _seek_name_order(con, pool, words, limit, completions=False)
+        _seek_name_order(con, pool, words, limit, match, completions=False)
     # Tier "every word whole": walk the rarest word's exact rows, other words checked as whole words.
     ran_exact = False
     if all(exact.values()) and pool.at_most((1, 0, PERSON, 0, 0, 0)) < limit:
@@ -291,13 +311,15 @@ def _many_words(directory: Directory, con: sqlite3.Connection, pool: _Pool, word
         driver = min(words, key=lambda w: (exact[w], -len(w)))
         where, params = _word_checks(words, driver, exact=True)
         sql = f"SELECT words, customer_id FROM terms WHERE term = ? AND {where}"
-        _collect(con, sql, (driver, *params), pool, _normal(words), limit, EXACT_BUDGET)
-    # After the whole-word walk, what is left to find has at least one prefix-only word.
-    enough = max(best_prefix, 1) if ran_exact else best_prefix
+        _collect(con, sql, (driver, *params), pool, match, limit, EXACT_BUDGET)
+    # After the whole-word walk, what is left to find has at least one prefix-only word — or only the open
+    # last word as a prefix, which ranks the same but comes after in name order ("john smith": Smith, John
+    # before Smithers, John), so a list already full of that tier stays as it is.
+    enough = max(best_prefix, 1) if ran_exact and not open_last else best_prefix
     if pool.at_most((1, 0, PERSON, enough, 0, 0)) >= limit:
         return  # the list is full of matches no other walk can beat
     if len(words) == 2:
-        _seek_name_order(con, pool, words, limit, completions=True)
+        _seek_name_order(con, pool, words, limit, match, completions=True)
         if pool.at_most((1, 0, PERSON, enough, 0, 0)) >= limit:
             return
     # All matches on the person's name: the most selective prefix drives, the others are checked as prefixes.
@@ -305,7 +327,7 @@ def _many_words(directory: Directory, con: sqlite3.Connection, pool: _Pool, word
     driver = min(words, key=lambda w: (counts[w], -len(w)))
     where, params = _word_checks(words, driver, exact=False)
     sql = f"SELECT words, customer_id FROM terms WHERE term >= ? AND term < ? AND {where}"
-    _collect(con, sql, (driver, driver + _TOP, *params), pool, _normal(words), limit, WALK_BUDGET)
+    _collect(con, sql, (driver, driver + _TOP, *params), pool, match, limit, WALK_BUDGET)
     if pool.below((1, 0, COMPANY_ONLY)) >= limit:
         return
     # Matches through the company name: the driver's name and company ranges, other words anywhere.
@@ -315,10 +337,11 @@ def _many_words(directory: Directory, con: sqlite3.Connection, pool: _Pool, word
     sql = f"SELECT words, customer_id FROM terms WHERE term >= ? AND term < ? AND {checks}"
     budget = [COMPANY_BUDGET]
     for start in (driver, _CO + driver):
-        _collect(con, sql, (start, start + _TOP, *params), pool, _normal(words), limit, budget[0], budget)
+        _collect(con, sql, (start, start + _TOP, *params), pool, match, limit, budget[0], budget,
+                 ops_per_row=_ops_per_row(checks.count("instr")))
 
 
-def _recent_many(con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int) -> None:
+def _recent_many(con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int, match: Matcher) -> None:
     """Recently seen customers matching every word (name or company), whole-word matches first, newest first."""
     any_where, any_params = _any_word_checks([[w] for w in words], column="text")
     exact_where = " AND ".join("(instr(text, ?) > 0 OR instr(text, ?) > 0)" for _ in words)
@@ -329,9 +352,9 @@ def _recent_many(con: sqlite3.Connection, pool: _Pool, words: list[str], limit: 
            f"ORDER BY ({exact_where}) DESC, seen_at DESC LIMIT ?")
     args = (seek, seek + _TOP, _CO + seek, _CO + seek + _TOP, *any_params, *exact_params, limit)
     for cid, rtext in con.execute(sql, args):
-        match = name_match(words, _split_recent_text(rtext)[0])
-        if match is not None:
-            pool.offer(cid, _Candidate(match[0], match[1], "name"))
+        m = match(_split_recent_text(rtext)[0])
+        if m is not None:
+            pool.offer(cid, _Candidate(m[0], m[1], "name"))
 
 
 def _word_checks(words: list[str], driver: str | None, exact: bool, column: str = "words") -> tuple[str, list]:
@@ -366,7 +389,7 @@ def _any_word_checks(patterns: list[list[str]], column: str = "words") -> tuple[
     return " AND ".join(parts) or "1", params
 
 
-def _seek_name_order(con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int,
+def _seek_name_order(con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int, match: Matcher,
                      completions: bool) -> None:
     """Two words typed as a first and a last name, in either order: the rows are contiguous in the index.
 
@@ -377,7 +400,6 @@ def _seek_name_order(con: sqlite3.Connection, pool: _Pool, words: list[str], lim
     Johns. T is the typed word itself (``completions=False``) or the longer index words it completes to (up
     to ``SEEK_TERMS``; more means a very short prefix, left to the general walk).
     """
-    match = _normal(words)
     for this, other in ((words[0], words[1]), (words[1], words[0])):
         if completions:
             found = _terms_starting(con, this, SEEK_TERMS + 1)
@@ -413,12 +435,13 @@ def _terms_starting(con: sqlite3.Connection, prefix: str, most: int) -> list[str
 Matcher = Callable[[str], "tuple[tuple, tuple] | None"]
 
 
-def _normal(words: list[str]) -> Matcher:
-    return lambda text: name_match(words, text)
+def _normal(words: list[str], last_first: bool = False, open_last: bool = False) -> Matcher:
+    return lambda text: name_match(words, text, last_first, open_last)
 
 
 def _collect(con: sqlite3.Connection, sql: str, args: tuple, pool: _Pool, match: Matcher, limit: int,
-             budget_rows: int, remaining: list[int] | None = None, matched: str = "name") -> int:
+             budget_rows: int, remaining: list[int] | None = None, matched: str = "name",
+             ops_per_row: int = _OPS_PER_ROW) -> int:
     """Offer matching rows until ``limit`` new customers were added or the walk has read about
     ``budget_rows`` index rows; returns how many were added. ``remaining`` (a one-item list) shares one
     budget between several walks: it is decreased by what this walk read.
@@ -428,7 +451,7 @@ def _collect(con: sqlite3.Connection, sql: str, args: tuple, pool: _Pool, match:
     """
     found = 0
     ticks = 0
-    budget_ticks = max(1, budget_rows * _OPS_PER_ROW // _TICK)
+    budget_ticks = max(1, budget_rows * ops_per_row // _TICK)
     if budget_rows <= 0:
         return 0
 
@@ -455,7 +478,7 @@ def _collect(con: sqlite3.Connection, sql: str, args: tuple, pool: _Pool, match:
     finally:
         con.set_progress_handler(None, 0)
         if remaining is not None:
-            remaining[0] -= min(ticks, budget_ticks) * _TICK // _OPS_PER_ROW
+            remaining[0] -= max(1, min(ticks, budget_ticks) * _TICK // ops_per_row)
     return found
 
 
@@ -466,7 +489,8 @@ def _fields(words: str) -> tuple[list[str], list[str], list[str], list[str]]:
     return parts[0].split(), parts[1].split(), parts[2].split(), company
 
 
-def name_match(query_words: list[str], words: str) -> tuple[tuple, tuple] | None:
+def name_match(query_words: list[str], words: str, last_first: bool = False,
+               open_last: bool = False) -> tuple[tuple, tuple] | None:
     """(tier, order) of a customer for name query words, or None when the words do not all match.
 
     Each query word must be a prefix of a different customer word (name or company). The tier is the
@@ -487,21 +511,24 @@ def name_match(query_words: list[str], words: str) -> tuple[tuple, tuple] | None
         matched = [x for x in company if x.startswith(w)]
         return ((1, 0, COMPANY_ONLY, 1, 0, 0), (_CO + min(matched), words)) if matched else None
     natural = person + company
-    if _in_sequence(query_words, natural) or _in_sequence(query_words, last + first + middle + company):
-        in_order = True
-    elif _assignable(query_words, natural):
-        in_order = False
-    else:
+    reverse = last + first + middle + company
+    if not (_in_sequence(query_words, natural) or _in_sequence(query_words, reverse)
+            or _assignable(query_words, natural)):
         return None
-    whole = set(natural)
-    prefix_only = sum(1 for w in query_words if w not in whole)
     company_only = 0
     if company:
         company_only = sum(1 for w in query_words if not any(x.startswith(w) for x in person))
+        if not company_only:  # the order is judged on the name's own words when no query word needs the company
+            natural, reverse = person, last + first + middle
+    orders = (reverse, natural) if last_first else (natural, reverse)  # "clark, mary": last name first
+    order_class = 0 if _in_sequence(query_words, orders[0]) else 1 if _in_sequence(query_words, orders[1]) else 2
+    natural = person + company
+    whole = set(natural)
+    prefix_only = sum(1 for w in (query_words[:-1] if open_last else query_words) if w not in whole)
     if not company_only:
-        return (1, 0, PERSON, prefix_only, 0 if in_order else 1, 0), (words,)
+        return (1, 0, PERSON, prefix_only, order_class, 0), (words,)
     all_company = _assignable(query_words, company)
-    return (1, 0, COMPANY_ONLY, prefix_only, 0 if in_order else 1, 0 if all_company else 1), (words,)
+    return (1, 0, COMPANY_ONLY, prefix_only, order_class, 0 if all_company else 1), (words,)
 
 
 def _mixed(company_words: int, n: int) -> int:
@@ -543,11 +570,12 @@ def _local_part(text: str) -> str:
     return index.email_entry(value)
 
 
-def _email_local(con: sqlite3.Connection, pool: _Pool, local: str, limit: int) -> None:
-    """E-mails whose local part is ``local`` (then starts with it), after the people named like that."""
+def _email_local(con: sqlite3.Connection, pool: _Pool, local: str, limit: int, group: int) -> None:
+    """E-mails whose local part is ``local`` (then starts with it): before the people named like that when
+    the text cannot be a name (``EMAIL_SHAPED``: a dot, digit, "_", "+"...), else after them."""
     whole = index.EMAIL + local + "@"
-    for tier, lo, hi in (((1, 0, EMAIL_LOCAL, 0, 0, 0), whole, whole + _TOP),
-                         ((1, 0, EMAIL_LOCAL, 1, 0, 0), index.EMAIL + local, index.EMAIL + local + _TOP)):
+    for tier, lo, hi in (((1, 0, group, 0, 0, 0), whole, whole + _TOP),
+                         ((1, 0, group, 1, 0, 0), index.EMAIL + local, index.EMAIL + local + _TOP)):
         if pool.at_most(tier) >= limit:
             return
         _offer_keys(con, pool, [(cid, tier, "email", None) for _, cid in _walk_keys(con, lo, hi, limit)])
@@ -557,8 +585,8 @@ def _email_local(con: sqlite3.Connection, pool: _Pool, local: str, limit: int) -
 
 def edits(word: str, upto: int) -> set[str]:
     """Strings one edit away from ``word`` (adjacent transposition, deletion, replacement or insertion of a
-    letter) whose edit is at a position <= ``upto``; none of them a prefix of ``word`` nor starting with it
-    (as prefixes those would only repeat or widen what ``word`` itself matches), none shorter than 3."""
+    letter) whose edit is at a position <= ``upto``; none starting with ``word`` (as a prefix that would only
+    repeat what ``word`` itself matches), none shorter than 3."""
     n = len(word)
     out: set[str] = set()
     for i in range(min(upto, n - 1) + 1):
@@ -572,7 +600,7 @@ def edits(word: str, upto: int) -> set[str]:
         head, tail = word[:i], word[i:]
         for c in _LETTERS:
             out.add(head + c + tail)
-    return {e for e in out if len(e) >= 3 and not word.startswith(e) and not e.startswith(word)}
+    return {e for e in out if len(e) >= 3 and not e.startswith(word)}
 
 
 def _known_prefix_length(con: sqlite3.Connection, word: str) -> int:
@@ -603,43 +631,80 @@ def _corrections(con: sqlite3.Connection, word_stats: stats.WordStats, word: str
     return found[:NEAR_PATTERNS]
 
 
-def _near(directory: Directory, con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int) -> None:
+def _near(directory: Directory, con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int,
+          last_first: bool = False, open_last: bool = False) -> None:
     """Near matches: every query word matches as typed or through one of its corrections, at least one
-    through a correction; tier (1, 1, ...) after every normal match; bounded by ``NEAR_BUDGET`` rows."""
+    through a correction; tier (1, 1, ...) after every normal match; bounded by ``NEAR_BUDGET`` rows.
+
+    As for normal matches, the walks go best tier first (whole name words, then prefixes of name words, then
+    company words), so a list filled by one phase holds the best near matches, not the first ones read."""
     word_stats = directory.word_stats()
     alternatives = [[w, *_corrections(con, word_stats, w)] for w in words]
     if all(len(a) == 1 for a in alternatives):
         return
-    match = _near_matcher(words, alternatives)
+    match = _near_matcher(words, alternatives, last_first, open_last)
     budget = [NEAR_BUDGET]
-    if len(words) == 1:
-        for start in alternatives[0][1:]:  # one word: each correction's rows, as a one-word search would
-            for where, args in (("term = ?", (start,)), ("term > ? AND term < ?", (start, start + _TOP)),
-                                ("term >= ? AND term < ?", (_CO + start, _CO + start + _TOP))):
-                if pool.at_most((1, 1, _WORST)) >= limit or budget[0] <= 0:
-                    return
-                _collect(con, f"SELECT words, customer_id FROM terms WHERE {where}", args, pool, match, limit,
-                         budget[0], budget, "near")
+    select = "SELECT words, customer_id FROM terms WHERE "
+    if len(words) == 1:  # each correction's rows, as a one-word search would read them
+        corrections = alternatives[0][1:]
+        phases = [((1, 1, PERSON, 0, 0, 0), "term = ?", [(p,) for p in corrections]),
+                  ((1, 1, PERSON, 1, 0, 0), "term > ? AND term < ?", [(p, p + _TOP) for p in corrections]),
+                  ((1, 1, COMPANY_ONLY, 0, 0, 0), "term >= ? AND term < ?",
+                   [(_CO + p, _CO + p + _TOP) for p in corrections])]
+        for tier, where, ranges in phases:
+            if pool.at_most(tier) >= limit:
+                return
+            for args in ranges:  # every correction of the phase: equally near, the final order decides
+                if budget[0] > 0:
+                    _collect(con, select + where, args, pool, match, limit, budget[0], budget, "near")
         return
+
     # The driver: the word whose patterns (as typed and corrected) have the fewest index rows.
     def rows(patterns: list[str]) -> int:
         return sum(stats.estimate(con, word_stats, p, exact=False)
                    + stats.estimate(con, word_stats, _CO + p, exact=False) for p in patterns)
 
     driver = min(range(len(words)), key=lambda i: (rows(alternatives[i]), -len(words[i])))
-    checks, params = _any_word_checks([a for i, a in enumerate(alternatives) if i != driver])
-    sql = f"SELECT words, customer_id FROM terms WHERE term >= ? AND term < ? AND {checks}"
-    for pattern in alternatives[driver]:
-        for start in (pattern, _CO + pattern):
-            if pool.at_most((1, 1, _WORST)) >= limit or budget[0] <= 0:
-                return
-            _collect(con, sql, (start, start + _TOP, *params), pool, match, limit, budget[0], budget, "near")
+    others = [a for i, a in enumerate(alternatives) if i != driver]
+    patterns = alternatives[driver]
+    whole, whole_params = _alternative_checks(others, whole=True, company=False)
+    named, named_params = _alternative_checks(others, whole=False, company=False)
+    anywhere, any_params = _alternative_checks(others, whole=False, company=True)
+    phases = [
+        ((1, 1, PERSON, 0, 0, 0), f"term = ? AND {whole}", [(p, *whole_params) for p in patterns]),
+        ((1, 1, PERSON, 1, 0, 0), f"term >= ? AND term < ? AND {named}",
+         [(p, p + _TOP, *named_params) for p in patterns]),
+        ((1, 1, COMPANY_ONLY, 0, 0, 0), f"term >= ? AND term < ? AND {anywhere}",
+         [(start, start + _TOP, *any_params) for p in patterns for start in (p, _CO + p)]),
+    ]
+    for tier, where, ranges in phases:
+        if pool.at_most(tier) >= limit:
+            return
+        ops = _ops_per_row(where.count("instr"))
+        for args in ranges:  # every pattern of the phase: equally near, the final order decides
+            if budget[0] > 0:
+                _collect(con, select + where, args, pool, match, limit, budget[0], budget, "near", ops)
 
 
-def _near_matcher(words: list[str], alternatives: list[list[str]]) -> Matcher:
+def _alternative_checks(patterns: list[list[str]], whole: bool, company: bool) -> tuple[str, list]:
+    """SQL: for each list, one of its patterns is a name word (``whole``) or starts one; with ``company``
+    company words count too (a necessary condition: distinct words are checked in Python)."""
+    parts, params = [], []
+    for alternatives in patterns:
+        needles = [f" {p} " if whole else f" {p}" for p in alternatives]
+        if company:
+            needles += [f" {_CO}{p}" for p in alternatives]
+        parts.append("(" + " OR ".join("instr(words, ?) > 0" for _ in needles) + ")")
+        params += needles
+    return " AND ".join(parts) or "1", params
+
+
+def _near_matcher(words: list[str], alternatives: list[list[str]], last_first: bool = False,
+                  open_last: bool = False) -> Matcher:
     """(tier, order) for near matching: the best assignment of distinct customer words to query words,
-    where a query word matches a customer word it starts as typed, or one of its corrections starts; the
-    tier's ``near`` is 1 when the best assignment needs a correction."""
+    where a query word matches a customer word it starts as typed, or one of its corrections starts; None
+    when nothing matches or the best assignment needs no correction (a normal match, listed by the normal
+    walks)."""
     n = len(words)
 
     def match(text: str) -> tuple[tuple, tuple] | None:
@@ -658,7 +723,7 @@ def _near_matcher(words: list[str], alternatives: list[list[str]]) -> Matcher:
                         if best is None or q < best:
                             best = q
                 if best is not None:
-                    found.append((j, *best))
+                    found.append((j, *best))  # (a whole corrected word is the evidence: the open word counts)
             if not found:
                 return None
             options.append(found)
@@ -667,7 +732,7 @@ def _near_matcher(words: list[str], alternatives: list[list[str]]) -> Matcher:
 
         def place(i: int, used: tuple[int, ...], edited: int, prefixes: int, in_company: int) -> None:
             if i == n:
-                key = (min(edited, 1), 1 if in_company else 0, prefixes, _mixed(in_company, n))
+                key = (edited, 1 if in_company else 0, prefixes, _mixed(in_company, n))
                 if best_key[0] is None or key < best_key[0]:
                     best_key[0], best_assign[0] = key, used
                 return
@@ -680,15 +745,19 @@ def _near_matcher(words: list[str], alternatives: list[list[str]]) -> Matcher:
             return None
         near, company_any, prefixes, mixed = best_key[0]
         chosen = best_assign[0]
-        in_order = list(chosen) == sorted(chosen)
-        if not in_order:  # or "last first": last-name words, then first and middle, then company
-            given = len(first) + len(middle)
-            rank = {j: r for r, j in enumerate([*range(given, n_person), *range(given), *range(n_person, len(sequence))])}
-            in_order = [rank[j] for j in chosen] == sorted(rank[j] for j in chosen)
+        natural = list(chosen) == sorted(chosen)
+        given = len(first) + len(middle)  # "last first": last-name words, then first and middle, then company
+        rank = {j: r for r, j in enumerate([*range(given, n_person), *range(given), *range(n_person, len(sequence))])}
+        reverse = [rank[j] for j in chosen] == sorted(rank[j] for j in chosen)
+        if last_first:
+            natural, reverse = reverse, natural
+        order_class = 0 if natural else 1 if reverse else 2
         if n == 1:  # as a one-word search: a whole last name first
-            in_order = prefixes == 1 or chosen[0] == len(first) + len(middle)
+            order_class = 0 if prefixes == 1 or chosen[0] == given else 1
+        if not near:
+            return None  # a normal match: the normal walks list those, with their own order
         group = COMPANY_ONLY if company_any else PERSON
-        tier = (1, near, group, prefixes, 0 if in_order else 1, mixed)
+        tier = (1, near, group, prefixes, order_class, mixed)
         return tier, (text,) if n > 1 else ("", text)
 
     return match

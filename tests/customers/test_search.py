@@ -404,8 +404,9 @@ def test_typos_find_near_matches_after_the_exact_ones_marked(directory):
         assert directory.search(typo)[0].matched in ("near", "name")
     assert directory.search("mray clark")[0].matched == "near"
     assert directory.search("mary clark")[0].matched == "name"
-    # two edits in one word, or a short word, are not near
-    assert directory.search("smhti") == [] and directory.search("jhn") == []
+    # a three-letter word is corrected too; two edits in one word, or a two-letter word, are not near
+    assert names(directory.search("jhn")) == ["John Smith"]
+    assert directory.search("smhti") == [] and directory.search("jh") == []
 
 
 def test_near_matches_only_when_few_match(directory):
