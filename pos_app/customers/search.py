@@ -36,8 +36,9 @@ Tiers, best first:
 
 Near matches (typos): a name query with fewer than ``NEAR_BELOW`` matches also lists customers whose words
 are within one edit per query word — an adjacent transposition ("smiht"), a missing, a doubled (extra) or a
-wrong letter — of query words of ``NEAR_MIN_LEN``+ letters without digits, after every normal match, marked
-``matched == "near"``. The corrections are prefixes, like the words typed: "mray cla" finds Mary Clark. An
+wrong letter — of query words of ``NEAR_MIN_LEN``+ letters without digits that start no indexed word as
+typed (a word that does is not a typo: "robert rab" looks for Roberts whose name starts "rab", not for
+Robert Robinson), after every normal match, marked ``matched == "near"``. The corrections are prefixes, like the words typed: "mray cla" finds Mary Clark. An
 edit is only tried where the typed word up to it is still the start of some indexed word (a word whose
 first three letters start nothing has its typo there), corrections that exist are found with one SQL
 statement, at most ``NEAR_PATTERNS`` per word are kept (the most frequent words first) and the walk reads
@@ -330,10 +331,16 @@ def _many_words(directory: Directory, con: sqlite3.Connection, pool: _Pool, word
     _collect(con, sql, (driver, driver + _TOP, *params), pool, match, limit, WALK_BUDGET)
     if pool.below((1, 0, COMPANY_ONLY)) >= limit:
         return
-    # Matches through the company name: the driver's name and company ranges, other words anywhere.
-    every = {w: counts[w] + stats.estimate(con, word_stats, _CO + w, exact=False) for w in words}
+    # Matches through the company name: the driver's name and company ranges, other words anywhere, and
+    # some word on the company (matches on the name alone were the walks above).
+    in_company = {w: stats.estimate(con, word_stats, _CO + w, exact=False) for w in words}
+    if not any(in_company.values()):
+        return
+    every = {w: counts[w] + in_company[w] for w in words}
     driver = min(words, key=lambda w: (every[w], -len(w)))
     checks, params = _any_word_checks([[w] for w in words if w != driver])
+    checks += " AND (" + " OR ".join("instr(words, ?) > 0" for _ in words) + ")"
+    params += [f" {_CO}{w}" for w in words]
     sql = f"SELECT words, customer_id FROM terms WHERE term >= ? AND term < ? AND {checks}"
     budget = [COMPANY_BUDGET]
     for start in (driver, _CO + driver):
@@ -615,11 +622,15 @@ def _known_prefix_length(con: sqlite3.Connection, word: str) -> int:
 
 def _corrections(con: sqlite3.Connection, word_stats: stats.WordStats, word: str) -> list[str]:
     """The edits of ``word`` that start some index word (name or company), most frequent words first, at
-    most ``NEAR_PATTERNS``. An edit at position i needs word[:i] to start an index word: one seek per
-    shorter start tells how far that holds, and the edits that exist are found in one statement."""
+    most ``NEAR_PATTERNS``; none when ``word`` itself starts an index word (it is not a typo). An edit at
+    position i needs word[:i] to start an index word: one seek per shorter start tells how far that holds,
+    and the edits that exist are found in one statement."""
     if len(word) < NEAR_MIN_LEN or not word.isalpha() or not word.isascii():
         return []
-    candidates = edits(word, _known_prefix_length(con, word))
+    known = _known_prefix_length(con, word)
+    if known == len(word):
+        return []  # the word starts some name or company word as typed: not a typo, nothing to correct
+    candidates = edits(word, known)
     if not candidates:
         return []
     found = [r[0] for r in con.execute(
@@ -670,6 +681,8 @@ def _near(directory: Directory, con: sqlite3.Connection, pool: _Pool, words: lis
     whole, whole_params = _alternative_checks(others, whole=True, company=False)
     named, named_params = _alternative_checks(others, whole=False, company=False)
     anywhere, any_params = _alternative_checks(others, whole=False, company=True)
+    anywhere += " AND (" + " OR ".join("instr(words, ?) > 0" for a in alternatives for _ in a) + ")"
+    any_params += [f" {_CO}{p}" for a in alternatives for p in a]  # some word on the company
     phases = [
         ((1, 1, PERSON, 0, 0, 0), f"term = ? AND {whole}", [(p, *whole_params) for p in patterns]),
         ((1, 1, PERSON, 1, 0, 0), f"term >= ? AND term < ? AND {named}",
