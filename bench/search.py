@@ -18,7 +18,8 @@ Every directory is opened as the app opens it (``Directory(path)``: the app's ca
    10% (prefixes from 3 characters), account numbers 10% (barcode scans and typed prefixes).
 5. Search while writing: a worker thread imports M more customers into the same directory
    (``upsert_many``, as a CSV import or a bulk load does: rows in batches, then one indexing pass) while
-   this thread keeps replaying the typing sessions; then a first sync: a training gateway in its own
+   this thread keeps replaying the typing sessions, one search per keystroke every ``--keystroke-ms``
+   (default 30 ms, three times a fast typist; 0 = back to back); then a first sync: a training gateway in its own
    process (as PaySimple is) holding S customers, ``customers.sync`` on a worker thread over HTTP (pages of
    200, each upserted in its own transaction, as the app does) into a new directory file, while this
    thread types searches into that directory (the search box during the sync).
@@ -107,8 +108,10 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[k]
 
 
-def typing_while(directory: Directory, records, busy: threading.Event, seed: int) -> tuple[list[float], int]:
-    """Replay typing sessions against ``directory`` while ``busy`` is set: (wall ms per search, with hits)."""
+def typing_while(directory: Directory, records, busy: threading.Event, seed: int,
+                 keystroke_s: float) -> tuple[list[float], int]:
+    """Replay typing sessions against ``directory`` while ``busy`` is set, one search per keystroke every
+    ``keystroke_s`` seconds (0: back to back): (wall ms per search, searches that found someone)."""
     times: list[float] = []
     with_hits = 0
     rng = random.Random(seed)
@@ -120,6 +123,8 @@ def typing_while(directory: Directory, records, busy: threading.Event, seed: int
                 t = time.perf_counter()
                 with_hits += bool(directory.search(q))
                 times.append((time.perf_counter() - t) * 1000)
+                if keystroke_s:
+                    time.sleep(keystroke_s)
     return times, with_hits
 
 
@@ -163,7 +168,7 @@ def start_gateway(data: Path) -> tuple[subprocess.Popen, str]:
     return proc, line.split("ready at ", 1)[1] + "/v4"
 
 
-def sync_phase(workdir: Path, records: list[CustomerRecord], seed: int) -> dict:
+def sync_phase(workdir: Path, records: list[CustomerRecord], seed: int, keystroke_s: float) -> dict:
     """First sync of ``records`` from a training gateway process, searched while it runs."""
     from pos_app.customers.sync import sync
     from pos_app.paysimple import PaySimpleClient, Timeouts
@@ -201,7 +206,7 @@ def sync_phase(workdir: Path, records: list[CustomerRecord], seed: int) -> dict:
     worker = threading.Thread(target=run, name="sync")
     try:
         worker.start()
-        times, with_hits = typing_while(directory, records, busy, seed)
+        times, with_hits = typing_while(directory, records, busy, seed, keystroke_s)
         worker.join()
     finally:
         busy.clear()
@@ -224,6 +229,9 @@ def main(argv: list[str] | None = None) -> dict:
                         help="customers imported while searching (default: a fifth of --customers)")
     parser.add_argument("--sync-customers", type=int, default=None,
                         help="customers in the first sync (default: --customers, at most 100,000)")
+    parser.add_argument("--keystroke-ms", type=float, default=30.0,
+                        help="time between keystrokes while writes run (default 30: three times a fast typist; "
+                             "0: back to back, a stress test)")
     args = parser.parse_args(argv)
     write_n = args.customers // 5 if args.write_customers is None else args.write_customers
     sync_n = min(args.customers, 100_000) if args.sync_customers is None else args.sync_customers
@@ -306,14 +314,14 @@ def main(argv: list[str] | None = None) -> dict:
 
         worker = threading.Thread(target=importer, name="import")
         worker.start()
-        import_times, _ = typing_while(directory, records, busy, args.seed + 2)
+        import_times, _ = typing_while(directory, records, busy, args.seed + 2, args.keystroke_ms / 1000)
         worker.join()
         import_rate = round(len(more) / done["seconds"])
         assert directory.pending_count() == 0
     synced = {"times": [], "with_hits": 0, "sync_per_s": None, "sync_http_share": None}
     if sync_n:
         with tempfile.TemporaryDirectory(prefix="pos-sync-bench-") as workdir:
-            synced = sync_phase(Path(workdir), records[:sync_n], args.seed + 3)
+            synced = sync_phase(Path(workdir), records[:sync_n], args.seed + 3, args.keystroke_ms / 1000)
     during = sorted(import_times + synced["times"])
     result = {
         "customers": args.customers,
@@ -334,6 +342,7 @@ def main(argv: list[str] | None = None) -> dict:
         "db_mib": round(db_bytes / 2**20, 1),
         "p99_ms_by_route": {k: round(percentile(sorted(v), 99), 3) for k, v in sorted(times.items())},
         "queries_by_route": {k: len(v) for k, v in sorted(times.items())},
+        "keystroke_ms": args.keystroke_ms,
         "p99_during_writes_ms": round(percentile(during, 99), 3),
         "max_during_writes_ms": round(during[-1], 3) if during else 0.0,
         "during_import": {**summary(import_times), "customers": len(more), "import_per_s": import_rate},

@@ -57,6 +57,7 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -75,6 +76,8 @@ RECENT_LIMIT = 2000
 DEFER_MIN = 100  # a batch inserting this many customers is indexed later, in one pass
 MERGE_MIN = 20_000  # pending customers are merged when they reach max(MERGE_MIN, half the indexed ones)
 PRESORT_RUN = 50_000  # committed pending customers per sorted run the background sorter builds
+YIELD_ROWS = 256  # a bulk writer lets a running search through after this many rows of Python work
+YIELD_MAX_S = 0.05  # ... waiting at most this long each time (it is never starved by back-to-back searches)
 _CHUNK = 500  # ids per IN (...) query
 
 _DATA_COLUMNS = tuple(c for c in RECORD_FIELDS if c != "paysimple_id")
@@ -165,6 +168,9 @@ class Directory:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._presorter: _Presorter | None = None
+        self._readers = 0  # searches running now (``reading``)
+        self._reads_done = 0  # searches finished so far
+        self._readers_gone = threading.Condition(threading.Lock())
         self.scratch_path.unlink(missing_ok=True)  # sorted runs of a load that did not finish: derived data
         migrate(self.connection())
         self.finish_indexing()  # a bulk load cut short by a crash: finish it before anyone searches
@@ -227,6 +233,41 @@ class Directory:
         hooks, self._local.after_commit = self._local.after_commit, None
         for hook in hooks:
             hook()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Marks a search in progress: bulk writers in other threads pause at their next safe point.
+
+        Why: a search returns from SQLite (and so needs Python's GIL back) a few dozen times; while a bulk
+        writer thread builds rows in Python, each return waits for the interpreter's switch interval
+        (5 ms), so a 1 ms search took tens of milliseconds during an import. Writers check
+        ``_readers`` every ``YIELD_ROWS`` rows (an attribute read) and, while a search runs, wait on a
+        condition (GIL released) for at most ``YIELD_MAX_S``; a clerk types a key every 100 ms or so, so
+        an import loses a few percent at most.
+        """
+        with self._readers_gone:
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._readers_gone:
+                self._readers -= 1
+                self._reads_done += 1
+                self._readers_gone.notify_all()
+
+    def _let_readers_through(self) -> None:
+        """A bulk writer's safe point: wait until the searches running now have finished (see ``reading``),
+        at most ``YIELD_MAX_S``; searches that start meanwhile do not extend the wait (no starvation)."""
+        if not self._readers:
+            return
+        deadline = time.monotonic() + YIELD_MAX_S
+        with self._readers_gone:
+            waiting_for = self._reads_done + self._readers
+            while self._readers and self._reads_done < waiting_for:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self._readers_gone.wait(left)
 
     def _after_commit(self, hook) -> bool:
         """Run ``hook`` once the current ``write()`` transaction commits; False outside ``write()``."""
@@ -328,12 +369,16 @@ class Directory:
         next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM customers").fetchone()[0]
         first_id = next_id
         rows, ids = [], []
-        for record, origin in batch.inserts:
-            values = _data_values(record)
-            rows.append((next_id, record.paysimple_id, *map(_BIND_AS.get, values, values), origin, written_at,
-                         index.record_words(record), index.record_keys(record)))
-            ids.append(next_id)
-            next_id += 1
+        inserts = batch.inserts
+        for start in range(0, len(inserts), YIELD_ROWS):
+            self._let_readers_through()
+            for record, origin in inserts[start:start + YIELD_ROWS]:
+                values = _data_values(record)
+                rows.append((next_id, record.paysimple_id, *map(_BIND_AS.get, values, values), origin,
+                             written_at, index.record_words(record), index.record_keys(record)))
+                ids.append(next_id)
+                next_id += 1
+        self._let_readers_through()
         con.executemany(_INSERT_SQL, rows)
         if len(rows) >= DEFER_MIN:  # bulk: index later in one pass (see module doc)
             con.execute("INSERT INTO pending_index (lo, hi) VALUES (?, ?)", (first_id, next_id - 1))
@@ -384,7 +429,9 @@ class Directory:
             return counts
         order: list[tuple[str, int]] = []  # ("i", n) n-th insert / ("u", n) n-th update / ("k", id) kept
         linked: set[int] = set()
-        for record in records:
+        for n, record in enumerate(records):
+            if not n % YIELD_ROWS:
+                self._let_readers_through()
             old = existing.get(record.paysimple_id)
             if old is None:
                 old = twins.get(account_key(record.customer_account))

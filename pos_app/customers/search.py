@@ -175,6 +175,11 @@ class _Pool:
 
 
 def search(directory: Directory, query: str, limit: int = 50) -> list[CustomerHit]:
+    with directory.reading():  # bulk writers in other threads pause meanwhile (Directory.reading)
+        return _search(directory, query, limit)
+
+
+def _search(directory: Directory, query: str, limit: int) -> list[CustomerHit]:
     con = directory.connection()
     text = (query or "").strip()
     if limit <= 0:
