@@ -27,7 +27,8 @@ Output: customers, import_per_s, import_cpu_per_s, import_us_per_customer (wall 
 rows vs in the final indexing pass), p50_ms, p95_ms, p99_ms, max_ms (wall clock per search),
 p50_cpu_ms / p99_cpu_ms (the search thread's CPU time: on a shared machine wall-clock tails include time
 spent waiting for a core), load_avg_1min, queries, db_mib and per-route p99s; then
-p99_during_writes_ms / max_during_writes_ms (every search made while the import or the sync wrote),
+p99_during_writes_ms / max_during_writes_ms (every search made while the import or the sync wrote) and
+p99_cpu_during_writes_ms (the search thread's own CPU: the rest of the wall clock is waiting for a core),
 during_import {queries, p50_ms, p99_ms, max_ms, import_per_s}, during_sync {queries, p50_ms, p99_ms, max_ms,
 with_hits (searches that found someone: the box works)}, sync_customers, sync_per_s (first sync, wall
 clock from the first request to every customer searchable), sync_http_share (share of the sync thread's
@@ -109,10 +110,12 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 
 def typing_while(directory: Directory, records, busy: threading.Event, seed: int,
-                 keystroke_s: float) -> tuple[list[float], int]:
+                 keystroke_s: float, cpu: list[float] | None = None) -> tuple[list[float], int]:
     """Replay typing sessions against ``directory`` while ``busy`` is set, one search per keystroke every
-    ``keystroke_s`` seconds (0: back to back): (wall ms per search, searches that found someone)."""
+    ``keystroke_s`` seconds (0: back to back): (wall ms per search, searches that found someone); the
+    search thread's CPU ms per search go to ``cpu``."""
     times: list[float] = []
+    cpu = [] if cpu is None else cpu
     with_hits = 0
     rng = random.Random(seed)
     while busy.is_set():
@@ -120,18 +123,20 @@ def typing_while(directory: Directory, records, busy: threading.Event, seed: int
             for q in queries:
                 if not busy.is_set():
                     return times, with_hits
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.thread_time()
                 with_hits += bool(directory.search(q))
                 times.append((time.perf_counter() - t) * 1000)
+                cpu.append((time.thread_time() - c) * 1000)
                 if keystroke_s:
                     time.sleep(keystroke_s)
     return times, with_hits
 
 
-def summary(times: list[float]) -> dict:
-    ordered = sorted(times)
+def summary(times: list[float], cpu: list[float]) -> dict:
+    ordered, cpu = sorted(times), sorted(cpu)
     return {"queries": len(ordered), "p50_ms": round(percentile(ordered, 50), 3),
-            "p99_ms": round(percentile(ordered, 99), 3), "max_ms": round(ordered[-1], 3) if ordered else 0.0}
+            "p99_ms": round(percentile(ordered, 99), 3), "max_ms": round(ordered[-1], 3) if ordered else 0.0,
+            "p99_cpu_ms": round(percentile(cpu, 99), 3), "max_cpu_ms": round(cpu[-1], 3) if cpu else 0.0}
 
 
 def fill_gateway(path: Path, records: list[CustomerRecord]) -> None:
@@ -206,7 +211,8 @@ def sync_phase(workdir: Path, records: list[CustomerRecord], seed: int, keystrok
     worker = threading.Thread(target=run, name="sync")
     try:
         worker.start()
-        times, with_hits = typing_while(directory, records, busy, seed, keystroke_s)
+        cpu: list[float] = []
+        times, with_hits = typing_while(directory, records, busy, seed, keystroke_s, cpu)
         worker.join()
     finally:
         busy.clear()
@@ -215,7 +221,7 @@ def sync_phase(workdir: Path, records: list[CustomerRecord], seed: int, keystrok
     report = out["report"]
     assert report.complete and report.inserted == len(records) and directory.pending_count() == 0
     directory.close()
-    return {"times": times, "with_hits": with_hits, "sync_per_s": round(len(records) / out["seconds"]),
+    return {"times": times, "cpu": cpu, "with_hits": with_hits, "sync_per_s": round(len(records) / out["seconds"]),
             "sync_http_share": round(waited[0] / out["seconds"], 3)}
 
 
@@ -298,6 +304,7 @@ def main(argv: list[str] | None = None) -> dict:
     more = list(generate(write_n, seed=args.seed + 100, first_id=args.customers + 1)) if write_n else []
     gc.freeze()
     import_times: list[float] = []
+    import_cpu: list[float] = []
     import_rate = None
     if more:
         busy = threading.Event()
@@ -314,15 +321,16 @@ def main(argv: list[str] | None = None) -> dict:
 
         worker = threading.Thread(target=importer, name="import")
         worker.start()
-        import_times, _ = typing_while(directory, records, busy, args.seed + 2, args.keystroke_ms / 1000)
+        import_times, _ = typing_while(directory, records, busy, args.seed + 2, args.keystroke_ms / 1000, import_cpu)
         worker.join()
         import_rate = round(len(more) / done["seconds"])
         assert directory.pending_count() == 0
-    synced = {"times": [], "with_hits": 0, "sync_per_s": None, "sync_http_share": None}
+    synced = {"times": [], "cpu": [], "with_hits": 0, "sync_per_s": None, "sync_http_share": None}
     if sync_n:
         with tempfile.TemporaryDirectory(prefix="pos-sync-bench-") as workdir:
             synced = sync_phase(Path(workdir), records[:sync_n], args.seed + 3, args.keystroke_ms / 1000)
     during = sorted(import_times + synced["times"])
+    during_cpu = sorted(import_cpu + synced["cpu"])
     result = {
         "customers": args.customers,
         "import_per_s": round(args.customers / wall),
@@ -345,8 +353,9 @@ def main(argv: list[str] | None = None) -> dict:
         "keystroke_ms": args.keystroke_ms,
         "p99_during_writes_ms": round(percentile(during, 99), 3),
         "max_during_writes_ms": round(during[-1], 3) if during else 0.0,
-        "during_import": {**summary(import_times), "customers": len(more), "import_per_s": import_rate},
-        "during_sync": {**summary(synced["times"]), "with_hits": synced["with_hits"]},
+        "p99_cpu_during_writes_ms": round(percentile(during_cpu, 99), 3),
+        "during_import": {**summary(import_times, import_cpu), "customers": len(more), "import_per_s": import_rate},
+        "during_sync": {**summary(synced["times"], synced["cpu"]), "with_hits": synced["with_hits"]},
         "sync_customers": sync_n,
         "sync_per_s": synced["sync_per_s"],
         "sync_http_share": synced["sync_http_share"],

@@ -12,40 +12,40 @@ use ``apply`` directly after their own matching. Deleted customers stay in ``cus
 Bulk writes are indexed later, in one pass. Inserting a customer's ~6 search entries at random places of
 big B-trees is the dominant write cost, and committing many small batches would rewrite most index pages
 every time. So a batch that inserts ``DEFER_MIN`` or more customers only writes their rows and records the
-id range in ``pending_index``; ``merge_pending`` then adds all pending entries in one statement (SQLite
-expands them from the rows' ``words``/``keys``). During a sync, pending customers are merged when they reach
-max(``MERGE_MIN``, half the indexed ones) — geometric, so total work stays linear — and at the end of every
-sync/import call; ``upsert_many`` merges once at the end. Pending customers are not searchable until then
-(``pending_count`` tells the UI); a process that dies mid-load leaves the ranges recorded and the next
-``Directory()`` finishes the merge before anyone searches. Small batches (an incremental sync, a counter
-edit) are indexed in their own transaction. Word statistics for the search are refreshed at each merge and
-whenever the directory grew by half (``stats``).
+id range in ``pending_index``; the pending entries are added later in one transaction (SQLite expands them
+from the rows' ``words``/``keys``). During a sync, pending customers are merged when they reach
+max(``MERGE_MIN``, half the indexed ones) — geometric, so total work stays linear; that merge runs in its
+own transaction right after the batch's COMMIT — and at the end of every sync/import call; ``upsert_many``
+merges once at the end. Pending customers are not searchable until then (``pending_count`` tells the UI); a
+process that dies mid-load leaves the ranges recorded and the next ``Directory()`` finishes the merge
+before anyone searches. Small batches (an incremental sync, a counter edit) are indexed in their own
+transaction. Word statistics for the search are refreshed at each merge and whenever the directory grew by
+half (``stats``); searches pick up new statistics from a background reload, never waiting for one.
 
-The merge pass is set-based and sorted: ``INSERT OR IGNORE INTO terms/keys SELECT ... ORDER BY`` the index
-key, so SQLite's sorter feeds the B-trees in key order (pages filled in sequence) instead of ~6 random
-inserts per customer; at 1M customers that is ~28 s instead of ~35 s of CPU. It runs in one transaction
-together with the deletion of the ``pending_index`` ranges: a pass that is interrupted or fails rolls back
-whole and the next ``Directory()`` redoes it (tested). ``synchronous`` stays NORMAL for it: in WAL mode that
-syncs only at checkpoints, so OFF measured no faster. Measured costs per customer at 200k (CPU, µs): Python
-row building ~8 (keys 4, binding values 4, folding 1.6), row INSERT ~10, terms ~11, keys ~11; the merge is
-bound by SQLite's sorter (~2-3 µs per entry), the row INSERT by Python's per-parameter binding. Cheaper
-binding: a bulk row binds integer 0 instead of None and 0/1 instead of bools (``_BIND_AS``; None and bools
-go through sqlite3's adapter lookup, ~0.5 µs each, and a row has a dozen empty fields), turned back into NULL
-by ``nullif(?, 0)`` in the INSERT. Tried and dropped (no gain): packing the mirrored fields into one JSON
-column (json.dumps costs what the binding saves), sorting entries in Python, building entries from a JSON
-batch, ``PRAGMA threads`` for the sorter, a smaller sort cache.
+The merge is set-based and sorted: ``INSERT OR IGNORE INTO terms/keys SELECT ... ORDER BY`` the index key,
+so the B-trees are filled in key order. Measured at 1M customers (``bench/search.py``, 2026-12-05): the
+expansion is ~3 µs per customer, the insert into empty B-trees ~1 µs, and SQLite's sort ~10 µs — most of
+the indexing. The sort needs no Python, so it runs beside the loading thread: a background sorter
+(``_Presorter``) takes every ``PRESORT_RUN`` committed pending customers and writes their entries, sorted,
+into tables of a scratch file; the final merge is then a merge of sorted runs (``UNION ALL ... ORDER BY``,
+which SQLite merges without sorting again: ~4 µs per customer for 20 runs) plus one sorted pass over what no
+run covers (the last partial run). It is the same single transaction, together with the deletion of the
+``pending_index`` ranges, so a pass that is interrupted or fails rolls back whole and is redone (tested,
+including a process killed with runs on disk). Chunked sorting also costs less than one big sort (runs of
+50k: ~9 µs per customer against ~13). At 1M the import went from ~36k/s (one thread) to 42-52k/s wall on
+this shared 2-core machine (figures and load in bench/README.md); the rows — Python building and binding
+~12 µs per customer — are now the critical path. ``synchronous`` stays NORMAL (WAL syncs only at
+checkpoints). Cheaper binding: a bulk row binds integer 0 instead of None and 0/1 instead of bools
+(``_BIND_AS``; None and bools go through sqlite3's adapter lookup, ~0.5 µs each), turned back into NULL by
+``nullif(?, 0)`` in the INSERT. Tried before and dropped (no gain): packing the mirrored fields into one JSON
+column, sorting entries in Python, ``PRAGMA threads`` for the sorter (measured again at 1M: no gain), the
+index in a second database file merged batch by batch into growing B-trees (random inserts: slower), FTS5
+for the lookup keys, SQLite 3.51, 16 KiB pages.
 
-How far this is from what the stack allows (session 2, ``bench/import_floor.py``, 1M customers, this 2-core
-machine): writing a row with the least possible Python work (search text built, every mirrored field packed
-into one column) costs ~13-17 µs; SQLite building the ~6.1 sorted entries per customer costs ~20-26 µs, of
-which sorting alone ~15-22 µs. One core: a ceiling of ~23-29k customers/s, and ``upsert_many`` measures
-19-21k/s. Tried this session and measured no better (so not kept): the index in a second database file
-built by a second thread while the rows are written (merging sorted batches into growing B-trees costs far
-more: 67 µs CPU per customer instead of 47, so the wall clock did not improve), the two final merges in
-parallel threads on two files, FTS5 for the lookup keys (10.7 µs per customer), SQLite 3.51 from
-pysqlite3 (faster JSON expansion, same sort; +13 MB), 16 KiB pages, a larger WAL auto-checkpoint.
-Even names alone (no phone/email/account search) cap at ~31k/s, and perfect two-core overlap at ~38-48k/s:
-the 50,000/s goal needs compiled code for the bulk path, not another layout.
+Searching while a bulk load writes: a search returns from SQLite (and needs Python's GIL back) a few dozen
+times, and a loading thread building rows in Python held the GIL for up to the interpreter's 5 ms switch
+interval each time. Searches mark themselves (``reading``) and bulk writers pause at safe points every
+``YIELD_ROWS`` rows while one runs (see ``reading``).
 
 "Recently seen": ``mark_seen`` records that a customer was served at this counter. The last
 ``RECENT_LIMIT`` distinct customers are kept in ``recent`` and rank first within their match tier.
@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -247,12 +248,16 @@ class Directory:
         """
         with self._readers_gone:
             self._readers += 1
+            if self._readers == 1 and self._presorter is not None:
+                self._presorter.yield_cpu(True)
         try:
             yield
         finally:
             with self._readers_gone:
                 self._readers -= 1
                 self._reads_done += 1
+                if not self._readers and self._presorter is not None:
+                    self._presorter.yield_cpu(False)
                 self._readers_gone.notify_all()
 
     def _let_readers_through(self) -> None:
@@ -731,6 +736,8 @@ class _Presorter:
         self._runs: list[tuple[int, list[tuple[int, int]]]] = []
         self._next = 0
         self._busy = self._paused = self._stopping = self._discarded = False
+        self._tid: int | None = None
+        self._nice = 0
         self._thread = threading.Thread(target=self._loop, name="directory-presort", daemon=True)
         self._thread.start()
 
@@ -749,7 +756,23 @@ class _Presorter:
             self._discarded = True
             self._queue, self._queued = [], 0
 
+    def yield_cpu(self, searching: bool) -> None:
+        """While a search runs, the sorting thread gets the lowest CPU priority, so the search is not kept
+        waiting for a core (Linux: per-thread nice, two system calls per search; elsewhere nothing)."""
+        tid = self._tid
+        if tid is None:
+            return
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, 19 if searching else self._nice)
+        except (AttributeError, OSError):
+            self._tid = None
+
     def _loop(self) -> None:
+        try:
+            self._nice = os.getpriority(os.PRIO_PROCESS, 0)
+            self._tid = threading.get_native_id()
+        except (AttributeError, OSError):
+            pass
         while True:
             with self._cond:
                 while not self._stopping and (self._paused or self._discarded or self._queued < PRESORT_RUN):
