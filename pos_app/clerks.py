@@ -1,13 +1,31 @@
 """Clerks, PINs and roles.
 
-PINs are hashed with scrypt (salted, slow: n=2**14, r=8, p=1, 16 MiB; about 140 ms per check on this shared 2-core machine) and compared in
-constant time. After ``MAX_FAILURES`` wrong PINs in a row a clerk is locked out for ``LOCKOUT`` (the lock
-grows with repeated lockouts), so a 4-8 digit PIN cannot be guessed at the counter. Manager-only actions go
-through ``require_manager``; every approval is written to the ``approvals`` table with who, what and why.
+PINs are 4-8 ASCII digits (0-9), hashed with scrypt (salted, slow: n=2**14, r=8, p=1, 16 MiB; about 140 ms per
+check on this shared 2-core machine) and compared in constant time. Manager-only actions go through
+``require_manager``; every approval is written to the ``approvals`` table with who, what and why.
+
+Wrong PINs (docs/decisions/0144, 0145):
+- Sign-in: after ``MAX_FAILURES`` wrong PINs in a row a clerk is locked out for ``LOCKOUT`` x the number of
+  lockouts so far (5, 10, 15 min...), so a PIN cannot be guessed at the counter. A successful sign-in resets
+  the count AND the escalation. A manager's new PIN (``reset_pin``) resets both too.
+- The count is atomic across threads and processes sharing the clerk file: a try is *reserved* in a short
+  ``BEGIN IMMEDIATE`` transaction before the PIN is hashed (the slow scrypt runs outside any transaction), and
+  the try that takes the last slot writes the lockout at once (lifted again if that PIN was right). So any
+  number of processes guessing at once get at most ``MAX_FAILURES`` PIN checks before the lockout; a try that
+  finds no free slot is refused unchecked. A process that dies mid-check has used its try.
+- Manager approvals (``approve``) count wrong PINs separately, per manager, in ``approval_guard``: someone
+  typing wrong PINs into an approval dialog does not lock the manager out of their own sign-in. The dialog is
+  rate-limited instead: after the n-th wrong approval PIN the next try waits ``APPROVAL_DELAY`` x 2^(n-1)
+  seconds (1, 2, 4, 8 s), and the ``MAX_FAILURES``-th pauses approvals by that manager for ``LOCKOUT`` x the
+  number of such pauses (event ``approve``/``approval_locked``). A right approval PIN resets it. The two
+  counters are independent: a sign-in lockout does not pause approvals, nor the reverse.
+- A PIN typed with other digits (fullwidth １２３４, Arabic-Indic ١٢٣٤...) or other characters is refused with
+  ``code="pin_digits"`` before any check and is not counted: it can never be a PIN.
 
 Attribution: every sign-in attempt, approval (granted or refused), clerk change and screen lock is a row in
 ``events`` (UTC time, kind, the name typed, the clerk id when known, outcome, detail). PINs never appear
-there or in the log; names do.
+there or in the log; names do. Clerk names refuse control, bidi and invisible format characters
+(``text_safety``), like customer names.
 
 Decisions:
 - Training and real environments use different clerk files (``clerks_db_path``). Training gets a demo
@@ -24,6 +42,7 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -32,11 +51,16 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
+from pos_app.sqlite_tx import immediate_transaction
+from pos_app.text_safety import has_unsafe
+
 log = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
+APPROVAL_DELAY = timedelta(seconds=1)  # doubled after each wrong approval PIN
 PIN_MIN, PIN_MAX = 4, 8
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 
 TRAINING_MANAGER = ("Trainer", "1234")
@@ -94,14 +118,53 @@ class LockedOut(ClerkError):
         self.until = until
 
 
+def _whole_seconds(wait: timedelta) -> int:
+    return max(1, -int(-wait.total_seconds() // 1))  # rounded up: never "wait 0 s"
+
+
+def _ms(wait: timedelta) -> int:
+    return max(1, int(wait.total_seconds() * 1000))
+
+
+class ApprovalPaused(ClerkError):
+    """Too many wrong PINs in manager approvals: approvals by this manager wait until ``until`` (their sign-in
+    is not affected)."""
+
+    def __init__(self, manager: str, until: datetime) -> None:
+        super().__init__(f"Too many wrong PINs for approvals by {manager}: approvals by {manager} are paused until "
+                         f"{until.astimezone().strftime('%H:%M')}. {manager} can still sign in; another manager "
+                         "can approve.", "approval_locked", manager=manager, until=until)
+        self.until = until
+
+
+class ApprovalWait(ClerkError):
+    """A wrong approval PIN was typed moments ago: the next try must wait ``seconds``."""
+
+    def __init__(self, wait: timedelta) -> None:
+        seconds = _whole_seconds(wait)
+        super().__init__(f"Wait {seconds} s before the next try.", "approval_wait", seconds=seconds,
+                         wait_ms=_ms(wait))
+        self.seconds = seconds
+
+
 class NotAllowed(ClerkError):
     def __init__(self, message: str, action: str = "") -> None:
         super().__init__(message, "not_allowed", action=action)
         self.action = action
 
 
+def check_pin_digits(pin: str) -> None:
+    """Refuse a PIN with anything but the ASCII digits 0-9 (fullwidth or Arabic-Indic digits included)."""
+    if not isinstance(pin, str) or not _ASCII_DIGITS.fullmatch(pin):
+        raise ClerkError("Type the PIN with the digits 0-9 only (other digit forms such as １２３４ or ١٢٣٤ "
+                         "are not accepted).", "pin_digits")
+
+
 def validate_pin(pin: str) -> None:
-    if not pin.isdigit() or not (PIN_MIN <= len(pin) <= PIN_MAX):
+    """A new PIN: 4-8 ASCII digits ("pin_digits" when other digit forms were typed, else "pin_format")."""
+    if isinstance(pin, str) and pin.isdigit() and not pin.isascii():
+        check_pin_digits(pin)
+    if not isinstance(pin, str) or not _ASCII_DIGITS.fullmatch(pin) or not PIN_MIN <= len(pin) <= PIN_MAX:
         raise ClerkError(f"PIN must be {PIN_MIN} to {PIN_MAX} digits.", "pin_format")
 
 
@@ -129,18 +192,43 @@ CREATE TABLE IF NOT EXISTS approvals (
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, clerk_id INTEGER,
   outcome TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS approval_guard (
+  manager_id INTEGER PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0, lockouts INTEGER NOT NULL DEFAULT 0,
+  locked_until TEXT, next_try_at TEXT);
 """
+
+
+@dataclass(frozen=True)
+class _Reservation:
+    """One PIN check that took a slot: ``slot`` = its number among the failures in a row (1..MAX_FAILURES);
+    ``until`` is set when it took the last slot (the lockout is already written)."""
+
+    clerk_id: int
+    name: str
+    role: str
+    salt: bytes
+    digest: bytes
+    slot: int
+    until: datetime | None
+
+
+def _utc(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
 
 
 class ClerkRegistry:
     def __init__(self, path: Path | str, clock: Callable[[], datetime] | None = None) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         self._lock = threading.RLock()
         self._clock = clock or (lambda: datetime.now(UTC))
+
+    def _now(self) -> datetime:
+        return self._clock().astimezone(UTC)
 
     def close(self) -> None:
         self._db.close()
@@ -188,6 +276,9 @@ class ClerkRegistry:
         name = name.strip()
         if not name:
             raise ClerkError("Name is required.", "name_required")
+        if has_unsafe(name):
+            raise ClerkError("The name contains a control or invisible formatting character: type it again.",
+                             "name_invalid")
         if len(name) > 40:
             raise ClerkError("Name is too long (at most 40 characters).", "name_too_long")
         validate_pin(pin)
@@ -231,10 +322,10 @@ class ClerkRegistry:
         if target is None:
             raise ClerkError("No such clerk.", "no_such_clerk")
         salt, digest = hash_pin(new_pin)
-        self._db.execute(
-            "UPDATE clerks SET salt=?, pin_hash=?, failures=0, locked_until=NULL WHERE id=?",
-            (salt, digest, clerk_id),
-        )
+        with immediate_transaction(self._db, self._lock) as db:
+            db.execute("UPDATE clerks SET salt=?, pin_hash=?, failures=0, lockouts=0, locked_until=NULL WHERE id=?",
+                       (salt, digest, clerk_id))
+            db.execute("DELETE FROM approval_guard WHERE manager_id=?", (clerk_id,))
         self.record("reset_pin", target.name, clerk_id, "ok", f"by={by.id}")
 
     def ensure_training_clerks(self) -> None:
@@ -250,43 +341,109 @@ class ClerkRegistry:
 
     # --- checks -----------------------------------------------------------------------------------------
 
-    def login(self, name: str, pin: str, purpose: str = "login") -> Clerk:
-        """Check a PIN. Wrong PIN and unknown name give the same message (no user enumeration)."""
-        now = self._clock()
-        name = (name or "").strip()
-        with self._lock:
-            row = self._db.execute(
-                "SELECT id, name, role, salt, pin_hash, failures, lockouts, locked_until FROM clerks "
-                "WHERE name=? AND active=1",
-                (name,),
-            ).fetchone()
+    def login(self, name: str, pin: str) -> Clerk:
+        """Check a clerk's PIN to sign in. Wrong PIN and unknown name give the same message (no user
+        enumeration); wrong PINs count towards the sign-in lockout (module doc)."""
+        clerk, _slot = self._check("login", name, pin)
+        return clerk
+
+    # The two counters. Both have (failures, lockouts, locked_until); approvals also have next_try_at.
+
+    def _read_guard(self, db: sqlite3.Connection, scope: str, clerk_id: int) -> tuple[int, int, datetime | None,
+                                                                                        datetime | None]:
+        if scope == "login":
+            row = db.execute("SELECT failures, lockouts, locked_until FROM clerks WHERE id=?", (clerk_id,)).fetchone()
+            return row[0], row[1], _utc(row[2]), None
+        db.execute("INSERT OR IGNORE INTO approval_guard(manager_id) VALUES (?)", (clerk_id,))
+        row = db.execute("SELECT failures, lockouts, locked_until, next_try_at FROM approval_guard "
+                         "WHERE manager_id=?", (clerk_id,)).fetchone()
+        return row[0], row[1], _utc(row[2]), _utc(row[3])
+
+    def _write_guard(self, db: sqlite3.Connection, scope: str, clerk_id: int, failures: int, lockouts: int,
+                     locked_until: datetime | None, next_try_at: datetime | None = None) -> None:
+        until = locked_until.isoformat() if locked_until else None
+        if scope == "login":
+            db.execute("UPDATE clerks SET failures=?, lockouts=?, locked_until=? WHERE id=?",
+                       (failures, lockouts, until, clerk_id))
+        else:
+            db.execute("UPDATE approval_guard SET failures=?, lockouts=?, locked_until=?, next_try_at=? "
+                       "WHERE manager_id=?",
+                       (failures, lockouts, until, next_try_at.isoformat() if next_try_at else None, clerk_id))
+
+    def _reserve(self, scope: str, name: str) -> _Reservation | None:
+        """Take one try (atomically, across processes) or raise when none is free. None = unknown name."""
+        kind = "login" if scope == "login" else "approve"
+        with immediate_transaction(self._db, self._lock) as db:
+            now = self._now()
+            row = db.execute("SELECT id, name, role, salt, pin_hash FROM clerks WHERE name=? AND active=1",
+                             (name,)).fetchone()
             if row is None:
-                hash_pin(pin or "0000")  # same cost as a real check
-                self.record(purpose, name, None, "wrong_pin", "unknown name")
-                raise ClerkError("Wrong name or PIN.", "wrong_pin", left=None)
-            cid, cname, role, salt, stored, failures, lockouts, locked_until = row
-            if locked_until and datetime.fromisoformat(locked_until) > now:
-                self.record(purpose, cname, cid, "locked_out")
-                raise LockedOut(datetime.fromisoformat(locked_until))
-            _, digest = hash_pin(pin or "", salt)
-            if hmac.compare_digest(digest, stored):
-                self._db.execute("UPDATE clerks SET failures=0, locked_until=NULL WHERE id=?", (cid,))
-                self.record(purpose, cname, cid, "ok")
-                return Clerk(cid, cname, Role(role))
-            failures += 1
-            if failures >= MAX_FAILURES:
-                lockouts += 1
-                until = now + LOCKOUT * lockouts
-                self._db.execute(
-                    "UPDATE clerks SET failures=0, lockouts=?, locked_until=? WHERE id=?",
-                    (lockouts, until.isoformat(), cid),
-                )
-                self.record(purpose, cname, cid, "locked_out", f"until={until.isoformat()}")
-                raise LockedOut(until)
-            self._db.execute("UPDATE clerks SET failures=? WHERE id=?", (failures, cid))
-            self.record(purpose, cname, cid, "wrong_pin", f"failures={failures}")
-        left = MAX_FAILURES - failures
-        raise ClerkError(f"Wrong name or PIN. Tries left before a lockout: {left}.", "wrong_pin", left=left)
+                return None
+            cid, cname = row[0], row[1]
+            failures, lockouts, locked_until, next_try_at = self._read_guard(db, scope, cid)
+            if locked_until is not None and locked_until > now:
+                refused: ClerkError = (LockedOut(locked_until) if scope == "login"
+                                       else ApprovalPaused(cname, locked_until))
+            elif next_try_at is not None and next_try_at > now:
+                refused = ApprovalWait(next_try_at - now)
+            else:
+                refused = None
+            if refused is None:
+                slot = failures + 1
+                until = None
+                if slot >= MAX_FAILURES:  # the last free try: lock now, lifted if this PIN is right
+                    lockouts += 1
+                    until = now + LOCKOUT * lockouts
+                    self._write_guard(db, scope, cid, 0, lockouts, until)
+                else:
+                    wait = APPROVAL_DELAY * 2 ** (slot - 1) if scope == "approve" else None
+                    self._write_guard(db, scope, cid, slot, lockouts, None, now + wait if wait else None)
+        if refused is not None:
+            outcome = {"locked_out": "locked_out", "approval_locked": "approval_locked"}.get(refused.code,
+                                                                                            "approval_wait")
+            self.record(kind, cname, cid, outcome, "refused unchecked")
+            raise refused
+        return _Reservation(cid, cname, row[2], row[3], row[4], slot, until)
+
+    def _check(self, scope: str, name: str, pin: str) -> tuple[Clerk, int]:
+        kind = "login" if scope == "login" else "approve"
+        name = (name or "").strip()
+        if not pin:
+            raise ClerkError("Type the PIN.", "pin_required")
+        try:
+            check_pin_digits(pin)
+        except ClerkError:
+            self.record(kind, name, None, "pin_digits", "not counted: not the digits 0-9")
+            raise
+        reservation = self._reserve(scope, name)
+        if reservation is None:
+            hash_pin(pin)  # same cost as a real check
+            self.record(kind, name, None, "wrong_pin", "unknown name")
+            raise ClerkError("Wrong name or PIN.", "wrong_pin", left=None)
+        r = reservation
+        _, digest = hash_pin(pin, r.salt)
+        if hmac.compare_digest(digest, r.digest):
+            with immediate_transaction(self._db, self._lock) as db:
+                self._write_guard(db, scope, r.clerk_id, 0, 0, None)  # success resets the escalation too
+            if scope == "login":
+                self.record(kind, r.name, r.clerk_id, "ok")
+            return Clerk(r.clerk_id, r.name, Role(r.role)), r.slot
+        if r.until is not None:
+            if scope == "login":
+                self.record(kind, r.name, r.clerk_id, "locked_out", f"failures={r.slot} until={r.until.isoformat()}")
+                raise LockedOut(r.until)
+            self.record(kind, r.name, r.clerk_id, "approval_locked",
+                        f"failures={r.slot} until={r.until.isoformat()}")
+            raise ApprovalPaused(r.name, r.until)
+        left = MAX_FAILURES - r.slot
+        self.record(kind, r.name, r.clerk_id, "wrong_pin", f"failures={r.slot}")
+        if scope == "login":
+            raise ClerkError(f"Wrong name or PIN. Tries left before a lockout: {left}.", "wrong_pin", left=left)
+        delay = APPROVAL_DELAY * 2 ** (r.slot - 1)
+        wait = _whole_seconds(delay)
+        raise ClerkError(f"Wrong name or PIN. Tries left before approvals by {r.name} pause: {left}. "
+                         f"Wait {wait} s before the next try.", "approval_wrong_pin", left=left, wait=wait,
+                         wait_ms=_ms(delay))
 
     def require_manager(self, clerk: Clerk | None, action: ManagerAction) -> None:
         if clerk is None or not clerk.is_manager:
@@ -294,10 +451,11 @@ class ClerkRegistry:
 
     def approve(self, manager_name: str, pin: str, action: ManagerAction, reason: str,
                 clerk: Clerk | None = None, subject: str = "") -> Clerk:
-        """A manager approves an action with their PIN; the approval is recorded with its reason."""
+        """A manager approves an action with their PIN; the approval is recorded with its reason. Wrong PINs
+        count against approvals by that manager (growing wait, then a pause), never against their sign-in."""
         if not reason.strip():
             raise ClerkError("A reason is required.", "reason_required")
-        manager = self.login(manager_name, pin, purpose="approve")
+        manager, _slot = self._check("approve", manager_name, pin)
         try:
             self.require_manager(manager, action)
         except NotAllowed:

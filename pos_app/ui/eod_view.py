@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.payments import EodReport, end_of_day
+from pos_app.text_safety import one_line
 from pos_app.ui.history import CounterPayments
 from pos_app.ui.i18n import fmt, format_money
 from pos_app.ui.ops import BackgroundOp, Cancelled
@@ -81,7 +82,10 @@ def mismatch_kind(kind: str) -> str:
 
 def report_html(report: EodReport, payments: CounterPayments, store: str = "") -> str:
     """The report as HTML: the same text on screen and in the PDF."""
-    esc, money = html.escape, format_money
+    def esc(value) -> str:  # every value one line, no control/bidi character (clerk names, PaySimple texts)
+        return html.escape(one_line(str(value)))
+
+    money = format_money
     locale = QLocale()
     day = locale.toString(QDate(report.day.year, report.day.month, report.day.day),
                           long_year(locale.dateFormat(QLocale.FormatType.ShortFormat)))

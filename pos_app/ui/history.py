@@ -51,6 +51,7 @@ from pos_app.config import Environment
 from pos_app.payments import Approval, Attempt, Journal, LaneBusy, NotAllowed, PaymentService, State
 from pos_app.payments import receipt_for as core_receipt_for
 from pos_app.payments.model import PENDING_REVERSAL_STATES
+from pos_app.text_safety import one_line
 from pos_app.ui.banner import EnvironmentBanner
 from pos_app.ui.i18n import fmt, format_money
 from pos_app.ui.ops import BackgroundOp
@@ -377,9 +378,9 @@ class HistoryDialog(QDialog):
         selected = None
         for a in shown:
             item = QTreeWidgetItem([
-                format_local(a.created_at.astimezone(self.payments.tz), zone=False), a.customer_name,
+                format_local(a.created_at.astimezone(self.payments.tz), zone=False), one_line(a.customer_name),
                 format_money(a.amount),
-                a.account_masked, attempt_label(a), self.payments.clerk_name(a.clerk), a.lane, a.id])
+                a.account_masked, attempt_label(a), one_line(self.payments.clerk_name(a.clerk)), a.lane, a.id])
             item.setData(0, ATTEMPT_ROLE, a)
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setForeground(4, _brush(status_colour(a.state)))
@@ -414,7 +415,8 @@ class HistoryDialog(QDialog):
             self.detail_title.setText(translate("HistoryDialog", "No payment selected"))
             self.detail_text.setText(translate("HistoryDialog", "No payments match these filters."))
         else:
-            self.detail_title.setText(f"{attempt_label(a)} · {format_money(a.amount)} · {a.customer_name}")
+            self.detail_title.setText(f"{attempt_label(a)} · {format_money(a.amount)} · "
+                                      f"{one_line(a.customer_name)}")
             self.detail_title.setStyleSheet(f"color: {status_colour(a.state)};")
             self.detail_text.setText(attempt_summary(a))
         self.message.clear()

@@ -61,6 +61,26 @@ def clerk_message(exc: ClerkError) -> str:
         return fmt(translate("ClerkMessages", "Too many wrong PINs. Try again after %1."), when)
     if code == "pin_format":
         return fmt(translate("ClerkMessages", "The PIN must be %1 to %2 digits."), PIN_MIN, PIN_MAX)
+    if code == "pin_digits":
+        return translate("ClerkMessages", "Type the PIN with the digits 0-9 only (other digit forms such as "
+                                          "１２３４ or ١٢٣٤ are not accepted).")
+    if code == "pin_required":
+        return translate("ClerkMessages", "Type the PIN.")
+    if code == "name_invalid":
+        return translate("ClerkMessages", "The name contains a control or invisible formatting character: "
+                                          "type it again.")
+    if code == "approval_wrong_pin":
+        return fmt(translate("ClerkMessages", "Wrong name or PIN. Tries left before approvals by this manager "
+                                              "pause: %1. Wait %2 s before the next try."),
+                   values.get("left"), values.get("wait"))
+    if code == "approval_wait":
+        return fmt(translate("ClerkMessages", "Wait %1 s before the next try."), values.get("seconds"))
+    if code == "approval_locked":
+        until = values["until"].astimezone()
+        when = QTime(until.hour, until.minute).toString("HH:mm")
+        return fmt(translate("ClerkMessages", "Too many wrong PINs: approvals by %1 are paused until %2. %1 can "
+                                              "still sign in; another manager can approve."),
+                   values.get("manager", ""), when)
     if code == "not_allowed":
         return translate("ClerkMessages", "Only a manager can do this.")
     if code == "reason_required":
@@ -85,7 +105,7 @@ def pin_edit(parent: QWidget | None = None) -> QLineEdit:
     edit = QLineEdit(parent)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setMaxLength(PIN_MAX)
-    edit.setValidator(QRegularExpressionValidator(r"\d{0,8}", edit))
+    edit.setValidator(QRegularExpressionValidator(r"[0-9]{0,8}", edit))  # ASCII digits: PINs are 0-9 only
     edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
     edit.setPlaceholderText(fmt(translate("LoginDialog", "%1 to %2 digits"), PIN_MIN, PIN_MAX))
     return edit

@@ -648,6 +648,7 @@ class MainWindow(QMainWindow):
                      on_error=lambda e: None, label="payment status").start()
 
     def _show_detached(self, attempt: Attempt) -> None:
+        self._sale_finished(attempt)
         if attempt.is_resolved:
             self.show_result_attempt(attempt)
             return
@@ -691,6 +692,7 @@ class MainWindow(QMainWindow):
         self._set_charging(False)
         self.task.done()
         self._say("")
+        self._sale_finished(attempt)
         self.show_result_attempt(attempt)
 
     def _charge_failed(self, exc: BaseException, op=None) -> None:
@@ -719,11 +721,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(translate("MainWindow", "An earlier payment on this lane must be confirmed before a new one."),
                                      15000)
 
-    def show_result_attempt(self, attempt: Attempt) -> None:
+    def _sale_finished(self, attempt: Attempt) -> None:
+        """This sale's charge came back: unless it surely took no money, its amount is not offered again."""
         from pos_app.payments import State
 
         if attempt.state not in (State.DECLINED, State.ABSENT, State.REJECTED):
-            self.amount.clear()  # the sale is done (or may be): its amount is not offered for another charge
+            self.amount.clear()
+
+    def show_result_attempt(self, attempt: Attempt) -> None:
         self.result.show_attempt(attempt)
         self.stack.setCurrentWidget(self.result)
         self.result.new_sale_button.setAutoDefault(True)
@@ -802,6 +807,7 @@ class MainWindow(QMainWindow):
         self._set_charging(False)
         note = self.panel.on_file_note  # what happened to the form's card / bank account on file
         if kind == "charged":
+            self._sale_finished(payload)
             self.show_result_attempt(payload)
             self.result.set_on_file_note(note)
         elif kind == "saved":

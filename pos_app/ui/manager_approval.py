@@ -7,13 +7,18 @@ approval (and every refused attempt). Void/refund then build the payments approv
 
 Even a signed-in manager types the PIN again: an unattended, signed-in counter must not let anyone void
 or refund. The manager list shows managers only; the clerk who asked is recorded with the approval.
+
+Wrong PINs typed here never lock the manager out of their own sign-in (``ClerkRegistry.approve`` counts them
+apart, per manager). The dialog is rate-limited instead: after a wrong PIN, Approve stays disabled for the
+growing wait the registry names (1, 2, 4, 8 s), and the fifth wrong PIN pauses approvals by that manager for
+a while (recorded as an ``approval_locked`` event); the message says so and that another manager may approve.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -62,6 +67,7 @@ class ManagerApprovalDialog(QDialog):
         super().__init__(parent)
         self.registry, self.action, self.clerk, self.subject = registry, ManagerAction(action), clerk, subject
         self.approved: Approved | None = None
+        self._holds = 0
         self.setObjectName("managerApprovalDialog")
         self.setWindowTitle(translate("ManagerApprovalDialog", "Manager approval"))
         self.setMinimumWidth(460)
@@ -134,9 +140,28 @@ class ManagerApprovalDialog(QDialog):
         except ClerkError as exc:
             self.message.setText(clerk_message(exc))
             self.pin.setFocus()
+            if exc.values.get("wait_ms"):
+                self._hold(int(exc.values["wait_ms"]))
             return
         self.approved = Approved(manager, self.reason.text().strip())
         self.accept()
+
+
+    def _hold(self, ms: int) -> None:
+        """Approve (and Enter) do nothing until the registry's wait is over."""
+        self.approve_button.setEnabled(False)
+        self._holds += 1
+        hold = self._holds
+
+        def release() -> None:
+            if hold == self._holds and self.manager.count():
+                self.approve_button.setEnabled(True)
+
+        QTimer.singleShot(ms, self, release)
+
+    @property
+    def waiting(self) -> bool:
+        return not self.approve_button.isEnabled()
 
 
 def request_approval(parent: QWidget | None, registry: ClerkRegistry, action: ManagerAction,

@@ -226,6 +226,30 @@
         <translation>El PIN debe tener de %1 a %2 dígitos.</translation>
     </message>
     <message>
+        <source>Type the PIN with the digits 0-9 only (other digit forms such as １２３４ or ١٢٣٤ are not accepted).</source>
+        <translation>Escriba el PIN solo con las cifras 0-9 (no se aceptan otras formas de cifras como １２３４ o ١٢٣٤).</translation>
+    </message>
+    <message>
+        <source>Type the PIN.</source>
+        <translation>Escriba el PIN.</translation>
+    </message>
+    <message>
+        <source>The name contains a control or invisible formatting character: type it again.</source>
+        <translation>El nombre contiene un carácter de control o de formato invisible: escríbalo de nuevo.</translation>
+    </message>
+    <message>
+        <source>Wrong name or PIN. Tries left before approvals by this manager pause: %1. Wait %2 s before the next try.</source>
+        <translation>Nombre o PIN incorrecto. Intentos antes de que se pausen las aprobaciones de este gerente: %1. Espere %2 s antes del siguiente intento.</translation>
+    </message>
+    <message>
+        <source>Wait %1 s before the next try.</source>
+        <translation>Espere %1 s antes del siguiente intento.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs: approvals by %1 are paused until %2. %1 can still sign in; another manager can approve.</source>
+        <translation>Demasiados PIN incorrectos: las aprobaciones de %1 están en pausa hasta las %2. %1 aún puede iniciar sesión; otro gerente puede aprobar.</translation>
+    </message>
+    <message>
         <source>Only a manager can do this.</source>
         <translation>Solo un gerente puede hacer esto.</translation>
     </message>

@@ -275,3 +275,173 @@ def stop_waiting_for_a_slow_payment(s: Session) -> dict:
     out["journal"] = [(r["state"], r["amount_cents"]) for r in s.journal_rows()]
     out["gateway"] = [(g["status"], g["amount"]) for g in s.gateway_payments(picked["paysimple_id"])]
     return out
+
+
+def approval_pins_pause_the_dialog_not_the_managers_sign_in(s: Session) -> dict:
+    """Issue 13 §7: someone at the counter types wrong manager PINs into the approval dialog (Manager → Import
+    customers from CSV…, as the clerk Trainee). After each wrong PIN, Enter does nothing for a growing wait;
+    the fifth pauses approvals by Trainer. Trainer can still sign in at the lock screen with the keyboard."""
+    s.start()
+    p, out = s.person, {}
+    out["signed_in"] = s.sign_in("0000")  # Trainee, a clerk: the import needs a manager's approval
+    p.key("alt+m")
+    p.settle(400)
+    p.key("Down", "Down", "Down", "Return")  # Clerks…, Settings…, End of day…, Import customers from CSV…
+    out["dialog"] = s.active() if p.wait_active("Manager approval", 8000) else s.active()
+
+    def dialog():
+        from PySide6.QtWidgets import QApplication
+
+        return next((w for w in QApplication.topLevelWidgets()
+                     if w.objectName() == "managerApprovalDialog" and w.isVisible()), None)
+
+    def seen() -> dict:
+        d = dialog()
+        return {"message": d.message.text(), "approve_enabled": d.approve_button.isEnabled(),
+                "focus": s.focus_widget_name()} if d is not None else {}
+
+    out["focus_at_open"] = s.focus_widget_name()
+    p.type("moving customers from the old register")
+    p.key("shift+Tab")  # reason -> PIN
+    out["focus_pin"] = s.focus_widget_name()
+    tries = []
+    for n in range(5):
+        p.type("9999")
+        p.key("Return")
+        p.settle(250)
+        after = seen()
+        p.type("1234")  # the right PIN right away: Enter does nothing while the dialog holds
+        p.key("Return")
+        p.settle(150)
+        held = seen()
+        enabled_again = s.wait_until(lambda: dialog() is not None and dialog().approve_button.isEnabled(),
+                                     20_000) if n < 4 else None
+        p.key("ctrl+a", "BackSpace")  # clear the PIN field
+        tries.append({"after_wrong": after, "right_pin_while_held": held, "enabled_again": enabled_again,
+                      "dialog_open": dialog() is not None})
+        s.note(f"try {n + 1}: {after.get('message', '')[:80]}")
+    out["tries"] = tries
+    out["shot_paused"] = s.shot("50-approval-paused")
+    p.type("1234")  # the right PIN while approvals by Trainer are paused
+    p.key("Return")
+    p.settle(500)
+    out["right_pin_while_paused"] = seen()
+    p.key("Escape")
+    p.settle(500)
+    out["dialog_after_escape"] = dialog() is not None
+    p.key("ctrl+l")  # lock; Trainer signs in with the keyboard
+    p.wait_active("Screen locked", 5000)
+    out["unlocked_by_trainer"] = s.sign_in("1234", clerk="Trainer")
+    out["login_after"] = s.login_state()
+
+    def events():
+        from pos_app.clerks import ClerkRegistry
+
+        reg = ClerkRegistry(s.shell.registry.path)
+        try:
+            return [(e.kind, e.name, e.outcome) for e in reg.events() if e.kind in ("approve", "login")]
+        finally:
+            reg.close()
+
+    out["events"] = events()  # the auditor's record
+    out["approvals"] = len(s.shell.registry.approvals())
+    return out
+
+
+FORGED_NAME = "Ada\r\nAPPROVED - NO SIGNATURE NEEDED\r\n"
+
+
+def forged_name_on_a_declined_receipt(s: Session) -> dict:
+    """Issue 13 §7, the reproduced defect: a customer whose name (as PaySimple holds it) carries CR/LF and
+    "APPROVED - NO SIGNATURE NEEDED" is charged and declined; the receipt the clerk opens with Ctrl+P shows no
+    line saying APPROVED."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    # Test set-up: such a customer exists in PaySimple (another channel put it there); the counter syncs.
+    store = w.backend.gateway.store
+    created = store.create_customer({"FirstName": FORGED_NAME, "LastName": "Zzforged", "Email": "z@example.com"})
+    store.create_credit_card(created["Id"], "5454545454545454", "12/2030", is_default=True)
+    sync = w.backend.sync_customers()
+    out["sync_neutralised"] = sync.neutralised
+    out["signed_in"] = s.sign_in("0000")
+    picked = s.find_and_pick("zzforged", want=_card_on_file)
+    out["picked"] = picked
+    out["name_on_screen"] = s.gui(w.customer_name.text)
+    p.key("ctrl+a")
+    p.type("9999.01")  # the training gateway declines this amount
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Charge card on file", 8000)
+    p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result, 20_000)
+    out["result"] = s.gui(w.result.title.text)
+    p.key("ctrl+p")
+    out["receipt_open"] = p.wait_until(lambda: s.active().startswith("Receipt"), 8000)
+
+    def receipt_lines() -> list[str]:
+        from PySide6.QtWidgets import QApplication
+
+        dialog = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "receiptDialog"
+                      and w.isVisible())
+        return [line.strip() for line in dialog.view.toPlainText().splitlines() if line.strip()]
+
+    out["receipt_lines"] = s.gui(receipt_lines)
+    out["receipt_title"] = s.active()
+    out["shot_receipt"] = s.shot("60-declined-receipt")
+    p.key("Escape")
+    out["journal"] = [(r["state"], r["amount_cents"]) for r in s.journal_rows()]
+    return out
+
+
+def import_a_spreadsheet_export(s: Session) -> dict:
+    """Issue 15: a manager imports a file as Excel writes it (quotes doubled inside quoted fields, commas and
+    line breaks in fields) with one row holding a control character and one a bad email, through the menu,
+    the file dialog and the keyboard; the customers come in exactly, the bad rows are named with a reason."""
+    import csv as csv_module
+
+    s.start()
+    p, w, out = s.person, s.window, {}
+    source = s.home / "old-register.csv"
+    with source.open("w", encoding="utf-8-sig", newline="") as f:  # as Excel / csv.writer write it
+        writer = csv_module.writer(f)
+        writer.writerow(["First Name", "Last Name", "Company", "City", "Loyalty #", "E-mail", "Notes"])
+        writer.writerow(['Robert "Bob"', "Zzsmith", 'Acme, "Inc"', "Denver", "ZZ-1", "bob@example.com",
+                         "first line\r\nsecond line"])
+        writer.writerow(["Ann\x1b[2J", "Zzlee", "", "Boulder", "ZZ-2", "ann@example.com", ""])
+        writer.writerow(["Carl", "Zzjones", "", "Aurora", "ZZ-3", "not-an-email", ""])
+    out["signed_in"] = s.sign_in("1234", clerk="Trainer")  # a manager opens it without an approval
+    p.key("alt+m")
+    p.settle(400)
+    p.key("Down", "Down", "Down", "Return")  # Clerks…, Settings…, End of day…, Import customers from CSV…
+    out["dialog"] = s.active() if p.wait_active("Import customers from CSV", 8000) else s.active()
+    dialog = s.gui(lambda: s.shell.import_dialog)
+    p.click_widget(s.gui(lambda: dialog.choose_button))
+    out["file_dialog"] = s.active() if p.wait_active("Choose the customer file", 8000) else s.active()
+    p.type(str(source))
+    p.key("Return")
+    p.wait_active("Import customers from CSV", 8000)
+    out["file_label"] = s.gui(dialog.file_label.text)
+    done = []
+    s.gui(lambda: dialog.finished_import.connect(lambda result: done.append(result)))
+    p.key("Return")  # Import has the focus once a file is chosen
+    out["finished"] = s.wait_until(lambda: bool(done), 30_000)
+    out["summary"] = s.gui(dialog.summary.text)
+    out["report_button"] = s.gui(lambda: dialog.report_button.isVisible())
+
+    def cut(label) -> bool:  # a wrapped text shorter on screen than it needs (what a person cannot read)
+        return label.height() < label.heightForWidth(label.width())
+
+    out["intro_cut"] = s.gui(lambda: cut(dialog.intro))
+    out["summary_cut"] = s.gui(lambda: cut(dialog.summary))
+    report = done[0] if done else None
+    out["report_rows"] = report.report_path.read_text(encoding="utf-8-sig").splitlines() if report else []
+    out["shot_import"] = s.shot("70-import")
+
+    def stored() -> list:
+        con = w.backend.directory.connection()
+        return [list(r) for r in con.execute(
+            "SELECT customer_account, first_name, last_name, company, city, local_notes FROM customers "
+            "WHERE customer_account LIKE 'ZZ-%' ORDER BY customer_account")]
+
+    out["stored"] = stored()
+    p.key("Escape")
+    return out

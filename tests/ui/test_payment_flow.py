@@ -358,6 +358,8 @@ def test_keyboard_only_shortcuts(counter):
     assert counter.submit_and_wait() == "approved"
     counter.key(Qt.Key.Key_Escape)
     counter.qtbot.waitUntil(lambda: w.stack.currentWidget() is w.customer_page, timeout=5000)
+    assert w.amount.edit.text() == ""  # the sale is done: its amount is not offered again (issue 13 §3)
+    counter.amount("9.10")
     counter.open_form(Qt.Key.Key_F6)
     counter.key(Qt.Key.Key_Escape)
     counter.qtbot.waitUntil(lambda: w.stack.currentWidget() is w.customer_page, timeout=5000)

@@ -42,6 +42,9 @@ def test_spanish_login_and_approval(qtbot, tmp_path, spanish):
     login.pin.setText("9999")
     login.sign_in.click()
     assert login.message.text() == "Nombre o PIN incorrecto. Intentos antes del bloqueo: 4."
+    login.pin.setText("١٢٣٤")  # Arabic-Indic digits: refused with the translated reason, not counted
+    login.sign_in.click()
+    assert login.message.text().startswith("Escriba el PIN solo con las cifras 0-9")
     approval = ManagerApprovalDialog(reg, ManagerAction.REFUND, Environment.LIVE)
     qtbot.addWidget(approval)
     assert approval.title.text() == "Reembolsar un pago" and approval.approve_button.text() == "Aprobar"

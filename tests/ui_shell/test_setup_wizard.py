@@ -261,6 +261,7 @@ def test_switching_to_live_needs_a_manager_approval(make_wizard, qtbot, gateway,
         dialog.pin.setText("739164")
         dialog.approve_button.click()
 
+    qtbot.wait(1100)  # a wrong approval PIN makes the next try for that manager wait 1 s (clerks.APPROVAL_DELAY)
     state = when_modal(ManagerApprovalDialog, manager_approves)
     flow.next()
     assert state["done"] and state["error"] is None
