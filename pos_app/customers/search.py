@@ -41,7 +41,8 @@ typed (a word that does is not a typo: "robert rab" looks for Roberts whose name
 Robert Robinson), after every normal match, marked ``matched == "near"``. The corrections are prefixes, like the words typed: "mray cla" finds Mary Clark. An
 edit is only tried where the typed word up to it is still the start of some indexed word (a word whose
 first three letters start nothing has its typo there), corrections that exist are found with one SQL
-statement, at most ``NEAR_PATTERNS`` per word are kept (the most frequent words first) and the walk reads
+statement, at most ``NEAR_PATTERNS`` per word are kept (whole words, then the most frequent first); two words
+are first read as a first and a last name by seeks of contiguous ranges (as for normal matches), and the walk reads
 at most ``NEAR_BUDGET`` index rows: a query with enough normal matches never runs any of it.
 
 Bounded work (the point of the design, see ``schema``): no query sorts a large match set.
@@ -101,7 +102,9 @@ COMPANY_BUDGET = 10_000  # index rows the walk for matches through the company n
 NEAR_BUDGET = 10_000  # index rows the near-match walk may read
 NEAR_BELOW = 8  # a name query with fewer matches than this also lists near matches
 NEAR_MIN_LEN = 3  # shorter query words are taken as typed (one edit of "jo" matches half the alphabet)
-NEAR_PATTERNS = 24  # corrections kept per query word (the most frequent words first)
+NEAR_PATTERNS = 24  # corrections kept per query word (whole words, then the most frequent first)
+NEAR_SEEK_PAIRS = 64  # two words: pattern pairs read by seeks before any walk (see _near_seeks)
+NEAR_AFTER_SEEKS = 2_000  # ... after which the walks (other orders, middle names, company) read at most this
 _TICK = 1000  # SQLite VM instructions between budget checks
 _OPS_PER_ROW = 6  # measured: a terms row with a word check costs about 5-6 VM instructions
 
@@ -626,7 +629,8 @@ def _known_prefix_length(con: sqlite3.Connection, word: str) -> int:
 
 
 def _corrections(con: sqlite3.Connection, word_stats: stats.WordStats, word: str) -> list[str]:
-    """The edits of ``word`` that start some index word (name or company), most frequent words first, at
+    """The edits of ``word`` that start some index word (name or company), whole index words first, then the
+    most frequent, at
     most ``NEAR_PATTERNS``; none when ``word`` itself starts an index word (it is not a typo). An edit at
     position i needs word[:i] to start an index word: one seek per shorter start tells how far that holds,
     and the edits that exist are found in one statement."""
@@ -638,13 +642,15 @@ def _corrections(con: sqlite3.Connection, word_stats: stats.WordStats, word: str
     candidates = edits(word, known)
     if not candidates:
         return []
-    found = [r[0] for r in con.execute(
-        "SELECT value FROM json_each(?) WHERE EXISTS (SELECT 1 FROM terms WHERE term >= value AND term < "
-        "value || char(1114111)) OR EXISTS (SELECT 1 FROM terms WHERE term >= '~' || value AND term < "
-        "'~' || value || char(1114111))", (json.dumps(sorted(candidates)),))]
-    found.sort(key=lambda e: (-(word_stats.popular_rows_under(e) + word_stats.popular_rows_under(_CO + e)),
-                              len(e) != len(word), e))
-    return found[:NEAR_PATTERNS]
+    found = con.execute(
+        "SELECT value, EXISTS (SELECT 1 FROM terms WHERE term = value OR term = '~' || value) FROM json_each(?) "
+        "WHERE EXISTS (SELECT 1 FROM terms WHERE term >= value AND term < value || char(1114111)) "
+        "OR EXISTS (SELECT 1 FROM terms WHERE term >= '~' || value AND term < '~' || value || char(1114111))",
+        (json.dumps(sorted(candidates)),)).fetchall()
+    # Whole words before mere starts of words ("jones" before "jon" for "jons"), then the most frequent.
+    found.sort(key=lambda r: (not r[1], -(word_stats.popular_rows_under(r[0])
+                                          + word_stats.popular_rows_under(_CO + r[0])), len(r[0]) != len(word), r[0]))
+    return [r[0] for r in found[:NEAR_PATTERNS]]
 
 
 def _near(directory: Directory, con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int,
@@ -675,12 +681,16 @@ def _near(directory: Directory, con: sqlite3.Connection, pool: _Pool, words: lis
                     _collect(con, select + where, args, pool, match, limit, budget[0], budget, "near")
         return
 
+    if len(words) == 2 and len(alternatives[0]) * len(alternatives[1]) <= NEAR_SEEK_PAIRS:
+        _near_seeks(con, pool, alternatives, match, limit)
     # The driver: the word whose patterns (as typed and corrected) have the fewest index rows.
     def rows(patterns: list[str]) -> int:
         return sum(stats.estimate(con, word_stats, p, exact=False)
                    + stats.estimate(con, word_stats, _CO + p, exact=False) for p in patterns)
 
     driver = min(range(len(words)), key=lambda i: (rows(alternatives[i]), -len(words[i])))
+    if len(words) == 2 and len(alternatives[0]) * len(alternatives[1]) <= NEAR_SEEK_PAIRS:
+        budget[0] = NEAR_AFTER_SEEKS  # the seeks found the name-order matches; the walks look for the rest
     others = [a for i, a in enumerate(alternatives) if i != driver]
     patterns = alternatives[driver]
     whole, whole_params = _alternative_checks(others, whole=True, company=False)
@@ -702,6 +712,25 @@ def _near(directory: Directory, con: sqlite3.Connection, pool: _Pool, words: lis
         for args in ranges:  # every pattern of the phase: equally near, the final order decides
             if budget[0] > 0:
                 _collect(con, select + where, args, pool, match, limit, budget[0], budget, "near", ops)
+
+
+def _near_seeks(con: sqlite3.Connection, pool: _Pool, alternatives: list[list[str]], match: Matcher,
+                limit: int) -> None:
+    """Two words, as a first and a last name in either order: for each pair of patterns, the two contiguous
+    ranges ``_seek_name_order`` reads (" T . F…" and " L…" inside the rows of the whole word T) — "micahel
+    smith" reads the Smiths whose first name starts "michael", never the fifteen thousand Smiths."""
+    sql = "SELECT words, customer_id FROM terms WHERE term = ? AND words >= ? AND words < ? LIMIT ?"
+    best = (1, 1, PERSON, 0, 0, 0)  # one correction, whole words, in name order: nothing near is better
+    for this, other in ((alternatives[0], alternatives[1]), (alternatives[1], alternatives[0])):
+        for term in this:  # (patterns: as typed, then corrections, most frequent first)
+            for start in other:
+                for low in (f" {term} . {start}", f" {start}"):
+                    for cwords, cid in con.execute(sql, (term, low, low + _TOP, limit)).fetchall():
+                        m = match(cwords)
+                        if m is not None:
+                            pool.offer(cid, _Candidate(m[0], m[1], "near"))
+                if pool.at_most(best) >= limit:
+                    return
 
 
 def _alternative_checks(patterns: list[list[str]], whole: bool, company: bool) -> tuple[str, list]:

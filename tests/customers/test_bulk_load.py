@@ -139,12 +139,15 @@ def small_runs(monkeypatch):
     return merged
 
 
-def _wait_for_runs(d: Directory, n: int) -> None:
+def _wait_for_runs(d: Directory) -> None:
+    """Until the background sorter has built runs for everything it could take (how many depends on how
+    the thread was scheduled: it takes all that is queued when it wakes up)."""
     import time
 
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        if d._presorter is not None and len(d._presorter._runs) >= n and not d._presorter._busy:
+        p = d._presorter
+        if p is not None and p._runs and not p._busy and p._queued < 150:
             return
         time.sleep(0.01)
     raise AssertionError("the background sorter built no runs")
@@ -170,7 +173,7 @@ def test_a_pending_customer_changed_after_sorting_discards_the_runs(tmp_path, sm
         for start in range(1, 400, DEFER_MIN):
             with d.write() as con:
                 d.upsert_paysimple(con, _records(DEFER_MIN, start=start))
-        _wait_for_runs(d, 1)
+        _wait_for_runs(d)
         renamed = CustomerRecord(first_name="Renamed", last_name="Person", paysimple_id=3, phone="7205550003")
         with d.write() as con:  # customer 3 was sorted into a run under its old name
             d.upsert_paysimple(con, [renamed])
@@ -191,7 +194,7 @@ def test_a_merge_from_runs_that_fails_is_rolled_back_whole_and_redone(tmp_path, 
     for start in range(1, 500, DEFER_MIN):
         with d.write() as con:
             d.upsert_paysimple(con, _records(DEFER_MIN, start=start))
-    _wait_for_runs(d, 2)
+    _wait_for_runs(d)
     real_refresh = stats.refresh
 
     def crash(con):  # after both merges from the runs and the pass over the rest
@@ -225,16 +228,17 @@ def test_a_process_killed_during_a_sorted_load_leaves_nothing_half_done(tmp_path
             with d.write() as con:
                 d.upsert_paysimple(con, _records(100, start=start))
         deadline = time.monotonic() + 20
-        while (len(d._presorter._runs) < 2 or d._presorter._busy) and time.monotonic() < deadline:
+        p = d._presorter
+        while (not p._runs or p._busy or p._queued >= 150) and time.monotonic() < deadline:
             time.sleep(0.01)
-        print(len(d._presorter._runs), d.scratch_path.exists(), flush=True)
+        print(len(p._runs), d.scratch_path.exists(), flush=True)
         os._exit(0)
     """)
     out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=60,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.returncode == 0, out.stderr
     runs, scratch = out.stdout.split()
-    assert int(runs) >= 2 and scratch == "True"
+    assert int(runs) >= 1 and scratch == "True"
     with Directory(path) as again:
         assert not again.scratch_path.exists() and again.pending_count() == 0
         assert _matches_a_rebuild(again)
