@@ -630,8 +630,7 @@ def _known_prefix_length(con: sqlite3.Connection, word: str) -> int:
 
 def _corrections(con: sqlite3.Connection, word_stats: stats.WordStats, word: str) -> list[str]:
     """The edits of ``word`` that start some index word (name or company), whole index words first, then the
-    most frequent, at
-    most ``NEAR_PATTERNS``; none when ``word`` itself starts an index word (it is not a typo). An edit at
+    most frequent, at most ``NEAR_PATTERNS``; none when ``word`` itself starts an index word (it is not a typo). An edit at
     position i needs word[:i] to start an index word: one seek per shorter start tells how far that holds,
     and the edits that exist are found in one statement."""
     if len(word) < NEAR_MIN_LEN or not word.isalpha() or not word.isascii():
