@@ -758,14 +758,14 @@ def _near_matcher(words: list[str], alternatives: list[list[str]], last_first: b
         person = first + middle + last
         sequence = person + company
         n_person = len(person)
-        options: list[list[tuple[int, int, int]]] = []  # per query word: (word index, edited, prefix)
+        options: list[list[tuple[int, int, int, int]]] = []  # per query word: (word, edited, prefix, rank)
         for i in range(n):
             found = []
             for j, x in enumerate(sequence):
                 best = None
                 for k, p in enumerate(alternatives[i]):
                     if x.startswith(p):
-                        q = (0 if k == 0 else 1, 0 if x == p else 1)
+                        q = (0 if k == 0 else 1, 0 if x == p else 1, k)
                         if best is None or q < best:
                             best = q
                 if best is not None:
@@ -776,20 +776,20 @@ def _near_matcher(words: list[str], alternatives: list[list[str]], last_first: b
         best_key: list[tuple | None] = [None]
         best_assign: list[tuple[int, ...]] = [()]
 
-        def place(i: int, used: tuple[int, ...], edited: int, prefixes: int, in_company: int) -> None:
+        def place(i: int, used: tuple[int, ...], edited: int, prefixes: int, in_company: int, ranks: int) -> None:
             if i == n:
-                key = (edited, 1 if in_company else 0, prefixes, _mixed(in_company, n))
+                key = (edited, 1 if in_company else 0, prefixes, _mixed(in_company, n), ranks)
                 if best_key[0] is None or key < best_key[0]:
                     best_key[0], best_assign[0] = key, used
                 return
-            for j, e, p in options[i]:
+            for j, e, p, k in options[i]:
                 if j not in used:
-                    place(i + 1, (*used, j), edited + e, prefixes + p, in_company + (j >= n_person))
+                    place(i + 1, (*used, j), edited + e, prefixes + p, in_company + (j >= n_person), ranks + k)
 
-        place(0, (), 0, 0, 0)
+        place(0, (), 0, 0, 0, 0)
         if best_key[0] is None:
             return None
-        near, company_any, prefixes, mixed = best_key[0]
+        near, company_any, prefixes, mixed, ranks = best_key[0]
         chosen = best_assign[0]
         natural = list(chosen) == sorted(chosen)
         given = len(first) + len(middle)  # "last first": last-name words, then first and middle, then company
@@ -804,7 +804,8 @@ def _near_matcher(words: list[str], alternatives: list[list[str]], last_first: b
             return None  # a normal match: the normal walks list those, with their own order
         group = COMPANY_ONLY if company_any else PERSON
         tier = (1, near, group, prefixes, order_class, mixed)
-        return tier, (text,) if n > 1 else ("", text)
+        # inside a tier, the likelier correction first (whole, frequent words: "jones" before "jona")
+        return tier, (ranks, text) if n > 1 else (ranks, "", text)
 
     return match
 
