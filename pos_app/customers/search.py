@@ -66,7 +66,8 @@ Bounded work (the point of the design, see ``schema``): no query sorts a large m
   read), so "john smith" is not crowded out by Johnny Smithers. Matches that need a company word come from
   a last walk over the driver's name and company ranges, only when the list is not full of better ones.
   Walks read at most about ``EXACT_BUDGET`` / ``WALK_BUDGET`` / ``COMPANY_BUDGET`` index rows (SQLite's
-  progress handler stops them); only two very common prefixes that seldom occur together can reach that,
+  progress handler stops them; a third of that after the two-word seeks, which already read every match
+  in name order); only two very common prefixes that seldom occur together can reach that,
   and the matches found so far are returned, still ranked.
 - Digits / email: index range walks of at most ``limit`` rows per source.
 - Then one lookup of the pool's recency and one read of the ``limit`` result rows.
@@ -98,6 +99,7 @@ from pos_app.customers.normalize import (
 
 EXACT_BUDGET = 5_000  # index rows the whole-words walk may read (its tier is then filled by the next walk)
 WALK_BUDGET = 15_000  # index rows the all-matches walk may read
+SEEKS_SHARE = 3  # two-word queries: the walks after the name-order seeks read a third of those budgets
 COMPANY_BUDGET = 10_000  # index rows the walk for matches through the company name may read
 NEAR_BUDGET = 10_000  # index rows the near-match walk may read
 NEAR_BELOW = 8  # a name query with fewer matches than this also lists near matches
@@ -311,6 +313,9 @@ def _many_words(directory: Directory, con: sqlite3.Connection, pool: _Pool, word
     # The fewest prefix-only words any match can have: words that are nobody's whole word stay prefixes
     # (an open last word is not counted either way).
     best_prefix = sum(1 for w in (words[:-1] if open_last else words) if not exact[w])
+    # Two words: the seeks read every match in name order (either way round); the walks after them only
+    # add matches in another order, on middle names or beyond the completions sought, so they get less.
+    share = SEEKS_SHARE if len(words) == 2 else 1
     if len(words) == 2:
         _seek_name_order(con, pool, words, limit, match, completions=False)
     # Tier "every word whole": walk the rarest word's exact rows, other words checked as whole words.
@@ -320,7 +325,7 @@ def _many_words(directory: Directory, con: sqlite3.Connection, pool: _Pool, word
         driver = min(words, key=lambda w: (exact[w], -len(w)))
         where, params = _word_checks(words, driver, exact=True)
         sql = f"SELECT words, customer_id FROM terms WHERE term = ? AND {where}"
-        _collect(con, sql, (driver, *params), pool, match, limit, EXACT_BUDGET)
+        _collect(con, sql, (driver, *params), pool, match, limit, EXACT_BUDGET // share)
     # After the whole-word walk, what is left to find has at least one prefix-only word — or only the open
     # last word as a prefix, which ranks the same but comes after in name order ("john smith": Smith, John
     # before Smithers, John), so a list already full of that tier stays as it is.
@@ -336,7 +341,7 @@ def _many_words(directory: Directory, con: sqlite3.Connection, pool: _Pool, word
     driver = min(words, key=lambda w: (counts[w], -len(w)))
     where, params = _word_checks(words, driver, exact=False)
     sql = f"SELECT words, customer_id FROM terms WHERE term >= ? AND term < ? AND {where}"
-    _collect(con, sql, (driver, driver + _TOP, *params), pool, match, limit, WALK_BUDGET)
+    _collect(con, sql, (driver, driver + _TOP, *params), pool, match, limit, WALK_BUDGET // share)
     if pool.below((1, 0, COMPANY_ONLY)) >= limit:
         return
     # Matches through the company name: the driver's name and company ranges, other words anywhere, and
@@ -350,7 +355,7 @@ def _many_words(directory: Directory, con: sqlite3.Connection, pool: _Pool, word
     checks += " AND (" + " OR ".join("instr(words, ?) > 0" for _ in words) + ")"
     params += [f" {_CO}{w}" for w in words]
     sql = f"SELECT words, customer_id FROM terms WHERE term >= ? AND term < ? AND {checks}"
-    budget = [COMPANY_BUDGET]
+    budget = [COMPANY_BUDGET // share]
     for start in (driver, _CO + driver):
         _collect(con, sql, (start, start + _TOP, *params), pool, match, limit, budget[0], budget,
                  ops_per_row=_ops_per_row(checks.count("instr")))
