@@ -124,7 +124,6 @@ _LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.!#$%&'*+/=?^_`{|}~
 ACCOUNT_TIER = (0,)
 # names route: (1, near, group, prefix_only, order_class, mixed)
 EMAIL_SHAPED, PERSON, EMAIL_LOCAL, COMPANY_ONLY = 0, 1, 2, 3
-_WORST = 99
 
 
 @dataclass(slots=True)
