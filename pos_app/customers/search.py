@@ -30,20 +30,21 @@ Tiers, best first:
    - mixed: 0 when every query word is on the name, or every one on the company ("smith plumbing": the
      company Smith Plumbing before Ann Smith of Lee Plumbing); 1 when the query mixes name and company.
    phone route — exact whole number; a prefix of the number; its last digits (4+ digits typed; four bare
-   digits are "the last four": their last-digit matches come before the prefixes); then the PaySimple id; then an
-   account / loyalty number prefix. A phone hit shows the number that matched (phone, mobile or alternate).
+   digits are "the last four": their last-digit matches come before the prefixes); then the PaySimple id;
+   then an account / loyalty number prefix. A phone hit shows the number that matched (phone, mobile or
+   alternate).
    email route — exact, then prefix.
 
 Near matches (typos): a name query with fewer than ``NEAR_BELOW`` matches also lists customers whose words
 are within one edit per query word — an adjacent transposition ("smiht"), a missing, a doubled (extra) or a
 wrong letter — of query words of ``NEAR_MIN_LEN``+ letters without digits that start no indexed word as
 typed (a word that does is not a typo: "robert rab" looks for Roberts whose name starts "rab", not for
-Robert Robinson), after every normal match, marked ``matched == "near"``. The corrections are prefixes, like the words typed: "mray cla" finds Mary Clark. An
-edit is only tried where the typed word up to it is still the start of some indexed word (a word whose
-first three letters start nothing has its typo there), corrections that exist are found with one SQL
-statement, at most ``NEAR_PATTERNS`` per word are kept (whole words, then the most frequent first); two words
-are first read as a first and a last name by seeks of contiguous ranges (as for normal matches), and the walk reads
-at most ``NEAR_BUDGET`` index rows: a query with enough normal matches never runs any of it.
+Robert Robinson), after every normal match, marked ``matched == "near"``. The corrections are prefixes,
+like the words typed: "mray cla" finds Mary Clark. An edit is only tried where the typed word up to it is
+still the start of some indexed word, the corrections that exist are found with one SQL statement, at most
+``NEAR_PATTERNS`` per word are kept (whole words, then the most frequent first); two words are first read
+as a first and a last name by seeks of contiguous ranges (as for normal matches), and the walks read at
+most ``NEAR_BUDGET`` index rows: a query with enough normal matches never runs any of it.
 
 Bounded work (the point of the design, see ``schema``): no query sorts a large match set.
 - One word: seeks in the ``terms`` index, each stopping after ``limit`` customers: people whose last name
