@@ -39,7 +39,8 @@ Near matches (typos): a name query with fewer than ``NEAR_BELOW`` matches also l
 are within one edit per query word — an adjacent transposition ("smiht"), a missing, a doubled (extra) or a
 wrong letter — of query words of ``NEAR_MIN_LEN``+ letters without digits that start no indexed word as
 typed (a word that does is not a typo: "robert rab" looks for Roberts whose name starts "rab", not for
-Robert Robinson), after every normal match, marked ``matched == "near"``. The corrections are prefixes,
+Robert Robinson) — or of every such word when the query found nobody at all ("inda boyd": every word exists,
+the pair does not) —, after every normal match, marked ``matched == "near"``. The corrections are prefixes,
 like the words typed: "mray cla" finds Mary Clark. An edit is only tried where the typed word up to it is
 still the start of some indexed word, the corrections that exist are found with one SQL statement, at most
 ``NEAR_PATTERNS`` per word are kept (whole words, then the most frequent first); two words are first read
@@ -106,7 +107,8 @@ NEAR_BUDGET = 10_000  # index rows the near-match walk may read
 NEAR_BELOW = 8  # a name query with fewer matches than this also lists near matches
 NEAR_MIN_LEN = 3  # shorter query words are taken as typed (one edit of "jo" matches half the alphabet)
 NEAR_PATTERNS = 24  # corrections kept per query word (whole words, then the most frequent first)
-NEAR_SEEK_PAIRS = 64  # two words: pattern pairs read by seeks before any walk (see _near_seeks)
+NEAR_SEEK_PAIRS = 96  # two words: (whole word, pattern) pairs read by seeks before any walk (_near_seeks)
+NEAR_KNOWN = 6  # corrections kept for a word somebody has as typed (the query found nobody at all)
 NEAR_AFTER_SEEKS = 2_000  # ... after which the walks (other orders, middle names, company) read at most this
 _TICK = 1000  # SQLite VM instructions between budget checks
 _OPS_PER_ROW = 6  # measured: a terms row with a word check costs about 5-6 VM instructions
@@ -259,8 +261,10 @@ def _names(directory: Directory, con: sqlite3.Connection, pool: _Pool, text: str
             _many_words(directory, con, pool, words, limit, last_first="," in text, open_last=open_last)
     if local and not shaped:
         _email_local(con, pool, local, limit, EMAIL_LOCAL)
-    if words and sum(1 for c in pool.items.values() if len(c.tier) < 2 or c.tier[1] == 0) < NEAR_BELOW:
-        _near(directory, con, pool, words, limit, last_first="," in text, open_last=open_last)
+    normal = sum(1 for c in pool.items.values() if len(c.tier) < 2 or c.tier[1] == 0)
+    if words and normal < NEAR_BELOW:
+        _near(directory, con, pool, words, limit, last_first="," in text, open_last=open_last,
+              every_word=not normal)
 
 
 def _one_word(con: sqlite3.Connection, pool: _Pool, w: str, limit: int) -> None:
@@ -633,15 +637,18 @@ def _known_prefix_length(con: sqlite3.Connection, word: str) -> int:
     return 0
 
 
-def _corrections(con: sqlite3.Connection, word_stats: stats.WordStats, word: str) -> list[str]:
+def _corrections(con: sqlite3.Connection, word_stats: stats.WordStats, word: str,
+                 even_known: bool = False) -> list[tuple[str, bool]]:
     """The edits of ``word`` that start some index word (name or company), whole index words first, then the
-    most frequent, at most ``NEAR_PATTERNS``; none when ``word`` itself starts an index word (it is not a typo). An edit at
-    position i needs word[:i] to start an index word: one seek per shorter start tells how far that holds,
-    and the edits that exist are found in one statement."""
+    most frequent, at most ``NEAR_PATTERNS``; none when ``word`` itself starts an index word (it is not a
+    typo) unless ``even_known`` (the query found nobody at all: "inda boyd" for Linda Boyd; then at most
+    ``NEAR_KNOWN``). Each as (pattern, is a whole index word). An edit at position i needs word[:i] to start
+    an index word: one seek per shorter start tells how far that holds, and the edits that exist are found
+    in one statement."""
     if len(word) < NEAR_MIN_LEN or not word.isalpha() or not word.isascii():
         return []
     known = _known_prefix_length(con, word)
-    if known == len(word):
+    if known == len(word) and not even_known:
         return []  # the word starts some name or company word as typed: not a typo, nothing to correct
     candidates = edits(word, known)
     if not candidates:
@@ -654,20 +661,21 @@ def _corrections(con: sqlite3.Connection, word_stats: stats.WordStats, word: str
     # Whole words before mere starts of words ("jones" before "jon" for "jons"), then the most frequent.
     found.sort(key=lambda r: (not r[1], -(word_stats.popular_rows_under(r[0])
                                           + word_stats.popular_rows_under(_CO + r[0])), len(r[0]) != len(word), r[0]))
-    return [r[0] for r in found[:NEAR_PATTERNS]]
+    return [(r[0], bool(r[1])) for r in found[:NEAR_KNOWN if known == len(word) else NEAR_PATTERNS]]
 
 
 def _near(directory: Directory, con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int,
-          last_first: bool = False, open_last: bool = False) -> None:
+          last_first: bool = False, open_last: bool = False, every_word: bool = False) -> None:
     """Near matches: every query word matches as typed or through one of its corrections, at least one
     through a correction; tier (1, 1, ...) after every normal match; bounded by ``NEAR_BUDGET`` rows.
 
     As for normal matches, the walks go best tier first (whole name words, then prefixes of name words, then
     company words), so a list filled by one phase holds the best near matches, not the first ones read."""
     word_stats = directory.word_stats()
-    alternatives = [[w, *_corrections(con, word_stats, w)] for w in words]
-    if all(len(a) == 1 for a in alternatives):
+    corrections = [_corrections(con, word_stats, w, every_word) for w in words]
+    if not any(corrections):
         return
+    alternatives = [[w, *(p for p, _ in c)] for w, c in zip(words, corrections, strict=True)]
     match = _near_matcher(words, alternatives, last_first, open_last)
     budget = [NEAR_BUDGET]
     select = "SELECT words, customer_id FROM terms WHERE "
@@ -685,15 +693,20 @@ def _near(directory: Directory, con: sqlite3.Connection, pool: _Pool, words: lis
                     _collect(con, select + where, args, pool, match, limit, budget[0], budget, "near")
         return
 
-    if len(words) == 2 and len(alternatives[0]) * len(alternatives[1]) <= NEAR_SEEK_PAIRS:
-        _near_seeks(con, pool, alternatives, match, limit)
+    seeks = False
+    if len(words) == 2:
+        typed = [con.execute("SELECT 1 FROM terms WHERE term = ?", (w,)).fetchone() is not None for w in words]
+        wholes = [[w] * typed[i] + [p for p, whole in corrections[i] if whole] for i, w in enumerate(words)]
+        seeks = len(wholes[0]) * len(alternatives[1]) + len(wholes[1]) * len(alternatives[0]) <= NEAR_SEEK_PAIRS
+        if seeks:
+            _near_seeks(con, pool, alternatives, wholes, match, limit)
     # The driver: the word whose patterns (as typed and corrected) have the fewest index rows.
     def rows(patterns: list[str]) -> int:
         return sum(stats.estimate(con, word_stats, p, exact=False)
                    + stats.estimate(con, word_stats, _CO + p, exact=False) for p in patterns)
 
     driver = min(range(len(words)), key=lambda i: (rows(alternatives[i]), -len(words[i])))
-    if len(words) == 2 and len(alternatives[0]) * len(alternatives[1]) <= NEAR_SEEK_PAIRS:
+    if seeks:
         budget[0] = NEAR_AFTER_SEEKS  # the seeks found the name-order matches; the walks look for the rest
     others = [a for i, a in enumerate(alternatives) if i != driver]
     patterns = alternatives[driver]
@@ -718,15 +731,15 @@ def _near(directory: Directory, con: sqlite3.Connection, pool: _Pool, words: lis
                 _collect(con, select + where, args, pool, match, limit, budget[0], budget, "near", ops)
 
 
-def _near_seeks(con: sqlite3.Connection, pool: _Pool, alternatives: list[list[str]], match: Matcher,
-                limit: int) -> None:
+def _near_seeks(con: sqlite3.Connection, pool: _Pool, alternatives: list[list[str]], wholes: list[list[str]],
+                match: Matcher, limit: int) -> None:
     """Two words, as a first and a last name in either order: for each pair of patterns, the two contiguous
     ranges ``_seek_name_order`` reads (" T . F…" and " L…" inside the rows of the whole word T) — "micahel
     smith" reads the Smiths whose first name starts "michael", never the fifteen thousand Smiths."""
     sql = "SELECT words, customer_id FROM terms WHERE term = ? AND words >= ? AND words < ? LIMIT ?"
     best = (1, 1, PERSON, 0, 0, 0)  # one correction, whole words, in name order: nothing near is better
-    for this, other in ((alternatives[0], alternatives[1]), (alternatives[1], alternatives[0])):
-        for term in this:  # (patterns: as typed, then corrections, most frequent first)
+    for this, other in ((wholes[0], alternatives[1]), (wholes[1], alternatives[0])):
+        for term in this:  # whole index words only (a seek reads one word's rows), likeliest first
             for start in other:
                 for low in (f" {term} . {start}", f" {start}"):
                     for cwords, cid in con.execute(sql, (term, low, low + _TOP, limit)).fetchall():
