@@ -416,6 +416,9 @@ def test_near_matches_only_for_words_nobody_has(directory):
     assert [(h.display_name, h.matched) for h in directory.search("smiht")] == [("Pat Smiht", "name")]
     assert names(directory.search("robert rab")) == ["Robert Rabe"]  # not Robert Robinson ("rab" ~ "rob")
     assert names(directory.search("robert rxb")) == ["Robert Rabe", "Robert Robinson"]  # "rxb" is a typo
+    # ...but when the query finds nobody at all, words that exist are corrected too ("inda" starts Indara)
+    load(directory, person("Linda", "Boyd"), person("Indara", "Cole"))
+    assert [(h.display_name, h.matched) for h in directory.search("inda boyd")] == [("Linda Boyd", "near")]
 
 
 def test_the_typo_fallback_does_not_run_for_a_query_with_enough_matches(directory):
