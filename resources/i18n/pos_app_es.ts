@@ -2410,6 +2410,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
 <context>
     <name>ResultsList</name>
     <message>
+        <source>Near match</source>
+        <translation>Parecido</translation>
+    </message>
+    <message>
         <source>not in PaySimple yet</source>
         <translation>aún no está en PaySimple</translation>
     </message>

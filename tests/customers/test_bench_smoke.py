@@ -26,6 +26,23 @@ def test_search_benchmark_reports_import_split_and_latencies():
     assert abs((split["rows"] + split["index"]) - 1e6 / result["import_per_s"]) < 0.05 * 1e6 / result["import_per_s"] + 1
     assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"] <= result["max_ms"]
     assert result["queries_without_hits"] < result["queries"] // 5  # the workload types real customers' details
+    # searching while an import and a first sync (a gateway process, over HTTP) write
+    assert result["during_import"]["customers"] == 600 and result["during_import"]["import_per_s"] > 0
+    assert result["sync_customers"] == 3000 and result["sync_per_s"] > 0 and 0 < result["sync_http_share"] < 1
+    assert result["during_sync"]["queries"] > 0 and result["p99_during_writes_ms"] > 0
+    assert result["max_during_writes_ms"] >= result["p99_during_writes_ms"] >= result["p99_cpu_during_writes_ms"] * 0.5
+
+
+def test_relevance_benchmark_reports_every_kind():
+    result = _run("relevance.py", "--customers", "3000", "--per-kind", "30")
+    kinds = {"full_name", "last_first", "last_comma_first", "lower_case", "prefixes", "surname", "phone_digits",
+             "phone_formatted", "phone_plus1", "phone_last4", "email", "email_local", "account_strict",
+             "account_loose", "accents_left_out", "typo"}
+    assert set(result["pass_rate"]) == kinds
+    assert result["min_pass_rate"] == min(result["pass_rate"].values())
+    # small and unambiguous: the search finds the person the clerk means for every kind
+    assert all(rate >= 0.9 for rate in result["pass_rate"].values()), result["failures"]
+    assert result["customers"] == 3000 and result["p99_ms"] > 0
 
 
 def test_import_floor_benchmark_counts_entries_and_bounds_the_rate():

@@ -583,3 +583,47 @@ def damaged_journal_restored_by_a_manager(s: Session) -> dict:
     out["result"] = s.gui(w.result.title.text)
     out["journal"] = s.journal_rows()
     return out
+
+
+def search_finds_the_person_meant(s: Session) -> dict:
+    """Issue 16 as a clerk meets it: a surname lists the people of that name before the employees of a company
+    named after it; a typo lists near matches, marked; a phone search shows the number that matched; an
+    e-mail's local part finds the e-mail. Everything typed with real keys into the counter's search box."""
+    from PySide6.QtCore import Qt
+
+    s.start()
+    p, w, out = s.person, s.window, {}
+    # Test set-up: these customers exist in PaySimple; the counter syncs them (as at start-up).
+    store = w.backend.gateway.store
+    for first, last, extra in (
+            ("Aaron", "Abbott", {"Company": "Qorvath Plumbing"}), ("Zoe", "Abel", {"Company": "Qorvath Plumbing"}),
+            ("Pat", "Qorvath", {"Phone": "9705550101", "MobilePhone": "7205550199"}),
+            ("Lee", "Qorvath", {"Phone": "9705550102"}),
+            ("Mary", "Quillon", {"Email": "mary.quillon31@example.com"})):
+        store.create_customer({"FirstName": first, "LastName": last, **extra})
+    w.backend.sync_customers()
+    out["signed_in"] = s.sign_in("0000")
+
+    def rows() -> list[list[str]]:
+        r = w.results
+        return [[r.item(i).data(Qt.ItemDataRole.UserRole + 1).display_name,
+                 r.item(i).data(Qt.ItemDataRole.AccessibleTextRole)] for i in range(r.count())]
+
+    def search(query: str) -> list[list[str]]:
+        p.key("ctrl+f")  # selects what the box holds: typing replaces it
+        p.type(query)
+        s.wait_until(lambda: w.shown_query == query, 8000)
+        p.settle(300)
+        return s.gui(rows)
+
+    out["surname"] = search("qorvath")
+    out["typo"] = search("qorvaht")
+    out["shot_typo"] = s.shot("80-near-matches")
+    out["typo_count_text"] = s.gui(w.results_count.text)
+    out["mobile"] = search("720 555 0199")
+    out["local_part"] = search("mary.quillon31")
+    # Enter on a near match picks that customer, as for any result
+    search("qorvaht")
+    p.key("Return")
+    out["picked"] = s.wait_until(lambda: w.hit is not None, 8000) and s.gui(w.customer_name.text)
+    return out
