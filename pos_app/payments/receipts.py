@@ -7,7 +7,9 @@ format is fixed when the receipt is built (``Receipt.money_format``).
 
 A bank (ACH) debit is never "APPROVED": PaySimple's status for an accepted bank debit is Posted, so the
 receipt says "POSTED - PENDING" (or "SETTLED" once PaySimple says so), carries ``ACH_RETURN_NOTICE`` (the bank
-can still return it) and the authorization text the clerk read to the customer, exactly as journaled.
+can still return it) and the authorization text the clerk read to the customer, exactly as journaled. It has no
+"Auth code" line: for a bank debit PaySimple's ``ProviderAuthCode`` is the processor's response text ("Approved",
+reference §4.6), not an authorization code, and would contradict the status (the result screen leaves it out too).
 
 Nothing on a receipt can forge a line (docs/decisions/0142): ``receipt_for`` puts every text value through
 ``text_safety.one_line`` (control, line-separator, bidi and invisible format characters become U+FFFD;
@@ -225,7 +227,7 @@ def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name
         when=(attempt.sent_at or attempt.created_at).astimezone(tz), lane=one_line(attempt.lane),
         clerk=one_line(clerk_name or attempt.clerk),
         customer_name=one_line(attempt.customer_name), account=one_line(attempt.account_masked),
-        amount=attempt.amount, status=status_text(attempt), auth_code=safe(attempt.auth_code),
+        amount=attempt.amount, status=status_text(attempt), auth_code=None if attempt.is_bank else safe(attempt.auth_code),
         trace_number=safe(attempt.trace_number), attempt_id=one_line(attempt.id), payment_id=attempt.payment_id,
         failure=safe(failure), state=attempt.state, account_kind=attempt.account_kind,
         notice=ACH_RETURN_NOTICE if attempt.is_bank and attempt.state in (State.APPROVED, State.VOID_PENDING)

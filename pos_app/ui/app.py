@@ -197,6 +197,9 @@ def build(argv: list[str]):
     app.setApplicationName("pos-app")
     app.setStyle("Fusion")
     app.setStyleSheet(STYLE)
+    from pos_app.ui.i18n import install_translator
+
+    install_translator(app, settings.language)  # before any window: the counter is built in the UI language
     lane = args.lane or settings.lane
     environment = Environment.TRAINING if args.training else settings.env
     shell = None
@@ -227,7 +230,7 @@ def build(argv: list[str]):
               file=sys.stderr, flush=True)
     window = MainWindow(environment, lane)
     window.panel.debug = args.debug  # web inspector only with --debug
-    window.show()
+    show_fitting(window)
     app.processEvents()  # the first paint happens now, before any slower work
     window.shown_at = time.time()
     log.info("window shown after %.3f s", time.perf_counter() - t0)
@@ -256,6 +259,23 @@ def _cannot_start(exc) -> object:
     box.setObjectName("cannotStart")
     box.exec()
     return app
+
+
+#: Room the window manager's frame (title bar, borders) takes around a window, in pixels.
+FRAME_ALLOWANCE = 60
+
+
+def show_fitting(window) -> None:
+    """Show ``window`` at its own size when that fits the screen's free area with its frame, else maximized:
+    on a 1366x768 counter screen the bottom of a 1280x800 window (the status bar with the payment's progress
+    and "Stop waiting") would be below the screen's edge."""
+    screen = window.screen()
+    room = screen.availableGeometry() if screen is not None else None
+    if room is not None and (window.width() + FRAME_ALLOWANCE > room.width()
+                             or window.height() + FRAME_ALLOWANCE > room.height()):
+        window.showMaximized()
+    else:
+        window.show()
 
 
 def _make_shell(app, paths, settings, force_training: bool):

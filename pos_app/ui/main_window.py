@@ -736,7 +736,10 @@ class MainWindow(QMainWindow):
         self.result.show_attempt(attempt)
         self.stack.setCurrentWidget(self.result)
         self.result.new_sale_button.setAutoDefault(True)
-        (self.result.try_button if self.result.kind == "declined" else self.result.new_sale_button).setFocus()
+        # The keyboard goes to the result screen, never stays in the search box (Enter there would pick the
+        # customer again and leave a payment that is not confirmed): "Check again" is not an Enter button.
+        {"declined": self.result.try_button, "unknown": self.result.check_button}.get(
+            self.result.kind, self.result.new_sale_button).setFocus()
         self.statusBar().showMessage(f"{self.result.title.text()} · {format_amount(attempt.amount)}", 10000)
         self.resultShown.emit(self.result.kind)
 

@@ -69,9 +69,16 @@ class Session:
         self.obs: dict = {"steps": []}
 
     def build(self, demo_customers: int = 60) -> None:
-        """Main thread: the real app start."""
+        """Main thread: the real app start. Option ``settings`` (a dict of ``pos_app.settings.Settings``
+        fields, e.g. ``{"language": "es", "money_format": "en_US"}``) is written to ``<home>/data/settings.json``
+        first, as a store's set-up would have left it (``setup_done`` true)."""
         from pos_app.ui import app as app_module
 
+        settings = self.options.get("settings")
+        if settings is not None:
+            path = self.home / "data" / "settings.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({"setup_done": True, **settings}, indent=2), encoding="utf-8")
         argv = ["--training", "--home", str(self.home), "--demo-customers", str(demo_customers)]
         self.app, self.window = app_module.build(argv)
         self.gui = _Invoker()

@@ -626,4 +626,697 @@ def search_finds_the_person_meant(s: Session) -> dict:
     search("qorvaht")
     p.key("Return")
     out["picked"] = s.wait_until(lambda: w.hit is not None, 8000) and s.gui(w.customer_name.text)
+# --- issue 13 §2, §4, §5, §6: shared helpers -------------------------------------------------------------------
+
+def _pick(s: Session, query: str, want=None, tries: int = 15) -> dict | None:
+    """Like ``Session.find_and_pick`` but in any UI language: waits for the window's ``accountsShown`` (the
+    customer's cards and bank accounts are on screen), not for an English note."""
+    p, w = s.person, s.window
+    shown = [0]
+    s.gui(lambda: w.accountsShown.connect(lambda: shown.__setitem__(0, shown[0] + 1)))
+    p.key("ctrl+f")
+    p.type(query)
+    s.wait_until(lambda: w.results.count() > 0 and w.shown_query == query, 8000)
+    for index in range(min(tries, s.gui(w.results.count))):
+        if index:
+            p.key("ctrl+f")
+            p.key(*(["Down"] * index))
+        before = shown[0]
+        p.key("Return")
+        if not p.wait_until(lambda before=before: shown[0] > before, 8000):
+            continue
+        p.settle(100)
+        if s.gui(lambda: w.hit is not None and w.stack.currentWidget() is w.customer_page
+                 and (want is None or want(w))):
+            return s.gui(lambda: {"name": w.hit.display_name, "paysimple_id": w.hit.paysimple_id,
+                                  "accounts": w.methods.topLevelItemCount()})
+    return None
+
+
+def _no_accounts(window) -> bool:
+    return window.methods.topLevelItemCount() == 0 and window.new_card_button.isEnabled()
+
+
+def _bank_on_file(window) -> bool:
+    """The selected account on file is a bank account (F5 charges it after the authorization)."""
+    account = window.methods.current_account()
+    return window.charge_file_button.isEnabled() and account is not None \
+        and getattr(account, "routing_number", None) is not None
+
+
+def _modal(s: Session) -> dict | None:
+    """The modal window on top (a confirmation, a question): its title, its labels' texts, its buttons."""
+    def read():
+        from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
+
+        widget = QApplication.activeModalWidget()
+        if widget is None or not widget.isVisible():
+            return None
+        labels = [label.text() for label in widget.findChildren(QLabel) if label.isVisible() and label.text()]
+        buttons = {b.text(): b.isEnabled() for b in widget.findChildren(QAbstractButton) if b.isVisible()}
+        return {"title": widget.windowTitle(), "name": widget.objectName(), "class": type(widget).__name__,
+                "texts": labels, "buttons": buttons}
+    return s.gui(read)
+
+
+def _screen(s: Session) -> dict:
+    """What the right side of the counter shows now."""
+    w = s.window
+
+    def read():
+        page = w.stack.currentWidget()
+        name = {id(w.welcome): "welcome", id(w.customer_page): "customer", id(w.panel): "form",
+                id(w.result): "result"}.get(id(page), type(page).__name__)
+        out = {"page": name, "status": w.customer_status.text(), "statusbar": w.statusBar().currentMessage(),
+               "charging": w.charging}
+        if name == "result":
+            out |= {"title": w.result.title.text(), "amount": w.result.amount.text(),
+                    "message": w.result.message.text(),
+                    "on_file": w.result.on_file.text() if w.result.on_file.isVisible() else "",
+                    "kind": w.result.kind}
+        if name == "form":
+            out |= {"header": w.panel.header.text(), "customer": w.panel.subheader.text(),
+                    "form_status": w.panel.status.text(), "state": w.panel.state}
+        return out
+    return s.gui(read)
+
+
+def _amount_field(s: Session) -> dict:
+    w = s.window
+    return s.gui(lambda: {"text": w.amount.edit.text(), "message": w.amount.message.text(),
+                          "message_visible": w.amount.message.isVisible(), "has_focus": w.amount.edit.hasFocus()})
+
+
+def _translate(s: Session, context: str, text: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return s.gui(lambda: QCoreApplication.translate(context, text))
+
+
+def _payments(s: Session, customer_id: int, client=None) -> list[list[str]]:
+    """PaySimple's own records for a customer, read past any proxy: [status, amount, order id]."""
+    client = client or s.window.backend.client
+    return [[str(p.status), str(p.amount), p.order_id] for p in client.customer_payments(customer_id)]
+
+
+def _attempts(s: Session) -> list[dict]:
+    """Every journal attempt with the columns an auditor reads for these items."""
+    import sqlite3
+
+    path = s.home / "data" / "journal.db"
+    if not path.exists():
+        return []
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        db.row_factory = sqlite3.Row
+        return [dict(r) for r in db.execute(
+            "SELECT id, clerk, customer_id, amount_cents, state, account_kind, account_id, account_last4, note,"
+            " ach_authorization, ach_authorized_by FROM attempts ORDER BY created_at")]
+
+
+def _transitions(s: Session, attempt_id: str) -> list[list[str]]:
+    import sqlite3
+
+    path = s.home / "data" / "journal.db"
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return [list(r) for r in db.execute(
+            "SELECT from_state, to_state, cause FROM transitions WHERE attempt_id = ? ORDER BY seq", (attempt_id,))]
+
+
+def _confirm_and_charge_on_file(s: Session, title: str, timeout_ms: int = 30_000) -> tuple[dict | None, dict]:
+    """F5 on the customer page, wait for the confirmation titled ``title``, read it, Enter; the screen after."""
+    p, w = s.person, s.window
+    p.key("F5")
+    p.wait_until(lambda: (_modal(s) or {}).get("title") == title, 8000)
+    confirm = _modal(s)
+    p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result and not w.charging, timeout_ms)
+    return confirm, _screen(s)
+
+
+# --- §2 amounts mean what the clerk typed ---------------------------------------------------------------------
+
+def amounts_us_store_spanish_ui(s: Session) -> dict:
+    """A US store ($1,234.56) whose clerk uses the Spanish interface: "12,34" is refused with the right way shown
+    (never read as 1,234.00), nothing is asked or sent; "12.34" is confirmed, charged and shown as $12.34."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    out["ui"] = s.gui(lambda: {"window": w.windowTitle(), "charge_button": w.charge_file_button.text(),
+                               "new_card_button": w.new_card_button.text()})
+    picked = _pick(s, "a", _card_on_file)
+    out["picked"] = picked
+    p.key("ctrl+a")
+    p.type("12,34")
+    p.key("F5")
+    p.settle(1500)  # long enough for a confirmation or a charge to show up if one were coming
+    out["comma_field"] = _amount_field(s)
+    out["comma_modal"] = _modal(s)
+    out["comma_active"] = s.active()
+    out["comma_screen"] = _screen(s)
+    out["comma_journal"] = s.journal_rows()
+    out["comma_gateway"] = _payments(s, picked["paysimple_id"])
+    out["shot_comma"] = s.shot("50-us-store-es-comma-refused")
+    # The clerk reads the message and types it the way shown.
+    p.key("ctrl+a")
+    p.type("12.34")
+    title = _translate(s, "CvvDialog", "Charge card on file")
+    p.key("F5")
+    p.wait_until(lambda: (_modal(s) or {}).get("title") == title, 8000)
+    out["confirm"] = _modal(s)
+    out["shot_confirm"] = s.shot("51-us-store-es-confirm")
+    p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result and not w.charging, 30_000)
+    out["result"] = _screen(s)
+    out["approved_text"] = _translate(s, "ResultView", "Approved")
+    out["shot_result"] = s.shot("52-us-store-es-result")
+    out["journal"] = [[r["id"], r["state"], r["amount_cents"]] for r in s.journal_rows()]
+    out["gateway"] = _payments(s, picked["paysimple_id"])
+    return out
+
+
+def amounts_comma_store_english_ui(s: Session) -> dict:
+    """A store that writes $1.234,56, English interface: "12.50" is refused ("Use a comma for cents: 12,50"),
+    nothing sent; "1.234,5" is $1.234,50 on the card form's title (F6), on the confirmation, and at PaySimple
+    1234.50."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = _pick(s, "a", _card_on_file)
+    out["picked"] = picked
+    p.key("ctrl+a")
+    p.type("12.50")
+    p.key("F5")
+    p.settle(1500)
+    out["point_field"] = _amount_field(s)
+    out["point_modal"] = _modal(s)
+    out["point_screen"] = _screen(s)
+    out["point_journal"] = s.journal_rows()
+    out["point_gateway"] = _payments(s, picked["paysimple_id"])
+    out["shot_point"] = s.shot("53-comma-store-point-refused")
+    # F6 with the refused amount opens no form either.
+    p.key("F6")
+    p.settle(1500)
+    out["point_f6_screen"] = _screen(s)
+    # The way the message shows: "1.234,5" (the clerk leaves the last 0 off).
+    p.key("ctrl+a")
+    p.type("1.234,5")
+    p.key("F6")  # the new-card form shows the amount before anything is typed into it
+    s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state == "shown", 20_000)
+    out["form"] = _screen(s)
+    out["form_submit_button"] = s.gui(w.panel.submit_button.text)
+    out["shot_form"] = s.shot("54-comma-store-card-form")
+    p.key("Escape")  # the customer prefers the card on file after all
+    s.wait_until(lambda: w.stack.currentWidget() is w.customer_page, 8000)
+    out["field_after_form"] = _amount_field(s)
+    confirm, result = _confirm_and_charge_on_file(s, "Charge card on file")
+    out["confirm"], out["result"] = confirm, result
+    out["shot_result"] = s.shot("55-comma-store-result")
+    out["journal"] = [[r["id"], r["state"], r["amount_cents"]] for r in s.journal_rows()]
+    out["gateway"] = _payments(s, picked["paysimple_id"])
+    return out
+
+
+# --- §5 cards on file with the customer's consent -------------------------------------------------------------
+
+VISA = "4111111111111111"
+
+
+def _open_form(s: Session, key: str, timeout_ms: int = 20_000) -> bool:
+    """F6 / F7 on the customer page; True once PaySimple's form is interactive (and has had a moment to put
+    the caret in its first field)."""
+    w = s.window
+    s.person.key(key)
+    ok = s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state == "shown", timeout_ms)
+    s.person.settle(800)
+    return ok
+
+
+def _fill_card(s: Session, number: str = VISA, expiry: str = "1230", cvv: str = "123", postal: str = "80202") -> bool:
+    """Type the card into PaySimple's iframe with real keys: the form has the caret in its first field, Tab
+    moves on. True once the form says it is complete (the Submit button is enabled)."""
+    p, w = s.person, s.window
+    p.type(number)
+    for text in (expiry, cvv, postal):
+        p.key("Tab")
+        p.type(text)
+    return s.wait_until(w.panel.submit_button.isEnabled, 5000)
+
+
+def _fill_bank(s: Session, routing: str, account: str, bank: str = "First Training Bank") -> bool:
+    """Routing, account, the account type (a select: left at Checking), the bank name; real keys."""
+    p, w = s.person, s.window
+    p.type(routing)
+    p.key("Tab")
+    p.type(account)
+    p.key("Tab", "Tab")
+    p.type(bank)
+    return s.wait_until(w.panel.submit_button.isEnabled, 5000)
+
+
+def _methods_rows(s: Session) -> list[list[str]]:
+    w = s.window
+    return s.gui(lambda: [[w.methods.topLevelItem(i).text(c) for c in range(5)]
+                          for i in range(w.methods.topLevelItemCount())])
+
+
+def _accounts_at_gateway(s: Session, customer_id: int, client=None) -> list[dict]:
+    """The customer's accounts as PaySimple itself lists them (hidden-at-the-counter ones included)."""
+    client = client or s.window.backend.client
+    accounts = client.get_accounts(customer_id)
+    return [{"id": a.id, "kind": "cc" if hasattr(a, "credit_card_number") else "ach",
+             "last4": (getattr(a, "credit_card_number", None) or getattr(a, "account_number", ""))[-4:],
+             "default": a.is_default} for a in [*accounts.credit_cards, *accounts.ach_accounts]]
+
+
+def _onfile_rows(s: Session) -> list[dict]:
+    import sqlite3
+
+    path = s.home / "data" / "journal.db"
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        db.row_factory = sqlite3.Row
+        return [dict(r) for r in db.execute(
+            "SELECT account_id, customer_id, kind, last4, consent, state, reason, remove_after FROM onfile"
+            " ORDER BY created_at")]
+
+
+def _new_card_charge(s: Session, amount: str, keep: bool, number: str = VISA, want=_no_accounts) -> dict:
+    """Pick a customer (``want``), type ``amount``, F6, type the card with real keys, Alt+K when ``keep``, F9;
+    read the result, then Esc back to the customer and read the list; and what PaySimple and the journal
+    hold."""
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = _pick(s, "a", want)
+    out["picked"] = picked
+    out["gateway_before"] = _accounts_at_gateway(s, picked["paysimple_id"])
+    p.key("ctrl+a")
+    p.type(amount)
+    out["form_shown"] = _open_form(s, "F6")
+    out["form"] = _screen(s)
+    out["keep_box"] = s.gui(lambda: {"text": w.panel.keep_box.text(), "visible": w.panel.keep_box.isVisible(),
+                                     "checked": w.panel.keep_box.isChecked()})
+    out["form_complete"] = _fill_card(s, number)
+    if keep:
+        p.key("alt+k")  # the cursor is still in PaySimple's form
+    out["keep_ticked"] = s.gui(w.panel.keep_box.isChecked)
+    out["shot_form"] = s.shot("60-card-form-filled")
+    p.key("F9")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result, 30_000)
+    out["result"] = _screen(s)
+    out["shot_result"] = s.shot("61-card-result")
+    shown = [0]
+    s.gui(lambda: w.accountsShown.connect(lambda: shown.__setitem__(0, shown[0] + 1)))
+    p.key("Escape")
+    p.wait_until(lambda: shown[0] > 0, 8000)
+    out["list_after"] = _methods_rows(s)
+    out["note_after"] = s.gui(w.methods_note.text)
+    out["shot_list"] = s.shot("62-card-list-after")
+    out["gateway_after"] = _accounts_at_gateway(s, picked["paysimple_id"])
+    out["payments"] = _payments(s, picked["paysimple_id"])
+    out["void_until"] = [_utc_iso(p.can_void_until) for p in
+                         s.window.backend.client.customer_payments(picked["paysimple_id"])]
+    out["attempts"] = [[a["id"], a["state"], a["amount_cents"], a["account_id"]] for a in _attempts(s)]
+    out["onfile"] = _onfile_rows(s)
+    for row in out["onfile"]:
+        row["remove_after"] = _utc_iso(row["remove_after"])
+    return out
+
+
+def _utc_iso(value) -> str | None:
+    """A journal timestamp or a datetime as one comparable UTC ISO text."""
+    from datetime import UTC
+
+    from pos_app.payments.journal import parse_ts
+
+    if value is None:
+        return None
+    moment = parse_ts(value) if isinstance(value, str) else value
+    return moment.astimezone(UTC).isoformat()
+
+
+def new_card_without_consent(s: Session) -> dict:
+    """Issue 13 §5: a new card used for one charge, consent box left alone: the result says it is not kept, the
+    list never shows it, PaySimple still has it (hidden here, removed after the void window: decision 0160)."""
+    s.start()
+    return _new_card_charge(s, "23.40", keep=False)
+
+
+def new_card_with_consent(s: Session) -> dict:
+    """Same with Alt+K: kept on file, shown as the "Default card" (a first card is PaySimple's default)."""
+    s.start()
+    return _new_card_charge(s, "18.00", keep=True)
+
+
+def declined_new_card(s: Session) -> dict:
+    """9999.01 declines: the new card is removed from PaySimple, even with the consent box ticked."""
+    s.start()
+    return _new_card_charge(s, "9999.01", keep=True)
+
+
+# --- §6 ACH is not a card -------------------------------------------------------------------------------------
+
+def _auth_box(s: Session) -> dict:
+    """The bank debit authorization inside the new-bank-account form."""
+    w = s.window
+    return s.gui(lambda: {"visible": w.panel.auth_box.isVisible(), "text": w.panel.auth_box.text.text(),
+                          "ticked": w.panel.auth_box.agreed.isChecked(), "state": w.panel.state,
+                          "form_status": w.panel.status.text(), "header": w.panel.header.text(),
+                          "view_visible": w.panel.view is not None and w.panel.view.isVisible()})
+
+
+def _receipt(s: Session) -> dict | None:
+    """The receipt dialog on screen (Ctrl+P on the result): its title and its text as shown."""
+    def read():
+        from PySide6.QtWidgets import QApplication
+
+        for widget in QApplication.topLevelWidgets():
+            if widget.objectName() == "receiptDialog" and widget.isVisible():
+                return {"title": widget.windowTitle(), "text": widget.view.document().toPlainText()}
+        return None
+    return s.gui(read)
+
+
+def _clerk_id(s: Session) -> str | None:
+    return s.gui(lambda: str(s.shell.clerk.id) if s.shell.clerk is not None else None)
+
+
+def _after_bank_debit(s: Session, out: dict, customer_id: int) -> None:
+    """The result, then Ctrl+P (the receipt), and what the journal and PaySimple hold."""
+    p, w = s.person, s.window
+    out["result"] = _screen(s)
+    out["shot_result"] = s.shot("71-bank-result")
+    p.key("ctrl+p")
+    p.wait_until(lambda: _receipt(s) is not None, 8000)
+    out["receipt"] = _receipt(s)
+    out["receipt_active"] = s.active()
+    out["shot_receipt"] = s.shot("72-bank-receipt")
+    p.key("Escape")
+    p.wait_until(lambda: _receipt(s) is None, 5000)
+    out["clerk_id"] = _clerk_id(s)
+    out["attempts"] = [{k: a[k] for k in ("id", "state", "amount_cents", "account_kind", "account_last4", "clerk",
+                                          "ach_authorization", "ach_authorized_by")} for a in _attempts(s)]
+    out["payments"] = _payments(s, customer_id)
+    out["screen_after_receipt"] = s.gui(lambda: w.stack.currentWidget() is w.result)
+
+
+def new_bank_account_debit(s: Session) -> dict:
+    """Issue 13 §6: F7, bank details typed into PaySimple's form, F9: the authorization (amount, last 4) to read
+    to the customer replaces the form; F9 without the tick charges nothing; Alt+A then F9: "Posted — pending",
+    never "Approved"; Ctrl+P: the receipt says POSTED - PENDING and carries the authorization."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = _pick(s, "a", _no_accounts)
+    out["picked"] = picked
+    p.key("ctrl+a")
+    p.type("45.67")
+    out["form_shown"] = _open_form(s, "F7")
+    out["form"] = _screen(s)
+    out["form_complete"] = _fill_bank(s, "131111114", "751111111")
+    out["shot_form"] = s.shot("68-bank-form-filled")
+    p.key("F9")
+    s.wait_until(lambda: w.panel.state == "authorizing", 20_000)
+    out["authorization"] = _auth_box(s)
+    out["focus_at_authorization"] = s.focus_widget_name()
+    out["shot_authorization"] = s.shot("69-bank-authorization")
+    out["journal_at_authorization"] = s.journal_rows()
+    out["payments_at_authorization"] = _payments(s, picked["paysimple_id"])
+    # F9 without the tick: refused, nothing sent.
+    p.key("F9")
+    p.settle(1500)
+    out["after_f9_unticked"] = _auth_box(s)
+    out["journal_after_f9_unticked"] = s.journal_rows()
+    out["payments_after_f9_unticked"] = _payments(s, picked["paysimple_id"])
+    out["shot_unticked"] = s.shot("70-bank-f9-unticked")
+    # The customer agreed: Alt+A, F9.
+    p.key("alt+a")
+    out["ticked"] = s.gui(w.panel.auth_box.agreed.isChecked)
+    p.key("F9")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result, 30_000)
+    _after_bank_debit(s, out, picked["paysimple_id"])
+    return out
+
+
+def bank_account_on_file_debit(s: Session) -> dict:
+    """Issue 13 §6: a bank account on file, F5: the authorization dialog is the active window, its Charge button
+    off; Enter does nothing until the clerk ticks (Alt+A); then Enter charges: "Posted — pending"."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = _pick(s, "a", _bank_on_file)  # a customer whose selected account on file is a bank account
+    out["picked"] = picked
+    out["selected"] = s.gui(lambda: w.methods.currentItem().text(0) + " " + w.methods.currentItem().text(1))
+    out["charge_button"] = s.gui(w.charge_file_button.text)
+    out["amount_has_focus"] = s.gui(w.amount.edit.hasFocus)
+    p.key("ctrl+a")
+    p.type("61.50")
+    p.key("F5")
+    title = "Bank debit authorization"
+    p.wait_until(lambda: s.active() == title, 8000)
+    out["active"] = s.active()
+    out["dialog"] = _modal(s)
+    out["dialog_focus"] = s.focus_widget_name()
+    out["shot_dialog"] = s.shot("73-bank-on-file-authorization")
+    # Enter (and Enter again) without the tick: nothing.
+    p.key("Return")
+    p.settle(800)
+    p.key("KP_Enter")
+    p.settle(1200)
+    out["after_enter"] = {"active": s.active(), "dialog": _modal(s), "journal": s.journal_rows(),
+                          "payments": _payments(s, picked["paysimple_id"])}
+    p.key("alt+a")
+    p.settle(300)
+    out["after_tick"] = _modal(s)
+    p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result and not w.charging, 30_000)
+    _after_bank_debit(s, out, picked["paysimple_id"])
+    return out
+
+
+# --- §4 honest outcomes behind a misbehaving proxy ------------------------------------------------------------
+
+PAY = "/v4/payment"
+
+
+def _behind_proxy(s: Session, total: float, in_flight_s: float, poll_s: float = 0.5):
+    """Test set-up: a misbehaving proxy (``pos_app.training.proxy``) in front of the app's own training gateway,
+    and the running app's PaySimple client re-pointed at it (built like ``CounterBackend.start_training``
+    builds it, with an overall deadline of ``total`` s); the payments service's in-flight window and poll
+    interval shortened on the object the app uses. Returns (proxy, direct client): the direct client reads
+    PaySimple's own records past the proxy, as an auditor would."""
+    from datetime import timedelta
+
+    from pos_app.paysimple import PaySimpleClient, Timeouts
+    from pos_app.training.proxy import MisbehavingProxy
+
+    backend = s.window.backend
+    gateway, direct = backend.gateway, backend.client
+    proxy = MisbehavingProxy(gateway.base_url, upstream_timeout=30).start()
+    via = PaySimpleClient(proxy.api_url, gateway.api_user, gateway._api_key, clock=gateway.clock.now,  # noqa: SLF001
+                          timeouts=Timeouts(connect=2, read=30, total=total))
+    backend.client = backend.service.client = backend.onfile.client = via
+    backend.service.in_flight_window = timedelta(seconds=in_flight_s)
+    backend.service.poll_interval = poll_s
+    s.note(f"behind a misbehaving proxy: deadline {total} s, in-flight window {in_flight_s} s")
+    return proxy, direct
+
+
+class _Watch:
+    """Reads the counter every 100 ms on another thread while a payment runs: every distinct text a person could
+    read (result title and message, status line, status bar, task bar), and how long each read took (a frozen
+    GUI thread answers late, or not at all)."""
+
+    def __init__(self, s: Session) -> None:
+        import threading
+
+        self.s, self.seen, self.latencies, self.samples = s, [], [], 0
+        self.stop_waiting_offered = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="watch", daemon=True)
+
+    def _read(self) -> dict:
+        w = self.s.window
+        return {"page": "result" if w.stack.currentWidget() is w.result else
+                ("customer" if w.stack.currentWidget() is w.customer_page else "other"),
+                "title": w.result.title.text() if w.stack.currentWidget() is w.result else "",
+                "message": w.result.message.text() if w.stack.currentWidget() is w.result else "",
+                "status": w.customer_status.text(), "statusbar": w.statusBar().currentMessage(),
+                "task": w.task.label.text() if w.task.isVisible() else "",
+                "stop_waiting": w.task.isVisible() and w.task.cancel_button.isVisible()
+                and w.task.cancel_button.isEnabled(), "charging": w.charging}
+
+    def _run(self) -> None:
+        import time as clock
+
+        while not self._stop.is_set():
+            started = clock.monotonic()
+            try:
+                view = self.s.gui(self._read, timeout=10)
+            except TimeoutError:
+                self.latencies.append(10.0)
+                continue
+            self.latencies.append(clock.monotonic() - started)
+            self.samples += 1
+            self.stop_waiting_offered |= bool(view.pop("stop_waiting"))
+            if not self.seen or self.seen[-1] != view:
+                self.seen.append(view)
+            self._stop.wait(0.1)
+
+    def start(self) -> _Watch:
+        self._thread.start()
+        return self
+
+    def stop(self) -> dict:
+        self._stop.set()
+        self._thread.join(15)
+        texts = " | ".join(" ".join(str(v) for v in view.values()) for view in self.seen)
+        return {"seen": self.seen, "samples": self.samples, "stop_waiting_offered": self.stop_waiting_offered,
+                "max_read_s": round(max(self.latencies, default=0.0), 3), "all_text": texts}
+
+
+def _charge_card_on_file_watched(s: Session, amount: str, timeout_ms: int = 60_000, midway=None) -> dict:
+    """Amount, F5, Enter on the confirmation (real keys), watching the screen until the outcome shows;
+    ``midway(s, out)`` runs once the payment is in flight."""
+    import time as clock
+
+    p, w, out = s.person, s.window, {}
+    p.key("ctrl+a")
+    p.type(amount)
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Charge card on file", 8000)
+    out["confirm_active"] = s.active()
+    watch = _Watch(s).start()
+    started = clock.monotonic()
+    p.key("Return")
+    s.wait_until(lambda: w.charging, 3000)
+    if midway is not None:
+        midway(s, out)
+    s.wait_until(lambda: not w.charging and w.stack.currentWidget() is w.result, timeout_ms)
+    out["took_s"] = round(clock.monotonic() - started, 2)
+    p.settle(500)
+    out["watch"] = watch.stop()
+    out["screen"] = _screen(s)
+    return out
+
+
+def proxy_504_while_paysimple_works(s: Session) -> dict:
+    """Issue 13 §4: the proxy answers 504 after 0.1 s while PaySimple still works on the payment (it lands after
+    4 s, later than PaySimple's own 2 s settle time): the screen never says "Not charged"; the payment is found
+    and shown "Approved"; PaySimple holds exactly one payment for this order."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = _pick(s, "a", _card_on_file)
+    out["picked"] = picked
+    proxy, direct = _behind_proxy(s, total=10, in_flight_s=12)
+    w.backend.gateway.faults.add("POST", PAY, "delay", delay_s=4)  # PaySimple is slow
+    proxy.faults.add("POST", PAY, "status_early", status=504, delay_s=0.1)  # the load balancer gives up
+    out |= _charge_card_on_file_watched(s, "27.35")
+    out["shot_result"] = s.shot("80-proxy-504-result")
+    out["proxy_fired"] = proxy.faults.counts()
+    out["attempts"] = [[a["id"], a["state"], a["amount_cents"]] for a in _attempts(s)]
+    out["transitions"] = _transitions(s, out["attempts"][0][0]) if out["attempts"] else []
+    out["payments"] = _payments(s, picked["paysimple_id"], direct)
+    # The clerk, unsure, tries the same sale again: the counter shows the earlier payment first.
+    p.key("Escape")
+    s.wait_until(lambda: w.stack.currentWidget() is w.customer_page, 5000)
+    p.key("ctrl+a")
+    p.type("27.35")
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Already charged?", 8000)
+    out["again_active"] = s.active()
+    p.key("Return")  # the default: do not charge
+    p.settle(1000)
+    out["payments_after_again"] = _payments(s, picked["paysimple_id"], direct)
+    proxy.stop()
+    return out
+
+
+def proxy_replays_an_old_reply(s: Session) -> dict:
+    """Issue 13 §4: a broken cache in the proxy answers the second sale with the first sale's reply: the screen
+    is a red "Needs review" that Enter and Esc do not leave; the lane is blocked (F5 on another customer charges
+    nothing and shows this payment again); the journal says needs_review."""
+    from pos_app.ui.theme import RED
+
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = _pick(s, "a", _card_on_file)
+    out["picked"] = picked
+    proxy, direct = _behind_proxy(s, total=10, in_flight_s=5)
+    first = _charge_card_on_file_watched(s, "10.00")
+    out["first"] = first["screen"]
+    p.key("Escape")
+    s.wait_until(lambda: w.stack.currentWidget() is w.customer_page, 5000)
+    proxy.faults.add("POST", PAY, "replay")  # from now on: the last payment reply, whatever was asked
+    second = _charge_card_on_file_watched(s, "20.00")
+    out["second"], out["second_watch"] = second["screen"], second["watch"]
+    out["focus_at_review"] = s.focus_widget_name()
+    out["title_style"] = s.gui(w.result.title.styleSheet)
+    out["red"] = RED
+    out["shot_review"] = s.shot("81-proxy-replay-needs-review")
+    p.key("Return")
+    p.settle(800)
+    out["after_enter"] = _screen(s)
+    p.key("Escape")
+    p.settle(800)
+    out["after_escape"] = _screen(s)
+    out["attempts_after_review"] = [[a["id"], a["state"], a["amount_cents"], a["customer_id"]] for a in _attempts(s)]
+    # Another customer comes to the counter; the clerk tries to charge them.
+    other = _pick(s, "e", lambda win: _card_on_file(win) and win.hit.paysimple_id != picked["paysimple_id"])
+    out["other"] = other
+    p.key("ctrl+a")
+    p.type("5.00")
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Charge card on file", 8000)
+    out["other_confirm"] = s.active()
+    p.key("Return")
+    p.settle(2500)
+    out["after_other_f5"] = _screen(s)
+    out["after_other_attempt"] = s.gui(lambda: w.result.attempt.id if w.result.attempt is not None else None)
+    out["shot_blocked"] = s.shot("82-proxy-replay-lane-blocked")
+    out["attempts"] = [[a["id"], a["state"], a["amount_cents"], a["customer_id"], a["note"]] for a in _attempts(s)]
+    out["payments"] = _payments(s, picked["paysimple_id"], direct)
+    out["other_payments"] = _payments(s, other["paysimple_id"], direct) if other else None
+    proxy.stop()
+    return out
+
+
+def _on_screen(s: Session, widget) -> dict:
+    """Whether ``widget`` is shown and lies wholly on the screen (a person can see and click it)."""
+    def read():
+        from PySide6.QtCore import QRect
+
+        rect = QRect(widget.mapToGlobal(widget.rect().topLeft()), widget.size())
+        screen = s.window.screen().geometry()
+        return {"visible": widget.isVisible(), "text": widget.text() if hasattr(widget, "text") else "",
+                "on_screen": widget.isVisible() and screen.contains(rect),
+                "bottom": rect.bottom(), "screen_bottom": screen.bottom()}
+    return s.gui(read)
+
+
+def _while_dripping(s: Session, out: dict) -> None:
+    """Midway through the dripping reply: what the clerk can read and use (the way to stop waiting)."""
+    w = s.window
+    s.wait_until(lambda: w.task.cancel_button.isVisible() and w.task.cancel_button.isEnabled(), 3000)
+    out["midway_stop_button"] = _on_screen(s, w.task.cancel_button)
+    out["midway_status"] = _on_screen(s, w.customer_status)
+    out["shot_midway"] = s.shot("84-proxy-drip-while-waiting")
+
+
+def proxy_drips_the_reply(s: Session) -> dict:
+    """Issue 13 §4: the proxy passes PaySimple's reply on one byte every 0.3 s (minutes for the whole reply):
+    the charge ends at the overall deadline (4 s) and a look-up settles it; the window answers all along."""
+    s.start()
+    out = {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = _pick(s, "a", _card_on_file)
+    out["picked"] = picked
+    proxy, direct = _behind_proxy(s, total=4, in_flight_s=5)
+    proxy.faults.add("POST", PAY, "drip", delay_s=0.3)
+    out |= _charge_card_on_file_watched(s, "33.10", timeout_ms=40_000, midway=_while_dripping)
+    out["shot_result"] = s.shot("83-proxy-drip-result")
+    out["attempts"] = [[a["id"], a["state"], a["amount_cents"]] for a in _attempts(s)]
+    out["transitions"] = _transitions(s, out["attempts"][0][0]) if out["attempts"] else []
+    out["payments"] = _payments(s, picked["paysimple_id"], direct)
+    proxy.stop()
     return out
