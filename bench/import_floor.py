@@ -18,8 +18,9 @@ directory's own bookkeeping, so the figures bound any design that keeps those en
   ``*_names_only``: only the name words (no phone, email or account search at all).
 - ``ceiling_per_s``: 1e6 / (rows_floor_us + index_build_us): one core doing both parts.
   ``ceiling_two_cores_per_s``: 1e6 / max(rows_floor_us, index_build_us): the parts perfectly overlapped on two
-  cores (needs the index in another database file; measured in practice at well under this, see
-  ``pos_app/customers/directory.py``).
+  cores. The directory overlaps them since issue 16: a background thread sorts committed rows into runs in a
+  scratch file while the rows are written, and the final pass only merges sorted runs
+  (``pos_app/customers/directory.py``, ``_Presorter``), so one-core figures here are not its ceiling.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Starts the counter app (``pos_app.ui.app.run``); ``--training`` skips the set-up questions.
 ``--selftest`` runs before anything else (see ``pos_app/ui/selftest.py``): offscreen when there is no display,
 no Chromium sandbox when root, a hard timeout; exit 0 only if a training payment went through the web view.
+``--restore-journal FILE`` runs in the terminal without Qt (``pos_app/restore.py``): a manager restores the
+payment journal from a backup.
 """
 
 from __future__ import annotations
@@ -12,6 +14,10 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if any(a == "--restore-journal" or a.startswith("--restore-journal=") for a in argv):
+        from pos_app.restore import main as restore
+
+        return restore(argv)
     if "--selftest" in argv:
         from pos_app.ui.selftest import prepare_environment
         from pos_app.ui.selftest import run as selftest

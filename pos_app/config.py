@@ -53,15 +53,24 @@ class Paths:
 
     @property
     def settings_file(self) -> Path:
+        """The counter's own settings (environment, Sandbox/Live API users, store): never used by training."""
         return self.data_dir / "settings.json"
+
+    @property
+    def training_settings_file(self) -> Path:
+        """Training's settings (lane, store header, formats): what a training run reads and writes."""
+        return self.data_dir / "settings-training.json"
 
     @property
     def crash_dir(self) -> Path:
         return self.log_dir / "crash"
 
     def ensure(self) -> Paths:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        """Create both folders, private (0700; decision 0205)."""
+        from pos_app.private_files import private_dir
+
+        private_dir(self.data_dir)
+        private_dir(self.log_dir)
         return self
 
 

@@ -3,6 +3,13 @@
 The first line of defence is never passing secrets to a log call. The filter is the second: it masks
 anything shaped like a JWT, a PSSERVER/basic Authorization value, a GUID payment token, a long digit run
 (card or bank number) and any secret registered at run time (the API key).
+
+The same filter keeps log lines honest (docs/decisions/0143): a customer or clerk name, a PaySimple message or
+an exception text may carry CR/LF (a forged second log record), ESC sequences (rewriting a terminal) or bidi
+overrides. In the message every such character is written as a visible escape (``\r``, ``\n``, ``\x1b``,
+``\u202e``: ``text_safety.log_escape``), so one record is one line. A traceback keeps its line breaks, but
+each of its lines after the first is indented, so no line of it can pass for a record of its own (records
+start with the time at column 0).
 """
 
 from __future__ import annotations
@@ -12,6 +19,9 @@ import logging.handlers
 import re
 import threading
 from pathlib import Path
+
+from pos_app.private_files import private_dir, private_file
+from pos_app.text_safety import log_escape
 
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 _AUTH = re.compile(
@@ -45,20 +55,42 @@ def redact(text: str) -> str:
     return text
 
 
+def indent_continuations(text: str) -> str:
+    """A multi-line text (traceback) with its unsafe characters escaped except the line breaks, and every
+    line after the first indented: none of its lines can pass for a log record of its own."""
+    lines = log_escape(text, keep_newlines=True).split("\n")
+    return "\n".join([lines[0]] + ["    " + line if line else line for line in lines[1:]])
+
+
 class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        clean = redact(message)
+        clean = log_escape(redact(message))
         if clean != message or record.args:
             record.msg, record.args = clean, None
+        if getattr(record, "_pos_cleaned", False):  # several handlers share the record: clean it once
+            return True
         if record.exc_info and record.exc_info[1] is not None:
             # Format the traceback now so the redacted text is what every handler sees.
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = indent_continuations(redact(logging.Formatter().formatException(record.exc_info)))
             record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = indent_continuations(redact(record.exc_text))
+        if record.stack_info:
+            record.stack_info = indent_continuations(redact(record.stack_info))
+        record._pos_cleaned = True
         return True
 
 
 _configured = False
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file (the first and each one after a rollover) is created 0600."""
+
+    def _open(self):
+        private_file(self.baseFilename)
+        return super()._open()
 
 
 def setup_logging(log_dir: Path | None, level: int = logging.INFO, console: bool = True) -> None:
@@ -71,9 +103,9 @@ def setup_logging(log_dir: Path | None, level: int = logging.INFO, console: bool
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
     handlers: list[logging.Handler] = []
     if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(log_dir)
         handlers.append(
-            logging.handlers.RotatingFileHandler(
+            PrivateRotatingFileHandler(
                 log_dir / "pos-app.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
             )
         )

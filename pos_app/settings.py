@@ -4,6 +4,13 @@ Never holds a secret: the API key lives only in the keyring (``credentials.py``)
 Unknown keys from a newer version are kept on save; a corrupt file is moved aside (``.bad``) and defaults
 are used, with the problem logged, so a damaged file never stops a counter from starting.
 
+Two files (``pos_app.config.Paths``): ``settings.json`` is the counter's own (which environment it starts
+in, the Sandbox/Live API users, the store's header and formats); ``settings-training.json`` is training's.
+A training run reads and writes only the training file (:func:`load_run_settings`); a run started with
+``--training`` never opens ``settings.json`` at all (issue 14 §1, decision 0200). Without ``--training``
+the counter's file says which environment to start; when that is Training, the run then uses the training
+file too (created from the counter's file's store fields the first time: they were training's).
+
 Typed: a value of the wrong type or out of range (hand-edited file) is replaced by its default, with a
 warning naming the key; the rest of the file is kept. ``version`` is the schema version: older files are
 migrated in ``_migrate`` (nothing to migrate yet), newer ones are read as far as we understand them.
@@ -11,6 +18,7 @@ migrated in ``_migrate`` (nothing to migrate yet), newer ones are read as far as
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -20,6 +28,7 @@ from pathlib import Path
 
 from pos_app.config import Environment
 from pos_app.money import DEFAULT_FORMAT, FORMATS
+from pos_app.storage_errors import What, storage_errors
 
 log = logging.getLogger(__name__)
 
@@ -112,31 +121,85 @@ def _migrate(data: dict) -> dict:
 
 
 def load_settings(path: Path) -> Settings:
-    if not path.exists():
-        return Settings()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError("settings file is not a JSON object")
-        return Settings.from_json(data)
-    except (ValueError, TypeError) as exc:
-        bad = path.with_suffix(".json.bad")
-        os.replace(path, bad)
-        log.error("settings file was unreadable (%s); moved to %s and using defaults", exc, bad.name)
-        return Settings()
+    """The settings in ``path`` (defaults when it does not exist or is damaged: then it is moved to
+    ``.json.bad``). A file that cannot be read or moved raises ``StorageError`` (file + next step)."""
+    with storage_errors(path, What.SETTINGS):
+        if not path.exists():
+            return Settings()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("settings file is not a JSON object")
+            return Settings.from_json(data)
+        except (ValueError, TypeError) as exc:
+            bad = path.with_suffix(".json.bad")
+            os.replace(path, bad)
+            log.error("settings file was unreadable (%s); moved to %s and using defaults", exc, bad.name)
+            return Settings()
 
 
 def save_settings(settings: Settings, path: Path) -> None:
-    """Atomic write (temp file + fsync + rename) so a crash never leaves half a settings file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Atomic write (temp file + fsync + rename) so a crash never leaves half a settings file; the old file
+    stays whole when the write fails (``StorageError``: read-only folder, full disk...)."""
     payload = json.dumps(settings.to_json(), indent=2, sort_keys=True)
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with storage_errors(path, What.SETTINGS):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(payload)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+# What a training run keeps of its own (everything but the environment, the API users and set-up state).
+TRAINING_FIELDS = ("lane", "store_timezone", "language", "money_format", "idle_lock_minutes", "demo_customers",
+                   "merchant")
+
+
+def as_training(settings: Settings) -> Settings:
+    """A copy for training: environment Training, no API user, set-up done; other fields kept."""
+    copy = Settings.from_json(settings.to_json())
+    copy.environment = Environment.TRAINING.value
+    copy.api_users = {}
+    copy.setup_done = True
+    return copy
+
+
+def load_training_settings(path: Path, seed: Settings | None = None) -> Settings:
+    """Training's settings from ``path``; when the file does not exist yet, from ``seed``'s training fields
+    (or the defaults). Always environment Training, no API users."""
+    if path.exists():
+        return as_training(load_settings(path))
+    base = Settings()
+    if seed is not None:
+        for name in TRAINING_FIELDS:
+            setattr(base, name, copy.deepcopy(getattr(seed, name)))
+    return as_training(base)
+
+
+def load_run_settings(paths, force_training: bool) -> Settings:
+    """The settings this run uses (see the module docstring). ``paths`` is a ``pos_app.config.Paths``."""
+    if force_training:
+        return load_training_settings(paths.training_settings_file)
+    counter = load_settings(paths.settings_file)
+    if counter.setup_done and counter.env is Environment.TRAINING:
+        return load_training_settings(paths.training_settings_file, seed=counter)
+    return counter
+
+
+def merge_into_counter(settings: Settings, path: Path) -> Settings:
+    """Write a Sandbox/Live set-up into the counter's file at ``path``, keeping what the file holds that this
+    set-up does not name (other environments' API users, unknown keys). Returns what was written."""
+    if settings.env is Environment.TRAINING:
+        raise ValueError("training settings never go into the counter's settings file")
+    counter = load_settings(path)
+    for name in (*TRAINING_FIELDS, "environment", "setup_done"):
+        setattr(counter, name, copy.deepcopy(getattr(settings, name)))
+    counter.api_users = {**counter.api_users, **settings.api_users}
+    save_settings(counter, path)
+    return counter

@@ -274,19 +274,23 @@ def test_every_accepted_text_round_trips_and_means_its_plain_reading(f, text):
     assert not is_power_of_ten_multiple(value, plain)
     other = money.mirror(f)
     try:
-        assert other.parse(text) == value, text  # a text both formats accept means the same in both
-    except MoneyParseError:
-        pass
+        again = other.parse(text)
+    except MoneyParseError as refused:  # the other format may refuse it: then with the text, never misread
+        assert refused.text == text.strip() and refused.money_format is other
+    else:
+        assert again == value, text  # a text both formats accept means the same in both
 
 
 @given(text=st.text(max_size=30))
 def test_reading_never_fails_any_other_way(text):
     for f in (US, COMMA):
         try:
-            f.parse_charge(text)
-        except MoneyParseError:
-            pass
-        f.could_continue(text)
+            value = f.parse_charge(text)
+        except MoneyParseError as refused:  # the only way to fail: a reason and the right way to write it
+            assert refused.reason and refused.example and refused.text == text.strip()
+        else:
+            assert isinstance(value, Decimal) and Decimal("0") < value <= money.MAX_CHARGE
+        assert f.could_continue(text) in (True, False)
 
 
 # --- the setting ---------------------------------------------------------------------------------------------

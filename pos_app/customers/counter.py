@@ -10,7 +10,7 @@ Order of writes (so a failure never leaves half a customer):
    A ``TransportError`` with ``may_have_taken_effect`` means PaySimple may have created/changed the customer:
    the caller must NOT blindly retry a create (it could make a twin); a sync (or a search after it) shows
    what PaySimple has.
-3. Write PaySimple's answer to the directory. If that local write fails (disk full, database locked for
+3. Write PaySimple's answer to the directory (neutralised like a sync would: ``normalize.neutralised_record``). If that local write fails (disk full, database locked for
    longer than the busy timeout), it is retried ``LOCAL_ATTEMPTS`` times; if it still fails,
    ``LocalWriteDeferred`` is raised carrying the saved PaySimple customer: PaySimple is right, the
    directory is only behind, and the next sync brings the row in (it compares every field).
@@ -28,9 +28,10 @@ from dataclasses import fields, replace
 
 from pos_app.customers.directory import Batch, Directory
 from pos_app.customers.models import CustomerRecord, StoredCustomer
-from pos_app.customers.normalize import phone_key
+from pos_app.customers.normalize import neutralised_record, phone_key
 from pos_app.paysimple.errors import FieldMessage
 from pos_app.paysimple.rules import validate_customer
+from pos_app.storage_errors import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,10 @@ def _checked(record: CustomerRecord) -> CustomerRecord:
 
 
 def _write_local(directory: Directory, customer, local_id: int | None) -> StoredCustomer:
-    record = CustomerRecord.from_paysimple(customer)
+    record, changed = neutralised_record(CustomerRecord.from_paysimple(customer))
+    if changed:  # we sent clean text; PaySimple answered otherwise: store it as a sync would
+        log.warning("customer %s: PaySimple's answer holds control characters in %s; stored neutralised",
+                    customer.id, ", ".join(changed))
     last_error: Exception | None = None
     for attempt in range(1, LOCAL_ATTEMPTS + 1):
         try:
@@ -131,7 +135,7 @@ def _write_local(directory: Directory, customer, local_id: int | None) -> Stored
             stored = directory.get(written[0])
             assert stored is not None
             return stored
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, StorageError) as exc:
             last_error = exc
             log.warning("directory write after PaySimple save failed (attempt %s): %s", attempt,
                         type(exc).__name__)

@@ -12,40 +12,46 @@ use ``apply`` directly after their own matching. Deleted customers stay in ``cus
 Bulk writes are indexed later, in one pass. Inserting a customer's ~6 search entries at random places of
 big B-trees is the dominant write cost, and committing many small batches would rewrite most index pages
 every time. So a batch that inserts ``DEFER_MIN`` or more customers only writes their rows and records the
-id range in ``pending_index``; ``merge_pending`` then adds all pending entries in one statement (SQLite
-expands them from the rows' ``words``/``keys``). During a sync, pending customers are merged when they reach
-max(``MERGE_MIN``, half the indexed ones) — geometric, so total work stays linear — and at the end of every
-sync/import call; ``upsert_many`` merges once at the end. Pending customers are not searchable until then
-(``pending_count`` tells the UI); a process that dies mid-load leaves the ranges recorded and the next
-``Directory()`` finishes the merge before anyone searches. Small batches (an incremental sync, a counter
-edit) are indexed in their own transaction. Word statistics for the search are refreshed at each merge and
-whenever the directory grew by half (``stats``).
+id range in ``pending_index``; the pending entries are added later in one transaction (SQLite expands them
+from the rows' ``words``/``keys``). During a sync, pending customers are merged when they reach
+max(``MERGE_MIN``, half the indexed ones) — geometric, so total work stays linear; that merge runs in its
+own transaction right after the batch's COMMIT — and at the end of every sync/import call; ``upsert_many``
+merges once at the end. Pending customers are not searchable until then (``pending_count`` tells the UI); a
+process that dies mid-load leaves the ranges recorded and the next ``Directory()`` finishes the merge
+before anyone searches. Small batches (an incremental sync, a counter edit) are indexed in their own
+transaction. Word statistics for the search are refreshed at each merge and whenever the directory grew by
+half (``stats``); searches pick up new statistics from a background reload, never waiting for one.
 
-The merge pass is set-based and sorted: ``INSERT OR IGNORE INTO terms/keys SELECT ... ORDER BY`` the index
-key, so SQLite's sorter feeds the B-trees in key order (pages filled in sequence) instead of ~6 random
-inserts per customer; at 1M customers that is ~28 s instead of ~35 s of CPU. It runs in one transaction
-together with the deletion of the ``pending_index`` ranges: a pass that is interrupted or fails rolls back
-whole and the next ``Directory()`` redoes it (tested). ``synchronous`` stays NORMAL for it: in WAL mode that
-syncs only at checkpoints, so OFF measured no faster. Measured costs per customer at 200k (CPU, µs): Python
-row building ~8 (keys 4, binding values 4, folding 1.6), row INSERT ~10, terms ~11, keys ~11; the merge is
-bound by SQLite's sorter (~2-3 µs per entry), the row INSERT by Python's per-parameter binding. Cheaper
-binding: a bulk row binds integer 0 instead of None and 0/1 instead of bools (``_BIND_AS``; None and bools
-go through sqlite3's adapter lookup, ~0.5 µs each, and a row has a dozen empty fields), turned back into NULL
-by ``nullif(?, 0)`` in the INSERT. Tried and dropped (no gain): packing the mirrored fields into one JSON
-column (json.dumps costs what the binding saves), sorting entries in Python, building entries from a JSON
-batch, ``PRAGMA threads`` for the sorter, a smaller sort cache.
+The merge is set-based and sorted: ``INSERT OR IGNORE INTO terms/keys SELECT ... ORDER BY`` the index key,
+so the B-trees are filled in key order. Measured at 1M customers (``bench/search.py``, 2026-12-05): the
+expansion is ~3 µs per customer, the insert into empty B-trees ~1 µs, and SQLite's sort ~10 µs — most of
+the indexing. The sort needs no Python, so it runs beside the loading thread: a background sorter
+(``_Presorter``) takes every ``PRESORT_RUN`` committed pending customers and writes their entries, sorted,
+into tables of a scratch file; the final merge is then a merge of sorted runs (``UNION ALL ... ORDER BY``,
+which SQLite merges without sorting again: ~4 µs per customer for 20 runs) plus one sorted pass over what no
+run covers (the last partial run). It is the same single transaction, together with the deletion of the
+``pending_index`` ranges, so a pass that is interrupted or fails rolls back whole and is redone (tested,
+including a process killed with runs on disk). Chunked sorting also costs less than one big sort (runs of
+50k: ~9 µs per customer against ~13). At 1M the import went from ~36k/s (one thread) to 42-52k/s wall on
+this shared 2-core machine (figures and load in bench/README.md); the rows — Python building and binding
+~12 µs per customer — are now the critical path. ``synchronous`` stays NORMAL (WAL syncs only at
+checkpoints). Cheaper binding: a bulk row binds integer 0 instead of None and 0/1 instead of bools
+(``_BIND_AS``; None and bools go through sqlite3's adapter lookup, ~0.5 µs each), turned back into NULL by
+``nullif(?, 0)`` in the INSERT. Tried before and dropped (no gain): packing the mirrored fields into one JSON
+column, sorting entries in Python, ``PRAGMA threads`` for the sorter (measured again at 1M: no gain), the
+index in a second database file merged batch by batch into growing B-trees (random inserts: slower), FTS5
+for the lookup keys, SQLite 3.51, 16 KiB pages.
 
-How far this is from what the stack allows (session 2, ``bench/import_floor.py``, 1M customers, this 2-core
-machine): writing a row with the least possible Python work (search text built, every mirrored field packed
-into one column) costs ~13-17 µs; SQLite building the ~6.1 sorted entries per customer costs ~20-26 µs, of
-which sorting alone ~15-22 µs. One core: a ceiling of ~23-29k customers/s, and ``upsert_many`` measures
-19-21k/s. Tried this session and measured no better (so not kept): the index in a second database file
-built by a second thread while the rows are written (merging sorted batches into growing B-trees costs far
-more: 67 µs CPU per customer instead of 47, so the wall clock did not improve), the two final merges in
-parallel threads on two files, FTS5 for the lookup keys (10.7 µs per customer), SQLite 3.51 from
-pysqlite3 (faster JSON expansion, same sort; +13 MB), 16 KiB pages, a larger WAL auto-checkpoint.
-Even names alone (no phone/email/account search) cap at ~31k/s, and perfect two-core overlap at ~38-48k/s:
-the 50,000/s goal needs compiled code for the bulk path, not another layout.
+Searching while a bulk load writes: a search returns from SQLite (and needs Python's GIL back) a few dozen
+times, and a loading thread building rows in Python held the GIL for up to the interpreter's 5 ms switch
+interval each time. Searches mark themselves (``reading``) and bulk writers pause at safe points every
+``YIELD_ROWS`` rows while one runs (see ``reading``).
+
+Storage faults: opening and every ``write()`` raise ``pos_app.storage_errors.StorageError`` (file + next
+step) for a read-only folder, a full disk, a damaged file or a disk error. ``Directory.open_or_recover``
+(the counter's start-up) also runs ``PRAGMA quick_check`` first; a damaged directory is a cache, so it is
+moved aside (kept, never deleted), the readable customers are salvaged into a fresh file (local-only ones are
+the point: PaySimple has the others) and the start-up sync rebuilds the rest (``customers.recovery``).
 
 "Recently seen": ``mark_seen`` records that a customer was served at this counter. The last
 ``RECENT_LIMIT`` distinct customers are kept in ``recent`` and rank first within their match tier.
@@ -54,8 +60,11 @@ the 50,000/s goal needs compiled code for the bulk path, not another layout.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -67,10 +76,18 @@ from pos_app.customers import index, stats
 from pos_app.customers.models import RECORD_FIELDS, CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.customers.normalize import account_key
 from pos_app.customers.schema import connect, migrate
+from pos_app.storage_errors import CHECK_FAILED, Fault, StorageError, What, storage_errors
+
+log = logging.getLogger(__name__)
+
+log = logging.getLogger(__name__)
 
 RECENT_LIMIT = 2000
 DEFER_MIN = 100  # a batch inserting this many customers is indexed later, in one pass
 MERGE_MIN = 20_000  # pending customers are merged when they reach max(MERGE_MIN, half the indexed ones)
+PRESORT_RUN = 50_000  # committed pending customers per sorted run the background sorter builds
+YIELD_ROWS = 256  # a bulk writer lets a running search through after this many rows of Python work
+YIELD_MAX_S = 0.05  # ... waiting at most this long each time (it is never starved by back-to-back searches)
 _CHUNK = 500  # ids per IN (...) query
 
 _DATA_COLUMNS = tuple(c for c in RECORD_FIELDS if c != "paysimple_id")
@@ -150,9 +167,11 @@ class UpsertCounts:
 
 
 class Directory:
-    def __init__(self, path: Path | str, cache_mib: int = 64, busy_timeout_s: float = 10.0) -> None:
+    def __init__(self, path: Path | str, cache_mib: int = 64, busy_timeout_s: float = 10.0,
+                 check: bool = False) -> None:
+        """Open (create) the directory. ``check``: run ``PRAGMA quick_check`` before anything is written
+        and raise ``StorageError`` (fault corrupt) when it fails."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._cache_mib = cache_mib
         self._busy_timeout_s = busy_timeout_s
         self._stats: stats.WordStats | None = None
@@ -160,8 +179,51 @@ class Directory:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        migrate(self.connection())
-        self.finish_indexing()  # a bulk load cut short by a crash: finish it before anyone searches
+        self.recovery = None  # customers.recovery.RecoveryReport when open_or_recover rebuilt the file
+        self._presorter: _Presorter | None = None
+        self._readers = 0  # searches running now (``reading``)
+        self._reads_done = 0  # searches finished so far
+        self._readers_gone = threading.Condition(threading.Lock())
+        try:
+            with storage_errors(self.path, What.DIRECTORY):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.scratch_path.unlink(missing_ok=True)  # sorted runs of a load that did not finish: derived data
+                con = self.connection()
+                problems = self.integrity_problems() if check else []
+                if problems:
+                    log.error("customer directory %s failed its integrity check: %s", self.path,
+                              " | ".join(problems)[:2000])
+                    raise StorageError(Fault.CORRUPT, self.path, What.DIRECTORY, CHECK_FAILED)
+                migrate(con)
+                self.finish_indexing()  # a bulk load cut short by a crash: finish it before anyone searches
+        except BaseException:
+            self.close()
+            raise
+
+    @classmethod
+    def open_or_recover(cls, path: Path | str, **options) -> Directory:
+        """The counter's start-up open: checked, and rebuilt when damaged (see the module docstring; the
+        result's ``recovery`` says what happened). Other storage faults are raised."""
+        from pos_app.customers.recovery import recover
+
+        try:
+            return cls(path, check=True, **options)
+        except StorageError as exc:
+            if exc.fault is not Fault.CORRUPT:
+                raise
+            problem = exc.detail or "The file could not be read as a database."
+        return recover(cls, Path(path), problem, **options)
+
+    def integrity_problems(self, limit: int = 10) -> list[str]:
+        """``PRAGMA quick_check`` on this thread's connection: [] when sound, else the problems found."""
+        try:
+            rows = [str(r[0]) for r in self.connection().execute(f"PRAGMA quick_check({int(limit)})")]
+        except sqlite3.DatabaseError as exc:
+            code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+            if code not in (11, 26):  # CORRUPT, NOTADB
+                raise
+            return ["not a SQLite database" if code == 26 else "damaged pages"]
+        return [] if rows == ["ok"] else rows
 
     @classmethod
     def open_default(cls) -> Directory:
@@ -180,7 +242,13 @@ class Directory:
                 self._all.append(con)
         return con
 
+    @property
+    def scratch_path(self) -> Path:
+        """Where a bulk load's background sorter keeps its sorted runs (deleted when the load is merged)."""
+        return self.path.with_name(self.path.name + "-presort")
+
     def close(self) -> None:
+        self._stop_presorter()
         with self._lock:
             for con in self._all:
                 try:
@@ -198,16 +266,76 @@ class Directory:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed whole on success, rolled back on any exception."""
-        con = self.connection()
-        con.execute("BEGIN IMMEDIATE")
+        """One write transaction: committed whole on success, rolled back on any exception (a failed
+        COMMIT included). Storage faults come out as ``StorageError``. What the transaction leaves to do once
+        committed (hand new bulk rows to the background sorter, a merge that came due) runs after the COMMIT,
+        on this thread."""
+        with storage_errors(self.path, What.DIRECTORY):
+            con = self.connection()
+            self._local.after_commit = []
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                self._local.after_commit = None
+                if con.in_transaction:  # SQLite already rolled back on some errors (an interrupted statement)
+                    try:
+                        con.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # the original error is the one to report
+                raise
+        hooks, self._local.after_commit = self._local.after_commit, None
+        for hook in hooks:
+            hook()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Marks a search in progress: bulk writers in other threads pause at their next safe point.
+
+        Why: a search returns from SQLite (and so needs Python's GIL back) a few dozen times; while a bulk
+        writer thread builds rows in Python, each return waits for the interpreter's switch interval
+        (5 ms), so a 1 ms search took tens of milliseconds during an import. Writers check
+        ``_readers`` every ``YIELD_ROWS`` rows (an attribute read) and, while a search runs, wait on a
+        condition (GIL released) for at most ``YIELD_MAX_S``; a clerk types a key every 100 ms or so, so
+        an import loses a few percent at most.
+        """
+        with self._readers_gone:
+            self._readers += 1
+            if self._readers == 1 and self._presorter is not None:
+                self._presorter.yield_cpu(True)
         try:
-            yield con
-        except BaseException:
-            if con.in_transaction:  # SQLite already rolled back on some errors (an interrupted statement)
-                con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
+            yield
+        finally:
+            with self._readers_gone:
+                self._readers -= 1
+                self._reads_done += 1
+                if not self._readers and self._presorter is not None:
+                    self._presorter.yield_cpu(False)
+                self._readers_gone.notify_all()
+
+    def _let_readers_through(self) -> None:
+        """A bulk writer's safe point: wait until the searches running now have finished (see ``reading``),
+        at most ``YIELD_MAX_S``; searches that start meanwhile do not extend the wait (no starvation)."""
+        if not self._readers:
+            return
+        deadline = time.monotonic() + YIELD_MAX_S
+        with self._readers_gone:
+            waiting_for = self._reads_done + self._readers
+            while self._readers and self._reads_done < waiting_for:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self._readers_gone.wait(left)
+
+    def _after_commit(self, hook) -> bool:
+        """Run ``hook`` once the current ``write()`` transaction commits; False outside ``write()``."""
+        hooks = getattr(self._local, "after_commit", None)
+        if hooks is None:
+            return False
+        if hook not in hooks:
+            hooks.append(hook)
+        return True
 
     # --- reading -----------------------------------------------------------------------------------------
 
@@ -230,13 +358,38 @@ class Directory:
         return out
 
     def word_stats(self) -> stats.WordStats:
-        """Word counts for choosing search drivers (cached; reloaded when a refresh bumped the version)."""
+        """Word counts for choosing search drivers (cached). After a refresh (a bulk merge) the new counts
+        are loaded by a background thread while searches go on with the previous ones — slightly stale
+        counts only change which word drives a walk, never what it finds — so no search waits for the load
+        (tens of milliseconds at a million customers). Only the very first search loads them itself."""
         con = self.connection()
         version = stats.current_version(con)
         cached = self._stats
-        if cached is None or cached.version != version:
+        if cached is None:
             cached = self._stats = stats.WordStats.load(con, version)
+        elif cached.version != version:
+            self._reload_stats_later(version)
         return cached
+
+    def _reload_stats_later(self, version: str | None) -> None:
+        with self._lock:
+            if getattr(self, "_stats_loading", None) == version:
+                return
+            self._stats_loading = version
+
+        def load() -> None:
+            con = connect(self.path, 8, self._busy_timeout_s)
+            try:
+                fresh = stats.WordStats.load(con, stats.current_version(con))
+                self._stats = fresh
+            except sqlite3.Error:  # closed or unreadable meanwhile: the next search tries again
+                log.warning("word statistics could not be reloaded", exc_info=True)
+            finally:
+                con.close()
+                with self._lock:
+                    self._stats_loading = None
+
+        threading.Thread(target=load, name="directory-stats", daemon=True).start()
 
     def refresh_stats(self) -> None:
         with self.write() as con:
@@ -275,15 +428,21 @@ class Directory:
         next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM customers").fetchone()[0]
         first_id = next_id
         rows, ids = [], []
-        for record, origin in batch.inserts:
-            values = _data_values(record)
-            rows.append((next_id, record.paysimple_id, *map(_BIND_AS.get, values, values), origin, written_at,
-                         index.record_words(record), index.record_keys(record)))
-            ids.append(next_id)
-            next_id += 1
+        inserts = batch.inserts
+        for start in range(0, len(inserts), YIELD_ROWS):
+            self._let_readers_through()
+            for record, origin in inserts[start:start + YIELD_ROWS]:
+                values = _data_values(record)
+                rows.append((next_id, record.paysimple_id, *map(_BIND_AS.get, values, values), origin,
+                             written_at, index.record_words(record), index.record_keys(record)))
+                ids.append(next_id)
+                next_id += 1
+        self._let_readers_through()
         con.executemany(_INSERT_SQL, rows)
         if len(rows) >= DEFER_MIN:  # bulk: index later in one pass (see module doc)
             con.execute("INSERT INTO pending_index (lo, hi) VALUES (?, ?)", (first_id, next_id - 1))
+            lo, hi = first_id, next_id - 1
+            self._after_commit(lambda: self._presort(lo, hi))
             self._merge_if_due(con)
         elif rows:
             _add_entries(con, "c.id BETWEEN ? AND ?", (first_id, next_id - 1))
@@ -291,6 +450,7 @@ class Directory:
 
         if batch.updates:
             changed = json.dumps([old.id for old, _ in batch.updates])
+            self._pending_changed(con, changed)
             _remove_entries(con, "c.id IN (SELECT value FROM json_each(?))", (changed,))
             con.executemany(_UPDATE_SQL, [
                 (record.paysimple_id, *_data_values(record), written_at, index.record_words(record),
@@ -328,7 +488,9 @@ class Directory:
             return counts
         order: list[tuple[str, int]] = []  # ("i", n) n-th insert / ("u", n) n-th update / ("k", id) kept
         linked: set[int] = set()
-        for record in records:
+        for n, record in enumerate(records):
+            if not n % YIELD_ROWS:
+                self._let_readers_through()
             old = existing.get(record.paysimple_id)
             if old is None:
                 old = twins.get(account_key(record.customer_account))
@@ -408,12 +570,17 @@ class Directory:
         pending = self.pending_count(con)
         indexed = con.execute("SELECT coalesce(max(id), 0) FROM customers").fetchone()[0] - pending
         if pending >= max(MERGE_MIN, indexed // 2):
-            self.merge_pending(con)
+            # In its own transaction once this one commits (with the background sorter's runs); inside
+            # this one when there is no write() to follow.
+            if not self._after_commit(self.finish_indexing):
+                self.merge_pending(con)
 
     def merge_pending(self, con: sqlite3.Connection) -> int:
-        """Index every pending customer inside the caller's transaction; returns how many ranges."""
+        """Index every pending customer inside the caller's transaction (one sorted pass from the rows);
+        returns how many ranges."""
         ranges = con.execute("SELECT count(*) FROM pending_index").fetchone()[0]
         if ranges:
+            self._discard_runs()  # they would repeat what this pass adds
             _add_entries(con, "c.id IN (SELECT c2.id FROM pending_index p JOIN customers c2 "
                               "ON c2.id BETWEEN p.lo AND p.hi)", ())
             con.execute("DELETE FROM pending_index")
@@ -421,11 +588,54 @@ class Directory:
         return ranges
 
     def finish_indexing(self) -> None:
-        """Make every written customer searchable (end of a bulk load, or after one was cut short)."""
+        """Make every written customer searchable (end of a bulk load, or after one was cut short): one
+        transaction that merges the background sorter's runs and sorts whatever they do not cover."""
         con = self.connection()
         if con.execute("SELECT 1 FROM pending_index LIMIT 1").fetchone():
-            with self.write() as con:
-                self.merge_pending(con)
+            presorter = self._presorter
+            if presorter is not None and presorter.merge(self._pending_ranges(con)):
+                pass
+            else:
+                with self.write() as con:
+                    self.merge_pending(con)
+        if self._presorter is not None and not con.execute("SELECT 1 FROM pending_index LIMIT 1").fetchone():
+            self._stop_presorter()
+
+    # --- background sorting of bulk loads ----------------------------------------------------------------
+
+    def _presort(self, lo: int, hi: int) -> None:
+        """A committed bulk range: hand it to the background sorter (started on first use)."""
+        with self._lock:
+            if self._presorter is None:
+                try:
+                    self._presorter = _Presorter(self.path, self.scratch_path, self._cache_mib,
+                                                 self._busy_timeout_s)
+                except (sqlite3.Error, OSError):
+                    log.warning("background sorting unavailable; the load is indexed at its end", exc_info=True)
+                    return
+            presorter = self._presorter
+        presorter.add(lo, hi)
+
+    def _pending_changed(self, con: sqlite3.Connection, ids_json: str) -> None:
+        """Rows about to change or leave: if any is pending, sorted runs may hold its old entries."""
+        if self._presorter is not None and con.execute(
+                "SELECT 1 FROM pending_index p, json_each(?) j WHERE j.value BETWEEN p.lo AND p.hi LIMIT 1",
+                (ids_json,)).fetchone():
+            self._discard_runs()
+
+    def _discard_runs(self) -> None:
+        if self._presorter is not None:
+            self._presorter.discard()
+
+    def _stop_presorter(self) -> None:
+        with self._lock:
+            presorter, self._presorter = self._presorter, None
+        if presorter is not None:
+            presorter.stop()
+
+    @staticmethod
+    def _pending_ranges(con: sqlite3.Connection) -> list[tuple[int, int]]:
+        return _coalesce(con.execute("SELECT lo, hi FROM pending_index").fetchall())
 
     def mark_deleted(self, con: sqlite3.Connection, ids: Sequence[int]) -> int:
         """Flag customers deleted (by local id) and drop them from search; returns how many changed."""
@@ -434,6 +644,7 @@ class Directory:
             chunk = json.dumps(list(ids[start:start + _CHUNK * 10]))
             where = "c.deleted = 0 AND c.id IN (SELECT value FROM json_each(?))"
             _remove_entries(con, where, (chunk,))
+            self._pending_changed(con, chunk)
             con.execute("DELETE FROM recent WHERE customer_id IN (SELECT value FROM json_each(?))", (chunk,))
             changed += con.execute("UPDATE customers SET deleted = 1, written_at = ? WHERE deleted = 0 "
                                    "AND id IN (SELECT value FROM json_each(?))", (now_iso(), chunk)).rowcount
@@ -509,3 +720,203 @@ def _stored(row: Sequence) -> StoredCustomer:
                             deleted=bool(values["deleted"]))
     return StoredCustomer(values["id"], record, values["origin"], values["written_at"],
                           values["last_seen_at"], values["local_notes"])
+
+
+def _coalesce(ranges) -> list[tuple[int, int]]:
+    """Sorted, merged id intervals (adjacent ones joined)."""
+    out: list[list[int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
+
+
+def _subtract(ranges: list[tuple[int, int]], covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of ``ranges`` outside ``covered`` (both coalesced)."""
+    out = []
+    for lo, hi in ranges:
+        start = lo
+        for clo, chi in covered:
+            if chi < start or clo > hi:
+                continue
+            if clo > start:
+                out.append((start, clo - 1))
+            start = max(start, chi + 1)
+        if start <= hi:
+            out.append((start, hi))
+    return out
+
+
+def _within(covered: list[tuple[int, int]], ranges: list[tuple[int, int]]) -> bool:
+    return not _subtract(covered, ranges)
+
+
+def _ranges_sql(ranges: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    return "(" + " OR ".join("c.id BETWEEN ? AND ?" for _ in ranges) + ")", [v for r in ranges for v in r]
+
+
+class _Presorter:
+    """Sorts the search entries of a bulk load's committed rows in the background, while the load goes on.
+
+    SQLite sorting the ~6 entries per customer is most of what indexing a bulk load costs, and it needs no
+    Python: so while the loading thread writes rows (Python-bound), this thread takes every committed
+    ``PRESORT_RUN`` pending customers and writes their ``terms``/``keys`` entries, sorted, into tables of a
+    scratch file (``Directory.scratch_path``; no journal: derived data). ``merge`` then fills the real
+    index from those runs in ONE transaction of the directory: a merge of already sorted runs
+    (``UNION ALL ... ORDER BY``, which SQLite merges without sorting again) plus one sorted pass over the
+    pending rows no run covers, the deletion of ``pending_index`` and the statistics refresh — the same
+    all-or-nothing pass as before, so a crash leaves ``pending_index`` for the next open and the scratch
+    file is deleted there. Runs are built from committed rows only (ranges arrive after their COMMIT);
+    when a pending row is changed or deleted afterwards, every run is discarded (they could hold its old
+    entries) and the load is indexed from the rows as without this sorter.
+
+    Threads: the sorting thread owns ``con`` except during ``merge``, which pauses it and uses ``con`` from
+    the caller's thread (the connection has the scratch file attached; ATTACH cannot happen inside the
+    caller's transactions).
+    """
+
+    def __init__(self, path: Path, scratch: Path, cache_mib: int, busy_timeout_s: float) -> None:
+        scratch.unlink(missing_ok=True)
+        self.scratch = scratch
+        self.con = connect(path, cache_mib, busy_timeout_s)
+        self.con.execute("ATTACH DATABASE ? AS presort", (str(scratch),))
+        self.con.execute("PRAGMA presort.journal_mode=OFF")
+        self.con.execute("PRAGMA presort.synchronous=OFF")
+        self._cond = threading.Condition()
+        self._queue: list[tuple[int, int]] = []
+        self._queued = 0
+        self._runs: list[tuple[int, list[tuple[int, int]]]] = []
+        self._next = 0
+        self._busy = self._paused = self._stopping = self._discarded = False
+        self._tid: int | None = None
+        self._nice = 0
+        self._thread = threading.Thread(target=self._loop, name="directory-presort", daemon=True)
+        self._thread.start()
+
+    def add(self, lo: int, hi: int) -> None:
+        with self._cond:
+            if self._discarded:
+                return
+            self._queue.append((lo, hi))
+            self._queued += hi - lo + 1
+            if self._queued >= PRESORT_RUN:
+                self._cond.notify_all()
+
+    def discard(self) -> None:
+        """Never use the runs of this load (a pending row changed)."""
+        with self._cond:
+            self._discarded = True
+            self._queue, self._queued = [], 0
+
+    def yield_cpu(self, searching: bool) -> None:
+        """While a search runs, the sorting thread gets the lowest CPU priority, so the search is not kept
+        waiting for a core (Linux: per-thread nice, two system calls per search; elsewhere nothing)."""
+        tid = self._tid
+        if tid is None:
+            return
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, 19 if searching else self._nice)
+        except (AttributeError, OSError):
+            self._tid = None
+
+    def _loop(self) -> None:
+        try:
+            self._nice = os.getpriority(os.PRIO_PROCESS, 0)
+            self._tid = threading.get_native_id()
+        except (AttributeError, OSError):
+            pass
+        while True:
+            with self._cond:
+                while not self._stopping and (self._paused or self._discarded or self._queued < PRESORT_RUN):
+                    self._cond.wait()
+                if self._stopping:
+                    return
+                ranges, self._queue, self._queued = _coalesce(self._queue), [], 0
+                self._busy, k = True, self._next
+                self._next += 1
+            ok = False
+            try:
+                self._build(k, ranges)
+                ok = True
+            except sqlite3.Error:
+                log.warning("background sorting failed; the load is indexed from its rows", exc_info=True)
+            with self._cond:
+                self._busy = False
+                if ok:
+                    self._runs.append((k, ranges))
+                else:
+                    self._discarded = True
+                self._cond.notify_all()
+
+    def _build(self, k: int, ranges: list[tuple[int, int]]) -> None:
+        where, args = _ranges_sql(ranges)
+        con = self.con
+        con.execute("BEGIN")
+        try:
+            con.execute(f"CREATE TABLE presort.t{k} (term TEXT NOT NULL, words TEXT NOT NULL, "
+                        "customer_id INTEGER NOT NULL, PRIMARY KEY (term, words, customer_id)) WITHOUT ROWID")
+            con.execute(f"CREATE TABLE presort.k{k} (key TEXT NOT NULL, customer_id INTEGER NOT NULL, "
+                        "PRIMARY KEY (key, customer_id)) WITHOUT ROWID")
+            live = f"{where} AND c.deleted = 0"
+            con.execute(f"INSERT OR IGNORE INTO presort.t{k} {terms_select(live)}", args)
+            con.execute(f"INSERT OR IGNORE INTO presort.k{k} {keys_select(live)}", args)
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+
+    def merge(self, pending: list[tuple[int, int]]) -> bool:
+        """Index every pending customer in one transaction from the runs (plus a sorted pass for what they
+        do not cover). False, with nothing done, when there are no usable runs."""
+        with self._cond:
+            self._paused = True
+            while self._busy:
+                self._cond.wait()
+            runs = [] if self._discarded else list(self._runs)
+        try:
+            covered = _coalesce([r for _, ranges in runs for r in ranges])
+            if not runs or not _within(covered, pending):
+                return False  # (a run for rows that are not pending any more: never merge it)
+            con = self.con
+            terms = " UNION ALL ".join(f"SELECT term, words, customer_id FROM presort.t{k}" for k, _ in runs)
+            keys = " UNION ALL ".join(f"SELECT key, customer_id FROM presort.k{k}" for k, _ in runs)
+            rest = _subtract(pending, covered)
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                # Each run is a sorted table: SQLite merges them in order (no sort), the B-trees fill in order.
+                con.execute(f"INSERT OR IGNORE INTO main.terms (term, words, customer_id) {terms} ORDER BY 1, 2, 3")
+                con.execute(f"INSERT OR IGNORE INTO main.keys (key, customer_id) {keys} ORDER BY 1, 2")
+                if rest:
+                    where, args = _ranges_sql(rest)
+                    _add_entries(con, where, tuple(args))
+                con.execute("DELETE FROM main.pending_index")
+                stats.refresh(con)
+                con.execute("COMMIT")
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
+            with self._cond:  # what is still queued was merged by the pass over the rest
+                self._runs = [r for r in self._runs if r not in runs]
+                self._queue, self._queued = [], 0
+            for k, _ in runs:
+                con.execute(f"DROP TABLE IF EXISTS presort.t{k}")
+                con.execute(f"DROP TABLE IF EXISTS presort.k{k}")
+            return True
+        finally:
+            with self._cond:
+                self._paused = False
+                self._cond.notify_all()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        self._thread.join()
+        try:
+            self.con.close()
+        finally:
+            self.scratch.unlink(missing_ok=True)

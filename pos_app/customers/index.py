@@ -1,4 +1,12 @@
-"""What a customer contributes to the search tables (pure functions; see ``schema`` for the tables)."""
+"""What a customer contributes to the search tables (pure functions; see ``schema`` for the tables).
+
+``words`` lays a customer's folded name words out as " last . first . middle . ~company ~words ": company
+words carry the tag ``COMPANY`` ("~", never the start of a folded word), so the ``terms`` index keeps a
+person's own name words ("smith") apart from the words of the company they work at ("~smith"). A search can
+then list people named Smith before people who only work at Smith Plumbing, by walking two index ranges,
+and a word check inside SQLite (``instr(words, ' smith')``) only sees name words unless it asks for
+``' ~smith'`` too.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +15,17 @@ from pos_app.customers.normalize import account_key, email_key, phone_key, words
 
 FIELD_SEP = " . "
 PHONE, REVERSED, EMAIL, ACCOUNT = "+", "<", "%", "="
+COMPANY = "~"  # tags company words in ``words`` and ``terms`` (see module doc)
 
 
 def words_text(first: str | None, middle: str | None, last: str | None, company: str | None) -> str:
-    """" last . first . middle . company " of folded words (the phonebook key and the verification text)."""
-    return f" {_field(last)} . {_field(first)} . {_field(middle)} . {_field(company)} "
+    """" last . first . middle . ~company " of folded words (the phonebook key and the verification text)."""
+    return f" {_field(last)} . {_field(first)} . {_field(middle)} . {_company(company)} "
+
+
+def _company(text: str | None) -> str:
+    folded = _field(text)
+    return COMPANY + folded.replace(" ", " " + COMPANY) if folded else ""
 
 
 def name_prefix(first: str | None, last: str | None) -> str:
@@ -43,14 +57,17 @@ def record_words(r: CustomerRecord) -> str:
 
 
 def terms_of(words: str) -> set[str]:
-    """The distinct searchable words of a ``words`` text."""
+    """The distinct ``terms`` index words of a ``words`` text (company words tagged with ``COMPANY``)."""
     return {w for w in words.split() if w != "."}
 
 
 def fields_of(words: str) -> list[list[str]]:
-    """[last words, first words, middle words, company words] from a ``words`` text."""
+    """[last words, first words, middle words, company words] from a ``words`` text (company words
+    without their tag)."""
     parts = words.strip().split(FIELD_SEP.strip())
-    return [p.split() for p in parts] + [[]] * (4 - len(parts))
+    fields = [p.split() for p in parts] + [[]] * (4 - len(parts))
+    fields[3] = [w[1:] if w.startswith(COMPANY) else w for w in fields[3]]
+    return fields
 
 
 def keys_of(phone: str | None, alt_phone: str | None, mobile_phone: str | None, email: str | None,

@@ -115,12 +115,12 @@ class CustomerHit:
     paysimple_id: int | None
     display_name: str
     company: str | None
-    phone: str  # formatted for display, "" when none
+    phone: str  # formatted for display, "" when none; for a phone search, the number that matched
     email: str | None
     city: str | None
     customer_account: str | None
     last_seen_at: str | None
-    matched: str  # "account" | "phone" | "email" | "name" | "id" | "recent"
+    matched: str  # "account" | "phone" | "email" | "name" | "id" | "recent" | "near" (a typo's near match)
     disambiguation: str = ""  # e.g. "…0100 · ada@example.com · Denver" when another hit has the same name
 
     @property

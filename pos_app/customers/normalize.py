@@ -16,12 +16,22 @@ written. Decisions:
   practice distinguishes the local part by case).
 - Account / loyalty numbers (PaySimple CustomerAccount, barcode scans) are compared lower-cased with
   everything except letters and digits removed: "ACC-0042", "acc 0042" and "ACC0042" are one number.
+- Control, line-separator, bidi and invisible format characters (``pos_app.text_safety``) are refused at the
+  counter and in CSV imports, but PaySimple's own data cannot be refused: ``neutralised_record`` replaces
+  each of them by U+FFFD before a PaySimple customer is stored (sync, counter saves), so no stored field can
+  forge a receipt line or reorder text (docs/decisions/0141).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
+from typing import TypeVar
+
+from pos_app.text_safety import has_unsafe, neutralise
+
+_R = TypeVar("_R")
 
 _SPECIAL = str.maketrans({
     "ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d",
@@ -107,3 +117,13 @@ def format_phone(digits: str | None) -> str:
     if len(digits) == 10 and digits.isdigit():
         return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
     return digits
+
+
+def neutralised_record(record: _R) -> tuple[_R, list[str]]:
+    """(the record with every unsafe character of its text fields replaced by U+FFFD, names of the fields
+    that changed). The same record object comes back when nothing changed."""
+    changed = [f.name for f in dataclasses.fields(record)
+               if isinstance(value := getattr(record, f.name), str) and has_unsafe(value)]
+    if not changed:
+        return record, changed
+    return dataclasses.replace(record, **{name: neutralise(getattr(record, name)) for name in changed}), changed

@@ -15,6 +15,9 @@ Tables (v1):
 - ``terms(term, words, customer_id)``: one row per distinct folded name/company word of a live customer.
   WITHOUT ROWID, primary key in that order: a prefix range ``term >= 'jo' AND term < 'jo\\U0010ffff'`` walks
   exact matches first, then longer words alphabetically, each in phonebook order, and can stop after 50.
+  Company words are tagged (v3: "~smith", see ``index``), so people's own name words and the words of
+  their company are separate ranges; inside one word's rows, the people whose last name starts with that
+  word are the contiguous range ``words >= ' smith ' AND words < ' smith \\U0010ffff'``.
 - ``keys(key, customer_id)``: exact/prefix lookups for the other routes, tagged by a first character that
   folded name words never start with: ``+`` phone digits, ``<`` reversed phone digits (suffix search),
   ``%`` lower-cased email, ``=`` account/loyalty number (letters and digits).
@@ -26,17 +29,42 @@ Tables (v1):
   by triggers on ``recent``, so "recently seen first" is an index seek, not a scan of ``recent``.
 - ``term_stats`` / ``meta``: word counts that choose the driving word of multi-word searches (``stats``).
 - ``sync_runs`` / ``sync_seen``: PaySimple sync progress (see ``sync``).
+
+v3 tags company words in ``words`` (rewritten for the rows that have a company) and rebuilds ``terms``
+through ``pending_index``: the next ``Directory()`` re-indexes every customer in one sorted pass (at 1M
+customers a one-time wait of the order of a bulk load's indexing pass), before anyone searches.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+
+from pos_app.customers import index
+from pos_app.private_files import private_file
 
 # Space-separated words/keys text → JSON array → rows (texts hold no quote or backslash, see ``index``).
 _EXPAND = "json_each('[\"' || replace(trim(replace({t}, ' . ', ' ')), ' ', '\",\"') || '\"]')"
 
-MIGRATIONS: list[list[str]] = [
+def _v3_tag_company_words(con: sqlite3.Connection) -> None:
+    """Rewrite ``words`` of customers with a company (tagged company words), drop ``terms`` and queue every
+    customer for re-indexing; the recently seen texts follow their rows."""
+    rows = con.execute("SELECT id, first_name, middle_name, last_name, company FROM customers "
+                       "WHERE company IS NOT NULL AND company != ''").fetchall()
+    con.executemany("UPDATE customers SET words = ? WHERE id = ?",
+                    [(index.words_text(first, middle, last, company), cid)
+                     for cid, first, middle, last, company in rows])
+    con.execute("DELETE FROM terms")
+    con.execute("DELETE FROM pending_index")
+    con.execute("INSERT INTO pending_index (lo, hi) SELECT min(id), max(id) FROM customers HAVING count(*) > 0")
+    con.execute("UPDATE recent SET text = (SELECT c.words || trim(c.keys) || ' ' FROM customers c "
+                "WHERE c.id = recent.customer_id)")
+
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: list[list[Migration]] = [
     [  # v1
         """CREATE TABLE customers (
             id INTEGER PRIMARY KEY,
@@ -141,6 +169,9 @@ MIGRATIONS: list[list[str]] = [
             SELECT j.value, r.customer_id FROM recent r, {_EXPAND.format(t="r.text")} j
             WHERE j.value NOT IN ('', '.')""",
     ],
+    [  # v3: company words tagged "~" in ``words`` and ``terms`` (people before company-only matches)
+        _v3_tag_company_words,
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -152,6 +183,8 @@ class SchemaTooNew(RuntimeError):
 
 def connect(path: Path | str, cache_mib: int = 64, busy_timeout_s: float = 10.0) -> sqlite3.Connection:
     """A connection in autocommit mode (we issue BEGIN ourselves) with the directory's settings."""
+    if str(path) != ":memory:":
+        private_file(path)  # 0600 before SQLite opens it: its -wal/-shm files take the same mode
     con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=busy_timeout_s)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
@@ -177,7 +210,10 @@ def migrate(con: sqlite3.Connection) -> int:
                 con.execute("COMMIT")
                 continue
             for statement in MIGRATIONS[version - 1]:
-                con.execute(statement)
+                if callable(statement):
+                    statement(con)
+                else:
+                    con.execute(statement)
             con.execute(f"PRAGMA user_version={version}")
             con.execute("COMMIT")
         except BaseException:

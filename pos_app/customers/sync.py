@@ -26,6 +26,12 @@ the run is left ``cancelled`` and resumes on the next call. Errors from the clie
 retries for GET) leave the run ``failed`` and are re-raised; the next call resumes. One sync at a time per
 ``Directory``; a second concurrent call raises ``SyncAlreadyRunning``.
 
+Unsafe characters: PaySimple's data cannot be refused, so a listed customer whose fields hold control, bidi
+or other invisible format characters is stored neutralised (each such character replaced by U+FFFD, see
+``normalize.neutralised_record``; docs/decisions/0141); ``SyncReport.neutralised`` counts those customers and
+the log says how many, with their PaySimple ids and field names (never the text itself). Neutralising is
+deterministic, so the next sync finds them unchanged.
+
 Bulk: a page inserting many new customers is indexed for search later in one pass (``Directory`` module
 doc); at the end of every call (complete, cancelled or failed) all written customers are made searchable.
 """
@@ -40,6 +46,7 @@ from typing import Protocol
 
 from pos_app.customers.directory import Directory, now_iso
 from pos_app.customers.models import CustomerRecord
+from pos_app.customers.normalize import neutralised_record
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +78,7 @@ class SyncReport:
     deleted: int = 0
     total_items: int | None = None
     deletions_skipped: str | None = None
+    neutralised: int = 0  # customers stored with unsafe characters replaced (see the module doc)
 
 
 def _lock_for(directory: Directory) -> threading.Lock:
@@ -111,7 +119,7 @@ def _sync(directory: Directory, client, progress, cancel, page_size: int) -> Syn
             _finish_run(directory, run_id, "failed", f"{type(exc).__name__}: {exc}"[:500])
             log.warning("customer sync run %s stopped at page %s: %s", run_id, page_no, type(exc).__name__)
             raise
-        records = [CustomerRecord.from_paysimple(c) for c in page.items]
+        records = _neutralised([CustomerRecord.from_paysimple(c) for c in page.items], report, page_no)
         with directory.write() as con:
             counts = directory.upsert_paysimple(con, records) if records else None
             con.executemany("INSERT OR IGNORE INTO sync_seen (run_id, paysimple_id) VALUES (?, ?)",
@@ -145,6 +153,21 @@ def _sync(directory: Directory, client, progress, cancel, page_size: int) -> Syn
         page_no += 1
     _complete(directory, run_id, report)
     return report
+
+
+def _neutralised(records: list[CustomerRecord], report: SyncReport, page_no: int) -> list[CustomerRecord]:
+    out, touched = [], []
+    for record in records:
+        safe, changed = neutralised_record(record)
+        if changed:
+            touched.append(f"{record.paysimple_id}:{'+'.join(changed)}")
+        out.append(safe)
+    if touched:
+        report.neutralised += len(touched)
+        log.warning("customer sync page %s: %s customers from PaySimple hold control or invisible formatting "
+                    "characters; stored with them replaced by U+FFFD (PaySimple id:fields %s)",
+                    page_no, len(touched), ", ".join(touched[:20]) + (" ..." if len(touched) > 20 else ""))
+    return out
 
 
 def _start_or_resume(directory: Directory, page_size: int) -> tuple[int, int, int | None, bool]:
@@ -189,5 +212,5 @@ def _complete(directory: Directory, run_id: int, report: SyncReport) -> None:
         con.execute("UPDATE sync_runs SET status = 'complete', finished_at = ?, deleted = ? WHERE id = ?",
                     (now_iso(), report.deleted, run_id))
     report.complete = True
-    log.info("customer sync run %s complete: %s new, %s changed, %s unchanged, %s deleted",
-             run_id, report.inserted, report.updated, report.unchanged, report.deleted)
+    log.info("customer sync run %s complete: %s new, %s changed, %s unchanged, %s deleted, %s neutralised",
+             run_id, report.inserted, report.updated, report.unchanged, report.deleted, report.neutralised)

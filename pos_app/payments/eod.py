@@ -22,6 +22,9 @@ Decisions:
 - With a lane filter, PaySimple-only payments are listed when their OrderId carries that lane; with a clerk
   filter they are not listed (PaySimple does not know our clerks).
 - Net = sales still standing or refunded later (approved, refunded, pending reversals) − refunds finished today.
+- The CSV is opened in spreadsheets: every text cell goes through ``text_safety.spreadsheet_cell`` (control and
+  bidi characters → U+FFFD; a cell starting with = + - @ TAB or CR gets a leading '), numbers stay numbers.
+  Clerk ids, PaySimple statuses, OrderIds and details can come from outside (docs/decisions/0142).
 - Amounts in mismatch details (read by people, on screen and in the PDF) are in the store's money format
   (``pos_app.money``); the CSV's amount column is machine format (``money.plain``: ``1234.50``), whatever
   the store's format, so spreadsheets and scripts read it the same in every store.
@@ -43,6 +46,18 @@ from pos_app.payments.journal import Journal
 from pos_app.payments.lookup import payment_cents
 from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES, Attempt, State, from_cents
 from pos_app.payments.receipts import store_timezone
+from pos_app.private_files import write_private_text
+from pos_app.text_safety import spreadsheet_cell
+
+
+class _SafeWriter:
+    """csv.writer whose rows are spreadsheet-safe cell by cell."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out)
+
+    def writerow(self, row: list) -> None:
+        self._writer.writerow([spreadsheet_cell(cell) for cell in row])
 
 S = State
 EXPECTED_STATUS = {
@@ -117,7 +132,7 @@ class EodReport:
 
     def csv_text(self) -> str:
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = _SafeWriter(out)
         writer.writerow(["section", "group", "key", "status", "count", "amount", "attempt_id", "payment_id",
                          "detail"])
         writer.writerow(["header", "day", self.day.isoformat(), "", "", "", "", "",
@@ -143,9 +158,7 @@ class EodReport:
         return out.getvalue()
 
     def to_csv(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.write_text(self.csv_text(), encoding="utf-8", newline="")
-        return path
+        return write_private_text(path, self.csv_text(), newline="")
 
 
 def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:

@@ -10,7 +10,11 @@ Guarantees enforced by the database itself (so a second thread, window or proces
 - only legal transitions: a trigger checks every state change against the ``legal_transitions`` table;
 - compare-and-set: ``transition(id, expected, to)`` runs in ``BEGIN IMMEDIATE`` and raises
   ``IllegalTransition`` if the attempt is no longer in ``expected`` (someone else moved it).
-Times are stored as fixed-width UTC text (``YYYY-MM-DDTHH:MM:SS.ffffffZ``) so they sort and compare as text.
+Storage faults (read-only folder, full disk, damaged file, disk error) are raised as
+``pos_app.storage_errors.StorageError`` naming the file and the next step; a failed write transaction is rolled
+back whole. Opening runs ``PRAGMA quick_check`` before anything is written: a damaged journal raises
+``JournalCorrupt`` and is never repaired, rewritten or replaced here (``payments.backups`` restores a backup,
+manager-approved). Times are stored as fixed-width UTC text (``YYYY-MM-DDTHH:MM:SS.ffffffZ``) so they sort and compare as text.
 Money is integer cents.
 
 One connection per Journal, guarded by a lock, so the UI's worker threads may share one Journal.
@@ -20,12 +24,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pos_app.payments import ids
+from pos_app.payments.locks import JournalUse
 from pos_app.payments.model import (
     LANE_RE,
     LEGAL,
@@ -42,7 +48,9 @@ from pos_app.payments.model import (
     check_ach_authorization,
     to_cents,
 )
+from pos_app.private_files import private_file
 from pos_app.sqlite_tx import immediate_transaction
+from pos_app.storage_errors import Fault, JournalCorrupt, StorageError, What, as_storage_error, storage_errors
 
 SCHEMA_VERSION = 2
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -153,10 +161,50 @@ def _row_to_attempt(row: sqlite3.Row) -> Attempt:
 class Journal:
     def __init__(self, path: str | Path, busy_timeout: float = 15.0) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None,
-                                   check_same_thread=False)
+        self._use = JournalUse(self.path)  # shared while open: a restore never swaps the file under us
+        with storage_errors(self.path, What.JOURNAL):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)  # 0600 (its -wal/-shm follow), in a 0700 folder
+            if not self._use.try_shared():
+                raise StorageError(Fault.BUSY, self.path, What.JOURNAL, "A journal restore is running.")
+        try:
+            with storage_errors(self.path, What.JOURNAL):
+                self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None,
+                                           check_same_thread=False)
+            try:
+                problems = self.integrity_problems()
+                if problems:
+                    raise JournalCorrupt(self.path, problems)
+                with storage_errors(self.path, What.JOURNAL):
+                    self._open()
+            except BaseException:
+                self._db.close()
+                raise
+        except BaseException:
+            self._use.release()
+            raise
+
+    def integrity_problems(self, limit: int = 10) -> list[str]:
+        """``PRAGMA quick_check``: [] when the file is sound, else its first ``limit`` problems (a file that
+        is not a database at all: one line saying so). Reads only."""
+        try:
+            with self._lock:
+                rows = self._db.execute(f"PRAGMA quick_check({int(limit)})").fetchall()
+        except sqlite3.DatabaseError as exc:
+            code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+            if code == 26:  # SQLITE_NOTADB
+                return ["not a SQLite database (the file's first bytes are wrong)"]
+            if code == 11:  # SQLITE_CORRUPT
+                return ["damaged pages: the check could not read the file to the end"]
+            error = as_storage_error(exc, self.path, What.JOURNAL)
+            if error is None:
+                raise
+            raise error from exc
+        lines = [str(r[0]) for r in rows]
+        return [] if lines == ["ok"] else lines
+
+    def _open(self) -> None:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
@@ -193,6 +241,7 @@ class Journal:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._use.release()
 
     def __enter__(self) -> Journal:
         return self
@@ -200,9 +249,12 @@ class Journal:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _tx(self):
-        """A write transaction that takes the database write lock up front (no lock upgrades, no deadlock)."""
-        return immediate_transaction(self._db, self._lock)
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the database write lock up front (no lock upgrades, no deadlock).
+        Storage faults come out as ``StorageError`` (the transaction rolled back)."""
+        with storage_errors(self.path, What.JOURNAL), immediate_transaction(self._db, self._lock) as db:
+            yield db
 
     # ---- writes -------------------------------------------------------------------------------------
 
@@ -297,7 +349,7 @@ class Journal:
     # ---- reads --------------------------------------------------------------------------------------
 
     def _query(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
-        with self._lock:
+        with storage_errors(self.path, What.JOURNAL), self._lock:
             return self._db.execute(sql, tuple(params)).fetchall()
 
     def get(self, attempt_id: str) -> Attempt:

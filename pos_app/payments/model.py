@@ -47,6 +47,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from pos_app.text_safety import one_line
+
 MAX_AMOUNT = Decimal("2000000.00")  # PaySimple's per-payment ceiling
 LANE_RE = re.compile(r"^[A-Za-z0-9_]{1,20}$")  # lane + "-" + 26-char ULID stays within OrderId's 50 chars
 MANAGER_ROLES = frozenset({"manager"})
@@ -179,13 +181,15 @@ def from_cents(cents: int) -> Decimal:
 @dataclass(frozen=True)
 class CustomerRef:
     id: int
-    name: str  # display name, kept for receipts and history
+    name: str  # display name, kept for receipts and history (one line, neutralised: text_safety.one_line)
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, int) or self.id <= 0:
             raise InvalidCharge("Customer id must be a positive PaySimple customer id.")
         if not str(self.name).strip():
             raise InvalidCharge("Customer name is empty.")
+        # kept for receipts and history: stored without control/bidi characters (docs/decisions/0142)
+        object.__setattr__(self, "name", one_line(str(self.name)))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,14 @@ receipt says "POSTED - PENDING" (or "SETTLED" once PaySimple says so), carries `
 can still return it) and the authorization text the clerk read to the customer, exactly as journaled. It has no
 "Auth code" line: for a bank debit PaySimple's ``ProviderAuthCode`` is the processor's response text ("Approved",
 reference §4.6), not an authorization code, and would contradict the status (the result screen leaves it out too).
+
+Nothing on a receipt can forge a line (docs/decisions/0142): ``receipt_for`` puts every text value through
+``text_safety.one_line`` (control, line-separator, bidi and invisible format characters become U+FFFD;
+whitespace runs collapse; the multi-line authorization text keeps only its own line breaks), and
+``Receipt.text()`` does it again for receipts built by hand. Values that come from people (customer and clerk
+names) are printed on their label's line only, cut with "…" when too long, so no name can put words such as
+"APPROVED" on a line of their own; only our own long values (trace number, reference, PaySimple's decline
+reason) get a line of their own.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pos_app.money import MoneyFormat, store_format
 from pos_app.payments.model import Attempt, State
+from pos_app.text_safety import neutralise, one_line
 
 STATUS_TEXT = {
     State.CREATED: "NOT SENT",
@@ -113,19 +122,25 @@ class Receipt:
     ach_authorized_by: str | None = None  # the clerk who confirmed it (name when known)
 
     def text(self, width: int = 40) -> str:
-        def row(label: str, value) -> str:
-            value = "" if value is None else str(value)
-            if len(label) + 1 + len(value) > width:  # long value (trace GUID, ref): on its own line
-                return f"{label}\n{value[-width:].rjust(width)}"
+        def row(label: str, value, own_line: bool = True) -> str:
+            value = "" if value is None else one_line(str(value))
+            if len(label) + 1 + len(value) > width:
+                if not own_line:  # a name: stays on its label's line, cut
+                    value = value[:width - len(label) - 2].rstrip() + "…"
+                else:  # long value of ours (trace GUID, ref): on its own line
+                    return f"{label}\n{value[-width:].rjust(width)}"
             return f"{label}{' ' * (width - len(label) - len(value))}{value}"
 
-        lines = [self.merchant_name.center(width).rstrip()]
-        lines += [part.center(width).rstrip() for part in (self.merchant_address, self.merchant_phone) if part]
+        def centred(text: str) -> str:
+            return one_line(text)[:width].center(width).rstrip()
+
+        lines = [centred(self.merchant_name)]
+        lines += [centred(part) for part in (self.merchant_address, self.merchant_phone) if part]
         lines.append("-" * width)
         lines.append(row("Date", self.when.strftime("%Y-%m-%d %H:%M:%S %Z").strip()))
         lines.append(row("Lane", self.lane))
-        lines.append(row("Clerk", self.clerk))
-        lines.append(row("Customer", self.customer_name))
+        lines.append(row("Clerk", self.clerk, own_line=False))
+        lines.append(row("Customer", self.customer_name, own_line=False))
         lines.append(row("Account", self.account))
         lines.append("-" * width)
         lines.append(row("AMOUNT", self.money_format.format(self.amount)))
@@ -145,13 +160,13 @@ class Receipt:
         if self.ach_authorization:
             lines.append("-" * width)
             lines.append("BANK DEBIT AUTHORIZATION")
-            for paragraph in self.ach_authorization.splitlines():
-                lines += textwrap.wrap(paragraph, width) or [""]
+            for paragraph in neutralise(self.ach_authorization, multiline=True).splitlines():
+                lines += textwrap.wrap(one_line(paragraph), width) or [""]
             if self.ach_authorized_by:
-                lines.append(row("Read to customer by", self.ach_authorized_by))
+                lines.append(row("Read to customer by", self.ach_authorized_by, own_line=False))
         lines.append("-" * width)
         if self.footer:
-            lines.append(self.footer.center(width).rstrip())
+            lines.append(centred(self.footer))
         return "\n".join(lines) + "\n"
 
 
@@ -166,18 +181,18 @@ def clerk_message(attempt: Attempt, money_format: MoneyFormat | None = None) -> 
     if state is State.APPROVED:
         return f"Approved: {amount} charged to {attempt.account_masked}."
     if state is State.DECLINED:
-        reason = " ".join(p for p in (attempt.failure_description, attempt.failure_action) if p)
+        reason = one_line(" ".join(p for p in (attempt.failure_description, attempt.failure_action) if p))
         return f"Declined: {reason or 'the bank refused the payment'}."
     if state in (State.ABSENT, State.REJECTED):
-        return f"{attempt.note or 'Not charged.'} You may charge again."
+        return f"{one_line(attempt.note) or 'Not charged.'} You may charge again."
     if state is State.REVIEW:
         return ("NEEDS REVIEW: the answer that came back does not match this payment, so it is not known "
                 "whether the customer was charged. Do NOT charge again: press Check again; if it stays like "
-                "this, a manager must check the payment in PaySimple." + (f" ({attempt.note})" if attempt.note
-                                                                            else ""))
+                "this, a manager must check the payment in PaySimple." + (f" ({one_line(attempt.note)})"
+                                                                            if attempt.note else ""))
     if state in (State.CREATED, State.SENDING, State.UNKNOWN, State.RECONCILING):
         return ("PaySimple has not confirmed this payment yet. Do NOT charge again: check again until it is "
-                "resolved." + (f" ({attempt.note})" if attempt.note else ""))
+                "resolved." + (f" ({one_line(attempt.note)})" if attempt.note else ""))
     if state is State.VOID_PENDING:
         return "Void sent; confirming with PaySimple."
     if state is State.REFUND_PENDING:
@@ -192,7 +207,8 @@ def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name
     """``merchant`` is ``pos_app.settings.Merchant`` (name, address, phone, footer); ``clerk_name`` replaces
     the clerk id on the receipt when the UI knows it (and ``authorized_by_name`` the id of the clerk who
     confirmed a bank debit's authorization; by default ``clerk_name`` when it is the same clerk);
-    ``money_format`` defaults to the store's."""
+    ``money_format`` defaults to the store's. Every text value is ``one_line``-neutralised (the authorization
+    keeps its line breaks only)."""
     tz = tz or store_timezone()
     authorized_by = authorized_by_name or (
         clerk_name if clerk_name and attempt.ach_authorized_by == attempt.clerk else attempt.ach_authorized_by)
@@ -201,18 +217,23 @@ def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name
         failure = " ".join(p for p in (attempt.failure_description, attempt.failure_action) if p) or "Declined"
     elif attempt.state in (State.ABSENT, State.REJECTED, State.REVIEW):
         failure = attempt.note
+
+    def safe(value: str | None) -> str | None:
+        return None if value is None else one_line(value)
+
     return Receipt(
-        merchant_name=merchant.name, merchant_address=getattr(merchant, "address", ""),
-        merchant_phone=getattr(merchant, "phone", ""), footer=getattr(merchant, "footer", ""),
-        when=(attempt.sent_at or attempt.created_at).astimezone(tz), lane=attempt.lane,
-        clerk=clerk_name or attempt.clerk,
-        customer_name=attempt.customer_name, account=attempt.account_masked, amount=attempt.amount,
-        status=status_text(attempt), auth_code=None if attempt.is_bank else attempt.auth_code,
-        trace_number=attempt.trace_number,
-        attempt_id=attempt.id, payment_id=attempt.payment_id, failure=failure, state=attempt.state,
-        account_kind=attempt.account_kind,
+        merchant_name=one_line(merchant.name), merchant_address=one_line(getattr(merchant, "address", "")),
+        merchant_phone=one_line(getattr(merchant, "phone", "")), footer=one_line(getattr(merchant, "footer", "")),
+        when=(attempt.sent_at or attempt.created_at).astimezone(tz), lane=one_line(attempt.lane),
+        clerk=one_line(clerk_name or attempt.clerk),
+        customer_name=one_line(attempt.customer_name), account=one_line(attempt.account_masked),
+        amount=attempt.amount, status=status_text(attempt), auth_code=None if attempt.is_bank else safe(attempt.auth_code),
+        trace_number=safe(attempt.trace_number), attempt_id=one_line(attempt.id), payment_id=attempt.payment_id,
+        failure=safe(failure), state=attempt.state, account_kind=attempt.account_kind,
         notice=ACH_RETURN_NOTICE if attempt.is_bank and attempt.state in (State.APPROVED, State.VOID_PENDING)
         else None,
-        ach_authorization=attempt.ach_authorization, ach_authorized_by=authorized_by,
+        ach_authorization=None if attempt.ach_authorization is None
+        else neutralise(attempt.ach_authorization, multiline=True),
+        ach_authorized_by=safe(authorized_by),
         money_format=money_format or store_format(),
     )

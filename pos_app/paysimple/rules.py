@@ -28,6 +28,11 @@ Decisions (reference §4 marks several limits [D]/[?]; we follow the public docs
 - Payment extras: OrderId, InvoiceNumber, PurchaseOrderNumber ≤ 50; Description ≤ 2048; CVV 3 digits
   (4 for Amex, which the caller tells us by passing the account's issuer); Latitude −90…90, Longitude
   −180…180 when given.
+- Every text field refuses control characters, line/paragraph separators, bidi overrides/isolates and other
+  invisible format characters (``pos_app.text_safety``; docs/decisions/0140): a name must not be able to
+  forge a receipt line or reorder one. Only the free-text fields ``Notes`` (customer) and ``Description``
+  (payment) may hold line breaks and tabs. The raw value is checked (before trimming), and the message names
+  the character and its position.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
+
+from pos_app.text_safety import problem as unsafe_problem
 
 MAX_AMOUNT = Decimal("2000000.00")
 CENT = Decimal("0.01")
@@ -59,6 +66,7 @@ class FieldMessage:
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _EXPIRY = re.compile(r"^(\d{2})/(\d{4})$")
 _LETTERS2 = re.compile(r"^[A-Za-z]{2}$")
+MULTILINE_FIELDS = frozenset({"Notes", "Description"})  # free text: line breaks and tabs allowed
 
 
 def luhn_ok(number: str) -> bool:
@@ -151,7 +159,8 @@ def round_amount(value: Any) -> Decimal | None:
 
 def _text(data: Mapping[str, Any], key: str, label: str, out: list[FieldMessage], *,
           required: bool = False, max_len: int | None = None, min_len: int | None = None) -> str | None:
-    """Shared text check: type, presence, length. Returns the stripped text (or None)."""
+    """Shared text check: type, presence, unsafe characters, length. Returns the stripped text (or None when
+    missing or refused)."""
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -159,6 +168,10 @@ def _text(data: Mapping[str, Any], key: str, label: str, out: list[FieldMessage]
         return None
     if not isinstance(value, str):
         out.append(FieldMessage(key, f"{label} must be text."))
+        return None
+    unsafe = unsafe_problem(value, multiline=key in MULTILINE_FIELDS)
+    if unsafe is not None:
+        out.append(FieldMessage(key, f"{label} {unsafe}."))
         return None
     if max_len is not None and len(value) > max_len:
         out.append(FieldMessage(key, f"{label} must be {max_len} characters or fewer."))

@@ -155,6 +155,8 @@ class Reply:
         for name, value in self.headers:
             if name.lower() not in ("content-length", "transfer-encoding", "connection"):
                 lines.append(f"{name}: {value}")
+            elif name.lower() == "connection" and value.lower() == "close":
+                lines.append("Connection: close")
         lines.append(f"Content-Length: {len(self.body)}")
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
@@ -366,7 +368,10 @@ class MisbehavingProxy:
         try:
             reply = await exchange
         except UpstreamError as exc:
-            await client.send(error_page(exc.status, "html").to_bytes())
+            page = error_page(exc.status, "html")
+            # This connection closes after the page (as nginx does): say so, or the client reuses it.
+            page = Reply(page.status, page.reason, [*page.headers, ("Connection", "close")], page.body)
+            await client.send(page.to_bytes())
             return False
         if kind == "status_after":
             await client.send(error_page(fault.status, fault.body).to_bytes())

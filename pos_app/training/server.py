@@ -9,25 +9,37 @@ Request pipeline (outermost first):
 1. ``FaultMiddleware`` — injected faults (not applied to ``/_training``).
 2. ``Gatekeeper`` — ``/v4`` paths are lower-cased and lose a trailing slash; they need a valid
    ``Authorization`` (else 401, empty body) and first apply due settlements. ``/_training`` (fault and clock
-   admin) answers only loopback clients (else 403).
-3. Starlette router: the v4 API (``api.py``), the admin routes, and the PaySimpleJS stand-in routes from
-   ``pos_app.training.sdk.sdk_routes(gateway)`` when that module exists.
+   admin) goes through :func:`admin_refusal` first.
+3. Starlette router: the v4 API (``api.py``), the admin routes (only with ``admin=True``), and the
+   PaySimpleJS stand-in routes from ``pos_app.training.sdk.sdk_routes(gateway)`` when that module exists.
 
-Admin (loopback only, plain JSON, no envelope, no auth):
+Admin (plain JSON, no envelope), mounted only when the gateway is made with ``admin=True`` (tests and the
+standalone ``--admin``); the in-app training gateway never has it:
 - ``GET/POST/DELETE /_training/faults`` — list / add ``{"method","path","kind","count","delay_s"}`` / clear.
 - ``GET/POST /_training/clock`` — ``{"now"}`` / ``{"advance_seconds": n}`` or ``{"set": "<ISO-8601>"}`` or
   ``{"reset": true}``.
+Every admin request must (else 403, or 415 for a body that is not JSON, nothing changed):
+- come from a loopback client address;
+- name a loopback host in ``Host`` (``127.0.0.1``/any 127.x, ``::1``, ``localhost``): a page whose domain
+  was re-pointed at 127.0.0.1 (DNS rebinding) sends its own name;
+- carry no ``Origin`` header (web pages send one on cross-site writes; test tools do not);
+- carry ``X-Training-Admin-Token: <gateway.admin_token>``, a random token made per gateway run;
+- send a body only as ``Content-Type: application/json`` (a browser cannot send that cross-site without
+  a CORS pre-flight, which this gateway never answers).
 
 Training credentials are public by design (defaults ``training`` / ``training-key``): the gateway moves no money
-and binds to loopback. Demo data is added only to an empty store, so a ``--data`` file keeps its customers.
+and binds to loopback. A non-loopback ``host`` is refused with the public default key (``ValueError``).
+Demo data is added only to an empty store, so a ``--data`` file keeps its customers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import ipaddress
 import json
 import logging
+import secrets
 import socket
 import threading
 import time
@@ -47,7 +59,7 @@ from pos_app.training import authcheck
 from pos_app.training.api import Api
 from pos_app.training.clock import GatewayClock
 from pos_app.training.envelope import ApiError, error_response, server_error_body, unauthorized
-from pos_app.training.faults import KINDS, FaultMiddleware, Faults
+from pos_app.training.faults import KINDS, FaultMiddleware, Faults, _buffered
 from pos_app.training.processing import PaymentProcessor
 from pos_app.training.store import Store
 from pos_app.training.tokens import Tokens
@@ -68,6 +80,59 @@ def _is_loopback(scope: dict[str, Any]) -> bool:
         return False
 
 
+ADMIN_TOKEN_HEADER = "X-Training-Admin-Token"
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for ``localhost`` and loopback IP literals (``127.0.0.0/8``, ``::1``, with or without brackets)."""
+    host = host.strip().lower().rstrip(".")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_name(host_header: str) -> str:
+    """The name part of a ``Host`` header value (IPv6 literals keep their brackets)."""
+    value = host_header.strip()
+    if value.startswith("["):
+        end = value.find("]")
+        return value[: end + 1] if end > 0 else value
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def admin_refusal(scope: dict[str, Any], token: str) -> tuple[int, str] | None:
+    """Why an admin request is refused ``(status, reason)``, or None when it may go on (module docstring)."""
+    if not _is_loopback(scope):
+        return 403, "training admin is loopback-only"
+    headers: dict[bytes, list[bytes]] = {}
+    for key, value in scope["headers"]:
+        headers.setdefault(key.lower(), []).append(value)
+    hosts = headers.get(b"host", [])
+    if len(hosts) != 1 or not is_loopback_host(_host_name(hosts[0].decode("latin-1"))):
+        return 403, "training admin needs a loopback Host header"
+    if b"origin" in headers:
+        return 403, "training admin does not answer web pages"
+    given = headers.get(ADMIN_TOKEN_HEADER.lower().encode(), [])
+    if len(given) != 1 or not hmac.compare_digest(given[0], token.encode()):
+        return 403, f"training admin needs the {ADMIN_TOKEN_HEADER} header of this gateway run"
+    if scope["method"] not in ("GET", "HEAD", "DELETE", "OPTIONS"):
+        ctype = b",".join(headers.get(b"content-type", [])).split(b";")[0].strip().lower()
+        if ctype != b"application/json":
+            return 415, "training admin accepts application/json bodies only"
+    return None
+
+
+def _replay(messages: list[dict[str, Any]], receive: Any) -> Any:
+    async def replay() -> dict[str, Any]:
+        return messages.pop(0) if messages else await receive()
+    return replay
+
+
 class Gatekeeper:
     """Path normalisation, authentication, settlement and the loopback rule (see module docstring)."""
 
@@ -81,6 +146,17 @@ class Gatekeeper:
             return
         path: str = scope["path"]
         lowered = path.lower()
+        if self.gw.recorded is not None:  # tests: what reached the gateway, as sent (memory only)
+            receive = await _buffered(receive)
+            body = b""
+            while True:
+                message = await receive()
+                body += message.get("body", b"")
+                if not message.get("more_body", False):
+                    break
+            receive = _replay([{"type": "http.request", "body": body, "more_body": False}], receive)
+            self.gw.recorded.append((scope["method"], path, {k.decode("latin-1").lower(): v.decode("latin-1")
+                                                             for k, v in scope["headers"]}, body))
         if lowered == "/v4" or lowered.startswith("/v4/"):
             normal = lowered.rstrip("/") or "/"
             scope = {**scope, "path": normal, "raw_path": normal.encode()}
@@ -92,9 +168,12 @@ class Gatekeeper:
                 await unauthorized()(scope, receive, send)
                 return
             self.gw.payments.settle_due()
-        elif lowered.startswith("/_training"):
-            if not _is_loopback(scope):
-                await JSONResponse({"error": "training admin is loopback-only"}, 403)(scope, receive, send)
+        elif lowered.startswith("/_training") and self.gw.admin_token is not None:
+            refusal = admin_refusal(scope, self.gw.admin_token)
+            if refusal is not None:
+                status, reason = refusal
+                log.warning("training admin refused a %s request: %s", scope["method"], reason)
+                await JSONResponse({"error": reason}, status)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -102,8 +181,16 @@ class Gatekeeper:
 class TrainingGateway:
     def __init__(self, api_user: str = DEFAULT_API_USER, api_key: str = DEFAULT_API_KEY,
                  data: Path | str | None = None, demo_customers: int = 0, host: str = "127.0.0.1", port: int = 0,
-                 *, settle_delay: timedelta | None = timedelta(0), demo_seed: int = 20261125) -> None:
+                 *, settle_delay: timedelta | None = timedelta(0), demo_seed: int = 20261125,
+                 admin: bool = False) -> None:
+        if not is_loopback_host(host) and api_key == DEFAULT_API_KEY:
+            raise ValueError(f"a training gateway on {host} (not loopback) needs its own API key, "
+                             "not the public training key")
         self.api_user = api_user
+        # Per-run secret for the admin routes; None = not mounted (the in-app gateway).
+        self.admin_token: str | None = secrets.token_urlsafe(32) if admin else None
+        # Tests set a list here to see every request as it arrived: (method, path, headers, body). Memory only.
+        self.recorded: list[tuple[str, str, dict[str, str], bytes]] | None = None
         self._api_key = api_key           # not in repr/str; never logged
         self.host = host
         self.port = port
@@ -124,10 +211,18 @@ class TrainingGateway:
     def __repr__(self) -> str:
         return f"TrainingGateway(api_user={self.api_user!r}, base_url={self.base_url!r})"
 
+    def admin_headers(self) -> dict[str, str]:
+        """Headers an admin request needs besides a loopback Host (``admin=True`` gateways only)."""
+        if self.admin_token is None:
+            raise RuntimeError("this training gateway has no admin routes (make it with admin=True)")
+        return {ADMIN_TOKEN_HEADER: self.admin_token}
+
     # --- app --------------------------------------------------------------------------------------------
 
     def _build_app(self) -> Starlette:
-        routes: list[BaseRoute] = [*Api(self).routes(), *self._admin_routes()]
+        routes: list[BaseRoute] = [*Api(self).routes()]
+        if self.admin_token is not None:
+            routes += self._admin_routes()
         try:
             from pos_app.training.sdk import sdk_routes
         except ModuleNotFoundError as exc:      # the stand-in SDK is optional until it is written

@@ -40,7 +40,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pos_app.paysimple.rules import card_brand, issuer_name, mask_number
+from pos_app.private_files import private_file
 from pos_app.sqlite_tx import immediate_transaction
+from pos_app.storage_errors import What, storage_errors
 from pos_app.training.clock import GatewayClock
 
 EASTERN = ZoneInfo("America/New_York")
@@ -139,23 +141,27 @@ class Store:
         self.clock = clock or GatewayClock()
         self._lock = threading.RLock()
         target = ":memory:" if path in (None, ":memory:", "memory") else str(path)
-        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
         if target != ":memory:":
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA)
-        with self.transaction() as db:
-            for table, start in _ID_STARTS.items():
-                if db.execute("SELECT 1 FROM sqlite_sequence WHERE name=?", (table,)).fetchone() is None:
-                    db.execute("INSERT INTO sqlite_sequence(name, seq) VALUES (?, ?)", (table, start))
-            row = db.execute("SELECT value FROM meta WHERE key='number_key'").fetchone()
-            if row is None:
-                key = secrets.token_hex(32)
-                db.execute("INSERT INTO meta(key, value) VALUES ('number_key', ?)", (key,))
-            else:
-                key = row["value"]
+            private_file(target)
+        # Opening: storage faults name the file (start-up shows them); later ones reach clients as 500s.
+        with storage_errors(target, What.TRAINING):
+            self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            if target != ":memory:":
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.executescript(_SCHEMA)
+            with self.transaction() as db:
+                for table, start in _ID_STARTS.items():
+                    if db.execute("SELECT 1 FROM sqlite_sequence WHERE name=?", (table,)).fetchone() is None:
+                        db.execute("INSERT INTO sqlite_sequence(name, seq) VALUES (?, ?)", (table, start))
+                row = db.execute("SELECT value FROM meta WHERE key='number_key'").fetchone()
+                if row is None:
+                    key = secrets.token_hex(32)
+                    db.execute("INSERT INTO meta(key, value) VALUES ('number_key', ?)", (key,))
+                else:
+                    key = row["value"]
         self._number_key = bytes.fromhex(key)
 
     # --- plumbing ---------------------------------------------------------------------------------------

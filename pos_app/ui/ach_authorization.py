@@ -55,7 +55,7 @@ def revoke_deadline(now: datetime) -> datetime:
 
 def account_words(account) -> tuple[str, str, str]:
     """(bank name, "checking"/"savings" in the UI language, last 4) of an ``AchAccount``."""
-    bank = (getattr(account, "bank_name", "") or "").strip() or translate("AchAuthorization", "your bank")
+    bank = (getattr(account, "bank_name", "") or "").strip() or translate("AchAuthorization", "my bank")
     kind = (translate("AchAuthorization", "checking") if getattr(account, "is_checking_account", True)
             else translate("AchAuthorization", "savings"))
     number = "".join(ch for ch in (getattr(account, "account_number", "") or "") if ch.isdigit())

@@ -52,6 +52,7 @@ from pos_app.payments import AccountRef, Attempt, CustomerRef, Journal, PaymentS
 from pos_app.payments.model import require_clerk
 from pos_app.payments.onfile import OnFile, OnFileRecord, SweepReport
 from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts, PaySimpleClient
+from pos_app.storage_errors import StorageError
 from pos_app.ui.cards import card_expired  # noqa: F401 - re-exported for callers
 
 log = logging.getLogger(__name__)
@@ -71,12 +72,22 @@ class ForeignAccount(Exception):
         super().__init__("That card or bank account does not belong to the selected customer; nothing was charged.")
 
 
+class TrainingUnavailable(RuntimeError):
+    """Training mode needs the ``training`` extra (the in-app gateway); the message says how to add it."""
+
+    def __init__(self) -> None:
+        super().__init__("Training mode needs the training gateway, which is not installed here. Install it "
+                         "with: pip install 'pos-app[training]' (scripts/pos.sh run does), or start Sandbox/Live.")
+
+
 def paysimple_origin_for(environment: Environment, gateway_base_url: str | None = None) -> str:
+    """Where PaySimpleJS comes from: the training gateway's URL; for Sandbox/Live the host of the API in use
+    (``gateway_base_url`` = that API's base without ``/v4``, e.g. a stand-in in tests), else PaySimple's own."""
     if environment is Environment.TRAINING:
         if not gateway_base_url:
             raise ValueError("training mode needs the gateway's URL")
         return gateway_base_url.rstrip("/")
-    return API_BASE_URLS[environment].removesuffix("/v4")
+    return (gateway_base_url or API_BASE_URLS[environment].removesuffix("/v4")).rstrip("/")
 
 
 @dataclass
@@ -107,6 +118,7 @@ class CounterBackend:
         self._stop_sweeper = threading.Event()
         self._sweep_now = threading.Event()
         self.sweeps = 0  # background sweeps done (tests wait on it)
+        self.backup_problem: StorageError | None = None  # the start-up journal backup failed (shown once)
         self.last_sweep: SweepReport | None = None
 
     # ---- start / stop --------------------------------------------------------------------------------
@@ -115,12 +127,19 @@ class CounterBackend:
     def start_training(cls, paths: Paths, demo_customers: int = 300, lane: str = "LANE1",
                        progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False,
                        in_memory: bool = False) -> CounterBackend:
-        """Start the in-process training gateway, sync its customers into the directory, reconcile the lane."""
-        from pos_app.training import TrainingGateway
+        """Start the in-process training gateway, sync its customers into the directory, reconcile the lane.
+        Raises ``TrainingUnavailable`` (a plain message) when the ``training`` extra is not installed."""
+        try:
+            from pos_app.training import TrainingGateway
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("starlette", "uvicorn") and not (exc.name or "").startswith(("starlette.",
+                                                                                             "uvicorn.")):
+                raise
+            raise TrainingUnavailable() from exc
 
         progress = progress or (lambda *a: None)
         paths.ensure()
-        api_user, api_key = "training", secrets.token_urlsafe(24)
+        api_user, api_key = f"training-{secrets.token_hex(4)}", secrets.token_urlsafe(24)
         progress(0, 0, "Starting the training gateway…")
         data = None if in_memory else paths.training_db
         gateway = TrainingGateway(api_user, api_key, data=data, demo_customers=demo_customers).start()
@@ -145,11 +164,31 @@ class CounterBackend:
 
     @classmethod
     def _assemble(cls, environment, client, paths: Paths, lane: str, gateway_url, gateway) -> CounterBackend:
-        directory = Directory(paths.directory_db)
-        journal = Journal(paths.journal_db)
+        """Open the stores (storage faults raise ``StorageError``; a damaged journal ``JournalCorrupt``, never
+        repaired here; a damaged directory is rebuilt: ``directory.recovery``) and back up the journal."""
+        directory = Directory.open_or_recover(paths.directory_db)
+        try:
+            journal = Journal(paths.journal_db)
+        except BaseException:
+            directory.close()
+            raise
         service = PaymentService(journal, client, lane=lane)
-        return cls(environment, client, directory, journal, service,
-                   paysimple_origin_for(environment, gateway_url), gateway)
+        backend = cls(environment, client, directory, journal, service,
+                      paysimple_origin_for(environment, gateway_url), gateway)
+        backend.backup_problem = backend.backup_journal("startup")
+        return backend
+
+    def backup_journal(self, reason: str) -> StorageError | None:
+        """An automatic journal backup (``payments.backups``, start-up and end of day). A backup that cannot
+        be written does not stop the counter: the error is returned (and logged) for the screen."""
+        from pos_app.payments.backups import take_backup
+
+        try:
+            take_backup(self.journal.path, reason)
+        except StorageError as exc:
+            log.error("journal backup (%s) failed: %s", reason, exc.fault.value)
+            return exc
+        return None
 
     def reconcile(self, progress: Progress | None = None) -> None:
         progress = progress or (lambda *a: None)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from pos_app import __version__
 from pos_app.logs import redact
+from pos_app.private_files import private_dir, write_private_text
 from pos_app.ui.banner import EnvironmentBanner
 from pos_app.ui.i18n import fmt
 from pos_app.ui.login import heading
@@ -169,11 +170,11 @@ class CrashHandler(QObject):
             context = {}
         text = crash_report_text(exc_type, exc, tb, thread_name, context)
         try:
-            self.crash_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(self.crash_dir)
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
             path = self.crash_dir / f"crash-{stamp}-{os.getpid()}.txt"
             tmp = path.with_suffix(".tmp")
-            tmp.write_text(text, encoding="utf-8")
+            write_private_text(tmp, text)
             os.replace(tmp, path)
         except OSError as err:
             log.error("could not write the crash report: %s", err)

@@ -14,7 +14,10 @@ Decisions:
 - The report file (CSV: line, status, reason, name) is written next to the directory
   (``<data>/import-reports/``) by the back end; "Open report" opens it with the desktop's CSV viewer
   (``QDesktopServices.openUrl``). A file with the wrong columns imports nothing: the dialog names the missing
-  columns and the ones it found (``CsvColumnsError``).
+  columns and the ones it found (``CsvColumnsError``). Every refused file (wrong columns, a header line over
+  128 KiB, an empty file) still has a report saying why, and "Open report" shows it.
+- Progress moves and Cancel is honoured every batch of lines read, good or bad (a file of only bad rows
+  included); the summary counts every bad row (``ImportReport.rejected_count``) and shows the first few.
 """
 
 from __future__ import annotations
@@ -27,15 +30,18 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from pos_app.customers.csv_import import CsvColumnsError, CsvImportError, ImportReport
+from pos_app.text_safety import one_line
 from pos_app.ui.i18n import fmt
 from pos_app.ui.ops import BackgroundOp
 from pos_app.ui.theme import AMBER, GREEN, RED
@@ -67,10 +73,12 @@ class CsvImportDialog(QDialog):
         self.batch_size = batch_size
         self.path: Path | None = None
         self.report: ImportReport | None = None
+        self.report_path: Path | None = None  # of the last run, also when the file was refused
         self.op: BackgroundOp | None = None
         self._close_when_stopped = False
         self.setWindowTitle(translate("CsvImportDialog", "Import customers from CSV"))
         self.setMinimumWidth(560)
+        self.resize(680, 480)  # a window manager gives a top-level its size hint, which ignores wrapped labels
 
         layout = QVBoxLayout(self)
         intro = QLabel(translate("CsvImportDialog", "Bring customers over from another register or a "
@@ -79,6 +87,9 @@ class CsvImportDialog(QDialog):
                                  "when present. Card numbers are never imported. Importing the same file again "
                                  "adds nobody twice."), self)
         intro.setWordWrap(True)
+        intro.setObjectName("importIntro")
+        intro.setMinimumHeight(intro.fontMetrics().lineSpacing() * 5)
+        self.intro = intro
         layout.addWidget(intro)
 
         row = QHBoxLayout()
@@ -102,8 +113,14 @@ class CsvImportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.summary)
-        layout.addStretch(1)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.summary_area = QScrollArea(self)  # a long summary scrolls instead of being cut
+        self.summary_area.setObjectName("importSummaryArea")
+        self.summary_area.setWidgetResizable(True)
+        self.summary_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.summary_area.setWidget(self.summary)
+        self.summary_area.setMinimumHeight(180)
+        layout.addWidget(self.summary_area, 1)
 
         buttons = QHBoxLayout()
         self.report_button = QPushButton(translate("CsvImportDialog", "Open report"), self)
@@ -149,7 +166,7 @@ class CsvImportDialog(QDialog):
         if self.path is None or self.running:
             return
         path, backend, batch_size = self.path, self.backend, self.batch_size
-        self.report = None
+        self.report, self.report_path = None, None
         self.report_button.hide()
         self.import_button.setEnabled(False)
         self.choose_button.setEnabled(False)
@@ -193,14 +210,17 @@ class CsvImportDialog(QDialog):
     def _done(self, report: ImportReport) -> None:
         self.report = report
         self._finished_running()
-        color = RED if report.cancelled else AMBER if report.rejected else GREEN
+        color = RED if report.cancelled else AMBER if report.rejected_count else GREEN
         self._say(summary_text(report), color)
+        self.report_path = report.report_path
         self.report_button.setVisible(report.report_path is not None)
         self.finished_import.emit(report)
 
     def _failed(self, exc: BaseException) -> None:
         self._finished_running()
         self._say(explain_import_error(exc), RED)
+        self.report_path = getattr(exc, "report_path", None)  # a refused file still has a report saying why
+        self.report_button.setVisible(self.report_path is not None)
         self.finished_import.emit(exc)
 
     def _say(self, text: str, color: str = "#1f2933") -> None:
@@ -208,12 +228,12 @@ class CsvImportDialog(QDialog):
         self.summary.setText(text)
 
     def open_report(self) -> QUrl | None:
-        if self.report is None or self.report.report_path is None:
+        if self.report_path is None:
             return None
-        url = QUrl.fromLocalFile(str(self.report.report_path))
+        url = QUrl.fromLocalFile(str(self.report_path))
         if not QDesktopServices.openUrl(url):
             self._say(fmt(translate("CsvImportDialog", "No program opened the report. It is here: %1"),
-                          self.report.report_path))
+                          self.report_path))
         return url
 
     # ---- closing while it runs ----------------------------------------------------------------------------
@@ -234,7 +254,7 @@ class CsvImportDialog(QDialog):
 
 
 def summary_text(report: ImportReport) -> str:
-    rejected = report.rejected
+    rejected = report.rejected  # the first ones (all are counted in rejected_count and listed in the report)
     lines = []
     if report.cancelled:
         lines.append(translate("CsvImportDialog", "Import cancelled. Customers of the rows read before Cancel "
@@ -244,19 +264,24 @@ def summary_text(report: ImportReport) -> str:
     lines.append(fmt(translate("CsvImportDialog", "New customers: %1 · Updated: %2 · Already imported: %3"),
                      report.imported, report.updated, report.unchanged))
     lines.append(fmt(translate("CsvImportDialog", "Already in PaySimple: %1 · Bad rows skipped: %2"),
-                     report.already_in_paysimple, len(rejected)))
-    for problem in sorted(rejected, key=lambda p: p.line)[:SHOWN_PROBLEMS]:
-        lines.append(fmt(translate("CsvImportDialog", "Line %1: %2"), problem.line, problem.reason))
-    if len(rejected) > SHOWN_PROBLEMS:
+                     report.already_in_paysimple, report.rejected_count))
+    shown = sorted(rejected, key=lambda p: p.line)[:SHOWN_PROBLEMS]
+    for problem in shown:
+        lines.append(fmt(translate("CsvImportDialog", "Line %1: %2"), problem.line, one_line(problem.reason)))
+    if report.rejected_count > len(shown):
         lines.append(fmt(translate("CsvImportDialog", "…and %1 more bad rows: see the report."),
-                         len(rejected) - SHOWN_PROBLEMS))
-    warnings = sum(1 for p in report.problems if p.status == "warning")
+                         report.rejected_count - len(shown)))
+    warnings = report.warning_count
     if warnings:
         lines.append(fmt(translate("CsvImportDialog", "%1 rows imported with a warning (see the report)."), warnings))
     return "\n".join(lines)
 
 
 def explain_import_error(exc: BaseException) -> str:
+    from pos_app.storage_errors import StorageError
+
+    if isinstance(exc, StorageError):  # the customer list or the report file: names it and the next step
+        return str(exc) + " " + translate("CsvImportDialog", "Customers of finished batches were kept.")
     if isinstance(exc, CsvColumnsError):
         found = ", ".join(exc.found) or translate("CsvImportDialog", "(none)")
         return fmt(translate("CsvImportDialog", "Wrong columns: the file has no column for %1 (or one Name "

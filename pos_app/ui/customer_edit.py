@@ -307,9 +307,13 @@ def explain_save_error(exc: BaseException, creating: bool) -> tuple[str, dict[st
     if isinstance(exc, CustomerValidationError):
         return "invalid", exc.by_field(), ""
     if isinstance(exc, LocalWriteDeferred):
-        return "deferred", {}, translate("CustomerEditDialog", "Saved in PaySimple. This counter's customer "
-                                         "list could not be updated right now; the customer appears there after "
-                                         "the next sync.")
+        from pos_app.storage_errors import StorageError
+
+        text = translate("CustomerEditDialog", "Saved in PaySimple. This counter's customer list could not be "
+                         "updated right now; the customer appears there after the next sync.")
+        if isinstance(exc.__cause__, StorageError):  # say which file and what to do about it
+            text += " " + str(exc.__cause__)
+        return "deferred", {}, text
     if isinstance(exc, ps.InvalidInputError):
         by_field: dict[str, str] = {}
         general: list[str] = []

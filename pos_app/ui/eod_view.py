@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.payments import EodReport, end_of_day
+from pos_app.text_safety import one_line
 from pos_app.ui.history import CounterPayments
 from pos_app.ui.i18n import fmt, format_money
 from pos_app.ui.ops import BackgroundOp, Cancelled
@@ -81,7 +82,10 @@ def mismatch_kind(kind: str) -> str:
 
 def report_html(report: EodReport, payments: CounterPayments, store: str = "") -> str:
     """The report as HTML: the same text on screen and in the PDF."""
-    esc, money = html.escape, format_money
+    def esc(value) -> str:  # every value one line, no control/bidi character (clerk names, PaySimple texts)
+        return html.escape(one_line(str(value)))
+
+    money = format_money
     locale = QLocale()
     day = locale.toString(QDate(report.day.year, report.day.month, report.day.day),
                           long_year(locale.dateFormat(QLocale.FormatType.ShortFormat)))
@@ -169,6 +173,23 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
             + "".join(parts) + "</body></html>")
 
 
+def _backup_after_eod(journal):
+    """The journal backup after an end-of-day run (``payments.backups``); returns the StorageError if it
+    failed (the report is still shown)."""
+    from pos_app.payments.backups import take_backup
+    from pos_app.storage_errors import StorageError
+
+    path = getattr(journal, "path", None)
+    if path is None:
+        return None
+    try:
+        take_backup(path, "end-of-day")
+    except StorageError as exc:
+        log.error("journal backup after end of day failed: %s", exc.fault.value)
+        return exc
+    return None
+
+
 class EndOfDayDialog(QDialog):
     finished_run = Signal(object)  # EodReport, or None when cancelled / failed (tests wait on it)
 
@@ -177,6 +198,7 @@ class EndOfDayDialog(QDialog):
         self.payments = payments
         self.store = store or getattr(payments.merchant, "name", "")
         self.report: EodReport | None = None
+        self.backup_problem = None  # StorageError when the journal backup after the run failed
         self._op: BackgroundOp | None = None
         self.setObjectName("endOfDayDialog")
         self.setWindowTitle(translate("EndOfDayDialog", "End of day"))
@@ -291,6 +313,7 @@ class EndOfDayDialog(QDialog):
             report = end_of_day(payments.journal, _CancellableClient(payments.client, ctx), day, lane=lane,
                                 tz=payments.tz)
             ctx.check()  # a cancel while reading PaySimple ends up as report.paysimple_error: drop it
+            self.backup_problem = _backup_after_eod(payments.journal)
             return report
 
         self.report = None
@@ -325,6 +348,10 @@ class EndOfDayDialog(QDialog):
         else:
             self.state.setStyleSheet(f"color: {RED}; font-weight: 600;")
             self.state.setText(translate("EndOfDayDialog", "Done: see the mismatches with PaySimple below."))
+        if self.backup_problem is not None:  # the report stands; the backup is what failed
+            self.state.setText(self.state.text() + "\n" + translate(
+                "EndOfDayDialog", "The automatic backup of the payment journal could not be written:") + " "
+                + str(self.backup_problem))
         self.finished_run.emit(report)
 
     def _failed(self, exc: BaseException) -> None:

@@ -51,6 +51,7 @@ from pos_app.config import Environment
 from pos_app.payments import Approval, Attempt, Journal, LaneBusy, NotAllowed, PaymentService, State
 from pos_app.payments import receipt_for as core_receipt_for
 from pos_app.payments.model import PENDING_REVERSAL_STATES
+from pos_app.text_safety import one_line
 from pos_app.ui.banner import EnvironmentBanner
 from pos_app.ui.i18n import fmt, format_money
 from pos_app.ui.ops import BackgroundOp
@@ -90,7 +91,7 @@ class CounterPayments:
     lane: str
     environment: Environment
     clerk_name: Callable[[str], str] = str  # clerk id (as journaled) -> name
-    clerk_id: Callable[[], str] = lambda: "counter"  # the signed-in clerk, for "Check again"
+    clerk_id: Callable[[], str | None] = lambda: None  # the signed-in clerk, for "Check again" (no default)
     approve: Callable[..., object] | None = None  # shell.approve(action, subject=, detail=, parent=)
     save_dir: Path | None = None
 
@@ -230,17 +231,20 @@ class HistoryDialog(QDialog):
         self.reverse_button = QPushButton(translate("HistoryDialog", "Void / refund…  [F8]"), self)
         self.reverse_button.setObjectName("primary")
         self.reverse_button.clicked.connect(self.void_or_refund)
+        self.review_button = QPushButton(translate("HistoryDialog", "Close review…  [F9]"), self)
+        self.review_button.setObjectName("reviewButton")
+        self.review_button.clicked.connect(self.close_review)
         close = QPushButton(translate("HistoryDialog", "Close  [Esc]"), self)
         close.clicked.connect(self.reject)
         close.setAutoDefault(False)
         for button in (self.receipt_button, self.print_button, self.pdf_button, self.check_button,
-                       self.reverse_button):
+                       self.reverse_button, self.review_button):
             button.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(close)
         buttons.addStretch(1)
         for button in (self.receipt_button, self.print_button, self.pdf_button, self.check_button,
-                       self.reverse_button):
+                       self.reverse_button, self.review_button):
             buttons.addWidget(button)
 
         hint = QLabel(translate("HistoryDialog", "↑↓ Select   ·   Enter Receipt   ·   Ctrl+F Find   ·   "
@@ -271,7 +275,7 @@ class HistoryDialog(QDialog):
 
     def _shortcuts(self) -> None:
         for keys, fn in (("Ctrl+F", self.focus_find), ("F5", self.reload), ("F6", self.check_again),
-                         ("F8", self.void_or_refund), ("Ctrl+P", self.print_receipt),
+                         ("F8", self.void_or_refund), ("F9", self.close_review), ("Ctrl+P", self.print_receipt),
                          ("Ctrl+S", lambda: self.save_pdf())):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(fn)
@@ -374,9 +378,9 @@ class HistoryDialog(QDialog):
         selected = None
         for a in shown:
             item = QTreeWidgetItem([
-                format_local(a.created_at.astimezone(self.payments.tz), zone=False), a.customer_name,
+                format_local(a.created_at.astimezone(self.payments.tz), zone=False), one_line(a.customer_name),
                 format_money(a.amount),
-                a.account_masked, attempt_label(a), self.payments.clerk_name(a.clerk), a.lane, a.id])
+                a.account_masked, attempt_label(a), one_line(self.payments.clerk_name(a.clerk)), a.lane, a.id])
             item.setData(0, ATTEMPT_ROLE, a)
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setForeground(4, _brush(status_colour(a.state)))
@@ -411,7 +415,8 @@ class HistoryDialog(QDialog):
             self.detail_title.setText(translate("HistoryDialog", "No payment selected"))
             self.detail_text.setText(translate("HistoryDialog", "No payments match these filters."))
         else:
-            self.detail_title.setText(f"{attempt_label(a)} · {format_money(a.amount)} · {a.customer_name}")
+            self.detail_title.setText(f"{attempt_label(a)} · {format_money(a.amount)} · "
+                                      f"{one_line(a.customer_name)}")
             self.detail_title.setStyleSheet(f"color: {status_colour(a.state)};")
             self.detail_text.setText(attempt_summary(a))
         self.message.clear()
@@ -424,6 +429,8 @@ class HistoryDialog(QDialog):
             button.setEnabled(have)
         self.check_button.setEnabled(have and not a.is_resolved)
         self.reverse_button.setEnabled(have and a.state is State.APPROVED)
+        self.review_button.setVisible(a is not None and a.state is State.REVIEW)
+        self.review_button.setEnabled(have and a.state is State.REVIEW)
 
     def _say(self, text: str, colour: str = "#3e4c59") -> None:
         self.message.setStyleSheet(f"color: {colour}; font-weight: 600;")
@@ -480,7 +487,7 @@ class HistoryDialog(QDialog):
         a = self.current_attempt()
         if a is None or self.busy or a.is_resolved:
             return
-        service, clerk = self.payments.service, self.payments.clerk_id()
+        service, clerk = self.payments.service, self.payments.clerk_id() or "system"
         self._set_busy(True, translate("HistoryDialog", "Checking with PaySimple…"))
         BackgroundOp(lambda ctx: service.resolve(a, clerk), on_done=self._resolved,
                      on_error=self._action_failed, label="check again").start()
@@ -529,6 +536,50 @@ class HistoryDialog(QDialog):
                        else translate("HistoryDialog", "Refunding with PaySimple…"))
         BackgroundOp(lambda ctx: call(attempt, approval), on_done=self._reversed, on_error=self._action_failed,
                      label=option.action).start()
+
+    # ---- needs review ---------------------------------------------------------------------------------
+
+    def close_review(self) -> None:
+        """A manager closes a payment that needs review after checking PaySimple's own records: either with
+        the PaySimple payment that is this sale, or as not charged (``PaymentService.close_review`` checks
+        PaySimple again and refuses what does not match)."""
+        a = self.current_attempt()
+        if a is None or self.busy or a.state is not State.REVIEW:
+            return
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        text, ok = QInputDialog.getText(
+            self, translate("HistoryDialog", "Close review"),
+            translate("HistoryDialog", "Look the sale up in PaySimple first.\nPaySimple payment id of this sale "
+                                       "(leave empty if PaySimple has no payment for it):"),
+            QLineEdit.EchoMode.Normal, "")
+        if not ok:
+            return
+        text = text.strip()
+        if text and not (text.isascii() and text.isdigit()):
+            self._say(translate("HistoryDialog", "A PaySimple payment id is digits only: nothing was changed."), RED)
+            return
+        payment_id = int(text) if text else None
+        detail = (fmt(translate("HistoryDialog", "%1 is PaySimple payment %2"), a.id, payment_id) if payment_id
+                  else fmt(translate("HistoryDialog", "%1 was not charged"), a.id))
+        approved = None
+        if self.payments.approve is not None:
+            approved = self.payments.approve(ManagerAction.CLOSE_REVIEW, subject=a.id, detail=detail, parent=self)
+        if approved is None:
+            self._say(translate("HistoryDialog", "Cancelled: nothing was changed."))
+            self.actionFinished.emit("cancelled")
+            return
+        approval = Approval.from_clerk(approved.manager, approved.reason)
+        service = self.payments.service
+        self._set_busy(True, translate("HistoryDialog", "Checking with PaySimple…"))
+        BackgroundOp(lambda ctx: service.close_review(a, approval, payment_id), on_done=self._review_closed,
+                     on_error=self._action_failed, label="close review").start()
+
+    def _review_closed(self, attempt: Attempt) -> None:
+        self._set_busy(False)
+        self.reload(select=attempt.id)
+        self._say_later(attempt_summary(attempt), GREEN if attempt.state is State.APPROVED else AMBER,
+                        attempt.state.value)
 
     def _reversed(self, attempt: Attempt) -> None:
         self._set_busy(False)

@@ -48,7 +48,12 @@ ERROR_STYLE = "color: #b91c1c;"
 
 
 def clerk_message(exc: ClerkError) -> str:
-    """The translated text for a ClerkError (its ``code`` picks the sentence)."""
+    """The translated text for a ClerkError (its ``code`` picks the sentence), or a storage fault of the clerk
+    file (``StorageError``: the file and the next step)."""
+    from pos_app.storage_errors import StorageError
+
+    if isinstance(exc, StorageError):
+        return str(exc)
     code, values = exc.code, exc.values
     if code == "wrong_pin":
         left = values.get("left")
@@ -60,7 +65,35 @@ def clerk_message(exc: ClerkError) -> str:
         when = QTime(until.hour, until.minute).toString("HH:mm")
         return fmt(translate("ClerkMessages", "Too many wrong PINs. Try again after %1."), when)
     if code == "pin_format":
-        return fmt(translate("ClerkMessages", "The PIN must be %1 to %2 digits."), PIN_MIN, PIN_MAX)
+        low, high = values.get("min", PIN_MIN), values.get("max", PIN_MAX)
+        if low > PIN_MIN:
+            return fmt(translate("ClerkMessages", "A manager's PIN must be %1 to %2 digits."), low, high)
+        return fmt(translate("ClerkMessages", "The PIN must be %1 to %2 digits."), low, high)
+    if code == "clerk_file_tampered":
+        return fmt(translate("ClerkMessages", "The clerk file was changed outside this app (clerk %1): sign-in, "
+                                              "approvals and clerk changes are refused. Restore the clerk file "
+                                              "(clerks.db) from a backup, or ask your support to set the clerks "
+                                              "up again."), values.get("name", ""))
+    if code == "pin_digits":
+        return translate("ClerkMessages", "Type the PIN with the digits 0-9 only (other digit forms such as "
+                                          "１２３４ or ١٢٣٤ are not accepted).")
+    if code == "pin_required":
+        return translate("ClerkMessages", "Type the PIN.")
+    if code == "name_invalid":
+        return translate("ClerkMessages", "The name contains a control or invisible formatting character: "
+                                          "type it again.")
+    if code == "approval_wrong_pin":
+        return fmt(translate("ClerkMessages", "Wrong name or PIN. Tries left before approvals by this manager "
+                                              "pause: %1. Wait %2 s before the next try."),
+                   values.get("left"), values.get("wait"))
+    if code == "approval_wait":
+        return fmt(translate("ClerkMessages", "Wait %1 s before the next try."), values.get("seconds"))
+    if code == "approval_locked":
+        until = values["until"].astimezone()
+        when = QTime(until.hour, until.minute).toString("HH:mm")
+        return fmt(translate("ClerkMessages", "Too many wrong PINs: approvals by %1 are paused until %2. %1 can "
+                                              "still sign in; another manager can approve."),
+                   values.get("manager", ""), when)
     if code == "not_allowed":
         return translate("ClerkMessages", "Only a manager can do this.")
     if code == "reason_required":
@@ -85,7 +118,7 @@ def pin_edit(parent: QWidget | None = None) -> QLineEdit:
     edit = QLineEdit(parent)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setMaxLength(PIN_MAX)
-    edit.setValidator(QRegularExpressionValidator(r"\d{0,8}", edit))
+    edit.setValidator(QRegularExpressionValidator(r"[0-9]{0,8}", edit))  # ASCII digits: PINs are 0-9 only
     edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
     edit.setPlaceholderText(fmt(translate("LoginDialog", "%1 to %2 digits"), PIN_MIN, PIN_MAX))
     return edit
@@ -148,7 +181,13 @@ class LoginDialog(QDialog):
         self.name = QComboBox(self)
         self.name.setObjectName("clerkName")
         self.name.setAccessibleName(translate("LoginDialog", "Clerk"))
-        for clerk in registry.list():
+        try:
+            clerks = registry.list()
+        except ClerkError as exc:  # the clerk file was changed outside the app: nobody can sign in
+            clerks, self.refused = [], clerk_message(exc)
+        else:
+            self.refused = ""
+        for clerk in clerks:
             self.name.addItem(clerk.name, clerk.id)
         if locked_by is not None:
             index = self.name.findData(locked_by.id)
@@ -162,6 +201,8 @@ class LoginDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
+        if self.refused:
+            self.message.setText(self.refused)
 
         form = form_layout()
         form.addRow(translate("LoginDialog", "Clerk"), self.name)
@@ -173,6 +214,7 @@ class LoginDialog(QDialog):
         self.sign_in.setDefault(True)
         if locked_by is None:
             self.buttons.addButton(translate("LoginDialog", "Quit"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.sign_in.setEnabled(not self.refused)
         self.buttons.accepted.connect(self.try_sign_in)
         self.buttons.rejected.connect(self.reject)
 
@@ -213,9 +255,11 @@ class LoginDialog(QDialog):
             self.message.setText(translate("LoginDialog", "Type your PIN."))
             self.pin.setFocus()
             return
+        from pos_app.storage_errors import StorageError
+
         try:
             self.clerk = self.registry.login(name, pin)
-        except ClerkError as exc:
+        except (ClerkError, StorageError) as exc:  # a full disk or damaged clerk file: named, not a crash
             self.message.setText(clerk_message(exc))
             self.pin.setFocus()
             return

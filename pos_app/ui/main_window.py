@@ -376,8 +376,10 @@ class MainWindow(QMainWindow):
         self._startup_op = None
         self.task.done()
         log.error("start-up failed: %s", type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))
-        QMessageBox.critical(self, translate("MainWindow", "Could not start"),
-                             fmt(translate("MainWindow", "The counter could not start:\n%1"), exc))
+        from pos_app.ui.storage_messages import show_startup_failure
+        if show_startup_failure(self, exc) is None:  # storage faults: file, next step, backup to restore
+            QMessageBox.critical(self, translate("MainWindow", "Could not start"),
+                                 fmt(translate("MainWindow", "The counter could not start:\n%1"), exc))
 
     def _cancel_task(self) -> None:
         if self._charge_op is not None:
@@ -576,9 +578,10 @@ class MainWindow(QMainWindow):
                      label="repeat check").start()
 
     def _confirm_on_file(self, customer: CustomerRef, account, amount: Decimal) -> None:
-        current = self.methods.current_account()  # the list may have been re-read meanwhile: same account?
-        if self.locked or self.charging or type(current) is not type(account) or current.id != account.id:
-            return
+        current = self.methods.current_account()
+        if self.locked or self.charging or current is None or current.id != account.id:
+            return  # locked, busy, or the clerk chose another account meanwhile (the list may have reloaded)
+        account = current
         kind, number = account_label(account)
         if not is_card(account):  # a bank debit: the customer's authorization first (issue 13 §6)
             from pos_app.ui.ach_authorization import AchAuthorizationDialog, authorization_for
@@ -649,6 +652,7 @@ class MainWindow(QMainWindow):
                      on_error=lambda e: None, label="payment status").start()
 
     def _show_detached(self, attempt: Attempt) -> None:
+        self._sale_finished(attempt)
         if attempt.is_resolved:
             self.show_result_attempt(attempt)
             return
@@ -692,6 +696,7 @@ class MainWindow(QMainWindow):
         self._set_charging(False)
         self.task.done()
         self._say("")
+        self._sale_finished(attempt)
         self.show_result_attempt(attempt)
 
     def _charge_failed(self, exc: BaseException, op=None) -> None:
@@ -720,11 +725,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(translate("MainWindow", "An earlier payment on this lane must be confirmed before a new one."),
                                      15000)
 
-    def show_result_attempt(self, attempt: Attempt) -> None:
+    def _sale_finished(self, attempt: Attempt) -> None:
+        """This sale's charge came back: unless it surely took no money, its amount is not offered again."""
         from pos_app.payments import State
 
         if attempt.state not in (State.DECLINED, State.ABSENT, State.REJECTED):
-            self.amount.clear()  # the sale is done (or may be): its amount is not offered for another charge
+            self.amount.clear()
+
+    def show_result_attempt(self, attempt: Attempt) -> None:
         self.result.show_attempt(attempt)
         self.stack.setCurrentWidget(self.result)
         self.result.new_sale_button.setAutoDefault(True)
@@ -806,6 +814,7 @@ class MainWindow(QMainWindow):
         self._set_charging(False)
         note = self.panel.on_file_note  # what happened to the form's card / bank account on file
         if kind == "charged":
+            self._sale_finished(payload)
             self.show_result_attempt(payload)
             self.result.set_on_file_note(note)
         elif kind == "saved":

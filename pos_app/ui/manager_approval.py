@@ -7,13 +7,18 @@ approval (and every refused attempt). Void/refund then build the payments approv
 
 Even a signed-in manager types the PIN again: an unattended, signed-in counter must not let anyone void
 or refund. The manager list shows managers only; the clerk who asked is recorded with the approval.
+
+Wrong PINs typed here never lock the manager out of their own sign-in (``ClerkRegistry.approve`` counts them
+apart, per manager). The dialog is rate-limited instead: after a wrong PIN, Approve stays disabled for the
+growing wait the registry names (1, 2, 4, 8 s), and the fifth wrong PIN pauses approvals by that manager for
+a while (recorded as an ``approval_locked`` event); the message says so and that another manager may approve.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -30,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.clerks import Clerk, ClerkError, ClerkRegistry, ManagerAction, NotAllowed, Role
 from pos_app.config import Environment
+from pos_app.storage_errors import StorageError
 from pos_app.ui.banner import EnvironmentBanner
 from pos_app.ui.i18n import fmt
 from pos_app.ui.login import ERROR_STYLE, clerk_message, form_layout, heading, pin_edit, primary_button
@@ -44,6 +50,8 @@ def action_title(action: ManagerAction) -> str:
         ManagerAction.SETTINGS: translate("ManagerApprovalDialog", "Change settings"),
         ManagerAction.MANAGE_CLERKS: translate("ManagerApprovalDialog", "Manage clerks"),
         ManagerAction.GO_LIVE: translate("ManagerApprovalDialog", "Switch to Live (real payments)"),
+        ManagerAction.CLOSE_REVIEW: translate("ManagerApprovalDialog", "Close a payment that needs review"),
+        ManagerAction.RESTORE_JOURNAL: translate("ManagerApprovalDialog", "Restore the payment journal from a backup"),
     }
     return titles[ManagerAction(action)]
 
@@ -61,6 +69,7 @@ class ManagerApprovalDialog(QDialog):
         super().__init__(parent)
         self.registry, self.action, self.clerk, self.subject = registry, ManagerAction(action), clerk, subject
         self.approved: Approved | None = None
+        self._holds = 0
         self.setObjectName("managerApprovalDialog")
         self.setWindowTitle(translate("ManagerApprovalDialog", "Manager approval"))
         self.setMinimumWidth(460)
@@ -74,7 +83,13 @@ class ManagerApprovalDialog(QDialog):
 
         self.manager = QComboBox(self)
         self.manager.setObjectName("managerName")
-        for c in registry.list():
+        try:
+            clerks = registry.list()
+        except ClerkError as exc:  # the clerk file was changed outside the app: nothing can be approved
+            clerks, refused = [], clerk_message(exc)
+        else:
+            refused = ""
+        for c in clerks:
             if c.role is Role.MANAGER:
                 self.manager.addItem(c.name, c.id)
         if clerk is not None and clerk.is_manager:
@@ -116,7 +131,10 @@ class ManagerApprovalDialog(QDialog):
         outer.addWidget(self.banner)
         outer.addLayout(body)
         (self.reason if not reason else self.pin).setFocus()
-        if self.manager.count() == 0:
+        if refused:
+            self.message.setText(refused)
+            self.approve_button.setEnabled(False)
+        elif self.manager.count() == 0:
             self.message.setText(translate("ManagerApprovalDialog", "No manager is set up on this counter."))
             self.approve_button.setEnabled(False)
 
@@ -130,12 +148,34 @@ class ManagerApprovalDialog(QDialog):
         try:
             manager = self.registry.approve(self.manager.currentText(), pin, self.action, self.reason.text(),
                                             clerk=self.clerk, subject=self.subject)
+        except StorageError as exc:  # the clerk file cannot be written: named, with the next step
+            self.message.setText(clerk_message(exc))
+            return
         except ClerkError as exc:
             self.message.setText(clerk_message(exc))
             self.pin.setFocus()
+            if exc.values.get("wait_ms"):
+                self._hold(int(exc.values["wait_ms"]))
             return
         self.approved = Approved(manager, self.reason.text().strip())
         self.accept()
+
+
+    def _hold(self, ms: int) -> None:
+        """Approve (and Enter) do nothing until the registry's wait is over."""
+        self.approve_button.setEnabled(False)
+        self._holds += 1
+        hold = self._holds
+
+        def release() -> None:
+            if hold == self._holds and self.manager.count():
+                self.approve_button.setEnabled(True)
+
+        QTimer.singleShot(ms, self, release)
+
+    @property
+    def waiting(self) -> bool:
+        return not self.approve_button.isEnabled()
 
 
 def request_approval(parent: QWidget | None, registry: ClerkRegistry, action: ManagerAction,
@@ -245,7 +285,7 @@ class ClerkManagementDialog(QDialog):
             return
         try:
             clerk = self.registry.add(self.new_name.text(), pin, Role(self.new_role.currentData()), by=self.manager)
-        except ClerkError as exc:
+        except (ClerkError, StorageError) as exc:
             self._say(clerk_message(exc), True)
             return
         self.new_name.clear()
@@ -266,7 +306,7 @@ class ClerkManagementDialog(QDialog):
         name = self.registry.get(clerk_id).name if self.registry.get(clerk_id) else ""
         try:
             self.registry.deactivate(clerk_id, by=self.manager)
-        except ClerkError as exc:
+        except (ClerkError, StorageError) as exc:
             self._say(clerk_message(exc), True)
             return
         self.refresh()
@@ -281,7 +321,7 @@ class ClerkManagementDialog(QDialog):
             return
         try:
             self.registry.reset_pin(clerk_id, pin, by=self.manager)
-        except ClerkError as exc:
+        except (ClerkError, StorageError) as exc:
             self._say(clerk_message(exc), True)
             return
         self._say(translate("ClerkManagementDialog", "The new PIN is set."), False)

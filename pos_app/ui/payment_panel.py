@@ -168,6 +168,13 @@ class FormRequest:
     on_file_before: frozenset[int] | None = None  # accounts on file when the form opened (None: not known yet)
 
 
+def form_token_expired(message: SdkError) -> bool:
+    """PaySimpleJS refused the submit because this form's checkout token is no longer valid: error key
+    ``unauthorized`` with HTTP 401 that is not about the customer token (those the SDK renews itself through
+    ``customerAuth``). Decided on keys only: the message text is for people and may be in any language."""
+    return message.error_key == "unauthorized" and message.status == 401 and "customerToken" not in message.fields
+
+
 class PaymentPanel(QWidget):
     """Emits ``finished(kind, payload)``: ("charged", Attempt) | ("saved", account) | ("cancelled", None)
     | ("error", message)."""
@@ -687,8 +694,7 @@ class PaymentPanel(QWidget):
             self._token_failure = False
             return
         text = "; ".join(message.messages) or translate("PaymentPanel", "PaySimple could not process the details.")
-        if message.error_key == "unauthorized" and self.state == "submitting" and not self._restarted \
-                and "checkout" in text.lower():
+        if self.state == "submitting" and not self._restarted and form_token_expired(message):
             # The 5-minute checkout token ran out while the form was open: start a fresh form once.
             request, keep = self.request, self.keep_box.isChecked()
             self.open(request)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication
 
 from pos_app.payments import Attempt, State
 from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES
+from pos_app.text_safety import one_line
 from pos_app.ui.i18n import fmt, format_money
 from pos_app.ui.receipt_print import format_local
 
@@ -120,5 +121,5 @@ def option_text(option, attempt: Attempt, tz: tzinfo) -> tuple[str, str]:
 
 def approval_detail(attempt: Attempt, applies: str, other: str) -> str:
     """What the manager reads above the PIN: the payment, why this action, why not the other."""
-    return "\n".join((f"{format_money(attempt.amount)} · {attempt.customer_name} · {attempt.account_masked}",
+    return "\n".join((f"{format_money(attempt.amount)} · {one_line(attempt.customer_name)} · {attempt.account_masked}",
                       applies, other))

@@ -14,6 +14,8 @@ Decisions:
 - A bank (ACH) debit is "POSTED - PENDING" (never "APPROVED"), followed by the notice that the bank can still
   return it and the authorization text the clerk read to the customer, exactly as journaled (its language is
   the one it was read in), with who read it.
+- No value can forge a line (docs/decisions/0142): every value is ``text_safety.one_line`` (control and bidi
+  characters → U+FFFD), and the clerk's and customer's names stay on their label's row, cut with "…".
 - "Email the customer a receipt" is PaySimple's ``SendReceipt`` option of POST /payment
   (``PaymentService.charge(send_receipt=True)``); PaySimple offers no way to send it after the fact, so the
   history and this dialog only print / save.
@@ -40,6 +42,8 @@ from PySide6.QtWidgets import (
 
 from pos_app.payments import Receipt, State
 from pos_app.payments.receipts import STATUS_TEXT
+from pos_app.private_files import private_file, tighten
+from pos_app.text_safety import neutralise, one_line
 from pos_app.ui.i18n import fmt, format_money
 from pos_app.ui.theme import AMBER, GREEN, RED
 
@@ -131,8 +135,32 @@ def format_local(value: datetime, locale: QLocale | None = None, seconds: bool =
     return " ".join(part for part in (date_text, time_text, zone_text) if part)
 
 
+NAME_FONT_PT = 9.0
+DOCUMENT_MARGIN = 12
+
+
+def _name_metrics():
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(NAME_FONT_PT)
+    return QFontMetricsF(font)
+
+
+def fit_name(value: str, labels: list[str]) -> str:
+    """A person's name stays on its label's row, never wrapped: cut with "…" to the width the 80 mm receipt
+    leaves beside the widest label (measured with the receipt's font, with a safety margin)."""
+    value = one_line(value)
+    metrics = _name_metrics()
+    page = RECEIPT_WIDTH_MM / _MM_PER_INCH * SCREEN_DPI - 2 * DOCUMENT_MARGIN
+    widest = max(metrics.horizontalAdvance(label + "  ") for label in labels)
+    room = 0.85 * (page - widest)
+    return metrics.elidedText(value, Qt.TextElideMode.ElideRight, max(room, metrics.horizontalAdvance("MM…")))
+
+
 def receipt_rows(receipt: Receipt, locale: QLocale | None = None) -> list[tuple[str, str]]:
-    """(label, value) pairs below the header, in receipt order; empty values are left out."""
+    """(label, value) pairs below the header, in receipt order; empty values are left out. Every value is
+    one line without control/bidi characters; names never wrap or get a line of their own (``fit_name``)."""
     locale = locale or QLocale()
     rows = [
         (translate("Receipt", "Date"), format_local(receipt.when, locale, seconds=True)),
@@ -148,16 +176,21 @@ def receipt_rows(receipt: Receipt, locale: QLocale | None = None) -> list[tuple[
         (translate("Receipt", "PaySimple payment"), str(receipt.payment_id or "")),
         (translate("Receipt", "Reference"), receipt.attempt_id),
     ]
-    return [(label, value) for label, value in rows if value]
+    rows = [(label, one_line(value)) for label, value in rows if value]
+    names = (translate("Receipt", "Clerk"), translate("Receipt", "Customer"))
+    labels = [label for label, _value in rows]
+    return [(label, fit_name(value, labels) if label in names else value) for label, value in rows]
 
 
 def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
     locale = locale or QLocale()
     esc = html.escape
     state = _state_of(receipt)
-    head = [f"<div style='font-size:15pt; font-weight:700'>{esc(receipt.merchant_name)}</div>"]
-    head += [f"<div>{esc(part)}</div>" for part in (receipt.merchant_address, receipt.merchant_phone) if part]
+    head = [f"<div style='font-size:15pt; font-weight:700'>{esc(one_line(receipt.merchant_name))}</div>"]
+    head += [f"<div>{esc(one_line(part))}</div>" for part in (receipt.merchant_address, receipt.merchant_phone)
+             if part]
     rows = []
+    names = (translate("Receipt", "Clerk"), translate("Receipt", "Customer"))
     cell = "padding:2px 0 2px 0; vertical-align:bottom"
     for label, value in receipt_rows(receipt, locale):
         style = cell
@@ -166,7 +199,9 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
         elif label == translate("Receipt", "Status"):
             style += f"; font-weight:700; color:{status_colour(state, receipt.account_kind == 'ach')}"
         name = f"<td style='{cell}; color:#52606d'>{esc(label)}</td>"
-        if len(label) + len(value) > LONG_ROW:  # trace GUID, reference, reason: value on its own line
+        if label in names:  # never wrapped: fit_name cut it to the room beside the label
+            rows.append(f"<tr>{name}<td align='right' style='{style}; white-space:nowrap'>{esc(value)}</td></tr>")
+        elif len(label) + len(value) > LONG_ROW:  # trace GUID, reference, reason: value on its own line
             rows.append(f"<tr>{name}<td></td></tr>"
                         f"<tr><td colspan='2' align='right' style='{style}'>{esc(value)}</td></tr>")
         else:
@@ -178,14 +213,16 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
                        "insufficient funds), usually within 2 business days, and up to 60 days if the account holder "
                        "disputes it.")) + "</p>"
     if receipt.ach_authorization:
-        paragraphs = "".join(f"<p style='margin:2px 0'>{esc(line)}</p>"
-                             for line in receipt.ach_authorization.splitlines() if line.strip())
+        paragraphs = "".join(f"<p style='margin:2px 0'>{esc(one_line(line))}</p>"
+                             for line in neutralise(receipt.ach_authorization, multiline=True).splitlines()
+                             if line.strip())
         bank += ("<hr/><p style='font-weight:700'>" + esc(translate("Receipt", "BANK DEBIT AUTHORIZATION")) + "</p>"
                  + paragraphs)
         if receipt.ach_authorized_by:
             bank += "<p style='color:#52606d'>" + esc(fmt(translate("Receipt", "Read to the customer by %1"),
-                                                          receipt.ach_authorized_by)) + "</p>"
-    footer = f"<p align='center' style='margin-top:10px'>{esc(receipt.footer)}</p>" if receipt.footer else ""
+                                                          one_line(receipt.ach_authorized_by))) + "</p>"
+    footer = (f"<p align='center' style='margin-top:10px'>{esc(one_line(receipt.footer))}</p>"
+              if receipt.footer else "")
     title = esc(translate("Receipt", "PAYMENT RECEIPT"))
     return (
         "<html><body style='font-family:\"DejaVu Sans\", sans-serif; font-size:9pt; color:#111827'>"
@@ -202,7 +239,7 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
 
 def receipt_document(receipt: Receipt, locale: QLocale | None = None) -> QTextDocument:
     doc = QTextDocument()
-    doc.setDocumentMargin(12)
+    doc.setDocumentMargin(DOCUMENT_MARGIN)
     doc.setHtml(receipt_html(receipt, locale))
     doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle,
                            fmt(translate("Receipt", "Receipt %1"), receipt.attempt_id))
@@ -215,6 +252,7 @@ def write_receipt_pdf(doc: QTextDocument, path: str | Path, width_mm: float = RE
     width_px = width_mm / _MM_PER_INCH * SCREEN_DPI
     doc.setTextWidth(width_px)
     height_mm = doc.size().height() / SCREEN_DPI * _MM_PER_INCH
+    private_file(path)  # receipts name customers: 0600 from the first byte (Qt keeps an existing file's mode)
     writer = QPdfWriter(str(path))
     writer.setResolution(SCREEN_DPI)
     writer.setTitle(doc.metaInformation(QTextDocument.MetaInformation.DocumentTitle))
@@ -228,12 +266,13 @@ def write_receipt_pdf(doc: QTextDocument, path: str | Path, width_mm: float = RE
         doc.drawContents(painter)
     finally:
         painter.end()
-    return path
+    return tighten(path)
 
 
 def write_document_pdf(doc: QTextDocument, path: str | Path, title: str = "") -> Path:
     """A multi-page document (reports) on Letter paper, paginated by Qt."""
     path = Path(path)
+    private_file(path)
     writer = QPdfWriter(str(path))
     writer.setTitle(title)
     writer.setCreator("pos-app")
@@ -242,7 +281,7 @@ def write_document_pdf(doc: QTextDocument, path: str | Path, title: str = "") ->
     doc.print_(writer)
     if not path.exists() or path.stat().st_size == 0:
         raise OSError(fmt(translate("Receipt", "Cannot write %1."), str(path)))
-    return path
+    return tighten(path)
 
 
 def print_document(doc: QTextDocument, parent: QWidget | None = None, printer=None, ask: bool = True) -> bool:
@@ -277,7 +316,7 @@ class ReceiptDialog(QDialog):
         self.receipt = receipt
         self.save_dir = save_dir or Path.home()
         self.setObjectName("receiptDialog")
-        self.setWindowTitle(fmt(translate("ReceiptDialog", "Receipt · %1"), receipt.customer_name))
+        self.setWindowTitle(fmt(translate("ReceiptDialog", "Receipt · %1"), one_line(receipt.customer_name)))
         self.document = receipt_document(receipt)
         self.view = QTextBrowser(self)
         self.view.setObjectName("receiptPreview")

@@ -67,9 +67,10 @@ def _emit(summary: dict) -> None:
         print(line, flush=True)
         return
     from pos_app.config import app_paths
+    from pos_app.private_files import write_private_text
 
     log_dir = app_paths().ensure().log_dir
-    (log_dir / "selftest.json").write_text(line + "\n", encoding="utf-8")
+    write_private_text(log_dir / "selftest.json", line + "\n")
 
 
 def _start_watchdog(seconds: float, summary: dict) -> threading.Timer:

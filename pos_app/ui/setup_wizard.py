@@ -11,9 +11,23 @@ First manager (Sandbox/Live, when no manager exists yet) -> Summary.
 - The key goes only to the keyring (``CredentialStore.save``) when leaving the credentials page. With no
   keyring the page says so (and how to fix it) and offers "keep it in memory for this session only"; it
   never writes a file.
+- The key is never put into the form (issue 14 §2): when this data folder already has a key for the API
+  user shown, the key field stays empty and says so; leaving it empty keeps (and tests) the saved key, but
+  only for that same API user: another API user needs its key typed. Saved keys are bound to the data
+  folder's installation id (``pos_app.credentials``), so a new data folder finds none.
 - Going Live needs a manager: when one exists, the Environment page asks for a manager approval
   (``ManagerAction.GO_LIVE``); on a first run the manager created on the manager page approves it, and
   that approval is recorded too.
+- Going Live needs a passed Sandbox test payment (issue 14 §4, decision 0207): the newest passed report in
+  ``conformance_dir`` (written by Manager → "Sandbox test payment…") is named in the GO_LIVE approval's
+  subject; without one the Environment page offers "Go Live without a passed Sandbox test payment", an
+  explicit override that the GO_LIVE approval records as such (subject starts with ``override``).
+- Every Sandbox/Live set-up is approved in that environment's clerk file (issue 14 §1): the approval that
+  opened the wizard (``approval=(registry, Approved)``) counts only when it came from that same file;
+  otherwise, when that file has a manager, the Environment page asks one (SETTINGS, or GO_LIVE when
+  switching to Live). A first manager created here approves the set-up; Finish records a ``settings``
+  event naming the environment and API user in that file. ``environments`` limits the choice (a
+  ``--training`` run passes Training only: it never touches Sandbox/Live).
 - The money format (``pos_app.money``: $1,234.56 or $1.234,56) is the store's, chosen on the store page
   (default: the current setting); it applies to every amount shown or typed from Finish on.
 - Nothing is written to settings or the clerk file until Finish (the keyring entry, written earlier, is
@@ -26,6 +40,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
@@ -57,6 +72,7 @@ from pos_app.clerks import (
     validate_pin,
 )
 from pos_app.config import API_BASE_URLS, Environment
+from pos_app.conformance import latest_passed
 from pos_app.paysimple import (
     AuthenticationError,
     PaySimpleClient,
@@ -71,7 +87,7 @@ from pos_app.settings import Settings
 from pos_app.ui.banner import COLOURS, EnvironmentBanner, environment_name
 from pos_app.ui.i18n import fmt
 from pos_app.ui.login import ERROR_STYLE, clerk_message, form_layout, pin_edit
-from pos_app.ui.manager_approval import request_approval
+from pos_app.ui.manager_approval import Approved, request_approval
 from pos_app.ui.ops import BackgroundOp
 
 log = logging.getLogger(__name__)
@@ -172,10 +188,31 @@ class EnvironmentPage(QWizardPage):
             layout.addWidget(button)
             layout.addWidget(text)
         layout.addStretch(1)
+        self.training_only_note = _note(translate(
+            "SetupWizard", "This is a training run (started with --training): only training settings can be "
+                           "changed here. To change where payments go, start the app without --training."), self)
+        self.training_only_note.setObjectName("trainingOnlyNote")
+        self.training_only_note.setVisible(set(wizard.environments) == {Environment.TRAINING})
+        layout.addWidget(self.training_only_note)
+        self.live_override = QCheckBox(translate(
+            "SetupWizard", "Go Live without a passed Sandbox test payment (recorded as a manager's override)"), self)
+        self.live_override.setObjectName("liveOverride")
+        layout.addWidget(self.live_override)
         self.message = _note("", self, ERROR_STYLE)
         layout.addWidget(self.message)
-        self.buttons[wizard.settings.env].setChecked(True)
+        for env, button in self.buttons.items():
+            button.setEnabled(env in wizard.environments)
+        start = wizard.settings.env if wizard.settings.env in wizard.environments else wizard.environments[0]
+        self.buttons[start].setChecked(True)
         self.group.buttonToggled.connect(lambda *_: wizard.environment_changed())
+        self.group.buttonToggled.connect(lambda *_: self._show_override())
+        self._show_override()
+
+    def switching_to_live(self) -> bool:
+        return self.environment() is Environment.LIVE and self.w.settings.env is not Environment.LIVE
+
+    def _show_override(self) -> None:
+        self.live_override.setVisible(self.switching_to_live() and self.w.sandbox_report() is None)
 
     def environment(self) -> Environment:
         for env, button in self.buttons.items():
@@ -186,14 +223,30 @@ class EnvironmentPage(QWizardPage):
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
         env = self.environment()
         self.message.clear()
-        if env is Environment.LIVE and self.w.settings.env is not Environment.LIVE:
-            registry = self.w.registry_for(env)
-            if registry.has_manager() and self.w.live_approval is None:
-                approved = self.w.ask_approval(registry, ManagerAction.GO_LIVE)
-                if approved is None:
-                    self.message.setText(translate("SetupWizard", "Switching to Live needs a manager's approval."))
-                    return False
-                self.w.live_approval = approved
+        if env not in self.w.environments:
+            return False
+        if env is Environment.TRAINING:
+            return True
+        if self.switching_to_live() and self.w.sandbox_report() is None and not self.live_override.isChecked():
+            self.message.setText(translate(
+                "SetupWizard", "Going Live needs a passed Sandbox test payment: in Sandbox, Manager → Sandbox "
+                               "test payment…. Or tick the box above: a manager's approval records the override."))
+            return False
+        registry = self.w.registry_for(env)
+        if not registry.has_manager():
+            return True  # the first manager is created on the manager page and approves there
+        switching_live = self.switching_to_live()
+        action = ManagerAction.GO_LIVE if switching_live else ManagerAction.SETTINGS
+        if self.w.approval_in(registry, action) is None:
+            approved = self.w.ask_approval(registry, action, env,
+                                           subject=self.w.go_live_subject() if switching_live else None)
+            if approved is None:
+                self.message.setText(
+                    translate("SetupWizard", "Switching to Live needs a manager's approval.") if switching_live
+                    else fmt(translate("SetupWizard", "Changing the %1 settings needs the approval of a %1 "
+                                                      "manager."), environment_name(env)))
+                return False
+            self.w.approvals[(str(registry.path), action)] = approved
         return True
 
     def nextId(self) -> int:  # noqa: N802 - Qt override
@@ -205,6 +258,7 @@ class CredentialsPage(QWizardPage):
         super().__init__()
         self.w = wizard
         self._passed: tuple[str, str, str] | None = None  # (env, user, key) that passed the test
+        self.saved_user = ""  # the API user this data folder has a saved key for (shown page's environment)
         self._op: BackgroundOp | None = None
         self.setTitle(translate("SetupWizard", "PaySimple API credentials"))
         self.user = QLineEdit(self)
@@ -258,10 +312,22 @@ class CredentialsPage(QWizardPage):
         user = self.w.settings.api_users.get(env.value, "")
         if user and not self.user.text():
             self.user.setText(user)
-            key = self.w.credentials.load(env.value, user)
-            if key and not self.key.text():
-                self.key.setText(key)
+        # Only whether a key is saved for this data folder + user; the key itself never enters the form.
+        self.saved_user = user if user and self.w.credentials.has(env.value, user) else ""
+        self._show_saved_key()
         self._show_keyring_state(creds.keyring_available())
+
+    def _uses_saved_key(self) -> bool:
+        return not self.key.text().strip() and bool(self.saved_user) and self.user.text().strip() == self.saved_user
+
+    def _show_saved_key(self) -> None:
+        if self.saved_user and self.user.text().strip() == self.saved_user:
+            self.key.setPlaceholderText(translate("SetupWizard", "Saved on this computer: leave empty to keep it, "
+                                                                 "or type a new key"))
+        elif self.saved_user:
+            self.key.setPlaceholderText(translate("SetupWizard", "Another API user: type its API key"))
+        else:
+            self.key.setPlaceholderText("")
 
     def _show_keyring_state(self, available: bool) -> None:
         self.keyring_note.setVisible(not available)
@@ -278,6 +344,7 @@ class CredentialsPage(QWizardPage):
         if self._passed is not None and self._passed != self._current():
             self._passed = None
             self.status.clear()
+        self._show_saved_key()
         self.completeChanged.emit()
 
     @property
@@ -286,7 +353,7 @@ class CredentialsPage(QWizardPage):
 
     def start_test(self) -> None:
         env, user, key = self._current()
-        if not user or not key:
+        if not user or not (key or self._uses_saved_key()):
             self._say(translate("SetupWizard", "Type the API user and the API key first."), False)
             return
         base_url = self.w.base_url(Environment(env))
@@ -308,8 +375,12 @@ class CredentialsPage(QWizardPage):
             log.info("connection test failed: %s", type(exc).__name__)
             self._say(connection_error_message(exc, base_url), False)
 
-        self._op = BackgroundOp(lambda _ctx: check_connection(base_url, user, key), on_done=done, on_error=failed,
-                                label="connection test").start()
+        credentials = self.w.credentials
+
+        def check(_ctx) -> int:  # the saved key is read on the worker and only used for the request
+            return check_connection(base_url, user, key or credentials.load(env, user) or "")
+
+        self._op = BackgroundOp(check, on_done=done, on_error=failed, label="connection test").start()
 
     def _say(self, text: str, ok: bool) -> None:
         self.status.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
@@ -322,6 +393,11 @@ class CredentialsPage(QWizardPage):
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
         env, user, key = self._current()
+        if not key:
+            if not self._uses_saved_key():
+                return False
+            self.w.key_storage = "keyring"  # the key saved for this user stays as it is
+            return True
         if self.session_only.isVisible() and self.session_only.isChecked():
             self.w.credentials.keep_for_session(env, user, key)
             self.w.key_storage = "session"
@@ -428,7 +504,7 @@ class ManagerPage(QWizardPage):
             self.message.setText(translate("ClerkMessages", "Please enter a name."))
             return False
         try:
-            validate_pin(self.pin.text())
+            validate_pin(self.pin.text(), Role.MANAGER)  # the first Sandbox/Live manager: 6+ digits
         except ClerkError as exc:
             self.message.setText(clerk_message(exc))
             return False
@@ -487,8 +563,16 @@ class SetupFlow(QWizard):
     def __init__(self, settings: Settings, registry_for: Callable[[Environment], ClerkRegistry],
                  credentials: creds.CredentialStore, save: Callable[[Settings], None],
                  base_urls: Mapping[Environment, str] | None, owner: SetupWizard,
-                 clerk: Clerk | None = None) -> None:
+                 clerk: Clerk | None = None, environments: tuple[Environment, ...] | None = None,
+                 approval: tuple[ClerkRegistry, Approved] | None = None,
+                 conformance_dir: Path | None = None) -> None:
         super().__init__(owner)
+        self.conformance_dir = conformance_dir
+        self.environments = tuple(environments or tuple(Environment))
+        # (clerk file, action) -> the approval given for it in this wizard (or the one that opened it)
+        self.approvals: dict[tuple[str, ManagerAction], Approved] = {}
+        if approval is not None:
+            self.approvals[(str(approval[0].path), ManagerAction.SETTINGS)] = approval[1]
         self.setWindowFlags(Qt.WindowType.Widget)
         self.owner = owner
         self.settings = settings
@@ -497,7 +581,6 @@ class SetupFlow(QWizard):
         self._save = save
         self._base_urls = dict(API_BASE_URLS) | dict(base_urls or {})
         self.clerk = clerk
-        self.live_approval = None
         self.key_storage = ""
         self.manager: Clerk | None = None
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -544,27 +627,65 @@ class SetupFlow(QWizard):
     def base_url(self, env: Environment) -> str:
         return self._base_urls[env]
 
-    def ask_approval(self, registry: ClerkRegistry, action: ManagerAction):
-        return request_approval(self.owner, registry, action, Environment.LIVE, clerk=self.clerk)
+    def approval_in(self, registry: ClerkRegistry, action: ManagerAction) -> Approved | None:
+        """An approval for ``action`` already given in ``registry``'s clerk file during this wizard."""
+        return self.approvals.get((str(registry.path), action))
+
+    @property
+    def live_approval(self) -> Approved | None:
+        return self.approval_in(self.registry_for(Environment.LIVE), ManagerAction.GO_LIVE) \
+            if Environment.LIVE in self.environments else None
+
+    def ask_approval(self, registry: ClerkRegistry, action: ManagerAction, env: Environment = Environment.LIVE,
+                     subject: str | None = None):
+        return request_approval(self.owner, registry, action, env, clerk=self.clerk,
+                                subject=subject or f"settings: {env.value}")
+
+    def sandbox_report(self):
+        """The newest passed Sandbox conformance report, or None."""
+        return latest_passed(self.conformance_dir)
+
+    def go_live_subject(self) -> str:
+        report = self.sandbox_report()
+        if report is not None:
+            return f"go live: Sandbox test payment passed ({report.file})"
+        return "override: go live without a passed Sandbox test payment"
 
     def accept(self) -> None:
+        from pos_app.storage_errors import StorageError
+
         try:
             self._commit()
         except ClerkError as exc:
             self.summary_page.message.setText(clerk_message(exc))
             return
+        except StorageError as exc:  # settings or clerk file: names the file and the next step
+            self.summary_page.message.setText(str(exc))
+            return
         super().accept()
 
     def _commit(self) -> None:
         env = self.environment()
+        if env not in self.environments:
+            raise ClerkError("This environment cannot be set up from here.", "not_allowed")
         registry = self.registry_for(env)
+        approver: Clerk | None = None
         if env is Environment.TRAINING:
             registry.ensure_training_clerks()
         elif self.hasVisitedPage(PAGE_MANAGER) and not registry.has_manager():
             name, pin = self.manager_page.name.text().strip(), self.manager_page.pin.text()
             self.manager = registry.add(name, pin, Role.MANAGER, by=None)
+            approver = registry.approve(name, pin, ManagerAction.SETTINGS, "First set-up",
+                                        subject=f"settings: {env.value}")
             if env is Environment.LIVE and self.live_approval is None:
-                registry.approve(name, pin, ManagerAction.GO_LIVE, "First-run set-up", subject="setup")
+                registry.approve(name, pin, ManagerAction.GO_LIVE, "First-run set-up",
+                                 subject=self.go_live_subject())
+        else:
+            given = self.approval_in(registry, ManagerAction.GO_LIVE) or self.approval_in(
+                registry, ManagerAction.SETTINGS)
+            if given is None and registry.has_manager():
+                raise ClerkError("A manager of this environment must approve the change.", "not_allowed")
+            approver = given.manager if given is not None else None
         s = self.settings
         previous = s.environment
         s.environment = env.value
@@ -579,6 +700,9 @@ class SetupFlow(QWizard):
         s.money_format = m.money_format.currentData()
         s.setup_done = True
         self._save(s)
+        if env is not Environment.TRAINING:
+            registry.record("settings", approver.name if approver else "-", approver.id if approver else None,
+                            "saved", f"environment={env.value} api_user={s.api_users.get(env.value, '')}")
         money.set_store_format(s.money_format)
         log.info("set-up saved: environment %s (was %s), lane %s", env.value, previous, s.lane)
 
@@ -593,13 +717,15 @@ class SetupWizard(QDialog):
     def __init__(self, settings: Settings, registry_for: Callable[[Environment], ClerkRegistry],
                  credentials: creds.CredentialStore, save: Callable[[Settings], None],
                  base_urls: Mapping[Environment, str] | None = None, parent: QWidget | None = None,
-                 clerk: Clerk | None = None) -> None:
+                 clerk: Clerk | None = None, environments: tuple[Environment, ...] | None = None,
+                 approval: tuple[ClerkRegistry, Approved] | None = None, conformance_dir: Path | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("setupWizard")
         self.setWindowTitle(translate("SetupWizard", "Counter set-up"))
         self.setMinimumSize(660, 560)
         self.banner = EnvironmentBanner(settings.env, self)
-        self.flow = SetupFlow(settings, registry_for, credentials, save, base_urls, self, clerk)
+        self.flow = SetupFlow(settings, registry_for, credentials, save, base_urls, self, clerk, environments,
+                              approval, conformance_dir)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

@@ -21,6 +21,11 @@ Decisions:
   memory-only).
 - The environment in use is fixed for the run. Changing it in Settings (manager approval; Live needs the
   go-live approval too) takes effect at the next start, so a payment in flight never changes environment.
+- Training never touches Sandbox/Live (issue 14 §1, decision 0200): a training run reads and writes only
+  ``settings-training.json`` and ``clerks-training.db`` (``save`` routes by environment; a ``--training`` run
+  cannot open another environment's clerk file, and its Settings offers Training only). A change to
+  Sandbox/Live settings needs a manager of that environment's clerk file (asked in the wizard when the
+  approval that opened Settings came from another file) and is recorded in that file's approvals and events.
 - Sandbox and Live keep their customer directory and payment journal in ``<data>/<environment>/`` (training
   keeps the data dir itself), so training practice never shows up in a real end-of-day and the two real
   environments never share a lane's journal. Settings and the clerk files stay in the data dir.
@@ -43,6 +48,7 @@ Decisions:
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -53,8 +59,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QW
 from pos_app import money
 from pos_app.clerks import Clerk, ClerkRegistry, ManagerAction, clerks_db_path
 from pos_app.config import API_BASE_URLS, Environment, Paths
-from pos_app.credentials import CredentialStore
-from pos_app.settings import Settings, save_settings
+from pos_app.conformance import conformance_dir
+from pos_app.credentials import CredentialStore, clerk_file_key
+from pos_app.private_files import private_dir, private_file
+from pos_app.settings import Settings, as_training, load_settings, merge_into_counter, save_settings
 from pos_app.ui.about import AboutDialog
 from pos_app.ui.banner import environment_detail, environment_name, environment_title
 from pos_app.ui.crash import CrashHandler
@@ -77,7 +85,10 @@ class Shell(QObject):
         super().__init__(app)
         self.app, self.paths, self.settings = app, paths, settings
         self.force_training = force_training
-        self.credentials = credentials or CredentialStore()
+        # The keyring entries of this data folder (bound to its installation id). A --training run gets a
+        # throwaway id: it can never find a Sandbox/Live key, and leaves no installation.id behind.
+        self.credentials = credentials or (CredentialStore(secrets.token_hex(16)) if force_training
+                                           else CredentialStore.for_data_dir(paths.data_dir))
         self.base_urls = dict(API_BASE_URLS) | dict(base_urls or {})
         self._registries: dict[str, ClerkRegistry] = {}
         self.clerk: Clerk | None = None
@@ -97,8 +108,15 @@ class Shell(QObject):
 
     def registry_for(self, env: Environment | str) -> ClerkRegistry:
         env = Environment(env)
+        if self.force_training and env is not Environment.TRAINING:
+            raise PermissionError("a --training run never opens the Sandbox/Live clerk file")
         if env.value not in self._registries:
-            self._registries[env.value] = ClerkRegistry(clerks_db_path(self.paths.data_dir, env.value))
+            path = private_file(clerks_db_path(self.paths.data_dir, env.value))  # 0600 before SQLite opens it
+            if env is Environment.TRAINING:
+                self._registries[env.value] = ClerkRegistry(path)
+            else:  # Sandbox/Live rows carry an integrity tag keyed from the keyring (decision 0208)
+                key, made_now = clerk_file_key(path)
+                self._registries[env.value] = ClerkRegistry(path, integrity_key=key, key_is_new=made_now)
         return self._registries[env.value]
 
     @property
@@ -115,7 +133,20 @@ class Shell(QObject):
         return (self.base_urls[env], user, key) if key else None
 
     def save(self, settings: Settings) -> None:
-        save_settings(settings, self.paths.settings_file)
+        """Training settings go to the training file only. A Sandbox/Live set-up goes into the counter's file
+        (never from a ``--training`` run). Choosing Training in a run without ``--training`` also makes the
+        counter start in Training (the counter's file keeps its Sandbox/Live details)."""
+        if settings.env is Environment.TRAINING:
+            save_settings(as_training(settings), self.paths.training_settings_file)
+            if not self.force_training:
+                counter = load_settings(self.paths.settings_file)
+                if counter.env is not Environment.TRAINING or not counter.setup_done:
+                    counter.environment, counter.setup_done = Environment.TRAINING.value, True
+                    save_settings(counter, self.paths.settings_file)
+            return
+        if self.force_training:
+            raise PermissionError("a --training run never writes the counter's Sandbox/Live settings")
+        merge_into_counter(settings, self.paths.settings_file)
 
     def _crash_context(self) -> dict[str, str]:
         return {"environment": self.environment.value, "lane": self.settings.lane,
@@ -137,9 +168,15 @@ class Shell(QObject):
             return True
         return self.environment is not Environment.TRAINING and self.api_credentials() is None
 
-    def run_setup(self, parent: QWidget | None = None, clerk: Clerk | None = None) -> bool:
-        wizard = SetupWizard(self.settings, self.registry_for, self.credentials, self.save, self.base_urls,
-                             parent, clerk=clerk)
+    def run_setup(self, parent: QWidget | None = None, clerk: Clerk | None = None, settings: Settings | None = None,
+                  approval: tuple[ClerkRegistry, Approved] | None = None) -> bool:
+        """The set-up wizard on ``settings`` (default: this run's). A ``--training`` run offers Training only.
+        ``approval`` = the manager approval that opened it and the clerk file it came from."""
+        environments = (Environment.TRAINING,) if self.force_training else tuple(Environment)
+        wizard = SetupWizard(settings or self.settings, self.registry_for, self.credentials, self.save,
+                             self.base_urls, parent, clerk=clerk, environments=environments, approval=approval,
+                             conformance_dir=None if self.force_training else conformance_dir(self.paths.data_dir))
+        self.setup_wizard = wizard
         return wizard.exec() == SetupWizard.DialogCode.Accepted
 
     def ensure_setup(self) -> bool:
@@ -190,7 +227,7 @@ class Shell(QObject):
         if window is not None and hasattr(window, "set_locked"):
             window.set_locked(locked, translate("Shell", "Screen locked") if locked and self.clerk else None)
         for name in ("history_action", "new_customer_action", "edit_customer_action", "clerks_action",
-                     "settings_action", "eod_action", "import_action", "lock_action"):
+                     "settings_action", "eod_action", "import_action", "lock_action", "sandbox_test_action"):
             action = getattr(self, name, None)
             if action is not None:
                 action.setEnabled(not locked)
@@ -279,6 +316,10 @@ class Shell(QObject):
         self.import_action = QAction(translate("Shell", "Import customers from CSV…"), window)
         self.import_action.triggered.connect(self.import_customers)
         manager.addAction(self.import_action)
+        self.sandbox_test_action = QAction(translate("Shell", "Sandbox test payment…"), window)
+        self.sandbox_test_action.triggered.connect(self.sandbox_test)
+        self.sandbox_test_action.setVisible(self.environment is Environment.SANDBOX)
+        manager.addAction(self.sandbox_test_action)
         help_menu = bar.addMenu(translate("Shell", "&Help"))
         self.about_action = QAction(translate("Shell", "About"), window)
         self.about_action.triggered.connect(self.show_about)
@@ -300,12 +341,21 @@ class Shell(QObject):
         if ready is not None:
             ready.connect(self._stamp_clerk)
             ready.connect(self._update_customer_actions)
+            ready.connect(self._storage_notices)
         self.clerk_changed.connect(lambda _clerk: self._stamp_clerk())
         stack = getattr(window, "stack", None)
         if stack is not None:  # the window shows a customer (or goes back to the start) by switching pages
             stack.currentChanged.connect(lambda _i: self._update_customer_actions())
         counter.aboutToShow.connect(self._update_customer_actions)
         self._update_customer_actions()
+
+    def _storage_notices(self) -> None:
+        """Once the back end is up: a rebuilt customer list or a failed start-up journal backup."""
+        from pos_app.ui.storage_messages import show_backend_notices
+
+        backend = getattr(self.window, "backend", None)
+        if backend is not None:
+            show_backend_notices(self.window, backend)
 
     def _translate_banner(self, window: QWidget) -> None:
         """The counter window's own banner (a QLabel) in the UI language, same layout as its English text."""
@@ -345,7 +395,7 @@ class Shell(QObject):
         def work(ctx):
             client = PaySimpleClient(base_url, api_user, api_key)
             try:
-                backend = CounterBackend._assemble(env, client, data, lane, None, None)
+                backend = CounterBackend._assemble(env, client, data, lane, base_url.removesuffix("/v4"), None)
             except BaseException:
                 client.close()
                 raise
@@ -548,7 +598,7 @@ class Shell(QObject):
                                                        "in a moment."))
             return None
         if payments.save_dir is not None:
-            payments.save_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(payments.save_dir)
         return payments
 
     def show_history(self):
@@ -575,6 +625,30 @@ class Shell(QObject):
         dialog.open()
         return dialog
 
+    def sandbox_test(self):
+        """Manager → "Sandbox test payment…" (Sandbox only): one voided $1.00 payment through PaySimple's real
+        form and a conformance report for going Live (``ui/conformance_dialog.py``). A signed-in manager opens
+        it; a clerk needs a manager's PIN (the manager approves the void too)."""
+        from pos_app.ui.conformance_dialog import SandboxTestDialog
+
+        if self.environment is not Environment.SANDBOX:
+            return None
+        backend = self._backend_or_explain()
+        if backend is None:
+            return None
+        manager = self.clerk if self.clerk is not None and self.clerk.is_manager else None
+        if manager is None:
+            approved = self.approve(ManagerAction.SETTINGS, subject="Sandbox test payment")
+            if approved is None:
+                return None
+            manager = approved.manager
+        dialog = SandboxTestDialog(backend, manager, conformance_dir(self.paths.data_dir), self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.sandbox_test_dialog = dialog
+        dialog.open()
+        dialog.start()
+        return dialog
+
     def manage_clerks(self) -> None:
         manager = self.clerk if self.clerk is not None and self.clerk.is_manager else None
         if manager is None:
@@ -585,18 +659,32 @@ class Shell(QObject):
         ClerkManagementDialog(self.registry, manager, self.environment, self.window).exec()
 
     def open_settings(self) -> None:
-        if self.approve(ManagerAction.SETTINGS) is None:
+        """Manager → Settings: approved by a manager of this run's clerk file, then the wizard on a copy of this
+        run's settings. Training runs edit training settings only; a switch to Sandbox/Live asks that
+        environment's managers (see the module docstring). A new environment applies from the next start."""
+        approved = self.approve(ManagerAction.SETTINGS, subject=f"settings: {self.environment.value}")
+        if approved is None:
             return
-        before = self.settings.environment
-        if self.run_setup(self.window, clerk=self.clerk) and self.settings.environment != before:
-            QMessageBox.information(self.window, translate("Shell", "Restart needed"),
-                                    fmt(translate("Shell", "The counter will use %1 from the next start. "
-                                                  "Close the app when no payment is in progress and open it again."),
-                                        environment_name(self.settings.environment)))
+        draft = Settings.from_json(self.settings.to_json())
+        if not self.run_setup(self.window, clerk=self.clerk, settings=draft, approval=(self.registry, approved)):
+            return
+        if draft.env is self.environment:
+            self.settings = draft  # same environment: this run goes on with the new store details
+            return
+        QMessageBox.information(self.window, translate("Shell", "Restart needed"),
+                                fmt(translate("Shell", "The counter will use %1 from the next start. "
+                                              "Close the app when no payment is in progress and open it again."),
+                                    environment_name(draft.environment)))
 
     def set_language(self, language: str) -> None:
+        from pos_app.storage_errors import StorageError
+
         self.settings.language = language
-        self.save(self.settings)
+        try:
+            self.save(self.settings)
+        except StorageError as exc:  # the settings file names itself and the next step
+            QMessageBox.warning(self.window, translate("Shell", "Language"), str(exc))
+            return
         self.language = install_translator(self.app, language)
         QMessageBox.information(self.window, translate("Shell", "Language"),
                                 translate("Shell", "New windows use the new language now; restart the app to "

@@ -49,7 +49,8 @@ class EnvBanner(QLabel):
 
 
 class _HitDelegate(QStyledItemDelegate):
-    """Two lines per customer: the name in bold, then what tells same-name customers apart."""
+    """Two lines per customer: the name in bold, then what tells same-name customers apart. A near match
+    (the search corrected a typo) has its name in italics and its second line starts with "Near match"."""
 
     def sizeHint(self, option, index) -> QSize:  # noqa: N802
         return QSize(0, 52)  # the list's width decides; the text is elided to fit
@@ -70,8 +71,10 @@ class _HitDelegate(QStyledItemDelegate):
             else:
                 bold.setPointSizeF(option.font.pointSizeF() + 1)
             bold.setBold(True)
+            near = hit.matched == "near"
+            bold.setItalic(near)
             painter.setFont(bold)
-            painter.setPen(QColor("#111827"))
+            painter.setPen(QColor("#374151" if near else "#111827"))
             title = hit.display_name + (f"  ·  {hit.company}" if hit.company else "")
             title = QFontMetrics(bold).elidedText(title, Qt.TextElideMode.ElideRight, r.width())
             painter.drawText(QRect(r.left(), r.top(), r.width(), r.height() // 2),
@@ -96,10 +99,13 @@ def add_labelled_fields(layout, parent: QWidget, fields, spacing: int) -> None:
 
 
 def hit_subtitle(hit: CustomerHit) -> str:
+    """The second line of a result: "Near match" for a typo's match, then what tells same-name customers
+    apart, or the phone (the number that matched, for a phone search), e-mail and city."""
+    parts = [translate("ResultsList", "Near match")] if hit.matched == "near" else []
     if hit.disambiguation:
-        parts = [hit.disambiguation]
+        parts.append(hit.disambiguation)
     else:
-        parts = [p for p in (hit.phone, hit.email, hit.city) if p]
+        parts += [p for p in (hit.phone, hit.email, hit.city) if p]
     if hit.local_only:
         parts.append(translate("ResultsList", "not in PaySimple yet"))
     return "  ·  ".join(parts)

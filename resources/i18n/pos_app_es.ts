@@ -53,6 +53,61 @@
     </message>
 </context>
 <context>
+    <name>AchAuthorization</name>
+    <message>
+        <source>my bank</source>
+        <translation>mi banco</translation>
+    </message>
+    <message>
+        <source>checking</source>
+        <translation>corriente</translation>
+    </message>
+    <message>
+        <source>savings</source>
+        <translation>de ahorros</translation>
+    </message>
+    <message>
+        <source>this store</source>
+        <translation>esta tienda</translation>
+    </message>
+    <message>
+        <source>Today, %1, I, %2, authorize %3 to debit my %4 account ending in %5 at %6 one time for %7.</source>
+        <translation>Hoy, %1, yo, %2, autorizo a %3 a debitar una sola vez %7 de mi cuenta %4 terminada en %5 en %6.</translation>
+    </message>
+    <message>
+        <source>The debit may be returned by my bank (for example for insufficient funds); returned payments are not paid.</source>
+        <translation>Mi banco puede devolver el débito (por ejemplo, por fondos insuficientes); un pago devuelto no cuenta como pagado.</translation>
+    </message>
+    <message>
+        <source>I can revoke this authorization by telling %1 before %2, in person or by phone at %3; after that I can ask for a refund.</source>
+        <translation>Puedo revocar esta autorización avisando a %1 antes del %2, en persona o por teléfono al %3; pasado ese plazo, puedo pedir un reembolso.</translation>
+    </message>
+    <message>
+        <source>I can revoke this authorization by telling %1 before %2; after that I can ask for a refund.</source>
+        <translation>Puedo revocar esta autorización avisando a %1 antes del %2; pasado ese plazo, puedo pedir un reembolso.</translation>
+    </message>
+    <message>
+        <source>Read this to the customer before the bank debit:</source>
+        <translation>Lea esto al cliente antes del débito bancario:</translation>
+    </message>
+    <message>
+        <source>I read this to the customer and they agreed  [Alt+A]</source>
+        <translation>Se lo leí al cliente y lo aceptó  [Alt+A]</translation>
+    </message>
+    <message>
+        <source>Bank debit authorization</source>
+        <translation>Autorización de débito bancario</translation>
+    </message>
+    <message>
+        <source>Charge  [Enter]</source>
+        <translation>Cobrar  [Intro]</translation>
+    </message>
+    <message>
+        <source>Cancel  [Esc]</source>
+        <translation>Cancelar  [Esc]</translation>
+    </message>
+</context>
+<context>
     <name>AmountEdit</name>
     <message>
         <source>Enter the amount to charge.</source>
@@ -222,8 +277,40 @@
         <translation>Demasiados PIN incorrectos. Vuelva a intentarlo después de las %1.</translation>
     </message>
     <message>
+        <source>A manager&apos;s PIN must be %1 to %2 digits.</source>
+        <translation>El PIN de un gerente debe tener de %1 a %2 dígitos.</translation>
+    </message>
+    <message>
         <source>The PIN must be %1 to %2 digits.</source>
         <translation>El PIN debe tener de %1 a %2 dígitos.</translation>
+    </message>
+    <message>
+        <source>The clerk file was changed outside this app (clerk %1): sign-in, approvals and clerk changes are refused. Restore the clerk file (clerks.db) from a backup, or ask your support to set the clerks up again.</source>
+        <translation>El archivo de cajeros se modificó fuera de esta aplicación (cajero %1): se rechazan los inicios de sesión, las aprobaciones y los cambios de cajeros. Restaure el archivo de cajeros (clerks.db) desde una copia de seguridad o pida a su soporte que vuelva a dar de alta a los cajeros.</translation>
+    </message>
+    <message>
+        <source>Type the PIN with the digits 0-9 only (other digit forms such as １２３４ or ١٢٣٤ are not accepted).</source>
+        <translation>Escriba el PIN solo con las cifras 0-9 (no se aceptan otras formas de cifras como １２３４ o ١٢٣٤).</translation>
+    </message>
+    <message>
+        <source>Type the PIN.</source>
+        <translation>Escriba el PIN.</translation>
+    </message>
+    <message>
+        <source>The name contains a control or invisible formatting character: type it again.</source>
+        <translation>El nombre contiene un carácter de control o de formato invisible: escríbalo de nuevo.</translation>
+    </message>
+    <message>
+        <source>Wrong name or PIN. Tries left before approvals by this manager pause: %1. Wait %2 s before the next try.</source>
+        <translation>Nombre o PIN incorrecto. Intentos antes de que se pausen las aprobaciones de este gerente: %1. Espere %2 s antes del siguiente intento.</translation>
+    </message>
+    <message>
+        <source>Wait %1 s before the next try.</source>
+        <translation>Espere %1 s antes del siguiente intento.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs: approvals by %1 are paused until %2. %1 can still sign in; another manager can approve.</source>
+        <translation>Demasiados PIN incorrectos: las aprobaciones de %1 están en pausa hasta las %2. %1 aún puede iniciar sesión; otro gerente puede aprobar.</translation>
     </message>
     <message>
         <source>Only a manager can do this.</source>
@@ -382,6 +469,10 @@
     <message>
         <source>%1 rows imported with a warning (see the report).</source>
         <translation>%1 filas importadas con un aviso (vea el informe).</translation>
+    </message>
+    <message>
+        <source>Customers of finished batches were kept.</source>
+        <translation>Se conservaron los clientes de los lotes terminados.</translation>
     </message>
     <message>
         <source>(none)</source>
@@ -554,8 +645,8 @@
         <translation>Añadir tarjeta  [F8]</translation>
     </message>
     <message>
-        <source>Update payment details: add a card for this customer (nothing is charged)</source>
-        <translation>Actualizar datos de pago: añadir una tarjeta a este cliente (no se cobra nada)</translation>
+        <source>Update payment details: add a card the customer asks to keep on file (nothing is charged)</source>
+        <translation>Actualizar datos de pago: añadir una tarjeta que el cliente pide guardar (no se cobra nada)</translation>
     </message>
     <message>
         <source>Amount</source>
@@ -796,6 +887,10 @@
         <translation>Listo: vea las diferencias con PaySimple más abajo.</translation>
     </message>
     <message>
+        <source>The automatic backup of the payment journal could not be written:</source>
+        <translation>No se pudo escribir la copia de seguridad automática del registro de pagos:</translation>
+    </message>
+    <message>
         <source>The report could not be made: %1</source>
         <translation>No se pudo generar el informe: %1</translation>
     </message>
@@ -881,8 +976,8 @@
         <translation>Todos los estados</translation>
     </message>
     <message>
-        <source>Approved</source>
-        <translation>Aprobados</translation>
+        <source>Approved or posted</source>
+        <translation>Aprobados o registrados</translation>
     </message>
     <message>
         <source>Declined</source>
@@ -905,6 +1000,10 @@
         <translation>Reembolsados</translation>
     </message>
     <message>
+        <source>Posted — pending: %1 debit from %2. The bank can still return it (for example for insufficient funds) for some days.</source>
+        <translation>Registrado — pendiente: débito de %1 a %2. El banco aún puede devolverlo (por ejemplo, por fondos insuficientes) durante algunos días.</translation>
+    </message>
+    <message>
         <source>Charged %1 to %2.</source>
         <translation>Se cobraron %1 a %2.</translation>
     </message>
@@ -919,6 +1018,10 @@
     <message>
         <source>Not charged: %1</source>
         <translation>No cobrado: %1</translation>
+    </message>
+    <message>
+        <source>Needs review: the answer did not match this payment. Do not charge again: press Check again [F6]; if it stays, a manager checks it in PaySimple. %1</source>
+        <translation>Requiere revisión: la respuesta no coincidía con este pago. No vuelva a cobrar: pulse Comprobar de nuevo [F6]; si sigue así, un gerente lo revisa en PaySimple. %1</translation>
     </message>
     <message>
         <source>PaySimple has not confirmed this payment yet. Do not charge again: press Check again [F6].</source>
@@ -1073,6 +1176,10 @@
         <translation>Anular / reembolsar…  [F8]</translation>
     </message>
     <message>
+        <source>Close review…  [F9]</source>
+        <translation>Resolver revisión…  [F9]</translation>
+    </message>
+    <message>
         <source>Close  [Esc]</source>
         <translation>Cerrar  [Esc]</translation>
     </message>
@@ -1151,6 +1258,28 @@
     <message>
         <source>Refunding with PaySimple…</source>
         <translation>Reembolsando con PaySimple…</translation>
+    </message>
+    <message>
+        <source>Close review</source>
+        <translation>Resolver revisión</translation>
+    </message>
+    <message>
+        <source>Look the sale up in PaySimple first.
+PaySimple payment id of this sale (leave empty if PaySimple has no payment for it):</source>
+        <translation>Primero busque la venta en PaySimple.
+ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene ningún pago para ella):</translation>
+    </message>
+    <message>
+        <source>A PaySimple payment id is digits only: nothing was changed.</source>
+        <translation>El ID de un pago de PaySimple solo tiene dígitos: no se ha cambiado nada.</translation>
+    </message>
+    <message>
+        <source>%1 is PaySimple payment %2</source>
+        <translation>%1 es el pago %2 de PaySimple</translation>
+    </message>
+    <message>
+        <source>%1 was not charged</source>
+        <translation>%1 no se cobró</translation>
     </message>
     <message>
         <source>It did not take effect: %1</source>
@@ -1296,6 +1425,18 @@
         <translation>Buscar clientes</translation>
     </message>
     <message>
+        <source>Signed out</source>
+        <translation>Sesión cerrada</translation>
+    </message>
+    <message>
+        <source>Sign in to use the counter.</source>
+        <translation>Inicie sesión para usar la caja.</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Iniciar sesión</translation>
+    </message>
+    <message>
         <source>Starting…</source>
         <translation>Iniciando…</translation>
     </message>
@@ -1378,6 +1519,18 @@
         <translation>Cobrar a la cuenta guardada  [F5]</translation>
     </message>
     <message>
+        <source>Checking recent payments…</source>
+        <translation>Comprobando los pagos recientes…</translation>
+    </message>
+    <message>
+        <source>Not charged again.</source>
+        <translation>No se volvió a cobrar.</translation>
+    </message>
+    <message>
+        <source>Could not check recent payments: %1</source>
+        <translation>No se pudieron comprobar los pagos recientes: %1</translation>
+    </message>
+    <message>
         <source>Charge %1 to %2 %3 for %4?</source>
         <translation>¿Cobrar %1 a %2 %3 de %4?</translation>
     </message>
@@ -1388,6 +1541,22 @@
     <message>
         <source>Charging…</source>
         <translation>Cobrando…</translation>
+    </message>
+    <message>
+        <source>Stop waiting</source>
+        <translation>Dejar de esperar</translation>
+    </message>
+    <message>
+        <source>Sent to PaySimple; no answer yet.</source>
+        <translation>Enviado a PaySimple; todavía sin respuesta.</translation>
+    </message>
+    <message>
+        <source>Do not charge again. Still being checked in the background: this screen changes when PaySimple answers.</source>
+        <translation>No vuelva a cobrar. Se sigue comprobando en segundo plano: esta pantalla cambiará cuando PaySimple responda.</translation>
+    </message>
+    <message>
+        <source>Payment %1 for %2: %3</source>
+        <translation>Pago %1 de %2: %3</translation>
     </message>
     <message>
         <source>The payment could not be completed: %1</source>
@@ -1428,6 +1597,14 @@
     <message>
         <source>Could not remove it: %1</source>
         <translation>No se pudo quitar: %1</translation>
+    </message>
+    <message>
+        <source>It replaces the expired card, which is removed; it is now the default card.</source>
+        <translation>Sustituye a la tarjeta caducada, que se quitó; ahora es la tarjeta predeterminada.</translation>
+    </message>
+    <message>
+        <source>It replaces the expired card, which is removed.</source>
+        <translation>Sustituye a la tarjeta caducada, que se quitó.</translation>
     </message>
     <message>
         <source>Cancelled. Nothing was charged.</source>
@@ -1475,6 +1652,14 @@
     <message>
         <source>Switch to Live (real payments)</source>
         <translation>Pasar a Real (pagos reales)</translation>
+    </message>
+    <message>
+        <source>Close a payment that needs review</source>
+        <translation>Resolver un pago que requiere revisión</translation>
+    </message>
+    <message>
+        <source>Restore the payment journal from a backup</source>
+        <translation>Restaurar el registro de pagos desde una copia de seguridad</translation>
     </message>
     <message>
         <source>Manager approval</source>
@@ -1532,6 +1717,14 @@
         <translation>%1 (ahorros)</translation>
     </message>
     <message>
+        <source>Default card</source>
+        <translation>Tarjeta predeterminada</translation>
+    </message>
+    <message>
+        <source>Default bank account</source>
+        <translation>Cuenta bancaria predeterminada</translation>
+    </message>
+    <message>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
@@ -1579,12 +1772,116 @@
         <translation>El formulario de pago seguro no se pudo iniciar.</translation>
     </message>
     <message>
+        <source>Customer agrees to keep this bank account on file  [Alt+K]</source>
+        <translation>El cliente acepta que se guarde esta cuenta bancaria  [Alt+K]</translation>
+    </message>
+    <message>
+        <source>Customer agrees to keep this card on file  [Alt+K]</source>
+        <translation>El cliente acepta que se guarde esta tarjeta  [Alt+K]</translation>
+    </message>
+    <message>
+        <source>Saving keeps this bank account on file: the customer agrees to it by asking you to add it. Nothing is charged.</source>
+        <translation>Esta cuenta bancaria quedará guardada: el cliente lo acepta al pedirle que la añada. No se cobra nada.</translation>
+    </message>
+    <message>
+        <source>Saving keeps this card on file: the customer agrees to it by asking you to add it. Nothing is charged.</source>
+        <translation>Esta tarjeta quedará guardada: el cliente lo acepta al pedirle que la añada. No se cobra nada.</translation>
+    </message>
+    <message>
+        <source>It is now the customer&apos;s default card (PaySimple makes a customer&apos;s first card the default).</source>
+        <translation>Ahora es la tarjeta predeterminada del cliente (PaySimple hace predeterminada la primera tarjeta de cada cliente).</translation>
+    </message>
+    <message>
+        <source>It is now the customer&apos;s default bank account (PaySimple makes a customer&apos;s first bank account the default).</source>
+        <translation>Ahora es la cuenta bancaria predeterminada del cliente (PaySimple hace predeterminada la primera cuenta bancaria de cada cliente).</translation>
+    </message>
+    <message>
+        <source>This card was already on file for this customer; it stays on file.</source>
+        <translation>Esta tarjeta ya estaba guardada para este cliente; sigue guardada.</translation>
+    </message>
+    <message>
+        <source>This bank account was already on file for this customer; it stays on file.</source>
+        <translation>Esta cuenta bancaria ya estaba guardada para este cliente; sigue guardada.</translation>
+    </message>
+    <message>
+        <source>Whether it stays on file could not be settled now (see the log); it is hidden at this counter until it is.</source>
+        <translation>Ahora no se pudo determinar si queda guardada (vea los registros); está oculta en esta caja hasta que se sepa.</translation>
+    </message>
+    <message>
+        <source>Kept on file: the customer agreed. Nothing was charged.</source>
+        <translation>Guardada: el cliente lo aceptó. No se cobró nada.</translation>
+    </message>
+    <message>
+        <source>Kept on file: the customer agreed.</source>
+        <translation>Guardada: el cliente lo aceptó.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: the charge was declined, so the card was removed.</source>
+        <translation>No se guardó: el cobro fue rechazado, así que se quitó la tarjeta.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: the charge was declined, so the bank account was removed.</source>
+        <translation>No se guardó: el cobro fue rechazado, así que se quitó la cuenta bancaria.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: PaySimple refused the charge, so the card was removed.</source>
+        <translation>No se guardó: PaySimple rehusó el cobro, así que se quitó la tarjeta.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: PaySimple refused the charge, so the bank account was removed.</source>
+        <translation>No se guardó: PaySimple rehusó el cobro, así que se quitó la cuenta bancaria.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: the card was removed from PaySimple.</source>
+        <translation>No se guardó: se quitó la tarjeta de PaySimple.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: the bank account was removed from PaySimple.</source>
+        <translation>No se guardó: se quitó la cuenta bancaria de PaySimple.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: hidden at this counter now; removing it from PaySimple failed and is retried automatically.</source>
+        <translation>No se guardó: ya está oculta en esta caja; no se pudo quitar de PaySimple y se reintentará automáticamente.</translation>
+    </message>
+    <message>
+        <source>The customer agreed to keep it on file: it shows in the list once PaySimple confirms the payment (it is removed if the payment was declined).</source>
+        <translation>El cliente aceptó guardarla: aparecerá en la lista cuando PaySimple confirme el pago (se quitará si el pago fue rechazado).</translation>
+    </message>
+    <message>
+        <source>Not kept on file: hidden at this counter now and removed from PaySimple after %1, when the payment can no longer be voided.</source>
+        <translation>No se guardó: ya está oculta en esta caja y se quitará de PaySimple después del %1, cuando el pago ya no se pueda anular.</translation>
+    </message>
+    <message>
+        <source>Not kept on file: hidden at this counter now and removed from PaySimple once the payment&apos;s outcome is confirmed.</source>
+        <translation>No se guardó: ya está oculta en esta caja y se quitará de PaySimple cuando se confirme el resultado del pago.</translation>
+    </message>
+    <message>
+        <source>This card was already on file; its details were updated.</source>
+        <translation>Esta tarjeta ya estaba guardada; se actualizaron sus datos.</translation>
+    </message>
+    <message>
+        <source>This bank account was already on file.</source>
+        <translation>Esta cuenta bancaria ya estaba guardada.</translation>
+    </message>
+    <message>
+        <source>The default card did not change (select this one and press Ctrl+D to make it the default).</source>
+        <translation>La tarjeta predeterminada no cambió (seleccione esta y pulse Ctrl+D para hacerla predeterminada).</translation>
+    </message>
+    <message>
+        <source>The default bank account did not change (select this one and press Ctrl+D to make it the default).</source>
+        <translation>La cuenta bancaria predeterminada no cambió (seleccione esta y pulse Ctrl+D para hacerla predeterminada).</translation>
+    </message>
+    <message>
         <source>Loading the secure form…</source>
         <translation>Cargando el formulario seguro…</translation>
     </message>
     <message>
         <source>Cancel  [Esc]</source>
         <translation>Cancelar  [Esc]</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s cards on file could not be read (%1). Press F9 to try again.</source>
+        <translation>No se pudieron leer las tarjetas guardadas del cliente (%1). Pulse F9 para intentarlo de nuevo.</translation>
     </message>
     <message>
         <source>Charge %1 to a new bank account</source>
@@ -1639,6 +1936,10 @@
         <translation>Primero complete los datos del formulario.</translation>
     </message>
     <message>
+        <source>Reading the customer&apos;s cards on file…</source>
+        <translation>Leyendo las tarjetas guardadas del cliente…</translation>
+    </message>
+    <message>
         <source>Checking the details with PaySimple…</source>
         <translation>Comprobando los datos con PaySimple…</translation>
     </message>
@@ -1657,6 +1958,14 @@
     <message>
         <source>Checking the account…</source>
         <translation>Comprobando la cuenta…</translation>
+    </message>
+    <message>
+        <source>Read the authorization to the customer. Tick the box when they agree (Alt+A), then press F9 to charge. Esc cancels.</source>
+        <translation>Lea la autorización al cliente. Marque la casilla cuando la acepte (Alt+A) y pulse F9 para cobrar. Esc cancela.</translation>
+    </message>
+    <message>
+        <source>Tick that you read the authorization to the customer and they agreed (Alt+A). Nothing is charged without it.</source>
+        <translation>Marque la casilla que confirma que leyó la autorización al cliente y que este la aceptó (Alt+A). Sin ella no se cobra nada.</translation>
     </message>
     <message>
         <source>PaySimple could not process the details.</source>
@@ -1706,6 +2015,10 @@
         <translation>Rehusado</translation>
     </message>
     <message>
+        <source>Needs review</source>
+        <translation>Requiere revisión</translation>
+    </message>
+    <message>
         <source>Void pending</source>
         <translation>Anulación pendiente</translation>
     </message>
@@ -1720,6 +2033,14 @@
     <message>
         <source>Refunded</source>
         <translation>Reembolsado</translation>
+    </message>
+    <message>
+        <source>Settled (bank)</source>
+        <translation>Liquidado (banco)</translation>
+    </message>
+    <message>
+        <source>Posted — pending</source>
+        <translation>Registrado — pendiente</translation>
     </message>
 </context>
 <context>
@@ -1769,6 +2090,26 @@
         <translation>REEMBOLSADO</translation>
     </message>
     <message>
+        <source>NOT CONFIRMED - NEEDS REVIEW</source>
+        <translation>SIN CONFIRMAR - REQUIERE REVISIÓN</translation>
+    </message>
+    <message>
+        <source>SETTLED</source>
+        <translation>LIQUIDADO</translation>
+    </message>
+    <message>
+        <source>POSTED - PENDING</source>
+        <translation>REGISTRADO - PENDIENTE</translation>
+    </message>
+    <message>
+        <source>POSTED - VOID IN PROGRESS</source>
+        <translation>REGISTRADO - ANULACIÓN EN CURSO</translation>
+    </message>
+    <message>
+        <source>SETTLED - REFUND IN PROGRESS</source>
+        <translation>LIQUIDADO - REEMBOLSO EN CURSO</translation>
+    </message>
+    <message>
         <source>Date</source>
         <translation>Fecha</translation>
     </message>
@@ -1815,6 +2156,18 @@
     <message>
         <source>Reference</source>
         <translation>Referencia</translation>
+    </message>
+    <message>
+        <source>Bank payment: posted, not yet settled. The bank can still return it (for example for insufficient funds), usually within 2 business days, and up to 60 days if the account holder disputes it.</source>
+        <translation>Pago bancario: registrado, aún no liquidado. El banco todavía puede devolverlo (por ejemplo, por fondos insuficientes), normalmente en un plazo de 2 días hábiles, y hasta 60 días si el titular de la cuenta lo reclama.</translation>
+    </message>
+    <message>
+        <source>BANK DEBIT AUTHORIZATION</source>
+        <translation>AUTORIZACIÓN DE DÉBITO BANCARIO</translation>
+    </message>
+    <message>
+        <source>Read to the customer by %1</source>
+        <translation>Leída al cliente por %1</translation>
     </message>
     <message>
         <source>PAYMENT RECEIPT</source>
@@ -1873,6 +2226,33 @@
     </message>
 </context>
 <context>
+    <name>RepeatChargeDialog</name>
+    <message>
+        <source>Already charged?</source>
+        <translation>¿Ya se cobró?</translation>
+    </message>
+    <message>
+        <source>%1 was already charged %2 a few minutes ago.</source>
+        <translation>A %1 ya se le cobraron %2 hace unos minutos.</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 · lane %4 · %5</source>
+        <translation>%1 · %2 · %3 · caja %4 · %5</translation>
+    </message>
+    <message>
+        <source>Charge again only if the customer is buying something else and agrees to a second payment.</source>
+        <translation>Vuelva a cobrar solo si el cliente compra otra cosa y acepta un segundo pago.</translation>
+    </message>
+    <message>
+        <source>Do not charge</source>
+        <translation>No cobrar</translation>
+    </message>
+    <message>
+        <source>Charge &amp;again</source>
+        <translation>Cobrar &amp;otra vez</translation>
+    </message>
+</context>
+<context>
     <name>ResultView</name>
     <message>
         <source>New sale  [Enter]</source>
@@ -1915,6 +2295,22 @@
         <translation>Número de seguimiento</translation>
     </message>
     <message>
+        <source>Posted — pending</source>
+        <translation>Registrado — pendiente</translation>
+    </message>
+    <message>
+        <source>PaySimple accepted the bank payment (status Posted). It is not final: the bank can still return it, for example for insufficient funds, usually within 2 business days and up to 60 days if the customer disputes it.</source>
+        <translation>PaySimple aceptó el pago bancario (estado Posted). No es definitivo: el banco todavía puede devolverlo, por ejemplo por fondos insuficientes, normalmente en un plazo de 2 días hábiles y hasta 60 días si el cliente lo reclama.</translation>
+    </message>
+    <message>
+        <source>Authorization</source>
+        <translation>Autorización</translation>
+    </message>
+    <message>
+        <source>Read to the customer; on the receipt</source>
+        <translation>Leída al cliente; figura en el recibo</translation>
+    </message>
+    <message>
         <source>Declined</source>
         <translation>Rechazado</translation>
     </message>
@@ -1949,6 +2345,18 @@
     <message>
         <source>You can try again with the same or another card.</source>
         <translation>Puede intentarlo de nuevo con la misma tarjeta o con otra.</translation>
+    </message>
+    <message>
+        <source>Needs review</source>
+        <translation>Requiere revisión</translation>
+    </message>
+    <message>
+        <source>The answer that came back does not match this payment, so it is not known whether the customer was charged.</source>
+        <translation>La respuesta recibida no coincide con este pago, así que no se sabe si se le cobró al cliente.</translation>
+    </message>
+    <message>
+        <source>Do not charge again. Press F5 to check with PaySimple; if it stays like this, a manager must check the payment in PaySimple.</source>
+        <translation>No vuelva a cobrar. Pulse F5 para comprobarlo con PaySimple; si sigue así, un gerente debe revisar el pago en PaySimple.</translation>
     </message>
     <message>
         <source>Not confirmed yet</source>
@@ -2002,12 +2410,47 @@
 <context>
     <name>ResultsList</name>
     <message>
+        <source>Near match</source>
+        <translation>Parecido</translation>
+    </message>
+    <message>
         <source>not in PaySimple yet</source>
         <translation>aún no está en PaySimple</translation>
     </message>
     <message>
         <source>Customers found</source>
         <translation>Clientes encontrados</translation>
+    </message>
+</context>
+<context>
+    <name>SandboxTestDialog</name>
+    <message>
+        <source>Sandbox test payment</source>
+        <translation>Pago de prueba en Sandbox</translation>
+    </message>
+    <message>
+        <source>One test payment of %1 in your PaySimple Sandbox through PaySimple&apos;s real payment form; it is voided at once. Type a Sandbox test card (for example 4111 1111 1111 1111, any future expiry), then press F9. A report of what the form loaded and did is saved for going Live.</source>
+        <translation>Un pago de prueba de %1 en su Sandbox de PaySimple a través del formulario de pago real de PaySimple; se anula en el acto. Escriba una tarjeta de prueba de Sandbox (por ejemplo 4111 1111 1111 1111, cualquier vencimiento futuro) y pulse F9. Se guarda un informe de lo que cargó e hizo el formulario para pasar a Real.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <source>Preparing the Sandbox test customer…</source>
+        <translation>Preparando el cliente de prueba de Sandbox…</translation>
+    </message>
+    <message>
+        <source>Approved. Voiding the test payment…</source>
+        <translation>Aprobado. Anulando el pago de prueba…</translation>
+    </message>
+    <message>
+        <source>Passed: the test payment went through PaySimple&apos;s form and was approved. Report: %1</source>
+        <translation>Superada: el pago de prueba pasó por el formulario de PaySimple y fue aprobado. Informe: %1</translation>
+    </message>
+    <message>
+        <source>Not passed. Report: %1</source>
+        <translation>No superada. Informe: %1</translation>
     </message>
 </context>
 <context>
@@ -2073,8 +2516,24 @@
         <translation>Su cuenta real de PaySimple: se cobra a tarjetas y cuentas bancarias. Necesita el usuario y la clave de la API de producción (Live) y la aprobación de un gerente.</translation>
     </message>
     <message>
+        <source>This is a training run (started with --training): only training settings can be changed here. To change where payments go, start the app without --training.</source>
+        <translation>Esta es una sesión de práctica (iniciada con --training): aquí solo se puede cambiar la configuración de práctica. Para cambiar adónde van los pagos, inicie la aplicación sin --training.</translation>
+    </message>
+    <message>
+        <source>Go Live without a passed Sandbox test payment (recorded as a manager&apos;s override)</source>
+        <translation>Pasar a Real sin un pago de prueba superado en Sandbox (queda registrado como excepción aprobada por un gerente)</translation>
+    </message>
+    <message>
+        <source>Going Live needs a passed Sandbox test payment: in Sandbox, Manager → Sandbox test payment…. Or tick the box above: a manager&apos;s approval records the override.</source>
+        <translation>Pasar a Real requiere un pago de prueba superado en Sandbox: en Sandbox, Gerente → Pago de prueba en Sandbox…. O marque la casilla de arriba: la aprobación de un gerente registra la excepción.</translation>
+    </message>
+    <message>
         <source>Switching to Live needs a manager&apos;s approval.</source>
         <translation>Pasar a Real requiere la aprobación de un gerente.</translation>
+    </message>
+    <message>
+        <source>Changing the %1 settings needs the approval of a %1 manager.</source>
+        <translation>Cambiar la configuración de %1 requiere la aprobación de un gerente de %1.</translation>
     </message>
     <message>
         <source>PaySimple API credentials</source>
@@ -2099,6 +2558,14 @@
     <message>
         <source>From PaySimple: Settings, API Keys, for your %1 account. The key is kept in this computer&apos;s password store (keyring), never in a file.</source>
         <translation>En PaySimple: Settings, API Keys, de su cuenta %1. La clave se guarda en el almacén de contraseñas de este equipo (keyring), nunca en un archivo.</translation>
+    </message>
+    <message>
+        <source>Saved on this computer: leave empty to keep it, or type a new key</source>
+        <translation>Guardada en este equipo: déjela vacía para conservarla o escriba una clave nueva</translation>
+    </message>
+    <message>
+        <source>Another API user: type its API key</source>
+        <translation>Otro usuario de la API: escriba su clave de la API</translation>
     </message>
     <message>
         <source>The key will be stored in: %1</source>
@@ -2260,6 +2727,10 @@
 <context>
     <name>Shell</name>
     <message>
+        <source>Screen locked</source>
+        <translation>Pantalla bloqueada</translation>
+    </message>
+    <message>
         <source>&amp;Counter</source>
         <translation>&amp;Caja</translation>
     </message>
@@ -2304,6 +2775,10 @@
         <translation>Importar clientes desde CSV…</translation>
     </message>
     <message>
+        <source>Sandbox test payment…</source>
+        <translation>Pago de prueba en Sandbox…</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
@@ -2346,6 +2821,224 @@
     <message>
         <source>New windows use the new language now; restart the app to see it everywhere.</source>
         <translation>Las ventanas nuevas ya usan el idioma nuevo; reinicie la aplicación para verlo en todas partes.</translation>
+    </message>
+</context>
+<context>
+    <name>StartRefused</name>
+    <message>
+        <source>Sandbox</source>
+        <translation>Sandbox</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>Real</translation>
+    </message>
+    <message>
+        <source>pos-app cannot start</source>
+        <translation>pos-app no puede iniciarse</translation>
+    </message>
+    <message>
+        <source>%1 will not start: Chromium&apos;s sandbox is off.</source>
+        <translation>%1 no se inicia: el aislamiento (sandbox) de Chromium está desactivado.</translation>
+    </message>
+    <message>
+        <source>The web view that shows PaySimple&apos;s payment form would run without Chromium&apos;s sandbox (%1). A flaw in that page could then reach this computer with the app&apos;s rights.
+
+Start the app as a normal user (not root) without QTWEBENGINE_DISABLE_SANDBOX, or, if you accept that risk, start it with --allow-no-sandbox. Training mode (--training) still works.</source>
+        <translation>La vista web que muestra el formulario de pago de PaySimple funcionaría sin el aislamiento (sandbox) de Chromium (%1). Un fallo en esa página podría entonces llegar a este equipo con los permisos de la aplicación.
+
+Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SANDBOX o, si acepta ese riesgo, iníciela con --allow-no-sandbox. El modo de práctica (--training) sigue funcionando.</translation>
+    </message>
+    <message>
+        <source>The counter was not opened.</source>
+        <translation>La caja no se abrió.</translation>
+    </message>
+</context>
+<context>
+    <name>StorageMessages</name>
+    <message>
+        <source>The counter could not start</source>
+        <translation>La caja no pudo iniciarse</translation>
+    </message>
+    <message>
+        <source>payment journal</source>
+        <translation>el registro de pagos</translation>
+    </message>
+    <message>
+        <source>customer list</source>
+        <translation>la lista de clientes</translation>
+    </message>
+    <message>
+        <source>clerk file</source>
+        <translation>el archivo de cajeros</translation>
+    </message>
+    <message>
+        <source>settings file</source>
+        <translation>el archivo de configuración</translation>
+    </message>
+    <message>
+        <source>training data</source>
+        <translation>los datos de práctica</translation>
+    </message>
+    <message>
+        <source>journal backup</source>
+        <translation>la copia de seguridad del registro</translation>
+    </message>
+    <message>
+        <source>data folder</source>
+        <translation>la carpeta de datos</translation>
+    </message>
+    <message>
+        <source>log folder</source>
+        <translation>la carpeta de registros</translation>
+    </message>
+    <message>
+        <source>The %1 (%2) cannot be written: the folder or disk is read-only.</source>
+        <translation>No se puede escribir en %1 (%2): la carpeta o el disco es de solo lectura.</translation>
+    </message>
+    <message>
+        <source>The %1 (%2) cannot be written: the disk is full.</source>
+        <translation>No se puede escribir en %1 (%2): el disco está lleno.</translation>
+    </message>
+    <message>
+        <source>The %1 (%2) is damaged.</source>
+        <translation>Se encontraron daños en %1 (%2).</translation>
+    </message>
+    <message>
+        <source>The %1 (%2) cannot be opened.</source>
+        <translation>No se puede abrir %1 (%2).</translation>
+    </message>
+    <message>
+        <source>The %1 (%2) is in use by another program.</source>
+        <translation>Otro programa está usando %1 (%2).</translation>
+    </message>
+    <message>
+        <source>The %1 (%2) could not be read or written: the disk reported an error.</source>
+        <translation>Falló la lectura o escritura de %1 (%2): el disco indicó un error.</translation>
+    </message>
+    <message>
+        <source>It failed the integrity check.</source>
+        <translation>No superó la comprobación de integridad.</translation>
+    </message>
+    <message>
+        <source>A journal restore is running.</source>
+        <translation>Se está restaurando el registro de pagos.</translation>
+    </message>
+    <message>
+        <source>There is no journal file to back up.</source>
+        <translation>No hay ningún archivo de registro del que hacer una copia de seguridad.</translation>
+    </message>
+    <message>
+        <source>Its automatic backup failed the integrity check.</source>
+        <translation>Su copia de seguridad automática no superó la comprobación de integridad.</translation>
+    </message>
+    <message>
+        <source>A manager can restore the latest automatic backup (Restore backup, or pos-app --restore-journal FILE); otherwise call support.</source>
+        <translation>Un gerente puede restaurar la última copia de seguridad automática (Restaurar esta copia, o pos-app --restore-journal ARCHIVO); si no, llame al soporte.</translation>
+    </message>
+    <message>
+        <source>It holds practice data only: move the file away (or rename it) and start the app again for fresh training data.</source>
+        <translation>Solo contiene datos de práctica: mueva el archivo a otro lugar (o cámbiele el nombre) e inicie de nuevo la aplicación para tener datos de práctica nuevos.</translation>
+    </message>
+    <message>
+        <source>Make the folder %1 writable for the user who runs the app (or move the data to a disk that is not read-only), then try again.</source>
+        <translation>Dé permiso de escritura en la carpeta %1 al usuario que ejecuta la aplicación (o mueva los datos a un disco que no sea de solo lectura) y vuelva a intentarlo.</translation>
+    </message>
+    <message>
+        <source>Free some space on the disk that holds %1, then try again.</source>
+        <translation>Libere espacio en el disco donde está %1 y vuelva a intentarlo.</translation>
+    </message>
+    <message>
+        <source>Keep the file as it is and call support.</source>
+        <translation>Deje el archivo tal como está y llame al soporte.</translation>
+    </message>
+    <message>
+        <source>Check that the folder %1 exists, is a folder and that the user who runs the app may write to it, then try again.</source>
+        <translation>Compruebe que la carpeta %1 existe, que es una carpeta y que el usuario que ejecuta la aplicación puede escribir en ella, y vuelva a intentarlo.</translation>
+    </message>
+    <message>
+        <source>Another program is using the file (a second copy of the app?). Close it, then try again.</source>
+        <translation>Otro programa está usando el archivo (¿otra copia de la aplicación abierta?). Ciérrelo y vuelva a intentarlo.</translation>
+    </message>
+    <message>
+        <source>The disk reported an error. Check the disk (or its cable), then try again; call support if it happens again.</source>
+        <translation>El disco indicó un error. Revise el disco (o su cable) y vuelva a intentarlo; si vuelve a pasar, llame al soporte.</translation>
+    </message>
+    <message>
+        <source>The file was not changed.</source>
+        <translation>El archivo no se modificó.</translation>
+    </message>
+    <message>
+        <source>What was saved before is intact.</source>
+        <translation>Lo que se guardó antes sigue intacto.</translation>
+    </message>
+    <message>
+        <source>Restore this backup…</source>
+        <translation>Restaurar esta copia…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <source>Latest automatic backup: %1 (%2 payment attempts), file %3. Restoring it keeps the damaged journal next to it; payments made after the backup stay in PaySimple and show in End of day.</source>
+        <translation>Última copia de seguridad automática: %1 (%2 intentos de pago), archivo %3. Al restaurarla, el registro dañado se conserva junto a ella; los pagos hechos después de la copia siguen en PaySimple y aparecen en el Cierre del día.</translation>
+    </message>
+    <message>
+        <source>No automatic backup was found in %1. Keep the journal as it is and call support.</source>
+        <translation>No se encontró ninguna copia de seguridad automática en %1. Deje el registro tal como está y llame al soporte.</translation>
+    </message>
+    <message>
+        <source>Replace the damaged payment journal with the backup of %1. The damaged journal is kept.</source>
+        <translation>Sustituir el registro de pagos dañado por la copia de seguridad del %1. El registro dañado se conserva.</translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation>Restaurando…</translation>
+    </message>
+    <message>
+        <source>Restored %1 payment attempts. The damaged journal is kept as %2. The counter starts again now.</source>
+        <translation>Se restauraron %1 intentos de pago. El registro dañado se conserva como %2. La caja se inicia de nuevo ahora.</translation>
+    </message>
+    <message>
+        <source>Payment journal restored</source>
+        <translation>Registro de pagos restaurado</translation>
+    </message>
+    <message>
+        <source>The journal is in use by another program (another copy of the app?). Close it, then restore again. Nothing was changed.</source>
+        <translation>Otro programa está usando el registro de pagos (¿otra copia de la aplicación abierta?). Ciérrelo y vuelva a restaurar. No se cambió nada.</translation>
+    </message>
+    <message>
+        <source>This backup cannot be used (%1). Nothing was changed. Call support.</source>
+        <translation>Esta copia de seguridad no se puede usar (%1). No se cambió nada. Llame al soporte.</translation>
+    </message>
+    <message>
+        <source>The restore did not finish (%1). Nothing was changed.</source>
+        <translation>La restauración no terminó (%1). No se cambió nada.</translation>
+    </message>
+    <message>
+        <source>No payments: the payment journal (%1) has a problem.</source>
+        <translation>Cobros detenidos: hay un problema con el registro de pagos (%1).</translation>
+    </message>
+    <message>
+        <source>Not started: the %1 (%2) has a problem.</source>
+        <translation>Sin iniciar: hay un problema con %1 (%2).</translation>
+    </message>
+    <message>
+        <source>The customer list was damaged. It was kept as %1 and a new one was made: %2 customers added at this counter (not in PaySimple) and %3 others were recovered; the rest come back from PaySimple with the sync.</source>
+        <translation>La lista de clientes estaba dañada. Se conservó como %1 y se creó una nueva: se recuperaron %2 clientes añadidos en esta caja (que no están en PaySimple) y otros %3; el resto vuelve de PaySimple con la sincronización.</translation>
+    </message>
+    <message>
+        <source>Part of the damaged file could not be read; customers added at this counter in that part must be entered again.</source>
+        <translation>Una parte del archivo dañado no se pudo leer; los clientes añadidos en esta caja que estaban en esa parte se deben introducir de nuevo.</translation>
+    </message>
+    <message>
+        <source>The automatic backup of the payment journal could not be written:</source>
+        <translation>No se pudo escribir la copia de seguridad automática del registro de pagos:</translation>
+    </message>
+    <message>
+        <source>Storage</source>
+        <translation>Almacenamiento</translation>
     </message>
 </context>
 <context>

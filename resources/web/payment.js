@@ -1,7 +1,9 @@
 /*
  * Payment host page (served as app://pos/payment.html inside the counter app).
  *
- * It knows nothing about the customer or the amount: Python keeps both. It only
+ * It never gets the amount, the API user/key or any customer but the selected one: Python picks both the
+ * customer and the amount. It does see the selected customer through PaySimple's own protocol (the customer
+ * token's claims hold their id; accountRetrieved brings their id, name and e-mail). It only
  *  - starts PaySimpleJS with the checkout token Python sends in configure(),
  *  - asks Python for a customer token (customerAuth, registered at init as in PaySimple's
  *    "Working with Existing Customers" page) and calls send.matchOrCreateAccount(token) on submit,
@@ -99,13 +101,18 @@
       bridge.accountRetrieved(JSON.stringify({ accountId: accountId, paymentToken: event ? event.paymentToken : null }));
     });
     sdk.on('httpError', function (event) {
-      var messages = (event && Array.isArray(event.errors) ? event.errors : []).slice(0, 5).map(function (e) {
-        return String(e && e.message ? e.message : '').slice(0, 300);
+      var errors = (event && Array.isArray(event.errors) ? event.errors : []).slice(0, 5);
+      var messages = errors.map(function (e) { return String(e && e.message ? e.message : '').slice(0, 300); });
+      // The field names are PaySimpleJS's keys (e.g. "customerToken"): Python decides on them, never on text.
+      var fields = errors.map(function (e) {
+        var f = e && typeof e.field === 'string' ? e.field : '';
+        return /^[A-Za-z0-9_.\[\]-]{0,64}$/.test(f) ? f : '';
       });
       bridge.sdkError(JSON.stringify({
         errorKey: event && typeof event.errorKey === 'string' ? event.errorKey : 'unknown',
         status: event && typeof event.status === 'number' ? event.status : 0,
-        messages: messages
+        messages: messages,
+        fields: fields
       }));
     });
     sdk.send.setMode(MODES[config.mode] || MODES.cc);

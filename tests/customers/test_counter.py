@@ -36,6 +36,20 @@ def test_invalid_input_names_each_field_and_sends_nothing(directory, client, gat
     assert gateway.store.count_customers() == 0 and directory.count() == 0
 
 
+@pytest.mark.parametrize("field, value", [("first_name", "Ada\r\nAPPROVED - NO SIGNATURE NEEDED"),
+                                          ("last_name", "Love\u202eecalvoL"), ("company", "Evil\x1b[2J"),
+                                          ("city", "Den\x00ver"), ("email", "ada\u200b@example.com")])
+def test_control_and_bidi_characters_are_refused_before_anything_is_sent(directory, client, gateway, field, value):
+    with pytest.raises(CustomerValidationError) as err:
+        create_customer(directory, client, draft(**{"street1": "1 Main St", "zip_code": "80202", "city": "Denver",
+                                                    field: value}))
+    ((key, message),) = err.value.by_field().items()
+    assert key.endswith({"first_name": "FirstName", "last_name": "LastName", "company": "Company", "city": "City",
+                         "email": "Email"}[field])
+    assert "control or invisible formatting character" in message and "U+" in message
+    assert gateway.store.count_customers() == 0 and directory.count() == 0
+
+
 def test_create_writes_paysimple_then_the_directory(directory, client, gateway):
     stored = create_customer(directory, client, draft(state_code="co", city="Denver", street1="1 Main St",
                                                       zip_code="80202"))

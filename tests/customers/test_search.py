@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -16,11 +17,16 @@ def load(directory: Directory, *records):
     return directory.upsert_many(records).ids
 
 
+def found(hits) -> list[str]:
+    """Names of the normal matches (near matches — typos — are listed after them, marked "near")."""
+    return [h.display_name for h in hits if h.matched != "near"]
+
+
 def test_every_word_is_a_prefix_in_any_order(directory):
     load(directory, person("John", "Smith"), person("Joan", "Smithers"), person("Mary", "Smith"))
     assert names(directory.search("smi jo")) == ["John Smith", "Joan Smithers"]
     assert names(directory.search("jo smi")) == ["John Smith", "Joan Smithers"]
-    assert names(directory.search("JOHN SMITH")) == ["John Smith"]
+    assert found(directory.search("JOHN SMITH")) == ["John Smith"]
     assert names(directory.search("john x")) == []
     assert names(directory.search("mary")) == ["Mary Smith"]
 
@@ -36,8 +42,8 @@ def test_accents_and_case_are_ignored_both_ways(directory):
     assert sorted(names(directory.search("jose nunez"))) == ["Jose Nunez", "José Núñez"]
     assert sorted(names(directory.search("JOSÉ"))) == ["Jose Nunez", "José Núñez"]
     # decision: ü folds to u, so "muller" finds Müller and Muller; "mueller" is a different spelling
-    assert sorted(names(directory.search("muller"))) == ["Anna Müller", "Otto Muller"]
-    assert names(directory.search("mueller")) == ["Eva Mueller"]
+    assert sorted(found(directory.search("muller"))) == ["Anna Müller", "Otto Muller"]
+    assert found(directory.search("mueller")) == ["Eva Mueller"]
     assert names(directory.search("müll")) == names(directory.search("mull"))
 
 
@@ -95,7 +101,7 @@ def test_exact_word_beats_prefix_then_phonebook_order(directory):
          person("Joan", "Adams"), person("Jo", "Young"))
     # "jo": the exact word first, then the completions in (word, name) order
     assert names(directory.search("jo")) == ["Jo Young", "Joan Adams", "John Baker", "John Zeller", "Johnny Aaron"]
-    assert names(directory.search("john")) == ["John Baker", "John Zeller", "Johnny Aaron"]
+    assert found(directory.search("john")) == ["John Baker", "John Zeller", "Johnny Aaron"]
 
 
 def test_words_in_name_order_beat_other_orders(directory):
@@ -303,5 +309,172 @@ def test_every_customer_is_found_by_any_typed_form_of_its_name(tmp_path_factory,
                                                    stored.company))))
                 if h.matched == "name":
                     assert all(any(x.startswith(w) for x in text.split()) for w in words), (typed, text)
+    finally:
+        directory.close()
+
+
+# --- issue 16: the person the clerk means ------------------------------------------------------------------
+
+def test_people_named_like_the_word_come_before_people_who_only_work_there(directory):
+    load(directory, person("Aaron", "Abbott", company="Smith Plumbing"), person("Zoe", "Young", company="Smith Plumbing"),
+         person("Ann", "Smith"), person("Smith", "Baker"), person("Bo", "Smithers"),
+         person("Cy", "Adams", company="Smithson Builders"), person("Di", "Smith", company="Smith Plumbing"))
+    hits = directory.search("smith")
+    # last name Smith (phonebook order), first name Smith, a longer name word, then the company: whole, longer
+    assert names(hits) == ["Ann Smith", "Di Smith", "Smith Baker", "Bo Smithers", "Aaron Abbott", "Zoe Young",
+                           "Cy Adams"]
+    assert all(h.matched == "name" for h in hits)
+    # the company is still found by its words, and a name + company query finds the people who work there
+    assert names(directory.search("smith plumbing")) == ["Aaron Abbott", "Di Smith", "Zoe Young"]
+    assert names(directory.search("plumb")) == ["Aaron Abbott", "Di Smith", "Zoe Young"]
+    assert names(directory.search("di plumbing")) == ["Di Smith"]
+
+
+def test_a_surname_alone_lists_that_surname_first_at_scale(directory):
+    """The issue's case: with many people who work at "Smith ..." companies, people named Smith lead."""
+    crowd = [person(f"Worker{n:03d}", f"Aaa{n:03d}", company=f"Smith {kind}")
+             for n in range(120) for kind in ("Plumbing",)]
+    smiths = [person(f"Pat{n:02d}", "Smith") for n in range(60)]
+    load(directory, *crowd, *smiths)
+    hits = directory.search("smith")
+    assert len(hits) == 50 and all(h.display_name.endswith(" Smith") for h in hits)
+    assert len(directory.search("smith", limit=500)) == 180
+    assert names(directory.search("smith", limit=500))[60:] == sorted(h.display_name for h in
+                                                                     directory.search("smith", limit=500)[60:])
+
+
+def test_phone_matches_come_before_id_and_account_coincidences(directory):
+    load(directory, person("Id", "Coincidence", pid=3034), person("Id", "Three", pid=303),
+         person("Acct", "Coincidence", customer_account="303499"),
+         person("Ada", "Prefix", phone="3034445566"), person("Bo", "Lastfour", phone="7205553034"),
+         person("Cy", "Mobile", phone="3035550100", mobile_phone="7205550199"))
+    # exactly four digits are "the last four": those first, then numbers starting so, then id, then account
+    assert names(directory.search("3034")) == ["Bo Lastfour", "Ada Prefix", "Id Coincidence", "Acct Coincidence"]
+    assert [h.matched for h in directory.search("3034")] == ["phone", "phone", "id", "account"]
+    # an area code: the numbers, then the customer whose PaySimple id is 303
+    assert names(directory.search("303")) == ["Cy Mobile", "Ada Prefix", "Id Three", "Acct Coincidence"]
+    # formatted, it is the start of a number: prefixes first
+    assert names(directory.search("(303) 4")) == ["Ada Prefix", "Bo Lastfour", "Acct Coincidence"]
+
+
+def test_a_phone_hit_shows_the_number_that_matched(directory):
+    ids = load(directory, person("Cy", "Mobile", phone="3035550100", mobile_phone="7205550199"),
+               person("Di", "Alt", phone="3035550111", alt_phone="(720) 555-0142"))
+    hits = directory.search("720555")
+    assert [(h.display_name, h.phone) for h in hits] == [("Di Alt", "(720) 555-0142"), ("Cy Mobile", "(720) 555-0199")]
+    assert directory.search("0199")[0].phone == "(720) 555-0199"
+    assert directory.search("3035550100")[0].phone == "(303) 555-0100"
+    assert directory.search("cy")[0].phone == "(303) 555-0100"  # a name hit shows the main number
+    directory.mark_seen(ids[0])  # recently seen: found through recent_entries, same rule
+    assert directory.search("720 555 0199")[0].phone == "(720) 555-0199"
+    assert directory.search("0199")[0].phone == "(720) 555-0199"
+
+
+def test_same_name_hint_uses_the_number_that_matched(directory):
+    load(directory, person("Ann", "Lee", phone="3035550100", mobile_phone="7205550199"),
+         person("Ann", "Lee", phone="3035550100", mobile_phone="7205550177"))
+    hits = directory.search("720555")
+    assert sorted(h.disambiguation for h in hits) == ["…0177", "…0199"]
+
+
+def test_an_email_local_part_without_the_domain_finds_the_email(directory):
+    load(directory, person("Mary", "Clark", email="mary.clark31@example.com"),
+         person("Jo", "Smith", email="jsmith2@example.org"), person("Jay", "Smith", email="jsmith22@example.org"),
+         person("Kim", "Smith", email="kim@example.org"))
+    hits = directory.search("mary.clark31")
+    assert names(hits) == ["Mary Clark"] and hits[0].matched == "email"
+    assert names(directory.search("MARY.CLARK31")) == ["Mary Clark"]
+    # the whole local part first, then longer ones
+    assert names(directory.search("jsmith2")) == ["Jo Smith", "Jay Smith"]
+    # a name still comes before an e-mail that merely starts with the word
+    load(directory, person("Jsmith", "Person"))
+    assert names(directory.search("jsmith"))[0] == "Jsmith Person"
+
+
+def test_typos_find_near_matches_after_the_exact_ones_marked(directory):
+    load(directory, person("John", "Smith"), person("Mary", "Clark"), person("Ann", "Smithers"),
+         person("Joe", "Doe", email="smiht@example.com"))
+    hits = directory.search("smiht")
+    assert names(hits) == ["Joe Doe", "John Smith", "Ann Smithers"]  # exact first; whole words before longer
+    assert [h.matched for h in hits] == ["email", "near", "near"]
+    for typo in ("smtih", "smith", "smth", "smmith", "smuth", "msith"):  # transposed, missing, doubled, wrong
+        assert "John Smith" in names(directory.search(typo)), typo
+    for typo in ("mray clark", "mary clrak", "mray clrak", "clark mray", "clark, mray", "mray cla", "Máry Clrak"):
+        assert names(directory.search(typo)) == ["Mary Clark"], typo
+        assert directory.search(typo)[0].matched in ("near", "name")
+    assert directory.search("mray clark")[0].matched == "near"
+    assert directory.search("mary clark")[0].matched == "name"
+    # a three-letter word is corrected too; two edits in one word, or a two-letter word, are not near
+    assert names(directory.search("jhn")) == ["John Smith"]
+    assert directory.search("smhti") == [] and directory.search("jh") == []
+
+
+def test_near_matches_only_for_words_nobody_has(directory):
+    load(directory, person("Pat", "Smiht"), person("John", "Smith"), person("Robert", "Rabe"),
+         person("Robert", "Robinson"))
+    # a word somebody has as typed is not a typo: no near list, however few the matches
+    assert [(h.display_name, h.matched) for h in directory.search("smiht")] == [("Pat Smiht", "name")]
+    assert names(directory.search("robert rab")) == ["Robert Rabe"]  # not Robert Robinson ("rab" ~ "rob")
+    assert names(directory.search("robert rxb")) == ["Robert Rabe", "Robert Robinson"]  # "rxb" is a typo
+    # ...but when the query finds nobody at all, words that exist are corrected too ("inda" starts Indara)
+    load(directory, person("Linda", "Boyd"), person("Indara", "Cole"))
+    assert [(h.display_name, h.matched) for h in directory.search("inda boyd")] == [("Linda Boyd", "near")]
+
+
+def test_the_typo_fallback_does_not_run_for_a_query_with_enough_matches(directory):
+    load(directory, *[person(f"Ann{n}", "Smith") for n in range(20)], person("Bob", "Smiht"))
+    statements: list[str] = []
+    con = directory.connection()
+    con.set_trace_callback(statements.append)
+    try:
+        directory.search("smith")
+        common = list(statements)
+        statements.clear()
+        directory.search("smtih")
+        typo = list(statements)
+    finally:
+        con.set_trace_callback(None)
+    assert not any("json_each" in s for s in common) and len(common) <= 14
+    assert any("json_each" in s for s in typo) and len(typo) <= 40  # bounded: a few dozen statements
+
+
+def test_near_matching_is_bounded_in_a_crowd(directory):
+    """Every name starting with the corrections' letters: the walk stops at the list size, never reads
+    everything (and the result is still the best ones, ranked)."""
+    load(directory, *[person(f"Pat{n:03d}", f"Smith{n:03d}") for n in range(600)], person("Joe", "Smith"))
+    hits = directory.search("smiht")
+    assert len(hits) == 50 and hits[0].display_name == "Joe Smith" and all(h.matched == "near" for h in hits)
+
+
+def test_v2_file_is_upgraded_company_words_tagged_and_reindexed(tmp_path):
+    from pos_app.customers import schema
+
+    path = tmp_path / "d.db"
+    con = sqlite3.connect(path, isolation_level=None)
+    for migration in schema.MIGRATIONS[:2]:
+        for statement in migration:
+            con.execute(statement)
+    con.execute("PRAGMA user_version=2")
+    old = [(1, "Aaron", "Abbott", "Smith Plumbing", " abbott . aaron .  . smith plumbing "),
+           (2, "Ann", "Smith", None, " smith . ann .  .  ")]
+    for cid, first, last, company, words in old:
+        con.execute("INSERT INTO customers (id, first_name, last_name, company, origin, written_at, words, keys) "
+                    "VALUES (?, ?, ?, ?, 'paysimple', 'x', ?, ' ')", (cid, first, last, company, words))
+        for term in {w for w in words.split() if w != "."}:
+            con.execute("INSERT INTO terms VALUES (?, ?, ?)", (term, words, cid))
+    con.execute("INSERT INTO recent VALUES (1, '2026-11-25T10:00:00+00:00', ' abbott . aaron .  . smith plumbing ')")
+    con.close()
+    directory = Directory(path)
+    try:
+        con = directory.connection()
+        assert con.execute("SELECT words FROM customers WHERE id = 1").fetchone()[0] == \
+            " abbott . aaron .  . ~smith ~plumbing "
+        assert directory.pending_count() == 0
+        assert {r[0] for r in con.execute("SELECT term FROM terms WHERE customer_id = 1")} == \
+            {"abbott", "aaron", "~smith", "~plumbing"}
+        assert ("~plumbing",) in con.execute("SELECT entry FROM recent_entries WHERE customer_id = 1").fetchall()
+        # the recently seen company-only match stays below the person named Smith
+        assert names(directory.search("smith")) == ["Ann Smith", "Aaron Abbott"]
+        assert names(directory.search("plumbing")) == ["Aaron Abbott"]
     finally:
         directory.close()

@@ -208,6 +208,34 @@ def test_a_second_concurrent_sync_is_refused(directory, client, gateway):
     assert len(mirrored(directory)) == 6
 
 
+def test_paysimple_names_with_control_characters_are_stored_neutralised_and_counted(directory, client, gateway,
+                                                                                      caplog):
+    """PaySimple may hold names typed through other channels: they cannot be refused, so the directory
+    stores them with each unsafe character replaced by U+FFFD and the log says how many (never the text)."""
+    (clean,) = add_customers(gateway, 1)
+    forged = gateway.store.create_customer({  # straight into the store: what another channel could leave there
+        "FirstName": "Ada\r\nAPPROVED - NO SIGNATURE NEEDED", "LastName": "Love\u202eecalvoL",
+        "Company": "Evil\x1b[2J\x00Corp", "Notes": "two\nlines are fine in notes"})["Id"]
+    caplog.set_level("WARNING", logger="pos_app.customers.sync")
+    report = sync(directory, client, page_size=PAGE)
+    assert report.complete and report.inserted == 2 and report.neutralised == 1
+    r = directory.get_by_paysimple_id(forged).record
+    assert r.first_name == "Ada\ufffd\ufffdAPPROVED - NO SIGNATURE NEEDED"
+    assert r.last_name == "Love\ufffdecalvoL" and r.company == "Evil\ufffd[2J\ufffdCorp"
+    assert directory.get_by_paysimple_id(clean).record.first_name == "Ann000"
+    con = directory.connection()
+    for row in con.execute("SELECT * FROM customers"):
+        for value in row:
+            assert not isinstance(value, str) or not any(ch in value for ch in "\r\n\x1b\x00\u202e")
+    assert names(directory.search("approved")) == ["Ada\ufffd\ufffdAPPROVED - NO SIGNATURE NEEDED "
+                                                   "Love\ufffdecalvoL"]
+    (message,) = [r.getMessage() for r in caplog.records if "U+FFFD" in r.getMessage()]
+    assert f"{forged}:first_name+last_name+company" in message and "1 customers" in message
+    assert "APPROVED" not in message and "Love" not in message
+    again = sync(directory, client, page_size=PAGE)  # deterministic: nothing to rewrite next time
+    assert (again.updated, again.unchanged, again.neutralised) == (0, 2, 1)
+
+
 def test_a_list_that_never_ends_stops_at_the_first_total_plus_one_page(directory, client, gateway):
     """Issue 15: paging stops at the total the first page announced (+1), so an endless list cannot loop."""
     from pos_app.customers.sync import EndlessPaging

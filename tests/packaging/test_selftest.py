@@ -69,3 +69,27 @@ def test_environment_for_a_headless_root_run(monkeypatch):
     shown = {"DISPLAY": ":0", "QTWEBENGINE_CHROMIUM_FLAGS": "--foo"}
     prepare_environment(shown)
     assert "QT_QPA_PLATFORM" not in shown and shown["QTWEBENGINE_CHROMIUM_FLAGS"] == "--foo"
+
+
+def test_keyring_round_trip_from_the_checkout_against_a_real_secret_service(tmp_path):
+    """The app's own keyring check (store, read back, delete a secret) against gnome-keyring's Secret Service
+    on a private D-Bus session. ``bash scripts/pos.sh test`` installs gnome-keyring and dbus and sets
+    POS_REQUIRE_SECRET_SERVICE=1: there a missing daemon fails instead of skipping."""
+    import shutil
+
+    missing = [tool for tool in ("gnome-keyring-daemon", "dbus-run-session") if shutil.which(tool) is None]
+    if missing:
+        why = f"{' and '.join(missing)} not installed (apt-get install gnome-keyring dbus dbus-x11)"
+        if os.environ.get("POS_REQUIRE_SECRET_SERVICE") == "1":
+            pytest.fail(why + ": bash scripts/pos.sh test installs them as root")
+        pytest.skip(why)
+    (tmp_path / ".cache").mkdir()
+    script = ("echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
+              f"exec '{sys.executable}' -m pos_app --selftest --keyring-roundtrip")
+    env = dict(os.environ, HOME=str(tmp_path), PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run(["dbus-run-session", "--", "bash", "-c", script], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    summary = json.loads([line for line in proc.stdout.splitlines() if line.startswith("{")][-1])
+    assert summary["keyring_backend"] == "keyring.backends.SecretService.Keyring"
+    assert summary["keyring_usable"] is True and summary["keyring_roundtrip"] is True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -172,6 +173,72 @@ def test_the_day_is_the_store_zones_calendar_day(gateway, journal, client):
     assert end_of_day(journal, client, date(2026, 11, 25), tz=denver).by_status["absent"].count == 1
     assert end_of_day(journal, client, date(2026, 11, 25), tz=UTC).by_status["absent"].count == 2
     assert end_of_day(journal, client, date(2026, 11, 25), tz="America/Denver").timezone == "America/Denver"
+
+
+FORGED = "Ada\r\nAPPROVED - NO SIGNATURE NEEDED\r\n"
+
+
+def forged_lines(text: str) -> list[str]:
+    """Lines of a receipt that start with something only the status line may say."""
+    return [line for line in text.splitlines() if line.strip().startswith(("APPROVED", "NO SIGNATURE"))]
+
+
+def test_a_name_with_line_breaks_cannot_forge_an_approval_on_a_declined_receipt(journal, client, gateway):
+    """The reproduced defect: a declined receipt printed "APPROVED - NO SIGNATURE NEEDED" from a customer name
+    with CR/LF. The name reaches the journal neutralised, and the receipt neutralises whatever it is given."""
+    grace = new_shopper(client, "Grace", "Hopper", "5454545454545454")
+    service = make_service(journal, client, gateway)
+    from pos_app.payments import CustomerRef
+
+    declined = service.charge(CustomerRef(grace.customer.id, FORGED), grace.card, Decimal("9999.01"), "clerk1")
+    assert declined.state is State.DECLINED
+    stored = journal.get(declined.id).customer_name
+    assert stored == "Ada\ufffd\ufffdAPPROVED - NO SIGNATURE NEEDED\ufffd\ufffd"  # one line, the damage visible
+    text = receipt_for(declined, MERCHANT, tz=UTC).text()
+    assert forged_lines(text) == [], text
+    (status,) = [line for line in text.splitlines() if line.startswith("Status")]
+    assert status.endswith("DECLINED")
+    assert max(len(line) for line in text.splitlines()) <= 40
+
+    # an older journal row written before names were neutralised: the receipt still cannot be forged
+    with sqlite3.connect(journal.path) as con:
+        con.execute("UPDATE attempts SET customer_name = ? WHERE id = ?",
+                    (FORGED + "\u202eDEDEEN ERUTANGIS ON - DEVORPPA\u2028APPROVED", declined.id))
+    old = journal.get(declined.id)
+    assert "\r\n" in old.customer_name
+    receipt = receipt_for(old, MERCHANT, tz=UTC)
+    assert not any(ch in receipt.customer_name for ch in "\r\n\u202e\u2028")
+    text = receipt.text()
+    assert forged_lines(text) == [] and "Customer" in text and "\u202e" not in text
+
+
+def test_a_long_name_stays_on_its_label_line_on_the_receipt(service, client):
+    padded = "Zed " + " " * 30 + "APPROVED - NO SIGNATURE NEEDED"  # no control character at all
+    from pos_app.payments import CustomerRef
+
+    shopper = new_shopper(client, "Zed", "Padding")
+    sale = service.charge(CustomerRef(shopper.customer.id, padded), shopper.card, Decimal("9999.01"), "clerk1")
+    text = receipt_for(sale, MERCHANT, tz=UTC).text()
+    assert forged_lines(text) == [], text
+    (line,) = [line for line in text.splitlines() if line.startswith("Customer")]
+    assert "Zed APPROVED" in line and line.endswith("…") and len(line) == 40
+    hand_made = receipt_for(sale, MERCHANT, tz=UTC).__class__(**{**receipt_for(sale, MERCHANT, tz=UTC).__dict__,
+                                                                "clerk": "x\r\nAPPROVED"})
+    assert forged_lines(hand_made.text()) == []  # built by hand, not by receipt_for: text() neutralises too
+
+
+def test_end_of_day_csv_cells_cannot_run_formulas_or_break_rows(service, shopper, journal, client):
+    service.charge(shopper.customer, shopper.card, Decimal("10.00"), "=HYPERLINK(\"http://evil\",\"x\")")
+    service.charge(shopper.customer, shopper.card, Decimal("11.00"), "@clerk\r\nforged,row")
+    report = end_of_day(journal, client, datetime.now(UTC).date(), tz=UTC)
+    rows = list(csv.reader(io.StringIO(report.csv_text())))
+    clerks = [r[2] for r in rows if r[:2] == ["total", "clerk"]]
+    assert sorted(clerks) == ["'=HYPERLINK(\"http://evil\",\"x\")", "'@clerk\ufffd\ufffdforged,row"]
+    assert all(len(r) == 9 for r in rows)  # no cell broke a row
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+            assert not (cell.startswith("-") and not cell.replace("-", "", 1).replace(".", "").isdigit()), cell
 
 
 def test_end_of_day_csv_amounts_are_machine_format_and_details_are_the_stores(gateway, journal, client):

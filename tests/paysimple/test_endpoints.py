@@ -196,8 +196,12 @@ def test_set_default_account_accepts_any_body(api, client, answer):
 
 
 def test_set_default_account_accepts_empty_204(api, client):
-    api.put("/customer/1/2").respond(204)
-    client.set_default_account(1, 2)
+    route = api.put("/customer/1/2").respond(204)
+    assert client.set_default_account(1, 2) is None
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert (request.method, request.url.path, request.content) == ("PUT", "/v4/customer/1/2", b"")
+    assert route.calls.last.response.status_code == 204
 
 
 def test_credit_card_crud(api, client):

@@ -203,6 +203,9 @@ def main(name: str, home: str, shots: str, options: str = "{}") -> int:
 
     session = Session(Path(home), Path(shots), json.loads(options))
     fn = getattr(scenarios, name)
+    prepare = getattr(scenarios, "prepare_" + name, None)
+    if prepare is not None:  # test set-up before the app starts (files it finds, a keyring), never the action
+        prepare(session)
     session.build()
 
     def run() -> None:

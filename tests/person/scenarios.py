@@ -277,6 +277,355 @@ def stop_waiting_for_a_slow_payment(s: Session) -> dict:
     return out
 
 
+def approval_pins_pause_the_dialog_not_the_managers_sign_in(s: Session) -> dict:
+    """Issue 13 §7: someone at the counter types wrong manager PINs into the approval dialog (Manager → Import
+    customers from CSV…, as the clerk Trainee). After each wrong PIN, Enter does nothing for a growing wait;
+    the fifth pauses approvals by Trainer. Trainer can still sign in at the lock screen with the keyboard."""
+    s.start()
+    p, out = s.person, {}
+    out["signed_in"] = s.sign_in("0000")  # Trainee, a clerk: the import needs a manager's approval
+    p.key("alt+m")
+    p.settle(400)
+    p.key("Down", "Down", "Down", "Return")  # Clerks…, Settings…, End of day…, Import customers from CSV…
+    out["dialog"] = s.active() if p.wait_active("Manager approval", 8000) else s.active()
+
+    def dialog():
+        from PySide6.QtWidgets import QApplication
+
+        return next((w for w in QApplication.topLevelWidgets()
+                     if w.objectName() == "managerApprovalDialog" and w.isVisible()), None)
+
+    def seen() -> dict:
+        d = dialog()
+        return {"message": d.message.text(), "approve_enabled": d.approve_button.isEnabled(),
+                "focus": s.focus_widget_name()} if d is not None else {}
+
+    out["focus_at_open"] = s.focus_widget_name()
+    p.type("moving customers from the old register")
+    p.key("shift+Tab")  # reason -> PIN
+    out["focus_pin"] = s.focus_widget_name()
+    tries = []
+    for n in range(5):
+        p.type("9999")
+        p.key("Return")
+        p.settle(250)
+        after = seen()
+        p.type("1234")  # the right PIN right away: Enter does nothing while the dialog holds
+        p.key("Return")
+        p.settle(150)
+        held = seen()
+        enabled_again = s.wait_until(lambda: dialog() is not None and dialog().approve_button.isEnabled(),
+                                     20_000) if n < 4 else None
+        p.key("ctrl+a", "BackSpace")  # clear the PIN field
+        tries.append({"after_wrong": after, "right_pin_while_held": held, "enabled_again": enabled_again,
+                      "dialog_open": dialog() is not None})
+        s.note(f"try {n + 1}: {after.get('message', '')[:80]}")
+    out["tries"] = tries
+    out["shot_paused"] = s.shot("50-approval-paused")
+    p.type("1234")  # the right PIN while approvals by Trainer are paused
+    p.key("Return")
+    p.settle(500)
+    out["right_pin_while_paused"] = seen()
+    p.key("Escape")
+    p.settle(500)
+    out["dialog_after_escape"] = dialog() is not None
+    p.key("ctrl+l")  # lock; Trainer signs in with the keyboard
+    p.wait_active("Screen locked", 5000)
+    out["unlocked_by_trainer"] = s.sign_in("1234", clerk="Trainer")
+    out["login_after"] = s.login_state()
+
+    def events():
+        from pos_app.clerks import ClerkRegistry
+
+        reg = ClerkRegistry(s.shell.registry.path)
+        try:
+            return [(e.kind, e.name, e.outcome) for e in reg.events() if e.kind in ("approve", "login")]
+        finally:
+            reg.close()
+
+    out["events"] = events()  # the auditor's record
+    out["approvals"] = len(s.shell.registry.approvals())
+    return out
+
+
+FORGED_NAME = "Ada\r\nAPPROVED - NO SIGNATURE NEEDED\r\n"
+
+
+def forged_name_on_a_declined_receipt(s: Session) -> dict:
+    """Issue 13 §7, the reproduced defect: a customer whose name (as PaySimple holds it) carries CR/LF and
+    "APPROVED - NO SIGNATURE NEEDED" is charged and declined; the receipt the clerk opens with Ctrl+P shows no
+    line saying APPROVED."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    # Test set-up: such a customer exists in PaySimple (another channel put it there); the counter syncs.
+    store = w.backend.gateway.store
+    created = store.create_customer({"FirstName": FORGED_NAME, "LastName": "Zzforged", "Email": "z@example.com"})
+    store.create_credit_card(created["Id"], "5454545454545454", "12/2030", is_default=True)
+    sync = w.backend.sync_customers()
+    out["sync_neutralised"] = sync.neutralised
+    out["signed_in"] = s.sign_in("0000")
+    picked = s.find_and_pick("zzforged", want=_card_on_file)
+    out["picked"] = picked
+    out["name_on_screen"] = s.gui(w.customer_name.text)
+    p.key("ctrl+a")
+    p.type("9999.01")  # the training gateway declines this amount
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Charge card on file", 8000)
+    p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result, 20_000)
+    out["result"] = s.gui(w.result.title.text)
+    p.key("ctrl+p")
+    out["receipt_open"] = p.wait_until(lambda: s.active().startswith("Receipt"), 8000)
+
+    def receipt_lines() -> list[str]:
+        from PySide6.QtWidgets import QApplication
+
+        dialog = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "receiptDialog"
+                      and w.isVisible())
+        return [line.strip() for line in dialog.view.toPlainText().splitlines() if line.strip()]
+
+    out["receipt_lines"] = s.gui(receipt_lines)
+    out["receipt_title"] = s.active()
+    out["shot_receipt"] = s.shot("60-declined-receipt")
+    p.key("Escape")
+    out["journal"] = [(r["state"], r["amount_cents"]) for r in s.journal_rows()]
+    return out
+
+
+def import_a_spreadsheet_export(s: Session) -> dict:
+    """Issue 15: a manager imports a file as Excel writes it (quotes doubled inside quoted fields, commas and
+    line breaks in fields) with one row holding a control character and one a bad email, through the menu,
+    the file dialog and the keyboard; the customers come in exactly, the bad rows are named with a reason."""
+    import csv as csv_module
+
+    s.start()
+    p, w, out = s.person, s.window, {}
+    source = s.home / "old-register.csv"
+    with source.open("w", encoding="utf-8-sig", newline="") as f:  # as Excel / csv.writer write it
+        writer = csv_module.writer(f)
+        writer.writerow(["First Name", "Last Name", "Company", "City", "Loyalty #", "E-mail", "Notes"])
+        writer.writerow(['Robert "Bob"', "Zzsmith", 'Acme, "Inc"', "Denver", "ZZ-1", "bob@example.com",
+                         "first line\r\nsecond line"])
+        writer.writerow(["Ann\x1b[2J", "Zzlee", "", "Boulder", "ZZ-2", "ann@example.com", ""])
+        writer.writerow(["Carl", "Zzjones", "", "Aurora", "ZZ-3", "not-an-email", ""])
+    out["signed_in"] = s.sign_in("1234", clerk="Trainer")  # a manager opens it without an approval
+    p.key("alt+m")
+    p.settle(400)
+    p.key("Down", "Down", "Down", "Return")  # Clerks…, Settings…, End of day…, Import customers from CSV…
+    out["dialog"] = s.active() if p.wait_active("Import customers from CSV", 8000) else s.active()
+    dialog = s.gui(lambda: s.shell.import_dialog)
+    p.click_widget(s.gui(lambda: dialog.choose_button))
+    out["file_dialog"] = s.active() if p.wait_active("Choose the customer file", 8000) else s.active()
+    p.type(str(source))
+    p.key("Return")
+    p.wait_active("Import customers from CSV", 8000)
+    out["file_label"] = s.gui(dialog.file_label.text)
+    done = []
+    s.gui(lambda: dialog.finished_import.connect(lambda result: done.append(result)))
+    p.key("Return")  # Import has the focus once a file is chosen
+    out["finished"] = s.wait_until(lambda: bool(done), 30_000)
+    out["summary"] = s.gui(dialog.summary.text)
+    out["report_button"] = s.gui(lambda: dialog.report_button.isVisible())
+
+    def cut(label) -> bool:  # a wrapped text shorter on screen than it needs (what a person cannot read)
+        return label.height() < label.heightForWidth(label.width())
+
+    out["intro_cut"] = s.gui(lambda: cut(dialog.intro))
+    out["summary_cut"] = s.gui(lambda: cut(dialog.summary))
+    report = done[0] if done else None
+    out["report_rows"] = report.report_path.read_text(encoding="utf-8-sig").splitlines() if report else []
+    out["shot_import"] = s.shot("70-import")
+
+    def stored() -> list:
+        con = w.backend.directory.connection()
+        return [list(r) for r in con.execute(
+            "SELECT customer_account, first_name, last_name, company, city, local_notes FROM customers "
+            "WHERE customer_account LIKE 'ZZ-%' ORDER BY customer_account")]
+
+    out["stored"] = stored()
+    p.key("Escape")
+
+
+# --- issue 14 §1: training cannot touch Live -------------------------------------------------------------
+
+LIVE_USER, LIVE_KEY, LIVE_PIN = "LiveStoreUser", "Live-Secret-Key-0a1b2c3d4e5f", "739164"
+
+
+def _live_files(home) -> dict:
+    import hashlib
+
+    data = home / "data"
+    files = [data / "settings.json", *data.glob("clerks.db*"), *(data / "live").rglob("*")]
+    return {str(f.relative_to(data)): hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(files)
+            if f.is_file()}
+
+
+def prepare_training_cannot_touch_live(s: Session) -> None:
+    """A counter set up for Live (settings, clerk file with a manager, the key in a keyring, a journal)."""
+    import keyring
+
+    from pos_app.clerks import ClerkRegistry, Role, clerks_db_path
+    from pos_app.config import app_paths
+    from pos_app.credentials import CredentialStore, MemoryKeyring
+    from pos_app.payments import Journal
+    from pos_app.settings import Merchant, Settings, save_settings
+
+    keyring.set_keyring(MemoryKeyring())
+    paths = app_paths(s.home).ensure()
+    save_settings(Settings(environment="live", api_users={"live": LIVE_USER}, setup_done=True,
+                           merchant=Merchant(name="Real Store")), paths.settings_file)
+    registry = ClerkRegistry(clerks_db_path(paths.data_dir, "live"))
+    registry.add("Maria", LIVE_PIN, Role.MANAGER, by=None)
+    registry.close()
+    CredentialStore.for_data_dir(paths.data_dir).save("live", LIVE_USER, LIVE_KEY)
+    Journal(paths.data_dir / "live" / "journal.db").close()
+    s.obs["live_before"] = _live_files(s.home)
+    s.obs["keyring_before"] = sorted(keyring.get_keyring()._data)
+
+
+def training_cannot_touch_live(s: Session) -> dict:
+    """`pos-app --training` on that Live counter; a trainee opens Manager → Settings, the published training
+    PIN approves it, and they try to reach Live in the set-up window with the keyboard, then finish."""
+    import keyring
+
+    s.start()
+    p, out = s.person, {"live_before": s.obs["live_before"]}
+    out["signed_in"] = s.sign_in("0000")                       # Trainee
+    p.key("alt+m")                                              # Manager menu
+    p.settle(400)
+    p.key("Down", "Return")                                     # Clerks…, Settings…
+    out["approval_opened"] = p.wait_until(lambda: s.active() == "Manager approval", 5000)
+    out["approval_title"] = s.active()
+    p.type("change the receipt")                                # the reason field has the keyboard
+    p.key("shift+Tab")                                          # PIN (Trainer is the only manager listed)
+    p.type("1234")
+    p.key("Return")
+    out["wizard_opened"] = p.wait_until(lambda: s.active() == "Counter set-up", 8000)
+    out["shot_wizard"] = s.shot("30-settings-in-training")
+
+    def environment_page() -> dict:
+        wizard = s.shell.setup_wizard
+        page = wizard.flow.environment_page
+        return {"checked": wizard.flow.environment().value,
+                "enabled": {env.value: b.isEnabled() for env, b in page.buttons.items()},
+                "note": page.training_only_note.isVisible() and page.training_only_note.text()}
+
+    out["environment_page"] = s.gui(environment_page)
+    for key in ("Down", "Down", "Up", "Down"):                  # try to move the choice to Sandbox/Live
+        p.key(key)
+        p.settle(150)
+    out["after_trying"] = s.gui(environment_page)
+    out["active_after_trying"] = s.active()
+    p.key("Return")                                             # Next (the default button)
+    p.settle(500)
+    out["page_after_next"] = s.gui(lambda: s.shell.setup_wizard.flow.currentPage().title())
+    p.key("ctrl+a")
+    p.type("Practice Shop")                                     # store name (first field of the page)
+    p.key("Return")                                             # Next: the summary
+    p.settle(500)
+    out["page_before_finish"] = s.gui(lambda: s.shell.setup_wizard.flow.currentPage().title())
+    p.key("Return")                                             # Finish
+    out["wizard_closed"] = p.wait_until(lambda: s.active() != "Counter set-up", 5000)
+    p.settle(500)
+    out["live_after"] = _live_files(s.home)
+    out["keyring_after"] = sorted(keyring.get_keyring()._data)
+    out["keyring_before"] = s.obs["keyring_before"]
+    import sqlite3
+
+    with sqlite3.connect(f"file:{s.home / 'data' / 'clerks.db'}?mode=ro", uri=True) as db:
+        out["live_approvals"] = db.execute("SELECT action, subject FROM approvals").fetchall()
+    from pos_app.settings import load_settings
+
+    out["training_store_name"] = load_settings(s.home / "data" / "settings-training.json").merchant.name
+    out["counter_settings"] = load_settings(s.home / "data" / "settings.json").to_json()
+    return out
+
+
+def damaged_journal_restored_by_a_manager(s: Session) -> dict:
+    """Issue 15: the payment journal is damaged at start-up. The counter says so (which file, that it was kept,
+    no payments), offers the latest automatic backup; a manager restores it with the keyboard (Enter, reason,
+    PIN); the counter starts, and after signing in a payment goes through and is journaled."""
+    p, w, out = s.person, s.window, {}
+    out["problem_shown"] = s.wait_until(lambda: getattr(w, "storage_problem", None) is not None, 60_000)
+    p.settle(1500)
+    dialog = w.storage_problem
+    out["active_at_start"] = s.active()
+    out["message"] = s.gui(dialog.message.text)
+    out["backup_info"] = s.gui(dialog.backup_info.text)
+    out["status_bar"] = s.gui(lambda: w.statusBar().currentMessage())
+    out["backend_before"] = s.gui(lambda: w.backend is not None)
+    out["shot_problem"] = s.shot("40-journal-damaged")
+    p.key("Return")  # "Restore this backup…", the default button
+    out["approval_active"] = s.active() if p.wait_active("Manager approval", 8000) else s.active()
+    p.type("journal damaged, restoring the backup")  # the reason field has the keyboard
+    p.key("shift+Tab")  # the PIN
+    p.type("1234")
+    out["shot_approval"] = s.shot("41-approval")
+    p.key("Return")
+    out["restarted"] = s.wait_until(lambda: w.backend is not None, 90_000)
+    out["restore_state"] = s.gui(dialog.state.text)
+    out["shot_restored"] = s.shot("42-restored")
+    p.key("Escape")  # close the message
+    p.settle(800)
+    out["active_after_close"] = s.active()
+    s.wait_until(lambda: getattr(w.panel, "_page_ready", False), 20_000)
+    p.settle(1500)
+    if s.active() != "Sign in":
+        p.key("Return")  # the cover's button brings the sign-in screen
+    out["signed_in"] = s.sign_in("0000")
+    out["picked"] = s.find_and_pick("a", want=_card_on_file)
+    p.key("ctrl+a")
+    p.type("5.55")
+    p.key("F5")
+    p.wait_until(lambda: s.active() == "Charge card on file", 8000)
+    p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result, 30_000)
+    out["result"] = s.gui(w.result.title.text)
+    out["journal"] = s.journal_rows()
+    return out
+
+
+def search_finds_the_person_meant(s: Session) -> dict:
+    """Issue 16 as a clerk meets it: a surname lists the people of that name before the employees of a company
+    named after it; a typo lists near matches, marked; a phone search shows the number that matched; an
+    e-mail's local part finds the e-mail. Everything typed with real keys into the counter's search box."""
+    from PySide6.QtCore import Qt
+
+    s.start()
+    p, w, out = s.person, s.window, {}
+    # Test set-up: these customers exist in PaySimple; the counter syncs them (as at start-up).
+    store = w.backend.gateway.store
+    for first, last, extra in (
+            ("Aaron", "Abbott", {"Company": "Qorvath Plumbing"}), ("Zoe", "Abel", {"Company": "Qorvath Plumbing"}),
+            ("Pat", "Qorvath", {"Phone": "9705550101", "MobilePhone": "7205550199"}),
+            ("Lee", "Qorvath", {"Phone": "9705550102"}),
+            ("Mary", "Quillon", {"Email": "mary.quillon31@example.com"})):
+        store.create_customer({"FirstName": first, "LastName": last, **extra})
+    w.backend.sync_customers()
+    out["signed_in"] = s.sign_in("0000")
+
+    def rows() -> list[list[str]]:
+        r = w.results
+        return [[r.item(i).data(Qt.ItemDataRole.UserRole + 1).display_name,
+                 r.item(i).data(Qt.ItemDataRole.AccessibleTextRole)] for i in range(r.count())]
+
+    def search(query: str) -> list[list[str]]:
+        p.key("ctrl+f")  # selects what the box holds: typing replaces it
+        p.type(query)
+        s.wait_until(lambda: w.shown_query == query, 8000)
+        p.settle(300)
+        return s.gui(rows)
+
+    out["surname"] = search("qorvath")
+    out["typo"] = search("qorvaht")
+    out["shot_typo"] = s.shot("80-near-matches")
+    out["typo_count_text"] = s.gui(w.results_count.text)
+    out["mobile"] = search("720 555 0199")
+    out["local_part"] = search("mary.quillon31")
+    # Enter on a near match picks that customer, as for any result
+    search("qorvaht")
+    p.key("Return")
+    out["picked"] = s.wait_until(lambda: w.hit is not None, 8000) and s.gui(w.customer_name.text)
 # --- issue 13 §2, §4, §5, §6: shared helpers -------------------------------------------------------------------
 
 def _accounts_shown(s: Session) -> list[int]:
@@ -303,7 +652,7 @@ def _pick(s: Session, query: str, want=None, tries: int = 15) -> dict | None:
             p.key(*(["Down"] * index))
         before = shown[0]
         p.key("Return")
-        if not p.wait_until(lambda: shown[0] > before, 8000):
+        if not p.wait_until(lambda before=before: shown[0] > before, 8000):
             continue
         p.settle(100)
         if s.gui(lambda: w.hit is not None and w.stack.currentWidget() is w.customer_page

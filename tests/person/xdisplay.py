@@ -22,19 +22,12 @@ def missing_tools() -> list[str]:
     return [tool for tool in NEEDED if shutil.which(tool) is None]
 
 
-def _free_display() -> int:
-    for number in range(91, 200):
-        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
-            return number
-    raise RuntimeError("no free X display number between :91 and :199")
-
-
 class XDisplay:
     """Owns one Xvfb + openbox pair; ``stop()`` (also at exit) ends both."""
 
     def __init__(self) -> None:
-        self.number = _free_display()
-        self.name = f":{self.number}"
+        self.number: int | None = None
+        self.name = ""
         self.procs: list[subprocess.Popen] = []
 
     def start(self) -> XDisplay:
@@ -45,14 +38,26 @@ class XDisplay:
             raise
 
     def _start(self) -> XDisplay:
-        xvfb = subprocess.Popen(["Xvfb", self.name, "-screen", "0", f"{WIDTH}x{HEIGHT}x24", "-nolisten", "tcp"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Xvfb picks a free display number itself and writes it to a pipe (-displayfd): no race with other
+        # test runs choosing the same number.
+        read_fd, write_fd = os.pipe()
+        try:
+            xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{WIDTH}x{HEIGHT}x24",
+                                     "-nolisten", "tcp"], pass_fds=(write_fd,), stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+        finally:
+            os.close(write_fd)
         self.procs.append(xvfb)
         deadline = time.monotonic() + 30
-        while not Path(f"/tmp/.X11-unix/X{self.number}").exists():
-            if xvfb.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Xvfb {self.name} did not start")
-            time.sleep(0.05)
+        number = b""
+        with os.fdopen(read_fd, "rb") as pipe:
+            while not number.endswith(b"\n"):
+                chunk = pipe.read(1)
+                if not chunk or time.monotonic() > deadline:
+                    raise RuntimeError("Xvfb did not start (no display number)")
+                number += chunk
+        self.number = int(number)
+        self.name = f":{self.number}"
         env = dict(os.environ, DISPLAY=self.name)
         self.procs.append(subprocess.Popen(["openbox", "--sm-disable"], env=env, stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL))

@@ -113,3 +113,168 @@ def test_events_attribute_every_attempt_without_pins(registry):
         ("login", "Maria", boss.id, "ok"), ("lock", "Maria", boss.id, "locked")]
     assert all(e.at.tzinfo is not None for e in events)
     assert not any("482913" in e.detail or "999999" in e.detail for e in events)
+
+
+# --- PINs: digits, escalation, races, approvals (issue 13 §7) -----------------------------------------------
+
+@pytest.mark.parametrize("pin", ["４８２９１３", "٤٨٢٩١٣", "۴۸۲۹۱۳", "४८२९१३", "48291３", "⁴⁸²⁹¹³"])
+def test_pins_are_ascii_digits_only_and_other_digits_are_not_counted(registry, pin):
+    boss = registry.add("Maria", "482913", Role.MANAGER, by=None)
+    for _ in range(MAX_FAILURES + 2):  # never counted: they cannot be a PIN
+        with pytest.raises(ClerkError) as err:
+            registry.login("Maria", pin)
+        assert err.value.code == "pin_digits" and "digits 0-9" in str(err.value)
+    assert registry.login("Maria", "482913") == boss
+    with pytest.raises(ClerkError) as err:
+        registry.add("Ann", pin, Role.CLERK, by=boss)
+    assert err.value.code == "pin_digits"
+    with pytest.raises(ClerkError) as err:
+        registry.approve("Maria", pin, ManagerAction.VOID, "typo")
+    assert err.value.code == "pin_digits"
+    assert registry.approvals() == [] and "482913" not in str(registry.events())
+
+
+@pytest.mark.parametrize("pin", ["4829 13", "482913\n", "+482913", "482.913"])
+def test_a_pin_with_anything_but_digits_is_refused_at_sign_in_without_counting(registry, pin):
+    registry.add("Maria", "482913", Role.MANAGER, by=None)
+    for _ in range(MAX_FAILURES + 1):
+        with pytest.raises(ClerkError) as err:
+            registry.login("Maria", pin)
+        assert err.value.code == "pin_digits"
+    assert registry.login("Maria", "482913").name == "Maria"
+
+
+def test_clerk_names_refuse_control_and_bidi_characters(registry):
+    boss = registry.add("Maria", "482913", Role.MANAGER, by=None)
+    for name in ("Ann\r\nAPPROVED", "Ann\u202e", "Ann\x00", "Ann\x1b[2J"):
+        with pytest.raises(ClerkError) as err:
+            registry.add(name, "1234", Role.CLERK, by=boss)
+        assert err.value.code == "name_invalid"
+    assert [c.name for c in registry.list()] == ["Maria"]
+
+
+def lock_out(registry, name="Maria") -> datetime:
+    for _ in range(MAX_FAILURES - 1):
+        with pytest.raises(ClerkError):
+            registry.login(name, "111111")
+    with pytest.raises(LockedOut) as err:
+        registry.login(name, "111111")
+    return err.value.until
+
+
+def test_lockouts_grow_and_a_successful_sign_in_resets_the_escalation(registry):
+    registry.add("Maria", "482913", Role.MANAGER, by=None)
+    start = registry.clock.now
+    assert lock_out(registry) == start + timedelta(minutes=5)
+    registry.clock.now = start + timedelta(minutes=6)
+    assert lock_out(registry) == registry.clock.now + timedelta(minutes=10)  # the second lockout is longer
+    registry.clock.now += timedelta(minutes=11)
+    assert registry.login("Maria", "482913").name == "Maria"  # resets the count and the escalation
+    assert lock_out(registry) == registry.clock.now + timedelta(minutes=5)
+
+
+def test_the_last_try_is_locked_even_before_its_pin_is_checked_and_a_right_pin_lifts_it(registry):
+    registry.add("Maria", "482913", Role.MANAGER, by=None)
+    for _ in range(MAX_FAILURES - 1):
+        with pytest.raises(ClerkError):
+            registry.login("Maria", "111111")
+    assert registry.login("Maria", "482913").name == "Maria"  # the 5th try, right: no lockout left behind
+    row = registry._db.execute("SELECT failures, lockouts, locked_until FROM clerks WHERE name='Maria'").fetchone()
+    assert row == (0, 0, None)
+
+
+CHILD = r"""
+import sys, time, json
+from pathlib import Path
+from pos_app.clerks import ClerkRegistry, ClerkError, LockedOut
+path, me, tries, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
+reg = ClerkRegistry(path)
+(go.parent / f"ready-{me}").touch()
+while not go.exists():
+    time.sleep(0.001)
+out = []
+for n in range(tries):
+    try:
+        reg.login("Maria", f"{me}{n}999"[:6])
+        out.append("ok")
+    except LockedOut:
+        out.append("locked")
+    except ClerkError as exc:
+        out.append(exc.code)
+print(json.dumps(out))
+"""
+
+
+def test_eight_processes_guessing_at_once_get_at_most_five_wrong_tries(tmp_path):
+    """8 real processes on one real clerk file, started together: the PIN is checked at most MAX_FAILURES
+    times before the lockout, every other try is refused unchecked."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "clerks.db"
+    reg = ClerkRegistry(path)
+    reg.add("Maria", "482913", Role.MANAGER, by=None)
+    go = tmp_path / "go"
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    children = [subprocess.Popen([sys.executable, "-c", CHILD, str(path), str(i), "3", str(go)], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(8)]
+    deadline = time.monotonic() + 60
+    while sum(1 for i in range(8) if (tmp_path / f"ready-{i}").exists()) < 8:
+        assert time.monotonic() < deadline and all(c.poll() is None for c in children)
+        time.sleep(0.01)
+    go.touch()  # all 8 start guessing at the same moment
+    results = []
+    for child in children:
+        out, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err
+        results += json.loads(out)
+    checked = [e for e in reg.events("login") if e.detail.startswith("failures=")]
+    assert len(results) == 24 and "ok" not in results
+    assert len(checked) == MAX_FAILURES, [(e.outcome, e.detail) for e in reg.events("login")]  # never more
+    assert results.count("wrong_pin") == MAX_FAILURES - 1 and results.count("locked") == 24 - (MAX_FAILURES - 1)
+    assert sorted(int(e.detail.split()[0].split("=")[1]) for e in checked) == list(range(1, MAX_FAILURES + 1))
+    with pytest.raises(LockedOut):
+        reg.login("Maria", "482913")  # locked for everyone, the right PIN included
+    reg.close()
+
+
+def test_wrong_approval_pins_pause_approvals_not_the_managers_sign_in(registry):
+    """Someone else typing wrong PINs into the approval dialog: a growing wait, then approvals by that
+    manager pause (recorded); the manager can still sign in, and a right approval PIN resets it all."""
+    from pos_app.clerks import ApprovalPaused, ApprovalWait
+
+    boss = registry.add("Maria", "482913", Role.MANAGER, by=None)
+    other = registry.add("Omar", "135790", Role.MANAGER, by=boss)
+    ann = registry.add("Ann", "2468", Role.CLERK, by=boss)
+    waits = []
+    for n in range(1, MAX_FAILURES):
+        with pytest.raises(ClerkError) as err:
+            registry.approve("Maria", "000000", ManagerAction.VOID, "x", clerk=ann)
+        assert err.value.code == "approval_wrong_pin" and err.value.values["left"] == MAX_FAILURES - n
+        waits.append(err.value.values["wait"])
+        with pytest.raises(ApprovalWait) as wait:  # the next try right away: refused unchecked, not counted
+            registry.approve("Maria", "482913", ManagerAction.VOID, "x", clerk=ann)
+        assert wait.value.seconds == waits[-1]
+        registry.clock.now += timedelta(seconds=waits[-1])
+    assert waits == [1, 2, 4, 8]  # growing
+    with pytest.raises(ApprovalPaused) as paused:
+        registry.approve("Maria", "000000", ManagerAction.VOID, "x", clerk=ann)
+    assert paused.value.until == registry.clock.now + timedelta(minutes=5) and "can still sign in" in str(paused.value)
+    assert registry.login("Maria", "482913") == boss  # her own sign-in is not locked
+    with pytest.raises(ApprovalPaused):  # ...but approvals by her are paused, even with the right PIN
+        registry.approve("Maria", "482913", ManagerAction.VOID, "x", clerk=ann)
+    assert registry.approve("Omar", "135790", ManagerAction.VOID, "x", clerk=ann) == other  # another manager
+    events = [(e.kind, e.outcome) for e in registry.events("approve")]
+    assert ("approve", "approval_locked") in events
+    registry.clock.now += timedelta(minutes=5, seconds=1)
+    assert registry.approve("Maria", "482913", ManagerAction.VOID, "ok now", clerk=ann) == boss
+    with pytest.raises(ClerkError) as err:  # reset: a fresh count and a 1 s wait again
+        registry.approve("Maria", "000000", ManagerAction.VOID, "x", clerk=ann)
+    assert err.value.values == {"left": MAX_FAILURES - 1, "wait": 1, "wait_ms": 1000}
+    # and a locked-out sign-in does not pause approvals either
+    registry.clock.now += timedelta(seconds=2)
+    lock_out(registry)
+    assert registry.approve("Maria", "482913", ManagerAction.VOID, "still fine", clerk=ann) == boss

@@ -3,11 +3,13 @@ import pytest
 from pos_app import credentials
 from pos_app.credentials import CredentialStore, KeyringUnavailable
 
+INSTALL = "0123456789abcdef0123456789abcdef"
+
 
 def test_key_round_trips_through_the_keyring_only(memory_keyring, tmp_path):
-    store = CredentialStore()
+    store = CredentialStore(INSTALL)
     store.save("sandbox", "APIUser1", "k3y-Secret-Value")
-    assert memory_keyring._data == {(credentials.SERVICE, "sandbox:APIUser1"): "k3y-Secret-Value"}
+    assert memory_keyring._data == {(credentials.SERVICE, f"{INSTALL}:sandbox:APIUser1"): "k3y-Secret-Value"}
     assert store.load("sandbox", "APIUser1") == "k3y-Secret-Value"
     assert "k3y-Secret-Value" not in repr(store)
     store.delete("sandbox", "APIUser1")
@@ -16,7 +18,7 @@ def test_key_round_trips_through_the_keyring_only(memory_keyring, tmp_path):
 
 
 def test_missing_keyring_explains_and_offers_session_only(no_keyring):
-    store = CredentialStore()
+    store = CredentialStore(INSTALL)
     assert not credentials.keyring_available()
     with pytest.raises(KeyringUnavailable) as err:
         store.save("live", "APIUser1", "k3y-Secret-Value")
@@ -25,4 +27,4 @@ def test_missing_keyring_explains_and_offers_session_only(no_keyring):
     assert store.load("live", "APIUser1") == "k3y-Secret-Value"
     assert "k3y-Secret-Value" not in repr(store)
     # a new store (= next start) has forgotten it
-    assert CredentialStore().load("live", "APIUser1") is None
+    assert CredentialStore(INSTALL).load("live", "APIUser1") is None

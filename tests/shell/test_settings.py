@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from pos_app.settings import Settings, load_settings, save_settings
 
 
@@ -55,3 +57,36 @@ def test_newer_version_is_read_as_far_as_understood(tmp_path):
     save_settings(s, path)
     again = json.loads(path.read_text())
     assert again["version"] == 7 and again["new_thing"] == [1, 2]
+
+
+def test_run_settings_keep_training_apart(tmp_path):
+    """Issue 14 §1: which file a run reads, and what a training run may see (decision 0200)."""
+    from pos_app.config import Environment, app_paths
+    from pos_app.settings import Merchant, load_run_settings, merge_into_counter
+
+    paths = app_paths(tmp_path).ensure()
+    # Nothing set up yet: the counter's (default) settings, so the first-run wizard runs.
+    first = load_run_settings(paths, force_training=False)
+    assert not first.setup_done and first.env is Environment.TRAINING
+    # A counter that chose Training before training had its own file: its store fields seed training's.
+    save_settings(Settings(environment="training", setup_done=True, lane="FRONT", merchant=Merchant(name="Shop"),
+                           api_users={"sandbox": "Old"}), paths.settings_file)
+    seeded = load_run_settings(paths, force_training=False)
+    assert (seeded.lane, seeded.merchant.name, seeded.api_users, seeded.setup_done) == ("FRONT", "Shop", {}, True)
+    # A Live counter: --training gets training's own file (defaults here), never the counter's.
+    save_settings(Settings(environment="live", setup_done=True, lane="TILL", merchant=Merchant(name="Real"),
+                           api_users={"live": "LiveUser"}), paths.settings_file)
+    forced = load_run_settings(paths, force_training=True)
+    assert (forced.env, forced.lane, forced.merchant.name, forced.api_users) == (Environment.TRAINING, "LANE1",
+                                                                                 "Training Store", {})
+    assert load_run_settings(paths, force_training=False).api_users == {"live": "LiveUser"}
+    # A Sandbox set-up merges into the counter's file: Live's API user and unknown keys stay.
+    data = json.loads(paths.settings_file.read_text())
+    paths.settings_file.write_text(json.dumps({**data, "future_key": 1}))
+    merge_into_counter(Settings(environment="sandbox", setup_done=True, api_users={"sandbox": "SbxUser"}),
+                       paths.settings_file)
+    merged = json.loads(paths.settings_file.read_text())
+    assert merged["api_users"] == {"live": "LiveUser", "sandbox": "SbxUser"} and merged["future_key"] == 1
+    assert merged["environment"] == "sandbox"
+    with pytest.raises(ValueError):
+        merge_into_counter(Settings(environment="training"), paths.settings_file)

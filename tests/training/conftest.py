@@ -18,10 +18,11 @@ CARD = "4111111111111111"
 
 
 @pytest.fixture
-def gateway():
+def gateway(request):
+    """A started gateway. Options by indirect parametrisation, e.g. ``{"admin": True}`` for the admin routes."""
     from pos_app.training import TrainingGateway
 
-    gw = TrainingGateway(API_USER, API_KEY)
+    gw = TrainingGateway(API_USER, API_KEY, **getattr(request, "param", {}))
     gw.start()
     try:
         yield gw

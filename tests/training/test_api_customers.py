@@ -165,3 +165,15 @@ def test_client_walks_every_page(client, raw):
     ids = make_people(raw)
     walked = list(client.iter_customers(page_size=2))
     assert sorted(c.id for c in walked) == sorted(ids.values())
+
+
+def test_a_name_with_line_breaks_is_refused_over_tcp_and_nothing_is_stored(raw, client, gateway):
+    before = gateway.store.count_customers()
+    problems = raw.error("POST", "/v4/customer", {"FirstName": "Ada\r\nAPPROVED - NO SIGNATURE NEEDED",
+                                                  "LastName": "Lovelace\u202e"})
+    assert {field for field, _ in problems} == {"FirstName", "LastName"}
+    assert all("U+" in message for _, message in problems)
+    with pytest.raises(InvalidInputError) as err:
+        client.create_customer(CustomerInput(first_name="Ada", last_name="Love\x00lace"))
+    assert "U+0000 (NUL)" in str(err.value.messages)
+    assert gateway.store.count_customers() == before

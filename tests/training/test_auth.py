@@ -139,10 +139,12 @@ def test_parse_timestamp_offsets():
     assert parse_timestamp("2017-07-20t20:45:44,5z") == datetime(2017, 7, 20, 20, 45, 44, 500000, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("gateway", [{"admin": True}], indirect=True)
 def test_admin_is_loopback_only(gateway):
     async def call(client_host):
         transport = httpx.ASGITransport(app=gateway.asgi, client=(client_host, 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as c:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1",
+                                     headers=gateway.admin_headers()) as c:
             return (await c.get("/_training/clock")).status_code, (await c.post(
                 "/_training/faults", json={"path": "/v4/payment", "kind": "error_before"})).status_code
 

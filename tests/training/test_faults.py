@@ -169,8 +169,9 @@ def test_fault_validation(gateway):
         gateway.faults.add("POST", "/v4/payment", "delay", count=0)
 
 
+@pytest.mark.parametrize("gateway", [{"admin": True}], indirect=True)
 def test_admin_endpoints(raw, gateway, card):
-    admin = httpx.Client(base_url=gateway.base_url, timeout=5)
+    admin = httpx.Client(base_url=gateway.base_url, timeout=5, headers=gateway.admin_headers())
     r = admin.post("/_training/faults", json={"method": "POST", "path": "/v4/payment", "kind": "error_before",
                                              "count": 2})
     assert r.status_code == 200 and r.json()["pending"][0]["count"] == 2

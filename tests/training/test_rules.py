@@ -145,6 +145,40 @@ def test_customer_rule(body, field):
     assert all(m.message.endswith(".") and m.message[0].isupper() for m in messages)
 
 
+FORGING = ["Ada\r\nAPPROVED - NO SIGNATURE NEEDED", "Ada\nX", "Ada\x00", "Ada\x1b[2J", "Ada\x7f", "Ada\x85",
+           "Ada\u202eDEVORPPA", "Ada\u2066x\u2069", "Ada\u2028X", "Ada\u200bX", "Ada\tLovelace"]
+
+
+@pytest.mark.parametrize("value", FORGING)
+@pytest.mark.parametrize("field", ["FirstName", "LastName", "MiddleName", "Company", "CustomerAccount", "Email",
+                                   "AltEmail", "Website", "Phone"])
+def test_control_and_bidi_characters_are_refused_in_every_customer_field(field, value):
+    body = {"FirstName": "Ada", "LastName": "Lovelace", field: value}
+    messages = [m for m in validate_customer(body) if m.field == field]
+    assert len(messages) == 1, messages
+    assert "control or invisible formatting character" in messages[0].message and "U+" in messages[0].message
+    assert value not in messages[0].message  # the message describes the character, never echoes it
+
+
+@pytest.mark.parametrize("value", FORGING)
+def test_control_characters_are_refused_in_addresses_cards_banks_and_payments(value):
+    address = validate_address({**ADDRESS, "City": value}, "BillingAddress")
+    assert fields(address) == {"BillingAddress.City"}
+    assert "BankName" in fields(validate_ach({**GOOD_ACH, "BankName": value}))
+    assert "OrderId" in fields(validate_payment({"AccountId": 1, "Amount": 1, "OrderId": value}))
+
+
+def test_notes_and_descriptions_may_span_lines_but_hold_no_other_control():
+    assert validate_customer({"FirstName": "A", "LastName": "L", "Notes": "gate code 12\r\nback door\tok"}) == []
+    assert validate_payment({"AccountId": 1, "Amount": 1, "Description": "two\nlines"}) == []
+    assert fields(validate_customer({"FirstName": "A", "LastName": "L", "Notes": "x\x1b[31m"})) == {"Notes"}
+    assert fields(validate_payment({"AccountId": 1, "Amount": 1, "Description": "x\u202e"})) == {"Description"}
+
+
+def test_real_names_with_joiners_and_accents_pass():
+    assert validate_customer({"FirstName": "می\u200cخواهم", "LastName": "Ødegård-Núñez"}) == []
+
+
 def test_customer_limits_are_inclusive():
     body = {"FirstName": "A" * 100, "LastName": "L" * 100, "Company": "C" * 50, "CustomerAccount": "9" * 28,
             "Phone": "3035550100", "Email": "a" * 88 + "@example.com", "Website": "w" * 100, "Notes": "n" * 2048,

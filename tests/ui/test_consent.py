@@ -306,8 +306,7 @@ def test_bank_account_on_file_needs_the_authorization_ticked(counter):
 
     _answer_dialog(counter, [enter_without_tick], seen)
     counter.key(Qt.Key.Key_F5, counter.window.amount.edit)
-    # the dialog opens once the repeat-charge check (a worker) has answered
-    qtbot.waitUntil(lambda: bool(seen) and QApplication.activeModalWidget() is None, timeout=5000)
+    qtbot.waitUntil(lambda: bool(seen) and QApplication.activeModalWidget() is None, timeout=10000)
     assert counter.payments(hit.paysimple_id) == []
 
     def tick_and_charge(dialog):

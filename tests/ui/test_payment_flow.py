@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui.webtools import MASTERCARD, run_js
+from tests.ui.webtools import MASTERCARD, allowed_probe_ms, run_js
 
 pytestmark = pytest.mark.webview
 
@@ -36,15 +36,32 @@ def _snapshot_dom(counter, seen) -> None:
         seen["urls"].append(frame.url().toString())
 
 
-def test_new_card_is_charged_and_the_page_never_sees_customer_amount_or_key(counter):
+def _jwt_claims(token: str) -> dict:
+    import base64
+
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def test_new_card_is_charged_and_the_page_sees_only_what_it_must(counter):
+    """What the payment page (our page + PaySimpleJS in it) and the requests it causes carry, checked against
+    what matters: never the amount, the API user or key, or any other customer; the selected customer only
+    where PaySimple's own protocol puts them (the customer token's claims, the accountRetrieved event)."""
     hit = counter.pick_with_cards("smith", want=lambda a: True)
     seen = _record(counter)
+    counter.gateway.recorded = recorded = []
     counter.amount("37.19")
     counter.open_form(Qt.Key.Key_F6)
+    page = counter.window.panel.view.page()
+    run_js(counter.qtbot, page, "window.__seen = []; window.addEventListener('message', function (e) {"
+                                " window.__seen.push(JSON.stringify(e.data)); }); 1")
     _snapshot_dom(counter, seen)
     counter.fill_card()
     assert counter.submit_and_wait() == "approved"
+    page_messages = json.loads(run_js(counter.qtbot, counter.window.panel.view.page(),
+                                      "JSON.stringify(window.__seen || [])"))
     _snapshot_dom(counter, seen)
+    counter.gateway.recorded = None
 
     payments = counter.payments(hit.paysimple_id)
     assert [(p.amount, p.status) for p in payments] == [(Decimal("37.19"), "Authorized")]
@@ -55,17 +72,46 @@ def test_new_card_is_charged_and_the_page_never_sees_customer_amount_or_key(coun
     assert details["Account"].endswith("****1111")
     assert details["Trace number"] == payments[0].trace_number and details["Auth code"]
 
-    # What the page had: checkout/customer tokens and ids of accounts, never the customer, amount or key.
+    # The requests the form sent to PaySimple (the gateway's own record): the card and the mode, authorised
+    # by the customer token; never the amount, the API user/key (no PSSERVER), or any other customer.
+    form_posts = [(path, headers, body.decode()) for method, path, headers, body in recorded
+                  if method == "POST" and path.startswith("/paysimplejs/")]
+    assert [path for path, _, _ in form_posts] == ["/paysimplejs/v1/api/accounts/match-or-create"]
+    (_, headers, body), = form_posts
+    assert set(json.loads(body)) <= {"mode", "card", "bypassPostalCodeValidation"} and "4111111111111111" in body
+    customer_token = headers["authorization"].removeprefix("Bearer ")
+    claims = _jwt_claims(customer_token)
+    assert claims["kind"] == "customer" and claims["customer_id"] == hit.paysimple_id  # the selected one only
+    assert "psserver" not in json.dumps(headers).lower()
+
+    # What the page received from PaySimple's frame: the selected customer's id, name and e-mail come back in
+    # accountRetrieved (PaySimpleJS's protocol); payment.js hands Python only {accountId, paymentToken}.
+    retrieved = [json.loads(m) for m in page_messages if '"result"' in m]
+    assert len(retrieved) == 1 and retrieved[0]["payload"]["customer"]["id"] == hit.paysimple_id
     names = [json.loads(m)[1] for m in seen["bridge"]]
     assert names.count("accountRetrieved") == 1 and "customerToken" in names and "configure" in names
-    assert any("/paysimplejs/v1/" in url for url in seen["requests"])
-    everything = "\n".join(seen["bridge"] + seen["urls"] + seen["requests"] + seen["dom"])
-    api_key = counter.gateway._api_key  # random per run; the client keeps it only in a closure
-    assert len(api_key) > 20 and api_key not in everything
-    assert not re.search(rf"(?<!\d){hit.paysimple_id}(?!\d)", everything)
-    assert "37.19" not in everything and "37,19" not in everything
-    assert hit.display_name not in everything
+    handed = [json.loads(json.loads(m)[2][0]) for m in seen["bridge"] if json.loads(m)[1] == "accountRetrieved"]
+    assert set(handed[0]) == {"accountId", "paymentToken"}
+
+    everything = "\n".join(seen["bridge"] + seen["urls"] + seen["requests"] + seen["dom"] + page_messages
+                           + [json.dumps(h) + b for _, h, b in form_posts]
+                           + [json.dumps(_jwt_claims(customer_token))])
+    api_key, api_user = counter.gateway._api_key, counter.gateway.api_user   # random per run
+    assert len(api_key) > 20 and api_key not in everything and api_user not in everything
+    assert "37.19" not in everything and "37,19" not in everything and "3719" not in everything
+    customers = counter.gateway.store.list_customers(page_size=1000)[0]
+    me = next(c for c in customers if c["Id"] == hit.paysimple_id)
+    mine = {me["Email"], me["FirstName"], me["LastName"]}
+    others = [c for c in customers if c["Id"] != hit.paysimple_id]
+    assert len(others) >= 10
+    for other in others:
+        for value in (other["Email"], f'"{other["FirstName"]}"', f'"{other["LastName"]}"'):
+            if value and value.strip('"') and value.strip('"') not in mine:   # same-name people exist
+                assert value not in everything, value
+        assert not re.search(rf'"(customer_id|id)":\s*{other["Id"]}\b', everything)
     assert counter.window.panel.view.bridge.rejected == 0
+    # The whole form (our page + the gateway's iframe) ran without one Content-Security-Policy console report.
+    assert counter.window.panel.view.guarded_page.policy_refusals == 0
 
 
 def test_decline_then_another_card_is_approved(counter):
@@ -324,11 +370,13 @@ def test_real_paysimple_frame_cannot_reach_other_origins(counter, counting_serve
     counter.amount("3.00")
     counter.open_form(Qt.Key.Key_F6)
     other = json.dumps(counting_server.origin + "/steal")
-    run_js(counter.qtbot, counter.frame(),
-           f"fetch({other}).catch(function () {{}}); new Image().src = {other};"
-           f"var x = new XMLHttpRequest(); x.open('GET', {other}); x.send(); window.open({other});"
-           f"setTimeout(function () {{ location.href = {other}; }}, 10); 1")
-    counter.qtbot.wait(800)
+    probe = (f"fetch({other}).catch(function () {{}}); new Image().src = {other};"
+             f"var x = new XMLHttpRequest(); x.open('GET', {other}); x.send(); window.open({other});"
+             f"setTimeout(function () {{ location.href = {other}; }}, 10); 1")
+    # Positive control: where it is allowed, the same probe reaches the server (fetch, img, XHR, navigation)
+    control_ms = allowed_probe_ms(counter.qtbot, counting_server, probe, expect=4)
+    run_js(counter.qtbot, counter.frame(), probe)
+    counter.qtbot.wait(max(800, int(2 * control_ms)))
     assert counting_server.requests == []
     assert counter.window.panel.view.page().url().toString() == "app://pos/payment.html"
     # (The gateway frame's own CSP stops most of these first; test_web_host proves our interceptor alone.)
@@ -358,7 +406,7 @@ def test_keyboard_only_shortcuts(counter):
     assert counter.submit_and_wait() == "approved"
     counter.key(Qt.Key.Key_Escape)
     counter.qtbot.waitUntil(lambda: w.stack.currentWidget() is w.customer_page, timeout=5000)
-    assert w.amount.edit.text() == ""  # issue 13 §3: the sale's amount is not offered for another charge
+    assert w.amount.edit.text() == ""  # the sale is done: its amount is not offered again (issue 13 §3)
     counter.amount("9.10")
     counter.open_form(Qt.Key.Key_F6)
     counter.key(Qt.Key.Key_Escape)
@@ -394,8 +442,9 @@ def test_unconfirmed_earlier_payment_blocks_the_lane_until_checked(counter, monk
         counter.key(Qt.Key.Key_F5)  # Check again
     assert blocker.args == ["not_charged"]
     assert journal.get(stuck.id).state is State.ABSENT
-    counter.window.back_to_customer()
-    counter.amount("20.00")  # the blocked charge's amount was cleared when the unconfirmed payment showed
+    # back to the customer: the clerk sees the accounts list again (it reloads) before pressing F5
+    with counter.qtbot.waitSignal(counter.window.accountsShown, timeout=10000):
+        counter.window.back_to_customer()
     with counter.qtbot.waitSignal(counter.window.resultShown, timeout=10000) as blocker:
         counter.key(Qt.Key.Key_F5)
     assert blocker.args == ["approved"]
@@ -472,6 +521,37 @@ def test_form_left_open_past_the_checkout_token_restarts_once(counter):
     counter.fill_card()
     assert counter.submit_and_wait() == "approved"
     assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("16.00")]
+
+
+def test_restart_is_decided_on_keys_not_on_the_message_language(counter, monkeypatch):
+    """Issue 14 §4: PaySimple's texts may change or be translated; the restart uses errorKey/status/field."""
+    from pos_app.training import sdk
+
+    original = sdk._error
+    monkeypatch.setattr(sdk, "_error", lambda field, message: original(field, "El token ha caducado."))
+    hit = counter.pick_with_cards("a")
+    counter.amount("17.00")
+    counter.open_form(Qt.Key.Key_F6)
+    counter.fill_card()
+    counter.gateway.clock.advance(6 * 60)
+    panel = counter.window.panel
+    with counter.qtbot.waitSignal(panel.formShown, timeout=15000):
+        counter.key(Qt.Key.Key_F9)
+    assert "timed out" in panel.status.text() and panel.state == "shown"
+    counter.fill_card()
+    assert counter.submit_and_wait() == "approved"
+    assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("17.00")]
+
+
+def test_form_token_expired_reads_keys_only():
+    from pos_app.ui.payment_panel import form_token_expired
+    from pos_app.ui.web.messages import SdkError
+
+    assert form_token_expired(SdkError("unauthorized", 401, ("Le jeton a expiré",), ("checkoutToken",)))
+    assert form_token_expired(SdkError("unauthorized", 401, (), ()))               # no field given at all
+    assert not form_token_expired(SdkError("unauthorized", 401, ("checkout token expired",), ("customerToken",)))
+    assert not form_token_expired(SdkError("unauthorized", 403, ("checkout token expired",), ()))
+    assert not form_token_expired(SdkError("bad_request", 400, ("checkout token expired",), ("checkoutToken",)))
 
 
 def test_unexpected_failure_inside_the_charge_never_says_nothing_was_charged(counter, monkeypatch):

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage
 
 from tests.ui.webtools import run_js
@@ -21,14 +21,49 @@ pytestmark = pytest.mark.webview
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
+def _colours(image: QImage, rect: QRect, step: int = 2) -> set[int]:
+    return {image.pixel(x, y) for x in range(rect.left(), rect.right() + 1, step)
+            for y in range(rect.top(), rect.bottom() + 1, step)}
+
+
+def _assert_drawn(window, image: QImage, name: str) -> None:
+    """What the clerk should see is in the picture: every visible text of the window (labels, buttons,
+    fields) is painted where the widget is (its area holds more than one colour), and a visible payment
+    view shows a page, not a flat rectangle."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+
+    scale = image.width() / window.width()
+    bounds = QRect(0, 0, image.width(), image.height())
+    checked = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or not isinstance(widget, QLabel | QAbstractButton | QLineEdit):
+            continue
+        text = widget.text().strip()
+        if not text:
+            continue
+        top_left = widget.mapTo(window, QPoint(0, 0))
+        rect = QRect(int(top_left.x() * scale), int(top_left.y() * scale), int(widget.width() * scale),
+                     int(widget.height() * scale)).intersected(bounds)
+        if rect.width() < 4 or rect.height() < 4:
+            continue
+        assert len(_colours(image, rect)) >= 2, f"{name}: {type(widget).__name__} {text[:40]!r} is not drawn"
+        checked.append(text)
+    assert len(checked) >= 5, f"{name}: only {checked} visible"
+    view = window.panel.view
+    if view.isVisible():
+        top_left = view.mapTo(window, QPoint(0, 0))
+        rect = QRect(int(top_left.x() * scale), int(top_left.y() * scale), int(view.width() * scale),
+                     int(view.height() * scale)).intersected(bounds)
+        assert len(_colours(image, rect, 3)) >= 3, f"{name}: the payment view is blank"
+
+
 def _save(counter, folder: Path, name: str) -> Path:
     counter.qtbot.wait(250)  # let the web view paint
     path = folder / f"{name}.png"
     assert counter.window.grab().save(str(path))
     image = QImage(str(path))
     assert image.width() >= 1200 and image.height() >= 700
-    colours = {image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 29)}
-    assert len(colours) > 8, f"{name} looks blank"
+    _assert_drawn(counter.window, image, name)
     return path
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from pos_app.config import resources_dir
 from pos_app.ui.web.view import PAGE_URL, PaymentWebView
-from tests.ui.webtools import CountingServer, wait_child_frame
+from tests.ui.webtools import CountingServer, allowed_probe_ms, wait_child_frame
 
 pytestmark = pytest.mark.webview
 
@@ -129,9 +129,13 @@ def test_other_origins_are_unreachable(view, js, qtbot, counting_server, paysimp
       navigator.sendBeacon && navigator.sendBeacon({json.dumps(other + '/beacon')}, 'x');
       1
     """
+    navigate = f"setTimeout(function () {{ location.href = {json.dumps(other + '/navigate')}; }}, 10); 1"
+    # Positive control: the same probe on a page where it is allowed reaches the server (fetch, img, script,
+    # iframe, XHR, beacon, navigation), and how long that takes sets the wait below.
+    control_ms = allowed_probe_ms(qtbot, counting_server, attempts + ";" + navigate, expect=7)
     js(target, attempts)
-    js(target, f"setTimeout(function () {{ location.href = {json.dumps(other + '/navigate')}; }}, 10); 1")
-    qtbot.wait(800)
+    js(target, navigate)
+    qtbot.wait(max(800, int(2 * control_ms)))
     assert counting_server.requests == []
     assert page.url().toString() == PAGE_URL  # still on our page
     if where == "paysimple-iframe":
@@ -155,6 +159,8 @@ def test_forged_bridge_messages_are_refused(view, js, qtbot):
         "bridge.accountRetrieved({accountId: 5, paymentToken: TOKEN})",
         "bridge.sdkError(JSON.stringify({errorKey: 'evil'}))",
         "bridge.sdkError(JSON.stringify({errorKey: 'unknown', messages: ['x'.repeat(400)]}))",
+        "bridge.sdkError(JSON.stringify({errorKey: 'unauthorized', status: 401, fields: ['a b<script>']}))",
+        "bridge.sdkError(JSON.stringify({errorKey: 'unauthorized', status: 401, fields: 'checkoutToken'}))",
         "bridge.validityChanged('true')",
         "bridge.validityChanged(1)",
     ]]
@@ -188,3 +194,48 @@ def test_bridge_exposes_only_its_messages(view, js, qtbot):
     with qtbot.waitSignal(view.bridgeLost, timeout=5000):
         js(page, "new QWebChannel(qt.webChannelTransport, function (c) { c.objects.bridge.deleteLater(); }); 1")
     assert view.bridge_alive is False
+
+
+def test_page_loads_without_policy_errors(qtbot, paysimple_server):
+    """The CSP reaches the page once, well-formed: a load that prints any Content-Security-Policy console
+    message (a malformed header, an unknown directive, a refusal) fails. Each response header is sent once."""
+    from pos_app.ui.web.guard import is_policy_message
+
+    v = PaymentWebView(paysimple_server.origin)
+    v.guarded_page.console_record = []
+    listener = Listener()
+    v.bridge.listener = listener
+    try:
+        with qtbot.waitSignal(v.loaded, timeout=10000):
+            v.load_payment_page()
+        qtbot.waitUntil(lambda: "page_ready" in listener.names(), timeout=5000)
+        qtbot.wait(300)
+        messages = v.guarded_page.console_record
+        assert [m for _, m in messages if is_policy_message(m)] == []
+        assert v.guarded_page.policy_refusals == 0
+    finally:
+        v.teardown()
+
+
+def test_header_policy_arrives_whole_and_enforced(view, js, qtbot, paysimple_server):
+    """The response header carries the full policy once (frame-ancestors included), and it is enforced on
+    its own: an inline script is refused by two policies, the header's and the <meta> copy, each exactly
+    the policy we wrote. A header split into one directive per byte would show up here as junk policies."""
+    from pos_app.ui.web.scheme import content_security_policy
+
+    page = view.page()
+    js(page, "window.__v = []; document.addEventListener('securitypolicyviolation', function (e) {"
+             " window.__v.push(e.originalPolicy + ' || ' + e.effectiveDirective); });"
+             " var s = document.createElement('script'); s.textContent = 'window.__inline = 1';"
+             " document.head.appendChild(s); 1")
+    for _ in range(50):  # events are queued tasks; run_js cannot be nested inside qtbot.waitUntil
+        violations = sorted(json.loads(js(page, "JSON.stringify(window.__v)")))
+        if len(violations) >= 2:
+            break
+        qtbot.wait(100)
+    qtbot.wait(200)
+    violations = sorted(json.loads(js(page, "JSON.stringify(window.__v)")))
+    header = content_security_policy(paysimple_server.origin)
+    meta = content_security_policy(paysimple_server.origin, meta=True)
+    assert "frame-ancestors 'none'" in header and "frame-ancestors" not in meta
+    assert violations == sorted([header + " || script-src-elem", meta + " || script-src-elem"])

@@ -55,6 +55,34 @@ def run_js(qtbot, target, code: str, timeout: int = 5000):
     return box["result"]
 
 
+def allowed_probe_ms(qtbot, server: CountingServer, code: str, expect: int, timeout: int = 10_000) -> float:
+    """Positive control for "nothing reached the server" tests: run the same probe ``code`` in a plain,
+    unguarded web view whose page is on ``server``'s own origin (so everything is allowed) and wait until
+    ``server`` saw at least ``expect`` requests. Returns how long that took (ms); the server's request list is
+    cleared afterwards. A zero-request test then waits at least twice that long."""
+    import time
+
+    from PySide6.QtCore import QCoreApplication, QEvent, QUrl
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    view = QWebEngineView()
+    try:
+        with qtbot.waitSignal(view.loadFinished, timeout=timeout):
+            view.setHtml("<!doctype html><html><head></head><body><p>control</p></body></html>",
+                         QUrl(server.origin + "/control"))
+        server.requests.clear()
+        started = time.monotonic()
+        view.page().runJavaScript(code, 0)
+        qtbot.waitUntil(lambda: len(server.requests) >= expect, timeout=timeout)
+        elapsed = (time.monotonic() - started) * 1000
+    finally:
+        view.close()
+        view.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    server.requests.clear()
+    return elapsed
+
+
 def try_js(qtbot, target, code: str, timeout: int = 1000):
     """Like run_js but returns None when no answer comes (a frame that was just replaced never answers)."""
     try:

@@ -91,7 +91,24 @@ def test_wrong_columns_are_named_and_nothing_is_imported(qtbot, backend, english
     text = dialog.summary.text()
     assert text.startswith("Wrong columns") and "First Name" in text and "Last Name" in text
     assert "'Phone'" not in text and "Phone, Email" in text and "Nothing was imported" in text
-    assert dialog.report_button.isHidden() and dialog.import_button.isEnabled()
+    assert dialog.import_button.isEnabled()
+    # a refused file still has a report saying why (issue 15), and Open report shows it
+    assert not dialog.report_button.isHidden() and error.report_path.exists()
+    assert "no column for First Name and Last Name" in error.report_path.read_text(encoding="utf-8-sig")
+
+
+def test_a_header_line_over_128_kib_is_refused_with_a_reason_and_a_report(qtbot, backend, english, tmp_path):
+    source = tmp_path / "one-long-line.csv"
+    source.write_text("First Name,Last Name," + "x" * 200_000 + "\nAda,Lovelace\n", encoding="utf-8")
+    before = backend.directory.count()
+    dialog = CsvImportDialog(backend)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    error = _import(qtbot, dialog, source)
+    text = dialog.summary.text()
+    assert "header" in text and "at most 131,072" in text and "Nothing was imported" in text
+    assert "_csv" not in text and "field larger" not in text and backend.directory.count() == before
+    assert not dialog.report_button.isHidden() and dialog.report_path == error.report_path
 
 
 class _GatedBackend:
@@ -156,3 +173,25 @@ def test_clerk_needs_a_manager_pin(qtbot, counter, tmp_path):
     recorded = shell.registry.approvals()[-1]
     assert recorded[3] == "settings" and recorded[5] == "Import customers from CSV"
     dialog.close()
+
+
+def test_a_file_of_only_bad_rows_moves_the_progress_bar_and_cancels(qtbot, backend, english, tmp_path):
+    """Issue 15: a file of only bad rows showed no progress until the end and could not be cancelled."""
+    source = tmp_path / "bad.csv"
+    lines = ["First Name,Last Name,Email"] + [f"Person{i},,p{i}@example.com" for i in range(1000)]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    gated = _GatedBackend(backend)
+    dialog = CsvImportDialog(gated, batch_size=100)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_file(source)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert gated.reached.wait(10)  # the first batch of 100 bad rows reported progress
+    qtbot.waitUntil(lambda: dialog.progress.maximum() == 1000 and dialog.progress.value() == 100, timeout=5000)
+    with qtbot.waitSignal(dialog.finished_import, timeout=20_000) as blocker:
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+        gated.go.set()
+    report = blocker.args[0]
+    assert report.cancelled and report.rows == 200 and report.rejected_count == 200 and report.imported == 0
+    assert dialog.summary.text().startswith("Import cancelled") and "Bad rows skipped: 200" in dialog.summary.text()
+    assert "…and 195 more bad rows" in dialog.summary.text()

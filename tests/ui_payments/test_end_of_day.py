@@ -53,8 +53,8 @@ def test_end_of_day_shows_totals_and_a_mismatch_and_exports(qtbot, payments, ser
         assert ["mismatch", "paysimple_only", "", "", "", "", "", str(stray.id)] == rows[-1][:8]
         assert ["total", "voids", "", "", "1", "8.00"] == next(r for r in rows if r[1] == "voids")[:6]
 
-        pdf_path = dialog.export_pdf(tmp_path / "eod")
-        assert pdf_path.name == "eod" or pdf_path.exists()
+        pdf_path = dialog.export_pdf(tmp_path / "eod.pdf")
+        assert pdf_path == tmp_path / "eod.pdf" and pdf_path.stat().st_size > 0
         assert_valid_pdf(pdf_path)
         text = " ".join(page[2] for page in pdf_pages(pdf_path))
         for needle in ("End of day", "Only at PaySimple", str(stray.id), "$41.00", "Trainer"):
@@ -82,3 +82,33 @@ def test_end_of_day_can_be_cancelled_while_reading_paysimple(qtbot, payments, se
         assert again.args[0] is not None and again.args[0].reconciled
     finally:
         close_dialog(dialog)
+
+
+def test_end_of_day_on_screen_and_in_the_pdf_neutralises_names_and_paysimple_texts(qtbot, payments, registry,
+                                                                                   trainee, tmp_path):
+    """A clerk name from an older clerk file and a mismatch detail carrying CR/LF or a bidi override stay on
+    their own line, visibly damaged, in the report a manager reads and prints."""
+    import sqlite3
+    from datetime import date
+
+    from PySide6.QtGui import QTextDocument
+
+    from pos_app.payments.eod import EodReport, Mismatch
+    from pos_app.ui.eod_view import report_html
+    from pos_app.ui.receipt_print import write_document_pdf
+
+    with sqlite3.connect(registry.path) as con:  # written before names were checked
+        con.execute("UPDATE clerks SET name = ? WHERE id = ?", ("Eve\r\nAPPROVED BY MANAGER\u202e", trainee.id))
+    report = EodReport(day=date(2026, 12, 5), timezone="UTC", lane=None, clerk=None)
+    report.by_clerk[str(trainee.id)]["approved"].add(1234)
+    report.by_status["approved"].add(1234)
+    report.mismatches.append(Mismatch("paysimple_only", None, 42, "PaySimple Authorized\r\nRECONCILED OK\u2066"))
+    doc = QTextDocument()
+    doc.setHtml(report_html(report, payments))
+    lines = [line.strip() for line in doc.toPlainText().splitlines() if line.strip()]
+    pdf = write_document_pdf(doc, tmp_path / "eod.pdf")
+    [(_w, _h, pdf_text)] = pdf_pages(assert_valid_pdf(pdf) and pdf)
+    assert any("Eve\ufffd\ufffdAPPROVED BY MANAGER\ufffd" in line for line in lines), lines
+    assert any("PaySimple Authorized\ufffd\ufffdRECONCILED OK\ufffd" in line for line in lines), lines
+    assert not [line for line in lines if line.startswith(("APPROVED", "RECONCILED"))], lines
+    assert not any(ch in pdf_text for ch in "\u202e\u2066") and "Eve" in pdf_text

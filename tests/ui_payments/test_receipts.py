@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import pytest
+
 from pos_app.payments import State
 from pos_app.ui.history import HistoryDialog
 from pos_app.ui.receipt_print import RECEIPT_WIDTH_MM, format_local, receipt_document, write_receipt_pdf
@@ -41,8 +43,10 @@ def test_approved_receipt_has_every_field_on_screen_and_in_the_pdf(qtbot, paymen
         assert "4111111111111111" not in text and "****1111" in text
         assert "MST" in text or "MDT" in text  # store time zone (America/Denver), not the computer's
 
-        pdf = receipt_dialog.save_pdf(tmp_path / "receipt")  # from the receipt dialog, no file dialog
-        assert pdf is None or pdf.exists()
+        pdf = receipt_dialog.save_pdf(tmp_path / "from-dialog.pdf")  # from the receipt dialog, no file dialog
+        assert pdf == tmp_path / "from-dialog.pdf" and pdf.stat().st_size > 0
+        assert_valid_pdf(pdf)
+        assert str(pdf) in receipt_dialog.message.text()
         pdf = dialog.save_pdf(tmp_path / "receipt.pdf")  # from the history (Ctrl+S)
         assert_valid_pdf(pdf)
         [(width, height, pdf_text)] = pdf_pages(pdf)  # one page: a till roll
@@ -103,6 +107,64 @@ def test_printing_goes_through_a_qprinter(qtbot, payments, service, shopper, tra
     assert print_document(receipt_document(payments.receipt(sale)), printer=printer, ask=False)
     [(_w, _h, text)] = pdf_pages(assert_valid_pdf(tmp_path / "printed.pdf") and tmp_path / "printed.pdf")
     assert sale.id in text and "APPROVED" in text and "$15.00" in text
+
+
+def pdf_lines(path) -> list[str]:
+    """The PDF's text as QtPdf extracts it, line by line (not collapsed)."""
+    from PySide6.QtPdf import QPdfDocument
+
+    doc = QPdfDocument()
+    assert doc.load(str(path)) == QPdfDocument.Error.None_
+    try:
+        text = "\n".join(doc.getAllText(i).text() for i in range(doc.pageCount()))
+    finally:
+        doc.close()
+    return [line.strip() for line in re.split(r"[\r\n\u2028\u2029]+", text) if line.strip()]
+
+
+@pytest.mark.parametrize("forged, shown_start", [
+    ("Grace\r\nAPPROVED - NO SIGNATURE NEEDED\r\n\u202eDEDEEN ERUTANGIS ON - DEVORPPA", "Grace\ufffd\ufffdAPPR"),
+    ("Grace Wolfeschlegelsteinhausen APPROVED - NO SIGNATURE NEEDED", "Grace Wolfe"),  # wrap, no control
+])
+def test_a_name_with_line_breaks_cannot_forge_an_approval_on_the_declined_receipt_pdf(
+        qtbot, payments, service, client, trainee, tmp_path, journal, forged, shown_start):
+    """The reproduced defect, where a person reads it: the receipt on screen and the PDF of a DECLINED payment
+    whose customer name carries CR/LF + "APPROVED - NO SIGNATURE NEEDED" (an old journal row, so the name
+    reaches the receipt unneutralised) show no line saying APPROVED; nor does a long name that would wrap."""
+    import sqlite3
+
+    from pos_app.payments import CustomerRef
+
+    grace = new_shopper(client, "Grace", "Hopper", "5454545454545454")
+    declined = service.charge(CustomerRef(grace.customer.id, forged), grace.card, Decimal("9999.01"),
+                              str(trainee.id))
+    assert declined.state is State.DECLINED
+    with sqlite3.connect(journal.path) as con:  # as an older version stored it: raw
+        con.execute("UPDATE attempts SET customer_name = ? WHERE id = ?", (forged, declined.id))
+    receipt = payments.receipt(journal.get(declined.id))
+    document = receipt_document(receipt)
+    lines = [line.strip() for line in document.toPlainText().splitlines() if line.strip()]
+    pdf = write_receipt_pdf(receipt_document(receipt), tmp_path / "declined.pdf")
+    assert_valid_pdf(pdf)
+    for shown in (lines, pdf_lines(pdf)):
+        # the document's plain text puts a table row's cells on lines of their own, the PDF on one line
+        rows = "\n".join(shown).replace("Customer\n", "Customer ").replace("Status\n", "Status ").splitlines()
+        assert "Status DECLINED" in rows, "\n".join(shown)
+        assert not [line for line in rows if line.startswith(("APPROVED", "NO SIGNATURE", "DEDEEN"))], rows
+        assert not any(ch in line for line in rows for ch in "\u202e\r")
+        (at,) = [i for i, line in enumerate(rows) if line.startswith("Customer ")]
+        assert rows[at].startswith("Customer " + shown_start) and rows[at].endswith("…"), rows
+        assert rows[at + 1].startswith("Account"), rows  # the name took one line
+
+    dialog = HistoryDialog(payments)  # the history shows the same row on one line, neutralised
+    with qtbot.waitSignal(dialog.loaded, timeout=5000):
+        dialog.show()
+    try:
+        names = [dialog.table.topLevelItem(i).text(1) for i in range(dialog.table.topLevelItemCount())]
+        assert any(n.startswith(shown_start) for n in names), names
+        assert not any(ch in n for n in names for ch in "\r\n\u202e")
+    finally:
+        close_dialog(dialog)
 
 
 def test_bank_debit_is_posted_pending_with_its_authorization_in_history_receipt_and_pdf(qtbot, payments, service,

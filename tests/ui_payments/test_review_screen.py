@@ -51,3 +51,49 @@ def test_history_texts_name_the_state_and_list_it_under_needs_checking(reviewed)
     assert attempt_summary(attempt).startswith("Needs review: the answer did not match")
     needs_checking = dict(status_groups())["Needs checking"]
     assert State.REVIEW in needs_checking
+
+
+def test_a_manager_closes_a_review_from_history_with_paysimples_own_payment(qtbot, reviewed, registry, trainee,
+                                                                           client, shopper, tmp_path):
+    """History → Close review… (F9): the manager types the PaySimple payment that is this sale (after looking
+    it up), approves with PIN + reason; the service checks PaySimple again and the sale becomes approved."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QInputDialog
+
+    from pos_app.clerks import ManagerAction
+    from pos_app.config import Environment
+    from pos_app.ui.history import CounterPayments, HistoryDialog
+    from pos_app.ui.manager_approval import ManagerApprovalDialog, request_approval
+    from tests.ui_payments.conftest import MERCHANT, STORE_TZ, close_dialog
+    from tests.ui_payments.test_void_refund import approve_with
+    from tests.ui_shell.helpers import when_modal
+
+    service, attempt = reviewed
+    [real] = [p for p in client.customer_payments(shopper.customer.id) if p.order_id == attempt.id]
+    payments = CounterPayments(
+        journal=service.journal, service=service, merchant=MERCHANT, tz=STORE_TZ, lane=service.lane,
+        environment=Environment.TRAINING, clerk_name=lambda c: c, clerk_id=lambda: str(trainee.id),
+        approve=lambda action, subject="", detail="", parent=None: request_approval(
+            parent, registry, action, Environment.TRAINING, clerk=trainee, subject=subject, detail=detail),
+        save_dir=tmp_path)
+    dialog = HistoryDialog(payments)
+    with qtbot.waitSignal(dialog.loaded, timeout=5000):
+        dialog.show()
+    try:
+        assert dialog.select(attempt.id)
+        assert dialog.review_button.isVisible() and dialog.review_button.isEnabled()
+        assert not dialog.reverse_button.isEnabled()
+        typed = when_modal(QInputDialog, lambda box: (box.setTextValue(str(real.id)), box.accept()))
+        seen: dict = {}
+        approved = when_modal(ManagerApprovalDialog, approve_with([("1234", "checked in PaySimple")], seen))
+        with qtbot.waitSignal(dialog.actionFinished, timeout=15_000) as outcome:
+            qtbot.keyClick(dialog.table, Qt.Key.Key_F9)
+        assert typed["error"] is None and approved["error"] is None
+        assert seen["title"] == "Close a payment that needs review"
+        assert outcome.args == ["approved"]
+        closed = service.journal.get(attempt.id)
+        assert closed.state is State.APPROVED and closed.payment_id == real.id
+        assert [a[3] for a in registry.approvals()] == [ManagerAction.CLOSE_REVIEW.value]
+        assert not dialog.review_button.isVisible()
+    finally:
+        close_dialog(dialog)

@@ -23,6 +23,18 @@ def open_history(qtbot, payments) -> HistoryDialog:
     return dialog
 
 
+def wait_until_enabled(button, timeout_s: float = 10.0) -> None:
+    """As a person would: wait (events running) until the button can be pressed."""
+    import time
+
+    from PySide6.QtTest import QTest
+
+    deadline = time.monotonic() + timeout_s
+    while not button.isEnabled():
+        assert time.monotonic() < deadline, "the button stayed disabled"
+        QTest.qWait(20)
+
+
 def approve_with(steps: list[tuple[str, str]], seen: dict):
     """Drive the approval dialog: each (pin, reason) is typed and Approve pressed; the texts shown are kept."""
     def fill(dialog: ManagerApprovalDialog) -> None:
@@ -32,6 +44,7 @@ def approve_with(steps: list[tuple[str, str]], seen: dict):
         for pin, reason in steps:
             dialog.reason.setText(reason)
             dialog.pin.setText(pin)
+            wait_until_enabled(dialog.approve_button)  # after a wrong PIN the dialog holds Approve a moment
             dialog.approve_button.click()
             seen["messages"].append(dialog.message.text())
         seen["still_open"] = dialog.isVisible()

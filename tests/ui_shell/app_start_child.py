@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
@@ -25,7 +26,12 @@ def main(scenario: str, home: str) -> int:
     from pos_app.ui.setup_wizard import SetupWizard
     from tests.ui_shell.helpers import when_modal
 
-    keyring.set_keyring(MemoryKeyring())  # no OS keyring in CI: the sandbox key is "missing"
+    if os.environ.get("POS_TEST_KEYRING"):  # a keyring that persists across processes, like the OS one
+        from tests.file_keyring import FileKeyring
+
+        keyring.set_keyring(FileKeyring(os.environ["POS_TEST_KEYRING"]))
+    else:
+        keyring.set_keyring(MemoryKeyring())  # no OS keyring in CI: the sandbox key is "missing"
     result: dict = {"scenario": scenario}
 
     def finish_as_training(wizard: SetupWizard) -> None:
@@ -38,6 +44,20 @@ def main(scenario: str, home: str) -> int:
         wizard.flow.accept()
 
     argv = ["--home", home, "--demo-customers", "5"]
+    if scenario == "live-allowed":  # a Live set-up made beforehand (keyring file), sandbox rule waived
+        when_modal(SetupWizard, lambda w: print(json.dumps({"wizard": True}), flush=True) or w.flow.reject(),
+                   timeout_ms=3000)
+        return app_module.run(argv + ["--allow-no-sandbox"])
+    if scenario == "live-ready":
+        # A finished Live set-up whose key is in the keyring: no wizard; the sandbox rule decides.
+        from pos_app.credentials import CredentialStore
+        from pos_app.settings import load_settings
+
+        settings = load_settings(Path(home) / "data" / "settings.json")
+        CredentialStore.for_data_dir(Path(home) / "data").save("live", settings.api_users["live"], "live-key-from-the-keyring")
+        when_modal(SetupWizard, lambda w: print(json.dumps({"wizard": True}), flush=True) or w.flow.reject(),
+                   timeout_ms=3000)
+        return app_module.run(argv)  # the real entry point's exit status
     if scenario == "cancel":
         when_modal(SetupWizard, lambda w: (result.update(wizard=True), w.flow.reject()))
     elif scenario == "training-flag":

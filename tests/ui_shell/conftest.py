@@ -17,6 +17,7 @@ register_schemes()  # the counter window's app:// scheme must exist before pytes
 
 API_USER = "APIUser77"
 API_KEY = "Sb0x-Secret-Key-9f8e7d6c5b4a"
+INSTALL = "0123456789abcdef0123456789abcdef"  # an installation id for stores the tests pass explicitly
 
 
 @pytest.fixture(scope="module")

@@ -57,7 +57,7 @@ def main() -> int:
             install_translator(app, lang)
             suffix = "" if lang == "en" else "-es"
             reg = ClerkRegistry(home / f"clerks-{lang}.db")
-            wizard = SetupWizard(Settings(), lambda env, r=reg: r, CredentialStore(), lambda s: None,
+            wizard = SetupWizard(Settings(), lambda env, r=reg: r, CredentialStore("0123456789abcdef0123456789abcdef"), lambda s: None,
                                  {Environment.SANDBOX: gw.api_url})
             wizard.resize(720, 560)
             save(wizard, f"10-setup-environment{suffix}.png")

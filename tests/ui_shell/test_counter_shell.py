@@ -12,7 +12,7 @@ from pos_app.credentials import CredentialStore
 from pos_app.settings import Settings
 from pos_app.ui.about import AboutDialog
 from pos_app.ui.shell import Shell
-from tests.ui_shell.conftest import API_KEY, API_USER
+from tests.ui_shell.conftest import API_KEY, API_USER, INSTALL
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def window_factory(qtbot):
 
 
 def test_sandbox_counter_started_by_the_shell(qtbot, qapp, paths, gateway, memory_keyring, window_factory, english):
-    store = CredentialStore()
+    store = CredentialStore(INSTALL)
     store.save("sandbox", API_USER, API_KEY)
     settings = Settings(environment="sandbox", api_users={"sandbox": API_USER}, setup_done=True)
     shell = Shell(qapp, paths, settings, credentials=store, base_urls={Environment.SANDBOX: gateway.api_url})

@@ -26,7 +26,7 @@ from pos_app.ui.setup_wizard import SetupWizard, connection_error_message
 
 ROOT = Path(__file__).resolve().parents[2]
 SHELL_MODULES = ["about.py", "banner.py", "crash.py", "i18n.py", "login.py", "manager_approval.py",
-                 "setup_wizard.py", "shell.py"]
+                 "setup_wizard.py", "shell.py", "storage_messages.py"]
 
 
 def test_spanish_login_and_approval(qtbot, tmp_path, spanish):
@@ -42,6 +42,9 @@ def test_spanish_login_and_approval(qtbot, tmp_path, spanish):
     login.pin.setText("9999")
     login.sign_in.click()
     assert login.message.text() == "Nombre o PIN incorrecto. Intentos antes del bloqueo: 4."
+    login.pin.setText("١٢٣٤")  # Arabic-Indic digits: refused with the translated reason, not counted
+    login.sign_in.click()
+    assert login.message.text().startswith("Escriba el PIN solo con las cifras 0-9")
     approval = ManagerApprovalDialog(reg, ManagerAction.REFUND, Environment.LIVE)
     qtbot.addWidget(approval)
     assert approval.title.text() == "Reembolsar un pago" and approval.approve_button.text() == "Aprobar"
@@ -54,7 +57,7 @@ def test_spanish_login_and_approval(qtbot, tmp_path, spanish):
 
 def test_spanish_setup_wizard(qtbot, tmp_path, spanish):
     reg = ClerkRegistry(tmp_path / "c.db")
-    wizard = SetupWizard(Settings(), lambda env: reg, CredentialStore(), lambda s: None)
+    wizard = SetupWizard(Settings(), lambda env: reg, CredentialStore("0123456789abcdef0123456789abcdef"), lambda s: None)
     qtbot.addWidget(wizard)
     wizard.show()
     flow = wizard.flow

@@ -137,9 +137,10 @@ def test_every_manager_action_refuses_a_clerk(qtbot, staff, english):
         dialog.pin.setText("2468")  # the clerk's own PIN under the manager's name
         dialog.approve_button.click()
         assert dialog.approved is None
-        # the clerk's PIN is a wrong manager PIN: it counts towards the manager's lockout (5 actions = 5 tries)
-        assert ("Wrong name or PIN" in dialog.message.text() if action is not ManagerAction.GO_LIVE
-                else "Too many wrong PINs" in dialog.message.text())
+        # the clerk's PIN is a wrong manager PIN: it counts against approvals by Maria (a growing wait), and
+        # the next dialog right after it is told to wait; never against Maria's own sign-in
+        assert ("Wrong name or PIN" in dialog.message.text() if action is ManagerAction.VOID
+                else "before the next try" in dialog.message.text()), dialog.message.text()
         with pytest.raises(NotAllowed):
             reg.approve("Ann", "2468", action, "customer asked", clerk=ann)
     with pytest.raises(NotAllowed):
@@ -149,6 +150,83 @@ def test_every_manager_action_refuses_a_clerk(qtbot, staff, english):
     assert reg.approvals() == []
     refused = [e for e in reg.events("approve") if e.outcome == "not_allowed"]
     assert {e.detail for e in refused} == {f"action={a.value}" for a in ManagerAction}
+    assert reg.login("Maria", "739164") == boss  # the wrong approval PINs did not lock her sign-in
+
+
+def test_wrong_pins_in_the_approval_dialog_slow_it_down_and_never_lock_the_managers_sign_in(
+        qtbot, staff, english, monkeypatch):
+    """Someone types wrong PINs into the approval dialog with the keyboard: after each, Approve (and Enter)
+    do nothing for a growing wait; the fifth pauses approvals by that manager (an event); the manager then
+    signs in with her PIN at the sign-in screen."""
+    from datetime import timedelta
+
+    import pos_app.clerks as clerks
+
+    monkeypatch.setattr(clerks, "APPROVAL_DELAY", timedelta(milliseconds=60))  # 60, 120, 240, 480 ms
+    reg, boss, ann = staff
+    dialog = ManagerApprovalDialog(reg, ManagerAction.REFUND, Environment.LIVE, clerk=ann, subject="LANE1-X",
+                                   reason="customer asked")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    held = []
+    for attempt in range(1, MAX_FAILURES):
+        qtbot.keyClicks(dialog.pin, "111111")
+        qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+        assert f"before approvals by this manager pause: {MAX_FAILURES - attempt}" in dialog.message.text()
+        assert dialog.waiting and not dialog.approve_button.isEnabled()
+        qtbot.keyClicks(dialog.pin, "739164")  # even the right PIN: Enter does nothing while it waits
+        qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+        assert dialog.approved is None and dialog.pin.text() == "739164"
+        start = time.monotonic()
+        qtbot.waitUntil(lambda: dialog.approve_button.isEnabled(), timeout=3000)
+        held.append(time.monotonic() - start)
+        dialog.pin.clear()
+    assert held[-1] > held[0] and held[-1] >= 0.3  # the wait grows
+    qtbot.keyClicks(dialog.pin, "111111")
+    qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+    assert "approvals by Maria are paused until" in dialog.message.text()
+    assert "can still sign in" in dialog.message.text() and dialog.approved is None
+    qtbot.keyClicks(dialog.pin, "739164")  # paused: the right PIN does not approve either
+    qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+    assert dialog.approved is None and "paused" in dialog.message.text()
+    assert [e.outcome for e in reg.events("approve")].count("approval_locked") >= 1
+
+    login = LoginDialog(reg, Environment.LIVE)  # Maria signs in at the counter: not locked out
+    qtbot.addWidget(login)
+    login.show()
+    login.name.setCurrentText("Maria")
+    qtbot.keyClicks(login.pin, "739164")
+    qtbot.keyClick(login.pin, Qt.Key.Key_Return)
+    assert login.clerk == boss and login.result() == LoginDialog.DialogCode.Accepted
+    assert reg.approvals() == []
+
+
+def test_the_pin_field_takes_only_digits_0_to_9_and_the_core_says_why(qtbot, staff, english):
+    reg, boss, ann = staff
+    dialog = LoginDialog(reg, Environment.LIVE)
+    qtbot.addWidget(dialog)
+    dialog.name.setCurrentText("Ann")
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for ch in "２４６８":  # fullwidth digits typed (a keyboard layout / input method): the field refuses them
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(dialog.pin, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier,
+                                                         ch))
+    assert dialog.pin.text() == ""
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):  # the same way, an ASCII digit does arrive
+        QApplication.sendEvent(dialog.pin, QKeyEvent(kind, Qt.Key.Key_2, Qt.KeyboardModifier.NoModifier, "2"))
+    assert dialog.pin.text() == "2"
+    dialog.pin.clear()
+    dialog.pin.setText("٢٤٦٨")  # set without the validator (as a paste through an accessibility tool could)
+    dialog.sign_in.click()
+    assert "digits 0-9 only" in dialog.message.text() and dialog.clerk is None
+    qtbot.keyClicks(dialog.pin, "2468")
+    dialog.sign_in.click()
+    assert dialog.clerk == ann
+    assert [e.outcome for e in reg.events("login")] == ["pin_digits", "ok"]  # recorded, not counted
 
 
 def test_manager_approval_needs_a_reason_and_is_recorded(qtbot, staff, english):

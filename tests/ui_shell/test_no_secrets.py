@@ -18,7 +18,7 @@ from pos_app.ui.crash import CrashHandler
 from pos_app.ui.login import LoginDialog
 from pos_app.ui.manager_approval import ManagerApprovalDialog
 from pos_app.ui.setup_wizard import SetupWizard
-from tests.ui_shell.conftest import API_KEY, API_USER
+from tests.ui_shell.conftest import API_KEY, API_USER, INSTALL
 
 MANAGER_PIN = "739164"
 CLERK_PIN = "582047"
@@ -41,7 +41,7 @@ def file_logging(paths, monkeypatch):
 
 def test_no_secret_in_any_file_after_a_session(qtbot, gateway, memory_keyring, paths, registries, file_logging,
                                                english):
-    store = CredentialStore()
+    store = CredentialStore(INSTALL)
     wizard = SetupWizard(Settings(), registries, store, lambda s: save_settings(s, paths.settings_file),
                          {Environment.SANDBOX: gateway.api_url})
     qtbot.addWidget(wizard)

@@ -20,7 +20,7 @@ from pos_app.ui.setup_wizard import (
     PAGE_SUMMARY,
     SetupWizard,
 )
-from tests.ui_shell.conftest import API_KEY, API_USER
+from tests.ui_shell.conftest import API_KEY, API_USER, INSTALL
 from tests.ui_shell.helpers import when_modal
 
 
@@ -35,7 +35,7 @@ def make_wizard(qtbot, paths, registries, english):
             urls[Environment.SANDBOX] = sandbox_url
         if live_url:
             urls[Environment.LIVE] = live_url
-        wizard = SetupWizard(settings or Settings(), registries, credentials or CredentialStore(),
+        wizard = SetupWizard(settings or Settings(), registries, credentials or CredentialStore(INSTALL),
                              lambda s: save_settings(s, paths.settings_file), urls)
         qtbot.addWidget(wizard)
         wizard.show()
@@ -108,7 +108,7 @@ def test_sandbox_happy_path_key_only_in_keyring(make_wizard, qtbot, gateway, mem
     saved = load_settings(paths.settings_file)
     assert saved.environment == "sandbox" and saved.api_users == {"sandbox": API_USER} and saved.lane == "FRONT_2"
     assert API_KEY not in paths.settings_file.read_text()
-    assert CredentialStore().load("sandbox", API_USER) == API_KEY  # a new store (next start) finds it
+    assert CredentialStore(INSTALL).load("sandbox", API_USER) == API_KEY  # a new store (next start) finds it
     reg = registries(Environment.SANDBOX)
     assert [(c.name, c.role) for c in reg.list()] == [("Maria", Role.MANAGER)]
     assert reg.login("Maria", "739164").is_manager
@@ -143,7 +143,7 @@ def test_network_down_gives_a_clear_message(make_wizard, qtbot, closed_port_url,
 
 
 def test_no_keyring_explains_and_offers_session_only(make_wizard, qtbot, gateway, no_keyring, paths, registries):
-    store = CredentialStore()
+    store = CredentialStore(INSTALL)
     assert not keyring_available()
     wizard = make_wizard(sandbox_url=gateway.api_url, credentials=store)
     choose(wizard, Environment.SANDBOX)
@@ -168,7 +168,7 @@ def test_no_keyring_explains_and_offers_session_only(make_wizard, qtbot, gateway
     assert "memory for this session only" in wizard.flow.summary_page.text.text()
     wizard.flow.accept()
     assert store.load("sandbox", API_USER) == API_KEY
-    assert CredentialStore().load("sandbox", API_USER) is None  # forgotten at the next start
+    assert CredentialStore(INSTALL).load("sandbox", API_USER) is None  # forgotten at the next start
     for f in paths.data_dir.rglob("*"):
         if f.is_file():
             assert API_KEY.encode() not in f.read_bytes(), f"key written to {f}"
@@ -197,7 +197,11 @@ def test_merchant_and_manager_pages_refuse_bad_input(make_wizard, gateway, memor
     m.pin.setText("12")
     m.pin2.setText("12")
     flow.next()
-    assert flow.currentId() == PAGE_MANAGER and "4 to 8 digits" in m.message.text()
+    assert flow.currentId() == PAGE_MANAGER and "A manager's PIN must be 6 to 8 digits." in m.message.text()
+    m.pin.setText("1234")     # four digits are enough for a clerk, not for a Sandbox/Live manager
+    m.pin2.setText("1234")
+    flow.next()
+    assert flow.currentId() == PAGE_MANAGER and "6 to 8 digits" in m.message.text()
     m.pin.setText("739164")
     m.pin2.setText("739165")
     flow.next()
@@ -218,7 +222,12 @@ def _through_credentials(wizard, qtbot, env):
 def test_first_run_live_records_the_new_managers_go_live_approval(make_wizard, qtbot, gateway, memory_keyring,
                                                                    registries, paths):
     wizard = make_wizard(live_url=gateway.api_url)
-    choose(wizard, Environment.LIVE)
+    choose(wizard, Environment.LIVE)   # no Sandbox test payment passed here: Live asks for the override
+    assert wizard.flow.currentId() == PAGE_ENVIRONMENT and "Sandbox test payment" in \
+        wizard.flow.environment_page.message.text()
+    assert wizard.flow.environment_page.live_override.isVisible()
+    wizard.flow.environment_page.live_override.setChecked(True)
+    wizard.flow.next()
     assert wizard.banner.title.text() == "LIVE"
     _through_credentials(wizard, qtbot, Environment.LIVE)
     flow = wizard.flow
@@ -229,8 +238,13 @@ def test_first_run_live_records_the_new_managers_go_live_approval(make_wizard, q
     flow.next()
     flow.accept()
     reg = registries(Environment.LIVE)
-    (approval,) = reg.approvals()
-    assert approval[3] == ManagerAction.GO_LIVE.value and approval[1] == reg.list()[0].id
+    # The new manager approves the Live set-up and going Live; both are in Live's approvals.
+    settings_approval, go_live = reg.approvals()
+    assert settings_approval[3] == ManagerAction.SETTINGS.value and settings_approval[5] == "settings: live"
+    assert go_live[3] == ManagerAction.GO_LIVE.value and go_live[1] == settings_approval[1] == reg.list()[0].id
+    assert go_live[5] == "override: go live without a passed Sandbox test payment"
+    (saved,) = reg.events("settings")
+    assert saved.name == "Maria" and saved.detail == f"environment=live api_user={API_USER}"
     assert load_settings(paths.settings_file).environment == "live"
 
 
@@ -251,7 +265,9 @@ def test_switching_to_live_needs_a_manager_approval(make_wizard, qtbot, gateway,
         dialog.reject()
 
     state = when_modal(ManagerApprovalDialog, clerk_tries)
-    choose(wizard, Environment.LIVE)
+    wizard.flow.environment_page.buttons[Environment.LIVE].setChecked(True)
+    wizard.flow.environment_page.live_override.setChecked(True)  # no Sandbox test payment in this test
+    wizard.flow.next()
     assert state["done"] and state["error"] is None
     assert flow.currentId() == PAGE_ENVIRONMENT and "manager's approval" in flow.environment_page.message.text()
 
@@ -261,6 +277,7 @@ def test_switching_to_live_needs_a_manager_approval(make_wizard, qtbot, gateway,
         dialog.pin.setText("739164")
         dialog.approve_button.click()
 
+    qtbot.wait(1100)  # a wrong approval PIN makes the next try for that manager wait 1 s (clerks.APPROVAL_DELAY)
     state = when_modal(ManagerApprovalDialog, manager_approves)
     flow.next()
     assert state["done"] and state["error"] is None
@@ -271,6 +288,7 @@ def test_switching_to_live_needs_a_manager_approval(make_wizard, qtbot, gateway,
     flow.accept()
     (approval,) = reg.approvals()
     assert approval[1] == boss.id and approval[3] == "go_live" and approval[4] == "Store opens for real today"
+    assert approval[5] == "override: go live without a passed Sandbox test payment"
 
 
 def test_settings_file_never_holds_the_key(make_wizard, qtbot, gateway, memory_keyring, paths):

@@ -6,13 +6,16 @@ Page -> Python (slots; every argument arrives as a QVariant and is type-checked 
   validityChanged(bool)       the form became valid / invalid
   getCustomerToken()          the page needs a customer token (submit, or the SDK's customerAuth after 401)
   accountRetrieved(json)      {"accountId": int, "paymentToken": GUID}
-  sdkError(json)              {"errorKey": str, "status": int, "messages": [str]}
+  sdkError(json)              {"errorKey": str, "status": int, "messages": [str], "fields": [str]}
   cancel()                    the clerk cancelled inside the page
 Python -> page (signals): configure(json) {checkoutToken, mode: cc|ach, use: charge|update} (the iframe styles
   are constants of payment.js),
   customerToken(str), submit(), reset().
 
-The page never gets the customer id, name, amount or API key: Python picks the customer and the amount.
+What the page has (issue 14 §10): it never gets the amount, the API user or key, or any customer but the
+selected one, and Python picks the customer and the amount. It does see the selected customer: the customer
+token is a JWT whose claims carry that customer's PaySimple id, and PaySimpleJS's ``accountRetrieved`` event
+brings back that customer's id, name and e-mail (payment.js forwards only ``{accountId, paymentToken}``).
 Anything malformed is refused and logged by kind and reason only (no content) and counted in
 ``rejected``. The listener decides whether a well-formed message is welcome in the current state.
 """

@@ -45,14 +45,21 @@ class OriginInterceptor(QWebEngineUrlRequestInterceptor):
         self._allowed = frozenset(normalise_origin(o) for o in allowed_origins)
         self.blocked_count = 0
         self.record: list[str] | None = None  # tests: every requested URL (never logged)
+        # Origins only (no path or query): what the Sandbox conformance report lists.
+        self.seen_origins: list[str] = []
+        self.blocked_origins: list[str] = []
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 (Qt override)
         if self.record is not None:
             self.record.append(info.requestUrl().toString())
         origin = origin_of(info.requestUrl())
+        if origin not in self.seen_origins:
+            self.seen_origins.append(origin)
         if origin in self._allowed:
             return
         self.blocked_count += 1
+        if origin not in self.blocked_origins:
+            self.blocked_origins.append(origin)
         log.warning("payment view: blocked a request to %s", origin)
         info.block(True)
 
@@ -65,6 +72,8 @@ class GuardedPage(QWebEnginePage):
         self._app_origin = normalise_origin(app_origin)
         self._frame_origins = frozenset(normalise_origin(o) for o in frame_origins)
         self.refused_navigations = 0
+        self.policy_refusals = 0  # console reports of a Content-Security-Policy refusal or error
+        self.console_record: list[tuple[str, str]] | None = None  # tests: (level, message), never logged
 
     def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:  # noqa: N802
         origin = origin_of(url)
@@ -84,4 +93,17 @@ class GuardedPage(QWebEnginePage):
 
     def javaScriptConsoleMessage(self, level, message, line, source):  # noqa: N802
         # Console text can echo SDK traffic; log only that something was said, and where.
-        log.debug("payment page console (%s) at line %s", level.name if hasattr(level, "name") else level, line)
+        level_name = level.name if hasattr(level, "name") else str(level)
+        if self.console_record is not None:
+            self.console_record.append((level_name, message))
+        if is_policy_message(message):
+            self.policy_refusals += 1
+            log.warning("payment page: the content security policy refused something (console, line %s)", line)
+        else:
+            log.debug("payment page console (%s) at line %s", level_name, line)
+
+
+def is_policy_message(message: str) -> bool:
+    """True for Chromium's console reports about a Content-Security-Policy (a refusal or a malformed policy)."""
+    text = message.lower()
+    return "content security policy" in text or "content-security-policy" in text

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 MAX_JSON_BYTES = 4096
 MAX_ID = 2**31 - 1
+FIELD_RE = re.compile(r"^[A-Za-z0-9_.\[\]-]{0,64}$")
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SDK_ERROR_KEYS = frozenset({"timeout", "bad_request", "server_error", "unauthorized", "unknown"})
 
@@ -35,6 +36,7 @@ class SdkError:
     error_key: str
     status: int
     messages: tuple[str, ...]
+    fields: tuple[str, ...] = ()  # PaySimpleJS's field keys of the errors ("" = none); decisions use these
 
 
 def _load(raw: object, allowed: set[str], required: set[str]) -> dict:
@@ -73,7 +75,7 @@ def parse_account_retrieved(raw: object) -> AccountRetrieved:
 
 
 def parse_sdk_error(raw: object) -> SdkError:
-    data = _load(raw, {"errorKey", "status", "messages"}, {"errorKey"})
+    data = _load(raw, {"errorKey", "status", "messages", "fields"}, {"errorKey"})
     key = data["errorKey"]
     if not isinstance(key, str) or key not in SDK_ERROR_KEYS:
         raise BadMessage("errorKey is not a known PaySimpleJS error key")
@@ -85,4 +87,8 @@ def parse_sdk_error(raw: object) -> SdkError:
         raise BadMessage("messages is not a short list")
     if not all(isinstance(m, str) and len(m) <= 300 for m in messages):
         raise BadMessage("messages must be short strings")
-    return SdkError(key, status, tuple(m.strip() for m in messages if m.strip()))
+    fields = data.get("fields", [])
+    if not isinstance(fields, list) or len(fields) > 5 or not all(isinstance(f, str) and FIELD_RE.match(f)
+                                                                  for f in fields):
+        raise BadMessage("fields must be a short list of field keys")
+    return SdkError(key, status, tuple(m.strip() for m in messages if m.strip()), tuple(f for f in fields if f))

@@ -59,24 +59,49 @@ def web_dir() -> Path:
     return resources_dir() / "web"
 
 
-def content_security_policy(paysimple_origin: str) -> str:
-    """No inline script, no eval, no third parties: our own files + PaySimple's script and iframe only."""
-    return (
+def content_security_policy(paysimple_origin: str, meta: bool = False) -> str:
+    """No inline script, no eval, no third parties: our own files + PaySimple's script and iframe only.
+
+    ``meta=True`` gives the copy for the page's ``<meta>`` element, which leaves out ``frame-ancestors``
+    (browsers ignore it there and say so on the console); the response header carries the full policy.
+    """
+    policy = (
         "default-src 'none'; "
         f"script-src 'self' {paysimple_origin}; "
         "style-src 'self'; img-src 'self' data:; font-src 'self'; "
         f"frame-src {paysimple_origin}; connect-src 'none'; "
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'"
+        "base-uri 'none'; form-action 'none'; object-src 'none'"
     )
+    return policy if meta else policy + "; frame-ancestors 'none'"
+
+
+def response_headers(csp: bytes) -> dict[QByteArray, list[QByteArray]]:
+    """The extra headers of every app:// response, each sent exactly once.
+
+    ``setAdditionalResponseHeaders`` takes a Qt multi-map: PySide6 turns each dict value into a sequence
+    of values, so a bare ``QByteArray`` value would become one header per byte. Each value is therefore a
+    one-element list.
+    """
+    return {
+        QByteArray(b"Content-Security-Policy"): [QByteArray(csp)],
+        QByteArray(b"X-Content-Type-Options"): [QByteArray(b"nosniff")],
+        QByteArray(b"Cache-Control"): [QByteArray(b"no-store")],
+    }
 
 
 class AppSchemeHandler(QWebEngineUrlSchemeHandler):
-    """Serves the files of ``resources/web`` (read once, kept in memory) with a CSP header."""
+    """Serves the files of ``resources/web`` (read once, kept in memory) with a CSP header.
+
+    Every response carries each header of :func:`response_headers` exactly once; HTML pages also carry the
+    policy (without ``frame-ancestors``) in their ``<meta>`` element. ``GuardedPage.policy_refusals``
+    counts any console report about the policy, so a malformed header shows up in tests.
+    """
 
     def __init__(self, paysimple_origin: str, root: Path | None = None, parent=None) -> None:
         super().__init__(parent)
         self._origin = paysimple_origin
-        self._csp = content_security_policy(paysimple_origin).encode()
+        self._meta_csp = content_security_policy(paysimple_origin, meta=True).encode()
+        self._header_csp = content_security_policy(paysimple_origin).encode()
         self._files: dict[str, bytes] = {}
         root = root or web_dir()
         for path in sorted(root.iterdir()):
@@ -88,7 +113,7 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
             return data
         text = data.decode("utf-8")
         text = text.replace("{{PAYSIMPLE_SDK_URL}}", self._origin + SDK_PATH)
-        text = text.replace("{{CSP}}", self._csp.decode())
+        text = text.replace("{{CSP}}", self._meta_csp.decode())
         return text.encode("utf-8")
 
     @property
@@ -108,11 +133,7 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
         ext = name.rsplit(".", 1)[1]
-        job.setAdditionalResponseHeaders({
-            QByteArray(b"Content-Security-Policy"): QByteArray(self._csp),
-            QByteArray(b"X-Content-Type-Options"): QByteArray(b"nosniff"),
-            QByteArray(b"Cache-Control"): QByteArray(b"no-store"),
-        })
+        job.setAdditionalResponseHeaders(response_headers(self._header_csp))
         buffer = QBuffer(job)  # owned by the job: freed with it
         buffer.setData(QByteArray(data))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)

@@ -1,0 +1,253 @@
+"""Storage faults as the people at the counter need them: which file, what is wrong, what to do next.
+
+Every place that reads or writes the app's files (payment journal, customer list, clerk file, settings,
+training data, journal backups, the data and log folders) turns a storage failure into a
+:class:`StorageError`; raw SQLite or OS text never reaches a screen (it stays in the log, and in
+``__cause__``).
+
+Recognition is by error code, never by message text:
+- SQLite: the primary result code (``exc.sqlite_errorcode & 0xFF``): READONLY/PERM → read-only,
+  FULL → disk full, CORRUPT/NOTADB → damaged file, BUSY/LOCKED → in use by another program, IOERR → disk
+  error, CANTOPEN → the folder is probed (a temporary file is created and removed there) to tell a
+  read-only, full, missing or not-a-folder place apart. Any other SQLite error (a constraint, a trigger, a
+  programming error) is not a storage fault and passes through unchanged.
+- OS: ``errno``: EROFS/EACCES/EPERM → read-only, ENOSPC/EDQUOT → disk full, ENOENT/ENOTDIR/EISDIR → cannot
+  open (EEXIST too: a file where a folder should be), EIO → disk error.
+
+``str(StorageError)`` is one plain English paragraph naming the file, the fault and the next step. The UI
+installs a translating describer with :func:`set_describer` (this module never imports Qt), so every screen
+that shows ``str(exc)`` shows the translated text.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+
+
+class Fault(StrEnum):
+    READ_ONLY = "read_only"      # the folder, file or file system refuses writes
+    DISK_FULL = "disk_full"      # no space left (or a quota)
+    CORRUPT = "corrupt"          # the file is damaged / not a database of ours
+    CANNOT_OPEN = "cannot_open"  # the folder is missing or is not a folder, or the file cannot be opened
+    BUSY = "busy"                # another program holds the file's lock past the wait
+    DISK_ERROR = "disk_error"    # the disk reported an I/O error
+
+
+class What(StrEnum):
+    """Which of the app's files (the UI names it in the clerk's language)."""
+
+    JOURNAL = "payment journal"
+    DIRECTORY = "customer list"
+    CLERKS = "clerk file"
+    SETTINGS = "settings file"
+    TRAINING = "training data"
+    BACKUP = "journal backup"
+    DATA_FOLDER = "data folder"
+    LOG_FOLDER = "log folder"
+
+
+# SQLite primary result codes (https://sqlite.org/rescode.html)
+_SQLITE = {3: Fault.READ_ONLY,    # SQLITE_PERM
+           5: Fault.BUSY,         # SQLITE_BUSY
+           6: Fault.BUSY,         # SQLITE_LOCKED
+           8: Fault.READ_ONLY,    # SQLITE_READONLY
+           10: Fault.DISK_ERROR,  # SQLITE_IOERR
+           11: Fault.CORRUPT,     # SQLITE_CORRUPT
+           13: Fault.DISK_FULL,   # SQLITE_FULL
+           14: None,              # SQLITE_CANTOPEN: probe the folder
+           26: Fault.CORRUPT}     # SQLITE_NOTADB
+_ERRNO = {errno.EROFS: Fault.READ_ONLY, errno.EACCES: Fault.READ_ONLY, errno.EPERM: Fault.READ_ONLY,
+          errno.ENOSPC: Fault.DISK_FULL, errno.EDQUOT: Fault.DISK_FULL,
+          errno.ENOENT: Fault.CANNOT_OPEN, errno.ENOTDIR: Fault.CANNOT_OPEN, errno.EISDIR: Fault.CANNOT_OPEN,
+          errno.EEXIST: Fault.CANNOT_OPEN,  # a file where a folder should be (mkdir)
+          errno.EIO: Fault.DISK_ERROR}
+
+
+class StorageError(Exception):
+    """A storage fault on one of the app's files. ``path`` is the file (or folder), ``what`` which file it
+    is, ``fault`` what went wrong, ``detail`` an optional plain-English fact (never raw SQLite text), e.g.
+    the first problem an integrity check found. Nothing was changed by the failed operation: a write
+    transaction that failed was rolled back whole."""
+
+    def __init__(self, fault: Fault, path: str | os.PathLike[str], what: What | str, detail: str = "") -> None:
+        self.fault = Fault(fault)
+        self.path = Path(path)
+        self.what = What(what)
+        self.detail = detail
+        super().__init__(self.fault.value, str(self.path))
+
+    @property
+    def code(self) -> str:
+        return self.fault.value
+
+    @property
+    def folder(self) -> Path:
+        return self.path if self.what in (What.DATA_FOLDER, What.LOG_FOLDER) else self.path.parent
+
+    def __str__(self) -> str:
+        return _describer(self)
+
+
+class JournalCorrupt(StorageError):
+    """The payment journal failed its integrity check (or is not a database). It was not opened for
+    writing and was not changed; ``problems`` are the first lines ``PRAGMA quick_check`` reported."""
+
+    def __init__(self, path: str | os.PathLike[str], problems: list[str] | None = None) -> None:
+        self.problems = list(problems or [])  # SQLite's own words: for the log and support, not the screen
+        super().__init__(Fault.CORRUPT, path, What.JOURNAL, CHECK_FAILED)
+
+
+CHECK_FAILED = "It failed the integrity check."
+
+NEXT_STEP = {
+    Fault.READ_ONLY: "Make the folder {folder} writable for the user who runs the app (or move the data to a "
+                     "disk that is not read-only), then try again.",
+    Fault.DISK_FULL: "Free some space on the disk that holds {folder}, then try again.",
+    Fault.CORRUPT: "Keep the file as it is and call support.",
+    Fault.CANNOT_OPEN: "Check that the folder {folder} exists, is a folder and that the user who runs the app "
+                       "may write to it, then try again.",
+    Fault.BUSY: "Another program is using the file (a second copy of the app?). Close it, then try again.",
+    Fault.DISK_ERROR: "The disk reported an error. Check the disk (or its cable), then try again; call support "
+                      "if it happens again.",
+}
+JOURNAL_CORRUPT_STEP = ("A manager can restore the latest automatic backup (Restore backup, or "
+                        "pos-app --restore-journal FILE); otherwise call support.")
+TRAINING_CORRUPT_STEP = ("It holds practice data only: move the file away (or rename it) and start the app "
+                         "again for fresh training data.")
+_FAULT_TEXT = {
+    Fault.READ_ONLY: "cannot be written: the folder or disk is read-only",
+    Fault.DISK_FULL: "cannot be written: the disk is full",
+    Fault.CORRUPT: "is damaged",
+    Fault.CANNOT_OPEN: "cannot be opened",
+    Fault.BUSY: "is in use by another program",
+    Fault.DISK_ERROR: "could not be read or written: the disk reported an error",
+}
+
+
+def english(exc: StorageError) -> str:
+    """The plain English message: file, fault, that what was saved before is intact (a damaged file: that it
+    was not changed), and the next step."""
+    what = exc.what.value
+    text = f"The {what} ({exc.path}) {_FAULT_TEXT[exc.fault]}."
+    if exc.detail:
+        text += f" {exc.detail}"
+    if exc.fault is Fault.CORRUPT:
+        text += " The file was not changed."
+        step = {What.JOURNAL: JOURNAL_CORRUPT_STEP, What.TRAINING: TRAINING_CORRUPT_STEP}.get(exc.what,
+                                                                                         NEXT_STEP[exc.fault])
+    else:
+        text += " What was saved before is intact."
+        step = NEXT_STEP[exc.fault]
+    return f"{text} {step.format(folder=exc.folder)}"
+
+
+_describer: Callable[[StorageError], str] = english
+
+
+def set_describer(describe: Callable[[StorageError], str] | None) -> None:
+    """Install how ``str(StorageError)`` reads (the UI installs its translated texts); None = English."""
+    global _describer
+    _describer = describe or english
+
+
+def probe_folder(folder: str | os.PathLike[str], sync: bool = True) -> Fault | None:
+    """Why files cannot be created in ``folder``, found by trying (a temporary 4 KiB file, removed at once;
+    ``sync``: also fsync'd, which a disk with delayed allocation needs to report that it is full):
+    None = a file can be created there."""
+    folder = Path(folder)
+    if not folder.exists():
+        return Fault.CANNOT_OPEN
+    if not folder.is_dir():
+        return Fault.CANNOT_OPEN
+    try:
+        fd, name = tempfile.mkstemp(prefix=".pos-probe-", dir=folder)
+    except OSError as exc:
+        return _ERRNO.get(exc.errno, Fault.CANNOT_OPEN)
+    try:
+        os.write(fd, b"\0" * 4096)  # a full disk may still allow creating an empty file
+        if sync:
+            os.fsync(fd)
+    except OSError as exc:
+        return _ERRNO.get(exc.errno, Fault.DISK_ERROR)
+    finally:
+        os.close(fd)
+        os.unlink(name)
+    return None
+
+
+def classify(exc: BaseException, path: str | os.PathLike[str]) -> Fault | None:
+    """The storage fault behind ``exc`` (an error raised while using ``path``), or None when ``exc`` is not a
+    storage fault (a constraint, a trigger, a bug): those must not be dressed up as disk trouble."""
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is None:
+            return None
+        primary = code & 0xFF
+        if primary not in _SQLITE:
+            return None
+        fault = _SQLITE[primary]
+        if fault is None or fault is Fault.DISK_ERROR:  # CANTOPEN / IOERR: what does the folder say?
+            folder = Path(path).parent
+            probed = probe_folder(folder)
+            if probed is not None:
+                return probed
+            return fault or Fault.CANNOT_OPEN
+        return fault
+    if isinstance(exc, OSError):
+        return _ERRNO.get(exc.errno) if exc.errno is not None else None
+    return None
+
+
+def as_storage_error(exc: BaseException, path: str | os.PathLike[str], what: What | str) -> StorageError | None:
+    """``exc`` as a :class:`StorageError` on ``path`` (cause kept), or None when it is not a storage fault."""
+    if isinstance(exc, StorageError):
+        return exc
+    fault = classify(exc, path)
+    if fault is None:
+        return None
+    error = StorageError(fault, path, what)
+    error.__cause__ = exc
+    return error
+
+
+@contextmanager
+def storage_errors(path: str | os.PathLike[str], what: What | str) -> Iterator[None]:
+    """Inside the block, storage faults (SQLite or OS) on ``path`` are raised as :class:`StorageError`;
+    every other exception passes through unchanged."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as exc:
+        error = as_storage_error(exc, path, what)
+        if error is None:
+            raise
+        raise error from exc
+
+
+def connect(path: str | os.PathLike[str], what: What | str, **options) -> sqlite3.Connection:
+    """``sqlite3.connect(path, **options)`` whose ``execute``/``executemany``/``executescript`` raise storage
+    faults as :class:`StorageError` on ``path`` (opening too). For stores whose SQL is spread over many
+    methods (clerks, training data); rows fetched later from a cursor are not translated."""
+    where, kind = Path(path), What(what)
+
+    class _Guarded(sqlite3.Connection):
+        def execute(self, *args, **kwargs):
+            with storage_errors(where, kind):
+                return super().execute(*args, **kwargs)
+
+        def executemany(self, *args, **kwargs):
+            with storage_errors(where, kind):
+                return super().executemany(*args, **kwargs)
+
+        def executescript(self, *args, **kwargs):
+            with storage_errors(where, kind):
+                return super().executescript(*args, **kwargs)
+
+    with storage_errors(where, kind):
+        return sqlite3.connect(path, factory=_Guarded, **options)

@@ -1,0 +1,321 @@
+"""Storage faults on screen: which file, what is wrong, what to do next, in the clerk's language.
+
+- :func:`install` makes ``str(StorageError)`` read in the UI language (``storage_errors.set_describer``), so
+  every screen that shows an error's text (a failed charge, a failed save) shows this text, never SQLite's.
+- :func:`show_startup_failure` is the counter's answer when its back end could not start. A damaged payment
+  journal (``JournalCorrupt``) gets :class:`StorageProblemDialog` with the latest automatic backup and a
+  "Restore this backup…" button: a manager approves with name + PIN + reason (``ManagerAction
+  .RESTORE_JOURNAL``, recorded), the restore runs on a worker (``payments.backups.restore_journal``: the
+  damaged journal is kept, renamed), and the counter's back end starts again (``window.restart_backend``).
+  Without a backup it says so and where it looked. The status bar keeps a one-line note of the problem: no
+  payment can be taken until the journal is sound.
+- :func:`show_backend_notices` after the back end started: the customer list was damaged and rebuilt (what
+  was kept and recovered), or the start-up journal backup could not be written.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+
+from pos_app import storage_errors
+from pos_app.storage_errors import Fault, JournalCorrupt, StorageError, What
+from pos_app.ui.i18n import fmt
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+
+def what_name(what: What) -> str:
+    return {
+        What.JOURNAL: translate("StorageMessages", "payment journal"),
+        What.DIRECTORY: translate("StorageMessages", "customer list"),
+        What.CLERKS: translate("StorageMessages", "clerk file"),
+        What.SETTINGS: translate("StorageMessages", "settings file"),
+        What.TRAINING: translate("StorageMessages", "training data"),
+        What.BACKUP: translate("StorageMessages", "journal backup"),
+        What.DATA_FOLDER: translate("StorageMessages", "data folder"),
+        What.LOG_FOLDER: translate("StorageMessages", "log folder"),
+    }[What(what)]
+
+
+def _fault_sentence(fault: Fault) -> str:
+    return {
+        Fault.READ_ONLY: translate("StorageMessages", "The %1 (%2) cannot be written: the folder or disk is "
+                                   "read-only."),
+        Fault.DISK_FULL: translate("StorageMessages", "The %1 (%2) cannot be written: the disk is full."),
+        Fault.CORRUPT: translate("StorageMessages", "The %1 (%2) is damaged."),
+        Fault.CANNOT_OPEN: translate("StorageMessages", "The %1 (%2) cannot be opened."),
+        Fault.BUSY: translate("StorageMessages", "The %1 (%2) is in use by another program."),
+        Fault.DISK_ERROR: translate("StorageMessages", "The %1 (%2) could not be read or written: the disk "
+                                    "reported an error."),
+    }[fault]
+
+
+def _detail(exc: StorageError) -> str:
+    known = {
+        storage_errors.CHECK_FAILED: translate("StorageMessages", "It failed the integrity check."),
+        "A journal restore is running.": translate("StorageMessages", "A journal restore is running."),
+        "There is no journal file to back up.": translate("StorageMessages", "There is no journal file to "
+                                                          "back up."),
+    }
+    if exc.detail in known:
+        return known[exc.detail]
+    if exc.detail.startswith("Its automatic backup failed the check"):
+        return translate("StorageMessages", "Its automatic backup failed the integrity check.")
+    return exc.detail
+
+
+def next_step(exc: StorageError) -> str:
+    folder = str(exc.folder)
+    if exc.fault is Fault.CORRUPT and exc.what is What.JOURNAL:
+        return translate("StorageMessages", "A manager can restore the latest automatic backup (Restore backup, "
+                         "or pos-app --restore-journal FILE); otherwise call support.")
+    if exc.fault is Fault.CORRUPT and exc.what is What.TRAINING:
+        return translate("StorageMessages", "It holds practice data only: move the file away (or rename it) "
+                         "and start the app again for fresh training data.")
+    return fmt({
+        Fault.READ_ONLY: translate("StorageMessages", "Make the folder %1 writable for the user who runs the app "
+                                   "(or move the data to a disk that is not read-only), then try again."),
+        Fault.DISK_FULL: translate("StorageMessages", "Free some space on the disk that holds %1, then try "
+                                   "again."),
+        Fault.CORRUPT: translate("StorageMessages", "Keep the file as it is and call support."),
+        Fault.CANNOT_OPEN: translate("StorageMessages", "Check that the folder %1 exists, is a folder and that "
+                                     "the user who runs the app may write to it, then try again."),
+        Fault.BUSY: translate("StorageMessages", "Another program is using the file (a second copy of the "
+                              "app?). Close it, then try again."),
+        Fault.DISK_ERROR: translate("StorageMessages", "The disk reported an error. Check the disk (or its "
+                                    "cable), then try again; call support if it happens again."),
+    }[exc.fault], folder)
+
+
+def describe(exc: StorageError) -> str:
+    """The translated message: file, fault, what was (not) changed, next step."""
+    parts = [fmt(_fault_sentence(exc.fault), what_name(exc.what), exc.path)]
+    if exc.detail:
+        parts.append(_detail(exc))
+    parts.append(translate("StorageMessages", "The file was not changed.") if exc.fault is Fault.CORRUPT
+                 else translate("StorageMessages", "What was saved before is intact."))
+    parts.append(next_step(exc))
+    return " ".join(parts)
+
+
+def install() -> None:
+    """``str(StorageError)`` in the UI language from now on."""
+    storage_errors.set_describer(describe)
+
+
+def _when(dt) -> str:
+    from pos_app.ui.i18n import format_datetime
+
+    return format_datetime(dt)
+
+
+class StorageProblemDialog(QDialog):
+    """A storage fault the counter cannot start with; for a damaged journal, the backup to restore."""
+
+    restored = Signal(object)  # backups.RestoreReport
+
+    def __init__(self, exc: StorageError, parent: QWidget | None = None, environment=None) -> None:
+        from pos_app.payments import backups
+
+        super().__init__(parent)
+        self.exc = exc
+        self.environment = environment
+        self.report = None
+        self._op = None
+        self.setObjectName("storageProblemDialog")
+        self.setWindowTitle(translate("StorageMessages", "The counter could not start"))
+        self.setMinimumWidth(560)
+        self.message = QLabel(str(exc), self)
+        self.message.setObjectName("storageMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.backup = None
+        self.backup_info = QLabel(self)
+        self.backup_info.setObjectName("backupInfo")
+        self.backup_info.setWordWrap(True)
+        self.backup_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.state = QLabel(self)
+        self.state.setObjectName("restoreState")
+        self.state.setWordWrap(True)
+        self.restore_button = QPushButton(translate("StorageMessages", "Restore this backup…"), self)
+        self.restore_button.setObjectName("restoreBackup")
+        self.restore_button.clicked.connect(self.restore)
+        self.close_button = QPushButton(translate("StorageMessages", "Close"), self)
+        self.close_button.setObjectName("closeProblem")
+        self.close_button.clicked.connect(self.reject)
+        journal_damaged = exc.fault is Fault.CORRUPT and exc.what is What.JOURNAL
+        if journal_damaged:
+            self.backup = backups.latest_backup(exc.path)
+            if self.backup is not None:
+                info = backups.describe(self.backup.path)
+                count = info[0] if info else 0
+                self.backup_info.setText(fmt(translate(
+                    "StorageMessages", "Latest automatic backup: %1 (%2 payment attempts), file %3. Restoring it "
+                    "keeps the damaged journal next to it; payments made after the backup stay in PaySimple "
+                    "and show in End of day."), _when(self.backup.taken_at), count, self.backup.path))
+            else:
+                self.backup_info.setText(fmt(translate(
+                    "StorageMessages", "No automatic backup was found in %1. Keep the journal as it is and call "
+                    "support."), backups.backup_dir(exc.path)))
+        self.backup_info.setVisible(journal_damaged)
+        self.restore_button.setVisible(self.backup is not None)
+        self.restore_button.setDefault(self.backup is not None)
+        self.close_button.setAutoDefault(False)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.close_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.restore_button)
+        body = QVBoxLayout(self)
+        body.setContentsMargins(24, 16, 24, 16)
+        body.setSpacing(12)
+        self.title = QLabel(f"<b>{html.escape(self.windowTitle())}</b>", self)
+        body.addWidget(self.title)
+        body.addWidget(self.message)
+        body.addWidget(self.backup_info)
+        body.addWidget(self.state)
+        body.addLayout(buttons)
+        (self.restore_button if self.backup is not None else self.close_button).setFocus()
+
+    def _registry(self):
+        window = self.parent()
+        shell = getattr(window, "shell", None)
+        if shell is not None:
+            return shell.registry, getattr(shell, "clerk", None), shell.environment
+        from pos_app.clerks import ClerkRegistry, clerks_db_path
+        from pos_app.config import Environment
+
+        env = Environment(self.environment or Environment.TRAINING)
+        data_dir = self.exc.path.parent if env is Environment.TRAINING else self.exc.path.parent.parent
+        return ClerkRegistry(clerks_db_path(data_dir, env.value)), None, env
+
+    def restore(self) -> None:
+        """Manager approval, then the restore on a worker; the back end starts again when it is done."""
+        from pos_app.clerks import ManagerAction
+        from pos_app.payments import backups
+        from pos_app.ui.manager_approval import request_approval
+        from pos_app.ui.ops import BackgroundOp
+
+        if self.backup is None or self._op is not None:
+            return
+        try:
+            registry, clerk, environment = self._registry()
+        except StorageError as exc:
+            self._say(str(exc), error=True)
+            return
+        approved = request_approval(
+            self, registry, ManagerAction.RESTORE_JOURNAL, environment, clerk=clerk,
+            subject=f"restore journal from {self.backup.path.name}",
+            detail=fmt(translate("StorageMessages", "Replace the damaged payment journal with the backup of %1. "
+                                 "The damaged journal is kept."), _when(self.backup.taken_at)))
+        if approved is None:
+            return
+        journal, backup = Path(self.exc.path), self.backup.path
+        self.restore_button.setEnabled(False)
+        self._say(translate("StorageMessages", "Restoring…"))
+
+        def work(_ctx):
+            return backups.restore_journal(journal, backup, manager=approved.manager, reason=approved.reason,
+                                           registry=registry)
+
+        self._op = BackgroundOp(work, on_done=self._restored, on_error=self._failed, label="restore journal")
+        self._op.start()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.state.setStyleSheet("color: #b42318; font-weight: 600;" if error else "font-weight: 600;")
+        self.state.setText(text)
+
+    def _restored(self, report) -> None:
+        self._op = None
+        self.report = report
+        text = fmt(translate("StorageMessages", "Restored %1 payment attempts. The damaged journal is kept as %2. "
+                             "The counter starts again now."), report.attempts,
+                   report.kept_as if report.kept_as else "-")
+        self._say(text)
+        done = translate("StorageMessages", "Payment journal restored")
+        self.setWindowTitle(done)
+        self.title.setText(f"<b>{html.escape(done)}</b>")
+        self.restore_button.setVisible(False)
+        self.close_button.setText(translate("StorageMessages", "Close"))
+        self.restored.emit(report)
+        window = self.parent()
+        restart = getattr(window, "restart_backend", None)
+        if callable(restart):
+            restart()
+
+    def _failed(self, exc: BaseException) -> None:
+        from pos_app.payments.backups import RestoreRefused
+
+        self._op = None
+        self.restore_button.setEnabled(True)
+        if isinstance(exc, RestoreRefused) and exc.code == "in_use":
+            text = translate("StorageMessages", "The journal is in use by another program (another copy of the "
+                             "app?). Close it, then restore again. Nothing was changed.")
+        elif isinstance(exc, RestoreRefused):
+            text = fmt(translate("StorageMessages", "This backup cannot be used (%1). Nothing was changed. Call "
+                                 "support."), exc.code)
+        elif isinstance(exc, StorageError):
+            text = str(exc)
+        else:
+            log.error("journal restore failed", exc_info=(type(exc), exc, exc.__traceback__))
+            text = fmt(translate("StorageMessages", "The restore did not finish (%1). Nothing was changed."),
+                       type(exc).__name__)
+        self._say(text, error=True)
+
+
+def status_note(exc: StorageError) -> str:
+    """One line for the status bar while the counter cannot take payments."""
+    if exc.what is What.JOURNAL:
+        return fmt(translate("StorageMessages", "No payments: the payment journal (%1) has a problem."), exc.path)
+    return fmt(translate("StorageMessages", "Not started: the %1 (%2) has a problem."), what_name(exc.what),
+               exc.path)
+
+
+def show_startup_failure(window, exc: BaseException) -> QWidget | None:
+    """What the counter shows when its back end could not start because of a storage fault
+    (``MainWindow._startup_failed``); None for any other error (the window says it its own way)."""
+    if isinstance(exc, StorageError):
+        if isinstance(exc, JournalCorrupt):
+            log.error("payment journal %s failed its check: %s", exc.path, " | ".join(exc.problems)[:2000])
+        window.statusBar().showMessage(status_note(exc))  # stays until the back end starts
+        dialog = StorageProblemDialog(exc, window, environment=getattr(window, "environment", None))
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        window.storage_problem = dialog
+        dialog.open()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+    return None
+
+
+def show_backend_notices(window, backend) -> QMessageBox | None:
+    """After start-up: a rebuilt customer list or a failed start-up backup (non-blocking message)."""
+    lines = []
+    recovery = getattr(getattr(backend, "directory", None), "recovery", None)
+    if recovery is not None:
+        text = fmt(translate("StorageMessages", "The customer list was damaged. It was kept as %1 and a new one "
+                             "was made: %2 customers added at this counter (not in PaySimple) and %3 others were "
+                             "recovered; the rest come back from PaySimple with the sync."),
+                   recovery.damaged_file, recovery.local_only, recovery.from_paysimple)
+        if recovery.unreadable_from or recovery.nothing_readable:
+            text += " " + translate("StorageMessages", "Part of the damaged file could not be read; customers "
+                                    "added at this counter in that part must be entered again.")
+        lines.append(text)
+    problem = getattr(backend, "backup_problem", None)
+    if problem is not None:
+        lines.append(translate("StorageMessages", "The automatic backup of the payment journal could not be "
+                               "written:") + " " + str(problem))
+    if not lines:
+        return None
+    box = QMessageBox(QMessageBox.Icon.Warning, translate("StorageMessages", "Storage"), "\n\n".join(lines),
+                      parent=window)
+    box.setObjectName("storageNotice")
+    window.storage_notice = box
+    box.open()
+    return box
