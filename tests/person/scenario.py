@@ -70,13 +70,15 @@ class Session:
 
     def build(self, demo_customers: int = 60) -> None:
         """Main thread: the real app start. Option ``settings`` (a dict of ``pos_app.settings.Settings``
-        fields, e.g. ``{"language": "es", "money_format": "en_US"}``) is written to ``<home>/data/settings.json``
-        first, as a store's set-up would have left it (``setup_done`` true)."""
+        fields, e.g. ``{"language": "es", "money_format": "en_US"}``) is written to training's settings file
+        (``<home>/data/settings-training.json``) first, as a store's set-up would have left it (``setup_done`` true)."""
         from pos_app.ui import app as app_module
 
         settings = self.options.get("settings")
-        if settings is not None:
-            path = self.home / "data" / "settings.json"
+        if settings is not None:  # a --training run reads training's own settings file (decision 0200)
+            from pos_app.config import app_paths
+
+            path = app_paths(self.home).training_settings_file
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps({"setup_done": True, **settings}, indent=2), encoding="utf-8")
         argv = ["--training", "--home", str(self.home), "--demo-customers", str(demo_customers)]
