@@ -628,12 +628,21 @@ def search_finds_the_person_meant(s: Session) -> dict:
     out["picked"] = s.wait_until(lambda: w.hit is not None, 8000) and s.gui(w.customer_name.text)
 # --- issue 13 §2, §4, §5, §6: shared helpers -------------------------------------------------------------------
 
+def _accounts_shown(s: Session) -> list[int]:
+    """A counter of the window's ``accountsShown`` (a customer's cards and bank accounts reached the screen),
+    connected once per app process: ``[count]``."""
+    w = s.window
+    if not hasattr(w, "_person_accounts_shown"):
+        shown = w._person_accounts_shown = [0]
+        s.gui(lambda: w.accountsShown.connect(lambda: shown.__setitem__(0, shown[0] + 1)))
+    return w._person_accounts_shown
+
+
 def _pick(s: Session, query: str, want=None, tries: int = 15) -> dict | None:
     """Like ``Session.find_and_pick`` but in any UI language: waits for the window's ``accountsShown`` (the
     customer's cards and bank accounts are on screen), not for an English note."""
     p, w = s.person, s.window
-    shown = [0]
-    s.gui(lambda: w.accountsShown.connect(lambda: shown.__setitem__(0, shown[0] + 1)))
+    shown = _accounts_shown(s)
     p.key("ctrl+f")
     p.type(query)
     s.wait_until(lambda: w.results.count() > 0 and w.shown_query == query, 8000)
@@ -923,10 +932,10 @@ def _new_card_charge(s: Session, amount: str, keep: bool, number: str = VISA, wa
     s.wait_until(lambda: w.stack.currentWidget() is w.result, 30_000)
     out["result"] = _screen(s)
     out["shot_result"] = s.shot("61-card-result")
-    shown = [0]
-    s.gui(lambda: w.accountsShown.connect(lambda: shown.__setitem__(0, shown[0] + 1)))
+    shown = _accounts_shown(s)
+    before = shown[0]
     p.key("Escape")
-    p.wait_until(lambda: shown[0] > 0, 8000)
+    p.wait_until(lambda: shown[0] > before, 8000)
     out["list_after"] = _methods_rows(s)
     out["note_after"] = s.gui(w.methods_note.text)
     out["shot_list"] = s.shot("62-card-list-after")

@@ -65,7 +65,7 @@ def test_a_dripping_reply_ends_at_the_deadline_and_the_window_answers_all_along(
     r = run_scenario("proxy_drips_the_reply")
     assert r["signed_in"] and r["picked"] and r["confirm_active"] == "Charge card on file", r["steps"]
     # The reply would take minutes; the request ends at its 4 s deadline and a look-up settles the payment.
-    assert 3.5 <= r["took_s"] <= 4 + 3
+    assert 3.5 <= r["took_s"] <= 4 + 5
     assert (r["screen"]["title"], r["screen"]["amount"]) == ("Approved", "$33.10")
     [[attempt_id, state, _cents]] = r["attempts"]
     assert state == "approved"
@@ -75,7 +75,7 @@ def test_a_dripping_reply_ends_at_the_deadline_and_the_window_answers_all_along(
     assert "not charged" not in _flat(r["watch"])
     # The window never froze: read 10 times a second while the reply dripped, each answer quick.
     watch = r["watch"]
-    assert watch["samples"] >= 25 and watch["max_read_s"] < 0.5, watch
+    assert watch["samples"] >= 25 and watch["max_read_s"] < 1.0, watch  # blocked on the reply: >= 4 s
     # The clerk could always stop waiting: the button was there, on the screen, while it dripped.
     assert watch["stop_waiting_offered"]
     assert r["midway_stop_button"]["text"] == "Stop waiting" and r["midway_stop_button"]["on_screen"], \
