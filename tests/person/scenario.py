@@ -214,6 +214,8 @@ def main(name: str, home: str, shots: str, options: str = "{}") -> int:
         result: dict
         try:
             result = fn(session)
+            if not isinstance(result, dict):  # a scenario must return what it observed
+                raise TypeError(f"scenario {name} returned {type(result).__name__}, not a dict of observations")
         except Exception as exc:  # noqa: BLE001 - reported to the test as an observation
             result = {"error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()}
         result["steps"] = session.obs["steps"]
