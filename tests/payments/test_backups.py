@@ -55,7 +55,7 @@ def _digest(path: Path) -> str:
 
 def _manager(tmp_path: Path):
     registry = ClerkRegistry(tmp_path / "clerks.db")
-    manager = registry.add("Maria", "2468", Role.MANAGER, by=None)
+    manager = registry.add("Maria", "246813", Role.MANAGER, by=None)
     return registry, manager
 
 

@@ -70,15 +70,15 @@ class Session:
 
     def build(self, demo_customers: int = 60) -> None:
         """Main thread: the real app start. Option ``settings`` (a dict of ``pos_app.settings.Settings``
-        fields, e.g. ``{"language": "es", "money_format": "en_US"}``) is written first to the settings file a
-        ``--training`` run reads (``Paths.training_settings_file``), as a store's set-up would have left it."""
+        fields, e.g. ``{"language": "es", "money_format": "en_US"}``) is written to training's settings file
+        (``<home>/data/settings-training.json``) first, as a store's set-up would have left it (``setup_done`` true)."""
         from pos_app.ui import app as app_module
 
         settings = self.options.get("settings")
-        if settings is not None:
+        if settings is not None:  # a --training run reads training's own settings file (decision 0200)
             from pos_app.config import app_paths
 
-            path = app_paths(self.home).training_settings_file  # what a --training run reads
+            path = app_paths(self.home).training_settings_file
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps({"setup_done": True, **settings}, indent=2), encoding="utf-8")
         argv = ["--training", "--home", str(self.home), "--demo-customers", str(demo_customers)]
@@ -214,6 +214,8 @@ def main(name: str, home: str, shots: str, options: str = "{}") -> int:
         result: dict
         try:
             result = fn(session)
+            if not isinstance(result, dict):  # a scenario must return what it observed
+                raise TypeError(f"scenario {name} returned {type(result).__name__}, not a dict of observations")
         except Exception as exc:  # noqa: BLE001 - reported to the test as an observation
             result = {"error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()}
         result["steps"] = session.obs["steps"]

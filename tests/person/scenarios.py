@@ -444,6 +444,7 @@ def import_a_spreadsheet_export(s: Session) -> dict:
 
     out["stored"] = stored()
     p.key("Escape")
+    return out
 
 
 # --- issue 14 §1: training cannot touch Live -------------------------------------------------------------
@@ -626,6 +627,7 @@ def search_finds_the_person_meant(s: Session) -> dict:
     search("qorvaht")
     p.key("Return")
     out["picked"] = s.wait_until(lambda: w.hit is not None, 8000) and s.gui(w.customer_name.text)
+    return out
 # --- issue 13 §2, §4, §5, §6: shared helpers -------------------------------------------------------------------
 
 def _accounts_shown(s: Session) -> list[int]:

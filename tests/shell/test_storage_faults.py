@@ -33,7 +33,7 @@ def test_damaged_clerk_file_is_named_and_kept(tmp_path):
 
 def test_clerk_file_in_a_read_only_folder(tmp_path):
     registry = ClerkRegistry(tmp_path / "clerks.db")
-    registry.add("Maria", "2468", Role.MANAGER, by=None)
+    registry.add("Maria", "246813", Role.MANAGER, by=None)
     registry.close()
     with read_only_folder(tmp_path):
         with pytest.raises(StorageError) as caught:
@@ -41,7 +41,7 @@ def test_clerk_file_in_a_read_only_folder(tmp_path):
     assert caught.value.fault is Fault.READ_ONLY and caught.value.what is What.CLERKS
     registry = ClerkRegistry(tmp_path / "clerks.db")  # writable again: the manager is still there
     try:
-        assert registry.login("Maria", "2468").is_manager
+        assert registry.login("Maria", "246813").is_manager
     finally:
         registry.close()
 
@@ -50,14 +50,14 @@ def test_clerk_file_on_a_full_disk_refuses_the_write_and_keeps_the_clerks(tmp_pa
     with small_disk(tmp_path / "disk", "1m") as disk:
         registry = ClerkRegistry(disk / "clerks.db")
         try:
-            manager = registry.add("Maria", "2468", Role.MANAGER, by=None)
+            manager = registry.add("Maria", "246813", Role.MANAGER, by=None)
             filler = fill(disk)
             with pytest.raises(StorageError) as caught:
                 for n in range(300):
                     registry.add(f"Clerk {n}", "1357", Role.CLERK, by=manager)
             assert caught.value.fault is Fault.DISK_FULL and caught.value.what is What.CLERKS
             filler.unlink()
-            assert registry.login("Maria", "2468").id == manager.id
+            assert registry.login("Maria", "246813").id == manager.id
         finally:
             registry.close()
 
