@@ -69,13 +69,44 @@ def normalise_path(path: str) -> str:
     return path.rstrip("/") or "/"
 
 
-class Faults:
-    """Thread-safe list of pending faults plus a log of the ones that fired."""
+class FaultQueue:
+    """Thread-safe pending faults plus a log of the ones that fired (``(kind, method, path)`` in firing
+    order). A fault is anything with ``method``, ``kind``, ``count``, ``fired`` and ``matches(method, path)``;
+    it fires at most ``count`` times. Shared by the gateway's faults and the misbehaving proxy's."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._pending: list[Fault] = []
-        self.fired: list[tuple[str, str, str]] = []   # (kind, method, path), in firing order
+        self._pending: list = []
+        self.fired: list[tuple[str, str, str]] = []
+
+    def _queue(self, fault):
+        with self._lock:
+            self._pending.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pending.clear()
+
+    def pending(self) -> list:
+        with self._lock:
+            return list(self._pending)
+
+    def take(self, method: str, path: str):
+        """The fault to apply to this request (using one of its count), or None."""
+        with self._lock:
+            for fault in self._pending:
+                if fault.matches(method, path):
+                    fault.fired += 1
+                    if fault.fired >= fault.count:
+                        self._pending.remove(fault)
+                    self.fired.append((fault.kind, method.upper(), path))
+                    return fault
+        return None
+
+
+class Faults(FaultQueue):
+    """The training gateway's faults (see the module docstring)."""
 
     def add(self, method: str, path_pattern: str, kind: str, count: int = 1,
             delay_s: float | None = None) -> Fault:
@@ -88,31 +119,11 @@ class Faults:
             raise ValueError("delay_s must not be negative")
         regex = re.compile(path_pattern) if path_pattern.startswith("^") else None
         pattern = path_pattern if regex else normalise_path(path_pattern)
-        fault = Fault(method.upper(), pattern, kind, count, delay, _regex=regex)
-        with self._lock:
-            self._pending.append(fault)
-        return fault
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pending.clear()
-
-    def pending(self) -> list[Fault]:
-        with self._lock:
-            return list(self._pending)
+        return self._queue(Fault(method.upper(), pattern, kind, count, delay, _regex=regex))
 
     def take(self, method: str, path: str) -> Fault | None:
         """The fault to apply to this request (using one of its count), or None."""
-        path = normalise_path(path)
-        with self._lock:
-            for fault in self._pending:
-                if fault.matches(method, path):
-                    fault.fired += 1
-                    if fault.remaining <= 0:
-                        self._pending.remove(fault)
-                    self.fired.append((fault.kind, method.upper(), path))
-                    return fault
-        return None
+        return super().take(method, normalise_path(path))
 
 
 Dropper = Callable[[dict[str, Any]], Awaitable[bool]]

@@ -53,6 +53,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pos_app.training.envelope import dumps as envelope_dumps
+from pos_app.training.faults import FaultQueue
 
 KINDS = ("status_before", "status_after", "status_early", "drip", "drip_body", "replay", "other_amount",
          "other_order", "hold_request", "hold_reply")
@@ -93,13 +94,8 @@ class ProxyFault:
         return fnmatch.fnmatchcase(path.lower().rstrip("/") or "/", self.path.lower())
 
 
-class ProxyFaults:
-    """Thread-safe pending faults plus the log of those applied."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._pending: list[ProxyFault] = []
-        self.fired: list[tuple[str, str, str]] = []
+class ProxyFaults(FaultQueue):
+    """The proxy's pending faults plus the log of those applied (``FaultQueue``)."""
 
     def add(self, method: str, path: str, kind: str, count: int = 1, status: int | None = None,
             delay_s: float | None = None, body: str = "html") -> ProxyFault:
@@ -115,28 +111,7 @@ class ProxyFaults:
         regex = re.compile(path) if path.startswith("^") else None
         fault = ProxyFault(method.upper(), path if regex else (path.rstrip("/") or "/"), kind, count,
                            int(status or DEFAULT_STATUS.get(kind, 502)), delay, body, _regex=regex)
-        with self._lock:
-            self._pending.append(fault)
-        return fault
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pending.clear()
-
-    def pending(self) -> list[ProxyFault]:
-        with self._lock:
-            return list(self._pending)
-
-    def take(self, method: str, path: str) -> ProxyFault | None:
-        with self._lock:
-            for fault in self._pending:
-                if fault.matches(method, path):
-                    fault.fired += 1
-                    if fault.fired >= fault.count:
-                        self._pending.remove(fault)
-                    self.fired.append((fault.kind, method.upper(), path))
-                    return fault
-        return None
+        return self._queue(fault)
 
     def counts(self) -> dict[str, int]:
         with self._lock:
