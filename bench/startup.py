@@ -69,8 +69,8 @@ def pss_mib(root: int) -> float:
 
 
 def child_app(home: str, demo: int) -> None:
-    """Runs the real app start (pos_app.ui.app.build) and reports wall-clock times on stdout."""
-    from pos_app.ui.app import build
+    """Runs the real app start (pos_app.ui.shell.app.build) and reports wall-clock times on stdout."""
+    from pos_app.ui.shell.app import build
 
     app, window = build(["--training", "--home", home, "--demo-customers", str(demo)])
     from PySide6.QtCore import Qt, QTimer
@@ -129,7 +129,7 @@ def child_app(home: str, demo: int) -> None:
     window.backendReady.connect(backend_ready)
     QTimer.singleShot(60_000, app.quit)
     app.exec()
-    from pos_app.ui.ops import wait_for_all
+    from pos_app.ui.common.ops import wait_for_all
 
     wait_for_all(10_000)
     window.shutdown()

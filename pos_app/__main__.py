@@ -1,7 +1,7 @@
 """Entry point: ``python -m pos_app`` / ``pos-app``.
 
-Starts the counter app (``pos_app.ui.app.run``); ``--training`` skips the set-up questions.
-``--selftest`` runs before anything else (see ``pos_app/ui/selftest.py``): offscreen when there is no display,
+Starts the counter app (``pos_app.ui.shell.app.run``); ``--training`` skips the set-up questions.
+``--selftest`` runs before anything else (see ``pos_app/ui/shell/selftest.py``): offscreen when there is no display,
 no Chromium sandbox when root, a hard timeout; exit 0 only if a training payment went through the web view.
 ``--restore-journal FILE`` runs in the terminal without Qt (``pos_app/restore.py``): a manager restores the
 payment journal from a backup.
@@ -19,12 +19,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return restore(argv)
     if "--selftest" in argv:
-        from pos_app.ui.selftest import prepare_environment
-        from pos_app.ui.selftest import run as selftest
+        from pos_app.ui.shell.selftest import prepare_environment
+        from pos_app.ui.shell.selftest import run as selftest
 
         prepare_environment()  # before anything imports Qt
         return selftest(argv)
-    from pos_app.ui.app import run
+    from pos_app.ui.shell.app import run
 
     return run(argv)
 

@@ -53,7 +53,7 @@ from pos_app.payments.model import require_clerk
 from pos_app.payments.onfile import OnFile, OnFileRecord, SweepReport
 from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts, PaySimpleClient
 from pos_app.storage_errors import StorageError
-from pos_app.ui.cards import card_expired  # noqa: F401 - re-exported for callers
+from pos_app.ui.counter.cards import card_expired  # noqa: F401 - re-exported for callers
 
 log = logging.getLogger(__name__)
 

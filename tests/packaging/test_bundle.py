@@ -152,7 +152,7 @@ def test_bundle_has_the_app_resources_keyring_metadata_and_hidden_imports(bundle
     modules = set(pyz.toc)
     for name in ("uvicorn.protocols.http.h11_impl", "uvicorn.loops.asyncio", "uvicorn.lifespan.on",
                  "starlette.routing", "keyring.backends.SecretService", "keyring.backends.chainer",
-                 "secretstorage", "jeepney", "platformdirs.unix", "pos_app.ui.selftest", "pos_app.ui.web.view",
+                 "secretstorage", "jeepney", "platformdirs.unix", "pos_app.ui.shell.selftest", "pos_app.ui.web.view",
                  "pos_app.training.sdk", "pos_app.payments.service"):
         assert name in modules, name
     assert not {m for m in modules if m.split(".")[0] in ("pytest", "hypothesis", "respx", "pygments", "tkinter")}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.ui.selftest import prepare_environment
+from pos_app.ui.shell.selftest import prepare_environment
 
 pytestmark = pytest.mark.webview
 
@@ -45,7 +45,7 @@ def test_selftest_passes_from_the_checkout():
 
 def test_a_failing_step_exits_non_zero_and_names_the_step():
     # A zero amount is refused: the self-test must say which step failed and why, and exit 1.
-    proc, summary = run("import sys; from decimal import Decimal; import pos_app.ui.selftest as s; "
+    proc, summary = run("import sys; from decimal import Decimal; import pos_app.ui.shell.selftest as s; "
                         "s.AMOUNT = Decimal('0.00'); sys.exit(s.run())")
     assert proc.returncode == 1
     assert summary["ok"] is False and summary["failed_step"] == "payment"
@@ -54,7 +54,7 @@ def test_a_failing_step_exits_non_zero_and_names_the_step():
 
 
 def test_hard_timeout_ends_the_process():
-    proc, summary = run("import sys; import pos_app.ui.selftest as s; s.HARD_TIMEOUT_S = 0.3; sys.exit(s.run())")
+    proc, summary = run("import sys; import pos_app.ui.shell.selftest as s; s.HARD_TIMEOUT_S = 0.3; sys.exit(s.run())")
     assert proc.returncode == 2
     assert summary["ok"] is False and "did not finish within" in summary["error"]
     assert "timed out" in proc.stderr

@@ -1,4 +1,4 @@
-"""Child process for person-like tests: the real app (``pos_app.ui.app.build``, training mode) on the X display
+"""Child process for person-like tests: the real app (``pos_app.ui.shell.app.build``, training mode) on the X display
 given by ``DISPLAY``, driven by real X input, printing one JSON line of what a person and an auditor see.
 
     python -m tests.person.scenario <name> <home> <shots_dir> [json options]
@@ -72,7 +72,7 @@ class Session:
         """Main thread: the real app start. Option ``settings`` (a dict of ``pos_app.settings.Settings``
         fields, e.g. ``{"language": "es", "money_format": "en_US"}``) is written to training's settings file
         (``<home>/data/settings-training.json``) first, as a store's set-up would have left it (``setup_done`` true)."""
-        from pos_app.ui import app as app_module
+        from pos_app.ui.shell import app as app_module
 
         settings = self.options.get("settings")
         if settings is not None:  # a --training run reads training's own settings file (decision 0200)

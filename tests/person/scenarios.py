@@ -1246,7 +1246,7 @@ def proxy_replays_an_old_reply(s: Session) -> dict:
     """Issue 13 §4: a broken cache in the proxy answers the second sale with the first sale's reply: the screen
     is a red "Needs review" that Enter and Esc do not leave; the lane is blocked (F5 on another customer charges
     nothing and shows this payment again); the journal says needs_review."""
-    from pos_app.ui.theme import RED
+    from pos_app.ui.common.theme import RED
 
     s.start()
     p, w, out = s.person, s.window, {}

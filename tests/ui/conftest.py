@@ -32,8 +32,8 @@ def counter(qtbot, tmp_path):
 
     from pos_app.config import app_paths
     from pos_app.ui.backend import CounterBackend
-    from pos_app.ui.main_window import MainWindow
-    from pos_app.ui.theme import STYLE
+    from pos_app.ui.common.theme import STYLE
+    from pos_app.ui.counter.main_window import MainWindow
     from tests.ui.webtools import CounterDriver
 
     QApplication.instance().setStyleSheet(STYLE)  # qtbot made the QApplication

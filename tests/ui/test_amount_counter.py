@@ -16,7 +16,7 @@ pytestmark = pytest.mark.webview
 
 
 def test_a_comma_store_charges_what_the_clerk_typed_and_shows_it_one_way(counter):
-    from pos_app.ui.customer_panel import CvvDialog
+    from pos_app.ui.counter.customer_panel import CvvDialog
     from tests.ui_shell.helpers import when_modal
 
     w = counter.window

@@ -1,4 +1,4 @@
-"""The real start-up path (pos_app.ui.app.build) in a subprocess: window first, gateway + sync on workers,
+"""The real start-up path (pos_app.ui.shell.app.build) in a subprocess: window first, gateway + sync on workers,
 the shell's sign-in over the window, then a payment form opens. Guards against start-up crashes such as
 PySide6 6.11.3's SIGSEGV with an application-wide Python event filter next to a web view."""
 

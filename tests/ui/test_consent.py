@@ -222,8 +222,8 @@ def test_new_bank_account_authorization_read_then_posted_pending(counter):
     panel = authorize_new_bank(counter, "120.50")
     text = panel.auth_box.text.text()
     assert "$120.50" in text and "ending in 1111" in text and "PaySimple Bank" in text and hit.display_name in text
-    from pos_app.ui.ach_authorization import revoke_deadline
-    from pos_app.ui.receipt_print import format_local
+    from pos_app.ui.counter.ach_authorization import revoke_deadline
+    from pos_app.ui.payments.receipt_print import format_local
 
     deadline = format_local(revoke_deadline(counter.gateway.clock.now()).astimezone())
     assert f"I can revoke this authorization by telling Training Store before {deadline}" in text
@@ -246,7 +246,7 @@ def test_new_bank_account_authorization_read_then_posted_pending(counter):
     assert note(counter).startswith("Not kept on file: hidden at this counter now")
 
     counter.key(Qt.Key.Key_P, counter.window, Qt.KeyboardModifier.ControlModifier)
-    from pos_app.ui.receipt_print import ReceiptDialog
+    from pos_app.ui.payments.receipt_print import ReceiptDialog
 
     counter.qtbot.waitUntil(lambda: any(d.isVisible() for d in counter.window.findChildren(ReceiptDialog)),
                             timeout=5000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from pos_app.ui.ops import BackgroundOp
+from pos_app.ui.common.ops import BackgroundOp
 
 
 def test_result_and_progress_arrive_on_gui_thread(qtbot):

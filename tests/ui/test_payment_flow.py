@@ -158,7 +158,7 @@ def test_card_on_file_is_charged_without_a_form(counter, monkeypatch):
     account = counter.window.methods.current_account()
     assert account is not None and account.customer_id == hit.paysimple_id
     counter.amount("18.00")
-    from pos_app.ui import main_window
+    from pos_app.ui.counter import main_window
 
     def accept_with_cvv(dialog):
         dialog.cvv.setText("1234" if dialog.cvv_digits == 4 else "123")
@@ -341,7 +341,7 @@ def test_lost_reply_is_checked_with_paysimple_not_charged_twice(counter, monkeyp
     charge buttons stay disabled meanwhile, and the look-up finds the one payment."""
     hit = counter.pick_with_cards("a")
     counter.amount("77.00")
-    from pos_app.ui import main_window
+    from pos_app.ui.counter import main_window
 
     monkeypatch.setattr(main_window.CvvDialog, "exec", lambda self: 1)
     counter.gateway.faults.add("POST", "/v4/payment", "drop_after", 1)
@@ -419,7 +419,7 @@ def test_unconfirmed_earlier_payment_blocks_the_lane_until_checked(counter, monk
     from datetime import UTC, datetime, timedelta
 
     from pos_app.payments import AccountRef, CustomerRef, State
-    from pos_app.ui import main_window
+    from pos_app.ui.counter import main_window
 
     hit = counter.pick_with_cards("a")
     account = counter.window.methods.current_account()
@@ -453,7 +453,7 @@ def test_unconfirmed_earlier_payment_blocks_the_lane_until_checked(counter, monk
 
 def test_receipt_from_the_result_screen(counter, monkeypatch):
     hit = counter.pick_with_cards("a")
-    from pos_app.ui import main_window
+    from pos_app.ui.counter import main_window
 
     monkeypatch.setattr(main_window.CvvDialog, "exec", lambda self: 1)
     counter.amount("64.10")
@@ -461,7 +461,7 @@ def test_receipt_from_the_result_screen(counter, monkeypatch):
         counter.key(Qt.Key.Key_F5)
     assert counter.window.result.receipt_button.isVisible()
     counter.key(Qt.Key.Key_P, counter.window, Qt.KeyboardModifier.ControlModifier)
-    from pos_app.ui.receipt_print import ReceiptDialog
+    from pos_app.ui.payments.receipt_print import ReceiptDialog
 
     counter.qtbot.waitUntil(lambda: any(isinstance(w, ReceiptDialog) and w.isVisible()
                                         for w in counter.window.findChildren(ReceiptDialog)), timeout=5000)
@@ -544,7 +544,7 @@ def test_restart_is_decided_on_keys_not_on_the_message_language(counter, monkeyp
 
 
 def test_form_token_expired_reads_keys_only():
-    from pos_app.ui.payment_panel import form_token_expired
+    from pos_app.ui.counter.payment_panel import form_token_expired
     from pos_app.ui.web.messages import SdkError
 
     assert form_token_expired(SdkError("unauthorized", 401, ("Le jeton a expiré",), ("checkoutToken",)))
@@ -558,7 +558,7 @@ def test_unexpected_failure_inside_the_charge_never_says_nothing_was_charged(cou
     """If something unforeseen breaks after the charge was handed to the payments service (here: the
     journal's disk), the clerk is told the outcome is unknown, not "nothing was charged"."""
     counter.pick_with_cards("a")
-    from pos_app.ui import main_window
+    from pos_app.ui.counter import main_window
 
     monkeypatch.setattr(main_window.CvvDialog, "exec", lambda self: 1)
 

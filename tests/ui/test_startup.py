@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from pos_app.config import app_paths
-from pos_app.ui.main_window import MainWindow
+from pos_app.ui.counter.main_window import MainWindow
 
 pytestmark = pytest.mark.webview
 
@@ -69,7 +69,7 @@ def test_same_name_customers_show_what_tells_them_apart(qtbot, counter):
     hits = counter.search("Michael Johnson")
     same = [h for h in hits if h.display_name == "Michael Johnson"]
     assert len(same) >= 2
-    from pos_app.ui.widgets import hit_subtitle
+    from pos_app.ui.common.widgets import hit_subtitle
 
     subtitles = [hit_subtitle(h) for h in same]
     assert all(h.disambiguation for h in same)

@@ -143,7 +143,7 @@ class CounterDriver:
         return self.hits()
 
     def hits(self) -> list:
-        from pos_app.ui.widgets import HIT_ROLE
+        from pos_app.ui.common.widgets import HIT_ROLE
 
         return [self.window.results.item(i).data(HIT_ROLE) for i in range(self.window.results.count())]
 

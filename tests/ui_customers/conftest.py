@@ -24,7 +24,7 @@ def backend(tmp_path):
 
 @pytest.fixture
 def english(qapp):
-    from pos_app.ui.i18n import install_translator
+    from pos_app.ui.common.i18n import install_translator
 
     install_translator(qapp, "en")
     yield
@@ -37,9 +37,9 @@ def counter(qtbot, qapp, backend, english):
     from PySide6.QtWidgets import QApplication
 
     from pos_app.settings import Settings
-    from pos_app.ui.main_window import MainWindow
-    from pos_app.ui.shell import Shell
-    from pos_app.ui.theme import STYLE
+    from pos_app.ui.common.theme import STYLE
+    from pos_app.ui.counter.main_window import MainWindow
+    from pos_app.ui.shell.shell import Shell
 
     QApplication.instance().setStyleSheet(STYLE)
     shell = Shell(qapp, app_paths().ensure(), Settings(), force_training=True)

@@ -31,10 +31,10 @@ def main() -> int:
     from pos_app.config import app_paths
     from pos_app.customers.models import CustomerRecord
     from pos_app.ui.backend import CounterBackend
-    from pos_app.ui.csv_import_dialog import CsvImportDialog
-    from pos_app.ui.customer_edit import CustomerEditDialog
-    from pos_app.ui.i18n import install_translator
-    from pos_app.ui.theme import STYLE
+    from pos_app.ui.common.i18n import install_translator
+    from pos_app.ui.common.theme import STYLE
+    from pos_app.ui.customers.csv_import_dialog import CsvImportDialog
+    from pos_app.ui.customers.customer_edit import CustomerEditDialog
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setStyle("Fusion")
@@ -102,7 +102,7 @@ def main() -> int:
 
             from pos_app.config import Environment
             from pos_app.paysimple import CreditCardInput
-            from pos_app.ui.main_window import MainWindow
+            from pos_app.ui.counter.main_window import MainWindow
 
             window = MainWindow(Environment.TRAINING, "LANE1")
             window.set_clerk("test-clerk")  # what the shell does after a sign-in

@@ -8,8 +8,8 @@ import threading
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QDesktopServices
 
-from pos_app.ui.csv_import_dialog import CsvImportDialog
-from pos_app.ui.manager_approval import ManagerApprovalDialog
+from pos_app.ui.customers.csv_import_dialog import CsvImportDialog
+from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
 from tests.ui_shell.helpers import when_modal
 
 GOOD_AND_BAD = """First Name,Last Name,Phone,E-mail,Loyalty #,City,Card Number

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from pos_app.customers.models import CustomerRecord
 from pos_app.paysimple.rules import FieldMessage
 from pos_app.training.envelope import error_body
-from pos_app.ui.customer_edit import CustomerEditDialog
+from pos_app.ui.customers.customer_edit import CustomerEditDialog
 
 
 def _fill(dialog: CustomerEditDialog, **values: str) -> None:

@@ -28,7 +28,7 @@ def test_charge_asks_paysimple_to_email_the_receipt_only_when_told(backend):
 
 
 def test_email_receipt_box_in_the_counter_window(qtbot, counter):
-    from pos_app.ui.customer_panel import CvvDialog
+    from pos_app.ui.counter.customer_panel import CvvDialog
     from tests.ui_shell.helpers import when_modal
 
     shell, window = counter

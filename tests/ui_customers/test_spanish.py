@@ -6,13 +6,13 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel
 
-from pos_app.ui.csv_import_dialog import CsvImportDialog
-from pos_app.ui.customer_edit import CustomerEditDialog
+from pos_app.ui.customers.csv_import_dialog import CsvImportDialog
+from pos_app.ui.customers.customer_edit import CustomerEditDialog
 
 
 @pytest.fixture
 def spanish(qapp):
-    from pos_app.ui.i18n import install_translator
+    from pos_app.ui.common.i18n import install_translator
 
     assert install_translator(qapp, "es") == "es"
     yield

@@ -12,8 +12,8 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from pos_app.clerks import ClerkRegistry
 from pos_app.config import Environment
 from pos_app.settings import Merchant
-from pos_app.ui.history import CounterPayments
-from pos_app.ui.manager_approval import request_approval
+from pos_app.ui.payments.history import CounterPayments
+from pos_app.ui.shell.manager_approval import request_approval
 from pos_app.ui.web.scheme import register_schemes
 from tests.payments.conftest import client, gateway, journal, make_service, service, shopper  # noqa: F401
 
@@ -26,8 +26,8 @@ MERCHANT = Merchant(name="Corner Hardware", address="12 Elm Street, Springfield"
 
 @pytest.fixture(autouse=True)
 def _style_and_english(qapp):
-    from pos_app.ui.i18n import install_translator
-    from pos_app.ui.theme import STYLE
+    from pos_app.ui.common.i18n import install_translator
+    from pos_app.ui.common.theme import STYLE
 
     qapp.setStyleSheet(STYLE)
     install_translator(qapp, "en")

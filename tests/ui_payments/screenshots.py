@@ -30,13 +30,13 @@ def main() -> int:
     from pos_app.paysimple.models import PaymentRequest
     from pos_app.settings import Merchant
     from pos_app.training import TrainingGateway
-    from pos_app.ui.eod_view import EndOfDayDialog
-    from pos_app.ui.history import CounterPayments, HistoryDialog
-    from pos_app.ui.i18n import install_translator
-    from pos_app.ui.manager_approval import ManagerApprovalDialog
-    from pos_app.ui.payment_texts import approval_detail, option_text
-    from pos_app.ui.receipt_print import ReceiptDialog
-    from pos_app.ui.theme import STYLE
+    from pos_app.ui.common.i18n import install_translator
+    from pos_app.ui.common.theme import STYLE
+    from pos_app.ui.payments.eod_view import EndOfDayDialog
+    from pos_app.ui.payments.history import CounterPayments, HistoryDialog
+    from pos_app.ui.payments.payment_texts import approval_detail, option_text
+    from pos_app.ui.payments.receipt_print import ReceiptDialog
+    from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
     from tests.payments.conftest import API_KEY, API_USER, make_client, new_shopper
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pos_app.clerks import Role
 from pos_app.payments import Approval
 from pos_app.paysimple.models import PaymentRequest
-from pos_app.ui.eod_view import EndOfDayDialog
+from pos_app.ui.payments.eod_view import EndOfDayDialog
 from tests.payments.conftest import make_service, new_shopper
 from tests.ui_payments.conftest import close_dialog
 from tests.ui_payments.pdftools import assert_valid_pdf, pdf_pages
@@ -94,8 +94,8 @@ def test_end_of_day_on_screen_and_in_the_pdf_neutralises_names_and_paysimple_tex
     from PySide6.QtGui import QTextDocument
 
     from pos_app.payments.eod import EodReport, Mismatch
-    from pos_app.ui.eod_view import report_html
-    from pos_app.ui.receipt_print import write_document_pdf
+    from pos_app.ui.payments.eod_view import report_html
+    from pos_app.ui.payments.receipt_print import write_document_pdf
 
     with sqlite3.connect(registry.path) as con:  # written before names were checked
         con.execute("UPDATE clerks SET name = ? WHERE id = ?", ("Eve\r\nAPPROVED BY MANAGER\u202e", trainee.id))

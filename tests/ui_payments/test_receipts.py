@@ -8,8 +8,13 @@ from decimal import Decimal
 import pytest
 
 from pos_app.payments import State
-from pos_app.ui.history import HistoryDialog
-from pos_app.ui.receipt_print import RECEIPT_WIDTH_MM, format_local, receipt_document, write_receipt_pdf
+from pos_app.ui.payments.history import HistoryDialog
+from pos_app.ui.payments.receipt_print import (
+    RECEIPT_WIDTH_MM,
+    format_local,
+    receipt_document,
+    write_receipt_pdf,
+)
 from tests.payments.conftest import new_shopper
 from tests.ui_payments.conftest import MERCHANT, close_dialog
 from tests.ui_payments.pdftools import assert_valid_pdf, pdf_pages
@@ -78,7 +83,7 @@ def test_declined_receipt_says_declined_and_why(qtbot, payments, service, client
 def test_receipt_in_spanish_has_spanish_words_and_the_stores_money(qtbot, qapp, payments, service, shopper,
                                                                    trainer):
     from pos_app import money
-    from pos_app.ui.i18n import install_translator
+    from pos_app.ui.common.i18n import install_translator
 
     sale = service.charge(shopper.customer, shopper.card, Decimal("1042.50"), str(trainer.id))
     try:
@@ -98,7 +103,7 @@ def test_printing_goes_through_a_qprinter(qtbot, payments, service, shopper, tra
     """The Print path (QPrinter + QTextDocument.print_) without the modal print dialog: a PDF printer."""
     from PySide6.QtPrintSupport import QPrinter
 
-    from pos_app.ui.receipt_print import print_document
+    from pos_app.ui.payments.receipt_print import print_document
 
     sale = service.charge(shopper.customer, shopper.card, Decimal("15.00"), str(trainer.id))
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -11,8 +11,8 @@ import pytest
 from pos_app.payments import State
 from pos_app.paysimple import PaySimpleClient, Timeouts
 from pos_app.training.proxy import MisbehavingProxy
-from pos_app.ui.payment_texts import attempt_summary, state_label, status_groups
-from pos_app.ui.result_view import ResultView
+from pos_app.ui.counter.result_view import ResultView
+from pos_app.ui.payments.payment_texts import attempt_summary, state_label, status_groups
 from tests.payments.conftest import API_KEY, API_USER, make_service
 
 
@@ -62,8 +62,8 @@ def test_a_manager_closes_a_review_from_history_with_paysimples_own_payment(qtbo
 
     from pos_app.clerks import ManagerAction
     from pos_app.config import Environment
-    from pos_app.ui.history import CounterPayments, HistoryDialog
-    from pos_app.ui.manager_approval import ManagerApprovalDialog, request_approval
+    from pos_app.ui.payments.history import CounterPayments, HistoryDialog
+    from pos_app.ui.shell.manager_approval import ManagerApprovalDialog, request_approval
     from tests.ui_payments.conftest import MERCHANT, STORE_TZ, close_dialog
     from tests.ui_payments.test_void_refund import approve_with
     from tests.ui_shell.helpers import when_modal

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 from PySide6.QtWidgets import QMainWindow
 
 from pos_app.settings import Settings
-from pos_app.ui.eod_view import EndOfDayDialog
-from pos_app.ui.history import HistoryDialog
-from pos_app.ui.shell import Shell
+from pos_app.ui.payments.eod_view import EndOfDayDialog
+from pos_app.ui.payments.history import HistoryDialog
+from pos_app.ui.shell.shell import Shell
 from tests.ui_payments.conftest import MERCHANT, close_dialog
 
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 
 from pos_app.clerks import ManagerAction
 from pos_app.payments import State
-from pos_app.ui.history import HistoryDialog
-from pos_app.ui.manager_approval import ManagerApprovalDialog
+from pos_app.ui.payments.history import HistoryDialog
+from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
 from tests.payments.conftest import assert_journal_agrees
 from tests.ui_payments.conftest import close_dialog
 from tests.ui_shell.helpers import when_modal

@@ -1,4 +1,4 @@
-"""Child process for test_app_start_shell: runs the real ``pos_app.ui.app.build`` (one per process: a
+"""Child process for test_app_start_shell: runs the real ``pos_app.ui.shell.app.build`` (one per process: a
 second build in one process re-styles widgets of the first and PySide6 crashes), drives the set-up wizard and
 the sign-in like a clerk, and prints one JSON line with what happened.
 
@@ -22,8 +22,8 @@ def main(scenario: str, home: str) -> int:
 
     from pos_app.config import Environment
     from pos_app.credentials import MemoryKeyring
-    from pos_app.ui import app as app_module
-    from pos_app.ui.setup_wizard import SetupWizard
+    from pos_app.ui.shell import app as app_module
+    from pos_app.ui.shell.setup_wizard import SetupWizard
     from tests.ui_shell.helpers import when_modal
 
     if os.environ.get("POS_TEST_KEYRING"):  # a keyring that persists across processes, like the OS one
@@ -96,7 +96,7 @@ def main(scenario: str, home: str) -> int:
     QTimer.singleShot(0, sign_in)
     QTimer.singleShot(60_000, app.quit)
     app.exec()
-    from pos_app.ui.ops import wait_for_all
+    from pos_app.ui.common.ops import wait_for_all
 
     wait_for_all(10_000)
     window.shutdown()

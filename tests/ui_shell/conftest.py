@@ -60,7 +60,7 @@ def registries(paths):
 
 @pytest.fixture
 def english(qapp):
-    from pos_app.ui.i18n import install_translator
+    from pos_app.ui.common.i18n import install_translator
 
     install_translator(qapp, "en")
     yield
@@ -69,7 +69,7 @@ def english(qapp):
 
 @pytest.fixture
 def spanish(qapp):
-    from pos_app.ui.i18n import install_translator
+    from pos_app.ui.common.i18n import install_translator
 
     assert install_translator(qapp, "es") == "es"
     yield

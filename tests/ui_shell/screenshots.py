@@ -25,12 +25,12 @@ def main() -> int:
     from pos_app.credentials import CredentialStore, MemoryKeyring
     from pos_app.settings import Settings
     from pos_app.training import TrainingGateway
-    from pos_app.ui.about import AboutDialog
-    from pos_app.ui.i18n import install_translator
-    from pos_app.ui.login import LoginDialog
-    from pos_app.ui.manager_approval import ManagerApprovalDialog
-    from pos_app.ui.setup_wizard import SetupWizard
-    from pos_app.ui.theme import STYLE
+    from pos_app.ui.common.i18n import install_translator
+    from pos_app.ui.common.theme import STYLE
+    from pos_app.ui.shell.about import AboutDialog
+    from pos_app.ui.shell.login import LoginDialog
+    from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
+    from pos_app.ui.shell.setup_wizard import SetupWizard
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setStyle("Fusion")

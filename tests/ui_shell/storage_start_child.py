@@ -1,4 +1,4 @@
-"""Child process for test_storage_screens: runs the real ``pos_app.ui.app.build`` against a home whose data
+"""Child process for test_storage_screens: runs the real ``pos_app.ui.shell.app.build`` against a home whose data
 folder cannot be written, reads the message the clerk gets, closes it like a clerk, and prints one JSON line.
 
     python -m tests.ui_shell.storage_start_child <home>
@@ -18,7 +18,7 @@ os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
 def main(home: str) -> int:
     from PySide6.QtWidgets import QMessageBox
 
-    from pos_app.ui import app as app_module
+    from pos_app.ui.shell import app as app_module
     from tests.ui_shell.helpers import when_modal
 
     result: dict = {}

@@ -1,4 +1,4 @@
-"""The real app start (pos_app.ui.app.build) with the shell, each in its own process: the first start
+"""The real app start (pos_app.ui.shell.app.build) with the shell, each in its own process: the first start
 without --training shows the set-up wizard (Training preselected) before the counter; --training never asks;
 a Sandbox set-up whose key is missing reopens the wizard, and choosing Training there starts training."""
 

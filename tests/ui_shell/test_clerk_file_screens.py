@@ -7,8 +7,8 @@ import sqlite3
 
 from pos_app.clerks import ClerkRegistry, ManagerAction, Role
 from pos_app.config import Environment
-from pos_app.ui.login import LoginDialog
-from pos_app.ui.manager_approval import ManagerApprovalDialog
+from pos_app.ui.shell.login import LoginDialog
+from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
 
 
 def test_sign_in_and_approval_refuse_a_tampered_file(qtbot, tmp_path, english):

@@ -12,8 +12,9 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
 ROOT = Path(__file__).resolve().parents[2]
-COUNTER_MODULES = ["main_window.py", "customer_panel.py", "widgets.py", "payment_panel.py", "result_view.py",
-                   "amount.py", "cards.py", "ach_authorization.py"]
+COUNTER_MODULES = ["counter/main_window.py", "counter/customer_panel.py", "common/widgets.py",
+                   "counter/payment_panel.py", "counter/result_view.py", "counter/amount.py", "counter/cards.py",
+                   "counter/ach_authorization.py"]
 VISIBLE_CALLS = {"setText", "setWindowTitle", "setPlaceholderText", "setToolTip", "setAccessibleName",
                  "addButton", "QLabel", "QPushButton", "showMessage", "show_progress", "critical", "warning",
                  "question", "information", "section", "setHeaderLabels", "QTreeWidgetItem", "_say", "_headline",
@@ -56,7 +57,7 @@ def test_the_check_catches_a_bare_string():
 
 
 def test_charge_on_file_dialog_in_spanish(qtbot, spanish):
-    from pos_app.ui.customer_panel import CvvDialog
+    from pos_app.ui.counter.customer_panel import CvvDialog
 
     dialog = CvvDialog(None, "¿Cobrar $42,50 a Visa •••• 1111 de Mary Clark?", cvv_digits=4)
     qtbot.addWidget(dialog)

@@ -10,8 +10,8 @@ from pos_app.clerks import Role
 from pos_app.config import Environment
 from pos_app.credentials import CredentialStore
 from pos_app.settings import Settings
-from pos_app.ui.about import AboutDialog
-from pos_app.ui.shell import Shell
+from pos_app.ui.shell.about import AboutDialog
+from pos_app.ui.shell.shell import Shell
 from tests.ui_shell.conftest import API_KEY, API_USER, INSTALL
 
 
@@ -20,7 +20,7 @@ def window_factory(qtbot):
     made = []
 
     def make(environment: Environment):
-        from pos_app.ui.main_window import MainWindow
+        from pos_app.ui.counter.main_window import MainWindow
 
         window = MainWindow(environment, "LANE7")
         window.show()

@@ -28,8 +28,8 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 @pytest.fixture
 def spanish_counter(qtbot, tmp_path, spanish):
     from pos_app.ui.backend import CounterBackend
-    from pos_app.ui.main_window import MainWindow
-    from pos_app.ui.theme import STYLE
+    from pos_app.ui.common.theme import STYLE
+    from pos_app.ui.counter.main_window import MainWindow
 
     QApplication.instance().setStyleSheet(STYLE)
     money.set_store_format("es_ES")  # a store that writes 1.234,50 (the autouse fixture restores en_US)

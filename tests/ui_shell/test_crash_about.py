@@ -8,8 +8,8 @@ import threading
 from pos_app import __version__
 from pos_app.config import Environment
 from pos_app.logs import register_secret
-from pos_app.ui.about import AboutDialog
-from pos_app.ui.crash import CrashDialog, CrashHandler
+from pos_app.ui.shell.about import AboutDialog
+from pos_app.ui.shell.crash import CrashDialog, CrashHandler
 
 SECRET_KEY = "Crash-Api-Key-5d41402abc4b2a76"
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaGVja291dCJ9.c2lnbmF0dXJlLXZhbHVl"

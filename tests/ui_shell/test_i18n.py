@@ -16,17 +16,17 @@ from pos_app.clerks import ClerkRegistry, ManagerAction
 from pos_app.config import Environment
 from pos_app.credentials import CredentialStore
 from pos_app.settings import Settings
-from pos_app.ui.about import AboutDialog
-from pos_app.ui.banner import EnvironmentBanner
-from pos_app.ui.crash import CrashDialog
-from pos_app.ui.i18n import format_date, format_datetime, format_money, install_translator
-from pos_app.ui.login import LoginDialog
-from pos_app.ui.manager_approval import ManagerApprovalDialog
-from pos_app.ui.setup_wizard import SetupWizard, connection_error_message
+from pos_app.ui.common.banner import EnvironmentBanner
+from pos_app.ui.common.i18n import format_date, format_datetime, format_money, install_translator
+from pos_app.ui.shell.about import AboutDialog
+from pos_app.ui.shell.crash import CrashDialog
+from pos_app.ui.shell.login import LoginDialog
+from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
+from pos_app.ui.shell.setup_wizard import SetupWizard, connection_error_message
 
 ROOT = Path(__file__).resolve().parents[2]
-SHELL_MODULES = ["about.py", "banner.py", "crash.py", "i18n.py", "login.py", "manager_approval.py",
-                 "setup_wizard.py", "shell.py", "storage_messages.py"]
+SHELL_MODULES = ["shell/about.py", "common/banner.py", "shell/crash.py", "common/i18n.py", "shell/login.py",
+                 "shell/manager_approval.py", "shell/setup_wizard.py", "shell/shell.py", "shell/storage_messages.py"]
 
 
 def test_spanish_login_and_approval(qtbot, tmp_path, spanish):
@@ -112,7 +112,7 @@ def test_dates_follow_the_locale_and_money_the_store(qapp, spanish):
 def test_spanish_screens_in_a_us_store_read_and_refuse_amounts_the_stores_way(qtbot, spanish):
     from PySide6.QtCore import Qt
 
-    from pos_app.ui.amount import AmountEdit
+    from pos_app.ui.counter.amount import AmountEdit
 
     w = AmountEdit()
     qtbot.addWidget(w)

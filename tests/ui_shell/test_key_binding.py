@@ -22,8 +22,8 @@ from pos_app.clerks import ClerkRegistry, clerks_db_path
 from pos_app.config import Environment, app_paths
 from pos_app.credentials import CredentialStore, installation_id
 from pos_app.settings import Settings, load_run_settings, save_settings
-from pos_app.ui.setup_wizard import PAGE_CREDENTIALS, PAGE_MERCHANT, SetupWizard
-from pos_app.ui.shell import Shell
+from pos_app.ui.shell.setup_wizard import PAGE_CREDENTIALS, PAGE_MERCHANT, SetupWizard
+from pos_app.ui.shell.shell import Shell
 from tests.ui_shell.conftest import API_KEY, API_USER
 from tests.ui_shell.helpers import when_modal
 

@@ -13,10 +13,10 @@ from pos_app.config import Environment
 from pos_app.payments import Approval
 from pos_app.payments import NotAllowed as PaymentNotAllowed
 from pos_app.settings import Settings, load_settings
-from pos_app.ui.login import IdleLock, LoginDialog
-from pos_app.ui.manager_approval import ClerkManagementDialog, ManagerApprovalDialog
-from pos_app.ui.setup_wizard import SetupWizard
-from pos_app.ui.shell import Shell
+from pos_app.ui.shell.login import IdleLock, LoginDialog
+from pos_app.ui.shell.manager_approval import ClerkManagementDialog, ManagerApprovalDialog
+from pos_app.ui.shell.setup_wizard import SetupWizard
+from pos_app.ui.shell.shell import Shell
 from tests.ui_shell.helpers import when_modal
 
 

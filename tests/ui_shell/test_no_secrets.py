@@ -14,10 +14,10 @@ from pos_app.config import Environment
 from pos_app.credentials import CredentialStore
 from pos_app.paysimple import PaySimpleClient
 from pos_app.settings import Settings, save_settings
-from pos_app.ui.crash import CrashHandler
-from pos_app.ui.login import LoginDialog
-from pos_app.ui.manager_approval import ManagerApprovalDialog
-from pos_app.ui.setup_wizard import SetupWizard
+from pos_app.ui.shell.crash import CrashHandler
+from pos_app.ui.shell.login import LoginDialog
+from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
+from pos_app.ui.shell.setup_wizard import SetupWizard
 from tests.ui_shell.conftest import API_KEY, API_USER, INSTALL
 
 MANAGER_PIN = "739164"

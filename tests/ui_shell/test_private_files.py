@@ -83,8 +83,8 @@ def test_each_writer_makes_private_files_without_the_apps_umask(usual_umask, tmp
     from pos_app.payments.locks import OwnerLock
     from pos_app.settings import Settings, save_settings
     from pos_app.training.store import Store
-    from pos_app.ui.crash import CrashHandler
-    from pos_app.ui.receipt_print import write_document_pdf, write_receipt_pdf
+    from pos_app.ui.payments.receipt_print import write_document_pdf, write_receipt_pdf
+    from pos_app.ui.shell.crash import CrashHandler
 
     paths = app_paths(tmp_path / "home").ensure()
     data = paths.data_dir

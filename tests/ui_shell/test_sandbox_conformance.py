@@ -20,9 +20,9 @@ from pos_app.config import Environment
 from pos_app.conformance import ConformanceReport, conformance_dir, latest_passed, write_report
 from pos_app.credentials import CredentialStore
 from pos_app.settings import Settings
-from pos_app.ui.manager_approval import ManagerApprovalDialog
-from pos_app.ui.setup_wizard import PAGE_CREDENTIALS, PAGE_ENVIRONMENT, SetupWizard
-from pos_app.ui.shell import Shell
+from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
+from pos_app.ui.shell.setup_wizard import PAGE_CREDENTIALS, PAGE_ENVIRONMENT, SetupWizard
+from pos_app.ui.shell.shell import Shell
 from tests.ui.webtools import run_js, wait_child_frame
 from tests.ui_shell.conftest import API_KEY, API_USER
 from tests.ui_shell.helpers import when_modal
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.webview
 @pytest.fixture
 def sandbox_counter(qtbot, qapp, paths, gateway, memory_keyring, english):
     """A Sandbox counter started by the shell against the training gateway, a manager signed in."""
-    from pos_app.ui.main_window import MainWindow
+    from pos_app.ui.counter.main_window import MainWindow
 
     store = CredentialStore.for_data_dir(paths.data_dir)
     store.save("sandbox", API_USER, API_KEY)

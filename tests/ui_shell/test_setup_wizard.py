@@ -11,8 +11,8 @@ from pos_app.clerks import TRAINING_MANAGER, ManagerAction, Role
 from pos_app.config import Environment
 from pos_app.credentials import CredentialStore, keyring_available
 from pos_app.settings import Settings, load_settings, save_settings
-from pos_app.ui.manager_approval import ManagerApprovalDialog
-from pos_app.ui.setup_wizard import (
+from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
+from pos_app.ui.shell.setup_wizard import (
     PAGE_CREDENTIALS,
     PAGE_ENVIRONMENT,
     PAGE_MANAGER,
@@ -314,7 +314,7 @@ def test_the_store_chooses_its_money_format_and_it_applies_at_finish(make_wizard
     from PySide6.QtCore import Qt
 
     from pos_app import money
-    from pos_app.ui.amount import AmountEdit
+    from pos_app.ui.counter.amount import AmountEdit
 
     amount = AmountEdit()  # the counter's field, following the store's format
     qtbot.addWidget(amount)

@@ -2,7 +2,7 @@
 
 Reproduced before the fix: as root, a finished Live set-up opened the counter and rendered PaySimple's form
 with the sandbox silently turned off (``prepare_environment`` set QTWEBENGINE_DISABLE_SANDBOX). Now the
-real start (``pos_app.ui.app.build``, in its own process, keyring holding the Live key) stops before the
+real start (``pos_app.ui.shell.app.build``, in its own process, keyring holding the Live key) stops before the
 counter, says why on stderr, and exits with code 3; training keeps starting."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import pytest
 
 from pos_app.config import Environment
 from pos_app.settings import Settings, save_settings
-from pos_app.ui import app as app_module
-from pos_app.ui.app import SandboxRefusal, chromium_sandbox_off, refusal_box, sandbox_refusal
+from pos_app.ui.shell import app as app_module
+from pos_app.ui.shell.app import SandboxRefusal, chromium_sandbox_off, refusal_box, sandbox_refusal
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from pos_app.config import Environment
 from pos_app.payments import backups
 from pos_app.settings import Settings
-from pos_app.ui.shell import Shell
+from pos_app.ui.shell.shell import Shell
 from tests.storage_faults import damage_table, garbage, read_only_folder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +29,7 @@ def window_factory(qtbot):
     made = []
 
     def make(environment: Environment = Environment.TRAINING):
-        from pos_app.ui.main_window import MainWindow
+        from pos_app.ui.counter.main_window import MainWindow
 
         window = MainWindow(environment, "LANE1")
         window.show()
@@ -72,7 +72,7 @@ def _digest(path) -> str:
 
 def test_damaged_journal_counter_says_so_and_a_manager_restores_the_latest_backup(qtbot, qapp, paths,
                                                                                    window_factory, english):
-    from pos_app.ui.manager_approval import ManagerApprovalDialog
+    from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
     from tests.ui_shell.helpers import when_modal
 
     backup = _journal_with_a_backup(paths)
@@ -85,7 +85,7 @@ def test_damaged_journal_counter_says_so_and_a_manager_restores_the_latest_backu
         shell.clerk = shell.registry.login("Trainee", "0000")
         window = window_factory()
         shell.attach(window)
-        window.restart_backend = lambda: window.start_training(paths, 20)  # as pos_app.ui.app does
+        window.restart_backend = lambda: window.start_training(paths, 20)  # as pos_app.ui.shell.app does
         window.start_training(paths, 20)
         qtbot.waitUntil(lambda: getattr(window, "storage_problem", None) is not None, timeout=30_000)
         dialog = window.storage_problem
@@ -188,7 +188,7 @@ def test_a_folder_that_cannot_be_written_stops_the_start_with_its_name(tmp_path,
 def test_sign_in_on_a_full_disk_names_the_clerk_file_then_works_with_space(qtbot, tmp_path, english):
     from pos_app.clerks import ClerkRegistry
     from pos_app.storage_errors import StorageError
-    from pos_app.ui.login import LoginDialog
+    from pos_app.ui.shell.login import LoginDialog
     from tests.storage_faults import fill, small_disk
 
     with small_disk(tmp_path / "disk", "1m") as disk:

@@ -21,9 +21,9 @@ from pos_app.clerks import ClerkRegistry, Role, clerks_db_path
 from pos_app.config import Environment
 from pos_app.credentials import CredentialStore
 from pos_app.settings import Merchant, Settings, load_run_settings, load_settings, save_settings
-from pos_app.ui.manager_approval import ManagerApprovalDialog
-from pos_app.ui.setup_wizard import PAGE_MERCHANT, PAGE_SUMMARY, SetupWizard
-from pos_app.ui.shell import Shell
+from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
+from pos_app.ui.shell.setup_wizard import PAGE_MERCHANT, PAGE_SUMMARY, SetupWizard
+from pos_app.ui.shell.shell import Shell
 from tests.ui_shell.helpers import when_modal
 
 LIVE_USER, LIVE_KEY = "LiveStoreUser", "Live-Secret-Key-0a1b2c3d4e5f"

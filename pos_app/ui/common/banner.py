@@ -1,6 +1,6 @@
 """The environment banner shown at the top of every window: TRAINING / SANDBOX / LIVE.
 
-The colours are the main window's (``pos_app.ui.theme.BANNER``: training orange, sandbox blue, live red), so
+The colours are the main window's (``pos_app.ui.common.theme.BANNER``: training orange, sandbox blue, live red), so
 every window of one counter looks the same; each environment also has its own word, so colour blindness
 does not matter. The words are translated (``EnvironmentBanner`` context).
 """
@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from pos_app.config import Environment
-from pos_app.ui.theme import BANNER
+from pos_app.ui.common.theme import BANNER
 
 translate = QCoreApplication.translate
 

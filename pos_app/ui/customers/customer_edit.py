@@ -44,9 +44,9 @@ from PySide6.QtWidgets import (
 from pos_app.customers.counter import CustomerValidationError, LocalWriteDeferred, normalised, problems
 from pos_app.customers.models import CustomerRecord, StoredCustomer
 from pos_app.paysimple import errors as ps
-from pos_app.ui.i18n import fmt
-from pos_app.ui.ops import BackgroundOp
-from pos_app.ui.theme import RED
+from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.theme import RED
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate

@@ -10,9 +10,9 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from pos_app.ui.amount import format_amount
-from pos_app.ui.i18n import fmt, format_datetime
-from pos_app.ui.payment_texts import state_label
+from pos_app.ui.common.i18n import fmt, format_datetime
+from pos_app.ui.counter.amount import format_amount
+from pos_app.ui.payments.payment_texts import state_label
 
 translate = QCoreApplication.translate
 

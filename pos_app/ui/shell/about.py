@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from pos_app import __version__, credentials
 from pos_app.config import Environment, Paths
-from pos_app.ui.banner import EnvironmentBanner, environment_name
-from pos_app.ui.login import form_layout, heading
+from pos_app.ui.common.banner import EnvironmentBanner, environment_name
+from pos_app.ui.shell.login import form_layout, heading
 
 translate = QCoreApplication.translate
 

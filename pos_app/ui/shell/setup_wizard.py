@@ -84,11 +84,11 @@ from pos_app.paysimple import (
     TransportError,
 )
 from pos_app.settings import Settings
-from pos_app.ui.banner import COLOURS, EnvironmentBanner, environment_name
-from pos_app.ui.i18n import fmt
-from pos_app.ui.login import ERROR_STYLE, clerk_message, form_layout, pin_edit
-from pos_app.ui.manager_approval import Approved, request_approval
-from pos_app.ui.ops import BackgroundOp
+from pos_app.ui.common.banner import COLOURS, EnvironmentBanner, environment_name
+from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.shell.login import ERROR_STYLE, clerk_message, form_layout, pin_edit
+from pos_app.ui.shell.manager_approval import Approved, request_approval
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate

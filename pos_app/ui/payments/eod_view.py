@@ -38,13 +38,13 @@ from PySide6.QtWidgets import (
 
 from pos_app.payments import EodReport, end_of_day
 from pos_app.text_safety import one_line
-from pos_app.ui.history import CounterPayments
-from pos_app.ui.i18n import fmt, format_money
-from pos_app.ui.ops import BackgroundOp, Cancelled
-from pos_app.ui.payment_texts import state_label
-from pos_app.ui.receipt_print import long_year, status_colour, write_document_pdf
-from pos_app.ui.theme import AMBER, GREEN, RED
-from pos_app.ui.widgets import add_labelled_fields
+from pos_app.ui.common.i18n import fmt, format_money
+from pos_app.ui.common.ops import BackgroundOp, Cancelled
+from pos_app.ui.common.theme import AMBER, GREEN, RED
+from pos_app.ui.common.widgets import add_labelled_fields
+from pos_app.ui.payments.history import CounterPayments
+from pos_app.ui.payments.payment_texts import state_label
+from pos_app.ui.payments.receipt_print import long_year, status_colour, write_document_pdf
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -206,7 +206,7 @@ class EndOfDayDialog(QDialog):
         self._build()
 
     def _build(self) -> None:
-        from pos_app.ui.banner import EnvironmentBanner
+        from pos_app.ui.common.banner import EnvironmentBanner
 
         self.banner = EnvironmentBanner(self.payments.environment, self)
         today = self.payments.today()

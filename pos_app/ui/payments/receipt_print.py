@@ -44,8 +44,8 @@ from pos_app.payments import Receipt, State
 from pos_app.payments.receipts import STATUS_TEXT
 from pos_app.private_files import private_file, tighten
 from pos_app.text_safety import neutralise, one_line
-from pos_app.ui.i18n import fmt, format_money
-from pos_app.ui.theme import AMBER, GREEN, RED
+from pos_app.ui.common.i18n import fmt, format_money
+from pos_app.ui.common.theme import AMBER, GREEN, RED
 
 translate = QCoreApplication.translate
 

@@ -33,16 +33,16 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.config import Environment, Paths
-from pos_app.ui.amount import format_amount
-from pos_app.ui.banner import environment_name
-from pos_app.ui.cards import card_expired, is_card
-from pos_app.ui.customer_panel import CustomerPanel, CvvDialog, section
-from pos_app.ui.i18n import fmt
-from pos_app.ui.ops import BackgroundOp
-from pos_app.ui.payment_panel import FormRequest, PaymentPanel
-from pos_app.ui.result_view import ResultView
-from pos_app.ui.theme import AMBER, RED
-from pos_app.ui.widgets import EnvBanner, ResultsList, TaskBar, account_label
+from pos_app.ui.common.banner import environment_name
+from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.theme import AMBER, RED
+from pos_app.ui.common.widgets import EnvBanner, ResultsList, TaskBar, account_label
+from pos_app.ui.counter.amount import format_amount
+from pos_app.ui.counter.cards import card_expired, is_card
+from pos_app.ui.counter.customer_panel import CustomerPanel, CvvDialog, section
+from pos_app.ui.counter.payment_panel import FormRequest, PaymentPanel
+from pos_app.ui.counter.result_view import ResultView
 
 if TYPE_CHECKING:  # the core packages load on a worker after the window shows (start-up time)
     from pos_app.customers.models import CustomerHit
@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
         self._startup_op = None
         self.task.done()
         log.error("start-up failed: %s", type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))
-        from pos_app.ui.storage_messages import show_startup_failure
+        from pos_app.ui.shell.storage_messages import show_startup_failure
         if show_startup_failure(self, exc) is None:  # storage faults: file, next step, backup to restore
             QMessageBox.critical(self, translate("MainWindow", "Could not start"),
                                  fmt(translate("MainWindow", "The counter could not start:\n%1"), exc))
@@ -559,7 +559,7 @@ class MainWindow(QMainWindow):
             if self.locked or self.hit is None or self._customer_ref() != customer:
                 return  # locked or another customer picked meanwhile: the clerk starts again
             if earlier:
-                from pos_app.ui.repeat_charge import RepeatChargeDialog
+                from pos_app.ui.counter.repeat_charge import RepeatChargeDialog
 
                 names = getattr(self.shell, "clerk_name", None)
                 dialog = RepeatChargeDialog(self, customer.name, amount, earlier,
@@ -584,7 +584,7 @@ class MainWindow(QMainWindow):
         account = current
         kind, number = account_label(account)
         if not is_card(account):  # a bank debit: the customer's authorization first (issue 13 §6)
-            from pos_app.ui.ach_authorization import AchAuthorizationDialog, authorization_for
+            from pos_app.ui.counter.ach_authorization import AchAuthorizationDialog, authorization_for
 
             dialog = AchAuthorizationDialog(self, fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"),
                                                       format_amount(amount), kind, number, customer.name),
@@ -674,7 +674,7 @@ class MainWindow(QMainWindow):
         if shown:
             self.show_result_attempt(attempt)
         else:
-            from pos_app.ui.payment_texts import state_label
+            from pos_app.ui.payments.payment_texts import state_label
 
             self.statusBar().showMessage(fmt(translate("MainWindow", "Payment %1 for %2: %3"), attempt.id,
                                              attempt.customer_name, state_label(attempt.state)), 30000)
@@ -834,7 +834,7 @@ class MainWindow(QMainWindow):
             if isinstance(payload, LaneBusy) and payload.blocking is not None:
                 self._show_blocking(payload.blocking)
                 return
-            from pos_app.ui.payment_panel import ChargeFailed
+            from pos_app.ui.counter.payment_panel import ChargeFailed
 
             self.result.show_error(str(payload), charge_started=isinstance(payload, ChargeFailed))
             self.result.set_on_file_note(note)
@@ -936,7 +936,7 @@ class MainWindow(QMainWindow):
             return None
         from pos_app.payments import receipt_for, store_timezone
         from pos_app.settings import Settings
-        from pos_app.ui.receipt_print import ReceiptDialog
+        from pos_app.ui.payments.receipt_print import ReceiptDialog
 
         settings = getattr(self.shell, "settings", None) or Settings()
         clerk = getattr(self.shell, "clerk", None)
@@ -965,7 +965,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         from PySide6.QtCore import QCoreApplication
 
-        from pos_app.ui.ops import wait_for_all
+        from pos_app.ui.common.ops import wait_for_all
 
         wait_for_all(15_000)  # let running work (never a charge cut in half) finish while the back end is open
         QCoreApplication.processEvents()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushBu
 
 from pos_app import storage_errors
 from pos_app.storage_errors import Fault, JournalCorrupt, StorageError, What
-from pos_app.ui.i18n import fmt
+from pos_app.ui.common.i18n import fmt
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -110,7 +110,7 @@ def install() -> None:
 
 
 def _when(dt) -> str:
-    from pos_app.ui.i18n import format_datetime
+    from pos_app.ui.common.i18n import format_datetime
 
     return format_datetime(dt)
 
@@ -199,8 +199,8 @@ class StorageProblemDialog(QDialog):
         """Manager approval, then the restore on a worker; the back end starts again when it is done."""
         from pos_app.clerks import ManagerAction
         from pos_app.payments import backups
-        from pos_app.ui.manager_approval import request_approval
-        from pos_app.ui.ops import BackgroundOp
+        from pos_app.ui.common.ops import BackgroundOp
+        from pos_app.ui.shell.manager_approval import request_approval
 
         if self.backup is None or self._op is not None:
             return

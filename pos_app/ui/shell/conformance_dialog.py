@@ -23,11 +23,11 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from pos_app.config import Environment
 from pos_app.conformance import ConformanceReport, write_report
-from pos_app.ui.banner import EnvironmentBanner
-from pos_app.ui.i18n import fmt, format_money
-from pos_app.ui.ops import BackgroundOp
-from pos_app.ui.payment_panel import FormRequest, PaymentPanel
-from pos_app.ui.theme import AMBER, GREEN, RED
+from pos_app.ui.common.banner import EnvironmentBanner
+from pos_app.ui.common.i18n import fmt, format_money
+from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.theme import AMBER, GREEN, RED
+from pos_app.ui.counter.payment_panel import FormRequest, PaymentPanel
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate

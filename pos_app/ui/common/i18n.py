@@ -81,7 +81,7 @@ def fmt(text: str, *values: object) -> str:
 def format_money(value: Decimal, money_format: MoneyFormat | None = None) -> str:
     """US dollars in the STORE's money format (``pos_app.money.store_format()``, or ``money_format``), not
     the UI language's; a Decimal in whole cents (never a float)."""
-    from pos_app.ui.amount import format_amount
+    from pos_app.ui.counter.amount import format_amount
 
     return format_amount(value, money_format)
 

@@ -115,7 +115,7 @@ def refusal_box(refusal: SandboxRefusal):
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
 
-    from pos_app.ui.i18n import fmt
+    from pos_app.ui.common.i18n import fmt
 
     translate = QCoreApplication.translate
     env = {Environment.SANDBOX: translate("StartRefused", "Sandbox"),
@@ -137,7 +137,7 @@ def tampered_box(exc):
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
 
-    from pos_app.ui.login import clerk_message
+    from pos_app.ui.shell.login import clerk_message
 
     box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("StartRefused", "pos-app cannot start"),
                       QCoreApplication.translate("StartRefused", "The counter was not opened."))
@@ -169,9 +169,9 @@ def build(argv: list[str]):
     from pos_app.private_files import secure_tree, use_private_umask
     from pos_app.settings import load_run_settings
     from pos_app.storage_errors import StorageError, What, probe_folder, storage_errors
-    from pos_app.ui import storage_messages
-    from pos_app.ui.main_window import MainWindow
-    from pos_app.ui.theme import STYLE
+    from pos_app.ui.common.theme import STYLE
+    from pos_app.ui.counter.main_window import MainWindow
+    from pos_app.ui.shell import storage_messages
 
     storage_messages.install()  # StorageError texts in the UI language (read when shown)
     use_private_umask()  # everything this process creates is 0600/0700 (decision 0205)
@@ -197,7 +197,7 @@ def build(argv: list[str]):
     app.setApplicationName("pos-app")
     app.setStyle("Fusion")
     app.setStyleSheet(STYLE)
-    from pos_app.ui.i18n import install_translator
+    from pos_app.ui.common.i18n import install_translator
 
     install_translator(app, settings.language)  # before any window: the counter is built in the UI language
     lane = args.lane or settings.lane
@@ -279,7 +279,7 @@ def show_fitting(window) -> None:
 
 
 def _make_shell(app, paths, settings, force_training: bool):
-    from pos_app.ui.shell import Shell
+    from pos_app.ui.shell.shell import Shell
 
     shell = Shell(app, paths, settings, force_training=force_training)
     shell.prepare()  # language + crash handler
@@ -326,7 +326,7 @@ def run(argv: list[str]) -> int:
         return refused.code
     if window is None:
         return getattr(app, "pos_exit_code", 0)  # set-up cancelled (0), or a storage fault was explained (1)
-    from pos_app.ui.ops import wait_for_all
+    from pos_app.ui.common.ops import wait_for_all
 
     try:
         code = app.exec()

@@ -38,8 +38,8 @@ from pos_app.clerks import (
     ClerkRegistry,
 )
 from pos_app.config import Environment
-from pos_app.ui.banner import EnvironmentBanner
-from pos_app.ui.i18n import fmt
+from pos_app.ui.common.banner import EnvironmentBanner
+from pos_app.ui.common.i18n import fmt
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate

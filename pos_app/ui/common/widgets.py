@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.config import Environment
-from pos_app.ui.banner import environment_detail, environment_name, environment_title
-from pos_app.ui.cards import card_expired, is_card
-from pos_app.ui.i18n import fmt
-from pos_app.ui.theme import BANNER, GREEN, RED
+from pos_app.ui.common.banner import environment_detail, environment_name, environment_title
+from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.theme import BANNER, GREEN, RED
+from pos_app.ui.counter.cards import card_expired, is_card
 
 if TYPE_CHECKING:
     from pos_app.customers.models import CustomerHit
@@ -41,7 +41,7 @@ class EnvBanner(QLabel):
         super().__init__(parent)
         self.setObjectName("banner")
         bg, fg, _english = BANNER[environment]
-        # Same words and layout as the shell's banner (pos_app.ui.banner), in the UI language.
+        # Same words and layout as the shell's banner (pos_app.ui.common.banner), in the UI language.
         self.setText(f"{environment_title(environment)} · {environment_detail(environment)}      "
                      + fmt(translate("EnvBanner", "Lane %1"), lane))
         self.setStyleSheet(f"#banner {{ background: {bg}; color: {fg}; }}")

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 from pos_app import __version__
 from pos_app.logs import redact
 from pos_app.private_files import private_dir, write_private_text
-from pos_app.ui.banner import EnvironmentBanner
-from pos_app.ui.i18n import fmt
-from pos_app.ui.login import heading
+from pos_app.ui.common.banner import EnvironmentBanner
+from pos_app.ui.common.i18n import fmt
+from pos_app.ui.shell.login import heading
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate

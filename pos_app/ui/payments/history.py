@@ -52,17 +52,19 @@ from pos_app.payments import Approval, Attempt, Journal, LaneBusy, NotAllowed, P
 from pos_app.payments import receipt_for as core_receipt_for
 from pos_app.payments.model import PENDING_REVERSAL_STATES
 from pos_app.text_safety import one_line
-from pos_app.ui.banner import EnvironmentBanner
-from pos_app.ui.i18n import fmt, format_money
-from pos_app.ui.ops import BackgroundOp
-from pos_app.ui.payment_texts import (
+from pos_app.ui.common.banner import EnvironmentBanner
+from pos_app.ui.common.i18n import fmt, format_money
+from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.theme import AMBER, GREEN, RED
+from pos_app.ui.common.widgets import add_labelled_fields
+from pos_app.ui.payments.payment_texts import (
     approval_detail,
     attempt_label,
     attempt_summary,
     option_text,
     status_groups,
 )
-from pos_app.ui.receipt_print import (
+from pos_app.ui.payments.receipt_print import (
     ReceiptDialog,
     format_local,
     print_document,
@@ -70,8 +72,6 @@ from pos_app.ui.receipt_print import (
     status_colour,
     write_receipt_pdf,
 )
-from pos_app.ui.theme import AMBER, GREEN, RED
-from pos_app.ui.widgets import add_labelled_fields
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -467,7 +467,7 @@ class HistoryDialog(QDialog):
         if a is None or self.busy:
             return None
         if not path:
-            from pos_app.ui.receipt_print import ask_pdf_path
+            from pos_app.ui.payments.receipt_print import ask_pdf_path
 
             folder = self.payments.save_dir or Path.home()
             path = ask_pdf_path(self, str(folder / f"receipt-{a.id}.pdf"))

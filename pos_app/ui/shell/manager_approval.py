@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 from pos_app.clerks import Clerk, ClerkError, ClerkRegistry, ManagerAction, NotAllowed, Role
 from pos_app.config import Environment
 from pos_app.storage_errors import StorageError
-from pos_app.ui.banner import EnvironmentBanner
-from pos_app.ui.i18n import fmt
-from pos_app.ui.login import ERROR_STYLE, clerk_message, form_layout, heading, pin_edit, primary_button
+from pos_app.ui.common.banner import EnvironmentBanner
+from pos_app.ui.common.i18n import fmt
+from pos_app.ui.shell.login import ERROR_STYLE, clerk_message, form_layout, heading, pin_edit, primary_button
 
 translate = QCoreApplication.translate
 

@@ -42,9 +42,9 @@ from PySide6.QtWidgets import (
 
 from pos_app.customers.csv_import import CsvColumnsError, CsvImportError, ImportReport
 from pos_app.text_safety import one_line
-from pos_app.ui.i18n import fmt
-from pos_app.ui.ops import BackgroundOp
-from pos_app.ui.theme import AMBER, GREEN, RED
+from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.theme import AMBER, GREEN, RED
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate

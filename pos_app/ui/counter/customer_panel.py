@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.ui.amount import AmountEdit
-from pos_app.ui.i18n import fmt
-from pos_app.ui.theme import RED
-from pos_app.ui.widgets import MethodsList
+from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.theme import RED
+from pos_app.ui.common.widgets import MethodsList
+from pos_app.ui.counter.amount import AmountEdit
 
 translate = QCoreApplication.translate
 

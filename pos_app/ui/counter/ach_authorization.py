@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.ui.amount import format_amount
-from pos_app.ui.i18n import fmt
-from pos_app.ui.receipt_print import format_local, long_year
+from pos_app.ui.common.i18n import fmt
+from pos_app.ui.counter.amount import format_amount
+from pos_app.ui.payments.receipt_print import format_local, long_year
 
 translate = QCoreApplication.translate
 

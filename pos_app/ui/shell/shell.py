@@ -1,7 +1,7 @@
 """The trustworthy shell around the counter window: language, crash handler, first-run set-up, clerk
 sign-in, idle lock, manager approvals, About, and the menus for them.
 
-Use from the app start (see ``pos_app.ui.app``)::
+Use from the app start (see ``pos_app.ui.shell.app``)::
 
     shell = Shell(app, paths, settings, force_training=args.training)
     if not shell.start():            # translator + crash handler + set-up (if needed) + sign-in
@@ -63,13 +63,13 @@ from pos_app.conformance import conformance_dir
 from pos_app.credentials import CredentialStore, clerk_file_key
 from pos_app.private_files import private_dir, private_file
 from pos_app.settings import Settings, as_training, load_settings, merge_into_counter, save_settings
-from pos_app.ui.about import AboutDialog
-from pos_app.ui.banner import environment_detail, environment_name, environment_title
-from pos_app.ui.crash import CrashHandler
-from pos_app.ui.i18n import LANGUAGES, fmt, install_translator
-from pos_app.ui.login import IdleLock, LoginDialog
-from pos_app.ui.manager_approval import Approved, ClerkManagementDialog, request_approval
-from pos_app.ui.setup_wizard import SetupWizard
+from pos_app.ui.common.banner import environment_detail, environment_name, environment_title
+from pos_app.ui.common.i18n import LANGUAGES, fmt, install_translator
+from pos_app.ui.shell.about import AboutDialog
+from pos_app.ui.shell.crash import CrashHandler
+from pos_app.ui.shell.login import IdleLock, LoginDialog
+from pos_app.ui.shell.manager_approval import Approved, ClerkManagementDialog, request_approval
+from pos_app.ui.shell.setup_wizard import SetupWizard
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -351,7 +351,7 @@ class Shell(QObject):
 
     def _storage_notices(self) -> None:
         """Once the back end is up: a rebuilt customer list or a failed start-up journal backup."""
-        from pos_app.ui.storage_messages import show_backend_notices
+        from pos_app.ui.shell.storage_messages import show_backend_notices
 
         backend = getattr(self.window, "backend", None)
         if backend is not None:
@@ -383,7 +383,7 @@ class Shell(QObject):
         ``start_training`` does the same for training). Uses the window's start-up progress and handlers."""
         from pos_app.paysimple import PaySimpleClient
         from pos_app.ui.backend import CounterBackend
-        from pos_app.ui.ops import BackgroundOp
+        from pos_app.ui.common.ops import BackgroundOp
 
         credentials = self.api_credentials()
         if credentials is None:
@@ -478,7 +478,7 @@ class Shell(QObject):
         return backend
 
     def new_customer(self):
-        from pos_app.ui.customer_edit import CustomerEditDialog
+        from pos_app.ui.customers.customer_edit import CustomerEditDialog
 
         backend = self._backend_or_explain()
         if backend is None:
@@ -488,7 +488,7 @@ class Shell(QObject):
         return self._open_customer_dialog(CustomerEditDialog(backend, self.window, prefill=prefill))
 
     def edit_customer(self):
-        from pos_app.ui.customer_edit import CustomerEditDialog
+        from pos_app.ui.customers.customer_edit import CustomerEditDialog
 
         backend = self._backend_or_explain()
         local_id = self.selected_customer_id()
@@ -529,7 +529,7 @@ class Shell(QObject):
         self._update_customer_actions()
 
     def import_customers(self):
-        from pos_app.ui.csv_import_dialog import CsvImportDialog
+        from pos_app.ui.customers.csv_import_dialog import CsvImportDialog
 
         backend = self._backend_or_explain()
         if backend is None:
@@ -565,7 +565,7 @@ class Shell(QObject):
         """The journal/service of the counter window's back end plus settings and clerk names, for the
         history and end-of-day dialogs. None while the back end is still starting."""
         from pos_app.payments import store_timezone
-        from pos_app.ui.history import CounterPayments
+        from pos_app.ui.payments.history import CounterPayments
 
         backend = getattr(self.window, "backend", None)
         if backend is None:
@@ -602,7 +602,7 @@ class Shell(QObject):
         return payments
 
     def show_history(self):
-        from pos_app.ui.history import HistoryDialog
+        from pos_app.ui.payments.history import HistoryDialog
 
         payments = self._payments_or_explain()
         if payments is None:
@@ -614,7 +614,7 @@ class Shell(QObject):
         return dialog
 
     def show_end_of_day(self):
-        from pos_app.ui.eod_view import EndOfDayDialog
+        from pos_app.ui.payments.eod_view import EndOfDayDialog
 
         payments = self._payments_or_explain()
         if payments is None:
@@ -629,7 +629,7 @@ class Shell(QObject):
         """Manager → "Sandbox test payment…" (Sandbox only): one voided $1.00 payment through PaySimple's real
         form and a conformance report for going Live (``ui/conformance_dialog.py``). A signed-in manager opens
         it; a clerk needs a manager's PIN (the manager approves the void too)."""
-        from pos_app.ui.conformance_dialog import SandboxTestDialog
+        from pos_app.ui.shell.conformance_dialog import SandboxTestDialog
 
         if self.environment is not Environment.SANDBOX:
             return None

@@ -95,8 +95,8 @@ def _checked(money_format: MoneyFormat | None) -> MoneyFormat:
 
 
 def _fill(text: str, *values: str) -> str:
-    """``pos_app.ui.i18n.fmt`` (imported lazily: i18n imports this module)."""
-    from pos_app.ui.i18n import fmt
+    """``pos_app.ui.common.i18n.fmt`` (imported lazily: i18n imports this module)."""
+    from pos_app.ui.common.i18n import fmt
 
     return fmt(text, *values)
 

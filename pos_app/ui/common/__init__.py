@@ -1,0 +1,1 @@
+"""The common room of the counter's screens."""

@@ -1,0 +1,1 @@
+"""The counter room of the counter's screens."""

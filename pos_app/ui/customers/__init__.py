@@ -1,0 +1,1 @@
+"""The customers room of the counter's screens."""

@@ -1,0 +1,1 @@
+"""The payments room of the counter's screens."""

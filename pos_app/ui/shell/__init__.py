@@ -1,0 +1,1 @@
+"""The shell room of the counter's screens."""
