@@ -30,6 +30,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pos_app.money import MoneyFormat, store_format
+from pos_app.payments.gateway import PaymentStatus
 from pos_app.payments.model import Attempt, State
 from pos_app.text_safety import neutralise, one_line
 
@@ -65,7 +66,7 @@ ACH_RETURN_NOTICE = ("Bank payment: posted, not yet settled. The bank can still 
 def status_text(attempt: Attempt) -> str:
     """The receipt's status words (English) for an attempt: a bank debit says posted/pending, not approved."""
     if attempt.is_bank:
-        if attempt.state is State.APPROVED and str(attempt.ps_status or "").lower() == "settled":
+        if attempt.state is State.APPROVED and PaymentStatus.parse(attempt.ps_status) is PaymentStatus.SETTLED:
             return BANK_SETTLED_TEXT
         if attempt.state in BANK_STATUS_TEXT:
             return BANK_STATUS_TEXT[attempt.state]

@@ -52,6 +52,7 @@ from pos_app.payments import AccountRef, Attempt, CustomerRef, Journal, PaymentS
 from pos_app.payments.model import require_clerk
 from pos_app.payments.onfile import OnFile, OnFileRecord, SweepReport
 from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts, PaySimpleClient
+from pos_app.paysimple.gateway import PaySimpleGateway
 from pos_app.storage_errors import StorageError
 from pos_app.ui.counter.cards import card_expired  # noqa: F401 - re-exported for callers
 
@@ -113,7 +114,7 @@ class CounterBackend:
         self._customer_tokens: dict[int, _Cached] = {}
         self._seen_writer: ThreadPoolExecutor | None = None
         self._seen_pending: Future | None = None
-        self.onfile = OnFile(journal, client, clock=self.now)
+        self.onfile = OnFile(journal, service.gateway, clock=self.now)
         self._sweeper: threading.Thread | None = None
         self._stop_sweeper = threading.Event()
         self._sweep_now = threading.Event()
@@ -172,7 +173,7 @@ class CounterBackend:
         except BaseException:
             directory.close()
             raise
-        service = PaymentService(journal, client, lane=lane)
+        service = PaymentService(journal, PaySimpleGateway(client), lane=lane)
         backend = cls(environment, client, directory, journal, service,
                       paysimple_origin_for(environment, gateway_url), gateway)
         backend.backup_problem = backend.backup_journal("startup")

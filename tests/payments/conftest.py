@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pos_app.payments import AccountRef, CustomerRef, Journal, PaymentService
+from pos_app.paysimple.gateway import PaySimpleGateway
 
 API_USER, API_KEY = "apiuser", "training-key-0123456789"
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +78,7 @@ def make_service(journal, client, gateway, lane="LANE1", **kw) -> PaymentService
     kw.setdefault("in_flight_window", timedelta(seconds=2))
     kw.setdefault("poll_interval", 0.2)
     kw.setdefault("lookup_backoff", 0.05)
-    service = PaymentService(journal, client, lane, clock=gateway.clock.now, **kw)
+    service = PaymentService(journal, PaySimpleGateway(client), lane, clock=gateway.clock.now, **kw)
     service.reconcile_unresolved()
     return service
 

@@ -14,6 +14,7 @@ import pytest
 
 from pos_app.payments import AccountRef, LaneBusy, ReconcileRequired, State
 from pos_app.payments.service import PaymentService
+from pos_app.paysimple.gateway import PaySimpleGateway
 from tests.payments.conftest import (
     assert_journal_agrees,
     charged,
@@ -124,7 +125,7 @@ def test_gateway_unreachable_is_absent_with_the_reason(journal, shopper):
         port = s.getsockname()[1]
     dead = PaySimpleClient(f"http://127.0.0.1:{port}/v4", "apiuser", "training-key-0123456789",
                            timeouts=Timeouts(connect=1, read=1), max_retries=0)
-    service = PaymentService(journal, dead, "LANE1", settle_after=timedelta(0), lookup_tries=1)
+    service = PaymentService(journal, PaySimpleGateway(dead), "LANE1", settle_after=timedelta(0), lookup_tries=1)
     service.reconcile_unresolved()
     a = charge(service, shopper)
     assert a.state is State.ABSENT and "nothing was sent" in a.note
@@ -133,7 +134,7 @@ def test_gateway_unreachable_is_absent_with_the_reason(journal, shopper):
 
 
 def test_charge_needs_startup_reconcile_and_validates_before_writing(journal, client, gateway, shopper):
-    service = PaymentService(journal, client, "LANE1", clock=gateway.clock.now)
+    service = PaymentService(journal, PaySimpleGateway(client), "LANE1", clock=gateway.clock.now)
     with pytest.raises(ReconcileRequired):
         charge(service, shopper)
     service.reconcile_unresolved()
@@ -254,7 +255,7 @@ def test_two_payments_with_our_order_id_is_a_conflict_for_a_manager_never_absent
 
     from pos_app.payments import end_of_day
 
-    report = end_of_day(journal, client, gateway.clock.now().astimezone(UTC).date(), tz=UTC)
+    report = end_of_day(journal, PaySimpleGateway(client), gateway.clock.now().astimezone(UTC).date(), tz=UTC)
     found = {(m.kind, m.attempt_id) for m in report.mismatches}
     assert ("duplicate", a.id) in found and ("review", b.id) in found
     assert [r.attempt_id for r in report.reviews] == [b.id]

@@ -204,7 +204,7 @@ def test_service_refuses_a_lane_that_cannot_start_an_order_id(tmp_path):
     with Journal(tmp_path / "j.db") as j:
         for bad in ("", "../etc", "LANE 1", "L" * 21):
             with pytest.raises(InvalidCharge, match="Lane"):
-                PaymentService(j, client=None, lane=bad)
+                PaymentService(j, gateway=None, lane=bad)
     # no lane lock file was made for a refused lane (only the journal's own open-use lock exists)
     assert sorted(p.name for p in (tmp_path / "j.db.locks").iterdir()) == ["open.lock"]
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("j.db")) == []

@@ -10,6 +10,7 @@ import pytest
 
 from pos_app.payments import AccountRef, Approval, Journal, State
 from pos_app.payments.onfile import KEPT, PENDING, REMOVED, OnFile
+from pos_app.paysimple.gateway import PaySimpleGateway
 from tests.payments.conftest import make_client, make_service, new_shopper
 
 MANAGER = Approval("m1", "manager", "wrong amount")
@@ -32,7 +33,7 @@ def live_ids(client, customer_id) -> set[int]:
 
 @pytest.fixture
 def onfile(journal, client, gateway):
-    return OnFile(journal, client, clock=gateway.clock.now)
+    return OnFile(journal, PaySimpleGateway(client), clock=gateway.clock.now)
 
 
 def charge_new(onfile, service, shopper, account, amount="25.00", consent=False):
@@ -176,14 +177,14 @@ def test_delete_whose_reply_was_lost_is_done_at_the_next_sweep(gateway, client, 
 def test_records_survive_a_restart_and_the_start_up_sweep_removes(gateway, client, tmp_path, shopper):
     path = tmp_path / "journal.db"
     first = Journal(path)
-    onfile = OnFile(first, client, clock=gateway.clock.now)
+    onfile = OnFile(first, PaySimpleGateway(client), clock=gateway.clock.now)
     card = new_card(client, shopper)
     onfile.record_new(card, shopper.customer.id, False, "clerk1")  # then the app is killed
     first.close()
     gateway.clock.advance(16 * 60)
     second = Journal(path)
     try:
-        report = OnFile(second, make_client(gateway), clock=gateway.clock.now).sweep()
+        report = OnFile(second, PaySimpleGateway(make_client(gateway)), clock=gateway.clock.now).sweep()
         assert [r.account_id for r in report.removed] == [card.id]
     finally:
         second.close()
@@ -230,7 +231,7 @@ def test_paysimple_unreachable_stops_the_sweep_after_one_try(gateway, client, jo
         dead_port = s.getsockname()[1]
     offline = PaySimpleClient(f"http://127.0.0.1:{dead_port}/v4", "u", "k", timeouts=Timeouts(connect=1, read=1),
                               max_retries=0)
-    onfile = OnFile(journal, offline, clock=gateway.clock.now)
+    onfile = OnFile(journal, PaySimpleGateway(offline), clock=gateway.clock.now)
     cards = [new_card(client, shopper), new_card(client, shopper, "6011000995504101")]
     for card in cards:
         onfile.record_new(card, shopper.customer.id, False, "clerk1")
@@ -239,6 +240,6 @@ def test_paysimple_unreachable_stops_the_sweep_after_one_try(gateway, client, jo
     assert len(report.failed) == 1 and len(report.waiting) == 1
     assert report.failed[0].tries == 1 and report.waiting[0].tries == 0
     offline.close()
-    back = OnFile(journal, client, clock=gateway.clock.now)
+    back = OnFile(journal, PaySimpleGateway(client), clock=gateway.clock.now)
     gateway.clock.advance(61)
     assert {r.account_id for r in back.sweep().removed} == {c.id for c in cards}

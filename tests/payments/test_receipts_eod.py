@@ -16,6 +16,7 @@ from pos_app import money
 from pos_app.money import COMMA
 from pos_app.payments import Approval, State, end_of_day, receipt_for, store_timezone
 from pos_app.paysimple import PaymentRequest
+from pos_app.paysimple.gateway import PaySimpleGateway
 from pos_app.settings import Merchant
 from tests.payments.conftest import make_service, new_shopper
 
@@ -75,7 +76,7 @@ def test_end_of_day_totals_and_every_mismatch(gateway, journal, client):
     assert [x.state for x in (a1, a2, a3, a5)] == [State.APPROVED, State.DECLINED, State.ABSENT, State.APPROVED]
     day = gateway.clock.now().astimezone(UTC).date()
 
-    report = end_of_day(journal, client, day, tz=UTC, page_size=2)  # PaySimple's list in pages of 2
+    report = end_of_day(journal, PaySimpleGateway(client), day, tz=UTC, page_size=2)  # PaySimple's list in pages of 2
     assert report.reconciled, report.mismatches
     assert report.by_status["approved"].count == 2 and report.by_status["approved"].total == Decimal("13.50")
     assert report.by_status["declined"].count == 1 and report.by_status["absent"].count == 1
@@ -89,11 +90,11 @@ def test_end_of_day_totals_and_every_mismatch(gateway, journal, client):
     # Now PaySimple and the journal disagree in three ways.
     stray = client.create_payment(PaymentRequest(account_id=ada.card.id, amount=Decimal("99.00")))  # no OrderId
     client.void_payment(a5.payment_id)  # voided behind the app's back
-    report = end_of_day(journal, client, day, tz=UTC, page_size=2)
+    report = end_of_day(journal, PaySimpleGateway(client), day, tz=UTC, page_size=2)
     kinds = sorted((m.kind, m.attempt_id or str(m.payment_id)) for m in report.mismatches)
     assert kinds == sorted([("paysimple_only", str(stray.id)), ("status", a5.id)])
 
-    lane1_only = end_of_day(journal, client, day, lane="LANE1", tz=UTC)
+    lane1_only = end_of_day(journal, PaySimpleGateway(client), day, lane="LANE1", tz=UTC)
     assert lane1_only.by_status["approved"].count == 1 and lane1_only.mismatches == []  # the stray has no lane
 
     rows = list(csv.DictReader(io.StringIO(report.csv_text())))
@@ -118,7 +119,7 @@ def test_end_of_day_flags_a_journal_only_attempt_and_unresolved(gateway, journal
     journal.transition(fake.id, State.CREATED, State.SENDING, "POST", "c1", gateway.clock.now())
     journal.transition(fake.id, State.SENDING, State.APPROVED, "test", "c1", gateway.clock.now(), payment_id=1)
     day = gateway.clock.now().astimezone(UTC).date()
-    report = end_of_day(journal, client, day, tz=UTC)
+    report = end_of_day(journal, PaySimpleGateway(client), day, tz=UTC)
     kinds = sorted((m.kind, m.attempt_id) for m in report.mismatches)
     assert kinds == sorted([("unresolved", stuck.id), ("journal_only", fake.id)])
     assert ok.state is State.APPROVED
@@ -151,7 +152,7 @@ def test_end_of_day_counts_a_refund_and_matches_its_credit(gateway, journal, cli
     refunded = lane.refund(sale, Approval("m1", "manager", "returned goods"))
     assert refunded.state is State.REFUNDED and keep.state is State.APPROVED
     day = gateway.clock.now().astimezone(UTC).date()
-    report = end_of_day(journal, client, day, tz=UTC)
+    report = end_of_day(journal, PaySimpleGateway(client), day, tz=UTC)
     assert report.reconciled, report.mismatches  # the credit (same OrderId, negative) is the refund, not a charge
     assert report.refunds.count == 1 and report.refunds.total == Decimal("40.00")
     assert report.sales.total == Decimal("42.00") and report.net == Decimal("2.00")
@@ -169,10 +170,10 @@ def test_the_day_is_the_store_zones_calendar_day(gateway, journal, client):
     denver = ZoneInfo("America/Denver")
     from datetime import date
 
-    assert end_of_day(journal, client, date(2026, 11, 24), tz=denver).by_status["absent"].count == 1
-    assert end_of_day(journal, client, date(2026, 11, 25), tz=denver).by_status["absent"].count == 1
-    assert end_of_day(journal, client, date(2026, 11, 25), tz=UTC).by_status["absent"].count == 2
-    assert end_of_day(journal, client, date(2026, 11, 25), tz="America/Denver").timezone == "America/Denver"
+    assert end_of_day(journal, PaySimpleGateway(client), date(2026, 11, 24), tz=denver).by_status["absent"].count == 1
+    assert end_of_day(journal, PaySimpleGateway(client), date(2026, 11, 25), tz=denver).by_status["absent"].count == 1
+    assert end_of_day(journal, PaySimpleGateway(client), date(2026, 11, 25), tz=UTC).by_status["absent"].count == 2
+    assert end_of_day(journal, PaySimpleGateway(client), date(2026, 11, 25), tz="America/Denver").timezone == "America/Denver"
 
 
 FORGED = "Ada\r\nAPPROVED - NO SIGNATURE NEEDED\r\n"
@@ -230,7 +231,7 @@ def test_a_long_name_stays_on_its_label_line_on_the_receipt(service, client):
 def test_end_of_day_csv_cells_cannot_run_formulas_or_break_rows(service, shopper, journal, client):
     service.charge(shopper.customer, shopper.card, Decimal("10.00"), "=HYPERLINK(\"http://evil\",\"x\")")
     service.charge(shopper.customer, shopper.card, Decimal("11.00"), "@clerk\r\nforged,row")
-    report = end_of_day(journal, client, datetime.now(UTC).date(), tz=UTC)
+    report = end_of_day(journal, PaySimpleGateway(client), datetime.now(UTC).date(), tz=UTC)
     rows = list(csv.reader(io.StringIO(report.csv_text())))
     clerks = [r[2] for r in rows if r[:2] == ["total", "clerk"]]
     assert sorted(clerks) == ["'=HYPERLINK(\"http://evil\",\"x\")", "'@clerk\ufffd\ufffdforged,row"]
@@ -247,7 +248,7 @@ def test_end_of_day_csv_amounts_are_machine_format_and_details_are_the_stores(ga
     lane = make_service(journal, client, gateway, "LANE1")
     lane.charge(ada.customer, ada.card, Decimal("1234.50"), "c1")
     stray = client.create_payment(PaymentRequest(account_id=ada.card.id, amount=Decimal("1099.00")))
-    report = end_of_day(journal, client, gateway.clock.now().astimezone(UTC).date(), tz=UTC)
+    report = end_of_day(journal, PaySimpleGateway(client), gateway.clock.now().astimezone(UTC).date(), tz=UTC)
     [mismatch] = report.mismatches
     assert mismatch.payment_id == stray.id and "$1.099,00" in mismatch.detail  # read by people: store format
     rows = list(csv.DictReader(io.StringIO(report.csv_text())))

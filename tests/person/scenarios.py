@@ -1117,6 +1117,7 @@ def _behind_proxy(s: Session, total: float, in_flight_s: float, poll_s: float = 
     from datetime import timedelta
 
     from pos_app.paysimple import PaySimpleClient, Timeouts
+    from pos_app.paysimple.gateway import PaySimpleGateway
     from pos_app.training.proxy import MisbehavingProxy
 
     backend = s.window.backend
@@ -1124,7 +1125,8 @@ def _behind_proxy(s: Session, total: float, in_flight_s: float, poll_s: float = 
     proxy = MisbehavingProxy(gateway.base_url, upstream_timeout=30).start()
     via = PaySimpleClient(proxy.api_url, gateway.api_user, gateway._api_key, clock=gateway.clock.now,  # noqa: SLF001
                           timeouts=Timeouts(connect=2, read=30, total=total))
-    backend.client = backend.service.client = backend.onfile.client = via
+    backend.client = via
+    backend.service.gateway = backend.onfile.gateway = PaySimpleGateway(via)
     backend.service.in_flight_window = timedelta(seconds=in_flight_s)
     backend.service.poll_interval = poll_s
     s.note(f"behind a misbehaving proxy: deadline {total} s, in-flight window {in_flight_s} s")

@@ -27,6 +27,7 @@ def main() -> int:
     from pos_app.clerks import ClerkRegistry, ManagerAction, Role
     from pos_app.config import Environment
     from pos_app.payments import Approval, Journal, PaymentService
+    from pos_app.paysimple.gateway import PaySimpleGateway
     from pos_app.paysimple.models import PaymentRequest
     from pos_app.settings import Merchant
     from pos_app.training import TrainingGateway
@@ -72,7 +73,7 @@ def main() -> int:
     with TrainingGateway(API_USER, API_KEY) as gw:
         client = make_client(gw, read=10)
         journal = Journal(home / "journal.db")
-        service = PaymentService(journal, client, "LANE1", clock=gw.clock.now)
+        service = PaymentService(journal, PaySimpleGateway(client), "LANE1", clock=gw.clock.now)
         service.reconcile_unresolved()
         people = [new_shopper(client, "Mary", "Clark"), new_shopper(client, "Grace", "Hopper", "5454545454545454"),
                   new_shopper(client, "Linus", "Pauling"), new_shopper(client, "Ken", "Thompson", "371449635398431"),

@@ -50,14 +50,14 @@ log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
 
-class _CancellableClient:
-    """The PaySimple client as ``end_of_day`` sees it: its payment list reports progress and stops on cancel."""
+class _CancellableGateway:
+    """The payments gateway as ``end_of_day`` sees it: its payment list reports progress and stops on cancel."""
 
-    def __init__(self, client, ctx) -> None:
-        self._client, self._ctx = client, ctx
+    def __init__(self, gateway, ctx) -> None:
+        self._gateway, self._ctx = gateway, ctx
 
-    def iter_payments(self, **kwargs):
-        for done, payment in enumerate(self._client.iter_payments(**kwargs), start=1):
+    def payments(self, *args, **kwargs):
+        for done, payment in enumerate(self._gateway.payments(*args, **kwargs), start=1):
             self._ctx.check()
             if done % 25 == 0:
                 self._ctx.progress(done, 0, fmt(translate("EndOfDayDialog", "Reading PaySimple's payments: %1…"),
@@ -65,7 +65,7 @@ class _CancellableClient:
             yield payment
 
     def __getattr__(self, name):
-        return getattr(self._client, name)
+        return getattr(self._gateway, name)
 
 
 def mismatch_kind(kind: str) -> str:
@@ -310,7 +310,7 @@ class EndOfDayDialog(QDialog):
 
         def work(ctx):
             ctx.progress(0, 0, translate("EndOfDayDialog", "Reading the journal and PaySimple's payments…"))
-            report = end_of_day(payments.journal, _CancellableClient(payments.client, ctx), day, lane=lane,
+            report = end_of_day(payments.journal, _CancellableGateway(payments.gateway, ctx), day, lane=lane,
                                 tz=payments.tz)
             ctx.check()  # a cancel while reading PaySimple ends up as report.paysimple_error: drop it
             self.backup_problem = _backup_after_eod(payments.journal)

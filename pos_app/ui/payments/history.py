@@ -96,8 +96,9 @@ class CounterPayments:
     save_dir: Path | None = None
 
     @property
-    def client(self):
-        return self.service.client
+    def gateway(self):
+        """The payments gateway (``pos_app.payments.gateway.Gateway``) the service charges through."""
+        return self.service.gateway
 
     def now(self) -> datetime:
         """The service's clock (the gateway's in training, so training time travel shows up here too)."""
