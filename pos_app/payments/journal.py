@@ -210,13 +210,15 @@ class Journal:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
         # Every statement is idempotent (IF NOT EXISTS / OR IGNORE), so two processes opening at once is fine.
-        columns = {r["name"] for r in self._db.execute("PRAGMA table_info(attempts)")}
+        columns = self._attempt_columns()
         for column in _ADDED_COLUMNS:
             if columns and column not in columns:  # a journal made before the column existed
                 try:
                     self._db.execute(f"ALTER TABLE attempts ADD COLUMN {column} TEXT")
-                except sqlite3.OperationalError as exc:  # another process added it first
-                    if "duplicate column" not in str(exc):
+                except sqlite3.OperationalError:
+                    # SQLite has no error code for "duplicate column": another process added it first when
+                    # the column is there now; anything else is re-raised.
+                    if column not in self._attempt_columns():
                         raise
         self._db.executescript(_SCHEMA)
         with self._tx():
@@ -224,6 +226,9 @@ class Journal:
                                  [(a.value, b.value) for a, b in LEGAL])
             self._open_index_current()
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _attempt_columns(self) -> set[str]:
+        return {r["name"] for r in self._db.execute("PRAGMA table_info(attempts)")}
 
     def _open_index_current(self) -> None:
         """Rebuild the one-open-charge-per-lane index when it lists other open states than OPEN_STATES.
@@ -292,7 +297,9 @@ class Journal:
                 db.execute("INSERT INTO transitions (attempt_id, at, from_state, to_state, cause, clerk)"
                            " VALUES (?,?,?,?,?,?)", (attempt_id, stamp, None, State.CREATED.value, cause, str(clerk)))
         except sqlite3.IntegrityError as exc:
-            if "attempts.lane" in str(exc):
+            # The only UNIQUE index on attempts is one_open_charge_per_lane (the id is the PRIMARY KEY:
+            # SQLITE_CONSTRAINT_PRIMARYKEY; the ACH trigger: SQLITE_CONSTRAINT_TRIGGER).
+            if getattr(exc, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_UNIQUE":
                 raise LaneBusy(lane, self.open_attempt(lane)) from None
             raise
         return self.get(attempt_id)

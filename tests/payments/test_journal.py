@@ -122,6 +122,59 @@ def test_one_open_attempt_per_lane_other_lanes_free(tmp_path):
         assert b.id != a.id
 
 
+def test_an_attempt_id_collision_is_refused_and_not_taken_for_a_busy_lane(tmp_path, monkeypatch):
+    """LaneBusy is decided by SQLite's error code (the lane index's UNIQUE), not its message: a clash on the
+    id (PRIMARY KEY) is a different fault and must not be reported as another payment in progress."""
+    with Journal(tmp_path / "j.db") as j:
+        monkeypatch.setattr(ids, "attempt_id", lambda lane, now: f"{lane}-01JDUPLICATEID0000000000000")
+        a = new(j)
+        j.transition(a.id, State.CREATED, State.SENDING, "POST", "c", T0)
+        j.transition(a.id, State.SENDING, State.DECLINED, "declined", "c", T0)  # the lane is free again
+        with pytest.raises(sqlite3.IntegrityError) as clash:
+            new(j)
+        assert clash.value.sqlite_errorname == "SQLITE_CONSTRAINT_PRIMARYKEY"
+        assert [x.id for x in j.history(limit=None)] == [a.id]  # nothing half-written
+
+
+def _old_journal(path) -> None:
+    """A journal as written before the ACH columns existed (columns dropped, their trigger with them)."""
+    Journal(path).close()
+    db = sqlite3.connect(path)
+    db.execute("DROP TRIGGER ach_needs_authorization")
+    db.execute("ALTER TABLE attempts DROP COLUMN ach_authorization")
+    db.execute("ALTER TABLE attempts DROP COLUMN ach_authorized_by")
+    db.commit()
+    db.close()
+
+
+def test_an_old_journal_gains_the_new_columns_also_when_another_process_added_them_first(tmp_path, monkeypatch):
+    path = tmp_path / "j.db"
+    _old_journal(path)
+    real = Journal._attempt_columns
+    calls = []
+
+    def stale_then_real(self):  # the first look sees the old columns; another process adds them meanwhile
+        calls.append(1)
+        if len(calls) == 1:
+            columns = real(self)
+            sqlite3.connect(path).execute("ALTER TABLE attempts ADD COLUMN ach_authorization TEXT").connection.close()
+            return columns
+        return real(self)
+
+    monkeypatch.setattr(Journal, "_attempt_columns", stale_then_real)
+    with Journal(path) as j:  # the ALTER for ach_authorization fails as a duplicate: the column is there
+        assert {"ach_authorization", "ach_authorized_by"} <= real(j)
+        assert new(j).state is State.CREATED
+
+
+def test_an_alter_that_fails_for_another_reason_is_not_swallowed(tmp_path, monkeypatch):
+    path = tmp_path / "j.db"
+    _old_journal(path)
+    monkeypatch.setattr("pos_app.payments.journal._ADDED_COLUMNS", ("ach_authorization", "extra NOT NULL"))  # refused: NOT NULL without a default
+    with pytest.raises(sqlite3.OperationalError):
+        Journal(path)
+
+
 def test_history_filters(tmp_path):
     with Journal(tmp_path / "j.db") as j:
         made = []
