@@ -243,3 +243,26 @@ def test_paysimple_unreachable_stops_the_sweep_after_one_try(gateway, client, jo
     back = OnFile(journal, PaySimpleGateway(client), clock=gateway.clock.now)
     gateway.clock.advance(61)
     assert {r.account_id for r in back.sweep().removed} == {c.id for c in cards}
+
+
+def test_a_proxys_404_page_is_not_taken_for_already_gone(journal, gateway, client, shopper):
+    """Only PaySimple's own 404 means the card is gone; a proxy's 404 page before PaySimple saw the DELETE leaves
+    the card on file, so the record stays pending and the next sweep removes it."""
+    from pos_app.paysimple import PaySimpleClient, Timeouts
+    from pos_app.training.proxy import MisbehavingProxy
+    from tests.payments.conftest import API_KEY, API_USER
+
+    card = new_card(client, shopper)
+    with MisbehavingProxy(gateway.base_url, upstream_timeout=10) as proxy, PaySimpleClient(
+            proxy.api_url, API_USER, API_KEY, timeouts=Timeouts(connect=1, read=1), max_retries=0,
+            clock=gateway.clock.now) as via:
+        onfile = OnFile(journal, PaySimpleGateway(via), clock=gateway.clock.now)
+        onfile.record_new(card, shopper.customer.id, False, "clerk1")
+        onfile.release(card.id)
+        proxy.faults.add("DELETE", CARD_DELETE, "status_before", status=404)
+        report = onfile.sweep()
+        assert report.removed == [] and [r.state for r in report.failed] == [PENDING]
+        assert card.id in live_ids(client, shopper.customer.id)
+        gateway.clock.advance(61)
+        assert [r.account_id for r in onfile.sweep().removed] == [card.id]
+    assert card.id not in live_ids(client, shopper.customer.id)
