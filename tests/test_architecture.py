@@ -16,6 +16,7 @@ def _imports(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)  # ``from pos_app import ui``
     return names
 
 
@@ -46,3 +47,19 @@ def test_importing_the_core_loads_no_qt():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_the_payments_core_imports_nothing_of_paysimple():
+    """payments talks to a ``payments.gateway.Gateway``; PaySimple's adapter (``paysimple/gateway.py``) imports
+    the protocol, never the other way round. In paysimple only the adapter knows payments, and only its
+    ``gateway`` module (the client stays usable on its own)."""
+    offenders = []
+    for path in (PKG / "payments").rglob("*.py"):
+        offenders += [f"{path.relative_to(PKG)}: {name}" for name in _imports(path)
+                      if name == "pos_app.paysimple" or name.startswith("pos_app.paysimple.")]
+    for path in (PKG / "paysimple").rglob("*.py"):
+        adapter = path.name == "gateway.py"
+        offenders += [f"{path.relative_to(PKG)}: {name}" for name in _imports(path)
+                      if (name == "pos_app.payments" or name.startswith("pos_app.payments."))
+                      and not (adapter and (name + ".").startswith("pos_app.payments.gateway."))]
+    assert offenders == []
