@@ -10,6 +10,9 @@ receipt says "POSTED - PENDING" (or "SETTLED" once PaySimple says so), carries `
 can still return it) and the authorization text the clerk read to the customer, exactly as journaled. It has no
 "Auth code" line: for a bank debit PaySimple's ``ProviderAuthCode`` is the processor's response text ("Approved",
 reference §4.6), not an authorization code, and would contradict the status (the result screen leaves it out too).
+A card's "Auth code" line is printed only when PaySimple's ``ProviderAuthCode`` is a code
+(``brands.authorization_code``: letters and digits with a digit), never a response word such as "Approved"
+(docs/decisions/0350). Brands are written as their issuers write them ("Mastercard", ``brands.brand_name``).
 
 Nothing on a receipt can forge a line (docs/decisions/0142): ``receipt_for`` puts every text value through
 ``text_safety.one_line`` (control, line-separator, bidi and invisible format characters become U+FFFD;
@@ -30,6 +33,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pos_app.money import MoneyFormat, store_format
+from pos_app.payments.brands import authorization_code
 from pos_app.payments.model import Attempt, State
 from pos_app.text_safety import neutralise, one_line
 
@@ -127,8 +131,9 @@ class Receipt:
             if len(label) + 1 + len(value) > width:
                 if not own_line:  # a name: stays on its label's line, cut
                     value = value[:width - len(label) - 2].rstrip() + "…"
-                else:  # long value of ours (trace GUID, ref): on its own line
-                    return f"{label}\n{value[-width:].rjust(width)}"
+                else:  # long value of ours (trace GUID, ref, decline reason): its own lines, whole
+                    lines = textwrap.wrap(value, width, break_long_words=True, break_on_hyphens=False)
+                    return label + "".join("\n" + line.rjust(width) for line in lines)
             return f"{label}{' ' * (width - len(label) - len(value))}{value}"
 
         def centred(text: str) -> str:
@@ -227,7 +232,7 @@ def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name
         when=(attempt.sent_at or attempt.created_at).astimezone(tz), lane=one_line(attempt.lane),
         clerk=one_line(clerk_name or attempt.clerk),
         customer_name=one_line(attempt.customer_name), account=one_line(attempt.account_masked),
-        amount=attempt.amount, status=status_text(attempt), auth_code=None if attempt.is_bank else safe(attempt.auth_code),
+        amount=attempt.amount, status=status_text(attempt), auth_code=None if attempt.is_bank else safe(authorization_code(attempt.auth_code)),
         trace_number=safe(attempt.trace_number), attempt_id=one_line(attempt.id), payment_id=attempt.payment_id,
         failure=safe(failure), state=attempt.state, account_kind=attempt.account_kind,
         notice=ACH_RETURN_NOTICE if attempt.is_bank and attempt.state in (State.APPROVED, State.VOID_PENDING)

@@ -255,3 +255,40 @@ def test_end_of_day_csv_amounts_are_machine_format_and_details_are_the_stores(ga
     assert amounts[("status", "approved")] == "1234.50" and amounts[("net", "")] == "1234.50"
     assert amounts[("voids", "")] == "0.00"
     assert all(re.fullmatch(r"-?[0-9]+\.[0-9]{2}", a) for a in amounts.values()), amounts  # point, no grouping
+
+
+def test_brands_are_written_as_their_issuers_write_them(service, client):
+    from pos_app.payments.brands import brand_name
+
+    mary = new_shopper(client, "Mary", "Clark", "5454545454545454")
+    sale = service.charge(mary.customer, mary.card, Decimal("12.00"), "clerk1")
+    assert mary.card.brand == "Master"  # PaySimple's wire name, journaled as it came
+    assert sale.account_masked == "Mastercard ****5454" == mary.card.masked
+    text = receipt_for(sale, MERCHANT, tz=UTC).text()
+    assert "Mastercard ****5454" in text and "Master ****" not in text
+    assert [brand_name(b) for b in ("Visa", "master", "Amex", "DISCOVER", "Mastercard")] == [
+        "Visa", "Mastercard", "American Express", "Discover", "Mastercard"]
+    assert brand_name("First Bank", kind="ach") == "First Bank" and brand_name("Acme") == "Acme"
+
+
+def test_the_auth_code_line_shows_a_code_never_a_response_word(service, shopper, journal):
+    """Issue 18: "Auth code: Approved". A card's receipt prints PaySimple's authorization code (the training
+    gateway gives six digits, as processors do); a response word is left out; a long decline reason is
+    printed whole, on its own lines."""
+    from pos_app.payments.brands import authorization_code
+
+    sale = service.charge(shopper.customer, shopper.card, Decimal("5.00"), "clerk1")
+    assert re.fullmatch(r"[0-9]{6}", sale.auth_code)
+    assert f"Auth code{' ' * 25}{sale.auth_code}" in receipt_for(sale, MERCHANT, tz=UTC).text()
+    with sqlite3.connect(journal.path) as con:  # what a processor's response text looks like
+        con.execute("UPDATE attempts SET auth_code = 'Approved' WHERE id = ?", (sale.id,))
+    text = receipt_for(journal.get(sale.id), MERCHANT, tz=UTC).text()
+    assert "Auth code" not in text and "Approved" not in text
+    assert [authorization_code(v) for v in ("123456", "T4X9Z1", "Approved", "APPROVED", "", None, "12 34",
+                                            "1234567890123")] == ["123456", "T4X9Z1", None, None, None, None,
+                                                                  None, None]
+    declined = service.charge(shopper.customer, shopper.card, Decimal("9999.01"), "clerk1")
+    text = receipt_for(declined, MERCHANT, tz=UTC).text()
+    assert "Auth code" not in text  # PaySimple puts the decline text there: not a code
+    assert "Do Not Honor Try a different payment method." in " ".join(text.split())
+    assert max(len(line) for line in text.splitlines()) <= 40

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from pos_app.payments.brands import authorization_code
 from pos_app.ui.common.i18n import fmt
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import account_label
@@ -132,8 +133,9 @@ class ResultView(QWidget):
             self.kind = "approved"
             self._headline(translate("ResultView", "Approved"), GREEN)
             self.message.setText(translate("ResultView", "The payment was approved."))
-            rows += [(translate("ResultView", "Auth code"), attempt.auth_code or "—"),
-                     (translate("ResultView", "Trace number"), attempt.trace_number or "—")]
+            code = authorization_code(attempt.auth_code)  # PaySimple's response word is not a code
+            rows += [(translate("ResultView", "Auth code"), code)] if code else []
+            rows += [(translate("ResultView", "Trace number"), attempt.trace_number or "—")]
         elif state == "declined":
             self.kind = "declined"
             self._headline(translate("ResultView", "Declined"), RED)
