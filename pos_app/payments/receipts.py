@@ -79,25 +79,67 @@ def status_text(attempt: Attempt) -> str:
 def store_timezone(name: str | None = None) -> tzinfo:
     """The store's zone from settings (IANA name); empty means the computer's local zone.
 
-    The local zone is read as a real zone (``$TZ`` or ``/etc/localtime``) so days that change DST still get
-    the right midnight; a fixed UTC offset is the last resort.
+    The local zone is read as a real, named zone (``$TZ``, ``/etc/timezone``, or the zone file
+    ``/etc/localtime`` links to) so days that change DST get the right midnight and reports can name it
+    ("America/Denver"); a fixed UTC offset is the last resort.
     """
     if name:
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"Unknown time zone {name!r} in settings (use a name like 'America/Denver').") from None
-    env = os.environ.get("TZ", "").lstrip(":")
-    if env:
+    for candidate in _local_zone_names():
         try:
-            return ZoneInfo(env)
+            return ZoneInfo(candidate)
         except (ZoneInfoNotFoundError, ValueError):
-            pass
+            continue
     try:
         with open("/etc/localtime", "rb") as fh:
             return ZoneInfo.from_file(fh, key="localtime")
     except (OSError, ValueError):
         return datetime.now().astimezone().tzinfo
+
+
+def _local_zone_names() -> list[str]:
+    """IANA names the computer gives for its zone, most explicit first."""
+    names = []
+    env = os.environ.get("TZ", "").lstrip(":")
+    if env:
+        names.append(env)
+    try:
+        with open("/etc/timezone", encoding="ascii") as fh:
+            names.append(fh.read().strip())
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            names.append(target.split("zoneinfo/", 1)[1])
+    except OSError:
+        pass
+    return [n for n in names if n and not n.startswith("/")]
+
+
+def zone_name(tz: tzinfo) -> str:
+    """A zone as people read its name in a report: the IANA key ("America/Denver"), "UTC", or, for a zone
+    without a name, its offset now ("UTC-07:00"); never "localtime"."""
+    key = getattr(tz, "key", None)
+    if key and key != "localtime":
+        return key
+    if key == "localtime":
+        for candidate in _local_zone_names():
+            return candidate
+    offset = datetime.now(tz).utcoffset()
+    if offset is None:
+        return "UTC"
+    name = str(tz)
+    if name and name not in ("localtime",) and "/" in name:
+        return name
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0 and str(tz) == "UTC":
+        return "UTC"
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 @dataclass(frozen=True)

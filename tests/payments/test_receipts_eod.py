@@ -83,6 +83,7 @@ def test_end_of_day_totals_and_every_mismatch(gateway, journal, client):
     assert report.voids.count == 1 and report.voids.total == Decimal("20.00")
     assert report.by_lane["LANE2"]["approved"].total == Decimal("3.50")
     assert report.by_clerk["c1"]["approved"].total == Decimal("10.00")
+    assert (report.gross.count, report.gross.total) == (3, Decimal("33.50"))  # the voided sale was taken too
     assert report.net == Decimal("13.50")
     assert report.paysimple_payments == 4  # approved x2, declined, voided
 
@@ -154,7 +155,7 @@ def test_end_of_day_counts_a_refund_and_matches_its_credit(gateway, journal, cli
     report = end_of_day(journal, client, day, tz=UTC)
     assert report.reconciled, report.mismatches  # the credit (same OrderId, negative) is the refund, not a charge
     assert report.refunds.count == 1 and report.refunds.total == Decimal("40.00")
-    assert report.sales.total == Decimal("42.00") and report.net == Decimal("2.00")
+    assert report.gross.total == Decimal("42.00") and report.net == Decimal("2.00")
     assert report.by_status["refunded"].count == 1
 
 
@@ -292,3 +293,76 @@ def test_the_auth_code_line_shows_a_code_never_a_response_word(service, shopper,
     assert "Auth code" not in text  # PaySimple puts the decline text there: not a code
     assert "Do Not Honor Try a different payment method." in " ".join(text.split())
     assert max(len(line) for line in text.splitlines()) <= 40
+
+
+def test_end_of_day_gross_voids_refunds_net_with_card_bank_and_brand_splits(gateway, journal, client):
+    """Issue 18: "Net" equalled sales with voids beside it. On a real journal with approved, declined,
+    voided, refunded and bank (ACH) payments: gross − voids − refunds = net, with counts, split by method
+    and by brand (as issuers write them), every split adding up to the totals; the zone is named."""
+    from pos_app.paysimple.models import AchInput
+
+    ada = new_shopper(client)  # Visa
+    mary = new_shopper(client, "Mary", "Clark", "5454545454545454")  # Mastercard
+    ach = client.create_ach(AchInput(customer_id=ada.customer.id, routing_number="131111114",
+                                     account_number="12345678", bank_name="First Bank"))
+    from pos_app.payments import AccountRef
+
+    bank = AccountRef.from_paysimple(ach)
+    lane = make_service(journal, client, gateway, "LANE1")
+    visa_sale = lane.charge(ada.customer, ada.card, Decimal("10.00"), "c1")
+    lane.charge(ada.customer, ada.card, Decimal("9999.01"), "c1")  # declined: in no total
+    visa_voided = lane.charge(ada.customer, ada.card, Decimal("20.00"), "c1")
+    lane.void(visa_voided, Approval("m1", "manager", "wrong item"))
+    mc_refunded = lane.charge(mary.customer, mary.card, Decimal("40.00"), "c1")
+    client.mark_payment_status(mc_refunded.payment_id)
+    lane.refund(mc_refunded, Approval("m1", "manager", "returned"))
+    mc_sale = lane.charge(mary.customer, mary.card, Decimal("5.25"), "c1")
+    debit = lane.charge(ada.customer, bank, Decimal("100.00"), "c1",
+                        ach_authorization="I authorize First Bank ****5678 to be debited $100.00 today.")
+    assert [a.state for a in (visa_sale, mc_sale, debit)] == [State.APPROVED] * 3
+
+    denver = ZoneInfo("America/Denver")
+    report = end_of_day(journal, client, gateway.clock.now().astimezone(denver).date(), tz=denver)
+    assert report.reconciled, report.mismatches
+    assert report.timezone == "America/Denver"
+
+    def parts(t):
+        return (t.gross.count, t.gross.total, t.voids.count, t.voids.total, t.refunds.count, t.refunds.total,
+                t.net)
+
+    assert parts(report.totals) == (5, Decimal("175.25"), 1, Decimal("20.00"), 1, Decimal("40.00"),
+                                    Decimal("115.25"))
+    assert report.net == report.gross.total - report.voids.total - report.refunds.total
+    assert parts(report.by_method["card"]) == (4, Decimal("75.25"), 1, Decimal("20.00"), 1, Decimal("40.00"),
+                                               Decimal("15.25"))
+    assert parts(report.by_method["bank"]) == (1, Decimal("100.00"), 0, Decimal("0.00"), 0, Decimal("0.00"),
+                                               Decimal("100.00"))
+    assert set(report.by_brand) == {"Visa", "Mastercard"}
+    assert parts(report.by_brand["Visa"]) == (2, Decimal("30.00"), 1, Decimal("20.00"), 0, Decimal("0.00"),
+                                              Decimal("10.00"))
+    assert parts(report.by_brand["Mastercard"]) == (2, Decimal("45.25"), 0, Decimal("0.00"), 1,
+                                                    Decimal("40.00"), Decimal("5.25"))
+    for part in ("gross", "voids", "refunds"):  # the splits add up to the totals
+        total = getattr(report.totals, part)
+        assert sum(getattr(t, part).cents for t in report.by_method.values()) == total.cents
+        assert sum(getattr(t, part).count for t in report.by_method.values()) == total.count
+        assert sum(getattr(t, part).cents for t in report.by_brand.values()) == getattr(
+            report.by_method["card"], part).cents
+
+    rows = list(csv.DictReader(io.StringIO(report.csv_text())))
+    totals = {(r["group"], r["key"]): (r["count"], r["amount"]) for r in rows if r["section"] == "total"}
+    assert totals[("gross", "")] == ("5", "175.25") and totals[("net", "")] == ("", "115.25")
+    assert totals[("method:gross", "bank")] == ("1", "100.00")
+    assert totals[("brand:refunds", "Mastercard")] == ("1", "40.00")
+    assert "timezone=America/Denver" in report.csv_text()
+
+
+def test_an_empty_zone_setting_is_named_not_localtime(monkeypatch, journal, client, gateway):
+    from pos_app.payments.receipts import zone_name
+
+    monkeypatch.setenv("TZ", "America/Denver")
+    assert zone_name(store_timezone("")) == "America/Denver"
+    report = end_of_day(journal, client, gateway.clock.now().date(), tz="")
+    assert report.timezone == "America/Denver"
+    monkeypatch.delenv("TZ")
+    assert zone_name(store_timezone("")) != "localtime"
