@@ -284,3 +284,64 @@ def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name
         ach_authorized_by=safe(authorized_by),
         money_format=money_format or store_format(),
     )
+
+
+# --- e-mailed receipts (docs/decisions/0351) ----------------------------------------------------------------
+
+EMAILABLE_STATES = frozenset({State.APPROVED, State.DECLINED, State.VOIDED, State.REFUNDED, State.VOID_PENDING,
+                              State.REFUND_PENDING})
+
+
+class ReceiptEmailError(Exception):
+    """The receipt was not e-mailed; ``str(exc)`` says why and what to do instead. ``may_have_sent``: the
+    request left and its answer was lost (do not send again before asking the customer)."""
+
+    def __init__(self, message: str, code: str, may_have_sent: bool = False) -> None:
+        super().__init__(message)
+        self.code = code  # not_recorded | no_email | unreachable | not_offered | refused | lost
+        self.may_have_sent = may_have_sent
+
+
+def receipt_address(client, attempt: Attempt) -> str:
+    """The e-mail address PaySimple has on file for the attempt's customer (the one it sends receipts to).
+    Raises ``ReceiptEmailError`` (``not_recorded``: PaySimple has no payment for it; ``no_email``)."""
+    if attempt.payment_id is None or attempt.state not in EMAILABLE_STATES:
+        raise ReceiptEmailError("PaySimple has no payment for this attempt, so it has no receipt to e-mail. "
+                                "Print it or save it as PDF.", "not_recorded")
+    from pos_app.paysimple.errors import PaySimpleError
+
+    try:
+        customer = client.get_customer(attempt.customer_id)
+    except PaySimpleError as exc:
+        raise ReceiptEmailError(f"PaySimple could not be asked for the customer's e-mail address ({exc}); "
+                                "nothing was sent. Try again.", "unreachable") from None
+    email = one_line(getattr(customer, "email", None) or "").strip()
+    if not email:
+        raise ReceiptEmailError(f"{one_line(attempt.customer_name)} has no e-mail address on file. Add one "
+                                "(Edit customer) or print the receipt.", "no_email")
+    return email
+
+
+def email_receipt(client, attempt: Attempt) -> str:
+    """PaySimple e-mails the payment's receipt to the customer's address on file; returns that address.
+    Never sends without an address on file (checked first, ``receipt_address``). Blocking: run on a worker.
+    Raises ``ReceiptEmailError`` with a sentence for the clerk."""
+    from pos_app.paysimple.errors import PaySimpleError
+
+    address = receipt_address(client, attempt)
+    try:
+        client.send_receipt(attempt.payment_id)
+    except PaySimpleError as exc:
+        if exc.may_have_taken_effect:
+            raise ReceiptEmailError(f"The answer from PaySimple was lost: the receipt may have been sent to "
+                                    f"{address}. Ask the customer before sending it again.", "lost",
+                                    may_have_sent=True) from None
+        if exc.status is None:
+            raise ReceiptEmailError("PaySimple could not be reached; nothing was sent. Try again.",
+                                    "unreachable") from None
+        if exc.status in (404, 405):
+            raise ReceiptEmailError("PaySimple does not offer e-mailing this receipt again. Print it or save "
+                                    "it as PDF.", "not_offered") from None
+        said = "; ".join(m.message for m in getattr(exc, "messages", []) or []) or str(exc)
+        raise ReceiptEmailError(f"PaySimple did not send the receipt: {one_line(said)}", "refused") from None
+    return address

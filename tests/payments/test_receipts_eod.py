@@ -366,3 +366,43 @@ def test_an_empty_zone_setting_is_named_not_localtime(monkeypatch, journal, clie
     assert report.timezone == "America/Denver"
     monkeypatch.delenv("TZ")
     assert zone_name(store_timezone("")) != "localtime"
+
+
+def test_a_receipt_is_emailed_by_paysimple_to_the_address_on_file_only(gateway, service, client, shopper):
+    """Issue 18: e-mail after the payment (and again from history) through PaySimple; never without an
+    address on file; the clerk is told which address. The gateway's own outbox is the proof."""
+    from pos_app.payments.receipts import ReceiptEmailError, email_receipt, receipt_address
+    from pos_app.paysimple.models import CreditCardInput, CustomerInput
+
+    sale = service.charge(shopper.customer, shopper.card, Decimal("12.00"), "clerk1")
+    assert receipt_address(client, sale) == "ada@example.com"
+    assert email_receipt(client, sale) == "ada@example.com"
+    assert [(m["payment_id"], m["to"]) for m in gateway.outbox] == [(sale.payment_id, "ada@example.com")]
+    declined = service.charge(shopper.customer, shopper.card, Decimal("9999.01"), "clerk1")
+    assert email_receipt(client, declined) == "ada@example.com"  # PaySimple recorded the declined payment
+
+    noemail = client.create_customer(CustomerInput(first_name="Nora", last_name="Mail"))
+    card = client.create_credit_card(CreditCardInput(customer_id=noemail.id, credit_card_number="4111111111111111",
+                                                     expiration_date="12/2030"))
+    from pos_app.payments import AccountRef, CustomerRef
+
+    nora = service.charge(CustomerRef(noemail.id, "Nora Mail"), AccountRef.from_paysimple(card), Decimal("3.00"),
+                          "clerk1")
+    with pytest.raises(ReceiptEmailError, match="Nora Mail has no e-mail address on file") as no_email:
+        email_receipt(client, nora)
+    assert no_email.value.code == "no_email"
+    gateway.faults.add("POST", PAY, "error_before", 1)
+    absent = service.charge(shopper.customer, shopper.card, Decimal("4.00"), "clerk1")
+    with pytest.raises(ReceiptEmailError) as not_recorded:
+        email_receipt(client, absent)
+    assert not_recorded.value.code == "not_recorded"
+    assert len(gateway.outbox) == 2  # nothing else was sent
+
+    gateway.faults.add("POST", "/v4/payment/*/sendreceipt", "error_after", 1)  # sent, answer lost
+    with pytest.raises(ReceiptEmailError, match="may have been sent to ada@example.com") as lost:
+        email_receipt(client, sale)
+    assert lost.value.may_have_sent and len(gateway.outbox) == 3
+    gateway.faults.add("POST", "/v4/payment/*/sendreceipt", "error_before", 1)  # PaySimple's own 5xx? no: before
+    with pytest.raises(ReceiptEmailError) as failed:
+        email_receipt(client, sale)
+    assert len(gateway.outbox) == 3 and failed.value.code in ("lost", "refused", "unreachable")
