@@ -49,10 +49,10 @@ from pathlib import Path
 
 from pos_app import money
 from pos_app.payments import ids
+from pos_app.payments.brands import brand_name
 from pos_app.payments.journal import Journal
 from pos_app.payments.lookup import payment_cents
 from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES, Attempt, State, from_cents
-from pos_app.payments.brands import brand_name
 from pos_app.payments.receipts import store_timezone, zone_name
 from pos_app.private_files import write_private_text
 from pos_app.text_safety import spreadsheet_cell

@@ -58,7 +58,6 @@ from pos_app.ui.common.i18n import fmt, format_money
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import add_labelled_fields
-from pos_app.ui.payments.receipt_email import EmailReceipt
 from pos_app.ui.payments.payment_texts import (
     approval_detail,
     attempt_label,
@@ -66,6 +65,7 @@ from pos_app.ui.payments.payment_texts import (
     option_text,
     status_groups,
 )
+from pos_app.ui.payments.receipt_email import EmailReceipt
 from pos_app.ui.payments.receipt_print import (
     ReceiptDialog,
     format_local,
