@@ -2,7 +2,7 @@
 
 The core (``service``, ``reversals``, ``lookup``, ``eod``, ``onfile``) talks to a ``Gateway`` only; it never
 imports ``pos_app.paysimple``. ``pos_app.paysimple.gateway.PaySimpleGateway`` is the adapter for PaySimple API
-v4; another gateway (or an in-memory one in tests) implements the same seven calls:
+v4; another gateway (or an in-memory one in tests) implements the same nine calls:
 
     create_payment     POST a charge, sent exactly once (a decline is a payment with status FAILED, not an error)
     get_payment        one payment by id
@@ -11,6 +11,9 @@ v4; another gateway (or an in-memory one in tests) implements the same seven cal
     customer_payments  every payment filed under one customer in a date window (all pages)
     payments           every payment in a date window (all pages, streamed)
     delete_account     remove a card or bank account from the gateway's vault
+    customer_email     the e-mail address the gateway has on file for a customer (where it sends receipts)
+    send_receipt       the gateway e-mails a payment's receipt to that address, sent once (``NotOffered``: it
+                       does not offer that)
 
 plus ``request_limit``: the overall deadline of one call (0 when the gateway does not say), which the core adds
 to the in-flight window of a charge.
@@ -145,6 +148,10 @@ class NotFound(Refused):
     """The gateway itself says there is no such payment or account."""
 
 
+class NotOffered(Refused):
+    """The gateway itself says it does not offer this call (e.g. re-sending a receipt)."""
+
+
 class AnswerLost(GatewayError):
     """No usable answer. A write MAY HAVE TAKEN EFFECT: look it up, never re-send.
 
@@ -181,4 +188,12 @@ class Gateway(Protocol):
 
     def delete_account(self, account_id: int, kind: str) -> None:
         """Remove card (``kind`` "cc") or bank account ("ach") ``account_id`` from the gateway's vault."""
+        ...
+
+    def customer_email(self, customer_id: int) -> str | None:
+        """The customer's e-mail address on file (None or "" when there is none)."""
+        ...
+
+    def send_receipt(self, payment_id: int) -> None:
+        """E-mail payment ``payment_id``'s receipt to the customer's address on file. Sent once, never retried."""
         ...

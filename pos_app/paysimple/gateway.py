@@ -11,7 +11,8 @@ Errors (``PaySimpleError`` → ``GatewayError``), decided on the client's typed 
   reply, a proxy's page) → ``AnswerLost`` with ``gateway_answered = paysimple_answered``;
 - ``TransportError`` that did not take effect (nothing got through) → ``Unreachable``;
 - PaySimple's OWN 401/400/403 → ``Refused``, its own 404 → ``NotFound``; the same status from anything else (a
-  proxy's page, ``paysimple_answered`` False) proves nothing → ``AnswerLost``;
+  proxy's page, ``paysimple_answered`` False) proves nothing → ``AnswerLost``; for ``send_receipt`` (a call not in
+  the published reference, decision 0351) PaySimple's own 404/405 → ``NotOffered``;
 - anything else (a 5xx or an unreadable reply to a read, another 4xx such as 429) → ``AnswerLost``.
 The message is the client's, redacted (``pos_app.logs.redact``); the client's error is the ``__cause__``.
 Exceptions that are not ``PaySimpleError`` (bugs) pass through unchanged.
@@ -32,6 +33,7 @@ from pos_app.payments.gateway import (
     GatewayError,
     GatewayPayment,
     NotFound,
+    NotOffered,
     PaymentStatus,
     Refused,
     Unreachable,
@@ -150,3 +152,15 @@ class PaySimpleGateway:
             self.client.delete_ach(account_id)
         else:
             raise ValueError(f"account kind must be 'cc' or 'ach', not {kind!r}")
+
+    @_mapped
+    def customer_email(self, customer_id: int) -> str | None:
+        return self.client.get_customer(customer_id).email
+
+    def send_receipt(self, payment_id: int) -> None:
+        try:
+            self.client.send_receipt(payment_id)
+        except PaySimpleError as exc:
+            if exc.paysimple_answered and not exc.may_have_taken_effect and exc.status in (404, 405):
+                raise NotOffered(error_text(exc)) from exc
+            raise gateway_error(exc) from exc
