@@ -19,6 +19,7 @@ from pos_app.payments.gateway import (
     Gateway,
     GatewayPayment,
     NotFound,
+    NotOffered,
     PaymentStatus,
     Refused,
     Unreachable,
@@ -54,6 +55,8 @@ class MemoryGateway:
         self.vault = {CARD.id}
         self.script: list[str] = []
         self.sent: list[ChargeRequest] = []
+        self.outbox: list[int] = []
+        self.receipts_offered = True
 
     @property
     def request_limit(self) -> timedelta:
@@ -113,6 +116,14 @@ class MemoryGateway:
         if account_id not in self.vault:
             raise NotFound(f"no account {account_id}")
         self.vault.remove(account_id)
+
+    def customer_email(self, customer_id: int) -> str | None:
+        return {CUSTOMER.id: "ada@example.com"}.get(customer_id)
+
+    def send_receipt(self, payment_id: int) -> None:
+        if not self.receipts_offered:
+            raise NotOffered("HTTP 405: not offered")
+        self.outbox.append(self.get_payment(payment_id).id)
 
 
 @pytest.fixture
@@ -222,3 +233,16 @@ def test_onfile_removes_through_the_seam_and_not_found_means_gone(world):
         onfile.release(account.id)
     report = onfile.sweep()
     assert sorted(r.account_id for r in report.removed) == [70, 71] and gateway.vault == set()
+
+
+def test_an_emailed_receipt_through_the_seam_and_a_gateway_that_does_not_offer_it(world):
+    from pos_app.payments.receipts import ReceiptEmailError, email_receipt
+
+    gateway, journal, service, clock = world
+    gateway.script = ["approve"]
+    a = charge(service)
+    assert email_receipt(gateway, a) == "ada@example.com" and gateway.outbox == [a.payment_id]
+    gateway.receipts_offered = False
+    with pytest.raises(ReceiptEmailError) as refused:
+        email_receipt(gateway, a)
+    assert refused.value.code == "not_offered" and not refused.value.may_have_sent
