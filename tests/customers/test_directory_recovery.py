@@ -111,11 +111,11 @@ def test_garbage_file_nothing_readable_kept_aside_and_a_fresh_directory_syncs(sy
 
 def test_the_counter_still_starts_with_a_damaged_directory(tmp_path):
     """The real start-up (training gateway on disk, sync, reconcile) with a damaged directory file."""
-    from pos_app.config import app_paths
-    from pos_app.ui.backend import CounterBackend
+    from pos_app.config import Environment, app_paths
+    from pos_app.counter import Counter, CounterStart
 
     paths = app_paths(tmp_path / "home")
-    first = CounterBackend.start_training(paths, demo_customers=150)
+    first = Counter.open(CounterStart(Environment.TRAINING, paths, demo_customers=150))
     try:
         with first.directory.write() as con:
             local = first.directory.apply(con, Batch(inserts=[(r, "import") for r in _local_only(500)]))
@@ -123,7 +123,7 @@ def test_the_counter_still_starts_with_a_damaged_directory(tmp_path):
     finally:
         first.close()
     damage_table(paths.directory_db, "customers", which=0.3)
-    backend = CounterBackend.start_training(paths, demo_customers=150)
+    backend = Counter.open(CounterStart(Environment.TRAINING, paths, demo_customers=150))
     try:
         report = backend.directory.recovery
         assert report is not None and report.damaged_file.exists()

@@ -32,7 +32,7 @@ def test_email_receipt_box_in_the_counter_window(qtbot, counter):
     from tests.ui_shell.helpers import when_modal
 
     shell, window = counter
-    backend = window.backend
+    backend = window.counter
     with_email = backend.create_customer(CustomerRecord("Dorothy", "Vaughan", email="dv@example.com"))
     backend.create_customer(CustomerRecord("Mary", "Jackson"))
     backend.client.create_credit_card(CreditCardInput(
@@ -52,7 +52,7 @@ def test_email_receipt_box_in_the_counter_window(qtbot, counter):
         window.select_current_hit()
     assert box.isEnabled() and not box.isChecked()
     box.setChecked(True)
-    window.amount.edit.setText("21.00")
+    window.customer_page.amount.edit.setText("21.00")
     state = when_modal(CvvDialog, lambda d: d.accept())
     with qtbot.waitSignal(window.resultShown, timeout=20_000) as shown:
         window.charge_on_file()

@@ -27,8 +27,7 @@ from pos_app.ui.common.theme import BANNER, GREEN, RED
 from pos_app.ui.counter.cards import card_expired, is_card
 
 if TYPE_CHECKING:
-    from pos_app.customers.models import CustomerHit
-    from pos_app.paysimple import AchAccount, CreditCardAccount
+    from pos_app.counter import AchAccount, CreditCardAccount, CustomerHit
 
 translate = QCoreApplication.translate
 

@@ -19,7 +19,7 @@ from pos_app.ui.common.widgets import account_label
 from pos_app.ui.counter.amount import format_amount
 
 if TYPE_CHECKING:
-    from pos_app.payments import Attempt
+    from pos_app.counter import Attempt
 
 translate = QCoreApplication.translate
 
