@@ -45,7 +45,7 @@ def sandbox_counter(qtbot, qapp, paths, gateway, memory_keyring, english):
     window.show()
     shell.attach(window)
     with qtbot.waitSignal(window.counterReady, timeout=20_000):
-        shell.start_backend(window, "LANE7")
+        window.start_counter(shell.counter_start("LANE7"))
     yield shell, window
     window.shutdown()
     window.close()
