@@ -55,6 +55,11 @@ class CounterPayments:
     save_dir: Path | None = None
     events: EventBus | None = None
 
+    @property
+    def client(self):
+        """The gateway client (receipt e-mails after the sale)."""
+        return self.service.client
+
     def now(self) -> datetime:
         """The service's clock (the gateway's in training, so training time travel shows up here too)."""
         return self.service.clock().astimezone(self.tz)

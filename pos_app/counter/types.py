@@ -35,7 +35,9 @@ _add("pos_app.payments", "Approval", "Attempt", "CustomerRef", "EodReport", "Lan
      "NotSignedIn", "PaymentError", "Receipt", "ReversalOption", "State", "receipt_for", "store_timezone")
 _add("pos_app.payments.model", "OPEN_STATES", "PENDING_REVERSAL_STATES")
 _add("pos_app.payments.onfile", "DECLINED_REASON", "REFUSED_REASON")
-_add("pos_app.payments.receipts", "STATUS_TEXT")
+_add("pos_app.payments.receipts", "EMAILABLE_STATES", "STATUS_TEXT", "ReceiptEmailError", "email_receipt",
+     "receipt_address")
+_add("pos_app.payments.brands", "authorization_code", "brand_name")
 _add("pos_app.payments.backups", "RestoreRefused", "RestoreReport", "describe_backup=describe",
      "latest_backup", "backup_dir", "restore_journal")
 # accounts and gateway errors (the client's typed errors; screens tell them apart by type, never by text)
