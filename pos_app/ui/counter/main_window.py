@@ -1041,7 +1041,7 @@ class MainWindow(QMainWindow):
     def email_result_receipt(self) -> None:
         """PaySimple e-mails the result screen's receipt to the customer's address on file (named, asked)."""
         attempt = self.result.attempt
-        if attempt is None or self.backend is None or (self._emailing is not None and not self._emailing.finished):
+        if attempt is None or self.counter is None or (self._emailing is not None and not self._emailing.finished):
             return
         from pos_app.ui.payments.receipt_email import EmailReceipt
 
@@ -1051,7 +1051,7 @@ class MainWindow(QMainWindow):
             if result.attempt is attempt:  # still this payment's screen
                 result.set_receipt_message(text, colour)
 
-        self._emailing = EmailReceipt(self, self.backend.client, attempt, said)
+        self._emailing = EmailReceipt(self, self.counter.client, attempt, said)
         self._emailing.start()
 
     def show_receipt(self):
