@@ -76,7 +76,7 @@ def test_the_result_screen_offers_the_receipt_choice_and_ctrl_m_emails_it(qtbot,
     from tests.ui_shell.helpers import when_modal
 
     shell, window = counter
-    backend = window.backend
+    backend = window.counter
     who = backend.create_customer(CustomerRecord("Annie", "Easley", email="ae@example.com"))
     backend.client.create_credit_card(CreditCardInput(
         customer_id=who.paysimple_id, credit_card_number="5454545454545454", expiration_date="12/2031",
