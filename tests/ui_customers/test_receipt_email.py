@@ -85,7 +85,7 @@ def test_the_result_screen_offers_the_receipt_choice_and_ctrl_m_emails_it(qtbot,
     qtbot.waitUntil(lambda: window.shown_query == "Annie Easley" and window.results.count() == 1, timeout=5000)
     with qtbot.waitSignal(window.accountsShown, timeout=10_000):
         window.select_current_hit()
-    window.amount.edit.setText("8.00")
+    window.customer_page.amount.edit.setText("8.00")
     state = when_modal(CvvDialog, lambda d: d.accept())
     with qtbot.waitSignal(window.resultShown, timeout=20_000):
         window.charge_on_file()
