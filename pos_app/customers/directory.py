@@ -80,8 +80,6 @@ from pos_app.storage_errors import CHECK_FAILED, Fault, StorageError, What, stor
 
 log = logging.getLogger(__name__)
 
-log = logging.getLogger(__name__)
-
 RECENT_LIMIT = 2000
 DEFER_MIN = 100  # a batch inserting this many customers is indexed later, in one pass
 MERGE_MIN = 20_000  # pending customers are merged when they reach max(MERGE_MIN, half the indexed ones)
@@ -347,16 +345,6 @@ class Directory:
         row = self.connection().execute(f"{_SELECT_ROW} WHERE paysimple_id = ?", (paysimple_id,)).fetchone()
         return _stored(row) if row else None
 
-    def get_many(self, ids: Sequence[int]) -> dict[int, StoredCustomer]:
-        out: dict[int, StoredCustomer] = {}
-        con = self.connection()
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start:start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for row in con.execute(f"{_SELECT_ROW} WHERE id IN ({marks})", chunk):
-                out[row[0]] = _stored(row)
-        return out
-
     def word_stats(self) -> stats.WordStats:
         """Word counts for choosing search drivers (cached). After a refresh (a bulk merge) the new counts
         are loaded by a background thread while searches go on with the previous ones — slightly stale
@@ -390,10 +378,6 @@ class Directory:
                     self._stats_loading = None
 
         threading.Thread(target=load, name="directory-stats", daemon=True).start()
-
-    def refresh_stats(self) -> None:
-        with self.write() as con:
-            stats.refresh(con)
 
     def count(self, include_deleted: bool = False) -> int:
         sql = "SELECT count(*) FROM customers" + ("" if include_deleted else " WHERE deleted = 0")
@@ -668,14 +652,6 @@ class Directory:
                         (customer_id, seen_at, text))
             con.execute("DELETE FROM recent WHERE customer_id IN (SELECT customer_id FROM recent "
                         "ORDER BY seen_at DESC LIMIT -1 OFFSET ?)", (RECENT_LIMIT,))
-
-    def set_local_notes(self, customer_id: int, notes: str | None) -> None:
-        with self.write() as con:
-            cur = con.execute("UPDATE customers SET local_notes = ? WHERE id = ?", (notes or None, customer_id))
-            if cur.rowcount != 1:
-                raise KeyError(f"No customer with local id {customer_id}")
-
-
 
 
 # The search entries of customers rows, expanded by SQLite itself (one statement per batch instead of one

@@ -949,24 +949,11 @@ def _hits(con: sqlite3.Connection, ranked: Sequence[tuple[int, str, str | None]]
     return [CustomerHit(*f, disambiguation=t) for f, t in zip(found, texts, strict=True)]
 
 
-def disambiguate(hits: list[CustomerHit], names: list[str] | None = None) -> list[CustomerHit]:
-    """Fill ``disambiguation`` for hits whose name (folded: case and accents ignored) occurs more than once
-    in the list. ``names`` are the folded names when the caller has them.
-
-    Shown: what differs inside the same-name group, from phone tail (…0100), email, city, company and
-    account number, in that order; when nothing differs, the PaySimple id (or "not in PaySimple yet").
-    """
-    from dataclasses import replace
-
-    if names is None:
-        names = [fold(hit.display_name) for hit in hits]
-    details = [_details_of(h.phone, h.email, h.city, h.company, h.customer_account) for h in hits]
-    texts = _disambiguations(details, [h.paysimple_id for h in hits], names)
-    return [replace(h, disambiguation=t) if t != h.disambiguation else h for h, t in zip(hits, texts, strict=True)]
-
-
 def _disambiguations(details: list[tuple[str, ...]], paysimple_ids: list[int | None],
                      names: list[str]) -> list[str]:
+    """The disambiguation text of each hit whose folded name occurs more than once in the list: what differs
+    inside its same-name group, from phone tail (…0100), email, city, company and account number, in that
+    order; when nothing differs, the PaySimple id (or "not in PaySimple yet"). "" for a unique name."""
     groups: dict[str, list[int]] = {}
     for n, name in enumerate(names):
         groups.setdefault(name, []).append(n)
