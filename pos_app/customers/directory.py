@@ -69,53 +69,41 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from operator import attrgetter
 from pathlib import Path
 
 from pos_app.customers import index, stats
 from pos_app.customers.models import RECORD_FIELDS, CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.customers.normalize import account_key
+from pos_app.customers.recovery import recover
+from pos_app.customers.rows import (
+    DELETED,
+    INSERT_SQL,
+    OLD_COLUMNS,
+    RECENT_LIMIT,
+    ROW_COLUMNS,
+    UPDATE_SQL,
+    data_values,
+    insert_values,
+    now_iso,
+    update_values,
+)
 from pos_app.customers.schema import connect, migrate
+from pos_app.customers.search import search as search_directory
 from pos_app.storage_errors import CHECK_FAILED, Fault, StorageError, What, storage_errors
 
 log = logging.getLogger(__name__)
 
-RECENT_LIMIT = 2000
 DEFER_MIN = 100  # a batch inserting this many customers is indexed later, in one pass
 MERGE_MIN = 20_000  # pending customers are merged when they reach max(MERGE_MIN, half the indexed ones)
 PRESORT_RUN = 50_000  # committed pending customers per sorted run the background sorter builds
 YIELD_ROWS = 256  # a bulk writer lets a running search through after this many rows of Python work
 YIELD_MAX_S = 0.05  # ... waiting at most this long each time (it is never starved by back-to-back searches)
 _CHUNK = 500  # ids per IN (...) query
-
-_DATA_COLUMNS = tuple(c for c in RECORD_FIELDS if c != "paysimple_id")
-_data_values = attrgetter(*_DATA_COLUMNS)  # "deleted" is a bool: sqlite3 stores it as 0/1, and 1 == True
-_DELETED = _DATA_COLUMNS.index("deleted")
-# Binding None (or a bool) costs Python's sqlite3 an adapter lookup, about 0.5 µs each, and a bulk row has
-# a dozen empty fields: inserts bind integer 0 for None (``nullif(?, 0)`` turns it back into NULL; a text
-# value never equals an integer in SQLite, so "0" stays "0") and 0/1 for ``deleted``.
-_INSERT_SQL = (
-    f"INSERT INTO customers (id, paysimple_id, {', '.join(_DATA_COLUMNS)}, origin, written_at, words, keys)"
-    f" VALUES (?, ?, {', '.join('?' if c == 'deleted' else 'nullif(?, 0)' for c in _DATA_COLUMNS)}, ?, ?, ?, ?)"
-)
-_BIND_AS = {None: 0, False: 0, True: 1}  # .get(v, v): the only non-text values of a record are None and bools
-_UPDATE_SQL = (
-    f"UPDATE customers SET paysimple_id = ?, {', '.join(c + ' = ?' for c in _DATA_COLUMNS)},"
-    " written_at = ?, words = ?, keys = ? WHERE id = ?"
-)
-_ROW_COLUMNS = ("id", "paysimple_id", *_DATA_COLUMNS, "origin", "written_at", "last_seen_at", "local_notes")
-_SELECT_ROW = f"SELECT {', '.join(_ROW_COLUMNS)} FROM customers"
-# What an existing row holds: its data (to tell whether a write changes anything) and its search text.
-_OLD_COLUMNS = ("id", "paysimple_id", "words", "keys", *_DATA_COLUMNS)
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
+_SELECT_ROW = f"SELECT {', '.join(ROW_COLUMNS)} FROM customers"
 
 @dataclass(slots=True)
 class OldRow:
-    """The stored state of an existing row: its data values (``_DATA_COLUMNS`` order) and search text."""
+    """The stored state of an existing row: its data values (``rows.DATA_COLUMNS`` order) and search text."""
 
     id: int
     paysimple_id: int | None
@@ -129,12 +117,12 @@ class OldRow:
 
     @property
     def deleted(self) -> bool:
-        return bool(self.values[_DELETED])
+        return bool(self.values[DELETED])
 
     def same_as(self, record: CustomerRecord) -> bool:
         """Nothing to write: the same PaySimple id and every mirrored field equal (a full compare, not a
         hash, so no collision can hide a change)."""
-        return self.paysimple_id == record.paysimple_id and self.values == _data_values(record)
+        return self.paysimple_id == record.paysimple_id and self.values == data_values(record)
 
 
 @dataclass
@@ -202,8 +190,6 @@ class Directory:
     def open_or_recover(cls, path: Path | str, **options) -> Directory:
         """The counter's start-up open: checked, and rebuilt when damaged (see the module docstring; the
         result's ``recovery`` says what happened). Other storage faults are raised."""
-        from pos_app.customers.recovery import recover
-
         try:
             return cls(path, check=True, **options)
         except StorageError as exc:
@@ -384,16 +370,14 @@ class Directory:
         return self.connection().execute(sql).fetchone()[0]
 
     def search(self, query: str, limit: int = 50) -> list[CustomerHit]:
-        from pos_app.customers.search import search
-
-        return search(self, query, limit)
+        return search_directory(self, query, limit)
 
     def ids_by_key(self, key: str, con: sqlite3.Connection | None = None) -> list[int]:
         con = con or self.connection()
         return [r[0] for r in con.execute("SELECT customer_id FROM keys WHERE key = ?", (key,))]
 
     def old_rows(self, con: sqlite3.Connection, where: str, values: Sequence) -> list[OldRow]:
-        sql = f"SELECT {', '.join(_OLD_COLUMNS)} FROM customers WHERE {where}"
+        sql = f"SELECT {', '.join(OLD_COLUMNS)} FROM customers WHERE {where}"
         return [OldRow.from_row(r) for r in con.execute(sql, values)]
 
     def old_rows_by_paysimple_id(self, con: sqlite3.Connection, ids: Sequence[int]) -> dict[int, OldRow]:
@@ -416,13 +400,11 @@ class Directory:
         for start in range(0, len(inserts), YIELD_ROWS):
             self._let_readers_through()
             for record, origin in inserts[start:start + YIELD_ROWS]:
-                values = _data_values(record)
-                rows.append((next_id, record.paysimple_id, *map(_BIND_AS.get, values, values), origin,
-                             written_at, index.record_words(record), index.record_keys(record)))
+                rows.append(insert_values(next_id, record, origin, written_at))
                 ids.append(next_id)
                 next_id += 1
         self._let_readers_through()
-        con.executemany(_INSERT_SQL, rows)
+        con.executemany(INSERT_SQL, rows)
         if len(rows) >= DEFER_MIN:  # bulk: index later in one pass (see module doc)
             con.execute("INSERT INTO pending_index (lo, hi) VALUES (?, ?)", (first_id, next_id - 1))
             lo, hi = first_id, next_id - 1
@@ -436,9 +418,7 @@ class Directory:
             changed = json.dumps([old.id for old, _ in batch.updates])
             self._pending_changed(con, changed)
             _remove_entries(con, "c.id IN (SELECT value FROM json_each(?))", (changed,))
-            con.executemany(_UPDATE_SQL, [
-                (record.paysimple_id, *_data_values(record), written_at, index.record_words(record),
-                 index.record_keys(record), old.id) for old, record in batch.updates])
+            con.executemany(UPDATE_SQL, [update_values(old.id, record, written_at) for old, record in batch.updates])
             _add_entries(con, "c.id IN (SELECT value FROM json_each(?))", (changed,))
             con.execute(f"UPDATE recent SET text = (SELECT {_RECENT_TEXT} FROM customers c "
                         "WHERE c.id = recent.customer_id) WHERE customer_id IN (SELECT value FROM json_each(?))",
@@ -691,7 +671,7 @@ def _remove_entries(con: sqlite3.Connection, where: str, args: tuple) -> None:
 
 
 def _stored(row: Sequence) -> StoredCustomer:
-    values = dict(zip(_ROW_COLUMNS, row, strict=True))
+    values = dict(zip(ROW_COLUMNS, row, strict=True))
     record = CustomerRecord(**{c: values[c] for c in RECORD_FIELDS if c != "deleted"},
                             deleted=bool(values["deleted"]))
     return StoredCustomer(values["id"], record, values["origin"], values["written_at"],
