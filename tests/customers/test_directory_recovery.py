@@ -15,8 +15,8 @@ import pytest
 
 from pos_app.customers.directory import Batch, Directory
 from pos_app.customers.models import CustomerRecord
-from pos_app.customers.schema import SchemaTooNew
 from pos_app.customers.sync import sync
+from pos_app.migrations import SchemaTooNew
 from pos_app.storage_errors import Fault, StorageError, What
 from tests.customers.conftest import person
 from tests.storage_faults import damage_table, fill, garbage, read_only_folder, small_disk
