@@ -2,12 +2,12 @@
 
 PINs are 4-8 ASCII digits (0-9); a manager's PIN in a Sandbox/Live clerk file has at least
 ``MANAGER_PIN_MIN`` (6) digits (the training file keeps its published 4-digit demo PIN). PINs are hashed with
-scrypt (salted, slow: n=2**15, r=8, p=1, 32 MiB; about 100 ms per check on this shared 2-core machine, at least
-50 ms) and compared in constant time. Each row names its hash parameters (``kdf``): rows hashed with the
+scrypt (salted, slow: n=2**15, r=8, p=1, 32 MiB; at least 50 ms per check, decision 0208) and compared in
+constant time. Each row names its hash parameters (``kdf``): rows hashed with the
 older n=2**14 still check and are re-hashed with the current cost at the next right PIN. Manager-only actions
 go through ``require_manager``; every approval is written to the ``approvals`` table with who, what and why.
 
-Integrity (issue 14 §3, decision 0208): with an ``integrity_key`` (Sandbox/Live: a random key in the OS
+Integrity (decision 0208): with an ``integrity_key`` (Sandbox/Live: a random key in the OS
 keyring, see ``credentials.clerk_file_key``) every clerk row carries ``tag`` = HMAC-SHA256 over its id, name,
 role, salt, PIN hash, hash parameters and active flag, written with every change the app makes. A row whose
 tag is missing or wrong (``UPDATE clerks SET role='manager'``, a row added or a PIN hash swapped outside the

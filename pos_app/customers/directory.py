@@ -9,43 +9,25 @@ in step (see ``schema``). Sync (PaySimple ids) uses ``upsert_paysimple``; the CS
 use ``apply`` directly after their own matching. Deleted customers stay in ``customers`` with
 ``deleted = 1`` (``get`` still returns them) but leave the search tables.
 
-Bulk writes are indexed later, in one pass. Inserting a customer's ~6 search entries at random places of
-big B-trees is the dominant write cost, and committing many small batches would rewrite most index pages
-every time. So a batch that inserts ``DEFER_MIN`` or more customers only writes their rows and records the
-id range in ``pending_index``; the pending entries are added later in one transaction (SQLite expands them
-from the rows' ``words``/``keys``). During a sync, pending customers are merged when they reach
-max(``MERGE_MIN``, half the indexed ones) — geometric, so total work stays linear; that merge runs in its
-own transaction right after the batch's COMMIT — and at the end of every sync/import call; ``upsert_many``
-merges once at the end. Pending customers are not searchable until then (``pending_count`` tells the UI); a
-process that dies mid-load leaves the ranges recorded and the next ``Directory()`` finishes the merge
-before anyone searches. Small batches (an incremental sync, a counter edit) are indexed in their own
-transaction. Word statistics for the search are refreshed at each merge and whenever the directory grew by
-half (``stats``); searches pick up new statistics from a background reload, never waiting for one.
+Deferred indexing (decision 0313): a batch that inserts ``DEFER_MIN`` or more customers only writes their
+rows and records the id range in ``pending_index``; the pending entries are added later in one transaction
+(SQLite expands them from the rows' ``words``/``keys``, sorted by the index key). During a sync, pending
+customers are merged when they reach max(``MERGE_MIN``, half the indexed ones) — geometric, so total work
+stays linear — in their own transaction right after the batch's COMMIT, and at the end of every
+sync/import call; ``upsert_many`` merges once at the end. Pending customers are not searchable until then
+(``pending_count`` tells the UI). A process that dies mid-load leaves the ranges recorded and the next
+``Directory()`` finishes the merge before anyone searches. Small batches (an incremental sync, a counter
+edit) are indexed in their own transaction. Word statistics for the search are refreshed at each merge and
+whenever the directory grew by half (``stats``); searches pick up new statistics from a background reload,
+never waiting for one.
 
-The merge is set-based and sorted: ``INSERT OR IGNORE INTO terms/keys SELECT ... ORDER BY`` the index key,
-so the B-trees are filled in key order. Measured at 1M customers (``bench/search.py``, 2026-12-05): the
-expansion is ~3 µs per customer, the insert into empty B-trees ~1 µs, and SQLite's sort ~10 µs — most of
-the indexing. The sort needs no Python, so it runs beside the loading thread: a background sorter
-(``_Presorter``) takes every ``PRESORT_RUN`` committed pending customers and writes their entries, sorted,
-into tables of a scratch file; the final merge is then a merge of sorted runs (``UNION ALL ... ORDER BY``,
-which SQLite merges without sorting again: ~4 µs per customer for 20 runs) plus one sorted pass over what no
-run covers (the last partial run). It is the same single transaction, together with the deletion of the
-``pending_index`` ranges, so a pass that is interrupted or fails rolls back whole and is redone (tested,
-including a process killed with runs on disk). Chunked sorting also costs less than one big sort (runs of
-50k: ~9 µs per customer against ~13). At 1M the import went from ~36k/s (one thread) to 42-52k/s wall on
-this shared 2-core machine (figures and load in bench/README.md); the rows — Python building and binding
-~12 µs per customer — are now the critical path. ``synchronous`` stays NORMAL (WAL syncs only at
-checkpoints). Cheaper binding: a bulk row binds integer 0 instead of None and 0/1 instead of bools
-(``_BIND_AS``; None and bools go through sqlite3's adapter lookup, ~0.5 µs each), turned back into NULL by
-``nullif(?, 0)`` in the INSERT. Tried before and dropped (no gain): packing the mirrored fields into one JSON
-column, sorting entries in Python, ``PRAGMA threads`` for the sorter (measured again at 1M: no gain), the
-index in a second database file merged batch by batch into growing B-trees (random inserts: slower), FTS5
-for the lookup keys, SQLite 3.51, 16 KiB pages.
+Background sorting (decision 0265): while a bulk load writes rows, ``_Presorter`` sorts the entries of every
+``PRESORT_RUN`` committed pending customers into runs in a scratch file; the final merge of the runs and the
+deletion of the ``pending_index`` ranges are one transaction, so an interrupted or failed pass rolls back
+whole and is redone. ``synchronous`` stays NORMAL (WAL syncs only at checkpoints).
 
-Searching while a bulk load writes: a search returns from SQLite (and needs Python's GIL back) a few dozen
-times, and a loading thread building rows in Python held the GIL for up to the interpreter's 5 ms switch
-interval each time. Searches mark themselves (``reading``) and bulk writers pause at safe points every
-``YIELD_ROWS`` rows while one runs (see ``reading``).
+Searching while a bulk load writes (decision 0266): searches mark themselves (``reading``) and bulk writers
+pause at safe points every ``YIELD_ROWS`` rows while one runs.
 
 Storage faults: opening and every ``write()`` raise ``pos_app.storage_errors.StorageError`` (file + next
 step) for a read-only folder, a full disk, a damaged file or a disk error. ``Directory.open_or_recover``
@@ -277,12 +259,10 @@ class Directory:
     def reading(self) -> Iterator[None]:
         """Marks a search in progress: bulk writers in other threads pause at their next safe point.
 
-        Why: a search returns from SQLite (and so needs Python's GIL back) a few dozen times; while a bulk
-        writer thread builds rows in Python, each return waits for the interpreter's switch interval
-        (5 ms), so a 1 ms search took tens of milliseconds during an import. Writers check
-        ``_readers`` every ``YIELD_ROWS`` rows (an attribute read) and, while a search runs, wait on a
-        condition (GIL released) for at most ``YIELD_MAX_S``; a clerk types a key every 100 ms or so, so
-        an import loses a few percent at most.
+        A search returns from SQLite (and so needs Python's GIL back) a few dozen times; a bulk writer thread
+        building rows in Python would hold the GIL for up to the interpreter's switch interval each time.
+        Writers check ``_readers`` every ``YIELD_ROWS`` rows (an attribute read) and, while a search runs,
+        wait on a condition (GIL released) for at most ``YIELD_MAX_S`` (decision 0266).
         """
         with self._readers_gone:
             self._readers += 1
@@ -655,9 +635,8 @@ def keys_select(where: str) -> str:
 
 
 def _add_entries(con: sqlite3.Connection, where: str, args: tuple) -> None:
-    """Insert the entries of the selected live rows, in index order: SQLite's sorter costs less than
-    inserting at random places (at 1M customers 28 s instead of 35 s of CPU for the ~6M entries, and the
-    pages of an empty index are filled whole, in order)."""
+    """Insert the entries of the selected live rows, in index order (the pages of an empty index are filled
+    whole, in order; decision 0313)."""
     live = f"{where} AND c.deleted = 0"
     con.execute(f"INSERT OR IGNORE INTO terms (term, words, customer_id) {terms_select(live)}", args)
     con.execute(f"INSERT OR IGNORE INTO keys (key, customer_id) {keys_select(live)}", args)
@@ -723,7 +702,7 @@ class _Presorter:
     index from those runs in ONE transaction of the directory: a merge of already sorted runs
     (``UNION ALL ... ORDER BY``, which SQLite merges without sorting again) plus one sorted pass over the
     pending rows no run covers, the deletion of ``pending_index`` and the statistics refresh — the same
-    all-or-nothing pass as before, so a crash leaves ``pending_index`` for the next open and the scratch
+    all-or-nothing pass, so a crash leaves ``pending_index`` for the next open and the scratch
     file is deleted there. Runs are built from committed rows only (ranges arrive after their COMMIT);
     when a pending row is changed or deleted afterwards, every run is discarded (they could hold its old
     entries) and the load is indexed from the rows as without this sorter.
