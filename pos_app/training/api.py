@@ -25,6 +25,7 @@ Conventions (reference §2.3, §3, §5; [I]/[?] decided here):
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -442,6 +443,38 @@ class Api:
         await request.body()
         return json_response(200, self.payments.reverse(request.path_params["pid"]))
 
+    async def send_receipt(self, request: Request) -> Response:
+        """POST /payment/{id}/sendreceipt ``{SendToCustomer, SendToOtherAddresses}`` (the shape of the
+        payment's receipt options, reference §4.5): e-mail the payment's receipt again. Not in PaySimple's
+        published v4 reference [?]: docs/decisions/0351. Sent only to the customer's e-mail on file (400
+        without one) and to valid other addresses; recorded in ``gateway.outbox`` (no mail leaves training)."""
+        body = await read_body(request)
+        payment = self.store.get_payment(request.path_params["pid"])
+        if payment is None:
+            raise not_found(f"Payment {request.path_params['pid']} was not found.")
+        to_customer = body.get("SendToCustomer")
+        others = body.get("SendToOtherAddresses") or []
+        if not isinstance(to_customer, bool) or not isinstance(others, list):
+            raise invalid("SendToCustomer", "SendToCustomer must be true or false and SendToOtherAddresses a "
+                                            "list of e-mail addresses.")
+        addresses: list[str] = []
+        if to_customer:
+            customer = self.store.get_customer(payment["CustomerId"], include_deleted=True) or {}
+            email = str(customer.get("Email") or "").strip()
+            if not email:
+                raise invalid("SendToCustomer", "The customer has no e-mail address on file.")
+            addresses.append(email)
+        for other in others:
+            if not isinstance(other, str) or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", other) or len(other) > 100:
+                raise invalid("SendToOtherAddresses", f"{str(other)[:100]!r} is not a valid e-mail address.")
+            addresses.append(other)
+        if not addresses:
+            raise invalid("SendToCustomer", "Nobody to send the receipt to.")
+        sent_at = self.gw.clock.now().astimezone(UTC).isoformat()
+        for address in addresses:
+            self.gw.outbox.append({"payment_id": payment["Id"], "to": address, "at": sent_at})
+        return json_response(200, {"PaymentId": payment["Id"], "SentTo": addresses})
+
     async def mark_payment_status(self, request: Request) -> Response:
         body = await read_body(request)
         payment_id = _positive_int(body.get("PaymentId"))
@@ -484,5 +517,6 @@ class Api:
             r("/payment/{pid:psid}", self.get_payment, "GET"),
             r("/payment/{pid:psid}/void", self.void_payment, "PUT"),
             r("/payment/{pid:psid}/reverse", self.reverse_payment, "PUT"),
+            r("/payment/{pid:psid}/sendreceipt", self.send_receipt, "POST"),
             r("/markpaymentstatus", self.mark_payment_status, "PUT"),
         ]

@@ -193,6 +193,9 @@ class TrainingGateway:
         self.admin_token: str | None = secrets.token_urlsafe(32) if admin else None
         # Tests set a list here to see every request as it arrived: (method, path, headers, body). Memory only.
         self.recorded: list[tuple[str, str, dict[str, str], bytes]] | None = None
+        # Receipts the gateway "e-mailed" (POST /v4/payment/{id}/sendreceipt): dicts {payment_id, to, at}.
+        # Training sends no mail; this list is its record of what it would have sent (memory only).
+        self.outbox: list[dict] = []
         self._api_key = api_key           # not in repr/str; never logged
         self.host = host
         self.port = port

@@ -129,6 +129,7 @@ def main() -> int:
             history.close()
 
             eod = EndOfDayDialog(payments, store="Corner Hardware")
+            eod.resize(1100, 720)  # as it opens on a 1366x768 screen
             eod.show()
             eod.run()
             wait(lambda e=eod: e.report is not None)

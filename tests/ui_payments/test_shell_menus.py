@@ -47,7 +47,7 @@ def test_counter_and_manager_menus_open_history_and_end_of_day(qtbot, qapp, tmp_
         assert isinstance(eod, EndOfDayDialog) and eod.isVisible()
         with qtbot.waitSignal(eod.finished_run, timeout=15_000) as run:
             eod.run()
-        assert run.args[0].sales.count == 1 and run.args[0].reconciled
+        assert run.args[0].gross.count == 1 and run.args[0].reconciled
         close_dialog(eod)
     finally:
         shell.close()

@@ -179,6 +179,9 @@ class MainWindow(QMainWindow):
         self.result.backToCustomer.connect(self.back_to_customer)
         self.result.checkAgain.connect(self.check_again)
         self.result.receipt.connect(self.show_receipt)
+        self.result.emailReceipt.connect(self.email_result_receipt)
+        self.result.printAndEmail.connect(self._print_and_email)
+        self._emailing = None
         self.stack.addWidget(self.result)
         body.addWidget(self.stack)
         body.setStretchFactor(0, 2)
@@ -314,6 +317,8 @@ class MainWindow(QMainWindow):
         add("Escape", self._key_escape)
         add("Ctrl+D", self.set_default)
         add("Ctrl+P", self._key_receipt)
+        add("Ctrl+M", lambda: self._key_email(print_too=False))
+        add("Ctrl+B", lambda: self._key_email(print_too=True))
         add("Delete", self._key_delete)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
@@ -928,6 +933,30 @@ class MainWindow(QMainWindow):
     def _key_receipt(self) -> None:
         if self._page() is self.result and self.result.receipt_button.isVisible():
             self.show_receipt()
+
+    def _key_email(self, print_too: bool) -> None:
+        if self._page() is self.result and self.result.email_button.isVisible():
+            self._print_and_email() if print_too else self.email_result_receipt()
+
+    def _print_and_email(self) -> None:
+        self.email_result_receipt()
+        self.show_receipt()
+
+    def email_result_receipt(self) -> None:
+        """PaySimple e-mails the result screen's receipt to the customer's address on file (named, asked)."""
+        attempt = self.result.attempt
+        if attempt is None or self.backend is None or (self._emailing is not None and not self._emailing.finished):
+            return
+        from pos_app.ui.payments.receipt_email import EmailReceipt
+
+        result = self.result
+
+        def said(text: str, colour: str, _outcome: str) -> None:
+            if result.attempt is attempt:  # still this payment's screen
+                result.set_receipt_message(text, colour)
+
+        self._emailing = EmailReceipt(self, self.backend.client, attempt, said)
+        self._emailing.start()
 
     def show_receipt(self):
         """The receipt of the payment on the result screen (print / PDF come with the dialog)."""

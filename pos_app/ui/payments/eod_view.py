@@ -2,8 +2,9 @@
 
 Pick a day (default: today in the store's time zone, on the service's clock) and a lane (all / one), press
 Run: ``payments.end_of_day`` runs on a worker with progress (PaySimple's payment list is read page by page)
-and Cancel. The report shows sales, voids, refunds and net; counts and totals by status, lane and clerk;
-and every mismatch with PaySimple. Export to CSV (``EodReport.to_csv``) and PDF (the same HTML as on
+and Cancel. The report names the store's time zone ("America/Denver") and shows gross sales − voids −
+refunds = net with counts, the same split by cards / bank debits and by card brand, every mismatch with
+PaySimple, and counts and totals by status, lane and clerk. Export to CSV (``EodReport.to_csv``) and PDF (the same HTML as on
 screen → ``QTextDocument`` → ``QPdfWriter``, Letter, paginated by Qt).
 
 Decisions:
@@ -80,6 +81,43 @@ def mismatch_kind(kind: str) -> str:
     return names.get(kind, kind)
 
 
+def count_text(count: int) -> str:
+    if count == 1:
+        return translate("EndOfDayDialog", "1 payment")
+    return fmt(translate("EndOfDayDialog", "%1 payments"), count)
+
+
+def method_name(method: str) -> str:
+    return {"card": translate("EndOfDayDialog", "Cards"),
+            "bank": translate("EndOfDayDialog", "Bank debits")}.get(method, method)
+
+
+def splits_table(report: EodReport, esc, th: str, td: str) -> str:
+    """Gross / voids / refunds / net per method (cards, bank debits) and per card brand."""
+    money = format_money
+    heads = [(translate("EndOfDayDialog", "Split"), "left"), (translate("EndOfDayDialog", "Gross sales"), "right"),
+             (translate("EndOfDayDialog", "Voids"), "right"), (translate("EndOfDayDialog", "Refunds"), "right"),
+             (translate("EndOfDayDialog", "Net"), "right")]
+    head = "".join(f"<th align='{a}' style='{th}'>{esc(h)}</th>" for h, a in heads)
+    rows = [(method_name("card"), report.by_method["card"], False)]
+    rows += [(brand, t, True) for brand, t in sorted(report.by_brand.items())]
+    rows += [(method_name("bank"), report.by_method["bank"], False)]
+
+    def amount(bucket) -> str:
+        return f"{esc(money(bucket.total))} <span style='color:#52606d'>({bucket.count})</span>"
+
+    body = "".join(
+        f"<tr><td style='{td}{'; padding-left:26px' if brand else '; font-weight:600'}'>{esc(name.strip())}</td>"
+        f"<td align='right' style='{td}'>{amount(t.gross)}</td>"
+        f"<td align='right' style='{td}'>{amount(t.voids)}</td>"
+        f"<td align='right' style='{td}'>{amount(t.refunds)}</td>"
+        f"<td align='right' style='{td}; font-weight:600'>{esc(money(t.net))}</td></tr>"
+        for name, t, brand in rows)
+    title = translate("EndOfDayDialog", "Cards and bank debits, cards by brand")
+    return (f"<h3 style='margin-top:16px; margin-bottom:6px'>{esc(title)}</h3>"
+            f"<table width='100%' cellspacing='0' cellpadding='0' border='0'><tr>{head}</tr>{body}</table>")
+
+
 def report_html(report: EodReport, payments: CounterPayments, store: str = "") -> str:
     """The report as HTML: the same text on screen and in the PDF."""
     def esc(value) -> str:  # every value one line, no control/bidi character (clerk names, PaySimple texts)
@@ -94,6 +132,8 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
     title = translate("EndOfDayDialog", "End of day")
     zone_text = translate("EndOfDayDialog", "Time zone %1 · %2")
     net_text = translate("EndOfDayDialog", "Net")
+    net_rule = translate("EndOfDayDialog", "Net = gross sales − voids − refunds. Gross counts every payment "
+                                           "PaySimple took today; voids and refunds are those finished today.")
     no_payments = translate("EndOfDayDialog", "No payments")
     mismatches_title = translate("EndOfDayDialog", "Mismatches with PaySimple")
     none_text = translate("EndOfDayDialog", "None.")
@@ -114,18 +154,24 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
         colour = GREEN
     parts.append(f"<p style='font-weight:700; color:{colour}; font-size:11pt'>{esc(verdict)}</p>")
 
-    cards = [(translate("EndOfDayDialog", "Sales"), report.sales), (translate("EndOfDayDialog", "Voids"), report.voids),
-             (translate("EndOfDayDialog", "Refunds"), report.refunds)]
+    minus = "\u2212"
+    cards = [(translate("EndOfDayDialog", "Gross sales"), report.gross, ""),
+             (translate("EndOfDayDialog", "Voids"), report.voids, minus),
+             (translate("EndOfDayDialog", "Refunds"), report.refunds, minus)]
     cells = "".join(
-        f"<td style='padding:6px 22px 6px 0'><span style='color:#52606d'>{esc(name)}</span><br/>"
+        f"<td style='padding:6px 18px 6px 0'><span style='color:#52606d'>{esc(sign + ' ' if sign else '')}"
+        f"{esc(name)}</span><br/>"
         f"<span style='font-size:14pt; font-weight:700'>{esc(money(bucket.total))}</span>"
-        f"<span style='color:#52606d'> · {bucket.count}</span></td>" for name, bucket in cards)
-    cells += (f"<td style='padding:6px 0'><span style='color:#52606d'>{esc(net_text)}"
+        f"<span style='color:#52606d'> · {esc(count_text(bucket.count))}</span></td>"
+        for name, bucket, sign in cards)
+    cells += (f"<td style='padding:6px 0'><span style='color:#52606d'>= {esc(net_text)}"
               f"</span><br/><span style='font-size:14pt; font-weight:800'>{esc(money(report.net))}</span></td>")
     parts.append(f"<table cellspacing='0'><tr>{cells}</tr></table>")
+    parts.append(f"<p style='color:#52606d; margin-top:0'>{esc(net_rule)}</p>")
 
     th = "padding:5px 10px; background:#f3f4f6; color:#3e4c59; font-weight:600"
     td = "padding:4px 10px; border-bottom:1px solid #e5e7eb"
+    parts.append(splits_table(report, esc, th, td))
 
     def table(title: str, first: str | None, rows: list[tuple[str, str, int, object]]) -> str:
         heads = [(translate("EndOfDayDialog", "Status"), "left"), (translate("EndOfDayDialog", "Count"), "right"),

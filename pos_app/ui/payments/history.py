@@ -51,6 +51,7 @@ from pos_app.config import Environment
 from pos_app.payments import Approval, Attempt, Journal, LaneBusy, NotAllowed, PaymentService, State
 from pos_app.payments import receipt_for as core_receipt_for
 from pos_app.payments.model import PENDING_REVERSAL_STATES
+from pos_app.payments.receipts import EMAILABLE_STATES
 from pos_app.text_safety import one_line
 from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.i18n import fmt, format_money
@@ -64,6 +65,7 @@ from pos_app.ui.payments.payment_texts import (
     option_text,
     status_groups,
 )
+from pos_app.ui.payments.receipt_email import EmailReceipt
 from pos_app.ui.payments.receipt_print import (
     ReceiptDialog,
     format_local,
@@ -226,6 +228,9 @@ class HistoryDialog(QDialog):
         self.print_button.clicked.connect(self.print_receipt)
         self.pdf_button = QPushButton(translate("HistoryDialog", "Save PDF…  [Ctrl+S]"), self)
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
+        self.email_button = QPushButton(translate("HistoryDialog", "E-mail receipt…  [Ctrl+E]"), self)
+        self.email_button.clicked.connect(self.email_receipt)
+        self.emailing: EmailReceipt | None = None
         self.check_button = QPushButton(translate("HistoryDialog", "Check again  [F6]"), self)
         self.check_button.clicked.connect(self.check_again)
         self.reverse_button = QPushButton(translate("HistoryDialog", "Void / refund…  [F8]"), self)
@@ -237,19 +242,19 @@ class HistoryDialog(QDialog):
         close = QPushButton(translate("HistoryDialog", "Close  [Esc]"), self)
         close.clicked.connect(self.reject)
         close.setAutoDefault(False)
-        for button in (self.receipt_button, self.print_button, self.pdf_button, self.check_button,
-                       self.reverse_button, self.review_button):
+        for button in (self.receipt_button, self.print_button, self.pdf_button, self.email_button,
+                       self.check_button, self.reverse_button, self.review_button):
             button.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(close)
         buttons.addStretch(1)
-        for button in (self.receipt_button, self.print_button, self.pdf_button, self.check_button,
-                       self.reverse_button, self.review_button):
+        for button in (self.receipt_button, self.print_button, self.pdf_button, self.email_button,
+                       self.check_button, self.reverse_button, self.review_button):
             buttons.addWidget(button)
 
         hint = QLabel(translate("HistoryDialog", "↑↓ Select   ·   Enter Receipt   ·   Ctrl+F Find   ·   "
-                                                 "Alt+P/L/K/S Filters   ·   F5 Refresh   ·   F6 Check again   ·   "
-                                                 "F8 Void / refund   ·   Esc Close"), self)
+                                                 "Alt+P/L/K/S Filters   ·   Ctrl+E E-mail receipt   ·   F5 Refresh   ·   "
+                                                 "F6 Check again   ·   F8 Void / refund   ·   Esc Close"), self)
         hint.setObjectName("hint")
 
         body = QVBoxLayout()
@@ -276,7 +281,7 @@ class HistoryDialog(QDialog):
     def _shortcuts(self) -> None:
         for keys, fn in (("Ctrl+F", self.focus_find), ("F5", self.reload), ("F6", self.check_again),
                          ("F8", self.void_or_refund), ("F9", self.close_review), ("Ctrl+P", self.print_receipt),
-                         ("Ctrl+S", lambda: self.save_pdf())):
+                         ("Ctrl+S", lambda: self.save_pdf()), ("Ctrl+E", self.email_receipt)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(fn)
 
@@ -427,6 +432,7 @@ class HistoryDialog(QDialog):
         have = a is not None and not self.busy
         for button in (self.receipt_button, self.print_button, self.pdf_button):
             button.setEnabled(have)
+        self.email_button.setEnabled(have and a.payment_id is not None and a.state in EMAILABLE_STATES)
         self.check_button.setEnabled(have and not a.is_resolved)
         self.reverse_button.setEnabled(have and a.state is State.APPROVED)
         self.review_button.setVisible(a is not None and a.state is State.REVIEW)
@@ -480,6 +486,22 @@ class HistoryDialog(QDialog):
             return None
         self._say(fmt(translate("HistoryDialog", "Receipt saved: %1"), written), GREEN)
         return written
+
+    def email_receipt(self) -> None:
+        """PaySimple e-mails the selected payment's receipt again, to the address on file (asked first)."""
+        a = self.current_attempt()
+        if a is None or self.busy or not self.email_button.isEnabled():
+            return
+        if self.emailing is not None and not self.emailing.finished:
+            return
+
+        def said(text: str, colour: str, outcome: str) -> None:
+            self._say(text, colour)
+            if outcome not in ("asking", "sending"):
+                self.actionFinished.emit(outcome)
+
+        self.emailing = EmailReceipt(self, self.payments.client, a, said)
+        self.emailing.start()
 
     # ---- check again ---------------------------------------------------------------------------------
 
