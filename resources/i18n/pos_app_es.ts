@@ -1590,6 +1590,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Este cliente aún no está en PaySimple, así que no se le puede cobrar.</translation>
     </message>
     <message>
+        <source>Connecting to PaySimple…</source>
+        <translation>Conectando con PaySimple…</translation>
+    </message>
+    <message>
         <source>Loading cards and bank accounts…</source>
         <translation>Cargando tarjetas y cuentas bancarias…</translation>
     </message>
@@ -2906,10 +2910,6 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Caja %1</translation>
     </message>
     <message>
-        <source>Connecting to PaySimple…</source>
-        <translation>Conectando con PaySimple…</translation>
-    </message>
-    <message>
         <source>Signed in: %1</source>
         <translation>Sesión iniciada: %1</translation>
     </message>
@@ -2920,6 +2920,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>The counter is still connecting to PaySimple. Try again in a moment.</source>
         <translation>La caja todavía se está conectando con PaySimple. Inténtelo de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <source>Edit customer</source>
+        <translation>Editar cliente</translation>
     </message>
     <message>
         <source>Import customers from CSV: adds and updates customers in this counter&apos;s customer list.</source>

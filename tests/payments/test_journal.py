@@ -136,45 +136,6 @@ def test_an_attempt_id_collision_is_refused_and_not_taken_for_a_busy_lane(tmp_pa
         assert [x.id for x in j.history(limit=None)] == [a.id]  # nothing half-written
 
 
-def _old_journal(path) -> None:
-    """A journal as written before the ACH columns existed (columns dropped, their trigger with them)."""
-    Journal(path).close()
-    db = sqlite3.connect(path)
-    db.execute("DROP TRIGGER ach_needs_authorization")
-    db.execute("ALTER TABLE attempts DROP COLUMN ach_authorization")
-    db.execute("ALTER TABLE attempts DROP COLUMN ach_authorized_by")
-    db.commit()
-    db.close()
-
-
-def test_an_old_journal_gains_the_new_columns_also_when_another_process_added_them_first(tmp_path, monkeypatch):
-    path = tmp_path / "j.db"
-    _old_journal(path)
-    real = Journal._attempt_columns
-    calls = []
-
-    def stale_then_real(self):  # the first look sees the old columns; another process adds them meanwhile
-        calls.append(1)
-        if len(calls) == 1:
-            columns = real(self)
-            sqlite3.connect(path).execute("ALTER TABLE attempts ADD COLUMN ach_authorization TEXT").connection.close()
-            return columns
-        return real(self)
-
-    monkeypatch.setattr(Journal, "_attempt_columns", stale_then_real)
-    with Journal(path) as j:  # the ALTER for ach_authorization fails as a duplicate: the column is there
-        assert {"ach_authorization", "ach_authorized_by"} <= real(j)
-        assert new(j).state is State.CREATED
-
-
-def test_an_alter_that_fails_for_another_reason_is_not_swallowed(tmp_path, monkeypatch):
-    path = tmp_path / "j.db"
-    _old_journal(path)
-    monkeypatch.setattr("pos_app.payments.journal._ADDED_COLUMNS", ("ach_authorization", "extra NOT NULL"))  # refused: NOT NULL without a default
-    with pytest.raises(sqlite3.OperationalError):
-        Journal(path)
-
-
 def test_history_filters(tmp_path):
     with Journal(tmp_path / "j.db") as j:
         made = []

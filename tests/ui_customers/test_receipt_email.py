@@ -32,7 +32,7 @@ def test_email_receipt_box_in_the_counter_window(qtbot, counter):
     from tests.ui_shell.helpers import when_modal
 
     shell, window = counter
-    backend = window.backend
+    backend = window.counter
     with_email = backend.create_customer(CustomerRecord("Dorothy", "Vaughan", email="dv@example.com"))
     backend.create_customer(CustomerRecord("Mary", "Jackson"))
     backend.client.create_credit_card(CreditCardInput(
@@ -52,7 +52,7 @@ def test_email_receipt_box_in_the_counter_window(qtbot, counter):
         window.select_current_hit()
     assert box.isEnabled() and not box.isChecked()
     box.setChecked(True)
-    window.amount.edit.setText("21.00")
+    window.customer_page.amount.edit.setText("21.00")
     state = when_modal(CvvDialog, lambda d: d.accept())
     with qtbot.waitSignal(window.resultShown, timeout=20_000) as shown:
         window.charge_on_file()
@@ -76,7 +76,7 @@ def test_the_result_screen_offers_the_receipt_choice_and_ctrl_m_emails_it(qtbot,
     from tests.ui_shell.helpers import when_modal
 
     shell, window = counter
-    backend = window.backend
+    backend = window.counter
     who = backend.create_customer(CustomerRecord("Annie", "Easley", email="ae@example.com"))
     backend.client.create_credit_card(CreditCardInput(
         customer_id=who.paysimple_id, credit_card_number="5454545454545454", expiration_date="12/2031",
@@ -85,7 +85,7 @@ def test_the_result_screen_offers_the_receipt_choice_and_ctrl_m_emails_it(qtbot,
     qtbot.waitUntil(lambda: window.shown_query == "Annie Easley" and window.results.count() == 1, timeout=5000)
     with qtbot.waitSignal(window.accountsShown, timeout=10_000):
         window.select_current_hit()
-    window.amount.edit.setText("8.00")
+    window.customer_page.amount.edit.setText("8.00")
     state = when_modal(CvvDialog, lambda d: d.accept())
     with qtbot.waitSignal(window.resultShown, timeout=20_000):
         window.charge_on_file()

@@ -17,8 +17,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from pos_app.payments import Attempt
-from pos_app.payments.receipts import ReceiptEmailError, email_receipt, receipt_address
+from pos_app.counter import Attempt, ReceiptEmailError, email_receipt, receipt_address
 from pos_app.ui.common.i18n import fmt
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, GREEN, RED
