@@ -26,7 +26,7 @@ def test_counter_and_manager_menus_open_history_and_end_of_day(qtbot, qapp, tmp_
         shell.clerk = trainee = shell.registry.login("Trainee", "0000")
         sale = service.charge(shopper.customer, shopper.card, Decimal("9.99"), str(trainee.id))
         # the application service around this test's journal and service (no directory: not used here)
-        window.counter = Counter(Environment.TRAINING, service.client, None, journal, service, "http://127.0.0.1",
+        window.counter = Counter(Environment.TRAINING, service.gateway.client, None, journal, service, "http://127.0.0.1",
                                  clerk=str(trainee.id))
         shell.attach(window)
         menus = {a.text(): a.menu() for a in window.menuBar().actions()}
