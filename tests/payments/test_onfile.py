@@ -10,7 +10,8 @@ import pytest
 
 from pos_app.payments import AccountRef, Approval, Journal, State
 from pos_app.payments.onfile import KEPT, PENDING, REMOVED, OnFile
-from tests.payments.conftest import make_client, make_service, new_shopper
+from tests.fixtures.gateway import make_client
+from tests.fixtures.payments import make_service, new_shopper
 
 MANAGER = Approval("m1", "manager", "wrong amount")
 CARD_DELETE = "/v4/account/creditcard/*"

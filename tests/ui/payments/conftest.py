@@ -1,5 +1,5 @@
 """Fixtures for the history / receipt / end-of-day dialogs: the REAL training gateway over TCP, a real client,
-a real SQLite journal and payments service (tests/payments/conftest.py), a real clerk registry with the
+a real SQLite journal and payments service (``tests.fixtures``), a real clerk registry with the
 training manager (Trainer/1234) and clerk (Trainee/0000), and the approval dialog the shell uses."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pos_app.settings import Merchant
 from pos_app.ui.payments.history import CounterPayments
 from pos_app.ui.shell.manager_approval import request_approval
 from pos_app.ui.web.scheme import register_schemes
-from tests.payments.conftest import client, gateway, journal, make_service, service, shopper  # noqa: F401
 
 register_schemes()  # before pytest-qt's QApplication, like every UI test dir
 
@@ -54,7 +53,7 @@ def trainee(registry):
 
 
 @pytest.fixture
-def payments(journal, service, registry, trainee, tmp_path):  # noqa: F811
+def payments(journal, service, registry, trainee, tmp_path):
     """What the shell hands the dialogs (``Shell.counter_payments``), on the test's journal and service."""
 
     def clerk_name(clerk_id: str) -> str:

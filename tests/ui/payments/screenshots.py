@@ -37,7 +37,8 @@ def main() -> int:
     from pos_app.ui.payments.payment_texts import approval_detail, option_text
     from pos_app.ui.payments.receipt_print import ReceiptDialog
     from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
-    from tests.payments.conftest import API_KEY, API_USER, make_client, new_shopper
+    from tests.fixtures.gateway import API_KEY, API_USER, make_client
+    from tests.fixtures.payments import new_shopper
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setStyle("Fusion")

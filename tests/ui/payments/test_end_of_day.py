@@ -9,7 +9,7 @@ from pos_app.clerks import Role
 from pos_app.payments import Approval
 from pos_app.paysimple.models import PaymentRequest
 from pos_app.ui.payments.eod_view import EndOfDayDialog
-from tests.payments.conftest import make_service, new_shopper
+from tests.fixtures.payments import make_service, new_shopper
 from tests.ui.payments.conftest import close_dialog
 from tests.ui.payments.pdftools import assert_valid_pdf, pdf_pages
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from pos_app.payments import State
 from pos_app.paysimple.models import PaymentRequest
 from pos_app.ui.payments.history import HistoryDialog
-from tests.payments.conftest import make_service, new_shopper
+from tests.fixtures.payments import make_service, new_shopper
 from tests.ui.payments.conftest import close_dialog
 
 

@@ -15,7 +15,7 @@ from pos_app.ui.payments.receipt_print import (
     receipt_document,
     write_receipt_pdf,
 )
-from tests.payments.conftest import new_shopper
+from tests.fixtures.payments import new_shopper
 from tests.ui.payments.conftest import MERCHANT, close_dialog
 from tests.ui.payments.pdftools import assert_valid_pdf, pdf_pages
 

@@ -13,7 +13,8 @@ from pos_app.paysimple import PaySimpleClient, Timeouts
 from pos_app.training.proxy import MisbehavingProxy
 from pos_app.ui.counter.result_view import ResultView
 from pos_app.ui.payments.payment_texts import attempt_summary, state_label, status_groups
-from tests.payments.conftest import API_KEY, API_USER, make_service
+from tests.fixtures.gateway import API_KEY, API_USER
+from tests.fixtures.payments import make_service
 
 
 @pytest.fixture

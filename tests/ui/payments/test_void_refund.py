@@ -11,7 +11,7 @@ from pos_app.clerks import ManagerAction
 from pos_app.payments import State
 from pos_app.ui.payments.history import HistoryDialog
 from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
-from tests.payments.conftest import assert_journal_agrees
+from tests.fixtures.payments import assert_journal_agrees
 from tests.ui.payments.conftest import close_dialog
 from tests.ui.shell.helpers import when_modal
 
