@@ -1,14 +1,11 @@
-"""UI test fixtures: the app:// scheme (registered before the QApplication exists), loopback servers,
-JavaScript helpers, and clean teardown of every web view."""
+"""Fixtures for the counter screen tests: loopback servers, JavaScript helpers, and the real counter window
+on the training gateway with clean teardown of every web view (the app:// scheme: tests/ui/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from pos_app.ui.web.scheme import register_schemes
 from tests.ui.counter.webtools import CountingServer, run_js
-
-register_schemes()  # must precede pytest-qt's QApplication
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from pos_app.ui.counter.payment_panel import FormState
 from tests.ui.counter.webtools import MASTERCARD, VISA
 
 pytestmark = pytest.mark.webview
@@ -212,7 +213,7 @@ def authorize_new_bank(counter, amount: str):
     counter.fill_ach()
     panel = counter.window.panel
     counter.key(Qt.Key.Key_F9)
-    counter.qtbot.waitUntil(lambda: panel.state == "authorizing", timeout=15000)
+    counter.qtbot.waitUntil(lambda: panel.state is FormState.AUTHORIZING, timeout=15000)
     assert panel.auth_box.isVisible() and not panel.view.isVisible()
     return panel
 
@@ -229,7 +230,7 @@ def test_new_bank_account_authorization_read_then_posted_pending(counter):
     assert f"I can revoke this authorization by telling Training Store before {deadline}" in text
     assert counter.payments(hit.paysimple_id) == []  # nothing sent while the clerk reads
     counter.key(Qt.Key.Key_F9)  # not ticked: refused
-    assert panel.state == "authorizing" and "Tick that you read" in panel.status.text()
+    assert panel.state is FormState.AUTHORIZING and "Tick that you read" in panel.status.text()
     assert counter.payments(hit.paysimple_id) == []
     counter.key(Qt.Key.Key_A, modifier=Qt.KeyboardModifier.AltModifier)
     assert panel.auth_box.agreed.isChecked()
@@ -338,7 +339,7 @@ def test_cards_on_file_unreadable_means_no_submit_until_they_are_read(counter):
     panel = counter.window.panel
     counter.key(Qt.Key.Key_F9)
     counter.qtbot.waitUntil(lambda: "cards on file could not be read" in panel.status.text(), timeout=15000)
-    assert panel.state == "shown" and panel.keep_box.isEnabled()
+    assert panel.state is FormState.SHOWN and panel.keep_box.isEnabled()
     counter.gateway.faults.clear()
     assert at_gateway(counter, hit.paysimple_id).keys() == before.keys()  # nothing reached PaySimpleJS
     assert counter.payments(hit.paysimple_id) == []

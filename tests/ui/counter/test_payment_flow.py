@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
+from pos_app.ui.counter.payment_panel import FormState
 from tests.ui.counter.webtools import MASTERCARD, allowed_probe_ms, run_js
 
 pytestmark = pytest.mark.webview
@@ -142,7 +143,7 @@ def test_bank_account_is_charged(counter):
     counter.open_form(Qt.Key.Key_F7)
     counter.fill_ach()
     counter.key(Qt.Key.Key_F9)
-    counter.qtbot.waitUntil(lambda: counter.window.panel.state == "authorizing", timeout=15000)
+    counter.qtbot.waitUntil(lambda: counter.window.panel.state is FormState.AUTHORIZING, timeout=15000)
     counter.key(Qt.Key.Key_A, modifier=Qt.KeyboardModifier.AltModifier)
     assert counter.submit_and_wait() == "posted"
     payments = counter.payments(hit.paysimple_id)
@@ -315,7 +316,7 @@ def test_forged_messages_charge_nothing(counter):
     assert blocker.args == ["error"]
     assert "does not belong" in counter.window.result.message.text()
     counter.qtbot.wait(3500)  # past the held-back answer
-    assert panel.state == "idle"
+    assert panel.state is FormState.IDLE
     assert counter.payments(hit.paysimple_id) == [] and counter.payments(other.paysimple_id) == []
 
 
@@ -503,7 +504,7 @@ def test_customer_token_failure_is_explained_and_f9_tries_again(counter):
     counter.key(Qt.Key.Key_F9)
     counter.qtbot.waitUntil(lambda: "did not give permission" in panel.status.text(), timeout=15000)
     counter.qtbot.wait(500)  # the SDK's own "no token" error must not replace the explanation
-    assert "did not give permission" in panel.status.text() and panel.state == "shown"
+    assert "did not give permission" in panel.status.text() and panel.state is FormState.SHOWN
     assert counter.submit_and_wait() == "approved"
     assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("14.00")]
 
@@ -517,7 +518,7 @@ def test_form_left_open_past_the_checkout_token_restarts_once(counter):
     panel = counter.window.panel
     with counter.qtbot.waitSignal(panel.formShown, timeout=15000):
         counter.key(Qt.Key.Key_F9)
-    assert "timed out" in panel.status.text() and panel.state == "shown"
+    assert "timed out" in panel.status.text() and panel.state is FormState.SHOWN
     counter.fill_card()
     assert counter.submit_and_wait() == "approved"
     assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("16.00")]
@@ -537,7 +538,7 @@ def test_restart_is_decided_on_keys_not_on_the_message_language(counter, monkeyp
     panel = counter.window.panel
     with counter.qtbot.waitSignal(panel.formShown, timeout=15000):
         counter.key(Qt.Key.Key_F9)
-    assert "timed out" in panel.status.text() and panel.state == "shown"
+    assert "timed out" in panel.status.text() and panel.state is FormState.SHOWN
     counter.fill_card()
     assert counter.submit_and_wait() == "approved"
     assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("17.00")]

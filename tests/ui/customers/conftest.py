@@ -7,9 +7,6 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 
 from pos_app.config import Environment, app_paths
-from pos_app.ui.web.scheme import register_schemes
-
-register_schemes()  # the counter window's app:// scheme must exist before pytest-qt's QApplication
 
 
 @pytest.fixture
@@ -20,15 +17,6 @@ def backend(tmp_path):
     b.clerk = "test-clerk"  # as after a sign-in (the back end refuses changes with nobody signed in)
     yield b
     b.close()
-
-
-@pytest.fixture
-def english(qapp):
-    from pos_app.ui.common.i18n import install_translator
-
-    install_translator(qapp, "en")
-    yield
-    install_translator(qapp, "en")
 
 
 @pytest.fixture

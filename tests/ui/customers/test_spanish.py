@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel
 
 from pos_app.ui.customers.csv_import_dialog import CsvImportDialog
 from pos_app.ui.customers.customer_edit import CustomerEditDialog
-
-
-@pytest.fixture
-def spanish(qapp):
-    from pos_app.ui.common.i18n import install_translator
-
-    assert install_translator(qapp, "es") == "es"
-    yield
-    install_translator(qapp, "en")
-    QCoreApplication.processEvents()
 
 
 def test_customer_dialogs_in_spanish(qtbot, backend, spanish, tmp_path):

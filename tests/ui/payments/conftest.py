@@ -14,9 +14,6 @@ from pos_app.config import Environment
 from pos_app.settings import Merchant
 from pos_app.ui.payments.history import CounterPayments
 from pos_app.ui.shell.manager_approval import request_approval
-from pos_app.ui.web.scheme import register_schemes
-
-register_schemes()  # before pytest-qt's QApplication, like every UI test dir
 
 STORE_TZ = ZoneInfo("America/Denver")
 MERCHANT = Merchant(name="Corner Hardware", address="12 Elm Street, Springfield", phone="(555) 010-2030",

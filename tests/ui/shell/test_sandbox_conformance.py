@@ -20,6 +20,7 @@ from pos_app.config import Environment
 from pos_app.conformance import ConformanceReport, conformance_dir, latest_passed, write_report
 from pos_app.credentials import CredentialStore
 from pos_app.settings import Settings
+from pos_app.ui.counter.payment_panel import FormState
 from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
 from pos_app.ui.shell.setup_wizard import PAGE_CREDENTIALS, PAGE_ENVIRONMENT, SetupWizard
 from pos_app.ui.shell.shell import Shell
@@ -68,7 +69,7 @@ def test_sandbox_test_payment_writes_a_passed_report(qtbot, sandbox_counter, pat
     shell, window = sandbox_counter
     assert shell.sandbox_test_action.isVisible()
     dialog = shell.sandbox_test()
-    qtbot.waitUntil(lambda: dialog.panel.state == "shown", timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.panel.state is FormState.SHOWN, timeout=20_000)
     fill_card(qtbot, dialog)
     with qtbot.waitSignal(dialog.finishedReport, timeout=30_000) as blocker:
         qtbot.keyClick(dialog.panel.submit_button, Qt.Key.Key_F9)       # F9, as at the counter
@@ -95,7 +96,7 @@ def test_sandbox_test_payment_writes_a_passed_report(qtbot, sandbox_counter, pat
 
     # A second run finds the same test customer (no duplicate in the Sandbox).
     again = shell.sandbox_test()
-    qtbot.waitUntil(lambda: again.panel.state == "shown", timeout=20_000)
+    qtbot.waitUntil(lambda: again.panel.state is FormState.SHOWN, timeout=20_000)
     again.reject()
     customers = [c for c in gateway.store.list_customers(page_size=1000)[0] if c["LastName"] == "Conformance Test"]
     assert len(customers) == 1
@@ -105,7 +106,7 @@ def test_a_declined_test_payment_does_not_pass(qtbot, sandbox_counter, paths, ga
     shell, window = sandbox_counter
     gateway.faults.add("POST", "/v4/payment", "error_before")   # PaySimple's own 500: not charged
     dialog = shell.sandbox_test()
-    qtbot.waitUntil(lambda: dialog.panel.state == "shown", timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.panel.state is FormState.SHOWN, timeout=20_000)
     fill_card(qtbot, dialog)
     with qtbot.waitSignal(dialog.finishedReport, timeout=60_000) as blocker:
         dialog.panel.submit_button.click()
