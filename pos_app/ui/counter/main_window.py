@@ -34,11 +34,10 @@ from PySide6.QtWidgets import (
 
 from pos_app.config import Environment, Paths
 from pos_app.ui.common.banner import environment_name
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import fmt, format_amount
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, RED
 from pos_app.ui.common.widgets import EnvBanner, ResultsList, TaskBar, account_label
-from pos_app.ui.counter.amount import format_amount
 from pos_app.ui.counter.cards import card_expired, is_card
 from pos_app.ui.counter.customer_panel import CustomerPanel, CvvDialog, section
 from pos_app.ui.counter.payment_panel import (

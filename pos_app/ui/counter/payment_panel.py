@@ -44,11 +44,10 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.ui.common.i18n import fmt, format_datetime
+from pos_app.ui.common.i18n import fmt, format_amount, format_datetime
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, RED
 from pos_app.ui.counter.ach_authorization import AchAuthorizationBox, authorization_for
-from pos_app.ui.counter.amount import format_amount
 from pos_app.ui.counter.cards import is_card
 from pos_app.ui.web.messages import AccountRetrieved, SdkError
 from pos_app.ui.web.view import PaymentWebView

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from pos_app import money
 from pos_app.money import COMMA, US
-from pos_app.ui.common.i18n import format_money
-from pos_app.ui.counter.amount import AmountEdit, AmountError, format_amount, parse_amount
+from pos_app.ui.common.i18n import format_amount, format_money
+from pos_app.ui.counter.amount import AmountEdit, AmountError, parse_amount
 
 
 @pytest.mark.parametrize("text,expected", [
