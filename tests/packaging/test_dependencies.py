@@ -53,6 +53,7 @@ def test_runtime_needs_are_separate_from_the_extras():
     assert TEST_TOOLS <= names(extras["test"]) and names(extras["build"]) == {"pyinstaller"}
     assert not runtime & (TEST_TOOLS | {"pyinstaller", "starlette", "uvicorn"})
     assert "pyinstaller" not in names(extras["test"]) and "starlette" not in names(extras["test"])
+    assert names(extras["store"]) == {"psycopg", "psycopg-pool"} and not runtime & names(extras["store"])
 
 
 def test_the_bundle_lock_pins_everything_with_hashes():
@@ -111,7 +112,7 @@ def test_pos_sh_test_installs_what_the_tests_need(tmp_path):
     out = run_script("pos.sh", "test", "-x", env=env)
     assert out.returncode == 0, out.stderr
     calls = log.read_text().splitlines()
-    assert "-m pip install -e .[training,test,build]" in calls and calls[-1] == "-m pytest -x"
+    assert "-m pip install -e .[training,test,store,build]" in calls and calls[-1] == "-m pytest -x"
 
 
 def test_build_bundle_installs_the_lock_with_hashes_only(tmp_path):
@@ -131,12 +132,12 @@ def test_build_bundle_installs_the_lock_with_hashes_only(tmp_path):
 def test_without_the_training_extra_sandbox_and_live_still_load_and_training_says_why():
     code = (
         "import sys; sys.modules['starlette'] = None; sys.modules['uvicorn'] = None\n"
-        "import pos_app.ui.shell.app, pos_app.ui.shell.shell, pos_app.ui.counter.main_window, pos_app.ui.backend\n"
+        "import pos_app.ui.shell.app, pos_app.ui.shell.shell, pos_app.ui.counter.main_window, pos_app.counter.local\n"
         "import pos_app.paysimple, pos_app.payments, pos_app.customers.sync\n"
-        "from pos_app.config import app_paths\n"
-        "from pos_app.ui.backend import CounterBackend, TrainingUnavailable\n"
+        "from pos_app.config import Environment, app_paths\n"
+        "from pos_app.counter import Counter, CounterStart, TrainingUnavailable\n"
         "try:\n"
-        "    CounterBackend.start_training(app_paths(sys.argv[1]), demo_customers=0, in_memory=True)\n"
+        "    Counter.open(CounterStart(Environment.TRAINING, app_paths(sys.argv[1]), demo_customers=0, in_memory=True))\n"
         "except TrainingUnavailable as exc:\n"
         "    print('REFUSED', exc)\n"
     )
