@@ -11,7 +11,8 @@ import pytest
 from pos_app.payments import AccountRef, Approval, Journal, State
 from pos_app.payments.onfile import KEPT, PENDING, REMOVED, OnFile
 from pos_app.paysimple.gateway import PaySimpleGateway
-from tests.payments.conftest import make_client, make_service, new_shopper
+from tests.fixtures.gateway import make_client
+from tests.fixtures.payments import make_service, new_shopper
 
 MANAGER = Approval("m1", "manager", "wrong amount")
 CARD_DELETE = "/v4/account/creditcard/*"
@@ -250,7 +251,7 @@ def test_a_proxys_404_page_is_not_taken_for_already_gone(journal, gateway, clien
     the card on file, so the record stays pending and the next sweep removes it."""
     from pos_app.paysimple import PaySimpleClient, Timeouts
     from pos_app.training.proxy import MisbehavingProxy
-    from tests.payments.conftest import API_KEY, API_USER
+    from tests.fixtures.gateway import API_KEY, API_USER
 
     card = new_card(client, shopper)
     with MisbehavingProxy(gateway.base_url, upstream_timeout=10) as proxy, PaySimpleClient(

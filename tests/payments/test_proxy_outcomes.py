@@ -15,7 +15,8 @@ from pos_app.payments import Approval, LaneBusy, NotAllowed, State, end_of_day
 from pos_app.paysimple import PaySimpleClient, Timeouts
 from pos_app.paysimple.gateway import PaySimpleGateway
 from pos_app.training.proxy import MisbehavingProxy
-from tests.payments.conftest import API_KEY, API_USER, assert_journal_agrees, make_service, new_shopper
+from tests.fixtures.gateway import API_KEY, API_USER
+from tests.fixtures.payments import assert_journal_agrees, make_service, new_shopper
 
 PAY = "/v4/payment"
 WINDOW = timedelta(seconds=2)

@@ -18,7 +18,7 @@ from pos_app.payments import Approval, State, end_of_day, receipt_for, store_tim
 from pos_app.paysimple import PaymentRequest
 from pos_app.paysimple.gateway import PaySimpleGateway
 from pos_app.settings import Merchant
-from tests.payments.conftest import make_service, new_shopper
+from tests.fixtures.payments import make_service, new_shopper
 
 PAY = "/v4/payment"
 MERCHANT = Merchant(name="Corner Store", address="1 Main St", phone="555-0100", footer="Thanks!")

@@ -16,7 +16,7 @@ from pos_app.payments.journal import SCHEMA_VERSION, Journal
 from pos_app.payments.model import AccountRef, CustomerRef
 from pos_app.paysimple.gateway import PaySimpleGateway
 from pos_app.settings import Merchant
-from tests.payments.conftest import make_service
+from tests.fixtures.payments import make_service
 
 T0 = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 CUSTOMER = CustomerRef(101, "Ada Lovelace")
