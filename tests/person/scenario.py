@@ -201,8 +201,10 @@ class Session:
 
 
 def main(name: str, home: str, shots: str, options: str = "{}") -> int:
-    import tests.person.scenarios as scenarios
+    import importlib
 
+    module_name, _, name = name.rpartition(":")  # "module:scenario" names another module's scenario
+    scenarios = importlib.import_module(module_name or "tests.person.scenarios")
     session = Session(Path(home), Path(shots), json.loads(options))
     fn = getattr(scenarios, name)
     prepare = getattr(scenarios, "prepare_" + name, None)

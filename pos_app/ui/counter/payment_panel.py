@@ -486,11 +486,13 @@ class PaymentPanel(QWidget):
             return
         self._end(Cancelled())
 
-    def switch_mode(self) -> None:
+    def switch_mode(self) -> bool:
+        """Card form ↔ bank account form (F7). False when the form cannot switch now (being sent)."""
         if self.request is None or self.state not in EDITABLE:
-            return
+            return False
         self.request.mode = "cc" if self.request.mode == "ach" else "ach"
         self.open(self.request)
+        return True
 
     def submit(self) -> None:
         if self.state is FormState.AUTHORIZING:

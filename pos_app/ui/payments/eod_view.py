@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from pos_app.counter import CounterPayments, EodReport
 from pos_app.text_safety import one_line
 from pos_app.ui.common.i18n import fmt, format_money
+from pos_app.ui.common.keys import command_key
 from pos_app.ui.common.ops import BackgroundOp, Cancelled
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import add_labelled_fields
@@ -435,5 +436,12 @@ class EndOfDayDialog(QDialog):
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Enter runs the report from any field
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.running:
             self.run()
+            return
+        key = command_key(event)
+        if key is not None:  # a counter key (F5, Ctrl+N, …): it does nothing here, and the person is told
+            self.state.setStyleSheet(f"color: {AMBER}; font-weight: 600;")
+            self.state.setText(fmt(translate("EndOfDayDialog", "%1 does nothing in End of day: Enter runs the "
+                                                               "report, Ctrl+S saves a PDF, Esc closes."), key))
+            event.accept()
             return
         super().keyPressEvent(event)

@@ -59,6 +59,7 @@ from pos_app.counter import (
 from pos_app.text_safety import one_line
 from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.i18n import fmt, format_money
+from pos_app.ui.common.keys import command_key, shortcuts_first
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import add_labelled_fields
@@ -106,6 +107,8 @@ class HistoryDialog(QDialog):
         self.resize(1180, 720)
         self._build()
         self._shortcuts()
+        shortcuts_first(self.find)  # Ctrl+E (e-mail receipt) also from the find box
+        self.table.setFocus()  # as the footer says: ↑↓ select, Enter opens the receipt
         QTimer.singleShot(0, self.reload)
 
     # ---- layout --------------------------------------------------------------------------------------
@@ -269,6 +272,12 @@ class HistoryDialog(QDialog):
         # Enter belongs to the list (itemActivated = receipt); QDialog would press a default button instead,
         # even one of the receipt dialog just opened (it searches all descendant buttons).
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        key = command_key(event)
+        if key is not None:  # a counter key (F7, Ctrl+N, …): it does nothing here, and the clerk is told
+            self._say(fmt(translate("HistoryDialog", "%1 does nothing in Payment history: its keys are in the line "
+                                                     "at the bottom; Esc closes it."), key), AMBER)
             event.accept()
             return
         super().keyPressEvent(event)
@@ -524,8 +533,9 @@ class HistoryDialog(QDialog):
         call = self.payments.void if option.action == "void" else self.payments.refund
         self._set_busy(True, translate("HistoryDialog", "Voiding with PaySimple…") if option.action == "void"
                        else translate("HistoryDialog", "Refunding with PaySimple…"))
-        BackgroundOp(lambda ctx: call(attempt, approval), on_done=self._reversed, on_error=self._action_failed,
-                     label=option.action).start()
+        manager = approved.manager.name
+        BackgroundOp(lambda ctx: call(attempt, approval), on_done=lambda a: self._reversed(a, manager),
+                     on_error=self._action_failed, label=option.action).start()
 
     # ---- needs review ---------------------------------------------------------------------------------
 
@@ -562,22 +572,30 @@ class HistoryDialog(QDialog):
         approval = Approval.from_clerk(approved.manager, approved.reason)
         payments = self.payments
         self._set_busy(True, translate("HistoryDialog", "Checking with PaySimple…"))
-        BackgroundOp(lambda ctx: payments.close_review(a, approval, payment_id), on_done=self._review_closed,
-                     on_error=self._action_failed, label="close review").start()
+        manager = approved.manager.name
+        BackgroundOp(lambda ctx: payments.close_review(a, approval, payment_id),
+                     on_done=lambda done: self._review_closed(done, manager), on_error=self._action_failed,
+                     label="close review").start()
 
-    def _review_closed(self, attempt: Attempt) -> None:
+    # After an action the detail pane above already says what became of the payment (``attempt_summary``);
+    # the message line says who approved it, so the outcome is not written twice.
+
+    def _review_closed(self, attempt: Attempt, manager: str = "") -> None:
         self._set_busy(False)
         self.reload(select=attempt.id)
-        self._say_later(attempt_summary(attempt), GREEN if attempt.state is State.APPROVED else AMBER,
-                        attempt.state.value)
+        self._say_later(fmt(translate("HistoryDialog", "Review closed, approved by %1 and recorded."), manager),
+                        GREEN if attempt.state is State.APPROVED else AMBER, attempt.state.value)
 
-    def _reversed(self, attempt: Attempt) -> None:
+    def _reversed(self, attempt: Attempt, manager: str = "") -> None:
         self._set_busy(False)
         self.reload(select=attempt.id)
+        done = (fmt(translate("HistoryDialog", "Void approved by %1 and recorded."), manager)
+                if attempt.state in (State.VOIDED, State.VOID_PENDING)
+                else fmt(translate("HistoryDialog", "Refund approved by %1 and recorded."), manager))
         if attempt.state in (State.VOIDED, State.REFUNDED):
-            self._say_later(attempt_summary(attempt), GREEN, attempt.state.value)
+            self._say_later(done, GREEN, attempt.state.value)
         elif attempt.state in PENDING_REVERSAL_STATES:
-            self._say_later(attempt_summary(attempt), AMBER, "pending")
+            self._say_later(done, AMBER, "pending")
         else:  # back to approved: PaySimple did not apply it
             self._say_later(fmt(translate("HistoryDialog", "It did not take effect: %1"), attempt.note or "-"), RED,
                             "not_applied")

@@ -65,7 +65,7 @@ class Approved:
 class ManagerApprovalDialog(QDialog):
     def __init__(self, registry: ClerkRegistry, action: ManagerAction, environment: Environment | str,
                  clerk: Clerk | None = None, subject: str = "", detail: str = "",
-                 parent: QWidget | None = None, reason: str = "") -> None:
+                 parent: QWidget | None = None, reason: str = "", title: str = "") -> None:
         super().__init__(parent)
         self.registry, self.action, self.clerk, self.subject = registry, ManagerAction(action), clerk, subject
         self.approved: Approved | None = None
@@ -74,7 +74,7 @@ class ManagerApprovalDialog(QDialog):
         self.setWindowTitle(translate("ManagerApprovalDialog", "Manager approval"))
         self.setMinimumWidth(460)
         self.banner = EnvironmentBanner(environment, self)
-        self.title = heading(action_title(self.action), self, 1.3)
+        self.title = heading(title or action_title(self.action), self, 1.3)  # what is approved
         text = translate("ManagerApprovalDialog", "A manager must approve this with their PIN and a reason.")
         if detail:
             text = detail + "\n" + text
@@ -130,7 +130,7 @@ class ManagerApprovalDialog(QDialog):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.banner)
         outer.addLayout(body)
-        (self.reason if not reason else self.pin).setFocus()
+        self.pin.setFocus()  # the manager types the PIN first; Tab goes on to the reason
         if refused:
             self.message.setText(refused)
             self.approve_button.setEnabled(False)
@@ -139,12 +139,12 @@ class ManagerApprovalDialog(QDialog):
             self.approve_button.setEnabled(False)
 
     def try_approve(self) -> None:
-        pin = self.pin.text()
-        self.pin.clear()
-        if not self.reason.text().strip():
+        if not self.reason.text().strip():  # the PIN typed first stays (hidden) until the reason is there
             self.message.setText(translate("ClerkMessages", "Please give a reason."))
             self.reason.setFocus()
             return
+        pin = self.pin.text()
+        self.pin.clear()
         try:
             manager = self.registry.approve(self.manager.currentText(), pin, self.action, self.reason.text(),
                                             clerk=self.clerk, subject=self.subject)
@@ -180,9 +180,9 @@ class ManagerApprovalDialog(QDialog):
 
 def request_approval(parent: QWidget | None, registry: ClerkRegistry, action: ManagerAction,
                      environment: Environment | str, clerk: Clerk | None = None, subject: str = "",
-                     detail: str = "", reason: str = "") -> Approved | None:
-    """Modal approval; None if cancelled."""
-    dialog = ManagerApprovalDialog(registry, action, environment, clerk, subject, detail, parent, reason)
+                     detail: str = "", reason: str = "", title: str = "") -> Approved | None:
+    """Modal approval; None if cancelled. ``title`` names what is approved (default: the action's title)."""
+    dialog = ManagerApprovalDialog(registry, action, environment, clerk, subject, detail, parent, reason, title)
     dialog.exec()
     return dialog.approved
 
