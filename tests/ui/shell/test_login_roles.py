@@ -396,6 +396,6 @@ def test_lock_now_and_switch_clerk(qtbot, shell):
     sh.lock_dialog.pin.setText("1234")
     sh.lock_dialog.sign_in.click()
     assert not sh.locked and sh.clerk.name == "Trainer" and switched == [sh.clerk]
-    assert "Signed in: Trainer" in window.statusBar().currentMessage()
+    assert window.signed_in.text() == "Signed in: Trainer"  # in the banner
     assert [e.kind for e in reg.events() if e.kind == "lock"] == ["lock"]
     assert load_settings(sh.paths.settings_file).environment == "training"
