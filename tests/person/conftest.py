@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.person.xdisplay import XDisplay, missing_tools
+from tests.person.xdisplay import HEIGHT, WIDTH, XDisplay, missing_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,14 +36,33 @@ def x_display():
     display.stop()
 
 
-@pytest.fixture
-def run_scenario(x_display, tmp_path):
-    """``run_scenario(name, **options) -> dict``: the scenario's observations (``shots`` = screenshot dir)."""
+@pytest.fixture(scope="session")
+def x_displays(x_display):
+    """Displays of other screen sizes, started when a test first asks for one (``run_scenario(screen=...)``)."""
+    started = {(WIDTH, HEIGHT): x_display}
+    others = []
+    yield started, others
+    for display in others:
+        display.stop()
 
-    def run(name: str, timeout: float = 200, **options) -> dict:
+
+@pytest.fixture
+def run_scenario(x_displays, tmp_path):
+    """``run_scenario(name, screen=(w, h), **options) -> dict``: the scenario's observations (``shots`` =
+    screenshot dir). ``screen``: run it on an X display of that size (default 1366x768); ``name`` may be
+    ``module:function`` for a scenario outside ``scenarios.py``."""
+    started, others = x_displays
+
+    def display(screen: tuple[int, int]) -> str:
+        if screen not in started:
+            others.append(XDisplay(*screen).start())
+            started[screen] = others[-1].name
+        return started[screen]
+
+    def run(name: str, timeout: float = 200, screen: tuple[int, int] = (WIDTH, HEIGHT), **options) -> dict:
         home, shots = tmp_path / "home", tmp_path / "shots"
         shots.mkdir(exist_ok=True)
-        env = dict(os.environ, DISPLAY=x_display, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="xcb")
+        env = dict(os.environ, DISPLAY=display(tuple(screen)), PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="xcb")
         out = subprocess.run([sys.executable, "-m", "tests.person.scenario", name, str(home), str(shots),
                               json.dumps(options)], capture_output=True, text=True, timeout=timeout, env=env,
                              cwd=ROOT)

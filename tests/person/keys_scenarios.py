@@ -1,41 +1,318 @@
-"""scratch"""
+"""Issue 18 "Screen and keys" as a clerk meets it: every key of the shortcut strip and the menus, in every state
+of the counter, pressed as real X key events on the real app with a window manager (see README.md).
+
+``keys_table(s)`` walks the states named in ``s.options["states"]``: it brings the counter into a state (with
+real keys where a clerk would get there so; with the app's own calls only to go back to a state after a key
+left it, which is test set-up), presses one key, records what a person sees (the active window, the page, the
+focus, a refusal and its reason, the status bar, the dialog's message line), brings the state back, and goes on
+with the next key. The test (``test_screen_and_keys.py``) holds the table of what each key must do.
+"""
+
 from __future__ import annotations
-from tests.person.scenario import Session
+
+import time
+
+from tests.person.scenario import WINDOW_TITLE, Session
+from tests.person.scenarios import _card_on_file, _pick
+
+TITLE = WINDOW_TITLE
+
+#: Every key of the counter's shortcut strip, its buttons and its menus (label, xdotool keys).
+KEYS: list[tuple[str, tuple[str, ...]]] = [
+    ("Ctrl+F", ("ctrl+f",)), ("F2", ("F2",)), ("F5", ("F5",)), ("F6", ("F6",)), ("F7", ("F7",)), ("F8", ("F8",)),
+    ("F9", ("F9",)), ("Ctrl+D", ("ctrl+d",)), ("Del", ("Delete",)), ("Ctrl+P", ("ctrl+p",)),
+    ("Ctrl+M", ("ctrl+m",)), ("Ctrl+B", ("ctrl+b",)), ("Ctrl+H", ("ctrl+h",)), ("Ctrl+N", ("ctrl+n",)),
+    ("Ctrl+E", ("ctrl+e",)), ("Ctrl+Q", ("ctrl+q",)), ("Sign out", ("alt+c", "o")), ("Ctrl+L", ("ctrl+l",)),
+    ("Enter", ("Return",)), ("Esc", ("Escape",)),
+]
+
+#: The window that has the keyboard in each state.
+BASE = {"signed_out": "Sign in", "locked": "Screen locked", "history": "Payment history", "end_of_day": "End of day"}
 
 
-def explore(s: Session) -> dict:
-    s.start()
-    p, w, out = s.person, s.window, {}
-    out["geo"] = s.gui(lambda: [w.frameGeometry().getRect(), w.geometry().getRect(), w.isMaximized(),
-                                w.minimumSizeHint().toTuple(), w.screen().availableGeometry().getRect()])
-    out["signed_in"] = s.sign_in("0000")
-    out["shot1"] = s.shot("a-signed-in")
-    p.key("ctrl+f"); p.type("Luis Zed")
+# --- what a person sees -------------------------------------------------------------------------------------
+
+def _dialog(s: Session, name: str):
+    dialog = getattr(s.shell, name, None)
+    try:
+        return dialog if dialog is not None and dialog.isVisible() else None
+    except RuntimeError:  # deleted on close
+        return None
+
+
+def observe(s: Session, refused: list[str]) -> dict:
+    w = s.window
+
+    def read() -> dict:
+        from PySide6.QtWidgets import QApplication
+
+        page = w.stack.currentWidget()
+        page = {id(w.welcome): "welcome", id(w.customer_page): "customer", id(w.panel): "form",
+                id(w.result): "result"}.get(id(page), "?")
+        modal, popup, focus = (QApplication.activeModalWidget(), QApplication.activePopupWidget(),
+                               QApplication.focusWidget())
+        history, eod = _dialog(s, "history_dialog"), _dialog(s, "eod_dialog")
+        login = s.shell.login_dialog()
+        amount = w.customer_page.amount
+        return {
+            "page": page,
+            "kind": w.result.kind if page == "result" else "",
+            "form": (w.panel.state.value + ":" + w.panel.request.mode) if page == "form" and w.panel.request else "",
+            "form_status": w.panel.status.text() if page == "form" else "",
+            "modal": modal.windowTitle() if modal is not None and modal.isVisible() else "",
+            "popup": type(popup).__name__ if popup is not None else "",
+            "focus": (focus.objectName() or type(focus).__name__) if focus is not None else "",
+            "status": w.statusBar().currentMessage(),
+            "locked": w.locked,
+            "cover": w.cover_title.text() if w.locked else "",
+            "clerk": s.shell.clerk.name if s.shell.clerk is not None else None,
+            "banner": w.signed_in.text(),
+            "hit": w.hit.display_name if w.hit is not None else None,
+            "search": w.search.text(),
+            "amount": amount.edit.text(),
+            "amount_message": amount.message.text() if amount.message.isVisible() else "",
+            "charging": w.charging,
+            "history": history is not None,
+            "history_message": history.message.text() if history is not None else "",
+            "history_focus": (history.focusWidget().objectName() or type(history.focusWidget()).__name__)
+            if history is not None and history.focusWidget() is not None else "",
+            "end_of_day": eod is not None,
+            "eod_state": eod.state.text() if eod is not None else "",
+            "login_message": login.message.text() if login is not None else "",
+            "receipt_open": any(type(t).__name__ == "ReceiptDialog" and t.isVisible()
+                                for t in QApplication.topLevelWidgets()),
+        }
+
+    out = s.gui(read)
+    out["active"] = s.active()
+    out["refused"] = " | ".join(refused)
+    return out
+
+
+# --- getting into a state -----------------------------------------------------------------------------------
+
+def _wait_active(s: Session, title: str, ms: int = 8000) -> bool:
+    return s.person.wait_active(title, ms)
+
+
+def _home(s: Session) -> None:
+    """Signed in (Trainee), the counter window active, no dialog."""
+    p = s.person
+    for _ in range(10):
+        active = s.active()
+        popup = s.gui(lambda: __import__("PySide6.QtWidgets").QtWidgets.QApplication.activePopupWidget() is not None)
+        if popup:
+            p.key("Escape")
+        elif active in ("Sign in", "Screen locked"):
+            s.sign_in("0000")
+            _wait_active(s, TITLE, 5000)
+        elif active != TITLE:
+            p.key("Escape")
+            p.settle(300)
+        elif s.gui(lambda: s.window.stack.currentWidget() is s.window.panel
+                   and s.window.panel.state.value != "idle"):
+            p.key("Escape")  # cancel a payment form the key opened
+            p.settle(500)
+        else:
+            return
+    raise AssertionError(f"could not get back to the counter (active: {s.active()!r})")
+
+
+def _customer(s: Session, amount: str = "12.34") -> None:
+    """The customer with a card on file on screen, ``amount`` typed, the keyboard in the amount box."""
+    w, p = s.window, s.person
+    _home(s)
+    picked = s.obs.get("picked")
+    if picked is None or s.gui(lambda: w.hit is None or w.hit.paysimple_id != picked["paysimple_id"]):
+        if picked is not None:
+            hit = s.obs["picked_hit"]
+            s.gui(lambda: w.select_customer(hit))  # set-up: back to the customer a key left
+            s.wait_until(lambda: w.customer_page.charge_file_button.isEnabled(), 8000)
+        else:
+            s.gui(w.new_sale)
+            picked = _pick(s, "a", want=_card_on_file)
+            assert picked, "no customer with a card on file"
+            s.obs["picked"], s.obs["picked_hit"] = picked, s.gui(lambda: w.hit)
+    if s.gui(lambda: w.stack.currentWidget() is not w.customer_page):
+        s.gui(w.back_to_customer)  # set-up
+        s.wait_until(lambda: w.customer_page.charge_file_button.isEnabled(), 8000)
+    if s.gui(w.customer_page.amount.edit.text) != amount:
+        s.gui(lambda: w.customer_page.amount.edit.setFocus())
+        p.key("ctrl+a")
+        p.type(amount)
+    s.gui(lambda: (w.customer_page.amount.edit.setFocus(), w.customer_page.amount.edit.end(False)))
+
+
+def _no_customer(s: Session) -> None:
+    """The start page, "a" typed in the search box and its results listed, the keyboard in the box."""
+    w, p = s.window, s.person
+    _home(s)
+    if s.gui(lambda: w.hit is not None or w.stack.currentWidget() is not w.welcome):
+        s.gui(w.new_sale)  # set-up: a key took the counter to a customer
+    if s.gui(w.search.text) != "a":
+        p.key("ctrl+f")
+        p.type("a")
+        s.wait_until(lambda: w.shown_query == "a" and w.results.count() > 0, 8000)
+    s.gui(lambda: (w.search.setFocus(), w.search.end(False)))
+
+
+def _form(s: Session) -> None:
+    w, p = s.window, s.person
+    if s.gui(lambda: w.stack.currentWidget() is w.panel and w.panel.state.value == "shown"
+             and w.panel.request.mode == "cc") and s.active() == TITLE:
+        return
+    _customer(s)
+    p.key("F6")
+    if p.wait_until(lambda: s.active() == "Already charged?", 1500):
+        p.key("alt+a")
+    assert s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state.value == "shown", 20_000), \
+        "the card form did not open"
     p.settle(500)
-    p.key("ctrl+n")
-    p.wait_until(lambda: s.active() != "Counter · PaySimple (Training)", 5000)
-    out["dialog"] = s.active()
-    for field in ("Main St 1", ):
-        pass
-    out["shot2"] = s.shot("b-new")
-    p.key("ctrl+s") if False else None
-    # fill: tab to fields? find save button
-    from PySide6.QtWidgets import QApplication
-    def fill():
-        d = s.shell.customer_dialog
-        return {k: e.text() for k, e in d.inputs.items()}
-    out["fields"] = s.gui(fill)
-    d = s.shell.customer_dialog
-    s.gui(lambda: [d.inputs[k].setText(v) for k, v in (("street1", "1 Main St"), ("city", "Denver"), ("state_code", "CO"), ("zip_code", "80202"), ("phone", "3035550100"))])
-    p.click_widget(d.save_button)
-    p.wait_until(lambda: s.active() == "Counter · PaySimple (Training)", 15000)
-    p.settle(1500)
-    out["after_save"] = s.active()
-    out["hit"] = s.gui(lambda: w.hit.display_name if w.hit else None)
-    out["edit_enabled"] = s.gui(lambda: s.shell.edit_customer_action.isEnabled())
-    out["focus"] = s.focus_widget_name()
-    p.key("ctrl+e")
-    p.settle(1500)
-    out["after_ctrl_e"] = s.active()
-    out["shot3"] = s.shot("c-after-ctrl-e")
+
+
+def _charge_on_file(s: Session, amount: str) -> None:
+    w, p = s.window, s.person
+    _customer(s, amount)
+    p.key("F5")
+    if p.wait_until(lambda: s.active() == "Already charged?", 2500):
+        p.key("alt+a")
+    assert _wait_active(s, "Charge card on file", 10_000), f"no confirmation (active: {s.active()!r})"
+    p.key("Return")
+
+
+def _charging(s: Session) -> None:
+    w = s.window
+    if s.gui(lambda: w.charging) and s.active() == TITLE:
+        return
+    _home(s)
+    s.wait_until(lambda: not w.charging, 40_000)  # the last slow payment came back
+    n = s.obs.setdefault("charges", 0) + 1
+    s.obs["charges"] = n
+    w.counter.gateway.faults.add("POST", "/v4/payment", "delay", delay_s=18)  # test set-up: PaySimple is slow
+    _charge_on_file(s, f"6.{n}0")
+    assert s.wait_until(lambda: w.charging, 5000), "the payment did not start"
+    s.wait_until(lambda: w.task.cancel_button.isVisible(), 5000)  # sent: "Stop waiting" is offered
+    p = s.person
+    p.settle(300)
+
+
+def _result(s: Session, kind: str) -> None:
+    w = s.window
+    saved = s.obs.get("result_" + kind)
+    if saved is not None and s.gui(lambda: w.stack.currentWidget() is w.result and w.result.attempt is not None
+                                   and w.result.attempt.id == saved.id) and s.active() == TITLE:
+        return
+    if saved is None:
+        _charge_on_file(s, "9999.01" if kind == "declined" else "12.34")  # training declines amounts ending .01
+        assert s.wait_until(lambda: w.stack.currentWidget() is w.result and w.result.kind == kind, 30_000), \
+            f"no {kind} result"
+        s.obs["result_" + kind] = s.gui(lambda: w.result.attempt)
+        return
+    _home(s)
+    if s.gui(lambda: w.hit is None or w.hit.id != s.obs["picked_hit"].id):
+        s.gui(lambda: w.select_customer(s.obs["picked_hit"]))  # set-up: the customer of that payment
+    s.gui(lambda: w.show_result_attempt(saved))  # set-up: the result screen again
+
+
+def _history(s: Session) -> None:
+    if _dialog(s, "history_dialog") is not None and s.active() == "Payment history":
+        s.gui(lambda: s.shell.history_dialog.table.setFocus())
+        return
+    _home(s)
+    s.person.key("ctrl+h")
+    assert _wait_active(s, "Payment history"), s.active()
+    s.wait_until(lambda: _dialog(s, "history_dialog") is not None
+                 and s.shell.history_dialog.table.topLevelItemCount() > 0, 8000)
+    s.gui(lambda: s.shell.history_dialog.table.setFocus())
+
+
+def _end_of_day(s: Session) -> None:
+    if _dialog(s, "eod_dialog") is not None and s.active() == "End of day":
+        s.gui(lambda: s.shell.eod_dialog.day.setFocus())
+        return
+    _home(s)
+    p = s.person
+    p.key("alt+m")
+    p.settle(400)
+    p.key("Down", "Down", "Return")  # Clerks…, Settings…, End of day…
+    assert _wait_active(s, "End of day"), s.active()
+
+
+def _signed_out(s: Session) -> None:
+    if s.active() == "Sign in":
+        return
+    _home(s)
+    s.person.key("alt+c", "o")  # Counter → Sign out
+    assert _wait_active(s, "Sign in"), s.active()
+
+
+def _locked(s: Session) -> None:
+    if s.active() == "Screen locked":
+        return
+    _home(s)
+    s.person.key("ctrl+l")
+    assert _wait_active(s, "Screen locked"), s.active()
+
+
+ENTER = {"signed_out": _signed_out, "locked": _locked, "no_customer": _no_customer, "customer": _customer,
+         "form": _form, "charging": _charging, "approved": lambda s: _result(s, "approved"),
+         "declined": lambda s: _result(s, "declined"), "history": _history, "end_of_day": _end_of_day}
+
+
+def _leave(s: Session, state: str) -> None:
+    """After a key: close what it opened (Escape on another window, sign in at a lock it brought), so the next
+    key finds the state again."""
+    p = s.person
+    base = BASE.get(state, TITLE)
+    for _ in range(8):
+        active = s.active()
+        if s.gui(lambda: __import__("PySide6.QtWidgets").QtWidgets.QApplication.activePopupWidget() is not None):
+            p.key("Escape")
+        elif active == base:
+            return
+        elif active in ("Sign in", "Screen locked") and state not in ("signed_out", "locked"):
+            s.sign_in("0000")
+            p.settle(300)
+        elif active not in (TITLE, "Sign in", "Screen locked", "Payment history", "End of day") \
+                or (active in ("Payment history", "End of day") and base == TITLE):
+            p.key("Escape")
+            p.settle(400)
+        else:
+            return  # the counter or the sign-in screen: the state's own entry brings it back
+
+
+def keys_table(s: Session) -> dict:
+    """For each state in ``s.options["states"]``, each key of ``KEYS`` (``s.options["keys"]`` to narrow it, in
+    that order): what a person sees right after pressing it. ``out[state][key] = observation``."""
+    s.start()
+    w, p, out = s.window, s.person, {}
+    refused: list[str] = []
+    s.gui(lambda: w.keyRefused.connect(refused.append))
+    out["signed_in"] = s.sign_in("0000")
+    s.obs["picked"] = None
+    if s.options.get("with_payment"):  # a payment in the journal for the history
+        _charge_on_file(s, "7.70")
+        s.wait_until(lambda: w.stack.currentWidget() is w.result and w.result.kind == "approved", 30_000)
+        p.key("Return")  # new sale
+        s.wait_until(lambda: w.hit is None, 5000)
+    wanted = s.options.get("keys") or [label for label, _ in KEYS]
+    keys = sorted((k for k in KEYS if k[0] in wanted), key=lambda k: wanted.index(k[0]))
+    for state in s.options["states"]:
+        table = out[state] = {}
+        started = time.monotonic()
+        for label, xkeys in keys:
+            ENTER[state](s)
+            p.settle(200)
+            before = observe(s, [])
+            refused.clear()
+            p.key(*xkeys)
+            p.settle(900)
+            seen = observe(s, refused)
+            seen["before_focus"] = before["focus"]
+            if s.options.get("shots"):
+                seen["shot"] = s.shot(f"{state}-{label.replace('+', '_').replace(' ', '_')}")
+            table[label] = seen
+            s.note(f"{state} {label}: {seen['active']} page={seen['page']} refused={seen['refused'][:60]!r}")
+            _leave(s, state)
+        s.note(f"{state}: {time.monotonic() - started:.0f} s")
     return out

@@ -225,8 +225,12 @@ def main(name: str, home: str, shots: str, options: str = "{}") -> int:
         sys.stdout.flush()
         os._exit(0)  # no teardown races: the test reads the files this process left
 
-    threading.Thread(target=run, name="scenario", daemon=True).start()
+    scenario = threading.Thread(target=run, name="scenario", daemon=True)
+    scenario.start()
     session.app.exec()
+    # The app quit (a scenario may quit it with real keys): the scenario reports what it saw after that,
+    # reading files only (the GUI thread answers no more).
+    scenario.join(60)
     return 0
 
 

@@ -687,7 +687,11 @@ class MainWindow(QMainWindow):
         self.customer_page.replace_button.setEnabled(can_pay and expired)
 
     def _amount_entered(self) -> None:
-        if self.customer_page.amount.require() is not None and self.customer_page.charge_file_button.isEnabled():
+        """Enter in the amount box: on to "Charge card on file" (its Enter charges), or why it cannot."""
+        reason = self.why_no_payment()
+        if reason is not None:
+            self.refuse(reason)
+        elif self.customer_page.amount.require() is not None and self.customer_page.charge_file_button.isEnabled():
             self.customer_page.charge_file_button.setFocus()
 
     def _say(self, text: str, color: str = "#3e4c59") -> None:

@@ -293,6 +293,7 @@ class EndOfDayDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+S"), self, lambda: self.export_pdf())
         self._set_running(False)
         self.day.setFocus()
+        self.day.installEventFilter(self)  # Alt+letter would be typed into the date: it is a command key here
 
     # ---- running -------------------------------------------------------------------------------------
 
@@ -432,6 +433,15 @@ class EndOfDayDialog(QDialog):
     def reject(self) -> None:
         self.cancel()
         super().reject()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        from PySide6.QtCore import QEvent
+
+        if watched is self.day and event.type() == QEvent.Type.KeyPress \
+                and event.modifiers() & Qt.KeyboardModifier.AltModifier:  # (mnemonics never get here)
+            self.keyPressEvent(event)
+            return True
+        return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Enter runs the report from any field
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.running:

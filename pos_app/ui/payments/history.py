@@ -133,6 +133,7 @@ class HistoryDialog(QDialog):
         for text, states in status_groups():
             self.status.addItem(text, states)
         self.find = QLineEdit(self)
+        self.find.setObjectName("historyFind")
         self.find.setPlaceholderText(translate("HistoryDialog", "Customer, last 4 digits or reference"))
         self.find.setClearButtonEnabled(True)
         self.find.installEventFilter(self)
@@ -465,10 +466,25 @@ class HistoryDialog(QDialog):
         self._say(fmt(translate("HistoryDialog", "Receipt saved: %1"), written), GREEN)
         return written
 
+    def _refuse(self, a: Attempt | None, why: str) -> bool:
+        """Say why a key or button does nothing for the selected payment; True when it was refused."""
+        if a is None:
+            self._say(translate("HistoryDialog", "No payment is selected: ↑↓ select one in the list."), AMBER)
+            return True
+        if self.busy:
+            self._say(translate("HistoryDialog", "Wait: PaySimple is still answering the last request."), AMBER)
+            return True
+        if why:
+            self._say(why, AMBER)
+            return True
+        return False
+
     def email_receipt(self) -> None:
         """PaySimple e-mails the selected payment's receipt again, to the address on file (asked first)."""
         a = self.current_attempt()
-        if a is None or self.busy or not self.email_button.isEnabled():
+        if self._refuse(a, "" if self.email_button.isEnabled() else translate(
+                "HistoryDialog", "PaySimple e-mails receipts only for payments it recorded; print this one "
+                                 "(Ctrl+P).")):
             return
         if self.emailing is not None and not self.emailing.finished:
             return
@@ -485,7 +501,8 @@ class HistoryDialog(QDialog):
 
     def check_again(self) -> None:
         a = self.current_attempt()
-        if a is None or self.busy or a.is_resolved:
+        if self._refuse(a, translate("HistoryDialog", "This payment's outcome is known: there is nothing to check.")
+                        if a is not None and a.is_resolved else ""):
             return
         payments = self.payments
         self._set_busy(True, translate("HistoryDialog", "Checking with PaySimple…"))
@@ -506,7 +523,8 @@ class HistoryDialog(QDialog):
 
     def void_or_refund(self) -> None:
         a = self.current_attempt()
-        if a is None or self.busy or a.state is not State.APPROVED:
+        if self._refuse(a, translate("HistoryDialog", "Only an approved payment can be voided or refunded.")
+                        if a is not None and a.state is not State.APPROVED else ""):
             return
         payments = self.payments
         self._set_busy(True, translate("HistoryDialog", "Asking PaySimple whether a void or a refund applies…"))
@@ -544,7 +562,8 @@ class HistoryDialog(QDialog):
         the PaySimple payment that is this sale, or as not charged (``PaymentService.close_review`` checks
         PaySimple again and refuses what does not match)."""
         a = self.current_attempt()
-        if a is None or self.busy or a.state is not State.REVIEW:
+        if self._refuse(a, translate("HistoryDialog", "F9 closes a payment that needs review; this one does not.")
+                        if a is not None and a.state is not State.REVIEW else ""):
             return
         from PySide6.QtWidgets import QInputDialog, QLineEdit
 
