@@ -73,6 +73,7 @@ def observe(s: Session, refused: list[str]) -> dict:
             "amount_message": amount.message.text() if amount.message.isVisible() else "",
             "charging": w.charging,
             "history": history is not None,
+            "history_loads": getattr(history, "_person_loads", [0])[0] if history is not None else 0,
             "history_message": history.message.text() if history is not None else "",
             "history_focus": (history.focusWidget().objectName() or type(history.focusWidget()).__name__)
             if history is not None and history.focusWidget() is not None else "",
@@ -223,7 +224,13 @@ def _history(s: Session) -> None:
     assert _wait_active(s, "Payment history"), s.active()
     s.wait_until(lambda: _dialog(s, "history_dialog") is not None
                  and s.shell.history_dialog.table.topLevelItemCount() > 0, 8000)
-    s.gui(lambda: s.shell.history_dialog.table.setFocus())
+
+    def count_loads() -> None:  # observation: how often the list was (re)loaded
+        dialog = s.shell.history_dialog
+        dialog._person_loads = loads = [0]
+        dialog.loaded.connect(lambda: loads.__setitem__(0, loads[0] + 1))
+        dialog.table.setFocus()
+    s.gui(count_loads)
 
 
 def _end_of_day(s: Session) -> None:
@@ -309,6 +316,8 @@ def keys_table(s: Session) -> dict:
             p.settle(900)
             seen = observe(s, refused)
             seen["before_focus"] = before["focus"]
+            seen["before"] = {k: before[k] for k in ("active", "page", "kind", "form", "charging", "locked", "clerk",
+                                                     "history", "end_of_day", "history_loads")}
             if s.options.get("shots"):
                 seen["shot"] = s.shot(f"{state}-{label.replace('+', '_').replace(' ', '_')}")
             table[label] = seen

@@ -438,7 +438,9 @@ class EndOfDayDialog(QDialog):
         from PySide6.QtCore import QEvent
 
         if watched is self.day and event.type() == QEvent.Type.KeyPress \
-                and event.modifiers() & Qt.KeyboardModifier.AltModifier:  # (mnemonics never get here)
+                and event.modifiers() & Qt.KeyboardModifier.AltModifier \
+                and (Qt.Key.Key_A <= event.key() <= Qt.Key.Key_Z or Qt.Key.Key_0 <= event.key() <= Qt.Key.Key_9):
+            # Alt+letter (no mnemonic of this window: those never get here); Alt+Down still opens the calendar
             self.keyPressEvent(event)
             return True
         return super().eventFilter(watched, event)
