@@ -3,7 +3,7 @@ real X key events to the active window of the real app (Xvfb 1366x768 + openbox;
 either does what it says, or is refused with a reason the clerk can read where they are looking (the status
 bar of the counter, the message line of a dialog, the sign-in screen itself). Nothing happens silently.
 
-The table below is the specification; ``keys_scenarios.keys_table`` produces the observations."""
+The table below is the specification; ``screen_and_keys.keys_table`` produces the observations."""
 
 from __future__ import annotations
 
@@ -162,7 +162,7 @@ GROUPS = {
 @pytest.mark.parametrize("group", list(GROUPS))
 def test_every_key_in_every_state_acts_or_says_why_not(run_scenario, group):
     states, with_payment = GROUPS[group]
-    r = run_scenario("tests.person.keys_scenarios:keys_table", timeout=280, states=states,
+    r = run_scenario("tests.person.screen_and_keys:keys_table", timeout=280, states=states,
                      with_payment=with_payment)
     assert r["signed_in"], r["steps"]
     wrong = {}

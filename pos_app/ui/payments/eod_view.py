@@ -42,6 +42,7 @@ from pos_app.text_safety import one_line
 from pos_app.ui.common.i18n import fmt, format_money
 from pos_app.ui.common.keys import command_key
 from pos_app.ui.common.ops import BackgroundOp, Cancelled
+from pos_app.ui.common.screen import fit_to_screen
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import add_labelled_fields
 from pos_app.ui.payments.payment_texts import state_label
@@ -213,7 +214,7 @@ class EndOfDayDialog(QDialog):
         self._op: BackgroundOp | None = None
         self.setObjectName("endOfDayDialog")
         self.setWindowTitle(translate("EndOfDayDialog", "End of day"))
-        self.resize(980, 760)
+        fit_to_screen(self, 980, 760)  # the buttons stay above the edge of a 1280x720 screen
         self._build()
 
     def _build(self) -> None:

@@ -61,6 +61,7 @@ from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.i18n import fmt, format_money
 from pos_app.ui.common.keys import command_key, shortcuts_first
 from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.screen import fit_to_screen
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import add_labelled_fields
 from pos_app.ui.payments.payment_texts import (
@@ -104,7 +105,7 @@ class HistoryDialog(QDialog):
         self._load_seq = 0
         self.setObjectName("historyDialog")
         self.setWindowTitle(translate("HistoryDialog", "Payment history"))
-        self.resize(1180, 720)
+        fit_to_screen(self, 1180, 720)  # the footer and buttons stay above the edge of a 1280x720 screen
         self._build()
         self._shortcuts()
         shortcuts_first(self.find)  # Ctrl+E (e-mail receipt) also from the find box
@@ -218,17 +219,23 @@ class HistoryDialog(QDialog):
         for button in (self.receipt_button, self.print_button, self.pdf_button, self.email_button,
                        self.check_button, self.reverse_button, self.review_button):
             button.setAutoDefault(False)
+        # Two rows, so the window fits a 1280x720 screen in every language: the receipt, then what changes
+        # the payment (and Close).
+        receipts = QHBoxLayout()
+        receipts.addStretch(1)
+        for button in (self.receipt_button, self.print_button, self.pdf_button, self.email_button):
+            receipts.addWidget(button)
         buttons = QHBoxLayout()
         buttons.addWidget(close)
         buttons.addStretch(1)
-        for button in (self.receipt_button, self.print_button, self.pdf_button, self.email_button,
-                       self.check_button, self.reverse_button, self.review_button):
+        for button in (self.check_button, self.reverse_button, self.review_button):
             buttons.addWidget(button)
 
         hint = QLabel(translate("HistoryDialog", "↑↓ Select   ·   Enter Receipt   ·   Ctrl+F Find   ·   "
                                                  "Alt+P/L/K/S Filters   ·   Ctrl+E E-mail receipt   ·   F5 Refresh   ·   "
                                                  "F6 Check again   ·   F8 Void / refund   ·   Esc Close"), self)
         hint.setObjectName("hint")
+        hint.setWordWrap(True)  # one line where the window is wide enough; never wider than a small screen
 
         body = QVBoxLayout()
         body.setContentsMargins(16, 12, 16, 12)
@@ -241,6 +248,7 @@ class HistoryDialog(QDialog):
         body.addLayout(filters)
         body.addWidget(self.table, 1)
         body.addWidget(self.detail)
+        body.addLayout(receipts)
         body.addLayout(buttons)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

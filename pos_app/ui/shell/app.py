@@ -263,8 +263,6 @@ def _cannot_start(exc) -> object:
     return app
 
 
-#: Room the window manager's frame (title bar, borders) takes around a window, in pixels.
-FRAME_ALLOWANCE = 60
 #: The counter window's size when it has no remembered place and the screen has room for it.
 PREFERRED_SIZE = (1280, 800)
 
@@ -285,6 +283,8 @@ def remembered_screen(window, saved: dict | None):
     monitor unplugged, a smaller screen) or nothing was remembered."""
     from PySide6.QtCore import QRect
     from PySide6.QtGui import QGuiApplication
+
+    from pos_app.ui.common.screen import FRAME_ALLOWANCE
 
     if not saved:
         return None
@@ -307,13 +307,14 @@ def place_window(window, saved: dict | None = None) -> None:
     a present screen; otherwise on the screen it opens on, at the preferred size when that fits the screen's
     free area with the frame, else maximized: on a 1366x768 or 1280x720 counter screen nothing of the window
     (the shortcut strip, the status bar with "Stop waiting") may be below the screen's edge."""
+    from pos_app.ui.common.screen import FRAME_ALLOWANCE, available_room
+
     screen = remembered_screen(window, saved)
     if screen is not None:
         window.setGeometry(int(saved["x"]), int(saved["y"]), int(saved["width"]), int(saved["height"]))
         window.showMaximized() if saved.get("maximized") else window.show()
         return
-    screen = window.screen()
-    room = screen.availableGeometry() if screen is not None else None
+    room = available_room(window)
     width, height = PREFERRED_SIZE
     if room is not None and (width + FRAME_ALLOWANCE > room.width() or height + FRAME_ALLOWANCE > room.height()):
         window.showMaximized()

@@ -325,3 +325,103 @@ def keys_table(s: Session) -> dict:
             _leave(s, state)
         s.note(f"{state}: {time.monotonic() - started:.0f} s")
     return out
+
+
+# --- the window on the screen: fits, and comes back where it was ---------------------------------------------
+
+def _on_screen(s: Session) -> dict:
+    """Where the counter window, its bottom lines and every other visible window are, and the screen's size."""
+    def read() -> dict:
+        from PySide6.QtCore import QPoint
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtWidgets import QApplication
+
+        w = s.window
+
+        def bottom(widget) -> int:
+            return widget.mapToGlobal(QPoint(0, widget.height())).y()
+
+        return {"screen": list(QGuiApplication.primaryScreen().geometry().getRect()),
+                "frame": list(w.frameGeometry().getRect()), "normal": list(w.normalGeometry().getRect()),
+                "maximized": w.isMaximized(), "hint_visible": w.hint.isVisible(), "hint_bottom": bottom(w.hint),
+                "status_bottom": bottom(w.statusBar()), "banner_clerk": w.signed_in.text(),
+                "banner_clerk_right": w.signed_in.mapToGlobal(QPoint(w.signed_in.width(), 0)).x(),
+                "windows": {t.windowTitle(): list(t.frameGeometry().getRect()) for t in QApplication.topLevelWidgets()
+                            if t.isVisible() and t is not w and t.isWindow() and t.windowTitle()}}
+    return s.gui(read)
+
+
+def screen_fits(s: Session) -> dict:
+    """The counter on the screen it opens on: signed in (the clerk's name in the banner), then every page and
+    the history and end-of-day windows, each checked against the screen's edges and photographed."""
+    s.start()
+    p, w, out = s.person, s.window, {"pages": {}}
+    out["signed_in"] = s.sign_in("0000")
+    p.settle(500)
+
+    def page(name: str) -> None:
+        p.settle(600)
+        out["pages"][name] = _on_screen(s)
+        out["pages"][name]["shot"] = s.shot(f"fit-{name}")
+
+    page("start")
+    out["picked"] = _pick(s, "a", want=_card_on_file)
+    page("customer")
+    p.key("ctrl+a")
+    p.type("23.45")
+    p.key("F6")
+    s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state.value == "shown", 20_000)
+    page("form")
+    p.key("Escape")
+    s.wait_until(lambda: w.stack.currentWidget() is w.customer_page, 5000)
+    p.key("F5")
+    if _wait_active(s, "Charge card on file", 10_000):
+        p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result and w.result.kind == "approved", 30_000)
+    page("approved")
+    p.key("ctrl+h")
+    _wait_active(s, "Payment history")
+    page("history")
+    p.key("Escape")
+    _wait_active(s, TITLE)
+    p.key("alt+m")
+    p.settle(400)
+    p.key("Down", "Down", "Return")
+    _wait_active(s, "End of day")
+    page("end_of_day")
+    p.key("Escape")
+    return out
+
+
+def window_is_remembered(s: Session) -> dict:
+    """``s.options["move"]``: the clerk un-maximizes the window (double-click on its title bar) and the window is
+    sized and moved; then Quit (Ctrl+Q, Enter) and what the settings file keeps. Without it: where the window
+    opens. Either way the app is quit with the keys and the saved place is read from the file."""
+    import json
+    import threading
+
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["opened"] = _on_screen(s)
+    out["signed_in"] = s.sign_in("0000")
+    if s.options.get("move"):
+        frame = out["opened"]["frame"]
+        p.xdo("mousemove", "--sync", str(frame[0] + frame[2] // 2), str(frame[1] + 8), "click", "--repeat", "2",
+              "--delay", "120", "1")  # double-click on the title bar: not maximized any more
+        s.wait_until(lambda: not w.isMaximized(), 5000)
+        x, y, width, height = s.options["move"]
+        p.xdo("getactivewindow", "windowsize", "--sync", str(width), str(height))
+        p.xdo("getactivewindow", "windowmove", "--sync", str(x), str(y))
+        p.settle(1000)
+        out["moved"] = _on_screen(s)
+        out["shot_moved"] = s.shot("moved")
+    quit_seen = threading.Event()
+    s.gui(lambda: s.app.aboutToQuit.connect(quit_seen.set))  # connected after the app's own: runs after it
+    p.key("ctrl+q")
+    out["question"] = s.active() if _wait_active(s, "Quit", 5000) else s.active()
+    p.key("Return")
+    out["quit"] = quit_seen.wait(15)
+    time.sleep(0.5)
+    path = s.home / "data" / "settings-training.json"
+    out["saved"] = json.loads(path.read_text(encoding="utf-8")).get("window_geometry") if path.exists() else None
+    return out
