@@ -425,3 +425,222 @@ def window_is_remembered(s: Session) -> dict:
     path = s.home / "data" / "settings-training.json"
     out["saved"] = json.loads(path.read_text(encoding="utf-8")).get("window_geometry") if path.exists() else None
     return out
+
+
+# --- one scenario per fix ----------------------------------------------------------------------------------------
+
+def _fill(s: Session, dialog, values: dict[str, str]) -> None:
+    """Test set-up: the customer form's fields (text boxes, or a picker offering the value)."""
+    def fill() -> None:
+        for field, value in values.items():
+            widget = dialog.inputs[field]
+            if hasattr(widget, "setText"):
+                widget.setText(value)
+            else:
+                index = max(widget.findData(value), widget.findText(value))
+                widget.setCurrentIndex(index)
+    s.gui(fill)
+
+
+def ctrl_e_after_saving_a_customer(s: Session) -> dict:
+    """The clerk makes a new customer (Ctrl+N, Enter saves) and at once presses Ctrl+E to fix a detail: the edit
+    window opens for that customer, with the keyboard still where the counter put it (the amount box)."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    p.key("ctrl+f")
+    p.type("Luis Zamora")
+    s.wait_until(lambda: w.shown_query == "Luis Zamora", 8000)
+    p.key("ctrl+n")
+    out["new_dialog"] = s.active() if _wait_active(s, "New customer") else s.active()
+    _fill(s, s.shell.customer_dialog, {"phone": "3035550142", "street1": "14 Larimer St", "city": "Denver",
+                                       "state_code": "CO", "zip_code": "80202"})
+    p.key("Return")  # Save
+    out["back_at_counter"] = _wait_active(s, TITLE, 15_000)
+    s.wait_until(lambda: w.hit is not None and w.hit.display_name == "Luis Zamora", 8000)
+    p.settle(500)
+    out["shown"] = s.gui(lambda: w.hit.display_name if w.hit else None)
+    out["focus_after_save"] = s.focus_widget_name()
+    p.key("ctrl+e")
+    out["after_ctrl_e"] = s.active() if _wait_active(s, "Edit customer", 8000) else s.active()
+    out["editing"] = s.gui(lambda: " ".join(s.shell.customer_dialog.inputs[f].text()
+                                            for f in ("first_name", "last_name")))
+    out["shot"] = s.shot("ctrl-e-after-save")
+    p.key("Escape")
+    _wait_active(s, TITLE)
+    p.key("ctrl+f")  # and from the search box too
+    p.key("ctrl+e")
+    out["from_search_box"] = s.active() if _wait_active(s, "Edit customer", 8000) else s.active()
+    return out
+
+
+def decline_then_enter(s: Session) -> dict:
+    """A card on file is declined; the clerk presses Enter: the sale goes on with another card (the card form
+    opens for the same customer and amount); nothing else was charged."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    out["picked"] = _pick(s, "a", want=_card_on_file)
+    p.key("ctrl+a")
+    p.type("9999.01")  # the training gateway declines amounts ending in .01
+    p.key("F5")
+    if _wait_active(s, "Charge card on file", 10_000):
+        p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result and w.result.kind == "declined", 30_000)
+    p.settle(500)
+    out["declined"] = s.gui(lambda: {
+        "title": w.result.title.text(),
+        "buttons": {b.text(): b.isDefault() for b in (w.result.try_button, w.result.new_sale_button,
+                                                      w.result.back_button) if b.isVisible()},
+        "none_label": w.result.none_label.isVisible()})
+    out["declined"]["focus"] = s.focus_widget_name()
+    out["shot"] = s.shot("declined-enter-tries-another-card")
+    p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state.value == "shown", 20_000)
+    out["after_enter"] = s.gui(lambda: {
+        "page": "form" if w.stack.currentWidget() is w.panel else "other", "mode": w.panel.request.mode,
+        "customer": w.hit.display_name if w.hit else None, "header": w.panel.header.text(),
+        "amount": w.customer_page.amount.edit.text()})
+    out["journal"] = [(r["state"], r["amount_cents"]) for r in s.journal_rows()]
+    p.key("Escape")
+    return out
+
+
+def stale_messages_cleared(s: Session) -> dict:
+    """"Visa •••• 1111 removed." and "Approved · $5.55" belong to the screen they were said on: when the clerk
+    moves on they are gone, not left over on the next screens."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    out["picked"] = _pick(s, "a", want=lambda win: win.customer_page.methods.topLevelItemCount() >= 2)
+
+    def other_card() -> None:  # test set-up: the clerk's selection in the list of cards (not the default)
+        methods = w.customer_page.methods
+        for i in range(methods.topLevelItemCount()):
+            methods.setCurrentItem(methods.topLevelItem(i))
+            if not methods.current_account().is_default:
+                break
+        methods.setFocus()
+    s.gui(other_card)
+    p.key("Delete")
+    out["question"] = s.active() if _wait_active(s, "Remove payment method") else s.active()
+    p.key("Return")  # Yes
+    s.wait_until(lambda: "removed" in w.customer_page.customer_status.text(), 10_000)
+    out["removed_said"] = s.gui(w.customer_page.customer_status.text)
+    out["shot_removed"] = s.shot("message-removed")
+    p.click_widget(w.customer_page.amount.edit)  # the clerk clicks into the amount box
+    p.type("5.55")
+    p.key("F6")  # a card form, cancelled
+    s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state.value == "shown", 20_000)
+    p.key("Escape")
+    s.wait_until(lambda: w.stack.currentWidget() is w.customer_page, 5000)
+    out["after_form"] = s.gui(w.customer_page.customer_status.text)
+    p.key("F5")
+    if _wait_active(s, "Charge card on file", 10_000):
+        p.key("Return")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result and w.result.kind == "approved", 30_000)
+    out["result_status_bar"] = s.gui(lambda: w.statusBar().currentMessage())
+    p.key("Escape")  # back to the customer
+    s.wait_until(lambda: w.stack.currentWidget() is w.customer_page, 5000)
+    p.settle(300)
+    out["back_status_bar"] = s.gui(lambda: w.statusBar().currentMessage())
+    out["back_customer_status"] = s.gui(w.customer_page.customer_status.text)
+    out["shot_back"] = s.shot("message-gone")
+    return out
+
+
+def sign_out_for_the_next_clerk(s: Session) -> dict:
+    """Counter → Sign out: the counter waits for the next clerk (nobody in the banner); Trainer signs in and
+    the next payment is Trainer's in the journal."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    out["banner_trainee"] = s.gui(w.signed_in.text)
+    p.key("alt+c")
+    p.settle(400)
+    out["menu"] = s.gui(lambda: [a.text().replace("&", "") for a in w.menuBar().actions()[0].menu().actions()
+                                 if a.text()])
+    out["shot_menu"] = s.shot("counter-menu")
+    p.key("o")  # Sign &out
+    out["after_sign_out"] = s.active() if _wait_active(s, "Sign in") else s.active()
+    out["state"] = s.login_state()
+    out["banner_nobody"] = s.gui(w.signed_in.text)
+    out["cover"] = s.gui(w.cover_title.text)
+    out["shot_signed_out"] = s.shot("signed-out")
+    out["trainer"] = s.sign_in("1234", clerk="Trainer")
+    out["banner_trainer"] = s.gui(w.signed_in.text)
+    _charge_on_file(s, "3.30")
+    s.wait_until(lambda: w.stack.currentWidget() is w.result and w.result.kind == "approved", 30_000)
+    out["journal"] = [(r["state"], r["amount_cents"], r["clerk"]) for r in s.journal_rows()]
+    out["clerk_ids"] = s.gui(lambda: {c.name: str(c.id) for c in s.shell.registry.list()})
+    out["events"] = s.gui(lambda: [(e.kind, e.name) for e in s.shell.registry.events()
+                                   if e.kind in ("sign_out", "login")])
+    return out
+
+
+def approvals_and_history_keys(s: Session) -> dict:
+    """As the clerk Trainee: Manager → Import customers from CSV asks a manager, titled by what it approves,
+    the cursor in PIN. Then two payments; Payment history opens with the keyboard in the list: ↓ selects the
+    older one, Enter opens its receipt; F8 voids it with the manager's PIN (typed first) and a reason, and the
+    void's outcome is said once."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    p.key("alt+m")
+    p.settle(400)
+    p.key("Down", "Down", "Down", "Return")  # Clerks…, Settings…, End of day…, Import customers from CSV…
+    out["import_dialog"] = s.active() if _wait_active(s, "Manager approval") else s.active()
+
+    def approval() -> dict:
+        from PySide6.QtWidgets import QApplication
+
+        d = next((t for t in QApplication.topLevelWidgets() if t.objectName() == "managerApprovalDialog"
+                  and t.isVisible()), None)
+        return {} if d is None else {"title": d.title.text(), "explain": d.explain.text()}
+    out["import_approval"] = s.gui(approval) | {"focus": s.focus_widget_name()}
+    out["shot_import"] = s.shot("approval-import")
+    p.key("Escape")
+    _wait_active(s, TITLE)
+    for amount in ("4.10", "4.20"):
+        _charge_on_file(s, amount)
+        s.wait_until(lambda: w.stack.currentWidget() is w.result and w.result.kind == "approved", 30_000)
+        p.key("Escape")
+        s.wait_until(lambda: w.stack.currentWidget() is w.customer_page, 5000)
+    p.key("ctrl+h")
+    _wait_active(s, "Payment history")
+    s.wait_until(lambda: _dialog(s, "history_dialog") is not None
+                 and s.shell.history_dialog.table.topLevelItemCount() == 2, 8000)
+    history = s.shell.history_dialog
+    out["history_focus"] = s.focus_widget_name()
+    out["selected_first"] = s.gui(lambda: history.current_attempt().amount.__str__())
+    out["shot_history"] = s.shot("history-keyboard")
+    p.key("Down")
+    out["selected_after_down"] = s.gui(lambda: history.current_attempt().amount.__str__())
+    p.key("Return")
+    out["receipt"] = s.active() if p.wait_until(lambda: s.active().startswith("Receipt"), 8000) else s.active()
+    out["receipt_amount"] = s.gui(lambda: next((t.receipt.amount for t in __import__(
+        "PySide6.QtWidgets").QtWidgets.QApplication.topLevelWidgets() if type(t).__name__ == "ReceiptDialog"
+        and t.isVisible()), None).__str__())
+    p.key("Escape")
+    _wait_active(s, "Payment history")
+    p.key("F8")
+    out["void_dialog"] = s.active() if _wait_active(s, "Manager approval", 15_000) else s.active()
+    out["void_approval"] = s.gui(approval) | {"focus": s.focus_widget_name()}
+    out["shot_void_approval"] = s.shot("approval-void")
+    p.type("1234")  # the cursor is in PIN
+    p.key("Tab")
+    p.type("customer returned the item")
+    p.key("Return")
+    _wait_active(s, "Payment history", 15_000)
+    s.wait_until(lambda: "recorded" in history.message.text(), 20_000)
+    p.settle(500)
+
+    def said() -> dict:
+        from PySide6.QtWidgets import QLabel
+
+        texts = [label.text() for label in history.findChildren(QLabel) if label.isVisible() and label.text()]
+        return {"detail": history.detail_text.text(), "message": history.message.text(),
+                "voided_lines": sum(text.count("Voided: $4.10 will not be charged.") for text in texts)}
+    out["after_void"] = s.gui(said)
+    out["shot_voided"] = s.shot("history-voided")
+    return out
