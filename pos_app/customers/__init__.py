@@ -28,8 +28,8 @@ from pos_app.customers.csv_import import CsvColumnsError, CsvImportError, Import
 from pos_app.customers.directory import Directory, UpsertCounts
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.customers.paysimple_add import (
-    Added,
     AddAmbiguous,
+    Added,
     AddInProgress,
     AddNotConfirmed,
     add_to_paysimple,

@@ -108,8 +108,8 @@ def problems(record: CustomerRecord, before: CustomerRecord | None = None) -> li
             continue  # the counter's message for that field says it better
         part = m.field.removeprefix("BillingAddress.")
         if m.field.startswith("BillingAddress.") and part in _ADDRESS_PARTS and m.message.endswith("is required."):
-            m = FieldMessage(m.field, f"{_ADDRESS_PARTS[part]} is needed with an address: fill in street, city "
-                                      "and ZIP code, or leave the whole address empty.")
+            m = FieldMessage(m.field, f"{_ADDRESS_PARTS[part]} is needed with an address (street, city and ZIP "
+                                      "code), or leave the whole address empty.")
         out.append(m)
     return out
 
@@ -119,16 +119,16 @@ def _counter_rules(record: CustomerRecord, typed: set[str]) -> list[FieldMessage
     phone = record.phone
     if "phone" in typed and phone:
         if not all(ch in _PHONE_SIGNS for ch in phone) or not phone.isascii():
-            out.append(FieldMessage("Phone", "Phone may hold only digits, spaces, dashes, dots and brackets, "
-                                             "with +1 in front if you like (for example 303 555 0100)."))
+            out.append(FieldMessage("Phone", "Phone takes digits, spaces, dashes, dots and brackets only, "
+                                             "e.g. 303 555 0100 (+1 is fine)."))
         elif len(phone) != 10:
-            out.append(FieldMessage("Phone", f"Phone must have 10 digits with the area code (for example "
-                                             f"303 555 0100; +1 in front is fine). This one has {len(phone)}."))
+            out.append(FieldMessage("Phone", f"Phone needs 10 digits with the area code, e.g. 303 555 0100 "
+                                             f"(+1 is fine). This one has {len(phone)}."))
     state = record.state_code
     if "state_code" in typed and state and record.country in (None, "US") and state not in US_STATES:
         out.append(FieldMessage("BillingAddress.StateCode",
-                                f"State \"{state}\" is not a US state. Pick one from the list, or type its "
-                                "name or its 2-letter code (CO for Colorado)."))
+                                f"State \"{state}\" is not a US state: pick one from the list, or type its "
+                                "name or code (CO)."))
     return out
 
 

@@ -140,7 +140,8 @@ def add_to_paysimple(directory: Directory, client, local_id: int, record: Custom
         assert pending is not None
         found = _settle(directory, client, pending, now, progress, cancelled)
         if found is None:  # only when the clock jumped past the window meanwhile: proven not created
-            raise AddNotConfirmed(now(), "PaySimple did not create the customer; nothing was added. Try again.")
+            raise AddNotConfirmed(now(), "PaySimple did not create the customer; nothing was added. Try again.") \
+                from exc
         return found
     log.info("local-only customer %s created in PaySimple as %s", local_id, created.id)
     stored = write_local(directory, created, local_id,

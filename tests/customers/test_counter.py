@@ -142,7 +142,7 @@ def test_a_us_phone_with_or_without_plus_one_is_stored_as_ten_digits(directory, 
 
 @pytest.mark.parametrize("typed, says", [("12", "This one has 2."), ("555-0100", "This one has 7."),
                                          ("+44 20 7946 0958", "This one has 12."),
-                                         ("303-555-CALL", "only digits, spaces, dashes")])
+                                         ("303-555-CALL", "digits, spaces, dashes, dots and brackets only")])
 def test_a_phone_that_is_not_a_us_number_is_refused_with_what_is_wrong(directory, client, gateway, typed, says):
     with pytest.raises(CustomerValidationError) as err:
         create_customer(directory, client, draft(phone=typed))
@@ -181,7 +181,7 @@ def test_an_address_part_says_the_address_needs_street_city_and_zip(directory, c
     by_field = err.value.by_field()
     assert set(by_field) == {"BillingAddress.StreetAddress1", "BillingAddress.City", "BillingAddress.ZipCode"}
     for message in by_field.values():
-        assert "with an address: fill in street, city and ZIP code, or leave the whole address empty" in message
+        assert "needed with an address (street, city and ZIP code), or leave the whole address empty" in message
     create_customer(directory, client, draft())  # no address at all: names are enough
 
 
