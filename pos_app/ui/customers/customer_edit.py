@@ -312,6 +312,10 @@ class CustomerEditDialog(QDialog):
         self.save_button = QPushButton(translate("CustomerEditDialog", "Save"), self)
         self.save_button.setObjectName("primary")
         self.save_button.setDefault(True)
+        self.save_button.setText(translate("CustomerEditDialog", "Save as new customer"))
+        self.save_button.ensurePolished()
+        self.save_button.setMinimumWidth(self.save_button.sizeHint().width())  # its longer text moves nothing
+        self.save_button.setText(translate("CustomerEditDialog", "Save"))
         self.cancel_button = QPushButton(translate("CustomerEditDialog", "Cancel"), self)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
