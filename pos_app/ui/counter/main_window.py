@@ -458,10 +458,10 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _hit_for(stored) -> CustomerHit:
-        from pos_app.counter import CustomerHit
+        from pos_app.counter import CustomerHit, format_phone
 
         r = stored.record
-        return CustomerHit(stored.id, stored.paysimple_id, stored.display_name, r.company, r.phone or "",
+        return CustomerHit(stored.id, stored.paysimple_id, stored.display_name, r.company, format_phone(r.phone),
                            r.email, r.city, r.customer_account, stored.last_seen_at, "id")
 
     def show_customer(self, stored) -> None:

@@ -112,6 +112,8 @@ class AddToPaySimple(QObject):
         self.running = None
         self.button.setText(translate("CustomerPanel", "Add to PaySimple"))
         self.button.setEnabled(True)
+        if self.button.isVisible() and self.button.window().isActiveWindow():
+            self.button.setFocus()  # disabling it moved the keyboard away: Enter presses it again
 
     def _done(self, counter, hit, result) -> None:
         self._reset()

@@ -70,6 +70,7 @@ from pos_app.counter import (
     CustomerValidationError,
     LocalWriteDeferred,
     StoredCustomer,
+    format_phone,
     normalised,
     problems,
     split_typed_name,
@@ -150,10 +151,7 @@ def prefill_record(text: str) -> dict[str, str]:
 def duplicate_line(stored: StoredCustomer) -> str:
     """One customer who may already exist, as the dialog lists them: name · phone · e-mail · city."""
     r = stored.record
-    phone = r.phone or ""
-    if len(phone) == 10 and phone.isdigit():
-        phone = f"({phone[:3]}) {phone[3:6]}-{phone[6:]}"
-    parts = [stored.display_name, phone, r.email or "", r.city or ""]
+    parts = [stored.display_name, format_phone(r.phone), r.email or "", r.city or ""]
     if stored.local_only:
         parts.append(translate("CustomerEditDialog", "not in PaySimple yet"))
     return " · ".join(p for p in parts if p)
