@@ -13,6 +13,7 @@ from pos_app.payments.model import (
     IllegalTransition,
     InvalidCharge,
     LaneBusy,
+    LaneOwnershipLost,
     NotAllowed,
     NotSignedIn,
     PaymentError,
@@ -20,6 +21,7 @@ from pos_app.payments.model import (
     Transition,
 )
 from pos_app.payments.receipts import Receipt, clerk_message, receipt_for, store_timezone
+from pos_app.payments.store import JournalStore, Reversal
 from pos_app.payments.service import (
     PaymentService,
     ReconcileReport,
@@ -30,8 +32,8 @@ from pos_app.payments.service import (
 
 __all__ = [
     "AccountRef", "Approval", "Attempt", "CustomerRef", "EodReport", "IllegalTransition", "InvalidCharge",
-    "Journal", "LaneBusy", "Mismatch", "NotAllowed", "NotSignedIn", "PaymentError", "PaymentService", "Receipt",
-    "ReconcileReport", "ReconcileRequired", "ReversalOption", "Review", "State", "StatusEvent", "Transition",
+    "Journal", "JournalStore", "LaneBusy", "LaneOwnershipLost", "Mismatch", "NotAllowed", "NotSignedIn", "PaymentError", "PaymentService", "Receipt",
+    "ReconcileReport", "ReconcileRequired", "Reversal", "ReversalOption", "Review", "State", "StatusEvent", "Transition",
     "clerk_message",
     "end_of_day", "receipt_for", "store_timezone",
 ]

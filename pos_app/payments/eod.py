@@ -42,7 +42,7 @@ from pathlib import Path
 
 from pos_app import money
 from pos_app.payments import ids
-from pos_app.payments.journal import Journal
+from pos_app.payments.store import JournalStore
 from pos_app.payments.lookup import payment_cents
 from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES, Attempt, State, from_cents
 from pos_app.payments.receipts import store_timezone
@@ -181,7 +181,7 @@ def _fetch_payments(client, day: date, page_size: int) -> list:
                                      page_size=page_size))
 
 
-def end_of_day(journal: Journal, client, day: date, lane: str | None = None, clerk: str | None = None,
+def end_of_day(journal: JournalStore, client, day: date, lane: str | None = None, clerk: str | None = None,
                tz: tzinfo | str | None = None, page_size: int = 200) -> EodReport:
     tz = store_timezone(tz) if tz is None or isinstance(tz, str) else tz
     start, end = day_bounds(day, tz)
@@ -200,12 +200,12 @@ def end_of_day(journal: Journal, client, day: date, lane: str | None = None, cle
         report.reviews.append(Review(a.id, t.at, t.cause, a.state.value, a.amount, a.customer_name, a.lane,
                                      a.clerk))
     for row in journal.reversals(since=start, until=end):
-        original = journal.get(row["attempt_id"])
+        original = journal.get(row.attempt_id)
         if (lane and original.lane != lane) or (clerk and original.clerk != str(clerk)):
             continue
-        if row["outcome"] == "voided":
+        if row.outcome == "voided":
             report.voids.add(original.amount_cents)
-        elif row["outcome"] == "refunded":
+        elif row.outcome == "refunded":
             report.refunds.add(original.amount_cents)
 
     try:
@@ -223,7 +223,7 @@ def _in_window(payment, start: datetime, end: datetime) -> bool:
     return when is None or start <= when < end
 
 
-def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start: datetime, end: datetime,
+def _reconcile(journal: JournalStore, attempts: list[Attempt], payments: list, start: datetime, end: datetime,
                lane: str | None, clerk: str | None) -> list[Mismatch]:
     mismatches: list[Mismatch] = []
     by_order: dict[str, list] = defaultdict(list)
@@ -304,7 +304,7 @@ def _shown(amount) -> str:
         return str(amount)
 
 
-def _journal_has(journal: Journal, attempt_id: str) -> bool:
+def _journal_has(journal: JournalStore, attempt_id: str) -> bool:
     try:
         journal.get(attempt_id)
         return True

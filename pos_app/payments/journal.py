@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pos_app.payments import ids
+from pos_app.payments import locks
 from pos_app.payments.locks import JournalUse
 from pos_app.payments.model import (
     LANE_RE,
@@ -48,6 +49,7 @@ from pos_app.payments.model import (
     check_ach_authorization,
     to_cents,
 )
+from pos_app.payments.store import OwnerLock, Reversal
 from pos_app.private_files import private_file
 from pos_app.sqlite_tx import immediate_transaction
 from pos_app.storage_errors import Fault, JournalCorrupt, StorageError, What, as_storage_error, storage_errors
@@ -159,8 +161,11 @@ def _row_to_attempt(row: sqlite3.Row) -> Attempt:
 
 
 class Journal:
+    """The SQLite ``store.JournalStore``: one file; its owner locks are ``locks.py`` files beside it."""
+
     def __init__(self, path: str | Path, busy_timeout: float = 15.0) -> None:
         self.path = Path(path)
+        self.name = str(self.path)
         self._lock = threading.RLock()
         self._use = JournalUse(self.path)  # shared while open: a restore never swaps the file under us
         with storage_errors(self.path, What.JOURNAL):
@@ -242,6 +247,12 @@ class Journal:
         with self._lock:
             self._db.close()
             self._use.release()
+
+    def lane_lock(self, lane: str) -> OwnerLock:
+        return locks.lane_lock(self.path, lane)
+
+    def reversal_lock(self, attempt_id: str) -> OwnerLock:
+        return locks.reversal_lock(self.path, attempt_id)
 
     def __enter__(self) -> Journal:
         return self
@@ -406,7 +417,7 @@ class Journal:
         return [Transition(r["attempt_id"], parse_ts(r["at"]), State(r["from_state"]) if r["from_state"] else None,
                            State(r["to_state"]), r["cause"], r["clerk"]) for r in rows]
 
-    def reversals(self, since: datetime | None = None, until: datetime | None = None) -> list[sqlite3.Row]:
+    def reversals(self, since: datetime | None = None, until: datetime | None = None) -> list[Reversal]:
         """Finished reversal requests (void/refund) in [since, until) of their finish time."""
         where, params = ["finished_at IS NOT NULL"], []
         if since is not None:
@@ -415,7 +426,10 @@ class Journal:
         if until is not None:
             where.append("finished_at < ?")
             params.append(ts(until))
-        return self._query("SELECT * FROM reversals WHERE " + " AND ".join(where) + " ORDER BY seq", params)
+        rows = self._query("SELECT * FROM reversals WHERE " + " AND ".join(where) + " ORDER BY seq", params)
+        return [Reversal(r["seq"], r["attempt_id"], r["kind"], r["manager_id"], r["reason"],
+                         parse_ts(r["requested_at"]), parse_ts(r["finished_at"]), r["outcome"], r["payment_id"])
+                for r in rows]
 
     def entered(self, state: State, since: datetime | None = None,
                 until: datetime | None = None) -> list[Transition]:
