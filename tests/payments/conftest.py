@@ -72,6 +72,68 @@ def journal(tmp_path):
     j.close()
 
 
+class JournalBackend:
+    """One journal database of either kind: ``open()`` gives another ``JournalStore`` on it (a fresh connection,
+    as another process would have); ``raw(sql)`` runs SQL behind the store's back; ``dump()`` is every byte
+    of it that a store could have written (files, or every row as text). Opened stores close at teardown."""
+
+    def __init__(self, kind: str, where) -> None:
+        self.kind, self.where, self._opened = kind, where, []
+
+    def open(self, **kw):
+        if self.kind == "sqlite":
+            store = Journal(self.where, **kw)
+        else:
+            from pos_app.payments.journal_pg import PgJournal
+
+            store = PgJournal(self.where, **kw)
+        self._opened.append(store)
+        return store
+
+    def raw(self, sql: str, params=()):
+        if self.kind == "sqlite":
+            import sqlite3
+
+            db = sqlite3.connect(self.where, isolation_level=None)
+            try:
+                return db.execute(sql, params).fetchall()
+            finally:
+                db.close()
+        import psycopg
+
+        with psycopg.connect(self.where, autocommit=True) as con:
+            cur = con.execute(sql, params)
+            return cur.fetchall() if cur.description else []
+
+    def dump(self) -> bytes:
+        if self.kind == "sqlite":
+            path = Path(self.where)
+            return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*") if p.is_file())
+        rows = []
+        for table in ("attempts", "transitions", "reversals", "legal_transitions", "schema_versions"):
+            rows += [r[0] for r in self.raw(f"SELECT row_to_json(t)::text FROM {table} t")]
+        return "\n".join(rows).encode()
+
+    def close_all(self) -> None:
+        for store in self._opened:
+            store.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def journal_backend(request, tmp_path):
+    """A fresh journal database: a SQLite file, or a database in the session's PostgreSQL cluster."""
+    where = tmp_path / "journal.db" if request.param == "sqlite" else request.getfixturevalue("pg_database")
+    backend = JournalBackend(request.param, where)
+    yield backend
+    backend.close_all()
+
+
+@pytest.fixture
+def journal_store(journal_backend):
+    """A ``JournalStore`` on a fresh journal, once per backend (SQLite, PostgreSQL)."""
+    return journal_backend.open()
+
+
 def make_service(journal, client, gateway, lane="LANE1", **kw) -> PaymentService:
     kw.setdefault("settle_after", timedelta(seconds=0.3))
     kw.setdefault("in_flight_window", timedelta(seconds=2))
