@@ -19,6 +19,12 @@ def sale(service, shopper, amount="30.00"):
     return a
 
 
+@pytest.fixture
+def journal(journal_store):
+    """These charges run on both journal stores (SQLite, PostgreSQL)."""
+    return journal_store
+
+
 def test_void_before_the_batch(service, shopper, client, journal):
     a = sale(service, shopper)
     option = service.refund_or_void_option(a)
