@@ -69,6 +69,7 @@ log = logging.getLogger(__name__)
 COMPONENT = "payment_journal"
 ILLEGAL_TRANSITION = "PJ001"  # raised by the trigger attempts_legal_state
 UNIQUE_VIOLATION, CHECK_VIOLATION = "23505", "23514"
+LOCKS_APPLICATION_NAME = "pos-app journal locks"  # the lock connection, as pg_stat_activity shows it
 _OPEN_SQL = ",".join(f"'{s.value}'" for s in sorted(OPEN_STATES))
 _STATES_SQL = ",".join(f"'{s.value}'" for s in sorted(State))
 
@@ -513,18 +514,28 @@ class _LockSession:
                 con.close()
             self._con = None
             psycopg = self._journal._psycopg  # noqa: SLF001
-            self._con = psycopg.connect(self._journal._conninfo, autocommit=True)  # noqa: SLF001
+            self._con = psycopg.connect(self._journal._conninfo, autocommit=True,  # noqa: SLF001
+                                        application_name=LOCKS_APPLICATION_NAME)
             self._generation += 1
             self._held = {k: g for k, g in self._held.items() if g == self._generation}
         return self._con
 
     def try_lock(self, key: tuple[int, int]) -> int | None:
         """The generation the lock was taken on, or None when it is held (here or elsewhere)."""
+        psycopg = self._journal._psycopg  # noqa: SLF001
         with self._mutex, self._journal._errors():  # noqa: SLF001
-            con = self._connection()
-            if key in self._held:
-                return None
-            if not con.execute("SELECT pg_try_advisory_lock(%s, %s)", key).fetchone()[0]:
+            for fresh in (False, True):
+                con = self._connection()
+                if key in self._held:
+                    return None
+                try:
+                    taken = con.execute("SELECT pg_try_advisory_lock(%s, %s)", key).fetchone()[0]
+                    break
+                except psycopg.OperationalError:
+                    if fresh or not (con.closed or con.broken):
+                        raise
+                    # the connection had died since its last use (its locks with it): once more on a new one
+            if not taken:
                 return None
             self._held[key] = self._generation
             return self._generation
