@@ -3,6 +3,7 @@ each charging through ``PaymentService`` against one training gateway, with faul
 and (PostgreSQL) one server restart mid-run; outcomes are counted from the gateway's own records.
 
     python bench/lanes.py --backend sqlite|postgresql --lanes N --runs R [--seed S]
+    python bench/lanes.py --backend sqlite|postgresql --writes 500     # the journal writes alone
 
 ``--runs`` is the total number of checkouts, shared out between the lanes. Each lane process runs its own
 ``MisbehavingProxy`` in front of the shared gateway (the faults it injects are that lane's: 502/503/504 before
@@ -394,6 +395,40 @@ class Bench:
             self.cluster.remove()
 
 
+def writes_only(backend: str, charges: int) -> dict:
+    """The journal writes of ``charges`` charges on one lane (created, sending, approved), nothing else: what
+    the journal adds to a charge, without the gateway, the faults or other lanes."""
+    with tempfile.TemporaryDirectory(prefix="pos-lanes-") as tmp:
+        os.chmod(tmp, 0o755)
+        cluster = None
+        if backend == "postgresql":
+            import pg_cluster
+
+            cluster = pg_cluster.PgCluster(durable=True, base_dir=tmp).start()
+            where = cluster.create_database("writes")
+        else:
+            where = str(Path(tmp) / "journal.db")
+        store = open_store(backend, where)
+        try:
+            spent = []
+            for i in range(charges):
+                now = datetime.now(UTC)
+                started = time.perf_counter()
+                a = store.create_attempt("LANE1", "clerk", CustomerRef(1, "Ada"), AccountRef(2, "cc", "1111", "Visa"),
+                                         "12.34", now)
+                store.transition(a.id, State.CREATED, State.SENDING, "POST /payment", "clerk", now, sent_at=now)
+                store.transition(a.id, State.SENDING, State.APPROVED, "PaySimple answered", "clerk", now,
+                                 payment_id=i + 1, ps_status="Authorized")
+                spent.append((time.perf_counter() - started) * 1000)
+        finally:
+            store.close()
+            if cluster is not None:
+                cluster.remove()
+    spent.sort()
+    return {"backend": backend, "charges": charges, "journal_write_p50_ms": round(statistics.median(spent), 2),
+            "journal_write_p95_ms": round(spent[int(len(spent) * 0.95)], 2)}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
@@ -407,9 +442,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--first", type=int, help=argparse.SUPPRESS)
     p.add_argument("--count", type=int, help=argparse.SUPPRESS)
     p.add_argument("--clock-offset", type=float, default=0.0, help=argparse.SUPPRESS)
+    p.add_argument("--writes", type=int, default=0, help="only time the journal writes of this many charges")
     args = p.parse_args(argv)
     if args.lane_worker:
         return lane_main(args)
+    if args.writes:
+        print(json.dumps(writes_only(args.backend, args.writes)))
+        return 0
     logging.basicConfig(level=logging.CRITICAL)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="pos-lanes-") as tmp:

@@ -18,11 +18,12 @@ Guarantees, enforced by the database (so every process and machine using the dat
 Errors are recognised by SQLSTATE, never by message text. A lost connection, a server that cannot be reached
 or does not answer within the deadlines is ``StorageError(Fault.UNREACHABLE)`` naming the database and the next
 step; what the failed call wrote was rolled back, except that a connection lost during COMMIT leaves its
-outcome unknown to us (``store`` says what callers do: read again). The next call takes a fresh, checked
-connection from the pool, so once the server is back the journal works again without being reopened.
+outcome unknown to us (``store`` says what callers do: read again). Broken connections leave the pool, so once
+the server is back the journal works again without being reopened.
 
 Deadlines: connecting (``connect_timeout``), waiting for a pooled connection (``pool_timeout``), every statement
 (``statement_timeout``, server side) and an unanswered TCP send (``tcp_user_timeout``): no call waits forever.
+Before lending a connection the pool looks (without a round trip) whether the server closed it meanwhile.
 Money is bigint cents, times ``timestamptz`` (sessions run in UTC; values come back timezone-aware).
 
 Lane ownership: session advisory locks (``pg_migrations.LOCK_NAMESPACE_LANE``, key from the lane's name) on one
@@ -37,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import select
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -183,6 +185,17 @@ def _lock_key(namespace: int, text: str) -> tuple[int, int]:
     return namespace, int.from_bytes(digest, "big") & 0x7FFFFFFF
 
 
+def _check_if_signalled(con) -> None:
+    """The pool's check before lending a connection: a round trip only when the server has sent something
+    since the connection was last used (a server that shut down or restarted sends an error and closes the
+    socket). A connection that died silently fails its next statement within the deadlines instead."""
+    import psycopg_pool
+
+    readable, _, _ = select.select([con.fileno()], [], [], 0)
+    if readable:
+        psycopg_pool.ConnectionPool.check_connection(con)
+
+
 def _to_attempt(row: dict) -> Attempt:
     values = {name: row[name] for name in _ATTEMPT_FIELDS}
     values["state"] = State(values["state"])
@@ -221,7 +234,7 @@ class PgJournal:
         self._pool = psycopg_pool.ConnectionPool(
             self._conninfo, min_size=min_size, max_size=max_size, open=False, timeout=pool_timeout,
             kwargs={"autocommit": True, "row_factory": psycopg.rows.dict_row},
-            check=psycopg_pool.ConnectionPool.check_connection, name=f"journal {self.name}")
+            check=_check_if_signalled, name=f"journal {self.name}")
         self._locks = _LockSession(self)
         try:
             with self._errors():
