@@ -1,5 +1,6 @@
 """Numbered schema migrations for the app's stores on PostgreSQL: one runner, each store (component) its own
-ordered list. The PostgreSQL counterpart of ``pos_app.migrations`` (SQLite), with the same rules.
+ordered list. The PostgreSQL counterpart of ``pos_app.migrations`` (SQLite), with the same rules and the same
+``Migration`` / ``SchemaTooNew`` types.
 
 A component's schema version is its row in ``schema_versions`` (component, version, migrated_at); no row means
 version 0 (a new, empty database). ``migrate`` applies, in order, every migration whose number is above it,
@@ -12,8 +13,8 @@ the connection's ``lock_timeout``/``statement_timeout``) from reading the versio
 migrates and the other then finds the work done. A database whose version is above the last migration this
 code knows was written by a newer app: ``SchemaTooNew`` before anything is written (never downgraded).
 
-A migration is SQL (sent as one simple-query string, so several statements and ``$$`` bodies are fine) or a
-callable that gets the connection inside the transaction. It must not COMMIT or touch ``schema_versions``.
+A migration's SQL is sent as one simple-query string (several statements and ``$$`` bodies are fine); a
+callable gets the psycopg connection inside the transaction. It must not COMMIT or touch ``schema_versions``.
 Migrations are history: once released, a migration's text never changes.
 
 The connection must be a psycopg 3 connection in autocommit mode with no transaction open. psycopg is not
@@ -23,8 +24,9 @@ imported here (the counter without the ``store`` extra never loads it).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+
+from pos_app.migrations import Migration, SchemaTooNew, check_order
 
 log = logging.getLogger(__name__)
 
@@ -38,33 +40,6 @@ _VERSIONS = """CREATE TABLE IF NOT EXISTS schema_versions (
     component text PRIMARY KEY,
     version integer NOT NULL CHECK (version >= 0),
     migrated_at timestamptz NOT NULL DEFAULT now())"""
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    name: str
-    apply: str | Callable[[object], None]
-
-
-class SchemaTooNew(RuntimeError):
-    """The database was migrated by a newer version of the app; nothing was changed. ``what`` names the store
-    ("payment journal"), ``found`` its version, ``known`` the newest this code knows."""
-
-    def __init__(self, what: str, found: int, known: int) -> None:
-        self.what, self.found, self.known = what, found, known
-        super().__init__(
-            f"The {what} was written by a newer version of the app (schema {found}, this app knows {known}). "
-            "Update the app; the database was not changed.")
-
-
-def check_order(migrations: Sequence[Migration]) -> None:
-    """Raise ValueError unless the list is non-empty with strictly increasing positive numbers."""
-    if not migrations:
-        raise ValueError("a migration list needs at least one migration")
-    numbers = [m.version for m in migrations]
-    if numbers[0] < 1 or any(b <= a for a, b in zip(numbers, numbers[1:], strict=False)):
-        raise ValueError(f"migration numbers must be positive and strictly increasing: {numbers}")
 
 
 def version(con, component: str) -> int:

@@ -21,7 +21,14 @@ Decisions:
   the original) are matched to the refunded attempt, never counted as a charge.
 - With a lane filter, PaySimple-only payments are listed when their OrderId carries that lane; with a clerk
   filter they are not listed (PaySimple does not know our clerks).
-- Net = sales still standing or refunded later (approved, refunded, pending reversals) − refunds finished today.
+- Totals (docs/decisions/0352): ``gross`` = every charge of the day PaySimple took (approved, voided or
+  refunded later, pending reversals; a bank debit's "posted" counts), ``voids`` / ``refunds`` = reversals
+  finished during the day (of the original amount), ``net = gross − voids − refunds``, each with its count.
+  The same four are split by method (``by_method``: "card" / "bank") and by card brand (``by_brand``:
+  "Visa", "Mastercard", "American Express", "Discover" as ``brands.brand_name`` writes them); a split's
+  parts add up to the totals.
+- The report names the store's zone by its IANA name (``timezone``: "America/Denver"), never "localtime":
+  an empty setting is the computer's zone, resolved to its name (``receipts.zone_name``).
 - The CSV is opened in spreadsheets: every text cell goes through ``text_safety.spreadsheet_cell`` (control and
   bidi characters → U+FFFD; a cell starting with = + - @ TAB or CR gets a leading '), numbers stay numbers.
   Clerk ids, PaySimple statuses, OrderIds and details can come from outside (docs/decisions/0142).
@@ -42,10 +49,11 @@ from pathlib import Path
 
 from pos_app import money
 from pos_app.payments import ids
-from pos_app.payments.store import JournalStore
+from pos_app.payments.brands import brand_name
 from pos_app.payments.lookup import payment_cents
 from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES, Attempt, State, from_cents
-from pos_app.payments.receipts import store_timezone
+from pos_app.payments.receipts import store_timezone, zone_name
+from pos_app.payments.store import JournalStore
 from pos_app.private_files import write_private_text
 from pos_app.text_safety import spreadsheet_cell
 
@@ -68,7 +76,8 @@ EXPECTED_STATUS = {
     S.VOID_PENDING: {"authorized", "posted", "voided"},
     S.REFUND_PENDING: {"settled", "reversed"},
 }
-SALE_STATES = {S.APPROVED, S.REFUNDED, S.VOID_PENDING, S.REFUND_PENDING}
+SALE_STATES = {S.APPROVED, S.VOIDED, S.REFUNDED, S.VOID_PENDING, S.REFUND_PENDING}  # PaySimple took it
+METHODS = ("card", "bank")
 
 
 @dataclass
@@ -83,6 +92,28 @@ class Bucket:
     @property
     def total(self) -> Decimal:
         return from_cents(self.cents) if self.cents else Decimal("0.00")
+
+
+@dataclass
+class Totals:
+    """Gross, voids, refunds (count + cents each) and net = gross − voids − refunds."""
+
+    gross: Bucket = field(default_factory=Bucket)
+    voids: Bucket = field(default_factory=Bucket)
+    refunds: Bucket = field(default_factory=Bucket)
+
+    @property
+    def net_cents(self) -> int:
+        return self.gross.cents - self.voids.cents - self.refunds.cents
+
+    @property
+    def net(self) -> Decimal:
+        return from_cents(self.net_cents) if self.net_cents else Decimal("0.00")
+
+
+def method_of(attempt: Attempt) -> str:
+    """"card" or "bank" (ACH)."""
+    return "bank" if attempt.is_bank else "card"
 
 
 @dataclass(frozen=True)
@@ -114,17 +145,37 @@ class EodReport:
     by_status: dict[str, Bucket] = field(default_factory=lambda: defaultdict(Bucket))
     by_lane: dict[str, dict[str, Bucket]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Bucket)))
     by_clerk: dict[str, dict[str, Bucket]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Bucket)))
-    voids: Bucket = field(default_factory=Bucket)
-    refunds: Bucket = field(default_factory=Bucket)
-    sales: Bucket = field(default_factory=Bucket)
+    totals: Totals = field(default_factory=Totals)
+    by_method: dict[str, Totals] = field(default_factory=lambda: {m: Totals() for m in METHODS})
+    by_brand: dict[str, Totals] = field(default_factory=lambda: defaultdict(Totals))  # cards only
     mismatches: list[Mismatch] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
     paysimple_payments: int = 0
     paysimple_error: str | None = None
 
     @property
+    def gross(self) -> Bucket:
+        return self.totals.gross
+
+    @property
+    def voids(self) -> Bucket:
+        return self.totals.voids
+
+    @property
+    def refunds(self) -> Bucket:
+        return self.totals.refunds
+
+    @property
     def net(self) -> Decimal:
-        return from_cents(self.sales.cents - self.refunds.cents)
+        return self.totals.net
+
+    def _add(self, part: str, attempt: Attempt) -> None:
+        """Count ``attempt`` in ``part`` (gross / voids / refunds) of the totals and its splits."""
+        groups = [self.totals, self.by_method[method_of(attempt)]]
+        if not attempt.is_bank:
+            groups.append(self.by_brand[brand_name(attempt.account_brand)])
+        for totals in groups:
+            getattr(totals, part).add(attempt.amount_cents)
 
     @property
     def reconciled(self) -> bool:
@@ -145,9 +196,15 @@ class EodReport:
                 for status, bucket in sorted(statuses.items()):
                     writer.writerow(["total", group, key, status, bucket.count, money.plain(bucket.total), "", "",
                                      ""])
-        for name, bucket in (("sales", self.sales), ("voids", self.voids), ("refunds", self.refunds)):
-            writer.writerow(["total", name, "", "", bucket.count, money.plain(bucket.total), "", "", ""])
-        writer.writerow(["total", "net", "", "", "", money.plain(self.net), "", "", ""])
+        splits = [("", "", self.totals)] + [("method", m, t) for m, t in self.by_method.items()] + [
+            ("brand", b, t) for b, t in sorted(self.by_brand.items())]
+        for group, key, totals in splits:
+            prefix = f"{group}:" if group else ""
+            for name in ("gross", "voids", "refunds"):
+                bucket = getattr(totals, name)
+                writer.writerow(["total", prefix + name, key, "", bucket.count, money.plain(bucket.total), "", "",
+                                 ""])
+            writer.writerow(["total", prefix + "net", key, "", "", money.plain(totals.net), "", "", ""])
         writer.writerow(["reconcile", "paysimple", "", "ok" if self.reconciled else "MISMATCH",
                          self.paysimple_payments, "", "", "", self.paysimple_error or ""])
         for m in self.mismatches:
@@ -185,14 +242,14 @@ def end_of_day(journal: JournalStore, client, day: date, lane: str | None = None
                tz: tzinfo | str | None = None, page_size: int = 200) -> EodReport:
     tz = store_timezone(tz) if tz is None or isinstance(tz, str) else tz
     start, end = day_bounds(day, tz)
-    report = EodReport(day=day, timezone=str(tz), lane=lane, clerk=clerk)
+    report = EodReport(day=day, timezone=zone_name(tz), lane=lane, clerk=clerk)
     attempts = journal.history(lane=lane, clerk=clerk, since=start, until=end, limit=None)
     for a in attempts:
         for bucket in (report.by_status[a.state.value], report.by_lane[a.lane][a.state.value],
                        report.by_clerk[a.clerk][a.state.value]):
             bucket.add(a.amount_cents)
         if a.state in SALE_STATES:
-            report.sales.add(a.amount_cents)
+            report._add("gross", a)
     for t in journal.entered(S.REVIEW, since=start, until=end):
         a = journal.get(t.attempt_id)
         if (lane and a.lane != lane) or (clerk and a.clerk != str(clerk)):
@@ -204,9 +261,9 @@ def end_of_day(journal: JournalStore, client, day: date, lane: str | None = None
         if (lane and original.lane != lane) or (clerk and original.clerk != str(clerk)):
             continue
         if row.outcome == "voided":
-            report.voids.add(original.amount_cents)
+            report._add("voids", original)
         elif row.outcome == "refunded":
-            report.refunds.add(original.amount_cents)
+            report._add("refunds", original)
 
     try:
         payments = _fetch_payments(client, day, page_size)

@@ -46,6 +46,7 @@ from dataclasses import fields
 from datetime import UTC, datetime
 
 from pos_app import pg_migrations
+from pos_app.migrations import Migration
 from pos_app.payments import ids
 from pos_app.payments.model import (
     LANE_RE,
@@ -76,7 +77,7 @@ _OPEN_SQL = ",".join(f"'{s.value}'" for s in sorted(OPEN_STATES))
 _STATES_SQL = ",".join(f"'{s.value}'" for s in sorted(State))
 
 MIGRATIONS = (
-    pg_migrations.Migration(1, "attempts, transitions, legal transitions, reversals", f"""
+    Migration(1, "attempts, transitions, legal transitions, reversals", f"""
 CREATE TABLE attempts (
     id text PRIMARY KEY CHECK (length(id) <= 50),
     lane text NOT NULL CHECK (lane ~ '^[A-Za-z0-9_]{{1,20}}$'),

@@ -47,6 +47,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from pos_app.payments.brands import masked
 from pos_app.text_safety import one_line
 
 MAX_AMOUNT = Decimal("2000000.00")  # PaySimple's per-payment ceiling
@@ -219,7 +220,8 @@ class AccountRef:
 
     @property
     def masked(self) -> str:
-        return f"{self.brand} ****{self.last4}".strip()
+        """"Mastercard ****5454" (brand as the issuer writes it, ``payments.brands``)."""
+        return masked(self.brand, self.last4, self.kind)
 
     @classmethod
     def from_paysimple(cls, account) -> AccountRef:
@@ -295,7 +297,8 @@ class Attempt:
 
     @property
     def account_masked(self) -> str:
-        return f"{self.account_brand} ****{self.account_last4}".strip()
+        """"Mastercard ****5454" (brand as the issuer writes it, ``payments.brands``)."""
+        return masked(self.account_brand, self.account_last4, self.account_kind)
 
     @property
     def is_bank(self) -> bool:

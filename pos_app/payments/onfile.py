@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from pos_app.payments.brands import masked
 from pos_app.payments.journal import Journal, parse_ts, ts
 from pos_app.payments.model import UNRESOLVED_STATES, AccountRef, Attempt, State
 from pos_app.payments.replies import error_text, paysimple
@@ -116,7 +117,7 @@ class OnFileRecord:
 
     @property
     def masked(self) -> str:
-        return f"{self.brand} ****{self.last4}".strip()
+        return masked(self.brand, self.last4, self.kind)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import psycopg
 import pytest
 
 from pos_app import pg_migrations
+from pos_app.migrations import Migration, SchemaTooNew
 from pos_app.payments import AccountRef, CustomerRef, LaneOwnershipLost, State
 from pos_app.payments.journal_pg import COMPONENT, LOCKS_APPLICATION_NAME, PgJournal
 from pos_app.payments.model import IllegalTransition, LaneBusy
@@ -275,7 +276,7 @@ def test_a_newer_journal_is_refused_and_left_as_it_was(pg_database):
     with psycopg.connect(pg_database, autocommit=True) as con:
         con.execute("UPDATE schema_versions SET version = 99 WHERE component = %s", (COMPONENT,))
         con.execute("DELETE FROM legal_transitions WHERE from_state = 'created' AND to_state = 'sending'")
-    with pytest.raises(pg_migrations.SchemaTooNew, match="newer version of the app"):
+    with pytest.raises(SchemaTooNew, match="newer version of the app"):
         PgJournal(pg_database)
     with psycopg.connect(pg_database) as con:  # not "repaired" by an older app
         assert con.execute("SELECT count(*) FROM legal_transitions WHERE from_state = 'created'"
@@ -283,15 +284,15 @@ def test_a_newer_journal_is_refused_and_left_as_it_was(pg_database):
 
 
 def test_a_failing_migration_is_rolled_back_whole_and_runs_again_later(pg_database):
-    good = pg_migrations.Migration(1, "one", "CREATE TABLE one (x int)")
-    bad = pg_migrations.Migration(2, "two", "CREATE TABLE two (x int); INSERT INTO one VALUES (1); SELECT 1/0")
+    good = Migration(1, "one", "CREATE TABLE one (x int)")
+    bad = Migration(2, "two", "CREATE TABLE two (x int); INSERT INTO one VALUES (1); SELECT 1/0")
     with psycopg.connect(pg_database, autocommit=True) as con:
         with pytest.raises(psycopg.errors.DivisionByZero):
             pg_migrations.migrate(con, "demo", [good, bad], "demo store")
         assert pg_migrations.version(con, "demo") == 1
         assert con.execute("SELECT to_regclass('two')").fetchone() == (None,)
         assert con.execute("SELECT count(*) FROM one").fetchone() == (0,)
-        fixed = pg_migrations.Migration(2, "two", "CREATE TABLE two (x int); INSERT INTO one VALUES (1)")
+        fixed = Migration(2, "two", "CREATE TABLE two (x int); INSERT INTO one VALUES (1)")
         assert pg_migrations.migrate(con, "demo", [good, fixed], "demo store") == 1
         assert pg_migrations.version(con, "demo") == 2 and con.execute("SELECT count(*) FROM one").fetchone() == (1,)
         # the lock was released: another session can take it

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from pos_app.payments import Approval, LaneBusy, NotAllowed, State, clerk_message, end_of_day, receipt_for
-from pos_app.payments.journal import Journal
+from pos_app.payments.journal import SCHEMA_VERSION, Journal
 from pos_app.payments.model import AccountRef, CustomerRef
 from pos_app.settings import Merchant
 from tests.payments.conftest import make_service
@@ -40,7 +40,7 @@ def test_an_old_journal_gets_the_new_one_open_charge_per_lane_index(tmp_path):
     with Journal(path) as j:
         sql = j._query("SELECT sql FROM sqlite_master WHERE name = 'one_open_charge_per_lane'")[0][0]
         assert "'needs_review'" in sql
-        assert j._query("PRAGMA user_version")[0][0] == 2
+        assert j._query("PRAGMA user_version")[0][0] == SCHEMA_VERSION
         a = in_review(j)
         with pytest.raises(LaneBusy) as busy:
             j.create_attempt("LANE1", "clerk7", CUSTOMER, CARD, "1.00", T0)

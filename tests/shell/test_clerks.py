@@ -278,3 +278,41 @@ def test_wrong_approval_pins_pause_approvals_not_the_managers_sign_in(registry):
     registry.clock.now += timedelta(seconds=2)
     lock_out(registry)
     assert registry.approve("Maria", "482913", ManagerAction.VOID, "still fine", clerk=ann) == boss
+
+
+def test_a_clerk_file_made_before_numbered_migrations_gains_its_columns_and_keeps_its_clerks(tmp_path):
+    """The first clerk files had no ``kdf`` (their PINs use the older scrypt cost) and no ``tag`` column."""
+    import sqlite3
+
+    from pos_app.clerks import LEGACY_KDF, MIGRATIONS, ClerkRegistry, hash_pin
+    from pos_app.migrations import SchemaTooNew
+
+    path = tmp_path / "clerks.db"
+    salt, digest = hash_pin("739164", kdf=LEGACY_KDF)
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE TABLE clerks (
+          id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, role TEXT NOT NULL,
+          salt BLOB NOT NULL, pin_hash BLOB NOT NULL, failures INTEGER NOT NULL DEFAULT 0,
+          lockouts INTEGER NOT NULL DEFAULT 0, locked_until TEXT, active INTEGER NOT NULL DEFAULT 1);
+    """)
+    db.execute("INSERT INTO clerks (name, role, salt, pin_hash) VALUES ('Maria', 'manager', ?, ?)", (salt, digest))
+    db.commit()
+    db.close()
+    registry = ClerkRegistry(path)
+    try:
+        assert registry.login("Maria", "739164").name == "Maria"  # checked with the older cost
+    finally:
+        registry.close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == MIGRATIONS[-1].version
+    assert {"kdf", "tag"} <= {r[1] for r in db.execute("PRAGMA table_info(clerks)")}
+    assert {"approvals", "events", "integrity", "approval_guard"} <= {
+        r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    db.execute(f"PRAGMA user_version={MIGRATIONS[-1].version + 1}")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(SchemaTooNew, match="clerk file was written by a newer version"):
+        ClerkRegistry(path)
+    assert path.read_bytes() == before

@@ -124,10 +124,10 @@ def test_gateway_without_admin_has_no_admin_routes(gateway):
 
 
 def test_in_app_training_gateway_has_no_admin_routes(tmp_path):
-    from pos_app.config import app_paths
-    from pos_app.ui.backend import CounterBackend
+    from pos_app.config import Environment, app_paths
+    from pos_app.counter import Counter, CounterStart
 
-    backend = CounterBackend.start_training(app_paths(tmp_path / "home"), demo_customers=0, in_memory=True)
+    backend = Counter.open(CounterStart(Environment.TRAINING, app_paths(tmp_path / "home"), demo_customers=0, in_memory=True))
     try:
         gw = backend.gateway
         assert gw.admin_token is None

@@ -30,8 +30,8 @@ def counter(qtbot, tmp_path):
     from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
-    from pos_app.config import app_paths
-    from pos_app.ui.backend import CounterBackend
+    from pos_app.config import Environment, app_paths
+    from pos_app.counter import Counter, CounterStart
     from pos_app.ui.common.theme import STYLE
     from pos_app.ui.counter.main_window import MainWindow
     from tests.ui.webtools import CounterDriver
@@ -42,8 +42,8 @@ def counter(qtbot, tmp_path):
     window.set_locked(False)
     window.resize(1280, 800)
     window.show()
-    backend = CounterBackend.start_training(app_paths(tmp_path / "home"), demo_customers=40, in_memory=True)
-    window.attach_backend(backend)
+    backend = Counter.open(CounterStart(Environment.TRAINING, app_paths(tmp_path / "home"), demo_customers=40, in_memory=True))
+    window.attach_counter(backend)
     qtbot.waitUntil(lambda: window.panel._page_ready, timeout=15000)
     driver = CounterDriver(qtbot, window)
     yield driver

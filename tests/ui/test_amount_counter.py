@@ -22,15 +22,15 @@ def test_a_comma_store_charges_what_the_clerk_typed_and_shows_it_one_way(counter
     w = counter.window
     money.set_store_format("es_ES")  # the store's setting (the autouse fixture restores en_US)
     hit = counter.pick_with_cards("o")
-    account = w.methods.current_account()
-    assert w.amount.edit.placeholderText() == "0,00"
+    account = w.customer_page.methods.current_account()
+    assert w.customer_page.amount.edit.placeholderText() == "0,00"
 
     # "12.50" in a comma store: refused with the right way shown; no dialog, nothing journaled or sent
     counter.amount("12.50")
     counter.key(Qt.Key.Key_F5)
-    assert w.amount.message.text() == "Use a comma for cents: 12,50"
-    assert w.amount.edit.hasFocus() and w.stack.currentWidget() is w.customer_page
-    assert counter.payments(hit.paysimple_id) == [] and w.backend.journal.history(limit=10) == []
+    assert w.customer_page.amount.message.text() == "Use a comma for cents: 12,50"
+    assert w.customer_page.amount.edit.hasFocus() and w.stack.currentWidget() is w.customer_page
+    assert counter.payments(hit.paysimple_id) == [] and w.counter.journal.history(limit=10) == []
 
     counter.amount("1.234,5")
     seen = {}

@@ -27,12 +27,12 @@ def at_gateway(counter, customer_id) -> dict[int, object]:
 
 
 def shown(counter) -> list[tuple[str, ...]]:
-    methods = counter.window.methods
+    methods = counter.window.customer_page.methods
     return [tuple(methods.topLevelItem(i).text(c) for c in range(5)) for i in range(methods.topLevelItemCount())]
 
 
 def shown_ids(counter) -> set[int]:
-    return {a.id for a in counter.window.methods.accounts()}
+    return {a.id for a in counter.window.customer_page.methods.accounts()}
 
 
 def no_accounts(accounts) -> bool:
@@ -78,8 +78,8 @@ def test_new_card_without_consent_is_hidden_then_removed_after_the_void_window(c
     record = counter.backend.onfile.get(card.id)
     assert record.state == "pending" and not record.consent and record.remove_after == payment.can_void_until
     back_to_customer(counter)
-    assert shown(counter) == [] and "No cards or bank accounts on file" in counter.window.methods_note.text()
-    assert not counter.window.charge_file_button.isEnabled()
+    assert shown(counter) == [] and "No cards or bank accounts on file" in counter.window.customer_page.methods_note.text()
+    assert not counter.window.customer_page.charge_file_button.isEnabled()
 
     counter.gateway.clock.set(payment.can_void_until + timedelta(seconds=1))
     counter.backend.sweep_on_file()  # what the background sweeper does every few minutes
@@ -110,7 +110,7 @@ def test_second_card_kept_is_not_made_default(counter):
     [new] = [a for a in after.values() if a.id not in before]
     assert not new.is_default and after[old_default.id].is_default
     back_to_customer(counter)
-    rows = {a.id: row for a, row in zip(counter.window.methods.accounts(), shown(counter), strict=True)}
+    rows = {a.id: row for a, row in zip(counter.window.customer_page.methods.accounts(), shown(counter), strict=True)}
     assert rows[new.id][3] == "" and rows[old_default.id][3] == "Default card"
 
 
@@ -138,7 +138,7 @@ def test_card_already_on_file_entered_again_stays(counter):
                              "default).")
     [card] = at_gateway(counter, hit.paysimple_id).values()
     back_to_customer(counter)
-    counter.window.amount.clear()
+    counter.window.customer_page.amount.clear()
     # Later the same card is typed into a new-card form, the consent box left unticked: it stays on file.
     assert new_card_charge(counter, "7.00", number=MASTERCARD) == "approved"
     assert note(counter) == "This card was already on file for this customer; it stays on file."
@@ -265,7 +265,7 @@ def test_new_bank_account_cancelled_at_the_authorization_charges_nothing_and_is_
     counter.key(Qt.Key.Key_Escape)
     w = counter.window
     counter.qtbot.waitUntil(lambda: w.stack.currentWidget() is w.customer_page, timeout=10000)
-    assert w.customer_status.text() == ("Cancelled. Nothing was charged. Not kept on file: the bank account was "
+    assert w.customer_page.customer_status.text() == ("Cancelled. Nothing was charged. Not kept on file: the bank account was "
                                         "removed from PaySimple.")
     assert counter.payments(hit.paysimple_id) == []
     assert at_gateway(counter, hit.paysimple_id) == {}
@@ -287,12 +287,12 @@ def _answer_dialog(counter, steps, seen):
 
 def test_bank_account_on_file_needs_the_authorization_ticked(counter):
     hit = counter.pick_with_cards("e", want=lambda a: bool(a.ach_accounts))
-    methods = counter.window.methods
+    methods = counter.window.customer_page.methods
     bank = next(a for a in methods.accounts() if not hasattr(a, "credit_card_number"))
     methods.setCurrentItem(methods.topLevelItem([a.id for a in methods.accounts()].index(bank.id)))
     rows = dict(zip((a.id for a in methods.accounts()), shown(counter), strict=True))
     assert rows[bank.id][3] == ("Default bank account" if bank.is_default else "")
-    assert counter.window.charge_file_button.text().startswith("Charge bank account on file")
+    assert counter.window.customer_page.charge_file_button.text().startswith("Charge bank account on file")
     counter.amount("31.25")
     qtbot = counter.qtbot
     seen: list = []
@@ -305,7 +305,7 @@ def test_bank_account_on_file_needs_the_authorization_ticked(counter):
         qtbot.keyClick(dialog.box.agreed, Qt.Key.Key_Escape)
 
     _answer_dialog(counter, [enter_without_tick], seen)
-    counter.key(Qt.Key.Key_F5, counter.window.amount.edit)
+    counter.key(Qt.Key.Key_F5, counter.window.customer_page.amount.edit)
     qtbot.waitUntil(lambda: bool(seen) and QApplication.activeModalWidget() is None, timeout=10000)
     assert counter.payments(hit.paysimple_id) == []
 
@@ -318,7 +318,7 @@ def test_bank_account_on_file_needs_the_authorization_ticked(counter):
     qtbot.waitUntil(counter.window.isActiveWindow, timeout=5000)
     _answer_dialog(counter, [tick_and_charge], seen)
     with qtbot.waitSignal(counter.window.resultShown, timeout=15000) as blocker:
-        counter.key(Qt.Key.Key_F5, counter.window.amount.edit)
+        counter.key(Qt.Key.Key_F5, counter.window.customer_page.amount.edit)
     assert blocker.args == ["posted"]
     [payment] = counter.payments(hit.paysimple_id)
     assert (payment.status, payment.account_id) == ("Posted", bank.id)

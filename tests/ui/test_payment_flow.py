@@ -126,7 +126,7 @@ def test_decline_then_another_card_is_approved(counter):
     assert "different payment method" in result.message.text().lower()
     assert result.try_button.isVisible()
     # The gateway declines by amount, so the clerk corrects the sale to 45.00 before the other card.
-    counter.window.amount.set_value(Decimal("45.00"))
+    counter.window.customer_page.amount.set_value(Decimal("45.00"))
     counter.open_form(Qt.Key.Key_F6)  # one key from the declined screen
     counter.fill_card(MASTERCARD, "0631", "996", "10001")
     assert counter.submit_and_wait() == "approved"
@@ -155,7 +155,7 @@ def test_bank_account_is_charged(counter):
 
 def test_card_on_file_is_charged_without_a_form(counter, monkeypatch):
     hit = counter.pick_with_cards("o")
-    account = counter.window.methods.current_account()
+    account = counter.window.customer_page.methods.current_account()
     assert account is not None and account.customer_id == hit.paysimple_id
     counter.amount("18.00")
     from pos_app.ui.counter import main_window
@@ -182,7 +182,7 @@ def test_clerk_cancels_mid_form_and_nothing_is_charged(counter):
     counter.key(Qt.Key.Key_Escape)
     counter.qtbot.waitUntil(lambda: counter.window.stack.currentWidget() is counter.window.customer_page,
                             timeout=5000)
-    assert "Nothing was charged" in counter.window.customer_status.text()
+    assert "Nothing was charged" in counter.window.customer_page.customer_status.text()
     assert counter.payments(hit.paysimple_id) == []
 
 
@@ -221,7 +221,7 @@ def test_update_details_adds_a_card_then_default_and_remove(counter, monkeypatch
     # Back on the customer: choose the new card, make it the default (Ctrl+D), then remove it (Del).
     with counter.qtbot.waitSignal(counter.window.accountsShown, timeout=5000):
         counter.key(Qt.Key.Key_Escape)
-    methods = counter.window.methods
+    methods = counter.window.customer_page.methods
     row = [a.id for a in methods.accounts()].index(new[0].id)
     methods.setCurrentItem(methods.topLevelItem(row))
     methods.setFocus()
@@ -242,7 +242,7 @@ def test_update_details_adds_a_card_then_default_and_remove(counter, monkeypatch
 
 def test_expired_card_is_flagged_and_replaced(counter):
     from pos_app.paysimple import CreditCardInput
-    from pos_app.ui.backend import card_expired
+    from pos_app.ui.counter.cards import card_expired
 
     client = counter.backend.client
     hit = counter.search("a")[0]
@@ -254,14 +254,14 @@ def test_expired_card_is_flagged_and_replaced(counter):
     client.set_default_account(hit.paysimple_id, old.id)
     counter.gateway.clock.advance(70 * 86400)
     hit = counter.pick_with_cards("a", want=lambda a: any(c.id == old.id for c in a.credit_cards))
-    methods = counter.window.methods
+    methods = counter.window.customer_page.methods
     row = [a.id for a in methods.accounts()].index(old.id)
     assert methods.topLevelItem(row).text(4) == "Expired"
-    assert "expired" in counter.window.methods_note.text()
+    assert "expired" in counter.window.customer_page.methods_note.text()
     methods.setCurrentItem(methods.topLevelItem(row))
-    assert not counter.window.charge_file_button.isEnabled() and counter.window.replace_button.isEnabled()
+    assert not counter.window.customer_page.charge_file_button.isEnabled() and counter.window.customer_page.replace_button.isEnabled()
     with counter.qtbot.waitSignal(counter.window.panel.formShown, timeout=15000):
-        counter.window.replace_button.click()
+        counter.window.customer_page.replace_button.click()
     counter.fill_card()
     assert counter.submit_and_wait() == "saved"
     assert counter.window.result.on_file.text() == ("It replaces the expired card, which is removed; it is now the "
@@ -350,7 +350,7 @@ def test_lost_reply_is_checked_with_paysimple_not_charged_twice(counter, monkeyp
     original = w.task.show_progress
 
     def show_progress(text, *args, **kwargs):
-        buttons = (w.charge_file_button, w.new_card_button, w.new_ach_button, w.update_button)
+        buttons = (w.customer_page.charge_file_button, w.customer_page.new_card_button, w.customer_page.new_ach_button, w.customer_page.update_button)
         statuses.append((text, any(b.isEnabled() for b in buttons)))
         original(text, *args, **kwargs)
 
@@ -388,12 +388,12 @@ def test_keyboard_only_shortcuts(counter):
     w = counter.window
     assert "F5 Charge card on file" in w.hint.text() and "Esc" in w.hint.text()
     counter.pick_with_cards("a")
-    assert w.amount.edit.hasFocus()  # choosing a customer puts the cursor on the amount
-    counter.key(Qt.Key.Key_F, w.amount.edit, Qt.KeyboardModifier.ControlModifier)
+    assert w.customer_page.amount.edit.hasFocus()  # choosing a customer puts the cursor on the amount
+    counter.key(Qt.Key.Key_F, w.customer_page.amount.edit, Qt.KeyboardModifier.ControlModifier)
     assert w.search.hasFocus()
     counter.key(Qt.Key.Key_F6, w.search)  # no amount yet: the amount field says why and takes the cursor
     assert w.stack.currentWidget() is w.customer_page
-    assert "Enter the amount" in w.amount.message.text() and w.amount.edit.hasFocus()
+    assert "Enter the amount" in w.customer_page.amount.message.text() and w.customer_page.amount.edit.hasFocus()
     counter.amount("8.25")
     counter.open_form(Qt.Key.Key_F7)  # bank account form
     assert "bank account" in w.panel.header.text()
@@ -406,7 +406,7 @@ def test_keyboard_only_shortcuts(counter):
     assert counter.submit_and_wait() == "approved"
     counter.key(Qt.Key.Key_Escape)
     counter.qtbot.waitUntil(lambda: w.stack.currentWidget() is w.customer_page, timeout=5000)
-    assert w.amount.edit.text() == ""  # the sale is done: its amount is not offered again (issue 13 §3)
+    assert w.customer_page.amount.edit.text() == ""  # the sale is done: its amount is not offered again (issue 13 §3)
     counter.amount("9.10")
     counter.open_form(Qt.Key.Key_F6)
     counter.key(Qt.Key.Key_Escape)
@@ -422,7 +422,7 @@ def test_unconfirmed_earlier_payment_blocks_the_lane_until_checked(counter, monk
     from pos_app.ui.counter import main_window
 
     hit = counter.pick_with_cards("a")
-    account = counter.window.methods.current_account()
+    account = counter.window.customer_page.methods.current_account()
     journal, lane = counter.backend.journal, counter.backend.service.lane
     long_ago = datetime.now(UTC) - timedelta(minutes=30)
     stuck = journal.create_attempt(lane, "2", CustomerRef(hit.paysimple_id, hit.display_name),

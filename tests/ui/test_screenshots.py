@@ -77,7 +77,7 @@ def test_screens(counter, tmp_path):
 
     hit = counter.pick_with_cards("Mar", want=lambda a: len(a.credit_cards) + len(a.ach_accounts) >= 2)
     counter.amount("42.50")
-    w.amount.edit.editingFinished.emit()
+    w.customer_page.amount.edit.editingFinished.emit()
     _save(counter, folder, "02-customer-cards")
 
     counter.open_form(Qt.Key.Key_F6)
@@ -91,7 +91,7 @@ def test_screens(counter, tmp_path):
     _save(counter, folder, "04-approved")
 
     counter.key(Qt.Key.Key_Escape)
-    w.amount.set_value(Decimal("9999.01"))
+    w.customer_page.amount.set_value(Decimal("9999.01"))
     counter.open_form(Qt.Key.Key_F6)
     counter.fill_card("5454545454545454", "0631", "996", "10001")
     assert counter.submit_and_wait() == "declined"

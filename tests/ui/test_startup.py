@@ -8,7 +8,8 @@ import time
 import pytest
 from PySide6.QtCore import QTimer
 
-from pos_app.config import app_paths
+from pos_app.config import Environment, app_paths
+from pos_app.counter import CounterStart
 from pos_app.ui.counter.main_window import MainWindow
 
 pytestmark = pytest.mark.webview
@@ -39,13 +40,13 @@ def test_startup_shows_progress_and_never_blocks_the_window(window, qtbot, tmp_p
     timer = QTimer()
     timer.timeout.connect(tick)
     timer.start(10)
-    with qtbot.waitSignal(window.backendReady, timeout=60000):
-        window.start_training(app_paths(tmp_path / "home"), 400)
+    with qtbot.waitSignal(window.counterReady, timeout=60000):
+        window.start_counter(CounterStart(Environment.TRAINING, app_paths(tmp_path / "home"), demo_customers=400))
     timer.stop()
     assert any(t.startswith("Starting the training gateway") for t in texts)
     assert any(t.startswith("Syncing customers") for t in texts)
     assert not window.task.isVisible()
-    assert window.backend.directory.count() == 400
+    assert window.counter.directory.count() == 400
     assert window.search.isEnabled()
     assert max(gaps) < 0.25, f"the GUI thread was blocked for {max(gaps):.3f} s"
 
@@ -59,10 +60,10 @@ def test_cancel_stops_the_sync(window, qtbot, tmp_path):
 
     original = window.task.show_progress
     window.task.show_progress = lambda text, *a, **k: (original(text, *a, **k), cancel_once_syncing(text))[0]
-    with qtbot.waitSignal(window.backendReady, timeout=60000):
-        window.start_training(app_paths(tmp_path / "home"), 3000)
+    with qtbot.waitSignal(window.counterReady, timeout=60000):
+        window.start_counter(CounterStart(Environment.TRAINING, app_paths(tmp_path / "home"), demo_customers=3000))
     # The counter still starts (it can resume the sync later) with the pages synced before Cancel.
-    assert 0 < window.backend.directory.count() < 3000
+    assert 0 < window.counter.directory.count() < 3000
 
 
 def test_same_name_customers_show_what_tells_them_apart(qtbot, counter):

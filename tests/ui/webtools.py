@@ -123,11 +123,11 @@ class CounterDriver:
 
     @property
     def backend(self):
-        return self.window.backend
+        return self.window.counter
 
     @property
     def gateway(self):
-        return self.window.backend.gateway
+        return self.window.counter.gateway
 
     def key(self, key, widget=None, modifier=None) -> None:
         from PySide6.QtCore import Qt
@@ -151,7 +151,7 @@ class CounterDriver:
         """Search, then move down the results with the arrow key until a customer matching ``want``
         (judged by the gateway's accounts; default: has a card that has not expired) is current; Enter
         selects it. Returns the hit."""
-        from pos_app.ui.backend import card_expired
+        from pos_app.ui.counter.cards import card_expired
 
         if want is None:
             def want(accounts):
@@ -177,7 +177,7 @@ class CounterDriver:
         return None
 
     def amount(self, text: str) -> None:
-        edit = self.window.amount.edit
+        edit = self.window.customer_page.amount.edit
         edit.setFocus()
         edit.selectAll()
         self.qtbot.keyClicks(edit, text)

@@ -14,9 +14,10 @@ register_schemes()  # the counter window's app:// scheme must exist before pytes
 
 @pytest.fixture
 def backend(tmp_path):
-    from pos_app.ui.backend import CounterBackend
+    from pos_app.config import Environment
+    from pos_app.counter import Counter, CounterStart
 
-    b = CounterBackend.start_training(app_paths(tmp_path / "home"), demo_customers=6)
+    b = Counter.open(CounterStart(Environment.TRAINING, app_paths(tmp_path / "home"), demo_customers=6))
     b.clerk = "test-clerk"  # as after a sign-in (the back end refuses changes with nobody signed in)
     yield b
     b.close()
@@ -49,10 +50,10 @@ def counter(qtbot, qapp, backend, english):
     window.resize(1280, 800)
     window.show()
     shell.attach(window)
-    window.attach_backend(backend)
+    window.attach_counter(backend)
     yield shell, window
     shell.close()
-    window.backend = None  # the backend fixture closes it
+    window.counter = None  # the backend fixture closes it
     window.shutdown()
     window.close()
     window.deleteLater()

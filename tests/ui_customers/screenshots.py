@@ -28,9 +28,9 @@ Barbara,Liskov,3035550104,barbara@example.com,L-5,Boston
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
-    from pos_app.config import app_paths
+    from pos_app.config import Environment, app_paths
+    from pos_app.counter import Counter, CounterStart
     from pos_app.customers.models import CustomerRecord
-    from pos_app.ui.backend import CounterBackend
     from pos_app.ui.common.i18n import install_translator
     from pos_app.ui.common.theme import STYLE
     from pos_app.ui.customers.csv_import_dialog import CsvImportDialog
@@ -58,7 +58,7 @@ def main() -> int:
         widget.grab().save(str(OUT / name))
         print("wrote", OUT / name)
 
-    backend = CounterBackend.start_training(app_paths(home).ensure(), demo_customers=12, in_memory=True)
+    backend = Counter.open(CounterStart(Environment.TRAINING, app_paths(home).ensure(), demo_customers=12, in_memory=True))
     backend.clerk = "screenshots"
     try:
         good = home / "old-register.csv"
@@ -109,7 +109,7 @@ def main() -> int:
             window.set_locked(False)
             window.resize(1280, 800)
             window.show()
-            window.backend = backend   # no attach_backend: the payment view is not needed for this picture
+            window.counter = backend   # no attach_backend: the payment view is not needed for this picture
             window._set_enabled_for_backend(True)
             backend.client.create_credit_card(CreditCardInput(
                 customer_id=stored.paysimple_id, credit_card_number="4111111111111111",
@@ -117,11 +117,11 @@ def main() -> int:
             window.search.setText("Dijkstra")
             settle(lambda w=window: w.results.count() > 0)
             window.select_current_hit()
-            window.email_receipt.setChecked(True)
-            window.amount.edit.setText("21.00")
-            settle(lambda w=window: w.methods.topLevelItemCount() > 0)
+            window.customer_page.email_receipt.setChecked(True)
+            window.customer_page.amount.edit.setText("21.00")
+            settle(lambda w=window: w.customer_page.methods.topLevelItemCount() > 0)
             save(window, f"44-email-receipt-box{suffix}.png")
-            window.backend = None
+            window.counter = None
             window.shutdown()
             window.close()
         install_translator(app, "en")

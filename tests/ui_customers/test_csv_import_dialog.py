@@ -41,7 +41,7 @@ class _UrlCatcher(QObject):
 
 def test_manager_imports_good_and_bad_rows(qtbot, counter, tmp_path):
     shell, window = counter
-    backend = window.backend
+    backend = window.counter
     shell.clerk = shell.registry.login("Trainer", "1234")   # a signed-in manager opens it without a PIN
     source = tmp_path / "old-register.csv"
     source.write_text(GOOD_AND_BAD, encoding="utf-8")

@@ -30,7 +30,7 @@ def _counts(backend) -> tuple[int, int]:
 
 def test_new_customer_from_the_menu_is_created_found_and_shown(qtbot, counter):
     shell, window = counter
-    backend = window.backend
+    backend = window.counter
     window.search.setText("Grace Hopper")
     qtbot.waitUntil(lambda: window.shown_query == "Grace Hopper", timeout=5000)
     assert window.results.count() == 0   # nobody: the clerk makes a new customer
@@ -56,7 +56,7 @@ def test_new_customer_from_the_menu_is_created_found_and_shown(qtbot, counter):
     # the window shows and opens the new customer
     assert window.search.text() == "Grace Hopper"
     assert window.hit is not None and window.hit.id == stored.id
-    assert window.customer_name.text() == "Grace Hopper"
+    assert window.customer_page.customer_name.text() == "Grace Hopper"
     assert shell.edit_customer_action.isEnabled()
 
 
@@ -132,7 +132,7 @@ def test_gateway_400_messages_go_under_their_fields(qtbot, backend, english):
 
 def test_edit_from_the_menu_changes_gateway_and_directory(qtbot, counter):
     shell, window = counter
-    backend = window.backend
+    backend = window.counter
     target = backend.create_customer(CustomerRecord("Edsger", "Dijkstra", phone="3035550001",
                                                     email="old@example.com"))
     window.search.setText("Dijkstra")
@@ -140,7 +140,7 @@ def test_edit_from_the_menu_changes_gateway_and_directory(qtbot, counter):
     window.select_current_hit()
     assert shell.edit_customer_action.isEnabled()
     focused = window.focusWidget()
-    assert focused is window.amount.edit   # the window puts the clerk in the amount field
+    assert focused is window.customer_page.amount.edit   # the window puts the clerk in the amount field
     qtbot.keyClick(focused, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: getattr(shell, "customer_dialog", None) is not None
                     and shell.customer_dialog.isVisible(), timeout=3000)
@@ -156,7 +156,7 @@ def test_edit_from_the_menu_changes_gateway_and_directory(qtbot, counter):
     assert (row.record.phone, row.record.email) == ("7205550002", "edsger@example.com")
     assert _counts(backend) == before   # an edit, not a new customer
     assert [h.id for h in backend.search("edsger@example.com")] == [target.id]
-    assert window.hit.id == target.id and "edsger@example.com" in window.customer_meta.text()
+    assert window.hit.id == target.id and "edsger@example.com" in window.customer_page.customer_meta.text()
 
 
 def test_edit_of_a_customer_deleted_meanwhile(qtbot, backend, english):

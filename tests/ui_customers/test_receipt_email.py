@@ -32,7 +32,7 @@ def test_email_receipt_box_in_the_counter_window(qtbot, counter):
     from tests.ui_shell.helpers import when_modal
 
     shell, window = counter
-    backend = window.backend
+    backend = window.counter
     with_email = backend.create_customer(CustomerRecord("Dorothy", "Vaughan", email="dv@example.com"))
     backend.create_customer(CustomerRecord("Mary", "Jackson"))
     backend.client.create_credit_card(CreditCardInput(
@@ -52,7 +52,7 @@ def test_email_receipt_box_in_the_counter_window(qtbot, counter):
         window.select_current_hit()
     assert box.isEnabled() and not box.isChecked()
     box.setChecked(True)
-    window.amount.edit.setText("21.00")
+    window.customer_page.amount.edit.setText("21.00")
     state = when_modal(CvvDialog, lambda d: d.accept())
     with qtbot.waitSignal(window.resultShown, timeout=20_000) as shown:
         window.charge_on_file()
@@ -64,3 +64,46 @@ def test_email_receipt_box_in_the_counter_window(qtbot, counter):
     qtbot.waitUntil(lambda: window.shown_query == "Dorothy Vaughan" and window.results.count() == 1, timeout=5000)
     window.select_current_hit()
     assert not box.isChecked()   # every sale starts unticked
+
+
+def test_the_result_screen_offers_the_receipt_choice_and_ctrl_m_emails_it(qtbot, counter):
+    """Issue 18: the receipt is chosen after the payment. On the result screen Ctrl+M asks PaySimple for the
+    address on file, names it, and Enter sends; the training gateway's outbox is the proof."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from pos_app.ui.counter.customer_panel import CvvDialog
+    from tests.ui_shell.helpers import when_modal
+
+    shell, window = counter
+    backend = window.counter
+    who = backend.create_customer(CustomerRecord("Annie", "Easley", email="ae@example.com"))
+    backend.client.create_credit_card(CreditCardInput(
+        customer_id=who.paysimple_id, credit_card_number="5454545454545454", expiration_date="12/2031",
+        billing_zip_code="80301", is_default=True))
+    window.search.setText("Annie Easley")
+    qtbot.waitUntil(lambda: window.shown_query == "Annie Easley" and window.results.count() == 1, timeout=5000)
+    with qtbot.waitSignal(window.accountsShown, timeout=10_000):
+        window.select_current_hit()
+    window.customer_page.amount.edit.setText("8.00")
+    state = when_modal(CvvDialog, lambda d: d.accept())
+    with qtbot.waitSignal(window.resultShown, timeout=20_000):
+        window.charge_on_file()
+    assert state["error"] is None
+    result = window.result
+    assert result.email_button.isVisible() and result.both_button.isVisible() and result.receipt_button.isVisible()
+    assert "Mastercard ****5454" in [result.details.itemAt(i).widget().text() for i in range(result.details.count())]
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+
+    def question():
+        box = QApplication.activeModalWidget()
+        return box if box is not None and box.objectName() == "emailReceiptQuestion" else None
+
+    qtbot.waitUntil(lambda: question() is not None, timeout=5000)
+    assert "ae@example.com" in question().text()
+    qtbot.keyClick(question(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "e-mailed to ae@example.com" in result.receipt_message.text(), timeout=5000)
+    attempt = result.attempt
+    assert [(m["payment_id"], m["to"]) for m in backend.gateway.outbox] == [(attempt.payment_id, "ae@example.com")]

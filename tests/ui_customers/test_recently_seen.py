@@ -12,13 +12,13 @@ def _pick(qtbot, window, query: str, row: int):
     hit = window.results.current_hit()
     window.select_current_hit()
     assert window.hit is not None and window.hit.id == hit.id
-    window.backend.wait_seen()
+    window.counter.wait_seen()
     return hit
 
 
 def test_picked_customer_ranks_first(qtbot, counter):
     shell, window = counter
-    backend = window.backend
+    backend = window.counter
     assert backend.search("") == []  # nobody served yet at this counter
     twins = [backend.create_customer(CustomerRecord("Sam", "Rivera", email=f"sam{i}@example.com"))
              for i in range(2)]

@@ -22,7 +22,7 @@ def _rows(qtbot, window, query: str) -> list[tuple[str, str]]:
 
 def test_a_typo_lists_near_matches_marked_and_a_phone_search_shows_the_number_it_matched(qtbot, counter):
     shell, window = counter
-    backend = window.backend
+    backend = window.counter
     backend.create_customer(CustomerRecord("Mary", "Clarkson", phone="3035550100", mobile_phone="7205550199"))
     backend.create_customer(CustomerRecord("Mary", "Clarkson", phone="3035550100", mobile_phone="7205550142"))
     rows = _rows(qtbot, window, "mray clarkson")

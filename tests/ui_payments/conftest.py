@@ -11,8 +11,8 @@ from PySide6.QtCore import QCoreApplication, QEvent
 
 from pos_app.clerks import ClerkRegistry
 from pos_app.config import Environment
+from pos_app.counter import CounterPayments
 from pos_app.settings import Merchant
-from pos_app.ui.payments.history import CounterPayments
 from pos_app.ui.shell.manager_approval import request_approval
 from pos_app.ui.web.scheme import register_schemes
 from tests.payments.conftest import client, gateway, journal, make_service, service, shopper  # noqa: F401

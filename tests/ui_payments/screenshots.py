@@ -26,6 +26,7 @@ def main() -> int:
 
     from pos_app.clerks import ClerkRegistry, ManagerAction, Role
     from pos_app.config import Environment
+    from pos_app.counter import CounterPayments
     from pos_app.payments import Approval, Journal, PaymentService
     from pos_app.paysimple.models import PaymentRequest
     from pos_app.settings import Merchant
@@ -33,7 +34,7 @@ def main() -> int:
     from pos_app.ui.common.i18n import install_translator
     from pos_app.ui.common.theme import STYLE
     from pos_app.ui.payments.eod_view import EndOfDayDialog
-    from pos_app.ui.payments.history import CounterPayments, HistoryDialog
+    from pos_app.ui.payments.history import HistoryDialog
     from pos_app.ui.payments.payment_texts import approval_detail, option_text
     from pos_app.ui.payments.receipt_print import ReceiptDialog
     from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
@@ -129,6 +130,7 @@ def main() -> int:
             history.close()
 
             eod = EndOfDayDialog(payments, store="Corner Hardware")
+            eod.resize(1100, 720)  # as it opens on a 1366x768 screen
             eod.show()
             eod.run()
             wait(lambda e=eod: e.report is not None)

@@ -109,3 +109,56 @@ def test_check_again_resolves_an_unconfirmed_payment(qtbot, payments, service, j
         assert len(client.customer_payments(shopper.customer.id)) == 1  # looked up, never re-sent
     finally:
         close_dialog(dialog)
+
+
+def test_ctrl_e_emails_the_selected_receipt_again_to_the_address_on_file(qtbot, payments, service, client,
+                                                                          gateway, shopper, trainee):
+    """Issue 18: re-send by e-mail from history. Ctrl+E names the address PaySimple has on file, Enter sends;
+    the gateway's outbox is the proof. Esc sends nothing; a customer without an address is told, not mailed."""
+    from PySide6.QtWidgets import QApplication
+
+    from pos_app.paysimple.models import CreditCardInput, CustomerInput
+
+    sale = service.charge(shopper.customer, shopper.card, Decimal("19.99"), str(trainee.id))
+    nomail = client.create_customer(CustomerInput(first_name="Nora", last_name="Mail"))
+    card = client.create_credit_card(CreditCardInput(customer_id=nomail.id, credit_card_number="4111111111111111",
+                                                     expiration_date="12/2030"))
+    from pos_app.payments import AccountRef, CustomerRef
+
+    nora = service.charge(CustomerRef(nomail.id, "Nora Mail"), AccountRef.from_paysimple(card), Decimal("2.00"),
+                          str(trainee.id))
+    dialog = open_history(qtbot, payments)
+    try:
+        assert dialog.select(sale.id) and dialog.email_button.isEnabled()
+        dialog.table.setFocus()
+
+        def question():
+            box = QApplication.activeModalWidget()
+            return box if box is not None and box.objectName() == "emailReceiptQuestion" else None
+
+        qtbot.keyClick(dialog.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: question() is not None, timeout=5000)
+        assert "ada@example.com" in question().text()
+        with qtbot.waitSignal(dialog.actionFinished, timeout=5000) as done:
+            qtbot.keyClick(question(), Qt.Key.Key_Escape)
+        assert done.args == ["cancelled"] and gateway.outbox == []
+
+        dialog.activateWindow()  # offscreen has no window manager to hand the focus back
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+        qtbot.keyClick(dialog.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: question() is not None, timeout=5000)
+        with qtbot.waitSignal(dialog.actionFinished, timeout=5000) as done:
+            qtbot.keyClick(question(), Qt.Key.Key_Return)
+        assert done.args == ["emailed"]
+        assert dialog.message.text() == "Receipt e-mailed to ada@example.com."
+        assert [(m["payment_id"], m["to"]) for m in gateway.outbox] == [(sale.payment_id, "ada@example.com")]
+
+        assert dialog.select(nora.id)
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+        with qtbot.waitSignal(dialog.actionFinished, timeout=5000) as done:
+            qtbot.keyClick(dialog.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        assert done.args == ["no_email"] and "Nora Mail has no e-mail address on file" in dialog.message.text()
+        assert len(gateway.outbox) == 1
+    finally:
+        close_dialog(dialog)

@@ -210,3 +210,41 @@ def test_bank_debit_is_posted_pending_with_its_authorization_in_history_receipt_
         assert "approved" not in flat.lower()
     finally:
         close_dialog(dialog)
+
+
+@pytest.mark.parametrize("locale_name", ["en_US", "es_ES"])
+def test_every_receipt_value_stays_beside_its_label_and_inside_the_roll(qtbot, locale_name):
+    """Issue 18: the date wrapped away from its label in the PDF. Laid out at 80 mm in English and Spanish:
+    the date (and every short value) sits on its label's line, on one line, inside the page."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from PySide6.QtCore import QLocale
+
+    from pos_app.payments import Receipt
+
+    receipt = Receipt(merchant_name="Corner Hardware", merchant_address="12 Elm Street", merchant_phone="555",
+                      footer="", when=datetime(2026, 12, 5, 14, 32, 10, tzinfo=ZoneInfo("America/Denver")),
+                      lane="LANE1", clerk="Trainer", customer_name="Mary Clark", account="American Express ****0005",
+                      amount=Decimal("1042.50"), status="APPROVED", auth_code="123456",
+                      trace_number="8d3c7c1e-6c0a-4a53-9a57-0f1f5a1b2c3d", attempt_id="LANE1-01JEXAMPLE00000000000000",
+                      payment_id=100234, failure=None, state=State.APPROVED)
+    locale = QLocale(locale_name)
+    doc = receipt_document(receipt, locale)
+    width = RECEIPT_WIDTH_MM / 25.4 * 96
+    doc.setTextWidth(width)
+    layout = doc.documentLayout()
+
+    def box(text: str):
+        cursor = doc.find(text)
+        assert not cursor.isNull(), text
+        block = cursor.block()
+        return layout.blockBoundingRect(block), block.layout().lineCount()
+
+    label_rect, _ = box("Date")  # labels in English here (the test's translator); the locale's date format
+    value_rect, lines = box("2026")  # the date and time: one text, laid out as one line
+    assert lines == 1 and value_rect.y() == label_rect.y(), (label_rect, value_rect)
+    assert value_rect.right() <= width + 0.5
+    for value in ("****0005", "123456", "100234"):
+        rect, lines = box(value)
+        assert lines == 1 and rect.right() <= width + 0.5, value

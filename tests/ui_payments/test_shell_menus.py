@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from types import SimpleNamespace
 
-from PySide6.QtWidgets import QMainWindow
-
+from pos_app.config import Environment
+from pos_app.counter import Counter
 from pos_app.settings import Settings
+from pos_app.ui.counter.main_window import MainWindow
 from pos_app.ui.payments.eod_view import EndOfDayDialog
 from pos_app.ui.payments.history import HistoryDialog
 from pos_app.ui.shell.shell import Shell
@@ -20,12 +20,14 @@ def test_counter_and_manager_menus_open_history_and_end_of_day(qtbot, qapp, tmp_
     paths = app_paths().ensure()
     settings = Settings(merchant=MERCHANT, store_timezone="America/Denver")
     shell = Shell(qapp, paths, settings, force_training=True)
-    window = QMainWindow()
+    window = MainWindow()
     try:
         shell.registry.ensure_training_clerks()
         shell.clerk = trainee = shell.registry.login("Trainee", "0000")
         sale = service.charge(shopper.customer, shopper.card, Decimal("9.99"), str(trainee.id))
-        window.backend = SimpleNamespace(journal=journal, service=service, clerk=str(trainee.id))
+        # the application service around this test's journal and service (no directory: not used here)
+        window.counter = Counter(Environment.TRAINING, service.client, None, journal, service, "http://127.0.0.1",
+                                 clerk=str(trainee.id))
         shell.attach(window)
         menus = {a.text(): a.menu() for a in window.menuBar().actions()}
         counter = [a.text() for a in menus["&Counter"].actions()]
@@ -47,7 +49,7 @@ def test_counter_and_manager_menus_open_history_and_end_of_day(qtbot, qapp, tmp_
         assert isinstance(eod, EndOfDayDialog) and eod.isVisible()
         with qtbot.waitSignal(eod.finished_run, timeout=15_000) as run:
             eod.run()
-        assert run.args[0].sales.count == 1 and run.args[0].reconciled
+        assert run.args[0].gross.count == 1 and run.args[0].reconciled
         close_dialog(eod)
     finally:
         shell.close()

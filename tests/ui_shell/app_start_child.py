@@ -88,11 +88,11 @@ def main(scenario: str, home: str) -> int:
 
     def ready() -> None:
         result["backend_clerk_is_signed_in_clerk"] = (
-            window.shell.clerk is not None and window.backend.clerk == str(window.shell.clerk.id))
-        result["training_gateway"] = window.backend.gateway is not None
+            window.shell.clerk is not None and window.counter.clerk == str(window.shell.clerk.id))
+        result["training_gateway"] = window.counter.gateway is not None
         app.quit()
 
-    window.backendReady.connect(lambda: QTimer.singleShot(300, ready))
+    window.counterReady.connect(lambda: QTimer.singleShot(300, ready))
     QTimer.singleShot(0, sign_in)
     QTimer.singleShot(60_000, app.quit)
     app.exec()

@@ -49,9 +49,9 @@ def test_sandbox_counter_started_by_the_shell(qtbot, qapp, paths, gateway, memor
         window = window_factory(shell.environment)
         shell.attach(window)
         assert [a.text() for a in window.menuBar().actions()][-3:] == ["&Counter", "&Manager", "&Help"]
-        with qtbot.waitSignal(window.backendReady, timeout=20_000):
-            shell.start_backend(window, "LANE7")
-        backend = window.backend
+        with qtbot.waitSignal(window.counterReady, timeout=20_000):
+            window.start_counter(shell.counter_start("LANE7"))
+        backend = window.counter
         assert backend.environment is Environment.SANDBOX and backend.gateway is None
         assert backend.clerk == str(ann.id)
         assert backend.directory.count() >= 3  # the "PaySimple" customers were synced

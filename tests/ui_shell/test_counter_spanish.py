@@ -27,7 +27,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 @pytest.fixture
 def spanish_counter(qtbot, tmp_path, spanish):
-    from pos_app.ui.backend import CounterBackend
+    from pos_app.counter import Counter, CounterStart
     from pos_app.ui.common.theme import STYLE
     from pos_app.ui.counter.main_window import MainWindow
 
@@ -38,8 +38,8 @@ def spanish_counter(qtbot, tmp_path, spanish):
     window.set_locked(False)
     window.resize(1280, 800)
     window.show()
-    backend = CounterBackend.start_training(app_paths(tmp_path / "home"), demo_customers=40, in_memory=True)
-    window.attach_backend(backend)
+    backend = Counter.open(CounterStart(Environment.TRAINING, app_paths(tmp_path / "home"), demo_customers=40, in_memory=True))
+    window.attach_counter(backend)
     qtbot.waitUntil(lambda: window.panel._page_ready, timeout=15000)
     yield CounterDriver(qtbot, window)
     window.shutdown()
@@ -78,32 +78,32 @@ def test_counter_screens_in_spanish(spanish_counter, tmp_path):
 
     # Customer panel: the cards table, its buttons, the amount in the store's (comma) format.
     counter.pick_with_cards("Mar", want=lambda a: len(a.credit_cards) >= 1 and len(a.ach_accounts) >= 1)
-    header = w.methods.headerItem()
+    header = w.customer_page.methods.headerItem()
     assert [header.text(i) for i in range(5)] == ["Tipo", "Número", "Caduca", "Predeterminada", "Estado"]
-    assert w.default_button.text() == "Predeterminar  [Ctrl+D]"
-    assert w.remove_button.text() == "Quitar  [Supr]"
-    assert w.update_button.text() == "Añadir tarjeta  [F8]"
-    assert w.new_ach_button.text() == "Cuenta bancaria nueva  [F7]"
-    assert w.methods_note.text().split(" · ")[0].endswith("guardadas")
-    statuses = {w.methods.topLevelItem(i).text(4) for i in range(w.methods.topLevelItemCount())}
+    assert w.customer_page.default_button.text() == "Predeterminar  [Ctrl+D]"
+    assert w.customer_page.remove_button.text() == "Quitar  [Supr]"
+    assert w.customer_page.update_button.text() == "Añadir tarjeta  [F8]"
+    assert w.customer_page.new_ach_button.text() == "Cuenta bancaria nueva  [F7]"
+    assert w.customer_page.methods_note.text().split(" · ")[0].endswith("guardadas")
+    statuses = {w.customer_page.methods.topLevelItem(i).text(4) for i in range(w.customer_page.methods.topLevelItemCount())}
     assert statuses <= {"Válida", "Caducada"} and statuses
-    kinds = [w.methods.topLevelItem(i).text(0) for i in range(w.methods.topLevelItemCount())]
+    kinds = [w.customer_page.methods.topLevelItem(i).text(0) for i in range(w.customer_page.methods.topLevelItemCount())]
     assert any(k.endswith("(corriente)") or k.endswith("(ahorros)") for k in kinds)
     counter.amount("1234,5")
-    w.amount.edit.editingFinished.emit()
-    assert w.amount.value() == Decimal("1234.50") and w.amount.edit.text() == "1.234,50"
-    assert w.charge_file_button.text() in ("Cobrar a la tarjeta guardada  [F5]", "Cobrar a la cuenta guardada  [F5]")
-    counter.qtbot.keyClicks(w.amount.edit, "x")
-    assert w.amount.message.text() == "Eso no es un importe. Escríbalo así: 1.234,56"
+    w.customer_page.amount.edit.editingFinished.emit()
+    assert w.customer_page.amount.value() == Decimal("1234.50") and w.customer_page.amount.edit.text() == "1.234,50"
+    assert w.customer_page.charge_file_button.text() in ("Cobrar a la tarjeta guardada  [F5]", "Cobrar a la cuenta guardada  [F5]")
+    counter.qtbot.keyClicks(w.customer_page.amount.edit, "x")
+    assert w.customer_page.amount.message.text() == "Eso no es un importe. Escríbalo así: 1.234,56"
     counter.amount("12.50")
-    counter.qtbot.keyClick(w.amount.edit, Qt.Key.Key_Return)
-    assert w.amount.value() is None and w.amount.message.text() == "Use una coma para los centavos: 12,50"
-    w.amount.set_value(Decimal("42.50"))
+    counter.qtbot.keyClick(w.customer_page.amount.edit, Qt.Key.Key_Return)
+    assert w.customer_page.amount.value() is None and w.customer_page.amount.message.text() == "Use una coma para los centavos: 12,50"
+    w.customer_page.amount.set_value(Decimal("42.50"))
     assert cut_off(w.customer_page) == []
     for col in range(4):  # "Predeterminada" and its cells are wider than the English "Default"
-        assert w.methods.columnWidth(col) >= max(w.methods.header().sectionSizeHint(col),
-                                                 w.methods.sizeHintForColumn(col)), col
-    assert "Cuenta\u00a0n.º\u00a0" in w.customer_meta.text()  # never broken between "n.º" and the number
+        assert w.customer_page.methods.columnWidth(col) >= max(w.customer_page.methods.header().sectionSizeHint(col),
+                                                 w.customer_page.methods.sizeHintForColumn(col)), col
+    assert "Cuenta\u00a0n.º\u00a0" in w.customer_page.customer_meta.text()  # never broken between "n.º" and the number
     shot(counter, tmp_path, "07b-customer-es")
 
     # The payment form's frame around the web view, and the host page's own status line.
@@ -136,7 +136,7 @@ def test_counter_screens_in_spanish(spanish_counter, tmp_path):
 
     counter.key(Qt.Key.Key_Escape)
     counter.qtbot.waitUntil(lambda: w.stack.currentWidget() is w.customer_page, timeout=5000)
-    w.amount.set_value(Decimal("9999.01"))  # the training gateway declines amounts ending in .01
+    w.customer_page.amount.set_value(Decimal("9999.01"))  # the training gateway declines amounts ending in .01
     counter.open_form(Qt.Key.Key_F6)
     counter.fill_card("5454545454545454", "0631", "996", "10001")
     assert counter.submit_and_wait() == "declined"

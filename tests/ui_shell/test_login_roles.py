@@ -6,13 +6,14 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QMainWindow
+from PySide6.QtWidgets import QLineEdit
 
 from pos_app.clerks import MAX_FAILURES, ClerkRegistry, ManagerAction, NotAllowed, Role
 from pos_app.config import Environment
 from pos_app.payments import Approval
 from pos_app.payments import NotAllowed as PaymentNotAllowed
 from pos_app.settings import Settings, load_settings
+from pos_app.ui.counter.main_window import MainWindow
 from pos_app.ui.shell.login import IdleLock, LoginDialog
 from pos_app.ui.shell.manager_approval import ClerkManagementDialog, ManagerApprovalDialog
 from pos_app.ui.shell.setup_wizard import SetupWizard
@@ -338,7 +339,7 @@ def test_shell_manager_actions_need_approval(qtbot, shell, paths):
     reg = sh.registry
     reg.ensure_training_clerks()
     sh.clerk = reg.login("Trainee", "0000")
-    window = QMainWindow()
+    window = MainWindow()
     qtbot.addWidget(window)
     sh.attach(window)
     titles = [a.text() for a in window.menuBar().actions()]
@@ -383,7 +384,7 @@ def test_lock_now_and_switch_clerk(qtbot, shell):
     reg = sh.registry
     reg.ensure_training_clerks()
     sh.clerk = reg.login("Trainee", "0000")
-    window = QMainWindow()
+    window = MainWindow()
     qtbot.addWidget(window)
     window.show()
     sh.attach(window)

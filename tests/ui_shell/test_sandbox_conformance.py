@@ -44,8 +44,8 @@ def sandbox_counter(qtbot, qapp, paths, gateway, memory_keyring, english):
     window = MainWindow(Environment.SANDBOX, "LANE7")
     window.show()
     shell.attach(window)
-    with qtbot.waitSignal(window.backendReady, timeout=20_000):
-        shell.start_backend(window, "LANE7")
+    with qtbot.waitSignal(window.counterReady, timeout=20_000):
+        window.start_counter(shell.counter_start("LANE7"))
     yield shell, window
     window.shutdown()
     window.close()
@@ -83,7 +83,7 @@ def test_sandbox_test_payment_writes_a_passed_report(qtbot, sandbox_counter, pat
     # PaySimple's own record (the gateway): one $1.00 payment for the test customer, voided.
     customers = [c for c in gateway.store.list_customers(page_size=1000)[0] if c["LastName"] == "Conformance Test"]
     assert len(customers) == 1
-    payments = window.backend.client.customer_payments(customers[0]["Id"])
+    payments = window.counter.client.customer_payments(customers[0]["Id"])
     assert [(p.amount, p.status) for p in payments] == [(Decimal("1.00"), "Voided")]
     # The report file: private, readable, nothing secret in it.
     path = conformance_dir(paths.data_dir) / report.file

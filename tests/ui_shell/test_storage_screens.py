@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
 from pos_app.config import Environment
+from pos_app.counter import CounterStart
 from pos_app.payments import backups
 from pos_app.settings import Settings
 from pos_app.ui.shell.shell import Shell
@@ -48,10 +49,11 @@ def _journal_with_a_backup(paths, charges: int = 3):
     """A real training start (its start-up backup), charges in the journal, an end-of-day backup of them."""
     from decimal import Decimal
 
+    from pos_app.config import Environment
+    from pos_app.counter import Counter, CounterStart
     from pos_app.payments import CustomerRef
-    from pos_app.ui.backend import CounterBackend
 
-    backend = CounterBackend.start_training(paths, demo_customers=20)
+    backend = Counter.open(CounterStart(Environment.TRAINING, paths, demo_customers=20))
     try:
         backend.clerk = "1"
         with_card = [(c, backend.accounts(c.paysimple_id).credit_cards)
@@ -85,11 +87,10 @@ def test_damaged_journal_counter_says_so_and_a_manager_restores_the_latest_backu
         shell.clerk = shell.registry.login("Trainee", "0000")
         window = window_factory()
         shell.attach(window)
-        window.restart_backend = lambda: window.start_training(paths, 20)  # as pos_app.ui.shell.app does
-        window.start_training(paths, 20)
+        window.start_counter(CounterStart(Environment.TRAINING, paths, demo_customers=20))
         qtbot.waitUntil(lambda: getattr(window, "storage_problem", None) is not None, timeout=30_000)
         dialog = window.storage_problem
-        assert window.backend is None  # no payment can be taken
+        assert window.counter is None  # no payment can be taken
         text = dialog.message.text()
         assert f"The payment journal ({paths.journal_db}) is damaged." in text
         assert "The file was not changed." in text and "sqlite" not in text.lower()
@@ -105,11 +106,11 @@ def test_damaged_journal_counter_says_so_and_a_manager_restores_the_latest_backu
             d.approve_button.click()
 
         state = when_modal(ManagerApprovalDialog, approve)
-        with qtbot.waitSignal(window.backendReady, timeout=60_000):
+        with qtbot.waitSignal(window.counterReady, timeout=60_000):
             qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
         assert state["done"] and state["error"] is None
         assert "Restored 3 payment attempts" in dialog.state.text()
-        assert len(window.backend.journal.history(limit=None)) == 3
+        assert len(window.counter.journal.history(limit=None)) == 3
         [kept] = paths.data_dir.glob("journal.db.replaced-*")
         assert _digest(kept) == damaged and kept.name in dialog.state.text()
         approvals = [a for a in shell.registry.approvals() if a[3] == "restore_journal"]
@@ -123,23 +124,24 @@ def test_damaged_journal_without_a_backup_says_where_it_looked(qtbot, qapp, path
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     garbage(paths.journal_db)
     window = window_factory()
-    window.start_training(paths, 5)
+    window.start_counter(CounterStart(Environment.TRAINING, paths, demo_customers=5))
     qtbot.waitUntil(lambda: getattr(window, "storage_problem", None) is not None, timeout=30_000)
     dialog = window.storage_problem
     assert "No automatic backup was found in" in dialog.backup_info.text()
     assert str(backups.backup_dir(paths.journal_db)) in dialog.backup_info.text()
     assert not dialog.restore_button.isVisible()
     dialog.close_button.click()
-    assert window.backend is None and "payment journal" in window.statusBar().currentMessage()
+    assert window.counter is None and "payment journal" in window.statusBar().currentMessage()
 
 
 def test_damaged_customer_list_is_rebuilt_and_the_counter_says_what_was_kept(qtbot, qapp, paths, window_factory,
                                                                                 english):
+    from pos_app.config import Environment
+    from pos_app.counter import Counter, CounterStart
     from pos_app.customers.directory import Batch
     from pos_app.customers.models import CustomerRecord
-    from pos_app.ui.backend import CounterBackend
 
-    first = CounterBackend.start_training(paths, demo_customers=100)
+    first = Counter.open(CounterStart(Environment.TRAINING, paths, demo_customers=100))
     try:
         with first.directory.write() as con:
             first.directory.apply(con, Batch(inserts=[
@@ -154,15 +156,15 @@ def test_damaged_customer_list_is_rebuilt_and_the_counter_says_what_was_kept(qtb
         shell.clerk = shell.registry.login("Trainee", "0000")
         window = window_factory()
         shell.attach(window)
-        with qtbot.waitSignal(window.backendReady, timeout=60_000):
-            window.start_training(paths, 100)
+        with qtbot.waitSignal(window.counterReady, timeout=60_000):
+            window.start_counter(CounterStart(Environment.TRAINING, paths, demo_customers=100))
         qtbot.waitUntil(lambda: getattr(window, "storage_notice", None) is not None, timeout=5000)
         text = window.storage_notice.text()
-        report = window.backend.directory.recovery
+        report = window.counter.directory.recovery
         assert report is not None and str(report.damaged_file) in text
         assert f"{report.local_only} customers added at this counter" in text and report.local_only >= 360
         assert "must be entered again" in text  # part of the damaged file was unreadable
-        assert window.backend.search("Imported001")  # the counter works on the rebuilt list
+        assert window.counter.search("Imported001")  # the counter works on the rebuilt list
     finally:
         shell.close()
 

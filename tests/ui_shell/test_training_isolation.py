@@ -15,12 +15,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMainWindow
 
 from pos_app.clerks import ClerkRegistry, Role, clerks_db_path
 from pos_app.config import Environment
 from pos_app.credentials import CredentialStore
 from pos_app.settings import Merchant, Settings, load_run_settings, load_settings, save_settings
+from pos_app.ui.counter.main_window import MainWindow
 from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
 from pos_app.ui.shell.setup_wizard import PAGE_MERCHANT, PAGE_SUMMARY, SetupWizard
 from pos_app.ui.shell.shell import Shell
@@ -66,7 +66,7 @@ def training_shell(qapp, paths, qtbot, clerk=("Trainee", "0000")):
     shell.prepare()
     shell.registry.ensure_training_clerks()
     shell.clerk = shell.registry.login(*clerk)
-    window = QMainWindow()
+    window = MainWindow()
     qtbot.addWidget(window)
     shell.attach(window)
     return shell
@@ -173,7 +173,7 @@ def test_counter_in_training_needs_a_sandbox_manager_to_switch_to_sandbox(qapp, 
     shell.prepare()
     shell.registry.ensure_training_clerks()
     shell.clerk = shell.registry.login("Trainer", "1234")
-    window = QMainWindow()
+    window = MainWindow()
     qtbot.addWidget(window)
     shell.attach(window)
     seen = {}
@@ -212,7 +212,7 @@ def test_live_run_switching_to_training_is_recorded_in_lives_approvals(qapp, qtb
     assert shell.environment is Environment.LIVE
     shell.prepare()
     shell.clerk = shell.registry.login("Maria", LIVE_PIN)
-    window = QMainWindow()
+    window = MainWindow()
     qtbot.addWidget(window)
     shell.attach(window)
 

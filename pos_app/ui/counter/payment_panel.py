@@ -53,8 +53,7 @@ from pos_app.ui.web.messages import AccountRetrieved, SdkError
 from pos_app.ui.web.view import PaymentWebView
 
 if TYPE_CHECKING:
-    from pos_app.payments import CustomerRef
-    from pos_app.ui.backend import CounterBackend
+    from pos_app.counter import CounterApi, CustomerRef
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +110,7 @@ def on_file_note(account, new: bool, record, charged: bool | None = True) -> str
                 if charged is False else translate("PaymentPanel", "Kept on file: the customer agreed."))
         return text + (" " + _default_text(account) if getattr(account, "is_default", False) else "")
     if state == "removed":
-        from pos_app.payments.onfile import DECLINED_REASON, REFUSED_REASON
+        from pos_app.counter import DECLINED_REASON, REFUSED_REASON
 
         if reason.startswith(DECLINED_REASON):
             return (translate("PaymentPanel", "Not kept on file: the charge was declined, so the card was removed.")
@@ -183,7 +182,7 @@ class PaymentPanel(QWidget):
     formShown = Signal()  # noqa: N815 - the iframe form is interactive (benchmarks and tests wait on it)
     busyChanged = Signal(bool)  # noqa: N815
 
-    def __init__(self, backend_getter: Callable[[], CounterBackend | None], parent=None) -> None:
+    def __init__(self, backend_getter: Callable[[], CounterApi | None], parent=None) -> None:
         super().__init__(parent)
         self._backend = backend_getter
         self.view: PaymentWebView | None = None
@@ -641,7 +640,7 @@ class PaymentPanel(QWidget):
 
         def work(ctx):
             ctx.progress(0, 0, "charging")
-            from pos_app.payments import PaymentError
+            from pos_app.counter import PaymentError
 
             error, attempt = None, None
             try:
@@ -674,7 +673,7 @@ class PaymentPanel(QWidget):
             self._end("charged", attempt)
 
         def failed(exc: BaseException) -> None:
-            from pos_app.payments import LaneBusy
+            from pos_app.counter import LaneBusy
 
             on_file = getattr(exc, "on_file", None)
             if on_file is not None:  # ChargeFailed: outcome unknown; a PaymentError: nothing was sent

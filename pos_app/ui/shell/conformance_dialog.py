@@ -22,7 +22,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.config import Environment
-from pos_app.conformance import ConformanceReport, write_report
+from pos_app.counter import ConformanceReport, write_report
 from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.i18n import fmt, format_money
 from pos_app.ui.common.ops import BackgroundOp
@@ -94,8 +94,7 @@ class SandboxTestDialog(QDialog):
                      on_error=lambda exc: self._finish("error", type(exc).__name__), label="conformance customer").start()
 
     def _test_customer(self):
-        from pos_app.customers.models import CustomerRecord
-        from pos_app.payments import CustomerRef
+        from pos_app.counter import CustomerRecord, CustomerRef
 
         for hit in self.backend.search(f"{TEST_FIRST} {TEST_LAST}"):
             if hit.paysimple_id and hit.display_name == f"{TEST_FIRST} {TEST_LAST}":
@@ -135,7 +134,7 @@ class SandboxTestDialog(QDialog):
             self._finish("charged", None)
             return
         self._say(translate("SandboxTestDialog", "Approved. Voiding the test payment…"), AMBER)
-        from pos_app.payments import Approval
+        from pos_app.counter import Approval
 
         approval = Approval.from_clerk(self.manager, "Sandbox conformance test payment")
 
@@ -147,7 +146,7 @@ class SandboxTestDialog(QDialog):
             self.report.void = {"error": type(exc).__name__}
             self._finish("charged", None)
 
-        BackgroundOp(lambda ctx: self.backend.service.void(attempt, approval), on_done=voided,
+        BackgroundOp(lambda ctx: self.backend.void(attempt, approval), on_done=voided,
                      on_error=void_failed, label="conformance void").start()
 
     def _finish(self, outcome: str, detail) -> None:

@@ -1,4 +1,4 @@
-"""Synthetic customers with realistic shapes, for the search benchmark and demo directories.
+"""Synthetic customers with realistic shapes, for the directory benchmarks (not shipped in the package).
 
 Names follow a steep (Zipf-like) distribution over common US names, so "John Smith" occurs hundreds of
 times per million, with a long tail of generated rare names; a few percent carry accents (José, Müller,
