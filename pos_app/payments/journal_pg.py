@@ -74,7 +74,19 @@ ILLEGAL_TRANSITION = "PJ001"  # raised by the trigger attempts_legal_state
 UNIQUE_VIOLATION, CHECK_VIOLATION = "23505", "23514"
 LOCKS_APPLICATION_NAME = "pos-app journal locks"  # the lock connection, as pg_stat_activity shows it
 _OPEN_SQL = ",".join(f"'{s.value}'" for s in sorted(OPEN_STATES))
-_STATES_SQL = ",".join(f"'{s.value}'" for s in sorted(State))
+
+# Migrations are history: their lists of states, open states and legal transitions are literal. A change of
+# State, OPEN_STATES or LEGAL needs a new migration (the check at every open refuses a journal that differs).
+_V1_STATES = ("'absent','approved','created','declined','needs_review','reconciling','refund_pending','refunded',"
+              "'rejected','sending','unknown','void_pending','voided'")
+_V1_OPEN = "'created','needs_review','reconciling','sending','unknown'"
+_V1_LEGAL = """('approved','refund_pending'), ('approved','void_pending'), ('created','reconciling'),
+    ('created','sending'), ('needs_review','absent'), ('needs_review','approved'), ('needs_review','declined'),
+    ('needs_review','reconciling'), ('reconciling','absent'), ('reconciling','approved'),
+    ('reconciling','declined'), ('reconciling','needs_review'), ('reconciling','unknown'),
+    ('refund_pending','approved'), ('refund_pending','refunded'), ('sending','absent'), ('sending','approved'),
+    ('sending','declined'), ('sending','needs_review'), ('sending','rejected'), ('sending','unknown'),
+    ('unknown','reconciling'), ('void_pending','approved'), ('void_pending','voided')"""
 
 MIGRATIONS = (
     Migration(1, "attempts, transitions, legal transitions, reversals", f"""
@@ -89,7 +101,7 @@ CREATE TABLE attempts (
     account_last4 text NOT NULL CHECK (length(account_last4) = 4),
     account_brand text NOT NULL,
     amount_cents bigint NOT NULL CHECK (amount_cents > 0),
-    state text NOT NULL CHECK (state IN ({_STATES_SQL})),
+    state text NOT NULL CHECK (state IN ({_V1_STATES})),
     created_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL,
     sent_at timestamptz,
@@ -109,7 +121,7 @@ CREATE TABLE attempts (
     CONSTRAINT ach_needs_authorization
         CHECK (account_kind <> 'ach' OR (ach_authorization IS NOT NULL AND ach_authorized_by IS NOT NULL))
 );
-CREATE UNIQUE INDEX one_open_charge_per_lane ON attempts (lane) WHERE state IN ({_OPEN_SQL});
+CREATE UNIQUE INDEX one_open_charge_per_lane ON attempts (lane) WHERE state IN ({_V1_OPEN});
 CREATE INDEX attempts_created ON attempts (created_at);
 CREATE INDEX attempts_state ON attempts (state);
 CREATE INDEX attempts_customer ON attempts (customer_id, created_at);
@@ -131,6 +143,7 @@ CREATE TABLE legal_transitions (
     to_state text NOT NULL,
     PRIMARY KEY (from_state, to_state)
 );
+INSERT INTO legal_transitions (from_state, to_state) VALUES {_V1_LEGAL};
 CREATE FUNCTION attempts_legal_state() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM legal_transitions WHERE from_state = OLD.state AND to_state = NEW.state) THEN
@@ -242,9 +255,6 @@ class PgJournal:
                 self._pool.open(wait=True, timeout=pool_timeout)
                 with self._pool.connection() as con:
                     pg_migrations.migrate(con, COMPONENT, MIGRATIONS, What.JOURNAL.value)
-                    con.execute("INSERT INTO legal_transitions (from_state, to_state) SELECT * FROM"
-                                " unnest(%s::text[], %s::text[]) ON CONFLICT DO NOTHING",
-                                ([a.value for a, _ in sorted(LEGAL)], [b.value for _, b in sorted(LEGAL)]))
             problems = self.integrity_problems()
             if problems:
                 log.error("journal %s failed its check: %s", self.name, " | ".join(problems))
