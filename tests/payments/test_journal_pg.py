@@ -319,3 +319,14 @@ def test_times_are_aware_and_money_is_integer_cents(pg_database):
         types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns"
                                  " WHERE table_name = 'attempts'").fetchall())
     assert types["amount_cents"] == "bigint" and types["created_at"] == "timestamp with time zone"
+
+
+def test_the_counter_without_the_store_extra_never_loads_the_driver():
+    code = ("import sys, importlib, pkgutil, pos_app.payments, pos_app.pg_migrations\n"
+            "for info in pkgutil.walk_packages(pos_app.payments.__path__, 'pos_app.payments.'):\n"
+            "    importlib.import_module(info.name)\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('psycopg', 'psycopg_pool'))))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
