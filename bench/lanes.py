@@ -55,6 +55,7 @@ from pos_app.payments import (  # noqa: E402
     State,
 )
 from pos_app.paysimple import PaySimpleClient, Timeouts  # noqa: E402
+from pos_app.paysimple.gateway import PaySimpleGateway  # noqa: E402
 from pos_app.storage_errors import StorageError  # noqa: E402
 
 API_USER, API_KEY = "lanes", "lanes-key-0123456789"
@@ -133,7 +134,7 @@ def lane_main(args) -> int:
             mine.append(event.attempt_id)
             say(attempt=event.attempt_id)
 
-    service = PaymentService(store, client, args.lane, clock=clock, settle_after=timedelta(seconds=0.15),
+    service = PaymentService(store, PaySimpleGateway(client), args.lane, clock=clock, settle_after=timedelta(seconds=0.15),
                              in_flight_window=IN_FLIGHT_WINDOW, poll_interval=0.25, lookup_tries=3,
                              lookup_backoff=0.05, on_status=saved)
     reconciled = False
@@ -330,7 +331,7 @@ class Bench:
         store = open_store(self.backend, str(self.where))
         try:
             for lane in self.lanes:
-                PaymentService(store, client, lane.name, clock=self.gateway.clock.now, settle_after=timedelta(
+                PaymentService(store, PaySimpleGateway(client), lane.name, clock=self.gateway.clock.now, settle_after=timedelta(
                     seconds=0.15), in_flight_window=IN_FLIGHT_WINDOW, poll_interval=0.25,
                     lookup_backoff=0.05).reconcile_unresolved()
             attempts = {a.id: a for a in store.history(limit=None)}

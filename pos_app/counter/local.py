@@ -66,6 +66,7 @@ from pos_app.payments import AccountRef, Approval, Attempt, CustomerRef, Journal
 from pos_app.payments.model import require_clerk
 from pos_app.payments.onfile import OnFile, OnFileRecord, SweepReport
 from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts, PaySimpleClient
+from pos_app.paysimple.gateway import PaySimpleGateway
 from pos_app.storage_errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ class Counter:
         self._customer_tokens: dict[int, _Cached] = {}
         self._seen_writer: ThreadPoolExecutor | None = None
         self._seen_pending: Future | None = None
-        self.onfile = OnFile(journal, client, clock=self.now)
+        self.onfile = OnFile(journal, service.gateway, clock=self.now)
         self._sweeper: threading.Thread | None = None
         self._stop_sweeper = threading.Event()
         self._sweep_now = threading.Event()
@@ -214,7 +215,7 @@ class Counter:
         except BaseException:
             directory.close()
             raise
-        service = PaymentService(journal, client, lane=lane)
+        service = PaymentService(journal, PaySimpleGateway(client), lane=lane)
         counter = cls(environment, client, directory, journal, service, origin, gateway, events=events)
         counter.backup_problem = counter.backup_journal("startup")
         return counter

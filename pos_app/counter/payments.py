@@ -22,20 +22,20 @@ from pos_app.storage_errors import StorageError
 log = logging.getLogger(__name__)
 
 
-class _WatchedClient:
-    """The PaySimple client as ``end_of_day`` sees it: each payment it lists calls ``on_payment(done)`` (which
+class _WatchedGateway:
+    """The payments gateway as ``end_of_day`` sees it: each payment it lists calls ``on_payment(done)`` (which
     may raise to cancel)."""
 
-    def __init__(self, client, on_payment: Callable[[int], None]) -> None:
-        self._client, self._on_payment = client, on_payment
+    def __init__(self, gateway, on_payment: Callable[[int], None]) -> None:
+        self._gateway, self._on_payment = gateway, on_payment
 
-    def iter_payments(self, **kwargs) -> Iterator:
-        for done, payment in enumerate(self._client.iter_payments(**kwargs), start=1):
+    def payments(self, *args, **kwargs) -> Iterator:
+        for done, payment in enumerate(self._gateway.payments(*args, **kwargs), start=1):
             self._on_payment(done)
             yield payment
 
     def __getattr__(self, name):
-        return getattr(self._client, name)
+        return getattr(self._gateway, name)
 
 
 @dataclass
@@ -56,9 +56,9 @@ class CounterPayments:
     events: EventBus | None = None
 
     @property
-    def client(self):
-        """The gateway client (receipt e-mails after the sale)."""
-        return self.service.client
+    def gateway(self):
+        """The payments gateway (``payments.gateway.Gateway``; receipt e-mails after the sale)."""
+        return self.service.gateway
 
     def now(self) -> datetime:
         """The service's clock (the gateway's in training, so training time travel shows up here too)."""
@@ -106,7 +106,7 @@ class CounterPayments:
                    ) -> tuple[EodReport, StorageError | None]:
         """The end-of-day report (journal vs PaySimple's own list; ``on_payment(done)`` per PaySimple payment
         read, may raise to cancel) and then the journal backup; the backup's error is returned, not raised."""
-        report = end_of_day(self.journal, _WatchedClient(self.service.client, on_payment), day, lane=lane,
+        report = end_of_day(self.journal, _WatchedGateway(self.service.gateway, on_payment), day, lane=lane,
                             tz=self.tz)
         return report, self._backup("end-of-day")
 

@@ -318,7 +318,9 @@ class Journal:
                 db.execute("INSERT INTO transitions (attempt_id, at, from_state, to_state, cause, clerk)"
                            " VALUES (?,?,?,?,?,?)", (attempt_id, stamp, None, State.CREATED.value, cause, str(clerk)))
         except sqlite3.IntegrityError as exc:
-            if "attempts.lane" in str(exc):
+            # The only UNIQUE index on attempts is one_open_charge_per_lane (the id is the PRIMARY KEY:
+            # SQLITE_CONSTRAINT_PRIMARYKEY; the ACH trigger: SQLITE_CONSTRAINT_TRIGGER).
+            if getattr(exc, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_UNIQUE":
                 raise LaneBusy(lane, self.open_attempt(lane)) from None
             raise
         return self.get(attempt_id)

@@ -89,10 +89,6 @@ PENDING_REVERSAL_STATES = frozenset({S.VOID_PENDING, S.REFUND_PENDING})
 UNRESOLVED_STATES = OPEN_STATES | PENDING_REVERSAL_STATES
 TERMINAL_STATES = frozenset({S.DECLINED, S.ABSENT, S.REJECTED, S.VOIDED, S.REFUNDED})
 
-# PaySimple payment statuses that mean "money was taken and still stands" for a fresh charge.
-CHARGED_STATUSES = frozenset({"authorized", "posted", "settled"})
-FAILED_STATUSES = frozenset({"failed"})
-
 
 class PaymentError(Exception):
     """Base of this package's errors; ``str(error)`` is a message a clerk can read."""
@@ -304,10 +300,6 @@ class Attempt:
     def is_bank(self) -> bool:
         """A bank (ACH) debit: "Posted - pending" when accepted, and it can still be returned for days."""
         return self.account_kind == "ach"
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
 
     @property
     def is_resolved(self) -> bool:

@@ -172,11 +172,13 @@ register_url_convertor("psid", IdConvertor())
 class Api:
     """Handlers bound to one gateway's parts: its store, token issuer, clock and payment processor."""
 
-    def __init__(self, store: Store, tokens: Tokens, clock: GatewayClock, payments: PaymentProcessor) -> None:
+    def __init__(self, store: Store, tokens: Tokens, clock: GatewayClock, payments: PaymentProcessor,
+                 outbox: list[dict] | None = None) -> None:
         self.store = store
         self.tokens = tokens
         self.clock = clock
         self.payments = payments
+        self.outbox: list[dict] = outbox if outbox is not None else []  # receipts it would have e-mailed
 
     # --- helpers ----------------------------------------------------------------------------------------
 
@@ -470,9 +472,9 @@ class Api:
             addresses.append(other)
         if not addresses:
             raise invalid("SendToCustomer", "Nobody to send the receipt to.")
-        sent_at = self.gw.clock.now().astimezone(UTC).isoformat()
+        sent_at = self.clock.now().astimezone(UTC).isoformat()
         for address in addresses:
-            self.gw.outbox.append({"payment_id": payment["Id"], "to": address, "at": sent_at})
+            self.outbox.append({"payment_id": payment["Id"], "to": address, "at": sent_at})
         return json_response(200, {"PaymentId": payment["Id"], "SentTo": addresses})
 
     async def mark_payment_status(self, request: Request) -> Response:

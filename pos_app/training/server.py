@@ -224,7 +224,7 @@ class TrainingGateway:
     # --- app --------------------------------------------------------------------------------------------
 
     def _build_app(self) -> Starlette:
-        routes: list[BaseRoute] = [*Api(self.store, self.tokens, self.clock, self.payments).routes()]
+        routes: list[BaseRoute] = [*Api(self.store, self.tokens, self.clock, self.payments, self.outbox).routes()]
         if self.admin_token is not None:
             routes += self._admin_routes()
         routes += sdk_routes(self)

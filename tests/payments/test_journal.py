@@ -137,6 +137,24 @@ def test_one_open_attempt_per_lane_other_lanes_free(journal_backend):
     assert b.id != a.id
 
 
+def test_an_attempt_id_collision_is_refused_and_not_taken_for_a_busy_lane(journal_backend, monkeypatch):
+    """LaneBusy is decided by the database's error code (the lane index's unique violation), not its message: a
+    clash on the id (primary key) is a different fault and must not be reported as another payment in progress."""
+    j = journal_backend.open()
+    monkeypatch.setattr(ids, "attempt_id", lambda lane, now: f"{lane}-01JDUPLICATEID0000000000000")
+    a = new(j)
+    j.transition(a.id, State.CREATED, State.SENDING, "POST", "c", T0)
+    j.transition(a.id, State.SENDING, State.DECLINED, "declined", "c", T0)  # the lane is free again
+    with pytest.raises(Exception) as clash:
+        new(j)
+    if journal_backend.kind == "sqlite":
+        assert clash.value.sqlite_errorname == "SQLITE_CONSTRAINT_PRIMARYKEY"
+    else:
+        assert (clash.value.sqlstate, clash.value.diag.constraint_name) == ("23505", "attempts_pkey")
+    assert not isinstance(clash.value, LaneBusy)
+    assert [x.id for x in j.history(limit=None)] == [a.id]  # nothing half-written
+
+
 def test_history_filters(journal_store):
     j = journal_store
     made = []
@@ -224,7 +242,7 @@ def test_service_refuses_a_lane_that_cannot_start_an_order_id(tmp_path):
     with Journal(tmp_path / "j.db") as j:
         for bad in ("", "../etc", "LANE 1", "L" * 21):
             with pytest.raises(InvalidCharge, match="Lane"):
-                PaymentService(j, client=None, lane=bad)
+                PaymentService(j, gateway=None, lane=bad)
     # no lane lock file was made for a refused lane (only the journal's own open-use lock exists)
     assert sorted(p.name for p in (tmp_path / "j.db.locks").iterdir()) == ["open.lock"]
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("j.db")) == []

@@ -24,7 +24,7 @@ from pos_app.payments import AccountRef, CustomerRef, LaneOwnershipLost, State
 from pos_app.payments.journal_pg import COMPONENT, LOCKS_APPLICATION_NAME, PgJournal
 from pos_app.payments.model import IllegalTransition, LaneBusy
 from pos_app.storage_errors import CHECK_FAILED, Fault, StorageError, What
-from tests.payments.conftest import make_service, payments_at_gateway
+from tests.fixtures.payments import make_service, payments_at_gateway
 
 T0 = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 CUSTOMER = CustomerRef(101, "Ada Lovelace")

@@ -14,8 +14,9 @@ import pytest
 from pos_app.payments import Approval, LaneBusy, NotAllowed, State, clerk_message, end_of_day, receipt_for
 from pos_app.payments.journal import SCHEMA_VERSION, Journal
 from pos_app.payments.model import AccountRef, CustomerRef
+from pos_app.paysimple.gateway import PaySimpleGateway
 from pos_app.settings import Merchant
-from tests.payments.conftest import make_service
+from tests.fixtures.payments import make_service
 
 T0 = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 CUSTOMER = CustomerRef(101, "Ada Lovelace")
@@ -62,7 +63,7 @@ def test_the_clerk_and_the_receipt_are_told_it_is_not_confirmed(tmp_path):
 def test_end_of_day_lists_the_review_and_writes_it_to_the_csv(tmp_path, gateway, client):
     with Journal(tmp_path / "j.db") as j:
         a = in_review(j)
-        report = end_of_day(j, client, T0.date(), tz=UTC)
+        report = end_of_day(j, PaySimpleGateway(client), T0.date(), tz=UTC)
     assert [(m.kind, m.attempt_id) for m in report.mismatches] == [("review", a.id)]
     assert not report.reconciled
     [review] = report.reviews

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 
+from pos_app.ui.counter.payment_panel import FormState
 from tests.person.scenario import WINDOW_TITLE, Session
 
 
@@ -707,7 +708,7 @@ def _screen(s: Session) -> dict:
                     "kind": w.result.kind}
         if name == "form":
             out |= {"header": w.panel.header.text(), "customer": w.panel.subheader.text(),
-                    "form_status": w.panel.status.text(), "state": w.panel.state}
+                    "form_status": w.panel.status.text(), "state": w.panel.state.value}
         return out
     return s.gui(read)
 
@@ -832,7 +833,7 @@ def amounts_comma_store_english_ui(s: Session) -> dict:
     p.key("ctrl+a")
     p.type("1.234,5")
     p.key("F6")  # the new-card form shows the amount before anything is typed into it
-    s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state == "shown", 20_000)
+    s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state is FormState.SHOWN, 20_000)
     out["form"] = _screen(s)
     out["form_submit_button"] = s.gui(w.panel.submit_button.text)
     out["shot_form"] = s.shot("54-comma-store-card-form")
@@ -857,7 +858,7 @@ def _open_form(s: Session, key: str, timeout_ms: int = 20_000) -> bool:
     the caret in its first field)."""
     w = s.window
     s.person.key(key)
-    ok = s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state == "shown", timeout_ms)
+    ok = s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state is FormState.SHOWN, timeout_ms)
     s.person.settle(800)
     return ok
 
@@ -989,7 +990,7 @@ def _auth_box(s: Session) -> dict:
     """The bank debit authorization inside the new-bank-account form."""
     w = s.window
     return s.gui(lambda: {"visible": w.panel.auth_box.isVisible(), "text": w.panel.auth_box.text.text(),
-                          "ticked": w.panel.auth_box.agreed.isChecked(), "state": w.panel.state,
+                          "ticked": w.panel.auth_box.agreed.isChecked(), "state": w.panel.state.value,
                           "form_status": w.panel.status.text(), "header": w.panel.header.text(),
                           "view_visible": w.panel.view is not None and w.panel.view.isVisible()})
 
@@ -1045,7 +1046,7 @@ def new_bank_account_debit(s: Session) -> dict:
     out["form_complete"] = _fill_bank(s, "131111114", "751111111")
     out["shot_form"] = s.shot("68-bank-form-filled")
     p.key("F9")
-    s.wait_until(lambda: w.panel.state == "authorizing", 20_000)
+    s.wait_until(lambda: w.panel.state is FormState.AUTHORIZING, 20_000)
     out["authorization"] = _auth_box(s)
     out["focus_at_authorization"] = s.focus_widget_name()
     out["shot_authorization"] = s.shot("69-bank-authorization")
@@ -1117,6 +1118,7 @@ def _behind_proxy(s: Session, total: float, in_flight_s: float, poll_s: float = 
     from datetime import timedelta
 
     from pos_app.paysimple import PaySimpleClient, Timeouts
+    from pos_app.paysimple.gateway import PaySimpleGateway
     from pos_app.training.proxy import MisbehavingProxy
 
     backend = s.window.counter
@@ -1124,7 +1126,8 @@ def _behind_proxy(s: Session, total: float, in_flight_s: float, poll_s: float = 
     proxy = MisbehavingProxy(gateway.base_url, upstream_timeout=30).start()
     via = PaySimpleClient(proxy.api_url, gateway.api_user, gateway._api_key, clock=gateway.clock.now,  # noqa: SLF001
                           timeouts=Timeouts(connect=2, read=30, total=total))
-    backend.client = backend.service.client = backend.onfile.client = via
+    backend.client = via
+    backend.service.gateway = backend.onfile.gateway = PaySimpleGateway(via)
     backend.service.in_flight_window = timedelta(seconds=in_flight_s)
     backend.service.poll_interval = poll_s
     s.note(f"behind a misbehaving proxy: deadline {total} s, in-flight window {in_flight_s} s")

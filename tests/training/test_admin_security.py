@@ -22,9 +22,9 @@ import pytest
 
 from pos_app.training import TrainingGateway
 from pos_app.training.server import ADMIN_TOKEN_HEADER, DEFAULT_API_KEY, is_loopback_host
+from tests.fixtures.gateway import API_KEY, API_USER
 
 ROOT = Path(__file__).resolve().parents[2]
-API_USER, API_KEY = "APIUser1000", "training-gateway-test-key"
 FAULT = {"method": "POST", "path": "/v4/payment", "kind": "error_before"}
 
 admin_gateway = pytest.mark.parametrize("gateway", [{"admin": True}], indirect=True)

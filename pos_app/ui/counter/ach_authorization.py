@@ -34,8 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.ui.common.i18n import fmt
-from pos_app.ui.counter.amount import format_amount
+from pos_app.ui.common.i18n import fmt, format_amount
 from pos_app.ui.payments.receipt_print import format_local, long_year
 
 translate = QCoreApplication.translate

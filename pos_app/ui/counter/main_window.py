@@ -37,14 +37,22 @@ from PySide6.QtWidgets import (
 from pos_app.config import Environment
 from pos_app.ui.common.banner import environment_name
 from pos_app.ui.common.events import EventRelay
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import fmt, format_amount
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, RED
 from pos_app.ui.common.widgets import EnvBanner, ResultsList, TaskBar, account_label
-from pos_app.ui.counter.amount import format_amount
 from pos_app.ui.counter.cards import card_expired, is_card
 from pos_app.ui.counter.customer_panel import CustomerPanel, CvvDialog, section
-from pos_app.ui.counter.payment_panel import FormRequest, PaymentPanel
+from pos_app.ui.counter.payment_panel import (
+    Cancelled,
+    Charged,
+    ChargeFailed,
+    FormOutcome,
+    FormRequest,
+    FormState,
+    PaymentPanel,
+    Saved,
+)
 from pos_app.ui.counter.result_view import ResultView
 
 if TYPE_CHECKING:  # the core packages load on a worker after the window shows (start-up time)
@@ -295,7 +303,7 @@ class MainWindow(QMainWindow):
 
     def busy(self) -> bool:
         """A payment is in flight or a payment form is open (the idle lock waits for it)."""
-        return self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle")
+        return self.charging or (self.stack.currentWidget() is self.panel and self.panel.state is not FormState.IDLE)
 
     def event(self, event: QEvent) -> bool:  # noqa: D102
         if event.type() == QEvent.Type.WinIdChange and getattr(self, "_native_seen", False):
@@ -488,7 +496,7 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         if self.locked:
             return
-        if self.stack.currentWidget() is self.panel and self.panel.state != "idle":
+        if self.stack.currentWidget() is self.panel and self.panel.state is not FormState.IDLE:
             return
         self.search.setFocus()
         self.search.selectAll()
@@ -523,7 +531,7 @@ class MainWindow(QMainWindow):
             self.select_customer(hit)
 
     def select_customer(self, hit: CustomerHit) -> None:
-        if self.locked or self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle"):
+        if self.locked or self.charging or (self.stack.currentWidget() is self.panel and self.panel.state is not FormState.IDLE):
             return
         if self.hit is None or self.hit.id != hit.id:
             self.customer_page.amount.clear()  # an amount typed for one customer is never charged to the next one
@@ -847,7 +855,7 @@ class MainWindow(QMainWindow):
         customer = self._customer_ref()
         if self.locked or customer is None or self.charging or self.counter is None:
             return
-        if self.stack.currentWidget() is self.panel and self.panel.state != "idle":
+        if self.stack.currentWidget() is self.panel and self.panel.state is not FormState.IDLE:
             return
         amount = self.customer_page.amount.require() if self.stack.currentWidget() is self.customer_page else self.customer_page.amount.value()
         if amount is None:
@@ -857,7 +865,7 @@ class MainWindow(QMainWindow):
         self._unless_repeat(customer, amount, lambda: self._open_charge_form(customer, mode, amount))
 
     def _open_charge_form(self, customer: CustomerRef, mode: str, amount: Decimal) -> None:
-        if self.locked or self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle"):
+        if self.locked or self.charging or (self.stack.currentWidget() is self.panel and self.panel.state is not FormState.IDLE):
             return
         self.last_mode = mode
         self._replacing = None
@@ -910,33 +918,32 @@ class MainWindow(QMainWindow):
     def _form_busy(self, busy: bool) -> None:
         self._set_charging(busy)
 
-    def _form_finished(self, kind: str, payload) -> None:
+    def _form_finished(self, outcome: FormOutcome) -> None:
         self._set_charging(False)
         note = self.panel.on_file_note  # what happened to the form's card / bank account on file
-        if kind == "charged":
-            self._sale_finished(payload)
-            self.show_result_attempt(payload)
+        if isinstance(outcome, Charged):
+            self._sale_finished(outcome.attempt)
+            self.show_result_attempt(outcome.attempt)
             self.result.set_on_file_note(note)
-        elif kind == "saved":
+        elif isinstance(outcome, Saved):
             replacing = self._replacing
-            self._saved(payload)
+            self._saved(outcome.account)
             if replacing is not None:  # "Replace expired": the new card takes the old one's place (and default)
                 note = (translate("MainWindow", "It replaces the expired card, which is removed; it is now the "
                                                 "default card.") if replacing.is_default
                         else translate("MainWindow", "It replaces the expired card, which is removed."))
             self.result.set_on_file_note(note)
-        elif kind == "cancelled":
+        elif isinstance(outcome, Cancelled):
             self.back_to_customer()
             self._say(" ".join(p for p in (translate("MainWindow", "Cancelled. Nothing was charged."), note) if p))
         else:
             from pos_app.counter import LaneBusy
 
-            if isinstance(payload, LaneBusy) and payload.blocking is not None:
-                self._show_blocking(payload.blocking)
+            error = outcome.error
+            if isinstance(error, LaneBusy) and error.blocking is not None:
+                self._show_blocking(error.blocking)
                 return
-            from pos_app.ui.counter.payment_panel import ChargeFailed
-
-            self.result.show_error(str(payload), charge_started=isinstance(payload, ChargeFailed))
+            self.result.show_error(str(error), charge_started=isinstance(error, ChargeFailed))
             self.result.set_on_file_note(note)
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit("error")
@@ -1051,7 +1058,7 @@ class MainWindow(QMainWindow):
             if result.attempt is attempt:  # still this payment's screen
                 result.set_receipt_message(text, colour)
 
-        self._emailing = EmailReceipt(self, self.counter.client, attempt, said)
+        self._emailing = EmailReceipt(self, self.counter.service.gateway, attempt, said)
         self._emailing.start()
 
     def show_receipt(self):

@@ -469,7 +469,7 @@ class HistoryDialog(QDialog):
             if outcome not in ("asking", "sending"):
                 self.actionFinished.emit(outcome)
 
-        self.emailing = EmailReceipt(self, self.payments.client, a, said)
+        self.emailing = EmailReceipt(self, self.payments.gateway, a, said)
         self.emailing.start()
 
     # ---- check again ---------------------------------------------------------------------------------

@@ -27,7 +27,14 @@ from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.i18n import fmt, format_money
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, GREEN, RED
-from pos_app.ui.counter.payment_panel import FormRequest, PaymentPanel
+from pos_app.ui.counter.payment_panel import (
+    Cancelled,
+    Charged,
+    FormOutcome,
+    FormRequest,
+    FormState,
+    PaymentPanel,
+)
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -123,11 +130,11 @@ class SandboxTestDialog(QDialog):
 
     # --- outcome --------------------------------------------------------------------------------------
 
-    def _form_finished(self, kind: str, payload) -> None:
-        if kind != "charged":
-            self._finish("cancelled" if kind == "cancelled" else "error", payload)
+    def _form_finished(self, outcome: FormOutcome) -> None:
+        if not isinstance(outcome, Charged):
+            self._finish("cancelled" if isinstance(outcome, Cancelled) else "error", None)
             return
-        attempt = payload
+        attempt = outcome.attempt
         self.report.payment = {"order_id": attempt.id, "state": attempt.state.value,
                                "status": attempt.ps_status or "", "amount": str(attempt.amount)}
         if attempt.state.value != "approved":
@@ -149,7 +156,7 @@ class SandboxTestDialog(QDialog):
         BackgroundOp(lambda ctx: self.backend.void(attempt, approval), on_done=voided,
                      on_error=void_failed, label="conformance void").start()
 
-    def _finish(self, outcome: str, detail) -> None:
+    def _finish(self, outcome: str, _detail) -> None:
         if self._done:
             return
         self._done = True
@@ -183,7 +190,7 @@ class SandboxTestDialog(QDialog):
         self.result.setText(text)
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
-        if not self._done and self.panel.state != "idle":
+        if not self._done and self.panel.state is not FormState.IDLE:
             self.panel.cancel()
         self.panel.shutdown()
         super().done(result)
