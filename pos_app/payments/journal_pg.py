@@ -252,6 +252,7 @@ class PgJournal:
         self._locks = _LockSession(self)
         try:
             with self._errors():
+                psycopg.connect(self._conninfo).close()  # fails fast (connect_timeout) with the real cause
                 self._pool.open(wait=True, timeout=pool_timeout)
                 with self._pool.connection() as con:
                     pg_migrations.migrate(con, COMPONENT, MIGRATIONS, What.JOURNAL.value)

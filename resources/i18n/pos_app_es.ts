@@ -3092,8 +3092,8 @@ Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SAND
         <translation>El disco indicó un error. Revise el disco (o su cable) y vuelva a intentarlo; si vuelve a pasar, llame al soporte.</translation>
     </message>
     <message>
-        <source>Check the network and that the database server is running, then try again; call support if it happens again.</source>
-        <translation>Revise la red y que el servidor de base de datos esté en marcha y vuelva a intentarlo; si vuelve a pasar, llame al soporte.</translation>
+        <source>Check the network, that the database server is running and that the app&apos;s database settings (server, database, user, password) are right, then try again; call support if it happens again.</source>
+        <translation>Revise la red, que el servidor de base de datos esté en marcha y que los datos de la base de datos de la aplicación (servidor, base de datos, usuario, contraseña) sean correctos, y vuelva a intentarlo; si vuelve a pasar, llame al soporte.</translation>
     </message>
     <message>
         <source>Ask whoever looks after the database server to check it (its log says why), then try again.</source>

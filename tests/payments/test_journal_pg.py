@@ -159,7 +159,7 @@ def test_server_restarted_mid_transaction_leaves_nothing_half_written(private_cl
             assert isinstance(exc, StorageError), (name, exc)
             assert exc.fault is Fault.UNREACHABLE and exc.what is What.JOURNAL
             text = str(exc)
-            assert j.name in text and "Check the network and that the database server is running" in text
+            assert j.name in text and "Check the network, that the database server is running" in text
             assert private_cluster.password not in text and "psycopg" not in text.lower()
         pgc.wait_until_accepting(dsn)
         # nothing half-written: the attempt is as it was, no second attempt, no stray transition
@@ -330,3 +330,16 @@ def test_the_counter_without_the_store_extra_never_loads_the_driver():
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_wrong_password_or_database_is_refused_at_once_without_driver_text(pg_cluster, pg_database):
+    wrong_password = pg_database.replace(pg_cluster.password, "not-the-password")
+    missing = pg_cluster.dsn_for("no_such_journal")
+    for dsn in (wrong_password, missing):
+        started = time.monotonic()
+        with pytest.raises(StorageError) as refused:
+            PgJournal(dsn, pool_timeout=20)
+        assert time.monotonic() - started < 10  # not the pool's whole wait
+        text = str(refused.value)
+        assert refused.value.fault is Fault.UNREACHABLE and "database settings" in text
+        assert pg_cluster.password not in text and "not-the-password" not in text and "FATAL" not in text
