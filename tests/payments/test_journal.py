@@ -105,17 +105,16 @@ def test_full_happy_path_and_illegal_edges(journal_store):
 def test_database_trigger_refuses_illegal_state_changes_even_behind_the_api(journal_backend):
     a = new(journal_backend.open())
     b = new(journal_backend.open(), lane="LANE2")
-    mark = "?" if journal_backend.kind == "sqlite" else "%s"
     with pytest.raises(Exception) as refused:
-        journal_backend.raw(f"UPDATE attempts SET state = 'approved' WHERE id = {mark}", (a.id,))
+        journal_backend.raw("UPDATE attempts SET state = 'approved' WHERE id = ?", (a.id,))
     if journal_backend.kind == "sqlite":
         assert isinstance(refused.value, sqlite3.IntegrityError) and "illegal state transition" in str(refused.value)
     else:
         assert refused.value.sqlstate == "PJ001"  # the trigger's own code, not its text
     with pytest.raises(Exception) as second:  # a second open attempt on a lane, written behind the API
-        journal_backend.raw(f"UPDATE attempts SET lane = 'LANE1' WHERE id = {mark}", (b.id,))
+        journal_backend.raw("UPDATE attempts SET lane = 'LANE1' WHERE id = ?", (b.id,))
     assert isinstance(second.value, sqlite3.IntegrityError) or second.value.sqlstate == "23505"
-    journal_backend.raw(f"UPDATE attempts SET state = 'sending' WHERE id = {mark}", (a.id,))  # a legal edge passes
+    journal_backend.raw("UPDATE attempts SET state = 'sending' WHERE id = ?", (a.id,))  # a legal edge passes
     fresh = journal_backend.open()
     assert fresh.get(a.id).state is State.SENDING and fresh.get(b.id).lane == "LANE2"
 
