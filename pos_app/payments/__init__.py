@@ -21,7 +21,6 @@ from pos_app.payments.model import (
     Transition,
 )
 from pos_app.payments.receipts import Receipt, clerk_message, receipt_for, store_timezone
-from pos_app.payments.store import JournalStore, Reversal
 from pos_app.payments.service import (
     PaymentService,
     ReconcileReport,
@@ -29,6 +28,7 @@ from pos_app.payments.service import (
     ReversalOption,
     StatusEvent,
 )
+from pos_app.payments.store import JournalStore, Reversal
 
 __all__ = [
     "AccountRef", "Approval", "Attempt", "CustomerRef", "EodReport", "IllegalTransition", "InvalidCharge",

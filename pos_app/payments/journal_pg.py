@@ -64,6 +64,7 @@ from pos_app.payments.model import (
     check_ach_authorization,
     to_cents,
 )
+from pos_app.payments.onfile_sql import SqlOnFile
 from pos_app.payments.store import Reversal, check_updates
 from pos_app.storage_errors import CHECK_FAILED, Fault, StorageError, What
 
@@ -168,6 +169,37 @@ CREATE TABLE reversals (
 CREATE INDEX reversals_open ON reversals (attempt_id) WHERE finished_at IS NULL;
 CREATE INDEX reversals_finished ON reversals (finished_at);
 """),
+    Migration(2, "accounts on file and their events", """
+CREATE TABLE onfile (
+    account_id bigint PRIMARY KEY,
+    customer_id bigint NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('cc', 'ach')),
+    last4 text NOT NULL CHECK (length(last4) = 4),
+    brand text NOT NULL,
+    consent integer NOT NULL CHECK (consent IN (0, 1)),
+    clerk text NOT NULL,
+    state text NOT NULL CHECK (state IN ('pending', 'kept', 'removed')),
+    reason text,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    held_until timestamptz,
+    remove_after timestamptz,
+    tries integer NOT NULL DEFAULT 0,
+    next_try_at timestamptz,
+    last_error text,
+    finished_at timestamptz
+);
+CREATE INDEX onfile_pending ON onfile (state, customer_id);
+CREATE TABLE onfile_events (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    account_id bigint NOT NULL,
+    at timestamptz NOT NULL,
+    event text NOT NULL,
+    detail text NOT NULL,
+    clerk text NOT NULL
+);
+CREATE INDEX onfile_events_account ON onfile_events (account_id, seq);
+"""),
 )
 
 _ATTEMPT_FIELDS = [f.name for f in fields(Attempt)]
@@ -250,6 +282,7 @@ class PgJournal:
             kwargs={"autocommit": True, "row_factory": psycopg.rows.dict_row},
             check=_check_if_signalled, name=f"journal {self.name}")
         self._locks = _LockSession(self)
+        self._onfile = SqlOnFile(_PgOnFileDb(self))
         try:
             with self._errors():
                 psycopg.connect(self._conninfo).close()  # fails fast (connect_timeout) with the real cause
@@ -317,6 +350,10 @@ class PgJournal:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def onfile_store(self) -> SqlOnFile:
+        """The account-on-file records in this database (migration 2)."""
+        return self._onfile
 
     def lane_lock(self, lane: str) -> _AdvisoryLock:
         return _AdvisoryLock(self._locks, _lock_key(pg_migrations.LOCK_NAMESPACE_LANE, lane))
@@ -517,6 +554,29 @@ class PgJournal:
         rows = self._query(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE payment_id = %s"
                            f" OR refund_payment_id = %s LIMIT 1", (payment_id, payment_id))
         return _to_attempt(rows[0]) if rows else None
+
+
+class _PgOnFileDb:
+    """``onfile_sql.OnFileDb`` on a PgJournal: a pooled connection per transaction, ``timestamptz`` times."""
+
+    def __init__(self, journal: PgJournal) -> None:
+        self._journal = journal
+
+    def transaction(self, work):
+        with self._journal._connection() as con, con.transaction():  # noqa: SLF001
+            def execute(sql: str, params=()) -> list[dict]:
+                cur = con.execute(sql.replace("?", "%s"), tuple(params))
+                return cur.fetchall() if cur.description else []
+            return work(execute)
+
+    def query(self, sql: str, params=()) -> list[dict]:
+        return self._journal._query(sql.replace("?", "%s"), params)  # noqa: SLF001
+
+    def encode_time(self, value: datetime | None) -> datetime | None:
+        return None if value is None else _aware(value)
+
+    def decode_time(self, value: datetime | None) -> datetime | None:
+        return value
 
 
 class _LockSession:

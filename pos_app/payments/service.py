@@ -90,7 +90,7 @@ from pos_app.payments.model import (
 )
 from pos_app.payments.replies import error_text, payment_fields, reply_mismatch
 from pos_app.payments.reversals import ReversalOption, Reversals, option_for  # noqa: F401 (re-exported)
-from pos_app.payments.store import JournalStore, OwnerLock
+from pos_app.payments.store import JournalStore
 
 log = logging.getLogger(__name__)
 S = State

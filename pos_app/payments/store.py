@@ -30,7 +30,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from pos_app.payments.brands import masked
 from pos_app.payments.model import AccountRef, Attempt, CustomerRef, State, Transition
+
+PENDING, KEPT, REMOVED = "pending", "kept", "removed"  # an account-on-file record's states
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,62 @@ class Reversal:
     finished_at: datetime | None = None
     outcome: str | None = None  # "voided" | "refunded" | "refused: ..." | "not applied: ..."
     payment_id: int | None = None  # the voided payment, or the refund credit
+
+
+@dataclass(frozen=True)
+class OnFileRecord:
+    """A new card or bank account entered at the counter, and the plan for it (``payments.onfile``)."""
+
+    account_id: int
+    customer_id: int
+    kind: str  # "cc" | "ach"
+    last4: str
+    brand: str
+    consent: bool
+    clerk: str
+    state: str  # pending | kept | removed
+    reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    held_until: datetime | None
+    remove_after: datetime | None  # when known: the void window of its last approved payment closes
+    tries: int
+    next_try_at: datetime | None
+    last_error: str | None
+    finished_at: datetime | None
+
+    @property
+    def masked(self) -> str:
+        return masked(self.brand, self.last4, self.kind)
+
+
+class OnFileStore(Protocol):
+    """The account-on-file records in the journal's database: each write one transaction, with its event row."""
+
+    def plan(self, account: AccountRef, customer_id: int, consent: bool, clerk: str, now: datetime,
+             held_until: datetime) -> OnFileRecord:
+        """Record (or re-open) the account as ``pending``, held from sweeps until ``held_until``."""
+
+    def release(self, account_id: int, now: datetime) -> None: ...
+
+    def keep(self, account_id: int, reason: str, clerk: str, now: datetime) -> bool:
+        """Close the record as kept (consent given); False when there is none or it was removed already."""
+
+    def finish(self, account_id: int, state: str, reason: str, clerk: str, now: datetime) -> OnFileRecord | None:
+        """A pending record ends ``kept`` or ``removed``."""
+
+    def wait_until(self, account_id: int, until: datetime, reason: str, now: datetime) -> OnFileRecord | None: ...
+
+    def failed(self, account_id: int, tries: int, next_try_at: datetime, error: str, clerk: str,
+               now: datetime) -> OnFileRecord | None: ...
+
+    def get(self, account_id: int) -> OnFileRecord | None: ...
+
+    def pending(self) -> list[OnFileRecord]: ...
+
+    def hidden_ids(self, customer_id: int | None = None) -> set[int]: ...
+
+    def events(self, account_id: int) -> list[tuple[datetime, str, str, str]]: ...
 
 
 @runtime_checkable
@@ -103,6 +162,9 @@ class JournalStore(Protocol):
     def by_payment_id(self, payment_id: int) -> Attempt | None: ...
 
     def integrity_problems(self, limit: int = 10) -> list[str]: ...
+
+    def onfile_store(self) -> OnFileStore:
+        """The account-on-file records kept in this journal's database (one per journal)."""
 
     # ---- ownership and life cycle
     def lane_lock(self, lane: str) -> OwnerLock: ...

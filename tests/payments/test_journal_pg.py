@@ -21,8 +21,8 @@ import pytest
 from pos_app import pg_migrations
 from pos_app.migrations import Migration, SchemaTooNew
 from pos_app.payments import AccountRef, CustomerRef, LaneOwnershipLost, State
-from pos_app.payments.journal_pg import COMPONENT, LOCKS_APPLICATION_NAME, PgJournal
-from pos_app.payments.model import IllegalTransition, LaneBusy
+from pos_app.payments.journal_pg import COMPONENT, LOCKS_APPLICATION_NAME, MIGRATIONS, PgJournal
+from pos_app.payments.model import IllegalTransition
 from pos_app.storage_errors import CHECK_FAILED, Fault, StorageError, What
 from tests.fixtures.payments import make_service, payments_at_gateway
 
@@ -264,7 +264,8 @@ def test_lanes_starting_together_migrate_once(pg_database):
     try:
         assert errors == [] and len(opened) == 4
         with psycopg.connect(pg_database) as con:
-            assert con.execute("SELECT component, version FROM schema_versions").fetchall() == [(COMPONENT, 1)]
+            assert con.execute("SELECT component, version FROM schema_versions").fetchall() == [
+                (COMPONENT, MIGRATIONS[-1].version)]
             assert con.execute("SELECT count(*) FROM legal_transitions").fetchone()[0] > 0
     finally:
         for j in opened:
@@ -343,3 +344,18 @@ def test_a_wrong_password_or_database_is_refused_at_once_without_driver_text(pg_
         text = str(refused.value)
         assert refused.value.fault is Fault.UNREACHABLE and "database settings" in text
         assert pg_cluster.password not in text and "not-the-password" not in text and "FATAL" not in text
+
+
+def test_a_journal_made_by_the_first_schema_is_brought_forward_and_keeps_its_attempts(pg_database):
+    with psycopg.connect(pg_database, autocommit=True) as con:
+        pg_migrations.migrate(con, COMPONENT, MIGRATIONS[:1], "payment journal")  # an older app's journal
+        con.execute("INSERT INTO attempts (id, lane, clerk, customer_id, customer_name, account_id, account_kind,"
+                    " account_last4, account_brand, amount_cents, state, created_at, updated_at) VALUES"
+                    " ('LANE9-OLD', 'LANE9', 'c', 1, 'A', 2, 'cc', '1111', 'Visa', 100, 'created', now(), now())")
+    with PgJournal(pg_database) as j:  # this app: the later steps are added, nothing lost
+        assert j.get("LANE9-OLD").state is State.CREATED
+        a = new(j)
+        record = j.onfile_store().plan(CARD, CUSTOMER.id, False, "clerk7", T0, T0 + timedelta(minutes=15))
+        assert record.state == "pending" and record.created_at == T0 and j.get(a.id).state is State.CREATED
+    with psycopg.connect(pg_database) as con:
+        assert con.execute("SELECT version FROM schema_versions").fetchone() == (MIGRATIONS[-1].version,)

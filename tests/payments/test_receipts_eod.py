@@ -20,7 +20,6 @@ from pos_app.settings import Merchant
 from tests.fixtures.payments import make_service, new_shopper
 
 
-
 @pytest.fixture
 def journal(journal_store):
     """Receipts and end of day run on both journal stores (SQLite, PostgreSQL)."""
