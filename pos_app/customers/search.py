@@ -83,7 +83,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -310,9 +310,9 @@ def _walk_step(con: sqlite3.Connection, pool: _Pool, where: str, args: tuple, ti
 
 def _many_words(directory: Directory, con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int,
                 last_first: bool, open_last: bool) -> None:
-    match = _normal(words, last_first, open_last)
-    _recent_many(con, pool, words, limit, match)
     word_stats = directory.word_stats()
+    match = _normal(words, last_first, open_last, word_stats.popular)
+    _recent_many(con, pool, words, limit, match)
     exact = {w: stats.estimate(con, word_stats, w, exact=True) for w in words}
     # The fewest prefix-only words any match can have: words that are nobody's whole word stay prefixes
     # (an open last word is not counted either way).
@@ -337,7 +337,7 @@ def _many_words(directory: Directory, con: sqlite3.Connection, pool: _Pool, word
     if pool.at_most((1, 0, PERSON, enough, 0, 0)) >= limit:
         return  # the list is full of matches no other walk can beat
     if len(words) == 2:
-        _seek_name_order(con, pool, words, limit, match, completions=True)
+        _seek_name_order(con, pool, words, limit, match, completions=True, word_stats=word_stats)
         if pool.at_most((1, 0, PERSON, enough, 0, 0)) >= limit:
             return
     # All matches on the person's name: the most selective prefix drives, the others are checked as prefixes.
@@ -414,7 +414,7 @@ def _any_word_checks(patterns: list[list[str]], column: str = "words") -> tuple[
 
 
 def _seek_name_order(con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int, match: Matcher,
-                     completions: bool) -> None:
+                     completions: bool, word_stats: stats.WordStats | None = None) -> None:
     """Two words typed as a first and a last name, in either order: the rows are contiguous in the index.
 
     ``words`` starts " last . first ", so inside the rows of one index word T the matches form a range:
@@ -422,12 +422,17 @@ def _seek_name_order(con: sqlite3.Connection, pool: _Pool, words: list[str], lim
     - T is the first name, the other word starts the last name: [" L", " L" + top) — "robert jo".
     Each is a seek of at most ``limit`` rows, not a walk: "robert jo" never reads the Roberts from Aaron to
     Johns. T is the typed word itself (``completions=False``) or the longer index words it completes to (up
-    to ``SEEK_TERMS``; more means a very short prefix, left to the general walk).
+    to ``SEEK_TERMS``; when it completes to more, its ``SEEK_TERMS`` most popular completions, so the
+    commonest names that fit — the likeliest meant — are in the list even when phonebook order would fill
+    it with rarer ones first: "danie mar" reads Daniel Martinez, not only Daniel Mar… up to Marshall).
     """
     for this, other in ((words[0], words[1]), (words[1], words[0])):
         if completions:
             found = _terms_starting(con, this, SEEK_TERMS + 1)
-            terms = [t for t in found if t != this] if found is not None else []
+            if found is not None:
+                terms = [t for t in found if t != this]
+            else:
+                terms = word_stats.popular_starting(this, SEEK_TERMS) if word_stats is not None else []
         else:
             terms = [this]
         for term in terms:
@@ -459,8 +464,9 @@ def _terms_starting(con: sqlite3.Connection, prefix: str, most: int) -> list[str
 Matcher = Callable[[str], "tuple[tuple, tuple] | None"]
 
 
-def _normal(words: list[str], last_first: bool = False, open_last: bool = False) -> Matcher:
-    return lambda text: name_match(words, text, last_first, open_last)
+def _normal(words: list[str], last_first: bool = False, open_last: bool = False,
+            counts: Mapping[str, int] | None = None) -> Matcher:
+    return lambda text: name_match(words, text, last_first, open_last, counts)
 
 
 def _collect(con: sqlite3.Connection, sql: str, args: tuple, pool: _Pool, match: Matcher, limit: int,
@@ -514,12 +520,15 @@ def _fields(words: str) -> tuple[list[str], list[str], list[str], list[str]]:
 
 
 def name_match(query_words: list[str], words: str, last_first: bool = False,
-               open_last: bool = False) -> tuple[tuple, tuple] | None:
+               open_last: bool = False, counts: Mapping[str, int] | None = None) -> tuple[tuple, tuple] | None:
     """(tier, order) of a customer for name query words, or None when the words do not all match.
 
     Each query word must be a prefix of a different customer word (name or company). The tier is the
     names-route tier of the module doc: ``(1, 0, group, prefix_only, order_class, mixed)``.
-    Order: one word — (the matched word, words); several — (words,), the phonebook key.
+    Order: one word — (the matched word, words); several — (open, -likelihood, words): ``open`` 0 when the
+    open last word is a whole word of the customer (else 1; always 0 with no open word), ``likelihood`` the
+    product of the index row counts of the first name's and the last name's first words in ``counts``
+    (popular words; any other word counts 1), then the phonebook key.
     """
     last, first, middle, company = _fields(words)
     person = first + middle + last
@@ -549,10 +558,19 @@ def name_match(query_words: list[str], words: str, last_first: bool = False,
     natural = person + company
     whole = set(natural)
     prefix_only = sum(1 for w in (query_words[:-1] if open_last else query_words) if w not in whole)
+    order = (1 if open_last and query_words[-1] not in whole else 0, -_likelihood(first, last, counts), words)
     if not company_only:
-        return (1, 0, PERSON, prefix_only, order_class, 0), (words,)
+        return (1, 0, PERSON, prefix_only, order_class, 0), order
     all_company = _assignable(query_words, company)
-    return (1, 0, COMPANY_ONLY, prefix_only, order_class, 0 if all_company else 1), (words,)
+    return (1, 0, COMPANY_ONLY, prefix_only, order_class, 0 if all_company else 1), order
+
+
+def _likelihood(first: list[str], last: list[str], counts: Mapping[str, int] | None) -> int:
+    """How common the name is: rows of its first name's word times rows of its last name's (1 when unknown).
+    Among customers that fit what was typed equally, the commoner name is the likelier one meant."""
+    if not counts:
+        return 1
+    return (counts.get(first[0], 1) if first else 1) * (counts.get(last[0], 1) if last else 1)
 
 
 def _mixed(company_words: int, n: int) -> int:

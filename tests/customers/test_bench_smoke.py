@@ -35,7 +35,8 @@ def test_search_benchmark_reports_import_split_and_latencies():
 
 def test_relevance_benchmark_reports_every_kind():
     result = _run("relevance.py", "--customers", "3000", "--per-kind", "30")
-    kinds = {"full_name", "last_first", "last_comma_first", "lower_case", "prefixes", "surname", "phone_digits",
+    kinds = {"full_name", "last_first", "last_comma_first", "lower_case", "prefixes_decidable", "prefixes_all",
+             "surname", "phone_digits",
              "phone_formatted", "phone_plus1", "phone_last4", "email", "email_local", "account_strict",
              "account_loose", "accents_left_out", "typo"}
     assert set(result["pass_rate"]) == kinds
