@@ -37,10 +37,12 @@ qt_libs=(libgl1 libegl1 libx11-6 libxcb1 libxcb-dri3-0 libnss3 libgbm1 libxcompo
 person_tools=(xvfb openbox xdotool x11-utils imagemagick)
 # The keyring round trip (tests/packaging) against a real Secret Service: gnome-keyring on a D-Bus session.
 keyring_tools=(gnome-keyring dbus dbus-x11)
+# Shared-storage tests (issue 19): Debian's PostgreSQL server; tests start throwaway clusters (tests/pg_cluster.py).
+store_tools=(postgresql)
 
 missing_debian_packages() {
   local p wanted=("${base_tools[@]}" "${qt_libs[@]}")
-  [ "$1" = "test" ] && wanted+=("${build_tools[@]}" "${person_tools[@]}" "${keyring_tools[@]}")
+  [ "$1" = "test" ] && wanted+=("${build_tools[@]}" "${person_tools[@]}" "${keyring_tools[@]}" "${store_tools[@]}")
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || printf '%s\n' "$p"
   done
@@ -118,7 +120,7 @@ case "$cmd" in
   venv-state)
     venv_state; exit 0 ;;
   run) extras=training ;;
-  test) extras=training,test,build ;;
+  test) extras=training,test,store,build ;;
   *)
     echo "usage: $0 run|test|venv-state" >&2; exit 2 ;;
 esac
@@ -147,6 +149,7 @@ case "$cmd" in
   test)
     export QT_QPA_PLATFORM=offscreen QTWEBENGINE_DISABLE_SANDBOX=1 QTWEBENGINE_CHROMIUM_FLAGS=--disable-gpu
     export POS_REQUIRE_SECRET_SERVICE=1  # CI has gnome-keyring (installed above): that test must not skip
+    export POS_REQUIRE_POSTGRES=1        # and PostgreSQL (installed above): its tests must not skip
     say "Running the tests (set-up log: $SETUP_LOG)"
     exec "$VENV/bin/python" -m pytest "$@" ;;
 esac

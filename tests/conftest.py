@@ -52,3 +52,31 @@ def _store_money_format():
     money.set_store_format(money.DEFAULT_FORMAT)
     yield
     money.set_store_format(money.DEFAULT_FORMAT)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(tmp_path_factory):
+    """One throwaway PostgreSQL cluster for the session (tests/pg_cluster.py), started on first use.
+
+    Skips when the server binaries are missing, except under ``POS_REQUIRE_POSTGRES=1`` (``scripts/pos.sh test``
+    installs Debian's postgresql and sets it): there a missing server fails the test instead."""
+    import pg_cluster as pgc
+
+    why = pgc.why_unavailable()
+    if why:
+        if os.environ.get("POS_REQUIRE_POSTGRES") == "1":
+            pytest.fail(why)
+        pytest.skip(why)
+    cluster = pgc.PgCluster().start()
+    yield cluster
+    cluster.remove()
+
+
+@pytest.fixture
+def pg_database(pg_cluster, request):
+    """A fresh, empty database in the session's cluster for one test; returns its DSN."""
+    import re
+    import uuid
+
+    name = "t_" + re.sub(r"[^a-z0-9_]", "_", request.node.name.lower())[:40] + "_" + uuid.uuid4().hex[:8]
+    return pg_cluster.create_database(name)

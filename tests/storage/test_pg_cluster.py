@@ -1,0 +1,45 @@
+"""The throwaway PostgreSQL cluster the shared-storage tests run on (tests/pg_cluster.py): a real server from
+Debian's package, reachable only with its password, that survives a crash-restart with every committed row."""
+
+import pg_cluster as pgc
+import psycopg
+import pytest
+
+
+def test_a_fresh_database_takes_writes_and_refuses_a_wrong_password(pg_database, pg_cluster):
+    with psycopg.connect(pg_database) as con:
+        con.execute("CREATE TABLE t (id bigint PRIMARY KEY, note text NOT NULL)")
+        con.execute("INSERT INTO t VALUES (1, 'one')")
+    with psycopg.connect(pg_database) as con:
+        assert con.execute("SELECT note FROM t").fetchall() == [("one",)]
+        assert con.execute("SHOW listen_addresses").fetchone() == ("127.0.0.1",)
+    wrong = pg_database.replace(pg_cluster.password, "not-the-password")
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        psycopg.connect(wrong, connect_timeout=5)
+
+
+def test_advisory_locks_are_exclusive_between_connections(pg_database):
+    with psycopg.connect(pg_database, autocommit=True) as a, psycopg.connect(pg_database, autocommit=True) as b:
+        assert a.execute("SELECT pg_try_advisory_lock(42)").fetchone() == (True,)
+        assert b.execute("SELECT pg_try_advisory_lock(42)").fetchone() == (False,)
+        a.close()  # a lane that dies drops its lock with its connection
+        assert b.execute("SELECT pg_try_advisory_lock(42)").fetchone() == (True,)
+
+
+def test_committed_rows_survive_an_immediate_stop(tmp_path):
+    if not pgc.available():
+        pytest.skip(pgc.why_unavailable())
+    with pgc.PgCluster() as cluster:
+        dsn = cluster.create_database("crash")
+        with psycopg.connect(dsn) as con:
+            con.execute("CREATE TABLE j (id serial PRIMARY KEY)")
+            con.execute("INSERT INTO j DEFAULT VALUES")
+        held = psycopg.connect(dsn)
+        cluster.restart("immediate")
+        with pytest.raises(psycopg.OperationalError):
+            held.execute("SELECT 1")
+        pgc.wait_until_accepting(dsn)
+        with psycopg.connect(dsn) as con:
+            assert con.execute("SELECT count(*) FROM j").fetchone() == (1,)
+        folder = cluster.folder
+    assert not folder.exists()
