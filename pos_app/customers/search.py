@@ -11,7 +11,11 @@ Routing by the shape of the query:
 In every route an exact account / loyalty number (a barcode scan) is looked up first.
 
 Ranking: a tier first, then recently seen at this counter (the last ``RECENT_LIMIT`` customers served, most
-recent first), then an order inside the tier (phonebook order: last name, first name, middle, company).
+recent first), then an order inside the tier: for one word, the matched word then phonebook order (last
+name, first name, middle, company); for several words, the customers whose name has the open last word
+whole ("danie mar": Daniel Mar), then the likelier name — the commoner first name × last name by the word
+statistics (Daniel Martinez before Daniel Marabel: what was typed fits both equally, more customers are
+named like the first) —, then phonebook order.
 Tiers, best first:
 1. an exact account / loyalty number (a scan).
 2. names route — ``(1, near, group, prefix_only, order_class, mixed)``:
@@ -58,7 +62,9 @@ Bounded work (the point of the design, see ``schema``): no query sorts a large m
   whose first name starts with F ([" T . F"...) and those whose last name starts with L ([" L"... inside
   T's rows) are contiguous: "smith jo", "james smith", "robert jo" read only their 50 rows. Exact words
   are sought first, their completions ("smi" → smith, smithers) only if the list is not yet full of the
-  best possible tier.
+  best possible tier; a prefix with more than ``SEEK_TERMS`` completions is sought through its
+  ``SEEK_POPULAR`` most popular ones ("mar" → martinez, martin…): the likeliest names are read even when
+  rarer ones fill the list first in phonebook order.
 - Several words (and two-word queries the seeks did not settle): the word with the fewest index rows
   (``stats.estimate``: kept counts for short prefixes and popular words, a capped live count otherwise)
   drives the walk; the other words are checked on the row's ``words`` text inside SQLite (``instr``;
@@ -118,6 +124,7 @@ def _ops_per_row(checks: int) -> int:
     """VM instructions per index row read with ``checks`` instr() tests (about 3 each beyond the first)."""
     return _OPS_PER_ROW + 3 * max(0, checks - 1)
 SEEK_TERMS = 4  # a partially typed word is completed by at most this many words (else: general walk)
+SEEK_POPULAR = 3  # ... when it completes to more: its most popular completions are sought (two words)
 MAX_WORDS = 6
 _TOP = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is "starts with p"
 _CO = index.COMPANY
@@ -422,7 +429,7 @@ def _seek_name_order(con: sqlite3.Connection, pool: _Pool, words: list[str], lim
     - T is the first name, the other word starts the last name: [" L", " L" + top) — "robert jo".
     Each is a seek of at most ``limit`` rows, not a walk: "robert jo" never reads the Roberts from Aaron to
     Johns. T is the typed word itself (``completions=False``) or the longer index words it completes to (up
-    to ``SEEK_TERMS``; when it completes to more, its ``SEEK_TERMS`` most popular completions, so the
+    to ``SEEK_TERMS``; when it completes to more, its ``SEEK_POPULAR`` most popular completions, so the
     commonest names that fit — the likeliest meant — are in the list even when phonebook order would fill
     it with rarer ones first: "danie mar" reads Daniel Martinez, not only Daniel Mar… up to Marshall).
     """
@@ -432,7 +439,7 @@ def _seek_name_order(con: sqlite3.Connection, pool: _Pool, words: list[str], lim
             if found is not None:
                 terms = [t for t in found if t != this]
             else:
-                terms = word_stats.popular_starting(this, SEEK_TERMS) if word_stats is not None else []
+                terms = word_stats.popular_starting(this, SEEK_POPULAR) if word_stats is not None else []
         else:
             terms = [this]
         for term in terms:
