@@ -62,9 +62,9 @@ Bounded work (the point of the design, see ``schema``): no query sorts a large m
   whose first name starts with F ([" T . F"...) and those whose last name starts with L ([" L"... inside
   T's rows) are contiguous: "smith jo", "james smith", "robert jo" read only their 50 rows. Exact words
   are sought first, their completions ("smi" → smith, smithers) only if the list is not yet full of the
-  best possible tier; a prefix with more than ``SEEK_TERMS`` completions is sought through its
-  ``SEEK_POPULAR`` most popular ones ("mar" → martinez, martin…): the likeliest names are read even when
-  rarer ones fill the list first in phonebook order.
+  best possible tier; when a prefix has more than ``SEEK_TERMS`` completions, the ``SEEK_PAIRS`` likeliest
+  (first, last) pairs of popular completions are sought too ("jos mar" → Joseph Martinez, Joseph Mark…):
+  the likeliest names are read even when rarer ones fill the list first in phonebook order.
 - Several words (and two-word queries the seeks did not settle): the word with the fewest index rows
   (``stats.estimate``: kept counts for short prefixes and popular words, a capped live count otherwise)
   drives the walk; the other words are checked on the row's ``words`` text inside SQLite (``instr``;
@@ -124,7 +124,8 @@ def _ops_per_row(checks: int) -> int:
     """VM instructions per index row read with ``checks`` instr() tests (about 3 each beyond the first)."""
     return _OPS_PER_ROW + 3 * max(0, checks - 1)
 SEEK_TERMS = 4  # a partially typed word is completed by at most this many words (else: general walk)
-SEEK_POPULAR = 3  # ... when it completes to more: its most popular completions are sought (two words)
+SEEK_POPULAR = 3  # ... when it completes to more: its most popular completions make the likeliest pairs
+SEEK_PAIRS = 4  # two words: the likeliest (first, last) pairs of completions sought (_seek_name_order)
 MAX_WORDS = 6
 _TOP = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is "starts with p"
 _CO = index.COMPANY
@@ -429,29 +430,50 @@ def _seek_name_order(con: sqlite3.Connection, pool: _Pool, words: list[str], lim
     - T is the first name, the other word starts the last name: [" L", " L" + top) — "robert jo".
     Each is a seek of at most ``limit`` rows, not a walk: "robert jo" never reads the Roberts from Aaron to
     Johns. T is the typed word itself (``completions=False``) or the longer index words it completes to (up
-    to ``SEEK_TERMS``; when it completes to more, its ``SEEK_POPULAR`` most popular completions, so the
-    commonest names that fit — the likeliest meant — are in the list even when phonebook order would fill
-    it with rarer ones first: "danie mar" reads Daniel Martinez, not only Daniel Mar… up to Marshall).
+    to ``SEEK_TERMS``; more means a short prefix, left to the likeliest pairs below and the general walk).
+
+    When a word completes to more than ``SEEK_TERMS`` words, the ranges above would fill the list in
+    phonebook order with rarer names ("danie mar": Daniel Mar… up to Marshall; "jos mar": fifty Jose
+    Martinez before any Joseph Martinez). Then the ``SEEK_PAIRS`` likeliest (first name, last name) pairs of
+    completions — each word's ``SEEK_POPULAR`` most popular completions, or all of its few, as either name,
+    ranked by the product of their row counts — are sought too: [" L . F", ...) inside L's rows, the
+    customers named F… L, at most ``limit`` each.
     """
+    options: list[list[str]] = []
+    crowded = False
     for this, other in ((words[0], words[1]), (words[1], words[0])):
         if completions:
             found = _terms_starting(con, this, SEEK_TERMS + 1)
             if found is not None:
                 terms = [t for t in found if t != this]
+                options.append(found)
             else:
-                terms = word_stats.popular_starting(this, SEEK_POPULAR) if word_stats is not None else []
+                terms, crowded = [], True
+                options.append(word_stats.popular_starting(this, SEEK_POPULAR) if word_stats is not None else [])
         else:
             terms = [this]
         for term in terms:
             # (when the word itself starts with the other one, the second range is mostly that same word)
             ranges = (f" {term} . {other}",) if term.startswith(other) else (f" {term} . {other}", f" {other}")
             for low in ranges:
-                rows = con.execute("SELECT words, customer_id FROM terms WHERE term = ? AND words >= ? AND words < ? "
-                                   "LIMIT ?", (term, low, low + _TOP, limit)).fetchall()
-                for cwords, cid in rows:
-                    m = match(cwords)
-                    if m is not None:
-                        pool.offer(cid, _Candidate(m[0], m[1], "name"))
+                _seek(con, pool, term, low, limit, match)
+    if crowded and word_stats is not None:
+        counts = word_stats.popular
+        pairs = sorted(((counts.get(first, 1) * counts.get(last, 1), first, last)
+                        for a, b in ((0, 1), (1, 0)) for first in options[a] for last in options[b] if first != last),
+                       reverse=True)
+        for _, first, last in pairs[:SEEK_PAIRS]:
+            _seek(con, pool, last, f" {last} . {first}", limit, match)
+
+
+def _seek(con: sqlite3.Connection, pool: _Pool, term: str, low: str, limit: int, match: Matcher) -> None:
+    """Offer the matches among the first ``limit`` rows of ``term`` whose words start with ``low``."""
+    rows = con.execute("SELECT words, customer_id FROM terms WHERE term = ? AND words >= ? AND words < ? LIMIT ?",
+                       (term, low, low + _TOP, limit)).fetchall()
+    for cwords, cid in rows:
+        m = match(cwords)
+        if m is not None:
+            pool.offer(cid, _Candidate(m[0], m[1], "name"))
 
 
 def _terms_starting(con: sqlite3.Connection, prefix: str, most: int) -> list[str] | None:
