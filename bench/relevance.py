@@ -3,7 +3,7 @@
     .venv/bin/python bench/relevance.py [--customers N] [--per-kind Q] [--seed S] [--db PATH]
 
 1. Builds a directory (the app's own settings: ``Directory(path)``) from N generated customers
-   (``pos_app.customers.synthetic``: Zipf-like name frequencies with hundreds of same-name people per
+   (``bench.synthetic``: Zipf-like name frequencies with hundreds of same-name people per
    million, companies named after families — "Smith Plumbing" —, accented names, surnames shared by
    thousands, phones, mobiles, e-mails, account numbers).
 2. For each query kind, picks Q random customers that have what the kind needs and types the query a
@@ -55,10 +55,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.synthetic import generate  # noqa: E402
 from pos_app.customers.directory import Directory  # noqa: E402
 from pos_app.customers.models import CustomerHit, CustomerRecord  # noqa: E402
 from pos_app.customers.normalize import account_key, fold, phone_key  # noqa: E402
-from pos_app.customers.synthetic import generate  # noqa: E402
 
 LIMIT = 50
 TOP = 8  # rows a clerk takes in at a glance

@@ -2,12 +2,12 @@
 
 PINs are 4-8 ASCII digits (0-9); a manager's PIN in a Sandbox/Live clerk file has at least
 ``MANAGER_PIN_MIN`` (6) digits (the training file keeps its published 4-digit demo PIN). PINs are hashed with
-scrypt (salted, slow: n=2**15, r=8, p=1, 32 MiB; about 100 ms per check on this shared 2-core machine, at least
-50 ms) and compared in constant time. Each row names its hash parameters (``kdf``): rows hashed with the
+scrypt (salted, slow: n=2**15, r=8, p=1, 32 MiB; at least 50 ms per check, decision 0208) and compared in
+constant time. Each row names its hash parameters (``kdf``): rows hashed with the
 older n=2**14 still check and are re-hashed with the current cost at the next right PIN. Manager-only actions
 go through ``require_manager``; every approval is written to the ``approvals`` table with who, what and why.
 
-Integrity (issue 14 §3, decision 0208): with an ``integrity_key`` (Sandbox/Live: a random key in the OS
+Integrity (decision 0208): with an ``integrity_key`` (Sandbox/Live: a random key in the OS
 keyring, see ``credentials.clerk_file_key``) every clerk row carries ``tag`` = HMAC-SHA256 over its id, name,
 role, salt, PIN hash, hash parameters and active flag, written with every change the app makes. A row whose
 tag is missing or wrong (``UPDATE clerks SET role='manager'``, a row added or a PIN hash swapped outside the
@@ -63,6 +63,8 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
+from pos_app import migrations
+from pos_app.migrations import Migration
 from pos_app.sqlite_tx import immediate_transaction
 from pos_app.storage_errors import What, storage_errors
 from pos_app.storage_errors import connect as storage_connect
@@ -224,7 +226,9 @@ def clerks_db_path(data_dir: Path, environment: str) -> Path:
     return data_dir / (TRAINING_DB if environment == "training" else "clerks.db")
 
 
-_SCHEMA = """
+# v1 (the first numbered migration) brings every clerk file made before numbered migrations (with or without
+# the kdf and tag columns added later) and a new, empty file to one shape.
+_V1_TABLES = """
 CREATE TABLE IF NOT EXISTS clerks (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, role TEXT NOT NULL,
   salt BLOB NOT NULL, pin_hash BLOB NOT NULL, failures INTEGER NOT NULL DEFAULT 0,
@@ -241,6 +245,21 @@ CREATE TABLE IF NOT EXISTS approval_guard (
   manager_id INTEGER PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0, lockouts INTEGER NOT NULL DEFAULT 0,
   locked_until TEXT, next_try_at TEXT);
 """
+
+
+def _v1_one_shape(db: sqlite3.Connection) -> None:
+    for statement in migrations.statements(_V1_TABLES):
+        db.execute(statement)
+    columns = {r[1] for r in db.execute("PRAGMA table_info(clerks)")}
+    if "kdf" not in columns:
+        db.execute(f"ALTER TABLE clerks ADD COLUMN kdf TEXT NOT NULL DEFAULT '{LEGACY_KDF}'")
+    if "tag" not in columns:
+        db.execute("ALTER TABLE clerks ADD COLUMN tag BLOB")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "one shape for every clerk file made before numbered migrations", _v1_one_shape),
+)
 
 
 @dataclass(frozen=True)
@@ -277,13 +296,9 @@ class ClerkRegistry:
         # Storage faults (read-only folder, full disk, damaged file) come out as StorageError naming the file.
         self._db = storage_connect(self.path, What.CLERKS, check_same_thread=False, isolation_level=None,
                                    timeout=30)
+        migrations.refuse_newer(self._db, MIGRATIONS, "clerk file")  # before WAL rewrites the header
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
-        columns = {r[1] for r in self._db.execute("PRAGMA table_info(clerks)")}
-        if "kdf" not in columns:
-            self._db.execute(f"ALTER TABLE clerks ADD COLUMN kdf TEXT NOT NULL DEFAULT '{LEGACY_KDF}'")
-        if "tag" not in columns:
-            self._db.execute("ALTER TABLE clerks ADD COLUMN tag BLOB")
+        migrations.migrate(self._db, MIGRATIONS, "clerk file")
         self._lock = threading.RLock()
         self._clock = clock or (lambda: datetime.now(UTC))
         self._key = integrity_key

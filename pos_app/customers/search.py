@@ -90,11 +90,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from pos_app.customers import index, stats
-from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerHit
 from pos_app.customers.normalize import (
     account_key,
@@ -135,6 +136,22 @@ _LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.!#$%&'*+/=?^_`{|}~
 ACCOUNT_TIER = (0,)
 # names route: (1, near, group, prefix_only, order_class, mixed)
 EMAIL_SHAPED, PERSON, EMAIL_LOCAL, COMPANY_ONLY = 0, 1, 2, 3
+
+
+class Searchable(Protocol):
+    """What a search reads: the directory database (``customers.directory.Directory`` is one)."""
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection to the directory database."""
+
+    def reading(self) -> AbstractContextManager[None]:
+        """Held while a search runs (bulk writers in other threads pause meanwhile)."""
+
+    def word_stats(self) -> stats.WordStats:
+        """Word counts for choosing the word that drives a walk."""
+
+    def ids_by_key(self, key: str, con: sqlite3.Connection | None = None) -> list[int]:
+        """Local ids of the live customers with this tagged lookup key."""
 
 
 @dataclass(slots=True)
@@ -189,12 +206,12 @@ class _Pool:
         return sorted(self.items.items(), key=key)[:limit]
 
 
-def search(directory: Directory, query: str, limit: int = 50) -> list[CustomerHit]:
-    with directory.reading():  # bulk writers in other threads pause meanwhile (Directory.reading)
+def search(directory: Searchable, query: str, limit: int = 50) -> list[CustomerHit]:
+    with directory.reading():  # bulk writers in other threads pause meanwhile (see Searchable.reading)
         return _search(directory, query, limit)
 
 
-def _search(directory: Directory, query: str, limit: int) -> list[CustomerHit]:
+def _search(directory: Searchable, query: str, limit: int) -> list[CustomerHit]:
     con = directory.connection()
     text = (query or "").strip()
     if limit <= 0:
@@ -252,7 +269,7 @@ def _query_words(text: str) -> list[str]:
     return seen[:MAX_WORDS]
 
 
-def _names(directory: Directory, con: sqlite3.Connection, pool: _Pool, text: str, limit: int,
+def _names(directory: Searchable, con: sqlite3.Connection, pool: _Pool, text: str, limit: int,
            open_last: bool = True) -> None:
     """Names and company (and an e-mail local part). ``open_last``: the last word may still be being typed
     (no space after it), so whether it is a whole word or a prefix does not rank ("willia john" is
@@ -316,7 +333,7 @@ def _walk_step(con: sqlite3.Connection, pool: _Pool, where: str, args: tuple, ti
     cur.close()
 
 
-def _many_words(directory: Directory, con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int,
+def _many_words(directory: Searchable, con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int,
                 last_first: bool, open_last: bool) -> None:
     word_stats = directory.word_stats()
     match = _normal(words, last_first, open_last, word_stats.popular)
@@ -711,7 +728,7 @@ def _corrections(con: sqlite3.Connection, word_stats: stats.WordStats, word: str
     return [(r[0], bool(r[1])) for r in found[:NEAR_KNOWN if known == len(word) else NEAR_PATTERNS]]
 
 
-def _near(directory: Directory, con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int,
+def _near(directory: Searchable, con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int,
           last_first: bool = False, open_last: bool = False, every_word: bool = False) -> None:
     """Near matches: every query word matches as typed or through one of its corrections, at least one
     through a correction; tier (1, 1, ...) after every normal match; bounded by ``NEAR_BUDGET`` rows.
@@ -996,24 +1013,11 @@ def _hits(con: sqlite3.Connection, ranked: Sequence[tuple[int, str, str | None]]
     return [CustomerHit(*f, disambiguation=t) for f, t in zip(found, texts, strict=True)]
 
 
-def disambiguate(hits: list[CustomerHit], names: list[str] | None = None) -> list[CustomerHit]:
-    """Fill ``disambiguation`` for hits whose name (folded: case and accents ignored) occurs more than once
-    in the list. ``names`` are the folded names when the caller has them.
-
-    Shown: what differs inside the same-name group, from phone tail (…0100), email, city, company and
-    account number, in that order; when nothing differs, the PaySimple id (or "not in PaySimple yet").
-    """
-    from dataclasses import replace
-
-    if names is None:
-        names = [fold(hit.display_name) for hit in hits]
-    details = [_details_of(h.phone, h.email, h.city, h.company, h.customer_account) for h in hits]
-    texts = _disambiguations(details, [h.paysimple_id for h in hits], names)
-    return [replace(h, disambiguation=t) if t != h.disambiguation else h for h, t in zip(hits, texts, strict=True)]
-
-
 def _disambiguations(details: list[tuple[str, ...]], paysimple_ids: list[int | None],
                      names: list[str]) -> list[str]:
+    """The disambiguation text of each hit whose folded name occurs more than once in the list: what differs
+    inside its same-name group, from phone tail (…0100), email, city, company and account number, in that
+    order; when nothing differs, the PaySimple id (or "not in PaySimple yet"). "" for a unique name."""
     groups: dict[str, list[int]] = {}
     for n, name in enumerate(names):
         groups.setdefault(name, []).append(n)

@@ -3,8 +3,9 @@
 Decisions:
 - "The day" is a calendar day in the store's time zone (settings ``store_timezone``; "" = local zone):
   attempts created in [00:00, next 00:00) local time; voids/refunds counted on the day they finished.
-- PaySimple is asked for GET /payment with startdate/enddate = day−1 .. day+1 (date-only filters whose zone
-  is undocumented [?]), every page; a payment belongs to the day by its CreatedOn (or PaymentDate) time.
+- The gateway is asked for every payment from day−1 .. day+1 (``Gateway.payments``; PaySimple's date-only
+  filters' zone is undocumented [?]); a payment belongs to the day by its ``created_at`` (PaySimple's CreatedOn,
+  else PaymentDate).
 - Matching is by OrderId (= attempt id). Mismatch kinds:
     paysimple_only  a PaySimple payment of the day that no journal attempt explains (foreign or no OrderId);
     journal_only    the journal says PaySimple has it (approved/declined/voided/refunded), PaySimple does not;
@@ -21,7 +22,14 @@ Decisions:
   the original) are matched to the refunded attempt, never counted as a charge.
 - With a lane filter, PaySimple-only payments are listed when their OrderId carries that lane; with a clerk
   filter they are not listed (PaySimple does not know our clerks).
-- Net = sales still standing or refunded later (approved, refunded, pending reversals) − refunds finished today.
+- Totals (docs/decisions/0352): ``gross`` = every charge of the day PaySimple took (approved, voided or
+  refunded later, pending reversals; a bank debit's "posted" counts), ``voids`` / ``refunds`` = reversals
+  finished during the day (of the original amount), ``net = gross − voids − refunds``, each with its count.
+  The same four are split by method (``by_method``: "card" / "bank") and by card brand (``by_brand``:
+  "Visa", "Mastercard", "American Express", "Discover" as ``brands.brand_name`` writes them); a split's
+  parts add up to the totals.
+- The report names the store's zone by its IANA name (``timezone``: "America/Denver"), never "localtime":
+  an empty setting is the computer's zone, resolved to its name (``receipts.zone_name``).
 - The CSV is opened in spreadsheets: every text cell goes through ``text_safety.spreadsheet_cell`` (control and
   bidi characters → U+FFFD; a cell starting with = + - @ TAB or CR gets a leading '), numbers stay numbers.
   Clerk ids, PaySimple statuses, OrderIds and details can come from outside (docs/decisions/0142).
@@ -42,10 +50,13 @@ from pathlib import Path
 
 from pos_app import money
 from pos_app.payments import ids
+from pos_app.payments.brands import brand_name
+from pos_app.payments.gateway import CHARGED, Gateway, GatewayPayment
+from pos_app.payments.gateway import PaymentStatus as PS
 from pos_app.payments.journal import Journal
 from pos_app.payments.lookup import payment_cents
 from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES, Attempt, State, from_cents
-from pos_app.payments.receipts import store_timezone
+from pos_app.payments.receipts import store_timezone, zone_name
 from pos_app.private_files import write_private_text
 from pos_app.text_safety import spreadsheet_cell
 
@@ -61,14 +72,15 @@ class _SafeWriter:
 
 S = State
 EXPECTED_STATUS = {
-    S.APPROVED: {"authorized", "posted", "settled"},
-    S.DECLINED: {"failed"},
-    S.VOIDED: {"voided"},
-    S.REFUNDED: {"reversed"},
-    S.VOID_PENDING: {"authorized", "posted", "voided"},
-    S.REFUND_PENDING: {"settled", "reversed"},
+    S.APPROVED: CHARGED,
+    S.DECLINED: {PS.FAILED},
+    S.VOIDED: {PS.VOIDED},
+    S.REFUNDED: {PS.REVERSED},
+    S.VOID_PENDING: {PS.AUTHORIZED, PS.POSTED, PS.VOIDED},
+    S.REFUND_PENDING: {PS.SETTLED, PS.REVERSED},
 }
-SALE_STATES = {S.APPROVED, S.REFUNDED, S.VOID_PENDING, S.REFUND_PENDING}
+SALE_STATES = {S.APPROVED, S.VOIDED, S.REFUNDED, S.VOID_PENDING, S.REFUND_PENDING}  # PaySimple took it
+METHODS = ("card", "bank")
 
 
 @dataclass
@@ -83,6 +95,28 @@ class Bucket:
     @property
     def total(self) -> Decimal:
         return from_cents(self.cents) if self.cents else Decimal("0.00")
+
+
+@dataclass
+class Totals:
+    """Gross, voids, refunds (count + cents each) and net = gross − voids − refunds."""
+
+    gross: Bucket = field(default_factory=Bucket)
+    voids: Bucket = field(default_factory=Bucket)
+    refunds: Bucket = field(default_factory=Bucket)
+
+    @property
+    def net_cents(self) -> int:
+        return self.gross.cents - self.voids.cents - self.refunds.cents
+
+    @property
+    def net(self) -> Decimal:
+        return from_cents(self.net_cents) if self.net_cents else Decimal("0.00")
+
+
+def method_of(attempt: Attempt) -> str:
+    """"card" or "bank" (ACH)."""
+    return "bank" if attempt.is_bank else "card"
 
 
 @dataclass(frozen=True)
@@ -114,17 +148,37 @@ class EodReport:
     by_status: dict[str, Bucket] = field(default_factory=lambda: defaultdict(Bucket))
     by_lane: dict[str, dict[str, Bucket]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Bucket)))
     by_clerk: dict[str, dict[str, Bucket]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Bucket)))
-    voids: Bucket = field(default_factory=Bucket)
-    refunds: Bucket = field(default_factory=Bucket)
-    sales: Bucket = field(default_factory=Bucket)
+    totals: Totals = field(default_factory=Totals)
+    by_method: dict[str, Totals] = field(default_factory=lambda: {m: Totals() for m in METHODS})
+    by_brand: dict[str, Totals] = field(default_factory=lambda: defaultdict(Totals))  # cards only
     mismatches: list[Mismatch] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
     paysimple_payments: int = 0
     paysimple_error: str | None = None
 
     @property
+    def gross(self) -> Bucket:
+        return self.totals.gross
+
+    @property
+    def voids(self) -> Bucket:
+        return self.totals.voids
+
+    @property
+    def refunds(self) -> Bucket:
+        return self.totals.refunds
+
+    @property
     def net(self) -> Decimal:
-        return from_cents(self.sales.cents - self.refunds.cents)
+        return self.totals.net
+
+    def _add(self, part: str, attempt: Attempt) -> None:
+        """Count ``attempt`` in ``part`` (gross / voids / refunds) of the totals and its splits."""
+        groups = [self.totals, self.by_method[method_of(attempt)]]
+        if not attempt.is_bank:
+            groups.append(self.by_brand[brand_name(attempt.account_brand)])
+        for totals in groups:
+            getattr(totals, part).add(attempt.amount_cents)
 
     @property
     def reconciled(self) -> bool:
@@ -145,9 +199,15 @@ class EodReport:
                 for status, bucket in sorted(statuses.items()):
                     writer.writerow(["total", group, key, status, bucket.count, money.plain(bucket.total), "", "",
                                      ""])
-        for name, bucket in (("sales", self.sales), ("voids", self.voids), ("refunds", self.refunds)):
-            writer.writerow(["total", name, "", "", bucket.count, money.plain(bucket.total), "", "", ""])
-        writer.writerow(["total", "net", "", "", "", money.plain(self.net), "", "", ""])
+        splits = [("", "", self.totals)] + [("method", m, t) for m, t in self.by_method.items()] + [
+            ("brand", b, t) for b, t in sorted(self.by_brand.items())]
+        for group, key, totals in splits:
+            prefix = f"{group}:" if group else ""
+            for name in ("gross", "voids", "refunds"):
+                bucket = getattr(totals, name)
+                writer.writerow(["total", prefix + name, key, "", bucket.count, money.plain(bucket.total), "", "",
+                                 ""])
+            writer.writerow(["total", prefix + "net", key, "", "", money.plain(totals.net), "", "", ""])
         writer.writerow(["reconcile", "paysimple", "", "ok" if self.reconciled else "MISMATCH",
                          self.paysimple_payments, "", "", "", self.paysimple_error or ""])
         for m in self.mismatches:
@@ -167,32 +227,23 @@ def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _payment_time(payment) -> datetime | None:
-    for name in ("created_on", "payment_date"):
-        value = getattr(payment, name, None)
-        if isinstance(value, datetime):
-            return value
-    return None
+def _fetch_payments(gateway: Gateway, day: date, page_size: int) -> list[GatewayPayment]:
+    """Every payment of day−1 .. day+1 (the gateway walks the pages)."""
+    return list(gateway.payments(day - timedelta(days=1), day + timedelta(days=1), page_size=page_size))
 
 
-def _fetch_payments(client, day: date, page_size: int) -> list:
-    """GET /payment for day−1 .. day+1, every page (the client walks the pages)."""
-    return list(client.iter_payments(start_date=day - timedelta(days=1), end_date=day + timedelta(days=1),
-                                     page_size=page_size))
-
-
-def end_of_day(journal: Journal, client, day: date, lane: str | None = None, clerk: str | None = None,
+def end_of_day(journal: Journal, gateway: Gateway, day: date, lane: str | None = None, clerk: str | None = None,
                tz: tzinfo | str | None = None, page_size: int = 200) -> EodReport:
     tz = store_timezone(tz) if tz is None or isinstance(tz, str) else tz
     start, end = day_bounds(day, tz)
-    report = EodReport(day=day, timezone=str(tz), lane=lane, clerk=clerk)
+    report = EodReport(day=day, timezone=zone_name(tz), lane=lane, clerk=clerk)
     attempts = journal.history(lane=lane, clerk=clerk, since=start, until=end, limit=None)
     for a in attempts:
         for bucket in (report.by_status[a.state.value], report.by_lane[a.lane][a.state.value],
                        report.by_clerk[a.clerk][a.state.value]):
             bucket.add(a.amount_cents)
         if a.state in SALE_STATES:
-            report.sales.add(a.amount_cents)
+            report._add("gross", a)
     for t in journal.entered(S.REVIEW, since=start, until=end):
         a = journal.get(t.attempt_id)
         if (lane and a.lane != lane) or (clerk and a.clerk != str(clerk)):
@@ -204,12 +255,12 @@ def end_of_day(journal: Journal, client, day: date, lane: str | None = None, cle
         if (lane and original.lane != lane) or (clerk and original.clerk != str(clerk)):
             continue
         if row["outcome"] == "voided":
-            report.voids.add(original.amount_cents)
+            report._add("voids", original)
         elif row["outcome"] == "refunded":
-            report.refunds.add(original.amount_cents)
+            report._add("refunds", original)
 
     try:
-        payments = _fetch_payments(client, day, page_size)
+        payments = _fetch_payments(gateway, day, page_size)
     except Exception as exc:  # noqa: BLE001 - the report is still useful; say reconcile failed
         report.paysimple_error = f"Could not read PaySimple's payment list: {type(exc).__name__}: {exc}"
         return report
@@ -218,18 +269,18 @@ def end_of_day(journal: Journal, client, day: date, lane: str | None = None, cle
     return report
 
 
-def _in_window(payment, start: datetime, end: datetime) -> bool:
-    when = _payment_time(payment)
+def _in_window(payment: GatewayPayment, start: datetime, end: datetime) -> bool:
+    when = payment.created_at
     return when is None or start <= when < end
 
 
-def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start: datetime, end: datetime,
-               lane: str | None, clerk: str | None) -> list[Mismatch]:
+def _reconcile(journal: Journal, attempts: list[Attempt], payments: list[GatewayPayment], start: datetime,
+               end: datetime, lane: str | None, clerk: str | None) -> list[Mismatch]:
     mismatches: list[Mismatch] = []
     by_order: dict[str, list] = defaultdict(list)
     credits: dict[str, list] = defaultdict(list)  # refund credits: negative amount, the original's OrderId
     for p in payments:
-        if getattr(p, "order_id", None):
+        if p.order_id:
             (credits if p.amount < 0 else by_order)[p.order_id].append(p)
     refund_ids = {a.refund_payment_id for a in attempts if a.refund_payment_id}
     refund_ids |= {p.id for group in credits.values() for p in group}
@@ -258,15 +309,16 @@ def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start:
         p = found[0]
         if not expected:
             mismatches.append(Mismatch("status", a.id, p.id,
-                                       f"journal {a.state.value} (not charged) but PaySimple has {p.status}"))
+                                       f"journal {a.state.value} (not charged) but PaySimple has {p.status_text}"))
             continue
         if payment_cents(p) != a.amount_cents:
             mismatches.append(Mismatch("amount", a.id, p.id,
                                        f"journal {_shown(a.amount)} vs PaySimple {_shown(p.amount)}"))
-        if str(p.status).lower() not in expected:
-            mismatches.append(Mismatch("status", a.id, p.id, f"journal {a.state.value} vs PaySimple {p.status}"))
+        if p.status not in expected:
+            mismatches.append(Mismatch("status", a.id, p.id,
+                                       f"journal {a.state.value} vs PaySimple {p.status_text}"))
         if a.state is S.REFUNDED and not credits.get(a.id) and not any(
-                getattr(q, "id", None) == a.refund_payment_id for q in payments):
+                q.id == a.refund_payment_id for q in payments):
             mismatches.append(Mismatch("status", a.id, a.refund_payment_id,
                                        "journal refunded but PaySimple shows no refund credit"))
         if a.state is not S.REFUNDED and credits.get(a.id):
@@ -275,10 +327,10 @@ def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start:
 
     ours = {a.id for a in attempts}
     for p in payments:
-        order_id = getattr(p, "order_id", None)
+        order_id = p.order_id
         if order_id in ours or p.id in refund_ids or not _in_window(p, start, end):
             continue
-        reference = getattr(p, "reference_id", None)
+        reference = p.reference_id
         if reference and (reference in known_payment_ids or journal.by_payment_id(reference)):
             continue  # a refund credit of one of our payments
         if order_id and _journal_has(journal, order_id):
@@ -290,8 +342,8 @@ def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start:
         if lane is not None and ids.lane_of(order_id) != lane:
             continue
         mismatches.append(Mismatch("paysimple_only", order_id, p.id,
-                                   f"PaySimple {p.status} {_shown(p.amount)} for customer "
-                                   f"{getattr(p, 'customer_id', '?')} with OrderId {order_id or '(none)'} is not in "
+                                   f"PaySimple {p.status_text} {_shown(p.amount)} for customer "
+                                   f"{p.customer_id if p.customer_id is not None else '?'} with OrderId {order_id or '(none)'} is not in "
                                    "the journal"))
     return mismatches
 

@@ -47,6 +47,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from pos_app.payments.brands import masked
 from pos_app.text_safety import one_line
 
 MAX_AMOUNT = Decimal("2000000.00")  # PaySimple's per-payment ceiling
@@ -87,10 +88,6 @@ OPEN_STATES = frozenset({S.CREATED, S.SENDING, S.UNKNOWN, S.RECONCILING, S.REVIE
 PENDING_REVERSAL_STATES = frozenset({S.VOID_PENDING, S.REFUND_PENDING})
 UNRESOLVED_STATES = OPEN_STATES | PENDING_REVERSAL_STATES
 TERMINAL_STATES = frozenset({S.DECLINED, S.ABSENT, S.REJECTED, S.VOIDED, S.REFUNDED})
-
-# PaySimple payment statuses that mean "money was taken and still stands" for a fresh charge.
-CHARGED_STATUSES = frozenset({"authorized", "posted", "settled"})
-FAILED_STATUSES = frozenset({"failed"})
 
 
 class PaymentError(Exception):
@@ -209,7 +206,8 @@ class AccountRef:
 
     @property
     def masked(self) -> str:
-        return f"{self.brand} ****{self.last4}".strip()
+        """"Mastercard ****5454" (brand as the issuer writes it, ``payments.brands``)."""
+        return masked(self.brand, self.last4, self.kind)
 
     @classmethod
     def from_paysimple(cls, account) -> AccountRef:
@@ -285,16 +283,13 @@ class Attempt:
 
     @property
     def account_masked(self) -> str:
-        return f"{self.account_brand} ****{self.account_last4}".strip()
+        """"Mastercard ****5454" (brand as the issuer writes it, ``payments.brands``)."""
+        return masked(self.account_brand, self.account_last4, self.account_kind)
 
     @property
     def is_bank(self) -> bool:
         """A bank (ACH) debit: "Posted - pending" when accepted, and it can still be returned for days."""
         return self.account_kind == "ach"
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
 
     @property
     def is_resolved(self) -> bool:

@@ -21,8 +21,8 @@ Rules (``decide``; the attempts are the journal's attempts on that account since
 - ``keep`` (an explicit "Update payment details" save, itself the customer's consent) closes the record as
   ``kept`` whatever it said before.
 
-Deleting: DELETE /account/creditcard/{id} or /account/ach/{id}. 404 means it is gone already (done). Any
-other failure is recorded (tries, last error without secrets) and retried at the next sweep after a back-off
+Deleting: ``Gateway.delete_account`` (PaySimple: DELETE /account/creditcard/{id} or /account/ach/{id}).
+``NotFound`` (PaySimple's own 404, not a proxy's page) means it is gone already (done). Any other failure is recorded (tries, last error without secrets) and retried at the next sweep after a back-off
 (1 min doubling, at most 1 h); a record is never dropped. ``held_until`` keeps a sweep away from an account
 whose payment is about to be sent (the record is written before the attempt exists); the form releases it
 when the charge returns, and it lapses on its own if the app stopped in between.
@@ -40,9 +40,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from pos_app.payments.brands import masked
+from pos_app.payments.gateway import Gateway, NotFound, Unreachable
 from pos_app.payments.journal import Journal, parse_ts, ts
 from pos_app.payments.model import UNRESOLVED_STATES, AccountRef, Attempt, State
-from pos_app.payments.replies import error_text, paysimple
+from pos_app.payments.replies import error_text
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +118,7 @@ class OnFileRecord:
 
     @property
     def masked(self) -> str:
-        return f"{self.brand} ****{self.last4}".strip()
+        return masked(self.brand, self.last4, self.kind)
 
 
 @dataclass(frozen=True)
@@ -166,9 +168,9 @@ def decide(record: OnFileRecord, attempts: Iterable[Attempt], now: datetime) -> 
 class OnFile:
     """The records and the sweep. One per process (shares the journal's connection); thread-safe."""
 
-    def __init__(self, journal: Journal, client, clock: Callable[[], datetime] = _utc_now, *,
+    def __init__(self, journal: Journal, gateway: Gateway, clock: Callable[[], datetime] = _utc_now, *,
                  hold: timedelta = HOLD, retry_base: timedelta = RETRY_BASE, retry_cap: timedelta = RETRY_CAP) -> None:
-        self.journal, self.client, self.clock = journal, client, clock
+        self.journal, self.gateway, self.clock = journal, gateway, clock
         self.hold, self.retry_base, self.retry_cap = hold, retry_base, retry_cap
         self._sweeping = threading.Lock()
         with journal._tx() as db:  # noqa: SLF001 - same package: the journal's file, lock and fsync
@@ -271,17 +273,12 @@ class OnFile:
 
     def _remove(self, record: OnFileRecord, reason: str, clerk: str) -> tuple[OnFileRecord, bool]:
         """(the record after the DELETE, whether PaySimple was unreachable)."""
-        ps = paysimple()
         try:
-            if record.kind == "cc":
-                self.client.delete_credit_card(record.account_id)
-            else:
-                self.client.delete_ach(record.account_id)
-        except ps.NotFoundError:
+            self.gateway.delete_account(record.account_id, record.kind)
+        except NotFound:
             return self._finish(record, REMOVED, reason + " (it was already gone from PaySimple)", clerk), False
         except Exception as exc:  # noqa: BLE001 - recorded and retried; never dropped
-            unreachable = isinstance(exc, ps.TransportError) and not exc.may_have_taken_effect
-            return self._failed(record, exc, clerk), unreachable
+            return self._failed(record, exc, clerk), isinstance(exc, Unreachable)
         return self._finish(record, REMOVED, reason, clerk), False
 
     def _finish(self, record: OnFileRecord, state: str, reason: str, clerk: str) -> OnFileRecord:

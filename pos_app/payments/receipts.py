@@ -10,6 +10,9 @@ receipt says "POSTED - PENDING" (or "SETTLED" once PaySimple says so), carries `
 can still return it) and the authorization text the clerk read to the customer, exactly as journaled. It has no
 "Auth code" line: for a bank debit PaySimple's ``ProviderAuthCode`` is the processor's response text ("Approved",
 reference §4.6), not an authorization code, and would contradict the status (the result screen leaves it out too).
+A card's "Auth code" line is printed only when PaySimple's ``ProviderAuthCode`` is a code
+(``brands.authorization_code``: letters and digits with a digit), never a response word such as "Approved"
+(docs/decisions/0350). Brands are written as their issuers write them ("Mastercard", ``brands.brand_name``).
 
 Nothing on a receipt can forge a line (docs/decisions/0142): ``receipt_for`` puts every text value through
 ``text_safety.one_line`` (control, line-separator, bidi and invisible format characters become U+FFFD;
@@ -30,6 +33,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pos_app.money import MoneyFormat, store_format
+from pos_app.payments.brands import authorization_code
+from pos_app.payments.gateway import Gateway, GatewayError, NotOffered, PaymentStatus, Refused, Unreachable
 from pos_app.payments.model import Attempt, State
 from pos_app.text_safety import neutralise, one_line
 
@@ -65,7 +70,7 @@ ACH_RETURN_NOTICE = ("Bank payment: posted, not yet settled. The bank can still 
 def status_text(attempt: Attempt) -> str:
     """The receipt's status words (English) for an attempt: a bank debit says posted/pending, not approved."""
     if attempt.is_bank:
-        if attempt.state is State.APPROVED and str(attempt.ps_status or "").lower() == "settled":
+        if attempt.state is State.APPROVED and PaymentStatus.parse(attempt.ps_status) is PaymentStatus.SETTLED:
             return BANK_SETTLED_TEXT
         if attempt.state in BANK_STATUS_TEXT:
             return BANK_STATUS_TEXT[attempt.state]
@@ -75,25 +80,67 @@ def status_text(attempt: Attempt) -> str:
 def store_timezone(name: str | None = None) -> tzinfo:
     """The store's zone from settings (IANA name); empty means the computer's local zone.
 
-    The local zone is read as a real zone (``$TZ`` or ``/etc/localtime``) so days that change DST still get
-    the right midnight; a fixed UTC offset is the last resort.
+    The local zone is read as a real, named zone (``$TZ``, ``/etc/timezone``, or the zone file
+    ``/etc/localtime`` links to) so days that change DST get the right midnight and reports can name it
+    ("America/Denver"); a fixed UTC offset is the last resort.
     """
     if name:
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"Unknown time zone {name!r} in settings (use a name like 'America/Denver').") from None
-    env = os.environ.get("TZ", "").lstrip(":")
-    if env:
+    for candidate in _local_zone_names():
         try:
-            return ZoneInfo(env)
+            return ZoneInfo(candidate)
         except (ZoneInfoNotFoundError, ValueError):
-            pass
+            continue
     try:
         with open("/etc/localtime", "rb") as fh:
             return ZoneInfo.from_file(fh, key="localtime")
     except (OSError, ValueError):
         return datetime.now().astimezone().tzinfo
+
+
+def _local_zone_names() -> list[str]:
+    """IANA names the computer gives for its zone, most explicit first."""
+    names = []
+    env = os.environ.get("TZ", "").lstrip(":")
+    if env:
+        names.append(env)
+    try:
+        with open("/etc/timezone", encoding="ascii") as fh:
+            names.append(fh.read().strip())
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            names.append(target.split("zoneinfo/", 1)[1])
+    except OSError:
+        pass
+    return [n for n in names if n and not n.startswith("/")]
+
+
+def zone_name(tz: tzinfo) -> str:
+    """A zone as people read its name in a report: the IANA key ("America/Denver"), "UTC", or, for a zone
+    without a name, its offset now ("UTC-07:00"); never "localtime"."""
+    key = getattr(tz, "key", None)
+    if key and key != "localtime":
+        return key
+    if key == "localtime":
+        for candidate in _local_zone_names():
+            return candidate
+    offset = datetime.now(tz).utcoffset()
+    if offset is None:
+        return "UTC"
+    name = str(tz)
+    if name and name not in ("localtime",) and "/" in name:
+        return name
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0 and str(tz) == "UTC":
+        return "UTC"
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -127,8 +174,9 @@ class Receipt:
             if len(label) + 1 + len(value) > width:
                 if not own_line:  # a name: stays on its label's line, cut
                     value = value[:width - len(label) - 2].rstrip() + "…"
-                else:  # long value of ours (trace GUID, ref): on its own line
-                    return f"{label}\n{value[-width:].rjust(width)}"
+                else:  # long value of ours (trace GUID, ref, decline reason): its own lines, whole
+                    lines = textwrap.wrap(value, width, break_long_words=True, break_on_hyphens=False)
+                    return label + "".join("\n" + line.rjust(width) for line in lines)
             return f"{label}{' ' * (width - len(label) - len(value))}{value}"
 
         def centred(text: str) -> str:
@@ -227,7 +275,7 @@ def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name
         when=(attempt.sent_at or attempt.created_at).astimezone(tz), lane=one_line(attempt.lane),
         clerk=one_line(clerk_name or attempt.clerk),
         customer_name=one_line(attempt.customer_name), account=one_line(attempt.account_masked),
-        amount=attempt.amount, status=status_text(attempt), auth_code=None if attempt.is_bank else safe(attempt.auth_code),
+        amount=attempt.amount, status=status_text(attempt), auth_code=None if attempt.is_bank else safe(authorization_code(attempt.auth_code)),
         trace_number=safe(attempt.trace_number), attempt_id=one_line(attempt.id), payment_id=attempt.payment_id,
         failure=safe(failure), state=attempt.state, account_kind=attempt.account_kind,
         notice=ACH_RETURN_NOTICE if attempt.is_bank and attempt.state in (State.APPROVED, State.VOID_PENDING)
@@ -237,3 +285,59 @@ def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name
         ach_authorized_by=safe(authorized_by),
         money_format=money_format or store_format(),
     )
+
+
+# --- e-mailed receipts (docs/decisions/0351) ----------------------------------------------------------------
+
+EMAILABLE_STATES = frozenset({State.APPROVED, State.DECLINED, State.VOIDED, State.REFUNDED, State.VOID_PENDING,
+                              State.REFUND_PENDING})
+
+
+class ReceiptEmailError(Exception):
+    """The receipt was not e-mailed; ``str(exc)`` says why and what to do instead. ``may_have_sent``: the
+    request left and its answer was lost (do not send again before asking the customer)."""
+
+    def __init__(self, message: str, code: str, may_have_sent: bool = False) -> None:
+        super().__init__(message)
+        self.code = code  # not_recorded | no_email | unreachable | not_offered | refused | lost
+        self.may_have_sent = may_have_sent
+
+
+def receipt_address(gateway: Gateway, attempt: Attempt) -> str:
+    """The e-mail address PaySimple has on file for the attempt's customer (the one it sends receipts to).
+    Raises ``ReceiptEmailError`` (``not_recorded``: PaySimple has no payment for it; ``no_email``)."""
+    if attempt.payment_id is None or attempt.state not in EMAILABLE_STATES:
+        raise ReceiptEmailError("PaySimple has no payment for this attempt, so it has no receipt to e-mail. "
+                                "Print it or save it as PDF.", "not_recorded")
+    try:
+        email = gateway.customer_email(attempt.customer_id)
+    except GatewayError as exc:
+        raise ReceiptEmailError(f"PaySimple could not be asked for the customer's e-mail address ({exc}); "
+                                "nothing was sent. Try again.", "unreachable") from None
+    email = one_line(email or "").strip()
+    if not email:
+        raise ReceiptEmailError(f"{one_line(attempt.customer_name)} has no e-mail address on file. Add one "
+                                "(Edit customer) or print the receipt.", "no_email")
+    return email
+
+
+def email_receipt(gateway: Gateway, attempt: Attempt) -> str:
+    """PaySimple e-mails the payment's receipt to the customer's address on file; returns that address.
+    Never sends without an address on file (checked first, ``receipt_address``). Blocking: run on a worker.
+    Raises ``ReceiptEmailError`` with a sentence for the clerk."""
+    address = receipt_address(gateway, attempt)
+    try:
+        gateway.send_receipt(attempt.payment_id)
+    except Unreachable:
+        raise ReceiptEmailError("PaySimple could not be reached; nothing was sent. Try again.",
+                                "unreachable") from None
+    except NotOffered:
+        raise ReceiptEmailError("PaySimple does not offer e-mailing this receipt again. Print it or save "
+                                "it as PDF.", "not_offered") from None
+    except Refused as exc:
+        raise ReceiptEmailError(f"PaySimple did not send the receipt: {one_line(str(exc))}", "refused") from None
+    except GatewayError:
+        raise ReceiptEmailError(f"The answer from PaySimple was lost: the receipt may have been sent to "
+                                f"{address}. Ask the customer before sending it again.", "lost",
+                                may_have_sent=True) from None
+    return address

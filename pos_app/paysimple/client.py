@@ -418,6 +418,17 @@ class PaySimpleClient:
         pid = _positive_id(payment_id, "payment_id")
         return self._one(self._send("PUT", f"/payment/{pid}/reverse"), Payment.from_json)
 
+    def send_receipt(self, payment_id: int, send_to_customer: bool = True,
+                     other_addresses: Iterable[str] = ()) -> None:
+        """POST /payment/{id}/sendreceipt ``{SendToCustomer, SendToOtherAddresses}``: PaySimple e-mails the
+        payment's receipt (to the customer's e-mail on file). Not in the published v4 reference [?]
+        (docs/decisions/0351): a 404/405 from PaySimple means the call is not offered. Sent once, never
+        retried (a lost reply may have sent the mail); the reply body is not needed."""
+        pid = _positive_id(payment_id, "payment_id")
+        self._send("POST", f"/payment/{pid}/sendreceipt",
+                   body={"SendToCustomer": bool(send_to_customer), "SendToOtherAddresses": list(other_addresses)},
+                   read_body=False)
+
     def mark_payment_status(self, payment_id: int) -> Payment | None:
         """PUT /MarkPaymentStatus ``{PaymentId}``: settle a payment now (sandbox and training only)."""
         pid = _positive_id(payment_id, "payment_id")

@@ -2,8 +2,9 @@
 
 Decisions (reference §5.2, §6, §8, §11; [I] items decided here):
 - The account decides the type: a card account gives a ``CC`` payment that starts ``Authorized``, an ACH
-  account an ``ACH`` payment that starts ``Posted``. ``ProviderAuthCode`` is "Approved" and ``TraceNumber`` a
-  GUID on success; ``FailureData`` is null on success.
+  account an ``ACH`` payment that starts ``Posted``. On success ``ProviderAuthCode`` is a 6-digit
+  authorization code for a card and "Approved" (the processor's response text, reference §4.6) for a bank
+  debit, ``TraceNumber`` a GUID, ``FailureData`` null (docs/decisions/0350).
 - Declines by amount: TSYS table for cards, Forte for ACH (below). A decline is a normal 201 reply with
   ``Status: "Failed"`` and ``FailureData {Code (4-digit string, or null for "unknown"), Description,
   MerchantActionText, IsDecline}``; ``ProviderAuthCode`` holds the description and ``TraceNumber`` is null.
@@ -35,6 +36,7 @@ Decisions (reference §5.2, §6, §8, §11; [I] items decided here):
 from __future__ import annotations
 
 import json
+import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -186,7 +188,8 @@ class PaymentProcessor:
         if failure is None:
             cutoff = next_cutoff(now, kind)
             settle_at = cutoff + self.settle_delay if self.settle_delay is not None else None
-            values.update(status="Authorized" if kind == "CC" else "Posted", provider_auth_code="Approved",
+            values.update(status="Authorized" if kind == "CC" else "Posted",
+                          provider_auth_code=f"{secrets.randbelow(10**6):06d}" if kind == "CC" else "Approved",
                           trace_number=str(uuid.uuid4()), can_void_until=db_time(cutoff),
                           settle_at=db_time(settle_at) if settle_at else None,
                           estimated_settle_date=db_time(settle_at) if settle_at else None)

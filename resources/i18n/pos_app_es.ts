@@ -697,6 +697,73 @@
     </message>
 </context>
 <context>
+    <name>EmailReceipt</name>
+    <message>
+        <source>%1 has no e-mail address on file. Add one (Edit customer) or print the receipt.</source>
+        <translation>%1 no tiene correo electrónico registrado. Añada uno (Editar cliente) o imprima el recibo.</translation>
+    </message>
+    <message>
+        <source>PaySimple has no payment for this attempt, so there is no receipt to e-mail. Print it or save it as PDF.</source>
+        <translation>PaySimple no tiene ningún pago para este intento, así que no hay recibo que enviar por correo. Imprímalo o guárdelo como PDF.</translation>
+    </message>
+    <message>
+        <source>PaySimple could not be reached; nothing was sent. Try again.</source>
+        <translation>No se pudo contactar con PaySimple; no se envió nada. Inténtelo de nuevo.</translation>
+    </message>
+    <message>
+        <source>PaySimple does not offer e-mailing this receipt again. Print it or save it as PDF.</source>
+        <translation>PaySimple no permite volver a enviar este recibo por correo. Imprímalo o guárdelo como PDF.</translation>
+    </message>
+    <message>
+        <source>The answer from PaySimple was lost: the receipt may have been sent. Ask the customer before sending it again.</source>
+        <translation>Se perdió la respuesta de PaySimple: puede que el recibo se haya enviado. Pregunte al cliente antes de enviarlo otra vez.</translation>
+    </message>
+    <message>
+        <source>PaySimple did not send the receipt: %1</source>
+        <translation>PaySimple no envió el recibo: %1</translation>
+    </message>
+    <message>
+        <source>Asking PaySimple for the customer&apos;s e-mail address…</source>
+        <translation>Pidiendo a PaySimple el correo electrónico del cliente…</translation>
+    </message>
+    <message>
+        <source>E-mail receipt</source>
+        <translation>Enviar recibo por correo</translation>
+    </message>
+    <message>
+        <source>E-mail the receipt to %1?</source>
+        <translation>¿Enviar el recibo a %1?</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Enviar</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>PaySimple sends it to the address it has on file for this customer.</source>
+        <translation>PaySimple lo envía a la dirección que tiene registrada para este cliente.</translation>
+    </message>
+    <message>
+        <source>Not e-mailed.</source>
+        <translation>No se envió por correo.</translation>
+    </message>
+    <message>
+        <source>Sending the receipt to %1…</source>
+        <translation>Enviando el recibo a %1…</translation>
+    </message>
+    <message>
+        <source>Receipt e-mailed to %1.</source>
+        <translation>Recibo enviado por correo a %1.</translation>
+    </message>
+    <message>
+        <source>The receipt was not e-mailed: %1</source>
+        <translation>El recibo no se envió por correo: %1</translation>
+    </message>
+</context>
+<context>
     <name>EndOfDayDialog</name>
     <message>
         <source>Reading PaySimple&apos;s payments: %1…</source>
@@ -763,10 +830,6 @@
         <translation>Conciliado: el registro y PaySimple coinciden (%1 pagos en PaySimple).</translation>
     </message>
     <message>
-        <source>Sales</source>
-        <translation>Ventas</translation>
-    </message>
-    <message>
         <source>Voids</source>
         <translation>Anulaciones</translation>
     </message>
@@ -825,6 +888,38 @@
     <message>
         <source>End of day</source>
         <translation>Cierre del día</translation>
+    </message>
+    <message>
+        <source>1 payment</source>
+        <translation>1 pago</translation>
+    </message>
+    <message>
+        <source>%1 payments</source>
+        <translation>%1 pagos</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Tarjetas</translation>
+    </message>
+    <message>
+        <source>Bank debits</source>
+        <translation>Débitos bancarios</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>Desglose</translation>
+    </message>
+    <message>
+        <source>Gross sales</source>
+        <translation>Ventas brutas</translation>
+    </message>
+    <message>
+        <source>Cards and bank debits, cards by brand</source>
+        <translation>Tarjetas y débitos bancarios, tarjetas por marca</translation>
+    </message>
+    <message>
+        <source>Net = gross sales − voids − refunds. Gross counts every payment PaySimple took today; voids and refunds are those finished today.</source>
+        <translation>Neto = ventas brutas − anulaciones − reembolsos. Las ventas brutas cuentan cada pago que PaySimple aceptó hoy; las anulaciones y los reembolsos, los terminados hoy.</translation>
     </message>
     <message>
         <source>All lanes</source>
@@ -1168,6 +1263,10 @@
         <translation>Guardar PDF…  [Ctrl+S]</translation>
     </message>
     <message>
+        <source>E-mail receipt…  [Ctrl+E]</source>
+        <translation>Enviar recibo…  [Ctrl+E]</translation>
+    </message>
+    <message>
         <source>Check again  [F6]</source>
         <translation>Comprobar de nuevo  [F6]</translation>
     </message>
@@ -1184,8 +1283,8 @@
         <translation>Cerrar  [Esc]</translation>
     </message>
     <message>
-        <source>↑↓ Select   ·   Enter Receipt   ·   Ctrl+F Find   ·   Alt+P/L/K/S Filters   ·   F5 Refresh   ·   F6 Check again   ·   F8 Void / refund   ·   Esc Close</source>
-        <translation>↑↓ Elegir   ·   Intro Recibo   ·   Ctrl+F Buscar   ·   Alt+P/C/J/E Filtros   ·   F5 Actualizar   ·   F6 Comprobar de nuevo   ·   F8 Anular / reembolsar   ·   Esc Cerrar</translation>
+        <source>↑↓ Select   ·   Enter Receipt   ·   Ctrl+F Find   ·   Alt+P/L/K/S Filters   ·   Ctrl+E E-mail receipt   ·   F5 Refresh   ·   F6 Check again   ·   F8 Void / refund   ·   Esc Close</source>
+        <translation>↑↓ Elegir   ·   Intro Recibo   ·   Ctrl+F Buscar   ·   Alt+P/L/K/S Filtros   ·   Ctrl+E Enviar recibo   ·   F5 Actualizar   ·   F6 Comprobar de nuevo   ·   F8 Anular / reembolsar   ·   Esc Cerrar</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -1497,6 +1596,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>This customer is not in PaySimple yet, so no payment can be taken.</source>
         <translation>Este cliente aún no está en PaySimple, así que no se le puede cobrar.</translation>
+    </message>
+    <message>
+        <source>Connecting to PaySimple…</source>
+        <translation>Conectando con PaySimple…</translation>
     </message>
     <message>
         <source>Loading cards and bank accounts…</source>
@@ -2275,10 +2378,6 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Comprobar de nuevo  [F5]</translation>
     </message>
     <message>
-        <source>Receipt  [Ctrl+P]</source>
-        <translation>Recibo  [Ctrl+P]</translation>
-    </message>
-    <message>
         <source>Customer</source>
         <translation>Cliente</translation>
     </message>
@@ -2301,6 +2400,26 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>Trace number</source>
         <translation>Número de seguimiento</translation>
+    </message>
+    <message>
+        <source>Receipt:</source>
+        <translation>Recibo:</translation>
+    </message>
+    <message>
+        <source>Print  [Ctrl+P]</source>
+        <translation>Imprimir  [Ctrl+P]</translation>
+    </message>
+    <message>
+        <source>E-mail  [Ctrl+M]</source>
+        <translation>Correo  [Ctrl+M]</translation>
+    </message>
+    <message>
+        <source>Both  [Ctrl+B]</source>
+        <translation>Ambos  [Ctrl+B]</translation>
+    </message>
+    <message>
+        <source>None: Enter</source>
+        <translation>Ninguno: Intro</translation>
     </message>
     <message>
         <source>Posted — pending</source>
@@ -2799,10 +2918,6 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Caja %1</translation>
     </message>
     <message>
-        <source>Connecting to PaySimple…</source>
-        <translation>Conectando con PaySimple…</translation>
-    </message>
-    <message>
         <source>Signed in: %1</source>
         <translation>Sesión iniciada: %1</translation>
     </message>
@@ -2813,6 +2928,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>The counter is still connecting to PaySimple. Try again in a moment.</source>
         <translation>La caja todavía se está conectando con PaySimple. Inténtelo de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <source>Edit customer</source>
+        <translation>Editar cliente</translation>
     </message>
     <message>
         <source>Import customers from CSV: adds and updates customers in this counter&apos;s customer list.</source>

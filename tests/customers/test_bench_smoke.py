@@ -73,7 +73,7 @@ def test_relevance_benchmark_counts_fits_as_the_records_say():
 
 def test_import_floor_benchmark_counts_entries_and_bounds_the_rate():
     result = _run("import_floor.py", "--customers", "3000")
-    # ~2.4 name words + phone/reversed/email/account keys per synthetic customer (see synthetic.py)
+    # ~2.4 name words + phone/reversed/email/account keys per synthetic customer (see bench/synthetic.py)
     assert 5.0 < result["entries_per_customer"] < 7.5
     assert 0.8 < result["reversed_phone_entries_per_customer"] < 1.6
     for key in ("rows_floor_us", "sort_floor_us", "index_build_us", "index_build_names_only_us"):

@@ -448,11 +448,12 @@ def test_near_matching_is_bounded_in_a_crowd(directory):
 
 def test_v2_file_is_upgraded_company_words_tagged_and_reindexed(tmp_path):
     from pos_app.customers import schema
+    from pos_app.migrations import statements
 
     path = tmp_path / "d.db"
     con = sqlite3.connect(path, isolation_level=None)
     for migration in schema.MIGRATIONS[:2]:
-        for statement in migration:
+        for statement in statements(migration.apply):
             con.execute(statement)
     con.execute("PRAGMA user_version=2")
     old = [(1, "Aaron", "Abbott", "Smith Plumbing", " abbott . aaron .  . smith plumbing "),

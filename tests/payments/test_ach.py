@@ -11,7 +11,7 @@ import pytest
 from pos_app.payments import AccountRef, InvalidCharge, Journal, State, clerk_message, receipt_for
 from pos_app.payments.receipts import ACH_RETURN_NOTICE
 from pos_app.settings import Merchant
-from tests.payments.conftest import payments_at_gateway
+from tests.fixtures.payments import payments_at_gateway
 
 TEXT = ("On 2026-12-05 Ada Lovelace authorizes Training Store to debit checking account ending 1111 once for "
         "$42.00. To revoke, call before 5:00 PM Eastern today.")

@@ -122,6 +122,20 @@ def test_one_open_attempt_per_lane_other_lanes_free(tmp_path):
         assert b.id != a.id
 
 
+def test_an_attempt_id_collision_is_refused_and_not_taken_for_a_busy_lane(tmp_path, monkeypatch):
+    """LaneBusy is decided by SQLite's error code (the lane index's UNIQUE), not its message: a clash on the
+    id (PRIMARY KEY) is a different fault and must not be reported as another payment in progress."""
+    with Journal(tmp_path / "j.db") as j:
+        monkeypatch.setattr(ids, "attempt_id", lambda lane, now: f"{lane}-01JDUPLICATEID0000000000000")
+        a = new(j)
+        j.transition(a.id, State.CREATED, State.SENDING, "POST", "c", T0)
+        j.transition(a.id, State.SENDING, State.DECLINED, "declined", "c", T0)  # the lane is free again
+        with pytest.raises(sqlite3.IntegrityError) as clash:
+            new(j)
+        assert clash.value.sqlite_errorname == "SQLITE_CONSTRAINT_PRIMARYKEY"
+        assert [x.id for x in j.history(limit=None)] == [a.id]  # nothing half-written
+
+
 def test_history_filters(tmp_path):
     with Journal(tmp_path / "j.db") as j:
         made = []
@@ -204,7 +218,7 @@ def test_service_refuses_a_lane_that_cannot_start_an_order_id(tmp_path):
     with Journal(tmp_path / "j.db") as j:
         for bad in ("", "../etc", "LANE 1", "L" * 21):
             with pytest.raises(InvalidCharge, match="Lane"):
-                PaymentService(j, client=None, lane=bad)
+                PaymentService(j, gateway=None, lane=bad)
     # no lane lock file was made for a refused lane (only the journal's own open-use lock exists)
     assert sorted(p.name for p in (tmp_path / "j.db.locks").iterdir()) == ["open.lock"]
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("j.db")) == []

@@ -12,14 +12,8 @@ from decimal import Decimal
 import pytest
 
 from pos_app.payments import State
-from tests.payments.conftest import (
-    assert_journal_agrees,
-    make_service,
-    payments_at_gateway,
-    read_events,
-    run_payer,
-    run_reverser,
-)
+from tests.fixtures.payments import assert_journal_agrees, make_service, payments_at_gateway
+from tests.payments.processes import read_events, run_payer, run_reverser
 
 PAY = "/v4/payment"
 

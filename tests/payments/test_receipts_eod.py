@@ -16,8 +16,9 @@ from pos_app import money
 from pos_app.money import COMMA
 from pos_app.payments import Approval, State, end_of_day, receipt_for, store_timezone
 from pos_app.paysimple import PaymentRequest
+from pos_app.paysimple.gateway import PaySimpleGateway
 from pos_app.settings import Merchant
-from tests.payments.conftest import make_service, new_shopper
+from tests.fixtures.payments import make_service, new_shopper
 
 PAY = "/v4/payment"
 MERCHANT = Merchant(name="Corner Store", address="1 Main St", phone="555-0100", footer="Thanks!")
@@ -75,7 +76,7 @@ def test_end_of_day_totals_and_every_mismatch(gateway, journal, client):
     assert [x.state for x in (a1, a2, a3, a5)] == [State.APPROVED, State.DECLINED, State.ABSENT, State.APPROVED]
     day = gateway.clock.now().astimezone(UTC).date()
 
-    report = end_of_day(journal, client, day, tz=UTC, page_size=2)  # PaySimple's list in pages of 2
+    report = end_of_day(journal, PaySimpleGateway(client), day, tz=UTC, page_size=2)  # PaySimple's list in pages of 2
     assert report.reconciled, report.mismatches
     assert report.by_status["approved"].count == 2 and report.by_status["approved"].total == Decimal("13.50")
     assert report.by_status["declined"].count == 1 and report.by_status["absent"].count == 1
@@ -83,17 +84,18 @@ def test_end_of_day_totals_and_every_mismatch(gateway, journal, client):
     assert report.voids.count == 1 and report.voids.total == Decimal("20.00")
     assert report.by_lane["LANE2"]["approved"].total == Decimal("3.50")
     assert report.by_clerk["c1"]["approved"].total == Decimal("10.00")
+    assert (report.gross.count, report.gross.total) == (3, Decimal("33.50"))  # the voided sale was taken too
     assert report.net == Decimal("13.50")
     assert report.paysimple_payments == 4  # approved x2, declined, voided
 
     # Now PaySimple and the journal disagree in three ways.
     stray = client.create_payment(PaymentRequest(account_id=ada.card.id, amount=Decimal("99.00")))  # no OrderId
     client.void_payment(a5.payment_id)  # voided behind the app's back
-    report = end_of_day(journal, client, day, tz=UTC, page_size=2)
+    report = end_of_day(journal, PaySimpleGateway(client), day, tz=UTC, page_size=2)
     kinds = sorted((m.kind, m.attempt_id or str(m.payment_id)) for m in report.mismatches)
     assert kinds == sorted([("paysimple_only", str(stray.id)), ("status", a5.id)])
 
-    lane1_only = end_of_day(journal, client, day, lane="LANE1", tz=UTC)
+    lane1_only = end_of_day(journal, PaySimpleGateway(client), day, lane="LANE1", tz=UTC)
     assert lane1_only.by_status["approved"].count == 1 and lane1_only.mismatches == []  # the stray has no lane
 
     rows = list(csv.DictReader(io.StringIO(report.csv_text())))
@@ -118,7 +120,7 @@ def test_end_of_day_flags_a_journal_only_attempt_and_unresolved(gateway, journal
     journal.transition(fake.id, State.CREATED, State.SENDING, "POST", "c1", gateway.clock.now())
     journal.transition(fake.id, State.SENDING, State.APPROVED, "test", "c1", gateway.clock.now(), payment_id=1)
     day = gateway.clock.now().astimezone(UTC).date()
-    report = end_of_day(journal, client, day, tz=UTC)
+    report = end_of_day(journal, PaySimpleGateway(client), day, tz=UTC)
     kinds = sorted((m.kind, m.attempt_id) for m in report.mismatches)
     assert kinds == sorted([("unresolved", stuck.id), ("journal_only", fake.id)])
     assert ok.state is State.APPROVED
@@ -151,10 +153,10 @@ def test_end_of_day_counts_a_refund_and_matches_its_credit(gateway, journal, cli
     refunded = lane.refund(sale, Approval("m1", "manager", "returned goods"))
     assert refunded.state is State.REFUNDED and keep.state is State.APPROVED
     day = gateway.clock.now().astimezone(UTC).date()
-    report = end_of_day(journal, client, day, tz=UTC)
+    report = end_of_day(journal, PaySimpleGateway(client), day, tz=UTC)
     assert report.reconciled, report.mismatches  # the credit (same OrderId, negative) is the refund, not a charge
     assert report.refunds.count == 1 and report.refunds.total == Decimal("40.00")
-    assert report.sales.total == Decimal("42.00") and report.net == Decimal("2.00")
+    assert report.gross.total == Decimal("42.00") and report.net == Decimal("2.00")
     assert report.by_status["refunded"].count == 1
 
 
@@ -169,10 +171,10 @@ def test_the_day_is_the_store_zones_calendar_day(gateway, journal, client):
     denver = ZoneInfo("America/Denver")
     from datetime import date
 
-    assert end_of_day(journal, client, date(2026, 11, 24), tz=denver).by_status["absent"].count == 1
-    assert end_of_day(journal, client, date(2026, 11, 25), tz=denver).by_status["absent"].count == 1
-    assert end_of_day(journal, client, date(2026, 11, 25), tz=UTC).by_status["absent"].count == 2
-    assert end_of_day(journal, client, date(2026, 11, 25), tz="America/Denver").timezone == "America/Denver"
+    assert end_of_day(journal, PaySimpleGateway(client), date(2026, 11, 24), tz=denver).by_status["absent"].count == 1
+    assert end_of_day(journal, PaySimpleGateway(client), date(2026, 11, 25), tz=denver).by_status["absent"].count == 1
+    assert end_of_day(journal, PaySimpleGateway(client), date(2026, 11, 25), tz=UTC).by_status["absent"].count == 2
+    assert end_of_day(journal, PaySimpleGateway(client), date(2026, 11, 25), tz="America/Denver").timezone == "America/Denver"
 
 
 FORGED = "Ada\r\nAPPROVED - NO SIGNATURE NEEDED\r\n"
@@ -230,7 +232,7 @@ def test_a_long_name_stays_on_its_label_line_on_the_receipt(service, client):
 def test_end_of_day_csv_cells_cannot_run_formulas_or_break_rows(service, shopper, journal, client):
     service.charge(shopper.customer, shopper.card, Decimal("10.00"), "=HYPERLINK(\"http://evil\",\"x\")")
     service.charge(shopper.customer, shopper.card, Decimal("11.00"), "@clerk\r\nforged,row")
-    report = end_of_day(journal, client, datetime.now(UTC).date(), tz=UTC)
+    report = end_of_day(journal, PaySimpleGateway(client), datetime.now(UTC).date(), tz=UTC)
     rows = list(csv.reader(io.StringIO(report.csv_text())))
     clerks = [r[2] for r in rows if r[:2] == ["total", "clerk"]]
     assert sorted(clerks) == ["'=HYPERLINK(\"http://evil\",\"x\")", "'@clerk\ufffd\ufffdforged,row"]
@@ -247,7 +249,7 @@ def test_end_of_day_csv_amounts_are_machine_format_and_details_are_the_stores(ga
     lane = make_service(journal, client, gateway, "LANE1")
     lane.charge(ada.customer, ada.card, Decimal("1234.50"), "c1")
     stray = client.create_payment(PaymentRequest(account_id=ada.card.id, amount=Decimal("1099.00")))
-    report = end_of_day(journal, client, gateway.clock.now().astimezone(UTC).date(), tz=UTC)
+    report = end_of_day(journal, PaySimpleGateway(client), gateway.clock.now().astimezone(UTC).date(), tz=UTC)
     [mismatch] = report.mismatches
     assert mismatch.payment_id == stray.id and "$1.099,00" in mismatch.detail  # read by people: store format
     rows = list(csv.DictReader(io.StringIO(report.csv_text())))
@@ -255,3 +257,153 @@ def test_end_of_day_csv_amounts_are_machine_format_and_details_are_the_stores(ga
     assert amounts[("status", "approved")] == "1234.50" and amounts[("net", "")] == "1234.50"
     assert amounts[("voids", "")] == "0.00"
     assert all(re.fullmatch(r"-?[0-9]+\.[0-9]{2}", a) for a in amounts.values()), amounts  # point, no grouping
+
+
+def test_brands_are_written_as_their_issuers_write_them(service, client):
+    from pos_app.payments.brands import brand_name
+
+    mary = new_shopper(client, "Mary", "Clark", "5454545454545454")
+    sale = service.charge(mary.customer, mary.card, Decimal("12.00"), "clerk1")
+    assert mary.card.brand == "Master"  # PaySimple's wire name, journaled as it came
+    assert sale.account_masked == "Mastercard ****5454" == mary.card.masked
+    text = receipt_for(sale, MERCHANT, tz=UTC).text()
+    assert "Mastercard ****5454" in text and "Master ****" not in text
+    assert [brand_name(b) for b in ("Visa", "master", "Amex", "DISCOVER", "Mastercard")] == [
+        "Visa", "Mastercard", "American Express", "Discover", "Mastercard"]
+    assert brand_name("First Bank", kind="ach") == "First Bank" and brand_name("Acme") == "Acme"
+
+
+def test_the_auth_code_line_shows_a_code_never_a_response_word(service, shopper, journal):
+    """Issue 18: "Auth code: Approved". A card's receipt prints PaySimple's authorization code (the training
+    gateway gives six digits, as processors do); a response word is left out; a long decline reason is
+    printed whole, on its own lines."""
+    from pos_app.payments.brands import authorization_code
+
+    sale = service.charge(shopper.customer, shopper.card, Decimal("5.00"), "clerk1")
+    assert re.fullmatch(r"[0-9]{6}", sale.auth_code)
+    assert f"Auth code{' ' * 25}{sale.auth_code}" in receipt_for(sale, MERCHANT, tz=UTC).text()
+    with sqlite3.connect(journal.path) as con:  # what a processor's response text looks like
+        con.execute("UPDATE attempts SET auth_code = 'Approved' WHERE id = ?", (sale.id,))
+    text = receipt_for(journal.get(sale.id), MERCHANT, tz=UTC).text()
+    assert "Auth code" not in text and "Approved" not in text
+    assert [authorization_code(v) for v in ("123456", "T4X9Z1", "Approved", "APPROVED", "", None, "12 34",
+                                            "1234567890123")] == ["123456", "T4X9Z1", None, None, None, None,
+                                                                  None, None]
+    declined = service.charge(shopper.customer, shopper.card, Decimal("9999.01"), "clerk1")
+    text = receipt_for(declined, MERCHANT, tz=UTC).text()
+    assert "Auth code" not in text  # PaySimple puts the decline text there: not a code
+    assert "Do Not Honor Try a different payment method." in " ".join(text.split())
+    assert max(len(line) for line in text.splitlines()) <= 40
+
+
+def test_end_of_day_gross_voids_refunds_net_with_card_bank_and_brand_splits(gateway, journal, client):
+    """Issue 18: "Net" equalled sales with voids beside it. On a real journal with approved, declined,
+    voided, refunded and bank (ACH) payments: gross − voids − refunds = net, with counts, split by method
+    and by brand (as issuers write them), every split adding up to the totals; the zone is named."""
+    from pos_app.paysimple.models import AchInput
+
+    ada = new_shopper(client)  # Visa
+    mary = new_shopper(client, "Mary", "Clark", "5454545454545454")  # Mastercard
+    ach = client.create_ach(AchInput(customer_id=ada.customer.id, routing_number="131111114",
+                                     account_number="12345678", bank_name="First Bank"))
+    from pos_app.payments import AccountRef
+
+    bank = AccountRef.from_paysimple(ach)
+    lane = make_service(journal, client, gateway, "LANE1")
+    visa_sale = lane.charge(ada.customer, ada.card, Decimal("10.00"), "c1")
+    lane.charge(ada.customer, ada.card, Decimal("9999.01"), "c1")  # declined: in no total
+    visa_voided = lane.charge(ada.customer, ada.card, Decimal("20.00"), "c1")
+    lane.void(visa_voided, Approval("m1", "manager", "wrong item"))
+    mc_refunded = lane.charge(mary.customer, mary.card, Decimal("40.00"), "c1")
+    client.mark_payment_status(mc_refunded.payment_id)
+    lane.refund(mc_refunded, Approval("m1", "manager", "returned"))
+    mc_sale = lane.charge(mary.customer, mary.card, Decimal("5.25"), "c1")
+    debit = lane.charge(ada.customer, bank, Decimal("100.00"), "c1",
+                        ach_authorization="I authorize First Bank ****5678 to be debited $100.00 today.")
+    assert [a.state for a in (visa_sale, mc_sale, debit)] == [State.APPROVED] * 3
+
+    denver = ZoneInfo("America/Denver")
+    report = end_of_day(journal, PaySimpleGateway(client), gateway.clock.now().astimezone(denver).date(), tz=denver)
+    assert report.reconciled, report.mismatches
+    assert report.timezone == "America/Denver"
+
+    def parts(t):
+        return (t.gross.count, t.gross.total, t.voids.count, t.voids.total, t.refunds.count, t.refunds.total,
+                t.net)
+
+    assert parts(report.totals) == (5, Decimal("175.25"), 1, Decimal("20.00"), 1, Decimal("40.00"),
+                                    Decimal("115.25"))
+    assert report.net == report.gross.total - report.voids.total - report.refunds.total
+    assert parts(report.by_method["card"]) == (4, Decimal("75.25"), 1, Decimal("20.00"), 1, Decimal("40.00"),
+                                               Decimal("15.25"))
+    assert parts(report.by_method["bank"]) == (1, Decimal("100.00"), 0, Decimal("0.00"), 0, Decimal("0.00"),
+                                               Decimal("100.00"))
+    assert set(report.by_brand) == {"Visa", "Mastercard"}
+    assert parts(report.by_brand["Visa"]) == (2, Decimal("30.00"), 1, Decimal("20.00"), 0, Decimal("0.00"),
+                                              Decimal("10.00"))
+    assert parts(report.by_brand["Mastercard"]) == (2, Decimal("45.25"), 0, Decimal("0.00"), 1,
+                                                    Decimal("40.00"), Decimal("5.25"))
+    for part in ("gross", "voids", "refunds"):  # the splits add up to the totals
+        total = getattr(report.totals, part)
+        assert sum(getattr(t, part).cents for t in report.by_method.values()) == total.cents
+        assert sum(getattr(t, part).count for t in report.by_method.values()) == total.count
+        assert sum(getattr(t, part).cents for t in report.by_brand.values()) == getattr(
+            report.by_method["card"], part).cents
+
+    rows = list(csv.DictReader(io.StringIO(report.csv_text())))
+    totals = {(r["group"], r["key"]): (r["count"], r["amount"]) for r in rows if r["section"] == "total"}
+    assert totals[("gross", "")] == ("5", "175.25") and totals[("net", "")] == ("", "115.25")
+    assert totals[("method:gross", "bank")] == ("1", "100.00")
+    assert totals[("brand:refunds", "Mastercard")] == ("1", "40.00")
+    assert "timezone=America/Denver" in report.csv_text()
+
+
+def test_an_empty_zone_setting_is_named_not_localtime(monkeypatch, journal, client, gateway):
+    from pos_app.payments.receipts import zone_name
+
+    monkeypatch.setenv("TZ", "America/Denver")
+    assert zone_name(store_timezone("")) == "America/Denver"
+    report = end_of_day(journal, PaySimpleGateway(client), gateway.clock.now().date(), tz="")
+    assert report.timezone == "America/Denver"
+    monkeypatch.delenv("TZ")
+    assert zone_name(store_timezone("")) != "localtime"
+
+
+def test_a_receipt_is_emailed_by_paysimple_to_the_address_on_file_only(gateway, service, client, shopper):
+    """Issue 18: e-mail after the payment (and again from history) through PaySimple; never without an
+    address on file; the clerk is told which address. The gateway's own outbox is the proof."""
+    from pos_app.payments.receipts import ReceiptEmailError, email_receipt, receipt_address
+    from pos_app.paysimple.models import CreditCardInput, CustomerInput
+
+    sale = service.charge(shopper.customer, shopper.card, Decimal("12.00"), "clerk1")
+    assert receipt_address(PaySimpleGateway(client), sale) == "ada@example.com"
+    assert email_receipt(PaySimpleGateway(client), sale) == "ada@example.com"
+    assert [(m["payment_id"], m["to"]) for m in gateway.outbox] == [(sale.payment_id, "ada@example.com")]
+    declined = service.charge(shopper.customer, shopper.card, Decimal("9999.01"), "clerk1")
+    assert email_receipt(PaySimpleGateway(client), declined) == "ada@example.com"  # PaySimple recorded the declined payment
+
+    noemail = client.create_customer(CustomerInput(first_name="Nora", last_name="Mail"))
+    card = client.create_credit_card(CreditCardInput(customer_id=noemail.id, credit_card_number="4111111111111111",
+                                                     expiration_date="12/2030"))
+    from pos_app.payments import AccountRef, CustomerRef
+
+    nora = service.charge(CustomerRef(noemail.id, "Nora Mail"), AccountRef.from_paysimple(card), Decimal("3.00"),
+                          "clerk1")
+    with pytest.raises(ReceiptEmailError, match="Nora Mail has no e-mail address on file") as no_email:
+        email_receipt(PaySimpleGateway(client), nora)
+    assert no_email.value.code == "no_email"
+    gateway.faults.add("POST", PAY, "error_before", 1)
+    absent = service.charge(shopper.customer, shopper.card, Decimal("4.00"), "clerk1")
+    with pytest.raises(ReceiptEmailError) as not_recorded:
+        email_receipt(PaySimpleGateway(client), absent)
+    assert not_recorded.value.code == "not_recorded"
+    assert len(gateway.outbox) == 2  # nothing else was sent
+
+    gateway.faults.add("POST", "/v4/payment/*/sendreceipt", "error_after", 1)  # sent, answer lost
+    with pytest.raises(ReceiptEmailError, match="may have been sent to ada@example.com") as lost:
+        email_receipt(PaySimpleGateway(client), sale)
+    assert lost.value.may_have_sent and len(gateway.outbox) == 3
+    gateway.faults.add("POST", "/v4/payment/*/sendreceipt", "error_before", 1)  # PaySimple's own 5xx? no: before
+    with pytest.raises(ReceiptEmailError) as failed:
+        email_receipt(PaySimpleGateway(client), sale)
+    assert len(gateway.outbox) == 3 and failed.value.code in ("lost", "refused", "unreachable")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from pos_app.payments import Approval, NotAllowed, State
-from tests.payments.conftest import assert_journal_agrees, make_service, payments_at_gateway
+from tests.fixtures.payments import assert_journal_agrees, make_service, payments_at_gateway
 
 MANAGER = Approval("m1", "manager", "customer changed their mind")
 

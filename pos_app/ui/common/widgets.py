@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.config import Environment
+from pos_app.counter import brand_name
 from pos_app.ui.common.banner import environment_detail, environment_name, environment_title
 from pos_app.ui.common.i18n import fmt
 from pos_app.ui.common.theme import BANNER, GREEN, RED
 from pos_app.ui.counter.cards import card_expired, is_card
 
 if TYPE_CHECKING:
-    from pos_app.customers.models import CustomerHit
-    from pos_app.paysimple import AchAccount, CreditCardAccount
+    from pos_app.counter import AchAccount, CreditCardAccount, CustomerHit
 
 translate = QCoreApplication.translate
 
@@ -139,7 +139,7 @@ class ResultsList(QListWidget):
 
 def account_label(account) -> tuple[str, str]:
     if is_card(account):
-        return (account.issuer or translate("MethodsList", "Card"), "•••• " + account.last4)
+        return (brand_name(account.issuer) or translate("MethodsList", "Card"), "•••• " + account.last4)
     bank = account.bank_name or translate("MethodsList", "Bank")
     if account.is_checking_account:
         return (fmt(translate("MethodsList", "%1 (checking)"), bank), "•••• " + account.last4)

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.ui.common.i18n import fmt
+from pos_app.counter import authorization_code
+from pos_app.ui.common.i18n import fmt, format_amount
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import account_label
-from pos_app.ui.counter.amount import format_amount
 
 if TYPE_CHECKING:
-    from pos_app.payments import Attempt
+    from pos_app.counter import Attempt
 
 translate = QCoreApplication.translate
 
@@ -30,6 +30,8 @@ class ResultView(QWidget):
     backToCustomer = Signal()  # noqa: N815
     checkAgain = Signal()  # noqa: N815
     receipt = Signal()
+    emailReceipt = Signal()  # noqa: N815
+    printAndEmail = Signal()  # noqa: N815
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -63,11 +65,29 @@ class ResultView(QWidget):
         self.back_button.clicked.connect(self.backToCustomer)
         self.check_button = QPushButton(translate("ResultView", "Check again  [F5]"), self)
         self.check_button.clicked.connect(self.checkAgain)
-        self.receipt_button = QPushButton(translate("ResultView", "Receipt  [Ctrl+P]"), self)
+        # The receipt choice, after the payment: print, e-mail (PaySimple, address on file), both, or none
+        # (a new sale). docs/decisions/0351.
+        self.receipt_label = QLabel(translate("ResultView", "Receipt:"), self)
+        self.receipt_label.setObjectName("muted")
+        self.receipt_button = QPushButton(translate("ResultView", "Print  [Ctrl+P]"), self)
         self.receipt_button.clicked.connect(self.receipt)
+        self.email_button = QPushButton(translate("ResultView", "E-mail  [Ctrl+M]"), self)
+        self.email_button.clicked.connect(self.emailReceipt)
+        self.both_button = QPushButton(translate("ResultView", "Both  [Ctrl+B]"), self)
+        self.both_button.clicked.connect(self.printAndEmail)
+        self.none_label = QLabel(translate("ResultView", "None: Enter"), self)
+        self.none_label.setObjectName("muted")
+        self.receipt_message = QLabel(self)
+        self.receipt_message.setObjectName("receiptMessage")
+        self.receipt_message.setWordWrap(True)
+        self.receipt_message.setTextFormat(Qt.TextFormat.PlainText)
+        choice = QHBoxLayout()
+        for widget in (self.receipt_label, self.receipt_button, self.email_button, self.both_button,
+                       self.none_label):
+            choice.addWidget(widget)
+        choice.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
-        buttons.addWidget(self.receipt_button)
         buttons.addStretch(1)
         buttons.addWidget(self.check_button)
         buttons.addWidget(self.try_button)
@@ -81,6 +101,8 @@ class ResultView(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.on_file)
         layout.addLayout(self.details)
+        layout.addLayout(choice)
+        layout.addWidget(self.receipt_message)
         layout.addStretch(1)
         layout.addLayout(buttons)
         self._buttons()  # nothing to show yet: hidden buttons do not widen the window
@@ -105,6 +127,12 @@ class ResultView(QWidget):
         """What happened to the form's card / bank account on file ("" hides the line)."""
         self.on_file.setText(text)
         self.on_file.setVisible(bool(text))
+
+    def set_receipt_message(self, text: str, colour: str = "#3e4c59") -> None:
+        """What became of the e-mailed receipt ("" hides the line)."""
+        self.receipt_message.setStyleSheet(f"color: {colour}; font-weight: 600;")
+        self.receipt_message.setText(text)
+        self.receipt_message.setVisible(bool(text))
 
     def _headline(self, text: str, color: str) -> None:
         self.title.setText(text)
@@ -132,8 +160,9 @@ class ResultView(QWidget):
             self.kind = "approved"
             self._headline(translate("ResultView", "Approved"), GREEN)
             self.message.setText(translate("ResultView", "The payment was approved."))
-            rows += [(translate("ResultView", "Auth code"), attempt.auth_code or "—"),
-                     (translate("ResultView", "Trace number"), attempt.trace_number or "—")]
+            code = authorization_code(attempt.auth_code)  # PaySimple's response word is not a code
+            rows += [(translate("ResultView", "Auth code"), code)] if code else []
+            rows += [(translate("ResultView", "Trace number"), attempt.trace_number or "—")]
         elif state == "declined":
             self.kind = "declined"
             self._headline(translate("ResultView", "Declined"), RED)
@@ -205,6 +234,15 @@ class ResultView(QWidget):
         self.try_button.setText(translate("ResultView", "Try another card  [F6]") if self.kind == "declined"
                                 else translate("ResultView", "Try again  [F6]"))
         self.check_button.setVisible(self.kind == "unknown")
-        self.receipt_button.setVisible(self.attempt is not None and self.kind != "unknown")
+        receipt = self.attempt is not None and self.kind != "unknown"
+        self.receipt_button.setVisible(receipt)
+        self.receipt_label.setVisible(receipt)
+        self.none_label.setVisible(receipt)
+        # PaySimple e-mails only a payment it recorded (approved / posted / declined)
+        emailable = receipt and self.kind in ("approved", "posted", "declined") and \
+            getattr(self.attempt, "payment_id", None) is not None
+        self.email_button.setVisible(emailable)
+        self.both_button.setVisible(emailable)
+        self.set_receipt_message("")
         self.new_sale_button.setEnabled(self.kind != "unknown")
         self.back_button.setEnabled(self.kind != "unknown")

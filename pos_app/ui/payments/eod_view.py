@@ -2,8 +2,9 @@
 
 Pick a day (default: today in the store's time zone, on the service's clock) and a lane (all / one), press
 Run: ``payments.end_of_day`` runs on a worker with progress (PaySimple's payment list is read page by page)
-and Cancel. The report shows sales, voids, refunds and net; counts and totals by status, lane and clerk;
-and every mismatch with PaySimple. Export to CSV (``EodReport.to_csv``) and PDF (the same HTML as on
+and Cancel. The report names the store's time zone ("America/Denver") and shows gross sales − voids −
+refunds = net with counts, the same split by cards / bank debits and by card brand, every mismatch with
+PaySimple, and counts and totals by status, lane and clerk. Export to CSV (``EodReport.to_csv``) and PDF (the same HTML as on
 screen → ``QTextDocument`` → ``QPdfWriter``, Letter, paginated by Qt).
 
 Decisions:
@@ -36,36 +37,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.payments import EodReport, end_of_day
+from pos_app.counter import CounterPayments, EodReport
 from pos_app.text_safety import one_line
 from pos_app.ui.common.i18n import fmt, format_money
 from pos_app.ui.common.ops import BackgroundOp, Cancelled
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import add_labelled_fields
-from pos_app.ui.payments.history import CounterPayments
 from pos_app.ui.payments.payment_texts import state_label
 from pos_app.ui.payments.receipt_print import long_year, status_colour, write_document_pdf
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
-
-
-class _CancellableClient:
-    """The PaySimple client as ``end_of_day`` sees it: its payment list reports progress and stops on cancel."""
-
-    def __init__(self, client, ctx) -> None:
-        self._client, self._ctx = client, ctx
-
-    def iter_payments(self, **kwargs):
-        for done, payment in enumerate(self._client.iter_payments(**kwargs), start=1):
-            self._ctx.check()
-            if done % 25 == 0:
-                self._ctx.progress(done, 0, fmt(translate("EndOfDayDialog", "Reading PaySimple's payments: %1…"),
-                                                done))
-            yield payment
-
-    def __getattr__(self, name):
-        return getattr(self._client, name)
 
 
 def mismatch_kind(kind: str) -> str:
@@ -78,6 +60,43 @@ def mismatch_kind(kind: str) -> str:
         "unresolved": translate("EndOfDayDialog", "Not resolved yet"),
     }
     return names.get(kind, kind)
+
+
+def count_text(count: int) -> str:
+    if count == 1:
+        return translate("EndOfDayDialog", "1 payment")
+    return fmt(translate("EndOfDayDialog", "%1 payments"), count)
+
+
+def method_name(method: str) -> str:
+    return {"card": translate("EndOfDayDialog", "Cards"),
+            "bank": translate("EndOfDayDialog", "Bank debits")}.get(method, method)
+
+
+def splits_table(report: EodReport, esc, th: str, td: str) -> str:
+    """Gross / voids / refunds / net per method (cards, bank debits) and per card brand."""
+    money = format_money
+    heads = [(translate("EndOfDayDialog", "Split"), "left"), (translate("EndOfDayDialog", "Gross sales"), "right"),
+             (translate("EndOfDayDialog", "Voids"), "right"), (translate("EndOfDayDialog", "Refunds"), "right"),
+             (translate("EndOfDayDialog", "Net"), "right")]
+    head = "".join(f"<th align='{a}' style='{th}'>{esc(h)}</th>" for h, a in heads)
+    rows = [(method_name("card"), report.by_method["card"], False)]
+    rows += [(brand, t, True) for brand, t in sorted(report.by_brand.items())]
+    rows += [(method_name("bank"), report.by_method["bank"], False)]
+
+    def amount(bucket) -> str:
+        return f"{esc(money(bucket.total))} <span style='color:#52606d'>({bucket.count})</span>"
+
+    body = "".join(
+        f"<tr><td style='{td}{'; padding-left:26px' if brand else '; font-weight:600'}'>{esc(name.strip())}</td>"
+        f"<td align='right' style='{td}'>{amount(t.gross)}</td>"
+        f"<td align='right' style='{td}'>{amount(t.voids)}</td>"
+        f"<td align='right' style='{td}'>{amount(t.refunds)}</td>"
+        f"<td align='right' style='{td}; font-weight:600'>{esc(money(t.net))}</td></tr>"
+        for name, t, brand in rows)
+    title = translate("EndOfDayDialog", "Cards and bank debits, cards by brand")
+    return (f"<h3 style='margin-top:16px; margin-bottom:6px'>{esc(title)}</h3>"
+            f"<table width='100%' cellspacing='0' cellpadding='0' border='0'><tr>{head}</tr>{body}</table>")
 
 
 def report_html(report: EodReport, payments: CounterPayments, store: str = "") -> str:
@@ -94,6 +113,8 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
     title = translate("EndOfDayDialog", "End of day")
     zone_text = translate("EndOfDayDialog", "Time zone %1 · %2")
     net_text = translate("EndOfDayDialog", "Net")
+    net_rule = translate("EndOfDayDialog", "Net = gross sales − voids − refunds. Gross counts every payment "
+                                           "PaySimple took today; voids and refunds are those finished today.")
     no_payments = translate("EndOfDayDialog", "No payments")
     mismatches_title = translate("EndOfDayDialog", "Mismatches with PaySimple")
     none_text = translate("EndOfDayDialog", "None.")
@@ -114,18 +135,24 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
         colour = GREEN
     parts.append(f"<p style='font-weight:700; color:{colour}; font-size:11pt'>{esc(verdict)}</p>")
 
-    cards = [(translate("EndOfDayDialog", "Sales"), report.sales), (translate("EndOfDayDialog", "Voids"), report.voids),
-             (translate("EndOfDayDialog", "Refunds"), report.refunds)]
+    minus = "\u2212"
+    cards = [(translate("EndOfDayDialog", "Gross sales"), report.gross, ""),
+             (translate("EndOfDayDialog", "Voids"), report.voids, minus),
+             (translate("EndOfDayDialog", "Refunds"), report.refunds, minus)]
     cells = "".join(
-        f"<td style='padding:6px 22px 6px 0'><span style='color:#52606d'>{esc(name)}</span><br/>"
+        f"<td style='padding:6px 18px 6px 0'><span style='color:#52606d'>{esc(sign + ' ' if sign else '')}"
+        f"{esc(name)}</span><br/>"
         f"<span style='font-size:14pt; font-weight:700'>{esc(money(bucket.total))}</span>"
-        f"<span style='color:#52606d'> · {bucket.count}</span></td>" for name, bucket in cards)
-    cells += (f"<td style='padding:6px 0'><span style='color:#52606d'>{esc(net_text)}"
+        f"<span style='color:#52606d'> · {esc(count_text(bucket.count))}</span></td>"
+        for name, bucket, sign in cards)
+    cells += (f"<td style='padding:6px 0'><span style='color:#52606d'>= {esc(net_text)}"
               f"</span><br/><span style='font-size:14pt; font-weight:800'>{esc(money(report.net))}</span></td>")
     parts.append(f"<table cellspacing='0'><tr>{cells}</tr></table>")
+    parts.append(f"<p style='color:#52606d; margin-top:0'>{esc(net_rule)}</p>")
 
     th = "padding:5px 10px; background:#f3f4f6; color:#3e4c59; font-weight:600"
     td = "padding:4px 10px; border-bottom:1px solid #e5e7eb"
+    parts.append(splits_table(report, esc, th, td))
 
     def table(title: str, first: str | None, rows: list[tuple[str, str, int, object]]) -> str:
         heads = [(translate("EndOfDayDialog", "Status"), "left"), (translate("EndOfDayDialog", "Count"), "right"),
@@ -171,23 +198,6 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
         for s, b in sorted(statuses.items())]))
     return ("<html><body style='font-family:\"DejaVu Sans\", sans-serif; font-size:10pt; color:#1f2933'>"
             + "".join(parts) + "</body></html>")
-
-
-def _backup_after_eod(journal):
-    """The journal backup after an end-of-day run (``payments.backups``); returns the StorageError if it
-    failed (the report is still shown)."""
-    from pos_app.payments.backups import take_backup
-    from pos_app.storage_errors import StorageError
-
-    path = getattr(journal, "path", None)
-    if path is None:
-        return None
-    try:
-        take_backup(path, "end-of-day")
-    except StorageError as exc:
-        log.error("journal backup after end of day failed: %s", exc.fault.value)
-        return exc
-    return None
 
 
 class EndOfDayDialog(QDialog):
@@ -310,10 +320,14 @@ class EndOfDayDialog(QDialog):
 
         def work(ctx):
             ctx.progress(0, 0, translate("EndOfDayDialog", "Reading the journal and PaySimple's payments…"))
-            report = end_of_day(payments.journal, _CancellableClient(payments.client, ctx), day, lane=lane,
-                                tz=payments.tz)
+            def read(done: int) -> None:  # each PaySimple payment read: stop on cancel, progress every 25
+                ctx.check()
+                if done % 25 == 0:
+                    ctx.progress(done, 0, fmt(translate("EndOfDayDialog", "Reading PaySimple's payments: %1…"),
+                                              done))
+
+            report, self.backup_problem = payments.end_of_day(day, lane, read)
             ctx.check()  # a cancel while reading PaySimple ends up as report.paysimple_error: drop it
-            self.backup_problem = _backup_after_eod(payments.journal)
             return report
 
         self.report = None

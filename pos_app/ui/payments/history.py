@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -46,11 +45,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.clerks import ManagerAction
-from pos_app.config import Environment
-from pos_app.payments import Approval, Attempt, Journal, LaneBusy, NotAllowed, PaymentService, State
-from pos_app.payments import receipt_for as core_receipt_for
-from pos_app.payments.model import PENDING_REVERSAL_STATES
+from pos_app.counter import (
+    EMAILABLE_STATES,
+    PENDING_REVERSAL_STATES,
+    Approval,
+    Attempt,
+    CounterPayments,
+    LaneBusy,
+    ManagerAction,
+    NotAllowed,
+    State,
+)
 from pos_app.text_safety import one_line
 from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.i18n import fmt, format_money
@@ -64,6 +69,7 @@ from pos_app.ui.payments.payment_texts import (
     option_text,
     status_groups,
 )
+from pos_app.ui.payments.receipt_email import EmailReceipt
 from pos_app.ui.payments.receipt_print import (
     ReceiptDialog,
     format_local,
@@ -78,41 +84,6 @@ translate = QCoreApplication.translate
 
 MAX_ROWS = 1000
 ATTEMPT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-@dataclass
-class CounterPayments:
-    """What the history and end-of-day dialogs need from the counter (gathered by the shell)."""
-
-    journal: Journal
-    service: PaymentService
-    merchant: object  # pos_app.settings.Merchant
-    tz: tzinfo
-    lane: str
-    environment: Environment
-    clerk_name: Callable[[str], str] = str  # clerk id (as journaled) -> name
-    clerk_id: Callable[[], str | None] = lambda: None  # the signed-in clerk, for "Check again" (no default)
-    approve: Callable[..., object] | None = None  # shell.approve(action, subject=, detail=, parent=)
-    save_dir: Path | None = None
-
-    @property
-    def client(self):
-        return self.service.client
-
-    def now(self) -> datetime:
-        """The service's clock (the gateway's in training, so training time travel shows up here too)."""
-        return self.service.clock().astimezone(self.tz)
-
-    def today(self) -> date:
-        return self.now().date()
-
-    def day_start(self, day: date) -> datetime:
-        return datetime.combine(day, time(0), self.tz)
-
-    def receipt(self, attempt: Attempt):
-        authorized_by = self.clerk_name(attempt.ach_authorized_by) if attempt.ach_authorized_by else None
-        return core_receipt_for(attempt, self.merchant, tz=self.tz, clerk_name=self.clerk_name(attempt.clerk),
-                                authorized_by_name=authorized_by)
 
 
 class HistoryDialog(QDialog):
@@ -226,6 +197,9 @@ class HistoryDialog(QDialog):
         self.print_button.clicked.connect(self.print_receipt)
         self.pdf_button = QPushButton(translate("HistoryDialog", "Save PDF…  [Ctrl+S]"), self)
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
+        self.email_button = QPushButton(translate("HistoryDialog", "E-mail receipt…  [Ctrl+E]"), self)
+        self.email_button.clicked.connect(self.email_receipt)
+        self.emailing: EmailReceipt | None = None
         self.check_button = QPushButton(translate("HistoryDialog", "Check again  [F6]"), self)
         self.check_button.clicked.connect(self.check_again)
         self.reverse_button = QPushButton(translate("HistoryDialog", "Void / refund…  [F8]"), self)
@@ -237,19 +211,19 @@ class HistoryDialog(QDialog):
         close = QPushButton(translate("HistoryDialog", "Close  [Esc]"), self)
         close.clicked.connect(self.reject)
         close.setAutoDefault(False)
-        for button in (self.receipt_button, self.print_button, self.pdf_button, self.check_button,
-                       self.reverse_button, self.review_button):
+        for button in (self.receipt_button, self.print_button, self.pdf_button, self.email_button,
+                       self.check_button, self.reverse_button, self.review_button):
             button.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(close)
         buttons.addStretch(1)
-        for button in (self.receipt_button, self.print_button, self.pdf_button, self.check_button,
-                       self.reverse_button, self.review_button):
+        for button in (self.receipt_button, self.print_button, self.pdf_button, self.email_button,
+                       self.check_button, self.reverse_button, self.review_button):
             buttons.addWidget(button)
 
         hint = QLabel(translate("HistoryDialog", "↑↓ Select   ·   Enter Receipt   ·   Ctrl+F Find   ·   "
-                                                 "Alt+P/L/K/S Filters   ·   F5 Refresh   ·   F6 Check again   ·   "
-                                                 "F8 Void / refund   ·   Esc Close"), self)
+                                                 "Alt+P/L/K/S Filters   ·   Ctrl+E E-mail receipt   ·   F5 Refresh   ·   "
+                                                 "F6 Check again   ·   F8 Void / refund   ·   Esc Close"), self)
         hint.setObjectName("hint")
 
         body = QVBoxLayout()
@@ -276,7 +250,7 @@ class HistoryDialog(QDialog):
     def _shortcuts(self) -> None:
         for keys, fn in (("Ctrl+F", self.focus_find), ("F5", self.reload), ("F6", self.check_again),
                          ("F8", self.void_or_refund), ("F9", self.close_review), ("Ctrl+P", self.print_receipt),
-                         ("Ctrl+S", lambda: self.save_pdf())):
+                         ("Ctrl+S", lambda: self.save_pdf()), ("Ctrl+E", self.email_receipt)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(fn)
 
@@ -317,11 +291,11 @@ class HistoryDialog(QDialog):
     def reload(self, select: str | None = None) -> None:
         current = self.current_attempt()
         self._select_after_load = select or (current.id if current else None)
-        since, journal = self.since(), self.payments.journal
+        since, payments = self.since(), self.payments
         self.count_label.setText(translate("HistoryDialog", "Loading…"))
         self._load_seq += 1
         seq = self._load_seq
-        BackgroundOp(lambda ctx: journal.history(since=since, limit=MAX_ROWS + 1),
+        BackgroundOp(lambda ctx: payments.history(since, MAX_ROWS + 1),
                      on_done=lambda attempts: self._loaded(attempts, seq), on_error=self._load_failed,
                      label="payment history").start()
 
@@ -427,6 +401,7 @@ class HistoryDialog(QDialog):
         have = a is not None and not self.busy
         for button in (self.receipt_button, self.print_button, self.pdf_button):
             button.setEnabled(have)
+        self.email_button.setEnabled(have and a.payment_id is not None and a.state in EMAILABLE_STATES)
         self.check_button.setEnabled(have and not a.is_resolved)
         self.reverse_button.setEnabled(have and a.state is State.APPROVED)
         self.review_button.setVisible(a is not None and a.state is State.REVIEW)
@@ -481,15 +456,31 @@ class HistoryDialog(QDialog):
         self._say(fmt(translate("HistoryDialog", "Receipt saved: %1"), written), GREEN)
         return written
 
+    def email_receipt(self) -> None:
+        """PaySimple e-mails the selected payment's receipt again, to the address on file (asked first)."""
+        a = self.current_attempt()
+        if a is None or self.busy or not self.email_button.isEnabled():
+            return
+        if self.emailing is not None and not self.emailing.finished:
+            return
+
+        def said(text: str, colour: str, outcome: str) -> None:
+            self._say(text, colour)
+            if outcome not in ("asking", "sending"):
+                self.actionFinished.emit(outcome)
+
+        self.emailing = EmailReceipt(self, self.payments.gateway, a, said)
+        self.emailing.start()
+
     # ---- check again ---------------------------------------------------------------------------------
 
     def check_again(self) -> None:
         a = self.current_attempt()
         if a is None or self.busy or a.is_resolved:
             return
-        service, clerk = self.payments.service, self.payments.clerk_id() or "system"
+        payments = self.payments
         self._set_busy(True, translate("HistoryDialog", "Checking with PaySimple…"))
-        BackgroundOp(lambda ctx: service.resolve(a, clerk), on_done=self._resolved,
+        BackgroundOp(lambda ctx: payments.resolve(a), on_done=self._resolved,
                      on_error=self._action_failed, label="check again").start()
 
     def _resolved(self, attempt: Attempt) -> None:
@@ -508,9 +499,9 @@ class HistoryDialog(QDialog):
         a = self.current_attempt()
         if a is None or self.busy or a.state is not State.APPROVED:
             return
-        service = self.payments.service
+        payments = self.payments
         self._set_busy(True, translate("HistoryDialog", "Asking PaySimple whether a void or a refund applies…"))
-        BackgroundOp(lambda ctx: service.refund_or_void_option(a), on_done=lambda option: self._option(a, option),
+        BackgroundOp(lambda ctx: payments.reversal_option(a), on_done=lambda option: self._option(a, option),
                      on_error=self._action_failed, label="void/refund option").start()
 
     def _option(self, attempt: Attempt, option) -> None:
@@ -530,8 +521,7 @@ class HistoryDialog(QDialog):
             self.actionFinished.emit("cancelled")
             return
         approval = Approval.from_clerk(approved.manager, approved.reason)
-        service = self.payments.service
-        call = service.void if option.action == "void" else service.refund
+        call = self.payments.void if option.action == "void" else self.payments.refund
         self._set_busy(True, translate("HistoryDialog", "Voiding with PaySimple…") if option.action == "void"
                        else translate("HistoryDialog", "Refunding with PaySimple…"))
         BackgroundOp(lambda ctx: call(attempt, approval), on_done=self._reversed, on_error=self._action_failed,
@@ -570,9 +560,9 @@ class HistoryDialog(QDialog):
             self.actionFinished.emit("cancelled")
             return
         approval = Approval.from_clerk(approved.manager, approved.reason)
-        service = self.payments.service
+        payments = self.payments
         self._set_busy(True, translate("HistoryDialog", "Checking with PaySimple…"))
-        BackgroundOp(lambda ctx: service.close_review(a, approval, payment_id), on_done=self._review_closed,
+        BackgroundOp(lambda ctx: payments.close_review(a, approval, payment_id), on_done=self._review_closed,
                      on_error=self._action_failed, label="close review").start()
 
     def _review_closed(self, attempt: Attempt) -> None:

@@ -40,8 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.payments import Receipt, State
-from pos_app.payments.receipts import STATUS_TEXT
+from pos_app.counter import STATUS_TEXT, Receipt, State
 from pos_app.private_files import private_file, tighten
 from pos_app.text_safety import neutralise, one_line
 from pos_app.ui.common.i18n import fmt, format_money
@@ -52,7 +51,6 @@ translate = QCoreApplication.translate
 RECEIPT_WIDTH_MM = 80.0
 SCREEN_DPI = 96  # the document's pixel unit
 _MM_PER_INCH = 25.4
-LONG_ROW = 30  # characters of label + value that still fit one 80 mm line
 
 
 def status_label(state: State | str) -> str:
@@ -158,6 +156,21 @@ def fit_name(value: str, labels: list[str]) -> str:
     return metrics.elidedText(value, Qt.TextElideMode.ElideRight, max(room, metrics.horizontalAdvance("MM…")))
 
 
+def row_fits(label: str, value: str, size: float = NAME_FONT_PT, bold: bool = False) -> bool:
+    """Whether a label and its value fit one 80 mm line side by side (measured with the receipt's font)."""
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    label_font = QFont("DejaVu Sans")  # sized in the document's pixels (96 per inch), whatever the screen
+    label_font.setPixelSize(round(NAME_FONT_PT * SCREEN_DPI / 72))
+    value_font = QFont("DejaVu Sans")
+    value_font.setPixelSize(round(size * SCREEN_DPI / 72))
+    value_font.setBold(bold)
+    page = RECEIPT_WIDTH_MM / _MM_PER_INCH * SCREEN_DPI - 2 * DOCUMENT_MARGIN
+    needed = (QFontMetricsF(label_font).horizontalAdvance(label + "   ")
+              + QFontMetricsF(value_font).horizontalAdvance(value))
+    return needed <= 0.92 * page
+
+
 def receipt_rows(receipt: Receipt, locale: QLocale | None = None) -> list[tuple[str, str]]:
     """(label, value) pairs below the header, in receipt order; empty values are left out. Every value is
     one line without control/bidi characters; names never wrap or get a line of their own (``fit_name``)."""
@@ -191,21 +204,31 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
              if part]
     rows = []
     names = (translate("Receipt", "Clerk"), translate("Receipt", "Customer"))
+    date_label = translate("Receipt", "Date")
     cell = "padding:2px 0 2px 0; vertical-align:bottom"
     for label, value in receipt_rows(receipt, locale):
         style = cell
+        size, bold = NAME_FONT_PT, False
         if label == translate("Receipt", "Amount"):
             style += "; font-size:13pt; font-weight:700"
+            size, bold = 13.0, True
         elif label == translate("Receipt", "Status"):
             style += f"; font-weight:700; color:{status_colour(state, receipt.account_kind == 'ach')}"
-        name = f"<td style='{cell}; color:#52606d'>{esc(label)}</td>"
-        if label in names:  # never wrapped: fit_name cut it to the room beside the label
+            bold = True
+        # labels never wrap; a value stays on its label's row when the two fit the 80 mm line (measured)
+        name = f"<td style='{cell}; color:#52606d; white-space:nowrap'>{esc(label)}</td>"
+        if label in names or (label != date_label and row_fits(label, value, size, bold)):
             rows.append(f"<tr>{name}<td align='right' style='{style}; white-space:nowrap'>{esc(value)}</td></tr>")
-        elif len(label) + len(value) > LONG_ROW:  # trace GUID, reference, reason: value on its own line
+        elif label == date_label:  # the date and time: one piece, right under its label when the row is full
+            if row_fits(label, value, size, bold):
+                rows.append(f"<tr>{name}<td align='right' style='{style}; white-space:nowrap'>{esc(value)}</td>"
+                            "</tr>")
+            else:
+                rows.append(f"<tr>{name}<td></td></tr><tr><td colspan='2' align='right' "
+                            f"style='{style}; white-space:nowrap'>{esc(value)}</td></tr>")
+        else:  # trace GUID, reference, reason: value on its own line
             rows.append(f"<tr>{name}<td></td></tr>"
                         f"<tr><td colspan='2' align='right' style='{style}'>{esc(value)}</td></tr>")
-        else:
-            rows.append(f"<tr>{name}<td align='right' style='{style}'>{esc(value)}</td></tr>")
     bank = ""
     if receipt.notice:
         bank += "<hr/>" + "<p>" + esc(translate(
@@ -229,7 +252,8 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
         f"<div align='center'>{''.join(head)}</div>"
         "<hr/>"
         f"<p align='center' style='font-weight:700; letter-spacing:1px'>{title}</p>"
-        f"<table width='100%' cellspacing='0'>{''.join(rows)}</table>"
+        # one table per row: a long label elsewhere never narrows this row's value column
+        + "".join(f"<table width='100%' cellspacing='0' style='margin:0'>{row}</table>" for row in rows) +
         f"{bank}"
         "<hr/>"
         f"{footer}"
