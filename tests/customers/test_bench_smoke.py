@@ -53,9 +53,8 @@ def test_relevance_benchmark_counts_fits_as_the_records_say():
     """The decidable/all split rests on the count of customers fitting a prefix query: it is counted from the
     generated records, independently of the search, and equals a plain scan."""
     sys.path.insert(0, str(ROOT))
-    from bench.relevance import FitCounter, _cut, fits
+    from bench.relevance import FitCounter, _cut, fits, generate
     from pos_app.customers.normalize import fold
-    from pos_app.customers.synthetic import generate
 
     records = list(generate(3000, seed=3))
     counter = FitCounter(records)
