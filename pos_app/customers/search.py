@@ -127,6 +127,7 @@ def _ops_per_row(checks: int) -> int:
 SEEK_TERMS = 4  # a partially typed word is completed by at most this many words (else: general walk)
 SEEK_POPULAR = 3  # ... when it completes to more: its most popular completions make the likeliest pairs
 SEEK_PAIRS = 4  # two words: the likeliest (first, last) pairs of completions sought (_seek_name_order)
+SEEK_POPULAR_FROM = 2  # letters a word needs before its popular completions are sought (one letter: typing on)
 MAX_WORDS = 6
 _TOP = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is "starts with p"
 _CO = index.COMPANY
@@ -447,26 +448,32 @@ def _seek_name_order(con: sqlite3.Connection, pool: _Pool, words: list[str], lim
     - T is the first name, the other word starts the last name: [" L", " L" + top) — "robert jo".
     Each is a seek of at most ``limit`` rows, not a walk: "robert jo" never reads the Roberts from Aaron to
     Johns. T is the typed word itself (``completions=False``) or the longer index words it completes to (up
-    to ``SEEK_TERMS``; more means a short prefix, left to the likeliest pairs below and the general walk).
+    to ``SEEK_TERMS``).
 
-    When a word completes to more than ``SEEK_TERMS`` words, the ranges above would fill the list in
-    phonebook order with rarer names ("danie mar": Daniel Mar… up to Marshall; "jos mar": fifty Jose
-    Martinez before any Joseph Martinez). Then the ``SEEK_PAIRS`` likeliest (first name, last name) pairs of
-    completions — each word's ``SEEK_POPULAR`` most popular completions, or all of its few, as either name,
-    ranked by the product of their row counts — are sought too: [" L . F", ...) inside L's rows, the
-    customers named F… L, at most ``limit`` each.
+    A word of ``SEEK_POPULAR_FROM``+ letters that completes to more (a crowded word: "mar") would leave the
+    list to the other word's ranges, read in phonebook order ("danie mar": Daniel Mar… up to Marshall, never
+    Daniel Martinez). Its ``SEEK_POPULAR`` most popular completions are then T too (a common name with any
+    name the other word starts). When both words are crowded, those ranges still fill up in phonebook order
+    ("jos mar": fifty Jose Martinez before any Joseph Martinez), so the ``SEEK_PAIRS`` likeliest (first
+    name, last name) pairs of their popular completions — as either name, ranked by the product of their
+    row counts — are sought as well: [" L . F", ...) inside L's rows, at most ``limit`` each. A crowded word
+    of one letter is left to the general walk, as the clerk is still typing it.
     """
     options: list[list[str]] = []
-    crowded = False
+    crowded = 0
     for this, other in ((words[0], words[1]), (words[1], words[0])):
         if completions:
             found = _terms_starting(con, this, SEEK_TERMS + 1)
             if found is not None:
                 terms = [t for t in found if t != this]
                 options.append(found)
+            elif len(this) >= SEEK_POPULAR_FROM and word_stats is not None:
+                # its popular completions, each with the other word as a prefix (popular + any name)
+                terms = word_stats.popular_starting(this, SEEK_POPULAR)
+                options.append(terms)
+                crowded += 1
             else:
-                terms, crowded = [], True
-                options.append(word_stats.popular_starting(this, SEEK_POPULAR) if word_stats is not None else [])
+                terms = []
         else:
             terms = [this]
         for term in terms:
@@ -474,7 +481,7 @@ def _seek_name_order(con: sqlite3.Connection, pool: _Pool, words: list[str], lim
             ranges = (f" {term} . {other}",) if term.startswith(other) else (f" {term} . {other}", f" {other}")
             for low in ranges:
                 _seek(con, pool, term, low, limit, match)
-    if crowded and word_stats is not None:
+    if crowded == 2 and word_stats is not None:  # both words crowded: the likeliest pairs of their completions
         counts = word_stats.popular
         pairs = sorted(((counts.get(first, 1) * counts.get(last, 1), first, last)
                         for a, b in ((0, 1), (1, 0)) for first in options[a] for last in options[b] if first != last),
