@@ -261,8 +261,7 @@ def main(argv: list[str] | None = None) -> dict:
         failed: list[dict] = []
         attempts = 0
         # prefix queries are drawn until per_kind of them are decidable; every one drawn counts for prefixes_all
-        wanted = (lambda: decidable < args.per_kind) if kind == "prefixes" else (lambda: tried < args.per_kind)
-        while wanted() and eligible and attempts < args.per_kind * 20:
+        while (decidable if kind == "prefixes" else tried) < args.per_kind and eligible and attempts < args.per_kind * 20:
             attempts += 1
             target = rng.choice(eligible)
             query = make(target, rng)
