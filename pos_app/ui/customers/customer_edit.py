@@ -494,7 +494,7 @@ class CustomerEditDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        kind, by_field, text = explain_save_error(exc, creating=self.customer is None)
+        kind, by_field, text = explain_save_error(exc, creating=self.customer is None, now=self.backend.now())
         if kind == "deferred":
             self.saved.emit(None)
             self.outcome.emit("deferred")
@@ -518,9 +518,11 @@ class CustomerEditDialog(QDialog):
         super().closeEvent(event)
 
 
-def explain_save_error(exc: BaseException, creating: bool) -> tuple[str, dict[str, str], str]:
-    """(outcome, messages by PaySimple field, a sentence saying what happened and what to do next)."""
-    added = explain_add(exc)
+def explain_save_error(exc: BaseException, creating: bool,
+                       now: datetime | None = None) -> tuple[str, dict[str, str], str]:
+    """(outcome, messages by PaySimple field, a sentence saying what happened and what to do next); ``now``
+    (the counter's clock) turns an unconfirmed add's time into "in about N min"."""
+    added = explain_add(exc, now)
     if added is not None:
         return "failed", {}, added
     if isinstance(exc, CustomerValidationError):

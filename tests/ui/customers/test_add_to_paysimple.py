@@ -126,3 +126,18 @@ def test_saving_an_imported_customer_in_the_edit_window_is_the_same_once_only_ad
         dialog.save_button.click()
     assert op is not None and len(_hamiltons(backend)) == 1
     qtbot.waitUntil(lambda: window.hit.id == local_id and not window.hit.local_only, timeout=5000)
+
+
+def test_the_edit_window_says_when_an_unconfirmed_add_can_be_pressed_again(qtbot, backend, english, tmp_path):
+    from pos_app.ui.customers.customer_edit import CustomerEditDialog
+
+    local_id = _import(backend, tmp_path)
+    dialog = CustomerEditDialog(backend, customer=backend.directory.get(local_id))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    backend.gateway.faults.add("POST", "/v4/customer", "error_before")
+    with qtbot.waitSignal(dialog.outcome, timeout=15_000) as done:
+        dialog.save_button.click()
+    assert done.args == ["failed"] and dialog.isVisible()
+    assert "Press Add to PaySimple again in about 2 min (after " in dialog.message.text()
+    assert _hamiltons(backend) == [] and backend.directory.get(local_id).local_only
