@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pos_app.clerkstore import Guard, Scope
 from pos_app.clerks import (
     MAX_FAILURES,
     ClerkError,
@@ -45,7 +46,8 @@ def test_first_manager_then_only_managers_add_clerks(registry):
 def test_pin_is_hashed_salted_and_checked(registry, tmp_path):
     boss = registry.add("Maria", "482913", Role.MANAGER, by=None)
     registry.add("Ann", "482913", Role.CLERK, by=boss)
-    rows = registry._db.execute("SELECT salt, pin_hash FROM clerks").fetchall()
+    with registry.store.reading() as view:
+        rows = [(r.salt, r.pin_hash) for r in view.clerks()]
     assert rows[0][0] != rows[1][0] and rows[0][1] != rows[1][1]  # same PIN, different salt and hash
     raw = (tmp_path / "clerks.db").read_bytes()
     assert b"482913" not in raw
@@ -179,8 +181,8 @@ def test_the_last_try_is_locked_even_before_its_pin_is_checked_and_a_right_pin_l
         with pytest.raises(ClerkError):
             registry.login("Maria", "111111")
     assert registry.login("Maria", "482913").name == "Maria"  # the 5th try, right: no lockout left behind
-    row = registry._db.execute("SELECT failures, lockouts, locked_until FROM clerks WHERE name='Maria'").fetchone()
-    assert row == (0, 0, None)
+    with registry.store.writing() as tx:
+        assert tx.guard(Scope.LOGIN, tx.clerk(name="Maria").id) == Guard()
 
 
 CHILD = r"""
@@ -284,7 +286,8 @@ def test_a_clerk_file_made_before_numbered_migrations_gains_its_columns_and_keep
     """The first clerk files had no ``kdf`` (their PINs use the older scrypt cost) and no ``tag`` column."""
     import sqlite3
 
-    from pos_app.clerks import LEGACY_KDF, MIGRATIONS, ClerkRegistry, hash_pin
+    from pos_app.clerks import LEGACY_KDF, ClerkRegistry, hash_pin
+    from pos_app.clerkstore.sqlite import MIGRATIONS
     from pos_app.migrations import SchemaTooNew
 
     path = tmp_path / "clerks.db"
@@ -307,7 +310,7 @@ def test_a_clerk_file_made_before_numbered_migrations_gains_its_columns_and_keep
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == MIGRATIONS[-1].version
     assert {"kdf", "tag"} <= {r[1] for r in db.execute("PRAGMA table_info(clerks)")}
-    assert {"approvals", "events", "integrity", "approval_guard"} <= {
+    assert {"approvals", "audit_trail", "integrity", "approval_guard"} <= {
         r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     db.execute(f"PRAGMA user_version={MIGRATIONS[-1].version + 1}")
     db.commit()
