@@ -259,6 +259,8 @@ class ClerkRegistry:
         ``training``: the training clerks (demo clerks, their 4-digit manager PIN); by default a file named
         ``TRAINING_DB``. ``lane``: the counter, written with every audit entry."""
         if isinstance(path, str | os.PathLike):
+            if str(path).startswith(("postgresql:", "postgres:")):
+                raise ValueError("a database URL is not a clerk file: pass PgClerkStore(url) instead")
             self._store: ClerkStore = SqliteClerkStore(path)
         else:
             self._store = path

@@ -378,3 +378,15 @@ def test_an_unreachable_database_is_a_storage_error_naming_it(tmp_path):
         PgClerkStore("postgresql://pos:secret-password@127.0.0.1:9/pos", connect_timeout=1, pool_timeout=2)
     assert err.value.fault is Fault.UNREACHABLE and "database pos on 127.0.0.1:9" in str(err.value)
     assert "secret-password" not in str(err.value)
+
+
+def test_the_counter_without_the_store_extra_never_loads_psycopg():
+    """The PostgreSQL clerk store imports its driver when one is made, not when the clerk code is imported."""
+    code = ("import sys, pos_app.clerks, pos_app.clerkstore.pg, pos_app.pg_support\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('psycopg', 'psycopg_pool')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+    with pytest.raises(ValueError, match="not a clerk file"):
+        ClerkRegistry("postgresql://pos@db1/pos")
