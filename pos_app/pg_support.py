@@ -4,8 +4,9 @@ database faults as ``StorageError``. No SQL of any store here.
 - :func:`driver` imports psycopg 3 and psycopg-pool (the ``store`` extra) when a PostgreSQL store is made, never
   at import time: a counter without the extra runs on SQLite as before.
 - :func:`open_pool` makes a pool whose every call has a deadline: connecting (``connect_timeout``), waiting for a
-  pooled connection (``pool_timeout``), every statement and lock wait (``statement_timeout``/``lock_timeout``,
-  server side), an idle transaction (3x that), an unanswered TCP send (``tcp_user_timeout``) and a silent peer
+  pooled connection (``pool_timeout``), every statement (``statement_timeout``) and lock wait (``lock_timeout``,
+  four fifths of it, so a lock held too long by another writer is told apart), server side, an idle
+  transaction (3x the statement deadline), an unanswered TCP send (``tcp_user_timeout``) and a silent peer
   (TCP keepalives). Sessions run in UTC (``timestamptz`` comes back aware), autocommit (a transaction is
   explicit: ``with con.transaction()``). Before lending a connection the pool looks, without a round trip,
   whether the server closed it meanwhile (a restarted server), so the first call after the server is back works.
@@ -57,10 +58,11 @@ def conninfo(dsn: str, *, application_name: str, connect_timeout: float = 5.0,
     """``dsn`` with the deadlines and session settings of the module doc."""
     psycopg, _ = driver()
     timeout_ms = int(statement_timeout * 1000)
+    lock_ms = max(1, timeout_ms * 4 // 5)  # a lock wait ends first, so it is told as "busy", not "unreachable"
     return psycopg.conninfo.make_conninfo(
         dsn, connect_timeout=max(1, math.ceil(connect_timeout)), application_name=application_name,
         tcp_user_timeout=timeout_ms, keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=3,
-        options=f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms} "
+        options=f"-c statement_timeout={timeout_ms} -c lock_timeout={lock_ms} "
                 f"-c idle_in_transaction_session_timeout={timeout_ms * 3} -c TimeZone=UTC")
 
 

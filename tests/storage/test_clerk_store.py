@@ -254,6 +254,37 @@ def test_two_set_ups_at_once_make_one_first_manager(clerk_backend):
     assert len(registries[0].list()) == 1
 
 
+def test_names_are_unique_without_regard_to_ascii_case_the_same_on_both_backends(clerk_backend):
+    reg, boss, _ann = staffed(clerk_backend)
+    for taken in ("ANN", "ann", "aNn"):
+        with pytest.raises(ClerkError) as err:
+            reg.add(taken, "1357", Role.CLERK, by=boss)
+        assert err.value.code == "name_taken"
+    reg.add("Ñina", "1357", Role.CLERK, by=boss)  # like SQLite's NOCASE: only A-Z fold
+    reg.add("ñina", "1357", Role.CLERK, by=boss)
+    reg.add("bob", "1357", Role.CLERK, by=boss)
+    assert [c.name for c in reg.list()] == ["Ann", "bob", "Maria", "Ñina", "ñina"]
+    assert reg.login("mARIA", "739164") == boss
+
+
+def test_both_stores_implement_the_whole_seam():
+    """Every member of the protocols is implemented by both stores (a remote store would do the same)."""
+    import inspect
+
+    from pos_app import clerkstore
+    from pos_app.clerkstore import pg, sqlite
+
+    def members(protocol) -> set[str]:
+        return {n for n, _ in inspect.getmembers(protocol, inspect.isfunction) if not n.startswith("_")}
+
+    for module in (sqlite, pg):
+        store = sqlite.SqliteClerkStore if module is sqlite else pg.PgClerkStore
+        assert members(clerkstore.ClerkStore) <= set(dir(store)), module.__name__
+        assert members(clerkstore.ClerkView) <= set(dir(module._View)), module.__name__
+        assert members(clerkstore.ClerkTx) <= set(dir(module._Tx)), module.__name__
+        assert {"append", "read"} <= set(dir(module._Trail)), module.__name__
+
+
 # --- SQLite: the old events move into the audit trail --------------------------------------------------------
 
 def test_a_clerk_file_with_events_keeps_them_in_the_audit_trail(tmp_path):
@@ -339,6 +370,41 @@ def test_a_server_restart_mid_transaction_leaves_nothing_half_written(private_cl
     assert failing.login("Ann", "2468") == ann
     failing.close()
     reg.close()
+
+
+def test_a_writer_stuck_in_a_transaction_makes_the_next_one_wait_then_fail_typed(pg_database):
+    """A counter that hangs inside a clerk transaction (its connection alive, nothing sent): another counter's
+    sign-in waits for the store's write lock up to its deadline, then gets StorageError(busy), nothing half
+    done; once the stuck one is gone the sign-in works."""
+    from pos_app.clerkstore.pg import PgClerkStore
+
+    reg = open_registry(pg_database)
+    reg.add("Maria", "739164", Role.MANAGER, by=None)
+    stuck, release = threading.Event(), threading.Event()
+    hung = PgClerkStore(pg_database)
+
+    def hang():
+        with hung.writing():
+            stuck.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hang)
+    holder.start()
+    assert stuck.wait(30)
+    waiting = ClerkRegistry(PgClerkStore(pg_database, statement_timeout=1))
+    started = time.monotonic()
+    try:
+        with pytest.raises(StorageError) as err:
+            waiting.login("Maria", "739164")
+    finally:
+        release.set()
+    assert err.value.fault is Fault.BUSY and 0.7 < time.monotonic() - started < 10
+    release.set()
+    holder.join(30)
+    hung.close()
+    assert [e.outcome for e in reg.events("login")] == []
+    assert waiting.login("Maria", "739164").name == "Maria"
+    waiting.close()
 
 
 def psycopg_connect(dsn):
