@@ -1566,6 +1566,14 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Nadie encontrado · Ctrl+N: cliente nuevo</translation>
     </message>
     <message>
+        <source>No exact match — %1 near matches</source>
+        <translation>Ninguna coincidencia exacta — %1 parecidos</translation>
+    </message>
+    <message>
+        <source>No exact match — 1 near match</source>
+        <translation>Ninguna coincidencia exacta — 1 parecido</translation>
+    </message>
+    <message>
         <source>%1 found</source>
         <translation>%1 encontrados</translation>
     </message>
