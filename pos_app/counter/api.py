@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from pos_app.counter.events import EventBus
     from pos_app.counter.payments import CounterPayments
     from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
+    from pos_app.customers.paysimple_add import Added
     from pos_app.payments import Approval, Attempt, CustomerRef, StatusEvent
-    from pos_app.payments.onfile import OnFileRecord
+    from pos_app.payments.store import OnFileRecord
     from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts
 
     Account = CreditCardAccount | AchAccount
@@ -99,6 +100,10 @@ class CounterApi(Protocol):
     def customer(self, local_id: int) -> StoredCustomer | None: ...
     def create_customer(self, record: CustomerRecord) -> StoredCustomer: ...
     def update_customer(self, local_id: int, record: CustomerRecord) -> StoredCustomer: ...
+    def add_to_paysimple(self, local_id: int, record: CustomerRecord | None = None,
+                         progress: Callable[[int, int], None] | None = None,
+                         cancelled: Callable[[], bool] = ...) -> Added: ...
+    def possible_duplicates(self, record: CustomerRecord, exclude_id: int | None = None) -> list[StoredCustomer]: ...
     def import_csv(self, path: str | Path, progress: Callable[[int, int], None] | None = None, cancel: Any = None,
                    report_path: Path | None = None, batch_size: int | None = None) -> Any: ...
 

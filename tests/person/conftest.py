@@ -36,6 +36,24 @@ def x_display():
     display.stop()
 
 
+def scenario_result(display: str, base: Path, name: str, timeout: float = 200, **options) -> dict:
+    """Run scenario ``name`` in its own app process on ``display`` (files under ``base``); its observations
+    (``home`` = the app's data folder, ``shots`` = screenshot dir). ``name`` may be ``module:function`` for a
+    scenario outside ``scenarios.py``."""
+    home, shots = base / "home", base / "shots"
+    shots.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, DISPLAY=display, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="xcb")
+    out = subprocess.run([sys.executable, "-m", "tests.person.scenario", name, str(home), str(shots),
+                          json.dumps(options)], capture_output=True, text=True, timeout=timeout, env=env,
+                         cwd=ROOT)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
+    assert lines, f"scenario {name} printed no result (exit {out.returncode}):\n{out.stderr[-4000:]}"
+    result = json.loads(lines[-1][len("RESULT "):])
+    assert "error" not in result, f"scenario {name} failed: {result.get('trace')}\nsteps: {result['steps']}"
+    result["home"], result["shots"] = home, shots
+    return result
+
+
 @pytest.fixture(scope="session")
 def x_displays(x_display):
     """Displays of other screen sizes, started when a test first asks for one (``run_scenario(screen=...)``)."""
@@ -49,8 +67,7 @@ def x_displays(x_display):
 @pytest.fixture
 def run_scenario(x_displays, tmp_path):
     """``run_scenario(name, screen=(w, h), **options) -> dict``: the scenario's observations (``shots`` =
-    screenshot dir). ``screen``: run it on an X display of that size (default 1366x768); ``name`` may be
-    ``module:function`` for a scenario outside ``scenarios.py``."""
+    screenshot dir). ``screen``: run it on an X display of that size (default 1366x768)."""
     started, others = x_displays
 
     def display(screen: tuple[int, int]) -> str:
@@ -60,17 +77,6 @@ def run_scenario(x_displays, tmp_path):
         return started[screen]
 
     def run(name: str, timeout: float = 200, screen: tuple[int, int] = (WIDTH, HEIGHT), **options) -> dict:
-        home, shots = tmp_path / "home", tmp_path / "shots"
-        shots.mkdir(exist_ok=True)
-        env = dict(os.environ, DISPLAY=display(tuple(screen)), PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="xcb")
-        out = subprocess.run([sys.executable, "-m", "tests.person.scenario", name, str(home), str(shots),
-                              json.dumps(options)], capture_output=True, text=True, timeout=timeout, env=env,
-                             cwd=ROOT)
-        lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
-        assert lines, f"scenario {name} printed no result (exit {out.returncode}):\n{out.stderr[-4000:]}"
-        result = json.loads(lines[-1][len("RESULT "):])
-        assert "error" not in result, f"scenario {name} failed: {result.get('trace')}\nsteps: {result['steps']}"
-        result["home"], result["shots"] = home, shots
-        return result
+        return scenario_result(display(tuple(screen)), tmp_path, name, timeout, **options)
 
     return run

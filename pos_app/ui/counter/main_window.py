@@ -55,6 +55,7 @@ from pos_app.ui.counter.payment_panel import (
     Saved,
 )
 from pos_app.ui.counter.result_view import ResultView
+from pos_app.ui.customers.add_to_paysimple import AddToPaySimple
 
 if TYPE_CHECKING:  # the core packages load on a worker after the window shows (start-up time)
     from pos_app.counter import (
@@ -369,6 +370,9 @@ class MainWindow(QMainWindow):
         page.charge_file_button.clicked.connect(self.charge_on_file)
         page.new_card_button.clicked.connect(lambda: self.new_account_form("cc"))
         page.new_ach_button.clicked.connect(lambda: self.new_account_form("ach"))
+        self.adder = AddToPaySimple(page.add_button, self._say, self.show_customer, self)
+        self.adder.finished.connect(lambda _outcome: self._update_actions())
+        page.add_button.clicked.connect(self.add_to_paysimple)
 
     def _shortcuts(self) -> None:
         self._shortcut_objects: list[QShortcut] = []
@@ -498,10 +502,10 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _hit_for(stored) -> CustomerHit:
-        from pos_app.counter import CustomerHit
+        from pos_app.counter import CustomerHit, format_phone
 
         r = stored.record
-        return CustomerHit(stored.id, stored.paysimple_id, stored.display_name, r.company, r.phone or "",
+        return CustomerHit(stored.id, stored.paysimple_id, stored.display_name, r.company, format_phone(r.phone),
                            r.email, r.city, r.customer_account, stored.last_seen_at, "id")
 
     def show_customer(self, stored) -> None:
@@ -559,6 +563,9 @@ class MainWindow(QMainWindow):
                 self.results.show_hits(hits)
                 if query.strip() and not hits:
                     text = translate("MainWindow", "Nobody found · Ctrl+N: new customer")
+                elif query.strip() and all(hit.matched == "near" for hit in hits):  # typo fallback only
+                    text = (fmt(translate("MainWindow", "No exact match — %1 near matches"), len(hits)) if len(hits) > 1
+                            else translate("MainWindow", "No exact match — 1 near match"))
                 elif query.strip():
                     text = fmt(translate("MainWindow", "%1 found"), len(hits))
                 elif hits:
@@ -605,8 +612,11 @@ class MainWindow(QMainWindow):
         self.customer_page.email_receipt.setToolTip("" if hit.email else translate(
             "CustomerPanel", "The customer has no e-mail address: add one with Edit customer (Ctrl+E)."))
         self.stack.setCurrentWidget(self.customer_page)
+        self.customer_page.add_button.setVisible(hit.local_only)
         if hit.local_only:
-            self.customer_page.methods_note.setText(translate("MainWindow", "This customer is not in PaySimple yet, so no payment can be taken."))
+            self.customer_page.methods_note.setText(translate(
+                "MainWindow", "This customer came from an import and is not in PaySimple yet. Add to PaySimple "
+                              "(Enter) to take payments."))
         else:
             self.customer_page.methods_note.setText(translate("MainWindow", "Loading cards and bank accounts…"))
             self.reload_accounts()
@@ -614,8 +624,17 @@ class MainWindow(QMainWindow):
             BackgroundOp(lambda ctx: backend.prefetch_checkout_token(), on_error=lambda e: None,
                          label="checkout token").start()
         self._update_actions()
+        if hit.local_only and self.customer_page.add_button.isEnabled():
+            self.customer_page.add_button.setFocus()
+            return
         self.customer_page.amount.edit.setFocus()
         self.customer_page.amount.edit.selectAll()
+
+    def add_to_paysimple(self) -> None:
+        """The imported customer on screen into PaySimple (``ui.customers.add_to_paysimple``)."""
+        if self.locked or self.charging or self.hit is None or self.stack.currentWidget() is not self.customer_page:
+            return
+        self.adder.start(self.counter, self.hit)
 
     def _show_customer_meta(self, hit: CustomerHit, stored) -> None:
         meta = []
@@ -685,6 +704,8 @@ class MainWindow(QMainWindow):
         self.customer_page.default_button.setEnabled(can_pay and on_file is not None and not on_file.is_default and not expired)
         self.customer_page.remove_button.setEnabled(can_pay and on_file is not None)
         self.customer_page.replace_button.setEnabled(can_pay and expired)
+        self.customer_page.add_button.setEnabled(bool(self.counter and self.hit and self.hit.local_only
+                                                      and not self.charging and self.adder.running is None))
 
     def _amount_entered(self) -> None:
         """Enter in the amount box: on to "Charge card on file" (its Enter charges), or why it cannot."""
@@ -1107,7 +1128,8 @@ class MainWindow(QMainWindow):
         if self.hit is None:
             return translate("MainWindow", "First find the customer: Ctrl+F, then ↑↓ and Enter.")
         if self.hit.paysimple_id is None:
-            return translate("MainWindow", "This customer is not in PaySimple yet, so no payment can be taken.")
+            return translate("MainWindow", "This customer came from an import and is not in PaySimple yet. Add to "
+                                           "PaySimple (Enter) to take payments.")
         if self._page() is self.result and self.result.kind == "unknown":
             return translate("MainWindow", "This payment is not confirmed yet: F5 checks it with PaySimple. "
                                            "Do not charge again.")
