@@ -362,7 +362,7 @@ def screen_fits(s: Session) -> dict:
     def page(name: str) -> None:
         p.settle(600)
         out["pages"][name] = _on_screen(s)
-        out["pages"][name]["shot"] = s.shot(f"fit-{name}")
+        out["pages"][name]["shot"] = s.shot(f"fit-{name}")  # docs: 60 (start), 61 (customer at 1280x720)
 
     page("start")
     out["picked"] = _pick(s, "a", want=_card_on_file)
@@ -448,6 +448,10 @@ def ctrl_e_after_saving_a_customer(s: Session) -> dict:
     s.start()
     p, w, out = s.person, s.window, {}
     out["signed_in"] = s.sign_in("0000")
+    p.key("F5")  # before any customer: refused, and the status bar says why
+    p.settle(400)
+    out["f5_refused"] = s.gui(lambda: w.statusBar().currentMessage())
+    out["shot_refused"] = s.shot("65-key-refused")
     p.key("ctrl+f")
     p.type("Luis Zamora")
     s.wait_until(lambda: w.shown_query == "Luis Zamora", 8000)
@@ -494,7 +498,7 @@ def decline_then_enter(s: Session) -> dict:
                                                       w.result.back_button) if b.isVisible()},
         "none_label": w.result.none_label.isVisible()})
     out["declined"]["focus"] = s.focus_widget_name()
-    out["shot"] = s.shot("declined-enter-tries-another-card")
+    out["shot"] = s.shot("64-declined-enter-tries-another-card")
     p.key("Return")
     s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state.value == "shown", 20_000)
     out["after_enter"] = s.gui(lambda: {
@@ -527,7 +531,7 @@ def stale_messages_cleared(s: Session) -> dict:
     p.key("Return")  # Yes
     s.wait_until(lambda: "removed" in w.customer_page.customer_status.text(), 10_000)
     out["removed_said"] = s.gui(w.customer_page.customer_status.text)
-    out["shot_removed"] = s.shot("message-removed")
+    out["shot_removed"] = s.shot("message-removed")  # the note on the customer screen
     p.click_widget(w.customer_page.amount.edit)  # the clerk clicks into the amount box
     p.type("5.55")
     p.key("F6")  # a card form, cancelled
@@ -545,7 +549,7 @@ def stale_messages_cleared(s: Session) -> dict:
     p.settle(300)
     out["back_status_bar"] = s.gui(lambda: w.statusBar().currentMessage())
     out["back_customer_status"] = s.gui(w.customer_page.customer_status.text)
-    out["shot_back"] = s.shot("message-gone")
+    out["shot_back"] = s.shot("66-message-gone")
     return out
 
 
@@ -560,13 +564,13 @@ def sign_out_for_the_next_clerk(s: Session) -> dict:
     p.settle(400)
     out["menu"] = s.gui(lambda: [a.text().replace("&", "") for a in w.menuBar().actions()[0].menu().actions()
                                  if a.text()])
-    out["shot_menu"] = s.shot("counter-menu")
+    out["shot_menu"] = s.shot("62-counter-menu")
     p.key("o")  # Sign &out
     out["after_sign_out"] = s.active() if _wait_active(s, "Sign in") else s.active()
     out["state"] = s.login_state()
     out["banner_nobody"] = s.gui(w.signed_in.text)
     out["cover"] = s.gui(w.cover_title.text)
-    out["shot_signed_out"] = s.shot("signed-out")
+    out["shot_signed_out"] = s.shot("63-signed-out")
     out["trainer"] = s.sign_in("1234", clerk="Trainer")
     out["banner_trainer"] = s.gui(w.signed_in.text)
     _charge_on_file(s, "3.30")
@@ -598,7 +602,7 @@ def approvals_and_history_keys(s: Session) -> dict:
                   and t.isVisible()), None)
         return {} if d is None else {"title": d.title.text(), "explain": d.explain.text()}
     out["import_approval"] = s.gui(approval) | {"focus": s.focus_widget_name()}
-    out["shot_import"] = s.shot("approval-import")
+    out["shot_import"] = s.shot("68-approval-import")
     p.key("Escape")
     _wait_active(s, TITLE)
     for amount in ("4.10", "4.20"):
@@ -613,7 +617,7 @@ def approvals_and_history_keys(s: Session) -> dict:
     history = s.shell.history_dialog
     out["history_focus"] = s.focus_widget_name()
     out["selected_first"] = s.gui(lambda: history.current_attempt().amount.__str__())
-    out["shot_history"] = s.shot("history-keyboard")
+    out["shot_history"] = s.shot("67-history-keyboard")
     p.key("Down")
     out["selected_after_down"] = s.gui(lambda: history.current_attempt().amount.__str__())
     p.key("Return")
@@ -642,5 +646,5 @@ def approvals_and_history_keys(s: Session) -> dict:
         return {"detail": history.detail_text.text(), "message": history.message.text(),
                 "voided_lines": sum(text.count("Voided: $4.10 will not be charged.") for text in texts)}
     out["after_void"] = s.gui(said)
-    out["shot_voided"] = s.shot("history-voided")
+    out["shot_voided"] = s.shot("69-history-voided")
     return out

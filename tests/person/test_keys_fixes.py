@@ -9,6 +9,7 @@ SCENARIOS = "tests.person.screen_and_keys:"
 def test_ctrl_e_edits_the_customer_just_saved(run_scenario):
     r = run_scenario(SCENARIOS + "ctrl_e_after_saving_a_customer")
     assert r["signed_in"] and r["new_dialog"] == "New customer", r["steps"]
+    assert r["f5_refused"] == "First find the customer: Ctrl+F, then ↑↓ and Enter."
     assert r["back_at_counter"] and r["shown"] == "Luis Zamora"
     assert r["focus_after_save"] == "amountEdit"  # a text box: Ctrl+E is "end of line" there on X11
     assert r["after_ctrl_e"] == "Edit customer" and r["editing"] == "Luis Zamora"
