@@ -394,8 +394,7 @@ def screen_fits(s: Session) -> dict:
 
 
 def window_is_remembered(s: Session) -> dict:
-    """``s.options["move"]``: the clerk un-maximizes the window (double-click on its title bar) and the window is
-    sized and moved; then Quit (Ctrl+Q, Enter) and what the settings file keeps. Without it: where the window
+    """``s.options["move"]``: the window is un-maximized, sized and moved (through the window manager); then Quit (Ctrl+Q, Enter) and what the settings file keeps. Without it: where the window
     opens. Either way the app is quit with the keys and the saved place is read from the file."""
     import json
     import threading
@@ -404,10 +403,8 @@ def window_is_remembered(s: Session) -> dict:
     p, w, out = s.person, s.window, {}
     out["opened"] = _on_screen(s)
     out["signed_in"] = s.sign_in("0000")
-    if s.options.get("move"):
-        frame = out["opened"]["frame"]
-        p.xdo("mousemove", "--sync", str(frame[0] + frame[2] // 2), str(frame[1] + 8), "click", "--repeat", "2",
-              "--delay", "120", "1")  # double-click on the title bar: not maximized any more
+    if s.options.get("move"):  # test set-up: the window is no longer maximized, and is sized and moved
+        s.gui(w.showNormal)
         s.wait_until(lambda: not w.isMaximized(), 5000)
         x, y, width, height = s.options["move"]
         p.xdo("getactivewindow", "windowsize", "--sync", str(width), str(height))
@@ -644,6 +641,7 @@ def approvals_and_history_keys(s: Session) -> dict:
 
         texts = [label.text() for label in history.findChildren(QLabel) if label.isVisible() and label.text()]
         return {"detail": history.detail_text.text(), "message": history.message.text(),
+                "focus": history.focusWidget().objectName() if history.focusWidget() else "",
                 "voided_lines": sum(text.count("Voided: $4.10 will not be charged.") for text in texts)}
     out["after_void"] = s.gui(said)
     out["shot_voided"] = s.shot("69-history-voided")

@@ -66,3 +66,4 @@ def test_approvals_are_titled_start_in_pin_and_the_history_keys_do_what_the_foot
     assert after["detail"] == "Voided: $4.10 will not be charged."
     assert after["message"] == "Void approved by Trainer and recorded."
     assert after["voided_lines"] == 1  # said once
+    assert after["focus"] == "historyList"  # the keyboard is back in the list

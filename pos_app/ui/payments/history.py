@@ -434,6 +434,8 @@ class HistoryDialog(QDialog):
         if text:
             self._say(text, AMBER if busy else "#3e4c59")
         self.table.setEnabled(not busy)
+        if not busy and not self.find.hasFocus():
+            self.table.setFocus()  # the disabled list lost the keyboard: ↑↓ and Enter work on it again
         self._update_buttons()
 
     # ---- receipts ------------------------------------------------------------------------------------
