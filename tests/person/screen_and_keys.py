@@ -172,7 +172,7 @@ def _form(s: Session) -> None:
 
 
 def _charge_on_file(s: Session, amount: str) -> None:
-    w, p = s.window, s.person
+    p = s.person
     _customer(s, amount)
     p.key("F5")
     if p.wait_until(lambda: s.active() == "Already charged?", 2500):
