@@ -92,6 +92,20 @@ def observe(s: Session, refused: list[str]) -> dict:
 
 # --- getting into a state -----------------------------------------------------------------------------------
 
+def _popup_open() -> bool:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.activePopupWidget() is not None
+
+
+def _receipt_amount():
+    """The amount on the receipt window that is open (None: none is)."""
+    from PySide6.QtWidgets import QApplication
+
+    return next((t.receipt.amount for t in QApplication.topLevelWidgets()
+                 if type(t).__name__ == "ReceiptDialog" and t.isVisible()), None)
+
+
 def _wait_active(s: Session, title: str, ms: int = 8000) -> bool:
     return s.person.wait_active(title, ms)
 
@@ -101,8 +115,7 @@ def _home(s: Session) -> None:
     p = s.person
     for _ in range(10):
         active = s.active()
-        popup = s.gui(lambda: __import__("PySide6.QtWidgets").QtWidgets.QApplication.activePopupWidget() is not None)
-        if popup:
+        if s.gui(_popup_open):
             p.key("Escape")
         elif active in ("Sign in", "Screen locked"):
             s.sign_in("0000")
@@ -273,7 +286,7 @@ def _leave(s: Session, state: str) -> None:
     base = BASE.get(state, TITLE)
     for _ in range(8):
         active = s.active()
-        if s.gui(lambda: __import__("PySide6.QtWidgets").QtWidgets.QApplication.activePopupWidget() is not None):
+        if s.gui(_popup_open):
             p.key("Escape")
         elif active == base:
             return
@@ -619,9 +632,7 @@ def approvals_and_history_keys(s: Session) -> dict:
     out["selected_after_down"] = s.gui(lambda: history.current_attempt().amount.__str__())
     p.key("Return")
     out["receipt"] = s.active() if p.wait_until(lambda: s.active().startswith("Receipt"), 8000) else s.active()
-    out["receipt_amount"] = s.gui(lambda: next((t.receipt.amount for t in __import__(
-        "PySide6.QtWidgets").QtWidgets.QApplication.topLevelWidgets() if type(t).__name__ == "ReceiptDialog"
-        and t.isVisible()), None).__str__())
+    out["receipt_amount"] = str(s.gui(_receipt_amount))
     p.key("Escape")
     _wait_active(s, "Payment history")
     p.key("F8")
