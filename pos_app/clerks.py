@@ -130,6 +130,16 @@ class ClerkError(Exception):
         self.values = values
 
 
+class WrongPin(ClerkError):
+    """Wrong name or PIN (an unknown name says the same: no user enumeration). ``left``: tries before the
+    sign-in lockout (code ``wrong_pin``) or before approvals by that manager pause (code ``approval_wrong_pin``,
+    with ``wait`` seconds before the next try); None for an unknown name."""
+
+    def __init__(self, message: str, code: str = "wrong_pin", left: int | None = None, **values: object) -> None:
+        super().__init__(message, code, left=left, **values)
+        self.left = left
+
+
 class LockedOut(ClerkError):
     def __init__(self, until: datetime) -> None:
         super().__init__(f"Too many wrong PINs. Try again after {until.astimezone().strftime('%H:%M')}.",
@@ -555,7 +565,7 @@ class ClerkRegistry:
         if reservation is None:
             hash_pin(pin)  # same cost as a real check
             self.record(kind, name, None, "wrong_pin", "unknown name")
-            raise ClerkError("Wrong name or PIN.", "wrong_pin", left=None)
+            raise WrongPin("Wrong name or PIN.")
         r = reservation
         _, digest = hash_pin(pin, r.salt, r.kdf)
         if hmac.compare_digest(digest, r.digest):
@@ -580,12 +590,12 @@ class ClerkRegistry:
         left = MAX_FAILURES - r.slot
         self.record(kind, r.name, r.clerk_id, "wrong_pin", f"failures={r.slot}")
         if scope == "login":
-            raise ClerkError(f"Wrong name or PIN. Tries left before a lockout: {left}.", "wrong_pin", left=left)
+            raise WrongPin(f"Wrong name or PIN. Tries left before a lockout: {left}.", left=left)
         delay = APPROVAL_DELAY * 2 ** (r.slot - 1)
         wait = _whole_seconds(delay)
-        raise ClerkError(f"Wrong name or PIN. Tries left before approvals by {r.name} pause: {left}. "
-                         f"Wait {wait} s before the next try.", "approval_wrong_pin", left=left, wait=wait,
-                         wait_ms=_ms(delay))
+        raise WrongPin(f"Wrong name or PIN. Tries left before approvals by {r.name} pause: {left}. "
+                       f"Wait {wait} s before the next try.", "approval_wrong_pin", left=left, wait=wait,
+                       wait_ms=_ms(delay))
 
     def require_manager(self, clerk: Clerk | None, action: ManagerAction) -> None:
         if clerk is None or not clerk.is_manager:
