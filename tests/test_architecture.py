@@ -67,12 +67,18 @@ def test_the_payments_core_imports_nothing_of_paysimple():
 # (docs/decisions/0321-screens-import-only-the-counter.md).
 SCREEN_WHITELIST = {"pos_app.__version__", "pos_app.config", "pos_app.money", "pos_app.text_safety", "pos_app.private_files",
                     "pos_app.storage_errors"}
-# The shell room (sign-in, set-up, approvals, crash reports, start-up) is the trust boundary and the app's
-# composition root: it may also use the clerk file, settings, keyring and log redaction directly.
-SHELL_WHITELIST = SCREEN_WHITELIST | {"pos_app.clerks", "pos_app.settings", "pos_app.credentials",
-                                      "pos_app.conformance", "pos_app.logs"}
+# The shell room (sign-in, set-up, approvals, crash reports, start-up) is the app's composition root: it may
+# also set up logging and its redaction. Clerks, settings, keys and reports are the application layer's
+# (``pos_app.counter``: ClerksApi, Setup).
+SHELL_WHITELIST = SCREEN_WHITELIST | {"pos_app.logs"}
 # The installation self-test drives the real client and training gateway on purpose (it checks the bundle).
 SELF_TEST = {"shell/selftest.py": {"pos_app.paysimple", "pos_app.training"}}
+# What pos_app.counter must never hand to a screen: the stores and services behind the application layer
+# (a screen holding one would bypass the layer a store-server counter replaces).
+NOT_FOR_SCREENS = {"ClerkRegistry", "CredentialStore", "Directory", "Journal", "PaymentService", "PaySimpleClient",
+                   "PaySimpleGateway", "OnFile", "TrainingGateway", "clerk_file_key", "load_settings",
+                   "save_settings", "load_run_settings", "merge_into_counter", "write_report", "latest_passed",
+                   "email_receipt", "receipt_address", "clerks_db_path"}
 
 
 def _all_imports(path: Path) -> set[str]:
@@ -94,11 +100,21 @@ def test_screens_import_only_the_application_layer():
         for name in _all_imports(path):
             if not name.startswith("pos_app"):
                 continue
+            if name.startswith("pos_app.counter") and name.rpartition(".")[2] in NOT_FOR_SCREENS:
+                offenders.append(f"ui/{rel}: {name}")
+                continue
             if name == "pos_app.counter" or name.startswith(("pos_app.counter.", "pos_app.ui")):
                 continue
             if name not in allowed and not any(name.startswith(a + ".") for a in allowed):
                 offenders.append(f"ui/{rel}: {name}")
     assert offenders == []
+
+
+def test_the_application_layer_exports_no_store_or_service_to_screens():
+    from pos_app.counter.types import EXPORTS
+
+    assert sorted(set(EXPORTS) & NOT_FOR_SCREENS) == []
+    assert sorted({original for _module, original in EXPORTS.values()} & NOT_FOR_SCREENS) == []
 
 
 def test_the_application_layer_imports_no_qt_no_ui_and_no_driver_types_in_its_surface():

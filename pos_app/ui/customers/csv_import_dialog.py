@@ -219,7 +219,8 @@ class CsvImportDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._finished_running()
         self._say(explain_import_error(exc), RED)
-        self.report_path = getattr(exc, "report_path", None)  # a refused file still has a report saying why
+        # a refused file still has a report saying why
+        self.report_path = exc.report_path if isinstance(exc, CsvImportError) else None
         self.report_button.setVisible(self.report_path is not None)
         self.finished_import.emit(exc)
 
