@@ -173,6 +173,9 @@ class LocalClerks:
 
     @off_gui_thread
     def has_manager(self) -> bool:
+        """Whether the file has an active manager (a file that does not exist yet has none, and is not made)."""
+        if self._registry is None and not self.path.exists():
+            return False
         return self._reg().has_manager()
 
     # ---- the session ----------------------------------------------------------------------------------
