@@ -34,7 +34,8 @@ _add("pos_app.customers.counter", "CustomerValidationError", "LocalWriteDeferred
 _add("pos_app.customers.csv_import", "CsvColumnsError", "CsvImportError", "ImportReport")
 # payments
 _add("pos_app.payments", "Approval", "Attempt", "CustomerRef", "EodReport", "LaneBusy", "NotAllowed",
-     "NotSignedIn", "PaymentError", "Receipt", "ReversalOption", "State", "receipt_for", "store_timezone")
+     "NotSignedIn", "PaymentError", "Receipt", "ReversalOption", "State", "StatusEvent", "receipt_for",
+     "store_timezone")
 _add("pos_app.payments.gateway", "PaymentStatus")
 _add("pos_app.payments.model", "OPEN_STATES", "PENDING_REVERSAL_STATES")
 _add("pos_app.payments.onfile", "DECLINED_REASON", "REFUSED_REASON", "OnFileRecord")

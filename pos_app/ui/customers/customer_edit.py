@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.counter import (
+    CounterApi,
     CustomerRecord,
     CustomerValidationError,
     LocalWriteDeferred,
@@ -117,7 +118,7 @@ class CustomerEditDialog(QDialog):
     saved = Signal(object)          # StoredCustomer, or None when the directory write was deferred
     outcome = Signal(str)           # "saved" | "deferred" | "invalid" | "refused" | "failed" (tests)
 
-    def __init__(self, backend, parent: QWidget | None = None, customer: StoredCustomer | None = None,
+    def __init__(self, backend: CounterApi, parent: QWidget | None = None, customer: StoredCustomer | None = None,
                  prefill: str = "") -> None:
         super().__init__(parent)
         self.backend = backend
