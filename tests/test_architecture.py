@@ -328,7 +328,7 @@ def screen_calls_on_the_application_layer(pkg: Path = PKG) -> list[tuple[str, in
                 local: dict[str, str] = {a.arg: p for a in fn.args.args + fn.args.kwonlyargs
                                          if (p := _typed(a.annotation, protocols))}
 
-                def receiver(expr: ast.AST, local=local) -> str | None:
+                def receiver(expr: ast.AST, local=local, attrs=attrs) -> str | None:
                     if isinstance(expr, ast.IfExp):
                         return receiver(expr.body) or receiver(expr.orelse)
                     if isinstance(expr, ast.Attribute) and expr.attr == "counter":
