@@ -586,9 +586,14 @@ def sign_out_for_the_next_clerk(s: Session) -> dict:
     _charge_on_file(s, "3.30")
     s.wait_until(lambda: w.stack.currentWidget() is w.result and w.result.kind == "approved", 30_000)
     out["journal"] = [(r["state"], r["amount_cents"], r["clerk"]) for r in s.journal_rows()]
-    out["clerk_ids"] = s.gui(lambda: {c.name: str(c.id) for c in s.shell.registry.list()})
-    out["events"] = s.gui(lambda: [(e.kind, e.name) for e in s.shell.registry.events()
-                                   if e.kind in ("sign_out", "login")])
+    from pos_app.clerks import ClerkRegistry
+
+    reg = ClerkRegistry(s.shell.clerks.path)  # the clerk file itself (what an auditor reads)
+    try:
+        out["clerk_ids"] = {c.name: str(c.id) for c in reg.list()}
+        out["events"] = [(e.kind, e.name) for e in reg.events() if e.kind in ("sign_out", "login")]
+    finally:
+        reg.close()
     return out
 
 
