@@ -119,7 +119,7 @@ def cmd_init(args, prompt: Prompt) -> int:
     from pos_app.customers.directory import Directory
 
     Directory(paths.directory).close()
-    clerks = open_clerks(paths)
+    clerks = open_clerks(paths, settings.database)
     try:
         clerks.add(manager, pin, Role.MANAGER, by=None)
     finally:
@@ -146,8 +146,8 @@ def cmd_run(args) -> int:
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port
     if args.plain_http and not is_loopback(host):
-        print(f"Plain HTTP is for this machine only: --plain-http with --host {host} is refused. Serve HTTPS "
-              "(without --plain-http), or bind 127.0.0.1.", file=sys.stderr)
+        print(f"Plain HTTP is for this machine only (loopback): --plain-http with --host {host} is refused. "
+              "Serve HTTPS (without --plain-http), or bind 127.0.0.1.", file=sys.stderr)
         return 2
     server = StoreServer.open(paths)
     try:

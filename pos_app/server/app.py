@@ -371,9 +371,16 @@ class Api:
 
     async def audit(self, request: Request, caller: Caller) -> Response:
         self.server.require_manager(caller, "read_audit")
-        after = int(request.query_params.get("after", "0") or 0)
+        from pos_app.audit import AuditQuery
+
+        try:
+            after = int(request.query_params.get("after", "0") or 0)
+        except ValueError:
+            raise ApiError(400, "bad_request", "after must be a whole number.", field="after") from None
         limit = self._int(request, "limit") if "limit" in request.query_params else 500
-        return self._ok(await run_in_threadpool(self.server.records.audit_trail, after, min(limit, 5000)))
+        lane = request.query_params.get("lane") or None
+        query = AuditQuery(after=after, limit=min(limit, 5000), lane=lane)
+        return self._ok(await run_in_threadpool(self.server.records.trail.read, query))
 
     # ---- the route table -----------------------------------------------------------------------------
 

@@ -6,16 +6,14 @@ whole and re-raised on any error); ``query(sql, params)`` reads; SQL uses ``?`` 
 PostgreSQL; no literal ``?`` in statements) and rows come back as dicts. Times go through ``t()`` (to the
 column's type: fixed-width UTC text on SQLite, ``timestamptz`` on PostgreSQL) and come back timezone-aware.
 
-Faults: SQLite faults by result code (``storage_errors``), PostgreSQL faults by SQLSTATE (no answer, class 08,
-shutdown, timeouts → ``UNREACHABLE``; disk full, read-only standby → ``SERVER``; lock timeouts → ``BUSY``), all as
-``StorageError`` naming the database (never a password). Deadlines on PostgreSQL: connect 5 s, pool wait 10 s,
-statement and lock timeouts 10 s. Integrity errors (a unique key) pass through as ``Conflict``.
+Faults: SQLite faults by result code (``storage_errors``), PostgreSQL faults by SQLSTATE (``pg_support``), all
+as ``StorageError`` naming the database (never a password), with ``pg_support``'s deadlines. A unique key's
+refusal comes out as ``Conflict``.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -24,11 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from pos_app import migrations, pg_migrations
+from pos_app import migrations, pg_migrations, pg_support
 from pos_app.migrations import Migration
 from pos_app.private_files import private_file
 from pos_app.sqlite_tx import immediate_transaction
-from pos_app.storage_errors import Fault, StorageError, What, storage_errors
+from pos_app.storage_errors import What, storage_errors
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +66,7 @@ def _aware(value: datetime) -> datetime:
 # ---- SQLite ------------------------------------------------------------------------------------------
 
 _SQLITE_V1 = """
-CREATE TABLE lanes (
+CREATE TABLE server_lanes (
     name TEXT PRIMARY KEY,
     secret_hash TEXT NOT NULL,
     enrolled_at TEXT NOT NULL,
@@ -77,7 +75,7 @@ CREATE TABLE lanes (
     revoked_at TEXT,
     revoked_by TEXT,
     last_seen_at TEXT);
-CREATE TABLE enrollment_codes (
+CREATE TABLE server_enrollment_codes (
     code_id TEXT PRIMARY KEY,
     key_hash TEXT NOT NULL,
     lane TEXT,
@@ -87,10 +85,10 @@ CREATE TABLE enrollment_codes (
     used_at TEXT,
     used_by TEXT,
     failures INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE sessions (
+CREATE TABLE server_sessions (
     token_hash TEXT PRIMARY KEY,
     public_id TEXT NOT NULL UNIQUE,
-    lane TEXT NOT NULL REFERENCES lanes (name),
+    lane TEXT NOT NULL REFERENCES server_lanes (name),
     clerk_id INTEGER NOT NULL,
     clerk_name TEXT NOT NULL,
     role TEXT NOT NULL,
@@ -103,16 +101,16 @@ CREATE TABLE sessions (
     paysimple_id INTEGER,
     customer_name TEXT,
     selected_at TEXT);
-CREATE INDEX sessions_lane ON sessions (lane, ended_at);
-CREATE TABLE selected_accounts (
-    token_hash TEXT NOT NULL REFERENCES sessions (token_hash),
+CREATE INDEX server_sessions_lane ON server_sessions (lane, ended_at);
+CREATE TABLE server_selected_accounts (
+    token_hash TEXT NOT NULL REFERENCES server_sessions (token_hash),
     paysimple_id INTEGER NOT NULL,
     account_id INTEGER NOT NULL,
     kind TEXT NOT NULL,
     last4 TEXT NOT NULL,
     brand TEXT NOT NULL,
     PRIMARY KEY (token_hash, paysimple_id, account_id));
-CREATE TABLE approvals (
+CREATE TABLE server_approvals (
     token_hash TEXT PRIMARY KEY,
     lane TEXT NOT NULL,
     session_id TEXT NOT NULL,
@@ -124,7 +122,7 @@ CREATE TABLE approvals (
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
     used_at TEXT);
-CREATE TABLE charge_keys (
+CREATE TABLE server_charge_keys (
     attempt_id TEXT PRIMARY KEY,
     lane TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
@@ -133,7 +131,7 @@ CREATE TABLE charge_keys (
     created_at TEXT NOT NULL,
     refusal_code TEXT,
     refusal TEXT);
-CREATE TABLE audit (
+CREATE TABLE server_audit (
     position INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,
     action TEXT NOT NULL,
@@ -144,9 +142,9 @@ CREATE TABLE audit (
     subject TEXT NOT NULL,
     subject_id TEXT,
     detail TEXT NOT NULL);
-CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+CREATE TRIGGER server_audit_append_only_update BEFORE UPDATE ON server_audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+CREATE TRIGGER server_audit_append_only_delete BEFORE DELETE ON server_audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 """
 SQLITE_MIGRATIONS = (Migration(1, "lanes, codes, sessions, approvals, charge keys, audit", _SQLITE_V1),)
@@ -205,7 +203,7 @@ class SqliteDb:
 # ---- PostgreSQL --------------------------------------------------------------------------------------
 
 _PG_V1 = """
-CREATE TABLE lanes (
+CREATE TABLE server_lanes (
     name text PRIMARY KEY,
     secret_hash text NOT NULL,
     enrolled_at timestamptz NOT NULL,
@@ -214,7 +212,7 @@ CREATE TABLE lanes (
     revoked_at timestamptz,
     revoked_by text,
     last_seen_at timestamptz);
-CREATE TABLE enrollment_codes (
+CREATE TABLE server_enrollment_codes (
     code_id text PRIMARY KEY,
     key_hash text NOT NULL,
     lane text,
@@ -224,10 +222,10 @@ CREATE TABLE enrollment_codes (
     used_at timestamptz,
     used_by text,
     failures integer NOT NULL DEFAULT 0);
-CREATE TABLE sessions (
+CREATE TABLE server_sessions (
     token_hash text PRIMARY KEY,
     public_id text NOT NULL UNIQUE,
-    lane text NOT NULL REFERENCES lanes (name),
+    lane text NOT NULL REFERENCES server_lanes (name),
     clerk_id bigint NOT NULL,
     clerk_name text NOT NULL,
     role text NOT NULL,
@@ -240,16 +238,16 @@ CREATE TABLE sessions (
     paysimple_id bigint,
     customer_name text,
     selected_at timestamptz);
-CREATE INDEX sessions_lane ON sessions (lane, ended_at);
-CREATE TABLE selected_accounts (
-    token_hash text NOT NULL REFERENCES sessions (token_hash),
+CREATE INDEX server_sessions_lane ON server_sessions (lane, ended_at);
+CREATE TABLE server_selected_accounts (
+    token_hash text NOT NULL REFERENCES server_sessions (token_hash),
     paysimple_id bigint NOT NULL,
     account_id bigint NOT NULL,
     kind text NOT NULL,
     last4 text NOT NULL,
     brand text NOT NULL,
     PRIMARY KEY (token_hash, paysimple_id, account_id));
-CREATE TABLE approvals (
+CREATE TABLE server_approvals (
     token_hash text PRIMARY KEY,
     lane text NOT NULL,
     session_id text NOT NULL,
@@ -261,7 +259,7 @@ CREATE TABLE approvals (
     created_at timestamptz NOT NULL,
     expires_at timestamptz NOT NULL,
     used_at timestamptz);
-CREATE TABLE charge_keys (
+CREATE TABLE server_charge_keys (
     attempt_id text PRIMARY KEY,
     lane text NOT NULL,
     fingerprint text NOT NULL,
@@ -270,7 +268,7 @@ CREATE TABLE charge_keys (
     created_at timestamptz NOT NULL,
     refusal_code text,
     refusal text);
-CREATE TABLE audit (
+CREATE TABLE server_audit (
     position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     at timestamptz NOT NULL,
     action text NOT NULL,
@@ -281,87 +279,48 @@ CREATE TABLE audit (
     subject text NOT NULL,
     subject_id text,
     detail text NOT NULL);
-CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION server_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$;
-CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+CREATE TRIGGER server_audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON server_audit
+    FOR EACH STATEMENT EXECUTE FUNCTION server_audit_append_only();
 """
 PG_MIGRATIONS = (Migration(1, "lanes, codes, sessions, approvals, charge keys, audit", _PG_V1),)
-_UNREACHABLE_STATES = {"57P01", "57P02", "57P03", "57014", "53300"}
-_SERVER_STATES = {"53100": "Its disk is full.", "53200": "It is out of memory.",
-                  "25006": "It accepts reads only (a standby server?)."}
 
 
 class PgDb:
     """The server's tables in a PostgreSQL database (shared by several server instances): a small pool of
-    autocommit connections; ``transaction`` is one explicit transaction on one of them."""
+    autocommit connections (``pg_support``: deadlines, faults by SQLSTATE); ``transaction`` is one explicit
+    transaction on one of them."""
 
     kind = "postgresql"
 
     def __init__(self, dsn: str, *, max_size: int = 8, connect_timeout: float = 5.0, pool_timeout: float = 10.0,
                  statement_timeout: float = 10.0) -> None:
-        try:
-            import psycopg
-            import psycopg.rows
-            import psycopg_pool
-        except ImportError as exc:  # pragma: no cover - the server's PostgreSQL needs the store extra
-            raise RuntimeError("A PostgreSQL database needs the 'store' extra (psycopg, psycopg-pool).") from exc
-        self._psycopg, self._pool_mod = psycopg, psycopg_pool
-        params = psycopg.conninfo.conninfo_to_dict(dsn)
-        self.name = (f"database {params.get('dbname') or params.get('user') or '?'} on "
-                     f"{params.get('host') or 'localhost'}:{params.get('port') or 5432}")
-        timeout_ms = int(statement_timeout * 1000)
-        conninfo = psycopg.conninfo.make_conninfo(
-            dsn, connect_timeout=max(1, math.ceil(connect_timeout)), application_name="pos-app server",
-            tcp_user_timeout=timeout_ms, keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=3,
-            options=f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms} "
-                    f"-c idle_in_transaction_session_timeout={timeout_ms * 3} -c TimeZone=UTC")
+        self._psycopg, _ = pg_support.driver()
+        self.name = pg_support.database_name(dsn)
         self._pool_timeout = pool_timeout
-        self._pool = psycopg_pool.ConnectionPool(
-            conninfo, min_size=1, max_size=max_size, open=False, timeout=pool_timeout,
-            kwargs={"autocommit": True, "row_factory": psycopg.rows.dict_row},
-            check=psycopg_pool.ConnectionPool.check_connection, name="server records")
-        try:
-            with self._errors():
-                psycopg.connect(conninfo).close()  # the real cause at once (connect_timeout)
-                self._pool.open(wait=True, timeout=pool_timeout)
+        info = pg_support.conninfo(dsn, application_name="pos-app server", connect_timeout=connect_timeout,
+                                   statement_timeout=statement_timeout)
+        self._pool = None
+        with self._errors():
+            self._pool = pg_support.open_pool(info, name="server records", max_size=max_size,
+                                              pool_timeout=pool_timeout, dict_rows=True)
+            try:
                 with self._pool.connection() as con:
                     pg_migrations.migrate(con, COMPONENT, PG_MIGRATIONS, "store server records")
-        except BaseException:
-            self._pool.close()
-            raise
-
-    def _storage_error(self, exc: BaseException) -> StorageError | None:
-        psycopg = self._psycopg
-        if isinstance(exc, self._pool_mod.PoolTimeout):
-            return StorageError(Fault.UNREACHABLE, self.name, WHAT)
-        if not isinstance(exc, psycopg.Error):
-            return None
-        state = getattr(exc, "sqlstate", None)
-        if state in _SERVER_STATES:
-            return StorageError(Fault.SERVER, self.name, WHAT, _SERVER_STATES[state])
-        if state is None and isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
-            return StorageError(Fault.UNREACHABLE, self.name, WHAT)
-        if state and (state.startswith("08") or state in _UNREACHABLE_STATES):
-            return StorageError(Fault.UNREACHABLE, self.name, WHAT)
-        if state in ("55P03", "40P01", "40001"):
-            return StorageError(Fault.BUSY, self.name, WHAT)
-        return None
+            except BaseException:
+                self._pool.close()
+                raise
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
         try:
-            yield
-        except Conflict:
-            raise
-        except Exception as exc:
+            with pg_support.storage_errors(self.name, WHAT, log):
+                yield
+        except self._psycopg.Error as exc:
             if getattr(exc, "sqlstate", None) == "23505":
                 raise Conflict(str(exc)) from None
-            error = self._storage_error(exc)
-            if error is None:
-                raise
-            log.warning("store server records %s: %s (%s)", self.name, error.fault.value, type(exc).__name__)
-            raise error from exc
+            raise
 
     def t(self, value: datetime | None) -> datetime | None:
         return None if value is None else _aware(value)
@@ -382,7 +341,8 @@ class PgDb:
             return con.execute(sql.replace("?", "%s"), tuple(params)).fetchall()
 
     def close(self) -> None:
-        self._pool.close()
+        if self._pool is not None:
+            self._pool.close()
 
 
 def open_db(database: str, data_dir: Path) -> ServerDb:

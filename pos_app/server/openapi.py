@@ -80,24 +80,24 @@ OPERATIONS: list[tuple[str, str, str, str, str | None, str | None]] = [
     ("/v1/payments/{attempt_id}/{action}", "post", "session", "void | refund | close-review with the server's "
      "manager approval", "ApprovalUse", "Attempt"),
     ("/v1/end-of-day", "get", "session", "End of day across lanes (?day=YYYY-MM-DD&lane=)", None, "EodReport"),
-    ("/v1/audit", "get", "session", "The audit trail (signed-in manager; ?after=&limit=)", None,
-     "list[AuditRecord]"),
+    ("/v1/audit", "get", "session", "The server's audit trail (signed-in manager; ?after=&limit=&lane=)", None,
+     "list[AuditEntry]"),
 ]
 
 
 @cache
 def _types() -> dict[str, type]:
+    from pos_app.audit import AuditEntry
     from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
     from pos_app.customers.sync import SyncReport
     from pos_app.payments import Attempt, EodReport, ReversalOption
     from pos_app.paysimple import CustomerAccounts
-    from pos_app.server.records import AuditRecord
     from pos_app.serverlink import messages
 
     found = {name: obj for name, obj in vars(messages).items()
              if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == messages.__name__}
     for cls in (CustomerHit, CustomerRecord, StoredCustomer, SyncReport, Attempt, EodReport, ReversalOption,
-                CustomerAccounts, AuditRecord):
+                CustomerAccounts, AuditEntry):
         found[cls.__name__] = cls
     return found
 

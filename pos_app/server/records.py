@@ -6,8 +6,8 @@ Contracts:
 - Secrets are never stored: lane credentials, session tokens and approval tokens are kept as SHA-256 of the
   random token (they are 256-bit random, so a slow hash adds nothing); an enrollment code's secret as its
   SHA-256, which is also the key of the server's proof at enrollment (``auth``).
-- Each change is one transaction together with its audit entry (both or neither). The audit trail is
-  append-only (the database refuses UPDATE/DELETE by trigger). Entries never carry a PIN, token, API key or
+- Each change is one transaction together with its audit entry (both or neither). The audit trail
+  (``trail``: a ``pos_app.audit.AuditTrail``) is append-only (the database refuses UPDATE/DELETE by trigger). Entries never carry a PIN, token, API key or
   card number: callers pass names, ids and outcomes only.
 - Compare-and-set where it matters: an enrollment code is used once (``used_at IS NULL`` in the UPDATE); an
   approval is used once; a charge key is claimed once (primary key) and a second claim returns the first.
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pos_app.audit import AuditEntry, AuditEvent, AuditQuery
 from pos_app.server.db import Conflict, Execute, ServerDb
 
 MAX_CODE_FAILURES = 5
@@ -122,22 +123,50 @@ class ChargeKey:
     refusal: str | None = None
 
 
-@dataclass(frozen=True)
-class AuditRecord:
-    position: int
-    at: datetime
-    action: str
-    outcome: str
-    who: str
-    who_id: int | None
-    lane: str
-    subject: str
-    subject_id: str | None
-    detail: str
-
-
 _SESSION_COLUMNS = ("public_id, lane, clerk_id, clerk_name, role, created_at, last_seen_at, expires_at, locked_at,"
                     " ended_at, customer_id, paysimple_id, customer_name")
+
+
+class ServerTrail:
+    """The server's audit trail (``pos_app.audit.AuditTrail``) in its records' database: its changes and their
+    entries commit together (``append_in`` inside a records transaction)."""
+
+    def __init__(self, db: ServerDb) -> None:
+        self.db = db
+
+    def append_in(self, execute: Execute, event: AuditEvent) -> int:
+        e = event
+        rows = execute("INSERT INTO server_audit (at, action, outcome, who, who_id, lane, subject, subject_id, detail)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING position",
+                       (self.db.t(e.at), e.action, e.outcome, e.who, e.who_id, e.lane, e.subject, e.subject_id,
+                        e.detail))
+        return int(rows[0]["position"])
+
+    def append(self, event: AuditEvent) -> AuditEntry:
+        return AuditEntry(self.db.transaction(lambda x: self.append_in(x, event)), event)
+
+    def read(self, query: AuditQuery | None = None) -> list[AuditEntry]:
+        q = query or AuditQuery()
+        sql, params = "SELECT * FROM server_audit WHERE position > ?", [q.after]
+        for name in ("action", "outcome", "who", "who_id", "lane", "subject"):
+            value = getattr(q, name)
+            if value is not None:
+                sql += f" AND {name} = ?"
+                params.append(value)
+        if q.since is not None:
+            sql += " AND at >= ?"
+            params.append(self.db.t(q.since))
+        if q.until is not None:
+            sql += " AND at < ?"
+            params.append(self.db.t(q.until))
+        sql += " ORDER BY position"
+        if q.limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(q.limit))
+        return [AuditEntry(int(r["position"]), AuditEvent(self.db.dt(r["at"]), r["action"], r["outcome"], r["who"],
+                                                          r["who_id"], r["lane"], r["subject"], r["subject_id"],
+                                                          r["detail"]))
+                for r in self.db.query(sql, params)]
 
 
 class ServerRecords:
@@ -145,39 +174,21 @@ class ServerRecords:
 
     def __init__(self, db: ServerDb) -> None:
         self.db = db
+        self.trail = ServerTrail(db)
 
     # ---- helpers -------------------------------------------------------------------------------------
 
     def _audit(self, execute: Execute, at: datetime, action: str, outcome: str, who: str = "-",
                who_id: int | None = None, lane: str = "", subject: str = "", subject_id: str | None = None,
                detail: str = "") -> None:
-        execute("INSERT INTO audit (at, action, outcome, who, who_id, lane, subject, subject_id, detail)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (self.db.t(at), action, outcome, who or "-", who_id, lane or "", subject or "", subject_id,
-                 detail or ""))
+        self.trail.append_in(execute, AuditEvent(at, action, outcome, who or "-", who_id, lane or "", subject or "",
+                                                 subject_id, detail or ""))
 
     def audit(self, at: datetime, action: str, outcome: str, who: str = "-", who_id: int | None = None,
-              lane: str = "", subject: str = "", subject_id: str | None = None, detail: str = "") -> None:
+              lane: str = "", subject: str = "", subject_id: str | None = None, detail: str = "") -> AuditEntry:
         """Append one entry on its own (an action that changed nothing here: a refusal, a charge, a read)."""
-        self.db.transaction(lambda x: self._audit(x, at, action, outcome, who, who_id, lane, subject, subject_id,
-                                                  detail))
-
-    def audit_trail(self, after: int = 0, limit: int | None = None, lane: str | None = None,
-                    action: str | None = None) -> list[AuditRecord]:
-        sql, params = "SELECT * FROM audit WHERE position > ?", [after]
-        if lane is not None:
-            sql += " AND lane = ?"
-            params.append(lane)
-        if action is not None:
-            sql += " AND action = ?"
-            params.append(action)
-        sql += " ORDER BY position"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(int(limit))
-        return [AuditRecord(int(r["position"]), self.db.dt(r["at"]), r["action"], r["outcome"], r["who"],
-                            r["who_id"], r["lane"], r["subject"], r["subject_id"], r["detail"])
-                for r in self.db.query(sql, params)]
+        return self.trail.append(AuditEvent(at, action, outcome, who or "-", who_id, lane or "", subject or "",
+                                            subject_id, detail or ""))
 
     def _lane(self, row: dict[str, Any]) -> LaneRecord:
         return LaneRecord(row["name"], self.db.dt(row["enrolled_at"]), row["enrolled_by"],
@@ -200,7 +211,7 @@ class ServerRecords:
     def add_code(self, code_id: str, key_hash: str, lane: str | None, by: str, now: datetime,
                  expires_at: datetime) -> CodeRecord:
         def work(x: Execute) -> None:
-            x("INSERT INTO enrollment_codes (code_id, key_hash, lane, created_at, created_by, expires_at)"
+            x("INSERT INTO server_enrollment_codes (code_id, key_hash, lane, created_at, created_by, expires_at)"
               " VALUES (?, ?, ?, ?, ?, ?)", (code_id, key_hash, lane, self.db.t(now), by, self.db.t(expires_at)))
             self._audit(x, now, "enrollment_code", "created", who=by, lane=lane or "", subject_id=code_id,
                         detail=f"expires {expires_at.isoformat(timespec='seconds')}")
@@ -209,13 +220,13 @@ class ServerRecords:
 
     def code(self, code_id: str) -> tuple[CodeRecord, str] | None:
         """The code and its key hash, or None."""
-        rows = self.db.query("SELECT * FROM enrollment_codes WHERE code_id = ?", (code_id,))
+        rows = self.db.query("SELECT * FROM server_enrollment_codes WHERE code_id = ?", (code_id,))
         return (self._code(rows[0]), rows[0]["key_hash"]) if rows else None
 
     def code_failed(self, code_id: str, now: datetime, detail: str) -> None:
         """A wrong secret or proof for this code: counted; the ``MAX_CODE_FAILURES``-th burns it."""
         def work(x: Execute) -> None:
-            x("UPDATE enrollment_codes SET failures = failures + 1 WHERE code_id = ?", (code_id,))
+            x("UPDATE server_enrollment_codes SET failures = failures + 1 WHERE code_id = ?", (code_id,))
             self._audit(x, now, "enroll", "wrong_code", subject_id=code_id, detail=detail)
         self.db.transaction(work)
 
@@ -223,7 +234,7 @@ class ServerRecords:
         """Use the code (once) and enroll ``lane`` with the credential's hash. Raises ``Refused`` for a code
         that is used, expired, burnt or for another lane, and for a lane that is enrolled and not revoked."""
         def work(x: Execute) -> None:
-            rows = x("SELECT * FROM enrollment_codes WHERE code_id = ?", (code_id,))
+            rows = x("SELECT * FROM server_enrollment_codes WHERE code_id = ?", (code_id,))
             if not rows:
                 raise Refused("code_unknown", "This enrollment code is not known to the server: ask a manager "
                                               "for a new one (pos-app-server enroll-code).")
@@ -237,20 +248,20 @@ class ServerRecords:
                 raise Refused("code_expired", "This enrollment code has expired: ask a manager for a new one.")
             if code.lane is not None and code.lane != lane:
                 raise Refused("code_other_lane", f"This enrollment code is for lane {code.lane}, not {lane}.")
-            existing = x("SELECT * FROM lanes WHERE name = ?", (lane,))
+            existing = x("SELECT * FROM server_lanes WHERE name = ?", (lane,))
             if existing and existing[0]["revoked_at"] is None:
                 raise Refused("lane_enrolled", f"Lane {lane} is enrolled already. A manager revokes it first "
                                                "(pos-app-server revoke-lane) if this PC replaces it.")
-            done = x("UPDATE enrollment_codes SET used_at = ?, used_by = ? WHERE code_id = ? AND used_at IS NULL"
+            done = x("UPDATE server_enrollment_codes SET used_at = ?, used_by = ? WHERE code_id = ? AND used_at IS NULL"
                      " RETURNING code_id", (self.db.t(now), lane, code_id))
             if not done:
                 raise Refused("code_used", "This enrollment code was used already: ask a manager for a new one.")
             if existing:
-                x("UPDATE lanes SET secret_hash = ?, enrolled_at = ?, enrolled_by = ?, code_id = ?,"
+                x("UPDATE server_lanes SET secret_hash = ?, enrolled_at = ?, enrolled_by = ?, code_id = ?,"
                   " revoked_at = NULL, revoked_by = NULL WHERE name = ?",
                   (secret_hash, self.db.t(now), code.created_by, code_id, lane))
             else:
-                x("INSERT INTO lanes (name, secret_hash, enrolled_at, enrolled_by, code_id) VALUES (?, ?, ?, ?, ?)",
+                x("INSERT INTO server_lanes (name, secret_hash, enrolled_at, enrolled_by, code_id) VALUES (?, ?, ?, ?, ?)",
                   (lane, secret_hash, self.db.t(now), code.created_by, code_id))
             self._audit(x, now, "enroll", "ok", who=code.created_by, lane=lane, subject=lane, subject_id=code_id)
 
@@ -259,20 +270,20 @@ class ServerRecords:
 
     def lane(self, name: str) -> tuple[LaneRecord, str] | None:
         """The lane and its credential hash, or None."""
-        rows = self.db.query("SELECT * FROM lanes WHERE name = ?", (name,))
+        rows = self.db.query("SELECT * FROM server_lanes WHERE name = ?", (name,))
         return (self._lane(rows[0]), rows[0]["secret_hash"]) if rows else None
 
     def lanes(self) -> list[LaneRecord]:
-        return [self._lane(r) for r in self.db.query("SELECT * FROM lanes ORDER BY name")]
+        return [self._lane(r) for r in self.db.query("SELECT * FROM server_lanes ORDER BY name")]
 
     def revoke_lane(self, name: str, by: str, now: datetime) -> LaneRecord:
         """The lane's credential stops working at once; its clerk sessions end. Raises ``Refused`` when there
         is no such lane."""
         def work(x: Execute) -> None:
-            if not x("UPDATE lanes SET revoked_at = ?, revoked_by = ? WHERE name = ? RETURNING name",
+            if not x("UPDATE server_lanes SET revoked_at = ?, revoked_by = ? WHERE name = ? RETURNING name",
                      (self.db.t(now), by, name)):
                 raise Refused("no_such_lane", f"There is no enrolled lane {name}.")
-            x("UPDATE sessions SET ended_at = ? WHERE lane = ? AND ended_at IS NULL", (self.db.t(now), name))
+            x("UPDATE server_sessions SET ended_at = ? WHERE lane = ? AND ended_at IS NULL", (self.db.t(now), name))
             self._audit(x, now, "revoke_lane", "ok", who=by, lane=name, subject=name)
         self.db.transaction(work)
         return self.lane(name)[0]
@@ -282,8 +293,8 @@ class ServerRecords:
     def open_session(self, token_hash: str, public_id: str, lane: str, clerk_id: int, clerk_name: str, role: str,
                      now: datetime, expires_at: datetime) -> SessionRecord:
         def work(x: Execute) -> None:
-            x("UPDATE sessions SET ended_at = ? WHERE lane = ? AND ended_at IS NULL", (self.db.t(now), lane))
-            x("INSERT INTO sessions (token_hash, public_id, lane, clerk_id, clerk_name, role, created_at,"
+            x("UPDATE server_sessions SET ended_at = ? WHERE lane = ? AND ended_at IS NULL", (self.db.t(now), lane))
+            x("INSERT INTO server_sessions (token_hash, public_id, lane, clerk_id, clerk_name, role, created_at,"
               " last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
               (token_hash, public_id, lane, clerk_id, clerk_name, role, self.db.t(now), self.db.t(now),
                self.db.t(expires_at)))
@@ -293,12 +304,12 @@ class ServerRecords:
         return self.session(token_hash)
 
     def session(self, token_hash: str) -> SessionRecord | None:
-        rows = self.db.query(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE token_hash = ?", (token_hash,))
+        rows = self.db.query(f"SELECT {_SESSION_COLUMNS} FROM server_sessions WHERE token_hash = ?", (token_hash,))
         return self._session(rows[0]) if rows else None
 
     def touch_session(self, token_hash: str, now: datetime, expires_at: datetime) -> None:
         """Slide the idle expiry (callers do it at most every few seconds: it is a write)."""
-        self.db.transaction(lambda x: x("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?"
+        self.db.transaction(lambda x: x("UPDATE server_sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?"
                                         " AND ended_at IS NULL AND locked_at IS NULL",
                                         (self.db.t(now), self.db.t(expires_at), token_hash)))
 
@@ -308,7 +319,7 @@ class ServerRecords:
         column = "locked_at" if action == "lock" else "ended_at"
 
         def work(x: Execute) -> None:
-            rows = x(f"UPDATE sessions SET {column} = ? WHERE token_hash = ? AND ended_at IS NULL"
+            rows = x(f"UPDATE server_sessions SET {column} = ? WHERE token_hash = ? AND ended_at IS NULL"
                      f" AND locked_at IS NULL RETURNING {_SESSION_COLUMNS}", (self.db.t(now), token_hash))
             if rows:
                 s = self._session(rows[0])
@@ -321,7 +332,7 @@ class ServerRecords:
                         now: datetime) -> SessionRecord:
         """The clerk picked this customer: from now on this session's tokens, accounts and charges are for them."""
         def work(x: Execute) -> None:
-            rows = x(f"UPDATE sessions SET customer_id = ?, paysimple_id = ?, customer_name = ?, selected_at = ?"
+            rows = x(f"UPDATE server_sessions SET customer_id = ?, paysimple_id = ?, customer_name = ?, selected_at = ?"
                      f" WHERE token_hash = ? RETURNING {_SESSION_COLUMNS}",
                      (customer_id, paysimple_id, name, self.db.t(now), token_hash))
             s = self._session(rows[0])
@@ -337,14 +348,14 @@ class ServerRecords:
 
         def work(x: Execute) -> None:
             for a in accounts:
-                x("INSERT INTO selected_accounts (token_hash, paysimple_id, account_id, kind, last4, brand)"
+                x("INSERT INTO server_selected_accounts (token_hash, paysimple_id, account_id, kind, last4, brand)"
                   " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (token_hash, paysimple_id, account_id) DO UPDATE SET"
                   " kind = excluded.kind, last4 = excluded.last4, brand = excluded.brand",
                   (token_hash, a.paysimple_id, a.account_id, a.kind, a.last4, a.brand))
         self.db.transaction(work)
 
     def selected_account(self, token_hash: str, paysimple_id: int, account_id: int) -> SelectedAccount | None:
-        rows = self.db.query("SELECT * FROM selected_accounts WHERE token_hash = ? AND paysimple_id = ? AND"
+        rows = self.db.query("SELECT * FROM server_selected_accounts WHERE token_hash = ? AND paysimple_id = ? AND"
                              " account_id = ?", (token_hash, paysimple_id, account_id))
         if not rows:
             return None
@@ -356,7 +367,7 @@ class ServerRecords:
     def grant_approval(self, token_hash: str, lane: str, session_id: str, manager_id: int, manager_name: str,
                        action: str, subject: str, reason: str, now: datetime, expires_at: datetime) -> None:
         def work(x: Execute) -> None:
-            x("INSERT INTO approvals (token_hash, lane, session_id, manager_id, manager_name, action, subject,"
+            x("INSERT INTO server_approvals (token_hash, lane, session_id, manager_id, manager_name, action, subject,"
               " reason, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               (token_hash, lane, session_id, manager_id, manager_name, action, subject, reason, self.db.t(now),
                self.db.t(expires_at)))
@@ -367,7 +378,7 @@ class ServerRecords:
         """Spend an approval on ``action`` for ``subject`` (once). Raises ``Refused`` unless it was granted at
         this lane, in this clerk session, for this action and subject, and is unused and unexpired."""
         def work(x: Execute) -> ApprovalGrant:
-            rows = x("SELECT * FROM approvals WHERE token_hash = ?", (token_hash,))
+            rows = x("SELECT * FROM server_approvals WHERE token_hash = ?", (token_hash,))
             if not rows:
                 raise Refused("approval_unknown", "This manager approval was not given by the store server: "
                                                   "ask a manager to approve again.")
@@ -385,7 +396,7 @@ class ServerRecords:
                 raise Refused("approval_used", "This manager approval was used already: ask a manager again.")
             if now >= grant.expires_at:
                 raise Refused("approval_expired", "This manager approval has expired: ask a manager again.")
-            if not x("UPDATE approvals SET used_at = ? WHERE token_hash = ? AND used_at IS NULL RETURNING lane",
+            if not x("UPDATE server_approvals SET used_at = ? WHERE token_hash = ? AND used_at IS NULL RETURNING lane",
                      (self.db.t(now), token_hash)):
                 raise Refused("approval_used", "This manager approval was used already: ask a manager again.")
             return grant
@@ -398,7 +409,7 @@ class ServerRecords:
         ``(the first claim, False)`` when the key was claimed already (by any server instance)."""
         try:
             self.db.transaction(lambda x: x(
-                "INSERT INTO charge_keys (attempt_id, lane, fingerprint, session_id, clerk_id, created_at)"
+                "INSERT INTO server_charge_keys (attempt_id, lane, fingerprint, session_id, clerk_id, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)", (key.attempt_id, key.lane, key.fingerprint, key.session_id,
                                                key.clerk_id, self.db.t(key.created_at))))
             return key, True
@@ -406,7 +417,7 @@ class ServerRecords:
             return self.charge_key(key.attempt_id), False
 
     def charge_key(self, attempt_id: str) -> ChargeKey | None:
-        rows = self.db.query("SELECT * FROM charge_keys WHERE attempt_id = ?", (attempt_id,))
+        rows = self.db.query("SELECT * FROM server_charge_keys WHERE attempt_id = ?", (attempt_id,))
         if not rows:
             return None
         r = rows[0]
@@ -416,5 +427,5 @@ class ServerRecords:
     def refuse_charge(self, attempt_id: str, code: str, message: str) -> None:
         """The claimed charge was refused before its attempt was written (lane busy with another payment, an
         invalid request): every retry with this key gets this refusal, never a charge."""
-        self.db.transaction(lambda x: x("UPDATE charge_keys SET refusal_code = ?, refusal = ? WHERE attempt_id = ?"
+        self.db.transaction(lambda x: x("UPDATE server_charge_keys SET refusal_code = ?, refusal = ? WHERE attempt_id = ?"
                                         " AND refusal_code IS NULL", (code, message, attempt_id)))

@@ -157,7 +157,7 @@ class StoreServer:
             opened.append(client)
             directory = Directory.open_or_recover(paths.directory)
             opened.append(directory)
-            clerks = open_clerks(paths)
+            clerks = open_clerks(paths, settings.database)
             opened.append(clerks)
             return cls(paths, settings, db, journal, client, directory, clerks,
                        certificate_fingerprint(paths.cert), clock)
@@ -639,8 +639,10 @@ class StoreServer:
         return report
 
 
-def open_clerks(paths: ServerPaths) -> ClerkRegistry:
-    """The server's clerk file, with its rows' integrity key (``clerks.key``, 0600, made on first use)."""
+def open_clerks(paths: ServerPaths, database: str = "sqlite") -> ClerkRegistry:
+    """The server's clerks: the clerk file in the data folder (SQLite) or the clerk tables in the PostgreSQL
+    database, with the rows' integrity key (``clerks.key``, 0600, made on first use; every server instance on
+    one database needs the same key file)."""
     from pos_app.private_files import private_file
 
     made = not paths.clerks_key.exists()
@@ -648,4 +650,8 @@ def open_clerks(paths: ServerPaths) -> ClerkRegistry:
         private_file(paths.clerks_key)
         paths.clerks_key.write_bytes(secrets.token_bytes(32))
     key = paths.clerks_key.read_bytes()
-    return ClerkRegistry(private_file(paths.clerks), integrity_key=key, key_is_new=made)
+    if database == "sqlite":
+        return ClerkRegistry(private_file(paths.clerks), integrity_key=key, key_is_new=made)
+    from pos_app.clerkstore.pg import PgClerkStore
+
+    return ClerkRegistry(PgClerkStore(database), integrity_key=key, key_is_new=made)
