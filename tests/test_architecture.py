@@ -465,4 +465,8 @@ def test_the_local_counter_satisfies_the_protocol_member_by_member():
     assert check(ClerksApi, LocalClerks, init_attrs(LocalClerks)) == []
     assert check(ReceiptMail, CounterPayments, set()) == []
     assert check(ReceiptMail, Counter, set()) == []
+    from pos_app.counter.remote import RemoteCounter, RemotePayments  # the store-server counter (issue 20)
+
+    assert check(CounterApi, RemoteCounter, init_attrs(RemoteCounter)) == []
+    assert check(ReceiptMail, RemotePayments, set()) == []
     assert protocol_members(ClerksApi) <= protocol_members(CounterApi)  # the clerk calls are the counter's too

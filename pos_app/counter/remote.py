@@ -38,6 +38,7 @@ from pos_app.clerks import ApprovalPaused, ApprovalWait, Clerk, ClerkError, Lock
 from pos_app.clerks import NotAllowed as ClerkNotAllowed
 from pos_app.config import Environment
 from pos_app.counter.api import StartupNotices
+from pos_app.counter.clerks import SignedIn
 from pos_app.counter.errors import ForeignAccount
 from pos_app.counter.events import (
     AccountsChanged,
@@ -48,9 +49,10 @@ from pos_app.counter.events import (
     PaymentRecorded,
     PaymentResolved,
 )
-from pos_app.counter.local import off_gui_thread
+from pos_app.counter.guard import off_gui_thread
 from pos_app.customers.counter import CustomerValidationError
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
+from pos_app.customers.paysimple_add import AddAmbiguous, Added, AddInProgress, AddNotConfirmed
 from pos_app.payments import (
     Approval,
     Attempt,
@@ -148,6 +150,16 @@ def typed_error(exc: ServerRefused) -> Exception:
     if code in ("wrong_pin", "pin_digits", "reason_required", "approval_wrong_pin", "clerk_file_tampered") or \
             code.startswith("approval_") and code not in ("approval_required", "approval_unknown"):
         return ClerkError(str(exc), code, **v)
+    if code == "receipt_email":
+        from pos_app.payments.receipts import ReceiptEmailError
+
+        return ReceiptEmailError(str(exc), str(v.get("reason") or "refused"), bool(v.get("may_have_sent")))
+    if code == "add_not_confirmed" and _aware_time(v.get("check_after")):
+        return AddNotConfirmed(_aware_time(v["check_after"]), str(exc))
+    if code == "add_ambiguous":
+        return AddAmbiguous([int(i) for i in v.get("paysimple_ids") or [] if isinstance(i, int)])
+    if code == "add_in_progress":
+        return AddInProgress()
     if code == "lane_busy":
         return LaneBusy(str(v.get("lane") or ""), None)
     if code == "invalid_charge":
@@ -251,7 +263,7 @@ class RemoteCounter:
         return any(c.is_manager for c in self.clerks())
 
     @off_gui_thread
-    def sign_in(self, name: str, pin: str):
+    def sign_in(self, name: str, pin: str) -> SignedIn:
         """PIN checked by the server; the session token stays in memory only. Returns ``SignedIn``."""
         reply = self._call("POST", "/v1/sessions", m.SignInBody(str(name), str(pin)), reply=m.SignedInReply)
         self.link.session = reply.token
@@ -264,7 +276,7 @@ class RemoteCounter:
             self._selected = None
             self._customer_tokens.clear()
         self.events.publish(ClerkSignedIn(str(clerk.id)))
-        return _signed_in(clerk, self.now(), switched)
+        return SignedIn(clerk, self.now(), switched)
 
     @off_gui_thread
     def sign_out(self) -> None:
@@ -336,7 +348,7 @@ class RemoteCounter:
                 return None
             raise
 
-    def sync_customers(self, progress=None, cancelled=lambda: False):
+    def sync_customers(self, progress=None, cancelled: Callable[[], bool] = lambda: False):
         """The store server syncs PaySimple's customers for the whole store; a counter does not."""
         return None
 
@@ -371,6 +383,23 @@ class RemoteCounter:
         stored = self._call("PUT", f"/v1/customers/{int(local_id)}", record, reply=StoredCustomer)
         self.events.publish(CustomerSaved(stored, created=False))
         return stored
+
+    @off_gui_thread
+    def add_to_paysimple(self, local_id: int, record: CustomerRecord | None = None,
+                         progress: Callable[[int, int], None] | None = None,
+                         cancelled: Callable[[], bool] = lambda: False) -> Added:
+        """The server adds the imported customer to PaySimple once (recorded before sending, looked up before
+        any second try: ``AddNotConfirmed`` / ``AddAmbiguous`` / ``AddInProgress`` as locally)."""
+        added = self._call("POST", f"/v1/customers/{int(local_id)}/add-to-paysimple", m.AddBody(record),
+                           reply=Added)
+        if added.how != "already":
+            self.events.publish(CustomerSaved(added.customer, created=False))
+        return added
+
+    @off_gui_thread
+    def possible_duplicates(self, record: CustomerRecord, exclude_id: int | None = None) -> list[StoredCustomer]:
+        return self._call("POST", "/v1/customers/duplicates", m.DuplicatesBody(record, exclude_id),
+                          reply=list[StoredCustomer])
 
     def import_csv(self, path, progress=None, cancel=None, report_path=None, batch_size=None):
         raise NotAllowed("Customer imports run on the store server, not at a counter.")
@@ -539,9 +568,18 @@ class RemoteCounter:
         self.events.publish(PaymentResolved(done))
         return done
 
+    @off_gui_thread
+    def receipt_address(self, attempt: Attempt) -> str:
+        return self._call("GET", f"/v1/payments/{attempt.id}/receipt-address", reply=m.AddressReply).address
+
+    @off_gui_thread
+    def email_receipt(self, attempt: Attempt, to: str) -> str:
+        return self._call("POST", f"/v1/payments/{attempt.id}/email-receipt", m.EmailBody(str(to)),
+                          reply=m.AddressReply).address
+
     # ---- after the sale ------------------------------------------------------------------------------
 
-    def payments(self, merchant, tz, approve=None, save_dir=None, **_ignored) -> RemotePayments:
+    def payments(self, merchant, tz, approve=None, save_dir=None) -> RemotePayments:
         return RemotePayments(self, merchant, tz, approve, save_dir)
 
 
@@ -605,6 +643,12 @@ class RemotePayments:
     def close_review(self, attempt: Attempt, approval: Approval, payment_id: int | None) -> Attempt:
         return self._reverse(attempt, "close-review", approval, payment_id)
 
+    def receipt_address(self, attempt: Attempt) -> str:
+        return self.counter.receipt_address(attempt)
+
+    def email_receipt(self, attempt: Attempt, to: str) -> str:
+        return self.counter.email_receipt(attempt, to)
+
     @off_gui_thread
     def end_of_day(self, day: date, lane: str | None, on_payment: Callable[[int], None] = lambda done: None):
         """The store's end of day, computed on the server (every lane's journal vs PaySimple); no backup here."""
@@ -612,14 +656,6 @@ class RemotePayments:
         if lane:
             params["lane"] = lane
         return self.counter._call("GET", "/v1/end-of-day", params=params, reply=EodReport), None
-
-
-def _signed_in(clerk: Clerk, at: datetime, switched: bool):
-    try:
-        from pos_app.counter.clerks import SignedIn
-    except ImportError:  # pragma: no cover - before the clerk use cases moved into the application layer
-        return clerk
-    return SignedIn(clerk, at, switched)
 
 
 def _notifier(on_status: Callable[[StatusEvent], None] | None, attempt_id: str):

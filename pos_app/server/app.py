@@ -35,8 +35,10 @@ from pos_app import __version__
 from pos_app.clerks import ClerkError
 from pos_app.customers.counter import CustomerValidationError
 from pos_app.customers.models import CustomerRecord
+from pos_app.customers.paysimple_add import AddAmbiguous, AddInProgress, AddNotConfirmed
 from pos_app.payments import NotAllowed, PaymentError
 from pos_app.payments.model import InvalidCharge, LaneBusy
+from pos_app.payments.receipts import ReceiptEmailError
 from pos_app.paysimple import PaySimpleError
 from pos_app.server.records import LaneRecord, SessionRecord
 from pos_app.server.service import ApiError, Caller, StoreServer
@@ -132,6 +134,14 @@ class Api:
                               what=exc.what.value)
             except ClerkError as exc:
                 return _error(403, exc.code, str(exc), **exc.values)
+            except ReceiptEmailError as exc:
+                return _error(409, "receipt_email", str(exc), reason=exc.code, may_have_sent=exc.may_have_sent)
+            except AddNotConfirmed as exc:
+                return _error(409, "add_not_confirmed", str(exc), check_after=exc.check_after)
+            except AddAmbiguous as exc:
+                return _error(409, "add_ambiguous", str(exc), paysimple_ids=exc.paysimple_ids)
+            except AddInProgress as exc:
+                return _error(409, "add_in_progress", str(exc))
             except NotAllowed as exc:
                 return _error(403, "not_allowed", str(exc))
             except LaneBusy as exc:
@@ -259,6 +269,25 @@ class Api:
             record = await self._body(request, CustomerRecord)
             return self._ok(await run_in_threadpool(self.server.update_customer, caller, customer_id, record))
         return self._ok(await run_in_threadpool(self.server.customer, caller, customer_id))
+
+    async def add_to_paysimple(self, request: Request, caller: Caller) -> Response:
+        b = await self._body(request, m.AddBody)
+        return self._ok(await run_in_threadpool(self.server.add_to_paysimple, caller,
+                                                self._int(request, "customer_id"), b.record))
+
+    async def duplicates(self, request: Request, caller: Caller) -> Response:
+        b = await self._body(request, m.DuplicatesBody)
+        return self._ok(await run_in_threadpool(self.server.possible_duplicates, caller, b.record, b.exclude_id))
+
+    async def receipt_address(self, request: Request, caller: Caller) -> Response:
+        address = await run_in_threadpool(self.server.receipt_address, caller, self._text(request, "attempt_id"))
+        return self._ok(m.AddressReply(address))
+
+    async def email_receipt(self, request: Request, caller: Caller) -> Response:
+        b = await self._body(request, m.EmailBody)
+        address = await run_in_threadpool(self.server.email_receipt, caller, self._text(request, "attempt_id"),
+                                          b.to)
+        return self._ok(m.AddressReply(address))
 
     async def sync(self, request: Request, caller: Caller) -> Response:
         return self._ok(await run_in_threadpool(self.server.sync_customers, caller))
@@ -402,7 +431,9 @@ class Api:
             Route("/v1/customers", e(self.customers), methods=["GET", "POST"]),
             Route("/v1/customers/count", e(self.customer_count), methods=["GET"]),
             Route("/v1/customers/sync", e(self.sync), methods=["POST"]),
+            Route("/v1/customers/duplicates", e(self.duplicates), methods=["POST"]),
             Route("/v1/customers/{customer_id}", e(self.customer), methods=["GET", "PUT"]),
+            Route("/v1/customers/{customer_id}/add-to-paysimple", e(self.add_to_paysimple), methods=["POST"]),
             Route("/v1/selection", e(self.select), methods=["POST"]),
             Route("/v1/selection/accounts", e(self.accounts), methods=["GET"]),
             Route("/v1/selection/accounts/{account_id}", e(self.account), methods=["DELETE"]),
@@ -417,6 +448,8 @@ class Api:
             Route("/v1/payments/{attempt_id}", e(self.payment), methods=["GET"]),
             Route("/v1/payments/{attempt_id}/resolve", e(self.resolve), methods=["POST"]),
             Route("/v1/payments/{attempt_id}/reversal", e(self.reversal), methods=["GET"]),
+            Route("/v1/payments/{attempt_id}/receipt-address", e(self.receipt_address), methods=["GET"]),
+            Route("/v1/payments/{attempt_id}/email-receipt", e(self.email_receipt), methods=["POST"]),
             Route("/v1/payments/{attempt_id}/{action}", e(self.reverse), methods=["POST"]),
             Route("/v1/end-of-day", e(self.end_of_day), methods=["GET"]),
             Route("/v1/audit", e(self.audit), methods=["GET"]),

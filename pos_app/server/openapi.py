@@ -47,7 +47,11 @@ OPERATIONS: list[tuple[str, str, str, str, str | None, str | None]] = [
     ("/v1/customers/count", "get", "session", "How many customers the directory holds", None, "CountReply"),
     ("/v1/customers/sync", "post", "session", "Mirror PaySimple's customers now (signed-in manager)", None,
      "SyncReport"),
+    ("/v1/customers/duplicates", "post", "session", "Customers who may already be this one (same name and "
+     "phone or e-mail)", "DuplicatesBody", "list[StoredCustomer]"),
     ("/v1/customers/{customer_id}", "get", "session", "One customer (the server's id)", None, "StoredCustomer"),
+    ("/v1/customers/{customer_id}/add-to-paysimple", "post", "session", "An imported customer into PaySimple, "
+     "once (recorded before sending, looked up before a second try)", "AddBody", "Added"),
     ("/v1/customers/{customer_id}", "put", "session", "Edit a customer", "CustomerRecord", "StoredCustomer"),
     ("/v1/selection", "post", "session", "The clerk selects a customer (tokens, accounts and charges are for "
      "them only)", "SelectBody", "StoredCustomer"),
@@ -77,6 +81,10 @@ OPERATIONS: list[tuple[str, str, str, str, str | None, str | None]] = [
      "ChargeReply"),
     ("/v1/payments/{attempt_id}/reversal", "get", "session", "Void or refund now, and why", None,
      "ReversalOption"),
+    ("/v1/payments/{attempt_id}/receipt-address", "get", "session", "The e-mail address PaySimple has on file "
+     "for the payment's customer", None, "AddressReply"),
+    ("/v1/payments/{attempt_id}/email-receipt", "post", "session", "PaySimple e-mails the receipt to the "
+     "confirmed address if it is still the one on file", "EmailBody", "AddressReply"),
     ("/v1/payments/{attempt_id}/{action}", "post", "session", "void | refund | close-review with the server's "
      "manager approval", "ApprovalUse", "Attempt"),
     ("/v1/end-of-day", "get", "session", "End of day across lanes (?day=YYYY-MM-DD&lane=)", None, "EodReport"),
@@ -89,6 +97,7 @@ OPERATIONS: list[tuple[str, str, str, str, str | None, str | None]] = [
 def _types() -> dict[str, type]:
     from pos_app.audit import AuditEntry
     from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
+    from pos_app.customers.paysimple_add import Added
     from pos_app.customers.sync import SyncReport
     from pos_app.payments import Attempt, EodReport, ReversalOption
     from pos_app.paysimple import CustomerAccounts
@@ -97,7 +106,7 @@ def _types() -> dict[str, type]:
     found = {name: obj for name, obj in vars(messages).items()
              if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == messages.__name__}
     for cls in (CustomerHit, CustomerRecord, StoredCustomer, SyncReport, Attempt, EodReport, ReversalOption,
-                CustomerAccounts, AuditEntry):
+                CustomerAccounts, AuditEntry, Added):
         found[cls.__name__] = cls
     return found
 

@@ -420,11 +420,31 @@ class StoreServer:
         return stored
 
     def update_customer(self, caller: Caller, customer_id: int, record: CustomerRecord) -> StoredCustomer:
+        """Edit a customer; an imported (local-only) one is added to PaySimple (``add_to_paysimple``)."""
         from pos_app.customers.counter import update_customer
 
+        stored = self.customer(caller, customer_id)
+        if stored.local_only:
+            return self.add_to_paysimple(caller, customer_id, record).customer
         stored = update_customer(self.directory, self.client, customer_id, record)
         self._audit(caller, "update_customer", "ok", subject=stored.display_name, subject_id=str(stored.id))
         return stored
+
+    def add_to_paysimple(self, caller: Caller, customer_id: int, record: CustomerRecord | None):
+        """An imported customer into PaySimple, once (``customers.paysimple_add``: recorded before sending,
+        looked up before any second try)."""
+        from pos_app.customers.paysimple_add import add_to_paysimple
+
+        self.customer(caller, customer_id)
+        added = add_to_paysimple(self.directory, self.client, customer_id, record, now=self.clock)
+        self._audit(caller, "add_to_paysimple", added.how, subject=added.customer.display_name,
+                    subject_id=str(customer_id))
+        return added
+
+    def possible_duplicates(self, caller: Caller, record: CustomerRecord, exclude_id: int | None):
+        from pos_app.customers.counter import possible_duplicates
+
+        return possible_duplicates(self.directory, record, exclude_id)
 
     def sync_customers(self, caller: Caller):
         from pos_app.customers.sync import sync
@@ -632,6 +652,24 @@ class StoreServer:
         self._audit(caller, action, result.state.value, subject=result.customer_name, subject_id=attempt_id,
                     detail=f"approved by manager {approval.manager_id}")
         return result
+
+    def receipt_address(self, caller: Caller, attempt_id: str) -> str:
+        from pos_app.payments.receipts import receipt_address
+
+        return receipt_address(self.gateway, self.attempt(caller, attempt_id))
+
+    def email_receipt(self, caller: Caller, attempt_id: str, to: str) -> str:
+        """PaySimple e-mails the receipt to ``to`` if it is still the address on file (``ReceiptEmailError``)."""
+        from pos_app.payments.receipts import email_receipt
+
+        attempt = self.attempt(caller, attempt_id)
+        try:
+            address = email_receipt(self.gateway, attempt, to)
+        except Exception as exc:
+            self._audit(caller, "email_receipt", getattr(exc, "code", "error"), subject_id=attempt_id)
+            raise
+        self._audit(caller, "email_receipt", "sent", subject_id=attempt_id)
+        return address
 
     def end_of_day(self, caller: Caller, day: date, lane: str | None) -> EodReport:
         report = end_of_day(self.journal, self.gateway, day, lane=lane, tz=self.settings.store_timezone or None)

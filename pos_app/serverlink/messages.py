@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pos_app.customers.models import CustomerRecord
 from pos_app.payments.model import Attempt
 
 
@@ -178,3 +179,24 @@ class ErrorBody:
     code: str
     message: str
     values: dict
+
+
+@dataclass(frozen=True)
+class AddBody:
+    record: CustomerRecord | None = None  # the clerk's edit; None: the stored details
+
+
+@dataclass(frozen=True)
+class DuplicatesBody:
+    record: CustomerRecord
+    exclude_id: int | None = None
+
+
+@dataclass(frozen=True)
+class EmailBody:
+    to: str  # the address the clerk was shown and confirmed
+
+
+@dataclass(frozen=True)
+class AddressReply:
+    address: str

@@ -213,3 +213,21 @@ def test_signed_out_the_counter_charges_nothing_and_holds_no_key(counter, ps, se
         counter.sign_in(*CLERK)
     assert ps.customer_payments(stored.paysimple_id) == []
     assert API_KEY not in repr(vars(counter)) and API_KEY not in repr(vars(counter.link))
+
+
+def test_receipt_e_mail_and_possible_duplicates_through_the_server(counter, ps):
+    from pos_app.payments.receipts import ReceiptEmailError
+
+    stored, account = new_customer(counter, ps)
+    attempt = counter.charge(ref(stored), account, Decimal("4.00"))
+    assert counter.receipt_address(attempt) == "grace@example.com"
+    payments = counter.payments(None, UTC)
+    assert payments.receipt_address(attempt) == "grace@example.com"
+    with pytest.raises(ReceiptEmailError) as changed:  # not the address on file: nothing sent
+        counter.email_receipt(attempt, "someone.else@example.com")
+    assert changed.value.code == "address_changed"
+    twins = counter.possible_duplicates(stored.record.__class__(first_name=stored.record.first_name,
+                                                                last_name=stored.record.last_name,
+                                                                email="grace@example.com"))
+    assert stored.id in [t.id for t in twins]
+    assert counter.possible_duplicates(stored.record, exclude_id=stored.id) == []
