@@ -655,7 +655,23 @@ class RemotePayments:
         params = {"day": day.isoformat()}
         if lane:
             params["lane"] = lane
-        return self.counter._call("GET", "/v1/end-of-day", params=params, reply=EodReport), None
+        return _with_defaults(self.counter._call("GET", "/v1/end-of-day", params=params, reply=EodReport)), None
+
+
+def _with_defaults(report: EodReport) -> EodReport:
+    """The report's tables as the core makes them (a bucket or total for any key, empty when nothing fell in
+    it): the wire carries only the keys that have something."""
+    from collections import defaultdict
+
+    from pos_app.payments.eod import Bucket, Totals
+
+    report.by_status = defaultdict(Bucket, report.by_status)
+    report.by_lane = defaultdict(lambda: defaultdict(Bucket),
+                                 {k: defaultdict(Bucket, v) for k, v in report.by_lane.items()})
+    report.by_clerk = defaultdict(lambda: defaultdict(Bucket),
+                                  {k: defaultdict(Bucket, v) for k, v in report.by_clerk.items()})
+    report.by_brand = defaultdict(Totals, report.by_brand)
+    return report
 
 
 def _notifier(on_status: Callable[[StatusEvent], None] | None, attempt_id: str):

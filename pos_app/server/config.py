@@ -49,6 +49,7 @@ class ServerSettings:
     session_max_s: float = 12 * 3600.0
     code_ttl_s: float = 30 * 60.0
     approval_ttl_s: float = 120.0
+    sync_every_s: float = 15 * 60.0  # the store's PaySimple customer sync (0: only when the server starts)
 
     @classmethod
     def from_json(cls, data: dict) -> ServerSettings:

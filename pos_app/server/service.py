@@ -176,6 +176,23 @@ class StoreServer:
                 self.desk.service(lane.name)
         self._sweeper = threading.Thread(target=self._sweep_loop, name="onfile-sweeper", daemon=True)
         self._sweeper.start()
+        threading.Thread(target=self._sync_loop, name="customer-sync", daemon=True).start()
+
+    def _sync_loop(self) -> None:
+        """The store's one PaySimple customer sync: at start, then every ``sync_every_s`` (0: at start only)."""
+        from pos_app.customers.sync import SyncAlreadyRunning, sync
+
+        while not self._stop.is_set():
+            try:
+                report = sync(self.directory, self.client)
+                self._audit(None, "sync_customers", "ok" if report.complete else "incomplete",
+                            detail=f"inserted={report.inserted} updated={report.updated} deleted={report.deleted}")
+            except SyncAlreadyRunning:
+                pass
+            except Exception:  # noqa: BLE001 - PaySimple or the directory failed: the next round tries again
+                log.exception("customer sync failed")
+            if not self.settings.sync_every_s or self._stop.wait(self.settings.sync_every_s):
+                return
 
     def _sweep_loop(self, interval: float = 300.0) -> None:
         while not self._stop.is_set():
