@@ -169,6 +169,30 @@ def typed_error(exc: ServerRefused) -> Exception:
     return StoreServerRefused(exc)
 
 
+STORE_CREDENTIAL = "store"  # the credential store's "environment" for a lane credential
+
+
+@dataclass(frozen=True)
+class StoreAccess:
+    """What a counter in store mode keeps in its settings: the server's address, this counter's lane and the
+    pinned certificate fingerprint. The credential itself is in the keyring (``CredentialStore``), never here."""
+
+    url: str
+    lane: str
+    fingerprint: str
+
+
+def enroll_counter(url: str, code: str, lane: str, credentials, timeouts: Timeouts | None = None) -> StoreAccess:
+    """Enroll this counter with a one-time code (``serverlink.client.enroll``: the server proves the code before
+    it is sent; the certificate is pinned) and keep the credential in the keyring (``credentials``: this data
+    folder's ``CredentialStore``; ``KeyringUnavailable`` when there is none: then nothing is kept)."""
+    from pos_app.serverlink.client import enroll
+
+    enrolled = enroll(url, code, lane, timeouts or Timeouts())
+    credentials.save(STORE_CREDENTIAL, enrolled.lane, enrolled.credential)
+    return StoreAccess(enrolled.url, enrolled.lane, enrolled.fingerprint)
+
+
 @dataclass
 class _Cached:
     value: str
@@ -193,6 +217,27 @@ class RemoteCounter:
         self._approvals: dict[tuple[Approval, str, str], str] = {}  # (approval, action, subject) -> token
         self._checkout: _Cached | None = None
         self._customer_tokens: dict[int, _Cached] = {}
+
+    @classmethod
+    @off_gui_thread
+    def open(cls, access: StoreAccess, credentials, events: EventBus | None = None, **options) -> RemoteCounter:
+        """The counter of an enrolled lane: its credential from the keyring, the server's PaySimple origin and
+        environment from the server itself. Raises ``MissingCredentials`` (not enrolled on this PC, or the
+        keyring lost it) or ``StoreServerUnreachable``/``StoreServerRefused``."""
+        from pos_app.counter.errors import MissingCredentials
+
+        credential = credentials.load(STORE_CREDENTIAL, access.lane)
+        if not credential:
+            raise MissingCredentials()
+        counter = cls.connect(access.url, access.fingerprint, credential, access.lane, events, **options)
+        try:
+            info = counter._call("GET", "/v1/server", reply=m.ServerInfo)
+        except BaseException:
+            counter.close()
+            raise
+        counter.environment = Environment(info.environment)
+        counter.paysimple_origin = info.paysimple_origin
+        return counter
 
     @classmethod
     def connect(cls, url: str, fingerprint: str, credential: str, lane: str, events: EventBus | None = None,
@@ -692,4 +737,5 @@ def _retry_after(response, default: float) -> float:
         return default
 
 
-__all__ = ["RemoteCounter", "RemotePayments", "StoreServerRefused", "StoreServerUnreachable"]
+__all__ = ["RemoteCounter", "RemotePayments", "StoreAccess", "StoreServerRefused", "StoreServerUnreachable",
+           "enroll_counter"]

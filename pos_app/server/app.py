@@ -191,7 +191,11 @@ class Api:
         return JSONResponse(document())
 
     async def info(self, request: Request, caller: None) -> Response:
-        return self._ok(m.ServerInfo("pos-app store server", __version__, "v1"))
+        base = self.server.client_base_url.removesuffix("/v4").rstrip("/")
+        from pos_app.config import API_BASE_URLS, Environment
+
+        live = self.server.client_base_url.rstrip("/") == API_BASE_URLS[Environment.LIVE].rstrip("/")
+        return self._ok(m.ServerInfo("pos-app store server", __version__, "v1", "live" if live else "sandbox", base))
 
     async def challenge(self, request: Request, caller: None) -> Response:
         body = await self._body(request, m.EnrollChallenge)

@@ -121,6 +121,7 @@ class StoreServer:
         self.records = ServerRecords(db)
         self.journal, self.client, self.directory, self.clerks = journal, client, directory, clerks
         self.gateway = PaySimpleGateway(client)
+        self.client_base_url = client.base_url
         self.fingerprint = fingerprint
         self.clock = clock
         self.onfile = OnFile(journal, self.gateway, clock=clock)

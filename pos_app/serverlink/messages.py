@@ -39,6 +39,8 @@ class ServerInfo:
     name: str
     version: str
     api: str
+    environment: str = "sandbox"  # "sandbox" | "live": the PaySimple the server talks to
+    paysimple_origin: str = ""  # where counters load PaySimpleJS from (the API's host)
 
 
 @dataclass(frozen=True)

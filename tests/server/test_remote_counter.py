@@ -231,3 +231,27 @@ def test_receipt_e_mail_and_possible_duplicates_through_the_server(counter, ps):
                                                                 email="grace@example.com"))
     assert stored.id in [t.id for t in twins]
     assert counter.possible_duplicates(stored.record, exclude_id=stored.id) == []
+
+
+def test_an_enrolled_counter_keeps_its_credential_in_the_keyring_only(server, memory_keyring, tmp_path):
+    """Enrollment keeps the credential in the keyring (the settings get the address, lane and fingerprint);
+    ``RemoteCounter.open`` reads it from there and learns PaySimple's origin from the server. Without the
+    keyring entry the counter does not start."""
+    from pos_app.counter.errors import MissingCredentials
+    from pos_app.counter.remote import StoreAccess, enroll_counter
+    from pos_app.credentials import CredentialStore
+
+    credentials = CredentialStore.for_data_dir(tmp_path)
+    access = enroll_counter(server.url, new_code(server.data, "LANE6"), "LANE6", credentials)
+    assert isinstance(access, StoreAccess) and access.lane == "LANE6" and len(access.fingerprint) == 64
+    secret = credentials.load("store", "LANE6")
+    assert secret.startswith("LANE6.") and secret.split(".")[1] not in repr(access)
+    counter = RemoteCounter.open(access, credentials)
+    try:
+        assert counter.paysimple_origin.startswith("http://127.0.0.1:") and counter.environment.value == "sandbox"
+        assert [c.name for c in counter.clerks()] == sorted([CLERK[0], MANAGER[0]])
+    finally:
+        counter.close()
+    credentials.delete("store", "LANE6")
+    with pytest.raises(MissingCredentials):
+        RemoteCounter.open(access, credentials)
