@@ -2,8 +2,8 @@
 id and PaySimple's OrderId, all at once.
 
 Contract (``ChargeDesk``):
-- ``charge(key, lane, fingerprint, ...)`` claims the key with its request's fingerprint (``records.claim_charge``:
-  one row per key, shared by every server instance on the database), then runs ``PaymentService.charge(...,
+- The caller claims the key with its request's fingerprint (``records.claim_charge``: one row per key, shared
+  by every server instance on the database); ``start(request, wait)`` then runs ``PaymentService.charge(...,
   attempt_id=key)`` on the desk's own worker threads, so the charge goes on when the HTTP request that asked
   ends. The request waits up to ``wait`` seconds and gets ``Outcome(done=True, attempt)`` (whatever the service
   returned: approved, declined, rejected, absent, unknown after failed look-ups, needs review) or
@@ -48,7 +48,7 @@ from pos_app.payments import (
 from pos_app.payments.gateway import Gateway
 from pos_app.payments.model import OPEN_STATES
 from pos_app.payments.store import JournalStore
-from pos_app.server.records import ChargeKey, ServerRecords
+from pos_app.server.records import ServerRecords
 
 log = logging.getLogger(__name__)
 
@@ -182,16 +182,10 @@ class ChargeDesk:
         job.add_done_callback(finished)
         return job
 
-    def charge(self, request: ChargeRequest, fingerprint: str, session_id: str, clerk_id: int,
-               wait: float) -> Outcome:
-        """Claim the key and charge once (module docstring). Raises ``KeyReused``, ``ChargeRefused``,
+    def start(self, request: ChargeRequest, wait: float) -> Outcome:
+        """Charge a claimed key once (the caller claimed it: ``records.claim_charge``, and checked its
+        fingerprint): its outcome within ``wait`` seconds, or "still working". Raises ``ChargeRefused``,
         ``NotReady``."""
-        claim, _made = self.records.claim_charge(ChargeKey(request.key, request.lane, fingerprint, session_id,
-                                                           clerk_id, self.clock()))
-        if claim.fingerprint != fingerprint or claim.lane != request.lane:
-            raise KeyReused(request.key)
-        if claim.refusal_code is not None:
-            raise ChargeRefused(claim.refusal_code, claim.refusal)
         return self._outcome(request.key, request.lane, wait, start=lambda: self._charge_job(request))
 
     def outcome(self, key: str, lane: str, wait: float) -> Outcome | None:

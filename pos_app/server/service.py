@@ -48,6 +48,7 @@ from pos_app.server.db import ServerDb, open_db
 from pos_app.server.desk import ChargeDesk, ChargeRequest, Outcome, ServiceTimes
 from pos_app.server.records import (
     ApprovalGrant,
+    ChargeKey,
     CodeRecord,
     LaneRecord,
     Refused,
@@ -414,9 +415,11 @@ class StoreServer:
             log.exception("could not record customer %s as seen", stored.id)
         return stored
 
-    def _selected(self, caller: Caller, paysimple_id: int | None = None) -> SessionRecord:
-        """The session's selected customer (with a PaySimple id); ``paysimple_id`` if given must be theirs."""
-        s = self.records.session(caller.token_hash)
+    def _selected(self, caller: Caller, paysimple_id: int | None = None,
+                  session: SessionRecord | None = None) -> SessionRecord:
+        """The session's selected customer (with a PaySimple id); ``paysimple_id`` if given must be theirs.
+        ``session``: the session as this request read it (else read again)."""
+        s = session or self.records.session(caller.token_hash)
         if s is None or s.customer_id is None:
             self._audit(caller, "customer_data", "refused", detail="no customer selected")
             raise ApiError(403, "no_customer_selected", "Select the customer at this counter first.")
@@ -582,26 +585,31 @@ class StoreServer:
             "payment_token": hashlib.sha256((payment_token or "").encode()).hexdigest(),
         }, sort_keys=True).encode()).hexdigest()
         try:
-            claim = self.records.charge_key(key)
-            if claim is not None:  # a retry (or a reused key): the first request's outcome, never a second charge
-                if claim.lane != caller.lane or claim.fingerprint != fingerprint:
-                    raise KeyReused(key)
+            claim, made = self.records.claim_charge(ChargeKey(key, caller.lane, fingerprint, caller.session.public_id,
+                                                              caller.clerk_id, self.clock()))
+            if claim.lane != caller.lane or claim.fingerprint != fingerprint:
+                raise KeyReused(key)
+            if claim.refusal_code is not None:
+                raise ChargeRefused(claim.refusal_code, claim.refusal)
+            if not made:  # a retry: the first request's outcome, never a second charge
                 outcome = self.desk.outcome(key, caller.lane, self.settings.charge_wait_s)
                 if outcome is not None:
                     return outcome
                 # claimed but never written (the server stopped in between): nothing was sent; send it now
-            s = self.records.session(caller.token_hash)
-            if s is None or s.customer_id != customer_id:
-                self._audit(caller, "charge", "refused", subject_id=key, detail="customer not selected")
-                raise ApiError(403, "not_selected_customer", "That is not the customer selected at this counter: "
-                                                             "select them first. Nothing was charged.")
-            s = self._selected(caller)
-            account = self._account(caller, s, account_id)
+            try:  # a new request: for the customer and an account this clerk selected (the session as read)
+                s = self._selected(caller, session=caller.session)
+                if s.customer_id != customer_id:
+                    self._audit(caller, "charge", "refused", subject_id=key, detail="customer not selected")
+                    raise ApiError(403, "not_selected_customer", "That is not the customer selected at this "
+                                                                 "counter: select them first. Nothing was charged.")
+                account = self._account(caller, s, account_id)
+            except ApiError as exc:
+                self.records.refuse_charge(key, exc.code, str(exc))
+                raise
             request = ChargeRequest(key, caller.lane, str(caller.clerk_id),
                                     CustomerRef(s.paysimple_id, s.customer_name or "?"), account, amount,
                                     payment_token, cvv, bool(send_receipt), ach_authorization)
-            return self.desk.charge(request, fingerprint, caller.session.public_id, caller.clerk_id,
-                                    self.settings.charge_wait_s)
+            return self.desk.start(request, self.settings.charge_wait_s)
         except KeyReused as exc:
             self._audit(caller, "charge", "refused", subject_id=key, detail="key reused for another request")
             raise ApiError(409, "key_reused", str(exc)) from None
