@@ -614,7 +614,7 @@ class StoreServer:
             self._audit(caller, "charge", "refused", subject_id=key, detail="key reused for another request")
             raise ApiError(409, "key_reused", str(exc)) from None
         except ChargeRefused as exc:
-            raise ApiError(409, exc.code, str(exc),
+            raise ApiError(409, exc.code, str(exc), lane=caller.lane,
                            blocking=exc.blocking.id if exc.blocking is not None else None) from None
         except NotReady as exc:
             raise ApiError(503, "not_ready", str(exc), retry_after=2) from None
