@@ -67,7 +67,7 @@ def payments(journal, service, registry, trainee, tmp_path):  # noqa: F811
 
     return CounterPayments(journal=journal, service=service, merchant=MERCHANT, tz=STORE_TZ, lane=service.lane,
                            environment=Environment.TRAINING, clerk_name=clerk_name,
-                           clerk_id=lambda: str(trainee.id), approve=approve, save_dir=tmp_path)
+                           clerk_id=lambda: str(trainee.id), approve=approve)
 
 
 def close_dialog(dialog) -> None:

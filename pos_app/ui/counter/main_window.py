@@ -971,7 +971,7 @@ class MainWindow(QMainWindow):
         clerk = getattr(self.shell, "clerk", None)
         receipt = receipt_for(attempt, settings.merchant, store_timezone(settings.store_timezone),
                               clerk_name=clerk.name if clerk is not None else None)
-        dialog = ReceiptDialog(receipt, self)
+        dialog = ReceiptDialog(receipt, self, save_folder=getattr(self.shell, "save_folder", None))
         dialog.open()
         return dialog
 

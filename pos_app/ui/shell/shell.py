@@ -50,7 +50,6 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Mapping
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -61,10 +60,18 @@ from pos_app.clerks import Clerk, ClerkRegistry, ManagerAction, clerks_db_path
 from pos_app.config import API_BASE_URLS, Environment, Paths
 from pos_app.conformance import conformance_dir
 from pos_app.credentials import CredentialStore, clerk_file_key
-from pos_app.private_files import private_dir, private_file
-from pos_app.settings import Settings, as_training, load_settings, merge_into_counter, save_settings
+from pos_app.private_files import private_file
+from pos_app.settings import (
+    Settings,
+    as_training,
+    load_settings,
+    merge_into_counter,
+    remember_save_folder,
+    save_settings,
+)
 from pos_app.ui.common.banner import environment_detail, environment_name, environment_title
 from pos_app.ui.common.i18n import LANGUAGES, fmt, install_translator
+from pos_app.ui.common.save_files import SaveFolder
 from pos_app.ui.shell.about import AboutDialog
 from pos_app.ui.shell.crash import CrashHandler
 from pos_app.ui.shell.login import IdleLock, LoginDialog
@@ -97,6 +104,8 @@ class Shell(QObject):
         self.lock_dialog: LoginDialog | None = None
         self.sign_in_dialog: LoginDialog | None = None
         self.language = "en"
+        # Save dialogs (receipts, reports) start in the folder last saved to, else Documents
+        self.save_folder = SaveFolder(settings.save_folder, self.remember_save_folder)
         self.crash = CrashHandler(paths.crash_dir, context=self._crash_context, parent_widget=lambda: self.window,
                                   environment=lambda: self.environment.value)
 
@@ -147,6 +156,20 @@ class Shell(QObject):
         if self.force_training:
             raise PermissionError("a --training run never writes the counter's Sandbox/Live settings")
         merge_into_counter(settings, self.paths.settings_file)
+
+    def remember_save_folder(self, folder: str) -> None:
+        """The folder the person last saved a receipt/report to, kept in this run's settings file (training's in
+        training) on a worker; only that value of the file changes. A failure is logged: the next Save dialog
+        of this run still starts there."""
+        from pos_app.ui.common.ops import BackgroundOp
+
+        self.settings.save_folder = folder
+        path = (self.paths.training_settings_file if self.environment is Environment.TRAINING
+                else self.paths.settings_file)
+        current = Settings.from_json(self.settings.to_json())
+        BackgroundOp(lambda ctx: remember_save_folder(path, folder, current),
+                     on_error=lambda exc: log.warning("the last save folder was not remembered: %s", exc),
+                     label="remember save folder").start()
 
     def _crash_context(self) -> dict[str, str]:
         return {"environment": self.environment.value, "lane": self.settings.lane,
@@ -540,7 +563,8 @@ class Shell(QObject):
                                                      "customers in this counter's customer list."))
             if approved is None:
                 return None
-        dialog = CsvImportDialog(backend, self.window, start_dir=str(Path.home()))
+        dialog = CsvImportDialog(backend, self.window, start_dir=str(self.save_folder.start()),
+                                 save_folder=self.save_folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.import_dialog = dialog
         dialog.open()
@@ -587,8 +611,7 @@ class Shell(QObject):
             journal=backend.journal, service=backend.service, merchant=self.settings.merchant, tz=tz,
             lane=backend.service.lane, environment=self.environment, clerk_name=clerk_name,
             clerk_id=lambda: str(self.clerk.id) if self.clerk else backend.clerk,
-            approve=lambda action, subject="", detail="", parent=None: self.approve(action, subject, detail, parent),
-            save_dir=self.paths.data_dir / "exports")
+            approve=lambda action, subject="", detail="", parent=None: self.approve(action, subject, detail, parent))
 
     def _payments_or_explain(self):
         payments = self.counter_payments()
@@ -597,8 +620,6 @@ class Shell(QObject):
                                     translate("Shell", "The counter is still connecting to PaySimple. Try again "
                                                        "in a moment."))
             return None
-        if payments.save_dir is not None:
-            private_dir(payments.save_dir)
         return payments
 
     def show_history(self):
@@ -607,7 +628,7 @@ class Shell(QObject):
         payments = self._payments_or_explain()
         if payments is None:
             return None
-        dialog = HistoryDialog(payments, self.window)
+        dialog = HistoryDialog(payments, self.window, save_folder=self.save_folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.history_dialog = dialog
         dialog.open()
@@ -619,7 +640,8 @@ class Shell(QObject):
         payments = self._payments_or_explain()
         if payments is None:
             return None
-        dialog = EndOfDayDialog(payments, self.window, store=self.settings.merchant.name)
+        dialog = EndOfDayDialog(payments, self.window, store=self.settings.merchant.name,
+                                save_folder=self.save_folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.eod_dialog = dialog
         dialog.open()
