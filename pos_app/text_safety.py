@@ -202,9 +202,9 @@ def safe_file_name(text: str, extension: str, fallback: str = "file") -> str:
     stem = unicodedata.normalize("NFC", text or "")
     stem = _NOT_IN_FILE_NAMES.sub(" ", _UNSAFE.sub(" ", stem))
     stem = _SPACES.sub(" ", stem).strip(" .-")
-    room = FILE_NAME_BYTES - len(extension) - 1
-    if len(stem) > FILE_NAME_CHARS - len(extension) - 1 or len(stem.encode("utf-8")) > room:
-        stem = stem[:FILE_NAME_CHARS - len(extension) - 1]
+    chars, room = FILE_NAME_CHARS - len(extension) - 2, FILE_NAME_BYTES - len(extension) - 2  # "." and "_"
+    if len(stem) > chars or len(stem.encode("utf-8")) > room:
+        stem = stem[:chars]
         while len(stem.encode("utf-8")) > room:
             stem = stem[:-1]
         stem = stem.rstrip(" .")
