@@ -65,6 +65,7 @@ from pos_app.payments import (  # noqa: E402
 )
 from pos_app.payments.service import PaymentService  # noqa: E402
 from pos_app.paysimple import PaySimpleClient, Timeouts  # noqa: E402
+from pos_app.paysimple.gateway import PaySimpleGateway  # noqa: E402
 from pos_app.paysimple.models import CreditCardInput, CustomerInput  # noqa: E402
 from pos_app.training import TrainingGateway  # noqa: E402
 from pos_app.training.proxy import MisbehavingProxy  # noqa: E402
@@ -121,7 +122,7 @@ class Chaos:
         self.counts: Counter = Counter()
 
     def _service(self) -> PaymentService:
-        return PaymentService(self.journal, self.client, LANE, clock=self.gateway.clock.now,
+        return PaymentService(self.journal, PaySimpleGateway(self.client), LANE, clock=self.gateway.clock.now,
                               settle_after=timedelta(seconds=0.15), in_flight_window=IN_FLIGHT_WINDOW,
                               poll_interval=0.25, lookup_tries=LOOKUP_TRIES, lookup_backoff=0.05)
 
@@ -367,7 +368,7 @@ class Chaos:
         finals = Counter(c.get("final") for c in self.checkouts)
         # Cross-check with the end-of-day report (its own matching code): should find nothing either.
         days = {a.created_at.date() for a in attempts.values()}
-        eod_mismatches = sum(len(end_of_day(self.journal, self.direct, d, tz=UTC).mismatches) for d in days)
+        eod_mismatches = sum(len(end_of_day(self.journal, PaySimpleGateway(self.direct), d, tz=UTC).mismatches) for d in days)
         hung = sum(1 for seconds in self.calls if seconds > CALL_BUDGET)
         return {
             "runs": len(self.checkouts), "approved": finals["approved"], "declined": finals["declined"],

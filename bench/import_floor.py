@@ -37,10 +37,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.synthetic import generate  # noqa: E402
 from pos_app.customers import index  # noqa: E402
 from pos_app.customers.directory import keys_select, terms_select  # noqa: E402
 from pos_app.customers.models import RECORD_FIELDS  # noqa: E402
-from pos_app.customers.synthetic import generate  # noqa: E402
 
 _MIRRORED = attrgetter(*(f for f in RECORD_FIELDS if f not in ("paysimple_id", "deleted")))
 _NONE = {None: "\x00"}

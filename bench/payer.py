@@ -31,6 +31,7 @@ from pos_app.payments import (  # noqa: E402
     PaymentService,
 )
 from pos_app.paysimple import PaySimpleClient, Timeouts  # noqa: E402
+from pos_app.paysimple.gateway import PaySimpleGateway  # noqa: E402
 
 
 def say(**data) -> None:
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     client = PaySimpleClient(args.api_url, args.api_user, os.environ[args.api_key_env],
                              timeouts=Timeouts(connect=5, read=args.read_timeout, total=total))
     journal = Journal(args.journal)
-    service = PaymentService(journal, client, args.lane, clock=lambda: datetime.now(UTC) + offset,
+    service = PaymentService(journal, PaySimpleGateway(client), args.lane, clock=lambda: datetime.now(UTC) + offset,
                              settle_after=timedelta(seconds=args.settle_after),
                              in_flight_window=timedelta(seconds=args.in_flight_window), poll_interval=0.2,
                              lookup_backoff=0.1,

@@ -6,7 +6,7 @@ an import and a first sync write to the directory, and the first sync's rate; pr
 
 Every directory is opened as the app opens it (``Directory(path)``: the app's cache size and settings).
 
-1. Generates N synthetic customers (``pos_app.customers.synthetic``: Zipf-like common names with hundreds of
+1. Generates N synthetic customers (``bench.synthetic``: Zipf-like common names with hundreds of
    same-name people per million, accents, companies, phones, emails, account numbers). Not timed.
 2. Imports them through ``Directory.upsert_many`` — the bulk upsert sync uses per page and the CSV import
    per batch — into a new file, until every customer is searchable. Timed: ``import_per_s`` (wall clock)
@@ -53,9 +53,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.synthetic import generate  # noqa: E402
 from pos_app.customers.directory import Directory  # noqa: E402
 from pos_app.customers.models import CustomerRecord  # noqa: E402
-from pos_app.customers.synthetic import generate  # noqa: E402
 
 API_USER, API_KEY = "bench", "bench-key"
 

@@ -110,7 +110,7 @@ def child_app(home: str, demo: int) -> None:
 
     def pick() -> None:
         window.select_current_hit()
-        window.amount.set_value(__import__("decimal").Decimal("12.34"))
+        window.customer_page.amount.set_value(__import__("decimal").Decimal("12.34"))
         QTimer.singleShot(600, press)  # accounts loaded, checkout token prefetched: the clerk's normal pace
 
     started = {}
@@ -126,7 +126,7 @@ def child_app(home: str, demo: int) -> None:
         form = time.perf_counter() - started["t"]
         QTimer.singleShot(300, lambda: (emit(event="form", s=form, pss_mib=pss_mib(os.getpid())), app.quit()))
 
-    window.backendReady.connect(backend_ready)
+    window.counterReady.connect(backend_ready)
     QTimer.singleShot(60_000, app.quit)
     app.exec()
     from pos_app.ui.common.ops import wait_for_all

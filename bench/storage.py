@@ -82,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         out["restore_s"], _ = timed(lambda: backups.restore_journal(path, backup.path, manager=Manager(),
                                                                     reason="bench"))
         if args.customers:
+            from bench.synthetic import generate
             from pos_app.customers.directory import Directory
-            from pos_app.customers.synthetic import generate
 
             dpath = Path(tmp) / "directory.db"
             with Directory(dpath) as d:

@@ -1,5 +1,5 @@
 """The Sandbox conformance report: what one complete test payment through PaySimple's real payment form showed
-(issue 14 §4, decision 0207). No Qt here; the UI fills it in (``ui/conformance_dialog.py``).
+(decision 0207). No Qt here; the UI fills it in (``ui/shell/conformance_dialog.py``).
 
 Why: some of PaySimpleJS's behaviour is not documented anywhere public (the shape of ``customerAuth``, the
 hosts its iframe loads from such as a CDN or reCAPTCHA, the signal of an expired checkout token). Before a

@@ -4,7 +4,7 @@ Headless Linux machines often have no keyring at all (keyring's ``fail`` backend
 and let the caller keep the key in memory for this session only; we never fall back to a plaintext file and
 never depend on ``keyrings.alt``.
 
-Keyring entries are bound to the data folder (issue 14 §2, decision 0204): the account name is
+Keyring entries are bound to the data folder (decision 0204): the account name is
 ``<installation id>:<environment>:<API user>``, where the installation id is a random 128-bit value kept in
 ``installation.id`` next to the clerk file (created 0600 on first use). A new ``--home`` / ``POS_APP_HOME``
 folder gets a new id, so a hand-written settings file there naming the store's API user finds no key.

@@ -1,4 +1,4 @@
-"""Private files: the data and log folders are 0700, everything in them 0600 (issue 14 §3, decision 0205).
+"""Private files: the data and log folders are 0700, everything in them 0600 (decision 0205).
 
 The counter's files hold customers, payments, clerk PIN hashes and roles, receipts and reports: nobody but
 the account that runs the app may read or change them. Three layers, each enough on its own:

@@ -7,7 +7,7 @@ are used, with the problem logged, so a damaged file never stops a counter from 
 Two files (``pos_app.config.Paths``): ``settings.json`` is the counter's own (which environment it starts
 in, the Sandbox/Live API users, the store's header and formats); ``settings-training.json`` is training's.
 A training run reads and writes only the training file (:func:`load_run_settings`); a run started with
-``--training`` never opens ``settings.json`` at all (issue 14 §1, decision 0200). Without ``--training``
+``--training`` never opens ``settings.json`` at all (decision 0200). Without ``--training``
 the counter's file says which environment to start; when that is Training, the run then uses the training
 file too (created from the counter's file's store fields the first time: they were training's).
 

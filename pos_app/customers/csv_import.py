@@ -85,7 +85,7 @@ from pathlib import Path
 
 from pos_app.customers import index
 from pos_app.customers.directory import Batch, Directory
-from pos_app.customers.models import CustomerRecord
+from pos_app.customers.models import MIRRORED, CustomerRecord
 from pos_app.customers.normalize import account_key, fold, phone_key
 from pos_app.paysimple.rules import validate_address, validate_customer
 from pos_app.private_files import private_file
@@ -684,17 +684,15 @@ def _row(fields: list[str], columns: dict[str, int], unmapped: list[tuple[int, s
             phones[name] = raw  # letters only: let the rules say what is wrong with it
     email = get("email")
     alt_email = get("alt_email")
-    body = {"FirstName": first, "LastName": last, "MiddleName": middle, "Company": get("company"),
-            "CustomerAccount": get("customer_account"), "Email": email, "AltEmail": alt_email,
-            "Phone": phones.get("phone"), "AltPhone": phones.get("alt_phone"),
-            "MobilePhone": phones.get("mobile_phone"), "Fax": phones.get("fax")}
+    given = {"first_name": first, "last_name": last, "middle_name": middle, "email": email, "alt_email": alt_email,
+             **{name: phones.get(name) for name in ("phone", "mobile_phone", "alt_phone", "fax")}}
+    body = {f.key: given[f.name] if f.name in given else get(f.name) for f in MIRRORED if not f.address}
     messages = validate_customer(body)
     if messages:
         reason = " ".join(_shown(m.message, body.get(m.field)) for m in messages)
         out.add(RowProblem(line_no, "rejected", reason, display))
         return None
-    address = {"StreetAddress1": get("street1"), "StreetAddress2": get("street2"), "City": get("city"),
-               "StateCode": get("state_code"), "ZipCode": get("zip_code"), "Country": get("country")}
+    address = {f.key: get(f.name) for f in MIRRORED if f.address}
     if address["StateCode"] and len(address["StateCode"]) == 2:
         address["StateCode"] = address["StateCode"].upper()
     if address["Country"] and len(address["Country"]) == 2:
@@ -725,12 +723,8 @@ def _row(fields: list[str], columns: dict[str, int], unmapped: list[tuple[int, s
         out.add(RowProblem(line_no, "warning", f"Imported, but line {seen.damaged_line} just before it holds binary "
                            "data (control characters): part of the file may be damaged; check that this customer "
                            "is real.", display))
-    record = CustomerRecord(
-        first_name=first or "", last_name=last or "", paysimple_id=None, middle_name=middle,
-        company=body["Company"], customer_account=body["CustomerAccount"], email=email, alt_email=alt_email,
-        phone=body["Phone"], alt_phone=body["AltPhone"], mobile_phone=body["MobilePhone"], fax=body["Fax"],
-        street1=address["StreetAddress1"], street2=address["StreetAddress2"], city=address["City"],
-        state_code=address["StateCode"], zip_code=address["ZipCode"], country=address["Country"])
+    values = {**body, **address}  # PaySimple keys (validated above); first and last name are present
+    record = CustomerRecord(paysimple_id=None, **{f.name: values[f.key] for f in MIRRORED})
     return record, get("notes")
 
 

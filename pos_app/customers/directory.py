@@ -9,43 +9,25 @@ in step (see ``schema``). Sync (PaySimple ids) uses ``upsert_paysimple``; the CS
 use ``apply`` directly after their own matching. Deleted customers stay in ``customers`` with
 ``deleted = 1`` (``get`` still returns them) but leave the search tables.
 
-Bulk writes are indexed later, in one pass. Inserting a customer's ~6 search entries at random places of
-big B-trees is the dominant write cost, and committing many small batches would rewrite most index pages
-every time. So a batch that inserts ``DEFER_MIN`` or more customers only writes their rows and records the
-id range in ``pending_index``; the pending entries are added later in one transaction (SQLite expands them
-from the rows' ``words``/``keys``). During a sync, pending customers are merged when they reach
-max(``MERGE_MIN``, half the indexed ones) — geometric, so total work stays linear; that merge runs in its
-own transaction right after the batch's COMMIT — and at the end of every sync/import call; ``upsert_many``
-merges once at the end. Pending customers are not searchable until then (``pending_count`` tells the UI); a
-process that dies mid-load leaves the ranges recorded and the next ``Directory()`` finishes the merge
-before anyone searches. Small batches (an incremental sync, a counter edit) are indexed in their own
-transaction. Word statistics for the search are refreshed at each merge and whenever the directory grew by
-half (``stats``); searches pick up new statistics from a background reload, never waiting for one.
+Deferred indexing (decision 0313): a batch that inserts ``DEFER_MIN`` or more customers only writes their
+rows and records the id range in ``pending_index``; the pending entries are added later in one transaction
+(SQLite expands them from the rows' ``words``/``keys``, sorted by the index key). During a sync, pending
+customers are merged when they reach max(``MERGE_MIN``, half the indexed ones) — geometric, so total work
+stays linear — in their own transaction right after the batch's COMMIT, and at the end of every
+sync/import call; ``upsert_many`` merges once at the end. Pending customers are not searchable until then
+(``pending_count`` tells the UI). A process that dies mid-load leaves the ranges recorded and the next
+``Directory()`` finishes the merge before anyone searches. Small batches (an incremental sync, a counter
+edit) are indexed in their own transaction. Word statistics for the search are refreshed at each merge and
+whenever the directory grew by half (``stats``); searches pick up new statistics from a background reload,
+never waiting for one.
 
-The merge is set-based and sorted: ``INSERT OR IGNORE INTO terms/keys SELECT ... ORDER BY`` the index key,
-so the B-trees are filled in key order. Measured at 1M customers (``bench/search.py``, 2026-12-05): the
-expansion is ~3 µs per customer, the insert into empty B-trees ~1 µs, and SQLite's sort ~10 µs — most of
-the indexing. The sort needs no Python, so it runs beside the loading thread: a background sorter
-(``_Presorter``) takes every ``PRESORT_RUN`` committed pending customers and writes their entries, sorted,
-into tables of a scratch file; the final merge is then a merge of sorted runs (``UNION ALL ... ORDER BY``,
-which SQLite merges without sorting again: ~4 µs per customer for 20 runs) plus one sorted pass over what no
-run covers (the last partial run). It is the same single transaction, together with the deletion of the
-``pending_index`` ranges, so a pass that is interrupted or fails rolls back whole and is redone (tested,
-including a process killed with runs on disk). Chunked sorting also costs less than one big sort (runs of
-50k: ~9 µs per customer against ~13). At 1M the import went from ~36k/s (one thread) to 42-52k/s wall on
-this shared 2-core machine (figures and load in bench/README.md); the rows — Python building and binding
-~12 µs per customer — are now the critical path. ``synchronous`` stays NORMAL (WAL syncs only at
-checkpoints). Cheaper binding: a bulk row binds integer 0 instead of None and 0/1 instead of bools
-(``_BIND_AS``; None and bools go through sqlite3's adapter lookup, ~0.5 µs each), turned back into NULL by
-``nullif(?, 0)`` in the INSERT. Tried before and dropped (no gain): packing the mirrored fields into one JSON
-column, sorting entries in Python, ``PRAGMA threads`` for the sorter (measured again at 1M: no gain), the
-index in a second database file merged batch by batch into growing B-trees (random inserts: slower), FTS5
-for the lookup keys, SQLite 3.51, 16 KiB pages.
+Background sorting (decision 0265): while a bulk load writes rows, ``_Presorter`` sorts the entries of every
+``PRESORT_RUN`` committed pending customers into runs in a scratch file; the final merge of the runs and the
+deletion of the ``pending_index`` ranges are one transaction, so an interrupted or failed pass rolls back
+whole and is redone. ``synchronous`` stays NORMAL (WAL syncs only at checkpoints).
 
-Searching while a bulk load writes: a search returns from SQLite (and needs Python's GIL back) a few dozen
-times, and a loading thread building rows in Python held the GIL for up to the interpreter's 5 ms switch
-interval each time. Searches mark themselves (``reading``) and bulk writers pause at safe points every
-``YIELD_ROWS`` rows while one runs (see ``reading``).
+Searching while a bulk load writes (decision 0266): searches mark themselves (``reading``) and bulk writers
+pause at safe points every ``YIELD_ROWS`` rows while one runs.
 
 Storage faults: opening and every ``write()`` raise ``pos_app.storage_errors.StorageError`` (file + next
 step) for a read-only folder, a full disk, a damaged file or a disk error. ``Directory.open_or_recover``
@@ -69,55 +51,41 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from operator import attrgetter
 from pathlib import Path
 
 from pos_app.customers import index, stats
 from pos_app.customers.models import RECORD_FIELDS, CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.customers.normalize import account_key
+from pos_app.customers.recovery import recover
+from pos_app.customers.rows import (
+    DELETED,
+    INSERT_SQL,
+    OLD_COLUMNS,
+    RECENT_LIMIT,
+    ROW_COLUMNS,
+    UPDATE_SQL,
+    data_values,
+    insert_values,
+    now_iso,
+    update_values,
+)
 from pos_app.customers.schema import connect, migrate
+from pos_app.customers.search import search as search_directory
 from pos_app.storage_errors import CHECK_FAILED, Fault, StorageError, What, storage_errors
 
 log = logging.getLogger(__name__)
 
-log = logging.getLogger(__name__)
-
-RECENT_LIMIT = 2000
 DEFER_MIN = 100  # a batch inserting this many customers is indexed later, in one pass
 MERGE_MIN = 20_000  # pending customers are merged when they reach max(MERGE_MIN, half the indexed ones)
 PRESORT_RUN = 50_000  # committed pending customers per sorted run the background sorter builds
 YIELD_ROWS = 256  # a bulk writer lets a running search through after this many rows of Python work
 YIELD_MAX_S = 0.05  # ... waiting at most this long each time (it is never starved by back-to-back searches)
 _CHUNK = 500  # ids per IN (...) query
-
-_DATA_COLUMNS = tuple(c for c in RECORD_FIELDS if c != "paysimple_id")
-_data_values = attrgetter(*_DATA_COLUMNS)  # "deleted" is a bool: sqlite3 stores it as 0/1, and 1 == True
-_DELETED = _DATA_COLUMNS.index("deleted")
-# Binding None (or a bool) costs Python's sqlite3 an adapter lookup, about 0.5 µs each, and a bulk row has
-# a dozen empty fields: inserts bind integer 0 for None (``nullif(?, 0)`` turns it back into NULL; a text
-# value never equals an integer in SQLite, so "0" stays "0") and 0/1 for ``deleted``.
-_INSERT_SQL = (
-    f"INSERT INTO customers (id, paysimple_id, {', '.join(_DATA_COLUMNS)}, origin, written_at, words, keys)"
-    f" VALUES (?, ?, {', '.join('?' if c == 'deleted' else 'nullif(?, 0)' for c in _DATA_COLUMNS)}, ?, ?, ?, ?)"
-)
-_BIND_AS = {None: 0, False: 0, True: 1}  # .get(v, v): the only non-text values of a record are None and bools
-_UPDATE_SQL = (
-    f"UPDATE customers SET paysimple_id = ?, {', '.join(c + ' = ?' for c in _DATA_COLUMNS)},"
-    " written_at = ?, words = ?, keys = ? WHERE id = ?"
-)
-_ROW_COLUMNS = ("id", "paysimple_id", *_DATA_COLUMNS, "origin", "written_at", "last_seen_at", "local_notes")
-_SELECT_ROW = f"SELECT {', '.join(_ROW_COLUMNS)} FROM customers"
-# What an existing row holds: its data (to tell whether a write changes anything) and its search text.
-_OLD_COLUMNS = ("id", "paysimple_id", "words", "keys", *_DATA_COLUMNS)
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
+_SELECT_ROW = f"SELECT {', '.join(ROW_COLUMNS)} FROM customers"
 
 @dataclass(slots=True)
 class OldRow:
-    """The stored state of an existing row: its data values (``_DATA_COLUMNS`` order) and search text."""
+    """The stored state of an existing row: its data values (``rows.DATA_COLUMNS`` order) and search text."""
 
     id: int
     paysimple_id: int | None
@@ -131,12 +99,12 @@ class OldRow:
 
     @property
     def deleted(self) -> bool:
-        return bool(self.values[_DELETED])
+        return bool(self.values[DELETED])
 
     def same_as(self, record: CustomerRecord) -> bool:
         """Nothing to write: the same PaySimple id and every mirrored field equal (a full compare, not a
         hash, so no collision can hide a change)."""
-        return self.paysimple_id == record.paysimple_id and self.values == _data_values(record)
+        return self.paysimple_id == record.paysimple_id and self.values == data_values(record)
 
 
 @dataclass
@@ -204,8 +172,6 @@ class Directory:
     def open_or_recover(cls, path: Path | str, **options) -> Directory:
         """The counter's start-up open: checked, and rebuilt when damaged (see the module docstring; the
         result's ``recovery`` says what happened). Other storage faults are raised."""
-        from pos_app.customers.recovery import recover
-
         try:
             return cls(path, check=True, **options)
         except StorageError as exc:
@@ -293,12 +259,10 @@ class Directory:
     def reading(self) -> Iterator[None]:
         """Marks a search in progress: bulk writers in other threads pause at their next safe point.
 
-        Why: a search returns from SQLite (and so needs Python's GIL back) a few dozen times; while a bulk
-        writer thread builds rows in Python, each return waits for the interpreter's switch interval
-        (5 ms), so a 1 ms search took tens of milliseconds during an import. Writers check
-        ``_readers`` every ``YIELD_ROWS`` rows (an attribute read) and, while a search runs, wait on a
-        condition (GIL released) for at most ``YIELD_MAX_S``; a clerk types a key every 100 ms or so, so
-        an import loses a few percent at most.
+        A search returns from SQLite (and so needs Python's GIL back) a few dozen times; a bulk writer thread
+        building rows in Python would hold the GIL for up to the interpreter's switch interval each time.
+        Writers check ``_readers`` every ``YIELD_ROWS`` rows (an attribute read) and, while a search runs,
+        wait on a condition (GIL released) for at most ``YIELD_MAX_S`` (decision 0266).
         """
         with self._readers_gone:
             self._readers += 1
@@ -347,16 +311,6 @@ class Directory:
         row = self.connection().execute(f"{_SELECT_ROW} WHERE paysimple_id = ?", (paysimple_id,)).fetchone()
         return _stored(row) if row else None
 
-    def get_many(self, ids: Sequence[int]) -> dict[int, StoredCustomer]:
-        out: dict[int, StoredCustomer] = {}
-        con = self.connection()
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start:start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for row in con.execute(f"{_SELECT_ROW} WHERE id IN ({marks})", chunk):
-                out[row[0]] = _stored(row)
-        return out
-
     def word_stats(self) -> stats.WordStats:
         """Word counts for choosing search drivers (cached). After a refresh (a bulk merge) the new counts
         are loaded by a background thread while searches go on with the previous ones — slightly stale
@@ -391,25 +345,19 @@ class Directory:
 
         threading.Thread(target=load, name="directory-stats", daemon=True).start()
 
-    def refresh_stats(self) -> None:
-        with self.write() as con:
-            stats.refresh(con)
-
     def count(self, include_deleted: bool = False) -> int:
         sql = "SELECT count(*) FROM customers" + ("" if include_deleted else " WHERE deleted = 0")
         return self.connection().execute(sql).fetchone()[0]
 
     def search(self, query: str, limit: int = 50) -> list[CustomerHit]:
-        from pos_app.customers.search import search
-
-        return search(self, query, limit)
+        return search_directory(self, query, limit)
 
     def ids_by_key(self, key: str, con: sqlite3.Connection | None = None) -> list[int]:
         con = con or self.connection()
         return [r[0] for r in con.execute("SELECT customer_id FROM keys WHERE key = ?", (key,))]
 
     def old_rows(self, con: sqlite3.Connection, where: str, values: Sequence) -> list[OldRow]:
-        sql = f"SELECT {', '.join(_OLD_COLUMNS)} FROM customers WHERE {where}"
+        sql = f"SELECT {', '.join(OLD_COLUMNS)} FROM customers WHERE {where}"
         return [OldRow.from_row(r) for r in con.execute(sql, values)]
 
     def old_rows_by_paysimple_id(self, con: sqlite3.Connection, ids: Sequence[int]) -> dict[int, OldRow]:
@@ -432,13 +380,11 @@ class Directory:
         for start in range(0, len(inserts), YIELD_ROWS):
             self._let_readers_through()
             for record, origin in inserts[start:start + YIELD_ROWS]:
-                values = _data_values(record)
-                rows.append((next_id, record.paysimple_id, *map(_BIND_AS.get, values, values), origin,
-                             written_at, index.record_words(record), index.record_keys(record)))
+                rows.append(insert_values(next_id, record, origin, written_at))
                 ids.append(next_id)
                 next_id += 1
         self._let_readers_through()
-        con.executemany(_INSERT_SQL, rows)
+        con.executemany(INSERT_SQL, rows)
         if len(rows) >= DEFER_MIN:  # bulk: index later in one pass (see module doc)
             con.execute("INSERT INTO pending_index (lo, hi) VALUES (?, ?)", (first_id, next_id - 1))
             lo, hi = first_id, next_id - 1
@@ -452,9 +398,7 @@ class Directory:
             changed = json.dumps([old.id for old, _ in batch.updates])
             self._pending_changed(con, changed)
             _remove_entries(con, "c.id IN (SELECT value FROM json_each(?))", (changed,))
-            con.executemany(_UPDATE_SQL, [
-                (record.paysimple_id, *_data_values(record), written_at, index.record_words(record),
-                 index.record_keys(record), old.id) for old, record in batch.updates])
+            con.executemany(UPDATE_SQL, [update_values(old.id, record, written_at) for old, record in batch.updates])
             _add_entries(con, "c.id IN (SELECT value FROM json_each(?))", (changed,))
             con.execute(f"UPDATE recent SET text = (SELECT {_RECENT_TEXT} FROM customers c "
                         "WHERE c.id = recent.customer_id) WHERE customer_id IN (SELECT value FROM json_each(?))",
@@ -669,14 +613,6 @@ class Directory:
             con.execute("DELETE FROM recent WHERE customer_id IN (SELECT customer_id FROM recent "
                         "ORDER BY seen_at DESC LIMIT -1 OFFSET ?)", (RECENT_LIMIT,))
 
-    def set_local_notes(self, customer_id: int, notes: str | None) -> None:
-        with self.write() as con:
-            cur = con.execute("UPDATE customers SET local_notes = ? WHERE id = ?", (notes or None, customer_id))
-            if cur.rowcount != 1:
-                raise KeyError(f"No customer with local id {customer_id}")
-
-
-
 
 # The search entries of customers rows, expanded by SQLite itself (one statement per batch instead of one
 # Python row per entry). ``words`` and ``keys`` are space-separated and contain no quote or backslash
@@ -699,9 +635,8 @@ def keys_select(where: str) -> str:
 
 
 def _add_entries(con: sqlite3.Connection, where: str, args: tuple) -> None:
-    """Insert the entries of the selected live rows, in index order: SQLite's sorter costs less than
-    inserting at random places (at 1M customers 28 s instead of 35 s of CPU for the ~6M entries, and the
-    pages of an empty index are filled whole, in order)."""
+    """Insert the entries of the selected live rows, in index order (the pages of an empty index are filled
+    whole, in order; decision 0313)."""
     live = f"{where} AND c.deleted = 0"
     con.execute(f"INSERT OR IGNORE INTO terms (term, words, customer_id) {terms_select(live)}", args)
     con.execute(f"INSERT OR IGNORE INTO keys (key, customer_id) {keys_select(live)}", args)
@@ -715,7 +650,7 @@ def _remove_entries(con: sqlite3.Connection, where: str, args: tuple) -> None:
 
 
 def _stored(row: Sequence) -> StoredCustomer:
-    values = dict(zip(_ROW_COLUMNS, row, strict=True))
+    values = dict(zip(ROW_COLUMNS, row, strict=True))
     record = CustomerRecord(**{c: values[c] for c in RECORD_FIELDS if c != "deleted"},
                             deleted=bool(values["deleted"]))
     return StoredCustomer(values["id"], record, values["origin"], values["written_at"],
@@ -767,7 +702,7 @@ class _Presorter:
     index from those runs in ONE transaction of the directory: a merge of already sorted runs
     (``UNION ALL ... ORDER BY``, which SQLite merges without sorting again) plus one sorted pass over the
     pending rows no run covers, the deletion of ``pending_index`` and the statistics refresh — the same
-    all-or-nothing pass as before, so a crash leaves ``pending_index`` for the next open and the scratch
+    all-or-nothing pass, so a crash leaves ``pending_index`` for the next open and the scratch
     file is deleted there. Runs are built from committed rows only (ranges arrive after their COMMIT);
     when a pending row is changed or deleted afterwards, every run is discarded (they could hold its old
     entries) and the load is indexed from the rows as without this sorter.

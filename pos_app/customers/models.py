@@ -2,6 +2,10 @@
 
 - ``CustomerRecord``: the mirrored PaySimple fields of one customer, as written by sync, CSV import and
   counter edits. ``paysimple_id`` is None for a local-only customer (imported, not in PaySimple yet).
+- ``MIRRORED``: the one table of the mirrored fields: record attribute (= directory column), PaySimple JSON
+  key, attribute of the client's ``Customer``/``CustomerInput`` (or of its billing ``Address``). The sync
+  mapping (``from_paysimple``/``to_input``), the CSV import's PaySimple body and the directory's row
+  layout (``rows``) are derived from it; the training gateway keeps its own list on purpose (decision 0312).
 - ``StoredCustomer``: a directory row: the record plus the local id and the local fields.
 - ``CustomerHit``: one search result, with ``disambiguation`` filled when the same result list holds
   people with the same name.
@@ -18,6 +22,39 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from pos_app.paysimple.models import Address, Customer, CustomerInput
+
+
+@dataclass(frozen=True, slots=True)
+class MirroredField:
+    """One PaySimple customer field the directory mirrors."""
+
+    name: str  # CustomerRecord attribute and directory column
+    key: str  # PaySimple JSON key: of the customer, or of its BillingAddress when ``address``
+    attr: str  # attribute of paysimple.models.CustomerFields, or of Address when ``address``
+    address: bool = False
+
+
+MIRRORED: tuple[MirroredField, ...] = (
+    MirroredField("first_name", "FirstName", "first_name"),
+    MirroredField("last_name", "LastName", "last_name"),
+    MirroredField("middle_name", "MiddleName", "middle_name"),
+    MirroredField("company", "Company", "company"),
+    MirroredField("customer_account", "CustomerAccount", "customer_account"),
+    MirroredField("email", "Email", "email"),
+    MirroredField("alt_email", "AltEmail", "alt_email"),
+    MirroredField("phone", "Phone", "phone"),
+    MirroredField("alt_phone", "AltPhone", "alt_phone"),
+    MirroredField("mobile_phone", "MobilePhone", "mobile_phone"),
+    MirroredField("fax", "Fax", "fax"),
+    MirroredField("street1", "StreetAddress1", "street_address1", address=True),
+    MirroredField("street2", "StreetAddress2", "street_address2", address=True),
+    MirroredField("city", "City", "city", address=True),
+    MirroredField("state_code", "StateCode", "state_code", address=True),
+    MirroredField("zip_code", "ZipCode", "zip_code", address=True),
+    MirroredField("country", "Country", "country", address=True),
+)
+_PERSON = tuple(f for f in MIRRORED if not f.address)
+_ADDRESS = tuple(f for f in MIRRORED if f.address)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,31 +82,21 @@ class CustomerRecord:
 
     @classmethod
     def from_paysimple(cls, c: Customer) -> CustomerRecord:
-        a = c.billing_address or Address()
-        return cls(
-            first_name=c.first_name, last_name=c.last_name, paysimple_id=c.id, middle_name=c.middle_name,
-            company=c.company, customer_account=c.customer_account, email=c.email, alt_email=c.alt_email,
-            phone=c.phone, alt_phone=c.alt_phone, mobile_phone=c.mobile_phone, fax=c.fax,
-            street1=a.street_address1, street2=a.street_address2, city=a.city, state_code=a.state_code,
-            zip_code=a.zip_code, country=a.country,
-            last_modified=_iso(c.last_modified), deleted=c.deleted,
-        )
+        address = c.billing_address or Address()
+        return cls(paysimple_id=c.id, last_modified=_iso(c.last_modified), deleted=c.deleted,
+                   **{f.name: getattr(address if f.address else c, f.attr) for f in MIRRORED})
 
     def billing_address(self) -> Address | None:
-        address = Address(self.street1, self.street2, self.city, self.state_code, self.zip_code, self.country)
+        address = Address(**{f.attr: getattr(self, f.name) for f in _ADDRESS})
         return None if address == Address() else address
 
     def to_input(self, base: Customer | None = None) -> CustomerInput:
         """The PaySimple body for this record; fields we do not mirror (website, notes, shipping) come from
         ``base`` (the customer as PaySimple has it) so a PUT does not clear them."""
-        billing = self.billing_address()
         return CustomerInput(
-            first_name=self.first_name, last_name=self.last_name, middle_name=self.middle_name,
-            company=self.company, customer_account=self.customer_account, email=self.email,
-            alt_email=self.alt_email, phone=self.phone, alt_phone=self.alt_phone,
-            mobile_phone=self.mobile_phone, fax=self.fax,
+            **{f.attr: getattr(self, f.name) for f in _PERSON},
             website=base.website if base else None, notes=base.notes if base else None,
-            billing_address=billing,
+            billing_address=self.billing_address(),
             shipping_address=base.shipping_address if base and not base.shipping_same_as_billing else None,
             shipping_same_as_billing=base.shipping_same_as_billing if base else True,
         )

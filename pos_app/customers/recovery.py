@@ -29,15 +29,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pos_app.customers import index
-from pos_app.customers.directory import _BIND_AS, _INSERT_SQL, RECENT_LIMIT, _data_values, now_iso
 from pos_app.customers.models import RECORD_FIELDS, CustomerRecord
+from pos_app.customers.rows import INSERT_SQL, RECENT_LIMIT, insert_values, now_iso
 from pos_app.storage_errors import What, storage_errors
 
 log = logging.getLogger(__name__)
 
 CHUNK = 500
-_SALVAGE_SQL = _INSERT_SQL.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)  # a damaged UNIQUE: first wins
+_SALVAGE_SQL = INSERT_SQL.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)  # a damaged UNIQUE: first wins
 MAX_PROBES = 64  # look-aheads past one unreadable spot before giving up on the rest of the table
 _LOCAL = ("origin", "last_seen_at", "local_notes")
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -173,9 +172,7 @@ def recover(directory_cls, path: Path, problem: str, **options):
                 if record is None or not isinstance(row["id"], int) or row["id"] <= 0:
                     report.skipped += 1
                     continue
-                values = _data_values(record)
-                batch.append((row["id"], record.paysimple_id, *map(_BIND_AS.get, values, values), origin,
-                              written_at, index.record_words(record), index.record_keys(record)))
+                batch.append(insert_values(row["id"], record, origin, written_at))
                 lo = row["id"] if lo is None else min(lo, row["id"])
                 hi = row["id"] if hi is None else max(hi, row["id"])
                 if isinstance(row.get("last_seen_at"), str):

@@ -38,10 +38,11 @@ customers a one-time wait of the order of a bulk load's indexing pass), before a
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
+from pos_app import migrations
 from pos_app.customers import index
+from pos_app.migrations import Migration
 from pos_app.private_files import private_file
 
 # Space-separated words/keys text → JSON array → rows (texts hold no quote or backslash, see ``index``).
@@ -62,10 +63,8 @@ def _v3_tag_company_words(con: sqlite3.Connection) -> None:
                 "WHERE c.id = recent.customer_id)")
 
 
-Migration = str | Callable[[sqlite3.Connection], None]
-
-MIGRATIONS: list[list[Migration]] = [
-    [  # v1
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "customers, search index, recently seen, word statistics, sync progress", ";\n".join([
         """CREATE TABLE customers (
             id INTEGER PRIMARY KEY,
             paysimple_id INTEGER UNIQUE,
@@ -146,8 +145,9 @@ MIGRATIONS: list[list[Migration]] = [
             paysimple_id INTEGER NOT NULL,
             PRIMARY KEY (run_id, paysimple_id)
         ) WITHOUT ROWID""",
-    ],
-    [  # v2: an index over the recently seen customers' words and keys (kept by triggers on ``recent``)
+    ])),
+    Migration(2, "an index over the recently seen customers' words and keys, kept by triggers on recent",
+              ";\n".join([
         """CREATE TABLE recent_entries (
             entry TEXT NOT NULL,
             customer_id INTEGER NOT NULL,
@@ -168,17 +168,12 @@ MIGRATIONS: list[list[Migration]] = [
         f"""INSERT OR IGNORE INTO recent_entries (entry, customer_id)
             SELECT j.value, r.customer_id FROM recent r, {_EXPAND.format(t="r.text")} j
             WHERE j.value NOT IN ('', '.')""",
-    ],
-    [  # v3: company words tagged "~" in ``words`` and ``terms`` (people before company-only matches)
-        _v3_tag_company_words,
-    ],
-]
+    ])),
+    Migration(3, "company words tagged '~' (people before company-only matches), terms rebuilt",
+              _v3_tag_company_words),
+)
 
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class SchemaTooNew(RuntimeError):
-    pass
+SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
 def connect(path: Path | str, cache_mib: int = 64, busy_timeout_s: float = 10.0) -> sqlite3.Connection:
@@ -196,27 +191,6 @@ def connect(path: Path | str, cache_mib: int = 64, busy_timeout_s: float = 10.0)
 
 
 def migrate(con: sqlite3.Connection) -> int:
-    """Bring the schema to SCHEMA_VERSION; returns the version found before."""
-    found = con.execute("PRAGMA user_version").fetchone()[0]
-    if found > SCHEMA_VERSION:
-        raise SchemaTooNew(
-            f"The customer directory was written by a newer version of the app (schema {found}, this app "
-            f"knows {SCHEMA_VERSION}). Update the app; the file was not changed.")
-    for version in range(found + 1, SCHEMA_VERSION + 1):
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            current = con.execute("PRAGMA user_version").fetchone()[0]
-            if current >= version:  # another process migrated meanwhile
-                con.execute("COMMIT")
-                continue
-            for statement in MIGRATIONS[version - 1]:
-                if callable(statement):
-                    statement(con)
-                else:
-                    con.execute(statement)
-            con.execute(f"PRAGMA user_version={version}")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    return found
+    """Bring the schema to SCHEMA_VERSION (``pos_app.migrations``); returns the version found before. A newer
+    file raises ``pos_app.migrations.SchemaTooNew`` and is left unchanged."""
+    return migrations.migrate(con, MIGRATIONS, "customer directory")

@@ -44,9 +44,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from pos_app.customers.directory import Directory, now_iso
+from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerRecord
 from pos_app.customers.normalize import neutralised_record
+from pos_app.customers.rows import now_iso
 
 log = logging.getLogger(__name__)
 

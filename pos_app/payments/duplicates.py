@@ -1,4 +1,4 @@
-"""Repeat-charge guard: has this customer been charged this amount a moment ago (issue 13 §3)?
+"""Repeat-charge guard: has this customer been charged this amount a moment ago?
 
 A tired clerk presses Esc, F5, Enter after an approved sale and charges the same customer the same amount
 again. Before any new charge the counter asks ``recent_charges``; when it finds one, the clerk sees the earlier

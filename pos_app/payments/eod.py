@@ -3,8 +3,9 @@
 Decisions:
 - "The day" is a calendar day in the store's time zone (settings ``store_timezone``; "" = local zone):
   attempts created in [00:00, next 00:00) local time; voids/refunds counted on the day they finished.
-- PaySimple is asked for GET /payment with startdate/enddate = day−1 .. day+1 (date-only filters whose zone
-  is undocumented [?]), every page; a payment belongs to the day by its CreatedOn (or PaymentDate) time.
+- The gateway is asked for every payment from day−1 .. day+1 (``Gateway.payments``; PaySimple's date-only
+  filters' zone is undocumented [?]); a payment belongs to the day by its ``created_at`` (PaySimple's CreatedOn,
+  else PaymentDate).
 - Matching is by OrderId (= attempt id). Mismatch kinds:
     paysimple_only  a PaySimple payment of the day that no journal attempt explains (foreign or no OrderId);
     journal_only    the journal says PaySimple has it (approved/declined/voided/refunded), PaySimple does not;
@@ -50,10 +51,12 @@ from pathlib import Path
 from pos_app import money
 from pos_app.payments import ids
 from pos_app.payments.brands import brand_name
-from pos_app.payments.journal import Journal
+from pos_app.payments.gateway import CHARGED, Gateway, GatewayPayment
+from pos_app.payments.gateway import PaymentStatus as PS
 from pos_app.payments.lookup import payment_cents
 from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES, Attempt, State, from_cents
 from pos_app.payments.receipts import store_timezone, zone_name
+from pos_app.payments.store import JournalStore
 from pos_app.private_files import write_user_file
 from pos_app.text_safety import spreadsheet_cell
 
@@ -69,12 +72,12 @@ class _SafeWriter:
 
 S = State
 EXPECTED_STATUS = {
-    S.APPROVED: {"authorized", "posted", "settled"},
-    S.DECLINED: {"failed"},
-    S.VOIDED: {"voided"},
-    S.REFUNDED: {"reversed"},
-    S.VOID_PENDING: {"authorized", "posted", "voided"},
-    S.REFUND_PENDING: {"settled", "reversed"},
+    S.APPROVED: CHARGED,
+    S.DECLINED: {PS.FAILED},
+    S.VOIDED: {PS.VOIDED},
+    S.REFUNDED: {PS.REVERSED},
+    S.VOID_PENDING: {PS.AUTHORIZED, PS.POSTED, PS.VOIDED},
+    S.REFUND_PENDING: {PS.SETTLED, PS.REVERSED},
 }
 SALE_STATES = {S.APPROVED, S.VOIDED, S.REFUNDED, S.VOID_PENDING, S.REFUND_PENDING}  # PaySimple took it
 METHODS = ("card", "bank")
@@ -226,21 +229,13 @@ def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _payment_time(payment) -> datetime | None:
-    for name in ("created_on", "payment_date"):
-        value = getattr(payment, name, None)
-        if isinstance(value, datetime):
-            return value
-    return None
+def _fetch_payments(gateway: Gateway, day: date, page_size: int) -> list[GatewayPayment]:
+    """Every payment of day−1 .. day+1 (the gateway walks the pages)."""
+    return list(gateway.payments(day - timedelta(days=1), day + timedelta(days=1), page_size=page_size))
 
 
-def _fetch_payments(client, day: date, page_size: int) -> list:
-    """GET /payment for day−1 .. day+1, every page (the client walks the pages)."""
-    return list(client.iter_payments(start_date=day - timedelta(days=1), end_date=day + timedelta(days=1),
-                                     page_size=page_size))
-
-
-def end_of_day(journal: Journal, client, day: date, lane: str | None = None, clerk: str | None = None,
+def end_of_day(journal: JournalStore, gateway: Gateway, day: date, lane: str | None = None,
+               clerk: str | None = None,
                tz: tzinfo | str | None = None, page_size: int = 200) -> EodReport:
     tz = store_timezone(tz) if tz is None or isinstance(tz, str) else tz
     start, end = day_bounds(day, tz)
@@ -259,16 +254,16 @@ def end_of_day(journal: Journal, client, day: date, lane: str | None = None, cle
         report.reviews.append(Review(a.id, t.at, t.cause, a.state.value, a.amount, a.customer_name, a.lane,
                                      a.clerk))
     for row in journal.reversals(since=start, until=end):
-        original = journal.get(row["attempt_id"])
+        original = journal.get(row.attempt_id)
         if (lane and original.lane != lane) or (clerk and original.clerk != str(clerk)):
             continue
-        if row["outcome"] == "voided":
+        if row.outcome == "voided":
             report._add("voids", original)
-        elif row["outcome"] == "refunded":
+        elif row.outcome == "refunded":
             report._add("refunds", original)
 
     try:
-        payments = _fetch_payments(client, day, page_size)
+        payments = _fetch_payments(gateway, day, page_size)
     except Exception as exc:  # noqa: BLE001 - the report is still useful; say reconcile failed
         report.paysimple_error = f"Could not read PaySimple's payment list: {type(exc).__name__}: {exc}"
         return report
@@ -277,18 +272,18 @@ def end_of_day(journal: Journal, client, day: date, lane: str | None = None, cle
     return report
 
 
-def _in_window(payment, start: datetime, end: datetime) -> bool:
-    when = _payment_time(payment)
+def _in_window(payment: GatewayPayment, start: datetime, end: datetime) -> bool:
+    when = payment.created_at
     return when is None or start <= when < end
 
 
-def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start: datetime, end: datetime,
-               lane: str | None, clerk: str | None) -> list[Mismatch]:
+def _reconcile(journal: JournalStore, attempts: list[Attempt], payments: list[GatewayPayment], start: datetime,
+               end: datetime, lane: str | None, clerk: str | None) -> list[Mismatch]:
     mismatches: list[Mismatch] = []
     by_order: dict[str, list] = defaultdict(list)
     credits: dict[str, list] = defaultdict(list)  # refund credits: negative amount, the original's OrderId
     for p in payments:
-        if getattr(p, "order_id", None):
+        if p.order_id:
             (credits if p.amount < 0 else by_order)[p.order_id].append(p)
     refund_ids = {a.refund_payment_id for a in attempts if a.refund_payment_id}
     refund_ids |= {p.id for group in credits.values() for p in group}
@@ -317,15 +312,16 @@ def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start:
         p = found[0]
         if not expected:
             mismatches.append(Mismatch("status", a.id, p.id,
-                                       f"journal {a.state.value} (not charged) but PaySimple has {p.status}"))
+                                       f"journal {a.state.value} (not charged) but PaySimple has {p.status_text}"))
             continue
         if payment_cents(p) != a.amount_cents:
             mismatches.append(Mismatch("amount", a.id, p.id,
                                        f"journal {_shown(a.amount)} vs PaySimple {_shown(p.amount)}"))
-        if str(p.status).lower() not in expected:
-            mismatches.append(Mismatch("status", a.id, p.id, f"journal {a.state.value} vs PaySimple {p.status}"))
+        if p.status not in expected:
+            mismatches.append(Mismatch("status", a.id, p.id,
+                                       f"journal {a.state.value} vs PaySimple {p.status_text}"))
         if a.state is S.REFUNDED and not credits.get(a.id) and not any(
-                getattr(q, "id", None) == a.refund_payment_id for q in payments):
+                q.id == a.refund_payment_id for q in payments):
             mismatches.append(Mismatch("status", a.id, a.refund_payment_id,
                                        "journal refunded but PaySimple shows no refund credit"))
         if a.state is not S.REFUNDED and credits.get(a.id):
@@ -334,10 +330,10 @@ def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start:
 
     ours = {a.id for a in attempts}
     for p in payments:
-        order_id = getattr(p, "order_id", None)
+        order_id = p.order_id
         if order_id in ours or p.id in refund_ids or not _in_window(p, start, end):
             continue
-        reference = getattr(p, "reference_id", None)
+        reference = p.reference_id
         if reference and (reference in known_payment_ids or journal.by_payment_id(reference)):
             continue  # a refund credit of one of our payments
         if order_id and _journal_has(journal, order_id):
@@ -349,8 +345,8 @@ def _reconcile(journal: Journal, attempts: list[Attempt], payments: list, start:
         if lane is not None and ids.lane_of(order_id) != lane:
             continue
         mismatches.append(Mismatch("paysimple_only", order_id, p.id,
-                                   f"PaySimple {p.status} {_shown(p.amount)} for customer "
-                                   f"{getattr(p, 'customer_id', '?')} with OrderId {order_id or '(none)'} is not in "
+                                   f"PaySimple {p.status_text} {_shown(p.amount)} for customer "
+                                   f"{p.customer_id if p.customer_id is not None else '?'} with OrderId {order_id or '(none)'} is not in "
                                    "the journal"))
     return mismatches
 
@@ -363,7 +359,7 @@ def _shown(amount) -> str:
         return str(amount)
 
 
-def _journal_has(journal: Journal, attempt_id: str) -> bool:
+def _journal_has(journal: JournalStore, attempt_id: str) -> bool:
     try:
         journal.get(attempt_id)
         return True

@@ -4,9 +4,7 @@ SQLite in WAL mode with ``synchronous=FULL``: each commit (attempt written, stat
 the call returns, so a ``kill -9`` or a power cut right after "sending" is marked still finds it on restart.
 
 Guarantees enforced by the database itself (so a second thread, window or process is held to them too):
-- one open charge per lane: a UNIQUE partial index on ``attempts(lane) WHERE state IN (open states)``
-  (rebuilt when a journal made with an older list of open states is opened: schema version 2 added
-  ``needs_review``);
+- one open charge per lane: a UNIQUE partial index on ``attempts(lane) WHERE state IN (open states)``;
 - only legal transitions: a trigger checks every state change against the ``legal_transitions`` table;
 - compare-and-set: ``transition(id, expected, to)`` runs in ``BEGIN IMMEDIATE`` and raises
   ``IllegalTransition`` if the attempt is no longer in ``expected`` (someone else moved it).
@@ -16,6 +14,11 @@ back whole. Opening runs ``PRAGMA quick_check`` before anything is written: a da
 ``JournalCorrupt`` and is never repaired, rewritten or replaced here (``payments.backups`` restores a backup,
 manager-approved). Times are stored as fixed-width UTC text (``YYYY-MM-DDTHH:MM:SS.ffffffZ``) so they sort and compare as text.
 Money is integer cents.
+
+Schema: numbered migrations (``MIGRATIONS``, run by ``pos_app.migrations`` when a Journal opens, each in one
+transaction). The open states of the lane index and the ``legal_transitions`` rows are part of the schema:
+a change of ``OPEN_STATES`` or ``LEGAL`` needs a new migration (a test compares them). A journal written by a
+newer app raises ``pos_app.migrations.SchemaTooNew`` and is not changed.
 
 One connection per Journal, guarded by a lock, so the UI's worker threads may share one Journal.
 """
@@ -30,7 +33,9 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pos_app.payments import ids
+from pos_app import migrations
+from pos_app.migrations import Migration
+from pos_app.payments import ids, locks
 from pos_app.payments.locks import JournalUse
 from pos_app.payments.model import (
     LANE_RE,
@@ -48,11 +53,13 @@ from pos_app.payments.model import (
     check_ach_authorization,
     to_cents,
 )
+from pos_app.payments.onfile_sql import SQLITE_SCHEMA as ONFILE_SCHEMA
+from pos_app.payments.onfile_sql import SqlOnFile
+from pos_app.payments.store import OnFileStore, OwnerLock, Reversal
 from pos_app.private_files import private_file
 from pos_app.sqlite_tx import immediate_transaction
 from pos_app.storage_errors import Fault, JournalCorrupt, StorageError, What, as_storage_error, storage_errors
 
-SCHEMA_VERSION = 2
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -70,7 +77,20 @@ def parse_ts(text: str | None) -> datetime | None:
 
 _OPEN_SQL = ",".join(f"'{s.value}'" for s in sorted(OPEN_STATES))
 
-_SCHEMA = f"""
+# v3 (the first numbered migration) brings every journal made before numbered migrations (user_version 0, 1
+# or 2, with or without the columns added later) and a new, empty file to one shape. Its statements are
+# idempotent; its lists of open states and legal transitions are literal, as migrations are history.
+_V3_OPEN_SQL = "'created','needs_review','reconciling','sending','unknown'"
+_V3_LEGAL = (
+    ("approved", "refund_pending"), ("approved", "void_pending"), ("created", "reconciling"), ("created", "sending"),
+    ("needs_review", "absent"), ("needs_review", "approved"), ("needs_review", "declined"),
+    ("needs_review", "reconciling"), ("reconciling", "absent"), ("reconciling", "approved"),
+    ("reconciling", "declined"), ("reconciling", "needs_review"), ("reconciling", "unknown"),
+    ("refund_pending", "approved"), ("refund_pending", "refunded"), ("sending", "absent"), ("sending", "approved"),
+    ("sending", "declined"), ("sending", "needs_review"), ("sending", "rejected"), ("sending", "unknown"),
+    ("unknown", "reconciling"), ("void_pending", "approved"), ("void_pending", "voided"),
+)
+_V3_TABLES = """
 CREATE TABLE IF NOT EXISTS attempts (
     id TEXT PRIMARY KEY CHECK (length(id) <= 50),
     lane TEXT NOT NULL,
@@ -100,7 +120,6 @@ CREATE TABLE IF NOT EXISTS attempts (
     ach_authorization TEXT,
     ach_authorized_by TEXT
 );
-CREATE UNIQUE INDEX IF NOT EXISTS one_open_charge_per_lane ON attempts(lane) WHERE state IN ({_OPEN_SQL});
 CREATE INDEX IF NOT EXISTS attempts_created ON attempts(created_at);
 CREATE INDEX IF NOT EXISTS attempts_state ON attempts(state);
 CREATE TABLE IF NOT EXISTS transitions (
@@ -117,12 +136,6 @@ CREATE INDEX IF NOT EXISTS transitions_at ON transitions(at);
 CREATE TABLE IF NOT EXISTS legal_transitions (
     from_state TEXT NOT NULL, to_state TEXT NOT NULL, PRIMARY KEY (from_state, to_state)
 );
-CREATE TRIGGER IF NOT EXISTS attempts_legal_state BEFORE UPDATE OF state ON attempts
-WHEN NOT EXISTS (SELECT 1 FROM legal_transitions WHERE from_state = OLD.state AND to_state = NEW.state)
-BEGIN SELECT RAISE(ABORT, 'illegal state transition'); END;
-CREATE TRIGGER IF NOT EXISTS ach_needs_authorization BEFORE INSERT ON attempts
-WHEN NEW.account_kind = 'ach' AND (NEW.ach_authorization IS NULL OR NEW.ach_authorized_by IS NULL)
-BEGIN SELECT RAISE(ABORT, 'a bank debit needs the customer''s authorization'); END;
 CREATE TABLE IF NOT EXISTS reversals (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     attempt_id TEXT NOT NULL REFERENCES attempts(id),
@@ -136,6 +149,37 @@ CREATE TABLE IF NOT EXISTS reversals (
 );
 CREATE INDEX IF NOT EXISTS reversals_finished ON reversals(finished_at);
 """
+_V3_ADDED_COLUMNS = ("absent_after", "ach_authorization", "ach_authorized_by")  # not in the oldest journals
+_V3_TRIGGERS = """
+CREATE TRIGGER IF NOT EXISTS attempts_legal_state BEFORE UPDATE OF state ON attempts
+WHEN NOT EXISTS (SELECT 1 FROM legal_transitions WHERE from_state = OLD.state AND to_state = NEW.state)
+BEGIN SELECT RAISE(ABORT, 'illegal state transition'); END;
+CREATE TRIGGER IF NOT EXISTS ach_needs_authorization BEFORE INSERT ON attempts
+WHEN NEW.account_kind = 'ach' AND (NEW.ach_authorization IS NULL OR NEW.ach_authorized_by IS NULL)
+BEGIN SELECT RAISE(ABORT, 'a bank debit needs the customer''s authorization'); END;
+"""
+
+
+def _v3_one_shape(con: sqlite3.Connection) -> None:
+    for statement in migrations.statements(_V3_TABLES):
+        con.execute(statement)
+    columns = {r[1] for r in con.execute("PRAGMA table_info(attempts)")}
+    for column in _V3_ADDED_COLUMNS:
+        if column not in columns:
+            con.execute(f"ALTER TABLE attempts ADD COLUMN {column} TEXT")
+    for statement in migrations.statements(_V3_TRIGGERS):
+        con.execute(statement)
+    # The lane index of the oldest journals lacks needs_review: rebuilt (it cannot fail: the old index allowed
+    # at most one attempt per lane in a subset of these states, and needs_review did not exist).
+    con.execute("DROP INDEX IF EXISTS one_open_charge_per_lane")
+    con.execute(f"CREATE UNIQUE INDEX one_open_charge_per_lane ON attempts(lane) WHERE state IN ({_V3_OPEN_SQL})")
+    con.executemany("INSERT OR IGNORE INTO legal_transitions VALUES (?, ?)", _V3_LEGAL)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(3, "one shape for every journal made before numbered migrations", _v3_one_shape),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
 
 _ATTEMPT_FIELDS = [f.name for f in fields(Attempt)]
 _TIME_FIELDS = {"created_at", "updated_at", "sent_at", "can_void_until", "absent_after"}
@@ -143,7 +187,6 @@ _UPDATABLE = set(_ATTEMPT_FIELDS) - {"id", "lane", "clerk", "customer_id", "cust
                                       "account_kind", "account_last4", "account_brand", "amount_cents",
                                       "state", "created_at", "updated_at", "ach_authorization",
                                       "ach_authorized_by"}
-_ADDED_COLUMNS = ("absent_after", "ach_authorization", "ach_authorized_by")  # journals made before them
 
 
 def _row_to_attempt(row: sqlite3.Row) -> Attempt:
@@ -159,9 +202,13 @@ def _row_to_attempt(row: sqlite3.Row) -> Attempt:
 
 
 class Journal:
+    """The SQLite ``store.JournalStore``: one file; its owner locks are ``locks.py`` files beside it."""
+
     def __init__(self, path: str | Path, busy_timeout: float = 15.0) -> None:
         self.path = Path(path)
+        self.name = str(self.path)
         self._lock = threading.RLock()
+        self._onfile: SqlOnFile | None = None
         self._use = JournalUse(self.path)  # shared while open: a restore never swaps the file under us
         with storage_errors(self.path, What.JOURNAL):
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -206,42 +253,33 @@ class Journal:
 
     def _open(self) -> None:
         self._db.row_factory = sqlite3.Row
+        migrations.refuse_newer(self._db, MIGRATIONS, "payment journal")  # before WAL rewrites the header
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
-        # Every statement is idempotent (IF NOT EXISTS / OR IGNORE), so two processes opening at once is fine.
-        columns = {r["name"] for r in self._db.execute("PRAGMA table_info(attempts)")}
-        for column in _ADDED_COLUMNS:
-            if columns and column not in columns:  # a journal made before the column existed
-                try:
-                    self._db.execute(f"ALTER TABLE attempts ADD COLUMN {column} TEXT")
-                except sqlite3.OperationalError as exc:  # another process added it first
-                    if "duplicate column" not in str(exc):
-                        raise
-        self._db.executescript(_SCHEMA)
-        with self._tx():
-            self._db.executemany("INSERT OR IGNORE INTO legal_transitions VALUES (?, ?)",
-                                 [(a.value, b.value) for a, b in LEGAL])
-            self._open_index_current()
-            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-
-    def _open_index_current(self) -> None:
-        """Rebuild the one-open-charge-per-lane index when it lists other open states than OPEN_STATES.
-
-        Runs inside the opening transaction (BEGIN IMMEDIATE), so two processes opening an old journal at once
-        rebuild it once. Fails (IntegrityError) only if a lane already had two open attempts, which the old
-        index made impossible."""
-        row = self._db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
-                               ("one_open_charge_per_lane",)).fetchone()
-        if row is not None and all(f"'{s.value}'" in row["sql"] for s in OPEN_STATES):
-            return
-        self._db.execute("DROP INDEX IF EXISTS one_open_charge_per_lane")
-        self._db.execute(f"CREATE UNIQUE INDEX one_open_charge_per_lane ON attempts(lane) WHERE state IN ({_OPEN_SQL})")
+        with self._lock:
+            migrations.migrate(self._db, MIGRATIONS, "payment journal")
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
             self._use.release()
+
+    def lane_lock(self, lane: str) -> OwnerLock:
+        return locks.lane_lock(self.path, lane)
+
+    def onfile_store(self) -> OnFileStore:
+        """The account-on-file records in this file (tables made on first use)."""
+        with self._lock:
+            if self._onfile is None:
+                with self._tx() as db:
+                    for statement in ONFILE_SCHEMA:
+                        db.execute(statement)
+                self._onfile = SqlOnFile(_SqliteOnFileDb(self))
+            return self._onfile
+
+    def reversal_lock(self, attempt_id: str) -> OwnerLock:
+        return locks.reversal_lock(self.path, attempt_id)
 
     def __enter__(self) -> Journal:
         return self
@@ -292,7 +330,9 @@ class Journal:
                 db.execute("INSERT INTO transitions (attempt_id, at, from_state, to_state, cause, clerk)"
                            " VALUES (?,?,?,?,?,?)", (attempt_id, stamp, None, State.CREATED.value, cause, str(clerk)))
         except sqlite3.IntegrityError as exc:
-            if "attempts.lane" in str(exc):
+            # The only UNIQUE index on attempts is one_open_charge_per_lane (the id is the PRIMARY KEY:
+            # SQLITE_CONSTRAINT_PRIMARYKEY; the ACH trigger: SQLITE_CONSTRAINT_TRIGGER).
+            if getattr(exc, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_UNIQUE":
                 raise LaneBusy(lane, self.open_attempt(lane)) from None
             raise
         return self.get(attempt_id)
@@ -406,7 +446,7 @@ class Journal:
         return [Transition(r["attempt_id"], parse_ts(r["at"]), State(r["from_state"]) if r["from_state"] else None,
                            State(r["to_state"]), r["cause"], r["clerk"]) for r in rows]
 
-    def reversals(self, since: datetime | None = None, until: datetime | None = None) -> list[sqlite3.Row]:
+    def reversals(self, since: datetime | None = None, until: datetime | None = None) -> list[Reversal]:
         """Finished reversal requests (void/refund) in [since, until) of their finish time."""
         where, params = ["finished_at IS NOT NULL"], []
         if since is not None:
@@ -415,7 +455,10 @@ class Journal:
         if until is not None:
             where.append("finished_at < ?")
             params.append(ts(until))
-        return self._query("SELECT * FROM reversals WHERE " + " AND ".join(where) + " ORDER BY seq", params)
+        rows = self._query("SELECT * FROM reversals WHERE " + " AND ".join(where) + " ORDER BY seq", params)
+        return [Reversal(r["seq"], r["attempt_id"], r["kind"], r["manager_id"], r["reason"],
+                         parse_ts(r["requested_at"]), parse_ts(r["finished_at"]), r["outcome"], r["payment_id"])
+                for r in rows]
 
     def entered(self, state: State, since: datetime | None = None,
                 until: datetime | None = None) -> list[Transition]:
@@ -435,3 +478,23 @@ class Journal:
         rows = self._query("SELECT * FROM attempts WHERE payment_id = ? OR refund_payment_id = ?",
                            (payment_id, payment_id))
         return _row_to_attempt(rows[0]) if rows else None
+
+
+class _SqliteOnFileDb:
+    """``onfile_sql.OnFileDb`` on a Journal: its connection, lock, write transactions and time text."""
+
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+
+    def transaction(self, work):
+        with self._journal._tx() as db:  # noqa: SLF001
+            return work(lambda sql, params=(): db.execute(sql, tuple(params)).fetchall())
+
+    def query(self, sql: str, params=()) -> list[sqlite3.Row]:
+        return self._journal._query(sql, params)  # noqa: SLF001
+
+    def encode_time(self, value: datetime | None) -> str | None:
+        return None if value is None else ts(value)
+
+    def decode_time(self, value: str | None) -> datetime | None:
+        return parse_ts(value)

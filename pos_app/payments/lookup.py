@@ -1,18 +1,18 @@
 """Finding out what PaySimple did with an attempt whose answer we never got (or could not trust).
 
-PaySimple has no idempotency key, so the attempt id travels as ``OrderId`` and a look-up reads the customer's
-payments (GET /customer/{id}/payments, every page) and matches on OrderId + amount + account.
+The gateway has no idempotency key, so the attempt id travels as ``OrderId`` and a look-up reads the customer's
+payments (``Gateway.customer_payments``: every page) and matches on OrderId + amount + account.
 
 Decisions:
 - The date window is the attempt's creation day minus 2 days to today plus 2 days (UTC dates): PaySimple's
   ``startdate``/``enddate`` are date-only and their time zone is not documented [?], so the window is wide
   and the match is exact on OrderId.
-- "Not found" is only concluded after also walking GET /payment for the same window (all pages): the
+- "Not found" is only concluded after also walking every payment of the window (``Gateway.payments``): the
   customer's list alone would miss a charge filed under another customer (account/customer mix-up).
 - Every look-up reply is checked against its question: each payment in the customer's list must carry that
   customer's id (a list replayed for another customer, e.g. by a caching proxy, is ``LookupUnreliable``, which
   proves nothing, like a failed look-up). Paging walks end at the total the first page announced + 1 page (the
-  client raises past it), so "not found" always means the whole list was read.
+  adapter raises past it), so "not found" always means the whole list was read.
 - Refund credits (negative amount, same OrderId as their original) are never taken for the charge.
 - Exactly one payment with our OrderId, same amount and account = found. None = not found. Anything else
   (two payments with one OrderId, or an OrderId match with a different amount/account) is a *conflict*: it
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from pos_app.payments.gateway import Gateway, GatewayPayment
 from pos_app.payments.model import Attempt
 
 
@@ -36,7 +37,7 @@ class LookupUnreliable(Exception):
 
 @dataclass(frozen=True)
 class LookupResult:
-    payment: object | None = None  # the matched pos_app.paysimple Payment
+    payment: GatewayPayment | None = None
     conflict: str | None = None
 
     @property
@@ -44,35 +45,33 @@ class LookupResult:
         return self.payment is not None
 
 
-def payment_cents(payment) -> int:
+def payment_cents(payment: GatewayPayment) -> int:
     return int((Decimal(str(payment.amount)) * 100).to_integral_value())
 
 
-def payments_with_order_id(client, attempt: Attempt, now: datetime) -> list:
+def payments_with_order_id(gateway: Gateway, attempt: Attempt, now: datetime) -> list[GatewayPayment]:
     """Every charge (positive amount) PaySimple holds with this attempt's OrderId, after the reply checks."""
     start = (attempt.created_at - timedelta(days=2)).date()
     end = (max(now, attempt.created_at) + timedelta(days=2)).date()
-    payments = client.customer_payments(attempt.customer_id, start_date=start, end_date=end)
-    strangers = [p for p in payments
-                 if getattr(p, "customer_id", None) not in (None, attempt.customer_id)]
+    payments = gateway.customer_payments(attempt.customer_id, start, end)
+    strangers = [p for p in payments if p.customer_id not in (None, attempt.customer_id)]
     if strangers:
         p = strangers[0]
         raise LookupUnreliable(f"the list of customer {attempt.customer_id}'s payments held payment {p.id} of "
                                f"customer {p.customer_id}; the reply was not for this question")
-    if not any(getattr(p, "order_id", None) == attempt.id for p in payments):
+    if not any(p.order_id == attempt.id for p in payments):
         # Before anything is called "not charged", search every payment of the window: PaySimple files a
         # payment under the ACCOUNT's owner, so a wrong customer/account pairing must not hide a charge.
-        payments = list(client.iter_payments(start_date=start, end_date=end))
+        payments = list(gateway.payments(start, end))
     # A refund credit carries its original's OrderId with a negative amount: it is not the charge.
-    return [p for p in payments if getattr(p, "order_id", None) == attempt.id and p.amount > 0]
+    return [p for p in payments if p.order_id == attempt.id and p.amount > 0]
 
 
-def find_attempt(client, attempt: Attempt, now: datetime) -> LookupResult:
-    same_order = payments_with_order_id(client, attempt, now)
+def find_attempt(gateway: Gateway, attempt: Attempt, now: datetime) -> LookupResult:
+    same_order = payments_with_order_id(gateway, attempt, now)
     if not same_order:
         return LookupResult()
-    exact = [p for p in same_order
-             if payment_cents(p) == attempt.amount_cents and getattr(p, "account_id", None) == attempt.account_id]
+    exact = [p for p in same_order if payment_cents(p) == attempt.amount_cents and p.account_id == attempt.account_id]
     if len(exact) == 1 and len(same_order) == 1:
         return LookupResult(payment=exact[0])
     if len(same_order) > 1:
@@ -80,4 +79,4 @@ def find_attempt(client, attempt: Attempt, now: datetime) -> LookupResult:
         return LookupResult(conflict=f"PaySimple has {len(same_order)} payments with this OrderId ({ids})")
     p = same_order[0]
     return LookupResult(conflict=f"PaySimple payment {p.id} has this OrderId but amount {p.amount} / account "
-                                 f"{getattr(p, 'account_id', '?')}, not {attempt.amount} / {attempt.account_id}")
+                                 f"{p.account_id}, not {attempt.amount} / {attempt.account_id}")

@@ -89,10 +89,6 @@ PENDING_REVERSAL_STATES = frozenset({S.VOID_PENDING, S.REFUND_PENDING})
 UNRESOLVED_STATES = OPEN_STATES | PENDING_REVERSAL_STATES
 TERMINAL_STATES = frozenset({S.DECLINED, S.ABSENT, S.REJECTED, S.VOIDED, S.REFUNDED})
 
-# PaySimple payment statuses that mean "money was taken and still stands" for a fresh charge.
-CHARGED_STATUSES = frozenset({"authorized", "posted", "settled"})
-FAILED_STATUSES = frozenset({"failed"})
-
 
 class PaymentError(Exception):
     """Base of this package's errors; ``str(error)`` is a message a clerk can read."""
@@ -116,6 +112,16 @@ class LaneBusy(PaymentError):
         self.lane, self.blocking = lane, blocking
         what = f" (payment {blocking.id} is {blocking.state})" if blocking else ""
         super().__init__(f"Lane {lane} already has a payment in progress{what}. Resolve it before a new one.")
+
+
+class LaneOwnershipLost(PaymentError):
+    """The lane could no longer vouch that it alone is charging (the database connection holding its lane lock
+    was lost) and stopped before sending. ``attempt`` is the attempt it stopped (never sent) when there was one."""
+
+    def __init__(self, lane: str, attempt: Attempt | None = None) -> None:
+        self.lane, self.attempt = lane, attempt
+        super().__init__(f"Lane {lane} lost its connection to the payment database, so it stopped before sending: "
+                         "nothing was charged. Check the network and the database server, then charge again.")
 
 
 class NotSignedIn(PaymentError):
@@ -294,10 +300,6 @@ class Attempt:
     def is_bank(self) -> bool:
         """A bank (ACH) debit: "Posted - pending" when accepted, and it can still be returned for days."""
         return self.account_kind == "ach"
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
 
     @property
     def is_resolved(self) -> bool:

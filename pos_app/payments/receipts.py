@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pos_app.money import MoneyFormat, store_format
 from pos_app.payments.brands import authorization_code
+from pos_app.payments.gateway import Gateway, GatewayError, NotOffered, PaymentStatus, Refused, Unreachable
 from pos_app.payments.model import Attempt, State
 from pos_app.text_safety import neutralise, one_line
 
@@ -69,7 +70,7 @@ ACH_RETURN_NOTICE = ("Bank payment: posted, not yet settled. The bank can still 
 def status_text(attempt: Attempt) -> str:
     """The receipt's status words (English) for an attempt: a bank debit says posted/pending, not approved."""
     if attempt.is_bank:
-        if attempt.state is State.APPROVED and str(attempt.ps_status or "").lower() == "settled":
+        if attempt.state is State.APPROVED and PaymentStatus.parse(attempt.ps_status) is PaymentStatus.SETTLED:
             return BANK_SETTLED_TEXT
         if attempt.state in BANK_STATUS_TEXT:
             return BANK_STATUS_TEXT[attempt.state]
@@ -302,46 +303,41 @@ class ReceiptEmailError(Exception):
         self.may_have_sent = may_have_sent
 
 
-def receipt_address(client, attempt: Attempt) -> str:
+def receipt_address(gateway: Gateway, attempt: Attempt) -> str:
     """The e-mail address PaySimple has on file for the attempt's customer (the one it sends receipts to).
     Raises ``ReceiptEmailError`` (``not_recorded``: PaySimple has no payment for it; ``no_email``)."""
     if attempt.payment_id is None or attempt.state not in EMAILABLE_STATES:
         raise ReceiptEmailError("PaySimple has no payment for this attempt, so it has no receipt to e-mail. "
                                 "Print it or save it as PDF.", "not_recorded")
-    from pos_app.paysimple.errors import PaySimpleError
-
     try:
-        customer = client.get_customer(attempt.customer_id)
-    except PaySimpleError as exc:
+        email = gateway.customer_email(attempt.customer_id)
+    except GatewayError as exc:
         raise ReceiptEmailError(f"PaySimple could not be asked for the customer's e-mail address ({exc}); "
                                 "nothing was sent. Try again.", "unreachable") from None
-    email = one_line(getattr(customer, "email", None) or "").strip()
+    email = one_line(email or "").strip()
     if not email:
         raise ReceiptEmailError(f"{one_line(attempt.customer_name)} has no e-mail address on file. Add one "
                                 "(Edit customer) or print the receipt.", "no_email")
     return email
 
 
-def email_receipt(client, attempt: Attempt) -> str:
+def email_receipt(gateway: Gateway, attempt: Attempt) -> str:
     """PaySimple e-mails the payment's receipt to the customer's address on file; returns that address.
     Never sends without an address on file (checked first, ``receipt_address``). Blocking: run on a worker.
     Raises ``ReceiptEmailError`` with a sentence for the clerk."""
-    from pos_app.paysimple.errors import PaySimpleError
-
-    address = receipt_address(client, attempt)
+    address = receipt_address(gateway, attempt)
     try:
-        client.send_receipt(attempt.payment_id)
-    except PaySimpleError as exc:
-        if exc.may_have_taken_effect:
-            raise ReceiptEmailError(f"The answer from PaySimple was lost: the receipt may have been sent to "
-                                    f"{address}. Ask the customer before sending it again.", "lost",
-                                    may_have_sent=True) from None
-        if exc.status is None:
-            raise ReceiptEmailError("PaySimple could not be reached; nothing was sent. Try again.",
-                                    "unreachable") from None
-        if exc.status in (404, 405):
-            raise ReceiptEmailError("PaySimple does not offer e-mailing this receipt again. Print it or save "
-                                    "it as PDF.", "not_offered") from None
-        said = "; ".join(m.message for m in getattr(exc, "messages", []) or []) or str(exc)
-        raise ReceiptEmailError(f"PaySimple did not send the receipt: {one_line(said)}", "refused") from None
+        gateway.send_receipt(attempt.payment_id)
+    except Unreachable:
+        raise ReceiptEmailError("PaySimple could not be reached; nothing was sent. Try again.",
+                                "unreachable") from None
+    except NotOffered:
+        raise ReceiptEmailError("PaySimple does not offer e-mailing this receipt again. Print it or save "
+                                "it as PDF.", "not_offered") from None
+    except Refused as exc:
+        raise ReceiptEmailError(f"PaySimple did not send the receipt: {one_line(str(exc))}", "refused") from None
+    except GatewayError:
+        raise ReceiptEmailError(f"The answer from PaySimple was lost: the receipt may have been sent to "
+                                f"{address}. Ask the customer before sending it again.", "lost",
+                                may_have_sent=True) from None
     return address

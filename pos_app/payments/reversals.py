@@ -10,8 +10,9 @@ not PaySimple's own (``may_have_taken_effect``) is a lost answer. Every reply is
 void reply must be the voided payment itself; a refund reply the original (``Reversed``) or its credit (negative
 amount, the original's OrderId or ReferenceId); GET /payment/{id} must return payment {id}. A reply that is not
 for this payment is treated as a lost answer (looked up, never applied). The look-up waits the in-flight window
-unless PaySimple itself answered (``paysimple_answered``).
-``Reversals`` is a mixin of ``PaymentService`` (it uses the service's journal, client, clock and timings).
+unless PaySimple itself answered (``AnswerLost.gateway_answered``). In the gateway's terms: ``Refused`` = PaySimple's
+own 4xx; ``AnswerLost``, ``Unreachable`` or any other exception = a lost answer.
+``Reversals`` is a mixin of ``PaymentService`` (it uses the service's journal, gateway, clock and timings).
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from pos_app.payments import locks
+from pos_app.payments.gateway import REFUNDABLE, VOIDABLE, AnswerLost, GatewayPayment, PaymentStatus, Refused
 from pos_app.payments.lookup import payment_cents
 from pos_app.payments.model import Approval, Attempt, NotAllowed, PaymentError, State
-from pos_app.payments.replies import error_text, paysimple
+from pos_app.payments.replies import error_text
 
 log = logging.getLogger(__name__)
 S = State
@@ -49,13 +50,13 @@ class Reversals:
         if attempt.state is not S.APPROVED or attempt.payment_id is None:
             text = f"This payment is {attempt.state.value}: there is nothing to void or refund."
             return ReversalOption(None, text, text, attempt.ps_status, attempt.can_void_until)
-        payment = self.client.get_payment(attempt.payment_id)
-        if getattr(payment, "id", None) != attempt.payment_id:
-            raise NotAllowed(f"PaySimple's answer was for payment {getattr(payment, 'id', None)}, not "
+        payment = self.gateway.get_payment(attempt.payment_id)
+        if payment.id != attempt.payment_id:
+            raise NotAllowed(f"PaySimple's answer was for payment {payment.id}, not "
                              f"{attempt.payment_id}; nothing was changed. Try again.")
-        self.journal.update_details(attempt.id, self.clock(), ps_status=str(payment.status),
-                                    can_void_until=getattr(payment, "can_void_until", None))
-        return option_for(payment.status, getattr(payment, "can_void_until", None), self.clock())
+        self.journal.update_details(attempt.id, self.clock(), ps_status=payment.status_text,
+                                    can_void_until=payment.can_void_until)
+        return option_for(payment.status_text, payment.can_void_until, self.clock())
 
     def void(self, attempt: Attempt | str, approval: Approval) -> Attempt:
         return self._reverse(attempt, approval, "void")
@@ -66,7 +67,7 @@ class Reversals:
     def _reverse(self, attempt: Attempt | str, approval: Approval, kind: str) -> Attempt:
         approval.check()
         attempt_id = attempt if isinstance(attempt, str) else attempt.id
-        lock = locks.reversal_lock(self.journal.path, attempt_id)
+        lock = self.journal.reversal_lock(attempt_id)
         if not lock.try_acquire():
             raise NotAllowed("Another void or refund is in progress; try again in a moment.")
         try:
@@ -78,22 +79,17 @@ class Reversals:
             self.journal.add_reversal(attempt_id, kind, manager, approval.reason.strip(), now)
             attempt = self.journal.transition(attempt_id, S.APPROVED, pending, f"{kind}: {approval.reason.strip()}",
                                               manager, now)
-            ps = paysimple()
             try:
-                call = self.client.void_payment if kind == "void" else self.client.reverse_payment
+                call = self.gateway.void_payment if kind == "void" else self.gateway.reverse_payment
                 payment = call(attempt.payment_id)
-            except (ps.AuthenticationError, ps.InvalidInputError, ps.PermissionDeniedError, ps.NotFoundError) as exc:
-                if exc.may_have_taken_effect:  # a proxy's page, not PaySimple's refusal: look it up
-                    log.warning("%s of %s: %s; checking", kind, attempt_id, error_text(exc))
-                    return self._resolve_reversal(attempt, manager, None, lock_held=True,
-                                                  not_before=self.clock() + self.in_flight_window)
+            except Refused as exc:  # PaySimple's own refusal (a proxy's 4xx page is AnswerLost: looked up)
                 note = f"PaySimple refused the {kind} ({error_text(exc)})."
                 self.journal.finish_reversal(attempt_id, f"refused: {error_text(exc)}", self.clock())
                 self.journal.transition(attempt_id, pending, S.APPROVED, note, manager, self.clock(), note=note)
                 raise NotAllowed(note) from exc
             except Exception as exc:  # noqa: BLE001 - the answer was lost: look it up, never re-send
                 log.warning("%s of %s: answer lost (%s); checking", kind, attempt_id, type(exc).__name__)
-                answered = getattr(exc, "paysimple_answered", False)
+                answered = isinstance(exc, AnswerLost) and exc.gateway_answered
                 not_before = self.clock() + (self.settle_after if answered else self.in_flight_window)
                 return self._resolve_reversal(attempt, manager, None, lock_held=True, not_before=not_before)
             problem = reversal_mismatch(attempt, payment, kind)
@@ -105,32 +101,33 @@ class Reversals:
         finally:
             lock.release()
 
-    def _apply_reversal_result(self, attempt: Attempt, payment, clerk: str, cause: str) -> Attempt:
-        """Move a pending reversal to done/undone from a Payment (the original, or the refund credit)."""
+    def _apply_reversal_result(self, attempt: Attempt, payment: GatewayPayment, clerk: str,
+                               cause: str) -> Attempt | None:
+        """Move a pending reversal to done from a payment (the original, or the refund credit); None when the
+        payment does not show it done (yet)."""
         now, kind = self.clock(), ("void" if attempt.state is S.VOID_PENDING else "refund")
-        status = str(payment.status or "").lower()
-        if kind == "void" and status == "voided":
+        if kind == "void" and payment.status is PaymentStatus.VOIDED:
             self.journal.finish_reversal(attempt.id, "voided", now, payment.id)
             return self.journal.transition(attempt.id, S.VOID_PENDING, S.VOIDED, f"{cause}: Voided", clerk, now,
-                                           ps_status=str(payment.status))
+                                           ps_status=payment.status_text)
         if kind == "refund":
             if payment.id != attempt.payment_id:  # the refund credit itself
                 self.journal.finish_reversal(attempt.id, "refunded", now, payment.id)
                 return self.journal.transition(attempt.id, S.REFUND_PENDING, S.REFUNDED, f"{cause}: refund "
-                                               f"{payment.id} {payment.status}", clerk, now,
-                                               ps_status="Reversed", refund_payment_id=payment.id)
-            if status == "reversed":
-                refund_id = getattr(payment, "reference_id", None) or None
+                                               f"{payment.id} {payment.status_text}", clerk, now,
+                                               ps_status=PaymentStatus.REVERSED.value, refund_payment_id=payment.id)
+            if payment.status is PaymentStatus.REVERSED:
+                refund_id = payment.reference_id or None
                 self.journal.finish_reversal(attempt.id, "refunded", now, refund_id)
                 return self.journal.transition(attempt.id, S.REFUND_PENDING, S.REFUNDED, f"{cause}: Reversed",
-                                               clerk, now, ps_status=str(payment.status), refund_payment_id=refund_id)
+                                               clerk, now, ps_status=payment.status_text, refund_payment_id=refund_id)
         return None  # not (yet) applied
 
     def _resolve_reversal(self, attempt: Attempt, clerk: str, tries: int | None, lock_held: bool = False,
                           not_before: datetime | None = None) -> Attempt:
         lock = None
         if not lock_held:
-            lock = locks.reversal_lock(self.journal.path, attempt.id)
+            lock = self.journal.reversal_lock(attempt.id)
             if not lock.try_acquire():
                 raise NotAllowed("Another void or refund is in progress; try again in a moment.")
         try:
@@ -143,10 +140,10 @@ class Reversals:
                 if attempt.state not in (S.VOID_PENDING, S.REFUND_PENDING):
                     return attempt
                 try:
-                    payment = self.client.get_payment(attempt.payment_id)
-                    if getattr(payment, "id", None) != attempt.payment_id:
+                    payment = self.gateway.get_payment(attempt.payment_id)
+                    if payment.id != attempt.payment_id:
                         raise PaymentError(f"asked for payment {attempt.payment_id}, the reply was payment "
-                                           f"{getattr(payment, 'id', None)}")
+                                           f"{payment.id}")
                 except Exception as exc:  # noqa: BLE001 - proves nothing; stay pending
                     log.warning("checking %s of %s failed: %s", attempt.state.value, attempt.id, error_text(exc))
                     failures += 1
@@ -161,24 +158,23 @@ class Reversals:
                     self._sleep(max(0.01, min(self.poll_interval, remaining)))
                     continue
                 kind = "void" if attempt.state is S.VOID_PENDING else "refund"
-                note = f"The {kind} did not take effect (PaySimple status {payment.status})."
-                self.journal.finish_reversal(attempt.id, f"not applied: {payment.status}", self.clock())
+                note = f"The {kind} did not take effect (PaySimple status {payment.status_text})."
+                self.journal.finish_reversal(attempt.id, f"not applied: {payment.status_text}", self.clock())
                 return self.journal.transition(attempt.id, attempt.state, S.APPROVED, note, clerk, self.clock(),
-                                               note=note, ps_status=str(payment.status))
+                                               note=note, ps_status=payment.status_text)
             return self.journal.get(attempt.id)
         finally:
             if lock is not None:
                 lock.release()
 
 
-def reversal_mismatch(attempt: Attempt, payment, kind: str) -> str | None:
+def reversal_mismatch(attempt: Attempt, payment: GatewayPayment, kind: str) -> str | None:
     """Why a reply to void/reverse is not about this attempt's payment (None when it is)."""
-    pid = getattr(payment, "id", None)
+    pid = payment.id
     if pid == attempt.payment_id:
         return None
     if kind == "refund":  # the refund credit: negative, same amount, pointing back at the original
-        points_back = (getattr(payment, "reference_id", None) == attempt.payment_id
-                       or getattr(payment, "order_id", None) == attempt.id)
+        points_back = payment.reference_id == attempt.payment_id or payment.order_id == attempt.id
         try:
             same_amount = payment_cents(payment) == -attempt.amount_cents
         except Exception:  # noqa: BLE001
@@ -186,21 +182,22 @@ def reversal_mismatch(attempt: Attempt, payment, kind: str) -> str | None:
         if points_back and same_amount:
             return None
     return (f"the reply to the {kind} of payment {attempt.payment_id} was about payment {pid} "
-            f"({getattr(payment, 'status', '?')} {getattr(payment, 'amount', '?')})")
+            f"({payment.status_text} {payment.amount})")
 
 
 def option_for(status: str | None, can_void_until: datetime | None, now: datetime) -> ReversalOption:
-    """PaySimple's rules: void while Authorized/Posted and before CanVoidUntil; refund once Settled."""
-    s = (status or "").lower()
+    """PaySimple's rules: void while Authorized/Posted and before CanVoidUntil; refund once Settled.
+    ``status`` is a status name as journaled (``GatewayPayment.status_text``), matched in any letter case."""
+    s = PaymentStatus.parse(status)
     refund_later = "A refund is possible only after the payment settles (usually the next business day)."
-    if s in ("authorized", "posted"):
+    if s in VOIDABLE:
         if can_void_until is not None and now < can_void_until:
             until = can_void_until.astimezone().strftime("%Y-%m-%d %H:%M")
             return ReversalOption("void", f"Not settled yet: a void cancels it before the batch (until {until}).",
                                   refund_later, status, can_void_until)
         return ReversalOption(None, "The void window has closed and the payment has not settled yet: "
                                     "refund it once it is Settled.", refund_later, status, can_void_until)
-    if s == "settled":
+    if s in REFUNDABLE:
         return ReversalOption("refund", "Settled: a refund returns the money to the customer's account.",
                               "A void is no longer possible: the payment has settled.", status, can_void_until)
     text = f"PaySimple status is {status}: neither a void nor a refund applies."

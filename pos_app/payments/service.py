@@ -1,32 +1,39 @@
 """The charge service: exactly-once charging on top of a gateway without idempotency keys.
 
+The service talks to a ``payments.gateway.Gateway`` (PaySimple's adapter: ``pos_app.paysimple.gateway``); the
+outcomes below are in the gateway's terms (``GatewayPayment`` statuses, ``GatewayError`` kinds).
+
 Rules (see docs/architecture.md, "Payments"):
 - The attempt is journaled (fsync'd) in ``created`` and then ``sending`` BEFORE POST /payment; its id is the
-  PaySimple OrderId. POST /payment, void and reverse are never retried automatically.
-- Outcome of the POST:
-    a Payment for another OrderId, amount or account (``replies.reply_mismatch``) → needs_review: never
+  PaySimple OrderId. ``create_payment``, void and reverse are never retried automatically.
+- Outcome of ``create_payment``:
+    a payment for another OrderId, amount or account (``replies.reply_mismatch``) → needs_review: never
     approved or declined on that reply; the lane stays blocked; raised to the clerk (see ``model.py``);
-    Payment Authorized/Posted/Settled → approved;  Failed → declined (FailureData kept);
-    other statuses (Pending, RequiresAction) → unknown, then looked up like a lost reply;
-    TransportError(may_have_taken_effect=False) (connect error: nothing left this machine) → absent;
-    PaySimple's own 4xx (400 e.g. expired payment token, 401, 403, 404) → rejected: refused before processing,
-    nothing charged. A 4xx page from something else (a proxy) has ``may_have_taken_effect`` and is unknown;
-    anything else (5xx, timeout after send or past the overall deadline, dropped connection, unreadable or
-    oversized reply, a bug) → unknown, and the service immediately looks the attempt up (``lookup.py``) until
+    status Authorized/Posted/Settled (``gateway.CHARGED``) → approved;  Failed → declined (failure kept);
+    other statuses (Pending, RequiresAction, OTHER) → unknown, then looked up like a lost reply;
+    ``Unreachable`` (connect error: nothing left this machine) → absent;
+    ``Refused`` (PaySimple's own 4xx: 400 e.g. expired payment token, 401, 403, 404) → rejected: refused before
+    processing, nothing charged. A 4xx page from something else (a proxy) is ``AnswerLost`` and unknown;
+    ``AnswerLost`` (5xx, timeout after send or past the overall deadline, dropped connection, unreadable or
+    oversized reply) or any other exception (a bug) → unknown, and the service immediately looks the attempt
+    up (``lookup.py``) until
     found or proven absent; a look-up that fails keeps it unknown (the lane stays blocked until ``resolve`` or
     ``reconcile_unresolved``); a look-up that finds a conflict moves it to needs_review.
 - "Proven absent" also needs time, because a request PaySimple is still working on can still charge after our
-  look-up. Each attempt carries ``absent_after``: while the POST is out, send time + the client's overall
-  request deadline (``client.timeouts.total``, when the client has one) + ``in_flight_window`` (the app may die
+  look-up. Each attempt carries ``absent_after``: while the POST is out, send time + the gateway's overall
+  request deadline (``Gateway.request_limit``) + ``in_flight_window`` (the app may die
   with the connection open); once the POST call ended without PaySimple's own answer (timeout, dropped
   connection, a 502/503/504 or any page that is not PaySimple's envelope, a reply for another payment), that
   moment + ``in_flight_window`` (default 120 s: ASP.NET's default request limit is 110 s; a proxy may still be
   passing the request on, or PaySimple still processing it); only when PaySimple ITSELF answered (its error
-  envelope, ``PaySimpleError.paysimple_answered``) answer time + ``settle_after`` (default 2 s: it finished
+  envelope, ``AnswerLost.gateway_answered``) answer time + ``settle_after`` (default 2 s: it finished
   with the request). Before that instant "not found" keeps the attempt unknown; the service keeps looking
   (every ``poll_interval``) and reports "waiting"; a payment found meanwhile resolves it at once.
-- One in-flight charge per lane: the journal's unique index (any thread/process), plus an OS lock held by
-  the sending process so start-up reconcile never resolves an attempt a live process is still sending.
+- One in-flight charge per lane: the journal's unique index (any thread/process), plus the store's lane lock
+  (``JournalStore.lane_lock``) held by the sending process so start-up reconcile never resolves an attempt a
+  live process is still sending. A lane whose lock can no longer be vouched for (``still_held()`` False: the
+  database connection holding it was lost) stops before sending: the attempt is recorded absent (never
+  sent) and ``LaneOwnershipLost`` is raised.
 - ``reconcile_unresolved()`` must run once before the first charge of a service (start-up); it resolves the
   lane's created/sending/unknown/reconciling attempts and every pending void/refund.
 - Void (status Authorized/Posted and now < CanVoidUntil) and refund (/reverse, once Settled) need an
@@ -38,7 +45,7 @@ Thread safety: every public method may be called from any worker thread; status 
 calling thread (the UI marshals them to the GUI thread).
 Abandoned callers: ``charge`` (and ``resolve``) may run to completion on a worker nobody waits for any more
 (the clerk pressed "stop waiting"). Everything it learns goes to the journal before it returns, it holds the
-lane lock until then (so the lane stays guarded), every network call in it ends by the client's overall
+lane lock until then (so the lane stays guarded), every network call in it ends by the gateway's overall
 deadline and the look-up loop ends by ``absent_after`` or ``lookup_tries`` failures; a status callback whose
 window is gone is caught and logged. The UI reads the outcome from the journal (history, the blocked lane).
 """
@@ -51,12 +58,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from pos_app.payments import locks
-from pos_app.payments.journal import Journal
+from pos_app.payments.gateway import (
+    CHARGED,
+    AnswerLost,
+    ChargeRequest,
+    Gateway,
+    GatewayError,
+    GatewayPayment,
+    Refused,
+    Unreachable,
+)
+from pos_app.payments.gateway import PaymentStatus as PS
 from pos_app.payments.lookup import find_attempt, payment_cents, payments_with_order_id
 from pos_app.payments.model import (
-    CHARGED_STATUSES,
-    FAILED_STATUSES,
     LANE_RE,
     OPEN_STATES,
     AccountRef,
@@ -65,6 +79,7 @@ from pos_app.payments.model import (
     CustomerRef,
     InvalidCharge,
     LaneBusy,
+    LaneOwnershipLost,
     NotAllowed,
     PaymentError,
     State,
@@ -73,8 +88,9 @@ from pos_app.payments.model import (
     require_clerk,
     to_cents,
 )
-from pos_app.payments.replies import error_text, payment_fields, paysimple, reply_mismatch
+from pos_app.payments.replies import error_text, payment_fields, reply_mismatch
 from pos_app.payments.reversals import ReversalOption, Reversals, option_for  # noqa: F401 (re-exported)
+from pos_app.payments.store import JournalStore
 
 log = logging.getLogger(__name__)
 S = State
@@ -103,24 +119,21 @@ class ReconcileReport:
     unresolved: list[Attempt] = field(default_factory=list)  # look-up failed; try again later
     busy: list[Attempt] = field(default_factory=list)  # a live process/thread is still sending these
 
-    @property
-    def lane_ready(self) -> bool:
-        return not any(a.state in OPEN_STATES for a in self.unresolved + self.busy)
-
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
 class PaymentService(Reversals):
-    def __init__(self, journal: Journal, client, lane: str, clock: Callable[[], datetime] = _utc_now, *,
+    def __init__(self, journal: JournalStore, gateway: Gateway, lane: str, clock: Callable[[], datetime] = _utc_now,
+                 *,
                  in_flight_window: timedelta = timedelta(seconds=120), settle_after: timedelta = timedelta(seconds=2),
                  poll_interval: float = 10.0, lookup_tries: int = 4,
                  lookup_backoff: float = 1.0, sleep: Callable[[float], None] = time.sleep,
                  on_status: StatusCallback | None = None, description: str | None = None) -> None:
         if not LANE_RE.match(lane or ""):
             raise InvalidCharge(f"Lane {lane!r} must be 1-20 letters, digits or '_' (it starts every OrderId).")
-        self.journal, self.client, self.lane, self.clock = journal, client, lane, clock
+        self.journal, self.gateway, self.lane, self.clock = journal, gateway, lane, clock
         self.in_flight_window, self.settle_after, self.poll_interval = in_flight_window, settle_after, poll_interval
         self.lookup_tries, self.lookup_backoff = lookup_tries, lookup_backoff
         self._sleep, self._on_status, self._description = sleep, on_status, description
@@ -145,7 +158,7 @@ class PaymentService(Reversals):
         if not self._reconciled:
             raise ReconcileRequired(self.lane)
         notify = self._notifier(on_status)
-        lock = locks.lane_lock(self.journal.path, self.lane)
+        lock = self.journal.lane_lock(self.lane)
         if not lock.try_acquire():
             raise LaneBusy(self.lane, self.journal.open_attempt(self.lane))
         try:
@@ -154,8 +167,10 @@ class PaymentService(Reversals):
             notify(attempt, "saved", "Payment saved; sending to PaySimple…")
             now = self.clock()
             attempt = self.journal.transition(attempt.id, S.CREATED, S.SENDING, "POST /payment", clerk, now,
-                                              sent_at=now, absent_after=now + self._request_limit()
+                                              sent_at=now, absent_after=now + self.gateway.request_limit
                                               + self.in_flight_window)
+            if not lock.still_held():  # the last moment before money can move
+                self._stop_unsent(attempt, clerk)
             notify(attempt, "sending", "Sending to PaySimple…")
             attempt = self._send(attempt, clerk, payment_token, cvv, send_receipt)
             if attempt.state is S.UNKNOWN:
@@ -165,13 +180,22 @@ class PaymentService(Reversals):
         finally:
             lock.release()
 
-    def _send(self, attempt: Attempt, clerk: str, payment_token, cvv, send_receipt) -> Attempt:
-        ps = paysimple()
-        request = ps.PaymentRequest(account_id=attempt.account_id, amount=attempt.amount, order_id=attempt.id,
-                                    payment_token=payment_token, cvv=cvv, description=self._description,
-                                    send_receipt_to_customer=send_receipt)
+    def _stop_unsent(self, attempt: Attempt, clerk: str) -> None:
+        """Lane ownership was lost before sending: record the attempt as never sent (absent) and raise
+        ``LaneOwnershipLost``. If even that cannot be written it stays ``sending`` for start-up reconcile."""
+        note = "Not sent: the lane lost its connection to the payment database before sending."
         try:
-            payment = self.client.create_payment(request)
+            attempt = self.journal.transition(attempt.id, S.SENDING, S.ABSENT, note, clerk, self.clock(), note=note)
+        except Exception:  # noqa: BLE001 - nothing was sent; reconcile resolves what could not be written
+            log.warning("could not record %s as not sent; start-up reconcile will resolve it", attempt.id)
+        raise LaneOwnershipLost(self.lane, attempt)
+
+    def _send(self, attempt: Attempt, clerk: str, payment_token, cvv, send_receipt) -> Attempt:
+        request = ChargeRequest(account_id=attempt.account_id, amount=attempt.amount, order_id=attempt.id,
+                                payment_token=payment_token, cvv=cvv, description=self._description,
+                                send_receipt=send_receipt)
+        try:
+            payment = self.gateway.create_payment(request)
         except Exception as exc:  # noqa: BLE001 - every failure is journaled; none is retried
             return self._record_send_failure(attempt, exc, clerk)
         mismatch = reply_mismatch(payment, attempt)
@@ -180,27 +204,20 @@ class PaymentService(Reversals):
                                    absent_after=self.clock() + self.in_flight_window)
         return self._record_payment(attempt, S.SENDING, payment, clerk, "PaySimple answered")
 
-    def _request_limit(self) -> timedelta:
-        """The client's overall deadline per request (0 when the client does not say)."""
-        total = getattr(getattr(self.client, "timeouts", None), "total", None)
-        return timedelta(seconds=total) if isinstance(total, int | float) and total > 0 else timedelta(0)
-
     def _record_send_failure(self, attempt: Attempt, exc: Exception, clerk: str) -> Attempt:
-        ps, now, text = paysimple(), self.clock(), error_text(exc)
-        maybe = getattr(exc, "may_have_taken_effect", True)
-        if isinstance(exc, ps.TransportError) and not maybe:
+        now, text = self.clock(), error_text(exc)
+        if isinstance(exc, Unreachable):
             note = f"Could not reach PaySimple; nothing was sent ({text})."
             return self.journal.transition(attempt.id, S.SENDING, S.ABSENT, note, clerk, now, note=note)
-        if isinstance(exc, ps.AuthenticationError | ps.InvalidInputError | ps.PermissionDeniedError
-                      | ps.NotFoundError) and not maybe:
+        if isinstance(exc, Refused):
             note = f"PaySimple refused the payment ({text}); nothing was charged."
             return self.journal.transition(attempt.id, S.SENDING, S.REJECTED, note, clerk, now, note=note)
-        if not isinstance(exc, ps.PaySimpleError):
+        if not isinstance(exc, GatewayError):
             log.exception("unexpected error while sending payment %s; treating the outcome as unknown", attempt.id)
         note = f"PaySimple's answer was lost ({text}); checking whether it was charged."
         # Only PaySimple's own answer means it is done with the request; a proxy's 502/503/504 or page, a
         # timeout or a cut connection leave it possibly still at work: the whole in-flight window from now.
-        wait = self.settle_after if getattr(exc, "paysimple_answered", False) else self.in_flight_window
+        wait = self.settle_after if isinstance(exc, AnswerLost) and exc.gateway_answered else self.in_flight_window
         return self.journal.transition(attempt.id, S.SENDING, S.UNKNOWN, note, clerk, now, note=note,
                                        absent_after=now + wait)
 
@@ -210,16 +227,16 @@ class PaymentService(Reversals):
         return self.journal.transition(attempt.id, expected, S.REVIEW, note, clerk, self.clock(), note=note,
                                        **extra)
 
-    def _record_payment(self, attempt: Attempt, expected: State, payment, clerk: str, cause: str) -> Attempt:
-        status = str(payment.status or "").lower()
+    def _record_payment(self, attempt: Attempt, expected: State, payment: GatewayPayment, clerk: str,
+                        cause: str) -> Attempt:
         details = payment_fields(payment)
-        if status in CHARGED_STATUSES:
+        if payment.status in CHARGED:
             to, note = S.APPROVED, None
-        elif status in FAILED_STATUSES:
+        elif payment.status is PS.FAILED:
             to, note = S.DECLINED, details["failure_description"] or "Declined"
         else:
-            to, note = S.UNKNOWN, f"PaySimple status {payment.status}: waiting for the processor"
-        return self.journal.transition(attempt.id, expected, to, f"{cause}: {payment.status}", clerk,
+            to, note = S.UNKNOWN, f"PaySimple status {payment.status_text}: waiting for the processor"
+        return self.journal.transition(attempt.id, expected, to, f"{cause}: {payment.status_text}", clerk,
                                        self.clock(), note=note, **details)
 
     # ---- resolving unknown attempts ---------------------------------------------------------------------
@@ -265,7 +282,7 @@ class PaymentService(Reversals):
                                               clerk, self.clock())
         notify(attempt, "checking", "Checking with PaySimple…")
         try:
-            result = find_attempt(self.client, attempt, self.clock())
+            result = find_attempt(self.gateway, attempt, self.clock())
         except Exception as exc:  # noqa: BLE001 - a failed look-up proves nothing
             note = f"Could not check with PaySimple ({error_text(exc)}); will check again."
             notify(attempt, "check_failed", note)
@@ -293,7 +310,7 @@ class PaymentService(Reversals):
         attempt = self.journal.get(attempt if isinstance(attempt, str) else attempt.id)
         notify = self._notifier(on_status)
         if attempt.state in OPEN_STATES:
-            lock = locks.lane_lock(self.journal.path, attempt.lane)
+            lock = self.journal.lane_lock(attempt.lane)
             if not lock.try_acquire():
                 raise LaneBusy(attempt.lane, attempt)
             try:
@@ -321,19 +338,19 @@ class PaymentService(Reversals):
         if attempt.state is not S.REVIEW:
             raise NotAllowed(f"Payment {attempt.id} is {attempt.state.value}: only a payment that needs review "
                              "can be closed by a manager.")
-        lock = locks.lane_lock(self.journal.path, attempt.lane)
+        lock = self.journal.lane_lock(attempt.lane)
         if not lock.try_acquire():
             raise LaneBusy(attempt.lane, attempt)
         try:
             try:
-                same_order = payments_with_order_id(self.client, attempt, self.clock())
+                same_order = payments_with_order_id(self.gateway, attempt, self.clock())
             except Exception as exc:  # noqa: BLE001
                 raise NotAllowed(f"Could not check with PaySimple ({error_text(exc)}): try again.") from exc
-            standing = [p for p in same_order if str(p.status).lower() in CHARGED_STATUSES]
+            standing = [p for p in same_order if p.status in CHARGED]
             manager, reason = approval.manager_id, approval.reason.strip()
             if payment_id is None:
                 if standing:
-                    ids = ", ".join(f"{p.id} ({p.status} {p.amount})" for p in standing)
+                    ids = ", ".join(f"{p.id} ({p.status_text} {p.amount})" for p in standing)
                     raise NotAllowed(f"PaySimple still has payment {ids} with this OrderId: void it in PaySimple "
                                      "first, or close the review with that payment.")
                 note = f"Closed by a manager: not charged ({reason})."
@@ -348,17 +365,16 @@ class PaymentService(Reversals):
                                  "and close the review as not charged.")
             others = [p for p in standing if p.id != payment_id]
             if others:
-                ids = ", ".join(f"{p.id} ({p.status})" for p in others)
+                ids = ", ".join(f"{p.id} ({p.status_text})" for p in others)
                 raise NotAllowed(f"PaySimple also has payment {ids} standing with this OrderId: void it in "
                                  "PaySimple first.")
-            status = str(chosen.status).lower()
-            if status not in CHARGED_STATUSES | FAILED_STATUSES:
-                raise NotAllowed(f"Payment {chosen.id} is {chosen.status}: close the review as not charged.")
-            to = S.APPROVED if status in CHARGED_STATUSES else S.DECLINED
+            if chosen.status not in CHARGED | {PS.FAILED}:
+                raise NotAllowed(f"Payment {chosen.id} is {chosen.status_text}: close the review as not charged.")
+            to = S.APPROVED if chosen.status in CHARGED else S.DECLINED
             details = payment_fields(chosen)
             note = f"Closed by a manager with payment {chosen.id} ({reason})."
             return self.journal.transition(attempt.id, S.REVIEW, to, f"review closed: payment {chosen.id} "
-                                           f"{chosen.status}: {reason}", manager, self.clock(), note=note,
+                                           f"{chosen.status_text}: {reason}", manager, self.clock(), note=note,
                                            **details)
         finally:
             lock.release()

@@ -174,8 +174,9 @@ _CUSTOMER_TEXT = {
 
 
 @dataclass(frozen=True)
-class Customer:
-    id: int
+class CustomerFields:
+    """The writable fields of a PaySimple customer: what ``Customer`` reads and ``CustomerInput`` sends."""
+
     first_name: str
     last_name: str
     middle_name: str | None = None
@@ -192,6 +193,14 @@ class Customer:
     billing_address: Address | None = None
     shipping_address: Address | None = None
     shipping_same_as_billing: bool = True
+
+
+@dataclass(frozen=True)
+class Customer(CustomerFields):
+    """A customer as PaySimple returned it: the writable fields plus ``id`` (keyword-only) and what PaySimple
+    keeps itself."""
+
+    id: int = field(kw_only=True)
     created_on: datetime | None = None
     last_modified: datetime | None = None
     deleted: bool = False
@@ -396,28 +405,13 @@ class Page(Generic[T]):
 # --- request inputs ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class CustomerInput:
-    first_name: str
-    last_name: str
-    middle_name: str | None = None
-    company: str | None = None
-    customer_account: str | None = None
-    email: str | None = None
-    alt_email: str | None = None
-    phone: str | None = None
-    alt_phone: str | None = None
-    mobile_phone: str | None = None
-    fax: str | None = None
-    website: str | None = None
-    notes: str | None = None
-    billing_address: Address | None = None
-    shipping_address: Address | None = None
-    shipping_same_as_billing: bool = True
+class CustomerInput(CustomerFields):
+    """The body of POST/PUT /customer (every key sent: PUT replaces the customer)."""
 
     @classmethod
     def from_customer(cls, customer: Customer) -> CustomerInput:
         """Start an edit from what PaySimple returned (so a PUT keeps every other field)."""
-        return cls(**{f.name: getattr(customer, f.name) for f in fields(cls)})
+        return cls(**{f.name: getattr(customer, f.name) for f in fields(CustomerFields)})
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
@@ -38,7 +38,9 @@ from starlette.routing import Route
 
 from pos_app.paysimple import rules
 from pos_app.paysimple.rules import FieldMessage
+from pos_app.training.clock import GatewayClock
 from pos_app.training.envelope import ApiError, invalid, json_response, not_found
+from pos_app.training.processing import PaymentProcessor
 from pos_app.training.store import (
     ADDRESS_FIELDS,
     CUSTOMER_FIELDS,
@@ -46,11 +48,10 @@ from pos_app.training.store import (
     EASTERN,
     PAYMENT_SORT,
     PAYMENT_STATUSES,
+    Store,
     api_time,
 )
-
-if TYPE_CHECKING:
-    from pos_app.training.server import TrainingGateway
+from pos_app.training.tokens import Tokens
 
 _KNOWN_KEYS = (
     *CUSTOMER_FIELDS, *ADDRESS_FIELDS, "Id", "ShippingSameAsBilling", "BillingAddress", "ShippingAddress",
@@ -169,11 +170,15 @@ register_url_convertor("psid", IdConvertor())
 
 
 class Api:
-    """Handlers bound to one gateway (store, tokens, clock, payments)."""
+    """Handlers bound to one gateway's parts: its store, token issuer, clock and payment processor."""
 
-    def __init__(self, gateway: TrainingGateway) -> None:
-        self.gw = gateway
-        self.store = gateway.store
+    def __init__(self, store: Store, tokens: Tokens, clock: GatewayClock, payments: PaymentProcessor,
+                 outbox: list[dict] | None = None) -> None:
+        self.store = store
+        self.tokens = tokens
+        self.clock = clock
+        self.payments = payments
+        self.outbox: list[dict] = outbox if outbox is not None else []  # receipts it would have e-mailed
 
     # --- helpers ----------------------------------------------------------------------------------------
 
@@ -184,7 +189,7 @@ class Api:
         return customer
 
     def _today_eastern(self) -> date:
-        return self.gw.clock.now().astimezone(EASTERN).date()
+        return self.clock.now().astimezone(EASTERN).date()
 
     def _body_customer(self, body: Mapping[str, Any]) -> int:
         customer_id = _positive_int(body.get("CustomerId"))
@@ -198,15 +203,15 @@ class Api:
 
     async def checkout_token(self, request: Request) -> Response:
         await request.body()      # any body, ignored
-        jwt = self.gw.tokens.issue_checkout_token()
-        expires = self.gw.tokens.expiration(jwt)
+        jwt = self.tokens.issue_checkout_token()
+        expires = self.tokens.expiration(jwt)
         return json_response(200, {"JwtToken": jwt, "Expiration": api_time(
             datetime.fromtimestamp(expires, UTC).isoformat()), "IsValid": True})
 
     async def customer_token(self, request: Request) -> Response:
         customer_id = request.path_params["cid"]
         self._live_customer(customer_id)
-        return json_response(200, {"JwtToken": self.gw.tokens.issue_customer_token(customer_id)})
+        return json_response(200, {"JwtToken": self.tokens.issue_customer_token(customer_id)})
 
     async def payment_token(self, request: Request) -> Response:
         body = await read_body(request)
@@ -222,7 +227,7 @@ class Api:
         cvv = body.get("Cvv", body.get("CVV"))
         if cvv is not None and not (isinstance(cvv, str) and cvv.isdigit() and len(cvv) in (3, 4)):
             raise invalid("Cvv", "CVV must be 3 or 4 digits.")
-        token = self.gw.tokens.issue_payment_token(owner, account_id)
+        token = self.tokens.issue_payment_token(owner, account_id)
         return json_response(200, {"PaymentToken": token, "CustomerId": owner, "CustomerAccountId": account_id,
                                    "IsNewlyCreated": False})
 
@@ -403,7 +408,7 @@ class Api:
 
     async def create_payment(self, request: Request) -> Response:
         body = await read_body(request)
-        return json_response(201, self.gw.payments.create(body))
+        return json_response(201, self.payments.create(body))
 
     async def get_payment(self, request: Request) -> Response:
         payment = self.store.get_payment(request.path_params["pid"])
@@ -434,11 +439,11 @@ class Api:
 
     async def void_payment(self, request: Request) -> Response:
         await request.body()
-        return json_response(200, self.gw.payments.void(request.path_params["pid"]))
+        return json_response(200, self.payments.void(request.path_params["pid"]))
 
     async def reverse_payment(self, request: Request) -> Response:
         await request.body()
-        return json_response(200, self.gw.payments.reverse(request.path_params["pid"]))
+        return json_response(200, self.payments.reverse(request.path_params["pid"]))
 
     async def send_receipt(self, request: Request) -> Response:
         """POST /payment/{id}/sendreceipt ``{SendToCustomer, SendToOtherAddresses}`` (the shape of the
@@ -467,9 +472,9 @@ class Api:
             addresses.append(other)
         if not addresses:
             raise invalid("SendToCustomer", "Nobody to send the receipt to.")
-        sent_at = self.gw.clock.now().astimezone(UTC).isoformat()
+        sent_at = self.clock.now().astimezone(UTC).isoformat()
         for address in addresses:
-            self.gw.outbox.append({"payment_id": payment["Id"], "to": address, "at": sent_at})
+            self.outbox.append({"payment_id": payment["Id"], "to": address, "at": sent_at})
         return json_response(200, {"PaymentId": payment["Id"], "SentTo": addresses})
 
     async def mark_payment_status(self, request: Request) -> Response:
@@ -477,7 +482,7 @@ class Api:
         payment_id = _positive_int(body.get("PaymentId"))
         if payment_id is None:
             raise invalid("PaymentId", "PaymentId is required (a positive whole number).")
-        return json_response(200, self.gw.payments.mark_settled(payment_id))
+        return json_response(200, self.payments.mark_settled(payment_id))
 
     # --- routing ----------------------------------------------------------------------------------------
 

@@ -58,9 +58,11 @@ from pos_app.paysimple.rules import FieldMessage
 from pos_app.training import authcheck
 from pos_app.training.api import Api
 from pos_app.training.clock import GatewayClock
+from pos_app.training.demo import populate
 from pos_app.training.envelope import ApiError, error_response, server_error_body, unauthorized
 from pos_app.training.faults import KINDS, FaultMiddleware, Faults, _buffered
 from pos_app.training.processing import PaymentProcessor
+from pos_app.training.sdk import sdk_routes
 from pos_app.training.store import Store
 from pos_app.training.tokens import Tokens
 
@@ -203,7 +205,6 @@ class TrainingGateway:
         self.faults = Faults()
         self.payments = PaymentProcessor(self.store, self.clock, self.tokens, settle_delay)
         if demo_customers and self.store.count_customers() == 0:
-            from pos_app.training.demo import populate
             populate(self.store, demo_customers, seed=demo_seed)
         self.app = self._build_app()
         self._fault_layer = FaultMiddleware(Gatekeeper(self.app, self), self.faults, self._drop_connection)
@@ -223,17 +224,10 @@ class TrainingGateway:
     # --- app --------------------------------------------------------------------------------------------
 
     def _build_app(self) -> Starlette:
-        routes: list[BaseRoute] = [*Api(self).routes()]
+        routes: list[BaseRoute] = [*Api(self.store, self.tokens, self.clock, self.payments, self.outbox).routes()]
         if self.admin_token is not None:
             routes += self._admin_routes()
-        try:
-            from pos_app.training.sdk import sdk_routes
-        except ModuleNotFoundError as exc:      # the stand-in SDK is optional until it is written
-            if exc.name != "pos_app.training.sdk":
-                raise
-            sdk_routes = None
-        if sdk_routes is not None:
-            routes += list(sdk_routes(self))
+        routes += sdk_routes(self)
 
         async def api_error(request: Request, exc: Exception) -> Response:
             assert isinstance(exc, ApiError)

@@ -47,17 +47,16 @@ from pos_app.training.clock import GatewayClock
 
 EASTERN = ZoneInfo("America/New_York")
 
-CUSTOMER_FIELDS = (
-    "FirstName", "LastName", "MiddleName", "Company", "CustomerAccount", "Phone", "AltPhone", "MobilePhone",
-    "Fax", "Email", "AltEmail", "Website", "Notes",
-)
-ADDRESS_FIELDS = ("StreetAddress1", "StreetAddress2", "City", "StateCode", "ZipCode", "Country")
+# The gateway's own field table (it emulates PaySimple and imports nothing of the client: decision 0312).
+# API key of a customer's writable text field -> its column.
 _CUSTOMER_COLUMNS = {
     "FirstName": "first_name", "LastName": "last_name", "MiddleName": "middle_name", "Company": "company",
     "CustomerAccount": "customer_account", "Phone": "phone", "AltPhone": "alt_phone",
     "MobilePhone": "mobile_phone", "Fax": "fax", "Email": "email", "AltEmail": "alt_email",
     "Website": "website", "Notes": "notes",
 }
+CUSTOMER_FIELDS = tuple(_CUSTOMER_COLUMNS)
+ADDRESS_FIELDS = ("StreetAddress1", "StreetAddress2", "City", "StateCode", "ZipCode", "Country")
 CUSTOMER_SORT = {
     "firstname": "first_name", "middlename": "middle_name", "lastname": "last_name", "company": "company",
     **{f"{kind.lower()}address.{name}": f"json_extract({kind.lower()}_address, '$.{field}')"

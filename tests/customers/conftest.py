@@ -1,5 +1,5 @@
-"""Fixtures for the directory tests: a real SQLite directory file, the real training gateway on loopback TCP
-and the real client."""
+"""Fixtures for the directory tests: a real SQLite directory file and the real client on the shared training
+gateway (``tests.fixtures.gateway``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ import pytest
 
 from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerRecord
-
-API_USER = "DirectoryTests"
-API_KEY = "directory-tests-key"
+from tests.fixtures.gateway import make_client
 
 
 @pytest.fixture
@@ -20,23 +18,9 @@ def directory(tmp_path):
 
 
 @pytest.fixture
-def gateway():
-    from pos_app.training import TrainingGateway
-
-    gw = TrainingGateway(API_USER, API_KEY)
-    gw.start()
-    try:
-        yield gw
-    finally:
-        gw.close()
-
-
-@pytest.fixture
 def client(gateway):
-    from pos_app.paysimple import PaySimpleClient, Timeouts
-
-    c = PaySimpleClient(gateway.api_url, API_USER, API_KEY, timeouts=Timeouts(connect=2, read=5),
-                        max_retries=1, clock=gateway.clock.now, sleep=lambda s: None)
+    """The shared client (``tests.fixtures.gateway``) with a 5 s read and back-offs not slept."""
+    c = make_client(gateway, read=5, sleep=lambda s: None)
     yield c
     c.close()
 

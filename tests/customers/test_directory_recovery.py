@@ -15,8 +15,8 @@ import pytest
 
 from pos_app.customers.directory import Batch, Directory
 from pos_app.customers.models import CustomerRecord
-from pos_app.customers.schema import SchemaTooNew
 from pos_app.customers.sync import sync
+from pos_app.migrations import SchemaTooNew
 from pos_app.storage_errors import Fault, StorageError, What
 from tests.customers.conftest import person
 from tests.storage_faults import damage_table, fill, garbage, read_only_folder, small_disk
@@ -47,7 +47,8 @@ def synced(tmp_path, client, gateway):
         paysimple_ids = {c.id for c in (d.get(i) for i in range(1, d.count() + 1)) if c and c.paysimple_id}
         with d.write() as con:
             local_ids = d.apply(con, Batch(inserts=[(r, "import") for r in _local_only(600)]))
-        d.set_local_notes(local_ids[5], "pays by check, ask for ID")
+            con.execute("UPDATE customers SET local_notes = ? WHERE id = ?",
+                        ("pays by check, ask for ID", local_ids[5]))
         d.mark_seen(local_ids[7])
         d.mark_seen(1)
     finally:
@@ -111,11 +112,11 @@ def test_garbage_file_nothing_readable_kept_aside_and_a_fresh_directory_syncs(sy
 
 def test_the_counter_still_starts_with_a_damaged_directory(tmp_path):
     """The real start-up (training gateway on disk, sync, reconcile) with a damaged directory file."""
-    from pos_app.config import app_paths
-    from pos_app.ui.backend import CounterBackend
+    from pos_app.config import Environment, app_paths
+    from pos_app.counter import Counter, CounterStart
 
     paths = app_paths(tmp_path / "home")
-    first = CounterBackend.start_training(paths, demo_customers=150)
+    first = Counter.open(CounterStart(Environment.TRAINING, paths, demo_customers=150))
     try:
         with first.directory.write() as con:
             local = first.directory.apply(con, Batch(inserts=[(r, "import") for r in _local_only(500)]))
@@ -123,7 +124,7 @@ def test_the_counter_still_starts_with_a_damaged_directory(tmp_path):
     finally:
         first.close()
     damage_table(paths.directory_db, "customers", which=0.3)
-    backend = CounterBackend.start_training(paths, demo_customers=150)
+    backend = Counter.open(CounterStart(Environment.TRAINING, paths, demo_customers=150))
     try:
         report = backend.directory.recovery
         assert report is not None and report.damaged_file.exists()

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from pos_app.customers import index
 from pos_app.customers.directory import Directory
 from pos_app.customers.normalize import account_key, fold, phone_key, phone_query, words_of
-from pos_app.customers.schema import SCHEMA_VERSION, SchemaTooNew
+from pos_app.customers.schema import SCHEMA_VERSION
+from pos_app.migrations import Migration, SchemaTooNew, statements
 
 digits10 = st.text(alphabet="0123456789", min_size=10, max_size=10)
 
@@ -106,8 +107,8 @@ def test_a_newer_schema_is_refused_and_left_alone(tmp_path):
 def test_a_failing_migration_leaves_the_previous_version(tmp_path, monkeypatch):
     from pos_app.customers import schema
 
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, ["CREATE TABLE extra (x)", "THIS IS NOT SQL"]])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(schema.MIGRATIONS))
+    extra = Migration(SCHEMA_VERSION + 1, "extra", "CREATE TABLE extra (x); THIS IS NOT SQL")
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, extra))
     with pytest.raises(sqlite3.OperationalError):
         Directory(tmp_path / "d.db")
     con = sqlite3.connect(tmp_path / "d.db")
@@ -120,7 +121,7 @@ def test_v1_file_is_upgraded_and_its_recent_customers_indexed(tmp_path):
 
     path = tmp_path / "d.db"
     con = sqlite3.connect(path, isolation_level=None)
-    for statement in schema.MIGRATIONS[0]:
+    for statement in statements(schema.MIGRATIONS[0].apply):
         con.execute(statement)
     con.execute("PRAGMA user_version=1")
     con.execute("INSERT INTO customers (id, first_name, last_name, origin, written_at, words, keys) VALUES "

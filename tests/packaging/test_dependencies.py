@@ -132,12 +132,12 @@ def test_build_bundle_installs_the_lock_with_hashes_only(tmp_path):
 def test_without_the_training_extra_sandbox_and_live_still_load_and_training_says_why():
     code = (
         "import sys; sys.modules['starlette'] = None; sys.modules['uvicorn'] = None\n"
-        "import pos_app.ui.shell.app, pos_app.ui.shell.shell, pos_app.ui.counter.main_window, pos_app.ui.backend\n"
+        "import pos_app.ui.shell.app, pos_app.ui.shell.shell, pos_app.ui.counter.main_window, pos_app.counter.local\n"
         "import pos_app.paysimple, pos_app.payments, pos_app.customers.sync\n"
-        "from pos_app.config import app_paths\n"
-        "from pos_app.ui.backend import CounterBackend, TrainingUnavailable\n"
+        "from pos_app.config import Environment, app_paths\n"
+        "from pos_app.counter import Counter, CounterStart, TrainingUnavailable\n"
         "try:\n"
-        "    CounterBackend.start_training(app_paths(sys.argv[1]), demo_customers=0, in_memory=True)\n"
+        "    Counter.open(CounterStart(Environment.TRAINING, app_paths(sys.argv[1]), demo_customers=0, in_memory=True))\n"
         "except TrainingUnavailable as exc:\n"
         "    print('REFUSED', exc)\n"
     )

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from tests.payments.conftest import ROOT
+from tests.payments.processes import ROOT
 
 
 def test_chaos_benchmark_small_run_has_no_failures():

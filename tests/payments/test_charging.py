@@ -14,19 +14,21 @@ import pytest
 
 from pos_app.payments import AccountRef, LaneBusy, ReconcileRequired, State
 from pos_app.payments.service import PaymentService
-from tests.payments.conftest import (
-    assert_journal_agrees,
-    charged,
-    make_client,
-    make_service,
-    payments_at_gateway,
-)
+from pos_app.paysimple.gateway import PaySimpleGateway
+from tests.fixtures.gateway import API_KEY, API_USER, make_client
+from tests.fixtures.payments import assert_journal_agrees, charged, make_service, payments_at_gateway
 
 PAY = "/v4/payment"
 
 
 def charge(service, shopper, amount="25.00", **kw):
     return service.charge(shopper.customer, shopper.card, Decimal(amount), "clerk1", **kw)
+
+
+@pytest.fixture
+def journal(journal_store):
+    """These charges run on both journal stores (SQLite, PostgreSQL)."""
+    return journal_store
 
 
 def test_approved_charge_is_journaled_before_and_after(service, shopper, client, journal):
@@ -114,17 +116,12 @@ def test_expired_payment_token_is_rejected_nothing_charged(gateway, service, sho
     assert_journal_agrees(journal, client, shopper.customer.id)
 
 
-def test_gateway_unreachable_is_absent_with_the_reason(journal, shopper):
-    import socket
-
+def test_gateway_unreachable_is_absent_with_the_reason(journal, shopper, closed_port_url):
     from pos_app.paysimple import PaySimpleClient, Timeouts
 
-    with socket.socket() as s:  # a loopback port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    dead = PaySimpleClient(f"http://127.0.0.1:{port}/v4", "apiuser", "training-key-0123456789",
+    dead = PaySimpleClient(closed_port_url, API_USER, API_KEY,
                            timeouts=Timeouts(connect=1, read=1), max_retries=0)
-    service = PaymentService(journal, dead, "LANE1", settle_after=timedelta(0), lookup_tries=1)
+    service = PaymentService(journal, PaySimpleGateway(dead), "LANE1", settle_after=timedelta(0), lookup_tries=1)
     service.reconcile_unresolved()
     a = charge(service, shopper)
     assert a.state is State.ABSENT and "nothing was sent" in a.note
@@ -133,7 +130,7 @@ def test_gateway_unreachable_is_absent_with_the_reason(journal, shopper):
 
 
 def test_charge_needs_startup_reconcile_and_validates_before_writing(journal, client, gateway, shopper):
-    service = PaymentService(journal, client, "LANE1", clock=gateway.clock.now)
+    service = PaymentService(journal, PaySimpleGateway(client), "LANE1", clock=gateway.clock.now)
     with pytest.raises(ReconcileRequired):
         charge(service, shopper)
     service.reconcile_unresolved()
@@ -190,12 +187,12 @@ def test_lookup_waits_out_the_settle_window_before_declaring_absent(gateway, jou
     assert a.sent_at is not None and journal.transitions(a.id)[-1].at >= a.sent_at + timedelta(seconds=1.0)
 
 
-def test_status_callbacks_and_no_secrets_in_the_journal(gateway, service, shopper, client, journal):
+def test_status_callbacks_and_no_secrets_in_the_journal(gateway, service, shopper, client, journal, journal_backend):
     token = gateway.tokens.issue_payment_token(shopper.customer.id, shopper.card.id)
     events = []
     a = charge(service, shopper, payment_token=token, cvv="996", on_status=events.append)
     assert [e.phase for e in events] == ["saved", "sending", "done"]
-    raw = b"".join(p.read_bytes() for p in journal.path.parent.glob(journal.path.name + "*") if p.is_file())
+    raw = journal_backend.dump()
     assert a.id.encode() in raw  # the files were really read
     assert token.encode() not in raw and b"4111111111111111" not in raw
     assert_journal_agrees(journal, client, shopper.customer.id)
@@ -254,7 +251,7 @@ def test_two_payments_with_our_order_id_is_a_conflict_for_a_manager_never_absent
 
     from pos_app.payments import end_of_day
 
-    report = end_of_day(journal, client, gateway.clock.now().astimezone(UTC).date(), tz=UTC)
+    report = end_of_day(journal, PaySimpleGateway(client), gateway.clock.now().astimezone(UTC).date(), tz=UTC)
     found = {(m.kind, m.attempt_id) for m in report.mismatches}
     assert ("duplicate", a.id) in found and ("review", b.id) in found
     assert [r.attempt_id for r in report.reviews] == [b.id]
@@ -263,7 +260,7 @@ def test_two_payments_with_our_order_id_is_a_conflict_for_a_manager_never_absent
 def test_charge_filed_under_another_customer_is_still_found(gateway, service, client, journal, shopper):
     """The UI paired a customer with someone else's card: PaySimple files the payment under the card's owner.
     A lost reply must still be found (never 'absent' while money was taken)."""
-    from tests.payments.conftest import new_shopper
+    from tests.fixtures.payments import new_shopper
 
     other = new_shopper(client, "Bob", "Stone", "5454545454545454")
     gateway.faults.add("POST", PAY, "drop_after", 1)

@@ -16,7 +16,7 @@ import pytest
 
 from pos_app.payments import AccountRef, CustomerRef, Journal, State
 from pos_app.storage_errors import Fault, JournalCorrupt, StorageError, What, classify
-from tests.payments.conftest import make_service, new_shopper, payments_at_gateway
+from tests.fixtures.payments import make_service, new_shopper, payments_at_gateway
 from tests.storage_faults import damage_table, fill, garbage, read_only_folder, small_disk
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -112,7 +112,7 @@ def test_full_disk_never_loses_a_payment_and_charging_resumes_after_space_is_fre
     """Charges until the journal hits the full disk, wherever in a charge that happens: no payment reaches
     PaySimple without its journal row first, an outcome that could not be recorded stays open (never
     "absent"), and after space is freed the start-up look-up settles it and the same charge goes through."""
-    from tests.payments.conftest import assert_journal_agrees
+    from tests.fixtures.payments import assert_journal_agrees
 
     shopper = new_shopper(client)
     with small_disk(tmp_path / "disk", "512k") as disk:

@@ -8,9 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from pos_app.payments import AccountRef, Approval, Journal, State
-from pos_app.payments.onfile import KEPT, PENDING, REMOVED, OnFile
-from tests.payments.conftest import make_client, make_service, new_shopper
+from pos_app.payments import AccountRef, Approval, State
+from pos_app.payments.onfile import OnFile
+from pos_app.payments.store import KEPT, PENDING, REMOVED
+from pos_app.paysimple.gateway import PaySimpleGateway
+from tests.fixtures.gateway import make_client
+from tests.fixtures.payments import make_service, new_shopper
 
 MANAGER = Approval("m1", "manager", "wrong amount")
 CARD_DELETE = "/v4/account/creditcard/*"
@@ -31,8 +34,14 @@ def live_ids(client, customer_id) -> set[int]:
 
 
 @pytest.fixture
+def journal(journal_store):
+    """Accounts on file are kept on both journal stores (SQLite, PostgreSQL)."""
+    return journal_store
+
+
+@pytest.fixture
 def onfile(journal, client, gateway):
-    return OnFile(journal, client, clock=gateway.clock.now)
+    return OnFile(journal, PaySimpleGateway(client), clock=gateway.clock.now)
 
 
 def charge_new(onfile, service, shopper, account, amount="25.00", consent=False):
@@ -173,17 +182,16 @@ def test_delete_whose_reply_was_lost_is_done_at_the_next_sweep(gateway, client, 
     assert done.state == REMOVED and "already gone" in done.reason
 
 
-def test_records_survive_a_restart_and_the_start_up_sweep_removes(gateway, client, tmp_path, shopper):
-    path = tmp_path / "journal.db"
-    first = Journal(path)
-    onfile = OnFile(first, client, clock=gateway.clock.now)
+def test_records_survive_a_restart_and_the_start_up_sweep_removes(gateway, client, journal_backend, shopper):
+    first = journal_backend.open()
+    onfile = OnFile(first, PaySimpleGateway(client), clock=gateway.clock.now)
     card = new_card(client, shopper)
     onfile.record_new(card, shopper.customer.id, False, "clerk1")  # then the app is killed
     first.close()
     gateway.clock.advance(16 * 60)
-    second = Journal(path)
+    second = journal_backend.open()
     try:
-        report = OnFile(second, make_client(gateway), clock=gateway.clock.now).sweep()
+        report = OnFile(second, PaySimpleGateway(make_client(gateway)), clock=gateway.clock.now).sweep()
         assert [r.account_id for r in report.removed] == [card.id]
     finally:
         second.close()
@@ -230,7 +238,7 @@ def test_paysimple_unreachable_stops_the_sweep_after_one_try(gateway, client, jo
         dead_port = s.getsockname()[1]
     offline = PaySimpleClient(f"http://127.0.0.1:{dead_port}/v4", "u", "k", timeouts=Timeouts(connect=1, read=1),
                               max_retries=0)
-    onfile = OnFile(journal, offline, clock=gateway.clock.now)
+    onfile = OnFile(journal, PaySimpleGateway(offline), clock=gateway.clock.now)
     cards = [new_card(client, shopper), new_card(client, shopper, "6011000995504101")]
     for card in cards:
         onfile.record_new(card, shopper.customer.id, False, "clerk1")
@@ -239,6 +247,29 @@ def test_paysimple_unreachable_stops_the_sweep_after_one_try(gateway, client, jo
     assert len(report.failed) == 1 and len(report.waiting) == 1
     assert report.failed[0].tries == 1 and report.waiting[0].tries == 0
     offline.close()
-    back = OnFile(journal, client, clock=gateway.clock.now)
+    back = OnFile(journal, PaySimpleGateway(client), clock=gateway.clock.now)
     gateway.clock.advance(61)
     assert {r.account_id for r in back.sweep().removed} == {c.id for c in cards}
+
+
+def test_a_proxys_404_page_is_not_taken_for_already_gone(journal, gateway, client, shopper):
+    """Only PaySimple's own 404 means the card is gone; a proxy's 404 page before PaySimple saw the DELETE leaves
+    the card on file, so the record stays pending and the next sweep removes it."""
+    from pos_app.paysimple import PaySimpleClient, Timeouts
+    from pos_app.training.proxy import MisbehavingProxy
+    from tests.fixtures.gateway import API_KEY, API_USER
+
+    card = new_card(client, shopper)
+    with MisbehavingProxy(gateway.base_url, upstream_timeout=10) as proxy, PaySimpleClient(
+            proxy.api_url, API_USER, API_KEY, timeouts=Timeouts(connect=1, read=1), max_retries=0,
+            clock=gateway.clock.now) as via:
+        onfile = OnFile(journal, PaySimpleGateway(via), clock=gateway.clock.now)
+        onfile.record_new(card, shopper.customer.id, False, "clerk1")
+        onfile.release(card.id)
+        proxy.faults.add("DELETE", CARD_DELETE, "status_before", status=404)
+        report = onfile.sweep()
+        assert report.removed == [] and [r.state for r in report.failed] == [PENDING]
+        assert card.id in live_ids(client, shopper.customer.id)
+        gateway.clock.advance(61)
+        assert [r.account_id for r in onfile.sweep().removed] == [card.id]
+    assert card.id not in live_ids(client, shopper.customer.id)

@@ -12,14 +12,8 @@ from decimal import Decimal
 import pytest
 
 from pos_app.payments import State
-from tests.payments.conftest import (
-    assert_journal_agrees,
-    make_service,
-    payments_at_gateway,
-    read_events,
-    run_payer,
-    run_reverser,
-)
+from tests.fixtures.payments import assert_journal_agrees, make_service, payments_at_gateway
+from tests.payments.processes import read_events, run_payer, run_reverser
 
 PAY = "/v4/payment"
 
@@ -160,5 +154,5 @@ def test_killed_during_a_void_or_refund_then_restart_finds_the_result(gateway, c
     a = journal.get(sale.id)
     assert a.state is done and restarted.ready
     [rev] = journal.reversals()
-    assert (rev["kind"], rev["outcome"], rev["manager_id"]) == (kind, done.value, "payer-manager")
+    assert (rev.kind, rev.outcome, rev.manager_id) == (kind, done.value, "payer-manager")
     assert_journal_agrees(journal, client, shopper.customer.id)

@@ -13,8 +13,10 @@ import pytest
 
 from pos_app.payments import Approval, LaneBusy, NotAllowed, State, end_of_day
 from pos_app.paysimple import PaySimpleClient, Timeouts
+from pos_app.paysimple.gateway import PaySimpleGateway
 from pos_app.training.proxy import MisbehavingProxy
-from tests.payments.conftest import API_KEY, API_USER, assert_journal_agrees, make_service, new_shopper
+from tests.fixtures.gateway import API_KEY, API_USER
+from tests.fixtures.payments import assert_journal_agrees, make_service, new_shopper
 
 PAY = "/v4/payment"
 WINDOW = timedelta(seconds=2)
@@ -174,7 +176,7 @@ def test_a_replayed_reply_for_another_order_needs_review_and_blocks_the_lane(ser
     a = service.resolve(a, "clerk1")
     assert a.state is State.APPROVED and a.payment_id == gateway_orders[a.id][0].id
     assert service.ready
-    report = end_of_day(journal, client, gateway.clock.now().astimezone(UTC).date(), tz=UTC)
+    report = end_of_day(journal, PaySimpleGateway(client), gateway.clock.now().astimezone(UTC).date(), tz=UTC)
     [review] = report.reviews
     assert (review.attempt_id, review.state) == (a.id, "approved") and first.id in review.reason
     assert report.mismatches == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -16,8 +15,16 @@ from pos_app import money
 from pos_app.money import COMMA
 from pos_app.payments import Approval, State, end_of_day, receipt_for, store_timezone
 from pos_app.paysimple import PaymentRequest
+from pos_app.paysimple.gateway import PaySimpleGateway
 from pos_app.settings import Merchant
-from tests.payments.conftest import make_service, new_shopper
+from tests.fixtures.payments import make_service, new_shopper
+
+
+@pytest.fixture
+def journal(journal_store):
+    """Receipts and end of day run on both journal stores (SQLite, PostgreSQL)."""
+    return journal_store
+
 
 PAY = "/v4/payment"
 MERCHANT = Merchant(name="Corner Store", address="1 Main St", phone="555-0100", footer="Thanks!")
@@ -61,7 +68,7 @@ def test_store_timezone_setting():
         store_timezone("Mars/Base")
 
 
-def test_end_of_day_totals_and_every_mismatch(gateway, journal, client):
+def test_end_of_day_totals_and_every_mismatch(gateway, journal, client, tmp_path):
     ada, bob = new_shopper(client), new_shopper(client, "Bob", "Stone", "5454545454545454")
     lane1 = make_service(journal, client, gateway, "LANE1")
     lane2 = make_service(journal, client, gateway, "LANE2")
@@ -75,7 +82,7 @@ def test_end_of_day_totals_and_every_mismatch(gateway, journal, client):
     assert [x.state for x in (a1, a2, a3, a5)] == [State.APPROVED, State.DECLINED, State.ABSENT, State.APPROVED]
     day = gateway.clock.now().astimezone(UTC).date()
 
-    report = end_of_day(journal, client, day, tz=UTC, page_size=2)  # PaySimple's list in pages of 2
+    report = end_of_day(journal, PaySimpleGateway(client), day, tz=UTC, page_size=2)  # PaySimple's list in pages of 2
     assert report.reconciled, report.mismatches
     assert report.by_status["approved"].count == 2 and report.by_status["approved"].total == Decimal("13.50")
     assert report.by_status["declined"].count == 1 and report.by_status["absent"].count == 1
@@ -90,18 +97,18 @@ def test_end_of_day_totals_and_every_mismatch(gateway, journal, client):
     # Now PaySimple and the journal disagree in three ways.
     stray = client.create_payment(PaymentRequest(account_id=ada.card.id, amount=Decimal("99.00")))  # no OrderId
     client.void_payment(a5.payment_id)  # voided behind the app's back
-    report = end_of_day(journal, client, day, tz=UTC, page_size=2)
+    report = end_of_day(journal, PaySimpleGateway(client), day, tz=UTC, page_size=2)
     kinds = sorted((m.kind, m.attempt_id or str(m.payment_id)) for m in report.mismatches)
     assert kinds == sorted([("paysimple_only", str(stray.id)), ("status", a5.id)])
 
-    lane1_only = end_of_day(journal, client, day, lane="LANE1", tz=UTC)
+    lane1_only = end_of_day(journal, PaySimpleGateway(client), day, lane="LANE1", tz=UTC)
     assert lane1_only.by_status["approved"].count == 1 and lane1_only.mismatches == []  # the stray has no lane
 
     rows = list(csv.DictReader(io.StringIO(report.csv_text())))
     assert {"section": "total", "group": "status", "status": "approved"}.items() <= next(
         r for r in rows if r["group"] == "status" and r["status"] == "approved").items()
     assert [r["group"] for r in rows if r["section"] == "mismatch"] == [m.kind for m in report.mismatches]
-    path = report.to_csv(journal.path.parent / "eod.csv")
+    path = report.to_csv(tmp_path / "eod.csv")
     assert path.read_text().startswith("section,group,key")
 
 
@@ -119,7 +126,7 @@ def test_end_of_day_flags_a_journal_only_attempt_and_unresolved(gateway, journal
     journal.transition(fake.id, State.CREATED, State.SENDING, "POST", "c1", gateway.clock.now())
     journal.transition(fake.id, State.SENDING, State.APPROVED, "test", "c1", gateway.clock.now(), payment_id=1)
     day = gateway.clock.now().astimezone(UTC).date()
-    report = end_of_day(journal, client, day, tz=UTC)
+    report = end_of_day(journal, PaySimpleGateway(client), day, tz=UTC)
     kinds = sorted((m.kind, m.attempt_id) for m in report.mismatches)
     assert kinds == sorted([("unresolved", stuck.id), ("journal_only", fake.id)])
     assert ok.state is State.APPROVED
@@ -152,7 +159,7 @@ def test_end_of_day_counts_a_refund_and_matches_its_credit(gateway, journal, cli
     refunded = lane.refund(sale, Approval("m1", "manager", "returned goods"))
     assert refunded.state is State.REFUNDED and keep.state is State.APPROVED
     day = gateway.clock.now().astimezone(UTC).date()
-    report = end_of_day(journal, client, day, tz=UTC)
+    report = end_of_day(journal, PaySimpleGateway(client), day, tz=UTC)
     assert report.reconciled, report.mismatches  # the credit (same OrderId, negative) is the refund, not a charge
     assert report.refunds.count == 1 and report.refunds.total == Decimal("40.00")
     assert report.gross.total == Decimal("42.00") and report.net == Decimal("2.00")
@@ -170,10 +177,10 @@ def test_the_day_is_the_store_zones_calendar_day(gateway, journal, client):
     denver = ZoneInfo("America/Denver")
     from datetime import date
 
-    assert end_of_day(journal, client, date(2026, 11, 24), tz=denver).by_status["absent"].count == 1
-    assert end_of_day(journal, client, date(2026, 11, 25), tz=denver).by_status["absent"].count == 1
-    assert end_of_day(journal, client, date(2026, 11, 25), tz=UTC).by_status["absent"].count == 2
-    assert end_of_day(journal, client, date(2026, 11, 25), tz="America/Denver").timezone == "America/Denver"
+    assert end_of_day(journal, PaySimpleGateway(client), date(2026, 11, 24), tz=denver).by_status["absent"].count == 1
+    assert end_of_day(journal, PaySimpleGateway(client), date(2026, 11, 25), tz=denver).by_status["absent"].count == 1
+    assert end_of_day(journal, PaySimpleGateway(client), date(2026, 11, 25), tz=UTC).by_status["absent"].count == 2
+    assert end_of_day(journal, PaySimpleGateway(client), date(2026, 11, 25), tz="America/Denver").timezone == "America/Denver"
 
 
 FORGED = "Ada\r\nAPPROVED - NO SIGNATURE NEEDED\r\n"
@@ -184,7 +191,8 @@ def forged_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip().startswith(("APPROVED", "NO SIGNATURE"))]
 
 
-def test_a_name_with_line_breaks_cannot_forge_an_approval_on_a_declined_receipt(journal, client, gateway):
+def test_a_name_with_line_breaks_cannot_forge_an_approval_on_a_declined_receipt(journal, journal_backend, client,
+                                                                              gateway):
     """The reproduced defect: a declined receipt printed "APPROVED - NO SIGNATURE NEEDED" from a customer name
     with CR/LF. The name reaches the journal neutralised, and the receipt neutralises whatever it is given."""
     grace = new_shopper(client, "Grace", "Hopper", "5454545454545454")
@@ -202,9 +210,8 @@ def test_a_name_with_line_breaks_cannot_forge_an_approval_on_a_declined_receipt(
     assert max(len(line) for line in text.splitlines()) <= 40
 
     # an older journal row written before names were neutralised: the receipt still cannot be forged
-    with sqlite3.connect(journal.path) as con:
-        con.execute("UPDATE attempts SET customer_name = ? WHERE id = ?",
-                    (FORGED + "\u202eDEDEEN ERUTANGIS ON - DEVORPPA\u2028APPROVED", declined.id))
+    journal_backend.raw("UPDATE attempts SET customer_name = ? WHERE id = ?",
+                        (FORGED + "\u202eDEDEEN ERUTANGIS ON - DEVORPPA\u2028APPROVED", declined.id))
     old = journal.get(declined.id)
     assert "\r\n" in old.customer_name
     receipt = receipt_for(old, MERCHANT, tz=UTC)
@@ -231,7 +238,7 @@ def test_a_long_name_stays_on_its_label_line_on_the_receipt(service, client):
 def test_end_of_day_csv_cells_cannot_run_formulas_or_break_rows(service, shopper, journal, client):
     service.charge(shopper.customer, shopper.card, Decimal("10.00"), "=HYPERLINK(\"http://evil\",\"x\")")
     service.charge(shopper.customer, shopper.card, Decimal("11.00"), "@clerk\r\nforged,row")
-    report = end_of_day(journal, client, datetime.now(UTC).date(), tz=UTC)
+    report = end_of_day(journal, PaySimpleGateway(client), datetime.now(UTC).date(), tz=UTC)
     rows = list(csv.reader(io.StringIO(report.csv_text())))
     clerks = [r[2] for r in rows if r[:2] == ["total", "clerk"]]
     assert sorted(clerks) == ["'=HYPERLINK(\"http://evil\",\"x\")", "'@clerk\ufffd\ufffdforged,row"]
@@ -248,7 +255,7 @@ def test_end_of_day_csv_amounts_are_machine_format_and_details_are_the_stores(ga
     lane = make_service(journal, client, gateway, "LANE1")
     lane.charge(ada.customer, ada.card, Decimal("1234.50"), "c1")
     stray = client.create_payment(PaymentRequest(account_id=ada.card.id, amount=Decimal("1099.00")))
-    report = end_of_day(journal, client, gateway.clock.now().astimezone(UTC).date(), tz=UTC)
+    report = end_of_day(journal, PaySimpleGateway(client), gateway.clock.now().astimezone(UTC).date(), tz=UTC)
     [mismatch] = report.mismatches
     assert mismatch.payment_id == stray.id and "$1.099,00" in mismatch.detail  # read by people: store format
     rows = list(csv.DictReader(io.StringIO(report.csv_text())))
@@ -272,7 +279,7 @@ def test_brands_are_written_as_their_issuers_write_them(service, client):
     assert brand_name("First Bank", kind="ach") == "First Bank" and brand_name("Acme") == "Acme"
 
 
-def test_the_auth_code_line_shows_a_code_never_a_response_word(service, shopper, journal):
+def test_the_auth_code_line_shows_a_code_never_a_response_word(service, shopper, journal, journal_backend):
     """Issue 18: "Auth code: Approved". A card's receipt prints PaySimple's authorization code (the training
     gateway gives six digits, as processors do); a response word is left out; a long decline reason is
     printed whole, on its own lines."""
@@ -281,8 +288,8 @@ def test_the_auth_code_line_shows_a_code_never_a_response_word(service, shopper,
     sale = service.charge(shopper.customer, shopper.card, Decimal("5.00"), "clerk1")
     assert re.fullmatch(r"[0-9]{6}", sale.auth_code)
     assert f"Auth code{' ' * 25}{sale.auth_code}" in receipt_for(sale, MERCHANT, tz=UTC).text()
-    with sqlite3.connect(journal.path) as con:  # what a processor's response text looks like
-        con.execute("UPDATE attempts SET auth_code = 'Approved' WHERE id = ?", (sale.id,))
+    # what a processor's response text looks like
+    journal_backend.raw("UPDATE attempts SET auth_code = 'Approved' WHERE id = ?", (sale.id,))
     text = receipt_for(journal.get(sale.id), MERCHANT, tz=UTC).text()
     assert "Auth code" not in text and "Approved" not in text
     assert [authorization_code(v) for v in ("123456", "T4X9Z1", "Approved", "APPROVED", "", None, "12 34",
@@ -322,7 +329,7 @@ def test_end_of_day_gross_voids_refunds_net_with_card_bank_and_brand_splits(gate
     assert [a.state for a in (visa_sale, mc_sale, debit)] == [State.APPROVED] * 3
 
     denver = ZoneInfo("America/Denver")
-    report = end_of_day(journal, client, gateway.clock.now().astimezone(denver).date(), tz=denver)
+    report = end_of_day(journal, PaySimpleGateway(client), gateway.clock.now().astimezone(denver).date(), tz=denver)
     assert report.reconciled, report.mismatches
     assert report.timezone == "America/Denver"
 
@@ -362,7 +369,7 @@ def test_an_empty_zone_setting_is_named_not_localtime(monkeypatch, journal, clie
 
     monkeypatch.setenv("TZ", "America/Denver")
     assert zone_name(store_timezone("")) == "America/Denver"
-    report = end_of_day(journal, client, gateway.clock.now().date(), tz="")
+    report = end_of_day(journal, PaySimpleGateway(client), gateway.clock.now().date(), tz="")
     assert report.timezone == "America/Denver"
     monkeypatch.delenv("TZ")
     assert zone_name(store_timezone("")) != "localtime"
@@ -375,11 +382,11 @@ def test_a_receipt_is_emailed_by_paysimple_to_the_address_on_file_only(gateway, 
     from pos_app.paysimple.models import CreditCardInput, CustomerInput
 
     sale = service.charge(shopper.customer, shopper.card, Decimal("12.00"), "clerk1")
-    assert receipt_address(client, sale) == "ada@example.com"
-    assert email_receipt(client, sale) == "ada@example.com"
+    assert receipt_address(PaySimpleGateway(client), sale) == "ada@example.com"
+    assert email_receipt(PaySimpleGateway(client), sale) == "ada@example.com"
     assert [(m["payment_id"], m["to"]) for m in gateway.outbox] == [(sale.payment_id, "ada@example.com")]
     declined = service.charge(shopper.customer, shopper.card, Decimal("9999.01"), "clerk1")
-    assert email_receipt(client, declined) == "ada@example.com"  # PaySimple recorded the declined payment
+    assert email_receipt(PaySimpleGateway(client), declined) == "ada@example.com"  # PaySimple recorded the declined payment
 
     noemail = client.create_customer(CustomerInput(first_name="Nora", last_name="Mail"))
     card = client.create_credit_card(CreditCardInput(customer_id=noemail.id, credit_card_number="4111111111111111",
@@ -389,20 +396,20 @@ def test_a_receipt_is_emailed_by_paysimple_to_the_address_on_file_only(gateway, 
     nora = service.charge(CustomerRef(noemail.id, "Nora Mail"), AccountRef.from_paysimple(card), Decimal("3.00"),
                           "clerk1")
     with pytest.raises(ReceiptEmailError, match="Nora Mail has no e-mail address on file") as no_email:
-        email_receipt(client, nora)
+        email_receipt(PaySimpleGateway(client), nora)
     assert no_email.value.code == "no_email"
     gateway.faults.add("POST", PAY, "error_before", 1)
     absent = service.charge(shopper.customer, shopper.card, Decimal("4.00"), "clerk1")
     with pytest.raises(ReceiptEmailError) as not_recorded:
-        email_receipt(client, absent)
+        email_receipt(PaySimpleGateway(client), absent)
     assert not_recorded.value.code == "not_recorded"
     assert len(gateway.outbox) == 2  # nothing else was sent
 
     gateway.faults.add("POST", "/v4/payment/*/sendreceipt", "error_after", 1)  # sent, answer lost
     with pytest.raises(ReceiptEmailError, match="may have been sent to ada@example.com") as lost:
-        email_receipt(client, sale)
+        email_receipt(PaySimpleGateway(client), sale)
     assert lost.value.may_have_sent and len(gateway.outbox) == 3
     gateway.faults.add("POST", "/v4/payment/*/sendreceipt", "error_before", 1)  # PaySimple's own 5xx? no: before
     with pytest.raises(ReceiptEmailError) as failed:
-        email_receipt(client, sale)
+        email_receipt(PaySimpleGateway(client), sale)
     assert len(gateway.outbox) == 3 and failed.value.code in ("lost", "refused", "unreachable")

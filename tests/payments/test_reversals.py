@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from pos_app.payments import Approval, NotAllowed, State
-from tests.payments.conftest import assert_journal_agrees, make_service, payments_at_gateway
+from tests.fixtures.payments import assert_journal_agrees, make_service, payments_at_gateway
 
 MANAGER = Approval("m1", "manager", "customer changed their mind")
 
@@ -17,6 +17,12 @@ def sale(service, shopper, amount="30.00"):
     a = service.charge(shopper.customer, shopper.card, Decimal(amount), "clerk1")
     assert a.state is State.APPROVED
     return a
+
+
+@pytest.fixture
+def journal(journal_store):
+    """These charges run on both journal stores (SQLite, PostgreSQL)."""
+    return journal_store
 
 
 def test_void_before_the_batch(service, shopper, client, journal):
@@ -31,7 +37,7 @@ def test_void_before_the_batch(service, shopper, client, journal):
     assert [t.to_state for t in last] == [State.VOID_PENDING, State.VOIDED]
     assert last[0].clerk == "m1" and "changed their mind" in last[0].cause
     [rev] = journal.reversals()
-    assert (rev["kind"], rev["manager_id"], rev["outcome"]) == ("void", "m1", "voided")
+    assert (rev.kind, rev.manager_id, rev.outcome) == ("void", "m1", "voided")
     assert_journal_agrees(journal, client, shopper.customer.id)
 
 

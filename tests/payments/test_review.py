@@ -12,10 +12,11 @@ from decimal import Decimal
 import pytest
 
 from pos_app.payments import Approval, LaneBusy, NotAllowed, State, clerk_message, end_of_day, receipt_for
-from pos_app.payments.journal import Journal
+from pos_app.payments.journal import SCHEMA_VERSION, Journal
 from pos_app.payments.model import AccountRef, CustomerRef
+from pos_app.paysimple.gateway import PaySimpleGateway
 from pos_app.settings import Merchant
-from tests.payments.conftest import make_service
+from tests.fixtures.payments import make_service
 
 T0 = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 CUSTOMER = CustomerRef(101, "Ada Lovelace")
@@ -40,7 +41,7 @@ def test_an_old_journal_gets_the_new_one_open_charge_per_lane_index(tmp_path):
     with Journal(path) as j:
         sql = j._query("SELECT sql FROM sqlite_master WHERE name = 'one_open_charge_per_lane'")[0][0]
         assert "'needs_review'" in sql
-        assert j._query("PRAGMA user_version")[0][0] == 2
+        assert j._query("PRAGMA user_version")[0][0] == SCHEMA_VERSION
         a = in_review(j)
         with pytest.raises(LaneBusy) as busy:
             j.create_attempt("LANE1", "clerk7", CUSTOMER, CARD, "1.00", T0)
@@ -62,7 +63,7 @@ def test_the_clerk_and_the_receipt_are_told_it_is_not_confirmed(tmp_path):
 def test_end_of_day_lists_the_review_and_writes_it_to_the_csv(tmp_path, gateway, client):
     with Journal(tmp_path / "j.db") as j:
         a = in_review(j)
-        report = end_of_day(j, client, T0.date(), tz=UTC)
+        report = end_of_day(j, PaySimpleGateway(client), T0.date(), tz=UTC)
     assert [(m.kind, m.attempt_id) for m in report.mismatches] == [("review", a.id)]
     assert not report.reconciled
     [review] = report.reviews

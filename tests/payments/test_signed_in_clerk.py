@@ -35,10 +35,10 @@ def test_require_clerk_returns_the_id_as_text():
 
 
 def test_the_counter_back_end_refuses_account_changes_with_nobody_signed_in(tmp_path):
-    from pos_app.config import app_paths
-    from pos_app.ui.backend import CounterBackend
+    from pos_app.config import Environment, app_paths
+    from pos_app.counter import Counter, CounterStart
 
-    backend = CounterBackend.start_training(app_paths(tmp_path / "home"), demo_customers=12, in_memory=True)
+    backend = Counter.open(CounterStart(Environment.TRAINING, app_paths(tmp_path / "home"), demo_customers=12, in_memory=True))
     try:
         assert backend.clerk is None  # no default clerk
         customer_id, accounts = next(

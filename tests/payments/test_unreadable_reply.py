@@ -14,6 +14,7 @@ import respx
 
 from pos_app.payments import AccountRef, CustomerRef, Journal, PaymentService, State
 from pos_app.paysimple import PaySimpleClient, Timeouts
+from pos_app.paysimple.gateway import PaySimpleGateway
 
 BASE = "https://sandbox-api.paysimple.com/v4"
 
@@ -44,7 +45,7 @@ def test_unreadable_2xx_reply_is_unknown_then_found_by_order_id(tmp_path):
         client = PaySimpleClient(BASE, "user", "key-0123456789", timeouts=Timeouts(connect=1, read=1),
                                  max_retries=0)
         journal = Journal(tmp_path / "j.db")
-        service = PaymentService(journal, client, "LANE1", settle_after=timedelta(0), lookup_backoff=0)
+        service = PaymentService(journal, PaySimpleGateway(client), "LANE1", settle_after=timedelta(0), lookup_backoff=0)
         service.reconcile_unresolved()
         a = service.charge(CustomerRef(5, "Cy Five"), AccountRef(9, "cc", "4242", "Visa"), Decimal("3.25"), "c1")
         assert post.call_count == 1  # never re-sent

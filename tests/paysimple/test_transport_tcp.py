@@ -1,7 +1,8 @@
 """Lost replies over a real TCP socket (no mocks): what MAY HAVE TAKEN EFFECT, and what was retried.
 
-A tiny socket server reads each HTTP request completely and then misbehaves on purpose: it stays silent
-(read timeout after the request was sent) or starts a reply and hangs up mid-body.
+A scripted socket server (``scripted_server.ScriptedServer``) reads each HTTP request completely and then
+misbehaves on purpose: it stays silent (read timeout after the request was sent) or starts a reply and hangs up
+mid-body.
 """
 
 from __future__ import annotations
@@ -15,65 +16,25 @@ import pytest
 from pos_app.paysimple import PaymentRequest, PaySimpleClient, RequestTimeout, Timeouts, TransportError
 
 from .conftest import KEY, USER
+from .scripted_server import ScriptedServer
 
 
-class MisbehavingServer:
-    def __init__(self, mode: str) -> None:
-        self.mode = mode
-        self.requests: list[bytes] = []
-        self._sock = socket.create_server(("127.0.0.1", 0))
-        self._sock.settimeout(0.2)
-        self.port = self._sock.getsockname()[1]
-        self._stop = threading.Event()
-        self._open: list[socket.socket] = []
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+def silent(conn: socket.socket, request: bytes, stop: threading.Event) -> None:
+    """Keep the connection open and say nothing until the server stops."""
+    stop.wait()
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v4"
 
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self._open.append(conn)
-            conn.settimeout(2)
-            data = b""
-            try:
-                while b"\r\n\r\n" not in data:
-                    data += conn.recv(65536)
-                head, _, body = data.partition(b"\r\n\r\n")
-                length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                               if line.lower().startswith(b"content-length:")), 0)
-                while len(body) < length:
-                    body += conn.recv(65536)
-                self.requests.append(head + b"\r\n\r\n" + body)
-                if self.mode == "hang-up-mid-reply":
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                 b"Content-Length: 500\r\n\r\n{\"Meta\":{\"Errors\":null},\"Resp")
-                    conn.close()
-                # "silent": keep the connection open and say nothing until stop()
-            except OSError:
-                conn.close()
-
-    def stop(self) -> None:
-        self._stop.set()
-        for conn in self._open:
-            conn.close()
-        self._sock.close()
-        self._thread.join(timeout=2)
+def hang_up_mid_reply(conn: socket.socket, request: bytes, stop: threading.Event) -> None:
+    """Start a 500-byte reply, send 30 bytes of it, hang up."""
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: 500\r\n\r\n{\"Meta\":{\"Errors\":null},\"Resp")
+    conn.close()
 
 
 @pytest.fixture
 def server(request):
-    srv = MisbehavingServer(request.param)
-    yield srv
-    srv.stop()
+    with ScriptedServer(request.param) as srv:
+        yield srv
 
 
 def make_client(url: str, sleeps) -> PaySimpleClient:
@@ -81,7 +42,7 @@ def make_client(url: str, sleeps) -> PaySimpleClient:
                            sleep=sleeps, random=lambda: 0.0)
 
 
-@pytest.mark.parametrize("server", ["silent"], indirect=True)
+@pytest.mark.parametrize("server", [silent], indirect=True, ids=["silent"])
 def test_read_timeout_after_payment_was_sent_may_have_taken_effect(server, sleeps):
     with make_client(server.url, sleeps) as client, pytest.raises(RequestTimeout) as err:
         client.create_payment(PaymentRequest(7, Decimal("10.00"), order_id="att-1"))
@@ -92,7 +53,7 @@ def test_read_timeout_after_payment_was_sent_may_have_taken_effect(server, sleep
     assert b'"OrderId":"att-1"' in server.requests[0]
 
 
-@pytest.mark.parametrize("server", ["hang-up-mid-reply"], indirect=True)
+@pytest.mark.parametrize("server", [hang_up_mid_reply], indirect=True, ids=["hang-up-mid-reply"])
 def test_connection_closed_mid_reply_on_void(server, sleeps):
     with make_client(server.url, sleeps) as client, pytest.raises(TransportError) as err:
         client.void_payment(12)
@@ -100,7 +61,7 @@ def test_connection_closed_mid_reply_on_void(server, sleeps):
     assert len(server.requests) == 1
 
 
-@pytest.mark.parametrize("server", ["hang-up-mid-reply"], indirect=True)
+@pytest.mark.parametrize("server", [hang_up_mid_reply], indirect=True, ids=["hang-up-mid-reply"])
 def test_get_is_retried_over_tcp_and_harmless(server, sleeps):
     with make_client(server.url, sleeps) as client, pytest.raises(TransportError) as err:
         client.get_payment(12)

@@ -91,7 +91,7 @@ def test_all_null_address_reads_as_none_and_defaults():
 
 
 def test_lite_customer_with_only_required_fields():
-    assert Customer.from_json({"Id": 3, "FirstName": "A", "LastName": "B"}) == Customer(3, "A", "B")
+    assert Customer.from_json({"Id": 3, "FirstName": "A", "LastName": "B"}) == Customer(id=3, first_name="A", last_name="B")
 
 
 def test_address_round_trip():
@@ -100,7 +100,7 @@ def test_address_round_trip():
 
 
 def test_models_are_frozen():
-    customer = Customer(1, "A", "B")
+    customer = Customer(id=1, first_name="A", last_name="B")
     with pytest.raises(AttributeError):
         customer.first_name = "C"  # type: ignore[misc]
 

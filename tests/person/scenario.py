@@ -90,7 +90,7 @@ class Session:
     def start(self) -> None:
         """Scenario thread: wait until the counter is up and the payment view has joined the window."""
         w = self.window
-        ok = self.wait_until(lambda: w.backend is not None and w.shell is not None
+        ok = self.wait_until(lambda: w.counter is not None and w.shell is not None
                              and w.shell.sign_in_dialog is not None, 60_000)
         self.note(f"started: backend ready={ok}")
         # The payment view is pre-warmed 50 ms after the back end attaches; give it time to join the window
@@ -130,10 +130,10 @@ class Session:
         """Names of counter widgets showing customer data that are visible on screen right now."""
         def read() -> list[str]:
             w, shown = self.window, []
-            for name in ("results", "customer_name", "customer_meta", "methods", "search", "amount"):
-                widget = getattr(w, name, None)
-                if name == "amount":
-                    widget = widget.edit
+            page = w.customer_page
+            widgets = {"results": w.results, "search": w.search, "customer_name": page.customer_name,
+                       "customer_meta": page.customer_meta, "methods": page.methods, "amount": page.amount.edit}
+            for name, widget in widgets.items():
                 if widget is not None and widget.isVisible():
                     shown.append(name)
             return shown
@@ -161,7 +161,7 @@ class Session:
 
     def gateway_payments(self, customer_id: int) -> list[dict]:
         """The training gateway's own records for a customer (PaySimple's side of the story)."""
-        client = self.window.backend.client
+        client = self.window.counter.client
         return [{"id": p.id, "amount": str(p.amount), "status": str(p.status), "order_id": p.order_id}
                 for p in client.customer_payments(customer_id)]
 
@@ -191,12 +191,12 @@ class Session:
                 p.key("ctrl+f")
                 p.key(*(["Down"] * index))
             p.key("Return")
-            if not self.wait_until(lambda: w.hit is not None and (w.methods_note.text().endswith("on file")
-                                   or "No cards" in w.methods_note.text()), 8000):
+            if not self.wait_until(lambda: w.hit is not None and (w.customer_page.methods_note.text().endswith("on file")
+                                   or "No cards" in w.customer_page.methods_note.text()), 8000):
                 continue
             if want is None or self.gui(lambda: want(w)):
                 return self.gui(lambda: {"name": w.hit.display_name, "paysimple_id": w.hit.paysimple_id,
-                                         "accounts": w.methods.topLevelItemCount()})
+                                         "accounts": w.customer_page.methods.topLevelItemCount()})
         return None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 
+from pos_app.ui.counter.payment_panel import FormState
 from tests.person.scenario import WINDOW_TITLE, Session
 
 
@@ -56,7 +57,7 @@ def idle_lock_sees_real_input(s: Session) -> dict:
     p, w, out = s.person, s.window, {}
     out["signed_in"] = s.sign_in("0000")
     s.gui(lambda: s.shell.idle.set_minutes(4 / 60, interval_ms=4000))  # test set-up: a short idle time
-    picked = s.find_and_pick("a", want=lambda win: win.charge_file_button is not None)
+    picked = s.find_and_pick("a", want=lambda win: win.customer_page.charge_file_button is not None)
     out["picked"] = picked
     lock_seen = []
     s.gui(lambda: s.shell.locked_changed.connect(lambda locked: (lock_seen.append(locked),
@@ -104,7 +105,7 @@ def lock_waits_for_a_payment(s: Session) -> dict:
     picked = s.find_and_pick("a", want=_card_on_file)
     out["picked"] = picked
     s.gui(lambda: s.shell.idle.set_minutes(3 / 60, interval_ms=3000))
-    w.backend.gateway.faults.add("POST", "/v4/payment", "delay", delay_s=7)  # PaySimple is slow today
+    w.counter.gateway.faults.add("POST", "/v4/payment", "delay", delay_s=7)  # PaySimple is slow today
     lock_seen = []
     s.gui(lambda: s.shell.locked_changed.connect(lambda locked: lock_seen.append((w.charging, locked))))
     p.key("ctrl+a")
@@ -161,7 +162,7 @@ def one_sale_one_charge(s: Session) -> dict:
     out["first_result"] = s.gui(w.result.title.text)
     p.key("Escape")  # back to the customer
     s.wait_until(lambda: w.stack.currentWidget() is w.customer_page, 5000)
-    out["amount_after_sale"] = s.gui(w.amount.edit.text)
+    out["amount_after_sale"] = s.gui(w.customer_page.amount.edit.text)
     # The tired clerk: F5, Enter (nothing typed) → nothing.
     p.key("F5")
     p.settle(600)
@@ -179,7 +180,7 @@ def one_sale_one_charge(s: Session) -> dict:
     p.key("Return")
     p.settle(800)
     out["active_after_enter"] = s.active()
-    out["status_after_enter"] = s.gui(w.customer_status.text)
+    out["status_after_enter"] = s.gui(w.customer_page.customer_status.text)
     out["journal_after_enter"] = [(r["state"], r["amount_cents"]) for r in s.journal_rows()]
     # F6 (new card) with the same amount asks too; Escape = do not charge, no form opens.
     p.key("F6")
@@ -208,7 +209,7 @@ def one_sale_one_charge(s: Session) -> dict:
     s.wait_until(lambda: w.results.count() > 1 and w.shown_query == "e", 8000)
     p.key("Down", "Return")
     s.wait_until(lambda: w.hit is not None and w.hit.paysimple_id != picked["paysimple_id"], 8000)
-    out["amount_after_other_customer"] = s.gui(w.amount.edit.text)
+    out["amount_after_other_customer"] = s.gui(w.customer_page.amount.edit.text)
     return out
 
 
@@ -223,8 +224,8 @@ def _message_box_text(name: str) -> str:
 
 def _card_on_file(window) -> bool:
     """The customer's selected account on file is a card that can be charged (F5)."""
-    account = window.methods.current_account()
-    return window.charge_file_button.isEnabled() and getattr(account, "credit_card_number", None) is not None
+    account = window.customer_page.methods.current_account()
+    return window.customer_page.charge_file_button.isEnabled() and getattr(account, "credit_card_number", None) is not None
 
 
 def stop_waiting_for_a_slow_payment(s: Session) -> dict:
@@ -236,7 +237,7 @@ def stop_waiting_for_a_slow_payment(s: Session) -> dict:
     out["signed_in"] = s.sign_in("0000")
     picked = s.find_and_pick("a", want=_card_on_file)
     out["picked"] = picked
-    w.backend.gateway.faults.add("POST", "/v4/payment", "delay", delay_s=12)  # PaySimple is slow today
+    w.counter.gateway.faults.add("POST", "/v4/payment", "delay", delay_s=12)  # PaySimple is slow today
     p.key("ctrl+a")
     p.type("8.80")
     p.key("F5")
@@ -256,7 +257,7 @@ def stop_waiting_for_a_slow_payment(s: Session) -> dict:
     s.wait_until(lambda: w.results.count() > 1 and w.shown_query == "e", 8000)
     p.key("Down", "Return")
     s.wait_until(lambda: w.hit is not None and w.hit.paysimple_id != picked["paysimple_id"]
-                 and w.charge_file_button.isEnabled(), 8000)
+                 and w.customer_page.charge_file_button.isEnabled(), 8000)
     p.key("ctrl+a")
     p.type("5.00")
     p.key("F5")
@@ -358,15 +359,15 @@ def forged_name_on_a_declined_receipt(s: Session) -> dict:
     s.start()
     p, w, out = s.person, s.window, {}
     # Test set-up: such a customer exists in PaySimple (another channel put it there); the counter syncs.
-    store = w.backend.gateway.store
+    store = w.counter.gateway.store
     created = store.create_customer({"FirstName": FORGED_NAME, "LastName": "Zzforged", "Email": "z@example.com"})
     store.create_credit_card(created["Id"], "5454545454545454", "12/2030", is_default=True)
-    sync = w.backend.sync_customers()
+    sync = w.counter.sync_customers()
     out["sync_neutralised"] = sync.neutralised
     out["signed_in"] = s.sign_in("0000")
     picked = s.find_and_pick("zzforged", want=_card_on_file)
     out["picked"] = picked
-    out["name_on_screen"] = s.gui(w.customer_name.text)
+    out["name_on_screen"] = s.gui(w.customer_page.customer_name.text)
     p.key("ctrl+a")
     p.type("9999.01")  # the training gateway declines this amount
     p.key("F5")
@@ -437,7 +438,7 @@ def import_a_spreadsheet_export(s: Session) -> dict:
     out["shot_import"] = s.shot("70-import")
 
     def stored() -> list:
-        con = w.backend.directory.connection()
+        con = w.counter.directory.connection()
         return [list(r) for r in con.execute(
             "SELECT customer_account, first_name, last_name, company, city, local_notes FROM customers "
             "WHERE customer_account LIKE 'ZZ-%' ORDER BY customer_account")]
@@ -554,7 +555,7 @@ def damaged_journal_restored_by_a_manager(s: Session) -> dict:
     out["message"] = s.gui(dialog.message.text)
     out["backup_info"] = s.gui(dialog.backup_info.text)
     out["status_bar"] = s.gui(lambda: w.statusBar().currentMessage())
-    out["backend_before"] = s.gui(lambda: w.backend is not None)
+    out["backend_before"] = s.gui(lambda: w.counter is not None)
     out["shot_problem"] = s.shot("40-journal-damaged")
     p.key("Return")  # "Restore this backup…", the default button
     out["approval_active"] = s.active() if p.wait_active("Manager approval", 8000) else s.active()
@@ -563,7 +564,7 @@ def damaged_journal_restored_by_a_manager(s: Session) -> dict:
     p.type("1234")
     out["shot_approval"] = s.shot("41-approval")
     p.key("Return")
-    out["restarted"] = s.wait_until(lambda: w.backend is not None, 90_000)
+    out["restarted"] = s.wait_until(lambda: w.counter is not None, 90_000)
     out["restore_state"] = s.gui(dialog.state.text)
     out["shot_restored"] = s.shot("42-restored")
     p.key("Escape")  # close the message
@@ -595,14 +596,14 @@ def search_finds_the_person_meant(s: Session) -> dict:
     s.start()
     p, w, out = s.person, s.window, {}
     # Test set-up: these customers exist in PaySimple; the counter syncs them (as at start-up).
-    store = w.backend.gateway.store
+    store = w.counter.gateway.store
     for first, last, extra in (
             ("Aaron", "Abbott", {"Company": "Qorvath Plumbing"}), ("Zoe", "Abel", {"Company": "Qorvath Plumbing"}),
             ("Pat", "Qorvath", {"Phone": "9705550101", "MobilePhone": "7205550199"}),
             ("Lee", "Qorvath", {"Phone": "9705550102"}),
             ("Mary", "Quillon", {"Email": "mary.quillon31@example.com"})):
         store.create_customer({"FirstName": first, "LastName": last, **extra})
-    w.backend.sync_customers()
+    w.counter.sync_customers()
     out["signed_in"] = s.sign_in("0000")
 
     def rows() -> list[list[str]]:
@@ -626,7 +627,7 @@ def search_finds_the_person_meant(s: Session) -> dict:
     # Enter on a near match picks that customer, as for any result
     search("qorvaht")
     p.key("Return")
-    out["picked"] = s.wait_until(lambda: w.hit is not None, 8000) and s.gui(w.customer_name.text)
+    out["picked"] = s.wait_until(lambda: w.hit is not None, 8000) and s.gui(w.customer_page.customer_name.text)
     return out
 # --- issue 13 §2, §4, §5, §6: shared helpers -------------------------------------------------------------------
 
@@ -660,18 +661,18 @@ def _pick(s: Session, query: str, want=None, tries: int = 15) -> dict | None:
         if s.gui(lambda: w.hit is not None and w.stack.currentWidget() is w.customer_page
                  and (want is None or want(w))):
             return s.gui(lambda: {"name": w.hit.display_name, "paysimple_id": w.hit.paysimple_id,
-                                  "accounts": w.methods.topLevelItemCount()})
+                                  "accounts": w.customer_page.methods.topLevelItemCount()})
     return None
 
 
 def _no_accounts(window) -> bool:
-    return window.methods.topLevelItemCount() == 0 and window.new_card_button.isEnabled()
+    return window.customer_page.methods.topLevelItemCount() == 0 and window.customer_page.new_card_button.isEnabled()
 
 
 def _bank_on_file(window) -> bool:
     """The selected account on file is a bank account (F5 charges it after the authorization)."""
-    account = window.methods.current_account()
-    return window.charge_file_button.isEnabled() and account is not None \
+    account = window.customer_page.methods.current_account()
+    return window.customer_page.charge_file_button.isEnabled() and account is not None \
         and getattr(account, "routing_number", None) is not None
 
 
@@ -698,7 +699,7 @@ def _screen(s: Session) -> dict:
         page = w.stack.currentWidget()
         name = {id(w.welcome): "welcome", id(w.customer_page): "customer", id(w.panel): "form",
                 id(w.result): "result"}.get(id(page), type(page).__name__)
-        out = {"page": name, "status": w.customer_status.text(), "statusbar": w.statusBar().currentMessage(),
+        out = {"page": name, "status": w.customer_page.customer_status.text(), "statusbar": w.statusBar().currentMessage(),
                "charging": w.charging}
         if name == "result":
             out |= {"title": w.result.title.text(), "amount": w.result.amount.text(),
@@ -707,15 +708,15 @@ def _screen(s: Session) -> dict:
                     "kind": w.result.kind}
         if name == "form":
             out |= {"header": w.panel.header.text(), "customer": w.panel.subheader.text(),
-                    "form_status": w.panel.status.text(), "state": w.panel.state}
+                    "form_status": w.panel.status.text(), "state": w.panel.state.value}
         return out
     return s.gui(read)
 
 
 def _amount_field(s: Session) -> dict:
     w = s.window
-    return s.gui(lambda: {"text": w.amount.edit.text(), "message": w.amount.message.text(),
-                          "message_visible": w.amount.message.isVisible(), "has_focus": w.amount.edit.hasFocus()})
+    return s.gui(lambda: {"text": w.customer_page.amount.edit.text(), "message": w.customer_page.amount.message.text(),
+                          "message_visible": w.customer_page.amount.message.isVisible(), "has_focus": w.customer_page.amount.edit.hasFocus()})
 
 
 def _translate(s: Session, context: str, text: str) -> str:
@@ -726,7 +727,7 @@ def _translate(s: Session, context: str, text: str) -> str:
 
 def _payments(s: Session, customer_id: int, client=None) -> list[list[str]]:
     """PaySimple's own records for a customer, read past any proxy: [status, amount, order id]."""
-    client = client or s.window.backend.client
+    client = client or s.window.counter.client
     return [[str(p.status), str(p.amount), p.order_id] for p in client.customer_payments(customer_id)]
 
 
@@ -772,8 +773,8 @@ def amounts_us_store_spanish_ui(s: Session) -> dict:
     s.start()
     p, w, out = s.person, s.window, {}
     out["signed_in"] = s.sign_in("0000")
-    out["ui"] = s.gui(lambda: {"window": w.windowTitle(), "charge_button": w.charge_file_button.text(),
-                               "new_card_button": w.new_card_button.text()})
+    out["ui"] = s.gui(lambda: {"window": w.windowTitle(), "charge_button": w.customer_page.charge_file_button.text(),
+                               "new_card_button": w.customer_page.new_card_button.text()})
     picked = _pick(s, "a", _card_on_file)
     out["picked"] = picked
     p.key("ctrl+a")
@@ -832,7 +833,7 @@ def amounts_comma_store_english_ui(s: Session) -> dict:
     p.key("ctrl+a")
     p.type("1.234,5")
     p.key("F6")  # the new-card form shows the amount before anything is typed into it
-    s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state == "shown", 20_000)
+    s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state is FormState.SHOWN, 20_000)
     out["form"] = _screen(s)
     out["form_submit_button"] = s.gui(w.panel.submit_button.text)
     out["shot_form"] = s.shot("54-comma-store-card-form")
@@ -857,7 +858,7 @@ def _open_form(s: Session, key: str, timeout_ms: int = 20_000) -> bool:
     the caret in its first field)."""
     w = s.window
     s.person.key(key)
-    ok = s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state == "shown", timeout_ms)
+    ok = s.wait_until(lambda: w.stack.currentWidget() is w.panel and w.panel.state is FormState.SHOWN, timeout_ms)
     s.person.settle(800)
     return ok
 
@@ -886,13 +887,13 @@ def _fill_bank(s: Session, routing: str, account: str, bank: str = "First Traini
 
 def _methods_rows(s: Session) -> list[list[str]]:
     w = s.window
-    return s.gui(lambda: [[w.methods.topLevelItem(i).text(c) for c in range(5)]
-                          for i in range(w.methods.topLevelItemCount())])
+    return s.gui(lambda: [[w.customer_page.methods.topLevelItem(i).text(c) for c in range(5)]
+                          for i in range(w.customer_page.methods.topLevelItemCount())])
 
 
 def _accounts_at_gateway(s: Session, customer_id: int, client=None) -> list[dict]:
     """The customer's accounts as PaySimple itself lists them (hidden-at-the-counter ones included)."""
-    client = client or s.window.backend.client
+    client = client or s.window.counter.client
     accounts = client.get_accounts(customer_id)
     return [{"id": a.id, "kind": "cc" if hasattr(a, "credit_card_number") else "ach",
              "last4": (getattr(a, "credit_card_number", None) or getattr(a, "account_number", ""))[-4:],
@@ -939,12 +940,12 @@ def _new_card_charge(s: Session, amount: str, keep: bool, number: str = VISA, wa
     p.key("Escape")
     p.wait_until(lambda: shown[0] > before, 8000)
     out["list_after"] = _methods_rows(s)
-    out["note_after"] = s.gui(w.methods_note.text)
+    out["note_after"] = s.gui(w.customer_page.methods_note.text)
     out["shot_list"] = s.shot("62-card-list-after")
     out["gateway_after"] = _accounts_at_gateway(s, picked["paysimple_id"])
     out["payments"] = _payments(s, picked["paysimple_id"])
     out["void_until"] = [_utc_iso(p.can_void_until) for p in
-                         s.window.backend.client.customer_payments(picked["paysimple_id"])]
+                         s.window.counter.client.customer_payments(picked["paysimple_id"])]
     out["attempts"] = [[a["id"], a["state"], a["amount_cents"], a["account_id"]] for a in _attempts(s)]
     out["onfile"] = _onfile_rows(s)
     for row in out["onfile"]:
@@ -989,7 +990,7 @@ def _auth_box(s: Session) -> dict:
     """The bank debit authorization inside the new-bank-account form."""
     w = s.window
     return s.gui(lambda: {"visible": w.panel.auth_box.isVisible(), "text": w.panel.auth_box.text.text(),
-                          "ticked": w.panel.auth_box.agreed.isChecked(), "state": w.panel.state,
+                          "ticked": w.panel.auth_box.agreed.isChecked(), "state": w.panel.state.value,
                           "form_status": w.panel.status.text(), "header": w.panel.header.text(),
                           "view_visible": w.panel.view is not None and w.panel.view.isVisible()})
 
@@ -1045,7 +1046,7 @@ def new_bank_account_debit(s: Session) -> dict:
     out["form_complete"] = _fill_bank(s, "131111114", "751111111")
     out["shot_form"] = s.shot("68-bank-form-filled")
     p.key("F9")
-    s.wait_until(lambda: w.panel.state == "authorizing", 20_000)
+    s.wait_until(lambda: w.panel.state is FormState.AUTHORIZING, 20_000)
     out["authorization"] = _auth_box(s)
     out["focus_at_authorization"] = s.focus_widget_name()
     out["shot_authorization"] = s.shot("69-bank-authorization")
@@ -1075,9 +1076,9 @@ def bank_account_on_file_debit(s: Session) -> dict:
     out["signed_in"] = s.sign_in("0000")
     picked = _pick(s, "a", _bank_on_file)  # a customer whose selected account on file is a bank account
     out["picked"] = picked
-    out["selected"] = s.gui(lambda: w.methods.currentItem().text(0) + " " + w.methods.currentItem().text(1))
-    out["charge_button"] = s.gui(w.charge_file_button.text)
-    out["amount_has_focus"] = s.gui(w.amount.edit.hasFocus)
+    out["selected"] = s.gui(lambda: w.customer_page.methods.currentItem().text(0) + " " + w.customer_page.methods.currentItem().text(1))
+    out["charge_button"] = s.gui(w.customer_page.charge_file_button.text)
+    out["amount_has_focus"] = s.gui(w.customer_page.amount.edit.hasFocus)
     p.key("ctrl+a")
     p.type("61.50")
     p.key("F5")
@@ -1110,21 +1111,23 @@ PAY = "/v4/payment"
 
 def _behind_proxy(s: Session, total: float, in_flight_s: float, poll_s: float = 0.5):
     """Test set-up: a misbehaving proxy (``pos_app.training.proxy``) in front of the app's own training gateway,
-    and the running app's PaySimple client re-pointed at it (built like ``CounterBackend.start_training``
+    and the running app's PaySimple client re-pointed at it (built like ``Counter.open``
     builds it, with an overall deadline of ``total`` s); the payments service's in-flight window and poll
     interval shortened on the object the app uses. Returns (proxy, direct client): the direct client reads
     PaySimple's own records past the proxy, as an auditor would."""
     from datetime import timedelta
 
     from pos_app.paysimple import PaySimpleClient, Timeouts
+    from pos_app.paysimple.gateway import PaySimpleGateway
     from pos_app.training.proxy import MisbehavingProxy
 
-    backend = s.window.backend
+    backend = s.window.counter
     gateway, direct = backend.gateway, backend.client
     proxy = MisbehavingProxy(gateway.base_url, upstream_timeout=30).start()
     via = PaySimpleClient(proxy.api_url, gateway.api_user, gateway._api_key, clock=gateway.clock.now,  # noqa: SLF001
                           timeouts=Timeouts(connect=2, read=30, total=total))
-    backend.client = backend.service.client = backend.onfile.client = via
+    backend.client = via
+    backend.service.gateway = backend.onfile.gateway = PaySimpleGateway(via)
     backend.service.in_flight_window = timedelta(seconds=in_flight_s)
     backend.service.poll_interval = poll_s
     s.note(f"behind a misbehaving proxy: deadline {total} s, in-flight window {in_flight_s} s")
@@ -1150,7 +1153,7 @@ class _Watch:
                 ("customer" if w.stack.currentWidget() is w.customer_page else "other"),
                 "title": w.result.title.text() if w.stack.currentWidget() is w.result else "",
                 "message": w.result.message.text() if w.stack.currentWidget() is w.result else "",
-                "status": w.customer_status.text(), "statusbar": w.statusBar().currentMessage(),
+                "status": w.customer_page.customer_status.text(), "statusbar": w.statusBar().currentMessage(),
                 "task": w.task.label.text() if w.task.isVisible() else "",
                 "stop_waiting": w.task.isVisible() and w.task.cancel_button.isVisible()
                 and w.task.cancel_button.isEnabled(), "charging": w.charging}
@@ -1219,7 +1222,7 @@ def proxy_504_while_paysimple_works(s: Session) -> dict:
     picked = _pick(s, "a", _card_on_file)
     out["picked"] = picked
     proxy, direct = _behind_proxy(s, total=10, in_flight_s=12)
-    w.backend.gateway.faults.add("POST", PAY, "delay", delay_s=4)  # PaySimple is slow
+    w.counter.gateway.faults.add("POST", PAY, "delay", delay_s=4)  # PaySimple is slow
     proxy.faults.add("POST", PAY, "status_early", status=504, delay_s=0.1)  # the load balancer gives up
     out |= _charge_card_on_file_watched(s, "27.35")
     out["shot_result"] = s.shot("80-proxy-504-result")
@@ -1310,7 +1313,7 @@ def _while_dripping(s: Session, out: dict) -> None:
     w = s.window
     s.wait_until(lambda: w.task.cancel_button.isVisible() and w.task.cancel_button.isEnabled(), 3000)
     out["midway_stop_button"] = _on_screen(s, w.task.cancel_button)
-    out["midway_status"] = _on_screen(s, w.customer_status)
+    out["midway_status"] = _on_screen(s, w.customer_page.customer_status)
     out["shot_midway"] = s.shot("84-proxy-drip-while-waiting")
 
 

@@ -11,31 +11,16 @@ import httpx
 import pytest
 
 from pos_app.paysimple.auth import psserver_header, utc_timestamp
+from tests.fixtures.gateway import API_KEY, API_USER, make_client
 
-API_USER = "APIUser1000"
-API_KEY = "training-gateway-test-key"
 CARD = "4111111111111111"
 
 
 @pytest.fixture
-def gateway(request):
-    """A started gateway. Options by indirect parametrisation, e.g. ``{"admin": True}`` for the admin routes."""
-    from pos_app.training import TrainingGateway
-
-    gw = TrainingGateway(API_USER, API_KEY, **getattr(request, "param", {}))
-    gw.start()
-    try:
-        yield gw
-    finally:
-        gw.close()
-
-
-@pytest.fixture
 def client(gateway):
-    from pos_app.paysimple import PaySimpleClient, Timeouts
-
-    c = PaySimpleClient(gateway.api_url, API_USER, API_KEY, timeouts=Timeouts(connect=2, read=5), max_retries=0,
-                        clock=gateway.clock.now)
+    """The shared client (``tests.fixtures.gateway``, where ``gateway`` also comes from: options by indirect
+    parametrisation, e.g. ``{"admin": True}`` for the admin routes) with a 5 s read and no retries."""
+    c = make_client(gateway, read=5, max_retries=0)
     yield c
     c.close()
 

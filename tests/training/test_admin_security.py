@@ -22,9 +22,9 @@ import pytest
 
 from pos_app.training import TrainingGateway
 from pos_app.training.server import ADMIN_TOKEN_HEADER, DEFAULT_API_KEY, is_loopback_host
+from tests.fixtures.gateway import API_KEY, API_USER
 
 ROOT = Path(__file__).resolve().parents[2]
-API_USER, API_KEY = "APIUser1000", "training-gateway-test-key"
 FAULT = {"method": "POST", "path": "/v4/payment", "kind": "error_before"}
 
 admin_gateway = pytest.mark.parametrize("gateway", [{"admin": True}], indirect=True)
@@ -124,10 +124,10 @@ def test_gateway_without_admin_has_no_admin_routes(gateway):
 
 
 def test_in_app_training_gateway_has_no_admin_routes(tmp_path):
-    from pos_app.config import app_paths
-    from pos_app.ui.backend import CounterBackend
+    from pos_app.config import Environment, app_paths
+    from pos_app.counter import Counter, CounterStart
 
-    backend = CounterBackend.start_training(app_paths(tmp_path / "home"), demo_customers=0, in_memory=True)
+    backend = Counter.open(CounterStart(Environment.TRAINING, app_paths(tmp_path / "home"), demo_customers=0, in_memory=True))
     try:
         gw = backend.gateway
         assert gw.admin_token is None

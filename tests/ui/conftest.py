@@ -1,53 +1,31 @@
-"""UI test fixtures: the app:// scheme (registered before the QApplication exists), loopback servers,
-JavaScript helpers, and clean teardown of every web view."""
+"""What every screen test room (counter, customers, payments, shell) shares: the app:// scheme registered
+before pytest-qt's QApplication exists, and the ``english`` / ``spanish`` translators (English restored after
+each test)."""
 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 
 from pos_app.ui.web.scheme import register_schemes
-from tests.ui.webtools import CountingServer, run_js
 
-register_schemes()  # must precede pytest-qt's QApplication
-
-
-@pytest.fixture
-def counting_server():
-    server = CountingServer()
-    yield server
-    server.close()
+register_schemes()  # the counter window's app:// scheme must exist before pytest-qt's QApplication
 
 
 @pytest.fixture
-def js(qtbot):
-    return lambda target, code, timeout=5000: run_js(qtbot, target, code, timeout)
+def english(qapp):
+    from pos_app.ui.common.i18n import install_translator
+
+    install_translator(qapp, "en")
+    yield
+    install_translator(qapp, "en")
 
 
 @pytest.fixture
-def counter(qtbot, tmp_path):
-    """The real counter window on a real in-memory training gateway with 40 demo customers, its payment
-    view pre-warmed; everything stopped and deleted afterwards."""
-    from PySide6.QtCore import QCoreApplication, QEvent
-    from PySide6.QtWidgets import QApplication
+def spanish(qapp):
+    from pos_app.ui.common.i18n import install_translator
 
-    from pos_app.config import app_paths
-    from pos_app.ui.backend import CounterBackend
-    from pos_app.ui.common.theme import STYLE
-    from pos_app.ui.counter.main_window import MainWindow
-    from tests.ui.webtools import CounterDriver
-
-    QApplication.instance().setStyleSheet(STYLE)  # qtbot made the QApplication
-    window = MainWindow()
-    window.set_clerk("test-clerk")  # what the shell does after a sign-in
-    window.set_locked(False)
-    window.resize(1280, 800)
-    window.show()
-    backend = CounterBackend.start_training(app_paths(tmp_path / "home"), demo_customers=40, in_memory=True)
-    window.attach_backend(backend)
-    qtbot.waitUntil(lambda: window.panel._page_ready, timeout=15000)
-    driver = CounterDriver(qtbot, window)
-    yield driver
-    window.shutdown()
-    window.close()
-    window.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert install_translator(qapp, "es") == "es"
+    yield
+    install_translator(qapp, "en")
+    QCoreApplication.processEvents()

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLibraryInfo, QLocale, QTimeZone, QTranslator
 
+from pos_app import money
 from pos_app.config import resources_dir
 from pos_app.money import MoneyFormat
 
@@ -78,11 +79,24 @@ def fmt(text: str, *values: object) -> str:
     return text
 
 
+def checked_money_format(money_format: MoneyFormat | None) -> MoneyFormat:
+    """``money_format``, or the store's (``pos_app.money.store_format()``) when None; anything else (e.g. a
+    QLocale: the UI language must not decide money) is a TypeError."""
+    if money_format is None:
+        return money.store_format()
+    if not isinstance(money_format, MoneyFormat):
+        raise TypeError(f"expected a pos_app.money.MoneyFormat, not {type(money_format).__name__}")
+    return money_format
+
+
+def format_amount(value: Decimal, money_format: MoneyFormat | None = None, symbol: bool = True) -> str:
+    """``value`` in the store's money format (or ``money_format``): ``$1,234.50`` / ``$1.234,50``."""
+    return checked_money_format(money_format).format(value, symbol)
+
+
 def format_money(value: Decimal, money_format: MoneyFormat | None = None) -> str:
     """US dollars in the STORE's money format (``pos_app.money.store_format()``, or ``money_format``), not
     the UI language's; a Decimal in whole cents (never a float)."""
-    from pos_app.ui.counter.amount import format_amount
-
     return format_amount(value, money_format)
 
 

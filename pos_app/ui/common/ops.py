@@ -3,7 +3,8 @@
     BackgroundOp(lambda ctx: slow(ctx), on_done=show, on_error=explain, label="Syncing customers").start()
 
 ``fn`` gets an :class:`OpContext`: ``ctx.progress(done, total, text)`` reports progress (delivered to
-``on_progress`` on the GUI thread) and ``ctx.cancelled`` / ``ctx.check()`` see the cancel request. Results,
+``on_progress`` on the GUI thread; ``text`` is a string to show or a typed progress event the receiver turns
+into one, never a magic string) and ``ctx.cancelled`` / ``ctx.check()`` see the cancel request. Results,
 errors and progress travel by queued signals of a relay QObject that lives in the GUI thread, so callbacks
 always run there. Running ops are kept referenced until they finish. Core code stays Qt-free: ``fn`` is
 plain Python.
@@ -55,7 +56,7 @@ class OpContext:
         if self._cancel.is_set():
             raise Cancelled()
 
-    def progress(self, done: int = 0, total: int = 0, text: str = "") -> None:
+    def progress(self, done: int = 0, total: int = 0, text: object = "") -> None:
         self._relay.progressed.emit((done, total, text))
 
 
@@ -105,7 +106,7 @@ class _Runnable(QRunnable):
 class BackgroundOp:
     def __init__(self, fn: Callable[[OpContext], Any], on_done: Callable[[Any], None] | None = None,
                  on_error: Callable[[BaseException], None] | None = None,
-                 on_progress: Callable[[int, int, str], None] | None = None, label: str = "") -> None:
+                 on_progress: Callable[[int, int, Any], None] | None = None, label: str = "") -> None:
         self.fn = fn
         self.label = label
         self._on_done, self._on_error, self._on_progress = on_done, on_error, on_progress

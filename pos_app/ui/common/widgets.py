@@ -21,15 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.config import Environment
-from pos_app.payments.brands import brand_name
+from pos_app.counter import brand_name
 from pos_app.ui.common.banner import environment_detail, environment_name, environment_title
 from pos_app.ui.common.i18n import fmt
 from pos_app.ui.common.theme import BANNER, GREEN, RED
 from pos_app.ui.counter.cards import card_expired, is_card
 
 if TYPE_CHECKING:
-    from pos_app.customers.models import CustomerHit
-    from pos_app.paysimple import AchAccount, CreditCardAccount
+    from pos_app.counter import AchAccount, CreditCardAccount, CustomerHit
 
 translate = QCoreApplication.translate
 

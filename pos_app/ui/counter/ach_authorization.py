@@ -34,8 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.ui.common.i18n import fmt
-from pos_app.ui.counter.amount import format_amount
+from pos_app.ui.common.i18n import fmt, format_amount
 from pos_app.ui.payments.receipt_print import format_local, long_year
 
 translate = QCoreApplication.translate
@@ -94,7 +93,7 @@ def _shell_settings(widget: QWidget | None):
     window = widget.window() if widget is not None else None
     settings = getattr(getattr(window, "shell", None), "settings", None)
     if settings is None:
-        from pos_app.settings import Settings
+        from pos_app.counter import Settings
 
         settings = Settings()
     return settings
@@ -103,7 +102,7 @@ def _shell_settings(widget: QWidget | None):
 def authorization_for(widget: QWidget | None, customer_name: str, account, amount: Decimal,
                       now: datetime) -> str:
     """``authorization_text`` with the merchant and the store time zone of the shell ``widget`` belongs to."""
-    from pos_app.payments import store_timezone
+    from pos_app.counter import store_timezone
 
     settings = _shell_settings(widget)
     try:

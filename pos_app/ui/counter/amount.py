@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from pos_app import money
 from pos_app.money import MAX_CHARGE, MoneyFormat, MoneyParseError, Reason
+from pos_app.ui.common.i18n import checked_money_format, fmt
 
 translate = QCoreApplication.translate
 
@@ -69,36 +70,16 @@ def amount_message(error: MoneyParseError) -> str:
         Reason.ZERO: translate("AmountEdit", "The amount must be more than %1"),
         Reason.TOO_LARGE: translate("AmountEdit", "The amount can be at most %1 per payment."),
     }
-    return _fill(texts[error.reason], error.example)
+    return fmt(texts[error.reason], error.example)
 
 
 def parse_amount(text: str, money_format: MoneyFormat | None = None) -> Decimal:
     """The amount to charge ``text`` means in the store's format (or ``money_format``); AmountError if none."""
-    money_format = _checked(money_format)
+    money_format = checked_money_format(money_format)
     try:
         return money_format.parse_charge(text or "")
     except MoneyParseError as exc:
         raise AmountError(amount_message(exc), exc.reason, exc.example) from None
-
-
-def format_amount(value: Decimal, money_format: MoneyFormat | None = None, symbol: bool = True) -> str:
-    """``value`` in the store's money format (or ``money_format``): ``$1,234.50`` / ``$1.234,50``."""
-    return _checked(money_format).format(value, symbol)
-
-
-def _checked(money_format: MoneyFormat | None) -> MoneyFormat:
-    if money_format is None:
-        return money.store_format()
-    if not isinstance(money_format, MoneyFormat):  # e.g. a QLocale: the UI language must not decide money
-        raise TypeError(f"expected a pos_app.money.MoneyFormat, not {type(money_format).__name__}")
-    return money_format
-
-
-def _fill(text: str, *values: str) -> str:
-    """``pos_app.ui.common.i18n.fmt`` (imported lazily: i18n imports this module)."""
-    from pos_app.ui.common.i18n import fmt
-
-    return fmt(text, *values)
 
 
 class AmountEdit(QWidget):
@@ -108,7 +89,7 @@ class AmountEdit(QWidget):
 
     def __init__(self, parent=None, money_format: MoneyFormat | None = None) -> None:
         super().__init__(parent)
-        self._pinned = _checked(money_format) if money_format is not None else None
+        self._pinned = checked_money_format(money_format) if money_format is not None else None
         self._format = self.money_format()
         self.edit = QLineEdit(self)
         self.edit.setObjectName("amountEdit")

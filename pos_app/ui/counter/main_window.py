@@ -11,6 +11,8 @@ account, F8 update payment details, F9 submit the form, Esc cancel/back; the hin
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -32,23 +34,38 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.config import Environment, Paths
+from pos_app.config import Environment
 from pos_app.ui.common.banner import environment_name
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.events import EventRelay
+from pos_app.ui.common.i18n import fmt, format_amount
 from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.save_files import SaveFolder
 from pos_app.ui.common.theme import AMBER, RED
 from pos_app.ui.common.widgets import EnvBanner, ResultsList, TaskBar, account_label
-from pos_app.ui.counter.amount import format_amount
 from pos_app.ui.counter.cards import card_expired, is_card
 from pos_app.ui.counter.customer_panel import CustomerPanel, CvvDialog, section
-from pos_app.ui.counter.payment_panel import FormRequest, PaymentPanel
+from pos_app.ui.counter.payment_panel import (
+    Cancelled,
+    Charged,
+    ChargeFailed,
+    FormOutcome,
+    FormRequest,
+    FormState,
+    PaymentPanel,
+    Saved,
+)
 from pos_app.ui.counter.result_view import ResultView
 
 if TYPE_CHECKING:  # the core packages load on a worker after the window shows (start-up time)
-    from pos_app.customers.models import CustomerHit
-    from pos_app.payments import Attempt, CustomerRef
-    from pos_app.paysimple import CreditCardAccount
-    from pos_app.ui.backend import CounterBackend
+    from pos_app.counter import (
+        Attempt,
+        CounterApi,
+        CounterStart,
+        CreditCardAccount,
+        CustomerHit,
+        CustomerRef,
+        Settings,
+    )
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +94,19 @@ def welcome_html() -> str:
             f"<tr><td><b>3</b></td><td>{step3}</td></tr></table>")
 
 
+@dataclass(frozen=True)
+class CounterSession:
+    """What the window needs from whoever signs clerks in (the shell): the run's settings (merchant, store time
+    zone, for receipts), clerk names for journaled ids, the signed-in clerk's name, and where Save dialogs
+    start (``ui.common.save_files.SaveFolder``)."""
+
+    settings: Callable[[], Settings | None] = lambda: None
+    clerk_name: Callable[[str], str] = str
+    signed_in_name: Callable[[], str | None] = lambda: None
+    approver: Callable[[], tuple] | None = None  # -> (clerk registry, signed-in clerk, environment)
+    save_folder: SaveFolder | None = None
+
+
 def _panel() -> QFrame:
     frame = QFrame()
     frame.setObjectName("panel")
@@ -84,9 +114,11 @@ def _panel() -> QFrame:
 
 
 class MainWindow(QMainWindow):
-    backendReady = Signal()  # noqa: N815
+    counterReady = Signal()  # noqa: N815 - the application service is attached (``counter``)
+    selectionChanged = Signal(object)  # noqa: N815 - the customer on screen (CustomerHit) or None
     resultShown = Signal(str)  # noqa: N815 - "approved" | "declined" | ... (tests and benchmarks wait on it)
     accountsShown = Signal()  # noqa: N815
+    customerShown = Signal()  # noqa: N815 - the selected customer's stored details (address) are on screen
     lockedChanged = Signal(bool)  # noqa: N815
     # The native window was re-created (Qt does this when the payment web view first joins the window): modal
     # dialogs and event filters attached to the old one must be attached again (the shell listens).
@@ -98,7 +130,10 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.environment = environment
         self.lane = lane
-        self.backend: CounterBackend | None = None
+        self.counter: CounterApi | None = None
+        self._start_request: CounterStart | None = None
+        self.events = EventRelay(self)
+        self.events.event.connect(self._counter_event)
         self.hit: CustomerHit | None = None
         self.charging = False
         self.last_mode = "cc"
@@ -112,7 +147,8 @@ class MainWindow(QMainWindow):
         self._detached_charges: set[BackgroundOp] = set()  # charges the clerk stopped waiting for
         self.clerk_id: str | None = None  # the signed-in clerk (set by the shell's sign-in); never a default
         self.locked = True  # nobody signed in yet: the counter shows and accepts nothing (``set_locked``)
-        self.shell = None
+        self.session = CounterSession()
+        self.shell = None  # the app keeps its shell here for shutdown; the window itself never uses it
         self.setWindowTitle(fmt(translate("MainWindow", "Counter · PaySimple (%1)"), environment_name(environment)))
         self.resize(1280, 800)
         self._build()
@@ -168,7 +204,7 @@ class MainWindow(QMainWindow):
         self.customer_page = CustomerPanel(self.stack)
         self._wire_customer_page()
         self.stack.addWidget(self.customer_page)
-        self.panel = PaymentPanel(lambda: self.backend, self.stack)
+        self.panel = PaymentPanel(lambda: self.counter, self.stack)
         self.panel.finished.connect(self._form_finished)
         self.panel.busyChanged.connect(self._form_busy)
         self.panel.on_charge_status = lambda text: self.statusBar().showMessage(text, 8000)
@@ -270,7 +306,7 @@ class MainWindow(QMainWindow):
 
     def busy(self) -> bool:
         """A payment is in flight or a payment form is open (the idle lock waits for it)."""
-        return self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle")
+        return self.charging or (self.stack.currentWidget() is self.panel and self.panel.state is not FormState.IDLE)
 
     def event(self, event: QEvent) -> bool:  # noqa: D102
         if event.type() == QEvent.Type.WinIdChange and getattr(self, "_native_seen", False):
@@ -280,21 +316,18 @@ class MainWindow(QMainWindow):
         return super().event(event)
 
     def _wire_customer_page(self) -> None:
+        """The customer page owns its widgets; the window connects to their signals."""
         page = self.customer_page
-        for name in ("customer_name", "customer_meta", "methods", "methods_note", "default_button",
-                     "remove_button", "replace_button", "update_button", "amount", "charge_file_button",
-                     "new_card_button", "new_ach_button", "customer_status", "email_receipt"):
-            setattr(self, name, getattr(page, name))
-        self.methods.currentItemChanged.connect(lambda *_: self._update_actions())
-        self.default_button.clicked.connect(self.set_default)
-        self.remove_button.clicked.connect(self.remove_account)
-        self.replace_button.clicked.connect(self.replace_expired)
-        self.update_button.clicked.connect(self.update_details)
-        self.amount.changed.connect(self._update_actions)
-        self.amount.edit.returnPressed.connect(self._amount_entered)
-        self.charge_file_button.clicked.connect(self.charge_on_file)
-        self.new_card_button.clicked.connect(lambda: self.new_account_form("cc"))
-        self.new_ach_button.clicked.connect(lambda: self.new_account_form("ach"))
+        page.methods.currentItemChanged.connect(lambda *_: self._update_actions())
+        page.default_button.clicked.connect(self.set_default)
+        page.remove_button.clicked.connect(self.remove_account)
+        page.replace_button.clicked.connect(self.replace_expired)
+        page.update_button.clicked.connect(self.update_details)
+        page.amount.changed.connect(self._update_actions)
+        page.amount.edit.returnPressed.connect(self._amount_entered)
+        page.charge_file_button.clicked.connect(self.charge_on_file)
+        page.new_card_button.clicked.connect(lambda: self.new_account_form("cc"))
+        page.new_ach_button.clicked.connect(lambda: self.new_account_form("ach"))
 
     def _shortcuts(self) -> None:
         self._shortcut_objects: list[QShortcut] = []
@@ -338,44 +371,106 @@ class MainWindow(QMainWindow):
 
     # ---- start-up ------------------------------------------------------------------------------------
 
-    def start_training(self, paths: Paths, demo_customers: int) -> None:
+    def start_counter(self, start: CounterStart) -> BackgroundOp:
+        """The one start-up path (Training, Sandbox, Live): ``Counter.open(start)`` on a worker with this window's
+        progress line (cancellable), then :meth:`attach_counter`; :meth:`restart_counter` runs it again."""
+        self._start_request = start
         self.statusBar().showMessage(translate("MainWindow", "Starting…"))
-        self.task.show_progress(translate("MainWindow", "Starting the training gateway…"), cancellable=True)
+        self.task.show_progress(translate("MainWindow", "Starting the training gateway…")
+                                if start.environment is Environment.TRAINING
+                                else translate("MainWindow", "Connecting to PaySimple…"), cancellable=True)
 
         def work(ctx):
-            from pos_app.ui.backend import CounterBackend
+            from pos_app.counter import Counter
 
-            return CounterBackend.start_training(paths, demo_customers, self.lane,
-                                                 progress=ctx.progress, cancelled=lambda: ctx.cancelled)
+            return Counter.open(start, progress=ctx.progress, cancelled=lambda: ctx.cancelled)
 
-        self._startup_op = BackgroundOp(work, on_done=self.attach_backend, on_error=self._startup_failed,
+        self._startup_op = BackgroundOp(work, on_done=self.attach_counter, on_error=self._startup_failed,
                                         on_progress=lambda d, t, text: self.task.show_progress(text, d, t),
                                         label="start-up")
-        self._startup_op.start()
+        return self._startup_op.start()
+
+    def restart_counter(self) -> BackgroundOp | None:
+        """Start again with the last start request (e.g. after a journal restore); None if never started."""
+        if self._start_request is None:
+            return None
+        if self.counter is not None:
+            counter, self.counter = self.counter, None
+            counter.close()
+        return self.start_counter(self._start_request)
 
     def set_clerk(self, clerk_id: str | None) -> None:
-        """Charges are journaled with the clerk who is signed in (None: nobody; the back end refuses)."""
+        """Charges are journaled with the clerk who is signed in (None: nobody; the counter refuses)."""
         self.clerk_id = clerk_id
-        if self.backend is not None:
-            self.backend.clerk = clerk_id
+        if self.counter is not None:
+            if clerk_id is None:
+                self.counter.sign_out()
+            else:
+                self.counter.sign_in(clerk_id)
 
-    def attach_backend(self, backend: CounterBackend) -> None:
-        self.backend = backend
-        backend.clerk = self.clerk_id
+    def attach_counter(self, counter: CounterApi) -> None:
+        """The application service is up: enable the counter; its start-up state is read on a worker."""
+        self.counter = counter
+        self.events.attach(counter.events)
+        if self.clerk_id is not None:
+            counter.sign_in(self.clerk_id)
+        else:
+            counter.sign_out()
         self._startup_op = None
         self.task.done()
-        self.statusBar().showMessage(fmt(translate("MainWindow", "Ready · %1 customers"), backend.directory.count()), 6000)
         self._set_enabled_for_backend(True)
         self.focus_search()
         self._run_search()
-        blocking = backend.journal.open_attempt(backend.service.lane)
-        if blocking is not None:  # start-up reconcile could not settle it: the clerk sees it first
-            self._show_blocking(blocking)
+
+        def ready(state) -> None:
+            count, blocking = state
+            if self.counter is not counter:
+                return
+            self.statusBar().showMessage(fmt(translate("MainWindow", "Ready · %1 customers"), count), 6000)
+            if blocking is not None:  # start-up reconcile could not settle it: the clerk sees it first
+                self._show_blocking(blocking)
+
+        BackgroundOp(lambda ctx: (counter.count_customers(), counter.open_attempt()), on_done=ready,
+                     on_error=lambda e: log.error("start-up state unreadable: %s", type(e).__name__),
+                     label="start-up state").start()
         # Pre-warm the payment view and fetch a checkout token while the clerk is still searching.
         QTimer.singleShot(50, self.panel.prewarm)
-        BackgroundOp(lambda ctx: backend.prefetch_checkout_token(), on_error=lambda e: None,
+        BackgroundOp(lambda ctx: counter.prefetch_checkout_token(), on_error=lambda e: None,
                      label="checkout token").start()
-        self.backendReady.emit()
+        self.counterReady.emit()
+
+    def _counter_event(self, event) -> None:
+        """The change broadcast (GUI thread): what is on screen follows the change, whoever made it."""
+        from pos_app.counter import AccountsChanged, CustomerSaved
+
+        if isinstance(event, CustomerSaved):
+            if self.hit is not None and self.hit.id == event.customer.id:
+                hit = self._hit_for(event.customer)
+                if hit != self.hit and not self.locked and not self.charging \
+                        and self.stack.currentWidget() is self.customer_page:
+                    self.select_customer(hit)  # the customer on screen changed: show the new details
+        elif isinstance(event, AccountsChanged):
+            hit = self.hit
+            if hit is not None and hit.paysimple_id is not None and event.paysimple_id in (None, hit.paysimple_id) \
+                    and self.stack.currentWidget() is self.customer_page:
+                self.reload_accounts()
+
+    @staticmethod
+    def _hit_for(stored) -> CustomerHit:
+        from pos_app.counter import CustomerHit
+
+        r = stored.record
+        return CustomerHit(stored.id, stored.paysimple_id, stored.display_name, r.company, r.phone or "",
+                           r.email, r.city, r.customer_account, stored.last_seen_at, "id")
+
+    def show_customer(self, stored) -> None:
+        """Open a customer the clerk just saved (the customer dialog's ``saved``): the search lists them and,
+        unless a payment is under way, they are on screen."""
+        if stored is None or self.counter is None or self.locked or self.charging:
+            return
+        r = stored.record
+        self.search.setText(" ".join(p for p in (r.first_name, r.last_name) if p))  # debounced, on its worker
+        self.select_customer(self._hit_for(stored))
 
     def _startup_failed(self, exc: BaseException) -> None:
         self._startup_op = None
@@ -404,13 +499,13 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         if self.locked:
             return
-        if self.stack.currentWidget() is self.panel and self.panel.state != "idle":
+        if self.stack.currentWidget() is self.panel and self.panel.state is not FormState.IDLE:
             return
         self.search.setFocus()
         self.search.selectAll()
 
     def _run_search(self) -> None:
-        backend = self.backend
+        backend = self.counter
         if backend is None:
             return
         self._search_seq += 1
@@ -422,6 +517,9 @@ class MainWindow(QMainWindow):
                 self.results.show_hits(hits)
                 if query.strip() and not hits:
                     text = translate("MainWindow", "Nobody found · Ctrl+N: new customer")
+                elif query.strip() and all(hit.matched == "near" for hit in hits):  # typo fallback only
+                    text = (fmt(translate("MainWindow", "No exact match — %1 near matches"), len(hits)) if len(hits) > 1
+                            else translate("MainWindow", "No exact match — 1 near match"))
                 elif query.strip():
                     text = fmt(translate("MainWindow", "%1 found"), len(hits))
                 elif hits:
@@ -439,13 +537,44 @@ class MainWindow(QMainWindow):
             self.select_customer(hit)
 
     def select_customer(self, hit: CustomerHit) -> None:
-        if self.locked or self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle"):
+        if self.locked or self.charging or (self.stack.currentWidget() is self.panel and self.panel.state is not FormState.IDLE):
             return
         if self.hit is None or self.hit.id != hit.id:
-            self.amount.clear()  # an amount typed for one customer is never charged to the next one
+            self.customer_page.amount.clear()  # an amount typed for one customer is never charged to the next one
         self.hit = hit
-        self.customer_name.setText(hit.display_name)
-        stored = self.backend.customer(hit.id) if self.backend else None
+        self.selectionChanged.emit(hit)
+        self.customer_page.customer_name.setText(hit.display_name)
+        self._show_customer_meta(hit, None)
+        counter = self.counter
+        if counter is not None:  # the stored row (address) and "seen at this counter": on a worker
+
+            def stored(row) -> None:
+                if self.hit is hit and row is not None:
+                    self._show_customer_meta(hit, row)
+                    self.customerShown.emit()
+
+            BackgroundOp(lambda ctx: counter.customer(hit.id), on_done=stored, on_error=lambda e: log.warning(
+                "customer %s unreadable: %s", hit.id, type(e).__name__), label="customer").start()
+        self.customer_page.methods.clear()
+        self.customer_page.customer_status.setText("")
+        self.customer_page.email_receipt.setChecked(False)
+        self.customer_page.email_receipt.setEnabled(bool(hit.email))
+        self.customer_page.email_receipt.setToolTip("" if hit.email else translate(
+            "CustomerPanel", "The customer has no e-mail address: add one with Edit customer (Ctrl+E)."))
+        self.stack.setCurrentWidget(self.customer_page)
+        if hit.local_only:
+            self.customer_page.methods_note.setText(translate("MainWindow", "This customer is not in PaySimple yet, so no payment can be taken."))
+        else:
+            self.customer_page.methods_note.setText(translate("MainWindow", "Loading cards and bank accounts…"))
+            self.reload_accounts()
+            backend = self.counter
+            BackgroundOp(lambda ctx: backend.prefetch_checkout_token(), on_error=lambda e: None,
+                         label="checkout token").start()
+        self._update_actions()
+        self.customer_page.amount.edit.setFocus()
+        self.customer_page.amount.edit.selectAll()
+
+    def _show_customer_meta(self, hit: CustomerHit, stored) -> None:
         meta = []
         if hit.company:
             meta.append(hit.company)
@@ -458,35 +587,17 @@ class MainWindow(QMainWindow):
         if hit.customer_account:
             # one piece, never broken across lines (only the separators wrap)
             meta.append(fmt(translate("MainWindow", "Account no. %1"), hit.customer_account).replace(" ", "\u00a0"))
-        self.customer_meta.setText("  ·  ".join(meta))
-        self.methods.clear()
-        self.customer_status.setText("")
-        self.email_receipt.setChecked(False)
-        self.email_receipt.setEnabled(bool(hit.email))
-        self.email_receipt.setToolTip("" if hit.email else translate(
-            "CustomerPanel", "The customer has no e-mail address: add one with Edit customer (Ctrl+E)."))
-        self.stack.setCurrentWidget(self.customer_page)
-        if hit.local_only:
-            self.methods_note.setText(translate("MainWindow", "This customer is not in PaySimple yet, so no payment can be taken."))
-        else:
-            self.methods_note.setText(translate("MainWindow", "Loading cards and bank accounts…"))
-            self.reload_accounts()
-            backend = self.backend
-            BackgroundOp(lambda ctx: backend.prefetch_checkout_token(), on_error=lambda e: None,
-                         label="checkout token").start()
-        self._update_actions()
-        self.amount.edit.setFocus()
-        self.amount.edit.selectAll()
+        self.customer_page.customer_meta.setText("  ·  ".join(meta))
 
     def reload_accounts(self) -> None:
-        hit, backend = self.hit, self.backend
+        hit, backend = self.hit, self.counter
         if hit is None or backend is None or hit.paysimple_id is None:
             return
 
         def show(accounts):
             if self.hit is not hit:
                 return
-            self.methods.show_accounts(accounts.credit_cards, accounts.ach_accounts, self._today())
+            self.customer_page.methods.show_accounts(accounts.credit_cards, accounts.ach_accounts, self._today())
             count = len(accounts.credit_cards) + len(accounts.ach_accounts)
             expired = sum(1 for c in accounts.credit_cards if card_expired(c, self._today()))
             note = translate("MainWindow", "No cards or bank accounts on file.") if count == 0 else \
@@ -494,13 +605,13 @@ class MainWindow(QMainWindow):
             if expired:
                 note += " · " + (translate("MainWindow", "1 expired card: replace or remove") if expired == 1 else
                                  fmt(translate("MainWindow", "%1 expired cards: replace or remove"), expired))
-            self.methods_note.setText(note)
+            self.customer_page.methods_note.setText(note)
             self._update_actions()
             self.accountsShown.emit()
 
         def failed(exc):
             if self.hit is hit:
-                self.methods_note.setText(fmt(translate("MainWindow", "Could not load the payment methods: %1"), exc))
+                self.customer_page.methods_note.setText(fmt(translate("MainWindow", "Could not load the payment methods: %1"), exc))
 
         BackgroundOp(lambda ctx: backend.accounts(hit.paysimple_id), on_done=show, on_error=failed,
                      label="accounts").start()
@@ -508,43 +619,43 @@ class MainWindow(QMainWindow):
     def _customer_ref(self) -> CustomerRef | None:
         if self.hit is None or self.hit.paysimple_id is None:
             return None
-        from pos_app.payments import CustomerRef
+        from pos_app.counter import CustomerRef
 
         return CustomerRef(self.hit.paysimple_id, self.hit.display_name)
 
     # ---- actions -------------------------------------------------------------------------------------
 
     def _today(self):
-        return self.backend.today() if self.backend is not None else None
+        return self.counter.today() if self.counter is not None else None
 
     def _update_actions(self) -> None:
-        on_file = self.methods.current_account() if self.hit else None
-        can_pay = bool(self.backend and self.hit and self.hit.paysimple_id and not self.charging)
+        on_file = self.customer_page.methods.current_account() if self.hit else None
+        can_pay = bool(self.counter and self.hit and self.hit.paysimple_id and not self.charging)
         expired = is_card(on_file) and card_expired(on_file, self._today())
-        self.charge_file_button.setEnabled(can_pay and on_file is not None and not expired)
-        self.charge_file_button.setText(translate("MainWindow", "Charge bank account on file  [F5]")
+        self.customer_page.charge_file_button.setEnabled(can_pay and on_file is not None and not expired)
+        self.customer_page.charge_file_button.setText(translate("MainWindow", "Charge bank account on file  [F5]")
                                         if on_file is not None and not is_card(on_file)
                                         else translate("MainWindow", "Charge card on file  [F5]"))
-        self.new_card_button.setEnabled(can_pay)
-        self.new_ach_button.setEnabled(can_pay)
-        self.update_button.setEnabled(can_pay)
-        self.default_button.setEnabled(can_pay and on_file is not None and not on_file.is_default and not expired)
-        self.remove_button.setEnabled(can_pay and on_file is not None)
-        self.replace_button.setEnabled(can_pay and expired)
+        self.customer_page.new_card_button.setEnabled(can_pay)
+        self.customer_page.new_ach_button.setEnabled(can_pay)
+        self.customer_page.update_button.setEnabled(can_pay)
+        self.customer_page.default_button.setEnabled(can_pay and on_file is not None and not on_file.is_default and not expired)
+        self.customer_page.remove_button.setEnabled(can_pay and on_file is not None)
+        self.customer_page.replace_button.setEnabled(can_pay and expired)
 
     def _amount_entered(self) -> None:
-        if self.amount.require() is not None and self.charge_file_button.isEnabled():
-            self.charge_file_button.setFocus()
+        if self.customer_page.amount.require() is not None and self.customer_page.charge_file_button.isEnabled():
+            self.customer_page.charge_file_button.setFocus()
 
     def _say(self, text: str, color: str = "#3e4c59") -> None:
-        self.customer_status.setText(text)
-        self.customer_status.setStyleSheet(f"color: {color}; font-weight: 600;")
+        self.customer_page.customer_status.setText(text)
+        self.customer_page.customer_status.setStyleSheet(f"color: {color}; font-weight: 600;")
 
     def charge_on_file(self) -> None:
-        customer, account = self._customer_ref(), self.methods.current_account()
-        if self.locked or customer is None or account is None or self.charging or not self.charge_file_button.isEnabled():
+        customer, account = self._customer_ref(), self.customer_page.methods.current_account()
+        if self.locked or customer is None or account is None or self.charging or not self.customer_page.charge_file_button.isEnabled():
             return
-        amount = self.amount.require()
+        amount = self.customer_page.amount.require()
         if amount is None:
             return
         self._unless_repeat(customer, amount, lambda: self._confirm_on_file(customer, account, amount))
@@ -552,7 +663,7 @@ class MainWindow(QMainWindow):
     def _unless_repeat(self, customer: CustomerRef, amount: Decimal, then) -> None:
         """Issue 13 §3: before a charge, look for the same customer + amount in the last 10 minutes (any lane,
         on a worker). Found: the clerk sees it and must choose "Charge again" explicitly (Enter does not)."""
-        backend = self.backend
+        backend = self.counter
         if backend is None or self._repeat_check_running:
             return
         self._repeat_check_running = True
@@ -566,9 +677,7 @@ class MainWindow(QMainWindow):
             if earlier:
                 from pos_app.ui.counter.repeat_charge import RepeatChargeDialog
 
-                names = getattr(self.shell, "clerk_name", None)
-                dialog = RepeatChargeDialog(self, customer.name, amount, earlier,
-                                            names if callable(names) else str)
+                dialog = RepeatChargeDialog(self, customer.name, amount, earlier, self.session.clerk_name)
                 dialog.exec()
                 if not dialog.charge_again:
                     self._say(translate("MainWindow", "Not charged again."))
@@ -583,7 +692,7 @@ class MainWindow(QMainWindow):
                      label="repeat check").start()
 
     def _confirm_on_file(self, customer: CustomerRef, account, amount: Decimal) -> None:
-        current = self.methods.current_account()
+        current = self.customer_page.methods.current_account()
         if self.locked or self.charging or current is None or current.id != account.id:
             return  # locked, busy, or the clerk chose another account meanwhile (the list may have reloaded)
         account = current
@@ -594,7 +703,7 @@ class MainWindow(QMainWindow):
             dialog = AchAuthorizationDialog(self, fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"),
                                                       format_amount(amount), kind, number, customer.name),
                                             authorization_for(self, customer.name, account, amount,
-                                                              self.backend.now()))
+                                                              self.counter.now()))
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.text is None:
                 return
             self._charge(customer, account, amount, None, ach_authorization=dialog.text)
@@ -610,7 +719,7 @@ class MainWindow(QMainWindow):
 
     def _charge(self, customer: CustomerRef, account, amount: Decimal, cvv: str | None,
                 ach_authorization: str | None = None) -> None:
-        backend = self.backend
+        backend = self.counter
         send_receipt = self._send_receipt()
         self._set_charging(True)
         self._say(translate("MainWindow", "Sending the payment to PaySimple…"))
@@ -651,9 +760,9 @@ class MainWindow(QMainWindow):
         self._set_charging(False)
         self.task.done()
         self._say("")
-        attempt_id, backend = seen["attempt_id"], self.backend
+        attempt_id, backend = seen["attempt_id"], self.counter
         log.info("clerk stopped waiting for payment %s; it goes on in the background", attempt_id)
-        BackgroundOp(lambda ctx: backend.journal.get(attempt_id), on_done=self._show_detached,
+        BackgroundOp(lambda ctx: backend.attempt(attempt_id), on_done=self._show_detached,
                      on_error=lambda e: None, label="payment status").start()
 
     def _show_detached(self, attempt: Attempt) -> None:
@@ -687,11 +796,11 @@ class MainWindow(QMainWindow):
 
     def _send_receipt(self) -> bool:
         """The "Email receipt to customer" box (only when the customer has an e-mail)."""
-        return self.email_receipt.isEnabled() and self.email_receipt.isChecked()
+        return self.customer_page.email_receipt.isEnabled() and self.customer_page.email_receipt.isChecked()
 
     def _set_charging(self, charging: bool) -> None:
         self.charging = charging
-        self.results.setEnabled(not charging and self.backend is not None)
+        self.results.setEnabled(not charging and self.counter is not None)
         self._update_actions()
 
     def _charged(self, attempt: Attempt, op=None) -> None:
@@ -711,7 +820,7 @@ class MainWindow(QMainWindow):
         self._charge_op = None
         self._set_charging(False)
         self.task.done()
-        from pos_app.payments import LaneBusy, PaymentError
+        from pos_app.counter import LaneBusy, PaymentError
 
         if isinstance(exc, LaneBusy) and exc.blocking is not None:
             self._show_blocking(exc.blocking)
@@ -732,10 +841,10 @@ class MainWindow(QMainWindow):
 
     def _sale_finished(self, attempt: Attempt) -> None:
         """This sale's charge came back: unless it surely took no money, its amount is not offered again."""
-        from pos_app.payments import State
+        from pos_app.counter import State
 
         if attempt.state not in (State.DECLINED, State.ABSENT, State.REJECTED):
-            self.amount.clear()
+            self.customer_page.amount.clear()
 
     def show_result_attempt(self, attempt: Attempt) -> None:
         self.result.show_attempt(attempt)
@@ -750,19 +859,19 @@ class MainWindow(QMainWindow):
 
     def new_account_form(self, mode: str) -> None:
         customer = self._customer_ref()
-        if self.locked or customer is None or self.charging or self.backend is None:
+        if self.locked or customer is None or self.charging or self.counter is None:
             return
-        if self.stack.currentWidget() is self.panel and self.panel.state != "idle":
+        if self.stack.currentWidget() is self.panel and self.panel.state is not FormState.IDLE:
             return
-        amount = self.amount.require() if self.stack.currentWidget() is self.customer_page else self.amount.value()
+        amount = self.customer_page.amount.require() if self.stack.currentWidget() is self.customer_page else self.customer_page.amount.value()
         if amount is None:
             self.stack.setCurrentWidget(self.customer_page)
-            self.amount.require()
+            self.customer_page.amount.require()
             return
         self._unless_repeat(customer, amount, lambda: self._open_charge_form(customer, mode, amount))
 
     def _open_charge_form(self, customer: CustomerRef, mode: str, amount: Decimal) -> None:
-        if self.locked or self.charging or (self.stack.currentWidget() is self.panel and self.panel.state != "idle"):
+        if self.locked or self.charging or (self.stack.currentWidget() is self.panel and self.panel.state is not FormState.IDLE):
             return
         self.last_mode = mode
         self._replacing = None
@@ -771,20 +880,20 @@ class MainWindow(QMainWindow):
 
     def update_details(self, replacing: CreditCardAccount | None = None) -> None:
         customer = self._customer_ref()
-        if self.locked or customer is None or self.charging or self.backend is None:
+        if self.locked or customer is None or self.charging or self.counter is None:
             return
         self._replacing = replacing
         self.stack.setCurrentWidget(self.panel)
         self.panel.open(FormRequest(customer, "cc", "update"))
 
     def replace_expired(self) -> None:
-        account = self.methods.current_account()
+        account = self.customer_page.methods.current_account()
         if is_card(account) and card_expired(account, self._today()):
             self.update_details(replacing=account)
 
     def set_default(self) -> None:
-        account, hit, backend = self.methods.current_account(), self.hit, self.backend
-        if not self.default_button.isEnabled() or account is None or hit is None:
+        account, hit, backend = self.customer_page.methods.current_account(), self.hit, self.counter
+        if not self.customer_page.default_button.isEnabled() or account is None or hit is None:
             return
         self._say(translate("MainWindow", "Making it the default…"))
         BackgroundOp(lambda ctx: backend.set_default(hit.paysimple_id, account),
@@ -794,8 +903,8 @@ class MainWindow(QMainWindow):
                      label="set default").start()
 
     def remove_account(self) -> None:
-        account, backend = self.methods.current_account(), self.backend
-        if not self.remove_button.isEnabled() or account is None:
+        account, backend = self.customer_page.methods.current_account(), self.counter
+        if not self.customer_page.remove_button.isEnabled() or account is None:
             return
         kind, number = account_label(account)
         answer = QMessageBox.question(self, translate("MainWindow", "Remove payment method"),
@@ -815,39 +924,38 @@ class MainWindow(QMainWindow):
     def _form_busy(self, busy: bool) -> None:
         self._set_charging(busy)
 
-    def _form_finished(self, kind: str, payload) -> None:
+    def _form_finished(self, outcome: FormOutcome) -> None:
         self._set_charging(False)
         note = self.panel.on_file_note  # what happened to the form's card / bank account on file
-        if kind == "charged":
-            self._sale_finished(payload)
-            self.show_result_attempt(payload)
+        if isinstance(outcome, Charged):
+            self._sale_finished(outcome.attempt)
+            self.show_result_attempt(outcome.attempt)
             self.result.set_on_file_note(note)
-        elif kind == "saved":
+        elif isinstance(outcome, Saved):
             replacing = self._replacing
-            self._saved(payload)
+            self._saved(outcome.account)
             if replacing is not None:  # "Replace expired": the new card takes the old one's place (and default)
                 note = (translate("MainWindow", "It replaces the expired card, which is removed; it is now the "
                                                 "default card.") if replacing.is_default
                         else translate("MainWindow", "It replaces the expired card, which is removed."))
             self.result.set_on_file_note(note)
-        elif kind == "cancelled":
+        elif isinstance(outcome, Cancelled):
             self.back_to_customer()
             self._say(" ".join(p for p in (translate("MainWindow", "Cancelled. Nothing was charged."), note) if p))
         else:
-            from pos_app.payments import LaneBusy
+            from pos_app.counter import LaneBusy
 
-            if isinstance(payload, LaneBusy) and payload.blocking is not None:
-                self._show_blocking(payload.blocking)
+            error = outcome.error
+            if isinstance(error, LaneBusy) and error.blocking is not None:
+                self._show_blocking(error.blocking)
                 return
-            from pos_app.ui.counter.payment_panel import ChargeFailed
-
-            self.result.show_error(str(payload), charge_started=isinstance(payload, ChargeFailed))
+            self.result.show_error(str(error), charge_started=isinstance(error, ChargeFailed))
             self.result.set_on_file_note(note)
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit("error")
 
     def _saved(self, account) -> None:
-        old, hit, backend = self._replacing, self.hit, self.backend
+        old, hit, backend = self._replacing, self.hit, self.counter
         self._replacing = None
         if old is not None and backend is not None and hit is not None:
             def swap(ctx):
@@ -872,19 +980,20 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentWidget(self.customer_page)
         self.reload_accounts()
-        self.amount.edit.setFocus()
+        self.customer_page.amount.edit.setFocus()
 
     def new_sale(self) -> None:
         self.hit = None
-        self.amount.clear()
-        self.customer_status.setText("")
+        self.selectionChanged.emit(None)
+        self.customer_page.amount.clear()
+        self.customer_page.customer_status.setText("")
         self.stack.setCurrentWidget(self.welcome)
         self.search.clear()
         self.focus_search()
         self._update_actions()
 
     def check_again(self) -> None:
-        attempt, backend = self.result.attempt, self.backend
+        attempt, backend = self.result.attempt, self.counter
         if attempt is None or backend is None:
             return
         self.task.show_progress(translate("MainWindow", "Checking with PaySimple…"), cancellable=False)
@@ -945,7 +1054,7 @@ class MainWindow(QMainWindow):
     def email_result_receipt(self) -> None:
         """PaySimple e-mails the result screen's receipt to the customer's address on file (named, asked)."""
         attempt = self.result.attempt
-        if attempt is None or self.backend is None or (self._emailing is not None and not self._emailing.finished):
+        if attempt is None or self.counter is None or (self._emailing is not None and not self._emailing.finished):
             return
         from pos_app.ui.payments.receipt_email import EmailReceipt
 
@@ -955,7 +1064,7 @@ class MainWindow(QMainWindow):
             if result.attempt is attempt:  # still this payment's screen
                 result.set_receipt_message(text, colour)
 
-        self._emailing = EmailReceipt(self, self.backend.client, attempt, said)
+        self._emailing = EmailReceipt(self, self.counter.service.gateway, attempt, said)
         self._emailing.start()
 
     def show_receipt(self):
@@ -963,20 +1072,18 @@ class MainWindow(QMainWindow):
         attempt = self.result.attempt
         if attempt is None:
             return None
-        from pos_app.payments import receipt_for, store_timezone
-        from pos_app.settings import Settings
+        from pos_app.counter import Settings, receipt_for, store_timezone
         from pos_app.ui.payments.receipt_print import ReceiptDialog
 
-        settings = getattr(self.shell, "settings", None) or Settings()
-        clerk = getattr(self.shell, "clerk", None)
+        settings = self.session.settings() or Settings()
         receipt = receipt_for(attempt, settings.merchant, store_timezone(settings.store_timezone),
-                              clerk_name=clerk.name if clerk is not None else None)
-        dialog = ReceiptDialog(receipt, self, save_folder=getattr(self.shell, "save_folder", None))
+                              clerk_name=self.session.signed_in_name())
+        dialog = ReceiptDialog(receipt, self, save_folder=self.session.save_folder)
         dialog.open()
         return dialog
 
     def _key_delete(self) -> None:
-        if self.methods.hasFocus():
+        if self.customer_page.methods.hasFocus():
             self.remove_account()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
@@ -1000,9 +1107,10 @@ class MainWindow(QMainWindow):
         QCoreApplication.processEvents()
         self.charging = False  # nothing runs any more
         self.panel.shutdown()
-        if self.backend is not None:
-            backend, self.backend = self.backend, None
-            backend.close()
+        self.events.detach()
+        if self.counter is not None:
+            counter, self.counter = self.counter, None
+            counter.close()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.charging:

@@ -37,24 +37,23 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.ui.common.i18n import fmt, format_datetime
+from pos_app.ui.common.i18n import fmt, format_amount, format_datetime
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, RED
 from pos_app.ui.counter.ach_authorization import AchAuthorizationBox, authorization_for
-from pos_app.ui.counter.amount import format_amount
 from pos_app.ui.counter.cards import is_card
 from pos_app.ui.web.messages import AccountRetrieved, SdkError
 from pos_app.ui.web.view import PaymentWebView
 
 if TYPE_CHECKING:
-    from pos_app.payments import CustomerRef
-    from pos_app.ui.backend import CounterBackend
+    from pos_app.counter import CounterApi, CustomerRef
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +110,7 @@ def on_file_note(account, new: bool, record, charged: bool | None = True) -> str
                 if charged is False else translate("PaymentPanel", "Kept on file: the customer agreed."))
         return text + (" " + _default_text(account) if getattr(account, "is_default", False) else "")
     if state == "removed":
-        from pos_app.payments.onfile import DECLINED_REASON, REFUSED_REASON
+        from pos_app.counter import DECLINED_REASON, REFUSED_REASON
 
         if reason.startswith(DECLINED_REASON):
             return (translate("PaymentPanel", "Not kept on file: the charge was declined, so the card was removed.")
@@ -157,6 +156,63 @@ class ChargeFailed(Exception):
     """An unexpected error after the charge was handed to the payments service: outcome not known here."""
 
 
+class FormState(Enum):
+    """Where a form session is. IDLE: no form. LOADING: the page is being configured. SHOWN: the clerk can type.
+    SUBMITTING: F9 was pressed, PaySimpleJS is storing the account. VERIFYING: the account it returned is being
+    checked against the customer. AUTHORIZING: a bank debit's authorization is on screen. CHARGING: the payment
+    was handed to the payments service. CANCELLING: Esc at the authorization, the new account is being settled.
+    From VERIFYING on, nothing cancels the form (the account exists at PaySimple, or a payment may be on its way)."""
+
+    IDLE = "idle"
+    LOADING = "loading"
+    SHOWN = "shown"
+    SUBMITTING = "submitting"
+    VERIFYING = "verifying"
+    AUTHORIZING = "authorizing"
+    CHARGING = "charging"
+    CANCELLING = "cancelling"
+
+
+EDITABLE = frozenset({FormState.LOADING, FormState.SHOWN})  # the clerk may still switch card/bank or tick consent
+COMMITTED = frozenset({FormState.VERIFYING, FormState.AUTHORIZING, FormState.CHARGING, FormState.CANCELLING})
+BUSY = COMMITTED | {FormState.SUBMITTING}  # the window holds other actions back
+
+
+@dataclass(frozen=True)
+class Charged:
+    """The form's charge ended with this journal ``Attempt`` (approved, declined, unknown... as it says)."""
+
+    attempt: object
+
+
+@dataclass(frozen=True)
+class Saved:
+    """"Update payment details" stored this account (a ``paysimple.models`` account) for the customer."""
+
+    account: object
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """The clerk cancelled before anything was sent; nothing was charged."""
+
+
+@dataclass(frozen=True)
+class FormFailed:
+    """The form ended without a charge result. ``error``: a message for the clerk (nothing was charged), a
+    ``LaneBusy`` (another charge holds the lane) or a ``ChargeFailed`` (the charge's outcome is not known here)."""
+
+    error: str | Exception
+
+
+FormOutcome = Charged | Saved | Cancelled | FormFailed
+
+
+@dataclass(frozen=True)
+class Sending:
+    """Progress of a charge before the payments service reports its own steps: the payment is on its way."""
+
+
 @dataclass
 class FormRequest:
     customer: CustomerRef  # PaySimple id + display name (never sent to the page)
@@ -176,19 +232,19 @@ def form_token_expired(message: SdkError) -> bool:
 
 
 class PaymentPanel(QWidget):
-    """Emits ``finished(kind, payload)``: ("charged", Attempt) | ("saved", account) | ("cancelled", None)
-    | ("error", message)."""
+    """Emits ``finished(outcome)`` once per form session, ``outcome`` a ``FormOutcome`` (``Charged`` |
+    ``Saved`` | ``Cancelled`` | ``FormFailed``); ``state`` is a ``FormState``."""
 
-    finished = Signal(str, object)
+    finished = Signal(object)
     formShown = Signal()  # noqa: N815 - the iframe form is interactive (benchmarks and tests wait on it)
     busyChanged = Signal(bool)  # noqa: N815
 
-    def __init__(self, backend_getter: Callable[[], CounterBackend | None], parent=None) -> None:
+    def __init__(self, backend_getter: Callable[[], CounterApi | None], parent=None) -> None:
         super().__init__(parent)
         self._backend = backend_getter
         self.view: PaymentWebView | None = None
         self.request: FormRequest | None = None
-        self.state = "idle"  # idle | loading | shown | submitting | verifying | charging
+        self.state = FormState.IDLE
         self._session = 0  # bumped by every open(): late answers for an older form are dropped
         self._token_failure = False
         self._page_ready = False
@@ -315,7 +371,7 @@ class PaymentPanel(QWidget):
         self.request = request
         self._session += 1
         session = self._session
-        self.state = "loading"
+        self.state = FormState.LOADING
         self._token_requests = 0
         self._valid = False
         self._restarted = False
@@ -362,7 +418,7 @@ class PaymentPanel(QWidget):
             log.warning("accounts on file could not be read for the form: %s", type(exc).__name__)
             if session == self._session and self._snapshot_waiters:
                 self._snapshot_waiters = []
-                self.state = "shown"
+                self.state = FormState.SHOWN
                 self.keep_box.setEnabled(True)
                 self._set_status(fmt(translate("PaymentPanel", "The customer's cards on file could not be read "
                                                                "(%1). Press F9 to try again."), exc), RED)
@@ -389,7 +445,7 @@ class PaymentPanel(QWidget):
                                    else translate("PaymentPanel", "Use a bank account  [F7]"))
 
     def _got_checkout_token(self, token: str, session: int) -> None:
-        if session != self._session or self.state != "loading" or self.request is None:
+        if session != self._session or self.state is not FormState.LOADING or self.request is None:
             return  # a newer form (switch card/bank, cancel) replaced the one this token was for
         config = json.dumps({"checkoutToken": token, "mode": self.request.mode, "use": self.request.use,
                              "texts": page_texts()})
@@ -399,13 +455,13 @@ class PaymentPanel(QWidget):
             self._pending_config = config
 
     def _form_failed(self, exc: BaseException, session: int) -> None:
-        if session != self._session or self.state != "loading":
+        if session != self._session or self.state is not FormState.LOADING:
             return
         log.warning("payment form could not start: %s", type(exc).__name__)
-        self._end("error", fmt(translate("PaymentPanel", "The secure form could not start: %1"), exc))
+        self._end(FormFailed(fmt(translate("PaymentPanel", "The secure form could not start: %1"), exc)))
 
-    def _end(self, kind: str, payload) -> None:
-        self.state = "idle"
+    def _end(self, outcome: FormOutcome) -> None:
+        self.state = FormState.IDLE
         self.request = None
         self._pending_config = None
         self._verified = None
@@ -417,37 +473,37 @@ class PaymentPanel(QWidget):
             self._reload_page()  # next form starts from a fresh document
         self.placeholder.setVisible(True)
         self._update_buttons()
-        self.finished.emit(kind, payload)
+        self.finished.emit(outcome)
 
     def cancel(self) -> None:
-        if self.state in ("idle", "cancelling"):
+        if self.state in (FormState.IDLE, FormState.CANCELLING):
             return
-        if self.state == "authorizing":
+        if self.state is FormState.AUTHORIZING:
             self._abandon_verified()
             return
-        if self.state in ("verifying", "charging"):
+        if self.state in (FormState.VERIFYING, FormState.CHARGING):
             self._set_status(translate("PaymentPanel", "A payment is being sent; it cannot be cancelled now."), AMBER)
             return
-        self._end("cancelled", None)
+        self._end(Cancelled())
 
     def switch_mode(self) -> None:
-        if self.request is None or self.state not in ("loading", "shown"):
+        if self.request is None or self.state not in EDITABLE:
             return
         self.request.mode = "cc" if self.request.mode == "ach" else "ach"
         self.open(self.request)
 
     def submit(self) -> None:
-        if self.state == "authorizing":
+        if self.state is FormState.AUTHORIZING:
             self._authorized()
             return
-        if self.state != "shown" or self.view is None:
+        if self.state is not FormState.SHOWN or self.view is None:
             return
         if not self._valid:
             self._set_status(translate("PaymentPanel", "Complete the details in the form first."), RED)
             return
         request = self.request
         if request.on_file_before is None:  # the snapshot is still loading (or failed): submit once it is here
-            self.state = "submitting"
+            self.state = FormState.SUBMITTING
             self.keep_box.setEnabled(False)
             self._set_status(translate("PaymentPanel", "Reading the customer's cards on file…"))
             self._update_buttons()
@@ -458,11 +514,11 @@ class PaymentPanel(QWidget):
         self._submit_now()
 
     def _submit_now(self) -> None:
-        if self.state not in ("shown", "submitting") or self.view is None or self.request is None:
+        if self.state not in (FormState.SHOWN, FormState.SUBMITTING) or self.view is None or self.request is None:
             return
         self.request.keep_on_file = self.request.use == "charge" and self.keep_box.isChecked()
         self.keep_box.setEnabled(False)  # the choice goes with this submit
-        self.state = "submitting"
+        self.state = FormState.SUBMITTING
         self._token_requests = 0
         self._token_failure = False
         self._set_status(translate("PaymentPanel", "Checking the details with PaySimple…"))
@@ -474,11 +530,12 @@ class PaymentPanel(QWidget):
             self.keep_box.toggle()
 
     def _update_buttons(self) -> None:
-        self.submit_button.setEnabled((self.state == "shown" and self._valid) or self.state == "authorizing")
-        self.switch_button.setEnabled(self.state in ("loading", "shown"))
-        self.cancel_button.setEnabled(self.state in ("loading", "shown", "submitting", "authorizing"))
-        self.keep_box.setEnabled(self.state in ("loading", "shown"))
-        self.busyChanged.emit(self.state in ("submitting", "verifying", "authorizing", "charging", "cancelling"))
+        self.submit_button.setEnabled((self.state is FormState.SHOWN and self._valid)
+                                       or self.state is FormState.AUTHORIZING)
+        self.switch_button.setEnabled(self.state in EDITABLE)
+        self.cancel_button.setEnabled(self.state in (FormState.LOADING, FormState.SHOWN, FormState.SUBMITTING, FormState.AUTHORIZING))
+        self.keep_box.setEnabled(self.state in EDITABLE)
+        self.busyChanged.emit(self.state in BUSY)
 
     def _set_status(self, text: str, color: str = "#3e4c59") -> None:
         self.status.setText(text)
@@ -488,14 +545,14 @@ class PaymentPanel(QWidget):
 
     def page_ready(self) -> None:
         self._page_ready = True
-        if self._pending_config is not None and self.state == "loading":
+        if self._pending_config is not None and self.state is FormState.LOADING:
             config, self._pending_config = self._pending_config, None
             self.view.bridge.send_configure(config)
 
     def form_shown(self) -> None:
-        if self.state != "loading":
+        if self.state is not FormState.LOADING:
             return
-        self.state = "shown"
+        self.state = FormState.SHOWN
         self.shown_at = time.perf_counter()
         self.placeholder.setVisible(False)
         self.view.setVisible(True)
@@ -511,14 +568,14 @@ class PaymentPanel(QWidget):
         self.formShown.emit()
 
     def validity_changed(self, valid: bool) -> None:
-        if self.state not in ("shown", "loading"):
+        if self.state not in (FormState.SHOWN, FormState.LOADING):
             return
         self._valid = valid
         self._update_buttons()
 
     def customer_token_requested(self) -> None:
         backend = self._backend()
-        if self.state != "submitting" or self.request is None or backend is None:
+        if self.state is not FormState.SUBMITTING or self.request is None or backend is None:
             self._refuse("getCustomerToken")
             return
         self._token_requests += 1
@@ -530,12 +587,12 @@ class PaymentPanel(QWidget):
         request = self.request
 
         def done(token: str) -> None:
-            if self.request is request and self.state == "submitting" and self.view is not None:
+            if self.request is request and self.state is FormState.SUBMITTING and self.view is not None:
                 self.view.bridge.send_customer_token(token)
 
         def failed(exc: BaseException) -> None:
-            if self.request is request and self.state == "submitting":
-                self.state = "shown"
+            if self.request is request and self.state is FormState.SUBMITTING:
+                self.state = FormState.SHOWN
                 self._token_failure = True  # the SDK's own "no token" error that follows adds nothing
                 self._set_status(fmt(translate("PaymentPanel", "PaySimple did not give permission for this customer "
                                                                "(%1). Press F9 to try again."), exc), RED)
@@ -548,11 +605,11 @@ class PaymentPanel(QWidget):
 
     def account_retrieved(self, message: AccountRetrieved) -> None:
         backend = self._backend()
-        if self.state != "submitting" or self.request is None or backend is None \
+        if self.state is not FormState.SUBMITTING or self.request is None or backend is None \
                 or self.request.on_file_before is None:
             self._refuse("accountRetrieved")
             return
-        self.state = "verifying"
+        self.state = FormState.VERIFYING
         self._update_buttons()
         request = self.request
         self._set_status(translate("PaymentPanel", "Checking the account…"))
@@ -569,12 +626,12 @@ class PaymentPanel(QWidget):
             return ("verified", account, new)
 
         def done(result) -> None:
-            if self.request is not request or self.state != "verifying":
+            if self.request is not request or self.state is not FormState.VERIFYING:
                 return
             kind, account, new = result
             if kind == "saved":
                 self.on_file_note = saved_note(account, new)
-                self._end("saved", account)
+                self._end(Saved(account))
             elif request.mode == "ach" or not is_card(account):
                 self._ask_authorization(account, new, message.payment_token)
             else:
@@ -582,7 +639,7 @@ class PaymentPanel(QWidget):
 
         def failed(exc: BaseException) -> None:
             if self.request is request:
-                self._end("error", str(exc) or type(exc).__name__)
+                self._end(FormFailed(str(exc) or type(exc).__name__))
 
         BackgroundOp(verify, on_done=done, on_error=failed, label="verify new account").start()
 
@@ -593,7 +650,7 @@ class PaymentPanel(QWidget):
         now = backend.now()
         text = authorization_for(self, request.customer.name, account, request.amount, now)
         self._verified = (account, new, payment_token)
-        self.state = "authorizing"
+        self.state = FormState.AUTHORIZING
         if self.view is not None:
             self.view.setVisible(False)
         self.placeholder.setVisible(False)
@@ -618,7 +675,7 @@ class PaymentPanel(QWidget):
         """Esc at the authorization: nothing is charged; the new account follows the consent box."""
         backend, request = self._backend(), self.request
         account, new, _token = self._verified
-        self.state = "cancelling"
+        self.state = FormState.CANCELLING
         self._update_buttons()
 
         def settle(ctx):
@@ -627,7 +684,7 @@ class PaymentPanel(QWidget):
         def done(record) -> None:
             if self.request is request:
                 self.on_file_note = on_file_note(account, new, record, charged=False)
-                self._end("cancelled", None)
+                self._end(Cancelled())
 
         BackgroundOp(settle, on_done=done, on_error=lambda exc: done(None), label="cancel new account").start()
 
@@ -635,20 +692,20 @@ class PaymentPanel(QWidget):
 
     def _charge(self, account, new: bool, payment_token: str, authorization: str | None) -> None:
         backend, request = self._backend(), self.request
-        self.state = "charging"
+        self.state = FormState.CHARGING
         self._verified = None
         self._update_buttons()
 
         def work(ctx):
-            ctx.progress(0, 0, "charging")
-            from pos_app.payments import PaymentError
+            ctx.progress(0, 0, Sending())
+            from pos_app.counter import PaymentError
 
             error, attempt = None, None
             try:
                 attempt = backend.charge(request.customer, account, request.amount,
                                          payment_token=payment_token,
                                          send_receipt=request.send_receipt,
-                                         on_status=lambda event: ctx.progress(0, 0, event.message),
+                                         on_status=lambda event: ctx.progress(0, 0, event),
                                          ach_authorization=authorization)
             except PaymentError as exc:
                 error = exc  # refused before anything was sent (lane busy, invalid amount...)
@@ -659,42 +716,42 @@ class PaymentPanel(QWidget):
             if error is not None:
                 error.on_file = (account, new, record)
                 raise error
-            return ("charged", attempt, record)
+            return attempt, record
 
-        def progress(_done, _total, text):
-            if text == "charging":
-                text = translate("MainWindow", "Sending the payment to PaySimple…")
+        def progress(_done, _total, event) -> None:  # Sending, then the service's StatusEvents
+            text = (translate("MainWindow", "Sending the payment to PaySimple…") if isinstance(event, Sending)
+                    else event.message)
             self._set_status(text)
             if self.on_charge_status is not None:
                 self.on_charge_status(text)
 
         def done(result) -> None:
-            _kind, attempt, record = result
+            attempt, record = result
             self.on_file_note = on_file_note(account, new, record)
-            self._end("charged", attempt)
+            self._end(Charged(attempt))
 
         def failed(exc: BaseException) -> None:
-            from pos_app.payments import LaneBusy
+            from pos_app.counter import LaneBusy
 
             on_file = getattr(exc, "on_file", None)
             if on_file is not None:  # ChargeFailed: outcome unknown; a PaymentError: nothing was sent
                 self.on_file_note = on_file_note(*on_file, charged=None if isinstance(exc, ChargeFailed) else False)
             if isinstance(exc, LaneBusy | ChargeFailed):
-                self._end("error", exc)
+                self._end(FormFailed(exc))
             else:
-                self._end("error", str(exc) or type(exc).__name__)
+                self._end(FormFailed(str(exc) or type(exc).__name__))
 
         BackgroundOp(work, on_done=done, on_error=failed, on_progress=progress, label="charge new account").start()
 
     def sdk_error(self, message: SdkError) -> None:
-        if self.state not in ("loading", "shown", "submitting"):
+        if self.state not in (FormState.LOADING, FormState.SHOWN, FormState.SUBMITTING):
             self._refuse("sdkError")
             return
         if self._token_failure and message.error_key == "unauthorized":
             self._token_failure = False
             return
         text = "; ".join(message.messages) or translate("PaymentPanel", "PaySimple could not process the details.")
-        if self.state == "submitting" and not self._restarted and form_token_expired(message):
+        if self.state is FormState.SUBMITTING and not self._restarted and form_token_expired(message):
             # The 5-minute checkout token ran out while the form was open: start a fresh form once.
             request, keep = self.request, self.keep_box.isChecked()
             self.open(request)
@@ -702,8 +759,8 @@ class PaymentPanel(QWidget):
             self._restarted = True
             self._set_status(translate("PaymentPanel", "The secure form timed out; enter the details again."), AMBER)
             return
-        if self.state == "submitting":
-            self.state = "shown"
+        if self.state is FormState.SUBMITTING:
+            self.state = FormState.SHOWN
         self._set_status(text, RED)
         self._update_buttons()  # the consent box is open again for the next submit
 
@@ -716,8 +773,8 @@ class PaymentPanel(QWidget):
             self.view.bridge.rejected += 1
 
     def _bridge_lost(self) -> None:
-        active = self.state != "idle"
+        active = self.state is not FormState.IDLE
         QTimer.singleShot(0, self._drop_view)
-        if active and self.state not in ("verifying", "authorizing", "charging", "cancelling"):
-            self._end("error", translate("PaymentPanel", "The payment form stopped working and was closed. "
-                                                          "Nothing was charged."))
+        if active and self.state not in COMMITTED:
+            self._end(FormFailed(translate("PaymentPanel", "The payment form stopped working and was closed. "
+                                                           "Nothing was charged.")))

@@ -10,8 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from pos_app.ui.common.i18n import fmt, format_datetime
-from pos_app.ui.counter.amount import format_amount
+from pos_app.ui.common.i18n import fmt, format_amount, format_datetime
 from pos_app.ui.payments.payment_texts import state_label
 
 translate = QCoreApplication.translate

@@ -13,14 +13,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.payments.brands import authorization_code
-from pos_app.ui.common.i18n import fmt
+from pos_app.counter import authorization_code
+from pos_app.ui.common.i18n import fmt, format_amount
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import account_label
-from pos_app.ui.counter.amount import format_amount
 
 if TYPE_CHECKING:
-    from pos_app.payments import Attempt
+    from pos_app.counter import Attempt
 
 translate = QCoreApplication.translate
 

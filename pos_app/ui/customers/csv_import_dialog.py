@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.customers.csv_import import CsvColumnsError, CsvImportError, ImportReport
+from pos_app.counter import CsvColumnsError, CsvImportError, ImportReport
 from pos_app.text_safety import one_line
 from pos_app.ui.common.i18n import fmt
 from pos_app.ui.common.ops import BackgroundOp

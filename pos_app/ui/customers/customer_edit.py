@@ -41,9 +41,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.customers.counter import CustomerValidationError, LocalWriteDeferred, normalised, problems
-from pos_app.customers.models import CustomerRecord, StoredCustomer
-from pos_app.paysimple import errors as ps
+from pos_app.counter import (
+    CustomerRecord,
+    CustomerValidationError,
+    LocalWriteDeferred,
+    StoredCustomer,
+    normalised,
+    problems,
+)
+from pos_app.counter import gateway_errors as ps
 from pos_app.ui.common.i18n import fmt
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import RED

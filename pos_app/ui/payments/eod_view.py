@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.payments import EodReport, end_of_day
+from pos_app.counter import CounterPayments, EodReport
 from pos_app.text_safety import one_line
 from pos_app.ui.common.i18n import fmt, format_money
 from pos_app.ui.common.ops import BackgroundOp, Cancelled
@@ -51,30 +51,11 @@ from pos_app.ui.common.save_files import (
 )
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import add_labelled_fields
-from pos_app.ui.payments.history import CounterPayments
 from pos_app.ui.payments.payment_texts import state_label
 from pos_app.ui.payments.receipt_print import document_pdf, long_year, status_colour
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
-
-
-class _CancellableClient:
-    """The PaySimple client as ``end_of_day`` sees it: its payment list reports progress and stops on cancel."""
-
-    def __init__(self, client, ctx) -> None:
-        self._client, self._ctx = client, ctx
-
-    def iter_payments(self, **kwargs):
-        for done, payment in enumerate(self._client.iter_payments(**kwargs), start=1):
-            self._ctx.check()
-            if done % 25 == 0:
-                self._ctx.progress(done, 0, fmt(translate("EndOfDayDialog", "Reading PaySimple's payments: %1…"),
-                                                done))
-            yield payment
-
-    def __getattr__(self, name):
-        return getattr(self._client, name)
 
 
 def mismatch_kind(kind: str) -> str:
@@ -227,23 +208,6 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
             + "".join(parts) + "</body></html>")
 
 
-def _backup_after_eod(journal):
-    """The journal backup after an end-of-day run (``payments.backups``); returns the StorageError if it
-    failed (the report is still shown)."""
-    from pos_app.payments.backups import take_backup
-    from pos_app.storage_errors import StorageError
-
-    path = getattr(journal, "path", None)
-    if path is None:
-        return None
-    try:
-        take_backup(path, "end-of-day")
-    except StorageError as exc:
-        log.error("journal backup after end of day failed: %s", exc.fault.value)
-        return exc
-    return None
-
-
 class EndOfDayDialog(QDialog):
     finished_run = Signal(object)  # EodReport, or None when cancelled / failed (tests wait on it)
 
@@ -370,10 +334,14 @@ class EndOfDayDialog(QDialog):
 
         def work(ctx):
             ctx.progress(0, 0, translate("EndOfDayDialog", "Reading the journal and PaySimple's payments…"))
-            report = end_of_day(payments.journal, _CancellableClient(payments.client, ctx), day, lane=lane,
-                                tz=payments.tz)
+            def read(done: int) -> None:  # each PaySimple payment read: stop on cancel, progress every 25
+                ctx.check()
+                if done % 25 == 0:
+                    ctx.progress(done, 0, fmt(translate("EndOfDayDialog", "Reading PaySimple's payments: %1…"),
+                                              done))
+
+            report, self.backup_problem = payments.end_of_day(day, lane, read)
             ctx.check()  # a cancel while reading PaySimple ends up as report.paysimple_error: drop it
-            self.backup_problem = _backup_after_eod(payments.journal)
             return report
 
         self.report = None

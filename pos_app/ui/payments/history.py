@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -47,12 +46,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.clerks import ManagerAction
-from pos_app.config import Environment
-from pos_app.payments import Approval, Attempt, Journal, LaneBusy, NotAllowed, PaymentService, State
-from pos_app.payments import receipt_for as core_receipt_for
-from pos_app.payments.model import PENDING_REVERSAL_STATES
-from pos_app.payments.receipts import EMAILABLE_STATES
+from pos_app.counter import (
+    EMAILABLE_STATES,
+    PENDING_REVERSAL_STATES,
+    Approval,
+    Attempt,
+    CounterPayments,
+    LaneBusy,
+    ManagerAction,
+    NotAllowed,
+    State,
+)
 from pos_app.text_safety import one_line
 from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.i18n import fmt, format_money
@@ -84,40 +88,6 @@ translate = QCoreApplication.translate
 
 MAX_ROWS = 1000
 ATTEMPT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-@dataclass
-class CounterPayments:
-    """What the history and end-of-day dialogs need from the counter (gathered by the shell)."""
-
-    journal: Journal
-    service: PaymentService
-    merchant: object  # pos_app.settings.Merchant
-    tz: tzinfo
-    lane: str
-    environment: Environment
-    clerk_name: Callable[[str], str] = str  # clerk id (as journaled) -> name
-    clerk_id: Callable[[], str | None] = lambda: None  # the signed-in clerk, for "Check again" (no default)
-    approve: Callable[..., object] | None = None  # shell.approve(action, subject=, detail=, parent=)
-
-    @property
-    def client(self):
-        return self.service.client
-
-    def now(self) -> datetime:
-        """The service's clock (the gateway's in training, so training time travel shows up here too)."""
-        return self.service.clock().astimezone(self.tz)
-
-    def today(self) -> date:
-        return self.now().date()
-
-    def day_start(self, day: date) -> datetime:
-        return datetime.combine(day, time(0), self.tz)
-
-    def receipt(self, attempt: Attempt):
-        authorized_by = self.clerk_name(attempt.ach_authorized_by) if attempt.ach_authorized_by else None
-        return core_receipt_for(attempt, self.merchant, tz=self.tz, clerk_name=self.clerk_name(attempt.clerk),
-                                authorized_by_name=authorized_by)
 
 
 class HistoryDialog(QDialog):
@@ -331,11 +301,11 @@ class HistoryDialog(QDialog):
     def reload(self, select: str | None = None) -> None:
         current = self.current_attempt()
         self._select_after_load = select or (current.id if current else None)
-        since, journal = self.since(), self.payments.journal
+        since, payments = self.since(), self.payments
         self.count_label.setText(translate("HistoryDialog", "Loading…"))
         self._load_seq += 1
         seq = self._load_seq
-        BackgroundOp(lambda ctx: journal.history(since=since, limit=MAX_ROWS + 1),
+        BackgroundOp(lambda ctx: payments.history(since, MAX_ROWS + 1),
                      on_done=lambda attempts: self._loaded(attempts, seq), on_error=self._load_failed,
                      label="payment history").start()
 
@@ -512,7 +482,7 @@ class HistoryDialog(QDialog):
             if outcome not in ("asking", "sending"):
                 self.actionFinished.emit(outcome)
 
-        self.emailing = EmailReceipt(self, self.payments.client, a, said)
+        self.emailing = EmailReceipt(self, self.payments.gateway, a, said)
         self.emailing.start()
 
     # ---- check again ---------------------------------------------------------------------------------
@@ -521,9 +491,9 @@ class HistoryDialog(QDialog):
         a = self.current_attempt()
         if a is None or self.busy or a.is_resolved:
             return
-        service, clerk = self.payments.service, self.payments.clerk_id() or "system"
+        payments = self.payments
         self._set_busy(True, translate("HistoryDialog", "Checking with PaySimple…"))
-        BackgroundOp(lambda ctx: service.resolve(a, clerk), on_done=self._resolved,
+        BackgroundOp(lambda ctx: payments.resolve(a), on_done=self._resolved,
                      on_error=self._action_failed, label="check again").start()
 
     def _resolved(self, attempt: Attempt) -> None:
@@ -542,9 +512,9 @@ class HistoryDialog(QDialog):
         a = self.current_attempt()
         if a is None or self.busy or a.state is not State.APPROVED:
             return
-        service = self.payments.service
+        payments = self.payments
         self._set_busy(True, translate("HistoryDialog", "Asking PaySimple whether a void or a refund applies…"))
-        BackgroundOp(lambda ctx: service.refund_or_void_option(a), on_done=lambda option: self._option(a, option),
+        BackgroundOp(lambda ctx: payments.reversal_option(a), on_done=lambda option: self._option(a, option),
                      on_error=self._action_failed, label="void/refund option").start()
 
     def _option(self, attempt: Attempt, option) -> None:
@@ -564,8 +534,7 @@ class HistoryDialog(QDialog):
             self.actionFinished.emit("cancelled")
             return
         approval = Approval.from_clerk(approved.manager, approved.reason)
-        service = self.payments.service
-        call = service.void if option.action == "void" else service.refund
+        call = self.payments.void if option.action == "void" else self.payments.refund
         self._set_busy(True, translate("HistoryDialog", "Voiding with PaySimple…") if option.action == "void"
                        else translate("HistoryDialog", "Refunding with PaySimple…"))
         BackgroundOp(lambda ctx: call(attempt, approval), on_done=self._reversed, on_error=self._action_failed,
@@ -604,9 +573,9 @@ class HistoryDialog(QDialog):
             self.actionFinished.emit("cancelled")
             return
         approval = Approval.from_clerk(approved.manager, approved.reason)
-        service = self.payments.service
+        payments = self.payments
         self._set_busy(True, translate("HistoryDialog", "Checking with PaySimple…"))
-        BackgroundOp(lambda ctx: service.close_review(a, approval, payment_id), on_done=self._review_closed,
+        BackgroundOp(lambda ctx: payments.close_review(a, approval, payment_id), on_done=self._review_closed,
                      on_error=self._action_failed, label="close review").start()
 
     def _review_closed(self, attempt: Attempt) -> None:

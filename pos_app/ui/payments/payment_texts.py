@@ -10,8 +10,7 @@ from datetime import tzinfo
 
 from PySide6.QtCore import QCoreApplication
 
-from pos_app.payments import Attempt, State
-from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES
+from pos_app.counter import OPEN_STATES, PENDING_REVERSAL_STATES, Attempt, State
 from pos_app.text_safety import one_line
 from pos_app.ui.common.i18n import fmt, format_money
 from pos_app.ui.payments.receipt_print import format_local

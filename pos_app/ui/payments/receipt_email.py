@@ -1,6 +1,6 @@
 """E-mail a payment's receipt through PaySimple, from the result screen or the payment history.
 
-``EmailReceipt(parent, client, attempt, on_message)``: on a worker, read the address PaySimple has on file
+``EmailReceipt(parent, gateway, attempt, on_message)``: on a worker, read the address PaySimple has on file
 for the customer (``payments.receipts.receipt_address``); show it and ask "E-mail the receipt to <address>?"
 (Send is the default button, Esc cancels); then, on a worker, ``payments.receipts.email_receipt``. The outcome
 is reported once through ``on_message(text, colour, outcome)`` with outcome ``emailed`` | ``cancelled`` |
@@ -17,8 +17,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from pos_app.payments import Attempt
-from pos_app.payments.receipts import ReceiptEmailError, email_receipt, receipt_address
+from pos_app.counter import Attempt, ReceiptEmailError, email_receipt, receipt_address
 from pos_app.ui.common.i18n import fmt
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, GREEN, RED
@@ -46,10 +45,10 @@ def error_text(exc: ReceiptEmailError, name: str) -> str:
 class EmailReceipt(QObject):
     """One e-mail of one receipt: address look-up, confirmation, send (see the module docstring)."""
 
-    def __init__(self, parent: QWidget, client, attempt: Attempt,
+    def __init__(self, parent: QWidget, gateway, attempt: Attempt,
                  on_message: Callable[[str, str, str], None]) -> None:
         super().__init__(parent)
-        self.parent_widget, self.client, self.attempt, self.on_message = parent, client, attempt, on_message
+        self.parent_widget, self.gateway, self.attempt, self.on_message = parent, gateway, attempt, on_message
         self.question: QMessageBox | None = None
         self.address: str | None = None
         self.finished = False
@@ -57,8 +56,8 @@ class EmailReceipt(QObject):
     def start(self) -> None:
         self.on_message(translate("EmailReceipt", "Asking PaySimple for the customer's e-mail address…"), AMBER,
                         "asking")
-        client, attempt = self.client, self.attempt
-        BackgroundOp(lambda ctx: receipt_address(client, attempt), on_done=self._ask, on_error=self._failed,
+        gateway, attempt = self.gateway, self.attempt
+        BackgroundOp(lambda ctx: receipt_address(gateway, attempt), on_done=self._ask, on_error=self._failed,
                      label="receipt address").start()
 
     def _ask(self, address: str) -> None:
@@ -82,8 +81,8 @@ class EmailReceipt(QObject):
             self._finish(translate("EmailReceipt", "Not e-mailed."), "#3e4c59", "cancelled")
             return
         self.on_message(fmt(translate("EmailReceipt", "Sending the receipt to %1…"), self.address), AMBER, "sending")
-        client, attempt = self.client, self.attempt
-        BackgroundOp(lambda ctx: email_receipt(client, attempt), on_done=self._sent, on_error=self._failed,
+        gateway, attempt = self.gateway, self.attempt
+        BackgroundOp(lambda ctx: email_receipt(gateway, attempt), on_done=self._sent, on_error=self._failed,
                      label="e-mail receipt").start()
 
     def _sent(self, address: str) -> None:

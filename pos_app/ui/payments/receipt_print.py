@@ -39,8 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.payments import Receipt, State
-from pos_app.payments.receipts import STATUS_TEXT
+from pos_app.counter import STATUS_TEXT, Receipt, State
 from pos_app.private_files import write_user_file
 from pos_app.text_safety import neutralise, one_line
 from pos_app.ui.common.i18n import fmt, format_money

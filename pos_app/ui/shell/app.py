@@ -237,10 +237,12 @@ def build(argv: list[str]):
     demo = settings.demo_customers if args.demo_customers is None else args.demo_customers
     from PySide6.QtCore import QTimer
 
-    if environment is Environment.TRAINING:
-        window.restart_backend = lambda: window.start_training(paths, demo)  # e.g. after a journal restore
-        QTimer.singleShot(0, lambda: window.start_training(paths, demo))
-    QTimer.singleShot(0, lambda: attach_shell(app, paths, settings, window, shell, args.training))
+    if environment is Environment.TRAINING:  # no key needed: start at once, before the shell joins
+        from pos_app.counter import CounterStart
+
+        start = CounterStart(Environment.TRAINING, paths, lane, demo_customers=demo)
+        QTimer.singleShot(0, lambda: window.start_counter(start))
+    QTimer.singleShot(0, lambda: attach_shell(app, paths, settings, window, shell, args.training, demo))
     return app, window
 
 
@@ -286,9 +288,11 @@ def _make_shell(app, paths, settings, force_training: bool):
     return shell
 
 
-def attach_shell(app, paths, settings, window, shell=None, force_training: bool = True) -> None:
+def attach_shell(app, paths, settings, window, shell=None, force_training: bool = True,
+                 demo_customers: int | None = None) -> None:
     """The shell (crash handler, menus, idle lock, sign-in) joins once the counter is on screen; the clerk
-    signs in window-modally while the back end starts behind."""
+    signs in window-modally while the counter starts behind (Sandbox/Live start here: they need the shell's
+    key; Training started already)."""
     from pos_app.storage_errors import StorageError
 
     shell = shell or _make_shell(app, paths, settings, force_training)
@@ -296,8 +300,7 @@ def attach_shell(app, paths, settings, window, shell=None, force_training: bool 
     shell.attach(window)
     shell.clerk_changed.connect(lambda clerk: _signed_in(window, clerk))
     if shell.environment is not Environment.TRAINING:
-        window.restart_backend = lambda: shell.start_backend(window, window.lane)  # e.g. after a journal restore
-        shell.start_backend(window, window.lane)
+        window.start_counter(shell.counter_start(window.lane, demo_customers))
     try:
         shell.sign_in_over(window, on_quit=app.quit)
     except StorageError as exc:  # the clerk file: nobody can sign in, so the counter cannot be used

@@ -22,12 +22,19 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.config import Environment
-from pos_app.conformance import ConformanceReport, write_report
+from pos_app.counter import ConformanceReport, write_report
 from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.i18n import fmt, format_money
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, GREEN, RED
-from pos_app.ui.counter.payment_panel import FormRequest, PaymentPanel
+from pos_app.ui.counter.payment_panel import (
+    Cancelled,
+    Charged,
+    FormOutcome,
+    FormRequest,
+    FormState,
+    PaymentPanel,
+)
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -94,8 +101,7 @@ class SandboxTestDialog(QDialog):
                      on_error=lambda exc: self._finish("error", type(exc).__name__), label="conformance customer").start()
 
     def _test_customer(self):
-        from pos_app.customers.models import CustomerRecord
-        from pos_app.payments import CustomerRef
+        from pos_app.counter import CustomerRecord, CustomerRef
 
         for hit in self.backend.search(f"{TEST_FIRST} {TEST_LAST}"):
             if hit.paysimple_id and hit.display_name == f"{TEST_FIRST} {TEST_LAST}":
@@ -124,18 +130,18 @@ class SandboxTestDialog(QDialog):
 
     # --- outcome --------------------------------------------------------------------------------------
 
-    def _form_finished(self, kind: str, payload) -> None:
-        if kind != "charged":
-            self._finish("cancelled" if kind == "cancelled" else "error", payload)
+    def _form_finished(self, outcome: FormOutcome) -> None:
+        if not isinstance(outcome, Charged):
+            self._finish("cancelled" if isinstance(outcome, Cancelled) else "error", None)
             return
-        attempt = payload
+        attempt = outcome.attempt
         self.report.payment = {"order_id": attempt.id, "state": attempt.state.value,
                                "status": attempt.ps_status or "", "amount": str(attempt.amount)}
         if attempt.state.value != "approved":
             self._finish("charged", None)
             return
         self._say(translate("SandboxTestDialog", "Approved. Voiding the test payment…"), AMBER)
-        from pos_app.payments import Approval
+        from pos_app.counter import Approval
 
         approval = Approval.from_clerk(self.manager, "Sandbox conformance test payment")
 
@@ -147,10 +153,10 @@ class SandboxTestDialog(QDialog):
             self.report.void = {"error": type(exc).__name__}
             self._finish("charged", None)
 
-        BackgroundOp(lambda ctx: self.backend.service.void(attempt, approval), on_done=voided,
+        BackgroundOp(lambda ctx: self.backend.void(attempt, approval), on_done=voided,
                      on_error=void_failed, label="conformance void").start()
 
-    def _finish(self, outcome: str, detail) -> None:
+    def _finish(self, outcome: str, _detail) -> None:
         if self._done:
             return
         self._done = True
@@ -184,7 +190,7 @@ class SandboxTestDialog(QDialog):
         self.result.setText(text)
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
-        if not self._done and self.panel.state != "idle":
+        if not self._done and self.panel.state is not FormState.IDLE:
             self.panel.cancel()
         self.panel.shutdown()
         super().done(result)

@@ -41,8 +41,8 @@ import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import httpx
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -73,15 +73,14 @@ from pos_app.clerks import (
 )
 from pos_app.config import API_BASE_URLS, Environment
 from pos_app.conformance import latest_passed
-from pos_app.paysimple import (
+from pos_app.counter import (
     AuthenticationError,
-    PaySimpleClient,
     PaySimpleError,
     PermissionDeniedError,
     RequestTimeout,
     ServerError,
-    Timeouts,
     TransportError,
+    check_connection,
 )
 from pos_app.settings import Settings
 from pos_app.ui.common.banner import COLOURS, EnvironmentBanner, environment_name
@@ -100,17 +99,10 @@ NOTE_STYLE = "background: #fef3c7; color: #78350f; padding: 8px; border: 1px sol
 PAGE_ENVIRONMENT, PAGE_CREDENTIALS, PAGE_MERCHANT, PAGE_MANAGER, PAGE_SUMMARY = range(5)
 
 
-def check_connection(base_url: str, api_user: str, api_key: str) -> int:
-    """One read-only request with these credentials; returns the number of customers. Blocks."""
-    with PaySimpleClient(base_url, api_user, api_key, timeouts=Timeouts(connect=5, read=15),
-                         max_retries=0) as client:
-        return client.list_customers(page=1, page_size=1).total_items
-
-
 def connection_error_message(exc: BaseException, base_url: str) -> str:
     """What went wrong and what to do, for the person at the counter (never the key)."""
-    url = httpx.URL(base_url)
-    where = url.host + (f":{url.port}" if url.port else "")
+    url = urlsplit(base_url)
+    where = (url.hostname or base_url) + (f":{url.port}" if url.port else "")
     if isinstance(exc, AuthenticationError):
         return translate("SetupWizard",
                          "PaySimple refused this API user or API key (401 Unauthorized). Copy both again from "

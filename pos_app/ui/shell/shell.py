@@ -8,7 +8,7 @@ Use from the app start (see ``pos_app.ui.shell.app``)::
         return 0                     # the clerk pressed Quit
     window = MainWindow(shell.environment, settings.lane)
     shell.attach(window)             # menus, idle lock, crash dialogs parented to the window
-    shell.start_backend(window, lane)   # Sandbox/Live (training: window.start_training(paths, demo))
+    window.start_counter(shell.counter_start(lane, demo))   # the one start-up path, every environment
 
 or, to show the counter first (start-up time) and sign in over it: ``shell.prepare()``,
 ``shell.ensure_setup()``, build + show the window, ``shell.attach(window)``, ``shell.sign_in_over(window)``.
@@ -29,15 +29,19 @@ Decisions:
 - Sandbox and Live keep their customer directory and payment journal in ``<data>/<environment>/`` (training
   keeps the data dir itself), so training practice never shows up in a real end-of-day and the two real
   environments never share a lane's journal. Settings and the clerk files stay in the data dir.
-- Charges are attributed to the signed-in clerk: ``backend.clerk = str(clerk.id)`` when the back end is
-  ready and whenever the clerk changes.
-- Payment history (Counter menu, Ctrl+H) and End of day (Manager menu) get ``counter_payments()``: the
-  window back end's journal + service, the merchant header, the store time zone and clerk names from the
-  registry; void/refund approvals go through ``approve`` (see ``ui/history.py``, ``ui/eod_view.py``).
+- Charges are attributed to the signed-in clerk: ``window.set_clerk`` (``Counter.sign_in``) when the counter
+  is ready and whenever the clerk changes.
+- The shell talks to the counter window through its public surface only (``MainWindow``: signals
+  ``counterReady``, ``selectionChanged``, ``nativeWindowChanged``, ``signInRequested``, ``userActivity``; calls
+  ``set_locked``, ``set_clerk``, ``start_counter``; the ``counter`` application service) and gives it a
+  ``CounterSession`` (settings, clerk names, approvals) instead of being read back by the window.
+- Payment history (Counter menu, Ctrl+H) and End of day (Manager menu) get ``counter_payments()``
+  (``Counter.payments``: the merchant header, the store time zone, clerk names from the registry; void/refund
+  approvals go through ``approve``; see ``ui/payments/history.py``, ``ui/payments/eod_view.py``).
 - Customers at the counter (Counter menu): "New customer…" (Ctrl+N; the search text pre-fills it) and
-  "Edit customer…" (Ctrl+E, enabled while a customer is shown), ``ui/customer_edit.py``. The shell follows
-  the window's selection read-only (``window.hit``, refreshed when its page stack changes); after a save the
-  window's search shows the customer and ``window.select_customer`` opens them.
+  "Edit customer…" (Ctrl+E, enabled while a customer is shown), ``ui/customers/customer_edit.py``. The shell
+  follows the window's selection (``selectionChanged``); after a save the counter's ``CustomerSaved`` event
+  makes the window show the customer.
 - Manager → "Import customers from CSV…" (``ui/csv_import_dialog.py``): a bulk change of the customer list,
   so a signed-in manager opens it directly and a clerk needs a manager's PIN (recorded as a SETTINGS
   approval, subject "Import customers from CSV"), like Clerks….
@@ -50,10 +54,11 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from pos_app import money
 from pos_app.clerks import Clerk, ClerkRegistry, ManagerAction, clerks_db_path
@@ -71,12 +76,17 @@ from pos_app.settings import (
 )
 from pos_app.ui.common.banner import environment_detail, environment_name, environment_title
 from pos_app.ui.common.i18n import LANGUAGES, fmt, install_translator
+from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.save_files import SaveFolder
+from pos_app.ui.counter.main_window import CounterSession, MainWindow
 from pos_app.ui.shell.about import AboutDialog
 from pos_app.ui.shell.crash import CrashHandler
 from pos_app.ui.shell.login import IdleLock, LoginDialog
 from pos_app.ui.shell.manager_approval import Approved, ClerkManagementDialog, request_approval
 from pos_app.ui.shell.setup_wizard import SetupWizard
+
+if TYPE_CHECKING:
+    from pos_app.counter import CounterStart
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -104,6 +114,9 @@ class Shell(QObject):
         self.lock_dialog: LoginDialog | None = None
         self.sign_in_dialog: LoginDialog | None = None
         self.language = "en"
+        self.lock_action = self.history_action = self.new_customer_action = self.edit_customer_action = None
+        self.clerks_action = self.settings_action = self.eod_action = self.import_action = None
+        self.sandbox_test_action = self.about_action = None
         # Save dialogs (receipts, reports) start in the folder last saved to, else Documents
         self.save_folder = SaveFolder(settings.save_folder, self.remember_save_folder)
         self.crash = CrashHandler(paths.crash_dir, context=self._crash_context, parent_widget=lambda: self.window,
@@ -161,8 +174,6 @@ class Shell(QObject):
         """The folder the person last saved a receipt/report to, kept in this run's settings file (training's in
         training) on a worker; only that value of the file changes. A failure is logged: the next Save dialog
         of this run still starts there."""
-        from pos_app.ui.common.ops import BackgroundOp
-
         self.settings.save_folder = folder
         path = (self.paths.training_settings_file if self.environment is Environment.TRAINING
                 else self.paths.settings_file)
@@ -247,14 +258,14 @@ class Shell(QObject):
     def _set_window_locked(self, locked: bool) -> None:
         """The counter shows and accepts nothing while nobody is signed in or the lock screen is up."""
         window = self.window
-        if window is not None and hasattr(window, "set_locked"):
+        if window is not None:
             window.set_locked(locked, translate("Shell", "Screen locked") if locked and self.clerk else None)
-        for name in ("history_action", "new_customer_action", "edit_customer_action", "clerks_action",
-                     "settings_action", "eod_action", "import_action", "lock_action", "sandbox_test_action"):
-            action = getattr(self, name, None)
+        for action in (self.history_action, self.new_customer_action, self.edit_customer_action,
+                       self.clerks_action, self.settings_action, self.eod_action, self.import_action,
+                       self.lock_action, self.sandbox_test_action):
             if action is not None:
                 action.setEnabled(not locked)
-        if not locked and hasattr(self, "new_customer_action"):
+        if not locked and self.new_customer_action is not None:
             self._update_customer_actions()
 
     def login_dialog(self) -> LoginDialog | None:
@@ -296,9 +307,13 @@ class Shell(QObject):
 
     # --- the counter window -----------------------------------------------------------------------------
 
-    def attach(self, window: QMainWindow) -> None:
+    def attach(self, window: MainWindow) -> None:
         """Menus (Counter, Manager, Help), idle lock, and crash dialogs over this window."""
         self.window = window
+        window.session = CounterSession(settings=lambda: self.settings, clerk_name=self.clerk_name,
+                                        signed_in_name=lambda: self.clerk.name if self.clerk else None,
+                                        approver=lambda: (self.registry, self.clerk, self.environment),
+                                        save_folder=self.save_folder)
         bar = window.menuBar()
         counter = bar.addMenu(translate("Shell", "&Counter"))
         self.lock_action = QAction(translate("Shell", "Lock screen"), window)
@@ -348,99 +363,65 @@ class Shell(QObject):
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
         self._translate_banner(window)
-        busy = getattr(window, "busy", None)
-        self.idle = IdleLock(self.app, self.settings.idle_lock_minutes, busy=busy if callable(busy) else None)
+        self.idle = IdleLock(self.app, self.settings.idle_lock_minutes, busy=window.busy)
         self.idle.locked.connect(self.lock)
-        for signal, slot in (("nativeWindowChanged", self._native_window_changed),
-                             ("signInRequested", self.raise_login), ("userActivity", self.idle.activity)):
-            if hasattr(window, signal):
-                getattr(window, signal).connect(slot)
+        window.nativeWindowChanged.connect(self._native_window_changed)
+        window.signInRequested.connect(self.raise_login)
+        window.userActivity.connect(self.idle.activity)
         for action in window.findChildren(QAction):  # menu shortcuts are input too
             action.triggered.connect(self.idle.activity)
         self._set_window_locked(self.clerk is None)
         self._show_clerk()
 
-        ready = getattr(window, "backendReady", None)
-        if ready is not None:
-            ready.connect(self._stamp_clerk)
-            ready.connect(self._update_customer_actions)
-            ready.connect(self._storage_notices)
+        window.counterReady.connect(self._stamp_clerk)
+        window.counterReady.connect(self._update_customer_actions)
+        window.counterReady.connect(self._storage_notices)
         self.clerk_changed.connect(lambda _clerk: self._stamp_clerk())
-        stack = getattr(window, "stack", None)
-        if stack is not None:  # the window shows a customer (or goes back to the start) by switching pages
-            stack.currentChanged.connect(lambda _i: self._update_customer_actions())
+        window.selectionChanged.connect(lambda _hit: self._update_customer_actions())
         counter.aboutToShow.connect(self._update_customer_actions)
         self._update_customer_actions()
 
     def _storage_notices(self) -> None:
         """Once the back end is up: a rebuilt customer list or a failed start-up journal backup."""
-        from pos_app.ui.shell.storage_messages import show_backend_notices
+        from pos_app.ui.shell.storage_messages import show_startup_notices
 
-        backend = getattr(self.window, "backend", None)
-        if backend is not None:
-            show_backend_notices(self.window, backend)
+        counter = self.window.counter if self.window is not None else None
+        if counter is not None:
+            show_startup_notices(self.window, counter.startup_notices())
 
     def _translate_banner(self, window: QWidget) -> None:
         """The counter window's own banner (a QLabel) in the UI language, same layout as its English text."""
-        banner = getattr(window, "banner", None)
+        banner = window.banner
         if isinstance(banner, QLabel):
             env = self.environment
-            lane = getattr(window, "lane", self.settings.lane)
+            lane = window.lane
             banner.setText(f"{environment_title(env)} · {environment_detail(env)}      "
                            + fmt(translate("Shell", "Lane %1"), lane))
 
     def _stamp_clerk(self) -> None:
-        backend = getattr(self.window, "backend", None)
-        if backend is not None and self.clerk is not None:
-            backend.clerk = str(self.clerk.id)
+        if self.window is not None and self.clerk is not None:
+            self.window.set_clerk(str(self.clerk.id))
 
-    def environment_paths(self) -> Paths:
-        """Where this environment's directory and journal live (see the module docstring)."""
-        env = self.environment
-        if env is Environment.TRAINING:
-            return self.paths
-        return Paths(self.paths.data_dir / env.value, self.paths.log_dir).ensure()
+    def counter_start(self, lane: str, demo_customers: int | None = None) -> CounterStart:
+        """What ``MainWindow.start_counter`` opens for this run (the one start-up path): Training with its demo
+        customers, or Sandbox/Live with this data folder's API key. Raises ``MissingCredentials`` when
+        Sandbox/Live has no key (run the set-up first)."""
+        from pos_app.counter import ApiAccess, CounterStart, MissingCredentials
 
-    def start_backend(self, window, lane: str):
-        """Sandbox/Live: connect the counter window to PaySimple on a worker (the window's own
-        ``start_training`` does the same for training). Uses the window's start-up progress and handlers."""
-        from pos_app.paysimple import PaySimpleClient
-        from pos_app.ui.backend import CounterBackend
-        from pos_app.ui.common.ops import BackgroundOp
-
+        clerk = str(self.clerk.id) if self.clerk else None
+        demo = self.settings.demo_customers if demo_customers is None else demo_customers
+        if self.environment is Environment.TRAINING:
+            return CounterStart(Environment.TRAINING, self.paths, lane, demo_customers=demo, clerk=clerk)
         credentials = self.api_credentials()
         if credentials is None:
-            raise RuntimeError("no API credentials for this environment; run the set-up first")
+            raise MissingCredentials()
         base_url, api_user, api_key = credentials
-        env, data = self.environment, self.environment_paths()
-        window.task.show_progress(translate("Shell", "Connecting to PaySimple…"), cancellable=True)
-
-        def work(ctx):
-            client = PaySimpleClient(base_url, api_user, api_key)
-            try:
-                backend = CounterBackend._assemble(env, client, data, lane, base_url.removesuffix("/v4"), None)
-            except BaseException:
-                client.close()
-                raise
-            try:
-                backend.clerk = str(self.clerk.id) if self.clerk else backend.clerk
-                backend.sync_customers(ctx.progress, lambda: ctx.cancelled)
-                backend.reconcile(ctx.progress)
-                return backend
-            except BaseException:
-                backend.close()
-                raise
-
-        window._startup_op = BackgroundOp(work, on_done=window.attach_backend, on_error=window._startup_failed,
-                                          on_progress=lambda d, t, text: window.task.show_progress(text, d, t),
-                                          label="start-up")
-        return window._startup_op.start()
+        return CounterStart(self.environment, self.paths, lane, api=ApiAccess(base_url, api_user, api_key),
+                            clerk=clerk)
 
     def _show_clerk(self) -> None:
         if self.window is not None and self.clerk is not None:
-            bar = getattr(self.window, "statusBar", None)
-            if callable(bar):
-                bar().showMessage(fmt(translate("Shell", "Signed in: %1"), self.clerk.name))
+            self.window.statusBar().showMessage(fmt(translate("Shell", "Signed in: %1"), self.clerk.name))
 
     def lock(self) -> None:
         """Show the lock screen over the counter (non-blocking); the clerk signs in to continue."""
@@ -482,80 +463,66 @@ class Shell(QObject):
     # --- customers at the counter: new / edit, CSV import ----------------------------------------------------
 
     def selected_customer_id(self) -> int | None:
-        """The local id of the customer the window shows (read-only from ``window.hit``)."""
-        hit = getattr(self.window, "hit", None)
+        """The local id of the customer the window shows."""
+        hit = self.window.hit if self.window is not None else None
         return hit.id if hit is not None else None
 
     def _update_customer_actions(self) -> None:
-        backend = getattr(self.window, "backend", None)
-        usable = backend is not None and not getattr(self.window, "locked", False)
+        if self.new_customer_action is None:
+            return
+        window = self.window
+        usable = window is not None and window.counter is not None and not window.locked
         self.new_customer_action.setEnabled(usable)
         self.edit_customer_action.setEnabled(usable and self.selected_customer_id() is not None)
 
-    def _backend_or_explain(self):
-        backend = getattr(self.window, "backend", None)
-        if backend is None:
+    def _counter_or_explain(self):
+        counter = self.window.counter if self.window is not None else None
+        if counter is None:
             QMessageBox.information(self.window, translate("Shell", "Not ready yet"),
                                     translate("Shell", "The counter is still connecting to PaySimple. Try again "
                                                        "in a moment."))
-        return backend
+        return counter
 
     def new_customer(self):
         from pos_app.ui.customers.customer_edit import CustomerEditDialog
 
-        backend = self._backend_or_explain()
-        if backend is None:
+        counter = self._counter_or_explain()
+        if counter is None:
             return None
-        search = getattr(self.window, "search", None)
-        prefill = search.text() if search is not None else ""
-        return self._open_customer_dialog(CustomerEditDialog(backend, self.window, prefill=prefill))
+        return self._open_customer_dialog(CustomerEditDialog(counter, self.window, prefill=self.window.search.text()))
 
-    def edit_customer(self):
+    def edit_customer(self) -> BackgroundOp | None:
+        """Read the selected customer's stored row on a worker, then open the edit dialog over the window
+        (``customer_dialog``)."""
         from pos_app.ui.customers.customer_edit import CustomerEditDialog
 
-        backend = self._backend_or_explain()
+        counter = self._counter_or_explain()
         local_id = self.selected_customer_id()
-        if backend is None or local_id is None:
+        if counter is None or local_id is None:
             return None
-        stored = backend.directory.get(local_id)
-        if stored is None:
-            return None
-        return self._open_customer_dialog(CustomerEditDialog(backend, self.window, customer=stored))
+
+        def show(stored) -> None:
+            if stored is not None and self.window is not None and self.selected_customer_id() == local_id \
+                    and not self.locked:
+                self._open_customer_dialog(CustomerEditDialog(counter, self.window, customer=stored))
+
+        return BackgroundOp(lambda ctx: counter.customer(local_id), on_done=show,
+                            on_error=lambda e: QMessageBox.warning(self.window, translate("Shell", "Edit customer"),
+                                                                   str(e)),
+                            label="edit customer").start()
 
     def _open_customer_dialog(self, dialog):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.saved.connect(self.show_customer)
+        dialog.saved.connect(self.window.show_customer)
         self.customer_dialog = dialog
         dialog.open()
         return dialog
 
-    def show_customer(self, stored) -> None:
-        """After a save: the window's search shows the customer and the window opens them."""
-        from pos_app.customers.models import CustomerHit
-
-        window = self.window
-        if stored is None or window is None or getattr(window, "backend", None) is None:
-            return
-        r = stored.record
-        query = " ".join(p for p in (r.first_name, r.last_name) if p)
-        search = getattr(window, "search", None)
-        if search is not None:
-            search.setText(query)  # the window's own search lists them (debounced, on its worker)
-        hits = window.backend.search(query)  # local SQLite, milliseconds (the window searches on the GUI side too)
-        hit = next((h for h in hits if h.id == stored.id), None)
-        if hit is None:  # many people with that name: the row itself is enough to open them
-            hit = CustomerHit(stored.id, stored.paysimple_id, stored.display_name, r.company, r.phone or "",
-                              r.email, r.city, r.customer_account, stored.last_seen_at, "id")
-        select = getattr(window, "select_customer", None)
-        if callable(select):
-            select(hit)
-        self._update_customer_actions()
-
     def import_customers(self):
         from pos_app.ui.customers.csv_import_dialog import CsvImportDialog
 
-        backend = self._backend_or_explain()
-        if backend is None:
+        counter = self._counter_or_explain()
+        if counter is None:
             return None
         if self.clerk is None or not self.clerk.is_manager:
             approved = self.approve(ManagerAction.SETTINGS, subject="Import customers from CSV",
@@ -563,7 +530,7 @@ class Shell(QObject):
                                                      "customers in this counter's customer list."))
             if approved is None:
                 return None
-        dialog = CsvImportDialog(backend, self.window, start_dir=str(self.save_folder.start()),
+        dialog = CsvImportDialog(counter, self.window, start_dir=str(self.save_folder.start()),
                                  save_folder=self.save_folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.import_dialog = dialog
@@ -588,11 +555,10 @@ class Shell(QObject):
     def counter_payments(self):
         """The journal/service of the counter window's back end plus settings and clerk names, for the
         history and end-of-day dialogs. None while the back end is still starting."""
-        from pos_app.payments import store_timezone
-        from pos_app.ui.payments.history import CounterPayments
+        from pos_app.counter import store_timezone
 
-        backend = getattr(self.window, "backend", None)
-        if backend is None:
+        counter = self.window.counter if self.window is not None else None
+        if counter is None:
             return None
         names: dict[str, str] = {}
 
@@ -607,10 +573,9 @@ class Shell(QObject):
         except ValueError:
             log.warning("store time zone %r unknown; using the computer's", self.settings.store_timezone)
             tz = store_timezone("")
-        return CounterPayments(
-            journal=backend.journal, service=backend.service, merchant=self.settings.merchant, tz=tz,
-            lane=backend.service.lane, environment=self.environment, clerk_name=clerk_name,
-            clerk_id=lambda: str(self.clerk.id) if self.clerk else backend.clerk,
+        return counter.payments(
+            merchant=self.settings.merchant, tz=tz, clerk_name=clerk_name,
+            clerk_id=lambda: str(self.clerk.id) if self.clerk else None,
             approve=lambda action, subject="", detail="", parent=None: self.approve(action, subject, detail, parent))
 
     def _payments_or_explain(self):
@@ -655,8 +620,8 @@ class Shell(QObject):
 
         if self.environment is not Environment.SANDBOX:
             return None
-        backend = self._backend_or_explain()
-        if backend is None:
+        counter = self._counter_or_explain()
+        if counter is None:
             return None
         manager = self.clerk if self.clerk is not None and self.clerk.is_manager else None
         if manager is None:
@@ -664,7 +629,7 @@ class Shell(QObject):
             if approved is None:
                 return None
             manager = approved.manager
-        dialog = SandboxTestDialog(backend, manager, conformance_dir(self.paths.data_dir), self.window)
+        dialog = SandboxTestDialog(counter, manager, conformance_dir(self.paths.data_dir), self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.sandbox_test_dialog = dialog
         dialog.open()
@@ -692,6 +657,7 @@ class Shell(QObject):
             return
         if draft.env is self.environment:
             self.settings = draft  # same environment: this run goes on with the new store details
+            self._settings_changed()
             return
         QMessageBox.information(self.window, translate("Shell", "Restart needed"),
                                 fmt(translate("Shell", "The counter will use %1 from the next start. "
@@ -708,9 +674,18 @@ class Shell(QObject):
             QMessageBox.warning(self.window, translate("Shell", "Language"), str(exc))
             return
         self.language = install_translator(self.app, language)
+        self._settings_changed()
         QMessageBox.information(self.window, translate("Shell", "Language"),
                                 translate("Shell", "New windows use the new language now; restart the app to "
                                           "see it everywhere."))
+
+    def _settings_changed(self) -> None:
+        """Tell the counter's subscribers (the change broadcast) that this run's settings changed."""
+        from pos_app.counter import SettingsChanged
+
+        counter = self.window.counter if self.window is not None else None
+        if counter is not None:
+            counter.events.publish(SettingsChanged(self.settings))
 
     def show_about(self) -> AboutDialog:
         dialog = AboutDialog(self.environment, self.paths, self.window, language=LANGUAGES.get(self.language, ""))

@@ -53,6 +53,10 @@ def _fault_sentence(fault: Fault) -> str:
         Fault.BUSY: translate("StorageMessages", "The %1 (%2) is in use by another program."),
         Fault.DISK_ERROR: translate("StorageMessages", "The %1 (%2) could not be read or written: the disk "
                                     "reported an error."),
+        Fault.UNREACHABLE: translate("StorageMessages", "The %1 (%2) cannot be reached: the connection to its "
+                                     "database server failed."),
+        Fault.SERVER: translate("StorageMessages", "The %1 (%2) could not be read or written: its database "
+                                "server reported a problem."),
     }[fault]
 
 
@@ -90,6 +94,11 @@ def next_step(exc: StorageError) -> str:
                               "app?). Close it, then try again."),
         Fault.DISK_ERROR: translate("StorageMessages", "The disk reported an error. Check the disk (or its "
                                     "cable), then try again; call support if it happens again."),
+        Fault.UNREACHABLE: translate("StorageMessages", "Check the network, that the database server is running "
+                                     "and that the app's database settings (server, database, user, password) "
+                                     "are right, then try again; call support if it happens again."),
+        Fault.SERVER: translate("StorageMessages", "Ask whoever looks after the database server to check it "
+                                "(its log says why), then try again."),
     }[exc.fault], folder)
 
 
@@ -120,11 +129,15 @@ class StorageProblemDialog(QDialog):
 
     restored = Signal(object)  # backups.RestoreReport
 
-    def __init__(self, exc: StorageError, parent: QWidget | None = None, environment=None) -> None:
-        from pos_app.payments import backups
+    def __init__(self, exc: StorageError, parent: QWidget | None = None, environment=None, approver=None,
+                 restart=None) -> None:
+        """``approver()`` -> (clerk registry, signed-in clerk or None, environment) for the manager approval (the
+        shell's; None: the data folder's clerk file); ``restart()`` starts the counter again after a restore."""
+        from pos_app.counter import backup_dir, describe_backup, latest_backup
 
         super().__init__(parent)
         self.exc = exc
+        self.approver, self.restart = approver, restart
         self.environment = environment
         self.report = None
         self._op = None
@@ -151,9 +164,9 @@ class StorageProblemDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         journal_damaged = exc.fault is Fault.CORRUPT and exc.what is What.JOURNAL
         if journal_damaged:
-            self.backup = backups.latest_backup(exc.path)
+            self.backup = latest_backup(exc.path)
             if self.backup is not None:
-                info = backups.describe(self.backup.path)
+                info = describe_backup(self.backup.path)
                 count = info[0] if info else 0
                 self.backup_info.setText(fmt(translate(
                     "StorageMessages", "Latest automatic backup: %1 (%2 payment attempts), file %3. Restoring it "
@@ -162,7 +175,7 @@ class StorageProblemDialog(QDialog):
             else:
                 self.backup_info.setText(fmt(translate(
                     "StorageMessages", "No automatic backup was found in %1. Keep the journal as it is and call "
-                    "support."), backups.backup_dir(exc.path)))
+                    "support."), backup_dir(exc.path)))
         self.backup_info.setVisible(journal_damaged)
         self.restore_button.setVisible(self.backup is not None)
         self.restore_button.setDefault(self.backup is not None)
@@ -184,12 +197,11 @@ class StorageProblemDialog(QDialog):
         (self.restore_button if self.backup is not None else self.close_button).setFocus()
 
     def _registry(self):
-        window = self.parent()
-        shell = getattr(window, "shell", None)
-        if shell is not None:
-            return shell.registry, getattr(shell, "clerk", None), shell.environment
-        from pos_app.clerks import ClerkRegistry, clerks_db_path
+        approver = self.approver
+        if approver is not None:
+            return approver()
         from pos_app.config import Environment
+        from pos_app.counter import ClerkRegistry, clerks_db_path
 
         env = Environment(self.environment or Environment.TRAINING)
         data_dir = self.exc.path.parent if env is Environment.TRAINING else self.exc.path.parent.parent
@@ -197,8 +209,7 @@ class StorageProblemDialog(QDialog):
 
     def restore(self) -> None:
         """Manager approval, then the restore on a worker; the back end starts again when it is done."""
-        from pos_app.clerks import ManagerAction
-        from pos_app.payments import backups
+        from pos_app.counter import ManagerAction, restore_journal
         from pos_app.ui.common.ops import BackgroundOp
         from pos_app.ui.shell.manager_approval import request_approval
 
@@ -221,7 +232,7 @@ class StorageProblemDialog(QDialog):
         self._say(translate("StorageMessages", "Restoring…"))
 
         def work(_ctx):
-            return backups.restore_journal(journal, backup, manager=approved.manager, reason=approved.reason,
+            return restore_journal(journal, backup, manager=approved.manager, reason=approved.reason,
                                            registry=registry)
 
         self._op = BackgroundOp(work, on_done=self._restored, on_error=self._failed, label="restore journal")
@@ -244,13 +255,11 @@ class StorageProblemDialog(QDialog):
         self.restore_button.setVisible(False)
         self.close_button.setText(translate("StorageMessages", "Close"))
         self.restored.emit(report)
-        window = self.parent()
-        restart = getattr(window, "restart_backend", None)
-        if callable(restart):
-            restart()
+        if self.restart is not None:
+            self.restart()
 
     def _failed(self, exc: BaseException) -> None:
-        from pos_app.payments.backups import RestoreRefused
+        from pos_app.counter import RestoreRefused
 
         self._op = None
         self.restore_button.setEnabled(True)
@@ -284,7 +293,8 @@ def show_startup_failure(window, exc: BaseException) -> QWidget | None:
         if isinstance(exc, JournalCorrupt):
             log.error("payment journal %s failed its check: %s", exc.path, " | ".join(exc.problems)[:2000])
         window.statusBar().showMessage(status_note(exc))  # stays until the back end starts
-        dialog = StorageProblemDialog(exc, window, environment=getattr(window, "environment", None))
+        dialog = StorageProblemDialog(exc, window, environment=window.environment, approver=window.session.approver,
+                                      restart=window.restart_counter)
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         window.storage_problem = dialog
         dialog.open()
@@ -294,10 +304,11 @@ def show_startup_failure(window, exc: BaseException) -> QWidget | None:
     return None
 
 
-def show_backend_notices(window, backend) -> QMessageBox | None:
-    """After start-up: a rebuilt customer list or a failed start-up backup (non-blocking message)."""
+def show_startup_notices(window, notices) -> QMessageBox | None:
+    """After start-up: a rebuilt customer list or a failed start-up backup (``counter.StartupNotices``;
+    non-blocking message)."""
     lines = []
-    recovery = getattr(getattr(backend, "directory", None), "recovery", None)
+    recovery = notices.recovery
     if recovery is not None:
         text = fmt(translate("StorageMessages", "The customer list was damaged. It was kept as %1 and a new one "
                              "was made: %2 customers added at this counter (not in PaySimple) and %3 others were "
@@ -307,7 +318,7 @@ def show_backend_notices(window, backend) -> QMessageBox | None:
             text += " " + translate("StorageMessages", "Part of the damaged file could not be read; customers "
                                     "added at this counter in that part must be entered again.")
         lines.append(text)
-    problem = getattr(backend, "backup_problem", None)
+    problem = notices.backup_problem
     if problem is not None:
         lines.append(translate("StorageMessages", "The automatic backup of the payment journal could not be "
                                "written:") + " " + str(problem))

@@ -1,0 +1,130 @@
+"""The counter's public surface as a ``typing.Protocol`` (``CounterApi``) and the values that cross it.
+
+Screens depend on ``CounterApi`` only; ``pos_app.counter.local.Counter`` is the local implementation (this
+PC's SQLite files and PaySimple client); a store-server client can implement the same protocol. Nothing
+SQLite-, httpx- or Qt-specific appears in these signatures: arguments and results are the plain domain values
+re-exported by ``pos_app.counter.types``.
+
+Every method except the plain values (``lane``, ``environment``, ``paysimple_origin``, ``now``, ``today``,
+``events``) blocks on storage or the network and runs on a worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from pos_app.config import Environment, Paths
+
+if TYPE_CHECKING:
+    from pos_app.counter.events import EventBus
+    from pos_app.counter.payments import CounterPayments
+    from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
+    from pos_app.payments import Approval, Attempt, CustomerRef, StatusEvent
+    from pos_app.payments.store import OnFileRecord
+    from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts
+
+    Account = CreditCardAccount | AchAccount
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class ApiAccess:
+    """Sandbox/Live: PaySimple's API base URL (with ``/v4``), API user and key. Never logged or shown."""
+
+    base_url: str
+    user: str
+    key: str
+
+    def __repr__(self) -> str:
+        return f"ApiAccess(base_url={self.base_url!r}, user={self.user!r}, key=<hidden>)"
+
+
+@dataclass(frozen=True)
+class CounterStart:
+    """Everything :meth:`Counter.open` needs, for Training, Sandbox and Live alike. ``paths``: the app's data
+    folder (Sandbox/Live keep their stores in ``<data>/<environment>/``). ``api``: required for Sandbox/Live,
+    ignored in training. ``demo_customers`` / ``in_memory``: training only. ``clerk``: who is signed in already."""
+
+    environment: Environment
+    paths: Paths
+    lane: str = "LANE1"
+    api: ApiAccess | None = None
+    demo_customers: int = 300
+    in_memory: bool = False
+    clerk: str | None = None
+
+
+@dataclass(frozen=True)
+class StartupNotices:
+    """Told once after start-up: ``recovery`` (the customer list was rebuilt: ``customers.recovery``'s report)
+    and ``backup_problem`` (the start-up journal backup failed: a ``StorageError``)."""
+
+    recovery: Any = None
+    backup_problem: Exception | None = None
+
+
+@runtime_checkable
+class CounterApi(Protocol):
+    """The counter's use cases. See ``pos_app.counter.local.Counter`` for each call's contract."""
+
+    environment: Environment
+    paysimple_origin: str
+    events: EventBus
+
+    @property
+    def lane(self) -> str: ...
+    def now(self) -> datetime: ...
+    def today(self) -> date: ...
+    def close(self) -> None: ...
+
+    # clerk
+    def sign_in(self, clerk_id: str) -> None: ...
+    def sign_out(self) -> None: ...
+
+    # start-up state
+    def count_customers(self) -> int: ...
+    def open_attempt(self) -> Attempt | None: ...
+    def attempt(self, attempt_id: str) -> Attempt | None: ...
+    def startup_notices(self) -> StartupNotices: ...
+    def sync_customers(self, progress: Progress | None = None, cancelled: Callable[[], bool] = ...) -> Any: ...
+
+    # customers
+    def search(self, query: str, limit: int = 50) -> list[CustomerHit]: ...
+    def customer(self, local_id: int) -> StoredCustomer | None: ...
+    def create_customer(self, record: CustomerRecord) -> StoredCustomer: ...
+    def update_customer(self, local_id: int, record: CustomerRecord) -> StoredCustomer: ...
+    def import_csv(self, path: str | Path, progress: Callable[[int, int], None] | None = None, cancel: Any = None,
+                   report_path: Path | None = None, batch_size: int | None = None) -> Any: ...
+
+    # accounts on file
+    def accounts(self, paysimple_id: int) -> CustomerAccounts: ...
+    def on_file_ids(self, paysimple_id: int) -> frozenset[int]: ...
+    def verify_account(self, paysimple_id: int, account_id: int) -> Account: ...
+    def plan_new_account(self, paysimple_id: int, account: Account, consent: bool) -> OnFileRecord: ...
+    def settle_new_account(self, account_id: int) -> OnFileRecord | None: ...
+    def keep_on_file(self, paysimple_id: int, account: Account, reason: str) -> None: ...
+    def set_default(self, paysimple_id: int, account: Account) -> None: ...
+    def remove_account(self, account: Account) -> None: ...
+
+    # tokens
+    def prefetch_checkout_token(self) -> None: ...
+    def take_checkout_token(self) -> str: ...
+    def customer_token(self, paysimple_id: int, fresh: bool = False) -> str: ...
+
+    # charging
+    def recent_charges(self, customer_id: int, amount: Decimal) -> list[Attempt]: ...
+    def charge(self, customer: CustomerRef, account: Account, amount: Decimal, payment_token: str | None = None,
+               cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None,
+               send_receipt: bool = False, ach_authorization: str | None = None) -> Attempt: ...
+    def resolve(self, attempt: Attempt, on_status: Callable[[StatusEvent], None] | None = None) -> Attempt: ...
+    def void(self, attempt: Attempt, approval: Approval) -> Attempt: ...
+
+    # after the sale
+    def payments(self, merchant: Any, tz: Any, clerk_name: Callable[[str], str] = str,
+                 clerk_id: Callable[[], str | None] = ..., approve: Any = None) -> CounterPayments: ...

@@ -1,0 +1,51 @@
+"""Typed errors of the application layer (what screens catch), in one place.
+
+The counter's own refusals are defined here; the core's errors a screen must tell apart are re-exported so
+screens import them from ``pos_app.counter`` only.
+"""
+
+from __future__ import annotations
+
+from pos_app.clerks import ClerkError, ClerkFileTampered
+from pos_app.clerks import NotAllowed as ClerkNotAllowed
+from pos_app.customers.counter import CustomerValidationError, LocalWriteDeferred
+from pos_app.customers.csv_import import CsvColumnsError, CsvImportError
+from pos_app.payments import LaneBusy, NotAllowed, NotSignedIn, PaymentError
+from pos_app.payments.backups import RestoreRefused
+from pos_app.paysimple import errors as gateway_errors
+from pos_app.storage_errors import JournalCorrupt, StorageError
+
+
+class ForeignAccount(Exception):
+    """The account id the page sent does not belong to the selected customer. Nothing is charged."""
+
+    def __init__(self) -> None:
+        super().__init__("That card or bank account does not belong to the selected customer; nothing was charged.")
+
+
+class TrainingUnavailable(RuntimeError):
+    """Training mode needs the ``training`` extra (the in-app gateway); the message says how to add it."""
+
+    def __init__(self) -> None:
+        super().__init__("Training mode needs the training gateway, which is not installed here. Install it "
+                         "with: pip install 'pos-app[training]' (scripts/pos.sh run does), or start Sandbox/Live.")
+
+
+class MissingCredentials(RuntimeError):
+    """Sandbox/Live was asked to start without an API user and key; run the set-up first."""
+
+    def __init__(self) -> None:
+        super().__init__("no API credentials for this environment; run the set-up first")
+
+
+class GuiThreadCall(AssertionError):
+    """A call that touches storage or the network ran on the GUI thread (only raised while the guard is on:
+    tests and ``POS_APP_GUARD_GUI_THREAD=1``)."""
+
+
+__all__ = [
+    "ClerkError", "ClerkFileTampered", "ClerkNotAllowed", "CsvColumnsError", "CsvImportError",
+    "CustomerValidationError", "ForeignAccount", "GuiThreadCall", "JournalCorrupt", "LaneBusy",
+    "LocalWriteDeferred", "MissingCredentials", "NotAllowed", "NotSignedIn", "PaymentError", "RestoreRefused",
+    "StorageError", "TrainingUnavailable", "gateway_errors",
+]

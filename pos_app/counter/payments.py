@@ -1,0 +1,122 @@
+"""After the sale: payment history, check again, void / refund / close review with a manager's approval, and
+end of day, for one counter (``Counter.payments(...)`` builds it; the history and end-of-day screens use it).
+
+Every method that reads the journal or calls PaySimple blocks and runs on a worker. Writes publish
+``PaymentResolved``. Nothing is ever re-sent from here: a lost answer is resolved by the service's look-up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, tzinfo
+
+from pos_app.config import Environment
+from pos_app.counter.events import EventBus, PaymentResolved
+from pos_app.payments import Approval, Attempt, EodReport, Journal, PaymentService, ReversalOption, end_of_day
+from pos_app.payments import receipt_for as core_receipt_for
+from pos_app.storage_errors import StorageError
+
+log = logging.getLogger(__name__)
+
+
+class _WatchedGateway:
+    """The payments gateway as ``end_of_day`` sees it: each payment it lists calls ``on_payment(done)`` (which
+    may raise to cancel)."""
+
+    def __init__(self, gateway, on_payment: Callable[[int], None]) -> None:
+        self._gateway, self._on_payment = gateway, on_payment
+
+    def payments(self, *args, **kwargs) -> Iterator:
+        for done, payment in enumerate(self._gateway.payments(*args, **kwargs), start=1):
+            self._on_payment(done)
+            yield payment
+
+    def __getattr__(self, name):
+        return getattr(self._gateway, name)
+
+
+@dataclass
+class CounterPayments:
+    """What the history and end-of-day screens need: this lane's journal and payments service (private to the
+    local implementation), the merchant header, the store time zone, clerk names, the approval callback."""
+
+    journal: Journal
+    service: PaymentService
+    merchant: object  # pos_app.settings.Merchant
+    tz: tzinfo
+    lane: str
+    environment: Environment
+    clerk_name: Callable[[str], str] = str  # clerk id (as journaled) -> name
+    clerk_id: Callable[[], str | None] = lambda: None  # the signed-in clerk, for "Check again" (no default)
+    approve: Callable[..., object] | None = None  # the shell's approve(action, subject=, detail=, parent=)
+    events: EventBus | None = None
+
+    @property
+    def gateway(self):
+        """The payments gateway (``payments.gateway.Gateway``; receipt e-mails after the sale)."""
+        return self.service.gateway
+
+    def now(self) -> datetime:
+        """The service's clock (the gateway's in training, so training time travel shows up here too)."""
+        return self.service.clock().astimezone(self.tz)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def day_start(self, day: date) -> datetime:
+        return datetime.combine(day, time(0), self.tz)
+
+    def receipt(self, attempt: Attempt):
+        authorized_by = self.clerk_name(attempt.ach_authorized_by) if attempt.ach_authorized_by else None
+        return core_receipt_for(attempt, self.merchant, tz=self.tz, clerk_name=self.clerk_name(attempt.clerk),
+                                authorized_by_name=authorized_by)
+
+    # ---- worker calls ---------------------------------------------------------------------------------
+
+    def history(self, since: datetime | None, limit: int) -> list[Attempt]:
+        """Attempts of every lane since ``since`` (None: all), newest first, at most ``limit``."""
+        return self.journal.history(since=since, limit=limit)
+
+    def _changed(self, attempt: Attempt) -> Attempt:
+        if self.events is not None:
+            self.events.publish(PaymentResolved(attempt))
+        return attempt
+
+    def resolve(self, attempt: Attempt) -> Attempt:
+        return self._changed(self.service.resolve(attempt, self.clerk_id() or "system"))
+
+    def reversal_option(self, attempt: Attempt) -> ReversalOption:
+        """Void or refund, asked of PaySimple now (its current status), with why the other does not apply."""
+        return self.service.refund_or_void_option(attempt)
+
+    def void(self, attempt: Attempt, approval: Approval) -> Attempt:
+        return self._changed(self.service.void(attempt, approval))
+
+    def refund(self, attempt: Attempt, approval: Approval) -> Attempt:
+        return self._changed(self.service.refund(attempt, approval))
+
+    def close_review(self, attempt: Attempt, approval: Approval, payment_id: int | None) -> Attempt:
+        return self._changed(self.service.close_review(attempt, approval, payment_id))
+
+    def end_of_day(self, day: date, lane: str | None, on_payment: Callable[[int], None] = lambda done: None
+                   ) -> tuple[EodReport, StorageError | None]:
+        """The end-of-day report (journal vs PaySimple's own list; ``on_payment(done)`` per PaySimple payment
+        read, may raise to cancel) and then the journal backup; the backup's error is returned, not raised."""
+        report = end_of_day(self.journal, _WatchedGateway(self.service.gateway, on_payment), day, lane=lane,
+                            tz=self.tz)
+        return report, self._backup("end-of-day")
+
+    def _backup(self, reason: str) -> StorageError | None:
+        from pos_app.payments.backups import take_backup
+
+        path = getattr(self.journal, "path", None)
+        if path is None:
+            return None
+        try:
+            take_backup(path, reason)
+        except StorageError as exc:
+            log.error("journal backup after end of day failed: %s", exc.fault.value)
+            return exc
+        return None

@@ -1,0 +1,56 @@
+"""What ``pos_app.counter`` exports: the application service, its protocol, events, errors, and the domain
+types the screens need, each from its one home. ``pos_app.counter`` loads each name on first use (PEP 562), so
+importing a screen does not load the core (start-up time: the window shows before the core loads).
+
+Screens import these names from ``pos_app.counter`` only (tests/test_architecture.py enforces it; the
+whitelist of pure helpers is in docs/decisions/0321-screens-import-only-the-counter.md).
+"""
+
+from __future__ import annotations
+
+EXPORTS: dict[str, tuple[str, str]] = {}  # exported name -> (module, name in that module)
+
+
+def _add(module: str, *names: str) -> None:
+    for name in names:
+        exported, _, original = name.partition("=")
+        EXPORTS[exported] = (module, original or exported)
+
+
+# the application layer itself
+_add("pos_app.counter.api", "ApiAccess", "CounterApi", "CounterStart", "StartupNotices")
+_add("pos_app.counter.local", "Counter", "data_paths", "set_gui_thread_guard")
+_add("pos_app.counter.payments", "CounterPayments")
+_add("pos_app.counter.setup", "check_connection")
+_add("pos_app.counter.events", "AccountsChanged", "ClerkSignedIn", "ClerkSignedOut", "CounterEvent",
+     "CustomerSaved", "CustomersImported", "CustomersSynced", "EventBus", "PaymentRecorded", "PaymentResolved",
+     "SettingsChanged")
+_add("pos_app.counter.errors", "ForeignAccount", "GuiThreadCall", "MissingCredentials", "TrainingUnavailable")
+# customers
+_add("pos_app.customers.models", "CustomerHit", "CustomerRecord", "StoredCustomer")
+_add("pos_app.customers.counter", "CustomerValidationError", "LocalWriteDeferred", "normalised", "problems")
+_add("pos_app.customers.csv_import", "CsvColumnsError", "CsvImportError", "ImportReport")
+# payments
+_add("pos_app.payments", "Approval", "Attempt", "CustomerRef", "EodReport", "LaneBusy", "NotAllowed",
+     "NotSignedIn", "PaymentError", "Receipt", "ReversalOption", "State", "receipt_for", "store_timezone")
+_add("pos_app.payments.model", "OPEN_STATES", "PENDING_REVERSAL_STATES")
+_add("pos_app.payments.onfile", "DECLINED_REASON", "REFUSED_REASON")
+_add("pos_app.payments.receipts", "EMAILABLE_STATES", "STATUS_TEXT", "ReceiptEmailError", "email_receipt",
+     "receipt_address")
+_add("pos_app.payments.brands", "authorization_code", "brand_name")
+_add("pos_app.payments.backups", "RestoreRefused", "RestoreReport", "describe_backup=describe",
+     "latest_backup", "backup_dir", "restore_journal")
+# accounts and gateway errors (the client's typed errors; screens tell them apart by type, never by text)
+_add("pos_app.paysimple", "AchAccount", "CreditCardAccount", "CustomerAccounts", "AuthenticationError",
+     "PaySimpleError", "PermissionDeniedError", "RequestTimeout", "ServerError", "TransportError",
+     "gateway_errors=errors")
+# clerks, settings, credentials, storage faults (the shell: sign-in, set-up, approvals)
+_add("pos_app.clerks", "PIN_MAX", "PIN_MIN", "TRAINING_CLERK", "TRAINING_MANAGER", "Clerk", "ClerkError",
+     "ClerkFileTampered", "ClerkRegistry", "ManagerAction", "Role", "clerks_db_path", "validate_pin")
+_add("pos_app.settings", "Merchant", "Settings", "as_training", "load_run_settings", "load_settings",
+     "merge_into_counter", "save_settings")
+_add("pos_app.credentials", "CredentialStore", "KeyringUnavailable", "backend_name", "clerk_file_key",
+     "keyring_available")
+_add("pos_app.conformance", "ConformanceReport", "conformance_dir", "latest_passed", "write_report")
+_add("pos_app.storage_errors", "CHECK_FAILED", "Fault", "JournalCorrupt", "StorageError", "What",
+     "probe_folder", "set_describer", "storage_errors")

@@ -1,0 +1,48 @@
+"""Picking a customer in the real counter window feeds "recently seen at this counter"."""
+
+from __future__ import annotations
+
+from pos_app.customers.models import CustomerRecord
+
+
+def _pick(qtbot, window, query: str, row: int):
+    window.search.setText(query)
+    qtbot.waitUntil(lambda: window.shown_query == query and window.results.count() > row, timeout=5000)
+    window.results.setCurrentRow(row)
+    hit = window.results.current_hit()
+    with qtbot.waitSignal(window.customerShown, timeout=5000):  # the pick is read and recorded on a worker
+        window.select_current_hit()
+    assert window.hit is not None and window.hit.id == hit.id
+    window.counter.wait_seen()
+    return hit
+
+
+def test_picked_customer_ranks_first(qtbot, counter):
+    shell, window = counter
+    backend = window.counter
+    assert backend.search("") == []  # nobody served yet at this counter
+    twins = [backend.create_customer(CustomerRecord("Sam", "Rivera", email=f"sam{i}@example.com"))
+             for i in range(2)]
+    before = [h.id for h in backend.search("Sam Rivera")]
+    assert sorted(before) == sorted(t.id for t in twins)
+
+    second = _pick(qtbot, window, "Sam Rivera", 1)   # the one ranked second
+    assert second.id == before[1]
+    assert [h.id for h in backend.search("Sam Rivera")][0] == second.id   # same-name query: picked one first
+    assert [h.id for h in backend.search("")] == [second.id]              # recently seen list
+
+    window.new_sale()
+    other = _pick(qtbot, window, backend.search("a")[0].display_name, 0)
+    assert [h.id for h in backend.search("")][:2] == [other.id, second.id]
+    assert backend.directory.get(second.id).last_seen_at is not None
+
+
+def test_customer_lookup_records_a_pick_without_blocking(backend):
+    hit = backend.search("a")[0]
+    stored = backend.customer(hit.id)   # what the window calls on selection
+    assert stored is not None and stored.id == hit.id
+    backend.wait_seen()
+    assert [h.id for h in backend.search("")] == [hit.id]
+    assert backend.customer(10**9) is None   # unknown id: nothing recorded, nothing raised
+    backend.wait_seen()
+    assert [h.id for h in backend.search("")] == [hit.id]

@@ -1,0 +1,139 @@
+"""Render the shell's screens to docs/screenshots/ (offscreen, with the app's style), for the docs.
+
+    .venv/bin/python -m tests.ui.shell.screenshots
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+OUT = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+
+
+def main() -> int:
+    import keyring
+    import platformdirs
+    from PySide6.QtWidgets import QApplication
+
+    from pos_app.clerks import ClerkRegistry, ManagerAction, Role
+    from pos_app.config import APP_AUTHOR, APP_NAME, Environment, Paths, app_paths
+    from pos_app.credentials import CredentialStore, MemoryKeyring
+    from pos_app.settings import Settings
+    from pos_app.training import TrainingGateway
+    from pos_app.ui.common.i18n import install_translator
+    from pos_app.ui.common.theme import STYLE
+    from pos_app.ui.shell.about import AboutDialog
+    from pos_app.ui.shell.login import LoginDialog
+    from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
+    from pos_app.ui.shell.setup_wizard import SetupWizard
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setStyle("Fusion")
+    app.setStyleSheet(STYLE)
+    OUT.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="pos-shots-"))
+    os.environ["POS_APP_HOME"] = str(home)
+    app_paths().ensure()
+    keyring.set_keyring(MemoryKeyring())
+
+    def settle(widget, ms: int = 150) -> None:
+        widget.show()
+        end = __import__("time").monotonic() + ms / 1000
+        while __import__("time").monotonic() < end:
+            app.processEvents()
+
+    def save(widget, name: str) -> None:
+        settle(widget)
+        widget.grab().save(str(OUT / name))
+        print("wrote", OUT / name)
+
+    with TrainingGateway("APIUser77", "secret-key", demo_customers=12) as gw:
+        for lang in ("en", "es"):
+            install_translator(app, lang)
+            suffix = "" if lang == "en" else "-es"
+            reg = ClerkRegistry(home / f"clerks-{lang}.db")
+            wizard = SetupWizard(Settings(), lambda env, r=reg: r, CredentialStore("0123456789abcdef0123456789abcdef"), lambda s: None,
+                                 {Environment.SANDBOX: gw.api_url})
+            wizard.resize(720, 560)
+            save(wizard, f"10-setup-environment{suffix}.png")
+            flow = wizard.flow
+            flow.environment_page.buttons[Environment.SANDBOX].setChecked(True)
+            flow.next()
+            page = flow.credentials_page
+            page.user.setText("APIUser77")
+            page.key.setText("secret-key")
+            page.test_button.click()
+            for _ in range(200):
+                settle(wizard, 20)
+                if page.isComplete():
+                    break
+            save(wizard, f"11-setup-credentials{suffix}.png")
+            if lang == "en":
+                page.key.setText("wrong-key")
+                page.test_button.click()
+                for _ in range(200):
+                    settle(wizard, 20)
+                    if "401" in page.status.text():
+                        break
+                save(wizard, "12-setup-wrong-key.png")
+                page._show_keyring_state(False)
+                page.key.setText("secret-key")
+                save(wizard, "13-setup-no-keyring.png")
+                page._show_keyring_state(True)
+                page.test_button.click()
+                for _ in range(200):
+                    settle(wizard, 20)
+                    if page.isComplete():
+                        break
+            flow.next()
+            flow.merchant_page.name.setText("Corner Hardware")
+            flow.merchant_page.address.setText("12 Elm Street, Springfield")
+            flow.merchant_page.phone.setText("(555) 010-2030")
+            save(wizard, f"14-setup-receipt{suffix}.png")
+            flow.next()
+            flow.manager_page.name.setText("Maria Lopez")
+            flow.manager_page.pin.setText("739164")
+            flow.manager_page.pin2.setText("739164")
+            save(wizard, f"15-setup-manager{suffix}.png")
+            wizard.close()
+
+            (home / lang).mkdir(exist_ok=True)
+            train = ClerkRegistry(home / lang / "clerks-training.db")
+            train.ensure_training_clerks()
+            login = LoginDialog(train, Environment.TRAINING, store_name="Corner Hardware")
+            save(login, f"20-login-training{suffix}.png")
+            login.close()
+            boss = reg.add("Maria Lopez", "739164", Role.MANAGER, by=None) if not reg.has_manager() else None
+            if boss is not None:
+                reg.add("Ann Chen", "2468", Role.CLERK, by=boss)
+            login = LoginDialog(reg, Environment.LIVE, store_name="Corner Hardware")
+            login.name.setCurrentText("Ann Chen")
+            login.pin.setText("1111")
+            login.sign_in.click()
+            save(login, f"21-login-live-wrong-pin{suffix}.png")
+            login.close()
+            ann = reg.list()[0]
+            approval = ManagerApprovalDialog(reg, ManagerAction.VOID, Environment.LIVE, clerk=ann,
+                                             detail="$42.50 · Ada Lovelace · Visa ****1111")
+            approval.reason.setText("Customer paid twice")
+            save(approval, f"22-manager-approval{suffix}.png")
+            approval.close()
+            # show where a real install keeps its files (nothing is created there)
+            real = Paths(Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)),
+                         Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR)))
+            about = AboutDialog(Environment.SANDBOX, real)
+            save(about, f"23-about{suffix}.png")
+            about.close()
+            reg.close()
+            train.close()
+    install_translator(app, "en")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""The shell around the real counter window: menus, a Sandbox back end started by the shell (against the
+training gateway standing in for PaySimple), charges attributed to the signed-in clerk."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+
+from pos_app.clerks import Role
+from pos_app.config import Environment
+from pos_app.credentials import CredentialStore
+from pos_app.settings import Settings
+from pos_app.ui.shell.about import AboutDialog
+from pos_app.ui.shell.shell import Shell
+from tests.ui.shell.conftest import API_KEY, API_USER, INSTALL
+
+
+@pytest.fixture
+def window_factory(qtbot):
+    made = []
+
+    def make(environment: Environment):
+        from pos_app.ui.counter.main_window import MainWindow
+
+        window = MainWindow(environment, "LANE7")
+        window.show()
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        window.shutdown()
+        window.close()
+        window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_sandbox_counter_started_by_the_shell(qtbot, qapp, paths, gateway, memory_keyring, window_factory, english):
+    store = CredentialStore(INSTALL)
+    store.save("sandbox", API_USER, API_KEY)
+    settings = Settings(environment="sandbox", api_users={"sandbox": API_USER}, setup_done=True)
+    shell = Shell(qapp, paths, settings, credentials=store, base_urls={Environment.SANDBOX: gateway.api_url})
+    try:
+        assert not shell.needs_setup()
+        reg = shell.registry
+        boss = reg.add("Maria", "739164", Role.MANAGER, by=None)
+        ann = reg.add("Ann", "2468", Role.CLERK, by=boss)
+        shell.clerk = ann
+        window = window_factory(shell.environment)
+        shell.attach(window)
+        assert [a.text() for a in window.menuBar().actions()][-3:] == ["&Counter", "&Manager", "&Help"]
+        with qtbot.waitSignal(window.counterReady, timeout=20_000):
+            window.start_counter(shell.counter_start("LANE7"))
+        backend = window.counter
+        assert backend.environment is Environment.SANDBOX and backend.gateway is None
+        assert backend.clerk == str(ann.id)
+        assert backend.directory.count() >= 3  # the "PaySimple" customers were synced
+        assert (paths.data_dir / "sandbox" / "journal.db").exists()
+        assert not (paths.data_dir / "journal.db").exists()  # training's journal untouched
+        shell.clerk = boss
+        shell.clerk_changed.emit(boss)
+        assert backend.clerk == str(boss.id)
+        about = shell.show_about()
+        assert isinstance(about, AboutDialog) and about.values["environment"].text() == "Sandbox"
+        about.close()
+    finally:
+        shell.close()
+
+
+def test_idle_lock_over_the_counter(qtbot, qapp, paths, window_factory, english):
+    shell = Shell(qapp, paths, Settings(idle_lock_minutes=1), force_training=True)
+    try:
+        shell.registry.ensure_training_clerks()
+        shell.clerk = shell.registry.login("Trainee", "0000")
+        window = window_factory(Environment.TRAINING)
+        shell.attach(window)
+        shell.idle.set_minutes(1, interval_ms=200)
+        with qtbot.waitSignal(shell.locked_changed, timeout=3000) as blocker:
+            pass
+        assert blocker.args == [True] and shell.locked
+        assert shell.lock_dialog.banner.title.text() == "TRAINING"
+        shell.lock_dialog.pin.setText("0000")
+        shell.lock_dialog.sign_in.click()
+        assert not shell.locked and shell.idle.active
+    finally:
+        shell.close()
+
+
+def test_counter_window_menus_and_banner_in_spanish(qtbot, qapp, paths, window_factory, spanish):
+    shell = Shell(qapp, paths, Settings(), force_training=True)
+    try:
+        shell.registry.ensure_training_clerks()
+        shell.clerk = shell.registry.login("Trainee", "0000")
+        window = window_factory(Environment.TRAINING)
+        shell.attach(window)
+        assert [a.text() for a in window.menuBar().actions()][-3:] == ["&Caja", "&Gerente", "A&yuda"]
+        assert shell.lock_action.text() == "Bloquear la pantalla"
+        assert window.banner.text().startswith("PRÁCTICA · Modo de práctica: no se mueve dinero real")
+        assert window.banner.text().endswith("Caja LANE7")
+        assert window.statusBar().currentMessage() == "Sesión iniciada: Trainee"
+        # The counter's own start screen, in Spanish too.
+        assert window.windowTitle() == "Caja · PaySimple (Práctica)"
+        assert "Cobrar un pago" in window.welcome.text() and "Escriba el importe" in window.welcome.text()
+        assert "<b>F6</b> tarjeta nueva" in window.welcome.text()
+        assert window.hint.text().startswith("Ctrl+F Buscar   ·   ↑↓ Intro Elegir")
+        assert window.search.placeholderText() == "Nombre, teléfono, correo o n.º de cuenta"
+        assert window.customer_page.new_card_button.text() == "Tarjeta nueva  [F6]"
+    finally:
+        shell.close()
+
+
+def test_sign_in_over_the_shown_counter(qtbot, qapp, paths, window_factory, english):
+    shell = Shell(qapp, paths, Settings(idle_lock_minutes=1), force_training=True)
+    try:
+        window = window_factory(Environment.TRAINING)
+        shell.attach(window)
+        shell.idle.set_minutes(1, interval_ms=100)
+        quits = []
+        dialog = shell.sign_in_over(window, on_quit=lambda: quits.append(True))
+        assert dialog.isVisible() and dialog.windowModality() is Qt.WindowModality.WindowModal
+        qtbot.wait(300)  # idle time passes before anyone signed in: no lock screen on top of the sign-in
+        assert shell.lock_dialog is None
+        switched = []
+        shell.clerk_changed.connect(switched.append)
+        dialog.name.setCurrentText("Trainer")
+        dialog.pin.setText("1234")
+        dialog.sign_in.click()
+        assert shell.clerk.name == "Trainer" and switched == [shell.clerk] and not quits
+        assert window.statusBar().currentMessage() == "Signed in: Trainer"
+        qtbot.waitUntil(lambda: shell.locked, timeout=2000)  # now idle time locks
+    finally:
+        shell.close()
