@@ -565,12 +565,13 @@ class Counter:
     @off_gui_thread
     def charge(self, customer: CustomerRef, account: Account, amount: Decimal, payment_token: str | None = None,
                cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None,
-               send_receipt: bool = False, ach_authorization: str | None = None) -> Attempt:
-        """``send_receipt``: PaySimple e-mails its receipt to the customer (needs an e-mail on the customer).
-        ``ach_authorization``: required for a bank account (the text read to the customer)."""
+               ach_authorization: str | None = None) -> Attempt:
+        """Charge once (``PaymentService.charge``); PaySimple e-mails no receipt with it: the receipt is chosen
+        after the payment (``email_receipt``). ``ach_authorization``: required for a bank account (the text
+        read to the customer)."""
         attempt = self.service.charge(customer, AccountRef.from_paysimple(account), amount,
                                       clerk=self.signed_in_clerk(), payment_token=payment_token, cvv=cvv,
-                                      send_receipt=send_receipt, on_status=on_status,
+                                      on_status=on_status,
                                       ach_authorization=ach_authorization)
         self.events.publish(PaymentRecorded(attempt))
         return attempt

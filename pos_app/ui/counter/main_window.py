@@ -557,10 +557,6 @@ class MainWindow(QMainWindow):
                 "customer %s unreadable: %s", hit.id, type(e).__name__), label="customer").start()
         self.customer_page.methods.clear()
         self.customer_page.customer_status.setText("")
-        self.customer_page.email_receipt.setChecked(False)
-        self.customer_page.email_receipt.setEnabled(bool(hit.email))
-        self.customer_page.email_receipt.setToolTip("" if hit.email else translate(
-            "CustomerPanel", "The customer has no e-mail address: add one with Edit customer (Ctrl+E)."))
         self.stack.setCurrentWidget(self.customer_page)
         if hit.local_only:
             self.customer_page.methods_note.setText(translate("MainWindow", "This customer is not in PaySimple yet, so no payment can be taken."))
@@ -720,7 +716,6 @@ class MainWindow(QMainWindow):
     def _charge(self, customer: CustomerRef, account, amount: Decimal, cvv: str | None,
                 ach_authorization: str | None = None) -> None:
         backend = self.counter
-        send_receipt = self._send_receipt()
         self._set_charging(True)
         self._say(translate("MainWindow", "Sending the payment to PaySimple…"))
         self.task.show_progress(translate("MainWindow", "Charging…"), cancellable=False)
@@ -730,7 +725,7 @@ class MainWindow(QMainWindow):
             seen["attempt_id"] = event.attempt_id
 
         def work(ctx):
-            return backend.charge(customer, account, amount, cvv=cvv, send_receipt=send_receipt,
+            return backend.charge(customer, account, amount, cvv=cvv,
                                   on_status=lambda event: (status(event), ctx.progress(0, 0, event.message)),
                                   ach_authorization=ach_authorization)
 
@@ -793,10 +788,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(fmt(translate("MainWindow", "Payment %1 for %2: %3"), attempt.id,
                                              attempt.customer_name, state_label(attempt.state)), 30000)
         return True
-
-    def _send_receipt(self) -> bool:
-        """The "Email receipt to customer" box (only when the customer has an e-mail)."""
-        return self.customer_page.email_receipt.isEnabled() and self.customer_page.email_receipt.isChecked()
 
     def _set_charging(self, charging: bool) -> None:
         self.charging = charging
@@ -876,7 +867,7 @@ class MainWindow(QMainWindow):
         self.last_mode = mode
         self._replacing = None
         self.stack.setCurrentWidget(self.panel)
-        self.panel.open(FormRequest(customer, mode, "charge", amount, send_receipt=self._send_receipt()))
+        self.panel.open(FormRequest(customer, mode, "charge", amount))
 
     def update_details(self, replacing: CreditCardAccount | None = None) -> None:
         customer = self._customer_ref()
