@@ -201,7 +201,8 @@ class FileLocation(QWidget):
         self.path = Path(path)
         self.label.setText(text or translate("SaveFiles", "The file is here:"))
         self.field.setText(str(path))
-        self.field.setCursorPosition(0)
+        self.field.setToolTip(str(path))
+        self.field.setCursorPosition(len(str(path)))  # the file's name in view; the folder scrolls
         self.copy_button.setText(translate("SaveFiles", "Copy path"))
         self.show()
 

@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -148,7 +148,7 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
              (translate("EndOfDayDialog", "Voids"), report.voids, minus),
              (translate("EndOfDayDialog", "Refunds"), report.refunds, minus)]
     cells = "".join(
-        f"<td style='padding:6px 18px 6px 0'><span style='color:#52606d'>{esc(sign + ' ' if sign else '')}"
+        f"<td style='padding:6px 18px 6px 0'><span style='color:#52606d'>{esc(sign) + '&nbsp;' if sign else ''}"
         f"{esc(name)}</span><br/>"
         f"<span style='font-size:14pt; font-weight:700'>{esc(money(bucket.total))}</span>"
         f"<span style='color:#52606d'> · {esc(count_text(bucket.count))}</span></td>"
@@ -224,7 +224,10 @@ class EndOfDayDialog(QDialog):
         self._op: BackgroundOp | None = None
         self.setObjectName("endOfDayDialog")
         self.setWindowTitle(translate("EndOfDayDialog", "End of day"))
-        self.resize(980, 760)
+        # fits the screen it opens on (1366×768 and down to 1280×720 leave room for the window frame)
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        self.resize(min(980, room.width() - 40) if room else 980, min(760, room.height() - 60) if room else 760)
         self._build()
 
     def _build(self) -> None:
