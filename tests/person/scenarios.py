@@ -436,6 +436,17 @@ def import_a_spreadsheet_export(s: Session) -> dict:
     report = done[0] if done else None
     out["report_rows"] = report.report_path.read_text(encoding="utf-8-sig").splitlines() if report else []
     out["shot_import"] = s.shot("70-import")
+    # Issue 18: this PC has no program for CSV files (no xdg-open): "Open report" keeps the summary and
+    # shows where the report is, selectable, with "Copy path".
+    p.click_widget(s.gui(lambda: dialog.report_button))
+    s.wait_until(lambda: dialog.location.isVisible(), 5000)
+    out["summary_after_open"] = s.gui(dialog.summary.text)
+    out["open_note"] = s.gui(dialog.file_note.text)
+    out["report_path_shown"] = s.gui(dialog.location.field.text)
+    p.click_widget(s.gui(lambda: dialog.location.copy_button))
+    p.settle(300)
+    out["clipboard"] = s.gui(lambda: __import__("PySide6.QtGui").QtGui.QGuiApplication.clipboard().text())
+    out["shot_no_csv_program"] = s.shot("71-import-no-csv-program")
 
     def stored() -> list:
         con = w.counter.directory.connection()
