@@ -1534,3 +1534,11 @@ def end_of_day_matches_the_journal(s: Session) -> dict:
     out["documents"] = sorted(f.name for f in documents.iterdir())
     p.key("Escape")
     return out
+
+
+# issue 18 "Customers": the New customer form and Add to PaySimple (tests/person/customer_scenarios.py)
+from tests.person.customer_scenarios import (  # noqa: E402,F401
+    add_imported_customers,
+    new_customer_form,
+    prepare_add_imported_customers,
+)
