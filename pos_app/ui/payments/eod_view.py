@@ -218,7 +218,7 @@ class EndOfDayDialog(QDialog):
         self.save_folder = save_folder
         self.saver = FileSaver(self)
         self.saver.finished.connect(self._saved)
-        self.store = store or getattr(payments.merchant, "name", "")
+        self.store = store or payments.merchant.name
         self.report: EodReport | None = None
         self.backup_problem = None  # StorageError when the journal backup after the run failed
         self._op: BackgroundOp | None = None
