@@ -546,14 +546,14 @@ class RemoteCounter:
     @off_gui_thread
     def charge(self, customer: CustomerRef, account: Account, amount: Decimal, payment_token: str | None = None,
                cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None,
-               send_receipt: bool = False, ach_authorization: str | None = None) -> Attempt:
+               ach_authorization: str | None = None) -> Attempt:
         """Charge once through the server (module docstring)."""
         if self.signed_in is None:
             raise NotSignedIn()
         selected = self._selected_for(customer)
         key = ids.attempt_id(self._lane)
         body = encode(m.ChargeBody(selected.id, account.id, f"{Decimal(amount):.2f}", payment_token, cvv,
-                                   bool(send_receipt), ach_authorization))
+                                   ach_authorization))
         attempt = self._until_answered(key, "POST", "/v1/charges", body, {"Idempotency-Key": key}, on_status,
                                        first_is_new=True)
         self.events.publish(PaymentRecorded(attempt))

@@ -345,7 +345,7 @@ class Api:
         b = await self._body(request, m.ChargeBody)
         amount = decode_money(b.amount, "amount")
         outcome = await run_in_threadpool(self.server.charge, caller, key, b.customer_id, b.account_id, amount,
-                                          b.payment_token, b.cvv, b.send_receipt, b.ach_authorization)
+                                          b.payment_token, b.cvv, b.ach_authorization)
         return self._outcome(outcome)
 
     async def charge_outcome(self, request: Request, caller: Caller) -> Response:

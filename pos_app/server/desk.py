@@ -103,7 +103,6 @@ class ChargeRequest:
     amount: Decimal
     payment_token: str | None = None
     cvv: str | None = None
-    send_receipt: bool = False
     ach_authorization: str | None = None
 
 
@@ -248,7 +247,7 @@ class ChargeDesk:
         service = self.service(r.lane)
         self.reconciled(r.lane, READY_WAIT)  # a lane's first charge after a start waits for its reconcile a bit
         return service.charge(r.customer, r.account, r.amount, r.clerk, payment_token=r.payment_token, cvv=r.cvv,
-                              send_receipt=r.send_receipt, ach_authorization=r.ach_authorization,
+                              ach_authorization=r.ach_authorization,
                               attempt_id=r.key)
 
     def _resolve_job(self, key: str, lane: str) -> Attempt | None:

@@ -567,10 +567,9 @@ class StoreServer:
     # ---- charges -------------------------------------------------------------------------------------
 
     def charge(self, caller: Caller, key: str, customer_id: int, account_id: int, amount: Decimal,
-               payment_token: str | None, cvv: str | None, send_receipt: bool,
-               ach_authorization: str | None) -> Outcome:
+               payment_token: str | None, cvv: str | None, ach_authorization: str | None) -> Outcome:
         """An idempotent charge (``desk``). The request's fingerprint covers everything that decides the
-        charge (customer, account, cents, receipt, authorization text, payment token), never the CVV."""
+        charge (customer, account, cents, authorization text, payment token), never the CVV."""
         from pos_app.payments.model import check_attempt_id
         from pos_app.server.desk import ChargeRefused, KeyReused, NotReady
 
@@ -580,7 +579,7 @@ class StoreServer:
         except ValueError as exc:
             raise ApiError(400, "invalid_charge", str(exc)) from None
         fingerprint = hashlib.sha256(json.dumps({
-            "customer_id": customer_id, "account_id": account_id, "cents": cents, "send_receipt": bool(send_receipt),
+            "customer_id": customer_id, "account_id": account_id, "cents": cents,
             "ach_authorization": ach_authorization or "",
             "payment_token": hashlib.sha256((payment_token or "").encode()).hexdigest(),
         }, sort_keys=True).encode()).hexdigest()
@@ -608,7 +607,7 @@ class StoreServer:
                 raise
             request = ChargeRequest(key, caller.lane, str(caller.clerk_id),
                                     CustomerRef(s.paysimple_id, s.customer_name or "?"), account, amount,
-                                    payment_token, cvv, bool(send_receipt), ach_authorization)
+                                    payment_token, cvv, ach_authorization)
             return self.desk.start(request, self.settings.charge_wait_s)
         except KeyReused as exc:
             self._audit(caller, "charge", "refused", subject_id=key, detail="key reused for another request")

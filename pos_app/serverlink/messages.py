@@ -155,7 +155,6 @@ class ChargeBody:
     amount: str  # "12.34"
     payment_token: str | None = None
     cvv: str | None = None
-    send_receipt: bool = False
     ach_authorization: str | None = None
 
 

@@ -137,7 +137,7 @@ def test_a_replayed_key_with_another_amount_is_refused_and_charges_nothing(lane1
     assert replay.value.status == 409 and replay.value.code == "key_reused"
     assert "nothing was charged" in str(replay.value)
     with pytest.raises(ServerRefused) as other_account:
-        charge(lane1, stored, card, "10.00", key, send_receipt=True)
+        charge(lane1, stored, card, "10.00", key, ach_authorization="read to the customer: 1111")
     assert other_account.value.code == "key_reused"
     [payment] = gateway_payments(ps, stored)
     assert payment.amount == Decimal("10.00") and payment.order_id == key
