@@ -624,16 +624,16 @@ class RemoteCounter:
 
     # ---- after the sale ------------------------------------------------------------------------------
 
-    def payments(self, merchant, tz, approve=None, save_dir=None) -> RemotePayments:
-        return RemotePayments(self, merchant, tz, approve, save_dir)
+    def payments(self, merchant, tz, approve=None) -> RemotePayments:
+        return RemotePayments(self, merchant, tz, approve)
 
 
 class RemotePayments:
     """History, check again, void / refund / close review and end of day over the store server (the calls of
     ``CounterPayments``); approvals come from ``approve`` (the screen asks a manager; the server checks)."""
 
-    def __init__(self, counter: RemoteCounter, merchant, tz, approve=None, save_dir=None) -> None:
-        self.counter, self.merchant, self.tz, self.approve, self.save_dir = counter, merchant, tz, approve, save_dir
+    def __init__(self, counter: RemoteCounter, merchant, tz, approve=None) -> None:
+        self.counter, self.merchant, self.tz, self.approve = counter, merchant, tz, approve
         self.lane, self.environment, self.events = counter.lane, counter.environment, counter.events
         self.clerk_name = counter.clerk_name
 
