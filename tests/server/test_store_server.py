@@ -421,3 +421,36 @@ def test_the_openapi_document_lists_exactly_the_servers_routes(server):
     served = {(r.path, m) for r in Api(None).routes() for m in r.methods - {"HEAD"}}
     assert documented == served
     assert doc["components"]["schemas"]["ChargeBody"]["properties"]["amount"]["type"] == "string"
+
+
+def test_a_lane_that_dies_mid_charge_loses_nothing(server, lane1, ps, store_gateway):
+    """The lane gives up after a second (as a killed counter would); the server goes on with the charge (the
+    gateway took it and then dropped its reply: the server looks it up). The counter, started again with its
+    credential, finds the payment as this lane's open one or by its key, approved, once."""
+    import time
+
+    from pos_app.serverlink.client import Timeouts
+
+    stored, card = shopper(lane1, ps)
+    store_gateway.faults.add("POST", PAY, "stall_after", 1, delay_s=2)
+    dying = StoreLink(server.url, lane1.enrollment.fingerprint, lane1.enrollment.credential,
+                      Timeouts(connect=1, read=1, total=1))
+    dying.session = lane1.link.session
+    key = ids.attempt_id("LANE1")
+    with pytest.raises(ServerUnreachable) as cut:
+        dying.request("POST", "/v1/charges", {"customer_id": stored["id"], "account_id": card.id, "amount": "6.00"},
+                      headers={"Idempotency-Key": key})
+    assert cut.value.sent is True
+    dying.close()
+    _, still_open, _ = lane1.call("GET", "/v1/payments/open")
+    assert still_open["attempt"] is None or still_open["attempt"]["id"] == key
+    ends = time.monotonic() + 30
+    while True:
+        status, reply, _ = lane1.call("GET", f"/v1/charges/{key}")
+        if reply["done"]:
+            break
+        assert time.monotonic() < ends
+        time.sleep(0.3)
+    assert reply["attempt"]["state"] == "approved"
+    [payment] = gateway_payments(ps, stored)
+    assert payment.order_id == key
