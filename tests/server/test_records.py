@@ -191,8 +191,8 @@ def server(tmp_path):
 
     paths = ServerPaths(tmp_path / "data").ensure()
     clerks = open_clerks(paths)
-    manager = clerks.add("Maria", "246810", Role.MANAGER, by=None)
-    clerks.add("Carl", "1357", Role.CLERK, by=manager)
+    manager = clerks.add("Maria", "97531864", Role.MANAGER, by=None)
+    clerks.add("Carl", "86420975", Role.CLERK, by=manager)
     clock = Clock()
     settings = ServerSettings(session_idle_s=600, session_max_s=3600, approval_ttl_s=60, code_ttl_s=300)
     store = StoreServer(paths, settings, SqliteDb(paths.data_dir / "server.db"), Journal(paths.journal),
@@ -217,7 +217,7 @@ def test_a_session_ends_after_its_idle_time_and_its_longest_life(server):
     from pos_app.server.service import ApiError
 
     caller = enrolled(server)
-    token, _ = server.sign_in(caller, "Carl", "1357")
+    token, _ = server.sign_in(caller, "Carl", "86420975")
     for _ in range(5):  # busy: every request within the idle time slides it
         server.test_clock.now += timedelta(seconds=500)
         server.session_from(caller, token)
@@ -225,7 +225,7 @@ def test_a_session_ends_after_its_idle_time_and_its_longest_life(server):
     with pytest.raises(ApiError) as idle:
         server.session_from(caller, token)
     assert idle.value.code == "session_expired"
-    token, _ = server.sign_in(caller, "Carl", "1357")
+    token, _ = server.sign_in(caller, "Carl", "86420975")
     for _ in range(7):  # 3500 s of steady work
         server.test_clock.now += timedelta(seconds=500)
         server.session_from(caller, token)
@@ -239,9 +239,9 @@ def test_an_approval_and_a_code_expire_on_the_servers_clock(server):
     from pos_app.server.service import ApiError
 
     caller = enrolled(server)
-    token, _ = server.sign_in(caller, "Carl", "1357")
+    token, _ = server.sign_in(caller, "Carl", "86420975")
     me = server.session_from(caller, token)
-    approval, _ = server.approve(me, "void", "Maria", "246810", "asked", "LANE1-01JZZZZZZZZZZZZZZZZZZZZZZZ")
+    approval, _ = server.approve(me, "void", "Maria", "97531864", "asked", "LANE1-01JZZZZZZZZZZZZZZZZZZZZZZZ")
     server.test_clock.now += timedelta(seconds=61)
     with pytest.raises(ApiError) as late:
         server._use_approval(me, approval, "void", "LANE1-01JZZZZZZZZZZZZZZZZZZZZZZZ")
