@@ -38,6 +38,8 @@ class Fault(StrEnum):
     CANNOT_OPEN = "cannot_open"  # the folder is missing or is not a folder, or the file cannot be opened
     BUSY = "busy"                # another program holds the file's lock past the wait
     DISK_ERROR = "disk_error"    # the disk reported an I/O error
+    UNREACHABLE = "unreachable"  # a database server: cannot connect, connection lost, or no answer in time
+    SERVER = "server"            # a database server refused or failed the work (its disk, a read-only standby)
 
 
 class What(StrEnum):
@@ -71,7 +73,8 @@ _ERRNO = {errno.EROFS: Fault.READ_ONLY, errno.EACCES: Fault.READ_ONLY, errno.EPE
 
 
 class StorageError(Exception):
-    """A storage fault on one of the app's files. ``path`` is the file (or folder), ``what`` which file it
+    """A storage fault on one of the app's files or databases. ``path`` is the file (or folder) — for a store
+    on a database server, its name ("database pos on db1:5432", never a password) —, ``what`` which it
     is, ``fault`` what went wrong, ``detail`` an optional plain-English fact (never raw SQLite text), e.g.
     the first problem an integrity check found. Nothing was changed by the failed operation: a write
     transaction that failed was rolled back whole."""
@@ -116,6 +119,9 @@ NEXT_STEP = {
     Fault.BUSY: "Another program is using the file (a second copy of the app?). Close it, then try again.",
     Fault.DISK_ERROR: "The disk reported an error. Check the disk (or its cable), then try again; call support "
                       "if it happens again.",
+    Fault.UNREACHABLE: "Check the network and that the database server is running, then try again; call support "
+                       "if it happens again.",
+    Fault.SERVER: "Ask whoever looks after the database server to check it (its log says why), then try again.",
 }
 JOURNAL_CORRUPT_STEP = ("A manager can restore the latest automatic backup (Restore backup, or "
                         "pos-app --restore-journal FILE); otherwise call support.")
@@ -128,6 +134,8 @@ _FAULT_TEXT = {
     Fault.CANNOT_OPEN: "cannot be opened",
     Fault.BUSY: "is in use by another program",
     Fault.DISK_ERROR: "could not be read or written: the disk reported an error",
+    Fault.UNREACHABLE: "cannot be reached: the connection to its database server failed",
+    Fault.SERVER: "could not be read or written: its database server reported a problem",
 }
 
 

@@ -53,6 +53,10 @@ def _fault_sentence(fault: Fault) -> str:
         Fault.BUSY: translate("StorageMessages", "The %1 (%2) is in use by another program."),
         Fault.DISK_ERROR: translate("StorageMessages", "The %1 (%2) could not be read or written: the disk "
                                     "reported an error."),
+        Fault.UNREACHABLE: translate("StorageMessages", "The %1 (%2) cannot be reached: the connection to its "
+                                     "database server failed."),
+        Fault.SERVER: translate("StorageMessages", "The %1 (%2) could not be read or written: its database "
+                                "server reported a problem."),
     }[fault]
 
 
@@ -90,6 +94,10 @@ def next_step(exc: StorageError) -> str:
                               "app?). Close it, then try again."),
         Fault.DISK_ERROR: translate("StorageMessages", "The disk reported an error. Check the disk (or its "
                                     "cable), then try again; call support if it happens again."),
+        Fault.UNREACHABLE: translate("StorageMessages", "Check the network and that the database server is "
+                                     "running, then try again; call support if it happens again."),
+        Fault.SERVER: translate("StorageMessages", "Ask whoever looks after the database server to check it "
+                                "(its log says why), then try again."),
     }[exc.fault], folder)
 
 
