@@ -6,29 +6,30 @@ Order of writes (so a failure never leaves half a customer):
    ``CustomerValidationError`` with one clear message per field; nothing is sent, nothing is written.
 2. Send it to PaySimple (POST /customer, or PUT /customer built on a fresh GET so fields we do not mirror
    — website, notes, shipping address — are kept). Any PaySimple error (400 with field messages, 404 when the
-   customer was deleted meanwhile, ...) propagates unchanged and the directory is untouched.
+   customer was deleted meanwhile, ...) propagates unchanged and the store is untouched.
    A ``TransportError`` with ``may_have_taken_effect`` means PaySimple may have created/changed the customer:
    the caller must NOT blindly retry a create (it could make a twin); a sync (or a search after it) shows
    what PaySimple has.
-3. Write PaySimple's answer to the directory (neutralised like a sync would: ``normalize.neutralised_record``). If that local write fails (disk full, database locked for
-   longer than the busy timeout), it is retried ``LOCAL_ATTEMPTS`` times; if it still fails,
-   ``LocalWriteDeferred`` is raised carrying the saved PaySimple customer: PaySimple is right, the
-   directory is only behind, and the next sync brings the row in (it compares every field).
+3. Write PaySimple's answer to the customer store (``CustomerStore.save_from_paysimple``; neutralised like a
+   sync would: ``normalize.neutralised_record``). If that write fails with a storage fault (disk full, database
+   locked past the busy timeout, database server unreachable), it is retried ``LOCAL_ATTEMPTS`` times; if it
+   still fails, ``LocalWriteDeferred`` is raised carrying the saved PaySimple customer: PaySimple is right, the
+   store is only behind, and the next sync brings the record in (it compares every field).
 
 Editing an imported (local-only) customer creates it in PaySimple and links that PaySimple id to the same
-local row, so the local id the UI holds stays valid.
+local record, so the local id the UI holds stays valid. If a sync brought the new PaySimple customer in as a
+record of its own before that write, PaySimple's answer goes to that record and the local-only one is left.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from dataclasses import fields, replace
 
-from pos_app.customers.directory import Batch, Directory
 from pos_app.customers.models import CustomerRecord, StoredCustomer
 from pos_app.customers.normalize import neutralised_record, phone_key
+from pos_app.customers.store import CustomerStore, DuplicatePaySimpleId
 from pos_app.paysimple.errors import FieldMessage
 from pos_app.paysimple.rules import validate_customer
 from pos_app.storage_errors import StorageError
@@ -84,17 +85,17 @@ def problems(record: CustomerRecord) -> list[FieldMessage]:
     return validate_customer(body)
 
 
-def create_customer(directory: Directory, client, record: CustomerRecord) -> StoredCustomer:
-    """New customer: PaySimple first, then the directory. Returns the directory row."""
+def create_customer(store: CustomerStore, client, record: CustomerRecord) -> StoredCustomer:
+    """New customer: PaySimple first, then the customer store. Returns the stored record."""
     record = _checked(record)
     created = client.create_customer(record.to_input())
     log.info("customer %s created in PaySimple from the counter", created.id)
-    return _write_local(directory, created, local_id=None)
+    return _write_local(store, created, local_id=None)
 
 
-def update_customer(directory: Directory, client, local_id: int, record: CustomerRecord) -> StoredCustomer:
+def update_customer(store: CustomerStore, client, local_id: int, record: CustomerRecord) -> StoredCustomer:
     """Edit the customer with this local id. A local-only customer is created in PaySimple and linked."""
-    stored = directory.get(local_id)
+    stored = store.get(local_id)
     if stored is None:
         raise KeyError(f"No customer with local id {local_id}")
     record = _checked(record)
@@ -105,7 +106,7 @@ def update_customer(directory: Directory, client, local_id: int, record: Custome
         current = client.get_customer(stored.paysimple_id)  # fresh: keep what we do not mirror
         saved = client.update_customer(stored.paysimple_id, record.to_input(base=current))
         log.info("customer %s updated in PaySimple from the counter", saved.id)
-    return _write_local(directory, saved, local_id=local_id)
+    return _write_local(store, saved, local_id=local_id)
 
 
 def _checked(record: CustomerRecord) -> CustomerRecord:
@@ -116,7 +117,7 @@ def _checked(record: CustomerRecord) -> CustomerRecord:
     return record
 
 
-def _write_local(directory: Directory, customer, local_id: int | None) -> StoredCustomer:
+def _write_local(store: CustomerStore, customer, local_id: int | None) -> StoredCustomer:
     record, changed = neutralised_record(CustomerRecord.from_paysimple(customer))
     if changed:  # we sent clean text; PaySimple answered otherwise: store it as a sync would
         log.warning("customer %s: PaySimple's answer holds control characters in %s; stored neutralised",
@@ -124,21 +125,18 @@ def _write_local(directory: Directory, customer, local_id: int | None) -> Stored
     last_error: Exception | None = None
     for attempt in range(1, LOCAL_ATTEMPTS + 1):
         try:
-            with directory.write() as con:
-                old = None
-                if local_id is not None:
-                    old = next(iter(directory.old_rows(con, "id = ?", (local_id,))), None)
-                if old is None:
-                    old = directory.old_rows_by_paysimple_id(con, [customer.id]).get(customer.id)
-                batch = Batch(updates=[(old, record)]) if old else Batch(inserts=[(record, "counter")])
-                written = directory.apply(con, batch)
-            stored = directory.get(written[0])
-            assert stored is not None
-            return stored
-        except (sqlite3.Error, StorageError) as exc:
+            try:
+                return store.save_from_paysimple(record, local_id=local_id)
+            except DuplicatePaySimpleId as exc:
+                # A sync brought this PaySimple customer in meanwhile as its own record: PaySimple's answer
+                # goes there; the local-only record stays as it was.
+                log.warning("customer %s is local record %s already; local record %s left as it was",
+                            customer.id, exc.holder, local_id)
+                return store.save_from_paysimple(record, local_id=exc.holder)
+        except StorageError as exc:
             last_error = exc
-            log.warning("directory write after PaySimple save failed (attempt %s): %s", attempt,
-                        type(exc).__name__)
+            log.warning("customer list write after PaySimple save failed (attempt %s): %s", attempt,
+                        exc.fault.value)
             time.sleep(0.05 * attempt)
     assert last_error is not None
     raise LocalWriteDeferred(customer, last_error) from last_error

@@ -14,7 +14,8 @@ from pos_app.customers.counter import (
     create_customer,
     update_customer,
 )
-from pos_app.customers.directory import Batch, Directory
+from pos_app.customers.directory import Directory
+from pos_app.customers.store import ImportRow
 from pos_app.customers.models import CustomerRecord
 from pos_app.customers.sync import sync
 from pos_app.paysimple import InvalidInputError, NotFoundError, PaySimpleClient
@@ -102,8 +103,8 @@ def test_edit_of_a_customer_deleted_in_paysimple_changes_nothing_locally(directo
 
 
 def test_editing_an_imported_customer_creates_it_in_paysimple_under_the_same_local_id(directory, client, gateway):
-    with directory.write() as con:
-        [local_id] = directory.apply(con, Batch(inserts=[(person("Ada", "Lovelace", pid=None), "import")]))
+    directory.import_batch([ImportRow(person("Ada", "Lovelace", pid=None))])
+    [local_id] = [hit.id for hit in directory.search("ada lovelace")]
     stored = update_customer(directory, client, local_id, draft())
     assert stored.id == local_id and stored.paysimple_id is not None and not stored.local_only
     assert gateway.store.get_customer(stored.paysimple_id)["LastName"] == "Lovelace"
