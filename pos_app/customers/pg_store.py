@@ -275,9 +275,10 @@ class PgCustomerStore:
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 with self._pool.transaction() as con:
+                    tx = _Tx(con)  # the transaction's id first: its feed positions are fixed from here on
                     if matching:
                         con.execute("SELECT pg_advisory_xact_lock(%s, %s)", MATCH_LOCK)
-                    return work(_Tx(con))
+                    return work(tx)
             except psycopg.errors.UniqueViolation as exc:
                 if exc.diag.constraint_name != "customers_paysimple_id_key":
                     raise
