@@ -15,8 +15,8 @@ from pos_app.customers.counter import (
     update_customer,
 )
 from pos_app.customers.directory import Directory
-from pos_app.customers.store import ImportRow
 from pos_app.customers.models import CustomerRecord
+from pos_app.customers.store import ImportRow
 from pos_app.customers.sync import sync
 from pos_app.paysimple import InvalidInputError, NotFoundError, PaySimpleClient
 from tests.customers.conftest import names, person

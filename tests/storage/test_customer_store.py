@@ -14,14 +14,7 @@ from pos_app.customers.models import CustomerRecord
 from pos_app.customers.store import CustomerStore, DuplicatePaySimpleId, ImportRow
 from pos_app.customers.sync import sync
 from pos_app.paysimple.models import CustomerInput
-from tests.fixtures.customer_stores import (  # noqa: F401 - fixtures
-    customer_store,
-    drain,
-    last_position,
-    open_store,
-    record,
-    store_backend,
-)
+from tests.fixtures.customer_stores import drain, last_position, record
 from tests.fixtures.gateway import make_client
 
 EVERY_FIELD = CustomerRecord(
