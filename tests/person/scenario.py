@@ -130,10 +130,10 @@ class Session:
         """Names of counter widgets showing customer data that are visible on screen right now."""
         def read() -> list[str]:
             w, shown = self.window, []
-            for name in ("results", "customer_name", "customer_meta", "methods", "search", "amount"):
-                widget = getattr(w, name, None)
-                if name == "amount":
-                    widget = widget.edit
+            page = w.customer_page
+            widgets = {"results": w.results, "search": w.search, "customer_name": page.customer_name,
+                       "customer_meta": page.customer_meta, "methods": page.methods, "amount": page.amount.edit}
+            for name, widget in widgets.items():
                 if widget is not None and widget.isVisible():
                     shown.append(name)
             return shown

@@ -126,7 +126,7 @@ def test_counter_screens_in_spanish(spanish_counter, tmp_path):
     assert result.title.text() == "Aprobado" and result.amount.text() == "$42,50"
     assert result.message.text() == "El pago fue aprobado."
     assert result.new_sale_button.text() == "Venta nueva  [Intro]"
-    assert result.receipt_button.text() == "Recibo  [Ctrl+P]"
+    assert result.receipt_button.text() == "Imprimir  [Ctrl+P]"
     assert result.back_button.text() == "Volver al cliente  [Esc]"
     keys = [result.details.itemAtPosition(r, 0).widget().text() for r in range(result.details.rowCount())
             if result.details.itemAtPosition(r, 0) is not None]
