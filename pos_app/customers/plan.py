@@ -93,10 +93,14 @@ def match_keys(record: CustomerRecord) -> list[str]:
 class PaySimplePlan:
     batch: Batch
     counts: UpsertCounts
-    order: list[tuple[str, int]]  # ("i", n) n-th insert / ("u", n) n-th update / ("k", id) kept
+    order: list[tuple[str, int]] | None  # ("i", n) n-th insert / ("u", n) n-th update / ("k", id) kept;
+    # None: every record is inserted, in input order
 
     def finish(self, written: list[int]) -> UpsertCounts:
         """The counts with ``ids`` filled from the ids ``written`` (inserts, then updates)."""
+        if self.order is None:
+            self.counts.ids = written
+            return self.counts
         inserted, updated = written[:len(self.batch.inserts)], written[len(self.batch.inserts):]
         self.counts.ids = [n if kind == "k" else inserted[n] if kind == "i" else updated[n] for kind, n in self.order]
         return self.counts
@@ -118,7 +122,7 @@ def plan_paysimple(records: Sequence[CustomerRecord], lookup: Lookup, origin: st
     if not existing and not twins:  # all new (a first sync or a bulk load): no per-record decisions
         batch.inserts = [(record, origin) for record in records]
         counts.inserted = len(records)
-        return PaySimplePlan(batch, counts, [("i", n) for n in range(len(records))])
+        return PaySimplePlan(batch, counts, None)
     order: list[tuple[str, int]] = []
     linked: set[int] = set()
     for n, record in enumerate(records):
@@ -148,8 +152,10 @@ def plan_paysimple(records: Sequence[CustomerRecord], lookup: Lookup, origin: st
 
 def _local_twins(lookup: Lookup, records: Sequence[CustomerRecord]) -> dict[str, OldRow]:
     """Live local-only records that are the only holder of a new record's account number, by account key."""
+    if not records or not lookup.has_local_only():  # no local-only customer at all (the usual case)
+        return {}
     accounts = sorted({a for a in (account_key(r.customer_account) for r in records) if a})
-    if not accounts or not lookup.has_local_only():  # no local-only customer at all (the usual case)
+    if not accounts:
         return {}
     holders = lookup.live_ids_by_keys([index.ACCOUNT + a for a in accounts])
     single = {ids[0]: key[1:] for key, ids in holders.items() if len(ids) == 1}
