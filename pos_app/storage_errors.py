@@ -119,8 +119,9 @@ NEXT_STEP = {
     Fault.BUSY: "Another program is using the file (a second copy of the app?). Close it, then try again.",
     Fault.DISK_ERROR: "The disk reported an error. Check the disk (or its cable), then try again; call support "
                       "if it happens again.",
-    Fault.UNREACHABLE: "Check the network and that the database server is running, then try again; call support "
-                       "if it happens again.",
+    Fault.UNREACHABLE: "Check the network, that the database server is running and that the app's database "
+                       "settings (server, database, user, password) are right, then try again; call support if it "
+                       "happens again.",
     Fault.SERVER: "Ask whoever looks after the database server to check it (its log says why), then try again.",
 }
 JOURNAL_CORRUPT_STEP = ("A manager can restore the latest automatic backup (Restore backup, or "

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from pos_app.counter.payments import CounterPayments
     from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
     from pos_app.payments import Approval, Attempt, CustomerRef, StatusEvent
-    from pos_app.payments.onfile import OnFileRecord
+    from pos_app.payments.store import OnFileRecord
     from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts
 
     Account = CreditCardAccount | AchAccount

@@ -64,7 +64,8 @@ from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.payments import AccountRef, Approval, Attempt, CustomerRef, Journal, PaymentService, StatusEvent
 from pos_app.payments.model import require_clerk
-from pos_app.payments.onfile import OnFile, OnFileRecord, SweepReport
+from pos_app.payments.onfile import OnFile, SweepReport
+from pos_app.payments.store import OnFileRecord
 from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts, PaySimpleClient
 from pos_app.paysimple.gateway import PaySimpleGateway
 from pos_app.storage_errors import StorageError

@@ -11,7 +11,11 @@ Routing by the shape of the query:
 In every route an exact account / loyalty number (a barcode scan) is looked up first.
 
 Ranking: a tier first, then recently seen at this counter (the last ``RECENT_LIMIT`` customers served, most
-recent first), then an order inside the tier (phonebook order: last name, first name, middle, company).
+recent first), then an order inside the tier: for one word, the matched word then phonebook order (last
+name, first name, middle, company); for several words, the customers whose name has the open last word
+whole ("danie mar": Daniel Mar), then the likelier name — the commoner first name × last name by the word
+statistics (Daniel Martinez before Daniel Marabel: what was typed fits both equally, more customers are
+named like the first) —, then phonebook order.
 Tiers, best first:
 1. an exact account / loyalty number (a scan).
 2. names route — ``(1, near, group, prefix_only, order_class, mixed)``:
@@ -58,7 +62,9 @@ Bounded work (the point of the design, see ``schema``): no query sorts a large m
   whose first name starts with F ([" T . F"...) and those whose last name starts with L ([" L"... inside
   T's rows) are contiguous: "smith jo", "james smith", "robert jo" read only their 50 rows. Exact words
   are sought first, their completions ("smi" → smith, smithers) only if the list is not yet full of the
-  best possible tier.
+  best possible tier; when a prefix has more than ``SEEK_TERMS`` completions, the ``SEEK_PAIRS`` likeliest
+  (first, last) pairs of popular completions are sought too ("jos mar" → Joseph Martinez, Joseph Mark…):
+  the likeliest names are read even when rarer ones fill the list first in phonebook order.
 - Several words (and two-word queries the seeks did not settle): the word with the fewest index rows
   (``stats.estimate``: kept counts for short prefixes and popular words, a capped live count otherwise)
   drives the walk; the other words are checked on the row's ``words`` text inside SQLite (``instr``;
@@ -83,7 +89,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -119,6 +125,9 @@ def _ops_per_row(checks: int) -> int:
     """VM instructions per index row read with ``checks`` instr() tests (about 3 each beyond the first)."""
     return _OPS_PER_ROW + 3 * max(0, checks - 1)
 SEEK_TERMS = 4  # a partially typed word is completed by at most this many words (else: general walk)
+SEEK_POPULAR = 3  # ... when it completes to more: its most popular completions make the likeliest pairs
+SEEK_PAIRS = 4  # two words: the likeliest (first, last) pairs of completions sought (_seek_name_order)
+SEEK_POPULAR_FROM = 2  # letters a word needs before its popular completions are sought (one letter: typing on)
 MAX_WORDS = 6
 _TOP = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is "starts with p"
 _CO = index.COMPANY
@@ -327,9 +336,9 @@ def _walk_step(con: sqlite3.Connection, pool: _Pool, where: str, args: tuple, ti
 
 def _many_words(directory: Searchable, con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int,
                 last_first: bool, open_last: bool) -> None:
-    match = _normal(words, last_first, open_last)
-    _recent_many(con, pool, words, limit, match)
     word_stats = directory.word_stats()
+    match = _normal(words, last_first, open_last, word_stats.popular)
+    _recent_many(con, pool, words, limit, match)
     exact = {w: stats.estimate(con, word_stats, w, exact=True) for w in words}
     # The fewest prefix-only words any match can have: words that are nobody's whole word stay prefixes
     # (an open last word is not counted either way).
@@ -354,7 +363,7 @@ def _many_words(directory: Searchable, con: sqlite3.Connection, pool: _Pool, wor
     if pool.at_most((1, 0, PERSON, enough, 0, 0)) >= limit:
         return  # the list is full of matches no other walk can beat
     if len(words) == 2:
-        _seek_name_order(con, pool, words, limit, match, completions=True)
+        _seek_name_order(con, pool, words, limit, match, completions=True, word_stats=word_stats)
         if pool.at_most((1, 0, PERSON, enough, 0, 0)) >= limit:
             return
     # All matches on the person's name: the most selective prefix drives, the others are checked as prefixes.
@@ -431,7 +440,7 @@ def _any_word_checks(patterns: list[list[str]], column: str = "words") -> tuple[
 
 
 def _seek_name_order(con: sqlite3.Connection, pool: _Pool, words: list[str], limit: int, match: Matcher,
-                     completions: bool) -> None:
+                     completions: bool, word_stats: stats.WordStats | None = None) -> None:
     """Two words typed as a first and a last name, in either order: the rows are contiguous in the index.
 
     ``words`` starts " last . first ", so inside the rows of one index word T the matches form a range:
@@ -439,24 +448,56 @@ def _seek_name_order(con: sqlite3.Connection, pool: _Pool, words: list[str], lim
     - T is the first name, the other word starts the last name: [" L", " L" + top) — "robert jo".
     Each is a seek of at most ``limit`` rows, not a walk: "robert jo" never reads the Roberts from Aaron to
     Johns. T is the typed word itself (``completions=False``) or the longer index words it completes to (up
-    to ``SEEK_TERMS``; more means a very short prefix, left to the general walk).
+    to ``SEEK_TERMS``).
+
+    A word of ``SEEK_POPULAR_FROM``+ letters that completes to more (a crowded word: "mar") would leave the
+    list to the other word's ranges, read in phonebook order ("danie mar": Daniel Mar… up to Marshall, never
+    Daniel Martinez). Its ``SEEK_POPULAR`` most popular completions are then T too (a common name with any
+    name the other word starts). When both words are crowded, those ranges still fill up in phonebook order
+    ("jos mar": fifty Jose Martinez before any Joseph Martinez), so the ``SEEK_PAIRS`` likeliest (first
+    name, last name) pairs of their popular completions — as either name, ranked by the product of their
+    row counts — are sought as well: [" L . F", ...) inside L's rows, at most ``limit`` each. A crowded word
+    of one letter is left to the general walk, as the clerk is still typing it.
     """
+    options: list[list[str]] = []
+    crowded = 0
     for this, other in ((words[0], words[1]), (words[1], words[0])):
         if completions:
             found = _terms_starting(con, this, SEEK_TERMS + 1)
-            terms = [t for t in found if t != this] if found is not None else []
+            if found is not None:
+                terms = [t for t in found if t != this]
+                options.append(found)
+            elif len(this) >= SEEK_POPULAR_FROM and word_stats is not None:
+                # its popular completions, each with the other word as a prefix (popular + any name)
+                terms = word_stats.popular_starting(this, SEEK_POPULAR)
+                options.append(terms)
+                crowded += 1
+            else:
+                terms = []
         else:
             terms = [this]
         for term in terms:
             # (when the word itself starts with the other one, the second range is mostly that same word)
             ranges = (f" {term} . {other}",) if term.startswith(other) else (f" {term} . {other}", f" {other}")
             for low in ranges:
-                rows = con.execute("SELECT words, customer_id FROM terms WHERE term = ? AND words >= ? AND words < ? "
-                                   "LIMIT ?", (term, low, low + _TOP, limit)).fetchall()
-                for cwords, cid in rows:
-                    m = match(cwords)
-                    if m is not None:
-                        pool.offer(cid, _Candidate(m[0], m[1], "name"))
+                _seek(con, pool, term, low, limit, match)
+    if crowded == 2 and word_stats is not None:  # both words crowded: the likeliest pairs of their completions
+        counts = word_stats.popular
+        pairs = sorted(((counts.get(first, 1) * counts.get(last, 1), first, last)
+                        for a, b in ((0, 1), (1, 0)) for first in options[a] for last in options[b] if first != last),
+                       reverse=True)
+        for _, first, last in pairs[:SEEK_PAIRS]:
+            _seek(con, pool, last, f" {last} . {first}", limit, match)
+
+
+def _seek(con: sqlite3.Connection, pool: _Pool, term: str, low: str, limit: int, match: Matcher) -> None:
+    """Offer the matches among the first ``limit`` rows of ``term`` whose words start with ``low``."""
+    rows = con.execute("SELECT words, customer_id FROM terms WHERE term = ? AND words >= ? AND words < ? LIMIT ?",
+                       (term, low, low + _TOP, limit)).fetchall()
+    for cwords, cid in rows:
+        m = match(cwords)
+        if m is not None:
+            pool.offer(cid, _Candidate(m[0], m[1], "name"))
 
 
 def _terms_starting(con: sqlite3.Connection, prefix: str, most: int) -> list[str] | None:
@@ -476,8 +517,9 @@ def _terms_starting(con: sqlite3.Connection, prefix: str, most: int) -> list[str
 Matcher = Callable[[str], "tuple[tuple, tuple] | None"]
 
 
-def _normal(words: list[str], last_first: bool = False, open_last: bool = False) -> Matcher:
-    return lambda text: name_match(words, text, last_first, open_last)
+def _normal(words: list[str], last_first: bool = False, open_last: bool = False,
+            counts: Mapping[str, int] | None = None) -> Matcher:
+    return lambda text: name_match(words, text, last_first, open_last, counts)
 
 
 def _collect(con: sqlite3.Connection, sql: str, args: tuple, pool: _Pool, match: Matcher, limit: int,
@@ -531,12 +573,15 @@ def _fields(words: str) -> tuple[list[str], list[str], list[str], list[str]]:
 
 
 def name_match(query_words: list[str], words: str, last_first: bool = False,
-               open_last: bool = False) -> tuple[tuple, tuple] | None:
+               open_last: bool = False, counts: Mapping[str, int] | None = None) -> tuple[tuple, tuple] | None:
     """(tier, order) of a customer for name query words, or None when the words do not all match.
 
     Each query word must be a prefix of a different customer word (name or company). The tier is the
     names-route tier of the module doc: ``(1, 0, group, prefix_only, order_class, mixed)``.
-    Order: one word — (the matched word, words); several — (words,), the phonebook key.
+    Order: one word — (the matched word, words); several — (open, -likelihood, words): ``open`` 0 when the
+    open last word is a whole word of the customer (else 1; always 0 with no open word), ``likelihood`` the
+    product of the index row counts of the first name's and the last name's first words in ``counts``
+    (popular words; any other word counts 1), then the phonebook key.
     """
     last, first, middle, company = _fields(words)
     person = first + middle + last
@@ -566,10 +611,19 @@ def name_match(query_words: list[str], words: str, last_first: bool = False,
     natural = person + company
     whole = set(natural)
     prefix_only = sum(1 for w in (query_words[:-1] if open_last else query_words) if w not in whole)
+    order = (1 if open_last and query_words[-1] not in whole else 0, -_likelihood(first, last, counts), words)
     if not company_only:
-        return (1, 0, PERSON, prefix_only, order_class, 0), (words,)
+        return (1, 0, PERSON, prefix_only, order_class, 0), order
     all_company = _assignable(query_words, company)
-    return (1, 0, COMPANY_ONLY, prefix_only, order_class, 0 if all_company else 1), (words,)
+    return (1, 0, COMPANY_ONLY, prefix_only, order_class, 0 if all_company else 1), order
+
+
+def _likelihood(first: list[str], last: list[str], counts: Mapping[str, int] | None) -> int:
+    """How common the name is: rows of its first name's word times rows of its last name's (1 when unknown).
+    Among customers that fit what was typed equally, the commoner name is the likelier one meant."""
+    if not counts:
+        return 1
+    return (counts.get(first[0], 1) if first else 1) * (counts.get(last[0], 1) if last else 1)
 
 
 def _mixed(company_words: int, n: int) -> int:

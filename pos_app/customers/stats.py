@@ -44,6 +44,13 @@ class WordStats:
         stats._cumulative = list(accumulate(stats.popular[t] for t in stats._terms))
         return stats
 
+    def popular_starting(self, prefix: str, most: int) -> list[str]:
+        """The ``most`` popular words starting with ``prefix`` (other than itself), the most rows first."""
+        lo = bisect.bisect_left(self._terms, prefix)
+        hi = bisect.bisect_left(self._terms, prefix + _TOP)
+        found = [t for t in self._terms[lo:hi] if t != prefix]
+        return sorted(found, key=lambda t: (-self.popular[t], t))[:most]
+
     def popular_rows_under(self, prefix: str) -> int:
         lo = bisect.bisect_left(self._terms, prefix)
         hi = bisect.bisect_left(self._terms, prefix + _TOP)

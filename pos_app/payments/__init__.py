@@ -13,6 +13,7 @@ from pos_app.payments.model import (
     IllegalTransition,
     InvalidCharge,
     LaneBusy,
+    LaneOwnershipLost,
     NotAllowed,
     NotSignedIn,
     PaymentError,
@@ -27,11 +28,12 @@ from pos_app.payments.service import (
     ReversalOption,
     StatusEvent,
 )
+from pos_app.payments.store import JournalStore, Reversal
 
 __all__ = [
     "AccountRef", "Approval", "Attempt", "CustomerRef", "EodReport", "IllegalTransition", "InvalidCharge",
-    "Journal", "LaneBusy", "Mismatch", "NotAllowed", "NotSignedIn", "PaymentError", "PaymentService", "Receipt",
-    "ReconcileReport", "ReconcileRequired", "ReversalOption", "Review", "State", "StatusEvent", "Transition",
+    "Journal", "JournalStore", "LaneBusy", "LaneOwnershipLost", "Mismatch", "NotAllowed", "NotSignedIn", "PaymentError", "PaymentService", "Receipt",
+    "ReconcileReport", "ReconcileRequired", "Reversal", "ReversalOption", "Review", "State", "StatusEvent", "Transition",
     "clerk_message",
     "end_of_day", "receipt_for", "store_timezone",
 ]

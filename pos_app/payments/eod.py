@@ -53,10 +53,10 @@ from pos_app.payments import ids
 from pos_app.payments.brands import brand_name
 from pos_app.payments.gateway import CHARGED, Gateway, GatewayPayment
 from pos_app.payments.gateway import PaymentStatus as PS
-from pos_app.payments.journal import Journal
 from pos_app.payments.lookup import payment_cents
 from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES, Attempt, State, from_cents
 from pos_app.payments.receipts import store_timezone, zone_name
+from pos_app.payments.store import JournalStore
 from pos_app.private_files import write_private_text
 from pos_app.text_safety import spreadsheet_cell
 
@@ -232,7 +232,8 @@ def _fetch_payments(gateway: Gateway, day: date, page_size: int) -> list[Gateway
     return list(gateway.payments(day - timedelta(days=1), day + timedelta(days=1), page_size=page_size))
 
 
-def end_of_day(journal: Journal, gateway: Gateway, day: date, lane: str | None = None, clerk: str | None = None,
+def end_of_day(journal: JournalStore, gateway: Gateway, day: date, lane: str | None = None,
+               clerk: str | None = None,
                tz: tzinfo | str | None = None, page_size: int = 200) -> EodReport:
     tz = store_timezone(tz) if tz is None or isinstance(tz, str) else tz
     start, end = day_bounds(day, tz)
@@ -251,12 +252,12 @@ def end_of_day(journal: Journal, gateway: Gateway, day: date, lane: str | None =
         report.reviews.append(Review(a.id, t.at, t.cause, a.state.value, a.amount, a.customer_name, a.lane,
                                      a.clerk))
     for row in journal.reversals(since=start, until=end):
-        original = journal.get(row["attempt_id"])
+        original = journal.get(row.attempt_id)
         if (lane and original.lane != lane) or (clerk and original.clerk != str(clerk)):
             continue
-        if row["outcome"] == "voided":
+        if row.outcome == "voided":
             report._add("voids", original)
-        elif row["outcome"] == "refunded":
+        elif row.outcome == "refunded":
             report._add("refunds", original)
 
     try:
@@ -274,7 +275,7 @@ def _in_window(payment: GatewayPayment, start: datetime, end: datetime) -> bool:
     return when is None or start <= when < end
 
 
-def _reconcile(journal: Journal, attempts: list[Attempt], payments: list[GatewayPayment], start: datetime,
+def _reconcile(journal: JournalStore, attempts: list[Attempt], payments: list[GatewayPayment], start: datetime,
                end: datetime, lane: str | None, clerk: str | None) -> list[Mismatch]:
     mismatches: list[Mismatch] = []
     by_order: dict[str, list] = defaultdict(list)
@@ -356,7 +357,7 @@ def _shown(amount) -> str:
         return str(amount)
 
 
-def _journal_has(journal: Journal, attempt_id: str) -> bool:
+def _journal_has(journal: JournalStore, attempt_id: str) -> bool:
     try:
         journal.get(attempt_id)
         return True

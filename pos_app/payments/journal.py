@@ -35,7 +35,7 @@ from pathlib import Path
 
 from pos_app import migrations
 from pos_app.migrations import Migration
-from pos_app.payments import ids
+from pos_app.payments import ids, locks
 from pos_app.payments.locks import JournalUse
 from pos_app.payments.model import (
     LANE_RE,
@@ -53,6 +53,9 @@ from pos_app.payments.model import (
     check_ach_authorization,
     to_cents,
 )
+from pos_app.payments.onfile_sql import SQLITE_SCHEMA as ONFILE_SCHEMA
+from pos_app.payments.onfile_sql import SqlOnFile
+from pos_app.payments.store import OnFileStore, OwnerLock, Reversal
 from pos_app.private_files import private_file
 from pos_app.sqlite_tx import immediate_transaction
 from pos_app.storage_errors import Fault, JournalCorrupt, StorageError, What, as_storage_error, storage_errors
@@ -199,9 +202,13 @@ def _row_to_attempt(row: sqlite3.Row) -> Attempt:
 
 
 class Journal:
+    """The SQLite ``store.JournalStore``: one file; its owner locks are ``locks.py`` files beside it."""
+
     def __init__(self, path: str | Path, busy_timeout: float = 15.0) -> None:
         self.path = Path(path)
+        self.name = str(self.path)
         self._lock = threading.RLock()
+        self._onfile: SqlOnFile | None = None
         self._use = JournalUse(self.path)  # shared while open: a restore never swaps the file under us
         with storage_errors(self.path, What.JOURNAL):
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -257,6 +264,22 @@ class Journal:
         with self._lock:
             self._db.close()
             self._use.release()
+
+    def lane_lock(self, lane: str) -> OwnerLock:
+        return locks.lane_lock(self.path, lane)
+
+    def onfile_store(self) -> OnFileStore:
+        """The account-on-file records in this file (tables made on first use)."""
+        with self._lock:
+            if self._onfile is None:
+                with self._tx() as db:
+                    for statement in ONFILE_SCHEMA:
+                        db.execute(statement)
+                self._onfile = SqlOnFile(_SqliteOnFileDb(self))
+            return self._onfile
+
+    def reversal_lock(self, attempt_id: str) -> OwnerLock:
+        return locks.reversal_lock(self.path, attempt_id)
 
     def __enter__(self) -> Journal:
         return self
@@ -423,7 +446,7 @@ class Journal:
         return [Transition(r["attempt_id"], parse_ts(r["at"]), State(r["from_state"]) if r["from_state"] else None,
                            State(r["to_state"]), r["cause"], r["clerk"]) for r in rows]
 
-    def reversals(self, since: datetime | None = None, until: datetime | None = None) -> list[sqlite3.Row]:
+    def reversals(self, since: datetime | None = None, until: datetime | None = None) -> list[Reversal]:
         """Finished reversal requests (void/refund) in [since, until) of their finish time."""
         where, params = ["finished_at IS NOT NULL"], []
         if since is not None:
@@ -432,7 +455,10 @@ class Journal:
         if until is not None:
             where.append("finished_at < ?")
             params.append(ts(until))
-        return self._query("SELECT * FROM reversals WHERE " + " AND ".join(where) + " ORDER BY seq", params)
+        rows = self._query("SELECT * FROM reversals WHERE " + " AND ".join(where) + " ORDER BY seq", params)
+        return [Reversal(r["seq"], r["attempt_id"], r["kind"], r["manager_id"], r["reason"],
+                         parse_ts(r["requested_at"]), parse_ts(r["finished_at"]), r["outcome"], r["payment_id"])
+                for r in rows]
 
     def entered(self, state: State, since: datetime | None = None,
                 until: datetime | None = None) -> list[Transition]:
@@ -452,3 +478,23 @@ class Journal:
         rows = self._query("SELECT * FROM attempts WHERE payment_id = ? OR refund_payment_id = ?",
                            (payment_id, payment_id))
         return _row_to_attempt(rows[0]) if rows else None
+
+
+class _SqliteOnFileDb:
+    """``onfile_sql.OnFileDb`` on a Journal: its connection, lock, write transactions and time text."""
+
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+
+    def transaction(self, work):
+        with self._journal._tx() as db:  # noqa: SLF001
+            return work(lambda sql, params=(): db.execute(sql, tuple(params)).fetchall())
+
+    def query(self, sql: str, params=()) -> list[sqlite3.Row]:
+        return self._journal._query(sql, params)  # noqa: SLF001
+
+    def encode_time(self, value: datetime | None) -> str | None:
+        return None if value is None else ts(value)
+
+    def decode_time(self, value: str | None) -> datetime | None:
+        return parse_ts(value)

@@ -114,6 +114,16 @@ class LaneBusy(PaymentError):
         super().__init__(f"Lane {lane} already has a payment in progress{what}. Resolve it before a new one.")
 
 
+class LaneOwnershipLost(PaymentError):
+    """The lane could no longer vouch that it alone is charging (the database connection holding its lane lock
+    was lost) and stopped before sending. ``attempt`` is the attempt it stopped (never sent) when there was one."""
+
+    def __init__(self, lane: str, attempt: Attempt | None = None) -> None:
+        self.lane, self.attempt = lane, attempt
+        super().__init__(f"Lane {lane} lost its connection to the payment database, so it stopped before sending: "
+                         "nothing was charged. Check the network and the database server, then charge again.")
+
+
 class NotSignedIn(PaymentError):
     """Money was about to move (or an account to change) with no signed-in clerk. There is no default clerk."""
 

@@ -27,9 +27,10 @@ Deleting: ``Gateway.delete_account`` (PaySimple: DELETE /account/creditcard/{id}
 whose payment is about to be sent (the record is written before the attempt exists); the form releases it
 when the charge returns, and it lapses on its own if the app stopped in between.
 
-Storage: two tables in the journal's SQLite file (its connection, lock and ``synchronous=FULL``):
-``onfile`` (one row per account, the current plan) and ``onfile_events`` (what happened, when, by whom).
-No card or bank number is stored: account id, kind, brand/bank and last 4 only. No Qt here.
+Storage: the journal's ``OnFileStore`` (``journal.onfile_store()``; two tables in the journal's database, SQLite
+or PostgreSQL, see ``onfile_sql``): ``onfile`` (one row per account, the current plan) and ``onfile_events``
+(what happened, when, by whom). No card or bank number is stored: account id, kind, brand/bank and last 4 only.
+No Qt here.
 """
 
 from __future__ import annotations
@@ -40,48 +41,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from pos_app.payments.brands import masked
 from pos_app.payments.gateway import Gateway, NotFound, Unreachable
-from pos_app.payments.journal import Journal, parse_ts, ts
 from pos_app.payments.model import UNRESOLVED_STATES, AccountRef, Attempt, State
 from pos_app.payments.replies import error_text
+from pos_app.payments.store import KEPT, REMOVED, JournalStore, OnFileRecord
 
 log = logging.getLogger(__name__)
 
-PENDING, KEPT, REMOVED = "pending", "kept", "removed"
 HOLD = timedelta(minutes=15)
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=1)
-
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS onfile (
-    account_id INTEGER PRIMARY KEY,
-    customer_id INTEGER NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('cc', 'ach')),
-    last4 TEXT NOT NULL CHECK (length(last4) = 4),
-    brand TEXT NOT NULL,
-    consent INTEGER NOT NULL CHECK (consent IN (0, 1)),
-    clerk TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('pending', 'kept', 'removed')),
-    reason TEXT,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    held_until TEXT,
-    remove_after TEXT,
-    tries INTEGER NOT NULL DEFAULT 0,
-    next_try_at TEXT,
-    last_error TEXT,
-    finished_at TEXT)""",
-    "CREATE INDEX IF NOT EXISTS onfile_pending ON onfile(state, customer_id)",
-    """CREATE TABLE IF NOT EXISTS onfile_events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    account_id INTEGER NOT NULL,
-    at TEXT NOT NULL,
-    event TEXT NOT NULL,
-    detail TEXT NOT NULL,
-    clerk TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS onfile_events_account ON onfile_events(account_id, seq)",
-)
 
 DECLINED_REASON = "the payment was declined"
 REFUSED_REASON = "the payment was refused by PaySimple"
@@ -94,31 +63,6 @@ _FAILED = frozenset({State.DECLINED, State.REJECTED})
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class OnFileRecord:
-    account_id: int
-    customer_id: int
-    kind: str  # "cc" | "ach"
-    last4: str
-    brand: str
-    consent: bool
-    clerk: str
-    state: str  # pending | kept | removed
-    reason: str | None
-    created_at: datetime
-    updated_at: datetime
-    held_until: datetime | None
-    remove_after: datetime | None  # when known: the void window of its last approved payment closes
-    tries: int
-    next_try_at: datetime | None
-    last_error: str | None
-    finished_at: datetime | None
-
-    @property
-    def masked(self) -> str:
-        return masked(self.brand, self.last4, self.kind)
 
 
 @dataclass(frozen=True)
@@ -168,14 +112,12 @@ def decide(record: OnFileRecord, attempts: Iterable[Attempt], now: datetime) -> 
 class OnFile:
     """The records and the sweep. One per process (shares the journal's connection); thread-safe."""
 
-    def __init__(self, journal: Journal, gateway: Gateway, clock: Callable[[], datetime] = _utc_now, *,
+    def __init__(self, journal: JournalStore, gateway: Gateway, clock: Callable[[], datetime] = _utc_now, *,
                  hold: timedelta = HOLD, retry_base: timedelta = RETRY_BASE, retry_cap: timedelta = RETRY_CAP) -> None:
         self.journal, self.gateway, self.clock = journal, gateway, clock
         self.hold, self.retry_base, self.retry_cap = hold, retry_base, retry_cap
         self._sweeping = threading.Lock()
-        with journal._tx() as db:  # noqa: SLF001 - same package: the journal's file, lock and fsync
-            for statement in _SCHEMA:
-                db.execute(statement)
+        self.store = journal.onfile_store()
 
     # ---- records ------------------------------------------------------------------------------------
 
@@ -183,59 +125,28 @@ class OnFile:
         """A form produced this account (new to the customer's list, or one still waiting for removal):
         plan it (keep with consent, else remove later) and hold it from sweeps until ``release``."""
         now = self.clock()
-        held = ts(now + self.hold)
-        with self.journal._tx() as db:  # noqa: SLF001
-            db.execute(
-                "INSERT INTO onfile (account_id, customer_id, kind, last4, brand, consent, clerk, state, created_at,"
-                " updated_at, held_until) VALUES (?,?,?,?,?,?,?,'pending',?,?,?)"
-                " ON CONFLICT(account_id) DO UPDATE SET consent = excluded.consent, clerk = excluded.clerk,"
-                " state = 'pending', reason = NULL, updated_at = excluded.updated_at,"
-                " held_until = excluded.held_until, finished_at = NULL",
-                (account.id, customer_id, account.kind, account.last4, account.brand, int(bool(consent)),
-                 str(clerk), ts(now), ts(now), held))
-            self._event(db, account.id, now, "recorded",
-                        "customer agreed to keep it on file" if consent else "customer did not agree to keep it",
-                        clerk)
-        return self.get(account.id)
+        return self.store.plan(account, customer_id, consent, clerk, now, now + self.hold)
 
     def release(self, account_id: int) -> None:
         """The form is done with the account (charged, or cancelled): sweeps may decide it now."""
-        with self.journal._tx() as db:  # noqa: SLF001
-            db.execute("UPDATE onfile SET held_until = NULL, updated_at = ? WHERE account_id = ?",
-                       (ts(self.clock()), account_id))
+        self.store.release(account_id, self.clock())
 
     def keep(self, account: AccountRef, customer_id: int, clerk: str, reason: str) -> None:
         """Explicit consent ("Update payment details" save): any plan to remove the account is cancelled."""
-        now = self.clock()
-        with self.journal._tx() as db:  # noqa: SLF001
-            row = db.execute("SELECT state FROM onfile WHERE account_id = ?", (account.id,)).fetchone()
-            if row is None or row["state"] == REMOVED:
-                return
-            db.execute("UPDATE onfile SET state = 'kept', consent = 1, reason = ?, held_until = NULL,"
-                       " updated_at = ?, finished_at = ? WHERE account_id = ?",
-                       (reason, ts(now), ts(now), account.id))
-            self._event(db, account.id, now, "kept", reason, clerk)
+        self.store.keep(account.id, reason, clerk, self.clock())
 
     def get(self, account_id: int) -> OnFileRecord | None:
-        rows = self.journal._query("SELECT * FROM onfile WHERE account_id = ?", (account_id,))  # noqa: SLF001
-        return _record(rows[0]) if rows else None
+        return self.store.get(account_id)
 
     def pending(self) -> list[OnFileRecord]:
-        rows = self.journal._query("SELECT * FROM onfile WHERE state = 'pending' ORDER BY created_at")  # noqa: SLF001
-        return [_record(r) for r in rows]
+        return self.store.pending()
 
     def hidden_ids(self, customer_id: int | None = None) -> set[int]:
         """Accounts not to show or charge at the counter: waiting for removal (or removed)."""
-        sql, params = "SELECT account_id FROM onfile WHERE state IN ('pending', 'removed')", []
-        if customer_id is not None:
-            sql += " AND customer_id = ?"
-            params.append(customer_id)
-        return {r["account_id"] for r in self.journal._query(sql, params)}  # noqa: SLF001
+        return self.store.hidden_ids(customer_id)
 
     def events(self, account_id: int) -> list[tuple[datetime, str, str, str]]:
-        rows = self.journal._query("SELECT * FROM onfile_events WHERE account_id = ? ORDER BY seq",  # noqa: SLF001
-                                   (account_id,))
-        return [(parse_ts(r["at"]), r["event"], r["detail"], r["clerk"]) for r in rows]
+        return self.store.events(account_id)
 
     # ---- the sweep ----------------------------------------------------------------------------------
 
@@ -282,22 +193,13 @@ class OnFile:
         return self._finish(record, REMOVED, reason, clerk), False
 
     def _finish(self, record: OnFileRecord, state: str, reason: str, clerk: str) -> OnFileRecord:
-        now = self.clock()
-        with self.journal._tx() as db:  # noqa: SLF001
-            db.execute("UPDATE onfile SET state = ?, reason = ?, updated_at = ?, finished_at = ?, next_try_at = NULL"
-                       " WHERE account_id = ? AND state = 'pending'",
-                       (state, reason, ts(now), ts(now), record.account_id))
-            self._event(db, record.account_id, now, "removed from PaySimple" if state == REMOVED else "kept",
-                        reason, clerk)
+        done = self.store.finish(record.account_id, state, reason, clerk, self.clock())
         log.info("account on file %s %s: %s", record.masked, state, reason)
-        return self.get(record.account_id)
+        return done
 
     def _wait(self, record: OnFileRecord, decision: Decision) -> OnFileRecord:
         if decision.until is not None and decision.until != record.remove_after:
-            with self.journal._tx() as db:  # noqa: SLF001
-                db.execute("UPDATE onfile SET remove_after = ?, reason = ?, updated_at = ? WHERE account_id = ?",
-                           (ts(decision.until), decision.reason, ts(self.clock()), record.account_id))
-            return self.get(record.account_id)
+            return self.store.wait_until(record.account_id, decision.until, decision.reason, self.clock())
         return record
 
     def _failed(self, record: OnFileRecord, exc: Exception, clerk: str) -> OnFileRecord:
@@ -305,24 +207,5 @@ class OnFile:
         tries = record.tries + 1
         delay = min(self.retry_cap, self.retry_base * (2 ** (tries - 1)))
         text = error_text(exc)
-        with self.journal._tx() as db:  # noqa: SLF001
-            db.execute("UPDATE onfile SET tries = ?, next_try_at = ?, last_error = ?, updated_at = ?"
-                       " WHERE account_id = ?", (tries, ts(now + delay), text, ts(now), record.account_id))
-            self._event(db, record.account_id, now, "removal failed", f"{text}; will try again", clerk)
         log.warning("could not remove account on file %s (try %d): %s", record.masked, tries, text)
-        return self.get(record.account_id)
-
-    @staticmethod
-    def _event(db, account_id: int, now: datetime, event: str, detail: str, clerk: str) -> None:
-        db.execute("INSERT INTO onfile_events (account_id, at, event, detail, clerk) VALUES (?,?,?,?,?)",
-                   (account_id, ts(now), event, detail, str(clerk)))
-
-
-def _record(row) -> OnFileRecord:
-    return OnFileRecord(
-        account_id=row["account_id"], customer_id=row["customer_id"], kind=row["kind"], last4=row["last4"],
-        brand=row["brand"], consent=bool(row["consent"]), clerk=row["clerk"], state=row["state"],
-        reason=row["reason"], created_at=parse_ts(row["created_at"]), updated_at=parse_ts(row["updated_at"]),
-        held_until=parse_ts(row["held_until"]), remove_after=parse_ts(row["remove_after"]), tries=row["tries"],
-        next_try_at=parse_ts(row["next_try_at"]), last_error=row["last_error"],
-        finished_at=parse_ts(row["finished_at"]))
+        return self.store.failed(record.account_id, tries, now + delay, text, clerk, now)

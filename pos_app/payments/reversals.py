@@ -21,7 +21,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from pos_app.payments import locks
 from pos_app.payments.gateway import REFUNDABLE, VOIDABLE, AnswerLost, GatewayPayment, PaymentStatus, Refused
 from pos_app.payments.lookup import payment_cents
 from pos_app.payments.model import Approval, Attempt, NotAllowed, PaymentError, State
@@ -68,7 +67,7 @@ class Reversals:
     def _reverse(self, attempt: Attempt | str, approval: Approval, kind: str) -> Attempt:
         approval.check()
         attempt_id = attempt if isinstance(attempt, str) else attempt.id
-        lock = locks.reversal_lock(self.journal.path, attempt_id)
+        lock = self.journal.reversal_lock(attempt_id)
         if not lock.try_acquire():
             raise NotAllowed("Another void or refund is in progress; try again in a moment.")
         try:
@@ -128,7 +127,7 @@ class Reversals:
                           not_before: datetime | None = None) -> Attempt:
         lock = None
         if not lock_held:
-            lock = locks.reversal_lock(self.journal.path, attempt.id)
+            lock = self.journal.reversal_lock(attempt.id)
             if not lock.try_acquire():
                 raise NotAllowed("Another void or refund is in progress; try again in a moment.")
         try:

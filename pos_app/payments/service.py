@@ -29,8 +29,11 @@ Rules (see docs/architecture.md, "Payments"):
   envelope, ``AnswerLost.gateway_answered``) answer time + ``settle_after`` (default 2 s: it finished
   with the request). Before that instant "not found" keeps the attempt unknown; the service keeps looking
   (every ``poll_interval``) and reports "waiting"; a payment found meanwhile resolves it at once.
-- One in-flight charge per lane: the journal's unique index (any thread/process), plus an OS lock held by
-  the sending process so start-up reconcile never resolves an attempt a live process is still sending.
+- One in-flight charge per lane: the journal's unique index (any thread/process), plus the store's lane lock
+  (``JournalStore.lane_lock``) held by the sending process so start-up reconcile never resolves an attempt a
+  live process is still sending. A lane whose lock can no longer be vouched for (``still_held()`` False: the
+  database connection holding it was lost) stops before sending: the attempt is recorded absent (never
+  sent) and ``LaneOwnershipLost`` is raised.
 - ``reconcile_unresolved()`` must run once before the first charge of a service (start-up); it resolves the
   lane's created/sending/unknown/reconciling attempts and every pending void/refund.
 - Void (status Authorized/Posted and now < CanVoidUntil) and refund (/reverse, once Settled) need an
@@ -55,7 +58,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from pos_app.payments import locks
 from pos_app.payments.gateway import (
     CHARGED,
     AnswerLost,
@@ -67,7 +69,6 @@ from pos_app.payments.gateway import (
     Unreachable,
 )
 from pos_app.payments.gateway import PaymentStatus as PS
-from pos_app.payments.journal import Journal
 from pos_app.payments.lookup import find_attempt, payment_cents, payments_with_order_id
 from pos_app.payments.model import (
     LANE_RE,
@@ -78,6 +79,7 @@ from pos_app.payments.model import (
     CustomerRef,
     InvalidCharge,
     LaneBusy,
+    LaneOwnershipLost,
     NotAllowed,
     PaymentError,
     State,
@@ -88,6 +90,7 @@ from pos_app.payments.model import (
 )
 from pos_app.payments.replies import error_text, payment_fields, reply_mismatch
 from pos_app.payments.reversals import ReversalOption, Reversals, option_for  # noqa: F401 (re-exported)
+from pos_app.payments.store import JournalStore
 
 log = logging.getLogger(__name__)
 S = State
@@ -122,7 +125,8 @@ def _utc_now() -> datetime:
 
 
 class PaymentService(Reversals):
-    def __init__(self, journal: Journal, gateway: Gateway, lane: str, clock: Callable[[], datetime] = _utc_now, *,
+    def __init__(self, journal: JournalStore, gateway: Gateway, lane: str, clock: Callable[[], datetime] = _utc_now,
+                 *,
                  in_flight_window: timedelta = timedelta(seconds=120), settle_after: timedelta = timedelta(seconds=2),
                  poll_interval: float = 10.0, lookup_tries: int = 4,
                  lookup_backoff: float = 1.0, sleep: Callable[[float], None] = time.sleep,
@@ -154,7 +158,7 @@ class PaymentService(Reversals):
         if not self._reconciled:
             raise ReconcileRequired(self.lane)
         notify = self._notifier(on_status)
-        lock = locks.lane_lock(self.journal.path, self.lane)
+        lock = self.journal.lane_lock(self.lane)
         if not lock.try_acquire():
             raise LaneBusy(self.lane, self.journal.open_attempt(self.lane))
         try:
@@ -165,6 +169,8 @@ class PaymentService(Reversals):
             attempt = self.journal.transition(attempt.id, S.CREATED, S.SENDING, "POST /payment", clerk, now,
                                               sent_at=now, absent_after=now + self.gateway.request_limit
                                               + self.in_flight_window)
+            if not lock.still_held():  # the last moment before money can move
+                self._stop_unsent(attempt, clerk)
             notify(attempt, "sending", "Sending to PaySimple…")
             attempt = self._send(attempt, clerk, payment_token, cvv, send_receipt)
             if attempt.state is S.UNKNOWN:
@@ -173,6 +179,16 @@ class PaymentService(Reversals):
             return attempt
         finally:
             lock.release()
+
+    def _stop_unsent(self, attempt: Attempt, clerk: str) -> None:
+        """Lane ownership was lost before sending: record the attempt as never sent (absent) and raise
+        ``LaneOwnershipLost``. If even that cannot be written it stays ``sending`` for start-up reconcile."""
+        note = "Not sent: the lane lost its connection to the payment database before sending."
+        try:
+            attempt = self.journal.transition(attempt.id, S.SENDING, S.ABSENT, note, clerk, self.clock(), note=note)
+        except Exception:  # noqa: BLE001 - nothing was sent; reconcile resolves what could not be written
+            log.warning("could not record %s as not sent; start-up reconcile will resolve it", attempt.id)
+        raise LaneOwnershipLost(self.lane, attempt)
 
     def _send(self, attempt: Attempt, clerk: str, payment_token, cvv, send_receipt) -> Attempt:
         request = ChargeRequest(account_id=attempt.account_id, amount=attempt.amount, order_id=attempt.id,
@@ -294,7 +310,7 @@ class PaymentService(Reversals):
         attempt = self.journal.get(attempt if isinstance(attempt, str) else attempt.id)
         notify = self._notifier(on_status)
         if attempt.state in OPEN_STATES:
-            lock = locks.lane_lock(self.journal.path, attempt.lane)
+            lock = self.journal.lane_lock(attempt.lane)
             if not lock.try_acquire():
                 raise LaneBusy(attempt.lane, attempt)
             try:
@@ -322,7 +338,7 @@ class PaymentService(Reversals):
         if attempt.state is not S.REVIEW:
             raise NotAllowed(f"Payment {attempt.id} is {attempt.state.value}: only a payment that needs review "
                              "can be closed by a manager.")
-        lock = locks.lane_lock(self.journal.path, attempt.lane)
+        lock = self.journal.lane_lock(attempt.lane)
         if not lock.try_acquire():
             raise LaneBusy(attempt.lane, attempt)
         try:

@@ -1566,6 +1566,14 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Nadie encontrado · Ctrl+N: cliente nuevo</translation>
     </message>
     <message>
+        <source>No exact match — %1 near matches</source>
+        <translation>Ninguna coincidencia exacta — %1 parecidos</translation>
+    </message>
+    <message>
+        <source>No exact match — 1 near match</source>
+        <translation>Ninguna coincidencia exacta — 1 parecido</translation>
+    </message>
+    <message>
         <source>%1 found</source>
         <translation>%1 encontrados</translation>
     </message>
@@ -3036,6 +3044,14 @@ Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SAND
         <translation>Falló la lectura o escritura de %1 (%2): el disco indicó un error.</translation>
     </message>
     <message>
+        <source>The %1 (%2) cannot be reached: the connection to its database server failed.</source>
+        <translation>No se puede acceder a %1 (%2): falló la conexión con su servidor de base de datos.</translation>
+    </message>
+    <message>
+        <source>The %1 (%2) could not be read or written: its database server reported a problem.</source>
+        <translation>No se pudo leer ni escribir %1 (%2): su servidor de base de datos indicó un problema.</translation>
+    </message>
+    <message>
         <source>It failed the integrity check.</source>
         <translation>No superó la comprobación de integridad.</translation>
     </message>
@@ -3082,6 +3098,14 @@ Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SAND
     <message>
         <source>The disk reported an error. Check the disk (or its cable), then try again; call support if it happens again.</source>
         <translation>El disco indicó un error. Revise el disco (o su cable) y vuelva a intentarlo; si vuelve a pasar, llame al soporte.</translation>
+    </message>
+    <message>
+        <source>Check the network, that the database server is running and that the app&apos;s database settings (server, database, user, password) are right, then try again; call support if it happens again.</source>
+        <translation>Revise la red, que el servidor de base de datos esté en marcha y que los datos de la base de datos de la aplicación (servidor, base de datos, usuario, contraseña) sean correctos, y vuelva a intentarlo; si vuelve a pasar, llame al soporte.</translation>
+    </message>
+    <message>
+        <source>Ask whoever looks after the database server to check it (its log says why), then try again.</source>
+        <translation>Pida a quien se ocupa del servidor de base de datos que lo revise (su registro dice por qué) y vuelva a intentarlo.</translation>
     </message>
     <message>
         <source>The file was not changed.</source>

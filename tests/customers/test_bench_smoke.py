@@ -35,7 +35,8 @@ def test_search_benchmark_reports_import_split_and_latencies():
 
 def test_relevance_benchmark_reports_every_kind():
     result = _run("relevance.py", "--customers", "3000", "--per-kind", "30")
-    kinds = {"full_name", "last_first", "last_comma_first", "lower_case", "prefixes", "surname", "phone_digits",
+    kinds = {"full_name", "last_first", "last_comma_first", "lower_case", "prefixes_decidable", "prefixes_all",
+             "surname", "phone_digits",
              "phone_formatted", "phone_plus1", "phone_last4", "email", "email_local", "account_strict",
              "account_loose", "accents_left_out", "typo"}
     assert set(result["pass_rate"]) == kinds
@@ -43,6 +44,30 @@ def test_relevance_benchmark_reports_every_kind():
     # small and unambiguous: the search finds the person the clerk means for every kind
     assert all(rate >= 0.9 for rate in result["pass_rate"].values()), result["failures"]
     assert result["customers"] == 3000 and result["p99_ms"] > 0
+    # prefix queries are drawn until 30 are decidable (at most 8 customers fit them); all of them count
+    prefixes = result["prefixes"]
+    assert prefixes["decidable"] == 30 and prefixes["queries"] >= 30 and 0 < prefixes["same_name"] <= 1
+
+
+def test_relevance_benchmark_counts_fits_as_the_records_say():
+    """The decidable/all split rests on the count of customers fitting a prefix query: it is counted from the
+    generated records, independently of the search, and equals a plain scan."""
+    sys.path.insert(0, str(ROOT))
+    from bench.relevance import FitCounter, _cut, fits, generate
+    from pos_app.customers.normalize import fold
+
+    records = list(generate(3000, seed=3))
+    counter = FitCounter(records)
+    queries = ["jo sm", "Mar Cla", "José Mu", "jose mu", "zz qq", "da ma", "a b"]
+    import random
+    rng = random.Random(1)
+    queries += [f"{_cut(r.first_name, rng)} {_cut(r.last_name, rng)}" for r in rng.sample(records, 40)]
+    for query in queries:
+        assert counter.count(query) == sum(fits(query, r) for r in records), query
+    assert counter.count("zz qq") == 0
+    accented = next(r for r in records if not r.first_name.isascii())  # typed with or without the accent
+    query = f"{accented.first_name[:4]} {accented.last_name[:3]}"
+    assert counter.count(query) == counter.count(fold(query)) > 0
 
 
 def test_import_floor_benchmark_counts_entries_and_bounds_the_rate():

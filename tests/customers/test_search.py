@@ -476,3 +476,67 @@ def test_v2_file_is_upgraded_company_words_tagged_and_reindexed(tmp_path):
         assert names(directory.search("plumbing")) == ["Aaron Abbott"]
     finally:
         directory.close()
+
+
+def _letters(n: int) -> str:
+    """A distinct lower-case tail for generated names: 0 → "aa", 1 → "ab", ..."""
+    return "abcdefghijklmnopqrstuvwxyz"[n // 26] + "abcdefghijklmnopqrstuvwxyz"[n % 26]
+
+
+def test_prefixes_that_fit_many_list_the_commoner_name_first(directory):
+    """"Danie Mar" fits every Daniel Mar…: the typed letters cannot decide, so the likeliest meant leads —
+    the commoner name (Martinez, a word of hundreds of customers), although sixty rarer Daniel Mara… come
+    first in the phonebook and would fill the list; a whole word typed (Daniel Mar) and a customer recently
+    served come before that."""
+    rare = [person("Daniel", f"Mara{_letters(n)}") for n in range(60)]
+    common = [person(first, "Martinez") for first in ("Ana", "Luis", "Rosa", "Jorge") * 55]
+    daniels = [person("Daniel", last) for last in ("Brown", "Lee", "King", "Young") * 55]
+    meant = [person("Daniel", "Martinez", phone=f"30355501{n:02d}") for n in range(3)]
+    ids = directory.upsert_many(rare + common + daniels + meant, batch_size=1000).ids  # bulk: counted
+    hits = directory.search("danie mar")
+    assert [h.display_name for h in hits[:3]] == ["Daniel Martinez"] * 3
+    assert len(hits) == 50 and all(h.display_name.startswith("Daniel Mar") for h in hits)
+    assert {h.display_name for h in hits[3:]} <= {f"Daniel Mara{_letters(n)}" for n in range(60)}
+    # "mar" is somebody's whole last name: that customer first (the word typed so far is all of it)
+    directory.upsert_many([person("Daniel", "Mar")])
+    assert [h.display_name for h in directory.search("danie mar")[:4]] == ["Daniel Mar"] + ["Daniel Martinez"] * 3
+    # recently served first, however rare the name
+    directory.mark_seen(ids[7])
+    assert directory.search("danie mar")[0].display_name == "Daniel Maraah"
+    assert [h.display_name for h in directory.search("danie mar")[1:5]] == ["Daniel Mar"] + ["Daniel Martinez"] * 3
+
+
+def test_commoner_names_never_pass_a_better_tier(directory):
+    """The likelier-name order only breaks ties: whole words typed before prefixes, name order before last
+    name first, people before company-only matches — whatever the names' frequencies."""
+    crowd = [person(first, "Martinez") for first in ("Ana", "Luis", "Rosa", "Jorge") * 55]
+    crowd += [person("Daniel", last) for last in ("Brown", "Lee", "King", "Young") * 55]
+    crowd += [person("Daniel", "Martinez"), person("Danny", "Marz"), person("Martinez", "Daniels"),
+              person("Zoe", "Quill", company="Daniel Martinez Plumbing")]
+    directory.upsert_many(crowd, batch_size=1000)
+    hits = directory.search("dan mar ")  # both words complete: prefixes of both
+    order = [h.display_name for h in hits if h.display_name in ("Daniel Martinez", "Danny Marz", "Martinez Daniels",
+                                                                   "Zoe Quill")]
+    # name order first (Daniel Martinez the commoner of the two), then last name first, then the company
+    assert order == ["Daniel Martinez", "Danny Marz", "Martinez Daniels", "Zoe Quill"]
+    hits = directory.search("danny mar")  # "danny" whole beats the commoner Daniel
+    assert hits[0].display_name == "Danny Marz"
+
+
+def test_the_likeliest_pair_is_read_when_a_rarer_name_fills_the_range(directory, monkeypatch):
+    """"jos mar": both words complete to many names. Read in order, the range of Martinez whose first name
+    starts "jos" is sixty Jose Martinez before any Joseph Martinez, and the range of Josephs whose last name
+    starts "mar" is fifty-five Joseph Mara… first; Joseph and Martinez are the commonest words, so the pair
+    (Joseph, Martinez) is sought by itself and leads the list. Without that seek it is not even read."""
+    crowd = [person("Jose", "Martinez") for _ in range(60)] + [person("Joseph", "Martinez") for _ in range(5)]
+    crowd += [person("Joseph", f"Mara{_letters(n)}") for n in range(55)]
+    crowd += [person("Joseph", last) for last in ("Brown", "Lee", "King", "Young") * 55]
+    crowd += [person(first, "Martinez") for first in ("Ana", "Luis", "Rosa", "Jorge") * 55]
+    crowd += [person(f"Jos{_letters(n)}", "Quill") for n in range(6)]  # "jos" completes to many words
+    crowd += [person("Zed", f"Mar{_letters(n)}") for n in range(6)]  # and so does "mar"
+    directory.upsert_many(crowd, batch_size=1000)
+    assert [h.display_name for h in directory.search("jos mar")[:5]] == ["Joseph Martinez"] * 5
+    import pos_app.customers.search as search_module
+
+    monkeypatch.setattr(search_module, "SEEK_PAIRS", 0)
+    assert "Joseph Martinez" not in {h.display_name for h in directory.search("jos mar")}

@@ -18,6 +18,12 @@ TEXT = ("On 2026-12-05 Ada Lovelace authorizes Training Store to debit checking 
 
 
 @pytest.fixture
+def journal(journal_store):
+    """Bank debits run on both journal stores (SQLite, PostgreSQL)."""
+    return journal_store
+
+
+@pytest.fixture
 def bank(client, shopper) -> AccountRef:
     from pos_app.paysimple.models import AchInput
 
@@ -38,15 +44,21 @@ def test_no_authorization_no_debit(service, client, journal, shopper, bank, text
     assert payments_at_gateway(client, shopper.customer.id) == []
 
 
-def test_the_journal_itself_refuses_a_bank_attempt_without_authorization(journal, shopper, bank, gateway):
+def test_the_journal_itself_refuses_a_bank_attempt_without_authorization(journal, journal_backend, shopper, bank,
+                                                                          gateway):
     with pytest.raises(InvalidCharge):
         journal.create_attempt("LANE1", "clerk1", shopper.customer, bank, "42.00", gateway.clock.now())
-    raw = sqlite3.connect(journal.path)
-    with pytest.raises(sqlite3.IntegrityError, match="authorization"):
-        raw.execute("INSERT INTO attempts (id, lane, clerk, customer_id, customer_name, account_id, account_kind,"
-                    " account_last4, account_brand, amount_cents, state, created_at, updated_at) VALUES"
-                    " ('LANE1-X', 'LANE1', 'c', 1, 'A', 2, 'ach', '1111', 'Bank', 100, 'created', 't', 't')")
-    raw.close()
+    now = "2026-12-05T12:00:00.000000Z"
+    with pytest.raises(Exception) as refused:  # behind the API: the database itself refuses it
+        journal_backend.raw("INSERT INTO attempts (id, lane, clerk, customer_id, customer_name, account_id,"
+                            " account_kind, account_last4, account_brand, amount_cents, state, created_at, updated_at)"
+                            " VALUES ('LANE1-X', 'LANE1', 'c', 1, 'A', 2, 'ach', '1111', 'Bank', 100, 'created', ?, ?)",
+                            (now, now))
+    if journal_backend.kind == "sqlite":
+        assert isinstance(refused.value, sqlite3.IntegrityError) and "authorization" in str(refused.value)
+    else:  # by code and constraint name, not message text
+        assert (refused.value.sqlstate, refused.value.diag.constraint_name) == ("23514", "ach_needs_authorization")
+    assert journal.history(limit=None) == []
 
 
 def test_a_card_never_carries_a_bank_authorization(service, shopper):

@@ -25,6 +25,12 @@ def charge(service, shopper, amount="25.00", **kw):
     return service.charge(shopper.customer, shopper.card, Decimal(amount), "clerk1", **kw)
 
 
+@pytest.fixture
+def journal(journal_store):
+    """These charges run on both journal stores (SQLite, PostgreSQL)."""
+    return journal_store
+
+
 def test_approved_charge_is_journaled_before_and_after(service, shopper, client, journal):
     a = charge(service, shopper)
     assert a.state is State.APPROVED
@@ -181,12 +187,12 @@ def test_lookup_waits_out_the_settle_window_before_declaring_absent(gateway, jou
     assert a.sent_at is not None and journal.transitions(a.id)[-1].at >= a.sent_at + timedelta(seconds=1.0)
 
 
-def test_status_callbacks_and_no_secrets_in_the_journal(gateway, service, shopper, client, journal):
+def test_status_callbacks_and_no_secrets_in_the_journal(gateway, service, shopper, client, journal, journal_backend):
     token = gateway.tokens.issue_payment_token(shopper.customer.id, shopper.card.id)
     events = []
     a = charge(service, shopper, payment_token=token, cvv="996", on_status=events.append)
     assert [e.phase for e in events] == ["saved", "sending", "done"]
-    raw = b"".join(p.read_bytes() for p in journal.path.parent.glob(journal.path.name + "*") if p.is_file())
+    raw = journal_backend.dump()
     assert a.id.encode() in raw  # the files were really read
     assert token.encode() not in raw and b"4111111111111111" not in raw
     assert_journal_agrees(journal, client, shopper.customer.id)

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from pos_app.payments import AccountRef, Approval, Journal, State
-from pos_app.payments.onfile import KEPT, PENDING, REMOVED, OnFile
+from pos_app.payments import AccountRef, Approval, State
+from pos_app.payments.onfile import OnFile
+from pos_app.payments.store import KEPT, PENDING, REMOVED
 from pos_app.paysimple.gateway import PaySimpleGateway
 from tests.fixtures.gateway import make_client
 from tests.fixtures.payments import make_service, new_shopper
@@ -30,6 +31,12 @@ def new_card(client, shopper, number="5454545454545454") -> AccountRef:
 def live_ids(client, customer_id) -> set[int]:
     accounts = client.get_accounts(customer_id)
     return {a.id for a in [*accounts.credit_cards, *accounts.ach_accounts]}
+
+
+@pytest.fixture
+def journal(journal_store):
+    """Accounts on file are kept on both journal stores (SQLite, PostgreSQL)."""
+    return journal_store
 
 
 @pytest.fixture
@@ -175,15 +182,14 @@ def test_delete_whose_reply_was_lost_is_done_at_the_next_sweep(gateway, client, 
     assert done.state == REMOVED and "already gone" in done.reason
 
 
-def test_records_survive_a_restart_and_the_start_up_sweep_removes(gateway, client, tmp_path, shopper):
-    path = tmp_path / "journal.db"
-    first = Journal(path)
+def test_records_survive_a_restart_and_the_start_up_sweep_removes(gateway, client, journal_backend, shopper):
+    first = journal_backend.open()
     onfile = OnFile(first, PaySimpleGateway(client), clock=gateway.clock.now)
     card = new_card(client, shopper)
     onfile.record_new(card, shopper.customer.id, False, "clerk1")  # then the app is killed
     first.close()
     gateway.clock.advance(16 * 60)
-    second = Journal(path)
+    second = journal_backend.open()
     try:
         report = OnFile(second, PaySimpleGateway(make_client(gateway)), clock=gateway.clock.now).sweep()
         assert [r.account_id for r in report.removed] == [card.id]

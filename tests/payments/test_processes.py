@@ -154,5 +154,5 @@ def test_killed_during_a_void_or_refund_then_restart_finds_the_result(gateway, c
     a = journal.get(sale.id)
     assert a.state is done and restarted.ready
     [rev] = journal.reversals()
-    assert (rev["kind"], rev["outcome"], rev["manager_id"]) == (kind, done.value, "payer-manager")
+    assert (rev.kind, rev.outcome, rev.manager_id) == (kind, done.value, "payer-manager")
     assert_journal_agrees(journal, client, shopper.customer.id)

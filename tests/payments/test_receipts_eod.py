@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -19,6 +18,13 @@ from pos_app.paysimple import PaymentRequest
 from pos_app.paysimple.gateway import PaySimpleGateway
 from pos_app.settings import Merchant
 from tests.fixtures.payments import make_service, new_shopper
+
+
+@pytest.fixture
+def journal(journal_store):
+    """Receipts and end of day run on both journal stores (SQLite, PostgreSQL)."""
+    return journal_store
+
 
 PAY = "/v4/payment"
 MERCHANT = Merchant(name="Corner Store", address="1 Main St", phone="555-0100", footer="Thanks!")
@@ -62,7 +68,7 @@ def test_store_timezone_setting():
         store_timezone("Mars/Base")
 
 
-def test_end_of_day_totals_and_every_mismatch(gateway, journal, client):
+def test_end_of_day_totals_and_every_mismatch(gateway, journal, client, tmp_path):
     ada, bob = new_shopper(client), new_shopper(client, "Bob", "Stone", "5454545454545454")
     lane1 = make_service(journal, client, gateway, "LANE1")
     lane2 = make_service(journal, client, gateway, "LANE2")
@@ -102,7 +108,7 @@ def test_end_of_day_totals_and_every_mismatch(gateway, journal, client):
     assert {"section": "total", "group": "status", "status": "approved"}.items() <= next(
         r for r in rows if r["group"] == "status" and r["status"] == "approved").items()
     assert [r["group"] for r in rows if r["section"] == "mismatch"] == [m.kind for m in report.mismatches]
-    path = report.to_csv(journal.path.parent / "eod.csv")
+    path = report.to_csv(tmp_path / "eod.csv")
     assert path.read_text().startswith("section,group,key")
 
 
@@ -185,7 +191,8 @@ def forged_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip().startswith(("APPROVED", "NO SIGNATURE"))]
 
 
-def test_a_name_with_line_breaks_cannot_forge_an_approval_on_a_declined_receipt(journal, client, gateway):
+def test_a_name_with_line_breaks_cannot_forge_an_approval_on_a_declined_receipt(journal, journal_backend, client,
+                                                                              gateway):
     """The reproduced defect: a declined receipt printed "APPROVED - NO SIGNATURE NEEDED" from a customer name
     with CR/LF. The name reaches the journal neutralised, and the receipt neutralises whatever it is given."""
     grace = new_shopper(client, "Grace", "Hopper", "5454545454545454")
@@ -203,9 +210,8 @@ def test_a_name_with_line_breaks_cannot_forge_an_approval_on_a_declined_receipt(
     assert max(len(line) for line in text.splitlines()) <= 40
 
     # an older journal row written before names were neutralised: the receipt still cannot be forged
-    with sqlite3.connect(journal.path) as con:
-        con.execute("UPDATE attempts SET customer_name = ? WHERE id = ?",
-                    (FORGED + "\u202eDEDEEN ERUTANGIS ON - DEVORPPA\u2028APPROVED", declined.id))
+    journal_backend.raw("UPDATE attempts SET customer_name = ? WHERE id = ?",
+                        (FORGED + "\u202eDEDEEN ERUTANGIS ON - DEVORPPA\u2028APPROVED", declined.id))
     old = journal.get(declined.id)
     assert "\r\n" in old.customer_name
     receipt = receipt_for(old, MERCHANT, tz=UTC)
@@ -273,7 +279,7 @@ def test_brands_are_written_as_their_issuers_write_them(service, client):
     assert brand_name("First Bank", kind="ach") == "First Bank" and brand_name("Acme") == "Acme"
 
 
-def test_the_auth_code_line_shows_a_code_never_a_response_word(service, shopper, journal):
+def test_the_auth_code_line_shows_a_code_never_a_response_word(service, shopper, journal, journal_backend):
     """Issue 18: "Auth code: Approved". A card's receipt prints PaySimple's authorization code (the training
     gateway gives six digits, as processors do); a response word is left out; a long decline reason is
     printed whole, on its own lines."""
@@ -282,8 +288,8 @@ def test_the_auth_code_line_shows_a_code_never_a_response_word(service, shopper,
     sale = service.charge(shopper.customer, shopper.card, Decimal("5.00"), "clerk1")
     assert re.fullmatch(r"[0-9]{6}", sale.auth_code)
     assert f"Auth code{' ' * 25}{sale.auth_code}" in receipt_for(sale, MERCHANT, tz=UTC).text()
-    with sqlite3.connect(journal.path) as con:  # what a processor's response text looks like
-        con.execute("UPDATE attempts SET auth_code = 'Approved' WHERE id = ?", (sale.id,))
+    # what a processor's response text looks like
+    journal_backend.raw("UPDATE attempts SET auth_code = 'Approved' WHERE id = ?", (sale.id,))
     text = receipt_for(journal.get(sale.id), MERCHANT, tz=UTC).text()
     assert "Auth code" not in text and "Approved" not in text
     assert [authorization_code(v) for v in ("123456", "T4X9Z1", "Approved", "APPROVED", "", None, "12 34",

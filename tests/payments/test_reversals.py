@@ -19,6 +19,12 @@ def sale(service, shopper, amount="30.00"):
     return a
 
 
+@pytest.fixture
+def journal(journal_store):
+    """These charges run on both journal stores (SQLite, PostgreSQL)."""
+    return journal_store
+
+
 def test_void_before_the_batch(service, shopper, client, journal):
     a = sale(service, shopper)
     option = service.refund_or_void_option(a)
@@ -31,7 +37,7 @@ def test_void_before_the_batch(service, shopper, client, journal):
     assert [t.to_state for t in last] == [State.VOID_PENDING, State.VOIDED]
     assert last[0].clerk == "m1" and "changed their mind" in last[0].cause
     [rev] = journal.reversals()
-    assert (rev["kind"], rev["manager_id"], rev["outcome"]) == ("void", "m1", "voided")
+    assert (rev.kind, rev.manager_id, rev.outcome) == ("void", "m1", "voided")
     assert_journal_agrees(journal, client, shopper.customer.id)
 
 

@@ -13,6 +13,7 @@ def test_the_search_box_lists_the_person_meant(run_scenario):
     typo = r["typo"]
     assert [name for name, _ in typo][:2] == ["Lee Qorvath", "Pat Qorvath"], typo
     assert all("Near match" in text for _, text in typo), typo
+    assert r["typo_count_text"] == f"No exact match — {len(typo)} near matches", r["typo_count_text"]
     # a mobile number: the row shows that number, not the main phone
     assert [name for name, _ in r["mobile"]] == ["Pat Qorvath"]
     assert "(720) 555-0199" in r["mobile"][0][1] and "(970) 555-0101" not in r["mobile"][0][1]

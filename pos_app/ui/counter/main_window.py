@@ -514,6 +514,9 @@ class MainWindow(QMainWindow):
                 self.results.show_hits(hits)
                 if query.strip() and not hits:
                     text = translate("MainWindow", "Nobody found · Ctrl+N: new customer")
+                elif query.strip() and all(hit.matched == "near" for hit in hits):  # typo fallback only
+                    text = (fmt(translate("MainWindow", "No exact match — %1 near matches"), len(hits)) if len(hits) > 1
+                            else translate("MainWindow", "No exact match — 1 near match"))
                 elif query.strip():
                     text = fmt(translate("MainWindow", "%1 found"), len(hits))
                 elif hits:

@@ -94,8 +94,9 @@ def next_step(exc: StorageError) -> str:
                               "app?). Close it, then try again."),
         Fault.DISK_ERROR: translate("StorageMessages", "The disk reported an error. Check the disk (or its "
                                     "cable), then try again; call support if it happens again."),
-        Fault.UNREACHABLE: translate("StorageMessages", "Check the network and that the database server is "
-                                     "running, then try again; call support if it happens again."),
+        Fault.UNREACHABLE: translate("StorageMessages", "Check the network, that the database server is running "
+                                     "and that the app's database settings (server, database, user, password) "
+                                     "are right, then try again; call support if it happens again."),
         Fault.SERVER: translate("StorageMessages", "Ask whoever looks after the database server to check it "
                                 "(its log says why), then try again."),
     }[exc.fault], folder)

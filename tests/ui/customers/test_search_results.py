@@ -29,10 +29,16 @@ def test_a_typo_lists_near_matches_marked_and_a_phone_search_shows_the_number_it
     assert [name for name, _ in rows] == ["Mary Clarkson", "Mary Clarkson"]
     assert all(text.startswith("Mary Clarkson Near match") for _, text in rows), rows
     assert window.results.currentRow() == 0  # Enter picks the first, as for any result
+    # the count says nothing matched as typed: these are guesses, not "2 found"
+    assert window.results_count.text() == "No exact match — 2 near matches"
+    backend.create_customer(CustomerRecord("Quentin", "Ozymandias"))
+    assert [name for name, _ in _rows(qtbot, window, "quentin ozymnadias")] == ["Quentin Ozymandias"]
+    assert window.results_count.text() == "No exact match — 1 near match"
 
     rows = _rows(qtbot, window, "mary clarkson")
     assert [name for name, _ in rows] == ["Mary Clarkson", "Mary Clarkson"]
     assert not any("Near match" in text for _, text in rows)
+    assert window.results_count.text() == "2 found"
 
     rows = _rows(qtbot, window, "720 555 0142")
     assert len(rows) == 1 and "0142" in rows[0][1] and "(303)" not in rows[0][1]

@@ -80,7 +80,7 @@ def test_void_needs_a_manager_pin_and_reason(qtbot, payments, service, journal, 
         assert client.get_payment(sale.payment_id).status == "Voided"
         [reversal] = journal.reversals()
         trainer = next(c for c in registry.list() if c.name == "Trainer")
-        assert (reversal["kind"], reversal["manager_id"], reversal["reason"], reversal["outcome"]) == (
+        assert (reversal.kind, reversal.manager_id, reversal.reason, reversal.outcome) == (
             "void", str(trainer.id), "customer changed their mind", "voided")
         [approval] = registry.approvals()
         assert approval[1:] == (trainer.id, trainee.id, ManagerAction.VOID.value, "customer changed their mind",
