@@ -59,6 +59,9 @@ def store_name(dsn: str) -> str:
 
 
 def _check_if_signalled(con) -> None:
+    """The pool's check before lending a connection: a round trip only when the server has sent something
+    since the connection was last used. A connection that died silently fails its next statement within the
+    deadlines instead."""
     import psycopg_pool
 
     readable, _, _ = select.select([con.fileno()], [], [], 0)
@@ -68,7 +71,8 @@ def _check_if_signalled(con) -> None:
 
 class PgPool:
     """A small pool of autocommit connections (rows as dicts) to one database, with the deadlines and fault
-    mapping of the module docstring. Thread-safe."""
+    mapping of the module docstring; ``open()`` before use, ``close()`` after (also after a failed open).
+    ``conninfo`` (the DSN with those settings) is for a store's own dedicated connections. Thread-safe."""
 
     def __init__(self, dsn: str, what: What, *, min_size: int = 1, max_size: int = 4,
                  connect_timeout: float = 5.0, pool_timeout: float = 10.0, statement_timeout: float = 10.0,
@@ -78,18 +82,23 @@ class PgPool:
         self.what = What(what)
         self.name = store_name(dsn)
         timeout_ms = int(statement_timeout * 1000)
-        conninfo = psycopg.conninfo.make_conninfo(
+        self.conninfo = psycopg.conninfo.make_conninfo(
             dsn, connect_timeout=max(1, math.ceil(connect_timeout)), application_name=application_name,
             tcp_user_timeout=timeout_ms, keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=3,
             options=f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms} "
                     f"-c idle_in_transaction_session_timeout={timeout_ms * 3} -c TimeZone=UTC")
         self._timeout = pool_timeout
         self._pool = psycopg_pool.ConnectionPool(
-            conninfo, min_size=min_size, max_size=max_size, open=False, timeout=pool_timeout,
+            self.conninfo, min_size=min_size, max_size=max_size, open=False, timeout=pool_timeout,
             kwargs={"autocommit": True, "row_factory": psycopg.rows.dict_row}, check=_check_if_signalled,
             name=f"{self.what.value} {self.name}")
+
+    def open(self) -> None:
+        """Connect (one direct connection first: a wrong password or database, or no server, fails within
+        ``connect_timeout`` with its real cause) and fill the pool. Faults as ``StorageError``."""
         with self.errors():
-            self._pool.open(wait=True, timeout=pool_timeout)
+            self.psycopg.connect(self.conninfo).close()
+            self._pool.open(wait=True, timeout=self._timeout)
 
     def storage_error(self, exc: BaseException) -> StorageError | None:
         """``exc`` as a StorageError on this store, or None when it is not a storage fault."""

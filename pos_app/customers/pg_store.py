@@ -211,6 +211,7 @@ class PgCustomerStore:
                             statement_timeout=statement_timeout, application_name=application_name)
         self.name = self._pool.name
         try:
+            self._pool.open()
             with self._pool.connection() as con:
                 pg_migrations.migrate(con, COMPONENT, MIGRATIONS, What.DIRECTORY.value)
                 con.execute("INSERT INTO customer_feed (feed_id) VALUES (%s) ON CONFLICT DO NOTHING",
