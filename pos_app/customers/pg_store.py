@@ -252,7 +252,13 @@ class PgCustomerStore:
                          ())["n"]
 
     def feed_id(self) -> str:
-        return self._one("SELECT feed_id FROM customer_feed", ())["feed_id"]
+        """The stored random id, the cluster's system identifier and the current WAL timeline: a database
+        restored into another cluster, restored from a base backup or promoted from a standby (a new timeline)
+        may hand out transaction ids below positions already read, so it names a new feed (0380)."""
+        row = self._one("SELECT f.feed_id, s.system_identifier AS sysid, "
+                        "substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) AS timeline "
+                        "FROM customer_feed f, pg_control_system() s", ())
+        return f"{row['feed_id']}-{row['sysid']:x}-{int(row['timeline'], 16)}"
 
     def changes(self, after: int = 0, limit: int = 1000) -> ChangePage:
         """Records written after ``after`` that no running transaction can precede (see the module docstring)."""
