@@ -98,7 +98,7 @@ CREATE TABLE customers (
     change_pos bigint NOT NULL CHECK (change_pos > 0)
 );
 CREATE UNIQUE INDEX customers_change_pos ON customers (change_pos);
-CREATE INDEX customers_match_keys ON customers USING gin (match_keys) WHERE NOT deleted;
+CREATE INDEX customers_match_keys ON customers USING gin (match_keys) WITH (fastupdate = off) WHERE NOT deleted;
 CREATE INDEX customers_local_only ON customers (id) WHERE paysimple_id IS NULL AND NOT deleted;
 CREATE TABLE sync_runs (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
