@@ -127,3 +127,28 @@ def test_directory_write_failure_after_paysimple_success_is_reported_and_healed_
     report = sync(directory, client)
     assert report.inserted == 1 and names(directory.search("ada lovelace")) == ["Ada Lovelace"]
     directory.close()
+
+
+def test_an_imported_customer_synced_in_meanwhile_is_saved_to_the_synced_record(directory, client, gateway):
+    """Another counter's sync lists the new PaySimple customer between "created in PaySimple" and the local
+    write: PaySimple's answer goes to the record the sync made (never a second record with the same id), and
+    the imported record is left as it was."""
+    directory.import_batch([ImportRow(person("Ada", "Lovelace", pid=None))])
+    [local_id] = [hit.id for hit in directory.search("ada lovelace")]
+
+    class SyncingMeanwhile:
+        """The real client; right after the create answers, a sync runs (as another counter's would)."""
+
+        def __getattr__(self, name):
+            return getattr(client, name)
+
+        def create_customer(self, body):
+            created = client.create_customer(body)
+            sync(directory, client)
+            return created
+
+    stored = update_customer(directory, SyncingMeanwhile(), local_id, draft(email="ada@lovelace.example"))
+    assert stored.id != local_id and stored.paysimple_id is not None
+    assert directory.get_by_paysimple_id(stored.paysimple_id).record.email == "ada@lovelace.example"
+    imported = directory.get(local_id)
+    assert imported.local_only and imported.record.email is None and gateway.store.count_customers() == 1
