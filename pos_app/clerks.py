@@ -1,11 +1,12 @@
-"""Clerks, PINs and roles.
+"""Clerks, PINs and roles: the rules. Where they are kept is a ``pos_app.clerkstore.ClerkStore`` (the SQLite
+clerk file of a counter, or PostgreSQL for a store); every rule below is applied here, the same on both.
 
 PINs are 4-8 ASCII digits (0-9); a manager's PIN in a Sandbox/Live clerk file has at least
 ``MANAGER_PIN_MIN`` (6) digits (the training file keeps its published 4-digit demo PIN). PINs are hashed with
 scrypt (salted, slow: n=2**15, r=8, p=1, 32 MiB; at least 50 ms per check, decision 0208) and compared in
 constant time. Each row names its hash parameters (``kdf``): rows hashed with the
 older n=2**14 still check and are re-hashed with the current cost at the next right PIN. Manager-only actions
-go through ``require_manager``; every approval is written to the ``approvals`` table with who, what and why.
+go through ``require_manager``; every approval is recorded (``approvals()``) with who, what and why.
 
 Integrity (decision 0208): with an ``integrity_key`` (Sandbox/Live: a random key in the OS
 keyring, see ``credentials.clerk_file_key``) every clerk row carries ``tag`` = HMAC-SHA256 over its id, name,
@@ -20,12 +21,13 @@ Wrong PINs (docs/decisions/0144, 0145):
 - Sign-in: after ``MAX_FAILURES`` wrong PINs in a row a clerk is locked out for ``LOCKOUT`` x the number of
   lockouts so far (5, 10, 15 min...), so a PIN cannot be guessed at the counter. A successful sign-in resets
   the count AND the escalation. A manager's new PIN (``reset_pin``) resets both too.
-- The count is atomic across threads and processes sharing the clerk file: a try is *reserved* in a short
-  ``BEGIN IMMEDIATE`` transaction before the PIN is hashed (the slow scrypt runs outside any transaction), and
+- The count is atomic across threads, processes and connections sharing the store: a try is *reserved* in a
+  short write transaction (its counter locked: ``ClerkTx.guard``) before the PIN is hashed (the slow scrypt
+  runs outside any transaction), and
   the try that takes the last slot writes the lockout at once (lifted again if that PIN was right). So any
   number of processes guessing at once get at most ``MAX_FAILURES`` PIN checks before the lockout; a try that
   finds no free slot is refused unchecked. A process that dies mid-check has used its try.
-- Manager approvals (``approve``) count wrong PINs separately, per manager, in ``approval_guard``: someone
+- Manager approvals (``approve``) count wrong PINs separately, per manager (``Scope.APPROVE``): someone
   typing wrong PINs into an approval dialog does not lock the manager out of their own sign-in. The dialog is
   rate-limited instead: after the n-th wrong approval PIN the next try waits ``APPROVAL_DELAY`` x 2^(n-1)
   seconds (1, 2, 4, 8 s), and the ``MAX_FAILURES``-th pauses approvals by that manager for ``LOCKOUT`` x the
@@ -34,9 +36,12 @@ Wrong PINs (docs/decisions/0144, 0145):
 - A PIN typed with other digits (fullwidth １２３４, Arabic-Indic ١٢٣٤...) or other characters is refused with
   ``code="pin_digits"`` before any check and is not counted: it can never be a PIN.
 
-Attribution: every sign-in attempt, approval (granted or refused), clerk change and screen lock is a row in
-``events`` (UTC time, kind, the name typed, the clerk id when known, outcome, detail). PINs never appear
-there or in the log; names do. Clerk names refuse control, bidi and invisible format characters
+Attribution: every sign-in attempt, approval (granted or refused), clerk change and screen lock is an entry
+in the store's append-only audit trail (``pos_app.audit``: UTC time, lane, who, action, subject, outcome,
+detail); ``events()`` shows them as before (kind, the name typed or acted on, that clerk's id, outcome,
+detail). A change and its entry commit together, as do an approval, its entry and the reset of the manager's
+approval counter: an approval that was not recorded was not given. PINs never appear there or in the log;
+names do. Clerk names refuse control, bidi and invisible format characters
 (``text_safety``), like customer names.
 
 Decisions:
@@ -55,19 +60,15 @@ import hmac
 import logging
 import os
 import re
-import sqlite3
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
-from pos_app import migrations
-from pos_app.migrations import Migration
-from pos_app.sqlite_tx import immediate_transaction
-from pos_app.storage_errors import What, storage_errors
-from pos_app.storage_errors import connect as storage_connect
+from pos_app.audit import AuditEntry, AuditEvent, AuditQuery, AuditTrail
+from pos_app.clerkstore import ApprovalRecord, ClerkRow, ClerkStore, ClerkTx, Guard, NameTaken, Scope
+from pos_app.clerkstore.sqlite import SqliteClerkStore
 from pos_app.text_safety import has_unsafe
 
 log = logging.getLogger(__name__)
@@ -226,139 +227,154 @@ def clerks_db_path(data_dir: Path, environment: str) -> Path:
     return data_dir / (TRAINING_DB if environment == "training" else "clerks.db")
 
 
-# v1 (the first numbered migration) brings every clerk file made before numbered migrations (with or without
-# the kdf and tag columns added later) and a new, empty file to one shape.
-_V1_TABLES = """
-CREATE TABLE IF NOT EXISTS clerks (
-  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, role TEXT NOT NULL,
-  salt BLOB NOT NULL, pin_hash BLOB NOT NULL, failures INTEGER NOT NULL DEFAULT 0,
-  lockouts INTEGER NOT NULL DEFAULT 0, locked_until TEXT, active INTEGER NOT NULL DEFAULT 1);
-CREATE TABLE IF NOT EXISTS approvals (
-  id INTEGER PRIMARY KEY, at TEXT NOT NULL, manager_id INTEGER NOT NULL, clerk_id INTEGER,
-  action TEXT NOT NULL, reason TEXT NOT NULL, subject TEXT);
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, clerk_id INTEGER,
-  outcome TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');
-CREATE TABLE IF NOT EXISTS integrity (
-  id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS approval_guard (
-  manager_id INTEGER PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0, lockouts INTEGER NOT NULL DEFAULT 0,
-  locked_until TEXT, next_try_at TEXT);
-"""
-
-
-def _v1_one_shape(db: sqlite3.Connection) -> None:
-    for statement in migrations.statements(_V1_TABLES):
-        db.execute(statement)
-    columns = {r[1] for r in db.execute("PRAGMA table_info(clerks)")}
-    if "kdf" not in columns:
-        db.execute(f"ALTER TABLE clerks ADD COLUMN kdf TEXT NOT NULL DEFAULT '{LEGACY_KDF}'")
-    if "tag" not in columns:
-        db.execute("ALTER TABLE clerks ADD COLUMN tag BLOB")
-
-
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "one shape for every clerk file made before numbered migrations", _v1_one_shape),
-)
-
-
 @dataclass(frozen=True)
 class _Reservation:
     """One PIN check that took a slot: ``slot`` = its number among the failures in a row (1..MAX_FAILURES);
     ``until`` is set when it took the last slot (the lockout is already written)."""
 
-    clerk_id: int
-    name: str
-    role: str
-    salt: bytes
-    digest: bytes
-    kdf: str
+    clerk: ClerkRow
     slot: int
     until: datetime | None
 
 
-def _utc(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+CLERK_CHANGES = ("add", "deactivate", "reset_pin")  # audit entries whose subject is the clerk changed
 
 
-
-_ROW = "id, name, role, salt, pin_hash, kdf, active, tag"
+def _as_event(entry: AuditEntry) -> Event:
+    """An audit entry as ``events()`` shows it: the name typed or acted on (for a clerk change: that clerk)."""
+    e = entry.event
+    if e.action in CLERK_CHANGES and e.subject_id is not None and e.subject_id.isdigit():
+        return Event(e.at, e.action, e.subject, int(e.subject_id), e.outcome, e.detail)
+    return Event(e.at, e.action, e.who, e.who_id, e.outcome, e.detail)
 
 
 class ClerkRegistry:
-    def __init__(self, path: Path | str, clock: Callable[[], datetime] | None = None,
-                 integrity_key: bytes | None = None, key_is_new: bool = False) -> None:
-        """``integrity_key``: the clerk file's HMAC key (None = rows are not tagged: training, tests).
-        ``key_is_new``: the key was just made for this file, so rows already there are tagged now (once)."""
-        self.path = Path(path)
-        with storage_errors(self.path, What.CLERKS):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Storage faults (read-only folder, full disk, damaged file) come out as StorageError naming the file.
-        self._db = storage_connect(self.path, What.CLERKS, check_same_thread=False, isolation_level=None,
-                                   timeout=30)
-        migrations.refuse_newer(self._db, MIGRATIONS, "clerk file")  # before WAL rewrites the header
-        self._db.execute("PRAGMA journal_mode=WAL")
-        migrations.migrate(self._db, MIGRATIONS, "clerk file")
-        self._lock = threading.RLock()
+    def __init__(self, path: Path | str | ClerkStore, clock: Callable[[], datetime] | None = None,
+                 integrity_key: bytes | None = None, key_is_new: bool = False, *,
+                 training: bool | None = None, lane: str = "") -> None:
+        """``path``: the clerk file (SQLite, made with its folder when missing), or an open ``ClerkStore``
+        (PostgreSQL: ``pos_app.clerkstore.pg.PgClerkStore``) that the registry then owns (``close`` closes it).
+        ``integrity_key``: the store's HMAC key (None = rows are not tagged: training, tests).
+        ``key_is_new``: the key was just made for this store, so rows already there are tagged now (once).
+        ``training``: the training clerks (demo clerks, their 4-digit manager PIN); by default a file named
+        ``TRAINING_DB``. ``lane``: the counter, written with every audit entry."""
+        if isinstance(path, str | os.PathLike):
+            if str(path).startswith(("postgresql:", "postgres:")):
+                raise ValueError("a database URL is not a clerk file: pass PgClerkStore(url) instead")
+            self._store: ClerkStore = SqliteClerkStore(path)
+        else:
+            self._store = path
+        self.path: Path | None = self._store.path if isinstance(self._store, SqliteClerkStore) else None
+        self.training = (self.path is not None and self.path.name == TRAINING_DB) if training is None else training
+        self.lane = lane
         self._clock = clock or (lambda: datetime.now(UTC))
         self._key = integrity_key
         self.adopted = False
-        if integrity_key is not None:
-            self._start_integrity(key_is_new)
+        if integrity_key is not None and key_is_new:
+            try:
+                self._adopt()
+            except BaseException:
+                self._store.close()
+                raise
+
+    @property
+    def name(self) -> str:
+        """Where the clerks are kept (the file's path or the database's name; never a password)."""
+        return self._store.name
+
+    @property
+    def store(self) -> ClerkStore:
+        """The store the clerks are kept in (owned by this registry)."""
+        return self._store
+
+    @property
+    def audit(self) -> AuditTrail:
+        """The audit trail of this store (read it with ``pos_app.audit.AuditQuery`` filters)."""
+        return self._store.audit
 
     # --- integrity (module docstring) ----------------------------------------------------------------------
 
-    def _tag(self, row: tuple) -> bytes:
-        cid, name, role, salt, digest, kdf, active = row[:7]
-        message = b"\x1f".join([str(cid).encode(), name.encode("utf-8"), role.encode(), bytes(salt),
-                                bytes(digest), kdf.encode(), str(int(active)).encode()])
+    def _tag(self, row: ClerkRow) -> bytes:
+        message = b"\x1f".join([str(row.id).encode(), row.name.encode("utf-8"), row.role.encode(), bytes(row.salt),
+                                bytes(row.pin_hash), row.kdf.encode(), str(int(row.active)).encode()])
         return hmac.new(self._key, b"pos-app clerk row v1\x1e" + message, hashlib.sha256).digest()
 
     def _fingerprint(self) -> bytes:
         return hmac.new(self._key, b"pos-app clerk file key", hashlib.sha256).digest()
 
-    def _start_integrity(self, key_is_new: bool) -> None:
-        with immediate_transaction(self._db, self._lock) as db:
-            stored = db.execute("SELECT fingerprint FROM integrity WHERE id=1").fetchone()
-            if key_is_new and (stored is None or not hmac.compare_digest(bytes(stored[0]), self._fingerprint())):
-                # A key made just now for this file: adopt what is there (trust on first use). An existing key
-                # never adopts: a file without (or with another) fingerprint is then refused by verify().
-                rows = db.execute(f"SELECT {_ROW} FROM clerks").fetchall()
-                for row in rows:
-                    db.execute("UPDATE clerks SET tag=? WHERE id=?", (self._tag(row), row[0]))
-                db.execute("INSERT OR REPLACE INTO integrity(id, fingerprint) VALUES (1, ?)", (self._fingerprint(),))
-                self.adopted = bool(rows)
+    def _adopt(self) -> None:
+        """A key made just now for this store: adopt what is there (trust on first use). An existing key never
+        adopts: a store without (or with another) fingerprint is then refused by verify()."""
+        with self._store.writing() as tx:
+            stored = tx.fingerprint()
+            if stored is not None and hmac.compare_digest(stored, self._fingerprint()):
+                return
+            rows = tx.clerks(include_inactive=True)
+            for row in rows:
+                tx.set_tag(row.id, self._tag(row))
+            tx.set_fingerprint(self._fingerprint())
+            self.adopted = bool(rows)
+            if self.adopted:
+                event = self._event("integrity", "-", None, "adopted", "existing clerk rows tagged with a new key")
+                tx.append(event)
         if self.adopted:
-            self.record("integrity", "-", None, "adopted", "existing clerk rows tagged with a new key")
+            self._log(event)
 
-    def _verified(self, row: tuple) -> tuple:
-        """``row`` (``_ROW`` order) if its tag is right; else ClerkFileTampered. No key: always."""
-        if self._key is not None and (row[7] is None or not hmac.compare_digest(bytes(row[7]), self._tag(row))):
-            log.error("clerk file: row %s has a missing or wrong integrity tag", row[0])
-            raise ClerkFileTampered(row[0], row[1])
+    def _verified(self, row: ClerkRow) -> ClerkRow:
+        """``row`` if its tag is right; else ClerkFileTampered. No key: always."""
+        if self._key is not None and (row.tag is None or not hmac.compare_digest(row.tag, self._tag(row))):
+            log.error("clerk file: row %s has a missing or wrong integrity tag", row.id)
+            raise ClerkFileTampered(row.id, row.name)
         return row
 
-    def verify(self) -> None:
-        """Check every clerk row's tag and the key fingerprint (raises ClerkFileTampered)."""
+    def _all_verified(self) -> list[ClerkRow]:
+        """Every clerk row (one snapshot, ordered by name), each checked against its tag, and the key's
+        fingerprint and the append-only guards checked (ClerkFileTampered). No key: unchecked."""
+        with self._store.reading() as view:
+            stored = view.fingerprint() if self._key is not None else None
+            rows = view.clerks(include_inactive=True)
         if self._key is None:
-            return
-        stored = self._db.execute("SELECT fingerprint FROM integrity WHERE id=1").fetchone()
-        if stored is None or not hmac.compare_digest(bytes(stored[0]), self._fingerprint()):
+            return rows
+        if stored is None or not hmac.compare_digest(stored, self._fingerprint()):
             raise ClerkFileTampered(0, "(the file's key)")
-        for row in self._db.execute(f"SELECT {_ROW} FROM clerks").fetchall():
+        for row in rows:
             self._verified(row)
+        problems = self._store.integrity_problems()
+        if problems:
+            log.error("clerk file: %s", "; ".join(problems))
+            raise ClerkFileTampered(0, "(the append-only audit trail)")
+        return rows
 
-    def _retag(self, db: sqlite3.Connection, clerk_id: int) -> None:
-        if self._key is None:
-            return
-        row = db.execute(f"SELECT {_ROW} FROM clerks WHERE id=?", (clerk_id,)).fetchone()
-        db.execute("UPDATE clerks SET tag=? WHERE id=?", (self._tag(row), clerk_id))
+    def verify(self) -> None:
+        """Check every clerk row's tag, the key fingerprint and the append-only audit trail (raises
+        ClerkFileTampered)."""
+        self._all_verified()
+
+    def _change(self, tx: ClerkTx, clerk_id: int, *, active: bool | None = None,
+                pin: tuple[bytes, bytes, str] | None = None, only_if_hash: bytes | None = None) -> bool:
+        """Change one clerk row inside ``tx`` and write its new tag. The row is checked against its tag first,
+        inside the transaction (a row changed outside the app since is refused, never re-tagged).
+        False (nothing written) when ``only_if_hash`` no longer matches."""
+        row = tx.clerk(clerk_id=clerk_id, include_inactive=True)
+        if row is None:
+            raise ClerkError("No such clerk.", "no_such_clerk")
+        self._verified(row)
+        if pin is not None:
+            if not tx.set_pin(clerk_id, *pin, only_if_hash=only_if_hash):
+                return False
+            row = replace(row, salt=pin[0], pin_hash=pin[1], kdf=pin[2])
+        if active is not None:
+            tx.set_active(clerk_id, active)
+            row = replace(row, active=active)
+        if self._key is not None:
+            tx.set_tag(clerk_id, self._tag(row))
+        return True
 
     def _now(self) -> datetime:
         return self._clock().astimezone(UTC)
 
     def close(self) -> None:
-        self._db.close()
+        self._store.close()
 
     # --- queries ----------------------------------------------------------------------------------------
 
@@ -367,44 +383,46 @@ class ClerkRegistry:
 
     def list(self) -> list[Clerk]:
         """Active clerks by name. With a key, every row is checked first (ClerkFileTampered)."""
-        self.verify()
-        rows = self._db.execute("SELECT id, name, role FROM clerks WHERE active=1 ORDER BY name").fetchall()
-        return [Clerk(r[0], r[1], Role(r[2])) for r in rows]
+        return [Clerk(r.id, r.name, Role(r.role)) for r in self._all_verified() if r.active]
 
     def get(self, clerk_id: int) -> Clerk | None:
-        self.verify()
-        row = self._db.execute(f"SELECT {_ROW} FROM clerks WHERE id=? AND active=1", (clerk_id,)).fetchone()
-        if row is None:
-            return None
-        self._verified(row)
-        return Clerk(row[0], row[1], Role(row[2]))
+        for row in self._all_verified():
+            if row.id == clerk_id and row.active:
+                return Clerk(row.id, row.name, Role(row.role))
+        return None
 
     def events(self, kind: str | None = None) -> list[Event]:
-        sql = "SELECT at, kind, name, clerk_id, outcome, detail FROM events"
-        rows = self._db.execute(sql + (" WHERE kind=? ORDER BY id" if kind else " ORDER BY id"),
-                                (kind,) if kind else ()).fetchall()
-        return [Event(datetime.fromisoformat(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows]
+        """The audit trail as clerk events (oldest first), optionally of one kind."""
+        return [_as_event(e) for e in self._store.audit.read(AuditQuery(action=kind))]
 
-    def approvals(self) -> list[tuple]:
-        return self._db.execute(
-            "SELECT at, manager_id, clerk_id, action, reason, subject FROM approvals ORDER BY id"
-        ).fetchall()
+    def approvals(self) -> list[ApprovalRecord]:
+        """Every granted approval, oldest first: ``(at, manager_id, clerk_id, action, reason, subject)``."""
+        with self._store.reading() as view:
+            return view.approvals()
 
     # --- audit ------------------------------------------------------------------------------------------
 
+    def _event(self, kind: str, name: str, clerk_id: int | None, outcome: str, detail: str = "", *,
+               subject: str = "", subject_id: str | None = None) -> AuditEvent:
+        return AuditEvent(at=self._now(), action=kind, outcome=outcome, who=name or "-", who_id=clerk_id,
+                          lane=self.lane, subject=subject, subject_id=subject_id, detail=detail)
+
+    @staticmethod
+    def _log(event: AuditEvent) -> None:
+        log.info("clerk event %s %s: %s (clerk id %s) %s%s", event.action, event.outcome, event.who,
+                 event.who_id, f"{event.subject} " if event.subject else "", event.detail)
+
     def record(self, kind: str, name: str, clerk_id: int | None, outcome: str, detail: str = "") -> None:
         """Attribute an event (the UI records screen locks here too). Never pass a PIN."""
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO events(at, kind, name, clerk_id, outcome, detail) VALUES (?,?,?,?,?,?)",
-                (self._clock().isoformat(), kind, name, clerk_id, outcome, detail),
-            )
-        log.info("clerk event %s %s: %s (clerk id %s) %s", kind, outcome, name, clerk_id, detail)
+        event = self._event(kind, name, clerk_id, outcome, detail)
+        self._store.audit.append(event)
+        self._log(event)
 
     # --- changes ----------------------------------------------------------------------------------------
 
     def add(self, name: str, pin: str, role: Role, by: Clerk | None) -> Clerk:
-        """Add a clerk. Only a manager may, except for the very first manager during set-up."""
+        """Add a clerk. Only a manager may, except for the very first manager during set-up. The clerk and
+        its audit entry commit together."""
         name = name.strip()
         if not name:
             raise ClerkError("Name is required.", "name_required")
@@ -413,7 +431,7 @@ class ClerkRegistry:
                              "name_invalid")
         if len(name) > 40:
             raise ClerkError("Name is too long (at most 40 characters).", "name_too_long")
-        validate_pin(pin, role, training=self.path.name == TRAINING_DB)
+        validate_pin(pin, role, training=self.training)
         self.verify()
         if by is None:
             if self.has_manager() or role is not Role.MANAGER:
@@ -422,15 +440,22 @@ class ClerkRegistry:
             self.require_manager(by, ManagerAction.MANAGE_CLERKS)
         salt, digest = hash_pin(pin)
         try:
-            with immediate_transaction(self._db, self._lock) as db:
-                cur = db.execute("INSERT INTO clerks(name, role, salt, pin_hash, kdf) VALUES (?,?,?,?,?)",
-                                 (name, role.value, salt, digest, KDF))
-                self._retag(db, int(cur.lastrowid))
-        except sqlite3.IntegrityError as exc:
-            raise ClerkError(f"A clerk named {name!r} already exists.", "name_taken", name=name) from exc
-        clerk = Clerk(int(cur.lastrowid), name, role)
-        self.record("add", name, clerk.id, "ok", f"role={role.value} by={by.id if by else 'setup'}")
-        return clerk
+            with self._store.writing() as tx:
+                if by is None and any(r.role == Role.MANAGER.value for r in tx.clerks()):
+                    # another set-up made the first manager meanwhile
+                    raise NotAllowed("Only a manager can add clerks.", ManagerAction.MANAGE_CLERKS.value)
+                clerk_id = tx.add_clerk(name, role.value, salt, digest, KDF)
+                if self._key is not None:
+                    tx.set_tag(clerk_id, self._tag(ClerkRow(clerk_id, name, role.value, salt, digest, KDF, True,
+                                                            None)))
+                event = self._event("add", by.name if by else "-", by.id if by else None, "ok",
+                                    f"role={role.value} by={by.id if by else 'setup'}",
+                                    subject=name, subject_id=str(clerk_id))
+                tx.append(event)
+        except NameTaken:
+            raise ClerkError(f"A clerk named {name!r} already exists.", "name_taken", name=name) from None
+        self._log(event)
+        return Clerk(clerk_id, name, role)
 
     def deactivate(self, clerk_id: int, by: Clerk) -> None:
         self.require_manager(by, ManagerAction.MANAGE_CLERKS)
@@ -439,34 +464,37 @@ class ClerkRegistry:
         target = self.get(clerk_id)
         if target is None:
             raise ClerkError("No such clerk.", "no_such_clerk")
-        if target.is_manager:
-            others = [c for c in self.list() if c.is_manager and c.id != clerk_id]
-            if not others:
+        with self._store.writing() as tx:
+            if target.is_manager and not any(r.role == Role.MANAGER.value and r.id != clerk_id
+                                             for r in tx.clerks()):
                 raise ClerkError("The last manager cannot be removed.", "last_manager")
-        with immediate_transaction(self._db, self._lock) as db:
-            db.execute("UPDATE clerks SET active=0 WHERE id=?", (clerk_id,))
-            self._retag(db, clerk_id)
-        self.record("deactivate", target.name, clerk_id, "ok", f"by={by.id}")
+            self._change(tx, clerk_id, active=False)
+            event = self._event("deactivate", by.name, by.id, "ok", f"by={by.id}", subject=target.name,
+                                subject_id=str(clerk_id))
+            tx.append(event)
+        self._log(event)
 
     def reset_pin(self, clerk_id: int, new_pin: str, by: Clerk) -> None:
-        """A manager sets a new PIN for a clerk (also clears a lockout)."""
+        """A manager sets a new PIN for a clerk (also clears a lockout and an approval pause)."""
         self.require_manager(by, ManagerAction.MANAGE_CLERKS)
         target = self.get(clerk_id)
         if target is None:
             raise ClerkError("No such clerk.", "no_such_clerk")
-        validate_pin(new_pin, target.role, training=self.path.name == TRAINING_DB)
+        validate_pin(new_pin, target.role, training=self.training)
         salt, digest = hash_pin(new_pin)
-        with immediate_transaction(self._db, self._lock) as db:
-            db.execute("UPDATE clerks SET salt=?, pin_hash=?, kdf=?, failures=0, lockouts=0, locked_until=NULL "
-                       "WHERE id=?", (salt, digest, KDF, clerk_id))
-            db.execute("DELETE FROM approval_guard WHERE manager_id=?", (clerk_id,))
-            self._retag(db, clerk_id)
-        self.record("reset_pin", target.name, clerk_id, "ok", f"by={by.id}")
+        with self._store.writing() as tx:
+            self._change(tx, clerk_id, pin=(salt, digest, KDF))
+            tx.set_guard(Scope.LOGIN, clerk_id, Guard())
+            tx.set_guard(Scope.APPROVE, clerk_id, Guard())
+            event = self._event("reset_pin", by.name, by.id, "ok", f"by={by.id}", subject=target.name,
+                                subject_id=str(clerk_id))
+            tx.append(event)
+        self._log(event)
 
     def ensure_training_clerks(self) -> None:
         """Training only: the demo manager and clerk with their published PINs. Does nothing to any other
-        clerk file (a published PIN must never exist where real money moves)."""
-        if self.path.name != TRAINING_DB or self.has_manager():
+        clerk store (a published PIN must never exist where real money moves)."""
+        if not self.training or self.has_manager():
             return
         manager = self.add(TRAINING_MANAGER[0], TRAINING_MANAGER[1], Role.MANAGER, by=None)
         try:
@@ -479,69 +507,55 @@ class ClerkRegistry:
     def login(self, name: str, pin: str) -> Clerk:
         """Check a clerk's PIN to sign in. Wrong PIN and unknown name give the same message (no user
         enumeration); wrong PINs count towards the sign-in lockout (module doc)."""
-        clerk, _slot = self._check("login", name, pin)
-        return clerk
 
-    # The two counters. Both have (failures, lockouts, locked_until); approvals also have next_try_at.
+        def signed_in(tx: ClerkTx, clerk: Clerk) -> tuple[list[AuditEvent], ClerkError | None]:
+            event = self._event("login", clerk.name, clerk.id, "ok")
+            tx.append(event)
+            return [event], None
 
-    def _read_guard(self, db: sqlite3.Connection, scope: str, clerk_id: int) -> tuple[int, int, datetime | None,
-                                                                                        datetime | None]:
-        if scope == "login":
-            row = db.execute("SELECT failures, lockouts, locked_until FROM clerks WHERE id=?", (clerk_id,)).fetchone()
-            return row[0], row[1], _utc(row[2]), None
-        db.execute("INSERT OR IGNORE INTO approval_guard(manager_id) VALUES (?)", (clerk_id,))
-        row = db.execute("SELECT failures, lockouts, locked_until, next_try_at FROM approval_guard "
-                         "WHERE manager_id=?", (clerk_id,)).fetchone()
-        return row[0], row[1], _utc(row[2]), _utc(row[3])
+        return self._check(Scope.LOGIN, name, pin, signed_in)
 
-    def _write_guard(self, db: sqlite3.Connection, scope: str, clerk_id: int, failures: int, lockouts: int,
-                     locked_until: datetime | None, next_try_at: datetime | None = None) -> None:
-        until = locked_until.isoformat() if locked_until else None
-        if scope == "login":
-            db.execute("UPDATE clerks SET failures=?, lockouts=?, locked_until=? WHERE id=?",
-                       (failures, lockouts, until, clerk_id))
-        else:
-            db.execute("UPDATE approval_guard SET failures=?, lockouts=?, locked_until=?, next_try_at=? "
-                       "WHERE manager_id=?",
-                       (failures, lockouts, until, next_try_at.isoformat() if next_try_at else None, clerk_id))
-
-    def _reserve(self, scope: str, name: str) -> _Reservation | None:
-        """Take one try (atomically, across processes) or raise when none is free. None = unknown name."""
-        kind = "login" if scope == "login" else "approve"
-        with immediate_transaction(self._db, self._lock) as db:
+    def _reserve(self, scope: Scope, name: str) -> _Reservation | None:
+        """Take one try (atomically, across processes and connections) or raise when none is free.
+        None = unknown name."""
+        refused: ClerkError | None = None
+        with self._store.writing() as tx:
             now = self._now()
-            row = db.execute(f"SELECT {_ROW} FROM clerks WHERE name=? AND active=1", (name,)).fetchone()
+            row = tx.clerk(name=name)
             if row is None:
                 return None
             self._verified(row)  # a tampered row is refused before any try is counted or PIN checked
-            cid, cname = row[0], row[1]
-            failures, lockouts, locked_until, next_try_at = self._read_guard(db, scope, cid)
-            if locked_until is not None and locked_until > now:
-                refused: ClerkError = (LockedOut(locked_until) if scope == "login"
-                                       else ApprovalPaused(cname, locked_until))
-            elif next_try_at is not None and next_try_at > now:
-                refused = ApprovalWait(next_try_at - now)
+            guard = tx.guard(scope, row.id)  # locked until this transaction ends
+            if guard.locked_until is not None and guard.locked_until > now:
+                refused = (LockedOut(guard.locked_until) if scope is Scope.LOGIN
+                           else ApprovalPaused(row.name, guard.locked_until))
+            elif guard.next_try_at is not None and guard.next_try_at > now:
+                refused = ApprovalWait(guard.next_try_at - now)
+            if refused is not None:
+                outcome = {"locked_out": "locked_out", "approval_locked": "approval_locked"}.get(refused.code,
+                                                                                                "approval_wait")
+                event = self._event(scope.value, row.name, row.id, outcome, "refused unchecked")
+                tx.append(event)
             else:
-                refused = None
-            if refused is None:
-                slot = failures + 1
-                until = None
+                slot, until, lockouts = guard.failures + 1, None, guard.lockouts
                 if slot >= MAX_FAILURES:  # the last free try: lock now, lifted if this PIN is right
                     lockouts += 1
                     until = now + LOCKOUT * lockouts
-                    self._write_guard(db, scope, cid, 0, lockouts, until)
+                    tx.set_guard(scope, row.id, Guard(0, lockouts, until))
                 else:
-                    wait = APPROVAL_DELAY * 2 ** (slot - 1) if scope == "approve" else None
-                    self._write_guard(db, scope, cid, slot, lockouts, None, now + wait if wait else None)
+                    wait = APPROVAL_DELAY * 2 ** (slot - 1) if scope is Scope.APPROVE else None
+                    tx.set_guard(scope, row.id, Guard(slot, lockouts, None, now + wait if wait else None))
         if refused is not None:
-            outcome = {"locked_out": "locked_out", "approval_locked": "approval_locked"}.get(refused.code,
-                                                                                            "approval_wait")
-            self.record(kind, cname, cid, outcome, "refused unchecked")
+            self._log(event)
             raise refused
-        return _Reservation(cid, cname, row[2], row[3], row[4], row[5], slot, until)
+        return _Reservation(row, slot, until)
 
-    def _check(self, scope: str, name: str, pin: str) -> tuple[Clerk, int]:
-        kind = "login" if scope == "login" else "approve"
+    def _check(self, scope: Scope, name: str, pin: str,
+               on_success: Callable[[ClerkTx, Clerk], tuple[list[AuditEvent], ClerkError | None]]) -> Clerk:
+        """Check ``name``'s PIN, counting a wrong one against ``scope``. A right PIN resets the counter in one
+        transaction with what ``on_success`` writes (its audit entries; it returns them and an error to raise
+        once committed, or None)."""
+        kind = scope.value
         name = (name or "").strip()
         if not pin:
             raise ClerkError("Type the PIN.", "pin_required")
@@ -550,64 +564,76 @@ class ClerkRegistry:
         except ClerkError:
             self.record(kind, name, None, "pin_digits", "not counted: not the digits 0-9")
             raise
-        self.verify()  # any row changed outside the app: the whole file is refused, nothing counted
-        reservation = self._reserve(scope, name)
-        if reservation is None:
+        self.verify()  # any row changed outside the app: the whole store is refused, nothing counted
+        r = self._reserve(scope, name)
+        if r is None:
             hash_pin(pin)  # same cost as a real check
             self.record(kind, name, None, "wrong_pin", "unknown name")
             raise ClerkError("Wrong name or PIN.", "wrong_pin", left=None)
-        r = reservation
-        _, digest = hash_pin(pin, r.salt, r.kdf)
-        if hmac.compare_digest(digest, r.digest):
+        row = r.clerk
+        _, digest = hash_pin(pin, row.salt, row.kdf)
+        if hmac.compare_digest(digest, row.pin_hash):
             # An older, cheaper hash: re-hash this PIN with today's cost (outside the transaction, like checks).
-            upgrade = hash_pin(pin) if r.kdf != KDF else None
-            with immediate_transaction(self._db, self._lock) as db:
-                self._write_guard(db, scope, r.clerk_id, 0, 0, None)  # success resets the escalation too
+            upgrade = hash_pin(pin) if row.kdf != KDF else None
+            clerk = Clerk(row.id, row.name, Role(row.role))
+            with self._store.writing() as tx:
+                tx.set_guard(scope, row.id, Guard())  # success resets the escalation too
                 if upgrade is not None:
-                    db.execute("UPDATE clerks SET salt=?, pin_hash=?, kdf=? WHERE id=? AND pin_hash=?",
-                               (upgrade[0], upgrade[1], KDF, r.clerk_id, r.digest))
-                    self._retag(db, r.clerk_id)
-            if scope == "login":
-                self.record(kind, r.name, r.clerk_id, "ok")
-            return Clerk(r.clerk_id, r.name, Role(r.role)), r.slot
+                    self._change(tx, row.id, pin=(*upgrade, KDF), only_if_hash=row.pin_hash)
+                events, error = on_success(tx, clerk)
+            for event in events:
+                self._log(event)
+            if error is not None:
+                raise error
+            return clerk
         if r.until is not None:
-            if scope == "login":
-                self.record(kind, r.name, r.clerk_id, "locked_out", f"failures={r.slot} until={r.until.isoformat()}")
+            if scope is Scope.LOGIN:
+                self.record(kind, row.name, row.id, "locked_out", f"failures={r.slot} until={r.until.isoformat()}")
                 raise LockedOut(r.until)
-            self.record(kind, r.name, r.clerk_id, "approval_locked",
-                        f"failures={r.slot} until={r.until.isoformat()}")
-            raise ApprovalPaused(r.name, r.until)
+            self.record(kind, row.name, row.id, "approval_locked", f"failures={r.slot} until={r.until.isoformat()}")
+            raise ApprovalPaused(row.name, r.until)
         left = MAX_FAILURES - r.slot
-        self.record(kind, r.name, r.clerk_id, "wrong_pin", f"failures={r.slot}")
-        if scope == "login":
+        self.record(kind, row.name, row.id, "wrong_pin", f"failures={r.slot}")
+        if scope is Scope.LOGIN:
             raise ClerkError(f"Wrong name or PIN. Tries left before a lockout: {left}.", "wrong_pin", left=left)
         delay = APPROVAL_DELAY * 2 ** (r.slot - 1)
         wait = _whole_seconds(delay)
-        raise ClerkError(f"Wrong name or PIN. Tries left before approvals by {r.name} pause: {left}. "
+        raise ClerkError(f"Wrong name or PIN. Tries left before approvals by {row.name} pause: {left}. "
                          f"Wait {wait} s before the next try.", "approval_wrong_pin", left=left, wait=wait,
                          wait_ms=_ms(delay))
 
-    def require_manager(self, clerk: Clerk | None, action: ManagerAction) -> None:
+    @staticmethod
+    def _not_allowed(clerk: Clerk | None, action: ManagerAction) -> NotAllowed | None:
         if clerk is None or not clerk.is_manager:
-            raise NotAllowed(f"Only a manager can do this ({action.value.replace('_', ' ')}).", action.value)
+            return NotAllowed(f"Only a manager can do this ({action.value.replace('_', ' ')}).", action.value)
+        return None
+
+    def require_manager(self, clerk: Clerk | None, action: ManagerAction) -> None:
+        error = self._not_allowed(clerk, action)
+        if error is not None:
+            raise error
 
     def approve(self, manager_name: str, pin: str, action: ManagerAction, reason: str,
                 clerk: Clerk | None = None, subject: str = "") -> Clerk:
         """A manager approves an action with their PIN; the approval is recorded with its reason. Wrong PINs
-        count against approvals by that manager (growing wait, then a pause), never against their sign-in."""
+        count against approvals by that manager (growing wait, then a pause), never against their sign-in.
+        The approval, its audit entry and the reset of the manager's approval counter commit together (or,
+        on any failure, none of them: then no approval was given)."""
         if not reason.strip():
             raise ClerkError("A reason is required.", "reason_required")
-        manager, _slot = self._check("approve", manager_name, pin)
-        try:
-            self.require_manager(manager, action)
-        except NotAllowed:
-            self.record("approve", manager.name, manager.id, "not_allowed", f"action={action.value}")
-            raise
-        self._db.execute(
-            "INSERT INTO approvals(at, manager_id, clerk_id, action, reason, subject) VALUES (?,?,?,?,?,?)",
-            (self._clock().isoformat(), manager.id, clerk.id if clerk else None, action.value,
-             reason.strip(), subject),
-        )
-        self.record("approve", manager.name, manager.id, "granted",
-                    f"action={action.value} for={clerk.id if clerk else '-'} subject={subject}")
-        return manager
+
+        def granted(tx: ClerkTx, manager: Clerk) -> tuple[list[AuditEvent], ClerkError | None]:
+            refused = self._not_allowed(manager, action)
+            if refused is not None:
+                event = self._event("approve", manager.name, manager.id, "not_allowed", f"action={action.value}")
+                tx.append(event)
+                return [event], refused
+            tx.add_approval(ApprovalRecord(self._now(), manager.id, clerk.id if clerk else None, action.value,
+                                           reason.strip(), subject))
+            event = self._event("approve", manager.name, manager.id, "granted",
+                                f"action={action.value} for={clerk.id if clerk else '-'} subject={subject}",
+                                subject=subject)
+            tx.append(event)
+            return [event], None
+
+        return self._check(Scope.APPROVE, manager_name, pin, granted)

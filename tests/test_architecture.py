@@ -33,7 +33,8 @@ def test_core_modules_import_no_qt_and_no_ui():
 
 
 def test_importing_the_core_loads_no_qt():
-    core = [p for p in ("paysimple", "training", "customers", "payments", "counter") if (PKG / p).is_dir()]
+    core = [p for p in ("paysimple", "training", "customers", "payments", "counter", "clerkstore")
+            if (PKG / p).is_dir()]
     code = (
         "import sys, importlib, pkgutil, pos_app\n"
         "import pos_app.config, pos_app.logs, pos_app.credentials, pos_app.settings, pos_app.clerks, pos_app.money\n"
@@ -63,6 +64,16 @@ def test_the_payments_core_imports_nothing_of_paysimple():
                       if (name == "pos_app.payments" or name.startswith("pos_app.payments."))
                       and not (adapter and (name + ".").startswith("pos_app.payments.gateway."))]
     assert offenders == []
+def test_the_clerk_stores_keep_no_rules():
+    """The clerk rules (PINs, lockouts, integrity, approvals) live in ``pos_app.clerks`` above the store seam:
+    ``pos_app.clerkstore`` and ``pos_app.audit`` never import them (docs/decisions/0390)."""
+    offenders = []
+    for path in [PKG / "audit.py", *(PKG / "clerkstore").rglob("*.py")]:
+        offenders += [f"{path.relative_to(PKG)}: {name}" for name in _imports(path)
+                      if name == "pos_app.clerks" or name.startswith("pos_app.clerks.")]
+    assert offenders == []
+
+
 # Screens import the application layer (pos_app.counter), Qt, pos_app.ui, and these pure helpers only
 # (docs/decisions/0321-screens-import-only-the-counter.md).
 SCREEN_WHITELIST = {"pos_app.__version__", "pos_app.config", "pos_app.money", "pos_app.text_safety", "pos_app.private_files",

@@ -3,14 +3,14 @@
 Reproduced before the fix: ``UPDATE clerks SET role='manager' WHERE name='Ann'`` with the sqlite3 shell made
 the clerk Ann a manager: she could approve her own refunds; a PIN hash copied from one row to another let a
 known PIN sign in as someone else; a 4-digit manager PIN was accepted; one PIN guess cost ~37-66 ms here.
-Each test edits a real clerk file with sqlite3 the way an attacker would and shows the registry refuses it.
+Each test edits a real clerk file with sqlite3, or the PostgreSQL database with psql-like SQL, the way an
+attacker would, and shows the registry refuses it (both backends: ``clerk_backend``, tests/fixtures/clerks.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 import statistics
 import time
 
@@ -32,33 +32,21 @@ KEY = bytes(range(32))
 
 
 @pytest.fixture
-def staffed(tmp_path):
-    """A Sandbox/Live clerk file with its key: manager Maria, clerk Ann. Returns (path, opener)."""
-    path = tmp_path / "clerks.db"
-    reg = ClerkRegistry(path, integrity_key=KEY, key_is_new=True)
+def staffed(clerk_backend):
+    """A Sandbox/Live clerk store with its key: manager Maria, clerk Ann. Returns (raw SQL, opener)."""
+    reg = clerk_backend.open(integrity_key=KEY, key_is_new=True)
     boss = reg.add("Maria", "739164", Role.MANAGER, by=None)
     reg.add("Ann", "2468", Role.CLERK, by=boss)
-    reg.close()
-    opened = []
 
     def open_(key=KEY, new=False):
-        r = ClerkRegistry(path, integrity_key=key, key_is_new=new)
-        opened.append(r)
-        return r
+        return clerk_backend.open(integrity_key=key, key_is_new=new)
 
-    yield path, open_
-    for r in opened:
-        r.close()
-
-
-def sql(path, statement: str, *args) -> None:
-    with sqlite3.connect(path) as db:
-        db.execute(statement, args)
+    return clerk_backend.sql, open_
 
 
 def test_a_clerk_made_manager_with_sqlite_is_refused(staffed):
-    path, open_ = staffed
-    sql(path, "UPDATE clerks SET role='manager' WHERE name='Ann'")
+    sql, open_ = staffed
+    sql("UPDATE clerks SET role='manager' WHERE name='Ann'")
     reg = open_()
     with pytest.raises(ClerkFileTampered) as refused:
         reg.approve("Ann", "2468", ManagerAction.REFUND, "my own refund")
@@ -72,10 +60,10 @@ def test_a_clerk_made_manager_with_sqlite_is_refused(staffed):
 
 
 def test_tampering_while_the_app_runs_is_refused_at_the_next_use(staffed):
-    path, open_ = staffed
+    sql, open_ = staffed
     reg = open_()
     assert reg.login("Ann", "2468").role is Role.CLERK
-    sql(path, "UPDATE clerks SET role='manager' WHERE name='Ann'")
+    sql("UPDATE clerks SET role='manager' WHERE name='Ann'")
     with pytest.raises(ClerkFileTampered):
         reg.login("Ann", "2468")
     with pytest.raises(ClerkFileTampered):
@@ -84,36 +72,35 @@ def test_tampering_while_the_app_runs_is_refused_at_the_next_use(staffed):
 
 @pytest.mark.parametrize("attack", ["copy_hash", "insert_row", "reactivate", "drop_fingerprint", "null_tags"])
 def test_other_edits_are_refused(staffed, attack):
-    path, open_ = staffed
+    sql, open_ = staffed
     if attack == "copy_hash":      # Ann's (known) PIN hash into Maria's row
-        sql(path, "UPDATE clerks SET salt=(SELECT salt FROM clerks WHERE name='Ann'), "
+        sql("UPDATE clerks SET salt=(SELECT salt FROM clerks WHERE name='Ann'), "
                   "pin_hash=(SELECT pin_hash FROM clerks WHERE name='Ann') WHERE name='Maria'")
         probe = ("Maria", "2468")
     elif attack == "insert_row":    # a new manager with a PIN hash made outside the app
         salt, digest = hash_pin("999999")
-        sql(path, "INSERT INTO clerks(name, role, salt, pin_hash, kdf) VALUES ('Eve','manager',?,?,?)",
-            salt, digest, KDF)
+        sql("INSERT INTO clerks(name, role, salt, pin_hash, kdf) VALUES ('Eve','manager',?,?,?)", salt, digest, KDF)
         probe = ("Eve", "999999")
     elif attack == "reactivate":    # a removed manager brought back
         reg = open_()
         maria = reg.login("Maria", "739164")
         carl = reg.add("Carl", "123456", Role.MANAGER, by=maria)
         reg.deactivate(carl.id, maria)
-        sql(path, "UPDATE clerks SET active=1 WHERE name='Carl'")
+        sql("UPDATE clerks SET active=TRUE WHERE name='Carl'")
         probe = ("Carl", "123456")
     elif attack == "drop_fingerprint":   # pretend the file was never protected, then edit it
-        sql(path, "DELETE FROM integrity")
-        sql(path, "UPDATE clerks SET role='manager' WHERE name='Ann'")
+        sql("DELETE FROM integrity")
+        sql("UPDATE clerks SET role='manager' WHERE name='Ann'")
         probe = ("Ann", "2468")
     else:
-        sql(path, "UPDATE clerks SET tag=NULL")
+        sql("UPDATE clerks SET tag=NULL")
         probe = ("Maria", "739164")
     with pytest.raises(ClerkFileTampered):
         open_().login(*probe)
 
 
 def test_the_apps_own_changes_keep_the_file_valid(staffed):
-    path, open_ = staffed
+    _sql, open_ = staffed
     reg = open_()
     maria = reg.login("Maria", "739164")
     ann = reg.get(2)
@@ -129,39 +116,34 @@ def test_the_apps_own_changes_keep_the_file_valid(staffed):
     assert [c.name for c in open_().list()] == ["Ann", "Maria"]
 
 
-def test_a_new_key_adopts_an_existing_file_once_and_an_old_key_never_does(tmp_path):
-    path = tmp_path / "clerks.db"
-    plain = ClerkRegistry(path)                       # before this change: no tags
+def test_a_new_key_adopts_an_existing_file_once_and_an_old_key_never_does(clerk_backend):
+    plain = clerk_backend.open()                      # before this change: no tags
     boss = plain.add("Maria", "739164", Role.MANAGER, by=None)
     plain.add("Ann", "2468", Role.CLERK, by=boss)
-    plain.close()
-    adopted = ClerkRegistry(path, integrity_key=KEY, key_is_new=True)
+    adopted = clerk_backend.open(integrity_key=KEY, key_is_new=True)
     assert adopted.adopted and [c.name for c in adopted.list()] == ["Ann", "Maria"]
     assert [e.outcome for e in adopted.events("integrity")] == ["adopted"]
-    adopted.close()
+    again = clerk_backend.open(integrity_key=KEY, key_is_new=True)  # the same key again: nothing to adopt
+    assert not again.adopted and [e.outcome for e in again.events("integrity")] == ["adopted"]
     with pytest.raises(ClerkFileTampered):            # another key (not new): the file is not its file
-        ClerkRegistry(path, integrity_key=bytes(32)).list()
+        clerk_backend.open(integrity_key=bytes(32)).list()
 
 
-def test_legacy_pin_hashes_check_and_are_upgraded(tmp_path):
-    path = tmp_path / "clerks.db"
-    plain = ClerkRegistry(path)                          # a file from before the tags and the higher cost
+def test_legacy_pin_hashes_check_and_are_upgraded(clerk_backend):
+    sql = clerk_backend.sql
+    plain = clerk_backend.open()                         # a file from before the tags and the higher cost
     plain.add("Maria", "739164", Role.MANAGER, by=None)
-    plain.close()
     salt, digest = hash_pin("739164", kdf=LEGACY_KDF)   # as an older version stored it (n = 2**14)
-    sql(path, "UPDATE clerks SET salt=?, pin_hash=?, kdf=? WHERE name='Maria'", salt, digest, LEGACY_KDF)
-    reg = ClerkRegistry(path, integrity_key=KEY, key_is_new=True)   # its key is made now: adopted
+    sql("UPDATE clerks SET salt=?, pin_hash=?, kdf=? WHERE name='Maria'", salt, digest, LEGACY_KDF)
+    reg = clerk_backend.open(integrity_key=KEY, key_is_new=True)   # its key is made now: adopted
     assert reg.login("Maria", "739164").name == "Maria"
-    with sqlite3.connect(path) as db:
-        assert db.execute("SELECT kdf FROM clerks WHERE name='Maria'").fetchone()[0] == KDF
-    reg.close()
-    again = ClerkRegistry(path, integrity_key=KEY)
+    assert sql("SELECT kdf FROM clerks WHERE name='Maria'") == [(KDF,)]
+    again = clerk_backend.open(integrity_key=KEY)
     assert again.login("Maria", "739164").name == "Maria"
-    again.close()
 
 
 def test_manager_pins_have_at_least_six_digits(tmp_path, staffed):
-    path, open_ = staffed
+    _sql, open_ = staffed
     reg = open_()
     maria = reg.login("Maria", "739164")
     for pin in ("1234", "12345"):

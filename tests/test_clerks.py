@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -22,12 +23,12 @@ class Clock:
 
 
 @pytest.fixture
-def registry(tmp_path):
+def registry(clerk_backend):
+    """A registry on each backend (tests/fixtures/clerks.py) with a clock the test moves."""
     clock = Clock()
-    reg = ClerkRegistry(tmp_path / "clerks.db", clock=clock)
+    reg = clerk_backend.open(clock=clock)
     reg.clock = clock
-    yield reg
-    reg.close()
+    return reg
 
 
 def test_first_manager_then_only_managers_add_clerks(registry):
@@ -42,13 +43,15 @@ def test_first_manager_then_only_managers_add_clerks(registry):
     assert [c.name for c in registry.list()] == ["Ann", "Maria"]
 
 
-def test_pin_is_hashed_salted_and_checked(registry, tmp_path):
+def test_pin_is_hashed_salted_and_checked(registry, clerk_backend):
     boss = registry.add("Maria", "482913", Role.MANAGER, by=None)
     registry.add("Ann", "482913", Role.CLERK, by=boss)
-    rows = registry._db.execute("SELECT salt, pin_hash FROM clerks").fetchall()
+    rows = clerk_backend.sql("SELECT salt, pin_hash FROM clerks")
     assert rows[0][0] != rows[1][0] and rows[0][1] != rows[1][1]  # same PIN, different salt and hash
-    raw = (tmp_path / "clerks.db").read_bytes()
-    assert b"482913" not in raw
+    stored = repr([clerk_backend.sql(f"SELECT * FROM {t}") for t in ("clerks", "approvals", "audit_trail")])
+    assert "482913" not in stored and b"482913".hex() not in stored
+    if clerk_backend.kind == "sqlite":
+        assert b"482913" not in Path(clerk_backend.target).read_bytes()
     assert registry.login("maria", "482913").role is Role.MANAGER
     with pytest.raises(ClerkError, match="Wrong name or PIN"):
         registry.login("Maria", "000000")
@@ -173,22 +176,23 @@ def test_lockouts_grow_and_a_successful_sign_in_resets_the_escalation(registry):
     assert lock_out(registry) == registry.clock.now + timedelta(minutes=5)
 
 
-def test_the_last_try_is_locked_even_before_its_pin_is_checked_and_a_right_pin_lifts_it(registry):
+def test_the_last_try_is_locked_even_before_its_pin_is_checked_and_a_right_pin_lifts_it(registry, clerk_backend):
     registry.add("Maria", "482913", Role.MANAGER, by=None)
     for _ in range(MAX_FAILURES - 1):
         with pytest.raises(ClerkError):
             registry.login("Maria", "111111")
     assert registry.login("Maria", "482913").name == "Maria"  # the 5th try, right: no lockout left behind
-    row = registry._db.execute("SELECT failures, lockouts, locked_until FROM clerks WHERE name='Maria'").fetchone()
-    assert row == (0, 0, None)
+    row = clerk_backend.sql("SELECT failures, lockouts, locked_until FROM clerks WHERE name='Maria'")
+    assert row == [(0, 0, None)]
 
 
 CHILD = r"""
 import sys, time, json
 from pathlib import Path
-from pos_app.clerks import ClerkRegistry, ClerkError, LockedOut
-path, me, tries, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
-reg = ClerkRegistry(path)
+from pos_app.clerks import ClerkError, LockedOut
+from tests.fixtures.clerks import open_registry
+target, me, tries, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
+reg = open_registry(target)
 (go.parent / f"ready-{me}").touch()
 while not go.exists():
     time.sleep(0.001)
@@ -205,22 +209,23 @@ print(json.dumps(out))
 """
 
 
-def test_eight_processes_guessing_at_once_get_at_most_five_wrong_tries(tmp_path):
-    """8 real processes on one real clerk file, started together: the PIN is checked at most MAX_FAILURES
-    times before the lockout, every other try is refused unchecked."""
+def test_eight_processes_guessing_at_once_get_at_most_five_wrong_tries(clerk_backend, tmp_path):
+    """8 real processes on one real clerk file, or on one PostgreSQL database (each its own connections),
+    started together: the PIN is checked at most MAX_FAILURES times before the lockout, every other try is
+    refused unchecked."""
     import json
     import os
     import subprocess
     import sys
     import time
 
-    path = tmp_path / "clerks.db"
-    reg = ClerkRegistry(path)
+    reg = clerk_backend.open()
     reg.add("Maria", "482913", Role.MANAGER, by=None)
     go = tmp_path / "go"
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
-    children = [subprocess.Popen([sys.executable, "-c", CHILD, str(path), str(i), "3", str(go)], env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(8)]
+    children = [subprocess.Popen([sys.executable, "-c", CHILD, clerk_backend.target, str(i), "3", str(go)],
+                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for i in range(8)]
     deadline = time.monotonic() + 60
     while sum(1 for i in range(8) if (tmp_path / f"ready-{i}").exists()) < 8:
         assert time.monotonic() < deadline and all(c.poll() is None for c in children)
@@ -238,7 +243,6 @@ def test_eight_processes_guessing_at_once_get_at_most_five_wrong_tries(tmp_path)
     assert sorted(int(e.detail.split()[0].split("=")[1]) for e in checked) == list(range(1, MAX_FAILURES + 1))
     with pytest.raises(LockedOut):
         reg.login("Maria", "482913")  # locked for everyone, the right PIN included
-    reg.close()
 
 
 def test_wrong_approval_pins_pause_approvals_not_the_managers_sign_in(registry):
@@ -284,7 +288,8 @@ def test_a_clerk_file_made_before_numbered_migrations_gains_its_columns_and_keep
     """The first clerk files had no ``kdf`` (their PINs use the older scrypt cost) and no ``tag`` column."""
     import sqlite3
 
-    from pos_app.clerks import LEGACY_KDF, MIGRATIONS, ClerkRegistry, hash_pin
+    from pos_app.clerks import LEGACY_KDF, ClerkRegistry, hash_pin
+    from pos_app.clerkstore.sqlite import MIGRATIONS
     from pos_app.migrations import SchemaTooNew
 
     path = tmp_path / "clerks.db"
@@ -307,7 +312,7 @@ def test_a_clerk_file_made_before_numbered_migrations_gains_its_columns_and_keep
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == MIGRATIONS[-1].version
     assert {"kdf", "tag"} <= {r[1] for r in db.execute("PRAGMA table_info(clerks)")}
-    assert {"approvals", "events", "integrity", "approval_guard"} <= {
+    assert {"approvals", "audit_trail", "integrity", "approval_guard"} <= {
         r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     db.execute(f"PRAGMA user_version={MIGRATIONS[-1].version + 1}")
     db.commit()

@@ -56,6 +56,8 @@ def test_clerk_file_on_a_full_disk_refuses_the_write_and_keeps_the_clerks(tmp_pa
                 for n in range(300):
                     registry.add(f"Clerk {n}", "1357", Role.CLERK, by=manager)
             assert caught.value.fault is Fault.DISK_FULL and caught.value.what is What.CLERKS
+            added = {e.name for e in registry.events("add")}  # a clerk and its audit entry: both or neither
+            assert added == {c.name for c in registry.list()}
             filler.unlink()
             assert registry.login("Maria", "246813").id == manager.id
         finally:

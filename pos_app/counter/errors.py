@@ -10,6 +10,8 @@ from pos_app.clerks import ClerkError, ClerkFileTampered
 from pos_app.clerks import NotAllowed as ClerkNotAllowed
 from pos_app.customers.counter import CustomerValidationError, LocalWriteDeferred
 from pos_app.customers.csv_import import CsvColumnsError, CsvImportError
+from pos_app.customers.paysimple_add import AddAmbiguous, AddNotConfirmed
+from pos_app.customers.store import AddInProgress
 from pos_app.payments import LaneBusy, NotAllowed, NotSignedIn, PaymentError
 from pos_app.payments.backups import RestoreRefused
 from pos_app.paysimple import errors as gateway_errors
@@ -44,7 +46,7 @@ class GuiThreadCall(AssertionError):
 
 
 __all__ = [
-    "ClerkError", "ClerkFileTampered", "ClerkNotAllowed", "CsvColumnsError", "CsvImportError",
+    "AddAmbiguous", "AddInProgress", "AddNotConfirmed", "ClerkError", "ClerkFileTampered", "ClerkNotAllowed", "CsvColumnsError", "CsvImportError",
     "CustomerValidationError", "ForeignAccount", "GuiThreadCall", "JournalCorrupt", "LaneBusy",
     "LocalWriteDeferred", "MissingCredentials", "NotAllowed", "NotSignedIn", "PaymentError", "RestoreRefused",
     "StorageError", "TrainingUnavailable", "gateway_errors",

@@ -62,6 +62,7 @@ from pos_app.counter.events import (
 )
 from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
+from pos_app.customers.paysimple_add import Added
 from pos_app.payments import AccountRef, Approval, Attempt, CustomerRef, Journal, PaymentService, StatusEvent
 from pos_app.payments.model import require_clerk
 from pos_app.payments.onfile import OnFile, SweepReport
@@ -381,13 +382,40 @@ class Counter:
 
     @off_gui_thread
     def update_customer(self, local_id: int, record: CustomerRecord) -> StoredCustomer:
-        """Counter "Edit customer" (a local-only customer is created in PaySimple and linked)."""
+        """Counter "Edit customer"; a local-only customer is added to PaySimple (:meth:`add_to_paysimple`)."""
         from pos_app.customers.counter import update_customer
 
         self.signed_in_clerk()
+        stored = self.directory.get(local_id)
+        if stored is not None and stored.local_only:
+            return self.add_to_paysimple(local_id, record).customer
         stored = update_customer(self.directory, self.client, local_id, record)
         self.events.publish(CustomerSaved(stored, created=False))
         return stored
+
+    @off_gui_thread
+    def add_to_paysimple(self, local_id: int, record: CustomerRecord | None = None,
+                         progress: Callable[[int, int], None] | None = None,
+                         cancelled: Callable[[], bool] = lambda: False) -> Added:
+        """Create an imported (local-only) customer in PaySimple and link it to the same row (``record``: the
+        clerk's edit, else the stored details). Recorded before it is sent and looked up before any second
+        try, so it never makes two PaySimple customers (``customers.paysimple_add``: ``AddNotConfirmed``,
+        ``AddAmbiguous``, ``AddInProgress``; refusals as for a create). Times on :meth:`now`."""
+        from pos_app.customers.paysimple_add import add_to_paysimple
+
+        self.signed_in_clerk()
+        added = add_to_paysimple(self.directory, self.client, local_id, record, now=self.now, progress=progress,
+                                 cancelled=cancelled)
+        if added.how != "already":
+            self.events.publish(CustomerSaved(added.customer, created=False))
+        return added
+
+    @off_gui_thread
+    def possible_duplicates(self, record: CustomerRecord, exclude_id: int | None = None) -> list[StoredCustomer]:
+        """Customers who may already be this one: same name and the same phone or e-mail (the clerk decides)."""
+        from pos_app.customers.counter import possible_duplicates
+
+        return possible_duplicates(self.directory, record, exclude_id)
 
     @off_gui_thread
     def import_csv(self, path, progress: Callable[[int, int], None] | None = None, cancel=None,

@@ -63,7 +63,14 @@ from pathlib import Path
 
 from pos_app.customers import stats
 from pos_app.customers.models import RECORD_FIELDS, CustomerHit, CustomerRecord, StoredCustomer
-from pos_app.customers.plan import Batch, OldRow, plan_import, plan_paysimple, plan_save
+from pos_app.customers.plan import (
+    Batch,
+    OldRow,
+    plan_import,
+    plan_paysimple,
+    plan_save,
+    possible_duplicate_ids,
+)
 from pos_app.customers.recovery import recover
 from pos_app.customers.rows import (
     INSERT_SQL,
@@ -78,13 +85,18 @@ from pos_app.customers.rows import (
 from pos_app.customers.schema import connect, migrate
 from pos_app.customers.search import search as search_directory
 from pos_app.customers.store import (
+    ADD_OUTCOMES,
+    AddClosed,
+    AddInProgress,
     Change,
     ChangePage,
     ImportCounts,
     ImportRow,
+    OpenAdd,
     SyncEnd,
     SyncRun,
     UpsertCounts,
+    aware,
     check_feed_args,
 )
 from pos_app.storage_errors import CHECK_FAILED, Fault, StorageError, What, storage_errors
@@ -123,7 +135,7 @@ class _Lookup:
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start:start + _CHUNK])
             for row in self.con.execute(f"{_SELECT_OLD} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk):
-                out[row[0] if column == "id" else row[1]] = OldRow(row[0], row[1], tuple(row[2:]))
+                out[row[0] if column == "id" else row[1]] = OldRow(row[0], row[1], tuple(row[2:-1]), row[-1])
         return out
 
     def rows_by_id(self, ids: Sequence[int]) -> dict[int, OldRow]:
@@ -477,16 +489,75 @@ class Directory:
         self._written()
         return plan.counts
 
-    def save_from_paysimple(self, record: CustomerRecord, local_id: int | None = None,
-                            origin: str = "counter") -> StoredCustomer:
+    def save_from_paysimple(self, record: CustomerRecord, local_id: int | None = None, origin: str = "counter",
+                            closes: AddClosed | None = None) -> StoredCustomer:
         """PaySimple's answer to a counter create/edit (``store.CustomerStore.save_from_paysimple``)."""
         with self._transaction() as con:
             batch, target = plan_save(record, local_id, _Lookup(con), origin)
             written = self._apply(con, batch)
+            if closes is not None:
+                self._close_add(con, closes.add_id, closes.outcome, closes.at, record.paysimple_id)
         self._written()
         stored = self.get(written[0] if written else target)
         assert stored is not None
         return stored
+
+    def possible_duplicates(self, record: CustomerRecord, exclude_id: int | None = None,
+                            limit: int = 5) -> list[StoredCustomer]:
+        """Customers who may be this record (``store.CustomerStore.possible_duplicates``; a read)."""
+        with storage_errors(self.path, What.DIRECTORY):
+            ids = possible_duplicate_ids(record, _Lookup(self.connection()), exclude_id, limit)
+        return [s for s in map(self.get, ids) if s is not None]
+
+    # --- adds of local-only customers to PaySimple (``customers.paysimple_add``) -----------------------------
+
+    def open_add(self, local_id: int) -> OpenAdd | None:
+        with storage_errors(self.path, What.DIRECTORY):
+            row = self.connection().execute(
+                "SELECT id, customer_id, started_at, ended_at, first_name, last_name, email, phone, customer_account "
+                "FROM paysimple_adds WHERE customer_id = ? AND outcome IS NULL", (local_id,)).fetchone()
+        if row is None:
+            return None
+        return OpenAdd(row[0], row[1], datetime.fromisoformat(row[2]),
+                       datetime.fromisoformat(row[3]) if row[3] else None, *row[4:])
+
+    def begin_add(self, local_id: int, record: CustomerRecord, at: datetime) -> int:
+        """Recorded with ``synchronous=FULL``: the record survives a power cut before the POST is sent."""
+        started = aware(at).isoformat()
+        con = self.connection()
+        with storage_errors(self.path, What.DIRECTORY):
+            con.execute("PRAGMA synchronous=FULL")
+        try:
+            with self._transaction() as con:
+                cur = con.execute(
+                    "INSERT INTO paysimple_adds (customer_id, started_at, first_name, last_name, email, phone, "
+                    "customer_account) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (local_id, started, record.first_name, record.last_name, record.email, record.phone,
+                     record.customer_account))
+                return int(cur.lastrowid)
+        except sqlite3.IntegrityError as exc:  # the unique index of open adds (paysimple_adds_open)
+            raise AddInProgress() from exc
+        finally:
+            with storage_errors(self.path, What.DIRECTORY):
+                con.execute("PRAGMA synchronous=NORMAL")
+
+    def add_sent(self, add_id: int, at: datetime) -> None:
+        with self._transaction() as con:
+            con.execute("UPDATE paysimple_adds SET ended_at = ? WHERE id = ?", (aware(at).isoformat(), add_id))
+
+    def close_add(self, add_id: int, outcome: str, at: datetime) -> None:
+        if outcome not in ("refused", "not_sent", "absent"):
+            raise ValueError(f"an add that created nothing closes as refused, not_sent or absent, not {outcome!r}")
+        with self._transaction() as con:
+            self._close_add(con, add_id, outcome, at, None)
+
+    @staticmethod
+    def _close_add(con: sqlite3.Connection, add_id: int, outcome: str, at: datetime,
+                   paysimple_id: int | None) -> None:
+        if outcome not in ADD_OUTCOMES:
+            raise ValueError(f"an add closes as one of {ADD_OUTCOMES}, not {outcome!r}")
+        con.execute("UPDATE paysimple_adds SET outcome = ?, paysimple_id = ?, ended_at = coalesce(ended_at, ?) "
+                    "WHERE id = ?", (outcome, paysimple_id, aware(at).isoformat(), add_id))
 
     def mark_deleted(self, local_ids: Sequence[int]) -> int:
         """Flag customers deleted (by local id) and drop them from search; returns how many changed."""

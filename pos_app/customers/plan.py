@@ -12,20 +12,24 @@ resulting ``Batch`` in that same transaction, so the rules below are the same on
   as it was before the batch: rows of one batch are not matched against each other (the import refuses such
   rows before they get here).
 - A counter save (``plan_save``): PaySimple's answer for a given local id (linking a local-only record), else for
-  the record holding its PaySimple id, else a new record.
+  the record holding its PaySimple id, else a new record. When the given record and the holder of the PaySimple
+  id differ (a sync brought the customer in meanwhile), the holder keeps it (payments refer to it) and the given
+  record is retired (marked deleted; its notes move over when the holder has none): one person, one record.
+- Possible duplicates (``possible_duplicate_ids``): the same folded first and last name AND the same phone or
+  e-mail, live customers only; PaySimple customers first (decision 0372).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from pos_app.customers import index
 from pos_app.customers.models import CustomerRecord
 from pos_app.customers.normalize import account_key, fold, phone_key
 from pos_app.customers.rows import DATA_COLUMNS, DELETED, data_values
-from pos_app.customers.store import DuplicatePaySimpleId, ImportCounts, ImportRow, UpsertCounts
+from pos_app.customers.store import ImportCounts, ImportRow, UpsertCounts
 
 _FIRST, _MIDDLE, _LAST, _COMPANY = (DATA_COLUMNS.index(c) for c in ("first_name", "middle_name", "last_name",
                                                                     "company"))
@@ -33,11 +37,17 @@ _FIRST, _MIDDLE, _LAST, _COMPANY = (DATA_COLUMNS.index(c) for c in ("first_name"
 
 @dataclass(slots=True)
 class OldRow:
-    """A stored record as a write sees it: local id, PaySimple id and data values (``rows.DATA_COLUMNS``)."""
+    """A stored record as a write sees it: local id, PaySimple id, data values (``rows.DATA_COLUMNS``) and its
+    local notes."""
 
     id: int
     paysimple_id: int | None
     values: tuple
+    notes: str | None = None
+
+    def record(self) -> CustomerRecord:
+        values = dict(zip(DATA_COLUMNS, self.values, strict=True))
+        return CustomerRecord(paysimple_id=self.paysimple_id, **{**values, "deleted": bool(values["deleted"])})
 
     @property
     def deleted(self) -> bool:
@@ -237,18 +247,37 @@ def _match(record: CustomerRecord, account: str | None, person: list[str], holde
 def plan_save(record: CustomerRecord, local_id: int | None, lookup: Lookup,
               origin: str = "counter") -> tuple[Batch, int | None]:
     """Decide the write of PaySimple's answer to a counter create/edit (see the module doc): (the batch, the
-    local id of the record it writes, None for a new one; an empty batch when nothing changed). A ``local_id``
-    no record has any more falls back to the PaySimple id. Raises ``DuplicatePaySimpleId`` when the given
-    record would take a PaySimple id another record holds."""
+    local id of the record that holds the answer, None for a new one; an empty batch when nothing changed). A
+    ``local_id`` no record has any more falls back to the PaySimple id."""
     if record.paysimple_id is None:
         raise ValueError("a counter save writes PaySimple's answer: the record needs its PaySimple id")
     old = lookup.rows_by_id([local_id]).get(local_id) if local_id is not None else None
     holder = lookup.rows_by_paysimple_id([record.paysimple_id]).get(record.paysimple_id)
     if old is not None and holder is not None and holder.id != old.id:
-        raise DuplicatePaySimpleId(record.paysimple_id, holder.id)
+        batch = Batch(updates=[(holder, record), (old, replace(old.record(), deleted=True))])
+        if holder.notes is None and old.notes is not None:
+            batch.update_notes[holder.id] = old.notes
+        return batch, holder.id
     old = old or holder
     if old is None:
         return Batch(inserts=[(record, origin)]), None
     if old.same_as(record):
         return Batch(), old.id
     return Batch(updates=[(old, record)]), old.id
+
+
+def possible_duplicate_ids(record: CustomerRecord, lookup: Lookup, exclude_id: int | None = None,
+                           limit: int = 5) -> list[int]:
+    """Local ids of the live customers who may be this (normalised) record (see the module doc)."""
+    if not record.first_name or not record.last_name:
+        return []
+    keys = [index.PHONE + phone_key(record.phone)] if phone_key(record.phone) else []
+    if record.email and index.email_entry(record.email):
+        keys.append(index.EMAIL + index.email_entry(record.email))
+    if not keys:
+        return []
+    ids = sorted({cid for held in lookup.live_ids_by_keys(keys).values() for cid in held} - {exclude_id})
+    name = index.name_prefix(record.first_name, record.last_name)
+    rows = [r for r in lookup.rows_by_id(ids).values() if not r.deleted and r.words.startswith(name)]
+    rows.sort(key=lambda r: (r.paysimple_id is None, r.id))
+    return [r.id for r in rows[:limit]]

@@ -37,8 +37,8 @@ UPDATE_SQL = (
     " written_at = ?, words = ?, keys = ?, change_pos = ? WHERE id = ?"
 )
 ROW_COLUMNS = ("id", "paysimple_id", *DATA_COLUMNS, "origin", "written_at", "last_seen_at", "local_notes")
-# What a write reads of an existing row (``plan.OldRow``): its ids and data.
-OLD_COLUMNS = ("id", "paysimple_id", *DATA_COLUMNS)
+# What a write reads of an existing row (``plan.OldRow``): its ids, data and notes.
+OLD_COLUMNS = ("id", "paysimple_id", *DATA_COLUMNS, "local_notes")
 
 
 def now_iso() -> str:

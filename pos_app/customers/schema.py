@@ -29,12 +29,15 @@ Tables (v1):
   by triggers on ``recent``, so "recently seen first" is an index seek, not a scan of ``recent``.
 - ``term_stats`` / ``meta``: word counts that choose the driving word of multi-word searches (``stats``).
 - ``sync_runs`` / ``sync_seen``: PaySimple sync progress (see ``sync``).
+- ``paysimple_adds`` (v4): each "Add to PaySimple" of a local-only customer, written before the POST and
+  closed with its outcome; at most one open (outcome NULL: sending or unconfirmed) per customer
+  (``paysimple_add``).
 
 v3 tags company words in ``words`` (rewritten for the rows that have a company) and rebuilds ``terms``
 through ``pending_index``: the next ``Directory()`` re-indexes every customer in one sorted pass (at 1M
 customers a one-time wait of the order of a bulk load's indexing pass), before anyone searches.
 
-v4 adds the change feed: ``customers.change_pos`` (unique: each write of a record gives it the next position,
+v5 adds the change feed: ``customers.change_pos`` (unique: each write of a record gives it the next position,
 see ``directory``), existing rows numbered in id order, and ``meta.feed_id`` (random, names this file's feed).
 """
 
@@ -67,7 +70,7 @@ def _v3_tag_company_words(con: sqlite3.Connection) -> None:
                 "WHERE c.id = recent.customer_id)")
 
 
-def _v4_change_feed(con: sqlite3.Connection) -> None:
+def _v5_change_feed(con: sqlite3.Connection) -> None:
     """Number every customer in the feed (id order), index the positions, name the feed."""
     con.execute("ALTER TABLE customers ADD COLUMN change_pos INTEGER NOT NULL DEFAULT 0")
     con.execute("UPDATE customers SET change_pos = id")
@@ -183,7 +186,23 @@ MIGRATIONS: tuple[Migration, ...] = (
     ])),
     Migration(3, "company words tagged '~' (people before company-only matches), terms rebuilt",
               _v3_tag_company_words),
-    Migration(4, "change feed: a position per customer write, the feed's id", _v4_change_feed),
+    Migration(4, "adds of local-only customers to PaySimple, recorded before they are sent", ";\n".join([
+        """CREATE TABLE paysimple_adds (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            outcome TEXT CHECK (outcome IN ('created', 'found', 'refused', 'not_sent', 'absent')),
+            paysimple_id INTEGER,
+            first_name TEXT NOT NULL,
+            last_name TEXT NOT NULL,
+            email TEXT,
+            phone TEXT,
+            customer_account TEXT
+        )""",
+        "CREATE UNIQUE INDEX paysimple_adds_open ON paysimple_adds (customer_id) WHERE outcome IS NULL",
+    ])),
+    Migration(5, "change feed: a position per customer write, the feed's id", _v5_change_feed),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

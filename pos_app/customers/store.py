@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import NamedTuple, Protocol, runtime_checkable
 
 from pos_app.customers.models import CustomerRecord, StoredCustomer
@@ -117,13 +117,48 @@ class SyncEnd:
     deletions_skipped: str | None = None
 
 
-class DuplicatePaySimpleId(ValueError):
-    """The PaySimple id is already another local customer's; nothing was written."""
+@dataclass(frozen=True)
+class OpenAdd:
+    """An "Add to PaySimple" of local-only customer ``customer_id`` whose outcome is not known (being sent, or its
+    answer was lost): when it began, when its POST ended (None: not known) and what was sent
+    (``customers.paysimple_add``)."""
 
-    def __init__(self, paysimple_id: int, holder: int) -> None:
-        self.paysimple_id, self.holder = paysimple_id, holder
-        super().__init__(f"PaySimple customer {paysimple_id} is already linked to local customer {holder}; "
-                         "nothing was changed. Open that customer instead.")
+    id: int
+    customer_id: int
+    started_at: datetime
+    ended_at: datetime | None
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+    customer_account: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AddClosed:
+    """Closes add ``add_id`` in the same transaction as the write that links its customer: ``outcome``
+    "created" (PaySimple answered the POST) or "found" (the look-up found it), at ``at`` (timezone-aware)."""
+
+    add_id: int
+    outcome: str
+    at: datetime
+
+
+ADD_OUTCOMES = ("created", "found", "refused", "not_sent", "absent")
+
+
+class AddInProgress(RuntimeError):
+    """This customer is being added right now (another window, thread or counter process)."""
+
+    def __init__(self) -> None:
+        super().__init__("This customer is being added to PaySimple right now; wait for that to finish.")
+
+
+def aware(at: datetime) -> datetime:
+    """``at`` in UTC; ValueError for a naive time."""
+    if not isinstance(at, datetime) or at.tzinfo is None:
+        raise ValueError("times must be timezone-aware")
+    return at.astimezone(UTC)
 
 
 def check_feed_args(after: int, limit: int) -> None:
@@ -150,12 +185,32 @@ class CustomerStore(Protocol):
     def count(self, include_deleted: bool = False) -> int: ...
 
     # ---- writing
-    def save_from_paysimple(self, record: CustomerRecord, local_id: int | None = None,
-                            origin: str = "counter") -> StoredCustomer:
+    def save_from_paysimple(self, record: CustomerRecord, local_id: int | None = None, origin: str = "counter",
+                            closes: AddClosed | None = None) -> StoredCustomer:
         """Write PaySimple's answer to a counter create/edit (``record.paysimple_id`` set). With ``local_id``:
-        that record (a local-only one is linked to the PaySimple id: same local id); without: the record holding
-        the PaySimple id, else a new one (``origin``). ``KeyError``: no record with ``local_id``;
-        ``DuplicatePaySimpleId``: the id belongs to another record."""
+        that record (a local-only one is linked to the PaySimple id: same local id) — unless another record
+        holds the id already (a sync brought it in): that one gets the answer and is returned, and ``local_id``
+        is marked deleted (its notes move over when the other has none). Without ``local_id``: the record
+        holding the PaySimple id, else a new one (``origin``). ``closes``: the add that made the customer is
+        closed in the same transaction."""
+
+    def possible_duplicates(self, record: CustomerRecord, exclude_id: int | None = None,
+                            limit: int = 5) -> list[StoredCustomer]:
+        """Live customers who may be this (normalised) record: the same folded first and last name AND the same
+        phone or e-mail (decision 0372); PaySimple customers first, then by local id."""
+
+    # ---- adding a local-only customer to PaySimple (``customers.paysimple_add``)
+    def open_add(self, local_id: int) -> OpenAdd | None: ...
+
+    def begin_add(self, local_id: int, record: CustomerRecord, at: datetime) -> int:
+        """Record an add before its POST (durably committed on return); ``AddInProgress`` when the customer
+        has an open add already."""
+
+    def add_sent(self, add_id: int, at: datetime) -> None:
+        """The add's POST ended at ``at`` without a known answer."""
+
+    def close_add(self, add_id: int, outcome: str, at: datetime) -> None:
+        """The add created nothing: ``outcome`` "refused", "not_sent" or "absent"."""
 
     def upsert_paysimple(self, records: Sequence[CustomerRecord]) -> UpsertCounts:
         """PaySimple customers (ids set) in one transaction: new ones inserted (a new one whose account number

@@ -108,6 +108,81 @@
     </message>
 </context>
 <context>
+    <name>AddToPaySimple</name>
+    <message>
+        <source>Added in PaySimple, but this counter&apos;s customer list could not be updated now. Press Add to PaySimple again later: it finds them in PaySimple and links them, never a second customer.</source>
+        <translation>Añadido en PaySimple, pero la lista de clientes de esta caja no se pudo actualizar ahora. Vuelva a pulsar Añadir a PaySimple más tarde: lo encuentra en PaySimple y lo vincula, nunca crea un segundo cliente.</translation>
+    </message>
+    <message>
+        <source>PaySimple refused this counter&apos;s API key; nothing was added. Ask a manager to check the PaySimple settings.</source>
+        <translation>PaySimple rechazó la clave de API de esta caja; no se añadió nada. Pida a un encargado que revise la configuración de PaySimple.</translation>
+    </message>
+    <message>
+        <source>Could not reach PaySimple; nothing was added. Check the network connection, then press Add to PaySimple again.</source>
+        <translation>No se pudo contactar con PaySimple; no se añadió nada. Revise la conexión de red y vuelva a pulsar Añadir a PaySimple.</translation>
+    </message>
+    <message>
+        <source>error %1</source>
+        <translation>error %1</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>sin respuesta</translation>
+    </message>
+    <message>
+        <source>PaySimple could not add the customer (%1); nothing was added. Try again in a minute.</source>
+        <translation>PaySimple no pudo añadir al cliente (%1); no se añadió nada. Inténtelo de nuevo en un minuto.</translation>
+    </message>
+    <message>
+        <source>The customer could not be added (%1). Press Add to PaySimple again: it checks PaySimple first.</source>
+        <translation>No se pudo añadir al cliente (%1). Vuelva a pulsar Añadir a PaySimple: primero consulta PaySimple.</translation>
+    </message>
+    <message>
+        <source>Adding…</source>
+        <translation>Añadiendo…</translation>
+    </message>
+    <message>
+        <source>Adding %1 to PaySimple…</source>
+        <translation>Añadiendo a %1 a PaySimple…</translation>
+    </message>
+    <message>
+        <source>Checking PaySimple&apos;s customer list for %1… %2 of %3</source>
+        <translation>Buscando a %1 en la lista de clientes de PaySimple… %2 de %3</translation>
+    </message>
+    <message>
+        <source>Added to PaySimple: the earlier try had reached PaySimple, so that customer was linked and nothing was added twice. Payments can be taken now.</source>
+        <translation>Añadido a PaySimple: el intento anterior había llegado a PaySimple, así que se vinculó ese cliente y no se añadió nada dos veces. Ya se pueden cobrar pagos.</translation>
+    </message>
+    <message>
+        <source>Added to PaySimple. Payments can be taken now.</source>
+        <translation>Añadido a PaySimple. Ya se pueden cobrar pagos.</translation>
+    </message>
+    <message>
+        <source>PaySimple needs these details fixed first: %1. Correct them in the window that opened, then Save.</source>
+        <translation>PaySimple necesita que primero se corrijan estos datos: %1. Corríjalos en la ventana que se abrió y pulse Guardar.</translation>
+    </message>
+    <message>
+        <source>in about %1 min (after %2)</source>
+        <translation>dentro de unos %1 min (después de las %2)</translation>
+    </message>
+    <message>
+        <source>PaySimple did not confirm the add, and the customer is not in PaySimple&apos;s list yet; nothing was sent twice. Press Add to PaySimple again %1: it checks PaySimple first and adds them only if they are not there.</source>
+        <translation>PaySimple no confirmó el alta y el cliente aún no está en la lista de PaySimple; no se envió nada dos veces. Vuelva a pulsar Añadir a PaySimple %1: primero consulta PaySimple y solo lo añade si no está.</translation>
+    </message>
+    <message>
+        <source>PaySimple could not be checked for this customer; nothing was sent twice. Press Add to PaySimple again: it checks PaySimple first and adds them only if they are not there.</source>
+        <translation>No se pudo consultar PaySimple por este cliente; no se envió nada dos veces. Vuelva a pulsar Añadir a PaySimple: primero consulta PaySimple y solo lo añade si no está.</translation>
+    </message>
+    <message>
+        <source>PaySimple has %1 customers matching what was sent (%2); nothing more was added. A manager should check them in PaySimple and remove the extra one.</source>
+        <translation>PaySimple tiene %1 clientes que coinciden con lo enviado (%2); no se añadió nada más. Un encargado debe revisarlos en PaySimple y eliminar el que sobra.</translation>
+    </message>
+    <message>
+        <source>This customer is being added to PaySimple right now (another window or counter). Wait a moment, then search for them again.</source>
+        <translation>Este cliente se está añadiendo a PaySimple ahora mismo (otra ventana u otra caja). Espere un momento y vuelva a buscarlo.</translation>
+    </message>
+</context>
+<context>
     <name>AmountEdit</name>
     <message>
         <source>Enter the amount to charge.</source>
@@ -542,6 +617,14 @@
         <translation>Código postal</translation>
     </message>
     <message>
+        <source>not in PaySimple yet</source>
+        <translation>aún no está en PaySimple</translation>
+    </message>
+    <message>
+        <source>Name or code, e.g. Colorado or CO</source>
+        <translation>Nombre o código, p. ej. Colorado o CO</translation>
+    </message>
+    <message>
         <source>Edit customer</source>
         <translation>Editar cliente</translation>
     </message>
@@ -550,20 +633,28 @@
         <translation>Cliente nuevo</translation>
     </message>
     <message>
-        <source>This customer came from an import and is not in PaySimple yet. Saving creates them in PaySimple, so payments can be taken.</source>
-        <translation>Este cliente vino de una importación y aún no está en PaySimple. Al guardar se crea en PaySimple y se le podrán cobrar pagos.</translation>
+        <source>First and last name are required (*). The billing address is optional; once any part of it is filled in, street, city and ZIP code are needed too.</source>
+        <translation>Nombre y apellido son obligatorios (*). La dirección de facturación es opcional; en cuanto se rellena una parte, también hacen falta calle, ciudad y código postal.</translation>
+    </message>
+    <message>
+        <source>This customer came from an import and is not in PaySimple yet. Saving adds them to PaySimple, so payments can be taken.</source>
+        <translation>Este cliente vino de una importación y aún no está en PaySimple. Al guardar se añade a PaySimple y se le podrán cobrar pagos.</translation>
+    </message>
+    <message>
+        <source>The customer is created in PaySimple first, then added to this counter&apos;s customer list.</source>
+        <translation>El cliente se crea primero en PaySimple y después se añade a la lista de clientes de esta caja.</translation>
+    </message>
+    <message>
+        <source>Billing address (optional)</source>
+        <translation>Dirección de facturación (opcional)</translation>
+    </message>
+    <message>
+        <source>e.g. 303 555 0100 (+1 is fine)</source>
+        <translation>p. ej. 303 555 0100 (+1 también vale)</translation>
     </message>
     <message>
         <source>Changes are saved in PaySimple first, then in this counter&apos;s customer list.</source>
         <translation>Los cambios se guardan primero en PaySimple y después en la lista de clientes de esta caja.</translation>
-    </message>
-    <message>
-        <source>The customer is created in PaySimple first, then added to this counter&apos;s customer list. First and last name are required.</source>
-        <translation>El cliente se crea primero en PaySimple y después se añade a la lista de clientes de esta caja. Nombre y apellido son obligatorios.</translation>
-    </message>
-    <message>
-        <source>digits, e.g. 303 555 0100</source>
-        <translation>dígitos, p. ej. 303 555 0100</translation>
     </message>
     <message>
         <source>Save</source>
@@ -572,6 +663,26 @@
     <message>
         <source>Cancel</source>
         <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>This customer may already exist:</source>
+        <translation>Puede que este cliente ya exista:</translation>
+    </message>
+    <message>
+        <source>and %1 more</source>
+        <translation>y %1 más</translation>
+    </message>
+    <message>
+        <source>&amp;Open %1</source>
+        <translation>&amp;Abrir a %1</translation>
+    </message>
+    <message>
+        <source>Save as new customer</source>
+        <translation>Guardar como cliente nuevo</translation>
+    </message>
+    <message>
+        <source>Checking for this customer…</source>
+        <translation>Comprobando si el cliente ya existe…</translation>
     </message>
     <message>
         <source>Saving in PaySimple…</source>
@@ -659,6 +770,10 @@
     <message>
         <source>Email receipt to customer</source>
         <translation>Enviar recibo por correo al cliente</translation>
+    </message>
+    <message>
+        <source>Add to PaySimple</source>
+        <translation>Añadir a PaySimple</translation>
     </message>
     <message>
         <source>New card  [F6]</source>
@@ -1594,12 +1709,12 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Cuenta n.º %1</translation>
     </message>
     <message>
-        <source>This customer is not in PaySimple yet, so no payment can be taken.</source>
-        <translation>Este cliente aún no está en PaySimple, así que no se le puede cobrar.</translation>
-    </message>
-    <message>
         <source>Connecting to PaySimple…</source>
         <translation>Conectando con PaySimple…</translation>
+    </message>
+    <message>
+        <source>This customer came from an import and is not in PaySimple yet. Add to PaySimple (Enter) to take payments.</source>
+        <translation>Este cliente vino de una importación y aún no está en PaySimple. Añádalo a PaySimple (Intro) para cobrar pagos.</translation>
     </message>
     <message>
         <source>Loading cards and bank accounts…</source>

@@ -4,6 +4,7 @@ half-written on any failure."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -16,10 +17,10 @@ from pos_app.customers.counter import (
 )
 from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerRecord
-from pos_app.customers.store import ImportRow
+from pos_app.customers.paysimple_add import add_to_paysimple
 from pos_app.customers.sync import sync
 from pos_app.paysimple import InvalidInputError, NotFoundError, PaySimpleClient
-from tests.customers.conftest import names, person
+from tests.customers.conftest import imported, names, person
 
 
 def draft(**fields) -> CustomerRecord:
@@ -103,9 +104,10 @@ def test_edit_of_a_customer_deleted_in_paysimple_changes_nothing_locally(directo
 
 
 def test_editing_an_imported_customer_creates_it_in_paysimple_under_the_same_local_id(directory, client, gateway):
-    directory.import_batch([ImportRow(person("Ada", "Lovelace", pid=None))])
-    [local_id] = [hit.id for hit in directory.search("ada lovelace")]
-    stored = update_customer(directory, client, local_id, draft())
+    local_id = imported(directory, person("Ada", "Lovelace", pid=None))
+    with pytest.raises(ValueError, match="add_to_paysimple"):  # never a plain POST: it is recorded and looked up
+        update_customer(directory, client, local_id, draft())
+    stored = add_to_paysimple(directory, client, local_id, draft(), now=gateway.clock.now).customer
     assert stored.id == local_id and stored.paysimple_id is not None and not stored.local_only
     assert gateway.store.get_customer(stored.paysimple_id)["LastName"] == "Lovelace"
     assert directory.count() == 1
@@ -129,26 +131,85 @@ def test_directory_write_failure_after_paysimple_success_is_reported_and_healed_
     directory.close()
 
 
-def test_an_imported_customer_synced_in_meanwhile_is_saved_to_the_synced_record(directory, client, gateway):
-    """Another counter's sync lists the new PaySimple customer between "created in PaySimple" and the local
-    write: PaySimple's answer goes to the record the sync made (never a second record with the same id), and
-    the imported record is left as it was."""
-    directory.import_batch([ImportRow(person("Ada", "Lovelace", pid=None))])
-    [local_id] = [hit.id for hit in directory.search("ada lovelace")]
+# --- the counter's rules for what the clerk types (decisions 0373-0375) ------------------------------------
 
-    class SyncingMeanwhile:
-        """The real client; right after the create answers, a sync runs (as another counter's would)."""
+@pytest.mark.parametrize("typed, stored", [("+1 (303) 555-0100", "3035550100"), ("1-303-555-0100", "3035550100"),
+                                           ("303.555.0100", "3035550100"), ("303 555 0100", "3035550100")])
+def test_a_us_phone_with_or_without_plus_one_is_stored_as_ten_digits(directory, client, gateway, typed, stored):
+    assert create_customer(directory, client, draft(phone=typed)).record.phone == stored
 
-        def __getattr__(self, name):
-            return getattr(client, name)
 
-        def create_customer(self, body):
-            created = client.create_customer(body)
-            sync(directory, client)
-            return created
+@pytest.mark.parametrize("typed, says", [("12", "This one has 2."), ("555-0100", "This one has 7."),
+                                         ("+44 20 7946 0958", "This one has 12."),
+                                         ("303-555-CALL", "digits, spaces, dashes, dots and brackets only")])
+def test_a_phone_that_is_not_a_us_number_is_refused_with_what_is_wrong(directory, client, gateway, typed, says):
+    with pytest.raises(CustomerValidationError) as err:
+        create_customer(directory, client, draft(phone=typed))
+    [(field, message)] = err.value.by_field().items()
+    assert field == "Phone" and says in message and "303 555 0100" in message
+    assert gateway.store.count_customers() == 0
 
-    stored = update_customer(directory, SyncingMeanwhile(), local_id, draft(email="ada@lovelace.example"))
-    assert stored.id != local_id and stored.paysimple_id is not None
-    assert directory.get_by_paysimple_id(stored.paysimple_id).record.email == "ada@lovelace.example"
-    imported = directory.get(local_id)
-    assert imported.local_only and imported.record.email is None and gateway.store.count_customers() == 1
+
+@pytest.mark.parametrize("typed", ["Colorado", "colorado", "COLORADO", "co", "Colorado (CO)"])
+def test_a_state_name_becomes_its_code_never_cut(directory, client, gateway, typed):
+    stored = create_customer(directory, client, draft(street1="1 Main St", city="Denver", zip_code="80202",
+                                                      state_code=typed))
+    assert stored.record.state_code == "CO"
+    assert gateway.store.get_customer(stored.paysimple_id)["BillingAddress"]["StateCode"] == "CO"
+
+
+@pytest.mark.parametrize("typed", ["Colorad", "XX", "Cx"])
+def test_a_state_that_is_not_a_us_state_is_refused_as_typed(directory, client, gateway, typed):
+    with pytest.raises(CustomerValidationError) as err:
+        create_customer(directory, client, draft(street1="1 Main St", city="Denver", zip_code="80202",
+                                                 state_code=typed))
+    message = err.value.by_field()["BillingAddress.StateCode"]
+    assert f'"{typed.upper() if len(typed) == 2 else typed}" is not a US state' in message
+    assert gateway.store.count_customers() == 0
+
+
+def test_a_foreign_address_keeps_its_own_two_letter_region(directory, client, gateway):
+    stored = create_customer(directory, client, draft(street1="1 Queen St", city="Toronto", zip_code="M5H 2N2",
+                                                      state_code="on", country="ca"))
+    assert (stored.record.state_code, stored.record.country) == ("ON", "CA")
+
+
+def test_an_address_part_says_the_address_needs_street_city_and_zip(directory, client, gateway):
+    with pytest.raises(CustomerValidationError) as err:
+        create_customer(directory, client, draft(state_code="Colorado"))
+    by_field = err.value.by_field()
+    assert set(by_field) == {"BillingAddress.StreetAddress1", "BillingAddress.City", "BillingAddress.ZipCode"}
+    for message in by_field.values():
+        assert "needed with an address (street, city and ZIP code), or leave the whole address empty" in message
+    create_customer(directory, client, draft())  # no address at all: names are enough
+
+
+def test_an_unchanged_phone_from_paysimple_does_not_block_an_edit(directory, client, gateway):
+    created = gateway.store.create_customer({"FirstName": "Ada", "LastName": "Lovelace", "Phone": "5550100"})
+    sync(directory, client)
+    local = directory.get_by_paysimple_id(created["Id"])
+    edited = update_customer(directory, client, local.id, replace(local.record, email="ada@example.com"))
+    assert edited.record.email == "ada@example.com" and edited.record.phone == "5550100"
+    with pytest.raises(CustomerValidationError) as err:  # typed by the clerk: held to the counter's rule
+        update_customer(directory, client, local.id, replace(local.record, phone="5550101"))
+    assert "10 digits" in err.value.by_field()["Phone"]
+
+
+def test_possible_duplicates_need_the_same_name_and_phone_or_email(directory, client, gateway):
+    from pos_app.customers.counter import possible_duplicates
+
+    ada = create_customer(directory, client, draft(first_name="Ada", last_name="Lovelace", email="ada@example.com",
+                                                   phone="3035550100"))
+    other = create_customer(directory, client, draft(first_name="Ada", last_name="Byron", email="byron@example.com",
+                                                     phone="3035550111"))
+
+    def dupes(**fields):
+        base = {"first_name": "ada", "last_name": "LOVELACE", "email": None, "phone": None}
+        return [s.id for s in possible_duplicates(directory, CustomerRecord(**{**base, **fields}))]
+
+    assert dupes(phone="+1 303 555 0100") == [ada.id]
+    assert dupes(email="ADA@example.com ") == [ada.id]
+    assert dupes(phone="3035550111") == []  # Byron's phone, Lovelace's name: not the same person
+    assert dupes() == [] and dupes(phone="3035550199", email="new@example.com") == []
+    assert possible_duplicates(directory, replace(ada.record, paysimple_id=None), exclude_id=ada.id) == []
+    assert other.id not in dupes(phone="3035550100", email="byron@example.com")

@@ -36,22 +36,28 @@ def x_display():
     display.stop()
 
 
+def scenario_result(display: str, base: Path, name: str, timeout: float = 200, **options) -> dict:
+    """Run scenario ``name`` in its own app process on ``display`` (files under ``base``); its observations
+    (``home`` = the app's data folder, ``shots`` = screenshot dir)."""
+    home, shots = base / "home", base / "shots"
+    shots.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, DISPLAY=display, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="xcb")
+    out = subprocess.run([sys.executable, "-m", "tests.person.scenario", name, str(home), str(shots),
+                          json.dumps(options)], capture_output=True, text=True, timeout=timeout, env=env,
+                         cwd=ROOT)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
+    assert lines, f"scenario {name} printed no result (exit {out.returncode}):\n{out.stderr[-4000:]}"
+    result = json.loads(lines[-1][len("RESULT "):])
+    assert "error" not in result, f"scenario {name} failed: {result.get('trace')}\nsteps: {result['steps']}"
+    result["home"], result["shots"] = home, shots
+    return result
+
+
 @pytest.fixture
 def run_scenario(x_display, tmp_path):
     """``run_scenario(name, **options) -> dict``: the scenario's observations (``shots`` = screenshot dir)."""
 
     def run(name: str, timeout: float = 200, **options) -> dict:
-        home, shots = tmp_path / "home", tmp_path / "shots"
-        shots.mkdir(exist_ok=True)
-        env = dict(os.environ, DISPLAY=x_display, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="xcb")
-        out = subprocess.run([sys.executable, "-m", "tests.person.scenario", name, str(home), str(shots),
-                              json.dumps(options)], capture_output=True, text=True, timeout=timeout, env=env,
-                             cwd=ROOT)
-        lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
-        assert lines, f"scenario {name} printed no result (exit {out.returncode}):\n{out.stderr[-4000:]}"
-        result = json.loads(lines[-1][len("RESULT "):])
-        assert "error" not in result, f"scenario {name} failed: {result.get('trace')}\nsteps: {result['steps']}"
-        result["home"], result["shots"] = home, shots
-        return result
+        return scenario_result(x_display, tmp_path, name, timeout, **options)
 
     return run

@@ -1334,3 +1334,11 @@ def proxy_drips_the_reply(s: Session) -> dict:
     out["payments"] = _payments(s, picked["paysimple_id"], direct)
     proxy.stop()
     return out
+
+
+# issue 18 "Customers": the New customer form and Add to PaySimple (tests/person/customer_scenarios.py)
+from tests.person.customer_scenarios import (  # noqa: E402,F401
+    add_imported_customers,
+    new_customer_form,
+    prepare_add_imported_customers,
+)

@@ -11,7 +11,8 @@ import pytest
 from pos_app.customers.counter import create_customer, update_customer
 from pos_app.customers.csv_import import import_csv
 from pos_app.customers.models import CustomerRecord
-from pos_app.customers.store import CustomerStore, DuplicatePaySimpleId, ImportRow
+from pos_app.customers.paysimple_add import add_to_paysimple
+from pos_app.customers.store import AddClosed, AddInProgress, CustomerStore, ImportRow
 from pos_app.customers.sync import sync
 from pos_app.paysimple.models import CustomerInput
 from tests.fixtures.customer_stores import drain, last_position, record
@@ -101,7 +102,7 @@ def test_a_new_paysimple_customer_takes_over_the_only_local_record_with_its_acco
     assert customer_store.count() == 4  # two holders of T1: no guess, a new record
 
 
-def test_a_counter_save_links_a_local_record_and_refuses_a_taken_paysimple_id(customer_store):
+def test_a_counter_save_links_a_local_record_or_retires_it_for_the_one_a_sync_brought(customer_store):
     customer_store.import_batch([ImportRow(record("Ann", "Lee", customer_account="A-5"), "old pos")])
     [ann] = [c.local_id for c in drain(customer_store)[0]]
     saved = customer_store.save_from_paysimple(record("Ann", "Lee", 900, customer_account="A-5"), local_id=ann)
@@ -109,10 +110,53 @@ def test_a_counter_save_links_a_local_record_and_refuses_a_taken_paysimple_id(cu
     new = customer_store.save_from_paysimple(record("Bo", "Diddley", 901))
     assert new.id != ann and new.origin == "counter"
     assert customer_store.save_from_paysimple(record("Bo", "Diddley", 901)) == new  # nothing changed, not rewritten
-    with pytest.raises(DuplicatePaySimpleId) as refused:
-        customer_store.save_from_paysimple(record("Ann", "Lee", 901), local_id=ann)
-    assert refused.value.holder == new.id and "Open that customer" in str(refused.value)
-    assert customer_store.get(ann).paysimple_id == 900
+    # Cy was imported; a sync brought Cy in from PaySimple as a record of its own before the counter's write
+    customer_store.import_batch([ImportRow(record("Cy", "Young"), "pays cash")])
+    [cy] = [c.local_id for c in drain(customer_store)[0] if c.customer.record.first_name == "Cy"]
+    [synced] = customer_store.upsert_paysimple([record("Cy", "Young", 902)]).ids
+    kept = customer_store.save_from_paysimple(record("Cy", "Young", 902, email="cy@example.com"), local_id=cy)
+    assert kept.id == synced and kept.record.email == "cy@example.com" and kept.local_notes == "pays cash"
+    retired = customer_store.get(cy)
+    assert retired.deleted and retired.local_only and customer_store.count() == 3
+
+
+def test_an_add_to_paysimple_is_recorded_before_it_is_sent_and_closed_with_its_outcome(customer_store):
+    customer_store.import_batch([ImportRow(record("Margaret", "Hamilton", phone="3035550177"))])
+    [local] = [c.local_id for c in drain(customer_store)[0]]
+    sent = record("Margaret", "Hamilton", phone="3035550177")
+    at = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    assert customer_store.open_add(local) is None
+    first = customer_store.begin_add(local, sent, at)
+    with pytest.raises(AddInProgress):
+        customer_store.begin_add(local, sent, at)
+    customer_store.add_sent(first, at.replace(second=5))
+    pending = customer_store.open_add(local)
+    assert (pending.id, pending.customer_id, pending.started_at, pending.ended_at, pending.phone) == (
+        first, local, at, at.replace(second=5), "3035550177")
+    customer_store.close_add(first, "refused", at)
+    assert customer_store.open_add(local) is None
+    second = customer_store.begin_add(local, sent, at.replace(minute=1))
+    linked = customer_store.save_from_paysimple(record("Margaret", "Hamilton", 77, phone="3035550177"),
+                                                local_id=local, closes=AddClosed(second, "created", at))
+    assert linked.id == local and linked.paysimple_id == 77 and customer_store.open_add(local) is None
+    with pytest.raises(ValueError, match="timezone"):
+        customer_store.begin_add(local, sent, datetime(2026, 11, 25, 10, 0))
+    with pytest.raises(ValueError, match="refused"):
+        customer_store.close_add(second, "created", at)
+
+
+def test_possible_duplicates_are_the_same_name_with_the_same_phone_or_email(customer_store):
+    customer_store.upsert_paysimple([record("Ann", "Lee", 1, phone="3035550100"),
+                                     record("Ann", "Lee", 2, email="ann@example.com"),
+                                     record("Ann", "Leeds", 3, phone="3035550100")])
+    customer_store.import_batch([ImportRow(record("Ann", "Lee", phone="3035550100", customer_account="OLD-1"))])
+    found = customer_store.possible_duplicates(record("ann", "LEE", phone="3035550100", email="ann@example.com"))
+    assert [(c.record.last_name, c.paysimple_id) for c in found] == [("Lee", 1), ("Lee", 2), ("Lee", None)]
+    assert customer_store.possible_duplicates(record("Ann", "Lee", phone="3035550100"), exclude_id=found[0].id,
+                                              limit=1) == [found[2]]
+    customer_store.mark_deleted([found[0].id])
+    assert found[0].id not in [c.id for c in customer_store.possible_duplicates(record("Ann", "Lee",
+                                                                                       phone="3035550100"))]
 
 
 def test_recently_seen_is_kept_and_is_no_change_of_the_record(customer_store):
@@ -188,8 +232,9 @@ def test_counter_create_and_edit_go_to_paysimple_then_to_the_store(customer_stor
     assert edited.id == created.id and customer_store.get(created.id).record.city == "Paris"
     customer_store.import_batch([ImportRow(record("Old", "Pos", customer_account="OP-1"))])
     [local] = [c.local_id for c in drain(customer_store)[0] if c.customer.local_only]
-    linked = update_customer(customer_store, client, local, record("Old", "Pos", customer_account="OP-1"))
-    assert linked.id == local and linked.paysimple_id and customer_store.count() == 2
+    added = add_to_paysimple(customer_store, client, local, now=gateway.clock.now)
+    assert added.how == "created" and added.customer.id == local and added.customer.paysimple_id
+    assert customer_store.count() == 2 and customer_store.open_add(local) is None
 
 
 def test_stores_on_the_same_file_or_database_see_each_others_writes(open_store):

@@ -1,6 +1,8 @@
 """The throwaway PostgreSQL cluster the shared-storage tests run on (tests/pg_cluster.py): a real server from
 Debian's package, reachable only with its password, that survives a crash-restart with every committed row."""
 
+import time
+
 import pg_cluster as pgc
 import psycopg
 import pytest
@@ -22,8 +24,11 @@ def test_advisory_locks_are_exclusive_between_connections(pg_database):
     with psycopg.connect(pg_database, autocommit=True) as a, psycopg.connect(pg_database, autocommit=True) as b:
         assert a.execute("SELECT pg_try_advisory_lock(42)").fetchone() == (True,)
         assert b.execute("SELECT pg_try_advisory_lock(42)").fetchone() == (False,)
-        a.close()  # a lane that dies drops its lock with its connection
-        assert b.execute("SELECT pg_try_advisory_lock(42)").fetchone() == (True,)
+        a.close()  # a lane that dies drops its lock with its connection (once the server has seen it go)
+        deadline = time.monotonic() + 10
+        while b.execute("SELECT pg_try_advisory_lock(42)").fetchone() != (True,):
+            assert time.monotonic() < deadline, "the lock of a closed connection was never released"
+            time.sleep(0.01)
 
 
 def test_committed_rows_survive_an_immediate_stop(tmp_path):

@@ -26,6 +26,13 @@ QLineEdit { border: 1px solid #9aa5b1; border-radius: 5px; padding: 7px 9px; bac
             selection-background-color: #2563eb; }
 QLineEdit:focus { border: 2px solid #2563eb; padding: 6px 8px; }
 QLineEdit[invalid="true"] { border: 2px solid #b42318; padding: 6px 8px; }
+QComboBox#statePicker { border: 1px solid #9aa5b1; border-radius: 5px; padding: 2px 4px; background: #ffffff; }
+QComboBox#statePicker:focus { border: 2px solid #2563eb; padding: 1px 3px; }
+QComboBox#statePicker[invalid="true"] { border: 2px solid #b42318; padding: 1px 3px; }
+QComboBox#statePicker::drop-down { subcontrol-origin: padding; subcontrol-position: center right; width: 26px;
+                                   border: 0; }
+QComboBox#statePicker QLineEdit, QComboBox#statePicker QLineEdit:focus,
+QComboBox#statePicker QLineEdit[invalid="true"] { border: 0; padding: 5px 5px; background: transparent; }
 #searchEdit { font-size: 16px; }
 #amountEdit { font-size: 22px; font-weight: 600; min-width: 180px; }
 #currency { font-size: 20px; font-weight: 600; color: #52606d; padding-top: 10px; }
@@ -44,6 +51,9 @@ QPushButton:disabled { color: #9aa5b1; border-color: #d9dee5; background: #f8faf
 QPushButton#primary { background: #1d4ed8; color: #ffffff; border: 1px solid #1d4ed8; }
 QPushButton#primary:hover { background: #1e40af; }
 QPushButton#primary:disabled { background: #93c5fd; border-color: #93c5fd; color: #eff6ff; }
+QPushButton#addToPaySimple { background: #1d4ed8; color: #ffffff; border: 1px solid #1d4ed8; }
+QPushButton#addToPaySimple:focus { border: 2px solid #111827; padding: 7px 13px; }
+QPushButton#addToPaySimple:disabled { background: #93c5fd; border-color: #93c5fd; color: #eff6ff; }
 #resultTitle { font-size: 30px; font-weight: 800; }
 #resultAmount { font-size: 40px; font-weight: 800; color: #111827; }
 #resultDetail { font-size: 15px; }

@@ -1,5 +1,6 @@
 """The customer screen: who (name, contact, address), their cards and bank accounts on file, the amount,
-and the actions (charge on file, new card, new bank account, add card, default, remove, replace expired).
+and the actions (charge on file, new card, new bank account, add card, default, remove, replace expired; for
+an imported customer not in PaySimple yet, "Add to PaySimple").
 Only layout here; ``MainWindow`` wires the actions. Also the charge-on-file confirmation with optional CVV."""
 
 from __future__ import annotations
@@ -84,6 +85,12 @@ class CustomerPanel(QWidget):
         amount_row.addStretch(1)
         layout.addLayout(amount_row)
         actions = QHBoxLayout()
+        # An imported customer is not in PaySimple yet: this one action adds them (MainWindow shows it for them)
+        self.add_button = QPushButton(translate("CustomerPanel", "Add to PaySimple"), self)
+        self.add_button.setObjectName("addToPaySimple")
+        self.add_button.setAutoDefault(True)  # Enter on it presses it, as the note says
+        self.add_button.hide()
+        actions.addWidget(self.add_button)
         self.charge_file_button = QPushButton(translate("MainWindow", "Charge card on file  [F5]"), self)
         self.charge_file_button.setObjectName("primary")
         self.new_card_button = QPushButton(translate("CustomerPanel", "New card  [F6]"), self)

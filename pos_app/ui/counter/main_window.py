@@ -54,6 +54,7 @@ from pos_app.ui.counter.payment_panel import (
     Saved,
 )
 from pos_app.ui.counter.result_view import ResultView
+from pos_app.ui.customers.add_to_paysimple import AddToPaySimple
 
 if TYPE_CHECKING:  # the core packages load on a worker after the window shows (start-up time)
     from pos_app.counter import (
@@ -325,6 +326,9 @@ class MainWindow(QMainWindow):
         page.charge_file_button.clicked.connect(self.charge_on_file)
         page.new_card_button.clicked.connect(lambda: self.new_account_form("cc"))
         page.new_ach_button.clicked.connect(lambda: self.new_account_form("ach"))
+        self.adder = AddToPaySimple(page.add_button, self._say, self.show_customer, self)
+        self.adder.finished.connect(lambda _outcome: self._update_actions())
+        page.add_button.clicked.connect(self.add_to_paysimple)
 
     def _shortcuts(self) -> None:
         self._shortcut_objects: list[QShortcut] = []
@@ -454,10 +458,10 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _hit_for(stored) -> CustomerHit:
-        from pos_app.counter import CustomerHit
+        from pos_app.counter import CustomerHit, format_phone
 
         r = stored.record
-        return CustomerHit(stored.id, stored.paysimple_id, stored.display_name, r.company, r.phone or "",
+        return CustomerHit(stored.id, stored.paysimple_id, stored.display_name, r.company, format_phone(r.phone),
                            r.email, r.city, r.customer_account, stored.last_seen_at, "id")
 
     def show_customer(self, stored) -> None:
@@ -559,8 +563,11 @@ class MainWindow(QMainWindow):
         self.customer_page.email_receipt.setToolTip("" if hit.email else translate(
             "CustomerPanel", "The customer has no e-mail address: add one with Edit customer (Ctrl+E)."))
         self.stack.setCurrentWidget(self.customer_page)
+        self.customer_page.add_button.setVisible(hit.local_only)
         if hit.local_only:
-            self.customer_page.methods_note.setText(translate("MainWindow", "This customer is not in PaySimple yet, so no payment can be taken."))
+            self.customer_page.methods_note.setText(translate(
+                "MainWindow", "This customer came from an import and is not in PaySimple yet. Add to PaySimple "
+                              "(Enter) to take payments."))
         else:
             self.customer_page.methods_note.setText(translate("MainWindow", "Loading cards and bank accounts…"))
             self.reload_accounts()
@@ -568,8 +575,17 @@ class MainWindow(QMainWindow):
             BackgroundOp(lambda ctx: backend.prefetch_checkout_token(), on_error=lambda e: None,
                          label="checkout token").start()
         self._update_actions()
+        if hit.local_only and self.customer_page.add_button.isEnabled():
+            self.customer_page.add_button.setFocus()
+            return
         self.customer_page.amount.edit.setFocus()
         self.customer_page.amount.edit.selectAll()
+
+    def add_to_paysimple(self) -> None:
+        """The imported customer on screen into PaySimple (``ui.customers.add_to_paysimple``)."""
+        if self.locked or self.charging or self.hit is None or self.stack.currentWidget() is not self.customer_page:
+            return
+        self.adder.start(self.counter, self.hit)
 
     def _show_customer_meta(self, hit: CustomerHit, stored) -> None:
         meta = []
@@ -639,6 +655,8 @@ class MainWindow(QMainWindow):
         self.customer_page.default_button.setEnabled(can_pay and on_file is not None and not on_file.is_default and not expired)
         self.customer_page.remove_button.setEnabled(can_pay and on_file is not None)
         self.customer_page.replace_button.setEnabled(can_pay and expired)
+        self.customer_page.add_button.setEnabled(bool(self.counter and self.hit and self.hit.local_only
+                                                      and not self.charging and self.adder.running is None))
 
     def _amount_entered(self) -> None:
         if self.customer_page.amount.require() is not None and self.customer_page.charge_file_button.isEnabled():

@@ -1,58 +1,85 @@
 """New customer / Edit customer at the counter (Counter menu, Ctrl+N / Ctrl+E).
 
-    dialog = CustomerEditDialog(backend, parent, customer=stored_or_None, prefill="what the clerk searched")
-    dialog.saved.connect(lambda stored: ...)     # the directory row, after PaySimple accepted it
+    dialog = CustomerEditDialog(counter, parent, customer=stored_or_None, prefill="what the clerk searched")
+    dialog.saved.connect(lambda stored: ...)          # the directory row, after PaySimple accepted it
+    dialog.openRequested.connect(lambda stored: ...)  # "Open" on a customer who may already exist
     dialog.open()
 
 Decisions:
 - Fields shown: first, last, company, phone, e-mail, account no., billing address (street, line 2, city,
   state, ZIP). Fields we do not show (middle name, alternate phone/e-mail, mobile, fax, country) are kept as
   they are on an edit; PaySimple-only fields (website, notes, shipping) are kept by ``update_customer``.
-- Checked with PaySimple's own rules (``customers.counter.normalised`` + ``problems``) on the GUI thread
-  before anything is sent (pure Python, microseconds); each message is shown under its field. Nothing is
-  sent while any problem is left.
-- Saving runs on a worker: ``CounterBackend.create_customer`` / ``update_customer`` (PaySimple first, then the
-  directory; a PaySimple error leaves the directory untouched). The dialog stays open and locked while it
-  runs; Cancel is disabled then (a write already sent cannot be called back).
-- PaySimple's answers: 400 field messages go under their fields (others above the buttons); 404 on an
+- Pre-filled from the search box (new customer): an e-mail, a phone, an account number, or a name in proper
+  case ("luis garcia" → Luis / Garcia; McDonald, O'Brien, de la Cruz: ``pos_app.customers.names``, 0371).
+- What is required when is said before anything is typed (0375): first and last name always (marked *); the
+  billing address is optional, but once any part of it is filled in, street, city and ZIP code are needed
+  (PaySimple's rule; their * appear then). State: a picker of US states that also takes a typed name or code
+  ("Colorado" → CO), never cutting what was typed (0373). Phone: a US number, 10 digits, "+1" allowed (0374).
+- Stable layout (0376): every field has a fixed row with a fixed message box beside it (two lines; the full
+  text as tooltip); the notice line and the duplicate row above the buttons have reserved heights; the dialog
+  has a fixed size. Showing or clearing a message never moves a field, so a click lands where it was aimed.
+- Checked with the rules (``normalised`` + ``problems``: PaySimple's, and the counter's for what was typed) on
+  the GUI thread before anything is sent (pure Python, microseconds); each message beside its field.
+- New customer: before creating, the application layer looks for customers who may already exist (same name
+  and the same phone or e-mail, on a worker, 0372). Found: "This customer may already exist" with the matches
+  and "Open" (the default button then, Alt+O) for the first; "Save as new customer" creates it anyway. Changing
+  the name, phone or e-mail checks again.
+- Saving runs on a worker: ``create_customer`` / ``update_customer`` (PaySimple first, then the directory; an
+  imported customer is added to PaySimple once: ``add_to_paysimple``). The dialog stays open and locked while
+  it runs; Cancel is disabled then (a write already sent cannot be called back).
+- PaySimple's answers: 400 field messages go beside their fields (others in the notice line); 404 on an
   edit = deleted in PaySimple meanwhile; 401 = the key was refused (a manager must fix Settings); a write
   whose reply was lost or a 5xx (``may_have_taken_effect``) says the customer MAY have been saved and to
   search for them before saving again (never a blind second create); no connection = nothing saved, check
   the network and press Save again. ``LocalWriteDeferred`` = saved in PaySimple, the list catches up at the
-  next sync: the dialog closes and says so.
-- Rule messages come from the core in English (``paysimple.rules``); labels and everything the dialog
-  writes itself are translated.
+  next sync: the dialog closes and says so. An imported customer's add: ``add_to_paysimple.explain``.
+- Rule messages come from the core in English (``paysimple.rules``, ``customers.counter``); labels and
+  everything the dialog writes itself are translated.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QRect, QStringListModel, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
+from pos_app.config import resources_dir
 from pos_app.counter import (
+    US_STATES,
+    AddAmbiguous,
+    AddInProgress,
+    AddNotConfirmed,
     CustomerRecord,
     CustomerValidationError,
     LocalWriteDeferred,
     StoredCustomer,
+    format_phone,
     normalised,
     problems,
+    split_typed_name,
+    state_label,
 )
 from pos_app.counter import gateway_errors as ps
 from pos_app.ui.common.i18n import fmt
 from pos_app.ui.common.ops import BackgroundOp
-from pos_app.ui.common.theme import RED
+from pos_app.ui.common.theme import AMBER, RED
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -72,6 +99,12 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("zip_code", "BillingAddress.ZipCode"),
 )
 _BY_API = {api: attr for attr, api in FIELDS}
+ADDRESS = ("street1", "street2", "city", "state_code", "zip_code")
+NEEDED_WITH_ADDRESS = ("street1", "city", "zip_code")
+ALWAYS_NEEDED = ("first_name", "last_name")
+MESSAGE_WIDTH = 400  # px: the message box beside each field (two lines of the message font)
+FIELD_WIDTH = 300
+MESSAGE_PX = 12
 
 
 def field_labels() -> dict[str, str]:
@@ -99,23 +132,63 @@ def attr_for(api_field: str) -> str | None:
 
 
 def prefill_record(text: str) -> dict[str, str]:
-    """What the clerk searched for, as a starting point: an e-mail, a phone, or "First Last"."""
+    """What the clerk searched for, as a starting point: an e-mail, a phone, an account number, or a name in
+    proper case ("luis garcia" → first "Luis", last "Garcia")."""
     text = text.strip()
     if not text:
         return {}
     if "@" in text:
         return {"email": text}
-    if sum(ch.isdigit() for ch in text) >= 7 and not any(ch.isalpha() for ch in text):
+    digits = sum(ch.isdigit() for ch in text)
+    if digits >= 7 and not any(ch.isalpha() for ch in text):
         return {"phone": text}
-    words = text.split()
-    if len(words) == 1:
-        return {"last_name": words[0].title() if words[0].islower() else words[0]}
-    return {"first_name": words[0], "last_name": " ".join(words[1:])}
+    if digits:
+        return {"customer_account": text}
+    first, last = split_typed_name(text)
+    return {k: v for k, v in (("first_name", first), ("last_name", last)) if v}
+
+
+def duplicate_line(stored: StoredCustomer) -> str:
+    """One customer who may already exist, as the dialog lists them: name · phone · e-mail · city."""
+    r = stored.record
+    parts = [stored.display_name, format_phone(r.phone), r.email or "", r.city or ""]
+    if stored.local_only:
+        parts.append(translate("CustomerEditDialog", "not in PaySimple yet"))
+    return " · ".join(p for p in parts if p)
+
+
+class StatePicker(QComboBox):
+    """US states by name with their code ("Colorado (CO)"); typing a name, a code or part of a name works.
+    What was typed is never cut: the value is read by ``state_code`` when saving."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statePicker")
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMaxVisibleItems(12)
+        labels = sorted((state_label(code) for code in US_STATES), key=str.casefold)
+        self.addItems(labels)
+        completer = QCompleter(QStringListModel(labels, self), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCompleter(completer)
+        self.setCurrentIndex(-1)
+        arrow = (resources_dir() / "ui" / "down-arrow.png").as_posix()
+        self.setStyleSheet(f"QComboBox#statePicker::down-arrow {{ image: url({arrow}); width: 10px; height: 6px; }}")
+        self.lineEdit().setPlaceholderText(translate("CustomerEditDialog", "Name or code, e.g. Colorado or CO"))
+
+    def set_code(self, code: str | None) -> None:
+        """Show a stored value: a known code as its label, anything else as it is."""
+        self.setCurrentIndex(-1)
+        self.lineEdit().setText(state_label(code) if code in US_STATES else (code or ""))
 
 
 class CustomerEditDialog(QDialog):
     saved = Signal(object)          # StoredCustomer, or None when the directory write was deferred
-    outcome = Signal(str)           # "saved" | "deferred" | "invalid" | "refused" | "failed" (tests)
+    openRequested = Signal(object)  # noqa: N815 - StoredCustomer: the clerk chose a customer who already exists
+    outcome = Signal(str)           # "saved" | "deferred" | "invalid" | "duplicate" | "refused" | "failed" (tests)
 
     def __init__(self, backend, parent: QWidget | None = None, customer: StoredCustomer | None = None,
                  prefill: str = "") -> None:
@@ -124,73 +197,131 @@ class CustomerEditDialog(QDialog):
         self.customer = customer
         self.busy = False
         self.result_customer: StoredCustomer | None = None
+        self.duplicates: list[StoredCustomer] = []
+        self._accepted_duplicates: tuple | None = None  # the name/phone/e-mail the clerk saved as new anyway
         self._op: BackgroundOp | None = None
         editing = customer is not None
         self.setWindowTitle(translate("CustomerEditDialog", "Edit customer") if editing
                             else translate("CustomerEditDialog", "New customer"))
-        self.setMinimumWidth(560)
 
         layout = QVBoxLayout(self)
+        layout.setSpacing(8)
         self.intro = intro = QLabel(self)
         intro.setWordWrap(True)
+        required = translate("CustomerEditDialog", "First and last name are required (*). The billing address is "
+                             "optional; once any part of it is filled in, street, city and ZIP code are needed too.")
         if editing and customer.local_only:
-            intro.setText(translate("CustomerEditDialog", "This customer came from an import and is not in "
-                                    "PaySimple yet. Saving creates them in PaySimple, so payments can be taken."))
+            lead = translate("CustomerEditDialog", "This customer came from an import and is not in PaySimple "
+                             "yet. Saving adds them to PaySimple, so payments can be taken.")
         elif editing:
-            intro.setText(translate("CustomerEditDialog", "Changes are saved in PaySimple first, then in this "
-                                    "counter's customer list."))
+            lead = translate("CustomerEditDialog", "Changes are saved in PaySimple first, then in this counter's "
+                             "customer list.")
         else:
-            intro.setText(translate("CustomerEditDialog", "The customer is created in PaySimple first, then "
-                                    "added to this counter's customer list. First and last name are required."))
+            lead = translate("CustomerEditDialog", "The customer is created in PaySimple first, then added to "
+                             "this counter's customer list.")
+        intro.setText(lead + " " + required)
         layout.addWidget(intro)
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(6)
+        grid.setColumnMinimumWidth(1, FIELD_WIDTH)
         self.inputs: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
         labels = field_labels()
         start = customer.record if customer else CustomerRecord("", "")
         guess = {} if editing else prefill_record(prefill)
+        message_font = QFont(self.font())
+        message_font.setPixelSize(MESSAGE_PX)
+        message_height = QFontMetrics(message_font).lineSpacing() * 2 + 2
+        probe = QLineEdit()  # the app's style sheet decides a field's height
+        probe.ensurePolished()
+        field_height = probe.sizeHint().height()
+        probe.deleteLater()
+        row = 0
         for attr, _api in FIELDS:
-            edit = QLineEdit(self)
+            if attr == ADDRESS[0]:
+                self.address_title = QLabel(translate("CustomerEditDialog", "Billing address (optional)"), self)
+                self.address_title.setObjectName("sectionTitle")
+                grid.addWidget(self.address_title, row, 0, 1, 3)
+                row += 1
+            if attr == "state_code":
+                self.state_picker = StatePicker(self)
+                self.state_picker.set_code(guess.get(attr) or start.state_code)
+                edit = self.state_picker.lineEdit()
+                widget: QWidget = self.state_picker
+            else:
+                edit = QLineEdit(self)
+                edit.setText(guess.get(attr) or getattr(start, attr) or "")
+                widget = edit
             edit.setObjectName(f"edit_{attr}")
             edit.setAccessibleName(labels[attr])
-            edit.setText(guess.get(attr) or getattr(start, attr) or "")
-            edit.textEdited.connect(lambda _t, a=attr: self._clear_error(a))
+            widget.setFixedWidth(FIELD_WIDTH)
+            widget.setFixedHeight(field_height)
+            edit.textEdited.connect(lambda _t, a=attr: self._edited(a))
+            caption = QLabel(labels[attr] + " *", self)
+            caption.setBuddy(widget)
             error = QLabel(self)
             error.setObjectName("fieldError")
-            error.setStyleSheet(f"color: {RED}; font-weight: 600;")
+            error.setStyleSheet(f"color: {RED}; font-weight: 600; font-size: {MESSAGE_PX}px;")
             error.setWordWrap(True)
-            error.hide()
-            box = QWidget(self)
-            column = QVBoxLayout(box)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(2)
-            column.addWidget(edit)
-            column.addWidget(error)
-            form.addRow(labels[attr], box)
-            self.inputs[attr], self.errors[attr] = edit, error
-        self.inputs["state_code"].setMaxLength(2)
-        self.inputs["phone"].setPlaceholderText(translate("CustomerEditDialog", "digits, e.g. 303 555 0100"))
+            error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            error.setFixedSize(MESSAGE_WIDTH, message_height)
+            grid.addWidget(caption, row, 0)
+            grid.addWidget(widget, row, 1)
+            grid.addWidget(error, row, 2)
+            self.inputs[attr], self.errors[attr], self.labels[attr] = edit, error, caption
+            row += 1
+        self.state_picker.currentTextChanged.connect(lambda _t: self._edited("state_code"))
+        captions = list(self.labels.values())
+        for caption in captions:
+            caption.ensurePolished()
+        width = max(caption.sizeHint().width() for caption in captions)  # each with its " *"
+        for caption in captions:
+            caption.setFixedWidth(width)  # a "*" appearing never widens the column
+        self.inputs["phone"].setPlaceholderText(translate("CustomerEditDialog", "e.g. 303 555 0100 (+1 is fine)"))
         self.inputs["email"].setPlaceholderText("name@example.com")
-        layout.addLayout(form)
+        layout.addLayout(grid)
 
         self.message = QLabel(self)
         self.message.setObjectName("dialogMessage")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setFixedHeight(QFontMetrics(self.font()).lineSpacing() * 3 + 4)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.message)
+
+        self.duplicate_row = QWidget(self)
+        self.duplicate_row.setObjectName("duplicateRow")
+        dup = QHBoxLayout(self.duplicate_row)
+        dup.setContentsMargins(0, 0, 0, 0)
+        self.open_button = QPushButton(self.duplicate_row)
+        self.open_button.setObjectName("openExisting")
+        self.open_button.clicked.connect(self._open_duplicate)
+        self.open_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        dup.addWidget(self.open_button)
+        dup.addStretch(1)
+        self.duplicate_row.setFixedHeight(self.open_button.sizeHint().height() + 4)
+        self.open_button.hide()
+        layout.addWidget(self.duplicate_row)
 
         buttons = QDialogButtonBox(self)
         self.save_button = QPushButton(translate("CustomerEditDialog", "Save"), self)
         self.save_button.setObjectName("primary")
         self.save_button.setDefault(True)
+        self.save_button.setText(translate("CustomerEditDialog", "Save as new customer"))
+        self.save_button.ensurePolished()
+        self.save_button.setMinimumWidth(self.save_button.sizeHint().width())  # its longer text moves nothing
+        self.save_button.setText(translate("CustomerEditDialog", "Save"))
         self.cancel_button = QPushButton(translate("CustomerEditDialog", "Cancel"), self)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         layout.addWidget(buttons)
+        self._mark_required()
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetFixedSize)  # never grows or shrinks
         self.inputs["first_name"].setFocus()
 
     # ---- values -------------------------------------------------------------------------------------
@@ -201,49 +332,109 @@ class CustomerEditDialog(QDialog):
         values = {attr: self.inputs[attr].text() for attr, _api in FIELDS}
         return replace(base, **values)
 
+    def _mark_required(self) -> None:
+        """Captions with * for what is needed now: names always, street/city/ZIP once the address is started."""
+        labels = field_labels()
+        address_started = any(self.inputs[a].text().strip() for a in ADDRESS)
+        for attr, caption in self.labels.items():
+            needed = attr in ALWAYS_NEEDED or (address_started and attr in NEEDED_WITH_ADDRESS)
+            caption.setText(labels[attr] + (" *" if needed else ""))
+
     def show_problems(self, by_field: dict[str, str], general: list[str] | None = None) -> None:
         general = list(general or [])
-        for attr, label in self.errors.items():
-            label.hide()
-            label.setText("")
-            self.inputs[attr].setProperty("invalid", False)
+        for attr in self.errors:
+            self._set_error(attr, "")
         first = None
         for api_field, text in by_field.items():
             attr = attr_for(api_field)
             if attr is None:
                 general.append(text)
                 continue
-            self.errors[attr].setText(text)
-            self.errors[attr].show()
-            self.inputs[attr].setProperty("invalid", True)
+            self._set_error(attr, text)
             first = first or attr
-        for edit in self.inputs.values():
-            edit.style().unpolish(edit)
-            edit.style().polish(edit)
         self._say(" ".join(general), RED)
-        self._fit()
         if first is not None:
             self.inputs[first].setFocus()
 
-    def _fit(self) -> None:
-        """Grow to show every (wrapped) message: top-level windows do not follow height-for-width alone."""
-        layout = self.layout()
-        layout.activate()
-        width = max(self.width(), self.minimumWidth())
-        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
-        if height > self.height():
-            self.resize(width, height)
+    def shown_problems(self) -> dict[str, str]:
+        """Field → the message beside it (tests and screenshots)."""
+        return {attr: label.text() for attr, label in self.errors.items() if label.text()}
 
-    def _clear_error(self, attr: str) -> None:
-        if not self.errors[attr].isHidden():
-            self.errors[attr].hide()
-            self.inputs[attr].setProperty("invalid", False)
-            self.inputs[attr].style().unpolish(self.inputs[attr])
-            self.inputs[attr].style().polish(self.inputs[attr])
+    def _set_error(self, attr: str, text: str) -> None:
+        label = self.errors[attr]
+        label.setText(text)
+        label.setToolTip(text)
+        if text and QFontMetrics(label.font()).boundingRect(
+                QRect(0, 0, label.width(), 10_000), Qt.TextFlag.TextWordWrap, text).height() > label.height():
+            log.debug("message beside %s is longer than its box; full text in the tooltip", attr)
+        widget = self.state_picker if attr == "state_code" else self.inputs[attr]
+        for w in {widget, self.inputs[attr]}:
+            w.setProperty("invalid", bool(text))
+            w.style().unpolish(w)
+            w.style().polish(w)
+
+    def _edited(self, attr: str) -> None:
+        if self.errors[attr].text():
+            self._set_error(attr, "")
+        if attr in ADDRESS:
+            self._mark_required()
+            if not any(self.inputs[a].text().strip() for a in ADDRESS):
+                for a in NEEDED_WITH_ADDRESS:  # the address was emptied again: nothing is needed there
+                    self._set_error(a, "")
+        if attr in ("first_name", "last_name", "phone", "email") and self.duplicates:
+            self._show_duplicates([])  # what the match was about changed: checked again at Save
 
     def _say(self, text: str, color: str = "#3e4c59") -> None:
         self.message.setStyleSheet(f"color: {color}; font-weight: 600;")
         self.message.setText(text)
+        self.message.setToolTip(text)
+
+    # ---- customers who may already exist -------------------------------------------------------------
+
+    @staticmethod
+    def _match_key(record: CustomerRecord) -> tuple:
+        return (record.first_name.casefold(), record.last_name.casefold(), record.phone or "",
+                (record.email or "").casefold())
+
+    def _show_duplicates(self, found: list[StoredCustomer]) -> None:
+        self.duplicates = list(found)
+        if not found:
+            self.open_button.hide()
+            self.save_button.setText(translate("CustomerEditDialog", "Save"))
+            self.open_button.setDefault(False)
+            self.save_button.setDefault(True)
+            self._emphasise(self.save_button)
+            if self.message.property("duplicates"):
+                self._say("")
+            self.message.setProperty("duplicates", False)
+            return
+        lines = [translate("CustomerEditDialog", "This customer may already exist:")]
+        lines += [duplicate_line(s) for s in found[:2]]
+        if len(found) > 2:
+            lines.append(fmt(translate("CustomerEditDialog", "and %1 more"), len(found) - 2))
+        self._say("\n".join(lines), AMBER)
+        self.message.setProperty("duplicates", True)
+        self.open_button.setText(fmt(translate("CustomerEditDialog", "&Open %1"), found[0].display_name))
+        self.open_button.show()
+        self.save_button.setText(translate("CustomerEditDialog", "Save as new customer"))
+        self.save_button.setDefault(False)
+        self.open_button.setDefault(True)  # Enter opens the customer who exists; a new one needs a deliberate click
+        self._emphasise(self.open_button)
+        self.open_button.setFocus()
+
+    def _emphasise(self, button: QPushButton) -> None:
+        """The blue (primary) look goes to the button Enter presses."""
+        for b in (self.save_button, self.open_button):
+            b.setObjectName("primary" if b is button else ("openExisting" if b is self.open_button else "save"))
+            b.style().unpolish(b)
+            b.style().polish(b)
+
+    def _open_duplicate(self) -> None:
+        if self.busy or not self.duplicates:
+            return
+        chosen = self.duplicates[0]
+        self.openRequested.emit(chosen)
+        self.accept()
 
     # ---- saving -------------------------------------------------------------------------------------
 
@@ -251,40 +442,59 @@ class CustomerEditDialog(QDialog):
         if self.busy:
             return
         record = normalised(self.record())
-        found = problems(record)
+        found = problems(record, self.customer.record if self.customer else None)
+        self._mark_required()
         if found:
+            self._show_duplicates([])
             self.show_problems(CustomerValidationError(found).by_field())
             self.outcome.emit("invalid")
             return
         self.show_problems({})
+        self._mark_required()
+        check = self.customer is None and self._accepted_duplicates != self._match_key(record)
+        if self.customer is None and self.duplicates:
+            self._accepted_duplicates = self._match_key(record)  # "Save as new customer" pressed
+            check = False
         self._set_busy(True)
-        self._say(translate("CustomerEditDialog", "Saving in PaySimple…"))
+        self._say(translate("CustomerEditDialog", "Checking for this customer…") if check
+                  else translate("CustomerEditDialog", "Saving in PaySimple…"))
         backend, customer = self.backend, self.customer
 
         def work(_ctx):
+            if check:
+                matches = backend.possible_duplicates(record)
+                if matches:
+                    return "duplicates", matches
             if customer is None:
-                return backend.create_customer(record)
-            return backend.update_customer(customer.id, record)
+                return "saved", backend.create_customer(record)
+            return "saved", backend.update_customer(customer.id, record)
 
-        self._op = BackgroundOp(work, on_done=self._saved, on_error=self._failed, label="save customer").start()
+        self._op = BackgroundOp(work, on_done=self._done, on_error=self._failed, label="save customer").start()
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
         for edit in self.inputs.values():
             edit.setReadOnly(busy)
+        self.state_picker.setEnabled(not busy)
         self.save_button.setEnabled(not busy)
         self.cancel_button.setEnabled(not busy)
+        self.open_button.setEnabled(not busy)
 
-    def _saved(self, stored: StoredCustomer) -> None:
+    def _done(self, result) -> None:
+        kind, value = result
         self._set_busy(False)
-        self.result_customer = stored
-        self.saved.emit(stored)
+        if kind == "duplicates":
+            self._show_duplicates(value)
+            self.outcome.emit("duplicate")
+            return
+        self.result_customer = value
+        self.saved.emit(value)
         self.outcome.emit("saved")
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        kind, by_field, text = explain_save_error(exc, creating=self.customer is None)
+        kind, by_field, text = explain_save_error(exc, creating=self.customer is None, now=self.backend.now())
         if kind == "deferred":
             self.saved.emit(None)
             self.outcome.emit("deferred")
@@ -308,8 +518,13 @@ class CustomerEditDialog(QDialog):
         super().closeEvent(event)
 
 
-def explain_save_error(exc: BaseException, creating: bool) -> tuple[str, dict[str, str], str]:
-    """(outcome, messages by PaySimple field, a sentence saying what happened and what to do next)."""
+def explain_save_error(exc: BaseException, creating: bool,
+                       now: datetime | None = None) -> tuple[str, dict[str, str], str]:
+    """(outcome, messages by PaySimple field, a sentence saying what happened and what to do next); ``now``
+    (the counter's clock) turns an unconfirmed add's time into "in about N min"."""
+    added = explain_add(exc, now)
+    if added is not None:
+        return "failed", {}, added
     if isinstance(exc, CustomerValidationError):
         return "invalid", exc.by_field(), ""
     if isinstance(exc, LocalWriteDeferred):
@@ -355,6 +570,30 @@ def explain_save_error(exc: BaseException, creating: bool) -> tuple[str, dict[st
     log.error("saving a customer failed unexpectedly", exc_info=(type(exc), exc, exc.__traceback__))
     return "failed", {}, fmt(translate("CustomerEditDialog", "The customer could not be saved (%1). Search for "
                                        "them before trying again."), type(exc).__name__)
+
+
+def explain_add(exc: BaseException, now: datetime | None = None) -> str | None:
+    """The sentence for an add's outcome that only an add has (None for the errors a create shares)."""
+    if isinstance(exc, AddNotConfirmed):
+        wait = (exc.check_after - now).total_seconds() if now is not None else 0
+        if wait > 1:
+            minutes = max(1, round(wait / 60))
+            when = fmt(translate("AddToPaySimple", "in about %1 min (after %2)"), minutes,
+                       exc.check_after.astimezone().strftime("%H:%M:%S"))
+            return fmt(translate("AddToPaySimple", "PaySimple did not confirm the add, and the customer is not in "
+                                 "PaySimple's list yet; nothing was sent twice. Press Add to PaySimple again %1: "
+                                 "it checks PaySimple first and adds them only if they are not there."), when)
+        return translate("AddToPaySimple", "PaySimple could not be checked for this customer; nothing was sent "
+                         "twice. Press Add to PaySimple again: it checks PaySimple first and adds them only if "
+                         "they are not there.")
+    if isinstance(exc, AddAmbiguous):
+        return fmt(translate("AddToPaySimple", "PaySimple has %1 customers matching what was sent (%2); nothing "
+                             "more was added. A manager should check them in PaySimple and remove the extra one."),
+                   len(exc.paysimple_ids), ", ".join(f"#{i}" for i in exc.paysimple_ids))
+    if isinstance(exc, AddInProgress):
+        return translate("AddToPaySimple", "This customer is being added to PaySimple right now (another window "
+                         "or counter). Wait a moment, then search for them again.")
+    return None
 
 
 def _reason(exc: ps.PaySimpleError) -> str:

@@ -492,6 +492,7 @@ class Shell(QObject):
     def _open_customer_dialog(self, dialog):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.saved.connect(self.window.show_customer)
+        dialog.openRequested.connect(self.window.show_customer)  # "This customer may already exist" → Open
         self.customer_dialog = dialog
         dialog.open()
         return dialog
