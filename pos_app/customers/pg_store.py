@@ -1,7 +1,8 @@
 """The customer records of record on PostgreSQL (``store.CustomerStore``): one set of customers for every counter
 and server instance of a store, with a change feed the counters replicate their search index from.
 
-Needs the ``store`` extra (psycopg 3 + psycopg-pool), imported when a ``PgCustomerStore`` is made (``pg_connect``).
+Needs the ``store`` extra (psycopg 3 + psycopg-pool), imported when a ``PgCustomerStore`` is made; deadlines and
+faults by ``pos_app.pg_support``, schema by ``pos_app.pg_migrations`` (component ``customers``).
 There is no search here: counters search their SQLite replica (``replica.follow``).
 
 The change feed (decision 0380). A position is ``xid * 2**POSITION_BITS + n``: the writing transaction's id
@@ -20,7 +21,7 @@ and writing the batch. PaySimple ids are unique (constraint ``customers_paysimpl
 a race to insert the same PaySimple customer is retried (it then finds the record). Writes that match by
 account number or name (import batches, PaySimple upserts that may link a local-only customer) take the
 transaction-scoped advisory lock ``MATCH_LOCK`` first, so two of them never decide on the same state; counter
-saves (by local or PaySimple id) and deletions do not. Faults are ``StorageError`` (``pg_connect``); what a
+saves (by local or PaySimple id) and deletions do not. Faults are ``StorageError`` (``pg_support``); what a
 failed call wrote was rolled back, except that a connection lost during COMMIT leaves the outcome unknown:
 every write here can be repeated (``store``).
 
@@ -33,11 +34,11 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from pos_app import pg_migrations
+from pos_app import pg_migrations, pg_support
 from pos_app.customers.models import RECORD_FIELDS, CustomerRecord, StoredCustomer
 from pos_app.customers.plan import (
     Batch,
@@ -65,7 +66,6 @@ from pos_app.customers.store import (
     check_feed_args,
 )
 from pos_app.migrations import Migration
-from pos_app.pg_connect import UNIQUE_VIOLATION, PgPool
 from pos_app.storage_errors import Fault, StorageError, What
 
 log = logging.getLogger(__name__)
@@ -233,19 +233,36 @@ class PgCustomerStore:
     def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 4, connect_timeout: float = 5.0,
                  pool_timeout: float = 10.0, statement_timeout: float = 10.0,
                  application_name: str = "pos-app customers") -> None:
-        self._pool = PgPool(dsn, What.DIRECTORY, min_size=min_size, max_size=max_size,
-                            connect_timeout=connect_timeout, pool_timeout=pool_timeout,
-                            statement_timeout=statement_timeout, application_name=application_name)
-        self.name = self._pool.name
+        self._psycopg, _ = pg_support.driver()
+        self.name = pg_support.database_name(dsn)
+        self._pool_timeout = pool_timeout
+        info = pg_support.conninfo(dsn, application_name=application_name, connect_timeout=connect_timeout,
+                                   statement_timeout=statement_timeout)
+        with self._errors():
+            self._pool = pg_support.open_pool(info, name=f"customers {self.name}", min_size=min_size,
+                                              max_size=max_size, pool_timeout=pool_timeout, dict_rows=True)
         try:
-            self._pool.open()
-            with self._pool.connection() as con:
+            with self._connection() as con:
                 pg_migrations.migrate(con, COMPONENT, MIGRATIONS, What.DIRECTORY.value)
                 con.execute("INSERT INTO customer_feed (feed_id) VALUES (%s) ON CONFLICT DO NOTHING",
                             (uuid.uuid4().hex,))
         except BaseException:
             self.close()
             raise
+
+    def _errors(self):
+        """Database faults inside the block as ``StorageError`` (``pg_support``)."""
+        return pg_support.storage_errors(self.name, What.DIRECTORY, log)
+
+    @contextmanager
+    def _connection(self):
+        with self._errors(), self._pool.connection(timeout=self._pool_timeout) as con:
+            yield con
+
+    @contextmanager
+    def _transaction(self):
+        with self._connection() as con, con.transaction():
+            yield con
 
     def close(self) -> None:
         self._pool.close()
@@ -263,7 +280,7 @@ class PgCustomerStore:
     # ---- reading ------------------------------------------------------------------------------------------
 
     def _one(self, sql: str, params: tuple) -> dict | None:
-        with self._pool.connection() as con:
+        with self._connection() as con:
             return con.execute(sql, params).fetchone()
 
     def get(self, local_id: int) -> StoredCustomer | None:
@@ -290,7 +307,7 @@ class PgCustomerStore:
     def changes(self, after: int = 0, limit: int = 1000) -> ChangePage:
         """Records written after ``after`` that no running transaction can precede (see the module docstring)."""
         check_feed_args(after, limit)
-        with self._pool.connection() as con, con.transaction():
+        with self._connection() as con, con.transaction():
             con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             xmin = int(con.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS x").fetchone()["x"])
             horizon = xmin << POSITION_BITS
@@ -305,10 +322,10 @@ class PgCustomerStore:
 
     def _write(self, work: Callable[[_Tx], T], *, matching: bool = False) -> T:
         """Run ``work`` in one write transaction (see the module docstring for the lock and the retries)."""
-        psycopg = self._pool.psycopg
+        psycopg = self._psycopg
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
-                with self._pool.transaction() as con:
+                with self._transaction() as con:
                     tx = _Tx(con)  # the transaction's id first: its feed positions are fixed from here on
                     if matching:
                         con.execute("SELECT pg_advisory_xact_lock(%s, %s)", MATCH_LOCK)
@@ -319,7 +336,7 @@ class PgCustomerStore:
                 if attempt == WRITE_ATTEMPTS:
                     raise StorageError(Fault.BUSY, self.name, What.DIRECTORY,
                                        "Other writers kept adding the same PaySimple customers.") from exc
-                log.info("customer write lost a race on a PaySimple id (SQLSTATE %s); trying again", UNIQUE_VIOLATION)
+                log.info("customer write lost a race on a PaySimple id (SQLSTATE %s); trying again", exc.sqlstate)
         raise AssertionError("unreachable")
 
     def _apply(self, tx: _Tx, batch: Batch) -> list[int]:
@@ -393,7 +410,7 @@ class PgCustomerStore:
 
     def possible_duplicates(self, record: CustomerRecord, exclude_id: int | None = None,
                             limit: int = 5) -> list[StoredCustomer]:
-        with self._pool.connection() as con:
+        with self._connection() as con:
             ids = possible_duplicate_ids(record, _Lookup(con), exclude_id, limit)
         return [s for s in map(self.get, ids) if s is not None]
 
@@ -406,9 +423,9 @@ class PgCustomerStore:
 
     def begin_add(self, local_id: int, record: CustomerRecord, at: datetime) -> int:
         """Committed before it returns (``synchronous_commit`` is the server's: on by default)."""
-        psycopg = self._pool.psycopg
+        psycopg = self._psycopg
         try:
-            with self._pool.transaction() as con:
+            with self._transaction() as con:
                 return con.execute(
                     "INSERT INTO paysimple_adds (customer_id, started_at, first_name, last_name, email, phone, "
                     "customer_account) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
@@ -420,13 +437,13 @@ class PgCustomerStore:
             raise AddInProgress() from exc
 
     def add_sent(self, add_id: int, at: datetime) -> None:
-        with self._pool.connection() as con:
+        with self._connection() as con:
             con.execute("UPDATE paysimple_adds SET ended_at = %s WHERE id = %s", (aware(at), add_id))
 
     def close_add(self, add_id: int, outcome: str, at: datetime) -> None:
         if outcome not in ("refused", "not_sent", "absent"):
             raise ValueError(f"an add that created nothing closes as refused, not_sent or absent, not {outcome!r}")
-        with self._pool.connection() as con:
+        with self._connection() as con:
             self._close_add(con, add_id, outcome, at, None)
 
     @staticmethod
@@ -451,14 +468,14 @@ class PgCustomerStore:
 
     def mark_seen(self, local_id: int, when: datetime | None = None) -> None:
         seen_at = (when or datetime.now(UTC)).astimezone(UTC)
-        with self._pool.connection() as con:
+        with self._connection() as con:
             if not con.execute("UPDATE customers SET last_seen_at = %s WHERE id = %s", (seen_at, local_id)).rowcount:
                 raise KeyError(f"No customer with local id {local_id}")
 
     # ---- the PaySimple sync's progress --------------------------------------------------------------------
 
     def sync_start(self, page_size: int) -> SyncRun:
-        with self._pool.transaction() as con:
+        with self._transaction() as con:
             row = con.execute("SELECT id, page_size, last_page, total_items FROM sync_runs WHERE status != 'complete' "
                               "ORDER BY id DESC LIMIT 1 FOR UPDATE").fetchone()
             if row is not None and row["page_size"] == page_size:
@@ -490,7 +507,7 @@ class PgCustomerStore:
     def sync_stop(self, run: int, status: str, error: str | None = None) -> None:
         if status not in SYNC_STOPPED:
             raise ValueError(f"a sync pass stops as one of {SYNC_STOPPED}, not {status!r}")
-        with self._pool.connection() as con:
+        with self._connection() as con:
             con.execute("UPDATE sync_runs SET status = %s, error = %s WHERE id = %s", (status, error, run))
 
     def sync_complete(self, run: int) -> SyncEnd:

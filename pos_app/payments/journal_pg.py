@@ -21,10 +21,10 @@ step; what the failed call wrote was rolled back, except that a connection lost 
 outcome unknown to us (``store`` says what callers do: read again). Broken connections leave the pool, so once
 the server is back the journal works again without being reopened.
 
-Deadlines (``pos_app.pg_connect``, shared with the other stores on PostgreSQL): connecting (``connect_timeout``),
-waiting for a pooled connection (``pool_timeout``), every statement (``statement_timeout``, server side) and an
-unanswered TCP send (``tcp_user_timeout``): no call waits forever. Before lending a connection the pool looks
-(without a round trip) whether the server closed it meanwhile. Money is bigint cents, times ``timestamptz`` (sessions run in UTC; values come back timezone-aware).
+Deadlines: connecting (``connect_timeout``), waiting for a pooled connection (``pool_timeout``), every statement
+(``statement_timeout``, server side) and an unanswered TCP send (``tcp_user_timeout``): no call waits forever.
+Before lending a connection the pool looks (without a round trip) whether the server closed it meanwhile.
+Money is bigint cents, times ``timestamptz`` (sessions run in UTC; values come back timezone-aware).
 
 Lane ownership: session advisory locks (``pg_migrations.LOCK_NAMESPACE_LANE``, key from the lane's name) on one
 dedicated connection per ``PgJournal``, held for as long as the lane holds them; the server drops them when that
@@ -37,8 +37,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
+import select
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime
 
@@ -63,7 +66,6 @@ from pos_app.payments.model import (
 )
 from pos_app.payments.onfile_sql import SqlOnFile
 from pos_app.payments.store import Reversal, check_updates
-from pos_app.pg_connect import PgPool
 from pos_app.storage_errors import CHECK_FAILED, Fault, StorageError, What
 
 log = logging.getLogger(__name__)
@@ -205,10 +207,39 @@ _ATTEMPT_COLUMNS = ", ".join(_ATTEMPT_FIELDS)
 _INSERT_COLUMNS = ("id", "lane", "clerk", "customer_id", "customer_name", "account_id", "account_kind",
                    "account_last4", "account_brand", "amount_cents", "state", "created_at", "updated_at",
                    "ach_authorization", "ach_authorized_by")
+# SQLSTATE classes and codes that mean "the server is not there for us" vs "the server could not do it".
+_UNREACHABLE_STATES = {"57P01", "57P02", "57P03", "57014", "53300"}
+_SERVER_STATES = {"53100": "Its disk is full.", "53200": "It is out of memory.",
+                  "25006": "It accepts reads only (a standby server?).", "XX001": CHECK_FAILED,
+                  "XX002": CHECK_FAILED, "58030": "Its disk reported an error."}
+
+
+def _driver():
+    try:
+        import psycopg
+        import psycopg.rows
+        import psycopg_pool
+    except ImportError as exc:  # pragma: no cover - the extra is installed wherever PostgreSQL is configured
+        raise RuntimeError("The PostgreSQL journal needs the 'store' extra (psycopg and psycopg-pool): "
+                           "install the app with it, or use the SQLite journal.") from exc
+    return psycopg, psycopg_pool
+
+
 def _lock_key(namespace: int, text: str) -> tuple[int, int]:
     """(namespace, 31-bit key) for pg_advisory_lock(int4, int4); the same text gives the same key everywhere."""
     digest = hashlib.blake2b(text.encode(), digest_size=4).digest()
     return namespace, int.from_bytes(digest, "big") & 0x7FFFFFFF
+
+
+def _check_if_signalled(con) -> None:
+    """The pool's check before lending a connection: a round trip only when the server has sent something
+    since the connection was last used (a server that shut down or restarted sends an error and closes the
+    socket). A connection that died silently fails its next statement within the deadlines instead."""
+    import psycopg_pool
+
+    readable, _, _ = select.select([con.fileno()], [], [], 0)
+    if readable:
+        psycopg_pool.ConnectionPool.check_connection(con)
 
 
 def _to_attempt(row: dict) -> Attempt:
@@ -234,16 +265,30 @@ class PgJournal:
     def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 4, connect_timeout: float = 5.0,
                  pool_timeout: float = 10.0, statement_timeout: float = 10.0,
                  application_name: str = "pos-app journal") -> None:
-        self._pg = PgPool(dsn, What.JOURNAL, min_size=min_size, max_size=max_size,
-                          connect_timeout=connect_timeout, pool_timeout=pool_timeout,
-                          statement_timeout=statement_timeout, application_name=application_name)
-        self._psycopg, self._conninfo, self.name = self._pg.psycopg, self._pg.conninfo, self._pg.name
+        psycopg, psycopg_pool = _driver()
+        self._psycopg, self._pool_mod = psycopg, psycopg_pool
+        params = psycopg.conninfo.conninfo_to_dict(dsn)
+        self.name = (f"database {params.get('dbname') or params.get('user') or '?'} on "
+                     f"{params.get('host') or 'localhost'}:{params.get('port') or 5432}")
+        timeout_ms = int(statement_timeout * 1000)
+        self._conninfo = psycopg.conninfo.make_conninfo(
+            dsn, connect_timeout=max(1, math.ceil(connect_timeout)), application_name=application_name,
+            tcp_user_timeout=timeout_ms, keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=3,
+            options=f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms} "
+                    f"-c idle_in_transaction_session_timeout={timeout_ms * 3} -c TimeZone=UTC")
+        self._pool_timeout = pool_timeout
+        self._pool = psycopg_pool.ConnectionPool(
+            self._conninfo, min_size=min_size, max_size=max_size, open=False, timeout=pool_timeout,
+            kwargs={"autocommit": True, "row_factory": psycopg.rows.dict_row},
+            check=_check_if_signalled, name=f"journal {self.name}")
         self._locks = _LockSession(self)
         self._onfile = SqlOnFile(_PgOnFileDb(self))
         try:
-            self._pg.open()
-            with self._connection() as con:
-                pg_migrations.migrate(con, COMPONENT, MIGRATIONS, What.JOURNAL.value)
+            with self._errors():
+                psycopg.connect(self._conninfo).close()  # fails fast (connect_timeout) with the real cause
+                self._pool.open(wait=True, timeout=pool_timeout)
+                with self._pool.connection() as con:
+                    pg_migrations.migrate(con, COMPONENT, MIGRATIONS, What.JOURNAL.value)
             problems = self.integrity_problems()
             if problems:
                 log.error("journal %s failed its check: %s", self.name, " | ".join(problems))
@@ -254,12 +299,41 @@ class PgJournal:
 
     # ---- plumbing -----------------------------------------------------------------------------------
 
-    def _errors(self):
-        """Storage faults inside the block as ``StorageError`` (``pg_connect``)."""
-        return self._pg.errors()
+    def _storage_error(self, exc: BaseException) -> StorageError | None:
+        """``exc`` as a StorageError on this journal, or None when it is not a storage fault."""
+        psycopg = self._psycopg
+        if isinstance(exc, StorageError):
+            return exc
+        if isinstance(exc, self._pool_mod.PoolTimeout):
+            return StorageError(Fault.UNREACHABLE, self.name, What.JOURNAL)
+        if not isinstance(exc, psycopg.Error):
+            return None
+        state = getattr(exc, "sqlstate", None)
+        if state in _SERVER_STATES:
+            return StorageError(Fault.SERVER, self.name, What.JOURNAL, _SERVER_STATES[state])
+        if state is None and isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
+            return StorageError(Fault.UNREACHABLE, self.name, What.JOURNAL)  # no server answer at all
+        if state and (state.startswith("08") or state in _UNREACHABLE_STATES):
+            return StorageError(Fault.UNREACHABLE, self.name, What.JOURNAL)
+        if state in ("55P03", "40P01", "40001"):  # lock wait past lock_timeout, deadlock, serialization
+            return StorageError(Fault.BUSY, self.name, What.JOURNAL)
+        return None
 
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as exc:
+            error = self._storage_error(exc)
+            if error is None or error is exc:
+                raise
+            log.warning("journal %s: %s (%s)", self.name, error.fault.value, type(exc).__name__)
+            raise error from exc
+
+    @contextmanager
     def _connection(self):
-        return self._pg.connection()
+        with self._errors(), self._pool.connection(timeout=self._pool_timeout) as con:
+            yield con
 
     def _query(self, sql: str, params: Iterable = ()) -> list[dict]:
         with self._connection() as con:
@@ -269,7 +343,7 @@ class PgJournal:
 
     def close(self) -> None:
         self._locks.close()
-        self._pg.close()
+        self._pool.close()
 
     def __enter__(self) -> PgJournal:
         return self
