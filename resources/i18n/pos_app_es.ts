@@ -822,6 +822,10 @@
         <translation>PaySimple no tiene ningún pago para este intento, así que no hay recibo que enviar por correo. Imprímalo o guárdelo como PDF.</translation>
     </message>
     <message>
+        <source>The e-mail address on file for %1 has changed: nothing was sent. E-mail the receipt again to see the new address.</source>
+        <translation>La dirección de correo registrada de %1 ha cambiado: no se envió nada. Vuelva a enviar el recibo por correo para ver la nueva dirección.</translation>
+    </message>
+    <message>
         <source>PaySimple could not be reached; nothing was sent. Try again.</source>
         <translation>No se pudo contactar con PaySimple; no se envió nada. Inténtelo de nuevo.</translation>
     </message>
@@ -1555,12 +1559,24 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Práctica: inicie sesión como %1 (gerente, PIN %2) o %3 (cajero, PIN %4).</translation>
     </message>
     <message>
+        <source>The clerk list cannot be read (%1).</source>
+        <translation>No se puede leer la lista de cajeros (%1).</translation>
+    </message>
+    <message>
         <source>No clerk is set up yet.</source>
         <translation>Todavía no hay ningún cajero.</translation>
     </message>
     <message>
         <source>Type your PIN.</source>
         <translation>Escriba su PIN.</translation>
+    </message>
+    <message>
+        <source>Checking the PIN…</source>
+        <translation>Comprobando el PIN…</translation>
+    </message>
+    <message>
+        <source>The PIN could not be checked (%1). Try again.</source>
+        <translation>No se pudo comprobar el PIN (%1). Inténtelo de nuevo.</translation>
     </message>
 </context>
 <context>
@@ -1888,6 +1904,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Restaurar el registro de pagos desde una copia de seguridad</translation>
     </message>
     <message>
+        <source>That did not work (%1). Try again.</source>
+        <translation>No funcionó (%1). Inténtelo de nuevo.</translation>
+    </message>
+    <message>
         <source>Manager approval</source>
         <translation>Aprobación del gerente</translation>
     </message>
@@ -1922,6 +1942,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>No manager is set up on this counter.</source>
         <translation>Esta caja no tiene ningún gerente.</translation>
+    </message>
+    <message>
+        <source>Checking the PIN…</source>
+        <translation>Comprobando el PIN…</translation>
     </message>
 </context>
 <context>
@@ -2960,6 +2984,22 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>Cancel</source>
         <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>The clerk file cannot be read (%1).</source>
+        <translation>No se puede leer el archivo de cajeros (%1).</translation>
+    </message>
+    <message>
+        <source>This environment cannot be set up from here.</source>
+        <translation>Este entorno no se puede configurar desde aquí.</translation>
+    </message>
+    <message>
+        <source>The set-up was not saved (%1).</source>
+        <translation>La configuración no se guardó (%1).</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
     </message>
     <message>
         <source>Counter set-up</source>

@@ -338,14 +338,14 @@ def approval_pins_pause_the_dialog_not_the_managers_sign_in(s: Session) -> dict:
     def events():
         from pos_app.clerks import ClerkRegistry
 
-        reg = ClerkRegistry(s.shell.registry.path)
+        reg = ClerkRegistry(s.shell.clerks.path)  # the clerk file itself
         try:
-            return [(e.kind, e.name, e.outcome) for e in reg.events() if e.kind in ("approve", "login")]
+            return [(e.kind, e.name, e.outcome) for e in reg.events() if e.kind in ("approve", "login")], \
+                len(reg.approvals())
         finally:
             reg.close()
 
-    out["events"] = events()  # the auditor's record
-    out["approvals"] = len(s.shell.registry.approvals())
+    out["events"], out["approvals"] = events()  # the auditor's record
     return out
 
 

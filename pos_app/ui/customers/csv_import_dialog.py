@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.counter import CsvColumnsError, CsvImportError, ImportReport
+from pos_app.counter import CounterApi, CsvColumnsError, CsvImportError, ImportReport
 from pos_app.text_safety import one_line
 from pos_app.ui.common.i18n import fmt
 from pos_app.ui.common.ops import BackgroundOp
@@ -65,7 +65,7 @@ class _CancelFlag:
 class CsvImportDialog(QDialog):
     finished_import = Signal(object)   # ImportReport, or the exception that refused the file (tests)
 
-    def __init__(self, backend, parent: QWidget | None = None, start_dir: str = "",
+    def __init__(self, backend: CounterApi, parent: QWidget | None = None, start_dir: str = "",
                  batch_size: int | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
@@ -219,7 +219,8 @@ class CsvImportDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._finished_running()
         self._say(explain_import_error(exc), RED)
-        self.report_path = getattr(exc, "report_path", None)  # a refused file still has a report saying why
+        # a refused file still has a report saying why
+        self.report_path = exc.report_path if isinstance(exc, CsvImportError) else None
         self.report_button.setVisible(self.report_path is not None)
         self.finished_import.emit(exc)
 

@@ -206,7 +206,7 @@ class EndOfDayDialog(QDialog):
     def __init__(self, payments: CounterPayments, parent: QWidget | None = None, store: str = "") -> None:
         super().__init__(parent)
         self.payments = payments
-        self.store = store or getattr(payments.merchant, "name", "")
+        self.store = store or payments.merchant.name
         self.report: EodReport | None = None
         self.backup_problem = None  # StorageError when the journal backup after the run failed
         self._op: BackgroundOp | None = None

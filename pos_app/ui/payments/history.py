@@ -11,13 +11,14 @@ Decisions:
   (at most ``MAX_ROWS`` attempts, newest first; the dialog says when older ones are left out).
 - Void / Refund: first ``service.refund_or_void_option`` (asks PaySimple for the payment's current status) on a
   worker; only the action that applies is offered, with why the other does not; then the manager approval
-  (``shell.approve``: manager + PIN + reason, recorded), then ``service.void`` / ``service.refund`` on a worker,
+  (``CounterPayments.approve``, the shell's dialog: manager + PIN + reason, checked and recorded by the clerk
+  desk), then ``CounterPayments.void`` / ``refund`` with that ``Approval`` on a worker,
   journaled write-ahead by the payments service. Nothing is ever re-sent from here: a lost answer is resolved
   by the service's look-up, and "Check again" (``service.resolve``) is the only follow-up.
 - The texts for the option are written here (translated) from the option's action, PaySimple status and
   CanVoidUntil, not taken from the core's English sentences.
-- No "email the receipt" here: PaySimple sends a receipt only as part of POST /payment (``SendReceipt``), so
-  after the fact the receipt is printed or saved as a PDF.
+- E-mail receipt… asks the application layer (``CounterPayments.receipt_address`` / ``email_receipt``,
+  ``ui/payments/receipt_email.py``); the screen never sees the gateway.
 """
 
 from __future__ import annotations
@@ -469,7 +470,7 @@ class HistoryDialog(QDialog):
             if outcome not in ("asking", "sending"):
                 self.actionFinished.emit(outcome)
 
-        self.emailing = EmailReceipt(self, self.payments.gateway, a, said)
+        self.emailing = EmailReceipt(self, self.payments, a, said)
         self.emailing.start()
 
     # ---- check again ---------------------------------------------------------------------------------
@@ -513,14 +514,13 @@ class HistoryDialog(QDialog):
             return
         action = ManagerAction.VOID if option.action == "void" else ManagerAction.REFUND
         detail = approval_detail(attempt, applies, other)
-        approved = None
+        approval: Approval | None = None
         if self.payments.approve is not None:
-            approved = self.payments.approve(action, subject=attempt.id, detail=detail, parent=self)
-        if approved is None:
+            approval = self.payments.approve(action, subject=attempt.id, detail=detail, parent=self)
+        if approval is None:
             self._say(translate("HistoryDialog", "Cancelled: nothing was changed."))
             self.actionFinished.emit("cancelled")
             return
-        approval = Approval.from_clerk(approved.manager, approved.reason)
         call = self.payments.void if option.action == "void" else self.payments.refund
         self._set_busy(True, translate("HistoryDialog", "Voiding with PaySimple…") if option.action == "void"
                        else translate("HistoryDialog", "Refunding with PaySimple…"))
@@ -552,14 +552,13 @@ class HistoryDialog(QDialog):
         payment_id = int(text) if text else None
         detail = (fmt(translate("HistoryDialog", "%1 is PaySimple payment %2"), a.id, payment_id) if payment_id
                   else fmt(translate("HistoryDialog", "%1 was not charged"), a.id))
-        approved = None
+        approval: Approval | None = None
         if self.payments.approve is not None:
-            approved = self.payments.approve(ManagerAction.CLOSE_REVIEW, subject=a.id, detail=detail, parent=self)
-        if approved is None:
+            approval = self.payments.approve(ManagerAction.CLOSE_REVIEW, subject=a.id, detail=detail, parent=self)
+        if approval is None:
             self._say(translate("HistoryDialog", "Cancelled: nothing was changed."))
             self.actionFinished.emit("cancelled")
             return
-        approval = Approval.from_clerk(approved.manager, approved.reason)
         payments = self.payments
         self._set_busy(True, translate("HistoryDialog", "Checking with PaySimple…"))
         BackgroundOp(lambda ctx: payments.close_review(a, approval, payment_id), on_done=self._review_closed,

@@ -42,7 +42,7 @@ class _UrlCatcher(QObject):
 def test_manager_imports_good_and_bad_rows(qtbot, counter, tmp_path):
     shell, window = counter
     backend = window.counter
-    shell.clerk = shell.registry.login("Trainer", "1234")   # a signed-in manager opens it without a PIN
+    shell.clerks.sign_in("Trainer", "1234")   # a signed-in manager opens it without a PIN
     source = tmp_path / "old-register.csv"
     source.write_text(GOOD_AND_BAD, encoding="utf-8")
     before = backend.directory.count()
@@ -170,7 +170,11 @@ def test_clerk_needs_a_manager_pin(qtbot, counter, tmp_path):
     state = when_modal(ManagerApprovalDialog, approve)
     dialog = shell.import_customers()
     assert state["error"] is None and isinstance(dialog, CsvImportDialog) and dialog.isVisible()
-    recorded = shell.registry.approvals()[-1]
+    from pos_app.clerks import ClerkRegistry
+
+    registry = ClerkRegistry(shell.paths.data_dir / "clerks-training.db")  # read as an auditor would
+    recorded = registry.approvals()[-1]
+    registry.close()
     assert recorded[3] == "settings" and recorded[5] == "Import customers from CSV"
     dialog.close()
 

@@ -85,7 +85,7 @@ def test_end_of_day_can_be_cancelled_while_reading_paysimple(qtbot, payments, se
 
 
 def test_end_of_day_on_screen_and_in_the_pdf_neutralises_names_and_paysimple_texts(qtbot, payments, registry,
-                                                                                   trainee, tmp_path):
+                                                                                   desk, trainee, tmp_path):
     """A clerk name from an older clerk file and a mismatch detail carrying CR/LF or a bidi override stay on
     their own line, visibly damaged, in the report a manager reads and prints."""
     import sqlite3
@@ -99,6 +99,7 @@ def test_end_of_day_on_screen_and_in_the_pdf_neutralises_names_and_paysimple_tex
 
     with sqlite3.connect(registry.path) as con:  # written before names were checked
         con.execute("UPDATE clerks SET name = ? WHERE id = ?", ("Eve\r\nAPPROVED BY MANAGER\u202e", trainee.id))
+    desk.clerks()  # the counter reads its clerk list again (as at the next sign-in screen)
     report = EodReport(day=date(2026, 12, 5), timezone="UTC", lane=None, clerk=None)
     report.by_clerk[str(trainee.id)]["approved"].add(1234)
     report.by_status["approved"].add(1234)
