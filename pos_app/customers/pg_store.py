@@ -239,6 +239,7 @@ class PgCustomerStore:
         info = pg_support.conninfo(dsn, application_name=application_name, connect_timeout=connect_timeout,
                                    statement_timeout=statement_timeout)
         with self._errors():
+            self._psycopg.connect(info).close()  # a wrong password or database fails here at once, with its cause
             self._pool = pg_support.open_pool(info, name=f"customers {self.name}", min_size=min_size,
                                               max_size=max_size, pool_timeout=pool_timeout, dict_rows=True)
         try:

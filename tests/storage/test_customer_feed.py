@@ -346,3 +346,20 @@ def test_sqlite_disk_full_mid_batch_leaves_records_and_feed_as_they_were(tmp_pat
             d.upsert_paysimple([record("Grace", "Hopper", 2)])
             [change] = drain(d, position)[0]
             assert change.customer.paysimple_id == 2 and d.search("grace hopper")
+
+
+def test_postgresql_a_wrong_password_or_a_server_not_there_is_said_at_once(pg_cluster, pg_database):
+    from pos_app.customers.pg_store import PgCustomerStore
+    from tests.fixtures.gateway import closed_port
+
+    wrong = pg_database.replace(pg_cluster.password, "not-the-password")
+    nowhere = pg_database.replace(f":{pg_cluster.port}/", f":{closed_port()}/")
+    for dsn in (wrong, nowhere):
+        started = time.monotonic()
+        with pytest.raises(StorageError) as caught:
+            PgCustomerStore(dsn, connect_timeout=2)
+        assert time.monotonic() - started < 5
+        error = caught.value
+        assert error.fault is Fault.UNREACHABLE and error.what is What.DIRECTORY
+        assert pg_cluster.password not in str(error) and "not-the-password" not in str(error)
+        assert "database server" in str(error) and "password" in str(error)  # the next step: check the settings
