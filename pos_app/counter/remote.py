@@ -52,7 +52,8 @@ from pos_app.counter.events import (
 from pos_app.counter.guard import off_gui_thread
 from pos_app.customers.counter import CustomerValidationError
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
-from pos_app.customers.paysimple_add import AddAmbiguous, Added, AddInProgress, AddNotConfirmed
+from pos_app.customers.paysimple_add import AddAmbiguous, Added, AddNotConfirmed
+from pos_app.customers.store import AddInProgress
 from pos_app.payments import (
     Approval,
     Attempt,

@@ -35,7 +35,8 @@ from pos_app import __version__
 from pos_app.clerks import ClerkError
 from pos_app.customers.counter import CustomerValidationError
 from pos_app.customers.models import CustomerRecord
-from pos_app.customers.paysimple_add import AddAmbiguous, AddInProgress, AddNotConfirmed
+from pos_app.customers.paysimple_add import AddAmbiguous, AddNotConfirmed
+from pos_app.customers.store import AddInProgress
 from pos_app.payments import NotAllowed, PaymentError
 from pos_app.payments.model import InvalidCharge, LaneBusy
 from pos_app.payments.receipts import ReceiptEmailError
