@@ -38,7 +38,6 @@ class ServerSettings:
     host: str = "0.0.0.0"
     port: int = DEFAULT_PORT
     names: list[str] = field(default_factory=list)  # in the certificate
-    lane_prefix_required: bool = True
     store_timezone: str = ""
     in_flight_window_s: float = 120.0  # the payments service's windows (payments.service)
     settle_after_s: float = 2.0
