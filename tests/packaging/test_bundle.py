@@ -127,7 +127,6 @@ def test_bundle_size_and_what_it_leaves_out(bundle):
     assert "qtbase_es.qm" in qms and all(re.search(r"_(en|es)\.qm$", name) for name in qms), qms
     internal = bundle / "_internal"
     assert not [p.name for p in internal.iterdir() if p.name.startswith("psycopg")]  # counters never reach PostgreSQL
-    assert not (internal / "pos_app" / "server").exists()  # the store server is its own deployment
     for module in ("QtQml", "QtQuick", "QtMultimedia", "QtPdf", "Qt3DCore", "QtCharts", "QtSql", "QtTest",
                    "QtBluetooth", "QtDesigner", "QtSerialPort", "QtSensors", "QtLocation"):
         assert not list((internal / "PySide6").glob(module + ".*")), module
