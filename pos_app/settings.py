@@ -61,6 +61,7 @@ class Settings:
     # Where the counter window was when the app last closed: x, y, width, height (its normal, unmaximized
     # geometry in screen pixels) and maximized. Restored only when it fits a screen present at the start.
     window_geometry: dict = field(default_factory=dict)
+    save_folder: str = ""  # where the last receipt/report was saved ("" = the person's Documents folder)
     _extra: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -107,6 +108,7 @@ _CHECKS = {
     "window_geometry": lambda v: isinstance(v, dict) and set(v) == {"x", "y", "width", "height", "maximized"}
     and all(type(v[k]) is int and -100_000 < v[k] < 100_000 for k in ("x", "y", "width", "height"))
     and type(v["maximized"]) is bool,
+    "save_folder": lambda v: isinstance(v, str) and len(v) <= 4096 and "\x00" not in v,
 }
 
 
@@ -164,7 +166,7 @@ def save_settings(settings: Settings, path: Path) -> None:
 
 # What a training run keeps of its own (everything but the environment, the API users and set-up state).
 TRAINING_FIELDS = ("lane", "store_timezone", "language", "money_format", "idle_lock_minutes", "demo_customers",
-                   "merchant", "window_geometry")
+                   "merchant", "window_geometry", "save_folder")
 
 
 def as_training(settings: Settings) -> Settings:
@@ -196,6 +198,15 @@ def load_run_settings(paths, force_training: bool) -> Settings:
     if counter.setup_done and counter.env is Environment.TRAINING:
         return load_training_settings(paths.training_settings_file, seed=counter)
     return counter
+
+
+def remember_save_folder(path: Path, folder: str, current: Settings) -> None:
+    """Record ``folder`` as ``save_folder`` in the settings file at ``path``, changing nothing else in it (the
+    file's other values win over ``current``, which may be older); a missing file is written from
+    ``current``. Raises ``StorageError`` like ``save_settings``."""
+    settings = load_settings(path) if path.exists() else Settings.from_json(current.to_json())
+    settings.save_folder = folder
+    save_settings(settings, path)
 
 
 def merge_into_counter(settings: Settings, path: Path) -> Settings:

@@ -461,7 +461,6 @@ class Counter:
         """CSV import into the directory (``customers.import_csv``); returns its ImportReport. The report
         file goes to ``import-reports/`` next to the directory (this environment's data)."""
         from datetime import datetime
-        from pathlib import Path
 
         from pos_app.customers.csv_import import BATCH_SIZE, import_csv
 
@@ -631,12 +630,13 @@ class Counter:
     @off_gui_thread
     def charge(self, customer: CustomerRef, account: Account, amount: Decimal, payment_token: str | None = None,
                cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None,
-               send_receipt: bool = False, ach_authorization: str | None = None) -> Attempt:
-        """``send_receipt``: PaySimple e-mails its receipt to the customer (needs an e-mail on the customer).
-        ``ach_authorization``: required for a bank account (the text read to the customer)."""
+               ach_authorization: str | None = None) -> Attempt:
+        """Charge once (``PaymentService.charge``); PaySimple e-mails no receipt with it: the receipt is chosen
+        after the payment (``email_receipt``). ``ach_authorization``: required for a bank account (the text
+        read to the customer)."""
         attempt = self.service.charge(customer, AccountRef.from_paysimple(account), amount,
                                       clerk=self.signed_in_clerk(), payment_token=payment_token, cvv=cvv,
-                                      send_receipt=send_receipt, on_status=on_status,
+                                      on_status=on_status,
                                       ach_authorization=ach_authorization)
         self.events.publish(PaymentRecorded(attempt))
         return attempt
@@ -672,13 +672,12 @@ class Counter:
 
     # ---- after the sale: history, void/refund, end of day ------------------------------------------------
 
-    def payments(self, merchant: Merchant, tz: tzinfo, approve: Approve | None = None,
-                 save_dir: Path | None = None) -> CounterPayments:
+    def payments(self, merchant: Merchant, tz: tzinfo, approve: Approve | None = None) -> CounterPayments:
         """The history / end-of-day use cases for this counter's lane (``CounterPayments``): clerk names and
         the signed-in clerk come from the desk; ``approve`` is the screen's way of asking a manager."""
         from pos_app.counter.payments import CounterPayments
 
         return CounterPayments(journal=self.journal, service=self.service, merchant=merchant, tz=tz,
                                lane=self.service.lane, environment=self.environment, clerk_name=self.clerk_name,
-                               clerk_id=lambda: self.clerk, approve=approve, save_dir=save_dir,
+                               clerk_id=lambda: self.clerk, approve=approve,
                                events=self.events)

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
-from pathlib import Path
 
 from pos_app.config import Environment
 from pos_app.counter.events import EventBus, PaymentResolved
@@ -56,7 +55,6 @@ class CounterPayments:
     clerk_id: Callable[[], str | None] = lambda: None  # the signed-in clerk, for "Check again" (no default)
     # the shell's approve(action, subject=, detail=, parent=) -> Approval | None (a dialog: manager + PIN + reason)
     approve: Callable[..., Approval | None] | None = None
-    save_dir: Path | None = None
     events: EventBus | None = None
 
     def now(self) -> datetime:

@@ -113,6 +113,16 @@ class Setup:
             raise PermissionError("a --training run never writes the counter's Sandbox/Live settings")
         merge_into_counter(settings, self.paths.settings_file)
 
+    def remember_save_folder(self, settings: Settings, folder: str) -> None:
+        """Record where the person last saved a receipt or report (``Settings.save_folder``, decision 0353) in
+        this run's settings file (training's in training), changing nothing else in it; a missing file is
+        written from ``settings``. Blocks on the disk (a worker); ``StorageError`` when it cannot be written."""
+        from pos_app.settings import remember_save_folder
+
+        path = (self.paths.training_settings_file if self.environment(settings) is Environment.TRAINING
+                else self.paths.settings_file)
+        remember_save_folder(path, folder, settings)
+
     # ---- API keys --------------------------------------------------------------------------------------
 
     def base_url(self, environment: Environment) -> str:

@@ -21,6 +21,7 @@ def _add(module: str, *names: str) -> None:
 _add("pos_app.counter.api", "ApiAccess", "Approve", "CounterApi", "CounterStart", "ReceiptMail", "StartupNotices")
 _add("pos_app.counter.clerks", "ClerksApi", "LocalClerks", "SignedIn")
 _add("pos_app.counter.local", "Counter", "data_paths")
+_add("pos_app.counter.remote", "RemoteCounter", "StoreAccess", "StoreServerRefused", "StoreServerUnreachable", "enroll_counter")
 _add("pos_app.counter.guard", "GuiThreadCall", "set_gui_thread_guard")
 _add("pos_app.counter.payments", "CounterPayments")
 _add("pos_app.counter.setup", "Setup", "check_connection", "restore_journal")
@@ -31,7 +32,8 @@ _add("pos_app.counter.errors", "ForeignAccount", "MissingCredentials", "Training
 # customers
 _add("pos_app.customers.models", "CustomerHit", "CustomerRecord", "StoredCustomer")
 _add("pos_app.customers.counter", "CustomerValidationError", "LocalWriteDeferred", "normalised", "problems")
-_add("pos_app.customers.paysimple_add", "AddAmbiguous", "AddInProgress", "AddNotConfirmed", "Added")
+_add("pos_app.customers.paysimple_add", "AddAmbiguous", "AddNotConfirmed", "Added")
+_add("pos_app.customers.store", "AddInProgress")
 _add("pos_app.customers.names", "proper_case", "split_typed_name")
 _add("pos_app.customers.normalize", "format_phone")
 _add("pos_app.customers.us_states", "US_STATES", "state_code", "state_label=label")

@@ -77,6 +77,7 @@ from pos_app.payments.model import (
     Approval,
     Attempt,
     CustomerRef,
+    DuplicateAttempt,
     InvalidCharge,
     LaneBusy,
     LaneOwnershipLost,
@@ -84,6 +85,7 @@ from pos_app.payments.model import (
     PaymentError,
     State,
     check_ach_authorization,
+    check_attempt_id,
     from_cents,
     require_clerk,
     to_cents,
@@ -142,17 +144,25 @@ class PaymentService(Reversals):
     # ---- charging ------------------------------------------------------------------------------------
 
     def charge(self, customer: CustomerRef, account: AccountRef, amount, clerk: str, payment_token: str | None = None,
-               cvv: str | None = None, send_receipt: bool = False,
-               on_status: StatusCallback | None = None, ach_authorization: str | None = None) -> Attempt:
+               cvv: str | None = None,
+               on_status: StatusCallback | None = None, ach_authorization: str | None = None,
+               attempt_id: str | None = None) -> Attempt:
         """Charge once. Returns the attempt in approved / declined / rejected / absent, unknown when PaySimple
         could not be asked, or needs_review when an answer was not for this payment (the lane then stays
         blocked until ``resolve`` settles it or a manager closes it). Safe to leave running on an abandoned
         worker (see the module docstring).
 
         A bank account (``account.kind == "ach"``) needs ``ach_authorization``, the text the clerk read to
-        the customer (see ``check_ach_authorization``); without it nothing is written or sent."""
+        the customer (see ``check_ach_authorization``); without it nothing is written or sent.
+
+        ``attempt_id``: the caller's id for this charge (``<lane>-<ULID>``; a store server passes the lane's
+        idempotency key); None makes a new one. An id that exists already raises ``DuplicateAttempt``
+        (checked under the lane lock, so two requests with one id never both send): that charge is never sent
+        again, only looked up (``resolve``)."""
         clerk = require_clerk(clerk)  # nobody signed in: nothing is written or sent
         cents = to_cents(amount)  # validate before anything is written
+        if attempt_id is not None:
+            check_attempt_id(attempt_id, self.lane)
         if account.kind == "ach":
             check_ach_authorization(ach_authorization, account)
         if not self._reconciled:
@@ -162,8 +172,13 @@ class PaymentService(Reversals):
         if not lock.try_acquire():
             raise LaneBusy(self.lane, self.journal.open_attempt(self.lane))
         try:
+            if attempt_id is not None:
+                existing = self._existing(attempt_id)
+                if existing is not None:
+                    raise DuplicateAttempt(attempt_id, existing)
             attempt = self.journal.create_attempt(self.lane, str(clerk), customer, account, from_cents(cents),
-                                                  self.clock(), ach_authorization=ach_authorization)
+                                                  self.clock(), ach_authorization=ach_authorization,
+                                                  attempt_id=attempt_id)
             notify(attempt, "saved", "Payment saved; sending to PaySimple…")
             now = self.clock()
             attempt = self.journal.transition(attempt.id, S.CREATED, S.SENDING, "POST /payment", clerk, now,
@@ -172,13 +187,19 @@ class PaymentService(Reversals):
             if not lock.still_held():  # the last moment before money can move
                 self._stop_unsent(attempt, clerk)
             notify(attempt, "sending", "Sending to PaySimple…")
-            attempt = self._send(attempt, clerk, payment_token, cvv, send_receipt)
+            attempt = self._send(attempt, clerk, payment_token, cvv)
             if attempt.state is S.UNKNOWN:
                 attempt = self._resolve_open(attempt, clerk, notify)
             notify(attempt, "done", attempt.state.value)
             return attempt
         finally:
             lock.release()
+
+    def _existing(self, attempt_id: str) -> Attempt | None:
+        try:
+            return self.journal.get(attempt_id)
+        except KeyError:
+            return None
 
     def _stop_unsent(self, attempt: Attempt, clerk: str) -> None:
         """Lane ownership was lost before sending: record the attempt as never sent (absent) and raise
@@ -190,10 +211,9 @@ class PaymentService(Reversals):
             log.warning("could not record %s as not sent; start-up reconcile will resolve it", attempt.id)
         raise LaneOwnershipLost(self.lane, attempt)
 
-    def _send(self, attempt: Attempt, clerk: str, payment_token, cvv, send_receipt) -> Attempt:
+    def _send(self, attempt: Attempt, clerk: str, payment_token, cvv) -> Attempt:
         request = ChargeRequest(account_id=attempt.account_id, amount=attempt.amount, order_id=attempt.id,
-                                payment_token=payment_token, cvv=cvv, description=self._description,
-                                send_receipt=send_receipt)
+                                payment_token=payment_token, cvv=cvv, description=self._description)
         try:
             payment = self.gateway.create_payment(request)
         except Exception as exc:  # noqa: BLE001 - every failure is journaled; none is retried

@@ -40,6 +40,7 @@ from pos_app.ui.common.events import EventRelay
 from pos_app.ui.common.i18n import fmt, format_amount
 from pos_app.ui.common.keys import shortcuts_first
 from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.save_files import SaveFolder
 from pos_app.ui.common.theme import AMBER, RED
 from pos_app.ui.common.widgets import EnvBanner, ResultsList, TaskBar, account_label
 from pos_app.ui.counter.cards import card_expired, is_card
@@ -103,13 +104,15 @@ def welcome_html() -> str:
 @dataclass(frozen=True)
 class CounterSession:
     """What the window needs from the shell beyond its counter: the run's settings (merchant, store time zone,
-    for receipts) and, for a counter that could not start (a damaged journal), the run's clerk desk to approve
-    the restore and the restore itself (``Setup.restore_journal``). Clerk names and who is signed in come from
-    the counter (``CounterApi`` includes the clerk desk)."""
+    for receipts), where Save dialogs start (``ui.common.save_files.SaveFolder``) and, for a counter that could
+    not start (a damaged journal), the run's clerk desk to approve the restore and the restore itself
+    (``Setup.restore_journal``). Clerk names and who is signed in come from the counter (``CounterApi``
+    includes the clerk desk)."""
 
     settings: Callable[[], Settings | None] = lambda: None
     clerks: ClerksApi | None = None
     restore_journal: Callable[[Path, Path, Approval], RestoreReport] | None = None
+    save_folder: SaveFolder | None = None
 
 
 def _panel() -> QFrame:
@@ -600,10 +603,6 @@ class MainWindow(QMainWindow):
                 "customer %s unreadable: %s", hit.id, type(e).__name__), label="customer").start()
         self.customer_page.methods.clear()
         self.customer_page.customer_status.setText("")
-        self.customer_page.email_receipt.setChecked(False)
-        self.customer_page.email_receipt.setEnabled(bool(hit.email))
-        self.customer_page.email_receipt.setToolTip("" if hit.email else translate(
-            "CustomerPanel", "The customer has no e-mail address: add one with Edit customer (Ctrl+E)."))
         self.stack.setCurrentWidget(self.customer_page)
         self.customer_page.add_button.setVisible(hit.local_only)
         if hit.local_only:
@@ -792,7 +791,6 @@ class MainWindow(QMainWindow):
     def _charge(self, customer: CustomerRef, account, amount: Decimal, cvv: str | None,
                 ach_authorization: str | None = None) -> None:
         backend = self.counter
-        send_receipt = self._send_receipt()
         self._set_charging(True)
         self._say(translate("MainWindow", "Sending the payment to PaySimple…"))
         self.task.show_progress(translate("MainWindow", "Charging…"), cancellable=False)
@@ -802,7 +800,7 @@ class MainWindow(QMainWindow):
             seen["attempt_id"] = event.attempt_id
 
         def work(ctx):
-            return backend.charge(customer, account, amount, cvv=cvv, send_receipt=send_receipt,
+            return backend.charge(customer, account, amount, cvv=cvv,
                                   on_status=lambda event: (status(event), ctx.progress(0, 0, event.message)),
                                   ach_authorization=ach_authorization)
 
@@ -865,10 +863,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(fmt(translate("MainWindow", "Payment %1 for %2: %3"), attempt.id,
                                              attempt.customer_name, state_label(attempt.state)), 30000)
         return True
-
-    def _send_receipt(self) -> bool:
-        """The "Email receipt to customer" box (only when the customer has an e-mail)."""
-        return self.customer_page.email_receipt.isEnabled() and self.customer_page.email_receipt.isChecked()
 
     def _set_charging(self, charging: bool) -> None:
         self.charging = charging
@@ -948,7 +942,7 @@ class MainWindow(QMainWindow):
         self.last_mode = mode
         self._replacing = None
         self.stack.setCurrentWidget(self.panel)
-        self.panel.open(FormRequest(customer, mode, "charge", amount, send_receipt=self._send_receipt()))
+        self.panel.open(FormRequest(customer, mode, "charge", amount))
 
     def update_details(self, replacing: CreditCardAccount | None = None) -> None:
         if self.locked:
@@ -1239,7 +1233,7 @@ class MainWindow(QMainWindow):
         signed_in = self.counter.signed_in if self.counter is not None else None
         receipt = receipt_for(attempt, settings.merchant, store_timezone(settings.store_timezone),
                               clerk_name=signed_in.name if signed_in is not None else None)
-        dialog = ReceiptDialog(receipt, self)
+        dialog = ReceiptDialog(receipt, self, save_folder=self.session.save_folder)
         dialog.open()
         return dialog
 

@@ -222,7 +222,6 @@ class FormRequest:
     mode: str  # "cc" | "ach"
     use: str  # "charge" | "update"
     amount: Decimal | None = None
-    send_receipt: bool = False  # PaySimple e-mails its receipt to the customer
     keep_on_file: bool = False  # the consent box as it was at submit
     on_file_before: frozenset[int] | None = None  # accounts on file when the form opened (None: not known yet)
 
@@ -716,7 +715,6 @@ class PaymentPanel(QWidget):
             try:
                 attempt = backend.charge(request.customer, account, request.amount,
                                          payment_token=payment_token,
-                                         send_receipt=request.send_receipt,
                                          on_status=lambda event: ctx.progress(0, 0, event),
                                          ach_authorization=authorization)
             except PaymentError as exc:

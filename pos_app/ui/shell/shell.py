@@ -55,7 +55,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
@@ -75,10 +74,10 @@ from pos_app.counter import (
     SignedIn,
     StorageError,
 )
-from pos_app.private_files import private_dir
 from pos_app.ui.common.banner import environment_detail, environment_name, environment_title
 from pos_app.ui.common.i18n import LANGUAGES, fmt, install_translator
 from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.save_files import SaveFolder
 from pos_app.ui.counter.main_window import CounterSession, MainWindow
 from pos_app.ui.shell.about import AboutDialog
 from pos_app.ui.shell.crash import CrashHandler
@@ -117,6 +116,8 @@ class Shell(QObject):
         self.lock_action = self.history_action = self.new_customer_action = self.edit_customer_action = None
         self.clerks_action = self.settings_action = self.eod_action = self.import_action = None
         self.sandbox_test_action = self.about_action = self.sign_out_action = self.quit_action = None
+        # Save dialogs (receipts, reports) start in the folder last saved to, else Documents
+        self.save_folder = SaveFolder(settings.save_folder, self.remember_save_folder)
         self.crash = CrashHandler(paths.crash_dir, context=self._crash_context, parent_widget=lambda: self.window,
                                   environment=lambda: self.environment.value)
 
@@ -135,6 +136,16 @@ class Shell(QObject):
     def clerk(self) -> Clerk | None:
         """The signed-in clerk (the desk's session; also the counter's)."""
         return self.clerks.signed_in
+
+    def remember_save_folder(self, folder: str) -> None:
+        """The folder the person last saved a receipt/report to, kept in this run's settings file (training's in
+        training) on a worker; only that value of the file changes. A failure is logged: the next Save dialog
+        of this run still starts there."""
+        self.settings.save_folder = folder
+        current, setup = Settings.from_json(self.settings.to_json()), self.setup
+        BackgroundOp(lambda ctx: setup.remember_save_folder(current, folder),
+                     on_error=lambda exc: log.warning("the last save folder was not remembered: %s", exc),
+                     label="remember save folder").start()
 
     def _crash_context(self) -> dict[str, str]:
         return {"environment": self.environment.value, "lane": self.settings.lane,
@@ -259,7 +270,8 @@ class Shell(QObject):
         self.window = window
         window.session = CounterSession(settings=lambda: self.settings, clerks=self.clerks,
                                         restore_journal=lambda journal, backup, approval: self.setup.restore_journal(
-                                            self.environment, journal, backup, approval))
+                                            self.environment, journal, backup, approval),
+                                        save_folder=self.save_folder)
         bar = window.menuBar()
         counter = bar.addMenu(translate("Shell", "&Counter"))
         self.lock_action = QAction(translate("Shell", "Lock screen"), window)
@@ -526,7 +538,8 @@ class Shell(QObject):
                                     title=translate("Shell", "Import customers from CSV"))
             if approved is None:
                 return None
-        dialog = CsvImportDialog(counter, self.window, start_dir=str(Path.home()))
+        dialog = CsvImportDialog(counter, self.window, start_dir=str(self.save_folder.start()),
+                                 save_folder=self.save_folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.import_dialog = dialog
         dialog.open()
@@ -559,8 +572,7 @@ class Shell(QObject):
             tz = store_timezone("")
         return counter.payments(
             merchant=self.settings.merchant, tz=tz,
-            approve=lambda action, subject="", detail="", parent=None: self.approve(action, subject, detail, parent),
-            save_dir=self.paths.data_dir / "exports")
+            approve=lambda action, subject="", detail="", parent=None: self.approve(action, subject, detail, parent))
 
     def _payments_or_explain(self):
         payments = self.counter_payments()
@@ -569,8 +581,6 @@ class Shell(QObject):
                                     translate("Shell", "The counter is still connecting to PaySimple. Try again "
                                                        "in a moment."))
             return None
-        if payments.save_dir is not None:
-            private_dir(payments.save_dir)
         return payments
 
     def show_history(self):
@@ -579,7 +589,7 @@ class Shell(QObject):
         payments = self._payments_or_explain()
         if payments is None:
             return None
-        dialog = HistoryDialog(payments, self.window)
+        dialog = HistoryDialog(payments, self.window, save_folder=self.save_folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.history_dialog = dialog
         dialog.open()
@@ -591,7 +601,8 @@ class Shell(QObject):
         payments = self._payments_or_explain()
         if payments is None:
             return None
-        dialog = EndOfDayDialog(payments, self.window, store=self.settings.merchant.name)
+        dialog = EndOfDayDialog(payments, self.window, store=self.settings.merchant.name,
+                                save_folder=self.save_folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.eod_dialog = dialog
         dialog.open()

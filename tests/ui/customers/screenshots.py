@@ -116,10 +116,9 @@ def main() -> int:
             window.search.setText("Dijkstra")
             settle(lambda w=window: w.results.count() > 0)
             window.select_current_hit()
-            window.customer_page.email_receipt.setChecked(True)
             window.customer_page.amount.edit.setText("21.00")
             settle(lambda w=window: w.customer_page.methods.topLevelItemCount() > 0)
-            save(window, f"44-email-receipt-box{suffix}.png")
+            save(window, f"44-customer-ready-to-charge{suffix}.png")
             window.counter = None
             window.shutdown()
             window.close()

@@ -68,7 +68,7 @@ def payments(journal, service, desk, trainee, tmp_path):
 
     return CounterPayments(journal=journal, service=service, merchant=MERCHANT, tz=STORE_TZ, lane=service.lane,
                            environment=Environment.TRAINING, clerk_name=desk.clerk_name,
-                           clerk_id=lambda: str(trainee.id), approve=approve, save_dir=tmp_path)
+                           clerk_id=lambda: str(trainee.id), approve=approve)
 
 
 def close_dialog(dialog) -> None:

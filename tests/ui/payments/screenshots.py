@@ -103,8 +103,7 @@ def main() -> int:
         payments = CounterPayments(
             journal=journal, service=service, tz=STORE_TZ, lane="LANE1", environment=Environment.TRAINING,
             merchant=Merchant(name="Corner Hardware", address="12 Elm Street, Springfield",
-                              phone="(555) 010-2030"), clerk_name=clerk_name, clerk_id=lambda: str(ann.id),
-            save_dir=home)
+                              phone="(555) 010-2030"), clerk_name=clerk_name, clerk_id=lambda: str(ann.id))
 
         for lang in ("en", "es"):
             install_translator(app, lang)

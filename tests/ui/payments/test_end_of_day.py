@@ -48,18 +48,22 @@ def test_end_of_day_shows_totals_and_a_mismatch_and_exports(qtbot, payments, ser
         assert "mismatches" in dialog.state.text()
         assert sold.id not in shown  # only mismatches are listed one by one
 
-        csv_path = dialog.export_csv(tmp_path / "eod.csv")
+        with qtbot.waitSignal(dialog.saver.finished, timeout=10_000) as saved:
+            dialog.export_csv(tmp_path / "eod.csv")
+        csv_path = saved.args[0]
         rows = list(csv.reader(csv_path.open(encoding="utf-8")))
         assert ["mismatch", "paysimple_only", "", "", "", "", "", str(stray.id)] == rows[-1][:8]
         assert ["total", "voids", "", "", "1", "8.00"] == next(r for r in rows if r[1] == "voids")[:6]
 
-        pdf_path = dialog.export_pdf(tmp_path / "eod.pdf")
+        with qtbot.waitSignal(dialog.saver.finished, timeout=10_000) as saved:
+            dialog.export_pdf(tmp_path / "eod.pdf")
+        pdf_path = saved.args[0]
         assert pdf_path == tmp_path / "eod.pdf" and pdf_path.stat().st_size > 0
         assert_valid_pdf(pdf_path)
         text = " ".join(page[2] for page in pdf_pages(pdf_path))
         for needle in ("End of day", "Only at PaySimple", str(stray.id), "$41.00", "Trainer"):
             assert needle in text, needle
-        assert str(pdf_path) in dialog.state.text()
+        assert dialog.location.field.text() == str(pdf_path) and dialog.state.text() == "Report saved."
     finally:
         close_dialog(dialog)
     assert registry.get(trainer.id).role is Role.MANAGER

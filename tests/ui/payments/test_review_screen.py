@@ -76,8 +76,7 @@ def test_a_manager_closes_a_review_from_history_with_paysimples_own_payment(qtbo
         journal=service.journal, service=service, merchant=MERCHANT, tz=STORE_TZ, lane=service.lane,
         environment=Environment.TRAINING, clerk_name=lambda c: c, clerk_id=lambda: str(trainee.id),
         approve=lambda action, subject="", detail="", parent=None: request_approval(
-            parent, desk, action, Environment.TRAINING, subject=subject, detail=detail),
-        save_dir=tmp_path)
+            parent, desk, action, Environment.TRAINING, subject=subject, detail=detail))
     dialog = HistoryDialog(payments)
     with qtbot.waitSignal(dialog.loaded, timeout=5000):
         dialog.show()
