@@ -39,7 +39,7 @@ def test_a_text_box_gives_way_to_the_windows_enabled_shortcuts_but_keeps_its_edi
     assert remove.isEnabled()
 
 
-def test_command_keys_are_named_typing_keys_are_not():
+def test_command_keys_are_named_typing_keys_are_not(qapp):
     def press(key, mods=Qt.KeyboardModifier.NoModifier):
         return QKeyEvent(QEvent.Type.KeyPress, key, mods)
 
