@@ -5,7 +5,10 @@ start, sync, accounts, tokens, charges) runs on workers (``ui.ops``); the window
 a time: every charge action is disabled while one is in flight, and the payments service refuses a second
 one for the lane anyway (``LaneBusy``).
 Keyboard: Ctrl+F/F2 search, ↑/↓ + Enter pick a customer, F5 charge the card on file, F6 new card, F7 bank
-account, F8 update payment details, F9 submit the form, Esc cancel/back; the hint line lists them.
+account, F8 update payment details, F9 submit the form, Esc cancel/back; the hint line lists them. A key that
+cannot act now says why in the status bar (``refuse``, ``why_no_payment``; decision 0361); the window's shortcuts
+win over the text boxes' own line-edit keys (``ui.common.keys``, 0360). Status-bar messages about a page go
+when the page is left (``say_on_page``, 0365); who is signed in is in the banner.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ or needs review.
 A bank (ACH) debit PaySimple accepted is shown as "Posted — pending" (its status is Posted, not Authorized),
 never "Approved", with the fact that the bank can still return it; ``kind`` is then "posted". Below the
 message, ``on_file`` says what happened to a card or bank account a form produced (kept on file with the
-customer's consent, hidden and removed later, removed because the charge was declined)."""
+customer's consent, hidden and removed later, removed because the charge was declined). Enter presses the
+screen's ``default_button()``: "Try another card" after a decline, "New sale" after a payment (decision 0362)."""
 
 from __future__ import annotations
 
