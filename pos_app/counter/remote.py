@@ -340,7 +340,7 @@ class RemoteCounter:
             switched = self._clerk is None or self._clerk.id != clerk.id
             self._clerk, self._locked = clerk, False
             self._names[str(clerk.id)] = clerk.name
-            self._selected = None
+            self._selected = self._select_pending = None
             self._customer_tokens.clear()
         self.events.publish(ClerkSignedIn(str(clerk.id)))
         return SignedIn(clerk, self.now(), switched)
@@ -353,7 +353,7 @@ class RemoteCounter:
         finally:
             self.link.session = None
             with self._lock:
-                self._clerk, self._locked, self._selected = None, False, None
+                self._clerk, self._locked, self._selected, self._select_pending = None, False, None, None
             self.events.publish(ClerkSignedOut())
 
     @off_gui_thread
@@ -510,6 +510,7 @@ class RemoteCounter:
 
     @off_gui_thread
     def verify_account(self, paysimple_id: int, account_id: int) -> Account:
+        self._selection_on_server()
         return self._call("POST", f"/v1/selection/accounts/{int(account_id)}/verify",
                           m.AccountBody(int(paysimple_id)), reply=Account)
 
