@@ -92,7 +92,8 @@ class ManagerApprovalDialog(QDialog):
     loaded = Signal()
 
     def __init__(self, clerks: ClerksApi, action: ManagerAction, environment: Environment | str,
-                 subject: str = "", detail: str = "", parent: QWidget | None = None, reason: str = "") -> None:
+                 subject: str = "", detail: str = "", parent: QWidget | None = None, reason: str = "",
+                 title: str = "") -> None:
         super().__init__(parent)
         self.clerks, self.action, self.subject = clerks, ManagerAction(action), subject
         self.approved: Approval | None = None
@@ -105,7 +106,7 @@ class ManagerApprovalDialog(QDialog):
         self.setWindowTitle(translate("ManagerApprovalDialog", "Manager approval"))
         self.setMinimumWidth(460)
         self.banner = EnvironmentBanner(environment, self)
-        self.title = heading(action_title(self.action), self, 1.3)
+        self.title = heading(title or action_title(self.action), self, 1.3)  # what is approved
         text = translate("ManagerApprovalDialog", "A manager must approve this with their PIN and a reason.")
         if detail:
             text = detail + "\n" + text
@@ -148,7 +149,7 @@ class ManagerApprovalDialog(QDialog):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.banner)
         outer.addLayout(body)
-        (self.reason if not reason else self.pin).setFocus()
+        self.pin.setFocus()  # the manager types the PIN first; Tab goes on to the reason
         self.approve_button.setEnabled(False)
         self._load = BackgroundOp(lambda ctx: clerks.clerks(), on_done=self._show_managers,
                                   on_error=self._refuse, label="manager list").start()
@@ -197,12 +198,12 @@ class ManagerApprovalDialog(QDialog):
     def try_approve(self) -> None:
         if not self.approve_button.isEnabled():
             return
-        pin = self.pin.text()
-        self.pin.clear()
-        if not self.reason.text().strip():
+        if not self.reason.text().strip():  # the PIN typed first stays (hidden) until the reason is there
             self.message.setText(translate("ClerkMessages", "Please give a reason."))
             self.reason.setFocus()
             return
+        pin = self.pin.text()
+        self.pin.clear()
         clerks, action, manager = self.clerks, self.action, self.manager.currentText()
         reason, subject = self.reason.text(), self.subject
         self.message.setStyleSheet(BUSY_STYLE)
@@ -257,9 +258,9 @@ class ManagerApprovalDialog(QDialog):
 
 def request_approval(parent: QWidget | None, clerks: ClerksApi, action: ManagerAction,
                      environment: Environment | str, subject: str = "", detail: str = "",
-                     reason: str = "") -> Approval | None:
-    """Modal approval; None if cancelled."""
-    dialog = ManagerApprovalDialog(clerks, action, environment, subject, detail, parent, reason)
+                     reason: str = "", title: str = "") -> Approval | None:
+    """Modal approval; None if cancelled. ``title`` names what is approved (default: the action's title)."""
+    dialog = ManagerApprovalDialog(clerks, action, environment, subject, detail, parent, reason, title)
     dialog.exec()
     return dialog.approved
 
