@@ -20,6 +20,11 @@ Contracts:
   record); tokens, accounts and charges are for that customer only, and the server checks it again.
 - Manager approvals are the server's: :meth:`approve` returns an ``Approval`` whose one-use token this object
   keeps; a void with an approval the server did not issue here is refused.
+- Search reads the lane's own copy of the store's customers (``counter.replica``, kept from the server's change
+  feed by a background follower): it works while the server is down. Until the copy has caught up once (a new
+  counter), search asks the server. Picking a customer selects them on the server; when the server cannot be
+  reached the copy's record is shown and the selection is made on the server before the next call that needs
+  it (accounts, tokens, a charge) — which then fails with ``StoreServerUnreachable`` while it is down.
 - Every method that talks to the server blocks and runs on a worker (``off_gui_thread``).
 """
 
@@ -50,6 +55,7 @@ from pos_app.counter.events import (
     PaymentResolved,
 )
 from pos_app.counter.guard import off_gui_thread
+from pos_app.counter.replica import ReplicaFollower
 from pos_app.customers.counter import CustomerValidationError
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.customers.paysimple_add import AddAmbiguous, Added, AddNotConfirmed
@@ -205,8 +211,10 @@ class RemoteCounter:
 
     def __init__(self, link: StoreLink, lane: str, environment: Environment = Environment.SANDBOX,
                  paysimple_origin: str = "", events: EventBus | None = None, ask_for: float = 60.0,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, replica: ReplicaFollower | None = None) -> None:
         self.link, self._lane = link, lane
+        self.replica = replica
+        self._select_pending: int | None = None  # picked while the server was unreachable
         self.environment, self.paysimple_origin = environment, paysimple_origin
         self.events = events or EventBus()
         self.ask_for, self._sleep = ask_for, sleep
@@ -221,16 +229,19 @@ class RemoteCounter:
 
     @classmethod
     @off_gui_thread
-    def open(cls, access: StoreAccess, credentials, events: EventBus | None = None, **options) -> RemoteCounter:
-        """The counter of an enrolled lane: its credential from the keyring, the server's PaySimple origin and
-        environment from the server itself. Raises ``MissingCredentials`` (not enrolled on this PC, or the
+    def open(cls, access: StoreAccess, credentials, data_dir, events: EventBus | None = None,
+             **options) -> RemoteCounter:
+        """The counter of an enrolled lane: its credential from the keyring, its customer copy in ``data_dir``
+        (followed in the background), the server's PaySimple origin and environment from the server itself.
+        Raises ``MissingCredentials`` (not enrolled on this PC, or the
         keyring lost it) or ``StoreServerUnreachable``/``StoreServerRefused``."""
         from pos_app.counter.errors import MissingCredentials
 
         credential = credentials.load(STORE_CREDENTIAL, access.lane)
         if not credential:
             raise MissingCredentials()
-        counter = cls.connect(access.url, access.fingerprint, credential, access.lane, events, **options)
+        counter = cls.connect(access.url, access.fingerprint, credential, access.lane, events,
+                              replica_dir=data_dir, **options)
         try:
             info = counter._call("GET", "/v1/server", reply=m.ServerInfo)
         except BaseException:
@@ -242,10 +253,18 @@ class RemoteCounter:
 
     @classmethod
     def connect(cls, url: str, fingerprint: str, credential: str, lane: str, events: EventBus | None = None,
-                timeouts: Timeouts | None = None, **options) -> RemoteCounter:
-        """A counter on the server at ``url`` (``serverlink.client.enroll`` gave the rest)."""
+                timeouts: Timeouts | None = None, replica_dir=None, replica_wait_s: int | None = None,
+                **options) -> RemoteCounter:
+        """A counter on the server at ``url`` (``serverlink.client.enroll`` gave the rest); with
+        ``replica_dir``, its customer copy there, followed from now on."""
         link = StoreLink(url, fingerprint, credential, timeouts or Timeouts())
-        return cls(link, lane, events=events, **options)
+        replica = None
+        if replica_dir is not None:
+            from pos_app.counter.replica import WAIT_S, ReplicaFollower
+
+            replica = ReplicaFollower(replica_dir, url, fingerprint, credential, replica_wait_s or WAIT_S,
+                                      connect_s=(timeouts or Timeouts()).connect).start()
+        return cls(link, lane, events=events, replica=replica, **options)
 
     # ---- plumbing ------------------------------------------------------------------------------------
 
@@ -270,6 +289,8 @@ class RemoteCounter:
         return date.today()
 
     def close(self) -> None:
+        if self.replica is not None:
+            self.replica.close()
         self.link.close()
 
     def startup_notices(self) -> StartupNotices:
@@ -319,7 +340,7 @@ class RemoteCounter:
             switched = self._clerk is None or self._clerk.id != clerk.id
             self._clerk, self._locked = clerk, False
             self._names[str(clerk.id)] = clerk.name
-            self._selected = None
+            self._selected = self._select_pending = None
             self._customer_tokens.clear()
         self.events.publish(ClerkSignedIn(str(clerk.id)))
         return SignedIn(clerk, self.now(), switched)
@@ -332,7 +353,7 @@ class RemoteCounter:
         finally:
             self.link.session = None
             with self._lock:
-                self._clerk, self._locked, self._selected = None, False, None
+                self._clerk, self._locked, self._selected, self._select_pending = None, False, None, None
             self.events.publish(ClerkSignedOut())
 
     @off_gui_thread
@@ -379,6 +400,8 @@ class RemoteCounter:
 
     @off_gui_thread
     def count_customers(self) -> int:
+        if self.replica is not None and self.replica.ready:
+            return self.replica.count()
         return self._call("GET", "/v1/customers/count", reply=m.CountReply).count
 
     @off_gui_thread
@@ -402,6 +425,10 @@ class RemoteCounter:
 
     @off_gui_thread
     def search(self, query: str, limit: int = 50) -> list[CustomerHit]:
+        """From this counter's copy (works while the server is down); the server's search until the copy has
+        caught up once."""
+        if self.replica is not None and self.replica.ready:
+            return self.replica.search(query, limit)
         return self._call("GET", "/v1/customers", params={"q": query, "limit": str(limit)},
                           reply=list[CustomerHit])
 
@@ -414,9 +441,27 @@ class RemoteCounter:
             if exc.status == 404:
                 return None
             raise
+        except StoreServerUnreachable:
+            stored = self.replica.get(int(local_id)) if self.replica is not None else None
+            if stored is None:
+                raise
+            with self._lock:
+                self._selected, self._select_pending = stored, stored.id
+            return stored
         with self._lock:
-            self._selected = stored
+            self._selected, self._select_pending = stored, None
         return stored
+
+    def _selection_on_server(self) -> None:
+        """Make the selection that was made while the server was unreachable (before a call that needs it)."""
+        with self._lock:
+            pending = self._select_pending
+        if pending is None:
+            return
+        stored = self._call("POST", "/v1/selection", m.SelectBody(pending), reply=StoredCustomer)
+        with self._lock:
+            if self._select_pending == pending:
+                self._selected, self._select_pending = stored, None
 
     @off_gui_thread
     def create_customer(self, record: CustomerRecord) -> StoredCustomer:
@@ -454,6 +499,7 @@ class RemoteCounter:
 
     @off_gui_thread
     def accounts(self, paysimple_id: int) -> CustomerAccounts:
+        self._selection_on_server()
         return self._call("GET", "/v1/selection/accounts", params={"paysimple_id": str(int(paysimple_id))},
                           reply=CustomerAccounts)
 
@@ -464,6 +510,7 @@ class RemoteCounter:
 
     @off_gui_thread
     def verify_account(self, paysimple_id: int, account_id: int) -> Account:
+        self._selection_on_server()
         return self._call("POST", f"/v1/selection/accounts/{int(account_id)}/verify",
                           m.AccountBody(int(paysimple_id)), reply=Account)
 
@@ -524,6 +571,7 @@ class RemoteCounter:
             cached = self._customer_tokens.get(paysimple_id)
         if not fresh and cached is not None and time.monotonic() - cached.at < CUSTOMER_TOKEN_MAX_AGE:
             return cached.value
+        self._selection_on_server()
         token = self._call("POST", "/v1/tokens/customer", m.TokenBody(int(paysimple_id)), reply=m.TokenReply).token
         with self._lock:
             self._customer_tokens[paysimple_id] = _Cached(token, time.monotonic())
@@ -552,6 +600,7 @@ class RemoteCounter:
         if self.signed_in is None:
             raise NotSignedIn()
         selected = self._selected_for(customer)
+        self._selection_on_server()
         key = ids.attempt_id(self._lane)
         body = encode(m.ChargeBody(selected.id, account.id, f"{Decimal(amount):.2f}", payment_token, cvv,
                                    ach_authorization))

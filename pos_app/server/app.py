@@ -19,9 +19,11 @@ app refuses any other client address as well).
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
@@ -52,6 +54,9 @@ log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 SESSION_HEADER = "x-clerk-session"
 KEY_HEADER = "idempotency-key"
+FEED_PAGE, FEED_PAGE_MAX = 1000, 5000  # change-feed records per reply: default, most
+FEED_WAIT_MAX_S = 25  # a long-poll waits at most this long (below the lanes' read timeout)
+FEED_POLL_S = 0.1  # while a long-poll waits, the store is read this often (any instance's writes are seen)
 
 
 def _error(status: int, code: str, message: str, headers: dict | None = None, **values) -> JSONResponse:
@@ -265,6 +270,32 @@ class Api:
         limit = self._int(request, "limit") if "limit" in request.query_params else 50
         return self._ok(await run_in_threadpool(self.server.search, caller, query, limit))
 
+    async def changes(self, request: Request, caller: Caller) -> Response:
+        """The change feed (``ChangesReply``); long-polls up to ``wait`` s when nothing is new (decision 0410)."""
+        after = self._whole(request, "after", 0, 0, None)
+        limit = self._whole(request, "limit", FEED_PAGE, 1, FEED_PAGE_MAX)
+        wait = self._whole(request, "wait", 0, 0, FEED_WAIT_MAX_S)
+        ends = time.monotonic() + wait
+        while True:
+            reply = await run_in_threadpool(self.server.changes, caller, after, limit)
+            if reply.changes or time.monotonic() >= ends or await request.is_disconnected():
+                return self._ok(reply)
+            await asyncio.sleep(min(FEED_POLL_S, max(0.0, ends - time.monotonic())))
+
+    @staticmethod
+    def _whole(request: Request, name: str, default: int, low: int, high: int | None) -> int:
+        """An optional whole-number query parameter within [low, high] (400 naming it otherwise)."""
+        text = request.query_params.get(name)
+        if text is None or text == "":
+            return default
+        if not text.isdigit() or len(text) > 18:
+            raise ApiError(400, "bad_request", f"{name} must be a whole number.", field=name)
+        value = int(text)
+        if value < low or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise ApiError(400, "bad_request", f"{name} must be {span}, not {value}.", field=name)
+        return value
+
     async def customer_count(self, request: Request, caller: Caller) -> Response:
         return self._ok(m.CountReply(await run_in_threadpool(self.server.count_customers, caller)))
 
@@ -434,6 +465,7 @@ class Api:
             Route("/v1/lanes", e(self.lanes), methods=["GET"]),
             Route("/v1/lanes/{lane}/revoke", e(self.revoke), methods=["POST"]),
             Route("/v1/customers", e(self.customers), methods=["GET", "POST"]),
+            Route("/v1/customers/changes", e(self.changes, "lane"), methods=["GET"]),
             Route("/v1/customers/count", e(self.customer_count), methods=["GET"]),
             Route("/v1/customers/sync", e(self.sync), methods=["POST"]),
             Route("/v1/customers/duplicates", e(self.duplicates), methods=["POST"]),

@@ -58,6 +58,7 @@ from pos_app.server.records import (
     digest,
 )
 from pos_app.serverlink import enrollment
+from pos_app.serverlink import messages as m
 from pos_app.serverlink.enrollment import LANE_NAME_RE
 
 log = logging.getLogger(__name__)
@@ -398,6 +399,14 @@ class StoreServer:
 
     def search(self, caller: Caller, query: str, limit: int) -> list[CustomerHit]:
         return self.directory.search(query, max(1, min(int(limit), 200)))
+
+    def changes(self, caller: Caller, after: int, limit: int) -> m.ChangesReply:
+        """A page of the customer store's change feed for a lane's search copy (``customers.replica``). The
+        feed id is read before the page: a lane never files a page of a new feed under the old id."""
+        feed = self.directory.feed_id()
+        page = self.directory.changes(after, limit)
+        return m.ChangesReply(feed, [m.FeedEntry(c.position, c.customer) for c in page.changes],
+                              page.next_position)
 
     def customer(self, caller: Caller, customer_id: int) -> StoredCustomer:
         stored = self.directory.get(customer_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from pos_app.customers.models import CustomerRecord
+from pos_app.customers.models import CustomerRecord, StoredCustomer
 from pos_app.payments.model import Attempt
 
 
@@ -119,6 +119,25 @@ class SelectBody:
 @dataclass(frozen=True)
 class CountReply:
     count: int
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One change of the customer feed: the record's state as of the read, at its latest position."""
+
+    position: int
+    customer: StoredCustomer
+
+
+@dataclass(frozen=True)
+class ChangesReply:
+    """A page of the server's customer change feed (``GET /v1/customers/changes``): ``feed_id`` names the feed
+    (another id than the one a lane copies: the store's customer list was rebuilt, start a new copy);
+    ``next_position`` is the ``after`` to ask with next; fewer than ``limit`` changes: caught up as of the read."""
+
+    feed_id: str
+    changes: list[FeedEntry]
+    next_position: int
 
 
 @dataclass(frozen=True)

@@ -246,7 +246,7 @@ def test_an_enrolled_counter_keeps_its_credential_in_the_keyring_only(server, me
     assert isinstance(access, StoreAccess) and access.lane == "LANE6" and len(access.fingerprint) == 64
     secret = credentials.load("store", "LANE6")
     assert secret.startswith("LANE6.") and secret.split(".")[1] not in repr(access)
-    counter = RemoteCounter.open(access, credentials)
+    counter = RemoteCounter.open(access, credentials, tmp_path / "lane")
     try:
         assert counter.paysimple_origin.startswith("http://127.0.0.1:") and counter.environment.value == "sandbox"
         assert [c.name for c in counter.clerks()] == sorted([CLERK[0], MANAGER[0]])
@@ -254,4 +254,4 @@ def test_an_enrolled_counter_keeps_its_credential_in_the_keyring_only(server, me
         counter.close()
     credentials.delete("store", "LANE6")
     with pytest.raises(MissingCredentials):
-        RemoteCounter.open(access, credentials)
+        RemoteCounter.open(access, credentials, tmp_path / "lane")
