@@ -159,6 +159,7 @@ GROUPS = {
 }
 
 
+@pytest.mark.exhaustive  # ~6 min: run with `bash scripts/pos.sh test -m exhaustive` (decision 0361)
 @pytest.mark.parametrize("group", list(GROUPS))
 def test_every_key_in_every_state_acts_or_says_why_not(run_scenario, group):
     states, with_payment = GROUPS[group]
