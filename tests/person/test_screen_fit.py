@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.exhaustive  # ~3 min of windows at two screen sizes: `pos.sh test -m exhaustive`
+
 TITLE = "Counter · PaySimple (Training)"
 
 
