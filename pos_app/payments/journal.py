@@ -181,6 +181,10 @@ def _attempt(row: sqlite3.Row) -> Attempt:
     return journal_rows.to_attempt(row, parse_ts)
 
 
+def _where() -> journal_rows.Where:
+    return journal_rows.Where("?", ts)
+
+
 class Journal:
     """The SQLite ``store.JournalStore``: one file; its owner locks are ``locks.py`` files beside it."""
 
@@ -364,42 +368,23 @@ class Journal:
 
     def unresolved(self, lane: str | None = None) -> list[Attempt]:
         states = [s.value for s in UNRESOLVED_STATES]
-        sql = f"SELECT * FROM attempts WHERE state IN ({','.join('?' * len(states))})"
-        params: list = list(states)
-        if lane is not None:
-            sql += " AND lane = ?"
-            params.append(lane)
-        return [_attempt(r) for r in self._query(sql + " ORDER BY created_at", params)]
+        where = _where().add(f"state IN ({','.join('?' * len(states))})", *states).equal("lane", lane)
+        return [_attempt(r) for r in self._query(f"SELECT * FROM attempts{where.clause()} ORDER BY created_at",
+                                                 where.params)]
 
     def history(self, lane: str | None = None, clerk: str | None = None, since: datetime | None = None,
                 until: datetime | None = None, customer_id: int | None = None, states: Iterable[State] | None = None,
                 limit: int | None = 200) -> list[Attempt]:
         """Attempts newest first, filtered by lane / clerk / created time window [since, until) / states."""
-        where, params = [], []
-        if lane is not None:
-            where.append("lane = ?")
-            params.append(lane)
-        if clerk is not None:
-            where.append("clerk = ?")
-            params.append(str(clerk))
-        if customer_id is not None:
-            where.append("customer_id = ?")
-            params.append(customer_id)
-        if since is not None:
-            where.append("created_at >= ?")
-            params.append(ts(since))
-        if until is not None:
-            where.append("created_at < ?")
-            params.append(ts(until))
+        where = _where().equal("lane", lane).equal("clerk", None if clerk is None else str(clerk))
+        where.equal("customer_id", customer_id).window("created_at", since, until)
         if states is not None:
             wanted = [State(s).value for s in states]
-            where.append(f"state IN ({','.join('?' * len(wanted))})")
-            params.extend(wanted)
-        sql = "SELECT * FROM attempts" + (" WHERE " + " AND ".join(where) if where else "")
-        sql += " ORDER BY created_at DESC, id DESC"
+            where.add(f"state IN ({','.join('?' * len(wanted))})", *wanted)
+        sql = f"SELECT * FROM attempts{where.clause()} ORDER BY created_at DESC, id DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [_attempt(r) for r in self._query(sql, params)]
+        return [_attempt(r) for r in self._query(sql, where.params)]
 
     def transitions(self, attempt_id: str) -> list[Transition]:
         found = self._query("SELECT * FROM transitions WHERE attempt_id = ? ORDER BY seq", (attempt_id,))
@@ -407,27 +392,15 @@ class Journal:
 
     def reversals(self, since: datetime | None = None, until: datetime | None = None) -> list[Reversal]:
         """Finished reversal requests (void/refund) in [since, until) of their finish time."""
-        where, params = ["finished_at IS NOT NULL"], []
-        if since is not None:
-            where.append("finished_at >= ?")
-            params.append(ts(since))
-        if until is not None:
-            where.append("finished_at < ?")
-            params.append(ts(until))
-        found = self._query("SELECT * FROM reversals WHERE " + " AND ".join(where) + " ORDER BY seq", params)
+        where = _where().add("finished_at IS NOT NULL").window("finished_at", since, until)
+        found = self._query(f"SELECT * FROM reversals{where.clause()} ORDER BY seq", where.params)
         return [journal_rows.to_reversal(r, parse_ts) for r in found]
 
     def entered(self, state: State, since: datetime | None = None,
                 until: datetime | None = None) -> list[Transition]:
         """Transitions INTO ``state`` whose time is in [since, until), oldest first (e.g. reviews of a day)."""
-        where, params = ["to_state = ?"], [State(state).value]
-        if since is not None:
-            where.append("at >= ?")
-            params.append(ts(since))
-        if until is not None:
-            where.append("at < ?")
-            params.append(ts(until))
-        found = self._query("SELECT * FROM transitions WHERE " + " AND ".join(where) + " ORDER BY seq", params)
+        where = _where().equal("to_state", State(state).value).window("at", since, until)
+        found = self._query(f"SELECT * FROM transitions{where.clause()} ORDER BY seq", where.params)
         return [journal_rows.to_transition(r, parse_ts) for r in found]
 
     def by_payment_id(self, payment_id: int) -> Attempt | None:

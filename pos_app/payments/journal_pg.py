@@ -217,6 +217,10 @@ def _to_attempt(row: dict) -> Attempt:
     return journal_rows.to_attempt(row, _as_stored)
 
 
+def _where() -> journal_rows.Where:
+    return journal_rows.Where("%s", _aware)
+
+
 class PgJournal:
     """The PostgreSQL ``JournalStore``. Thread-safe: calls from any thread share a small connection pool."""
 
@@ -398,37 +402,23 @@ class PgJournal:
         return _to_attempt(rows[0]) if rows else None
 
     def unresolved(self, lane: str | None = None) -> list[Attempt]:
-        sql = f"SELECT {journal_rows.ATTEMPT_COLUMNS} FROM attempts WHERE state = ANY(%s)"
-        params: list = [[s.value for s in UNRESOLVED_STATES]]
-        if lane is not None:
-            sql += " AND lane = %s"
-            params.append(lane)
-        return [_to_attempt(r) for r in self._query(sql + " ORDER BY created_at", params)]
+        where = _where().add("state = ANY(%s)", [s.value for s in UNRESOLVED_STATES]).equal("lane", lane)
+        return [_to_attempt(r) for r in self._query(
+            f"SELECT {journal_rows.ATTEMPT_COLUMNS} FROM attempts{where.clause()} ORDER BY created_at", where.params)]
 
     def history(self, lane: str | None = None, clerk: str | None = None, since: datetime | None = None,
                 until: datetime | None = None, customer_id: int | None = None, states: Iterable[State] | None = None,
                 limit: int | None = 200) -> list[Attempt]:
         """Attempts newest first, filtered by lane / clerk / created time window [since, until) / states."""
-        where, params = [], []
-        for column, value in (("lane", lane), ("clerk", None if clerk is None else str(clerk)),
-                              ("customer_id", customer_id)):
-            if value is not None:
-                where.append(f"{column} = %s")
-                params.append(value)
-        if since is not None:
-            where.append("created_at >= %s")
-            params.append(_aware(since))
-        if until is not None:
-            where.append("created_at < %s")
-            params.append(_aware(until))
+        where = _where().equal("lane", lane).equal("clerk", None if clerk is None else str(clerk))
+        where.equal("customer_id", customer_id).window("created_at", since, until)
         if states is not None:
-            where.append("state = ANY(%s)")
-            params.append([State(s).value for s in states])
-        sql = f"SELECT {journal_rows.ATTEMPT_COLUMNS} FROM attempts" + (" WHERE " + " AND ".join(where) if where else "")
-        sql += " ORDER BY created_at DESC, id DESC"
+            where.add("state = ANY(%s)", [State(s).value for s in states])
+        sql = (f"SELECT {journal_rows.ATTEMPT_COLUMNS} FROM attempts{where.clause()}"
+               " ORDER BY created_at DESC, id DESC")
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [_to_attempt(r) for r in self._query(sql, params)]
+        return [_to_attempt(r) for r in self._query(sql, where.params)]
 
     def transitions(self, attempt_id: str) -> list[Transition]:
         rows = self._query("SELECT * FROM transitions WHERE attempt_id = %s ORDER BY seq", (attempt_id,))
@@ -436,27 +426,15 @@ class PgJournal:
 
     def reversals(self, since: datetime | None = None, until: datetime | None = None) -> list[Reversal]:
         """Finished reversal requests (void/refund) in [since, until) of their finish time."""
-        where, params = ["finished_at IS NOT NULL"], []
-        if since is not None:
-            where.append("finished_at >= %s")
-            params.append(_aware(since))
-        if until is not None:
-            where.append("finished_at < %s")
-            params.append(_aware(until))
-        rows = self._query("SELECT * FROM reversals WHERE " + " AND ".join(where) + " ORDER BY seq", params)
+        where = _where().add("finished_at IS NOT NULL").window("finished_at", since, until)
+        rows = self._query(f"SELECT * FROM reversals{where.clause()} ORDER BY seq", where.params)
         return [journal_rows.to_reversal(r, _as_stored) for r in rows]
 
     def entered(self, state: State, since: datetime | None = None,
                 until: datetime | None = None) -> list[Transition]:
         """Transitions INTO ``state`` whose time is in [since, until), oldest first (e.g. reviews of a day)."""
-        where, params = ["to_state = %s"], [State(state).value]
-        if since is not None:
-            where.append("at >= %s")
-            params.append(_aware(since))
-        if until is not None:
-            where.append("at < %s")
-            params.append(_aware(until))
-        rows = self._query("SELECT * FROM transitions WHERE " + " AND ".join(where) + " ORDER BY seq", params)
+        where = _where().equal("to_state", State(state).value).window("at", since, until)
+        rows = self._query(f"SELECT * FROM transitions{where.clause()} ORDER BY seq", where.params)
         return [journal_rows.to_transition(r, _as_stored) for r in rows]
 
     def by_payment_id(self, payment_id: int) -> Attempt | None:

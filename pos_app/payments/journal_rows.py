@@ -91,3 +91,34 @@ def to_reversal(row: Mapping[str, Any], decode_time: Decode) -> Reversal:
     return Reversal(row["seq"], row["attempt_id"], row["kind"], row["manager_id"], row["reason"],
                     decode_time(row["requested_at"]), decode_time(row["finished_at"]), row["outcome"],
                     row["payment_id"])
+
+
+class Where:
+    """Conditions joined by AND and their parameters, for a backend whose parameter placeholder is ``mark``
+    (``?`` or ``%s``; a condition given to :meth:`add` is written with it) and whose times go through
+    ``encode_time``. :meth:`clause` is ``" WHERE …"``, or ``""`` without conditions."""
+
+    def __init__(self, mark: str, encode_time: Encode) -> None:
+        self._mark, self._encode_time = mark, encode_time
+        self._conditions: list[str] = []
+        self.params: list = []
+
+    def add(self, condition: str, *params) -> Where:
+        self._conditions.append(condition)
+        self.params.extend(params)
+        return self
+
+    def equal(self, column: str, value) -> Where:
+        """``column = value``; nothing when ``value`` is None (no filter)."""
+        return self if value is None else self.add(f"{column} = {self._mark}", value)
+
+    def window(self, column: str, since: datetime | None, until: datetime | None) -> Where:
+        """``since <= column < until``; an open end when None."""
+        if since is not None:
+            self.add(f"{column} >= {self._mark}", self._encode_time(since))
+        if until is not None:
+            self.add(f"{column} < {self._mark}", self._encode_time(until))
+        return self
+
+    def clause(self) -> str:
+        return " WHERE " + " AND ".join(self._conditions) if self._conditions else ""
