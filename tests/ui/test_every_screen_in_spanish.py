@@ -1,0 +1,175 @@
+"""Every screen in Spanish: a walk over the counter's screens and dialogs in the shipped Spanish translation,
+collecting every visible text (titles, labels, buttons, placeholders, menus, tooltips, table cells and headers,
+the status bar, the payment page and PaySimple's form in its frame), failing on any English word.
+
+A word is English when the English catalogue's sources use it and no Spanish translation does
+(``tests/ui/visible_text.py``); names such as PaySimple or Visa are allowed. The walk runs on the real training
+gateway with real storage, the way a clerk goes through a day: sign in, find a customer, take card and bank
+payments (approved, declined, not confirmed), print a receipt, history, end of day, customers, the manager's
+screens, set-up, lock.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from pos_app.config import Environment, app_paths
+from pos_app.settings import Settings
+from tests.ui.counter.webtools import CounterDriver, run_js, try_js
+from tests.ui.visible_text import PAGE_TEXT_JS, EnglishWords, Findings, Seen, visible_texts
+
+pytestmark = pytest.mark.webview
+
+
+@pytest.fixture(scope="module")
+def english_words() -> EnglishWords:
+    return EnglishWords.from_catalogue()
+
+
+class Walk:
+    """The shop in Spanish: shell + counter window on the training gateway, and what was seen on each screen."""
+
+    def __init__(self, qtbot, qapp, english: EnglishWords) -> None:
+        from pos_app.ui.common.theme import STYLE
+        from pos_app.ui.counter.main_window import MainWindow
+        from pos_app.ui.shell.shell import Shell
+
+        qapp.setStyleSheet(STYLE)
+        self.qtbot, self.qapp = qtbot, qapp
+        self.findings = Findings(english)
+        self.paths = app_paths().ensure()
+        self.shell = Shell(qapp, self.paths, Settings(language="es", setup_done=True), force_training=True)
+        self.shell.registry.ensure_training_clerks()
+        self.window = MainWindow(Environment.TRAINING, "LANE1")
+        self.window.resize(1366, 768)
+        self.window.show()
+        self.window.shell = self.shell
+        self.shell.attach(self.window)
+        self.counter = CounterDriver(qtbot, self.window)
+
+    def start(self) -> None:
+        with self.qtbot.waitSignal(self.window.counterReady, timeout=30_000):
+            self.window.start_counter(self.shell.counter_start("LANE1", demo_customers=40))
+        self.qtbot.waitUntil(lambda: self.window.panel._page_ready, timeout=20_000)
+
+    def sign_in(self, name: str = "Trainer", pin: str = "1234") -> None:
+        self.shell.signed_in(self.shell.registry.login(name, pin))
+
+    # --- looking -------------------------------------------------------------------------------------
+
+    def settle(self, ms: int = 50) -> None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self.qtbot.wait(ms)
+
+    def look(self, screen: str, widget: QWidget | None = None) -> list[Seen]:
+        """Read ``widget`` (default: the counter window) and every visible window over it."""
+        self.settle()
+        roots = [widget or self.window]
+        roots += [w for w in QApplication.topLevelWidgets() if w.isVisible() and w not in roots
+                  and w is not self.window and w.isWindow()]
+        seen: list[Seen] = []
+        for root in roots:
+            seen += visible_texts(root)
+        self.findings.check(screen, seen)
+        return seen
+
+    def look_page(self, screen: str) -> list[str]:
+        """The payment page's own texts and PaySimple's form inside its frame."""
+        page = self.window.panel.view.page()
+        texts = json.loads(run_js(self.qtbot, page, PAGE_TEXT_JS) or "[]")
+        for frame in page.mainFrame().children():
+            texts += json.loads(try_js(self.qtbot, frame, PAGE_TEXT_JS, 3000) or "[]")
+        self.findings.check(screen, [Seen("payment page", t) for t in texts if t])
+        return texts
+
+    def while_modal(self, trigger, screen: str, answer=None, timeout_ms: int = 10_000) -> None:
+        """Call ``trigger`` (which opens a modal dialog with exec()), read the dialog while it is up, then
+        ``answer(dialog)`` (default: reject)."""
+        box: dict = {}
+
+        def poll() -> None:
+            dialog = QApplication.activeModalWidget()
+            if dialog is None or not dialog.isVisible():
+                QTimer.singleShot(50, poll)
+                return
+            box["seen"] = self.look(screen, dialog)
+            (answer or (lambda d: d.reject()))(dialog)
+
+        QTimer.singleShot(50, poll)
+        trigger()
+        self.qtbot.waitUntil(lambda: "seen" in box, timeout=timeout_ms)
+
+    def activate(self) -> None:
+        self.window.activateWindow()
+        self.qtbot.waitUntil(self.window.isActiveWindow, timeout=5000)
+
+    def close(self) -> None:
+        for widget in QApplication.topLevelWidgets():
+            if widget is not self.window and isinstance(widget, QDialog) and widget.isVisible():
+                widget.done(0)
+        self.window.shutdown()
+        self.shell.close()
+        self.window.close()
+        self.window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def walk(qtbot, qapp, spanish, english_words):
+    w = Walk(qtbot, qapp, english_words)
+    yield w
+    w.close()
+
+
+def assert_spanish(walk: Walk) -> None:
+    assert not walk.findings.hits, "English on Spanish screens:\n" + walk.findings.report()
+
+
+def test_the_catalogue_knows_english_from_spanish(english_words):
+    assert {"customer", "charge", "declined", "enter"} <= english_words.english
+    assert not {"paysimple", "visa", "cvv", "no", "a"} & english_words.english
+    assert english_words.in_text("Cobrar $42,50 a Visa •••• 1111") == []
+    assert english_words.in_text("<b>Charge</b> a new card [Enter]") == ["card", "charge", "enter", "new"]
+
+
+def test_a_day_at_the_counter_in_spanish(walk):
+    w, counter = walk.window, walk.counter
+    walk.look("signed out")
+    walk.start()
+    walk.sign_in()
+    walk.look("welcome")
+
+    counter.search("a")
+    walk.look("search results")
+    counter.pick_with_cards("Mar", want=lambda a: len(a.credit_cards) >= 1 and len(a.ach_accounts) >= 1)
+    w.customer_page.amount.set_value(Decimal("42.50"))
+    walk.look("customer with cards")
+
+    counter.open_form(Qt.Key.Key_F6)
+    walk.look("card form")
+    walk.look_page("card form")
+    counter.open_form(Qt.Key.Key_F7)  # the bank account form instead
+    walk.look("bank form")
+    walk.look_page("bank form")
+    counter.open_form(Qt.Key.Key_F7)  # back to the card
+    counter.fill_card()
+    assert counter.submit_and_wait() == "approved"
+    walk.look("approved")
+    receipt = w.show_receipt()
+    walk.look("receipt", receipt)
+    receipt.close()
+    walk.activate()
+
+    w.result.back_button.click()
+    w.customer_page.amount.set_value(Decimal("9999.01"))  # the training gateway declines .01
+    counter.open_form(Qt.Key.Key_F6)
+    counter.fill_card("5454545454545454", "0631", "996", "10001")
+    assert counter.submit_and_wait() == "declined"
+    walk.look("declined")
+    assert_spanish(walk)
+
