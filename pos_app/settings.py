@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from pos_app.config import Environment
+from pos_app.i18n_keys import N_
 from pos_app.money import DEFAULT_FORMAT, FORMATS
 from pos_app.storage_errors import What, storage_errors
 
@@ -35,12 +36,20 @@ log = logging.getLogger(__name__)
 SETTINGS_VERSION = 1
 
 
+DEFAULT_STORE_NAME = N_("Settings", "Training Store")
+DEFAULT_STORE_ADDRESS = N_("Settings", "1 Main Street, Springfield")
+DEFAULT_FOOTER = N_("Settings", "Thank you for your business")
+
+
 @dataclass
 class Merchant:
-    name: str = "Training Store"
-    address: str = "1 Main Street, Springfield"
+    """The store as receipts show it. The defaults are our words (translated on screen while unchanged:
+    ``pos_app.i18n_keys``); what the store types is shown as typed."""
+
+    name: str = DEFAULT_STORE_NAME
+    address: str = DEFAULT_STORE_ADDRESS
     phone: str = ""
-    footer: str = "Thank you for your business"
+    footer: str = DEFAULT_FOOTER
 
 
 @dataclass

@@ -77,7 +77,7 @@ def test_the_clerk_stores_keep_no_rules():
 # Screens import the application layer (pos_app.counter), Qt, pos_app.ui, and these pure helpers only
 # (docs/decisions/0321-screens-import-only-the-counter.md).
 SCREEN_WHITELIST = {"pos_app.__version__", "pos_app.config", "pos_app.money", "pos_app.text_safety", "pos_app.private_files",
-                    "pos_app.storage_errors"}
+                    "pos_app.storage_errors", "pos_app.i18n_keys"}
 # The shell room (sign-in, set-up, approvals, crash reports, start-up) is the trust boundary and the app's
 # composition root: it may also use the clerk file, settings, keyring and log redaction directly.
 SHELL_WHITELIST = SCREEN_WHITELIST | {"pos_app.clerks", "pos_app.settings", "pos_app.credentials",

@@ -10,6 +10,10 @@ buttons such as Cancel/OK), and makes the language's ``QLocale`` the default so 
 NOT follow the language: it is shown in the store's money format (``pos_app.money``, settings
 ``money_format``).
 ``language=""`` means the computer's locale; English needs no file.
+
+The core's sentences (``pos_app.i18n_keys.Message``: English text + context + source + values) are translated
+here, at the screen edge, by :func:`tr`; so is an English sentence the core stored as text (a journal note),
+when it is one of the core's templates, and an exception carrying one.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLibraryInfo, QLo
 
 from pos_app import money
 from pos_app.config import resources_dir
+from pos_app.i18n_keys import Message, recognise
 from pos_app.money import MoneyFormat
 
 log = logging.getLogger(__name__)
@@ -77,6 +82,28 @@ def fmt(text: str, *values: object) -> str:
     for index in range(len(values), 0, -1):
         text = text.replace(f"%{index}", str(values[index - 1]))
     return text
+
+
+def tr(said: object) -> str:
+    """What the core said, in the UI language: a ``Message`` (values translated too when they are Messages),
+    an English sentence that is one of the core's templates (``i18n_keys.recognise``), or an exception whose
+    first argument is either (a ``StorageError`` describes itself in the UI language). Anything else (e.g.
+    PaySimple's own words) is shown as it is; None is "".
+    """
+    if said is None:
+        return ""
+    if isinstance(said, BaseException):
+        from pos_app.storage_errors import StorageError
+
+        first = said.args[0] if said.args else None
+        if isinstance(first, Message) and not isinstance(said, StorageError):
+            return tr(first)
+        text = str(said)
+        return tr(text) if text else type(said).__name__
+    message = recognise(said)
+    if message is None:
+        return str(said)
+    return fmt(translate(message.context, message.source), *(tr(value) for value in message.args))
 
 
 def checked_money_format(money_format: MoneyFormat | None) -> MoneyFormat:
