@@ -13,27 +13,28 @@ from __future__ import annotations
 from pos_app.i18n_keys import Message, N_
 
 #: Documented failure codes (reference §8, DOC-FAIL / DOC-TESTERR): card processors 40xx-42xx, ACH (Forte) 45xx.
+#: The English is PaySimple's documented description, word for word.
 DESCRIPTIONS: dict[str, Message] = {
-    "4001": N_("Declines", "Refer to issuer"),
-    "4002": N_("Declines", "Refer to issuer (special condition)"),
-    "4003": N_("Declines", "Invalid merchant ID"),
-    "4004": N_("Declines", "Pick up card (no fraud)"),
-    "4005": N_("Declines", "Do not honor"),
-    "4006": N_("Declines", "General error"),
+    "4001": N_("Declines", "Refer to Issuer"),
+    "4002": N_("Declines", "Refer to Issuer – Special Condition"),
+    "4003": N_("Declines", "Invalid Merchant ID"),
+    "4004": N_("Declines", "Pick up Card (no Fraud)"),
+    "4005": N_("Declines", "Do Not Honor"),
+    "4006": N_("Declines", "General Error"),
     "4007": N_("Declines", "Pick up card, special condition (fraud)"),
     "4014": N_("Declines", "Invalid card number"),
     "4041": N_("Declines", "Lost card (fraud)"),
-    "4054": N_("Declines", "Invalid expiration date"),
-    "4058": N_("Declines", "Transaction not permitted at this terminal"),
+    "4054": N_("Declines", "Invalid Expiration Date"),
+    "4058": N_("Declines", "Transaction not permitted-Terminal"),
     "4220": N_("Declines", "CVV2 value invalid"),
-    "4226": N_("Declines", "Account configuration error"),
+    "4226": N_("Declines", "account configuration error"),
     "4501": N_("Declines", "Invalid ABA routing number"),
     "4502": N_("Declines", "Maximum amount exceeded"),
     "4503": N_("Declines", "Monthly limit exceeded"),
     "4504": N_("Declines", "Daily limit exceeded"),
     "4506": N_("Declines", "Duplicate transaction"),
     "4507": N_("Declines", "Known bad account"),
-    "4510": N_("Declines", "Invalid merchant ID or password"),
+    "4510": N_("Declines", "Invalid merchant id or password"),
 }
 UNKNOWN_ERROR = N_("Declines", "Unknown error")
 
@@ -66,7 +67,7 @@ def decline_reason(code: str | None, description: str | None) -> str | None:
 
 
 def declined_because(code: str | None, description: str | None, action: str | None) -> str | None:
-    """The reason and the next step in one line ("Do not honor Try a different payment method."), each part a
+    """The reason and the next step in one line ("Do Not Honor Try a different payment method."), each part a
     Message when we know it; None when PaySimple said neither."""
     parts = [p for p in (decline_reason(code, description), action) if p]
     if not parts:

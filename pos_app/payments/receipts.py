@@ -59,9 +59,7 @@ STATUS_TEXT = {
 }
 
 # A bank debit's status words where a card's would say "approved" (PaySimple: Posted = accepted, not settled).
-BANK_DECLINED = N_("Payments", "Declined")
-
-STATUS_TEXT = {
+BANK_STATUS_TEXT = {
     State.APPROVED: "POSTED - PENDING",
     State.VOID_PENDING: "POSTED - VOID IN PROGRESS",
     State.REFUND_PENDING: "SETTLED - REFUND IN PROGRESS",
