@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from pos_app.config import Environment
 from pos_app.ui.common.banner import environment_name
 from pos_app.ui.common.events import EventRelay
-from pos_app.ui.common.i18n import fmt, format_amount
+from pos_app.ui.common.i18n import fmt, format_amount, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, RED
 from pos_app.ui.common.widgets import EnvBanner, ResultsList, TaskBar, account_label
@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
         from pos_app.ui.shell.storage_messages import show_startup_failure
         if show_startup_failure(self, exc) is None:  # storage faults: file, next step, backup to restore
             QMessageBox.critical(self, translate("MainWindow", "Could not start"),
-                                 fmt(translate("MainWindow", "The counter could not start:\n%1"), exc))
+                                 fmt(translate("MainWindow", "The counter could not start:\n%1"), tr(exc)))
 
     def _cancel_task(self) -> None:
         if self._charge_op is not None:
@@ -624,7 +624,7 @@ class MainWindow(QMainWindow):
 
         def failed(exc):
             if self.hit is hit:
-                self.customer_page.methods_note.setText(fmt(translate("MainWindow", "Could not load the payment methods: %1"), exc))
+                self.customer_page.methods_note.setText(fmt(translate("MainWindow", "Could not load the payment methods: %1"), tr(exc)))
 
         BackgroundOp(lambda ctx: backend.accounts(hit.paysimple_id), on_done=show, on_error=failed,
                      label="accounts").start()
@@ -701,7 +701,7 @@ class MainWindow(QMainWindow):
 
         def failed(exc) -> None:
             self._repeat_check_running = False
-            self._say(fmt(translate("MainWindow", "Could not check recent payments: %1"), exc), RED)
+            self._say(fmt(translate("MainWindow", "Could not check recent payments: %1"), tr(exc)), RED)
 
         BackgroundOp(lambda ctx: backend.recent_charges(customer.id, amount), on_done=done, on_error=failed,
                      label="repeat check").start()
@@ -746,7 +746,7 @@ class MainWindow(QMainWindow):
 
         def work(ctx):
             return backend.charge(customer, account, amount, cvv=cvv, send_receipt=send_receipt,
-                                  on_status=lambda event: (status(event), ctx.progress(0, 0, event.message)),
+                                  on_status=lambda event: (status(event), ctx.progress(0, 0, tr(event.message))),
                                   ach_authorization=ach_authorization)
 
         def progress(_d, _t, text):
@@ -840,11 +840,11 @@ class MainWindow(QMainWindow):
         if isinstance(exc, LaneBusy) and exc.blocking is not None:
             self._show_blocking(exc.blocking)
         elif isinstance(exc, LaneBusy):
-            self._say(str(exc), AMBER)
+            self._say(tr(exc), AMBER)
         elif isinstance(exc, PaymentError | ValueError):
-            self._say(str(exc), RED)
+            self._say(tr(exc), RED)
         else:
-            self.result.show_error(fmt(translate("MainWindow", "The payment could not be completed: %1"), exc), charge_started=True)
+            self.result.show_error(fmt(translate("MainWindow", "The payment could not be completed: %1"), tr(exc)), charge_started=True)
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit("error")
 

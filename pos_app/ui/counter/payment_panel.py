@@ -44,7 +44,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.ui.common.i18n import fmt, format_amount, format_datetime
+from pos_app.ui.common.i18n import fmt, format_amount, format_datetime, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, RED
 from pos_app.ui.counter.ach_authorization import AchAuthorizationBox, authorization_for
@@ -421,7 +421,7 @@ class PaymentPanel(QWidget):
                 self.state = FormState.SHOWN
                 self.keep_box.setEnabled(True)
                 self._set_status(fmt(translate("PaymentPanel", "The customer's cards on file could not be read "
-                                                               "(%1). Press F9 to try again."), exc), RED)
+                                                               "(%1). Press F9 to try again."), tr(exc)), RED)
                 self._update_buttons()
 
         BackgroundOp(lambda ctx: backend.on_file_ids(request.customer.id), on_done=done, on_error=failed,
@@ -458,7 +458,7 @@ class PaymentPanel(QWidget):
         if session != self._session or self.state is not FormState.LOADING:
             return
         log.warning("payment form could not start: %s", type(exc).__name__)
-        self._end(FormFailed(fmt(translate("PaymentPanel", "The secure form could not start: %1"), exc)))
+        self._end(FormFailed(fmt(translate("PaymentPanel", "The secure form could not start: %1"), tr(exc))))
 
     def _end(self, outcome: FormOutcome) -> None:
         self.state = FormState.IDLE
@@ -595,7 +595,7 @@ class PaymentPanel(QWidget):
                 self.state = FormState.SHOWN
                 self._token_failure = True  # the SDK's own "no token" error that follows adds nothing
                 self._set_status(fmt(translate("PaymentPanel", "PaySimple did not give permission for this customer "
-                                                               "(%1). Press F9 to try again."), exc), RED)
+                                                               "(%1). Press F9 to try again."), tr(exc)), RED)
                 self._update_buttons()
                 if self.view is not None:
                     self.view.bridge.send_customer_token("")
@@ -639,7 +639,7 @@ class PaymentPanel(QWidget):
 
         def failed(exc: BaseException) -> None:
             if self.request is request:
-                self._end(FormFailed(str(exc) or type(exc).__name__))
+                self._end(FormFailed(tr(exc)))
 
         BackgroundOp(verify, on_done=done, on_error=failed, label="verify new account").start()
 
@@ -710,7 +710,7 @@ class PaymentPanel(QWidget):
             except PaymentError as exc:
                 error = exc  # refused before anything was sent (lane busy, invalid amount...)
             except Exception as exc:  # noqa: BLE001
-                error = ChargeFailed(str(exc) or type(exc).__name__)
+                error = ChargeFailed(tr(exc))
                 error.__cause__ = exc
             record = backend.settle_new_account(account.id) if new else None
             if error is not None:
@@ -720,7 +720,7 @@ class PaymentPanel(QWidget):
 
         def progress(_done, _total, event) -> None:  # Sending, then the service's StatusEvents
             text = (translate("MainWindow", "Sending the payment to PaySimple…") if isinstance(event, Sending)
-                    else event.message)
+                    else tr(event.message))
             self._set_status(text)
             if self.on_charge_status is not None:
                 self.on_charge_status(text)
@@ -739,7 +739,7 @@ class PaymentPanel(QWidget):
             if isinstance(exc, LaneBusy | ChargeFailed):
                 self._end(FormFailed(exc))
             else:
-                self._end(FormFailed(str(exc) or type(exc).__name__))
+                self._end(FormFailed(tr(exc)))
 
         BackgroundOp(work, on_done=done, on_error=failed, on_progress=progress, label="charge new account").start()
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.counter import authorization_code
-from pos_app.ui.common.i18n import fmt, format_amount
+from pos_app.counter import authorization_code, decline_reason
+from pos_app.ui.common.i18n import fmt, format_amount, tr
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import account_label
 
@@ -166,16 +166,17 @@ class ResultView(QWidget):
         elif state == "declined":
             self.kind = "declined"
             self._headline(translate("ResultView", "Declined"), RED)
-            # PaySimple's own decline text is shown as it comes (it is English); the frame around it is ours.
-            said = attempt.failure_description or translate("ResultView", "The payment was declined.")
-            step = attempt.failure_action or translate("ResultView", "Try a different payment method.")
+            # PaySimple's reason: ours for a documented code, else PaySimple's own words; the frame around it is ours.
+            said = tr(decline_reason(attempt.failure_code, attempt.failure_description)) \
+                or translate("ResultView", "The payment was declined.")
+            step = tr(attempt.failure_action) or translate("ResultView", "Try a different payment method.")
             self.message.setText(fmt(translate("ResultView", "PaySimple says: %1"), said) + "\n"
                                  + fmt(translate("ResultView", "Next step: %1"), step))
             rows += [(translate("ResultView", "Decline code"), attempt.failure_code or "—")]
         elif state in ("rejected", "absent"):
             self.kind = "not_charged"
             self._headline(translate("ResultView", "Not charged"), AMBER)
-            self.message.setText((attempt.note or translate("ResultView", "PaySimple did not take this payment."))
+            self.message.setText((tr(attempt.note) or translate("ResultView", "PaySimple did not take this payment."))
                                  + "\n" + translate("ResultView", "You can try again with the same or another card."))
         elif state == "needs_review":
             # Kind "unknown": same keys as an unconfirmed payment (F5 checks again, Enter starts no new sale).
@@ -186,12 +187,12 @@ class ResultView(QWidget):
                                         "whether the customer was charged.") + "\n"
                 + translate("ResultView", "Do not charge again. Press F5 to check with PaySimple; if it stays "
                                           "like this, a manager must check the payment in PaySimple.")
-                + ("\n" + attempt.note if attempt.note else ""))
+                + ("\n" + tr(attempt.note) if attempt.note else ""))
         else:
             self.kind = "unknown"
             self._headline(translate("ResultView", "Not confirmed yet"), AMBER)
             self.message.setText(
-                (attempt.note or translate("ResultView", "PaySimple could not be reached; the payment is being checked."))
+                (tr(attempt.note) or translate("ResultView", "PaySimple could not be reached; the payment is being checked."))
                 + "\n" + translate("ResultView", "Do not charge again. Press F5 to check with PaySimple."))
         rows.append((translate("ResultView", "Reference"), attempt.id))
         self._set_details(rows)

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.counter import CsvColumnsError, CsvImportError, ImportReport
 from pos_app.text_safety import one_line
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import fmt, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 
@@ -267,7 +267,7 @@ def summary_text(report: ImportReport) -> str:
                      report.already_in_paysimple, report.rejected_count))
     shown = sorted(rejected, key=lambda p: p.line)[:SHOWN_PROBLEMS]
     for problem in shown:
-        lines.append(fmt(translate("CsvImportDialog", "Line %1: %2"), problem.line, one_line(problem.reason)))
+        lines.append(fmt(translate("CsvImportDialog", "Line %1: %2"), problem.line, one_line(tr(problem.reason))))
     if report.rejected_count > len(shown):
         lines.append(fmt(translate("CsvImportDialog", "…and %1 more bad rows: see the report."),
                          report.rejected_count - len(shown)))
@@ -288,7 +288,7 @@ def explain_import_error(exc: BaseException) -> str:
                              "column). Columns found: %2. Nothing was imported."),
                    translate("CsvImportDialog", " and ").join(exc.missing), found)
     if isinstance(exc, CsvImportError):
-        return str(exc)
+        return tr(exc)
     if isinstance(exc, OSError):
         return fmt(translate("CsvImportDialog", "The file could not be read (%1). Nothing was imported."),
                    exc.strerror or type(exc).__name__)

@@ -33,8 +33,8 @@ Decisions:
   search for them before saving again (never a blind second create); no connection = nothing saved, check
   the network and press Save again. ``LocalWriteDeferred`` = saved in PaySimple, the list catches up at the
   next sync: the dialog closes and says so. An imported customer's add: ``add_to_paysimple.explain``.
-- Rule messages come from the core in English (``paysimple.rules``, ``customers.counter``); labels and
-  everything the dialog writes itself are translated.
+- Rule messages come from the core as ``Message``s (``paysimple.rules``, ``customers.counter``) and are
+  translated where they are shown (``tr``); PaySimple's own 400 messages are shown as PaySimple words them.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ from pos_app.counter import (
     state_label,
 )
 from pos_app.counter import gateway_errors as ps
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import fmt, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, RED
 
@@ -352,7 +352,7 @@ class CustomerEditDialog(QDialog):
                 continue
             self._set_error(attr, text)
             first = first or attr
-        self._say(" ".join(general), RED)
+        self._say(" ".join(tr(text) for text in general), RED)
         if first is not None:
             self.inputs[first].setFocus()
 
@@ -361,6 +361,7 @@ class CustomerEditDialog(QDialog):
         return {attr: label.text() for attr, label in self.errors.items() if label.text()}
 
     def _set_error(self, attr: str, text: str) -> None:
+        text = tr(text)  # the rules' sentences come from the core (pos_app.i18n_keys)
         label = self.errors[attr]
         label.setText(text)
         label.setToolTip(text)

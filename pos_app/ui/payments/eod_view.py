@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.counter import CounterPayments, EodReport
 from pos_app.text_safety import one_line
-from pos_app.ui.common.i18n import fmt, format_money
+from pos_app.ui.common.i18n import fmt, format_money, tr
 from pos_app.ui.common.ops import BackgroundOp, Cancelled
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import add_labelled_fields
@@ -120,11 +120,11 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
     none_text = translate("EndOfDayDialog", "None.")
     parts = [
         f"<h2 style='margin:0'>{esc(title)} · {esc(day)}</h2>",
-        f"<p style='color:#52606d; margin-top:2px'>{esc(store)}{' · ' if store else ''}"
+        f"<p style='color:#52606d; margin-top:2px'>{esc(tr(store))}{' · ' if store else ''}"
         f"{esc(fmt(zone_text, report.timezone, lane))}</p>",
     ]
     if report.paysimple_error:
-        verdict, colour = fmt(translate("EndOfDayDialog", "Not reconciled: %1"), report.paysimple_error), RED
+        verdict, colour = fmt(translate("EndOfDayDialog", "Not reconciled: %1"), tr(report.paysimple_error)), RED
     elif report.mismatches:
         verdict = fmt(translate("EndOfDayDialog", "Mismatches with PaySimple: %1. Check each one below."),
                       len(report.mismatches))
@@ -183,7 +183,7 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
             f"<tr><td style='{td}; font-weight:700; color:{RED}'>{esc(mismatch_kind(m.kind))}</td>"
             f"<td style='{td}'>{esc(m.attempt_id or '–')}</td>"
             f"<td style='{td}'>{esc(str(m.payment_id or '–'))}</td>"
-            f"<td style='{td}'>{esc(m.detail)}</td></tr>" for m in report.mismatches)
+            f"<td style='{td}'>{esc(tr(m.detail))}</td></tr>" for m in report.mismatches)
         parts.append(f"<table width='100%' cellspacing='0' cellpadding='0' border='0'><tr>{head}</tr>{rows}</table>")
     else:
         parts.append(f"<p style='color:#52606d'>{esc(none_text)}</p>")
@@ -374,7 +374,7 @@ class EndOfDayDialog(QDialog):
         log.error("end of day failed: %s", type(exc).__name__)
         self._set_running(False)
         self.state.setStyleSheet(f"color: {RED}; font-weight: 600;")
-        self.state.setText(fmt(translate("EndOfDayDialog", "The report could not be made: %1"), exc))
+        self.state.setText(fmt(translate("EndOfDayDialog", "The report could not be made: %1"), tr(exc)))
         self.finished_run.emit(None)
 
     # ---- export --------------------------------------------------------------------------------------
@@ -425,7 +425,7 @@ class EndOfDayDialog(QDialog):
 
     def _export_failed(self, exc: OSError) -> None:
         self.state.setStyleSheet(f"color: {AMBER}; font-weight: 600;")
-        self.state.setText(fmt(translate("EndOfDayDialog", "Could not save: %1"), exc))
+        self.state.setText(fmt(translate("EndOfDayDialog", "Could not save: %1"), tr(exc)))
         return None
 
     def reject(self) -> None:

@@ -58,7 +58,7 @@ from pos_app.counter import (
 )
 from pos_app.text_safety import one_line
 from pos_app.ui.common.banner import EnvironmentBanner
-from pos_app.ui.common.i18n import fmt, format_money
+from pos_app.ui.common.i18n import fmt, format_money, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import add_labelled_fields
@@ -315,7 +315,7 @@ class HistoryDialog(QDialog):
     def _load_failed(self, exc: BaseException) -> None:
         log.error("loading the payment history failed: %s", exc)
         self.count_label.setText("")
-        self._say(fmt(translate("HistoryDialog", "Could not read the payment journal: %1"), exc), RED)
+        self._say(fmt(translate("HistoryDialog", "Could not read the payment journal: %1"), tr(exc)), RED)
         self.loaded.emit()
 
     @staticmethod
@@ -451,7 +451,7 @@ class HistoryDialog(QDialog):
         try:
             written = write_receipt_pdf(receipt_document(self.payments.receipt(a)), path)
         except OSError as exc:
-            self._say(fmt(translate("HistoryDialog", "Could not save the PDF: %1"), exc), RED)
+            self._say(fmt(translate("HistoryDialog", "Could not save the PDF: %1"), tr(exc)), RED)
             return None
         self._say(fmt(translate("HistoryDialog", "Receipt saved: %1"), written), GREEN)
         return written
@@ -585,7 +585,7 @@ class HistoryDialog(QDialog):
     def _action_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         if isinstance(exc, NotAllowed):
-            self._say(fmt(translate("HistoryDialog", "Not allowed: %1"), exc), RED)
+            self._say(fmt(translate("HistoryDialog", "Not allowed: %1"), tr(exc)), RED)
             self.actionFinished.emit("refused")
         elif isinstance(exc, LaneBusy):
             self._say(translate("HistoryDialog", "This payment is being sent or checked right now; try again in a "

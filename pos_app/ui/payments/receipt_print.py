@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from pos_app.counter import STATUS_TEXT, Receipt, State
 from pos_app.private_files import private_file, tighten
 from pos_app.text_safety import neutralise, one_line
-from pos_app.ui.common.i18n import fmt, format_money
+from pos_app.ui.common.i18n import fmt, format_money, tr
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 
 translate = QCoreApplication.translate
@@ -183,7 +183,7 @@ def receipt_rows(receipt: Receipt, locale: QLocale | None = None) -> list[tuple[
         (translate("Receipt", "Account"), receipt.account),
         (translate("Receipt", "Amount"), format_money(receipt.amount, receipt.money_format)),
         (translate("Receipt", "Status"), receipt_status(receipt)),
-        (translate("Receipt", "Reason"), receipt.failure or ""),
+        (translate("Receipt", "Reason"), tr(receipt.failure)),
         (translate("Receipt", "Auth code"), receipt.auth_code or ""),
         (translate("Receipt", "Trace number"), receipt.trace_number or ""),
         (translate("Receipt", "PaySimple payment"), str(receipt.payment_id or "")),
@@ -199,8 +199,8 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
     locale = locale or QLocale()
     esc = html.escape
     state = _state_of(receipt)
-    head = [f"<div style='font-size:15pt; font-weight:700'>{esc(one_line(receipt.merchant_name))}</div>"]
-    head += [f"<div>{esc(one_line(part))}</div>" for part in (receipt.merchant_address, receipt.merchant_phone)
+    head = [f"<div style='font-size:15pt; font-weight:700'>{esc(one_line(tr(receipt.merchant_name)))}</div>"]
+    head += [f"<div>{esc(one_line(tr(part)))}</div>" for part in (receipt.merchant_address, receipt.merchant_phone)
              if part]
     rows = []
     names = (translate("Receipt", "Clerk"), translate("Receipt", "Customer"))
@@ -244,7 +244,7 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
         if receipt.ach_authorized_by:
             bank += "<p style='color:#52606d'>" + esc(fmt(translate("Receipt", "Read to the customer by %1"),
                                                           one_line(receipt.ach_authorized_by))) + "</p>"
-    footer = (f"<p align='center' style='margin-top:10px'>{esc(one_line(receipt.footer))}</p>"
+    footer = (f"<p align='center' style='margin-top:10px'>{esc(one_line(tr(receipt.footer)))}</p>"
               if receipt.footer else "")
     title = esc(translate("Receipt", "PAYMENT RECEIPT"))
     return (

@@ -39,7 +39,7 @@ from pos_app.clerks import (
 )
 from pos_app.config import Environment
 from pos_app.ui.common.banner import EnvironmentBanner
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import fmt, tr
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -171,7 +171,7 @@ class LoginDialog(QDialog):
             sub = fmt(translate("LoginDialog", "%1 was signed in. Sign in to continue (any clerk may)."),
                       locked_by.name)
         elif store_name:
-            sub = store_name
+            sub = tr(store_name)  # our default name is translated while the store has not changed it
         else:
             sub = translate("LoginDialog", "Choose your name and type your PIN.")
         self.subtitle = QLabel(sub, self)

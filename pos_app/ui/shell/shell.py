@@ -69,7 +69,7 @@ from pos_app.credentials import CredentialStore, clerk_file_key
 from pos_app.private_files import private_dir, private_file
 from pos_app.settings import Settings, as_training, load_settings, merge_into_counter, save_settings
 from pos_app.ui.common.banner import environment_detail, environment_name, environment_title
-from pos_app.ui.common.i18n import LANGUAGES, fmt, install_translator
+from pos_app.ui.common.i18n import LANGUAGES, fmt, install_translator, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.counter.main_window import CounterSession, MainWindow
 from pos_app.ui.shell.about import AboutDialog
@@ -651,7 +651,7 @@ class Shell(QObject):
         try:
             self.save(self.settings)
         except StorageError as exc:  # the settings file names itself and the next step
-            QMessageBox.warning(self.window, translate("Shell", "Language"), str(exc))
+            QMessageBox.warning(self.window, translate("Shell", "Language"), tr(exc))
             return
         self.language = install_translator(self.app, language)
         self._settings_changed()
