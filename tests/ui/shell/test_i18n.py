@@ -159,3 +159,23 @@ def test_no_bare_visible_strings(module):
 def test_unknown_language_falls_back_to_english(qapp):
     assert install_translator(qapp, "xx") == "en"
     assert install_translator(qapp, "en") == "en"
+
+
+def test_the_cores_sentences_are_translated_at_the_screen_edge(qapp, spanish, tmp_path):
+    from pos_app.counter import LaneBusy, StorageError, decline_reason
+    from pos_app.payments.service import ANSWER_LOST, NOT_REACHED
+    from pos_app.storage_errors import Fault, What
+    from pos_app.ui.common.i18n import tr
+
+    note = NOT_REACHED.fill("HTTP 503")
+    assert tr(note) == "No se pudo contactar con PaySimple; no se envió nada (HTTP 503)."
+    assert tr(str(ANSWER_LOST.fill("RequestTimeout"))) == \
+        "Se perdió la respuesta de PaySimple (RequestTimeout); comprobando si se cobró."  # a note read back
+    assert tr(LaneBusy("LANE1")) == "La caja LANE1 ya tiene un pago en curso. Resuélvalo antes de uno nuevo."
+    assert tr(decline_reason("4005", "Do Not Honor")) == "No aceptar (el banco rechazó el pago)"
+    assert tr("Issuer unavailable") == "Issuer unavailable"  # PaySimple's own words: as they came
+    assert tr(None) == "" and tr(ValueError()) == "ValueError"
+    storage = StorageError(Fault.DISK_FULL, tmp_path / "journal.db", What.JOURNAL)
+    assert tr(storage) == str(storage)  # a storage fault describes itself (storage_messages)
+    install_translator(qapp, "en")
+    assert tr(note) == str(note)  # English: the core's own text
