@@ -88,13 +88,20 @@ def child_app(home: str, demo: int) -> None:
         # The clerk signs in (training clerk) on the window-modal sign-in screen shown over the counter.
         from pos_app.clerks import TRAINING_CLERK
 
-        dialog = getattr(window.shell, "sign_in_dialog", None) if window.shell is not None else None
-        if dialog is None or not dialog.isVisible():
+        dialog = window.shell.sign_in_dialog if window.shell is not None else None
+        if dialog is None or not dialog.isVisible() or not dialog.ready:  # the clerk list comes from a worker
             QTimer.singleShot(20, sign_in)
             return
         dialog.name.setCurrentText(TRAINING_CLERK[0])
         dialog.pin.setText(TRAINING_CLERK[1])
         dialog.try_sign_in()
+        QTimer.singleShot(0, signed_in)
+
+    def signed_in() -> None:
+        dialog = window.shell.sign_in_dialog
+        if dialog.checking:  # the PIN is checked on a worker
+            QTimer.singleShot(20, signed_in)
+            return
         if dialog.isVisible():
             emit(event="error", text="sign-in failed: " + dialog.message.text())
             app.quit()

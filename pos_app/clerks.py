@@ -131,6 +131,16 @@ class ClerkError(Exception):
         self.values = values
 
 
+class WrongPin(ClerkError):
+    """Wrong name or PIN (an unknown name says the same: no user enumeration). ``left``: tries before the
+    sign-in lockout (code ``wrong_pin``) or before approvals by that manager pause (code ``approval_wrong_pin``,
+    with ``wait`` seconds before the next try); None for an unknown name."""
+
+    def __init__(self, message: str, code: str = "wrong_pin", left: int | None = None, **values: object) -> None:
+        super().__init__(message, code, left=left, **values)
+        self.left = left
+
+
 class LockedOut(ClerkError):
     def __init__(self, until: datetime) -> None:
         super().__init__(f"Too many wrong PINs. Try again after {until.astimezone().strftime('%H:%M')}.",
@@ -569,7 +579,7 @@ class ClerkRegistry:
         if r is None:
             hash_pin(pin)  # same cost as a real check
             self.record(kind, name, None, "wrong_pin", "unknown name")
-            raise ClerkError("Wrong name or PIN.", "wrong_pin", left=None)
+            raise WrongPin("Wrong name or PIN.")
         row = r.clerk
         _, digest = hash_pin(pin, row.salt, row.kdf)
         if hmac.compare_digest(digest, row.pin_hash):
@@ -595,12 +605,12 @@ class ClerkRegistry:
         left = MAX_FAILURES - r.slot
         self.record(kind, row.name, row.id, "wrong_pin", f"failures={r.slot}")
         if scope is Scope.LOGIN:
-            raise ClerkError(f"Wrong name or PIN. Tries left before a lockout: {left}.", "wrong_pin", left=left)
+            raise WrongPin(f"Wrong name or PIN. Tries left before a lockout: {left}.", left=left)
         delay = APPROVAL_DELAY * 2 ** (r.slot - 1)
         wait = _whole_seconds(delay)
-        raise ClerkError(f"Wrong name or PIN. Tries left before approvals by {row.name} pause: {left}. "
-                         f"Wait {wait} s before the next try.", "approval_wrong_pin", left=left, wait=wait,
-                         wait_ms=_ms(delay))
+        raise WrongPin(f"Wrong name or PIN. Tries left before approvals by {row.name} pause: {left}. "
+                       f"Wait {wait} s before the next try.", "approval_wrong_pin", left=left, wait=wait,
+                       wait_ms=_ms(delay))
 
     @staticmethod
     def _not_allowed(clerk: Clerk | None, action: ManagerAction) -> NotAllowed | None:

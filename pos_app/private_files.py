@@ -10,16 +10,27 @@ the account that runs the app may read or change them. Three layers, each enough
   tests get the same modes without the app's umask;
 - :func:`secure_tree` at start-up tightens what an older version left world-readable.
 
+Files a person saves where they choose (a receipt PDF, an end-of-day report, a copy of an import report in
+Documents or on a USB stick) go through :func:`write_user_file` / :func:`copy_user_file`: 0600 like the rest
+(decision 0353), written whole or not at all (a temporary file in the same folder, fsync, rename: a full disk
+or a pulled stick leaves any older file of that name as it was), and the chosen folder itself is never
+created or changed (its mode is the person's business).
+
 POSIX only: on Windows the modes are ignored (the user profile's ACLs apply). Symlinks are never followed
 when tightening. No Qt here (core module).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import shutil
 import stat
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +94,57 @@ def write_private_text(path: Path | str, text: str, encoding: str = "utf-8", new
     with open(path, "w", encoding=encoding, newline=newline) as fh:
         fh.write(text)
     return path
+
+
+def _write_user_file(path: Path | str, fill: Callable[[BinaryIO], None]) -> Path:
+    path = Path(path)
+    folder = path.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "the folder does not exist (any more)", str(folder))
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "a folder has that name", str(path))
+    fd, tmp = tempfile.mkstemp(prefix=".saving-", suffix=".part", dir=folder)  # mkstemp: 0600, O_EXCL
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fill(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_folder(folder)
+    return path
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; Windows has no directory handles to sync)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_user_file(path: Path | str, data: bytes) -> Path:
+    """Save ``data`` as ``path`` in a folder the person chose: 0600, whole or not at all (an existing file of
+    that name is replaced only once the new one is complete), the folder neither created nor changed.
+    Raises ``OSError`` (``FileNotFoundError`` when the folder is gone, ``IsADirectoryError``, a full disk,
+    no permission, the file open in a program that locks it)."""
+    return _write_user_file(path, lambda fh: fh.write(data))
+
+
+def copy_user_file(source: Path | str, path: Path | str) -> Path:
+    """Copy ``source`` to ``path`` the way :func:`write_user_file` saves (streamed: reports can be large)."""
+    with open(source, "rb") as src:
+        return _write_user_file(path, lambda fh: shutil.copyfileobj(src, fh, 1024 * 1024))
 
 
 def secure_tree(root: Path | str) -> int:

@@ -67,6 +67,7 @@ class Settings:
     demo_customers: int = 300
     merchant: Merchant = field(default_factory=Merchant)
     setup_done: bool = False
+    save_folder: str = ""  # where the last receipt/report was saved ("" = the person's Documents folder)
     _extra: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -110,6 +111,7 @@ _CHECKS = {
     "demo_customers": lambda v: type(v) is int and 0 <= v <= 1_000_000,
     "merchant": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
     "setup_done": lambda v: type(v) is bool,
+    "save_folder": lambda v: isinstance(v, str) and len(v) <= 4096 and "\x00" not in v,
 }
 
 
@@ -167,7 +169,7 @@ def save_settings(settings: Settings, path: Path) -> None:
 
 # What a training run keeps of its own (everything but the environment, the API users and set-up state).
 TRAINING_FIELDS = ("lane", "store_timezone", "language", "money_format", "idle_lock_minutes", "demo_customers",
-                   "merchant")
+                   "merchant", "save_folder")
 
 
 def as_training(settings: Settings) -> Settings:
@@ -199,6 +201,15 @@ def load_run_settings(paths, force_training: bool) -> Settings:
     if counter.setup_done and counter.env is Environment.TRAINING:
         return load_training_settings(paths.training_settings_file, seed=counter)
     return counter
+
+
+def remember_save_folder(path: Path, folder: str, current: Settings) -> None:
+    """Record ``folder`` as ``save_folder`` in the settings file at ``path``, changing nothing else in it (the
+    file's other values win over ``current``, which may be older); a missing file is written from
+    ``current``. Raises ``StorageError`` like ``save_settings``."""
+    settings = load_settings(path) if path.exists() else Settings.from_json(current.to_json())
+    settings.save_folder = folder
+    save_settings(settings, path)
 
 
 def merge_into_counter(settings: Settings, path: Path) -> Settings:

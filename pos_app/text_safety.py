@@ -30,6 +30,14 @@ push words onto a line of their own) - for names and other one-line values on re
 which character it was. ``spreadsheet_cell`` is for CSV files people open in a spreadsheet: it neutralises,
 and a text cell starting with ``=``, ``+``, ``-``, ``@``, TAB or CR gets a leading ``'`` so it is never run as
 a formula (OWASP "CSV injection"); a cell that is only a plain number ("-12.50") stays a number.
+
+**File names** (``safe_file_name``) the app suggests when a person saves a receipt or report: readable words
+("Receipt 2026-12-05 1432 Mary Clark.pdf") that every Windows and Linux file system takes as they are: no
+unsafe character (a bidi override could show "Receipt \u202efdp.exe" as "Receipt exe.pdf"), none of
+``< > : " / \\ | ? *``, no leading dot or dash (hidden file, command option), no trailing dot or space, no
+Windows device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9, with or without an extension), at most
+``FILE_NAME_CHARS`` characters and ``FILE_NAME_BYTES`` UTF-8 bytes (Linux allows 255 bytes per name; the
+rest of a Windows path needs room too). Composed (NFC), so "José" is one name on every system.
 """
 
 from __future__ import annotations
@@ -176,5 +184,36 @@ def spreadsheet_cell(value: object) -> object:
     return prefix + neutralise(text)
 
 
+FILE_NAME_CHARS = 100
+FILE_NAME_BYTES = 200
+_NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\ufffd]')
+_WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                              *(f"COM{n}" for n in "123456789\u00b9\u00b2\u00b3"),
+                              *(f"LPT{n}" for n in "123456789\u00b9\u00b2\u00b3")})
+
+
+def safe_file_name(text: str, extension: str, fallback: str = "file") -> str:
+    """``text`` + "." + ``extension`` as a file name safe on Windows and Linux (see the module docstring):
+    unsafe characters and ``< > : " / \\ | ? *`` become spaces (runs collapse to one), leading dots/dashes and
+    trailing dots/spaces go, a device name gets a leading "_", long names are cut on a character. ``fallback``
+    when nothing is left. ``extension`` must be ASCII letters and digits."""
+    if not extension.isascii() or not extension.isalnum():
+        raise ValueError(f"not a file extension: {extension!r}")
+    stem = unicodedata.normalize("NFC", text or "")
+    stem = _NOT_IN_FILE_NAMES.sub(" ", _UNSAFE.sub(" ", stem))
+    stem = _SPACES.sub(" ", stem).strip(" .-")
+    chars, room = FILE_NAME_CHARS - len(extension) - 2, FILE_NAME_BYTES - len(extension) - 2  # "." and "_"
+    if len(stem) > chars or len(stem.encode("utf-8")) > room:
+        stem = stem[:chars]
+        while len(stem.encode("utf-8")) > room:
+            stem = stem[:-1]
+        stem = stem.rstrip(" .")
+    if not stem:
+        stem = fallback
+    if stem.split(".")[0].rstrip(" ").upper() in _WINDOWS_DEVICES:
+        stem = "_" + stem
+    return f"{stem}.{extension}"
+
+
 __all__ = ["REPLACEMENT", "describe", "first_unsafe", "has_unsafe", "is_unsafe_char", "log_escape",
-           "neutralise", "one_line", "problem", "spreadsheet_cell"]
+           "neutralise", "one_line", "problem", "safe_file_name", "spreadsheet_cell"]

@@ -78,12 +78,18 @@ def test_the_clerk_stores_keep_no_rules():
 # (docs/decisions/0321-screens-import-only-the-counter.md).
 SCREEN_WHITELIST = {"pos_app.__version__", "pos_app.config", "pos_app.money", "pos_app.text_safety", "pos_app.private_files",
                     "pos_app.storage_errors", "pos_app.i18n_keys"}
-# The shell room (sign-in, set-up, approvals, crash reports, start-up) is the trust boundary and the app's
-# composition root: it may also use the clerk file, settings, keyring and log redaction directly.
-SHELL_WHITELIST = SCREEN_WHITELIST | {"pos_app.clerks", "pos_app.settings", "pos_app.credentials",
-                                      "pos_app.conformance", "pos_app.logs"}
+# The shell room (sign-in, set-up, approvals, crash reports, start-up) is the app's composition root: it may
+# also set up logging and its redaction. Clerks, settings, keys and reports are the application layer's
+# (``pos_app.counter``: ClerksApi, Setup).
+SHELL_WHITELIST = SCREEN_WHITELIST | {"pos_app.logs"}
 # The installation self-test drives the real client and training gateway on purpose (it checks the bundle).
 SELF_TEST = {"shell/selftest.py": {"pos_app.paysimple", "pos_app.training"}}
+# What pos_app.counter must never hand to a screen: the stores and services behind the application layer
+# (a screen holding one would bypass the layer a store-server counter replaces).
+NOT_FOR_SCREENS = {"ClerkRegistry", "CredentialStore", "Directory", "Journal", "PaymentService", "PaySimpleClient",
+                   "PaySimpleGateway", "OnFile", "TrainingGateway", "clerk_file_key", "load_settings",
+                   "save_settings", "load_run_settings", "merge_into_counter", "write_report", "latest_passed",
+                   "email_receipt", "receipt_address", "clerks_db_path"}
 
 
 def _all_imports(path: Path) -> set[str]:
@@ -105,11 +111,21 @@ def test_screens_import_only_the_application_layer():
         for name in _all_imports(path):
             if not name.startswith("pos_app"):
                 continue
+            if name.startswith("pos_app.counter") and name.rpartition(".")[2] in NOT_FOR_SCREENS:
+                offenders.append(f"ui/{rel}: {name}")
+                continue
             if name == "pos_app.counter" or name.startswith(("pos_app.counter.", "pos_app.ui")):
                 continue
             if name not in allowed and not any(name.startswith(a + ".") for a in allowed):
                 offenders.append(f"ui/{rel}: {name}")
     assert offenders == []
+
+
+def test_the_application_layer_exports_no_store_or_service_to_screens():
+    from pos_app.counter.types import EXPORTS
+
+    assert sorted(set(EXPORTS) & NOT_FOR_SCREENS) == []
+    assert sorted({original for _module, original in EXPORTS.values()} & NOT_FOR_SCREENS) == []
 
 
 def test_the_application_layer_imports_no_qt_no_ui_and_no_driver_types_in_its_surface():
@@ -250,3 +266,185 @@ def test_cycle_finder_reports_function_level_and_relative_imports(tmp_path):
     assert graph["pos_app.b"] == {"pos_app.a"} and graph["pos_app.sub"] == {"pos_app.sub.x"}
     cycles = sorted(import_cycles(graph))
     assert cycles == [["pos_app.a", "pos_app.b", "pos_app.a"], ["pos_app.sub", "pos_app.sub.x", "pos_app.sub"]]
+
+
+# ---- the application layer's protocol covers what screens call ------------------------------------------
+
+def protocol_members(proto) -> set[str]:
+    """The public names a ``typing.Protocol`` declares (methods, properties, annotated attributes), its bases'
+    included."""
+    from typing import Generic, Protocol
+
+    members: set[str] = set()
+    for klass in proto.__mro__:
+        if klass in (Protocol, Generic, object):
+            continue
+        members |= {name for name in vars(klass) if not name.startswith("_")}
+        members |= {name for name in vars(klass).get("__annotations__", {}) if not name.startswith("_")}
+    return members
+
+
+def _protocols() -> dict:
+    from pos_app.counter import ClerksApi, CounterApi, ReceiptMail
+
+    return {"CounterApi": CounterApi, "ClerksApi": ClerksApi, "ReceiptMail": ReceiptMail}
+
+
+def _typed(annotation: ast.AST | None, protocols: dict) -> str | None:
+    """The protocol an annotation names (``CounterApi | None`` -> "CounterApi"), if any."""
+    if annotation is None:
+        return None
+    words = set(ast.unparse(annotation).replace("|", " ").replace("[", " ").replace("]", " ").replace(
+        '"', " ").replace("'", " ").replace(",", " ").split())
+    found = [name for name in protocols if name in words]
+    return found[0] if found else None
+
+
+def screen_calls_on_the_application_layer(pkg: Path = PKG) -> list[tuple[str, int, str, str]]:
+    """(module, line, protocol, attribute) for every attribute a screen reads on an object it holds as one of
+    the application layer's protocols: ``<anything>.counter`` (the window's ``CounterApi``), parameters,
+    properties and ``self`` attributes annotated with a protocol, ``self._backend()``, and local names bound to
+    any of those (also through ``a if c else b`` and tuple assignments)."""
+    protocols = _protocols()
+    found = []
+    for path in sorted((pkg / "ui").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for klass in [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)] + [tree]:
+            attrs: dict[str, str] = {}  # self.<attr> -> protocol, from __init__ assignments of typed params
+            functions = [n for n in ast.iter_child_nodes(klass) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+            for fn in functions:  # a property typed with a protocol (``def clerks(self) -> ClerksApi``)
+                if any(isinstance(d, ast.Name) and d.id == "property" for d in fn.decorator_list) \
+                        and (proto := _typed(fn.returns, protocols)):
+                    attrs[fn.name] = proto
+            for fn in functions:
+                params = {a.arg: _typed(a.annotation, protocols) for a in fn.args.args + fn.args.kwonlyargs}
+                for node in ast.walk(fn):
+                    if isinstance(node, ast.Assign | ast.AnnAssign):
+                        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                        for target in targets:
+                            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                                    and target.value.id == "self":
+                                proto = (_typed(node.annotation, protocols) if isinstance(node, ast.AnnAssign)
+                                         else None) or (params.get(node.value.id) if isinstance(
+                                             node.value, ast.Name) else None)
+                                if proto:
+                                    attrs[target.attr] = proto
+                            elif isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
+                                for t, v in zip(target.elts, node.value.elts, strict=False):
+                                    if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) \
+                                            and t.value.id == "self" and isinstance(v, ast.Name) \
+                                            and params.get(v.id):
+                                        attrs[t.attr] = params[v.id]
+            for fn in [n for n in ast.walk(klass) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]:
+                local: dict[str, str] = {a.arg: p for a in fn.args.args + fn.args.kwonlyargs
+                                         if (p := _typed(a.annotation, protocols))}
+
+                def receiver(expr: ast.AST, local=local, attrs=attrs) -> str | None:
+                    if isinstance(expr, ast.IfExp):
+                        return receiver(expr.body) or receiver(expr.orelse)
+                    if isinstance(expr, ast.Attribute) and expr.attr == "counter":
+                        return "CounterApi"
+                    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) \
+                            and expr.value.id == "self" and expr.attr in attrs:
+                        return attrs[expr.attr]
+                    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) \
+                            and expr.func.attr == "_backend":
+                        return "CounterApi"
+                    if isinstance(expr, ast.Name):
+                        return local.get(expr.id)
+                    return None
+
+                for node in ast.walk(fn):
+                    if isinstance(node, ast.Assign):
+                        pairs = [(t, node.value) for t in node.targets]
+                        if isinstance(node.targets[0], ast.Tuple) and isinstance(node.value, ast.Tuple):
+                            pairs = list(zip(node.targets[0].elts, node.value.elts, strict=False))
+                        for target, value in pairs:
+                            if isinstance(target, ast.Name) and (proto := receiver(value)):
+                                local[target.id] = proto
+                for node in ast.walk(fn):
+                    if isinstance(node, ast.Attribute) and not (isinstance(node.ctx, ast.Store)):
+                        proto = receiver(node.value)
+                        if proto:
+                            found.append((path.relative_to(pkg).as_posix(), node.lineno, proto, node.attr))
+    return found
+
+
+def test_every_call_screens_make_on_the_application_layer_is_in_its_protocol():
+    """What a store-server counter must implement is exactly what the screens use: nothing a screen reads on
+    its ``CounterApi`` / ``ClerksApi`` / ``ReceiptMail`` object is missing from the protocol."""
+    protocols = _protocols()
+    calls = screen_calls_on_the_application_layer()
+    assert len({attr for _m, _l, proto, attr in calls if proto == "CounterApi"}) >= 25  # the scan sees the window
+    offenders = sorted(f"{module}:{line}: {proto}.{attr}" for module, line, proto, attr in calls
+                       if attr not in protocol_members(protocols[proto]))
+    assert offenders == []
+
+
+def test_the_scan_of_screen_calls_finds_a_call_outside_the_protocol(tmp_path):
+    """The scan itself: a screen reaching past the protocol (the gateway behind the counter, the clerk file
+    behind the desk) is reported; protocol calls are not."""
+    pkg = tmp_path / "pos_app"
+    (pkg / "ui").mkdir(parents=True)
+    (pkg / "ui" / "screen.py").write_text(
+        "class Screen:\n"
+        "    def __init__(self, clerks: 'ClerksApi | None') -> None:\n"
+        "        self.clerks = clerks\n"
+        "    def go(self, window):\n"
+        "        backend = window.counter if window else None\n"
+        "        backend.search('a')\n"
+        "        backend.service.gateway.send_receipt(1)\n"
+        "        desk = self.clerks\n"
+        "        desk.sign_in('Ann', '1234')\n"
+        "        desk._reg().login('Ann', '1234')\n", encoding="utf-8")
+    found = {(proto, attr) for _m, _l, proto, attr in screen_calls_on_the_application_layer(pkg)}
+    assert found == {("CounterApi", "search"), ("CounterApi", "service"), ("ClerksApi", "sign_in"),
+                     ("ClerksApi", "_reg")}
+
+
+def test_the_local_counter_satisfies_the_protocol_member_by_member():
+    """``Counter`` (and ``LocalClerks``, ``CounterPayments``) have every member of their protocol, each call
+    with the protocol's parameters (names, kinds, which have defaults) and resolvable type hints."""
+    import inspect
+    import typing
+
+    import pos_app.counter as app
+    from pos_app.counter import ClerksApi, Counter, CounterApi, CounterPayments, LocalClerks, ReceiptMail
+
+    exported = {name: getattr(app, name) for name in app.__all__}
+    exported["Account"] = app.CreditCardAccount | app.AchAccount
+
+    def check(proto, impl, instance_attributes: set[str]) -> list[str]:
+        problems = []
+        for name in sorted(protocol_members(proto)):
+            declared = inspect.getattr_static(proto, name, None)
+            if declared is None:  # an annotated attribute: set by the implementation's __init__
+                if name not in instance_attributes and not hasattr(impl, name):
+                    problems.append(f"{impl.__name__}.{name}: missing attribute")
+                continue
+            mine = inspect.getattr_static(impl, name, None)
+            if mine is None:
+                problems.append(f"{impl.__name__}.{name}: missing")
+                continue
+            if isinstance(declared, property):
+                if not isinstance(mine, property):
+                    problems.append(f"{impl.__name__}.{name}: not a property")
+                continue
+            # resolvable with the names the application layer exports (its TYPE_CHECKING imports)
+            typing.get_type_hints(declared, globalns=vars(inspect.getmodule(declared)), localns=exported)
+            want = [(p.name, p.kind, p.default is inspect.Parameter.empty)
+                    for p in inspect.signature(declared).parameters.values()]
+            have = [(p.name, p.kind, p.default is inspect.Parameter.empty)
+                    for p in inspect.signature(getattr(impl, name)).parameters.values()]
+            if want != have:
+                problems.append(f"{impl.__name__}.{name}{inspect.signature(getattr(impl, name))} is not "
+                                f"{name}{inspect.signature(declared)}")
+        return problems
+
+    init_attrs = lambda cls: {node.attr for node in ast.walk(ast.parse(inspect.getsource(cls.__init__).strip()))  # noqa: E731
+                              if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)}
+    assert check(CounterApi, Counter, init_attrs(Counter)) == []
+    assert check(ClerksApi, LocalClerks, init_attrs(LocalClerks)) == []
+    assert check(ReceiptMail, CounterPayments, set()) == []
+    assert check(ReceiptMail, Counter, set()) == []
+    assert protocol_members(ClerksApi) <= protocol_members(CounterApi)  # the clerk calls are the counter's too

@@ -90,3 +90,32 @@ def test_run_settings_keep_training_apart(tmp_path):
     assert merged["environment"] == "sandbox"
     with pytest.raises(ValueError):
         merge_into_counter(Settings(environment="training"), paths.settings_file)
+
+
+def test_the_last_save_folder_is_remembered_alone(tmp_path):
+    """Save dialogs start where the person last saved (decision 0353): only that value of the file changes,
+    even when the run's copy of the settings is older than the file."""
+    from pos_app.settings import Merchant, remember_save_folder
+
+    path = tmp_path / "settings.json"
+    save_settings(Settings(environment="live", setup_done=True, lane="TILL", api_users={"live": "LiveUser"},
+                           merchant=Merchant(name="Edited in the wizard")), path)
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps({**data, "future_key": 1}))
+    older = Settings(environment="live", lane="OLD", merchant=Merchant(name="Before the edit"))
+    remember_save_folder(path, "/home/ana/Documents/Reports", older)
+    after = json.loads(path.read_text())
+    assert after == {**data, "future_key": 1, "save_folder": "/home/ana/Documents/Reports"}
+    assert load_settings(path).save_folder == "/home/ana/Documents/Reports"
+    # no file yet (a first training run): written from the run's settings
+    fresh = tmp_path / "settings-training.json"
+    remember_save_folder(fresh, "/media/usb", Settings(lane="FRONT", setup_done=True))
+    assert (load_settings(fresh).lane, load_settings(fresh).save_folder) == ("FRONT", "/media/usb")
+
+
+@pytest.mark.parametrize("value", [12, None, "x" * 5000, "/tmp/a\x00b"])
+def test_a_hand_edited_save_folder_falls_back_to_documents(tmp_path, value):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"save_folder": value, "lane": "FRONT"}))
+    settings = load_settings(path)
+    assert settings.save_folder == "" and settings.lane == "FRONT"

@@ -83,3 +83,62 @@ def test_neutralised_text_is_always_clean_and_same_length(text):
     assert ts.first_unsafe(clean) is None and len(clean) == len(text)
     assert ts.first_unsafe(ts.log_escape(text)) is None
     assert "\n" not in ts.one_line(text) and "\r" not in ts.one_line(text)
+
+
+# --- file names the app suggests (receipts, reports) --------------------------------------------------------
+
+WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
+DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+
+
+def assert_portable(name: str, extension: str) -> None:
+    """What Windows (NTFS/FAT rules) and Linux (ext4: 255 bytes, no NUL or /) both accept, and what a person
+    sees as written."""
+    assert name.endswith("." + extension)
+    stem = name[:-len(extension) - 1]
+    assert stem and not set(name) & WINDOWS_FORBIDDEN and ts.first_unsafe(name) is None and "\ufffd" not in name
+    assert not name.startswith((".", "-", " ")) and not stem.endswith((".", " "))
+    assert name.split(".")[0].rstrip(" ").upper() not in DEVICES
+    assert len(name.encode("utf-8")) <= ts.FILE_NAME_BYTES and len(name) <= ts.FILE_NAME_CHARS
+    assert unicodedata.is_normalized("NFC", name) and "  " not in name
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Receipt 2026-12-05 1432 Mary Clark", "Receipt 2026-12-05 1432 Mary Clark.pdf"),
+    ("End of day 2026-12-05 LANE1", "End of day 2026-12-05 LANE1.pdf"),
+    ("Receipt 2026-12-05 1432 José Núñez", "Receipt 2026-12-05 1432 José Núñez.pdf"),
+    ("Receipt 2026-12-05 1432 Jose\u0301", "Receipt 2026-12-05 1432 José.pdf"),           # composed (NFC)
+    ("Receipt 2026-12-05 1432 O'Brien/Smith", "Receipt 2026-12-05 1432 O'Brien Smith.pdf"),
+    ('Receipt 1432 a<b>c:d"e\\f|g?h*i', "Receipt 1432 a b c d e f g h i.pdf"),
+    ("Receipt 1432 Ada\u202efdp.exe", "Receipt 1432 Ada fdp.exe.pdf"),   # a bidi override cannot flip it
+    ("Receipt 1432 Ada\r\nAPPROVED\x00", "Receipt 1432 Ada APPROVED.pdf"),
+    ("..hidden", "hidden.pdf"), ("-rf now", "rf now.pdf"), ("trailing dots...", "trailing dots.pdf"),
+    ("CON", "_CON.pdf"), ("con .txt", "_con .txt.pdf"), ("LPT9", "_LPT9.pdf"), ("COM1 report", "COM1 report.pdf"),
+    ("", "file.pdf"), ("\u202e/\\..", "file.pdf"),
+])
+def test_file_names_are_readable_and_safe_on_windows_and_linux(text, expected):
+    assert ts.safe_file_name(text, "pdf") == expected
+    assert_portable(expected, "pdf")
+
+
+def test_long_names_are_cut_on_a_character_within_both_limits():
+    latin = ts.safe_file_name("Receipt 2026-12-05 1432 " + "Maximiliana " * 20, "pdf")
+    assert_portable(latin, "pdf") and latin.startswith("Receipt 2026-12-05 1432 Maximiliana")
+    wide = ts.safe_file_name("Receipt 2026-12-05 1432 " + "\U0001f600漢字" * 60, "csv")   # 3-4 UTF-8 bytes each
+    assert_portable(wide, "csv") and len(wide.encode("utf-8")) <= 200
+
+
+def test_a_cut_never_leaves_a_device_name_or_an_overlong_prefixed_one():
+    assert_portable(ts.safe_file_name("CON." + "x" * 300, "pdf"), "pdf")
+    assert ts.safe_file_name("CON" + " ." * 200 + "x", "pdf") == "_CON.pdf"
+
+
+def test_an_extension_must_be_plain():
+    for bad in ("", ".pdf", "p df", "pdf/..", "pdf\u202e"):
+        with pytest.raises(ValueError):
+            ts.safe_file_name("Receipt", bad)
+
+
+@given(st.text(max_size=400), st.sampled_from(["pdf", "csv"]))
+def test_every_suggested_name_is_portable(text, extension):
+    assert_portable(ts.safe_file_name(text, extension), extension)

@@ -6,19 +6,22 @@ SQLite-, httpx- or Qt-specific appears in these signatures: arguments and result
 re-exported by ``pos_app.counter.types``.
 
 Every method except the plain values (``lane``, ``environment``, ``paysimple_origin``, ``now``, ``today``,
-``events``) blocks on storage or the network and runs on a worker.
+``events``, ``signed_in``, ``locked``, ``clerk_name``) blocks on storage or the network and runs on a worker.
+The clerk use cases (sign-in, lock, approvals, clerk management) are ``ClerksApi``'s (``counter.clerks``), which
+``CounterApi`` includes: the window's counter and the shell's clerk desk are one session.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from pos_app.config import Environment, Paths
+from pos_app.counter.clerks import ClerksApi
 
 if TYPE_CHECKING:
     from pos_app.counter.events import EventBus
@@ -28,10 +31,14 @@ if TYPE_CHECKING:
     from pos_app.payments import Approval, Attempt, CustomerRef, StatusEvent
     from pos_app.payments.store import OnFileRecord
     from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts
+    from pos_app.settings import Merchant
 
     Account = CreditCardAccount | AchAccount
 
 Progress = Callable[[int, int, str], None]
+# A screen's way of asking a manager (name + PIN + reason, on a dialog): (action, subject, detail, parent) ->
+# the Approval, or None when cancelled. The history screen gets it from the shell.
+Approve = Callable[..., "Approval | None"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,8 @@ class ApiAccess:
 class CounterStart:
     """Everything :meth:`Counter.open` needs, for Training, Sandbox and Live alike. ``paths``: the app's data
     folder (Sandbox/Live keep their stores in ``<data>/<environment>/``). ``api``: required for Sandbox/Live,
-    ignored in training. ``demo_customers`` / ``in_memory``: training only. ``clerk``: who is signed in already."""
+    ignored in training. ``demo_customers`` / ``in_memory``: training only. ``clerks``: the run's clerk desk
+    (the shell's, so the sign-in it did is the counter's); None: the counter opens its environment's own."""
 
     environment: Environment
     paths: Paths
@@ -58,7 +66,7 @@ class CounterStart:
     api: ApiAccess | None = None
     demo_customers: int = 300
     in_memory: bool = False
-    clerk: str | None = None
+    clerks: ClerksApi | None = None
 
 
 @dataclass(frozen=True)
@@ -71,8 +79,17 @@ class StartupNotices:
 
 
 @runtime_checkable
-class CounterApi(Protocol):
-    """The counter's use cases. See ``pos_app.counter.local.Counter`` for each call's contract."""
+class ReceiptMail(Protocol):
+    """E-mailing a payment's receipt through the gateway (``CounterApi`` and ``CounterPayments`` both do)."""
+
+    def receipt_address(self, attempt: Attempt) -> str: ...
+    def email_receipt(self, attempt: Attempt, to: str) -> str: ...
+
+
+@runtime_checkable
+class CounterApi(ClerksApi, Protocol):
+    """The counter's use cases. See ``pos_app.counter.local.Counter`` for each call's contract, and
+    ``pos_app.counter.clerks`` for the clerk calls (sign-in, lock, approvals, clerk management)."""
 
     environment: Environment
     paysimple_origin: str
@@ -83,10 +100,6 @@ class CounterApi(Protocol):
     def now(self) -> datetime: ...
     def today(self) -> date: ...
     def close(self) -> None: ...
-
-    # clerk
-    def sign_in(self, clerk_id: str) -> None: ...
-    def sign_out(self) -> None: ...
 
     # start-up state
     def count_customers(self) -> int: ...
@@ -126,11 +139,11 @@ class CounterApi(Protocol):
     def recent_charges(self, customer_id: int, amount: Decimal) -> list[Attempt]: ...
     def charge(self, customer: CustomerRef, account: Account, amount: Decimal, payment_token: str | None = None,
                cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None,
-               send_receipt: bool = False, ach_authorization: str | None = None) -> Attempt: ...
+               ach_authorization: str | None = None) -> Attempt: ...
     def resolve(self, attempt: Attempt, on_status: Callable[[StatusEvent], None] | None = None) -> Attempt: ...
     def void(self, attempt: Attempt, approval: Approval) -> Attempt: ...
+    def receipt_address(self, attempt: Attempt) -> str: ...
+    def email_receipt(self, attempt: Attempt, to: str) -> str: ...
 
     # after the sale
-    def payments(self, merchant: Any, tz: Any, clerk_name: Callable[[str], str] = str,
-                 clerk_id: Callable[[], str | None] = ..., approve: Any = None,
-                 save_dir: Path | None = None) -> CounterPayments: ...
+    def payments(self, merchant: Merchant, tz: tzinfo, approve: Approve | None = None) -> CounterPayments: ...

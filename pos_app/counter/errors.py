@@ -6,8 +6,9 @@ screens import them from ``pos_app.counter`` only.
 
 from __future__ import annotations
 
-from pos_app.clerks import ClerkError, ClerkFileTampered
+from pos_app.clerks import ApprovalPaused, ApprovalWait, ClerkError, ClerkFileTampered, LockedOut, WrongPin
 from pos_app.clerks import NotAllowed as ClerkNotAllowed
+from pos_app.counter.guard import GuiThreadCall
 from pos_app.customers.counter import CustomerValidationError, LocalWriteDeferred
 from pos_app.customers.csv_import import CsvColumnsError, CsvImportError
 from pos_app.i18n_keys import N_
@@ -46,14 +47,10 @@ class MissingCredentials(RuntimeError):
         super().__init__(NO_CREDENTIALS)
 
 
-class GuiThreadCall(AssertionError):
-    """A call that touches storage or the network ran on the GUI thread (only raised while the guard is on:
-    tests and ``POS_APP_GUARD_GUI_THREAD=1``)."""
-
-
 __all__ = [
-    "AddAmbiguous", "AddInProgress", "AddNotConfirmed", "ClerkError", "ClerkFileTampered", "ClerkNotAllowed", "CsvColumnsError", "CsvImportError",
+    "AddAmbiguous", "AddInProgress", "AddNotConfirmed", "ApprovalPaused", "ApprovalWait", "ClerkError",
+    "ClerkFileTampered", "ClerkNotAllowed", "CsvColumnsError", "CsvImportError",
     "CustomerValidationError", "ForeignAccount", "GuiThreadCall", "JournalCorrupt", "LaneBusy",
-    "LocalWriteDeferred", "MissingCredentials", "NotAllowed", "NotSignedIn", "PaymentError", "RestoreRefused",
-    "StorageError", "TrainingUnavailable", "gateway_errors",
+    "LocalWriteDeferred", "LockedOut", "MissingCredentials", "NotAllowed", "NotSignedIn", "PaymentError", "RestoreRefused",
+    "StorageError", "TrainingUnavailable", "WrongPin", "gateway_errors",
 ]

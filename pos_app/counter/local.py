@@ -28,31 +28,33 @@ Contracts:
   settled by :meth:`settle_new_account` when the charge returns. Accounts waiting for removal are left out of
   :meth:`accounts`. Removals due later are swept by a background thread started by :meth:`reconcile` (its first
   sweep at once, then every ``ONFILE_SWEEP_INTERVAL`` seconds).
-- Charges and account changes need a signed-in clerk (:meth:`sign_in`; ``NotSignedIn`` otherwise); a bank
-  debit needs ``ach_authorization`` (the text the clerk read to the customer).
+- Charges and account changes need a signed-in clerk (``NotSignedIn`` otherwise); a bank debit needs
+  ``ach_authorization`` (the text the clerk read to the customer). Who is signed in is the clerk desk's
+  (``counter.clerks``, ``CounterStart.clerks``): the clerk calls of ``CounterApi`` are the desk's, so the shell's
+  sign-in and the counter's attribution are one session.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-import os
 import secrets
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from pos_app.clerks import Clerk, ManagerAction, Role
 from pos_app.config import API_BASE_URLS, Environment, Paths
-from pos_app.counter.api import CounterStart, StartupNotices
-from pos_app.counter.errors import ForeignAccount, GuiThreadCall, MissingCredentials, TrainingUnavailable
+from pos_app.counter.api import Approve, CounterStart, StartupNotices
+from pos_app.counter.clerks import ClerksApi, LocalClerks, SignedIn
+from pos_app.counter.errors import ForeignAccount, MissingCredentials, TrainingUnavailable
 from pos_app.counter.events import (
     AccountsChanged,
-    ClerkSignedIn,
-    ClerkSignedOut,
     CustomerSaved,
     CustomersImported,
     CustomersSynced,
@@ -60,6 +62,7 @@ from pos_app.counter.events import (
     PaymentRecorded,
     PaymentResolved,
 )
+from pos_app.counter.guard import off_gui_thread
 from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.customers.paysimple_add import Added
@@ -69,7 +72,11 @@ from pos_app.payments.onfile import OnFile, SweepReport
 from pos_app.payments.store import OnFileRecord
 from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts, PaySimpleClient
 from pos_app.paysimple.gateway import PaySimpleGateway
+from pos_app.settings import Merchant
 from pos_app.storage_errors import StorageError
+
+if TYPE_CHECKING:
+    from pos_app.counter.payments import CounterPayments
 
 log = logging.getLogger(__name__)
 
@@ -79,24 +86,6 @@ ONFILE_SWEEP_INTERVAL = 300.0
 
 Account = CreditCardAccount | AchAccount
 Progress = Callable[[int, int, str], None]
-
-
-_guard = {"on": os.environ.get("POS_APP_GUARD_GUI_THREAD") == "1"}
-
-
-def set_gui_thread_guard(on: bool) -> None:
-    """Turn the GUI-thread guard on or off (tests): guarded calls on the main thread raise ``GuiThreadCall``."""
-    _guard["on"] = on
-
-
-def off_gui_thread(fn):
-    """Marks a call that touches storage or the network: never on the main (GUI) thread while the guard is on."""
-    @functools.wraps(fn)
-    def guarded(*args, **kwargs):
-        if _guard["on"] and threading.current_thread() is threading.main_thread():
-            raise GuiThreadCall(f"Counter.{fn.__name__} touches storage or the network; it ran on the GUI thread")
-        return fn(*args, **kwargs)
-    return guarded
 
 
 def paysimple_origin_for(environment: Environment, gateway_base_url: str | None = None) -> str:
@@ -128,9 +117,13 @@ class Counter:
     """The local application service (see the module docstring); the public surface is ``CounterApi``."""
 
     def __init__(self, environment: Environment, client: PaySimpleClient, directory: Directory,
-                 journal: Journal, service: PaymentService, paysimple_origin: str, gateway=None,
-                 clerk: str | None = None, events: EventBus | None = None) -> None:
-        self.events = events or EventBus()
+                 journal: Journal, service: PaymentService, paysimple_origin: str, gateway=None, *,
+                 clerks: ClerksApi, events: EventBus | None = None) -> None:
+        """``clerks``: the clerk desk whose signed-in clerk charges are attributed to; ``events``: default the
+        desk's bus (one broadcast for the run)."""
+        self.desk = clerks
+        self._own_desk = False  # set by :meth:`open` when it opened the environment's clerk file itself
+        self.events = events or clerks.events
         self.environment = environment
         self.client = client
         self.directory = directory
@@ -138,7 +131,6 @@ class Counter:
         self.service = service
         self.paysimple_origin = paysimple_origin
         self.gateway = gateway
-        self.clerk = clerk
         self._lock = threading.Lock()
         self._checkout: _Cached | None = None
         self._customer_tokens: dict[int, _Cached] = {}
@@ -190,15 +182,24 @@ class Counter:
             paths = data_paths(start.paths, start.environment).ensure()
             client = PaySimpleClient(start.api.base_url, start.api.user, start.api.key)
             origin = paysimple_origin_for(start.environment, start.api.base_url.removesuffix("/v4"))
+        desk = start.clerks
+        if desk is None:  # no shared desk: this environment's own clerk file (opened on first use)
+            from pos_app.credentials import clerk_file_key
+
+            desk = LocalClerks.for_data_dir(start.paths.data_dir, start.environment, events, integrity_key=None
+                                            if start.environment is Environment.TRAINING else clerk_file_key)
         try:
-            counter = cls._open_stores(start.environment, client, paths, start.lane, origin, gateway, events)
+            counter = cls._open_stores(start.environment, client, paths, start.lane, origin, gateway, desk,
+                                       events)
         except BaseException:
             client.close()
             if gateway is not None:
                 gateway.stop()
+            if start.clerks is None:
+                desk.close()
             raise
+        counter._own_desk = start.clerks is None
         try:
-            counter.clerk = start.clerk
             counter.sync_customers(progress, cancelled)
             counter.reconcile(progress)
             return counter
@@ -207,7 +208,7 @@ class Counter:
             raise
 
     @classmethod
-    def _open_stores(cls, environment, client, paths: Paths, lane: str, origin: str, gateway,
+    def _open_stores(cls, environment, client, paths: Paths, lane: str, origin: str, gateway, desk: ClerksApi,
                      events: EventBus | None) -> Counter:
         """Open the stores (storage faults raise ``StorageError``; a damaged journal ``JournalCorrupt``, never
         repaired here; a damaged directory is rebuilt: ``directory.recovery``) and back up the journal."""
@@ -218,7 +219,8 @@ class Counter:
             directory.close()
             raise
         service = PaymentService(journal, PaySimpleGateway(client), lane=lane)
-        counter = cls(environment, client, directory, journal, service, origin, gateway, events=events)
+        counter = cls(environment, client, directory, journal, service, origin, gateway, clerks=desk,
+                      events=events)
         counter.backup_problem = counter.backup_journal("startup")
         return counter
 
@@ -279,6 +281,8 @@ class Counter:
                 log.exception("closing a backend part failed")
         if self.gateway is not None:
             self.gateway.stop()
+        if self._own_desk:
+            self.desk.close()
 
     def now(self) -> datetime:
         """PaySimple's time: the gateway's clock in training (time travel reaches void windows), else the
@@ -293,17 +297,51 @@ class Counter:
             return self.gateway.clock.now().astimezone().date()
         return date.today()
 
-    # ---- clerk ---------------------------------------------------------------------------------------
+    # ---- clerk: the desk's session (``counter.clerks``) -----------------------------------------------
 
-    def sign_in(self, clerk_id: str) -> None:
-        """Charges and account changes from now on are attributed to ``clerk_id`` (the shell verified the PIN)."""
-        self.clerk = clerk_id
-        self.events.publish(ClerkSignedIn(clerk_id))
+    @property
+    def clerk(self) -> str | None:
+        """The signed-in clerk's id as journaled (None: nobody; charges and changes are refused)."""
+        clerk = self.desk.signed_in
+        return str(clerk.id) if clerk is not None else None
+
+    @property
+    def signed_in(self) -> Clerk | None:
+        return self.desk.signed_in
+
+    @property
+    def locked(self) -> bool:
+        return self.desk.locked
+
+    def clerk_name(self, clerk_id: str) -> str:
+        return self.desk.clerk_name(clerk_id)
+
+    def clerks(self) -> list[Clerk]:
+        return self.desk.clerks()
+
+    def has_manager(self) -> bool:
+        return self.desk.has_manager()
+
+    def sign_in(self, name: str, pin: str) -> SignedIn:
+        return self.desk.sign_in(name, pin)
 
     def sign_out(self) -> None:
-        """Nobody is signed in: charges and account changes are refused (``NotSignedIn``) until :meth:`sign_in`."""
-        self.clerk = None
-        self.events.publish(ClerkSignedOut())
+        self.desk.sign_out()
+
+    def lock(self) -> None:
+        self.desk.lock()
+
+    def approve(self, action: ManagerAction, manager: str, pin: str, reason: str, subject: str = "") -> Approval:
+        return self.desk.approve(action, manager, pin, reason, subject)
+
+    def add_clerk(self, name: str, pin: str, role: Role, approval: Approval | None = None) -> Clerk:
+        return self.desk.add_clerk(name, pin, role, approval)
+
+    def remove_clerk(self, clerk_id: int, approval: Approval | None = None) -> Clerk:
+        return self.desk.remove_clerk(clerk_id, approval)
+
+    def reset_pin(self, clerk_id: int, pin: str, approval: Approval | None = None) -> Clerk:
+        return self.desk.reset_pin(clerk_id, pin, approval)
 
     @property
     def lane(self) -> str:
@@ -423,7 +461,6 @@ class Counter:
         """CSV import into the directory (``customers.import_csv``); returns its ImportReport. The report
         file goes to ``import-reports/`` next to the directory (this environment's data)."""
         from datetime import datetime
-        from pathlib import Path
 
         from pos_app.customers.csv_import import BATCH_SIZE, import_csv
 
@@ -593,12 +630,13 @@ class Counter:
     @off_gui_thread
     def charge(self, customer: CustomerRef, account: Account, amount: Decimal, payment_token: str | None = None,
                cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None,
-               send_receipt: bool = False, ach_authorization: str | None = None) -> Attempt:
-        """``send_receipt``: PaySimple e-mails its receipt to the customer (needs an e-mail on the customer).
-        ``ach_authorization``: required for a bank account (the text read to the customer)."""
+               ach_authorization: str | None = None) -> Attempt:
+        """Charge once (``PaymentService.charge``); PaySimple e-mails no receipt with it: the receipt is chosen
+        after the payment (``email_receipt``). ``ach_authorization``: required for a bank account (the text
+        read to the customer)."""
         attempt = self.service.charge(customer, AccountRef.from_paysimple(account), amount,
                                       clerk=self.signed_in_clerk(), payment_token=payment_token, cvv=cvv,
-                                      send_receipt=send_receipt, on_status=on_status,
+                                      on_status=on_status,
                                       ach_authorization=ach_authorization)
         self.events.publish(PaymentRecorded(attempt))
         return attempt
@@ -617,14 +655,29 @@ class Counter:
         self.events.publish(PaymentResolved(attempt))
         return attempt
 
+    @off_gui_thread
+    def receipt_address(self, attempt: Attempt) -> str:
+        """The e-mail address PaySimple has on file for the attempt's customer (``ReceiptEmailError``)."""
+        from pos_app.payments.receipts import receipt_address
+
+        return receipt_address(self.service.gateway, attempt)
+
+    @off_gui_thread
+    def email_receipt(self, attempt: Attempt, to: str) -> str:
+        """PaySimple e-mails the receipt to ``to`` (the address the clerk confirmed, still the one on file);
+        see ``CounterPayments.email_receipt``."""
+        from pos_app.payments.receipts import email_receipt
+
+        return email_receipt(self.service.gateway, attempt, to)
+
     # ---- after the sale: history, void/refund, end of day ------------------------------------------------
 
-    def payments(self, merchant, tz, clerk_name: Callable[[str], str] = str,
-                 clerk_id: Callable[[], str | None] = lambda: None, approve=None, save_dir=None):
-        """The history / end-of-day use cases for this counter's lane (``CounterPayments``)."""
+    def payments(self, merchant: Merchant, tz: tzinfo, approve: Approve | None = None) -> CounterPayments:
+        """The history / end-of-day use cases for this counter's lane (``CounterPayments``): clerk names and
+        the signed-in clerk come from the desk; ``approve`` is the screen's way of asking a manager."""
         from pos_app.counter.payments import CounterPayments
 
         return CounterPayments(journal=self.journal, service=self.service, merchant=merchant, tz=tz,
-                               lane=self.service.lane, environment=self.environment, clerk_name=clerk_name,
-                               clerk_id=lambda: clerk_id() or self.clerk, approve=approve, save_dir=save_dir,
+                               lane=self.service.lane, environment=self.environment, clerk_name=self.clerk_name,
+                               clerk_id=lambda: self.clerk, approve=approve,
                                events=self.events)

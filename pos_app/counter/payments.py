@@ -1,8 +1,10 @@
-"""After the sale: payment history, check again, void / refund / close review with a manager's approval, and
-end of day, for one counter (``Counter.payments(...)`` builds it; the history and end-of-day screens use it).
+"""After the sale: payment history, check again, void / refund / close review with a manager's approval,
+receipts e-mailed through the gateway, and end of day, for one counter (``Counter.payments(...)`` builds it;
+the history and end-of-day screens use it).
 
 Every method that reads the journal or calls PaySimple blocks and runs on a worker. Writes publish
 ``PaymentResolved``. Nothing is ever re-sent from here: a lost answer is resolved by the service's look-up.
+Screens never see the gateway: receipts go out through :meth:`CounterPayments.email_receipt`.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
-from pathlib import Path
 
 from pos_app.config import Environment
 from pos_app.counter.events import EventBus, PaymentResolved
 from pos_app.payments import Approval, Attempt, EodReport, Journal, PaymentService, ReversalOption, end_of_day
 from pos_app.payments import receipt_for as core_receipt_for
+from pos_app.settings import Merchant
 from pos_app.storage_errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -45,20 +47,15 @@ class CounterPayments:
 
     journal: Journal
     service: PaymentService
-    merchant: object  # pos_app.settings.Merchant
+    merchant: Merchant
     tz: tzinfo
     lane: str
     environment: Environment
     clerk_name: Callable[[str], str] = str  # clerk id (as journaled) -> name
     clerk_id: Callable[[], str | None] = lambda: None  # the signed-in clerk, for "Check again" (no default)
-    approve: Callable[..., object] | None = None  # the shell's approve(action, subject=, detail=, parent=)
-    save_dir: Path | None = None
+    # the shell's approve(action, subject=, detail=, parent=) -> Approval | None (a dialog: manager + PIN + reason)
+    approve: Callable[..., Approval | None] | None = None
     events: EventBus | None = None
-
-    @property
-    def gateway(self):
-        """The payments gateway (``payments.gateway.Gateway``; receipt e-mails after the sale)."""
-        return self.service.gateway
 
     def now(self) -> datetime:
         """The service's clock (the gateway's in training, so training time travel shows up here too)."""
@@ -102,6 +99,21 @@ class CounterPayments:
     def close_review(self, attempt: Attempt, approval: Approval, payment_id: int | None) -> Attempt:
         return self._changed(self.service.close_review(attempt, approval, payment_id))
 
+    def receipt_address(self, attempt: Attempt) -> str:
+        """The e-mail address PaySimple has on file for the attempt's customer (``ReceiptEmailError`` when it
+        has none, or no payment for the attempt)."""
+        from pos_app.payments.receipts import receipt_address
+
+        return receipt_address(self.service.gateway, attempt)
+
+    def email_receipt(self, attempt: Attempt, to: str) -> str:
+        """PaySimple e-mails the receipt to ``to``, the address the clerk confirmed, if it is still the one on
+        file (``address_changed`` otherwise; nothing sent). Sent once, never retried (``lost``: may have been
+        sent). Returns the address."""
+        from pos_app.payments.receipts import email_receipt
+
+        return email_receipt(self.service.gateway, attempt, to)
+
     def end_of_day(self, day: date, lane: str | None, on_payment: Callable[[int], None] = lambda done: None
                    ) -> tuple[EodReport, StorageError | None]:
         """The end-of-day report (journal vs PaySimple's own list; ``on_payment(done)`` per PaySimple payment
@@ -113,7 +125,7 @@ class CounterPayments:
     def _backup(self, reason: str) -> StorageError | None:
         from pos_app.payments.backups import take_backup
 
-        path = getattr(self.journal, "path", None)
+        path = getattr(self.journal, "path", None)  # a journal that is not a local file has no backup here
         if path is None:
             return None
         try:

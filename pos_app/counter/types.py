@@ -18,14 +18,16 @@ def _add(module: str, *names: str) -> None:
 
 
 # the application layer itself
-_add("pos_app.counter.api", "ApiAccess", "CounterApi", "CounterStart", "StartupNotices")
-_add("pos_app.counter.local", "Counter", "data_paths", "set_gui_thread_guard")
+_add("pos_app.counter.api", "ApiAccess", "Approve", "CounterApi", "CounterStart", "ReceiptMail", "StartupNotices")
+_add("pos_app.counter.clerks", "ClerksApi", "LocalClerks", "SignedIn")
+_add("pos_app.counter.local", "Counter", "data_paths")
+_add("pos_app.counter.guard", "GuiThreadCall", "set_gui_thread_guard")
 _add("pos_app.counter.payments", "CounterPayments")
-_add("pos_app.counter.setup", "check_connection")
+_add("pos_app.counter.setup", "Setup", "check_connection", "restore_journal")
 _add("pos_app.counter.events", "AccountsChanged", "ClerkSignedIn", "ClerkSignedOut", "CounterEvent",
      "CustomerSaved", "CustomersImported", "CustomersSynced", "EventBus", "PaymentRecorded", "PaymentResolved",
      "SettingsChanged")
-_add("pos_app.counter.errors", "ForeignAccount", "GuiThreadCall", "MissingCredentials", "TrainingUnavailable")
+_add("pos_app.counter.errors", "ForeignAccount", "MissingCredentials", "TrainingUnavailable")
 # customers
 _add("pos_app.customers.models", "CustomerHit", "CustomerRecord", "StoredCustomer")
 _add("pos_app.customers.counter", "CustomerValidationError", "LocalWriteDeferred", "normalised", "problems")
@@ -36,26 +38,27 @@ _add("pos_app.customers.us_states", "US_STATES", "state_code", "state_label=labe
 _add("pos_app.customers.csv_import", "CsvColumnsError", "CsvImportError", "ImportReport")
 # payments
 _add("pos_app.payments", "Approval", "Attempt", "CustomerRef", "EodReport", "LaneBusy", "NotAllowed",
-     "NotSignedIn", "PaymentError", "Receipt", "ReversalOption", "State", "receipt_for", "store_timezone")
+     "NotSignedIn", "PaymentError", "Receipt", "ReversalOption", "State", "StatusEvent", "receipt_for",
+     "store_timezone")
+_add("pos_app.payments.gateway", "PaymentStatus")
 _add("pos_app.payments.model", "OPEN_STATES", "PENDING_REVERSAL_STATES")
-_add("pos_app.payments.onfile", "DECLINED_REASON", "REFUSED_REASON")
-_add("pos_app.payments.receipts", "EMAILABLE_STATES", "STATUS_TEXT", "ReceiptEmailError", "email_receipt",
-     "receipt_address")
+_add("pos_app.payments.onfile", "DECLINED_REASON", "REFUSED_REASON", "OnFileRecord")
+_add("pos_app.payments.receipts", "EMAILABLE_STATES", "STATUS_TEXT", "ReceiptEmailError")
 _add("pos_app.payments.brands", "authorization_code", "brand_name")
 _add("pos_app.payments.declines", "decline_reason", "declined_because")
 _add("pos_app.payments.backups", "RestoreRefused", "RestoreReport", "describe_backup=describe",
-     "latest_backup", "backup_dir", "restore_journal")
+     "latest_backup", "backup_dir")
 # accounts and gateway errors (the client's typed errors; screens tell them apart by type, never by text)
 _add("pos_app.paysimple", "AchAccount", "CreditCardAccount", "CustomerAccounts", "AuthenticationError",
      "PaySimpleError", "PermissionDeniedError", "RequestTimeout", "ServerError", "TransportError",
      "gateway_errors=errors")
-# clerks, settings, credentials, storage faults (the shell: sign-in, set-up, approvals)
-_add("pos_app.clerks", "PIN_MAX", "PIN_MIN", "TRAINING_CLERK", "TRAINING_MANAGER", "Clerk", "ClerkError",
-     "ClerkFileTampered", "ClerkRegistry", "ManagerAction", "Role", "clerks_db_path", "validate_pin")
-_add("pos_app.settings", "Merchant", "Settings", "as_training", "load_run_settings", "load_settings",
-     "merge_into_counter", "save_settings")
-_add("pos_app.credentials", "CredentialStore", "KeyringUnavailable", "backend_name", "clerk_file_key",
-     "keyring_available")
-_add("pos_app.conformance", "ConformanceReport", "conformance_dir", "latest_passed", "write_report")
+# clerks: values and typed refusals (the calls are ClerksApi's; the clerk file itself is never exported)
+_add("pos_app.clerks", "PIN_MAX", "PIN_MIN", "TRAINING_CLERK", "TRAINING_MANAGER", "ApprovalPaused",
+     "ApprovalWait", "Clerk", "ClerkError", "ClerkFileTampered", "ClerkNotAllowed=NotAllowed", "LockedOut",
+     "ManagerAction", "Role", "WrongPin", "validate_pin")
+# settings and set-up values (loading, saving, keys and reports are Setup's calls)
+_add("pos_app.settings", "Merchant", "Settings")
+_add("pos_app.credentials", "KeyringUnavailable")
+_add("pos_app.conformance", "ConformanceReport")
 _add("pos_app.storage_errors", "CHECK_FAILED", "Fault", "JournalCorrupt", "StorageError", "What",
      "probe_folder", "set_describer", "storage_errors")

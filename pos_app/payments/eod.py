@@ -58,7 +58,7 @@ from pos_app.payments.lookup import payment_cents
 from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES, STATE_NAMES, Attempt, State, from_cents
 from pos_app.payments.receipts import store_timezone, zone_name
 from pos_app.payments.store import JournalStore
-from pos_app.private_files import write_private_text
+from pos_app.private_files import write_user_file
 from pos_app.text_safety import spreadsheet_cell
 
 
@@ -234,7 +234,9 @@ class EodReport:
         return out.getvalue()
 
     def to_csv(self, path: str | Path) -> Path:
-        return write_private_text(path, self.csv_text(), newline="")
+        """``csv_text`` saved as ``path`` (UTF-8) where the manager chose: 0600, whole or not at all, the folder
+        left as it is (``private_files.write_user_file``). Blocks on the disk: call it on a worker."""
+        return write_user_file(path, self.csv_text().encode("utf-8"))
 
 
 def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:

@@ -129,7 +129,6 @@ class ChargeRequest:
     payment_token: str | None = field(default=None, repr=False)  # a one-use form token: never logged
     cvv: str | None = field(default=None, repr=False)
     description: str | None = None
-    send_receipt: bool = False  # the gateway e-mails its receipt to the customer
 
 
 class GatewayError(Exception):

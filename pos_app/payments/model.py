@@ -279,15 +279,20 @@ def _last4(masked: str) -> str:
 
 @dataclass(frozen=True)
 class Approval:
-    """A manager's approval, produced by the clerks/PIN subsystem after it checked the PIN."""
+    """A manager's approval, produced by the clerks/PIN subsystem after it checked the PIN. ``manager_name``
+    and ``action`` (what was approved, e.g. "void") are for screens and the record; the payments core decides on
+    ``manager_id``, ``role`` and ``reason`` (:meth:`check`)."""
 
     manager_id: str
     role: str
     reason: str
+    manager_name: str = ""
+    action: str = ""
 
     @classmethod
-    def from_clerk(cls, clerk, reason: str) -> Approval:
-        return cls(str(clerk.id), str(getattr(clerk.role, "value", clerk.role)), reason)
+    def from_clerk(cls, clerk, reason: str, action: str = "") -> Approval:
+        return cls(str(clerk.id), str(getattr(clerk.role, "value", clerk.role)), reason, clerk.name,
+                   str(getattr(action, "value", action)))
 
     def check(self, what: str = "reversal") -> None:
         """Raise ``NotAllowed`` unless a manager approved with a reason; ``what`` ("reversal" | "close_review")

@@ -304,7 +304,7 @@ class ReceiptEmailError(Exception):
 
     def __init__(self, message: str, code: str, may_have_sent: bool = False) -> None:
         super().__init__(message)
-        self.code = code  # not_recorded | no_email | unreachable | not_offered | refused | lost
+        self.code = code  # not_recorded | no_email | address_changed | unreachable | not_offered | refused | lost
         self.may_have_sent = may_have_sent
 
 
@@ -326,11 +326,17 @@ def receipt_address(gateway: Gateway, attempt: Attempt) -> str:
     return email
 
 
-def email_receipt(gateway: Gateway, attempt: Attempt) -> str:
+def email_receipt(gateway: Gateway, attempt: Attempt, to: str | None = None) -> str:
     """PaySimple e-mails the payment's receipt to the customer's address on file; returns that address.
-    Never sends without an address on file (checked first, ``receipt_address``). Blocking: run on a worker.
-    Raises ``ReceiptEmailError`` with a sentence for the clerk."""
+    Never sends without an address on file (checked first, ``receipt_address``). ``to``: the address the clerk
+    was shown and confirmed; when the address on file is no longer that one (compared without case), nothing
+    is sent (``address_changed``). Blocking: run on a worker. Raises ``ReceiptEmailError`` with a sentence for
+    the clerk."""
     address = receipt_address(gateway, attempt)
+    if to is not None and address.casefold() != one_line(to).strip().casefold():
+        raise ReceiptEmailError(f"The e-mail address on file for {one_line(attempt.customer_name)} is now "
+                                f"{address}; nothing was sent. E-mail the receipt again to confirm the new "
+                                "address.", "address_changed")
     try:
         gateway.send_receipt(attempt.payment_id)
     except Unreachable:

@@ -177,7 +177,7 @@ class PaymentService(Reversals):
     # ---- charging ------------------------------------------------------------------------------------
 
     def charge(self, customer: CustomerRef, account: AccountRef, amount, clerk: str, payment_token: str | None = None,
-               cvv: str | None = None, send_receipt: bool = False,
+               cvv: str | None = None,
                on_status: StatusCallback | None = None, ach_authorization: str | None = None) -> Attempt:
         """Charge once. Returns the attempt in approved / declined / rejected / absent, unknown when PaySimple
         could not be asked, or needs_review when an answer was not for this payment (the lane then stays
@@ -207,7 +207,7 @@ class PaymentService(Reversals):
             if not lock.still_held():  # the last moment before money can move
                 self._stop_unsent(attempt, clerk)
             notify(attempt, "sending", SENDING)
-            attempt = self._send(attempt, clerk, payment_token, cvv, send_receipt)
+            attempt = self._send(attempt, clerk, payment_token, cvv)
             if attempt.state is S.UNKNOWN:
                 attempt = self._resolve_open(attempt, clerk, notify)
             notify(attempt, "done", STATE_NAMES[attempt.state])
@@ -225,10 +225,9 @@ class PaymentService(Reversals):
             log.warning("could not record %s as not sent; start-up reconcile will resolve it", attempt.id)
         raise LaneOwnershipLost(self.lane, attempt)
 
-    def _send(self, attempt: Attempt, clerk: str, payment_token, cvv, send_receipt) -> Attempt:
+    def _send(self, attempt: Attempt, clerk: str, payment_token, cvv) -> Attempt:
         request = ChargeRequest(account_id=attempt.account_id, amount=attempt.amount, order_id=attempt.id,
-                                payment_token=payment_token, cvv=cvv, description=self._description,
-                                send_receipt=send_receipt)
+                                payment_token=payment_token, cvv=cvv, description=self._description)
         try:
             payment = self.gateway.create_payment(request)
         except Exception as exc:  # noqa: BLE001 - every failure is journaled; none is retried

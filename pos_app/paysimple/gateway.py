@@ -116,7 +116,7 @@ class PaySimpleGateway:
     def create_payment(self, request: ChargeRequest) -> GatewayPayment:
         body = PaymentRequest(account_id=request.account_id, amount=request.amount, order_id=request.order_id,
                               payment_token=request.payment_token, cvv=request.cvv,
-                              description=request.description, send_receipt_to_customer=request.send_receipt)
+                              description=request.description)  # no receipt e-mail at charge time (0351)
         return gateway_payment(self.client.create_payment(body))
 
     @_mapped

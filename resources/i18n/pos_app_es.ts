@@ -580,6 +580,10 @@
         <translation>Abrir informe</translation>
     </message>
     <message>
+        <source>Save report…</source>
+        <translation>Guardar informe…</translation>
+    </message>
+    <message>
         <source>Import</source>
         <translation>Importar</translation>
     </message>
@@ -612,8 +616,32 @@
         <translation>Deteniendo tras el lote actual…</translation>
     </message>
     <message>
-        <source>No program opened the report. It is here: %1</source>
-        <translation>Ningún programa abrió el informe. Está aquí: %1</translation>
+        <source>No program on this computer opens CSV files. Copy the path below, or save the report where you keep files and open it from another computer.</source>
+        <translation>Ningún programa de este equipo abre archivos CSV. Copie la ruta de abajo, o guarde el informe donde guarda sus archivos y ábralo desde otro equipo.</translation>
+    </message>
+    <message>
+        <source>The report is here:</source>
+        <translation>El informe está aquí:</translation>
+    </message>
+    <message>
+        <source>Import report</source>
+        <translation>Informe de importación</translation>
+    </message>
+    <message>
+        <source>Save the import report</source>
+        <translation>Guardar el informe de importación</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Archivos CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Saving the report…</source>
+        <translation>Guardando el informe…</translation>
+    </message>
+    <message>
+        <source>Report saved.</source>
+        <translation>Informe guardado.</translation>
     </message>
     <message>
         <source>Import cancelled. Customers of the rows read before Cancel were kept; import the file again to finish (nobody is added twice).</source>
@@ -866,10 +894,6 @@
         <translation>USD $</translation>
     </message>
     <message>
-        <source>Email receipt to customer</source>
-        <translation>Enviar recibo por correo al cliente</translation>
-    </message>
-    <message>
         <source>Add to PaySimple</source>
         <translation>Añadir a PaySimple</translation>
     </message>
@@ -880,10 +904,6 @@
     <message>
         <source>New bank account  [F7]</source>
         <translation>Cuenta bancaria nueva  [F7]</translation>
-    </message>
-    <message>
-        <source>The customer has no e-mail address: add one with Edit customer (Ctrl+E).</source>
-        <translation>El cliente no tiene correo: añádalo con Editar cliente (Ctrl+E).</translation>
     </message>
 </context>
 <context>
@@ -1085,6 +1105,10 @@
     <message>
         <source>PaySimple has no payment for this attempt, so there is no receipt to e-mail. Print it or save it as PDF.</source>
         <translation>PaySimple no tiene ningún pago para este intento, así que no hay recibo que enviar por correo. Imprímalo o guárdelo como PDF.</translation>
+    </message>
+    <message>
+        <source>The e-mail address on file for %1 has changed: nothing was sent. E-mail the receipt again to see the new address.</source>
+        <translation>La dirección de correo registrada de %1 ha cambiado: no se envió nada. Vuelva a enviar el recibo por correo para ver la nueva dirección.</translation>
     </message>
     <message>
         <source>PaySimple could not be reached; nothing was sent. Try again.</source>
@@ -1437,12 +1461,12 @@
         <translation>Cierre del día %1</translation>
     </message>
     <message>
-        <source>Saved %1</source>
-        <translation>Guardado: %1</translation>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
     </message>
     <message>
-        <source>Could not save: %1</source>
-        <translation>No se pudo guardar: %1</translation>
+        <source>Report saved.</source>
+        <translation>Informe guardado.</translation>
     </message>
 </context>
 <context>
@@ -1754,12 +1778,12 @@
         <translation>Recibo enviado a la impresora.</translation>
     </message>
     <message>
-        <source>Could not save the PDF: %1</source>
-        <translation>No se pudo guardar el PDF: %1</translation>
+        <source>Saving the PDF…</source>
+        <translation>Guardando el PDF…</translation>
     </message>
     <message>
-        <source>Receipt saved: %1</source>
-        <translation>Recibo guardado: %1</translation>
+        <source>Receipt saved as a PDF.</source>
+        <translation>Recibo guardado como PDF.</translation>
     </message>
     <message>
         <source>Checking with PaySimple…</source>
@@ -1871,12 +1895,24 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Práctica: inicie sesión como %1 (gerente, PIN %2) o %3 (cajero, PIN %4).</translation>
     </message>
     <message>
+        <source>The clerk list cannot be read (%1).</source>
+        <translation>No se puede leer la lista de cajeros (%1).</translation>
+    </message>
+    <message>
         <source>No clerk is set up yet.</source>
         <translation>Todavía no hay ningún cajero.</translation>
     </message>
     <message>
         <source>Type your PIN.</source>
         <translation>Escriba su PIN.</translation>
+    </message>
+    <message>
+        <source>Checking the PIN…</source>
+        <translation>Comprobando el PIN…</translation>
+    </message>
+    <message>
+        <source>The PIN could not be checked (%1). Try again.</source>
+        <translation>No se pudo comprobar el PIN (%1). Inténtelo de nuevo.</translation>
     </message>
 </context>
 <context>
@@ -2204,6 +2240,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Restaurar el registro de pagos desde una copia de seguridad</translation>
     </message>
     <message>
+        <source>That did not work (%1). Try again.</source>
+        <translation>No funcionó (%1). Inténtelo de nuevo.</translation>
+    </message>
+    <message>
         <source>Manager approval</source>
         <translation>Aprobación del gerente</translation>
     </message>
@@ -2238,6 +2278,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>No manager is set up on this counter.</source>
         <translation>Esta caja no tiene ningún gerente.</translation>
+    </message>
+    <message>
+        <source>Checking the PIN…</source>
+        <translation>Comprobando el PIN…</translation>
     </message>
 </context>
 <context>
@@ -3282,12 +3326,16 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Recibo %1</translation>
     </message>
     <message>
-        <source>Cannot write %1.</source>
-        <translation>No se puede escribir %1.</translation>
+        <source>The PDF could not be drawn.</source>
+        <translation>No se pudo generar el PDF.</translation>
     </message>
     <message>
         <source>Print receipt</source>
         <translation>Imprimir recibo</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>Recibo</translation>
     </message>
     <message>
         <source>Save as PDF</source>
@@ -3321,12 +3369,12 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Enviado a la impresora.</translation>
     </message>
     <message>
-        <source>Could not save the PDF: %1</source>
-        <translation>No se pudo guardar el PDF: %1</translation>
+        <source>Saving the PDF…</source>
+        <translation>Guardando el PDF…</translation>
     </message>
     <message>
-        <source>Saved %1</source>
-        <translation>Guardado: %1</translation>
+        <source>PDF saved.</source>
+        <translation>PDF guardado.</translation>
     </message>
 </context>
 <context>
@@ -3571,6 +3619,45 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>Not passed. Report: %1</source>
         <translation>No superada. Informe: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SaveFiles</name>
+    <message>
+        <source>The folder %1 is not there any more (a USB stick taken out?). Choose another folder.</source>
+        <translation>La carpeta %1 ya no está (¿se retiró una memoria USB?). Elija otra carpeta.</translation>
+    </message>
+    <message>
+        <source>%1 is a folder. Choose another name.</source>
+        <translation>%1 es una carpeta. Elija otro nombre.</translation>
+    </message>
+    <message>
+        <source>The disk of %1 is full. Free some space or choose another folder.</source>
+        <translation>El disco de %1 está lleno. Libere espacio o elija otra carpeta.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be written here (no permission, a read-only drive, or the file is open in another program). Close it there or choose another folder, for example Documents.</source>
+        <translation>No se puede escribir %1 aquí (sin permiso, una unidad de solo lectura o el archivo está abierto en otro programa). Ciérrelo allí o elija otra carpeta, por ejemplo Documentos.</translation>
+    </message>
+    <message>
+        <source>%1 could not be saved (%2).</source>
+        <translation>No se pudo guardar %1 (%2).</translation>
+    </message>
+    <message>
+        <source>Nothing was saved; a file that was there already is unchanged.</source>
+        <translation>No se guardó nada; un archivo que ya estaba allí sigue igual.</translation>
+    </message>
+    <message>
+        <source>Copy path</source>
+        <translation>Copiar ruta</translation>
+    </message>
+    <message>
+        <source>The file is here:</source>
+        <translation>El archivo está aquí:</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Copiada</translation>
     </message>
 </context>
 <context>
@@ -3853,6 +3940,22 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>Cancel</source>
         <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>The clerk file cannot be read (%1).</source>
+        <translation>No se puede leer el archivo de cajeros (%1).</translation>
+    </message>
+    <message>
+        <source>This environment cannot be set up from here.</source>
+        <translation>Este entorno no se puede configurar desde aquí.</translation>
+    </message>
+    <message>
+        <source>The set-up was not saved (%1).</source>
+        <translation>La configuración no se guardó (%1).</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
     </message>
     <message>
         <source>Counter set-up</source>

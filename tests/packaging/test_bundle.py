@@ -126,6 +126,7 @@ def test_bundle_size_and_what_it_leaves_out(bundle):
     qms = {p.name for p in (qt / "translations").glob("*.qm")}
     assert "qtbase_es.qm" in qms and all(re.search(r"_(en|es)\.qm$", name) for name in qms), qms
     internal = bundle / "_internal"
+    assert not [p.name for p in internal.iterdir() if p.name.startswith("psycopg")]  # counters never reach PostgreSQL
     for module in ("QtQml", "QtQuick", "QtMultimedia", "QtPdf", "Qt3DCore", "QtCharts", "QtSql", "QtTest",
                    "QtBluetooth", "QtDesigner", "QtSerialPort", "QtSensors", "QtLocation"):
         assert not list((internal / "PySide6").glob(module + ".*")), module

@@ -169,8 +169,9 @@ class Session:
 
     def sign_in(self, pin: str, clerk: str | None = None) -> bool:
         """Type into whatever has the keyboard now (the sign-in screen should): optional clerk name, PIN,
-        Enter."""
+        Enter. Waits first (reading, as a person looks) until the screen shows its clerk list (read on a worker)."""
         p = self.person
+        self.wait_until(lambda: (d := self.shell.login_dialog()) is not None and d.ready, 10_000)
         if clerk:
             p.key("shift+Tab")
             p.type(clerk)

@@ -338,14 +338,14 @@ def approval_pins_pause_the_dialog_not_the_managers_sign_in(s: Session) -> dict:
     def events():
         from pos_app.clerks import ClerkRegistry
 
-        reg = ClerkRegistry(s.shell.registry.path)
+        reg = ClerkRegistry(s.shell.clerks.path)  # the clerk file itself
         try:
-            return [(e.kind, e.name, e.outcome) for e in reg.events() if e.kind in ("approve", "login")]
+            return [(e.kind, e.name, e.outcome) for e in reg.events() if e.kind in ("approve", "login")], \
+                len(reg.approvals())
         finally:
             reg.close()
 
-    out["events"] = events()  # the auditor's record
-    out["approvals"] = len(s.shell.registry.approvals())
+    out["events"], out["approvals"] = events()  # the auditor's record
     return out
 
 
@@ -436,6 +436,17 @@ def import_a_spreadsheet_export(s: Session) -> dict:
     report = done[0] if done else None
     out["report_rows"] = report.report_path.read_text(encoding="utf-8-sig").splitlines() if report else []
     out["shot_import"] = s.shot("70-import")
+    # Issue 18: this PC has no program for CSV files (no xdg-open): "Open report" keeps the summary and
+    # shows where the report is, selectable, with "Copy path".
+    p.click_widget(s.gui(lambda: dialog.report_button))
+    s.wait_until(lambda: dialog.location.isVisible(), 5000)
+    out["summary_after_open"] = s.gui(dialog.summary.text)
+    out["open_note"] = s.gui(dialog.file_note.text)
+    out["report_path_shown"] = s.gui(dialog.location.field.text)
+    p.click_widget(s.gui(lambda: dialog.location.copy_button))
+    p.settle(300)
+    out["clipboard"] = s.gui(lambda: __import__("PySide6.QtGui").QtGui.QGuiApplication.clipboard().text())
+    out["shot_no_csv_program"] = s.shot("71-import-no-csv-program")
 
     def stored() -> list:
         con = w.counter.directory.connection()
@@ -1333,6 +1344,195 @@ def proxy_drips_the_reply(s: Session) -> dict:
     out["transitions"] = _transitions(s, out["attempts"][0][0]) if out["attempts"] else []
     out["payments"] = _payments(s, picked["paysimple_id"], direct)
     proxy.stop()
+    return out
+
+
+# --- issue 18: receipts and reports -------------------------------------------------------------------------
+
+def _documents(s: Session):
+    """Test set-up: this person's Documents folder (XDG user dirs, as a desktop session has it), empty."""
+    import os
+
+    documents = s.home / "Documents"
+    documents.mkdir(parents=True, exist_ok=True)
+    config = s.home / "xdg-config"
+    config.mkdir(exist_ok=True)
+    (config / "user-dirs.dirs").write_text(f'XDG_DOCUMENTS_DIR="{documents}"\n', encoding="utf-8")
+    os.environ["XDG_CONFIG_HOME"] = str(config)
+    return documents
+
+
+def _save_dialog(s: Session) -> dict | None:
+    """The Save dialog on top: where it is and the name it suggests."""
+    def read():
+        from PySide6.QtWidgets import QApplication, QFileDialog
+
+        widget = QApplication.activeModalWidget()
+        if not isinstance(widget, QFileDialog):
+            return None
+        files = widget.selectedFiles()
+        return {"title": widget.windowTitle(), "folder": widget.directory().absolutePath(),
+                "name": files[0].rsplit("/", 1)[-1] if files else ""}
+    return s.gui(read)
+
+
+def _outbox(s: Session) -> list[list]:
+    """The training gateway's outbox: the receipts PaySimple would have e-mailed [payment id, address]."""
+    return [[m["payment_id"], m["to"]] for m in s.gui(lambda: list(s.window.counter.gateway.outbox))]
+
+
+def prepare_receipt_choice_and_resend(s: Session) -> None:
+    _documents(s)
+
+
+def receipt_choice_and_resend(s: Session) -> dict:
+    """Issue 18: the receipt is chosen after the payment, with keys only. Ctrl+M e-mails it (the address on
+    file is named first, Enter sends), Ctrl+P shows it and Ctrl+S saves the PDF through the Save dialog (it
+    starts in Documents with a readable name; Enter saves), Enter on the result starts a new sale. Then the
+    history: Ctrl+H, Ctrl+F ↓ picks the newest payment, Ctrl+E e-mails its receipt again."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    documents = s.home / "Documents"
+    out["signed_in"] = s.sign_in("0000")
+    out["picked"] = _pick(s, "a", want=lambda win: _card_on_file(win) and bool(win.hit.email))
+    out["email_on_file"] = s.gui(lambda: w.hit.email if w.hit else None)
+    out["checkboxes_on_customer_page"] = s.gui(lambda: [
+        b.text() for b in w.customer_page.findChildren(__import__("PySide6.QtWidgets").QtWidgets.QCheckBox)
+        if b.isVisible()])
+    p.key("ctrl+a")
+    p.type("23.45")
+    out["confirm"], out["result"] = _confirm_and_charge_on_file(s, "Charge card on file")
+    out["outbox_after_charge"] = _outbox(s)
+    r = w.result
+    out["choice"] = s.gui(lambda: {"label": r.receipt_label.text(), "print": r.receipt_button.text(),
+                                   "email": r.email_button.text(), "both": r.both_button.text(),
+                                   "none": r.none_label.text(),
+                                   "visible": [b.isVisible() for b in (r.receipt_button, r.email_button,
+                                                                      r.both_button, r.none_label)]})
+    out["payment_id"] = s.gui(lambda: r.attempt.payment_id)
+    out["shot_result"] = s.shot("80-result-receipt-choice")
+    # E-mail: Ctrl+M; the question names the address PaySimple has; Enter sends.
+    p.key("ctrl+m")
+    p.wait_until(lambda: (_modal(s) or {}).get("name") == "emailReceiptQuestion", 10_000)
+    out["email_question"] = _modal(s)
+    out["shot_email_question"] = s.shot("81-email-question")
+    p.key("Return")
+    s.wait_until(lambda: "e-mailed" in r.receipt_message.text(), 10_000)
+    out["receipt_message"] = s.gui(r.receipt_message.text)
+    out["outbox_after_email"] = _outbox(s)
+    # Print: Ctrl+P shows the receipt (Print… / Save PDF…); Ctrl+S asks where, starting in Documents.
+    p.key("ctrl+p")
+    p.wait_until(lambda: s.active().startswith("Receipt"), 8000)
+    out["receipt_window"] = s.active()
+    p.key("ctrl+s")
+    p.wait_until(lambda: s.active() == "Save as PDF", 8000)
+    p.settle(600)
+    out["save_dialog"] = _save_dialog(s)
+    out["shot_save_dialog"] = s.shot("82-save-dialog")
+    p.key("Return")
+    p.wait_until(lambda: any(documents.glob("*.pdf")), 10_000)
+    dialog = s.gui(lambda: next((d for d in __import__("PySide6.QtWidgets").QtWidgets.QApplication.topLevelWidgets()
+                                 if d.objectName() == "receiptDialog" and d.isVisible()), None))
+    s.wait_until(lambda: dialog is not None and not dialog.saver.busy, 10_000)
+    out["saved_message"] = s.gui(lambda: [dialog.message.text(), dialog.location.field.text()] if dialog else None)
+    out["documents"] = sorted(f.name for f in documents.iterdir())
+    out["shot_saved"] = s.shot("83-receipt-saved")
+    p.key("Escape")
+    p.wait_until(lambda: s.active() == WINDOW_TITLE, 5000)
+    # None: Enter on the result is a new sale.
+    p.key("Return")
+    p.settle(600)
+    out["after_enter"] = _screen(s)
+    # History: Ctrl+H; Ctrl+F then ↓ moves into the list (newest first); Ctrl+E e-mails the receipt again.
+    p.key("ctrl+h")
+    p.wait_until(lambda: s.active() == "Payment history", 8000)
+    history = s.gui(lambda: s.shell.history_dialog)
+    s.wait_until(lambda: history.table.topLevelItemCount() > 0, 10_000)
+    p.key("ctrl+f")
+    p.key("Down")
+    p.settle(400)
+    out["history_selected"] = s.gui(lambda: history.current_attempt().id if history.current_attempt() else None)
+    out["history_email_button"] = s.gui(lambda: [history.email_button.text(), history.email_button.isEnabled()])
+    p.key("ctrl+e")
+    p.wait_until(lambda: (_modal(s) or {}).get("name") == "emailReceiptQuestion", 10_000)
+    out["history_question"] = _modal(s)
+    p.key("Return")
+    s.wait_until(lambda: "e-mailed" in history.message.text(), 10_000)
+    out["history_message"] = s.gui(history.message.text)
+    out["outbox"] = _outbox(s)
+    out["shot_history"] = s.shot("84-history-resent")
+    p.key("Escape")
+    out["attempts"] = [[a["id"], a["state"], a["amount_cents"]] for a in _attempts(s)]
+    return out
+
+
+def prepare_end_of_day_matches_the_journal(s: Session) -> None:
+    _documents(s)
+
+
+def end_of_day_matches_the_journal(s: Session) -> dict:
+    """Issue 18: End of day read from the screen as a manager reads it (Alt+M, End of day…, Enter) against
+    the journal: card sales (Visa, Mastercard), a decline, a void, a refund and a bank debit, made through the
+    counter's own payments service (set-up); the totals, the splits and the zone's name; Ctrl+S saves the
+    report through the Save dialog into Documents."""
+    from decimal import Decimal
+
+    from pos_app.payments import AccountRef, Approval, CustomerRef
+    from pos_app.paysimple.models import AchInput, CreditCardInput, CustomerInput
+
+    s.start()
+    p, w, out = s.person, s.window, {}
+    documents = s.home / "Documents"
+    out["signed_in"] = s.sign_in("1234", clerk="Trainer")
+    counter = w.counter
+    client, service, clerk = counter.client, counter.service, str(s.gui(lambda: s.shell.clerk.id))
+
+    def shopper(first, last, number):
+        who = client.create_customer(CustomerInput(first_name=first, last_name=last, email=f"{first}@example.com"))
+        card = client.create_credit_card(CreditCardInput(customer_id=who.id, credit_card_number=number,
+                                                         expiration_date="12/2031", billing_zip_code="80202"))
+        return CustomerRef(who.id, f"{first} {last}"), AccountRef.from_paysimple(card)
+
+    ada, ada_visa = shopper("Ada", "Zedwick", "4111111111111111")
+    mary, mary_mc = shopper("Mary", "Zedclark", "5454545454545454")
+    bank = AccountRef.from_paysimple(client.create_ach(AchInput(customer_id=ada.id, routing_number="131111114",
+                                                                account_number="12345678", bank_name="First Bank")))
+    manager = Approval(clerk, "manager", "person test set-up")
+    service.charge(ada, ada_visa, Decimal("10.00"), clerk)
+    service.charge(ada, ada_visa, Decimal("9999.01"), clerk)                    # declined
+    service.void(service.charge(ada, ada_visa, Decimal("20.00"), clerk), manager)
+    refunded = service.charge(mary, mary_mc, Decimal("40.00"), clerk)
+    client.mark_payment_status(refunded.payment_id)                             # settled, so a refund
+    service.refund(refunded, manager)
+    service.charge(mary, mary_mc, Decimal("5.25"), clerk)
+    service.charge(ada, bank, Decimal("100.00"), clerk,
+                   ach_authorization="I authorize First Bank ****5678 to be debited $100.00 today.")
+    out["attempts"] = [[a["state"], a["amount_cents"], a["account_kind"], a["account_last4"]] for a in _attempts(s)]
+    # The manager: Alt+M, End of day… (Clerks…, Settings…, End of day…), Enter runs it.
+    p.key("alt+m")
+    p.settle(400)
+    p.key("Down", "Down", "Return")
+    out["dialog"] = s.active() if p.wait_active("End of day", 8000) else s.active()
+    eod = s.gui(lambda: s.shell.eod_dialog)
+    done = []
+    s.gui(lambda: eod.finished_run.connect(lambda report: done.append(report is not None)))
+    p.key("Return")
+    s.wait_until(lambda: bool(done), 30_000)
+    out["ran"] = done
+    out["state"] = s.gui(eod.state.text)
+    out["screen_text"] = s.gui(eod.view.toPlainText)
+    out["shot_eod"] = s.shot("85-end-of-day")
+    p.key("ctrl+s")
+    p.wait_until(lambda: s.active() == "Export end of day", 8000)
+    p.settle(600)
+    out["save_dialog"] = _save_dialog(s)
+    out["shot_save_dialog"] = s.shot("86-end-of-day-save-dialog")
+    p.key("Return")
+    p.wait_until(lambda: any(documents.glob("*.pdf")), 10_000)
+    s.wait_until(lambda: not eod.saver.busy, 10_000)
+    out["saved"] = s.gui(lambda: [eod.state.text(), eod.location.field.text()])
+    out["documents"] = sorted(f.name for f in documents.iterdir())
+    p.key("Escape")
     return out
 
 

@@ -53,3 +53,7 @@ def test_a_manager_imports_an_excel_export_exactly_through_the_menu_and_the_file
     assert r["report_button"] is True
     assert r["intro_cut"] is False and r["summary_cut"] is False  # every line can be read (the summary scrolls)
     assert any(row.startswith("4,rejected,") and "U+001B" in row for row in r["report_rows"]), r["report_rows"]
+    # no program for CSV files here: the summary stays, the report's path is shown and copied
+    assert r["summary_after_open"] == summary and r["open_note"].startswith("No program on this computer opens CSV")
+    assert r["report_path_shown"].endswith("-report.csv") and "/import-reports/" in r["report_path_shown"]
+    assert r["clipboard"] == r["report_path_shown"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt, Signal
@@ -37,6 +38,9 @@ from PySide6.QtWidgets import (
 from pos_app.ui.common.i18n import fmt, format_amount
 from pos_app.ui.payments.receipt_print import format_local, long_year
 
+if TYPE_CHECKING:
+    from pos_app.counter import AchAccount, Settings
+
 translate = QCoreApplication.translate
 
 EASTERN = ZoneInfo("America/New_York")
@@ -52,12 +56,12 @@ def revoke_deadline(now: datetime) -> datetime:
     return cutoff
 
 
-def account_words(account) -> tuple[str, str, str]:
+def account_words(account: AchAccount) -> tuple[str, str, str]:
     """(bank name, "checking"/"savings" in the UI language, last 4) of an ``AchAccount``."""
-    bank = (getattr(account, "bank_name", "") or "").strip() or translate("AchAuthorization", "my bank")
-    kind = (translate("AchAuthorization", "checking") if getattr(account, "is_checking_account", True)
+    bank = (account.bank_name or "").strip() or translate("AchAuthorization", "my bank")
+    kind = (translate("AchAuthorization", "checking") if account.is_checking_account
             else translate("AchAuthorization", "savings"))
-    number = "".join(ch for ch in (getattr(account, "account_number", "") or "") if ch.isdigit())
+    number = "".join(ch for ch in (account.account_number or "") if ch.isdigit())
     return bank, kind, number[-4:]
 
 
@@ -88,29 +92,19 @@ def authorization_text(*, merchant_name: str, merchant_phone: str, customer_name
     return "\n".join(lines)
 
 
-def _shell_settings(widget: QWidget | None):
-    """The running shell's settings (merchant, store time zone), or the defaults (tests, no shell)."""
-    window = widget.window() if widget is not None else None
-    settings = getattr(getattr(window, "shell", None), "settings", None)
-    if settings is None:
-        from pos_app.counter import Settings
-
-        settings = Settings()
-    return settings
-
-
-def authorization_for(widget: QWidget | None, customer_name: str, account, amount: Decimal,
+def authorization_for(settings: Settings | None, customer_name: str, account: AchAccount, amount: Decimal,
                       now: datetime) -> str:
-    """``authorization_text`` with the merchant and the store time zone of the shell ``widget`` belongs to."""
-    from pos_app.counter import store_timezone
+    """``authorization_text`` with the merchant and the store time zone of the run's ``settings`` (None: the
+    defaults, e.g. a screen without the shell)."""
+    from pos_app.counter import Settings, store_timezone
 
-    settings = _shell_settings(widget)
+    settings = settings or Settings()
     try:
         tz = store_timezone(settings.store_timezone)
     except ValueError:
         tz = store_timezone("")
     merchant = settings.merchant
-    return authorization_text(merchant_name=merchant.name, merchant_phone=getattr(merchant, "phone", "") or "",
+    return authorization_text(merchant_name=merchant.name, merchant_phone=merchant.phone or "",
                               customer_name=customer_name, amount=amount, account=account, now=now, tz=tz)
 
 

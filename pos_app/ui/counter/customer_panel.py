@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -77,11 +76,6 @@ class CustomerPanel(QWidget):
         amount_row.addWidget(currency, 0, Qt.AlignmentFlag.AlignTop)
         self.amount = AmountEdit(self)
         amount_row.addWidget(self.amount, 0, Qt.AlignmentFlag.AlignTop)
-        amount_row.addSpacing(16)
-        # PaySimple e-mails its receipt (charge time only); MainWindow enables it when the customer has an e-mail
-        self.email_receipt = QCheckBox(translate("CustomerPanel", "Email receipt to customer"), self)
-        self.email_receipt.setObjectName("emailReceipt")
-        amount_row.addWidget(self.email_receipt, 0, Qt.AlignmentFlag.AlignTop)
         amount_row.addStretch(1)
         layout.addLayout(amount_row)
         actions = QHBoxLayout()

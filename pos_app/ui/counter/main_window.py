@@ -39,6 +39,7 @@ from pos_app.ui.common.banner import environment_name
 from pos_app.ui.common.events import EventRelay
 from pos_app.ui.common.i18n import fmt, format_amount, tr
 from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.save_files import SaveFolder
 from pos_app.ui.common.theme import AMBER, RED
 from pos_app.ui.common.widgets import EnvBanner, ResultsList, TaskBar, account_label
 from pos_app.ui.counter.cards import card_expired, is_card
@@ -57,13 +58,18 @@ from pos_app.ui.counter.result_view import ResultView
 from pos_app.ui.customers.add_to_paysimple import AddToPaySimple
 
 if TYPE_CHECKING:  # the core packages load on a worker after the window shows (start-up time)
+    from pathlib import Path
+
     from pos_app.counter import (
+        Approval,
         Attempt,
+        ClerksApi,
         CounterApi,
         CounterStart,
         CreditCardAccount,
         CustomerHit,
         CustomerRef,
+        RestoreReport,
         Settings,
     )
 
@@ -96,13 +102,16 @@ def welcome_html() -> str:
 
 @dataclass(frozen=True)
 class CounterSession:
-    """What the window needs from whoever signs clerks in (the shell): the run's settings (merchant, store time
-    zone, for receipts), clerk names for journaled ids, and the signed-in clerk's name."""
+    """What the window needs from the shell beyond its counter: the run's settings (merchant, store time zone,
+    for receipts), where Save dialogs start (``ui.common.save_files.SaveFolder``) and, for a counter that could
+    not start (a damaged journal), the run's clerk desk to approve the restore and the restore itself
+    (``Setup.restore_journal``). Clerk names and who is signed in come from the counter (``CounterApi``
+    includes the clerk desk)."""
 
     settings: Callable[[], Settings | None] = lambda: None
-    clerk_name: Callable[[str], str] = str
-    signed_in_name: Callable[[], str | None] = lambda: None
-    approver: Callable[[], tuple] | None = None  # -> (clerk registry, signed-in clerk, environment)
+    clerks: ClerksApi | None = None
+    restore_journal: Callable[[Path, Path, Approval], RestoreReport] | None = None
+    save_folder: SaveFolder | None = None
 
 
 def _panel() -> QFrame:
@@ -143,7 +152,6 @@ class MainWindow(QMainWindow):
         self._charge_op: BackgroundOp | None = None  # the charge the clerk is waiting for
         self._charge_seen: dict[str, str] = {}
         self._detached_charges: set[BackgroundOp] = set()  # charges the clerk stopped waiting for
-        self.clerk_id: str | None = None  # the signed-in clerk (set by the shell's sign-in); never a default
         self.locked = True  # nobody signed in yet: the counter shows and accepts nothing (``set_locked``)
         self.session = CounterSession()
         self.shell = None  # the app keeps its shell here for shutdown; the window itself never uses it
@@ -202,7 +210,7 @@ class MainWindow(QMainWindow):
         self.customer_page = CustomerPanel(self.stack)
         self._wire_customer_page()
         self.stack.addWidget(self.customer_page)
-        self.panel = PaymentPanel(lambda: self.counter, self.stack)
+        self.panel = PaymentPanel(lambda: self.counter, self.stack, settings=lambda: self.session.settings())
         self.panel.finished.connect(self._form_finished)
         self.panel.busyChanged.connect(self._form_busy)
         self.panel.on_charge_status = lambda text: self.statusBar().showMessage(text, 8000)
@@ -400,23 +408,11 @@ class MainWindow(QMainWindow):
             counter.close()
         return self.start_counter(self._start_request)
 
-    def set_clerk(self, clerk_id: str | None) -> None:
-        """Charges are journaled with the clerk who is signed in (None: nobody; the counter refuses)."""
-        self.clerk_id = clerk_id
-        if self.counter is not None:
-            if clerk_id is None:
-                self.counter.sign_out()
-            else:
-                self.counter.sign_in(clerk_id)
-
     def attach_counter(self, counter: CounterApi) -> None:
-        """The application service is up: enable the counter; its start-up state is read on a worker."""
+        """The application service is up: enable the counter; its start-up state is read on a worker. Charges
+        are attributed to whoever is signed in at the counter's clerk desk (nobody: the counter refuses)."""
         self.counter = counter
         self.events.attach(counter.events)
-        if self.clerk_id is not None:
-            counter.sign_in(self.clerk_id)
-        else:
-            counter.sign_out()
         self._startup_op = None
         self.task.done()
         self._set_enabled_for_backend(True)
@@ -558,10 +554,6 @@ class MainWindow(QMainWindow):
                 "customer %s unreadable: %s", hit.id, type(e).__name__), label="customer").start()
         self.customer_page.methods.clear()
         self.customer_page.customer_status.setText("")
-        self.customer_page.email_receipt.setChecked(False)
-        self.customer_page.email_receipt.setEnabled(bool(hit.email))
-        self.customer_page.email_receipt.setToolTip("" if hit.email else translate(
-            "CustomerPanel", "The customer has no e-mail address: add one with Edit customer (Ctrl+E)."))
         self.stack.setCurrentWidget(self.customer_page)
         self.customer_page.add_button.setVisible(hit.local_only)
         if hit.local_only:
@@ -692,7 +684,7 @@ class MainWindow(QMainWindow):
             if earlier:
                 from pos_app.ui.counter.repeat_charge import RepeatChargeDialog
 
-                dialog = RepeatChargeDialog(self, customer.name, amount, earlier, self.session.clerk_name)
+                dialog = RepeatChargeDialog(self, customer.name, amount, earlier, backend.clerk_name)
                 dialog.exec()
                 if not dialog.charge_again:
                     self._say(translate("MainWindow", "Not charged again."))
@@ -717,7 +709,7 @@ class MainWindow(QMainWindow):
 
             dialog = AchAuthorizationDialog(self, fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"),
                                                       format_amount(amount), kind, number, customer.name),
-                                            authorization_for(self, customer.name, account, amount,
+                                            authorization_for(self.session.settings(), customer.name, account, amount,
                                                               self.counter.now()))
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.text is None:
                 return
@@ -735,7 +727,6 @@ class MainWindow(QMainWindow):
     def _charge(self, customer: CustomerRef, account, amount: Decimal, cvv: str | None,
                 ach_authorization: str | None = None) -> None:
         backend = self.counter
-        send_receipt = self._send_receipt()
         self._set_charging(True)
         self._say(translate("MainWindow", "Sending the payment to PaySimple…"))
         self.task.show_progress(translate("MainWindow", "Charging…"), cancellable=False)
@@ -745,7 +736,7 @@ class MainWindow(QMainWindow):
             seen["attempt_id"] = event.attempt_id
 
         def work(ctx):
-            return backend.charge(customer, account, amount, cvv=cvv, send_receipt=send_receipt,
+            return backend.charge(customer, account, amount, cvv=cvv,
                                   on_status=lambda event: (status(event), ctx.progress(0, 0, tr(event.message))),
                                   ach_authorization=ach_authorization)
 
@@ -808,10 +799,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(fmt(translate("MainWindow", "Payment %1 for %2: %3"), attempt.id,
                                              attempt.customer_name, state_label(attempt.state)), 30000)
         return True
-
-    def _send_receipt(self) -> bool:
-        """The "Email receipt to customer" box (only when the customer has an e-mail)."""
-        return self.customer_page.email_receipt.isEnabled() and self.customer_page.email_receipt.isChecked()
 
     def _set_charging(self, charging: bool) -> None:
         self.charging = charging
@@ -891,7 +878,7 @@ class MainWindow(QMainWindow):
         self.last_mode = mode
         self._replacing = None
         self.stack.setCurrentWidget(self.panel)
-        self.panel.open(FormRequest(customer, mode, "charge", amount, send_receipt=self._send_receipt()))
+        self.panel.open(FormRequest(customer, mode, "charge", amount))
 
     def update_details(self, replacing: CreditCardAccount | None = None) -> None:
         customer = self._customer_ref()
@@ -1079,7 +1066,7 @@ class MainWindow(QMainWindow):
             if result.attempt is attempt:  # still this payment's screen
                 result.set_receipt_message(text, colour)
 
-        self._emailing = EmailReceipt(self, self.counter.service.gateway, attempt, said)
+        self._emailing = EmailReceipt(self, self.counter, attempt, said)
         self._emailing.start()
 
     def show_receipt(self):
@@ -1091,9 +1078,10 @@ class MainWindow(QMainWindow):
         from pos_app.ui.payments.receipt_print import ReceiptDialog
 
         settings = self.session.settings() or Settings()
+        signed_in = self.counter.signed_in if self.counter is not None else None
         receipt = receipt_for(attempt, settings.merchant, store_timezone(settings.store_timezone),
-                              clerk_name=self.session.signed_in_name())
-        dialog = ReceiptDialog(receipt, self)
+                              clerk_name=signed_in.name if signed_in is not None else None)
+        dialog = ReceiptDialog(receipt, self, save_folder=self.session.save_folder)
         dialog.open()
         return dialog
 

@@ -53,7 +53,9 @@ from pos_app.ui.web.messages import AccountRetrieved, SdkError
 from pos_app.ui.web.view import PaymentWebView
 
 if TYPE_CHECKING:
-    from pos_app.counter import CounterApi, CustomerRef
+    from pos_app.counter import AchAccount, CounterApi, CreditCardAccount, CustomerRef, OnFileRecord, Settings
+
+    Account = CreditCardAccount | AchAccount
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +94,7 @@ def _default_text(account) -> str:
                                            "customer's first bank account the default)."))
 
 
-def on_file_note(account, new: bool, record, charged: bool | None = True) -> str:
+def on_file_note(account: Account, new: bool, record: OnFileRecord | None, charged: bool | None = True) -> str:
     """What happened to the card / bank account the form produced (``record``: its ``OnFileRecord``;
     ``charged``: False when nothing was sent, None when the charge's outcome is not known here)."""
     card = is_card(account)
@@ -103,12 +105,12 @@ def on_file_note(account, new: bool, record, charged: bool | None = True) -> str
     if record is None:
         return translate("PaymentPanel", "Whether it stays on file could not be settled now (see the log); it is "
                                          "hidden at this counter until it is.")
-    state = getattr(record, "state", None)
-    reason = getattr(record, "reason", None) or ""
+    state = record.state
+    reason = record.reason or ""
     if state == "kept":
         text = (translate("PaymentPanel", "Kept on file: the customer agreed. Nothing was charged.")
                 if charged is False else translate("PaymentPanel", "Kept on file: the customer agreed."))
-        return text + (" " + _default_text(account) if getattr(account, "is_default", False) else "")
+        return text + (" " + _default_text(account) if account.is_default else "")
     if state == "removed":
         from pos_app.counter import DECLINED_REASON, REFUSED_REASON
 
@@ -123,14 +125,14 @@ def on_file_note(account, new: bool, record, charged: bool | None = True) -> str
                                                    "account was removed."))
         return (translate("PaymentPanel", "Not kept on file: the card was removed from PaySimple.") if card
                 else translate("PaymentPanel", "Not kept on file: the bank account was removed from PaySimple."))
-    if getattr(record, "tries", 0):
+    if record.tries:
         return translate("PaymentPanel", "Not kept on file: hidden at this counter now; removing it from PaySimple "
                                          "failed and is retried automatically.")
-    if getattr(record, "consent", False):  # waiting for the payment's outcome
+    if record.consent:  # waiting for the payment's outcome
         return translate("PaymentPanel", "The customer agreed to keep it on file: it shows in the list once "
                                          "PaySimple confirms the payment (it is removed if the payment was "
                                          "declined).")
-    remove_after = getattr(record, "remove_after", None)
+    remove_after = record.remove_after
     if remove_after is not None:
         return fmt(translate("PaymentPanel", "Not kept on file: hidden at this counter now and removed from "
                                              "PaySimple after %1, when the payment can no longer be voided."),
@@ -139,12 +141,12 @@ def on_file_note(account, new: bool, record, charged: bool | None = True) -> str
                                      "the payment's outcome is confirmed.")
 
 
-def saved_note(account, new: bool) -> str:
+def saved_note(account: Account, new: bool) -> str:
     """After "Update payment details" saved an account: on file at the customer's request; default or not."""
     if not new:
         return (translate("PaymentPanel", "This card was already on file; its details were updated.") if is_card(account)
                 else translate("PaymentPanel", "This bank account was already on file."))
-    if getattr(account, "is_default", False):
+    if account.is_default:
         return _default_text(account)
     return (translate("PaymentPanel", "The default card did not change (select this one and press Ctrl+D to make "
                                       "it the default).") if is_card(account)
@@ -219,7 +221,6 @@ class FormRequest:
     mode: str  # "cc" | "ach"
     use: str  # "charge" | "update"
     amount: Decimal | None = None
-    send_receipt: bool = False  # PaySimple e-mails its receipt to the customer
     keep_on_file: bool = False  # the consent box as it was at submit
     on_file_before: frozenset[int] | None = None  # accounts on file when the form opened (None: not known yet)
 
@@ -239,9 +240,13 @@ class PaymentPanel(QWidget):
     formShown = Signal()  # noqa: N815 - the iframe form is interactive (benchmarks and tests wait on it)
     busyChanged = Signal(bool)  # noqa: N815
 
-    def __init__(self, backend_getter: Callable[[], CounterApi | None], parent=None) -> None:
+    def __init__(self, backend_getter: Callable[[], CounterApi | None], parent=None,
+                 settings: Callable[[], Settings | None] = lambda: None) -> None:
+        """``settings``: the run's settings (the merchant and store time zone a bank debit's authorization
+        names; None: the defaults)."""
         super().__init__(parent)
         self._backend = backend_getter
+        self._settings = settings
         self.view: PaymentWebView | None = None
         self.request: FormRequest | None = None
         self.state = FormState.IDLE
@@ -648,7 +653,7 @@ class PaymentPanel(QWidget):
     def _ask_authorization(self, account, new: bool, payment_token: str) -> None:
         backend, request = self._backend(), self.request
         now = backend.now()
-        text = authorization_for(self, request.customer.name, account, request.amount, now)
+        text = authorization_for(self._settings(), request.customer.name, account, request.amount, now)
         self._verified = (account, new, payment_token)
         self.state = FormState.AUTHORIZING
         if self.view is not None:
@@ -704,7 +709,6 @@ class PaymentPanel(QWidget):
             try:
                 attempt = backend.charge(request.customer, account, request.amount,
                                          payment_token=payment_token,
-                                         send_receipt=request.send_receipt,
                                          on_status=lambda event: ctx.progress(0, 0, event),
                                          ach_authorization=authorization)
             except PaymentError as exc:

@@ -13,7 +13,10 @@ Decisions:
   worker has stopped, so the directory is never left mid-batch by us).
 - The report file (CSV: line, status, reason, name) is written next to the directory
   (``<data>/import-reports/``) by the back end; "Open report" opens it with the desktop's CSV viewer
-  (``QDesktopServices.openUrl``). A file with the wrong columns imports nothing: the dialog names the missing
+  (``QDesktopServices.openUrl``); on a PC with no program for CSV files the summary stays and the report's
+  path is shown below it, selectable, with "Copy path". "Save report…" copies it where the manager chooses
+  ("Import report 2026-12-05 1432 old-register.csv" in Documents or the last folder; ``ui.common.save_files``).
+  A file with the wrong columns imports nothing: the dialog names the missing
   columns and the ones it found (``CsvColumnsError``). Every refused file (wrong columns, a header line over
   128 KiB, an empty file) still has a report saying why, and "Open report" shows it.
 - Progress moves and Cancel is honoured every batch of lines read, good or bad (a file of only bad rows
@@ -23,10 +26,10 @@ Decisions:
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -40,10 +43,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.counter import CsvColumnsError, CsvImportError, ImportReport
+from pos_app.counter import CounterApi, CsvColumnsError, CsvImportError, ImportReport
 from pos_app.text_safety import one_line
 from pos_app.ui.common.i18n import fmt, tr
 from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.save_files import (
+    FileLocation,
+    FileSaver,
+    SaveFolder,
+    ask_save_path,
+    file_name,
+    open_file,
+    save_failed_text,
+)
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 
 log = logging.getLogger(__name__)
@@ -65,11 +77,15 @@ class _CancelFlag:
 class CsvImportDialog(QDialog):
     finished_import = Signal(object)   # ImportReport, or the exception that refused the file (tests)
 
-    def __init__(self, backend, parent: QWidget | None = None, start_dir: str = "",
-                 batch_size: int | None = None) -> None:
+    def __init__(self, backend: CounterApi, parent: QWidget | None = None, start_dir: str = "",
+                 batch_size: int | None = None, save_folder: SaveFolder | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
         self.start_dir = start_dir
+        self.save_folder = save_folder
+        self.saver = FileSaver(self)
+        self.saver.finished.connect(self._report_saved)
+        self.started_at = None  # when the last import started (the saved report's name)
         self.batch_size = batch_size
         self.path: Path | None = None
         self.report: ImportReport | None = None
@@ -121,12 +137,24 @@ class CsvImportDialog(QDialog):
         self.summary_area.setWidget(self.summary)
         self.summary_area.setMinimumHeight(180)
         layout.addWidget(self.summary_area, 1)
+        self.file_note = QLabel(self)  # about the report file: saved, not opened, could not be saved
+        self.file_note.setObjectName("importFileNote")
+        self.file_note.setWordWrap(True)
+        self.file_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.file_note.hide()
+        layout.addWidget(self.file_note)
+        self.location = FileLocation(self)
+        layout.addWidget(self.location)
 
         buttons = QHBoxLayout()
         self.report_button = QPushButton(translate("CsvImportDialog", "Open report"), self)
         self.report_button.clicked.connect(self.open_report)
         self.report_button.hide()
         buttons.addWidget(self.report_button)
+        self.save_report_button = QPushButton(translate("CsvImportDialog", "Save report…"), self)
+        self.save_report_button.clicked.connect(lambda: self.save_report())
+        self.save_report_button.hide()
+        buttons.addWidget(self.save_report_button)
         buttons.addStretch(1)
         self.import_button = QPushButton(translate("CsvImportDialog", "Import"), self)
         self.import_button.setObjectName("primary")
@@ -156,7 +184,7 @@ class CsvImportDialog(QDialog):
         self.start_dir = str(self.path.parent)
         self.file_label.setText(str(self.path))
         self.summary.setText("")
-        self.report_button.hide()
+        self._show_report_buttons(None)
         self.import_button.setEnabled(True)
         self.import_button.setFocus()
 
@@ -167,7 +195,8 @@ class CsvImportDialog(QDialog):
             return
         path, backend, batch_size = self.path, self.backend, self.batch_size
         self.report, self.report_path = None, None
-        self.report_button.hide()
+        self._show_report_buttons(None)
+        self.started_at = datetime.now().astimezone()
         self.import_button.setEnabled(False)
         self.choose_button.setEnabled(False)
         self.cancel_button.setText(translate("CsvImportDialog", "Cancel"))
@@ -212,29 +241,72 @@ class CsvImportDialog(QDialog):
         self._finished_running()
         color = RED if report.cancelled else AMBER if report.rejected_count else GREEN
         self._say(summary_text(report), color)
-        self.report_path = report.report_path
-        self.report_button.setVisible(report.report_path is not None)
+        self._show_report_buttons(report.report_path)
         self.finished_import.emit(report)
 
     def _failed(self, exc: BaseException) -> None:
         self._finished_running()
         self._say(explain_import_error(exc), RED)
-        self.report_path = getattr(exc, "report_path", None)  # a refused file still has a report saying why
-        self.report_button.setVisible(self.report_path is not None)
+        # a refused file still has a report saying why
+        self._show_report_buttons(exc.report_path if isinstance(exc, CsvImportError) else None)
         self.finished_import.emit(exc)
 
     def _say(self, text: str, color: str = "#1f2933") -> None:
         self.summary.setStyleSheet(f"color: {color}; font-weight: 600;")
         self.summary.setText(text)
 
+    def _show_report_buttons(self, path: Path | None) -> None:
+        self.report_path = path
+        self.report_button.setVisible(path is not None)
+        self.save_report_button.setVisible(path is not None)
+        self.file_note.hide()
+        self.location.hide()
+
+    def _note(self, text: str, color: str = "#1f2933") -> None:
+        self.file_note.setStyleSheet(f"color: {color}; font-weight: 600;")
+        self.file_note.setText(text)
+        self.file_note.show()
+
     def open_report(self) -> QUrl | None:
+        """The desktop's CSV program opens the report; with none, its path is shown (the summary stays)."""
         if self.report_path is None:
             return None
-        url = QUrl.fromLocalFile(str(self.report_path))
-        if not QDesktopServices.openUrl(url):
-            self._say(fmt(translate("CsvImportDialog", "No program opened the report. It is here: %1"),
-                          self.report_path))
-        return url
+        if open_file(self.report_path):
+            self.file_note.hide()
+            self.location.hide()
+        else:
+            self._note(translate("CsvImportDialog", "No program on this computer opens CSV files. Copy the path "
+                                                    "below, or save the report where you keep files and open it "
+                                                    "from another computer."), AMBER)
+            self.location.show_path(self.report_path, translate("CsvImportDialog", "The report is here:"))
+        return QUrl.fromLocalFile(str(self.report_path))
+
+    def suggested_report_name(self) -> str:
+        """"Import report 2026-12-05 1432 old-register.csv": when the import ran and the file it read."""
+        when = self.started_at
+        stamp = (f"{when:%Y-%m-%d}", f"{when:%H%M}") if when is not None else ()
+        source = self.path.stem if self.path is not None else ""
+        return file_name(translate("CsvImportDialog", "Import report"), *stamp, source, extension="csv")
+
+    def save_report(self, path: str | Path | None = None):
+        """A copy of the report where the manager chooses (``path``: no dialog), written on a worker;
+        ``saver.finished`` says how it went. The started op or None."""
+        if self.report_path is None or self.running or self.saver.busy:
+            return None
+        path = path or ask_save_path(self, self.save_folder, translate("CsvImportDialog", "Save the import report"),
+                                     self.suggested_report_name(), translate("CsvImportDialog", "CSV files (*.csv)"))
+        if not path:
+            return None
+        self.location.hide()
+        self._note(translate("CsvImportDialog", "Saving the report…"), AMBER)
+        return self.saver.save(Path(path), copy_of=self.report_path)
+
+    def _report_saved(self, result) -> None:
+        if isinstance(result, Path):
+            self._note(translate("CsvImportDialog", "Report saved."), GREEN)
+            self.location.show_path(result)
+        else:
+            self._note(save_failed_text(result, self.saver.path), RED)
 
     # ---- closing while it runs ----------------------------------------------------------------------------
 

@@ -66,6 +66,7 @@ from pos_app.counter import (
     AddAmbiguous,
     AddInProgress,
     AddNotConfirmed,
+    CounterApi,
     CustomerRecord,
     CustomerValidationError,
     LocalWriteDeferred,
@@ -190,7 +191,7 @@ class CustomerEditDialog(QDialog):
     openRequested = Signal(object)  # noqa: N815 - StoredCustomer: the clerk chose a customer who already exists
     outcome = Signal(str)           # "saved" | "deferred" | "invalid" | "duplicate" | "refused" | "failed" (tests)
 
-    def __init__(self, backend, parent: QWidget | None = None, customer: StoredCustomer | None = None,
+    def __init__(self, backend: CounterApi, parent: QWidget | None = None, customer: StoredCustomer | None = None,
                  prefill: str = "") -> None:
         super().__init__(parent)
         self.backend = backend

@@ -5,7 +5,8 @@ Run: ``payments.end_of_day`` runs on a worker with progress (PaySimple's payment
 and Cancel. The report names the store's time zone ("America/Denver") and shows gross sales − voids −
 refunds = net with counts, the same split by cards / bank debits and by card brand, every mismatch with
 PaySimple, and counts and totals by status, lane and clerk. Export to CSV (``EodReport.to_csv``) and PDF (the same HTML as on
-screen → ``QTextDocument`` → ``QPdfWriter``, Letter, paginated by Qt).
+screen → ``QTextDocument`` → ``QPdfWriter``, Letter, paginated by Qt), saved where the manager chooses
+("End of day 2026-12-05 LANE1.pdf" in Documents or the last folder; ``ui.common.save_files``), on a worker.
 
 Decisions:
 - Cancel stops reading PaySimple's list at the next payment (the wrapped client raises ``Cancelled``);
@@ -22,12 +23,11 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -41,10 +41,18 @@ from pos_app.counter import CounterPayments, EodReport
 from pos_app.text_safety import one_line
 from pos_app.ui.common.i18n import fmt, format_money, tr
 from pos_app.ui.common.ops import BackgroundOp, Cancelled
+from pos_app.ui.common.save_files import (
+    FileLocation,
+    FileSaver,
+    SaveFolder,
+    ask_save_path,
+    file_name,
+    save_failed_text,
+)
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import add_labelled_fields
 from pos_app.ui.payments.payment_texts import state_label
-from pos_app.ui.payments.receipt_print import long_year, status_colour, write_document_pdf
+from pos_app.ui.payments.receipt_print import document_pdf, long_year, status_colour
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -140,7 +148,7 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
              (translate("EndOfDayDialog", "Voids"), report.voids, minus),
              (translate("EndOfDayDialog", "Refunds"), report.refunds, minus)]
     cells = "".join(
-        f"<td style='padding:6px 18px 6px 0'><span style='color:#52606d'>{esc(sign + ' ' if sign else '')}"
+        f"<td style='padding:6px 18px 6px 0'><span style='color:#52606d'>{esc(sign) + '&nbsp;' if sign else ''}"
         f"{esc(name)}</span><br/>"
         f"<span style='font-size:14pt; font-weight:700'>{esc(money(bucket.total))}</span>"
         f"<span style='color:#52606d'> · {esc(count_text(bucket.count))}</span></td>"
@@ -203,16 +211,23 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
 class EndOfDayDialog(QDialog):
     finished_run = Signal(object)  # EodReport, or None when cancelled / failed (tests wait on it)
 
-    def __init__(self, payments: CounterPayments, parent: QWidget | None = None, store: str = "") -> None:
+    def __init__(self, payments: CounterPayments, parent: QWidget | None = None, store: str = "",
+                 save_folder: SaveFolder | None = None) -> None:
         super().__init__(parent)
         self.payments = payments
-        self.store = store or getattr(payments.merchant, "name", "")
+        self.save_folder = save_folder
+        self.saver = FileSaver(self)
+        self.saver.finished.connect(self._saved)
+        self.store = store or payments.merchant.name
         self.report: EodReport | None = None
         self.backup_problem = None  # StorageError when the journal backup after the run failed
         self._op: BackgroundOp | None = None
         self.setObjectName("endOfDayDialog")
         self.setWindowTitle(translate("EndOfDayDialog", "End of day"))
-        self.resize(980, 760)
+        # fits the screen it opens on (1366×768 and down to 1280×720 leave room for the window frame)
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        self.resize(min(980, room.width() - 40) if room else 980, min(760, room.height() - 60) if room else 760)
         self._build()
 
     def _build(self) -> None:
@@ -281,6 +296,8 @@ class EndOfDayDialog(QDialog):
         body.addWidget(title)
         body.addLayout(controls)
         body.addWidget(self.state)
+        self.location = FileLocation(self)  # where the exported report went
+        body.addWidget(self.location)
         body.addWidget(self.view, 1)
         body.addLayout(buttons)
         outer = QVBoxLayout(self)
@@ -331,6 +348,7 @@ class EndOfDayDialog(QDialog):
             return report
 
         self.report = None
+        self.location.hide()
         self._op = BackgroundOp(work, on_done=self._done, on_error=self._failed,
                                 on_progress=lambda d, t, text: self.state.setText(text), label="end of day")
         self._op.on_finish.append(lambda op: self._cancelled_finish(op))
@@ -379,54 +397,52 @@ class EndOfDayDialog(QDialog):
 
     # ---- export --------------------------------------------------------------------------------------
 
-    def _suggested(self, ext: str) -> str:
-        folder = self.payments.save_dir or Path.home()
-        return str(folder / f"end-of-day-{self.report.day.isoformat()}.{ext}")
+    def suggested_name(self, extension: str) -> str:
+        """"End of day 2026-12-05 LANE1.pdf" ("… all lanes" when the report covers every lane)."""
+        lane = self.report.lane or translate("EndOfDayDialog", "all lanes")
+        return file_name(translate("EndOfDayDialog", "End of day"), self.report.day.isoformat(), lane,
+                         extension=extension)
 
-    def _ask(self, ext: str, filter_text: str) -> str:
-        path, _f = QFileDialog.getSaveFileName(self, translate("EndOfDayDialog", "Export end of day"),
-                                               self._suggested(ext), filter_text)
-        if path and not path.lower().endswith("." + ext):
-            path += "." + ext
-        return path
+    def _ask(self, extension: str, filter_text: str) -> Path | None:
+        return ask_save_path(self, self.save_folder, translate("EndOfDayDialog", "Export end of day"),
+                             self.suggested_name(extension), filter_text)
 
-    def export_csv(self, path: str | Path | None = None) -> Path | None:
-        if self.report is None:
+    def export_csv(self, path: str | Path | None = None):
+        """The report as CSV where the person chooses (``path``: no dialog), written on a worker;
+        ``saver.finished`` says how it went. The started op or None."""
+        if self.report is None or self.saver.busy:
             return None
         path = path or self._ask("csv", translate("EndOfDayDialog", "CSV files (*.csv)"))
         if not path:
             return None
-        try:
-            written = self.report.to_csv(path)
-        except OSError as exc:
-            return self._export_failed(exc)
-        self._exported(written)
-        return written
+        return self._save(Path(path), write=self.report.to_csv)
 
-    def export_pdf(self, path: str | Path | None = None) -> Path | None:
-        if self.report is None:
+    def export_pdf(self, path: str | Path | None = None):
+        """The report as PDF (the same text as on screen), like ``export_csv``."""
+        if self.report is None or self.saver.busy:
             return None
         path = path or self._ask("pdf", translate("EndOfDayDialog", "PDF files (*.pdf)"))
         if not path:
             return None
         doc = QTextDocument()
         doc.setHtml(report_html(self.report, self.payments, self.store))
-        try:
-            written = write_document_pdf(doc, path, title=fmt(translate("EndOfDayDialog", "End of day %1"),
-                                                              self.report.day.isoformat()))
-        except OSError as exc:
-            return self._export_failed(exc)
-        self._exported(written)
-        return written
+        title = fmt(translate("EndOfDayDialog", "End of day %1"), self.report.day.isoformat())
+        return self._save(Path(path), data=document_pdf(doc, title))
 
-    def _exported(self, path: Path) -> None:
-        self.state.setStyleSheet(f"color: {GREEN}; font-weight: 600;")
-        self.state.setText(fmt(translate("EndOfDayDialog", "Saved %1"), path))
-
-    def _export_failed(self, exc: OSError) -> None:
+    def _save(self, path: Path, **what):
+        self.location.hide()
         self.state.setStyleSheet(f"color: {AMBER}; font-weight: 600;")
-        self.state.setText(fmt(translate("EndOfDayDialog", "Could not save: %1"), tr(exc)))
-        return None
+        self.state.setText(translate("EndOfDayDialog", "Saving…"))
+        return self.saver.save(path, **what)
+
+    def _saved(self, result) -> None:
+        if isinstance(result, Path):
+            self.state.setStyleSheet(f"color: {GREEN}; font-weight: 600;")
+            self.state.setText(translate("EndOfDayDialog", "Report saved."))
+            self.location.show_path(result)
+        else:
+            self.state.setStyleSheet(f"color: {RED}; font-weight: 600;")
+            self.state.setText(save_failed_text(result, self.saver.path))
 
     def reject(self) -> None:
         self.cancel()

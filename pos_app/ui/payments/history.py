@@ -11,13 +11,16 @@ Decisions:
   (at most ``MAX_ROWS`` attempts, newest first; the dialog says when older ones are left out).
 - Void / Refund: first ``service.refund_or_void_option`` (asks PaySimple for the payment's current status) on a
   worker; only the action that applies is offered, with why the other does not; then the manager approval
-  (``shell.approve``: manager + PIN + reason, recorded), then ``service.void`` / ``service.refund`` on a worker,
+  (``CounterPayments.approve``, the shell's dialog: manager + PIN + reason, checked and recorded by the clerk
+  desk), then ``CounterPayments.void`` / ``refund`` with that ``Approval`` on a worker,
   journaled write-ahead by the payments service. Nothing is ever re-sent from here: a lost answer is resolved
   by the service's look-up, and "Check again" (``service.resolve``) is the only follow-up.
 - The texts for the option are written here (translated) from the option's action, PaySimple status and
   CanVoidUntil, not taken from the core's English sentences.
-- No "email the receipt" here: PaySimple sends a receipt only as part of POST /payment (``SendReceipt``), so
-  after the fact the receipt is printed or saved as a PDF.
+- E-mail receipt… (Ctrl+E) asks the application layer to have PaySimple send a payment it recorded to the
+  customer's address on file, named first (``CounterPayments.receipt_address`` / ``email_receipt``,
+  ``ui/payments/receipt_email.py``, decision 0351); the screen never sees the gateway. Save PDF… asks where
+  (``ui.common.save_files``: Documents or the last folder, a readable name) and writes on a worker.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ from pos_app.text_safety import one_line
 from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.i18n import fmt, format_money, tr
 from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.save_files import FileLocation, FileSaver, SaveFolder, save_failed_text
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import add_labelled_fields
 from pos_app.ui.payments.payment_texts import (
@@ -72,11 +76,13 @@ from pos_app.ui.payments.payment_texts import (
 from pos_app.ui.payments.receipt_email import EmailReceipt
 from pos_app.ui.payments.receipt_print import (
     ReceiptDialog,
+    ask_pdf_path,
     format_local,
     print_document,
     receipt_document,
+    receipt_file_name,
+    receipt_pdf,
     status_colour,
-    write_receipt_pdf,
 )
 
 log = logging.getLogger(__name__)
@@ -92,9 +98,13 @@ class HistoryDialog(QDialog):
 
     PERIODS = ("today", "7", "30", "all")
 
-    def __init__(self, payments: CounterPayments, parent: QWidget | None = None) -> None:
+    def __init__(self, payments: CounterPayments, parent: QWidget | None = None,
+                 save_folder: SaveFolder | None = None) -> None:
         super().__init__(parent)
         self.payments = payments
+        self.save_folder = save_folder
+        self.saver = FileSaver(self)
+        self.saver.finished.connect(self._saved)
         self.attempts: list[Attempt] = []
         self.truncated = False
         self.busy = False
@@ -190,6 +200,8 @@ class HistoryDialog(QDialog):
         dl.addWidget(self.detail_title)
         dl.addWidget(self.detail_text)
         dl.addWidget(self.message)
+        self.location = FileLocation(self.detail)  # where a saved PDF went
+        dl.addWidget(self.location)
 
         self.receipt_button = QPushButton(translate("HistoryDialog", "Receipt  [Enter]"), self)
         self.receipt_button.clicked.connect(self.show_receipt)
@@ -394,6 +406,7 @@ class HistoryDialog(QDialog):
             self.detail_title.setStyleSheet(f"color: {status_colour(a.state)};")
             self.detail_text.setText(attempt_summary(a))
         self.message.clear()
+        self.location.hide()
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -424,7 +437,7 @@ class HistoryDialog(QDialog):
         a = self.current_attempt()
         if a is None:
             return None
-        return ReceiptDialog(self.payments.receipt(a), self, save_dir=self.payments.save_dir)
+        return ReceiptDialog(self.payments.receipt(a), self, save_folder=self.save_folder)
 
     def show_receipt(self) -> None:
         dialog = self.receipt_dialog()
@@ -437,24 +450,26 @@ class HistoryDialog(QDialog):
         if a is not None and not self.busy and print_document(receipt_document(self.payments.receipt(a)), self):
             self._say(translate("HistoryDialog", "Receipt sent to the printer."), GREEN)
 
-    def save_pdf(self, path: str | Path | None = None) -> Path | None:
+    def save_pdf(self, path: str | Path | None = None):
+        """The selected receipt as a PDF where the person chooses (``path``: no dialog); written on a worker,
+        ``saver.finished`` says how it went. The started op or None."""
         a = self.current_attempt()
-        if a is None or self.busy:
+        if a is None or self.busy or self.saver.busy:
             return None
+        receipt = self.payments.receipt(a)
+        path = path or ask_pdf_path(self, self.save_folder, receipt_file_name(receipt))
         if not path:
-            from pos_app.ui.payments.receipt_print import ask_pdf_path
-
-            folder = self.payments.save_dir or Path.home()
-            path = ask_pdf_path(self, str(folder / f"receipt-{a.id}.pdf"))
-            if not path:
-                return None
-        try:
-            written = write_receipt_pdf(receipt_document(self.payments.receipt(a)), path)
-        except OSError as exc:
-            self._say(fmt(translate("HistoryDialog", "Could not save the PDF: %1"), tr(exc)), RED)
             return None
-        self._say(fmt(translate("HistoryDialog", "Receipt saved: %1"), written), GREEN)
-        return written
+        self.location.hide()
+        self._say(translate("HistoryDialog", "Saving the PDF…"), AMBER)
+        return self.saver.save(Path(path), data=receipt_pdf(receipt_document(receipt)))
+
+    def _saved(self, result) -> None:
+        if isinstance(result, Path):
+            self._say(translate("HistoryDialog", "Receipt saved as a PDF."), GREEN)
+            self.location.show_path(result)
+        else:
+            self._say(save_failed_text(result, self.saver.path), RED)
 
     def email_receipt(self) -> None:
         """PaySimple e-mails the selected payment's receipt again, to the address on file (asked first)."""
@@ -469,7 +484,7 @@ class HistoryDialog(QDialog):
             if outcome not in ("asking", "sending"):
                 self.actionFinished.emit(outcome)
 
-        self.emailing = EmailReceipt(self, self.payments.gateway, a, said)
+        self.emailing = EmailReceipt(self, self.payments, a, said)
         self.emailing.start()
 
     # ---- check again ---------------------------------------------------------------------------------
@@ -513,14 +528,13 @@ class HistoryDialog(QDialog):
             return
         action = ManagerAction.VOID if option.action == "void" else ManagerAction.REFUND
         detail = approval_detail(attempt, applies, other)
-        approved = None
+        approval: Approval | None = None
         if self.payments.approve is not None:
-            approved = self.payments.approve(action, subject=attempt.id, detail=detail, parent=self)
-        if approved is None:
+            approval = self.payments.approve(action, subject=attempt.id, detail=detail, parent=self)
+        if approval is None:
             self._say(translate("HistoryDialog", "Cancelled: nothing was changed."))
             self.actionFinished.emit("cancelled")
             return
-        approval = Approval.from_clerk(approved.manager, approved.reason)
         call = self.payments.void if option.action == "void" else self.payments.refund
         self._set_busy(True, translate("HistoryDialog", "Voiding with PaySimple…") if option.action == "void"
                        else translate("HistoryDialog", "Refunding with PaySimple…"))
@@ -552,14 +566,13 @@ class HistoryDialog(QDialog):
         payment_id = int(text) if text else None
         detail = (fmt(translate("HistoryDialog", "%1 is PaySimple payment %2"), a.id, payment_id) if payment_id
                   else fmt(translate("HistoryDialog", "%1 was not charged"), a.id))
-        approved = None
+        approval: Approval | None = None
         if self.payments.approve is not None:
-            approved = self.payments.approve(ManagerAction.CLOSE_REVIEW, subject=a.id, detail=detail, parent=self)
-        if approved is None:
+            approval = self.payments.approve(ManagerAction.CLOSE_REVIEW, subject=a.id, detail=detail, parent=self)
+        if approval is None:
             self._say(translate("HistoryDialog", "Cancelled: nothing was changed."))
             self.actionFinished.emit("cancelled")
             return
-        approval = Approval.from_clerk(approved.manager, approved.reason)
         payments = self.payments
         self._set_busy(True, translate("HistoryDialog", "Checking with PaySimple…"))
         BackgroundOp(lambda ctx: payments.close_review(a, approval, payment_id), on_done=self._review_closed,

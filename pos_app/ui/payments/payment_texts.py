@@ -1,7 +1,7 @@
 """What the payments screens say about an attempt: status names, the one-line summary, and why a void or
 a refund applies (or neither). Translated here (contexts ``PaymentState`` / ``HistoryDialog``) from the
-attempt's state and ``ReversalOption``'s action, PaySimple status and CanVoidUntil, not from the core's English
-sentences. A bank (ACH) debit PaySimple accepted is "Posted — pending" (``attempt_label``), never "Approved".
+attempt's state and ``ReversalOption``'s action, PaySimple status (``PaymentStatus``, never its spelling) and
+CanVoidUntil, not from the core's English sentences. A bank (ACH) debit PaySimple accepted is "Posted — pending" (``attempt_label``), never "Approved".
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import tzinfo
 
 from PySide6.QtCore import QCoreApplication
 
-from pos_app.counter import OPEN_STATES, PENDING_REVERSAL_STATES, Attempt, State, decline_reason
+from pos_app.counter import OPEN_STATES, PENDING_REVERSAL_STATES, Attempt, PaymentStatus, State, decline_reason
 from pos_app.text_safety import one_line
 from pos_app.ui.common.i18n import fmt, format_money, tr
 from pos_app.ui.payments.receipt_print import format_local
@@ -41,7 +41,7 @@ def state_label(state: State | str) -> str:
 def attempt_label(attempt: Attempt) -> str:
     """``state_label`` for one attempt: an accepted bank debit is "Posted — pending" (or "Settled")."""
     if attempt.is_bank and attempt.state is State.APPROVED:
-        if str(attempt.ps_status or "").lower() == "settled":
+        if PaymentStatus.parse(attempt.ps_status) is PaymentStatus.SETTLED:
             return translate("PaymentState", "Settled (bank)")
         return translate("PaymentState", "Posted — pending")
     return state_label(attempt.state)
@@ -110,7 +110,7 @@ def option_text(option, attempt: Attempt, tz: tzinfo) -> tuple[str, str]:
     elif attempt.state is not State.APPROVED:
         text = fmt(translate("HistoryDialog", "This payment is %1: there is nothing to void or refund."),
                    state_label(attempt.state).lower())
-    elif status.lower() in ("authorized", "posted"):
+    elif PaymentStatus.parse(status) in (PaymentStatus.AUTHORIZED, PaymentStatus.POSTED):
         text = translate("HistoryDialog", "The void window has closed and the payment has not settled yet: "
                                           "refund it once it is Settled.")
     else:

@@ -1,10 +1,12 @@
 """E-mail a payment's receipt through PaySimple, from the result screen or the payment history.
 
-``EmailReceipt(parent, gateway, attempt, on_message)``: on a worker, read the address PaySimple has on file
-for the customer (``payments.receipts.receipt_address``); show it and ask "E-mail the receipt to <address>?"
-(Send is the default button, Esc cancels); then, on a worker, ``payments.receipts.email_receipt``. The outcome
-is reported once through ``on_message(text, colour, outcome)`` with outcome ``emailed`` | ``cancelled`` |
-``no_email`` | ``not_recorded`` | ``unreachable`` | ``not_offered`` | ``refused`` | ``lost``.
+``EmailReceipt(parent, mail, attempt, on_message)``: ``mail`` is the application layer (``ReceiptMail``: the
+counter, or the history's ``CounterPayments``; screens never see the gateway). On a worker, read the address
+PaySimple has on file for the customer (``mail.receipt_address``); show it and ask "E-mail the receipt to
+<address>?" (Send is the default button, Esc cancels); then, on a worker, ``mail.email_receipt(attempt,
+address)``, which sends only if that is still the address on file. The outcome is reported once through
+``on_message(text, colour, outcome)`` with outcome ``emailed`` | ``cancelled`` | ``no_email`` |
+``not_recorded`` | ``address_changed`` | ``unreachable`` | ``not_offered`` | ``refused`` | ``lost``.
 
 Never e-mails without an address on file, and always names the address (docs/decisions/0351). The GUI thread
 only shows; both PaySimple calls run on ``BackgroundOp``.
@@ -17,7 +19,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from pos_app.counter import Attempt, ReceiptEmailError, email_receipt, receipt_address
+from pos_app.counter import Attempt, ReceiptEmailError, ReceiptMail
 from pos_app.ui.common.i18n import fmt
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, GREEN, RED
@@ -32,6 +34,9 @@ def error_text(exc: ReceiptEmailError, name: str) -> str:
                                                   "or print the receipt."), name),
         "not_recorded": translate("EmailReceipt", "PaySimple has no payment for this attempt, so there is no "
                                                   "receipt to e-mail. Print it or save it as PDF."),
+        "address_changed": fmt(translate("EmailReceipt", "The e-mail address on file for %1 has changed: "
+                                                         "nothing was sent. E-mail the receipt again to see the "
+                                                         "new address."), name),
         "unreachable": translate("EmailReceipt", "PaySimple could not be reached; nothing was sent. Try again."),
         "not_offered": translate("EmailReceipt", "PaySimple does not offer e-mailing this receipt again. Print it "
                                                  "or save it as PDF."),
@@ -45,10 +50,10 @@ def error_text(exc: ReceiptEmailError, name: str) -> str:
 class EmailReceipt(QObject):
     """One e-mail of one receipt: address look-up, confirmation, send (see the module docstring)."""
 
-    def __init__(self, parent: QWidget, gateway, attempt: Attempt,
+    def __init__(self, parent: QWidget, mail: ReceiptMail, attempt: Attempt,
                  on_message: Callable[[str, str, str], None]) -> None:
         super().__init__(parent)
-        self.parent_widget, self.gateway, self.attempt, self.on_message = parent, gateway, attempt, on_message
+        self.parent_widget, self.mail, self.attempt, self.on_message = parent, mail, attempt, on_message
         self.question: QMessageBox | None = None
         self.address: str | None = None
         self.finished = False
@@ -56,8 +61,8 @@ class EmailReceipt(QObject):
     def start(self) -> None:
         self.on_message(translate("EmailReceipt", "Asking PaySimple for the customer's e-mail address…"), AMBER,
                         "asking")
-        gateway, attempt = self.gateway, self.attempt
-        BackgroundOp(lambda ctx: receipt_address(gateway, attempt), on_done=self._ask, on_error=self._failed,
+        mail, attempt = self.mail, self.attempt
+        BackgroundOp(lambda ctx: mail.receipt_address(attempt), on_done=self._ask, on_error=self._failed,
                      label="receipt address").start()
 
     def _ask(self, address: str) -> None:
@@ -81,8 +86,8 @@ class EmailReceipt(QObject):
             self._finish(translate("EmailReceipt", "Not e-mailed."), "#3e4c59", "cancelled")
             return
         self.on_message(fmt(translate("EmailReceipt", "Sending the receipt to %1…"), self.address), AMBER, "sending")
-        gateway, attempt = self.gateway, self.attempt
-        BackgroundOp(lambda ctx: email_receipt(gateway, attempt), on_done=self._sent, on_error=self._failed,
+        mail, attempt, address = self.mail, self.attempt, self.address
+        BackgroundOp(lambda ctx: mail.email_receipt(attempt, address), on_done=self._sent, on_error=self._failed,
                      label="e-mail receipt").start()
 
     def _sent(self, address: str) -> None:

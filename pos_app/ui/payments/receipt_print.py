@@ -16,9 +16,9 @@ Decisions:
   the one it was read in), with who read it.
 - No value can forge a line (docs/decisions/0142): every value is ``text_safety.one_line`` (control and bidi
   characters → U+FFFD), and the clerk's and customer's names stay on their label's row, cut with "…".
-- "Email the customer a receipt" is PaySimple's ``SendReceipt`` option of POST /payment
-  (``PaymentService.charge(send_receipt=True)``); PaySimple offers no way to send it after the fact, so the
-  history and this dialog only print / save.
+- Saved PDFs go where the person chooses, with a readable name ("Receipt 2026-12-05 1432 Mary Clark.pdf",
+  ``receipt_file_name``); the PDF is drawn in memory on the GUI thread and written by a worker
+  (``ui.common.save_files``). E-mailing a receipt is PaySimple's (``ui.payments.receipt_email``).
 """
 
 from __future__ import annotations
@@ -27,11 +27,10 @@ import html
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale, QMarginsF, QSizeF, Qt, QTime
+from PySide6.QtCore import QBuffer, QCoreApplication, QDate, QIODevice, QLocale, QMarginsF, QSizeF, Qt, QTime
 from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPainter, QPdfWriter, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -41,9 +40,17 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.counter import STATUS_TEXT, Receipt, State
-from pos_app.private_files import private_file, tighten
+from pos_app.private_files import write_user_file
 from pos_app.text_safety import neutralise, one_line
 from pos_app.ui.common.i18n import fmt, format_money, tr
+from pos_app.ui.common.save_files import (
+    FileLocation,
+    FileSaver,
+    SaveFolder,
+    ask_save_path,
+    file_name,
+    save_failed_text,
+)
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 
 translate = QCoreApplication.translate
@@ -270,14 +277,15 @@ def receipt_document(receipt: Receipt, locale: QLocale | None = None) -> QTextDo
     return doc
 
 
-def write_receipt_pdf(doc: QTextDocument, path: str | Path, width_mm: float = RECEIPT_WIDTH_MM) -> Path:
-    """One 80 mm page whose height fits the whole receipt (no page breaks on a till roll)."""
-    path = Path(path)
+def receipt_pdf(doc: QTextDocument, width_mm: float = RECEIPT_WIDTH_MM) -> bytes:
+    """The receipt as PDF bytes: one 80 mm page whose height fits the whole receipt (no page breaks on a till
+    roll). Drawn in memory (no file: the GUI thread renders, a worker writes)."""
     width_px = width_mm / _MM_PER_INCH * SCREEN_DPI
     doc.setTextWidth(width_px)
     height_mm = doc.size().height() / SCREEN_DPI * _MM_PER_INCH
-    private_file(path)  # receipts name customers: 0600 from the first byte (Qt keeps an existing file's mode)
-    writer = QPdfWriter(str(path))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setResolution(SCREEN_DPI)
     writer.setTitle(doc.metaInformation(QTextDocument.MetaInformation.DocumentTitle))
     writer.setCreator("pos-app")
@@ -285,27 +293,41 @@ def write_receipt_pdf(doc: QTextDocument, path: str | Path, width_mm: float = RE
                                      QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
     painter = QPainter()
     if not painter.begin(writer):
-        raise OSError(fmt(translate("Receipt", "Cannot write %1."), str(path)))
+        raise OSError(translate("Receipt", "The PDF could not be drawn."))
     try:
         doc.drawContents(painter)
     finally:
         painter.end()
-    return tighten(path)
+    del writer  # flushes the PDF's trailer into the buffer
+    return bytes(buffer.data())
 
 
-def write_document_pdf(doc: QTextDocument, path: str | Path, title: str = "") -> Path:
-    """A multi-page document (reports) on Letter paper, paginated by Qt."""
-    path = Path(path)
-    private_file(path)
-    writer = QPdfWriter(str(path))
+def document_pdf(doc: QTextDocument, title: str = "") -> bytes:
+    """A multi-page document (reports) as PDF bytes on Letter paper, paginated by Qt."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setTitle(title)
     writer.setCreator("pos-app")
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.Letter), QPageLayout.Orientation.Portrait,
                                      QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter))
     doc.print_(writer)
-    if not path.exists() or path.stat().st_size == 0:
-        raise OSError(fmt(translate("Receipt", "Cannot write %1."), str(path)))
-    return tighten(path)
+    del writer
+    data = bytes(buffer.data())
+    if not data.startswith(b"%PDF"):
+        raise OSError(translate("Receipt", "The PDF could not be drawn."))
+    return data
+
+
+def write_receipt_pdf(doc: QTextDocument, path: str | Path, width_mm: float = RECEIPT_WIDTH_MM) -> Path:
+    """``receipt_pdf`` saved as ``path`` (``private_files.write_user_file``: 0600, whole or not at all). Blocks
+    on the disk: call it on a worker, or with the bytes rendered first (``save_files.FileSaver``)."""
+    return write_user_file(path, receipt_pdf(doc, width_mm))
+
+
+def write_document_pdf(doc: QTextDocument, path: str | Path, title: str = "") -> Path:
+    """``document_pdf`` saved as ``path`` (as ``write_receipt_pdf``)."""
+    return write_user_file(path, document_pdf(doc, title))
 
 
 def print_document(doc: QTextDocument, parent: QWidget | None = None, printer=None, ask: bool = True) -> bool:
@@ -324,21 +346,29 @@ def print_document(doc: QTextDocument, parent: QWidget | None = None, printer=No
     return True
 
 
-def ask_pdf_path(parent: QWidget | None, suggested: str) -> str:
-    path, _filter = QFileDialog.getSaveFileName(parent, translate("Receipt", "Save as PDF"), suggested,
-                                                translate("Receipt", "PDF files (*.pdf)"))
-    if path and not path.lower().endswith(".pdf"):
-        path += ".pdf"
-    return path
+def receipt_file_name(receipt: Receipt) -> str:
+    """"Receipt 2026-12-05 1432 Mary Clark.pdf": the payment's day and time in the store's zone and the
+    customer's name (nothing else of theirs), safe on Windows and Linux."""
+    when = receipt.when
+    return file_name(translate("Receipt", "Receipt"), f"{when:%Y-%m-%d}", f"{when:%H%M}",
+                     one_line(receipt.customer_name), extension="pdf")
+
+
+def ask_pdf_path(parent: QWidget | None, folder: SaveFolder | None, name: str) -> Path | None:
+    return ask_save_path(parent, folder, translate("Receipt", "Save as PDF"), name,
+                         translate("Receipt", "PDF files (*.pdf)"))
 
 
 class ReceiptDialog(QDialog):
-    """A receipt on screen, with Print… (Ctrl+P) and Save PDF… (Ctrl+S)."""
+    """A receipt on screen, with Print… (Ctrl+P) and Save PDF… (Ctrl+S: a Save dialog, see ``save_files``)."""
 
-    def __init__(self, receipt: Receipt, parent: QWidget | None = None, save_dir: Path | None = None) -> None:
+    def __init__(self, receipt: Receipt, parent: QWidget | None = None,
+                 save_folder: SaveFolder | None = None) -> None:
         super().__init__(parent)
         self.receipt = receipt
-        self.save_dir = save_dir or Path.home()
+        self.save_folder = save_folder
+        self.saver = FileSaver(self)
+        self.saver.finished.connect(self._saved)
         self.setObjectName("receiptDialog")
         self.setWindowTitle(fmt(translate("ReceiptDialog", "Receipt · %1"), one_line(receipt.customer_name)))
         self.document = receipt_document(receipt)
@@ -352,6 +382,7 @@ class ReceiptDialog(QDialog):
         self.message = QLabel(self)
         self.message.setObjectName("muted")
         self.message.setWordWrap(True)
+        self.location = FileLocation(self)
         self.print_button = QPushButton(translate("ReceiptDialog", "Print…  [Ctrl+P]"), self)
         self.print_button.setObjectName("primary")
         self.print_button.clicked.connect(self.print_receipt)
@@ -375,6 +406,7 @@ class ReceiptDialog(QDialog):
         layout.setSpacing(10)
         layout.addLayout(page, 1)
         layout.addWidget(self.message)
+        layout.addWidget(self.location)
         layout.addLayout(buttons)
         self.setStyleSheet("#receiptDialog { background: #f3f4f6; }")
         QShortcut(QKeySequence("Ctrl+P"), self, self.print_receipt)
@@ -382,20 +414,27 @@ class ReceiptDialog(QDialog):
         self.print_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def suggested_name(self) -> str:
-        return f"receipt-{self.receipt.attempt_id}.pdf"
+        return receipt_file_name(self.receipt)
 
     def print_receipt(self) -> None:
         if print_document(receipt_document(self.receipt), self):
             self.message.setText(translate("ReceiptDialog", "Sent to the printer."))
 
-    def save_pdf(self, path: str | Path | None = None) -> Path | None:
-        path = path or ask_pdf_path(self, str(self.save_dir / self.suggested_name()))
+    def save_pdf(self, path: str | Path | None = None):
+        """Ask where (unless ``path`` is given), then write on a worker; ``saver.finished`` says how it went.
+        The started op, or None (cancelled, or a save still running)."""
+        if self.saver.busy:
+            return None
+        path = path or ask_pdf_path(self, self.save_folder, self.suggested_name())
         if not path:
             return None
-        try:
-            written = write_receipt_pdf(receipt_document(self.receipt), path)
-        except OSError as exc:
-            self.message.setText(fmt(translate("ReceiptDialog", "Could not save the PDF: %1"), exc))
-            return None
-        self.message.setText(fmt(translate("ReceiptDialog", "Saved %1"), written))
-        return written
+        self.location.hide()
+        self.message.setText(translate("ReceiptDialog", "Saving the PDF…"))
+        return self.saver.save(Path(path), data=receipt_pdf(receipt_document(self.receipt)))
+
+    def _saved(self, result) -> None:
+        if isinstance(result, Path):
+            self.message.setText(translate("ReceiptDialog", "PDF saved."))
+            self.location.show_path(result)
+        else:
+            self.message.setText(save_failed_text(result, self.saver.path))

@@ -9,8 +9,9 @@ from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from pos_app import __version__, credentials
+from pos_app import __version__
 from pos_app.config import Environment, Paths
+from pos_app.counter import Setup
 from pos_app.ui.common.banner import EnvironmentBanner, environment_name
 from pos_app.ui.shell.login import form_layout, heading
 
@@ -31,8 +32,8 @@ class AboutDialog(QDialog):
         rows = [
             ("version", translate("AboutDialog", "Version"), __version__),
             ("environment", translate("AboutDialog", "Environment"), environment_name(environment)),
-            ("keyring", translate("AboutDialog", "Password store (keyring)"), credentials.backend_name()
-             + ("" if credentials.keyring_available() else " — " + translate("AboutDialog", "not available"))),
+            ("keyring", translate("AboutDialog", "Password store (keyring)"), Setup.key_store_name()
+             + ("" if Setup.keyring_available() else " — " + translate("AboutDialog", "not available"))),
             ("log_dir", translate("AboutDialog", "Log folder"), str(paths.log_dir)),
             ("data_dir", translate("AboutDialog", "Data folder"), str(paths.data_dir)),
             ("runtime", translate("AboutDialog", "Runtime"),

@@ -165,9 +165,9 @@ def build(argv: list[str]):
     from PySide6.QtWidgets import QApplication
 
     from pos_app.config import app_paths
+    from pos_app.counter import Setup
     from pos_app.logs import setup_logging
     from pos_app.private_files import secure_tree, use_private_umask
-    from pos_app.settings import load_run_settings
     from pos_app.storage_errors import StorageError, What, probe_folder, storage_errors
     from pos_app.ui.common.theme import STYLE
     from pos_app.ui.counter.main_window import MainWindow
@@ -187,7 +187,9 @@ def build(argv: list[str]):
             paths.log_dir.mkdir(parents=True, exist_ok=True)
             secure_tree(paths.log_dir)
             setup_logging(paths.log_dir, logging.DEBUG if args.debug else logging.INFO, console=args.debug)
-        settings = load_run_settings(paths, args.training)  # a --training run never opens settings.json
+        # The run's set-up (settings, keys, clerk files): the one the shell and the counter share.
+        setup = Setup(paths, force_training=args.training)
+        settings = setup.load_settings()  # a --training run never opens settings.json
     except StorageError as exc:
         return _cannot_start(exc), None
     from pos_app import money
@@ -206,7 +208,7 @@ def build(argv: list[str]):
     if not args.training and (environment is not Environment.TRAINING or not settings.setup_done):
         # Sandbox/Live, and the very first start without --training: the set-up wizard (Training preselected;
         # API user + key for Sandbox/Live) completes before the counter opens. It may change both of these:
-        shell = _make_shell(app, paths, settings, args.training)
+        shell = _make_shell(app, paths, settings, setup)
         try:
             if not shell.ensure_setup():
                 return app, None
@@ -217,10 +219,10 @@ def build(argv: list[str]):
     if refusal is not None:
         raise refuse_start(app, refusal.text(), lambda: refusal_box(refusal))
     if shell is not None and environment is not Environment.TRAINING:
-        from pos_app.clerks import ClerkFileTampered
+        from pos_app.counter import ClerkFileTampered
 
-        try:
-            shell.registry.verify()  # a clerk file changed outside the app opens nothing (decision 0208)
+        try:  # a clerk file changed outside the app opens nothing (decision 0208)
+            setup.clerks_for(environment).verify()
         except ClerkFileTampered as exc:
             tampered = exc
             raise refuse_start(app, str(tampered), lambda: tampered_box(tampered), CLERK_FILE_REFUSED_EXIT) from None
@@ -238,11 +240,9 @@ def build(argv: list[str]):
     from PySide6.QtCore import QTimer
 
     if environment is Environment.TRAINING:  # no key needed: start at once, before the shell joins
-        from pos_app.counter import CounterStart
-
-        start = CounterStart(Environment.TRAINING, paths, lane, demo_customers=demo)
+        start = setup.counter_start(settings, lane, demo)  # with the run's clerk desk (the shell's too)
         QTimer.singleShot(0, lambda: window.start_counter(start))
-    QTimer.singleShot(0, lambda: attach_shell(app, paths, settings, window, shell, args.training, demo))
+    QTimer.singleShot(0, lambda: attach_shell(app, paths, settings, window, shell, setup, demo))
     return app, window
 
 
@@ -280,22 +280,24 @@ def show_fitting(window) -> None:
         window.show()
 
 
-def _make_shell(app, paths, settings, force_training: bool):
+def _make_shell(app, paths, settings, setup):
     from pos_app.ui.shell.shell import Shell
 
-    shell = Shell(app, paths, settings, force_training=force_training)
+    shell = Shell(app, paths, settings, force_training=setup.force_training, setup=setup)
     shell.prepare()  # language + crash handler
     return shell
 
 
-def attach_shell(app, paths, settings, window, shell=None, force_training: bool = True,
-                 demo_customers: int | None = None) -> None:
+def attach_shell(app, paths, settings, window, shell=None, setup=None, demo_customers: int | None = None) -> None:
     """The shell (crash handler, menus, idle lock, sign-in) joins once the counter is on screen; the clerk
     signs in window-modally while the counter starts behind (Sandbox/Live start here: they need the shell's
     key; Training started already)."""
     from pos_app.storage_errors import StorageError
 
-    shell = shell or _make_shell(app, paths, settings, force_training)
+    if shell is None:
+        from pos_app.counter import Setup
+
+        shell = _make_shell(app, paths, settings, setup or Setup(paths, force_training=True))
     window.shell = shell
     shell.attach(window)
     shell.clerk_changed.connect(lambda clerk: _signed_in(window, clerk))
@@ -316,7 +318,6 @@ def attach_shell(app, paths, settings, window, shell=None, force_training: bool 
 
 
 def _signed_in(window, clerk) -> None:
-    window.set_clerk(str(clerk.id))
     window.activateWindow()
     window.raise_()
     window.focus_search()
@@ -336,7 +337,6 @@ def run(argv: list[str]) -> int:
     finally:
         wait_for_all(15_000)
         window.shutdown()
-        shell = getattr(window, "shell", None)
-        if shell is not None:
-            shell.close()
+        if window.shell is not None:
+            window.shell.close()
     return code

@@ -13,6 +13,7 @@ Everything blocking runs on ``BackgroundOp`` workers.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.config import Environment
-from pos_app.counter import ConformanceReport, write_report
+from pos_app.counter import Approval, Clerk, ConformanceReport, CounterApi, ManagerAction
 from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.i18n import fmt, format_money
 from pos_app.ui.common.ops import BackgroundOp
@@ -48,9 +49,12 @@ class SandboxTestDialog(QDialog):
 
     finishedReport = Signal(object)  # noqa: N815
 
-    def __init__(self, backend, manager, report_dir: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: CounterApi, manager: Clerk, save_report: Callable[[ConformanceReport], Path],
+                 parent: QWidget | None = None) -> None:
+        """``manager``: who approves the test payment's void; ``save_report``: writes the report file
+        (``Setup.write_conformance_report``, on a worker) and returns its path."""
         super().__init__(parent)
-        self.backend, self.manager, self.report_dir = backend, manager, Path(report_dir)
+        self.backend, self.manager, self.save_report = backend, manager, save_report
         self.report = ConformanceReport(paysimple_origin=backend.paysimple_origin,
                                         started_at=datetime.now(UTC).isoformat())
         self.report_path: Path | None = None
@@ -141,9 +145,7 @@ class SandboxTestDialog(QDialog):
             self._finish("charged", None)
             return
         self._say(translate("SandboxTestDialog", "Approved. Voiding the test payment…"), AMBER)
-        from pos_app.counter import Approval
-
-        approval = Approval.from_clerk(self.manager, "Sandbox conformance test payment")
+        approval = Approval.from_clerk(self.manager, "Sandbox conformance test payment", ManagerAction.VOID)
 
         def voided(result) -> None:
             self.report.void = {"state": result.state.value, "status": result.ps_status or ""}
@@ -169,10 +171,19 @@ class SandboxTestDialog(QDialog):
         self.report.outcome = outcome
         self.report.finished_at = datetime.now(UTC).isoformat()
         self.report.decide()
-        try:
-            self.report_path = write_report(self.report, self.report_dir)
-        except OSError as exc:
-            log.error("could not write the conformance report: %s", exc)
+        report, save = self.report, self.save_report
+
+        def saved(path: Path) -> None:
+            self.report_path = path
+            self._show_report()
+
+        def not_saved(exc: BaseException) -> None:
+            log.error("could not write the conformance report: %s", type(exc).__name__)
+            self._show_report()
+
+        BackgroundOp(lambda ctx: save(report), on_done=saved, on_error=not_saved, label="conformance report").start()
+
+    def _show_report(self) -> None:
         if self.report.passed:
             text = fmt(translate("SandboxTestDialog", "Passed: the test payment went through PaySimple's form and "
                                                       "was approved. Report: %1"), self.report.file)

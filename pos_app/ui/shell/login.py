@@ -1,9 +1,10 @@
 """Clerk sign-in, the lock screen, and the idle lock.
 
-``LoginDialog`` asks for a clerk and PIN (checked by ``ClerkRegistry.login``: scrypt, lockout, every attempt
-recorded). As a lock screen (``locked_by=clerk``) it says who was signed in; any clerk may sign in, which
-switches the clerk. ``IdleLock`` counts user input in every window of the app and emits ``locked`` after N
-minutes without any; the shell then shows the lock screen.
+``LoginDialog`` asks for a clerk and PIN; the clerk list is read and the PIN checked by the application layer
+(``ClerksApi.clerks`` / ``ClerksApi.sign_in``: scrypt, lockout, every attempt recorded) on a worker, while the
+dialog says it is checking and stays responsive. As a lock screen (``locked_by=clerk``) it says who was signed
+in; any clerk may sign in, which switches the clerk. ``IdleLock`` counts user input in every window of the app
+and emits ``locked`` after N minutes without any; the shell then shows the lock screen.
 
 Training shows the demo PINs on the sign-in screen (see ``pos_app.clerks``): they exist only in the
 training clerk file.
@@ -28,30 +29,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.clerks import (
+from pos_app.config import Environment
+from pos_app.counter import (
     PIN_MAX,
     PIN_MIN,
     TRAINING_CLERK,
     TRAINING_MANAGER,
     Clerk,
     ClerkError,
-    ClerkRegistry,
+    ClerksApi,
+    SignedIn,
+    StorageError,
 )
-from pos_app.config import Environment
 from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.i18n import fmt, tr
+from pos_app.ui.common.ops import BackgroundOp
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
 ERROR_STYLE = "color: #b91c1c;"
+BUSY_STYLE = "color: #374151;"
 
 
 def clerk_message(exc: ClerkError) -> str:
     """The translated text for a ClerkError (its ``code`` picks the sentence), or a storage fault of the clerk
     file (``StorageError``: the file and the next step)."""
-    from pos_app.storage_errors import StorageError
-
     if isinstance(exc, StorageError):
         return str(exc)
     code, values = exc.code, exc.values
@@ -150,15 +153,22 @@ def primary_button(text: str, parent: QWidget | None = None) -> QPushButton:
 
 
 class LoginDialog(QDialog):
-    """Sign in (or unlock). After ``exec()`` returns Accepted, ``clerk`` is the signed-in clerk."""
+    """Sign in (or unlock). After it is accepted, ``signed`` is the ``SignedIn`` and ``clerk`` the clerk.
+    ``loaded`` is emitted once the clerk list is on screen; ``checking`` is True while a PIN is being checked."""
 
-    def __init__(self, registry: ClerkRegistry, environment: Environment | str, parent: QWidget | None = None,
+    loaded = Signal()
+
+    def __init__(self, clerks: ClerksApi, environment: Environment | str, parent: QWidget | None = None,
                  locked_by: Clerk | None = None, store_name: str = "") -> None:
         super().__init__(parent)
-        self.registry = registry
+        self.clerks = clerks
         self.environment = Environment(environment)
         self.locked_by = locked_by
         self.clerk: Clerk | None = None
+        self.signed: SignedIn | None = None
+        self.refused = ""
+        self._check: BackgroundOp | None = None
+        self._load: BackgroundOp | None = None
         self.setObjectName("loginDialog")
         self.setWindowTitle(translate("LoginDialog", "Screen locked") if locked_by
                             else translate("LoginDialog", "Sign in"))
@@ -181,18 +191,8 @@ class LoginDialog(QDialog):
         self.name = QComboBox(self)
         self.name.setObjectName("clerkName")
         self.name.setAccessibleName(translate("LoginDialog", "Clerk"))
-        try:
-            clerks = registry.list()
-        except ClerkError as exc:  # the clerk file was changed outside the app: nobody can sign in
-            clerks, self.refused = [], clerk_message(exc)
-        else:
-            self.refused = ""
-        for clerk in clerks:
-            self.name.addItem(clerk.name, clerk.id)
-        if locked_by is not None:
-            index = self.name.findData(locked_by.id)
-            if index >= 0:
-                self.name.setCurrentIndex(index)
+        if locked_by is not None:  # shown at once; the full list follows from the worker
+            self.name.addItem(locked_by.name, locked_by.id)
         self.pin = pin_edit(self)
         self.pin.setObjectName("clerkPin")
         self.pin.setAccessibleName(translate("LoginDialog", "PIN"))
@@ -201,8 +201,6 @@ class LoginDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        if self.refused:
-            self.message.setText(self.refused)
 
         form = form_layout()
         form.addRow(translate("LoginDialog", "Clerk"), self.name)
@@ -214,7 +212,6 @@ class LoginDialog(QDialog):
         self.sign_in.setDefault(True)
         if locked_by is None:
             self.buttons.addButton(translate("LoginDialog", "Quit"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.sign_in.setEnabled(not self.refused)
         self.buttons.accepted.connect(self.try_sign_in)
         self.buttons.rejected.connect(self.reject)
 
@@ -243,8 +240,53 @@ class LoginDialog(QDialog):
         outer.addWidget(self.banner)
         outer.addLayout(body)
         self.pin.setFocus()
+        self._load_clerks()
+
+    # ---- the clerk list (a worker) ---------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        """The clerk list has been read (or refused)."""
+        return self._load is not None and self._load.finished
+
+    def _load_clerks(self) -> None:
+        self.sign_in.setEnabled(False)
+        clerks = self.clerks
+        self._load = BackgroundOp(lambda ctx: clerks.clerks(), on_done=self._show_clerks,
+                                  on_error=self._refuse, label="clerk list").start()
+
+    def _show_clerks(self, clerks: list[Clerk]) -> None:
+        current = self.name.currentData()
+        self.name.clear()
+        for clerk in clerks:
+            self.name.addItem(clerk.name, clerk.id)
+        index = self.name.findData(current)
+        if index >= 0:
+            self.name.setCurrentIndex(index)
+        self.sign_in.setEnabled(not self.checking)
+        self.loaded.emit()
+
+    def _refuse(self, exc: BaseException) -> None:
+        """The clerk file cannot be used (changed outside the app, unreadable): nobody can sign in here."""
+        if not isinstance(exc, ClerkError | StorageError):
+            log.error("clerk list unreadable: %s", type(exc).__name__)
+        self.name.clear()
+        self.refused = clerk_message(exc) if isinstance(exc, ClerkError | StorageError) else fmt(
+            translate("LoginDialog", "The clerk list cannot be read (%1)."), type(exc).__name__)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setText(self.refused)
+        self.sign_in.setEnabled(False)
+        self.loaded.emit()
+
+    # ---- the PIN check (a worker) ------------------------------------------------------------------------
+
+    @property
+    def checking(self) -> bool:
+        return self._check is not None and not self._check.finished
 
     def try_sign_in(self) -> None:
+        if self.checking or not self.ready or self.refused:
+            return
         name = self.name.currentText()
         pin = self.pin.text()
         self.pin.clear()
@@ -255,20 +297,40 @@ class LoginDialog(QDialog):
             self.message.setText(translate("LoginDialog", "Type your PIN."))
             self.pin.setFocus()
             return
-        from pos_app.storage_errors import StorageError
+        self._busy(True)
+        clerks = self.clerks
+        self._check = BackgroundOp(lambda ctx: clerks.sign_in(name, pin), on_done=self._signed_in,
+                                   on_error=self._not_signed_in, label="sign-in").start()
 
-        try:
-            self.clerk = self.registry.login(name, pin)
-        except (ClerkError, StorageError) as exc:  # a full disk or damaged clerk file: named, not a crash
-            self.message.setText(clerk_message(exc))
-            self.pin.setFocus()
-            return
+    def _busy(self, busy: bool) -> None:
+        """While the PIN is checked: the dialog says so and takes no second try (it still repaints and moves)."""
+        for widget in (self.sign_in, self.name, self.pin):
+            widget.setEnabled(not busy)
+        if busy:
+            self.message.setStyleSheet(BUSY_STYLE)
+            self.message.setText(translate("LoginDialog", "Checking the PIN…"))
+        else:
+            self.message.setStyleSheet(ERROR_STYLE)
+
+    def _signed_in(self, signed: SignedIn) -> None:
+        self._busy(False)
+        self.signed, self.clerk = signed, signed.clerk
         self.message.clear()
         self.accept()
 
+    def _not_signed_in(self, exc: BaseException) -> None:
+        self._busy(False)
+        if isinstance(exc, ClerkError | StorageError):  # a full disk or damaged clerk file: named, not a crash
+            self.message.setText(clerk_message(exc))
+        else:
+            log.error("sign-in failed: %s", type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))
+            self.message.setText(fmt(translate("LoginDialog", "The PIN could not be checked (%1). Try again."),
+                                     type(exc).__name__))
+        self.pin.setFocus()
+
     def reject(self) -> None:
-        if self.locked_by is not None:
-            return  # a lock screen cannot be dismissed without a PIN (Escape does nothing)
+        if self.locked_by is not None or self.checking:
+            return  # a lock screen cannot be dismissed without a PIN (Escape does nothing); nor a check
         super().reject()
 
 

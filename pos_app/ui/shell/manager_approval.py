@@ -1,24 +1,28 @@
 """Manager approval (name + PIN + reason) and the clerk management dialog.
 
-``request_approval(parent, registry, action, ...)`` shows :class:`ManagerApprovalDialog` and returns an
-:class:`Approved` (the manager ``Clerk`` and the reason) or None if cancelled. The registry records the
-approval (and every refused attempt). Void/refund then build the payments approval with
-``pos_app.payments.Approval.from_clerk(approved.manager, approved.reason)``.
+``request_approval(parent, clerks, action, environment, ...)`` shows :class:`ManagerApprovalDialog` and
+returns the ``Approval`` (the manager, the action and the reason, recorded by the application layer) or None
+if cancelled. Void/refund hand that approval to the payments calls as it is.
+
+The manager list is read and the PIN checked by the application layer (``ClerksApi.clerks`` /
+``ClerksApi.approve``) on a worker; the dialog says it is checking and stays responsive.
 
 Even a signed-in manager types the PIN again: an unattended, signed-in counter must not let anyone void
-or refund. The manager list shows managers only; the clerk who asked is recorded with the approval.
+or refund. The manager list shows managers only; the clerk who asked (the signed-in one) is recorded with the
+approval.
 
-Wrong PINs typed here never lock the manager out of their own sign-in (``ClerkRegistry.approve`` counts them
-apart, per manager). The dialog is rate-limited instead: after a wrong PIN, Approve stays disabled for the
-growing wait the registry names (1, 2, 4, 8 s), and the fifth wrong PIN pauses approvals by that manager for
-a while (recorded as an ``approval_locked`` event); the message says so and that another manager may approve.
+Wrong PINs typed here never lock the manager out of their own sign-in (approvals count them apart, per
+manager). The dialog is rate-limited instead: after a wrong PIN, Approve stays disabled for the growing wait
+the application layer names (1, 2, 4, 8 s), and the fifth wrong PIN pauses approvals by that manager for a
+while (``ApprovalPaused``); the message says so and that another manager may approve.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,13 +37,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.clerks import Clerk, ClerkError, ClerkRegistry, ManagerAction, NotAllowed, Role
 from pos_app.config import Environment
-from pos_app.storage_errors import StorageError
+from pos_app.counter import (
+    Clerk,
+    ClerkError,
+    ClerkNotAllowed,
+    ClerksApi,
+    ManagerAction,
+    Role,
+    StorageError,
+)
 from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.i18n import fmt
-from pos_app.ui.shell.login import ERROR_STYLE, clerk_message, form_layout, heading, pin_edit, primary_button
+from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.shell.login import (
+    BUSY_STYLE,
+    ERROR_STYLE,
+    clerk_message,
+    form_layout,
+    heading,
+    pin_edit,
+    primary_button,
+)
 
+if TYPE_CHECKING:
+    from pos_app.counter import Approval
+
+log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
 
@@ -56,20 +80,27 @@ def action_title(action: ManagerAction) -> str:
     return titles[ManagerAction(action)]
 
 
-@dataclass(frozen=True)
-class Approved:
-    manager: Clerk
-    reason: str
+def _unexpected(exc: BaseException, what: str) -> str:
+    log.error("%s failed: %s", what, type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))
+    return fmt(translate("ManagerApprovalDialog", "That did not work (%1). Try again."), type(exc).__name__)
 
 
 class ManagerApprovalDialog(QDialog):
-    def __init__(self, registry: ClerkRegistry, action: ManagerAction, environment: Environment | str,
-                 clerk: Clerk | None = None, subject: str = "", detail: str = "",
-                 parent: QWidget | None = None, reason: str = "") -> None:
+    """After it is accepted, ``approved`` is the ``Approval``. ``loaded``: the manager list is on screen;
+    ``checking``: a PIN is being checked; ``waiting``: Approve is held (a wrong PIN's wait, or a check)."""
+
+    loaded = Signal()
+
+    def __init__(self, clerks: ClerksApi, action: ManagerAction, environment: Environment | str,
+                 subject: str = "", detail: str = "", parent: QWidget | None = None, reason: str = "") -> None:
         super().__init__(parent)
-        self.registry, self.action, self.clerk, self.subject = registry, ManagerAction(action), clerk, subject
-        self.approved: Approved | None = None
+        self.clerks, self.action, self.subject = clerks, ManagerAction(action), subject
+        self.approved: Approval | None = None
         self._holds = 0
+        self._held = False
+        self._load: BackgroundOp | None = None
+        self._check: BackgroundOp | None = None
+        self.refused = ""
         self.setObjectName("managerApprovalDialog")
         self.setWindowTitle(translate("ManagerApprovalDialog", "Manager approval"))
         self.setMinimumWidth(460)
@@ -83,19 +114,6 @@ class ManagerApprovalDialog(QDialog):
 
         self.manager = QComboBox(self)
         self.manager.setObjectName("managerName")
-        try:
-            clerks = registry.list()
-        except ClerkError as exc:  # the clerk file was changed outside the app: nothing can be approved
-            clerks, refused = [], clerk_message(exc)
-        else:
-            refused = ""
-        for c in clerks:
-            if c.role is Role.MANAGER:
-                self.manager.addItem(c.name, c.id)
-        if clerk is not None and clerk.is_manager:
-            index = self.manager.findData(clerk.id)
-            if index >= 0:
-                self.manager.setCurrentIndex(index)
         self.pin = pin_edit(self)
         self.pin.setObjectName("managerPin")
         self.reason = QLineEdit(reason, self)
@@ -131,70 +149,135 @@ class ManagerApprovalDialog(QDialog):
         outer.addWidget(self.banner)
         outer.addLayout(body)
         (self.reason if not reason else self.pin).setFocus()
-        if refused:
-            self.message.setText(refused)
-            self.approve_button.setEnabled(False)
-        elif self.manager.count() == 0:
-            self.message.setText(translate("ManagerApprovalDialog", "No manager is set up on this counter."))
-            self.approve_button.setEnabled(False)
+        self.approve_button.setEnabled(False)
+        self._load = BackgroundOp(lambda ctx: clerks.clerks(), on_done=self._show_managers,
+                                  on_error=self._refuse, label="manager list").start()
+
+    # ---- the manager list (a worker) -------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        return self._load is not None and self._load.finished
+
+    def _show_managers(self, clerks: list[Clerk]) -> None:
+        for c in clerks:
+            if c.role is Role.MANAGER:
+                self.manager.addItem(c.name, c.id)
+        signed_in = self.clerks.signed_in
+        if signed_in is not None and signed_in.is_manager:
+            index = self.manager.findData(signed_in.id)
+            if index >= 0:
+                self.manager.setCurrentIndex(index)
+        if self.manager.count() == 0:
+            self.refused = translate("ManagerApprovalDialog", "No manager is set up on this counter.")
+            self.message.setText(self.refused)
+        self._enable()
+        self.loaded.emit()
+
+    def _refuse(self, exc: BaseException) -> None:
+        """The clerk file was changed outside the app (or cannot be read): nothing can be approved."""
+        self.refused = clerk_message(exc) if isinstance(exc, ClerkError | StorageError) else _unexpected(
+            exc, "manager list")
+        self.message.setText(self.refused)
+        self._enable()
+        self.loaded.emit()
+
+    # ---- the PIN check (a worker) ------------------------------------------------------------------------
+
+    @property
+    def checking(self) -> bool:
+        return self._check is not None and not self._check.finished
+
+    def _enable(self) -> None:
+        usable = self.ready and not self.refused and not self.checking and not self._held
+        self.approve_button.setEnabled(usable)
+        for widget in (self.manager, self.pin, self.reason):
+            widget.setEnabled(not self.checking)
 
     def try_approve(self) -> None:
+        if not self.approve_button.isEnabled():
+            return
         pin = self.pin.text()
         self.pin.clear()
         if not self.reason.text().strip():
             self.message.setText(translate("ClerkMessages", "Please give a reason."))
             self.reason.setFocus()
             return
-        try:
-            manager = self.registry.approve(self.manager.currentText(), pin, self.action, self.reason.text(),
-                                            clerk=self.clerk, subject=self.subject)
-        except StorageError as exc:  # the clerk file cannot be written: named, with the next step
-            self.message.setText(clerk_message(exc))
-            return
-        except ClerkError as exc:
-            self.message.setText(clerk_message(exc))
-            self.pin.setFocus()
-            if exc.values.get("wait_ms"):
-                self._hold(int(exc.values["wait_ms"]))
-            return
-        self.approved = Approved(manager, self.reason.text().strip())
+        clerks, action, manager = self.clerks, self.action, self.manager.currentText()
+        reason, subject = self.reason.text(), self.subject
+        self.message.setStyleSheet(BUSY_STYLE)
+        self.message.setText(translate("ManagerApprovalDialog", "Checking the PIN…"))
+        self._check = BackgroundOp(lambda ctx: clerks.approve(action, manager, pin, reason, subject),
+                                   on_done=self._approved, on_error=self._not_approved, label="approval").start()
+        self._enable()
+
+    def _approved(self, approval: Approval) -> None:
+        self._enable()
+        self.approved = approval
+        self.message.clear()
         self.accept()
 
+    def _not_approved(self, exc: BaseException) -> None:
+        self.message.setStyleSheet(ERROR_STYLE)
+        self._enable()
+        if isinstance(exc, StorageError):  # the clerk file cannot be written: named, with the next step
+            self.message.setText(clerk_message(exc))
+            return
+        if not isinstance(exc, ClerkError):
+            self.message.setText(_unexpected(exc, "approval"))
+            return
+        self.message.setText(clerk_message(exc))
+        self.pin.setFocus()
+        if exc.values.get("wait_ms"):
+            self._hold(int(exc.values["wait_ms"]))
 
     def _hold(self, ms: int) -> None:
-        """Approve (and Enter) do nothing until the registry's wait is over."""
-        self.approve_button.setEnabled(False)
+        """Approve (and Enter) do nothing until the application layer's wait is over."""
+        self._held = True
         self._holds += 1
         hold = self._holds
 
         def release() -> None:
-            if hold == self._holds and self.manager.count():
-                self.approve_button.setEnabled(True)
+            if hold == self._holds:
+                self._held = False
+                self._enable()
 
+        self._enable()
         QTimer.singleShot(ms, self, release)
 
     @property
     def waiting(self) -> bool:
         return not self.approve_button.isEnabled()
 
+    def reject(self) -> None:
+        if self.checking:
+            return  # the answer is on its way: it decides
+        super().reject()
 
-def request_approval(parent: QWidget | None, registry: ClerkRegistry, action: ManagerAction,
-                     environment: Environment | str, clerk: Clerk | None = None, subject: str = "",
-                     detail: str = "", reason: str = "") -> Approved | None:
+
+def request_approval(parent: QWidget | None, clerks: ClerksApi, action: ManagerAction,
+                     environment: Environment | str, subject: str = "", detail: str = "",
+                     reason: str = "") -> Approval | None:
     """Modal approval; None if cancelled."""
-    dialog = ManagerApprovalDialog(registry, action, environment, clerk, subject, detail, parent, reason)
+    dialog = ManagerApprovalDialog(clerks, action, environment, subject, detail, parent, reason)
     dialog.exec()
     return dialog.approved
 
 
 class ClerkManagementDialog(QDialog):
-    """Add clerks, set a new PIN, remove (deactivate) clerks. Only for a signed-in manager."""
+    """Add clerks, set a new PIN, remove (deactivate) clerks: for the signed-in manager, or with a manager's
+    ``MANAGE_CLERKS`` approval. Every read and change runs on a worker (PINs are hashed there)."""
 
-    def __init__(self, registry: ClerkRegistry, manager: Clerk, environment: Environment | str,
-                 parent: QWidget | None = None) -> None:
-        registry.require_manager(manager, ManagerAction.MANAGE_CLERKS)  # NotAllowed before any window
+    changed = Signal()  # a change finished (its message is shown)
+
+    def __init__(self, clerks: ClerksApi, environment: Environment | str, parent: QWidget | None = None,
+                 approval: Approval | None = None) -> None:
+        signed_in = clerks.signed_in
+        if approval is None and (signed_in is None or not signed_in.is_manager):  # before any window
+            raise ClerkNotAllowed("Only a manager can do this (manage clerks).", ManagerAction.MANAGE_CLERKS.value)
         super().__init__(parent)
-        self.registry, self.manager = registry, manager
+        self.clerks, self.approval = clerks, approval
+        self._op: BackgroundOp | None = None
         self.setObjectName("clerkManagementDialog")
         self.setWindowTitle(translate("ClerkManagementDialog", "Clerks"))
         self.setMinimumWidth(520)
@@ -257,18 +340,54 @@ class ClerkManagementDialog(QDialog):
         outer.addLayout(body)
         self.refresh()
 
-    def refresh(self) -> None:
-        self.list.clear()
-        for clerk in self.registry.list():
-            role = (translate("ClerkManagementDialog", "manager") if clerk.is_manager
-                    else translate("ClerkManagementDialog", "clerk"))
-            item = QListWidgetItem(f"{clerk.name} ({role})")
-            item.setData(Qt.ItemDataRole.UserRole, clerk.id)
-            self.list.addItem(item)
+    @property
+    def busy(self) -> bool:
+        return self._op is not None and not self._op.finished
+
+    def _run(self, work, done, label: str) -> None:
+        """One read or change at a time, on a worker; the buttons wait for it."""
+        if self.busy:
+            return
+        for button in (self.add_button, self.remove_button, self.reset_button):
+            button.setEnabled(False)
+
+        def finished(result) -> None:
+            self._buttons()
+            done(result)
+
+        def failed(exc: BaseException) -> None:
+            self._buttons()
+            self._say(clerk_message(exc) if isinstance(exc, ClerkError | StorageError)
+                      else _unexpected(exc, label), True)
+
+        self._op = BackgroundOp(lambda ctx: work(), on_done=finished, on_error=failed, label=label).start()
+
+    def _buttons(self) -> None:
+        for button in (self.add_button, self.remove_button, self.reset_button):
+            button.setEnabled(True)
+
+    def refresh(self, then=None) -> None:
+        def show(clerks: list[Clerk]) -> None:
+            self.list.clear()
+            for clerk in clerks:
+                role = (translate("ClerkManagementDialog", "manager") if clerk.is_manager
+                        else translate("ClerkManagementDialog", "clerk"))
+                item = QListWidgetItem(f"{clerk.name} ({role})")
+                item.setData(Qt.ItemDataRole.UserRole, clerk.id)
+                self.list.addItem(item)
+            if then is not None:
+                then()
+
+        clerks = self.clerks
+        self._run(clerks.clerks, show, "clerk list")
 
     def _say(self, text: str, error: bool) -> None:
         self.message.setStyleSheet(ERROR_STYLE if error else "color: #166534;")
         self.message.setText(text)
+
+    def _done(self, text: str) -> None:
+        """A change is made: the list is read again, then the message says what was done."""
+        self.refresh(then=lambda: (self._say(text, False), self.changed.emit()))
 
     def _pins(self) -> str | None:
         pin, again = self.new_pin.text(), self.new_pin2.text()
@@ -280,17 +399,19 @@ class ClerkManagementDialog(QDialog):
         return pin
 
     def add_clerk(self) -> None:
+        if self.busy:
+            return
         pin = self._pins()
         if pin is None:
             return
-        try:
-            clerk = self.registry.add(self.new_name.text(), pin, Role(self.new_role.currentData()), by=self.manager)
-        except (ClerkError, StorageError) as exc:
-            self._say(clerk_message(exc), True)
-            return
-        self.new_name.clear()
-        self.refresh()
-        self._say(fmt(translate("ClerkManagementDialog", "%1 was added."), clerk.name), False)
+        clerks, approval = self.clerks, self.approval
+        name, role = self.new_name.text(), Role(self.new_role.currentData())
+
+        def added(clerk: Clerk) -> None:
+            self.new_name.clear()
+            self._done(fmt(translate("ClerkManagementDialog", "%1 was added."), clerk.name))
+
+        self._run(lambda: clerks.add_clerk(name, pin, role, approval), added, "add clerk")
 
     def _selected(self) -> int | None:
         item = self.list.currentItem()
@@ -300,31 +421,25 @@ class ClerkManagementDialog(QDialog):
         return int(item.data(Qt.ItemDataRole.UserRole))
 
     def remove_selected(self) -> None:
-        clerk_id = self._selected()
+        clerk_id = None if self.busy else self._selected()
         if clerk_id is None:
             return
-        name = self.registry.get(clerk_id).name if self.registry.get(clerk_id) else ""
-        try:
-            self.registry.deactivate(clerk_id, by=self.manager)
-        except (ClerkError, StorageError) as exc:
-            self._say(clerk_message(exc), True)
-            return
-        self.refresh()
-        self._say(fmt(translate("ClerkManagementDialog", "%1 was removed."), name), False)
+        clerks, approval = self.clerks, self.approval
+        self._run(lambda: clerks.remove_clerk(clerk_id, approval),
+                  lambda clerk: self._done(fmt(translate("ClerkManagementDialog", "%1 was removed."), clerk.name)),
+                  "remove clerk")
 
     def reset_selected(self) -> None:
-        clerk_id = self._selected()
+        clerk_id = None if self.busy else self._selected()
         if clerk_id is None:
             return
         pin = self._pins()
         if pin is None:
             return
-        try:
-            self.registry.reset_pin(clerk_id, pin, by=self.manager)
-        except (ClerkError, StorageError) as exc:
-            self._say(clerk_message(exc), True)
-            return
-        self._say(translate("ClerkManagementDialog", "The new PIN is set."), False)
+        clerks, approval = self.clerks, self.approval
+        self._run(lambda: clerks.reset_pin(clerk_id, pin, approval),
+                  lambda _clerk: (self._say(translate("ClerkManagementDialog", "The new PIN is set."), False),
+                                  self.changed.emit()), "new PIN")
 
 
-__all__ = ["Approved", "ClerkManagementDialog", "ManagerApprovalDialog", "NotAllowed", "request_approval"]
+__all__ = ["ClerkManagementDialog", "ManagerApprovalDialog", "action_title", "request_approval"]

@@ -106,7 +106,7 @@ def keyring_report() -> dict:
     """Selected backend + the ``keyring.backends`` entry points; raises if the plug-in metadata is missing."""
     from importlib.metadata import entry_points
 
-    from pos_app.credentials import backend_name, keyring_available
+    from pos_app.counter import Setup
 
     plugins = sorted(ep.name for ep in entry_points(group="keyring.backends"))
     if not plugins:
@@ -115,7 +115,8 @@ def keyring_report() -> dict:
     if sys.platform.startswith("linux"):
         import keyring.backends.SecretService  # noqa: F401 - must import, else no desktop keyring either
         import secretstorage  # noqa: F401
-    return {"keyring_backend": backend_name(), "keyring_usable": keyring_available(), "keyring_plugins": plugins}
+    return {"keyring_backend": Setup.key_store_name(), "keyring_usable": Setup.keyring_available(),
+            "keyring_plugins": plugins}
 
 
 def _data_outside_bundle() -> dict:

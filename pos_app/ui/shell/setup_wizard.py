@@ -4,17 +4,21 @@ details and the store's money format, first manager.
 Pages: Environment (Training is the default) -> API credentials (Sandbox/Live only) -> Store and receipt ->
 First manager (Sandbox/Live, when no manager exists yet) -> Summary.
 
+- Everything it reads and writes goes through the application layer's ``Setup`` (``pos_app.counter.setup``):
+  settings, API keys, clerk files, Sandbox test reports. Which environments already have a manager is read
+  on a worker when the wizard opens (Next waits for it); Finish saves on a worker (the first manager's PIN is
+  hashed there) and the wizard closes when that is done.
 - "Test connection" makes a real, read-only call (``list_customers(page_size=1)``) with the typed user/key
   on a worker thread (``BackgroundOp``); the page cannot go on until the exact user+key shown passed, so
   a wrong key is caught here, not at the first payment. 401, 403, timeouts, refused connections and 5xx
   each get their own plain sentence.
-- The key goes only to the keyring (``CredentialStore.save``) when leaving the credentials page. With no
+- The key goes only to the keyring (``Setup.save_key``) when leaving the credentials page. With no
   keyring the page says so (and how to fix it) and offers "keep it in memory for this session only"; it
   never writes a file.
 - The key is never put into the form (issue 14 §2): when this data folder already has a key for the API
   user shown, the key field stays empty and says so; leaving it empty keeps (and tests) the saved key, but
   only for that same API user: another API user needs its key typed. Saved keys are bound to the data
-  folder's installation id (``pos_app.credentials``), so a new data folder finds none.
+  folder's installation id, so a new data folder finds none.
 - Going Live needs a manager: when one exists, the Environment page asks for a manager approval
   (``ManagerAction.GO_LIVE``); on a first run the manager created on the manager page approves it, and
   that approval is recorded too.
@@ -23,11 +27,11 @@ First manager (Sandbox/Live, when no manager exists yet) -> Summary.
   subject; without one the Environment page offers "Go Live without a passed Sandbox test payment", an
   explicit override that the GO_LIVE approval records as such (subject starts with ``override``).
 - Every Sandbox/Live set-up is approved in that environment's clerk file (issue 14 §1): the approval that
-  opened the wizard (``approval=(registry, Approved)``) counts only when it came from that same file;
+  opened the wizard (``approval``, given in this run's clerk file) counts only for this run's environment;
   otherwise, when that file has a manager, the Environment page asks one (SETTINGS, or GO_LIVE when
   switching to Live). A first manager created here approves the set-up; Finish records a ``settings``
-  event naming the environment and API user in that file. ``environments`` limits the choice (a
-  ``--training`` run passes Training only: it never touches Sandbox/Live).
+  event naming the environment and API user in that file. ``Setup.environments`` limits the choice (a
+  ``--training`` run offers Training only: it never touches Sandbox/Live).
 - The money format (``pos_app.money``: $1,234.56 or $1.234,56) is the store's, chosen on the store page
   (default: the current setting); it applies to every amount shown or typed from Finish on.
 - Nothing is written to settings or the clerk file until Finish (the keyring entry, written earlier, is
@@ -38,9 +42,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
 from decimal import Decimal
-from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
@@ -60,34 +63,34 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from pos_app import credentials as creds
 from pos_app import money
-from pos_app.clerks import (
-    TRAINING_MANAGER,
-    Clerk,
-    ClerkError,
-    ClerkRegistry,
-    ManagerAction,
-    Role,
-    validate_pin,
-)
-from pos_app.config import API_BASE_URLS, Environment
-from pos_app.conformance import latest_passed
+from pos_app.config import Environment
 from pos_app.counter import (
+    TRAINING_MANAGER,
+    Approval,
     AuthenticationError,
+    ClerkError,
+    KeyringUnavailable,
+    ManagerAction,
     PaySimpleError,
     PermissionDeniedError,
     RequestTimeout,
+    Role,
     ServerError,
+    Settings,
+    Setup,
+    StorageError,
     TransportError,
-    check_connection,
+    validate_pin,
 )
-from pos_app.settings import Settings
 from pos_app.ui.common.banner import COLOURS, EnvironmentBanner, environment_name
 from pos_app.ui.common.i18n import fmt
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.shell.login import ERROR_STYLE, clerk_message, form_layout, pin_edit
-from pos_app.ui.shell.manager_approval import Approved, request_approval
+from pos_app.ui.shell.manager_approval import request_approval
+
+if TYPE_CHECKING:
+    from pos_app.counter import Approval
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -224,13 +227,12 @@ class EnvironmentPage(QWizardPage):
                 "SetupWizard", "Going Live needs a passed Sandbox test payment: in Sandbox, Manager → Sandbox "
                                "test payment…. Or tick the box above: a manager's approval records the override."))
             return False
-        registry = self.w.registry_for(env)
-        if not registry.has_manager():
+        if not self.w.has_manager(env):
             return True  # the first manager is created on the manager page and approves there
         switching_live = self.switching_to_live()
         action = ManagerAction.GO_LIVE if switching_live else ManagerAction.SETTINGS
-        if self.w.approval_in(registry, action) is None:
-            approved = self.w.ask_approval(registry, action, env,
+        if self.w.approval_in(env, action) is None:
+            approved = self.w.ask_approval(env, action,
                                            subject=self.w.go_live_subject() if switching_live else None)
             if approved is None:
                 self.message.setText(
@@ -238,8 +240,11 @@ class EnvironmentPage(QWizardPage):
                     else fmt(translate("SetupWizard", "Changing the %1 settings needs the approval of a %1 "
                                                       "manager."), environment_name(env)))
                 return False
-            self.w.approvals[(str(registry.path), action)] = approved
+            self.w.approvals[(env, action)] = approved
         return True
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.w.ready  # which clerk files have a manager is read first (a worker)
 
     def nextId(self) -> int:  # noqa: N802 - Qt override
         return PAGE_MERCHANT if self.environment() is Environment.TRAINING else PAGE_CREDENTIALS
@@ -305,9 +310,9 @@ class CredentialsPage(QWizardPage):
         if user and not self.user.text():
             self.user.setText(user)
         # Only whether a key is saved for this data folder + user; the key itself never enters the form.
-        self.saved_user = user if user and self.w.credentials.has(env.value, user) else ""
+        self.saved_user = user if self.w.setup.has_saved_key(env, user) else ""
         self._show_saved_key()
-        self._show_keyring_state(creds.keyring_available())
+        self._show_keyring_state(self.w.setup.keyring_available())
 
     def _uses_saved_key(self) -> bool:
         return not self.key.text().strip() and bool(self.saved_user) and self.user.text().strip() == self.saved_user
@@ -325,7 +330,7 @@ class CredentialsPage(QWizardPage):
         self.keyring_note.setVisible(not available)
         self.session_only.setVisible(not available)
         self.store_note.setText(
-            fmt(translate("SetupWizard", "The key will be stored in: %1"), creds.backend_name()) if available
+            fmt(translate("SetupWizard", "The key will be stored in: %1"), self.w.setup.key_store_name()) if available
             else "")
         self.completeChanged.emit()
 
@@ -348,7 +353,7 @@ class CredentialsPage(QWizardPage):
         if not user or not (key or self._uses_saved_key()):
             self._say(translate("SetupWizard", "Type the API user and the API key first."), False)
             return
-        base_url = self.w.base_url(Environment(env))
+        base_url = self.w.setup.base_url(Environment(env))
         self.test_button.setEnabled(False)
         self.status.setStyleSheet("color: #374151;")
         self.status.setText(translate("SetupWizard", "Testing the connection…"))
@@ -367,10 +372,10 @@ class CredentialsPage(QWizardPage):
             log.info("connection test failed: %s", type(exc).__name__)
             self._say(connection_error_message(exc, base_url), False)
 
-        credentials = self.w.credentials
+        setup = self.w.setup
 
-        def check(_ctx) -> int:  # the saved key is read on the worker and only used for the request
-            return check_connection(base_url, user, key or credentials.load(env, user) or "")
+        def check(_ctx) -> int:  # the saved key (key None) is read on the worker and only used for the request
+            return setup.test_connection(Environment(env), user, key or None)
 
         self._op = BackgroundOp(check, on_done=done, on_error=failed, label="connection test").start()
 
@@ -390,16 +395,12 @@ class CredentialsPage(QWizardPage):
                 return False
             self.w.key_storage = "keyring"  # the key saved for this user stays as it is
             return True
-        if self.session_only.isVisible() and self.session_only.isChecked():
-            self.w.credentials.keep_for_session(env, user, key)
-            self.w.key_storage = "session"
-            return True
+        session_only = self.session_only.isVisible() and self.session_only.isChecked()
         try:
-            self.w.credentials.save(env, user, key)
-        except creds.KeyringUnavailable:
+            self.w.key_storage = self.w.setup.save_key(Environment(env), user, key, session_only=session_only)
+        except KeyringUnavailable:
             self._show_keyring_state(False)
             return False
-        self.w.key_storage = "keyring"
         return True
 
 
@@ -464,7 +465,7 @@ class MerchantPage(QWizardPage):
 
     def nextId(self) -> int:  # noqa: N802 - Qt override
         env = self.w.environment()
-        if env is not Environment.TRAINING and not self.w.registry_for(env).has_manager():
+        if env is not Environment.TRAINING and not self.w.has_manager(env):
             return PAGE_MANAGER
         return PAGE_SUMMARY
 
@@ -537,7 +538,7 @@ class SummaryPage(QWizardPage):
             lines.append(fmt(translate("SetupWizard", "API user: %1"), w.credentials_page.user.text().strip()))
             lines.append(translate("SetupWizard", "API key: kept in memory for this session only")
                          if w.key_storage == "session"
-                         else fmt(translate("SetupWizard", "API key: saved in %1"), creds.backend_name()))
+                         else fmt(translate("SetupWizard", "API key: saved in %1"), w.setup.key_store_name()))
         m = w.merchant_page
         lines.append(fmt(translate("SetupWizard", "Receipt: %1, %2 %3"), m.name.text().strip(),
                          m.address.text().strip(), m.phone.text().strip()).strip())
@@ -550,31 +551,25 @@ class SummaryPage(QWizardPage):
 
 
 class SetupFlow(QWizard):
-    """The pages and their logic; shown inside :class:`SetupWizard` (under the environment banner)."""
+    """The pages and their logic; shown inside :class:`SetupWizard` (under the environment banner).
+    ``ready``: which clerk files have a manager has been read; ``saving``: Finish is being saved."""
 
-    def __init__(self, settings: Settings, registry_for: Callable[[Environment], ClerkRegistry],
-                 credentials: creds.CredentialStore, save: Callable[[Settings], None],
-                 base_urls: Mapping[Environment, str] | None, owner: SetupWizard,
-                 clerk: Clerk | None = None, environments: tuple[Environment, ...] | None = None,
-                 approval: tuple[ClerkRegistry, Approved] | None = None,
-                 conformance_dir: Path | None = None) -> None:
+    def __init__(self, settings: Settings, setup: Setup, owner: SetupWizard,
+                 approval: Approval | None = None) -> None:
         super().__init__(owner)
-        self.conformance_dir = conformance_dir
-        self.environments = tuple(environments or tuple(Environment))
-        # (clerk file, action) -> the approval given for it in this wizard (or the one that opened it)
-        self.approvals: dict[tuple[str, ManagerAction], Approved] = {}
+        self.setup = setup
+        self.environments = setup.environments
+        # (environment of the clerk file, action) -> the approval given for it in this wizard (or that opened it)
+        self.approvals: dict[tuple[Environment, ManagerAction], Approval] = {}
         if approval is not None:
-            self.approvals[(str(approval[0].path), ManagerAction.SETTINGS)] = approval[1]
+            self.approvals[(setup.environment(settings), ManagerAction.SETTINGS)] = approval
         self.setWindowFlags(Qt.WindowType.Widget)
         self.owner = owner
         self.settings = settings
-        self.registry_for = registry_for
-        self.credentials = credentials
-        self._save = save
-        self._base_urls = dict(API_BASE_URLS) | dict(base_urls or {})
-        self.clerk = clerk
         self.key_storage = ""
-        self.manager: Clerk | None = None
+        self._managers: dict[Environment, bool] | None = None
+        self._facts: BackgroundOp | None = None
+        self._saving: BackgroundOp | None = None
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setButtonText(QWizard.WizardButton.NextButton, translate("SetupWizard", "Next"))
@@ -592,6 +587,39 @@ class SetupFlow(QWizard):
             self.setPage(page_id, page)
         self.setStartId(PAGE_ENVIRONMENT)
         self.currentIdChanged.connect(lambda _id: QTimer.singleShot(0, self._style_header))
+        self._read_managers()
+
+    def _read_managers(self) -> None:
+        """Which of the offered environments' clerk files have a manager (a worker; Next waits for it)."""
+        setup, environments = self.setup, self.environments
+
+        def read(_ctx) -> dict[Environment, bool]:
+            return {env: setup.clerks_for(env).has_manager() for env in environments}
+
+        def failed(exc: BaseException) -> None:
+            self._managers = {}
+            self.environment_page.message.setText(clerk_message(exc) if isinstance(exc, ClerkError | StorageError)
+                                                  else fmt(translate("SetupWizard", "The clerk file cannot be "
+                                                                     "read (%1)."), type(exc).__name__))
+            self.environment_page.completeChanged.emit()
+
+        def done(managers: dict[Environment, bool]) -> None:
+            self._managers = managers
+            self.environment_page.completeChanged.emit()
+
+        self._facts = BackgroundOp(read, on_done=done, on_error=failed, label="set-up facts").start()
+
+    @property
+    def ready(self) -> bool:
+        return self._managers is not None
+
+    @property
+    def saving(self) -> bool:
+        return self._saving is not None and not self._saving.finished
+
+    def has_manager(self, env: Environment) -> bool:
+        """Read when the wizard opened (unknown counts as no manager: the manager page then asks for one)."""
+        return bool((self._managers or {}).get(Environment(env)))
 
     def _style_header(self) -> None:
         """A larger page title: QWizard's header labels otherwise take the app's 14 px body size."""
@@ -616,26 +644,22 @@ class SetupFlow(QWizard):
     def environment_changed(self) -> None:
         self.owner.banner.set_environment(self.environment())
 
-    def base_url(self, env: Environment) -> str:
-        return self._base_urls[env]
-
-    def approval_in(self, registry: ClerkRegistry, action: ManagerAction) -> Approved | None:
-        """An approval for ``action`` already given in ``registry``'s clerk file during this wizard."""
-        return self.approvals.get((str(registry.path), action))
+    def approval_in(self, env: Environment, action: ManagerAction) -> Approval | None:
+        """An approval for ``action`` already given in ``env``'s clerk file during this wizard."""
+        return self.approvals.get((Environment(env), action))
 
     @property
-    def live_approval(self) -> Approved | None:
-        return self.approval_in(self.registry_for(Environment.LIVE), ManagerAction.GO_LIVE) \
+    def live_approval(self) -> Approval | None:
+        return self.approval_in(Environment.LIVE, ManagerAction.GO_LIVE) \
             if Environment.LIVE in self.environments else None
 
-    def ask_approval(self, registry: ClerkRegistry, action: ManagerAction, env: Environment = Environment.LIVE,
-                     subject: str | None = None):
-        return request_approval(self.owner, registry, action, env, clerk=self.clerk,
+    def ask_approval(self, env: Environment, action: ManagerAction, subject: str | None = None) -> Approval | None:
+        return request_approval(self.owner, self.setup.clerks_for(env), action, env,
                                 subject=subject or f"settings: {env.value}")
 
     def sandbox_report(self):
         """The newest passed Sandbox conformance report, or None."""
-        return latest_passed(self.conformance_dir)
+        return self.setup.sandbox_report()
 
     def go_live_subject(self) -> str:
         report = self.sandbox_report()
@@ -644,42 +668,15 @@ class SetupFlow(QWizard):
         return "override: go live without a passed Sandbox test payment"
 
     def accept(self) -> None:
-        from pos_app.storage_errors import StorageError
-
-        try:
-            self._commit()
-        except ClerkError as exc:
-            self.summary_page.message.setText(clerk_message(exc))
+        """Finish: the settings and the clerk file are written on a worker; the wizard closes when they are."""
+        if self.saving:
             return
-        except StorageError as exc:  # settings or clerk file: names the file and the next step
-            self.summary_page.message.setText(str(exc))
-            return
-        super().accept()
-
-    def _commit(self) -> None:
         env = self.environment()
         if env not in self.environments:
-            raise ClerkError("This environment cannot be set up from here.", "not_allowed")
-        registry = self.registry_for(env)
-        approver: Clerk | None = None
-        if env is Environment.TRAINING:
-            registry.ensure_training_clerks()
-        elif self.hasVisitedPage(PAGE_MANAGER) and not registry.has_manager():
-            name, pin = self.manager_page.name.text().strip(), self.manager_page.pin.text()
-            self.manager = registry.add(name, pin, Role.MANAGER, by=None)
-            approver = registry.approve(name, pin, ManagerAction.SETTINGS, "First set-up",
-                                        subject=f"settings: {env.value}")
-            if env is Environment.LIVE and self.live_approval is None:
-                registry.approve(name, pin, ManagerAction.GO_LIVE, "First-run set-up",
-                                 subject=self.go_live_subject())
-        else:
-            given = self.approval_in(registry, ManagerAction.GO_LIVE) or self.approval_in(
-                registry, ManagerAction.SETTINGS)
-            if given is None and registry.has_manager():
-                raise ClerkError("A manager of this environment must approve the change.", "not_allowed")
-            approver = given.manager if given is not None else None
+            self.summary_page.message.setText(translate("SetupWizard", "This environment cannot be set up from "
+                                                                       "here."))
+            return
         s = self.settings
-        previous = s.environment
         s.environment = env.value
         if env is not Environment.TRAINING:
             s.api_users[env.value] = self.credentials_page.user.text().strip()
@@ -691,33 +688,49 @@ class SetupFlow(QWizard):
         s.lane = m.lane.text().strip()
         s.money_format = m.money_format.currentData()
         s.setup_done = True
-        self._save(s)
-        if env is not Environment.TRAINING:
-            registry.record("settings", approver.name if approver else "-", approver.id if approver else None,
-                            "saved", f"environment={env.value} api_user={s.api_users.get(env.value, '')}")
-        money.set_store_format(s.money_format)
-        log.info("set-up saved: environment %s (was %s), lane %s", env.value, previous, s.lane)
+        first_manager = None
+        if env is not Environment.TRAINING and self.hasVisitedPage(PAGE_MANAGER) and not self.has_manager(env):
+            first_manager = (self.manager_page.name.text().strip(), self.manager_page.pin.text())
+        approvals = {action: a for (e, action), a in self.approvals.items() if e is env}
+        setup, subject = self.setup, self.go_live_subject() if env is Environment.LIVE else ""
+
+        def saved(_result) -> None:
+            money.set_store_format(s.money_format)
+            log.info("set-up saved: environment %s, lane %s", env.value, s.lane)
+            self.summary_page.message.clear()
+            QWizard.accept(self)
+
+        def failed(exc: BaseException) -> None:
+            self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+            if isinstance(exc, ClerkError | StorageError):  # settings or clerk file: names the file, next step
+                self.summary_page.message.setText(clerk_message(exc))
+            else:
+                log.error("set-up not saved: %s", type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))
+                self.summary_page.message.setText(fmt(translate("SetupWizard", "The set-up was not saved (%1)."),
+                                                      type(exc).__name__))
+
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+        self.summary_page.message.setText(translate("SetupWizard", "Saving…"))
+        self._saving = BackgroundOp(
+            lambda ctx: setup.apply(s, first_manager=first_manager, approvals=approvals, go_live_subject=subject),
+            on_done=saved, on_error=failed, label="set-up").start()
 
 
 class SetupWizard(QDialog):
     """The set-up window: the environment banner above the wizard pages (``flow``).
 
-    After ``exec()`` == Accepted the settings were saved through ``save``; ``flow.manager`` is the first
-    manager created here (or None); ``flow.key_storage`` is "keyring", "session" or "" (training).
+    After it is accepted the settings were saved through ``Setup.apply``; ``flow.key_storage`` is "keyring",
+    "session" or "" (training). ``approval``: the manager approval that opened it (this run's clerk file).
     """
 
-    def __init__(self, settings: Settings, registry_for: Callable[[Environment], ClerkRegistry],
-                 credentials: creds.CredentialStore, save: Callable[[Settings], None],
-                 base_urls: Mapping[Environment, str] | None = None, parent: QWidget | None = None,
-                 clerk: Clerk | None = None, environments: tuple[Environment, ...] | None = None,
-                 approval: tuple[ClerkRegistry, Approved] | None = None, conformance_dir: Path | None = None) -> None:
+    def __init__(self, settings: Settings, setup: Setup, parent: QWidget | None = None,
+                 approval: Approval | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("setupWizard")
         self.setWindowTitle(translate("SetupWizard", "Counter set-up"))
         self.setMinimumSize(660, 560)
         self.banner = EnvironmentBanner(settings.env, self)
-        self.flow = SetupFlow(settings, registry_for, credentials, save, base_urls, self, clerk, environments,
-                              approval, conformance_dir)
+        self.flow = SetupFlow(settings, setup, self, approval)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -725,6 +738,10 @@ class SetupWizard(QDialog):
         layout.addWidget(self.flow, 1)
         self.flow.finished.connect(self.done)
         self.flow.environment_changed()
+
+    @property
+    def ready(self) -> bool:
+        return self.flow.ready
 
     @property
     def settings(self) -> Settings:

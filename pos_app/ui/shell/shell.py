@@ -29,15 +29,17 @@ Decisions:
 - Sandbox and Live keep their customer directory and payment journal in ``<data>/<environment>/`` (training
   keeps the data dir itself), so training practice never shows up in a real end-of-day and the two real
   environments never share a lane's journal. Settings and the clerk files stay in the data dir.
-- Charges are attributed to the signed-in clerk: ``window.set_clerk`` (``Counter.sign_in``) when the counter
-  is ready and whenever the clerk changes.
+- Clerks go through the application layer (``pos_app.counter``): the run's ``Setup`` (settings, API keys,
+  clerk files, reports) and its clerk desk (``ClerksApi``: sign-in, lock, approvals, clerk management; PINs
+  are checked on workers). The desk goes into the ``CounterStart``, so the counter attributes charges to
+  whoever signed in here: there is no separate "tell the counter who it is" step.
 - The shell talks to the counter window through its public surface only (``MainWindow``: signals
   ``counterReady``, ``selectionChanged``, ``nativeWindowChanged``, ``signInRequested``, ``userActivity``; calls
-  ``set_locked``, ``set_clerk``, ``start_counter``; the ``counter`` application service) and gives it a
-  ``CounterSession`` (settings, clerk names, approvals) instead of being read back by the window.
+  ``set_locked``, ``start_counter``; the ``counter`` application service) and gives it a ``CounterSession``
+  (settings, the clerk desk, the journal restore) instead of being read back by the window.
 - Payment history (Counter menu, Ctrl+H) and End of day (Manager menu) get ``counter_payments()``
-  (``Counter.payments``: the merchant header, the store time zone, clerk names from the registry; void/refund
-  approvals go through ``approve``; see ``ui/payments/history.py``, ``ui/payments/eod_view.py``).
+  (``Counter.payments``: the merchant header, the store time zone; void/refund approvals go through
+  ``approve``; see ``ui/payments/history.py``, ``ui/payments/eod_view.py``).
 - Customers at the counter (Counter menu): "New customer…" (Ctrl+N; the search text pre-fills it) and
   "Edit customer…" (Ctrl+E, enabled while a customer is shown), ``ui/customers/customer_edit.py``. The shell
   follows the window's selection (``selectionChanged``); after a save the counter's ``CustomerSaved`` event
@@ -52,9 +54,7 @@ Decisions:
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
@@ -62,24 +62,31 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from pos_app import money
-from pos_app.clerks import Clerk, ClerkRegistry, ManagerAction, clerks_db_path
-from pos_app.config import API_BASE_URLS, Environment, Paths
-from pos_app.conformance import conformance_dir
-from pos_app.credentials import CredentialStore, clerk_file_key
-from pos_app.private_files import private_dir, private_file
-from pos_app.settings import Settings, as_training, load_settings, merge_into_counter, save_settings
+from pos_app.config import Environment, Paths
+from pos_app.counter import (
+    Clerk,
+    ClerksApi,
+    CounterStart,
+    ManagerAction,
+    Role,
+    Settings,
+    Setup,
+    SignedIn,
+    StorageError,
+)
 from pos_app.ui.common.banner import environment_detail, environment_name, environment_title
 from pos_app.ui.common.i18n import LANGUAGES, fmt, install_translator, tr
 from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.save_files import SaveFolder
 from pos_app.ui.counter.main_window import CounterSession, MainWindow
 from pos_app.ui.shell.about import AboutDialog
 from pos_app.ui.shell.crash import CrashHandler
 from pos_app.ui.shell.login import IdleLock, LoginDialog
-from pos_app.ui.shell.manager_approval import Approved, ClerkManagementDialog, request_approval
+from pos_app.ui.shell.manager_approval import ClerkManagementDialog, request_approval
 from pos_app.ui.shell.setup_wizard import SetupWizard
 
 if TYPE_CHECKING:
-    from pos_app.counter import CounterStart
+    from pos_app.counter import Approval
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -90,18 +97,17 @@ class Shell(QObject):
     locked_changed = Signal(bool)
 
     def __init__(self, app: QApplication, paths: Paths, settings: Settings, *, force_training: bool = False,
-                 credentials: CredentialStore | None = None,
-                 base_urls: Mapping[Environment, str] | None = None) -> None:
+                 credentials=None, base_urls: Mapping[Environment, str] | None = None,
+                 setup: Setup | None = None) -> None:
+        """``credentials`` / ``base_urls``: for the run's ``Setup`` (a keyring store of this data folder, the API
+        per environment); ``setup``: one already made (the app start's)."""
         super().__init__(app)
         self.app, self.paths, self.settings = app, paths, settings
         self.force_training = force_training
         # The keyring entries of this data folder (bound to its installation id). A --training run gets a
         # throwaway id: it can never find a Sandbox/Live key, and leaves no installation.id behind.
-        self.credentials = credentials or (CredentialStore(secrets.token_hex(16)) if force_training
-                                           else CredentialStore.for_data_dir(paths.data_dir))
-        self.base_urls = dict(API_BASE_URLS) | dict(base_urls or {})
-        self._registries: dict[str, ClerkRegistry] = {}
-        self.clerk: Clerk | None = None
+        self.setup = setup or Setup(paths, force_training=force_training, credentials=credentials,
+                                    base_urls=base_urls)
         self.window: QWidget | None = None
         self.idle: IdleLock | None = None
         self.lock_dialog: LoginDialog | None = None
@@ -110,6 +116,8 @@ class Shell(QObject):
         self.lock_action = self.history_action = self.new_customer_action = self.edit_customer_action = None
         self.clerks_action = self.settings_action = self.eod_action = self.import_action = None
         self.sandbox_test_action = self.about_action = None
+        # Save dialogs (receipts, reports) start in the folder last saved to, else Documents
+        self.save_folder = SaveFolder(settings.save_folder, self.remember_save_folder)
         self.crash = CrashHandler(paths.crash_dir, context=self._crash_context, parent_widget=lambda: self.window,
                                   environment=lambda: self.environment.value)
 
@@ -117,49 +125,27 @@ class Shell(QObject):
 
     @property
     def environment(self) -> Environment:
-        return Environment.TRAINING if self.force_training else self.settings.env
-
-    def registry_for(self, env: Environment | str) -> ClerkRegistry:
-        env = Environment(env)
-        if self.force_training and env is not Environment.TRAINING:
-            raise PermissionError("a --training run never opens the Sandbox/Live clerk file")
-        if env.value not in self._registries:
-            path = private_file(clerks_db_path(self.paths.data_dir, env.value))  # 0600 before SQLite opens it
-            if env is Environment.TRAINING:
-                self._registries[env.value] = ClerkRegistry(path)
-            else:  # Sandbox/Live rows carry an integrity tag keyed from the keyring (decision 0208)
-                key, made_now = clerk_file_key(path)
-                self._registries[env.value] = ClerkRegistry(path, integrity_key=key, key_is_new=made_now)
-        return self._registries[env.value]
+        return self.setup.environment(self.settings)
 
     @property
-    def registry(self) -> ClerkRegistry:
-        return self.registry_for(self.environment)
+    def clerks(self) -> ClerksApi:
+        """This run's clerk desk (its environment's clerk file): sign-in, lock, approvals, clerk management."""
+        return self.setup.clerks_for(self.environment)
 
-    def api_credentials(self) -> tuple[str, str, str] | None:
-        """(base URL, API user, API key) for Sandbox/Live; None in training or when the key is missing."""
-        env = self.environment
-        if env is Environment.TRAINING:
-            return None
-        user = self.settings.api_users.get(env.value, "")
-        key = self.credentials.load(env.value, user) if user else None
-        return (self.base_urls[env], user, key) if key else None
+    @property
+    def clerk(self) -> Clerk | None:
+        """The signed-in clerk (the desk's session; also the counter's)."""
+        return self.clerks.signed_in
 
-    def save(self, settings: Settings) -> None:
-        """Training settings go to the training file only. A Sandbox/Live set-up goes into the counter's file
-        (never from a ``--training`` run). Choosing Training in a run without ``--training`` also makes the
-        counter start in Training (the counter's file keeps its Sandbox/Live details)."""
-        if settings.env is Environment.TRAINING:
-            save_settings(as_training(settings), self.paths.training_settings_file)
-            if not self.force_training:
-                counter = load_settings(self.paths.settings_file)
-                if counter.env is not Environment.TRAINING or not counter.setup_done:
-                    counter.environment, counter.setup_done = Environment.TRAINING.value, True
-                    save_settings(counter, self.paths.settings_file)
-            return
-        if self.force_training:
-            raise PermissionError("a --training run never writes the counter's Sandbox/Live settings")
-        merge_into_counter(settings, self.paths.settings_file)
+    def remember_save_folder(self, folder: str) -> None:
+        """The folder the person last saved a receipt/report to, kept in this run's settings file (training's in
+        training) on a worker; only that value of the file changes. A failure is logged: the next Save dialog
+        of this run still starts there."""
+        self.settings.save_folder = folder
+        current, setup = Settings.from_json(self.settings.to_json()), self.setup
+        BackgroundOp(lambda ctx: setup.remember_save_folder(current, folder),
+                     on_error=lambda exc: log.warning("the last save folder was not remembered: %s", exc),
+                     label="remember save folder").start()
 
     def _crash_context(self) -> dict[str, str]:
         return {"environment": self.environment.value, "lane": self.settings.lane,
@@ -179,16 +165,13 @@ class Shell(QObject):
             return False
         if not self.settings.setup_done:
             return True
-        return self.environment is not Environment.TRAINING and self.api_credentials() is None
+        return self.environment is not Environment.TRAINING and self.setup.api_access(self.settings) is None
 
-    def run_setup(self, parent: QWidget | None = None, clerk: Clerk | None = None, settings: Settings | None = None,
-                  approval: tuple[ClerkRegistry, Approved] | None = None) -> bool:
+    def run_setup(self, parent: QWidget | None = None, settings: Settings | None = None,
+                  approval: Approval | None = None) -> bool:
         """The set-up wizard on ``settings`` (default: this run's). A ``--training`` run offers Training only.
-        ``approval`` = the manager approval that opened it and the clerk file it came from."""
-        environments = (Environment.TRAINING,) if self.force_training else tuple(Environment)
-        wizard = SetupWizard(settings or self.settings, self.registry_for, self.credentials, self.save,
-                             self.base_urls, parent, clerk=clerk, environments=environments, approval=approval,
-                             conformance_dir=None if self.force_training else conformance_dir(self.paths.data_dir))
+        ``approval`` = the manager approval that opened it (given in this run's clerk file)."""
+        wizard = SetupWizard(settings or self.settings, self.setup, parent, approval=approval)
         self.setup_wizard = wizard
         return wizard.exec() == SetupWizard.DialogCode.Accepted
 
@@ -197,8 +180,6 @@ class Shell(QObject):
         while self.needs_setup():
             if not self.run_setup():
                 return False
-        if self.environment is Environment.TRAINING:
-            self.registry.ensure_training_clerks()
         return True
 
     def start(self) -> bool:
@@ -207,31 +188,28 @@ class Shell(QObject):
         self.prepare()
         if not self.ensure_setup():
             return False
-        dialog = LoginDialog(self.registry, self.environment, store_name=self.settings.merchant.name)
-        if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.clerk is None:
+        dialog = LoginDialog(self.clerks, self.environment, store_name=self.settings.merchant.name)
+        if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.signed is None:
             return False
-        self.signed_in(dialog.clerk)
+        self.signed_in(dialog.signed)
         return True
 
     def sign_in_over(self, window: QWidget, on_quit=None) -> LoginDialog:
         """Non-blocking sign-in, window-modal over an already shown counter (whose back end starts behind
         it). Quit calls ``on_quit`` (default: quit the app)."""
-        if self.environment is Environment.TRAINING:
-            self.registry.ensure_training_clerks()
-        dialog = LoginDialog(self.registry, self.environment, window, store_name=self.settings.merchant.name)
+        dialog = LoginDialog(self.clerks, self.environment, window, store_name=self.settings.merchant.name)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.accepted.connect(lambda: self.signed_in(dialog.clerk))
+        dialog.accepted.connect(lambda: self.signed_in(dialog.signed))
         dialog.rejected.connect(on_quit or self.app.quit)
         self.sign_in_dialog = dialog
         dialog.open()
         self.raise_login()
         return dialog
 
-    def signed_in(self, clerk: Clerk) -> None:
-        self.clerk = clerk
-        self.clerk_changed.emit(clerk)
+    def signed_in(self, signed: SignedIn) -> None:
+        """A sign-in the desk accepted (the counter already attributes to this clerk)."""
+        self.clerk_changed.emit(signed.clerk)
         self._show_clerk()
-        self._stamp_clerk()
         self._set_window_locked(False)
 
     def _set_window_locked(self, locked: bool) -> None:
@@ -289,9 +267,10 @@ class Shell(QObject):
     def attach(self, window: MainWindow) -> None:
         """Menus (Counter, Manager, Help), idle lock, and crash dialogs over this window."""
         self.window = window
-        window.session = CounterSession(settings=lambda: self.settings, clerk_name=self.clerk_name,
-                                        signed_in_name=lambda: self.clerk.name if self.clerk else None,
-                                        approver=lambda: (self.registry, self.clerk, self.environment))
+        window.session = CounterSession(settings=lambda: self.settings, clerks=self.clerks,
+                                        restore_journal=lambda journal, backup, approval: self.setup.restore_journal(
+                                            self.environment, journal, backup, approval),
+                                        save_folder=self.save_folder)
         bar = window.menuBar()
         counter = bar.addMenu(translate("Shell", "&Counter"))
         self.lock_action = QAction(translate("Shell", "Lock screen"), window)
@@ -351,10 +330,8 @@ class Shell(QObject):
         self._set_window_locked(self.clerk is None)
         self._show_clerk()
 
-        window.counterReady.connect(self._stamp_clerk)
         window.counterReady.connect(self._update_customer_actions)
         window.counterReady.connect(self._storage_notices)
-        self.clerk_changed.connect(lambda _clerk: self._stamp_clerk())
         window.selectionChanged.connect(lambda _hit: self._update_customer_actions())
         counter.aboutToShow.connect(self._update_customer_actions)
         self._update_customer_actions()
@@ -376,26 +353,11 @@ class Shell(QObject):
             banner.setText(f"{environment_title(env)} · {environment_detail(env)}      "
                            + fmt(translate("Shell", "Lane %1"), lane))
 
-    def _stamp_clerk(self) -> None:
-        if self.window is not None and self.clerk is not None:
-            self.window.set_clerk(str(self.clerk.id))
-
     def counter_start(self, lane: str, demo_customers: int | None = None) -> CounterStart:
-        """What ``MainWindow.start_counter`` opens for this run (the one start-up path): Training with its demo
-        customers, or Sandbox/Live with this data folder's API key. Raises ``MissingCredentials`` when
-        Sandbox/Live has no key (run the set-up first)."""
-        from pos_app.counter import ApiAccess, CounterStart, MissingCredentials
-
-        clerk = str(self.clerk.id) if self.clerk else None
-        demo = self.settings.demo_customers if demo_customers is None else demo_customers
-        if self.environment is Environment.TRAINING:
-            return CounterStart(Environment.TRAINING, self.paths, lane, demo_customers=demo, clerk=clerk)
-        credentials = self.api_credentials()
-        if credentials is None:
-            raise MissingCredentials()
-        base_url, api_user, api_key = credentials
-        return CounterStart(self.environment, self.paths, lane, api=ApiAccess(base_url, api_user, api_key),
-                            clerk=clerk)
+        """What ``MainWindow.start_counter`` opens for this run (the one start-up path), with this run's clerk
+        desk: Training with its demo customers, or Sandbox/Live with this data folder's API key. Raises
+        ``MissingCredentials`` when Sandbox/Live has no key (run the set-up first)."""
+        return self.setup.counter_start(self.settings, lane, demo_customers)
 
     def _show_clerk(self) -> None:
         if self.window is not None and self.clerk is not None:
@@ -411,9 +373,9 @@ class Shell(QObject):
             return
         if self.idle is not None:
             self.idle.pause()
-        self.registry.record("lock", self.clerk.name if self.clerk else "-", self.clerk.id if self.clerk else None,
-                             "locked")
-        self.lock_dialog = LoginDialog(self.registry, self.environment, self.window, locked_by=self.clerk)
+        clerks = self.clerks
+        BackgroundOp(lambda ctx: clerks.lock(), label="lock").start()  # recorded; the screen locks at once
+        self.lock_dialog = LoginDialog(clerks, self.environment, self.window, locked_by=self.clerk)
         self.lock_dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.lock_dialog.accepted.connect(self._unlocked)
         self._set_window_locked(True)
@@ -422,12 +384,10 @@ class Shell(QObject):
         self.locked_changed.emit(True)
 
     def _unlocked(self) -> None:
-        clerk = self.lock_dialog.clerk if self.lock_dialog else None
-        if clerk is not None:
-            switched = self.clerk is None or clerk.id != self.clerk.id
-            self.clerk = clerk
-            if switched:
-                self.clerk_changed.emit(clerk)
+        signed = self.lock_dialog.signed if self.lock_dialog else None
+        if signed is not None:
+            if signed.switched:
+                self.clerk_changed.emit(signed.clerk)
             self._show_clerk()
         if self.idle is not None:
             self.idle.resume()
@@ -509,7 +469,8 @@ class Shell(QObject):
                                                      "customers in this counter's customer list."))
             if approved is None:
                 return None
-        dialog = CsvImportDialog(counter, self.window, start_dir=str(Path.home()))
+        dialog = CsvImportDialog(counter, self.window, start_dir=str(self.save_folder.start()),
+                                 save_folder=self.save_folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.import_dialog = dialog
         dialog.open()
@@ -518,44 +479,30 @@ class Shell(QObject):
     # --- manager-only actions ---------------------------------------------------------------------------
 
     def approve(self, action: ManagerAction, subject: str = "", detail: str = "",
-                parent: QWidget | None = None) -> Approved | None:
-        """Manager name + PIN + reason for void/refund/settings/go-live; recorded. None if cancelled."""
-        return request_approval(parent or self.window, self.registry, action, self.environment,
-                                clerk=self.clerk, subject=subject, detail=detail)
+                parent: QWidget | None = None) -> Approval | None:
+        """Manager name + PIN + reason for void/refund/settings/go-live (checked and recorded by the desk, on a
+        worker, while the dialog waits). None if cancelled."""
+        return request_approval(parent or self.window, self.clerks, action, self.environment, subject=subject,
+                                detail=detail)
 
     # --- payments after the sale: history (receipts, check again, void/refund) and end of day ------------
 
-    def clerk_name(self, clerk_id: str) -> str:
-        """A clerk's name for screens (the id itself when unknown)."""
-        clerk = self.registry.get(int(clerk_id)) if str(clerk_id).isdigit() else None
-        return clerk.name if clerk is not None else str(clerk_id)
-
     def counter_payments(self):
-        """The journal/service of the counter window's back end plus settings and clerk names, for the
-        history and end-of-day dialogs. None while the back end is still starting."""
+        """History and end of day on the counter window's application service, with the store's header and
+        time zone and the approval dialog. None while the counter is still starting."""
         from pos_app.counter import store_timezone
 
         counter = self.window.counter if self.window is not None else None
         if counter is None:
             return None
-        names: dict[str, str] = {}
-
-        def clerk_name(clerk_id: str) -> str:
-            if clerk_id not in names:
-                clerk = self.registry.get(int(clerk_id)) if str(clerk_id).isdigit() else None
-                names[clerk_id] = clerk.name if clerk is not None else str(clerk_id)
-            return names[clerk_id]
-
         try:
             tz = store_timezone(self.settings.store_timezone)
         except ValueError:
             log.warning("store time zone %r unknown; using the computer's", self.settings.store_timezone)
             tz = store_timezone("")
         return counter.payments(
-            merchant=self.settings.merchant, tz=tz, clerk_name=clerk_name,
-            clerk_id=lambda: str(self.clerk.id) if self.clerk else None,
-            approve=lambda action, subject="", detail="", parent=None: self.approve(action, subject, detail, parent),
-            save_dir=self.paths.data_dir / "exports")
+            merchant=self.settings.merchant, tz=tz,
+            approve=lambda action, subject="", detail="", parent=None: self.approve(action, subject, detail, parent))
 
     def _payments_or_explain(self):
         payments = self.counter_payments()
@@ -564,8 +511,6 @@ class Shell(QObject):
                                     translate("Shell", "The counter is still connecting to PaySimple. Try again "
                                                        "in a moment."))
             return None
-        if payments.save_dir is not None:
-            private_dir(payments.save_dir)
         return payments
 
     def show_history(self):
@@ -574,7 +519,7 @@ class Shell(QObject):
         payments = self._payments_or_explain()
         if payments is None:
             return None
-        dialog = HistoryDialog(payments, self.window)
+        dialog = HistoryDialog(payments, self.window, save_folder=self.save_folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.history_dialog = dialog
         dialog.open()
@@ -586,7 +531,8 @@ class Shell(QObject):
         payments = self._payments_or_explain()
         if payments is None:
             return None
-        dialog = EndOfDayDialog(payments, self.window, store=self.settings.merchant.name)
+        dialog = EndOfDayDialog(payments, self.window, store=self.settings.merchant.name,
+                                save_folder=self.save_folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.eod_dialog = dialog
         dialog.open()
@@ -608,8 +554,8 @@ class Shell(QObject):
             approved = self.approve(ManagerAction.SETTINGS, subject="Sandbox test payment")
             if approved is None:
                 return None
-            manager = approved.manager
-        dialog = SandboxTestDialog(counter, manager, conformance_dir(self.paths.data_dir), self.window)
+            manager = Clerk(int(approved.manager_id), approved.manager_name, Role(approved.role))
+        dialog = SandboxTestDialog(counter, manager, self.setup.write_conformance_report, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.sandbox_test_dialog = dialog
         dialog.open()
@@ -617,13 +563,15 @@ class Shell(QObject):
         return dialog
 
     def manage_clerks(self) -> None:
-        manager = self.clerk if self.clerk is not None and self.clerk.is_manager else None
-        if manager is None:
-            approved = self.approve(ManagerAction.MANAGE_CLERKS)
-            if approved is None:
+        """Manager → Clerks…: the signed-in manager directly; a clerk needs a manager's approval."""
+        approval = None
+        if self.clerk is None or not self.clerk.is_manager:
+            approval = self.approve(ManagerAction.MANAGE_CLERKS)
+            if approval is None:
                 return
-            manager = approved.manager
-        ClerkManagementDialog(self.registry, manager, self.environment, self.window).exec()
+        dialog = ClerkManagementDialog(self.clerks, self.environment, self.window, approval=approval)
+        self.clerks_dialog = dialog
+        dialog.exec()
 
     def open_settings(self) -> None:
         """Manager → Settings: approved by a manager of this run's clerk file, then the wizard on a copy of this
@@ -633,7 +581,7 @@ class Shell(QObject):
         if approved is None:
             return
         draft = Settings.from_json(self.settings.to_json())
-        if not self.run_setup(self.window, clerk=self.clerk, settings=draft, approval=(self.registry, approved)):
+        if not self.run_setup(self.window, settings=draft, approval=approved):
             return
         if draft.env is self.environment:
             self.settings = draft  # same environment: this run goes on with the new store details
@@ -645,11 +593,9 @@ class Shell(QObject):
                                     environment_name(draft.environment)))
 
     def set_language(self, language: str) -> None:
-        from pos_app.storage_errors import StorageError
-
         self.settings.language = language
         try:
-            self.save(self.settings)
+            self.setup.save_settings(self.settings)
         except StorageError as exc:  # the settings file names itself and the next step
             QMessageBox.warning(self.window, translate("Shell", "Language"), tr(exc))
             return
@@ -676,6 +622,4 @@ class Shell(QObject):
         if self.idle is not None:
             self.idle.uninstall()
         self.crash.uninstall()
-        for registry in self._registries.values():
-            registry.close()
-        self._registries.clear()
+        self.setup.close()

@@ -129,15 +129,16 @@ class StorageProblemDialog(QDialog):
 
     restored = Signal(object)  # backups.RestoreReport
 
-    def __init__(self, exc: StorageError, parent: QWidget | None = None, environment=None, approver=None,
-                 restart=None) -> None:
-        """``approver()`` -> (clerk registry, signed-in clerk or None, environment) for the manager approval (the
-        shell's; None: the data folder's clerk file); ``restart()`` starts the counter again after a restore."""
+    def __init__(self, exc: StorageError, parent: QWidget | None = None, environment=None, clerks=None,
+                 restore=None, restart=None) -> None:
+        """``clerks``: the run's clerk desk (``ClerksApi``) that approves the restore and ``restore(journal,
+        backup, approval)`` the run's ``Setup.restore_journal`` (None: the data folder's clerk file of
+        ``environment``); ``restart()`` starts the counter again after a restore."""
         from pos_app.counter import backup_dir, describe_backup, latest_backup
 
         super().__init__(parent)
         self.exc = exc
-        self.approver, self.restart = approver, restart
+        self.clerks, self.restore_call, self.restart = clerks, restore, restart
         self.environment = environment
         self.report = None
         self._op = None
@@ -196,32 +197,30 @@ class StorageProblemDialog(QDialog):
         body.addLayout(buttons)
         (self.restore_button if self.backup is not None else self.close_button).setFocus()
 
-    def _registry(self):
-        approver = self.approver
-        if approver is not None:
-            return approver()
+    def _desk(self):
+        """(clerk desk, restore call, environment): the run's, or the data folder's own clerk file."""
         from pos_app.config import Environment
-        from pos_app.counter import ClerkRegistry, clerks_db_path
 
         env = Environment(self.environment or Environment.TRAINING)
+        if self.clerks is not None and self.restore_call is not None:
+            return self.clerks, self.restore_call, env
+        from pos_app.counter import LocalClerks, restore_journal
+
         data_dir = self.exc.path.parent if env is Environment.TRAINING else self.exc.path.parent.parent
-        return ClerkRegistry(clerks_db_path(data_dir, env.value)), None, env
+        clerks = LocalClerks.for_data_dir(data_dir, env)
+        return clerks, lambda journal, backup, approval: restore_journal(journal, backup, approval, clerks), env
 
     def restore(self) -> None:
         """Manager approval, then the restore on a worker; the back end starts again when it is done."""
-        from pos_app.counter import ManagerAction, restore_journal
+        from pos_app.counter import ManagerAction
         from pos_app.ui.common.ops import BackgroundOp
         from pos_app.ui.shell.manager_approval import request_approval
 
         if self.backup is None or self._op is not None:
             return
-        try:
-            registry, clerk, environment = self._registry()
-        except StorageError as exc:
-            self._say(str(exc), error=True)
-            return
+        clerks, restore, environment = self._desk()
         approved = request_approval(
-            self, registry, ManagerAction.RESTORE_JOURNAL, environment, clerk=clerk,
+            self, clerks, ManagerAction.RESTORE_JOURNAL, environment,
             subject=f"restore journal from {self.backup.path.name}",
             detail=fmt(translate("StorageMessages", "Replace the damaged payment journal with the backup of %1. "
                                  "The damaged journal is kept."), _when(self.backup.taken_at)))
@@ -232,8 +231,7 @@ class StorageProblemDialog(QDialog):
         self._say(translate("StorageMessages", "Restoring…"))
 
         def work(_ctx):
-            return restore_journal(journal, backup, manager=approved.manager, reason=approved.reason,
-                                           registry=registry)
+            return restore(journal, backup, approved)
 
         self._op = BackgroundOp(work, on_done=self._restored, on_error=self._failed, label="restore journal")
         self._op.start()
@@ -293,8 +291,9 @@ def show_startup_failure(window, exc: BaseException) -> QWidget | None:
         if isinstance(exc, JournalCorrupt):
             log.error("payment journal %s failed its check: %s", exc.path, " | ".join(exc.problems)[:2000])
         window.statusBar().showMessage(status_note(exc))  # stays until the back end starts
-        dialog = StorageProblemDialog(exc, window, environment=window.environment, approver=window.session.approver,
-                                      restart=window.restart_counter)
+        session = window.session
+        dialog = StorageProblemDialog(exc, window, environment=window.environment, clerks=session.clerks,
+                                      restore=session.restore_journal, restart=window.restart_counter)
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         window.storage_problem = dialog
         dialog.open()

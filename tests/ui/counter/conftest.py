@@ -35,11 +35,11 @@ def counter(qtbot, tmp_path):
 
     QApplication.instance().setStyleSheet(STYLE)  # qtbot made the QApplication
     window = MainWindow()
-    window.set_clerk("test-clerk")  # what the shell does after a sign-in
     window.set_locked(False)
     window.resize(1280, 800)
     window.show()
     backend = Counter.open(CounterStart(Environment.TRAINING, app_paths(tmp_path / "home"), demo_customers=40, in_memory=True))
+    backend.sign_in("Trainee", "0000")  # a training clerk signs in (the counter refuses charges otherwise)
     window.attach_counter(backend)
     qtbot.waitUntil(lambda: window.panel._page_ready, timeout=15000)
     driver = CounterDriver(qtbot, window)

@@ -15,7 +15,7 @@ def backend(tmp_path):
     from pos_app.counter import Counter, CounterStart
 
     b = Counter.open(CounterStart(Environment.TRAINING, app_paths(tmp_path / "home"), demo_customers=6))
-    b.clerk = "test-clerk"  # as after a sign-in (the back end refuses changes with nobody signed in)
+    b.sign_in("Trainee", "0000")  # the back end refuses changes with nobody signed in
     yield b
     b.close()
 
@@ -32,8 +32,7 @@ def counter(qtbot, qapp, backend, english):
 
     QApplication.instance().setStyleSheet(STYLE)
     shell = Shell(qapp, app_paths().ensure(), Settings(), force_training=True)
-    shell.registry.ensure_training_clerks()
-    shell.clerk = shell.registry.login("Trainee", "0000")
+    shell.clerks.sign_in("Trainee", "0000")  # the shell's desk; the back end signed in on its own already
     window = MainWindow(Environment.TRAINING, "LANE1")
     window.resize(1280, 800)
     window.show()

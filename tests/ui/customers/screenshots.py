@@ -59,7 +59,7 @@ def main() -> int:
         print("wrote", OUT / name)
 
     backend = Counter.open(CounterStart(Environment.TRAINING, app_paths(home).ensure(), demo_customers=12, in_memory=True))
-    backend.clerk = "screenshots"
+    backend.sign_in("Trainee", "0000")
     try:
         good = home / "old-register.csv"
         good.write_text(SAMPLE, encoding="utf-8")
@@ -105,7 +105,6 @@ def main() -> int:
             from pos_app.ui.counter.main_window import MainWindow
 
             window = MainWindow(Environment.TRAINING, "LANE1")
-            window.set_clerk("test-clerk")  # what the shell does after a sign-in
             window.set_locked(False)
             window.resize(1280, 800)
             window.show()
@@ -117,10 +116,9 @@ def main() -> int:
             window.search.setText("Dijkstra")
             settle(lambda w=window: w.results.count() > 0)
             window.select_current_hit()
-            window.customer_page.email_receipt.setChecked(True)
             window.customer_page.amount.edit.setText("21.00")
             settle(lambda w=window: w.customer_page.methods.topLevelItemCount() > 0)
-            save(window, f"44-email-receipt-box{suffix}.png")
+            save(window, f"44-customer-ready-to-charge{suffix}.png")
             window.counter = None
             window.shutdown()
             window.close()

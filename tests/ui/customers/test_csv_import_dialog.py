@@ -42,7 +42,7 @@ class _UrlCatcher(QObject):
 def test_manager_imports_good_and_bad_rows(qtbot, counter, tmp_path):
     shell, window = counter
     backend = window.counter
-    shell.clerk = shell.registry.login("Trainer", "1234")   # a signed-in manager opens it without a PIN
+    shell.clerks.sign_in("Trainer", "1234")   # a signed-in manager opens it without a PIN
     source = tmp_path / "old-register.csv"
     source.write_text(GOOD_AND_BAD, encoding="utf-8")
     before = backend.directory.count()
@@ -73,6 +73,7 @@ def test_manager_imports_good_and_bad_rows(qtbot, counter, tmp_path):
     finally:
         QDesktopServices.unsetUrlHandler("file")
     assert [u.toLocalFile() for u in catcher.urls] == [str(report.report_path)]
+    assert dialog.location.isHidden() and dialog.file_note.isHidden()   # it opened: nothing else to say
     # the same file again adds nobody
     again = _import(qtbot, dialog, source)
     assert again.imported == 0 and again.unchanged == 3 and backend.directory.count() == before + 3
@@ -170,7 +171,11 @@ def test_clerk_needs_a_manager_pin(qtbot, counter, tmp_path):
     state = when_modal(ManagerApprovalDialog, approve)
     dialog = shell.import_customers()
     assert state["error"] is None and isinstance(dialog, CsvImportDialog) and dialog.isVisible()
-    recorded = shell.registry.approvals()[-1]
+    from pos_app.clerks import ClerkRegistry
+
+    registry = ClerkRegistry(shell.paths.data_dir / "clerks-training.db")  # read as an auditor would
+    recorded = registry.approvals()[-1]
+    registry.close()
     assert recorded[3] == "settings" and recorded[5] == "Import customers from CSV"
     dialog.close()
 
@@ -195,3 +200,60 @@ def test_a_file_of_only_bad_rows_moves_the_progress_bar_and_cancels(qtbot, backe
     assert report.cancelled and report.rows == 200 and report.rejected_count == 200 and report.imported == 0
     assert dialog.summary.text().startswith("Import cancelled") and "Bad rows skipped: 200" in dialog.summary.text()
     assert "…and 195 more bad rows" in dialog.summary.text()
+
+
+def test_without_a_csv_program_the_report_path_is_shown_and_the_summary_stays(qtbot, counter, tmp_path,
+                                                                             monkeypatch):
+    """Issue 18: "Open report" on a PC with no program for CSV files wiped the summary. This platform has no
+    program to open files with (QDesktopServices.openUrl answers False, as a bare PC does): the summary stays,
+    the path is shown selectable with "Copy path", and "Save report…" puts a copy where the manager chooses
+    (Documents first) under a readable name, remembered for the next Save dialog in training's settings."""
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    from pos_app.settings import load_settings
+
+    home = tmp_path / "ana"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    shell, window = counter
+    shell.clerks.sign_in("Trainer", "1234")
+    source = tmp_path / "old-register.csv"
+    source.write_text(GOOD_AND_BAD, encoding="utf-8")
+    shell.import_action.trigger()
+    dialog = shell.import_dialog
+    report = _import(qtbot, dialog, source)
+    summary = dialog.summary.text()
+    assert "New customers: 3" in summary and not dialog.report_button.isHidden()
+    qtbot.mouseClick(dialog.report_button, Qt.MouseButton.LeftButton)
+    assert dialog.summary.text() == summary                         # nothing wiped
+    assert dialog.file_note.text().startswith("No program on this computer opens CSV files")
+    assert not dialog.location.isHidden() and dialog.location.field.text() == str(report.report_path)
+    assert dialog.location.field.isReadOnly()
+    qtbot.mouseClick(dialog.location.copy_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == str(report.report_path)
+    assert dialog.location.copy_button.text() == "Copied"
+
+    seen = {}
+
+    def in_dialog(d: QFileDialog) -> None:
+        seen["folder"] = d.directory().absolutePath()
+        seen["name"] = d.selectedFiles()[0].rsplit("/", 1)[-1]
+        d.accept()
+
+    state = when_modal(QFileDialog, in_dialog)
+    with qtbot.waitSignal(dialog.saver.finished, timeout=10_000) as saved:
+        qtbot.mouseClick(dialog.save_report_button, Qt.MouseButton.LeftButton)
+    assert state["done"] and state["error"] is None
+    when = dialog.started_at
+    name = f"Import report {when:%Y-%m-%d} {when:%H%M} old-register.csv"
+    assert seen == {"folder": str(home / "Documents"), "name": name}
+    copy = saved.args[0]
+    assert copy == home / "Documents" / name and copy.read_bytes() == report.report_path.read_bytes()
+    assert dialog.file_note.text() == "Report saved." and dialog.location.field.text() == str(copy)
+    assert dialog.summary.text() == summary
+    assert shell.save_folder.start() == home / "Documents"
+    settings_file = shell.paths.training_settings_file
+    qtbot.waitUntil(lambda: settings_file.exists()
+                    and load_settings(settings_file).save_folder == str(home / "Documents"), timeout=5000)
+    dialog.close()

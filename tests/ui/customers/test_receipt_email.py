@@ -1,5 +1,6 @@
-"""``CounterBackend.charge(send_receipt=...)`` reaches PaySimple: the training gateway keeps the payment's
-SuccessReceiptOptions and answers them on GET /payment/{id}."""
+"""The receipt is chosen after the payment (issue 18): a charge never asks PaySimple to e-mail one (the
+training gateway keeps each payment's SuccessReceiptOptions and answers them on GET /payment/{id}); the result
+screen offers print / e-mail / both / none, and the e-mail goes to the address on file."""
 
 from __future__ import annotations
 
@@ -14,56 +15,44 @@ def _receipt_options(backend, payment_id: int) -> dict:
     return backend.client._get(f"/payment/{payment_id}").envelope.response["SuccessReceiptOptions"]
 
 
-def test_charge_asks_paysimple_to_email_the_receipt_only_when_told(backend):
+def test_a_charge_never_has_paysimple_email_a_receipt(backend):
     stored = backend.create_customer(CustomerRecord("Katherine", "Johnson", email="kj@example.com"))
     card = backend.client.create_credit_card(CreditCardInput(
         customer_id=stored.paysimple_id, credit_card_number="4111111111111111", expiration_date="12/2031",
         billing_zip_code="80301"))
     who = CustomerRef(stored.paysimple_id, stored.display_name)
-    emailed = backend.charge(who, card, Decimal("12.34"), send_receipt=True)
-    plain = backend.charge(who, card, Decimal("5.00"))
-    assert emailed.state.value == "approved" and plain.state.value == "approved"
-    assert _receipt_options(backend, emailed.payment_id)["SendToCustomer"] is True
-    assert _receipt_options(backend, plain.payment_id)["SendToCustomer"] is False
+    sale = backend.charge(who, card, Decimal("12.34"))
+    assert sale.state.value == "approved"
+    assert _receipt_options(backend, sale.payment_id)["SendToCustomer"] is False
+    assert backend.gateway.outbox == []   # nothing e-mailed until someone chooses it
 
 
-def test_email_receipt_box_in_the_counter_window(qtbot, counter):
+def test_the_customer_page_asks_nothing_about_receipts_before_the_charge(qtbot, counter):
+    from PySide6.QtWidgets import QCheckBox
+
     from pos_app.ui.counter.customer_panel import CvvDialog
     from tests.ui.shell.helpers import when_modal
 
     shell, window = counter
     backend = window.counter
-    with_email = backend.create_customer(CustomerRecord("Dorothy", "Vaughan", email="dv@example.com"))
-    backend.create_customer(CustomerRecord("Mary", "Jackson"))
+    who = backend.create_customer(CustomerRecord("Dorothy", "Vaughan", email="dv@example.com"))
     backend.client.create_credit_card(CreditCardInput(
-        customer_id=with_email.paysimple_id, credit_card_number="4111111111111111", expiration_date="12/2031",
+        customer_id=who.paysimple_id, credit_card_number="4111111111111111", expiration_date="12/2031",
         billing_zip_code="80301", is_default=True))
-    box = window.customer_page.email_receipt
-
-    window.search.setText("Mary Jackson")
-    qtbot.waitUntil(lambda: window.shown_query == "Mary Jackson" and window.results.count() == 1, timeout=5000)
-    window.select_current_hit()
-    assert not box.isEnabled() and "no e-mail" in box.toolTip()
-
-    window.new_sale()
     window.search.setText("Dorothy Vaughan")
     qtbot.waitUntil(lambda: window.shown_query == "Dorothy Vaughan" and window.results.count() == 1, timeout=5000)
     with qtbot.waitSignal(window.accountsShown, timeout=10_000):
         window.select_current_hit()
-    assert box.isEnabled() and not box.isChecked()
-    box.setChecked(True)
+    boxes = [b.text() for b in window.customer_page.findChildren(QCheckBox) if b.isVisible()]
+    assert not any("receipt" in text.lower() for text in boxes), boxes
     window.customer_page.amount.edit.setText("21.00")
     state = when_modal(CvvDialog, lambda d: d.accept())
     with qtbot.waitSignal(window.resultShown, timeout=20_000) as shown:
         window.charge_on_file()
     assert state["error"] is None and shown.args == ["approved"]
     attempt = window.result.attempt
-    assert _receipt_options(backend, attempt.payment_id)["SendToCustomer"] is True
-    window.new_sale()
-    window.search.setText("Dorothy Vaughan")
-    qtbot.waitUntil(lambda: window.shown_query == "Dorothy Vaughan" and window.results.count() == 1, timeout=5000)
-    window.select_current_hit()
-    assert not box.isChecked()   # every sale starts unticked
+    assert _receipt_options(backend, attempt.payment_id)["SendToCustomer"] is False and backend.gateway.outbox == []
+    assert window.result.email_button.isVisible()   # the choice comes now, after the payment
 
 
 def test_the_result_screen_offers_the_receipt_choice_and_ctrl_m_emails_it(qtbot, counter):

@@ -1,6 +1,7 @@
 """Fixtures for the history / receipt / end-of-day dialogs: the REAL training gateway over TCP, a real client,
-a real SQLite journal and payments service (``tests.fixtures``), a real clerk registry with the
-training manager (Trainer/1234) and clerk (Trainee/0000), and the approval dialog the shell uses."""
+a real SQLite journal and payments service (``tests.fixtures``), a real clerk file with the training manager
+(Trainer/1234) and clerk (Trainee/0000), the application layer's clerk desk on it (Trainee signed in), and the
+approval dialog the shell uses."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 
 from pos_app.clerks import ClerkRegistry
 from pos_app.config import Environment
-from pos_app.counter import CounterPayments
+from pos_app.counter import CounterPayments, LocalClerks
 from pos_app.settings import Merchant
 from pos_app.ui.shell.manager_approval import request_approval
 
@@ -40,6 +41,15 @@ def registry(tmp_path):
 
 
 @pytest.fixture
+def desk(registry, tmp_path):
+    """The application layer's clerk desk on the same clerk file, with Trainee signed in."""
+    clerks = LocalClerks(tmp_path / "clerks-training.db", Environment.TRAINING)
+    clerks.sign_in("Trainee", "0000")
+    yield clerks
+    clerks.close()
+
+
+@pytest.fixture
 def trainer(registry):
     return next(c for c in registry.list() if c.name == "Trainer")
 
@@ -50,20 +60,15 @@ def trainee(registry):
 
 
 @pytest.fixture
-def payments(journal, service, registry, trainee, tmp_path):
+def payments(journal, service, desk, trainee, tmp_path):
     """What the shell hands the dialogs (``Shell.counter_payments``), on the test's journal and service."""
 
-    def clerk_name(clerk_id: str) -> str:
-        clerk = registry.get(int(clerk_id)) if str(clerk_id).isdigit() else None
-        return clerk.name if clerk else clerk_id
-
     def approve(action, subject="", detail="", parent=None):
-        return request_approval(parent, registry, action, Environment.TRAINING, clerk=trainee, subject=subject,
-                                detail=detail)
+        return request_approval(parent, desk, action, Environment.TRAINING, subject=subject, detail=detail)
 
     return CounterPayments(journal=journal, service=service, merchant=MERCHANT, tz=STORE_TZ, lane=service.lane,
-                           environment=Environment.TRAINING, clerk_name=clerk_name,
-                           clerk_id=lambda: str(trainee.id), approve=approve, save_dir=tmp_path)
+                           environment=Environment.TRAINING, clerk_name=desk.clerk_name,
+                           clerk_id=lambda: str(trainee.id), approve=approve)
 
 
 def close_dialog(dialog) -> None:

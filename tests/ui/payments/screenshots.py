@@ -26,7 +26,7 @@ def main() -> int:
 
     from pos_app.clerks import ClerkRegistry, ManagerAction, Role
     from pos_app.config import Environment
-    from pos_app.counter import CounterPayments
+    from pos_app.counter import CounterPayments, LocalClerks
     from pos_app.payments import Approval, Journal, PaymentService
     from pos_app.paysimple.gateway import PaySimpleGateway
     from pos_app.paysimple.models import PaymentRequest
@@ -95,15 +95,15 @@ def main() -> int:
         client.create_payment(PaymentRequest(account_id=people[1].card.id, amount=Decimal("55.00")))  # not ours
         gw.clock.advance(300)
 
-        def clerk_name(clerk_id: str) -> str:
-            clerk = registry.get(int(clerk_id)) if clerk_id.isdigit() else None
-            return clerk.name if clerk else clerk_id
+        desk = LocalClerks(home / "clerks-training.db", Environment.TRAINING)
+        desk.sign_in("Ann Chen", "2468")
+        clerk_name = desk.clerk_name
+        desk.clerks()  # every name known
 
         payments = CounterPayments(
             journal=journal, service=service, tz=STORE_TZ, lane="LANE1", environment=Environment.TRAINING,
             merchant=Merchant(name="Corner Hardware", address="12 Elm Street, Springfield",
-                              phone="(555) 010-2030"), clerk_name=clerk_name, clerk_id=lambda: str(ann.id),
-            save_dir=home)
+                              phone="(555) 010-2030"), clerk_name=clerk_name, clerk_id=lambda: str(ann.id))
 
         for lang in ("en", "es"):
             install_translator(app, lang)
@@ -124,8 +124,9 @@ def main() -> int:
 
             option = service.refund_or_void_option(sales[3])
             applies, other = option_text(option, sales[3], STORE_TZ)
-            approval = ManagerApprovalDialog(registry, ManagerAction.VOID, Environment.TRAINING, clerk=ann,
+            approval = ManagerApprovalDialog(desk, ManagerAction.VOID, Environment.TRAINING,
                                              subject=sales[3].id, detail=approval_detail(sales[3], applies, other))
+            wait(lambda a=approval: a.ready)
             approval.reason.setText("Customer paid with another card" if lang == "en" else "Pagó con otra tarjeta")
             save(approval, f"32-void-approval{suffix}.png")
             approval.close()
@@ -141,6 +142,7 @@ def main() -> int:
         install_translator(app, "en")
         journal.close()
         client.close()
+        desk.close()
     registry.close()
     return 0
 

@@ -48,18 +48,22 @@ def test_end_of_day_shows_totals_and_a_mismatch_and_exports(qtbot, payments, ser
         assert "mismatches" in dialog.state.text()
         assert sold.id not in shown  # only mismatches are listed one by one
 
-        csv_path = dialog.export_csv(tmp_path / "eod.csv")
+        with qtbot.waitSignal(dialog.saver.finished, timeout=10_000) as saved:
+            dialog.export_csv(tmp_path / "eod.csv")
+        csv_path = saved.args[0]
         rows = list(csv.reader(csv_path.open(encoding="utf-8")))
         assert ["mismatch", "paysimple_only", "", "", "", "", "", str(stray.id)] == rows[-1][:8]
         assert ["total", "voids", "", "", "1", "8.00"] == next(r for r in rows if r[1] == "voids")[:6]
 
-        pdf_path = dialog.export_pdf(tmp_path / "eod.pdf")
+        with qtbot.waitSignal(dialog.saver.finished, timeout=10_000) as saved:
+            dialog.export_pdf(tmp_path / "eod.pdf")
+        pdf_path = saved.args[0]
         assert pdf_path == tmp_path / "eod.pdf" and pdf_path.stat().st_size > 0
         assert_valid_pdf(pdf_path)
         text = " ".join(page[2] for page in pdf_pages(pdf_path))
         for needle in ("End of day", "Only at PaySimple", str(stray.id), "$41.00", "Trainer"):
             assert needle in text, needle
-        assert str(pdf_path) in dialog.state.text()
+        assert dialog.location.field.text() == str(pdf_path) and dialog.state.text() == "Report saved."
     finally:
         close_dialog(dialog)
     assert registry.get(trainer.id).role is Role.MANAGER
@@ -85,7 +89,7 @@ def test_end_of_day_can_be_cancelled_while_reading_paysimple(qtbot, payments, se
 
 
 def test_end_of_day_on_screen_and_in_the_pdf_neutralises_names_and_paysimple_texts(qtbot, payments, registry,
-                                                                                   trainee, tmp_path):
+                                                                                   desk, trainee, tmp_path):
     """A clerk name from an older clerk file and a mismatch detail carrying CR/LF or a bidi override stay on
     their own line, visibly damaged, in the report a manager reads and prints."""
     import sqlite3
@@ -99,6 +103,7 @@ def test_end_of_day_on_screen_and_in_the_pdf_neutralises_names_and_paysimple_tex
 
     with sqlite3.connect(registry.path) as con:  # written before names were checked
         con.execute("UPDATE clerks SET name = ? WHERE id = ?", ("Eve\r\nAPPROVED BY MANAGER\u202e", trainee.id))
+    desk.clerks()  # the counter reads its clerk list again (as at the next sign-in screen)
     report = EodReport(day=date(2026, 12, 5), timezone="UTC", lane=None, clerk=None)
     report.by_clerk[str(trainee.id)]["approved"].add(1234)
     report.by_status["approved"].add(1234)

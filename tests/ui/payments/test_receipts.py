@@ -48,17 +48,21 @@ def test_approved_receipt_has_every_field_on_screen_and_in_the_pdf(qtbot, paymen
         assert "4111111111111111" not in text and "****1111" in text
         assert "MST" in text or "MDT" in text  # store time zone (America/Denver), not the computer's
 
-        pdf = receipt_dialog.save_pdf(tmp_path / "from-dialog.pdf")  # from the receipt dialog, no file dialog
+        with qtbot.waitSignal(receipt_dialog.saver.finished, timeout=10_000) as saved:
+            assert receipt_dialog.save_pdf(tmp_path / "from-dialog.pdf")  # from the receipt dialog, no file dialog
+        pdf = saved.args[0]
         assert pdf == tmp_path / "from-dialog.pdf" and pdf.stat().st_size > 0
         assert_valid_pdf(pdf)
-        assert str(pdf) in receipt_dialog.message.text()
-        pdf = dialog.save_pdf(tmp_path / "receipt.pdf")  # from the history (Ctrl+S)
+        assert receipt_dialog.location.field.text() == str(pdf) and not receipt_dialog.location.isHidden()
+        with qtbot.waitSignal(dialog.saver.finished, timeout=10_000) as saved:
+            dialog.save_pdf(tmp_path / "receipt.pdf")  # from the history (Ctrl+S)
+        pdf = saved.args[0]
         assert_valid_pdf(pdf)
         [(width, height, pdf_text)] = pdf_pages(pdf)  # one page: a till roll
         assert abs(width - RECEIPT_WIDTH_MM / 25.4 * 72) < 1.5 and height > width
         for field in expected:
             assert field in pdf_text, field
-        assert str(pdf) in dialog.message.text()
+        assert dialog.location.field.text() == str(pdf) and "saved" in dialog.message.text()
         receipt_dialog.close()
     finally:
         close_dialog(dialog)
@@ -203,7 +207,9 @@ def test_bank_debit_is_posted_pending_with_its_authorization_in_history_receipt_
         assert "can still return it (for example for insufficient funds)" in receipt_text
         assert "BANK DEBIT AUTHORIZATION" in receipt_text and squash(text) in receipt_text
         assert "Read to the customer by Trainee" in receipt_text
-        pdf = dialog.save_pdf(tmp_path / "debit.pdf")
+        with qtbot.waitSignal(dialog.saver.finished, timeout=10_000) as saved:
+            dialog.save_pdf(tmp_path / "debit.pdf")
+        pdf = saved.args[0]
         [(_w, _h, pdf_text)] = pdf_pages(assert_valid_pdf(pdf) and pdf)
         flat = squash(pdf_text)
         assert "POSTED - PENDING" in flat and "BANK DEBIT AUTHORIZATION" in flat and "ending in 1111" in flat

@@ -54,7 +54,7 @@ def test_history_texts_name_the_state_and_list_it_under_needs_checking(reviewed)
     assert State.REVIEW in needs_checking
 
 
-def test_a_manager_closes_a_review_from_history_with_paysimples_own_payment(qtbot, reviewed, registry, trainee,
+def test_a_manager_closes_a_review_from_history_with_paysimples_own_payment(qtbot, reviewed, registry, desk, trainee,
                                                                            client, shopper, tmp_path):
     """History → Close review… (F9): the manager types the PaySimple payment that is this sale (after looking
     it up), approves with PIN + reason; the service checks PaySimple again and the sale becomes approved."""
@@ -76,8 +76,7 @@ def test_a_manager_closes_a_review_from_history_with_paysimples_own_payment(qtbo
         journal=service.journal, service=service, merchant=MERCHANT, tz=STORE_TZ, lane=service.lane,
         environment=Environment.TRAINING, clerk_name=lambda c: c, clerk_id=lambda: str(trainee.id),
         approve=lambda action, subject="", detail="", parent=None: request_approval(
-            parent, registry, action, Environment.TRAINING, clerk=trainee, subject=subject, detail=detail),
-        save_dir=tmp_path)
+            parent, desk, action, Environment.TRAINING, subject=subject, detail=detail))
     dialog = HistoryDialog(payments)
     with qtbot.waitSignal(dialog.loaded, timeout=5000):
         dialog.show()

@@ -22,12 +22,12 @@ def test_counter_and_manager_menus_open_history_and_end_of_day(qtbot, qapp, tmp_
     shell = Shell(qapp, paths, settings, force_training=True)
     window = MainWindow()
     try:
-        shell.registry.ensure_training_clerks()
-        shell.clerk = trainee = shell.registry.login("Trainee", "0000")
+        trainee = shell.clerks.sign_in("Trainee", "0000").clerk
         sale = service.charge(shopper.customer, shopper.card, Decimal("9.99"), str(trainee.id))
-        # the application service around this test's journal and service (no directory: not used here)
+        # the application service around this test's journal and service (no directory: not used here), with
+        # the shell's clerk desk (as when the shell starts the counter)
         window.counter = Counter(Environment.TRAINING, service.gateway.client, None, journal, service, "http://127.0.0.1",
-                                 clerk=str(trainee.id))
+                                 clerks=shell.clerks)
         shell.attach(window)
         menus = {a.text(): a.menu() for a in window.menuBar().actions()}
         counter = [a.text() for a in menus["&Counter"].actions()]
@@ -39,7 +39,7 @@ def test_counter_and_manager_menus_open_history_and_end_of_day(qtbot, qapp, tmp_
         assert isinstance(history, HistoryDialog) and history.isVisible()
         qtbot.waitUntil(lambda: history.table.topLevelItemCount() == 1, timeout=5000)
         item = history.table.topLevelItem(0)
-        assert (item.text(5), item.text(7)) == ("Trainee", sale.id)  # clerk name from the shell's registry
+        assert (item.text(5), item.text(7)) == ("Trainee", sale.id)  # clerk name from the shell's clerk desk
         assert history.payments.tz.key == "America/Denver" and history.payments.lane == service.lane
         assert history.payments.receipt(sale).merchant_name == MERCHANT.name
         close_dialog(history)

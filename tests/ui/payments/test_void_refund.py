@@ -35,6 +35,18 @@ def wait_until_enabled(button, timeout_s: float = 10.0) -> None:
         QTest.qWait(20)
 
 
+def wait_until_checked(dialog, timeout_s: float = 10.0) -> None:
+    """Until the PIN check the dialog started on a worker has answered."""
+    import time
+
+    from PySide6.QtTest import QTest
+
+    deadline = time.monotonic() + timeout_s
+    while dialog.checking:
+        assert time.monotonic() < deadline, "the PIN check did not answer"
+        QTest.qWait(20)
+
+
 def approve_with(steps: list[tuple[str, str]], seen: dict):
     """Drive the approval dialog: each (pin, reason) is typed and Approve pressed; the texts shown are kept."""
     def fill(dialog: ManagerApprovalDialog) -> None:
@@ -46,6 +58,7 @@ def approve_with(steps: list[tuple[str, str]], seen: dict):
             dialog.pin.setText(pin)
             wait_until_enabled(dialog.approve_button)  # after a wrong PIN the dialog holds Approve a moment
             dialog.approve_button.click()
+            wait_until_checked(dialog)  # the PIN is checked on a worker
             seen["messages"].append(dialog.message.text())
         seen["still_open"] = dialog.isVisible()
         if dialog.isVisible():

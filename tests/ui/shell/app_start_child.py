@@ -81,12 +81,18 @@ def main(scenario: str, home: str) -> int:
             QTimer.singleShot(50, sign_in)
             return
         dialog = shell.sign_in_dialog
+        if not dialog.ready:  # the clerk list is read on a worker
+            QTimer.singleShot(50, sign_in)
+            return
         result["sign_in_banner"] = dialog.banner.title.text()
         dialog.name.setCurrentText("Trainer")
         dialog.pin.setText("1234")
         dialog.sign_in.click()
 
     def ready() -> None:
+        if window.shell is None or window.shell.clerk is None:  # the PIN is checked on a worker
+            QTimer.singleShot(50, ready)
+            return
         result["backend_clerk_is_signed_in_clerk"] = (
             window.shell.clerk is not None and window.counter.clerk == str(window.shell.clerk.id))
         result["training_gateway"] = window.counter.gateway is not None

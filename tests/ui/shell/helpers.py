@@ -1,4 +1,5 @@
-"""Drive modal dialogs from tests: run ``fn(dialog)`` once a modal of ``kind`` is up (polling)."""
+"""Drive modal dialogs from tests: run ``fn(dialog)`` once a modal of ``kind`` is up (polling) and, for the
+dialogs that read from the application layer first (a clerk list on a worker: ``ready``), once it has."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ def when_modal(kind, fn, timeout_ms: int = 5000) -> dict:
 
     def poll() -> None:
         widget = QApplication.activeModalWidget()
-        if isinstance(widget, kind):
+        if isinstance(widget, kind) and getattr(widget, "ready", True):
             try:
                 fn(widget)
             except Exception as exc:  # noqa: BLE001 - reported by the test
@@ -28,3 +29,8 @@ def when_modal(kind, fn, timeout_ms: int = 5000) -> dict:
 
     QTimer.singleShot(0, poll)
     return state
+
+
+def wait_checked(qtbot, dialog, timeout_ms: int = 10_000) -> None:
+    """Until the PIN check a dialog started on a worker has answered (``checking`` is False again)."""
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=timeout_ms)

@@ -20,8 +20,9 @@ def main() -> int:
     import platformdirs
     from PySide6.QtWidgets import QApplication
 
-    from pos_app.clerks import ClerkRegistry, ManagerAction, Role
+    from pos_app.clerks import ManagerAction, Role
     from pos_app.config import APP_AUTHOR, APP_NAME, Environment, Paths, app_paths
+    from pos_app.counter import LocalClerks, Setup
     from pos_app.credentials import CredentialStore, MemoryKeyring
     from pos_app.settings import Settings
     from pos_app.training import TrainingGateway
@@ -56,10 +57,13 @@ def main() -> int:
         for lang in ("en", "es"):
             install_translator(app, lang)
             suffix = "" if lang == "en" else "-es"
-            reg = ClerkRegistry(home / f"clerks-{lang}.db")
-            wizard = SetupWizard(Settings(), lambda env, r=reg: r, CredentialStore("0123456789abcdef0123456789abcdef"), lambda s: None,
-                                 {Environment.SANDBOX: gw.api_url})
+            lang_paths = app_paths(home / f"setup-{lang}").ensure()
+            setup = Setup(lang_paths, credentials=CredentialStore("0123456789abcdef0123456789abcdef"),
+                          base_urls={Environment.SANDBOX: gw.api_url})
+            wizard = SetupWizard(Settings(), setup)
             wizard.resize(720, 560)
+            while not wizard.ready:
+                settle(wizard, 20)
             save(wizard, f"10-setup-environment{suffix}.png")
             flow = wizard.flow
             flow.environment_page.buttons[Environment.SANDBOX].setChecked(True)
@@ -103,23 +107,31 @@ def main() -> int:
             wizard.close()
 
             (home / lang).mkdir(exist_ok=True)
-            train = ClerkRegistry(home / lang / "clerks-training.db")
-            train.ensure_training_clerks()
+            train = LocalClerks.for_data_dir(home / lang, Environment.TRAINING)
             login = LoginDialog(train, Environment.TRAINING, store_name="Corner Hardware")
+            while not login.ready:
+                settle(login, 20)
             save(login, f"20-login-training{suffix}.png")
             login.close()
-            boss = reg.add("Maria Lopez", "739164", Role.MANAGER, by=None) if not reg.has_manager() else None
-            if boss is not None:
-                reg.add("Ann Chen", "2468", Role.CLERK, by=boss)
+            reg = LocalClerks(home / f"clerks-{lang}.db", Environment.LIVE)
+            if not reg.has_manager():
+                reg.add_first_manager("Maria Lopez", "739164")
+                reg.sign_in("Maria Lopez", "739164")
+                reg.add_clerk("Ann Chen", "2468", Role.CLERK)
             login = LoginDialog(reg, Environment.LIVE, store_name="Corner Hardware")
+            while not login.ready:
+                settle(login, 20)
             login.name.setCurrentText("Ann Chen")
             login.pin.setText("1111")
             login.sign_in.click()
+            while login.checking:
+                settle(login, 20)
             save(login, f"21-login-live-wrong-pin{suffix}.png")
             login.close()
-            ann = reg.list()[0]
-            approval = ManagerApprovalDialog(reg, ManagerAction.VOID, Environment.LIVE, clerk=ann,
+            approval = ManagerApprovalDialog(reg, ManagerAction.VOID, Environment.LIVE,
                                              detail="$42.50 · Ada Lovelace · Visa ****1111")
+            while not approval.ready:
+                settle(approval, 20)
             approval.reason.setText("Customer paid twice")
             save(approval, f"22-manager-approval{suffix}.png")
             approval.close()
@@ -131,6 +143,7 @@ def main() -> int:
             about.close()
             reg.close()
             train.close()
+            setup.close()
     install_translator(app, "en")
     return 0
 

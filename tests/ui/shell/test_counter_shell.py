@@ -42,10 +42,11 @@ def test_sandbox_counter_started_by_the_shell(qtbot, qapp, paths, gateway, memor
     shell = Shell(qapp, paths, settings, credentials=store, base_urls={Environment.SANDBOX: gateway.api_url})
     try:
         assert not shell.needs_setup()
-        reg = shell.registry
-        boss = reg.add("Maria", "739164", Role.MANAGER, by=None)
-        ann = reg.add("Ann", "2468", Role.CLERK, by=boss)
-        shell.clerk = ann
+        desk = shell.setup.clerks_for(Environment.SANDBOX)
+        desk.add_first_manager("Maria", "739164")
+        desk.sign_in("Maria", "739164")
+        ann = desk.add_clerk("Ann", "2468", Role.CLERK)  # by the signed-in manager
+        desk.sign_in("Ann", "2468")
         window = window_factory(shell.environment)
         shell.attach(window)
         assert [a.text() for a in window.menuBar().actions()][-3:] == ["&Counter", "&Manager", "&Help"]
@@ -53,13 +54,12 @@ def test_sandbox_counter_started_by_the_shell(qtbot, qapp, paths, gateway, memor
             window.start_counter(shell.counter_start("LANE7"))
         backend = window.counter
         assert backend.environment is Environment.SANDBOX and backend.gateway is None
-        assert backend.clerk == str(ann.id)
+        assert backend.clerk == str(ann.id) and backend.desk is shell.clerks  # one session, the shell's
         assert backend.directory.count() >= 3  # the "PaySimple" customers were synced
         assert (paths.data_dir / "sandbox" / "journal.db").exists()
         assert not (paths.data_dir / "journal.db").exists()  # training's journal untouched
-        shell.clerk = boss
-        shell.clerk_changed.emit(boss)
-        assert backend.clerk == str(boss.id)
+        signed = backend.sign_in("Maria", "739164")  # the counter's own clerk call is the shell's sign-in too
+        assert backend.clerk == str(signed.clerk.id) and shell.clerk == signed.clerk and signed.switched
         about = shell.show_about()
         assert isinstance(about, AboutDialog) and about.values["environment"].text() == "Sandbox"
         about.close()
@@ -70,8 +70,7 @@ def test_sandbox_counter_started_by_the_shell(qtbot, qapp, paths, gateway, memor
 def test_idle_lock_over_the_counter(qtbot, qapp, paths, window_factory, english):
     shell = Shell(qapp, paths, Settings(idle_lock_minutes=1), force_training=True)
     try:
-        shell.registry.ensure_training_clerks()
-        shell.clerk = shell.registry.login("Trainee", "0000")
+        shell.clerks.sign_in("Trainee", "0000")
         window = window_factory(Environment.TRAINING)
         shell.attach(window)
         shell.idle.set_minutes(1, interval_ms=200)
@@ -79,9 +78,11 @@ def test_idle_lock_over_the_counter(qtbot, qapp, paths, window_factory, english)
             pass
         assert blocker.args == [True] and shell.locked
         assert shell.lock_dialog.banner.title.text() == "TRAINING"
+        qtbot.waitUntil(lambda: shell.lock_dialog.ready, timeout=10_000)
         shell.lock_dialog.pin.setText("0000")
         shell.lock_dialog.sign_in.click()
-        assert not shell.locked and shell.idle.active
+        qtbot.waitUntil(lambda: not shell.locked, timeout=10_000)
+        assert shell.idle.active
     finally:
         shell.close()
 
@@ -89,8 +90,7 @@ def test_idle_lock_over_the_counter(qtbot, qapp, paths, window_factory, english)
 def test_counter_window_menus_and_banner_in_spanish(qtbot, qapp, paths, window_factory, spanish):
     shell = Shell(qapp, paths, Settings(), force_training=True)
     try:
-        shell.registry.ensure_training_clerks()
-        shell.clerk = shell.registry.login("Trainee", "0000")
+        shell.clerks.sign_in("Trainee", "0000")
         window = window_factory(Environment.TRAINING)
         shell.attach(window)
         assert [a.text() for a in window.menuBar().actions()][-3:] == ["&Caja", "&Gerente", "A&yuda"]
@@ -122,9 +122,11 @@ def test_sign_in_over_the_shown_counter(qtbot, qapp, paths, window_factory, engl
         assert shell.lock_dialog is None
         switched = []
         shell.clerk_changed.connect(switched.append)
+        qtbot.waitUntil(lambda: dialog.ready, timeout=10_000)
         dialog.name.setCurrentText("Trainer")
         dialog.pin.setText("1234")
         dialog.sign_in.click()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
         assert shell.clerk.name == "Trainer" and switched == [shell.clerk] and not quits
         assert window.statusBar().currentMessage() == "Signed in: Trainer"
         qtbot.waitUntil(lambda: shell.locked, timeout=2000)  # now idle time locks

@@ -34,11 +34,11 @@ def spanish_counter(qtbot, tmp_path, spanish):
     QApplication.instance().setStyleSheet(STYLE)
     money.set_store_format("es_ES")  # a store that writes 1.234,50 (the autouse fixture restores en_US)
     window = MainWindow(Environment.TRAINING, "LANE1")
-    window.set_clerk("test-clerk")  # what the shell does after a sign-in
     window.set_locked(False)
     window.resize(1280, 800)
     window.show()
     backend = Counter.open(CounterStart(Environment.TRAINING, app_paths(tmp_path / "home"), demo_customers=40, in_memory=True))
+    backend.sign_in("Trainee", "0000")  # a training clerk signs in (the counter refuses charges otherwise)
     window.attach_counter(backend)
     qtbot.waitUntil(lambda: window.panel._page_ready, timeout=15000)
     yield CounterDriver(qtbot, window)

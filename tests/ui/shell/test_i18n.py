@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QLocale
 
-from pos_app.clerks import ClerkRegistry, ManagerAction
+from pos_app.clerks import ManagerAction
 from pos_app.config import Environment
+from pos_app.counter import LocalClerks, Setup
 from pos_app.credentials import CredentialStore
 from pos_app.settings import Settings
 from pos_app.ui.common.banner import EnvironmentBanner
@@ -24,6 +25,7 @@ from pos_app.ui.shell.crash import CrashDialog
 from pos_app.ui.shell.login import LoginDialog
 from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
 from pos_app.ui.shell.setup_wizard import SetupWizard, connection_error_message
+from tests.ui.shell.helpers import wait_checked
 
 ROOT = Path(__file__).resolve().parents[3]
 SHELL_MODULES = ["shell/about.py", "common/banner.py", "shell/crash.py", "common/i18n.py", "shell/login.py",
@@ -31,10 +33,10 @@ SHELL_MODULES = ["shell/about.py", "common/banner.py", "shell/crash.py", "common
 
 
 def test_spanish_login_and_approval(qtbot, tmp_path, spanish):
-    reg = ClerkRegistry(tmp_path / "clerks-training.db")
-    reg.ensure_training_clerks()
-    login = LoginDialog(reg, Environment.TRAINING)
+    desk = LocalClerks.for_data_dir(tmp_path, Environment.TRAINING)
+    login = LoginDialog(desk, Environment.TRAINING)
     qtbot.addWidget(login)
+    qtbot.waitUntil(lambda: login.ready, timeout=10_000)
     assert login.windowTitle() == "Iniciar sesión"
     assert login.title.text() == "Iniciar sesión en la caja"
     assert login.banner.title.text() == "PRÁCTICA"
@@ -42,25 +44,30 @@ def test_spanish_login_and_approval(qtbot, tmp_path, spanish):
     login.name.setCurrentText("Trainee")
     login.pin.setText("9999")
     login.sign_in.click()
+    assert login.message.text() == "Comprobando el PIN…"
+    wait_checked(qtbot, login)
     assert login.message.text() == "Nombre o PIN incorrecto. Intentos antes del bloqueo: 4."
     login.pin.setText("١٢٣٤")  # Arabic-Indic digits: refused with the translated reason, not counted
     login.sign_in.click()
+    wait_checked(qtbot, login)
     assert login.message.text().startswith("Escriba el PIN solo con las cifras 0-9")
-    approval = ManagerApprovalDialog(reg, ManagerAction.REFUND, Environment.LIVE)
+    approval = ManagerApprovalDialog(desk, ManagerAction.REFUND, Environment.LIVE)
     qtbot.addWidget(approval)
+    qtbot.waitUntil(lambda: approval.ready, timeout=10_000)
     assert approval.title.text() == "Reembolsar un pago" and approval.approve_button.text() == "Aprobar"
     assert approval.banner.title.text() == "REAL"
     approval.pin.setText("1234")
     approval.approve_button.click()
     assert approval.message.text() == "Indique el motivo."
-    reg.close()
+    desk.close()
 
 
-def test_spanish_setup_wizard(qtbot, tmp_path, spanish):
-    reg = ClerkRegistry(tmp_path / "c.db")
-    wizard = SetupWizard(Settings(), lambda env: reg, CredentialStore("0123456789abcdef0123456789abcdef"), lambda s: None)
+def test_spanish_setup_wizard(qtbot, paths, spanish):
+    setup = Setup(paths, credentials=CredentialStore("0123456789abcdef0123456789abcdef"))
+    wizard = SetupWizard(Settings(), setup)
     qtbot.addWidget(wizard)
     wizard.show()
+    qtbot.waitUntil(lambda: wizard.ready, timeout=10_000)
     flow = wizard.flow
     assert wizard.windowTitle() == "Configuración de la caja"
     assert flow.environment_page.title() == "¿Adónde deben ir los pagos?"
@@ -74,7 +81,7 @@ def test_spanish_setup_wizard(qtbot, tmp_path, spanish):
 
     assert connection_error_message(AuthenticationError("x", status=401), "https://sandbox-api.paysimple.com/v4") \
         .startswith("PaySimple rechazó este usuario o esta clave de la API (401 No autorizado).")
-    reg.close()
+    setup.close()
 
 
 def test_spanish_about_banner_and_crash(qtbot, paths, spanish):

@@ -18,8 +18,8 @@ import keyring
 import pytest
 
 from pos_app import credentials as creds
-from pos_app.clerks import ClerkRegistry, clerks_db_path
 from pos_app.config import Environment, app_paths
+from pos_app.counter import Setup
 from pos_app.credentials import CredentialStore, installation_id
 from pos_app.settings import Settings, load_run_settings, save_settings
 from pos_app.ui.shell.setup_wizard import PAGE_CREDENTIALS, PAGE_MERCHANT, SetupWizard
@@ -46,7 +46,7 @@ def test_a_new_data_folder_cannot_use_the_stored_key(qapp, qtbot, tmp_path, gate
                                                "setup_done": True}))
     shell = Shell(qapp, other, load_run_settings(other, force_training=False),
                   base_urls={Environment.LIVE: gateway.api_url})
-    assert shell.api_credentials() is None and shell.needs_setup()    # the key is not found from here
+    assert shell.setup.api_access(shell.settings) is None and shell.needs_setup()  # not found from here
     seen = {}
 
     def attacker(wizard: SetupWizard) -> None:
@@ -79,10 +79,11 @@ def test_the_store_keeps_its_key_without_seeing_it(qapp, qtbot, tmp_path, gatewa
     set_up_live(paths)
     store = CredentialStore.for_data_dir(paths.data_dir)
     settings = load_run_settings(paths, force_training=False)
-    registry = ClerkRegistry(clerks_db_path(paths.data_dir, "live"))
-    wizard = SetupWizard(settings, lambda env: registry, store, lambda s: None, {Environment.LIVE: gateway.api_url})
+    setup = Setup(paths, credentials=store, base_urls={Environment.LIVE: gateway.api_url})
+    wizard = SetupWizard(settings, setup)
     qtbot.addWidget(wizard)
     wizard.show()
+    qtbot.waitUntil(lambda: wizard.ready, timeout=10_000)
     flow = wizard.flow
     flow.next()
     page = flow.credentials_page
@@ -103,7 +104,7 @@ def test_the_store_keeps_its_key_without_seeing_it(qapp, qtbot, tmp_path, gatewa
     flow.next()
     assert flow.currentId() == PAGE_MERCHANT
     assert store.load("live", API_USER) == API_KEY                      # kept, untouched
-    registry.close()
+    setup.close()
 
 
 def test_keys_saved_before_the_binding_are_not_read_and_go_away(tmp_path, memory_keyring):

@@ -1,7 +1,10 @@
-"""Sign-in, lockout, lock screen, idle lock, and the manager-only actions through the real dialogs."""
+"""Sign-in, lockout, lock screen, idle lock, and the manager-only actions through the real dialogs and the
+application layer's clerk desk (``pos_app.counter.LocalClerks`` on a real clerk file): PINs are checked on
+workers while the dialogs say so and stay responsive."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -10,6 +13,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from pos_app.clerks import MAX_FAILURES, ClerkRegistry, ManagerAction, NotAllowed, Role
 from pos_app.config import Environment
+from pos_app.counter import GuiThreadCall, LocalClerks, set_gui_thread_guard
 from pos_app.payments import Approval
 from pos_app.payments import NotAllowed as PaymentNotAllowed
 from pos_app.settings import Settings, load_settings
@@ -18,71 +22,146 @@ from pos_app.ui.shell.login import IdleLock, LoginDialog
 from pos_app.ui.shell.manager_approval import ClerkManagementDialog, ManagerApprovalDialog
 from pos_app.ui.shell.setup_wizard import SetupWizard
 from pos_app.ui.shell.shell import Shell
-from tests.ui.shell.helpers import when_modal
+from tests.ui.shell.helpers import wait_checked, when_modal
 
 
 @pytest.fixture
 def staff(tmp_path):
+    """A real clerk file with a manager and a clerk, and the application layer's desk on it (``desk``)."""
     reg = ClerkRegistry(tmp_path / "clerks.db")
     boss = reg.add("Maria", "739164", Role.MANAGER, by=None)
     ann = reg.add("Ann", "2468", Role.CLERK, by=boss)
-    yield reg, boss, ann
+    desk = LocalClerks(tmp_path / "clerks.db", Environment.LIVE)
+    yield reg, boss, ann, desk
+    desk.close()
     reg.close()
 
 
-def test_login_checks_the_pin_counts_down_and_locks_out(qtbot, staff, english):
-    reg, boss, ann = staff
-    dialog = LoginDialog(reg, Environment.SANDBOX)
+def shown(qtbot, dialog):
+    """The dialog once its clerk list (read on a worker) is on screen."""
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.ready, timeout=10_000)
+    return dialog
+
+
+def press(qtbot, dialog, button) -> None:
+    """Click and wait for the PIN check the click started on a worker."""
+    button.click()
+    wait_checked(qtbot, dialog)
+
+
+def test_login_checks_the_pin_counts_down_and_locks_out(qtbot, staff, english):
+    reg, boss, ann, desk = staff
+    dialog = shown(qtbot, LoginDialog(desk, Environment.SANDBOX))
     assert [dialog.name.itemText(i) for i in range(dialog.name.count())] == ["Ann", "Maria"]
     assert dialog.pin.echoMode() is QLineEdit.EchoMode.Password
     assert not hasattr(dialog, "hint")  # demo PINs are shown in training only
     dialog.name.setCurrentText("Ann")
     for attempt in range(1, MAX_FAILURES):
         qtbot.keyClicks(dialog.pin, "1111")
-        dialog.sign_in.click()
+        press(qtbot, dialog, dialog.sign_in)
         assert f"Tries left before a lockout: {MAX_FAILURES - attempt}." in dialog.message.text()
         assert dialog.pin.text() == ""  # never left in the field
     dialog.pin.setText("1111")
-    dialog.sign_in.click()
+    press(qtbot, dialog, dialog.sign_in)
     assert "Too many wrong PINs. Try again after" in dialog.message.text()
     dialog.pin.setText("2468")  # right PIN, still locked out
-    dialog.sign_in.click()
-    assert "Too many wrong PINs" in dialog.message.text() and dialog.clerk is None
+    press(qtbot, dialog, dialog.sign_in)
+    assert "Too many wrong PINs" in dialog.message.text() and dialog.clerk is None and desk.signed_in is None
     dialog.name.setCurrentText("Maria")
     dialog.pin.setText("739164")
-    dialog.sign_in.click()
+    press(qtbot, dialog, dialog.sign_in)
     assert dialog.clerk == boss and dialog.result() == LoginDialog.DialogCode.Accepted
+    assert desk.signed_in == boss and dialog.signed.switched
     outcomes = [(e.name, e.outcome) for e in reg.events("login")]
     assert outcomes[:MAX_FAILURES - 1] == [("Ann", "wrong_pin")] * (MAX_FAILURES - 1)
     assert ("Ann", "locked_out") in outcomes and outcomes[-1] == ("Maria", "ok")
 
 
 def test_training_login_shows_the_demo_pins(qtbot, tmp_path, english):
-    reg = ClerkRegistry(tmp_path / "clerks-training.db")
-    reg.ensure_training_clerks()
-    dialog = LoginDialog(reg, Environment.TRAINING)
-    qtbot.addWidget(dialog)
+    desk = LocalClerks.for_data_dir(tmp_path, Environment.TRAINING)  # the training file gets the demo clerks
+    dialog = shown(qtbot, LoginDialog(desk, Environment.TRAINING))
     assert "Trainer (manager, PIN 1234)" in dialog.hint.text()
     assert dialog.banner.title.text() == "TRAINING"
     dialog.name.setCurrentText("Trainer")
     dialog.pin.setText("1234")
-    dialog.sign_in.click()
+    press(qtbot, dialog, dialog.sign_in)
     assert dialog.clerk.is_manager
-    reg.close()
+    desk.close()
+
+
+class GatedDesk(LocalClerks):
+    """The real desk whose PIN checks wait for ``gate`` on their worker (a slow clerk file or server)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.gate = threading.Event()
+        self.threads: list[str] = []
+
+    def sign_in(self, name, pin):
+        self.threads.append(threading.current_thread().name)
+        assert self.gate.wait(10)
+        return super().sign_in(name, pin)
+
+    def approve(self, *args, **kwargs):
+        self.threads.append(threading.current_thread().name)
+        assert self.gate.wait(10)
+        return super().approve(*args, **kwargs)
+
+
+def test_the_pin_is_checked_off_the_gui_thread_while_the_dialog_says_so_and_stays_responsive(
+        qtbot, tmp_path, staff, english):
+    from PySide6.QtCore import QTimer
+
+    reg, boss, ann, plain = staff
+    desk = GatedDesk(tmp_path / "clerks.db", Environment.LIVE)
+    set_gui_thread_guard(True)  # a clerk-file read or PIN check on the GUI thread would raise
+    try:
+        with pytest.raises(GuiThreadCall):
+            plain.sign_in("Ann", "2468")
+        with pytest.raises(GuiThreadCall):
+            plain.clerks()
+        dialog = shown(qtbot, LoginDialog(desk, Environment.LIVE))
+        dialog.show()
+        dialog.name.setCurrentText("Ann")
+        qtbot.keyClicks(dialog.pin, "2468")
+        qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+        assert dialog.checking and dialog.message.text() == "Checking the PIN…"
+        assert not dialog.sign_in.isEnabled() and not dialog.pin.isEnabled() and dialog.pin.text() == ""
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)  # a tired clerk presses Enter again: still one check
+        dialog.try_sign_in()
+        qtbot.wait(100)
+        assert len(desk.threads) == 1
+        ticks = []
+        timer = QTimer()
+        timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+        timer.start(20)
+        qtbot.waitUntil(lambda: len(ticks) >= 5, timeout=3000)  # the GUI thread runs while the check waits
+        timer.stop()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # nor can a Quit race the answer
+        assert dialog.isVisible() and dialog.checking and dialog.clerk is None
+        desk.gate.set()
+        wait_checked(qtbot, dialog)
+        assert dialog.result() == LoginDialog.DialogCode.Accepted and dialog.clerk == ann
+        assert desk.threads and "MainThread" not in desk.threads
+    finally:
+        set_gui_thread_guard(False)
+        desk.gate.set()
+        desk.close()
 
 
 def test_lock_screen_cannot_be_dismissed_without_a_pin(qtbot, staff, english):
-    reg, boss, ann = staff
-    dialog = LoginDialog(reg, Environment.LIVE, locked_by=ann)
-    qtbot.addWidget(dialog)
+    reg, boss, ann, desk = staff
+    dialog = LoginDialog(desk, Environment.LIVE, locked_by=ann)
+    assert dialog.name.currentText() == "Ann"  # at once, before the clerk list arrives
+    shown(qtbot, dialog)
     dialog.show()
     assert dialog.name.currentText() == "Ann" and "Ann was signed in" in dialog.subtitle.text()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     dialog.reject()
     assert dialog.isVisible()
     dialog.pin.setText("2468")
-    dialog.sign_in.click()
+    press(qtbot, dialog, dialog.sign_in)
     assert not dialog.isVisible() and dialog.clerk == ann
 
 
@@ -129,14 +208,18 @@ def test_idle_lock_fires_after_quiet_time_and_input_postpones_it(qtbot, qapp):
 
 
 def test_every_manager_action_refuses_a_clerk(qtbot, staff, english):
-    reg, boss, ann = staff
+    reg, boss, ann, desk = staff
+    signed = LoginDialog(desk, Environment.LIVE)  # Ann signs in: approvals are recorded with her
+    shown(qtbot, signed)
+    signed.name.setCurrentText("Ann")
+    signed.pin.setText("2468")
+    press(qtbot, signed, signed.sign_in)
     for action in ManagerAction:
-        dialog = ManagerApprovalDialog(reg, action, Environment.LIVE, clerk=ann, subject="LANE1-X")
-        qtbot.addWidget(dialog)
+        dialog = shown(qtbot, ManagerApprovalDialog(desk, action, Environment.LIVE, subject="LANE1-X"))
         assert [dialog.manager.itemText(i) for i in range(dialog.manager.count())] == ["Maria"]
         dialog.reason.setText("customer asked")
         dialog.pin.setText("2468")  # the clerk's own PIN under the manager's name
-        dialog.approve_button.click()
+        press(qtbot, dialog, dialog.approve_button)
         assert dialog.approved is None
         # the clerk's PIN is a wrong manager PIN: it counts against approvals by Maria (a growing wait), and
         # the next dialog right after it is told to wait; never against Maria's own sign-in
@@ -144,8 +227,10 @@ def test_every_manager_action_refuses_a_clerk(qtbot, staff, english):
                 else "before the next try" in dialog.message.text()), dialog.message.text()
         with pytest.raises(NotAllowed):
             reg.approve("Ann", "2468", action, "customer asked", clerk=ann)
-    with pytest.raises(NotAllowed):
-        ClerkManagementDialog(reg, ann, Environment.LIVE)
+    with pytest.raises(NotAllowed):  # Ann is signed in: not a manager, and no approval
+        ClerkManagementDialog(desk, Environment.LIVE)
+    with pytest.raises(NotAllowed):  # an approval the desk did not give (made up by a screen) counts for nothing
+        desk.add_clerk("Eve", "1357", Role.MANAGER, Approval(str(boss.id), "manager", "x", "Maria", "manage_clerks"))
     with pytest.raises(PaymentNotAllowed):  # payments refuse a void/refund approved by a clerk
         Approval.from_clerk(ann, "customer asked").check()
     assert reg.approvals() == []
@@ -164,16 +249,16 @@ def test_wrong_pins_in_the_approval_dialog_slow_it_down_and_never_lock_the_manag
     import pos_app.clerks as clerks
 
     monkeypatch.setattr(clerks, "APPROVAL_DELAY", timedelta(milliseconds=60))  # 60, 120, 240, 480 ms
-    reg, boss, ann = staff
-    dialog = ManagerApprovalDialog(reg, ManagerAction.REFUND, Environment.LIVE, clerk=ann, subject="LANE1-X",
-                                   reason="customer asked")
-    qtbot.addWidget(dialog)
+    reg, boss, ann, desk = staff
+    dialog = shown(qtbot, ManagerApprovalDialog(desk, ManagerAction.REFUND, Environment.LIVE, subject="LANE1-X",
+                                                reason="customer asked"))
     dialog.show()
     qtbot.waitExposed(dialog)
     held = []
     for attempt in range(1, MAX_FAILURES):
         qtbot.keyClicks(dialog.pin, "111111")
         qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+        wait_checked(qtbot, dialog)
         assert f"before approvals by this manager pause: {MAX_FAILURES - attempt}" in dialog.message.text()
         assert dialog.waiting and not dialog.approve_button.isEnabled()
         qtbot.keyClicks(dialog.pin, "739164")  # even the right PIN: Enter does nothing while it waits
@@ -186,27 +271,28 @@ def test_wrong_pins_in_the_approval_dialog_slow_it_down_and_never_lock_the_manag
     assert held[-1] > held[0] and held[-1] >= 0.3  # the wait grows
     qtbot.keyClicks(dialog.pin, "111111")
     qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+    wait_checked(qtbot, dialog)
     assert "approvals by Maria are paused until" in dialog.message.text()
     assert "can still sign in" in dialog.message.text() and dialog.approved is None
     qtbot.keyClicks(dialog.pin, "739164")  # paused: the right PIN does not approve either
     qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+    wait_checked(qtbot, dialog)
     assert dialog.approved is None and "paused" in dialog.message.text()
     assert [e.outcome for e in reg.events("approve")].count("approval_locked") >= 1
 
-    login = LoginDialog(reg, Environment.LIVE)  # Maria signs in at the counter: not locked out
-    qtbot.addWidget(login)
+    login = shown(qtbot, LoginDialog(desk, Environment.LIVE))  # Maria signs in at the counter: not locked out
     login.show()
     login.name.setCurrentText("Maria")
     qtbot.keyClicks(login.pin, "739164")
     qtbot.keyClick(login.pin, Qt.Key.Key_Return)
+    wait_checked(qtbot, login)
     assert login.clerk == boss and login.result() == LoginDialog.DialogCode.Accepted
     assert reg.approvals() == []
 
 
 def test_the_pin_field_takes_only_digits_0_to_9_and_the_core_says_why(qtbot, staff, english):
-    reg, boss, ann = staff
-    dialog = LoginDialog(reg, Environment.LIVE)
-    qtbot.addWidget(dialog)
+    reg, boss, ann, desk = staff
+    dialog = shown(qtbot, LoginDialog(desk, Environment.LIVE))
     dialog.name.setCurrentText("Ann")
     from PySide6.QtCore import QEvent
     from PySide6.QtGui import QKeyEvent
@@ -222,35 +308,49 @@ def test_the_pin_field_takes_only_digits_0_to_9_and_the_core_says_why(qtbot, sta
     assert dialog.pin.text() == "2"
     dialog.pin.clear()
     dialog.pin.setText("٢٤٦٨")  # set without the validator (as a paste through an accessibility tool could)
-    dialog.sign_in.click()
+    press(qtbot, dialog, dialog.sign_in)
     assert "digits 0-9 only" in dialog.message.text() and dialog.clerk is None
     qtbot.keyClicks(dialog.pin, "2468")
-    dialog.sign_in.click()
+    press(qtbot, dialog, dialog.sign_in)
     assert dialog.clerk == ann
     assert [e.outcome for e in reg.events("login")] == ["pin_digits", "ok"]  # recorded, not counted
 
 
 def test_manager_approval_needs_a_reason_and_is_recorded(qtbot, staff, english):
-    reg, boss, ann = staff
-    dialog = ManagerApprovalDialog(reg, ManagerAction.VOID, Environment.LIVE, clerk=ann, subject="LANE1-01ABC")
-    qtbot.addWidget(dialog)
+    reg, boss, ann, desk = staff
+    signed = shown(qtbot, LoginDialog(desk, Environment.LIVE))  # Ann is signed in and asks
+    signed.name.setCurrentText("Ann")
+    signed.pin.setText("2468")
+    press(qtbot, signed, signed.sign_in)
+    dialog = shown(qtbot, ManagerApprovalDialog(desk, ManagerAction.VOID, Environment.LIVE, subject="LANE1-01ABC"))
     assert dialog.title.text() == "Void a payment"
     dialog.pin.setText("739164")
     dialog.approve_button.click()
-    assert "reason" in dialog.message.text() and dialog.approved is None
+    assert "reason" in dialog.message.text() and dialog.approved is None and not dialog.checking
     dialog.reason.setText("Wrong amount typed")
     dialog.pin.setText("739164")
-    dialog.approve_button.click()
-    assert dialog.approved.manager == boss and dialog.approved.reason == "Wrong amount typed"
-    Approval.from_clerk(dialog.approved.manager, dialog.approved.reason).check()  # accepted by payments
+    press(qtbot, dialog, dialog.approve_button)
+    approval = dialog.approved
+    assert (approval.manager_id, approval.manager_name, approval.action) == (str(boss.id), "Maria", "void")
+    assert approval.reason == "Wrong amount typed"
+    approval.check()  # accepted by payments as it is
     (row,) = reg.approvals()
     assert row[1:] == (boss.id, ann.id, "void", "Wrong amount typed", "LANE1-01ABC")
 
 
 def test_clerk_management_adds_resets_and_removes(qtbot, staff, english):
-    reg, boss, ann = staff
-    dialog = ClerkManagementDialog(reg, boss, Environment.SANDBOX)
+    reg, boss, ann, desk = staff
+    signed = shown(qtbot, LoginDialog(desk, Environment.SANDBOX))  # Maria, a manager, is signed in
+    signed.name.setCurrentText("Maria")
+    signed.pin.setText("739164")
+    press(qtbot, signed, signed.sign_in)
+    dialog = ClerkManagementDialog(desk, Environment.SANDBOX)
     qtbot.addWidget(dialog)
+
+    def done() -> None:
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+
+    done()
     assert dialog.list.count() == 2
     dialog.new_name.setText("Bob")
     dialog.new_pin.setText("1357")
@@ -259,19 +359,26 @@ def test_clerk_management_adds_resets_and_removes(qtbot, staff, english):
     assert "different" in dialog.message.text() and dialog.list.count() == 2
     dialog.new_pin.setText("1357")
     dialog.new_pin2.setText("1357")
-    dialog.add_button.click()
+    with qtbot.waitSignal(dialog.changed, timeout=10_000):
+        dialog.add_button.click()
+    done()
     assert dialog.message.text() == "Bob was added." and dialog.list.count() == 3
     assert reg.login("Bob", "1357").role is Role.CLERK
     dialog.list.setCurrentRow([dialog.list.item(i).text() for i in range(3)].index("Bob (clerk)"))
     dialog.new_pin.setText("8642")
     dialog.new_pin2.setText("8642")
-    dialog.reset_button.click()
+    with qtbot.waitSignal(dialog.changed, timeout=10_000):
+        dialog.reset_button.click()
     assert dialog.message.text() == "The new PIN is set."
     assert reg.login("Bob", "8642").name == "Bob"
-    dialog.remove_button.click()
+    dialog.list.setCurrentRow([dialog.list.item(i).text() for i in range(3)].index("Bob (clerk)"))
+    with qtbot.waitSignal(dialog.changed, timeout=10_000):
+        dialog.remove_button.click()
+    done()
     assert dialog.message.text() == "Bob was removed." and "Bob" not in [c.name for c in reg.list()]
     dialog.list.setCurrentRow([dialog.list.item(i).text() for i in range(2)].index("Maria (manager)"))
     dialog.remove_button.click()
+    done()
     assert "cannot remove yourself" in dialog.message.text()
 
 
@@ -302,7 +409,7 @@ def test_training_start_asks_no_setup_questions(qtbot, shell, paths):
     assert sh.start() is True
     assert state["error"] is None
     assert sh.clerk.name == "Trainee" and not sh.clerk.is_manager
-    assert sh.environment is Environment.TRAINING and sh.api_credentials() is None
+    assert sh.environment is Environment.TRAINING and sh.setup.api_access(sh.settings) is None
     assert not paths.settings_file.exists()  # nothing asked, nothing saved
     sh.close()
 
@@ -315,7 +422,7 @@ def test_first_start_without_training_flag_runs_the_wizard_once(qtbot, shell, pa
         assert wizard.flow.environment() is Environment.TRAINING  # the default
         wizard.flow.next()
         wizard.flow.next()
-        wizard.flow.accept()
+        wizard.flow.accept()  # saved on a worker; the wizard closes when it is done
         when_modal(LoginDialog, lambda d: (d.pin.setText("1234"), d.name.setCurrentText("Trainer"),
                                            d.sign_in.click()))
 
@@ -336,9 +443,8 @@ def test_sandbox_without_setup_opens_the_wizard_and_quit_stops(qtbot, shell):
 def test_shell_manager_actions_need_approval(qtbot, shell, paths):
     sh = shell(Settings(), force_training=True)
     sh.prepare()
-    reg = sh.registry
-    reg.ensure_training_clerks()
-    sh.clerk = reg.login("Trainee", "0000")
+    sh.clerks.sign_in("Trainee", "0000")
+    reg = ClerkRegistry(paths.data_dir / "clerks-training.db")  # the same file, read as an auditor would
     window = MainWindow()
     qtbot.addWidget(window)
     sh.attach(window)
@@ -370,20 +476,20 @@ def test_shell_manager_actions_need_approval(qtbot, shell, paths):
         d.reason.setText("new starter")
         d.pin.setText("1234")
         d.approve_button.click()
-        opened["clerks"] = when_modal(ClerkManagementDialog, lambda c: (setattr(c, "seen_manager", c.manager),
+        opened["clerks"] = when_modal(ClerkManagementDialog, lambda c: (setattr(c, "seen", c.approval),
                                                                        c.reject()))
 
     state = when_modal(ManagerApprovalDialog, approve_clerks)
     sh.clerks_action.trigger()
     assert state["error"] is None and opened["clerks"]["done"]
     assert [r[3] for r in reg.approvals()] == ["settings", "manage_clerks"]
+    assert sh.clerks_dialog.seen.manager_name == "Trainer" and sh.clerks_dialog.seen.action == "manage_clerks"
+    reg.close()
 
 
 def test_lock_now_and_switch_clerk(qtbot, shell):
     sh = shell(Settings(), force_training=True)
-    reg = sh.registry
-    reg.ensure_training_clerks()
-    sh.clerk = reg.login("Trainee", "0000")
+    sh.clerks.sign_in("Trainee", "0000")
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
@@ -392,10 +498,13 @@ def test_lock_now_and_switch_clerk(qtbot, shell):
     sh.clerk_changed.connect(switched.append)
     sh.lock_action.trigger()
     assert sh.locked and sh.lock_dialog.locked_by.name == "Trainee"
+    qtbot.waitUntil(lambda: sh.lock_dialog.ready and sh.clerks.locked, timeout=10_000)
     sh.lock_dialog.name.setCurrentText("Trainer")
     sh.lock_dialog.pin.setText("1234")
-    sh.lock_dialog.sign_in.click()
-    assert not sh.locked and sh.clerk.name == "Trainer" and switched == [sh.clerk]
+    press(qtbot, sh.lock_dialog, sh.lock_dialog.sign_in)
+    assert not sh.locked and sh.clerk.name == "Trainer" and switched == [sh.clerk] and not sh.clerks.locked
     assert "Signed in: Trainer" in window.statusBar().currentMessage()
+    reg = ClerkRegistry(sh.paths.data_dir / "clerks-training.db")
     assert [e.kind for e in reg.events() if e.kind == "lock"] == ["lock"]
+    reg.close()
     assert load_settings(sh.paths.settings_file).environment == "training"

@@ -9,16 +9,18 @@ import sys
 import pytest
 
 from pos_app import logs
-from pos_app.clerks import ManagerAction, Role
+from pos_app.clerks import ManagerAction
 from pos_app.config import Environment
+from pos_app.counter import Setup
 from pos_app.credentials import CredentialStore
 from pos_app.paysimple import PaySimpleClient
-from pos_app.settings import Settings, save_settings
+from pos_app.settings import Settings
 from pos_app.ui.shell.crash import CrashHandler
 from pos_app.ui.shell.login import LoginDialog
-from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
+from pos_app.ui.shell.manager_approval import ClerkManagementDialog, ManagerApprovalDialog
 from pos_app.ui.shell.setup_wizard import SetupWizard
 from tests.ui.shell.conftest import API_KEY, API_USER, INSTALL
+from tests.ui.shell.helpers import wait_checked
 
 MANAGER_PIN = "739164"
 CLERK_PIN = "582047"
@@ -42,10 +44,11 @@ def file_logging(paths, monkeypatch):
 def test_no_secret_in_any_file_after_a_session(qtbot, gateway, memory_keyring, paths, registries, file_logging,
                                                english):
     store = CredentialStore(INSTALL)
-    wizard = SetupWizard(Settings(), registries, store, lambda s: save_settings(s, paths.settings_file),
-                         {Environment.SANDBOX: gateway.api_url})
+    setup = Setup(paths, credentials=store, base_urls={Environment.SANDBOX: gateway.api_url})
+    wizard = SetupWizard(Settings(), setup)
     qtbot.addWidget(wizard)
     wizard.show()
+    qtbot.waitUntil(lambda: wizard.ready, timeout=10_000)
     flow = wizard.flow
     flow.environment_page.buttons[Environment.SANDBOX].setChecked(True)
     flow.next()
@@ -63,24 +66,44 @@ def test_no_secret_in_any_file_after_a_session(qtbot, gateway, memory_keyring, p
     flow.manager_page.pin2.setText(MANAGER_PIN)
     flow.next()
     flow.accept()
-    reg = registries(Environment.SANDBOX)
-    boss = reg.login("Maria", MANAGER_PIN)
-    reg.add("Ann", CLERK_PIN, Role.CLERK, by=boss)
-
-    login = LoginDialog(reg, Environment.SANDBOX)
+    qtbot.waitUntil(lambda: wizard.result() == SetupWizard.DialogCode.Accepted, timeout=10_000)
+    desk = setup.clerks_for(Environment.SANDBOX)  # the wizard's first manager adds a clerk, as at the counter
+    login = LoginDialog(desk, Environment.SANDBOX)
     qtbot.addWidget(login)
+    qtbot.waitUntil(lambda: login.ready, timeout=10_000)
+    login.name.setCurrentText("Maria")
+    login.pin.setText(MANAGER_PIN)
+    login.sign_in.click()
+    qtbot.waitUntil(lambda: login.clerk is not None, timeout=10_000)
+    add = ClerkManagementDialog(desk, Environment.SANDBOX)
+    qtbot.addWidget(add)
+    qtbot.waitUntil(lambda: not add.busy, timeout=10_000)
+    add.new_name.setText("Ann")
+    add.new_pin.setText(CLERK_PIN)
+    add.new_pin2.setText(CLERK_PIN)
+    with qtbot.waitSignal(add.changed, timeout=10_000):
+        add.add_button.click()
+
+    login = LoginDialog(desk, Environment.SANDBOX)
+    qtbot.addWidget(login)
+    qtbot.waitUntil(lambda: login.ready, timeout=10_000)
     login.name.setCurrentText("Ann")
     login.pin.setText(CLERK_PIN[::-1])
     login.sign_in.click()
+    wait_checked(qtbot, login)
     login.pin.setText(CLERK_PIN)
     login.sign_in.click()
-    ann = login.clerk
-    approval = ManagerApprovalDialog(reg, ManagerAction.REFUND, Environment.SANDBOX, clerk=ann)
+    wait_checked(qtbot, login)
+    assert login.clerk is not None and login.clerk.name == "Ann"
+    approval = ManagerApprovalDialog(desk, ManagerAction.REFUND, Environment.SANDBOX)
     qtbot.addWidget(approval)
+    qtbot.waitUntil(lambda: approval.ready, timeout=10_000)
     approval.reason.setText("damaged goods")
     approval.pin.setText(MANAGER_PIN)
     approval.approve_button.click()
+    wait_checked(qtbot, approval)
     assert approval.approved is not None
+    setup.close()
 
     with PaySimpleClient(gateway.api_url, API_USER, store.load("sandbox", API_USER)) as client:
         jwt = client.checkout_token().jwt_token

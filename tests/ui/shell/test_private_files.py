@@ -103,7 +103,10 @@ def test_each_writer_makes_private_files_without_the_apps_umask(usual_umask, tmp
     csv_in.write_text("FirstName,LastName,Email\nAda,Lovelace,ada@example.com\n", encoding="utf-8")
     report = import_csv(directory, csv_in, report_path=data / "import-reports" / "r.csv")
     assert report.report_path is not None
-    EodReport(day=date(2026, 12, 5), timezone="UTC", lane=None, clerk=None).to_csv(data / "exports" / "eod.csv")
+    outside = tmp_path / "Documents"   # saved where the manager chose (decision 0353)
+    outside.mkdir()
+    os.chmod(outside, 0o755)
+    EodReport(day=date(2026, 12, 5), timezone="UTC", lane=None, clerk=None).to_csv(outside / "eod.csv")
     handler = PrivateRotatingFileHandler(paths.log_dir / "pos-app.log", maxBytes=200, backupCount=2)
     for i in range(20):
         handler.stream.write("x" * 50 + "\n")
@@ -116,11 +119,10 @@ def test_each_writer_makes_private_files_without_the_apps_umask(usual_umask, tmp
         assert crash.write_report(type(exc), exc, exc.__traceback__, "MainThread") is not None
     doc = QTextDocument()
     doc.setPlainText("RECEIPT\nAda Lovelace\n$12.34")
-    write_receipt_pdf(doc, data / "exports" / "receipt.pdf")
-    outside = tmp_path / "Documents"
-    outside.mkdir()
-    write_document_pdf(doc, outside / "end-of-day.pdf")          # saved where the manager chose
-    assert stat.S_IMODE((outside / "end-of-day.pdf").stat().st_mode) == 0o600
+    write_receipt_pdf(doc, outside / "receipt.pdf")
+    write_document_pdf(doc, outside / "end-of-day.pdf")
+    # the files are private; the person's folder keeps its own mode and holds nothing else
+    assert modes(outside) == {".": 0o755, "eod.csv": 0o600, "end-of-day.pdf": 0o600, "receipt.pdf": 0o600}
     assert not_private(data) == {} and not_private(paths.log_dir) == {}
     assert any(n.endswith("journal.db-wal") for n in modes(data)) and any(n.endswith("-shm") for n in modes(data))
     assert len(list(paths.log_dir.glob("pos-app.log*"))) >= 2 and list(paths.crash_dir.iterdir())

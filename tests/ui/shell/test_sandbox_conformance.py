@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from pos_app.clerks import Role
 from pos_app.config import Environment
 from pos_app.conformance import ConformanceReport, conformance_dir, latest_passed, write_report
+from pos_app.counter import Setup
 from pos_app.credentials import CredentialStore
 from pos_app.settings import Settings
 from pos_app.ui.counter.payment_panel import FormState
@@ -40,8 +41,8 @@ def sandbox_counter(qtbot, qapp, paths, gateway, memory_keyring, english):
     store.save("sandbox", API_USER, API_KEY)
     settings = Settings(environment="sandbox", api_users={"sandbox": API_USER}, setup_done=True)
     shell = Shell(qapp, paths, settings, credentials=store, base_urls={Environment.SANDBOX: gateway.api_url})
-    boss = shell.registry.add("Maria", "739164", Role.MANAGER, by=None)
-    shell.clerk = boss
+    shell.setup.clerks_for(Environment.SANDBOX).add_first_manager("Maria", "739164")
+    shell.clerks.sign_in("Maria", "739164")
     window = MainWindow(Environment.SANDBOX, "LANE7")
     window.show()
     shell.attach(window)
@@ -133,12 +134,14 @@ def test_going_live_names_the_passed_report_or_needs_the_override(qtbot, paths, 
     folder = conformance_dir(paths.data_dir)
     _write(folder, passed=False)                                   # a failed run does not count
 
+    setup = Setup(paths, credentials=CredentialStore.for_data_dir(paths.data_dir),
+                  base_urls={Environment.LIVE: gateway.api_url})  # its reports: conformance_dir(data)
+
     def wizard():
-        w = SetupWizard(Settings(environment="sandbox", setup_done=True), registries,
-                        CredentialStore.for_data_dir(paths.data_dir), lambda s: None,
-                        {Environment.LIVE: gateway.api_url}, conformance_dir=folder)
+        w = SetupWizard(Settings(environment="sandbox", setup_done=True), setup)
         qtbot.addWidget(w)
         w.show()
+        qtbot.waitUntil(lambda: w.ready, timeout=10_000)
         return w
 
     first = wizard()
@@ -163,3 +166,4 @@ def test_going_live_names_the_passed_report_or_needs_the_override(qtbot, paths, 
     assert state["error"] is None and second.flow.currentId() == PAGE_CREDENTIALS
     (approval,) = live.approvals()
     assert approval[3] == "go_live" and approval[5] == f"go live: Sandbox test payment passed ({passed.file})"
+    setup.close()

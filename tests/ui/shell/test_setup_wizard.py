@@ -1,5 +1,6 @@
-"""The first-run wizard through real parts: the training gateway over TCP, a real settings file, real clerk
-files, keyring backends installed with keyring.set_keyring."""
+"""The first-run wizard through real parts: the application layer's ``Setup`` on a real data folder (settings
+files, clerk files), the training gateway over TCP, keyring backends installed with keyring.set_keyring.
+Which clerk files have a manager is read and Finish is saved on workers: the tests wait for both."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import pytest
 
 from pos_app.clerks import TRAINING_MANAGER, ManagerAction, Role
 from pos_app.config import Environment
+from pos_app.counter import Setup
 from pos_app.credentials import CredentialStore, keyring_available
-from pos_app.settings import Settings, load_settings, save_settings
+from pos_app.settings import Settings, load_settings
 from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
 from pos_app.ui.shell.setup_wizard import (
     PAGE_CREDENTIALS,
@@ -21,7 +23,7 @@ from pos_app.ui.shell.setup_wizard import (
     SetupWizard,
 )
 from tests.ui.shell.conftest import API_KEY, API_USER, INSTALL
-from tests.ui.shell.helpers import when_modal
+from tests.ui.shell.helpers import wait_checked, when_modal
 
 
 @pytest.fixture
@@ -35,14 +37,24 @@ def make_wizard(qtbot, paths, registries, english):
             urls[Environment.SANDBOX] = sandbox_url
         if live_url:
             urls[Environment.LIVE] = live_url
-        wizard = SetupWizard(settings or Settings(), registries, credentials or CredentialStore(INSTALL),
-                             lambda s: save_settings(s, paths.settings_file), urls)
+        setup = Setup(paths, credentials=credentials or CredentialStore(INSTALL), base_urls=urls)
+        wizard = SetupWizard(settings or Settings(), setup)
         qtbot.addWidget(wizard)
         wizard.show()
-        made.append(wizard)
+        qtbot.waitUntil(lambda: wizard.ready, timeout=10_000)  # which clerk files have a manager
+        made.append((wizard, setup))
         return wizard
 
     yield make
+    for _wizard, setup in made:
+        setup.close()
+
+
+def finish(qtbot, wizard) -> None:
+    """Finish, and wait for the save on its worker (the wizard closes once it is written)."""
+    wizard.flow.accept()
+    qtbot.waitUntil(lambda: not wizard.flow.saving, timeout=10_000)
+    assert wizard.result() == SetupWizard.DialogCode.Accepted, wizard.flow.summary_page.message.text()
 
 
 def choose(wizard, env: Environment) -> None:
@@ -50,7 +62,7 @@ def choose(wizard, env: Environment) -> None:
     wizard.flow.next()
 
 
-def test_training_is_the_default_and_asks_for_no_credentials(make_wizard, paths, registries):
+def test_training_is_the_default_and_asks_for_no_credentials(make_wizard, qtbot, paths, registries):
     wizard = make_wizard()
     flow = wizard.flow
     assert flow.currentId() == PAGE_ENVIRONMENT
@@ -62,10 +74,10 @@ def test_training_is_the_default_and_asks_for_no_credentials(make_wizard, paths,
     flow.next()
     assert flow.currentId() == PAGE_SUMMARY
     assert f"Sign in as {TRAINING_MANAGER[0]} with PIN {TRAINING_MANAGER[1]}" in flow.summary_page.text.text()
-    flow.accept()
-    assert wizard.result() == SetupWizard.DialogCode.Accepted
-    saved = load_settings(paths.settings_file)
-    assert saved.setup_done and saved.environment == "training" and saved.merchant.name == "Corner Shop"
+    finish(qtbot, wizard)
+    saved = load_settings(paths.settings_file)  # the counter starts in Training from now on ...
+    assert saved.setup_done and saved.environment == "training"
+    assert load_settings(paths.training_settings_file).merchant.name == "Corner Shop"  # ... with training's file
     assert [c.name for c in registries(Environment.TRAINING).list()] == ["Trainee", "Trainer"]
     assert not flow.hasVisitedPage(PAGE_CREDENTIALS)
 
@@ -104,7 +116,7 @@ def test_sandbox_happy_path_key_only_in_keyring(make_wizard, qtbot, gateway, mem
     summary = flow.summary_page.text.text()
     assert "APIUser77" in summary and "MemoryKeyring" in summary and "Maria" in summary
     assert API_KEY not in summary
-    flow.accept()
+    finish(qtbot, wizard)
     saved = load_settings(paths.settings_file)
     assert saved.environment == "sandbox" and saved.api_users == {"sandbox": API_USER} and saved.lane == "FRONT_2"
     assert API_KEY not in paths.settings_file.read_text()
@@ -166,7 +178,7 @@ def test_no_keyring_explains_and_offers_session_only(make_wizard, qtbot, gateway
     m.pin2.setText("739164")
     wizard.flow.next()
     assert "memory for this session only" in wizard.flow.summary_page.text.text()
-    wizard.flow.accept()
+    finish(qtbot, wizard)
     assert store.load("sandbox", API_USER) == API_KEY
     assert CredentialStore(INSTALL).load("sandbox", API_USER) is None  # forgotten at the next start
     for f in paths.data_dir.rglob("*"):
@@ -236,7 +248,7 @@ def test_first_run_live_records_the_new_managers_go_live_approval(make_wizard, q
     flow.manager_page.pin.setText("739164")
     flow.manager_page.pin2.setText("739164")
     flow.next()
-    flow.accept()
+    finish(qtbot, wizard)
     reg = registries(Environment.LIVE)
     # The new manager approves the Live set-up and going Live; both are in Live's approvals.
     settings_approval, go_live = reg.approvals()
@@ -261,6 +273,7 @@ def test_switching_to_live_needs_a_manager_approval(make_wizard, qtbot, gateway,
         dialog.reason.setText("going live")
         dialog.pin.setText("0000")
         dialog.approve_button.click()
+        wait_checked(qtbot, dialog)
         assert "Wrong name or PIN" in dialog.message.text()
         dialog.reject()
 
@@ -285,7 +298,7 @@ def test_switching_to_live_needs_a_manager_approval(make_wizard, qtbot, gateway,
     _through_credentials(wizard, qtbot, Environment.LIVE)
     flow.next()
     assert flow.currentId() == PAGE_SUMMARY  # a manager exists: no manager page
-    flow.accept()
+    finish(qtbot, wizard)
     (approval,) = reg.approvals()
     assert approval[1] == boss.id and approval[3] == "go_live" and approval[4] == "Store opens for real today"
     assert approval[5] == "override: go live without a passed Sandbox test payment"
@@ -301,7 +314,7 @@ def test_settings_file_never_holds_the_key(make_wizard, qtbot, gateway, memory_k
     m.pin.setText("739164")
     m.pin2.setText("739164")
     wizard.flow.next()
-    wizard.flow.accept()
+    finish(qtbot, wizard)
     text = paths.settings_file.read_text()
     data = json.loads(text)
     assert API_KEY not in text and "739164" not in text
@@ -334,10 +347,10 @@ def test_the_store_chooses_its_money_format_and_it_applies_at_finish(make_wizard
     assert money.store_format() is money.US  # nothing changes before Finish
     flow.next()
     assert "Money: $1.234,56 (comma for cents)" in flow.summary_page.text.text()
-    flow.accept()
-    assert load_settings(paths.settings_file).money_format == "es_ES"
+    finish(qtbot, wizard)
+    assert load_settings(paths.training_settings_file).money_format == "es_ES"  # a training set-up
     assert money.store_format() is money.COMMA
     assert amount.value() == Decimal("1250.50") and amount.edit.text() == "1.250,50"  # same amount, new way
-    again = make_wizard(load_settings(paths.settings_file))
+    again = make_wizard(load_settings(paths.training_settings_file))
     again.flow.next()
     assert again.flow.merchant_page.money_format.currentData() == "es_ES"  # the saved choice is shown next time

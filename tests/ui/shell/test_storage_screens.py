@@ -55,7 +55,7 @@ def _journal_with_a_backup(paths, charges: int = 3):
 
     backend = Counter.open(CounterStart(Environment.TRAINING, paths, demo_customers=20))
     try:
-        backend.clerk = "1"
+        backend.sign_in("Trainee", "0000")
         with_card = [(c, backend.accounts(c.paysimple_id).credit_cards)
                      for c in (backend.directory.get(i) for i in range(1, 21))]
         customer, cards = next((c, cards) for c, cards in with_card if cards)
@@ -83,8 +83,7 @@ def test_damaged_journal_counter_says_so_and_a_manager_restores_the_latest_backu
     damaged = _digest(paths.journal_db)
     shell = Shell(qapp, paths, Settings(), force_training=True)
     try:
-        shell.registry.ensure_training_clerks()
-        shell.clerk = shell.registry.login("Trainee", "0000")
+        shell.clerks.sign_in("Trainee", "0000")
         window = window_factory()
         shell.attach(window)
         window.start_counter(CounterStart(Environment.TRAINING, paths, demo_customers=20))
@@ -113,9 +112,13 @@ def test_damaged_journal_counter_says_so_and_a_manager_restores_the_latest_backu
         assert len(window.counter.journal.history(limit=None)) == 3
         [kept] = paths.data_dir.glob("journal.db.replaced-*")
         assert _digest(kept) == damaged and kept.name in dialog.state.text()
-        approvals = [a for a in shell.registry.approvals() if a[3] == "restore_journal"]
+        from pos_app.clerks import ClerkRegistry
+
+        registry = ClerkRegistry(paths.data_dir / "clerks-training.db")  # the clerk file, read as an auditor would
+        approvals = [a for a in registry.approvals() if a[3] == "restore_journal"]
         assert len(approvals) == 1 and approvals[0][4] == "journal damaged; restoring last night's backup"
-        assert [e.outcome for e in shell.registry.events("restore_journal")] == ["ok"]
+        assert [e.outcome for e in registry.events("restore_journal")] == ["ok"]
+        registry.close()
     finally:
         shell.close()
 
@@ -152,8 +155,7 @@ def test_damaged_customer_list_is_rebuilt_and_the_counter_says_what_was_kept(qtb
     damage_table(paths.directory_db, "customers", which=0.9)
     shell = Shell(qapp, paths, Settings(), force_training=True)
     try:
-        shell.registry.ensure_training_clerks()
-        shell.clerk = shell.registry.login("Trainee", "0000")
+        shell.clerks.sign_in("Trainee", "0000")
         window = window_factory()
         shell.attach(window)
         with qtbot.waitSignal(window.counterReady, timeout=60_000):
@@ -189,6 +191,7 @@ def test_a_folder_that_cannot_be_written_stops_the_start_with_its_name(tmp_path,
 
 def test_sign_in_on_a_full_disk_names_the_clerk_file_then_works_with_space(qtbot, tmp_path, english):
     from pos_app.clerks import ClerkRegistry
+    from pos_app.counter import LocalClerks
     from pos_app.storage_errors import StorageError
     from pos_app.ui.shell.login import LoginDialog
     from tests.storage_faults import fill, small_disk
@@ -201,12 +204,15 @@ def test_sign_in_on_a_full_disk_names_the_clerk_file_then_works_with_space(qtbot
             with pytest.raises(StorageError):  # use up what the WAL still had room for
                 for _ in range(5000):
                     registry.record("lock", "Trainee", None, "test")
-            dialog = LoginDialog(registry, Environment.TRAINING)
+            desk = LocalClerks(disk / "clerks-training.db", Environment.TRAINING)
+            dialog = LoginDialog(desk, Environment.TRAINING)
             qtbot.addWidget(dialog)
             dialog.show()
+            qtbot.waitUntil(lambda: dialog.ready, timeout=10_000)
             dialog.name.setCurrentText("Trainer")
             qtbot.keyClicks(dialog.pin, "1234")
             qtbot.mouseClick(dialog.sign_in, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: not dialog.checking, timeout=10_000)
             text = dialog.message.text()
             assert dialog.clerk is None and dialog.isVisible()
             assert f"The clerk file ({disk / 'clerks-training.db'}) cannot be written: the disk is full." in text
@@ -214,6 +220,8 @@ def test_sign_in_on_a_full_disk_names_the_clerk_file_then_works_with_space(qtbot
             filler.unlink()
             qtbot.keyClicks(dialog.pin, "1234")
             qtbot.mouseClick(dialog.sign_in, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: not dialog.checking, timeout=10_000)
             assert dialog.clerk is not None and dialog.clerk.name == "Trainer"
+            desk.close()
         finally:
             registry.close()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.clerks import ClerkRegistry, Role, clerks_db_path
+from pos_app.clerks import ClerkError, ClerkRegistry, Role, clerks_db_path
 from pos_app.config import Environment
 from pos_app.credentials import CredentialStore
 from pos_app.settings import Merchant, Settings, load_run_settings, load_settings, save_settings
@@ -64,8 +64,7 @@ def training_shell(qapp, paths, qtbot, clerk=("Trainee", "0000")):
     settings = load_run_settings(paths, force_training=True)
     shell = Shell(qapp, paths, settings, force_training=True)
     shell.prepare()
-    shell.registry.ensure_training_clerks()
-    shell.clerk = shell.registry.login(*clerk)
+    shell.clerks.sign_in(*clerk)
     window = MainWindow()
     qtbot.addWidget(window)
     shell.attach(window)
@@ -128,15 +127,18 @@ def test_a_training_run_cannot_write_live_even_if_asked(qapp, qtbot, live_counte
     paths = live_counter
     before = live_files(paths)
     shell = training_shell(qapp, paths, qtbot, clerk=("Trainer", "1234"))
+    attack = Settings(environment="live", api_users={"live": "Attacker"}, setup_done=True)
     with pytest.raises(PermissionError):
-        shell.registry_for(Environment.LIVE)
+        shell.setup.clerks_for(Environment.LIVE)
     with pytest.raises(PermissionError):
-        shell.save(Settings(environment="live", api_users={"live": "Attacker"}, setup_done=True))
-    assert shell.api_credentials() is None
+        shell.setup.save_settings(attack)
+    with pytest.raises(ClerkError):  # the set-up use case refuses it before any file is touched
+        shell.setup.apply(attack)
+    assert shell.setup.api_access(shell.settings) is None
     # The wizard itself refuses an environment it was not offered, even when driven around the screen.
-    wizard = SetupWizard(Settings.from_json(shell.settings.to_json()), shell.registry_for, shell.credentials,
-                         shell.save, environments=(Environment.TRAINING,))
+    wizard = SetupWizard(Settings.from_json(shell.settings.to_json()), shell.setup)
     qtbot.addWidget(wizard)
+    qtbot.waitUntil(lambda: wizard.ready, timeout=10_000)
     wizard.flow.environment_page.buttons[Environment.LIVE].setEnabled(True)
     wizard.flow.environment_page.buttons[Environment.LIVE].setChecked(True)
     assert wizard.flow.environment_page.validatePage() is False
@@ -171,8 +173,7 @@ def test_counter_in_training_needs_a_sandbox_manager_to_switch_to_sandbox(qapp, 
     settings = load_run_settings(paths, force_training=False)
     shell = Shell(qapp, paths, settings)
     shell.prepare()
-    shell.registry.ensure_training_clerks()
-    shell.clerk = shell.registry.login("Trainer", "1234")
+    shell.clerks.sign_in("Trainer", "1234")
     window = MainWindow()
     qtbot.addWidget(window)
     shell.attach(window)
@@ -211,7 +212,7 @@ def test_live_run_switching_to_training_is_recorded_in_lives_approvals(qapp, qtb
     shell = Shell(qapp, paths, load_run_settings(paths, force_training=False), credentials=CredentialStore.for_data_dir(paths.data_dir))
     assert shell.environment is Environment.LIVE
     shell.prepare()
-    shell.clerk = shell.registry.login("Maria", LIVE_PIN)
+    shell.clerks.sign_in("Maria", LIVE_PIN)
     window = MainWindow()
     qtbot.addWidget(window)
     shell.attach(window)
