@@ -951,7 +951,7 @@ class MainWindow(QMainWindow):
             if isinstance(error, LaneBusy) and error.blocking is not None:
                 self._show_blocking(error.blocking)
                 return
-            self.result.show_error(str(error), charge_started=isinstance(error, ChargeFailed))
+            self.result.show_error(tr(error), charge_started=isinstance(error, ChargeFailed))
             self.result.set_on_file_note(note)
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit("error")

@@ -20,7 +20,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from pos_app.counter import Attempt, ReceiptEmailError, ReceiptMail
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import fmt, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 
@@ -44,7 +44,7 @@ def error_text(exc: ReceiptEmailError, name: str) -> str:
     if exc.code == "lost":
         return translate("EmailReceipt", "The answer from PaySimple was lost: the receipt may have been sent. Ask "
                                          "the customer before sending it again.")
-    return texts.get(exc.code) or fmt(translate("EmailReceipt", "PaySimple did not send the receipt: %1"), exc)
+    return texts.get(exc.code) or fmt(translate("EmailReceipt", "PaySimple did not send the receipt: %1"), tr(exc))
 
 
 class EmailReceipt(QObject):

@@ -446,7 +446,7 @@ class Shell(QObject):
 
         return BackgroundOp(lambda ctx: counter.customer(local_id), on_done=show,
                             on_error=lambda e: QMessageBox.warning(self.window, translate("Shell", "Edit customer"),
-                                                                   str(e)),
+                                                                   tr(e)),
                             label="edit customer").start()
 
     def _open_customer_dialog(self, dialog):
