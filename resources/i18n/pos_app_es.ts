@@ -2675,6 +2675,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
 <context>
     <name>PaymentPanel</name>
     <message>
+        <source>Payment details</source>
+        <translation>Datos del pago</translation>
+    </message>
+    <message>
         <source>Enter the card details.</source>
         <translation>Escriba los datos de la tarjeta.</translation>
     </message>

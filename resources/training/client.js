@@ -70,7 +70,9 @@
     var iframe = document.createElement('iframe');
     iframe.src = GATEWAY + FRAME_PATH + '?parent=' + encodeURIComponent(location.origin) +
       '&instance=' + instanceCount;
-    iframe.title = 'Secure payment entry';
+    // The frame's title in the browser's language, as the form itself (frame.js) speaks it.
+    iframe.title = String(navigator.language || '').toLowerCase().split('-')[0] === 'es'
+      ? 'Introducción segura del pago' : 'Secure payment entry';
     iframe.setAttribute('scrolling', 'no');
     iframe.setAttribute('allowtransparency', 'true');
     iframe.style.border = '0';

@@ -72,6 +72,8 @@
     var config;
     try { config = JSON.parse(json); } catch (err) { status('The form could not start.', true); return; }  // never translated: nothing parsed
     clearForm();
+    document.title = text(config, 'title', document.title);
+    document.documentElement.lang = text(config, 'lang', 'en');
     if (typeof window.paysimpleJs !== 'function') {
       status(text(config, 'noSdk', 'The secure payment form could not be loaded. Check the connection to PaySimple.'), true);
       bridge.sdkError(JSON.stringify({ errorKey: 'unknown', status: 0, messages: ['PaySimpleJS did not load.'] }));

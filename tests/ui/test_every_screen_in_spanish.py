@@ -44,7 +44,6 @@ class Walk:
         self.findings = Findings(english)
         self.paths = app_paths().ensure()
         self.shell = Shell(qapp, self.paths, Settings(language="es", setup_done=True), force_training=True)
-        self.shell.registry.ensure_training_clerks()
         self.window = MainWindow(Environment.TRAINING, "LANE1")
         self.window.resize(1366, 768)
         self.window.show()
@@ -57,8 +56,19 @@ class Walk:
             self.window.start_counter(self.shell.counter_start("LANE1", demo_customers=40))
         self.qtbot.waitUntil(lambda: self.window.panel._page_ready, timeout=20_000)
 
+    def customer_data(self, hit) -> None:
+        """The customer's own data (names, e-mail, address, bank names) is the shop's, not the app's words."""
+        stored = self.window.counter.customer(hit.id)
+        record = stored.record
+        values = [hit.display_name, record.email, record.street1, record.street2, record.city, record.company,
+                  record.state_code]
+        if hit.paysimple_id:
+            accounts = self.window.counter.accounts(hit.paysimple_id)
+            values += [a.bank_name for a in accounts.ach_accounts]
+        self.findings.data.update(v for v in values if v)
+
     def sign_in(self, name: str = "Trainer", pin: str = "1234") -> None:
-        self.shell.signed_in(self.shell.registry.login(name, pin))
+        self.shell.signed_in(self.shell.clerks.sign_in(name, pin))
 
     # --- looking -------------------------------------------------------------------------------------
 
@@ -146,7 +156,8 @@ def test_a_day_at_the_counter_in_spanish(walk):
 
     counter.search("a")
     walk.look("search results")
-    counter.pick_with_cards("Mar", want=lambda a: len(a.credit_cards) >= 1 and len(a.ach_accounts) >= 1)
+    hit = counter.pick_with_cards("Mar", want=lambda a: len(a.credit_cards) >= 1 and len(a.ach_accounts) >= 1)
+    walk.customer_data(hit)
     w.customer_page.amount.set_value(Decimal("42.50"))
     walk.look("customer with cards")
 

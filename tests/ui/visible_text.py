@@ -52,15 +52,17 @@ ALLOWED = frozenset({
     "sandbox", "live", "training", "trainee", "trainer", "ctrl", "alt", "shift", "tab", "f", "lane", "orderid",
 })
 
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_TOKEN = re.compile(r"\w+(?:'\w+)?")
 _TAG = re.compile(r"<[^>]+>")
 
 
 def words(text: str) -> list[str]:
-    """The words of ``text`` (letters only; HTML tags, entities, mnemonics and %1 placeholders dropped)."""
+    """The words of ``text``: runs of letters (HTML tags, entities, mnemonics and %1 placeholders dropped);
+    a token with a digit or an underscore in it is a code or a reference (F6, LANE1-01M9…, 3035550100), not
+    a word."""
     text = html.unescape(_TAG.sub(" ", text)).replace("&", "")
     text = re.sub(r"%\d+", " ", text)
-    return [w.lower() for w in _WORD.findall(text)]
+    return [w.lower() for w in _TOKEN.findall(text) if not any(ch.isdigit() or ch == "_" for ch in w)]
 
 
 @dataclass

@@ -40,7 +40,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -65,8 +65,11 @@ translate = QCoreApplication.translate
 
 
 def page_texts() -> dict[str, str]:
-    """The host page's own status lines, in the UI language (PaySimple's iframe has its own words)."""
+    """The host page's own words in the UI language: its title, language tag and status lines (PaySimple's
+    iframe has its own words; it follows the browser's language, ``PaymentWebView.set_language``)."""
     return {
+        "lang": QLocale().bcp47Name(),
+        "title": translate("PaymentPanel", "Payment details"),
         "card": translate("PaymentPanel", "Enter the card details."),
         "ach": translate("PaymentPanel", "Enter the bank account details."),
         "noSdk": translate("PaymentPanel", "The secure payment form could not be loaded. Check the connection to "
