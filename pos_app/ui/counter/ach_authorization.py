@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.ui.common.i18n import fmt, format_amount
+from pos_app.ui.common.i18n import fmt, format_amount, tr
 from pos_app.ui.payments.receipt_print import format_local, long_year
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def authorization_text(*, merchant_name: str, merchant_phone: str, customer_name
     today = locale.toString(QDate(day.year, day.month, day.day),
                             long_year(locale.dateFormat(QLocale.FormatType.ShortFormat)))
     deadline = format_local(revoke_deadline(now).astimezone(tz))
-    merchant = merchant_name.strip() or translate("AchAuthorization", "this store")
+    merchant = tr(merchant_name).strip() or translate("AchAuthorization", "this store")
     lines = [
         fmt(translate("AchAuthorization", "Today, %1, I, %2, authorize %3 to debit my %4 account ending in %5 "
                                           "at %6 one time for %7."),

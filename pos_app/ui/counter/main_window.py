@@ -1002,7 +1002,7 @@ class MainWindow(QMainWindow):
         BackgroundOp(lambda ctx: backend.resolve(attempt), on_done=lambda a: (self.task.done(),
                                                                               self.show_result_attempt(a)),
                      on_error=lambda e: (self.task.done(), self.statusBar().showMessage(
-                         fmt(translate("MainWindow", "Still could not check: %1"), e), 8000)), label="check again").start()
+                         fmt(translate("MainWindow", "Still could not check: %1"), tr(e)), 8000)), label="check again").start()
 
     # ---- keys ----------------------------------------------------------------------------------------
 
