@@ -680,8 +680,8 @@
         <translation>(ninguna)</translation>
     </message>
     <message>
-        <source>Wrong columns: the file has no column for %1 (or one Name column). Columns found: %2. Nothing was imported.</source>
-        <translation>Columnas incorrectas: el archivo no tiene columna para %1 (ni una columna Nombre). Columnas encontradas: %2. No se importó nada.</translation>
+        <source>Wrong columns: the file has no column %1 (or one “Name” column). Columns found: %2. Nothing was imported.</source>
+        <translation>Columnas incorrectas: el archivo no tiene la columna %1 (ni una columna “Name”). Columnas encontradas: %2. No se importó nada.</translation>
     </message>
     <message>
         <source> and </source>
@@ -805,6 +805,10 @@
     <message>
         <source>Save as new customer</source>
         <translation>Guardar como cliente nuevo</translation>
+    </message>
+    <message>
+        <source>name@example.com</source>
+        <translation>nombre@ejemplo.com</translation>
     </message>
     <message>
         <source>Checking for this customer…</source>
@@ -3194,6 +3198,34 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <source>Closed by a manager with payment %1 (%2).</source>
         <translation>Cerrado por un gerente con el pago %1 (%2).</translation>
     </message>
+    <message>
+        <source>PaySimple has %1 payments with this OrderId (%2)</source>
+        <translation>PaySimple tiene %1 pagos con este OrderId (%2)</translation>
+    </message>
+    <message>
+        <source>PaySimple payment %1 has this OrderId but amount %2 / account %3, not %4 / %5</source>
+        <translation>El pago de PaySimple %1 tiene este OrderId pero importe %2 / cuenta %3, no %4 / %5</translation>
+    </message>
+    <message>
+        <source>order %1</source>
+        <translation>pedido %1</translation>
+    </message>
+    <message>
+        <source>no order</source>
+        <translation>ningún pedido</translation>
+    </message>
+    <message>
+        <source>amount %1</source>
+        <translation>importe %1</translation>
+    </message>
+    <message>
+        <source>account %1</source>
+        <translation>cuenta %1</translation>
+    </message>
+    <message>
+        <source>the answer received was for %1 (payment %2, status %3), not for this payment (%4 on account %5)</source>
+        <translation>la respuesta recibida era de %1 (pago %2, estado %3), no de este pago (%4 en la cuenta %5)</translation>
+    </message>
 </context>
 <context>
     <name>Receipt</name>
@@ -4304,6 +4336,245 @@ Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SAND
     <message>
         <source>Cancel</source>
         <translation>Cancelar</translation>
+    </message>
+</context>
+<context>
+    <name>USStates</name>
+    <message>
+        <source>Alabama</source>
+        <translation>Alabama</translation>
+    </message>
+    <message>
+        <source>Alaska</source>
+        <translation>Alaska</translation>
+    </message>
+    <message>
+        <source>Arizona</source>
+        <translation>Arizona</translation>
+    </message>
+    <message>
+        <source>Arkansas</source>
+        <translation>Arkansas</translation>
+    </message>
+    <message>
+        <source>California</source>
+        <translation>California</translation>
+    </message>
+    <message>
+        <source>Colorado</source>
+        <translation>Colorado</translation>
+    </message>
+    <message>
+        <source>Connecticut</source>
+        <translation>Connecticut</translation>
+    </message>
+    <message>
+        <source>Delaware</source>
+        <translation>Delaware</translation>
+    </message>
+    <message>
+        <source>District of Columbia</source>
+        <translation>Distrito de Columbia</translation>
+    </message>
+    <message>
+        <source>Florida</source>
+        <translation>Florida</translation>
+    </message>
+    <message>
+        <source>Georgia</source>
+        <translation>Georgia</translation>
+    </message>
+    <message>
+        <source>Hawaii</source>
+        <translation>Hawái</translation>
+    </message>
+    <message>
+        <source>Idaho</source>
+        <translation>Idaho</translation>
+    </message>
+    <message>
+        <source>Illinois</source>
+        <translation>Illinois</translation>
+    </message>
+    <message>
+        <source>Indiana</source>
+        <translation>Indiana</translation>
+    </message>
+    <message>
+        <source>Iowa</source>
+        <translation>Iowa</translation>
+    </message>
+    <message>
+        <source>Kansas</source>
+        <translation>Kansas</translation>
+    </message>
+    <message>
+        <source>Kentucky</source>
+        <translation>Kentucky</translation>
+    </message>
+    <message>
+        <source>Louisiana</source>
+        <translation>Luisiana</translation>
+    </message>
+    <message>
+        <source>Maine</source>
+        <translation>Maine</translation>
+    </message>
+    <message>
+        <source>Maryland</source>
+        <translation>Maryland</translation>
+    </message>
+    <message>
+        <source>Massachusetts</source>
+        <translation>Massachusetts</translation>
+    </message>
+    <message>
+        <source>Michigan</source>
+        <translation>Míchigan</translation>
+    </message>
+    <message>
+        <source>Minnesota</source>
+        <translation>Minnesota</translation>
+    </message>
+    <message>
+        <source>Mississippi</source>
+        <translation>Misisipi</translation>
+    </message>
+    <message>
+        <source>Missouri</source>
+        <translation>Misuri</translation>
+    </message>
+    <message>
+        <source>Montana</source>
+        <translation>Montana</translation>
+    </message>
+    <message>
+        <source>Nebraska</source>
+        <translation>Nebraska</translation>
+    </message>
+    <message>
+        <source>Nevada</source>
+        <translation>Nevada</translation>
+    </message>
+    <message>
+        <source>New Hampshire</source>
+        <translation>Nuevo Hampshire</translation>
+    </message>
+    <message>
+        <source>New Jersey</source>
+        <translation>Nueva Jersey</translation>
+    </message>
+    <message>
+        <source>New Mexico</source>
+        <translation>Nuevo México</translation>
+    </message>
+    <message>
+        <source>New York</source>
+        <translation>Nueva York</translation>
+    </message>
+    <message>
+        <source>North Carolina</source>
+        <translation>Carolina del Norte</translation>
+    </message>
+    <message>
+        <source>North Dakota</source>
+        <translation>Dakota del Norte</translation>
+    </message>
+    <message>
+        <source>Ohio</source>
+        <translation>Ohio</translation>
+    </message>
+    <message>
+        <source>Oklahoma</source>
+        <translation>Oklahoma</translation>
+    </message>
+    <message>
+        <source>Oregon</source>
+        <translation>Oregón</translation>
+    </message>
+    <message>
+        <source>Pennsylvania</source>
+        <translation>Pensilvania</translation>
+    </message>
+    <message>
+        <source>Rhode Island</source>
+        <translation>Rhode Island</translation>
+    </message>
+    <message>
+        <source>South Carolina</source>
+        <translation>Carolina del Sur</translation>
+    </message>
+    <message>
+        <source>South Dakota</source>
+        <translation>Dakota del Sur</translation>
+    </message>
+    <message>
+        <source>Tennessee</source>
+        <translation>Tennessee</translation>
+    </message>
+    <message>
+        <source>Texas</source>
+        <translation>Texas</translation>
+    </message>
+    <message>
+        <source>Utah</source>
+        <translation>Utah</translation>
+    </message>
+    <message>
+        <source>Vermont</source>
+        <translation>Vermont</translation>
+    </message>
+    <message>
+        <source>Virginia</source>
+        <translation>Virginia</translation>
+    </message>
+    <message>
+        <source>Washington</source>
+        <translation>Washington</translation>
+    </message>
+    <message>
+        <source>West Virginia</source>
+        <translation>Virginia Occidental</translation>
+    </message>
+    <message>
+        <source>Wisconsin</source>
+        <translation>Wisconsin</translation>
+    </message>
+    <message>
+        <source>Wyoming</source>
+        <translation>Wyoming</translation>
+    </message>
+    <message>
+        <source>American Samoa</source>
+        <translation>Samoa Americana</translation>
+    </message>
+    <message>
+        <source>Guam</source>
+        <translation>Guam</translation>
+    </message>
+    <message>
+        <source>Northern Mariana Islands</source>
+        <translation>Islas Marianas del Norte</translation>
+    </message>
+    <message>
+        <source>Puerto Rico</source>
+        <translation>Puerto Rico</translation>
+    </message>
+    <message>
+        <source>U.S. Virgin Islands</source>
+        <translation>Islas Vírgenes de EE. UU.</translation>
+    </message>
+    <message>
+        <source>Armed Forces Americas</source>
+        <translation>Fuerzas Armadas (América)</translation>
+    </message>
+    <message>
+        <source>Armed Forces Europe</source>
+        <translation>Fuerzas Armadas (Europa)</translation>
+    </message>
+    <message>
+        <source>Armed Forces Pacific</source>
+        <translation>Fuerzas Armadas (Pacífico)</translation>
     </message>
 </context>
 </TS>

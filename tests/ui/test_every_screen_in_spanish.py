@@ -17,6 +17,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from shiboken6 import isValid
 
 from pos_app.config import Environment, app_paths
 from pos_app.settings import Settings
@@ -137,6 +138,8 @@ def walk(qtbot, qapp, spanish, english_words):
 
 
 def assert_spanish(walk: Walk) -> None:
+    unread = [screen for screen, count in walk.findings.words_seen.items() if count < 3]
+    assert not unread, f"nothing read on {unread}"  # a screen the walk could not read proves nothing
     assert not walk.findings.hits, "English on Spanish screens:\n" + walk.findings.report()
 
 
@@ -145,6 +148,17 @@ def test_the_catalogue_knows_english_from_spanish(english_words):
     assert not {"paysimple", "visa", "cvv", "no", "a"} & english_words.english
     assert english_words.in_text("Cobrar $42,50 a Visa •••• 1111") == []
     assert english_words.in_text("<b>Charge</b> a new card [Enter]") == ["card", "charge", "enter", "new"]
+
+
+def test_the_walk_finds_english_on_an_english_screen(qtbot, qapp, english, english_words):
+    """The control: the same reading of the same window, in English, finds English (the walk can fail)."""
+    walk = Walk(qtbot, qapp, english_words)
+    try:
+        walk.look("signed out, in English")
+        found = {word for _screen, _where, words in walk.findings.hits for word in words}
+        assert {"sign", "counter"} <= found and walk.findings.words_seen["signed out, in English"] > 10
+    finally:
+        walk.close()
 
 
 def test_a_day_at_the_counter_in_spanish(walk):
@@ -267,4 +281,73 @@ def test_payments_on_file_history_and_end_of_day_in_spanish(walk):
         eod.run()
     walk.look("end of day", eod)
     eod.close()
+    assert_spanish(walk)
+
+
+def test_customer_screens_in_spanish(walk, tmp_path):
+    w, counter, qtbot = walk.window, walk.counter, walk.qtbot
+    walk.start()
+    walk.sign_in()
+
+    # New customer, pre-filled from the search box; the rules' messages beside their fields.
+    w.search.setText("luis garcia")
+    dialog = walk.shell.new_customer()
+    walk.look("new customer", dialog)
+    dialog.inputs["phone"].setText("12")
+    dialog.inputs["email"].setText("luis@")
+    dialog.inputs["city"].setText("Boulder")
+    dialog.state_picker.setEditText("Atlantis")
+    dialog.save()
+    assert dialog.shown_problems()
+    walk.look("new customer with mistakes", dialog)
+    dialog.inputs["phone"].setText("303 555 0199")
+    dialog.inputs["email"].setText("luis.garcia@example.com")
+    for attr in ("city", "street1", "zip_code"):
+        dialog.inputs[attr].clear()
+    dialog.state_picker.setEditText("")
+    with qtbot.waitSignal(dialog.outcome, timeout=20_000) as outcome:
+        dialog.save()
+    assert outcome.args == ["saved"]
+    walk.findings.data.update({"luis.garcia@example.com", "Luis Garcia"})
+    walk.look("new customer saved")
+
+    # Editing a customer who is in PaySimple.
+    hit = counter.pick_with_cards("Mar")
+    walk.customer_data(hit)
+    op = walk.shell.edit_customer()
+    qtbot.waitUntil(lambda: isValid(walk.shell.customer_dialog) and walk.shell.customer_dialog.isVisible()
+                    and walk.shell.customer_dialog.customer is not None, timeout=10_000)
+    assert op is not None
+    walk.look("edit customer", walk.shell.customer_dialog)
+    walk.shell.customer_dialog.reject()
+
+    # CSV import: a file refused whole, then one with good and bad rows; an imported customer after it.
+    refused = tmp_path / "phones.csv"
+    refused.write_text("Phone\n3035550100\n", encoding="utf-8")
+    importer = walk.shell.import_customers()
+    walk.look("csv import", importer)
+    # Column names are the file's own headers, quoted as they must be written in it (never translated).
+    walk.findings.data.update({"“First Name”", "“Last Name”", "“Name”", "“Phone”", str(refused)})
+    importer.set_file(refused)
+    with qtbot.waitSignal(importer.finished_import, timeout=20_000):
+        importer.start()
+    walk.look("csv import refused", importer)
+    rows = tmp_path / "customers.csv"
+    rows.write_text("First Name,Last Name,Email,Phone,Account\n"
+                    "Ines,Zamora,ines.zamora@example.com,3035550123,IMP-1\n"
+                    "Ines,Zamora,ines.zamora@example.com,3035550123,IMP-1\n"
+                    "Nadia,,nadia@example.com,3035550124,IMP-2\n"
+                    "Olga,Quintero,not-an-email,12,IMP-3\n", encoding="utf-8")
+    importer.set_file(rows)
+    with qtbot.waitSignal(importer.finished_import, timeout=20_000):
+        importer.start()
+    walk.findings.data.update({"Ines Zamora", "Nadia", "Olga Quintero", "not-an-email", "ines.zamora@example.com",
+                               "nadia@example.com", "customers.csv", "phones.csv", str(tmp_path)})
+    walk.look("csv import with bad rows", importer)
+    importer.close()
+
+    counter.search("Zamora")
+    counter.key(Qt.Key.Key_Return, w.search)
+    qtbot.waitUntil(lambda: w.hit is not None and w.hit.paysimple_id is None, timeout=10_000)
+    walk.look("an imported customer")
     assert_spanish(walk)

@@ -58,11 +58,12 @@ _TAG = re.compile(r"<[^>]+>")
 
 def words(text: str) -> list[str]:
     """The words of ``text``: runs of letters (HTML tags, entities, mnemonics and %1 placeholders dropped);
-    a token with a digit or an underscore in it is a code or a reference (F6, LANE1-01M9…, 3035550100), not
-    a word."""
+    a token with a digit or an underscore in it is a code or a reference (F6, LANE1-01M9…, 3035550100), and so
+    is one or two capital letters (a state's code: OR, IN), not a word."""
     text = html.unescape(_TAG.sub(" ", text)).replace("&", "")
     text = re.sub(r"%\d+", " ", text)
-    return [w.lower() for w in _TOKEN.findall(text) if not any(ch.isdigit() or ch == "_" for ch in w)]
+    return [w.lower() for w in _TOKEN.findall(text)
+            if not any(ch.isdigit() or ch == "_" for ch in w) and not (len(w) <= 2 and w.isupper())]
 
 
 @dataclass
@@ -105,8 +106,10 @@ class Findings:
     english: EnglishWords
     hits: list[tuple[str, str, list[str]]] = field(default_factory=list)
     data: set[str] = field(default_factory=set)
+    words_seen: dict[str, int] = field(default_factory=dict)  # screen -> how many words were read there
 
     def check(self, screen: str, texts: list[Seen]) -> None:
+        self.words_seen[screen] = self.words_seen.get(screen, 0) + sum(len(words(t.text)) for t in texts)
         for seen in texts:
             text = seen.text
             for value in sorted(self.data, key=len, reverse=True):

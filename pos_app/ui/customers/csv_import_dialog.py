@@ -355,10 +355,11 @@ def explain_import_error(exc: BaseException) -> str:
     if isinstance(exc, StorageError):  # the customer list or the report file: names it and the next step
         return str(exc) + " " + translate("CsvImportDialog", "Customers of finished batches were kept.")
     if isinstance(exc, CsvColumnsError):
-        found = ", ".join(exc.found) or translate("CsvImportDialog", "(none)")
-        return fmt(translate("CsvImportDialog", "Wrong columns: the file has no column for %1 (or one Name "
-                             "column). Columns found: %2. Nothing was imported."),
-                   translate("CsvImportDialog", " and ").join(exc.missing), found)
+        # Column names are the file's own words (the headers it must have): quoted, never translated.
+        found = ", ".join(f"“{h}”" for h in exc.found) or translate("CsvImportDialog", "(none)")
+        return fmt(translate("CsvImportDialog", "Wrong columns: the file has no column %1 (or one “Name” column). "
+                             "Columns found: %2. Nothing was imported."),
+                   translate("CsvImportDialog", " and ").join(f"“{m}”" for m in exc.missing), found)
     if isinstance(exc, CsvImportError):
         return tr(exc)
     if isinstance(exc, OSError):

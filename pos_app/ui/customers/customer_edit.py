@@ -75,7 +75,7 @@ from pos_app.counter import (
     normalised,
     problems,
     split_typed_name,
-    state_label,
+    state_code,
 )
 from pos_app.counter import gateway_errors as ps
 from pos_app.ui.common.i18n import fmt, tr
@@ -158,6 +158,17 @@ def duplicate_line(stored: StoredCustomer) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def shown_state(code: str) -> str:
+    """How the picker lists a state in the UI language: "Nueva York (NY)"."""
+    return f"{tr(US_STATES[code])} ({code})"
+
+
+def typed_state(text: str) -> str:
+    """The code for a state typed or picked in the UI language (or in English, or as a code); anything else as
+    it was typed (the rules then say what is wrong with it)."""
+    return state_code(text, {tr(name): code for code, name in US_STATES.items()}) or text
+
+
 class StatePicker(QComboBox):
     """US states by name with their code ("Colorado (CO)"); typing a name, a code or part of a name works.
     What was typed is never cut: the value is read by ``state_code`` when saving."""
@@ -168,7 +179,7 @@ class StatePicker(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(12)
-        labels = sorted((state_label(code) for code in US_STATES), key=str.casefold)
+        labels = sorted((shown_state(code) for code in US_STATES), key=str.casefold)
         self.addItems(labels)
         completer = QCompleter(QStringListModel(labels, self), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -183,7 +194,7 @@ class StatePicker(QComboBox):
     def set_code(self, code: str | None) -> None:
         """Show a stored value: a known code as its label, anything else as it is."""
         self.setCurrentIndex(-1)
-        self.lineEdit().setText(state_label(code) if code in US_STATES else (code or ""))
+        self.lineEdit().setText(shown_state(code) if code in US_STATES else (code or ""))
 
 
 class CustomerEditDialog(QDialog):
@@ -282,7 +293,7 @@ class CustomerEditDialog(QDialog):
         for caption in captions:
             caption.setFixedWidth(width)  # a "*" appearing never widens the column
         self.inputs["phone"].setPlaceholderText(translate("CustomerEditDialog", "e.g. 303 555 0100 (+1 is fine)"))
-        self.inputs["email"].setPlaceholderText("name@example.com")
+        self.inputs["email"].setPlaceholderText(translate("CustomerEditDialog", "name@example.com"))
         layout.addLayout(grid)
 
         self.message = QLabel(self)
@@ -331,6 +342,7 @@ class CustomerEditDialog(QDialog):
         """What is typed, on top of the customer being edited (fields not shown are kept)."""
         base = self.customer.record if self.customer else CustomerRecord("", "")
         values = {attr: self.inputs[attr].text() for attr, _api in FIELDS}
+        values["state_code"] = typed_state(values["state_code"])
         return replace(base, **values)
 
     def _mark_required(self) -> None:
