@@ -40,7 +40,10 @@ class Walk:
         from pos_app.ui.counter.main_window import MainWindow
         from pos_app.ui.shell.shell import Shell
 
+        from pos_app.ui.shell import storage_messages
+
         qapp.setStyleSheet(STYLE)
+        storage_messages.install()  # as the app's start does: storage faults read in the UI language
         self.qtbot, self.qapp = qtbot, qapp
         self.findings = Findings(english)
         self.paths = app_paths().ensure()
@@ -120,6 +123,9 @@ class Walk:
         self.qtbot.waitUntil(self.window.isActiveWindow, timeout=5000)
 
     def close(self) -> None:
+        from pos_app.storage_errors import set_describer
+
+        set_describer(None)
         for widget in QApplication.topLevelWidgets():
             if widget is not self.window and isinstance(widget, QDialog) and widget.isVisible():
                 widget.done(0)
@@ -351,3 +357,130 @@ def test_customer_screens_in_spanish(walk, tmp_path):
     qtbot.waitUntil(lambda: w.hit is not None and w.hit.paysimple_id is None, timeout=10_000)
     walk.look("an imported customer")
     assert_spanish(walk)
+
+
+def test_shell_screens_in_spanish(walk, memory_keyring, tmp_path):
+    from pos_app.clerks import ManagerAction, Role
+    from pos_app.counter import ClerkError, JournalCorrupt, Setup, What
+    from pos_app.credentials import CredentialStore
+    from pos_app.ui.shell.about import AboutDialog  # noqa: F401 (shown by the shell below)
+    from pos_app.ui.shell.conformance_dialog import SandboxTestDialog
+    from pos_app.ui.shell.crash import CrashDialog
+    from pos_app.ui.shell.manager_approval import ClerkManagementDialog, ManagerApprovalDialog
+    from pos_app.ui.shell.setup_wizard import SetupWizard
+    from pos_app.ui.shell.storage_messages import StorageProblemDialog
+
+    w, qtbot, shell = walk.window, walk.qtbot, walk.shell
+    walk.start()
+
+    # Sign in: a wrong PIN first.
+    login = shell.sign_in_over(w, on_quit=lambda: None)
+    qtbot.waitUntil(lambda: login.ready, timeout=10_000)
+    walk.look("sign in", login)
+    login.name.setCurrentText("Trainee")
+    login.pin.setText("9999")
+    login.sign_in.click()
+    qtbot.waitUntil(lambda: not login.checking and bool(login.message.text()), timeout=10_000)
+    walk.look("sign in, wrong PIN", login)
+    login.name.setCurrentText("Trainer")
+    login.pin.setText("1234")
+    login.sign_in.click()
+    qtbot.waitUntil(lambda: shell.clerk is not None and not login.isVisible(), timeout=10_000)
+    walk.look("signed in")
+
+    # The lock screen.
+    shell.lock()
+    qtbot.waitUntil(lambda: shell.lock_dialog is not None and shell.lock_dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: shell.lock_dialog.ready, timeout=10_000)
+    walk.look("locked", shell.lock_dialog)
+    shell.lock_dialog.pin.setText("1234")
+    shell.lock_dialog.sign_in.click()
+    qtbot.waitUntil(lambda: not shell.locked, timeout=10_000)
+
+    # Every manager approval, and a refusal in one.
+    for action in ManagerAction:
+        approval = ManagerApprovalDialog(shell.clerks, action, Environment.TRAINING, parent=w)
+        approval.show()
+        qtbot.waitUntil(lambda a=approval: a.manager.count() > 0, timeout=10_000)
+        if action is ManagerAction.VOID:
+            approval.pin.setText("1234")
+            approval.approve_button.click()  # no reason given
+            qtbot.waitUntil(lambda a=approval: bool(a.message.text()), timeout=5000)
+        walk.look(f"approval: {action.value}", approval)
+        approval.reject()
+        approval.deleteLater()
+
+    # Clerks: the list, and a refused new clerk.
+    clerks = ClerkManagementDialog(shell.clerks, Environment.TRAINING, w)
+    clerks.show()
+    qtbot.waitUntil(lambda: clerks.list.count() > 0, timeout=10_000)
+    walk.findings.data.update({"Trainer", "Trainee"})
+    walk.look("clerks", clerks)
+    try:
+        shell.clerks.add_clerk("Trainee", "1", Role.CLERK)
+    except ClerkError as exc:
+        from pos_app.ui.shell.login import clerk_message
+
+        walk.findings.check("clerks: refused", [walk_seen("clerk message", clerk_message(exc))])
+    clerks.reject()
+
+    about = shell.show_about()
+    # Folders and the keyring's class name are the computer's, not words (the test's keyring is in memory).
+    walk.findings.data.update({str(walk.paths.data_dir), str(walk.paths.log_dir), "pos_app.credentials.MemoryKeyring"})
+    walk.look("about", about)
+    about.close()
+    crash = CrashDialog("ValueError", tmp_path / "crash-report.txt", w)
+    crash.show()
+    walk.findings.data.add(str(tmp_path / "crash-report.txt"))
+    walk.look("crash", crash)
+    crash.close()
+
+    journal = walk.paths.data_dir / "journal.db"
+    problem = StorageProblemDialog(JournalCorrupt(journal, What.JOURNAL), w, Environment.TRAINING, shell.clerks)
+    problem.show()
+    walk.findings.data.update({str(journal), str(journal.parent), str(walk.paths.data_dir)})
+    walk.look("damaged journal", problem)
+    problem.close()
+
+    trainer = shell.clerk
+    sandbox_test = SandboxTestDialog(w.counter, trainer, lambda report: tmp_path / "report.json", w)
+    sandbox_test.show()
+    walk.look("sandbox test payment", sandbox_test)
+    sandbox_test.close()
+
+    # Set-up: where payments go, Sandbox credentials (a key PaySimple refuses), the store, the first manager.
+    setup = Setup(walk.paths, credentials=CredentialStore("0123456789abcdef0123456789abcdef"),
+                  base_urls={Environment.SANDBOX: w.counter.gateway.api_url})
+    wizard = SetupWizard(Settings(), setup, w)
+    wizard.show()
+    qtbot.waitUntil(lambda: wizard.ready, timeout=10_000)
+    flow = wizard.flow
+    walk.look("set-up: environment", wizard)
+    flow.environment_page.buttons[Environment.SANDBOX].setChecked(True)
+    flow.next()
+    walk.look("set-up: credentials", wizard)
+    page = flow.credentials_page
+    page.user.setText("someone")
+    page.key.setText("not-the-key")
+    page.test_button.click()
+    qtbot.waitUntil(lambda: page.test_button.isEnabled() and page.status.text() != "", timeout=20_000)
+    walk.findings.data.update({w.counter.gateway.api_url, "someone"})
+    walk.look("set-up: credentials refused", wizard)
+    flow.back()
+    flow.environment_page.buttons[Environment.TRAINING].setChecked(True)
+    flow.next()
+    walk.look("set-up: store", wizard)
+    flow.next()
+    walk.look("set-up: manager or summary", wizard)
+    if flow.currentPage() is flow.manager_page:
+        flow.next()  # nothing typed: the page says what it needs
+        walk.look("set-up: manager missing", wizard)
+    wizard.reject()
+    setup.close()
+    assert_spanish(walk)
+
+
+def walk_seen(where: str, text: str):
+    from tests.ui.visible_text import Seen
+
+    return Seen(where, text)

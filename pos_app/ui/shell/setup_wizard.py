@@ -84,7 +84,7 @@ from pos_app.counter import (
     validate_pin,
 )
 from pos_app.ui.common.banner import COLOURS, EnvironmentBanner, environment_name
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import fmt, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.shell.login import ERROR_STYLE, clerk_message, form_layout, pin_edit
 from pos_app.ui.shell.manager_approval import request_approval
@@ -412,6 +412,12 @@ def no_keyring_text() -> str:
                      "you will be asked for it again at the next start. The key is never written to a file.")
 
 
+def kept(typed: str, before: str) -> str:
+    """What to save for a store detail: ``before`` itself when the field still shows it (in the UI language:
+    one of our translated defaults stays the default), else what was typed."""
+    return before if typed == tr(before).strip() else typed
+
+
 class MerchantPage(QWizardPage):
     def __init__(self, wizard: SetupFlow) -> None:
         super().__init__()
@@ -419,13 +425,15 @@ class MerchantPage(QWizardPage):
         self.setTitle(translate("SetupWizard", "Store and receipt"))
         self.setSubTitle(translate("SetupWizard", "Printed at the top and bottom of every receipt."))
         m = wizard.settings.merchant
-        self.name = QLineEdit(m.name, self)
+        # Our defaults (a store that has not named itself yet) in the UI language; ``kept`` saves them back as
+        # the defaults, so they keep following the language.
+        self.name = QLineEdit(tr(m.name), self)
         self.name.setObjectName("merchantName")
-        self.address = QLineEdit(m.address, self)
+        self.address = QLineEdit(tr(m.address), self)
         self.address.setObjectName("merchantAddress")
         self.phone = QLineEdit(m.phone, self)
         self.phone.setObjectName("merchantPhone")
-        self.footer = QLineEdit(m.footer, self)
+        self.footer = QLineEdit(tr(m.footer), self)
         self.footer.setObjectName("merchantFooter")
         self.lane = QLineEdit(wizard.settings.lane, self)
         self.lane.setObjectName("lane")
@@ -681,10 +689,10 @@ class SetupFlow(QWizard):
         if env is not Environment.TRAINING:
             s.api_users[env.value] = self.credentials_page.user.text().strip()
         m = self.merchant_page
-        s.merchant.name = m.name.text().strip()
-        s.merchant.address = m.address.text().strip()
+        s.merchant.name = kept(m.name.text().strip(), s.merchant.name)
+        s.merchant.address = kept(m.address.text().strip(), s.merchant.address)
         s.merchant.phone = m.phone.text().strip()
-        s.merchant.footer = m.footer.text().strip()
+        s.merchant.footer = kept(m.footer.text().strip(), s.merchant.footer)
         s.lane = m.lane.text().strip()
         s.money_format = m.money_format.currentData()
         s.setup_done = True
