@@ -10,7 +10,8 @@ os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
 import PySide6.QtWebEngineWidgets  # noqa: E402,F401  (must precede QApplication creation)
 import pytest  # noqa: E402
 
-pytest_plugins = ["tests.fixtures.gateway", "tests.fixtures.payments", "tests.fixtures.clerks"]  # shared fixtures (tests/fixtures/)
+pytest_plugins = ["tests.fixtures.gateway", "tests.fixtures.payments",  # shared fixtures (tests/fixtures/)
+                  "tests.fixtures.clerks", "tests.fixtures.customer_stores"]
 
 
 @pytest.fixture(autouse=True)

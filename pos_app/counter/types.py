@@ -31,7 +31,8 @@ _add("pos_app.counter.errors", "ForeignAccount", "MissingCredentials", "Training
 # customers
 _add("pos_app.customers.models", "CustomerHit", "CustomerRecord", "StoredCustomer")
 _add("pos_app.customers.counter", "CustomerValidationError", "LocalWriteDeferred", "normalised", "problems")
-_add("pos_app.customers.paysimple_add", "AddAmbiguous", "AddInProgress", "AddNotConfirmed", "Added")
+_add("pos_app.customers.paysimple_add", "AddAmbiguous", "AddNotConfirmed", "Added")
+_add("pos_app.customers.store", "AddInProgress")
 _add("pos_app.customers.names", "proper_case", "split_typed_name")
 _add("pos_app.customers.normalize", "format_phone")
 _add("pos_app.customers.us_states", "US_STATES", "state_code", "state_label=label")

@@ -7,14 +7,16 @@ Order of writes (so a failure never leaves half a customer):
    one clear message per field; nothing is sent, nothing is written.
 2. Send it to PaySimple (POST /customer, or PUT /customer built on a fresh GET so fields we do not mirror
    — website, notes, shipping address — are kept). Any PaySimple error (400 with field messages, 404 when the
-   customer was deleted meanwhile, ...) propagates unchanged and the directory is untouched.
+   customer was deleted meanwhile, ...) propagates unchanged and the store is untouched.
    A ``TransportError`` with ``may_have_taken_effect`` means PaySimple may have created/changed the customer:
    the caller must NOT blindly retry a create (it could make a twin); a sync (or a search after it) shows
    what PaySimple has.
-3. Write PaySimple's answer to the directory (neutralised like a sync would: ``normalize.neutralised_record``). If that local write fails (disk full, database locked for
-   longer than the busy timeout), it is retried ``LOCAL_ATTEMPTS`` times; if it still fails,
-   ``LocalWriteDeferred`` is raised carrying the saved PaySimple customer: PaySimple is right, the
-   directory is only behind, and the next sync brings the row in (it compares every field).
+3. Write PaySimple's answer to the customer store (``write_local``: ``CustomerStore.save_from_paysimple``;
+   neutralised like a sync would: ``normalize.neutralised_record``). If that write fails with a storage fault
+   (disk full, database locked past the busy timeout, database server unreachable), it is retried
+   ``LOCAL_ATTEMPTS`` times; if it still fails, ``LocalWriteDeferred`` is raised carrying the saved PaySimple
+   customer: PaySimple is right, the store is only behind, and the next sync brings the record in (it compares
+   every field).
 
 Counter rules (stricter than PaySimple's, for values the clerk typed or changed: ``problems(record, before)``;
 a value that came unchanged from PaySimple or an import is held to PaySimple's rules only; decisions 0373-0375):
@@ -31,15 +33,12 @@ Editing an imported (local-only) customer creates it in PaySimple: that is ``pay
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
-from collections.abc import Callable
 from dataclasses import fields, replace
 
-from pos_app.customers import index
-from pos_app.customers.directory import Batch, Directory
 from pos_app.customers.models import CustomerRecord, StoredCustomer
 from pos_app.customers.normalize import neutralised_record, phone_key
+from pos_app.customers.store import AddClosed, CustomerStore
 from pos_app.customers.us_states import US_STATES, state_code
 from pos_app.i18n_keys import N_
 from pos_app.paysimple.errors import FieldMessage
@@ -80,7 +79,7 @@ class CustomerValidationError(ValueError):
 
 
 class LocalWriteDeferred(RuntimeError):
-    """Saved in PaySimple, but the directory could not be written; the next sync will bring it in."""
+    """Saved in PaySimple, but the customer store could not be written; the next sync will bring it in."""
 
     def __init__(self, customer, cause: Exception) -> None:
         self.customer = customer
@@ -139,40 +138,26 @@ def _counter_rules(record: CustomerRecord, typed: set[str]) -> list[FieldMessage
     return out
 
 
-def possible_duplicates(directory: Directory, record: CustomerRecord, exclude_id: int | None = None,
+def possible_duplicates(store: CustomerStore, record: CustomerRecord, exclude_id: int | None = None,
                         limit: int = 5) -> list[StoredCustomer]:
-    """Customers in the directory who may be this one (decision 0372): the same folded first and last name AND
-    the same phone (any of theirs: phone, alternate, mobile) or the same e-mail (theirs or alternate); the
-    CSV import's duplicate rule. PaySimple customers first, then by local id; deleted rows and ``exclude_id``
-    left out. A read of the directory's key index: run it on a worker."""
-    record = normalised(record)
-    if not record.first_name or not record.last_name:
-        return []
-    keys = [index.PHONE + phone_key(record.phone)] if phone_key(record.phone) else []
-    if record.email and index.email_entry(record.email):
-        keys.append(index.EMAIL + index.email_entry(record.email))
-    con = directory.connection()
-    ids = sorted({cid for key in keys for cid in directory.ids_by_key(key, con)} - {exclude_id})
-    if not ids:
-        return []
-    name = index.name_prefix(record.first_name, record.last_name)
-    rows = [r for r in directory.old_rows(con, f"id IN ({','.join('?' * len(ids))}) AND deleted = 0", ids)
-            if r.words.startswith(name)]
-    rows.sort(key=lambda r: (r.paysimple_id is None, r.id))
-    return [s for s in (directory.get(r.id) for r in rows[:limit]) if s is not None]
+    """Customers in the store who may be this one (decision 0372): the same folded first and last name AND the
+    same phone (any of theirs: phone, alternate, mobile) or the same e-mail (theirs or alternate); the CSV
+    import's duplicate rule. PaySimple customers first, then by local id; deleted records and ``exclude_id``
+    left out. A read of the store: run it on a worker."""
+    return store.possible_duplicates(normalised(record), exclude_id, limit)
 
 
-def create_customer(directory: Directory, client, record: CustomerRecord) -> StoredCustomer:
-    """New customer: PaySimple first, then the directory. Returns the directory row."""
+def create_customer(store: CustomerStore, client, record: CustomerRecord) -> StoredCustomer:
+    """New customer: PaySimple first, then the customer store. Returns the stored record."""
     record = checked(record)
     created = client.create_customer(record.to_input())
     log.info("customer %s created in PaySimple from the counter", created.id)
-    return write_local(directory, created, local_id=None)
+    return write_local(store, created, local_id=None)
 
 
-def update_customer(directory: Directory, client, local_id: int, record: CustomerRecord) -> StoredCustomer:
+def update_customer(store: CustomerStore, client, local_id: int, record: CustomerRecord) -> StoredCustomer:
     """Edit the PaySimple customer with this local id (a local-only one: ``paysimple_add.add_to_paysimple``)."""
-    stored = directory.get(local_id)
+    stored = store.get(local_id)
     if stored is None:
         raise KeyError(f"No customer with local id {local_id}")
     if stored.local_only:
@@ -181,7 +166,7 @@ def update_customer(directory: Directory, client, local_id: int, record: Custome
     current = client.get_customer(stored.paysimple_id)  # fresh: keep what we do not mirror
     saved = client.update_customer(stored.paysimple_id, record.to_input(base=current))
     log.info("customer %s updated in PaySimple from the counter", saved.id)
-    return write_local(directory, saved, local_id=local_id)
+    return write_local(store, saved, local_id=local_id)
 
 
 def checked(record: CustomerRecord, before: CustomerRecord | None = None) -> CustomerRecord:
@@ -193,16 +178,17 @@ def checked(record: CustomerRecord, before: CustomerRecord | None = None) -> Cus
     return record
 
 
-def write_local(directory: Directory, customer, local_id: int | None,
-                also: Callable[[sqlite3.Connection, int], None] | None = None) -> StoredCustomer:
-    """Write PaySimple's answer into the directory: into row ``local_id`` (an edit, or a local-only customer
-    that became this PaySimple customer), else into the row holding its PaySimple id, else a new row.
+def write_local(store: CustomerStore, customer, local_id: int | None,
+                closes: AddClosed | None = None) -> StoredCustomer:
+    """Write PaySimple's answer into the store (``CustomerStore.save_from_paysimple``): into record ``local_id``
+    (an edit, or a local-only customer that became this PaySimple customer), else into the record holding its
+    PaySimple id, else a new one.
 
-    A local-only row whose PaySimple customer a sync already brought in as a row of its own: that row is kept
-    (it is PaySimple's, and payments refer to it), the local-only row is marked deleted (out of search; its
-    local notes move over when the kept row has none) and the kept row is returned, so one person has one
-    row. ``also(con, row_id)`` runs inside the same transaction (e.g. closing the add's record). Retried
-    ``LOCAL_ATTEMPTS`` times; then ``LocalWriteDeferred``."""
+    A local-only record whose PaySimple customer a sync already brought in as a record of its own: that record
+    is kept (it is PaySimple's, and payments refer to it), the local-only one is marked deleted (out of search;
+    its local notes move over when the kept one has none) and the kept one is returned, so one person has one
+    record. ``closes``: the add that made the customer, closed in the same transaction. Retried
+    ``LOCAL_ATTEMPTS`` times on storage faults; then ``LocalWriteDeferred``."""
     record, changed = neutralised_record(CustomerRecord.from_paysimple(customer))
     if changed:  # we sent clean text; PaySimple answered otherwise: store it as a sync would
         log.warning("customer %s: PaySimple's answer holds control characters in %s; stored neutralised",
@@ -210,34 +196,11 @@ def write_local(directory: Directory, customer, local_id: int | None,
     last_error: Exception | None = None
     for attempt in range(1, LOCAL_ATTEMPTS + 1):
         try:
-            with directory.write() as con:
-                old = None
-                if local_id is not None:
-                    old = next(iter(directory.old_rows(con, "id = ?", (local_id,))), None)
-                holder = directory.old_rows_by_paysimple_id(con, [customer.id]).get(customer.id)
-                if old is not None and holder is not None and holder.id != old.id:
-                    retired = directory.get(old.id)
-                    assert retired is not None
-                    directory.apply(con, Batch(updates=[(holder, record),
-                                                        (old, replace(retired.record, deleted=True))]))
-                    con.execute("UPDATE customers SET local_notes = (SELECT local_notes FROM customers WHERE id = ?)"
-                                " WHERE id = ? AND local_notes IS NULL", (old.id, holder.id))
-                    log.info("local-only customer %s retired: PaySimple customer %s is row %s", old.id,
-                             customer.id, holder.id)
-                    row_id = holder.id
-                else:
-                    old = old or holder
-                    batch = Batch(updates=[(old, record)]) if old else Batch(inserts=[(record, "counter")])
-                    row_id = directory.apply(con, batch)[0]
-                if also is not None:
-                    also(con, row_id)
-            stored = directory.get(row_id)
-            assert stored is not None
-            return stored
-        except (sqlite3.Error, StorageError) as exc:
+            return store.save_from_paysimple(record, local_id=local_id, closes=closes)
+        except StorageError as exc:
             last_error = exc
-            log.warning("directory write after PaySimple save failed (attempt %s): %s", attempt,
-                        type(exc).__name__)
+            log.warning("customer list write after PaySimple save failed (attempt %s): %s", attempt,
+                        exc.fault.value)
             time.sleep(0.05 * attempt)
     assert last_error is not None
     raise LocalWriteDeferred(customer, last_error) from last_error

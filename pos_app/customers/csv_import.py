@@ -1,6 +1,6 @@
 """CSV import for stores moving from another POS: files as people have them, strict rows, a report they can open.
 
-``import_csv(directory, path, progress=None, cancel=None, report_path=None, batch_size=BATCH_SIZE) -> ImportReport``
+``import_csv(store, path, progress=None, cancel=None, report_path=None, batch_size=BATCH_SIZE) -> ImportReport``
 
 Columns are found by header name, compared lower-case with spaces and punctuation removed, through a table of
 synonyms ("First Name", "first_name", "Given name" → first name; "Phone Number", "Tel" → phone; "Mobile",
@@ -8,7 +8,7 @@ synonyms ("First Name", "first_name", "Given name" → first name; "Phone Number
 single "Name" / "Customer Name" column is split ("Smith, John" or "John Q Smith"). Unknown columns are
 ignored and listed in the report. Without first + last name (or a full name) column the file is refused
 with ``CsvColumnsError`` naming what is missing, and nothing is imported. "Card Number" style columns are
-never mapped: card numbers must not enter the directory.
+never mapped: card numbers must not enter the customer list.
 
 Encoding (a first pass over the bytes, constant memory): UTF-8 with or without BOM, UTF-16 with a BOM or
 recognisably without one (every other byte NUL) are read as such; anything else is read as Windows-1252
@@ -51,7 +51,8 @@ A match with a local-only customer (an earlier import) updates that row; a match
 leaves it alone (PaySimple is the authority; counted as ``already_in_paysimple``). So importing the same file
 twice creates nothing the second time. Inside one file, a second row with an account number already used on
 an earlier line is rejected ("duplicate account number, first on line N"); a repeated name+email/phone row
-is rejected the same way.
+is rejected the same way. The store applies the rules to each batch (``CustomerStore.import_batch``, rules
+written once in ``plan``), so they hold on every backend.
 
 Imported customers are local-only: ``paysimple_id`` is NULL and ``origin`` is ``import`` (see ``models``).
 They get a PaySimple id when created there from the counter, or when a sync finds a PaySimple customer with
@@ -83,10 +84,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pos_app.customers import index
-from pos_app.customers.directory import Batch, Directory
 from pos_app.customers.models import MIRRORED, CustomerRecord
 from pos_app.customers.normalize import account_key, fold, phone_key
+from pos_app.customers.plan import person_keys
+from pos_app.customers.store import CustomerStore, ImportRow
 from pos_app.i18n_keys import N_, joined
 from pos_app.paysimple.rules import validate_address, validate_customer
 from pos_app.private_files import private_file
@@ -544,7 +545,7 @@ def default_report_path(source: Path) -> Path:
     return folder / f"{source.stem}-{datetime.now().strftime('%Y%m%d-%H%M%S')}-report.csv"
 
 
-def import_csv(directory: Directory, path: Path | str, progress: Callable[[int, int], None] | None = None,
+def import_csv(store: CustomerStore, path: Path | str, progress: Callable[[int, int], None] | None = None,
                cancel=None, report_path: Path | str | None = None, batch_size: int = BATCH_SIZE) -> ImportReport:
     path = Path(path)
     report = ImportReport(source=path)
@@ -553,8 +554,9 @@ def import_csv(directory: Directory, path: Path | str, progress: Callable[[int, 
     out = _ReportWriter(report, Path(report_path) if report_path is not None else default_report_path(path))
     try:
         with path.open("r", encoding=scan.encoding, errors="replace", newline="") as stream:
-            _import(directory, _Lines(stream, MAX_RECORD_CHARS), scan.lines, report, out, progress, cancel,
-                    batch_size)
+            with store.bulk():
+                _import(store, _Lines(stream, MAX_RECORD_CHARS), scan.lines, report, out, progress, cancel,
+                        batch_size)
     except CsvImportError as exc:
         report.notes.insert(0, f"The file was refused: {exc}")
         exc.report_path = report.report_path = out.finish()
@@ -597,7 +599,7 @@ def _header(lines: _Lines, report: ImportReport) -> tuple[str, list[str], int]:
     raise CsvImportError(NO_HEADER)
 
 
-def _import(directory: Directory, lines: _Lines, total_lines: int, report: ImportReport, out: _ReportWriter,
+def _import(store: CustomerStore, lines: _Lines, total_lines: int, report: ImportReport, out: _ReportWriter,
             progress, cancel, batch_size: int) -> None:
     delimiter, headers, header_last = _header(lines, report)
     report.delimiter = delimiter
@@ -611,39 +613,36 @@ def _import(directory: Directory, lines: _Lines, total_lines: int, report: Impor
     seen = _SeenInFile()
     pending: list[tuple[int, CustomerRecord, str | None]] = []
     in_batch = 0
-    try:
-        for record in _records(lines, delimiter, len(headers)):
-            done = record.last - header_last
-            if record.blank:
-                continue
-            report.rows += 1
-            in_batch += 1
-            if record.fields is None:
-                out.add(RowProblem(record.first, "rejected", record.problem or UNREADABLE))
-            else:
-                row = _row(record.fields, columns, unmapped, record.first, out, seen)
-                if row is not None:
-                    pending.append((record.first, *row))
-            if in_batch >= batch_size:
-                if cancel is not None and cancel.is_set():
-                    report.cancelled = True
-                    break
-                _write(directory, pending, report)
-                pending, in_batch = [], 0
-                if progress is not None:
-                    progress(min(done, total), total)
-        if not report.cancelled:
+    for record in _records(lines, delimiter, len(headers)):
+        done = record.last - header_last
+        if record.blank:
+            continue
+        report.rows += 1
+        in_batch += 1
+        if record.fields is None:
+            out.add(RowProblem(record.first, "rejected", record.problem or UNREADABLE))
+        else:
+            row = _row(record.fields, columns, unmapped, record.first, out, seen)
+            if row is not None:
+                pending.append((record.first, *row))
+        if in_batch >= batch_size:
             if cancel is not None and cancel.is_set():
                 report.cancelled = True
-            else:
-                _write(directory, pending, report)
-                pending = []
-        if report.cancelled:
-            report.notes.append(f"Cancelled after {report.rows - in_batch} rows; rows before that were kept.")
-        elif progress is not None:
-            progress(total, total)
-    finally:
-        directory.finish_indexing()
+                break
+            _write(store, pending, report)
+            pending, in_batch = [], 0
+            if progress is not None:
+                progress(min(done, total), total)
+    if not report.cancelled:
+        if cancel is not None and cancel.is_set():
+            report.cancelled = True
+        else:
+            _write(store, pending, report)
+            pending = []
+    if report.cancelled:
+        report.notes.append(f"Cancelled after {report.rows - in_batch} rows; rows before that were kept.")
+    elif progress is not None:
+        progress(total, total)
 
 
 class _SeenInFile:
@@ -730,7 +729,7 @@ def _row(fields: list[str], columns: dict[str, int], unmapped: list[tuple[int, s
             return None
         seen.accounts[account] = line_no
     else:
-        keys = _person_keys(first or "", last or "", email, alt_email, phones)
+        keys = person_keys(first or "", last or "", email, alt_email, phones)
         earlier = next((seen.people[k] for k in keys if k in seen.people), None)
         if earlier is not None:
             out.add(RowProblem(line_no, "rejected", SAME_PERSON.fill(earlier), display))
@@ -762,55 +761,11 @@ def split_full_name(text: str) -> tuple[str | None, str | None, str | None]:
     return parts[0], " ".join(parts[1:-1]) or None, parts[-1]
 
 
-def _person_keys(first: str, last: str, email: str | None, alt_email: str | None,
-                 phones: dict[str, str]) -> list[tuple[str, str]]:
-    name = f"{fold(first)}|{fold(last)}"
-    keys = [(name, index.EMAIL + index.email_entry(e)) for e in (email, alt_email) if e]
-    keys += [(name, index.PHONE + p) for k, p in phones.items() if k != "fax" and p]
-    return keys
-
-
-def _write(directory: Directory, rows: list[tuple[int, CustomerRecord, str | None]], report: ImportReport) -> None:
+def _write(store: CustomerStore, rows: list[tuple[int, CustomerRecord, str | None]], report: ImportReport) -> None:
     if not rows:
         return
-    with directory.write() as con:
-        batch = Batch()
-        notes: list[tuple[str, int]] = []
-        new_notes: list[str | None] = []
-        for _line, record, note in rows:
-            match = _existing(directory, con, record)
-            if match is None:
-                batch.inserts.append((record, "import"))
-                new_notes.append(note)
-                report.imported += 1
-            elif match.paysimple_id is not None:
-                report.already_in_paysimple += 1
-            elif match.same_as(record):
-                report.unchanged += 1
-            else:
-                batch.updates.append((match, record))
-                report.updated += 1
-                if note:
-                    notes.append((note, match.id))
-        ids = directory.apply(con, batch)
-        notes += [(note, cid) for note, cid in zip(new_notes, ids, strict=False) if note]
-        con.executemany("UPDATE customers SET local_notes = ? WHERE id = ?", notes)
-
-
-def _existing(directory: Directory, con, record: CustomerRecord):
-    account = account_key(record.customer_account)
-    if account:
-        ids = directory.ids_by_key(index.ACCOUNT + account, con)
-        rows = directory.old_rows(con, f"id IN ({','.join('?' * len(ids))})", ids) if ids else []
-        return min(rows, key=lambda r: (r.paysimple_id is None, r.id)) if rows else None
-    phones = {"phone": phone_key(record.phone), "mobile_phone": phone_key(record.mobile_phone),
-              "alt_phone": phone_key(record.alt_phone)}
-    name = index.name_prefix(record.first_name, record.last_name)
-    for _, key in _person_keys(record.first_name, record.last_name, record.email, record.alt_email, phones):
-        ids = directory.ids_by_key(key, con)
-        if ids:
-            rows = [r for r in directory.old_rows(con, f"id IN ({','.join('?' * len(ids))}) AND deleted = 0", ids)
-                    if r.words.startswith(name)]
-            if rows:
-                return min(rows, key=lambda r: (r.paysimple_id is None, r.id))
-    return None
+    counts = store.import_batch([ImportRow(record, note) for _line, record, note in rows])
+    report.imported += counts.imported
+    report.updated += counts.updated
+    report.unchanged += counts.unchanged
+    report.already_in_paysimple += counts.already_in_paysimple

@@ -1,25 +1,34 @@
-"""The local customer directory: a SQLite (WAL) file in the data dir, fast search, batched writes.
+"""The local customer directory: a SQLite (WAL) file in the data dir, the SQLite ``CustomerStore`` (records of
+record with a change feed) and the counter's search index over them.
 
 Threads: a ``Directory`` may be used from several threads (the UI searches while a worker syncs). Each
-thread gets its own SQLite connection; WAL lets searches read while a sync or import writes. All writes go
-through ``write()`` (``BEGIN IMMEDIATE`` ... ``COMMIT``), so a batch is applied whole or not at all.
+thread gets its own SQLite connection; WAL lets searches read while a sync or import writes. Every write is
+one ``BEGIN IMMEDIATE`` ... ``COMMIT`` transaction (``_transaction``), so a batch is applied whole or not at
+all, and SQLite lets one writer in at a time.
 
-Writing: ``apply(batch)`` takes new rows and changed rows for one transaction and keeps the search tables
-in step (see ``schema``). Sync (PaySimple ids) uses ``upsert_paysimple``; the CSV import and counter edits
-use ``apply`` directly after their own matching. Deleted customers stay in ``customers`` with
-``deleted = 1`` (``get`` still returns them) but leave the search tables.
+Writing: the domain methods of ``store.CustomerStore`` (sync pages, import batches, counter saves, deletions)
+read what ``plan`` needs inside their transaction, then ``_apply`` writes the resulting ``plan.Batch`` and keeps
+the search tables in step (see ``schema``). Deleted customers stay in ``customers`` with ``deleted = 1``
+(``get`` still returns them) but leave the search tables.
+
+The change feed: every row written gets the next position (``customers.change_pos``, unique; max + 1, taken
+inside the write transaction). Only one transaction writes at a time and it takes its positions after the
+writers before it committed, so positions become visible in the order they were taken: a reader of
+``changes(after)`` sees every position up to the largest one it is given. ``feed_id`` is a random name kept in
+``meta`` (a rebuilt file, see ``recovery``, has a new one). A replica (``replica.follow``) writes the source's
+records with their local ids through ``apply_changes``; its own feed numbers them again.
 
 Deferred indexing (decision 0313): a batch that inserts ``DEFER_MIN`` or more customers only writes their
 rows and records the id range in ``pending_index``; the pending entries are added later in one transaction
-(SQLite expands them from the rows' ``words``/``keys``, sorted by the index key). During a sync, pending
-customers are merged when they reach max(``MERGE_MIN``, half the indexed ones) — geometric, so total work
-stays linear — in their own transaction right after the batch's COMMIT, and at the end of every
-sync/import call; ``upsert_many`` merges once at the end. Pending customers are not searchable until then
-(``pending_count`` tells the UI). A process that dies mid-load leaves the ranges recorded and the next
-``Directory()`` finishes the merge before anyone searches. Small batches (an incremental sync, a counter
-edit) are indexed in their own transaction. Word statistics for the search are refreshed at each merge and
-whenever the directory grew by half (``stats``); searches pick up new statistics from a background reload,
-never waiting for one.
+(SQLite expands them from the rows' ``words``/``keys``, sorted by the index key). Inside ``bulk()`` (a sync, an
+import), pending customers are merged when they reach max(``MERGE_MIN``, half the indexed ones) — geometric, so
+total work stays linear — in their own transaction right after the batch's COMMIT, and when the outermost
+``bulk()`` ends; ``upsert_many`` merges once at the end; a write outside ``bulk()`` merges before it returns.
+Pending customers are not searchable until then (``pending_count`` tells the UI). A process that dies mid-load
+leaves the ranges recorded and the next ``Directory()`` finishes the merge before anyone searches. Small
+batches (an incremental sync, a counter edit) are indexed in their own transaction. Word statistics for the
+search are refreshed at each merge and whenever the directory grew by half (``stats``); searches pick up new
+statistics from a background reload, never waiting for one.
 
 Background sorting (decision 0265): while a bulk load writes rows, ``_Presorter`` sorts the entries of every
 ``PRESORT_RUN`` committed pending customers into runs in a scratch file; the final merge of the runs and the
@@ -29,11 +38,11 @@ whole and is redone. ``synchronous`` stays NORMAL (WAL syncs only at checkpoints
 Searching while a bulk load writes (decision 0266): searches mark themselves (``reading``) and bulk writers
 pause at safe points every ``YIELD_ROWS`` rows while one runs.
 
-Storage faults: opening and every ``write()`` raise ``pos_app.storage_errors.StorageError`` (file + next
-step) for a read-only folder, a full disk, a damaged file or a disk error. ``Directory.open_or_recover``
-(the counter's start-up) also runs ``PRAGMA quick_check`` first; a damaged directory is a cache, so it is
-moved aside (kept, never deleted), the readable customers are salvaged into a fresh file (local-only ones are
-the point: PaySimple has the others) and the start-up sync rebuilds the rest (``customers.recovery``).
+Storage faults: opening and every write raise ``pos_app.storage_errors.StorageError`` (file + next step) for a
+read-only folder, a full disk, a damaged file or a disk error. ``Directory.open_or_recover`` (the counter's
+start-up) also runs ``PRAGMA quick_check`` first; a damaged directory is a cache, so it is moved aside (kept,
+never deleted), the readable customers are salvaged into a fresh file (local-only ones are the point: PaySimple
+has the others) and the start-up sync rebuilds the rest (``customers.recovery``).
 
 "Recently seen": ``mark_seen`` records that a customer was served at this counter. The last
 ``RECENT_LIMIT`` distinct customers are kept in ``recent`` and rank first within their match tier.
@@ -49,28 +58,47 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pos_app.customers import index, stats
+from pos_app.customers import stats
 from pos_app.customers.models import RECORD_FIELDS, CustomerHit, CustomerRecord, StoredCustomer
-from pos_app.customers.normalize import account_key
+from pos_app.customers.plan import (
+    Batch,
+    OldRow,
+    plan_import,
+    plan_paysimple,
+    plan_save,
+    possible_duplicate_ids,
+)
 from pos_app.customers.recovery import recover
 from pos_app.customers.rows import (
-    DELETED,
     INSERT_SQL,
     OLD_COLUMNS,
     RECENT_LIMIT,
     ROW_COLUMNS,
     UPDATE_SQL,
-    data_values,
     insert_values,
     now_iso,
     update_values,
 )
 from pos_app.customers.schema import connect, migrate
 from pos_app.customers.search import search as search_directory
+from pos_app.customers.store import (
+    ADD_OUTCOMES,
+    AddClosed,
+    AddInProgress,
+    Change,
+    ChangePage,
+    ImportCounts,
+    ImportRow,
+    OpenAdd,
+    SyncEnd,
+    SyncRun,
+    UpsertCounts,
+    aware,
+    check_feed_args,
+)
 from pos_app.storage_errors import CHECK_FAILED, Fault, StorageError, What, storage_errors
 
 log = logging.getLogger(__name__)
@@ -80,58 +108,54 @@ MERGE_MIN = 20_000  # pending customers are merged when they reach max(MERGE_MIN
 PRESORT_RUN = 50_000  # committed pending customers per sorted run the background sorter builds
 YIELD_ROWS = 256  # a bulk writer lets a running search through after this many rows of Python work
 YIELD_MAX_S = 0.05  # ... waiting at most this long each time (it is never starved by back-to-back searches)
+REPLICA_RANGES_MAX = 64  # a replica batch whose new ids form more id ranges than this is indexed at once
 _CHUNK = 500  # ids per IN (...) query
 _SELECT_ROW = f"SELECT {', '.join(ROW_COLUMNS)} FROM customers"
-
-@dataclass(slots=True)
-class OldRow:
-    """The stored state of an existing row: its data values (``rows.DATA_COLUMNS`` order) and search text."""
-
-    id: int
-    paysimple_id: int | None
-    words: str
-    keys: str
-    values: tuple
-
-    @classmethod
-    def from_row(cls, row: Sequence) -> OldRow:
-        return cls(row[0], row[1], row[2], row[3], tuple(row[4:]))
-
-    @property
-    def deleted(self) -> bool:
-        return bool(self.values[DELETED])
-
-    def same_as(self, record: CustomerRecord) -> bool:
-        """Nothing to write: the same PaySimple id and every mirrored field equal (a full compare, not a
-        hash, so no collision can hide a change)."""
-        return self.paysimple_id == record.paysimple_id and self.values == data_values(record)
+_SELECT_OLD = f"SELECT {', '.join(OLD_COLUMNS)} FROM customers"
+SYNC_STOPPED = ("cancelled", "failed")
 
 
-@dataclass
-class Batch:
-    """Writes for one transaction: new customers and changed existing ones."""
+class FeedMismatch(ValueError):
+    """The replica follows another feed than the one offered (a store rebuilt or replaced); nothing written."""
 
-    inserts: list[tuple[CustomerRecord, str]] = field(default_factory=list)  # (record, origin)
-    updates: list[tuple[OldRow, CustomerRecord]] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.inserts) + len(self.updates)
+    def __init__(self, have: str, offered: str) -> None:
+        self.have, self.offered = have, offered
+        super().__init__(f"This customer list is a copy of another store's list (feed {have}, not {offered}); "
+                         "nothing was changed. Start a fresh copy (a new, empty customer list file).")
 
 
-@dataclass
-class UpsertCounts:
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    linked: int = 0  # local-only customers that turned out to be in PaySimple (same account number)
-    ids: list[int] = field(default_factory=list)  # local ids, in input order
+class _Lookup:
+    """``plan.Lookup`` on the writing transaction's connection."""
 
-    def add(self, other: UpsertCounts) -> None:
-        self.inserted += other.inserted
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        self.linked += other.linked
-        self.ids += other.ids
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+
+    def _rows(self, column: str, ids: Sequence[int]) -> dict[int, OldRow]:
+        out: dict[int, OldRow] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start:start + _CHUNK])
+            for row in self.con.execute(f"{_SELECT_OLD} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk):
+                out[row[0] if column == "id" else row[1]] = OldRow(row[0], row[1], tuple(row[2:-1]), row[-1])
+        return out
+
+    def rows_by_id(self, ids: Sequence[int]) -> dict[int, OldRow]:
+        return self._rows("id", ids)
+
+    def rows_by_paysimple_id(self, ids: Sequence[int]) -> dict[int, OldRow]:
+        return self._rows("paysimple_id", ids)
+
+    def live_ids_by_keys(self, keys: Sequence[str]) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for start in range(0, len(keys), _CHUNK):
+            chunk = list(keys[start:start + _CHUNK])
+            for key, cid in self.con.execute(
+                    f"SELECT key, customer_id FROM keys WHERE key IN ({','.join('?' * len(chunk))})", chunk):
+                out.setdefault(key, []).append(cid)  # the keys table holds live customers only
+        return out
+
+    def has_local_only(self) -> bool:
+        return self.con.execute("SELECT 1 FROM customers WHERE paysimple_id IS NULL AND deleted = 0 "
+                                "LIMIT 1").fetchone() is not None
 
 
 class Directory:
@@ -144,6 +168,7 @@ class Directory:
         self._busy_timeout_s = busy_timeout_s
         self._stats: stats.WordStats | None = None
         self._merge_deferred = False  # upsert_many: one merge at the end
+        self._bulk_depth = 0  # ``bulk()`` blocks open (any thread)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -231,7 +256,7 @@ class Directory:
         self.close()
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: committed whole on success, rolled back on any exception (a failed
         COMMIT included). Storage faults come out as ``StorageError``. What the transaction leaves to do once
         committed (hand new bulk rows to the background sorter, a merge that came due) runs after the COMMIT,
@@ -293,7 +318,7 @@ class Directory:
                 self._readers_gone.wait(left)
 
     def _after_commit(self, hook) -> bool:
-        """Run ``hook`` once the current ``write()`` transaction commits; False outside ``write()``."""
+        """Run ``hook`` once the current write transaction commits; False outside one."""
         hooks = getattr(self._local, "after_commit", None)
         if hooks is None:
             return False
@@ -303,12 +328,18 @@ class Directory:
 
     # --- reading -----------------------------------------------------------------------------------------
 
-    def get(self, customer_id: int) -> StoredCustomer | None:
-        row = self.connection().execute(f"{_SELECT_ROW} WHERE id = ?", (customer_id,)).fetchone()
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    def get(self, local_id: int) -> StoredCustomer | None:
+        with storage_errors(self.path, What.DIRECTORY):
+            row = self.connection().execute(f"{_SELECT_ROW} WHERE id = ?", (local_id,)).fetchone()
         return _stored(row) if row else None
 
     def get_by_paysimple_id(self, paysimple_id: int) -> StoredCustomer | None:
-        row = self.connection().execute(f"{_SELECT_ROW} WHERE paysimple_id = ?", (paysimple_id,)).fetchone()
+        with storage_errors(self.path, What.DIRECTORY):
+            row = self.connection().execute(f"{_SELECT_ROW} WHERE paysimple_id = ?", (paysimple_id,)).fetchone()
         return _stored(row) if row else None
 
     def word_stats(self) -> stats.WordStats:
@@ -347,42 +378,328 @@ class Directory:
 
     def count(self, include_deleted: bool = False) -> int:
         sql = "SELECT count(*) FROM customers" + ("" if include_deleted else " WHERE deleted = 0")
-        return self.connection().execute(sql).fetchone()[0]
+        with storage_errors(self.path, What.DIRECTORY):
+            return self.connection().execute(sql).fetchone()[0]
 
     def search(self, query: str, limit: int = 50) -> list[CustomerHit]:
         return search_directory(self, query, limit)
 
     def ids_by_key(self, key: str, con: sqlite3.Connection | None = None) -> list[int]:
+        """Local ids of the live customers with this tagged lookup key (``index``): the search's look-up."""
         con = con or self.connection()
         return [r[0] for r in con.execute("SELECT customer_id FROM keys WHERE key = ?", (key,))]
 
-    def old_rows(self, con: sqlite3.Connection, where: str, values: Sequence) -> list[OldRow]:
-        sql = f"SELECT {', '.join(OLD_COLUMNS)} FROM customers WHERE {where}"
-        return [OldRow.from_row(r) for r in con.execute(sql, values)]
+    # --- the change feed -----------------------------------------------------------------------------------
 
-    def old_rows_by_paysimple_id(self, con: sqlite3.Connection, ids: Sequence[int]) -> dict[int, OldRow]:
-        out: dict[int, OldRow] = {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = list(ids[start:start + _CHUNK])
-            for old in self.old_rows(con, f"paysimple_id IN ({','.join('?' * len(chunk))})", chunk):
-                out[old.paysimple_id] = old  # type: ignore[index]
-        return out
+    def changes(self, after: int = 0, limit: int = 1000) -> ChangePage:
+        """Customers written after feed position ``after``, in position order (see the module docstring)."""
+        check_feed_args(after, limit)
+        with storage_errors(self.path, What.DIRECTORY):
+            rows = self.connection().execute(
+                f"{_SELECT_ROW.replace(' FROM', ', change_pos FROM')} WHERE change_pos > ? ORDER BY change_pos "
+                "LIMIT ?", (after, limit)).fetchall()
+        found = [Change(row[-1], _stored(row[:-1])) for row in rows]
+        return ChangePage(found, found[-1].position if found else after)
 
-    # --- writing -----------------------------------------------------------------------------------------
+    def feed_id(self) -> str:
+        with storage_errors(self.path, What.DIRECTORY):
+            return self.connection().execute("SELECT value FROM meta WHERE key = 'feed_id'").fetchone()[0]
 
-    def apply(self, con: sqlite3.Connection, batch: Batch) -> list[int]:
+    @staticmethod
+    def _next_position(con: sqlite3.Connection) -> int:
+        """The next feed position (inside the write transaction: one writer at a time)."""
+        return con.execute("SELECT coalesce(max(change_pos), 0) + 1 FROM customers").fetchone()[0]
+
+    # --- writing: the store's domain methods ---------------------------------------------------------------
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """A run of many writes (a sync pass, an import): bulk-loaded customers may become searchable only
+        when the outermost ``bulk()`` ends (see the module docstring), also when it ends by an exception."""
+        with self._lock:
+            self._bulk_depth += 1
+        failed = True
+        try:
+            yield
+            failed = False
+        finally:
+            with self._lock:
+                self._bulk_depth -= 1
+                outermost = self._bulk_depth == 0
+            if outermost and failed:
+                self._written()  # the block's own error is the one to report
+            elif outermost:
+                self.finish_indexing()
+
+    def _written(self) -> None:
+        """After a domain write committed: outside ``bulk()``, everything it wrote is made searchable now. The
+        write itself is committed, so a storage fault of this indexing pass is logged, not raised: the pass is
+        redone by the next write and at the next open (``pending_count`` says how many wait)."""
+        if self._bulk_depth:
+            return
+        try:
+            self.finish_indexing()
+        except StorageError as exc:
+            log.warning("customer list %s: indexing of written customers deferred (%s)", self.path,
+                        exc.fault.value)
+
+    def upsert_paysimple(self, records: Sequence[CustomerRecord]) -> UpsertCounts:
+        """PaySimple customers in one transaction (``store.CustomerStore.upsert_paysimple``, rules in ``plan``)."""
+        with self._transaction() as con:
+            counts = self._upsert(con, records)
+        self._written()
+        return counts
+
+    def _upsert(self, con: sqlite3.Connection, records: Sequence[CustomerRecord],
+                origin: str = "paysimple") -> UpsertCounts:
+        if not records:
+            return UpsertCounts()
+        plan = plan_paysimple(records, _Lookup(con), origin, pause=self._let_readers_through,
+                              pause_every=YIELD_ROWS)
+        return plan.finish(self._apply(con, plan.batch))
+
+    def upsert_many(self, records: Iterable[CustomerRecord], batch_size: int = 5000) -> UpsertCounts:
+        """Bulk upsert of PaySimple customers, one transaction per ``batch_size`` records; every customer
+        is searchable when it returns (indexing is done once, at the end: nobody searches mid-call)."""
+        total = UpsertCounts()
+        chunk: list[CustomerRecord] = []
+        self._merge_deferred = True
+        try:
+            with self.bulk():
+                for record in records:
+                    chunk.append(record)
+                    if len(chunk) >= batch_size:
+                        with self._transaction() as con:
+                            total.add(self._upsert(con, chunk))
+                        chunk = []
+                if chunk:
+                    with self._transaction() as con:
+                        total.add(self._upsert(con, chunk))
+        finally:
+            self._merge_deferred = False
+        return total
+
+    def import_batch(self, rows: Sequence[ImportRow]) -> ImportCounts:
+        """Customers from another POS in one transaction (``store.CustomerStore.import_batch``)."""
+        if not rows:
+            return ImportCounts()
+        with self._transaction() as con:
+            plan = plan_import(rows, _Lookup(con))
+            self._apply(con, plan.batch)
+        self._written()
+        return plan.counts
+
+    def save_from_paysimple(self, record: CustomerRecord, local_id: int | None = None, origin: str = "counter",
+                            closes: AddClosed | None = None) -> StoredCustomer:
+        """PaySimple's answer to a counter create/edit (``store.CustomerStore.save_from_paysimple``)."""
+        with self._transaction() as con:
+            batch, target = plan_save(record, local_id, _Lookup(con), origin)
+            written = self._apply(con, batch)
+            if closes is not None:
+                self._close_add(con, closes.add_id, closes.outcome, closes.at, record.paysimple_id)
+        self._written()
+        stored = self.get(written[0] if written else target)
+        assert stored is not None
+        return stored
+
+    def possible_duplicates(self, record: CustomerRecord, exclude_id: int | None = None,
+                            limit: int = 5) -> list[StoredCustomer]:
+        """Customers who may be this record (``store.CustomerStore.possible_duplicates``; a read)."""
+        with storage_errors(self.path, What.DIRECTORY):
+            ids = possible_duplicate_ids(record, _Lookup(self.connection()), exclude_id, limit)
+        return [s for s in map(self.get, ids) if s is not None]
+
+    # --- adds of local-only customers to PaySimple (``customers.paysimple_add``) -----------------------------
+
+    def open_add(self, local_id: int) -> OpenAdd | None:
+        with storage_errors(self.path, What.DIRECTORY):
+            row = self.connection().execute(
+                "SELECT id, customer_id, started_at, ended_at, first_name, last_name, email, phone, customer_account "
+                "FROM paysimple_adds WHERE customer_id = ? AND outcome IS NULL", (local_id,)).fetchone()
+        if row is None:
+            return None
+        return OpenAdd(row[0], row[1], datetime.fromisoformat(row[2]),
+                       datetime.fromisoformat(row[3]) if row[3] else None, *row[4:])
+
+    def begin_add(self, local_id: int, record: CustomerRecord, at: datetime) -> int:
+        """Recorded with ``synchronous=FULL``: the record survives a power cut before the POST is sent."""
+        started = aware(at).isoformat()
+        con = self.connection()
+        with storage_errors(self.path, What.DIRECTORY):
+            con.execute("PRAGMA synchronous=FULL")
+        try:
+            with self._transaction() as con:
+                cur = con.execute(
+                    "INSERT INTO paysimple_adds (customer_id, started_at, first_name, last_name, email, phone, "
+                    "customer_account) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (local_id, started, record.first_name, record.last_name, record.email, record.phone,
+                     record.customer_account))
+                return int(cur.lastrowid)
+        except sqlite3.IntegrityError as exc:  # the unique index of open adds (paysimple_adds_open)
+            raise AddInProgress() from exc
+        finally:
+            with storage_errors(self.path, What.DIRECTORY):
+                con.execute("PRAGMA synchronous=NORMAL")
+
+    def add_sent(self, add_id: int, at: datetime) -> None:
+        with self._transaction() as con:
+            con.execute("UPDATE paysimple_adds SET ended_at = ? WHERE id = ?", (aware(at).isoformat(), add_id))
+
+    def close_add(self, add_id: int, outcome: str, at: datetime) -> None:
+        if outcome not in ("refused", "not_sent", "absent"):
+            raise ValueError(f"an add that created nothing closes as refused, not_sent or absent, not {outcome!r}")
+        with self._transaction() as con:
+            self._close_add(con, add_id, outcome, at, None)
+
+    @staticmethod
+    def _close_add(con: sqlite3.Connection, add_id: int, outcome: str, at: datetime,
+                   paysimple_id: int | None) -> None:
+        if outcome not in ADD_OUTCOMES:
+            raise ValueError(f"an add closes as one of {ADD_OUTCOMES}, not {outcome!r}")
+        con.execute("UPDATE paysimple_adds SET outcome = ?, paysimple_id = ?, ended_at = coalesce(ended_at, ?) "
+                    "WHERE id = ?", (outcome, paysimple_id, aware(at).isoformat(), add_id))
+
+    def mark_deleted(self, local_ids: Sequence[int]) -> int:
+        """Flag customers deleted (by local id) and drop them from search; returns how many changed."""
+        with self._transaction() as con:
+            changed = self._mark_deleted(con, local_ids)
+        self._written()
+        return changed
+
+    # --- the PaySimple sync's progress (``customers.sync``) --------------------------------------------------
+
+    def sync_start(self, page_size: int) -> SyncRun:
+        with self._transaction() as con:
+            row = con.execute("SELECT id, page_size, last_page, total_items FROM sync_runs "
+                              "WHERE status != 'complete' ORDER BY id DESC LIMIT 1").fetchone()
+            if row is not None and row[1] == page_size:
+                con.execute("UPDATE sync_runs SET status = 'running', error = NULL WHERE id = ?", (row[0],))
+                return SyncRun(row[0], row[2] + 1, row[3], True)
+            if row is not None:  # page size changed: the old page numbers mean other rows; start over
+                con.execute("UPDATE sync_runs SET status = 'complete', finished_at = ?, "
+                            "error = 'abandoned: page size changed' WHERE id = ?", (now_iso(), row[0]))
+                con.execute("DELETE FROM sync_seen WHERE run_id = ?", (row[0],))
+            cur = con.execute("INSERT INTO sync_runs (started_at, status, page_size) VALUES (?, 'running', ?)",
+                              (now_iso(), page_size))
+            return SyncRun(cur.lastrowid, 1, None, False)
+
+    def sync_page(self, run: int, page_no: int, records: Sequence[CustomerRecord],
+                  total_items: int) -> UpsertCounts:
+        with self._transaction() as con:
+            counts = self._upsert(con, records)
+            con.executemany("INSERT OR IGNORE INTO sync_seen (run_id, paysimple_id) VALUES (?, ?)",
+                            [(run, r.paysimple_id) for r in records])
+            con.execute(
+                "UPDATE sync_runs SET last_page = ?, shifted = shifted OR (total_items IS NOT NULL AND "
+                "total_items != ?), total_items = ?, inserted = inserted + ?, updated = updated + ?, "
+                "unchanged = unchanged + ? WHERE id = ?",
+                (page_no, total_items, total_items, counts.inserted, counts.updated, counts.unchanged, run))
+        self._written()
+        return counts
+
+    def sync_stop(self, run: int, status: str, error: str | None = None) -> None:
+        if status not in SYNC_STOPPED:
+            raise ValueError(f"a sync pass stops as one of {SYNC_STOPPED}, not {status!r}")
+        with self._transaction() as con:
+            con.execute("UPDATE sync_runs SET status = ?, error = ? WHERE id = ?", (status, error, run))
+
+    def sync_complete(self, run: int) -> SyncEnd:
+        with self._transaction() as con:
+            shifted, total = con.execute("SELECT shifted, total_items FROM sync_runs WHERE id = ?",
+                                         (run,)).fetchone()
+            seen = con.execute("SELECT count(*) FROM sync_seen WHERE run_id = ?", (run,)).fetchone()[0]
+            skipped, deleted = None, 0
+            if shifted:
+                skipped = "PaySimple's customer count changed during the pass; deletions will be marked by the next sync"
+            elif total is not None and seen < total:
+                skipped = (f"the pass listed {seen} customers but PaySimple counts {total}; deletions will be "
+                           "marked by the next sync")
+            else:
+                ids = [r[0] for r in con.execute(
+                    "SELECT id FROM customers WHERE paysimple_id IS NOT NULL AND deleted = 0 AND paysimple_id NOT IN "
+                    "(SELECT paysimple_id FROM sync_seen WHERE run_id = ?)", (run,))]
+                deleted = self._mark_deleted(con, ids)
+            con.execute("DELETE FROM sync_seen WHERE run_id = ?", (run,))
+            con.execute("UPDATE sync_runs SET status = 'complete', finished_at = ?, deleted = ? WHERE id = ?",
+                        (now_iso(), deleted, run))
+        self._written()
+        return SyncEnd(deleted, skipped)
+
+    # --- replica: the records of another store, from its change feed (``customers.replica``) -----------------
+
+    def replica_position(self) -> tuple[str | None, int]:
+        """(the feed this directory copies, or None when it copies none yet; the position it has reached)."""
+        with storage_errors(self.path, What.DIRECTORY):
+            rows = dict(self.connection().execute(
+                "SELECT key, value FROM meta WHERE key IN ('replica_of', 'replica_position')").fetchall())
+        return rows.get("replica_of"), int(rows.get("replica_position") or 0)
+
+    def apply_changes(self, feed_id: str, page: ChangePage) -> int:
+        """Write a page of another store's feed (``feed_id``): each record with its local id, origin, notes and
+        written time (this counter's "recently seen" kept), the page's ``next_position`` recorded with them in
+        one transaction. Returns how many records changed here. ``FeedMismatch`` when this directory copies
+        another feed (nothing written)."""
+        with self._transaction() as con:
+            have = con.execute("SELECT value FROM meta WHERE key = 'replica_of'").fetchone()
+            if have is not None and have[0] != feed_id:
+                raise FeedMismatch(have[0], feed_id)
+            changed = self._apply_copies(con, [c.customer for c in page.changes])
+            con.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                            [("replica_of", feed_id), ("replica_position", str(page.next_position))])
+        self._written()
+        return changed
+
+    def _apply_copies(self, con: sqlite3.Connection, customers: Sequence[StoredCustomer]) -> int:
+        latest = {c.id: c for c in customers}
+        existing = _Lookup(con).rows_by_id(list(latest))
+        position = self._next_position(con)
+        new = [c for cid, c in latest.items() if cid not in existing]
+        changed = [(existing[c.id], c) for cid, c in latest.items() if cid in existing
+                   and not (existing[cid].same_as(c.record) and self._same_local(con, c))]
+        if new:
+            rows = [insert_values(c.id, c.record, c.origin, c.written_at, position + n, c.local_notes)
+                    for n, c in enumerate(new)]
+            position += len(rows)
+            con.executemany(INSERT_SQL, rows)
+            ranges = _coalesce((c.id, c.id) for c in new)
+            if len(new) >= DEFER_MIN and len(ranges) <= REPLICA_RANGES_MAX:
+                con.executemany("INSERT INTO pending_index (lo, hi) VALUES (?, ?)", ranges)
+                for lo, hi in ranges:
+                    self._after_commit(lambda lo=lo, hi=hi: self._presort(lo, hi))
+                self._merge_if_due(con)
+            else:
+                _add_entries(con, "c.id IN (SELECT value FROM json_each(?))", (json.dumps([c.id for c in new]),))
+                stats.refresh_if_grown(con)
+        if changed:
+            self._update_rows(con, [(old.id, c.record) for old, c in changed], None, position)
+            con.executemany("UPDATE customers SET origin = ?, written_at = ?, local_notes = ? WHERE id = ?",
+                            [(c.origin, c.written_at, c.local_notes, c.id) for _, c in changed])
+        return len(new) + len(changed)
+
+    @staticmethod
+    def _same_local(con: sqlite3.Connection, copy: StoredCustomer) -> bool:
+        row = con.execute("SELECT origin, written_at, local_notes FROM customers WHERE id = ?", (copy.id,)).fetchone()
+        return tuple(row) == (copy.origin, copy.written_at, copy.local_notes)
+
+    # --- writing: rows and index -------------------------------------------------------------------------
+
+    def _apply(self, con: sqlite3.Connection, batch: Batch) -> list[int]:
         """Write a batch inside the caller's transaction; returns the local ids (inserts, then updates)."""
         written_at = now_iso()
         next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM customers").fetchone()[0]
+        position = self._next_position(con) if len(batch) else 0
         first_id = next_id
         rows, ids = [], []
         inserts = batch.inserts
+        notes = batch.insert_notes or [None] * len(inserts)
         for start in range(0, len(inserts), YIELD_ROWS):
             self._let_readers_through()
-            for record, origin in inserts[start:start + YIELD_ROWS]:
-                rows.append(insert_values(next_id, record, origin, written_at))
+            for (record, origin), note in zip(inserts[start:start + YIELD_ROWS], notes[start:start + YIELD_ROWS],
+                                              strict=True):
+                rows.append(insert_values(next_id, record, origin, written_at, position, note))
                 ids.append(next_id)
                 next_id += 1
+                position += 1
         self._let_readers_through()
         con.executemany(INSERT_SQL, rows)
         if len(rows) >= DEFER_MIN:  # bulk: index later in one pass (see module doc)
@@ -393,133 +710,52 @@ class Directory:
         elif rows:
             _add_entries(con, "c.id BETWEEN ? AND ?", (first_id, next_id - 1))
             stats.refresh_if_grown(con)
-
         if batch.updates:
-            changed = json.dumps([old.id for old, _ in batch.updates])
-            self._pending_changed(con, changed)
-            _remove_entries(con, "c.id IN (SELECT value FROM json_each(?))", (changed,))
-            con.executemany(UPDATE_SQL, [update_values(old.id, record, written_at) for old, record in batch.updates])
-            _add_entries(con, "c.id IN (SELECT value FROM json_each(?))", (changed,))
-            con.execute(f"UPDATE recent SET text = (SELECT {_RECENT_TEXT} FROM customers c "
-                        "WHERE c.id = recent.customer_id) WHERE customer_id IN (SELECT value FROM json_each(?))",
-                        (changed,))
-            con.execute("DELETE FROM recent WHERE customer_id IN (SELECT id FROM customers WHERE deleted = 1 "
-                        "AND id IN (SELECT value FROM json_each(?)))", (changed,))
+            self._update_rows(con, [(old.id, record) for old, record in batch.updates], written_at, position)
             ids += [old.id for old, _ in batch.updates]
+        if batch.update_notes:
+            con.executemany("UPDATE customers SET local_notes = ? WHERE id = ?",
+                            [(note, cid) for cid, note in batch.update_notes.items()])
         return ids
 
-    def upsert_paysimple(self, con: sqlite3.Connection, records: Sequence[CustomerRecord],
-                         origin: str = "paysimple") -> UpsertCounts:
-        """Insert or update customers that have PaySimple ids, inside the caller's transaction.
-
-        Unchanged customers (same content hash) are not written at all. A new PaySimple customer whose
-        account number belongs to exactly one local-only customer is linked to that row instead of
-        creating a second one (the store imported it from its old POS before it reached PaySimple).
-        """
-        counts = UpsertCounts()
-        if any(r.paysimple_id is None for r in records):
-            raise ValueError("upsert_paysimple needs records with a PaySimple id")
-        latest = {r.paysimple_id: r for r in records}  # an id repeated in one input: the last one wins
-        if len(latest) != len(records):
-            records = list(latest.values())
-        existing = self.old_rows_by_paysimple_id(con, list(latest))
-        batch = Batch()
-        twins = self._local_twins(con, [r for r in records if r.paysimple_id not in existing])
-        if not existing and not twins:  # all new (a first sync or a bulk load): no per-record decisions
-            batch.inserts = [(record, origin) for record in records]
-            counts.inserted = len(records)
-            counts.ids = self.apply(con, batch)
-            return counts
-        order: list[tuple[str, int]] = []  # ("i", n) n-th insert / ("u", n) n-th update / ("k", id) kept
-        linked: set[int] = set()
-        for n, record in enumerate(records):
-            if not n % YIELD_ROWS:
-                self._let_readers_through()
-            old = existing.get(record.paysimple_id)
-            if old is None:
-                old = twins.get(account_key(record.customer_account))
-                if old is not None and old.id not in linked:
-                    linked.add(old.id)
-                    counts.linked += 1
-                else:
-                    old = None
-            if old is None:
-                order.append(("i", len(batch.inserts)))
-                batch.inserts.append((record, origin))
-                counts.inserted += 1
-            elif old.same_as(record):
-                order.append(("k", old.id))
-                counts.unchanged += 1
-            else:
-                order.append(("u", len(batch.updates)))
-                batch.updates.append((old, record))
-                counts.updated += 1
-        written = self.apply(con, batch)
-        inserted_ids, updated_ids = written[:len(batch.inserts)], written[len(batch.inserts):]
-        for kind, n in order:
-            counts.ids.append(n if kind == "k" else inserted_ids[n] if kind == "i" else updated_ids[n])
-        return counts
-
-    def _local_twins(self, con: sqlite3.Connection, records: Sequence[CustomerRecord]) -> dict[str, OldRow]:
-        """Local-only rows that are the only holder of a new record's account number, by account key."""
-        if con.execute("SELECT 1 FROM customers WHERE paysimple_id IS NULL LIMIT 1").fetchone() is None:
-            return {}  # no local-only customer at all (the usual case): nothing to link
-        accounts = sorted({a for a in (account_key(r.customer_account) for r in records) if a})
-        if not accounts:
-            return {}
-        holders: dict[str, list[int]] = {}
-        for start in range(0, len(accounts), _CHUNK):
-            keys = [index.ACCOUNT + a for a in accounts[start:start + _CHUNK]]
-            for key, cid in con.execute(f"SELECT key, customer_id FROM keys WHERE key IN ({','.join('?' * len(keys))})",
-                                        keys):
-                holders.setdefault(key[1:], []).append(cid)
-        single = {ids[0]: account for account, ids in holders.items() if len(ids) == 1}
-        if not single:
-            return {}
-        ids = list(single)
-        rows = self.old_rows(con, f"id IN ({','.join('?' * len(ids))}) AND paysimple_id IS NULL", ids)
-        return {single[row.id]: row for row in rows}
-
-    def upsert_many(self, records: Iterable[CustomerRecord], batch_size: int = 5000) -> UpsertCounts:
-        """Bulk upsert of PaySimple customers, one transaction per ``batch_size`` records; every customer
-        is searchable when it returns (indexing is done once, at the end: nobody searches mid-call)."""
-        total = UpsertCounts()
-        chunk: list[CustomerRecord] = []
-        self._merge_deferred = True
-        try:
-            for record in records:
-                chunk.append(record)
-                if len(chunk) >= batch_size:
-                    with self.write() as con:
-                        total.add(self.upsert_paysimple(con, chunk))
-                    chunk = []
-            if chunk:
-                with self.write() as con:
-                    total.add(self.upsert_paysimple(con, chunk))
-        finally:
-            self._merge_deferred = False
-            self.finish_indexing()
-        return total
+    def _update_rows(self, con: sqlite3.Connection, updates: list[tuple[int, CustomerRecord]],
+                     written_at: str | None, position: int) -> None:
+        """Rewrite existing rows (positions from ``position`` on) and move their search entries."""
+        changed = json.dumps([cid for cid, _ in updates])
+        self._pending_changed(con, changed)
+        _remove_entries(con, "c.id IN (SELECT value FROM json_each(?))", (changed,))
+        stamp = written_at or now_iso()
+        con.executemany(UPDATE_SQL, [update_values(cid, record, stamp, position + n)
+                                     for n, (cid, record) in enumerate(updates)])
+        _add_entries(con, "c.id IN (SELECT value FROM json_each(?))", (changed,))
+        con.execute(f"UPDATE recent SET text = (SELECT {_RECENT_TEXT} FROM customers c "
+                    "WHERE c.id = recent.customer_id) WHERE customer_id IN (SELECT value FROM json_each(?))",
+                    (changed,))
+        con.execute("DELETE FROM recent WHERE customer_id IN (SELECT id FROM customers WHERE deleted = 1 "
+                    "AND id IN (SELECT value FROM json_each(?)))", (changed,))
 
     # --- deferred indexing -------------------------------------------------------------------------------
 
-    def pending_count(self, con: sqlite3.Connection | None = None) -> int:
+    def pending_count(self) -> int:
         """Customers written but not searchable yet (a bulk load in progress, or one cut short)."""
-        con = con or self.connection()
+        return self._pending_count(self.connection())
+
+    @staticmethod
+    def _pending_count(con: sqlite3.Connection) -> int:
         return con.execute("SELECT coalesce(sum(hi - lo + 1), 0) FROM pending_index").fetchone()[0]
 
     def _merge_if_due(self, con: sqlite3.Connection) -> None:
         if self._merge_deferred:
             return
-        pending = self.pending_count(con)
+        pending = self._pending_count(con)
         indexed = con.execute("SELECT coalesce(max(id), 0) FROM customers").fetchone()[0] - pending
         if pending >= max(MERGE_MIN, indexed // 2):
             # In its own transaction once this one commits (with the background sorter's runs); inside
-            # this one when there is no write() to follow.
+            # this one when no write transaction is open.
             if not self._after_commit(self.finish_indexing):
-                self.merge_pending(con)
+                self._merge_pending(con)
 
-    def merge_pending(self, con: sqlite3.Connection) -> int:
+    def _merge_pending(self, con: sqlite3.Connection) -> int:
         """Index every pending customer inside the caller's transaction (one sorted pass from the rows);
         returns how many ranges."""
         ranges = con.execute("SELECT count(*) FROM pending_index").fetchone()[0]
@@ -540,8 +776,8 @@ class Directory:
             if presorter is not None and presorter.merge(self._pending_ranges(con)):
                 pass
             else:
-                with self.write() as con:
-                    self.merge_pending(con)
+                with self._transaction() as con:
+                    self._merge_pending(con)
         if self._presorter is not None and not con.execute("SELECT 1 FROM pending_index LIMIT 1").fetchone():
             self._stop_presorter()
 
@@ -581,8 +817,9 @@ class Directory:
     def _pending_ranges(con: sqlite3.Connection) -> list[tuple[int, int]]:
         return _coalesce(con.execute("SELECT lo, hi FROM pending_index").fetchall())
 
-    def mark_deleted(self, con: sqlite3.Connection, ids: Sequence[int]) -> int:
-        """Flag customers deleted (by local id) and drop them from search; returns how many changed."""
+    def _mark_deleted(self, con: sqlite3.Connection, ids: Sequence[int]) -> int:
+        """Flag customers deleted (by local id) inside the caller's transaction; each one that changes takes
+        the next feed position."""
         changed = 0
         for start in range(0, len(ids), _CHUNK * 10):
             chunk = json.dumps(list(ids[start:start + _CHUNK * 10]))
@@ -590,26 +827,29 @@ class Directory:
             _remove_entries(con, where, (chunk,))
             self._pending_changed(con, chunk)
             con.execute("DELETE FROM recent WHERE customer_id IN (SELECT value FROM json_each(?))", (chunk,))
-            changed += con.execute("UPDATE customers SET deleted = 1, written_at = ? WHERE deleted = 0 "
-                                   "AND id IN (SELECT value FROM json_each(?))", (now_iso(), chunk)).rowcount
+            # json_each's key is the index in the (distinct) id list: distinct positions from the next one on.
+            changed += con.execute(
+                "UPDATE customers SET deleted = 1, written_at = ?, change_pos = ? + (SELECT j.key FROM json_each(?) j "
+                "WHERE j.value = customers.id) WHERE deleted = 0 AND id IN (SELECT value FROM json_each(?))",
+                (now_iso(), self._next_position(con), chunk, chunk)).rowcount
         return changed
 
     # --- local fields ------------------------------------------------------------------------------------
 
-    def mark_seen(self, customer_id: int, when: datetime | None = None) -> None:
+    def mark_seen(self, local_id: int, when: datetime | None = None) -> None:
         """The customer was served at this counter: ranks first among equal matches from now on."""
         seen_at = (when or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
-        with self.write() as con:
-            old = self.old_rows(con, "id = ?", (customer_id,))
-            if not old:
-                raise KeyError(f"No customer with local id {customer_id}")
-            con.execute("UPDATE customers SET last_seen_at = ? WHERE id = ?", (seen_at, customer_id))
-            if old[0].deleted:
+        with self._transaction() as con:
+            row = con.execute("SELECT deleted FROM customers WHERE id = ?", (local_id,)).fetchone()
+            if row is None:
+                raise KeyError(f"No customer with local id {local_id}")
+            con.execute("UPDATE customers SET last_seen_at = ? WHERE id = ?", (seen_at, local_id))
+            if row[0]:
                 return
-            text = index.recent_text(old[0].words, old[0].keys)
-            con.execute("INSERT INTO recent (customer_id, seen_at, text) VALUES (?, ?, ?) ON CONFLICT (customer_id) "
+            con.execute(f"INSERT INTO recent (customer_id, seen_at, text) SELECT c.id, ?, {_RECENT_TEXT} "
+                        "FROM customers c WHERE c.id = ? ON CONFLICT (customer_id) "
                         "DO UPDATE SET seen_at = excluded.seen_at, text = excluded.text",  # triggers keep entries
-                        (customer_id, seen_at, text))
+                        (seen_at, local_id))
             con.execute("DELETE FROM recent WHERE customer_id IN (SELECT customer_id FROM recent "
                         "ORDER BY seen_at DESC LIMIT -1 OFFSET ?)", (RECENT_LIMIT,))
 

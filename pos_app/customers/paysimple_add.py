@@ -32,15 +32,14 @@ look-up raises ``AddNotConfirmed`` (check again at once) and sends nothing.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from pos_app.customers.counter import checked, write_local
-from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerRecord, StoredCustomer
 from pos_app.customers.normalize import account_key, email_key, fold, phone_key
+from pos_app.customers.store import AddClosed, CustomerStore, OpenAdd
 from pos_app.paysimple.errors import PaySimpleError, ResponseFormatError
 
 log = logging.getLogger(__name__)
@@ -55,24 +54,9 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class OpenAdd:
-    """An add of ``customer_id`` whose outcome is not known (being sent, or its answer was lost)."""
-
-    id: int
-    customer_id: int
-    started_at: datetime
-    ended_at: datetime | None
-    first_name: str
-    last_name: str
-    email: str | None
-    phone: str | None
-    customer_account: str | None
-
-    @property
-    def settles_at(self) -> datetime:
-        """From then on a look-up that finds nothing proves nothing was created."""
-        return (self.ended_at or self.started_at + POST_DEADLINE) + IN_FLIGHT_WINDOW
+def settles_at(pending: OpenAdd) -> datetime:
+    """From then on a look-up that finds nothing proves the add created nothing."""
+    return (pending.ended_at or pending.started_at + POST_DEADLINE) + IN_FLIGHT_WINDOW
 
 
 @dataclass(frozen=True)
@@ -102,62 +86,43 @@ class AddAmbiguous(RuntimeError):
                          + ", ".join(f"#{i}" for i in paysimple_ids))
 
 
-class AddInProgress(RuntimeError):
-    """This customer is being added right now (another window, thread or counter process)."""
-
-    def __init__(self) -> None:
-        super().__init__("This customer is being added to PaySimple right now; wait for that to finish.")
-
-
-def add_to_paysimple(directory: Directory, client, local_id: int, record: CustomerRecord | None = None, *,
+def add_to_paysimple(store: CustomerStore, client, local_id: int, record: CustomerRecord | None = None, *,
                      now: Callable[[], datetime] = _utc_now,
                      progress: Callable[[int, int], None] | None = None,
                      cancelled: Callable[[], bool] = lambda: False) -> Added:
     """Create the local-only customer ``local_id`` in PaySimple (``record``: the clerk's edit of it, else the
     stored record) and link it; see the module doc for every outcome. Blocks: run on a worker."""
-    stored = directory.get(local_id)
+    stored = store.get(local_id)
     if stored is None:
         raise KeyError(f"No customer with local id {local_id}")
     if not stored.local_only:
         return Added(stored, "already")
     record = checked(record if record is not None else stored.record, stored.record)
-    pending = open_add(directory, local_id)
+    pending = store.open_add(local_id)
     if pending is not None:
-        found = _settle(directory, client, pending, now, progress, cancelled)
+        found = _settle(store, client, pending, now, progress, cancelled)
         if found is not None:
             return found
-    add_id = _begin(directory, local_id, record, now())
+    add_id = store.begin_add(local_id, record, now())
     try:
         created = client.create_customer(record.to_input())
     except PaySimpleError as exc:
         if not exc.may_have_taken_effect:
-            _close(directory, add_id, "refused" if exc.paysimple_answered else "not_sent", now())
+            _close(store, add_id, "refused" if exc.paysimple_answered else "not_sent", now())
             raise
         log.warning("add of customer %s to PaySimple not confirmed (%s); looking it up", local_id,
                     type(exc).__name__)
-        _ended(directory, add_id, now())
-        pending = open_add(directory, local_id)
+        store.add_sent(add_id, now())
+        pending = store.open_add(local_id)
         assert pending is not None
-        found = _settle(directory, client, pending, now, progress, cancelled)
+        found = _settle(store, client, pending, now, progress, cancelled)
         if found is None:  # only when the clock jumped past the window meanwhile: proven not created
             raise AddNotConfirmed(now(), "PaySimple did not create the customer; nothing was added. Try again.") \
                 from exc
         return found
     log.info("local-only customer %s created in PaySimple as %s", local_id, created.id)
-    stored = write_local(directory, created, local_id,
-                         also=lambda con, _row: _close_in(con, add_id, "created", now(), created.id))
+    stored = write_local(store, created, local_id, closes=AddClosed(add_id, "created", now()))
     return Added(stored, "created")
-
-
-def open_add(directory: Directory, local_id: int) -> OpenAdd | None:
-    """The row's add whose outcome is not known, if any."""
-    row = directory.connection().execute(
-        "SELECT id, customer_id, started_at, ended_at, first_name, last_name, email, phone, customer_account "
-        "FROM paysimple_adds WHERE customer_id = ? AND outcome IS NULL", (local_id,)).fetchone()
-    if row is None:
-        return None
-    return OpenAdd(row[0], row[1], datetime.fromisoformat(row[2]),
-                   datetime.fromisoformat(row[3]) if row[3] else None, *row[4:])
 
 
 def look_up(client, pending: OpenAdd, progress: Callable[[int, int], None] | None = None,
@@ -188,7 +153,7 @@ def look_up(client, pending: OpenAdd, progress: Callable[[int, int], None] | Non
         number += 1
 
 
-def _settle(directory: Directory, client, pending: OpenAdd, now, progress, cancelled) -> Added | None:
+def _settle(store: CustomerStore, client, pending: OpenAdd, now, progress, cancelled) -> Added | None:
     """Look the open add up: linked (Added "found"), or proven not created (closed 'absent', None), or raise."""
     began = now()
     try:
@@ -202,54 +167,19 @@ def _settle(directory: Directory, client, pending: OpenAdd, now, progress, cance
     if matches:
         customer = matches[0]
         log.info("customer %s's earlier add found in PaySimple as %s; linked", pending.customer_id, customer.id)
-        stored = write_local(directory, customer, pending.customer_id,
-                             also=lambda con, _row: _close_in(con, pending.id, "found", now(), customer.id))
+        stored = write_local(store, customer, pending.customer_id, closes=AddClosed(pending.id, "found", now()))
         return Added(stored, "found")
-    if began < pending.settles_at:
-        raise AddNotConfirmed(pending.settles_at)
-    _close(directory, pending.id, "absent", now())
+    if began < settles_at(pending):
+        raise AddNotConfirmed(settles_at(pending))
+    _close(store, pending.id, "absent", now())
     log.info("customer %s's earlier add is not in PaySimple (checked after the in-flight window)",
              pending.customer_id)
     return None
 
 
-def _begin(directory: Directory, local_id: int, record: CustomerRecord, at: datetime) -> int:
-    con = directory.connection()
-    con.execute("PRAGMA synchronous=FULL")  # this record must survive a power cut before the POST is sent
-    try:
-        with directory.write() as con:
-            cur = con.execute(
-                "INSERT INTO paysimple_adds (customer_id, started_at, first_name, last_name, email, phone, "
-                "customer_account) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (local_id, _iso(at), record.first_name, record.last_name, record.email, record.phone,
-                 record.customer_account))
-            return int(cur.lastrowid)
-    except sqlite3.IntegrityError as exc:
-        raise AddInProgress() from exc
-    finally:
-        con.execute("PRAGMA synchronous=NORMAL")
-
-
-def _ended(directory: Directory, add_id: int, at: datetime) -> None:
-    with directory.write() as con:
-        con.execute("UPDATE paysimple_adds SET ended_at = ? WHERE id = ?", (_iso(at), add_id))
-
-
-def _close(directory: Directory, add_id: int, outcome: str, at: datetime) -> None:
+def _close(store: CustomerStore, add_id: int, outcome: str, at: datetime) -> None:
     """Close an add that created nothing; a failure only leaves it open (the next try looks it up first)."""
     try:
-        with directory.write() as con:
-            _close_in(con, add_id, outcome, at, None)
+        store.close_add(add_id, outcome, at)
     except Exception:  # noqa: BLE001 - the outcome the caller raises matters more; an open add is safe
         log.exception("could not close add %s as %s", add_id, outcome)
-
-
-def _close_in(con: sqlite3.Connection, add_id: int, outcome: str, at: datetime, paysimple_id: int | None) -> None:
-    con.execute("UPDATE paysimple_adds SET outcome = ?, paysimple_id = ?, ended_at = coalesce(ended_at, ?) "
-                "WHERE id = ?", (outcome, paysimple_id, _iso(at), add_id))
-
-
-def _iso(at: datetime) -> str:
-    if at.tzinfo is None:
-        raise ValueError("times must be timezone-aware")
-    return at.astimezone(UTC).isoformat()

@@ -165,14 +165,16 @@ def recover(directory_cls, path: Path, problem: str, **options):
         notes: list[tuple[str, int]] = []
         batch: list[tuple] = []
         lo = hi = None
-        with directory.write() as con:
+        position = 0
+        with directory._transaction() as con:  # (the salvage is part of the SQLite store)
             for row in _read_rows(damaged, report):
                 record = _record(row)
                 origin = row.get("origin") if _clean(row.get("origin")) and row.get("origin") else "salvaged"
                 if record is None or not isinstance(row["id"], int) or row["id"] <= 0:
                     report.skipped += 1
                     continue
-                batch.append(insert_values(row["id"], record, origin, written_at))
+                position += 1  # the fresh file's feed numbers the salvaged rows in id order
+                batch.append(insert_values(row["id"], record, origin, written_at, position))
                 lo = row["id"] if lo is None else min(lo, row["id"])
                 hi = row["id"] if hi is None else max(hi, row["id"])
                 if isinstance(row.get("last_seen_at"), str):
@@ -186,7 +188,7 @@ def recover(directory_cls, path: Path, problem: str, **options):
                 _insert(con, batch, report)
             if lo is not None:
                 con.execute("INSERT INTO pending_index (lo, hi) VALUES (?, ?)", (lo, hi))
-                directory.merge_pending(con)
+                directory._merge_pending(con)
             con.executemany("UPDATE customers SET local_notes = ? WHERE id = ?", notes)
             report.local_only, report.from_paysimple = con.execute(
                 "SELECT count(*) FILTER (WHERE paysimple_id IS NULL), count(paysimple_id) FROM customers").fetchone()

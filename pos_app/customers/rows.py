@@ -2,8 +2,9 @@
 
 A row is: local ``id``, ``paysimple_id``, the record's data columns (``DATA_COLUMNS``: every
 ``CustomerRecord`` field but ``paysimple_id``, in field order), ``origin``, ``written_at``, the search text
-``words``/``keys`` (see ``index``) and the local ``last_seen_at``/``local_notes``. The directory's writes and
-the recovery's salvage both bind rows through ``insert_values``, so both write the same layout.
+``words``/``keys`` (see ``index``), the local ``last_seen_at``/``local_notes`` and ``change_pos`` (its position in
+the change feed, see ``directory``). The directory's writes and the recovery's salvage both bind rows through
+``insert_values``, so both write the same layout.
 
 Binding: a text value is bound as it is; None and ``False`` are bound as integer 0 and ``True`` as 1
 (``BIND_AS``): sqlite3 binds an int without an adapter lookup. ``INSERT_SQL`` turns the 0 of a text column
@@ -27,16 +28,17 @@ data_values = attrgetter(*DATA_COLUMNS)  # "deleted" is a bool: sqlite3 stores i
 DELETED = DATA_COLUMNS.index("deleted")
 BIND_AS = {None: 0, False: 0, True: 1}  # .get(v, v): the only non-text values of a record are None and bools
 INSERT_SQL = (
-    f"INSERT INTO customers (id, paysimple_id, {', '.join(DATA_COLUMNS)}, origin, written_at, words, keys)"
-    f" VALUES (?, ?, {', '.join('?' if c == 'deleted' else 'nullif(?, 0)' for c in DATA_COLUMNS)}, ?, ?, ?, ?)"
+    f"INSERT INTO customers (id, paysimple_id, {', '.join(DATA_COLUMNS)}, origin, written_at, words, keys,"
+    " local_notes, change_pos)"
+    f" VALUES (?, ?, {', '.join('?' if c == 'deleted' else 'nullif(?, 0)' for c in DATA_COLUMNS)}, ?, ?, ?, ?, ?, ?)"
 )
 UPDATE_SQL = (
     f"UPDATE customers SET paysimple_id = ?, {', '.join(c + ' = ?' for c in DATA_COLUMNS)},"
-    " written_at = ?, words = ?, keys = ? WHERE id = ?"
+    " written_at = ?, words = ?, keys = ?, change_pos = ? WHERE id = ?"
 )
 ROW_COLUMNS = ("id", "paysimple_id", *DATA_COLUMNS, "origin", "written_at", "last_seen_at", "local_notes")
-# What an existing row holds: its data (to tell whether a write changes anything) and its search text.
-OLD_COLUMNS = ("id", "paysimple_id", "words", "keys", *DATA_COLUMNS)
+# What a write reads of an existing row (``plan.OldRow``): its ids, data and notes.
+OLD_COLUMNS = ("id", "paysimple_id", *DATA_COLUMNS, "local_notes")
 
 
 def now_iso() -> str:
@@ -44,17 +46,18 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def insert_values(customer_id: int, record: CustomerRecord, origin: str, written_at: str) -> tuple:
+def insert_values(customer_id: int, record: CustomerRecord, origin: str, written_at: str, position: int,
+                  notes: str | None = None) -> tuple:
     """The parameters of ``INSERT_SQL`` for one row."""
     values = data_values(record)
     return (customer_id, record.paysimple_id, *map(BIND_AS.get, values, values), origin, written_at,
-            index.record_words(record), index.record_keys(record))
+            index.record_words(record), index.record_keys(record), notes, position)
 
 
-def update_values(customer_id: int, record: CustomerRecord, written_at: str) -> tuple:
+def update_values(customer_id: int, record: CustomerRecord, written_at: str, position: int) -> tuple:
     """The parameters of ``UPDATE_SQL`` for one row."""
     return (record.paysimple_id, *data_values(record), written_at, index.record_words(record),
-            index.record_keys(record), customer_id)
+            index.record_keys(record), position, customer_id)
 
 
 def columns_of(row: Sequence, columns: Sequence[str] = ROW_COLUMNS) -> dict:

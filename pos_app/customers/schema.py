@@ -36,11 +36,15 @@ Tables (v1):
 v3 tags company words in ``words`` (rewritten for the rows that have a company) and rebuilds ``terms``
 through ``pending_index``: the next ``Directory()`` re-indexes every customer in one sorted pass (at 1M
 customers a one-time wait of the order of a bulk load's indexing pass), before anyone searches.
+
+v5 adds the change feed: ``customers.change_pos`` (unique: each write of a record gives it the next position,
+see ``directory``), existing rows numbered in id order, and ``meta.feed_id`` (random, names this file's feed).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from pathlib import Path
 
 from pos_app import migrations
@@ -64,6 +68,14 @@ def _v3_tag_company_words(con: sqlite3.Connection) -> None:
     con.execute("INSERT INTO pending_index (lo, hi) SELECT min(id), max(id) FROM customers HAVING count(*) > 0")
     con.execute("UPDATE recent SET text = (SELECT c.words || trim(c.keys) || ' ' FROM customers c "
                 "WHERE c.id = recent.customer_id)")
+
+
+def _v5_change_feed(con: sqlite3.Connection) -> None:
+    """Number every customer in the feed (id order), index the positions, name the feed."""
+    con.execute("ALTER TABLE customers ADD COLUMN change_pos INTEGER NOT NULL DEFAULT 0")
+    con.execute("UPDATE customers SET change_pos = id")
+    con.execute("CREATE UNIQUE INDEX customers_by_change ON customers(change_pos)")
+    con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('feed_id', ?)", (uuid.uuid4().hex,))
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -190,6 +202,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE UNIQUE INDEX paysimple_adds_open ON paysimple_adds (customer_id) WHERE outcome IS NULL",
     ])),
+    Migration(5, "change feed: a position per customer write, the feed's id", _v5_change_feed),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -1,17 +1,18 @@
-"""Mirror PaySimple's customers into the directory: paged, resumable, cancellable, change-only.
+"""Mirror PaySimple's customers into a customer store: paged, resumable, cancellable, change-only.
 
-``sync(directory, client, progress=None, cancel=None)`` pages through GET /customer (sorted by LastName, as
-PaySimple defaults) and applies each page in ONE transaction together with the sync-run record
-(``sync_runs.last_page``), so a crash, a cancel or an error between pages leaves every applied page whole
-and nothing of the next. The next call resumes the same run at ``last_page + 1``.
+``sync(store, client, progress=None, cancel=None)`` pages through GET /customer (sorted by LastName, as
+PaySimple defaults) into any ``store.CustomerStore`` (the counter's SQLite directory, or the store's
+PostgreSQL records). Each page is ONE transaction together with the pass's progress (``sync_page``), so a
+crash, a cancel or an error between pages leaves every applied page whole and nothing of the next. The next
+call resumes the same pass after its last applied page.
 
 Change-only: a listed customer whose mirrored fields are all equal to the stored row is not written at all
 (compared field by field, LastModified included: stronger than a hash); ``SyncReport.updated`` counts the
 rows really rewritten, and ``written_at`` of untouched rows does not move.
 
 Deletions: PaySimple's list leaves soft-deleted customers out, so a customer is marked deleted when a
-COMPLETE pass did not list it. The ids seen by the run are kept in ``sync_seen`` (committed with each page,
-so a resumed run remembers them). Paging by offset over a list that changes during the pass can skip a
+COMPLETE pass did not list it. The ids seen by the pass are kept by the store (committed with each page, so a
+resumed pass remembers them). Paging by offset over a list that changes during the pass can skip a
 row, so deletion marking also needs the pass to be consistent: ``TotalItems`` must be the same on every page
 of the run (a resumed run included). If it moved, deletions are not marked this time (``deletions_skipped``
 says why) and the next pass will do them; upserts are applied either way. A customer never wrongly leaves
@@ -24,7 +25,7 @@ Progress: ``progress(done, total)`` after each page (customers listed so far in 
 Cancel: ``cancel`` is anything with ``is_set()`` (a ``threading.Event``), checked before each page request;
 the run is left ``cancelled`` and resumes on the next call. Errors from the client (after its own bounded
 retries for GET) leave the run ``failed`` and are re-raised; the next call resumes. One sync at a time per
-``Directory``; a second concurrent call raises ``SyncAlreadyRunning``.
+store object in this process; a second concurrent call raises ``SyncAlreadyRunning``.
 
 Unsafe characters: PaySimple's data cannot be refused, so a listed customer whose fields hold control, bidi
 or other invisible format characters is stored neutralised (each such character replaced by U+FFFD, see
@@ -32,8 +33,9 @@ or other invisible format characters is stored neutralised (each such character 
 the log says how many, with their PaySimple ids and field names (never the text itself). Neutralising is
 deterministic, so the next sync finds them unchanged.
 
-Bulk: a page inserting many new customers is indexed for search later in one pass (``Directory`` module
-doc); at the end of every call (complete, cancelled or failed) all written customers are made searchable.
+Bulk: the pass runs inside ``store.bulk()``: a page inserting many new customers may be indexed for search
+later in one pass (``directory`` module doc); at the end of every call (complete, cancelled or failed) all
+written customers are searchable.
 """
 
 from __future__ import annotations
@@ -44,10 +46,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerRecord
 from pos_app.customers.normalize import neutralised_record
-from pos_app.customers.rows import now_iso
+from pos_app.customers.store import CustomerStore
 
 log = logging.getLogger(__name__)
 
@@ -82,63 +83,54 @@ class SyncReport:
     neutralised: int = 0  # customers stored with unsafe characters replaced (see the module doc)
 
 
-def _lock_for(directory: Directory) -> threading.Lock:
+def _lock_for(store: CustomerStore) -> threading.Lock:
     with _locks_guard:
-        return _locks.setdefault(id(directory), threading.Lock())
+        return _locks.setdefault(id(store), threading.Lock())
 
 
-def sync(directory: Directory, client, progress: Callable[[int, int], None] | None = None,
+def sync(store: CustomerStore, client, progress: Callable[[int, int], None] | None = None,
          cancel: CancelToken | None = None, page_size: int = PAGE_SIZE) -> SyncReport:
-    lock = _lock_for(directory)
+    lock = _lock_for(store)
     if not lock.acquire(blocking=False):
-        raise SyncAlreadyRunning("A customer sync is already running for this directory.")
+        raise SyncAlreadyRunning("A customer sync is already running for this customer list.")
     try:
-        return _sync(directory, client, progress, cancel, page_size)
+        with store.bulk():
+            return _sync(store, client, progress, cancel, page_size)
     finally:
         lock.release()
-        directory.finish_indexing()
 
 
 class EndlessPaging(RuntimeError):
     """The customer list kept going past the total its first page announced (plus one page)."""
 
 
-def _sync(directory: Directory, client, progress, cancel, page_size: int) -> SyncReport:
-    run_id, page_no, expected_total, resumed = _start_or_resume(directory, page_size)
-    report = SyncReport(run_id, resumed_from_page=page_no if resumed else None)
+def _sync(store: CustomerStore, client, progress, cancel, page_size: int) -> SyncReport:
+    run = store.sync_start(page_size)
+    page_no, expected_total = run.next_page, run.total_items
+    report = SyncReport(run.run_id, resumed_from_page=page_no if run.resumed else None)
     report.total_items = expected_total
     first_total = expected_total  # the bound on pages: what the first page of this run announced (+1 page)
     while True:
         if cancel is not None and cancel.is_set():
-            _finish_run(directory, run_id, "cancelled")
+            store.sync_stop(run.run_id, "cancelled")
             report.cancelled = True
-            log.info("customer sync run %s cancelled before page %s", run_id, page_no)
+            log.info("customer sync run %s cancelled before page %s", run.run_id, page_no)
             return report
         try:
             page = client.list_customers(page=page_no, page_size=page_size)
         except Exception as exc:
-            _finish_run(directory, run_id, "failed", f"{type(exc).__name__}: {exc}"[:500])
-            log.warning("customer sync run %s stopped at page %s: %s", run_id, page_no, type(exc).__name__)
+            store.sync_stop(run.run_id, "failed", f"{type(exc).__name__}: {exc}"[:500])
+            log.warning("customer sync run %s stopped at page %s: %s", run.run_id, page_no, type(exc).__name__)
             raise
         records = _neutralised([CustomerRecord.from_paysimple(c) for c in page.items], report, page_no)
-        with directory.write() as con:
-            counts = directory.upsert_paysimple(con, records) if records else None
-            con.executemany("INSERT OR IGNORE INTO sync_seen (run_id, paysimple_id) VALUES (?, ?)",
-                            [(run_id, r.paysimple_id) for r in records])
-            moved = expected_total is not None and page.total_items != expected_total
-            con.execute(
-                "UPDATE sync_runs SET last_page = ?, total_items = ?, shifted = shifted OR ?, "
-                "inserted = inserted + ?, updated = updated + ?, unchanged = unchanged + ? WHERE id = ?",
-                (page_no, page.total_items, int(moved), counts.inserted if counts else 0,
-                 counts.updated if counts else 0, counts.unchanged if counts else 0, run_id))
+        counts = store.sync_page(run.run_id, page_no, records, page.total_items)
         expected_total = page.total_items
         report.total_items = page.total_items
         report.pages += 1
-        if counts:
-            report.inserted += counts.inserted
-            report.updated += counts.updated
-            report.unchanged += counts.unchanged
-            report.linked += counts.linked
+        report.inserted += counts.inserted
+        report.updated += counts.updated
+        report.unchanged += counts.unchanged
+        report.linked += counts.linked
         if progress is not None:
             progress(min((page_no - 1) * page_size + len(page.items), page.total_items), page.total_items)
         if not page.items or page_no >= page.total_pages:
@@ -149,10 +141,13 @@ def _sync(directory: Directory, client, progress, cancel, page_size: int) -> Syn
             # than loop; the run is recorded as failed and the next sync resumes it.
             message = (f"PaySimple kept announcing more customers than the {first_total} it announced at the "
                        f"start (page {page_no}); the sync stopped. Try again later.")
-            _finish_run(directory, run_id, "failed", message)
+            store.sync_stop(run.run_id, "failed", message)
             raise EndlessPaging(message)
         page_no += 1
-    _complete(directory, run_id, report)
+    end = store.sync_complete(run.run_id)
+    report.deleted, report.deletions_skipped, report.complete = end.deleted, end.deletions_skipped, True
+    log.info("customer sync run %s complete: %s new, %s changed, %s unchanged, %s deleted, %s neutralised",
+             run.run_id, report.inserted, report.updated, report.unchanged, report.deleted, report.neutralised)
     return report
 
 
@@ -169,49 +164,3 @@ def _neutralised(records: list[CustomerRecord], report: SyncReport, page_no: int
                     "characters; stored with them replaced by U+FFFD (PaySimple id:fields %s)",
                     page_no, len(touched), ", ".join(touched[:20]) + (" ..." if len(touched) > 20 else ""))
     return out
-
-
-def _start_or_resume(directory: Directory, page_size: int) -> tuple[int, int, int | None, bool]:
-    """(run id, first page to fetch, TotalItems seen so far or None, resumed?)."""
-    with directory.write() as con:
-        row = con.execute("SELECT id, page_size, last_page, total_items FROM sync_runs "
-                          "WHERE status != 'complete' ORDER BY id DESC LIMIT 1").fetchone()
-        if row is not None and row[1] == page_size:
-            con.execute("UPDATE sync_runs SET status = 'running', error = NULL WHERE id = ?", (row[0],))
-            return row[0], row[2] + 1, row[3], True
-        if row is not None:  # page size changed: the old page numbers mean other rows; start over
-            con.execute("UPDATE sync_runs SET status = 'complete', finished_at = ?, "
-                        "error = 'abandoned: page size changed' WHERE id = ?", (now_iso(), row[0]))
-            con.execute("DELETE FROM sync_seen WHERE run_id = ?", (row[0],))
-        cur = con.execute("INSERT INTO sync_runs (started_at, status, page_size) VALUES (?, 'running', ?)",
-                          (now_iso(), page_size))
-        return cur.lastrowid, 1, None, False
-
-
-def _finish_run(directory: Directory, run_id: int, status: str, error: str | None = None) -> None:
-    with directory.write() as con:
-        con.execute("UPDATE sync_runs SET status = ?, error = ? WHERE id = ?", (status, error, run_id))
-
-
-def _complete(directory: Directory, run_id: int, report: SyncReport) -> None:
-    with directory.write() as con:
-        shifted, total = con.execute("SELECT shifted, total_items FROM sync_runs WHERE id = ?",
-                                     (run_id,)).fetchone()
-        seen = con.execute("SELECT count(*) FROM sync_seen WHERE run_id = ?", (run_id,)).fetchone()[0]
-        if shifted:
-            report.deletions_skipped = ("PaySimple's customer count changed during the pass; deletions "
-                                        "will be marked by the next sync")
-        elif total is not None and seen < total:
-            report.deletions_skipped = (f"the pass listed {seen} customers but PaySimple counts {total}; "
-                                        "deletions will be marked by the next sync")
-        else:
-            ids = [r[0] for r in con.execute(
-                "SELECT id FROM customers WHERE paysimple_id IS NOT NULL AND deleted = 0 AND paysimple_id NOT IN "
-                "(SELECT paysimple_id FROM sync_seen WHERE run_id = ?)", (run_id,))]
-            report.deleted = directory.mark_deleted(con, ids)
-        con.execute("DELETE FROM sync_seen WHERE run_id = ?", (run_id,))
-        con.execute("UPDATE sync_runs SET status = 'complete', finished_at = ?, deleted = ? WHERE id = ?",
-                    (now_iso(), report.deleted, run_id))
-    report.complete = True
-    log.info("customer sync run %s complete: %s new, %s changed, %s unchanged, %s deleted, %s neutralised",
-             run_id, report.inserted, report.updated, report.unchanged, report.deleted, report.neutralised)

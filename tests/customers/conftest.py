@@ -36,5 +36,17 @@ def person(first: str, last: str, pid: int | None = -1, **fields) -> CustomerRec
     return CustomerRecord(first_name=first, last_name=last, paysimple_id=pid, **fields)
 
 
+def imported(store, record: CustomerRecord, notes: str | None = None) -> int:
+    """Import one local-only customer (as from another POS's file) into ``store``; returns its local id."""
+    from pos_app.customers.store import ImportRow
+
+    position = 0
+    while page := store.changes(position, 10_000).changes:
+        position = page[-1].position
+    assert store.import_batch([ImportRow(record, notes)]).imported == 1
+    [change] = store.changes(position, 10).changes
+    return change.local_id
+
+
 def names(hits) -> list[str]:
     return [h.display_name for h in hits]

@@ -45,8 +45,8 @@ def _deferred_load(path, n: int) -> tuple[Directory, list[CustomerRecord]]:
     """A directory whose last bulk batch was written but not indexed yet (as when the merge is cut short)."""
     d = Directory(path)
     records = _records(n, start=5000)
-    with d.write() as con:
-        d.upsert_paysimple(con, records)  # big enough to defer, far below MERGE_MIN: rows only
+    with d._transaction() as con:
+        d._upsert(con, records)  # big enough to defer, far below MERGE_MIN: rows only
     assert d.pending_count() == n and d.search("zed5001") == []
     return d, records
 
@@ -169,13 +169,13 @@ def test_a_bulk_load_is_indexed_from_background_runs_exactly(tmp_path, small_run
 def test_a_pending_customer_changed_after_sorting_discards_the_runs(tmp_path, small_runs):
     with Directory(tmp_path / "d.db") as d:
         for start in range(1, 400, DEFER_MIN):
-            with d.write() as con:
-                d.upsert_paysimple(con, _records(DEFER_MIN, start=start))
+            with d._transaction() as con:
+                d._upsert(con, _records(DEFER_MIN, start=start))
         _wait_for_runs(d)
         renamed = CustomerRecord(first_name="Renamed", last_name="Person", paysimple_id=3, phone="7205550003")
-        with d.write() as con:  # customer 3 was sorted into a run under its old name
-            d.upsert_paysimple(con, [renamed])
-            d.mark_deleted(con, [d.get_by_paysimple_id(5).id])
+        with d._transaction() as con:  # customer 3 was sorted into a run under its old name
+            d._upsert(con, [renamed])
+            d._mark_deleted(con, [d.get_by_paysimple_id(5).id])
         d.finish_indexing()
         assert small_runs == [False]  # indexed from the rows instead
         assert _matches_a_rebuild(d) and d.pending_count() == 0
@@ -190,8 +190,8 @@ def test_a_merge_from_runs_that_fails_is_rolled_back_whole_and_redone(tmp_path, 
 
     d = Directory(tmp_path / "d.db")
     for start in range(1, 500, DEFER_MIN):
-        with d.write() as con:
-            d.upsert_paysimple(con, _records(DEFER_MIN, start=start))
+        with d._transaction() as con:
+            d._upsert(con, _records(DEFER_MIN, start=start))
     _wait_for_runs(d)
     real_refresh = stats.refresh
 
@@ -223,8 +223,8 @@ def test_a_process_killed_during_a_sorted_load_leaves_nothing_half_done(tmp_path
         m.PRESORT_RUN = 150
         d = m.Directory({str(path)!r})
         for start in range(1, 600, 100):
-            with d.write() as con:
-                d.upsert_paysimple(con, _records(100, start=start))
+            with d._transaction() as con:
+                d._upsert(con, _records(100, start=start))
         deadline = time.monotonic() + 20
         p = d._presorter
         while (not p._runs or p._busy or p._queued >= 150) and time.monotonic() < deadline:

@@ -15,12 +15,12 @@ from pos_app.customers.counter import (
     create_customer,
     update_customer,
 )
-from pos_app.customers.directory import Batch, Directory
+from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerRecord
 from pos_app.customers.paysimple_add import add_to_paysimple
 from pos_app.customers.sync import sync
 from pos_app.paysimple import InvalidInputError, NotFoundError, PaySimpleClient
-from tests.customers.conftest import names, person
+from tests.customers.conftest import imported, names, person
 
 
 def draft(**fields) -> CustomerRecord:
@@ -104,8 +104,7 @@ def test_edit_of_a_customer_deleted_in_paysimple_changes_nothing_locally(directo
 
 
 def test_editing_an_imported_customer_creates_it_in_paysimple_under_the_same_local_id(directory, client, gateway):
-    with directory.write() as con:
-        [local_id] = directory.apply(con, Batch(inserts=[(person("Ada", "Lovelace", pid=None), "import")]))
+    local_id = imported(directory, person("Ada", "Lovelace", pid=None))
     with pytest.raises(ValueError, match="add_to_paysimple"):  # never a plain POST: it is recorded and looked up
         update_customer(directory, client, local_id, draft())
     stored = add_to_paysimple(directory, client, local_id, draft(), now=gateway.clock.now).customer

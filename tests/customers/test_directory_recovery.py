@@ -13,8 +13,9 @@ import sqlite3
 
 import pytest
 
-from pos_app.customers.directory import Batch, Directory
+from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerRecord
+from pos_app.customers.store import ImportRow
 from pos_app.customers.sync import sync
 from pos_app.migrations import SchemaTooNew
 from pos_app.storage_errors import Fault, StorageError, What
@@ -24,6 +25,20 @@ from tests.storage_faults import damage_table, fill, garbage, read_only_folder, 
 
 def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _import(d: Directory, records: list[CustomerRecord], notes: dict[int, str] | None = None) -> list[int]:
+    """Import local-only customers (``notes``: by index); returns their local ids, from the change feed."""
+    after = _last_position(d)
+    d.import_batch([ImportRow(r, (notes or {}).get(n)) for n, r in enumerate(records)])
+    return [c.local_id for c in d.changes(after, 10_000).changes]
+
+
+def _last_position(d: Directory) -> int:
+    position = 0
+    while page := d.changes(position, 10_000).changes:
+        position = page[-1].position
+    return position
 
 
 def _local_only(n: int, start: int = 0) -> list[CustomerRecord]:
@@ -45,10 +60,7 @@ def synced(tmp_path, client, gateway):
     try:
         assert sync(d, client).complete
         paysimple_ids = {c.id for c in (d.get(i) for i in range(1, d.count() + 1)) if c and c.paysimple_id}
-        with d.write() as con:
-            local_ids = d.apply(con, Batch(inserts=[(r, "import") for r in _local_only(600)]))
-            con.execute("UPDATE customers SET local_notes = ? WHERE id = ?",
-                        ("pays by check, ask for ID", local_ids[5]))
+        local_ids = _import(d, _local_only(600), notes={5: "pays by check, ask for ID"})
         d.mark_seen(local_ids[7])
         d.mark_seen(1)
     finally:
@@ -118,8 +130,7 @@ def test_the_counter_still_starts_with_a_damaged_directory(tmp_path):
     paths = app_paths(tmp_path / "home")
     first = Counter.open(CounterStart(Environment.TRAINING, paths, demo_customers=150))
     try:
-        with first.directory.write() as con:
-            local = first.directory.apply(con, Batch(inserts=[(r, "import") for r in _local_only(500)]))
+        local = _import(first.directory, _local_only(500))
         total = first.directory.count()
     finally:
         first.close()
@@ -152,19 +163,16 @@ def test_full_disk_a_write_is_refused_whole_and_works_after(tmp_path):
     with small_disk(tmp_path / "disk", "2m") as disk:
         d = Directory(disk / "directory.db")
         try:
-            with d.write() as con:
-                d.apply(con, Batch(inserts=[(person("Ada", "Lovelace"), "paysimple")]))
+            d.upsert_paysimple([person("Ada", "Lovelace")])
             filler = fill(disk)
             with pytest.raises(StorageError) as caught:
                 for n in range(50):
-                    with d.write() as con:
-                        d.apply(con, Batch(inserts=[(r, "import") for r in _local_only(200, start=n * 200)]))
+                    d.import_batch([ImportRow(r) for r in _local_only(200, start=n * 200)])
             assert caught.value.fault is Fault.DISK_FULL and caught.value.what is What.DIRECTORY
             count = d.count()
             assert count % 200 == 1  # whole batches only
             filler.unlink()
-            with d.write() as con:
-                d.apply(con, Batch(inserts=[(person("Grace", "Hopper"), "paysimple")]))
+            d.upsert_paysimple([person("Grace", "Hopper")])
             assert d.count() == count + 1 and d.search("Grace Hopper")
         finally:
             d.close()

@@ -46,7 +46,7 @@ def test_every_field_goes_to_the_gateway_and_comes_back_through_a_sync(client, d
 
 def test_the_directory_file_has_a_column_for_every_row_field(directory):
     info = {r[1]: r[3] for r in directory.connection().execute("PRAGMA table_info(customers)")}
-    assert set(info) == {*ROW_COLUMNS, "words", "keys"}
+    assert set(info) == {*ROW_COLUMNS, "words", "keys", "change_pos"}
     required = {f.name for f in dataclasses.fields(CustomerRecord)
                 if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
     assert required == {"first_name", "last_name"}

@@ -135,3 +135,31 @@ def test_v1_file_is_upgraded_and_its_recent_customers_indexed(tmp_path):
     assert entries == [("+3035550100",), ("<0010555303",), ("ada",), ("lovelace",)]
     assert [h.matched for h in directory.search("")] == ["recent"]
     directory.close()
+
+
+def test_a_v4_file_gets_the_change_feed_with_every_customer_in_id_order(tmp_path):
+    """Migration 5 on a directory written by the previous version: every customer is in the feed (id order),
+    the file names its feed, and the next write comes after them."""
+    from pos_app import migrations
+    from pos_app.customers import schema
+    from pos_app.customers.models import CustomerRecord
+
+    path = tmp_path / "d.db"
+    con = schema.connect(path)
+    migrations.migrate(con, schema.MIGRATIONS[:4], "customer directory")
+    con.close()
+    con = sqlite3.connect(path, isolation_level=None)  # rows as version 4 wrote them (no change_pos yet)
+    for cid, (first, last) in enumerate([("Ada", "Lovelace"), ("Bob", "Ray"), ("Cy", "Young")], start=1):
+        con.execute("INSERT INTO customers (id, paysimple_id, first_name, last_name, origin, written_at, words, keys)"
+                    " VALUES (?, ?, ?, ?, 'paysimple', '2026-11-01T00:00:00+00:00', ?, ' ')",
+                    (cid, 100 + cid, first, last, index.words_text(first, None, last, None)))
+    con.execute("INSERT INTO pending_index (lo, hi) VALUES (1, 3)")  # indexed at the next open
+    con.close()
+    with Directory(path) as directory:
+        assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 5
+        page = directory.changes(0, 10)
+        assert [(c.position, c.local_id) for c in page.changes] == [(1, 1), (2, 2), (3, 3)]
+        assert page.changes[0].customer.record.first_name == "Ada" and len(directory.feed_id()) == 32
+        [cid] = directory.upsert_paysimple([CustomerRecord("Di", "Ross", paysimple_id=200)]).ids
+        assert [(c.position, c.local_id) for c in directory.changes(3).changes] == [(4, cid)]
+        assert [h.display_name for h in directory.search("ada")] == ["Ada Lovelace"]

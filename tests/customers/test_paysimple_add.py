@@ -10,28 +10,25 @@ import pytest
 import respx
 
 from pos_app.customers.counter import CustomerValidationError
-from pos_app.customers.directory import Batch
 from pos_app.customers.paysimple_add import (
     IN_FLIGHT_WINDOW,
     AddAmbiguous,
-    AddInProgress,
     AddNotConfirmed,
-    _begin,
     add_to_paysimple,
-    open_add,
+    settles_at,
 )
+from pos_app.customers.store import AddInProgress
 from pos_app.customers.sync import sync
 from pos_app.paysimple import InvalidInputError
 from pos_app.paysimple.rules import FieldMessage
 from pos_app.training.envelope import error_body
+from tests.customers.conftest import imported as import_one
 from tests.customers.conftest import names, person
 from tests.fixtures.gateway import make_client
 
 
-def imported(directory, first="Margaret", last="Hamilton", **fields) -> int:
-    with directory.write() as con:
-        [local_id] = directory.apply(con, Batch(inserts=[(person(first, last, pid=None, **fields), "import")]))
-    return local_id
+def imported(directory, first="Margaret", last="Hamilton", notes=None, **fields) -> int:
+    return import_one(directory, person(first, last, pid=None, **fields), notes)
 
 
 def at_paysimple(gateway, last: str) -> list[dict]:
@@ -113,8 +110,8 @@ def test_an_unconfirmed_add_waits_for_the_in_flight_window_then_creates_exactly_
     gateway.faults.add("POST", "/v4/customer", "error_before")  # 500: PaySimple did nothing, but who can tell?
     with pytest.raises(AddNotConfirmed) as first:
         add_to_paysimple(directory, client, local_id, now=gateway.clock.now)
-    pending = open_add(directory, local_id)
-    assert first.value.check_after == pending.settles_at == pending.ended_at + IN_FLIGHT_WINDOW
+    pending = directory.open_add(local_id)
+    assert first.value.check_after == settles_at(pending) == pending.ended_at + IN_FLIGHT_WINDOW
     gateway.clock.advance(60)  # the clerk presses again too early: a look-up, no POST
     tripwire = gateway.faults.add("POST", "/v4/customer", "error_before")  # counts a POST if one were sent
     with pytest.raises(AddNotConfirmed):
@@ -147,10 +144,10 @@ def test_a_request_paysimple_processes_after_the_client_gave_up_is_found_not_dou
 
 def test_a_process_that_died_while_sending_is_looked_up_first(directory, client, gateway):
     local_id = imported(directory)
-    _begin(directory, local_id, directory.get(local_id).record, gateway.clock.now())  # what a killed app leaves
+    directory.begin_add(local_id, directory.get(local_id).record, gateway.clock.now())  # what a killed app leaves
     with pytest.raises(AddNotConfirmed) as err:
         add_to_paysimple(directory, client, local_id, now=gateway.clock.now)
-    assert err.value.check_after == open_add(directory, local_id).settles_at
+    assert err.value.check_after == settles_at(directory.open_add(local_id))
     assert at_paysimple(gateway, "Hamilton") == []
     gateway.clock.advance(181)  # started + the POST's deadline + the window
     assert add_to_paysimple(directory, client, local_id, now=gateway.clock.now).how == "created"
@@ -160,15 +157,13 @@ def test_a_process_that_died_while_sending_is_looked_up_first(directory, client,
 def test_a_second_add_of_the_same_row_at_the_same_moment_is_refused(directory, gateway):
     local_id = imported(directory)
     record = directory.get(local_id).record
-    _begin(directory, local_id, record, gateway.clock.now())
+    directory.begin_add(local_id, record, gateway.clock.now())
     with pytest.raises(AddInProgress):
-        _begin(directory, local_id, record, gateway.clock.now())
+        directory.begin_add(local_id, record, gateway.clock.now())
 
 
 def test_a_sync_that_brought_the_customer_in_first_leaves_one_row(directory, client, gateway):
-    local_id = imported(directory, phone="3035550177")
-    with directory.write() as con:
-        con.execute("UPDATE customers SET local_notes = 'pays on Fridays' WHERE id = ?", (local_id,))
+    local_id = imported(directory, phone="3035550177", notes="pays on Fridays")
     gateway.faults.add("POST", "/v4/customer", "drop_after")
     gateway.faults.add("GET", "/v4/customer", "error_before", count=4)  # the look-up fails too
     with pytest.raises(AddNotConfirmed):
@@ -216,4 +211,4 @@ def test_a_stopped_look_up_sends_nothing(directory, client, gateway):
     gateway.clock.advance(IN_FLIGHT_WINDOW.total_seconds() + 1)
     with pytest.raises(AddNotConfirmed, match="stopped"):
         add_to_paysimple(directory, client, local_id, now=gateway.clock.now, cancelled=lambda: True)
-    assert at_paysimple(gateway, "Hamilton") == [] and open_add(directory, local_id) is not None
+    assert at_paysimple(gateway, "Hamilton") == [] and directory.open_add(local_id) is not None

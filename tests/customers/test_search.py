@@ -182,8 +182,7 @@ def test_deleted_and_renamed_customers_leave_the_old_entries(directory):
     directory.upsert_many([person("New", "Name", pid=501, phone="3035550112")])
     assert names(directory.search("old")) == [] and names(directory.search("new")) == ["New Name"]
     assert names(directory.search("3035550111")) == [] and names(directory.search("3035550112")) == ["New Name"]
-    with directory.write() as con:
-        assert directory.mark_deleted(con, [b]) == 1
+    assert directory.mark_deleted([b]) == 1
     assert names(directory.search("gone")) == []
     assert directory.get(b).deleted and directory.get(a).record.first_name == "New"
 
@@ -199,8 +198,8 @@ def test_bulk_batches_are_searchable_when_upsert_returns(directory):
 def test_a_bulk_load_cut_short_is_finished_at_the_next_open(tmp_path):
     path = tmp_path / "d.db"
     first = Directory(path)
-    with first.write() as con:  # a batch big enough to defer, and no finish_indexing (the process died)
-        first.upsert_paysimple(con, [person("Late", f"Comer{n}") for n in range(DEFER_MIN)])
+    with first._transaction() as con:  # a batch big enough to defer, and no finish_indexing (the process died)
+        first._upsert(con, [person("Late", f"Comer{n}") for n in range(DEFER_MIN)])
     assert first.pending_count() == DEFER_MIN and first.search("late") == []
     first.close()
     again = Directory(path)
@@ -214,16 +213,15 @@ def test_index_entries_match_the_rows_after_mixed_writes(directory):
     rebuild from the rows gives."""
     ids = load(directory, *[person("Ann", f"Lee{n}", pid=900 + n, phone=f"30355501{n:02d}") for n in range(30)])
     directory.upsert_many([person("Anne", f"Leigh{n}", pid=900 + n, email=f"a{n}@x.org") for n in range(0, 30, 3)])
-    with directory.write() as con:
-        directory.mark_deleted(con, ids[1:30:4])
+    directory.mark_deleted(ids[1:30:4])
     con = directory.connection()
     before = (con.execute("SELECT * FROM terms ORDER BY 1, 2, 3").fetchall(),
               con.execute("SELECT * FROM keys ORDER BY 1, 2").fetchall())
-    with directory.write() as con:
+    with directory._transaction() as con:
         con.execute("DELETE FROM terms")
         con.execute("DELETE FROM keys")
         con.execute("INSERT INTO pending_index (lo, hi) VALUES (1, 1000)")
-        directory.merge_pending(con)
+        directory._merge_pending(con)
     after = (con.execute("SELECT * FROM terms ORDER BY 1, 2, 3").fetchall(),
              con.execute("SELECT * FROM keys ORDER BY 1, 2").fetchall())
     assert before == after and len(before[0]) > 30
@@ -269,8 +267,7 @@ def test_recent_entries_follow_renames_deletes_and_the_cap(directory, monkeypatc
     hits = directory.search("cole")
     assert [h.display_name for h in hits[:3]] == ["Renamed Cole", "Pat3 Cole", "Pat2 Cole"]  # newest first
     assert names(directory.search("7205550199")) == ["Renamed Cole"]
-    with directory.write() as c:
-        directory.mark_deleted(c, [ids[3]])
+    directory.mark_deleted([ids[3]])
     assert con.execute("SELECT count(*) FROM recent_entries WHERE customer_id = ?", (ids[3],)).fetchone()[0] == 0
     assert names(directory.search("pat3")) == []
 

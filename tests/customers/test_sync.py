@@ -143,12 +143,10 @@ def test_a_list_that_shifts_during_an_interrupted_pass_defers_deletions(director
 
 
 def test_a_new_paysimple_customer_takes_over_the_imported_row_with_its_account_number(directory, client, gateway):
-    local = directory.upsert_many([]).ids  # nothing yet
-    with directory.write() as con:
-        from pos_app.customers.directory import Batch
+    from pos_app.customers.store import ImportRow
 
-        batch = Batch(inserts=[(person("Ann005", "Lee005", pid=None, customer_account="a-0005"), "import")])
-        local = directory.apply(con, batch)
+    directory.import_batch([ImportRow(person("Ann005", "Lee005", pid=None, customer_account="a-0005"))])
+    local = [hit.id for hit in directory.search("ann005")]
     add_customers(gateway, 8)
     report = sync(directory, client, page_size=PAGE)
     assert report.linked == 1 and report.inserted == 7

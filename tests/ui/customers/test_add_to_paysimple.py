@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from pos_app.customers.directory import Batch
 from pos_app.customers.models import CustomerRecord
+from pos_app.customers.store import ImportRow
 
 
 def _import(backend, tmp_path, line: str = '"Hamilton, Margaret",303-555-0177,margaret@example.com') -> int:
@@ -54,9 +54,9 @@ def test_an_imported_customer_has_one_visible_action_and_then_takes_payments(qtb
 def test_a_refused_field_is_named_and_opened_for_fixing(qtbot, counter):
     shell, window = counter
     backend = window.counter
-    with backend.directory.write() as con:  # a row an older import let through: a 3-character ZIP code
-        [local_id] = backend.directory.apply(con, Batch(inserts=[(CustomerRecord(
-            "Margaret", "Hamilton", street1="1 Main St", city="Boston", zip_code="021"), "import")]))
+    backend.directory.import_batch([ImportRow(CustomerRecord(  # a row an older import let through: a 3-digit ZIP
+        "Margaret", "Hamilton", street1="1 Main St", city="Boston", zip_code="021"))])
+    [local_id] = [hit.id for hit in backend.directory.search("margaret hamilton")]
     _pick(qtbot, window, "Margaret Hamilton")
     with qtbot.waitSignal(window.adder.finished, timeout=15_000) as done:
         window.customer_page.add_button.click()

@@ -141,15 +141,14 @@ def test_damaged_customer_list_is_rebuilt_and_the_counter_says_what_was_kept(qtb
                                                                                 english):
     from pos_app.config import Environment
     from pos_app.counter import Counter, CounterStart
-    from pos_app.customers.directory import Batch
     from pos_app.customers.models import CustomerRecord
+    from pos_app.customers.store import ImportRow
 
     first = Counter.open(CounterStart(Environment.TRAINING, paths, demo_customers=100))
     try:
-        with first.directory.write() as con:
-            first.directory.apply(con, Batch(inserts=[
-                (CustomerRecord(first_name=f"Imported{i:03d}", last_name="Oldpos", customer_account=f"OLD{i}",
-                                street1=f"{i} Long Street Name For Bigger Rows"), "import") for i in range(400)]))
+        first.directory.import_batch([
+            ImportRow(CustomerRecord(first_name=f"Imported{i:03d}", last_name="Oldpos", customer_account=f"OLD{i}",
+                                     street1=f"{i} Long Street Name For Bigger Rows")) for i in range(400)])
     finally:
         first.close()
     damage_table(paths.directory_db, "customers", which=0.9)
