@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import pos_app
-from pos_app.i18n_keys import Message, N_, joined, recognise, templates
+from pos_app.i18n_keys import N_, Message, joined, recognise, templates
 
 ROOT = Path(__file__).resolve().parents[1]
 LUPDATE = Path(os.environ.get("POS_VENV", ROOT / ".venv")) / "bin" / "pyside6-lupdate"

@@ -11,9 +11,9 @@ from pos_app.clerks import NotAllowed as ClerkNotAllowed
 from pos_app.counter.guard import GuiThreadCall
 from pos_app.customers.counter import CustomerValidationError, LocalWriteDeferred
 from pos_app.customers.csv_import import CsvColumnsError, CsvImportError
-from pos_app.i18n_keys import N_
 from pos_app.customers.paysimple_add import AddAmbiguous, AddNotConfirmed
 from pos_app.customers.store import AddInProgress
+from pos_app.i18n_keys import N_
 from pos_app.payments import LaneBusy, NotAllowed, NotSignedIn, PaymentError
 from pos_app.payments.backups import RestoreRefused
 from pos_app.paysimple import errors as gateway_errors

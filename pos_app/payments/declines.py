@@ -10,7 +10,7 @@ shows anything else as PaySimple wrote it.
 
 from __future__ import annotations
 
-from pos_app.i18n_keys import Message, N_
+from pos_app.i18n_keys import N_, Message
 
 #: Documented failure codes (reference §8, DOC-FAIL / DOC-TESTERR): card processors 40xx-42xx, ACH (Forte) 45xx.
 #: The English is PaySimple's documented description, word for word.

@@ -55,12 +55,18 @@ from pos_app.payments.brands import brand_name
 from pos_app.payments.gateway import CHARGED, Gateway, GatewayPayment
 from pos_app.payments.gateway import PaymentStatus as PS
 from pos_app.payments.lookup import payment_cents
-from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES, STATE_NAMES, Attempt, State, from_cents
+from pos_app.payments.model import (
+    OPEN_STATES,
+    PENDING_REVERSAL_STATES,
+    STATE_NAMES,
+    Attempt,
+    State,
+    from_cents,
+)
 from pos_app.payments.receipts import store_timezone, zone_name
 from pos_app.payments.store import JournalStore
 from pos_app.private_files import write_user_file
 from pos_app.text_safety import spreadsheet_cell
-
 
 # Why a payment does not reconcile (shown on the report, translated: ``pos_app.i18n_keys``).
 LIST_UNREADABLE = N_("EndOfDay", "Could not read PaySimple's payment list: %1")

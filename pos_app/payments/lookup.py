@@ -29,12 +29,12 @@ from decimal import Decimal
 
 from pos_app.i18n_keys import N_
 from pos_app.payments.gateway import Gateway, GatewayPayment
+from pos_app.payments.model import Attempt
 
 # Why a look-up cannot settle a payment (a conflict: the payment then needs review; shown to the clerk).
 SAME_ORDER_TWICE = N_("Payments", "PaySimple has %1 payments with this OrderId (%2)")
 OTHER_AMOUNT_OR_ACCOUNT = N_("Payments", "PaySimple payment %1 has this OrderId but amount %2 / account %3, not %4 / "
                                          "%5")
-from pos_app.payments.model import Attempt
 
 
 class LookupUnreliable(Exception):

@@ -32,8 +32,8 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pos_app.money import MoneyFormat, store_format
 from pos_app.i18n_keys import N_
+from pos_app.money import MoneyFormat, store_format
 from pos_app.payments.brands import authorization_code
 from pos_app.payments.declines import declined_because
 from pos_app.payments.gateway import Gateway, GatewayError, NotOffered, PaymentStatus, Refused, Unreachable

@@ -7,7 +7,6 @@ from pos_app.logs import redact
 from pos_app.payments.gateway import GatewayError, GatewayPayment
 from pos_app.payments.lookup import payment_cents
 
-
 # Why a reply is not the answer for this payment (the payment then needs review; shown to the clerk).
 FOR_ORDER = N_("Payments", "order %1")
 NO_ORDER = N_("Payments", "no order")

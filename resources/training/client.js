@@ -71,8 +71,12 @@
     iframe.src = GATEWAY + FRAME_PATH + '?parent=' + encodeURIComponent(location.origin) +
       '&instance=' + instanceCount;
     // The frame's title in the browser's language, as the form itself (frame.js) speaks it.
-    iframe.title = String(navigator.language || '').toLowerCase().split('-')[0] === 'es'
-      ? 'Introducción segura del pago' : 'Secure payment entry';
+    function titleFrame() {
+      iframe.title = String(navigator.language || '').toLowerCase().split('-')[0] === 'es'
+        ? 'Introducción segura del pago' : 'Secure payment entry';
+    }
+    titleFrame();
+    window.addEventListener('languagechange', titleFrame);
     iframe.setAttribute('scrolling', 'no');
     iframe.setAttribute('allowtransparency', 'true');
     iframe.style.border = '0';

@@ -91,24 +91,34 @@
       'A customer token is required.': 'Hace falta un token de cliente.'
     }
   };
-  var LANG = String(navigator.language || 'en').toLowerCase().split('-')[0];
+  var LANG = 'en';
+  var ENGLISH = { title: null, nodes: [], placeholders: [] };  // the page's own English, kept to re-translate
 
   function t(text) {
     var table = TEXTS[LANG];
     return table && Object.prototype.hasOwnProperty.call(table, text) ? table[text] : text;
   }
 
+  // Called at start and on the browser's 'languagechange' (the counter switched its UI language): every
+  // label, option, placeholder and the footer from their English; messages already shown stay as they are.
   function localise() {
+    LANG = String(navigator.language || 'en').toLowerCase().split('-')[0];
+    if (ENGLISH.title === null) {
+      ENGLISH.title = document.title;
+      document.querySelectorAll('label, option').forEach(function (el) {
+        ENGLISH.nodes.push([el, el.textContent.trim()]);
+      });
+      $('footer').childNodes.forEach(function (node) {
+        if (node.nodeType === Node.TEXT_NODE && node.textContent.trim()) { ENGLISH.nodes.push([node, node.textContent.trim()]); }
+      });
+      document.querySelectorAll('[placeholder]').forEach(function (el) {
+        ENGLISH.placeholders.push([el, el.getAttribute('placeholder')]);
+      });
+    }
     document.documentElement.lang = TEXTS[LANG] ? LANG : 'en';
-    document.title = t(document.title);
-    document.querySelectorAll('label, option').forEach(function (el) { el.textContent = t(el.textContent.trim()); });
-    document.querySelectorAll('[placeholder]').forEach(function (el) {
-      el.setAttribute('placeholder', t(el.getAttribute('placeholder')));
-    });
-    var footer = $('footer');
-    footer.childNodes.forEach(function (node) {
-      if (node.nodeType === Node.TEXT_NODE && node.textContent.trim()) { node.textContent = t(node.textContent.trim()); }
-    });
+    document.title = t(ENGLISH.title);
+    ENGLISH.nodes.forEach(function (pair) { pair[0].textContent = t(pair[1]); });
+    ENGLISH.placeholders.forEach(function (pair) { pair[0].setAttribute('placeholder', t(pair[1])); });
   }
   function digits(text) { return String(text || '').replace(/\D+/g, ''); }
 
@@ -572,6 +582,8 @@
           state.timeoutMs = msg.requestTimeoutMs;
         }
         if (state.bypassPostal) {
+          ENGLISH.nodes.forEach(function (pair) { if (pair[0] === $('label-postalCode')) { pair[1] = 'Postal code'; } });
+          ENGLISH.placeholders.forEach(function (pair) { if (pair[0] === $('postalCode')) { pair[1] = ''; } });
           $('label-postalCode').textContent = t('Postal code');
           $('postalCode').setAttribute('placeholder', '');
         }
@@ -597,6 +609,7 @@
 
   function start() {
     localise();
+    window.addEventListener('languagechange', localise);
     wireFields();
     window.addEventListener('message', onMessage);
     window.addEventListener('focus', focusFirstField);

@@ -12,6 +12,7 @@ screens, set-up, lock.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -35,19 +36,19 @@ def english_words() -> EnglishWords:
 class Walk:
     """The shop in Spanish: shell + counter window on the training gateway, and what was seen on each screen."""
 
-    def __init__(self, qtbot, qapp, english: EnglishWords) -> None:
+    def __init__(self, qtbot, qapp, english: EnglishWords, live: bool = False) -> None:
         from pos_app.ui.common.theme import STYLE
         from pos_app.ui.counter.main_window import MainWindow
-        from pos_app.ui.shell.shell import Shell
-
         from pos_app.ui.shell import storage_messages
+        from pos_app.ui.shell.shell import Shell
 
         qapp.setStyleSheet(STYLE)
         storage_messages.install()  # as the app's start does: storage faults read in the UI language
-        self.qtbot, self.qapp = qtbot, qapp
+        self.qtbot, self.qapp, self.live = qtbot, qapp, live
         self.findings = Findings(english)
         self.paths = app_paths().ensure()
-        self.shell = Shell(qapp, self.paths, Settings(language="es", setup_done=True), force_training=True)
+        self.shell = Shell(qapp, self.paths, Settings(language="en" if live else "es", setup_done=True),
+                           force_training=True)
         self.window = MainWindow(Environment.TRAINING, "LANE1")
         self.window.resize(1366, 768)
         self.window.show()
@@ -80,25 +81,45 @@ class Walk:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         self.qtbot.wait(ms)
 
+    def switch(self, language: str, settle_ms: int = 50) -> None:
+        """The language, switched the way a manager does it (Counter → Language): no restart."""
+        self.shell.set_language(language)
+        QCoreApplication.processEvents()  # the posted LanguageChange reaches every widget
+        self.settle(settle_ms)
+
+    @contextmanager
+    def in_spanish(self, settle_ms: int = 50):
+        """Live mode: the walk acts in English and switches to Spanish only to read (and back after), so a text
+        that does not follow a live switch shows up in English."""
+        if self.live:
+            self.switch("es", settle_ms)
+        try:
+            yield
+        finally:
+            if self.live:
+                self.switch("en", settle_ms)
+
     def look(self, screen: str, widget: QWidget | None = None) -> list[Seen]:
         """Read ``widget`` (default: the counter window) and every visible window over it."""
-        self.settle()
-        roots = [widget or self.window]
-        roots += [w for w in QApplication.topLevelWidgets() if w.isVisible() and w not in roots
-                  and w is not self.window and w.isWindow()]
-        seen: list[Seen] = []
-        for root in roots:
-            seen += visible_texts(root)
-        self.findings.check(screen, seen)
+        with self.in_spanish():
+            self.settle()
+            roots = [widget or self.window]
+            roots += [w for w in QApplication.topLevelWidgets() if w.isVisible() and w not in roots
+                      and w is not self.window and w.isWindow()]
+            seen: list[Seen] = []
+            for root in roots:
+                seen += visible_texts(root)
+            self.findings.check(screen, seen)
         return seen
 
     def look_page(self, screen: str) -> list[str]:
         """The payment page's own texts and PaySimple's form inside its frame."""
-        page = self.window.panel.view.page()
-        texts = json.loads(run_js(self.qtbot, page, PAGE_TEXT_JS) or "[]")
-        for frame in page.mainFrame().children():
-            texts += json.loads(try_js(self.qtbot, frame, PAGE_TEXT_JS, 3000) or "[]")
-        self.findings.check(screen, [Seen("payment page", t) for t in texts if t])
+        with self.in_spanish(settle_ms=400):  # the page hears of the switch over the bridge
+            page = self.window.panel.view.page()
+            texts = json.loads(run_js(self.qtbot, page, PAGE_TEXT_JS) or "[]")
+            for frame in page.mainFrame().children():
+                texts += json.loads(try_js(self.qtbot, frame, PAGE_TEXT_JS, 3000) or "[]")
+            self.findings.check(screen, [Seen("payment page", t) for t in texts if t])
         return texts
 
     def while_modal(self, trigger, screen: str, answer=None, timeout_ms: int = 10_000) -> None:
@@ -136,11 +157,19 @@ class Walk:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-@pytest.fixture
-def walk(qtbot, qapp, spanish, english_words):
-    w = Walk(qtbot, qapp, english_words)
+@pytest.fixture(params=["started in Spanish", "switched live"])
+def walk(request, qtbot, qapp, english_words):
+    """The shop either started in Spanish, or working in English and switched to Spanish (from the Counter
+    menu's Language entry, no restart) each time the walk reads a screen."""
+    from pos_app.ui.common.i18n import install_translator
+
+    live = request.param == "switched live"
+    assert install_translator(qapp, "en" if live else "es") == ("en" if live else "es")
+    w = Walk(qtbot, qapp, english_words, live=live)
     yield w
     w.close()
+    install_translator(qapp, "en")
+    QCoreApplication.processEvents()
 
 
 def assert_spanish(walk: Walk) -> None:
@@ -421,7 +450,8 @@ def test_shell_screens_in_spanish(walk, memory_keyring, tmp_path):
     except ClerkError as exc:
         from pos_app.ui.shell.login import clerk_message
 
-        walk.findings.check("clerks: refused", [walk_seen("clerk message", clerk_message(exc))])
+        with walk.in_spanish():
+            walk.findings.check("clerks: refused", [walk_seen("clerk message", clerk_message(exc))])
     clerks.reject()
 
     about = shell.show_about()

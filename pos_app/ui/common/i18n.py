@@ -14,15 +14,32 @@ NOT follow the language: it is shown in the store's money format (``pos_app.mone
 The core's sentences (``pos_app.i18n_keys.Message``: English text + context + source + values) are translated
 here, at the screen edge, by :func:`tr`; so is an English sentence the core stored as text (a journal note),
 when it is one of the core's templates, and an exception carrying one.
+
+Switching the language applies at once: ``install_translator`` makes Qt post ``QEvent.LanguageChange`` to every
+widget, and each of our screens is a :class:`Retranslating` widget whose ``retranslate()`` sets its texts again.
+A text shown with ``self.live(setter, producer)`` is set now and re-made by every ``retranslate()`` (static
+labels and dynamic ones alike: the latest producer per setter wins); a screen that renders from state (a
+result, a report) also re-renders in its ``retranslate()``.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLibraryInfo, QLocale, QTimeZone, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QDateTime,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QTimeZone,
+    QTranslator,
+)
 
 from pos_app import money
 from pos_app.config import resources_dir
@@ -75,6 +92,41 @@ def install_translator(app: QCoreApplication, language: str = "") -> str:
             _installed.append(qt)
     log.info("UI language: %s", lang)
     return lang
+
+
+class Retranslating:
+    """Mixin for our widgets (first base: ``class ResultView(Retranslating, QWidget)``): on
+    ``QEvent.LanguageChange`` (posted once per language switch) ``retranslate()`` runs; by default it re-makes
+    every text shown with :meth:`live`. Subclasses that render from state extend it (call ``super()`` first)."""
+
+    def live(self, setter: Callable[[Any], Any], producer: Callable[[], Any], key: object = None) -> None:
+        """``setter(producer())`` now and on every ``retranslate()``; a later ``live`` for the same setter (same
+        object and method, or the same ``key``) replaces it. A setter whose widget is gone is dropped."""
+        texts = self.__dict__.setdefault("_live_texts", {})
+        if key is None:
+            target = getattr(setter, "__self__", None)
+            key = (id(target), getattr(setter, "__name__", "")) if target is not None else setter
+        texts[key] = (setter, producer)
+        setter(producer())
+
+    def with_live(self, widget, producer: Callable[[], Any], setter: str = "setText"):
+        """``widget`` with its ``setter`` text live (see :meth:`live`); returns the widget."""
+        self.live(getattr(widget, setter), producer)
+        return widget
+
+    def retranslate(self) -> None:
+        """Set every live text again in the current language."""
+        texts = self.__dict__.get("_live_texts", {})
+        for key, (setter, producer) in list(texts.items()):
+            try:
+                setter(producer())
+            except RuntimeError:  # the widget behind the setter was deleted (Qt owns it): forget it
+                texts.pop(key, None)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
 
 def fmt(text: str, *values: object) -> str:

@@ -11,6 +11,7 @@ account, F8 update payment details, F9 submit the form, Esc cancel/back; the hin
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,7 +38,7 @@ from PySide6.QtWidgets import (
 from pos_app.config import Environment
 from pos_app.ui.common.banner import environment_name
 from pos_app.ui.common.events import EventRelay
-from pos_app.ui.common.i18n import fmt, format_amount, tr
+from pos_app.ui.common.i18n import Retranslating, fmt, format_amount, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.save_files import SaveFolder
 from pos_app.ui.common.theme import AMBER, RED
@@ -120,7 +121,7 @@ def _panel() -> QFrame:
     return frame
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslating, QMainWindow):
     counterReady = Signal()  # noqa: N815 - the application service is attached (``counter``)
     selectionChanged = Signal(object)  # noqa: N815 - the customer on screen (CustomerHit) or None
     resultShown = Signal(str)  # noqa: N815 - "approved" | "declined" | ... (tests and benchmarks wait on it)
@@ -155,7 +156,7 @@ class MainWindow(QMainWindow):
         self.locked = True  # nobody signed in yet: the counter shows and accepts nothing (``set_locked``)
         self.session = CounterSession()
         self.shell = None  # the app keeps its shell here for shutdown; the window itself never uses it
-        self.setWindowTitle(fmt(translate("MainWindow", "Counter · PaySimple (%1)"), environment_name(environment)))
+        self.live(self.setWindowTitle, lambda: fmt(translate("MainWindow", "Counter · PaySimple (%1)"), environment_name(environment)))
         self.resize(1280, 800)
         self._build()
         self._shortcuts()
@@ -181,12 +182,12 @@ class MainWindow(QMainWindow):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(14, 14, 14, 14)
         ll.setSpacing(8)
-        ll.addWidget(section(translate("MainWindow", "Find customer")))
+        ll.addWidget(self.with_live(section(""), lambda: translate("MainWindow", "Find customer").upper()))
         self.search = QLineEdit(left)
         self.search.setObjectName("searchEdit")
-        self.search.setPlaceholderText(translate("MainWindow", "Name, phone, e-mail or account no."))
+        self.live(self.search.setPlaceholderText, lambda: translate("MainWindow", "Name, phone, e-mail or account no."))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName(translate("MainWindow", "Search customers"))
+        self.live(self.search.setAccessibleName, lambda: translate("MainWindow", "Search customers"))
         self.search.installEventFilter(self)
         ll.addWidget(self.search)
         self.results = ResultsList(left)
@@ -205,7 +206,7 @@ class MainWindow(QMainWindow):
         self.welcome.setObjectName("welcome")
         self.welcome.setTextFormat(Qt.TextFormat.RichText)
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.welcome.setText(welcome_html())
+        self.live(self.welcome.setText, welcome_html)
         self.stack.addWidget(self.welcome)
         self.customer_page = CustomerPanel(self.stack)
         self._wire_customer_page()
@@ -213,7 +214,7 @@ class MainWindow(QMainWindow):
         self.panel = PaymentPanel(lambda: self.counter, self.stack, settings=lambda: self.session.settings())
         self.panel.finished.connect(self._form_finished)
         self.panel.busyChanged.connect(self._form_busy)
-        self.panel.on_charge_status = lambda text: self.statusBar().showMessage(text, 8000)
+        self.panel.on_charge_status = lambda text: self.show_status(text, 8000)
         self.stack.addWidget(self.panel)
         self.result = ResultView(self.stack)
         self.result.newSale.connect(self.new_sale)
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
         self.screens.addWidget(self.counter_screen)
         self.screens.addWidget(self.cover)
         outer.addWidget(self.screens, 1)
-        self.hint = QLabel(hint_text(), central)
+        self.hint = self.with_live(QLabel(central), hint_text)
         self.hint.setObjectName("hint")
         self.hint.setMinimumWidth(0)
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -265,18 +266,18 @@ class MainWindow(QMainWindow):
         cover.setObjectName("cover")
         layout = QVBoxLayout(cover)
         layout.addStretch(1)
-        self.cover_title = QLabel(translate("MainWindow", "Signed out"), cover)
+        self.cover_title = self.with_live(QLabel(cover), lambda: translate("MainWindow", "Signed out"))
         self.cover_title.setObjectName("coverTitle")
         self.cover_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cover_title.setStyleSheet("font-size: 24px; font-weight: 700; color: #111827;")
         layout.addWidget(self.cover_title)
-        self.cover_text = QLabel(translate("MainWindow", "Sign in to use the counter."), cover)
+        self.cover_text = self.with_live(QLabel(cover), lambda: translate("MainWindow", "Sign in to use the counter."))
         self.cover_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cover_text.setStyleSheet("font-size: 15px; color: #3e4c59;")
         layout.addWidget(self.cover_text)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.cover_button = QPushButton(translate("MainWindow", "Sign in"), cover)
+        self.cover_button = self.with_live(QPushButton(cover), lambda: translate("MainWindow", "Sign in"))
         self.cover_button.setObjectName("primary")
         self.cover_button.setDefault(True)
         self.cover_button.setAutoDefault(True)
@@ -289,14 +290,14 @@ class MainWindow(QMainWindow):
 
     # ---- signed out / locked ---------------------------------------------------------------------------
 
-    def set_locked(self, locked: bool, title: str | None = None) -> None:
+    def set_locked(self, locked: bool, title: str | Callable[[], str] | None = None) -> None:
         """Locked (nobody signed in, or the lock screen is up): the counter is replaced by a cover, every key
         and menu is off, and no customer data (search results, recently served, the customer) is visible.
         A payment already running goes on behind it; an open payment form is kept and shown again after
-        sign-in."""
+        sign-in. ``title``: the cover's heading (a callable follows a language switch)."""
         self.locked = locked
         if title is not None:
-            self.cover_title.setText(title)
+            self.live(self.cover_title.setText, title if callable(title) else (lambda: title))
         self._apply_locked()
         self.lockedChanged.emit(locked)
 
@@ -309,6 +310,28 @@ class MainWindow(QMainWindow):
             shortcut.setEnabled(not locked)
         if locked:
             self.cover_button.setFocus()
+
+    def show_status(self, text: str | Callable[[], str], timeout_ms: int = 0) -> None:
+        """A status-bar message (``timeout_ms`` 0: until replaced). A callable is asked again on a language
+        switch while its message is still showing."""
+        producer = text if callable(text) else (lambda: text)
+        shown = producer()
+        until = time.monotonic() + timeout_ms / 1000 if timeout_ms else None
+        self._status = (producer, shown, until)
+        self.statusBar().showMessage(shown, timeout_ms)
+
+    def retranslate(self) -> None:
+        """Every text of the window in the current language (``QEvent.LanguageChange``): live texts and the
+        status-bar message still showing (for the rest of its time)."""
+        super().retranslate()
+        QTimer.singleShot(0, self, self._retranslate_status)  # after the screens below (a status may quote them)
+
+    def _retranslate_status(self) -> None:
+        status = getattr(self, "_status", None)
+        if status is not None and status[1] and self.statusBar().currentMessage() == status[1]:
+            producer, _shown, until = status
+            left = 0 if until is None else max(1, int((until - time.monotonic()) * 1000))
+            self.show_status(producer, left)
 
     def busy(self) -> bool:
         """A payment is in flight or a payment form is open (the idle lock waits for it)."""
@@ -384,8 +407,8 @@ class MainWindow(QMainWindow):
         """The one start-up path (Training, Sandbox, Live): ``Counter.open(start)`` on a worker with this window's
         progress line (cancellable), then :meth:`attach_counter`; :meth:`restart_counter` runs it again."""
         self._start_request = start
-        self.statusBar().showMessage(translate("MainWindow", "Starting…"))
-        self.task.show_progress(translate("MainWindow", "Starting the training gateway…")
+        self.show_status(lambda: translate("MainWindow", "Starting…"))
+        self.task.show_progress(lambda: translate("MainWindow", "Starting the training gateway…")
                                 if start.environment is Environment.TRAINING
                                 else translate("MainWindow", "Connecting to PaySimple…"), cancellable=True)
 
@@ -395,7 +418,7 @@ class MainWindow(QMainWindow):
             return Counter.open(start, progress=ctx.progress, cancelled=lambda: ctx.cancelled)
 
         self._startup_op = BackgroundOp(work, on_done=self.attach_counter, on_error=self._startup_failed,
-                                        on_progress=lambda d, t, text: self.task.show_progress(text, d, t),
+                                        on_progress=lambda d, t, text: self.task.show_progress(lambda: tr(text), d, t),
                                         label="start-up")
         return self._startup_op.start()
 
@@ -423,7 +446,7 @@ class MainWindow(QMainWindow):
             count, blocking = state
             if self.counter is not counter:
                 return
-            self.statusBar().showMessage(fmt(translate("MainWindow", "Ready · %1 customers"), count), 6000)
+            self.show_status(lambda: fmt(translate("MainWindow", "Ready · %1 customers"), count), 6000)
             if blocking is not None:  # start-up reconcile could not settle it: the clerk sees it first
                 self._show_blocking(blocking)
 
@@ -484,7 +507,7 @@ class MainWindow(QMainWindow):
             return
         if self._startup_op is not None:
             self._startup_op.cancel()
-            self.task.show_progress(translate("MainWindow", "Cancelling…"), cancellable=False)
+            self.task.show_progress(lambda: translate("MainWindow", "Cancelling…"), cancellable=False)
 
     def _set_enabled_for_backend(self, ready: bool) -> None:
         self.search.setEnabled(ready)
@@ -508,25 +531,27 @@ class MainWindow(QMainWindow):
         self._search_seq += 1
         seq, query = self._search_seq, self.search.text()
 
+        def count_text(hits) -> str:
+            if query.strip() and not hits:
+                return translate("MainWindow", "Nobody found · Ctrl+N: new customer")
+            if query.strip() and all(hit.matched == "near" for hit in hits):  # typo fallback only
+                return (fmt(translate("MainWindow", "No exact match — %1 near matches"), len(hits)) if len(hits) > 1
+                        else translate("MainWindow", "No exact match — 1 near match"))
+            if query.strip():
+                return fmt(translate("MainWindow", "%1 found"), len(hits))
+            if hits:
+                return translate("MainWindow", "Recently served")
+            return translate("MainWindow", "Type a name, phone, email or account no.")
+
         def show(hits):
             if seq == self._search_seq:
                 self.shown_query = query
                 self.results.show_hits(hits)
-                if query.strip() and not hits:
-                    text = translate("MainWindow", "Nobody found · Ctrl+N: new customer")
-                elif query.strip() and all(hit.matched == "near" for hit in hits):  # typo fallback only
-                    text = (fmt(translate("MainWindow", "No exact match — %1 near matches"), len(hits)) if len(hits) > 1
-                            else translate("MainWindow", "No exact match — 1 near match"))
-                elif query.strip():
-                    text = fmt(translate("MainWindow", "%1 found"), len(hits))
-                elif hits:
-                    text = translate("MainWindow", "Recently served")
-                else:
-                    text = translate("MainWindow", "Type a name, phone, email or account no.")
-                self.results_count.setText(text)
+                self.live(self.results_count.setText, lambda: count_text(hits))
 
         BackgroundOp(lambda ctx: backend.search(query), on_done=show,
-                     on_error=lambda e: self.results_count.setText(fmt(translate("MainWindow", "Search failed: %1"), e)), label="search").start()
+                     on_error=lambda e: self.live(self.results_count.setText, lambda: fmt(
+                         translate("MainWindow", "Search failed: %1"), tr(e))), label="search").start()
 
     def select_current_hit(self) -> None:
         hit = self.results.current_hit()
@@ -557,11 +582,11 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.customer_page)
         self.customer_page.add_button.setVisible(hit.local_only)
         if hit.local_only:
-            self.customer_page.methods_note.setText(translate(
+            self.live(self.customer_page.methods_note.setText, lambda: translate(
                 "MainWindow", "This customer came from an import and is not in PaySimple yet. Add to PaySimple "
                               "(Enter) to take payments."))
         else:
-            self.customer_page.methods_note.setText(translate("MainWindow", "Loading cards and bank accounts…"))
+            self.live(self.customer_page.methods_note.setText, lambda: translate("MainWindow", "Loading cards and bank accounts…"))
             self.reload_accounts()
             backend = self.counter
             BackgroundOp(lambda ctx: backend.prefetch_checkout_token(), on_error=lambda e: None,
@@ -580,6 +605,10 @@ class MainWindow(QMainWindow):
         self.adder.start(self.counter, self.hit)
 
     def _show_customer_meta(self, hit: CustomerHit, stored) -> None:
+        self.live(self.customer_page.customer_meta.setText, lambda: self._customer_meta(hit, stored))
+
+    @staticmethod
+    def _customer_meta(hit: CustomerHit, stored) -> str:
         meta = []
         if hit.company:
             meta.append(hit.company)
@@ -592,7 +621,7 @@ class MainWindow(QMainWindow):
         if hit.customer_account:
             # one piece, never broken across lines (only the separators wrap)
             meta.append(fmt(translate("MainWindow", "Account no. %1"), hit.customer_account).replace(" ", "\u00a0"))
-        self.customer_page.customer_meta.setText("  ·  ".join(meta))
+        return "  ·  ".join(meta)
 
     def reload_accounts(self) -> None:
         hit, backend = self.hit, self.counter
@@ -605,18 +634,22 @@ class MainWindow(QMainWindow):
             self.customer_page.methods.show_accounts(accounts.credit_cards, accounts.ach_accounts, self._today())
             count = len(accounts.credit_cards) + len(accounts.ach_accounts)
             expired = sum(1 for c in accounts.credit_cards if card_expired(c, self._today()))
-            note = translate("MainWindow", "No cards or bank accounts on file.") if count == 0 else \
-                fmt(translate("MainWindow", "%1 on file"), count)
-            if expired:
-                note += " · " + (translate("MainWindow", "1 expired card: replace or remove") if expired == 1 else
-                                 fmt(translate("MainWindow", "%1 expired cards: replace or remove"), expired))
-            self.customer_page.methods_note.setText(note)
+
+            def note() -> str:
+                text = translate("MainWindow", "No cards or bank accounts on file.") if count == 0 else \
+                    fmt(translate("MainWindow", "%1 on file"), count)
+                if expired:
+                    text += " · " + (translate("MainWindow", "1 expired card: replace or remove") if expired == 1
+                                     else fmt(translate("MainWindow", "%1 expired cards: replace or remove"), expired))
+                return text
+
+            self.live(self.customer_page.methods_note.setText, note)
             self._update_actions()
             self.accountsShown.emit()
 
         def failed(exc):
             if self.hit is hit:
-                self.customer_page.methods_note.setText(fmt(translate("MainWindow", "Could not load the payment methods: %1"), tr(exc)))
+                self.live(self.customer_page.methods_note.setText, lambda: fmt(translate("MainWindow", "Could not load the payment methods: %1"), tr(exc)))
 
         BackgroundOp(lambda ctx: backend.accounts(hit.paysimple_id), on_done=show, on_error=failed,
                      label="accounts").start()
@@ -638,7 +671,7 @@ class MainWindow(QMainWindow):
         can_pay = bool(self.counter and self.hit and self.hit.paysimple_id and not self.charging)
         expired = is_card(on_file) and card_expired(on_file, self._today())
         self.customer_page.charge_file_button.setEnabled(can_pay and on_file is not None and not expired)
-        self.customer_page.charge_file_button.setText(translate("MainWindow", "Charge bank account on file  [F5]")
+        self.live(self.customer_page.charge_file_button.setText, lambda: translate("MainWindow", "Charge bank account on file  [F5]")
                                         if on_file is not None and not is_card(on_file)
                                         else translate("MainWindow", "Charge card on file  [F5]"))
         self.customer_page.new_card_button.setEnabled(can_pay)
@@ -654,8 +687,9 @@ class MainWindow(QMainWindow):
         if self.customer_page.amount.require() is not None and self.customer_page.charge_file_button.isEnabled():
             self.customer_page.charge_file_button.setFocus()
 
-    def _say(self, text: str, color: str = "#3e4c59") -> None:
-        self.customer_page.customer_status.setText(text)
+    def _say(self, text: str | Callable[[], str], color: str = "#3e4c59") -> None:
+        """The customer page's status line; a callable makes the text follow a language switch."""
+        self.live(self.customer_page.customer_status.setText, text if callable(text) else (lambda: text))
         self.customer_page.customer_status.setStyleSheet(f"color: {color}; font-weight: 600;")
 
     def charge_on_file(self) -> None:
@@ -674,7 +708,7 @@ class MainWindow(QMainWindow):
         if backend is None or self._repeat_check_running:
             return
         self._repeat_check_running = True
-        self._say(translate("MainWindow", "Checking recent payments…"))
+        self._say(lambda: translate("MainWindow", "Checking recent payments…"))
 
         def done(earlier) -> None:
             self._repeat_check_running = False
@@ -687,13 +721,13 @@ class MainWindow(QMainWindow):
                 dialog = RepeatChargeDialog(self, customer.name, amount, earlier, backend.clerk_name)
                 dialog.exec()
                 if not dialog.charge_again:
-                    self._say(translate("MainWindow", "Not charged again."))
+                    self._say(lambda: translate("MainWindow", "Not charged again."))
                     return
             then()
 
         def failed(exc) -> None:
             self._repeat_check_running = False
-            self._say(fmt(translate("MainWindow", "Could not check recent payments: %1"), tr(exc)), RED)
+            self._say(lambda: fmt(translate("MainWindow", "Could not check recent payments: %1"), tr(exc)), RED)
 
         BackgroundOp(lambda ctx: backend.recent_charges(customer.id, amount), on_done=done, on_error=failed,
                      label="repeat check").start()
@@ -703,21 +737,21 @@ class MainWindow(QMainWindow):
         if self.locked or self.charging or current is None or current.id != account.id:
             return  # locked, busy, or the clerk chose another account meanwhile (the list may have reloaded)
         account = current
-        kind, number = account_label(account)
         if not is_card(account):  # a bank debit: the customer's authorization first (issue 13 §6)
             from pos_app.ui.counter.ach_authorization import AchAuthorizationDialog, authorization_for
 
-            dialog = AchAuthorizationDialog(self, fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"),
-                                                      format_amount(amount), kind, number, customer.name),
-                                            authorization_for(self.session.settings(), customer.name, account, amount,
-                                                              self.counter.now()))
+            now, settings = self.counter.now(), self.session.settings()
+            dialog = AchAuthorizationDialog(
+                self, lambda: fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"), format_amount(amount),
+                                  *account_label(account), customer.name),
+                lambda: authorization_for(settings, customer.name, account, amount, now))
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.text is None:
                 return
             self._charge(customer, account, amount, None, ach_authorization=dialog.text)
             return
         amex = is_card(account) and (account.issuer or "").lower().startswith("amex")
-        dialog = CvvDialog(self, fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"), format_amount(amount), kind,
-                                     number, customer.name),
+        dialog = CvvDialog(self, lambda: fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"),
+                                             format_amount(amount), *account_label(account), customer.name),
                            cvv_digits=4 if amex else 3)
         dialog.cvv.setVisible(is_card(account))
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -728,8 +762,8 @@ class MainWindow(QMainWindow):
                 ach_authorization: str | None = None) -> None:
         backend = self.counter
         self._set_charging(True)
-        self._say(translate("MainWindow", "Sending the payment to PaySimple…"))
-        self.task.show_progress(translate("MainWindow", "Charging…"), cancellable=False)
+        self._say(lambda: translate("MainWindow", "Sending the payment to PaySimple…"))
+        self.task.show_progress(lambda: translate("MainWindow", "Charging…"), cancellable=False)
         seen: dict[str, str] = {}
 
         def status(event) -> None:  # worker thread
@@ -737,16 +771,16 @@ class MainWindow(QMainWindow):
 
         def work(ctx):
             return backend.charge(customer, account, amount, cvv=cvv,
-                                  on_status=lambda event: (status(event), ctx.progress(0, 0, tr(event.message))),
+                                  on_status=lambda event: (status(event), ctx.progress(0, 0, event.message)),
                                   ach_authorization=ach_authorization)
 
-        def progress(_d, _t, text):
+        def progress(_d, _t, message):
             if op is not self._charge_op:
                 return  # the clerk stopped waiting; the worker goes on in the background
-            self._say(text)
+            self._say(lambda: tr(message))
             # Once the payment has been sent, the clerk may stop waiting for PaySimple (issue 13 §4).
-            self.task.show_progress(text, cancellable="attempt_id" in seen)
-            self.task.cancel_button.setText(translate("MainWindow", "Stop waiting"))
+            self.task.show_progress(lambda: tr(message), cancellable="attempt_id" in seen)
+            self.task.set_cancel_text(lambda: translate("MainWindow", "Stop waiting"))
 
         op = BackgroundOp(work, on_done=lambda attempt: self._charged(attempt, op),
                           on_error=lambda exc: self._charge_failed(exc, op), on_progress=progress,
@@ -777,8 +811,7 @@ class MainWindow(QMainWindow):
             self.show_result_attempt(attempt)
             return
         self.show_result_attempt(attempt)
-        self.result.message.setText(
-            translate("MainWindow", "Sent to PaySimple; no answer yet.") + "\n"
+        self.live(self.result.message.setText, lambda: translate("MainWindow", "Sent to PaySimple; no answer yet.") + "\n"
             + translate("MainWindow", "Do not charge again. Still being checked in the background: this screen "
                                       "changes when PaySimple answers."))
 
@@ -796,8 +829,8 @@ class MainWindow(QMainWindow):
         else:
             from pos_app.ui.payments.payment_texts import state_label
 
-            self.statusBar().showMessage(fmt(translate("MainWindow", "Payment %1 for %2: %3"), attempt.id,
-                                             attempt.customer_name, state_label(attempt.state)), 30000)
+            self.show_status(lambda: fmt(translate("MainWindow", "Payment %1 for %2: %3"), attempt.id,
+                                         attempt.customer_name, state_label(attempt.state)), 30000)
         return True
 
     def _set_charging(self, charging: bool) -> None:
@@ -831,15 +864,16 @@ class MainWindow(QMainWindow):
         elif isinstance(exc, PaymentError | ValueError):
             self._say(tr(exc), RED)
         else:
-            self.result.show_error(fmt(translate("MainWindow", "The payment could not be completed: %1"), tr(exc)), charge_started=True)
+            self.result.show_error(lambda: fmt(translate("MainWindow", "The payment could not be completed: %1"), tr(exc)),
+                                   charge_started=True)
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit("error")
 
     def _show_blocking(self, attempt: Attempt) -> None:
         """Another payment on this lane is not settled yet: show it, so the clerk can check it (F5)."""
         self.show_result_attempt(attempt)
-        self.statusBar().showMessage(translate("MainWindow", "An earlier payment on this lane must be confirmed before a new one."),
-                                     15000)
+        self.show_status(lambda: translate("MainWindow", "An earlier payment on this lane must be confirmed before a "
+                                                         "new one."), 15000)
 
     def _sale_finished(self, attempt: Attempt) -> None:
         """This sale's charge came back: unless it surely took no money, its amount is not offered again."""
@@ -856,7 +890,7 @@ class MainWindow(QMainWindow):
         # customer again and leave a payment that is not confirmed): "Check again" is not an Enter button.
         {"declined": self.result.try_button, "unknown": self.result.check_button}.get(
             self.result.kind, self.result.new_sale_button).setFocus()
-        self.statusBar().showMessage(f"{self.result.title.text()} · {format_amount(attempt.amount)}", 10000)
+        self.show_status(lambda: f"{self.result.title.text()} · {format_amount(attempt.amount)}", 10000)
         self.resultShown.emit(self.result.kind)
 
     def new_account_form(self, mode: str) -> None:
@@ -897,11 +931,12 @@ class MainWindow(QMainWindow):
         account, hit, backend = self.customer_page.methods.current_account(), self.hit, self.counter
         if not self.customer_page.default_button.isEnabled() or account is None or hit is None:
             return
-        self._say(translate("MainWindow", "Making it the default…"))
+        self._say(lambda: translate("MainWindow", "Making it the default…"))
         BackgroundOp(lambda ctx: backend.set_default(hit.paysimple_id, account),
-                     on_done=lambda _r: (self._say(translate("MainWindow", "Default payment method changed.")),
+                     on_done=lambda _r: (self._say(lambda: translate("MainWindow", "Default payment method changed.")),
                                           self.reload_accounts()),
-                     on_error=lambda e: self._say(fmt(translate("MainWindow", "Could not change the default: %1"), e), RED),
+                     on_error=lambda e: self._say(lambda: fmt(translate("MainWindow", "Could not change the default: %1"),
+                                                              tr(e)), RED),
                      label="set default").start()
 
     def remove_account(self) -> None:
@@ -914,11 +949,12 @@ class MainWindow(QMainWindow):
                                           self.hit.display_name))
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self._say(translate("MainWindow", "Removing…"))
+        self._say(lambda: translate("MainWindow", "Removing…"))
         BackgroundOp(lambda ctx: backend.remove_account(account),
-                     on_done=lambda _r: (self._say(fmt(translate("MainWindow", "%1 %2 removed."), kind, number)),
+                     on_done=lambda _r: (self._say(lambda: fmt(translate("MainWindow", "%1 %2 removed."),
+                                                                 *account_label(account))),
                                           self.reload_accounts()),
-                     on_error=lambda e: self._say(fmt(translate("MainWindow", "Could not remove it: %1"), e), RED),
+                     on_error=lambda e: self._say(lambda: fmt(translate("MainWindow", "Could not remove it: %1"), tr(e)), RED),
                      label="remove account").start()
 
     # ---- form results --------------------------------------------------------------------------------
@@ -937,13 +973,14 @@ class MainWindow(QMainWindow):
             replacing = self._replacing
             self._saved(outcome.account)
             if replacing is not None:  # "Replace expired": the new card takes the old one's place (and default)
-                note = (translate("MainWindow", "It replaces the expired card, which is removed; it is now the "
-                                                "default card.") if replacing.is_default
-                        else translate("MainWindow", "It replaces the expired card, which is removed."))
+                note = ((lambda: translate("MainWindow", "It replaces the expired card, which is removed; it is now "
+                                                         "the default card.")) if replacing.is_default
+                        else (lambda: translate("MainWindow", "It replaces the expired card, which is removed.")))
             self.result.set_on_file_note(note)
         elif isinstance(outcome, Cancelled):
             self.back_to_customer()
-            self._say(" ".join(p for p in (translate("MainWindow", "Cancelled. Nothing was charged."), note) if p))
+            self._say(lambda: " ".join(p for p in (translate("MainWindow", "Cancelled. Nothing was charged."),
+                                                   note() if callable(note) else note) if p))
         else:
             from pos_app.counter import LaneBusy
 
@@ -951,7 +988,7 @@ class MainWindow(QMainWindow):
             if isinstance(error, LaneBusy) and error.blocking is not None:
                 self._show_blocking(error.blocking)
                 return
-            self.result.show_error(tr(error), charge_started=isinstance(error, ChargeFailed))
+            self.result.show_error(lambda: tr(error), charge_started=isinstance(error, ChargeFailed))
             self.result.set_on_file_note(note)
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit("error")
@@ -965,7 +1002,7 @@ class MainWindow(QMainWindow):
                     backend.set_default(hit.paysimple_id, account)
                 backend.remove_account(old)
             BackgroundOp(swap, on_done=lambda _r: self.reload_accounts(),
-                         on_error=lambda e: self._say(fmt(translate(
+                         on_error=lambda e: self._say(lambda: fmt(translate(
                              "MainWindow", "The new card is saved, but the old one could not be removed: %1"), e),
                              AMBER), label="replace card").start()
         else:
@@ -998,11 +1035,12 @@ class MainWindow(QMainWindow):
         attempt, backend = self.result.attempt, self.counter
         if attempt is None or backend is None:
             return
-        self.task.show_progress(translate("MainWindow", "Checking with PaySimple…"), cancellable=False)
+        self.task.show_progress(lambda: translate("MainWindow", "Checking with PaySimple…"), cancellable=False)
         BackgroundOp(lambda ctx: backend.resolve(attempt), on_done=lambda a: (self.task.done(),
                                                                               self.show_result_attempt(a)),
-                     on_error=lambda e: (self.task.done(), self.statusBar().showMessage(
-                         fmt(translate("MainWindow", "Still could not check: %1"), tr(e)), 8000)), label="check again").start()
+                     on_error=lambda e: (self.task.done(), self.show_status(
+                         lambda: fmt(translate("MainWindow", "Still could not check: %1"), tr(e)), 8000)),
+                     label="check again").start()
 
     # ---- keys ----------------------------------------------------------------------------------------
 
@@ -1062,7 +1100,7 @@ class MainWindow(QMainWindow):
 
         result = self.result
 
-        def said(text: str, colour: str, _outcome: str) -> None:
+        def said(text, colour: str, _outcome: str) -> None:
             if result.attempt is attempt:  # still this payment's screen
                 result.set_receipt_message(text, colour)
 

@@ -278,7 +278,7 @@ class CsvImportDialog(QDialog):
             self._note(translate("CsvImportDialog", "No program on this computer opens CSV files. Copy the path "
                                                     "below, or save the report where you keep files and open it "
                                                     "from another computer."), AMBER)
-            self.location.show_path(self.report_path, translate("CsvImportDialog", "The report is here:"))
+            self.location.show_path(self.report_path, lambda: translate("CsvImportDialog", "The report is here:"))
         return QUrl.fromLocalFile(str(self.report_path))
 
     def suggested_report_name(self) -> str:

@@ -10,7 +10,14 @@ from datetime import tzinfo
 
 from PySide6.QtCore import QCoreApplication
 
-from pos_app.counter import OPEN_STATES, PENDING_REVERSAL_STATES, Attempt, PaymentStatus, State, decline_reason
+from pos_app.counter import (
+    OPEN_STATES,
+    PENDING_REVERSAL_STATES,
+    Attempt,
+    PaymentStatus,
+    State,
+    decline_reason,
+)
 from pos_app.text_safety import one_line
 from pos_app.ui.common.i18n import fmt, format_money, tr
 from pos_app.ui.payments.receipt_print import format_local

@@ -59,7 +59,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from pos_app import money
 from pos_app.config import Environment, Paths
@@ -74,7 +74,7 @@ from pos_app.counter import (
     SignedIn,
     StorageError,
 )
-from pos_app.ui.common.banner import environment_detail, environment_name, environment_title
+from pos_app.ui.common.banner import environment_name
 from pos_app.ui.common.i18n import LANGUAGES, fmt, install_translator, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.save_files import SaveFolder
@@ -216,7 +216,7 @@ class Shell(QObject):
         """The counter shows and accepts nothing while nobody is signed in or the lock screen is up."""
         window = self.window
         if window is not None:
-            window.set_locked(locked, translate("Shell", "Screen locked") if locked and self.clerk else None)
+            window.set_locked(locked, (lambda: translate("Shell", "Screen locked")) if locked and self.clerk else None)
         for action in (self.history_action, self.new_customer_action, self.edit_customer_action,
                        self.clerks_action, self.settings_action, self.eod_action, self.import_action,
                        self.lock_action, self.sandbox_test_action):
@@ -272,54 +272,55 @@ class Shell(QObject):
                                             self.environment, journal, backup, approval),
                                         save_folder=self.save_folder)
         bar = window.menuBar()
-        counter = bar.addMenu(translate("Shell", "&Counter"))
-        self.lock_action = QAction(translate("Shell", "Lock screen"), window)
+        counter = window.with_live(bar.addMenu(""), lambda: translate("Shell", "&Counter"), "setTitle")
+        self.lock_action = window.with_live(QAction(window), lambda: translate("Shell", "Lock screen"))
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock)
         counter.addAction(self.lock_action)
-        self.history_action = QAction(translate("Shell", "Payment history…"), window)
+        self.history_action = window.with_live(QAction(window), lambda: translate("Shell", "Payment history…"))
         self.history_action.setShortcut(QKeySequence("Ctrl+H"))
         self.history_action.triggered.connect(self.show_history)
         counter.addAction(self.history_action)
         counter.addSeparator()
-        self.new_customer_action = QAction(translate("Shell", "New customer…"), window)
+        self.new_customer_action = window.with_live(QAction(window), lambda: translate("Shell", "New customer…"))
         self.new_customer_action.setShortcut(QKeySequence("Ctrl+N"))
         self.new_customer_action.triggered.connect(self.new_customer)
         counter.addAction(self.new_customer_action)
-        self.edit_customer_action = QAction(translate("Shell", "Edit customer…"), window)
+        self.edit_customer_action = window.with_live(QAction(window), lambda: translate("Shell", "Edit customer…"))
         self.edit_customer_action.setShortcut(QKeySequence("Ctrl+E"))
         self.edit_customer_action.triggered.connect(self.edit_customer)
         counter.addAction(self.edit_customer_action)
         counter.addSeparator()
-        language = counter.addMenu(translate("Shell", "Language"))
-        for code, name in LANGUAGES.items():
+        language = window.with_live(counter.addMenu(""), lambda: translate("Shell", "Language"), "setTitle")
+        self.language_actions = {}
+        for code, name in LANGUAGES.items():  # each language by its own name, in any UI language
             action = QAction(name, window)
             action.setCheckable(True)
             action.setChecked(code == self.language)
             action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
             language.addAction(action)
-        manager = bar.addMenu(translate("Shell", "&Manager"))
-        self.clerks_action = QAction(translate("Shell", "Clerks…"), window)
+            self.language_actions[code] = action
+        manager = window.with_live(bar.addMenu(""), lambda: translate("Shell", "&Manager"), "setTitle")
+        self.clerks_action = window.with_live(QAction(window), lambda: translate("Shell", "Clerks…"))
         self.clerks_action.triggered.connect(self.manage_clerks)
         manager.addAction(self.clerks_action)
-        self.settings_action = QAction(translate("Shell", "Settings…"), window)
+        self.settings_action = window.with_live(QAction(window), lambda: translate("Shell", "Settings…"))
         self.settings_action.triggered.connect(self.open_settings)
         manager.addAction(self.settings_action)
-        self.eod_action = QAction(translate("Shell", "End of day…"), window)
+        self.eod_action = window.with_live(QAction(window), lambda: translate("Shell", "End of day…"))
         self.eod_action.triggered.connect(self.show_end_of_day)
         manager.addAction(self.eod_action)
-        self.import_action = QAction(translate("Shell", "Import customers from CSV…"), window)
+        self.import_action = window.with_live(QAction(window), lambda: translate("Shell", "Import customers from CSV…"))
         self.import_action.triggered.connect(self.import_customers)
         manager.addAction(self.import_action)
-        self.sandbox_test_action = QAction(translate("Shell", "Sandbox test payment…"), window)
+        self.sandbox_test_action = window.with_live(QAction(window), lambda: translate("Shell", "Sandbox test payment…"))
         self.sandbox_test_action.triggered.connect(self.sandbox_test)
         self.sandbox_test_action.setVisible(self.environment is Environment.SANDBOX)
         manager.addAction(self.sandbox_test_action)
-        help_menu = bar.addMenu(translate("Shell", "&Help"))
-        self.about_action = QAction(translate("Shell", "About"), window)
+        help_menu = window.with_live(bar.addMenu(""), lambda: translate("Shell", "&Help"), "setTitle")
+        self.about_action = window.with_live(QAction(window), lambda: translate("Shell", "About"))
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
-        self._translate_banner(window)
         self.idle = IdleLock(self.app, self.settings.idle_lock_minutes, busy=window.busy)
         self.idle.locked.connect(self.lock)
         window.nativeWindowChanged.connect(self._native_window_changed)
@@ -344,15 +345,6 @@ class Shell(QObject):
         if counter is not None:
             show_startup_notices(self.window, counter.startup_notices())
 
-    def _translate_banner(self, window: QWidget) -> None:
-        """The counter window's own banner (a QLabel) in the UI language, same layout as its English text."""
-        banner = window.banner
-        if isinstance(banner, QLabel):
-            env = self.environment
-            lane = window.lane
-            banner.setText(f"{environment_title(env)} · {environment_detail(env)}      "
-                           + fmt(translate("Shell", "Lane %1"), lane))
-
     def counter_start(self, lane: str, demo_customers: int | None = None) -> CounterStart:
         """What ``MainWindow.start_counter`` opens for this run (the one start-up path), with this run's clerk
         desk: Training with its demo customers, or Sandbox/Live with this data folder's API key. Raises
@@ -361,7 +353,8 @@ class Shell(QObject):
 
     def _show_clerk(self) -> None:
         if self.window is not None and self.clerk is not None:
-            self.window.statusBar().showMessage(fmt(translate("Shell", "Signed in: %1"), self.clerk.name))
+            clerk = self.clerk.name
+            self.window.show_status(lambda: fmt(translate("Shell", "Signed in: %1"), clerk))
 
     def lock(self) -> None:
         """Show the lock screen over the counter (non-blocking); the clerk signs in to continue."""
@@ -593,17 +586,21 @@ class Shell(QObject):
                                     environment_name(draft.environment)))
 
     def set_language(self, language: str) -> None:
+        """Counter → Language: applied at once, no restart (Qt posts ``QEvent.LanguageChange`` to every window;
+        each screen sets its texts again, the payment page hears it over its bridge), and saved for the next
+        start."""
         self.settings.language = language
+        self.language = install_translator(self.app, language)  # every screen retranslates (LanguageChange)
+        for code, action in getattr(self, "language_actions", {}).items():
+            action.setChecked(code == self.language)
         try:
             self.setup.save_settings(self.settings)
-        except StorageError as exc:  # the settings file names itself and the next step
-            QMessageBox.warning(self.window, translate("Shell", "Language"), tr(exc))
+        except StorageError as exc:  # applied for this run; the settings file names itself and the next step
+            QMessageBox.warning(self.window, translate("Shell", "Language"),
+                                translate("Shell", "The language changed for now but could not be saved for the "
+                                                   "next start.") + "\n" + tr(exc))
             return
-        self.language = install_translator(self.app, language)
         self._settings_changed()
-        QMessageBox.information(self.window, translate("Shell", "Language"),
-                                translate("Shell", "New windows use the new language now; restart the app to "
-                                          "see it everywhere."))
 
     def _settings_changed(self) -> None:
         """Tell the counter's subscribers (the change broadcast) that this run's settings changed."""
