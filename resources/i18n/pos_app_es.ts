@@ -421,6 +421,25 @@
     </message>
 </context>
 <context>
+    <name>Conformance</name>
+    <message>
+        <source>the test payment was not approved (form %1, payment %2)</source>
+        <translation>el pago de prueba no se aprobó (formulario: %1; pago: %2)</translation>
+    </message>
+    <message>
+        <source>our request filter refused: %1</source>
+        <translation>nuestro filtro de peticiones rechazó: %1</translation>
+    </message>
+    <message>
+        <source>%1 Content-Security-Policy report(s) on the page</source>
+        <translation>%1 aviso(s) de Content-Security-Policy en la página</translation>
+    </message>
+    <message>
+        <source>the test payment was not voided: void it in PaySimple&apos;s Sandbox</source>
+        <translation>el pago de prueba no se anuló: anúlelo en el Sandbox de PaySimple</translation>
+    </message>
+</context>
+<context>
     <name>Counter</name>
     <message>
         <source>That card or bank account does not belong to the selected customer; nothing was charged.</source>
@@ -433,6 +452,26 @@
     <message>
         <source>There are no API credentials for this environment: run the set-up first.</source>
         <translation>No hay credenciales de la API para este entorno: haga primero la configuración.</translation>
+    </message>
+    <message>
+        <source>Starting the training gateway…</source>
+        <translation>Iniciando la pasarela de práctica…</translation>
+    </message>
+    <message>
+        <source>Connecting to PaySimple…</source>
+        <translation>Conectando con PaySimple…</translation>
+    </message>
+    <message>
+        <source>Checking unfinished payments with PaySimple…</source>
+        <translation>Comprobando con PaySimple los pagos sin terminar…</translation>
+    </message>
+    <message>
+        <source>Syncing customers…</source>
+        <translation>Sincronizando clientes…</translation>
+    </message>
+    <message>
+        <source>Syncing customers %1/%2…</source>
+        <translation>Sincronizando clientes %1/%2…</translation>
     </message>
 </context>
 <context>
@@ -972,6 +1011,7 @@
     <name>Declines</name>
     <message>
         <source>Refer to Issuer</source>
+        <extracomment>Documented failure codes (reference §8, DOC-FAIL / DOC-TESTERR): card processors 40xx-42xx, ACH (Forte) 45xx. The English is PaySimple&apos;s documented description, word for word.</extracomment>
         <translation>Consulte con el banco emisor</translation>
     </message>
     <message>
@@ -4061,8 +4101,8 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Acerca de</translation>
     </message>
     <message>
-        <source>Lane %1</source>
-        <translation>Caja %1</translation>
+        <source>The language changed for now but could not be saved for the next start.</source>
+        <translation>El idioma cambió ahora, pero no se pudo guardar para el próximo inicio.</translation>
     </message>
     <message>
         <source>Signed in: %1</source>
@@ -4091,10 +4131,6 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>The counter will use %1 from the next start. Close the app when no payment is in progress and open it again.</source>
         <translation>La caja usará %1 a partir del próximo inicio. Cierre la aplicación cuando no haya ningún pago en curso y vuelva a abrirla.</translation>
-    </message>
-    <message>
-        <source>New windows use the new language now; restart the app to see it everywhere.</source>
-        <translation>Las ventanas nuevas ya usan el idioma nuevo; reinicie la aplicación para verlo en todas partes.</translation>
     </message>
 </context>
 <context>

@@ -555,7 +555,10 @@ class HistoryDialog(Retranslating, QDialog):
             self.actionFinished.emit("not_offered")
             return
         action = ManagerAction.VOID if option.action == "void" else ManagerAction.REFUND
-        detail = approval_detail(attempt, applies, other)
+        tz = self.payments.tz
+
+        def detail() -> str:  # what the manager reads, in the UI language (also after a switch)
+            return approval_detail(attempt, *option_text(option, attempt, tz))
         approval: Approval | None = None
         if self.payments.approve is not None:
             approval = self.payments.approve(action, subject=attempt.id, detail=detail, parent=self)
