@@ -4073,6 +4073,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>&amp;Gerente</translation>
     </message>
     <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Idioma</translation>
+    </message>
+    <message>
         <source>Clerks…</source>
         <translation>Cajeros…</translation>
     </message>

@@ -291,7 +291,7 @@ class Shell(QObject):
         self.edit_customer_action.triggered.connect(self.edit_customer)
         counter.addAction(self.edit_customer_action)
         counter.addSeparator()
-        language = window.with_live(counter.addMenu(""), lambda: translate("Shell", "Language"), "setTitle")
+        language = window.with_live(counter.addMenu(""), lambda: translate("Shell", "&Language"), "setTitle")
         self.language_actions = {}
         for code, name in LANGUAGES.items():  # each language by its own name, in any UI language
             action = QAction(name, window)
