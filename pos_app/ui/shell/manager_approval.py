@@ -357,6 +357,12 @@ class ClerkManagementDialog(Retranslating, QDialog):
     def busy(self) -> bool:
         return self._op is not None and not self._op.finished
 
+    @property
+    def ready(self) -> bool:
+        """Nothing is being read or changed on a worker (the clerk list is on screen), like the other dialogs'
+        ``ready``: whoever closes the clerk file after the dialog waits for this."""
+        return not self.busy
+
     def _run(self, work, done, label: str) -> None:
         """One read or change at a time, on a worker; the buttons wait for it."""
         if self.busy:
