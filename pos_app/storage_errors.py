@@ -53,6 +53,7 @@ class What(StrEnum):
     BACKUP = "journal backup"
     DATA_FOLDER = "data folder"
     LOG_FOLDER = "log folder"
+    SERVER = "store server records"  # the store server's lanes, sessions, approvals and audit trail
 
 
 # SQLite primary result codes (https://sqlite.org/rescode.html)

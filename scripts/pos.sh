@@ -120,7 +120,7 @@ case "$cmd" in
   venv-state)
     venv_state; exit 0 ;;
   run) extras=training ;;
-  test) extras=training,test,store,build ;;
+  test) extras=training,test,store,server,build ;;
   *)
     echo "usage: $0 run|test|venv-state" >&2; exit 2 ;;
 esac

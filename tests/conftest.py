@@ -11,7 +11,7 @@ import PySide6.QtWebEngineWidgets  # noqa: E402,F401  (must precede QApplication
 import pytest  # noqa: E402
 
 pytest_plugins = ["tests.fixtures.gateway", "tests.fixtures.payments",  # shared fixtures (tests/fixtures/)
-                  "tests.fixtures.clerks", "tests.fixtures.customer_stores"]
+                  "tests.fixtures.clerks", "tests.fixtures.customer_stores", "tests.fixtures.server"]
 
 
 @pytest.fixture(autouse=True)

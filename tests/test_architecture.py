@@ -74,6 +74,24 @@ def test_the_clerk_stores_keep_no_rules():
     assert offenders == []
 
 
+def test_the_lane_side_of_the_store_server_needs_no_server_code():
+    """A counter in store mode runs ``pos_app.serverlink`` (and the application layer over it), never the server:
+    neither imports ``pos_app.server`` or the server's web stack, so a counter needs neither the ``server`` extra
+    nor the server's code paths; the server alone imports Starlette/uvicorn (besides the training gateway)."""
+    offenders = []
+    for package in ("serverlink", "counter"):
+        for path in (PKG / package).rglob("*.py"):
+            offenders += [f"{path.relative_to(PKG)}: {name}" for name in _imports(path)
+                          if name.startswith("pos_app.server.") or name == "pos_app.server"
+                          or name.split(".")[0] in {"starlette", "uvicorn", "cryptography"}]
+    for path in PKG.rglob("*.py"):
+        rel = path.relative_to(PKG)
+        if rel.parts[0] in ("server", "training"):
+            continue
+        offenders += [f"{rel}: {name}" for name in _imports(path) if name.split(".")[0] in {"starlette", "uvicorn"}]
+    assert offenders == []
+
+
 # Screens import the application layer (pos_app.counter), Qt, pos_app.ui, and these pure helpers only
 # (docs/decisions/0321-screens-import-only-the-counter.md).
 SCREEN_WHITELIST = {"pos_app.__version__", "pos_app.config", "pos_app.money", "pos_app.text_safety", "pos_app.private_files",
@@ -447,4 +465,8 @@ def test_the_local_counter_satisfies_the_protocol_member_by_member():
     assert check(ClerksApi, LocalClerks, init_attrs(LocalClerks)) == []
     assert check(ReceiptMail, CounterPayments, set()) == []
     assert check(ReceiptMail, Counter, set()) == []
+    from pos_app.counter.remote import RemoteCounter, RemotePayments  # the store-server counter (issue 20)
+
+    assert check(CounterApi, RemoteCounter, init_attrs(RemoteCounter)) == []
+    assert check(ReceiptMail, RemotePayments, set()) == []
     assert protocol_members(ClerksApi) <= protocol_members(CounterApi)  # the clerk calls are the counter's too

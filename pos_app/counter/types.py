@@ -21,6 +21,7 @@ def _add(module: str, *names: str) -> None:
 _add("pos_app.counter.api", "ApiAccess", "Approve", "CounterApi", "CounterStart", "ReceiptMail", "StartupNotices")
 _add("pos_app.counter.clerks", "ClerksApi", "LocalClerks", "SignedIn")
 _add("pos_app.counter.local", "Counter", "data_paths")
+_add("pos_app.counter.remote", "RemoteCounter", "StoreAccess", "StoreServerRefused", "StoreServerUnreachable", "enroll_counter")
 _add("pos_app.counter.guard", "GuiThreadCall", "set_gui_thread_guard")
 _add("pos_app.counter.payments", "CounterPayments")
 _add("pos_app.counter.setup", "Setup", "check_connection", "restore_journal")

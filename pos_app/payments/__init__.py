@@ -10,6 +10,7 @@ from pos_app.payments.model import (
     Approval,
     Attempt,
     CustomerRef,
+    DuplicateAttempt,
     IllegalTransition,
     InvalidCharge,
     LaneBusy,
@@ -31,7 +32,7 @@ from pos_app.payments.service import (
 from pos_app.payments.store import JournalStore, Reversal
 
 __all__ = [
-    "AccountRef", "Approval", "Attempt", "CustomerRef", "EodReport", "IllegalTransition", "InvalidCharge",
+    "AccountRef", "Approval", "Attempt", "CustomerRef", "DuplicateAttempt", "EodReport", "IllegalTransition", "InvalidCharge",
     "Journal", "JournalStore", "LaneBusy", "LaneOwnershipLost", "Mismatch", "NotAllowed", "NotSignedIn", "PaymentError", "PaymentService", "Receipt",
     "ReconcileReport", "ReconcileRequired", "Reversal", "ReversalOption", "Review", "State", "StatusEvent", "Transition",
     "clerk_message",

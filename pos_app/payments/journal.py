@@ -45,12 +45,14 @@ from pos_app.payments.model import (
     AccountRef,
     Attempt,
     CustomerRef,
+    DuplicateAttempt,
     IllegalTransition,
     InvalidCharge,
     LaneBusy,
     State,
     Transition,
     check_ach_authorization,
+    check_attempt_id,
     to_cents,
 )
 from pos_app.payments.onfile_sql import SQLITE_SCHEMA as ONFILE_SCHEMA
@@ -298,8 +300,9 @@ class Journal:
 
     def create_attempt(self, lane: str, clerk: str, customer: CustomerRef, account: AccountRef,
                        amount, now: datetime, cause: str = "charge requested",
-                       ach_authorization: str | None = None) -> Attempt:
-        """Write a new attempt in ``created``. Raises ``LaneBusy`` if the lane has an open attempt.
+                       ach_authorization: str | None = None, attempt_id: str | None = None) -> Attempt:
+        """Write a new attempt in ``created``. Raises ``LaneBusy`` if the lane has an open attempt, and
+        ``DuplicateAttempt`` if ``attempt_id`` (caller-chosen, ``model.check_attempt_id``; None: a new id) exists.
 
         A bank (ACH) account needs ``ach_authorization``: the text the clerk read to the customer, confirmed
         by ``clerk`` (stored with the attempt; a trigger refuses an ACH attempt without it)."""
@@ -315,7 +318,7 @@ class Journal:
         elif ach_authorization is not None:
             raise InvalidCharge("A bank debit authorization belongs to a bank account, not a card.")
         cents = to_cents(amount)
-        attempt_id = ids.attempt_id(lane, now)
+        attempt_id = ids.attempt_id(lane, now) if attempt_id is None else check_attempt_id(attempt_id, lane)
         stamp = ts(now)
         try:
             with self._tx() as db:
@@ -334,6 +337,8 @@ class Journal:
             # SQLITE_CONSTRAINT_PRIMARYKEY; the ACH trigger: SQLITE_CONSTRAINT_TRIGGER).
             if getattr(exc, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_UNIQUE":
                 raise LaneBusy(lane, self.open_attempt(lane)) from None
+            if getattr(exc, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_PRIMARYKEY":
+                raise DuplicateAttempt(attempt_id, self.get(attempt_id)) from None
             raise
         return self.get(attempt_id)
 

@@ -56,12 +56,14 @@ from pos_app.payments.model import (
     AccountRef,
     Attempt,
     CustomerRef,
+    DuplicateAttempt,
     IllegalTransition,
     InvalidCharge,
     LaneBusy,
     State,
     Transition,
     check_ach_authorization,
+    check_attempt_id,
     to_cents,
 )
 from pos_app.payments.onfile_sql import SqlOnFile
@@ -387,9 +389,9 @@ class PgJournal:
 
     def create_attempt(self, lane: str, clerk: str, customer: CustomerRef, account: AccountRef,
                        amount, now: datetime, cause: str = "charge requested",
-                       ach_authorization: str | None = None) -> Attempt:
+                       ach_authorization: str | None = None, attempt_id: str | None = None) -> Attempt:
         """Write a new attempt in ``created`` (committed on return). Raises ``LaneBusy`` if the lane has an
-        open attempt. An ACH account needs ``ach_authorization`` (see ``journal.Journal.create_attempt``)."""
+        open attempt, ``DuplicateAttempt`` if the caller-chosen ``attempt_id`` exists already. An ACH account needs ``ach_authorization`` (see ``journal.Journal.create_attempt``)."""
         if not LANE_RE.match(lane or ""):
             raise InvalidCharge("Lane must be 1-20 letters, digits or '_'.")
         if not str(clerk).strip():
@@ -403,7 +405,7 @@ class PgJournal:
             raise InvalidCharge("A bank debit authorization belongs to a bank account, not a card.")
         cents = to_cents(amount)
         stamp = _aware(now)
-        attempt_id = ids.attempt_id(lane, now)
+        attempt_id = ids.attempt_id(lane, now) if attempt_id is None else check_attempt_id(attempt_id, lane)
         values = (attempt_id, lane, str(clerk), customer.id, customer.name.strip(), account.id, account.kind,
                   account.last4, account.brand, cents, State.CREATED.value, stamp, stamp,
                   ach_authorization if account.kind == "ach" else None, authorized_by)
@@ -418,6 +420,8 @@ class PgJournal:
             state, constraint = exc.sqlstate, exc.diag.constraint_name
             if state == UNIQUE_VIOLATION and constraint == "one_open_charge_per_lane":
                 raise LaneBusy(lane, self.open_attempt(lane)) from None
+            if state == UNIQUE_VIOLATION and constraint == "attempts_pkey":
+                raise DuplicateAttempt(attempt_id, self.get(attempt_id)) from None
             if state == CHECK_VIOLATION:
                 raise InvalidCharge(f"The payment journal refused the attempt ({constraint}).") from None
             raise

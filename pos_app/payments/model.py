@@ -48,6 +48,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from pos_app.i18n_keys import N_
+from pos_app.payments import ids
 from pos_app.payments.brands import masked
 from pos_app.text_safety import one_line
 
@@ -157,6 +158,24 @@ class LaneBusy(PaymentError):
         self.lane, self.blocking = lane, blocking
         super().__init__(LANE_BUSY_WITH.fill(lane, blocking.id, STATE_NAMES[S(blocking.state)]) if blocking
                          else LANE_BUSY.fill(lane))
+
+
+class DuplicateAttempt(PaymentError):
+    """An attempt with this id exists already (a caller-chosen id, e.g. a store server's idempotency key, was
+    used twice). Nothing was written; ``existing`` is the attempt that has the id."""
+
+    def __init__(self, attempt_id: str, existing: Attempt | None = None) -> None:
+        self.attempt_id, self.existing = attempt_id, existing
+        super().__init__(f"Payment {attempt_id} exists already; it is never charged a second time.")
+
+
+def check_attempt_id(attempt_id: str, lane: str) -> str:
+    """A caller-chosen attempt id must be ``<lane>-<ULID>`` of this lane (``ids``): it is PaySimple's OrderId,
+    and end of day and look-ups rely on that shape. Raises ``InvalidCharge`` otherwise."""
+    if not isinstance(attempt_id, str) or ids.lane_of(attempt_id) != lane:
+        raise InvalidCharge(f"Payment id {attempt_id!r} must be this lane's name, '-', and a 26-character ULID "
+                            f"(e.g. {lane}-01J0000000000000000000000).")
+    return attempt_id
 
 
 class LaneOwnershipLost(PaymentError):

@@ -79,6 +79,7 @@ from pos_app.payments.model import (
     Approval,
     Attempt,
     CustomerRef,
+    DuplicateAttempt,
     InvalidCharge,
     LaneBusy,
     LaneOwnershipLost,
@@ -86,6 +87,7 @@ from pos_app.payments.model import (
     PaymentError,
     State,
     check_ach_authorization,
+    check_attempt_id,
     from_cents,
     require_clerk,
     to_cents,
@@ -178,16 +180,24 @@ class PaymentService(Reversals):
 
     def charge(self, customer: CustomerRef, account: AccountRef, amount, clerk: str, payment_token: str | None = None,
                cvv: str | None = None,
-               on_status: StatusCallback | None = None, ach_authorization: str | None = None) -> Attempt:
+               on_status: StatusCallback | None = None, ach_authorization: str | None = None,
+               attempt_id: str | None = None) -> Attempt:
         """Charge once. Returns the attempt in approved / declined / rejected / absent, unknown when PaySimple
         could not be asked, or needs_review when an answer was not for this payment (the lane then stays
         blocked until ``resolve`` settles it or a manager closes it). Safe to leave running on an abandoned
         worker (see the module docstring).
 
         A bank account (``account.kind == "ach"``) needs ``ach_authorization``, the text the clerk read to
-        the customer (see ``check_ach_authorization``); without it nothing is written or sent."""
+        the customer (see ``check_ach_authorization``); without it nothing is written or sent.
+
+        ``attempt_id``: the caller's id for this charge (``<lane>-<ULID>``; a store server passes the lane's
+        idempotency key); None makes a new one. An id that exists already raises ``DuplicateAttempt``
+        (checked under the lane lock, so two requests with one id never both send): that charge is never sent
+        again, only looked up (``resolve``)."""
         clerk = require_clerk(clerk)  # nobody signed in: nothing is written or sent
         cents = to_cents(amount)  # validate before anything is written
+        if attempt_id is not None:
+            check_attempt_id(attempt_id, self.lane)
         if account.kind == "ach":
             check_ach_authorization(ach_authorization, account)
         if not self._reconciled:
@@ -197,8 +207,13 @@ class PaymentService(Reversals):
         if not lock.try_acquire():
             raise LaneBusy(self.lane, self.journal.open_attempt(self.lane))
         try:
+            if attempt_id is not None:
+                existing = self._existing(attempt_id)
+                if existing is not None:
+                    raise DuplicateAttempt(attempt_id, existing)
             attempt = self.journal.create_attempt(self.lane, str(clerk), customer, account, from_cents(cents),
-                                                  self.clock(), ach_authorization=ach_authorization)
+                                                  self.clock(), ach_authorization=ach_authorization,
+                                                  attempt_id=attempt_id)
             notify(attempt, "saved", SAVED_SENDING)
             now = self.clock()
             attempt = self.journal.transition(attempt.id, S.CREATED, S.SENDING, "POST /payment", clerk, now,
@@ -214,6 +229,12 @@ class PaymentService(Reversals):
             return attempt
         finally:
             lock.release()
+
+    def _existing(self, attempt_id: str) -> Attempt | None:
+        try:
+            return self.journal.get(attempt_id)
+        except KeyError:
+            return None
 
     def _stop_unsent(self, attempt: Attempt, clerk: str) -> None:
         """Lane ownership was lost before sending: record the attempt as never sent (absent) and raise

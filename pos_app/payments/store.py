@@ -8,6 +8,8 @@ thread, process or machine is held to them too:
 
 - write-ahead: ``create_attempt`` and ``transition`` return only once the change is durably committed;
 - one open attempt per lane (``OPEN_STATES``): ``create_attempt`` raises ``LaneBusy`` naming the blocking one;
+- one attempt per id: a caller-chosen ``attempt_id`` (``<lane>-<ULID>``, e.g. a store server's idempotency
+  key) that exists already raises ``DuplicateAttempt`` naming it, and nothing is written;
 - only ``LEGAL`` transitions, compare-and-set: ``transition(id, expected, to)`` raises ``IllegalTransition``
   when the attempt is no longer in ``expected`` or the edge is illegal, and changes nothing;
 - a storage fault (disk, file, lost connection) raises ``pos_app.storage_errors.StorageError`` naming the
@@ -129,7 +131,7 @@ class JournalStore(Protocol):
     # ---- writes
     def create_attempt(self, lane: str, clerk: str, customer: CustomerRef, account: AccountRef, amount,
                        now: datetime, cause: str = "charge requested",
-                       ach_authorization: str | None = None) -> Attempt: ...
+                       ach_authorization: str | None = None, attempt_id: str | None = None) -> Attempt: ...
 
     def transition(self, attempt_id: str, expected: State, to: State, cause: str, clerk: str, now: datetime,
                    **updates) -> Attempt: ...

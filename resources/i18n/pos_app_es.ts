@@ -4207,6 +4207,10 @@ Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SAND
         <translation>la carpeta de registros</translation>
     </message>
     <message>
+        <source>store server records</source>
+        <translation>los registros del servidor de la tienda</translation>
+    </message>
+    <message>
         <source>The %1 (%2) cannot be written: the folder or disk is read-only.</source>
         <translation>No se puede escribir en %1 (%2): la carpeta o el disco es de solo lectura.</translation>
     </message>

@@ -54,6 +54,7 @@ def test_runtime_needs_are_separate_from_the_extras():
     assert not runtime & (TEST_TOOLS | {"pyinstaller", "starlette", "uvicorn"})
     assert "pyinstaller" not in names(extras["test"]) and "starlette" not in names(extras["test"])
     assert names(extras["store"]) == {"psycopg", "psycopg-pool"} and not runtime & names(extras["store"])
+    assert names(extras["server"]) == {"starlette", "uvicorn", "cryptography"} and not runtime & names(extras["server"])
 
 
 def test_the_bundle_lock_pins_everything_with_hashes():
@@ -112,7 +113,7 @@ def test_pos_sh_test_installs_what_the_tests_need(tmp_path):
     out = run_script("pos.sh", "test", "-x", env=env)
     assert out.returncode == 0, out.stderr
     calls = log.read_text().splitlines()
-    assert "-m pip install -e .[training,test,store,build]" in calls and calls[-1] == "-m pytest -x"
+    assert "-m pip install -e .[training,test,store,server,build]" in calls and calls[-1] == "-m pytest -x"
 
 
 def test_build_bundle_installs_the_lock_with_hashes_only(tmp_path):

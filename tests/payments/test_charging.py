@@ -274,3 +274,57 @@ def test_charging_a_deleted_card_is_rejected_nothing_charged(service, client, jo
     a = charge(service, shopper)
     assert a.state is State.REJECTED and "nothing was charged" in a.note
     assert payments_at_gateway(client, shopper.customer.id) == []
+
+
+def test_a_charge_under_a_callers_id_is_sent_once_whatever_comes_again(gateway, service, shopper, client, journal):
+    """A store server charges under the lane's idempotency key: the attempt (and PaySimple's OrderId) carries
+    that id; the same id again, even with another amount, is refused before anything is written or sent, and
+    the first charge's outcome is named in the refusal."""
+    from pos_app.payments import DuplicateAttempt, InvalidCharge, ids
+
+    key = ids.attempt_id("LANE1")
+    a = charge(service, shopper, attempt_id=key)
+    assert a.id == key and a.state is State.APPROVED
+    for amount in ("25.00", "30.00"):
+        with pytest.raises(DuplicateAttempt) as again:
+            charge(service, shopper, amount, attempt_id=key)
+        assert again.value.existing.id == key and again.value.existing.state is State.APPROVED
+    with pytest.raises(InvalidCharge):
+        charge(service, shopper, attempt_id=ids.attempt_id("LANE2"))  # another lane's id
+    [p] = payments_at_gateway(client, shopper.customer.id)
+    assert p.order_id == key
+    assert [x.id for x in journal.history(limit=None)] == [key]
+    assert_journal_agrees(journal, client, shopper.customer.id)
+
+
+def test_one_callers_id_sent_from_many_threads_at_once_is_one_charge(gateway, journal, client, shopper):
+    """Retries of one request arriving together (a lane's retry while the first is in flight): one charge; the
+    others are refused as a payment in progress (the lane lock) or as the same payment, never sent."""
+    from pos_app.payments import DuplicateAttempt, ids
+
+    gateway.faults.add("POST", PAY, "delay", 1, delay_s=0.5)
+    key = ids.attempt_id("LANE1")
+    services = [make_service(journal, client, gateway) for _ in range(6)]
+    results, refused = [], []
+    start = threading.Barrier(len(services))
+
+    def go(svc):
+        start.wait()
+        try:
+            results.append(charge(svc, shopper, attempt_id=key))
+        except (LaneBusy, DuplicateAttempt) as exc:
+            refused.append(exc)
+
+    threads = [threading.Thread(target=go, args=(s,)) for s in services]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(results) == 1 and len(refused) == 5 and results[0].id == key
+    late = None
+    try:
+        charge(services[0], shopper, attempt_id=key)
+    except DuplicateAttempt as exc:
+        late = exc
+    assert late is not None and late.existing.state is State.APPROVED
+    assert len(payments_at_gateway(client, shopper.customer.id)) == 1

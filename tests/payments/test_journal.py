@@ -26,6 +26,7 @@ from pos_app.payments.model import (
     OPEN_STATES,
     AccountRef,
     CustomerRef,
+    DuplicateAttempt,
     IllegalTransition,
     InvalidCharge,
     LaneBusy,
@@ -144,20 +145,37 @@ def test_one_open_attempt_per_lane_other_lanes_free(journal_backend):
 
 def test_an_attempt_id_collision_is_refused_and_not_taken_for_a_busy_lane(journal_backend, monkeypatch):
     """LaneBusy is decided by the database's error code (the lane index's unique violation), not its message: a
-    clash on the id (primary key) is a different fault and must not be reported as another payment in progress."""
+    clash on the id (primary key) is a different fault (``DuplicateAttempt``, naming the attempt that has the id)
+    and must not be reported as another payment in progress."""
     j = journal_backend.open()
     monkeypatch.setattr(ids, "attempt_id", lambda lane, now: f"{lane}-01JDUPLICATEID0000000000000")
     a = new(j)
     j.transition(a.id, State.CREATED, State.SENDING, "POST", "c", T0)
-    j.transition(a.id, State.SENDING, State.DECLINED, "declined", "c", T0)  # the lane is free again
-    with pytest.raises(Exception) as clash:
+    a = j.transition(a.id, State.SENDING, State.DECLINED, "declined", "c", T0)  # the lane is free again
+    with pytest.raises(DuplicateAttempt) as clash:
         new(j)
-    if journal_backend.kind == "sqlite":
-        assert clash.value.sqlite_errorname == "SQLITE_CONSTRAINT_PRIMARYKEY"
-    else:
-        assert (clash.value.sqlstate, clash.value.diag.constraint_name) == ("23505", "attempts_pkey")
     assert not isinstance(clash.value, LaneBusy)
+    assert clash.value.existing == a and clash.value.attempt_id == a.id
     assert [x.id for x in j.history(limit=None)] == [a.id]  # nothing half-written
+
+
+def test_a_caller_chosen_attempt_id_is_kept_once_and_must_be_the_lanes(journal_backend):
+    """A store server journals a lane's charge under the lane's own id (its idempotency key): the id is stored
+    as given, a second attempt with it is refused whatever its amount, and an id of another lane or of another
+    shape is refused before anything is written."""
+    j = journal_backend.open()
+    key = ids.attempt_id("LANE2", T0)
+    a = j.create_attempt("LANE2", "clerk7", CUSTOMER, CARD, "12.34", T0, attempt_id=key)
+    assert a.id == key and j.get(key) == a
+    j.transition(a.id, State.CREATED, State.SENDING, "POST", "c", T0)
+    a = j.transition(a.id, State.SENDING, State.APPROVED, "ok", "c", T0)
+    with pytest.raises(DuplicateAttempt) as twice:
+        j.create_attempt("LANE2", "clerk7", CUSTOMER, CARD, "99.00", T0, attempt_id=key)
+    assert twice.value.existing == a
+    for bad in (ids.attempt_id("LANE1", T0), "LANE2-short", f"LANE2-{'Z' * 25}!", key + "0", 12345):
+        with pytest.raises(InvalidCharge):
+            j.create_attempt("LANE2", "clerk7", CUSTOMER, CARD, "1.00", T0, attempt_id=bad)
+    assert [x.id for x in j.history(limit=None)] == [key]
 
 
 def test_history_filters(journal_store):

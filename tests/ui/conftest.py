@@ -29,3 +29,23 @@ def spanish(qapp):
     yield
     install_translator(qapp, "en")
     QCoreApplication.processEvents()
+
+
+@pytest.fixture(autouse=True)
+def _collect_qt_garbage_between_tests(qapp):
+    """Windows, dialogs and web views a screen test leaves behind are collected here, at the end of the test that
+    made them (after pytest-qt closed its widgets, with no worker of that test still running), not by a cyclic
+    garbage collection that happens to run inside a later test's modal loop: two CI runs died with a segfault
+    "Garbage-collecting" inside the set-up wizard's exec() while its worker was saving."""
+    import gc
+
+    from PySide6.QtCore import QEvent
+
+    from pos_app.ui.common.ops import wait_for_all
+
+    yield
+    wait_for_all(2000)
+    for _ in range(2):
+        QCoreApplication.processEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)  # deleteLater() of closed windows
+        gc.collect()

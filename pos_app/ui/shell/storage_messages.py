@@ -41,6 +41,7 @@ def what_name(what: What) -> str:
         What.BACKUP: translate("StorageMessages", "journal backup"),
         What.DATA_FOLDER: translate("StorageMessages", "data folder"),
         What.LOG_FOLDER: translate("StorageMessages", "log folder"),
+        What.SERVER: translate("StorageMessages", "store server records"),
     }[What(what)]
 
 

@@ -1,0 +1,195 @@
+"""A counter's search copy of the store server's customers (issue 20, store mode): a SQLite ``Directory`` in the
+lane's data folder, kept by a background ``ReplicaFollower`` from the server's change feed
+(``GET /v1/customers/changes``).
+
+Contracts:
+- The copy is a ``customers.replica`` replica: each page of the feed is written with its position in one
+  transaction (``Directory.apply_changes``), so a crash or a cut connection loses nothing and repeats nothing;
+  the follower resumes from the stored position at its next start.
+- Catch-up first (pages without waiting, written as one bulk load: searchable when the catch-up ends), then
+  live: long-polls of ``wait`` s; a change written at the server is searchable here as soon as its page arrives.
+- The server unreachable, restarted or answering 5xx: the follower tries again with backoff (``BACKOFF_S``
+  doubling up to ``BACKOFF_MAX_S``); searches keep reading the copy meanwhile. ``connected`` says whether the
+  last request reached the server.
+- Another feed id (the server's customer list was rebuilt or replaced): the follower fills a new copy next to
+  the old one and switches searches to it once it has caught up; the old file is then removed (decision 0412).
+- The files are created readable by this user only (0600; SQLite gives its -wal/-shm files the same mode).
+- The follower's link is its own (``StoreLink`` with the lane credential): its long-polls never hold up a
+  clerk's calls. It never sees a clerk session.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+from pos_app.customers.directory import Directory, FeedMismatch
+from pos_app.customers.models import CustomerHit, StoredCustomer
+from pos_app.customers.replica import NotAReplica
+from pos_app.customers.store import Change, ChangePage
+from pos_app.serverlink import messages as m
+from pos_app.serverlink.client import LinkError, ServerRefused, StoreLink, Timeouts
+from pos_app.serverlink.wire import decode
+from pos_app.storage_errors import StorageError
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "store-customers.sqlite"
+PAGE = 2000  # records per feed request
+WAIT_S = 10  # a live long-poll waits this long on the server
+BACKOFF_S, BACKOFF_MAX_S = 0.5, 10.0
+
+
+def _create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists (then its mode is set to 0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        os.chmod(path, 0o600)
+
+
+def open_copy(path: Path) -> Directory:
+    """The copy at ``path`` (created empty, 0600, when missing)."""
+    _create_private(path)
+    return Directory.open_or_recover(path)
+
+
+def _remove_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+class ReplicaFollower:
+    """The lane's copy and the thread that keeps it (module docstring)."""
+
+    def __init__(self, folder: Path | str, url: str, fingerprint: str, credential: str, wait_s: int = WAIT_S,
+                 page: int = PAGE, connect_s: float = 3.0) -> None:
+        self.folder = Path(folder)
+        self.path = self.folder / FILE_NAME
+        self.wait_s, self.page = int(wait_s), int(page)
+        self._link = StoreLink(url, fingerprint, credential,
+                               Timeouts(connect=connect_s, read=self.wait_s + 10.0, total=self.wait_s + 15.0))
+        self._swap = threading.RLock()
+        self._dir = open_copy(self.path)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.connected = False
+        self.caught_up = threading.Event()  # set once a catch-up reached the end of the feed
+        self.problem: str | None = None  # the last error that stopped following (None while all is well)
+
+    # ---- reading (any worker thread) -------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        """The copy follows a feed already (it has caught up at least once, now or in an earlier run)."""
+        with self._swap:
+            return self._dir.replica_position()[0] is not None
+
+    def search(self, query: str, limit: int = 50) -> list[CustomerHit]:
+        with self._swap:
+            return self._dir.search(query, limit)
+
+    def get(self, local_id: int) -> StoredCustomer | None:
+        with self._swap:
+            return self._dir.get(local_id)
+
+    def count(self) -> int:
+        with self._swap:
+            return self._dir.count()
+
+    def position(self) -> tuple[str | None, int]:
+        with self._swap:
+            return self._dir.replica_position()
+
+    # ---- following ------------------------------------------------------------------------------------
+
+    def start(self) -> ReplicaFollower:
+        self._thread = threading.Thread(target=self._run, name="customer-copy", daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self, join_s: float = 2.0) -> None:
+        self._stop.set()
+        self._link.close()
+        if self._thread is not None:
+            self._thread.join(join_s)
+        with self._swap:
+            self._dir.close()
+
+    def _ask(self, after: int, wait: int) -> m.ChangesReply:
+        _, data, _ = self._link.request("GET", "/v1/customers/changes",
+                                        params={"after": str(after), "limit": str(self.page), "wait": str(wait)})
+        return decode(m.ChangesReply, data, "ChangesReply")
+
+    def _step(self, directory: Directory, wait: int) -> int:
+        """One request and its page written; returns how many changes it brought. ``FeedMismatch`` when the
+        server's feed is not the one this copy follows (nothing written)."""
+        have, position = directory.replica_position()
+        if have is None and directory.count(include_deleted=True):
+            raise NotAReplica(directory.path)
+        reply = self._ask(position, wait)
+        self.connected = True
+        if have is not None and reply.feed_id != have:
+            raise FeedMismatch(have, reply.feed_id)
+        page = ChangePage([Change(e.position, e.customer) for e in reply.changes], reply.next_position)
+        if page.changes or page.next_position != position or have is None:
+            directory.apply_changes(reply.feed_id, page)
+        return len(reply.changes)
+
+    def catch_up(self, directory: Directory | None = None) -> None:
+        """Pages without waiting until one comes back short (one bulk load)."""
+        directory = directory or self._dir
+        with directory.bulk():
+            while not self._stop.is_set() and self._step(directory, 0) >= self.page:
+                pass
+
+    def _run(self) -> None:
+        backoff = BACKOFF_S
+        while not self._stop.is_set():
+            try:
+                self.catch_up()
+                self.caught_up.set()
+                self.problem, backoff = None, BACKOFF_S
+                while not self._stop.is_set():
+                    if self._step(self._dir, self.wait_s) >= self.page:
+                        self.catch_up()
+            except FeedMismatch:
+                self._replace()
+                continue
+            except ServerRefused as exc:
+                self.connected = exc.status < 500
+                self.problem = str(exc)
+                log.warning("customer copy: the store server refused the feed (%s)", exc.code)
+            except LinkError as exc:
+                self.connected = False
+                self.problem = str(exc)
+            except (StorageError, NotAReplica, ValueError) as exc:
+                self.problem = str(exc)
+                log.warning("customer copy: %s", exc)
+            except Exception:  # noqa: BLE001 - the follower outlives any one fault; searches go on
+                log.exception("customer copy: unexpected failure")
+            if self._stop.wait(backoff):
+                return
+            backoff = min(backoff * 2, BACKOFF_MAX_S)
+
+    def _replace(self) -> None:
+        """Fill a new copy from the server's (new) feed, then switch searches to it (decision 0412)."""
+        fresh_path = self.folder / f"{FILE_NAME}.new"
+        _remove_files(fresh_path)
+        fresh = open_copy(fresh_path)
+        try:
+            self.catch_up(fresh)
+        finally:
+            fresh.close()
+        if self._stop.is_set():
+            return
+        with self._swap:
+            self._dir.close()
+            _remove_files(self.path)
+            os.replace(fresh_path, self.path)
+            self._dir = open_copy(self.path)
+        log.info("customer copy: the store's customer list was replaced; this counter's copy was rebuilt")
+

@@ -1,0 +1,243 @@
+"""The lane's HTTP client for its store server: TLS with the server certificate pinned, an overall deadline on
+every request, the lane credential and the clerk session on every call, typed errors.
+
+Contracts:
+- ``https://`` only, except to a loopback address (``http://127.0.0.1``, tests and a server on this PC). The
+  certificate must be the one pinned at enrollment (``pinning``); anything else is :class:`CertificateChanged`
+  before a byte of the request leaves. Proxies from the environment are not used (the server is on the store's
+  network).
+- Every request ends by its overall deadline (connect + send + the whole reply: ``paysimple.deadline``); the
+  default is ``Timeouts.total``.
+- Failures are typed by what they prove: :class:`ServerUnreachable` with ``sent=False`` when the connection was
+  never made (nothing reached the server), ``sent=True`` when the request may have reached it (a timeout or a
+  cut connection after sending); :class:`ServerRefused` for the server's own JSON error (``status``, ``code``,
+  ``message``, ``values``); a reply that is not the server's JSON is ``ServerUnreachable(sent=True)`` too.
+- :func:`enroll` runs the enrollment protocol of ``enrollment``: the server proves it made the code for the
+  certificate this connection saw before the code's secret is sent; the result holds what the lane keeps
+  (URL, lane, credential, fingerprint).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import secrets
+import threading
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from pos_app.paysimple import deadline
+from pos_app.serverlink import enrollment
+from pos_app.serverlink.pinning import PinMismatch, fingerprint, first_contact_context, pinned_context
+
+log = logging.getLogger(__name__)
+
+MAX_REPLY = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 3.0
+    read: float = 20.0
+    total: float = 25.0
+
+
+class LinkError(Exception):
+    """Base of the store-server link's errors; ``str()`` is a sentence a clerk can read."""
+
+
+class ServerUnreachable(LinkError):
+    def __init__(self, message: str, sent: bool) -> None:
+        super().__init__(message)
+        self.sent = sent
+
+
+class CertificateChanged(ServerUnreachable):
+    """The server's certificate is not the pinned one: nothing was sent."""
+
+    def __init__(self) -> None:
+        super().__init__("The store server's certificate is not the one this counter enrolled with (another "
+                         "machine answers at its address, or the server was set up again). Nothing was sent. "
+                         "Ask a manager to check the server and enroll this counter again.", sent=False)
+
+
+class ServerRefused(LinkError):
+    def __init__(self, status: int, code: str, message: str, values: dict | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.values = status, code, dict(values or {})
+
+
+class EnrollmentFailed(LinkError):
+    pass
+
+
+def check_url(url: str) -> str:
+    """The server's base URL (no trailing slash); ``ValueError`` for plain http off loopback or a bad URL."""
+    parts = urlsplit(str(url).strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ValueError("The store server's address looks like https://server:8443.")
+    if parts.scheme == "http":
+        host = parts.hostname
+        loopback = host == "localhost"
+        try:
+            loopback = loopback or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            pass
+        if not loopback:
+            raise ValueError("The store server is reached with https:// (plain http only on this PC itself).")
+    return f"{parts.scheme}://{parts.netloc}".rstrip("/")
+
+
+def _cause_chain(exc: BaseException):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+class StoreLink:
+    """One lane's connection to its server (thread-safe: one ``httpx.Client`` shared by workers)."""
+
+    def __init__(self, url: str, fingerprint: str | None, credential: str | None,
+                 timeouts: Timeouts = Timeouts(), transport: httpx.BaseTransport | None = None) -> None:
+        self.url = check_url(url)
+        self.timeouts = timeouts
+        self.credential = credential
+        self._session: str | None = None
+        self._lock = threading.Lock()
+        tls = pinned_context(fingerprint) if fingerprint else first_contact_context()
+        self._http = httpx.Client(base_url=self.url, verify=tls, trust_env=False, transport=transport,
+                                  timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
+                                  headers={"Cache-Control": "no-cache"})
+        if transport is None:
+            deadline.install(self._http)
+
+    def close(self) -> None:
+        self._http.close()
+
+    @property
+    def session(self) -> str | None:
+        with self._lock:
+            return self._session
+
+    @session.setter
+    def session(self, token: str | None) -> None:
+        with self._lock:
+            self._session = token
+
+    def request(self, method: str, path: str, body: Any = None, *, params: dict | None = None,
+                headers: dict | None = None, total: float | None = None,
+                peer: list[str | None] | None = None) -> tuple[int, Any, httpx.Response]:
+        """(status, parsed JSON or None, the response) for a 2xx; raises the typed errors of the module doc.
+        ``peer``: gets the fingerprint of the certificate this reply came over (None over plain http)."""
+        send = dict(headers or {})
+        if self.credential:
+            send["Authorization"] = f"Lane {self.credential}"
+        token = self.session
+        if token:
+            send["X-Clerk-Session"] = token
+        content = None
+        if body is not None:
+            content = json.dumps(body).encode("utf-8")
+            send["Content-Type"] = "application/json"
+        sent = False
+        try:
+            with deadline.limit(total or self.timeouts.total):
+                request = self._http.build_request(method, path, content=content, params=params, headers=send)
+                response = self._http.send(request, stream=True)
+                sent = True
+                if peer is not None:
+                    peer.append(_peer_fingerprint(response))
+                try:
+                    raw = b""
+                    for chunk in response.iter_bytes():
+                        raw += chunk
+                        if len(raw) > MAX_REPLY:
+                            raise ServerUnreachable("The store server's reply was too large.", sent=True)
+                finally:
+                    response.close()
+        except httpx.ConnectError as exc:
+            if any(isinstance(e, PinMismatch) for e in _cause_chain(exc)):
+                raise CertificateChanged() from None
+            raise ServerUnreachable("The store server cannot be reached (no connection). Check that it is "
+                                    "running and that this PC is on the store's network.", sent=False) from exc
+        except httpx.ConnectTimeout as exc:
+            raise ServerUnreachable("The store server did not answer in time (no connection).", sent=False) from exc
+        except httpx.HTTPError as exc:
+            raise ServerUnreachable("The store server's answer was lost (the connection failed or took too long).",
+                                    sent=True) from exc
+        data = None
+        if raw:
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                raise ServerUnreachable("The store server's answer could not be read.", sent=True) from None
+        if response.status_code >= 400:
+            error = data.get("error") if isinstance(data, dict) else None
+            if not isinstance(error, dict) or not isinstance(error.get("code"), str):
+                raise ServerUnreachable(f"Something other than the store server answered ({response.status_code}).",
+                                        sent=sent)
+            raise ServerRefused(response.status_code, error["code"], str(error.get("message") or error["code"]),
+                                error.get("values") if isinstance(error.get("values"), dict) else {})
+        return response.status_code, data, response
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    """What a lane keeps after enrolling: the credential goes to its keyring, the rest to its settings."""
+
+    url: str
+    lane: str
+    credential: str
+    fingerprint: str
+
+    def __repr__(self) -> str:
+        return f"Enrollment(url={self.url!r}, lane={self.lane!r}, credential=<hidden>, fingerprint={self.fingerprint!r})"
+
+
+def enroll(url: str, code: str, lane: str, timeouts: Timeouts = Timeouts()) -> Enrollment:
+    """Enroll this counter as ``lane`` with a one-time code (module docstring). Raises ``ValueError`` for a bad
+    address, code or lane name, :class:`EnrollmentFailed` when the server cannot prove it made the code (nothing
+    secret was sent), ``ServerRefused`` for the server's refusal (used, expired...), ``ServerUnreachable``."""
+    canonical = enrollment.canonical(code)
+    if not enrollment.LANE_NAME_RE.fullmatch(lane or ""):
+        raise ValueError("A lane name is 1-20 letters, digits or '_' (e.g. LANE2).")
+    code_id, secret = enrollment.split(canonical)
+    nonce = secrets.token_hex(16)
+    first = StoreLink(url, None, None, timeouts)
+    try:
+        peer: list[str | None] = []
+        _, reply, _ = first.request("POST", "/v1/enroll/challenge", {"code_id": code_id, "nonce": nonce}, peer=peer)
+        seen = peer[0] if peer else None
+    finally:
+        first.close()
+    if seen is None:
+        raise EnrollmentFailed("Enrollment needs https:// to the store server (its certificate is what this counter "
+                               "pins).")
+    expected = enrollment.proof(enrollment.code_key(secret), seen, nonce)
+    if not isinstance(reply, dict) or not enrollment.proof_matches(expected, reply.get("proof")):
+        raise EnrollmentFailed("This server could not prove that it made this enrollment code (a different "
+                               "server, or a machine in between): nothing secret was sent. Check the address and "
+                               "the code, or ask a manager for a new code.")
+    pinned = StoreLink(url, seen, None, timeouts)
+    try:
+        _, reply, _ = pinned.request("POST", "/v1/enroll", {"code": canonical, "lane": lane})
+    finally:
+        pinned.close()
+    if not isinstance(reply, dict) or reply.get("lane") != lane or not isinstance(reply.get("credential"), str):
+        raise EnrollmentFailed("The store server's enrollment answer could not be read: try again.")
+    return Enrollment(check_url(url), lane, reply["credential"], seen)
+
+
+def _peer_fingerprint(response: httpx.Response) -> str | None:
+    stream = response.extensions.get("network_stream")
+    ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
+    if ssl_object is None:
+        return None
+    der = ssl_object.getpeercert(True)  # the low-level object takes it positionally
+    return fingerprint(der) if der else None
