@@ -113,7 +113,7 @@ def clerk_message(exc: ClerkError) -> str:
         return translate("ClerkMessages", "The last manager cannot be removed.")
     if code == "no_such_clerk":
         return translate("ClerkMessages", "That clerk no longer exists.")
-    return str(exc)
+    return tr(exc)
 
 
 def pin_edit(parent: QWidget | None = None) -> QLineEdit:
