@@ -186,3 +186,33 @@ def test_the_cores_sentences_are_translated_at_the_screen_edge(qapp, spanish, tm
     assert tr(storage) == str(storage)  # a storage fault describes itself (storage_messages)
     install_translator(qapp, "en")
     assert tr(note) == str(note)  # English: the core's own text
+
+
+def test_live_texts_follow_a_language_switch_and_the_latest_wins(qapp, qtbot, english):
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QLabel, QWidget
+    from shiboken6 import isValid
+
+    from pos_app.ui.common.i18n import Retranslating
+
+    class Screen(Retranslating, QWidget):
+        pass
+
+    screen = Screen()
+    qtbot.addWidget(screen)
+    title, status, gone = QLabel(screen), QLabel(screen), QLabel(screen)
+    screen.live(title.setText, lambda: QCoreApplication.translate("LoginDialog", "Sign in"))
+    screen.live(status.setText, lambda: QCoreApplication.translate("LoginDialog", "Type your PIN."))
+    screen.live(status.setText, lambda: QCoreApplication.translate("LoginDialog", "Checking the PIN…"))  # replaces
+    screen.live(gone.setText, lambda: QCoreApplication.translate("LoginDialog", "Quit"))
+    gone.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not isValid(gone)  # Qt deleted it: its live text is dropped at the next switch, nothing raises
+    assert (title.text(), status.text()) == ("Sign in", "Checking the PIN…")
+    install_translator(qapp, "es")
+    QCoreApplication.processEvents()  # the posted QEvent.LanguageChange
+    assert (title.text(), status.text()) == ("Iniciar sesión", "Comprobando el PIN…")
+    assert len(screen.__dict__["_live_texts"]) == 2
+    install_translator(qapp, "en")
+    QCoreApplication.processEvents()
+    assert (title.text(), status.text()) == ("Sign in", "Checking the PIN…")
