@@ -67,6 +67,9 @@ class Settings:
     demo_customers: int = 300
     merchant: Merchant = field(default_factory=Merchant)
     setup_done: bool = False
+    # Where the counter window was when the app last closed: x, y, width, height (its normal, unmaximized
+    # geometry in screen pixels) and maximized. Restored only when it fits a screen present at the start.
+    window_geometry: dict = field(default_factory=dict)
     save_folder: str = ""  # where the last receipt/report was saved ("" = the person's Documents folder)
     _extra: dict = field(default_factory=dict, repr=False)
 
@@ -111,6 +114,9 @@ _CHECKS = {
     "demo_customers": lambda v: type(v) is int and 0 <= v <= 1_000_000,
     "merchant": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
     "setup_done": lambda v: type(v) is bool,
+    "window_geometry": lambda v: isinstance(v, dict) and set(v) == {"x", "y", "width", "height", "maximized"}
+    and all(type(v[k]) is int and -100_000 < v[k] < 100_000 for k in ("x", "y", "width", "height"))
+    and type(v["maximized"]) is bool,
     "save_folder": lambda v: isinstance(v, str) and len(v) <= 4096 and "\x00" not in v,
 }
 
@@ -169,7 +175,7 @@ def save_settings(settings: Settings, path: Path) -> None:
 
 # What a training run keeps of its own (everything but the environment, the API users and set-up state).
 TRAINING_FIELDS = ("lane", "store_timezone", "language", "money_format", "idle_lock_minutes", "demo_customers",
-                   "merchant", "save_folder")
+                   "merchant", "window_geometry", "save_folder")
 
 
 def as_training(settings: Settings) -> Settings:

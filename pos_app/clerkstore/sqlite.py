@@ -310,4 +310,8 @@ class SqliteClerkStore:
         return [f"the trigger {t} is missing" for t in _APPEND_ONLY_TRIGGERS if t not in have]
 
     def close(self) -> None:
-        self._db.close()
+        """Closes the file once no thread is inside a read or a write (the shared lock): closing a SQLite
+        connection while another thread runs a statement on it crashes the process. Later use raises
+        ``StorageError`` (a closed file), never a crash."""
+        with self._lock:
+            self._db.close()

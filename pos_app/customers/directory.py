@@ -170,7 +170,8 @@ class Directory:
         self._merge_deferred = False  # upsert_many: one merge at the end
         self._bulk_depth = 0  # ``bulk()`` blocks open (any thread)
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        self._all: list[tuple[sqlite3.Connection, threading.Thread]] = []
+        self._generation = 0  # bumped by close(): connections of an older generation are closed on next use
         self._lock = threading.Lock()
         self.recovery = None  # customers.recovery.RecoveryReport when open_or_recover rebuilt the file
         self._presorter: _Presorter | None = None
@@ -225,12 +226,20 @@ class Directory:
     # --- connections -------------------------------------------------------------------------------------
 
     def connection(self) -> sqlite3.Connection:
+        """This thread's connection (one per thread). A connection that ``close`` could not close (its thread
+        was using it) is closed here, by its own thread, and replaced."""
         con = getattr(self._local, "con", None)
+        if con is not None and getattr(self._local, "generation", None) != self._generation:
+            try:
+                con.close()
+            except sqlite3.Error:
+                pass
+            con = None
         if con is None:
             con = connect(self.path, self._cache_mib, self._busy_timeout_s)
-            self._local.con = con
+            self._local.con, self._local.generation = con, self._generation
             with self._lock:
-                self._all.append(con)
+                self._all.append((con, threading.current_thread()))
         return con
 
     @property
@@ -240,11 +249,20 @@ class Directory:
 
     def close(self) -> None:
         self._stop_presorter()
+        # Closing a SQLite connection while another thread runs a statement on it crashes the process: only
+        # this thread's connections and those of threads that have ended are closed here; a live thread's
+        # connection is interrupted (sqlite3_interrupt is safe from any thread) and closed by that thread at
+        # its next ``connection()``, or by the garbage collector with the thread.
+        me = threading.current_thread()
         with self._lock:
-            for con in self._all:
+            self._generation += 1
+            for con, owner in self._all:
                 try:
-                    con.close()
-                except sqlite3.ProgrammingError:  # closed already / other thread: nothing to release
+                    if owner is me or not owner.is_alive():
+                        con.close()
+                    else:
+                        con.interrupt()
+                except sqlite3.Error:  # closed already: nothing to release
                     pass
             self._all.clear()
         self._local = threading.local()

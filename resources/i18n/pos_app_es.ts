@@ -1512,6 +1512,10 @@
         <source>Report saved.</source>
         <translation>Informe guardado.</translation>
     </message>
+    <message>
+        <source>%1 does nothing in End of day: Enter runs the report, Ctrl+S saves a PDF, Esc closes.</source>
+        <translation>%1 no hace nada en el cierre del día: Intro genera el informe, Ctrl+S guarda un PDF, Esc cierra.</translation>
+    </message>
 </context>
 <context>
     <name>EnvBanner</name>
@@ -1786,6 +1790,10 @@
         <translation>↑↓ Elegir   ·   Intro Recibo   ·   Ctrl+F Buscar   ·   Alt+P/L/K/S Filtros   ·   Ctrl+E Enviar recibo   ·   F5 Actualizar   ·   F6 Comprobar de nuevo   ·   F8 Anular / reembolsar   ·   Esc Cerrar</translation>
     </message>
     <message>
+        <source>%1 does nothing in Payment history: its keys are in the line at the bottom; Esc closes it.</source>
+        <translation>%1 no hace nada en el historial de pagos: sus teclas están en la línea de abajo; Esc lo cierra.</translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation>Cargando…</translation>
     </message>
@@ -1830,6 +1838,22 @@
         <translation>Recibo guardado como PDF.</translation>
     </message>
     <message>
+        <source>No payment is selected: ↑↓ select one in the list.</source>
+        <translation>No hay ningún pago elegido: elija uno en la lista con ↑↓.</translation>
+    </message>
+    <message>
+        <source>Wait: PaySimple is still answering the last request.</source>
+        <translation>Espere: PaySimple aún está respondiendo a la última petición.</translation>
+    </message>
+    <message>
+        <source>PaySimple e-mails receipts only for payments it recorded; print this one (Ctrl+P).</source>
+        <translation>PaySimple solo envía por correo recibos de pagos que registró; imprima este (Ctrl+P).</translation>
+    </message>
+    <message>
+        <source>This payment&apos;s outcome is known: there is nothing to check.</source>
+        <translation>El resultado de este pago ya se conoce: no hay nada que comprobar.</translation>
+    </message>
+    <message>
         <source>Checking with PaySimple…</source>
         <translation>Comprobando con PaySimple…</translation>
     </message>
@@ -1840,6 +1864,10 @@
     <message>
         <source>PaySimple could not confirm it yet. Do not charge again; check again in a moment.</source>
         <translation>PaySimple todavía no lo pudo confirmar. No vuelva a cobrar; compruébelo de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <source>Only an approved payment can be voided or refunded.</source>
+        <translation>Solo un pago aprobado se puede anular o reembolsar.</translation>
     </message>
     <message>
         <source>Asking PaySimple whether a void or a refund applies…</source>
@@ -1856,6 +1884,10 @@
     <message>
         <source>Refunding with PaySimple…</source>
         <translation>Reembolsando con PaySimple…</translation>
+    </message>
+    <message>
+        <source>F9 closes a payment that needs review; this one does not.</source>
+        <translation>F9 resuelve un pago que necesita revisión; este no la necesita.</translation>
     </message>
     <message>
         <source>Close review</source>
@@ -1878,6 +1910,18 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>%1 was not charged</source>
         <translation>%1 no se cobró</translation>
+    </message>
+    <message>
+        <source>Review closed, approved by %1 and recorded.</source>
+        <translation>Revisión resuelta, aprobada por %1 y registrada.</translation>
+    </message>
+    <message>
+        <source>Void approved by %1 and recorded.</source>
+        <translation>Anulación aprobada por %1 y registrada.</translation>
+    </message>
+    <message>
+        <source>Refund approved by %1 and recorded.</source>
+        <translation>Reembolso aprobado por %1 y registrado.</translation>
     </message>
     <message>
         <source>It did not take effect: %1</source>
@@ -2109,6 +2153,18 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Conectando con PaySimple…</translation>
     </message>
     <message>
+        <source>Signed in: %1</source>
+        <translation>Sesión iniciada: %1</translation>
+    </message>
+    <message>
+        <source>The payment form is open: F9 submits it, Esc cancels it.</source>
+        <translation>El formulario de pago está abierto: F9 lo envía, Esc lo cancela.</translation>
+    </message>
+    <message>
+        <source>A payment is under way: finish it before choosing another customer.</source>
+        <translation>Hay un pago en curso: termínelo antes de elegir otro cliente.</translation>
+    </message>
+    <message>
         <source>This customer came from an import and is not in PaySimple yet. Add to PaySimple (Enter) to take payments.</source>
         <translation>Este cliente vino de una importación y aún no está en PaySimple. Añádalo a PaySimple (Intro) para cobrar pagos.</translation>
     </message>
@@ -2139,6 +2195,14 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>Charge bank account on file  [F5]</source>
         <translation>Cobrar a la cuenta guardada  [F5]</translation>
+    </message>
+    <message>
+        <source>No card or bank account on file is selected: F6 new card, F7 bank account.</source>
+        <translation>No hay ninguna tarjeta ni cuenta bancaria guardada elegida: F6 tarjeta nueva, F7 cuenta bancaria.</translation>
+    </message>
+    <message>
+        <source>This card has expired: replace it or choose another.</source>
+        <translation>Esta tarjeta ha caducado: sustitúyala o elija otra.</translation>
     </message>
     <message>
         <source>Checking recent payments…</source>
@@ -2187,6 +2251,18 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>An earlier payment on this lane must be confirmed before a new one.</source>
         <translation>Hay que confirmar un pago anterior de esta caja antes de cobrar otro.</translation>
+    </message>
+    <message>
+        <source>Cards and bank accounts are changed on the customer screen: Esc goes back to it.</source>
+        <translation>Las tarjetas y cuentas bancarias se cambian en la pantalla del cliente: Esc vuelve a ella.</translation>
+    </message>
+    <message>
+        <source>No card or bank account is selected in the customer&apos;s list.</source>
+        <translation>No hay ninguna tarjeta ni cuenta bancaria elegida en la lista del cliente.</translation>
+    </message>
+    <message>
+        <source>The selected card or bank account is already the default.</source>
+        <translation>La tarjeta o cuenta bancaria elegida ya es la predeterminada.</translation>
     </message>
     <message>
         <source>Making it the default…</source>
@@ -2243,6 +2319,54 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>Still could not check: %1</source>
         <translation>Todavía no se pudo comprobar: %1</translation>
+    </message>
+    <message>
+        <source>The counter is still starting; try again in a moment.</source>
+        <translation>La caja aún se está iniciando; inténtelo de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <source>A payment is being sent to PaySimple: wait for its answer.</source>
+        <translation>Se está enviando un pago a PaySimple: espere su respuesta.</translation>
+    </message>
+    <message>
+        <source>First find the customer: Ctrl+F, then ↑↓ and Enter.</source>
+        <translation>Primero busque al cliente: Ctrl+F, luego ↑↓ e Intro.</translation>
+    </message>
+    <message>
+        <source>This payment is not confirmed yet: F5 checks it with PaySimple. Do not charge again.</source>
+        <translation>Este pago aún no está confirmado: F5 lo comprueba con PaySimple. No cobre de nuevo.</translation>
+    </message>
+    <message>
+        <source>F5 charges the card on file on the customer screen: Esc goes back to it.</source>
+        <translation>F5 cobra a la tarjeta guardada en la pantalla del cliente: Esc vuelve a ella.</translation>
+    </message>
+    <message>
+        <source>The form cannot switch now: the payment is being sent.</source>
+        <translation>El formulario no puede cambiar ahora: el pago se está enviando.</translation>
+    </message>
+    <message>
+        <source>F9 submits the payment form, and none is open (F6 new card, F7 bank account).</source>
+        <translation>F9 envía el formulario de pago, y no hay ninguno abierto (F6 tarjeta nueva, F7 cuenta bancaria).</translation>
+    </message>
+    <message>
+        <source>The payment is being sent to PaySimple and cannot be stopped yet: wait for its answer.</source>
+        <translation>El pago se está enviando a PaySimple y aún no se puede dejar de esperar: espere su respuesta.</translation>
+    </message>
+    <message>
+        <source>Receipts are printed or e-mailed on the payment&apos;s result screen, or from Payment history (Ctrl+H).</source>
+        <translation>Los recibos se imprimen o se envían por correo en la pantalla del resultado del pago, o desde el historial de pagos (Ctrl+H).</translation>
+    </message>
+    <message>
+        <source>This screen has no receipt: no payment was recorded, or it is not confirmed yet.</source>
+        <translation>Esta pantalla no tiene recibo: no se registró ningún pago, o aún no está confirmado.</translation>
+    </message>
+    <message>
+        <source>PaySimple e-mails receipts only for payments it recorded; print this one (Ctrl+P).</source>
+        <translation>PaySimple solo envía por correo recibos de pagos que registró; imprima este (Ctrl+P).</translation>
+    </message>
+    <message>
+        <source>Del removes the card or bank account selected in the customer&apos;s list: select it there first.</source>
+        <translation>Supr quita la tarjeta o cuenta bancaria elegida en la lista del cliente: elíjala allí primero.</translation>
     </message>
     <message>
         <source>Payment in progress</source>
@@ -3643,8 +3767,16 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>No se cobró nada. Compruebe la conexión e inténtelo de nuevo.</translation>
     </message>
     <message>
-        <source>Try another card  [F6]</source>
-        <translation>Probar otra tarjeta  [F6]</translation>
+        <source>Try another card  [Enter]</source>
+        <translation>Probar otra tarjeta  [Intro]</translation>
+    </message>
+    <message>
+        <source>Try again  [Enter]</source>
+        <translation>Intentar de nuevo  [Intro]</translation>
+    </message>
+    <message>
+        <source>New sale</source>
+        <translation>Venta nueva</translation>
     </message>
     <message>
         <source>Try again  [F6]</source>
@@ -4045,12 +4177,20 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Pantalla bloqueada</translation>
     </message>
     <message>
+        <source>Signed out</source>
+        <translation>Sesión cerrada</translation>
+    </message>
+    <message>
         <source>&amp;Counter</source>
         <translation>&amp;Caja</translation>
     </message>
     <message>
         <source>Lock screen</source>
         <translation>Bloquear la pantalla</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation>Cerrar &amp;sesión</translation>
     </message>
     <message>
         <source>Payment history…</source>
@@ -4067,6 +4207,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>Language</source>
         <translation>Idioma</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>Sa&amp;lir</translation>
     </message>
     <message>
         <source>&amp;Manager</source>
@@ -4109,8 +4253,24 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>El idioma cambió ahora, pero no se pudo guardar para el próximo inicio.</translation>
     </message>
     <message>
-        <source>Signed in: %1</source>
-        <translation>Sesión iniciada: %1</translation>
+        <source>A payment is under way: finish it before signing out.</source>
+        <translation>Hay un pago en curso: termínelo antes de cerrar la sesión.</translation>
+    </message>
+    <message>
+        <source>A payment is under way: finish it before quitting.</source>
+        <translation>Hay un pago en curso: termínelo antes de salir.</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Salir</translation>
+    </message>
+    <message>
+        <source>Quit the counter? No payments can be taken on this lane until it is started again.</source>
+        <translation>¿Salir de la caja? No se podrán cobrar pagos en esta caja hasta que se vuelva a abrir.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
     </message>
     <message>
         <source>Not ready yet</source>
@@ -4121,12 +4281,28 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>La caja todavía se está conectando con PaySimple. Inténtelo de nuevo en un momento.</translation>
     </message>
     <message>
+        <source>A payment is under way: finish it first.</source>
+        <translation>Hay un pago en curso: termínelo primero.</translation>
+    </message>
+    <message>
+        <source>First find the customer: Ctrl+F, then ↑↓ and Enter. Ctrl+E then edits them.</source>
+        <translation>Primero busque al cliente: Ctrl+F, luego ↑↓ e Intro. Después Ctrl+E lo edita.</translation>
+    </message>
+    <message>
         <source>Edit customer</source>
         <translation>Editar cliente</translation>
     </message>
     <message>
         <source>Import customers from CSV: adds and updates customers in this counter&apos;s customer list.</source>
         <translation>Importar clientes desde CSV: añade y actualiza clientes en la lista de clientes de esta caja.</translation>
+    </message>
+    <message>
+        <source>Import customers from CSV</source>
+        <translation>Importar clientes desde CSV</translation>
+    </message>
+    <message>
+        <source>Sandbox test payment</source>
+        <translation>Pago de prueba en Sandbox</translation>
     </message>
     <message>
         <source>Restart needed</source>

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.person.xdisplay import XDisplay, missing_tools
+from tests.person.xdisplay import HEIGHT, WIDTH, XDisplay, missing_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,7 +38,8 @@ def x_display():
 
 def scenario_result(display: str, base: Path, name: str, timeout: float = 200, **options) -> dict:
     """Run scenario ``name`` in its own app process on ``display`` (files under ``base``); its observations
-    (``home`` = the app's data folder, ``shots`` = screenshot dir)."""
+    (``home`` = the app's data folder, ``shots`` = screenshot dir). ``name`` may be ``module:function`` for a
+    scenario outside ``scenarios.py``."""
     home, shots = base / "home", base / "shots"
     shots.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, DISPLAY=display, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="xcb")
@@ -53,11 +54,29 @@ def scenario_result(display: str, base: Path, name: str, timeout: float = 200, *
     return result
 
 
-@pytest.fixture
-def run_scenario(x_display, tmp_path):
-    """``run_scenario(name, **options) -> dict``: the scenario's observations (``shots`` = screenshot dir)."""
+@pytest.fixture(scope="session")
+def x_displays(x_display):
+    """Displays of other screen sizes, started when a test first asks for one (``run_scenario(screen=...)``)."""
+    started = {(WIDTH, HEIGHT): x_display}
+    others = []
+    yield started, others
+    for display in others:
+        display.stop()
 
-    def run(name: str, timeout: float = 200, **options) -> dict:
-        return scenario_result(x_display, tmp_path, name, timeout, **options)
+
+@pytest.fixture
+def run_scenario(x_displays, tmp_path):
+    """``run_scenario(name, screen=(w, h), **options) -> dict``: the scenario's observations (``shots`` =
+    screenshot dir). ``screen``: run it on an X display of that size (default 1366x768)."""
+    started, others = x_displays
+
+    def display(screen: tuple[int, int]) -> str:
+        if screen not in started:
+            others.append(XDisplay(*screen).start())
+            started[screen] = others[-1].name
+        return started[screen]
+
+    def run(name: str, timeout: float = 200, screen: tuple[int, int] = (WIDTH, HEIGHT), **options) -> dict:
+        return scenario_result(display(tuple(screen)), tmp_path, name, timeout, **options)
 
     return run

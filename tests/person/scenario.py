@@ -202,8 +202,10 @@ class Session:
 
 
 def main(name: str, home: str, shots: str, options: str = "{}") -> int:
-    import tests.person.scenarios as scenarios
+    import importlib
 
+    module_name, _, name = name.rpartition(":")  # "module:scenario" names another module's scenario
+    scenarios = importlib.import_module(module_name or "tests.person.scenarios")
     session = Session(Path(home), Path(shots), json.loads(options))
     fn = getattr(scenarios, name)
     prepare = getattr(scenarios, "prepare_" + name, None)
@@ -224,8 +226,12 @@ def main(name: str, home: str, shots: str, options: str = "{}") -> int:
         sys.stdout.flush()
         os._exit(0)  # no teardown races: the test reads the files this process left
 
-    threading.Thread(target=run, name="scenario", daemon=True).start()
+    scenario = threading.Thread(target=run, name="scenario", daemon=True)
+    scenario.start()
     session.app.exec()
+    # The app quit (a scenario may quit it with real keys): the scenario reports what it saw after that,
+    # reading files only (the GUI thread answers no more).
+    scenario.join(60)
     return 0
 
 

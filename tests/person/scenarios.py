@@ -301,7 +301,8 @@ def approval_pins_pause_the_dialog_not_the_managers_sign_in(s: Session) -> dict:
         return {"message": d.message.text(), "approve_enabled": d.approve_button.isEnabled(),
                 "focus": s.focus_widget_name()} if d is not None else {}
 
-    out["focus_at_open"] = s.focus_widget_name()
+    out["focus_at_open"] = s.focus_widget_name()  # the PIN (issue 18)
+    p.key("Tab")  # PIN -> reason
     p.type("moving customers from the old register")
     p.key("shift+Tab")  # reason -> PIN
     out["focus_pin"] = s.focus_widget_name()
@@ -509,9 +510,9 @@ def training_cannot_touch_live(s: Session) -> dict:
     p.key("Down", "Return")                                     # Clerks…, Settings…
     out["approval_opened"] = p.wait_until(lambda: s.active() == "Manager approval", 5000)
     out["approval_title"] = s.active()
-    p.type("change the receipt")                                # the reason field has the keyboard
-    p.key("shift+Tab")                                          # PIN (Trainer is the only manager listed)
-    p.type("1234")
+    p.type("1234")                                              # the PIN has the keyboard (Trainer is the only manager)
+    p.key("Tab")                                                # the reason
+    p.type("change the receipt")
     p.key("Return")
     out["wizard_opened"] = p.wait_until(lambda: s.active() == "Counter set-up", 8000)
     out["shot_wizard"] = s.shot("30-settings-in-training")
@@ -570,9 +571,9 @@ def damaged_journal_restored_by_a_manager(s: Session) -> dict:
     out["shot_problem"] = s.shot("40-journal-damaged")
     p.key("Return")  # "Restore this backup…", the default button
     out["approval_active"] = s.active() if p.wait_active("Manager approval", 8000) else s.active()
-    p.type("journal damaged, restoring the backup")  # the reason field has the keyboard
-    p.key("shift+Tab")  # the PIN
-    p.type("1234")
+    p.type("1234")  # the PIN has the keyboard
+    p.key("Tab")  # the reason
+    p.type("journal damaged, restoring the backup")
     out["shot_approval"] = s.shot("41-approval")
     p.key("Return")
     out["restarted"] = s.wait_until(lambda: w.counter is not None, 90_000)

@@ -9,7 +9,7 @@ TITLE = "Counter · PaySimple (Training)"
 def test_wrong_approval_pins_hold_the_dialog_and_the_manager_still_signs_in(run_scenario):
     r = run_scenario("approval_pins_pause_the_dialog_not_the_managers_sign_in")
     assert r["signed_in"] and r["dialog"] == "Manager approval", r["steps"]
-    assert r["focus_pin"] == "managerPin"
+    assert r["focus_at_open"] == "managerPin" and r["focus_pin"] == "managerPin"
     tries = r["tries"]
     for n, attempt in enumerate(tries[:4]):
         wrong = attempt["after_wrong"]

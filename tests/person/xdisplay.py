@@ -25,7 +25,8 @@ def missing_tools() -> list[str]:
 class XDisplay:
     """Owns one Xvfb + openbox pair; ``stop()`` (also at exit) ends both."""
 
-    def __init__(self) -> None:
+    def __init__(self, width: int = WIDTH, height: int = HEIGHT) -> None:
+        self.width, self.height = width, height
         self.number: int | None = None
         self.name = ""
         self.procs: list[subprocess.Popen] = []
@@ -42,7 +43,7 @@ class XDisplay:
         # test runs choosing the same number.
         read_fd, write_fd = os.pipe()
         try:
-            xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{WIDTH}x{HEIGHT}x24",
+            xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{self.width}x{self.height}x24",
                                      "-nolisten", "tcp"], pass_fds=(write_fd,), stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL)
         finally:

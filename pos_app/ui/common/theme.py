@@ -21,7 +21,7 @@ QMainWindow, #central { background: #f3f4f6; }
 #customerMeta { color: #3e4c59; }
 #muted { color: #616e7c; }
 #hint { color: #3e4c59; background: #e5e7eb; padding: 5px 10px; font-size: 13px; }
-#banner { font-size: 14px; font-weight: 700; padding: 6px 12px; }
+#banner, #signedIn { font-size: 14px; font-weight: 700; padding: 6px 12px; }
 QLineEdit { border: 1px solid #9aa5b1; border-radius: 5px; padding: 7px 9px; background: #ffffff;
             selection-background-color: #2563eb; }
 QLineEdit:focus { border: 2px solid #2563eb; padding: 6px 8px; }

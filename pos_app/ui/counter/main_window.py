@@ -5,7 +5,10 @@ start, sync, accounts, tokens, charges) runs on workers (``ui.ops``); the window
 a time: every charge action is disabled while one is in flight, and the payments service refuses a second
 one for the lane anyway (``LaneBusy``).
 Keyboard: Ctrl+F/F2 search, ↑/↓ + Enter pick a customer, F5 charge the card on file, F6 new card, F7 bank
-account, F8 update payment details, F9 submit the form, Esc cancel/back; the hint line lists them.
+account, F8 update payment details, F9 submit the form, Esc cancel/back; the hint line lists them. A key that
+cannot act now says why in the status bar (``refuse``, ``why_no_payment``; decision 0361); the window's shortcuts
+win over the text boxes' own line-edit keys (``ui.common.keys``, 0360). Status-bar messages about a page go
+when the page is left (``say_on_page``, 0365); who is signed in is in the banner.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from pos_app.config import Environment
 from pos_app.ui.common.banner import environment_name
 from pos_app.ui.common.events import EventRelay
 from pos_app.ui.common.i18n import Retranslating, fmt, format_amount, tr
+from pos_app.ui.common.keys import shortcuts_first
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.save_files import SaveFolder
 from pos_app.ui.common.theme import AMBER, RED
@@ -133,6 +137,7 @@ class MainWindow(Retranslating, QMainWindow):
     nativeWindowChanged = Signal()  # noqa: N815
     signInRequested = Signal()  # noqa: N815 - the cover's "Sign in" button (the shell raises its dialog)
     userActivity = Signal()  # noqa: N815 - input the windows' event filters cannot see (shortcut keys)
+    keyRefused = Signal(str)  # noqa: N815 - a key or menu entry that cannot act now; the reason (status bar)
 
     def __init__(self, environment: Environment = Environment.TRAINING, lane: str = "LANE1") -> None:
         super().__init__()
@@ -158,6 +163,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.shell = None  # the app keeps its shell here for shutdown; the window itself never uses it
         self.live(self.setWindowTitle, lambda: fmt(translate("MainWindow", "Counter · PaySimple (%1)"), environment_name(environment)))
         self.resize(1280, 800)
+        self._page_message = ""  # the status bar's message that belongs to the page on screen
+        self._last_page: QWidget | None = None
         self._build()
         self._shortcuts()
         self._set_enabled_for_backend(False)
@@ -172,7 +179,16 @@ class MainWindow(Retranslating, QMainWindow):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         self.banner = EnvBanner(self.environment, self.lane, central)
-        outer.addWidget(self.banner)
+        # Who is signed in, at the right end of the banner (the banner's colours; empty while nobody is).
+        self.signed_in = QLabel(central)
+        self.signed_in.setObjectName("signedIn")
+        self.signed_in.setStyleSheet(self.banner.styleSheet().replace("#banner", "#signedIn"))
+        self.signed_in.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        banner_row = QHBoxLayout()
+        banner_row.setSpacing(0)
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.signed_in)
+        outer.addLayout(banner_row)
 
         body = QSplitter(Qt.Orientation.Horizontal, central)
         body.setChildrenCollapsible(False)
@@ -214,7 +230,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.panel = PaymentPanel(lambda: self.counter, self.stack, settings=lambda: self.session.settings())
         self.panel.finished.connect(self._form_finished)
         self.panel.busyChanged.connect(self._form_busy)
-        self.panel.on_charge_status = lambda text: self.show_status(text, 8000)
+        self.panel.on_charge_status = lambda text: self.say_on_page(text, 8000)
         self.stack.addWidget(self.panel)
         self.result = ResultView(self.stack)
         self.result.newSale.connect(self.new_sale)
@@ -259,6 +275,10 @@ class MainWindow(Retranslating, QMainWindow):
         self._search_timer.setInterval(60)
         self._search_timer.timeout.connect(self._run_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self._last_page = self.stack.currentWidget()
+        self.stack.currentChanged.connect(lambda _i: self._page_changed())
+        # The window's shortcuts win over the text boxes' own line-edit keys (X11: Ctrl+E = end of line).
+        shortcuts_first(self.search, self.customer_page.amount.edit)
 
     def _build_cover(self, parent: QWidget) -> QWidget:
         """What shows while nobody is signed in or the counter is locked: no customer, no search, no keys."""
@@ -311,13 +331,14 @@ class MainWindow(Retranslating, QMainWindow):
         if locked:
             self.cover_button.setFocus()
 
-    def show_status(self, text: str | Callable[[], str], timeout_ms: int = 0) -> None:
+    def show_status(self, text: str | Callable[[], str], timeout_ms: int = 0, page: bool = False) -> None:
         """A status-bar message (``timeout_ms`` 0: until replaced). A callable is asked again on a language
-        switch while its message is still showing."""
+        switch while its message is still showing. ``page``: the message is about the page on screen and goes
+        when the clerk leaves that page."""
         producer = text if callable(text) else (lambda: text)
         shown = producer()
         until = time.monotonic() + timeout_ms / 1000 if timeout_ms else None
-        self._status = (producer, shown, until)
+        self._status = (producer, shown, until, page)
         self.statusBar().showMessage(shown, timeout_ms)
 
     def retranslate(self) -> None:
@@ -329,9 +350,40 @@ class MainWindow(Retranslating, QMainWindow):
     def _retranslate_status(self) -> None:
         status = getattr(self, "_status", None)
         if status is not None and status[1] and self.statusBar().currentMessage() == status[1]:
-            producer, _shown, until = status
+            producer, _shown, until, page = status
             left = 0 if until is None else max(1, int((until - time.monotonic()) * 1000))
-            self.show_status(producer, left)
+            self.show_status(producer, left, page)
+
+    def show_signed_in(self, name: str | None) -> None:
+        """Who is signed in, in the banner (``None``: nobody)."""
+        self.live(self.signed_in.setText, lambda: fmt(translate("MainWindow", "Signed in: %1"), name) if name else "")
+
+    # ---- messages that belong to a page -----------------------------------------------------------------
+
+    def say_on_page(self, text: str | Callable[[], str], timeout_ms: int = 10_000) -> None:
+        """A status-bar message about the page on screen: it goes when the clerk leaves that page (a callable
+        follows a language switch)."""
+        self.show_status(text, timeout_ms, page=True)
+
+    def refuse(self, reason: str | Callable[[], str]) -> None:
+        """A key or menu entry cannot act now: say why (status bar, until the page changes) and tell
+        listeners (``keyRefused``, with the reason in the language of the moment). A callable reason follows a
+        language switch."""
+        said = reason() if callable(reason) else reason
+        log.info("refused: %s", said)
+        self.say_on_page(reason, 12_000)
+        self.keyRefused.emit(said)
+
+    def _page_changed(self) -> None:
+        """The clerk left a page: its messages go with it (a removed card's note, "Approved · $99.99")."""
+        left, self._last_page = self._last_page, self.stack.currentWidget()
+        if left is self.customer_page and self._last_page is not self.customer_page:
+            self._say("")
+        status = getattr(self, "_status", None)
+        if status is not None and status[3]:
+            if self.statusBar().currentMessage() == status[1]:
+                self.statusBar().clearMessage()
+            self._status = None
 
     def busy(self) -> bool:
         """A payment is in flight or a payment form is open (the idle lock waits for it)."""
@@ -378,7 +430,7 @@ class MainWindow(Retranslating, QMainWindow):
         add("F6", self._key_f6)
         add("F7", self._key_f7)
         add("F8", self._key_f8)
-        add("F9", self.panel.submit)
+        add("F9", self._key_f9)
         add("Escape", self._key_escape)
         add("Ctrl+D", self.set_default)
         add("Ctrl+P", self._key_receipt)
@@ -519,7 +571,8 @@ class MainWindow(Retranslating, QMainWindow):
     def focus_search(self) -> None:
         if self.locked:
             return
-        if self.stack.currentWidget() is self.panel and self.panel.state is not FormState.IDLE:
+        if self._form_open():
+            self.refuse(lambda: translate("MainWindow", "The payment form is open: F9 submits it, Esc cancels it."))
             return
         self.search.setFocus()
         self.search.selectAll()
@@ -559,7 +612,11 @@ class MainWindow(Retranslating, QMainWindow):
             self.select_customer(hit)
 
     def select_customer(self, hit: CustomerHit) -> None:
-        if self.locked or self.charging or (self.stack.currentWidget() is self.panel and self.panel.state is not FormState.IDLE):
+        if self.locked:
+            return
+        if self.charging or self._form_open():
+            self.refuse(lambda: translate("MainWindow", "A payment is under way: finish it before choosing another "
+                                                "customer."))
             return
         if self.hit is None or self.hit.id != hit.id:
             self.customer_page.amount.clear()  # an amount typed for one customer is never charged to the next one
@@ -684,7 +741,11 @@ class MainWindow(Retranslating, QMainWindow):
                                                       and not self.charging and self.adder.running is None))
 
     def _amount_entered(self) -> None:
-        if self.customer_page.amount.require() is not None and self.customer_page.charge_file_button.isEnabled():
+        """Enter in the amount box: on to "Charge card on file" (its Enter charges), or why it cannot."""
+        reason = self.why_no_payment()
+        if reason is not None:
+            self.refuse(reason)
+        elif self.customer_page.amount.require() is not None and self.customer_page.charge_file_button.isEnabled():
             self.customer_page.charge_file_button.setFocus()
 
     def _say(self, text: str | Callable[[], str], color: str = "#3e4c59") -> None:
@@ -694,7 +755,18 @@ class MainWindow(Retranslating, QMainWindow):
 
     def charge_on_file(self) -> None:
         customer, account = self._customer_ref(), self.customer_page.methods.current_account()
-        if self.locked or customer is None or account is None or self.charging or not self.customer_page.charge_file_button.isEnabled():
+        if self.locked:
+            return
+        reason = self.why_no_payment()
+        if reason is None and account is None:
+            reason = translate("MainWindow", "No card or bank account on file is selected: F6 new card, F7 bank "
+                                             "account.")
+        if reason is None and is_card(account) and card_expired(account, self._today()):
+            reason = translate("MainWindow", "This card has expired: replace it or choose another.")
+        if reason is not None:
+            self.refuse(reason)
+            return
+        if customer is None or account is None or not self.customer_page.charge_file_button.isEnabled():
             return
         amount = self.customer_page.amount.require()
         if amount is None:
@@ -872,7 +944,7 @@ class MainWindow(Retranslating, QMainWindow):
     def _show_blocking(self, attempt: Attempt) -> None:
         """Another payment on this lane is not settled yet: show it, so the clerk can check it (F5)."""
         self.show_result_attempt(attempt)
-        self.show_status(lambda: translate("MainWindow", "An earlier payment on this lane must be confirmed before a "
+        self.say_on_page(lambda: translate("MainWindow", "An earlier payment on this lane must be confirmed before a "
                                                          "new one."), 15000)
 
     def _sale_finished(self, attempt: Attempt) -> None:
@@ -885,20 +957,20 @@ class MainWindow(Retranslating, QMainWindow):
     def show_result_attempt(self, attempt: Attempt) -> None:
         self.result.show_attempt(attempt)
         self.stack.setCurrentWidget(self.result)
-        self.result.new_sale_button.setAutoDefault(True)
         # The keyboard goes to the result screen, never stays in the search box (Enter there would pick the
         # customer again and leave a payment that is not confirmed): "Check again" is not an Enter button.
-        {"declined": self.result.try_button, "unknown": self.result.check_button}.get(
-            self.result.kind, self.result.new_sale_button).setFocus()
-        self.show_status(lambda: f"{self.result.title.text()} · {format_amount(attempt.amount)}", 10000)
+        (self.result.default_button() or self.result.check_button).setFocus()
+        self.say_on_page(lambda: f"{self.result.title.text()} · {format_amount(attempt.amount)}", 10000)
         self.resultShown.emit(self.result.kind)
 
     def new_account_form(self, mode: str) -> None:
+        if self.locked:
+            return
+        reason = self.why_no_payment()
+        if reason is not None:
+            self.refuse(reason)
+            return
         customer = self._customer_ref()
-        if self.locked or customer is None or self.charging or self.counter is None:
-            return
-        if self.stack.currentWidget() is self.panel and self.panel.state is not FormState.IDLE:
-            return
         amount = self.customer_page.amount.require() if self.stack.currentWidget() is self.customer_page else self.customer_page.amount.value()
         if amount is None:
             self.stack.setCurrentWidget(self.customer_page)
@@ -915,9 +987,13 @@ class MainWindow(Retranslating, QMainWindow):
         self.panel.open(FormRequest(customer, mode, "charge", amount))
 
     def update_details(self, replacing: CreditCardAccount | None = None) -> None:
-        customer = self._customer_ref()
-        if self.locked or customer is None or self.charging or self.counter is None:
+        if self.locked:
             return
+        reason = self.why_no_payment()
+        if reason is not None:
+            self.refuse(reason)
+            return
+        customer = self._customer_ref()
         self._replacing = replacing
         self.stack.setCurrentWidget(self.panel)
         self.panel.open(FormRequest(customer, "cc", "update"))
@@ -927,8 +1003,27 @@ class MainWindow(Retranslating, QMainWindow):
         if is_card(account) and card_expired(account, self._today()):
             self.update_details(replacing=account)
 
+    def _why_not_this_account(self, action: str) -> str | None:
+        """Why the account selected in the customer's list cannot be made the default / removed now."""
+        reason = self.why_no_payment()
+        if reason is None and self._page() is not self.customer_page:
+            reason = translate("MainWindow", "Cards and bank accounts are changed on the customer screen: Esc goes "
+                                             "back to it.")
+        account = self.customer_page.methods.current_account() if reason is None else None
+        if reason is None and account is None:
+            reason = translate("MainWindow", "No card or bank account is selected in the customer's list.")
+        if reason is None and action == "default" and account.is_default:
+            reason = translate("MainWindow", "The selected card or bank account is already the default.")
+        if reason is None and action == "default" and is_card(account) and card_expired(account, self._today()):
+            reason = translate("MainWindow", "This card has expired: replace it or choose another.")
+        return reason
+
     def set_default(self) -> None:
         account, hit, backend = self.customer_page.methods.current_account(), self.hit, self.counter
+        reason = self._why_not_this_account("default")
+        if reason is not None:
+            self.refuse(reason)
+            return
         if not self.customer_page.default_button.isEnabled() or account is None or hit is None:
             return
         self._say(lambda: translate("MainWindow", "Making it the default…"))
@@ -941,6 +1036,10 @@ class MainWindow(Retranslating, QMainWindow):
 
     def remove_account(self) -> None:
         account, backend = self.customer_page.methods.current_account(), self.counter
+        reason = self._why_not_this_account("remove")
+        if reason is not None:
+            self.refuse(reason)
+            return
         if not self.customer_page.remove_button.isEnabled() or account is None:
             return
         kind, number = account_label(account)
@@ -1038,7 +1137,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.task.show_progress(lambda: translate("MainWindow", "Checking with PaySimple…"), cancellable=False)
         BackgroundOp(lambda ctx: backend.resolve(attempt), on_done=lambda a: (self.task.done(),
                                                                               self.show_result_attempt(a)),
-                     on_error=lambda e: (self.task.done(), self.show_status(
+                     on_error=lambda e: (self.task.done(), self.say_on_page(
                          lambda: fmt(translate("MainWindow", "Still could not check: %1"), tr(e)), 8000)),
                      label="check again").start()
 
@@ -1047,45 +1146,106 @@ class MainWindow(Retranslating, QMainWindow):
     def _page(self) -> QWidget:
         return self.stack.currentWidget()
 
+    def _form_open(self) -> bool:
+        return self._page() is self.panel and self.panel.state is not FormState.IDLE
+
+    def why_no_payment(self) -> str | None:
+        """Why no payment, payment form or card change can start now (None: one can). Every key and button
+        that would start one says this instead of doing nothing."""
+        if self.counter is None:
+            return translate("MainWindow", "The counter is still starting; try again in a moment.")
+        if self.charging:
+            return translate("MainWindow", "A payment is being sent to PaySimple: wait for its answer.")
+        if self._form_open():
+            return translate("MainWindow", "The payment form is open: F9 submits it, Esc cancels it.")
+        if self.hit is None:
+            return translate("MainWindow", "First find the customer: Ctrl+F, then ↑↓ and Enter.")
+        if self.hit.paysimple_id is None:
+            return translate("MainWindow", "This customer came from an import and is not in PaySimple yet. Add to "
+                                           "PaySimple (Enter) to take payments.")
+        if self._page() is self.result and self.result.kind == "unknown":
+            return translate("MainWindow", "This payment is not confirmed yet: F5 checks it with PaySimple. "
+                                           "Do not charge again.")
+        return None
+
     def _key_f5(self) -> None:
         if self._page() is self.result and self.result.kind == "unknown":
             self.check_again()
-        elif self._page() is self.customer_page:
-            self.charge_on_file()
+            return
+        reason = self.why_no_payment()
+        if reason is None and self._page() is not self.customer_page:
+            reason = translate("MainWindow", "F5 charges the card on file on the customer screen: Esc goes back "
+                                             "to it.")
+        if reason is not None:
+            self.refuse(reason)
+            return
+        self.charge_on_file()
 
     def _key_f6(self) -> None:
-        if self._page() in (self.customer_page, self.result):
-            self.new_account_form("cc")
+        self.new_account_form("cc")
 
     def _key_f7(self) -> None:
-        if self._page() is self.panel:
-            self.panel.switch_mode()
-        elif self._page() in (self.customer_page, self.result):
-            self.new_account_form("ach")
+        if self._page() is self.panel and self.panel.state is not FormState.IDLE:
+            if not self.panel.switch_mode():
+                self.refuse(lambda: translate("MainWindow", "The form cannot switch now: the payment is being sent."))
+            return
+        self.new_account_form("ach")
 
     def _key_f8(self) -> None:
-        if self._page() in (self.customer_page, self.result):
-            self.update_details()
+        self.update_details()
+
+    def _key_f9(self) -> None:
+        if self._form_open():
+            self.panel.submit()
+        elif self.charging:
+            self.refuse(lambda: translate("MainWindow", "A payment is being sent to PaySimple: wait for its answer."))
+        else:
+            self.refuse(lambda: translate("MainWindow", "F9 submits the payment form, and none is open (F6 new card, "
+                                                "F7 bank account)."))
 
     def _key_escape(self) -> None:
         if self._charge_op is not None and self.task.cancel_button.isVisible():
             self.stop_waiting()
             return
         page = self._page()
-        if page is self.panel:
+        if self.charging and page is not self.panel:
+            self.refuse(lambda: translate("MainWindow", "The payment is being sent to PaySimple and cannot be stopped "
+                                                "yet: wait for its answer."))
+        elif page is self.panel:
             self.panel.cancel()
-        elif page is self.result and self.result.kind != "unknown":
+        elif page is self.result and self.result.kind == "unknown":
+            self.refuse(lambda: translate("MainWindow", "This payment is not confirmed yet: F5 checks it with PaySimple. "
+                                                "Do not charge again."))
+        elif page is self.result:
             self.back_to_customer()
-        elif page is self.customer_page:
+        else:  # the customer page or the start page: back to the search box
             self.focus_search()
 
+    def _why_no_receipt(self, email: bool) -> str | None:
+        if self._page() is not self.result:
+            return translate("MainWindow", "Receipts are printed or e-mailed on the payment's result screen, or "
+                                           "from Payment history (Ctrl+H).")
+        if not self.result.receipt_button.isVisible():
+            return translate("MainWindow", "This screen has no receipt: no payment was recorded, or it is not "
+                                           "confirmed yet.")
+        if email and not self.result.email_button.isVisible():
+            return translate("MainWindow", "PaySimple e-mails receipts only for payments it recorded; print this "
+                                           "one (Ctrl+P).")
+        return None
+
     def _key_receipt(self) -> None:
-        if self._page() is self.result and self.result.receipt_button.isVisible():
-            self.show_receipt()
+        reason = self._why_no_receipt(email=False)
+        if reason is not None:
+            self.refuse(reason)
+            return
+        self.show_receipt()
 
     def _key_email(self, print_too: bool) -> None:
-        if self._page() is self.result and self.result.email_button.isVisible():
-            self._print_and_email() if print_too else self.email_result_receipt()
+        reason = self._why_no_receipt(email=True)
+        if reason is not None:
+            self.refuse(reason)
+            return
+        self._print_and_email() if print_too else self.email_result_receipt()
 
     def _print_and_email(self) -> None:
         self.email_result_receipt()
@@ -1126,16 +1286,28 @@ class MainWindow(Retranslating, QMainWindow):
     def _key_delete(self) -> None:
         if self.customer_page.methods.hasFocus():
             self.remove_account()
+        else:
+            self.refuse(lambda: translate("MainWindow", "Del removes the card or bank account selected in the customer's "
+                                                "list: select it there first."))
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if self.locked:
             super().keyPressEvent(event)
             return
-        if self._page() is self.result and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
-                and self.result.kind not in ("unknown",):
-            self.new_sale()
+        if self._page() is self.result and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._result_enter()
             return
         super().keyPressEvent(event)
+
+    def _result_enter(self) -> None:
+        """Enter on the result screen (no button has the keyboard): the screen's default button — "Try another
+        card" after a decline, "New sale" after a payment — and never a new sale while the outcome is unknown."""
+        button = self.result.default_button()
+        if button is None:
+            self.refuse(lambda: translate("MainWindow", "This payment is not confirmed yet: F5 checks it with PaySimple. "
+                                                "Do not charge again."))
+        elif button.isEnabled():
+            button.click()
 
     # ---- shutdown ------------------------------------------------------------------------------------
 

@@ -45,6 +45,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.ui.common.i18n import Retranslating, fmt, format_amount, format_datetime, tr
+from pos_app.ui.common.keys import ShortcutsFirst
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, RED
 from pos_app.ui.counter.ach_authorization import AchAuthorizationBox, authorization_for
@@ -268,6 +269,7 @@ class PaymentPanel(Retranslating, QWidget):
         self.on_file_note: str | Callable[[], str] = ""
         self._verified = None  # (account, new, payment token) while the bank debit authorization is shown
         self._snapshot_waiters: list[Callable[[], None]] = []
+        self._shortcuts_first = ShortcutsFirst(self)  # on the web view's focus proxy (see _set_tab_order)
         self._build()
 
     # ---- layout --------------------------------------------------------------------------------------
@@ -352,6 +354,8 @@ class PaymentPanel(Retranslating, QWidget):
         chain = [w for w in (self.view.focusProxy(), self.view) if w is not None]
         for first in chain:
             QWidget.setTabOrder(first, self.keep_box)
+            # The counter's shortcuts win over Chromium's editing keys (X11: Ctrl+E = end of line).
+            first.installEventFilter(self._shortcuts_first)
         QWidget.setTabOrder(self.keep_box, self.submit_button)
         QWidget.setTabOrder(self.submit_button, self.cancel_button)
         QWidget.setTabOrder(self.cancel_button, self.switch_button)
@@ -495,11 +499,13 @@ class PaymentPanel(Retranslating, QWidget):
             return
         self._end(Cancelled())
 
-    def switch_mode(self) -> None:
+    def switch_mode(self) -> bool:
+        """Card form ↔ bank account form (F7). False when the form cannot switch now (being sent)."""
         if self.request is None or self.state not in EDITABLE:
-            return
+            return False
         self.request.mode = "cc" if self.request.mode == "ach" else "ach"
         self.open(self.request)
+        return True
 
     def submit(self) -> None:
         if self.state is FormState.AUTHORIZING:

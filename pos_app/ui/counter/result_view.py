@@ -4,7 +4,8 @@ or needs review.
 A bank (ACH) debit PaySimple accepted is shown as "Posted — pending" (its status is Posted, not Authorized),
 never "Approved", with the fact that the bank can still return it; ``kind`` is then "posted". Below the
 message, ``on_file`` says what happened to a card or bank account a form produced (kept on file with the
-customer's consent, hidden and removed later, removed because the charge was declined).
+customer's consent, hidden and removed later, removed because the charge was declined). Enter presses the
+screen's ``default_button()``: "Try another card" after a decline, "New sale" after a payment (decision 0362).
 
 A language switch re-renders the screen from what it shows (``retranslate``): the outcome, the note about the
 account on file and the receipt's message keep their state and change their words."""
@@ -253,15 +254,41 @@ class ResultView(Retranslating, QWidget):
         self._set_details([])
         self._buttons()
 
+    def default_button(self) -> QPushButton | None:
+        """What Enter does on this screen: after a decline (or a payment PaySimple did not take) "Try another
+        card" / "Try again", so Enter never abandons the sale; "New sale" after a payment or a saved card;
+        nothing while the outcome is unknown (F5 checks it)."""
+        if self.kind == "unknown":
+            return None
+        if self.kind in ("declined", "not_charged"):
+            return self.try_button
+        return self.new_sale_button
+
     def _buttons(self) -> None:
+        default = self.default_button()
         self.try_button.setVisible(self.kind in ("declined", "not_charged", "error"))
-        self.live(self.try_button.setText, lambda: translate("ResultView", "Try another card  [F6]") if self.kind == "declined"
-                                else translate("ResultView", "Try again  [F6]"))
+        if self.kind == "declined":
+            self.live(self.try_button.setText, lambda: translate("ResultView", "Try another card  [Enter]"))
+        elif default is self.try_button:
+            self.live(self.try_button.setText, lambda: translate("ResultView", "Try again  [Enter]"))
+        else:
+            self.live(self.try_button.setText, lambda: translate("ResultView", "Try again  [F6]"))
+        if default is self.new_sale_button:
+            self.live(self.new_sale_button.setText, lambda: translate("ResultView", "New sale  [Enter]"))
+        else:
+            self.live(self.new_sale_button.setText, lambda: translate("ResultView", "New sale"))
+        # Enter presses the default button wherever the keyboard is on this screen (the window sends it there).
+        for button in (self.new_sale_button, self.try_button):
+            button.setDefault(button is default)
+            button.setAutoDefault(button is default)
+            button.setObjectName("primary" if button is default else "")
+            button.style().unpolish(button)
+            button.style().polish(button)
         self.check_button.setVisible(self.kind == "unknown")
         receipt = self.attempt is not None and self.kind != "unknown"
         self.receipt_button.setVisible(receipt)
         self.receipt_label.setVisible(receipt)
-        self.none_label.setVisible(receipt)
+        self.none_label.setVisible(receipt and default is self.new_sale_button)  # "None: Enter" = a new sale
         # PaySimple e-mails only a payment it recorded (approved / posted / declined)
         emailable = receipt and self.kind in ("approved", "posted", "declined") and \
             getattr(self.attempt, "payment_id", None) is not None

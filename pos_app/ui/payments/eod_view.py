@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QTextDocument
+from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from pos_app.counter import CounterPayments, EodReport
 from pos_app.text_safety import one_line
 from pos_app.ui.common.i18n import Retranslating, fmt, format_money, tr
+from pos_app.ui.common.keys import command_key
 from pos_app.ui.common.ops import BackgroundOp, Cancelled
 from pos_app.ui.common.save_files import (
     FileLocation,
@@ -49,6 +50,7 @@ from pos_app.ui.common.save_files import (
     file_name,
     save_failed_text,
 )
+from pos_app.ui.common.screen import fit_to_screen
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import add_labelled_fields
 from pos_app.ui.payments.payment_texts import state_label
@@ -224,10 +226,7 @@ class EndOfDayDialog(Retranslating, QDialog):
         self._op: BackgroundOp | None = None
         self.setObjectName("endOfDayDialog")
         self.live(self.setWindowTitle, lambda: translate("EndOfDayDialog", "End of day"))
-        # fits the screen it opens on (1366×768 and down to 1280×720 leave room for the window frame)
-        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
-        room = screen.availableGeometry() if screen is not None else None
-        self.resize(min(980, room.width() - 40) if room else 980, min(760, room.height() - 60) if room else 760)
+        fit_to_screen(self, 980, 760)  # the buttons stay above the edge of a 1280x720 screen
         self._build()
 
     def _build(self) -> None:
@@ -311,6 +310,7 @@ class EndOfDayDialog(Retranslating, QDialog):
         QShortcut(QKeySequence("Ctrl+S"), self, lambda: self.export_pdf())
         self._set_running(False)
         self.day.setFocus()
+        self.day.installEventFilter(self)  # Alt+letter would be typed into the date: it is a command key here
 
     # ---- running -------------------------------------------------------------------------------------
 
@@ -454,8 +454,27 @@ class EndOfDayDialog(Retranslating, QDialog):
         self.cancel()
         super().reject()
 
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        from PySide6.QtCore import QEvent
+
+        if watched is self.day and event.type() == QEvent.Type.KeyPress \
+                and event.modifiers() & Qt.KeyboardModifier.AltModifier \
+                and (Qt.Key.Key_A <= event.key() <= Qt.Key.Key_Z or Qt.Key.Key_0 <= event.key() <= Qt.Key.Key_9):
+            # Alt+letter (no mnemonic of this window: those never get here); Alt+Down still opens the calendar
+            self.keyPressEvent(event)
+            return True
+        return super().eventFilter(watched, event)
+
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Enter runs the report from any field
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.running:
             self.run()
+            return
+        key = command_key(event)
+        if key is not None:  # a counter key (F5, Ctrl+N, …): it does nothing here, and the person is told
+            self.state.setStyleSheet(f"color: {AMBER}; font-weight: 600;")
+            self.live(self.state.setText, lambda: fmt(translate("EndOfDayDialog", "%1 does nothing in End of day: "
+                                                                          "Enter runs the report, Ctrl+S saves a PDF, "
+                                                                          "Esc closes."), key))
+            event.accept()
             return
         super().keyPressEvent(event)

@@ -62,8 +62,10 @@ from pos_app.counter import (
 from pos_app.text_safety import one_line
 from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.i18n import Retranslating, fmt, format_money, tr
+from pos_app.ui.common.keys import command_key, shortcuts_first
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.save_files import FileLocation, FileSaver, SaveFolder, save_failed_text
+from pos_app.ui.common.screen import fit_to_screen
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import add_labelled_fields
 from pos_app.ui.payments.payment_texts import (
@@ -113,9 +115,11 @@ class HistoryDialog(Retranslating, QDialog):
         self._load_seq = 0
         self.setObjectName("historyDialog")
         self.live(self.setWindowTitle, lambda: translate("HistoryDialog", "Payment history"))
-        self.resize(1180, 720)
+        fit_to_screen(self, 1180, 720)  # the footer and buttons stay above the edge of a 1280x720 screen
         self._build()
         self._shortcuts()
+        shortcuts_first(self.find)  # Ctrl+E (e-mail receipt) also from the find box
+        self.table.setFocus()  # as the footer says: ↑↓ select, Enter opens the receipt
         QTimer.singleShot(0, self.reload)
 
     # ---- layout --------------------------------------------------------------------------------------
@@ -137,6 +141,7 @@ class HistoryDialog(Retranslating, QDialog):
         for text, states in status_groups():
             self.status.addItem(text, states)
         self.find = QLineEdit(self)
+        self.find.setObjectName("historyFind")
         self.live(self.find.setPlaceholderText, lambda: translate("HistoryDialog", "Customer, last 4 digits or reference"))
         self.find.setClearButtonEnabled(True)
         self.find.installEventFilter(self)
@@ -223,17 +228,23 @@ class HistoryDialog(Retranslating, QDialog):
         for button in (self.receipt_button, self.print_button, self.pdf_button, self.email_button,
                        self.check_button, self.reverse_button, self.review_button):
             button.setAutoDefault(False)
+        # Two rows, so the window fits a 1280x720 screen in every language: the receipt, then what changes
+        # the payment (and Close).
+        receipts = QHBoxLayout()
+        receipts.addStretch(1)
+        for button in (self.receipt_button, self.print_button, self.pdf_button, self.email_button):
+            receipts.addWidget(button)
         buttons = QHBoxLayout()
         buttons.addWidget(close)
         buttons.addStretch(1)
-        for button in (self.receipt_button, self.print_button, self.pdf_button, self.email_button,
-                       self.check_button, self.reverse_button, self.review_button):
+        for button in (self.check_button, self.reverse_button, self.review_button):
             buttons.addWidget(button)
 
         hint = self.with_live(QLabel(self), lambda: translate("HistoryDialog", "↑↓ Select   ·   Enter Receipt   ·   Ctrl+F Find   ·   "
                                                  "Alt+P/L/K/S Filters   ·   Ctrl+E E-mail receipt   ·   F5 Refresh   ·   "
                                                  "F6 Check again   ·   F8 Void / refund   ·   Esc Close"))
         hint.setObjectName("hint")
+        hint.setWordWrap(True)  # one line where the window is wide enough; never wider than a small screen
 
         body = QVBoxLayout()
         body.setContentsMargins(16, 12, 16, 12)
@@ -246,6 +257,7 @@ class HistoryDialog(Retranslating, QDialog):
         body.addLayout(filters)
         body.addWidget(self.table, 1)
         body.addWidget(self.detail)
+        body.addLayout(receipts)
         body.addLayout(buttons)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -278,6 +290,12 @@ class HistoryDialog(Retranslating, QDialog):
         # Enter belongs to the list (itemActivated = receipt); QDialog would press a default button instead,
         # even one of the receipt dialog just opened (it searches all descendant buttons).
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        key = command_key(event)
+        if key is not None:  # a counter key (F7, Ctrl+N, …): it does nothing here, and the clerk is told
+            self._say(lambda: fmt(translate("HistoryDialog", "%1 does nothing in Payment history: its keys are in "
+                                                             "the line at the bottom; Esc closes it."), key), AMBER)
             event.accept()
             return
         super().keyPressEvent(event)
@@ -455,6 +473,8 @@ class HistoryDialog(Retranslating, QDialog):
         if text:
             self._say(text, AMBER if busy else "#3e4c59")
         self.table.setEnabled(not busy)
+        if not busy and not self.find.hasFocus():
+            self.table.setFocus()  # the disabled list lost the keyboard: ↑↓ and Enter work on it again
         self._update_buttons()
 
     # ---- receipts ------------------------------------------------------------------------------------
@@ -498,10 +518,26 @@ class HistoryDialog(Retranslating, QDialog):
             path = self.saver.path
             self._say(lambda: save_failed_text(result, path), RED)
 
+    def _refuse(self, a: Attempt | None, why: Callable[[], str] | None) -> bool:
+        """Say why a key or button does nothing for the selected payment (``why``: the reason, in the language of
+        the moment, or None when the payment itself allows it); True when it was refused."""
+        if a is None:
+            self._say(lambda: translate("HistoryDialog", "No payment is selected: ↑↓ select one in the list."), AMBER)
+            return True
+        if self.busy:
+            self._say(lambda: translate("HistoryDialog", "Wait: PaySimple is still answering the last request."), AMBER)
+            return True
+        if why is not None:
+            self._say(why, AMBER)
+            return True
+        return False
+
     def email_receipt(self) -> None:
         """PaySimple e-mails the selected payment's receipt again, to the address on file (asked first)."""
         a = self.current_attempt()
-        if a is None or self.busy or not self.email_button.isEnabled():
+        if self._refuse(a, None if self.email_button.isEnabled() else lambda: translate(
+                "HistoryDialog", "PaySimple e-mails receipts only for payments it recorded; print this one "
+                                 "(Ctrl+P).")):
             return
         if self.emailing is not None and not self.emailing.finished:
             return
@@ -518,7 +554,9 @@ class HistoryDialog(Retranslating, QDialog):
 
     def check_again(self) -> None:
         a = self.current_attempt()
-        if a is None or self.busy or a.is_resolved:
+        if self._refuse(a, (lambda: translate("HistoryDialog", "This payment's outcome is known: there is nothing "
+                                                               "to check."))
+                        if a is not None and a.is_resolved else None):
             return
         payments = self.payments
         self._set_busy(True, lambda: translate("HistoryDialog", "Checking with PaySimple…"))
@@ -539,7 +577,8 @@ class HistoryDialog(Retranslating, QDialog):
 
     def void_or_refund(self) -> None:
         a = self.current_attempt()
-        if a is None or self.busy or a.state is not State.APPROVED:
+        if self._refuse(a, (lambda: translate("HistoryDialog", "Only an approved payment can be voided or refunded."))
+                        if a is not None and a.state is not State.APPROVED else None):
             return
         payments = self.payments
         self._set_busy(True, lambda: translate("HistoryDialog", "Asking PaySimple whether a void or a refund applies…"))
@@ -569,8 +608,9 @@ class HistoryDialog(Retranslating, QDialog):
         call = self.payments.void if option.action == "void" else self.payments.refund
         self._set_busy(True, lambda: translate("HistoryDialog", "Voiding with PaySimple…") if option.action == "void"
                        else translate("HistoryDialog", "Refunding with PaySimple…"))
-        BackgroundOp(lambda ctx: call(attempt, approval), on_done=self._reversed, on_error=self._action_failed,
-                     label=option.action).start()
+        manager = approval.manager_name
+        BackgroundOp(lambda ctx: call(attempt, approval), on_done=lambda a: self._reversed(a, manager),
+                     on_error=self._action_failed, label=option.action).start()
 
     # ---- needs review ---------------------------------------------------------------------------------
 
@@ -579,7 +619,9 @@ class HistoryDialog(Retranslating, QDialog):
         the PaySimple payment that is this sale, or as not charged (``PaymentService.close_review`` checks
         PaySimple again and refuses what does not match)."""
         a = self.current_attempt()
-        if a is None or self.busy or a.state is not State.REVIEW:
+        if self._refuse(a, (lambda: translate("HistoryDialog", "F9 closes a payment that needs review; this one "
+                                                               "does not."))
+                        if a is not None and a.state is not State.REVIEW else None):
             return
         from PySide6.QtWidgets import QInputDialog, QLineEdit
 
@@ -606,22 +648,32 @@ class HistoryDialog(Retranslating, QDialog):
             return
         payments = self.payments
         self._set_busy(True, lambda: translate("HistoryDialog", "Checking with PaySimple…"))
-        BackgroundOp(lambda ctx: payments.close_review(a, approval, payment_id), on_done=self._review_closed,
-                     on_error=self._action_failed, label="close review").start()
+        manager = approval.manager_name
+        BackgroundOp(lambda ctx: payments.close_review(a, approval, payment_id),
+                     on_done=lambda done: self._review_closed(done, manager), on_error=self._action_failed,
+                     label="close review").start()
 
-    def _review_closed(self, attempt: Attempt) -> None:
+    # After an action the detail pane above already says what became of the payment (``attempt_summary``);
+    # the message line says who approved it, so the outcome is not written twice.
+
+    def _review_closed(self, attempt: Attempt, manager: str = "") -> None:
         self._set_busy(False)
         self.reload(select=attempt.id)
-        self._say_later(lambda: attempt_summary(attempt), GREEN if attempt.state is State.APPROVED else AMBER,
-                        attempt.state.value)
+        self._say_later(lambda: fmt(translate("HistoryDialog", "Review closed, approved by %1 and recorded."), manager),
+                        GREEN if attempt.state is State.APPROVED else AMBER, attempt.state.value)
 
-    def _reversed(self, attempt: Attempt) -> None:
+    def _reversed(self, attempt: Attempt, manager: str = "") -> None:
         self._set_busy(False)
         self.reload(select=attempt.id)
+        voided = attempt.state in (State.VOIDED, State.VOID_PENDING)
+
+        def done() -> str:
+            return (fmt(translate("HistoryDialog", "Void approved by %1 and recorded."), manager) if voided
+                    else fmt(translate("HistoryDialog", "Refund approved by %1 and recorded."), manager))
         if attempt.state in (State.VOIDED, State.REFUNDED):
-            self._say_later(lambda: attempt_summary(attempt), GREEN, attempt.state.value)
+            self._say_later(done, GREEN, attempt.state.value)
         elif attempt.state in PENDING_REVERSAL_STATES:
-            self._say_later(lambda: attempt_summary(attempt), AMBER, "pending")
+            self._say_later(done, AMBER, "pending")
         else:  # back to approved: PaySimple did not apply it
             self._say_later(lambda: fmt(translate("HistoryDialog", "It did not take effect: %1"), tr(attempt.note) or "-"), RED,
                             "not_applied")

@@ -232,7 +232,7 @@ def build(argv: list[str]):
               file=sys.stderr, flush=True)
     window = MainWindow(environment, lane)
     window.panel.debug = args.debug  # web inspector only with --debug
-    show_fitting(window)
+    place_window(window, settings.window_geometry)
     app.processEvents()  # the first paint happens now, before any slower work
     window.shown_at = time.time()
     log.info("window shown after %.3f s", time.perf_counter() - t0)
@@ -263,21 +263,66 @@ def _cannot_start(exc) -> object:
     return app
 
 
-#: Room the window manager's frame (title bar, borders) takes around a window, in pixels.
-FRAME_ALLOWANCE = 60
+#: The counter window's size when it has no remembered place and the screen has room for it.
+PREFERRED_SIZE = (1280, 800)
 
 
-def show_fitting(window) -> None:
-    """Show ``window`` at its own size when that fits the screen's free area with its frame, else maximized:
-    on a 1366x768 counter screen the bottom of a 1280x800 window (the status bar with the payment's progress
-    and "Stop waiting") would be below the screen's edge."""
-    screen = window.screen()
-    room = screen.availableGeometry() if screen is not None else None
-    if room is not None and (window.width() + FRAME_ALLOWANCE > room.width()
-                             or window.height() + FRAME_ALLOWANCE > room.height()):
+def window_geometry(window) -> dict:
+    """What :func:`place_window` restores next time: the window's normal (unmaximized) geometry and whether it
+    is maximized (``Settings.window_geometry``)."""
+    rect = window.normalGeometry()
+    if not rect.isValid():
+        rect = window.geometry()
+    return {"x": rect.x(), "y": rect.y(), "width": rect.width(), "height": rect.height(),
+            "maximized": bool(window.isMaximized())}
+
+
+def remembered_screen(window, saved: dict | None):
+    """The screen whose free area holds the remembered geometry ``saved`` whole, with room for the window
+    frame's title bar, at no less than the window's minimum size; None when no present screen does (a second
+    monitor unplugged, a smaller screen) or nothing was remembered."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QGuiApplication
+
+    from pos_app.ui.common.screen import FRAME_ALLOWANCE
+
+    if not saved:
+        return None
+    try:
+        rect = QRect(int(saved["x"]), int(saved["y"]), int(saved["width"]), int(saved["height"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    minimum = window.minimumSizeHint()
+    if rect.width() < minimum.width() or rect.height() < minimum.height():
+        return None
+    for screen in QGuiApplication.screens():
+        room = screen.availableGeometry()
+        if room.contains(rect.adjusted(0, -FRAME_ALLOWANCE // 2, 0, 0)):
+            return screen
+    return None
+
+
+def place_window(window, saved: dict | None = None) -> None:
+    """Show ``window`` where it was last time (``saved``, see :func:`window_geometry`) when that lies wholly on
+    a present screen; otherwise on the screen it opens on, at the preferred size when that fits the screen's
+    free area with the frame, else maximized: on a 1366x768 or 1280x720 counter screen nothing of the window
+    (the shortcut strip, the status bar with "Stop waiting") may be below the screen's edge."""
+    from pos_app.ui.common.screen import FRAME_ALLOWANCE, available_room
+
+    screen = remembered_screen(window, saved)
+    if screen is not None:
+        window.setGeometry(int(saved["x"]), int(saved["y"]), int(saved["width"]), int(saved["height"]))
+        window.showMaximized() if saved.get("maximized") else window.show()
+        return
+    room = available_room(window)
+    width, height = PREFERRED_SIZE
+    if room is not None and (width + FRAME_ALLOWANCE > room.width() or height + FRAME_ALLOWANCE > room.height()):
         window.showMaximized()
-    else:
-        window.show()
+        return
+    window.resize(width, height)
+    if room is not None:  # centred on the screen it opens on
+        window.move(room.x() + (room.width() - width) // 2, room.y() + (room.height() - height - FRAME_ALLOWANCE // 2) // 2)
+    window.show()
 
 
 def _make_shell(app, paths, settings, setup):
@@ -300,6 +345,7 @@ def attach_shell(app, paths, settings, window, shell=None, setup=None, demo_cust
         shell = _make_shell(app, paths, settings, setup or Setup(paths, force_training=True))
     window.shell = shell
     shell.attach(window)
+    app.aboutToQuit.connect(lambda: shell.remember_window(window_geometry(window)))
     shell.clerk_changed.connect(lambda clerk: _signed_in(window, clerk))
     if shell.environment is not Environment.TRAINING:
         window.start_counter(shell.counter_start(window.lane, demo_customers))

@@ -340,6 +340,11 @@ class LoginDialog(Retranslating, QDialog):
             return  # a lock screen cannot be dismissed without a PIN (Escape does nothing); nor a check
         super().reject()
 
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape:
+            return  # Escape never quits the counter from the sign-in screen: the Quit button does
+        super().keyPressEvent(event)
+
 
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,

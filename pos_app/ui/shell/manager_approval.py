@@ -94,8 +94,9 @@ class ManagerApprovalDialog(Retranslating, QDialog):
 
     def __init__(self, clerks: ClerksApi, action: ManagerAction, environment: Environment | str,
                  subject: str = "", detail: str | Callable[[], str] = "", parent: QWidget | None = None,
-                 reason: str = "") -> None:
-        """``detail``: what is approved, above the PIN (a callable follows a language switch)."""
+                 reason: str = "", title: str | Callable[[], str] = "") -> None:
+        """``detail``: what is approved, above the PIN; ``title``: what is approved, as the heading (default: the
+        action's title). A callable follows a language switch."""
         super().__init__(parent)
         self.clerks, self.action, self.subject = clerks, ManagerAction(action), subject
         self.approved: Approval | None = None
@@ -108,7 +109,8 @@ class ManagerApprovalDialog(Retranslating, QDialog):
         self.live(self.setWindowTitle, lambda: translate("ManagerApprovalDialog", "Manager approval"))
         self.setMinimumWidth(460)
         self.banner = EnvironmentBanner(environment, self)
-        self.title = self.with_live(heading("", self, 1.3), lambda: action_title(self.action))
+        self.title = self.with_live(heading("", self, 1.3), lambda: (title() if callable(title) else title)
+                                    or action_title(self.action))
 
         def explain() -> str:
             text = translate("ManagerApprovalDialog", "A manager must approve this with their PIN and a reason.")
@@ -154,7 +156,7 @@ class ManagerApprovalDialog(Retranslating, QDialog):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.banner)
         outer.addLayout(body)
-        (self.reason if not reason else self.pin).setFocus()
+        self.pin.setFocus()  # the manager types the PIN first; Tab goes on to the reason
         self.approve_button.setEnabled(False)
         self._load = BackgroundOp(lambda ctx: clerks.clerks(), on_done=self._show_managers,
                                   on_error=self._refuse, label="manager list").start()
@@ -207,12 +209,12 @@ class ManagerApprovalDialog(Retranslating, QDialog):
     def try_approve(self) -> None:
         if not self.approve_button.isEnabled():
             return
-        pin = self.pin.text()
-        self.pin.clear()
-        if not self.reason.text().strip():
+        if not self.reason.text().strip():  # the PIN typed first stays (hidden) until the reason is there
             self.live(self.message.setText, lambda: translate("ClerkMessages", "Please give a reason."))
             self.reason.setFocus()
             return
+        pin = self.pin.text()
+        self.pin.clear()
         clerks, action, manager = self.clerks, self.action, self.manager.currentText()
         reason, subject = self.reason.text(), self.subject
         self.message.setStyleSheet(BUSY_STYLE)
@@ -267,9 +269,9 @@ class ManagerApprovalDialog(Retranslating, QDialog):
 
 def request_approval(parent: QWidget | None, clerks: ClerksApi, action: ManagerAction,
                      environment: Environment | str, subject: str = "", detail: str | Callable[[], str] = "",
-                     reason: str = "") -> Approval | None:
-    """Modal approval; None if cancelled."""
-    dialog = ManagerApprovalDialog(clerks, action, environment, subject, detail, parent, reason)
+                     reason: str = "", title: str | Callable[[], str] = "") -> Approval | None:
+    """Modal approval; None if cancelled. ``title`` names what is approved (default: the action's title)."""
+    dialog = ManagerApprovalDialog(clerks, action, environment, subject, detail, parent, reason, title)
     dialog.exec()
     return dialog.approved
 

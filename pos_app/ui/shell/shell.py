@@ -115,7 +115,7 @@ class Shell(QObject):
         self.language = "en"
         self.lock_action = self.history_action = self.new_customer_action = self.edit_customer_action = None
         self.clerks_action = self.settings_action = self.eod_action = self.import_action = None
-        self.sandbox_test_action = self.about_action = None
+        self.sandbox_test_action = self.about_action = self.sign_out_action = self.quit_action = None
         # Save dialogs (receipts, reports) start in the folder last saved to, else Documents
         self.save_folder = SaveFolder(settings.save_folder, self.remember_save_folder)
         self.crash = CrashHandler(paths.crash_dir, context=self._crash_context, parent_widget=lambda: self.window,
@@ -216,10 +216,14 @@ class Shell(QObject):
         """The counter shows and accepts nothing while nobody is signed in or the lock screen is up."""
         window = self.window
         if window is not None:
-            window.set_locked(locked, (lambda: translate("Shell", "Screen locked")) if locked and self.clerk else None)
+            clerk = self.clerk is not None
+
+            def title() -> str:
+                return translate("Shell", "Screen locked") if clerk else translate("Shell", "Signed out")
+            window.set_locked(locked, title if locked else None)
         for action in (self.history_action, self.new_customer_action, self.edit_customer_action,
                        self.clerks_action, self.settings_action, self.eod_action, self.import_action,
-                       self.lock_action, self.sandbox_test_action):
+                       self.lock_action, self.sandbox_test_action, self.sign_out_action):
             if action is not None:
                 action.setEnabled(not locked)
         if not locked and self.new_customer_action is not None:
@@ -277,6 +281,9 @@ class Shell(QObject):
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock)
         counter.addAction(self.lock_action)
+        self.sign_out_action = window.with_live(QAction(window), lambda: translate("Shell", "Sign &out"))
+        self.sign_out_action.triggered.connect(self.sign_out)
+        counter.addAction(self.sign_out_action)
         self.history_action = window.with_live(QAction(window), lambda: translate("Shell", "Payment history…"))
         self.history_action.setShortcut(QKeySequence("Ctrl+H"))
         self.history_action.triggered.connect(self.show_history)
@@ -300,6 +307,11 @@ class Shell(QObject):
             action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
             language.addAction(action)
             self.language_actions[code] = action
+        counter.addSeparator()
+        self.quit_action = window.with_live(QAction(window), lambda: translate("Shell", "&Quit"))
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.quit)
+        counter.addAction(self.quit_action)
         manager = window.with_live(bar.addMenu(""), lambda: translate("Shell", "&Manager"), "setTitle")
         self.clerks_action = window.with_live(QAction(window), lambda: translate("Shell", "Clerks…"))
         self.clerks_action.triggered.connect(self.manage_clerks)
@@ -352,9 +364,51 @@ class Shell(QObject):
         return self.setup.counter_start(self.settings, lane, demo_customers)
 
     def _show_clerk(self) -> None:
-        if self.window is not None and self.clerk is not None:
-            clerk = self.clerk.name
-            self.window.show_status(lambda: fmt(translate("Shell", "Signed in: %1"), clerk))
+        """Who is signed in, in the counter's banner (it follows a language switch)."""
+        if self.window is not None:
+            self.window.show_signed_in(self.clerk.name if self.clerk is not None else None)
+
+    def sign_out(self) -> None:
+        """Counter → Sign out: the clerk leaves and the counter waits for the next one, like the lock screen but
+        with nobody signed in (the sign-in screen over the "Signed out" cover; nothing is charged until someone
+        signs in, and their charges are theirs). Refused, with the reason, while a payment is in flight or its
+        form is open."""
+        window, clerk = self.window, self.clerk
+        if window is None or clerk is None or self.login_dialog() is not None:
+            return
+        if window.busy():
+            window.refuse(lambda: translate("Shell", "A payment is under way: finish it before signing out."))
+            return
+        window.set_locked(True, lambda: translate("Shell", "Signed out"))  # at once; the desk records it on a worker
+        self.locked_changed.emit(True)
+
+        def signed_out(_result=None) -> None:
+            self._show_clerk()
+            self._set_window_locked(True)
+            self.sign_in_over(window, on_quit=self.app.quit)
+
+        clerks = self.clerks
+        BackgroundOp(lambda ctx: clerks.sign_out(), on_done=signed_out, on_error=lambda e: (
+            log.error("sign-out not recorded: %s", type(e).__name__), signed_out()), label="sign out").start()
+
+    def quit(self) -> None:
+        """Counter → Quit (Ctrl+Q): asks first; refused, with the reason, while a payment is in flight or its
+        form is open (the window also refuses to close while charging)."""
+        window = self.window
+        if window is not None and window.busy():
+            window.refuse(lambda: translate("Shell", "A payment is under way: finish it before quitting."))
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, translate("Shell", "Quit"),
+                          translate("Shell", "Quit the counter? No payments can be taken on this lane until it is "
+                                             "started again."), parent=window)
+        box.setObjectName("quitQuestion")
+        yes = box.addButton(translate("Shell", "Quit"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(translate("Shell", "Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        box.finished.connect(lambda _r: self.app.quit() if box.clickedButton() is yes else None)
+        self.quit_question = box
+        box.open()
 
     def lock(self) -> None:
         """Show the lock screen over the counter (non-blocking); the clerk signs in to continue."""
@@ -402,9 +456,9 @@ class Shell(QObject):
         if self.new_customer_action is None:
             return
         window = self.window
-        usable = window is not None and window.counter is not None and not window.locked
+        usable = window is not None and not window.locked
         self.new_customer_action.setEnabled(usable)
-        self.edit_customer_action.setEnabled(usable and self.selected_customer_id() is not None)
+        self.edit_customer_action.setEnabled(usable)  # without a customer, Ctrl+E says what to do first
 
     def _counter_or_explain(self):
         counter = self.window.counter if self.window is not None else None
@@ -414,11 +468,23 @@ class Shell(QObject):
                                                        "in a moment."))
         return counter
 
+    def _why_no_customer_dialog(self, editing: bool) -> str | None:
+        if self.window.busy():
+            return translate("Shell", "A payment is under way: finish it first.")
+        if editing and self.selected_customer_id() is None:
+            return translate("Shell", "First find the customer: Ctrl+F, then ↑↓ and Enter. Ctrl+E then edits "
+                                      "them.")
+        return None
+
     def new_customer(self):
         from pos_app.ui.customers.customer_edit import CustomerEditDialog
 
         counter = self._counter_or_explain()
         if counter is None:
+            return None
+        reason = self._why_no_customer_dialog(editing=False)
+        if reason is not None:
+            self.window.refuse(reason)
             return None
         return self._open_customer_dialog(CustomerEditDialog(counter, self.window, prefill=self.window.search.text()))
 
@@ -428,9 +494,13 @@ class Shell(QObject):
         from pos_app.ui.customers.customer_edit import CustomerEditDialog
 
         counter = self._counter_or_explain()
-        local_id = self.selected_customer_id()
-        if counter is None or local_id is None:
+        if counter is None:
             return None
+        reason = self._why_no_customer_dialog(editing=True)
+        if reason is not None:
+            self.window.refuse(reason)
+            return None
+        local_id = self.selected_customer_id()
 
         def show(stored) -> None:
             if stored is not None and self.window is not None and self.selected_customer_id() == local_id \
@@ -459,7 +529,8 @@ class Shell(QObject):
         if self.clerk is None or not self.clerk.is_manager:
             approved = self.approve(ManagerAction.SETTINGS, subject="Import customers from CSV",
                                     detail=translate("Shell", "Import customers from CSV: adds and updates "
-                                                     "customers in this counter's customer list."))
+                                                     "customers in this counter's customer list."),
+                                    title=lambda: translate("Shell", "Import customers from CSV"))
             if approved is None:
                 return None
         dialog = CsvImportDialog(counter, self.window, start_dir=str(self.save_folder.start()),
@@ -472,11 +543,12 @@ class Shell(QObject):
     # --- manager-only actions ---------------------------------------------------------------------------
 
     def approve(self, action: ManagerAction, subject: str = "", detail: str = "",
-                parent: QWidget | None = None) -> Approval | None:
+                parent: QWidget | None = None, title: str = "") -> Approval | None:
         """Manager name + PIN + reason for void/refund/settings/go-live (checked and recorded by the desk, on a
-        worker, while the dialog waits). None if cancelled."""
+        worker, while the dialog waits). None if cancelled. ``title`` names what is approved when the action's
+        own title is too general (a CSV import is recorded as a settings change but titled as the import)."""
         return request_approval(parent or self.window, self.clerks, action, self.environment, subject=subject,
-                                detail=detail)
+                                detail=detail, title=title)
 
     # --- payments after the sale: history (receipts, check again, void/refund) and end of day ------------
 
@@ -544,7 +616,8 @@ class Shell(QObject):
             return None
         manager = self.clerk if self.clerk is not None and self.clerk.is_manager else None
         if manager is None:
-            approved = self.approve(ManagerAction.SETTINGS, subject="Sandbox test payment")
+            approved = self.approve(ManagerAction.SETTINGS, subject="Sandbox test payment",
+                                    title=lambda: translate("Shell", "Sandbox test payment"))
             if approved is None:
                 return None
             manager = Clerk(int(approved.manager_id), approved.manager_name, Role(approved.role))
@@ -601,6 +674,15 @@ class Shell(QObject):
                                                    "next start.") + "\n" + tr(exc))
             return
         self._settings_changed()
+
+    def remember_window(self, geometry: dict) -> None:
+        """Keep the counter window's place for the next start (``Settings.window_geometry``). A settings file
+        that cannot be written costs only that (logged); quitting never stops for it."""
+        self.settings.window_geometry = dict(geometry)
+        try:
+            self.setup.save_settings(self.settings)
+        except (StorageError, PermissionError) as exc:
+            log.warning("window place not saved: %s", exc)
 
     def _settings_changed(self) -> None:
         """Tell the counter's subscribers (the change broadcast) that this run's settings changed."""

@@ -35,7 +35,8 @@ def test_new_customer_from_the_menu_is_created_found_and_shown(qtbot, counter):
     qtbot.waitUntil(lambda: window.shown_query == "Grace Hopper", timeout=5000)
     assert window.results.count() == 0   # nobody: the clerk makes a new customer
     assert window.results_count.text() == "Nobody found · Ctrl+N: new customer"
-    assert shell.new_customer_action.isEnabled() and not shell.edit_customer_action.isEnabled()
+    # both entries stay usable while the counter is: without a customer, Edit says what to do first
+    assert shell.new_customer_action.isEnabled() and shell.edit_customer_action.isEnabled()
     qtbot.keyClick(window.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)   # from the search box
     qtbot.waitUntil(lambda: getattr(shell, "customer_dialog", None) is not None, timeout=3000)
     dialog = shell.customer_dialog
@@ -193,10 +194,14 @@ def test_editing_an_imported_customer_creates_them_in_paysimple(qtbot, backend, 
 
 def test_edit_entry_follows_the_selection(qtbot, counter):
     shell, window = counter
-    assert not shell.edit_customer_action.isEnabled()
+    refused = []
+    window.keyRefused.connect(refused.append)
+    assert shell.edit_customer() is None and refused == [
+        "First find the customer: Ctrl+F, then ↑↓ and Enter. Ctrl+E then edits them."]
+    assert window.statusBar().currentMessage() == refused[0]  # the reason, where the clerk sees it
     window.search.setText("a")
     qtbot.waitUntil(lambda: window.shown_query == "a" and window.results.count() > 0, timeout=5000)
     window.select_current_hit()
     assert shell.edit_customer_action.isEnabled() and shell.selected_customer_id() == window.hit.id
     window.new_sale()
-    assert not shell.edit_customer_action.isEnabled() and shell.edit_customer() is None
+    assert shell.edit_customer() is None and len(refused) == 2 and shell.selected_customer_id() is None

@@ -101,7 +101,9 @@ def test_void_needs_a_manager_pin_and_reason(qtbot, payments, service, journal, 
         refused = [e for e in registry.events("approve") if e.outcome == "wrong_pin"]
         assert len(refused) == 1 and refused[0].name == "Trainer"
         assert dialog.table.currentItem().text(4) == "Voided"
-        assert "Voided: $42.50 will not be charged." in dialog.message.text()
+        # the outcome once (the detail pane), the approval beside it: not the same sentence twice
+        assert dialog.detail_text.text() == "Voided: $42.50 will not be charged."
+        assert dialog.message.text() == "Void approved by Trainer and recorded."
         assert not dialog.reverse_button.isEnabled()
         assert_journal_agrees(journal, client, shopper.customer.id)
     finally:

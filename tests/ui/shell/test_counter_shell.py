@@ -97,7 +97,7 @@ def test_counter_window_menus_and_banner_in_spanish(qtbot, qapp, paths, window_f
         assert shell.lock_action.text() == "Bloquear la pantalla"
         assert window.banner.text().startswith("PRÁCTICA · Modo de práctica: no se mueve dinero real")
         assert window.banner.text().endswith("Caja LANE7")
-        assert window.statusBar().currentMessage() == "Sesión iniciada: Trainee"
+        assert window.signed_in.text() == "Sesión iniciada: Trainee"  # in the banner
         # The counter's own start screen, in Spanish too.
         assert window.windowTitle() == "Caja · PaySimple (Práctica)"
         assert "Cobrar un pago" in window.welcome.text() and "Escriba el importe" in window.welcome.text()
@@ -128,7 +128,7 @@ def test_sign_in_over_the_shown_counter(qtbot, qapp, paths, window_factory, engl
         dialog.sign_in.click()
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
         assert shell.clerk.name == "Trainer" and switched == [shell.clerk] and not quits
-        assert window.statusBar().currentMessage() == "Signed in: Trainer"
+        assert window.signed_in.text() == "Signed in: Trainer"  # in the banner
         qtbot.waitUntil(lambda: shell.locked, timeout=2000)  # now idle time locks
     finally:
         shell.close()

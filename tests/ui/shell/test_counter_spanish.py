@@ -143,7 +143,8 @@ def test_counter_screens_in_spanish(spanish_counter, tmp_path):
     assert result.title.text() == "Rechazado"
     lines = result.message.text().split("\n")
     assert lines[0].startswith("PaySimple dice: ") and lines[1].startswith("Siguiente paso: ")
-    assert result.try_button.text() == "Probar otra tarjeta  [F6]"
+    assert result.try_button.text() == "Probar otra tarjeta  [Intro]"  # Enter tries another card after a decline
+    assert result.new_sale_button.text() == "Venta nueva"
     assert "Código de rechazo" in [result.details.itemAtPosition(r, 0).widget().text()
                                    for r in range(result.details.rowCount())
                                    if result.details.itemAtPosition(r, 0) is not None]

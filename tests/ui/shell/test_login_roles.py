@@ -503,7 +503,7 @@ def test_lock_now_and_switch_clerk(qtbot, shell):
     sh.lock_dialog.pin.setText("1234")
     press(qtbot, sh.lock_dialog, sh.lock_dialog.sign_in)
     assert not sh.locked and sh.clerk.name == "Trainer" and switched == [sh.clerk] and not sh.clerks.locked
-    assert "Signed in: Trainer" in window.statusBar().currentMessage()
+    assert window.signed_in.text() == "Signed in: Trainer"  # in the banner
     reg = ClerkRegistry(sh.paths.data_dir / "clerks-training.db")
     assert [e.kind for e in reg.events() if e.kind == "lock"] == ["lock"]
     reg.close()
