@@ -753,16 +753,20 @@ class MainWindow(Retranslating, QMainWindow):
         self.live(self.customer_page.customer_status.setText, text if callable(text) else (lambda: text))
         self.customer_page.customer_status.setStyleSheet(f"color: {color}; font-weight: 600;")
 
+    def _why_not_on_file(self, account) -> Callable[[], str] | None:
+        """Why the selected account on file cannot be charged (None: it can)."""
+        if account is None:
+            return lambda: translate("MainWindow", "No card or bank account on file is selected: F6 new card, F7 "
+                                                   "bank account.")
+        if is_card(account) and card_expired(account, self._today()):
+            return lambda: translate("MainWindow", "This card has expired: replace it or choose another.")
+        return None
+
     def charge_on_file(self) -> None:
         customer, account = self._customer_ref(), self.customer_page.methods.current_account()
         if self.locked:
             return
-        reason = self.why_no_payment()
-        if reason is None and account is None:
-            reason = translate("MainWindow", "No card or bank account on file is selected: F6 new card, F7 bank "
-                                             "account.")
-        if reason is None and is_card(account) and card_expired(account, self._today()):
-            reason = translate("MainWindow", "This card has expired: replace it or choose another.")
+        reason = self.why_no_payment() or self._why_not_on_file(account)
         if reason is not None:
             self.refuse(reason)
             return
@@ -1003,20 +1007,23 @@ class MainWindow(Retranslating, QMainWindow):
         if is_card(account) and card_expired(account, self._today()):
             self.update_details(replacing=account)
 
-    def _why_not_this_account(self, action: str) -> str | None:
-        """Why the account selected in the customer's list cannot be made the default / removed now."""
+    def _why_not_this_account(self, action: str) -> Callable[[], str] | None:
+        """Why the account selected in the customer's list cannot be made the default / removed now (None: it
+        can)."""
         reason = self.why_no_payment()
-        if reason is None and self._page() is not self.customer_page:
-            reason = translate("MainWindow", "Cards and bank accounts are changed on the customer screen: Esc goes "
-                                             "back to it.")
-        account = self.customer_page.methods.current_account() if reason is None else None
-        if reason is None and account is None:
-            reason = translate("MainWindow", "No card or bank account is selected in the customer's list.")
-        if reason is None and action == "default" and account.is_default:
-            reason = translate("MainWindow", "The selected card or bank account is already the default.")
-        if reason is None and action == "default" and is_card(account) and card_expired(account, self._today()):
-            reason = translate("MainWindow", "This card has expired: replace it or choose another.")
-        return reason
+        if reason is not None:
+            return reason
+        if self._page() is not self.customer_page:
+            return lambda: translate("MainWindow", "Cards and bank accounts are changed on the customer screen: Esc "
+                                                   "goes back to it.")
+        account = self.customer_page.methods.current_account()
+        if account is None:
+            return lambda: translate("MainWindow", "No card or bank account is selected in the customer's list.")
+        if action == "default" and account.is_default:
+            return lambda: translate("MainWindow", "The selected card or bank account is already the default.")
+        if action == "default" and is_card(account) and card_expired(account, self._today()):
+            return lambda: translate("MainWindow", "This card has expired: replace it or choose another.")
+        return None
 
     def set_default(self) -> None:
         account, hit, backend = self.customer_page.methods.current_account(), self.hit, self.counter
@@ -1149,22 +1156,23 @@ class MainWindow(Retranslating, QMainWindow):
     def _form_open(self) -> bool:
         return self._page() is self.panel and self.panel.state is not FormState.IDLE
 
-    def why_no_payment(self) -> str | None:
-        """Why no payment, payment form or card change can start now (None: one can). Every key and button
-        that would start one says this instead of doing nothing."""
+    def why_no_payment(self) -> Callable[[], str] | None:
+        """Why no payment, payment form or card change can start now (None: one can), as a producer of the
+        sentence in the language of the moment. Every key and button that would start one says this instead
+        of doing nothing."""
         if self.counter is None:
-            return translate("MainWindow", "The counter is still starting; try again in a moment.")
+            return lambda: translate("MainWindow", "The counter is still starting; try again in a moment.")
         if self.charging:
-            return translate("MainWindow", "A payment is being sent to PaySimple: wait for its answer.")
+            return lambda: translate("MainWindow", "A payment is being sent to PaySimple: wait for its answer.")
         if self._form_open():
-            return translate("MainWindow", "The payment form is open: F9 submits it, Esc cancels it.")
+            return lambda: translate("MainWindow", "The payment form is open: F9 submits it, Esc cancels it.")
         if self.hit is None:
-            return translate("MainWindow", "First find the customer: Ctrl+F, then ↑↓ and Enter.")
+            return lambda: translate("MainWindow", "First find the customer: Ctrl+F, then ↑↓ and Enter.")
         if self.hit.paysimple_id is None:
-            return translate("MainWindow", "This customer came from an import and is not in PaySimple yet. Add to "
+            return lambda: translate("MainWindow", "This customer came from an import and is not in PaySimple yet. Add to "
                                            "PaySimple (Enter) to take payments.")
         if self._page() is self.result and self.result.kind == "unknown":
-            return translate("MainWindow", "This payment is not confirmed yet: F5 checks it with PaySimple. "
+            return lambda: translate("MainWindow", "This payment is not confirmed yet: F5 checks it with PaySimple. "
                                            "Do not charge again.")
         return None
 
@@ -1174,8 +1182,9 @@ class MainWindow(Retranslating, QMainWindow):
             return
         reason = self.why_no_payment()
         if reason is None and self._page() is not self.customer_page:
-            reason = translate("MainWindow", "F5 charges the card on file on the customer screen: Esc goes back "
-                                             "to it.")
+            self.refuse(lambda: translate("MainWindow", "F5 charges the card on file on the customer screen: Esc goes "
+                                                        "back to it."))
+            return
         if reason is not None:
             self.refuse(reason)
             return
@@ -1221,15 +1230,15 @@ class MainWindow(Retranslating, QMainWindow):
         else:  # the customer page or the start page: back to the search box
             self.focus_search()
 
-    def _why_no_receipt(self, email: bool) -> str | None:
+    def _why_no_receipt(self, email: bool) -> Callable[[], str] | None:
         if self._page() is not self.result:
-            return translate("MainWindow", "Receipts are printed or e-mailed on the payment's result screen, or "
+            return lambda: translate("MainWindow", "Receipts are printed or e-mailed on the payment's result screen, or "
                                            "from Payment history (Ctrl+H).")
         if not self.result.receipt_button.isVisible():
-            return translate("MainWindow", "This screen has no receipt: no payment was recorded, or it is not "
+            return lambda: translate("MainWindow", "This screen has no receipt: no payment was recorded, or it is not "
                                            "confirmed yet.")
         if email and not self.result.email_button.isVisible():
-            return translate("MainWindow", "PaySimple e-mails receipts only for payments it recorded; print this "
+            return lambda: translate("MainWindow", "PaySimple e-mails receipts only for payments it recorded; print this "
                                            "one (Ctrl+P).")
         return None
 

@@ -54,7 +54,7 @@ Decisions:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
@@ -468,11 +468,11 @@ class Shell(QObject):
                                                        "in a moment."))
         return counter
 
-    def _why_no_customer_dialog(self, editing: bool) -> str | None:
+    def _why_no_customer_dialog(self, editing: bool) -> Callable[[], str] | None:
         if self.window.busy():
-            return translate("Shell", "A payment is under way: finish it first.")
+            return lambda: translate("Shell", "A payment is under way: finish it first.")
         if editing and self.selected_customer_id() is None:
-            return translate("Shell", "First find the customer: Ctrl+F, then ↑↓ and Enter. Ctrl+E then edits "
+            return lambda: translate("Shell", "First find the customer: Ctrl+F, then ↑↓ and Enter. Ctrl+E then edits "
                                       "them.")
         return None
 
