@@ -201,7 +201,12 @@ def test_a_day_at_the_counter_in_spanish(walk):
     walk.look("signed out")
     walk.start()
     walk.sign_in()
-    walk.look("welcome")
+    walk.look("welcome")  # the signed-in clerk in the banner
+    refused: list[str] = []
+    w.keyRefused.connect(refused.append)
+    counter.key(Qt.Key.Key_F9, w.search)  # no payment form is open: the status bar says why
+    assert refused
+    walk.look("key refused")
 
     counter.search("a")
     walk.look("search results")
@@ -303,6 +308,8 @@ def test_payments_on_file_history_and_end_of_day_in_spanish(walk):
         history.table.setCurrentItem(history.table.topLevelItem(row))
         walk.look(f"history row {row}", history)
     walk.look("history status filter", history)
+    walk.qtbot.keyClick(history.table, Qt.Key.Key_F7)  # a counter key: history says it does nothing there
+    walk.look("history: a key that does nothing", history)
     history.show_receipt()
     qtbot.waitUntil(lambda: history.receipt_dialog() is not None, timeout=5000)
     walk.look("receipt from history", history.receipt_dialog())
@@ -315,6 +322,8 @@ def test_payments_on_file_history_and_end_of_day_in_spanish(walk):
     with qtbot.waitSignal(eod.finished_run, timeout=30_000):
         eod.run()
     walk.look("end of day", eod)
+    walk.qtbot.keyClick(eod.day, Qt.Key.Key_F6)  # a counter key: end of day says it does nothing there
+    walk.look("end of day: a key that does nothing", eod)
     eod.close()
     assert_spanish(walk)
 
@@ -425,6 +434,33 @@ def test_shell_screens_in_spanish(walk, memory_keyring, tmp_path):
     shell.lock_dialog.pin.setText("1234")
     shell.lock_dialog.sign_in.click()
     qtbot.waitUntil(lambda: not shell.locked, timeout=10_000)
+
+    # Sign out: the "Signed out" cover and the sign-in over it; then Quit asks first (answered No).
+    shell.sign_out()
+    qtbot.waitUntil(lambda: shell.login_dialog() is not None and shell.login_dialog().isVisible(), timeout=10_000)
+    relogin = shell.login_dialog()
+    qtbot.waitUntil(lambda: relogin.ready, timeout=10_000)
+    walk.look("signed out, sign in", relogin)
+    relogin.name.setCurrentText("Trainer")
+    relogin.pin.setText("1234")
+    relogin.sign_in.click()
+    qtbot.waitUntil(lambda: shell.clerk is not None and not relogin.isVisible(), timeout=10_000)
+    shell.quit()
+    qtbot.waitUntil(lambda: shell.quit_question.isVisible(), timeout=5000)
+    walk.look("quit question", shell.quit_question)
+    shell.quit_question.reject()
+
+    # An approval named by what it approves (the CSV import's title).
+    titled = ManagerApprovalDialog(
+        shell.clerks, ManagerAction.SETTINGS, Environment.TRAINING, parent=w,
+        detail=lambda: QCoreApplication.translate("Shell", "Import customers from CSV: adds and updates customers "
+                                                           "in this counter's customer list."),
+        title=lambda: QCoreApplication.translate("Shell", "Import customers from CSV"))
+    titled.show()
+    qtbot.waitUntil(lambda: titled.manager.count() > 0, timeout=10_000)
+    walk.look("approval with a title", titled)
+    titled.reject()
+    titled.deleteLater()
 
     # Every manager approval, and a refusal in one.
     for action in ManagerAction:

@@ -84,12 +84,19 @@ def file_name(*parts: str, extension: str) -> str:
     return safe_file_name(" ".join(p for p in parts if p), extension)
 
 
-def ask_save_path(parent: QWidget | None, folder: SaveFolder | None, title: str, name: str,
-                  filter_text: str) -> Path | None:
+class SaveFileDialog(Retranslating, QFileDialog):
+    """The Save dialog; its title and file-type filter are live texts (Qt's own words follow a switch too)."""
+
+
+def ask_save_path(parent: QWidget | None, folder: SaveFolder | None, title: str | Callable[[], str], name: str,
+                  filter_text: str | Callable[[], str]) -> Path | None:
     """The Save dialog (native where the desktop has one) in ``folder.start()`` with ``name`` suggested; the
-    chosen path (with the extension of ``name`` when the person typed none), or None when cancelled."""
+    chosen path (with the extension of ``name`` when the person typed none), or None when cancelled.
+    ``title`` and ``filter_text``: callables follow a language switch."""
     folder = folder or SaveFolder()
-    dialog = QFileDialog(parent, title, str(folder.start() / name), filter_text)
+    dialog = SaveFileDialog(parent, "", str(folder.start() / name))
+    dialog.live(dialog.setWindowTitle, title if callable(title) else (lambda: title))
+    dialog.live(dialog.setNameFilter, filter_text if callable(filter_text) else (lambda: filter_text))
     dialog.setObjectName("saveFileDialog")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)

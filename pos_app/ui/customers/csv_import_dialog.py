@@ -296,8 +296,10 @@ class CsvImportDialog(Retranslating, QDialog):
         ``saver.finished`` says how it went. The started op or None."""
         if self.report_path is None or self.running or self.saver.busy:
             return None
-        path = path or ask_save_path(self, self.save_folder, translate("CsvImportDialog", "Save the import report"),
-                                     self.suggested_report_name(), translate("CsvImportDialog", "CSV files (*.csv)"))
+        path = path or ask_save_path(self, self.save_folder,
+                                     lambda: translate("CsvImportDialog", "Save the import report"),
+                                     self.suggested_report_name(), lambda: translate("CsvImportDialog",
+                                                                                     "CSV files (*.csv)"))
         if not path:
             return None
         self.location.hide()

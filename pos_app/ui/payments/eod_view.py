@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -408,8 +409,8 @@ class EndOfDayDialog(Retranslating, QDialog):
         return file_name(translate("EndOfDayDialog", "End of day"), self.report.day.isoformat(), lane,
                          extension=extension)
 
-    def _ask(self, extension: str, filter_text: str) -> Path | None:
-        return ask_save_path(self, self.save_folder, translate("EndOfDayDialog", "Export end of day"),
+    def _ask(self, extension: str, filter_text: Callable[[], str]) -> Path | None:
+        return ask_save_path(self, self.save_folder, lambda: translate("EndOfDayDialog", "Export end of day"),
                              self.suggested_name(extension), filter_text)
 
     def export_csv(self, path: str | Path | None = None):
@@ -417,7 +418,7 @@ class EndOfDayDialog(Retranslating, QDialog):
         ``saver.finished`` says how it went. The started op or None."""
         if self.report is None or self.saver.busy:
             return None
-        path = path or self._ask("csv", translate("EndOfDayDialog", "CSV files (*.csv)"))
+        path = path or self._ask("csv", lambda: translate("EndOfDayDialog", "CSV files (*.csv)"))
         if not path:
             return None
         return self._save(Path(path), write=self.report.to_csv)
@@ -426,7 +427,7 @@ class EndOfDayDialog(Retranslating, QDialog):
         """The report as PDF (the same text as on screen), like ``export_csv``."""
         if self.report is None or self.saver.busy:
             return None
-        path = path or self._ask("pdf", translate("EndOfDayDialog", "PDF files (*.pdf)"))
+        path = path or self._ask("pdf", lambda: translate("EndOfDayDialog", "PDF files (*.pdf)"))
         if not path:
             return None
         doc = QTextDocument()

@@ -355,8 +355,8 @@ def receipt_file_name(receipt: Receipt) -> str:
 
 
 def ask_pdf_path(parent: QWidget | None, folder: SaveFolder | None, name: str) -> Path | None:
-    return ask_save_path(parent, folder, translate("Receipt", "Save as PDF"), name,
-                         translate("Receipt", "PDF files (*.pdf)"))
+    return ask_save_path(parent, folder, lambda: translate("Receipt", "Save as PDF"), name,
+                         lambda: translate("Receipt", "PDF files (*.pdf)"))
 
 
 class ReceiptDialog(Retranslating, QDialog):

@@ -75,7 +75,7 @@ from pos_app.counter import (
     StorageError,
 )
 from pos_app.ui.common.banner import environment_name
-from pos_app.ui.common.i18n import LANGUAGES, fmt, install_translator, tr
+from pos_app.ui.common.i18n import LANGUAGES, Retranslating, fmt, install_translator, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.save_files import SaveFolder
 from pos_app.ui.counter.main_window import CounterSession, MainWindow
@@ -90,6 +90,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
+
+
+class QuitQuestion(Retranslating, QMessageBox):
+    """Counter → Quit's question; its words follow a language switch."""
 
 
 class Shell(QObject):
@@ -398,12 +402,15 @@ class Shell(QObject):
         if window is not None and window.busy():
             window.refuse(lambda: translate("Shell", "A payment is under way: finish it before quitting."))
             return
-        box = QMessageBox(QMessageBox.Icon.Question, translate("Shell", "Quit"),
-                          translate("Shell", "Quit the counter? No payments can be taken on this lane until it is "
-                                             "started again."), parent=window)
+        box = QuitQuestion(window)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.live(box.setWindowTitle, lambda: translate("Shell", "Quit"))
+        box.live(box.setText, lambda: translate("Shell", "Quit the counter? No payments can be taken on this lane "
+                                                         "until it is started again."))
         box.setObjectName("quitQuestion")
-        yes = box.addButton(translate("Shell", "Quit"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(translate("Shell", "Cancel"), QMessageBox.ButtonRole.RejectRole)
+        yes = box.addButton("", QMessageBox.ButtonRole.AcceptRole)
+        box.live(yes.setText, lambda: translate("Shell", "Quit"))
+        box.live(box.addButton("", QMessageBox.ButtonRole.RejectRole).setText, lambda: translate("Shell", "Cancel"))
         box.setDefaultButton(yes)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         box.finished.connect(lambda _r: self.app.quit() if box.clickedButton() is yes else None)
@@ -528,8 +535,9 @@ class Shell(QObject):
             return None
         if self.clerk is None or not self.clerk.is_manager:
             approved = self.approve(ManagerAction.SETTINGS, subject="Import customers from CSV",
-                                    detail=translate("Shell", "Import customers from CSV: adds and updates "
-                                                     "customers in this counter's customer list."),
+                                    detail=lambda: translate("Shell", "Import customers from CSV: adds and "
+                                                                      "updates customers in this counter's "
+                                                                      "customer list."),
                                     title=lambda: translate("Shell", "Import customers from CSV"))
             if approved is None:
                 return None
@@ -542,8 +550,8 @@ class Shell(QObject):
 
     # --- manager-only actions ---------------------------------------------------------------------------
 
-    def approve(self, action: ManagerAction, subject: str = "", detail: str = "",
-                parent: QWidget | None = None, title: str = "") -> Approval | None:
+    def approve(self, action: ManagerAction, subject: str = "", detail: str | Callable[[], str] = "",
+                parent: QWidget | None = None, title: str | Callable[[], str] = "") -> Approval | None:
         """Manager name + PIN + reason for void/refund/settings/go-live (checked and recorded by the desk, on a
         worker, while the dialog waits). None if cancelled. ``title`` names what is approved when the action's
         own title is too general (a CSV import is recorded as a settings change but titled as the import)."""
