@@ -21,6 +21,18 @@ def _isolated_home(tmp_path, monkeypatch):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _young_garbage_after_each_test():
+    """Once a Qt test started a background op, automatic cyclic collection is off for the process (the GUI
+    thread collects on a timer: ``pos_app.ui.common.ops._Hub``); tests that run no event loop collect their
+    young garbage here, on the main thread."""
+    yield
+    import gc
+
+    if not gc.isenabled():
+        gc.collect(1)
+
+
 @pytest.fixture
 def memory_keyring():
     """An in-memory keyring for one test (the OS keyring is never touched)."""

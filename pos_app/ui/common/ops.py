@@ -5,24 +5,27 @@
 ``fn`` gets an :class:`OpContext`: ``ctx.progress(done, total, text)`` reports progress (delivered to
 ``on_progress`` on the GUI thread; ``text`` is a string to show or a typed progress event the receiver turns
 into one, never a magic string) and ``ctx.cancelled`` / ``ctx.check()`` see the cancel request. Results,
-errors and progress travel by queued signals of a relay QObject that lives in the GUI thread, so callbacks
-always run there. Running ops are kept referenced until they finish. Core code stays Qt-free: ``fn`` is
+errors and progress travel through a mailbox drained on the GUI thread (one long-lived hub QObject's queued
+signal), so callbacks always run there, and a worker never releases the last reference to what the GUI made
+(see ``_post``). Running ops are kept referenced until they finish. Core code stays Qt-free: ``fn`` is
 plain Python.
 """
 
 from __future__ import annotations
 
+import gc
+import itertools
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
 _pool: QThreadPool | None = None
-_running: set[BackgroundOp] = set()
 
 
 def pool() -> QThreadPool:
@@ -44,8 +47,8 @@ class Cancelled(Exception):
 
 
 class OpContext:
-    def __init__(self, relay: _Relay) -> None:
-        self._relay = relay
+    def __init__(self, op_id: int) -> None:
+        self._op_id = op_id
         self._cancel = threading.Event()
 
     @property
@@ -57,67 +60,117 @@ class OpContext:
             raise Cancelled()
 
     def progress(self, done: int = 0, total: int = 0, text: object = "") -> None:
-        self._relay.progressed.emit((done, total, text))
+        _post(self._op_id, "progress", (done, total, text))
 
 
-class _Relay(QObject):
-    """Lives in the GUI thread; its own slots receive the worker's signals, so delivery is queued there."""
+# Worker -> GUI thread delivery. A worker never holds the last reference to anything the GUI made: a QObject or
+# a widget freed on a worker thread (a relay object, a dialog kept alive only by a bound callback, the frames of
+# an exception's traceback) crashes Qt. So ops live in ``_running`` (GUI thread), a worker gets its op's
+# ``fn``/context by id, drops them, puts its answer in ``_mailbox`` (the deque takes the worker's reference) and
+# only then pokes the one long-lived ``_Hub``; the GUI thread takes the answer out and owns it alone.
+_mailbox: deque[tuple[int, str, Any]] = deque()
+_running: dict[int, BackgroundOp] = {}
+_ids = itertools.count(1)
 
-    succeeded = Signal(object)
-    failed = Signal(object)
-    progressed = Signal(object)
 
-    def __init__(self, op: BackgroundOp) -> None:
+class _Hub(QObject):
+    """Created once on the GUI thread and never freed; its queued ``poke`` runs ``_drain`` there.
+
+    It also moves Python's cyclic garbage collection onto the GUI thread: automatic collection runs in whatever
+    thread happens to allocate, and a collection on a worker that frees a cycle holding a Qt object (a closed
+    dialog and its callbacks) deletes that object on the wrong thread. Automatic collection is turned off and
+    this timer collects, generation by generation as the thresholds say, on the GUI thread (every 0.5 s)."""
+
+    poke = Signal()
+
+    def __init__(self) -> None:
         super().__init__()
-        self._op = op
-        self.succeeded.connect(self._succeeded)
-        self.failed.connect(self._failed)
-        self.progressed.connect(self._progressed)
+        self.poke.connect(self._drain, Qt.ConnectionType.QueuedConnection)
+        gc.disable()
+        self._gc_timer = QTimer(self)
+        self._gc_timer.setInterval(500)
+        self._gc_timer.timeout.connect(self._collect)
+        self._gc_timer.start()
 
-    @Slot(object)
-    def _succeeded(self, result) -> None:
-        self._op._done(result)
+    @Slot()
+    def _collect(self) -> None:
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        for generation in (2, 1, 0):
+            if counts[generation] > thresholds[generation]:
+                gc.collect(generation)
+                return
 
-    @Slot(object)
-    def _failed(self, exc) -> None:
-        self._op._failed(exc)
+    @Slot()
+    def _drain(self) -> None:
+        while True:
+            try:
+                op_id, kind, payload = _mailbox.popleft()
+            except IndexError:
+                return
+            op = _running.get(op_id)
+            if op is None:
+                continue
+            if kind == "progress":
+                op._progressed(payload)
+            elif kind == "done":
+                op._done(payload)
+            else:
+                op._failed(payload)
+            del op, payload
 
-    @Slot(object)
-    def _progressed(self, value) -> None:
-        self._op._progressed(value)
+
+_hub: _Hub | None = None
+
+
+def _post(op_id: int, kind: str, payload: Any) -> None:
+    """Progress (plain values or typed events): the caller keeps its own reference, nothing of the GUI's."""
+    _mailbox.append((op_id, kind, payload))
+    _hub.poke.emit()
 
 
 class _Runnable(QRunnable):
-    def __init__(self, op: BackgroundOp) -> None:
+    def __init__(self, op_id: int) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._op = op
+        self._op_id = op_id
 
     def run(self) -> None:
-        op = self._op
+        op = _running.get(self._op_id)  # dict reads are atomic; the GUI thread removes it only after "done"
+        if op is None:
+            return
+        fn, context = op.fn, op.context
+        del op
         try:
-            result = op.fn(op.context)
+            result = fn(context)
         except BaseException as exc:  # noqa: BLE001 - delivered to on_error on the GUI thread
-            op.relay.failed.emit(exc)
+            del fn, context
+            _mailbox.append((self._op_id, "failed", exc))
+            del exc
         else:
-            op.relay.succeeded.emit(result)
+            del fn, context
+            _mailbox.append((self._op_id, "done", result))
+            del result
+        _hub.poke.emit()  # after this thread let go of everything it was given or made
 
 
 class BackgroundOp:
     def __init__(self, fn: Callable[[OpContext], Any], on_done: Callable[[Any], None] | None = None,
                  on_error: Callable[[BaseException], None] | None = None,
                  on_progress: Callable[[int, int, Any], None] | None = None, label: str = "") -> None:
+        global _hub
+        if _hub is None:
+            _hub = _Hub()  # the first op is started on the GUI thread: the hub lives there
         self.fn = fn
         self.label = label
         self._on_done, self._on_error, self._on_progress = on_done, on_error, on_progress
-        self.relay = _Relay(self)  # created on the GUI thread: its slots run there
-        self.context = OpContext(self.relay)
+        self.id = next(_ids)
+        self.context = OpContext(self.id)
         self.finished = False
         self.on_finish: list[Callable[[BackgroundOp], None]] = []
 
     def start(self) -> BackgroundOp:
-        _running.add(self)
-        pool().start(_Runnable(self))
+        _running[self.id] = self
+        pool().start(_Runnable(self.id))
         return self
 
     def cancel(self) -> None:
@@ -129,7 +182,7 @@ class BackgroundOp:
 
     def _finish(self) -> None:
         self.finished = True
-        _running.discard(self)
+        _running.pop(self.id, None)
         for callback in self.on_finish:
             callback(self)
 
