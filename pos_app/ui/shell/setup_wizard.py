@@ -2,7 +2,10 @@
 details and the store's money format, first manager.
 
 Pages: Environment (Training is the default) -> API credentials (Sandbox/Live only) -> Store and receipt ->
-First manager (Sandbox/Live, when no manager exists yet) -> Summary.
+First manager (Sandbox/Live, when no manager exists yet) -> Summary; or, for "Store server" (issue 20):
+Environment -> Store server (address + one-time code, enrolled on a worker: ``ui/shell/store_setup``) -> Store
+and receipt (the lane is the enrolled one) -> Summary. A store-mode counter keeps no key and no clerk file; the
+code a manager made on the server is the approval (decision 0430).
 
 - Everything it reads and writes goes through the application layer's ``Setup`` (``pos_app.counter.setup``):
   settings, API keys, clerk files, Sandbox test reports. Which environments already have a manager is read
@@ -67,6 +70,7 @@ from pos_app import money
 from pos_app.config import Environment
 from pos_app.counter import (
     TRAINING_MANAGER,
+    StoreEnrollment,
     Approval,
     AuthenticationError,
     ClerkError,
@@ -88,6 +92,7 @@ from pos_app.ui.common.i18n import fmt
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.shell.login import ERROR_STYLE, clerk_message, form_layout, pin_edit
 from pos_app.ui.shell.manager_approval import request_approval
+from pos_app.ui.shell.store_setup import StoreServerPage
 
 if TYPE_CHECKING:
     from pos_app.counter import Approval
@@ -99,7 +104,7 @@ LANE_RE = re.compile(r"[A-Za-z0-9_]{1,20}")
 OK_STYLE = "color: #166534;"
 NOTE_STYLE = "background: #fef3c7; color: #78350f; padding: 8px; border: 1px solid #f59e0b; border-radius: 4px;"
 
-PAGE_ENVIRONMENT, PAGE_CREDENTIALS, PAGE_MERCHANT, PAGE_MANAGER, PAGE_SUMMARY = range(5)
+PAGE_ENVIRONMENT, PAGE_CREDENTIALS, PAGE_MERCHANT, PAGE_MANAGER, PAGE_SUMMARY, PAGE_STORE = range(6)
 
 
 def connection_error_message(exc: BaseException, base_url: str) -> str:
@@ -182,8 +187,24 @@ class EnvironmentPage(QWizardPage):
             text.setStyleSheet(f"color: #374151; border-left: 4px solid {COLOURS[env][0]}; padding-left: 8px;")
             layout.addWidget(button)
             layout.addWidget(text)
+        self.store_button = QRadioButton(translate("SetupWizard", "Store server"), self)
+        self.store_button.setObjectName("env_store")
+        font = self.store_button.font()
+        font.setBold(True)
+        self.store_button.setFont(font)
+        self.group.addButton(self.store_button)
+        store_text = QLabel(translate("SetupWizard",
+                                      "This counter is one lane of the store: the store server holds the PaySimple "
+                                      "key, the clerks and the payments. Needs the server's address and a "
+                                      "one-time enrollment code from a manager."), self)
+        store_text.setWordWrap(True)
+        store_text.setContentsMargins(26, 0, 0, 8)
+        store_text.setStyleSheet("color: #374151; border-left: 4px solid #4b5563; padding-left: 8px;")
+        layout.addWidget(self.store_button)
+        layout.addWidget(store_text)
+        self.store_button.setEnabled(set(wizard.environments) != {Environment.TRAINING})
         layout.addStretch(1)
-        self.training_only_note = _note(translate(
+        self.training_only_note = _note(
             "SetupWizard", "This is a training run (started with --training): only training settings can be "
                            "changed here. To change where payments go, start the app without --training."), self)
         self.training_only_note.setObjectName("trainingOnlyNote")
@@ -198,18 +219,29 @@ class EnvironmentPage(QWizardPage):
         for env, button in self.buttons.items():
             button.setEnabled(env in wizard.environments)
         start = wizard.settings.env if wizard.settings.env in wizard.environments else wizard.environments[0]
-        self.buttons[start].setChecked(True)
+        if wizard.settings.store_server and self.store_button.isEnabled():
+            self.store_button.setChecked(True)
+        else:
+            self.buttons[start].setChecked(True)
         self.group.buttonToggled.connect(lambda *_: wizard.environment_changed())
         self.group.buttonToggled.connect(lambda *_: self._show_override())
         self._show_override()
 
+    def store_mode(self) -> bool:
+        """"Store server" is chosen."""
+        return self.store_button.isChecked()
+
     def switching_to_live(self) -> bool:
-        return self.environment() is Environment.LIVE and self.w.settings.env is not Environment.LIVE
+        return not self.store_mode() and self.environment() is Environment.LIVE \
+            and self.w.settings.env is not Environment.LIVE
 
     def _show_override(self) -> None:
         self.live_override.setVisible(self.switching_to_live() and self.w.sandbox_report() is None)
 
     def environment(self) -> Environment:
+        if self.store_mode():  # the store server's PaySimple, known once enrolled
+            enrolled = self.w.store_page.enrolled
+            return enrolled.environment if enrolled is not None else Environment.SANDBOX
         for env, button in self.buttons.items():
             if button.isChecked():
                 return env
@@ -218,6 +250,8 @@ class EnvironmentPage(QWizardPage):
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
         env = self.environment()
         self.message.clear()
+        if self.store_mode():
+            return True  # the enrollment code, made by a manager on the server, approves it (decision 0430)
         if env not in self.w.environments:
             return False
         if env is Environment.TRAINING:
@@ -247,6 +281,8 @@ class EnvironmentPage(QWizardPage):
         return self.w.ready  # which clerk files have a manager is read first (a worker)
 
     def nextId(self) -> int:  # noqa: N802 - Qt override
+        if self.store_mode():
+            return PAGE_STORE
         return PAGE_MERCHANT if self.environment() is Environment.TRAINING else PAGE_CREDENTIALS
 
 
@@ -463,7 +499,15 @@ class MerchantPage(QWizardPage):
         self.message.clear()
         return True
 
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        enrolled = self.w.store_page.enrolled if self.w.store_mode() else None
+        if enrolled is not None:
+            self.lane.setText(enrolled.lane)  # the name the server enrolled
+        self.lane.setReadOnly(enrolled is not None)
+
     def nextId(self) -> int:  # noqa: N802 - Qt override
+        if self.w.store_mode():
+            return PAGE_SUMMARY  # the clerks are the store server's
         env = self.w.environment()
         if env is not Environment.TRAINING and not self.w.has_manager(env):
             return PAGE_MANAGER
@@ -530,7 +574,13 @@ class SummaryPage(QWizardPage):
         w = self.w
         env = w.environment()
         lines = [fmt(translate("SetupWizard", "Environment: %1"), environment_name(env))]
-        if env is Environment.TRAINING:
+        enrolled = w.store_page.enrolled if w.store_mode() else None
+        if enrolled is not None:
+            lines.append(fmt(translate("SetupWizard", "Store server: %1 (certificate %2)"), enrolled.url,
+                             enrolled.pretty_fingerprint))
+            lines.append(translate("SetupWizard", "This counter keeps no PaySimple key: clerks sign in with their "
+                                                  "store server PIN."))
+        elif env is Environment.TRAINING:
             lines.append(fmt(translate("SetupWizard",
                                        "Training needs no PaySimple account. Sign in as %1 with PIN %2."),
                              TRAINING_MANAGER[0], TRAINING_MANAGER[1]))
@@ -581,9 +631,10 @@ class SetupFlow(QWizard):
         self.merchant_page = MerchantPage(self)
         self.manager_page = ManagerPage(self)
         self.summary_page = SummaryPage(self)
+        self.store_page = StoreServerPage(self)
         for page_id, page in ((PAGE_ENVIRONMENT, self.environment_page), (PAGE_CREDENTIALS, self.credentials_page),
                               (PAGE_MERCHANT, self.merchant_page), (PAGE_MANAGER, self.manager_page),
-                              (PAGE_SUMMARY, self.summary_page)):
+                              (PAGE_SUMMARY, self.summary_page), (PAGE_STORE, self.store_page)):
             self.setPage(page_id, page)
         self.setStartId(PAGE_ENVIRONMENT)
         self.currentIdChanged.connect(lambda _id: QTimer.singleShot(0, self._style_header))
@@ -641,6 +692,9 @@ class SetupFlow(QWizard):
     def environment(self) -> Environment:
         return self.environment_page.environment()
 
+    def store_mode(self) -> bool:
+        return self.environment_page.store_mode()
+
     def environment_changed(self) -> None:
         self.owner.banner.set_environment(self.environment())
 
@@ -677,8 +731,14 @@ class SetupFlow(QWizard):
                                                                        "here."))
             return
         s = self.settings
+        enrolled = self.store_page.enrolled if self.store_mode() else None
+        if self.store_mode() and enrolled is None:
+            self.summary_page.message.setText(translate("SetupWizard", "Enroll this counter with the store server "
+                                                                       "first (Back)."))
+            return
         s.environment = env.value
-        if env is not Environment.TRAINING:
+        s.store_server = {}
+        if env is not Environment.TRAINING and enrolled is None:
             s.api_users[env.value] = self.credentials_page.user.text().strip()
         m = self.merchant_page
         s.merchant.name = m.name.text().strip()
@@ -714,7 +774,10 @@ class SetupFlow(QWizard):
         # Saved on the GUI thread, while the wizard is modal (a few small local files): two test runs ended in a
         # segfault while a worker saved under the wizard's exec(); until that is understood, no worker here.
         try:
-            result = setup.apply(s, first_manager=first_manager, approvals=approvals, go_live_subject=subject)
+            if enrolled is not None:
+                result = setup.apply_store(s, enrolled)
+            else:
+                result = setup.apply(s, first_manager=first_manager, approvals=approvals, go_live_subject=subject)
         except Exception as exc:  # noqa: BLE001 - shown on the summary page, Finish enabled again
             failed(exc)
         else:
