@@ -204,7 +204,7 @@ class EnvironmentPage(QWizardPage):
         layout.addWidget(store_text)
         self.store_button.setEnabled(set(wizard.environments) != {Environment.TRAINING})
         layout.addStretch(1)
-        self.training_only_note = _note(
+        self.training_only_note = _note(translate(
             "SetupWizard", "This is a training run (started with --training): only training settings can be "
                            "changed here. To change where payments go, start the app without --training."), self)
         self.training_only_note.setObjectName("trainingOnlyNote")
