@@ -434,6 +434,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(translate("MainWindow", "Starting…"))
         self.task.show_progress(translate("MainWindow", "Starting the training gateway…")
                                 if start.environment is Environment.TRAINING
+                                else translate("MainWindow", "Connecting to the store server…")
+                                if start.store is not None
                                 else translate("MainWindow", "Connecting to PaySimple…"), cancellable=True)
 
         def work(ctx):

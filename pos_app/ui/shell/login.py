@@ -46,6 +46,7 @@ from pos_app.ui.common.i18n import fmt
 from pos_app.ui.common.ops import BackgroundOp
 
 log = logging.getLogger(__name__)
+RETRY_CLERKS_MS = 5000  # store mode: the clerk list is asked again this often while the server is unreachable
 translate = QCoreApplication.translate
 
 ERROR_STYLE = "color: #b91c1c;"
@@ -267,15 +268,22 @@ class LoginDialog(QDialog):
         self.loaded.emit()
 
     def _refuse(self, exc: BaseException) -> None:
-        """The clerk file cannot be used (changed outside the app, unreadable): nobody can sign in here."""
-        if not isinstance(exc, ClerkError | StorageError):
+        """The clerk file cannot be used (changed outside the app, unreadable), or the store server cannot be
+        asked (unreachable, this lane revoked): nobody can sign in here."""
+        from pos_app.ui.shell.store_setup import lane_revoked, store_message
+
+        store = store_message(exc)
+        if not isinstance(exc, ClerkError | StorageError) and store is None:
             log.error("clerk list unreadable: %s", type(exc).__name__)
         self.name.clear()
-        self.refused = clerk_message(exc) if isinstance(exc, ClerkError | StorageError) else fmt(
-            translate("LoginDialog", "The clerk list cannot be read (%1)."), type(exc).__name__)
+        self.refused = store or (clerk_message(exc) if isinstance(exc, ClerkError | StorageError) else fmt(
+            translate("LoginDialog", "The clerk list cannot be read (%1)."), type(exc).__name__))
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setText(self.refused)
         self.sign_in.setEnabled(False)
+        if store is not None and not lane_revoked(exc):  # the server may come back: ask again in a while
+            self.refused = ""
+            QTimer.singleShot(RETRY_CLERKS_MS, lambda: self._load_clerks() if self.isVisible() else None)
         self.loaded.emit()
 
     # ---- the PIN check (a worker) ------------------------------------------------------------------------
@@ -320,7 +328,12 @@ class LoginDialog(QDialog):
 
     def _not_signed_in(self, exc: BaseException) -> None:
         self._busy(False)
-        if isinstance(exc, ClerkError | StorageError):  # a full disk or damaged clerk file: named, not a crash
+        from pos_app.ui.shell.store_setup import store_message
+
+        store = store_message(exc)  # store mode: the server unreachable, this lane revoked
+        if store is not None:
+            self.message.setText(store)
+        elif isinstance(exc, ClerkError | StorageError):  # a full disk or damaged clerk file: named, not a crash
             self.message.setText(clerk_message(exc))
         else:
             log.error("sign-in failed: %s", type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWizardPage
 
 from pos_app.counter import (
     CertificateChanged,
@@ -26,6 +26,7 @@ from pos_app.counter import (
     ServerRefused,
     ServerUnreachable,
     StoreEnrollment,
+    StoreEnvironmentChanged,
     StoreServerRefused,
     StoreServerUnreachable,
     check_store_url,
@@ -87,6 +88,39 @@ def store_message(exc: BaseException) -> str | None:
                                        "credential cannot be kept. Install and unlock GNOME Keyring or KWallet, "
                                        "restart the app, and enroll with a new code.")
     return None
+
+
+def show_store_failure(window, exc: BaseException) -> QMessageBox | None:
+    """The counter of a store server could not start (``MainWindow._startup_failed``): say why and what to do,
+    with "Try again" (the server unreachable) or "Set up again…" (the lane revoked, another certificate: the way
+    back is a new enrollment, ``Shell.setup_again``). None when ``exc`` is no store-server fault."""
+    if isinstance(exc, StoreEnvironmentChanged):
+        text = translate("StoreSetup", "The store server now uses another PaySimple environment than this counter "
+                                       "was set up for. Close the app and open it again.")
+    else:
+        text = store_message(exc)
+    if text is None:
+        return None
+    window.statusBar().showMessage(text)
+    box = QMessageBox(QMessageBox.Icon.Critical, translate("StoreSetup", "Store server"), text, parent=window)
+    box.setObjectName("storeServerProblem")
+    again = box.addButton(translate("StoreSetup", "Set up again…"), QMessageBox.ButtonRole.ActionRole) \
+        if lane_revoked(exc) or isinstance(exc, CertificateChanged) or "certificate" in str(exc) else None
+    retry = box.addButton(translate("StoreSetup", "Try again"), QMessageBox.ButtonRole.ActionRole) \
+        if again is None and not isinstance(exc, StoreEnvironmentChanged) else None
+    box.addButton(translate("StoreSetup", "Close"), QMessageBox.ButtonRole.RejectRole)
+
+    def chosen(_result) -> None:
+        shell = getattr(window, "shell", None)
+        if again is not None and box.clickedButton() is again and shell is not None:
+            shell.setup_again()
+        elif retry is not None and box.clickedButton() is retry:
+            window.restart_counter()
+
+    box.finished.connect(chosen)
+    window.store_problem = box
+    box.open()
+    return box
 
 
 def url_message(exc: ValueError) -> str:
