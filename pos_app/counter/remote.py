@@ -252,12 +252,14 @@ class RemoteCounter:
 
     @off_gui_thread
     def hello(self) -> RemoteCounter:
-        """Ask the server who it is (``GET /v1/server``): sets :attr:`environment` and :attr:`paysimple_origin`
-        from its answer; returns self. Raises ``StoreServerUnreachable`` / ``StoreServerRefused`` (code
-        ``lane_revoked`` or ``bad_credential`` when this counter's enrollment no longer holds)."""
+        """Ask the server who it is (``GET /v1/server``: sets :attr:`environment` and :attr:`paysimple_origin`)
+        and whether this lane's credential still works (the clerk list, which needs it); returns self. Raises
+        ``StoreServerUnreachable`` / ``StoreServerRefused`` (code ``lane_revoked`` or ``bad_credential`` when this
+        counter's enrollment no longer holds)."""
         info = self._call("GET", "/v1/server", reply=m.ServerInfo)
         self.environment = Environment(info.environment)
         self.paysimple_origin = info.paysimple_origin
+        self.clerks()
         return self
 
     @classmethod
