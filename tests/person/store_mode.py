@@ -73,15 +73,20 @@ def run(s: Session) -> dict:
     out["shot_wizard"] = s.shot("store-wizard-enrolled")
     p.click_widget(s.gui(lambda: flow.button(flow.WizardButton.NextButton)))
     s.wait_until(lambda: flow.currentPage() is flow.merchant_page, 10_000)
+    s.note(f"page after Next: {s.gui(lambda: type(flow.currentPage()).__name__)}")
     out["merchant_lane"] = s.gui(flow.merchant_page.lane.text)
     p.click_widget(s.gui(lambda: flow.button(flow.WizardButton.NextButton)))
     s.wait_until(lambda: flow.currentPage() is flow.summary_page, 10_000)
     out["summary"] = s.gui(flow.summary_page.text.text)
     p.click_widget(s.gui(lambda: flow.button(flow.WizardButton.FinishButton)))
+    s.note(f"after Finish: wizard visible={s.gui(wizard.isVisible)} said={s.gui(flow.summary_page.message.text)!r}")
     # The counter opens in store mode; the clerk signs in against the server.
     s.wait_until(lambda: s.window is not None and s.window.counter is not None and s.shell is not None
                  and s.shell.sign_in_dialog is not None, 60_000)
     w = s.window
+    if w is None:
+        out["error"] = "the counter window did not open after Finish"
+        return out
     out["banner"] = s.gui(lambda: w.banner.text())
     out["title"] = s.gui(w.windowTitle)
     out["signed_in"] = s.sign_in(o["pin"], o["clerk"])

@@ -44,7 +44,6 @@ code a manager made on the server is the approval (decision 0430).
 from __future__ import annotations
 
 import logging
-import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -92,7 +91,7 @@ from pos_app.ui.common.i18n import fmt
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.shell.login import ERROR_STYLE, clerk_message, form_layout, pin_edit
 from pos_app.ui.shell.manager_approval import request_approval
-from pos_app.ui.shell.store_setup import StoreServerPage
+from pos_app.ui.shell.store_setup import LANE_RE, StoreServerPage
 
 if TYPE_CHECKING:
     from pos_app.counter import Approval
@@ -100,7 +99,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
-LANE_RE = re.compile(r"[A-Za-z0-9_]{1,20}")
 OK_STYLE = "color: #166534;"
 NOTE_STYLE = "background: #fef3c7; color: #78350f; padding: 8px; border: 1px solid #f59e0b; border-radius: 4px;"
 
@@ -631,7 +629,7 @@ class SetupFlow(QWizard):
         self.merchant_page = MerchantPage(self)
         self.manager_page = ManagerPage(self)
         self.summary_page = SummaryPage(self)
-        self.store_page = StoreServerPage(self)
+        self.store_page = StoreServerPage(self, PAGE_MERCHANT)
         for page_id, page in ((PAGE_ENVIRONMENT, self.environment_page), (PAGE_CREDENTIALS, self.credentials_page),
                               (PAGE_MERCHANT, self.merchant_page), (PAGE_MANAGER, self.manager_page),
                               (PAGE_SUMMARY, self.summary_page), (PAGE_STORE, self.store_page)):

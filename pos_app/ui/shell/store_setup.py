@@ -14,9 +14,19 @@ store server shows for the server's faults.
 from __future__ import annotations
 
 import logging
+import re
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWizardPage,
+)
 
 from pos_app.counter import (
     CertificateChanged,
@@ -37,6 +47,7 @@ from pos_app.ui.common.ops import BackgroundOp
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
+LANE_RE = re.compile(r"[A-Za-z0-9_]{1,20}")  # a counter (lane) name
 ERROR_STYLE = "color: #b91c1c;"
 OK_STYLE = "color: #166534;"
 
@@ -137,11 +148,10 @@ def url_message(exc: ValueError) -> str:
 class StoreServerPage(QWizardPage):
     """The "Store server" page (module docstring). ``enrolled``: the enrollment for the fields shown, or None."""
 
-    def __init__(self, wizard) -> None:
+    def __init__(self, wizard, next_page: int) -> None:
         super().__init__()
-        from pos_app.ui.shell.login import form_layout
-
         self.w = wizard
+        self._next_page = next_page
         self.enrolled: StoreEnrollment | None = None
         self._for: tuple[str, str] | None = None  # (url, lane) the enrollment is for
         self._op: BackgroundOp | None = None
@@ -152,11 +162,11 @@ class StoreServerPage(QWizardPage):
         server = wizard.settings.store_server or {}
         self.url = QLineEdit(server.get("url", ""), self)
         self.url.setObjectName("storeUrl")
-        self.url.setPlaceholderText("https://192.168.1.10:8443")
+        self.url.setPlaceholderText(translate("StoreSetup", "https://192.168.1.10:8443"))
         self.url.setMaxLength(300)
         self.code = QLineEdit(self)
         self.code.setObjectName("enrollmentCode")
-        self.code.setPlaceholderText("XXXX-XXXX-XXXX-XXXX")
+        self.code.setPlaceholderText(translate("StoreSetup", "XXXX-XXXX-XXXX-XXXX"))
         self.code.setMaxLength(40)
         self.code.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText)
         self.lane = QLineEdit(wizard.settings.lane, self)
@@ -175,7 +185,8 @@ class StoreServerPage(QWizardPage):
         self.fingerprint.setTextFormat(Qt.TextFormat.PlainText)
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.fingerprint.setStyleSheet("font-family: monospace; color: #111827;")
-        form = form_layout()
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(translate("StoreSetup", "Server address"), self.url)
         form.addRow(translate("StoreSetup", "Enrollment code"), self.code)
         form.addRow(translate("StoreSetup", "Counter (lane)"), self.lane)
@@ -216,8 +227,6 @@ class StoreServerPage(QWizardPage):
         works once)."""
         if self.enrolling:
             return None
-        from pos_app.ui.shell.setup_wizard import LANE_RE
-
         url, lane = self._current()
         code = self.code.text().strip()
         try:
@@ -227,7 +236,7 @@ class StoreServerPage(QWizardPage):
             self.url.setFocus()
             return None
         if not LANE_RE.fullmatch(lane):
-            self._say(translate("SetupWizard", "The counter name must be 1 to 20 letters, digits or _ (e.g. LANE1)."),
+            self._say(translate("StoreSetup", "The counter name must be 1 to 20 letters, digits or _ (e.g. LANE1)."),
                       False)
             self.lane.setFocus()
             return None
@@ -268,6 +277,4 @@ class StoreServerPage(QWizardPage):
         return self.enrolled is not None and self._for == self._current() and not self.enrolling
 
     def nextId(self) -> int:  # noqa: N802 - Qt override
-        from pos_app.ui.shell.setup_wizard import PAGE_MERCHANT
-
-        return PAGE_MERCHANT
+        return self._next_page
