@@ -75,10 +75,16 @@ def run(s: Session) -> dict:
     s.wait_until(lambda: flow.currentPage() is flow.merchant_page, 10_000)
     s.note(f"page after Next: {s.gui(lambda: type(flow.currentPage()).__name__)}")
     out["merchant_lane"] = s.gui(flow.merchant_page.lane.text)
-    p.click_widget(s.gui(lambda: flow.button(flow.WizardButton.NextButton)))
+    p.settle(500)
+    p.click_widget(s.gui(lambda: flow.merchant_page.name))  # the store name field; Return = Next
+    p.key("Return")
     s.wait_until(lambda: flow.currentPage() is flow.summary_page, 10_000)
+    s.note(f"page: {s.gui(lambda: type(flow.currentPage()).__name__)} "
+           f"merchant said={s.gui(flow.merchant_page.message.text)!r}")
     out["summary"] = s.gui(flow.summary_page.text.text)
-    p.click_widget(s.gui(lambda: flow.button(flow.WizardButton.FinishButton)))
+    p.settle(500)
+    p.key("Return")  # Finish (the default button on the last page)
+    s.wait_until(lambda: not wizard.isVisible(), 10_000)
     s.note(f"after Finish: wizard visible={s.gui(wizard.isVisible)} said={s.gui(flow.summary_page.message.text)!r}")
     # The counter opens in store mode; the clerk signs in against the server.
     s.wait_until(lambda: s.window is not None and s.window.counter is not None and s.shell is not None

@@ -254,6 +254,7 @@ class StoreServerPage(QWizardPage):
             self.enroll_button.setEnabled(True)
             self.code.clear()  # used: it never works again
             self.enrolled, self._for = enrolled, asked
+            self.w.environment_changed()  # the banner shows the server's PaySimple (Sandbox or Live)
             self._say(fmt(translate("StoreSetup", "Enrolled as %1 with the store server %2 (PaySimple %3)."),
                           enrolled.lane, enrolled.url, enrolled.environment.value), True)
             self.fingerprint.setText(fmt(translate("StoreSetup", "Pinned certificate (compare it with what "
