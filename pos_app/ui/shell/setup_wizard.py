@@ -597,6 +597,9 @@ class SummaryPage(QWizardPage):
             lines.append(fmt(translate("SetupWizard", "First manager: %1"), w.manager_page.name.text().strip()))
         self.text.setText("\n".join(lines))
 
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        return -1  # the last page of every path: Finish (the store page has a higher id but comes earlier)
+
 
 class SetupFlow(QWizard):
     """The pages and their logic; shown inside :class:`SetupWizard` (under the environment banner).

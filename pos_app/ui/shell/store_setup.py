@@ -174,6 +174,9 @@ class StoreServerPage(QWizardPage):
         self.lane.setMaxLength(20)
         self.enroll_button = QPushButton(translate("StoreSetup", "Enroll"), self)
         self.enroll_button.setObjectName("enroll")
+        # Not an auto-default button: once it had the focus it stayed the wizard's default button (the page it
+        # lives on hidden), so Enter on the next pages did nothing. Enter in a field is the wizard's Next.
+        self.enroll_button.setAutoDefault(False)
         self.enroll_button.clicked.connect(self.start_enroll)
         self.status = QLabel(self)
         self.status.setObjectName("enrollStatus")
@@ -202,7 +205,13 @@ class StoreServerPage(QWizardPage):
         layout.addStretch(1)
         for edit in (self.url, self.lane):
             edit.textChanged.connect(self._edited)
-        self.code.returnPressed.connect(self.start_enroll)
+        self.code.returnPressed.connect(self._code_entered)
+
+    def _code_entered(self) -> None:
+        """Enter in the code field enrolls; after an enrollment for the fields shown (the used code cleared) it
+        is only the wizard's Next."""
+        if self.code.text().strip() or not self.isComplete():
+            self.start_enroll()
 
     def _current(self) -> tuple[str, str]:
         return self.url.text().strip(), self.lane.text().strip()
@@ -244,6 +253,8 @@ class StoreServerPage(QWizardPage):
             self._say(translate("StoreSetup", "Type the enrollment code a manager made on the store server."), False)
             self.code.setFocus()
             return None
+        if self.enroll_button.hasFocus():  # else disabling it hands the focus on to Back: Enter would go back
+            self.code.setFocus()
         self.enroll_button.setEnabled(False)
         self.status.setStyleSheet("color: #374151;")
         self.status.setText(translate("StoreSetup", "Enrolling with the store server…"))
@@ -261,6 +272,8 @@ class StoreServerPage(QWizardPage):
                                                                  "pos-app-server printed):\n%1"),
                                          enrolled.pretty_fingerprint))
             self.completeChanged.emit()
+            if self.isVisible() and self.isComplete():  # Enter (or Space) goes on
+                self.w.button(self.w.WizardButton.NextButton).setFocus()
 
         def failed(exc: BaseException) -> None:
             self.enroll_button.setEnabled(True)
@@ -269,6 +282,8 @@ class StoreServerPage(QWizardPage):
             if text is None and isinstance(exc, ValueError):
                 text = fmt(translate("StoreSetup", "Check what you typed: %1"), str(exc))
             self._say(text or fmt(translate("StoreSetup", "The enrollment failed (%1)."), type(exc).__name__), False)
+            if self.isVisible():
+                self.code.setFocus()  # a new code, or fix the address above it
 
         self._op = BackgroundOp(lambda ctx: setup.enroll_store(url, code, lane), on_done=done, on_error=failed,
                                 label="enrollment").start()

@@ -62,6 +62,28 @@ def choose(wizard, env: Environment) -> None:
     wizard.flow.next()
 
 
+def test_the_summary_is_the_last_page_and_enter_there_finishes(make_wizard, qtbot, paths):
+    """A clerk going through with the keyboard: Enter = Next on each page; the summary offers Finish (not a Next
+    to a page off this path) and Enter there saves."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWizard
+
+    wizard = make_wizard()
+    flow = wizard.flow
+    QTest.keyClick(flow.environment_page, Qt.Key.Key_Return)
+    assert flow.currentId() == PAGE_MERCHANT
+    QTest.keyClick(flow.merchant_page.name, Qt.Key.Key_Return)
+    assert flow.currentId() == PAGE_SUMMARY
+    assert flow.summary_page.isFinalPage() and flow.nextId() == -1
+    assert flow.button(QWizard.WizardButton.FinishButton).isVisible()
+    assert not flow.button(QWizard.WizardButton.NextButton).isVisible()
+    QTest.keyClick(flow.summary_page.text, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=10_000)
+    assert wizard.result() == SetupWizard.DialogCode.Accepted, flow.summary_page.message.text()
+    assert load_settings(paths.settings_file).setup_done
+
+
 def test_training_is_the_default_and_asks_for_no_credentials(make_wizard, qtbot, paths, registries):
     wizard = make_wizard()
     flow = wizard.flow

@@ -102,6 +102,45 @@ def test_store_server_enrolls_on_a_worker_pins_and_saves_no_key(wizard, qtbot, s
     assert not any(API_KEY in v for v in memory_keyring._data.values())
 
 
+def test_after_enrolling_enter_goes_on_to_the_end(wizard, qtbot, server, paths, memory_keyring):
+    """The keyboard path a clerk takes: Enroll pressed (the button had the focus), then Enter on each page's
+    fields is Next, and on the summary Finish; the Enroll button never stays the default button of the wizard
+    (Enter on the next page did nothing)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWizard
+
+    flow = wizard.flow
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow, timeout=5_000)
+    page = to_store_page(wizard)
+    page.url.setText(server.url)
+    page.code.setText(new_code(server.data, "LANE6"))
+    page.lane.setText("LANE6")
+    page.enroll_button.setFocus()
+    qtbot.waitUntil(page.enroll_button.hasFocus, timeout=5_000)
+    QTest.keyClick(page.enroll_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: page.enrolled is not None and not page.enrolling, timeout=30_000)
+    from PySide6.QtWidgets import QApplication
+
+    assert flow.button(QWizard.WizardButton.NextButton).hasFocus(), QApplication.focusWidget()  # not Back
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert flow.currentId() == PAGE_MERCHANT, page.status.text()
+    flow.back()
+    page.code.setFocus()
+    QTest.keyClick(page.code, Qt.Key.Key_Return)  # the used code's field: Enter goes on, no new enrollment
+    assert flow.currentId() == PAGE_MERCHANT, page.status.text()
+    flow.merchant_page.name.setFocus()
+    QTest.keyClick(flow.merchant_page.name, Qt.Key.Key_Return)
+    assert flow.currentId() == PAGE_SUMMARY, flow.merchant_page.message.text()
+    assert flow.button(QWizard.WizardButton.FinishButton).isVisible()
+    assert not flow.button(QWizard.WizardButton.NextButton).isVisible()
+    QTest.keyClick(flow.summary_page.text, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=10_000)
+    assert wizard.result() == SetupWizard.DialogCode.Accepted, flow.summary_page.message.text()
+    assert load_settings(paths.settings_file).lane == "LANE6"
+
+
 def test_a_revoked_lane_cannot_sign_in_and_is_told_the_way_back(qtbot, server, paths, english, memory_keyring):
     setup = Setup(paths, credentials=CredentialStore(INSTALL))
     try:
