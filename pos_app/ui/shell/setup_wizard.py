@@ -50,6 +50,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -301,6 +302,7 @@ class CredentialsPage(QWizardPage):
         self.key.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText)
         self.test_button = QPushButton(translate("SetupWizard", "Test connection"), self)
         self.test_button.setObjectName("testConnection")
+        self.test_button.setAutoDefault(False)  # Enter in a field is the wizard's Next (store_setup: Enroll)
         self.test_button.clicked.connect(self.start_test)
         self.status = QLabel(self)
         self.status.setObjectName("connectionStatus")
@@ -388,6 +390,8 @@ class CredentialsPage(QWizardPage):
             self._say(translate("SetupWizard", "Type the API user and the API key first."), False)
             return
         base_url = self.w.setup.base_url(Environment(env))
+        if self.test_button.hasFocus():  # else disabling it hands the focus on to Back: Enter would go back
+            self.key.setFocus()
         self.test_button.setEnabled(False)
         self.status.setStyleSheet("color: #374151;")
         self.status.setText(translate("SetupWizard", "Testing the connection…"))
@@ -400,6 +404,8 @@ class CredentialsPage(QWizardPage):
             self._passed = attempt
             self._say(fmt(translate("SetupWizard", "Connected. Customers in this account: %1."), total), True)
             self.completeChanged.emit()
+            if self.isVisible() and self.isComplete():  # Enter (or Space) goes on
+                self.w.button(QWizard.WizardButton.NextButton).setFocus()
 
         def failed(exc: BaseException) -> None:
             self.test_button.setEnabled(True)
@@ -689,6 +695,27 @@ class SetupFlow(QWizard):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         self._style_header()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Enter presses the focused button; anywhere else on a page it is Next (or Finish on the last page).
+        QDialog's own default-button search is not used: embedded in :class:`SetupWizard`, a page's button or
+        Back that once had the focus stayed the default, so Enter in a field did nothing or went back."""
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
+            focused = QApplication.focusWidget()
+            if isinstance(focused, QPushButton) and self.isAncestorOf(focused):
+                if focused.isEnabled():
+                    focused.click()
+                event.accept()
+                return
+            for which in (QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton):
+                button = self.button(which)
+                if button.isVisible():
+                    if button.isEnabled():
+                        button.click()
+                    event.accept()
+                    return
+        super().keyPressEvent(event)
 
     def environment(self) -> Environment:
         return self.environment_page.environment()
