@@ -53,10 +53,6 @@ def another_counter_saves_a_customer(store, ps) -> tuple[str, int]:
         other.close()
 
 
-@pytest.mark.xfail(reason="unfinished (time limit): under Xvfb+openbox the wizard does not leave the 'Store and "
-                          "receipt' page on Next/Return, although the same flow passes offscreen "
-                          "(tests/ui/shell/test_store_setup_wizard.py); the enrollment page itself passes here",
-                   strict=False)
 def test_a_new_counter_set_up_for_the_store_server_takes_a_payment_and_survives_the_server_going_away(
         x_display, store, store_gateway, tmp_path):
     ps = paysimple_client(store_gateway)
@@ -83,6 +79,7 @@ def test_a_new_counter_set_up_for_the_store_server_takes_a_payment_and_survives_
 
         assert r["store_chosen"] and r["store_page"], r
         assert "Enrolled as LANE1" in r["enroll_status"], r
+        assert r["next_focused_after_enroll"], r  # Enter goes on (not Back)
         assert pretty(certificate_fingerprint(store.data / "tls" / "cert.pem")) in r["fingerprint_shown"]
         assert r["merchant_lane"] == "LANE1" and store.url in r["summary"]
         # the counter in store mode: the banner names the server; the clerk signed in against it
