@@ -71,6 +71,9 @@ class Settings:
     # geometry in screen pixels) and maximized. Restored only when it fits a screen present at the start.
     window_geometry: dict = field(default_factory=dict)
     save_folder: str = ""  # where the last receipt/report was saved ("" = the person's Documents folder)
+    # Store mode (issue 20): {"url": the store server's address, "fingerprint": its pinned certificate's SHA-256}.
+    # Empty: this counter talks to PaySimple itself. The lane credential is in the keyring, never here.
+    store_server: dict = field(default_factory=dict)
     _extra: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -119,6 +122,8 @@ _CHECKS = {
         and all(type(v[k]) is int and -100_000 < v[k] < 100_000 for k in ("x", "y", "width", "height"))
         and type(v["maximized"]) is bool),
     "save_folder": lambda v: isinstance(v, str) and len(v) <= 4096 and "\x00" not in v,
+    "store_server": lambda v: isinstance(v, dict) and (not v or (set(v) == {"url", "fingerprint"} and all(
+        isinstance(x, str) and 0 < len(x) <= 2048 for x in v.values()))),
 }
 
 
@@ -175,6 +180,7 @@ def as_training(settings: Settings) -> Settings:
     copy = Settings.from_json(settings.to_json())
     copy.environment = Environment.TRAINING.value
     copy.api_users = {}
+    copy.store_server = {}
     copy.setup_done = True
     return copy
 
@@ -216,7 +222,7 @@ def merge_into_counter(settings: Settings, path: Path) -> Settings:
     if settings.env is Environment.TRAINING:
         raise ValueError("training settings never go into the counter's settings file")
     counter = load_settings(path)
-    for name in (*TRAINING_FIELDS, "environment", "setup_done"):
+    for name in (*TRAINING_FIELDS, "environment", "setup_done", "store_server"):
         setattr(counter, name, copy.deepcopy(getattr(settings, name)))
     counter.api_users = {**counter.api_users, **settings.api_users}
     save_settings(counter, path)

@@ -58,7 +58,9 @@ class CounterStart:
     """Everything :meth:`Counter.open` needs, for Training, Sandbox and Live alike. ``paths``: the app's data
     folder (Sandbox/Live keep their stores in ``<data>/<environment>/``). ``api``: required for Sandbox/Live,
     ignored in training. ``demo_customers`` / ``in_memory``: training only. ``clerks``: the run's clerk desk
-    (the shell's, so the sign-in it did is the counter's); None: the counter opens its environment's own."""
+    (the shell's, so the sign-in it did is the counter's); None: the counter opens its environment's own.
+    ``store``: store mode (issue 20): the lane's ``RemoteCounter`` (``Setup.store_desk``, also ``clerks``);
+    ``Counter.open`` then only connects it to its store server: no key, no local journal or stores."""
 
     environment: Environment
     paths: Paths
@@ -67,6 +69,7 @@ class CounterStart:
     demo_customers: int = 300
     in_memory: bool = False
     clerks: ClerksApi | None = None
+    store: Any = None
 
 
 @dataclass(frozen=True)

@@ -148,11 +148,14 @@ class Counter:
     @classmethod
     def open(cls, start: CounterStart, progress: Progress | None = None,
              cancelled: Callable[[], bool] = lambda: False, events: EventBus | None = None) -> Counter:
-        """The one start-up path (Training, Sandbox, Live): the client (training: the in-process gateway first),
+        """The one start-up path (Training, Sandbox, Live; a store-mode start returns its connected
+        ``RemoteCounter``, see :func:`_open_store_counter`): the client (training: the in-process gateway first),
         the stores, the start-up journal backup, the customer sync, the lane's reconcile. Raises
         ``TrainingUnavailable`` (training extra missing), ``MissingCredentials`` (Sandbox/Live without a key),
         ``StorageError`` / ``JournalCorrupt`` (the stores); a failed start leaves nothing running."""
         progress = progress or (lambda *a: None)
+        if start.store is not None:
+            return _open_store_counter(start, progress)
         gateway = None
         if start.environment is Environment.TRAINING:
             try:
@@ -663,3 +666,21 @@ class Counter:
                                lane=self.service.lane, environment=self.environment, clerk_name=self.clerk_name,
                                clerk_id=lambda: self.clerk, approve=approve,
                                events=self.events)
+
+
+class StoreEnvironmentChanged(RuntimeError):
+    """The store server now talks to another PaySimple environment than this counter was set up for."""
+
+
+def _open_store_counter(start: CounterStart, progress: Progress):
+    """Store mode: ask the server who it is (``RemoteCounter.hello``) and return the lane's counter. Raises
+    ``StoreServerUnreachable`` / ``StoreServerRefused`` (a revoked lane: ``code == "lane_revoked"``), or
+    :class:`StoreEnvironmentChanged` when the server's environment is not the one the window shows (the
+    banner must never say Sandbox while real money moves)."""
+    progress(0, 0, "Connecting to the store server…")
+    counter = start.store.hello()
+    if counter.environment is not start.environment:
+        raise StoreEnvironmentChanged(
+            f"The store server now uses PaySimple {counter.environment.value}, but this counter was set up for "
+            f"{start.environment.value}. Close the app and open it again.")
+    return counter

@@ -212,6 +212,7 @@ class RemoteCounter:
         self.events = events or EventBus()
         self.ask_for, self._sleep = ask_for, sleep
         self._lock = threading.Lock()
+        self._closed = False
         self._clerk: Clerk | None = None
         self._locked = False
         self._names: dict[str, str] = {}
@@ -235,13 +236,23 @@ class RemoteCounter:
         counter = cls.connect(access.url, access.fingerprint, credential, access.lane, events,
                               replica_dir=data_dir, **options)
         try:
-            info = counter._call("GET", "/v1/server", reply=m.ServerInfo)
+            counter.hello()
         except BaseException:
             counter.close()
             raise
-        counter.environment = Environment(info.environment)
-        counter.paysimple_origin = info.paysimple_origin
         return counter
+
+    @off_gui_thread
+    def hello(self) -> RemoteCounter:
+        """Ask the server who it is (``GET /v1/server``: sets :attr:`environment` and :attr:`paysimple_origin`)
+        and whether this lane's credential still works (the clerk list, which needs it); returns self. Raises
+        ``StoreServerUnreachable`` / ``StoreServerRefused`` (code ``lane_revoked`` or ``bad_credential`` when this
+        counter's enrollment no longer holds)."""
+        info = self._call("GET", "/v1/server", reply=m.ServerInfo)
+        self.environment = Environment(info.environment)
+        self.paysimple_origin = info.paysimple_origin
+        self.clerks()
+        return self
 
     @classmethod
     def connect(cls, url: str, fingerprint: str, credential: str, lane: str, events: EventBus | None = None,
@@ -281,6 +292,11 @@ class RemoteCounter:
         return date.today()
 
     def close(self) -> None:
+        """Stop the copy's follower and close the link (a second call does nothing)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
         if self.replica is not None:
             self.replica.close()
         self.link.close()

@@ -16,6 +16,13 @@ Contracts:
   ``repr``). :meth:`test_connection` with ``key=None`` uses the saved key without handing it out.
 - Every Sandbox/Live set-up is approved in that environment's clerk file (:meth:`apply`): by the first manager
   created in it, else by an approval given with that file's desk; ``settings`` is recorded there.
+- Store mode (issue 20, decision 0430): ``Settings.store_server`` holds the store server's address and its
+  pinned certificate fingerprint; the lane credential is in the keyring (environment ``"store"``). Such a
+  counter has no API key (:meth:`api_access` is None), no journal and no clerk file of its own: its clerk desk
+  and its counter are one ``RemoteCounter`` (:meth:`store_desk`), made without a network call and connected by
+  ``Counter.open``. :meth:`enroll_store` enrolls with a one-time code (the code, made by a manager on the
+  server, is that manager's approval of the change); :meth:`apply_store` saves the settings; choosing any other
+  environment later clears ``store_server``.
 - Blocking calls (files, keyring, PIN checks, the network) run on workers; :meth:`load_settings` also runs
   before any window exists (start-up), where a storage fault is shown in a message box.
 """
@@ -28,6 +35,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dataclasses import dataclass
+
 from pos_app.clerks import ClerkError, ManagerAction
 from pos_app.config import API_BASE_URLS, Environment, Paths
 from pos_app.counter.api import ApiAccess, CounterStart
@@ -36,6 +45,7 @@ from pos_app.counter.events import EventBus
 from pos_app.settings import Settings
 
 if TYPE_CHECKING:
+    from pos_app.counter.remote import RemoteCounter
     from pos_app.payments import Approval
 
 log = logging.getLogger(__name__)
@@ -61,6 +71,40 @@ def restore_journal(journal: Path, backup: Path, approval: Approval, clerks: Loc
                         registry=clerks.registry())
 
 
+STORE_DATA_DIR = "store"  # a store-mode counter's own files (its search copy) under the data folder
+
+
+@dataclass(frozen=True)
+class StoreEnrollment:
+    """A finished enrollment: what the settings keep (``url``, ``lane``, ``fingerprint``) and the environment
+    the store server's PaySimple is (``environment``: Sandbox or Live). The credential went to the keyring."""
+
+    url: str
+    lane: str
+    fingerprint: str
+    environment: Environment
+    server_name: str = ""
+
+    @property
+    def pretty_fingerprint(self) -> str:
+        from pos_app.serverlink.pinning import pretty
+
+        return pretty(self.fingerprint)
+
+
+def check_store_url(url: str) -> str:
+    """The store server's address as the counter keeps it; ``ValueError`` (a sentence: what to type) for a bad
+    address or plain http to another machine (decision 0408)."""
+    from pos_app.serverlink.client import check_url
+
+    text = str(url or "").strip()
+    if not text:
+        raise ValueError("Type the store server's address, e.g. https://192.168.1.10:8443.")
+    if "://" not in text:
+        raise ValueError("The store server's address starts with https:// (e.g. https://192.168.1.10:8443).")
+    return check_url(text)
+
+
 class Setup:
     """One per app run (see the module docstring). ``credentials``: a ``pos_app.credentials.CredentialStore``
     (default: this data folder's; a ``--training`` run gets a throwaway one that can never find a real key);
@@ -76,7 +120,7 @@ class Setup:
         self._credentials = credentials or (CredentialStore(secrets.token_hex(16)) if force_training
                                             else CredentialStore.for_data_dir(paths.data_dir))
         self.base_urls = dict(API_BASE_URLS) | dict(base_urls or {})
-        self._desks: dict[Environment, LocalClerks] = {}
+        self._desks: dict[Environment | str, LocalClerks | RemoteCounter] = {}  # "store": the store desk
 
     @property
     def environments(self) -> tuple[Environment, ...]:
@@ -105,8 +149,9 @@ class Setup:
             save_settings(as_training(settings), self.paths.training_settings_file)
             if not self.force_training:
                 counter = load_settings(self.paths.settings_file)
-                if counter.env is not Environment.TRAINING or not counter.setup_done:
+                if counter.env is not Environment.TRAINING or not counter.setup_done or counter.store_server:
                     counter.environment, counter.setup_done = Environment.TRAINING.value, True
+                    counter.store_server = {}
                     save_settings(counter, self.paths.settings_file)
             return
         if self.force_training:
@@ -132,7 +177,7 @@ class Setup:
         """Sandbox/Live: the API base URL, user and key for ``settings``' environment; None in training or
         when no key is saved (or kept for this session) for that user."""
         env = self.environment(settings)
-        if env is Environment.TRAINING:
+        if env is Environment.TRAINING or self.store_mode(settings):
             return None
         user = settings.api_users.get(env.value, "")
         key = self._credentials.load(env.value, user) if user else None
@@ -251,6 +296,9 @@ class Setup:
         from pos_app.counter.errors import MissingCredentials
 
         env = self.environment(settings)
+        if self.store_mode(settings):
+            desk = self.store_desk(settings)
+            return CounterStart(env, self.paths, desk.lane, clerks=desk, store=desk)
         clerks = self.clerks_for(env)
         demo = settings.demo_customers if demo_customers is None else demo_customers
         if env is Environment.TRAINING:
@@ -263,6 +311,101 @@ class Setup:
     def restore_journal(self, environment: Environment, journal: Path, backup: Path, approval: Approval):
         """:func:`restore_journal` with ``environment``'s clerk desk (where the approval was given)."""
         return restore_journal(journal, backup, approval, self.clerks_for(environment))
+
+    # ---- store mode (issue 20): a counter of a store server -----------------------------------------------
+
+    def store_mode(self, settings: Settings) -> bool:
+        """Whether this run's counter is a store server's lane (never in a ``--training`` run)."""
+        return (not self.force_training and bool(settings.store_server)
+                and self.environment(settings) is not Environment.TRAINING)
+
+    def store_access(self, settings: Settings):
+        """The ``StoreAccess`` of an enrolled counter whose credential is in the keyring; None otherwise (not
+        store mode, or the keyring lost it: set-up again). Reads the keyring (a worker, or before any window)."""
+        from pos_app.counter.remote import STORE_CREDENTIAL, StoreAccess
+
+        if not self.store_mode(settings):
+            return None
+        access = StoreAccess(settings.store_server["url"], settings.lane, settings.store_server["fingerprint"])
+        return access if self._credentials.has(STORE_CREDENTIAL, access.lane) else None
+
+    def enroll_store(self, url: str, code: str, lane: str, timeouts=None) -> StoreEnrollment:
+        """Enroll this counter as ``lane`` with a one-time code (``counter.remote.enroll_counter``: the server
+        proves the code before it is sent; its certificate is pinned; the credential goes to the keyring), then
+        ask the server which PaySimple it uses. Blocks (a worker). Raises ``ValueError`` (address, code, lane
+        name), ``EnrollmentFailed`` (the server could not prove the code: nothing secret sent),
+        ``ServerRefused`` (code used, expired, lane taken...), ``ServerUnreachable``, ``KeyringUnavailable``
+        (then nothing is kept). Nothing is written to the settings here (:meth:`apply_store` does)."""
+        from pos_app.counter.remote import STORE_CREDENTIAL, enroll_counter
+        from pos_app.serverlink import messages as m
+        from pos_app.serverlink.client import EnrollmentFailed, StoreLink, Timeouts
+        from pos_app.serverlink.wire import decode
+
+        if self.force_training:
+            raise PermissionError("a --training run never enrolls this counter with a store server")
+        timeouts = timeouts or Timeouts(connect=5, read=15, total=20)
+        access = enroll_counter(check_store_url(url), code, lane, self._credentials, timeouts)
+        link = StoreLink(access.url, access.fingerprint, self._credentials.load(STORE_CREDENTIAL, access.lane),
+                         timeouts)
+        try:
+            _, data, _ = link.request("GET", "/v1/server")
+        finally:
+            link.close()
+        info = decode(m.ServerInfo, data, "ServerInfo")
+        try:
+            environment = Environment(info.environment)
+        except ValueError:
+            environment = Environment.TRAINING
+        if environment is Environment.TRAINING:
+            raise EnrollmentFailed("The store server did not say which PaySimple it uses: update the server.")
+        log.info("enrolled with the store server as lane %s (%s)", access.lane, environment.value)
+        return StoreEnrollment(access.url, access.lane, access.fingerprint, environment, info.name)
+
+    def apply_store(self, settings: Settings, enrolled: StoreEnrollment) -> None:
+        """Save a store-mode set-up: the server's address and pinned fingerprint, the enrolled lane, the
+        server's environment; keeps the store header and formats of ``settings``. No clerk file is touched
+        (the clerks are the server's; the enrollment code was the manager's approval). ``StorageError``."""
+        settings.environment = enrolled.environment.value
+        settings.lane = enrolled.lane
+        settings.store_server = {"url": enrolled.url, "fingerprint": enrolled.fingerprint}
+        settings.setup_done = True
+        self.save_settings(settings)
+        log.info("set-up saved: store server, lane %s", enrolled.lane)
+
+    def store_desk(self, settings: Settings):
+        """This run's ``RemoteCounter`` (its clerk desk and its counter at once), made on first use without a
+        network call: the credential from the keyring, the search copy in ``<data>/store/``. Raises
+        ``MissingCredentials`` when the keyring has no credential for the lane (set-up again)."""
+        from pos_app.counter.errors import MissingCredentials
+        from pos_app.counter.remote import STORE_CREDENTIAL, RemoteCounter
+
+        desk = self._desks.get("store")
+        if desk is None:
+            if not self.store_mode(settings):
+                raise MissingCredentials()
+            credential = self._credentials.load(STORE_CREDENTIAL, settings.lane)
+            if not credential:
+                raise MissingCredentials()
+            server = settings.store_server
+            desk = RemoteCounter.connect(server["url"], server["fingerprint"], credential, settings.lane,
+                                         self.events, replica_dir=self.paths.data_dir / STORE_DATA_DIR,
+                                         environment=self.environment(settings))
+            self._desks["store"] = desk
+        return desk
+
+    def forget_store(self, settings: Settings) -> None:
+        """The way back from a revoked or lost enrollment: drop this lane's credential from the keyring and
+        mark the set-up as not done, so the next start runs the set-up wizard. ``StorageError``."""
+        from pos_app.counter.remote import STORE_CREDENTIAL
+
+        if not self.store_mode(settings):
+            return
+        try:
+            self._credentials.delete(STORE_CREDENTIAL, settings.lane)
+        except Exception as exc:  # noqa: BLE001 - a keyring that fails here only keeps a dead credential
+            log.warning("the revoked lane credential stays in the keyring: %s", type(exc).__name__)
+        settings.setup_done = False
+        self.save_settings(settings)
 
     def close(self) -> None:
         for desk in self._desks.values():

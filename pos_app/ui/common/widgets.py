@@ -43,10 +43,23 @@ class EnvBanner(Retranslating, QLabel):
         self.setObjectName("banner")
         bg, fg, _english = BANNER[environment]
         # Same words and layout as the shell's banner (pos_app.ui.common.banner), in the UI language.
-        self.live(self.setText, lambda: f"{environment_title(environment)} · {environment_detail(environment)}      "
-                     + fmt(translate("EnvBanner", "Lane %1"), lane))
+        self._environment, self._lane, self._store = environment, lane, ""
+        self.live(self.setText, self._words)
         self.setStyleSheet(f"#banner {{ background: {bg}; color: {fg}; }}")
         self.live(self.setAccessibleName, lambda: fmt(translate("EnvBanner", "Environment: %1"), environment_name(environment)))
+
+    def _words(self) -> str:
+        env = self._environment
+        text = f"{environment_title(env)} · {environment_detail(env)}      " + fmt(translate("EnvBanner", "Lane %1"),
+                                                                                  self._lane)
+        if self._store:
+            text += "      " + fmt(translate("EnvBanner", "Store server: %1"), self._store)
+        return text
+
+    def show_store(self, host: str) -> None:
+        """Store mode: the banner also names the store server this counter works through (``host:port``)."""
+        self._store = host
+        self.live(self.setText, self._words)
 
 
 class _HitDelegate(QStyledItemDelegate):

@@ -55,6 +55,7 @@ class CustomerPanel(Retranslating, QWidget):
         layout.addWidget(self.methods, 1)
         self.methods_note = QLabel(self)
         self.methods_note.setObjectName("muted")
+        self.methods_note.setWordWrap(True)  # a long fault (e.g. the store server unreachable) must not widen the window
         self.methods_note.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.methods_note)
         row = QHBoxLayout()

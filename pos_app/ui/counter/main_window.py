@@ -462,6 +462,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.show_status(lambda: translate("MainWindow", "Starting…"))
         self.task.show_progress(lambda: translate("MainWindow", "Starting the training gateway…")
                                 if start.environment is Environment.TRAINING
+                                else translate("MainWindow", "Connecting to the store server…")
+                                if start.store is not None
                                 else translate("MainWindow", "Connecting to PaySimple…"), cancellable=True)
 
         def work(ctx):

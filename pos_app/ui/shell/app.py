@@ -218,7 +218,7 @@ def build(argv: list[str]):
     refusal = sandbox_refusal(environment, args.allow_no_sandbox)
     if refusal is not None:
         raise refuse_start(app, refusal.text(), lambda: refusal_box(refusal))
-    if shell is not None and environment is not Environment.TRAINING:
+    if shell is not None and environment is not Environment.TRAINING and not shell.store_mode:
         from pos_app.counter import ClerkFileTampered
 
         try:  # a clerk file changed outside the app opens nothing (decision 0208)

@@ -46,6 +46,7 @@ from pos_app.ui.common.i18n import Retranslating, fmt, tr
 from pos_app.ui.common.ops import BackgroundOp
 
 log = logging.getLogger(__name__)
+RETRY_CLERKS_MS = 5000  # store mode: the clerk list is asked again this often while the server is unreachable
 translate = QCoreApplication.translate
 
 ERROR_STYLE = "color: #b91c1c;"
@@ -271,18 +272,25 @@ class LoginDialog(Retranslating, QDialog):
         self.loaded.emit()
 
     def _refuse(self, exc: BaseException) -> None:
-        """The clerk file cannot be used (changed outside the app, unreadable): nobody can sign in here."""
-        if not isinstance(exc, ClerkError | StorageError):
+        """The clerk file cannot be used (changed outside the app, unreadable), or the store server cannot be
+        asked (unreachable, this lane revoked): nobody can sign in here."""
+        from pos_app.ui.shell.store_setup import lane_revoked, store_message
+
+        store = store_message(exc)
+        if not isinstance(exc, ClerkError | StorageError) and store is None:
             log.error("clerk list unreadable: %s", type(exc).__name__)
         self.name.clear()
         def refused() -> str:
-            return clerk_message(exc) if isinstance(exc, ClerkError | StorageError) else fmt(
-                translate("LoginDialog", "The clerk list cannot be read (%1)."), type(exc).__name__)
+            return store_message(exc) or (clerk_message(exc) if isinstance(exc, ClerkError | StorageError) else fmt(
+                translate("LoginDialog", "The clerk list cannot be read (%1)."), type(exc).__name__))
 
         self.refused = refused()
         self.message.setStyleSheet(ERROR_STYLE)
         self.live(self.message.setText, refused)
         self.sign_in.setEnabled(False)
+        if store is not None and not lane_revoked(exc):  # the server may come back: ask again in a while
+            self.refused = ""
+            QTimer.singleShot(RETRY_CLERKS_MS, lambda: self._load_clerks() if self.isVisible() else None)
         self.loaded.emit()
 
     # ---- the PIN check (a worker) ------------------------------------------------------------------------
@@ -327,7 +335,11 @@ class LoginDialog(Retranslating, QDialog):
 
     def _not_signed_in(self, exc: BaseException) -> None:
         self._busy(False)
-        if isinstance(exc, ClerkError | StorageError):  # a full disk or damaged clerk file: named, not a crash
+        from pos_app.ui.shell.store_setup import store_message
+
+        if store_message(exc) is not None:  # store mode: the server unreachable, this lane revoked
+            self.live(self.message.setText, lambda: store_message(exc))
+        elif isinstance(exc, ClerkError | StorageError):  # a full disk or damaged clerk file: named, not a crash
             self.live(self.message.setText, lambda: clerk_message(exc))
         else:
             log.error("sign-in failed: %s", type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))

@@ -2,7 +2,10 @@
 details and the store's money format, first manager.
 
 Pages: Environment (Training is the default) -> API credentials (Sandbox/Live only) -> Store and receipt ->
-First manager (Sandbox/Live, when no manager exists yet) -> Summary.
+First manager (Sandbox/Live, when no manager exists yet) -> Summary; or, for "Store server" (issue 20):
+Environment -> Store server (address + one-time code, enrolled on a worker: ``ui/shell/store_setup``) -> Store
+and receipt (the lane is the enrolled one) -> Summary. A store-mode counter keeps no key and no clerk file; the
+code a manager made on the server is the approval (decision 0430).
 
 - Everything it reads and writes goes through the application layer's ``Setup`` (``pos_app.counter.setup``):
   settings, API keys, clerk files, Sandbox test reports. Which environments already have a manager is read
@@ -49,6 +52,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -68,6 +72,7 @@ from pos_app import money
 from pos_app.config import Environment
 from pos_app.counter import (
     TRAINING_MANAGER,
+    StoreEnrollment,
     Approval,
     AuthenticationError,
     ClerkError,
@@ -89,6 +94,7 @@ from pos_app.ui.common.i18n import Retranslating, fmt, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.shell.login import ERROR_STYLE, clerk_message, form_layout, pin_edit
 from pos_app.ui.shell.manager_approval import request_approval
+from pos_app.ui.shell.store_setup import LANE_RE, StoreServerPage
 
 if TYPE_CHECKING:
     from pos_app.counter import Approval
@@ -96,11 +102,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
-LANE_RE = re.compile(r"[A-Za-z0-9_]{1,20}")
 OK_STYLE = "color: #166534;"
 NOTE_STYLE = "background: #fef3c7; color: #78350f; padding: 8px; border: 1px solid #f59e0b; border-radius: 4px;"
 
-PAGE_ENVIRONMENT, PAGE_CREDENTIALS, PAGE_MERCHANT, PAGE_MANAGER, PAGE_SUMMARY = range(5)
+PAGE_ENVIRONMENT, PAGE_CREDENTIALS, PAGE_MERCHANT, PAGE_MANAGER, PAGE_SUMMARY, PAGE_STORE = range(6)
 
 
 def connection_error_message(exc: BaseException, base_url: str) -> str:
@@ -183,6 +188,22 @@ class EnvironmentPage(Retranslating, QWizardPage):
             text.setStyleSheet(f"color: #374151; border-left: 4px solid {COLOURS[env][0]}; padding-left: 8px;")
             layout.addWidget(button)
             layout.addWidget(text)
+        self.store_button = QRadioButton(translate("SetupWizard", "Store server"), self)
+        self.store_button.setObjectName("env_store")
+        font = self.store_button.font()
+        font.setBold(True)
+        self.store_button.setFont(font)
+        self.group.addButton(self.store_button)
+        store_text = QLabel(translate("SetupWizard",
+                                      "This counter is one lane of the store: the store server holds the PaySimple "
+                                      "key, the clerks and the payments. Needs the server's address and a "
+                                      "one-time enrollment code from a manager."), self)
+        store_text.setWordWrap(True)
+        store_text.setContentsMargins(26, 0, 0, 8)
+        store_text.setStyleSheet("color: #374151; border-left: 4px solid #4b5563; padding-left: 8px;")
+        layout.addWidget(self.store_button)
+        layout.addWidget(store_text)
+        self.store_button.setEnabled(set(wizard.environments) != {Environment.TRAINING})
         layout.addStretch(1)
         self.training_only_note = self.with_live(_note("", self), lambda: translate(
             "SetupWizard", "This is a training run (started with --training): only training settings can be "
@@ -199,18 +220,29 @@ class EnvironmentPage(Retranslating, QWizardPage):
         for env, button in self.buttons.items():
             button.setEnabled(env in wizard.environments)
         start = wizard.settings.env if wizard.settings.env in wizard.environments else wizard.environments[0]
-        self.buttons[start].setChecked(True)
+        if wizard.settings.store_server and self.store_button.isEnabled():
+            self.store_button.setChecked(True)
+        else:
+            self.buttons[start].setChecked(True)
         self.group.buttonToggled.connect(lambda *_: wizard.environment_changed())
         self.group.buttonToggled.connect(lambda *_: self._show_override())
         self._show_override()
 
+    def store_mode(self) -> bool:
+        """"Store server" is chosen."""
+        return self.store_button.isChecked()
+
     def switching_to_live(self) -> bool:
-        return self.environment() is Environment.LIVE and self.w.settings.env is not Environment.LIVE
+        return not self.store_mode() and self.environment() is Environment.LIVE \
+            and self.w.settings.env is not Environment.LIVE
 
     def _show_override(self) -> None:
         self.live_override.setVisible(self.switching_to_live() and self.w.sandbox_report() is None)
 
     def environment(self) -> Environment:
+        if self.store_mode():  # the store server's PaySimple, known once enrolled
+            enrolled = self.w.store_page.enrolled
+            return enrolled.environment if enrolled is not None else Environment.SANDBOX
         for env, button in self.buttons.items():
             if button.isChecked():
                 return env
@@ -219,6 +251,8 @@ class EnvironmentPage(Retranslating, QWizardPage):
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
         env = self.environment()
         self.live(self.message.setText, lambda: "")
+        if self.store_mode():
+            return True  # the enrollment code, made by a manager on the server, approves it (decision 0430)
         if env not in self.w.environments:
             return False
         if env is Environment.TRAINING:
@@ -247,6 +281,8 @@ class EnvironmentPage(Retranslating, QWizardPage):
         return self.w.ready  # which clerk files have a manager is read first (a worker)
 
     def nextId(self) -> int:  # noqa: N802 - Qt override
+        if self.store_mode():
+            return PAGE_STORE
         return PAGE_MERCHANT if self.environment() is Environment.TRAINING else PAGE_CREDENTIALS
 
 
@@ -267,6 +303,7 @@ class CredentialsPage(Retranslating, QWizardPage):
         self.key.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText)
         self.test_button = self.with_live(QPushButton(self), lambda: translate("SetupWizard", "Test connection"))
         self.test_button.setObjectName("testConnection")
+        self.test_button.setAutoDefault(False)  # Enter in a field is the wizard's Next (store_setup: Enroll)
         self.test_button.clicked.connect(self.start_test)
         self.status = QLabel(self)
         self.status.setObjectName("connectionStatus")
@@ -352,6 +389,8 @@ class CredentialsPage(Retranslating, QWizardPage):
             self._say(lambda: translate("SetupWizard", "Type the API user and the API key first."), False)
             return
         base_url = self.w.setup.base_url(Environment(env))
+        if self.test_button.hasFocus():  # else disabling it hands the focus on to Back: Enter would go back
+            self.key.setFocus()
         self.test_button.setEnabled(False)
         self.status.setStyleSheet("color: #374151;")
         self.live(self.status.setText, lambda: translate("SetupWizard", "Testing the connection…"))
@@ -364,6 +403,8 @@ class CredentialsPage(Retranslating, QWizardPage):
             self._passed = attempt
             self._say(lambda: fmt(translate("SetupWizard", "Connected. Customers in this account: %1."), total), True)
             self.completeChanged.emit()
+            if self.isVisible() and self.isComplete():  # Enter (or Space) goes on
+                self.w.button(QWizard.WizardButton.NextButton).setFocus()
 
         def failed(exc: BaseException) -> None:
             self.test_button.setEnabled(True)
@@ -483,7 +524,15 @@ class MerchantPage(Retranslating, QWizardPage):
         self.live(self.message.setText, lambda: "")
         return True
 
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        enrolled = self.w.store_page.enrolled if self.w.store_mode() else None
+        if enrolled is not None:
+            self.lane.setText(enrolled.lane)  # the name the server enrolled
+        self.lane.setReadOnly(enrolled is not None)
+
     def nextId(self) -> int:  # noqa: N802 - Qt override
+        if self.w.store_mode():
+            return PAGE_SUMMARY  # the clerks are the store server's
         env = self.w.environment()
         if env is not Environment.TRAINING and not self.w.has_manager(env):
             return PAGE_MANAGER
@@ -554,7 +603,13 @@ class SummaryPage(Retranslating, QWizardPage):
         w = self.w
         env = w.environment()
         lines = [fmt(translate("SetupWizard", "Environment: %1"), environment_name(env))]
-        if env is Environment.TRAINING:
+        enrolled = w.store_page.enrolled if w.store_mode() else None
+        if enrolled is not None:
+            lines.append(fmt(translate("SetupWizard", "Store server: %1 (certificate %2)"), enrolled.url,
+                             enrolled.pretty_fingerprint))
+            lines.append(translate("SetupWizard", "This counter keeps no PaySimple key: clerks sign in with their "
+                                                  "store server PIN."))
+        elif env is Environment.TRAINING:
             lines.append(fmt(translate("SetupWizard",
                                        "Training needs no PaySimple account. Sign in as %1 with PIN %2."),
                              TRAINING_MANAGER[0], TRAINING_MANAGER[1]))
@@ -572,6 +627,9 @@ class SummaryPage(Retranslating, QWizardPage):
         if w.hasVisitedPage(PAGE_MANAGER):
             lines.append(fmt(translate("SetupWizard", "First manager: %1"), w.manager_page.name.text().strip()))
         return "\n".join(lines)
+
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        return -1  # the last page of every path: Finish (the store page has a higher id but comes earlier)
 
 
 class SetupFlow(Retranslating, QWizard):
@@ -606,9 +664,10 @@ class SetupFlow(Retranslating, QWizard):
         self.merchant_page = MerchantPage(self)
         self.manager_page = ManagerPage(self)
         self.summary_page = SummaryPage(self)
+        self.store_page = StoreServerPage(self, PAGE_MERCHANT)
         for page_id, page in ((PAGE_ENVIRONMENT, self.environment_page), (PAGE_CREDENTIALS, self.credentials_page),
                               (PAGE_MERCHANT, self.merchant_page), (PAGE_MANAGER, self.manager_page),
-                              (PAGE_SUMMARY, self.summary_page)):
+                              (PAGE_SUMMARY, self.summary_page), (PAGE_STORE, self.store_page)):
             self.setPage(page_id, page)
         self.setStartId(PAGE_ENVIRONMENT)
         self.currentIdChanged.connect(lambda _id: QTimer.singleShot(0, self._style_header))
@@ -663,8 +722,32 @@ class SetupFlow(Retranslating, QWizard):
         super().showEvent(event)
         self._style_header()
 
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Enter presses the focused button; anywhere else on a page it is Next (or Finish on the last page).
+        QDialog's own default-button search is not used: embedded in :class:`SetupWizard`, a page's button or
+        Back that once had the focus stayed the default, so Enter in a field did nothing or went back."""
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
+            focused = QApplication.focusWidget()
+            if isinstance(focused, QPushButton) and self.isAncestorOf(focused):
+                if focused.isEnabled():
+                    focused.click()
+                event.accept()
+                return
+            for which in (QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton):
+                button = self.button(which)
+                if button.isVisible():
+                    if button.isEnabled():
+                        button.click()
+                    event.accept()
+                    return
+        super().keyPressEvent(event)
+
     def environment(self) -> Environment:
         return self.environment_page.environment()
+
+    def store_mode(self) -> bool:
+        return self.environment_page.store_mode()
 
     def environment_changed(self) -> None:
         self.owner.banner.set_environment(self.environment())
@@ -702,8 +785,14 @@ class SetupFlow(Retranslating, QWizard):
                                                                        "here."))
             return
         s = self.settings
+        enrolled = self.store_page.enrolled if self.store_mode() else None
+        if self.store_mode() and enrolled is None:
+            self.summary_page.message.setText(translate("SetupWizard", "Enroll this counter with the store server "
+                                                                       "first (Back)."))
+            return
         s.environment = env.value
-        if env is not Environment.TRAINING:
+        s.store_server = {}
+        if env is not Environment.TRAINING and enrolled is None:
             s.api_users[env.value] = self.credentials_page.user.text().strip()
         m = self.merchant_page
         s.merchant.name = kept(m.name.text().strip(), s.merchant.name)
@@ -739,7 +828,10 @@ class SetupFlow(Retranslating, QWizard):
         # Saved on the GUI thread, while the wizard is modal (a few small local files): two test runs ended in a
         # segfault while a worker saved under the wizard's exec(); until that is understood, no worker here.
         try:
-            result = setup.apply(s, first_manager=first_manager, approvals=approvals, go_live_subject=subject)
+            if enrolled is not None:
+                result = setup.apply_store(s, enrolled)
+            else:
+                result = setup.apply(s, first_manager=first_manager, approvals=approvals, go_live_subject=subject)
         except Exception as exc:  # noqa: BLE001 - shown on the summary page, Finish enabled again
             failed(exc)
         else:

@@ -132,8 +132,16 @@ class Shell(QObject):
         return self.setup.environment(self.settings)
 
     @property
+    def store_mode(self) -> bool:
+        """This counter is a store server's lane (issue 20): no key, the server's clerks."""
+        return self.setup.store_mode(self.settings)
+
+    @property
     def clerks(self) -> ClerksApi:
-        """This run's clerk desk (its environment's clerk file): sign-in, lock, approvals, clerk management."""
+        """This run's clerk desk (its environment's clerk file; in store mode the lane's ``RemoteCounter``, so
+        PINs are checked by the store server): sign-in, lock, approvals, clerk management."""
+        if self.store_mode:
+            return self.setup.store_desk(self.settings)
         return self.setup.clerks_for(self.environment)
 
     @property
@@ -169,6 +177,8 @@ class Shell(QObject):
             return False
         if not self.settings.setup_done:
             return True
+        if self.store_mode:  # enrolled, and the lane credential is still in the keyring
+            return self.setup.store_access(self.settings) is None
         return self.environment is not Environment.TRAINING and self.setup.api_access(self.settings) is None
 
     def run_setup(self, parent: QWidget | None = None, settings: Settings | None = None,
@@ -337,6 +347,8 @@ class Shell(QObject):
         self.about_action = window.with_live(QAction(window), lambda: translate("Shell", "About"))
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+        if self.store_mode and hasattr(window.banner, "show_store"):
+            window.banner.show_store(self.store_host())
         self.idle = IdleLock(self.app, self.settings.idle_lock_minutes, busy=window.busy)
         self.idle.locked.connect(self.lock)
         window.nativeWindowChanged.connect(self._native_window_changed)
@@ -360,6 +372,30 @@ class Shell(QObject):
         counter = self.window.counter if self.window is not None else None
         if counter is not None:
             show_startup_notices(self.window, counter.startup_notices())
+
+    def store_host(self) -> str:
+        """The store server's host (and port) as the banner and status name it."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.settings.store_server.get("url", "")).netloc
+
+    def setup_again(self) -> None:
+        """The way back from a revoked lane or a changed server certificate: this lane's credential is dropped
+        and the set-up wizard runs (no approval: the store server no longer vouches for this counter, and a new
+        enrollment needs a manager's new code). The new set-up applies from the next start."""
+        from pos_app.counter import StorageError as _StorageError
+
+        draft = Settings.from_json(self.settings.to_json())
+        try:
+            self.setup.forget_store(draft)
+        except _StorageError as exc:
+            QMessageBox.warning(self.window, translate("Shell", "Set up again"), str(exc))
+            return
+        draft.setup_done = True
+        if self.run_setup(self.window, settings=draft):
+            QMessageBox.information(self.window, translate("Shell", "Restart needed"),
+                                    translate("Shell", "The counter uses the new set-up from the next start. "
+                                                       "Close the app and open it again."))
 
     def counter_start(self, lane: str, demo_customers: int | None = None) -> CounterStart:
         """What ``MainWindow.start_counter`` opens for this run (the one start-up path), with this run's clerk

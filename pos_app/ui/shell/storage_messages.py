@@ -291,7 +291,13 @@ def status_note(exc: StorageError) -> str:
 
 def show_startup_failure(window, exc: BaseException) -> QWidget | None:
     """What the counter shows when its back end could not start because of a storage fault
-    (``MainWindow._startup_failed``); None for any other error (the window says it its own way)."""
+    (``MainWindow._startup_failed``) or a store server fault (``ui/shell/store_setup.show_store_failure``); None
+    for any other error (the window says it its own way)."""
+    from pos_app.ui.shell.store_setup import show_store_failure
+
+    store = show_store_failure(window, exc)
+    if store is not None:
+        return store
     if isinstance(exc, StorageError):
         if isinstance(exc, JournalCorrupt):
             log.error("payment journal %s failed its check: %s", exc.path, " | ".join(exc.problems)[:2000])

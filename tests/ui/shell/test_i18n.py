@@ -29,7 +29,8 @@ from tests.ui.shell.helpers import wait_checked
 
 ROOT = Path(__file__).resolve().parents[3]
 SHELL_MODULES = ["shell/about.py", "common/banner.py", "shell/crash.py", "common/i18n.py", "shell/login.py",
-                 "shell/manager_approval.py", "shell/setup_wizard.py", "shell/shell.py", "shell/storage_messages.py"]
+                 "shell/manager_approval.py", "shell/setup_wizard.py", "shell/shell.py", "shell/storage_messages.py",
+                 "shell/store_setup.py"]
 
 
 def test_spanish_login_and_approval(qtbot, tmp_path, spanish):

@@ -62,6 +62,28 @@ def choose(wizard, env: Environment) -> None:
     wizard.flow.next()
 
 
+def test_the_summary_is_the_last_page_and_enter_there_finishes(make_wizard, qtbot, paths):
+    """A clerk going through with the keyboard: Enter = Next on each page; the summary offers Finish (not a Next
+    to a page off this path) and Enter there saves."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWizard
+
+    wizard = make_wizard()
+    flow = wizard.flow
+    QTest.keyClick(flow.environment_page, Qt.Key.Key_Return)
+    assert flow.currentId() == PAGE_MERCHANT
+    QTest.keyClick(flow.merchant_page.name, Qt.Key.Key_Return)
+    assert flow.currentId() == PAGE_SUMMARY
+    assert flow.summary_page.isFinalPage() and flow.nextId() == -1
+    assert flow.button(QWizard.WizardButton.FinishButton).isVisible()
+    assert not flow.button(QWizard.WizardButton.NextButton).isVisible()
+    QTest.keyClick(flow.summary_page.text, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=10_000)
+    assert wizard.result() == SetupWizard.DialogCode.Accepted, flow.summary_page.message.text()
+    assert load_settings(paths.settings_file).setup_done
+
+
 def test_training_is_the_default_and_asks_for_no_credentials(make_wizard, qtbot, paths, registries):
     wizard = make_wizard()
     flow = wizard.flow
@@ -124,6 +146,32 @@ def test_sandbox_happy_path_key_only_in_keyring(make_wizard, qtbot, gateway, mem
     reg = registries(Environment.SANDBOX)
     assert [(c.name, c.role) for c in reg.list()] == [("Maria", Role.MANAGER)]
     assert reg.login("Maria", "739164").is_manager
+
+
+def test_after_a_passed_test_enter_goes_on_not_back(make_wizard, qtbot, gateway, memory_keyring):
+    """Test connection pressed from the keyboard: the focus ends on Next (not Back), and Enter in a field is Next
+    (the Test button never stays the wizard's default button)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QWizard
+
+    wizard = make_wizard(sandbox_url=gateway.api_url)
+    flow = wizard.flow
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow, timeout=5_000)
+    choose(wizard, Environment.SANDBOX)
+    page = flow.credentials_page
+    page.user.setText(API_USER)
+    page.key.setText(API_KEY)
+    page.test_button.setFocus()
+    qtbot.waitUntil(page.test_button.hasFocus, timeout=5_000)
+    QTest.keyClick(page.test_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(page.isComplete, timeout=10_000)
+    assert flow.button(QWizard.WizardButton.NextButton).hasFocus(), QApplication.focusWidget()
+    flow.button(QWizard.WizardButton.BackButton).setFocus()
+    page.user.setFocus()  # the focus passed through Back: Enter in a field is still Next
+    QTest.keyClick(page.user, Qt.Key.Key_Return)
+    assert flow.currentId() == PAGE_MERCHANT
 
 
 def test_wrong_key_gives_a_clear_401_message(make_wizard, qtbot, gateway, memory_keyring):
