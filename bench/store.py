@@ -250,12 +250,6 @@ class LaneProc:
 
 class Bench:
     def __init__(self, args, work: Path) -> None:
-        import pg_cluster
-        from pos_app.paysimple import PaySimpleClient, Timeouts
-        from pos_app.training import TrainingGateway
-        from pos_app.training.proxy import MisbehavingProxy
-        from tests.fixtures.server import API_KEY, API_USER, ServerProcess, init_server, second_instance
-
         self.args, self.work, self.seed = args, work, args.seed
         self.rng = random.Random(args.seed)
         self.lock = threading.Lock()
@@ -263,6 +257,21 @@ class Bench:
         self.counts: Counter = Counter()
         self.errors: Counter = Counter()
         self.disruptions = 0  # server kills and the PostgreSQL restart, for the propagation samples
+        self.lanes, self.servers, self.cluster, self.proxy, self.direct, self.gateway = [], [], None, None, None, None
+        try:
+            self._set_up(args, work)
+        except BaseException:
+            self.close()
+            raise
+
+    def _set_up(self, args, work: Path) -> None:
+        import pg_cluster
+
+        from pos_app.paysimple import PaySimpleClient, Timeouts
+        from pos_app.training import TrainingGateway
+        from pos_app.training.proxy import MisbehavingProxy
+        from tests.fixtures.server import API_KEY, API_USER, ServerProcess, init_server, second_instance
+
         self.gateway = TrainingGateway(API_USER, API_KEY).start()
         self.proxy = MisbehavingProxy(self.gateway.base_url, upstream_timeout=30).start()
         self.direct = PaySimpleClient(self.gateway.api_url, API_USER, API_KEY, timeouts=Timeouts(connect=2, read=30))
@@ -271,9 +280,10 @@ class Bench:
         data_a = work / "server-a"
         port = init_server(data_a, SimpleNamespace(api_url=self.proxy.api_url), self.dsn, **SERVER_SETTINGS)
         self.servers = [ServerProcess(data_a, port), ServerProcess(*second_instance(data_a, work / "server-b"))]
-        self.load_customers(args.replica_customers)
         for s in self.servers:
             s.start()
+        self.wait_for_first_sync()  # a pass before the load: it would mark the synthetic customers deleted
+        self.load_customers(args.replica_customers)
         self.urls = [s.url for s in self.servers]
         from pos_app.server.tls import certificate_fingerprint
 
@@ -283,7 +293,7 @@ class Bench:
         self.shoppers = [self._shopper(i) for i in range(max(8, args.lanes * 2))]
         self._setup.close()
         share, extra = divmod(args.runs, args.lanes)
-        self.lanes, first = [], 0
+        first = 0
         for i in range(args.lanes):
             count = share + (i < extra)
             lane = LaneProc(self, i + 1, first, count)
@@ -293,12 +303,23 @@ class Bench:
 
     # ---- set-up ------------------------------------------------------------------------------------------
 
+    def wait_for_first_sync(self) -> None:
+        import psycopg
+
+        ends = time.monotonic() + 120
+        with psycopg.connect(self.dsn, autocommit=True) as con:
+            while not con.execute("SELECT 1 FROM sync_runs WHERE status = 'complete'").fetchone():
+                if time.monotonic() > ends:
+                    raise RuntimeError("the store's first customer sync did not complete within 120 s")
+                time.sleep(0.2)
+
     def load_customers(self, n: int) -> None:
-        """N synthetic PaySimple-linked customers straight into the store's customer table (the sync that
-        would mark them deleted runs once a day here)."""
+        """N synthetic PaySimple-linked customers straight into the store's customer table, after the store's
+        first sync (the next, which would mark them deleted, is a day away here); the instances' copies follow."""
+        from synthetic import generate
+
         from pos_app.customers.models import CustomerRecord
         from pos_app.customers.pg_store import PgCustomerStore
-        from synthetic import generate
 
         started = time.monotonic()
         store = PgCustomerStore(self.dsn)
@@ -555,10 +576,10 @@ class Bench:
                 lane.proc.wait(30)
         for s in self.servers:
             s.stop()
-        self.direct.close()
-        self.proxy.stop()
-        self.gateway.stop()
-        self.cluster.remove()
+        for part, how in ((self.direct, "close"), (self.proxy, "stop"), (self.gateway, "stop"),
+                          (self.cluster, "remove")):
+            if part is not None:
+                getattr(part, how)()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -588,6 +609,10 @@ def main(argv: list[str] | None = None) -> int:
         args.server_kills = args.server_kills if args.server_kills is not None else 1
     lane_kills = args.lane_kills if args.lane_kills is not None else max(1, args.runs // 100)
     server_kills = args.server_kills if args.server_kills is not None else max(1, args.runs // 500)
+    def stop(signum, frame):  # a SIGTERM (a test's timeout) still removes the cluster and the processes
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
     work = Path(tempfile.mkdtemp(prefix="store-bench-"))
     os.chmod(work, 0o755)  # the cluster's folder inside is handed to the postgres user when run as root
     bench = None

@@ -14,14 +14,21 @@ import pg_cluster as pgc
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(320)]
 
 
 def test_store_benchmark_smoke_run_has_no_failures():
     if not pgc.available():
         pytest.skip(pgc.why_unavailable())
-    out = subprocess.run([sys.executable, str(ROOT / "bench" / "store.py"), "--smoke", "--seed", "3"],
-                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "store.py"), "--smoke", "--seed", "3"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        stdout, stderr = proc.communicate(timeout=280)
+    except subprocess.TimeoutExpired:
+        proc.terminate()  # SIGTERM: the bench removes its cluster, servers and lanes
+        stdout, stderr = proc.communicate(timeout=30)
+        pytest.fail(f"the store bench did not finish in 280 s: {stderr[-3000:]}")
+    out = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
     assert out.returncode == 0, (out.stdout[-2000:], out.stderr[-4000:])
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["lanes"] == 2 and result["server_instances"] == 2 and result["runs"] == 40
