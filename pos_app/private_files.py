@@ -103,7 +103,15 @@ def _write_user_file(path: Path | str, fill: Callable[[BinaryIO], None]) -> Path
         raise FileNotFoundError(errno.ENOENT, "the folder does not exist (any more)", str(folder))
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "a folder has that name", str(path))
-    fd, tmp = tempfile.mkstemp(prefix=".saving-", suffix=".part", dir=folder)  # mkstemp: 0600, O_EXCL
+    return replace_whole(path, fill)
+
+
+def replace_whole(path: Path, fill: Callable[[BinaryIO], None], prefix: str = ".saving-") -> Path:
+    """Write ``path`` whole or not at all: ``fill`` writes a temporary file in ``path``'s folder (0600, made
+    with O_EXCL), which is flushed to disk and renamed over ``path``; the rename is then made durable. When
+    anything raises, the temporary file is removed, ``path`` is as it was and the error goes to the caller."""
+    folder = path.parent
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             fill(fh)

@@ -22,12 +22,12 @@ import copy
 import json
 import logging
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from pos_app.config import Environment
 from pos_app.money import DEFAULT_FORMAT, FORMATS
+from pos_app.private_files import replace_whole
 from pos_app.storage_errors import What, storage_errors
 
 log = logging.getLogger(__name__)
@@ -152,16 +152,7 @@ def save_settings(settings: Settings, path: Path) -> None:
     payload = json.dumps(settings.to_json(), indent=2, sort_keys=True)
     with storage_errors(path, What.SETTINGS):
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        replace_whole(path, lambda fh: fh.write(payload.encode("utf-8")), prefix=".settings-")
 
 
 # What a training run keeps of its own (everything but the environment, the API users and set-up state).

@@ -24,8 +24,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from pos_app import pg_migrations, pg_support
-from pos_app.audit import AuditEntry, AuditEvent, AuditQuery, aware
-from pos_app.clerkstore import ApprovalRecord, ClerkRow, Guard, NameTaken, Scope
+from pos_app.audit import AuditEntry, AuditEvent, aware
+from pos_app.clerkstore import ApprovalRecord, ClerkRow, Guard, NameTaken, Scope, trail
 from pos_app.migrations import Migration
 from pos_app.storage_errors import What
 
@@ -110,7 +110,6 @@ _APPEND_ONLY_TRIGGERS = {("audit_trail", "audit_trail_append_only"), ("audit_tra
                          ("approvals", "approvals_append_only"), ("approvals", "approvals_no_truncate")}
 
 _ROW = "id, name, role, salt, pin_hash, kdf, active, tag"
-_ENTRY = "position, at, lane, who, who_id, action, subject, subject_id, outcome, detail"
 
 
 def _clerk(row: tuple) -> ClerkRow:
@@ -122,6 +121,9 @@ def _entry(row: tuple) -> AuditEntry:
     return AuditEntry(int(row[0]), AuditEvent(at=row[1], lane=row[2], who=row[3],
                                               who_id=None if row[4] is None else int(row[4]), action=row[5],
                                               subject=row[6], subject_id=row[7], outcome=row[8], detail=row[9]))
+
+
+_DIALECT = trail.Dialect("%s", aware, _entry)
 
 
 class _View:
@@ -221,44 +223,8 @@ class _Tx(_View):
                            approval.reason, approval.subject))
 
     def append(self, event: AuditEvent) -> int:
-        row = self._con.execute(
-            "INSERT INTO audit_trail (at, lane, who, who_id, action, subject, subject_id, outcome, detail)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING position",
-            (event.at, event.lane, event.who, event.who_id, event.action, event.subject, event.subject_id,
-             event.outcome, event.detail)).fetchone()
-        return int(row[0])
-
-
-class _Trail:
-    """The store's audit trail (``pos_app.audit.AuditTrail``)."""
-
-    def __init__(self, store: PgClerkStore) -> None:
-        self._store = store
-
-    def append(self, event: AuditEvent) -> AuditEntry:
-        with self._store.writing() as tx:
-            position = tx.append(event)
-        return AuditEntry(position, event)
-
-    def read(self, query: AuditQuery | None = None) -> list[AuditEntry]:
-        q = query or AuditQuery()
-        where, args = ["position > %s"], [q.after]
-        for column in ("action", "outcome", "who", "who_id", "lane", "subject"):
-            value = getattr(q, column)
-            if value is not None:
-                where.append(f"{column} = %s")
-                args.append(value)
-        if q.since is not None:
-            where.append("at >= %s")
-            args.append(q.since)
-        if q.until is not None:
-            where.append("at < %s")
-            args.append(q.until)
-        sql = f"SELECT {_ENTRY} FROM audit_trail WHERE {' AND '.join(where)} ORDER BY position"
-        if q.limit is not None:
-            sql += f" LIMIT {int(q.limit)}"
-        with self._store._connection() as con:
-            return [_entry(r) for r in con.execute(sql, args).fetchall()]
+        sql, args = trail.insert(_DIALECT, event)
+        return int(self._con.execute(sql + " RETURNING position", args).fetchone()[0])
 
 
 class PgClerkStore:
@@ -283,7 +249,7 @@ class PgClerkStore:
             except BaseException:
                 self._pool.close()
                 raise
-        self.audit = _Trail(self)
+        self.audit = trail.SqlTrail(self.writing, self._connection, _DIALECT)
 
     def _errors(self):
         return pg_support.storage_errors(self.name, What.CLERKS, log)

@@ -26,8 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pos_app import migrations
-from pos_app.audit import AuditEntry, AuditEvent, AuditQuery, aware
-from pos_app.clerkstore import ApprovalRecord, ClerkRow, Guard, NameTaken, Scope
+from pos_app.audit import AuditEntry, AuditEvent, aware
+from pos_app.clerkstore import ApprovalRecord, ClerkRow, Guard, NameTaken, Scope, trail
 from pos_app.migrations import Migration
 from pos_app.sqlite_tx import immediate_transaction
 from pos_app.storage_errors import What, storage_errors
@@ -138,6 +138,9 @@ def _entry(row: tuple) -> AuditEntry:
                                          subject=row[6], subject_id=row[7], outcome=row[8], detail=row[9]))
 
 
+_DIALECT = trail.Dialect("?", _text, _entry)
+
+
 class _View:
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
@@ -222,44 +225,7 @@ class _Tx(_View):
                                                   approval.action, approval.reason, approval.subject))
 
     def append(self, event: AuditEvent) -> int:
-        cur = self._db.execute(
-            "INSERT INTO audit_trail (at, lane, who, who_id, action, subject, subject_id, outcome, detail)"
-            " VALUES (?,?,?,?,?,?,?,?,?)", (_text(event.at), event.lane, event.who, event.who_id, event.action,
-                                            event.subject, event.subject_id, event.outcome, event.detail))
-        return int(cur.lastrowid)
-
-
-class _Trail:
-    """The clerk file's audit trail (``pos_app.audit.AuditTrail``)."""
-
-    def __init__(self, store: SqliteClerkStore) -> None:
-        self._store = store
-
-    def append(self, event: AuditEvent) -> AuditEntry:
-        with self._store.writing() as tx:
-            position = tx.append(event)
-        return AuditEntry(position, event)
-
-    def read(self, query: AuditQuery | None = None) -> list[AuditEntry]:
-        q = query or AuditQuery()
-        where, args = ["position > ?"], [q.after]
-        for column in ("action", "outcome", "who", "who_id", "lane", "subject"):
-            value = getattr(q, column)
-            if value is not None:
-                where.append(f"{column} = ?")
-                args.append(value)
-        if q.since is not None:
-            where.append("at >= ?")
-            args.append(_text(q.since))
-        if q.until is not None:
-            where.append("at < ?")
-            args.append(_text(q.until))
-        sql = ("SELECT position, at, lane, who, who_id, action, subject, subject_id, outcome, detail"
-               f" FROM audit_trail WHERE {' AND '.join(where)} ORDER BY position")
-        if q.limit is not None:
-            sql += f" LIMIT {int(q.limit)}"
-        with self._store._read() as db:
-            return [_entry(r) for r in db.execute(sql, args)]
+        return int(self._db.execute(*trail.insert(_DIALECT, event)).lastrowid)
 
 
 class SqliteClerkStore:
@@ -281,7 +247,7 @@ class SqliteClerkStore:
             self._db.close()
             raise
         self._lock = threading.RLock()
-        self.audit = _Trail(self)
+        self.audit = trail.SqlTrail(self.writing, self._read, _DIALECT)
 
     @contextmanager
     def writing(self) -> Iterator[_Tx]:

@@ -42,7 +42,6 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from pathlib import Path
@@ -63,6 +62,7 @@ from pos_app.counter.events import (
     PaymentResolved,
 )
 from pos_app.counter.guard import off_gui_thread
+from pos_app.counter.tokens import TokenCache
 from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.customers.paysimple_add import Added
@@ -80,8 +80,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CHECKOUT_TOKEN_MAX_AGE = 120.0
-CUSTOMER_TOKEN_MAX_AGE = 600.0
 ONFILE_SWEEP_INTERVAL = 300.0
 
 Account = CreditCardAccount | AchAccount
@@ -96,12 +94,6 @@ def paysimple_origin_for(environment: Environment, gateway_base_url: str | None 
             raise ValueError("training mode needs the gateway's URL")
         return gateway_base_url.rstrip("/")
     return (gateway_base_url or API_BASE_URLS[environment].removesuffix("/v4")).rstrip("/")
-
-
-@dataclass
-class _Cached:
-    value: str
-    at: float
 
 
 def data_paths(paths: Paths, environment: Environment) -> Paths:
@@ -132,8 +124,7 @@ class Counter:
         self.paysimple_origin = paysimple_origin
         self.gateway = gateway
         self._lock = threading.Lock()
-        self._checkout: _Cached | None = None
-        self._customer_tokens: dict[int, _Cached] = {}
+        self._tokens = TokenCache(self._checkout_clock)
         self._seen_writer: ThreadPoolExecutor | None = None
         self._seen_pending: Future | None = None
         self.onfile = OnFile(journal, service.gateway, clock=self.now)
@@ -590,33 +581,16 @@ class Counter:
 
     @off_gui_thread
     def prefetch_checkout_token(self) -> None:
-        with self._lock:
-            fresh = (self._checkout is not None
-                     and self._checkout_clock() - self._checkout.at < CHECKOUT_TOKEN_MAX_AGE)
-        if not fresh:
-            token = self.client.checkout_token().jwt_token
-            with self._lock:
-                self._checkout = _Cached(token, self._checkout_clock())
+        self._tokens.prefetch_checkout(lambda: self.client.checkout_token().jwt_token)
 
     @off_gui_thread
     def take_checkout_token(self) -> str:
         """A checkout token for one form (the prefetched one when fresh)."""
-        with self._lock:
-            cached, self._checkout = self._checkout, None
-        if cached is not None and self._checkout_clock() - cached.at < CHECKOUT_TOKEN_MAX_AGE:
-            return cached.value
-        return self.client.checkout_token().jwt_token
+        return self._tokens.take_checkout(lambda: self.client.checkout_token().jwt_token)
 
     @off_gui_thread
     def customer_token(self, paysimple_id: int, fresh: bool = False) -> str:
-        with self._lock:
-            cached = self._customer_tokens.get(paysimple_id)
-        if not fresh and cached is not None and time.monotonic() - cached.at < CUSTOMER_TOKEN_MAX_AGE:
-            return cached.value
-        token = self.client.customer_token(paysimple_id).jwt_token
-        with self._lock:
-            self._customer_tokens[paysimple_id] = _Cached(token, time.monotonic())
-        return token
+        return self._tokens.customer(paysimple_id, fresh, lambda: self.client.customer_token(paysimple_id).jwt_token)
 
     # ---- charging ------------------------------------------------------------------------------------
 

@@ -56,6 +56,7 @@ from pos_app.counter.events import (
 )
 from pos_app.counter.guard import off_gui_thread
 from pos_app.counter.replica import ReplicaFollower
+from pos_app.counter.tokens import TokenCache
 from pos_app.customers.counter import CustomerValidationError
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.customers.paysimple_add import AddAmbiguous, Added, AddNotConfirmed
@@ -85,8 +86,6 @@ from pos_app.serverlink.wire import decode, encode
 log = logging.getLogger(__name__)
 
 Account = CreditCardAccount | AchAccount
-CHECKOUT_TOKEN_MAX_AGE = 120.0
-CUSTOMER_TOKEN_MAX_AGE = 600.0
 
 
 class StoreServerUnreachable(PaymentError):
@@ -200,12 +199,6 @@ def enroll_counter(url: str, code: str, lane: str, credentials, timeouts: Timeou
     return StoreAccess(enrolled.url, enrolled.lane, enrolled.fingerprint)
 
 
-@dataclass
-class _Cached:
-    value: str
-    at: float
-
-
 class RemoteCounter:
     """``CounterApi`` over one store server (module docstring)."""
 
@@ -224,8 +217,7 @@ class RemoteCounter:
         self._names: dict[str, str] = {}
         self._selected: StoredCustomer | None = None
         self._approvals: dict[tuple[Approval, str, str], str] = {}  # (approval, action, subject) -> token
-        self._checkout: _Cached | None = None
-        self._customer_tokens: dict[int, _Cached] = {}
+        self._tokens = TokenCache()
 
     @classmethod
     @off_gui_thread
@@ -341,7 +333,7 @@ class RemoteCounter:
             self._clerk, self._locked = clerk, False
             self._names[str(clerk.id)] = clerk.name
             self._selected = self._select_pending = None
-            self._customer_tokens.clear()
+            self._tokens.forget_customers()
         self.events.publish(ClerkSignedIn(str(clerk.id)))
         return SignedIn(clerk, self.now(), switched)
 
@@ -548,34 +540,24 @@ class RemoteCounter:
 
     # ---- tokens --------------------------------------------------------------------------------------
 
-    @off_gui_thread
-    def prefetch_checkout_token(self) -> None:
-        with self._lock:
-            fresh = self._checkout is not None and time.monotonic() - self._checkout.at < CHECKOUT_TOKEN_MAX_AGE
-        if not fresh:
-            token = self._call("POST", "/v1/tokens/checkout", reply=m.TokenReply).token
-            with self._lock:
-                self._checkout = _Cached(token, time.monotonic())
-
-    @off_gui_thread
-    def take_checkout_token(self) -> str:
-        with self._lock:
-            cached, self._checkout = self._checkout, None
-        if cached is not None and time.monotonic() - cached.at < CHECKOUT_TOKEN_MAX_AGE:
-            return cached.value
+    def _checkout_token(self) -> str:
         return self._call("POST", "/v1/tokens/checkout", reply=m.TokenReply).token
 
     @off_gui_thread
+    def prefetch_checkout_token(self) -> None:
+        self._tokens.prefetch_checkout(self._checkout_token)
+
+    @off_gui_thread
+    def take_checkout_token(self) -> str:
+        return self._tokens.take_checkout(self._checkout_token)
+
+    @off_gui_thread
     def customer_token(self, paysimple_id: int, fresh: bool = False) -> str:
-        with self._lock:
-            cached = self._customer_tokens.get(paysimple_id)
-        if not fresh and cached is not None and time.monotonic() - cached.at < CUSTOMER_TOKEN_MAX_AGE:
-            return cached.value
-        self._selection_on_server()
-        token = self._call("POST", "/v1/tokens/customer", m.TokenBody(int(paysimple_id)), reply=m.TokenReply).token
-        with self._lock:
-            self._customer_tokens[paysimple_id] = _Cached(token, time.monotonic())
-        return token
+        def fetch() -> str:
+            self._selection_on_server()
+            return self._call("POST", "/v1/tokens/customer", m.TokenBody(int(paysimple_id)),
+                              reply=m.TokenReply).token
+        return self._tokens.customer(paysimple_id, fresh, fetch)
 
     # ---- charging ------------------------------------------------------------------------------------
 

@@ -29,16 +29,14 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pos_app import migrations
 from pos_app.migrations import Migration
-from pos_app.payments import ids, locks
+from pos_app.payments import journal_rows, locks
 from pos_app.payments.locks import JournalUse
 from pos_app.payments.model import (
-    LANE_RE,
     LEGAL,
     OPEN_STATES,
     UNRESOLVED_STATES,
@@ -47,17 +45,13 @@ from pos_app.payments.model import (
     CustomerRef,
     DuplicateAttempt,
     IllegalTransition,
-    InvalidCharge,
     LaneBusy,
     State,
     Transition,
-    check_ach_authorization,
-    check_attempt_id,
-    to_cents,
 )
 from pos_app.payments.onfile_sql import SQLITE_SCHEMA as ONFILE_SCHEMA
 from pos_app.payments.onfile_sql import SqlOnFile
-from pos_app.payments.store import OnFileStore, OwnerLock, Reversal
+from pos_app.payments.store import OnFileStore, OwnerLock, Reversal, check_updates
 from pos_app.private_files import private_file
 from pos_app.sqlite_tx import immediate_transaction
 from pos_app.storage_errors import Fault, JournalCorrupt, StorageError, What, as_storage_error, storage_errors
@@ -183,24 +177,12 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
-_ATTEMPT_FIELDS = [f.name for f in fields(Attempt)]
-_TIME_FIELDS = {"created_at", "updated_at", "sent_at", "can_void_until", "absent_after"}
-_UPDATABLE = set(_ATTEMPT_FIELDS) - {"id", "lane", "clerk", "customer_id", "customer_name", "account_id",
-                                      "account_kind", "account_last4", "account_brand", "amount_cents",
-                                      "state", "created_at", "updated_at", "ach_authorization",
-                                      "ach_authorized_by"}
+def _attempt(row: sqlite3.Row) -> Attempt:
+    return journal_rows.to_attempt(row, parse_ts)
 
 
-def _row_to_attempt(row: sqlite3.Row) -> Attempt:
-    values = {}
-    for name in _ATTEMPT_FIELDS:
-        value = row[name]
-        if name in _TIME_FIELDS:
-            value = parse_ts(value)
-        elif name == "state":
-            value = State(value)
-        values[name] = value
-    return Attempt(**values)
+def _where() -> journal_rows.Where:
+    return journal_rows.Where("?", ts)
 
 
 class Journal:
@@ -306,32 +288,15 @@ class Journal:
 
         A bank (ACH) account needs ``ach_authorization``: the text the clerk read to the customer, confirmed
         by ``clerk`` (stored with the attempt; a trigger refuses an ACH attempt without it)."""
-        if not LANE_RE.match(lane or ""):
-            raise InvalidCharge("Lane must be 1-20 letters, digits or '_'.")
-        if not str(clerk).strip():
-            raise InvalidCharge("Clerk is required.")
-        authorized_by = None
-        if account.kind == "ach":
-            check_ach_authorization(ach_authorization, account)
-            authorized_by = str(clerk)
-            cause += f"; bank debit authorization read to the customer, confirmed by clerk {clerk}"
-        elif ach_authorization is not None:
-            raise InvalidCharge("A bank debit authorization belongs to a bank account, not a card.")
-        cents = to_cents(amount)
-        attempt_id = ids.attempt_id(lane, now) if attempt_id is None else check_attempt_id(attempt_id, lane)
-        stamp = ts(now)
+        values, cause = journal_rows.new_attempt_row(lane, clerk, customer, account, amount, now, cause,
+                                                     ach_authorization, attempt_id, ts)
+        attempt_id, stamp = values[0], ts(now)
         try:
             with self._tx() as db:
-                db.execute(
-                    "INSERT INTO attempts (id, lane, clerk, customer_id, customer_name, account_id, account_kind,"
-                    " account_last4, account_brand, amount_cents, state, created_at, updated_at,"
-                    " ach_authorization, ach_authorized_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (attempt_id, lane, str(clerk), customer.id, customer.name.strip(), account.id, account.kind,
-                     account.last4, account.brand, cents, State.CREATED.value, stamp, stamp,
-                     ach_authorization if account.kind == "ach" else None, authorized_by),
-                )
-                db.execute("INSERT INTO transitions (attempt_id, at, from_state, to_state, cause, clerk)"
-                           " VALUES (?,?,?,?,?,?)", (attempt_id, stamp, None, State.CREATED.value, cause, str(clerk)))
+                db.execute(f"INSERT INTO attempts ({', '.join(journal_rows.INSERT_COLUMNS)})"
+                           f" VALUES ({','.join('?' * len(journal_rows.INSERT_COLUMNS))})", values)
+                db.execute(f"INSERT INTO transitions ({journal_rows.TRANSITION_COLUMNS}) VALUES (?,?,?,?,?,?)",
+                           (attempt_id, stamp, None, State.CREATED.value, cause, str(clerk)))
         except sqlite3.IntegrityError as exc:
             # The only UNIQUE index on attempts is one_open_charge_per_lane (the id is the PRIMARY KEY:
             # SQLITE_CONSTRAINT_PRIMARYKEY; the ACH trigger: SQLITE_CONSTRAINT_TRIGGER).
@@ -346,9 +311,7 @@ class Journal:
                    now: datetime, **updates) -> Attempt:
         """Move ``attempt_id`` from ``expected`` to ``to`` (compare-and-set), storing ``updates`` with it."""
         expected, to = State(expected), State(to)
-        bad = set(updates) - _UPDATABLE
-        if bad:
-            raise ValueError(f"cannot update {sorted(bad)} in a transition")
+        check_updates(updates)
         with self._tx() as db:
             row = db.execute("SELECT state FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
             if row is None:
@@ -357,21 +320,17 @@ class Journal:
             if current != expected or (expected, to) not in LEGAL:
                 raise IllegalTransition(attempt_id, current, to, expected)
             stamp = ts(now)
-            cols = {"state": to.value, "updated_at": stamp}
-            for key, value in updates.items():
-                cols[key] = ts(value) if key in _TIME_FIELDS and value is not None else value
+            cols = {"state": to.value, "updated_at": stamp, **journal_rows.encode_updates(updates, ts)}
             assignments = ", ".join(f"{k} = ?" for k in cols)
             db.execute(f"UPDATE attempts SET {assignments} WHERE id = ?", (*cols.values(), attempt_id))
-            db.execute("INSERT INTO transitions (attempt_id, at, from_state, to_state, cause, clerk)"
-                       " VALUES (?,?,?,?,?,?)", (attempt_id, stamp, expected.value, to.value, cause, str(clerk)))
+            db.execute(f"INSERT INTO transitions ({journal_rows.TRANSITION_COLUMNS}) VALUES (?,?,?,?,?,?)",
+                       (attempt_id, stamp, expected.value, to.value, cause, str(clerk)))
         return self.get(attempt_id)
 
     def update_details(self, attempt_id: str, now: datetime, **updates) -> Attempt:
         """Refresh PaySimple details (status, CanVoidUntil...) without a state change."""
-        bad = set(updates) - _UPDATABLE
-        if bad:
-            raise ValueError(f"cannot update {sorted(bad)}")
-        cols = {k: (ts(v) if k in _TIME_FIELDS and v is not None else v) for k, v in updates.items()}
+        check_updates(updates, "a details update")
+        cols = journal_rows.encode_updates(updates, ts)
         cols["updated_at"] = ts(now)
         with self._tx() as db:
             db.execute(f"UPDATE attempts SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?",
@@ -401,88 +360,53 @@ class Journal:
         rows = self._query("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
         if not rows:
             raise KeyError(f"no payment attempt {attempt_id}")
-        return _row_to_attempt(rows[0])
+        return _attempt(rows[0])
 
     def open_attempt(self, lane: str) -> Attempt | None:
         rows = self._query(f"SELECT * FROM attempts WHERE lane = ? AND state IN ({_OPEN_SQL})", (lane,))
-        return _row_to_attempt(rows[0]) if rows else None
+        return _attempt(rows[0]) if rows else None
 
     def unresolved(self, lane: str | None = None) -> list[Attempt]:
         states = [s.value for s in UNRESOLVED_STATES]
-        sql = f"SELECT * FROM attempts WHERE state IN ({','.join('?' * len(states))})"
-        params: list = list(states)
-        if lane is not None:
-            sql += " AND lane = ?"
-            params.append(lane)
-        return [_row_to_attempt(r) for r in self._query(sql + " ORDER BY created_at", params)]
+        where = _where().add(f"state IN ({','.join('?' * len(states))})", *states).equal("lane", lane)
+        return [_attempt(r) for r in self._query(f"SELECT * FROM attempts{where.clause()} ORDER BY created_at",
+                                                 where.params)]
 
     def history(self, lane: str | None = None, clerk: str | None = None, since: datetime | None = None,
                 until: datetime | None = None, customer_id: int | None = None, states: Iterable[State] | None = None,
                 limit: int | None = 200) -> list[Attempt]:
         """Attempts newest first, filtered by lane / clerk / created time window [since, until) / states."""
-        where, params = [], []
-        if lane is not None:
-            where.append("lane = ?")
-            params.append(lane)
-        if clerk is not None:
-            where.append("clerk = ?")
-            params.append(str(clerk))
-        if customer_id is not None:
-            where.append("customer_id = ?")
-            params.append(customer_id)
-        if since is not None:
-            where.append("created_at >= ?")
-            params.append(ts(since))
-        if until is not None:
-            where.append("created_at < ?")
-            params.append(ts(until))
+        where = _where().equal("lane", lane).equal("clerk", None if clerk is None else str(clerk))
+        where.equal("customer_id", customer_id).window("created_at", since, until)
         if states is not None:
             wanted = [State(s).value for s in states]
-            where.append(f"state IN ({','.join('?' * len(wanted))})")
-            params.extend(wanted)
-        sql = "SELECT * FROM attempts" + (" WHERE " + " AND ".join(where) if where else "")
-        sql += " ORDER BY created_at DESC, id DESC"
+            where.add(f"state IN ({','.join('?' * len(wanted))})", *wanted)
+        sql = f"SELECT * FROM attempts{where.clause()} ORDER BY created_at DESC, id DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [_row_to_attempt(r) for r in self._query(sql, params)]
+        return [_attempt(r) for r in self._query(sql, where.params)]
 
     def transitions(self, attempt_id: str) -> list[Transition]:
-        rows = self._query("SELECT * FROM transitions WHERE attempt_id = ? ORDER BY seq", (attempt_id,))
-        return [Transition(r["attempt_id"], parse_ts(r["at"]), State(r["from_state"]) if r["from_state"] else None,
-                           State(r["to_state"]), r["cause"], r["clerk"]) for r in rows]
+        found = self._query("SELECT * FROM transitions WHERE attempt_id = ? ORDER BY seq", (attempt_id,))
+        return [journal_rows.to_transition(r, parse_ts) for r in found]
 
     def reversals(self, since: datetime | None = None, until: datetime | None = None) -> list[Reversal]:
         """Finished reversal requests (void/refund) in [since, until) of their finish time."""
-        where, params = ["finished_at IS NOT NULL"], []
-        if since is not None:
-            where.append("finished_at >= ?")
-            params.append(ts(since))
-        if until is not None:
-            where.append("finished_at < ?")
-            params.append(ts(until))
-        rows = self._query("SELECT * FROM reversals WHERE " + " AND ".join(where) + " ORDER BY seq", params)
-        return [Reversal(r["seq"], r["attempt_id"], r["kind"], r["manager_id"], r["reason"],
-                         parse_ts(r["requested_at"]), parse_ts(r["finished_at"]), r["outcome"], r["payment_id"])
-                for r in rows]
+        where = _where().add("finished_at IS NOT NULL").window("finished_at", since, until)
+        found = self._query(f"SELECT * FROM reversals{where.clause()} ORDER BY seq", where.params)
+        return [journal_rows.to_reversal(r, parse_ts) for r in found]
 
     def entered(self, state: State, since: datetime | None = None,
                 until: datetime | None = None) -> list[Transition]:
         """Transitions INTO ``state`` whose time is in [since, until), oldest first (e.g. reviews of a day)."""
-        where, params = ["to_state = ?"], [State(state).value]
-        if since is not None:
-            where.append("at >= ?")
-            params.append(ts(since))
-        if until is not None:
-            where.append("at < ?")
-            params.append(ts(until))
-        rows = self._query("SELECT * FROM transitions WHERE " + " AND ".join(where) + " ORDER BY seq", params)
-        return [Transition(r["attempt_id"], parse_ts(r["at"]), State(r["from_state"]) if r["from_state"] else None,
-                           State(r["to_state"]), r["cause"], r["clerk"]) for r in rows]
+        where = _where().equal("to_state", State(state).value).window("at", since, until)
+        found = self._query(f"SELECT * FROM transitions{where.clause()} ORDER BY seq", where.params)
+        return [journal_rows.to_transition(r, parse_ts) for r in found]
 
     def by_payment_id(self, payment_id: int) -> Attempt | None:
         rows = self._query("SELECT * FROM attempts WHERE payment_id = ? OR refund_payment_id = ?",
                            (payment_id, payment_id))
-        return _row_to_attempt(rows[0]) if rows else None
+        return _attempt(rows[0]) if rows else None
 
 
 class _SqliteOnFileDb:

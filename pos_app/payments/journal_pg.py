@@ -37,19 +37,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
-import select
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextlib import contextmanager
-from dataclasses import fields
 from datetime import UTC, datetime
 
-from pos_app import pg_migrations
+from pos_app import pg_migrations, pg_support
 from pos_app.migrations import Migration
-from pos_app.payments import ids
+from pos_app.payments import journal_rows
 from pos_app.payments.model import (
-    LANE_RE,
     LEGAL,
     OPEN_STATES,
     UNRESOLVED_STATES,
@@ -62,9 +58,6 @@ from pos_app.payments.model import (
     LaneBusy,
     State,
     Transition,
-    check_ach_authorization,
-    check_attempt_id,
-    to_cents,
 )
 from pos_app.payments.onfile_sql import SqlOnFile
 from pos_app.payments.store import Reversal, check_updates
@@ -204,61 +197,28 @@ CREATE INDEX onfile_events_account ON onfile_events (account_id, seq);
 """),
 )
 
-_ATTEMPT_FIELDS = [f.name for f in fields(Attempt)]
-_ATTEMPT_COLUMNS = ", ".join(_ATTEMPT_FIELDS)
-_INSERT_COLUMNS = ("id", "lane", "clerk", "customer_id", "customer_name", "account_id", "account_kind",
-                   "account_last4", "account_brand", "amount_cents", "state", "created_at", "updated_at",
-                   "ach_authorization", "ach_authorized_by")
-# SQLSTATE classes and codes that mean "the server is not there for us" vs "the server could not do it".
-_UNREACHABLE_STATES = {"57P01", "57P02", "57P03", "57014", "53300"}
-_SERVER_STATES = {"53100": "Its disk is full.", "53200": "It is out of memory.",
-                  "25006": "It accepts reads only (a standby server?).", "XX001": CHECK_FAILED,
-                  "XX002": CHECK_FAILED, "58030": "Its disk reported an error."}
-
-
-def _driver():
-    try:
-        import psycopg
-        import psycopg.rows
-        import psycopg_pool
-    except ImportError as exc:  # pragma: no cover - the extra is installed wherever PostgreSQL is configured
-        raise RuntimeError("The PostgreSQL journal needs the 'store' extra (psycopg and psycopg-pool): "
-                           "install the app with it, or use the SQLite journal.") from exc
-    return psycopg, psycopg_pool
-
-
 def _lock_key(namespace: int, text: str) -> tuple[int, int]:
     """(namespace, 31-bit key) for pg_advisory_lock(int4, int4); the same text gives the same key everywhere."""
     digest = hashlib.blake2b(text.encode(), digest_size=4).digest()
     return namespace, int.from_bytes(digest, "big") & 0x7FFFFFFF
 
 
-def _check_if_signalled(con) -> None:
-    """The pool's check before lending a connection: a round trip only when the server has sent something
-    since the connection was last used (a server that shut down or restarted sends an error and closes the
-    socket). A connection that died silently fails its next statement within the deadlines instead."""
-    import psycopg_pool
+def _aware(value: datetime) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ValueError("naive datetime: journal times must be timezone-aware")
+    return value.astimezone(UTC)
 
-    readable, _, _ = select.select([con.fileno()], [], [], 0)
-    if readable:
-        psycopg_pool.ConnectionPool.check_connection(con)
+
+def _as_stored(value: datetime | None) -> datetime | None:
+    return value  # timestamptz comes back aware (sessions run in UTC)
 
 
 def _to_attempt(row: dict) -> Attempt:
-    values = {name: row[name] for name in _ATTEMPT_FIELDS}
-    values["state"] = State(values["state"])
-    return Attempt(**values)
+    return journal_rows.to_attempt(row, _as_stored)
 
 
-def _to_transition(row: dict) -> Transition:
-    return Transition(row["attempt_id"], row["at"], State(row["from_state"]) if row["from_state"] else None,
-                      State(row["to_state"]), row["cause"], row["clerk"])
-
-
-def _aware(value: datetime, what: str = "journal times") -> datetime:
-    if not isinstance(value, datetime) or value.tzinfo is None:
-        raise ValueError(f"naive datetime: {what} must be timezone-aware")
-    return value.astimezone(UTC)
+def _where() -> journal_rows.Where:
+    return journal_rows.Where("%s", _aware)
 
 
 class PgJournal:
@@ -267,28 +227,19 @@ class PgJournal:
     def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 4, connect_timeout: float = 5.0,
                  pool_timeout: float = 10.0, statement_timeout: float = 10.0,
                  application_name: str = "pos-app journal") -> None:
-        psycopg, psycopg_pool = _driver()
-        self._psycopg, self._pool_mod = psycopg, psycopg_pool
-        params = psycopg.conninfo.conninfo_to_dict(dsn)
-        self.name = (f"database {params.get('dbname') or params.get('user') or '?'} on "
-                     f"{params.get('host') or 'localhost'}:{params.get('port') or 5432}")
-        timeout_ms = int(statement_timeout * 1000)
-        self._conninfo = psycopg.conninfo.make_conninfo(
-            dsn, connect_timeout=max(1, math.ceil(connect_timeout)), application_name=application_name,
-            tcp_user_timeout=timeout_ms, keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=3,
-            options=f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms} "
-                    f"-c idle_in_transaction_session_timeout={timeout_ms * 3} -c TimeZone=UTC")
+        self._psycopg, _ = pg_support.driver()
+        self.name = pg_support.database_name(dsn)
+        self._conninfo = pg_support.conninfo(dsn, application_name=application_name,
+                                             connect_timeout=connect_timeout, statement_timeout=statement_timeout)
         self._pool_timeout = pool_timeout
-        self._pool = psycopg_pool.ConnectionPool(
-            self._conninfo, min_size=min_size, max_size=max_size, open=False, timeout=pool_timeout,
-            kwargs={"autocommit": True, "row_factory": psycopg.rows.dict_row},
-            check=_check_if_signalled, name=f"journal {self.name}")
+        self._pool = None
         self._locks = _LockSession(self)
         self._onfile = SqlOnFile(_PgOnFileDb(self))
         try:
             with self._errors():
-                psycopg.connect(self._conninfo).close()  # fails fast (connect_timeout) with the real cause
-                self._pool.open(wait=True, timeout=pool_timeout)
+                self._psycopg.connect(self._conninfo).close()  # fails fast (connect_timeout) with the real cause
+                self._pool = pg_support.open_pool(self._conninfo, name=f"journal {self.name}", min_size=min_size,
+                                                  max_size=max_size, pool_timeout=pool_timeout, dict_rows=True)
                 with self._pool.connection() as con:
                     pg_migrations.migrate(con, COMPONENT, MIGRATIONS, What.JOURNAL.value)
             problems = self.integrity_problems()
@@ -301,36 +252,9 @@ class PgJournal:
 
     # ---- plumbing -----------------------------------------------------------------------------------
 
-    def _storage_error(self, exc: BaseException) -> StorageError | None:
-        """``exc`` as a StorageError on this journal, or None when it is not a storage fault."""
-        psycopg = self._psycopg
-        if isinstance(exc, StorageError):
-            return exc
-        if isinstance(exc, self._pool_mod.PoolTimeout):
-            return StorageError(Fault.UNREACHABLE, self.name, What.JOURNAL)
-        if not isinstance(exc, psycopg.Error):
-            return None
-        state = getattr(exc, "sqlstate", None)
-        if state in _SERVER_STATES:
-            return StorageError(Fault.SERVER, self.name, What.JOURNAL, _SERVER_STATES[state])
-        if state is None and isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
-            return StorageError(Fault.UNREACHABLE, self.name, What.JOURNAL)  # no server answer at all
-        if state and (state.startswith("08") or state in _UNREACHABLE_STATES):
-            return StorageError(Fault.UNREACHABLE, self.name, What.JOURNAL)
-        if state in ("55P03", "40P01", "40001"):  # lock wait past lock_timeout, deadlock, serialization
-            return StorageError(Fault.BUSY, self.name, What.JOURNAL)
-        return None
-
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except Exception as exc:
-            error = self._storage_error(exc)
-            if error is None or error is exc:
-                raise
-            log.warning("journal %s: %s (%s)", self.name, error.fault.value, type(exc).__name__)
-            raise error from exc
+    def _errors(self):
+        """Inside the block, database faults are ``StorageError`` on this journal (``pg_support``)."""
+        return pg_support.storage_errors(self.name, What.JOURNAL, log)
 
     @contextmanager
     def _connection(self):
@@ -345,7 +269,8 @@ class PgJournal:
 
     def close(self) -> None:
         self._locks.close()
-        self._pool.close()
+        if self._pool is not None:
+            self._pool.close()
 
     def __enter__(self) -> PgJournal:
         return self
@@ -392,26 +317,13 @@ class PgJournal:
                        ach_authorization: str | None = None, attempt_id: str | None = None) -> Attempt:
         """Write a new attempt in ``created`` (committed on return). Raises ``LaneBusy`` if the lane has an
         open attempt, ``DuplicateAttempt`` if the caller-chosen ``attempt_id`` exists already. An ACH account needs ``ach_authorization`` (see ``journal.Journal.create_attempt``)."""
-        if not LANE_RE.match(lane or ""):
-            raise InvalidCharge("Lane must be 1-20 letters, digits or '_'.")
-        if not str(clerk).strip():
-            raise InvalidCharge("Clerk is required.")
-        authorized_by = None
-        if account.kind == "ach":
-            check_ach_authorization(ach_authorization, account)
-            authorized_by = str(clerk)
-            cause += f"; bank debit authorization read to the customer, confirmed by clerk {clerk}"
-        elif ach_authorization is not None:
-            raise InvalidCharge("A bank debit authorization belongs to a bank account, not a card.")
-        cents = to_cents(amount)
-        stamp = _aware(now)
-        attempt_id = ids.attempt_id(lane, now) if attempt_id is None else check_attempt_id(attempt_id, lane)
-        values = (attempt_id, lane, str(clerk), customer.id, customer.name.strip(), account.id, account.kind,
-                  account.last4, account.brand, cents, State.CREATED.value, stamp, stamp,
-                  ach_authorization if account.kind == "ach" else None, authorized_by)
-        sql = (f"WITH a AS (INSERT INTO attempts ({', '.join(_INSERT_COLUMNS)})"
-               f" VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))}) RETURNING {_ATTEMPT_COLUMNS}),"
-               " t AS (INSERT INTO transitions (attempt_id, at, from_state, to_state, cause, clerk)"
+        values, cause = journal_rows.new_attempt_row(lane, clerk, customer, account, amount, now, cause,
+                                                     ach_authorization, attempt_id, _aware)
+        attempt_id = values[0]
+        insert = journal_rows.INSERT_COLUMNS
+        sql = (f"WITH a AS (INSERT INTO attempts ({', '.join(insert)}) VALUES ({', '.join(['%s'] * len(insert))})"
+               f" RETURNING {journal_rows.ATTEMPT_COLUMNS}),"
+               f" t AS (INSERT INTO transitions ({journal_rows.TRANSITION_COLUMNS})"
                " SELECT id, created_at, NULL, state, %s, clerk FROM a)"
                " SELECT * FROM a")
         try:
@@ -435,13 +347,11 @@ class PgJournal:
         stamp = _aware(now)
         if (expected, to) not in LEGAL:
             raise IllegalTransition(attempt_id, self.get(attempt_id).state, to, expected)
-        cols = {"state": to.value, "updated_at": stamp}
-        for key, value in updates.items():
-            cols[key] = value.astimezone(UTC) if isinstance(value, datetime) else value
+        cols = {"state": to.value, "updated_at": stamp, **journal_rows.encode_updates(updates, _aware)}
         assignments = ", ".join(f"{k} = %s" for k in cols)
         sql = (f"WITH u AS (UPDATE attempts SET {assignments} WHERE id = %s AND state = %s"
-               f" RETURNING {_ATTEMPT_COLUMNS}),"
-               " t AS (INSERT INTO transitions (attempt_id, at, from_state, to_state, cause, clerk)"
+               f" RETURNING {journal_rows.ATTEMPT_COLUMNS}),"
+               f" t AS (INSERT INTO transitions ({journal_rows.TRANSITION_COLUMNS})"
                " SELECT id, %s, %s, state, %s, %s FROM u)"
                " SELECT * FROM u")
         try:
@@ -458,10 +368,10 @@ class PgJournal:
     def update_details(self, attempt_id: str, now: datetime, **updates) -> Attempt:
         """Refresh PaySimple details (status, CanVoidUntil...) without a state change."""
         check_updates(updates, "a details update")
-        cols = {k: (v.astimezone(UTC) if isinstance(v, datetime) else v) for k, v in updates.items()}
+        cols = journal_rows.encode_updates(updates, _aware)
         cols["updated_at"] = _aware(now)
         rows = self._query(f"UPDATE attempts SET {', '.join(f'{k} = %s' for k in cols)} WHERE id = %s"
-                           f" RETURNING {_ATTEMPT_COLUMNS}", (*cols.values(), attempt_id))
+                           f" RETURNING {journal_rows.ATTEMPT_COLUMNS}", (*cols.values(), attempt_id))
         if not rows:
             raise KeyError(f"no payment attempt {attempt_id}")
         return _to_attempt(rows[0])
@@ -481,81 +391,54 @@ class PgJournal:
     # ---- reads --------------------------------------------------------------------------------------
 
     def get(self, attempt_id: str) -> Attempt:
-        rows = self._query(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = %s", (attempt_id,))
+        rows = self._query(f"SELECT {journal_rows.ATTEMPT_COLUMNS} FROM attempts WHERE id = %s", (attempt_id,))
         if not rows:
             raise KeyError(f"no payment attempt {attempt_id}")
         return _to_attempt(rows[0])
 
     def open_attempt(self, lane: str) -> Attempt | None:
-        rows = self._query(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE lane = %s AND state IN ({_OPEN_SQL})",
+        rows = self._query(f"SELECT {journal_rows.ATTEMPT_COLUMNS} FROM attempts WHERE lane = %s AND state IN ({_OPEN_SQL})",
                            (lane,))
         return _to_attempt(rows[0]) if rows else None
 
     def unresolved(self, lane: str | None = None) -> list[Attempt]:
-        sql = f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE state = ANY(%s)"
-        params: list = [[s.value for s in UNRESOLVED_STATES]]
-        if lane is not None:
-            sql += " AND lane = %s"
-            params.append(lane)
-        return [_to_attempt(r) for r in self._query(sql + " ORDER BY created_at", params)]
+        where = _where().add("state = ANY(%s)", [s.value for s in UNRESOLVED_STATES]).equal("lane", lane)
+        return [_to_attempt(r) for r in self._query(
+            f"SELECT {journal_rows.ATTEMPT_COLUMNS} FROM attempts{where.clause()} ORDER BY created_at", where.params)]
 
     def history(self, lane: str | None = None, clerk: str | None = None, since: datetime | None = None,
                 until: datetime | None = None, customer_id: int | None = None, states: Iterable[State] | None = None,
                 limit: int | None = 200) -> list[Attempt]:
         """Attempts newest first, filtered by lane / clerk / created time window [since, until) / states."""
-        where, params = [], []
-        for column, value in (("lane", lane), ("clerk", None if clerk is None else str(clerk)),
-                              ("customer_id", customer_id)):
-            if value is not None:
-                where.append(f"{column} = %s")
-                params.append(value)
-        if since is not None:
-            where.append("created_at >= %s")
-            params.append(_aware(since))
-        if until is not None:
-            where.append("created_at < %s")
-            params.append(_aware(until))
+        where = _where().equal("lane", lane).equal("clerk", None if clerk is None else str(clerk))
+        where.equal("customer_id", customer_id).window("created_at", since, until)
         if states is not None:
-            where.append("state = ANY(%s)")
-            params.append([State(s).value for s in states])
-        sql = f"SELECT {_ATTEMPT_COLUMNS} FROM attempts" + (" WHERE " + " AND ".join(where) if where else "")
-        sql += " ORDER BY created_at DESC, id DESC"
+            where.add("state = ANY(%s)", [State(s).value for s in states])
+        sql = (f"SELECT {journal_rows.ATTEMPT_COLUMNS} FROM attempts{where.clause()}"
+               " ORDER BY created_at DESC, id DESC")
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [_to_attempt(r) for r in self._query(sql, params)]
+        return [_to_attempt(r) for r in self._query(sql, where.params)]
 
     def transitions(self, attempt_id: str) -> list[Transition]:
         rows = self._query("SELECT * FROM transitions WHERE attempt_id = %s ORDER BY seq", (attempt_id,))
-        return [_to_transition(r) for r in rows]
+        return [journal_rows.to_transition(r, _as_stored) for r in rows]
 
     def reversals(self, since: datetime | None = None, until: datetime | None = None) -> list[Reversal]:
         """Finished reversal requests (void/refund) in [since, until) of their finish time."""
-        where, params = ["finished_at IS NOT NULL"], []
-        if since is not None:
-            where.append("finished_at >= %s")
-            params.append(_aware(since))
-        if until is not None:
-            where.append("finished_at < %s")
-            params.append(_aware(until))
-        rows = self._query("SELECT * FROM reversals WHERE " + " AND ".join(where) + " ORDER BY seq", params)
-        return [Reversal(r["seq"], r["attempt_id"], r["kind"], r["manager_id"], r["reason"], r["requested_at"],
-                         r["finished_at"], r["outcome"], r["payment_id"]) for r in rows]
+        where = _where().add("finished_at IS NOT NULL").window("finished_at", since, until)
+        rows = self._query(f"SELECT * FROM reversals{where.clause()} ORDER BY seq", where.params)
+        return [journal_rows.to_reversal(r, _as_stored) for r in rows]
 
     def entered(self, state: State, since: datetime | None = None,
                 until: datetime | None = None) -> list[Transition]:
         """Transitions INTO ``state`` whose time is in [since, until), oldest first (e.g. reviews of a day)."""
-        where, params = ["to_state = %s"], [State(state).value]
-        if since is not None:
-            where.append("at >= %s")
-            params.append(_aware(since))
-        if until is not None:
-            where.append("at < %s")
-            params.append(_aware(until))
-        rows = self._query("SELECT * FROM transitions WHERE " + " AND ".join(where) + " ORDER BY seq", params)
-        return [_to_transition(r) for r in rows]
+        where = _where().equal("to_state", State(state).value).window("at", since, until)
+        rows = self._query(f"SELECT * FROM transitions{where.clause()} ORDER BY seq", where.params)
+        return [journal_rows.to_transition(r, _as_stored) for r in rows]
 
     def by_payment_id(self, payment_id: int) -> Attempt | None:
-        rows = self._query(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE payment_id = %s"
+        rows = self._query(f"SELECT {journal_rows.ATTEMPT_COLUMNS} FROM attempts WHERE payment_id = %s"
                            f" OR refund_payment_id = %s LIMIT 1", (payment_id, payment_id))
         return _to_attempt(rows[0]) if rows else None
 

@@ -24,7 +24,7 @@ from packaging.version import Version
 ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 LOCK = ROOT / "requirements" / "bundle.txt"
-TEST_TOOLS = {"pytest", "pytest-qt", "respx", "hypothesis", "pytest-timeout", "ruff"}
+TEST_TOOLS = {"pytest", "pytest-qt", "respx", "hypothesis", "pytest-timeout", "pytest-xdist", "ruff"}
 
 
 def names(requirements: list[str]) -> set[str]:
@@ -110,10 +110,15 @@ def test_pos_sh_run_installs_the_training_extra_only(tmp_path):
 
 def test_pos_sh_test_installs_what_the_tests_need(tmp_path):
     venv, env, log = stub_env(tmp_path)
+    env.pop("POS_TEST_WORKERS", None)
     out = run_script("pos.sh", "test", "-x", env=env)
     assert out.returncode == 0, out.stderr
     calls = log.read_text().splitlines()
-    assert "-m pip install -e .[training,test,store,server,build]" in calls and calls[-1] == "-m pytest -x"
+    # two pytest-xdist workers by default (decision 0450); the caller's own arguments come after
+    assert "-m pip install -e .[training,test,store,server,build]" in calls and calls[-1] == "-m pytest -n 2 -x"
+    log.unlink()
+    assert run_script("pos.sh", "test", env=dict(env, POS_TEST_WORKERS="0")).returncode == 0
+    assert log.read_text().splitlines()[-1] == "-m pytest -n 0"
 
 
 def test_build_bundle_installs_the_lock_with_hashes_only(tmp_path):

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -177,20 +178,22 @@ def _old_journal(path: Path, schema: str, legal: list[tuple[str, str]], version:
     db.close()
 
 
+def _read(path: Path, sql: str) -> list[tuple]:
+    """The rows of ``sql`` on the file at ``path``, read past the Journal (its own connection, closed after)."""
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute(sql).fetchall()
+
+
 def _columns(path: Path) -> set[str]:
-    db = sqlite3.connect(path)
-    try:
-        return {r[1] for r in db.execute("PRAGMA table_info(attempts)")}
-    finally:
-        db.close()
+    return {r[1] for r in _read(path, "PRAGMA table_info(attempts)")}
 
 
 def _user_version(path: Path) -> int:
-    db = sqlite3.connect(path)
-    try:
-        return db.execute("PRAGMA user_version").fetchone()[0]
-    finally:
-        db.close()
+    return _read(path, "PRAGMA user_version")[0][0]
+
+
+def _schema(path: Path) -> list[tuple]:
+    return sorted(_read(path, "SELECT type, name, sql FROM sqlite_master"))
 
 
 def _check_upgraded(j: Journal) -> None:
@@ -222,16 +225,11 @@ def test_a_first_release_journal_is_upgraded_in_place(tmp_path):
 def test_a_journal_made_just_before_numbered_migrations_opens_unchanged_but_for_its_version(tmp_path):
     path = tmp_path / "journal.db"
     _old_journal(path, V2_SCHEMA, V2_LEGAL, version=2)
-    db = sqlite3.connect(path)
-    before = sorted(db.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
-    db.close()
+    before = _schema(path)
     with Journal(path) as j:
         _check_upgraded(j)
-    db = sqlite3.connect(path)
-    after = sorted(db.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
-    legal = sorted(db.execute("SELECT from_state, to_state FROM legal_transitions").fetchall())
-    db.close()
-    assert after == before and legal == V2_LEGAL
+    legal = sorted(_read(path, "SELECT from_state, to_state FROM legal_transitions"))
+    assert _schema(path) == before and legal == V2_LEGAL
 
 
 def test_the_migrated_schema_holds_exactly_the_codes_open_states_and_legal_transitions(tmp_path):
@@ -274,6 +272,4 @@ def test_a_journal_from_a_newer_app_is_refused_and_left_as_it_was(tmp_path):
     with pytest.raises(SchemaTooNew, match="payment journal was written by a newer version"):
         Journal(path)
     assert path.read_bytes() == before
-    db = sqlite3.connect(path)
-    assert db.execute("SELECT count(*) FROM attempts").fetchone()[0] == 2
-    db.close()
+    assert _read(path, "SELECT count(*) FROM attempts") == [(2,)]

@@ -272,7 +272,8 @@ def test_both_stores_implement_the_whole_seam():
     import inspect
 
     from pos_app import clerkstore
-    from pos_app.clerkstore import pg, sqlite
+    from pos_app.audit import AuditTrail
+    from pos_app.clerkstore import pg, sqlite, trail
 
     def members(protocol) -> set[str]:
         return {n for n, _ in inspect.getmembers(protocol, inspect.isfunction) if not n.startswith("_")}
@@ -282,7 +283,8 @@ def test_both_stores_implement_the_whole_seam():
         assert members(clerkstore.ClerkStore) <= set(dir(store)), module.__name__
         assert members(clerkstore.ClerkView) <= set(dir(module._View)), module.__name__
         assert members(clerkstore.ClerkTx) <= set(dir(module._Tx)), module.__name__
-        assert {"append", "read"} <= set(dir(module._Trail)), module.__name__
+    assert members(AuditTrail) == {"append", "read"}
+    assert members(AuditTrail) <= set(dir(trail.SqlTrail))  # the one trail both stores use
 
 
 # --- SQLite: the old events move into the audit trail --------------------------------------------------------
