@@ -69,6 +69,12 @@ CREDENTIAL_FILE, PENDING_FILE = "credential", "pending.json"
 MARKER = "Zzlastloaded"  # written after the synthetic customers: found in a copy = the load is in it
 
 
+def lane_clerk(index: int) -> tuple[str, str]:
+    """Lane ``index``'s own clerk (name, PIN). One clerk signing in at 20 lanes at once would spend the
+    lockout's guess slots (``clerks.MAX_FAILURES``, counted before each PIN check) and be refused."""
+    return f"Clerk{index}", f"{40_000_000 + index * 7_919:08d}"
+
+
 def say(**data) -> None:
     sys.stdout.write(json.dumps(data) + "\n")
     sys.stdout.flush()
@@ -96,13 +102,12 @@ class LaneWorker:
     def connect(self):
         from pos_app.counter.remote import RemoteCounter
         from pos_app.serverlink.client import Timeouts
-        from tests.fixtures.server import CLERK
 
         if self.counter is None:
             self.counter = RemoteCounter.connect(self.urls[self.at], self.args.fingerprint, self.credential,
                                                  self.args.lane, timeouts=Timeouts(connect=1, read=6, total=8),
                                                  ask_for=12.0)
-            self.counter.sign_in(*CLERK)
+            self.counter.sign_in(*lane_clerk(self.args.index))
         return self.counter
 
     def switch(self) -> None:
@@ -279,6 +284,7 @@ class Bench:
         self.dsn = self.cluster.create_database("store")
         data_a = work / "server-a"
         port = init_server(data_a, SimpleNamespace(api_url=self.proxy.api_url), self.dsn, **SERVER_SETTINGS)
+        self.add_clerks(data_a, args.lanes)
         self.servers = [ServerProcess(data_a, port), ServerProcess(*second_instance(data_a, work / "server-b"))]
         for s in self.servers:
             s.start()
@@ -302,6 +308,20 @@ class Bench:
             first += count
 
     # ---- set-up ------------------------------------------------------------------------------------------
+
+    def add_clerks(self, data: Path, lanes: int) -> None:
+        from pos_app.clerks import Role
+        from pos_app.server.config import ServerPaths
+        from pos_app.server.service import open_clerks
+        from tests.fixtures.server import MANAGER
+
+        clerks = open_clerks(ServerPaths(data), self.dsn)
+        try:
+            manager = clerks.login(*MANAGER)
+            for i in range(1, lanes + 1):
+                clerks.add(*lane_clerk(i), Role.CLERK, by=manager)
+        finally:
+            clerks.close()
 
     def wait_for_first_sync(self) -> None:
         import psycopg
