@@ -27,7 +27,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pos_app.i18n_keys import N_
 from pos_app.private_files import private_dir, write_private_text
+
+# What a person should look at after the test payment (the report file keeps the English; screens translate).
+NOT_APPROVED = N_("Conformance", "the test payment was not approved (form %1, payment %2)")
+FILTER_REFUSED = N_("Conformance", "our request filter refused: %1")
+CSP_REPORTS = N_("Conformance", "%1 Content-Security-Policy report(s) on the page")
+NOT_VOIDED = N_("Conformance", "the test payment was not voided: void it in PaySimple's Sandbox")
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +70,13 @@ class ConformanceReport:
         self.passed = approved and "accountRetrieved" in self.callbacks
         problems = []
         if not approved:
-            problems.append(f"the test payment was not approved (form {self.outcome or 'not finished'}, "
-                            f"payment {self.payment.get('state', 'none')})")
+            problems.append(NOT_APPROVED.fill(self.outcome or "not finished", self.payment.get("state", "none")))
         if self.blocked:
-            problems.append("our request filter refused: " + ", ".join(sorted(set(self.blocked))))
+            problems.append(FILTER_REFUSED.fill(", ".join(sorted(set(self.blocked)))))
         if self.policy_refusals:
-            problems.append(f"{self.policy_refusals} Content-Security-Policy report(s) on the page")
+            problems.append(CSP_REPORTS.fill(self.policy_refusals))
         if approved and self.void.get("state") != "voided":
-            problems.append("the test payment was not voided: void it in PaySimple's Sandbox")
+            problems.append(NOT_VOIDED)
         self.problems = problems
         return self
 

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from pos_app.config import Environment
+from pos_app.i18n_keys import N_
 from pos_app.money import DEFAULT_FORMAT, FORMATS
 from pos_app.private_files import replace_whole
 from pos_app.storage_errors import What, storage_errors
@@ -35,12 +36,20 @@ log = logging.getLogger(__name__)
 SETTINGS_VERSION = 1
 
 
+DEFAULT_STORE_NAME = N_("Settings", "Training Store")
+DEFAULT_STORE_ADDRESS = N_("Settings", "1 Main Street, Springfield")
+DEFAULT_FOOTER = N_("Settings", "Thank you for your business")
+
+
 @dataclass
 class Merchant:
-    name: str = "Training Store"
-    address: str = "1 Main Street, Springfield"
+    """The store as receipts show it. The defaults are our words (translated on screen while unchanged:
+    ``pos_app.i18n_keys``); what the store types is shown as typed."""
+
+    name: str = DEFAULT_STORE_NAME
+    address: str = DEFAULT_STORE_ADDRESS
     phone: str = ""
-    footer: str = "Thank you for your business"
+    footer: str = DEFAULT_FOOTER
 
 
 @dataclass
@@ -105,9 +114,10 @@ _CHECKS = {
     "demo_customers": lambda v: type(v) is int and 0 <= v <= 1_000_000,
     "merchant": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
     "setup_done": lambda v: type(v) is bool,
-    "window_geometry": lambda v: isinstance(v, dict) and set(v) == {"x", "y", "width", "height", "maximized"}
-    and all(type(v[k]) is int and -100_000 < v[k] < 100_000 for k in ("x", "y", "width", "height"))
-    and type(v["maximized"]) is bool,
+    "window_geometry": lambda v: v == {} or (  # {} = never placed yet (the default)
+        isinstance(v, dict) and set(v) == {"x", "y", "width", "height", "maximized"}
+        and all(type(v[k]) is int and -100_000 < v[k] < 100_000 for k in ("x", "y", "width", "height"))
+        and type(v["maximized"]) is bool),
     "save_folder": lambda v: isinstance(v, str) and len(v) <= 4096 and "\x00" not in v,
 }
 

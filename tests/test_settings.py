@@ -119,3 +119,24 @@ def test_a_hand_edited_save_folder_falls_back_to_documents(tmp_path, value):
     path.write_text(json.dumps({"save_folder": value, "lane": "FRONT"}))
     settings = load_settings(path)
     assert settings.save_folder == "" and settings.lane == "FRONT"
+
+
+def test_the_default_window_place_loads_without_a_warning(tmp_path, caplog):
+    """A settings file saved before the window was ever placed holds ``window_geometry: {}``: that is the default,
+    kept as is, not a damaged value to warn about; a half-written place is still refused."""
+    import json
+    import logging
+
+    from pos_app.settings import Settings, load_settings, save_settings
+
+    path = tmp_path / "settings.json"
+    save_settings(Settings(), path)
+    with caplog.at_level(logging.WARNING):
+        assert load_settings(path).window_geometry == {}
+    assert "window_geometry" not in caplog.text
+    data = json.loads(path.read_text())
+    data["window_geometry"] = {"x": 1, "y": 2}
+    path.write_text(json.dumps(data))
+    with caplog.at_level(logging.WARNING):
+        assert load_settings(path).window_geometry == {}
+    assert "window_geometry" in caplog.text

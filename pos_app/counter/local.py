@@ -66,6 +66,7 @@ from pos_app.counter.tokens import TokenCache
 from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.customers.paysimple_add import Added
+from pos_app.i18n_keys import N_
 from pos_app.payments import AccountRef, Approval, Attempt, CustomerRef, Journal, PaymentService, StatusEvent
 from pos_app.payments.model import require_clerk
 from pos_app.payments.onfile import OnFile, SweepReport
@@ -79,6 +80,13 @@ if TYPE_CHECKING:
     from pos_app.counter.payments import CounterPayments
 
 log = logging.getLogger(__name__)
+
+# What start-up says while it works (``progress`` text: ``pos_app.i18n_keys`` Messages the screen translates).
+STARTING_TRAINING = N_("Counter", "Starting the training gateway…")
+CONNECTING = N_("Counter", "Connecting to PaySimple…")
+RECONCILING = N_("Counter", "Checking unfinished payments with PaySimple…")
+SYNCING = N_("Counter", "Syncing customers…")
+SYNCING_COUNT = N_("Counter", "Syncing customers %1/%2…")
 
 ONFILE_SWEEP_INTERVAL = 300.0
 
@@ -156,7 +164,7 @@ class Counter:
                 raise TrainingUnavailable() from exc
             start.paths.ensure()
             api_user, api_key = f"training-{secrets.token_hex(4)}", secrets.token_urlsafe(24)
-            progress(0, 0, "Starting the training gateway…")
+            progress(0, 0, STARTING_TRAINING)
             gateway = TrainingGateway(api_user, api_key, data=None if start.in_memory else start.paths.training_db,
                                       demo_customers=start.demo_customers).start()
             paths = start.paths
@@ -169,7 +177,7 @@ class Counter:
         else:
             if start.api is None:
                 raise MissingCredentials()
-            progress(0, 0, "Connecting to PaySimple…")
+            progress(0, 0, CONNECTING)
             paths = data_paths(start.paths, start.environment).ensure()
             client = PaySimpleClient(start.api.base_url, start.api.user, start.api.key)
             origin = paysimple_origin_for(start.environment, start.api.base_url.removesuffix("/v4"))
@@ -231,7 +239,7 @@ class Counter:
     @off_gui_thread
     def reconcile(self, progress: Progress | None = None) -> None:
         progress = progress or (lambda *a: None)
-        progress(0, 0, "Checking unfinished payments with PaySimple…")
+        progress(0, 0, RECONCILING)
         report = self.service.reconcile_unresolved(self.clerk or "system")
         if report.unresolved or report.busy:
             log.warning("start-up reconcile left %d unresolved / %d busy payments",
@@ -250,9 +258,9 @@ class Counter:
             def is_set(self) -> bool:
                 return cancelled()
 
-        progress(0, 0, "Syncing customers…")
+        progress(0, 0, SYNCING)
         report = sync(self.directory, self.client,
-                      progress=lambda done, total: progress(done, total, f"Syncing customers {done}/{total}…"),
+                      progress=lambda done, total: progress(done, total, SYNCING_COUNT.fill(done, total)),
                       cancel=_Cancel())
         self.events.publish(CustomersSynced(report))
         return report

@@ -47,6 +47,7 @@ _add("pos_app.payments.model", "OPEN_STATES", "PENDING_REVERSAL_STATES")
 _add("pos_app.payments.onfile", "DECLINED_REASON", "REFUSED_REASON", "OnFileRecord")
 _add("pos_app.payments.receipts", "EMAILABLE_STATES", "STATUS_TEXT", "ReceiptEmailError")
 _add("pos_app.payments.brands", "authorization_code", "brand_name")
+_add("pos_app.payments.declines", "decline_reason", "declined_because")
 _add("pos_app.payments.backups", "RestoreRefused", "RestoreReport", "describe_backup=describe",
      "latest_backup", "backup_dir")
 # accounts and gateway errors (the client's typed errors; screens tell them apart by type, never by text)

@@ -40,6 +40,7 @@ from pos_app.customers.models import CustomerRecord, StoredCustomer
 from pos_app.customers.normalize import neutralised_record, phone_key
 from pos_app.customers.store import AddClosed, CustomerStore
 from pos_app.customers.us_states import US_STATES, state_code
+from pos_app.i18n_keys import N_
 from pos_app.paysimple.errors import FieldMessage
 from pos_app.paysimple.rules import validate_customer
 from pos_app.storage_errors import StorageError
@@ -49,7 +50,19 @@ log = logging.getLogger(__name__)
 LOCAL_ATTEMPTS = 3
 _PHONES = ("phone", "alt_phone", "mobile_phone", "fax")
 _PHONE_SIGNS = frozenset("0123456789 -().+/")
-_ADDRESS_PARTS = {"StreetAddress1": "Street", "City": "City", "ZipCode": "ZIP code"}
+# What the counter's own rules say (``pos_app.i18n_keys``: translated by the screens).
+_ADDRESS_PARTS = {"StreetAddress1": N_("CustomerRules", "Street"), "City": N_("CustomerRules", "City"),
+                  "ZipCode": N_("CustomerRules", "ZIP code")}
+NEEDED_WITH_ADDRESS = N_("CustomerRules", "%1 is needed with an address (street, city and ZIP code), or leave the "
+                                          "whole address empty.")
+PHONE_SIGNS = N_("CustomerRules", "Phone takes digits, spaces, dashes, dots and brackets only, e.g. 303 555 0100 "
+                                  "(+1 is fine).")
+PHONE_LENGTH = N_("CustomerRules", "Phone needs 10 digits with the area code, e.g. 303 555 0100 (+1 is fine). This "
+                                   "one has %1.")
+NOT_A_STATE = N_("CustomerRules", "State \"%1\" is not a US state: pick one from the list, or type its name or code "
+                                  "(CO).")
+DEFERRED = N_("CustomerRules", "Saved in PaySimple (customer #%1), but this computer's customer list could not be "
+                               "updated (%2). It will appear after the next sync.")
 
 
 class CustomerValidationError(ValueError):
@@ -70,8 +83,7 @@ class LocalWriteDeferred(RuntimeError):
 
     def __init__(self, customer, cause: Exception) -> None:
         self.customer = customer
-        super().__init__(f"Saved in PaySimple (customer #{customer.id}), but this computer's customer list "
-                         f"could not be updated ({type(cause).__name__}). It will appear after the next sync.")
+        super().__init__(DEFERRED.fill(customer.id, type(cause).__name__))
 
 
 def normalised(record: CustomerRecord) -> CustomerRecord:
@@ -107,8 +119,7 @@ def problems(record: CustomerRecord, before: CustomerRecord | None = None) -> li
             continue  # the counter's message for that field says it better
         part = m.field.removeprefix("BillingAddress.")
         if m.field.startswith("BillingAddress.") and part in _ADDRESS_PARTS and m.message.endswith("is required."):
-            m = FieldMessage(m.field, f"{_ADDRESS_PARTS[part]} is needed with an address (street, city and ZIP "
-                                      "code), or leave the whole address empty.")
+            m = FieldMessage(m.field, NEEDED_WITH_ADDRESS.fill(_ADDRESS_PARTS[part]))
         out.append(m)
     return out
 
@@ -118,16 +129,12 @@ def _counter_rules(record: CustomerRecord, typed: set[str]) -> list[FieldMessage
     phone = record.phone
     if "phone" in typed and phone:
         if not all(ch in _PHONE_SIGNS for ch in phone) or not phone.isascii():
-            out.append(FieldMessage("Phone", "Phone takes digits, spaces, dashes, dots and brackets only, "
-                                             "e.g. 303 555 0100 (+1 is fine)."))
+            out.append(FieldMessage("Phone", PHONE_SIGNS))
         elif len(phone) != 10:
-            out.append(FieldMessage("Phone", f"Phone needs 10 digits with the area code, e.g. 303 555 0100 "
-                                             f"(+1 is fine). This one has {len(phone)}."))
+            out.append(FieldMessage("Phone", PHONE_LENGTH.fill(len(phone))))
     state = record.state_code
     if "state_code" in typed and state and record.country in (None, "US") and state not in US_STATES:
-        out.append(FieldMessage("BillingAddress.StateCode",
-                                f"State \"{state}\" is not a US state: pick one from the list, or type its "
-                                "name or code (CO)."))
+        out.append(FieldMessage("BillingAddress.StateCode", NOT_A_STATE.fill(state)))
     return out
 
 

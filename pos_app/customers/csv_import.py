@@ -88,10 +88,10 @@ from pos_app.customers.models import MIRRORED, CustomerRecord
 from pos_app.customers.normalize import account_key, fold, phone_key
 from pos_app.customers.plan import person_keys
 from pos_app.customers.store import CustomerStore, ImportRow
+from pos_app.i18n_keys import N_, joined
 from pos_app.paysimple.rules import validate_address, validate_customer
 from pos_app.private_files import private_file
 from pos_app.text_safety import describe, first_unsafe, spreadsheet_cell
-from pos_app.text_safety import problem as unsafe_problem
 
 BATCH_SIZE = 1000
 MAX_RECORD_LINES = 20  # a quoted field may hold line breaks, but not more than this many
@@ -389,12 +389,37 @@ def _record_pattern(delimiter: str) -> re.Pattern[str]:
 
 # --- records ----------------------------------------------------------------------------------------------
 
-TOO_LONG = ("is too long: {length:,} characters, and a customer record has at most {limit:,}; it was not read "
-            "(is this a customer list?)")
-UNCLOSED = ("broken quoting: a quoted field is never closed (a quote inside a quoted field must be doubled: \"\")")
-AFTER_QUOTE = ("broken quoting: text after a closing quote (a quote inside a quoted field must be doubled: \"\")")
-STRAY = ("broken quoting: a quote inside a field that does not start with one (put the whole field in quotes "
-         "and double the quote inside it: \"Robert \"\"Bob\"\"\")")
+LINE_TOO_LONG = N_("CsvImport", "Line is too long: %1 characters, and a customer record has at most %2; it was not "
+                                 "read (is this a customer list?)")
+RECORD_TOO_LONG = N_("CsvImport", "The record is too long: %1 characters, and a customer record has at most %2; it "
+                                  "was not read (is this a customer list?)")
+UNCLOSED = N_("CsvImport", "broken quoting: a quoted field is never closed (a quote inside a quoted field must be "
+                           "doubled: \"\")")
+AFTER_QUOTE = N_("CsvImport", "broken quoting: text after a closing quote (a quote inside a quoted field must be "
+                              "doubled: \"\")")
+STRAY = N_("CsvImport", "broken quoting: a quote inside a field that does not start with one (put the whole field "
+                        "in quotes and double the quote inside it: \"Robert \"\"Bob\"\"\")")
+BROKEN_QUOTING = N_("CsvImport", "broken quoting: %1")
+NOT_ONE_RECORD = N_("CsvImport", "broken quoting: the line does not form one record")
+RUNS_ON = N_("CsvImport", "broken quoting: a quote runs into the following lines")
+FIELD_COUNT = N_("CsvImport", "has %1 fields, the header has %2")
+UNREADABLE = N_("CsvImport", "unreadable")
+NO_HEADER = N_("CsvImport", "The file is empty: there is no header line. Nothing was imported.")
+HEADER_TOO_LONG = N_("CsvImport", "The first line (the header, line %1) is %2 characters long; a header line has at "
+                                  "most %3. This does not look like a customer list with a header line (check that "
+                                  "the file is a CSV export and that its lines are separated). Nothing was imported.")
+HEADER_UNREADABLE = N_("CsvImport", "The header line (line %1) cannot be read: %2. Nothing was imported.")
+UNSAFE_COLUMN = N_("CsvImport", "Column %1 contains a control or invisible formatting character, %2, at character "
+                                "%3: remove it and type the text again.")
+BINARY_COLUMN = N_("CsvImport", "Column %1 (not imported) holds binary data (%2 at character %3): the line is "
+                                "damaged.")
+WAS = N_("CsvImport", "%1 (was %2)")
+ADDRESS_INCOMPLETE = N_("CsvImport", "Imported, but PaySimple will not accept this billing address until it is "
+                                     "completed: %1")
+DUPLICATE_ACCOUNT = N_("CsvImport", "Duplicate account number %1 (first on line %2).")
+SAME_PERSON = N_("CsvImport", "Same person as line %1 (same name and email or phone).")
+NEAR_DAMAGE = N_("CsvImport", "Imported, but line %1 just before it holds binary data (control characters): part of "
+                              "the file may be damaged; check that this customer is real.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,7 +438,7 @@ def _records(lines: _Lines, delimiter: str, width: int | None) -> Iterator[_Reco
     while (first := lines.next()) is not None:
         if first.text is None:
             yield _Record(first.number, first.number, None,
-                          "Line " + TOO_LONG.format(length=first.length, limit=MAX_RECORD_CHARS))
+                          LINE_TOO_LONG.fill(f"{first.length:,}", f"{MAX_RECORD_CHARS:,}"))
             continue
         if not first.text.strip():
             yield _Record(first.number, first.number, None, None, blank=True)
@@ -436,25 +461,25 @@ def _records(lines: _Lines, delimiter: str, width: int | None) -> Iterator[_Reco
                         lines.push_back([following])
                     problem = UNCLOSED
                 elif "field larger than field limit" in message:
-                    problem = "The record " + TOO_LONG.format(length=size, limit=MAX_RECORD_CHARS)
+                    problem = RECORD_TOO_LONG.fill(f"{size:,}", f"{MAX_RECORD_CHARS:,}")
                 elif "expected after" in message:
                     problem = AFTER_QUOTE
                 else:
-                    problem = f"broken quoting: {message}"
+                    problem = BROKEN_QUOTING.fill(message)
                 break
         fields = None
         if problem is None:
             text = "".join(p.text for p in parts)
             if len(rows) != 1:
-                problem = "broken quoting: the line does not form one record"
+                problem = NOT_ONE_RECORD
             elif '"' in text and not pattern.fullmatch(text):
                 problem = STRAY
             else:
                 fields = rows[0]
                 if width is not None and len(parts) > 1 and len(fields) != width:
-                    problem, fields = "broken quoting: a quote runs into the following lines", None
+                    problem, fields = RUNS_ON, None
                 elif width is not None and any(f.strip() for f in fields[width:]):
-                    problem, fields = f"has {len(fields)} fields, the header has {width}", None
+                    problem, fields = FIELD_COUNT.fill(len(fields), width), None
         if problem is not None and len(parts) > 1:
             lines.push_back(parts[1:])  # contain the damage: the next line is read on its own
             yield _Record(first.number, first.number, None, problem)
@@ -552,13 +577,10 @@ def _header(lines: _Lines, report: ImportReport) -> tuple[str, list[str], int]:
         size += line.length
     texts = [line for line in sample if line.text is None or line.text.strip()]
     if not texts:
-        raise CsvImportError("The file is empty: there is no header line. Nothing was imported.")
+        raise CsvImportError(NO_HEADER)
     first = texts[0]
     if first.text is None:
-        raise CsvImportError(
-            f"The first line (the header, line {first.number}) is {first.length:,} characters long; a header "
-            f"line has at most {MAX_RECORD_CHARS:,}. This does not look like a customer list with a header line "
-            "(check that the file is a CSV export and that its lines are separated). Nothing was imported.")
+        raise CsvImportError(HEADER_TOO_LONG.fill(first.number, f"{first.length:,}", f"{MAX_RECORD_CHARS:,}"))
     sep = _SEP_LINE.match(first.text)
     lines.push_back(sample)
     if sep:  # Excel's "sep=;" directive
@@ -572,10 +594,9 @@ def _header(lines: _Lines, report: ImportReport) -> tuple[str, list[str], int]:
         if record.blank:
             continue
         if record.fields is None:
-            raise CsvImportError(f"The header line (line {record.first}) cannot be read: {record.problem}. "
-                                 "Nothing was imported.")
+            raise CsvImportError(HEADER_UNREADABLE.fill(record.first, record.problem))
         return delimiter, record.fields, record.last
-    raise CsvImportError("The file is empty: there is no header line. Nothing was imported.")
+    raise CsvImportError(NO_HEADER)
 
 
 def _import(store: CustomerStore, lines: _Lines, total_lines: int, report: ImportReport, out: _ReportWriter,
@@ -599,7 +620,7 @@ def _import(store: CustomerStore, lines: _Lines, total_lines: int, report: Impor
         report.rows += 1
         in_batch += 1
         if record.fields is None:
-            out.add(RowProblem(record.first, "rejected", record.problem or "unreadable"))
+            out.add(RowProblem(record.first, "rejected", record.problem or UNREADABLE))
         else:
             row = _row(record.fields, columns, unmapped, record.first, out, seen)
             if row is not None:
@@ -643,13 +664,12 @@ def _unsafe_reason(fields: list[str], columns: dict[str, int], headers_unmapped:
     for name, i in columns.items():
         if i < len(fields):
             value = fields[i].strip()
-            problem = unsafe_problem(value, multiline=name in _MULTILINE_FIELDS)
-            if problem:
-                return f"Column {headers[i]!r} {problem}."
+            unsafe = first_unsafe(value, multiline=name in _MULTILINE_FIELDS)
+            if unsafe:
+                return UNSAFE_COLUMN.fill(repr(headers[i]), describe(unsafe[1]), unsafe[0] + 1)
     for i, header in headers_unmapped:
         if i < len(fields) and (match := _BINARY.search(fields[i])):
-            return (f"Column {header!r} (not imported) holds binary data ({describe(match.group())} at character "
-                    f"{match.start() + 1}): the line is damaged.")
+            return BINARY_COLUMN.fill(repr(header), describe(match.group()), match.start() + 1)
     return None
 
 
@@ -688,7 +708,7 @@ def _row(fields: list[str], columns: dict[str, int], unmapped: list[tuple[int, s
     body = {f.key: given[f.name] if f.name in given else get(f.name) for f in MIRRORED if not f.address}
     messages = validate_customer(body)
     if messages:
-        reason = " ".join(_shown(m.message, body.get(m.field)) for m in messages)
+        reason = joined([_shown(m.message, body.get(m.field)) for m in messages])
         out.add(RowProblem(line_no, "rejected", reason, display))
         return None
     address = {f.key: get(f.name) for f in MIRRORED if f.address}
@@ -700,28 +720,24 @@ def _row(fields: list[str], columns: dict[str, int], unmapped: list[tuple[int, s
         address_problems = validate_address(address, "BillingAddress")
         if address_problems:
             out.add(RowProblem(
-                line_no, "warning", "Imported, but PaySimple will not accept this billing address until it is "
-                "completed: " + " ".join(m.message for m in address_problems), display))
+                line_no, "warning", ADDRESS_INCOMPLETE.fill(joined([m.message for m in address_problems])), display))
     account = account_key(body["CustomerAccount"])
     if account:
         if account in seen.accounts:
-            out.add(RowProblem(line_no, "rejected", f"Duplicate account number {body['CustomerAccount']} "
-                               f"(first on line {seen.accounts[account]}).", display))
+            out.add(RowProblem(line_no, "rejected", DUPLICATE_ACCOUNT.fill(body["CustomerAccount"],
+                                                                           seen.accounts[account]), display))
             return None
         seen.accounts[account] = line_no
     else:
         keys = person_keys(first or "", last or "", email, alt_email, phones)
         earlier = next((seen.people[k] for k in keys if k in seen.people), None)
         if earlier is not None:
-            out.add(RowProblem(line_no, "rejected", f"Same person as line {earlier} (same name and email or "
-                               "phone).", display))
+            out.add(RowProblem(line_no, "rejected", SAME_PERSON.fill(earlier), display))
             return None
         for k in keys:
             seen.people[k] = line_no
     if seen.damaged_line and line_no - seen.damaged_line <= DAMAGE_REACH:
-        out.add(RowProblem(line_no, "warning", f"Imported, but line {seen.damaged_line} just before it holds binary "
-                           "data (control characters): part of the file may be damaged; check that this customer "
-                           "is real.", display))
+        out.add(RowProblem(line_no, "warning", NEAR_DAMAGE.fill(seen.damaged_line), display))
     values = {**body, **address}  # PaySimple keys (validated above); first and last name are present
     record = CustomerRecord(paysimple_id=None, **{f.name: values[f.key] for f in MIRRORED})
     return record, get("notes")
@@ -729,7 +745,7 @@ def _row(fields: list[str], columns: dict[str, int], unmapped: list[tuple[int, s
 
 def _shown(message: str, value) -> str:
     if isinstance(value, str) and value and len(value) <= 60 and first_unsafe(value) is None:
-        return f"{message} (was {value!r})"
+        return WAS.fill(message, repr(value))
     return message
 
 

@@ -49,16 +49,38 @@ from decimal import Decimal
 from pathlib import Path
 
 from pos_app import money
+from pos_app.i18n_keys import N_
 from pos_app.payments import ids
 from pos_app.payments.brands import brand_name
 from pos_app.payments.gateway import CHARGED, Gateway, GatewayPayment
 from pos_app.payments.gateway import PaymentStatus as PS
 from pos_app.payments.lookup import payment_cents
-from pos_app.payments.model import OPEN_STATES, PENDING_REVERSAL_STATES, Attempt, State, from_cents
+from pos_app.payments.model import (
+    OPEN_STATES,
+    PENDING_REVERSAL_STATES,
+    STATE_NAMES,
+    Attempt,
+    State,
+    from_cents,
+)
 from pos_app.payments.receipts import store_timezone, zone_name
 from pos_app.payments.store import JournalStore
 from pos_app.private_files import write_user_file
 from pos_app.text_safety import spreadsheet_cell
+
+# Why a payment does not reconcile (shown on the report, translated: ``pos_app.i18n_keys``).
+LIST_UNREADABLE = N_("EndOfDay", "Could not read PaySimple's payment list: %1")
+REVIEW_NOTE = N_("EndOfDay", "needs review: %1")
+MANAGER_MUST_CHECK = N_("EndOfDay", "a manager must check it")
+JOURNAL_STATE = N_("EndOfDay", "journal state %1")
+SAME_ORDER = N_("EndOfDay", "%1 PaySimple payments carry this OrderId: %2")
+ONLY_IN_JOURNAL = N_("EndOfDay", "journal %1 but PaySimple has no payment with this OrderId")
+NOT_CHARGED_BUT = N_("EndOfDay", "journal %1 (not charged) but PaySimple has %2")
+AMOUNTS_DIFFER = N_("EndOfDay", "journal %1 vs PaySimple %2")
+STATES_DIFFER = N_("EndOfDay", "journal %1 vs PaySimple %2 (status)")
+NO_REFUND_CREDIT = N_("EndOfDay", "journal refunded but PaySimple shows no refund credit")
+UNEXPECTED_CREDIT = N_("EndOfDay", "PaySimple has a refund credit but the journal says %1")
+ONLY_AT_PAYSIMPLE = N_("EndOfDay", "PaySimple %1 %2 for customer %3 with OrderId %4 is not in the journal")
 
 
 class _SafeWriter:
@@ -265,7 +287,7 @@ def end_of_day(journal: JournalStore, gateway: Gateway, day: date, lane: str | N
     try:
         payments = _fetch_payments(gateway, day, page_size)
     except Exception as exc:  # noqa: BLE001 - the report is still useful; say reconcile failed
-        report.paysimple_error = f"Could not read PaySimple's payment list: {type(exc).__name__}: {exc}"
+        report.paysimple_error = LIST_UNREADABLE.fill(f"{type(exc).__name__}: {exc}")
         return report
     report.mismatches = _reconcile(journal, attempts, payments, start, end, lane, clerk)
     report.paysimple_payments = sum(1 for p in payments if _in_window(p, start, end))
@@ -293,40 +315,39 @@ def _reconcile(journal: JournalStore, attempts: list[Attempt], payments: list[Ga
         found = [p for p in by_order.get(a.id, []) if p.id not in refund_ids]
         if a.state is S.REVIEW:
             mismatches.append(Mismatch("review", a.id, a.payment_id,
-                                       f"needs review: {a.note or 'a manager must check it'}"))
+                                       REVIEW_NOTE.fill(a.note or MANAGER_MUST_CHECK)))
             continue
         if a.state in OPEN_STATES or a.state in PENDING_REVERSAL_STATES:
-            mismatches.append(Mismatch("unresolved", a.id, a.payment_id, f"journal state {a.state.value}"))
+            mismatches.append(Mismatch("unresolved", a.id, a.payment_id, JOURNAL_STATE.fill(STATE_NAMES[a.state])))
             continue
         if len(found) > 1:
             mismatches.append(Mismatch("duplicate", a.id, found[0].id,
-                                       f"{len(found)} PaySimple payments carry this OrderId: "
-                                       + ", ".join(str(p.id) for p in found)))
+                                       SAME_ORDER.fill(len(found), ", ".join(str(p.id) for p in found))))
             continue
         expected = EXPECTED_STATUS.get(a.state)
         if not found:
             if expected:
                 mismatches.append(Mismatch("journal_only", a.id, a.payment_id,
-                                           f"journal {a.state.value} but PaySimple has no payment with this OrderId"))
+                                           ONLY_IN_JOURNAL.fill(STATE_NAMES[a.state])))
             continue
         p = found[0]
         if not expected:
             mismatches.append(Mismatch("status", a.id, p.id,
-                                       f"journal {a.state.value} (not charged) but PaySimple has {p.status_text}"))
+                                       NOT_CHARGED_BUT.fill(STATE_NAMES[a.state], p.status_text)))
             continue
         if payment_cents(p) != a.amount_cents:
             mismatches.append(Mismatch("amount", a.id, p.id,
-                                       f"journal {_shown(a.amount)} vs PaySimple {_shown(p.amount)}"))
+                                       AMOUNTS_DIFFER.fill(_shown(a.amount), _shown(p.amount))))
         if p.status not in expected:
             mismatches.append(Mismatch("status", a.id, p.id,
-                                       f"journal {a.state.value} vs PaySimple {p.status_text}"))
+                                       STATES_DIFFER.fill(STATE_NAMES[a.state], p.status_text)))
         if a.state is S.REFUNDED and not credits.get(a.id) and not any(
                 q.id == a.refund_payment_id for q in payments):
             mismatches.append(Mismatch("status", a.id, a.refund_payment_id,
-                                       "journal refunded but PaySimple shows no refund credit"))
+                                       NO_REFUND_CREDIT))
         if a.state is not S.REFUNDED and credits.get(a.id):
             mismatches.append(Mismatch("status", a.id, credits[a.id][0].id,
-                                       f"PaySimple has a refund credit but the journal says {a.state.value}"))
+                                       UNEXPECTED_CREDIT.fill(STATE_NAMES[a.state])))
 
     ours = {a.id for a in attempts}
     for p in payments:
@@ -345,9 +366,9 @@ def _reconcile(journal: JournalStore, attempts: list[Attempt], payments: list[Ga
         if lane is not None and ids.lane_of(order_id) != lane:
             continue
         mismatches.append(Mismatch("paysimple_only", order_id, p.id,
-                                   f"PaySimple {p.status_text} {_shown(p.amount)} for customer "
-                                   f"{p.customer_id if p.customer_id is not None else '?'} with OrderId {order_id or '(none)'} is not in "
-                                   "the journal"))
+                                   ONLY_AT_PAYSIMPLE.fill(p.status_text, _shown(p.amount),
+                                                          p.customer_id if p.customer_id is not None else "?",
+                                                          order_id or "-")))
     return mismatches
 
 

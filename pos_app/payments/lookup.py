@@ -27,8 +27,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from pos_app.i18n_keys import N_
 from pos_app.payments.gateway import Gateway, GatewayPayment
 from pos_app.payments.model import Attempt
+
+# Why a look-up cannot settle a payment (a conflict: the payment then needs review; shown to the clerk).
+SAME_ORDER_TWICE = N_("Payments", "PaySimple has %1 payments with this OrderId (%2)")
+OTHER_AMOUNT_OR_ACCOUNT = N_("Payments", "PaySimple payment %1 has this OrderId but amount %2 / account %3, not %4 / "
+                                         "%5")
 
 
 class LookupUnreliable(Exception):
@@ -76,7 +82,7 @@ def find_attempt(gateway: Gateway, attempt: Attempt, now: datetime) -> LookupRes
         return LookupResult(payment=exact[0])
     if len(same_order) > 1:
         ids = ", ".join(str(p.id) for p in same_order)
-        return LookupResult(conflict=f"PaySimple has {len(same_order)} payments with this OrderId ({ids})")
+        return LookupResult(conflict=SAME_ORDER_TWICE.fill(len(same_order), ids))
     p = same_order[0]
-    return LookupResult(conflict=f"PaySimple payment {p.id} has this OrderId but amount {p.amount} / account "
-                                 f"{p.account_id}, not {attempt.amount} / {attempt.account_id}")
+    return LookupResult(conflict=OTHER_AMOUNT_OR_ACCOUNT.fill(p.id, p.amount, p.account_id, attempt.amount,
+                                                              attempt.account_id))

@@ -47,6 +47,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from pos_app.i18n_keys import N_
 from pos_app.payments import ids
 from pos_app.payments.brands import masked
 from pos_app.text_safety import one_line
@@ -73,6 +74,22 @@ class State(StrEnum):
 
 
 S = State
+#: A state's short name for clerks (lists, status lines, sentences about a payment).
+STATE_NAMES = {
+    S.CREATED: N_("PaymentState", "Not sent"),
+    S.SENDING: N_("PaymentState", "Sending"),
+    S.UNKNOWN: N_("PaymentState", "Unconfirmed"),
+    S.RECONCILING: N_("PaymentState", "Checking"),
+    S.APPROVED: N_("PaymentState", "Approved"),
+    S.DECLINED: N_("PaymentState", "Declined"),
+    S.ABSENT: N_("PaymentState", "Not charged"),
+    S.REJECTED: N_("PaymentState", "Refused"),
+    S.REVIEW: N_("PaymentState", "Needs review"),
+    S.VOID_PENDING: N_("PaymentState", "Void pending"),
+    S.VOIDED: N_("PaymentState", "Voided"),
+    S.REFUND_PENDING: N_("PaymentState", "Refund pending"),
+    S.REFUNDED: N_("PaymentState", "Refunded"),
+}
 LEGAL: frozenset[tuple[State, State]] = frozenset({
     (S.CREATED, S.SENDING), (S.CREATED, S.RECONCILING),
     (S.SENDING, S.APPROVED), (S.SENDING, S.DECLINED), (S.SENDING, S.UNKNOWN),
@@ -106,13 +123,41 @@ class IllegalTransition(PaymentError):
         super().__init__(f"Payment {attempt_id} cannot go from {current} to {wanted}{detail}.")
 
 
+LANE_BUSY = N_("Payments", "Lane %1 already has a payment in progress. Resolve it before a new one.")
+LANE_BUSY_WITH = N_("Payments", "Lane %1 already has a payment in progress (payment %2 is %3). Resolve it before "
+                                "a new one.")
+LANE_LOST = N_("Payments", "Lane %1 lost its connection to the payment database, so it stopped before sending: "
+                           "nothing was charged. Check the network and the database server, then charge again.")
+NOBODY_SIGNED_IN = N_("Payments", "Nobody is signed in: sign in before taking a payment or changing a customer's "
+                                  "account.")
+AMOUNT_NOT_A_NUMBER = N_("Payments", "The amount %1 is not a number.")
+AMOUNT_NOT_FINITE = N_("Payments", "The amount must be a finite number.")
+AMOUNT_NOT_POSITIVE = N_("Payments", "The amount must be more than 0.00.")
+AMOUNT_TOO_LARGE = N_("Payments", "The amount must be at most %1.")
+AMOUNT_CENTS = N_("Payments", "The amount can have at most 2 decimal places.")
+ACH_NEEDS_AUTHORIZATION = N_("Payments", "A bank debit needs the customer's authorization: read it to the customer "
+                                         "and tick that they agreed before charging.")
+ACH_AUTHORIZATION_TOO_LONG = N_("Payments", "The bank debit authorization text is too long.")
+ACH_AUTHORIZATION_OTHER_ACCOUNT = N_("Payments", "The bank debit authorization does not name this account's last 4 "
+                                                 "digits.")
+#: Why an ``Approval`` is refused, per thing approved: (no manager signed in, not a manager, no reason).
+APPROVAL_REFUSALS = {
+    "reversal": (N_("Payments", "A void or refund needs a signed-in manager's approval."),
+                 N_("Payments", "Only a manager can approve a void or refund."),
+                 N_("Payments", "A reason is required for a void or refund.")),
+    "close_review": (N_("Payments", "Closing a payment that needs review needs a signed-in manager's approval."),
+                     N_("Payments", "Only a manager can approve closing a payment that needs review."),
+                     N_("Payments", "A reason is required for closing a payment that needs review.")),
+}
+
+
 class LaneBusy(PaymentError):
     """The lane already has a charge in flight or unresolved; ``blocking`` is that attempt when known."""
 
     def __init__(self, lane: str, blocking: Attempt | None = None) -> None:
         self.lane, self.blocking = lane, blocking
-        what = f" (payment {blocking.id} is {blocking.state})" if blocking else ""
-        super().__init__(f"Lane {lane} already has a payment in progress{what}. Resolve it before a new one.")
+        super().__init__(LANE_BUSY_WITH.fill(lane, blocking.id, STATE_NAMES[S(blocking.state)]) if blocking
+                         else LANE_BUSY.fill(lane))
 
 
 class DuplicateAttempt(PaymentError):
@@ -139,15 +184,14 @@ class LaneOwnershipLost(PaymentError):
 
     def __init__(self, lane: str, attempt: Attempt | None = None) -> None:
         self.lane, self.attempt = lane, attempt
-        super().__init__(f"Lane {lane} lost its connection to the payment database, so it stopped before sending: "
-                         "nothing was charged. Check the network and the database server, then charge again.")
+        super().__init__(LANE_LOST.fill(lane))
 
 
 class NotSignedIn(PaymentError):
     """Money was about to move (or an account to change) with no signed-in clerk. There is no default clerk."""
 
     def __init__(self) -> None:
-        super().__init__("Nobody is signed in: sign in before taking a payment or changing a customer's account.")
+        super().__init__(NOBODY_SIGNED_IN)
 
 
 # Identities that are not a person: used by start-up reconcile, never accepted for a charge.
@@ -173,15 +217,15 @@ def to_cents(amount: Decimal | str | int) -> int:
     try:
         value = Decimal(str(amount).strip()) if not isinstance(amount, Decimal) else amount
     except InvalidOperation:
-        raise InvalidCharge(f"Amount {amount!r} is not a number.") from None
+        raise InvalidCharge(AMOUNT_NOT_A_NUMBER.fill(repr(amount))) from None
     if not value.is_finite():
-        raise InvalidCharge("Amount must be a finite number.")
+        raise InvalidCharge(AMOUNT_NOT_FINITE)
     if value <= 0:
-        raise InvalidCharge("Amount must be more than 0.00.")
+        raise InvalidCharge(AMOUNT_NOT_POSITIVE)
     if value > MAX_AMOUNT:
-        raise InvalidCharge(f"Amount must be at most {MAX_AMOUNT:,}.")
+        raise InvalidCharge(AMOUNT_TOO_LARGE.fill(f"{MAX_AMOUNT:,}"))
     if value != value.quantize(Decimal("0.01")):
-        raise InvalidCharge("Amount can have at most 2 decimal places.")
+        raise InvalidCharge(AMOUNT_CENTS)
     return int(value * 100)
 
 
@@ -192,12 +236,11 @@ def check_ach_authorization(text: str | None, account: AccountRef) -> None:
     """A bank debit needs the authorization the clerk read to the customer: non-empty text that names the
     account's last 4 digits (so it was written for this account). Raises ``InvalidCharge`` otherwise."""
     if not isinstance(text, str) or not text.strip():
-        raise InvalidCharge("A bank debit needs the customer's authorization: read it to the customer and tick "
-                            "that they agreed before charging.")
+        raise InvalidCharge(ACH_NEEDS_AUTHORIZATION)
     if len(text) > MAX_AUTHORIZATION_CHARS:
-        raise InvalidCharge("The bank debit authorization text is too long.")
+        raise InvalidCharge(ACH_AUTHORIZATION_TOO_LONG)
     if account.last4 not in text:
-        raise InvalidCharge("The bank debit authorization does not name this account's last 4 digits.")
+        raise InvalidCharge(ACH_AUTHORIZATION_OTHER_ACCOUNT)
 
 
 def from_cents(cents: int) -> Decimal:
@@ -270,15 +313,18 @@ class Approval:
         return cls(str(clerk.id), str(getattr(clerk.role, "value", clerk.role)), reason, clerk.name,
                    str(getattr(action, "value", action)))
 
-    def check(self, what: str = "a void or refund") -> None:
+    def check(self, what: str = "reversal") -> None:
+        """Raise ``NotAllowed`` unless a manager approved with a reason; ``what`` ("reversal" | "close_review")
+        picks the sentences (``APPROVAL_REFUSALS``)."""
+        no_manager, not_manager, no_reason = APPROVAL_REFUSALS[what]
         try:
             require_clerk(self.manager_id)
         except NotSignedIn:
-            raise NotAllowed(f"{what[0].upper()}{what[1:]} needs a signed-in manager's approval.") from None
+            raise NotAllowed(no_manager) from None
         if self.role not in MANAGER_ROLES:
-            raise NotAllowed(f"Only a manager can approve {what}.")
+            raise NotAllowed(not_manager)
         if not self.reason.strip():
-            raise NotAllowed(f"A reason is required for {what}.")
+            raise NotAllowed(no_reason)
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,15 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pos_app.i18n_keys import N_
 from pos_app.money import MoneyFormat, store_format
 from pos_app.payments.brands import authorization_code
+from pos_app.payments.declines import declined_because
 from pos_app.payments.gateway import Gateway, GatewayError, NotOffered, PaymentStatus, Refused, Unreachable
 from pos_app.payments.model import Attempt, State
 from pos_app.text_safety import neutralise, one_line
+
+DECLINED = N_("Payments", "Declined")
 
 STATUS_TEXT = {
     State.CREATED: "NOT SENT",
@@ -260,14 +264,15 @@ def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name
     tz = tz or store_timezone()
     authorized_by = authorized_by_name or (
         clerk_name if clerk_name and attempt.ach_authorized_by == attempt.clerk else attempt.ach_authorized_by)
-    failure = None
-    if attempt.state is State.DECLINED:
-        failure = " ".join(p for p in (attempt.failure_description, attempt.failure_action) if p) or "Declined"
-    elif attempt.state in (State.ABSENT, State.REJECTED, State.REVIEW):
-        failure = attempt.note
-
     def safe(value: str | None) -> str | None:
         return None if value is None else one_line(value)
+
+    failure: str | None = None
+    if attempt.state is State.DECLINED:  # PaySimple's reason, ours for a documented code (a Message: translatable)
+        failure = declined_because(attempt.failure_code, safe(attempt.failure_description),
+                                   safe(attempt.failure_action)) or DECLINED
+    elif attempt.state in (State.ABSENT, State.REJECTED, State.REVIEW):
+        failure = safe(attempt.note)
 
     return Receipt(
         merchant_name=one_line(merchant.name), merchant_address=one_line(getattr(merchant, "address", "")),
@@ -277,7 +282,7 @@ def receipt_for(attempt: Attempt, merchant, tz: tzinfo | None = None, clerk_name
         customer_name=one_line(attempt.customer_name), account=one_line(attempt.account_masked),
         amount=attempt.amount, status=status_text(attempt), auth_code=None if attempt.is_bank else safe(authorization_code(attempt.auth_code)),
         trace_number=safe(attempt.trace_number), attempt_id=one_line(attempt.id), payment_id=attempt.payment_id,
-        failure=safe(failure), state=attempt.state, account_kind=attempt.account_kind,
+        failure=failure, state=attempt.state, account_kind=attempt.account_kind,
         notice=ACH_RETURN_NOTICE if attempt.is_bank and attempt.state in (State.APPROVED, State.VOID_PENDING)
         else None,
         ach_authorization=None if attempt.ach_authorization is None

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from pos_app.i18n_keys import N_, joined
 from pos_app.logs import redact
 from pos_app.payments.gateway import GatewayError, GatewayPayment
 from pos_app.payments.lookup import payment_cents
+
+# Why a reply is not the answer for this payment (the payment then needs review; shown to the clerk).
+FOR_ORDER = N_("Payments", "order %1")
+NO_ORDER = N_("Payments", "no order")
+FOR_AMOUNT = N_("Payments", "amount %1")
+FOR_ACCOUNT = N_("Payments", "account %1")
+NOT_THIS_PAYMENT = N_("Payments", "the answer received was for %1 (payment %2, status %3), not for this payment (%4 "
+                                  "on account %5)")
 
 
 def error_text(exc: BaseException) -> str:
@@ -36,16 +45,16 @@ def reply_mismatch(payment: GatewayPayment, attempt) -> str | None:
     """
     problems = []
     if payment.order_id != attempt.id:
-        problems.append(f"order {payment.order_id}" if payment.order_id else "no order")
+        problems.append(FOR_ORDER.fill(payment.order_id) if payment.order_id else NO_ORDER)
     try:
         cents = payment_cents(payment)
     except Exception:  # noqa: BLE001 - an amount we cannot read is not this attempt's amount
         cents = None
     if cents != attempt.amount_cents:
-        problems.append(f"amount {payment.amount}")
+        problems.append(FOR_AMOUNT.fill(payment.amount))
     if payment.account_id != attempt.account_id:
-        problems.append(f"account {payment.account_id}")
+        problems.append(FOR_ACCOUNT.fill(payment.account_id))
     if not problems:
         return None
-    return (f"the answer received was for {', '.join(problems)} (payment {payment.id}, status "
-            f"{payment.status_text}), not for this payment ({attempt.amount} on account {attempt.account_id})")
+    return NOT_THIS_PAYMENT.fill(joined(problems, ", "), payment.id, payment.status_text, attempt.amount,
+                                 attempt.account_id)

@@ -21,13 +21,31 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from pos_app.i18n_keys import N_
 from pos_app.payments.gateway import REFUNDABLE, VOIDABLE, AnswerLost, GatewayPayment, PaymentStatus, Refused
 from pos_app.payments.lookup import payment_cents
-from pos_app.payments.model import Approval, Attempt, NotAllowed, PaymentError, State
+from pos_app.payments.model import STATE_NAMES, Approval, Attempt, NotAllowed, PaymentError, State
 from pos_app.payments.replies import error_text
 
 log = logging.getLogger(__name__)
 S = State
+
+# Sentences for the clerk and the manager (``pos_app.i18n_keys``): why a reversal applies or not, refusals, notes.
+BEING_CONFIRMED = N_("Payments", "A void or refund of this payment is being confirmed with PaySimple.")
+NOTHING_TO_REVERSE = N_("Payments", "This payment is %1: there is nothing to void or refund.")
+ANSWER_FOR_OTHER = N_("Payments", "PaySimple's answer was for payment %1, not %2; nothing was changed. Try again.")
+REVERSAL_RUNNING = N_("Payments", "Another void or refund is in progress; try again in a moment.")
+VOID_REFUSED = N_("Payments", "PaySimple refused the void (%1).")
+REFUND_REFUSED = N_("Payments", "PaySimple refused the refund (%1).")
+VOID_NOT_APPLIED = N_("Payments", "The void did not take effect (PaySimple status %1).")
+REFUND_NOT_APPLIED = N_("Payments", "The refund did not take effect (PaySimple status %1).")
+REFUND_LATER = N_("Payments", "A refund is possible only after the payment settles (usually the next business day).")
+VOID_UNTIL = N_("Payments", "Not settled yet: a void cancels it before the batch (until %1).")
+VOID_WINDOW_CLOSED = N_("Payments", "The void window has closed and the payment has not settled yet: refund it once "
+                                    "it is Settled.")
+REFUND_APPLIES = N_("Payments", "Settled: a refund returns the money to the customer's account.")
+NO_LONGER_VOIDABLE = N_("Payments", "A void is no longer possible: the payment has settled.")
+NEITHER_APPLIES = N_("Payments", "PaySimple status is %1: neither a void nor a refund applies.")
 
 
 @dataclass(frozen=True)
@@ -45,15 +63,14 @@ class Reversals:
         """Which reversal applies now (asks PaySimple for the current status) and why the other does not."""
         attempt = self.journal.get(attempt if isinstance(attempt, str) else attempt.id)
         if attempt.state in (S.VOID_PENDING, S.REFUND_PENDING):
-            text = "A void or refund of this payment is being confirmed with PaySimple."
+            text = BEING_CONFIRMED
             return ReversalOption(None, text, text, attempt.ps_status, attempt.can_void_until)
         if attempt.state is not S.APPROVED or attempt.payment_id is None:
-            text = f"This payment is {attempt.state.value}: there is nothing to void or refund."
+            text = NOTHING_TO_REVERSE.fill(STATE_NAMES[attempt.state])
             return ReversalOption(None, text, text, attempt.ps_status, attempt.can_void_until)
         payment = self.gateway.get_payment(attempt.payment_id)
         if payment.id != attempt.payment_id:
-            raise NotAllowed(f"PaySimple's answer was for payment {payment.id}, not "
-                             f"{attempt.payment_id}; nothing was changed. Try again.")
+            raise NotAllowed(ANSWER_FOR_OTHER.fill(payment.id, attempt.payment_id))
         self.journal.update_details(attempt.id, self.clock(), ps_status=payment.status_text,
                                     can_void_until=payment.can_void_until)
         return option_for(payment.status_text, payment.can_void_until, self.clock())
@@ -69,7 +86,7 @@ class Reversals:
         attempt_id = attempt if isinstance(attempt, str) else attempt.id
         lock = self.journal.reversal_lock(attempt_id)
         if not lock.try_acquire():
-            raise NotAllowed("Another void or refund is in progress; try again in a moment.")
+            raise NotAllowed(REVERSAL_RUNNING)
         try:
             option = self.refund_or_void_option(attempt_id)
             if option.action != kind:
@@ -83,7 +100,7 @@ class Reversals:
                 call = self.gateway.void_payment if kind == "void" else self.gateway.reverse_payment
                 payment = call(attempt.payment_id)
             except Refused as exc:  # PaySimple's own refusal (a proxy's 4xx page is AnswerLost: looked up)
-                note = f"PaySimple refused the {kind} ({error_text(exc)})."
+                note = (VOID_REFUSED if kind == "void" else REFUND_REFUSED).fill(error_text(exc))
                 self.journal.finish_reversal(attempt_id, f"refused: {error_text(exc)}", self.clock())
                 self.journal.transition(attempt_id, pending, S.APPROVED, note, manager, self.clock(), note=note)
                 raise NotAllowed(note) from exc
@@ -129,7 +146,7 @@ class Reversals:
         if not lock_held:
             lock = self.journal.reversal_lock(attempt.id)
             if not lock.try_acquire():
-                raise NotAllowed("Another void or refund is in progress; try again in a moment.")
+                raise NotAllowed(REVERSAL_RUNNING)
         try:
             tries = self.lookup_tries if tries is None else tries
             if not_before is None:  # start-up: the call may have been in flight when the app stopped
@@ -158,7 +175,7 @@ class Reversals:
                     self._sleep(max(0.01, min(self.poll_interval, remaining)))
                     continue
                 kind = "void" if attempt.state is S.VOID_PENDING else "refund"
-                note = f"The {kind} did not take effect (PaySimple status {payment.status_text})."
+                note = (VOID_NOT_APPLIED if kind == "void" else REFUND_NOT_APPLIED).fill(payment.status_text)
                 self.journal.finish_reversal(attempt.id, f"not applied: {payment.status_text}", self.clock())
                 return self.journal.transition(attempt.id, attempt.state, S.APPROVED, note, clerk, self.clock(),
                                                note=note, ps_status=payment.status_text)
@@ -189,16 +206,13 @@ def option_for(status: str | None, can_void_until: datetime | None, now: datetim
     """PaySimple's rules: void while Authorized/Posted and before CanVoidUntil; refund once Settled.
     ``status`` is a status name as journaled (``GatewayPayment.status_text``), matched in any letter case."""
     s = PaymentStatus.parse(status)
-    refund_later = "A refund is possible only after the payment settles (usually the next business day)."
+    refund_later = REFUND_LATER
     if s in VOIDABLE:
         if can_void_until is not None and now < can_void_until:
             until = can_void_until.astimezone().strftime("%Y-%m-%d %H:%M")
-            return ReversalOption("void", f"Not settled yet: a void cancels it before the batch (until {until}).",
-                                  refund_later, status, can_void_until)
-        return ReversalOption(None, "The void window has closed and the payment has not settled yet: "
-                                    "refund it once it is Settled.", refund_later, status, can_void_until)
+            return ReversalOption("void", VOID_UNTIL.fill(until), refund_later, status, can_void_until)
+        return ReversalOption(None, VOID_WINDOW_CLOSED, refund_later, status, can_void_until)
     if s in REFUNDABLE:
-        return ReversalOption("refund", "Settled: a refund returns the money to the customer's account.",
-                              "A void is no longer possible: the payment has settled.", status, can_void_until)
-    text = f"PaySimple status is {status}: neither a void nor a refund applies."
+        return ReversalOption("refund", REFUND_APPLIES, NO_LONGER_VOIDABLE, status, can_void_until)
+    text = NEITHER_APPLIES.fill(status)
     return ReversalOption(None, text, text, status, can_void_until)

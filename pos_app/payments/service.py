@@ -58,6 +58,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from pos_app.i18n_keys import N_
 from pos_app.payments.gateway import (
     CHARGED,
     AnswerLost,
@@ -73,6 +74,7 @@ from pos_app.payments.lookup import find_attempt, payment_cents, payments_with_o
 from pos_app.payments.model import (
     LANE_RE,
     OPEN_STATES,
+    STATE_NAMES,
     AccountRef,
     Approval,
     Attempt,
@@ -98,14 +100,47 @@ log = logging.getLogger(__name__)
 S = State
 
 
+# What the service says to the clerk (status lines) and writes as an attempt's note (shown, translated, on the
+# result screen and in history: ``pos_app.i18n_keys``).
+MUST_RECONCILE = N_("Payments", "Lane %1 must check unfinished payments with PaySimple before taking a new one.")
+SAVED_SENDING = N_("Payments", "Payment saved; sending to PaySimple…")
+SENDING = N_("Payments", "Sending to PaySimple…")
+CHECKING = N_("Payments", "Checking with PaySimple…")
+NOT_THERE_YET = N_("Payments", "Not at PaySimple yet; checking again shortly…")
+NOT_SENT_LANE_LOST = N_("Payments", "Not sent: the lane lost its connection to the payment database before "
+                                    "sending.")
+NOT_REACHED = N_("Payments", "Could not reach PaySimple; nothing was sent (%1).")
+REFUSED = N_("Payments", "PaySimple refused the payment (%1); nothing was charged.")
+ANSWER_LOST = N_("Payments", "PaySimple's answer was lost (%1); checking whether it was charged.")
+NEEDS_REVIEW = N_("Payments", "Needs review: %1.")
+DECLINED = N_("Payments", "Declined")
+WAITING_FOR_PROCESSOR = N_("Payments", "PaySimple status %1: waiting for the processor")
+CHECK_FAILED = N_("Payments", "Could not check with PaySimple (%1); will check again.")
+NO_SUCH_ORDER = N_("Payments", "Not charged: PaySimple has no payment with this OrderId.")
+NEVER_SENT = N_("Payments", "Not charged: the payment was never sent.")
+ONLY_REVIEW_CLOSES = N_("Payments", "Payment %1 is %2: only a payment that needs review can be closed by a manager.")
+CLOSE_CHECK_FAILED = N_("Payments", "Could not check with PaySimple (%1): try again.")
+STILL_STANDING = N_("Payments", "PaySimple still has payment %1 with this OrderId: void it in PaySimple first, or "
+                                "close the review with that payment.")
+CLOSED_NOT_CHARGED = N_("Payments", "Closed by a manager: not charged (%1).")
+NO_SUCH_PAYMENT = N_("Payments", "PaySimple has no payment %1 with this OrderId (%2).")
+OTHER_SALE = N_("Payments", "Payment %1 is %2 on account %3, not this sale's %4 on account %5: void it in PaySimple "
+                            "and close the review as not charged.")
+ALSO_STANDING = N_("Payments", "PaySimple also has payment %1 standing with this OrderId: void it in PaySimple "
+                               "first.")
+CLOSE_AS_NOT_CHARGED = N_("Payments", "Payment %1 is %2: close the review as not charged.")
+CLOSED_WITH = N_("Payments", "Closed by a manager with payment %1 (%2).")
+
+
 class ReconcileRequired(PaymentError):
     def __init__(self, lane: str) -> None:
-        super().__init__(f"Lane {lane} must check unfinished payments with PaySimple before taking a new one.")
+        super().__init__(MUST_RECONCILE.fill(lane))
 
 
 @dataclass(frozen=True)
 class StatusEvent:
-    """Progress for the UI. phase: saved | sending | checking | check_failed | waiting | done."""
+    """Progress for the UI. phase: saved | sending | checking | check_failed | waiting | done. ``message`` is a
+    ``pos_app.i18n_keys.Message`` (for "done": the attempt's state name)."""
 
     attempt_id: str
     phase: str
@@ -179,18 +214,18 @@ class PaymentService(Reversals):
             attempt = self.journal.create_attempt(self.lane, str(clerk), customer, account, from_cents(cents),
                                                   self.clock(), ach_authorization=ach_authorization,
                                                   attempt_id=attempt_id)
-            notify(attempt, "saved", "Payment saved; sending to PaySimple…")
+            notify(attempt, "saved", SAVED_SENDING)
             now = self.clock()
             attempt = self.journal.transition(attempt.id, S.CREATED, S.SENDING, "POST /payment", clerk, now,
                                               sent_at=now, absent_after=now + self.gateway.request_limit
                                               + self.in_flight_window)
             if not lock.still_held():  # the last moment before money can move
                 self._stop_unsent(attempt, clerk)
-            notify(attempt, "sending", "Sending to PaySimple…")
+            notify(attempt, "sending", SENDING)
             attempt = self._send(attempt, clerk, payment_token, cvv)
             if attempt.state is S.UNKNOWN:
                 attempt = self._resolve_open(attempt, clerk, notify)
-            notify(attempt, "done", attempt.state.value)
+            notify(attempt, "done", STATE_NAMES[attempt.state])
             return attempt
         finally:
             lock.release()
@@ -204,7 +239,7 @@ class PaymentService(Reversals):
     def _stop_unsent(self, attempt: Attempt, clerk: str) -> None:
         """Lane ownership was lost before sending: record the attempt as never sent (absent) and raise
         ``LaneOwnershipLost``. If even that cannot be written it stays ``sending`` for start-up reconcile."""
-        note = "Not sent: the lane lost its connection to the payment database before sending."
+        note = NOT_SENT_LANE_LOST
         try:
             attempt = self.journal.transition(attempt.id, S.SENDING, S.ABSENT, note, clerk, self.clock(), note=note)
         except Exception:  # noqa: BLE001 - nothing was sent; reconcile resolves what could not be written
@@ -227,14 +262,14 @@ class PaymentService(Reversals):
     def _record_send_failure(self, attempt: Attempt, exc: Exception, clerk: str) -> Attempt:
         now, text = self.clock(), error_text(exc)
         if isinstance(exc, Unreachable):
-            note = f"Could not reach PaySimple; nothing was sent ({text})."
+            note = NOT_REACHED.fill(text)
             return self.journal.transition(attempt.id, S.SENDING, S.ABSENT, note, clerk, now, note=note)
         if isinstance(exc, Refused):
-            note = f"PaySimple refused the payment ({text}); nothing was charged."
+            note = REFUSED.fill(text)
             return self.journal.transition(attempt.id, S.SENDING, S.REJECTED, note, clerk, now, note=note)
         if not isinstance(exc, GatewayError):
             log.exception("unexpected error while sending payment %s; treating the outcome as unknown", attempt.id)
-        note = f"PaySimple's answer was lost ({text}); checking whether it was charged."
+        note = ANSWER_LOST.fill(text)
         # Only PaySimple's own answer means it is done with the request; a proxy's 502/503/504 or page, a
         # timeout or a cut connection leave it possibly still at work: the whole in-flight window from now.
         wait = self.settle_after if isinstance(exc, AnswerLost) and exc.gateway_answered else self.in_flight_window
@@ -242,7 +277,7 @@ class PaymentService(Reversals):
                                        absent_after=now + wait)
 
     def _to_review(self, attempt: Attempt, expected: State, reason: str, clerk: str, **extra) -> Attempt:
-        note = f"Needs review: {reason}."
+        note = NEEDS_REVIEW.fill(reason)
         log.error("payment %s needs review: %s", attempt.id, reason)
         return self.journal.transition(attempt.id, expected, S.REVIEW, note, clerk, self.clock(), note=note,
                                        **extra)
@@ -253,9 +288,9 @@ class PaymentService(Reversals):
         if payment.status in CHARGED:
             to, note = S.APPROVED, None
         elif payment.status is PS.FAILED:
-            to, note = S.DECLINED, details["failure_description"] or "Declined"
+            to, note = S.DECLINED, details["failure_description"] or DECLINED
         else:
-            to, note = S.UNKNOWN, f"PaySimple status {payment.status_text}: waiting for the processor"
+            to, note = S.UNKNOWN, WAITING_FOR_PROCESSOR.fill(payment.status_text)
         return self.journal.transition(attempt.id, expected, to, f"{cause}: {payment.status_text}", clerk,
                                        self.clock(), note=note, **details)
 
@@ -276,7 +311,7 @@ class PaymentService(Reversals):
                 self._sleep(self.lookup_backoff * (2 ** (failures - 1)))
             else:  # "early": not found, but a request in flight could still charge
                 remaining = (self._absent_after(attempt) - self.clock()).total_seconds()
-                notify(attempt, "waiting", "Not at PaySimple yet; checking again shortly…")
+                notify(attempt, "waiting", NOT_THERE_YET)
                 self._sleep(max(0.01, min(self.poll_interval, remaining)))
 
     def _absent_after(self, attempt: Attempt):
@@ -300,11 +335,11 @@ class PaymentService(Reversals):
         if attempt.state is not S.RECONCILING:
             attempt = self.journal.transition(attempt.id, attempt.state, S.RECONCILING, "checking with PaySimple",
                                               clerk, self.clock())
-        notify(attempt, "checking", "Checking with PaySimple…")
+        notify(attempt, "checking", CHECKING)
         try:
             result = find_attempt(self.gateway, attempt, self.clock())
         except Exception as exc:  # noqa: BLE001 - a failed look-up proves nothing
-            note = f"Could not check with PaySimple ({error_text(exc)}); will check again."
+            note = CHECK_FAILED.fill(error_text(exc))
             notify(attempt, "check_failed", note)
             # In review, the note keeps saying why it needs review; the failure is the transition's cause.
             return self.journal.transition(attempt.id, S.RECONCILING, back, note, clerk, self.clock(),
@@ -319,8 +354,7 @@ class PaymentService(Reversals):
             return self.journal.transition(attempt.id, S.RECONCILING, back,
                                            "not at PaySimple yet; too early to be sure", clerk,
                                            self.clock()), "early"
-        note = ("Not charged: PaySimple has no payment with this OrderId." if attempt.sent_at is not None
-                else "Not charged: the payment was never sent.")
+        note = NO_SUCH_ORDER if attempt.sent_at is not None else NEVER_SENT
         return self.journal.transition(attempt.id, S.RECONCILING, S.ABSENT, note, clerk, self.clock(),
                                        note=note), "resolved"
 
@@ -353,11 +387,10 @@ class PaymentService(Reversals):
         The look-up goes to PaySimple first (a failed look-up refuses); the manager, time and reason are the
         transition's clerk and cause. Raises ``NotAllowed`` with the reason and the next step.
         """
-        approval.check("closing a payment that needs review")
+        approval.check("close_review")
         attempt = self.journal.get(attempt if isinstance(attempt, str) else attempt.id)
         if attempt.state is not S.REVIEW:
-            raise NotAllowed(f"Payment {attempt.id} is {attempt.state.value}: only a payment that needs review "
-                             "can be closed by a manager.")
+            raise NotAllowed(ONLY_REVIEW_CLOSES.fill(attempt.id, STATE_NAMES[attempt.state]))
         lock = self.journal.lane_lock(attempt.lane)
         if not lock.try_acquire():
             raise LaneBusy(attempt.lane, attempt)
@@ -365,34 +398,31 @@ class PaymentService(Reversals):
             try:
                 same_order = payments_with_order_id(self.gateway, attempt, self.clock())
             except Exception as exc:  # noqa: BLE001
-                raise NotAllowed(f"Could not check with PaySimple ({error_text(exc)}): try again.") from exc
+                raise NotAllowed(CLOSE_CHECK_FAILED.fill(error_text(exc))) from exc
             standing = [p for p in same_order if p.status in CHARGED]
             manager, reason = approval.manager_id, approval.reason.strip()
             if payment_id is None:
                 if standing:
                     ids = ", ".join(f"{p.id} ({p.status_text} {p.amount})" for p in standing)
-                    raise NotAllowed(f"PaySimple still has payment {ids} with this OrderId: void it in PaySimple "
-                                     "first, or close the review with that payment.")
-                note = f"Closed by a manager: not charged ({reason})."
+                    raise NotAllowed(STILL_STANDING.fill(ids))
+                note = CLOSED_NOT_CHARGED.fill(reason)
                 return self.journal.transition(attempt.id, S.REVIEW, S.ABSENT, f"review closed: {reason}",
                                                manager, self.clock(), note=note)
             chosen = next((p for p in same_order if p.id == payment_id), None)
             if chosen is None:
-                raise NotAllowed(f"PaySimple has no payment {payment_id} with this OrderId ({attempt.id}).")
+                raise NotAllowed(NO_SUCH_PAYMENT.fill(payment_id, attempt.id))
             if payment_cents(chosen) != attempt.amount_cents or chosen.account_id != attempt.account_id:
-                raise NotAllowed(f"Payment {chosen.id} is {chosen.amount} on account {chosen.account_id}, not this "
-                                 f"sale's {attempt.amount} on account {attempt.account_id}: void it in PaySimple "
-                                 "and close the review as not charged.")
+                raise NotAllowed(OTHER_SALE.fill(chosen.id, chosen.amount, chosen.account_id, attempt.amount,
+                                                 attempt.account_id))
             others = [p for p in standing if p.id != payment_id]
             if others:
                 ids = ", ".join(f"{p.id} ({p.status_text})" for p in others)
-                raise NotAllowed(f"PaySimple also has payment {ids} standing with this OrderId: void it in "
-                                 "PaySimple first.")
+                raise NotAllowed(ALSO_STANDING.fill(ids))
             if chosen.status not in CHARGED | {PS.FAILED}:
-                raise NotAllowed(f"Payment {chosen.id} is {chosen.status_text}: close the review as not charged.")
+                raise NotAllowed(CLOSE_AS_NOT_CHARGED.fill(chosen.id, chosen.status_text))
             to = S.APPROVED if chosen.status in CHARGED else S.DECLINED
             details = payment_fields(chosen)
-            note = f"Closed by a manager with payment {chosen.id} ({reason})."
+            note = CLOSED_WITH.fill(chosen.id, reason)
             return self.journal.transition(attempt.id, S.REVIEW, to, f"review closed: payment {chosen.id} "
                                            f"{chosen.status_text}: {reason}", manager, self.clock(), note=note,
                                            **details)

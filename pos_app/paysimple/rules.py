@@ -44,7 +44,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from pos_app.text_safety import problem as unsafe_problem
+from pos_app.i18n_keys import N_, Message
+from pos_app.text_safety import describe as describe_char
+from pos_app.text_safety import first_unsafe
 
 MAX_AMOUNT = Decimal("2000000.00")
 CENT = Decimal("0.01")
@@ -55,10 +57,72 @@ ISSUER_BY_CODE = {code: name for name, code in ISSUER_CODES.items()}
 
 @dataclass(frozen=True)
 class FieldMessage:
-    """One problem with one field. ``field`` is the API's PascalCase name (may be "" for the whole body)."""
+    """One problem with one field. ``field`` is the API's PascalCase name (may be "" for the whole body).
+    ``message`` is English text; the rules below make it a ``pos_app.i18n_keys.Message`` (a str that screens
+    translate); PaySimple's own answers carry plain text."""
 
     field: str
     message: str
+
+
+# --- what the rules say (``pos_app.i18n_keys``: English here, translated by the screens) --------------------
+
+REQUIRED = N_("PaySimpleRules", "%1 is required.")
+MUST_BE_TEXT = N_("PaySimpleRules", "%1 must be text.")
+UNSAFE = N_("PaySimpleRules", "%1 contains a control or invisible formatting character, %2, at character %3: "
+                              "remove it and type the text again.")
+TOO_LONG = N_("PaySimpleRules", "%1 must be %2 characters or fewer.")
+TOO_SHORT = N_("PaySimpleRules", "%1 must be at least %2 characters.")
+ZIP_LENGTH = N_("PaySimpleRules", "%1 must be 5 to 10 characters.")
+STATE_CODE = N_("PaySimpleRules", "%1 must be a 2-letter code such as CO.")
+COUNTRY_CODE = N_("PaySimpleRules", "%1 must be a 2-letter code such as US.")
+PHONE_DIGITS = N_("PaySimpleRules", "%1 must be digits only, at most 10 (for example 3035550100).")
+EMAIL_INVALID = N_("PaySimpleRules", "%1 is not a valid email address (name@example.com).")
+BOOL_FIELD = N_("PaySimpleRules", "%1 must be true or false.")
+ISSUER_MISMATCH = N_("PaySimpleRules", "Issuer %1 does not match the card number (%2).")
+BETWEEN = N_("PaySimpleRules", "%1 must be a number between -%2 and %2.")
+CVV_DIGITS = N_("PaySimpleRules", "CVV must be %1 digits.")
+
+#: Field names as the messages say them.
+LABELS: dict[str, Message] = {
+    "FirstName": N_("PaySimpleRules", "First name"), "LastName": N_("PaySimpleRules", "Last name"),
+    "MiddleName": N_("PaySimpleRules", "Middle name"), "Company": N_("PaySimpleRules", "Company"),
+    "CustomerAccount": N_("PaySimpleRules", "Customer account"), "Phone": N_("PaySimpleRules", "Phone"),
+    "AltPhone": N_("PaySimpleRules", "Alternate phone"), "MobilePhone": N_("PaySimpleRules", "Mobile phone"),
+    "Fax": N_("PaySimpleRules", "Fax"), "Email": N_("PaySimpleRules", "Email"),
+    "AltEmail": N_("PaySimpleRules", "Alternate email"), "Website": N_("PaySimpleRules", "Website"),
+    "Notes": N_("PaySimpleRules", "Notes"), "ShippingSameAsBilling": N_("PaySimpleRules", "Shipping same as billing"),
+    "CreditCardNumber": N_("PaySimpleRules", "Card number"), "ExpirationDate": N_("PaySimpleRules", "Expiration date"),
+    "BillingZipCode": N_("PaySimpleRules", "Billing ZIP code"), "RoutingNumber": N_("PaySimpleRules", "Routing number"),
+    "AccountNumber": N_("PaySimpleRules", "Account number"), "BankName": N_("PaySimpleRules", "Bank name"),
+    "IsCheckingAccount": N_("PaySimpleRules", "Is checking account"), "OrderId": N_("PaySimpleRules", "Order id"),
+    "InvoiceNumber": N_("PaySimpleRules", "Invoice number"),
+    "PurchaseOrderNumber": N_("PaySimpleRules", "Purchase order number"),
+    "Description": N_("PaySimpleRules", "Description"), "Latitude": N_("PaySimpleRules", "Latitude"),
+    "Longitude": N_("PaySimpleRules", "Longitude"), "CVV": N_("PaySimpleRules", "CVV"),
+}
+#: An address's field names, by the address they belong to ("" = an address on its own).
+ADDRESS_LABELS: dict[str, dict[str, Message]] = {
+    "": {"StreetAddress1": N_("PaySimpleRules", "Street address"),
+         "StreetAddress2": N_("PaySimpleRules", "Street address line 2"), "City": N_("PaySimpleRules", "City"),
+         "ZipCode": N_("PaySimpleRules", "ZIP code"), "StateCode": N_("PaySimpleRules", "State"),
+         "Country": N_("PaySimpleRules", "Country")},
+    "BillingAddress": {"StreetAddress1": N_("PaySimpleRules", "Billing street address"),
+                       "StreetAddress2": N_("PaySimpleRules", "Billing street address line 2"),
+                       "City": N_("PaySimpleRules", "Billing city"),
+                       "ZipCode": N_("PaySimpleRules", "Billing ZIP code"),
+                       "StateCode": N_("PaySimpleRules", "Billing state"),
+                       "Country": N_("PaySimpleRules", "Billing country")},
+    "ShippingAddress": {"StreetAddress1": N_("PaySimpleRules", "Shipping street address"),
+                        "StreetAddress2": N_("PaySimpleRules", "Shipping street address line 2"),
+                        "City": N_("PaySimpleRules", "Shipping city"),
+                        "ZipCode": N_("PaySimpleRules", "Shipping ZIP code"),
+                        "StateCode": N_("PaySimpleRules", "Shipping state"),
+                        "Country": N_("PaySimpleRules", "Shipping country")},
+}
+NOT_AN_ADDRESS = {"": N_("PaySimpleRules", "The address must be an object."),
+                  "BillingAddress": N_("PaySimpleRules", "Billing address must be an object."),
+                  "ShippingAddress": N_("PaySimpleRules", "Shipping address must be an object.")}
 
 
 # --- small checks -----------------------------------------------------------------------------------------
@@ -157,26 +221,26 @@ def round_amount(value: Any) -> Decimal | None:
         return amount
 
 
-def _text(data: Mapping[str, Any], key: str, label: str, out: list[FieldMessage], *,
+def _text(data: Mapping[str, Any], key: str, label: Message, out: list[FieldMessage], *,
           required: bool = False, max_len: int | None = None, min_len: int | None = None) -> str | None:
     """Shared text check: type, presence, unsafe characters, length. Returns the stripped text (or None when
     missing or refused)."""
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            out.append(FieldMessage(key, f"{label} is required."))
+            out.append(FieldMessage(key, REQUIRED.fill(label)))
         return None
     if not isinstance(value, str):
-        out.append(FieldMessage(key, f"{label} must be text."))
+        out.append(FieldMessage(key, MUST_BE_TEXT.fill(label)))
         return None
-    unsafe = unsafe_problem(value, multiline=key in MULTILINE_FIELDS)
+    unsafe = first_unsafe(value, multiline=key in MULTILINE_FIELDS)
     if unsafe is not None:
-        out.append(FieldMessage(key, f"{label} {unsafe}."))
+        out.append(FieldMessage(key, UNSAFE.fill(label, describe_char(unsafe[1]), unsafe[0] + 1)))
         return None
     if max_len is not None and len(value) > max_len:
-        out.append(FieldMessage(key, f"{label} must be {max_len} characters or fewer."))
+        out.append(FieldMessage(key, TOO_LONG.fill(label, max_len)))
     if min_len is not None and len(value.strip()) < min_len:
-        out.append(FieldMessage(key, f"{label} must be at least {min_len} characters."))
+        out.append(FieldMessage(key, TOO_SHORT.fill(label, min_len)))
     return value.strip()
 
 
@@ -200,59 +264,57 @@ def _bool_value(value: Any, default: bool) -> bool:
 
 def validate_address(address: Any, prefix: str = "") -> list[FieldMessage]:
     """Rules for BillingAddress/ShippingAddress; ``prefix`` (e.g. "BillingAddress") is put before field names."""
-    label_prefix = {"BillingAddress": "Billing ", "ShippingAddress": "Shipping "}.get(prefix, "")
+    labels = ADDRESS_LABELS.get(prefix, ADDRESS_LABELS[""])
     if not isinstance(address, Mapping):
-        return [FieldMessage(prefix, f"{label_prefix or 'The '}address must be an object.")]
+        return [FieldMessage(prefix, NOT_AN_ADDRESS.get(prefix, NOT_AN_ADDRESS[""]))]
     out: list[FieldMessage] = []
-    _text(address, "StreetAddress1", f"{label_prefix}street address", out, required=True, max_len=100)
-    _text(address, "StreetAddress2", f"{label_prefix}street address line 2", out, max_len=100)
-    _text(address, "City", f"{label_prefix}city", out, required=True, max_len=100)
-    zip_code = _text(address, "ZipCode", f"{label_prefix}ZIP code", out, required=True)
+    _text(address, "StreetAddress1", labels["StreetAddress1"], out, required=True, max_len=100)
+    _text(address, "StreetAddress2", labels["StreetAddress2"], out, max_len=100)
+    _text(address, "City", labels["City"], out, required=True, max_len=100)
+    zip_code = _text(address, "ZipCode", labels["ZipCode"], out, required=True)
     if zip_code is not None and not 5 <= len(zip_code) <= 10:
-        out.append(FieldMessage("ZipCode", f"{label_prefix}ZIP code must be 5 to 10 characters."))
-    state = _text(address, "StateCode", f"{label_prefix}state", out)
+        out.append(FieldMessage("ZipCode", ZIP_LENGTH.fill(labels["ZipCode"])))
+    state = _text(address, "StateCode", labels["StateCode"], out)
     if state is not None and not _LETTERS2.match(state):
-        out.append(FieldMessage("StateCode", f"{label_prefix}state must be a 2-letter code such as CO."))
-    country = _text(address, "Country", f"{label_prefix}country", out)
+        out.append(FieldMessage("StateCode", STATE_CODE.fill(labels["StateCode"])))
+    country = _text(address, "Country", labels["Country"], out)
     if country is not None and not _LETTERS2.match(country):
-        out.append(FieldMessage("Country", f"{label_prefix}country must be a 2-letter code such as US."))
-    out = [FieldMessage(m.field, m.message[:1].upper() + m.message[1:]) for m in out]
+        out.append(FieldMessage("Country", COUNTRY_CODE.fill(labels["Country"])))
     return _prefixed(prefix, out)
 
 
 def validate_customer(data: Mapping[str, Any]) -> list[FieldMessage]:
     """Rules for a Customer body (POST/PUT /customer)."""
     if not isinstance(data, Mapping):
-        return [FieldMessage("", "The customer must be a JSON object.")]
+        return [FieldMessage("", N_("PaySimpleRules", "The customer must be a JSON object."))]
     out: list[FieldMessage] = []
-    _text(data, "FirstName", "First name", out, required=True, max_len=100)
-    _text(data, "LastName", "Last name", out, required=True, max_len=100)
-    _text(data, "MiddleName", "Middle name", out, max_len=100)
-    _text(data, "Company", "Company", out, max_len=50)
-    _text(data, "CustomerAccount", "Customer account", out, max_len=28)
-    for key, label in (("Phone", "Phone"), ("AltPhone", "Alternate phone"),
-                       ("MobilePhone", "Mobile phone"), ("Fax", "Fax")):
-        phone = _text(data, key, label, out)
+    _text(data, "FirstName", LABELS["FirstName"], out, required=True, max_len=100)
+    _text(data, "LastName", LABELS["LastName"], out, required=True, max_len=100)
+    _text(data, "MiddleName", LABELS["MiddleName"], out, max_len=100)
+    _text(data, "Company", LABELS["Company"], out, max_len=50)
+    _text(data, "CustomerAccount", LABELS["CustomerAccount"], out, max_len=28)
+    for key in ("Phone", "AltPhone", "MobilePhone", "Fax"):
+        phone = _text(data, key, LABELS[key], out)
         if phone is not None and (not phone.isdigit() or not phone.isascii() or len(phone) > 10):
-            out.append(FieldMessage(key, f"{label} must be digits only, at most 10 (for example 3035550100)."))
-    for key, label in (("Email", "Email"), ("AltEmail", "Alternate email")):
-        email = _text(data, key, label, out, max_len=100)
+            out.append(FieldMessage(key, PHONE_DIGITS.fill(LABELS[key])))
+    for key in ("Email", "AltEmail"):
+        email = _text(data, key, LABELS[key], out, max_len=100)
         if email is not None and not _EMAIL.match(email):
-            out.append(FieldMessage(key, f"{label} is not a valid email address (name@example.com)."))
-    website = _text(data, "Website", "Website", out, max_len=100)
+            out.append(FieldMessage(key, EMAIL_INVALID.fill(LABELS[key])))
+    website = _text(data, "Website", LABELS["Website"], out, max_len=100)
     if website is not None and any(ch.isspace() for ch in website):
-        out.append(FieldMessage("Website", "Website must not contain spaces."))
-    _text(data, "Notes", "Notes", out, max_len=2048)
+        out.append(FieldMessage("Website", N_("PaySimpleRules", "Website must not contain spaces.")))
+    _text(data, "Notes", LABELS["Notes"], out, max_len=2048)
 
     same = data.get("ShippingSameAsBilling")
     if same is not None and not _is_bool_like(same):
-        out.append(FieldMessage("ShippingSameAsBilling", "Shipping same as billing must be true or false."))
+        out.append(FieldMessage("ShippingSameAsBilling", BOOL_FIELD.fill(LABELS["ShippingSameAsBilling"])))
     if data.get("BillingAddress") is not None:
         out += validate_address(data["BillingAddress"], "BillingAddress")
     shipping = data.get("ShippingAddress")
     if not _bool_value(same, default=True) and shipping is None:
-        out.append(FieldMessage("ShippingAddress",
-                                "Shipping address is required when it is not the same as billing."))
+        out.append(FieldMessage("ShippingAddress", N_("PaySimpleRules", "Shipping address is required when it is "
+                                                                        "not the same as billing.")))
     if shipping is not None and not _bool_value(same, default=True):
         out += validate_address(shipping, "ShippingAddress")
     return out
@@ -261,59 +323,63 @@ def validate_customer(data: Mapping[str, Any]) -> list[FieldMessage]:
 def validate_credit_card(data: Mapping[str, Any], today: date | None = None) -> list[FieldMessage]:
     """Rules for a CreditCard account body. ``today`` decides whether the expiry is past (default: date.today())."""
     if not isinstance(data, Mapping):
-        return [FieldMessage("", "The card must be a JSON object.")]
+        return [FieldMessage("", N_("PaySimpleRules", "The card must be a JSON object."))]
     out: list[FieldMessage] = []
-    number = _text(data, "CreditCardNumber", "Card number", out, required=True)
+    number = _text(data, "CreditCardNumber", LABELS["CreditCardNumber"], out, required=True)
     brand = None
     if number is not None:
         if not number.isdigit() or not number.isascii():
-            out.append(FieldMessage("CreditCardNumber", "Card number must contain digits only."))
+            out.append(FieldMessage("CreditCardNumber", N_("PaySimpleRules", "Card number must contain digits only.")))
         elif not 12 <= len(number) <= 19:
-            out.append(FieldMessage("CreditCardNumber", "Card number must be 12 to 19 digits."))
+            out.append(FieldMessage("CreditCardNumber", N_("PaySimpleRules", "Card number must be 12 to 19 digits.")))
         elif not luhn_ok(number):
-            out.append(FieldMessage("CreditCardNumber", "Card number is not valid (check the digits)."))
+            out.append(FieldMessage("CreditCardNumber", N_("PaySimpleRules", "Card number is not valid (check the "
+                                                                             "digits).")))
         else:
             brand = card_brand(number)
             if brand is None:
                 out.append(FieldMessage("CreditCardNumber",
-                                        "Card type not accepted: use Visa, MasterCard, American Express or Discover."))
-    expiry = _text(data, "ExpirationDate", "Expiration date", out, required=True)
+                                        N_("PaySimpleRules", "Card type not accepted: use Visa, MasterCard, American "
+                                                             "Express or Discover.")))
+    expiry = _text(data, "ExpirationDate", LABELS["ExpirationDate"], out, required=True)
     if expiry is not None:
         m = _EXPIRY.match(expiry)
         if not m or not 1 <= int(m.group(1)) <= 12:
-            out.append(FieldMessage("ExpirationDate", "Expiration date must be MM/YYYY, for example 08/2029."))
+            out.append(FieldMessage("ExpirationDate", N_("PaySimpleRules", "Expiration date must be MM/YYYY, for "
+                                                                           "example 08/2029.")))
         else:
             today = today or date.today()
             if (int(m.group(2)), int(m.group(1))) < (today.year, today.month):
-                out.append(FieldMessage("ExpirationDate", "The card has expired."))
+                out.append(FieldMessage("ExpirationDate", N_("PaySimpleRules", "The card has expired.")))
     if data.get("Issuer") is not None:
         given = issuer_name(data["Issuer"])
         if given is None:
-            out.append(FieldMessage("Issuer", "Issuer must be Visa, Master, Amex or Discover (or 12-15)."))
+            out.append(FieldMessage("Issuer", N_("PaySimpleRules", "Issuer must be Visa, Master, Amex or Discover (or "
+                                                                   "12-15).")))
         elif brand is not None and given != brand:
-            out.append(FieldMessage("Issuer", f"Issuer {given} does not match the card number ({brand})."))
-    _text(data, "BillingZipCode", "Billing ZIP code", out, max_len=10)
+            out.append(FieldMessage("Issuer", ISSUER_MISMATCH.fill(given, brand)))
+    _text(data, "BillingZipCode", LABELS["BillingZipCode"], out, max_len=10)
     return out
 
 
 def validate_ach(data: Mapping[str, Any]) -> list[FieldMessage]:
     """Rules for an ACH (bank) account body."""
     if not isinstance(data, Mapping):
-        return [FieldMessage("", "The bank account must be a JSON object.")]
+        return [FieldMessage("", N_("PaySimpleRules", "The bank account must be a JSON object."))]
     out: list[FieldMessage] = []
-    routing = _text(data, "RoutingNumber", "Routing number", out, required=True)
+    routing = _text(data, "RoutingNumber", LABELS["RoutingNumber"], out, required=True)
     if routing is not None:
         if len(routing) != 9 or not routing.isdigit() or not routing.isascii():
-            out.append(FieldMessage("RoutingNumber", "Routing number must be exactly 9 digits."))
+            out.append(FieldMessage("RoutingNumber", N_("PaySimpleRules", "Routing number must be exactly 9 digits.")))
         elif not aba_ok(routing):
-            out.append(FieldMessage("RoutingNumber", "Invalid Routing Number."))
-    account = _text(data, "AccountNumber", "Account number", out, required=True)
+            out.append(FieldMessage("RoutingNumber", N_("PaySimpleRules", "Invalid Routing Number.")))
+    account = _text(data, "AccountNumber", LABELS["AccountNumber"], out, required=True)
     if account is not None and (not account.isdigit() or not account.isascii() or not 2 <= len(account) <= 50):
-        out.append(FieldMessage("AccountNumber", "Account number must be 2 to 50 digits."))
-    _text(data, "BankName", "Bank name", out, required=True, max_len=100)
+        out.append(FieldMessage("AccountNumber", N_("PaySimpleRules", "Account number must be 2 to 50 digits.")))
+    _text(data, "BankName", LABELS["BankName"], out, required=True, max_len=100)
     checking = data.get("IsCheckingAccount")
     if checking is not None and not _is_bool_like(checking):
-        out.append(FieldMessage("IsCheckingAccount", "Is checking account must be true or false."))
+        out.append(FieldMessage("IsCheckingAccount", BOOL_FIELD.fill(LABELS["IsCheckingAccount"])))
     return out
 
 
@@ -321,38 +387,39 @@ def validate_amount(value: Any, field: str = "Amount") -> list[FieldMessage]:
     """Amount > 0 and ≤ 2,000,000.00 after rounding to the cent."""
     amount = round_amount(value)
     if amount is None:
-        return [FieldMessage(field, "Amount is required and must be a number, for example 12.50.")]
+        return [FieldMessage(field, N_("PaySimpleRules", "Amount is required and must be a number, for example "
+                                                         "12.50."))]
     if amount <= 0:
-        return [FieldMessage(field, "Amount must be greater than 0.00.")]
+        return [FieldMessage(field, N_("PaySimpleRules", "Amount must be greater than 0.00."))]
     if amount > MAX_AMOUNT:
-        return [FieldMessage(field, "Amount must not be more than 2,000,000.00.")]
+        return [FieldMessage(field, N_("PaySimpleRules", "Amount must not be more than 2,000,000.00."))]
     return []
 
 
 def validate_payment(data: Mapping[str, Any], issuer: str | None = None) -> list[FieldMessage]:
     """Rules for a POST /payment body other than the account lookup (the gateway checks AccountId exists)."""
     if not isinstance(data, Mapping):
-        return [FieldMessage("", "The payment must be a JSON object.")]
+        return [FieldMessage("", N_("PaySimpleRules", "The payment must be a JSON object."))]
     out: list[FieldMessage] = []
     account_id = data.get("AccountId")
     if isinstance(account_id, bool) or not isinstance(account_id, int) or account_id <= 0:
         if not (isinstance(account_id, str) and account_id.strip().isdigit() and int(account_id) > 0):
-            out.append(FieldMessage("AccountId", "Account id is required (a positive whole number)."))
+            out.append(FieldMessage("AccountId", N_("PaySimpleRules", "Account id is required (a positive whole "
+                                                                      "number).")))
     out += validate_amount(data.get("Amount"))
-    for key, label in (("OrderId", "Order id"), ("InvoiceNumber", "Invoice number"),
-                       ("PurchaseOrderNumber", "Purchase order number")):
-        _text(data, key, label, out, max_len=50)
-    _text(data, "Description", "Description", out, max_len=2048)
-    for key, label, limit in (("Latitude", "Latitude", 90), ("Longitude", "Longitude", 180)):
+    for key in ("OrderId", "InvoiceNumber", "PurchaseOrderNumber"):
+        _text(data, key, LABELS[key], out, max_len=50)
+    _text(data, "Description", LABELS["Description"], out, max_len=2048)
+    for key, limit in (("Latitude", 90), ("Longitude", 180)):
         value = data.get(key)
         if value is None:
             continue
         number = None if isinstance(value, bool) else round_amount(value)
         if number is None or abs(Decimal(str(value))) > limit:
-            out.append(FieldMessage(key, f"{label} must be a number between -{limit} and {limit}."))
-    cvv = _text(data, "CVV", "CVV", out)
+            out.append(FieldMessage(key, BETWEEN.fill(LABELS[key], limit)))
+    cvv = _text(data, "CVV", LABELS["CVV"], out)
     if cvv is not None:
         want = 4 if issuer == "Amex" else 3
         if not cvv.isdigit() or len(cvv) != want:
-            out.append(FieldMessage("CVV", f"CVV must be {want} digits."))
+            out.append(FieldMessage("CVV", CVV_DIGITS.fill(want)))
     return out

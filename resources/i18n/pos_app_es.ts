@@ -421,6 +421,60 @@
     </message>
 </context>
 <context>
+    <name>Conformance</name>
+    <message>
+        <source>the test payment was not approved (form %1, payment %2)</source>
+        <translation>el pago de prueba no se aprobó (formulario: %1; pago: %2)</translation>
+    </message>
+    <message>
+        <source>our request filter refused: %1</source>
+        <translation>nuestro filtro de peticiones rechazó: %1</translation>
+    </message>
+    <message>
+        <source>%1 Content-Security-Policy report(s) on the page</source>
+        <translation>%1 aviso(s) de Content-Security-Policy en la página</translation>
+    </message>
+    <message>
+        <source>the test payment was not voided: void it in PaySimple&apos;s Sandbox</source>
+        <translation>el pago de prueba no se anuló: anúlelo en el Sandbox de PaySimple</translation>
+    </message>
+</context>
+<context>
+    <name>Counter</name>
+    <message>
+        <source>That card or bank account does not belong to the selected customer; nothing was charged.</source>
+        <translation>Esa tarjeta o cuenta bancaria no pertenece al cliente elegido; no se cobró nada.</translation>
+    </message>
+    <message>
+        <source>Training mode needs the training gateway, which is not installed here. Install it with: pip install &apos;pos-app[training]&apos; (scripts/pos.sh run does), or start Sandbox/Live.</source>
+        <translation>El modo de práctica necesita la pasarela de práctica, que no está instalada aquí. Instálela con: pip install &apos;pos-app[training]&apos; (scripts/pos.sh run lo hace), o inicie Sandbox/Real.</translation>
+    </message>
+    <message>
+        <source>There are no API credentials for this environment: run the set-up first.</source>
+        <translation>No hay credenciales de la API para este entorno: haga primero la configuración.</translation>
+    </message>
+    <message>
+        <source>Starting the training gateway…</source>
+        <translation>Iniciando la pasarela de práctica…</translation>
+    </message>
+    <message>
+        <source>Connecting to PaySimple…</source>
+        <translation>Conectando con PaySimple…</translation>
+    </message>
+    <message>
+        <source>Checking unfinished payments with PaySimple…</source>
+        <translation>Comprobando con PaySimple los pagos sin terminar…</translation>
+    </message>
+    <message>
+        <source>Syncing customers…</source>
+        <translation>Sincronizando clientes…</translation>
+    </message>
+    <message>
+        <source>Syncing customers %1/%2…</source>
+        <translation>Sincronizando clientes %1/%2…</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>Something went wrong</source>
@@ -457,6 +511,89 @@
     <message>
         <source>This happened %1 times.</source>
         <translation>Esto ha pasado %1 veces.</translation>
+    </message>
+</context>
+<context>
+    <name>CsvImport</name>
+    <message>
+        <source>Line is too long: %1 characters, and a customer record has at most %2; it was not read (is this a customer list?)</source>
+        <translation>La línea es demasiado larga: %1 caracteres, y un registro de cliente tiene como máximo %2; no se leyó (¿es una lista de clientes?)</translation>
+    </message>
+    <message>
+        <source>The record is too long: %1 characters, and a customer record has at most %2; it was not read (is this a customer list?)</source>
+        <translation>El registro es demasiado largo: %1 caracteres, y un registro de cliente tiene como máximo %2; no se leyó (¿es una lista de clientes?)</translation>
+    </message>
+    <message>
+        <source>broken quoting: a quoted field is never closed (a quote inside a quoted field must be doubled: &quot;&quot;)</source>
+        <translation>comillas rotas: un campo entre comillas nunca se cierra (una comilla dentro de un campo entre comillas debe ir doble: &quot;&quot;)</translation>
+    </message>
+    <message>
+        <source>broken quoting: text after a closing quote (a quote inside a quoted field must be doubled: &quot;&quot;)</source>
+        <translation>comillas rotas: hay texto después de una comilla de cierre (una comilla dentro de un campo entre comillas debe ir doble: &quot;&quot;)</translation>
+    </message>
+    <message>
+        <source>broken quoting: a quote inside a field that does not start with one (put the whole field in quotes and double the quote inside it: &quot;Robert &quot;&quot;Bob&quot;&quot;&quot;)</source>
+        <translation>comillas rotas: una comilla dentro de un campo que no empieza con comilla (ponga todo el campo entre comillas y duplique la comilla de dentro: &quot;Robert &quot;&quot;Bob&quot;&quot;&quot;)</translation>
+    </message>
+    <message>
+        <source>broken quoting: %1</source>
+        <translation>comillas rotas: %1</translation>
+    </message>
+    <message>
+        <source>broken quoting: the line does not form one record</source>
+        <translation>comillas rotas: la línea no forma un solo registro</translation>
+    </message>
+    <message>
+        <source>broken quoting: a quote runs into the following lines</source>
+        <translation>comillas rotas: una comilla sigue en las líneas siguientes</translation>
+    </message>
+    <message>
+        <source>has %1 fields, the header has %2</source>
+        <translation>tiene %1 campos y la cabecera tiene %2</translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation>ilegible</translation>
+    </message>
+    <message>
+        <source>The file is empty: there is no header line. Nothing was imported.</source>
+        <translation>El archivo está vacío: no hay línea de cabecera. No se importó nada.</translation>
+    </message>
+    <message>
+        <source>The first line (the header, line %1) is %2 characters long; a header line has at most %3. This does not look like a customer list with a header line (check that the file is a CSV export and that its lines are separated). Nothing was imported.</source>
+        <translation>La primera línea (la cabecera, línea %1) tiene %2 caracteres; una línea de cabecera tiene como máximo %3. No parece una lista de clientes con línea de cabecera (compruebe que el archivo es una exportación CSV y que sus líneas están separadas). No se importó nada.</translation>
+    </message>
+    <message>
+        <source>The header line (line %1) cannot be read: %2. Nothing was imported.</source>
+        <translation>No se puede leer la línea de cabecera (línea %1): %2. No se importó nada.</translation>
+    </message>
+    <message>
+        <source>Column %1 contains a control or invisible formatting character, %2, at character %3: remove it and type the text again.</source>
+        <translation>La columna %1 contiene un carácter de control o de formato invisible, %2, en el carácter %3: quítelo y escriba el texto de nuevo.</translation>
+    </message>
+    <message>
+        <source>Column %1 (not imported) holds binary data (%2 at character %3): the line is damaged.</source>
+        <translation>La columna %1 (no importada) contiene datos binarios (%2 en el carácter %3): la línea está dañada.</translation>
+    </message>
+    <message>
+        <source>%1 (was %2)</source>
+        <translation>%1 (era %2)</translation>
+    </message>
+    <message>
+        <source>Imported, but PaySimple will not accept this billing address until it is completed: %1</source>
+        <translation>Importado, pero PaySimple no aceptará esta dirección de facturación hasta que esté completa: %1</translation>
+    </message>
+    <message>
+        <source>Duplicate account number %1 (first on line %2).</source>
+        <translation>Número de cuenta repetido %1 (aparece antes en la línea %2).</translation>
+    </message>
+    <message>
+        <source>Same person as line %1 (same name and email or phone).</source>
+        <translation>La misma persona que en la línea %1 (mismo nombre y correo o teléfono).</translation>
+    </message>
+    <message>
+        <source>Imported, but line %1 just before it holds binary data (control characters): part of the file may be damaged; check that this customer is real.</source>
+        <translation>Importado, pero la línea %1, justo antes, contiene datos binarios (caracteres de control): parte del archivo puede estar dañada; compruebe que este cliente es real.</translation>
     </message>
 </context>
 <context>
@@ -582,8 +719,8 @@
         <translation>(ninguna)</translation>
     </message>
     <message>
-        <source>Wrong columns: the file has no column for %1 (or one Name column). Columns found: %2. Nothing was imported.</source>
-        <translation>Columnas incorrectas: el archivo no tiene columna para %1 (ni una columna Nombre). Columnas encontradas: %2. No se importó nada.</translation>
+        <source>Wrong columns: the file has no column %1 (or one “Name” column). Columns found: %2. Nothing was imported.</source>
+        <translation>Columnas incorrectas: el archivo no tiene la columna %1 (ni una columna “Name”). Columnas encontradas: %2. No se importó nada.</translation>
     </message>
     <message>
         <source> and </source>
@@ -709,6 +846,10 @@
         <translation>Guardar como cliente nuevo</translation>
     </message>
     <message>
+        <source>name@example.com</source>
+        <translation>nombre@ejemplo.com</translation>
+    </message>
+    <message>
         <source>Checking for this customer…</source>
         <translation>Comprobando si el cliente ya existe…</translation>
     </message>
@@ -809,6 +950,41 @@
     </message>
 </context>
 <context>
+    <name>CustomerRules</name>
+    <message>
+        <source>Street</source>
+        <translation>Calle</translation>
+    </message>
+    <message>
+        <source>City</source>
+        <translation>Ciudad</translation>
+    </message>
+    <message>
+        <source>ZIP code</source>
+        <translation>Código postal</translation>
+    </message>
+    <message>
+        <source>%1 is needed with an address (street, city and ZIP code), or leave the whole address empty.</source>
+        <translation>%1: hace falta con una dirección (calle, ciudad y código postal), o deje toda la dirección vacía.</translation>
+    </message>
+    <message>
+        <source>Phone takes digits, spaces, dashes, dots and brackets only, e.g. 303 555 0100 (+1 is fine).</source>
+        <translation>El teléfono solo admite cifras, espacios, guiones, puntos y paréntesis, p. ej. 303 555 0100 (+1 está bien).</translation>
+    </message>
+    <message>
+        <source>Phone needs 10 digits with the area code, e.g. 303 555 0100 (+1 is fine). This one has %1.</source>
+        <translation>El teléfono necesita 10 cifras con el código de área, p. ej. 303 555 0100 (+1 está bien). Este tiene %1.</translation>
+    </message>
+    <message>
+        <source>State &quot;%1&quot; is not a US state: pick one from the list, or type its name or code (CO).</source>
+        <translation>El estado «%1» no es un estado de EE. UU.: elija uno de la lista, o escriba su nombre o código (CO).</translation>
+    </message>
+    <message>
+        <source>Saved in PaySimple (customer #%1), but this computer&apos;s customer list could not be updated (%2). It will appear after the next sync.</source>
+        <translation>Guardado en PaySimple (cliente n.º %1), pero la lista de clientes de este equipo no se pudo actualizar (%2). Aparecerá tras la próxima sincronización.</translation>
+    </message>
+</context>
+<context>
     <name>CvvDialog</name>
     <message>
         <source>Charge card on file</source>
@@ -829,6 +1005,139 @@
     <message>
         <source>This card&apos;s CVV has %1 digits. Type it, or leave it empty.</source>
         <translation>El CVV de esta tarjeta tiene %1 dígitos. Escríbalo o déjelo vacío.</translation>
+    </message>
+</context>
+<context>
+    <name>Declines</name>
+    <message>
+        <source>Refer to Issuer</source>
+        <extracomment>Documented failure codes (reference §8, DOC-FAIL / DOC-TESTERR): card processors 40xx-42xx, ACH (Forte) 45xx. The English is PaySimple&apos;s documented description, word for word.</extracomment>
+        <translation>Consulte con el banco emisor</translation>
+    </message>
+    <message>
+        <source>Refer to Issuer – Special Condition</source>
+        <translation>Consulte con el banco emisor (condición especial)</translation>
+    </message>
+    <message>
+        <source>Invalid Merchant ID</source>
+        <translation>ID de comercio no válido</translation>
+    </message>
+    <message>
+        <source>Pick up Card (no Fraud)</source>
+        <translation>Retenga la tarjeta (sin fraude)</translation>
+    </message>
+    <message>
+        <source>Do Not Honor</source>
+        <translation>No aceptar (el banco rechazó el pago)</translation>
+    </message>
+    <message>
+        <source>General Error</source>
+        <translation>Error general</translation>
+    </message>
+    <message>
+        <source>Pick up card, special condition (fraud)</source>
+        <translation>Retenga la tarjeta, condición especial (fraude)</translation>
+    </message>
+    <message>
+        <source>Invalid card number</source>
+        <translation>Número de tarjeta no válido</translation>
+    </message>
+    <message>
+        <source>Lost card (fraud)</source>
+        <translation>Tarjeta perdida (fraude)</translation>
+    </message>
+    <message>
+        <source>Invalid Expiration Date</source>
+        <translation>Fecha de caducidad no válida</translation>
+    </message>
+    <message>
+        <source>Transaction not permitted-Terminal</source>
+        <translation>Operación no permitida en este terminal</translation>
+    </message>
+    <message>
+        <source>CVV2 value invalid</source>
+        <translation>CVV2 no válido</translation>
+    </message>
+    <message>
+        <source>account configuration error</source>
+        <translation>error de configuración de la cuenta</translation>
+    </message>
+    <message>
+        <source>Invalid ABA routing number</source>
+        <translation>Número de ruta ABA no válido</translation>
+    </message>
+    <message>
+        <source>Maximum amount exceeded</source>
+        <translation>Importe máximo superado</translation>
+    </message>
+    <message>
+        <source>Monthly limit exceeded</source>
+        <translation>Límite mensual superado</translation>
+    </message>
+    <message>
+        <source>Daily limit exceeded</source>
+        <translation>Límite diario superado</translation>
+    </message>
+    <message>
+        <source>Duplicate transaction</source>
+        <translation>Operación duplicada</translation>
+    </message>
+    <message>
+        <source>Known bad account</source>
+        <translation>Cuenta conocida como no válida</translation>
+    </message>
+    <message>
+        <source>Invalid merchant id or password</source>
+        <translation>ID de comercio o contraseña no válidos</translation>
+    </message>
+    <message>
+        <source>Unknown error</source>
+        <translation>Error desconocido</translation>
+    </message>
+    <message>
+        <source>Try a different payment method</source>
+        <extracomment>What PaySimple tells the merchant to do, as its sandbox and the training gateway word it.</extracomment>
+        <translation>Pruebe con otro medio de pago</translation>
+    </message>
+    <message>
+        <source>Try a different payment method.</source>
+        <translation>Pruebe con otro medio de pago.</translation>
+    </message>
+    <message>
+        <source>Try again later or use a different payment method.</source>
+        <translation>Vuelva a intentarlo más tarde o use otro medio de pago.</translation>
+    </message>
+    <message>
+        <source>Do not retry this card. Ask for a different payment method.</source>
+        <translation>No vuelva a intentarlo con esta tarjeta. Pida otro medio de pago.</translation>
+    </message>
+    <message>
+        <source>Check the card number or use a different card.</source>
+        <translation>Revise el número de tarjeta o use otra tarjeta.</translation>
+    </message>
+    <message>
+        <source>Check the expiration date and try again.</source>
+        <translation>Revise la fecha de caducidad y vuelva a intentarlo.</translation>
+    </message>
+    <message>
+        <source>Try again tomorrow or use a different payment method.</source>
+        <translation>Vuelva a intentarlo mañana o use otro medio de pago.</translation>
+    </message>
+    <message>
+        <source>Check whether this payment was already made.</source>
+        <translation>Compruebe si este pago ya se hizo.</translation>
+    </message>
+    <message>
+        <source>Use a smaller amount or a different payment method.</source>
+        <translation>Use un importe menor u otro medio de pago.</translation>
+    </message>
+    <message>
+        <source>Contact customer service.</source>
+        <translation>Contacte con atención al cliente.</translation>
+    </message>
+    <message>
+        <source>Check the routing number.</source>
+        <translation>Revise el número de ruta.</translation>
     </message>
 </context>
 <context>
@@ -900,6 +1209,57 @@
     <message>
         <source>The receipt was not e-mailed: %1</source>
         <translation>El recibo no se envió por correo: %1</translation>
+    </message>
+</context>
+<context>
+    <name>EndOfDay</name>
+    <message>
+        <source>Could not read PaySimple&apos;s payment list: %1</source>
+        <translation>No se pudo leer la lista de pagos de PaySimple: %1</translation>
+    </message>
+    <message>
+        <source>needs review: %1</source>
+        <translation>requiere revisión: %1</translation>
+    </message>
+    <message>
+        <source>a manager must check it</source>
+        <translation>un gerente debe revisarlo</translation>
+    </message>
+    <message>
+        <source>journal state %1</source>
+        <translation>estado en el registro: %1</translation>
+    </message>
+    <message>
+        <source>%1 PaySimple payments carry this OrderId: %2</source>
+        <translation>%1 pagos de PaySimple llevan este OrderId: %2</translation>
+    </message>
+    <message>
+        <source>journal %1 but PaySimple has no payment with this OrderId</source>
+        <translation>registro: %1, pero PaySimple no tiene ningún pago con este OrderId</translation>
+    </message>
+    <message>
+        <source>journal %1 (not charged) but PaySimple has %2</source>
+        <translation>registro: %1 (no cobrado), pero PaySimple tiene %2</translation>
+    </message>
+    <message>
+        <source>journal %1 vs PaySimple %2</source>
+        <translation>registro: %1; PaySimple: %2</translation>
+    </message>
+    <message>
+        <source>journal %1 vs PaySimple %2 (status)</source>
+        <translation>registro: %1; PaySimple: %2 (estado)</translation>
+    </message>
+    <message>
+        <source>journal refunded but PaySimple shows no refund credit</source>
+        <translation>el registro dice reembolsado, pero PaySimple no muestra el abono del reembolso</translation>
+    </message>
+    <message>
+        <source>PaySimple has a refund credit but the journal says %1</source>
+        <translation>PaySimple tiene un abono de reembolso, pero el registro dice %1</translation>
+    </message>
+    <message>
+        <source>PaySimple %1 %2 for customer %3 with OrderId %4 is not in the journal</source>
+        <translation>El pago de PaySimple %1 %2 del cliente %3 con OrderId %4 no está en el registro</translation>
     </message>
 </context>
 <context>
@@ -2148,7 +2508,344 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     </message>
 </context>
 <context>
+    <name>PaySimpleRules</name>
+    <message>
+        <source>%1 is required.</source>
+        <translation>%1: obligatorio.</translation>
+    </message>
+    <message>
+        <source>%1 must be text.</source>
+        <translation>%1: debe ser texto.</translation>
+    </message>
+    <message>
+        <source>%1 contains a control or invisible formatting character, %2, at character %3: remove it and type the text again.</source>
+        <translation>%1 contiene un carácter de control o de formato invisible, %2, en el carácter %3: quítelo y escriba el texto de nuevo.</translation>
+    </message>
+    <message>
+        <source>%1 must be %2 characters or fewer.</source>
+        <translation>%1: como máximo %2 caracteres.</translation>
+    </message>
+    <message>
+        <source>%1 must be at least %2 characters.</source>
+        <translation>%1: al menos %2 caracteres.</translation>
+    </message>
+    <message>
+        <source>%1 must be 5 to 10 characters.</source>
+        <translation>%1: de 5 a 10 caracteres.</translation>
+    </message>
+    <message>
+        <source>%1 must be a 2-letter code such as CO.</source>
+        <translation>%1: debe ser un código de 2 letras, como CO.</translation>
+    </message>
+    <message>
+        <source>%1 must be a 2-letter code such as US.</source>
+        <translation>%1: debe ser un código de 2 letras, como US.</translation>
+    </message>
+    <message>
+        <source>%1 must be digits only, at most 10 (for example 3035550100).</source>
+        <translation>%1: solo cifras, como máximo 10 (por ejemplo 3035550100).</translation>
+    </message>
+    <message>
+        <source>%1 is not a valid email address (name@example.com).</source>
+        <translation>%1: no es una dirección de correo válida (nombre@ejemplo.com).</translation>
+    </message>
+    <message>
+        <source>%1 must be true or false.</source>
+        <translation>%1: debe ser true o false.</translation>
+    </message>
+    <message>
+        <source>Issuer %1 does not match the card number (%2).</source>
+        <translation>El emisor %1 no coincide con el número de tarjeta (%2).</translation>
+    </message>
+    <message>
+        <source>%1 must be a number between -%2 and %2.</source>
+        <translation>%1: debe ser un número entre -%2 y %2.</translation>
+    </message>
+    <message>
+        <source>CVV must be %1 digits.</source>
+        <translation>El CVV debe tener %1 cifras.</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <extracomment>Field names as the messages say them.</extracomment>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Apellido</translation>
+    </message>
+    <message>
+        <source>Middle name</source>
+        <translation>Segundo nombre</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>Empresa</translation>
+    </message>
+    <message>
+        <source>Customer account</source>
+        <translation>Cuenta de cliente</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Teléfono</translation>
+    </message>
+    <message>
+        <source>Alternate phone</source>
+        <translation>Teléfono alternativo</translation>
+    </message>
+    <message>
+        <source>Mobile phone</source>
+        <translation>Teléfono móvil</translation>
+    </message>
+    <message>
+        <source>Fax</source>
+        <translation>Fax</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Correo</translation>
+    </message>
+    <message>
+        <source>Alternate email</source>
+        <translation>Correo alternativo</translation>
+    </message>
+    <message>
+        <source>Website</source>
+        <translation>Sitio web</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notas</translation>
+    </message>
+    <message>
+        <source>Shipping same as billing</source>
+        <translation>Envío igual que facturación</translation>
+    </message>
+    <message>
+        <source>Card number</source>
+        <translation>Número de tarjeta</translation>
+    </message>
+    <message>
+        <source>Expiration date</source>
+        <translation>Fecha de caducidad</translation>
+    </message>
+    <message>
+        <source>Billing ZIP code</source>
+        <translation>Código postal de facturación</translation>
+    </message>
+    <message>
+        <source>Routing number</source>
+        <translation>Número de ruta</translation>
+    </message>
+    <message>
+        <source>Account number</source>
+        <translation>Número de cuenta</translation>
+    </message>
+    <message>
+        <source>Bank name</source>
+        <translation>Nombre del banco</translation>
+    </message>
+    <message>
+        <source>Is checking account</source>
+        <translation>Es cuenta corriente</translation>
+    </message>
+    <message>
+        <source>Order id</source>
+        <translation>ID de pedido</translation>
+    </message>
+    <message>
+        <source>Invoice number</source>
+        <translation>Número de factura</translation>
+    </message>
+    <message>
+        <source>Purchase order number</source>
+        <translation>Número de orden de compra</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Descripción</translation>
+    </message>
+    <message>
+        <source>Latitude</source>
+        <translation>Latitud</translation>
+    </message>
+    <message>
+        <source>Longitude</source>
+        <translation>Longitud</translation>
+    </message>
+    <message>
+        <source>CVV</source>
+        <translation>CVV</translation>
+    </message>
+    <message>
+        <source>Street address</source>
+        <extracomment>An address&apos;s field names, by the address they belong to (&quot;&quot; = an address on its own).</extracomment>
+        <translation>Calle</translation>
+    </message>
+    <message>
+        <source>Street address line 2</source>
+        <translation>Calle, línea 2</translation>
+    </message>
+    <message>
+        <source>City</source>
+        <translation>Ciudad</translation>
+    </message>
+    <message>
+        <source>ZIP code</source>
+        <translation>Código postal</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation>País</translation>
+    </message>
+    <message>
+        <source>Billing street address</source>
+        <translation>Calle de facturación</translation>
+    </message>
+    <message>
+        <source>Billing street address line 2</source>
+        <translation>Calle de facturación, línea 2</translation>
+    </message>
+    <message>
+        <source>Billing city</source>
+        <translation>Ciudad de facturación</translation>
+    </message>
+    <message>
+        <source>Billing state</source>
+        <translation>Estado de facturación</translation>
+    </message>
+    <message>
+        <source>Billing country</source>
+        <translation>País de facturación</translation>
+    </message>
+    <message>
+        <source>Shipping street address</source>
+        <translation>Calle de envío</translation>
+    </message>
+    <message>
+        <source>Shipping street address line 2</source>
+        <translation>Calle de envío, línea 2</translation>
+    </message>
+    <message>
+        <source>Shipping city</source>
+        <translation>Ciudad de envío</translation>
+    </message>
+    <message>
+        <source>Shipping ZIP code</source>
+        <translation>Código postal de envío</translation>
+    </message>
+    <message>
+        <source>Shipping state</source>
+        <translation>Estado de envío</translation>
+    </message>
+    <message>
+        <source>Shipping country</source>
+        <translation>País de envío</translation>
+    </message>
+    <message>
+        <source>The address must be an object.</source>
+        <translation>La dirección debe ser un objeto.</translation>
+    </message>
+    <message>
+        <source>Billing address must be an object.</source>
+        <translation>La dirección de facturación debe ser un objeto.</translation>
+    </message>
+    <message>
+        <source>Shipping address must be an object.</source>
+        <translation>La dirección de envío debe ser un objeto.</translation>
+    </message>
+    <message>
+        <source>The customer must be a JSON object.</source>
+        <translation>El cliente debe ser un objeto JSON.</translation>
+    </message>
+    <message>
+        <source>Website must not contain spaces.</source>
+        <translation>El sitio web no puede contener espacios.</translation>
+    </message>
+    <message>
+        <source>Shipping address is required when it is not the same as billing.</source>
+        <translation>La dirección de envío es obligatoria cuando no es la misma que la de facturación.</translation>
+    </message>
+    <message>
+        <source>The card must be a JSON object.</source>
+        <translation>La tarjeta debe ser un objeto JSON.</translation>
+    </message>
+    <message>
+        <source>Card number must contain digits only.</source>
+        <translation>El número de tarjeta solo puede contener cifras.</translation>
+    </message>
+    <message>
+        <source>Card number must be 12 to 19 digits.</source>
+        <translation>El número de tarjeta debe tener de 12 a 19 cifras.</translation>
+    </message>
+    <message>
+        <source>Card number is not valid (check the digits).</source>
+        <translation>El número de tarjeta no es válido (revise las cifras).</translation>
+    </message>
+    <message>
+        <source>Card type not accepted: use Visa, MasterCard, American Express or Discover.</source>
+        <translation>Tipo de tarjeta no aceptado: use Visa, MasterCard, American Express o Discover.</translation>
+    </message>
+    <message>
+        <source>Expiration date must be MM/YYYY, for example 08/2029.</source>
+        <translation>La fecha de caducidad debe ser MM/AAAA, por ejemplo 08/2029.</translation>
+    </message>
+    <message>
+        <source>The card has expired.</source>
+        <translation>La tarjeta está caducada.</translation>
+    </message>
+    <message>
+        <source>Issuer must be Visa, Master, Amex or Discover (or 12-15).</source>
+        <translation>El emisor debe ser Visa, Master, Amex o Discover (o 12-15).</translation>
+    </message>
+    <message>
+        <source>The bank account must be a JSON object.</source>
+        <translation>La cuenta bancaria debe ser un objeto JSON.</translation>
+    </message>
+    <message>
+        <source>Routing number must be exactly 9 digits.</source>
+        <translation>El número de ruta debe tener exactamente 9 cifras.</translation>
+    </message>
+    <message>
+        <source>Invalid Routing Number.</source>
+        <translation>Número de ruta no válido.</translation>
+    </message>
+    <message>
+        <source>Account number must be 2 to 50 digits.</source>
+        <translation>El número de cuenta debe tener de 2 a 50 cifras.</translation>
+    </message>
+    <message>
+        <source>Amount is required and must be a number, for example 12.50.</source>
+        <translation>El importe es obligatorio y debe ser un número, por ejemplo 12.50.</translation>
+    </message>
+    <message>
+        <source>Amount must be greater than 0.00.</source>
+        <translation>El importe debe ser mayor que 0.00.</translation>
+    </message>
+    <message>
+        <source>Amount must not be more than 2,000,000.00.</source>
+        <translation>El importe no puede superar 2,000,000.00.</translation>
+    </message>
+    <message>
+        <source>The payment must be a JSON object.</source>
+        <translation>El pago debe ser un objeto JSON.</translation>
+    </message>
+    <message>
+        <source>Account id is required (a positive whole number).</source>
+        <translation>El ID de cuenta es obligatorio (un número entero positivo).</translation>
+    </message>
+</context>
+<context>
     <name>PaymentPanel</name>
+    <message>
+        <source>Payment details</source>
+        <translation>Datos del pago</translation>
+    </message>
     <message>
         <source>Enter the card details.</source>
         <translation>Escriba los datos de la tarjeta.</translation>
@@ -2378,6 +3075,7 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <name>PaymentState</name>
     <message>
         <source>Not sent</source>
+        <extracomment>A state&apos;s short name for clerks (lists, status lines, sentences about a payment).</extracomment>
         <translation>No enviado</translation>
     </message>
     <message>
@@ -2435,6 +3133,262 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>Posted — pending</source>
         <translation>Registrado — pendiente</translation>
+    </message>
+</context>
+<context>
+    <name>Payments</name>
+    <message>
+        <source>Lane %1 already has a payment in progress. Resolve it before a new one.</source>
+        <translation>La caja %1 ya tiene un pago en curso. Resuélvalo antes de uno nuevo.</translation>
+    </message>
+    <message>
+        <source>Lane %1 already has a payment in progress (payment %2 is %3). Resolve it before a new one.</source>
+        <translation>La caja %1 ya tiene un pago en curso (pago %2: %3). Resuélvalo antes de uno nuevo.</translation>
+    </message>
+    <message>
+        <source>Lane %1 lost its connection to the payment database, so it stopped before sending: nothing was charged. Check the network and the database server, then charge again.</source>
+        <translation>La caja %1 perdió la conexión con la base de datos de pagos y se detuvo antes de enviar: no se cobró nada. Revise la red y el servidor de base de datos y vuelva a cobrar.</translation>
+    </message>
+    <message>
+        <source>Nobody is signed in: sign in before taking a payment or changing a customer&apos;s account.</source>
+        <translation>No hay nadie con la sesión iniciada: inicie sesión antes de cobrar o de cambiar la cuenta de un cliente.</translation>
+    </message>
+    <message>
+        <source>The amount %1 is not a number.</source>
+        <translation>El importe %1 no es un número.</translation>
+    </message>
+    <message>
+        <source>The amount must be a finite number.</source>
+        <translation>El importe debe ser un número finito.</translation>
+    </message>
+    <message>
+        <source>The amount must be more than 0.00.</source>
+        <translation>El importe debe ser mayor que 0.00.</translation>
+    </message>
+    <message>
+        <source>The amount must be at most %1.</source>
+        <translation>El importe puede ser como máximo %1.</translation>
+    </message>
+    <message>
+        <source>The amount can have at most 2 decimal places.</source>
+        <translation>El importe puede tener como máximo 2 decimales.</translation>
+    </message>
+    <message>
+        <source>A bank debit needs the customer&apos;s authorization: read it to the customer and tick that they agreed before charging.</source>
+        <translation>Un débito bancario necesita la autorización del cliente: léasela y marque que está de acuerdo antes de cobrar.</translation>
+    </message>
+    <message>
+        <source>The bank debit authorization text is too long.</source>
+        <translation>El texto de autorización del débito bancario es demasiado largo.</translation>
+    </message>
+    <message>
+        <source>The bank debit authorization does not name this account&apos;s last 4 digits.</source>
+        <translation>La autorización del débito bancario no nombra los 4 últimos dígitos de esta cuenta.</translation>
+    </message>
+    <message>
+        <source>A void or refund needs a signed-in manager&apos;s approval.</source>
+        <extracomment>Why an ``Approval`` is refused, per thing approved: (no manager signed in, not a manager, no reason).</extracomment>
+        <translation>Una anulación o un reembolso necesita la aprobación de un gerente con la sesión iniciada.</translation>
+    </message>
+    <message>
+        <source>Only a manager can approve a void or refund.</source>
+        <translation>Solo un gerente puede aprobar una anulación o un reembolso.</translation>
+    </message>
+    <message>
+        <source>A reason is required for a void or refund.</source>
+        <translation>Una anulación o un reembolso necesita un motivo.</translation>
+    </message>
+    <message>
+        <source>Closing a payment that needs review needs a signed-in manager&apos;s approval.</source>
+        <translation>Cerrar un pago que requiere revisión necesita la aprobación de un gerente con la sesión iniciada.</translation>
+    </message>
+    <message>
+        <source>Only a manager can approve closing a payment that needs review.</source>
+        <translation>Solo un gerente puede aprobar que se cierre un pago que requiere revisión.</translation>
+    </message>
+    <message>
+        <source>A reason is required for closing a payment that needs review.</source>
+        <translation>Cerrar un pago que requiere revisión necesita un motivo.</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>Rechazado</translation>
+    </message>
+    <message>
+        <source>A void or refund of this payment is being confirmed with PaySimple.</source>
+        <translation>Se está confirmando con PaySimple una anulación o un reembolso de este pago.</translation>
+    </message>
+    <message>
+        <source>This payment is %1: there is nothing to void or refund.</source>
+        <translation>Estado de este pago: %1. No hay nada que anular ni reembolsar.</translation>
+    </message>
+    <message>
+        <source>PaySimple&apos;s answer was for payment %1, not %2; nothing was changed. Try again.</source>
+        <translation>La respuesta de PaySimple era del pago %1, no del %2; no se cambió nada. Vuelva a intentarlo.</translation>
+    </message>
+    <message>
+        <source>Another void or refund is in progress; try again in a moment.</source>
+        <translation>Hay otra anulación o reembolso en curso; vuelva a intentarlo en un momento.</translation>
+    </message>
+    <message>
+        <source>PaySimple refused the void (%1).</source>
+        <translation>PaySimple rechazó la anulación (%1).</translation>
+    </message>
+    <message>
+        <source>PaySimple refused the refund (%1).</source>
+        <translation>PaySimple rechazó el reembolso (%1).</translation>
+    </message>
+    <message>
+        <source>The void did not take effect (PaySimple status %1).</source>
+        <translation>La anulación no tuvo efecto (estado en PaySimple: %1).</translation>
+    </message>
+    <message>
+        <source>The refund did not take effect (PaySimple status %1).</source>
+        <translation>El reembolso no tuvo efecto (estado en PaySimple: %1).</translation>
+    </message>
+    <message>
+        <source>A refund is possible only after the payment settles (usually the next business day).</source>
+        <translation>Solo se puede reembolsar cuando el pago se liquide (normalmente el siguiente día hábil).</translation>
+    </message>
+    <message>
+        <source>Not settled yet: a void cancels it before the batch (until %1).</source>
+        <translation>Aún no liquidado: una anulación lo cancela antes del cierre de lote (hasta %1).</translation>
+    </message>
+    <message>
+        <source>The void window has closed and the payment has not settled yet: refund it once it is Settled.</source>
+        <translation>El plazo para anular terminó y el pago aún no está liquidado: reembólselo cuando esté liquidado.</translation>
+    </message>
+    <message>
+        <source>Settled: a refund returns the money to the customer&apos;s account.</source>
+        <translation>Liquidado: un reembolso devuelve el dinero a la cuenta del cliente.</translation>
+    </message>
+    <message>
+        <source>A void is no longer possible: the payment has settled.</source>
+        <translation>Ya no se puede anular: el pago está liquidado.</translation>
+    </message>
+    <message>
+        <source>PaySimple status is %1: neither a void nor a refund applies.</source>
+        <translation>El estado en PaySimple es %1: no procede ni anular ni reembolsar.</translation>
+    </message>
+    <message>
+        <source>Lane %1 must check unfinished payments with PaySimple before taking a new one.</source>
+        <translation>La caja %1 debe comprobar con PaySimple los pagos sin terminar antes de cobrar uno nuevo.</translation>
+    </message>
+    <message>
+        <source>Payment saved; sending to PaySimple…</source>
+        <translation>Pago guardado; enviándolo a PaySimple…</translation>
+    </message>
+    <message>
+        <source>Sending to PaySimple…</source>
+        <translation>Enviando a PaySimple…</translation>
+    </message>
+    <message>
+        <source>Checking with PaySimple…</source>
+        <translation>Comprobando con PaySimple…</translation>
+    </message>
+    <message>
+        <source>Not at PaySimple yet; checking again shortly…</source>
+        <translation>Aún no está en PaySimple; se vuelve a comprobar enseguida…</translation>
+    </message>
+    <message>
+        <source>Not sent: the lane lost its connection to the payment database before sending.</source>
+        <translation>No enviado: la caja perdió la conexión con la base de datos de pagos antes de enviarlo.</translation>
+    </message>
+    <message>
+        <source>Could not reach PaySimple; nothing was sent (%1).</source>
+        <translation>No se pudo contactar con PaySimple; no se envió nada (%1).</translation>
+    </message>
+    <message>
+        <source>PaySimple refused the payment (%1); nothing was charged.</source>
+        <translation>PaySimple rechazó el pago (%1); no se cobró nada.</translation>
+    </message>
+    <message>
+        <source>PaySimple&apos;s answer was lost (%1); checking whether it was charged.</source>
+        <translation>Se perdió la respuesta de PaySimple (%1); comprobando si se cobró.</translation>
+    </message>
+    <message>
+        <source>Needs review: %1.</source>
+        <translation>Requiere revisión: %1.</translation>
+    </message>
+    <message>
+        <source>PaySimple status %1: waiting for the processor</source>
+        <translation>Estado en PaySimple: %1; esperando al procesador</translation>
+    </message>
+    <message>
+        <source>Could not check with PaySimple (%1); will check again.</source>
+        <translation>No se pudo comprobar con PaySimple (%1); se volverá a comprobar.</translation>
+    </message>
+    <message>
+        <source>Not charged: PaySimple has no payment with this OrderId.</source>
+        <translation>No cobrado: PaySimple no tiene ningún pago con este OrderId.</translation>
+    </message>
+    <message>
+        <source>Not charged: the payment was never sent.</source>
+        <translation>No cobrado: el pago nunca se envió.</translation>
+    </message>
+    <message>
+        <source>Payment %1 is %2: only a payment that needs review can be closed by a manager.</source>
+        <translation>Pago %1: %2. Un gerente solo puede cerrar un pago que requiere revisión.</translation>
+    </message>
+    <message>
+        <source>Could not check with PaySimple (%1): try again.</source>
+        <translation>No se pudo comprobar con PaySimple (%1): vuelva a intentarlo.</translation>
+    </message>
+    <message>
+        <source>PaySimple still has payment %1 with this OrderId: void it in PaySimple first, or close the review with that payment.</source>
+        <translation>PaySimple aún tiene el pago %1 con este OrderId: anúlelo antes en PaySimple, o cierre la revisión con ese pago.</translation>
+    </message>
+    <message>
+        <source>Closed by a manager: not charged (%1).</source>
+        <translation>Cerrado por un gerente: no cobrado (%1).</translation>
+    </message>
+    <message>
+        <source>PaySimple has no payment %1 with this OrderId (%2).</source>
+        <translation>PaySimple no tiene el pago %1 con este OrderId (%2).</translation>
+    </message>
+    <message>
+        <source>Payment %1 is %2 on account %3, not this sale&apos;s %4 on account %5: void it in PaySimple and close the review as not charged.</source>
+        <translation>El pago %1 es de %2 en la cuenta %3, no de %4 en la cuenta %5 como esta venta: anúlelo en PaySimple y cierre la revisión como no cobrado.</translation>
+    </message>
+    <message>
+        <source>PaySimple also has payment %1 standing with this OrderId: void it in PaySimple first.</source>
+        <translation>PaySimple también tiene vigente el pago %1 con este OrderId: anúlelo antes en PaySimple.</translation>
+    </message>
+    <message>
+        <source>Payment %1 is %2: close the review as not charged.</source>
+        <translation>Pago %1: %2. Cierre la revisión como no cobrado.</translation>
+    </message>
+    <message>
+        <source>Closed by a manager with payment %1 (%2).</source>
+        <translation>Cerrado por un gerente con el pago %1 (%2).</translation>
+    </message>
+    <message>
+        <source>PaySimple has %1 payments with this OrderId (%2)</source>
+        <translation>PaySimple tiene %1 pagos con este OrderId (%2)</translation>
+    </message>
+    <message>
+        <source>PaySimple payment %1 has this OrderId but amount %2 / account %3, not %4 / %5</source>
+        <translation>El pago de PaySimple %1 tiene este OrderId pero importe %2 / cuenta %3, no %4 / %5</translation>
+    </message>
+    <message>
+        <source>order %1</source>
+        <translation>pedido %1</translation>
+    </message>
+    <message>
+        <source>no order</source>
+        <translation>ningún pedido</translation>
+    </message>
+    <message>
+        <source>amount %1</source>
+        <translation>importe %1</translation>
+    </message>
+    <message>
+        <source>account %1</source>
+        <translation>cuenta %1</translation>
+    </message>
+    <message>
+        <source>the answer received was for %1 (payment %2, status %3), not for this payment (%4 on account %5)</source>
+        <translation>la respuesta recibida era de %1 (pago %2, estado %3), no de este pago (%4 en la cuenta %5)</translation>
     </message>
 </context>
 <context>
@@ -2915,6 +3869,21 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     </message>
 </context>
 <context>
+    <name>Settings</name>
+    <message>
+        <source>Training Store</source>
+        <translation>Tienda de práctica</translation>
+    </message>
+    <message>
+        <source>1 Main Street, Springfield</source>
+        <translation>Calle Mayor 1, Springfield</translation>
+    </message>
+    <message>
+        <source>Thank you for your business</source>
+        <translation>Gracias por su compra</translation>
+    </message>
+</context>
+<context>
     <name>SetupWizard</name>
     <message>
         <source>PaySimple refused this API user or API key (401 Unauthorized). Copy both again from PaySimple (Settings, API Keys); Sandbox and Live have different keys. If they are right, check that this computer&apos;s date and time are correct.</source>
@@ -3248,6 +4217,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>&amp;Gerente</translation>
     </message>
     <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Idioma</translation>
+    </message>
+    <message>
         <source>Clerks…</source>
         <translation>Cajeros…</translation>
     </message>
@@ -3276,8 +4249,8 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Acerca de</translation>
     </message>
     <message>
-        <source>Lane %1</source>
-        <translation>Caja %1</translation>
+        <source>The language changed for now but could not be saved for the next start.</source>
+        <translation>El idioma cambió ahora, pero no se pudo guardar para el próximo inicio.</translation>
     </message>
     <message>
         <source>A payment is under way: finish it before signing out.</source>
@@ -3338,10 +4311,6 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>The counter will use %1 from the next start. Close the app when no payment is in progress and open it again.</source>
         <translation>La caja usará %1 a partir del próximo inicio. Cierre la aplicación cuando no haya ningún pago en curso y vuelva a abrirla.</translation>
-    </message>
-    <message>
-        <source>New windows use the new language now; restart the app to see it everywhere.</source>
-        <translation>Las ventanas nuevas ya usan el idioma nuevo; reinicie la aplicación para verlo en todas partes.</translation>
     </message>
 </context>
 <context>
@@ -3587,6 +4556,245 @@ Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SAND
     <message>
         <source>Cancel</source>
         <translation>Cancelar</translation>
+    </message>
+</context>
+<context>
+    <name>USStates</name>
+    <message>
+        <source>Alabama</source>
+        <translation>Alabama</translation>
+    </message>
+    <message>
+        <source>Alaska</source>
+        <translation>Alaska</translation>
+    </message>
+    <message>
+        <source>Arizona</source>
+        <translation>Arizona</translation>
+    </message>
+    <message>
+        <source>Arkansas</source>
+        <translation>Arkansas</translation>
+    </message>
+    <message>
+        <source>California</source>
+        <translation>California</translation>
+    </message>
+    <message>
+        <source>Colorado</source>
+        <translation>Colorado</translation>
+    </message>
+    <message>
+        <source>Connecticut</source>
+        <translation>Connecticut</translation>
+    </message>
+    <message>
+        <source>Delaware</source>
+        <translation>Delaware</translation>
+    </message>
+    <message>
+        <source>District of Columbia</source>
+        <translation>Distrito de Columbia</translation>
+    </message>
+    <message>
+        <source>Florida</source>
+        <translation>Florida</translation>
+    </message>
+    <message>
+        <source>Georgia</source>
+        <translation>Georgia</translation>
+    </message>
+    <message>
+        <source>Hawaii</source>
+        <translation>Hawái</translation>
+    </message>
+    <message>
+        <source>Idaho</source>
+        <translation>Idaho</translation>
+    </message>
+    <message>
+        <source>Illinois</source>
+        <translation>Illinois</translation>
+    </message>
+    <message>
+        <source>Indiana</source>
+        <translation>Indiana</translation>
+    </message>
+    <message>
+        <source>Iowa</source>
+        <translation>Iowa</translation>
+    </message>
+    <message>
+        <source>Kansas</source>
+        <translation>Kansas</translation>
+    </message>
+    <message>
+        <source>Kentucky</source>
+        <translation>Kentucky</translation>
+    </message>
+    <message>
+        <source>Louisiana</source>
+        <translation>Luisiana</translation>
+    </message>
+    <message>
+        <source>Maine</source>
+        <translation>Maine</translation>
+    </message>
+    <message>
+        <source>Maryland</source>
+        <translation>Maryland</translation>
+    </message>
+    <message>
+        <source>Massachusetts</source>
+        <translation>Massachusetts</translation>
+    </message>
+    <message>
+        <source>Michigan</source>
+        <translation>Míchigan</translation>
+    </message>
+    <message>
+        <source>Minnesota</source>
+        <translation>Minnesota</translation>
+    </message>
+    <message>
+        <source>Mississippi</source>
+        <translation>Misisipi</translation>
+    </message>
+    <message>
+        <source>Missouri</source>
+        <translation>Misuri</translation>
+    </message>
+    <message>
+        <source>Montana</source>
+        <translation>Montana</translation>
+    </message>
+    <message>
+        <source>Nebraska</source>
+        <translation>Nebraska</translation>
+    </message>
+    <message>
+        <source>Nevada</source>
+        <translation>Nevada</translation>
+    </message>
+    <message>
+        <source>New Hampshire</source>
+        <translation>Nuevo Hampshire</translation>
+    </message>
+    <message>
+        <source>New Jersey</source>
+        <translation>Nueva Jersey</translation>
+    </message>
+    <message>
+        <source>New Mexico</source>
+        <translation>Nuevo México</translation>
+    </message>
+    <message>
+        <source>New York</source>
+        <translation>Nueva York</translation>
+    </message>
+    <message>
+        <source>North Carolina</source>
+        <translation>Carolina del Norte</translation>
+    </message>
+    <message>
+        <source>North Dakota</source>
+        <translation>Dakota del Norte</translation>
+    </message>
+    <message>
+        <source>Ohio</source>
+        <translation>Ohio</translation>
+    </message>
+    <message>
+        <source>Oklahoma</source>
+        <translation>Oklahoma</translation>
+    </message>
+    <message>
+        <source>Oregon</source>
+        <translation>Oregón</translation>
+    </message>
+    <message>
+        <source>Pennsylvania</source>
+        <translation>Pensilvania</translation>
+    </message>
+    <message>
+        <source>Rhode Island</source>
+        <translation>Rhode Island</translation>
+    </message>
+    <message>
+        <source>South Carolina</source>
+        <translation>Carolina del Sur</translation>
+    </message>
+    <message>
+        <source>South Dakota</source>
+        <translation>Dakota del Sur</translation>
+    </message>
+    <message>
+        <source>Tennessee</source>
+        <translation>Tennessee</translation>
+    </message>
+    <message>
+        <source>Texas</source>
+        <translation>Texas</translation>
+    </message>
+    <message>
+        <source>Utah</source>
+        <translation>Utah</translation>
+    </message>
+    <message>
+        <source>Vermont</source>
+        <translation>Vermont</translation>
+    </message>
+    <message>
+        <source>Virginia</source>
+        <translation>Virginia</translation>
+    </message>
+    <message>
+        <source>Washington</source>
+        <translation>Washington</translation>
+    </message>
+    <message>
+        <source>West Virginia</source>
+        <translation>Virginia Occidental</translation>
+    </message>
+    <message>
+        <source>Wisconsin</source>
+        <translation>Wisconsin</translation>
+    </message>
+    <message>
+        <source>Wyoming</source>
+        <translation>Wyoming</translation>
+    </message>
+    <message>
+        <source>American Samoa</source>
+        <translation>Samoa Americana</translation>
+    </message>
+    <message>
+        <source>Guam</source>
+        <translation>Guam</translation>
+    </message>
+    <message>
+        <source>Northern Mariana Islands</source>
+        <translation>Islas Marianas del Norte</translation>
+    </message>
+    <message>
+        <source>Puerto Rico</source>
+        <translation>Puerto Rico</translation>
+    </message>
+    <message>
+        <source>U.S. Virgin Islands</source>
+        <translation>Islas Vírgenes de EE. UU.</translation>
+    </message>
+    <message>
+        <source>Armed Forces Americas</source>
+        <translation>Fuerzas Armadas (América)</translation>
+    </message>
+    <message>
+        <source>Armed Forces Europe</source>
+        <translation>Fuerzas Armadas (Europa)</translation>
+    </message>
+    <message>
+        <source>Armed Forces Pacific</source>
+        <translation>Fuerzas Armadas (Pacífico)</translation>
     </message>
 </context>
 </TS>

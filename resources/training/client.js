@@ -70,7 +70,13 @@
     var iframe = document.createElement('iframe');
     iframe.src = GATEWAY + FRAME_PATH + '?parent=' + encodeURIComponent(location.origin) +
       '&instance=' + instanceCount;
-    iframe.title = 'Secure payment entry';
+    // The frame's title in the browser's language, as the form itself (frame.js) speaks it.
+    function titleFrame() {
+      iframe.title = String(navigator.language || '').toLowerCase().split('-')[0] === 'es'
+        ? 'Introducción segura del pago' : 'Secure payment entry';
+    }
+    titleFrame();
+    window.addEventListener('languagechange', titleFrame);
     iframe.setAttribute('scrolling', 'no');
     iframe.setAttribute('allowtransparency', 'true');
     iframe.style.border = '0';

@@ -39,6 +39,87 @@
   };
 
   function $(id) { return document.getElementById(id); }
+
+  // --- language ---------------------------------------------------------------------------------------------
+  // The form speaks the browser's language (navigator.language, which follows the Accept-Language the page's
+  // browser sends: the counter sets it to its UI language). PaySimpleJS documents no language option, so this
+  // is the one a hosted form can follow; anything without a translation stays English.
+  var TEXTS = {
+    es: {
+      'Secure payment entry': 'Introducción segura del pago',
+      'Card number': 'Número de tarjeta', 'Expiry (MM/YY)': 'Caducidad (MM/AA)', 'CVV': 'CVV',
+      'ZIP code': 'Código postal', 'Postal code': 'Código postal', 'MM/YY': 'MM/AA',
+      'Routing number': 'Número de ruta', 'Account number': 'Número de cuenta', 'Account type': 'Tipo de cuenta',
+      'Checking': 'Corriente', 'Savings': 'Ahorros', 'Bank name': 'Nombre del banco', '9 digits': '9 cifras',
+      'Secure entry \u00b7 training gateway, no real money moves':
+        'Introducción segura \u00b7 pasarela de práctica, no se mueve dinero real',
+      'Enter the card number.': 'Escriba el número de tarjeta.',
+      'Card number is incomplete.': 'El número de tarjeta está incompleto.',
+      'Card number is not valid (check the digits).': 'El número de tarjeta no es válido (revise las cifras).',
+      'Card type not accepted: use Visa, Mastercard, American Express or Discover.':
+        'Tipo de tarjeta no aceptado: use Visa, Mastercard, American Express o Discover.',
+      'Enter the expiry date.': 'Escriba la fecha de caducidad.',
+      'Use MM/YY, for example 08/29.': 'Use MM/AA, por ejemplo 08/29.',
+      'Month must be 01 to 12.': 'El mes debe ser de 01 a 12.',
+      'The card has expired.': 'La tarjeta está caducada.',
+      'Enter the CVV.': 'Escriba el CVV.',
+      'CVV must be 4 digits for American Express.': 'El CVV debe tener 4 cifras en American Express.',
+      'CVV must be 3 digits.': 'El CVV debe tener 3 cifras.',
+      'Enter the ZIP code.': 'Escriba el código postal.',
+      'Postal code must be 3 to 10 letters, digits, spaces or dashes.':
+        'El código postal debe tener de 3 a 10 letras, cifras, espacios o guiones.',
+      'ZIP must be 5 or 9 digits.': 'El código postal debe tener 5 o 9 cifras.',
+      'Enter the routing number.': 'Escriba el número de ruta.',
+      'Routing number must be 9 digits.': 'El número de ruta debe tener 9 cifras.',
+      'Routing number is not valid (check the digits).': 'El número de ruta no es válido (revise las cifras).',
+      'Enter the account number.': 'Escriba el número de cuenta.',
+      'Account number must be 2 to 50 digits.': 'El número de cuenta debe tener de 2 a 50 cifras.',
+      'Choose checking or savings.': 'Elija corriente o ahorros.',
+      'Enter the bank name.': 'Escriba el nombre del banco.',
+      'Bank name must be 100 characters or fewer.': 'El nombre del banco puede tener como máximo 100 caracteres.',
+      'First name is required.': 'El nombre es obligatorio.',
+      'Last name is required.': 'El apellido es obligatorio.',
+      'Email is not a valid email address (name@example.com).':
+        'El correo no es una dirección válida (nombre@ejemplo.com).',
+      'A submission is already in progress.': 'Ya hay un envío en curso.',
+      'Checking with the gateway\u2026': 'Comprobando con la pasarela\u2026',
+      'The gateway answered HTTP %1.': 'La pasarela respondió HTTP %1.',
+      'The gateway did not answer in time.': 'La pasarela no respondió a tiempo.',
+      'Could not reach the gateway.': 'No se pudo contactar con la pasarela.',
+      'No checkout token.': 'No hay token de pago.',
+      'No entry form is shown (setMode).': 'No se muestra ningún formulario (setMode).',
+      'A customer token is required.': 'Hace falta un token de cliente.'
+    }
+  };
+  var LANG = 'en';
+  var ENGLISH = { title: null, nodes: [], placeholders: [] };  // the page's own English, kept to re-translate
+
+  function t(text) {
+    var table = TEXTS[LANG];
+    return table && Object.prototype.hasOwnProperty.call(table, text) ? table[text] : text;
+  }
+
+  // Called at start and on the browser's 'languagechange' (the counter switched its UI language): every
+  // label, option, placeholder and the footer from their English; messages already shown stay as they are.
+  function localise() {
+    LANG = String(navigator.language || 'en').toLowerCase().split('-')[0];
+    if (ENGLISH.title === null) {
+      ENGLISH.title = document.title;
+      document.querySelectorAll('label, option').forEach(function (el) {
+        ENGLISH.nodes.push([el, el.textContent.trim()]);
+      });
+      $('footer').childNodes.forEach(function (node) {
+        if (node.nodeType === Node.TEXT_NODE && node.textContent.trim()) { ENGLISH.nodes.push([node, node.textContent.trim()]); }
+      });
+      document.querySelectorAll('[placeholder]').forEach(function (el) {
+        ENGLISH.placeholders.push([el, el.getAttribute('placeholder')]);
+      });
+    }
+    document.documentElement.lang = TEXTS[LANG] ? LANG : 'en';
+    document.title = t(ENGLISH.title);
+    ENGLISH.nodes.forEach(function (pair) { pair[0].textContent = t(pair[1]); });
+    ENGLISH.placeholders.forEach(function (pair) { pair[0].setAttribute('placeholder', t(pair[1])); });
+  }
   function digits(text) { return String(text || '').replace(/\D+/g, ''); }
 
   function log(text) {
@@ -106,58 +187,58 @@
   var CHECKS = {
     cardNumber: function (value) {
       var n = digits(value);
-      if (!n) { return 'Enter the card number.'; }
-      if (n.length < 12 || n.length > 19) { return 'Card number is incomplete.'; }
-      if (!luhnOk(n)) { return 'Card number is not valid (check the digits).'; }
+      if (!n) { return t('Enter the card number.'); }
+      if (n.length < 12 || n.length > 19) { return t('Card number is incomplete.'); }
+      if (!luhnOk(n)) { return t('Card number is not valid (check the digits).'); }
       if (!cardBrand(n)) {
-        return brandPrefix(n) ? 'Card number is incomplete.'
-          : 'Card type not accepted: use Visa, Mastercard, American Express or Discover.';
+        return brandPrefix(n) ? t('Card number is incomplete.')
+          : t('Card type not accepted: use Visa, Mastercard, American Express or Discover.');
       }
       return '';
     },
     expiration: function (value) {
       var m = /^(\d{2})\/(\d{2})$/.exec(String(value || '').trim());
-      if (!value) { return 'Enter the expiry date.'; }
-      if (!m) { return 'Use MM/YY, for example 08/29.'; }
+      if (!value) { return t('Enter the expiry date.'); }
+      if (!m) { return t('Use MM/YY, for example 08/29.'); }
       var month = parseInt(m[1], 10);
       var year = 2000 + parseInt(m[2], 10);
-      if (month < 1 || month > 12) { return 'Month must be 01 to 12.'; }
+      if (month < 1 || month > 12) { return t('Month must be 01 to 12.'); }
       var now = new Date();
-      if (year * 12 + month < now.getFullYear() * 12 + now.getMonth() + 1) { return 'The card has expired.'; }
+      if (year * 12 + month < now.getFullYear() * 12 + now.getMonth() + 1) { return t('The card has expired.'); }
       return '';
     },
     cvv: function (value) {
       var amex = brandPrefix(digits($('cardNumber').value)) === 'Amex';
-      if (!value) { return 'Enter the CVV.'; }
-      if (amex && !/^\d{4}$/.test(value)) { return 'CVV must be 4 digits for American Express.'; }
-      if (!amex && !/^\d{3}$/.test(value)) { return 'CVV must be 3 digits.'; }
+      if (!value) { return t('Enter the CVV.'); }
+      if (amex && !/^\d{4}$/.test(value)) { return t('CVV must be 4 digits for American Express.'); }
+      if (!amex && !/^\d{3}$/.test(value)) { return t('CVV must be 3 digits.'); }
       return '';
     },
     postalCode: function (value) {
       value = String(value || '').trim();
-      if (!value) { return 'Enter the ZIP code.'; }
+      if (!value) { return t('Enter the ZIP code.'); }
       if (state.bypassPostal) {
         return /^[A-Za-z0-9][A-Za-z0-9 -]{1,8}[A-Za-z0-9]$/.test(value) ? ''
-          : 'Postal code must be 3 to 10 letters, digits, spaces or dashes.';
+          : t('Postal code must be 3 to 10 letters, digits, spaces or dashes.');
       }
-      return /^\d{5}(-?\d{4})?$/.test(value) ? '' : 'ZIP must be 5 or 9 digits.';
+      return /^\d{5}(-?\d{4})?$/.test(value) ? '' : t('ZIP must be 5 or 9 digits.');
     },
     routingNumber: function (value) {
-      if (!value) { return 'Enter the routing number.'; }
-      if (!/^\d{9}$/.test(value)) { return 'Routing number must be 9 digits.'; }
-      return abaOk(value) ? '' : 'Routing number is not valid (check the digits).';
+      if (!value) { return t('Enter the routing number.'); }
+      if (!/^\d{9}$/.test(value)) { return t('Routing number must be 9 digits.'); }
+      return abaOk(value) ? '' : t('Routing number is not valid (check the digits).');
     },
     accountNumber: function (value) {
-      if (!value) { return 'Enter the account number.'; }
-      return /^\d{2,50}$/.test(value) ? '' : 'Account number must be 2 to 50 digits.';
+      if (!value) { return t('Enter the account number.'); }
+      return /^\d{2,50}$/.test(value) ? '' : t('Account number must be 2 to 50 digits.');
     },
     accountType: function (value) {
-      return value === 'checking' || value === 'savings' ? '' : 'Choose checking or savings.';
+      return value === 'checking' || value === 'savings' ? '' : t('Choose checking or savings.');
     },
     bankName: function (value) {
       value = String(value || '').trim();
-      if (!value) { return 'Enter the bank name.'; }
-      return value.length <= 100 ? '' : 'Bank name must be 100 characters or fewer.';
+      if (!value) { return t('Enter the bank name.'); }
+      return value.length <= 100 ? '' : t('Bank name must be 100 characters or fewer.');
     }
   };
 
@@ -385,10 +466,10 @@
 
   function customerErrors(customer) {
     var errors = [];
-    if (!customer.firstName.trim()) { errors.push({ field: 'firstName', message: 'First name is required.' }); }
-    if (!customer.lastName.trim()) { errors.push({ field: 'lastName', message: 'Last name is required.' }); }
+    if (!customer.firstName.trim()) { errors.push({ field: 'firstName', message: t('First name is required.') }); }
+    if (!customer.lastName.trim()) { errors.push({ field: 'lastName', message: t('Last name is required.') }); }
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(customer.email.trim())) {
-      errors.push({ field: 'email', message: 'Email is not a valid email address (name@example.com).' });
+      errors.push({ field: 'email', message: t('Email is not a valid email address (name@example.com).') });
     }
     return errors;
   }
@@ -413,11 +494,11 @@
 
   function submit(requestId, path, headers, body) {
     if (state.busy) {
-      fail(requestId, 'bad_request', 409, [{ field: '', message: 'A submission is already in progress.' }]);
+      fail(requestId, 'bad_request', 409, [{ field: '', message: t('A submission is already in progress.') }]);
       return;
     }
     state.busy = true;
-    setStatus('Checking with the gateway\u2026');
+    setStatus(t('Checking with the gateway\u2026'));
     var controller = new AbortController();
     var timer = setTimeout(function () { controller.abort(); }, state.timeoutMs);
     headers['Content-Type'] = 'application/json';
@@ -440,15 +521,15 @@
         return;
       }
       var errors = Array.isArray(data.errors) ? data.errors : [];
-      if (!errors.length) { errors = [{ field: '', message: 'The gateway answered HTTP ' + answer.status + '.' }]; }
+      if (!errors.length) { errors = [{ field: '', message: t('The gateway answered HTTP %1.').replace('%1', answer.status) }]; }
       fail(requestId, data.errorKey || errorKeyFor(answer.status), answer.status, errors, data.expired);
     }).catch(function (err) {
       clearTimeout(timer);
       state.busy = false;
       if (err && err.name === 'AbortError') {
-        fail(requestId, 'timeout', 0, [{ field: '', message: 'The gateway did not answer in time.' }]);
+        fail(requestId, 'timeout', 0, [{ field: '', message: t('The gateway did not answer in time.') }]);
       } else {
-        fail(requestId, 'unknown', 0, [{ field: '', message: 'Could not reach the gateway.' }]);
+        fail(requestId, 'unknown', 0, [{ field: '', message: t('Could not reach the gateway.') }]);
       }
     });
   }
@@ -456,11 +537,11 @@
   function startRequest(msg, kind) {
     var requestId = msg.requestId;
     if (!state.initialised || !state.checkoutToken) {
-      fail(requestId, 'unauthorized', 401, [{ field: 'checkoutToken', message: 'No checkout token.' }]);
+      fail(requestId, 'unauthorized', 401, [{ field: 'checkoutToken', message: t('No checkout token.') }]);
       return;
     }
     if (!state.mode) {
-      fail(requestId, 'bad_request', 400, [{ field: '', message: 'No entry form is shown (setMode).' }]);
+      fail(requestId, 'bad_request', 400, [{ field: '', message: t('No entry form is shown (setMode).') }]);
       return;
     }
     var errors = formErrors();
@@ -474,7 +555,7 @@
       headers.Authorization = 'Bearer ' + state.checkoutToken;
     } else {
       if (typeof msg.customerToken !== 'string' || !msg.customerToken) {
-        fail(requestId, 'unauthorized', 401, [{ field: 'customerToken', message: 'A customer token is required.' }]);
+        fail(requestId, 'unauthorized', 401, [{ field: 'customerToken', message: t('A customer token is required.') }]);
         return;
       }
       headers.Authorization = 'Bearer ' + msg.customerToken;
@@ -501,7 +582,9 @@
           state.timeoutMs = msg.requestTimeoutMs;
         }
         if (state.bypassPostal) {
-          $('label-postalCode').textContent = 'Postal code';
+          ENGLISH.nodes.forEach(function (pair) { if (pair[0] === $('label-postalCode')) { pair[1] = 'Postal code'; } });
+          ENGLISH.placeholders.forEach(function (pair) { if (pair[0] === $('postalCode')) { pair[1] = ''; } });
+          $('label-postalCode').textContent = t('Postal code');
           $('postalCode').setAttribute('placeholder', '');
         }
         if (msg.preventAutocomplete) {
@@ -525,6 +608,8 @@
   }
 
   function start() {
+    localise();
+    window.addEventListener('languagechange', localise);
     wireFields();
     window.addEventListener('message', onMessage);
     window.addEventListener('focus', focusFirstField);

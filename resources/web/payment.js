@@ -23,13 +23,31 @@
 
   var bridge = null;
   var sdk = null;
+  var words = {};        // the page's own words in the UI language (configure / texts)
+  var statusKey = null;  // which of them the status line shows, so a language switch can say it again
   var shown = false;
   var tokenWaiters = [];
 
-  function status(text, isError) {
+  function status(text, isError, key) {
     var el = document.getElementById('status');
     el.textContent = text;
     el.className = isError ? 'status error' : 'status';
+    statusKey = key || null;
+  }
+
+  function applyWords(texts) {
+    words = texts && typeof texts === 'object' ? texts : {};
+    if (typeof words.title === 'string') { document.title = words.title; }
+    document.documentElement.lang = typeof words.lang === 'string' ? words.lang : 'en';
+    if (statusKey && typeof words[statusKey] === 'string') {
+      status(words[statusKey], document.getElementById('status').className.indexOf('error') >= 0, statusKey);
+    }
+  }
+
+  function onTexts(json) {
+    var texts;
+    try { texts = JSON.parse(json); } catch (err) { return; }
+    applyWords(texts);
   }
 
   function customerAuth(callback) {
@@ -63,22 +81,22 @@
     try { frame.contentWindow.focus(); } catch (err) { /* cross-origin: frame.focus() is what counts */ }
   }
 
-  function text(config, key, fallback) {
-    var texts = config && config.texts && typeof config.texts === 'object' ? config.texts : {};
-    return typeof texts[key] === 'string' ? texts[key] : fallback;
+  function text(key, fallback) {
+    return typeof words[key] === 'string' ? words[key] : fallback;
   }
 
   function onConfigure(json) {
     var config;
     try { config = JSON.parse(json); } catch (err) { status('The form could not start.', true); return; }  // never translated: nothing parsed
     clearForm();
+    applyWords(config && config.texts);
     if (typeof window.paysimpleJs !== 'function') {
-      status(text(config, 'noSdk', 'The secure payment form could not be loaded. Check the connection to PaySimple.'), true);
+      status(text('noSdk', 'The secure payment form could not be loaded. Check the connection to PaySimple.'), true, 'noSdk');
       bridge.sdkError(JSON.stringify({ errorKey: 'unknown', status: 0, messages: ['PaySimpleJS did not load.'] }));
       return;
     }
-    status(config.mode === 'ach' ? text(config, 'ach', 'Enter the bank account details.')
-                                 : text(config, 'card', 'Enter the card details.'), false);
+    status(config.mode === 'ach' ? text('ach', 'Enter the bank account details.')
+                                 : text('card', 'Enter the card details.'), false, config.mode === 'ach' ? 'ach' : 'card');
     try {
       sdk = window.paysimpleJs({
         container: document.getElementById('psjs'),
@@ -88,7 +106,7 @@
         styles: STYLES
       });
     } catch (err) {
-      status(text(config, 'startFailed', 'The secure payment form could not start.'), true);
+      status(text('startFailed', 'The secure payment form could not start.'), true, 'startFailed');
       bridge.sdkError(JSON.stringify({ errorKey: 'unknown', status: 0, messages: ['PaySimpleJS could not start.'] }));
       return;
     }
@@ -139,6 +157,7 @@
     new QWebChannel(qt.webChannelTransport, function (channel) {
       bridge = channel.objects.bridge;
       bridge.configure.connect(onConfigure);
+      bridge.texts.connect(onTexts);
       bridge.customerToken.connect(onCustomerToken);
       bridge.submit.connect(onSubmit);
       bridge.reset.connect(function () { clearForm(); status('', false); });

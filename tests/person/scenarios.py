@@ -1543,3 +1543,67 @@ from tests.person.customer_scenarios import (  # noqa: E402,F401
     new_customer_form,
     prepare_add_imported_customers,
 )
+
+
+def switch_to_spanish_live(s: Session) -> dict:
+    """Issue 18: a clerk working in English switches to Spanish from the menu with real keys (Alt+C, L, Down,
+    Enter) while a customer and an amount are on screen and the card form is open; the screen reads Spanish at
+    once (window title, menus, shortcut strip, status bar, the customer, the form around PaySimple's frame),
+    nothing typed is lost and the app was not restarted. Then back to English the same way."""
+    from tests.ui.visible_text import EnglishWords, Findings, visible_texts
+
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    picked = s.find_and_pick("a", want=_card_on_file)
+    out["picked"] = picked
+    hit = s.gui(lambda: w.hit)
+    stored = w.counter.customer(hit.id)  # the scenario thread: storage stays off the GUI thread
+    accounts = w.counter.accounts(hit.paysimple_id)
+    data = {v for v in (hit.display_name, stored.record.email, stored.record.street1, stored.record.street2,
+                        stored.record.city, stored.record.company, stored.record.state_code) if v}
+    data |= {a.bank_name for a in accounts.ach_accounts if a.bank_name}
+    p.key("ctrl+a")
+    p.type("23.45")
+    p.key("F6")
+    out["form_opened"] = s.wait_until(lambda: w.panel.state is FormState.SHOWN, 15_000)
+    out["before"] = _screen(s)
+    out["window_id_before"] = s.gui(lambda: int(w.winId()))
+    out["shot_english"] = s.shot("60-before-switch-english")
+
+    def read_english() -> list:
+        english = EnglishWords.from_catalogue()
+        findings = Findings(english, data=set(data))
+        findings.check("counter", visible_texts(w))
+        return [[where, words] for _screen_name, where, words in findings.hits]
+
+    out["english_words_before"] = len(s.gui(read_english))
+    p.key("alt+c")
+    p.settle(400)
+    p.key("l")
+    p.settle(400)
+    p.key("Down", "Return")
+    out["switched"] = s.wait_until(lambda: s.shell.language == "es", 5000)
+    p.settle(1500)  # the page hears it over its bridge
+    out["english_after_switch"] = s.gui(read_english)
+    out["after"] = _screen(s)
+    out["title_after"] = s.gui(w.windowTitle)
+    out["menus_after"] = s.gui(lambda: [a.text() for a in w.menuBar().actions()])
+    out["hint_after"] = s.gui(w.hint.text)
+    out["amount_after"] = _amount_field(s)
+    out["customer_after"] = s.gui(w.customer_page.customer_name.text)
+    out["form_state_after"] = s.gui(lambda: w.panel.state.value)
+    out["window_id_after"] = s.gui(lambda: int(w.winId()))
+    out["settings_language"] = s.gui(lambda: s.shell.settings.language)
+    out["shot_spanish"] = s.shot("61-after-switch-spanish")
+    # and back, the same way: the Spanish menu's mnemonics (Alt+C "&Caja", I "&Idioma"), English is the first
+    p.key("alt+c")
+    p.settle(400)
+    p.key("i")
+    p.settle(400)
+    p.key("Return")
+    out["switched_back"] = s.wait_until(lambda: s.shell.language == "en", 5000)
+    p.settle(800)
+    out["title_back"] = s.gui(w.windowTitle)
+    out["menus_back"] = s.gui(lambda: [a.text() for a in w.menuBar().actions()])
+    return out

@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from pos_app.config import Environment
+from pos_app.ui.common.i18n import Retranslating
 from pos_app.ui.common.theme import BANNER
 
 translate = QCoreApplication.translate
@@ -46,7 +47,7 @@ def environment_name(env: Environment | str) -> str:
     return translate("EnvironmentBanner", "Live")
 
 
-class EnvironmentBanner(QWidget):
+class EnvironmentBanner(Retranslating, QWidget):
     """A full-width coloured strip; ``set_environment`` repaints it when the counter switches."""
 
     def __init__(self, environment: Environment | str, parent: QWidget | None = None) -> None:
@@ -64,6 +65,10 @@ class EnvironmentBanner(QWidget):
         layout.addWidget(self.detail, 1)
         self.environment = Environment(environment)
         self.set_environment(environment)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.set_environment(self.environment)
 
     def set_environment(self, environment: Environment | str) -> None:
         self.environment = Environment(environment)

@@ -10,18 +10,40 @@ buttons such as Cancel/OK), and makes the language's ``QLocale`` the default so 
 NOT follow the language: it is shown in the store's money format (``pos_app.money``, settings
 ``money_format``).
 ``language=""`` means the computer's locale; English needs no file.
+
+The core's sentences (``pos_app.i18n_keys.Message``: English text + context + source + values) are translated
+here, at the screen edge, by :func:`tr`; so is an English sentence the core stored as text (a journal note),
+when it is one of the core's templates, and an exception carrying one.
+
+Switching the language applies at once: ``install_translator`` makes Qt post ``QEvent.LanguageChange`` to every
+widget, and each of our screens is a :class:`Retranslating` widget whose ``retranslate()`` sets its texts again.
+A text shown with ``self.live(setter, producer)`` is set now and re-made by every ``retranslate()`` (static
+labels and dynamic ones alike: the latest producer per setter wins); a screen that renders from state (a
+result, a report) also re-renders in its ``retranslate()``.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLibraryInfo, QLocale, QTimeZone, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QDateTime,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QTimeZone,
+    QTranslator,
+)
 
 from pos_app import money
 from pos_app.config import resources_dir
+from pos_app.i18n_keys import Message, recognise
 from pos_app.money import MoneyFormat
 
 log = logging.getLogger(__name__)
@@ -72,11 +94,68 @@ def install_translator(app: QCoreApplication, language: str = "") -> str:
     return lang
 
 
+class Retranslating:
+    """Mixin for our widgets (first base: ``class ResultView(Retranslating, QWidget)``): on
+    ``QEvent.LanguageChange`` (posted once per language switch) ``retranslate()`` runs; by default it re-makes
+    every text shown with :meth:`live`. Subclasses that render from state extend it (call ``super()`` first)."""
+
+    def live(self, setter: Callable[[Any], Any], producer: Callable[[], Any], key: object = None) -> None:
+        """``setter(producer())`` now and on every ``retranslate()``; a later ``live`` for the same setter (same
+        object and method, or the same ``key``) replaces it. A setter whose widget is gone is dropped."""
+        texts = self.__dict__.setdefault("_live_texts", {})
+        if key is None:
+            target = getattr(setter, "__self__", None)
+            key = (id(target), getattr(setter, "__name__", "")) if target is not None else setter
+        texts[key] = (setter, producer)
+        setter(producer())
+
+    def with_live(self, widget, producer: Callable[[], Any], setter: str = "setText"):
+        """``widget`` with its ``setter`` text live (see :meth:`live`); returns the widget."""
+        self.live(getattr(widget, setter), producer)
+        return widget
+
+    def retranslate(self) -> None:
+        """Set every live text again in the current language."""
+        texts = self.__dict__.get("_live_texts", {})
+        for key, (setter, producer) in list(texts.items()):
+            try:
+                setter(producer())
+            except RuntimeError:  # the widget behind the setter was deleted (Qt owns it): forget it
+                texts.pop(key, None)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
 def fmt(text: str, *values: object) -> str:
     """Fill Qt-style ``%1``..``%9`` placeholders (highest first, so %1 never eats %10)."""
     for index in range(len(values), 0, -1):
         text = text.replace(f"%{index}", str(values[index - 1]))
     return text
+
+
+def tr(said: object) -> str:
+    """What the core said, in the UI language: a ``Message`` (values translated too when they are Messages),
+    an English sentence that is one of the core's templates (``i18n_keys.recognise``), or an exception whose
+    first argument is either (a ``StorageError`` describes itself in the UI language). Anything else (e.g.
+    PaySimple's own words) is shown as it is; None is "".
+    """
+    if said is None:
+        return ""
+    if isinstance(said, BaseException):
+        from pos_app.storage_errors import StorageError
+
+        first = said.args[0] if said.args else None
+        if isinstance(first, Message) and not isinstance(said, StorageError):
+            return tr(first)
+        text = str(said)
+        return tr(text) if text else type(said).__name__
+    message = recognise(said)
+    if message is None:
+        return str(said)
+    return fmt(translate(message.context, message.source), *(tr(value) for value in message.args))
 
 
 def checked_money_format(money_format: MoneyFormat | None) -> MoneyFormat:

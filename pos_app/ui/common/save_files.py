@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.private_files import copy_user_file, write_user_file
 from pos_app.text_safety import one_line, safe_file_name
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import Retranslating, fmt
 from pos_app.ui.common.ops import BackgroundOp
 
 log = logging.getLogger(__name__)
@@ -84,12 +84,19 @@ def file_name(*parts: str, extension: str) -> str:
     return safe_file_name(" ".join(p for p in parts if p), extension)
 
 
-def ask_save_path(parent: QWidget | None, folder: SaveFolder | None, title: str, name: str,
-                  filter_text: str) -> Path | None:
+class SaveFileDialog(Retranslating, QFileDialog):
+    """The Save dialog; its title and file-type filter are live texts (Qt's own words follow a switch too)."""
+
+
+def ask_save_path(parent: QWidget | None, folder: SaveFolder | None, title: str | Callable[[], str], name: str,
+                  filter_text: str | Callable[[], str]) -> Path | None:
     """The Save dialog (native where the desktop has one) in ``folder.start()`` with ``name`` suggested; the
-    chosen path (with the extension of ``name`` when the person typed none), or None when cancelled."""
+    chosen path (with the extension of ``name`` when the person typed none), or None when cancelled.
+    ``title`` and ``filter_text``: callables follow a language switch."""
     folder = folder or SaveFolder()
-    dialog = QFileDialog(parent, title, str(folder.start() / name), filter_text)
+    dialog = SaveFileDialog(parent, "", str(folder.start() / name))
+    dialog.live(dialog.setWindowTitle, title if callable(title) else (lambda: title))
+    dialog.live(dialog.setNameFilter, filter_text if callable(filter_text) else (lambda: filter_text))
     dialog.setObjectName("saveFileDialog")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
@@ -169,7 +176,7 @@ def open_file(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-class FileLocation(QWidget):
+class FileLocation(Retranslating, QWidget):
     """Where a file is: a line of text, the full path (selectable, read-only) and "Copy path". Hidden until
     ``show_path``."""
 
@@ -183,7 +190,7 @@ class FileLocation(QWidget):
         self.field = QLineEdit(self)
         self.field.setObjectName("filePath")
         self.field.setReadOnly(True)
-        self.copy_button = QPushButton(translate("SaveFiles", "Copy path"), self)
+        self.copy_button = self.with_live(QPushButton(self), lambda: translate("SaveFiles", "Copy path"))
         self.copy_button.setAutoDefault(False)
         self.copy_button.clicked.connect(self.copy_path)
         row = QHBoxLayout()
@@ -197,16 +204,18 @@ class FileLocation(QWidget):
         layout.addLayout(row)
         self.hide()
 
-    def show_path(self, path: Path, text: str = "") -> None:
+    def show_path(self, path: Path, text: str | Callable[[], str] = "") -> None:
+        """Show where ``path`` is; ``text`` (a callable follows a language switch) says what it is."""
         self.path = Path(path)
-        self.label.setText(text or translate("SaveFiles", "The file is here:"))
+        self.live(self.label.setText, lambda: (text() if callable(text) else text)
+                  or translate("SaveFiles", "The file is here:"))
         self.field.setText(str(path))
         self.field.setToolTip(str(path))
         self.field.setCursorPosition(len(str(path)))  # the file's name in view; the folder scrolls
-        self.copy_button.setText(translate("SaveFiles", "Copy path"))
+        self.live(self.copy_button.setText, lambda: translate("SaveFiles", "Copy path"))
         self.show()
 
     def copy_path(self) -> None:
         if self.path is not None:
             QGuiApplication.clipboard().setText(str(self.path))
-            self.copy_button.setText(translate("SaveFiles", "Copied"))
+            self.live(self.copy_button.setText, lambda: translate("SaveFiles", "Copied"))

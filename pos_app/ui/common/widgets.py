@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt, Signal
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 from pos_app.config import Environment
 from pos_app.counter import brand_name
 from pos_app.ui.common.banner import environment_detail, environment_name, environment_title
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import Retranslating, fmt
 from pos_app.ui.common.theme import BANNER, GREEN, RED
 from pos_app.ui.counter.cards import card_expired, is_card
 
@@ -36,16 +37,16 @@ HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 ACCOUNT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-class EnvBanner(QLabel):
+class EnvBanner(Retranslating, QLabel):
     def __init__(self, environment: Environment, lane: str, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("banner")
         bg, fg, _english = BANNER[environment]
         # Same words and layout as the shell's banner (pos_app.ui.common.banner), in the UI language.
-        self.setText(f"{environment_title(environment)} · {environment_detail(environment)}      "
+        self.live(self.setText, lambda: f"{environment_title(environment)} · {environment_detail(environment)}      "
                      + fmt(translate("EnvBanner", "Lane %1"), lane))
         self.setStyleSheet(f"#banner {{ background: {bg}; color: {fg}; }}")
-        self.setAccessibleName(fmt(translate("EnvBanner", "Environment: %1"), environment_name(environment)))
+        self.live(self.setAccessibleName, lambda: fmt(translate("EnvBanner", "Environment: %1"), environment_name(environment)))
 
 
 class _HitDelegate(QStyledItemDelegate):
@@ -89,9 +90,10 @@ class _HitDelegate(QStyledItemDelegate):
 
 
 def add_labelled_fields(layout, parent: QWidget, fields, spacing: int) -> None:
-    """Add ``label widget`` pairs to a horizontal layout; each label is the buddy of its widget (Alt+key)."""
+    """Add ``label widget`` pairs to a horizontal layout; each label is the buddy of its widget (Alt+key). A
+    label's text may be a callable: it then follows a language switch (``parent`` is ``Retranslating``)."""
     for text, widget in fields:
-        label = QLabel(text, parent)
+        label = parent.with_live(QLabel(parent), text) if callable(text) else QLabel(text, parent)
         label.setBuddy(widget)
         layout.addWidget(label)
         layout.addWidget(widget)
@@ -111,7 +113,7 @@ def hit_subtitle(hit: CustomerHit) -> str:
     return "  ·  ".join(parts)
 
 
-class ResultsList(QListWidget):
+class ResultsList(Retranslating, QListWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("results")
@@ -119,7 +121,15 @@ class ResultsList(QListWidget):
         self.setUniformItemSizes(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.setAccessibleName(translate("ResultsList", "Customers found"))
+        self.live(self.setAccessibleName, lambda: translate("ResultsList", "Customers found"))
+
+    def retranslate(self) -> None:
+        """The rows are painted in the current language ("Near match", "not in PaySimple yet")."""
+        super().retranslate()
+        for i in range(self.count()):
+            hit = self.item(i).data(HIT_ROLE)
+            self.item(i).setData(Qt.ItemDataRole.AccessibleTextRole, f"{hit.display_name} {hit_subtitle(hit)}")
+        self.viewport().update()
 
     def show_hits(self, hits: list[CustomerHit]) -> None:
         self.clear()
@@ -152,7 +162,7 @@ def default_label(account) -> str:
             else translate("MethodsList", "Default bank account"))
 
 
-class MethodsList(QTreeWidget):
+class MethodsList(Retranslating, QTreeWidget):
     """Cards and bank accounts on file: type, number (masked), expiry, default flag, status.
 
     The default flag names its kind ("Default card", "Default bank account"): PaySimple keeps one of each, so
@@ -163,13 +173,13 @@ class MethodsList(QTreeWidget):
         super().__init__(parent)
         self.setObjectName("methods")
         self.setColumnCount(5)
-        self.setHeaderLabels([translate("MethodsList", "Type"), translate("MethodsList", "Number"),
+        self.live(self.setHeaderLabels, lambda: [translate("MethodsList", "Type"), translate("MethodsList", "Number"),
                                translate("MethodsList", "Expires"), translate("MethodsList", "Default"),
                                translate("MethodsList", "Status")])
         self.setRootIsDecorated(False)
         self.setAlternatingRowColors(True)
         self.setUniformRowHeights(True)
-        self.setAccessibleName(translate("CustomerPanel", "Cards and bank accounts on file"))
+        self.live(self.setAccessibleName, lambda: translate("CustomerPanel", "Cards and bank accounts on file"))
         header = self.header()
         header.setStretchLastSection(True)
         self._fit_columns()
@@ -180,18 +190,32 @@ class MethodsList(QTreeWidget):
         for col, width in enumerate((230, 130, 100, 150)):
             self.setColumnWidth(col, max(width, header.sectionSizeHint(col), self.sizeHintForColumn(col)))
 
+    @staticmethod
+    def _cells(account, today) -> list[str]:
+        kind, number = account_label(account)
+        expired = is_card(account) and card_expired(account, today)
+        expires = account.expiration_date if is_card(account) else "—"
+        return [kind, number, expires, default_label(account) if account.is_default else "",
+                translate("MethodsList", "Expired") if expired else translate("MethodsList", "OK")]
+
+    def retranslate(self) -> None:
+        """Headers and every row's words in the current language; the rows and the selection stay."""
+        super().retranslate()
+        for i in range(self.topLevelItemCount()):
+            item = self.topLevelItem(i)
+            for column, text in enumerate(self._cells(item.data(0, ACCOUNT_ROLE), getattr(self, "_today", None))):
+                item.setText(column, text)
+        self._fit_columns()
+
     def show_accounts(self, cards: list[CreditCardAccount], ach: list[AchAccount], today=None) -> None:
         self.clear()
+        self._today = today
         accounts = sorted(cards, key=lambda a: (not a.is_default, a.id)) + sorted(
             ach, key=lambda a: (not a.is_default, a.id))
         default_item = None
         for account in accounts:
-            kind, number = account_label(account)
             expired = is_card(account) and card_expired(account, today)
-            expires = account.expiration_date if is_card(account) else "—"
-            item = QTreeWidgetItem([kind, number, expires,
-                                    default_label(account) if account.is_default else "",
-                                    translate("MethodsList", "Expired") if expired else translate("MethodsList", "OK")])
+            item = QTreeWidgetItem(self._cells(account, today))
             item.setData(0, ACCOUNT_ROLE, account)
             item.setForeground(4, QColor(RED if expired else GREEN))
             if account.is_default:
@@ -214,7 +238,7 @@ class MethodsList(QTreeWidget):
         return [self.topLevelItem(i).data(0, ACCOUNT_ROLE) for i in range(self.topLevelItemCount())]
 
 
-class TaskBar(QWidget):
+class TaskBar(Retranslating, QWidget):
     """Status-bar piece for long work: text + progress bar + Cancel."""
 
     cancelRequested = Signal()  # noqa: N815
@@ -225,7 +249,7 @@ class TaskBar(QWidget):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.bar = QProgressBar(self)
         self.bar.setTextVisible(False)
-        self.cancel_button = QPushButton(translate("TaskBar", "Cancel"), self)
+        self.cancel_button = self.with_live(QPushButton(self), lambda: translate("TaskBar", "Cancel"))
         self.cancel_button.clicked.connect(self.cancelRequested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 6, 0)
@@ -234,14 +258,20 @@ class TaskBar(QWidget):
         layout.addWidget(self.cancel_button)
         self.setVisible(False)
 
-    def show_progress(self, text: str, done: int = 0, total: int = 0, cancellable: bool = True) -> None:
+    def show_progress(self, text: str | Callable[[], str], done: int = 0, total: int = 0,
+                      cancellable: bool = True) -> None:
+        """Show the work's text (a callable follows a language switch) and its progress."""
         self.setVisible(True)
-        self.label.setText(text)
+        self.live(self.label.setText, text if callable(text) else (lambda: text))
         self.bar.setRange(0, total if total > 0 else 0)
         if total > 0:
             self.bar.setValue(done)
         self.cancel_button.setVisible(cancellable)
 
+    def set_cancel_text(self, text: Callable[[], str]) -> None:
+        """What the cancel button says (in the UI language, also after a switch)."""
+        self.live(self.cancel_button.setText, text)
+
     def done(self) -> None:
         self.setVisible(False)
-        self.cancel_button.setText(translate("TaskBar", "Cancel"))
+        self.set_cancel_text(lambda: translate("TaskBar", "Cancel"))

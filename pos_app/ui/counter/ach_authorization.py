@@ -18,6 +18,7 @@ Decisions (docs/decisions/0165):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.ui.common.i18n import fmt, format_amount
+from pos_app.ui.common.i18n import Retranslating, fmt, format_amount, tr
 from pos_app.ui.payments.receipt_print import format_local, long_year
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def authorization_text(*, merchant_name: str, merchant_phone: str, customer_name
     today = locale.toString(QDate(day.year, day.month, day.day),
                             long_year(locale.dateFormat(QLocale.FormatType.ShortFormat)))
     deadline = format_local(revoke_deadline(now).astimezone(tz))
-    merchant = merchant_name.strip() or translate("AchAuthorization", "this store")
+    merchant = tr(merchant_name).strip() or translate("AchAuthorization", "this store")
     lines = [
         fmt(translate("AchAuthorization", "Today, %1, I, %2, authorize %3 to debit my %4 account ending in %5 "
                                           "at %6 one time for %7."),
@@ -108,7 +109,7 @@ def authorization_for(settings: Settings | None, customer_name: str, account: Ac
                               customer_name=customer_name, amount=amount, account=account, now=now, tz=tz)
 
 
-class AchAuthorizationBox(QFrame):
+class AchAuthorizationBox(Retranslating, QFrame):
     """The authorization to read aloud and the tick box that says it was read and agreed to."""
 
     toggled = Signal(bool)
@@ -116,7 +117,7 @@ class AchAuthorizationBox(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("achAuthorization")
-        self.title = QLabel(translate("AchAuthorization", "Read this to the customer before the bank debit:"), self)
+        self.title = self.with_live(QLabel(self), lambda: translate("AchAuthorization", "Read this to the customer before the bank debit:"))
         self.title.setObjectName("formHeader")
         self.title.setWordWrap(True)
         self.text = QLabel(self)
@@ -126,8 +127,8 @@ class AchAuthorizationBox(QFrame):
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text.setStyleSheet("QLabel { background: #ffffff; border: 1px solid #d9dee5; border-radius: 4px; "
                                 "padding: 10px; font-size: 15px; }")
-        self.agreed = QCheckBox(translate("AchAuthorization", "I read this to the customer and they agreed  "
-                                                              "[Alt+A]"), self)
+        self.agreed = self.with_live(QCheckBox(self), lambda: translate("AchAuthorization", "I read this to the customer and they agreed  "
+                                                              "[Alt+A]"))
         self.agreed.setObjectName("achAgreed")
         agree_key = QShortcut(QKeySequence("Alt+A"), self.agreed)
         agree_key.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -146,34 +147,45 @@ class AchAuthorizationBox(QFrame):
             self.agreed.toggle()
             self.agreed.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def show_text(self, text: str) -> None:
-        self.text.setText(text)
+    def show_text(self, text: str | Callable[[], str]) -> None:
+        """The authorization to read (a callable follows a language switch); the tick box starts unticked."""
+        self.live(self.text.setText, text if callable(text) else (lambda: text))
         self.agreed.setChecked(False)
+
+    def retranslate(self) -> None:
+        """The words in the current language. The customer has not heard the new words: a tick goes."""
+        before = self.text.text()
+        super().retranslate()
+        if self.text.text() != before:
+            self.agreed.setChecked(False)
 
     def authorization(self) -> str | None:
         """The text, only once the clerk ticked that it was read and agreed to."""
         return self.text.text() if self.agreed.isChecked() and self.text.text() else None
 
 
-class AchAuthorizationDialog(QDialog):
+class AchAuthorizationDialog(Retranslating, QDialog):
     """Charge a bank account on file: who, how much, the authorization, the tick box; Charge only when ticked."""
 
-    def __init__(self, parent: QWidget | None, summary: str, text: str) -> None:
+    def __init__(self, parent: QWidget | None, summary: str | Callable[[], str], text: str | Callable[[], str]) -> None:
+        """``summary`` (what is charged to whom) and ``text`` (the authorization): callables follow a language
+        switch."""
         super().__init__(parent)
         self.setObjectName("achAuthorizationDialog")
-        self.setWindowTitle(translate("AchAuthorization", "Bank debit authorization"))
-        header = QLabel(summary, self)
+        self.live(self.setWindowTitle, lambda: translate("AchAuthorization", "Bank debit authorization"))
+        header = self.with_live(QLabel(self), summary if callable(summary) else (lambda: summary))
         header.setObjectName("formHeader")
         header.setWordWrap(True)
         self.box = AchAuthorizationBox(self)
         self.box.show_text(text)
         self.buttons = QDialogButtonBox(self)
-        self.charge_button = self.buttons.addButton(translate("AchAuthorization", "Charge  [Enter]"),
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.charge_button = self.with_live(self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole),
+                                            lambda: translate("AchAuthorization", "Charge  [Enter]"))
         self.charge_button.setObjectName("primary")
         self.charge_button.setEnabled(False)
         self.charge_button.setDefault(True)
-        self.buttons.addButton(translate("AchAuthorization", "Cancel  [Esc]"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.with_live(self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole),
+                       lambda: translate("AchAuthorization", "Cancel  [Esc]"))
         self.buttons.accepted.connect(self._check)
         self.buttons.rejected.connect(self.reject)
         self.box.toggled.connect(self.charge_button.setEnabled)

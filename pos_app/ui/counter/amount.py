@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from pos_app import money
 from pos_app.money import MAX_CHARGE, MoneyFormat, MoneyParseError, Reason
-from pos_app.ui.common.i18n import checked_money_format, fmt
+from pos_app.ui.common.i18n import Retranslating, checked_money_format, fmt
 
 translate = QCoreApplication.translate
 
@@ -82,7 +82,7 @@ def parse_amount(text: str, money_format: MoneyFormat | None = None) -> Decimal:
         raise AmountError(amount_message(exc), exc.reason, exc.example) from None
 
 
-class AmountEdit(QWidget):
+class AmountEdit(Retranslating, QWidget):
     """A line edit + a message line. ``value()`` is the Decimal or None; ``changed`` fires on every edit."""
 
     changed = Signal()
@@ -95,7 +95,7 @@ class AmountEdit(QWidget):
         self.edit.setObjectName("amountEdit")
         self.edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.edit.setMaxLength(20)
-        self.edit.setAccessibleName(translate("AmountEdit", "Amount to charge"))
+        self.live(self.edit.setAccessibleName, lambda: translate("AmountEdit", "Amount to charge"))
         self.message = QLabel(self)
         self.message.setObjectName("amountMessage")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -111,6 +111,14 @@ class AmountEdit(QWidget):
         self.edit.textChanged.connect(self._on_text)
         self.edit.editingFinished.connect(self._tidy)
         self.edit.installEventFilter(self)  # focus in: the store's format may have changed meanwhile
+
+    def retranslate(self) -> None:
+        """The message under the field (why this is not an amount) in the current language."""
+        super().retranslate()
+        shown = bool(self.message.text())
+        self._on_text(self.edit.text())
+        if shown:
+            self._show(self._error)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
         if watched is self.edit and event.type() == QEvent.Type.FocusIn:

@@ -5,6 +5,8 @@ Only layout here; ``MainWindow`` wires the actions. Also the charge-on-file conf
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import Retranslating, fmt
 from pos_app.ui.common.theme import RED
 from pos_app.ui.common.widgets import MethodsList
 from pos_app.ui.counter.amount import AmountEdit
@@ -31,7 +33,7 @@ def section(text: str) -> QLabel:
     return label
 
 
-class CustomerPanel(QWidget):
+class CustomerPanel(Retranslating, QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -47,7 +49,7 @@ class CustomerPanel(QWidget):
         layout.addWidget(self.customer_name)
         layout.addWidget(self.customer_meta)
         layout.addSpacing(6)
-        layout.addWidget(section(translate("CustomerPanel", "Cards and bank accounts on file")))
+        layout.addWidget(self.with_live(section(""), lambda: translate("CustomerPanel", "Cards and bank accounts on file").upper()))
         self.methods = MethodsList(self)
         self.methods.setMinimumHeight(150)
         layout.addWidget(self.methods, 1)
@@ -56,11 +58,11 @@ class CustomerPanel(QWidget):
         self.methods_note.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.methods_note)
         row = QHBoxLayout()
-        self.default_button = QPushButton(translate("CustomerPanel", "Make default  [Ctrl+D]"), self)
-        self.remove_button = QPushButton(translate("CustomerPanel", "Remove  [Del]"), self)
-        self.replace_button = QPushButton(translate("CustomerPanel", "Replace expired"), self)
-        self.update_button = QPushButton(translate("CustomerPanel", "Add card  [F8]"), self)
-        self.update_button.setToolTip(translate("CustomerPanel",
+        self.default_button = self.with_live(QPushButton(self), lambda: translate("CustomerPanel", "Make default  [Ctrl+D]"))
+        self.remove_button = self.with_live(QPushButton(self), lambda: translate("CustomerPanel", "Remove  [Del]"))
+        self.replace_button = self.with_live(QPushButton(self), lambda: translate("CustomerPanel", "Replace expired"))
+        self.update_button = self.with_live(QPushButton(self), lambda: translate("CustomerPanel", "Add card  [F8]"))
+        self.live(self.update_button.setToolTip, lambda: translate("CustomerPanel",
                                                 "Update payment details: add a card the customer asks to keep on "
                                                 "file (nothing is charged)"))
         for b in (self.default_button, self.remove_button, self.replace_button):
@@ -69,9 +71,9 @@ class CustomerPanel(QWidget):
         row.addWidget(self.update_button)
         layout.addLayout(row)
         layout.addSpacing(8)
-        layout.addWidget(section(translate("CustomerPanel", "Amount")))
+        layout.addWidget(self.with_live(section(""), lambda: translate("CustomerPanel", "Amount").upper()))
         amount_row = QHBoxLayout()
-        currency = QLabel(translate("CustomerPanel", "USD $"), self)
+        currency = self.with_live(QLabel(self), lambda: translate("CustomerPanel", "USD $"))
         currency.setObjectName("currency")
         amount_row.addWidget(currency, 0, Qt.AlignmentFlag.AlignTop)
         self.amount = AmountEdit(self)
@@ -80,15 +82,15 @@ class CustomerPanel(QWidget):
         layout.addLayout(amount_row)
         actions = QHBoxLayout()
         # An imported customer is not in PaySimple yet: this one action adds them (MainWindow shows it for them)
-        self.add_button = QPushButton(translate("CustomerPanel", "Add to PaySimple"), self)
+        self.add_button = self.with_live(QPushButton(self), lambda: translate("CustomerPanel", "Add to PaySimple"))
         self.add_button.setObjectName("addToPaySimple")
         self.add_button.setAutoDefault(True)  # Enter on it presses it, as the note says
         self.add_button.hide()
         actions.addWidget(self.add_button)
-        self.charge_file_button = QPushButton(translate("MainWindow", "Charge card on file  [F5]"), self)
+        self.charge_file_button = self.with_live(QPushButton(self), lambda: translate("MainWindow", "Charge card on file  [F5]"))
         self.charge_file_button.setObjectName("primary")
-        self.new_card_button = QPushButton(translate("CustomerPanel", "New card  [F6]"), self)
-        self.new_ach_button = QPushButton(translate("CustomerPanel", "New bank account  [F7]"), self)
+        self.new_card_button = self.with_live(QPushButton(self), lambda: translate("CustomerPanel", "New card  [F6]"))
+        self.new_ach_button = self.with_live(QPushButton(self), lambda: translate("CustomerPanel", "New bank account  [F7]"))
         actions.addWidget(self.charge_file_button)
         actions.addWidget(self.new_card_button)
         actions.addWidget(self.new_ach_button)
@@ -100,27 +102,30 @@ class CustomerPanel(QWidget):
         layout.addWidget(self.customer_status)
 
 
-class CvvDialog(QDialog):
+class CvvDialog(Retranslating, QDialog):
     """Confirm a charge on file; the CVV is optional (PaySimple accepts a stored card without it)."""
 
-    def __init__(self, parent, summary: str, cvv_digits: int = 3) -> None:
+    def __init__(self, parent, summary: str | Callable[[], str], cvv_digits: int = 3) -> None:
+        """``summary``: what is charged to whom (a callable follows a language switch)."""
         super().__init__(parent)
         self.cvv_digits = cvv_digits
-        self.setWindowTitle(translate("CvvDialog", "Charge card on file"))
-        text = QLabel(summary, self)
+        self.live(self.setWindowTitle, lambda: translate("CvvDialog", "Charge card on file"))
+        text = self.with_live(QLabel(self), summary if callable(summary) else (lambda: summary))
         text.setWordWrap(True)
         text.setObjectName("formHeader")
         self.cvv = QLineEdit(self)
-        self.cvv.setPlaceholderText(fmt(translate("CvvDialog", "CVV, %1 digits (optional)"), cvv_digits))
+        self.live(self.cvv.setPlaceholderText, lambda: fmt(translate("CvvDialog", "CVV, %1 digits (optional)"), cvv_digits))
         self.cvv.setEchoMode(QLineEdit.EchoMode.Password)
         self.cvv.setMaxLength(4)
         self.error = QLabel(self)
         self.error.setStyleSheet(f"color: {RED};")
         buttons = QDialogButtonBox(self)
-        ok = buttons.addButton(translate("CvvDialog", "Charge  [Enter]"), QDialogButtonBox.ButtonRole.AcceptRole)
+        ok = self.with_live(buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole),
+                            lambda: translate("CvvDialog", "Charge  [Enter]"))
         ok.setObjectName("primary")
         ok.setDefault(True)
-        buttons.addButton(translate("CvvDialog", "Cancel  [Esc]"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.with_live(buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole),
+                       lambda: translate("CvvDialog", "Cancel  [Esc]"))
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -133,7 +138,7 @@ class CvvDialog(QDialog):
     def _check(self) -> None:
         value = self.cvv.text().strip()
         if value and not (value.isdigit() and len(value) == self.cvv_digits):
-            self.error.setText(fmt(translate("CvvDialog", "This card's CVV has %1 digits. Type it, or leave it empty."),
+            self.live(self.error.setText, lambda: fmt(translate("CvvDialog", "This card's CVV has %1 digits. Type it, or leave it empty."),
                                     self.cvv_digits))
             return
         self.accept()

@@ -14,6 +14,7 @@ when the page is left (``say_on_page``, 0365); who is signed in is in the banner
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -40,7 +41,7 @@ from PySide6.QtWidgets import (
 from pos_app.config import Environment
 from pos_app.ui.common.banner import environment_name
 from pos_app.ui.common.events import EventRelay
-from pos_app.ui.common.i18n import fmt, format_amount
+from pos_app.ui.common.i18n import Retranslating, fmt, format_amount, tr
 from pos_app.ui.common.keys import shortcuts_first
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.save_files import SaveFolder
@@ -124,7 +125,7 @@ def _panel() -> QFrame:
     return frame
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslating, QMainWindow):
     counterReady = Signal()  # noqa: N815 - the application service is attached (``counter``)
     selectionChanged = Signal(object)  # noqa: N815 - the customer on screen (CustomerHit) or None
     resultShown = Signal(str)  # noqa: N815 - "approved" | "declined" | ... (tests and benchmarks wait on it)
@@ -160,7 +161,7 @@ class MainWindow(QMainWindow):
         self.locked = True  # nobody signed in yet: the counter shows and accepts nothing (``set_locked``)
         self.session = CounterSession()
         self.shell = None  # the app keeps its shell here for shutdown; the window itself never uses it
-        self.setWindowTitle(fmt(translate("MainWindow", "Counter · PaySimple (%1)"), environment_name(environment)))
+        self.live(self.setWindowTitle, lambda: fmt(translate("MainWindow", "Counter · PaySimple (%1)"), environment_name(environment)))
         self.resize(1280, 800)
         self._page_message = ""  # the status bar's message that belongs to the page on screen
         self._last_page: QWidget | None = None
@@ -197,12 +198,12 @@ class MainWindow(QMainWindow):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(14, 14, 14, 14)
         ll.setSpacing(8)
-        ll.addWidget(section(translate("MainWindow", "Find customer")))
+        ll.addWidget(self.with_live(section(""), lambda: translate("MainWindow", "Find customer").upper()))
         self.search = QLineEdit(left)
         self.search.setObjectName("searchEdit")
-        self.search.setPlaceholderText(translate("MainWindow", "Name, phone, e-mail or account no."))
+        self.live(self.search.setPlaceholderText, lambda: translate("MainWindow", "Name, phone, e-mail or account no."))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName(translate("MainWindow", "Search customers"))
+        self.live(self.search.setAccessibleName, lambda: translate("MainWindow", "Search customers"))
         self.search.installEventFilter(self)
         ll.addWidget(self.search)
         self.results = ResultsList(left)
@@ -221,7 +222,7 @@ class MainWindow(QMainWindow):
         self.welcome.setObjectName("welcome")
         self.welcome.setTextFormat(Qt.TextFormat.RichText)
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.welcome.setText(welcome_html())
+        self.live(self.welcome.setText, welcome_html)
         self.stack.addWidget(self.welcome)
         self.customer_page = CustomerPanel(self.stack)
         self._wire_customer_page()
@@ -258,7 +259,7 @@ class MainWindow(QMainWindow):
         self.screens.addWidget(self.counter_screen)
         self.screens.addWidget(self.cover)
         outer.addWidget(self.screens, 1)
-        self.hint = QLabel(hint_text(), central)
+        self.hint = self.with_live(QLabel(central), hint_text)
         self.hint.setObjectName("hint")
         self.hint.setMinimumWidth(0)
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -285,18 +286,18 @@ class MainWindow(QMainWindow):
         cover.setObjectName("cover")
         layout = QVBoxLayout(cover)
         layout.addStretch(1)
-        self.cover_title = QLabel(translate("MainWindow", "Signed out"), cover)
+        self.cover_title = self.with_live(QLabel(cover), lambda: translate("MainWindow", "Signed out"))
         self.cover_title.setObjectName("coverTitle")
         self.cover_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cover_title.setStyleSheet("font-size: 24px; font-weight: 700; color: #111827;")
         layout.addWidget(self.cover_title)
-        self.cover_text = QLabel(translate("MainWindow", "Sign in to use the counter."), cover)
+        self.cover_text = self.with_live(QLabel(cover), lambda: translate("MainWindow", "Sign in to use the counter."))
         self.cover_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cover_text.setStyleSheet("font-size: 15px; color: #3e4c59;")
         layout.addWidget(self.cover_text)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.cover_button = QPushButton(translate("MainWindow", "Sign in"), cover)
+        self.cover_button = self.with_live(QPushButton(cover), lambda: translate("MainWindow", "Sign in"))
         self.cover_button.setObjectName("primary")
         self.cover_button.setDefault(True)
         self.cover_button.setAutoDefault(True)
@@ -309,14 +310,14 @@ class MainWindow(QMainWindow):
 
     # ---- signed out / locked ---------------------------------------------------------------------------
 
-    def set_locked(self, locked: bool, title: str | None = None) -> None:
+    def set_locked(self, locked: bool, title: str | Callable[[], str] | None = None) -> None:
         """Locked (nobody signed in, or the lock screen is up): the counter is replaced by a cover, every key
         and menu is off, and no customer data (search results, recently served, the customer) is visible.
         A payment already running goes on behind it; an open payment form is kept and shown again after
-        sign-in."""
+        sign-in. ``title``: the cover's heading (a callable follows a language switch)."""
         self.locked = locked
         if title is not None:
-            self.cover_title.setText(title)
+            self.live(self.cover_title.setText, title if callable(title) else (lambda: title))
         self._apply_locked()
         self.lockedChanged.emit(locked)
 
@@ -330,32 +331,59 @@ class MainWindow(QMainWindow):
         if locked:
             self.cover_button.setFocus()
 
+    def show_status(self, text: str | Callable[[], str], timeout_ms: int = 0, page: bool = False) -> None:
+        """A status-bar message (``timeout_ms`` 0: until replaced). A callable is asked again on a language
+        switch while its message is still showing. ``page``: the message is about the page on screen and goes
+        when the clerk leaves that page."""
+        producer = text if callable(text) else (lambda: text)
+        shown = producer()
+        until = time.monotonic() + timeout_ms / 1000 if timeout_ms else None
+        self._status = (producer, shown, until, page)
+        self.statusBar().showMessage(shown, timeout_ms)
+
+    def retranslate(self) -> None:
+        """Every text of the window in the current language (``QEvent.LanguageChange``): live texts and the
+        status-bar message still showing (for the rest of its time)."""
+        super().retranslate()
+        QTimer.singleShot(0, self, self._retranslate_status)  # after the screens below (a status may quote them)
+
+    def _retranslate_status(self) -> None:
+        status = getattr(self, "_status", None)
+        if status is not None and status[1] and self.statusBar().currentMessage() == status[1]:
+            producer, _shown, until, page = status
+            left = 0 if until is None else max(1, int((until - time.monotonic()) * 1000))
+            self.show_status(producer, left, page)
+
     def show_signed_in(self, name: str | None) -> None:
         """Who is signed in, in the banner (``None``: nobody)."""
-        self.signed_in.setText(fmt(translate("MainWindow", "Signed in: %1"), name) if name else "")
+        self.live(self.signed_in.setText, lambda: fmt(translate("MainWindow", "Signed in: %1"), name) if name else "")
 
     # ---- messages that belong to a page -----------------------------------------------------------------
 
-    def say_on_page(self, text: str, timeout_ms: int = 10_000) -> None:
-        """A status-bar message about the page on screen: it goes when the clerk leaves that page."""
-        self._page_message = text
-        self.statusBar().showMessage(text, timeout_ms)
+    def say_on_page(self, text: str | Callable[[], str], timeout_ms: int = 10_000) -> None:
+        """A status-bar message about the page on screen: it goes when the clerk leaves that page (a callable
+        follows a language switch)."""
+        self.show_status(text, timeout_ms, page=True)
 
-    def refuse(self, reason: str) -> None:
+    def refuse(self, reason: str | Callable[[], str]) -> None:
         """A key or menu entry cannot act now: say why (status bar, until the page changes) and tell
-        listeners (``keyRefused``)."""
-        log.info("refused: %s", reason)
+        listeners (``keyRefused``, with the reason in the language of the moment). A callable reason follows a
+        language switch."""
+        said = reason() if callable(reason) else reason
+        log.info("refused: %s", said)
         self.say_on_page(reason, 12_000)
-        self.keyRefused.emit(reason)
+        self.keyRefused.emit(said)
 
     def _page_changed(self) -> None:
         """The clerk left a page: its messages go with it (a removed card's note, "Approved · $99.99")."""
         left, self._last_page = self._last_page, self.stack.currentWidget()
         if left is self.customer_page and self._last_page is not self.customer_page:
             self._say("")
-        if self._page_message and self.statusBar().currentMessage() == self._page_message:
-            self.statusBar().clearMessage()
-        self._page_message = ""
+        status = getattr(self, "_status", None)
+        if status is not None and status[3]:
+            if self.statusBar().currentMessage() == status[1]:
+                self.statusBar().clearMessage()
+            self._status = None
 
     def busy(self) -> bool:
         """A payment is in flight or a payment form is open (the idle lock waits for it)."""
@@ -431,8 +459,8 @@ class MainWindow(QMainWindow):
         """The one start-up path (Training, Sandbox, Live): ``Counter.open(start)`` on a worker with this window's
         progress line (cancellable), then :meth:`attach_counter`; :meth:`restart_counter` runs it again."""
         self._start_request = start
-        self.statusBar().showMessage(translate("MainWindow", "Starting…"))
-        self.task.show_progress(translate("MainWindow", "Starting the training gateway…")
+        self.show_status(lambda: translate("MainWindow", "Starting…"))
+        self.task.show_progress(lambda: translate("MainWindow", "Starting the training gateway…")
                                 if start.environment is Environment.TRAINING
                                 else translate("MainWindow", "Connecting to PaySimple…"), cancellable=True)
 
@@ -442,7 +470,7 @@ class MainWindow(QMainWindow):
             return Counter.open(start, progress=ctx.progress, cancelled=lambda: ctx.cancelled)
 
         self._startup_op = BackgroundOp(work, on_done=self.attach_counter, on_error=self._startup_failed,
-                                        on_progress=lambda d, t, text: self.task.show_progress(text, d, t),
+                                        on_progress=lambda d, t, text: self.task.show_progress(lambda: tr(text), d, t),
                                         label="start-up")
         return self._startup_op.start()
 
@@ -470,7 +498,7 @@ class MainWindow(QMainWindow):
             count, blocking = state
             if self.counter is not counter:
                 return
-            self.statusBar().showMessage(fmt(translate("MainWindow", "Ready · %1 customers"), count), 6000)
+            self.show_status(lambda: fmt(translate("MainWindow", "Ready · %1 customers"), count), 6000)
             if blocking is not None:  # start-up reconcile could not settle it: the clerk sees it first
                 self._show_blocking(blocking)
 
@@ -523,7 +551,7 @@ class MainWindow(QMainWindow):
         from pos_app.ui.shell.storage_messages import show_startup_failure
         if show_startup_failure(self, exc) is None:  # storage faults: file, next step, backup to restore
             QMessageBox.critical(self, translate("MainWindow", "Could not start"),
-                                 fmt(translate("MainWindow", "The counter could not start:\n%1"), exc))
+                                 fmt(translate("MainWindow", "The counter could not start:\n%1"), tr(exc)))
 
     def _cancel_task(self) -> None:
         if self._charge_op is not None:
@@ -531,7 +559,7 @@ class MainWindow(QMainWindow):
             return
         if self._startup_op is not None:
             self._startup_op.cancel()
-            self.task.show_progress(translate("MainWindow", "Cancelling…"), cancellable=False)
+            self.task.show_progress(lambda: translate("MainWindow", "Cancelling…"), cancellable=False)
 
     def _set_enabled_for_backend(self, ready: bool) -> None:
         self.search.setEnabled(ready)
@@ -544,7 +572,7 @@ class MainWindow(QMainWindow):
         if self.locked:
             return
         if self._form_open():
-            self.refuse(translate("MainWindow", "The payment form is open: F9 submits it, Esc cancels it."))
+            self.refuse(lambda: translate("MainWindow", "The payment form is open: F9 submits it, Esc cancels it."))
             return
         self.search.setFocus()
         self.search.selectAll()
@@ -556,25 +584,27 @@ class MainWindow(QMainWindow):
         self._search_seq += 1
         seq, query = self._search_seq, self.search.text()
 
+        def count_text(hits) -> str:
+            if query.strip() and not hits:
+                return translate("MainWindow", "Nobody found · Ctrl+N: new customer")
+            if query.strip() and all(hit.matched == "near" for hit in hits):  # typo fallback only
+                return (fmt(translate("MainWindow", "No exact match — %1 near matches"), len(hits)) if len(hits) > 1
+                        else translate("MainWindow", "No exact match — 1 near match"))
+            if query.strip():
+                return fmt(translate("MainWindow", "%1 found"), len(hits))
+            if hits:
+                return translate("MainWindow", "Recently served")
+            return translate("MainWindow", "Type a name, phone, email or account no.")
+
         def show(hits):
             if seq == self._search_seq:
                 self.shown_query = query
                 self.results.show_hits(hits)
-                if query.strip() and not hits:
-                    text = translate("MainWindow", "Nobody found · Ctrl+N: new customer")
-                elif query.strip() and all(hit.matched == "near" for hit in hits):  # typo fallback only
-                    text = (fmt(translate("MainWindow", "No exact match — %1 near matches"), len(hits)) if len(hits) > 1
-                            else translate("MainWindow", "No exact match — 1 near match"))
-                elif query.strip():
-                    text = fmt(translate("MainWindow", "%1 found"), len(hits))
-                elif hits:
-                    text = translate("MainWindow", "Recently served")
-                else:
-                    text = translate("MainWindow", "Type a name, phone, email or account no.")
-                self.results_count.setText(text)
+                self.live(self.results_count.setText, lambda: count_text(hits))
 
         BackgroundOp(lambda ctx: backend.search(query), on_done=show,
-                     on_error=lambda e: self.results_count.setText(fmt(translate("MainWindow", "Search failed: %1"), e)), label="search").start()
+                     on_error=lambda e: self.live(self.results_count.setText, lambda: fmt(
+                         translate("MainWindow", "Search failed: %1"), tr(e))), label="search").start()
 
     def select_current_hit(self) -> None:
         hit = self.results.current_hit()
@@ -585,7 +615,7 @@ class MainWindow(QMainWindow):
         if self.locked:
             return
         if self.charging or self._form_open():
-            self.refuse(translate("MainWindow", "A payment is under way: finish it before choosing another "
+            self.refuse(lambda: translate("MainWindow", "A payment is under way: finish it before choosing another "
                                                 "customer."))
             return
         if self.hit is None or self.hit.id != hit.id:
@@ -609,11 +639,11 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.customer_page)
         self.customer_page.add_button.setVisible(hit.local_only)
         if hit.local_only:
-            self.customer_page.methods_note.setText(translate(
+            self.live(self.customer_page.methods_note.setText, lambda: translate(
                 "MainWindow", "This customer came from an import and is not in PaySimple yet. Add to PaySimple "
                               "(Enter) to take payments."))
         else:
-            self.customer_page.methods_note.setText(translate("MainWindow", "Loading cards and bank accounts…"))
+            self.live(self.customer_page.methods_note.setText, lambda: translate("MainWindow", "Loading cards and bank accounts…"))
             self.reload_accounts()
             backend = self.counter
             BackgroundOp(lambda ctx: backend.prefetch_checkout_token(), on_error=lambda e: None,
@@ -632,6 +662,10 @@ class MainWindow(QMainWindow):
         self.adder.start(self.counter, self.hit)
 
     def _show_customer_meta(self, hit: CustomerHit, stored) -> None:
+        self.live(self.customer_page.customer_meta.setText, lambda: self._customer_meta(hit, stored))
+
+    @staticmethod
+    def _customer_meta(hit: CustomerHit, stored) -> str:
         meta = []
         if hit.company:
             meta.append(hit.company)
@@ -644,7 +678,7 @@ class MainWindow(QMainWindow):
         if hit.customer_account:
             # one piece, never broken across lines (only the separators wrap)
             meta.append(fmt(translate("MainWindow", "Account no. %1"), hit.customer_account).replace(" ", "\u00a0"))
-        self.customer_page.customer_meta.setText("  ·  ".join(meta))
+        return "  ·  ".join(meta)
 
     def reload_accounts(self) -> None:
         hit, backend = self.hit, self.counter
@@ -657,18 +691,22 @@ class MainWindow(QMainWindow):
             self.customer_page.methods.show_accounts(accounts.credit_cards, accounts.ach_accounts, self._today())
             count = len(accounts.credit_cards) + len(accounts.ach_accounts)
             expired = sum(1 for c in accounts.credit_cards if card_expired(c, self._today()))
-            note = translate("MainWindow", "No cards or bank accounts on file.") if count == 0 else \
-                fmt(translate("MainWindow", "%1 on file"), count)
-            if expired:
-                note += " · " + (translate("MainWindow", "1 expired card: replace or remove") if expired == 1 else
-                                 fmt(translate("MainWindow", "%1 expired cards: replace or remove"), expired))
-            self.customer_page.methods_note.setText(note)
+
+            def note() -> str:
+                text = translate("MainWindow", "No cards or bank accounts on file.") if count == 0 else \
+                    fmt(translate("MainWindow", "%1 on file"), count)
+                if expired:
+                    text += " · " + (translate("MainWindow", "1 expired card: replace or remove") if expired == 1
+                                     else fmt(translate("MainWindow", "%1 expired cards: replace or remove"), expired))
+                return text
+
+            self.live(self.customer_page.methods_note.setText, note)
             self._update_actions()
             self.accountsShown.emit()
 
         def failed(exc):
             if self.hit is hit:
-                self.customer_page.methods_note.setText(fmt(translate("MainWindow", "Could not load the payment methods: %1"), exc))
+                self.live(self.customer_page.methods_note.setText, lambda: fmt(translate("MainWindow", "Could not load the payment methods: %1"), tr(exc)))
 
         BackgroundOp(lambda ctx: backend.accounts(hit.paysimple_id), on_done=show, on_error=failed,
                      label="accounts").start()
@@ -690,7 +728,7 @@ class MainWindow(QMainWindow):
         can_pay = bool(self.counter and self.hit and self.hit.paysimple_id and not self.charging)
         expired = is_card(on_file) and card_expired(on_file, self._today())
         self.customer_page.charge_file_button.setEnabled(can_pay and on_file is not None and not expired)
-        self.customer_page.charge_file_button.setText(translate("MainWindow", "Charge bank account on file  [F5]")
+        self.live(self.customer_page.charge_file_button.setText, lambda: translate("MainWindow", "Charge bank account on file  [F5]")
                                         if on_file is not None and not is_card(on_file)
                                         else translate("MainWindow", "Charge card on file  [F5]"))
         self.customer_page.new_card_button.setEnabled(can_pay)
@@ -710,20 +748,25 @@ class MainWindow(QMainWindow):
         elif self.customer_page.amount.require() is not None and self.customer_page.charge_file_button.isEnabled():
             self.customer_page.charge_file_button.setFocus()
 
-    def _say(self, text: str, color: str = "#3e4c59") -> None:
-        self.customer_page.customer_status.setText(text)
+    def _say(self, text: str | Callable[[], str], color: str = "#3e4c59") -> None:
+        """The customer page's status line; a callable makes the text follow a language switch."""
+        self.live(self.customer_page.customer_status.setText, text if callable(text) else (lambda: text))
         self.customer_page.customer_status.setStyleSheet(f"color: {color}; font-weight: 600;")
+
+    def _why_not_on_file(self, account) -> Callable[[], str] | None:
+        """Why the selected account on file cannot be charged (None: it can)."""
+        if account is None:
+            return lambda: translate("MainWindow", "No card or bank account on file is selected: F6 new card, F7 "
+                                                   "bank account.")
+        if is_card(account) and card_expired(account, self._today()):
+            return lambda: translate("MainWindow", "This card has expired: replace it or choose another.")
+        return None
 
     def charge_on_file(self) -> None:
         customer, account = self._customer_ref(), self.customer_page.methods.current_account()
         if self.locked:
             return
-        reason = self.why_no_payment()
-        if reason is None and account is None:
-            reason = translate("MainWindow", "No card or bank account on file is selected: F6 new card, F7 bank "
-                                             "account.")
-        if reason is None and is_card(account) and card_expired(account, self._today()):
-            reason = translate("MainWindow", "This card has expired: replace it or choose another.")
+        reason = self.why_no_payment() or self._why_not_on_file(account)
         if reason is not None:
             self.refuse(reason)
             return
@@ -741,7 +784,7 @@ class MainWindow(QMainWindow):
         if backend is None or self._repeat_check_running:
             return
         self._repeat_check_running = True
-        self._say(translate("MainWindow", "Checking recent payments…"))
+        self._say(lambda: translate("MainWindow", "Checking recent payments…"))
 
         def done(earlier) -> None:
             self._repeat_check_running = False
@@ -754,13 +797,13 @@ class MainWindow(QMainWindow):
                 dialog = RepeatChargeDialog(self, customer.name, amount, earlier, backend.clerk_name)
                 dialog.exec()
                 if not dialog.charge_again:
-                    self._say(translate("MainWindow", "Not charged again."))
+                    self._say(lambda: translate("MainWindow", "Not charged again."))
                     return
             then()
 
         def failed(exc) -> None:
             self._repeat_check_running = False
-            self._say(fmt(translate("MainWindow", "Could not check recent payments: %1"), exc), RED)
+            self._say(lambda: fmt(translate("MainWindow", "Could not check recent payments: %1"), tr(exc)), RED)
 
         BackgroundOp(lambda ctx: backend.recent_charges(customer.id, amount), on_done=done, on_error=failed,
                      label="repeat check").start()
@@ -770,21 +813,21 @@ class MainWindow(QMainWindow):
         if self.locked or self.charging or current is None or current.id != account.id:
             return  # locked, busy, or the clerk chose another account meanwhile (the list may have reloaded)
         account = current
-        kind, number = account_label(account)
         if not is_card(account):  # a bank debit: the customer's authorization first (issue 13 §6)
             from pos_app.ui.counter.ach_authorization import AchAuthorizationDialog, authorization_for
 
-            dialog = AchAuthorizationDialog(self, fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"),
-                                                      format_amount(amount), kind, number, customer.name),
-                                            authorization_for(self.session.settings(), customer.name, account, amount,
-                                                              self.counter.now()))
+            now, settings = self.counter.now(), self.session.settings()
+            dialog = AchAuthorizationDialog(
+                self, lambda: fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"), format_amount(amount),
+                                  *account_label(account), customer.name),
+                lambda: authorization_for(settings, customer.name, account, amount, now))
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.text is None:
                 return
             self._charge(customer, account, amount, None, ach_authorization=dialog.text)
             return
         amex = is_card(account) and (account.issuer or "").lower().startswith("amex")
-        dialog = CvvDialog(self, fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"), format_amount(amount), kind,
-                                     number, customer.name),
+        dialog = CvvDialog(self, lambda: fmt(translate("MainWindow", "Charge %1 to %2 %3 for %4?"),
+                                             format_amount(amount), *account_label(account), customer.name),
                            cvv_digits=4 if amex else 3)
         dialog.cvv.setVisible(is_card(account))
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -795,8 +838,8 @@ class MainWindow(QMainWindow):
                 ach_authorization: str | None = None) -> None:
         backend = self.counter
         self._set_charging(True)
-        self._say(translate("MainWindow", "Sending the payment to PaySimple…"))
-        self.task.show_progress(translate("MainWindow", "Charging…"), cancellable=False)
+        self._say(lambda: translate("MainWindow", "Sending the payment to PaySimple…"))
+        self.task.show_progress(lambda: translate("MainWindow", "Charging…"), cancellable=False)
         seen: dict[str, str] = {}
 
         def status(event) -> None:  # worker thread
@@ -807,13 +850,13 @@ class MainWindow(QMainWindow):
                                   on_status=lambda event: (status(event), ctx.progress(0, 0, event.message)),
                                   ach_authorization=ach_authorization)
 
-        def progress(_d, _t, text):
+        def progress(_d, _t, message):
             if op is not self._charge_op:
                 return  # the clerk stopped waiting; the worker goes on in the background
-            self._say(text)
+            self._say(lambda: tr(message))
             # Once the payment has been sent, the clerk may stop waiting for PaySimple (issue 13 §4).
-            self.task.show_progress(text, cancellable="attempt_id" in seen)
-            self.task.cancel_button.setText(translate("MainWindow", "Stop waiting"))
+            self.task.show_progress(lambda: tr(message), cancellable="attempt_id" in seen)
+            self.task.set_cancel_text(lambda: translate("MainWindow", "Stop waiting"))
 
         op = BackgroundOp(work, on_done=lambda attempt: self._charged(attempt, op),
                           on_error=lambda exc: self._charge_failed(exc, op), on_progress=progress,
@@ -844,8 +887,7 @@ class MainWindow(QMainWindow):
             self.show_result_attempt(attempt)
             return
         self.show_result_attempt(attempt)
-        self.result.message.setText(
-            translate("MainWindow", "Sent to PaySimple; no answer yet.") + "\n"
+        self.live(self.result.message.setText, lambda: translate("MainWindow", "Sent to PaySimple; no answer yet.") + "\n"
             + translate("MainWindow", "Do not charge again. Still being checked in the background: this screen "
                                       "changes when PaySimple answers."))
 
@@ -863,8 +905,8 @@ class MainWindow(QMainWindow):
         else:
             from pos_app.ui.payments.payment_texts import state_label
 
-            self.statusBar().showMessage(fmt(translate("MainWindow", "Payment %1 for %2: %3"), attempt.id,
-                                             attempt.customer_name, state_label(attempt.state)), 30000)
+            self.show_status(lambda: fmt(translate("MainWindow", "Payment %1 for %2: %3"), attempt.id,
+                                         attempt.customer_name, state_label(attempt.state)), 30000)
         return True
 
     def _set_charging(self, charging: bool) -> None:
@@ -894,19 +936,20 @@ class MainWindow(QMainWindow):
         if isinstance(exc, LaneBusy) and exc.blocking is not None:
             self._show_blocking(exc.blocking)
         elif isinstance(exc, LaneBusy):
-            self._say(str(exc), AMBER)
+            self._say(tr(exc), AMBER)
         elif isinstance(exc, PaymentError | ValueError):
-            self._say(str(exc), RED)
+            self._say(tr(exc), RED)
         else:
-            self.result.show_error(fmt(translate("MainWindow", "The payment could not be completed: %1"), exc), charge_started=True)
+            self.result.show_error(lambda: fmt(translate("MainWindow", "The payment could not be completed: %1"), tr(exc)),
+                                   charge_started=True)
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit("error")
 
     def _show_blocking(self, attempt: Attempt) -> None:
         """Another payment on this lane is not settled yet: show it, so the clerk can check it (F5)."""
         self.show_result_attempt(attempt)
-        self.say_on_page(translate("MainWindow", "An earlier payment on this lane must be confirmed before a new one."),
-                         15000)
+        self.say_on_page(lambda: translate("MainWindow", "An earlier payment on this lane must be confirmed before a "
+                                                         "new one."), 15000)
 
     def _sale_finished(self, attempt: Attempt) -> None:
         """This sale's charge came back: unless it surely took no money, its amount is not offered again."""
@@ -921,7 +964,7 @@ class MainWindow(QMainWindow):
         # The keyboard goes to the result screen, never stays in the search box (Enter there would pick the
         # customer again and leave a payment that is not confirmed): "Check again" is not an Enter button.
         (self.result.default_button() or self.result.check_button).setFocus()
-        self.say_on_page(f"{self.result.title.text()} · {format_amount(attempt.amount)}", 10000)
+        self.say_on_page(lambda: f"{self.result.title.text()} · {format_amount(attempt.amount)}", 10000)
         self.resultShown.emit(self.result.kind)
 
     def new_account_form(self, mode: str) -> None:
@@ -964,20 +1007,23 @@ class MainWindow(QMainWindow):
         if is_card(account) and card_expired(account, self._today()):
             self.update_details(replacing=account)
 
-    def _why_not_this_account(self, action: str) -> str | None:
-        """Why the account selected in the customer's list cannot be made the default / removed now."""
+    def _why_not_this_account(self, action: str) -> Callable[[], str] | None:
+        """Why the account selected in the customer's list cannot be made the default / removed now (None: it
+        can)."""
         reason = self.why_no_payment()
-        if reason is None and self._page() is not self.customer_page:
-            reason = translate("MainWindow", "Cards and bank accounts are changed on the customer screen: Esc goes "
-                                             "back to it.")
-        account = self.customer_page.methods.current_account() if reason is None else None
-        if reason is None and account is None:
-            reason = translate("MainWindow", "No card or bank account is selected in the customer's list.")
-        if reason is None and action == "default" and account.is_default:
-            reason = translate("MainWindow", "The selected card or bank account is already the default.")
-        if reason is None and action == "default" and is_card(account) and card_expired(account, self._today()):
-            reason = translate("MainWindow", "This card has expired: replace it or choose another.")
-        return reason
+        if reason is not None:
+            return reason
+        if self._page() is not self.customer_page:
+            return lambda: translate("MainWindow", "Cards and bank accounts are changed on the customer screen: Esc "
+                                                   "goes back to it.")
+        account = self.customer_page.methods.current_account()
+        if account is None:
+            return lambda: translate("MainWindow", "No card or bank account is selected in the customer's list.")
+        if action == "default" and account.is_default:
+            return lambda: translate("MainWindow", "The selected card or bank account is already the default.")
+        if action == "default" and is_card(account) and card_expired(account, self._today()):
+            return lambda: translate("MainWindow", "This card has expired: replace it or choose another.")
+        return None
 
     def set_default(self) -> None:
         account, hit, backend = self.customer_page.methods.current_account(), self.hit, self.counter
@@ -987,11 +1033,12 @@ class MainWindow(QMainWindow):
             return
         if not self.customer_page.default_button.isEnabled() or account is None or hit is None:
             return
-        self._say(translate("MainWindow", "Making it the default…"))
+        self._say(lambda: translate("MainWindow", "Making it the default…"))
         BackgroundOp(lambda ctx: backend.set_default(hit.paysimple_id, account),
-                     on_done=lambda _r: (self._say(translate("MainWindow", "Default payment method changed.")),
+                     on_done=lambda _r: (self._say(lambda: translate("MainWindow", "Default payment method changed.")),
                                           self.reload_accounts()),
-                     on_error=lambda e: self._say(fmt(translate("MainWindow", "Could not change the default: %1"), e), RED),
+                     on_error=lambda e: self._say(lambda: fmt(translate("MainWindow", "Could not change the default: %1"),
+                                                              tr(e)), RED),
                      label="set default").start()
 
     def remove_account(self) -> None:
@@ -1008,11 +1055,12 @@ class MainWindow(QMainWindow):
                                           self.hit.display_name))
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self._say(translate("MainWindow", "Removing…"))
+        self._say(lambda: translate("MainWindow", "Removing…"))
         BackgroundOp(lambda ctx: backend.remove_account(account),
-                     on_done=lambda _r: (self._say(fmt(translate("MainWindow", "%1 %2 removed."), kind, number)),
+                     on_done=lambda _r: (self._say(lambda: fmt(translate("MainWindow", "%1 %2 removed."),
+                                                                 *account_label(account))),
                                           self.reload_accounts()),
-                     on_error=lambda e: self._say(fmt(translate("MainWindow", "Could not remove it: %1"), e), RED),
+                     on_error=lambda e: self._say(lambda: fmt(translate("MainWindow", "Could not remove it: %1"), tr(e)), RED),
                      label="remove account").start()
 
     # ---- form results --------------------------------------------------------------------------------
@@ -1031,13 +1079,14 @@ class MainWindow(QMainWindow):
             replacing = self._replacing
             self._saved(outcome.account)
             if replacing is not None:  # "Replace expired": the new card takes the old one's place (and default)
-                note = (translate("MainWindow", "It replaces the expired card, which is removed; it is now the "
-                                                "default card.") if replacing.is_default
-                        else translate("MainWindow", "It replaces the expired card, which is removed."))
+                note = ((lambda: translate("MainWindow", "It replaces the expired card, which is removed; it is now "
+                                                         "the default card.")) if replacing.is_default
+                        else (lambda: translate("MainWindow", "It replaces the expired card, which is removed.")))
             self.result.set_on_file_note(note)
         elif isinstance(outcome, Cancelled):
             self.back_to_customer()
-            self._say(" ".join(p for p in (translate("MainWindow", "Cancelled. Nothing was charged."), note) if p))
+            self._say(lambda: " ".join(p for p in (translate("MainWindow", "Cancelled. Nothing was charged."),
+                                                   note() if callable(note) else note) if p))
         else:
             from pos_app.counter import LaneBusy
 
@@ -1045,7 +1094,7 @@ class MainWindow(QMainWindow):
             if isinstance(error, LaneBusy) and error.blocking is not None:
                 self._show_blocking(error.blocking)
                 return
-            self.result.show_error(str(error), charge_started=isinstance(error, ChargeFailed))
+            self.result.show_error(lambda: tr(error), charge_started=isinstance(error, ChargeFailed))
             self.result.set_on_file_note(note)
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit("error")
@@ -1059,7 +1108,7 @@ class MainWindow(QMainWindow):
                     backend.set_default(hit.paysimple_id, account)
                 backend.remove_account(old)
             BackgroundOp(swap, on_done=lambda _r: self.reload_accounts(),
-                         on_error=lambda e: self._say(fmt(translate(
+                         on_error=lambda e: self._say(lambda: fmt(translate(
                              "MainWindow", "The new card is saved, but the old one could not be removed: %1"), e),
                              AMBER), label="replace card").start()
         else:
@@ -1092,11 +1141,12 @@ class MainWindow(QMainWindow):
         attempt, backend = self.result.attempt, self.counter
         if attempt is None or backend is None:
             return
-        self.task.show_progress(translate("MainWindow", "Checking with PaySimple…"), cancellable=False)
+        self.task.show_progress(lambda: translate("MainWindow", "Checking with PaySimple…"), cancellable=False)
         BackgroundOp(lambda ctx: backend.resolve(attempt), on_done=lambda a: (self.task.done(),
                                                                               self.show_result_attempt(a)),
                      on_error=lambda e: (self.task.done(), self.say_on_page(
-                         fmt(translate("MainWindow", "Still could not check: %1"), e), 8000)), label="check again").start()
+                         lambda: fmt(translate("MainWindow", "Still could not check: %1"), tr(e)), 8000)),
+                     label="check again").start()
 
     # ---- keys ----------------------------------------------------------------------------------------
 
@@ -1106,22 +1156,23 @@ class MainWindow(QMainWindow):
     def _form_open(self) -> bool:
         return self._page() is self.panel and self.panel.state is not FormState.IDLE
 
-    def why_no_payment(self) -> str | None:
-        """Why no payment, payment form or card change can start now (None: one can). Every key and button
-        that would start one says this instead of doing nothing."""
+    def why_no_payment(self) -> Callable[[], str] | None:
+        """Why no payment, payment form or card change can start now (None: one can), as a producer of the
+        sentence in the language of the moment. Every key and button that would start one says this instead
+        of doing nothing."""
         if self.counter is None:
-            return translate("MainWindow", "The counter is still starting; try again in a moment.")
+            return lambda: translate("MainWindow", "The counter is still starting; try again in a moment.")
         if self.charging:
-            return translate("MainWindow", "A payment is being sent to PaySimple: wait for its answer.")
+            return lambda: translate("MainWindow", "A payment is being sent to PaySimple: wait for its answer.")
         if self._form_open():
-            return translate("MainWindow", "The payment form is open: F9 submits it, Esc cancels it.")
+            return lambda: translate("MainWindow", "The payment form is open: F9 submits it, Esc cancels it.")
         if self.hit is None:
-            return translate("MainWindow", "First find the customer: Ctrl+F, then ↑↓ and Enter.")
+            return lambda: translate("MainWindow", "First find the customer: Ctrl+F, then ↑↓ and Enter.")
         if self.hit.paysimple_id is None:
-            return translate("MainWindow", "This customer came from an import and is not in PaySimple yet. Add to "
+            return lambda: translate("MainWindow", "This customer came from an import and is not in PaySimple yet. Add to "
                                            "PaySimple (Enter) to take payments.")
         if self._page() is self.result and self.result.kind == "unknown":
-            return translate("MainWindow", "This payment is not confirmed yet: F5 checks it with PaySimple. "
+            return lambda: translate("MainWindow", "This payment is not confirmed yet: F5 checks it with PaySimple. "
                                            "Do not charge again.")
         return None
 
@@ -1131,8 +1182,9 @@ class MainWindow(QMainWindow):
             return
         reason = self.why_no_payment()
         if reason is None and self._page() is not self.customer_page:
-            reason = translate("MainWindow", "F5 charges the card on file on the customer screen: Esc goes back "
-                                             "to it.")
+            self.refuse(lambda: translate("MainWindow", "F5 charges the card on file on the customer screen: Esc goes "
+                                                        "back to it."))
+            return
         if reason is not None:
             self.refuse(reason)
             return
@@ -1144,7 +1196,7 @@ class MainWindow(QMainWindow):
     def _key_f7(self) -> None:
         if self._page() is self.panel and self.panel.state is not FormState.IDLE:
             if not self.panel.switch_mode():
-                self.refuse(translate("MainWindow", "The form cannot switch now: the payment is being sent."))
+                self.refuse(lambda: translate("MainWindow", "The form cannot switch now: the payment is being sent."))
             return
         self.new_account_form("ach")
 
@@ -1155,9 +1207,9 @@ class MainWindow(QMainWindow):
         if self._form_open():
             self.panel.submit()
         elif self.charging:
-            self.refuse(translate("MainWindow", "A payment is being sent to PaySimple: wait for its answer."))
+            self.refuse(lambda: translate("MainWindow", "A payment is being sent to PaySimple: wait for its answer."))
         else:
-            self.refuse(translate("MainWindow", "F9 submits the payment form, and none is open (F6 new card, "
+            self.refuse(lambda: translate("MainWindow", "F9 submits the payment form, and none is open (F6 new card, "
                                                 "F7 bank account)."))
 
     def _key_escape(self) -> None:
@@ -1166,27 +1218,27 @@ class MainWindow(QMainWindow):
             return
         page = self._page()
         if self.charging and page is not self.panel:
-            self.refuse(translate("MainWindow", "The payment is being sent to PaySimple and cannot be stopped "
+            self.refuse(lambda: translate("MainWindow", "The payment is being sent to PaySimple and cannot be stopped "
                                                 "yet: wait for its answer."))
         elif page is self.panel:
             self.panel.cancel()
         elif page is self.result and self.result.kind == "unknown":
-            self.refuse(translate("MainWindow", "This payment is not confirmed yet: F5 checks it with PaySimple. "
+            self.refuse(lambda: translate("MainWindow", "This payment is not confirmed yet: F5 checks it with PaySimple. "
                                                 "Do not charge again."))
         elif page is self.result:
             self.back_to_customer()
         else:  # the customer page or the start page: back to the search box
             self.focus_search()
 
-    def _why_no_receipt(self, email: bool) -> str | None:
+    def _why_no_receipt(self, email: bool) -> Callable[[], str] | None:
         if self._page() is not self.result:
-            return translate("MainWindow", "Receipts are printed or e-mailed on the payment's result screen, or "
+            return lambda: translate("MainWindow", "Receipts are printed or e-mailed on the payment's result screen, or "
                                            "from Payment history (Ctrl+H).")
         if not self.result.receipt_button.isVisible():
-            return translate("MainWindow", "This screen has no receipt: no payment was recorded, or it is not "
+            return lambda: translate("MainWindow", "This screen has no receipt: no payment was recorded, or it is not "
                                            "confirmed yet.")
         if email and not self.result.email_button.isVisible():
-            return translate("MainWindow", "PaySimple e-mails receipts only for payments it recorded; print this "
+            return lambda: translate("MainWindow", "PaySimple e-mails receipts only for payments it recorded; print this "
                                            "one (Ctrl+P).")
         return None
 
@@ -1217,7 +1269,7 @@ class MainWindow(QMainWindow):
 
         result = self.result
 
-        def said(text: str, colour: str, _outcome: str) -> None:
+        def said(text, colour: str, _outcome: str) -> None:
             if result.attempt is attempt:  # still this payment's screen
                 result.set_receipt_message(text, colour)
 
@@ -1244,7 +1296,7 @@ class MainWindow(QMainWindow):
         if self.customer_page.methods.hasFocus():
             self.remove_account()
         else:
-            self.refuse(translate("MainWindow", "Del removes the card or bank account selected in the customer's "
+            self.refuse(lambda: translate("MainWindow", "Del removes the card or bank account selected in the customer's "
                                                 "list: select it there first."))
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
@@ -1261,7 +1313,7 @@ class MainWindow(QMainWindow):
         card" after a decline, "New sale" after a payment — and never a new sale while the outcome is unknown."""
         button = self.result.default_button()
         if button is None:
-            self.refuse(translate("MainWindow", "This payment is not confirmed yet: F5 checks it with PaySimple. "
+            self.refuse(lambda: translate("MainWindow", "This payment is not confirmed yet: F5 checks it with PaySimple. "
                                                 "Do not charge again."))
         elif button.isEnabled():
             button.click()

@@ -40,11 +40,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.ui.common.i18n import fmt, format_amount, format_datetime
+from pos_app.ui.common.i18n import Retranslating, fmt, format_amount, format_datetime, tr
 from pos_app.ui.common.keys import ShortcutsFirst
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, RED
@@ -66,8 +66,11 @@ translate = QCoreApplication.translate
 
 
 def page_texts() -> dict[str, str]:
-    """The host page's own status lines, in the UI language (PaySimple's iframe has its own words)."""
+    """The host page's own words in the UI language: its title, language tag and status lines (PaySimple's
+    iframe has its own words; it follows the browser's language, ``PaymentWebView.set_language``)."""
     return {
+        "lang": QLocale().bcp47Name(),
+        "title": translate("PaymentPanel", "Payment details"),
         "card": translate("PaymentPanel", "Enter the card details."),
         "ach": translate("PaymentPanel", "Enter the bank account details."),
         "noSdk": translate("PaymentPanel", "The secure payment form could not be loaded. Check the connection to "
@@ -233,7 +236,7 @@ def form_token_expired(message: SdkError) -> bool:
     return message.error_key == "unauthorized" and message.status == 401 and "customerToken" not in message.fields
 
 
-class PaymentPanel(QWidget):
+class PaymentPanel(Retranslating, QWidget):
     """Emits ``finished(outcome)`` once per form session, ``outcome`` a ``FormOutcome`` (``Charged`` |
     ``Saved`` | ``Cancelled`` | ``FormFailed``); ``state`` is a ``FormState``."""
 
@@ -262,7 +265,8 @@ class PaymentPanel(QWidget):
         self.shown_at = 0.0
         self.on_charge_status: Callable[[str], None] | None = None
         self.debug = False  # --debug: the web view keeps its context menu (Inspect)
-        self.on_file_note = ""  # what happened to the form's account (the result screen shows it)
+        # what happened to the form's account, in the UI language when asked (the result screen shows it)
+        self.on_file_note: str | Callable[[], str] = ""
         self._verified = None  # (account, new, payment token) while the bank debit authorization is shown
         self._snapshot_waiters: list[Callable[[], None]] = []
         self._shortcuts_first = ShortcutsFirst(self)  # on the web view's focus proxy (see _set_tab_order)
@@ -284,7 +288,7 @@ class PaymentPanel(QWidget):
         self.status.setWordWrap(True)
         self.web_holder = QVBoxLayout()
         self.web_holder.setContentsMargins(0, 0, 0, 0)
-        self.placeholder = QLabel(translate("PaymentPanel", "Loading the secure form…"), self)
+        self.placeholder = self.with_live(QLabel(self), lambda: translate("PaymentPanel", "Loading the secure form…"))
         self.placeholder.setObjectName("muted")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setMinimumHeight(240)
@@ -308,7 +312,7 @@ class PaymentPanel(QWidget):
         self.submit_button.clicked.connect(self.submit)
         self.switch_button = QPushButton(self)
         self.switch_button.clicked.connect(self.switch_mode)
-        self.cancel_button = QPushButton(translate("PaymentPanel", "Cancel  [Esc]"), self)
+        self.cancel_button = self.with_live(QPushButton(self), lambda: translate("PaymentPanel", "Cancel  [Esc]"))
         self.cancel_button.clicked.connect(self.cancel)
         buttons = QHBoxLayout()
         buttons.addWidget(self.switch_button)
@@ -392,13 +396,13 @@ class PaymentPanel(QWidget):
         request.keep_on_file = False
         request.on_file_before = None
         self.keep_box.setChecked(False)  # consent is asked anew for every form
-        self.keep_box.setText(keep_box_text(request.mode))
+        self.live(self.keep_box.setText, lambda: keep_box_text(request.mode))
         self.keep_box.setVisible(request.use == "charge")
-        self.update_note.setText(update_note_text(request.mode))
+        self.live(self.update_note.setText, lambda: update_note_text(request.mode))
         self.update_note.setVisible(request.use != "charge")
         self.auth_box.setVisible(False)
         self._render_header()
-        self._set_status(translate("PaymentPanel", "Loading the secure form…"))
+        self._set_status(lambda: translate("PaymentPanel", "Loading the secure form…"))
         self.placeholder.setVisible(True)
         if self.view is None:
             self.prewarm()
@@ -429,8 +433,8 @@ class PaymentPanel(QWidget):
                 self._snapshot_waiters = []
                 self.state = FormState.SHOWN
                 self.keep_box.setEnabled(True)
-                self._set_status(fmt(translate("PaymentPanel", "The customer's cards on file could not be read "
-                                                               "(%1). Press F9 to try again."), exc), RED)
+                self._set_status(lambda: fmt(translate("PaymentPanel", "The customer's cards on file could not be read "
+                                                               "(%1). Press F9 to try again."), tr(exc)), RED)
                 self._update_buttons()
 
         BackgroundOp(lambda ctx: backend.on_file_ids(request.customer.id), on_done=done, on_error=failed,
@@ -441,16 +445,16 @@ class PaymentPanel(QWidget):
         ach = r.mode == "ach"
         if r.use == "charge":
             amount = format_amount(r.amount)
-            self.header.setText(fmt(translate("PaymentPanel", "Charge %1 to a new bank account"), amount) if ach
+            self.live(self.header.setText, lambda: fmt(translate("PaymentPanel", "Charge %1 to a new bank account"), amount) if ach
                                 else fmt(translate("PaymentPanel", "Charge %1 to a new card"), amount))
-            self.submit_button.setText(fmt(translate("PaymentPanel", "Charge %1  [F9]"), amount))
+            self.live(self.submit_button.setText, lambda: fmt(translate("PaymentPanel", "Charge %1  [F9]"), amount))
         else:
-            self.header.setText(translate("PaymentPanel", "Add a bank account") if ach
+            self.live(self.header.setText, lambda: translate("PaymentPanel", "Add a bank account") if ach
                                 else translate("PaymentPanel", "Add a card"))
-            self.submit_button.setText(translate("PaymentPanel", "Save bank account  [F9]") if ach
+            self.live(self.submit_button.setText, lambda: translate("PaymentPanel", "Save bank account  [F9]") if ach
                                        else translate("PaymentPanel", "Save card  [F9]"))
-        self.subheader.setText(fmt(translate("PaymentPanel", "Customer: %1"), r.customer.name))
-        self.switch_button.setText(translate("PaymentPanel", "Use a card instead  [F7]") if ach
+        self.live(self.subheader.setText, lambda: fmt(translate("PaymentPanel", "Customer: %1"), r.customer.name))
+        self.live(self.switch_button.setText, lambda: translate("PaymentPanel", "Use a card instead  [F7]") if ach
                                    else translate("PaymentPanel", "Use a bank account  [F7]"))
 
     def _got_checkout_token(self, token: str, session: int) -> None:
@@ -467,7 +471,7 @@ class PaymentPanel(QWidget):
         if session != self._session or self.state is not FormState.LOADING:
             return
         log.warning("payment form could not start: %s", type(exc).__name__)
-        self._end(FormFailed(fmt(translate("PaymentPanel", "The secure form could not start: %1"), exc)))
+        self._end(FormFailed(fmt(translate("PaymentPanel", "The secure form could not start: %1"), tr(exc))))
 
     def _end(self, outcome: FormOutcome) -> None:
         self.state = FormState.IDLE
@@ -491,7 +495,7 @@ class PaymentPanel(QWidget):
             self._abandon_verified()
             return
         if self.state in (FormState.VERIFYING, FormState.CHARGING):
-            self._set_status(translate("PaymentPanel", "A payment is being sent; it cannot be cancelled now."), AMBER)
+            self._set_status(lambda: translate("PaymentPanel", "A payment is being sent; it cannot be cancelled now."), AMBER)
             return
         self._end(Cancelled())
 
@@ -510,13 +514,13 @@ class PaymentPanel(QWidget):
         if self.state is not FormState.SHOWN or self.view is None:
             return
         if not self._valid:
-            self._set_status(translate("PaymentPanel", "Complete the details in the form first."), RED)
+            self._set_status(lambda: translate("PaymentPanel", "Complete the details in the form first."), RED)
             return
         request = self.request
         if request.on_file_before is None:  # the snapshot is still loading (or failed): submit once it is here
             self.state = FormState.SUBMITTING
             self.keep_box.setEnabled(False)
-            self._set_status(translate("PaymentPanel", "Reading the customer's cards on file…"))
+            self._set_status(lambda: translate("PaymentPanel", "Reading the customer's cards on file…"))
             self._update_buttons()
             self._snapshot_waiters.append(self._submit_now)
             if len(self._snapshot_waiters) == 1:
@@ -532,7 +536,7 @@ class PaymentPanel(QWidget):
         self.state = FormState.SUBMITTING
         self._token_requests = 0
         self._token_failure = False
-        self._set_status(translate("PaymentPanel", "Checking the details with PaySimple…"))
+        self._set_status(lambda: translate("PaymentPanel", "Checking the details with PaySimple…"))
         self._update_buttons()
         self.view.bridge.send_submit()
 
@@ -548,9 +552,20 @@ class PaymentPanel(QWidget):
         self.keep_box.setEnabled(self.state in EDITABLE)
         self.busyChanged.emit(self.state in BUSY)
 
-    def _set_status(self, text: str, color: str = "#3e4c59") -> None:
-        self.status.setText(text)
+    def _set_status(self, text: str | Callable[[], str], color: str = "#3e4c59") -> None:
+        """The line under the form (a callable follows a language switch)."""
+        self.live(self.status.setText, text if callable(text) else (lambda: text))
         self.status.setStyleSheet(f"color: {color};")
+
+    def retranslate(self) -> None:
+        """The frame's texts, and the page in the web view: its own words over the bridge, and the language
+        PaySimple's form is asked for (``PaymentWebView.set_language``: the training stand-in follows it at
+        once; PaySimple's real form from its next load)."""
+        super().retranslate()
+        if self.view is not None:
+            self.view.set_language()
+            if self._page_ready:
+                self.view.bridge.send_texts(json.dumps(page_texts()))
 
     # ---- BridgeListener (page -> Python, already shape-checked by the bridge) -------------------------
 
@@ -571,10 +586,10 @@ class PaymentPanel(QWidget):
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
         self._set_tab_order()
         if self._restarted:
-            self._set_status(translate("PaymentPanel", "The secure form timed out; type the details again, then press F9."),
+            self._set_status(lambda: translate("PaymentPanel", "The secure form timed out; type the details again, then press F9."),
                              AMBER)
         else:
-            self._set_status(translate("PaymentPanel", "Type the details in the form, then press F9."))
+            self._set_status(lambda: translate("PaymentPanel", "Type the details in the form, then press F9."))
         self._update_buttons()
         self.formShown.emit()
 
@@ -605,8 +620,8 @@ class PaymentPanel(QWidget):
             if self.request is request and self.state is FormState.SUBMITTING:
                 self.state = FormState.SHOWN
                 self._token_failure = True  # the SDK's own "no token" error that follows adds nothing
-                self._set_status(fmt(translate("PaymentPanel", "PaySimple did not give permission for this customer "
-                                                               "(%1). Press F9 to try again."), exc), RED)
+                self._set_status(lambda: fmt(translate("PaymentPanel", "PaySimple did not give permission for this customer "
+                                                               "(%1). Press F9 to try again."), tr(exc)), RED)
                 self._update_buttons()
                 if self.view is not None:
                     self.view.bridge.send_customer_token("")
@@ -623,7 +638,7 @@ class PaymentPanel(QWidget):
         self.state = FormState.VERIFYING
         self._update_buttons()
         request = self.request
-        self._set_status(translate("PaymentPanel", "Checking the account…"))
+        self._set_status(lambda: translate("PaymentPanel", "Checking the account…"))
 
         def verify(ctx):
             account = backend.verify_account(request.customer.id, message.account_id)
@@ -641,7 +656,7 @@ class PaymentPanel(QWidget):
                 return
             kind, account, new = result
             if kind == "saved":
-                self.on_file_note = saved_note(account, new)
+                self.on_file_note = lambda: saved_note(account, new)
                 self._end(Saved(account))
             elif request.mode == "ach" or not is_card(account):
                 self._ask_authorization(account, new, message.payment_token)
@@ -650,7 +665,7 @@ class PaymentPanel(QWidget):
 
         def failed(exc: BaseException) -> None:
             if self.request is request:
-                self._end(FormFailed(str(exc) or type(exc).__name__))
+                self._end(FormFailed(tr(exc)))
 
         BackgroundOp(verify, on_done=done, on_error=failed, label="verify new account").start()
 
@@ -667,7 +682,7 @@ class PaymentPanel(QWidget):
         self.placeholder.setVisible(False)
         self.auth_box.show_text(text)
         self.auth_box.setVisible(True)
-        self._set_status(translate("PaymentPanel", "Read the authorization to the customer. Tick the box when they "
+        self._set_status(lambda: translate("PaymentPanel", "Read the authorization to the customer. Tick the box when they "
                                                    "agree (Alt+A), then press F9 to charge. Esc cancels."))
         self._update_buttons()
         self.auth_box.agreed.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -675,7 +690,7 @@ class PaymentPanel(QWidget):
     def _authorized(self) -> None:
         text = self.auth_box.authorization()
         if text is None or self._verified is None:
-            self._set_status(translate("PaymentPanel", "Tick that you read the authorization to the customer and "
+            self._set_status(lambda: translate("PaymentPanel", "Tick that you read the authorization to the customer and "
                                                        "they agreed (Alt+A). Nothing is charged without it."), RED)
             self.auth_box.agreed.setFocus(Qt.FocusReason.OtherFocusReason)
             return
@@ -694,7 +709,7 @@ class PaymentPanel(QWidget):
 
         def done(record) -> None:
             if self.request is request:
-                self.on_file_note = on_file_note(account, new, record, charged=False)
+                self.on_file_note = lambda: on_file_note(account, new, record, charged=False)
                 self._end(Cancelled())
 
         BackgroundOp(settle, on_done=done, on_error=lambda exc: done(None), label="cancel new account").start()
@@ -720,7 +735,7 @@ class PaymentPanel(QWidget):
             except PaymentError as exc:
                 error = exc  # refused before anything was sent (lane busy, invalid amount...)
             except Exception as exc:  # noqa: BLE001
-                error = ChargeFailed(str(exc) or type(exc).__name__)
+                error = ChargeFailed(tr(exc))
                 error.__cause__ = exc
             record = backend.settle_new_account(account.id) if new else None
             if error is not None:
@@ -729,15 +744,17 @@ class PaymentPanel(QWidget):
             return attempt, record
 
         def progress(_done, _total, event) -> None:  # Sending, then the service's StatusEvents
-            text = (translate("MainWindow", "Sending the payment to PaySimple…") if isinstance(event, Sending)
-                    else event.message)
+            def text() -> str:
+                return (translate("MainWindow", "Sending the payment to PaySimple…") if isinstance(event, Sending)
+                        else tr(event.message))
+
             self._set_status(text)
             if self.on_charge_status is not None:
                 self.on_charge_status(text)
 
         def done(result) -> None:
             attempt, record = result
-            self.on_file_note = on_file_note(account, new, record)
+            self.on_file_note = lambda: on_file_note(account, new, record)
             self._end(Charged(attempt))
 
         def failed(exc: BaseException) -> None:
@@ -745,11 +762,12 @@ class PaymentPanel(QWidget):
 
             on_file = getattr(exc, "on_file", None)
             if on_file is not None:  # ChargeFailed: outcome unknown; a PaymentError: nothing was sent
-                self.on_file_note = on_file_note(*on_file, charged=None if isinstance(exc, ChargeFailed) else False)
+                charged = None if isinstance(exc, ChargeFailed) else False
+                self.on_file_note = lambda: on_file_note(*on_file, charged=charged)
             if isinstance(exc, LaneBusy | ChargeFailed):
                 self._end(FormFailed(exc))
             else:
-                self._end(FormFailed(str(exc) or type(exc).__name__))
+                self._end(FormFailed(tr(exc)))
 
         BackgroundOp(work, on_done=done, on_error=failed, on_progress=progress, label="charge new account").start()
 
@@ -767,7 +785,7 @@ class PaymentPanel(QWidget):
             self.open(request)
             self.keep_box.setChecked(keep)  # the customer's answer stands; only the details are typed again
             self._restarted = True
-            self._set_status(translate("PaymentPanel", "The secure form timed out; enter the details again."), AMBER)
+            self._set_status(lambda: translate("PaymentPanel", "The secure form timed out; enter the details again."), AMBER)
             return
         if self.state is FormState.SUBMITTING:
             self.state = FormState.SHOWN

@@ -10,35 +10,37 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from pos_app.ui.common.i18n import fmt, format_amount, format_datetime
+from pos_app.ui.common.i18n import Retranslating, fmt, format_amount, format_datetime
 from pos_app.ui.payments.payment_texts import state_label
 
 translate = QCoreApplication.translate
 
 
-class RepeatChargeDialog(QMessageBox):
+class RepeatChargeDialog(Retranslating, QMessageBox):
     """``exec()`` → ``charge_again`` is True only when the clerk chose "Charge again" explicitly."""
 
     def __init__(self, parent: QWidget | None, customer_name: str, amount, earlier: list, clerk_name) -> None:
         super().__init__(parent)
         self.setObjectName("repeatChargeDialog")
         self.setIcon(QMessageBox.Icon.Warning)
-        self.setWindowTitle(translate("RepeatChargeDialog", "Already charged?"))
-        self.setText(fmt(translate("RepeatChargeDialog", "%1 was already charged %2 a few minutes ago."),
+        self.live(self.setWindowTitle, lambda: translate("RepeatChargeDialog", "Already charged?"))
+        self.live(self.setText, lambda: fmt(translate("RepeatChargeDialog", "%1 was already charged %2 a few minutes ago."),
                          customer_name, format_amount(amount)))
-        lines = []
-        for attempt in earlier[:3]:
-            lines.append(fmt(translate("RepeatChargeDialog", "%1 · %2 · %3 · lane %4 · %5"),
-                             format_datetime(attempt.created_at), attempt.account_masked,
-                             state_label(attempt.state), attempt.lane, clerk_name(attempt.clerk)))
-        lines.append("")
-        lines.append(translate("RepeatChargeDialog", "Charge again only if the customer is buying something "
-                                                     "else and agrees to a second payment."))
-        self.setInformativeText("\n".join(lines))
-        self.keep = self.addButton(translate("RepeatChargeDialog", "Do not charge"),
-                                   QMessageBox.ButtonRole.RejectRole)
-        self.again = self.addButton(translate("RepeatChargeDialog", "Charge &again"),
-                                    QMessageBox.ButtonRole.AcceptRole)
+
+        def earlier_lines() -> str:
+            lines = [fmt(translate("RepeatChargeDialog", "%1 · %2 · %3 · lane %4 · %5"),
+                         format_datetime(attempt.created_at), attempt.account_masked,
+                         state_label(attempt.state), attempt.lane, clerk_name(attempt.clerk))
+                     for attempt in earlier[:3]]
+            lines += ["", translate("RepeatChargeDialog", "Charge again only if the customer is buying something "
+                                                          "else and agrees to a second payment.")]
+            return "\n".join(lines)
+
+        self.live(self.setInformativeText, earlier_lines)
+        self.keep = self.with_live(self.addButton("", QMessageBox.ButtonRole.RejectRole),
+                                   lambda: translate("RepeatChargeDialog", "Do not charge"))
+        self.again = self.with_live(self.addButton("", QMessageBox.ButtonRole.AcceptRole),
+                                    lambda: translate("RepeatChargeDialog", "Charge &again"))
         self.again.setAutoDefault(False)
         self.again.setDefault(False)
         self.setDefaultButton(self.keep)

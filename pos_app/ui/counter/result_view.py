@@ -5,17 +5,21 @@ A bank (ACH) debit PaySimple accepted is shown as "Posted — pending" (its stat
 never "Approved", with the fact that the bank can still return it; ``kind`` is then "posted". Below the
 message, ``on_file`` says what happened to a card or bank account a form produced (kept on file with the
 customer's consent, hidden and removed later, removed because the charge was declined). Enter presses the
-screen's ``default_button()``: "Try another card" after a decline, "New sale" after a payment (decision 0362)."""
+screen's ``default_button()``: "Try another card" after a decline, "New sale" after a payment (decision 0362).
+
+A language switch re-renders the screen from what it shows (``retranslate``): the outcome, the note about the
+account on file and the receipt's message keep their state and change their words."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.counter import authorization_code
-from pos_app.ui.common.i18n import fmt, format_amount
+from pos_app.counter import authorization_code, decline_reason
+from pos_app.ui.common.i18n import Retranslating, fmt, format_amount, tr
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import account_label
 
@@ -25,7 +29,7 @@ if TYPE_CHECKING:
 translate = QCoreApplication.translate
 
 
-class ResultView(QWidget):
+class ResultView(Retranslating, QWidget):
     newSale = Signal()  # noqa: N815
     tryAnother = Signal()  # noqa: N815
     backToCustomer = Signal()  # noqa: N815
@@ -38,6 +42,8 @@ class ResultView(QWidget):
         super().__init__(parent)
         self.kind = ""
         self.attempt: Attempt | None = None
+        self._render: Callable[[], None] | None = None  # draws what the screen shows (again, on a switch)
+        self._rerendering = False
         self.title = QLabel(self)
         self.title.setObjectName("resultTitle")
         self.amount = QLabel(self)
@@ -57,26 +63,26 @@ class ResultView(QWidget):
         self.details.setVerticalSpacing(6)
         self.bar = QFrame(self)
         self.bar.setFixedHeight(6)
-        self.new_sale_button = QPushButton(translate("ResultView", "New sale  [Enter]"), self)
+        self.new_sale_button = self.with_live(QPushButton(self), lambda: translate("ResultView", "New sale  [Enter]"))
         self.new_sale_button.setObjectName("primary")
         self.new_sale_button.clicked.connect(self.newSale)
         self.try_button = QPushButton(self)
         self.try_button.clicked.connect(self.tryAnother)
-        self.back_button = QPushButton(translate("ResultView", "Back to customer  [Esc]"), self)
+        self.back_button = self.with_live(QPushButton(self), lambda: translate("ResultView", "Back to customer  [Esc]"))
         self.back_button.clicked.connect(self.backToCustomer)
-        self.check_button = QPushButton(translate("ResultView", "Check again  [F5]"), self)
+        self.check_button = self.with_live(QPushButton(self), lambda: translate("ResultView", "Check again  [F5]"))
         self.check_button.clicked.connect(self.checkAgain)
         # The receipt choice, after the payment: print, e-mail (PaySimple, address on file), both, or none
         # (a new sale). docs/decisions/0351.
-        self.receipt_label = QLabel(translate("ResultView", "Receipt:"), self)
+        self.receipt_label = self.with_live(QLabel(self), lambda: translate("ResultView", "Receipt:"))
         self.receipt_label.setObjectName("muted")
-        self.receipt_button = QPushButton(translate("ResultView", "Print  [Ctrl+P]"), self)
+        self.receipt_button = self.with_live(QPushButton(self), lambda: translate("ResultView", "Print  [Ctrl+P]"))
         self.receipt_button.clicked.connect(self.receipt)
-        self.email_button = QPushButton(translate("ResultView", "E-mail  [Ctrl+M]"), self)
+        self.email_button = self.with_live(QPushButton(self), lambda: translate("ResultView", "E-mail  [Ctrl+M]"))
         self.email_button.clicked.connect(self.emailReceipt)
-        self.both_button = QPushButton(translate("ResultView", "Both  [Ctrl+B]"), self)
+        self.both_button = self.with_live(QPushButton(self), lambda: translate("ResultView", "Both  [Ctrl+B]"))
         self.both_button.clicked.connect(self.printAndEmail)
-        self.none_label = QLabel(translate("ResultView", "None: Enter"), self)
+        self.none_label = self.with_live(QLabel(self), lambda: translate("ResultView", "None: Enter"))
         self.none_label.setObjectName("muted")
         self.receipt_message = QLabel(self)
         self.receipt_message.setObjectName("receiptMessage")
@@ -124,16 +130,31 @@ class ResultView(QWidget):
             self.details.addWidget(val, row, 1)
         self.details.setColumnStretch(1, 1)
 
-    def set_on_file_note(self, text: str) -> None:
-        """What happened to the form's card / bank account on file ("" hides the line)."""
-        self.on_file.setText(text)
-        self.on_file.setVisible(bool(text))
+    def set_on_file_note(self, text: str | Callable[[], str]) -> None:
+        """What happened to the form's card / bank account on file ("" hides the line; a callable follows a
+        language switch)."""
+        if self._rerendering:
+            return  # a re-render keeps the note; only its words change
+        self.live(self.on_file.setText, text if callable(text) else (lambda: text))
+        self.on_file.setVisible(bool(self.on_file.text()))
 
-    def set_receipt_message(self, text: str, colour: str = "#3e4c59") -> None:
-        """What became of the e-mailed receipt ("" hides the line)."""
+    def set_receipt_message(self, text: str | Callable[[], str], colour: str = "#3e4c59") -> None:
+        """What became of the e-mailed receipt ("" hides the line; a callable follows a language switch)."""
+        if self._rerendering:
+            return
         self.receipt_message.setStyleSheet(f"color: {colour}; font-weight: 600;")
-        self.receipt_message.setText(text)
-        self.receipt_message.setVisible(bool(text))
+        self.live(self.receipt_message.setText, text if callable(text) else (lambda: text))
+        self.receipt_message.setVisible(bool(self.receipt_message.text()))
+
+    def retranslate(self) -> None:
+        """Buttons and notes in the current language, and the outcome drawn again from its state."""
+        super().retranslate()
+        if self._render is not None:
+            self._rerendering = True
+            try:
+                self._render()
+            finally:
+                self._rerendering = False
 
     def _headline(self, text: str, color: str) -> None:
         self.title.setText(text)
@@ -141,6 +162,7 @@ class ResultView(QWidget):
         self.bar.setStyleSheet(f"background: {color}; border-radius: 3px;")
 
     def show_attempt(self, attempt: Attempt) -> None:
+        self._render = lambda: self.show_attempt(attempt)
         self.attempt = attempt
         self.amount.setText(format_amount(attempt.amount))
         rows = [(translate("ResultView", "Customer"), attempt.customer_name),
@@ -150,8 +172,7 @@ class ResultView(QWidget):
         if state == "approved" and getattr(attempt, "is_bank", False):
             self.kind = "posted"
             self._headline(translate("ResultView", "Posted — pending"), AMBER)
-            self.message.setText(
-                translate("ResultView", "PaySimple accepted the bank payment (status Posted). It is not final: "
+            self.message.setText(translate("ResultView", "PaySimple accepted the bank payment (status Posted). It is not final: "
                                         "the bank can still return it, for example for insufficient funds, usually "
                                         "within 2 business days and up to 60 days if the customer disputes it."))
             rows += [(translate("ResultView", "Trace number"), attempt.trace_number or "—"),
@@ -167,38 +188,38 @@ class ResultView(QWidget):
         elif state == "declined":
             self.kind = "declined"
             self._headline(translate("ResultView", "Declined"), RED)
-            # PaySimple's own decline text is shown as it comes (it is English); the frame around it is ours.
-            said = attempt.failure_description or translate("ResultView", "The payment was declined.")
-            step = attempt.failure_action or translate("ResultView", "Try a different payment method.")
+            # PaySimple's reason: ours for a documented code, else PaySimple's own words; the frame around it is ours.
+            said = tr(decline_reason(attempt.failure_code, attempt.failure_description)) \
+                or translate("ResultView", "The payment was declined.")
+            step = tr(attempt.failure_action) or translate("ResultView", "Try a different payment method.")
             self.message.setText(fmt(translate("ResultView", "PaySimple says: %1"), said) + "\n"
                                  + fmt(translate("ResultView", "Next step: %1"), step))
             rows += [(translate("ResultView", "Decline code"), attempt.failure_code or "—")]
         elif state in ("rejected", "absent"):
             self.kind = "not_charged"
             self._headline(translate("ResultView", "Not charged"), AMBER)
-            self.message.setText((attempt.note or translate("ResultView", "PaySimple did not take this payment."))
+            self.message.setText((tr(attempt.note) or translate("ResultView", "PaySimple did not take this payment."))
                                  + "\n" + translate("ResultView", "You can try again with the same or another card."))
         elif state == "needs_review":
             # Kind "unknown": same keys as an unconfirmed payment (F5 checks again, Enter starts no new sale).
             self.kind = "unknown"
             self._headline(translate("ResultView", "Needs review"), RED)
-            self.message.setText(
-                translate("ResultView", "The answer that came back does not match this payment, so it is not known "
+            self.message.setText(translate("ResultView", "The answer that came back does not match this payment, so it is not known "
                                         "whether the customer was charged.") + "\n"
                 + translate("ResultView", "Do not charge again. Press F5 to check with PaySimple; if it stays "
                                           "like this, a manager must check the payment in PaySimple.")
-                + ("\n" + attempt.note if attempt.note else ""))
+                + ("\n" + tr(attempt.note) if attempt.note else ""))
         else:
             self.kind = "unknown"
             self._headline(translate("ResultView", "Not confirmed yet"), AMBER)
-            self.message.setText(
-                (attempt.note or translate("ResultView", "PaySimple could not be reached; the payment is being checked."))
+            self.message.setText((tr(attempt.note) or translate("ResultView", "PaySimple could not be reached; the payment is being checked."))
                 + "\n" + translate("ResultView", "Do not charge again. Press F5 to check with PaySimple."))
         rows.append((translate("ResultView", "Reference"), attempt.id))
         self._set_details(rows)
         self._buttons()
 
     def show_saved(self, account, customer_name: str) -> None:
+        self._render = lambda: self.show_saved(account, customer_name)
         self.set_on_file_note("")
         self.kind = "saved"
         self.attempt = None
@@ -212,9 +233,12 @@ class ResultView(QWidget):
         self._set_details(rows)
         self._buttons()
 
-    def show_error(self, message: str, charge_started: bool = False) -> None:
+    def show_error(self, message: str | Callable[[], str], charge_started: bool = False) -> None:
         """``charge_started``: the failure came after the payment was handed to the payments service, so
-        whether PaySimple took it is not known here (the journal knows; the lane stays blocked until checked)."""
+        whether PaySimple took it is not known here (the journal knows; the lane stays blocked until checked).
+        ``message``: a callable follows a language switch."""
+        self._render = lambda: self.show_error(message, charge_started)
+        message = message() if callable(message) else message
         self.kind = "error"
         self.attempt = None
         self.set_on_file_note("")
@@ -244,13 +268,15 @@ class ResultView(QWidget):
         default = self.default_button()
         self.try_button.setVisible(self.kind in ("declined", "not_charged", "error"))
         if self.kind == "declined":
-            self.try_button.setText(translate("ResultView", "Try another card  [Enter]"))
+            self.live(self.try_button.setText, lambda: translate("ResultView", "Try another card  [Enter]"))
         elif default is self.try_button:
-            self.try_button.setText(translate("ResultView", "Try again  [Enter]"))
+            self.live(self.try_button.setText, lambda: translate("ResultView", "Try again  [Enter]"))
         else:
-            self.try_button.setText(translate("ResultView", "Try again  [F6]"))
-        self.new_sale_button.setText(translate("ResultView", "New sale  [Enter]") if default is self.new_sale_button
-                                     else translate("ResultView", "New sale"))
+            self.live(self.try_button.setText, lambda: translate("ResultView", "Try again  [F6]"))
+        if default is self.new_sale_button:
+            self.live(self.new_sale_button.setText, lambda: translate("ResultView", "New sale  [Enter]"))
+        else:
+            self.live(self.new_sale_button.setText, lambda: translate("ResultView", "New sale"))
         # Enter presses the default button wherever the keyboard is on this screen (the window sends it there).
         for button in (self.new_sale_button, self.try_button):
             button.setDefault(button is default)

@@ -75,7 +75,7 @@ class AddToPaySimple(QObject):
 
     finished = Signal(str)  # "added" | "found" | "fix" | "failed" (tests)
 
-    def __init__(self, button: QPushButton, say: Callable[[str, str], None],
+    def __init__(self, button: QPushButton, say: Callable[[Callable[[], str], str], None],
                  show_customer: Callable[[object], None], parent: QWidget) -> None:
         super().__init__(parent)
         self.button = button
@@ -90,8 +90,8 @@ class AddToPaySimple(QObject):
             return None
         self.running = hit.id
         self.button.setEnabled(False)
-        self.button.setText(translate("AddToPaySimple", "Adding…"))
-        self.say(fmt(translate("AddToPaySimple", "Adding %1 to PaySimple…"), hit.display_name), "#3e4c59")
+        self._button_text(lambda: translate("AddToPaySimple", "Adding…"))
+        self.say(lambda: fmt(translate("AddToPaySimple", "Adding %1 to PaySimple…"), hit.display_name), "#3e4c59")
 
         def work(ctx):
             try:
@@ -101,16 +101,20 @@ class AddToPaySimple(QObject):
 
         def progress(done: int, total: int, _text) -> None:
             if self.running == hit.id:
-                self.say(fmt(translate("AddToPaySimple", "Checking PaySimple's customer list for %1… %2 of %3"),
+                self.say(lambda: fmt(translate("AddToPaySimple", "Checking PaySimple's customer list for %1… %2 of %3"),
                              hit.display_name, f"{done:,}", f"{total:,}"), "#3e4c59")
 
         return BackgroundOp(work, on_done=lambda r: self._done(counter, hit, r),
                             on_error=lambda e: self._failed(counter, e), on_progress=progress,
                             label="add to PaySimple").start()
 
+    def _button_text(self, text: Callable[[], str]) -> None:
+        """The button's words, kept by the page it is on (so a language switch says them again)."""
+        self.button.parentWidget().live(self.button.setText, text)
+
     def _reset(self) -> None:
         self.running = None
-        self.button.setText(translate("CustomerPanel", "Add to PaySimple"))
+        self._button_text(lambda: translate("CustomerPanel", "Add to PaySimple"))
         self.button.setEnabled(True)
         if self.button.isVisible() and self.button.window().isActiveWindow():
             self.button.setFocus()  # disabling it moved the keyboard away: Enter presses it again
@@ -125,27 +129,31 @@ class AddToPaySimple(QObject):
         added = value
         self.show_customer(added.customer)
         if added.how == "found":
-            self.say(translate("AddToPaySimple", "Added to PaySimple: the earlier try had reached PaySimple, so "
+            self.say(lambda: translate("AddToPaySimple", "Added to PaySimple: the earlier try had reached PaySimple, so "
                                "that customer was linked and nothing was added twice. Payments can be taken now."),
                      GREEN)
         else:
-            self.say(translate("AddToPaySimple", "Added to PaySimple. Payments can be taken now."), GREEN)
+            self.say(lambda: translate("AddToPaySimple", "Added to PaySimple. Payments can be taken now."), GREEN)
         self.finished.emit("found" if added.how == "found" else "added")
 
     def _failed(self, counter, exc: BaseException) -> None:
         self._reset()
         colour = AMBER if isinstance(exc, AddNotConfirmed | AddInProgress) else RED
-        self.say(explain_failure(exc, counter.now()), colour)
+        self.say(lambda: explain_failure(exc, counter.now()), colour)
         self.finished.emit("failed")
 
     def _fix(self, counter, exc, stored) -> None:
         """Name the refused fields on the status line and open the edit window with each message beside its
         field (saving there adds the customer)."""
         _kind, by_field, general = explain_save_error(exc, creating=True)
-        labels = field_labels()
-        named = [labels[a] for a in (attr_for(f) for f in by_field) if a is not None]
-        text = fmt(translate("AddToPaySimple", "PaySimple needs these details fixed first: %1. Correct them in "
-                             "the window that opened, then Save."), ", ".join(named) or general)
+        fields = [a for a in (attr_for(f) for f in by_field) if a is not None]
+
+        def text() -> str:
+            labels = field_labels()
+            return fmt(translate("AddToPaySimple", "PaySimple needs these details fixed first: %1. Correct them in "
+                                 "the window that opened, then Save."),
+                       ", ".join(labels[a] for a in fields) or general)
+
         self.say(text, RED)
         self.finished.emit("fix")
         if stored is None:
@@ -160,4 +168,4 @@ class AddToPaySimple(QObject):
         if stored is None:
             return
         self.show_customer(stored)
-        self.say(translate("AddToPaySimple", "Added to PaySimple. Payments can be taken now."), GREEN)
+        self.say(lambda: translate("AddToPaySimple", "Added to PaySimple. Payments can be taken now."), GREEN)

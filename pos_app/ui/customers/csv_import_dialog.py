@@ -26,6 +26,7 @@ Decisions:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -45,7 +46,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.counter import CounterApi, CsvColumnsError, CsvImportError, ImportReport
 from pos_app.text_safety import one_line
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import Retranslating, fmt, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.save_files import (
     FileLocation,
@@ -74,7 +75,7 @@ class _CancelFlag:
         return self._ctx.cancelled
 
 
-class CsvImportDialog(QDialog):
+class CsvImportDialog(Retranslating, QDialog):
     finished_import = Signal(object)   # ImportReport, or the exception that refused the file (tests)
 
     def __init__(self, backend: CounterApi, parent: QWidget | None = None, start_dir: str = "",
@@ -92,16 +93,16 @@ class CsvImportDialog(QDialog):
         self.report_path: Path | None = None  # of the last run, also when the file was refused
         self.op: BackgroundOp | None = None
         self._close_when_stopped = False
-        self.setWindowTitle(translate("CsvImportDialog", "Import customers from CSV"))
+        self.live(self.setWindowTitle, lambda: translate("CsvImportDialog", "Import customers from CSV"))
         self.setMinimumWidth(560)
         self.resize(680, 480)  # a window manager gives a top-level its size hint, which ignores wrapped labels
 
         layout = QVBoxLayout(self)
-        intro = QLabel(translate("CsvImportDialog", "Bring customers over from another register or a "
+        intro = self.with_live(QLabel(self), lambda: translate("CsvImportDialog", "Bring customers over from another register or a "
                                  "spreadsheet. The file needs a header line with first and last name columns "
                                  "(or one Name column); phone, e-mail, account no. and address columns are used "
                                  "when present. Card numbers are never imported. Importing the same file again "
-                                 "adds nobody twice."), self)
+                                 "adds nobody twice."))
         intro.setWordWrap(True)
         intro.setObjectName("importIntro")
         intro.setMinimumHeight(intro.fontMetrics().lineSpacing() * 5)
@@ -109,10 +110,10 @@ class CsvImportDialog(QDialog):
         layout.addWidget(intro)
 
         row = QHBoxLayout()
-        self.choose_button = QPushButton(translate("CsvImportDialog", "Choose file…"), self)
+        self.choose_button = self.with_live(QPushButton(self), lambda: translate("CsvImportDialog", "Choose file…"))
         self.choose_button.clicked.connect(self.choose_file)
         row.addWidget(self.choose_button)
-        self.file_label = QLabel(translate("CsvImportDialog", "No file chosen"), self)
+        self.file_label = self.with_live(QLabel(self), lambda: translate("CsvImportDialog", "No file chosen"))
         self.file_label.setObjectName("muted")
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(self.file_label, 1)
@@ -147,21 +148,21 @@ class CsvImportDialog(QDialog):
         layout.addWidget(self.location)
 
         buttons = QHBoxLayout()
-        self.report_button = QPushButton(translate("CsvImportDialog", "Open report"), self)
+        self.report_button = self.with_live(QPushButton(self), lambda: translate("CsvImportDialog", "Open report"))
         self.report_button.clicked.connect(self.open_report)
         self.report_button.hide()
         buttons.addWidget(self.report_button)
-        self.save_report_button = QPushButton(translate("CsvImportDialog", "Save report…"), self)
+        self.save_report_button = self.with_live(QPushButton(self), lambda: translate("CsvImportDialog", "Save report…"))
         self.save_report_button.clicked.connect(lambda: self.save_report())
         self.save_report_button.hide()
         buttons.addWidget(self.save_report_button)
         buttons.addStretch(1)
-        self.import_button = QPushButton(translate("CsvImportDialog", "Import"), self)
+        self.import_button = self.with_live(QPushButton(self), lambda: translate("CsvImportDialog", "Import"))
         self.import_button.setObjectName("primary")
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.start)
         buttons.addWidget(self.import_button)
-        self.cancel_button = QPushButton(translate("CsvImportDialog", "Close"), self)
+        self.cancel_button = self.with_live(QPushButton(self), lambda: translate("CsvImportDialog", "Close"))
         self.cancel_button.clicked.connect(self.cancel_or_close)
         buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
@@ -183,7 +184,7 @@ class CsvImportDialog(QDialog):
         self.path = Path(path)
         self.start_dir = str(self.path.parent)
         self.file_label.setText(str(self.path))
-        self.summary.setText("")
+        self._say("")
         self._show_report_buttons(None)
         self.import_button.setEnabled(True)
         self.import_button.setFocus()
@@ -199,11 +200,11 @@ class CsvImportDialog(QDialog):
         self.started_at = datetime.now().astimezone()
         self.import_button.setEnabled(False)
         self.choose_button.setEnabled(False)
-        self.cancel_button.setText(translate("CsvImportDialog", "Cancel"))
+        self.live(self.cancel_button.setText, lambda: translate("CsvImportDialog", "Cancel"))
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, 0)  # busy until the first batch reports a total
         self.progress.show()
-        self._say(fmt(translate("CsvImportDialog", "Importing %1…"), path.name))
+        self._say(lambda: fmt(translate("CsvImportDialog", "Importing %1…"), path.name))
 
         def work(ctx):
             return backend.import_csv(path, progress=lambda done, total: ctx.progress(done, total, ""),
@@ -217,13 +218,14 @@ class CsvImportDialog(QDialog):
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
-            self._say(fmt(translate("CsvImportDialog", "Importing %1… %2 of %3 rows"), self.path.name, done, total))
+            name = self.path.name
+            self._say(lambda: fmt(translate("CsvImportDialog", "Importing %1… %2 of %3 rows"), name, done, total))
 
     def cancel_or_close(self) -> None:
         if self.running:
             self.op.cancel()
             self.cancel_button.setEnabled(False)
-            self._say(translate("CsvImportDialog", "Stopping after the current batch…"))
+            self._say(lambda: translate("CsvImportDialog", "Stopping after the current batch…"))
         else:
             self.reject()
 
@@ -231,7 +233,7 @@ class CsvImportDialog(QDialog):
         self.progress.hide()
         self.choose_button.setEnabled(True)
         self.import_button.setEnabled(self.path is not None)
-        self.cancel_button.setText(translate("CsvImportDialog", "Close"))
+        self.live(self.cancel_button.setText, lambda: translate("CsvImportDialog", "Close"))
         self.cancel_button.setEnabled(True)
         if self._close_when_stopped:
             self.reject()
@@ -240,20 +242,21 @@ class CsvImportDialog(QDialog):
         self.report = report
         self._finished_running()
         color = RED if report.cancelled else AMBER if report.rejected_count else GREEN
-        self._say(summary_text(report), color)
+        self._say(lambda: summary_text(report), color)
         self._show_report_buttons(report.report_path)
         self.finished_import.emit(report)
 
     def _failed(self, exc: BaseException) -> None:
         self._finished_running()
-        self._say(explain_import_error(exc), RED)
+        self._say(lambda: explain_import_error(exc), RED)
         # a refused file still has a report saying why
         self._show_report_buttons(exc.report_path if isinstance(exc, CsvImportError) else None)
         self.finished_import.emit(exc)
 
-    def _say(self, text: str, color: str = "#1f2933") -> None:
+    def _say(self, text: str | Callable[[], str], color: str = "#1f2933") -> None:
+        """The summary line (a callable follows a language switch)."""
         self.summary.setStyleSheet(f"color: {color}; font-weight: 600;")
-        self.summary.setText(text)
+        self.live(self.summary.setText, text if callable(text) else (lambda: text))
 
     def _show_report_buttons(self, path: Path | None) -> None:
         self.report_path = path
@@ -262,9 +265,9 @@ class CsvImportDialog(QDialog):
         self.file_note.hide()
         self.location.hide()
 
-    def _note(self, text: str, color: str = "#1f2933") -> None:
+    def _note(self, text: str | Callable[[], str], color: str = "#1f2933") -> None:
         self.file_note.setStyleSheet(f"color: {color}; font-weight: 600;")
-        self.file_note.setText(text)
+        self.live(self.file_note.setText, text if callable(text) else (lambda: text))
         self.file_note.show()
 
     def open_report(self) -> QUrl | None:
@@ -275,10 +278,10 @@ class CsvImportDialog(QDialog):
             self.file_note.hide()
             self.location.hide()
         else:
-            self._note(translate("CsvImportDialog", "No program on this computer opens CSV files. Copy the path "
+            self._note(lambda: translate("CsvImportDialog", "No program on this computer opens CSV files. Copy the path "
                                                     "below, or save the report where you keep files and open it "
                                                     "from another computer."), AMBER)
-            self.location.show_path(self.report_path, translate("CsvImportDialog", "The report is here:"))
+            self.location.show_path(self.report_path, lambda: translate("CsvImportDialog", "The report is here:"))
         return QUrl.fromLocalFile(str(self.report_path))
 
     def suggested_report_name(self) -> str:
@@ -293,20 +296,23 @@ class CsvImportDialog(QDialog):
         ``saver.finished`` says how it went. The started op or None."""
         if self.report_path is None or self.running or self.saver.busy:
             return None
-        path = path or ask_save_path(self, self.save_folder, translate("CsvImportDialog", "Save the import report"),
-                                     self.suggested_report_name(), translate("CsvImportDialog", "CSV files (*.csv)"))
+        path = path or ask_save_path(self, self.save_folder,
+                                     lambda: translate("CsvImportDialog", "Save the import report"),
+                                     self.suggested_report_name(), lambda: translate("CsvImportDialog",
+                                                                                     "CSV files (*.csv)"))
         if not path:
             return None
         self.location.hide()
-        self._note(translate("CsvImportDialog", "Saving the report…"), AMBER)
+        self._note(lambda: translate("CsvImportDialog", "Saving the report…"), AMBER)
         return self.saver.save(Path(path), copy_of=self.report_path)
 
     def _report_saved(self, result) -> None:
         if isinstance(result, Path):
-            self._note(translate("CsvImportDialog", "Report saved."), GREEN)
+            self._note(lambda: translate("CsvImportDialog", "Report saved."), GREEN)
             self.location.show_path(result)
         else:
-            self._note(save_failed_text(result, self.saver.path), RED)
+            path = self.saver.path
+            self._note(lambda: save_failed_text(result, path), RED)
 
     # ---- closing while it runs ----------------------------------------------------------------------------
 
@@ -339,7 +345,7 @@ def summary_text(report: ImportReport) -> str:
                      report.already_in_paysimple, report.rejected_count))
     shown = sorted(rejected, key=lambda p: p.line)[:SHOWN_PROBLEMS]
     for problem in shown:
-        lines.append(fmt(translate("CsvImportDialog", "Line %1: %2"), problem.line, one_line(problem.reason)))
+        lines.append(fmt(translate("CsvImportDialog", "Line %1: %2"), problem.line, one_line(tr(problem.reason))))
     if report.rejected_count > len(shown):
         lines.append(fmt(translate("CsvImportDialog", "…and %1 more bad rows: see the report."),
                          report.rejected_count - len(shown)))
@@ -355,12 +361,13 @@ def explain_import_error(exc: BaseException) -> str:
     if isinstance(exc, StorageError):  # the customer list or the report file: names it and the next step
         return str(exc) + " " + translate("CsvImportDialog", "Customers of finished batches were kept.")
     if isinstance(exc, CsvColumnsError):
-        found = ", ".join(exc.found) or translate("CsvImportDialog", "(none)")
-        return fmt(translate("CsvImportDialog", "Wrong columns: the file has no column for %1 (or one Name "
-                             "column). Columns found: %2. Nothing was imported."),
-                   translate("CsvImportDialog", " and ").join(exc.missing), found)
+        # Column names are the file's own words (the headers it must have): quoted, never translated.
+        found = ", ".join(f"“{h}”" for h in exc.found) or translate("CsvImportDialog", "(none)")
+        return fmt(translate("CsvImportDialog", "Wrong columns: the file has no column %1 (or one “Name” column). "
+                             "Columns found: %2. Nothing was imported."),
+                   translate("CsvImportDialog", " and ").join(f"“{m}”" for m in exc.missing), found)
     if isinstance(exc, CsvImportError):
-        return str(exc)
+        return tr(exc)
     if isinstance(exc, OSError):
         return fmt(translate("CsvImportDialog", "The file could not be read (%1). Nothing was imported."),
                    exc.strerror or type(exc).__name__)

@@ -33,13 +33,14 @@ Decisions:
   search for them before saving again (never a blind second create); no connection = nothing saved, check
   the network and press Save again. ``LocalWriteDeferred`` = saved in PaySimple, the list catches up at the
   next sync: the dialog closes and says so. An imported customer's add: ``add_to_paysimple.explain``.
-- Rule messages come from the core in English (``paysimple.rules``, ``customers.counter``); labels and
-  everything the dialog writes itself are translated.
+- Rule messages come from the core as ``Message``s (``paysimple.rules``, ``customers.counter``) and are
+  translated where they are shown (``tr``); PaySimple's own 400 messages are shown as PaySimple words them.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -75,10 +76,10 @@ from pos_app.counter import (
     normalised,
     problems,
     split_typed_name,
-    state_label,
+    state_code,
 )
 from pos_app.counter import gateway_errors as ps
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import Retranslating, fmt, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, RED
 
@@ -158,7 +159,18 @@ def duplicate_line(stored: StoredCustomer) -> str:
     return " · ".join(p for p in parts if p)
 
 
-class StatePicker(QComboBox):
+def shown_state(code: str) -> str:
+    """How the picker lists a state in the UI language: "Nueva York (NY)"."""
+    return f"{tr(US_STATES[code])} ({code})"
+
+
+def typed_state(text: str) -> str:
+    """The code for a state typed or picked in the UI language (or in English, or as a code); anything else as
+    it was typed (the rules then say what is wrong with it)."""
+    return state_code(text, {tr(name): code for code, name in US_STATES.items()}) or text
+
+
+class StatePicker(Retranslating, QComboBox):
     """US states by name with their code ("Colorado (CO)"); typing a name, a code or part of a name works.
     What was typed is never cut: the value is read by ``state_code`` when saving."""
 
@@ -168,9 +180,11 @@ class StatePicker(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(12)
-        labels = sorted((state_label(code) for code in US_STATES), key=str.casefold)
+        self._names: dict[str, str] = {}  # name -> code in the language the list is in now
+        labels = self._labels()
         self.addItems(labels)
-        completer = QCompleter(QStringListModel(labels, self), self)
+        self._model = QStringListModel(labels, self)
+        completer = QCompleter(self._model, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -178,15 +192,33 @@ class StatePicker(QComboBox):
         self.setCurrentIndex(-1)
         arrow = (resources_dir() / "ui" / "down-arrow.png").as_posix()
         self.setStyleSheet(f"QComboBox#statePicker::down-arrow {{ image: url({arrow}); width: 10px; height: 6px; }}")
-        self.lineEdit().setPlaceholderText(translate("CustomerEditDialog", "Name or code, e.g. Colorado or CO"))
+        self.live(self.lineEdit().setPlaceholderText, lambda: translate("CustomerEditDialog", "Name or code, e.g. Colorado or CO"))
+
+    def _labels(self) -> list[str]:
+        self._names = {tr(name): code for code, name in US_STATES.items()}
+        return sorted((shown_state(code) for code in US_STATES), key=str.casefold)
+
+    def retranslate(self) -> None:
+        """The states' names in the current language; a state already picked or typed stays that state."""
+        code = state_code(self.lineEdit().text(), self._names)
+        text = self.lineEdit().text()
+        super().retranslate()
+        labels = self._labels()
+        self.blockSignals(True)
+        self.clear()
+        self.addItems(labels)
+        self._model.setStringList(labels)
+        self.setCurrentIndex(-1)
+        self.lineEdit().setText(shown_state(code) if code in US_STATES else text)
+        self.blockSignals(False)
 
     def set_code(self, code: str | None) -> None:
         """Show a stored value: a known code as its label, anything else as it is."""
         self.setCurrentIndex(-1)
-        self.lineEdit().setText(state_label(code) if code in US_STATES else (code or ""))
+        self.lineEdit().setText(shown_state(code) if code in US_STATES else (code or ""))
 
 
-class CustomerEditDialog(QDialog):
+class CustomerEditDialog(Retranslating, QDialog):
     saved = Signal(object)          # StoredCustomer, or None when the directory write was deferred
     openRequested = Signal(object)  # noqa: N815 - StoredCustomer: the clerk chose a customer who already exists
     outcome = Signal(str)           # "saved" | "deferred" | "invalid" | "duplicate" | "refused" | "failed" (tests)
@@ -202,26 +234,32 @@ class CustomerEditDialog(QDialog):
         self._accepted_duplicates: tuple | None = None  # the name/phone/e-mail the clerk saved as new anyway
         self._op: BackgroundOp | None = None
         editing = customer is not None
-        self.setWindowTitle(translate("CustomerEditDialog", "Edit customer") if editing
+        self.live(self.setWindowTitle, lambda: translate("CustomerEditDialog", "Edit customer") if editing
                             else translate("CustomerEditDialog", "New customer"))
 
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
         self.intro = intro = QLabel(self)
         intro.setWordWrap(True)
-        required = translate("CustomerEditDialog", "First and last name are required (*). The billing address is "
-                             "optional; once any part of it is filled in, street, city and ZIP code are needed too.")
-        if editing and customer.local_only:
-            lead = translate("CustomerEditDialog", "This customer came from an import and is not in PaySimple "
-                             "yet. Saving adds them to PaySimple, so payments can be taken.")
-        elif editing:
-            lead = translate("CustomerEditDialog", "Changes are saved in PaySimple first, then in this counter's "
-                             "customer list.")
-        else:
-            lead = translate("CustomerEditDialog", "The customer is created in PaySimple first, then added to "
-                             "this counter's customer list.")
-        intro.setText(lead + " " + required)
+
+        def intro_text() -> str:
+            required = translate("CustomerEditDialog", "First and last name are required (*). The billing address "
+                                 "is optional; once any part of it is filled in, street, city and ZIP code are "
+                                 "needed too.")
+            if editing and customer.local_only:
+                lead = translate("CustomerEditDialog", "This customer came from an import and is not in PaySimple "
+                                 "yet. Saving adds them to PaySimple, so payments can be taken.")
+            elif editing:
+                lead = translate("CustomerEditDialog", "Changes are saved in PaySimple first, then in this "
+                                 "counter's customer list.")
+            else:
+                lead = translate("CustomerEditDialog", "The customer is created in PaySimple first, then added "
+                                 "to this counter's customer list.")
+            return lead + " " + required
+
+        self.live(intro.setText, intro_text)
         layout.addWidget(intro)
+        self._problems: tuple[dict[str, str], list] = ({}, [])  # what show_problems shows (again on a switch)
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
@@ -243,7 +281,7 @@ class CustomerEditDialog(QDialog):
         row = 0
         for attr, _api in FIELDS:
             if attr == ADDRESS[0]:
-                self.address_title = QLabel(translate("CustomerEditDialog", "Billing address (optional)"), self)
+                self.address_title = self.with_live(QLabel(self), lambda: translate("CustomerEditDialog", "Billing address (optional)"))
                 self.address_title.setObjectName("sectionTitle")
                 grid.addWidget(self.address_title, row, 0, 1, 3)
                 row += 1
@@ -257,7 +295,7 @@ class CustomerEditDialog(QDialog):
                 edit.setText(guess.get(attr) or getattr(start, attr) or "")
                 widget = edit
             edit.setObjectName(f"edit_{attr}")
-            edit.setAccessibleName(labels[attr])
+            self.live(edit.setAccessibleName, lambda a=attr: field_labels()[a])
             widget.setFixedWidth(FIELD_WIDTH)
             widget.setFixedHeight(field_height)
             edit.textEdited.connect(lambda _t, a=attr: self._edited(a))
@@ -275,14 +313,9 @@ class CustomerEditDialog(QDialog):
             self.inputs[attr], self.errors[attr], self.labels[attr] = edit, error, caption
             row += 1
         self.state_picker.currentTextChanged.connect(lambda _t: self._edited("state_code"))
-        captions = list(self.labels.values())
-        for caption in captions:
-            caption.ensurePolished()
-        width = max(caption.sizeHint().width() for caption in captions)  # each with its " *"
-        for caption in captions:
-            caption.setFixedWidth(width)  # a "*" appearing never widens the column
-        self.inputs["phone"].setPlaceholderText(translate("CustomerEditDialog", "e.g. 303 555 0100 (+1 is fine)"))
-        self.inputs["email"].setPlaceholderText("name@example.com")
+        self._fit_captions()
+        self.live(self.inputs["phone"].setPlaceholderText, lambda: translate("CustomerEditDialog", "e.g. 303 555 0100 (+1 is fine)"))
+        self.live(self.inputs["email"].setPlaceholderText, lambda: translate("CustomerEditDialog", "name@example.com"))
         layout.addLayout(grid)
 
         self.message = QLabel(self)
@@ -308,14 +341,14 @@ class CustomerEditDialog(QDialog):
         layout.addWidget(self.duplicate_row)
 
         buttons = QDialogButtonBox(self)
-        self.save_button = QPushButton(translate("CustomerEditDialog", "Save"), self)
+        self.save_button = self.with_live(QPushButton(self), lambda: translate("CustomerEditDialog", "Save"))
         self.save_button.setObjectName("primary")
         self.save_button.setDefault(True)
-        self.save_button.setText(translate("CustomerEditDialog", "Save as new customer"))
+        self.live(self.save_button.setText, lambda: translate("CustomerEditDialog", "Save as new customer"))
         self.save_button.ensurePolished()
         self.save_button.setMinimumWidth(self.save_button.sizeHint().width())  # its longer text moves nothing
-        self.save_button.setText(translate("CustomerEditDialog", "Save"))
-        self.cancel_button = QPushButton(translate("CustomerEditDialog", "Cancel"), self)
+        self.live(self.save_button.setText, lambda: translate("CustomerEditDialog", "Save"))
+        self.cancel_button = self.with_live(QPushButton(self), lambda: translate("CustomerEditDialog", "Cancel"))
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self.save)
@@ -331,7 +364,37 @@ class CustomerEditDialog(QDialog):
         """What is typed, on top of the customer being edited (fields not shown are kept)."""
         base = self.customer.record if self.customer else CustomerRecord("", "")
         values = {attr: self.inputs[attr].text() for attr, _api in FIELDS}
+        values["state_code"] = typed_state(values["state_code"])
         return replace(base, **values)
+
+    def _fit_captions(self) -> None:
+        """One width for every caption, measured with its " *", so a "*" appearing never widens the column."""
+        labels = field_labels()
+        captions = list(self.labels.items())
+        for attr, caption in captions:
+            caption.setText(labels[attr] + " *")
+            caption.ensurePolished()
+            caption.setMinimumWidth(0)
+            caption.setMaximumWidth(16_777_215)
+        width = max(caption.sizeHint().width() for _attr, caption in captions)
+        for _attr, caption in captions:
+            caption.setFixedWidth(width)
+
+    def retranslate(self) -> None:
+        """Captions, problems beside the fields, the duplicate notice and the message, in the current language;
+        nothing typed changes."""
+        said = self.__dict__.get("_live_texts", {}).get((id(self.message), "setText"))
+        super().retranslate()
+        if not hasattr(self, "save_button"):
+            return  # still being built
+        self._fit_captions()
+        self._mark_required()
+        by_field, general = self._problems
+        self.show_problems(by_field, general, focus=False)
+        if self.duplicates:
+            self._show_duplicates(self.duplicates, focus=False)
+        elif said is not None and not by_field and not general:
+            self._say(said[1])
 
     def _mark_required(self) -> None:
         """Captions with * for what is needed now: names always, street/city/ZIP once the address is started."""
@@ -341,7 +404,9 @@ class CustomerEditDialog(QDialog):
             needed = attr in ALWAYS_NEEDED or (address_started and attr in NEEDED_WITH_ADDRESS)
             caption.setText(labels[attr] + (" *" if needed else ""))
 
-    def show_problems(self, by_field: dict[str, str], general: list[str] | None = None) -> None:
+    def show_problems(self, by_field: dict[str, str], general: list | None = None, focus: bool = True) -> None:
+        """Each field's problem beside it, the others (texts, or callables in the UI language) in the notice."""
+        self._problems = (dict(by_field), list(general or []))
         general = list(general or [])
         for attr in self.errors:
             self._set_error(attr, "")
@@ -353,8 +418,8 @@ class CustomerEditDialog(QDialog):
                 continue
             self._set_error(attr, text)
             first = first or attr
-        self._say(" ".join(general), RED)
-        if first is not None:
+        self._say(lambda: " ".join(tr(text() if callable(text) else text) for text in general), RED)
+        if first is not None and focus:
             self.inputs[first].setFocus()
 
     def shown_problems(self) -> dict[str, str]:
@@ -362,6 +427,7 @@ class CustomerEditDialog(QDialog):
         return {attr: label.text() for attr, label in self.errors.items() if label.text()}
 
     def _set_error(self, attr: str, text: str) -> None:
+        text = tr(text)  # the rules' sentences come from the core (pos_app.i18n_keys)
         label = self.errors[attr]
         label.setText(text)
         label.setToolTip(text)
@@ -385,10 +451,12 @@ class CustomerEditDialog(QDialog):
         if attr in ("first_name", "last_name", "phone", "email") and self.duplicates:
             self._show_duplicates([])  # what the match was about changed: checked again at Save
 
-    def _say(self, text: str, color: str = "#3e4c59") -> None:
+    def _say(self, text: str | Callable[[], str], color: str = "#3e4c59") -> None:
+        """The notice above the buttons (a callable follows a language switch)."""
+        producer = text if callable(text) else (lambda: text)
         self.message.setStyleSheet(f"color: {color}; font-weight: 600;")
-        self.message.setText(text)
-        self.message.setToolTip(text)
+        self.live(self.message.setText, producer)
+        self.live(self.message.setToolTip, producer)
 
     # ---- customers who may already exist -------------------------------------------------------------
 
@@ -397,11 +465,11 @@ class CustomerEditDialog(QDialog):
         return (record.first_name.casefold(), record.last_name.casefold(), record.phone or "",
                 (record.email or "").casefold())
 
-    def _show_duplicates(self, found: list[StoredCustomer]) -> None:
+    def _show_duplicates(self, found: list[StoredCustomer], focus: bool = True) -> None:
         self.duplicates = list(found)
         if not found:
             self.open_button.hide()
-            self.save_button.setText(translate("CustomerEditDialog", "Save"))
+            self.live(self.save_button.setText, lambda: translate("CustomerEditDialog", "Save"))
             self.open_button.setDefault(False)
             self.save_button.setDefault(True)
             self._emphasise(self.save_button)
@@ -409,19 +477,23 @@ class CustomerEditDialog(QDialog):
                 self._say("")
             self.message.setProperty("duplicates", False)
             return
-        lines = [translate("CustomerEditDialog", "This customer may already exist:")]
-        lines += [duplicate_line(s) for s in found[:2]]
-        if len(found) > 2:
-            lines.append(fmt(translate("CustomerEditDialog", "and %1 more"), len(found) - 2))
-        self._say("\n".join(lines), AMBER)
+        def notice() -> str:
+            lines = [translate("CustomerEditDialog", "This customer may already exist:")]
+            lines += [duplicate_line(s) for s in found[:2]]
+            if len(found) > 2:
+                lines.append(fmt(translate("CustomerEditDialog", "and %1 more"), len(found) - 2))
+            return "\n".join(lines)
+
+        self._say(notice, AMBER)
         self.message.setProperty("duplicates", True)
-        self.open_button.setText(fmt(translate("CustomerEditDialog", "&Open %1"), found[0].display_name))
+        self.live(self.open_button.setText, lambda: fmt(translate("CustomerEditDialog", "&Open %1"), found[0].display_name))
         self.open_button.show()
-        self.save_button.setText(translate("CustomerEditDialog", "Save as new customer"))
+        self.live(self.save_button.setText, lambda: translate("CustomerEditDialog", "Save as new customer"))
         self.save_button.setDefault(False)
         self.open_button.setDefault(True)  # Enter opens the customer who exists; a new one needs a deliberate click
         self._emphasise(self.open_button)
-        self.open_button.setFocus()
+        if focus:
+            self.open_button.setFocus()
 
     def _emphasise(self, button: QPushButton) -> None:
         """The blue (primary) look goes to the button Enter presses."""
@@ -457,7 +529,7 @@ class CustomerEditDialog(QDialog):
             self._accepted_duplicates = self._match_key(record)  # "Save as new customer" pressed
             check = False
         self._set_busy(True)
-        self._say(translate("CustomerEditDialog", "Checking for this customer…") if check
+        self._say(lambda: translate("CustomerEditDialog", "Checking for this customer…") if check
                   else translate("CustomerEditDialog", "Saving in PaySimple…"))
         backend, customer = self.backend, self.customer
 
@@ -504,7 +576,8 @@ class CustomerEditDialog(QDialog):
             QMessageBox.information(self.parentWidget(), self.windowTitle(), text)
             self.accept()
             return
-        self.show_problems(by_field, [text] if text else [])
+        creating, now = self.customer is None, self.backend.now()
+        self.show_problems(by_field, [lambda: explain_save_error(exc, creating, now)[2]] if text else [])
         self.outcome.emit(kind)
 
     def reject(self) -> None:

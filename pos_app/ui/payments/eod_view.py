@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -39,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.counter import CounterPayments, EodReport
 from pos_app.text_safety import one_line
-from pos_app.ui.common.i18n import fmt, format_money
+from pos_app.ui.common.i18n import Retranslating, fmt, format_money, tr
 from pos_app.ui.common.keys import command_key
 from pos_app.ui.common.ops import BackgroundOp, Cancelled
 from pos_app.ui.common.save_files import (
@@ -130,11 +131,11 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
     none_text = translate("EndOfDayDialog", "None.")
     parts = [
         f"<h2 style='margin:0'>{esc(title)} · {esc(day)}</h2>",
-        f"<p style='color:#52606d; margin-top:2px'>{esc(store)}{' · ' if store else ''}"
+        f"<p style='color:#52606d; margin-top:2px'>{esc(tr(store))}{' · ' if store else ''}"
         f"{esc(fmt(zone_text, report.timezone, lane))}</p>",
     ]
     if report.paysimple_error:
-        verdict, colour = fmt(translate("EndOfDayDialog", "Not reconciled: %1"), report.paysimple_error), RED
+        verdict, colour = fmt(translate("EndOfDayDialog", "Not reconciled: %1"), tr(report.paysimple_error)), RED
     elif report.mismatches:
         verdict = fmt(translate("EndOfDayDialog", "Mismatches with PaySimple: %1. Check each one below."),
                       len(report.mismatches))
@@ -193,7 +194,7 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
             f"<tr><td style='{td}; font-weight:700; color:{RED}'>{esc(mismatch_kind(m.kind))}</td>"
             f"<td style='{td}'>{esc(m.attempt_id or '–')}</td>"
             f"<td style='{td}'>{esc(str(m.payment_id or '–'))}</td>"
-            f"<td style='{td}'>{esc(m.detail)}</td></tr>" for m in report.mismatches)
+            f"<td style='{td}'>{esc(tr(m.detail))}</td></tr>" for m in report.mismatches)
         parts.append(f"<table width='100%' cellspacing='0' cellpadding='0' border='0'><tr>{head}</tr>{rows}</table>")
     else:
         parts.append(f"<p style='color:#52606d'>{esc(none_text)}</p>")
@@ -210,7 +211,7 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
             + "".join(parts) + "</body></html>")
 
 
-class EndOfDayDialog(QDialog):
+class EndOfDayDialog(Retranslating, QDialog):
     finished_run = Signal(object)  # EodReport, or None when cancelled / failed (tests wait on it)
 
     def __init__(self, payments: CounterPayments, parent: QWidget | None = None, store: str = "",
@@ -225,7 +226,7 @@ class EndOfDayDialog(QDialog):
         self.backup_problem = None  # StorageError when the journal backup after the run failed
         self._op: BackgroundOp | None = None
         self.setObjectName("endOfDayDialog")
-        self.setWindowTitle(translate("EndOfDayDialog", "End of day"))
+        self.live(self.setWindowTitle, lambda: translate("EndOfDayDialog", "End of day"))
         fit_to_screen(self, 980, 760)  # the buttons stay above the edge of a 1280x720 screen
         self._build()
 
@@ -239,13 +240,15 @@ class EndOfDayDialog(QDialog):
         self.day.setDisplayFormat(long_year(QLocale().dateFormat(QLocale.FormatType.ShortFormat)))
         self.day.setMaximumDate(QDate(today.year, today.month, today.day))
         self.lane = QComboBox(self)
-        self.lane.addItem(translate("EndOfDayDialog", "All lanes"), None)
+        self.lane.addItem("", None)
+        self.live(lambda text: self.lane.setItemText(0, text), lambda: translate("EndOfDayDialog", "All lanes"),
+                  key="all lanes")
         self.lane.addItem(self.payments.lane, self.payments.lane)
-        self.run_button = QPushButton(translate("EndOfDayDialog", "Run  [Enter]"), self)
+        self.run_button = self.with_live(QPushButton(self), lambda: translate("EndOfDayDialog", "Run  [Enter]"))
         self.run_button.setObjectName("primary")
         self.run_button.setDefault(True)
         self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton(translate("EndOfDayDialog", "Cancel run"), self)
+        self.cancel_button = self.with_live(QPushButton(self), lambda: translate("EndOfDayDialog", "Cancel run"))
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.setVisible(False)
         self.progress = QProgressBar(self)
@@ -256,8 +259,8 @@ class EndOfDayDialog(QDialog):
         self.state.setWordWrap(True)
 
         controls = QHBoxLayout()
-        add_labelled_fields(controls, self, ((translate("EndOfDayDialog", "&Day"), self.day),
-                                             (translate("EndOfDayDialog", "&Lane"), self.lane)), spacing=8)
+        add_labelled_fields(controls, self, ((lambda: translate("EndOfDayDialog", "&Day"), self.day),
+                                             (lambda: translate("EndOfDayDialog", "&Lane"), self.lane)), spacing=8)
         controls.addWidget(self.run_button)
         controls.addWidget(self.cancel_button)
         controls.addWidget(self.progress)
@@ -269,14 +272,14 @@ class EndOfDayDialog(QDialog):
                                 "border-radius: 8px; }")
         self.view.document().setDocumentMargin(16)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the report wraps
-        hint = translate("EndOfDayDialog", "Pick a day and press Run.")
-        self.view.setHtml(f"<p style='color:#52606d'>{html.escape(hint)}</p>")
+        self.live(self.view.setHtml, lambda: "<p style='color:#52606d'>"
+                  + html.escape(translate("EndOfDayDialog", "Pick a day and press Run.")) + "</p>")
 
-        self.csv_button = QPushButton(translate("EndOfDayDialog", "Export CSV…"), self)
+        self.csv_button = self.with_live(QPushButton(self), lambda: translate("EndOfDayDialog", "Export CSV…"))
         self.csv_button.clicked.connect(lambda: self.export_csv())
-        self.pdf_button = QPushButton(translate("EndOfDayDialog", "Export PDF…  [Ctrl+S]"), self)
+        self.pdf_button = self.with_live(QPushButton(self), lambda: translate("EndOfDayDialog", "Export PDF…  [Ctrl+S]"))
         self.pdf_button.clicked.connect(lambda: self.export_pdf())
-        close = QPushButton(translate("EndOfDayDialog", "Close  [Esc]"), self)
+        close = self.with_live(QPushButton(self), lambda: translate("EndOfDayDialog", "Close  [Esc]"))
         close.setAutoDefault(False)
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -290,7 +293,7 @@ class EndOfDayDialog(QDialog):
         body = QVBoxLayout()
         body.setContentsMargins(16, 12, 16, 12)
         body.setSpacing(10)
-        title = QLabel(translate("EndOfDayDialog", "End of day"), self)
+        title = self.with_live(QLabel(self), lambda: translate("EndOfDayDialog", "End of day"))
         title.setObjectName("formHeader")
         body.addWidget(title)
         body.addLayout(controls)
@@ -336,12 +339,13 @@ class EndOfDayDialog(QDialog):
         day, lane, payments = self.chosen_day(), self.lane.currentData(), self.payments
 
         def work(ctx):
-            ctx.progress(0, 0, translate("EndOfDayDialog", "Reading the journal and PaySimple's payments…"))
+            ctx.progress(0, 0, lambda: translate("EndOfDayDialog", "Reading the journal and PaySimple's payments…"))
+
             def read(done: int) -> None:  # each PaySimple payment read: stop on cancel, progress every 25
                 ctx.check()
                 if done % 25 == 0:
-                    ctx.progress(done, 0, fmt(translate("EndOfDayDialog", "Reading PaySimple's payments: %1…"),
-                                              done))
+                    ctx.progress(done, 0, lambda: fmt(translate("EndOfDayDialog", "Reading PaySimple's payments: "
+                                                                                  "%1…"), done))
 
             report, self.backup_problem = payments.end_of_day(day, lane, read)
             ctx.check()  # a cancel while reading PaySimple ends up as report.paysimple_error: drop it
@@ -350,22 +354,22 @@ class EndOfDayDialog(QDialog):
         self.report = None
         self.location.hide()
         self._op = BackgroundOp(work, on_done=self._done, on_error=self._failed,
-                                on_progress=lambda d, t, text: self.state.setText(text), label="end of day")
+                                on_progress=lambda d, t, text: self.live(self.state.setText, text), label="end of day")
         self._op.on_finish.append(lambda op: self._cancelled_finish(op))
         self._set_running(True)
         self.state.setStyleSheet("")
-        self.state.setText(translate("EndOfDayDialog", "Running…"))
+        self.live(self.state.setText, lambda: translate("EndOfDayDialog", "Running…"))
         self._op.start()
 
     def cancel(self) -> None:
         if self.running:
             self._op.cancel()
-            self.state.setText(translate("EndOfDayDialog", "Cancelling…"))
+            self.live(self.state.setText, lambda: translate("EndOfDayDialog", "Cancelling…"))
 
     def _cancelled_finish(self, op: BackgroundOp) -> None:
         if op.cancelled:
             self._set_running(False)
-            self.state.setText(translate("EndOfDayDialog", "Cancelled. Nothing was changed."))
+            self.live(self.state.setText, lambda: translate("EndOfDayDialog", "Cancelled. Nothing was changed."))
             self.finished_run.emit(None)
 
     def _done(self, report: EodReport) -> None:
@@ -373,17 +377,19 @@ class EndOfDayDialog(QDialog):
             return
         self.report = report
         self._set_running(False)
-        self.view.setHtml(report_html(report, self.payments, self.store))
-        if report.reconciled:
-            self.state.setStyleSheet(f"color: {GREEN}; font-weight: 600;")
-            self.state.setText(translate("EndOfDayDialog", "Done: reconciled with PaySimple."))
-        else:
-            self.state.setStyleSheet(f"color: {RED}; font-weight: 600;")
-            self.state.setText(translate("EndOfDayDialog", "Done: see the mismatches with PaySimple below."))
-        if self.backup_problem is not None:  # the report stands; the backup is what failed
-            self.state.setText(self.state.text() + "\n" + translate(
-                "EndOfDayDialog", "The automatic backup of the payment journal could not be written:") + " "
-                + str(self.backup_problem))
+        self.live(self.view.setHtml, lambda: report_html(report, self.payments, self.store))
+        self.state.setStyleSheet(f"color: {GREEN if report.reconciled else RED}; font-weight: 600;")
+        backup_problem = self.backup_problem
+
+        def state() -> str:
+            text = (translate("EndOfDayDialog", "Done: reconciled with PaySimple.") if report.reconciled
+                    else translate("EndOfDayDialog", "Done: see the mismatches with PaySimple below."))
+            if backup_problem is not None:  # the report stands; the backup is what failed
+                text += "\n" + translate("EndOfDayDialog", "The automatic backup of the payment journal could not "
+                                                           "be written:") + " " + tr(backup_problem)
+            return text
+
+        self.live(self.state.setText, state)
         self.finished_run.emit(report)
 
     def _failed(self, exc: BaseException) -> None:
@@ -392,7 +398,7 @@ class EndOfDayDialog(QDialog):
         log.error("end of day failed: %s", type(exc).__name__)
         self._set_running(False)
         self.state.setStyleSheet(f"color: {RED}; font-weight: 600;")
-        self.state.setText(fmt(translate("EndOfDayDialog", "The report could not be made: %1"), exc))
+        self.live(self.state.setText, lambda: fmt(translate("EndOfDayDialog", "The report could not be made: %1"), tr(exc)))
         self.finished_run.emit(None)
 
     # ---- export --------------------------------------------------------------------------------------
@@ -403,8 +409,8 @@ class EndOfDayDialog(QDialog):
         return file_name(translate("EndOfDayDialog", "End of day"), self.report.day.isoformat(), lane,
                          extension=extension)
 
-    def _ask(self, extension: str, filter_text: str) -> Path | None:
-        return ask_save_path(self, self.save_folder, translate("EndOfDayDialog", "Export end of day"),
+    def _ask(self, extension: str, filter_text: Callable[[], str]) -> Path | None:
+        return ask_save_path(self, self.save_folder, lambda: translate("EndOfDayDialog", "Export end of day"),
                              self.suggested_name(extension), filter_text)
 
     def export_csv(self, path: str | Path | None = None):
@@ -412,7 +418,7 @@ class EndOfDayDialog(QDialog):
         ``saver.finished`` says how it went. The started op or None."""
         if self.report is None or self.saver.busy:
             return None
-        path = path or self._ask("csv", translate("EndOfDayDialog", "CSV files (*.csv)"))
+        path = path or self._ask("csv", lambda: translate("EndOfDayDialog", "CSV files (*.csv)"))
         if not path:
             return None
         return self._save(Path(path), write=self.report.to_csv)
@@ -421,7 +427,7 @@ class EndOfDayDialog(QDialog):
         """The report as PDF (the same text as on screen), like ``export_csv``."""
         if self.report is None or self.saver.busy:
             return None
-        path = path or self._ask("pdf", translate("EndOfDayDialog", "PDF files (*.pdf)"))
+        path = path or self._ask("pdf", lambda: translate("EndOfDayDialog", "PDF files (*.pdf)"))
         if not path:
             return None
         doc = QTextDocument()
@@ -432,17 +438,18 @@ class EndOfDayDialog(QDialog):
     def _save(self, path: Path, **what):
         self.location.hide()
         self.state.setStyleSheet(f"color: {AMBER}; font-weight: 600;")
-        self.state.setText(translate("EndOfDayDialog", "Saving…"))
+        self.live(self.state.setText, lambda: translate("EndOfDayDialog", "Saving…"))
         return self.saver.save(path, **what)
 
     def _saved(self, result) -> None:
         if isinstance(result, Path):
             self.state.setStyleSheet(f"color: {GREEN}; font-weight: 600;")
-            self.state.setText(translate("EndOfDayDialog", "Report saved."))
+            self.live(self.state.setText, lambda: translate("EndOfDayDialog", "Report saved."))
             self.location.show_path(result)
         else:
             self.state.setStyleSheet(f"color: {RED}; font-weight: 600;")
-            self.state.setText(save_failed_text(result, self.saver.path))
+            path = self.saver.path
+            self.live(self.state.setText, lambda: save_failed_text(result, path))
 
     def reject(self) -> None:
         self.cancel()
@@ -466,8 +473,9 @@ class EndOfDayDialog(QDialog):
         key = command_key(event)
         if key is not None:  # a counter key (F5, Ctrl+N, …): it does nothing here, and the person is told
             self.state.setStyleSheet(f"color: {AMBER}; font-weight: 600;")
-            self.state.setText(fmt(translate("EndOfDayDialog", "%1 does nothing in End of day: Enter runs the "
-                                                               "report, Ctrl+S saves a PDF, Esc closes."), key))
+            self.live(self.state.setText, lambda: fmt(translate("EndOfDayDialog", "%1 does nothing in End of day: "
+                                                                          "Enter runs the report, Ctrl+S saves a PDF, "
+                                                                          "Esc closes."), key))
             event.accept()
             return
         super().keyPressEvent(event)

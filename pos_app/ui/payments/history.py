@@ -61,7 +61,7 @@ from pos_app.counter import (
 )
 from pos_app.text_safety import one_line
 from pos_app.ui.common.banner import EnvironmentBanner
-from pos_app.ui.common.i18n import fmt, format_money
+from pos_app.ui.common.i18n import Retranslating, fmt, format_money, tr
 from pos_app.ui.common.keys import command_key, shortcuts_first
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.save_files import FileLocation, FileSaver, SaveFolder, save_failed_text
@@ -94,7 +94,7 @@ MAX_ROWS = 1000
 ATTEMPT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class HistoryDialog(QDialog):
+class HistoryDialog(Retranslating, QDialog):
     loaded = Signal()  # the list shows fresh data (tests wait on it)
     actionFinished = Signal(str)  # noqa: N815 - "voided" | "refunded" | "resolved" | "refused" | ...
 
@@ -114,7 +114,7 @@ class HistoryDialog(QDialog):
         self._select_after_load: str | None = None
         self._load_seq = 0
         self.setObjectName("historyDialog")
-        self.setWindowTitle(translate("HistoryDialog", "Payment history"))
+        self.live(self.setWindowTitle, lambda: translate("HistoryDialog", "Payment history"))
         fit_to_screen(self, 1180, 720)  # the footer and buttons stay above the edge of a 1280x720 screen
         self._build()
         self._shortcuts()
@@ -126,16 +126,13 @@ class HistoryDialog(QDialog):
 
     def _build(self) -> None:
         self.banner = EnvironmentBanner(self.payments.environment, self)
-        title = QLabel(translate("HistoryDialog", "Payment history"), self)
+        title = self.with_live(QLabel(self), lambda: translate("HistoryDialog", "Payment history"))
         title.setObjectName("formHeader")
         self.count_label = QLabel(self)
         self.count_label.setObjectName("muted")
 
         self.period = QComboBox(self)
-        for key, text in zip(self.PERIODS, (translate("HistoryDialog", "Today"),
-                                            translate("HistoryDialog", "Last 7 days"),
-                                            translate("HistoryDialog", "Last 30 days"),
-                                            translate("HistoryDialog", "All")), strict=True):
+        for key, text in zip(self.PERIODS, self._period_names(), strict=True):
             self.period.addItem(text, key)
         self.period.currentIndexChanged.connect(lambda _i: self.reload())
         self.lane = QComboBox(self)
@@ -145,7 +142,7 @@ class HistoryDialog(QDialog):
             self.status.addItem(text, states)
         self.find = QLineEdit(self)
         self.find.setObjectName("historyFind")
-        self.find.setPlaceholderText(translate("HistoryDialog", "Customer, last 4 digits or reference"))
+        self.live(self.find.setPlaceholderText, lambda: translate("HistoryDialog", "Customer, last 4 digits or reference"))
         self.find.setClearButtonEnabled(True)
         self.find.installEventFilter(self)
         for combo in (self.period, self.lane, self.clerk, self.status):
@@ -157,10 +154,10 @@ class HistoryDialog(QDialog):
 
         filters = QHBoxLayout()
         filters.setSpacing(8)
-        add_labelled_fields(filters, self, ((translate("HistoryDialog", "&Period"), self.period),
-                                            (translate("HistoryDialog", "&Lane"), self.lane),
-                                            (translate("HistoryDialog", "Cler&k"), self.clerk),
-                                            (translate("HistoryDialog", "&Status"), self.status)), spacing=6)
+        add_labelled_fields(filters, self, ((lambda: translate("HistoryDialog", "&Period"), self.period),
+                                            (lambda: translate("HistoryDialog", "&Lane"), self.lane),
+                                            (lambda: translate("HistoryDialog", "Cler&k"), self.clerk),
+                                            (lambda: translate("HistoryDialog", "&Status"), self.status)), spacing=6)
         filters.addWidget(self.find, 1)
 
         self.table = QTreeWidget(self)
@@ -169,14 +166,14 @@ class HistoryDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.setUniformRowHeights(True)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAccessibleName(translate("HistoryDialog", "Payments"))
-        self.table.setHeaderLabels([translate("HistoryDialog", "Time"), translate("HistoryDialog", "Customer"),
-                                    translate("HistoryDialog", "Amount"), translate("HistoryDialog", "Account"),
-                                    translate("HistoryDialog", "Status"), translate("HistoryDialog", "Clerk"),
-                                    translate("HistoryDialog", "Lane"), translate("HistoryDialog", "Reference")])
+        self.live(self.table.setAccessibleName, lambda: translate("HistoryDialog", "Payments"))
         zone = self.payments.now().strftime("%Z")
-        if zone:
-            self.table.headerItem().setText(0, fmt(translate("HistoryDialog", "Time (%1)"), zone))
+        self.live(self.table.setHeaderLabels, lambda: [
+            fmt(translate("HistoryDialog", "Time (%1)"), zone) if zone else translate("HistoryDialog", "Time"),
+            translate("HistoryDialog", "Customer"), translate("HistoryDialog", "Amount"),
+            translate("HistoryDialog", "Account"), translate("HistoryDialog", "Status"),
+            translate("HistoryDialog", "Clerk"), translate("HistoryDialog", "Lane"),
+            translate("HistoryDialog", "Reference")])
         self.table.headerItem().setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         header = self.table.header()
         header.setStretchLastSection(True)
@@ -208,24 +205,24 @@ class HistoryDialog(QDialog):
         self.location = FileLocation(self.detail)  # where a saved PDF went
         dl.addWidget(self.location)
 
-        self.receipt_button = QPushButton(translate("HistoryDialog", "Receipt  [Enter]"), self)
+        self.receipt_button = self.with_live(QPushButton(self), lambda: translate("HistoryDialog", "Receipt  [Enter]"))
         self.receipt_button.clicked.connect(self.show_receipt)
-        self.print_button = QPushButton(translate("HistoryDialog", "Print…  [Ctrl+P]"), self)
+        self.print_button = self.with_live(QPushButton(self), lambda: translate("HistoryDialog", "Print…  [Ctrl+P]"))
         self.print_button.clicked.connect(self.print_receipt)
-        self.pdf_button = QPushButton(translate("HistoryDialog", "Save PDF…  [Ctrl+S]"), self)
+        self.pdf_button = self.with_live(QPushButton(self), lambda: translate("HistoryDialog", "Save PDF…  [Ctrl+S]"))
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
-        self.email_button = QPushButton(translate("HistoryDialog", "E-mail receipt…  [Ctrl+E]"), self)
+        self.email_button = self.with_live(QPushButton(self), lambda: translate("HistoryDialog", "E-mail receipt…  [Ctrl+E]"))
         self.email_button.clicked.connect(self.email_receipt)
         self.emailing: EmailReceipt | None = None
-        self.check_button = QPushButton(translate("HistoryDialog", "Check again  [F6]"), self)
+        self.check_button = self.with_live(QPushButton(self), lambda: translate("HistoryDialog", "Check again  [F6]"))
         self.check_button.clicked.connect(self.check_again)
-        self.reverse_button = QPushButton(translate("HistoryDialog", "Void / refund…  [F8]"), self)
+        self.reverse_button = self.with_live(QPushButton(self), lambda: translate("HistoryDialog", "Void / refund…  [F8]"))
         self.reverse_button.setObjectName("primary")
         self.reverse_button.clicked.connect(self.void_or_refund)
-        self.review_button = QPushButton(translate("HistoryDialog", "Close review…  [F9]"), self)
+        self.review_button = self.with_live(QPushButton(self), lambda: translate("HistoryDialog", "Close review…  [F9]"))
         self.review_button.setObjectName("reviewButton")
         self.review_button.clicked.connect(self.close_review)
-        close = QPushButton(translate("HistoryDialog", "Close  [Esc]"), self)
+        close = self.with_live(QPushButton(self), lambda: translate("HistoryDialog", "Close  [Esc]"))
         close.clicked.connect(self.reject)
         close.setAutoDefault(False)
         for button in (self.receipt_button, self.print_button, self.pdf_button, self.email_button,
@@ -243,9 +240,9 @@ class HistoryDialog(QDialog):
         for button in (self.check_button, self.reverse_button, self.review_button):
             buttons.addWidget(button)
 
-        hint = QLabel(translate("HistoryDialog", "↑↓ Select   ·   Enter Receipt   ·   Ctrl+F Find   ·   "
+        hint = self.with_live(QLabel(self), lambda: translate("HistoryDialog", "↑↓ Select   ·   Enter Receipt   ·   Ctrl+F Find   ·   "
                                                  "Alt+P/L/K/S Filters   ·   Ctrl+E E-mail receipt   ·   F5 Refresh   ·   "
-                                                 "F6 Check again   ·   F8 Void / refund   ·   Esc Close"), self)
+                                                 "F6 Check again   ·   F8 Void / refund   ·   Esc Close"))
         hint.setObjectName("hint")
         hint.setWordWrap(True)  # one line where the window is wide enough; never wider than a small screen
 
@@ -297,8 +294,8 @@ class HistoryDialog(QDialog):
             return
         key = command_key(event)
         if key is not None:  # a counter key (F7, Ctrl+N, …): it does nothing here, and the clerk is told
-            self._say(fmt(translate("HistoryDialog", "%1 does nothing in Payment history: its keys are in the line "
-                                                     "at the bottom; Esc closes it."), key), AMBER)
+            self._say(lambda: fmt(translate("HistoryDialog", "%1 does nothing in Payment history: its keys are in "
+                                                             "the line at the bottom; Esc closes it."), key), AMBER)
             event.accept()
             return
         super().keyPressEvent(event)
@@ -322,12 +319,35 @@ class HistoryDialog(QDialog):
         current = self.current_attempt()
         self._select_after_load = select or (current.id if current else None)
         since, payments = self.since(), self.payments
-        self.count_label.setText(translate("HistoryDialog", "Loading…"))
+        self.live(self.count_label.setText, lambda: translate("HistoryDialog", "Loading…"))
         self._load_seq += 1
         seq = self._load_seq
         BackgroundOp(lambda ctx: payments.history(since, MAX_ROWS + 1),
                      on_done=lambda attempts: self._loaded(attempts, seq), on_error=self._load_failed,
                      label="payment history").start()
+
+    @staticmethod
+    def _period_names() -> tuple[str, ...]:
+        return (translate("HistoryDialog", "Today"), translate("HistoryDialog", "Last 7 days"),
+                translate("HistoryDialog", "Last 30 days"), translate("HistoryDialog", "All"))
+
+    def retranslate(self) -> None:
+        """Every word in the current language: filters, list, detail; the message under it stays."""
+        said = self.__dict__.get("_live_texts", {}).get((id(self.message), "setText"))
+        super().retranslate()
+        if not hasattr(self, "table"):
+            return
+        for index, text in enumerate(self._period_names()):
+            self.period.setItemText(index, text)
+        for index, (text, _states) in enumerate(status_groups()):
+            self.status.setItemText(index, text)
+        self.lane.setItemText(0, translate("HistoryDialog", "All lanes"))
+        self.clerk.setItemText(0, translate("HistoryDialog", "All clerks"))
+        location = self.location.isVisible()
+        self.apply_filters()
+        if said is not None:
+            self.live(*said)
+        self.location.setVisible(location)
 
     def _loaded(self, attempts: list[Attempt], seq: int | None = None) -> None:
         if seq is not None and seq != self._load_seq:
@@ -345,7 +365,7 @@ class HistoryDialog(QDialog):
     def _load_failed(self, exc: BaseException) -> None:
         log.error("loading the payment history failed: %s", exc)
         self.count_label.setText("")
-        self._say(fmt(translate("HistoryDialog", "Could not read the payment journal: %1"), exc), RED)
+        self._say(lambda: fmt(translate("HistoryDialog", "Could not read the payment journal: %1"), tr(exc)), RED)
         self.loaded.emit()
 
     @staticmethod
@@ -395,10 +415,15 @@ class HistoryDialog(QDialog):
             selected = self.table.topLevelItem(0)
         if selected is not None:
             self.table.setCurrentItem(selected)
-        text = fmt(translate("HistoryDialog", "%1 of %2 payments"), len(shown), len(self.attempts))
-        if self.truncated:
-            text += " · " + fmt(translate("HistoryDialog", "older than the newest %1 not shown"), MAX_ROWS)
-        self.count_label.setText(text)
+        count, total, truncated = len(shown), len(self.attempts), self.truncated
+
+        def text() -> str:
+            words = fmt(translate("HistoryDialog", "%1 of %2 payments"), count, total)
+            if truncated:
+                words += " · " + fmt(translate("HistoryDialog", "older than the newest %1 not shown"), MAX_ROWS)
+            return words
+
+        self.live(self.count_label.setText, text)
         self._show_selected()
 
     def select(self, attempt_id: str) -> bool:
@@ -416,14 +441,14 @@ class HistoryDialog(QDialog):
     def _show_selected(self) -> None:
         a = self.current_attempt()
         if a is None:
-            self.detail_title.setText(translate("HistoryDialog", "No payment selected"))
-            self.detail_text.setText(translate("HistoryDialog", "No payments match these filters."))
+            self.live(self.detail_title.setText, lambda: translate("HistoryDialog", "No payment selected"))
+            self.live(self.detail_text.setText, lambda: translate("HistoryDialog", "No payments match these filters."))
         else:
-            self.detail_title.setText(f"{attempt_label(a)} · {format_money(a.amount)} · "
-                                      f"{one_line(a.customer_name)}")
+            self.live(self.detail_title.setText, lambda: f"{attempt_label(a)} · {format_money(a.amount)} · "
+                                                         f"{one_line(a.customer_name)}")
             self.detail_title.setStyleSheet(f"color: {status_colour(a.state)};")
-            self.detail_text.setText(attempt_summary(a))
-        self.message.clear()
+            self.live(self.detail_text.setText, lambda: attempt_summary(a))
+        self._say("")
         self.location.hide()
         self._update_buttons()
 
@@ -438,11 +463,12 @@ class HistoryDialog(QDialog):
         self.review_button.setVisible(a is not None and a.state is State.REVIEW)
         self.review_button.setEnabled(have and a.state is State.REVIEW)
 
-    def _say(self, text: str, colour: str = "#3e4c59") -> None:
+    def _say(self, text: str | Callable[[], str], colour: str = "#3e4c59") -> None:
+        """The line under the detail (a callable follows a language switch)."""
         self.message.setStyleSheet(f"color: {colour}; font-weight: 600;")
-        self.message.setText(text)
+        self.live(self.message.setText, text if callable(text) else (lambda: text))
 
-    def _set_busy(self, busy: bool, text: str = "") -> None:
+    def _set_busy(self, busy: bool, text: str | Callable[[], str] = "") -> None:
         self.busy = busy
         if text:
             self._say(text, AMBER if busy else "#3e4c59")
@@ -468,7 +494,7 @@ class HistoryDialog(QDialog):
     def print_receipt(self) -> None:
         a = self.current_attempt()
         if a is not None and not self.busy and print_document(receipt_document(self.payments.receipt(a)), self):
-            self._say(translate("HistoryDialog", "Receipt sent to the printer."), GREEN)
+            self._say(lambda: translate("HistoryDialog", "Receipt sent to the printer."), GREEN)
 
     def save_pdf(self, path: str | Path | None = None):
         """The selected receipt as a PDF where the person chooses (``path``: no dialog); written on a worker,
@@ -481,25 +507,27 @@ class HistoryDialog(QDialog):
         if not path:
             return None
         self.location.hide()
-        self._say(translate("HistoryDialog", "Saving the PDF…"), AMBER)
+        self._say(lambda: translate("HistoryDialog", "Saving the PDF…"), AMBER)
         return self.saver.save(Path(path), data=receipt_pdf(receipt_document(receipt)))
 
     def _saved(self, result) -> None:
         if isinstance(result, Path):
-            self._say(translate("HistoryDialog", "Receipt saved as a PDF."), GREEN)
+            self._say(lambda: translate("HistoryDialog", "Receipt saved as a PDF."), GREEN)
             self.location.show_path(result)
         else:
-            self._say(save_failed_text(result, self.saver.path), RED)
+            path = self.saver.path
+            self._say(lambda: save_failed_text(result, path), RED)
 
-    def _refuse(self, a: Attempt | None, why: str) -> bool:
-        """Say why a key or button does nothing for the selected payment; True when it was refused."""
+    def _refuse(self, a: Attempt | None, why: Callable[[], str] | None) -> bool:
+        """Say why a key or button does nothing for the selected payment (``why``: the reason, in the language of
+        the moment, or None when the payment itself allows it); True when it was refused."""
         if a is None:
-            self._say(translate("HistoryDialog", "No payment is selected: ↑↓ select one in the list."), AMBER)
+            self._say(lambda: translate("HistoryDialog", "No payment is selected: ↑↓ select one in the list."), AMBER)
             return True
         if self.busy:
-            self._say(translate("HistoryDialog", "Wait: PaySimple is still answering the last request."), AMBER)
+            self._say(lambda: translate("HistoryDialog", "Wait: PaySimple is still answering the last request."), AMBER)
             return True
-        if why:
+        if why is not None:
             self._say(why, AMBER)
             return True
         return False
@@ -507,14 +535,14 @@ class HistoryDialog(QDialog):
     def email_receipt(self) -> None:
         """PaySimple e-mails the selected payment's receipt again, to the address on file (asked first)."""
         a = self.current_attempt()
-        if self._refuse(a, "" if self.email_button.isEnabled() else translate(
+        if self._refuse(a, None if self.email_button.isEnabled() else lambda: translate(
                 "HistoryDialog", "PaySimple e-mails receipts only for payments it recorded; print this one "
                                  "(Ctrl+P).")):
             return
         if self.emailing is not None and not self.emailing.finished:
             return
 
-        def said(text: str, colour: str, outcome: str) -> None:
+        def said(text, colour: str, outcome: str) -> None:
             self._say(text, colour)
             if outcome not in ("asking", "sending"):
                 self.actionFinished.emit(outcome)
@@ -526,11 +554,12 @@ class HistoryDialog(QDialog):
 
     def check_again(self) -> None:
         a = self.current_attempt()
-        if self._refuse(a, translate("HistoryDialog", "This payment's outcome is known: there is nothing to check.")
-                        if a is not None and a.is_resolved else ""):
+        if self._refuse(a, (lambda: translate("HistoryDialog", "This payment's outcome is known: there is nothing "
+                                                               "to check."))
+                        if a is not None and a.is_resolved else None):
             return
         payments = self.payments
-        self._set_busy(True, translate("HistoryDialog", "Checking with PaySimple…"))
+        self._set_busy(True, lambda: translate("HistoryDialog", "Checking with PaySimple…"))
         BackgroundOp(lambda ctx: payments.resolve(a), on_done=self._resolved,
                      on_error=self._action_failed, label="check again").start()
 
@@ -538,21 +567,21 @@ class HistoryDialog(QDialog):
         self._set_busy(False)
         self.reload(select=attempt.id)
         if attempt.is_resolved:
-            self._say_later(fmt(translate("HistoryDialog", "Checked with PaySimple: %1"),
+            self._say_later(lambda: fmt(translate("HistoryDialog", "Checked with PaySimple: %1"),
                                 attempt_label(attempt)), status_colour(attempt.state), "resolved")
         else:
-            self._say_later(translate("HistoryDialog", "PaySimple could not confirm it yet. Do not charge again; "
+            self._say_later(lambda: translate("HistoryDialog", "PaySimple could not confirm it yet. Do not charge again; "
                                                        "check again in a moment."), AMBER, "unresolved")
 
     # ---- void / refund -------------------------------------------------------------------------------
 
     def void_or_refund(self) -> None:
         a = self.current_attempt()
-        if self._refuse(a, translate("HistoryDialog", "Only an approved payment can be voided or refunded.")
-                        if a is not None and a.state is not State.APPROVED else ""):
+        if self._refuse(a, (lambda: translate("HistoryDialog", "Only an approved payment can be voided or refunded."))
+                        if a is not None and a.state is not State.APPROVED else None):
             return
         payments = self.payments
-        self._set_busy(True, translate("HistoryDialog", "Asking PaySimple whether a void or a refund applies…"))
+        self._set_busy(True, lambda: translate("HistoryDialog", "Asking PaySimple whether a void or a refund applies…"))
         BackgroundOp(lambda ctx: payments.reversal_option(a), on_done=lambda option: self._option(a, option),
                      on_error=self._action_failed, label="void/refund option").start()
 
@@ -560,20 +589,24 @@ class HistoryDialog(QDialog):
         self._set_busy(False)
         applies, other = option_text(option, attempt, self.payments.tz)
         if option.action is None:
-            self._say(applies, AMBER)
+            tz = self.payments.tz
+            self._say(lambda: option_text(option, attempt, tz)[0], AMBER)
             self.actionFinished.emit("not_offered")
             return
         action = ManagerAction.VOID if option.action == "void" else ManagerAction.REFUND
-        detail = approval_detail(attempt, applies, other)
+        tz = self.payments.tz
+
+        def detail() -> str:  # what the manager reads, in the UI language (also after a switch)
+            return approval_detail(attempt, *option_text(option, attempt, tz))
         approval: Approval | None = None
         if self.payments.approve is not None:
             approval = self.payments.approve(action, subject=attempt.id, detail=detail, parent=self)
         if approval is None:
-            self._say(translate("HistoryDialog", "Cancelled: nothing was changed."))
+            self._say(lambda: translate("HistoryDialog", "Cancelled: nothing was changed."))
             self.actionFinished.emit("cancelled")
             return
         call = self.payments.void if option.action == "void" else self.payments.refund
-        self._set_busy(True, translate("HistoryDialog", "Voiding with PaySimple…") if option.action == "void"
+        self._set_busy(True, lambda: translate("HistoryDialog", "Voiding with PaySimple…") if option.action == "void"
                        else translate("HistoryDialog", "Refunding with PaySimple…"))
         manager = approval.manager_name
         BackgroundOp(lambda ctx: call(attempt, approval), on_done=lambda a: self._reversed(a, manager),
@@ -586,8 +619,9 @@ class HistoryDialog(QDialog):
         the PaySimple payment that is this sale, or as not charged (``PaymentService.close_review`` checks
         PaySimple again and refuses what does not match)."""
         a = self.current_attempt()
-        if self._refuse(a, translate("HistoryDialog", "F9 closes a payment that needs review; this one does not.")
-                        if a is not None and a.state is not State.REVIEW else ""):
+        if self._refuse(a, (lambda: translate("HistoryDialog", "F9 closes a payment that needs review; this one "
+                                                               "does not."))
+                        if a is not None and a.state is not State.REVIEW else None):
             return
         from PySide6.QtWidgets import QInputDialog, QLineEdit
 
@@ -600,7 +634,7 @@ class HistoryDialog(QDialog):
             return
         text = text.strip()
         if text and not (text.isascii() and text.isdigit()):
-            self._say(translate("HistoryDialog", "A PaySimple payment id is digits only: nothing was changed."), RED)
+            self._say(lambda: translate("HistoryDialog", "A PaySimple payment id is digits only: nothing was changed."), RED)
             return
         payment_id = int(text) if text else None
         detail = (fmt(translate("HistoryDialog", "%1 is PaySimple payment %2"), a.id, payment_id) if payment_id
@@ -609,11 +643,11 @@ class HistoryDialog(QDialog):
         if self.payments.approve is not None:
             approval = self.payments.approve(ManagerAction.CLOSE_REVIEW, subject=a.id, detail=detail, parent=self)
         if approval is None:
-            self._say(translate("HistoryDialog", "Cancelled: nothing was changed."))
+            self._say(lambda: translate("HistoryDialog", "Cancelled: nothing was changed."))
             self.actionFinished.emit("cancelled")
             return
         payments = self.payments
-        self._set_busy(True, translate("HistoryDialog", "Checking with PaySimple…"))
+        self._set_busy(True, lambda: translate("HistoryDialog", "Checking with PaySimple…"))
         manager = approval.manager_name
         BackgroundOp(lambda ctx: payments.close_review(a, approval, payment_id),
                      on_done=lambda done: self._review_closed(done, manager), on_error=self._action_failed,
@@ -625,39 +659,41 @@ class HistoryDialog(QDialog):
     def _review_closed(self, attempt: Attempt, manager: str = "") -> None:
         self._set_busy(False)
         self.reload(select=attempt.id)
-        self._say_later(fmt(translate("HistoryDialog", "Review closed, approved by %1 and recorded."), manager),
+        self._say_later(lambda: fmt(translate("HistoryDialog", "Review closed, approved by %1 and recorded."), manager),
                         GREEN if attempt.state is State.APPROVED else AMBER, attempt.state.value)
 
     def _reversed(self, attempt: Attempt, manager: str = "") -> None:
         self._set_busy(False)
         self.reload(select=attempt.id)
-        done = (fmt(translate("HistoryDialog", "Void approved by %1 and recorded."), manager)
-                if attempt.state in (State.VOIDED, State.VOID_PENDING)
-                else fmt(translate("HistoryDialog", "Refund approved by %1 and recorded."), manager))
+        voided = attempt.state in (State.VOIDED, State.VOID_PENDING)
+
+        def done() -> str:
+            return (fmt(translate("HistoryDialog", "Void approved by %1 and recorded."), manager) if voided
+                    else fmt(translate("HistoryDialog", "Refund approved by %1 and recorded."), manager))
         if attempt.state in (State.VOIDED, State.REFUNDED):
             self._say_later(done, GREEN, attempt.state.value)
         elif attempt.state in PENDING_REVERSAL_STATES:
             self._say_later(done, AMBER, "pending")
         else:  # back to approved: PaySimple did not apply it
-            self._say_later(fmt(translate("HistoryDialog", "It did not take effect: %1"), attempt.note or "-"), RED,
+            self._say_later(lambda: fmt(translate("HistoryDialog", "It did not take effect: %1"), tr(attempt.note) or "-"), RED,
                             "not_applied")
 
     def _action_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         if isinstance(exc, NotAllowed):
-            self._say(fmt(translate("HistoryDialog", "Not allowed: %1"), exc), RED)
+            self._say(lambda: fmt(translate("HistoryDialog", "Not allowed: %1"), tr(exc)), RED)
             self.actionFinished.emit("refused")
         elif isinstance(exc, LaneBusy):
-            self._say(translate("HistoryDialog", "This payment is being sent or checked right now; try again in a "
+            self._say(lambda: translate("HistoryDialog", "This payment is being sent or checked right now; try again in a "
                                                  "moment."), AMBER)
             self.actionFinished.emit("busy")
         else:
             log.warning("history action failed: %s", type(exc).__name__)
-            self._say(fmt(translate("HistoryDialog", "PaySimple could not be reached (%1). Nothing was sent twice; "
+            self._say(lambda: fmt(translate("HistoryDialog", "PaySimple could not be reached (%1). Nothing was sent twice; "
                                                      "try again."), type(exc).__name__), RED)
             self.actionFinished.emit("failed")
 
-    def _say_later(self, text: str, colour: str, outcome: str) -> None:
+    def _say_later(self, text: str | Callable[[], str], colour: str, outcome: str) -> None:
         """Show ``text`` once the reload that follows an action has refreshed the list and detail pane."""
         def show() -> None:
             self.loaded.disconnect(show)

@@ -10,9 +10,16 @@ from datetime import tzinfo
 
 from PySide6.QtCore import QCoreApplication
 
-from pos_app.counter import OPEN_STATES, PENDING_REVERSAL_STATES, Attempt, PaymentStatus, State
+from pos_app.counter import (
+    OPEN_STATES,
+    PENDING_REVERSAL_STATES,
+    Attempt,
+    PaymentStatus,
+    State,
+    decline_reason,
+)
 from pos_app.text_safety import one_line
-from pos_app.ui.common.i18n import fmt, format_money
+from pos_app.ui.common.i18n import fmt, format_money, tr
 from pos_app.ui.payments.receipt_print import format_local
 
 translate = QCoreApplication.translate
@@ -70,15 +77,16 @@ def attempt_summary(attempt: Attempt) -> str:
     if state is State.APPROVED:
         return fmt(translate("HistoryDialog", "Charged %1 to %2."), amount, account)
     if state is State.DECLINED:
-        reason = " ".join(p for p in (attempt.failure_description, attempt.failure_action) if p)
+        reason = " ".join(p for p in (tr(decline_reason(attempt.failure_code, attempt.failure_description)),
+                                      tr(attempt.failure_action)) if p)
         return fmt(translate("HistoryDialog", "Declined: %1"), reason or translate("HistoryDialog",
                                                                                   "the bank refused it."))
     if state in (State.ABSENT, State.REJECTED):
-        return fmt(translate("HistoryDialog", "Not charged: %1"), attempt.note or "-")
+        return fmt(translate("HistoryDialog", "Not charged: %1"), tr(attempt.note) or "-")
     if state is State.REVIEW:
         return fmt(translate("HistoryDialog", "Needs review: the answer did not match this payment. Do not charge "
                                               "again: press Check again [F6]; if it stays, a manager checks it in "
-                                              "PaySimple. %1"), attempt.note or "")
+                                              "PaySimple. %1"), tr(attempt.note))
     if state in OPEN_STATES:
         return translate("HistoryDialog", "PaySimple has not confirmed this payment yet. Do not charge again: "
                                           "press Check again [F6].")

@@ -20,7 +20,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from pos_app.counter import Attempt, ReceiptEmailError, ReceiptMail
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import fmt, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 
@@ -44,14 +44,16 @@ def error_text(exc: ReceiptEmailError, name: str) -> str:
     if exc.code == "lost":
         return translate("EmailReceipt", "The answer from PaySimple was lost: the receipt may have been sent. Ask "
                                          "the customer before sending it again.")
-    return texts.get(exc.code) or fmt(translate("EmailReceipt", "PaySimple did not send the receipt: %1"), exc)
+    return texts.get(exc.code) or fmt(translate("EmailReceipt", "PaySimple did not send the receipt: %1"), tr(exc))
 
 
 class EmailReceipt(QObject):
     """One e-mail of one receipt: address look-up, confirmation, send (see the module docstring)."""
 
     def __init__(self, parent: QWidget, mail: ReceiptMail, attempt: Attempt,
-                 on_message: Callable[[str, str, str], None]) -> None:
+                 on_message: Callable[[Callable[[], str], str, str], None]) -> None:
+        """``on_message(text, colour, outcome)``: ``text()`` is the message in the UI language (asked again after
+        a language switch)."""
         super().__init__(parent)
         self.parent_widget, self.mail, self.attempt, self.on_message = parent, mail, attempt, on_message
         self.question: QMessageBox | None = None
@@ -59,8 +61,8 @@ class EmailReceipt(QObject):
         self.finished = False
 
     def start(self) -> None:
-        self.on_message(translate("EmailReceipt", "Asking PaySimple for the customer's e-mail address…"), AMBER,
-                        "asking")
+        self.on_message(lambda: translate("EmailReceipt", "Asking PaySimple for the customer's e-mail address…"),
+                        AMBER, "asking")
         mail, attempt = self.mail, self.attempt
         BackgroundOp(lambda ctx: mail.receipt_address(attempt), on_done=self._ask, on_error=self._failed,
                      label="receipt address").start()
@@ -83,23 +85,25 @@ class EmailReceipt(QObject):
     def _answered(self, yes: bool) -> None:
         self.question = None
         if not yes:
-            self._finish(translate("EmailReceipt", "Not e-mailed."), "#3e4c59", "cancelled")
+            self._finish(lambda: translate("EmailReceipt", "Not e-mailed."), "#3e4c59", "cancelled")
             return
-        self.on_message(fmt(translate("EmailReceipt", "Sending the receipt to %1…"), self.address), AMBER, "sending")
         mail, attempt, address = self.mail, self.attempt, self.address
+        self.on_message(lambda: fmt(translate("EmailReceipt", "Sending the receipt to %1…"), address), AMBER,
+                        "sending")
         BackgroundOp(lambda ctx: mail.email_receipt(attempt, address), on_done=self._sent, on_error=self._failed,
                      label="e-mail receipt").start()
 
     def _sent(self, address: str) -> None:
-        self._finish(fmt(translate("EmailReceipt", "Receipt e-mailed to %1."), address), GREEN, "emailed")
+        self._finish(lambda: fmt(translate("EmailReceipt", "Receipt e-mailed to %1."), address), GREEN, "emailed")
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, ReceiptEmailError):
-            self._finish(error_text(exc, self.attempt.customer_name), AMBER if exc.may_have_sent else RED, exc.code)
+            name = self.attempt.customer_name
+            self._finish(lambda: error_text(exc, name), AMBER if exc.may_have_sent else RED, exc.code)
         else:
-            self._finish(fmt(translate("EmailReceipt", "The receipt was not e-mailed: %1"), type(exc).__name__),
-                         RED, "refused")
+            self._finish(lambda: fmt(translate("EmailReceipt", "The receipt was not e-mailed: %1"),
+                                     type(exc).__name__), RED, "refused")
 
-    def _finish(self, text: str, colour: str, outcome: str) -> None:
+    def _finish(self, text: Callable[[], str], colour: str, outcome: str) -> None:
         self.finished = True
         self.on_message(text, colour, outcome)

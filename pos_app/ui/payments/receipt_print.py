@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from pos_app.counter import STATUS_TEXT, Receipt, State
 from pos_app.private_files import write_user_file
 from pos_app.text_safety import neutralise, one_line
-from pos_app.ui.common.i18n import fmt, format_money
+from pos_app.ui.common.i18n import Retranslating, fmt, format_money, tr
 from pos_app.ui.common.save_files import (
     FileLocation,
     FileSaver,
@@ -190,7 +190,7 @@ def receipt_rows(receipt: Receipt, locale: QLocale | None = None) -> list[tuple[
         (translate("Receipt", "Account"), receipt.account),
         (translate("Receipt", "Amount"), format_money(receipt.amount, receipt.money_format)),
         (translate("Receipt", "Status"), receipt_status(receipt)),
-        (translate("Receipt", "Reason"), receipt.failure or ""),
+        (translate("Receipt", "Reason"), tr(receipt.failure)),
         (translate("Receipt", "Auth code"), receipt.auth_code or ""),
         (translate("Receipt", "Trace number"), receipt.trace_number or ""),
         (translate("Receipt", "PaySimple payment"), str(receipt.payment_id or "")),
@@ -206,8 +206,8 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
     locale = locale or QLocale()
     esc = html.escape
     state = _state_of(receipt)
-    head = [f"<div style='font-size:15pt; font-weight:700'>{esc(one_line(receipt.merchant_name))}</div>"]
-    head += [f"<div>{esc(one_line(part))}</div>" for part in (receipt.merchant_address, receipt.merchant_phone)
+    head = [f"<div style='font-size:15pt; font-weight:700'>{esc(one_line(tr(receipt.merchant_name)))}</div>"]
+    head += [f"<div>{esc(one_line(tr(part)))}</div>" for part in (receipt.merchant_address, receipt.merchant_phone)
              if part]
     rows = []
     names = (translate("Receipt", "Clerk"), translate("Receipt", "Customer"))
@@ -251,7 +251,7 @@ def receipt_html(receipt: Receipt, locale: QLocale | None = None) -> str:
         if receipt.ach_authorized_by:
             bank += "<p style='color:#52606d'>" + esc(fmt(translate("Receipt", "Read to the customer by %1"),
                                                           one_line(receipt.ach_authorized_by))) + "</p>"
-    footer = (f"<p align='center' style='margin-top:10px'>{esc(one_line(receipt.footer))}</p>"
+    footer = (f"<p align='center' style='margin-top:10px'>{esc(one_line(tr(receipt.footer)))}</p>"
               if receipt.footer else "")
     title = esc(translate("Receipt", "PAYMENT RECEIPT"))
     return (
@@ -355,11 +355,11 @@ def receipt_file_name(receipt: Receipt) -> str:
 
 
 def ask_pdf_path(parent: QWidget | None, folder: SaveFolder | None, name: str) -> Path | None:
-    return ask_save_path(parent, folder, translate("Receipt", "Save as PDF"), name,
-                         translate("Receipt", "PDF files (*.pdf)"))
+    return ask_save_path(parent, folder, lambda: translate("Receipt", "Save as PDF"), name,
+                         lambda: translate("Receipt", "PDF files (*.pdf)"))
 
 
-class ReceiptDialog(QDialog):
+class ReceiptDialog(Retranslating, QDialog):
     """A receipt on screen, with Print… (Ctrl+P) and Save PDF… (Ctrl+S: a Save dialog, see ``save_files``)."""
 
     def __init__(self, receipt: Receipt, parent: QWidget | None = None,
@@ -370,7 +370,7 @@ class ReceiptDialog(QDialog):
         self.saver = FileSaver(self)
         self.saver.finished.connect(self._saved)
         self.setObjectName("receiptDialog")
-        self.setWindowTitle(fmt(translate("ReceiptDialog", "Receipt · %1"), one_line(receipt.customer_name)))
+        self.live(self.setWindowTitle, lambda: fmt(translate("ReceiptDialog", "Receipt · %1"), one_line(receipt.customer_name)))
         self.document = receipt_document(receipt)
         self.view = QTextBrowser(self)
         self.view.setObjectName("receiptPreview")
@@ -383,12 +383,12 @@ class ReceiptDialog(QDialog):
         self.message.setObjectName("muted")
         self.message.setWordWrap(True)
         self.location = FileLocation(self)
-        self.print_button = QPushButton(translate("ReceiptDialog", "Print…  [Ctrl+P]"), self)
+        self.print_button = self.with_live(QPushButton(self), lambda: translate("ReceiptDialog", "Print…  [Ctrl+P]"))
         self.print_button.setObjectName("primary")
         self.print_button.clicked.connect(self.print_receipt)
-        self.pdf_button = QPushButton(translate("ReceiptDialog", "Save PDF…  [Ctrl+S]"), self)
+        self.pdf_button = self.with_live(QPushButton(self), lambda: translate("ReceiptDialog", "Save PDF…  [Ctrl+S]"))
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
-        close = QPushButton(translate("ReceiptDialog", "Close  [Esc]"), self)
+        close = self.with_live(QPushButton(self), lambda: translate("ReceiptDialog", "Close  [Esc]"))
         close.clicked.connect(self.reject)
         for button in (self.print_button, self.pdf_button, close):
             button.setAutoDefault(False)  # a stray Enter never prints; Ctrl+P does
@@ -413,12 +413,18 @@ class ReceiptDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+S"), self, lambda: self.save_pdf())
         self.print_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def retranslate(self) -> None:
+        """Buttons and the receipt itself in the current language (it is printed as shown)."""
+        super().retranslate()
+        self.document = receipt_document(self.receipt)
+        self.view.setDocument(self.document)
+
     def suggested_name(self) -> str:
         return receipt_file_name(self.receipt)
 
     def print_receipt(self) -> None:
         if print_document(receipt_document(self.receipt), self):
-            self.message.setText(translate("ReceiptDialog", "Sent to the printer."))
+            self.live(self.message.setText, lambda: translate("ReceiptDialog", "Sent to the printer."))
 
     def save_pdf(self, path: str | Path | None = None):
         """Ask where (unless ``path`` is given), then write on a worker; ``saver.finished`` says how it went.
@@ -429,12 +435,13 @@ class ReceiptDialog(QDialog):
         if not path:
             return None
         self.location.hide()
-        self.message.setText(translate("ReceiptDialog", "Saving the PDF…"))
+        self.live(self.message.setText, lambda: translate("ReceiptDialog", "Saving the PDF…"))
         return self.saver.save(Path(path), data=receipt_pdf(receipt_document(self.receipt)))
 
     def _saved(self, result) -> None:
         if isinstance(result, Path):
-            self.message.setText(translate("ReceiptDialog", "PDF saved."))
+            self.live(self.message.setText, lambda: translate("ReceiptDialog", "PDF saved."))
             self.location.show_path(result)
         else:
-            self.message.setText(save_failed_text(result, self.saver.path))
+            path = self.saver.path
+            self.live(self.message.setText, lambda: save_failed_text(result, path))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 from pos_app.config import Environment
 from pos_app.counter import Approval, Clerk, ConformanceReport, CounterApi, ManagerAction
 from pos_app.ui.common.banner import EnvironmentBanner
-from pos_app.ui.common.i18n import fmt, format_money
+from pos_app.ui.common.i18n import Retranslating, fmt, format_money, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.counter.payment_panel import (
@@ -44,7 +44,7 @@ TEST_AMOUNT = Decimal("1.00")
 TEST_FIRST, TEST_LAST = "POS", "Conformance Test"
 
 
-class SandboxTestDialog(QDialog):
+class SandboxTestDialog(Retranslating, QDialog):
     """``finishedReport(ConformanceReport)`` once the report file is written."""
 
     finishedReport = Signal(object)  # noqa: N815
@@ -59,15 +59,15 @@ class SandboxTestDialog(QDialog):
                                         started_at=datetime.now(UTC).isoformat())
         self.report_path: Path | None = None
         self.setObjectName("sandboxTestDialog")
-        self.setWindowTitle(translate("SandboxTestDialog", "Sandbox test payment"))
+        self.live(self.setWindowTitle, lambda: translate("SandboxTestDialog", "Sandbox test payment"))
         self.setMinimumSize(720, 640)
         self.banner = EnvironmentBanner(Environment.SANDBOX, self)
-        self.intro = QLabel(fmt(translate(
+        self.intro = self.with_live(QLabel(self), lambda: fmt(translate(
             "SandboxTestDialog",
             "One test payment of %1 in your PaySimple Sandbox through PaySimple's real payment form; it is "
             "voided at once. Type a Sandbox test card (for example 4111 1111 1111 1111, any future expiry), "
             "then press F9. A report of what the form loaded and did is saved for going Live."),
-            format_money(TEST_AMOUNT)), self)
+            format_money(TEST_AMOUNT)))
         self.intro.setWordWrap(True)
         self.panel = PaymentPanel(lambda: self.backend, self)
         self.panel.finished.connect(self._form_finished)
@@ -75,7 +75,7 @@ class SandboxTestDialog(QDialog):
         self.result.setObjectName("conformanceResult")
         self.result.setWordWrap(True)
         self.result.setTextFormat(Qt.TextFormat.PlainText)
-        self.close_button = QPushButton(translate("SandboxTestDialog", "Close"), self)
+        self.close_button = self.with_live(QPushButton(self), lambda: translate("SandboxTestDialog", "Close"))
         self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -100,7 +100,7 @@ class SandboxTestDialog(QDialog):
 
     def start(self) -> None:
         """Find or create the test customer (worker), then open the card form."""
-        self._say(translate("SandboxTestDialog", "Preparing the Sandbox test customer…"), AMBER)
+        self._say(lambda: translate("SandboxTestDialog", "Preparing the Sandbox test customer…"), AMBER)
         BackgroundOp(lambda ctx: self._test_customer(), on_done=self._open_form,
                      on_error=lambda exc: self._finish("error", type(exc).__name__), label="conformance customer").start()
 
@@ -144,7 +144,7 @@ class SandboxTestDialog(QDialog):
         if attempt.state.value != "approved":
             self._finish("charged", None)
             return
-        self._say(translate("SandboxTestDialog", "Approved. Voiding the test payment…"), AMBER)
+        self._say(lambda: translate("SandboxTestDialog", "Approved. Voiding the test payment…"), AMBER)
         approval = Approval.from_clerk(self.manager, "Sandbox conformance test payment", ManagerAction.VOID)
 
         def voided(result) -> None:
@@ -184,21 +184,24 @@ class SandboxTestDialog(QDialog):
         BackgroundOp(lambda ctx: save(report), on_done=saved, on_error=not_saved, label="conformance report").start()
 
     def _show_report(self) -> None:
-        if self.report.passed:
-            text = fmt(translate("SandboxTestDialog", "Passed: the test payment went through PaySimple's form and "
-                                                      "was approved. Report: %1"), self.report.file)
-            colour = GREEN
-        else:
-            text = fmt(translate("SandboxTestDialog", "Not passed. Report: %1"), self.report.file or "-")
-            colour = RED
-        if self.report.problems:
-            text += "\n" + "\n".join("• " + p for p in self.report.problems)
-        self._say(text, colour)
+        report = self.report
+
+        def text() -> str:
+            if report.passed:
+                words = fmt(translate("SandboxTestDialog", "Passed: the test payment went through PaySimple's form "
+                                                           "and was approved. Report: %1"), report.file)
+            else:
+                words = fmt(translate("SandboxTestDialog", "Not passed. Report: %1"), report.file or "-")
+            if report.problems:
+                words += "\n" + "\n".join("• " + tr(p) for p in report.problems)
+            return words
+
+        self._say(text, GREEN if report.passed else RED)
         self.finishedReport.emit(self.report)
 
-    def _say(self, text: str, colour: str | None) -> None:
+    def _say(self, text: str | Callable[[], str], colour: str | None) -> None:
         self.result.setStyleSheet(f"color: {colour};" if colour else "")
-        self.result.setText(text)
+        self.live(self.result.setText, text if callable(text) else (lambda: text))
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
         if not self._done and self.panel.state is not FormState.IDLE:

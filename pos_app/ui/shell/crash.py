@@ -33,7 +33,7 @@ from pos_app import __version__
 from pos_app.logs import redact
 from pos_app.private_files import private_dir, write_private_text
 from pos_app.ui.common.banner import EnvironmentBanner
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import Retranslating, fmt
 from pos_app.ui.shell.login import heading
 
 log = logging.getLogger(__name__)
@@ -54,29 +54,28 @@ def crash_report_text(exc_type, exc, tb, thread_name: str, context: dict[str, st
     return redact("\n".join(line.rstrip("\n") for line in lines)) + "\n"
 
 
-class CrashDialog(QDialog):
+class CrashDialog(Retranslating, QDialog):
     def __init__(self, summary: str, report: Path | None, parent: QWidget | None = None,
                  environment: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("crashDialog")
-        self.setWindowTitle(translate("CrashDialog", "Something went wrong"))
+        self.live(self.setWindowTitle, lambda: translate("CrashDialog", "Something went wrong"))
         self.setMinimumWidth(520)
         self.report = report
         self.count = 1
-        title = heading(translate("CrashDialog", "Something went wrong"), self, 1.3)
-        self.what = QLabel(fmt(translate("CrashDialog",
+        title = self.with_live(heading("", self, 1.3), lambda: translate("CrashDialog", "Something went wrong"))
+        self.what = self.with_live(QLabel(self), lambda: fmt(translate("CrashDialog",
                                          "The app hit an unexpected problem (%1) and could not finish what it "
-                                         "was doing."), summary), self)
-        safe = QLabel(translate("CrashDialog",
+                                         "was doing."), summary))
+        safe = self.with_live(QLabel(self), lambda: translate("CrashDialog",
                                 "Your payments are safe: every payment is saved before it is sent, and anything "
-                                "unfinished is checked with PaySimple automatically."), self)
-        todo = QLabel(translate("CrashDialog",
+                                "unfinished is checked with PaySimple automatically."))
+        todo = self.with_live(QLabel(self), lambda: translate("CrashDialog",
                                 "What to do: close this message and carry on. If a payment was in progress, look "
                                 "at its status before charging again. If this keeps happening, restart the app "
-                                "and send the crash report to your support contact."), self)
-        where = (fmt(translate("CrashDialog", "Crash report: %1"), str(report)) if report
-                 else translate("CrashDialog", "The crash report could not be written."))
-        self.where = QLabel(where, self)
+                                "and send the crash report to your support contact."))
+        self.where = self.with_live(QLabel(self), lambda: fmt(translate("CrashDialog", "Crash report: %1"), str(report))
+                                    if report else translate("CrashDialog", "The crash report could not be written."))
         self.where.setObjectName("crashReportPath")
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.where.setStyleSheet("color: #4b5563;")
@@ -96,18 +95,17 @@ class CrashDialog(QDialog):
         for widget in (title, self.what, safe, todo, self.where, self.repeats):
             layout.addWidget(widget)
         buttons = QDialogButtonBox(self)
-        self.open_folder = buttons.addButton(translate("CrashDialog", "Open report folder"),
-                                             QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_folder = self.with_live(buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole), lambda: translate("CrashDialog", "Open report folder"))
         self.open_folder.setEnabled(report is not None)
         self.open_folder.clicked.connect(self._open_folder)
-        close = buttons.addButton(translate("CrashDialog", "Close"), QDialogButtonBox.ButtonRole.AcceptRole)
+        close = self.with_live(buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole), lambda: translate("CrashDialog", "Close"))
         close.setDefault(True)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
 
     def again(self) -> None:
         self.count += 1
-        self.repeats.setText(fmt(translate("CrashDialog", "This happened %1 times."), self.count))
+        self.live(self.repeats.setText, lambda: fmt(translate("CrashDialog", "This happened %1 times."), self.count))
 
     def _open_folder(self) -> None:
         if self.report is not None:

@@ -42,7 +42,7 @@ from pos_app.counter import (
     StorageError,
 )
 from pos_app.ui.common.banner import EnvironmentBanner
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import Retranslating, fmt, tr
 from pos_app.ui.common.ops import BackgroundOp
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def clerk_message(exc: ClerkError) -> str:
         return translate("ClerkMessages", "The last manager cannot be removed.")
     if code == "no_such_clerk":
         return translate("ClerkMessages", "That clerk no longer exists.")
-    return str(exc)
+    return tr(exc)
 
 
 def pin_edit(parent: QWidget | None = None) -> QLineEdit:
@@ -123,7 +123,11 @@ def pin_edit(parent: QWidget | None = None) -> QLineEdit:
     edit.setMaxLength(PIN_MAX)
     edit.setValidator(QRegularExpressionValidator(r"[0-9]{0,8}", edit))  # ASCII digits: PINs are 0-9 only
     edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
-    edit.setPlaceholderText(fmt(translate("LoginDialog", "%1 to %2 digits"), PIN_MIN, PIN_MAX))
+    placeholder = lambda: fmt(translate("LoginDialog", "%1 to %2 digits"), PIN_MIN, PIN_MAX)  # noqa: E731
+    if isinstance(parent, Retranslating):  # the dialog says it again after a language switch
+        parent.live(edit.setPlaceholderText, placeholder)
+    else:
+        edit.setPlaceholderText(placeholder())
     return edit
 
 
@@ -152,7 +156,7 @@ def primary_button(text: str, parent: QWidget | None = None) -> QPushButton:
     return button
 
 
-class LoginDialog(QDialog):
+class LoginDialog(Retranslating, QDialog):
     """Sign in (or unlock). After it is accepted, ``signed`` is the ``SignedIn`` and ``clerk`` the clerk.
     ``loaded`` is emitted once the clerk list is on screen; ``checking`` is True while a PIN is being checked."""
 
@@ -170,32 +174,33 @@ class LoginDialog(QDialog):
         self._check: BackgroundOp | None = None
         self._load: BackgroundOp | None = None
         self.setObjectName("loginDialog")
-        self.setWindowTitle(translate("LoginDialog", "Screen locked") if locked_by
+        self.live(self.setWindowTitle, lambda: translate("LoginDialog", "Screen locked") if locked_by
                             else translate("LoginDialog", "Sign in"))
         self.setMinimumWidth(460)
 
         self.banner = EnvironmentBanner(self.environment, self)
-        self.title = heading(translate("LoginDialog", "Screen locked") if locked_by
-                             else translate("LoginDialog", "Sign in to the counter"), self)
-        if locked_by:
-            sub = fmt(translate("LoginDialog", "%1 was signed in. Sign in to continue (any clerk may)."),
-                      locked_by.name)
-        elif store_name:
-            sub = store_name
-        else:
-            sub = translate("LoginDialog", "Choose your name and type your PIN.")
-        self.subtitle = QLabel(sub, self)
+        self.title = self.with_live(heading("", self), lambda: translate("LoginDialog", "Screen locked") if locked_by
+                             else translate("LoginDialog", "Sign in to the counter"))
+        def sub() -> str:
+            if locked_by:
+                return fmt(translate("LoginDialog", "%1 was signed in. Sign in to continue (any clerk may)."),
+                           locked_by.name)
+            if store_name:
+                return tr(store_name)  # our default name is translated while the store has not changed it
+            return translate("LoginDialog", "Choose your name and type your PIN.")
+
+        self.subtitle = self.with_live(QLabel(self), sub)
         self.subtitle.setWordWrap(True)
         self.subtitle.setStyleSheet("color: #4b5563;")
 
         self.name = QComboBox(self)
         self.name.setObjectName("clerkName")
-        self.name.setAccessibleName(translate("LoginDialog", "Clerk"))
+        self.live(self.name.setAccessibleName, lambda: translate("LoginDialog", "Clerk"))
         if locked_by is not None:  # shown at once; the full list follows from the worker
             self.name.addItem(locked_by.name, locked_by.id)
         self.pin = pin_edit(self)
         self.pin.setObjectName("clerkPin")
-        self.pin.setAccessibleName(translate("LoginDialog", "PIN"))
+        self.live(self.pin.setAccessibleName, lambda: translate("LoginDialog", "PIN"))
         self.message = QLabel(self)
         self.message.setObjectName("loginMessage")
         self.message.setWordWrap(True)
@@ -203,15 +208,15 @@ class LoginDialog(QDialog):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
 
         form = form_layout()
-        form.addRow(translate("LoginDialog", "Clerk"), self.name)
-        form.addRow(translate("LoginDialog", "PIN"), self.pin)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("LoginDialog", "Clerk")), self.name)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("LoginDialog", "PIN")), self.pin)
 
         self.buttons = QDialogButtonBox(self)
-        self.sign_in = primary_button(translate("LoginDialog", "Sign in"), self)
+        self.sign_in = self.with_live(primary_button("", self), lambda: translate("LoginDialog", "Sign in"))
         self.buttons.addButton(self.sign_in, QDialogButtonBox.ButtonRole.AcceptRole)
         self.sign_in.setDefault(True)
         if locked_by is None:
-            self.buttons.addButton(translate("LoginDialog", "Quit"), QDialogButtonBox.ButtonRole.RejectRole)
+            self.with_live(self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole), lambda: translate("LoginDialog", "Quit"))
         self.buttons.accepted.connect(self.try_sign_in)
         self.buttons.rejected.connect(self.reject)
 
@@ -224,10 +229,9 @@ class LoginDialog(QDialog):
         body.addLayout(form)
         body.addWidget(self.message)
         if self.environment is Environment.TRAINING:
-            self.hint = QLabel(fmt(translate("LoginDialog",
+            self.hint = self.with_live(QLabel(self), lambda: fmt(translate("LoginDialog",
                                              "Training: sign in as %1 (manager, PIN %2) or %3 (clerk, PIN %4)."),
-                                   TRAINING_MANAGER[0], TRAINING_MANAGER[1], TRAINING_CLERK[0], TRAINING_CLERK[1]),
-                               self)
+                                   TRAINING_MANAGER[0], TRAINING_MANAGER[1], TRAINING_CLERK[0], TRAINING_CLERK[1]))
             self.hint.setObjectName("trainingHint")
             self.hint.setWordWrap(True)
             self.hint.setFrameShape(QFrame.Shape.StyledPanel)
@@ -271,10 +275,13 @@ class LoginDialog(QDialog):
         if not isinstance(exc, ClerkError | StorageError):
             log.error("clerk list unreadable: %s", type(exc).__name__)
         self.name.clear()
-        self.refused = clerk_message(exc) if isinstance(exc, ClerkError | StorageError) else fmt(
-            translate("LoginDialog", "The clerk list cannot be read (%1)."), type(exc).__name__)
+        def refused() -> str:
+            return clerk_message(exc) if isinstance(exc, ClerkError | StorageError) else fmt(
+                translate("LoginDialog", "The clerk list cannot be read (%1)."), type(exc).__name__)
+
+        self.refused = refused()
         self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setText(self.refused)
+        self.live(self.message.setText, refused)
         self.sign_in.setEnabled(False)
         self.loaded.emit()
 
@@ -291,10 +298,10 @@ class LoginDialog(QDialog):
         pin = self.pin.text()
         self.pin.clear()
         if not name:
-            self.message.setText(translate("LoginDialog", "No clerk is set up yet."))
+            self.live(self.message.setText, lambda: translate("LoginDialog", "No clerk is set up yet."))
             return
         if not pin:
-            self.message.setText(translate("LoginDialog", "Type your PIN."))
+            self.live(self.message.setText, lambda: translate("LoginDialog", "Type your PIN."))
             self.pin.setFocus()
             return
         self._busy(True)
@@ -308,23 +315,23 @@ class LoginDialog(QDialog):
             widget.setEnabled(not busy)
         if busy:
             self.message.setStyleSheet(BUSY_STYLE)
-            self.message.setText(translate("LoginDialog", "Checking the PIN…"))
+            self.live(self.message.setText, lambda: translate("LoginDialog", "Checking the PIN…"))
         else:
             self.message.setStyleSheet(ERROR_STYLE)
 
     def _signed_in(self, signed: SignedIn) -> None:
         self._busy(False)
         self.signed, self.clerk = signed, signed.clerk
-        self.message.clear()
+        self.live(self.message.setText, lambda: "")
         self.accept()
 
     def _not_signed_in(self, exc: BaseException) -> None:
         self._busy(False)
         if isinstance(exc, ClerkError | StorageError):  # a full disk or damaged clerk file: named, not a crash
-            self.message.setText(clerk_message(exc))
+            self.live(self.message.setText, lambda: clerk_message(exc))
         else:
             log.error("sign-in failed: %s", type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))
-            self.message.setText(fmt(translate("LoginDialog", "The PIN could not be checked (%1). Try again."),
+            self.live(self.message.setText, lambda: fmt(translate("LoginDialog", "The PIN could not be checked (%1). Try again."),
                                      type(exc).__name__))
         self.pin.setFocus()
 

@@ -20,6 +20,7 @@ while (``ApprovalPaused``); the message says so and that another manager may app
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -48,7 +49,7 @@ from pos_app.counter import (
     StorageError,
 )
 from pos_app.ui.common.banner import EnvironmentBanner
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import Retranslating, fmt
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.shell.login import (
     BUSY_STYLE,
@@ -85,15 +86,17 @@ def _unexpected(exc: BaseException, what: str) -> str:
     return fmt(translate("ManagerApprovalDialog", "That did not work (%1). Try again."), type(exc).__name__)
 
 
-class ManagerApprovalDialog(QDialog):
+class ManagerApprovalDialog(Retranslating, QDialog):
     """After it is accepted, ``approved`` is the ``Approval``. ``loaded``: the manager list is on screen;
     ``checking``: a PIN is being checked; ``waiting``: Approve is held (a wrong PIN's wait, or a check)."""
 
     loaded = Signal()
 
     def __init__(self, clerks: ClerksApi, action: ManagerAction, environment: Environment | str,
-                 subject: str = "", detail: str = "", parent: QWidget | None = None, reason: str = "",
-                 title: str = "") -> None:
+                 subject: str = "", detail: str | Callable[[], str] = "", parent: QWidget | None = None,
+                 reason: str = "", title: str | Callable[[], str] = "") -> None:
+        """``detail``: what is approved, above the PIN; ``title``: what is approved, as the heading (default: the
+        action's title). A callable follows a language switch."""
         super().__init__(parent)
         self.clerks, self.action, self.subject = clerks, ManagerAction(action), subject
         self.approved: Approval | None = None
@@ -103,14 +106,18 @@ class ManagerApprovalDialog(QDialog):
         self._check: BackgroundOp | None = None
         self.refused = ""
         self.setObjectName("managerApprovalDialog")
-        self.setWindowTitle(translate("ManagerApprovalDialog", "Manager approval"))
+        self.live(self.setWindowTitle, lambda: translate("ManagerApprovalDialog", "Manager approval"))
         self.setMinimumWidth(460)
         self.banner = EnvironmentBanner(environment, self)
-        self.title = heading(title or action_title(self.action), self, 1.3)  # what is approved
-        text = translate("ManagerApprovalDialog", "A manager must approve this with their PIN and a reason.")
-        if detail:
-            text = detail + "\n" + text
-        self.explain = QLabel(text, self)
+        self.title = self.with_live(heading("", self, 1.3), lambda: (title() if callable(title) else title)
+                                    or action_title(self.action))
+
+        def explain() -> str:
+            text = translate("ManagerApprovalDialog", "A manager must approve this with their PIN and a reason.")
+            said = detail() if callable(detail) else detail
+            return said + "\n" + text if said else text
+
+        self.explain = self.with_live(QLabel(self), explain)
         self.explain.setWordWrap(True)
 
         self.manager = QComboBox(self)
@@ -120,20 +127,20 @@ class ManagerApprovalDialog(QDialog):
         self.reason = QLineEdit(reason, self)
         self.reason.setObjectName("approvalReason")
         self.reason.setMaxLength(200)
-        self.reason.setPlaceholderText(translate("ManagerApprovalDialog", "Why? (kept with the approval)"))
+        self.live(self.reason.setPlaceholderText, lambda: translate("ManagerApprovalDialog", "Why? (kept with the approval)"))
         self.message = QLabel(self)
         self.message.setObjectName("approvalMessage")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
 
         form = form_layout()
-        form.addRow(translate("ManagerApprovalDialog", "Manager"), self.manager)
-        form.addRow(translate("ManagerApprovalDialog", "PIN"), self.pin)
-        form.addRow(translate("ManagerApprovalDialog", "Reason"), self.reason)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("ManagerApprovalDialog", "Manager")), self.manager)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("ManagerApprovalDialog", "PIN")), self.pin)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("ManagerApprovalDialog", "Reason")), self.reason)
         buttons = QDialogButtonBox(self)
-        self.approve_button = primary_button(translate("ManagerApprovalDialog", "Approve"), self)
+        self.approve_button = self.with_live(primary_button("", self), lambda: translate("ManagerApprovalDialog", "Approve"))
         buttons.addButton(self.approve_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(translate("ManagerApprovalDialog", "Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.with_live(buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole), lambda: translate("ManagerApprovalDialog", "Cancel"))
         buttons.accepted.connect(self.try_approve)
         buttons.rejected.connect(self.reject)
 
@@ -171,15 +178,19 @@ class ManagerApprovalDialog(QDialog):
                 self.manager.setCurrentIndex(index)
         if self.manager.count() == 0:
             self.refused = translate("ManagerApprovalDialog", "No manager is set up on this counter.")
-            self.message.setText(self.refused)
+            self.live(self.message.setText, lambda: translate("ManagerApprovalDialog", "No manager is set up on this "
+                                                                                       "counter."))
         self._enable()
         self.loaded.emit()
 
     def _refuse(self, exc: BaseException) -> None:
         """The clerk file was changed outside the app (or cannot be read): nothing can be approved."""
-        self.refused = clerk_message(exc) if isinstance(exc, ClerkError | StorageError) else _unexpected(
-            exc, "manager list")
-        self.message.setText(self.refused)
+        def refused() -> str:
+            return clerk_message(exc) if isinstance(exc, ClerkError | StorageError) else _unexpected(
+                exc, "manager list")
+
+        self.refused = refused()
+        self.live(self.message.setText, refused)
         self._enable()
         self.loaded.emit()
 
@@ -199,7 +210,7 @@ class ManagerApprovalDialog(QDialog):
         if not self.approve_button.isEnabled():
             return
         if not self.reason.text().strip():  # the PIN typed first stays (hidden) until the reason is there
-            self.message.setText(translate("ClerkMessages", "Please give a reason."))
+            self.live(self.message.setText, lambda: translate("ClerkMessages", "Please give a reason."))
             self.reason.setFocus()
             return
         pin = self.pin.text()
@@ -207,7 +218,7 @@ class ManagerApprovalDialog(QDialog):
         clerks, action, manager = self.clerks, self.action, self.manager.currentText()
         reason, subject = self.reason.text(), self.subject
         self.message.setStyleSheet(BUSY_STYLE)
-        self.message.setText(translate("ManagerApprovalDialog", "Checking the PIN…"))
+        self.live(self.message.setText, lambda: translate("ManagerApprovalDialog", "Checking the PIN…"))
         self._check = BackgroundOp(lambda ctx: clerks.approve(action, manager, pin, reason, subject),
                                    on_done=self._approved, on_error=self._not_approved, label="approval").start()
         self._enable()
@@ -215,19 +226,19 @@ class ManagerApprovalDialog(QDialog):
     def _approved(self, approval: Approval) -> None:
         self._enable()
         self.approved = approval
-        self.message.clear()
+        self.live(self.message.setText, lambda: "")
         self.accept()
 
     def _not_approved(self, exc: BaseException) -> None:
         self.message.setStyleSheet(ERROR_STYLE)
         self._enable()
         if isinstance(exc, StorageError):  # the clerk file cannot be written: named, with the next step
-            self.message.setText(clerk_message(exc))
+            self.live(self.message.setText, lambda: clerk_message(exc))
             return
         if not isinstance(exc, ClerkError):
-            self.message.setText(_unexpected(exc, "approval"))
+            self.live(self.message.setText, lambda: _unexpected(exc, "approval"))
             return
-        self.message.setText(clerk_message(exc))
+        self.live(self.message.setText, lambda: clerk_message(exc))
         self.pin.setFocus()
         if exc.values.get("wait_ms"):
             self._hold(int(exc.values["wait_ms"]))
@@ -257,15 +268,15 @@ class ManagerApprovalDialog(QDialog):
 
 
 def request_approval(parent: QWidget | None, clerks: ClerksApi, action: ManagerAction,
-                     environment: Environment | str, subject: str = "", detail: str = "",
-                     reason: str = "", title: str = "") -> Approval | None:
+                     environment: Environment | str, subject: str = "", detail: str | Callable[[], str] = "",
+                     reason: str = "", title: str | Callable[[], str] = "") -> Approval | None:
     """Modal approval; None if cancelled. ``title`` names what is approved (default: the action's title)."""
     dialog = ManagerApprovalDialog(clerks, action, environment, subject, detail, parent, reason, title)
     dialog.exec()
     return dialog.approved
 
 
-class ClerkManagementDialog(QDialog):
+class ClerkManagementDialog(Retranslating, QDialog):
     """Add clerks, set a new PIN, remove (deactivate) clerks: for the signed-in manager, or with a manager's
     ``MANAGE_CLERKS`` approval. Every read and change runs on a worker (PINs are hashed there)."""
 
@@ -280,16 +291,16 @@ class ClerkManagementDialog(QDialog):
         self.clerks, self.approval = clerks, approval
         self._op: BackgroundOp | None = None
         self.setObjectName("clerkManagementDialog")
-        self.setWindowTitle(translate("ClerkManagementDialog", "Clerks"))
+        self.live(self.setWindowTitle, lambda: translate("ClerkManagementDialog", "Clerks"))
         self.setMinimumWidth(520)
         self.banner = EnvironmentBanner(environment, self)
 
         self.list = QListWidget(self)
         self.list.setObjectName("clerkList")
-        self.remove_button = QPushButton(translate("ClerkManagementDialog", "Remove clerk"), self)
+        self.remove_button = self.with_live(QPushButton(self), lambda: translate("ClerkManagementDialog", "Remove clerk"))
         self.remove_button.setObjectName("removeClerk")
         self.remove_button.clicked.connect(self.remove_selected)
-        self.reset_button = QPushButton(translate("ClerkManagementDialog", "Set new PIN"), self)
+        self.reset_button = self.with_live(QPushButton(self), lambda: translate("ClerkManagementDialog", "Set new PIN"))
         self.reset_button.setObjectName("resetPin")
         self.reset_button.clicked.connect(self.reset_selected)
 
@@ -298,13 +309,17 @@ class ClerkManagementDialog(QDialog):
         self.new_name.setMaxLength(40)
         self.new_role = QComboBox(self)
         self.new_role.setObjectName("newClerkRole")
-        self.new_role.addItem(translate("ClerkManagementDialog", "Clerk"), Role.CLERK.value)
-        self.new_role.addItem(translate("ClerkManagementDialog", "Manager"), Role.MANAGER.value)
+        self.new_role.addItem("", Role.CLERK.value)
+        self.new_role.addItem("", Role.MANAGER.value)
+        self.live(lambda t: self.new_role.setItemText(0, t), lambda: translate("ClerkManagementDialog", "Clerk"),
+                  key="role clerk")
+        self.live(lambda t: self.new_role.setItemText(1, t), lambda: translate("ClerkManagementDialog", "Manager"),
+                  key="role manager")
         self.new_pin = pin_edit(self)
         self.new_pin.setObjectName("newClerkPin")
         self.new_pin2 = pin_edit(self)
         self.new_pin2.setObjectName("newClerkPin2")
-        self.add_button = QPushButton(translate("ClerkManagementDialog", "Add clerk"), self)
+        self.add_button = self.with_live(QPushButton(self), lambda: translate("ClerkManagementDialog", "Add clerk"))
         self.add_button.setObjectName("addClerk")
         self.add_button.clicked.connect(self.add_clerk)
         self.message = QLabel(self)
@@ -313,10 +328,10 @@ class ClerkManagementDialog(QDialog):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
 
         form = form_layout()
-        form.addRow(translate("ClerkManagementDialog", "Name"), self.new_name)
-        form.addRow(translate("ClerkManagementDialog", "Role"), self.new_role)
-        form.addRow(translate("ClerkManagementDialog", "PIN"), self.new_pin)
-        form.addRow(translate("ClerkManagementDialog", "PIN again"), self.new_pin2)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("ClerkManagementDialog", "Name")), self.new_name)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("ClerkManagementDialog", "Role")), self.new_role)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("ClerkManagementDialog", "PIN")), self.new_pin)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("ClerkManagementDialog", "PIN again")), self.new_pin2)
         row = QHBoxLayout()
         row.addWidget(self.reset_button)
         row.addWidget(self.remove_button)
@@ -326,11 +341,10 @@ class ClerkManagementDialog(QDialog):
 
         body = QVBoxLayout()
         body.setContentsMargins(20, 14, 20, 14)
-        body.addWidget(heading(translate("ClerkManagementDialog", "Clerks on this counter"), self, 1.2))
+        body.addWidget(self.with_live(heading("", self, 1.2), lambda: translate("ClerkManagementDialog", "Clerks on this counter")))
         body.addWidget(self.list)
         body.addLayout(row)
-        body.addWidget(heading(translate("ClerkManagementDialog", "Add a clerk, or a new PIN for the selected one"),
-                               self, 1.0))
+        body.addWidget(self.with_live(heading("", self, 1.0), lambda: translate("ClerkManagementDialog", "Add a clerk, or a new PIN for the selected one")))
         body.addLayout(form)
         body.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
         body.addWidget(self.message)
@@ -345,6 +359,12 @@ class ClerkManagementDialog(QDialog):
     def busy(self) -> bool:
         return self._op is not None and not self._op.finished
 
+    @property
+    def ready(self) -> bool:
+        """Nothing is being read or changed on a worker (the clerk list is on screen), like the other dialogs'
+        ``ready``: whoever closes the clerk file after the dialog waits for this."""
+        return not self.busy
+
     def _run(self, work, done, label: str) -> None:
         """One read or change at a time, on a worker; the buttons wait for it."""
         if self.busy:
@@ -358,7 +378,7 @@ class ClerkManagementDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self._buttons()
-            self._say(clerk_message(exc) if isinstance(exc, ClerkError | StorageError)
+            self._say(lambda: clerk_message(exc) if isinstance(exc, ClerkError | StorageError)
                       else _unexpected(exc, label), True)
 
         self._op = BackgroundOp(lambda ctx: work(), on_done=finished, on_error=failed, label=label).start()
@@ -367,14 +387,28 @@ class ClerkManagementDialog(QDialog):
         for button in (self.add_button, self.remove_button, self.reset_button):
             button.setEnabled(True)
 
+    @staticmethod
+    def _row_text(clerk: Clerk) -> str:
+        role = (translate("ClerkManagementDialog", "manager") if clerk.is_manager
+                else translate("ClerkManagementDialog", "clerk"))
+        return f"{clerk.name} ({role})"
+
+    def retranslate(self) -> None:
+        """The list's roles in the current language (the clerks and the selection stay)."""
+        super().retranslate()
+        for index in range(self.list.count() if hasattr(self, "list") else 0):
+            item = self.list.item(index)
+            clerk = item.data(Qt.ItemDataRole.UserRole + 1)
+            if clerk is not None:
+                item.setText(self._row_text(clerk))
+
     def refresh(self, then=None) -> None:
         def show(clerks: list[Clerk]) -> None:
             self.list.clear()
             for clerk in clerks:
-                role = (translate("ClerkManagementDialog", "manager") if clerk.is_manager
-                        else translate("ClerkManagementDialog", "clerk"))
-                item = QListWidgetItem(f"{clerk.name} ({role})")
+                item = QListWidgetItem(self._row_text(clerk))
                 item.setData(Qt.ItemDataRole.UserRole, clerk.id)
+                item.setData(Qt.ItemDataRole.UserRole + 1, clerk)
                 self.list.addItem(item)
             if then is not None:
                 then()
@@ -382,11 +416,12 @@ class ClerkManagementDialog(QDialog):
         clerks = self.clerks
         self._run(clerks.clerks, show, "clerk list")
 
-    def _say(self, text: str, error: bool) -> None:
+    def _say(self, text: str | Callable[[], str], error: bool) -> None:
+        """The line under the form (a callable follows a language switch)."""
         self.message.setStyleSheet(ERROR_STYLE if error else "color: #166534;")
-        self.message.setText(text)
+        self.live(self.message.setText, text if callable(text) else (lambda: text))
 
-    def _done(self, text: str) -> None:
+    def _done(self, text: str | Callable[[], str]) -> None:
         """A change is made: the list is read again, then the message says what was done."""
         self.refresh(then=lambda: (self._say(text, False), self.changed.emit()))
 
@@ -395,7 +430,7 @@ class ClerkManagementDialog(QDialog):
         self.new_pin.clear()
         self.new_pin2.clear()
         if pin != again:
-            self._say(translate("ClerkManagementDialog", "The two PINs are different. Type them again."), True)
+            self._say(lambda: translate("ClerkManagementDialog", "The two PINs are different. Type them again."), True)
             return None
         return pin
 
@@ -410,14 +445,14 @@ class ClerkManagementDialog(QDialog):
 
         def added(clerk: Clerk) -> None:
             self.new_name.clear()
-            self._done(fmt(translate("ClerkManagementDialog", "%1 was added."), clerk.name))
+            self._done(lambda: fmt(translate("ClerkManagementDialog", "%1 was added."), clerk.name))
 
         self._run(lambda: clerks.add_clerk(name, pin, role, approval), added, "add clerk")
 
     def _selected(self) -> int | None:
         item = self.list.currentItem()
         if item is None:
-            self._say(translate("ClerkManagementDialog", "Select a clerk in the list first."), True)
+            self._say(lambda: translate("ClerkManagementDialog", "Select a clerk in the list first."), True)
             return None
         return int(item.data(Qt.ItemDataRole.UserRole))
 
@@ -427,7 +462,7 @@ class ClerkManagementDialog(QDialog):
             return
         clerks, approval = self.clerks, self.approval
         self._run(lambda: clerks.remove_clerk(clerk_id, approval),
-                  lambda clerk: self._done(fmt(translate("ClerkManagementDialog", "%1 was removed."), clerk.name)),
+                  lambda clerk: self._done(lambda: fmt(translate("ClerkManagementDialog", "%1 was removed."), clerk.name)),
                   "remove clerk")
 
     def reset_selected(self) -> None:
@@ -439,7 +474,7 @@ class ClerkManagementDialog(QDialog):
             return
         clerks, approval = self.clerks, self.approval
         self._run(lambda: clerks.reset_pin(clerk_id, pin, approval),
-                  lambda _clerk: (self._say(translate("ClerkManagementDialog", "The new PIN is set."), False),
+                  lambda _clerk: (self._say(lambda: translate("ClerkManagementDialog", "The new PIN is set."), False),
                                   self.changed.emit()), "new PIN")
 
 

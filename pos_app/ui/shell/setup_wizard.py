@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -84,7 +85,7 @@ from pos_app.counter import (
     validate_pin,
 )
 from pos_app.ui.common.banner import COLOURS, EnvironmentBanner, environment_name
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import Retranslating, fmt, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.shell.login import ERROR_STYLE, clerk_message, form_layout, pin_edit
 from pos_app.ui.shell.manager_approval import request_approval
@@ -148,49 +149,49 @@ def _note(text: str, parent: QWidget, style: str = NOTE_STYLE) -> QLabel:
     return label
 
 
-class EnvironmentPage(QWizardPage):
+class EnvironmentPage(Retranslating, QWizardPage):
     def __init__(self, wizard: SetupFlow) -> None:
         super().__init__()
         self.w = wizard
-        self.setTitle(translate("SetupWizard", "Where should payments go?"))
-        self.setSubTitle(translate("SetupWizard", "You can change this later (a manager must approve)."))
+        self.live(self.setTitle, lambda: translate("SetupWizard", "Where should payments go?"))
+        self.live(self.setSubTitle, lambda: translate("SetupWizard", "You can change this later (a manager must approve)."))
         self.group = QButtonGroup(self)
         layout = QVBoxLayout(self)
         self.buttons: dict[Environment, QRadioButton] = {}
         texts = {
-            Environment.TRAINING: translate("SetupWizard",
-                                            "Practise on this computer with made-up customers. No PaySimple "
-                                            "account needed, no money moves."),
-            Environment.SANDBOX: translate("SetupWizard",
-                                           "Your PaySimple Sandbox (test) account. Needs its API user and key; "
-                                           "no real money moves."),
-            Environment.LIVE: translate("SetupWizard",
-                                        "Your real PaySimple account: cards and bank accounts are charged. "
-                                        "Needs the Live API user and key and a manager's approval."),
+            Environment.TRAINING: lambda: translate("SetupWizard",
+                                                    "Practise on this computer with made-up customers. No PaySimple "
+                                                    "account needed, no money moves."),
+            Environment.SANDBOX: lambda: translate("SetupWizard",
+                                                   "Your PaySimple Sandbox (test) account. Needs its API user and "
+                                                   "key; no real money moves."),
+            Environment.LIVE: lambda: translate("SetupWizard",
+                                                "Your real PaySimple account: cards and bank accounts are charged. "
+                                                "Needs the Live API user and key and a manager's approval."),
         }
         for env in Environment:
-            button = QRadioButton(environment_name(env), self)
+            button = self.with_live(QRadioButton(self), lambda e=env: environment_name(e))
             button.setObjectName(f"env_{env.value}")
             font = button.font()
             font.setBold(True)
             button.setFont(font)
             self.group.addButton(button)
             self.buttons[env] = button
-            text = QLabel(texts[env], self)
+            text = self.with_live(QLabel(self), texts[env])
             text.setWordWrap(True)
             text.setContentsMargins(26, 0, 0, 8)
             text.setStyleSheet(f"color: #374151; border-left: 4px solid {COLOURS[env][0]}; padding-left: 8px;")
             layout.addWidget(button)
             layout.addWidget(text)
         layout.addStretch(1)
-        self.training_only_note = _note(translate(
+        self.training_only_note = self.with_live(_note("", self), lambda: translate(
             "SetupWizard", "This is a training run (started with --training): only training settings can be "
-                           "changed here. To change where payments go, start the app without --training."), self)
+                           "changed here. To change where payments go, start the app without --training."))
         self.training_only_note.setObjectName("trainingOnlyNote")
         self.training_only_note.setVisible(set(wizard.environments) == {Environment.TRAINING})
         layout.addWidget(self.training_only_note)
-        self.live_override = QCheckBox(translate(
-            "SetupWizard", "Go Live without a passed Sandbox test payment (recorded as a manager's override)"), self)
+        self.live_override = self.with_live(QCheckBox(self), lambda: translate(
+            "SetupWizard", "Go Live without a passed Sandbox test payment (recorded as a manager's override)"))
         self.live_override.setObjectName("liveOverride")
         layout.addWidget(self.live_override)
         self.message = _note("", self, ERROR_STYLE)
@@ -217,13 +218,13 @@ class EnvironmentPage(QWizardPage):
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
         env = self.environment()
-        self.message.clear()
+        self.live(self.message.setText, lambda: "")
         if env not in self.w.environments:
             return False
         if env is Environment.TRAINING:
             return True
         if self.switching_to_live() and self.w.sandbox_report() is None and not self.live_override.isChecked():
-            self.message.setText(translate(
+            self.live(self.message.setText, lambda: translate(
                 "SetupWizard", "Going Live needs a passed Sandbox test payment: in Sandbox, Manager → Sandbox "
                                "test payment…. Or tick the box above: a manager's approval records the override."))
             return False
@@ -235,8 +236,7 @@ class EnvironmentPage(QWizardPage):
             approved = self.w.ask_approval(env, action,
                                            subject=self.w.go_live_subject() if switching_live else None)
             if approved is None:
-                self.message.setText(
-                    translate("SetupWizard", "Switching to Live needs a manager's approval.") if switching_live
+                self.live(self.message.setText, lambda: translate("SetupWizard", "Switching to Live needs a manager's approval.") if switching_live
                     else fmt(translate("SetupWizard", "Changing the %1 settings needs the approval of a %1 "
                                                       "manager."), environment_name(env)))
                 return False
@@ -250,14 +250,14 @@ class EnvironmentPage(QWizardPage):
         return PAGE_MERCHANT if self.environment() is Environment.TRAINING else PAGE_CREDENTIALS
 
 
-class CredentialsPage(QWizardPage):
+class CredentialsPage(Retranslating, QWizardPage):
     def __init__(self, wizard: SetupFlow) -> None:
         super().__init__()
         self.w = wizard
         self._passed: tuple[str, str, str] | None = None  # (env, user, key) that passed the test
         self.saved_user = ""  # the API user this data folder has a saved key for (shown page's environment)
         self._op: BackgroundOp | None = None
-        self.setTitle(translate("SetupWizard", "PaySimple API credentials"))
+        self.live(self.setTitle, lambda: translate("SetupWizard", "PaySimple API credentials"))
         self.user = QLineEdit(self)
         self.user.setObjectName("apiUser")
         self.user.setMaxLength(100)
@@ -265,7 +265,7 @@ class CredentialsPage(QWizardPage):
         self.key.setObjectName("apiKey")
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
         self.key.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText)
-        self.test_button = QPushButton(translate("SetupWizard", "Test connection"), self)
+        self.test_button = self.with_live(QPushButton(self), lambda: translate("SetupWizard", "Test connection"))
         self.test_button.setObjectName("testConnection")
         self.test_button.clicked.connect(self.start_test)
         self.status = QLabel(self)
@@ -274,16 +274,15 @@ class CredentialsPage(QWizardPage):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.keyring_note = _note(no_keyring_text(), self)
         self.keyring_note.setObjectName("keyringNote")
-        self.session_only = QCheckBox(translate("SetupWizard", "Keep the key in memory for this session only"),
-                                      self)
+        self.session_only = self.with_live(QCheckBox(self), lambda: translate("SetupWizard", "Keep the key in memory for this session only"))
         self.session_only.setObjectName("sessionOnly")
         self.store_note = QLabel(self)
         self.store_note.setWordWrap(True)
         self.store_note.setStyleSheet("color: #4b5563;")
 
         form = form_layout()
-        form.addRow(translate("SetupWizard", "API user"), self.user)
-        form.addRow(translate("SetupWizard", "API key"), self.key)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("SetupWizard", "API user")), self.user)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("SetupWizard", "API key")), self.key)
         row = QHBoxLayout()
         row.addWidget(self.test_button)
         row.addStretch(1)
@@ -302,7 +301,7 @@ class CredentialsPage(QWizardPage):
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         env = self.w.environment()
-        self.setSubTitle(fmt(translate("SetupWizard",
+        self.live(self.setSubTitle, lambda: fmt(translate("SetupWizard",
                                        "From PaySimple: Settings, API Keys, for your %1 account. "
                                        "The key is kept in this computer's password store (keyring), "
                                        "never in a file."), environment_name(env)))
@@ -319,18 +318,17 @@ class CredentialsPage(QWizardPage):
 
     def _show_saved_key(self) -> None:
         if self.saved_user and self.user.text().strip() == self.saved_user:
-            self.key.setPlaceholderText(translate("SetupWizard", "Saved on this computer: leave empty to keep it, "
+            self.live(self.key.setPlaceholderText, lambda: translate("SetupWizard", "Saved on this computer: leave empty to keep it, "
                                                                  "or type a new key"))
         elif self.saved_user:
-            self.key.setPlaceholderText(translate("SetupWizard", "Another API user: type its API key"))
+            self.live(self.key.setPlaceholderText, lambda: translate("SetupWizard", "Another API user: type its API key"))
         else:
             self.key.setPlaceholderText("")
 
     def _show_keyring_state(self, available: bool) -> None:
         self.keyring_note.setVisible(not available)
         self.session_only.setVisible(not available)
-        self.store_note.setText(
-            fmt(translate("SetupWizard", "The key will be stored in: %1"), self.w.setup.key_store_name()) if available
+        self.live(self.store_note.setText, lambda: fmt(translate("SetupWizard", "The key will be stored in: %1"), self.w.setup.key_store_name()) if available
             else "")
         self.completeChanged.emit()
 
@@ -340,7 +338,7 @@ class CredentialsPage(QWizardPage):
     def _edited(self) -> None:
         if self._passed is not None and self._passed != self._current():
             self._passed = None
-            self.status.clear()
+            self.live(self.status.setText, lambda: "")
         self._show_saved_key()
         self.completeChanged.emit()
 
@@ -351,12 +349,12 @@ class CredentialsPage(QWizardPage):
     def start_test(self) -> None:
         env, user, key = self._current()
         if not user or not (key or self._uses_saved_key()):
-            self._say(translate("SetupWizard", "Type the API user and the API key first."), False)
+            self._say(lambda: translate("SetupWizard", "Type the API user and the API key first."), False)
             return
         base_url = self.w.setup.base_url(Environment(env))
         self.test_button.setEnabled(False)
         self.status.setStyleSheet("color: #374151;")
-        self.status.setText(translate("SetupWizard", "Testing the connection…"))
+        self.live(self.status.setText, lambda: translate("SetupWizard", "Testing the connection…"))
         attempt = (env, user, key)
 
         def done(total: int) -> None:
@@ -364,13 +362,13 @@ class CredentialsPage(QWizardPage):
             if attempt != self._current():
                 return  # edited while testing: that result is for other credentials
             self._passed = attempt
-            self._say(fmt(translate("SetupWizard", "Connected. Customers in this account: %1."), total), True)
+            self._say(lambda: fmt(translate("SetupWizard", "Connected. Customers in this account: %1."), total), True)
             self.completeChanged.emit()
 
         def failed(exc: BaseException) -> None:
             self.test_button.setEnabled(True)
             log.info("connection test failed: %s", type(exc).__name__)
-            self._say(connection_error_message(exc, base_url), False)
+            self._say(lambda: connection_error_message(exc, base_url), False)
 
         setup = self.w.setup
 
@@ -379,9 +377,10 @@ class CredentialsPage(QWizardPage):
 
         self._op = BackgroundOp(check, on_done=done, on_error=failed, label="connection test").start()
 
-    def _say(self, text: str, ok: bool) -> None:
+    def _say(self, text: str | Callable[[], str], ok: bool) -> None:
+        """The connection test's result (a callable follows a language switch)."""
         self.status.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
-        self.status.setText(text)
+        self.live(self.status.setText, text if callable(text) else (lambda: text))
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         if self._passed is None or self._passed != self._current():
@@ -412,55 +411,76 @@ def no_keyring_text() -> str:
                      "you will be asked for it again at the next start. The key is never written to a file.")
 
 
-class MerchantPage(QWizardPage):
+def kept(typed: str, before: str) -> str:
+    """What to save for a store detail: ``before`` itself when the field still shows it (in the UI language:
+    one of our translated defaults stays the default), else what was typed."""
+    return before if typed == tr(before).strip() else typed
+
+
+class MerchantPage(Retranslating, QWizardPage):
     def __init__(self, wizard: SetupFlow) -> None:
         super().__init__()
         self.w = wizard
-        self.setTitle(translate("SetupWizard", "Store and receipt"))
-        self.setSubTitle(translate("SetupWizard", "Printed at the top and bottom of every receipt."))
+        self.live(self.setTitle, lambda: translate("SetupWizard", "Store and receipt"))
+        self.live(self.setSubTitle, lambda: translate("SetupWizard", "Printed at the top and bottom of every receipt."))
         m = wizard.settings.merchant
-        self.name = QLineEdit(m.name, self)
+        # Our defaults (a store that has not named itself yet) in the UI language; ``kept`` saves them back as
+        # the defaults, so they keep following the language.
+        self.name = QLineEdit(tr(m.name), self)
         self.name.setObjectName("merchantName")
-        self.address = QLineEdit(m.address, self)
+        self.address = QLineEdit(tr(m.address), self)
         self.address.setObjectName("merchantAddress")
         self.phone = QLineEdit(m.phone, self)
         self.phone.setObjectName("merchantPhone")
-        self.footer = QLineEdit(m.footer, self)
+        self.footer = QLineEdit(tr(m.footer), self)
         self.footer.setObjectName("merchantFooter")
         self.lane = QLineEdit(wizard.settings.lane, self)
         self.lane.setObjectName("lane")
         self.lane.setMaxLength(20)
-        self.lane.setToolTip(translate("SetupWizard", "A name for this counter: letters, digits and _ only."))
+        self.live(self.lane.setToolTip, lambda: translate("SetupWizard", "A name for this counter: letters, digits and _ only."))
         for edit in (self.name, self.address, self.phone, self.footer):
             edit.setMaxLength(80)
         self.money_format = QComboBox(self)
         self.money_format.setObjectName("moneyFormat")
-        for code, money_format in money.FORMATS.items():
-            self.money_format.addItem(money_format_name(money_format), code)
+        for index, (code, money_format) in enumerate(money.FORMATS.items()):
+            self.money_format.addItem("", code)
+            self.live(lambda text, i=index: self.money_format.setItemText(i, text),
+                      lambda f=money_format: money_format_name(f), key=("money format", index))
+        self._defaults = {edit: value for edit, value in ((self.name, m.name), (self.address, m.address),
+                                                          (self.footer, m.footer))}
+        self._shown = {edit: edit.text() for edit in self._defaults}
         self.money_format.setCurrentIndex(max(0, self.money_format.findData(wizard.settings.money_format)))
-        self.money_format.setToolTip(translate("SetupWizard", "How amounts are shown, typed and printed at this "
+        self.live(self.money_format.setToolTip, lambda: translate("SetupWizard", "How amounts are shown, typed and printed at this "
                                                               "store, whatever the language of the screens."))
         self.message = _note("", self, ERROR_STYLE)
         form = form_layout(self)
-        form.addRow(translate("SetupWizard", "Store name"), self.name)
-        form.addRow(translate("SetupWizard", "Address"), self.address)
-        form.addRow(translate("SetupWizard", "Phone"), self.phone)
-        form.addRow(translate("SetupWizard", "Receipt footer"), self.footer)
-        form.addRow(translate("SetupWizard", "Counter (lane)"), self.lane)
-        form.addRow(translate("SetupWizard", "Money format"), self.money_format)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("SetupWizard", "Store name")), self.name)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("SetupWizard", "Address")), self.address)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("SetupWizard", "Phone")), self.phone)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("SetupWizard", "Receipt footer")), self.footer)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("SetupWizard", "Counter (lane)")), self.lane)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("SetupWizard", "Money format")), self.money_format)
         form.addRow(self.message)
+
+    def retranslate(self) -> None:
+        """Labels in the current language; a store detail still showing our default shows it in the new one."""
+        super().retranslate()
+        for edit, value in getattr(self, "_defaults", {}).items():
+            if edit.text() == self._shown[edit]:
+                edit.setText(tr(value))
+                self._shown[edit] = edit.text()
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
         if not self.name.text().strip():
-            self.message.setText(translate("SetupWizard", "Enter the store name (it is printed on receipts)."))
+            self.live(self.message.setText, lambda: translate("SetupWizard", "Enter the store name (it is printed on receipts)."))
             self.name.setFocus()
             return False
         if not LANE_RE.fullmatch(self.lane.text().strip()):
-            self.message.setText(translate("SetupWizard",
+            self.live(self.message.setText, lambda: translate("SetupWizard",
                                            "The counter name must be 1 to 20 letters, digits or _ (e.g. LANE1)."))
             self.lane.setFocus()
             return False
-        self.message.clear()
+        self.live(self.message.setText, lambda: "")
         return True
 
     def nextId(self) -> int:  # noqa: N802 - Qt override
@@ -470,12 +490,12 @@ class MerchantPage(QWizardPage):
         return PAGE_SUMMARY
 
 
-class ManagerPage(QWizardPage):
+class ManagerPage(Retranslating, QWizardPage):
     def __init__(self, wizard: SetupFlow) -> None:
         super().__init__()
         self.w = wizard
-        self.setTitle(translate("SetupWizard", "First manager"))
-        self.setSubTitle(translate("SetupWizard",
+        self.live(self.setTitle, lambda: translate("SetupWizard", "First manager"))
+        self.live(self.setSubTitle, lambda: translate("SetupWizard",
                                    "Managers approve voids, refunds, settings and going Live, and add clerks. "
                                    "Choose a PIN nobody can guess."))
         self.name = QLineEdit(self)
@@ -487,35 +507,36 @@ class ManagerPage(QWizardPage):
         self.pin2.setObjectName("managerPin2")
         self.message = _note("", self, ERROR_STYLE)
         form = form_layout(self)
-        form.addRow(translate("SetupWizard", "Manager name"), self.name)
-        form.addRow(translate("SetupWizard", "PIN"), self.pin)
-        form.addRow(translate("SetupWizard", "PIN again"), self.pin2)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("SetupWizard", "Manager name")), self.name)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("SetupWizard", "PIN")), self.pin)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("SetupWizard", "PIN again")), self.pin2)
         form.addRow(self.message)
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
         if not self.name.text().strip():
-            self.message.setText(translate("ClerkMessages", "Please enter a name."))
+            self.live(self.message.setText, lambda: translate("ClerkMessages", "Please enter a name."))
             return False
         try:
             validate_pin(self.pin.text(), Role.MANAGER)  # the first Sandbox/Live manager: 6+ digits
         except ClerkError as exc:
-            self.message.setText(clerk_message(exc))
+            refused = exc  # the name ``exc`` ends with the except block; the message is made again on a switch
+            self.live(self.message.setText, lambda: clerk_message(refused))
             return False
         if self.pin.text() != self.pin2.text():
-            self.message.setText(translate("SetupWizard", "The two PINs are different. Type them again."))
+            self.live(self.message.setText, lambda: translate("SetupWizard", "The two PINs are different. Type them again."))
             self.pin.clear()
             self.pin2.clear()
             return False
-        self.message.clear()
+        self.live(self.message.setText, lambda: "")
         return True
 
 
-class SummaryPage(QWizardPage):
+class SummaryPage(Retranslating, QWizardPage):
     def __init__(self, wizard: SetupFlow) -> None:
         super().__init__()
         self.w = wizard
-        self.setTitle(translate("SetupWizard", "Ready"))
-        self.setSubTitle(translate("SetupWizard", "Check the details, then press Finish."))
+        self.live(self.setTitle, lambda: translate("SetupWizard", "Ready"))
+        self.live(self.setSubTitle, lambda: translate("SetupWizard", "Check the details, then press Finish."))
         self.text = QLabel(self)
         self.text.setObjectName("summary")
         self.text.setWordWrap(True)
@@ -527,6 +548,9 @@ class SummaryPage(QWizardPage):
         layout.addWidget(self.message)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
+        self.live(self.text.setText, self._summary)
+
+    def _summary(self) -> str:
         w = self.w
         env = w.environment()
         lines = [fmt(translate("SetupWizard", "Environment: %1"), environment_name(env))]
@@ -547,10 +571,10 @@ class SummaryPage(QWizardPage):
                          money_format_name(money.get_format(m.money_format.currentData()))))
         if w.hasVisitedPage(PAGE_MANAGER):
             lines.append(fmt(translate("SetupWizard", "First manager: %1"), w.manager_page.name.text().strip()))
-        self.text.setText("\n".join(lines))
+        return "\n".join(lines)
 
 
-class SetupFlow(QWizard):
+class SetupFlow(Retranslating, QWizard):
     """The pages and their logic; shown inside :class:`SetupWizard` (under the environment banner).
     ``ready``: which clerk files have a manager has been read; ``saving``: Finish is being saved."""
 
@@ -572,10 +596,11 @@ class SetupFlow(QWizard):
         self._saving: BackgroundOp | None = None
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.setButtonText(QWizard.WizardButton.NextButton, translate("SetupWizard", "Next"))
-        self.setButtonText(QWizard.WizardButton.BackButton, translate("SetupWizard", "Back"))
-        self.setButtonText(QWizard.WizardButton.FinishButton, translate("SetupWizard", "Finish"))
-        self.setButtonText(QWizard.WizardButton.CancelButton, translate("SetupWizard", "Cancel"))
+        for which, text in ((QWizard.WizardButton.NextButton, lambda: translate("SetupWizard", "Next")),
+                            (QWizard.WizardButton.BackButton, lambda: translate("SetupWizard", "Back")),
+                            (QWizard.WizardButton.FinishButton, lambda: translate("SetupWizard", "Finish")),
+                            (QWizard.WizardButton.CancelButton, lambda: translate("SetupWizard", "Cancel"))):
+            self.live(lambda t, b=which: self.setButtonText(b, t), text, key=("button", which))
         self.environment_page = EnvironmentPage(self)
         self.credentials_page = CredentialsPage(self)
         self.merchant_page = MerchantPage(self)
@@ -598,7 +623,7 @@ class SetupFlow(QWizard):
 
         def failed(exc: BaseException) -> None:
             self._managers = {}
-            self.environment_page.message.setText(clerk_message(exc) if isinstance(exc, ClerkError | StorageError)
+            self.live(self.environment_page.message.setText, lambda: clerk_message(exc) if isinstance(exc, ClerkError | StorageError)
                                                   else fmt(translate("SetupWizard", "The clerk file cannot be "
                                                                      "read (%1)."), type(exc).__name__))
             self.environment_page.completeChanged.emit()
@@ -673,7 +698,7 @@ class SetupFlow(QWizard):
             return
         env = self.environment()
         if env not in self.environments:
-            self.summary_page.message.setText(translate("SetupWizard", "This environment cannot be set up from "
+            self.live(self.summary_page.message.setText, lambda: translate("SetupWizard", "This environment cannot be set up from "
                                                                        "here."))
             return
         s = self.settings
@@ -681,10 +706,10 @@ class SetupFlow(QWizard):
         if env is not Environment.TRAINING:
             s.api_users[env.value] = self.credentials_page.user.text().strip()
         m = self.merchant_page
-        s.merchant.name = m.name.text().strip()
-        s.merchant.address = m.address.text().strip()
+        s.merchant.name = kept(m.name.text().strip(), s.merchant.name)
+        s.merchant.address = kept(m.address.text().strip(), s.merchant.address)
         s.merchant.phone = m.phone.text().strip()
-        s.merchant.footer = m.footer.text().strip()
+        s.merchant.footer = kept(m.footer.text().strip(), s.merchant.footer)
         s.lane = m.lane.text().strip()
         s.money_format = m.money_format.currentData()
         s.setup_done = True
@@ -697,20 +722,20 @@ class SetupFlow(QWizard):
         def saved(_result) -> None:
             money.set_store_format(s.money_format)
             log.info("set-up saved: environment %s, lane %s", env.value, s.lane)
-            self.summary_page.message.clear()
+            self.live(self.summary_page.message.setText, lambda: "")
             QWizard.accept(self)
 
         def failed(exc: BaseException) -> None:
             self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
             if isinstance(exc, ClerkError | StorageError):  # settings or clerk file: names the file, next step
-                self.summary_page.message.setText(clerk_message(exc))
+                self.live(self.summary_page.message.setText, lambda: clerk_message(exc))
             else:
                 log.error("set-up not saved: %s", type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))
-                self.summary_page.message.setText(fmt(translate("SetupWizard", "The set-up was not saved (%1)."),
+                self.live(self.summary_page.message.setText, lambda: fmt(translate("SetupWizard", "The set-up was not saved (%1)."),
                                                       type(exc).__name__))
 
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
-        self.summary_page.message.setText(translate("SetupWizard", "Saving…"))
+        self.live(self.summary_page.message.setText, lambda: translate("SetupWizard", "Saving…"))
         # Saved on the GUI thread, while the wizard is modal (a few small local files): two test runs ended in a
         # segfault while a worker saved under the wizard's exec(); until that is understood, no worker here.
         try:
@@ -721,7 +746,7 @@ class SetupFlow(QWizard):
             saved(result)
 
 
-class SetupWizard(QDialog):
+class SetupWizard(Retranslating, QDialog):
     """The set-up window: the environment banner above the wizard pages (``flow``).
 
     After it is accepted the settings were saved through ``Setup.apply``; ``flow.key_storage`` is "keyring",
@@ -732,7 +757,7 @@ class SetupWizard(QDialog):
                  approval: Approval | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("setupWizard")
-        self.setWindowTitle(translate("SetupWizard", "Counter set-up"))
+        self.live(self.setWindowTitle, lambda: translate("SetupWizard", "Counter set-up"))
         self.setMinimumSize(660, 560)
         self.banner = EnvironmentBanner(settings.env, self)
         self.flow = SetupFlow(settings, setup, self, approval)

@@ -54,12 +54,12 @@ Decisions:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from pos_app import money
 from pos_app.config import Environment, Paths
@@ -74,8 +74,8 @@ from pos_app.counter import (
     SignedIn,
     StorageError,
 )
-from pos_app.ui.common.banner import environment_detail, environment_name, environment_title
-from pos_app.ui.common.i18n import LANGUAGES, fmt, install_translator
+from pos_app.ui.common.banner import environment_name
+from pos_app.ui.common.i18n import LANGUAGES, Retranslating, fmt, install_translator, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.save_files import SaveFolder
 from pos_app.ui.counter.main_window import CounterSession, MainWindow
@@ -90,6 +90,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
+
+
+class QuitQuestion(Retranslating, QMessageBox):
+    """Counter → Quit's question; its words follow a language switch."""
 
 
 class Shell(QObject):
@@ -216,7 +220,10 @@ class Shell(QObject):
         """The counter shows and accepts nothing while nobody is signed in or the lock screen is up."""
         window = self.window
         if window is not None:
-            title = translate("Shell", "Screen locked") if self.clerk else translate("Shell", "Signed out")
+            clerk = self.clerk is not None
+
+            def title() -> str:
+                return translate("Shell", "Screen locked") if clerk else translate("Shell", "Signed out")
             window.set_locked(locked, title if locked else None)
         for action in (self.history_action, self.new_customer_action, self.edit_customer_action,
                        self.clerks_action, self.settings_action, self.eod_action, self.import_action,
@@ -273,62 +280,63 @@ class Shell(QObject):
                                             self.environment, journal, backup, approval),
                                         save_folder=self.save_folder)
         bar = window.menuBar()
-        counter = bar.addMenu(translate("Shell", "&Counter"))
-        self.lock_action = QAction(translate("Shell", "Lock screen"), window)
+        counter = window.with_live(bar.addMenu(""), lambda: translate("Shell", "&Counter"), "setTitle")
+        self.lock_action = window.with_live(QAction(window), lambda: translate("Shell", "Lock screen"))
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock)
         counter.addAction(self.lock_action)
-        self.sign_out_action = QAction(translate("Shell", "Sign &out"), window)
+        self.sign_out_action = window.with_live(QAction(window), lambda: translate("Shell", "Sign &out"))
         self.sign_out_action.triggered.connect(self.sign_out)
         counter.addAction(self.sign_out_action)
-        self.history_action = QAction(translate("Shell", "Payment history…"), window)
+        self.history_action = window.with_live(QAction(window), lambda: translate("Shell", "Payment history…"))
         self.history_action.setShortcut(QKeySequence("Ctrl+H"))
         self.history_action.triggered.connect(self.show_history)
         counter.addAction(self.history_action)
         counter.addSeparator()
-        self.new_customer_action = QAction(translate("Shell", "New customer…"), window)
+        self.new_customer_action = window.with_live(QAction(window), lambda: translate("Shell", "New customer…"))
         self.new_customer_action.setShortcut(QKeySequence("Ctrl+N"))
         self.new_customer_action.triggered.connect(self.new_customer)
         counter.addAction(self.new_customer_action)
-        self.edit_customer_action = QAction(translate("Shell", "Edit customer…"), window)
+        self.edit_customer_action = window.with_live(QAction(window), lambda: translate("Shell", "Edit customer…"))
         self.edit_customer_action.setShortcut(QKeySequence("Ctrl+E"))
         self.edit_customer_action.triggered.connect(self.edit_customer)
         counter.addAction(self.edit_customer_action)
         counter.addSeparator()
-        language = counter.addMenu(translate("Shell", "Language"))
-        for code, name in LANGUAGES.items():
+        language = window.with_live(counter.addMenu(""), lambda: translate("Shell", "&Language"), "setTitle")
+        self.language_actions = {}
+        for code, name in LANGUAGES.items():  # each language by its own name, in any UI language
             action = QAction(name, window)
             action.setCheckable(True)
             action.setChecked(code == self.language)
             action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
             language.addAction(action)
+            self.language_actions[code] = action
         counter.addSeparator()
-        self.quit_action = QAction(translate("Shell", "&Quit"), window)
+        self.quit_action = window.with_live(QAction(window), lambda: translate("Shell", "&Quit"))
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.quit)
         counter.addAction(self.quit_action)
-        manager = bar.addMenu(translate("Shell", "&Manager"))
-        self.clerks_action = QAction(translate("Shell", "Clerks…"), window)
+        manager = window.with_live(bar.addMenu(""), lambda: translate("Shell", "&Manager"), "setTitle")
+        self.clerks_action = window.with_live(QAction(window), lambda: translate("Shell", "Clerks…"))
         self.clerks_action.triggered.connect(self.manage_clerks)
         manager.addAction(self.clerks_action)
-        self.settings_action = QAction(translate("Shell", "Settings…"), window)
+        self.settings_action = window.with_live(QAction(window), lambda: translate("Shell", "Settings…"))
         self.settings_action.triggered.connect(self.open_settings)
         manager.addAction(self.settings_action)
-        self.eod_action = QAction(translate("Shell", "End of day…"), window)
+        self.eod_action = window.with_live(QAction(window), lambda: translate("Shell", "End of day…"))
         self.eod_action.triggered.connect(self.show_end_of_day)
         manager.addAction(self.eod_action)
-        self.import_action = QAction(translate("Shell", "Import customers from CSV…"), window)
+        self.import_action = window.with_live(QAction(window), lambda: translate("Shell", "Import customers from CSV…"))
         self.import_action.triggered.connect(self.import_customers)
         manager.addAction(self.import_action)
-        self.sandbox_test_action = QAction(translate("Shell", "Sandbox test payment…"), window)
+        self.sandbox_test_action = window.with_live(QAction(window), lambda: translate("Shell", "Sandbox test payment…"))
         self.sandbox_test_action.triggered.connect(self.sandbox_test)
         self.sandbox_test_action.setVisible(self.environment is Environment.SANDBOX)
         manager.addAction(self.sandbox_test_action)
-        help_menu = bar.addMenu(translate("Shell", "&Help"))
-        self.about_action = QAction(translate("Shell", "About"), window)
+        help_menu = window.with_live(bar.addMenu(""), lambda: translate("Shell", "&Help"), "setTitle")
+        self.about_action = window.with_live(QAction(window), lambda: translate("Shell", "About"))
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
-        self._translate_banner(window)
         self.idle = IdleLock(self.app, self.settings.idle_lock_minutes, busy=window.busy)
         self.idle.locked.connect(self.lock)
         window.nativeWindowChanged.connect(self._native_window_changed)
@@ -353,15 +361,6 @@ class Shell(QObject):
         if counter is not None:
             show_startup_notices(self.window, counter.startup_notices())
 
-    def _translate_banner(self, window: QWidget) -> None:
-        """The counter window's own banner (a QLabel) in the UI language, same layout as its English text."""
-        banner = window.banner
-        if isinstance(banner, QLabel):
-            env = self.environment
-            lane = window.lane
-            banner.setText(f"{environment_title(env)} · {environment_detail(env)}      "
-                           + fmt(translate("Shell", "Lane %1"), lane))
-
     def counter_start(self, lane: str, demo_customers: int | None = None) -> CounterStart:
         """What ``MainWindow.start_counter`` opens for this run (the one start-up path), with this run's clerk
         desk: Training with its demo customers, or Sandbox/Live with this data folder's API key. Raises
@@ -369,7 +368,7 @@ class Shell(QObject):
         return self.setup.counter_start(self.settings, lane, demo_customers)
 
     def _show_clerk(self) -> None:
-        """Who is signed in, in the counter's banner."""
+        """Who is signed in, in the counter's banner (it follows a language switch)."""
         if self.window is not None:
             self.window.show_signed_in(self.clerk.name if self.clerk is not None else None)
 
@@ -382,9 +381,9 @@ class Shell(QObject):
         if window is None or clerk is None or self.login_dialog() is not None:
             return
         if window.busy():
-            window.refuse(translate("Shell", "A payment is under way: finish it before signing out."))
+            window.refuse(lambda: translate("Shell", "A payment is under way: finish it before signing out."))
             return
-        window.set_locked(True, translate("Shell", "Signed out"))  # at once; the desk records it on a worker
+        window.set_locked(True, lambda: translate("Shell", "Signed out"))  # at once; the desk records it on a worker
         self.locked_changed.emit(True)
 
         def signed_out(_result=None) -> None:
@@ -401,14 +400,17 @@ class Shell(QObject):
         form is open (the window also refuses to close while charging)."""
         window = self.window
         if window is not None and window.busy():
-            window.refuse(translate("Shell", "A payment is under way: finish it before quitting."))
+            window.refuse(lambda: translate("Shell", "A payment is under way: finish it before quitting."))
             return
-        box = QMessageBox(QMessageBox.Icon.Question, translate("Shell", "Quit"),
-                          translate("Shell", "Quit the counter? No payments can be taken on this lane until it is "
-                                             "started again."), parent=window)
+        box = QuitQuestion(window)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.live(box.setWindowTitle, lambda: translate("Shell", "Quit"))
+        box.live(box.setText, lambda: translate("Shell", "Quit the counter? No payments can be taken on this lane "
+                                                         "until it is started again."))
         box.setObjectName("quitQuestion")
-        yes = box.addButton(translate("Shell", "Quit"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(translate("Shell", "Cancel"), QMessageBox.ButtonRole.RejectRole)
+        yes = box.addButton("", QMessageBox.ButtonRole.AcceptRole)
+        box.live(yes.setText, lambda: translate("Shell", "Quit"))
+        box.live(box.addButton("", QMessageBox.ButtonRole.RejectRole).setText, lambda: translate("Shell", "Cancel"))
         box.setDefaultButton(yes)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         box.finished.connect(lambda _r: self.app.quit() if box.clickedButton() is yes else None)
@@ -473,11 +475,11 @@ class Shell(QObject):
                                                        "in a moment."))
         return counter
 
-    def _why_no_customer_dialog(self, editing: bool) -> str | None:
+    def _why_no_customer_dialog(self, editing: bool) -> Callable[[], str] | None:
         if self.window.busy():
-            return translate("Shell", "A payment is under way: finish it first.")
+            return lambda: translate("Shell", "A payment is under way: finish it first.")
         if editing and self.selected_customer_id() is None:
-            return translate("Shell", "First find the customer: Ctrl+F, then ↑↓ and Enter. Ctrl+E then edits "
+            return lambda: translate("Shell", "First find the customer: Ctrl+F, then ↑↓ and Enter. Ctrl+E then edits "
                                       "them.")
         return None
 
@@ -514,7 +516,7 @@ class Shell(QObject):
 
         return BackgroundOp(lambda ctx: counter.customer(local_id), on_done=show,
                             on_error=lambda e: QMessageBox.warning(self.window, translate("Shell", "Edit customer"),
-                                                                   str(e)),
+                                                                   tr(e)),
                             label="edit customer").start()
 
     def _open_customer_dialog(self, dialog):
@@ -533,9 +535,10 @@ class Shell(QObject):
             return None
         if self.clerk is None or not self.clerk.is_manager:
             approved = self.approve(ManagerAction.SETTINGS, subject="Import customers from CSV",
-                                    detail=translate("Shell", "Import customers from CSV: adds and updates "
-                                                     "customers in this counter's customer list."),
-                                    title=translate("Shell", "Import customers from CSV"))
+                                    detail=lambda: translate("Shell", "Import customers from CSV: adds and "
+                                                                      "updates customers in this counter's "
+                                                                      "customer list."),
+                                    title=lambda: translate("Shell", "Import customers from CSV"))
             if approved is None:
                 return None
         dialog = CsvImportDialog(counter, self.window, start_dir=str(self.save_folder.start()),
@@ -547,8 +550,8 @@ class Shell(QObject):
 
     # --- manager-only actions ---------------------------------------------------------------------------
 
-    def approve(self, action: ManagerAction, subject: str = "", detail: str = "",
-                parent: QWidget | None = None, title: str = "") -> Approval | None:
+    def approve(self, action: ManagerAction, subject: str = "", detail: str | Callable[[], str] = "",
+                parent: QWidget | None = None, title: str | Callable[[], str] = "") -> Approval | None:
         """Manager name + PIN + reason for void/refund/settings/go-live (checked and recorded by the desk, on a
         worker, while the dialog waits). None if cancelled. ``title`` names what is approved when the action's
         own title is too general (a CSV import is recorded as a settings change but titled as the import)."""
@@ -622,7 +625,7 @@ class Shell(QObject):
         manager = self.clerk if self.clerk is not None and self.clerk.is_manager else None
         if manager is None:
             approved = self.approve(ManagerAction.SETTINGS, subject="Sandbox test payment",
-                                    title=translate("Shell", "Sandbox test payment"))
+                                    title=lambda: translate("Shell", "Sandbox test payment"))
             if approved is None:
                 return None
             manager = Clerk(int(approved.manager_id), approved.manager_name, Role(approved.role))
@@ -664,17 +667,21 @@ class Shell(QObject):
                                     environment_name(draft.environment)))
 
     def set_language(self, language: str) -> None:
+        """Counter → Language: applied at once, no restart (Qt posts ``QEvent.LanguageChange`` to every window;
+        each screen sets its texts again, the payment page hears it over its bridge), and saved for the next
+        start."""
         self.settings.language = language
+        self.language = install_translator(self.app, language)  # every screen retranslates (LanguageChange)
+        for code, action in getattr(self, "language_actions", {}).items():
+            action.setChecked(code == self.language)
         try:
             self.setup.save_settings(self.settings)
-        except StorageError as exc:  # the settings file names itself and the next step
-            QMessageBox.warning(self.window, translate("Shell", "Language"), str(exc))
+        except StorageError as exc:  # applied for this run; the settings file names itself and the next step
+            QMessageBox.warning(self.window, translate("Shell", "Language"),
+                                translate("Shell", "The language changed for now but could not be saved for the "
+                                                   "next start.") + "\n" + tr(exc))
             return
-        self.language = install_translator(self.app, language)
         self._settings_changed()
-        QMessageBox.information(self.window, translate("Shell", "Language"),
-                                translate("Shell", "New windows use the new language now; restart the app to "
-                                          "see it everywhere."))
 
     def remember_window(self, geometry: dict) -> None:
         """Keep the counter window's place for the next start (``Settings.window_geometry``). A settings file

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushBu
 
 from pos_app import storage_errors
 from pos_app.storage_errors import Fault, JournalCorrupt, StorageError, What
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import Retranslating, fmt
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -125,7 +126,7 @@ def _when(dt) -> str:
     return format_datetime(dt)
 
 
-class StorageProblemDialog(QDialog):
+class StorageProblemDialog(Retranslating, QDialog):
     """A storage fault the counter cannot start with; for a damaged journal, the backup to restore."""
 
     restored = Signal(object)  # backups.RestoreReport
@@ -144,9 +145,9 @@ class StorageProblemDialog(QDialog):
         self.report = None
         self._op = None
         self.setObjectName("storageProblemDialog")
-        self.setWindowTitle(translate("StorageMessages", "The counter could not start"))
+        self.live(self.setWindowTitle, lambda: translate("StorageMessages", "The counter could not start"))
         self.setMinimumWidth(560)
-        self.message = QLabel(str(exc), self)
+        self.message = self.with_live(QLabel(self), lambda: str(exc))  # StorageError says itself in the UI language
         self.message.setObjectName("storageMessage")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -158,10 +159,10 @@ class StorageProblemDialog(QDialog):
         self.state = QLabel(self)
         self.state.setObjectName("restoreState")
         self.state.setWordWrap(True)
-        self.restore_button = QPushButton(translate("StorageMessages", "Restore this backup…"), self)
+        self.restore_button = self.with_live(QPushButton(self), lambda: translate("StorageMessages", "Restore this backup…"))
         self.restore_button.setObjectName("restoreBackup")
         self.restore_button.clicked.connect(self.restore)
-        self.close_button = QPushButton(translate("StorageMessages", "Close"), self)
+        self.close_button = self.with_live(QPushButton(self), lambda: translate("StorageMessages", "Close"))
         self.close_button.setObjectName("closeProblem")
         self.close_button.clicked.connect(self.reject)
         journal_damaged = exc.fault is Fault.CORRUPT and exc.what is What.JOURNAL
@@ -170,12 +171,12 @@ class StorageProblemDialog(QDialog):
             if self.backup is not None:
                 info = describe_backup(self.backup.path)
                 count = info[0] if info else 0
-                self.backup_info.setText(fmt(translate(
+                self.live(self.backup_info.setText, lambda: fmt(translate(
                     "StorageMessages", "Latest automatic backup: %1 (%2 payment attempts), file %3. Restoring it "
                     "keeps the damaged journal next to it; payments made after the backup stay in PaySimple "
                     "and show in End of day."), _when(self.backup.taken_at), count, self.backup.path))
             else:
-                self.backup_info.setText(fmt(translate(
+                self.live(self.backup_info.setText, lambda: fmt(translate(
                     "StorageMessages", "No automatic backup was found in %1. Keep the journal as it is and call "
                     "support."), backup_dir(exc.path)))
         self.backup_info.setVisible(journal_damaged)
@@ -190,7 +191,7 @@ class StorageProblemDialog(QDialog):
         body = QVBoxLayout(self)
         body.setContentsMargins(24, 16, 24, 16)
         body.setSpacing(12)
-        self.title = QLabel(f"<b>{html.escape(self.windowTitle())}</b>", self)
+        self.title = self.with_live(QLabel(self), lambda: f"<b>{html.escape(self.windowTitle())}</b>")
         body.addWidget(self.title)
         body.addWidget(self.message)
         body.addWidget(self.backup_info)
@@ -223,13 +224,13 @@ class StorageProblemDialog(QDialog):
         approved = request_approval(
             self, clerks, ManagerAction.RESTORE_JOURNAL, environment,
             subject=f"restore journal from {self.backup.path.name}",
-            detail=fmt(translate("StorageMessages", "Replace the damaged payment journal with the backup of %1. "
-                                 "The damaged journal is kept."), _when(self.backup.taken_at)))
+            detail=lambda: fmt(translate("StorageMessages", "Replace the damaged payment journal with the backup of "
+                                         "%1. The damaged journal is kept."), _when(self.backup.taken_at)))
         if approved is None:
             return
         journal, backup = Path(self.exc.path), self.backup.path
         self.restore_button.setEnabled(False)
-        self._say(translate("StorageMessages", "Restoring…"))
+        self._say(lambda: translate("StorageMessages", "Restoring…"))
 
         def work(_ctx):
             return restore(journal, backup, approved)
@@ -237,22 +238,22 @@ class StorageProblemDialog(QDialog):
         self._op = BackgroundOp(work, on_done=self._restored, on_error=self._failed, label="restore journal")
         self._op.start()
 
-    def _say(self, text: str, error: bool = False) -> None:
+    def _say(self, text: str | Callable[[], str], error: bool = False) -> None:
+        """The restore's state (a callable follows a language switch)."""
         self.state.setStyleSheet("color: #b42318; font-weight: 600;" if error else "font-weight: 600;")
-        self.state.setText(text)
+        self.live(self.state.setText, text if callable(text) else (lambda: text))
 
     def _restored(self, report) -> None:
         self._op = None
         self.report = report
-        text = fmt(translate("StorageMessages", "Restored %1 payment attempts. The damaged journal is kept as %2. "
-                             "The counter starts again now."), report.attempts,
-                   report.kept_as if report.kept_as else "-")
-        self._say(text)
-        done = translate("StorageMessages", "Payment journal restored")
-        self.setWindowTitle(done)
-        self.title.setText(f"<b>{html.escape(done)}</b>")
+        self._say(lambda: fmt(translate("StorageMessages", "Restored %1 payment attempts. The damaged journal is kept "
+                                        "as %2. The counter starts again now."), report.attempts,
+                              report.kept_as if report.kept_as else "-"))
+        self.live(self.setWindowTitle, lambda: translate("StorageMessages", "Payment journal restored"))
+        self.live(self.title.setText, lambda: "<b>" + html.escape(translate("StorageMessages",
+                                                                            "Payment journal restored")) + "</b>")
         self.restore_button.setVisible(False)
-        self.close_button.setText(translate("StorageMessages", "Close"))
+        self.live(self.close_button.setText, lambda: translate("StorageMessages", "Close"))
         self.restored.emit(report)
         if self.restart is not None:
             self.restart()
@@ -262,18 +263,21 @@ class StorageProblemDialog(QDialog):
 
         self._op = None
         self.restore_button.setEnabled(True)
-        if isinstance(exc, RestoreRefused) and exc.code == "in_use":
-            text = translate("StorageMessages", "The journal is in use by another program (another copy of the "
-                             "app?). Close it, then restore again. Nothing was changed.")
-        elif isinstance(exc, RestoreRefused):
-            text = fmt(translate("StorageMessages", "This backup cannot be used (%1). Nothing was changed. Call "
-                                 "support."), exc.code)
-        elif isinstance(exc, StorageError):
-            text = str(exc)
-        else:
+        if not isinstance(exc, RestoreRefused | StorageError):
             log.error("journal restore failed", exc_info=(type(exc), exc, exc.__traceback__))
-            text = fmt(translate("StorageMessages", "The restore did not finish (%1). Nothing was changed."),
+
+        def text() -> str:
+            if isinstance(exc, RestoreRefused) and exc.code == "in_use":
+                return translate("StorageMessages", "The journal is in use by another program (another copy of the "
+                                 "app?). Close it, then restore again. Nothing was changed.")
+            if isinstance(exc, RestoreRefused):
+                return fmt(translate("StorageMessages", "This backup cannot be used (%1). Nothing was changed. Call "
+                                     "support."), exc.code)
+            if isinstance(exc, StorageError):
+                return str(exc)
+            return fmt(translate("StorageMessages", "The restore did not finish (%1). Nothing was changed."),
                        type(exc).__name__)
+
         self._say(text, error=True)
 
 

@@ -9,7 +9,8 @@ Page -> Python (slots; every argument arrives as a QVariant and is type-checked 
   sdkError(json)              {"errorKey": str, "status": int, "messages": [str], "fields": [str]}
   cancel()                    the clerk cancelled inside the page
 Python -> page (signals): configure(json) {checkoutToken, mode: cc|ach, use: charge|update} (the iframe styles
-  are constants of payment.js),
+  are constants of payment.js, and ``texts``: the page's own words in the UI language),
+  texts(json) {lang, title, card, ach, noSdk, startFailed}: the page's words again (a language switch),
   customerToken(str), submit(), reset().
 
 What the page has (issue 14 §10): it never gets the amount, the API user or key, or any customer but the
@@ -54,6 +55,7 @@ Recorder = Callable[[str, str, tuple], None]
 
 class PaymentBridge(QObject):
     configure = Signal(str)
+    texts = Signal(str)
     customerToken = Signal(str)  # noqa: N815 (JS-facing name)
     submit = Signal()
     reset = Signal()
@@ -69,6 +71,10 @@ class PaymentBridge(QObject):
     def send_configure(self, config_json: str) -> None:
         self._record("out", "configure", (config_json,))
         self.configure.emit(config_json)
+
+    def send_texts(self, texts_json: str) -> None:
+        self._record("out", "texts", (texts_json,))
+        self.texts.emit(texts_json)
 
     def send_customer_token(self, token: str) -> None:
         self._record("out", "customerToken", (token,))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QEvent, QFile, QIODevice, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QFile, QIODevice, QLocale, Qt, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
@@ -77,6 +77,7 @@ class PaymentWebView(QWebEngineView):
         self._profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
         self._profile.setPersistentCookiesPolicy(QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies)
         self._profile.setSpellCheckEnabled(False)
+        self.set_language()
         self._scheme_handler = AppSchemeHandler(self.paysimple_origin, parent=self._profile)
         self._profile.installUrlSchemeHandler(SCHEME, self._scheme_handler)
         self.interceptor = OriginInterceptor({APP_ORIGIN, self.paysimple_origin}, parent=self._profile)
@@ -106,6 +107,13 @@ class PaymentWebView(QWebEngineView):
         if not debug:
             self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.setAcceptDrops(False)
+
+    def set_language(self, language: str | None = None) -> None:
+        """The language the page's requests ask for (Accept-Language, and so ``navigator.language``): the UI
+        language (``QLocale()``, which ``install_translator`` sets) unless given. PaySimpleJS documents no language
+        option; its hosted form can only follow the browser's (the training stand-in does). Takes effect for
+        the next page or frame load."""
+        self._profile.setHttpAcceptLanguage(language or QLocale().bcp47Name())
 
     @property
     def guarded_page(self) -> GuardedPage:

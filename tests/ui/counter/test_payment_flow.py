@@ -352,8 +352,8 @@ def test_lost_reply_is_checked_with_paysimple_not_charged_twice(counter, monkeyp
 
     def show_progress(text, *args, **kwargs):
         buttons = (w.customer_page.charge_file_button, w.customer_page.new_card_button, w.customer_page.new_ach_button, w.customer_page.update_button)
-        statuses.append((text, any(b.isEnabled() for b in buttons)))
         original(text, *args, **kwargs)
+        statuses.append((w.task.label.text(), any(b.isEnabled() for b in buttons)))  # what the clerk reads
 
     monkeypatch.setattr(w.task, "show_progress", show_progress)
     with counter.qtbot.waitSignal(w.resultShown, timeout=30000) as blocker:

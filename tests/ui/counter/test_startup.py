@@ -29,7 +29,8 @@ def window(qtbot):
 def test_startup_shows_progress_and_never_blocks_the_window(window, qtbot, tmp_path):
     texts, gaps = [], []
     original = window.task.show_progress
-    window.task.show_progress = lambda text, *a, **k: (texts.append(text), original(text, *a, **k))[1]
+    # what the clerk reads on the task bar after each step (the text follows the UI language: a callable)
+    window.task.show_progress = lambda text, *a, **k: (original(text, *a, **k), texts.append(window.task.label.text()))[0]
     last = [time.perf_counter()]
 
     def tick():
@@ -59,7 +60,8 @@ def test_cancel_stops_the_sync(window, qtbot, tmp_path):
             window.task.cancel_button.click()
 
     original = window.task.show_progress
-    window.task.show_progress = lambda text, *a, **k: (original(text, *a, **k), cancel_once_syncing(text))[0]
+    window.task.show_progress = lambda text, *a, **k: (original(text, *a, **k),
+                                                       cancel_once_syncing(window.task.label.text()))[0]
     with qtbot.waitSignal(window.counterReady, timeout=60000):
         window.start_counter(CounterStart(Environment.TRAINING, app_paths(tmp_path / "home"), demo_customers=3000))
     # The counter still starts (it can resume the sync later) with the pages synced before Cancel.

@@ -90,8 +90,9 @@ def test_wrong_columns_are_named_and_nothing_is_imported(qtbot, backend, english
     error = _import(qtbot, dialog, source)
     assert error.missing and backend.directory.count() == before
     text = dialog.summary.text()
-    assert text.startswith("Wrong columns") and "First Name" in text and "Last Name" in text
-    assert "'Phone'" not in text and "Phone, Email" in text and "Nothing was imported" in text
+    assert text.startswith("Wrong columns") and "“First Name” and “Last Name”" in text
+    # the file's own headers, quoted as they are written in it (never a Python repr, never translated)
+    assert "'Phone'" not in text and "“Phone”, “Email”" in text and "Nothing was imported" in text
     assert dialog.import_button.isEnabled()
     # a refused file still has a report saying why (issue 15), and Open report shows it
     assert not dialog.report_button.isHidden() and error.report_path.exists()

@@ -166,3 +166,53 @@ def test_no_bare_visible_strings(module):
 def test_unknown_language_falls_back_to_english(qapp):
     assert install_translator(qapp, "xx") == "en"
     assert install_translator(qapp, "en") == "en"
+
+
+def test_the_cores_sentences_are_translated_at_the_screen_edge(qapp, spanish, tmp_path):
+    from pos_app.counter import LaneBusy, StorageError, decline_reason
+    from pos_app.payments.service import ANSWER_LOST, NOT_REACHED
+    from pos_app.storage_errors import Fault, What
+    from pos_app.ui.common.i18n import tr
+
+    note = NOT_REACHED.fill("HTTP 503")
+    assert tr(note) == "No se pudo contactar con PaySimple; no se envió nada (HTTP 503)."
+    assert tr(str(ANSWER_LOST.fill("RequestTimeout"))) == \
+        "Se perdió la respuesta de PaySimple (RequestTimeout); comprobando si se cobró."  # a note read back
+    assert tr(LaneBusy("LANE1")) == "La caja LANE1 ya tiene un pago en curso. Resuélvalo antes de uno nuevo."
+    assert tr(decline_reason("4005", "Do Not Honor")) == "No aceptar (el banco rechazó el pago)"
+    assert tr("Issuer unavailable") == "Issuer unavailable"  # PaySimple's own words: as they came
+    assert tr(None) == "" and tr(ValueError()) == "ValueError"
+    storage = StorageError(Fault.DISK_FULL, tmp_path / "journal.db", What.JOURNAL)
+    assert tr(storage) == str(storage)  # a storage fault describes itself (storage_messages)
+    install_translator(qapp, "en")
+    assert tr(note) == str(note)  # English: the core's own text
+
+
+def test_live_texts_follow_a_language_switch_and_the_latest_wins(qapp, qtbot, english):
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QLabel, QWidget
+    from shiboken6 import isValid
+
+    from pos_app.ui.common.i18n import Retranslating
+
+    class Screen(Retranslating, QWidget):
+        pass
+
+    screen = Screen()
+    qtbot.addWidget(screen)
+    title, status, gone = QLabel(screen), QLabel(screen), QLabel(screen)
+    screen.live(title.setText, lambda: QCoreApplication.translate("LoginDialog", "Sign in"))
+    screen.live(status.setText, lambda: QCoreApplication.translate("LoginDialog", "Type your PIN."))
+    screen.live(status.setText, lambda: QCoreApplication.translate("LoginDialog", "Checking the PIN…"))  # replaces
+    screen.live(gone.setText, lambda: QCoreApplication.translate("LoginDialog", "Quit"))
+    gone.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not isValid(gone)  # Qt deleted it: its live text is dropped at the next switch, nothing raises
+    assert (title.text(), status.text()) == ("Sign in", "Checking the PIN…")
+    install_translator(qapp, "es")
+    QCoreApplication.processEvents()  # the posted QEvent.LanguageChange
+    assert (title.text(), status.text()) == ("Iniciar sesión", "Comprobando el PIN…")
+    assert len(screen.__dict__["_live_texts"]) == 2
+    install_translator(qapp, "en")
+    QCoreApplication.processEvents()
+    assert (title.text(), status.text()) == ("Sign in", "Checking the PIN…")
