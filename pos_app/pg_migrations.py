@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 LOCK_NAMESPACE_MIGRATIONS = 0x504F5300  # "POS\0"
 LOCK_NAMESPACE_LANE = 0x504F5301
 LOCK_NAMESPACE_REVERSAL = 0x504F5302
-LOCK_NAMESPACE_CUSTOMERS = 0x504F5303  # key 1: customer writes that match by account/name (customers.pg_store)
+LOCK_NAMESPACE_CUSTOMERS = 0x504F5303  # key 1: customer writes that match by account/name;
+#                                       key 2: the store's one PaySimple sync (customers.pg_store.sync_lease)
 MIGRATION_LOCK = (LOCK_NAMESPACE_MIGRATIONS, 1)
 
 _VERSIONS = """CREATE TABLE IF NOT EXISTS schema_versions (

@@ -615,14 +615,14 @@ class Counter:
     @off_gui_thread
     def charge(self, customer: CustomerRef, account: Account, amount: Decimal, payment_token: str | None = None,
                cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None,
-               ach_authorization: str | None = None) -> Attempt:
+               ach_authorization: str | None = None, attempt_id: str | None = None) -> Attempt:
         """Charge once (``PaymentService.charge``); PaySimple e-mails no receipt with it: the receipt is chosen
         after the payment (``email_receipt``). ``ach_authorization``: required for a bank account (the text
-        read to the customer)."""
+        read to the customer). ``attempt_id``: the attempt's id when the caller chose it (``CounterApi``)."""
         attempt = self.service.charge(customer, AccountRef.from_paysimple(account), amount,
                                       clerk=self.signed_in_clerk(), payment_token=payment_token, cvv=cvv,
                                       on_status=on_status,
-                                      ach_authorization=ach_authorization)
+                                      ach_authorization=ach_authorization, attempt_id=attempt_id)
         self.events.publish(PaymentRecorded(attempt))
         return attempt
 

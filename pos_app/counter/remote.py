@@ -593,13 +593,15 @@ class RemoteCounter:
     @off_gui_thread
     def charge(self, customer: CustomerRef, account: Account, amount: Decimal, payment_token: str | None = None,
                cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None,
-               ach_authorization: str | None = None) -> Attempt:
-        """Charge once through the server (module docstring)."""
+               ach_authorization: str | None = None, attempt_id: str | None = None) -> Attempt:
+        """Charge once through the server (module docstring). ``attempt_id``: the idempotency key, when the
+        caller recorded it before calling (a lane process that may be killed mid-charge asks again with the
+        same key and the same charge after its restart, and gets the first request's outcome); else a new one."""
         if self.signed_in is None:
             raise NotSignedIn()
         selected = self._selected_for(customer)
         self._selection_on_server()
-        key = ids.attempt_id(self._lane)
+        key = attempt_id or ids.attempt_id(self._lane)
         body = encode(m.ChargeBody(selected.id, account.id, f"{Decimal(amount):.2f}", payment_token, cvv,
                                    ach_authorization))
         attempt = self._until_answered(key, "POST", "/v1/charges", body, {"Idempotency-Key": key}, on_status,

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pos_app.customers.directory import Directory, FeedMismatch
@@ -140,11 +141,29 @@ class ReplicaFollower:
         return len(reply.changes)
 
     def catch_up(self, directory: Directory | None = None) -> None:
-        """Pages without waiting until one comes back short (one bulk load)."""
+        """Pages without waiting until one comes back short (one bulk load). The next page is asked for while
+        this one is written (the server reads and encodes it meanwhile); pages are still written one by one, in
+        order, each with its position, as ``_step`` writes them."""
         directory = directory or self._dir
-        with directory.bulk():
-            while not self._stop.is_set() and self._step(directory, 0) >= self.page:
-                pass
+        have, position = directory.replica_position()
+        if have is None and directory.count(include_deleted=True):
+            raise NotAReplica(directory.path)
+        with directory.bulk(), ThreadPoolExecutor(1, thread_name_prefix="customer-copy-ask") as asker:
+            ahead = asker.submit(self._ask, position, 0)
+            while not self._stop.is_set():
+                reply = ahead.result()
+                self.connected = True
+                if have is not None and reply.feed_id != have:
+                    raise FeedMismatch(have, reply.feed_id)
+                full = len(reply.changes) >= self.page
+                if full:
+                    ahead = asker.submit(self._ask, reply.next_position, 0)
+                page = ChangePage([Change(e.position, e.customer) for e in reply.changes], reply.next_position)
+                if page.changes or page.next_position != position or have is None:
+                    directory.apply_changes(reply.feed_id, page)
+                have, position = reply.feed_id, reply.next_position
+                if not full:
+                    return
 
     def _run(self) -> None:
         backoff = BACKOFF_S

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -75,6 +75,7 @@ POSITION_BITS = 20
 ROWS_PER_TRANSACTION = (1 << POSITION_BITS) - 1  # feed positions one transaction can take
 MAX_XID = 1 << (63 - POSITION_BITS)  # positions stay below 2**63 (bigint)
 MATCH_LOCK = (pg_migrations.LOCK_NAMESPACE_CUSTOMERS, 1)
+SYNC_LOCK = (pg_migrations.LOCK_NAMESPACE_CUSTOMERS, 2)  # the store's one sync pass (``sync_lease``)
 WRITE_ATTEMPTS = 3  # a write that lost a race on a PaySimple id is tried again this often in all
 SYNC_STOPPED = ("cancelled", "failed")
 
@@ -238,6 +239,8 @@ class PgCustomerStore:
         self._pool_timeout = pool_timeout
         info = pg_support.conninfo(dsn, application_name=application_name, connect_timeout=connect_timeout,
                                    statement_timeout=statement_timeout)
+        self._lease_info = pg_support.conninfo(dsn, application_name=application_name + " sync lease",
+                                               connect_timeout=connect_timeout, statement_timeout=statement_timeout)
         with self._errors():
             self._psycopg.connect(info).close()  # a wrong password or database fails here at once, with its cause
             self._pool = pg_support.open_pool(info, name=f"customers {self.name}", min_size=min_size,
@@ -474,6 +477,30 @@ class PgCustomerStore:
                 raise KeyError(f"No customer with local id {local_id}")
 
     # ---- the PaySimple sync's progress --------------------------------------------------------------------
+
+    @contextmanager
+    def sync_lease(self) -> Iterator[bool]:
+        """The store's one PaySimple sync: yields True when this caller holds the store-wide lease for the
+        block (a session advisory lock, ``SYNC_LOCK``, on a connection of its own), False when another process
+        or thread holds it (nothing to do then). The lease ends with the block, or with its connection: a
+        holder killed mid-pass releases it at once (PostgreSQL ends the dead session), so another instance
+        takes over and resumes the pass (``sync_start``). A PostgreSQL restart ends it too; a pass then still
+        running may overlap one started elsewhere, which only repeats idempotent page writes."""
+        with self._errors():
+            con = self._psycopg.connect(self._lease_info, autocommit=True)
+        try:
+            with self._errors():
+                held = bool(con.execute("SELECT pg_try_advisory_lock(%s, %s)", SYNC_LOCK).fetchone()[0])
+            yield held
+        finally:
+            con.close()  # ends the session: the lock with it
+
+    def last_sync_completed(self) -> datetime | None:
+        """When the latest complete pass (every page read, not abandoned) ended, or None."""
+        row = self._one("SELECT max(finished_at) AS at FROM sync_runs WHERE status = 'complete' AND error IS NULL",
+                        ())
+        return row["at"] if row else None
+
 
     def sync_start(self, page_size: int) -> SyncRun:
         with self._transaction() as con:

@@ -116,9 +116,9 @@ def cmd_init(args, prompt: Prompt) -> int:
         from pos_app.payments.journal_pg import PgJournal
 
         PgJournal(settings.database).close()
-    from pos_app.customers.directory import Directory
+    from pos_app.server.customers import ServerCustomers
 
-    Directory(paths.directory).close()
+    ServerCustomers.open(paths.directory, paths.search_copy, settings.database).close()
     clerks = open_clerks(paths, settings.database)
     try:
         clerks.add(manager, pin, Role.MANAGER, by=None)

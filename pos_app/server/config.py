@@ -4,8 +4,10 @@ Layout of the data folder (0700; every file 0600 except the public certificate):
 ``server.json`` (settings below), ``paysimple.json`` (PaySimple's API URL, user and key: the only place the key
 lives), ``tls/cert.pem`` + ``tls/key.pem``, ``clerks.db`` + ``clerks.key`` (clerks and their row-integrity key),
 and for the SQLite database ``server.db``, ``journal.db``, ``directory.db``. With PostgreSQL (``database`` a DSN)
-the server's records and the payment journal live in that database; clerks and the customer directory stay in
-the data folder until their PostgreSQL stores are in use (issue 19's clerk and customer seams).
+the server's records, the payment journal, the clerks and the customers (with their change feed) live in that
+database, shared by every server instance on it; the data folder then holds only ``search-copy.db``, this
+instance's search index copied from the customer feed (``server.customers``), besides the key and certificate
+files every instance needs a copy of (decision 0435).
 
 ``paysimple.json`` is refused (``KeyFileUnsafe``) when anyone but its owner may read it: the key opens every
 customer's data and every refund.
@@ -49,6 +51,7 @@ class ServerSettings:
     code_ttl_s: float = 30 * 60.0
     approval_ttl_s: float = 120.0
     sync_every_s: float = 15 * 60.0  # the store's PaySimple customer sync (0: only when the server starts)
+    sync_check_s: float = 30.0  # PostgreSQL: how often an instance asks whether the store's sync is due
 
     @classmethod
     def from_json(cls, data: dict) -> ServerSettings:
@@ -105,6 +108,10 @@ class ServerPaths:
     @property
     def directory(self) -> Path:
         return self.data_dir / "directory.db"
+
+    @property
+    def search_copy(self) -> Path:
+        return self.data_dir / "search-copy.db"
 
     def ensure(self) -> ServerPaths:
         private_dir(self.data_dir)

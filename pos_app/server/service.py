@@ -35,7 +35,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from pos_app.clerks import Clerk, ClerkError, ClerkRegistry, ManagerAction, Role
-from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.payments import AccountRef, Approval, Attempt, CustomerRef, EodReport, ReversalOption, end_of_day
 from pos_app.payments.model import to_cents
@@ -44,6 +43,7 @@ from pos_app.payments.store import JournalStore, OnFileRecord
 from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts, PaySimpleClient
 from pos_app.paysimple.gateway import PaySimpleGateway
 from pos_app.server.config import PaySimpleAccess, ServerPaths, ServerSettings, load_access, load_settings
+from pos_app.server.customers import ServerCustomers
 from pos_app.server.db import ServerDb, open_db
 from pos_app.server.desk import ChargeDesk, ChargeRequest, Outcome, ServiceTimes
 from pos_app.server.records import (
@@ -117,11 +117,11 @@ class StoreServer:
     """One server process's use cases on its stores (module docstring)."""
 
     def __init__(self, paths: ServerPaths, settings: ServerSettings, db: ServerDb, journal: JournalStore,
-                 client: PaySimpleClient, directory: Directory, clerks: ClerkRegistry, fingerprint: str,
+                 client: PaySimpleClient, customers: ServerCustomers, clerks: ClerkRegistry, fingerprint: str,
                  clock: Callable[[], datetime] = _utc_now) -> None:
         self.paths, self.settings, self.db = paths, settings, db
         self.records = ServerRecords(db)
-        self.journal, self.client, self.directory, self.clerks = journal, client, directory, clerks
+        self.journal, self.client, self.customers, self.clerks = journal, client, customers, clerks
         self.gateway = PaySimpleGateway(client)
         self.client_base_url = client.base_url
         self.fingerprint = fingerprint
@@ -158,11 +158,11 @@ class StoreServer:
             opened.append(journal)
             client = PaySimpleClient(access.base_url, access.user, access.key)
             opened.append(client)
-            directory = Directory.open_or_recover(paths.directory)
-            opened.append(directory)
+            customers = ServerCustomers.open(paths.directory, paths.search_copy, settings.database)
+            opened.append(customers)
             clerks = open_clerks(paths, settings.database)
             opened.append(clerks)
-            return cls(paths, settings, db, journal, client, directory, clerks,
+            return cls(paths, settings, db, journal, client, customers, clerks,
                        certificate_fingerprint(paths.cert), clock)
         except BaseException:
             for part in reversed(opened):
@@ -179,22 +179,36 @@ class StoreServer:
                 self.desk.service(lane.name)
         self._sweeper = threading.Thread(target=self._sweep_loop, name="onfile-sweeper", daemon=True)
         self._sweeper.start()
+        self.customers.start()
         threading.Thread(target=self._sync_loop, name="customer-sync", daemon=True).start()
 
     def _sync_loop(self) -> None:
-        """The store's one PaySimple customer sync: at start, then every ``sync_every_s`` (0: at start only)."""
-        from pos_app.customers.sync import SyncAlreadyRunning, sync
-
+        """The store's one PaySimple customer sync: at start, then every ``sync_every_s`` (0: at start only).
+        With several instances on one PostgreSQL (``ServerCustomers.sync_round``) one pass runs per period for
+        the whole store: each instance asks every ``sync_check_s`` and runs a pass only under the store's
+        lease and when none completed within the period (0: since this instance started); an instance killed
+        mid-pass leaves the pass to the next instance that asks (it resumes it)."""
+        since = self.clock()
+        every = timedelta(seconds=self.settings.sync_every_s) if self.settings.sync_every_s else None
+        shared = self.customers.shared
         while not self._stop.is_set():
+            ran = False
             try:
-                report = sync(self.directory, self.client)
-                self._audit(None, "sync_customers", "ok" if report.complete else "incomplete",
-                            detail=f"inserted={report.inserted} updated={report.updated} deleted={report.deleted}")
-            except SyncAlreadyRunning:
-                pass
-            except Exception:  # noqa: BLE001 - PaySimple or the directory failed: the next round tries again
+                report = self.customers.sync_round(self.client, every, since, self.clock)
+                if report is not None:
+                    ran = True
+                    self._audit(None, "sync_customers", "ok" if report.complete else "incomplete",
+                                detail=f"inserted={report.inserted} updated={report.updated} "
+                                       f"deleted={report.deleted}")
+            except Exception:  # noqa: BLE001 - PaySimple or the store failed: the next round tries again
                 log.exception("customer sync failed")
-            if not self.settings.sync_every_s or self._stop.wait(self.settings.sync_every_s):
+            if not shared:
+                if not self.settings.sync_every_s or self._stop.wait(self.settings.sync_every_s):
+                    return
+                continue
+            if ran and every is None:
+                return
+            if self._stop.wait(self.settings.sync_check_s):
                 return
 
     def _sweep_loop(self, interval: float = 300.0) -> None:
@@ -208,7 +222,7 @@ class StoreServer:
     def close(self) -> None:
         self._stop.set()
         self.desk.close()
-        for part in (self.clerks, self.directory, self.client, self.journal, self.db):
+        for part in (self.clerks, self.customers, self.client, self.journal, self.db):
             try:
                 part.close()
             except Exception:  # noqa: BLE001 - closing is best effort
@@ -398,18 +412,18 @@ class StoreServer:
     # ---- customers -----------------------------------------------------------------------------------
 
     def search(self, caller: Caller, query: str, limit: int) -> list[CustomerHit]:
-        return self.directory.search(query, max(1, min(int(limit), 200)))
+        return self.customers.search(query, max(1, min(int(limit), 200)))
 
     def changes(self, caller: Caller, after: int, limit: int) -> m.ChangesReply:
         """A page of the customer store's change feed for a lane's search copy (``customers.replica``). The
         feed id is read before the page: a lane never files a page of a new feed under the old id."""
-        feed = self.directory.feed_id()
-        page = self.directory.changes(after, limit)
+        feed = self.customers.store.feed_id()
+        page = self.customers.store.changes(after, limit)
         return m.ChangesReply(feed, [m.FeedEntry(c.position, c.customer) for c in page.changes],
                               page.next_position)
 
     def customer(self, caller: Caller, customer_id: int) -> StoredCustomer:
-        stored = self.directory.get(customer_id)
+        stored = self.customers.store.get(customer_id)
         if stored is None:
             raise ApiError(404, "no_such_customer", f"There is no customer {customer_id} on the store server.")
         return stored
@@ -419,7 +433,7 @@ class StoreServer:
         self.records.select_customer(caller.token_hash, stored.id, stored.paysimple_id, stored.display_name,
                                      self.clock())
         try:
-            self.directory.mark_seen(stored.id)
+            self.customers.store.mark_seen(stored.id)
         except Exception:  # noqa: BLE001 - ranking only
             log.exception("could not record customer %s as seen", stored.id)
         return stored
@@ -445,7 +459,8 @@ class StoreServer:
     def create_customer(self, caller: Caller, record: CustomerRecord) -> StoredCustomer:
         from pos_app.customers.counter import create_customer
 
-        stored = create_customer(self.directory, self.client, record)
+        stored = create_customer(self.customers.store, self.client, record)
+        self.customers.after_write()
         self._audit(caller, "create_customer", "ok", subject=stored.display_name, subject_id=str(stored.id))
         return stored
 
@@ -456,7 +471,8 @@ class StoreServer:
         stored = self.customer(caller, customer_id)
         if stored.local_only:
             return self.add_to_paysimple(caller, customer_id, record).customer
-        stored = update_customer(self.directory, self.client, customer_id, record)
+        stored = update_customer(self.customers.store, self.client, customer_id, record)
+        self.customers.after_write()
         self._audit(caller, "update_customer", "ok", subject=stored.display_name, subject_id=str(stored.id))
         return stored
 
@@ -466,7 +482,8 @@ class StoreServer:
         from pos_app.customers.paysimple_add import add_to_paysimple
 
         self.customer(caller, customer_id)
-        added = add_to_paysimple(self.directory, self.client, customer_id, record, now=self.clock)
+        added = add_to_paysimple(self.customers.store, self.client, customer_id, record, now=self.clock)
+        self.customers.after_write()
         self._audit(caller, "add_to_paysimple", added.how, subject=added.customer.display_name,
                     subject_id=str(customer_id))
         return added
@@ -474,18 +491,22 @@ class StoreServer:
     def possible_duplicates(self, caller: Caller, record: CustomerRecord, exclude_id: int | None):
         from pos_app.customers.counter import possible_duplicates
 
-        return possible_duplicates(self.directory, record, exclude_id)
+        return possible_duplicates(self.customers.store, record, exclude_id)
 
     def sync_customers(self, caller: Caller):
-        from pos_app.customers.sync import sync
+        from pos_app.customers.sync import SyncAlreadyRunning
 
         self.require_manager(caller, "sync_customers")
-        report = sync(self.directory, self.client)
+        try:
+            report = self.customers.sync_now(self.client)
+        except SyncAlreadyRunning as exc:
+            raise ApiError(409, "sync_running", f"{exc} Its customers arrive when it ends; no need to start "
+                                                "another.") from None
         self._audit(caller, "sync_customers", "ok" if report.complete else "incomplete")
         return report
 
     def count_customers(self, caller: Caller) -> int:
-        return self.directory.count()
+        return self.customers.store.count()
 
     # ---- accounts and tokens -------------------------------------------------------------------------
 

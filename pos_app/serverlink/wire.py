@@ -75,22 +75,30 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
+@cache
+def _union(tp: Any) -> tuple[bool, tuple[Any, ...]]:
+    """(None allowed, the other members) of a union type."""
+    members = typing.get_args(tp)
+    return type(None) in members, tuple(m for m in members if m is not type(None))
+
+
 def _name(tp: Any) -> str:
     return getattr(tp, "__name__", None) or str(tp)
 
 
 def decode(tp: Any, data: Any, path: str = "") -> Any:
     """``data`` (parsed JSON) as a value of type ``tp``; raises :class:`WireError` for anything else."""
+    if tp is str and type(data) is str:  # the most common case first
+        return data
     if tp is Any:
         return data
     origin = typing.get_origin(tp)
     if origin is typing.Union or origin is types.UnionType:
-        members = typing.get_args(tp)
+        optional, members = _union(tp)
         if data is None:
-            if type(None) in members:
+            if optional:
                 return None
             raise WireError(path, "must not be empty (null)")
-        members = [m for m in members if m is not type(None)]
         if len(members) == 1:
             return decode(members[0], data, path)
         fits = []
@@ -161,22 +169,30 @@ def decode(tp: Any, data: Any, path: str = "") -> Any:
     raise WireError(path, f"cannot read a {_name(tp)}")
 
 
+@cache
+def _plan(cls: type) -> tuple[frozenset[str], tuple[tuple[str, Any, bool], ...]]:
+    """A dataclass's fields as the decoder needs them, worked out once: (names, ((name, type, required), ...))."""
+    hints = _hints(cls)
+    fields = [f for f in dataclasses.fields(cls) if f.init]
+    return frozenset(f.name for f in fields), tuple(
+        (f.name, hints[f.name], f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+        for f in fields)
+
+
 def _decode_dataclass(cls: type, data: Any, path: str) -> Any:
     if not isinstance(data, dict):
         raise WireError(path, f"must be an object ({cls.__name__})")
-    hints = _hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
-    unknown = sorted(set(data) - set(fields))
-    if unknown:
-        raise WireError(path, f"unknown field(s) {', '.join(unknown)} for {cls.__name__}")
+    names, plan = _plan(cls)
+    if not names.issuperset(data):
+        raise WireError(path, f"unknown field(s) {', '.join(sorted(set(data) - names))} for {cls.__name__}")
     values = {}
-    for name, field in fields.items():
-        where = f"{path}.{name}" if path else name
+    prefix = f"{path}." if path else ""
+    for name, hint, required in plan:
         if name not in data:
-            if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
-                raise WireError(where, "is missing")
+            if required:
+                raise WireError(prefix + name, "is missing")
             continue
-        values[name] = decode(hints[name], data[name], where)
+        values[name] = decode(hint, data[name], prefix + name)
     try:
         return cls(**values)
     except (TypeError, ValueError) as exc:  # the dataclass's own checks (e.g. CustomerRef's positive id)

@@ -182,10 +182,10 @@ class Clock:
 def server(tmp_path):
     """A StoreServer on SQLite files and a clerk file (no HTTP, no PaySimple call in these tests: its client
     points at a closed port)."""
-    from pos_app.customers.directory import Directory
     from pos_app.payments import Journal
     from pos_app.paysimple import PaySimpleClient
     from pos_app.server.config import ServerPaths, ServerSettings
+    from pos_app.server.customers import ServerCustomers
     from pos_app.server.service import StoreServer, open_clerks
     from tests.fixtures.gateway import closed_port
 
@@ -197,7 +197,8 @@ def server(tmp_path):
     settings = ServerSettings(session_idle_s=600, session_max_s=3600, approval_ttl_s=60, code_ttl_s=300)
     store = StoreServer(paths, settings, SqliteDb(paths.data_dir / "server.db"), Journal(paths.journal),
                         PaySimpleClient(f"http://127.0.0.1:{closed_port()}/v4", "u", "k"),
-                        Directory(paths.directory), clerks, "ab" * 32, clock)
+                        ServerCustomers.open(paths.directory, paths.search_copy, "sqlite"), clerks, "ab" * 32,
+                        clock)
     store.test_clock = clock
     yield store
     store.close()

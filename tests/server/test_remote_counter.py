@@ -47,8 +47,12 @@ def ps(store_gateway):
 
 
 @pytest.fixture(scope="module")
-def counter(server):
-    enrolled = enroll(server.url, new_code(server.data, "LANE3"), "LANE3")
+def enrolled(server):
+    return enroll(server.url, new_code(server.data, "LANE3"), "LANE3")
+
+
+@pytest.fixture(scope="module")
+def counter(enrolled):
     remote = RemoteCounter.connect(enrolled.url, enrolled.fingerprint, enrolled.credential, "LANE3",
                                    timeouts=Timeouts(connect=1, read=10, total=12), ask_for=45)
     remote.sign_in(*CLERK)
@@ -128,6 +132,36 @@ def test_a_lost_reply_at_the_server_is_asked_again_with_the_same_key(counter, ps
     assert attempt.state is State.APPROVED
     assert "checking" in [s.phase for s in statuses] or "waiting" in [s.phase for s in statuses]
     assert len(ps.customer_payments(stored.paysimple_id)) == 1
+
+
+def test_a_restarted_counter_asks_again_with_the_key_it_recorded_and_gets_the_first_outcome(enrolled, counter,
+                                                                                           ps):
+    """The lane recorded its key before charging and died after sending: its next process (a new counter, a
+    new sign-in) charges the same sale with that key and gets the first request's payment, not a second one;
+    the key with another amount is refused and charges nothing."""
+    from pos_app.counter.remote import StoreServerRefused
+    from pos_app.payments import ids
+
+    stored, account = new_customer(counter, ps)
+    key = ids.attempt_id("LANE3")
+    first = counter.charge(ref(stored), account, Decimal("6.50"), attempt_id=key)
+    assert first.id == key and first.state is State.APPROVED
+    again = RemoteCounter.connect(enrolled.url, enrolled.fingerprint, enrolled.credential, "LANE3",
+                                  timeouts=Timeouts(connect=1, read=10, total=12))
+    try:
+        again.sign_in(*CLERK)
+        again.customer(stored.id)
+        same = again.charge(ref(stored), again.verify_account(stored.paysimple_id, account.id), Decimal("6.50"),
+                            attempt_id=key)
+        assert same.id == key and same.state is State.APPROVED and same.payment_id == first.payment_id
+        with pytest.raises(StoreServerRefused) as other_amount:
+            again.charge(ref(stored), account, Decimal("65.00"), attempt_id=key)
+        assert other_amount.value.code == "key_reused"
+    finally:
+        again.close()
+        counter.sign_in(*CLERK)  # the new sign-in at this lane ended the module counter's session
+    [payment] = ps.customer_payments(stored.paysimple_id)
+    assert payment.order_id == key and payment.amount == Decimal("6.50")
 
 
 def test_the_server_killed_mid_charge_and_back_gives_the_one_real_outcome(server, counter, ps, store_gateway):

@@ -12,15 +12,16 @@ from decimal import Decimal
 import pytest
 
 from pos_app.payments import ids
-from pos_app.serverlink.client import ServerRefused, ServerUnreachable, StoreLink, Timeouts
+from pos_app.serverlink.client import ServerRefused, ServerUnreachable
 from tests.fixtures.server import (
     CLERK,
     Lane,
     ServerProcess,
     enroll_lane,
-    free_port,
     init_server,
+    other_door,
     paysimple_client,
+    second_instance,
 )
 
 pytestmark = pytest.mark.slow
@@ -44,7 +45,7 @@ def instances(tmp_path_factory, store_gateway, cluster):
     dsn = cluster.create_database("two_" + uuid.uuid4().hex[:8])
     data = tmp_path_factory.mktemp("two") / "data"
     a = ServerProcess(data, init_server(data, store_gateway, dsn)).start()
-    b = ServerProcess(data, free_port()).start()  # a copy of the data folder would do: the same one here
+    b = ServerProcess(*second_instance(data, data.parent / "data-b")).start()
     yield a, b
     a.stop()
     b.stop()
@@ -55,13 +56,6 @@ def ps(store_gateway):
     client = paysimple_client(store_gateway)
     yield client
     client.close()
-
-
-def other_door(lane: Lane, server: ServerProcess) -> Lane:
-    """The same lane (credential, pinned certificate, clerk session) through another server instance."""
-    link = StoreLink(server.url, lane.enrollment.fingerprint, lane.enrollment.credential, Timeouts(2, 20, 25))
-    link.session = lane.link.session
-    return Lane(lane.name, link, lane.enrollment)
 
 
 def shopper(lane: Lane, ps):
