@@ -32,10 +32,9 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from dataclasses import dataclass
 
 from pos_app.clerks import ClerkError, ManagerAction
 from pos_app.config import API_BASE_URLS, Environment, Paths

@@ -1524,6 +1524,10 @@
         <translation>Caja %1</translation>
     </message>
     <message>
+        <source>Store server: %1</source>
+        <translation>Servidor de la tienda: %1</translation>
+    </message>
+    <message>
         <source>Environment: %1</source>
         <translation>Entorno: %1</translation>
     </message>
@@ -2155,6 +2159,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>Signed in: %1</source>
         <translation>Sesión iniciada: %1</translation>
+    </message>
+    <message>
+        <source>Connecting to the store server…</source>
+        <translation>Conectando con el servidor de la tienda…</translation>
     </message>
     <message>
         <source>The payment form is open: F9 submits it, Esc cancels it.</source>
@@ -3946,6 +3954,14 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Su cuenta real de PaySimple: se cobra a tarjetas y cuentas bancarias. Necesita el usuario y la clave de la API de producción (Live) y la aprobación de un gerente.</translation>
     </message>
     <message>
+        <source>Store server</source>
+        <translation>Servidor de la tienda</translation>
+    </message>
+    <message>
+        <source>This counter is one lane of the store: the store server holds the PaySimple key, the clerks and the payments. Needs the server&apos;s address and a one-time enrollment code from a manager.</source>
+        <translation>Esta caja es una más de la tienda: el servidor de la tienda guarda la clave de PaySimple, los cajeros y los pagos. Necesita la dirección del servidor y un código de alta de un solo uso de un encargado.</translation>
+    </message>
+    <message>
         <source>This is a training run (started with --training): only training settings can be changed here. To change where payments go, start the app without --training.</source>
         <translation>Esta es una sesión de práctica (iniciada con --training): aquí solo se puede cambiar la configuración de práctica. Para cambiar adónde van los pagos, inicie la aplicación sin --training.</translation>
     </message>
@@ -4102,6 +4118,14 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Entorno: %1</translation>
     </message>
     <message>
+        <source>Store server: %1 (certificate %2)</source>
+        <translation>Servidor de la tienda: %1 (certificado %2)</translation>
+    </message>
+    <message>
+        <source>This counter keeps no PaySimple key: clerks sign in with their store server PIN.</source>
+        <translation>Esta caja no guarda ninguna clave de PaySimple: los cajeros inician sesión con su PIN del servidor de la tienda.</translation>
+    </message>
+    <message>
         <source>Training needs no PaySimple account. Sign in as %1 with PIN %2.</source>
         <translation>La práctica no necesita cuenta de PaySimple. Inicie sesión como %1 con el PIN %2.</translation>
     </message>
@@ -4156,6 +4180,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>This environment cannot be set up from here.</source>
         <translation>Este entorno no se puede configurar desde aquí.</translation>
+    </message>
+    <message>
+        <source>Enroll this counter with the store server first (Back).</source>
+        <translation>Primero dé de alta esta caja en el servidor de la tienda (Atrás).</translation>
     </message>
     <message>
         <source>The set-up was not saved (%1).</source>
@@ -4255,6 +4283,14 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>A payment is under way: finish it before signing out.</source>
         <translation>Hay un pago en curso: termínelo antes de cerrar la sesión.</translation>
+    </message>
+    <message>
+        <source>Set up again</source>
+        <translation>Configurar de nuevo</translation>
+    </message>
+    <message>
+        <source>The counter uses the new set-up from the next start. Close the app and open it again.</source>
+        <translation>La caja usa la nueva configuración desde el próximo inicio. Cierre la aplicación y vuelva a abrirla.</translation>
     </message>
     <message>
         <source>A payment is under way: finish it before quitting.</source>
@@ -4549,6 +4585,132 @@ Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SAND
     <message>
         <source>Storage</source>
         <translation>Almacenamiento</translation>
+    </message>
+</context>
+<context>
+    <name>StoreSetup</name>
+    <message>
+        <source>This counter&apos;s enrollment was revoked on the store server (or the server no longer knows it), so it cannot sign anyone in or take payments. A manager makes a new enrollment code with pos-app-server enroll-code; then set this counter up again (Set up again…).</source>
+        <extracomment>the server&apos;s refusal codes that mean &quot;this counter&apos;s enrollment no longer holds&quot;: set it up again</extracomment>
+        <translation>El alta de esta caja se revocó en el servidor de la tienda (o el servidor ya no la conoce), así que no puede iniciar sesiones ni cobrar. Un encargado crea un código de alta nuevo con pos-app-server enroll-code; después configure esta caja de nuevo (Configurar de nuevo…).</translation>
+    </message>
+    <message>
+        <source>The store server&apos;s certificate is not the one this counter enrolled with (another machine answers at its address, or the server was set up again). Nothing was sent. Ask a manager to check the server, then set this counter up again with a new code.</source>
+        <translation>El certificado del servidor de la tienda no es el que esta caja fijó al darse de alta (otra máquina responde en su dirección, o el servidor se configuró de nuevo). No se envió nada. Pida a un encargado que revise el servidor y después configure esta caja de nuevo con un código nuevo.</translation>
+    </message>
+    <message>
+        <source>The store server cannot be reached right now. This payment&apos;s outcome is not known yet; it is never charged twice. Check again when the server is back (History).</source>
+        <translation>No se puede contactar con el servidor de la tienda ahora mismo. Aún no se sabe el resultado de este pago; nunca se cobra dos veces. Compruébelo de nuevo cuando vuelva el servidor (Historial).</translation>
+    </message>
+    <message>
+        <source>The store server cannot be reached. Check that it is running and that this PC is on the store&apos;s network, then try again. Nothing was charged.</source>
+        <translation>No se puede contactar con el servidor de la tienda. Compruebe que está en marcha y que este PC está en la red de la tienda, y vuelva a intentarlo. No se cobró nada.</translation>
+    </message>
+    <message>
+        <source>This server could not prove that it made this enrollment code (a different server, a mistyped code, or a machine in between): nothing secret was sent. Check the address and the code, or ask a manager for a new code.</source>
+        <translation>Este servidor no pudo demostrar que creó este código de alta (otro servidor, un código mal escrito o una máquina intermedia): no se envió nada secreto. Revise la dirección y el código, o pida a un encargado un código nuevo.</translation>
+    </message>
+    <message>
+        <source>The store server refused the enrollment code: %1 Ask a manager for a new code (pos-app-server enroll-code).</source>
+        <translation>El servidor de la tienda rechazó el código de alta: %1 Pida a un encargado un código nuevo (pos-app-server enroll-code).</translation>
+    </message>
+    <message>
+        <source>The store server refused: %1</source>
+        <translation>El servidor de la tienda lo rechazó: %1</translation>
+    </message>
+    <message>
+        <source>An enrollment code has 16 letters and digits (XXXX-XXXX-XXXX-XXXX), as pos-app-server enroll-code printed it.</source>
+        <translation>Un código de alta tiene 16 letras y dígitos (XXXX-XXXX-XXXX-XXXX), tal como lo mostró pos-app-server enroll-code.</translation>
+    </message>
+    <message>
+        <source>This computer has no password store (keyring), so the counter&apos;s store credential cannot be kept. Install and unlock GNOME Keyring or KWallet, restart the app, and enroll with a new code.</source>
+        <translation>Este equipo no tiene almacén de contraseñas (keyring), así que no se puede guardar la credencial de la caja. Instale y desbloquee GNOME Keyring o KWallet, reinicie la aplicación y dé de alta la caja con un código nuevo.</translation>
+    </message>
+    <message>
+        <source>The store server now uses another PaySimple environment than this counter was set up for. Close the app and open it again.</source>
+        <translation>El servidor de la tienda usa ahora otro entorno de PaySimple distinto del configurado en esta caja. Cierre la aplicación y vuelva a abrirla.</translation>
+    </message>
+    <message>
+        <source>Store server</source>
+        <translation>Servidor de la tienda</translation>
+    </message>
+    <message>
+        <source>Set up again…</source>
+        <translation>Configurar de nuevo…</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Reintentar</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <source>The store server is reached with https:// (plain http only to this PC itself). Type the address as pos-app-server printed it, e.g. https://192.168.1.10:8443.</source>
+        <translation>Al servidor de la tienda se llega con https:// (http sin cifrar solo a este mismo PC). Escriba la dirección tal como la mostró pos-app-server, p. ej. https://192.168.1.10:8443.</translation>
+    </message>
+    <message>
+        <source>Type the store server&apos;s address as pos-app-server printed it, e.g. https://192.168.1.10:8443.</source>
+        <translation>Escriba la dirección del servidor de la tienda tal como la mostró pos-app-server, p. ej. https://192.168.1.10:8443.</translation>
+    </message>
+    <message>
+        <source>The address and a one-time enrollment code from a manager (pos-app-server enroll-code). The counter keeps no PaySimple key.</source>
+        <translation>La dirección y un código de alta de un solo uso de un encargado (pos-app-server enroll-code). La caja no guarda ninguna clave de PaySimple.</translation>
+    </message>
+    <message>
+        <source>https://192.168.1.10:8443</source>
+        <translation>https://192.168.1.10:8443</translation>
+    </message>
+    <message>
+        <source>XXXX-XXXX-XXXX-XXXX</source>
+        <translation>XXXX-XXXX-XXXX-XXXX</translation>
+    </message>
+    <message>
+        <source>Enroll</source>
+        <translation>Dar de alta</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>Dirección del servidor</translation>
+    </message>
+    <message>
+        <source>Enrollment code</source>
+        <translation>Código de alta</translation>
+    </message>
+    <message>
+        <source>Counter (lane)</source>
+        <translation>Caja</translation>
+    </message>
+    <message>
+        <source>The counter name must be 1 to 20 letters, digits or _ (e.g. LANE1).</source>
+        <translation>El nombre de la caja debe tener de 1 a 20 letras, dígitos o _ (p. ej., LANE1).</translation>
+    </message>
+    <message>
+        <source>Type the enrollment code a manager made on the store server.</source>
+        <translation>Escriba el código de alta que un encargado creó en el servidor de la tienda.</translation>
+    </message>
+    <message>
+        <source>Enrolling with the store server…</source>
+        <translation>Dando de alta en el servidor de la tienda…</translation>
+    </message>
+    <message>
+        <source>Enrolled as %1 with the store server %2 (PaySimple %3).</source>
+        <translation>Dada de alta como %1 en el servidor de la tienda %2 (PaySimple %3).</translation>
+    </message>
+    <message>
+        <source>Pinned certificate (compare it with what pos-app-server printed):
+%1</source>
+        <translation>Certificado fijado (compárelo con el que mostró pos-app-server):
+%1</translation>
+    </message>
+    <message>
+        <source>Check what you typed: %1</source>
+        <translation>Revise lo que escribió: %1</translation>
+    </message>
+    <message>
+        <source>The enrollment failed (%1).</source>
+        <translation>El alta no se pudo completar (%1).</translation>
     </message>
 </context>
 <context>

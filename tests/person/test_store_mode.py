@@ -17,7 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.server import API_KEY, CLERK, MANAGER, ServerProcess, init_server, new_code, paysimple_client
+from tests.fixtures.server import (
+    API_KEY,
+    CLERK,
+    MANAGER,
+    ServerProcess,
+    init_server,
+    new_code,
+    paysimple_client,
+)
 from tests.person.conftest import ROOT
 
 SHOTS = ROOT / "docs" / "screenshots"

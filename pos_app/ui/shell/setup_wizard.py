@@ -44,7 +44,6 @@ code a manager made on the server is the approval (decision 0430).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -72,7 +71,6 @@ from pos_app import money
 from pos_app.config import Environment
 from pos_app.counter import (
     TRAINING_MANAGER,
-    StoreEnrollment,
     Approval,
     AuthenticationError,
     ClerkError,
