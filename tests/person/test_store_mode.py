@@ -94,7 +94,7 @@ def test_a_new_counter_set_up_for_the_store_server_takes_a_payment_and_survives_
         host = store.url.split("://")[1]
         assert f"Store server: {host}" in r["banner"], r["banner"]
         assert r["signed_in"] and r["clerk"] == CLERK[0]
-        assert r["picked"] and r["picked"]["paysimple_id"] == customer_id
+        assert r["picked"] and r["picked"]["paysimple_id"] == customer_id, (r.get("steps"), out.stderr[-3000:])
         assert r["result"]["page"] == "result" and "Approved" in json.dumps(r["result"]), r["result"]
         # PaySimple's own records and the server's journal: one payment of 23.45 by LANE1
         payments = ps.customer_payments(customer_id)

@@ -186,16 +186,16 @@ class EnvironmentPage(Retranslating, QWizardPage):
             text.setStyleSheet(f"color: #374151; border-left: 4px solid {COLOURS[env][0]}; padding-left: 8px;")
             layout.addWidget(button)
             layout.addWidget(text)
-        self.store_button = QRadioButton(translate("SetupWizard", "Store server"), self)
+        self.store_button = self.with_live(QRadioButton(self), lambda: translate("SetupWizard", "Store server"))
         self.store_button.setObjectName("env_store")
         font = self.store_button.font()
         font.setBold(True)
         self.store_button.setFont(font)
         self.group.addButton(self.store_button)
-        store_text = QLabel(translate("SetupWizard",
-                                      "This counter is one lane of the store: the store server holds the PaySimple "
-                                      "key, the clerks and the payments. Needs the server's address and a "
-                                      "one-time enrollment code from a manager."), self)
+        store_text = self.with_live(QLabel(self), lambda: translate(
+            "SetupWizard", "This counter is one lane of the store: the store server holds the PaySimple key, the "
+                           "clerks and the payments. Needs the server's address and a one-time enrollment code from "
+                           "a manager."))
         store_text.setWordWrap(True)
         store_text.setContentsMargins(26, 0, 0, 8)
         store_text.setStyleSheet("color: #374151; border-left: 4px solid #4b5563; padding-left: 8px;")

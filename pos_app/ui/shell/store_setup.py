@@ -41,7 +41,7 @@ from pos_app.counter import (
     StoreServerUnreachable,
     check_store_url,
 )
-from pos_app.ui.common.i18n import fmt
+from pos_app.ui.common.i18n import Retranslating, fmt
 from pos_app.ui.common.ops import BackgroundOp
 
 log = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ def url_message(exc: ValueError) -> str:
                                    "https://192.168.1.10:8443.")
 
 
-class StoreServerPage(QWizardPage):
+class StoreServerPage(Retranslating, QWizardPage):
     """The "Store server" page (module docstring). ``enrolled``: the enrollment for the fields shown, or None."""
 
     def __init__(self, wizard, next_page: int) -> None:
@@ -155,24 +155,24 @@ class StoreServerPage(QWizardPage):
         self.enrolled: StoreEnrollment | None = None
         self._for: tuple[str, str] | None = None  # (url, lane) the enrollment is for
         self._op: BackgroundOp | None = None
-        self.setTitle(translate("StoreSetup", "Store server"))
-        self.setSubTitle(translate("StoreSetup", "The address and a one-time enrollment code from a manager "
-                                                 "(pos-app-server enroll-code). The counter keeps no PaySimple "
-                                                 "key."))
+        self.live(self.setTitle, lambda: translate("StoreSetup", "Store server"))
+        self.live(self.setSubTitle, lambda: translate("StoreSetup", "The address and a one-time enrollment code from a "
+                                                                    "manager (pos-app-server enroll-code). The "
+                                                                    "counter keeps no PaySimple key."))
         server = wizard.settings.store_server or {}
         self.url = QLineEdit(server.get("url", ""), self)
         self.url.setObjectName("storeUrl")
-        self.url.setPlaceholderText(translate("StoreSetup", "https://192.168.1.10:8443"))
+        self.live(self.url.setPlaceholderText, lambda: translate("StoreSetup", "https://192.168.1.10:8443"))
         self.url.setMaxLength(300)
         self.code = QLineEdit(self)
         self.code.setObjectName("enrollmentCode")
-        self.code.setPlaceholderText(translate("StoreSetup", "XXXX-XXXX-XXXX-XXXX"))
+        self.live(self.code.setPlaceholderText, lambda: translate("StoreSetup", "XXXX-XXXX-XXXX-XXXX"))
         self.code.setMaxLength(40)
         self.code.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText)
         self.lane = QLineEdit(wizard.settings.lane, self)
         self.lane.setObjectName("storeLane")
         self.lane.setMaxLength(20)
-        self.enroll_button = QPushButton(translate("StoreSetup", "Enroll"), self)
+        self.enroll_button = self.with_live(QPushButton(self), lambda: translate("StoreSetup", "Enroll"))
         self.enroll_button.setObjectName("enroll")
         # Not an auto-default button: once it had the focus it stayed the wizard's default button (the page it
         # lives on hidden), so Enter on the next pages did nothing. Enter in a field is the wizard's Next.
@@ -190,9 +190,9 @@ class StoreServerPage(QWizardPage):
         self.fingerprint.setStyleSheet("font-family: monospace; color: #111827;")
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(translate("StoreSetup", "Server address"), self.url)
-        form.addRow(translate("StoreSetup", "Enrollment code"), self.code)
-        form.addRow(translate("StoreSetup", "Counter (lane)"), self.lane)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("StoreSetup", "Server address")), self.url)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("StoreSetup", "Enrollment code")), self.code)
+        form.addRow(self.with_live(QLabel(self), lambda: translate("StoreSetup", "Counter (lane)")), self.lane)
         row = QHBoxLayout()
         row.addWidget(self.enroll_button)
         row.addStretch(1)
