@@ -6,6 +6,9 @@ Contracts:
 - The copy is a ``customers.replica`` replica: each page of the feed is written with its position in one
   transaction (``Directory.apply_changes``), so a crash or a cut connection loses nothing and repeats nothing;
   the follower resumes from the stored position at its next start.
+- Pages are asked for in the compact rows form (``serverlink.feed``; an older server's object form is read
+  too); a page that is not what the feed promises is refused whole (``WireError``, nothing of it written) and
+  asked for again after the backoff.
 - Catch-up first (pages without waiting, written as one bulk load: searchable when the catch-up ends), then
   live: long-polls of ``wait`` s; a change written at the server is searchable here as soon as its page arrives.
 - The server unreachable, restarted or answering 5xx: the follower tries again with backoff (``BACKOFF_S``
@@ -30,9 +33,9 @@ from pos_app.customers.directory import Directory, FeedMismatch
 from pos_app.customers.models import CustomerHit, StoredCustomer
 from pos_app.customers.replica import NotAReplica
 from pos_app.customers.store import Change, ChangePage
+from pos_app.serverlink import feed
 from pos_app.serverlink import messages as m
 from pos_app.serverlink.client import LinkError, ServerRefused, StoreLink, Timeouts
-from pos_app.serverlink.wire import decode
 from pos_app.storage_errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -122,8 +125,9 @@ class ReplicaFollower:
 
     def _ask(self, after: int, wait: int) -> m.ChangesReply:
         _, data, _ = self._link.request("GET", "/v1/customers/changes",
-                                        params={"after": str(after), "limit": str(self.page), "wait": str(wait)})
-        return decode(m.ChangesReply, data, "ChangesReply")
+                                        params={"after": str(after), "limit": str(self.page), "wait": str(wait),
+                                                "form": feed.FORM})
+        return feed.read_page(data)
 
     def _step(self, directory: Directory, wait: int) -> int:
         """One request and its page written; returns how many changes it brought. ``FeedMismatch`` when the

@@ -45,6 +45,7 @@ from pos_app.payments.receipts import ReceiptEmailError
 from pos_app.paysimple import PaySimpleError
 from pos_app.server.records import LaneRecord, SessionRecord
 from pos_app.server.service import ApiError, Caller, StoreServer
+from pos_app.serverlink import feed
 from pos_app.serverlink import messages as m
 from pos_app.serverlink.wire import WireError, decode, decode_money, encode
 from pos_app.storage_errors import StorageError
@@ -271,14 +272,19 @@ class Api:
         return self._ok(await run_in_threadpool(self.server.search, caller, query, limit))
 
     async def changes(self, request: Request, caller: Caller) -> Response:
-        """The change feed (``ChangesReply``); long-polls up to ``wait`` s when nothing is new (decision 0410)."""
+        """The change feed (``ChangesReply``; ``form=rows``: its compact form, ``serverlink.feed``); long-polls up to ``wait`` s when nothing is new (decision 0410)."""
         after = self._whole(request, "after", 0, 0, None)
         limit = self._whole(request, "limit", FEED_PAGE, 1, FEED_PAGE_MAX)
         wait = self._whole(request, "wait", 0, 0, FEED_WAIT_MAX_S)
+        form = request.query_params.get("form", "")
+        if form not in ("", feed.FORM):
+            raise ApiError(400, "bad_request", f"form must be {feed.FORM!r} or left out.", field="form")
         ends = time.monotonic() + wait
         while True:
             reply = await run_in_threadpool(self.server.changes, caller, after, limit)
             if reply.changes or time.monotonic() >= ends or await request.is_disconnected():
+                if form:
+                    return JSONResponse(await run_in_threadpool(feed.encode_rows, reply))
                 return self._ok(reply)
             await asyncio.sleep(min(FEED_POLL_S, max(0.0, ends - time.monotonic())))
 

@@ -15,6 +15,7 @@ import pytest
 from pos_app.counter.remote import RemoteCounter, StoreServerUnreachable
 from pos_app.customers.models import CustomerRecord
 from pos_app.payments import CustomerRef
+from pos_app.serverlink import feed
 from pos_app.serverlink.client import ServerRefused, StoreLink, Timeouts, enroll
 from tests.fixtures.server import CLERK, ServerProcess, enroll_lane, init_server, new_code, paysimple_client
 
@@ -72,6 +73,28 @@ def test_the_feed_needs_a_lane_credential_and_bounds_its_pages_and_waits(server)
     finally:
         anonymous.close()
         lane.close()
+
+
+def test_the_rows_form_carries_exactly_the_object_form_and_old_lanes_still_get_objects(server, tmp_path):
+    writer = open_counter(server, "ROWS0", tmp_path / "w")
+    lane = enroll_lane(server, "ROWS1")
+    try:
+        for n in range(3):
+            writer.create_customer(CustomerRecord(first_name=f"Row{n}", last_name="Form", email=f"r{n}@example.com",
+                                                  phone="3035550100" if n else None))
+        asked = {"after": "0", "limit": "5000"}
+        _, objects, _ = lane.call("GET", "/v1/customers/changes", params=asked)  # a lane that does not ask
+        _, rows, _ = lane.call("GET", "/v1/customers/changes", params={**asked, "form": feed.FORM})
+        assert set(objects) == {"feed_id", "changes", "next_position"}
+        assert set(rows) == {"feed_id", "columns", "rows", "next_position"} and rows["columns"] == list(feed.COLUMNS)
+        assert len(rows["rows"]) == len(objects["changes"]) >= 3
+        assert feed.read_page(rows) == feed.read_page(objects)  # the same page, field for field
+        with pytest.raises(ServerRefused) as refused:
+            lane.call("GET", "/v1/customers/changes", params={**asked, "form": "csv"})
+        assert refused.value.status == 400 and refused.value.values.get("field") == "form"
+    finally:
+        lane.close()
+        writer.close()
 
 
 def test_a_long_poll_answers_when_a_change_is_written(server, tmp_path):
