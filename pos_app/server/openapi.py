@@ -46,7 +46,8 @@ OPERATIONS: list[tuple[str, str, str, str, str | None, str | None]] = [
      "CustomerRecord", "StoredCustomer"),
     ("/v1/customers/changes", "get", "lane", "The customer change feed for the lane's search copy "
      "(?after=&limit=&wait=): changes after position `after` (limit 1-5000, default 1000); with nothing new, "
-     "waits up to `wait` seconds (0-25) for a change (long-poll)", None, "ChangesReply"),
+     "waits up to `wait` seconds (0-25) for a change (long-poll); `form=rows`: the compact form "
+     "{feed_id, columns, rows: [[...]], next_position} (pos_app.serverlink.feed)", None, "ChangesReply"),
     ("/v1/customers/count", "get", "session", "How many customers the directory holds", None, "CountReply"),
     ("/v1/customers/sync", "post", "session", "Mirror PaySimple's customers now (signed-in manager)", None,
      "SyncReport"),
