@@ -46,7 +46,7 @@ def test_any_page_reads_back_the_same_in_both_forms(entries, next_position):
 def test_columns_in_another_order_or_without_optional_ones_are_read_by_name():
     data = wire(feed.encode_rows(page()))
     order = list(reversed(data["columns"]))
-    data["rows"] = [[dict(zip(data["columns"], row))[c] for c in order] for row in data["rows"]]
+    data["rows"] = [[dict(zip(data["columns"], row, strict=True))[c] for c in order] for row in data["rows"]]
     data["columns"] = order
     assert feed.read_page(data) == page()
     lean = wire(feed.encode_rows(page()))  # a server that sends only what has no default
