@@ -17,6 +17,16 @@ Contracts:
 - Another feed id (the server's customer list was rebuilt or replaced): the follower fills a new copy next to
   the old one and switches searches to it once it has caught up; the old file is then removed (decision 0412).
 - The files are created readable by this user only (0600; SQLite gives its -wal/-shm files the same mode).
+- First fill from a snapshot (decision 0461): when the copy is empty (no copy yet) or a new feed id replaces it,
+  the follower first asks for ``GET /v1/customers/snapshot`` (a consistent copy of the server's search
+  directory, complete up to a feed position): downloaded into a private temp file (0600) in the lane's folder
+  under ``SNAPSHOT_MAX_BYTES`` and an overall ``SNAPSHOT_TOTAL_S``, checked (``PRAGMA quick_check``, it is a
+  copy of the feed id and at the position the server's headers name, a schema this version reads, opened and
+  indexed as a ``Directory``), then moved into place with one rename and followed from that position by the
+  catch-up, so changes written while it downloaded are read from the feed. Anything wrong (an older server's
+  404, a refusal, a cut or oversized download, a file that fails a check) is logged and the page-by-page
+  catch-up fills the copy instead; a half copy is never in place (the temp file is removed). ``filled_by`` says
+  how the last first fill went ("snapshot" or "pages").
 - The follower's link is its own (``StoreLink`` with the lane credential): its long-polls never hold up a
   clerk's calls. It never sees a clerk session.
 """
@@ -25,13 +35,17 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
+import tempfile
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pos_app.customers.directory import Directory, FeedMismatch
 from pos_app.customers.models import CustomerHit, StoredCustomer
 from pos_app.customers.replica import NotAReplica
+from pos_app.customers.schema import SCHEMA_VERSION
 from pos_app.customers.store import Change, ChangePage
 from pos_app.serverlink import feed
 from pos_app.serverlink import messages as m
@@ -44,6 +58,14 @@ FILE_NAME = "store-customers.sqlite"
 PAGE = 2000  # records per feed request
 WAIT_S = 10  # a live long-poll waits this long on the server
 BACKOFF_S, BACKOFF_MAX_S = 0.5, 10.0
+SNAPSHOT_PATH = "/v1/customers/snapshot"
+SNAPSHOT_MAX_BYTES = 16 << 30  # a snapshot larger than this is refused (1M customers: about 1 GiB)
+SNAPSHOT_TOTAL_S = 900.0  # the whole download ends by this
+SNAPSHOT_MIN_VERSION = 5  # the first directory schema with the change feed a copy follows
+
+
+class SnapshotRefused(ValueError):
+    """A downloaded snapshot failed a check (``str()`` says which); it was not put in place."""
 
 
 def _create_private(path: Path) -> None:
@@ -69,9 +91,14 @@ def _remove_files(path: Path) -> None:
 class ReplicaFollower:
     """The lane's copy and the thread that keeps it (module docstring)."""
 
+    snapshot_path = SNAPSHOT_PATH
+
     def __init__(self, folder: Path | str, url: str, fingerprint: str, credential: str, wait_s: int = WAIT_S,
-                 page: int = PAGE, connect_s: float = 3.0) -> None:
+                 page: int = PAGE, connect_s: float = 3.0, snapshot: bool = True,
+                 snapshot_max_bytes: int = SNAPSHOT_MAX_BYTES, snapshot_total_s: float = SNAPSHOT_TOTAL_S) -> None:
         self.folder = Path(folder)
+        self.snapshot, self.snapshot_max_bytes, self.snapshot_total_s = snapshot, snapshot_max_bytes, snapshot_total_s
+        self.filled_by: str | None = None  # how the last first fill went: "snapshot" | "pages"
         self.path = self.folder / FILE_NAME
         self.wait_s, self.page = int(wait_s), int(page)
         self._link = StoreLink(url, fingerprint, credential,
@@ -173,6 +200,8 @@ class ReplicaFollower:
         backoff = BACKOFF_S
         while not self._stop.is_set():
             try:
+                if self._empty(self._dir):
+                    self._first_fill()
                 self.catch_up()
                 self.caught_up.set()
                 self.problem, backoff = None, BACKOFF_S
@@ -198,10 +227,107 @@ class ReplicaFollower:
                 return
             backoff = min(backoff * 2, BACKOFF_MAX_S)
 
+    @staticmethod
+    def _empty(directory: Directory) -> bool:
+        return directory.replica_position()[0] is None and not directory.count(include_deleted=True)
+
+    def _first_fill(self) -> None:
+        """The empty copy from a snapshot when the server has one (module docstring); else left empty for the
+        page-by-page catch-up."""
+        temp = self._fetch_snapshot()
+        if temp is None:
+            return
+        try:
+            with self._swap:
+                self._dir.close()
+                try:
+                    _remove_files(self.path)
+                    os.replace(temp, self.path)
+                    self._dir = Directory(self.path)
+                except BaseException:
+                    self._dir = open_copy(self.path)  # an empty copy again: the catch-up fills it
+                    raise
+        finally:
+            _remove_files(temp)
+
+    def _fetch_snapshot(self) -> Path | None:
+        """A checked snapshot in a private temp file in the folder (the caller moves or removes it), or None
+        (logged; nothing left behind) when there is none to use."""
+        self.filled_by = "pages"
+        if not self.snapshot or self._stop.is_set():
+            return None
+        started = time.monotonic()
+        fd, name = tempfile.mkstemp(prefix=f"{FILE_NAME}.snapshot-", dir=self.folder)  # 0600
+        temp = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                feed_id, position = self._download(out)
+                out.flush()
+                os.fsync(out.fileno())
+            self._check(temp, feed_id, position)
+        except ServerRefused as exc:
+            _remove_files(temp)
+            self.connected = exc.status < 500
+            if exc.status == 404:
+                log.info("customer copy: the store server has no snapshots (older version): reading the feed")
+            else:
+                log.warning("customer copy: no snapshot (%s %s): reading the feed instead", exc.status, exc.code)
+            return None
+        except (LinkError, SnapshotRefused, StorageError, sqlite3.Error, OSError) as exc:
+            _remove_files(temp)
+            log.warning("customer copy: the snapshot could not be used (%s): reading the feed instead", exc)
+            return None
+        except BaseException:
+            _remove_files(temp)
+            raise
+        self.filled_by = "snapshot"
+        log.info("customer copy: snapshot of feed position %d downloaded and checked in %.1f s", position,
+                 time.monotonic() - started)
+        return temp
+
+    def _download(self, out) -> tuple[str, int]:
+        """The snapshot's bytes into ``out``; (its feed id, the position it is complete up to)."""
+        headers = self._link.download(self.snapshot_path, out, max_bytes=self.snapshot_max_bytes,
+                                      total=self.snapshot_total_s)
+        self.connected = True
+        feed_id, position = headers.get("x-feed-id", ""), headers.get("x-feed-position", "")
+        if not feed_id or len(feed_id) > 100 or not position.isdigit():
+            raise SnapshotRefused("the server did not say which feed and position the snapshot holds")
+        return feed_id, int(position)
+
+    @staticmethod
+    def _check(path: Path, feed_id: str, position: int) -> None:
+        """Raise ``SnapshotRefused`` unless ``path`` is a sound SQLite copy of ``feed_id`` at ``position``, in a
+        schema this version reads; then open it once as a ``Directory`` (migrations, pending indexing)."""
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise SnapshotRefused(f"not a database ({exc})") from None
+        try:
+            try:
+                problems = [str(r[0]) for r in con.execute("PRAGMA quick_check(5)")]
+                version = con.execute("PRAGMA user_version").fetchone()[0]
+                meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('replica_of', 'replica_position')"))
+            except sqlite3.Error as exc:
+                raise SnapshotRefused(f"not a sound database ({exc})") from None
+        finally:
+            con.close()
+        if problems != ["ok"]:
+            raise SnapshotRefused(f"the file failed its integrity check ({'; '.join(problems)[:300]})")
+        if not SNAPSHOT_MIN_VERSION <= version <= SCHEMA_VERSION:
+            raise SnapshotRefused(f"schema version {version}; this version reads {SNAPSHOT_MIN_VERSION} to "
+                                  f"{SCHEMA_VERSION}")
+        if meta.get("replica_of") != feed_id or meta.get("replica_position") != str(position):
+            raise SnapshotRefused("the file is not a copy of the feed and position the server named")
+        Directory(path).close()  # migrates and indexes what was pending, here, before it is in place
+
     def _replace(self) -> None:
         """Fill a new copy from the server's (new) feed, then switch searches to it (decision 0412)."""
         fresh_path = self.folder / f"{FILE_NAME}.new"
         _remove_files(fresh_path)
+        temp = self._fetch_snapshot()
+        if temp is not None:
+            os.replace(temp, fresh_path)
         fresh = open_copy(fresh_path)
         try:
             self.catch_up(fresh)

@@ -30,7 +30,7 @@ from datetime import date, datetime
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from pos_app import __version__
@@ -57,6 +57,7 @@ SESSION_HEADER = "x-clerk-session"
 KEY_HEADER = "idempotency-key"
 FEED_PAGE, FEED_PAGE_MAX = 1000, 5000  # change-feed records per reply: default, most
 FEED_WAIT_MAX_S = 25  # a long-poll waits at most this long (below the lanes' read timeout)
+SNAPSHOT_CHUNK = 1 << 20  # bytes per read of a snapshot being sent
 FEED_POLL_S = 0.1  # while a long-poll waits, the store is read this often (any instance's writes are seen)
 
 
@@ -288,6 +289,22 @@ class Api:
                 return self._ok(reply)
             await asyncio.sleep(min(FEED_POLL_S, max(0.0, ends - time.monotonic())))
 
+    async def snapshot(self, request: Request, caller: Caller) -> Response:
+        """A consistent copy of the customer search directory (``ServerCustomers.snapshot``), streamed; the feed id
+        and the position the copy is complete up to in headers (decision 0460)."""
+        snap = await run_in_threadpool(self.server.customer_snapshot, caller)
+
+        def chunks():
+            try:
+                while block := snap.file.read(SNAPSHOT_CHUNK):
+                    yield block
+            finally:
+                snap.file.close()
+
+        return StreamingResponse(chunks(), media_type="application/vnd.sqlite3", headers={
+            "Content-Length": str(snap.size), "X-Feed-Id": snap.feed_id, "X-Feed-Position": str(snap.position),
+            "X-Schema-Version": str(snap.schema_version), "Cache-Control": "no-store"})
+
     @staticmethod
     def _whole(request: Request, name: str, default: int, low: int, high: int | None) -> int:
         """An optional whole-number query parameter within [low, high] (400 naming it otherwise)."""
@@ -472,6 +489,7 @@ class Api:
             Route("/v1/lanes/{lane}/revoke", e(self.revoke), methods=["POST"]),
             Route("/v1/customers", e(self.customers), methods=["GET", "POST"]),
             Route("/v1/customers/changes", e(self.changes, "lane"), methods=["GET"]),
+            Route("/v1/customers/snapshot", e(self.snapshot, "lane"), methods=["GET"]),
             Route("/v1/customers/count", e(self.customer_count), methods=["GET"]),
             Route("/v1/customers/sync", e(self.sync), methods=["POST"]),
             Route("/v1/customers/duplicates", e(self.duplicates), methods=["POST"]),

@@ -11,6 +11,16 @@
   and filled again. The sync runs once per store (decision 0436): ``sync_round`` takes the store-wide lease
   (``PgCustomerStore.sync_lease``) and runs a pass only when no complete pass ended within the period.
 
+Snapshots (``snapshot``, ``GET /v1/customers/snapshot``, decision 0460): a consistent copy of the search index
+for a lane's first fill, made with SQLite's backup API in one step (one read transaction: writers go on, the copy
+is the index as of one moment) into a private file in ``snapshots/`` next to the index, then set up as a copy of
+the feed lanes read (``meta.replica_of`` = the feed id, ``meta.replica_position`` = the position the copy is
+complete up to; on SQLite the index is the feed itself: the largest position in the copy) with this server's own
+bookkeeping (sync runs, PaySimple adds, "recently seen") left out. At most ``SNAPSHOTS_AT_ONCE`` copies are made
+at a time (``SnapshotBusy`` after ``SNAPSHOT_WAIT_S``). The caller gets the file open and already unlinked: it
+is gone from the disk when the caller closes it, also when the caller dies; leftovers of a process killed while
+copying are removed at the next ``open``.
+
 Contract: ``store`` is the ``CustomerStore`` every write and read of record goes to (get, feed, duplicates,
 adds, ``mark_seen``); ``search`` reads the search index (on PostgreSQL at most ``follow_every_s`` behind
 writes made through other instances, never behind this instance's own). Blocking: call from worker threads.
@@ -19,20 +29,47 @@ writes made through other instances, never behind this instance's own). Blocking
 from __future__ import annotations
 
 import logging
+import os
+import sqlite3
+import tempfile
 import threading
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from pos_app.customers.directory import Directory, FeedMismatch
 from pos_app.customers.models import CustomerHit
 from pos_app.customers.store import CustomerStore
-from pos_app.private_files import private_file
+from pos_app.customers.schema import SCHEMA_VERSION
+from pos_app.private_files import private_dir, private_file
 
 log = logging.getLogger(__name__)
 
 SEARCH_COPY = "search-copy.db"
 FOLLOW_EVERY_S = 0.5
+SNAPSHOT_DIR = "snapshots"
+SNAPSHOTS_AT_ONCE = 2  # copies made at the same time (each reads the whole index once)
+SNAPSHOT_WAIT_S = 30.0  # a request waits this long for a turn, then gets ``SnapshotBusy``
+# This server's own bookkeeping, not part of the customer list a lane copies:
+_NOT_COPIED = ("recent", "recent_entries", "sync_runs", "sync_seen", "paysimple_adds")
+
+
+class SnapshotBusy(Exception):
+    """Too many snapshots are being made right now; ask again later."""
+
+
+@dataclass
+class Snapshot:
+    """A consistent copy of the search index as a feed copy: ``file`` is open at its start and already unlinked
+    (close it when sent), ``size`` bytes; complete up to ``position`` of feed ``feed_id``."""
+
+    file: object
+    size: int
+    feed_id: str
+    position: int
+    schema_version: int
 
 
 class ServerCustomers:
@@ -47,6 +84,10 @@ class ServerCustomers:
         self._follow_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._snapshot_slots = threading.BoundedSemaphore(SNAPSHOTS_AT_ONCE)
+        self._snapshot_dir = index.path.parent / SNAPSHOT_DIR
+        for leftover in self._snapshot_dir.glob("snapshot-*"):  # a process killed while copying
+            leftover.unlink(missing_ok=True)
 
     @classmethod
     def open(cls, directory_path: Path, copy_path: Path, database: str,
@@ -112,6 +153,56 @@ class ServerCustomers:
                 log.warning("search copy could not follow the customer feed; trying again", exc_info=True)
                 self._stop.wait(5.0)
             self._stop.wait(self._follow_every_s)
+
+    # ---- snapshots for a lane's first fill -----------------------------------------------------------
+
+    def snapshot(self, wait_s: float = SNAPSHOT_WAIT_S) -> Snapshot:
+        """A consistent copy of the search index for a lane (module docstring). Blocking: a worker thread."""
+        if not self._snapshot_slots.acquire(timeout=wait_s):
+            raise SnapshotBusy()
+        try:
+            folder = private_dir(self._snapshot_dir)
+            fd, name = tempfile.mkstemp(prefix="snapshot-", suffix=".db", dir=folder)  # 0600
+            os.close(fd)
+            path = Path(name)
+            try:
+                feed_id, position, version = self._copy_index(path)
+                file = open(path, "rb")  # noqa: SIM115 - handed to the caller, who closes it
+            finally:
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+            return Snapshot(file, os.fstat(file.fileno()).st_size, feed_id, position, version)
+        finally:
+            self._snapshot_slots.release()
+
+    def _copy_index(self, path: Path) -> tuple[str, int, int]:
+        source = sqlite3.connect(str(self._index.path), isolation_level=None)
+        try:
+            target = sqlite3.connect(str(path), isolation_level=None)
+            try:
+                source.backup(target)  # all pages in one step: one read transaction, one moment of the index
+                meta = dict(target.execute("SELECT key, value FROM meta"))
+                if self.shared:  # the index copies the database's feed: the copy continues that copy
+                    feed_id, position = meta.get("replica_of"), int(meta.get("replica_position") or 0)
+                else:  # the index is the feed
+                    feed_id = meta["feed_id"]
+                    position = target.execute("SELECT coalesce(max(change_pos), 0) FROM customers").fetchone()[0]
+                version = target.execute("PRAGMA user_version").fetchone()[0]
+                if feed_id is None or version != SCHEMA_VERSION:
+                    raise SnapshotBusy()  # the index has not followed the feed yet / is being migrated
+                target.execute("BEGIN IMMEDIATE")
+                for table in _NOT_COPIED:
+                    target.execute(f"DELETE FROM {table}")
+                target.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                   [("replica_of", feed_id), ("replica_position", str(position)),
+                                    ("feed_id", uuid.uuid4().hex)])
+                target.execute("COMMIT")
+                target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            finally:
+                target.close()
+        finally:
+            source.close()
+        return feed_id, int(position), int(version)
 
     # ---- the store's one sync ------------------------------------------------------------------------
 

@@ -48,6 +48,10 @@ OPERATIONS: list[tuple[str, str, str, str, str | None, str | None]] = [
      "(?after=&limit=&wait=): changes after position `after` (limit 1-5000, default 1000); with nothing new, "
      "waits up to `wait` seconds (0-25) for a change (long-poll); `form=rows`: the compact form "
      "{feed_id, columns, rows: [[...]], next_position} (pos_app.serverlink.feed)", None, "ChangesReply"),
+    ("/v1/customers/snapshot", "get", "lane", "A consistent copy of the server's customer search directory for a "
+     "lane's first fill (application/vnd.sqlite3, a SQLite file set up as a copy of the feed): headers "
+     "X-Feed-Id, X-Feed-Position (the copy is complete up to this feed position: follow the feed from it), "
+     "X-Schema-Version; 503 with Retry-After while too many copies are being made", None, None),
     ("/v1/customers/count", "get", "session", "How many customers the directory holds", None, "CountReply"),
     ("/v1/customers/sync", "post", "session", "Mirror PaySimple's customers now (signed-in manager)", None,
      "SyncReport"),
@@ -180,6 +184,10 @@ def document() -> dict[str, Any]:
         if reply is not None:
             op["responses"]["200"] = {"description": "OK",
                                       "content": {"application/json": {"schema": _ref(reply, components)}}}
+        elif path == "/v1/customers/snapshot":
+            op["responses"]["200"] = {"description": "The SQLite file",
+                                      "content": {"application/vnd.sqlite3": {"schema": {"type": "string",
+                                                                                         "format": "binary"}}}}
         elif path != "/openapi.json":
             op["responses"]["204"] = {"description": "Done"}
         else:

@@ -422,6 +422,19 @@ class StoreServer:
         return m.ChangesReply(feed, [m.FeedEntry(c.position, c.customer) for c in page.changes],
                               page.next_position)
 
+    def customer_snapshot(self, caller: Caller):
+        """A consistent copy of the customer search directory for a lane's first fill (``ServerCustomers.snapshot``;
+        503 ``snapshot_busy`` while too many copies are being made)."""
+        from pos_app.server.customers import SnapshotBusy
+
+        try:
+            snap = self.customers.snapshot()
+        except SnapshotBusy:
+            raise ApiError(503, "snapshot_busy", "The store server is making other copies of the customer list "
+                                                 "right now: ask again in a moment.", retry_after=5) from None
+        self._audit(caller, "customer_snapshot", "ok", detail=f"position {snap.position}, {snap.size} bytes")
+        return snap
+
     def customer(self, caller: Caller, customer_id: int) -> StoredCustomer:
         stored = self.customers.store.get(customer_id)
         if stored is None:

@@ -12,6 +12,8 @@ Contracts:
   never made (nothing reached the server), ``sent=True`` when the request may have reached it (a timeout or a
   cut connection after sending); :class:`ServerRefused` for the server's own JSON error (``status``, ``code``,
   ``message``, ``values``); a reply that is not the server's JSON is ``ServerUnreachable(sent=True)`` too.
+- :meth:`StoreLink.download` streams a large binary reply (a customer snapshot) into a file the caller gives,
+  under the same deadline, credential and typed errors, refusing it past ``max_bytes``.
 - :func:`enroll` runs the enrollment protocol of ``enrollment``: the server proves it made the code for the
   certificate this connection saw before the code's secret is sent; the result holds what the lane keeps
   (URL, lane, credential, fingerprint).
@@ -185,6 +187,64 @@ class StoreLink:
             raise ServerRefused(response.status_code, error["code"], str(error.get("message") or error["code"]),
                                 error.get("values") if isinstance(error.get("values"), dict) else {})
         return response.status_code, data, response
+
+
+    def download(self, path: str, into, *, max_bytes: int, total: float,
+                 params: dict | None = None) -> httpx.Headers:
+        """Stream a 2xx reply's body into the binary file ``into``; returns the reply's headers. A reply
+        larger than ``max_bytes`` (said or sent) is ``ServerUnreachable(sent=True)``; errors as ``request``.
+        ``into`` may hold part of a body when this raises: the caller discards it."""
+        send = {"Authorization": f"Lane {self.credential}"} if self.credential else {}
+        try:
+            with deadline.limit(total):
+                request = self._http.build_request("GET", path, params=params, headers=send)
+                response = self._http.send(request, stream=True)
+                try:
+                    if response.status_code >= 400:
+                        raw = b""
+                        for chunk in response.iter_bytes():
+                            raw += chunk
+                            if len(raw) > MAX_REPLY:
+                                break
+                        _refused(response.status_code, raw)
+                    said = response.headers.get("content-length")
+                    if said is not None and (not said.isdigit() or int(said) > max_bytes):
+                        raise ServerUnreachable(f"The store server's file is larger than {max_bytes} bytes.",
+                                                sent=True)
+                    got = 0
+                    for chunk in response.iter_bytes():
+                        got += len(chunk)
+                        if got > max_bytes:
+                            raise ServerUnreachable(f"The store server's file is larger than {max_bytes} bytes.",
+                                                    sent=True)
+                        into.write(chunk)
+                    if said is not None and got != int(said):
+                        raise ServerUnreachable("The store server's file arrived incomplete.", sent=True)
+                    return response.headers
+                finally:
+                    response.close()
+        except httpx.ConnectError as exc:
+            if any(isinstance(e, PinMismatch) for e in _cause_chain(exc)):
+                raise CertificateChanged() from None
+            raise ServerUnreachable("The store server cannot be reached (no connection).", sent=False) from exc
+        except httpx.ConnectTimeout as exc:
+            raise ServerUnreachable("The store server did not answer in time (no connection).", sent=False) from exc
+        except httpx.HTTPError as exc:
+            raise ServerUnreachable("The store server's file was lost (the connection failed or took too long).",
+                                    sent=True) from exc
+
+
+def _refused(status: int, raw: bytes) -> None:
+    """Raise the typed error for an error reply ``raw`` with ``status``."""
+    try:
+        data = json.loads(raw) if raw else None
+    except ValueError:
+        data = None
+    error = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(error, dict) or not isinstance(error.get("code"), str):
+        raise ServerUnreachable(f"Something other than the store server answered ({status}).", sent=True)
+    raise ServerRefused(status, error["code"], str(error.get("message") or error["code"]),
+                        error.get("values") if isinstance(error.get("values"), dict) else {})
 
 
 @dataclass(frozen=True)
