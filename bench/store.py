@@ -20,8 +20,10 @@ SIGKILLs random lanes (restarted at once), SIGKILLs a server instance now and th
 restarts PostgreSQL once ("immediate") half-way through.
 
 Measured in the same run: ``replica_catchup_s`` (N synthetic customers written into the store's customer
-table, then a new counter's copy filled from the server's change feed: from its start until it has caught
-up), ``propagation_s`` (p99 over edits made at one counter through instance A until searchable in another
+table, then a new counter's copy filled from the server's snapshot and the change feed after it: from its start
+until it has caught up; ``replica_filled_by`` says the snapshot was used; ``--catchup-pages`` also times the
+fill read page by page, ``replica_catchup_pages_s``; ``--replica-only``: the set-up and these two only),
+``propagation_s`` (p99 over edits made at one counter through instance A until searchable in another
 counter's copy fed by instance B, during the chaos; samples overlapping a server kill or the PostgreSQL restart
 are left out and counted), ``hop_overhead_ms`` (after the lanes: p50 of charges through the server minus p50
 of direct ``PaymentService`` charges to the same proxy, alternating, faults off), ``api_key_on_lanes`` (lane
@@ -296,6 +298,9 @@ class Bench:
         self.fingerprint = certificate_fingerprint(data_a / "tls" / "cert.pem")
         self._setup = self.counter("SETUP", 0, replica=False)
         self.server_copies_s = self.wait_for_server_copies()
+        if args.replica_only:
+            self._setup.close()
+            return
         self.shoppers = [self._shopper(i) for i in range(max(8, args.lanes * 2))]
         self._setup.close()
         share, extra = divmod(args.runs, args.lanes)
@@ -424,6 +429,21 @@ class Bench:
         if not reader.replica.caught_up.wait(3600):
             raise RuntimeError("the new counter's copy did not catch up within an hour")
         return time.monotonic() - started, reader
+
+    def replica_catchup_pages(self) -> float:
+        """The same first fill read page by page from the feed (no snapshot), for comparison."""
+        from pos_app.counter.replica import ReplicaFollower
+
+        folder = self.work / "lanes" / "PAGES"
+        credential, fingerprint = self._enroll(folder, "PAGES")
+        started = time.monotonic()
+        copy = ReplicaFollower(folder, self.urls[1], fingerprint, credential, wait_s=2, snapshot=False).start()
+        try:
+            if not copy.caught_up.wait(3600):
+                raise RuntimeError("the page-by-page copy did not catch up within an hour")
+            return time.monotonic() - started
+        finally:
+            copy.close()
 
     def propagation(self, reader, stop: threading.Event, samples: list, dropped: Counter) -> None:
         from pos_app.customers.models import CustomerRecord
@@ -612,6 +632,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fault-every", type=float, default=0.25)
     parser.add_argument("--hop-charges", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--replica-only", action="store_true",
+                        help="set up, then only the new counter's first fill: from the snapshot and page by page")
+    parser.add_argument("--catchup-pages", action="store_true",
+                        help="also time the first fill read page by page (replica_catchup_pages_s)")
     parser.add_argument("--smoke", action="store_true", help="2 lanes, 40 checkouts, 2,000 customers, 1 kill each")
     parser.add_argument("--lane-worker", action="store_true", help=argparse.SUPPRESS)
     for name in ("--lane", "--folder", "--urls", "--fingerprint", "--shoppers"):
@@ -640,6 +664,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         bench = Bench(args, work)
         catchup_s, reader = bench.replica_catchup()
+        filled_by = reader.replica.filled_by
+        if args.replica_only:
+            reader.close()
+            pages_s = bench.replica_catchup_pages()
+            print(json.dumps({"replica_customers": args.replica_customers, "replica_catchup_s": round(catchup_s, 2),
+                              "replica_filled_by": filled_by, "replica_catchup_pages_s": round(pages_s, 2),
+                              "load_avg_1min": os.getloadavg()[0], "seconds": round(time.monotonic() - started, 1)}))
+            return 0
         stop, samples, dropped = threading.Event(), [], Counter()
         prop = threading.Thread(target=bench.propagation, args=(reader, stop, samples, dropped), daemon=True)
         prop.start()
@@ -649,6 +681,7 @@ def main(argv: list[str] | None = None) -> int:
         reader.close()
         hop = bench.hop(args.hop_charges)
         key_on_lanes = bench.api_key_on_lanes()
+        pages_s = bench.replica_catchup_pages() if args.catchup_pages else None
         v = bench.verdict()
         samples.sort()
         result = {
@@ -657,6 +690,7 @@ def main(argv: list[str] | None = None) -> int:
             "double_charges": v["double"], "lost": v["lost"], "unresolved": v["unresolved"],
             "hop_overhead_ms": hop["hop_overhead_ms"],
             "replica_catchup_s": round(catchup_s, 2), "replica_customers": args.replica_customers,
+            "replica_filled_by": filled_by,
             "propagation_s": round(samples[min(len(samples) - 1, int(len(samples) * 0.99))], 3) if samples else None,
             "propagation_samples": len(samples), "propagation_left_out": dict(dropped),
             "api_key_on_lanes": key_on_lanes,
@@ -667,6 +701,7 @@ def main(argv: list[str] | None = None) -> int:
             "faults": bench.counts["faults"], "lane_server_unreachable": bench.counts["lane_server_unreachable"],
             "lane_errors": bench.counts["lane_errors"], "endings": dict(Counter(str(c["final"])
                                                                               for c in bench.checkouts.values())),
+            "replica_catchup_pages_s": round(pages_s, 2) if pages_s is not None else None,
             "customer_load_s": round(bench.load_s, 1), "server_copies_s": round(bench.server_copies_s, 1),
             "seconds": round(time.monotonic() - started, 1),
         }

@@ -201,13 +201,20 @@ class NotTheHeader(ReplicaFollower):
 
 
 class OldServer(ReplicaFollower):
-    snapshot_path = "/v1/customers/no-snapshot-here"  # the real server's real 404, as an older server answers
+    """An older server's answer to /v1/customers/snapshot: its /v1/customers/{customer_id} route (a session
+    route: 401 for a lane without a clerk session), here the same route of the real server."""
+
+    snapshot_path = "/v1/customers/no-snapshot-here"
 
 
-@pytest.mark.parametrize("cls,options", [(Damaged, {}), (NotTheHeader, {}), (OldServer, {}),
+class NoRoute(ReplicaFollower):
+    snapshot_path = "/v1/no-such-route"  # the real server's real 404
+
+
+@pytest.mark.parametrize("cls,options", [(Damaged, {}), (NotTheHeader, {}), (OldServer, {}), (NoRoute, {}),
                                          (ReplicaFollower, {"snapshot_max_bytes": 4096}),
                                          (ReplicaFollower, {"snapshot_total_s": 0.001})],
-                         ids=["damaged", "other-feed", "older-server", "too-large", "deadline"])
+                         ids=["damaged", "other-feed", "older-server", "404", "too-large", "deadline"])
 def test_a_snapshot_that_cannot_be_used_falls_back_to_the_feed_and_leaves_nothing_behind(
         server, writer, tmp_path, cls, options):
     copy = follower(server, f"BAD{uuid.uuid4().hex[:6]}", tmp_path / "c", cls, **options).start()
