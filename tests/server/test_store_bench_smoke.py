@@ -37,5 +37,6 @@ def test_store_benchmark_smoke_run_has_no_failures():
         assert result[key] == 0, (key, result, out.stderr[-2000:])
     assert result["approved"] > 0 and result["faults"] > 0
     assert result["replica_customers"] == 2000 and 0 < result["replica_catchup_s"] < 60
+    assert result["replica_filled_by"] == "snapshot"  # the first fill came from the server's snapshot
     assert result["propagation_samples"] > 0 and 0 < result["propagation_s"] < 2
     assert result["server_p50_ms"] > 0 and result["direct_p50_ms"] > 0 and result["hop_overhead_ms"] is not None

@@ -163,6 +163,49 @@ def test_an_edit_through_a_is_in_bs_change_feed_and_search(pair):
         at_b.close()
 
 
+def test_a_new_counter_fills_its_copy_from_bs_snapshot_of_the_databases_feed(pair, tmp_path):
+    """On PostgreSQL the snapshot is B's own search copy of the database's feed: a lane filled from it follows
+    the database's feed (one feed id for the store) from the position the copy had reached."""
+    import sqlite3
+
+    from pos_app.counter.replica import ReplicaFollower
+
+    a, b, _ = pair
+    at_a, at_b = enroll_lane(a, "SNAPA"), enroll_lane(b, "SNAPB")
+    copy = None
+    try:
+        at_a.sign_in(CLERK)
+        at_b.sign_in(CLERK)
+        before = "Sb" + uuid.uuid4().hex[:8]
+        at_a.call("POST", "/v1/customers", {"first_name": "Sol", "last_name": before})
+        until(lambda: at_b.call("GET", "/v1/customers", params={"q": before})[1], 5.0, "B's copy has it")
+        with open(tmp_path / "snap.db", "wb") as out:
+            headers = at_b.link.download("/v1/customers/snapshot", out, max_bytes=1 << 30, total=30)
+        _, page, _ = at_a.call("GET", "/v1/customers/changes", params={"after": "0", "limit": "5000"})
+        assert headers["x-feed-id"] == page["feed_id"]
+        assert 0 < int(headers["x-feed-position"]) <= page["next_position"]
+        con = sqlite3.connect(tmp_path / "snap.db")
+        try:
+            meta = dict(con.execute("SELECT key, value FROM meta"))
+        finally:
+            con.close()
+        assert (meta["replica_of"], meta["replica_position"]) == (page["feed_id"], headers["x-feed-position"])
+        e = at_b.enrollment
+        copy = ReplicaFollower(tmp_path / "lane", e.url, e.fingerprint, e.credential, wait_s=1).start()
+        assert copy.caught_up.wait(20) and copy.filled_by == "snapshot"
+        after = "Sa" + uuid.uuid4().hex[:8]
+        at_a.call("POST", "/v1/customers", {"first_name": "Sol", "last_name": after})
+        until(lambda: copy.search(after) and copy.search(before), 5.0, "the lane's copy has both")
+        _, end, _ = at_a.call("GET", "/v1/customers/changes", params={"after": "0", "limit": "5000"})
+        until(lambda: copy.position() == (end["feed_id"], end["next_position"]), 5.0, "the copy at the feed's end")
+        assert copy.count() == len({c["customer"]["id"] for c in end["changes"]})
+    finally:
+        if copy is not None:
+            copy.close()
+        at_a.close()
+        at_b.close()
+
+
 def test_the_stores_sync_ran_once_for_both_instances(pair, ps):
     a, b, dsn = pair
     until(lambda: rows(dsn, "SELECT 1 FROM sync_runs WHERE status = 'complete'"), 30, "a complete sync pass")
