@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import tempfile
 import threading
 import time
@@ -44,8 +43,7 @@ from pathlib import Path
 
 from pos_app.customers.directory import Directory, FeedMismatch
 from pos_app.customers.models import CustomerHit, StoredCustomer
-from pos_app.customers.replica import NotAReplica
-from pos_app.customers.schema import SCHEMA_VERSION
+from pos_app.customers.replica import NotAReplica, SnapshotRefused, check_copy
 from pos_app.customers.store import Change, ChangePage
 from pos_app.serverlink import feed
 from pos_app.serverlink import messages as m
@@ -61,11 +59,6 @@ BACKOFF_S, BACKOFF_MAX_S = 0.5, 10.0
 SNAPSHOT_PATH = "/v1/customers/snapshot"
 SNAPSHOT_MAX_BYTES = 16 << 30  # a snapshot larger than this is refused (1M customers: about 1 GiB)
 SNAPSHOT_TOTAL_S = 900.0  # the whole download ends by this
-SNAPSHOT_MIN_VERSION = 5  # the first directory schema with the change feed a copy follows
-
-
-class SnapshotRefused(ValueError):
-    """A downloaded snapshot failed a check (``str()`` says which); it was not put in place."""
 
 
 def _create_private(path: Path) -> None:
@@ -264,7 +257,7 @@ class ReplicaFollower:
                 feed_id, position = self._download(out)
                 out.flush()
                 os.fsync(out.fileno())
-            self._check(temp, feed_id, position)
+            check_copy(temp, feed_id, position)
         except ServerRefused as exc:
             _remove_files(temp)
             self.connected = exc.status < 500
@@ -273,7 +266,7 @@ class ReplicaFollower:
             else:
                 log.warning("customer copy: no snapshot (%s %s): reading the feed instead", exc.status, exc.code)
             return None
-        except (LinkError, SnapshotRefused, StorageError, sqlite3.Error, OSError) as exc:
+        except (LinkError, SnapshotRefused, StorageError, OSError) as exc:
             _remove_files(temp)
             log.warning("customer copy: the snapshot could not be used (%s): reading the feed instead", exc)
             return None
@@ -291,35 +284,9 @@ class ReplicaFollower:
                                       total=self.snapshot_total_s)
         self.connected = True
         feed_id, position = headers.get("x-feed-id", ""), headers.get("x-feed-position", "")
-        if not feed_id or len(feed_id) > 100 or not position.isdigit():
+        if not feed_id or len(feed_id) > 100 or not position.isdigit() or len(position) > 18:
             raise SnapshotRefused("the server did not say which feed and position the snapshot holds")
         return feed_id, int(position)
-
-    @staticmethod
-    def _check(path: Path, feed_id: str, position: int) -> None:
-        """Raise ``SnapshotRefused`` unless ``path`` is a sound SQLite copy of ``feed_id`` at ``position``, in a
-        schema this version reads; then open it once as a ``Directory`` (migrations, pending indexing)."""
-        try:
-            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise SnapshotRefused(f"not a database ({exc})") from None
-        try:
-            try:
-                problems = [str(r[0]) for r in con.execute("PRAGMA quick_check(5)")]
-                version = con.execute("PRAGMA user_version").fetchone()[0]
-                meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('replica_of', 'replica_position')"))
-            except sqlite3.Error as exc:
-                raise SnapshotRefused(f"not a sound database ({exc})") from None
-        finally:
-            con.close()
-        if problems != ["ok"]:
-            raise SnapshotRefused(f"the file failed its integrity check ({'; '.join(problems)[:300]})")
-        if not SNAPSHOT_MIN_VERSION <= version <= SCHEMA_VERSION:
-            raise SnapshotRefused(f"schema version {version}; this version reads {SNAPSHOT_MIN_VERSION} to "
-                                  f"{SCHEMA_VERSION}")
-        if meta.get("replica_of") != feed_id or meta.get("replica_position") != str(position):
-            raise SnapshotRefused("the file is not a copy of the feed and position the server named")
-        Directory(path).close()  # migrates and indexes what was pending, here, before it is in place
 
     def _replace(self) -> None:
         """Fill a new copy from the server's (new) feed, then switch searches to it (decision 0412)."""

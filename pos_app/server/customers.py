@@ -41,8 +41,8 @@ from pathlib import Path
 
 from pos_app.customers.directory import Directory, FeedMismatch
 from pos_app.customers.models import CustomerHit
-from pos_app.customers.store import CustomerStore
 from pos_app.customers.schema import SCHEMA_VERSION
+from pos_app.customers.store import CustomerStore
 from pos_app.private_files import private_dir, private_file
 
 log = logging.getLogger(__name__)

@@ -231,6 +231,43 @@ def test_a_sqlite_replica_followed_from_the_feed_finds_what_the_store_holds(cust
         assert follow(source, reopened).changed == 0
 
 
+def test_a_file_offered_as_a_replica_is_used_only_when_sound_of_that_feed_at_that_position_and_readable(
+        customer_store, tmp_path):
+    import shutil
+    import sqlite3
+
+    from pos_app.customers.replica import SnapshotRefused, check_copy
+    from pos_app.customers.schema import SCHEMA_VERSION
+
+    customer_store.upsert_paysimple([record(f"Cam{i}", "Ode", 100 + i) for i in range(300)])
+    replica = Directory(tmp_path / "copy.db")
+    try:
+        report = follow(customer_store, replica)
+        replica.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        replica.close()
+    feed = customer_store.feed_id()
+    good = tmp_path / "copy.db"
+    check_copy(good, feed, report.position)  # sound, this feed, this position: accepted
+    for feed_id, position in ((feed, report.position - 1), ("other", report.position)):
+        with pytest.raises(SnapshotRefused, match="not a copy of the feed"):
+            check_copy(good, feed_id, position)
+    newer = tmp_path / "newer.db"
+    shutil.copy(good, newer)
+    con = sqlite3.connect(newer)
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    con.close()
+    with pytest.raises(SnapshotRefused, match="schema version"):
+        check_copy(newer, feed, report.position)
+    for name, damage in (("garbage.db", lambda b: b"not a database at all" * 100),
+                         ("torn.db", lambda b: b[: len(b) // 2]),
+                         ("scribbled.db", lambda b: b[:8192] + b"\xff" * 4096 + b[12288:])):
+        bad = tmp_path / name
+        bad.write_bytes(damage(good.read_bytes()))
+        with pytest.raises(SnapshotRefused):
+            check_copy(bad, feed, report.position)
+
+
 def test_a_replica_refuses_another_feed_and_a_directory_of_its_own(customer_store, tmp_path):
     customer_store.upsert_paysimple([record("Ann", "Lee", 1)])
     with Directory(tmp_path / "replica.db") as replica, Directory(tmp_path / "own.db") as own:
