@@ -230,3 +230,27 @@ def test_a_snapshot_that_cannot_be_used_falls_back_to_the_feed_and_leaves_nothin
             con.close()
     finally:
         copy.close()
+
+
+def test_a_copy_of_another_feed_is_replaced_from_a_snapshot(server, writer, tmp_path):
+    """The store's list was replaced (decision 0412): the lane's copy names another feed; the new copy is filled
+    from the snapshot and searches switch to it."""
+    folder = tmp_path / "d"
+    first = follower(server, "SNAP5", folder).start()
+    try:
+        assert first.caught_up.wait(20) and first.filled_by == "snapshot"
+    finally:
+        first.close()
+    con = sqlite3.connect(folder / FILE_NAME)
+    try:
+        con.execute("UPDATE meta SET value = 'a-replaced-feed' WHERE key = 'replica_of'")
+        con.commit()
+    finally:
+        con.close()
+    again = follower(server, "SNAP5B", folder).start()
+    try:
+        assert until(lambda: again.position()[0] not in (None, "a-replaced-feed"), 20) is not None
+        assert again.filled_by == "snapshot" and again.count() >= 12 and again.search("Snap2")
+        assert leftovers(folder) == []
+    finally:
+        again.close()
