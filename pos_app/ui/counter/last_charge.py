@@ -1,6 +1,7 @@
 """The clerk is told the outcome of the payment this counter was making when it closed (store mode, issue 20).
 
-``LastChargeCheck`` asks ``CounterApi.last_charge`` on a worker when the counter starts; the answer is shown once
+``LastChargeCheck`` asks ``CounterApi.last_charge`` on a worker when the counter starts (once a clerk is signed
+in); the answer is shown once
 in a plain message ("The last payment before the counter closed: $23.45 for Olive Quimby — approved"). While
 the outcome is not known yet (the server cannot be reached, or is still working on it) the clerk is told so
 once, never "not charged", and the check runs again every ``RETRY_MS`` until the server gives a final answer,
@@ -52,6 +53,9 @@ class LastChargeCheck(QObject):
 
     def start(self) -> None:
         if self._op is not None or getattr(self.window, "counter", None) is not self.counter:
+            return
+        if self.counter.signed_in is None:  # the server answers a signed-in clerk only: ask once one is
+            QTimer.singleShot(1000, self, self.start)
             return
         self._op = BackgroundOp(lambda ctx: self.counter.last_charge(), on_done=self._answered,
                                 on_error=self._failed, label="last charge")
