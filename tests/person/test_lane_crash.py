@@ -57,7 +57,7 @@ def test_a_counter_killed_mid_charge_tells_the_clerk_the_outcome_and_warns_befor
         assert "error" not in r, f"{r.get('trace')}\nsteps: {r.get('steps')}"
         told = [" ".join(t["texts"]) for t in r["told"]]
         final = [t for t in told if "still unknown" not in t]
-        assert len(final) == 1, told  # told once
+        assert len(final) == 1, (told, r)  # told once
         assert "The last payment before the counter closed: $23.45 for Olive" in final[0], told
         assert final[0].endswith("approved"), told
         assert not any("not charged" in t for t in told), told
