@@ -103,9 +103,14 @@ class StoreServerUnreachable(PaymentError):
     None = a request may have reached it, the outcome is not known yet (``attempt_id`` is the payment to check
     again when the server is back). Never True."""
 
-    def __init__(self, charged: bool | None, attempt_id: str | None = None, detail: str = "") -> None:
+    def __init__(self, charged: bool | None, attempt_id: str | None = None, detail: str = "",
+                 payment: bool = True) -> None:
+        """``payment``: False for a request that takes no money (a look-up, a customer or account change):
+        the sentence then says only that the server cannot be reached (``detail`` says how)."""
         self.charged, self.attempt_id = charged, attempt_id
-        if charged is False:
+        if not payment:
+            text = "" if detail else "The store server cannot be reached."
+        elif charged is False:
             text = "The store server cannot be reached, so nothing was charged."
         elif attempt_id is not None:
             text = ("The store server cannot be reached right now. This payment's outcome is not known yet; it is "
@@ -308,7 +313,7 @@ class RemoteCounter:
         except ServerRefused as exc:
             raise typed_error(exc) from None
         except ServerUnreachable as exc:
-            raise StoreServerUnreachable(None if exc.sent else False, detail=str(exc)) from None
+            raise StoreServerUnreachable(None if exc.sent else False, detail=str(exc), payment=False) from None
         return None if reply is None else decode(reply, data, reply.__name__ if isinstance(reply, type) else "reply")
 
     @property

@@ -206,6 +206,11 @@ def test_a_server_that_cannot_be_reached_charges_nothing(tmp_path, store_gateway
             remote.charge(ref(stored), account, Decimal("3.00"))
         assert down.value.charged is False and "nothing was charged" in str(down.value)
         assert ps.customer_payments(stored.paysimple_id) == []
+        # a look-up that takes no money says only that the server cannot be reached, once, not "charged"
+        with pytest.raises(StoreServerUnreachable) as lookup:
+            remote.accounts(stored.paysimple_id)
+        said = str(lookup.value)
+        assert "charged" not in said and said.count("cannot be reached") == 1, said
     finally:
         remote.close()
         proc.stop()
