@@ -81,6 +81,29 @@ class StartupNotices:
     backup_problem: Exception | None = None
 
 
+@dataclass(frozen=True)
+class LastCharge:
+    """A charge a previous run of this counter sent (store mode) and never heard the final answer to, as the
+    server answered when asked with its key (``CounterApi.last_charge``). ``outcome``: ``"approved"`` (the
+    money was taken), ``"declined"`` (PaySimple declined or rejected it), ``"not_charged"`` (the server said
+    nothing was charged: the key never arrived, or it was refused before anything was sent), ``"unknown"``
+    (still not known: ask again later; the record stays, nothing is re-sent). ``attempt``: the server's
+    attempt when it has one. ``detail``: why it is unknown or was refused (plain words), else ""."""
+
+    attempt_id: str
+    customer_name: str
+    amount: Decimal
+    account_kind: str
+    account_last4: str
+    outcome: str
+    attempt: Attempt | None = None
+    detail: str = ""
+
+    @property
+    def final(self) -> bool:
+        return self.outcome != "unknown"
+
+
 @runtime_checkable
 class ReceiptMail(Protocol):
     """E-mailing a payment's receipt through the gateway (``CounterApi`` and ``CounterPayments`` both do)."""
@@ -107,6 +130,9 @@ class CounterApi(ClerksApi, Protocol):
     # start-up state
     def count_customers(self) -> int: ...
     def open_attempt(self) -> Attempt | None: ...
+    def last_charge(self) -> LastCharge | None:
+        """Store mode: the charge a previous run left without a final answer, asked about with its key (never
+        re-sent); None when there is none (always None for the local counter, whose journal keeps it)."""
     def attempt(self, attempt_id: str) -> Attempt | None: ...
     def startup_notices(self) -> StartupNotices: ...
     def sync_customers(self, progress: Progress | None = None, cancelled: Callable[[], bool] = ...) -> Any: ...
@@ -139,7 +165,9 @@ class CounterApi(ClerksApi, Protocol):
     def customer_token(self, paysimple_id: int, fresh: bool = False) -> str: ...
 
     # charging
-    def recent_charges(self, customer_id: int, amount: Decimal) -> list[Attempt]: ...
+    def recent_charges(self, customer_id: int, amount: Decimal) -> list[Attempt]:
+        """The customer's charges of this amount in the last minutes, newest first (the repeat check), a charge
+        still pending on this counter's disk (store mode) included."""
     def charge(self, customer: CustomerRef, account: Account, amount: Decimal, payment_token: str | None = None,
                cvv: str | None = None, on_status: Callable[[StatusEvent], None] | None = None,
                ach_authorization: str | None = None, attempt_id: str | None = None) -> Attempt:

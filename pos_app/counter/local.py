@@ -361,6 +361,10 @@ class Counter:
         """This lane's payment that is not settled yet (the clerk must see it before a new sale), if any."""
         return self.journal.open_attempt(self.service.lane)
 
+    def last_charge(self) -> None:
+        """Always None here: this counter's journal keeps its open payment (``open_attempt``)."""
+        return None
+
     @off_gui_thread
     def attempt(self, attempt_id: str) -> Attempt | None:
         """One payment from the journal (e.g. the one the clerk stopped waiting for)."""

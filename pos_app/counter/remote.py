@@ -16,6 +16,13 @@ Contracts:
   payment is the server's (it finishes or looks it up there), and "Check again" (``resolve``) or
   ``open_attempt`` asks for it by its id when the server is back. There is no path that charges without the
   server.
+- A lane killed mid-charge loses nothing and charges nothing twice (decision 0465): with ``pending`` (the
+  lane's data folder, ``counter.pending``) each charge's record (key, customer, amount, account kind/last 4)
+  is on disk, fsynced, before its first request leaves, and is removed only on the server's final answer (the
+  attempt, a refusal of the charge, or nothing reached the server). :meth:`last_charge` asks about a record a
+  previous run left, with its key (``POST /v1/charges/{key}/close``: never re-sent); it says "not charged"
+  only when the server said so. While a record is unsettled no new charge starts, and :meth:`recent_charges`
+  includes it (the "Already charged?" check).
 - The page never chooses the customer: :meth:`customer` selects the customer on the server (a server-side
   record); tokens, accounts and charges are for that customer only, and the server checks it again.
 - Manager approvals are the server's: :meth:`approve` returns an ``Approval`` whose one-use token this object
@@ -42,7 +49,7 @@ from typing import Any
 from pos_app.clerks import ApprovalPaused, ApprovalWait, Clerk, ClerkError, LockedOut, ManagerAction, Role
 from pos_app.clerks import NotAllowed as ClerkNotAllowed
 from pos_app.config import Environment
-from pos_app.counter.api import StartupNotices
+from pos_app.counter.api import LastCharge, StartupNotices
 from pos_app.counter.clerks import SignedIn
 from pos_app.counter.errors import ForeignAccount
 from pos_app.counter.events import (
@@ -55,6 +62,7 @@ from pos_app.counter.events import (
     PaymentResolved,
 )
 from pos_app.counter.guard import off_gui_thread
+from pos_app.counter.pending import PendingCharge, PendingCharges, PendingUnreadable
 from pos_app.counter.replica import ReplicaFollower
 from pos_app.counter.tokens import TokenCache
 from pos_app.customers.counter import CustomerValidationError
@@ -72,9 +80,11 @@ from pos_app.payments import (
     NotSignedIn,
     PaymentError,
     ReversalOption,
+    State,
     StatusEvent,
     ids,
 )
+from pos_app.payments.model import AccountRef
 from pos_app.payments.store import OnFileRecord
 from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts
 from pos_app.paysimple import errors as gateway_errors
@@ -204,13 +214,30 @@ def enroll_counter(url: str, code: str, lane: str, credentials, timeouts: Timeou
     return StoreAccess(enrolled.url, enrolled.lane, enrolled.fingerprint)
 
 
+#: What a settled attempt means for the clerk asking about a charge a previous run left (``LastCharge``).
+_OUTCOMES = {State.APPROVED: "approved", State.VOID_PENDING: "approved", State.VOIDED: "approved",
+             State.REFUND_PENDING: "approved", State.REFUNDED: "approved", State.DECLINED: "declined",
+             State.REJECTED: "declined", State.ABSENT: "not_charged"}
+_STILL_OPEN = frozenset(State) - set(_OUTCOMES)
+
+
+def _pending_attempt(record: PendingCharge, lane: str) -> Attempt:
+    """A pending record shown as the unconfirmed attempt it may be (the repeat check, a busy lane)."""
+    return Attempt(record.attempt_id, lane, record.clerk, record.paysimple_id, record.customer_name, 0,
+                   record.account_kind, record.account_last4, record.account_brand, record.amount_cents,
+                   State.UNKNOWN, record.created_at, record.created_at,
+                   note="The counter closed before the store server answered; not known yet.")
+
+
 class RemoteCounter:
     """``CounterApi`` over one store server (module docstring)."""
 
     def __init__(self, link: StoreLink, lane: str, environment: Environment = Environment.SANDBOX,
                  paysimple_origin: str = "", events: EventBus | None = None, ask_for: float = 60.0,
-                 sleep: Callable[[float], None] = time.sleep, replica: ReplicaFollower | None = None) -> None:
+                 sleep: Callable[[float], None] = time.sleep, replica: ReplicaFollower | None = None,
+                 pending: PendingCharges | None = None) -> None:
         self.link, self._lane = link, lane
+        self.pending = pending
         self.replica = replica
         self._select_pending: int | None = None  # picked while the server was unreachable
         self.environment, self.paysimple_origin = environment, paysimple_origin
@@ -264,7 +291,8 @@ class RemoteCounter:
                 timeouts: Timeouts | None = None, replica_dir=None, replica_wait_s: int | None = None,
                 **options) -> RemoteCounter:
         """A counter on the server at ``url`` (``serverlink.client.enroll`` gave the rest); with
-        ``replica_dir``, its customer copy there, followed from now on."""
+        ``replica_dir`` (the lane's data folder), its customer copy there, followed from now on, and its
+        pending-charge record there."""
         link = StoreLink(url, fingerprint, credential, timeouts or Timeouts())
         replica = None
         if replica_dir is not None:
@@ -272,6 +300,8 @@ class RemoteCounter:
 
             replica = ReplicaFollower(replica_dir, url, fingerprint, credential, replica_wait_s or WAIT_S,
                                       connect_s=(timeouts or Timeouts()).connect).start()
+        if replica_dir is not None:
+            options.setdefault("pending", PendingCharges(replica_dir))
         return cls(link, lane, events=events, replica=replica, **options)
 
     # ---- plumbing ------------------------------------------------------------------------------------
@@ -584,9 +614,65 @@ class RemoteCounter:
 
     @off_gui_thread
     def recent_charges(self, customer_id: int, amount: Decimal) -> list[Attempt]:
-        return self._call("GET", "/v1/payments/recent",
-                          params={"customer_id": str(int(customer_id)), "amount": f"{Decimal(amount):.2f}"},
-                          reply=list[Attempt])
+        """The server's recent charges of this customer and amount, and this lane's unsettled pending charge
+        of them (as "unconfirmed") when the server has not written it."""
+        found = self._call("GET", "/v1/payments/recent",
+                           params={"customer_id": str(int(customer_id)), "amount": f"{Decimal(amount):.2f}"},
+                           reply=list[Attempt])
+        record = self._pending_record()
+        if record is not None and record.paysimple_id == int(customer_id) \
+                and record.amount == Decimal(amount) and all(a.id != record.attempt_id for a in found):
+            found = [_pending_attempt(record, self._lane), *found]
+        return found
+
+    def _pending_record(self) -> PendingCharge | None:
+        """This lane's pending record; an unreadable one is set aside (``…unreadable-<time>``, kept for a person)
+        and logged, and counts as none: the server's own journal still has any charge that reached it."""
+        if self.pending is None:
+            return None
+        try:
+            return self.pending.read()
+        except PendingUnreadable as exc:
+            aside = exc.path.with_name(f"{exc.path.stem}.unreadable-{int(time.time())}{exc.path.suffix}")
+            try:
+                exc.path.rename(aside)
+            except OSError:
+                pass
+            log.error("the pending-charge record was unreadable; kept as %s", aside.name)
+            return None
+
+    @off_gui_thread
+    def last_charge(self) -> LastCharge | None:
+        """The charge a previous run left pending, asked about with its key (module docstring); None when there
+        is none. An "unknown" answer keeps the record (ask again later); any other clears it."""
+        record = self._pending_record()
+        if record is None:
+            return None
+
+        def answer(outcome: str, attempt: Attempt | None = None, detail: str = "") -> LastCharge:
+            if outcome != "unknown":
+                self.pending.clear(record.attempt_id)
+            return LastCharge(record.attempt_id, record.customer_name, record.amount, record.account_kind,
+                              record.account_last4, outcome, attempt, detail)
+
+        try:
+            _, data, _ = self.link.request("POST", f"/v1/charges/{record.attempt_id}/close", None)
+        except ServerUnreachable:
+            return answer("unknown", detail="The store server cannot be reached.")
+        except ServerRefused as exc:
+            if exc.status == 410 and exc.code == "never_arrived":
+                return answer("not_charged", detail=str(exc))
+            if exc.status in (400, 403, 409) and exc.code not in _SESSION_CODES:
+                return answer("not_charged", detail=str(exc))  # the server refused the charge itself
+            return answer("unknown", detail=str(exc))
+        reply = decode(m.ChargeReply, data, "ChargeReply")
+        attempt = reply.attempt
+        if not reply.done or attempt is None:
+            return answer("unknown", attempt, "The store server is still working on this payment.")
+        outcome = _OUTCOMES.get(attempt.state, "unknown")
+        result = answer(outcome, attempt)
+        self.events.publish(PaymentResolved(attempt))
+        return result
 
     def _selected_for(self, customer: CustomerRef) -> StoredCustomer:
         with self._lock:
@@ -609,14 +695,46 @@ class RemoteCounter:
         key = attempt_id or ids.attempt_id(self._lane)
         body = encode(m.ChargeBody(selected.id, account.id, f"{Decimal(amount):.2f}", payment_token, cvv,
                                    ach_authorization))
-        attempt = self._until_answered(key, "POST", "/v1/charges", body, {"Idempotency-Key": key}, on_status,
-                                       first_is_new=True)
+        settled = self._write_pending(key, selected, customer, account, amount)
+        try:
+            attempt = self._until_answered(key, "POST", "/v1/charges", body, {"Idempotency-Key": key}, on_status,
+                                           first_is_new=True, settled=settled)
+        except StoreServerUnreachable as exc:
+            if exc.charged is False:
+                settled()
+            raise
+        settled()
         self.events.publish(PaymentRecorded(attempt))
         return attempt
 
+    def _write_pending(self, key: str, selected: StoredCustomer, customer: CustomerRef, account: Account,
+                       amount: Decimal) -> Callable[[], None]:
+        """Write this charge's pending record (before anything is sent); the call that clears it. Raises
+        ``LaneBusy`` while another charge's record is unsettled, ``InvalidCharge`` for an amount that is not
+        whole cents, ``OSError`` when the record cannot be written (then nothing is sent)."""
+        if self.pending is None:
+            return lambda: None
+        from pos_app.money import to_cents
+
+        earlier = self._pending_record()
+        if earlier is not None and earlier.attempt_id != key:
+            raise LaneBusy(self._lane, _pending_attempt(earlier, self._lane))
+        try:
+            cents = to_cents(Decimal(amount))
+        except ValueError as exc:
+            raise InvalidCharge(str(exc)) from None
+        ref = AccountRef.from_paysimple(account)
+        clerk = self.signed_in
+        self.pending.write(PendingCharge(key, selected.id, customer.id, customer.name, cents, ref.kind, ref.last4,
+                                         ref.brand, str(clerk.id) if clerk else "", datetime.now(UTC)))
+        return lambda: self.pending.clear(key)
+
     def _until_answered(self, key: str, method: str, path: str, body: Any, headers: dict | None,
-                        on_status: Callable[[StatusEvent], None] | None, first_is_new: bool = False) -> Attempt:
-        """Ask (again and again, same key and body) until the server answers with the attempt."""
+                        on_status: Callable[[StatusEvent], None] | None, first_is_new: bool = False,
+                        settled: Callable[[], None] = lambda: None) -> Attempt:
+        """Ask (again and again, same key and body) until the server answers with the attempt. ``settled``
+        runs before a refusal that proves nothing was charged is raised (the charge itself refused, or a
+        refused session when no request of it can have reached the server)."""
         notify = _notifier(on_status, key)
         notify("sending", "Sending to the store server…")
         ends = time.monotonic() + self.ask_for
@@ -647,8 +765,11 @@ class RemoteCounter:
                     notify("waiting", str(exc))
                     wait = float(exc.values.get("retry_after") or 2)
                 elif exc.code in _SESSION_CODES:
+                    if not reached:
+                        settled()
                     raise NotSignedIn() from None
                 else:
+                    settled()
                     raise typed_error(exc) from None
             if time.monotonic() + wait > ends:
                 raise StoreServerUnreachable(None, key, last_error)
@@ -658,6 +779,8 @@ class RemoteCounter:
     def resolve(self, attempt: Attempt, on_status: Callable[[StatusEvent], None] | None = None) -> Attempt:
         """Check an unconfirmed payment again: the server looks it up (never re-sends it)."""
         done = self._until_answered(attempt.id, "POST", f"/v1/payments/{attempt.id}/resolve", None, None, on_status)
+        if self.pending is not None and done.state not in _STILL_OPEN:
+            self.pending.clear(attempt.id)
         self.events.publish(PaymentResolved(done))
         return done
 

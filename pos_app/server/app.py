@@ -411,6 +411,9 @@ class Api:
             raise ApiError(404, "no_such_charge", f"This counter sent no charge {key} that the server wrote.")
         return self._outcome(outcome)
 
+    async def close_charge(self, request: Request, caller: Caller) -> Response:
+        return self._outcome(await run_in_threadpool(self.server.close_charge, caller, self._text(request, "key")))
+
     async def payments(self, request: Request, caller: Caller) -> Response:
         since = request.query_params.get("since")
         try:
@@ -503,6 +506,7 @@ class Api:
             Route("/v1/tokens/customer", e(self.customer_token), methods=["POST"]),
             Route("/v1/charges", e(self.charge), methods=["POST"]),
             Route("/v1/charges/{key}", e(self.charge_outcome), methods=["GET"]),
+            Route("/v1/charges/{key}/close", e(self.close_charge), methods=["POST"]),
             Route("/v1/payments", e(self.payments), methods=["GET"]),
             Route("/v1/payments/open", e(self.open_attempt), methods=["GET"]),
             Route("/v1/payments/recent", e(self.recent), methods=["GET"]),

@@ -53,6 +53,10 @@ from pos_app.server.records import ServerRecords
 log = logging.getLogger(__name__)
 
 _LOOKED_UP = OPEN_STATES - {State.REVIEW}
+# A lane closing a key the server never wrote (``ServerService.close_charge``, decision 0465): the fingerprint
+# no request has, and the age after which a claimed key with no attempt and no job is closed.
+CLOSED_FINGERPRINT = "closed:never-arrived"
+CLOSE_AFTER = timedelta(minutes=5)
 READY_WAIT = 5.0  # open states the desk looks up; needs_review waits for a person
 
 

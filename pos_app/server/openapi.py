@@ -78,6 +78,9 @@ OPERATIONS: list[tuple[str, str, str, str, str | None, str | None]] = [
      "request (nothing charged) or the lane is busy", "ChargeBody", "ChargeReply"),
     ("/v1/charges/{key}", "get", "session", "A charge's outcome by its key (404 when never written)", None,
      "ChargeReply"),
+    ("/v1/charges/{key}/close", "post", "session", "A lane that lost a charge's reply asks once more, never "
+     "sending it: its outcome (200), still working (202), or 410 never_arrived: the server never saw the key "
+     "and closed it (nothing charged, a late request with it is refused)", None, "ChargeReply"),
     ("/v1/payments", "get", "session", "Payment history of every lane, newest first (?since=&limit=)", None,
      "list[Attempt]"),
     ("/v1/payments/open", "get", "session", "This lane's payment that is not settled yet", None,

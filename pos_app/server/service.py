@@ -661,6 +661,50 @@ class StoreServer:
         except NotReady as exc:
             raise ApiError(503, "not_ready", str(exc), retry_after=2) from None
 
+    def close_charge(self, caller: Caller, key: str) -> Outcome:
+        """The lane lost a charge's reply (killed mid-charge) and asks with its key; the answer settles it
+        without ever sending it (decision 0465): the charge's outcome (or "still working") when the key
+        arrived; when this server never saw the key, the key is closed (claimed with a fingerprint no request
+        has, so a request with it arriving late is ``key_reused``: nothing charged) and the answer is 410
+        ``never_arrived``. A key claimed whose attempt was never written and that nothing works on is closed
+        the same way once it is older than ``CLOSE_AFTER`` (its request's own deadline has long passed);
+        before that it is "still working"."""
+        from pos_app.payments.model import check_attempt_id
+        from pos_app.server.desk import CLOSE_AFTER, CLOSED_FINGERPRINT, ChargeRefused, NotReady
+
+        try:
+            check_attempt_id(key, caller.lane)
+        except ValueError as exc:
+            raise ApiError(400, "invalid_charge", str(exc)) from None
+        never = ("The store server never received this payment, and it never will now: it was not charged.")
+        claim, made = self.records.claim_charge(ChargeKey(key, caller.lane, CLOSED_FINGERPRINT,
+                                                          caller.session.public_id, caller.clerk_id, self.clock()))
+        if made:
+            self.records.refuse_charge(key, "never_arrived", never)
+            self._audit(caller, "charge", "closed", subject_id=key, detail="never arrived; closed by its lane")
+            raise ApiError(410, "never_arrived", never)
+        if claim.lane != caller.lane:
+            raise ApiError(404, "no_such_charge", f"This counter sent no charge {key}.")
+        if claim.refusal_code == "never_arrived":
+            raise ApiError(410, "never_arrived", never)
+        try:
+            outcome = self.desk.outcome(key, caller.lane, self.settings.charge_wait_s)
+            if outcome is not None:
+                return outcome
+            if self.clock() - claim.created_at < CLOSE_AFTER:
+                return Outcome(False, None)
+            self.records.refuse_charge(key, "never_arrived", never)
+            again = self.records.charge_key(key)
+            if again is not None and again.refusal_code == "never_arrived":
+                self._audit(caller, "charge", "closed", subject_id=key, detail="never written; closed by its lane")
+                raise ApiError(410, "never_arrived", never)
+            raise ChargeRefused(again.refusal_code or "refused", again.refusal or "")
+        except ChargeRefused as exc:
+            raise ApiError(409, exc.code, str(exc), lane=caller.lane,
+                           blocking=exc.blocking.id if exc.blocking is not None else None) from None
+        except NotReady as exc:
+            raise ApiError(503, "not_ready", str(exc), retry_after=2) from None
+
     def _charge_done(self, key: str, attempt: Attempt | None, exc: BaseException | None) -> None:
         if attempt is not None:
             try:

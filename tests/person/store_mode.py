@@ -43,7 +43,17 @@ def _wizard():
 
 
 def run(s: Session) -> dict:
-    p, o, out = s.person, s.options, {}
+    out: dict = {}
+    w = set_up_store_lane(s, out)
+    if w is None:
+        return out
+    return run_rest(s, w, out)
+
+
+def set_up_store_lane(s: Session, out: dict):
+    """The wizard answered with real keys (Store server, address, code, lane LANE1); the counter window once it
+    opened in store mode with the sign-in showing, or None (``out["error"]`` says why)."""
+    p, o = s.person, s.options
     s.wait_until(lambda: _wizard() is not None and _wizard().ready, 60_000)
     wizard = s.gui(_wizard)
     flow = wizard.flow
@@ -93,7 +103,11 @@ def run(s: Session) -> dict:
     w = s.window
     if w is None:
         out["error"] = "the counter window did not open after Finish"
-        return out
+    return w
+
+
+def run_rest(s: Session, w, out: dict) -> dict:
+    p, o = s.person, s.options
     out["banner"] = s.gui(lambda: w.banner.text())
     out["title"] = s.gui(w.windowTitle)
     out["signed_in"] = s.sign_in(o["pin"], o["clerk"])
@@ -171,13 +185,18 @@ def _listening(host: str, port: int) -> bool:
         return False
 
 
-def main(home: str, shots: str, options: str) -> int:
+def main(home: str, shots: str, options: str, scenario_run=run) -> int:
     import keyring
 
     from pos_app.credentials import MemoryKeyring
 
-    keyring.set_keyring(MemoryKeyring())  # this box has no desktop keyring (test set-up)
     session = Session(Path(home), Path(shots), json.loads(options))
+    if session.options.get("keyring_file"):  # kept across the app's processes, as the desktop's keyring is
+        from tests.file_keyring import FileKeyring
+
+        keyring.set_keyring(FileKeyring(session.options["keyring_file"]))
+    else:
+        keyring.set_keyring(MemoryKeyring())  # this box has no desktop keyring (test set-up)
     from PySide6.QtWidgets import QApplication
 
     from pos_app.ui.shell import app as app_module
@@ -191,7 +210,7 @@ def main(home: str, shots: str, options: str) -> int:
 
     def scenario() -> None:
         try:
-            result = run(session)
+            result = scenario_run(session)
         except Exception as exc:  # noqa: BLE001 - reported to the test as an observation
             result = {"error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()}
         result["steps"] = session.obs["steps"]

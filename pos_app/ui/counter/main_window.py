@@ -507,6 +507,12 @@ class MainWindow(Retranslating, QMainWindow):
         BackgroundOp(lambda ctx: (counter.count_customers(), counter.open_attempt()), on_done=ready,
                      on_error=lambda e: log.error("start-up state unreadable: %s", type(e).__name__),
                      label="start-up state").start()
+        from pos_app.ui.counter.last_charge import LastChargeCheck
+
+        if getattr(self, "last_charge", None) is not None:
+            self.last_charge.stop()
+        self.last_charge = LastChargeCheck(self, counter)  # store mode: a charge the last run left unanswered
+        self.last_charge.start()
         # Pre-warm the payment view and fetch a checkout token while the clerk is still searching.
         QTimer.singleShot(50, self.panel.prewarm)
         BackgroundOp(lambda ctx: counter.prefetch_checkout_token(), on_error=lambda e: None,
