@@ -1945,6 +1945,37 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     </message>
 </context>
 <context>
+    <name>LastChargeCheck</name>
+    <message>
+        <source>approved</source>
+        <translation>aprobado</translation>
+    </message>
+    <message>
+        <source>declined (not charged)</source>
+        <translation>rechazado (no se cobró)</translation>
+    </message>
+    <message>
+        <source>not charged (the store server said so)</source>
+        <translation>no se cobró (lo dijo el servidor de la tienda)</translation>
+    </message>
+    <message>
+        <source>still unknown: look again later (History). Do not charge again until it is known.</source>
+        <translation>aún desconocido: vuelva a mirar más tarde (Historial). No cobre otra vez hasta saberlo.</translation>
+    </message>
+    <message>
+        <source>The last payment before the counter closed: %1 for %2 — %3</source>
+        <translation>El último pago antes de que se cerrara la caja: %1 de %2 — %3</translation>
+    </message>
+    <message>
+        <source>Last payment</source>
+        <translation>Último pago</translation>
+    </message>
+    <message>
+        <source>The outcome of the last payment before the counter closed is not known yet (%1). Do not charge again until it is known; the counter keeps asking.</source>
+        <translation>Aún no se sabe el resultado del último pago antes de que se cerrara la caja (%1). No cobre otra vez hasta saberlo; la caja sigue preguntando.</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>%1 to %2 digits</source>
