@@ -14,8 +14,8 @@ from __future__ import annotations
 import sys
 import time
 
-from tests.person.scenarios import _card_on_file, _modal, _pick, _screen
-from tests.person.store_mode import main, set_up_store_lane
+from tests.person.scenarios import _modal, _screen
+from tests.person.store_mode import main, pick_patiently, set_up_store_lane
 
 
 def charge(s) -> dict:
@@ -24,11 +24,13 @@ def charge(s) -> dict:
     if w is None:
         return out
     out["signed_in"] = s.sign_in(o["pin"], o["clerk"])
-    out["picked"] = _pick(s, o["query"], _card_on_file)
+    out["picked"] = pick_patiently(s, o["query"])
     p.key("ctrl+a")
     p.type("23.45")
     p.key("F5")
-    p.wait_until(lambda: (_modal(s) or {}).get("title") == "Charge card on file", 8000)
+    asked = p.wait_until(lambda: (_modal(s) or {}).get("title") == "Charge card on file", 8000)
+    print(f"PICKED {out['picked'] is not None} ASKED {asked} STEPS {s.obs['steps'][-6:]}",
+          flush=True)
     p.key("Return")
     print("CHARGING", flush=True)
     time.sleep(300)  # the test kills this process now
@@ -60,7 +62,7 @@ def again(s) -> dict:
             break
     out["shot_told"] = s.shot("lane-crash-told")
     p.settle(1000)
-    out["picked"] = _pick(s, o["query"], _card_on_file)
+    out["picked"] = pick_patiently(s, o["query"])
     p.key("ctrl+a")
     p.type("23.45")
     p.key("F5")

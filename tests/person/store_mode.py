@@ -50,6 +50,20 @@ def run(s: Session) -> dict:
     return run_rest(s, w, out)
 
 
+def pick_patiently(s, query: str) -> dict | None:
+    """Find and pick the customer with a card on file as a person would, asking again (up to 3 times) when the
+    lane's first answers (its search copy, the card list from the server) are slow on a loaded machine."""
+    p, w = s.person, s.window
+    for _attempt in range(3):
+        picked = _pick(s, query, _card_on_file)
+        if picked is not None:
+            return picked
+        s.note(f"no pick yet: results={s.gui(w.results.count)} hit={s.gui(lambda: w.hit is not None)}")
+        p.key("Escape")
+        p.settle(1000)
+    return None
+
+
 def set_up_store_lane(s: Session, out: dict):
     """The wizard answered with real keys (Store server, address, code, lane LANE1); the counter window once it
     opened in store mode with the sign-in showing, or None (``out["error"]`` says why)."""
@@ -112,14 +126,7 @@ def run_rest(s: Session, w, out: dict) -> dict:
     out["title"] = s.gui(w.windowTitle)
     out["signed_in"] = s.sign_in(o["pin"], o["clerk"])
     out["clerk"] = s.gui(lambda: s.shell.clerk.name if s.shell.clerk else None)
-    picked = None
-    for _attempt in range(3):  # a loaded machine: the lane's first answers (search, the card list) may be slow
-        picked = _pick(s, o["query"], _card_on_file)
-        if picked is not None:
-            break
-        s.note(f"no pick yet: results={s.gui(w.results.count)} hit={s.gui(lambda: w.hit is not None)}")
-        p.key("Escape")
-    out["picked"] = picked
+    out["picked"] = pick_patiently(s, o["query"])
     p.key("ctrl+a")
     p.type("23.45")
     out["confirm"], out["result"] = _confirm_and_charge_on_file(s, "Charge card on file")
