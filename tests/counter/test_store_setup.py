@@ -33,14 +33,6 @@ pytestmark = pytest.mark.slow
 QUICK = Timeouts(connect=2, read=10, total=12)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, store_gateway):
-    data = tmp_path_factory.mktemp("store") / "data"
-    proc = ServerProcess(data, init_server(data, store_gateway)).start()
-    yield proc
-    proc.stop()
-
-
 @pytest.fixture
 def lane(tmp_path, memory_keyring):
     paths = Paths(tmp_path / "data", tmp_path / "logs").ensure()

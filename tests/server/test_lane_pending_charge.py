@@ -25,10 +25,7 @@ from pos_app.serverlink.client import ServerRefused, Timeouts, enroll
 from tests.fixtures.server import (
     CLERK,
     ROOT,
-    ServerProcess,
-    init_server,
     new_code,
-    paysimple_client,
     server_env,
 )
 
@@ -36,21 +33,6 @@ pytestmark = pytest.mark.slow
 PAY = "/v4/payment"
 LANE = "LANE7"
 
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, store_gateway):
-    data = tmp_path_factory.mktemp("store") / "data"
-    proc = ServerProcess(data, init_server(data, store_gateway)).start()
-    yield proc
-    proc.stop()
-
-
-@pytest.fixture(scope="module")
-def ps(store_gateway):
-    client = paysimple_client(store_gateway)
-    yield client
-    client.close()
 
 
 @pytest.fixture(scope="module")

@@ -24,26 +24,10 @@ from tests.fixtures.server import (
     ServerProcess,
     init_server,
     new_code,
-    paysimple_client,
 )
 
 pytestmark = pytest.mark.slow
 PAY = "/v4/payment"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, store_gateway):
-    data = tmp_path_factory.mktemp("store") / "data"
-    proc = ServerProcess(data, init_server(data, store_gateway)).start()
-    yield proc
-    proc.stop()
-
-
-@pytest.fixture(scope="module")
-def ps(store_gateway):
-    client = paysimple_client(store_gateway)
-    yield client
-    client.close()
 
 
 @pytest.fixture(scope="module")

@@ -17,17 +17,9 @@ from pos_app.customers.models import CustomerRecord
 from pos_app.payments import CustomerRef
 from pos_app.serverlink import feed
 from pos_app.serverlink.client import ServerRefused, StoreLink, Timeouts, enroll
-from tests.fixtures.server import CLERK, ServerProcess, enroll_lane, init_server, new_code, paysimple_client
+from tests.fixtures.server import CLERK, enroll_lane, new_code, paysimple_client
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, store_gateway):
-    data = tmp_path_factory.mktemp("store") / "data"
-    proc = ServerProcess(data, init_server(data, store_gateway)).start()
-    yield proc
-    proc.stop()
 
 
 def open_counter(server, lane: str, folder, wait_s: int = 5) -> RemoteCounter:

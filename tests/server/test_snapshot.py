@@ -16,17 +16,9 @@ from pos_app.counter.remote import RemoteCounter
 from pos_app.counter.replica import FILE_NAME, ReplicaFollower
 from pos_app.customers.models import CustomerRecord
 from pos_app.serverlink.client import ServerRefused, StoreLink, Timeouts, enroll
-from tests.fixtures.server import CLERK, ServerProcess, enroll_lane, init_server, new_code, run_cli
+from tests.fixtures.server import CLERK, enroll_lane, new_code, run_cli
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, store_gateway):
-    data = tmp_path_factory.mktemp("store") / "data"
-    proc = ServerProcess(data, init_server(data, store_gateway)).start()
-    yield proc
-    proc.stop()
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,6 @@ from tests.fixtures.server import (
     free_port,
     init_server,
     new_code,
-    paysimple_client,
     run_cli,
 )
 
@@ -53,13 +52,6 @@ def server(request, tmp_path_factory, store_gateway):
     proc = ServerProcess(data, port).start()
     yield proc
     proc.stop()
-
-
-@pytest.fixture(scope="module")
-def ps(store_gateway):
-    client = paysimple_client(store_gateway)
-    yield client
-    client.close()
 
 
 @pytest.fixture(scope="module")

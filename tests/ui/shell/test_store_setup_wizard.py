@@ -15,18 +15,10 @@ from pos_app.settings import Settings, load_settings
 from pos_app.ui.shell.login import LoginDialog
 from pos_app.ui.shell.setup_wizard import PAGE_MERCHANT, PAGE_SUMMARY, SetupWizard
 from pos_app.ui.shell.store_setup import StoreServerPage
-from tests.fixtures.server import API_KEY, CLERK, ServerProcess, free_port, init_server, new_code, run_cli
+from tests.fixtures.server import API_KEY, CLERK, free_port, new_code, run_cli
 from tests.ui.shell.conftest import INSTALL
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, store_gateway):
-    data = tmp_path_factory.mktemp("store") / "data"
-    proc = ServerProcess(data, init_server(data, store_gateway)).start()
-    yield proc
-    proc.stop()
 
 
 @pytest.fixture
