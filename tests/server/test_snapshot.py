@@ -137,8 +137,9 @@ class EditWhileDownloading(ReplicaFollower):
         first = self.writer.search("Snap0")[0]
         self.edits.append(self.writer.update_customer(first.id, CustomerRecord(
             first_name="Snap0", last_name=f"Edited{uuid.uuid4().hex[:6]}", email="snap0@example.com")))
-        self.edits.append(self.writer.create_customer(CustomerRecord(first_name="During",
-                                                                     last_name=uuid.uuid4().hex[:8])))
+        # a last name of letters only: a random hex like "12345678" would be searched as phone digits
+        letters = uuid.uuid4().hex[:8].translate(str.maketrans("0123456789", "ghijklmnop")).capitalize()
+        self.edits.append(self.writer.create_customer(CustomerRecord(first_name="During", last_name=letters)))
         return got
 
 
