@@ -153,5 +153,6 @@ case "$cmd" in
     say "Running the tests (set-up log: $SETUP_LOG)"
     # Two workers (pytest-xdist): most of the suite waits on real processes, sockets and X, not on the CPU, so
     # two workers halve the wall time on a 2-core machine (decision 0450). POS_TEST_WORKERS=0 runs in one process.
-    exec "$VENV/bin/python" -m pytest -n "${POS_TEST_WORKERS:-2}" "$@" ;;
+    # --dist loadfile: a file's tests stay together, in file order, on one worker (module fixtures as in one process).
+    exec "$VENV/bin/python" -m pytest -n "${POS_TEST_WORKERS:-2}" --dist loadfile "$@" ;;
 esac

@@ -115,10 +115,10 @@ def test_pos_sh_test_installs_what_the_tests_need(tmp_path):
     assert out.returncode == 0, out.stderr
     calls = log.read_text().splitlines()
     # two pytest-xdist workers by default (decision 0450); the caller's own arguments come after
-    assert "-m pip install -e .[training,test,store,server,build]" in calls and calls[-1] == "-m pytest -n 2 -x"
+    assert "-m pip install -e .[training,test,store,server,build]" in calls and calls[-1] == "-m pytest -n 2 --dist loadfile -x"
     log.unlink()
     assert run_script("pos.sh", "test", env=dict(env, POS_TEST_WORKERS="0")).returncode == 0
-    assert log.read_text().splitlines()[-1] == "-m pytest -n 0"
+    assert log.read_text().splitlines()[-1] == "-m pytest -n 0 --dist loadfile"
 
 
 def test_build_bundle_installs_the_lock_with_hashes_only(tmp_path):
