@@ -171,7 +171,6 @@ class Directory:
         self._bulk_depth = 0  # ``bulk()`` blocks open (any thread)
         self._local = threading.local()
         self._all: list[tuple[sqlite3.Connection, threading.Thread]] = []
-        self._generation = 0  # bumped by close(): connections of an older generation are closed on next use
         self._lock = threading.Lock()
         self.recovery = None  # customers.recovery.RecoveryReport when open_or_recover rebuilt the file
         self._presorter: _Presorter | None = None
@@ -226,18 +225,11 @@ class Directory:
     # --- connections -------------------------------------------------------------------------------------
 
     def connection(self) -> sqlite3.Connection:
-        """This thread's connection (one per thread). A connection that ``close`` could not close (its thread
-        was using it) is closed here, by its own thread, and replaced."""
+        """This thread's connection (one per thread; a new one after ``close``)."""
         con = getattr(self._local, "con", None)
-        if con is not None and getattr(self._local, "generation", None) != self._generation:
-            try:
-                con.close()
-            except sqlite3.Error:
-                pass
-            con = None
         if con is None:
             con = connect(self.path, self._cache_mib, self._busy_timeout_s)
-            self._local.con, self._local.generation = con, self._generation
+            self._local.con = con
             with self._lock:
                 self._all.append((con, threading.current_thread()))
         return con
@@ -251,11 +243,11 @@ class Directory:
         self._stop_presorter()
         # Closing a SQLite connection while another thread runs a statement on it crashes the process: only
         # this thread's connections and those of threads that have ended are closed here; a live thread's
-        # connection is interrupted (sqlite3_interrupt is safe from any thread) and closed by that thread at
-        # its next ``connection()``, or by the garbage collector with the thread.
+        # connection is interrupted (sqlite3_interrupt is safe from any thread) and left to the garbage
+        # collector: once ``_all`` and the old thread-local slots let go of it, its last reference is the one
+        # that thread holds while its statement runs, so it is freed when that thread is done with it.
         me = threading.current_thread()
         with self._lock:
-            self._generation += 1
             for con, owner in self._all:
                 try:
                     if owner is me or not owner.is_alive():

@@ -347,7 +347,7 @@ class Shell(QObject):
         self.about_action = window.with_live(QAction(window), lambda: translate("Shell", "About"))
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
-        if self.store_mode and hasattr(window.banner, "show_store"):
+        if self.store_mode:
             window.banner.show_store(self.store_host())
         self.idle = IdleLock(self.app, self.settings.idle_lock_minutes, busy=window.busy)
         self.idle.locked.connect(self.lock)
