@@ -14,7 +14,8 @@ Every directory is opened as the app opens it (``Directory(path)``: the app's ca
 3. Marks 1,000 random customers "seen at this counter" (the recently-seen ranking is exercised).
 4. Replays typing sessions and times every ``Directory.search`` call (hits built, disambiguated):
    names 60% (successive prefixes of "first last", "last first", "last" or "first": "j", "jo", "joh",
-   "john", "john s", ...), phones 20% (digit prefixes from 3 digits, some formatted, some last-4), emails
+   "john", "john s", ...; one session in ten has one slip in one word, as the relevance bench's typo kind,
+   timed as the "typo" route and in every overall figure), phones 20% (digit prefixes from 3 digits, some formatted, some last-4), emails
    10% (prefixes from 3 characters), account numbers 10% (barcode scans and typed prefixes).
 5. Search while writing: a worker thread imports M more customers into the same directory
    (``upsert_many``, as a CSV import or a bulk load does: rows in batches, then one indexing pass) while
@@ -53,6 +54,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.relevance import typo  # noqa: E402
 from bench.synthetic import generate  # noqa: E402
 from pos_app.customers.directory import Directory  # noqa: E402
 from pos_app.customers.models import CustomerRecord  # noqa: E402
@@ -79,6 +81,16 @@ def sessions(records, rng: random.Random, count: int):
                 typed = r.first_name
             if rng.random() < 0.7:
                 typed = typed.lower()
+            if rng.random() < 0.1:
+                # One slip in one word (as bench/relevance.py's typo kind): the near-match fallback is timed
+                # with everything else, and apart as the "typo" route.
+                words = typed.split(" ")
+                i = rng.randrange(len(words))
+                slipped = typo(words[i], rng)
+                if slipped is not None:
+                    words[i] = slipped
+                    typed = " ".join(words)
+                    route = "typo"
             queries = [typed[:i] for i in range(1, len(typed) + 1) if not typed[:i].endswith(" ")]
         elif roll < 0.8 and (r.phone or r.mobile_phone):
             route = "phone"
