@@ -6,7 +6,7 @@ SQLite-, httpx- or Qt-specific appears in these signatures: arguments and result
 re-exported by ``pos_app.counter.types``.
 
 Every method except the plain values (``lane``, ``environment``, ``paysimple_origin``, ``now``, ``today``,
-``events``, ``signed_in``, ``locked``, ``clerk_name``) blocks on storage or the network and runs on a worker.
+``events``, ``signed_in``, ``locked``, ``clerk_name``, ``customers_loading``) blocks on storage or the network and runs on a worker.
 The clerk use cases (sign-in, lock, approvals, clerk management) are ``ClerksApi``'s (``counter.clerks``), which
 ``CounterApi`` includes: the window's counter and the shell's clerk desk are one session.
 """
@@ -126,6 +126,11 @@ class CounterApi(ClerksApi, Protocol):
     def now(self) -> datetime: ...
     def today(self) -> date: ...
     def close(self) -> None: ...
+
+    @property
+    def customers_loading(self) -> bool:
+        """This counter's own copy of the customers is still being filled (store mode, a new or rebuilt copy):
+        searches are answered by the server meanwhile, and may be slower. A plain value (the GUI may ask)."""
 
     # start-up state
     def count_customers(self) -> int: ...

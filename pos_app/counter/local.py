@@ -312,6 +312,11 @@ class Counter:
         return self.desk.signed_in
 
     @property
+    def customers_loading(self) -> bool:
+        """Never: this counter's customer list is its own directory (a sync or import adds to it)."""
+        return False
+
+    @property
     def locked(self) -> bool:
         return self.desk.locked
 

@@ -339,6 +339,11 @@ class RemoteCounter:
     def startup_notices(self) -> StartupNotices:
         return StartupNotices()
 
+    @property
+    def customers_loading(self) -> bool:
+        """The counter's copy is not complete yet (``ReplicaFollower.ready``): searches ask the server."""
+        return self.replica is not None and not self.replica.ready
+
     # ---- clerks (the server checks every PIN) --------------------------------------------------------
 
     @property

@@ -98,6 +98,7 @@ class ReplicaFollower:
                                Timeouts(connect=connect_s, read=self.wait_s + 10.0, total=self.wait_s + 15.0))
         self._swap = threading.RLock()
         self._dir = open_copy(self.path)
+        self._complete = self._dir.replica_complete()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.connected = False
@@ -108,9 +109,10 @@ class ReplicaFollower:
 
     @property
     def ready(self) -> bool:
-        """The copy follows a feed already (it has caught up at least once, now or in an earlier run)."""
-        with self._swap:
-            return self._dir.replica_position()[0] is not None
+        """The copy is complete: it has caught up with the feed at least once, now or in an earlier run (kept
+        in the copy: ``Directory.replica_complete``). While it is not, searches go to the server: a first fill's
+        rows are not searchable until it ends. A plain attribute (no storage read): the GUI thread may ask."""
+        return self._complete
 
     def search(self, query: str, limit: int = 50) -> list[CustomerHit]:
         with self._swap:
@@ -164,10 +166,11 @@ class ReplicaFollower:
             directory.apply_changes(reply.feed_id, page)
         return len(reply.changes)
 
-    def catch_up(self, directory: Directory | None = None) -> None:
+    def catch_up(self, directory: Directory | None = None) -> bool:
         """Pages without waiting until one comes back short (one bulk load). The next page is asked for while
         this one is written (the server reads and encodes it meanwhile); pages are still written one by one, in
-        order, each with its position, as ``_step`` writes them."""
+        order, each with its position, as ``_step`` writes them. True when it reached the end of the feed;
+        False when the follower was stopped first."""
         directory = directory or self._dir
         have, position = directory.replica_position()
         if have is None and directory.count(include_deleted=True):
@@ -187,7 +190,8 @@ class ReplicaFollower:
                     directory.apply_changes(reply.feed_id, page)
                 have, position = reply.feed_id, reply.next_position
                 if not full:
-                    return
+                    return True
+        return False
 
     def _run(self) -> None:
         backoff = BACKOFF_S
@@ -195,7 +199,11 @@ class ReplicaFollower:
             try:
                 if self._empty(self._dir):
                     self._first_fill()
-                self.catch_up()
+                if not self.catch_up():
+                    return  # stopped
+                if not self._complete:
+                    self._dir.mark_replica_complete()
+                    self._complete = True
                 self.caught_up.set()
                 self.problem, backoff = None, BACKOFF_S
                 while not self._stop.is_set():
@@ -215,6 +223,8 @@ class ReplicaFollower:
                 self.problem = str(exc)
                 log.warning("customer copy: %s", exc)
             except Exception:  # noqa: BLE001 - the follower outlives any one fault; searches go on
+                if self._stop.is_set():
+                    return  # closed under a request in flight
                 log.exception("customer copy: unexpected failure")
             if self._stop.wait(backoff):
                 return
@@ -297,7 +307,8 @@ class ReplicaFollower:
             os.replace(temp, fresh_path)
         fresh = open_copy(fresh_path)
         try:
-            self.catch_up(fresh)
+            if self.catch_up(fresh):
+                fresh.mark_replica_complete()
         finally:
             fresh.close()
         if self._stop.is_set():
@@ -307,5 +318,6 @@ class ReplicaFollower:
             _remove_files(self.path)
             os.replace(fresh_path, self.path)
             self._dir = open_copy(self.path)
+            self._complete = self._dir.replica_complete()
         log.info("customer copy: the store's customer list was replaced; this counter's copy was rebuilt")
 

@@ -644,6 +644,20 @@ class Directory:
                 "SELECT key, value FROM meta WHERE key IN ('replica_of', 'replica_position')").fetchall())
         return rows.get("replica_of"), int(rows.get("replica_position") or 0)
 
+    def replica_complete(self) -> bool:
+        """This copy has reached the end of its feed at least once (``mark_replica_complete``): every customer of
+        the feed up to its position is searchable here. False while a first fill is under way (a bulk load's
+        rows are not searchable until it ends) and for a copy cut short."""
+        with storage_errors(self.path, What.DIRECTORY):
+            row = self.connection().execute("SELECT value FROM meta WHERE key = 'replica_complete'").fetchone()
+        return row is not None and row[0] == "1"
+
+    def mark_replica_complete(self) -> None:
+        """Record that this copy has caught up with its feed (kept across restarts; a copy of another feed is a
+        new file and starts without the mark)."""
+        with self._transaction() as con:
+            con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('replica_complete', '1')")
+
     def apply_changes(self, feed_id: str, page: ChangePage) -> int:
         """Write a page of another store's feed (``feed_id``): each record with its local id, origin, notes and
         written time (this counter's "recently seen" kept), the page's ``next_position`` recorded with them in

@@ -79,6 +79,7 @@ if TYPE_CHECKING:  # the core packages load on a worker after the window shows (
     )
 
 log = logging.getLogger(__name__)
+SEARCH_SLOW_MS = 400  # a search still unanswered after this says "Searching…"
 
 translate = QCoreApplication.translate
 
@@ -152,6 +153,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.last_mode = "cc"
         self._replacing: CreditCardAccount | None = None
         self._search_seq = 0
+        self._search_answered = 0  # the newest search whose answer (hits or error) is on screen
         self.shown_query: str | None = None  # the query whose results are on screen
         self._startup_op: BackgroundOp | None = None
         self._repeat_check_running = False
@@ -212,6 +214,7 @@ class MainWindow(Retranslating, QMainWindow):
         ll.addWidget(self.results, 1)
         self.results_count = QLabel(left)
         self.results_count.setObjectName("muted")
+        self.results_count.setWordWrap(True)  # a longer note (or language) wraps rather than being cut
         ll.addWidget(self.results_count)
         left.setMinimumWidth(330)
         body.addWidget(left)
@@ -275,6 +278,11 @@ class MainWindow(Retranslating, QMainWindow):
         self._search_timer.setInterval(60)
         self._search_timer.timeout.connect(self._run_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        # A search not answered within SEARCH_SLOW_MS says so; a counter whose copy of the store's customers is
+        # still loading says that, and searches again when the copy is complete.
+        self._copy_timer = QTimer(self)
+        self._copy_timer.setInterval(1000)
+        self._copy_timer.timeout.connect(self._copy_loaded_yet)
         self._last_page = self.stack.currentWidget()
         self.stack.currentChanged.connect(lambda _i: self._page_changed())
         # The window's shortcuts win over the text boxes' own line-edit keys (X11: Ctrl+E = end of line).
@@ -593,6 +601,8 @@ class MainWindow(Retranslating, QMainWindow):
         seq, query = self._search_seq, self.search.text()
 
         def count_text(hits) -> str:
+            if not query.strip() and not hits and backend.customers_loading:
+                return translate("MainWindow", "Loading the store's customers… search works meanwhile.")
             if query.strip() and not hits:
                 return translate("MainWindow", "Nobody found · Ctrl+N: new customer")
             if query.strip() and all(hit.matched == "near" for hit in hits):  # typo fallback only
@@ -606,13 +616,36 @@ class MainWindow(Retranslating, QMainWindow):
 
         def show(hits):
             if seq == self._search_seq:
+                self._search_answered = seq
                 self.shown_query = query
                 self.results.show_hits(hits)
                 self.live(self.results_count.setText, lambda: count_text(hits))
+                if backend.customers_loading and not self._copy_timer.isActive():
+                    self._copy_timer.start()
 
-        BackgroundOp(lambda ctx: backend.search(query), on_done=show,
-                     on_error=lambda e: self.live(self.results_count.setText, lambda: fmt(
-                         translate("MainWindow", "Search failed: %1"), tr(e))), label="search").start()
+        def failed(exc: BaseException) -> None:
+            if seq == self._search_seq:
+                self._search_answered = seq
+                self.live(self.results_count.setText, lambda: fmt(translate("MainWindow", "Search failed: %1"),
+                                                                  tr(exc)))
+
+        def slow() -> None:
+            if seq == self._search_seq and self._search_answered < seq and self.counter is backend:
+                self.live(self.results_count.setText, lambda: translate(
+                    "MainWindow", "Searching the store server…") if backend.customers_loading
+                    else translate("MainWindow", "Searching…"))
+
+        BackgroundOp(lambda ctx: backend.search(query), on_done=show, on_error=failed, label="search").start()
+        QTimer.singleShot(SEARCH_SLOW_MS, self, slow)
+
+    def _copy_loaded_yet(self) -> None:
+        """While the counter's copy of the store's customers loads (a plain value, no storage read): once it is
+        complete, the search on screen runs again, from the copy."""
+        counter = self.counter
+        if counter is None or not counter.customers_loading:
+            self._copy_timer.stop()
+            if counter is not None:
+                self._run_search()
 
     def select_current_hit(self) -> None:
         hit = self.results.current_hit()
