@@ -199,7 +199,7 @@ def add_imported_customers(s: Session) -> dict:
     p.key("Return")
     out["fix_window"] = s.active() if p.wait_active("Edit customer", 10_000) else s.active()
     out["fix_status"] = s.gui(page.customer_status.text)
-    dialog = s.gui(lambda: w.adder.dialog)
+    dialog = s.gui(lambda: w.sale.adder.dialog)
     out["fix_problems"] = s.gui(dialog.shown_problems)
     out["fix_focus"] = s.focus_widget_name()
     out["shot_fix"] = s.shot("50-add-to-paysimple-fix")
@@ -221,7 +221,7 @@ def add_imported_customers(s: Session) -> dict:
     out["shot_unconfirmed"] = s.shot("51-add-to-paysimple-not-confirmed")
     tripwire = counter.gateway.faults.add("POST", "/v4/customer", "error_before")  # counts a POST if one is sent
     p.key("Return")  # pressed again at once: PaySimple is checked, nothing is sent
-    s.wait_until(lambda: w.adder.running is None, 15_000)
+    s.wait_until(lambda: w.sale.adder.running is None, 15_000)
     p.settle(500)
     out["grace_again_too_early"] = screen() | {"posts": tripwire.fired}
     counter.gateway.faults.clear()

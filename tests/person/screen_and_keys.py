@@ -140,15 +140,15 @@ def _customer(s: Session, amount: str = "12.34") -> None:
     if picked is None or s.gui(lambda: w.hit is None or w.hit.paysimple_id != picked["paysimple_id"]):
         if picked is not None:
             hit = s.obs["picked_hit"]
-            s.gui(lambda: w.select_customer(hit))  # set-up: back to the customer a key left
+            s.gui(lambda: w.sale.select_customer(hit))  # set-up: back to the customer a key left
             s.wait_until(lambda: w.customer_page.charge_file_button.isEnabled(), 8000)
         else:
-            s.gui(w.new_sale)
+            s.gui(w.sale.new_sale)
             picked = _pick(s, "a", want=_card_on_file)
             assert picked, "no customer with a card on file"
             s.obs["picked"], s.obs["picked_hit"] = picked, s.gui(lambda: w.hit)
     if s.gui(lambda: w.stack.currentWidget() is not w.customer_page):
-        s.gui(w.back_to_customer)  # set-up
+        s.gui(w.sale.back_to_customer)  # set-up
         s.wait_until(lambda: w.customer_page.charge_file_button.isEnabled(), 8000)
     if s.gui(w.customer_page.amount.edit.text) != amount:
         s.gui(lambda: w.customer_page.amount.edit.setFocus())
@@ -162,7 +162,7 @@ def _no_customer(s: Session) -> None:
     w, p = s.window, s.person
     _home(s)
     if s.gui(lambda: w.hit is not None or w.stack.currentWidget() is not w.welcome):
-        s.gui(w.new_sale)  # set-up: a key took the counter to a customer
+        s.gui(w.sale.new_sale)  # set-up: a key took the counter to a customer
     if s.gui(w.search.text) != "a":
         p.key("ctrl+f")
         p.type("a")
@@ -224,8 +224,8 @@ def _result(s: Session, kind: str) -> None:
         return
     _home(s)
     if s.gui(lambda: w.hit is None or w.hit.id != s.obs["picked_hit"].id):
-        s.gui(lambda: w.select_customer(s.obs["picked_hit"]))  # set-up: the customer of that payment
-    s.gui(lambda: w.show_result_attempt(saved))  # set-up: the result screen again
+        s.gui(lambda: w.sale.select_customer(s.obs["picked_hit"]))  # set-up: the customer of that payment
+    s.gui(lambda: w.sale.show_result_attempt(saved))  # set-up: the result screen again
 
 
 def _history(s: Session) -> None:

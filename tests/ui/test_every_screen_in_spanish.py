@@ -225,7 +225,7 @@ def test_a_day_at_the_counter_in_spanish(walk):
     counter.fill_card()
     assert counter.submit_and_wait() == "approved"
     walk.look("approved")
-    receipt = w.show_receipt()
+    receipt = w.sale.show_receipt()
     walk.look("receipt", receipt)
     receipt.close()
     walk.activate()
@@ -266,7 +266,7 @@ def test_payments_on_file_history_and_end_of_day_in_spanish(walk):
     _pick_row(page.methods, "cc")
     page.amount.set_value(Decimal("42.50"))
     with qtbot.waitSignal(w.resultShown, timeout=20_000):
-        walk.while_modal(w.charge_on_file, "charge a card on file", answer=lambda d: d.accept())
+        walk.while_modal(w.sale.charge_on_file, "charge a card on file", answer=lambda d: d.accept())
     walk.look("approved on file")
 
     # The same amount again: the repeat warning.
@@ -274,13 +274,13 @@ def test_payments_on_file_history_and_end_of_day_in_spanish(walk):
     qtbot.waitUntil(lambda: page.methods.topLevelItemCount() > 0, timeout=5000)
     _pick_row(page.methods, "cc")
     page.amount.set_value(Decimal("42.50"))
-    walk.while_modal(w.charge_on_file, "repeat charge")
+    walk.while_modal(w.sale.charge_on_file, "repeat charge")
     walk.look("not charged again")
 
     # A bank account on file: the customer's authorization first.
     _pick_row(page.methods, "ach")
     page.amount.set_value(Decimal("12.00"))
-    walk.while_modal(w.charge_on_file, "bank debit authorization")
+    walk.while_modal(w.sale.charge_on_file, "bank debit authorization")
 
     # PaySimple's answer lost and every look-up failing: not confirmed; then checked again.
     gateway = w.counter.gateway
@@ -290,7 +290,7 @@ def test_payments_on_file_history_and_end_of_day_in_spanish(walk):
     _pick_row(page.methods, "cc")
     page.amount.set_value(Decimal("17.25"))
     with qtbot.waitSignal(w.resultShown, timeout=60_000) as shown:
-        walk.while_modal(w.charge_on_file, "charge a card on file", answer=lambda d: d.accept())
+        walk.while_modal(w.sale.charge_on_file, "charge a card on file", answer=lambda d: d.accept())
     assert shown.args == ["unknown"]
     # PaySimple's own words inside our sentence (its 500 answer, as the training gateway gives it) are shown as
     # PaySimple wrote them (docs/decisions/0422): they are PaySimple's, not the app's.

@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer, Signal
@@ -79,14 +79,14 @@ def page_texts() -> dict[str, str]:
     }
 
 
-def keep_box_text(mode: str) -> str:
-    return (translate("PaymentPanel", "Customer agrees to keep this bank account on file  [Alt+K]") if mode == "ach"
+def keep_box_text(mode: PayMode) -> str:
+    return (translate("PaymentPanel", "Customer agrees to keep this bank account on file  [Alt+K]") if mode is PayMode.BANK
             else translate("PaymentPanel", "Customer agrees to keep this card on file  [Alt+K]"))
 
 
-def update_note_text(mode: str) -> str:
+def update_note_text(mode: PayMode) -> str:
     return (translate("PaymentPanel", "Saving keeps this bank account on file: the customer agrees to it by asking "
-                                      "you to add it. Nothing is charged.") if mode == "ach"
+                                      "you to add it. Nothing is charged.") if mode is PayMode.BANK
             else translate("PaymentPanel", "Saving keeps this card on file: the customer agrees to it by asking you "
                                            "to add it. Nothing is charged."))
 
@@ -162,6 +162,21 @@ class ChargeFailed(Exception):
     """An unexpected error after the charge was handed to the payments service: outcome not known here."""
 
 
+class PayMode(StrEnum):
+    """What the form takes: a card or a bank account (the values are PaySimpleJS's ``mode``)."""
+
+    CARD = "cc"
+    BANK = "ach"
+
+
+class FormUse(StrEnum):
+    """What the form is for: a charge, or only adding the account on file (Update payment details); the values
+    are the page's ``use``."""
+
+    CHARGE = "charge"
+    UPDATE = "update"
+
+
 class FormState(Enum):
     """Where a form session is. IDLE: no form. LOADING: the page is being configured. SHOWN: the clerk can type.
     SUBMITTING: F9 was pressed, PaySimpleJS is storing the account. VERIFYING: the account it returned is being
@@ -222,8 +237,8 @@ class Sending:
 @dataclass
 class FormRequest:
     customer: CustomerRef  # PaySimple id + display name (never sent to the page)
-    mode: str  # "cc" | "ach"
-    use: str  # "charge" | "update"
+    mode: PayMode
+    use: FormUse
     amount: Decimal | None = None
     keep_on_file: bool = False  # the consent box as it was at submit
     on_file_before: frozenset[int] | None = None  # accounts on file when the form opened (None: not known yet)
@@ -397,9 +412,9 @@ class PaymentPanel(Retranslating, QWidget):
         request.on_file_before = None
         self.keep_box.setChecked(False)  # consent is asked anew for every form
         self.live(self.keep_box.setText, lambda: keep_box_text(request.mode))
-        self.keep_box.setVisible(request.use == "charge")
+        self.keep_box.setVisible(request.use is FormUse.CHARGE)
         self.live(self.update_note.setText, lambda: update_note_text(request.mode))
-        self.update_note.setVisible(request.use != "charge")
+        self.update_note.setVisible(request.use is not FormUse.CHARGE)
         self.auth_box.setVisible(False)
         self._render_header()
         self._set_status(lambda: translate("PaymentPanel", "Loading the secure form…"))
@@ -442,8 +457,8 @@ class PaymentPanel(Retranslating, QWidget):
 
     def _render_header(self) -> None:
         r = self.request
-        ach = r.mode == "ach"
-        if r.use == "charge":
+        ach = r.mode is PayMode.BANK
+        if r.use is FormUse.CHARGE:
             amount = format_amount(r.amount)
             self.live(self.header.setText, lambda: fmt(translate("PaymentPanel", "Charge %1 to a new bank account"), amount) if ach
                                 else fmt(translate("PaymentPanel", "Charge %1 to a new card"), amount))
@@ -503,7 +518,7 @@ class PaymentPanel(Retranslating, QWidget):
         """Card form ↔ bank account form (F7). False when the form cannot switch now (being sent)."""
         if self.request is None or self.state not in EDITABLE:
             return False
-        self.request.mode = "cc" if self.request.mode == "ach" else "ach"
+        self.request.mode = PayMode.CARD if self.request.mode is PayMode.BANK else PayMode.BANK
         self.open(self.request)
         return True
 
@@ -531,7 +546,7 @@ class PaymentPanel(Retranslating, QWidget):
     def _submit_now(self) -> None:
         if self.state not in (FormState.SHOWN, FormState.SUBMITTING) or self.view is None or self.request is None:
             return
-        self.request.keep_on_file = self.request.use == "charge" and self.keep_box.isChecked()
+        self.request.keep_on_file = self.request.use is FormUse.CHARGE and self.keep_box.isChecked()
         self.keep_box.setEnabled(False)  # the choice goes with this submit
         self.state = FormState.SUBMITTING
         self._token_requests = 0
@@ -643,7 +658,7 @@ class PaymentPanel(Retranslating, QWidget):
         def verify(ctx):
             account = backend.verify_account(request.customer.id, message.account_id)
             new = account.id not in request.on_file_before
-            if request.use != "charge":
+            if request.use is not FormUse.CHARGE:
                 # Saving with "Update payment details" is the customer's request to keep it.
                 backend.keep_on_file(request.customer.id, account, "saved with Update payment details")
                 return ("saved", account, new)
@@ -658,7 +673,7 @@ class PaymentPanel(Retranslating, QWidget):
             if kind == "saved":
                 self.on_file_note = lambda: saved_note(account, new)
                 self._end(Saved(account))
-            elif request.mode == "ach" or not is_card(account):
+            elif request.mode is PayMode.BANK or not is_card(account):
                 self._ask_authorization(account, new, message.payment_token)
             else:
                 self._charge(account, new, message.payment_token, None)

@@ -13,12 +13,13 @@ account on file and the receipt's message keep their state and change their word
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.counter import authorization_code, decline_reason
+from pos_app.counter import State, authorization_code, decline_reason
 from pos_app.ui.common.i18n import Retranslating, fmt, format_amount, tr
 from pos_app.ui.common.theme import AMBER, GREEN, RED
 from pos_app.ui.common.widgets import account_label
@@ -27,6 +28,21 @@ if TYPE_CHECKING:
     from pos_app.counter import Attempt
 
 translate = QCoreApplication.translate
+
+
+class ResultKind(StrEnum):
+    """What the result screen shows (``ResultView.kind``; ``MainWindow.resultShown`` carries it). UNKNOWN: the
+    outcome is not known (not confirmed yet, or needs review): F5 checks it and no new sale starts. NONE:
+    nothing shown yet."""
+
+    NONE = ""
+    APPROVED = "approved"
+    POSTED = "posted"  # a bank payment PaySimple accepted; the bank can still return it
+    DECLINED = "declined"
+    NOT_CHARGED = "not_charged"
+    UNKNOWN = "unknown"
+    SAVED = "saved"
+    ERROR = "error"
 
 
 class ResultView(Retranslating, QWidget):
@@ -40,7 +56,7 @@ class ResultView(Retranslating, QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.kind = ""
+        self.kind = ResultKind.NONE
         self.attempt: Attempt | None = None
         self._render: Callable[[], None] | None = None  # draws what the screen shows (again, on a switch)
         self._rerendering = False
@@ -167,10 +183,10 @@ class ResultView(Retranslating, QWidget):
         self.amount.setText(format_amount(attempt.amount))
         rows = [(translate("ResultView", "Customer"), attempt.customer_name),
                 (translate("ResultView", "Account"), attempt.account_masked)]
-        state = str(getattr(attempt.state, "value", attempt.state))  # no payments import at start-up
+        state = State(attempt.state)
         self.set_on_file_note("")
-        if state == "approved" and getattr(attempt, "is_bank", False):
-            self.kind = "posted"
+        if state is State.APPROVED and getattr(attempt, "is_bank", False):
+            self.kind = ResultKind.POSTED
             self._headline(translate("ResultView", "Posted — pending"), AMBER)
             self.message.setText(translate("ResultView", "PaySimple accepted the bank payment (status Posted). It is not final: "
                                         "the bank can still return it, for example for insufficient funds, usually "
@@ -178,15 +194,15 @@ class ResultView(Retranslating, QWidget):
             rows += [(translate("ResultView", "Trace number"), attempt.trace_number or "—"),
                      (translate("ResultView", "Authorization"),
                       translate("ResultView", "Read to the customer; on the receipt"))]
-        elif state == "approved":
-            self.kind = "approved"
+        elif state is State.APPROVED:
+            self.kind = ResultKind.APPROVED
             self._headline(translate("ResultView", "Approved"), GREEN)
             self.message.setText(translate("ResultView", "The payment was approved."))
             code = authorization_code(attempt.auth_code)  # PaySimple's response word is not a code
             rows += [(translate("ResultView", "Auth code"), code)] if code else []
             rows += [(translate("ResultView", "Trace number"), attempt.trace_number or "—")]
-        elif state == "declined":
-            self.kind = "declined"
+        elif state is State.DECLINED:
+            self.kind = ResultKind.DECLINED
             self._headline(translate("ResultView", "Declined"), RED)
             # PaySimple's reason: ours for a documented code, else PaySimple's own words; the frame around it is ours.
             said = tr(decline_reason(attempt.failure_code, attempt.failure_description)) \
@@ -195,14 +211,14 @@ class ResultView(Retranslating, QWidget):
             self.message.setText(fmt(translate("ResultView", "PaySimple says: %1"), said) + "\n"
                                  + fmt(translate("ResultView", "Next step: %1"), step))
             rows += [(translate("ResultView", "Decline code"), attempt.failure_code or "—")]
-        elif state in ("rejected", "absent"):
-            self.kind = "not_charged"
+        elif state in (State.REJECTED, State.ABSENT):
+            self.kind = ResultKind.NOT_CHARGED
             self._headline(translate("ResultView", "Not charged"), AMBER)
             self.message.setText((tr(attempt.note) or translate("ResultView", "PaySimple did not take this payment."))
                                  + "\n" + translate("ResultView", "You can try again with the same or another card."))
-        elif state == "needs_review":
+        elif state is State.REVIEW:
             # Kind "unknown": same keys as an unconfirmed payment (F5 checks again, Enter starts no new sale).
-            self.kind = "unknown"
+            self.kind = ResultKind.UNKNOWN
             self._headline(translate("ResultView", "Needs review"), RED)
             self.message.setText(translate("ResultView", "The answer that came back does not match this payment, so it is not known "
                                         "whether the customer was charged.") + "\n"
@@ -210,7 +226,7 @@ class ResultView(Retranslating, QWidget):
                                           "like this, a manager must check the payment in PaySimple.")
                 + ("\n" + tr(attempt.note) if attempt.note else ""))
         else:
-            self.kind = "unknown"
+            self.kind = ResultKind.UNKNOWN
             self._headline(translate("ResultView", "Not confirmed yet"), AMBER)
             self.message.setText((tr(attempt.note) or translate("ResultView", "PaySimple could not be reached; the payment is being checked."))
                 + "\n" + translate("ResultView", "Do not charge again. Press F5 to check with PaySimple."))
@@ -221,7 +237,7 @@ class ResultView(Retranslating, QWidget):
     def show_saved(self, account, customer_name: str) -> None:
         self._render = lambda: self.show_saved(account, customer_name)
         self.set_on_file_note("")
-        self.kind = "saved"
+        self.kind = ResultKind.SAVED
         self.attempt = None
         kind, number = account_label(account)
         self._headline(translate("ResultView", "Saved"), GREEN)
@@ -239,7 +255,7 @@ class ResultView(Retranslating, QWidget):
         ``message``: a callable follows a language switch."""
         self._render = lambda: self.show_error(message, charge_started)
         message = message() if callable(message) else message
-        self.kind = "error"
+        self.kind = ResultKind.ERROR
         self.attempt = None
         self.set_on_file_note("")
         self._headline(translate("ResultView", "Something went wrong"), RED)
@@ -254,20 +270,43 @@ class ResultView(Retranslating, QWidget):
         self._set_details([])
         self._buttons()
 
+    def headline(self) -> str:
+        """The outcome's heading as shown ("Approved", "Declined" …)."""
+        return self.title.text()
+
+    def show_message(self, text: str | Callable[[], str]) -> None:
+        """Replace the explanation under the heading (a callable follows a language switch)."""
+        self.live(self.message.setText, text if callable(text) else (lambda: text))
+
+    def focus_default(self) -> None:
+        """The keyboard to the screen's default button, else to "Check again" (never an Enter button)."""
+        (self.default_button() or self.check_button).setFocus()
+
+    def focus_back(self) -> None:
+        self.back_button.setFocus()
+
+    def has_receipt(self) -> bool:
+        """A payment with a receipt is on screen (recorded, and its outcome known)."""
+        return self.receipt_button.isVisible()
+
+    def can_email(self) -> bool:
+        """PaySimple can e-mail this payment's receipt (it recorded the payment)."""
+        return self.email_button.isVisible()
+
     def default_button(self) -> QPushButton | None:
         """What Enter does on this screen: after a decline (or a payment PaySimple did not take) "Try another
         card" / "Try again", so Enter never abandons the sale; "New sale" after a payment or a saved card;
         nothing while the outcome is unknown (F5 checks it)."""
-        if self.kind == "unknown":
+        if self.kind is ResultKind.UNKNOWN:
             return None
-        if self.kind in ("declined", "not_charged"):
+        if self.kind in (ResultKind.DECLINED, ResultKind.NOT_CHARGED):
             return self.try_button
         return self.new_sale_button
 
     def _buttons(self) -> None:
         default = self.default_button()
-        self.try_button.setVisible(self.kind in ("declined", "not_charged", "error"))
-        if self.kind == "declined":
+        self.try_button.setVisible(self.kind in (ResultKind.DECLINED, ResultKind.NOT_CHARGED, ResultKind.ERROR))
+        if self.kind is ResultKind.DECLINED:
             self.live(self.try_button.setText, lambda: translate("ResultView", "Try another card  [Enter]"))
         elif default is self.try_button:
             self.live(self.try_button.setText, lambda: translate("ResultView", "Try again  [Enter]"))
@@ -284,16 +323,16 @@ class ResultView(Retranslating, QWidget):
             button.setObjectName("primary" if button is default else "")
             button.style().unpolish(button)
             button.style().polish(button)
-        self.check_button.setVisible(self.kind == "unknown")
-        receipt = self.attempt is not None and self.kind != "unknown"
+        self.check_button.setVisible(self.kind is ResultKind.UNKNOWN)
+        receipt = self.attempt is not None and self.kind is not ResultKind.UNKNOWN
         self.receipt_button.setVisible(receipt)
         self.receipt_label.setVisible(receipt)
         self.none_label.setVisible(receipt and default is self.new_sale_button)  # "None: Enter" = a new sale
         # PaySimple e-mails only a payment it recorded (approved / posted / declined)
-        emailable = receipt and self.kind in ("approved", "posted", "declined") and \
+        emailable = receipt and self.kind in (ResultKind.APPROVED, ResultKind.POSTED, ResultKind.DECLINED) and \
             getattr(self.attempt, "payment_id", None) is not None
         self.email_button.setVisible(emailable)
         self.both_button.setVisible(emailable)
         self.set_receipt_message("")
-        self.new_sale_button.setEnabled(self.kind != "unknown")
-        self.back_button.setEnabled(self.kind != "unknown")
+        self.new_sale_button.setEnabled(self.kind is not ResultKind.UNKNOWN)
+        self.back_button.setEnabled(self.kind is not ResultKind.UNKNOWN)

@@ -34,7 +34,9 @@ from pos_app.ui.counter.payment_panel import (
     FormOutcome,
     FormRequest,
     FormState,
+    FormUse,
     PaymentPanel,
+    PayMode,
 )
 
 log = logging.getLogger(__name__)
@@ -117,7 +119,7 @@ class SandboxTestDialog(Retranslating, QDialog):
         self.panel.prewarm()
         view = self.panel.view
         view.bridge.recorder = self._record
-        self.panel.open(FormRequest(customer, "cc", "charge", TEST_AMOUNT))
+        self.panel.open(FormRequest(customer, PayMode.CARD, FormUse.CHARGE, TEST_AMOUNT))
         self._say("", None)
 
     def _record(self, direction: str, name: str, args: tuple) -> None:

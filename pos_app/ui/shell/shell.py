@@ -112,7 +112,7 @@ class Shell(QObject):
         # throwaway id: it can never find a Sandbox/Live key, and leaves no installation.id behind.
         self.setup = setup or Setup(paths, force_training=force_training, credentials=credentials,
                                     base_urls=base_urls)
-        self.window: QWidget | None = None
+        self.window: MainWindow | None = None
         self.idle: IdleLock | None = None
         self.lock_dialog: LoginDialog | None = None
         self.sign_in_dialog: LoginDialog | None = None
@@ -348,11 +348,12 @@ class Shell(QObject):
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
         if self.store_mode:
-            window.banner.show_store(self.store_host())
+            window.show_store(self.store_host())
         self.idle = IdleLock(self.app, self.settings.idle_lock_minutes, busy=window.busy)
         self.idle.locked.connect(self.lock)
         window.nativeWindowChanged.connect(self._native_window_changed)
         window.signInRequested.connect(self.raise_login)
+        window.setupAgainRequested.connect(self.setup_again)
         window.userActivity.connect(self.idle.activity)
         for action in window.findChildren(QAction):  # menu shortcuts are input too
             action.triggered.connect(self.idle.activity)
@@ -529,7 +530,7 @@ class Shell(QObject):
         if reason is not None:
             self.window.refuse(reason)
             return None
-        return self._open_customer_dialog(CustomerEditDialog(counter, self.window, prefill=self.window.search.text()))
+        return self._open_customer_dialog(CustomerEditDialog(counter, self.window, prefill=self.window.search_text()))
 
     def edit_customer(self) -> BackgroundOp | None:
         """Read the selected customer's stored row on a worker, then open the edit dialog over the window

@@ -122,9 +122,8 @@ def show_store_failure(window, exc: BaseException) -> QMessageBox | None:
     box.addButton(translate("StoreSetup", "Close"), QMessageBox.ButtonRole.RejectRole)
 
     def chosen(_result) -> None:
-        shell = getattr(window, "shell", None)
-        if again is not None and box.clickedButton() is again and shell is not None:
-            shell.setup_again()
+        if again is not None and box.clickedButton() is again:
+            window.setupAgainRequested.emit()
         elif retry is not None and box.clickedButton() is retry:
             window.restart_counter()
 

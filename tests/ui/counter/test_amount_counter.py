@@ -48,7 +48,7 @@ def test_a_comma_store_charges_what_the_clerk_typed_and_shows_it_one_way(counter
                                                                                         account.id)]
     assert w.result.amount.text() == "$1.234,50"
     assert "$1.234,50" in w.statusBar().currentMessage()
-    dialog = w.show_receipt()
+    dialog = w.sale.show_receipt()
     try:
         assert "$1.234,50" in dialog.document.toPlainText() and "$1,234.50" not in dialog.document.toPlainText()
     finally:

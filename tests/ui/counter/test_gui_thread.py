@@ -43,14 +43,14 @@ def test_a_counter_flow_never_reads_storage_or_the_network_on_the_gui_thread(qtb
     assert hits
     with qtbot.waitSignal(window.customerShown, timeout=10_000):
         with qtbot.waitSignal(window.accountsShown, timeout=10_000):
-            window.select_customer(hits[0])
+            window.sale.select_customer(hits[0])
     hit = window.hit
     assert hit is not None and window.customer_page.customer_meta.text()
 
     # the repeat check before a charge (journal read) runs on a worker
     window.customer_page.amount.set_value(Decimal("3.21"))
     done = []
-    window._unless_repeat(window._customer_ref(), Decimal("3.21"), lambda: done.append(True))
+    window.sale.unless_repeat(window.sale._customer_ref(), Decimal("3.21"), lambda: done.append(True))
     qtbot.waitUntil(lambda: done == [True], timeout=10_000)
 
     # after the sale: history and end of day through the application layer

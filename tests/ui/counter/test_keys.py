@@ -100,7 +100,7 @@ def test_enter_after_a_decline_tries_another_card_and_after_an_approval_starts_a
 def test_a_customer_screen_note_goes_when_the_screen_is_left(counter, english):
     w = counter.window
     counter.pick_with_cards("a")
-    w._say("Visa •••• 1111 removed.")
+    w.customer_page.say("Visa •••• 1111 removed.")
     counter.amount("5.00")
     counter.open_form(Qt.Key.Key_F6)
     assert w.customer_page.customer_status.text() == ""

@@ -197,7 +197,7 @@ def test_expired_customer_token_is_refreshed_through_customer_auth(counter):
     counter.gateway.clock.advance(16 * 60)
     requests = []
     counter.window.panel.view.bridge.recorder = lambda d, name, args: requests.append(name)
-    counter.window.back_to_customer()
+    counter.window.sale.back_to_customer()
     counter.amount("6.00")
     counter.open_form(Qt.Key.Key_F6)
     counter.fill_card()
@@ -288,7 +288,7 @@ def test_forged_messages_charge_nothing(counter):
     hit = counter.pick_with_cards("a")
     other = next(h for h in counter.search("jo") if h.paysimple_id != hit.paysimple_id
                  and counter.backend.accounts(h.paysimple_id).credit_cards)
-    counter.window.select_customer(hit)
+    counter.window.sale.select_customer(hit)
     other_account = counter.backend.accounts(other.paysimple_id).credit_cards[0]
     counter.amount("61.00")
     counter.open_form(Qt.Key.Key_F6)
@@ -330,7 +330,7 @@ def test_page_that_deletes_the_bridge_is_closed_without_charging(counter):
     assert "Nothing was charged" in counter.window.result.message.text()
     assert counter.payments(hit.paysimple_id) == []
     # The next form gets a fresh view and works.
-    counter.window.back_to_customer()
+    counter.window.sale.back_to_customer()
     counter.qtbot.waitUntil(lambda: counter.window.panel.view is None, timeout=5000)
     counter.open_form(Qt.Key.Key_F6)
     counter.fill_card()
@@ -445,7 +445,7 @@ def test_unconfirmed_earlier_payment_blocks_the_lane_until_checked(counter, monk
     assert journal.get(stuck.id).state is State.ABSENT
     # back to the customer: the clerk sees the accounts list again (it reloads) before pressing F5
     with counter.qtbot.waitSignal(counter.window.accountsShown, timeout=10000):
-        counter.window.back_to_customer()
+        counter.window.sale.back_to_customer()
     with counter.qtbot.waitSignal(counter.window.resultShown, timeout=10000) as blocker:
         counter.key(Qt.Key.Key_F5)
     assert blocker.args == ["approved"]
@@ -486,7 +486,7 @@ def test_form_renderer_crash_closes_the_form_and_the_next_one_works(counter):
     with counter.qtbot.waitSignal(counter.window.resultShown, timeout=10000) as blocker:
         os.kill(pid, signal.SIGKILL)
     assert blocker.args == ["error"] and "Nothing was charged" in counter.window.result.message.text()
-    counter.window.back_to_customer()
+    counter.window.sale.back_to_customer()
     counter.qtbot.waitUntil(lambda: counter.window.panel.view is None, timeout=5000)
     counter.open_form(Qt.Key.Key_F6)
     counter.fill_card()

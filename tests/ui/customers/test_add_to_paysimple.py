@@ -40,7 +40,7 @@ def test_an_imported_customer_has_one_visible_action_and_then_takes_payments(qtb
     assert page.add_button.text() == "Add to PaySimple"
     assert "not in PaySimple yet. Add to PaySimple (Enter) to take payments." in page.methods_note.text()
     assert not page.new_card_button.isEnabled() and not page.charge_file_button.isEnabled()
-    with qtbot.waitSignal(window.adder.finished, timeout=15_000) as done:
+    with qtbot.waitSignal(window.sale.adder.finished, timeout=15_000) as done:
         qtbot.keyClick(page.add_button, Qt.Key.Key_Return)  # Enter on the focused button, as the note says
     assert done.args == ["added"]
     [ps] = _hamiltons(backend)
@@ -58,12 +58,12 @@ def test_a_refused_field_is_named_and_opened_for_fixing(qtbot, counter):
         "Margaret", "Hamilton", street1="1 Main St", city="Boston", zip_code="021"))])
     [local_id] = [hit.id for hit in backend.directory.search("margaret hamilton")]
     _pick(qtbot, window, "Margaret Hamilton")
-    with qtbot.waitSignal(window.adder.finished, timeout=15_000) as done:
+    with qtbot.waitSignal(window.sale.adder.finished, timeout=15_000) as done:
         window.customer_page.add_button.click()
     assert done.args == ["fix"]
     assert window.customer_page.customer_status.text() == ("PaySimple needs these details fixed first: ZIP code. "
                                                            "Correct them in the window that opened, then Save.")
-    dialog = window.adder.dialog
+    dialog = window.sale.adder.dialog
     qtbot.waitUntil(dialog.isVisible, timeout=3000)
     assert dialog.shown_problems() == {"zip_code": "Billing ZIP code must be 5 to 10 characters."}
     assert "not in PaySimple yet" in dialog.intro.text() and _hamiltons(backend) == []
@@ -83,18 +83,18 @@ def test_an_unconfirmed_add_says_when_to_press_again_and_never_adds_twice(qtbot,
     _pick(qtbot, window, "Margaret Hamilton")
     page = window.customer_page
     backend.gateway.faults.add("POST", "/v4/customer", "error_before")  # a 500: was she created? nobody knows
-    with qtbot.waitSignal(window.adder.finished, timeout=15_000) as done:
+    with qtbot.waitSignal(window.sale.adder.finished, timeout=15_000) as done:
         page.add_button.click()
     assert done.args == ["failed"]
     text = page.customer_status.text()
     assert text.startswith("PaySimple did not confirm the add, and the customer is not in PaySimple's list yet; "
                            "nothing was sent twice. Press Add to PaySimple again in about 2 min (after ")
     assert page.add_button.isEnabled() and page.add_button.text() == "Add to PaySimple" and window.hit.local_only
-    with qtbot.waitSignal(window.adder.finished, timeout=15_000) as done:  # too early: checked, nothing sent
+    with qtbot.waitSignal(window.sale.adder.finished, timeout=15_000) as done:  # too early: checked, nothing sent
         page.add_button.click()
     assert done.args == ["failed"] and _hamiltons(backend) == []
     backend.gateway.clock.advance(150)
-    with qtbot.waitSignal(window.adder.finished, timeout=15_000) as done:
+    with qtbot.waitSignal(window.sale.adder.finished, timeout=15_000) as done:
         page.add_button.click()
     assert done.args == ["added"] and len(_hamiltons(backend)) == 1
     assert window.hit.id == local_id and not window.hit.local_only
@@ -106,7 +106,7 @@ def test_a_lost_answer_is_found_and_linked(qtbot, counter, tmp_path):
     _import(backend, tmp_path)
     _pick(qtbot, window, "Margaret Hamilton")
     backend.gateway.faults.add("POST", "/v4/customer", "drop_after")
-    with qtbot.waitSignal(window.adder.finished, timeout=15_000) as done:
+    with qtbot.waitSignal(window.sale.adder.finished, timeout=15_000) as done:
         window.customer_page.add_button.click()
     assert done.args == ["found"] and len(_hamiltons(backend)) == 1
     assert "nothing was added twice" in window.customer_page.customer_status.text()

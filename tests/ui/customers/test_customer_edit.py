@@ -203,5 +203,5 @@ def test_edit_entry_follows_the_selection(qtbot, counter):
     qtbot.waitUntil(lambda: window.shown_query == "a" and window.results.count() > 0, timeout=5000)
     window.select_current_hit()
     assert shell.edit_customer_action.isEnabled() and shell.selected_customer_id() == window.hit.id
-    window.new_sale()
+    window.sale.new_sale()
     assert shell.edit_customer() is None and len(refused) == 2 and shell.selected_customer_id() is None

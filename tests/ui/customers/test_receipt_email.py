@@ -48,7 +48,7 @@ def test_the_customer_page_asks_nothing_about_receipts_before_the_charge(qtbot, 
     window.customer_page.amount.edit.setText("21.00")
     state = when_modal(CvvDialog, lambda d: d.accept())
     with qtbot.waitSignal(window.resultShown, timeout=20_000) as shown:
-        window.charge_on_file()
+        window.sale.charge_on_file()
     assert state["error"] is None and shown.args == ["approved"]
     attempt = window.result.attempt
     assert _receipt_options(backend, attempt.payment_id)["SendToCustomer"] is False and backend.gateway.outbox == []
@@ -77,7 +77,7 @@ def test_the_result_screen_offers_the_receipt_choice_and_ctrl_m_emails_it(qtbot,
     window.customer_page.amount.edit.setText("8.00")
     state = when_modal(CvvDialog, lambda d: d.accept())
     with qtbot.waitSignal(window.resultShown, timeout=20_000):
-        window.charge_on_file()
+        window.sale.charge_on_file()
     assert state["error"] is None
     result = window.result
     assert result.email_button.isVisible() and result.both_button.isVisible() and result.receipt_button.isVisible()

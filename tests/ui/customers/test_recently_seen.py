@@ -31,7 +31,7 @@ def test_picked_customer_ranks_first(qtbot, counter):
     assert [h.id for h in backend.search("Sam Rivera")][0] == second.id   # same-name query: picked one first
     assert [h.id for h in backend.search("")] == [second.id]              # recently seen list
 
-    window.new_sale()
+    window.sale.new_sale()
     other = _pick(qtbot, window, backend.search("a")[0].display_name, 0)
     assert [h.id for h in backend.search("")][:2] == [other.id, second.id]
     assert backend.directory.get(second.id).last_seen_at is not None
