@@ -6,8 +6,10 @@ reference), Alt+P/L/K/S pick period / lane / clerk / status, F5 reloads, F6 chec
 again, F8 voids or refunds, Ctrl+P prints, Ctrl+S saves a PDF, Esc closes.
 
 Decisions:
-- Every journal read and every PaySimple call runs on a worker (``ui.ops.BackgroundOp``); the dialog never
-  blocks. The period is a query (store time zone days); lane / clerk / status / text filter what was loaded
+- Every journal read and every PaySimple call runs on a worker (``ui.common.ops.BackgroundOp``); the dialog
+  never blocks. The list follows the counter's change broadcast (``PaymentRecorded`` / ``PaymentResolved``, on
+  the GUI thread through ``ui.common.events.EventRelay``): a payment made at the counter, or checked / voided
+  / refunded here or elsewhere, shows without a hand reload (changes close together load once). The period is a query (store time zone days); lane / clerk / status / text filter what was loaded
   (at most ``MAX_ROWS`` attempts, newest first; the dialog says when older ones are left out).
 - Void / Refund: first ``service.refund_or_void_option`` (asks PaySimple for the payment's current status) on a
   worker; only the action that applies is offered, with why the other does not; then the manager approval
@@ -57,10 +59,13 @@ from pos_app.counter import (
     LaneBusy,
     ManagerAction,
     NotAllowed,
+    PaymentRecorded,
+    PaymentResolved,
     State,
 )
 from pos_app.text_safety import one_line
 from pos_app.ui.common.banner import EnvironmentBanner
+from pos_app.ui.common.events import EventRelay
 from pos_app.ui.common.i18n import Retranslating, fmt, format_money, tr
 from pos_app.ui.common.keys import command_key, shortcuts_first
 from pos_app.ui.common.ops import BackgroundOp
@@ -91,6 +96,7 @@ log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
 MAX_ROWS = 1000
+CHANGE_RELOAD_MS = 150  # payments changed: the list reloads this long after the last change
 ATTEMPT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -120,7 +126,21 @@ class HistoryDialog(Retranslating, QDialog):
         self._shortcuts()
         shortcuts_first(self.find)  # Ctrl+E (e-mail receipt) also from the find box
         self.table.setFocus()  # as the footer says: ↑↓ select, Enter opens the receipt
+        self._changes = QTimer(self)  # payments changed: one reload for changes close together
+        self._changes.setSingleShot(True)
+        self._changes.setInterval(CHANGE_RELOAD_MS)
+        self._changes.timeout.connect(self.reload)
+        self._relay = EventRelay(self)
+        self._relay.event.connect(self._counter_event)
+        if payments.events is not None:
+            self._relay.attach(payments.events)
+        self.finished.connect(lambda _result: self._relay.detach())
         QTimer.singleShot(0, self.reload)
+
+    def _counter_event(self, event) -> None:
+        """The change broadcast: a payment was recorded or changed (here or anywhere on this counter)."""
+        if isinstance(event, PaymentRecorded | PaymentResolved):
+            self._changes.start()
 
     # ---- layout --------------------------------------------------------------------------------------
 
@@ -563,9 +583,11 @@ class HistoryDialog(Retranslating, QDialog):
         BackgroundOp(lambda ctx: payments.resolve(a), on_done=self._resolved,
                      on_error=self._action_failed, label="check again").start()
 
+    # After an action the list reloads on the change it published (``PaymentResolved``); the message waits for
+    # that reload (``_say_later``), and the acted-on payment stays selected.
+
     def _resolved(self, attempt: Attempt) -> None:
         self._set_busy(False)
-        self.reload(select=attempt.id)
         if attempt.is_resolved:
             self._say_later(lambda: fmt(translate("HistoryDialog", "Checked with PaySimple: %1"),
                                 attempt_label(attempt)), status_colour(attempt.state), "resolved")
@@ -658,13 +680,11 @@ class HistoryDialog(Retranslating, QDialog):
 
     def _review_closed(self, attempt: Attempt, manager: str = "") -> None:
         self._set_busy(False)
-        self.reload(select=attempt.id)
         self._say_later(lambda: fmt(translate("HistoryDialog", "Review closed, approved by %1 and recorded."), manager),
                         GREEN if attempt.state is State.APPROVED else AMBER, attempt.state.value)
 
     def _reversed(self, attempt: Attempt, manager: str = "") -> None:
         self._set_busy(False)
-        self.reload(select=attempt.id)
         voided = attempt.state in (State.VOIDED, State.VOID_PENDING)
 
         def done() -> str:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 
 from pos_app.clerks import ClerkRegistry
 from pos_app.config import Environment
-from pos_app.counter import CounterPayments, LocalClerks
+from pos_app.counter import CounterPayments, EventBus, LocalClerks
 from pos_app.settings import Merchant
 from pos_app.ui.shell.manager_approval import request_approval
 
@@ -68,7 +68,7 @@ def payments(journal, service, desk, trainee, tmp_path):
 
     return CounterPayments(journal=journal, service=service, merchant=MERCHANT, tz=STORE_TZ, lane=service.lane,
                            environment=Environment.TRAINING, clerk_name=desk.clerk_name,
-                           clerk_id=lambda: str(trainee.id), approve=approve)
+                           clerk_id=lambda: str(trainee.id), approve=approve, events=EventBus())
 
 
 def close_dialog(dialog) -> None:

@@ -26,7 +26,7 @@ def main() -> int:
 
     from pos_app.clerks import ClerkRegistry, ManagerAction, Role
     from pos_app.config import Environment
-    from pos_app.counter import CounterPayments, LocalClerks
+    from pos_app.counter import CounterPayments, EventBus, LocalClerks
     from pos_app.payments import Approval, Journal, PaymentService
     from pos_app.paysimple.gateway import PaySimpleGateway
     from pos_app.paysimple.models import PaymentRequest
@@ -101,7 +101,7 @@ def main() -> int:
         desk.clerks()  # every name known
 
         payments = CounterPayments(
-            journal=journal, service=service, tz=STORE_TZ, lane="LANE1", environment=Environment.TRAINING,
+            events=EventBus(), journal=journal, service=service, tz=STORE_TZ, lane="LANE1", environment=Environment.TRAINING,
             merchant=Merchant(name="Corner Hardware", address="12 Elm Street, Springfield",
                               phone="(555) 010-2030"), clerk_name=clerk_name, clerk_id=lambda: str(ann.id))
 

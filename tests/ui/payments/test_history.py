@@ -162,3 +162,40 @@ def test_ctrl_e_emails_the_selected_receipt_again_to_the_address_on_file(qtbot, 
         assert len(gateway.outbox) == 1
     finally:
         close_dialog(dialog)
+
+
+def test_the_list_follows_payments_recorded_while_it_is_open(qtbot, payments, service, shopper, trainee):
+    """A payment made at the counter while the history is open shows without a reload: the counter publishes
+    ``PaymentRecorded`` from its worker (as ``Counter.charge`` does) and the dialog follows the broadcast; two
+    changes close together load the list once."""
+    import threading
+
+    from pos_app.counter import PaymentRecorded
+
+    dialog = open_history(qtbot, payments)
+    try:
+        assert dialog.attempts == []
+        loads: list[int] = []
+        dialog.loaded.connect(lambda: loads.append(len(dialog.attempts)))
+        made = []
+
+        def counter_worker() -> None:  # the counter's charge, on a worker thread, then its event
+            for amount in ("5.00", "6.00"):
+                attempt = service.charge(shopper.customer, shopper.card, Decimal(amount), str(trainee.id))
+                made.append(attempt)
+            for attempt in made:
+                payments.events.publish(PaymentRecorded(attempt))
+
+        worker = threading.Thread(target=counter_worker)
+        worker.start()
+        qtbot.waitUntil(lambda: len(dialog.attempts) == 2, timeout=15_000)
+        worker.join()
+        qtbot.wait(400)  # a second load would have come by now
+        assert loads == [2]  # one reload for both changes
+        assert {a.id for a in dialog.attempts} == {a.id for a in made}
+        assert rows(dialog)[0][4] == "Approved"
+    finally:
+        close_dialog(dialog)
+    payments.events.publish(PaymentRecorded(made[0]))  # a closed dialog no longer follows (no error, no load)
+    qtbot.wait(300)
+    assert loads == [2]
