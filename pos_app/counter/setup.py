@@ -40,7 +40,7 @@ from pos_app.clerks import ClerkError, ManagerAction
 from pos_app.config import API_BASE_URLS, Environment, Paths
 from pos_app.counter.api import ApiAccess, CounterStart
 from pos_app.counter.clerks import LocalClerks
-from pos_app.counter.events import EventBus
+from pos_app.counter.events import EventBus, SettingsChanged
 from pos_app.settings import Settings
 
 if TYPE_CHECKING:
@@ -141,7 +141,8 @@ class Setup:
     def save_settings(self, settings: Settings) -> None:
         """Training settings go to the training file only; a Sandbox/Live set-up into the counter's file
         (never from a ``--training`` run: ``PermissionError``). ``StorageError`` when the file cannot be
-        written (the old file stays whole)."""
+        written (the old file stays whole). Once written, ``SettingsChanged(settings)`` goes out on the run's
+        change broadcast (``events``). Blocks on the disk: call it on a worker."""
         from pos_app.settings import as_training, load_settings, merge_into_counter, save_settings
 
         if settings.env is Environment.TRAINING:
@@ -152,10 +153,11 @@ class Setup:
                     counter.environment, counter.setup_done = Environment.TRAINING.value, True
                     counter.store_server = {}
                     save_settings(counter, self.paths.settings_file)
-            return
-        if self.force_training:
+        elif self.force_training:
             raise PermissionError("a --training run never writes the counter's Sandbox/Live settings")
-        merge_into_counter(settings, self.paths.settings_file)
+        else:
+            merge_into_counter(settings, self.paths.settings_file)
+        self.events.publish(SettingsChanged(settings))
 
     def remember_save_folder(self, settings: Settings, folder: str) -> None:
         """Record where the person last saved a receipt or report (``Settings.save_folder``, decision 0353) in

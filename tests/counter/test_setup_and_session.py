@@ -65,6 +65,26 @@ def test_settings_go_where_their_environment_says_and_a_training_run_writes_only
     training.close()
 
 
+def test_a_settings_save_is_announced_on_the_runs_broadcast_once_written_and_a_refused_one_is_not(paths):
+    from pos_app.counter import SettingsChanged
+
+    setup = Setup(paths, credentials=CredentialStore(INSTALL))
+    seen: list = []
+    setup.events.subscribe(lambda event: seen.append((event, load_settings(paths.training_settings_file).lane)))
+    practice = Settings(environment="training", setup_done=True, lane="PRACTICE")
+    setup.save_settings(practice)
+    assert len(seen) == 1 and isinstance(seen[0][0], SettingsChanged) and seen[0][0].settings is practice
+    assert seen[0][1] == "PRACTICE"  # published after the file was written
+    training = Setup(paths, force_training=True)
+    told: list = []
+    training.events.subscribe(told.append)
+    with pytest.raises(PermissionError):
+        training.save_settings(Settings(environment="live", setup_done=True))
+    assert told == []  # nothing written, nothing announced
+    setup.close()
+    training.close()
+
+
 def test_api_keys_stay_behind_the_setup_and_the_connection_test_uses_the_saved_one_unseen(
         paths, gateway, memory_keyring):
     setup = Setup(paths, credentials=CredentialStore(INSTALL), base_urls={Environment.SANDBOX: gateway.api_url})

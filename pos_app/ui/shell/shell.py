@@ -70,11 +70,13 @@ from pos_app.counter import (
     ManagerAction,
     Role,
     Settings,
+    SettingsChanged,
     Setup,
     SignedIn,
     StorageError,
 )
 from pos_app.ui.common.banner import environment_name
+from pos_app.ui.common.events import EventRelay
 from pos_app.ui.common.i18n import LANGUAGES, Retranslating, fmt, install_translator, tr
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.common.save_files import SaveFolder
@@ -114,6 +116,7 @@ class Shell(QObject):
                                     base_urls=base_urls)
         self.window: MainWindow | None = None
         self.idle: IdleLock | None = None
+        self.events: EventRelay | None = None  # the run's change broadcast, once a window is attached
         self.lock_dialog: LoginDialog | None = None
         self.sign_in_dialog: LoginDialog | None = None
         self.language = "en"
@@ -354,6 +357,9 @@ class Shell(QObject):
         window.nativeWindowChanged.connect(self._native_window_changed)
         window.signInRequested.connect(self.raise_login)
         window.setupAgainRequested.connect(self.setup_again)
+        self.events = EventRelay(window)  # the run's change broadcast (settings saved by the set-up)
+        self.events.event.connect(self._counter_event)
+        self.events.attach(self.setup.events)
         window.userActivity.connect(self.idle.activity)
         for action in window.findChildren(QAction):  # menu shortcuts are input too
             action.triggered.connect(self.idle.activity)
@@ -696,7 +702,6 @@ class Shell(QObject):
             return
         if draft.env is self.environment:
             self.settings = draft  # same environment: this run goes on with the new store details
-            self._settings_changed()
             return
         QMessageBox.information(self.window, translate("Shell", "Restart needed"),
                                 fmt(translate("Shell", "The counter will use %1 from the next start. "
@@ -711,31 +716,29 @@ class Shell(QObject):
         self.language = install_translator(self.app, language)  # every screen retranslates (LanguageChange)
         for code, action in getattr(self, "language_actions", {}).items():
             action.setChecked(code == self.language)
-        try:
-            self.setup.save_settings(self.settings)
-        except StorageError as exc:  # applied for this run; the settings file names itself and the next step
+        settings, setup = Settings.from_json(self.settings.to_json()), self.setup  # the worker's own copy
+
+        def failed(exc: BaseException) -> None:  # applied for this run; the file names itself and the next step
             QMessageBox.warning(self.window, translate("Shell", "Language"),
                                 translate("Shell", "The language changed for now but could not be saved for the "
                                                    "next start.") + "\n" + tr(exc))
-            return
-        self._settings_changed()
+
+        self.settings_save = BackgroundOp(lambda ctx: setup.save_settings(settings), on_error=failed,
+                                          label="save settings").start()
 
     def remember_window(self, geometry: dict) -> None:
         """Keep the counter window's place for the next start (``Settings.window_geometry``). A settings file
         that cannot be written costs only that (logged); quitting never stops for it."""
         self.settings.window_geometry = dict(geometry)
-        try:
-            self.setup.save_settings(self.settings)
-        except (StorageError, PermissionError) as exc:
-            log.warning("window place not saved: %s", exc)
+        settings, setup = Settings.from_json(self.settings.to_json()), self.setup
+        self.settings_save = BackgroundOp(lambda ctx: setup.save_settings(settings), on_error=lambda exc: log.warning(
+            "window place not saved: %s", exc), label="save window place").start()  # the app waits for it at exit
 
-    def _settings_changed(self) -> None:
-        """Tell the counter's subscribers (the change broadcast) that this run's settings changed."""
-        from pos_app.counter import SettingsChanged
-
-        counter = self.window.counter if self.window is not None else None
-        if counter is not None:
-            counter.events.publish(SettingsChanged(self.settings))
+    def _counter_event(self, event) -> None:
+        """The change broadcast: settings saved anywhere in this run show in the menus (the language ticked)."""
+        if isinstance(event, SettingsChanged):
+            for code, action in getattr(self, "language_actions", {}).items():
+                action.setChecked(code == event.settings.language)
 
     def show_about(self) -> AboutDialog:
         dialog = AboutDialog(self.environment, self.paths, self.window, language=LANGUAGES.get(self.language, ""))
@@ -743,6 +746,8 @@ class Shell(QObject):
         return dialog
 
     def close(self) -> None:
+        if self.events is not None:
+            self.events.detach()
         if self.idle is not None:
             self.idle.uninstall()
         self.crash.uninstall()
