@@ -102,7 +102,7 @@ class SaleFlow(QObject):
         page.chargeOnFile.connect(self.charge_on_file)
         page.newCard.connect(lambda: self.new_account_form(PayMode.CARD))
         page.newBankAccount.connect(lambda: self.new_account_form(PayMode.BANK))
-        self.adder = AddToPaySimple(page.add_button, page.say, self.show_customer, self)
+        self.adder = AddToPaySimple(page.add_button, page.say, self.show_customer, parent)
         self.adder.finished.connect(lambda _outcome: self.update_actions())
         page.addToPaySimple.connect(self.add_to_paysimple)
         panel.finished.connect(self._form_finished)

@@ -159,14 +159,14 @@ def test_card_on_file_is_charged_without_a_form(counter, monkeypatch):
     account = counter.window.customer_page.methods.current_account()
     assert account is not None and account.customer_id == hit.paysimple_id
     counter.amount("18.00")
-    from pos_app.ui.counter import main_window
+    from pos_app.ui.counter import customer_panel
 
     def accept_with_cvv(dialog):
         dialog.cvv.setText("1234" if dialog.cvv_digits == 4 else "123")
         dialog._check()
         return dialog.result()
 
-    monkeypatch.setattr(main_window.CvvDialog, "exec", accept_with_cvv)
+    monkeypatch.setattr(customer_panel.CvvDialog, "exec", accept_with_cvv)
     with counter.qtbot.waitSignal(counter.window.resultShown, timeout=15000) as blocker:
         counter.key(Qt.Key.Key_F5)
     assert blocker.args == ["approved"], counter.window.result.message.text()
@@ -226,9 +226,14 @@ def test_update_details_adds_a_card_then_default_and_remove(counter, monkeypatch
     row = [a.id for a in methods.accounts()].index(new[0].id)
     methods.setCurrentItem(methods.topLevelItem(row))
     methods.setFocus()
+    loads: list[bool] = []
+    counter.window.accountsShown.connect(lambda: loads.append(True))
     with counter.qtbot.waitSignal(counter.window.accountsShown, timeout=5000):
         counter.key(Qt.Key.Key_D, methods, Qt.KeyboardModifier.ControlModifier)
     assert counter.backend.client.get_default_credit_card(hit.paysimple_id).id == new[0].id
+    counter.qtbot.wait(500)  # a second load (a hand reload besides the broadcast's) would have come by now
+    assert loads == [True]  # the list loads once: on the counter's AccountsChanged
+    assert methods.current_account().id == new[0].id and methods.current_account().is_default
     from PySide6.QtWidgets import QMessageBox
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
@@ -342,9 +347,9 @@ def test_lost_reply_is_checked_with_paysimple_not_charged_twice(counter, monkeyp
     charge buttons stay disabled meanwhile, and the look-up finds the one payment."""
     hit = counter.pick_with_cards("a")
     counter.amount("77.00")
-    from pos_app.ui.counter import main_window
+    from pos_app.ui.counter import customer_panel
 
-    monkeypatch.setattr(main_window.CvvDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(customer_panel.CvvDialog, "exec", lambda self: 1)
     counter.gateway.faults.add("POST", "/v4/payment", "drop_after", 1)
     statuses = []  # (text, any charge action enabled) at each status the clerk sees
     w = counter.window
@@ -420,7 +425,7 @@ def test_unconfirmed_earlier_payment_blocks_the_lane_until_checked(counter, monk
     from datetime import UTC, datetime, timedelta
 
     from pos_app.payments import AccountRef, CustomerRef, State
-    from pos_app.ui.counter import main_window
+    from pos_app.ui.counter import customer_panel
 
     hit = counter.pick_with_cards("a")
     account = counter.window.customer_page.methods.current_account()
@@ -432,7 +437,7 @@ def test_unconfirmed_earlier_payment_blocks_the_lane_until_checked(counter, monk
                        sent_at=long_ago, absent_after=long_ago + timedelta(minutes=2))
     journal.transition(stuck.id, State.SENDING, State.UNKNOWN, "the app stopped", "2", long_ago)
 
-    monkeypatch.setattr(main_window.CvvDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(customer_panel.CvvDialog, "exec", lambda self: 1)
     counter.amount("20.00")
     with counter.qtbot.waitSignal(counter.window.resultShown, timeout=10000) as blocker:
         counter.key(Qt.Key.Key_F5)
@@ -454,9 +459,9 @@ def test_unconfirmed_earlier_payment_blocks_the_lane_until_checked(counter, monk
 
 def test_receipt_from_the_result_screen(counter, monkeypatch):
     hit = counter.pick_with_cards("a")
-    from pos_app.ui.counter import main_window
+    from pos_app.ui.counter import customer_panel
 
-    monkeypatch.setattr(main_window.CvvDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(customer_panel.CvvDialog, "exec", lambda self: 1)
     counter.amount("64.10")
     with counter.qtbot.waitSignal(counter.window.resultShown, timeout=15000):
         counter.key(Qt.Key.Key_F5)
@@ -559,9 +564,9 @@ def test_unexpected_failure_inside_the_charge_never_says_nothing_was_charged(cou
     """If something unforeseen breaks after the charge was handed to the payments service (here: the
     journal's disk), the clerk is told the outcome is unknown, not "nothing was charged"."""
     counter.pick_with_cards("a")
-    from pos_app.ui.counter import main_window
+    from pos_app.ui.counter import customer_panel
 
-    monkeypatch.setattr(main_window.CvvDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(customer_panel.CvvDialog, "exec", lambda self: 1)
 
     def broken_charge(*args, **kwargs):
         raise OSError("disk I/O error")

@@ -12,14 +12,14 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
 ROOT = Path(__file__).resolve().parents[3]
-COUNTER_MODULES = ["counter/main_window.py", "counter/customer_panel.py", "common/widgets.py",
+COUNTER_MODULES = ["counter/main_window.py", "counter/sale.py", "counter/customer_panel.py", "common/widgets.py",
                    "counter/payment_panel.py", "counter/result_view.py", "counter/amount.py", "counter/cards.py",
                    "counter/ach_authorization.py"]
 VISIBLE_CALLS = {"setText", "setWindowTitle", "setPlaceholderText", "setToolTip", "setAccessibleName",
                  "addButton", "QLabel", "QPushButton", "showMessage", "show_progress", "critical", "warning",
                  "question", "information", "section", "setHeaderLabels", "QTreeWidgetItem", "_say", "_headline",
                  "_set_status", "show_error", "AmountError", "CvvDialog", "QCheckBox",
-                 "set_on_file_note", "AchAuthorizationDialog"}
+                 "set_on_file_note", "AchAuthorizationDialog", "say", "show_note", "show_message"}
 
 
 def _bare(node) -> bool:
