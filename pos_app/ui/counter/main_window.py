@@ -61,7 +61,6 @@ if TYPE_CHECKING:  # the core packages load on a worker after the window shows (
         RestoreReport,
         Settings,
     )
-    from pos_app.ui.shell.shell import Shell
 
 log = logging.getLogger(__name__)
 SEARCH_SLOW_MS = 400  # a search still unanswered after this says "Searching…"
@@ -140,7 +139,7 @@ class MainWindow(Retranslating, QMainWindow):
         self._startup_op: BackgroundOp | None = None
         self.locked = True  # nobody signed in yet: the counter shows and accepts nothing (``set_locked``)
         self.session = CounterSession()
-        self.shell: Shell | None = None  # the run's shell, kept for shutdown (``ui.shell.app``); never used here
+        self.shell: QObject | None = None  # the run's ``Shell``, kept for shutdown (``ui.shell.app``); never used here
         self.live(self.setWindowTitle, lambda: fmt(translate("MainWindow", "Counter · PaySimple (%1)"), environment_name(environment)))
         self.resize(1280, 800)
         self._page_message = ""  # the status bar's message that belongs to the page on screen

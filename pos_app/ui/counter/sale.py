@@ -46,12 +46,20 @@ from pos_app.ui.counter.result_view import ResultKind, ResultView
 from pos_app.ui.customers.add_to_paysimple import AddToPaySimple
 
 if TYPE_CHECKING:
-    from pos_app.counter import Attempt, CounterApi, CreditCardAccount, CustomerHit, CustomerRef
-    from pos_app.ui.counter.main_window import CounterSession
+    from pos_app.counter import Attempt, CounterApi, CreditCardAccount, CustomerHit, CustomerRef, Settings
+    from pos_app.ui.common.save_files import SaveFolder
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 Text = str | Callable[[], str]
+
+
+class SaleSession(Protocol):
+    """The run's settings (receipts, bank authorization wording) and where Save dialogs start
+    (``ui.counter.main_window.CounterSession``)."""
+
+    settings: Callable[[], Settings | None]
+    save_folder: SaveFolder | None
 
 
 class SaleHost(Protocol):
@@ -59,7 +67,7 @@ class SaleHost(Protocol):
 
     counter: CounterApi | None
     locked: bool
-    session: CounterSession
+    session: SaleSession
     task: TaskBar
 
     def refuse(self, reason: Text) -> None: ...

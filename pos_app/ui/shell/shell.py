@@ -73,7 +73,6 @@ from pos_app.counter import (
     SettingsChanged,
     Setup,
     SignedIn,
-    StorageError,
 )
 from pos_app.ui.common.banner import environment_name
 from pos_app.ui.common.events import EventRelay
