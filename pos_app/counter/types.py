@@ -48,6 +48,7 @@ _add("pos_app.payments", "Approval", "Attempt", "CustomerRef", "EodReport", "Lan
 _add("pos_app.payments.gateway", "PaymentStatus")
 _add("pos_app.payments.model", "OPEN_STATES", "PENDING_REVERSAL_STATES")
 _add("pos_app.payments.onfile", "DECLINED_REASON", "REFUSED_REASON", "OnFileRecord")
+_add("pos_app.payments.store", "OnFileState")
 _add("pos_app.payments.receipts", "EMAILABLE_STATES", "STATUS_TEXT", "ReceiptEmailError")
 _add("pos_app.payments.brands", "authorization_code", "brand_name")
 _add("pos_app.payments.declines", "decline_reason", "declined_because")

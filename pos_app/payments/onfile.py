@@ -44,7 +44,7 @@ from datetime import UTC, datetime, timedelta
 from pos_app.payments.gateway import Gateway, NotFound, Unreachable
 from pos_app.payments.model import UNRESOLVED_STATES, AccountRef, Attempt, State
 from pos_app.payments.replies import error_text
-from pos_app.payments.store import KEPT, REMOVED, JournalStore, OnFileRecord
+from pos_app.payments.store import JournalStore, OnFileRecord, OnFileState
 
 log = logging.getLogger(__name__)
 
@@ -172,14 +172,14 @@ class OnFile:
                     continue
                 decision = decide(record, self.attempts_for(record), now)
                 if decision.action == "keep":
-                    report.kept.append(self._finish(record, KEPT, decision.reason, clerk))
+                    report.kept.append(self._finish(record, OnFileState.KEPT, decision.reason, clerk))
                 elif decision.action == "wait":
                     report.waiting.append(self._wait(record, decision))
                 elif unreachable:
                     report.waiting.append(record)
                 else:
                     done, unreachable = self._remove(record, decision.reason, clerk)
-                    (report.removed if done.state == REMOVED else report.failed).append(done)
+                    (report.removed if done.state is OnFileState.REMOVED else report.failed).append(done)
         return report
 
     def _remove(self, record: OnFileRecord, reason: str, clerk: str) -> tuple[OnFileRecord, bool]:
@@ -187,12 +187,12 @@ class OnFile:
         try:
             self.gateway.delete_account(record.account_id, record.kind)
         except NotFound:
-            return self._finish(record, REMOVED, reason + " (it was already gone from PaySimple)", clerk), False
+            return self._finish(record, OnFileState.REMOVED, reason + " (it was already gone from PaySimple)", clerk), False
         except Exception as exc:  # noqa: BLE001 - recorded and retried; never dropped
             return self._failed(record, exc, clerk), isinstance(exc, Unreachable)
-        return self._finish(record, REMOVED, reason, clerk), False
+        return self._finish(record, OnFileState.REMOVED, reason, clerk), False
 
-    def _finish(self, record: OnFileRecord, state: str, reason: str, clerk: str) -> OnFileRecord:
+    def _finish(self, record: OnFileRecord, state: OnFileState, reason: str, clerk: str) -> OnFileRecord:
         done = self.store.finish(record.account_id, state, reason, clerk, self.clock())
         log.info("account on file %s %s: %s", record.masked, state, reason)
         return done

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from pos_app.payments.model import AccountRef
-from pos_app.payments.store import KEPT, PENDING, REMOVED, OnFileRecord
+from pos_app.payments.store import OnFileRecord, OnFileState
 
 Rows = list[Mapping[str, Any]]
 Execute = Callable[[str, Sequence], Rows]
@@ -102,7 +102,7 @@ class SqlOnFile:
     def keep(self, account_id: int, reason: str, clerk: str, now: datetime) -> bool:
         def work(execute: Execute) -> bool:
             rows = execute("SELECT state FROM onfile WHERE account_id = ?", (account_id,))
-            if not rows or rows[0]["state"] == REMOVED:
+            if not rows or rows[0]["state"] == OnFileState.REMOVED:
                 return False
             execute("UPDATE onfile SET state = 'kept', consent = 1, reason = ?, held_until = NULL, updated_at = ?,"
                     " finished_at = ? WHERE account_id = ?", (reason, self._t(now), self._t(now), account_id))
@@ -110,15 +110,15 @@ class SqlOnFile:
             return True
         return self._db.transaction(work)
 
-    def finish(self, account_id: int, state: str, reason: str, clerk: str, now: datetime) -> OnFileRecord | None:
-        if state not in (KEPT, REMOVED):
+    def finish(self, account_id: int, state: OnFileState, reason: str, clerk: str, now: datetime) -> OnFileRecord | None:
+        if state not in (OnFileState.KEPT, OnFileState.REMOVED):
             raise ValueError(f"a record finishes kept or removed, not {state!r}")
 
         def work(execute: Execute) -> None:
             execute("UPDATE onfile SET state = ?, reason = ?, updated_at = ?, finished_at = ?, next_try_at = NULL"
                     " WHERE account_id = ? AND state = 'pending'",
-                    (state, reason, self._t(now), self._t(now), account_id))
-            self._event(execute, account_id, now, "removed from PaySimple" if state == REMOVED else "kept", reason,
+                    (state.value, reason, self._t(now), self._t(now), account_id))
+            self._event(execute, account_id, now, "removed from PaySimple" if state == OnFileState.REMOVED else "kept", reason,
                         clerk)
         self._db.transaction(work)
         return self.get(account_id)
@@ -153,7 +153,7 @@ class SqlOnFile:
 
     def pending(self) -> list[OnFileRecord]:
         return [self._record(r) for r in self._db.query(
-            f"SELECT * FROM onfile WHERE state = '{PENDING}' ORDER BY created_at, account_id")]
+            f"SELECT * FROM onfile WHERE state = '{OnFileState.PENDING.value}' ORDER BY created_at, account_id")]
 
     def hidden_ids(self, customer_id: int | None = None) -> set[int]:
         sql, params = "SELECT account_id FROM onfile WHERE state IN ('pending', 'removed')", []

@@ -30,12 +30,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from pos_app.payments.brands import masked
 from pos_app.payments.model import AccountRef, Attempt, CustomerRef, State, Transition
 
-PENDING, KEPT, REMOVED = "pending", "kept", "removed"  # an account-on-file record's states
+
+class OnFileState(StrEnum):
+    """An account-on-file record's state: PENDING (hidden at the counter until the sale settles it), KEPT (the
+    customer agreed), REMOVED (removed from PaySimple). The values are the stored ones."""
+
+    PENDING = "pending"
+    KEPT = "kept"
+    REMOVED = "removed"
 
 
 @dataclass(frozen=True)
@@ -64,7 +72,7 @@ class OnFileRecord:
     brand: str
     consent: bool
     clerk: str
-    state: str  # pending | kept | removed
+    state: OnFileState
     reason: str | None
     created_at: datetime
     updated_at: datetime
@@ -73,6 +81,9 @@ class OnFileRecord:
     tries: int
     next_try_at: datetime | None
     last_error: str | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "state", OnFileState(self.state))  # a stored or wire value becomes the enum
     finished_at: datetime | None
 
     @property
@@ -92,7 +103,7 @@ class OnFileStore(Protocol):
     def keep(self, account_id: int, reason: str, clerk: str, now: datetime) -> bool:
         """Close the record as kept (consent given); False when there is none or it was removed already."""
 
-    def finish(self, account_id: int, state: str, reason: str, clerk: str, now: datetime) -> OnFileRecord | None:
+    def finish(self, account_id: int, state: OnFileState, reason: str, clerk: str, now: datetime) -> OnFileRecord | None:
         """A pending record ends ``kept`` or ``removed``."""
 
     def wait_until(self, account_id: int, until: datetime, reason: str, now: datetime) -> OnFileRecord | None: ...

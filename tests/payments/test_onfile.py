@@ -10,7 +10,7 @@ import pytest
 
 from pos_app.payments import AccountRef, Approval, State
 from pos_app.payments.onfile import OnFile
-from pos_app.payments.store import KEPT, PENDING, REMOVED
+from pos_app.payments.store import OnFileState
 from pos_app.paysimple.gateway import PaySimpleGateway
 from tests.fixtures.gateway import make_client
 from tests.fixtures.payments import make_service, new_shopper
@@ -60,7 +60,7 @@ def test_without_consent_hidden_at_once_removed_after_the_void_window(gateway, s
     report = onfile.sweep()
     assert [r.account_id for r in report.waiting] == [card.id]
     record = onfile.get(card.id)
-    assert record.state == PENDING and record.remove_after == sale.can_void_until
+    assert record.state is OnFileState.PENDING and record.remove_after == sale.can_void_until
     assert card.id in onfile.hidden_ids(shopper.customer.id)
     assert card.id in live_ids(client, shopper.customer.id)  # still at PaySimple: the sale can be voided
     gateway.clock.set(sale.can_void_until + timedelta(seconds=1))
@@ -103,7 +103,7 @@ def test_with_consent_kept_and_shown(service, client, journal, shopper, onfile):
     assert sale.state is State.APPROVED
     report = onfile.sweep()
     assert [r.account_id for r in report.kept] == [card.id]
-    assert onfile.get(card.id).state == KEPT and card.id not in onfile.hidden_ids()
+    assert onfile.get(card.id).state is OnFileState.KEPT and card.id not in onfile.hidden_ids()
     assert card.id in live_ids(client, shopper.customer.id)
 
 
@@ -159,7 +159,7 @@ def test_failed_delete_is_recorded_and_retried_later(gateway, client, journal, s
     gateway.faults.add("DELETE", CARD_DELETE, "error_before", 5)  # 500 from PaySimple
     report = onfile.sweep()
     [failed] = report.failed
-    assert failed.state == PENDING and failed.tries == 1 and "HTTP 500" in failed.last_error
+    assert failed.state is OnFileState.PENDING and failed.tries == 1 and "HTTP 500" in failed.last_error
     assert failed.next_try_at > gateway.clock.now()
     assert card.id in live_ids(client, shopper.customer.id) and card.id in onfile.hidden_ids()
     assert onfile.sweep().waiting  # backing off: not tried again yet
@@ -179,7 +179,7 @@ def test_delete_whose_reply_was_lost_is_done_at_the_next_sweep(gateway, client, 
     assert card.id not in live_ids(client, shopper.customer.id)
     gateway.clock.advance(61)
     [done] = onfile.sweep().removed
-    assert done.state == REMOVED and "already gone" in done.reason
+    assert done.state is OnFileState.REMOVED and "already gone" in done.reason
 
 
 def test_records_survive_a_restart_and_the_start_up_sweep_removes(gateway, client, journal_backend, shopper):
@@ -212,7 +212,7 @@ def test_explicit_save_cancels_a_planned_removal(client, journal, shopper, onfil
     card = new_card(client, shopper)
     onfile.record_new(card, shopper.customer.id, False, "clerk1")
     onfile.keep(card, shopper.customer.id, "clerk2", "saved with Update payment details")
-    assert onfile.get(card.id).state == KEPT and card.id not in onfile.hidden_ids()
+    assert onfile.get(card.id).state is OnFileState.KEPT and card.id not in onfile.hidden_ids()
     assert onfile.sweep().removed == []
     assert card.id in live_ids(client, shopper.customer.id)
 
@@ -268,7 +268,7 @@ def test_a_proxys_404_page_is_not_taken_for_already_gone(journal, gateway, clien
         onfile.release(card.id)
         proxy.faults.add("DELETE", CARD_DELETE, "status_before", status=404)
         report = onfile.sweep()
-        assert report.removed == [] and [r.state for r in report.failed] == [PENDING]
+        assert report.removed == [] and [r.state for r in report.failed] == [OnFileState.PENDING]
         assert card.id in live_ids(client, shopper.customer.id)
         gateway.clock.advance(61)
         assert [r.account_id for r in onfile.sweep().removed] == [card.id]

@@ -281,6 +281,10 @@ class TaskBar(Retranslating, QWidget):
             self.bar.setValue(done)
         self.cancel_button.setVisible(cancellable)
 
+    def can_cancel(self) -> bool:
+        """The task on the bar can be cancelled now (its Cancel button shows)."""
+        return self.cancel_button.isVisible()
+
     def set_cancel_text(self, text: Callable[[], str]) -> None:
         """What the cancel button says (in the UI language, also after a switch)."""
         self.live(self.cancel_button.setText, text)

@@ -648,7 +648,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _key_escape(self) -> None:
         sale = self.sale
-        if sale.waiting_for_charge() and self.task.cancel_button.isVisible():
+        if sale.waiting_for_charge() and self.task.can_cancel():
             sale.stop_waiting()
             return
         page = sale.page()

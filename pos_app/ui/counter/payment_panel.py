@@ -109,15 +109,15 @@ def on_file_note(account: Account, new: bool, record: OnFileRecord | None, charg
     if record is None:
         return translate("PaymentPanel", "Whether it stays on file could not be settled now (see the log); it is "
                                          "hidden at this counter until it is.")
+    from pos_app.counter import DECLINED_REASON, REFUSED_REASON, OnFileState
+
     state = record.state
     reason = record.reason or ""
-    if state == "kept":
+    if state is OnFileState.KEPT:
         text = (translate("PaymentPanel", "Kept on file: the customer agreed. Nothing was charged.")
                 if charged is False else translate("PaymentPanel", "Kept on file: the customer agreed."))
         return text + (" " + _default_text(account) if account.is_default else "")
-    if state == "removed":
-        from pos_app.counter import DECLINED_REASON, REFUSED_REASON
-
+    if state is OnFileState.REMOVED:
         if reason.startswith(DECLINED_REASON):
             return (translate("PaymentPanel", "Not kept on file: the charge was declined, so the card was removed.")
                     if card else translate("PaymentPanel", "Not kept on file: the charge was declined, so the bank "

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QPushButton, QWidget
@@ -69,11 +71,29 @@ def explain_failure(exc: BaseException, now: datetime | None = None) -> str:
                          "it checks PaySimple first."), type(exc).__name__)
 
 
+class AddOutcome(StrEnum):
+    """How one "Add to PaySimple" ended (``AddToPaySimple.finished``). FOUND: an earlier try had reached
+    PaySimple and that customer was linked; FIX: PaySimple refused details, the edit window opened."""
+
+    ADDED = "added"
+    FOUND = "found"
+    FIX = "fix"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class _NeedsFix:
+    """The worker's answer when PaySimple (or the local check) refused fields: the error and the stored row."""
+
+    error: Exception
+    stored: object
+
+
 class AddToPaySimple(QObject):
     """See the module doc. ``say(text, colour)`` writes the customer page's status line; ``show_customer``
-    shows a saved row (``MainWindow.show_customer``)."""
+    shows a saved row (``SaleFlow.show_customer``)."""
 
-    finished = Signal(str)  # "added" | "found" | "fix" | "failed" (tests)
+    finished = Signal(str)  # an AddOutcome
 
     def __init__(self, button: QPushButton, say: Callable[[Callable[[], str], str], None],
                  show_customer: Callable[[object], None], parent: QWidget) -> None:
@@ -95,9 +115,9 @@ class AddToPaySimple(QObject):
 
         def work(ctx):
             try:
-                return "added", counter.add_to_paysimple(hit.id, progress=lambda d, t: ctx.progress(d, t, ""))
+                return counter.add_to_paysimple(hit.id, progress=lambda d, t: ctx.progress(d, t, ""))
             except (CustomerValidationError, ps.InvalidInputError) as exc:
-                return "fix", (exc, counter.customer(hit.id))
+                return _NeedsFix(exc, counter.customer(hit.id))
 
         def progress(done: int, total: int, _text) -> None:
             if self.running == hit.id:
@@ -121,12 +141,10 @@ class AddToPaySimple(QObject):
 
     def _done(self, counter, hit, result) -> None:
         self._reset()
-        kind, value = result
-        if kind == "fix":
-            exc, stored = value
-            self._fix(counter, exc, stored)
+        if isinstance(result, _NeedsFix):
+            self._fix(counter, result.error, result.stored)
             return
-        added = value
+        added = result
         self.show_customer(added.customer)
         if added.how == "found":
             self.say(lambda: translate("AddToPaySimple", "Added to PaySimple: the earlier try had reached PaySimple, so "
@@ -134,18 +152,19 @@ class AddToPaySimple(QObject):
                      GREEN)
         else:
             self.say(lambda: translate("AddToPaySimple", "Added to PaySimple. Payments can be taken now."), GREEN)
-        self.finished.emit("found" if added.how == "found" else "added")
+        self.finished.emit(AddOutcome.FOUND if added.how == "found" else AddOutcome.ADDED)
 
     def _failed(self, counter, exc: BaseException) -> None:
         self._reset()
         colour = AMBER if isinstance(exc, AddNotConfirmed | AddInProgress) else RED
         self.say(lambda: explain_failure(exc, counter.now()), colour)
-        self.finished.emit("failed")
+        self.finished.emit(AddOutcome.FAILED)
 
     def _fix(self, counter, exc, stored) -> None:
         """Name the refused fields on the status line and open the edit window with each message beside its
         field (saving there adds the customer)."""
-        _kind, by_field, general = explain_save_error(exc, creating=True)
+        problem = explain_save_error(exc, creating=True)
+        by_field, general = problem.by_field, problem.text
         fields = [a for a in (attr_for(f) for f in by_field) if a is not None]
 
         def text() -> str:
@@ -155,7 +174,7 @@ class AddToPaySimple(QObject):
                        ", ".join(labels[a] for a in fields) or general)
 
         self.say(text, RED)
-        self.finished.emit("fix")
+        self.finished.emit(AddOutcome.FIX)
         if stored is None:
             return
         dialog = CustomerEditDialog(counter, self.parent_widget, customer=stored)

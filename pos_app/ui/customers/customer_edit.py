@@ -41,8 +41,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import StrEnum
 
 from PySide6.QtCore import QCoreApplication, QRect, QStringListModel, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
@@ -221,7 +222,7 @@ class StatePicker(Retranslating, QComboBox):
 class CustomerEditDialog(Retranslating, QDialog):
     saved = Signal(object)          # StoredCustomer, or None when the directory write was deferred
     openRequested = Signal(object)  # noqa: N815 - StoredCustomer: the clerk chose a customer who already exists
-    outcome = Signal(str)           # "saved" | "deferred" | "invalid" | "duplicate" | "refused" | "failed" (tests)
+    outcome = Signal(str)           # a SaveOutcome (tests)
 
     def __init__(self, backend: CounterApi, parent: QWidget | None = None, customer: StoredCustomer | None = None,
                  prefill: str = "") -> None:
@@ -537,10 +538,10 @@ class CustomerEditDialog(Retranslating, QDialog):
             if check:
                 matches = backend.possible_duplicates(record)
                 if matches:
-                    return "duplicates", matches
+                    return _Duplicates(tuple(matches))
             if customer is None:
-                return "saved", backend.create_customer(record)
-            return "saved", backend.update_customer(customer.id, record)
+                return backend.create_customer(record)
+            return backend.update_customer(customer.id, record)
 
         self._op = BackgroundOp(work, on_done=self._done, on_error=self._failed, label="save customer").start()
 
@@ -554,31 +555,31 @@ class CustomerEditDialog(Retranslating, QDialog):
         self.open_button.setEnabled(not busy)
 
     def _done(self, result) -> None:
-        kind, value = result
         self._set_busy(False)
-        if kind == "duplicates":
-            self._show_duplicates(value)
-            self.outcome.emit("duplicate")
+        if isinstance(result, _Duplicates):
+            self._show_duplicates(list(result.matches))
+            self.outcome.emit(SaveOutcome.DUPLICATE)
             return
-        self.result_customer = value
-        self.saved.emit(value)
-        self.outcome.emit("saved")
+        self.result_customer = result
+        self.saved.emit(result)
+        self.outcome.emit(SaveOutcome.SAVED)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        kind, by_field, text = explain_save_error(exc, creating=self.customer is None, now=self.backend.now())
-        if kind == "deferred":
+        problem = explain_save_error(exc, creating=self.customer is None, now=self.backend.now())
+        if problem.outcome is SaveOutcome.DEFERRED:
             self.saved.emit(None)
-            self.outcome.emit("deferred")
+            self.outcome.emit(SaveOutcome.DEFERRED)
             from PySide6.QtWidgets import QMessageBox
 
-            QMessageBox.information(self.parentWidget(), self.windowTitle(), text)
+            QMessageBox.information(self.parentWidget(), self.windowTitle(), problem.text)
             self.accept()
             return
         creating, now = self.customer is None, self.backend.now()
-        self.show_problems(by_field, [lambda: explain_save_error(exc, creating, now)[2]] if text else [])
-        self.outcome.emit(kind)
+        self.show_problems(problem.by_field,
+                           [lambda: explain_save_error(exc, creating, now).text] if problem.text else [])
+        self.outcome.emit(problem.outcome)
 
     def reject(self) -> None:
         if self.busy:  # a write already on its way cannot be called back
@@ -592,15 +593,45 @@ class CustomerEditDialog(Retranslating, QDialog):
         super().closeEvent(event)
 
 
-def explain_save_error(exc: BaseException, creating: bool,
-                       now: datetime | None = None) -> tuple[str, dict[str, str], str]:
-    """(outcome, messages by PaySimple field, a sentence saying what happened and what to do next); ``now``
-    (the counter's clock) turns an unconfirmed add's time into "in about N min"."""
+class SaveOutcome(StrEnum):
+    """How a Save in the customer window ended (``CustomerEditDialog.outcome``). DEFERRED: saved in PaySimple,
+    this counter's list follows at the next sync; INVALID: the local check refused fields; DUPLICATE: possible
+    duplicates are shown first; REFUSED: PaySimple refused it (nothing saved); FAILED: not saved, or not known
+    (the sentence says which)."""
+
+    SAVED = "saved"
+    DEFERRED = "deferred"
+    INVALID = "invalid"
+    DUPLICATE = "duplicate"
+    REFUSED = "refused"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class SaveProblem:
+    """Why a save did not end as SAVED: the outcome, messages by PaySimple field, and a sentence saying what
+    happened and what to do next."""
+
+    outcome: SaveOutcome
+    by_field: dict[str, str] = field(default_factory=dict)
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class _Duplicates:
+    """The save worker found possible duplicates (nothing saved yet)."""
+
+    matches: tuple
+
+
+def explain_save_error(exc: BaseException, creating: bool, now: datetime | None = None) -> SaveProblem:
+    """What ``exc`` means for a save; ``now`` (the counter's clock) turns an unconfirmed add's time into "in about
+    N min"."""
     added = explain_add(exc, now)
     if added is not None:
-        return "failed", {}, added
+        return SaveProblem(SaveOutcome.FAILED, {}, added)
     if isinstance(exc, CustomerValidationError):
-        return "invalid", exc.by_field(), ""
+        return SaveProblem(SaveOutcome.INVALID, exc.by_field(), "")
     if isinstance(exc, LocalWriteDeferred):
         from pos_app.storage_errors import StorageError
 
@@ -608,7 +639,7 @@ def explain_save_error(exc: BaseException, creating: bool,
                          "updated right now; the customer appears there after the next sync.")
         if isinstance(exc.__cause__, StorageError):  # say which file and what to do about it
             text += " " + str(exc.__cause__)
-        return "deferred", {}, text
+        return SaveProblem(SaveOutcome.DEFERRED, {}, text)
     if isinstance(exc, ps.InvalidInputError):
         by_field: dict[str, str] = {}
         general: list[str] = []
@@ -619,13 +650,13 @@ def explain_save_error(exc: BaseException, creating: bool,
                 general.append(m.message)
         lead = translate("CustomerEditDialog", "PaySimple refused the details; nothing was saved. Correct the "
                          "marked fields and press Save again.")
-        return "refused", by_field, " ".join([lead, *general])
+        return SaveProblem(SaveOutcome.REFUSED, by_field, " ".join([lead, *general]))
     if isinstance(exc, ps.NotFoundError) and not creating:
-        return "refused", {}, translate("CustomerEditDialog", "PaySimple no longer has this customer (deleted "
-                                        "meanwhile); nothing was saved. Close this window and search again.")
+        return SaveProblem(SaveOutcome.REFUSED, {}, translate("CustomerEditDialog", "PaySimple no longer has this customer (deleted "
+                                        "meanwhile); nothing was saved. Close this window and search again."))
     if isinstance(exc, ps.AuthenticationError | ps.PermissionDeniedError):
-        return "refused", {}, translate("CustomerEditDialog", "PaySimple refused this counter's API key; nothing "
-                                        "was saved. Ask a manager to check the PaySimple settings.")
+        return SaveProblem(SaveOutcome.REFUSED, {}, translate("CustomerEditDialog", "PaySimple refused this counter's API key; nothing "
+                                        "was saved. Ask a manager to check the PaySimple settings."))
     if isinstance(exc, ps.PaySimpleError) and exc.may_have_taken_effect:
         if creating:
             text = translate("CustomerEditDialog", "PaySimple did not confirm the save (%1). The customer may "
@@ -634,16 +665,16 @@ def explain_save_error(exc: BaseException, creating: bool,
         else:
             text = translate("CustomerEditDialog", "PaySimple did not confirm the save (%1). The change may "
                              "have been saved anyway: search for the customer and check before saving again.")
-        return "failed", {}, fmt(text, _reason(exc))
+        return SaveProblem(SaveOutcome.FAILED, {}, fmt(text, _reason(exc)))
     if isinstance(exc, ps.TransportError):
-        return "failed", {}, translate("CustomerEditDialog", "Could not reach PaySimple; nothing was saved. Check "
-                                       "the network connection, then press Save again.")
+        return SaveProblem(SaveOutcome.FAILED, {}, translate("CustomerEditDialog", "Could not reach PaySimple; nothing was saved. Check "
+                                       "the network connection, then press Save again."))
     if isinstance(exc, ps.PaySimpleError):
-        return "failed", {}, fmt(translate("CustomerEditDialog", "PaySimple could not save the customer (%1); "
-                                           "nothing was saved. Try again in a minute."), _reason(exc))
+        return SaveProblem(SaveOutcome.FAILED, {}, fmt(translate("CustomerEditDialog", "PaySimple could not save the customer (%1); "
+                                           "nothing was saved. Try again in a minute."), _reason(exc)))
     log.error("saving a customer failed unexpectedly", exc_info=(type(exc), exc, exc.__traceback__))
-    return "failed", {}, fmt(translate("CustomerEditDialog", "The customer could not be saved (%1). Search for "
-                                       "them before trying again."), type(exc).__name__)
+    return SaveProblem(SaveOutcome.FAILED, {}, fmt(translate("CustomerEditDialog", "The customer could not be saved (%1). Search for "
+                                       "them before trying again."), type(exc).__name__))
 
 
 def explain_add(exc: BaseException, now: datetime | None = None) -> str | None:

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from pos_app.payments.store import OnFileState
 from pos_app.ui.counter.payment_panel import FormState
 from tests.ui.counter.webtools import MASTERCARD, VISA
 
@@ -95,7 +96,7 @@ def test_new_card_with_consent_is_kept_and_the_default_is_said(counter):
     [card] = at_gateway(counter, hit.paysimple_id).values()
     assert note(counter) == ("Kept on file: the customer agreed. It is now the customer's default card (PaySimple "
                              "makes a customer's first card the default).")
-    assert counter.backend.onfile.get(card.id).state == "kept"
+    assert counter.backend.onfile.get(card.id).state is OnFileState.KEPT
     back_to_customer(counter)
     assert shown(counter) == [("Visa", "•••• 1111", "12/2030", "Default card", "OK")]
 
@@ -396,6 +397,6 @@ def test_consent_with_an_unconfirmed_charge_waits_then_keeps(counter):
         counter.key(Qt.Key.Key_F5)  # Check again
     assert blocker.args == ["approved"]
     counter.backend.sweep_on_file()
-    assert counter.backend.onfile.get(card.id).state == "kept"
+    assert counter.backend.onfile.get(card.id).state is OnFileState.KEPT
     back_to_customer(counter)
     assert shown_ids(counter) == {card.id}
