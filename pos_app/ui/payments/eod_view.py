@@ -13,6 +13,9 @@ Decisions:
   nothing is written anywhere by an end-of-day run, so a cancelled run leaves nothing behind.
 - The dialog reads and shows; it approves nothing, so it needs no manager PIN (the Manager menu is where a
   manager looks for it). Clerk ids in the journal are shown as names from the clerk registry.
+- It follows the counter's change broadcast (``PaymentRecorded`` / ``PaymentResolved``): a report on screen
+  whose day a payment changed afterwards says so, and Run (Enter) makes it again; it never runs again by itself,
+  since a run reads PaySimple's payment list (decision 0472).
 """
 
 from __future__ import annotations
@@ -38,8 +41,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.counter import CounterPayments, EodReport
+from pos_app.counter import CounterPayments, EodReport, PaymentRecorded, PaymentResolved
 from pos_app.text_safety import one_line
+from pos_app.ui.common.events import EventRelay
 from pos_app.ui.common.i18n import Retranslating, fmt, format_money, tr
 from pos_app.ui.common.keys import command_key
 from pos_app.ui.common.ops import BackgroundOp, Cancelled
@@ -229,6 +233,27 @@ class EndOfDayDialog(Retranslating, QDialog):
         self.live(self.setWindowTitle, lambda: translate("EndOfDayDialog", "End of day"))
         fit_to_screen(self, 980, 760)  # the buttons stay above the edge of a 1280x720 screen
         self._build()
+        self.stale = False  # a payment of the report's day changed after the report was made
+        self._relay = EventRelay(self)
+        self._relay.event.connect(self._counter_event)
+        if payments.events is not None:
+            self._relay.attach(payments.events)
+        self.finished.connect(lambda _result: self._relay.detach())
+
+    def _counter_event(self, event) -> None:
+        """The change broadcast: a payment of the shown report's day (store time zone) was recorded or changed."""
+        report = self.report
+        if not isinstance(event, PaymentRecorded | PaymentResolved) or report is None or self.running:
+            return
+        attempt = event.attempt
+        if self.stale or attempt.created_at.astimezone(self.payments.tz).date() != report.day \
+                or report.lane not in (None, attempt.lane):
+            return
+        self.stale = True
+        self.state.setStyleSheet(f"color: {AMBER}; font-weight: 600;")
+        self.live(self.state.setText, lambda: translate(
+            "EndOfDayDialog", "A payment of this day changed after this report was made: Run again (Enter) to "
+                              "include it."))
 
     def _build(self) -> None:
         from pos_app.ui.common.banner import EnvironmentBanner
@@ -352,6 +377,7 @@ class EndOfDayDialog(Retranslating, QDialog):
             return report
 
         self.report = None
+        self.stale = False
         self.location.hide()
         self._op = BackgroundOp(work, on_done=self._done, on_error=self._failed,
                                 on_progress=lambda d, t, text: self.live(self.state.setText, text), label="end of day")

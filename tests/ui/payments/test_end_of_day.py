@@ -117,3 +117,37 @@ def test_end_of_day_on_screen_and_in_the_pdf_neutralises_names_and_paysimple_tex
     assert any("PaySimple Authorized\ufffd\ufffdRECONCILED OK\ufffd" in line for line in lines), lines
     assert not [line for line in lines if line.startswith(("APPROVED", "RECONCILED"))], lines
     assert not any(ch in pdf_text for ch in "\u202e\u2066") and "Eve" in pdf_text
+
+
+def test_a_report_on_screen_says_when_a_payment_of_its_day_changes_afterwards(qtbot, payments, service, gateway,
+                                                                              shopper, trainer, trainee):
+    """The dialog follows the change broadcast: a payment recorded / voided after the report was made marks
+    it out of date (it never reads PaySimple again by itself); Run makes it again and the mark goes."""
+    import dataclasses
+    from datetime import timedelta
+
+    from pos_app.counter import PaymentRecorded, PaymentResolved
+
+    service.charge(shopper.customer, shopper.card, Decimal("30.00"), str(trainee.id))
+    dialog = EndOfDayDialog(payments)
+    dialog.show()
+    try:
+        with qtbot.waitSignal(dialog.finished_run, timeout=15_000) as run:
+            dialog.run_button.click()
+        assert run.args[0].gross.count == 1 and not dialog.stale
+        small = service.charge(shopper.customer, shopper.card, Decimal("1.00"), str(trainee.id))
+        yesterday = dataclasses.replace(small, created_at=small.created_at - timedelta(days=1))
+        payments.events.publish(PaymentRecorded(yesterday))  # another day: the report stands
+        qtbot.wait(200)
+        assert not dialog.stale and dialog.state.text().startswith("Done")
+        later = service.charge(shopper.customer, shopper.card, Decimal("5.00"), str(trainee.id))
+        voided = service.void(later, Approval.from_clerk(trainer, "wrong amount"))
+        payments.events.publish(PaymentResolved(voided))  # as the counter publishes it, from any thread
+        qtbot.waitUntil(lambda: dialog.stale, timeout=5000)
+        assert "changed after this report was made" in dialog.state.text()
+        with qtbot.waitSignal(dialog.finished_run, timeout=15_000) as again:
+            dialog.run_button.click()
+        assert again.args[0].gross.count == 3 and not dialog.stale
+        assert dialog.state.text().startswith("Done")
+    finally:
+        close_dialog(dialog)
