@@ -12,7 +12,8 @@ Contracts:
   other ``ClerkError``s with a ``code``) or a ``StorageError`` naming the clerk file.
 - One session per counter. :meth:`sign_in` (also over the lock screen, where any clerk may sign in, which
   switches the clerk) makes charges and changes attributed to that clerk and publishes ``ClerkSignedIn``;
-  :meth:`sign_out` ends it (``ClerkSignedOut``); :meth:`lock` records the lock and keeps the clerk for the work
+  :meth:`sign_out` ends it (``ClerkSignedOut``); adding / removing a clerk or setting a PIN publishes
+  ``ClerksChanged``; :meth:`lock` records the lock and keeps the clerk for the work
   already running (a payment in flight) until the next sign-in.
 - :meth:`approve` checks a manager's PIN for one action with a reason and returns an ``Approval`` the payments
   core accepts; it is recorded with the clerk who asked. Wrong approval PINs count against approvals by that
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from pos_app.clerks import Clerk, ClerkRegistry, ManagerAction, NotAllowed, Role, clerks_db_path
 from pos_app.config import Environment
-from pos_app.counter.events import ClerkSignedIn, ClerkSignedOut, EventBus
+from pos_app.counter.events import ClerksChanged, ClerkSignedIn, ClerkSignedOut, EventBus
 from pos_app.counter.guard import off_gui_thread
 
 if TYPE_CHECKING:
@@ -243,6 +244,7 @@ class LocalClerks:
     def add_clerk(self, name: str, pin: str, role: Role, approval: Approval | None = None) -> Clerk:
         clerk = self._reg().add(name, pin, Role(role), by=self._manager(approval, ManagerAction.MANAGE_CLERKS))
         self._remember([clerk])
+        self.events.publish(ClerksChanged(str(clerk.id)))
         return clerk
 
     @off_gui_thread
@@ -255,6 +257,7 @@ class LocalClerks:
 
             raise ClerkError("No such clerk.", "no_such_clerk")
         self._reg().deactivate(clerk_id, by=by)
+        self.events.publish(ClerksChanged(str(clerk_id)))
         return target
 
     @off_gui_thread
@@ -264,6 +267,7 @@ class LocalClerks:
         self._reg().reset_pin(clerk_id, pin, by=by)
         target = self._reg().get(clerk_id)
         assert target is not None
+        self.events.publish(ClerksChanged(str(clerk_id)))
         return target
 
     # ---- set-up (pos_app.counter.setup) ---------------------------------------------------------------
@@ -273,6 +277,7 @@ class LocalClerks:
         """Set-up only: the first manager of an empty Sandbox/Live clerk file (refused once one exists)."""
         clerk = self._reg().add(name, pin, Role.MANAGER, by=None)
         self._remember([clerk])
+        self.events.publish(ClerksChanged(str(clerk.id)))
         return clerk
 
     @off_gui_thread

@@ -3,7 +3,7 @@
 Contract:
 - The application layer publishes an event after the write it describes has been committed (a customer saved,
   accounts on file changed, a payment recorded or resolved, customers imported or synced, a clerk signed in or
-  out, settings changed). Screens subscribe once (``ui.common.events.EventRelay`` re-emits on the GUI thread)
+  out, the clerk list changed, settings changed). Screens subscribe once (``ui.common.events.EventRelay`` re-emits on the GUI thread)
   and refresh from these events instead of being told by whoever made the change.
 - ``publish`` runs on the thread that made the write (usually a worker). A subscriber must not block; one that
   raises is logged and the others still run.
@@ -72,12 +72,19 @@ class ClerkSignedOut:
 
 
 @dataclass(frozen=True)
+class ClerksChanged:
+    """The clerk list changed: a clerk was added or removed, or got a new PIN (``clerk_id``)."""
+
+    clerk_id: str
+
+
+@dataclass(frozen=True)
 class SettingsChanged:
     settings: Any  # pos_app.settings.Settings
 
 
 CounterEvent = (CustomerSaved | CustomersImported | CustomersSynced | AccountsChanged | PaymentRecorded
-                | PaymentResolved | ClerkSignedIn | ClerkSignedOut | SettingsChanged)
+                | PaymentResolved | ClerkSignedIn | ClerkSignedOut | ClerksChanged | SettingsChanged)
 Subscriber = Callable[[CounterEvent], None]
 
 

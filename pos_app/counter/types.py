@@ -28,7 +28,7 @@ _add("pos_app.serverlink.enrollment", "CodeFormatError")
 _add("pos_app.counter.guard", "GuiThreadCall", "set_gui_thread_guard")
 _add("pos_app.counter.payments", "CounterPayments")
 _add("pos_app.counter.setup", "Setup", "StoreEnrollment", "check_connection", "check_store_url", "restore_journal")
-_add("pos_app.counter.events", "AccountsChanged", "ClerkSignedIn", "ClerkSignedOut", "CounterEvent",
+_add("pos_app.counter.events", "AccountsChanged", "ClerksChanged", "ClerkSignedIn", "ClerkSignedOut", "CounterEvent",
      "CustomerSaved", "CustomersImported", "CustomersSynced", "EventBus", "PaymentRecorded", "PaymentResolved",
      "SettingsChanged")
 _add("pos_app.counter.errors", "ForeignAccount", "MissingCredentials", "TrainingUnavailable")

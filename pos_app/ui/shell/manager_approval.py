@@ -44,11 +44,13 @@ from pos_app.counter import (
     ClerkError,
     ClerkNotAllowed,
     ClerksApi,
+    ClerksChanged,
     ManagerAction,
     Role,
     StorageError,
 )
 from pos_app.ui.common.banner import EnvironmentBanner
+from pos_app.ui.common.events import EventRelay
 from pos_app.ui.common.i18n import Retranslating, fmt
 from pos_app.ui.common.ops import BackgroundOp
 from pos_app.ui.shell.login import (
@@ -278,7 +280,9 @@ def request_approval(parent: QWidget | None, clerks: ClerksApi, action: ManagerA
 
 class ClerkManagementDialog(Retranslating, QDialog):
     """Add clerks, set a new PIN, remove (deactivate) clerks: for the signed-in manager, or with a manager's
-    ``MANAGE_CLERKS`` approval. Every read and change runs on a worker (PINs are hashed there)."""
+    ``MANAGE_CLERKS`` approval. Every read and change runs on a worker (PINs are hashed there). The list
+    follows the clerk desk's ``ClerksChanged`` (the change broadcast), whoever made the change; a change made
+    here says what was done once the list shows it."""
 
     changed = Signal()  # a change finished (its message is shown)
 
@@ -290,6 +294,12 @@ class ClerkManagementDialog(Retranslating, QDialog):
         super().__init__(parent)
         self.clerks, self.approval = clerks, approval
         self._op: BackgroundOp | None = None
+        self._stale = False  # the clerk list changed while a read or change was running
+        self._after_refresh: Callable[[], str] | str | None = None  # what a change made here says once shown
+        self._relay = EventRelay(self)
+        self._relay.event.connect(self._counter_event)
+        self._relay.attach(clerks.events)
+        self.finished.connect(lambda _result: self._relay.detach())
         self.setObjectName("clerkManagementDialog")
         self.live(self.setWindowTitle, lambda: translate("ClerkManagementDialog", "Clerks"))
         self.setMinimumWidth(520)
@@ -375,9 +385,11 @@ class ClerkManagementDialog(Retranslating, QDialog):
         def finished(result) -> None:
             self._buttons()
             done(result)
+            QTimer.singleShot(0, self, self._refresh_if_stale)
 
         def failed(exc: BaseException) -> None:
             self._buttons()
+            QTimer.singleShot(0, self, self._refresh_if_stale)
             self._say(lambda: clerk_message(exc) if isinstance(exc, ClerkError | StorageError)
                       else _unexpected(exc, label), True)
 
@@ -403,13 +415,18 @@ class ClerkManagementDialog(Retranslating, QDialog):
                 item.setText(self._row_text(clerk))
 
     def refresh(self, then=None) -> None:
+        """Read the clerk list again (on a worker); the clerk selected stays selected while listed."""
         def show(clerks: list[Clerk]) -> None:
+            current = self.list.currentItem()
+            selected = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
             self.list.clear()
             for clerk in clerks:
                 item = QListWidgetItem(self._row_text(clerk))
                 item.setData(Qt.ItemDataRole.UserRole, clerk.id)
                 item.setData(Qt.ItemDataRole.UserRole + 1, clerk)
                 self.list.addItem(item)
+                if clerk.id == selected:
+                    self.list.setCurrentItem(item)
             if then is not None:
                 then()
 
@@ -421,9 +438,23 @@ class ClerkManagementDialog(Retranslating, QDialog):
         self.message.setStyleSheet(ERROR_STYLE if error else "color: #166534;")
         self.live(self.message.setText, text if callable(text) else (lambda: text))
 
+    def _counter_event(self, event) -> None:
+        """The change broadcast: the clerk list changed (here or at another screen of this run)."""
+        if isinstance(event, ClerksChanged):
+            self._stale = True
+            if not self.busy:
+                self._refresh_if_stale()
+
+    def _refresh_if_stale(self) -> None:
+        if not self._stale or self.busy:
+            return
+        self._stale = False
+        text, self._after_refresh = self._after_refresh, None
+        self.refresh(then=(lambda: (self._say(text, False), self.changed.emit())) if text is not None else None)
+
     def _done(self, text: str | Callable[[], str]) -> None:
-        """A change is made: the list is read again, then the message says what was done."""
-        self.refresh(then=lambda: (self._say(text, False), self.changed.emit()))
+        """A change is made: once the list shows it (``ClerksChanged``), the message says what was done."""
+        self._after_refresh = text
 
     def _pins(self) -> str | None:
         pin, again = self.new_pin.text(), self.new_pin2.text()
@@ -474,8 +505,8 @@ class ClerkManagementDialog(Retranslating, QDialog):
             return
         clerks, approval = self.clerks, self.approval
         self._run(lambda: clerks.reset_pin(clerk_id, pin, approval),
-                  lambda _clerk: (self._say(lambda: translate("ClerkManagementDialog", "The new PIN is set."), False),
-                                  self.changed.emit()), "new PIN")
+                  lambda _clerk: self._done(lambda: translate("ClerkManagementDialog", "The new PIN is set.")),
+                  "new PIN")
 
 
 __all__ = ["ClerkManagementDialog", "ManagerApprovalDialog", "action_title", "request_approval"]

@@ -508,3 +508,28 @@ def test_lock_now_and_switch_clerk(qtbot, shell):
     assert [e.kind for e in reg.events() if e.kind == "lock"] == ["lock"]
     reg.close()
     assert load_settings(sh.paths.settings_file).environment == "training"
+
+
+def test_the_clerk_list_follows_changes_made_elsewhere_in_the_run(qtbot, staff, english):
+    """The dialog follows the clerk desk's ``ClerksChanged`` (the change broadcast): a clerk added by another
+    screen of this run (here: the desk itself, on a worker thread) shows without a hand refresh, and the
+    selection stays on the clerk it was on."""
+    reg, boss, ann, desk = staff
+    signed = shown(qtbot, LoginDialog(desk, Environment.SANDBOX))
+    signed.name.setCurrentText("Maria")
+    signed.pin.setText("739164")
+    press(qtbot, signed, signed.sign_in)
+    dialog = ClerkManagementDialog(desk, Environment.SANDBOX)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.list.count() == 2, timeout=10_000)
+    dialog.list.setCurrentRow([dialog.list.item(i).text() for i in range(2)].index("Maria (manager)"))
+    approval = desk.approve(ManagerAction.MANAGE_CLERKS, "Maria", "739164", "new hire")
+    assert isinstance(approval, Approval)
+    worker = threading.Thread(target=lambda: desk.add_clerk("Cleo", "2468", Role.CLERK, approval))
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: dialog.list.count() == 3, timeout=10_000)
+    assert "Cleo (clerk)" in [dialog.list.item(i).text() for i in range(3)]
+    assert dialog.list.currentItem().text() == "Maria (manager)"
+    dialog.close()
+    desk.add_clerk("Dora", "1357", Role.CLERK, approval)  # a closed dialog follows nothing (no error)
