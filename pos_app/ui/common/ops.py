@@ -215,3 +215,27 @@ class BackgroundOp:
     def _progressed(self, value) -> None:
         if self._on_progress is not None and not self.finished:
             self._deliver(self._on_progress, *value)
+
+
+def wait_for(fn: Callable[[], Any], label: str = "") -> Any:
+    """``fn()`` on a worker, waited for in a local event loop that keeps painting but holds back user input
+    until the answer is in: for the few steps that need an answer before they can go on (a start-up check
+    before any window, a wizard page's ``validatePage``). Returns ``fn``'s result or raises its error. Only
+    short work belongs here (a keyring or settings-file read); anything the clerk may wait for or cancel is a
+    :class:`BackgroundOp` with its own progress."""
+    from PySide6.QtCore import QEventLoop
+
+    loop = QEventLoop()
+    answer: dict[str, Any] = {}
+
+    def settle(key: str, value: Any) -> None:
+        answer[key] = value
+        loop.quit()
+
+    op = BackgroundOp(lambda ctx: fn(), on_done=lambda result: settle("result", result),
+                      on_error=lambda exc: settle("error", exc), label=label).start()
+    while not op.finished:
+        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    if "error" in answer:
+        raise answer["error"]
+    return answer.get("result")

@@ -89,7 +89,7 @@ from pos_app.counter import (
 )
 from pos_app.ui.common.banner import COLOURS, EnvironmentBanner, environment_name
 from pos_app.ui.common.i18n import Retranslating, fmt, tr
-from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.ops import BackgroundOp, wait_for
 from pos_app.ui.shell.login import ERROR_STYLE, clerk_message, form_layout, pin_edit
 from pos_app.ui.shell.manager_approval import request_approval
 from pos_app.ui.shell.store_setup import LANE_RE, StoreServerPage
@@ -290,6 +290,7 @@ class CredentialsPage(Retranslating, QWizardPage):
         self.w = wizard
         self._passed: tuple[str, str, str] | None = None  # (env, user, key) that passed the test
         self.saved_user = ""  # the API user this data folder has a saved key for (shown page's environment)
+        self.store_name = ""  # the password store that keeps the keys (read with the keyring's state)
         self._op: BackgroundOp | None = None
         self.live(self.setTitle, lambda: translate("SetupWizard", "PaySimple API credentials"))
         self.user = QLineEdit(self)
@@ -343,10 +344,14 @@ class CredentialsPage(Retranslating, QWizardPage):
         user = self.w.settings.api_users.get(env.value, "")
         if user and not self.user.text():
             self.user.setText(user)
-        # Only whether a key is saved for this data folder + user; the key itself never enters the form.
-        self.saved_user = user if self.w.setup.has_saved_key(env, user) else ""
+        # Only whether a key is saved for this data folder + user; the key itself never enters the form. The
+        # keyring is asked on a worker (it may be slow, or a locked store may ask the OS).
+        setup = self.w.setup
+        saved, available, self.store_name = wait_for(
+            lambda: (setup.has_saved_key(env, user), setup.keyring_available(), setup.key_store_name()), "keyring")
+        self.saved_user = user if saved else ""
         self._show_saved_key()
-        self._show_keyring_state(self.w.setup.keyring_available())
+        self._show_keyring_state(available)
 
     def _uses_saved_key(self) -> bool:
         return not self.key.text().strip() and bool(self.saved_user) and self.user.text().strip() == self.saved_user
@@ -363,8 +368,9 @@ class CredentialsPage(Retranslating, QWizardPage):
     def _show_keyring_state(self, available: bool) -> None:
         self.keyring_note.setVisible(not available)
         self.session_only.setVisible(not available)
-        self.live(self.store_note.setText, lambda: fmt(translate("SetupWizard", "The key will be stored in: %1"), self.w.setup.key_store_name()) if available
-            else "")
+        name = self.store_name
+        self.live(self.store_note.setText, lambda: fmt(translate("SetupWizard", "The key will be stored in: %1"), name)
+                  if available else "")
         self.completeChanged.emit()
 
     def _current(self) -> tuple[str, str, str]:
@@ -434,8 +440,10 @@ class CredentialsPage(Retranslating, QWizardPage):
             self.w.key_storage = "keyring"  # the key saved for this user stays as it is
             return True
         session_only = self.session_only.isVisible() and self.session_only.isChecked()
+        setup = self.w.setup
         try:
-            self.w.key_storage = self.w.setup.save_key(Environment(env), user, key, session_only=session_only)
+            self.w.key_storage = wait_for(lambda: setup.save_key(Environment(env), user, key, session_only=session_only),
+                                          "save key")
         except KeyringUnavailable:
             self._show_keyring_state(False)
             return False
@@ -615,7 +623,7 @@ class SummaryPage(Retranslating, QWizardPage):
             lines.append(fmt(translate("SetupWizard", "API user: %1"), w.credentials_page.user.text().strip()))
             lines.append(translate("SetupWizard", "API key: kept in memory for this session only")
                          if w.key_storage == "session"
-                         else fmt(translate("SetupWizard", "API key: saved in %1"), w.setup.key_store_name()))
+                         else fmt(translate("SetupWizard", "API key: saved in %1"), w.credentials_page.store_name))
         m = w.merchant_page
         lines.append(fmt(translate("SetupWizard", "Receipt: %1, %2 %3"), m.name.text().strip(),
                          m.address.text().strip(), m.phone.text().strip()).strip())
@@ -647,6 +655,8 @@ class SetupFlow(Retranslating, QWizard):
         self.owner = owner
         self.settings = settings
         self.key_storage = ""
+        self._sandbox_report = None  # the newest passed Sandbox report (``sandbox_report``), once read
+        self._sandbox_report_read = False
         self._managers: dict[Environment, bool] | None = None
         self._facts: BackgroundOp | None = None
         self._saving: BackgroundOp | None = None
@@ -764,8 +774,12 @@ class SetupFlow(Retranslating, QWizard):
                                 subject=subject or f"settings: {env.value}")
 
     def sandbox_report(self):
-        """The newest passed Sandbox conformance report, or None."""
-        return self.setup.sandbox_report()
+        """The newest passed Sandbox conformance report, or None (read from disk on a worker, once per wizard)."""
+        if not self._sandbox_report_read:
+            setup = self.setup
+            self._sandbox_report = wait_for(setup.sandbox_report, "sandbox report")
+            self._sandbox_report_read = True
+        return self._sandbox_report
 
     def go_live_subject(self) -> str:
         report = self.sandbox_report()

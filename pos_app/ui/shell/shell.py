@@ -77,7 +77,7 @@ from pos_app.counter import (
 from pos_app.ui.common.banner import environment_name
 from pos_app.ui.common.events import EventRelay
 from pos_app.ui.common.i18n import LANGUAGES, Retranslating, fmt, install_translator, tr
-from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.ops import BackgroundOp, wait_for
 from pos_app.ui.common.save_files import SaveFolder
 from pos_app.ui.counter.main_window import CounterSession, MainWindow
 from pos_app.ui.shell.about import AboutDialog
@@ -115,7 +115,8 @@ class Shell(QObject):
                                     base_urls=base_urls)
         self.window: MainWindow | None = None
         self.idle: IdleLock | None = None
-        self.events: EventRelay | None = None  # the run's change broadcast, once a window is attached
+        self.events: EventRelay | None = None
+        self._store_desk: ClerksApi | None = None  # store mode: the lane's RemoteCounter, once made  # the run's change broadcast, once a window is attached
         self.lock_dialog: LoginDialog | None = None
         self.sign_in_dialog: LoginDialog | None = None
         self.language = "en"
@@ -143,7 +144,10 @@ class Shell(QObject):
         """This run's clerk desk (its environment's clerk file; in store mode the lane's ``RemoteCounter``, so
         PINs are checked by the store server): sign-in, lock, approvals, clerk management."""
         if self.store_mode:
-            return self.setup.store_desk(self.settings)
+            if self._store_desk is None:  # made once; its credential comes from the keyring, read on a worker
+                setup, settings = self.setup, self.settings
+                self._store_desk = wait_for(lambda: setup.store_desk(settings), "store desk")
+            return self._store_desk
         return self.setup.clerks_for(self.environment)
 
     @property
@@ -179,9 +183,12 @@ class Shell(QObject):
             return False
         if not self.settings.setup_done:
             return True
-        if self.store_mode:  # enrolled, and the lane credential is still in the keyring
-            return self.setup.store_access(self.settings) is None
-        return self.environment is not Environment.TRAINING and self.setup.api_access(self.settings) is None
+        if self.environment is Environment.TRAINING and not self.store_mode:
+            return False
+        setup, settings = self.setup, self.settings
+        if self.store_mode:  # enrolled, and the lane credential is still in the keyring (read on a worker)
+            return wait_for(lambda: setup.store_access(settings), "lane credential") is None
+        return wait_for(lambda: setup.api_access(settings), "API key") is None
 
     def run_setup(self, parent: QWidget | None = None, settings: Settings | None = None,
                   approval: Approval | None = None) -> bool:
@@ -391,9 +398,9 @@ class Shell(QObject):
         enrollment needs a manager's new code). The new set-up applies from the next start."""
         from pos_app.counter import StorageError as _StorageError
 
-        draft = Settings.from_json(self.settings.to_json())
+        draft, setup = Settings.from_json(self.settings.to_json()), self.setup
         try:
-            self.setup.forget_store(draft)
+            wait_for(lambda: setup.forget_store(draft), "forget the lane credential")  # keyring + settings file
         except _StorageError as exc:
             QMessageBox.warning(self.window, translate("Shell", "Set up again"), str(exc))
             return
@@ -406,8 +413,10 @@ class Shell(QObject):
     def counter_start(self, lane: str, demo_customers: int | None = None) -> CounterStart:
         """What ``MainWindow.start_counter`` opens for this run (the one start-up path), with this run's clerk
         desk: Training with its demo customers, or Sandbox/Live with this data folder's API key. Raises
-        ``MissingCredentials`` when Sandbox/Live has no key (run the set-up first)."""
-        return self.setup.counter_start(self.settings, lane, demo_customers)
+        ``MissingCredentials`` when Sandbox/Live has no key (run the set-up first). The key is read from the
+        keyring on a worker."""
+        setup, settings = self.setup, self.settings
+        return wait_for(lambda: setup.counter_start(settings, lane, demo_customers), "counter start")
 
     def _show_clerk(self) -> None:
         """Who is signed in, in the counter's banner (it follows a language switch)."""
