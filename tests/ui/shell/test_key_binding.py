@@ -126,3 +126,40 @@ def test_installation_id_file(tmp_path):
     assert second != first and len(second) == 32                        # damaged: a new id, keys typed again
     with pytest.raises(ValueError):
         CredentialStore("")
+
+
+def test_the_shell_and_the_wizard_read_the_keyring_off_the_gui_thread(qapp, qtbot, tmp_path, gateway, memory_keyring,
+                                                                       english):
+    """The start-up check (``needs_setup``), the counter's start request and the wizard's credentials page ask
+    the keyring on a worker: the keyring may be slow or ask the OS to unlock it, and the GUI keeps painting."""
+    import threading
+
+    paths = app_paths(tmp_path / "store").ensure()
+    set_up_live(paths)
+    threads: list[threading.Thread] = []
+    reads = memory_keyring.get_password
+
+    def recorded(service, username):
+        threads.append(threading.current_thread())
+        return reads(service, username)
+
+    memory_keyring.get_password = recorded
+    shell = Shell(qapp, paths, load_run_settings(paths, force_training=False),
+                  base_urls={Environment.LIVE: gateway.api_url})
+    try:
+        assert shell.needs_setup() is False  # the saved key was found...
+        assert shell.counter_start("LANE1").api.key == API_KEY  # ...and handed to the counter's start
+        seen = {}
+
+        def look(wizard: SetupWizard) -> None:
+            flow = wizard.flow
+            flow.next()  # Live (from the settings) → the credentials page asks whether a key is saved
+            seen["placeholder"] = flow.credentials_page.key.placeholderText()
+            flow.reject()
+
+        state = when_modal(SetupWizard, look)
+        shell.run_setup()
+        assert state["error"] is None and seen["placeholder"].startswith("Saved on this computer")
+        assert threads and all(t is not threading.main_thread() for t in threads)  # every read on a worker
+    finally:
+        shell.close()
