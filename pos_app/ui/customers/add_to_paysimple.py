@@ -2,8 +2,9 @@
 creates them in PaySimple through the application layer and links the same row, after which the payment
 buttons work.
 
-    adder = AddToPaySimple(button, say, show_customer, parent)   # the counter window makes one
+    adder = AddToPaySimple(button, say, show_customer, parent)   # the sale flow makes one (ui.counter.sale)
     adder.start(counter, hit)                                     # the button, or Enter on it
+    adder.finished                                                # an AddOutcome
 
 - Runs ``CounterApi.add_to_paysimple`` on a worker (recorded before it is sent, looked up before any second
   try: never two PaySimple customers for one row, decision 0370); the button is disabled and says
