@@ -25,13 +25,13 @@ from pos_app.counter.clerks import ClerksApi
 
 if TYPE_CHECKING:
     from pos_app.counter.events import EventBus
-    from pos_app.counter.payments import CounterPayments
     from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
     from pos_app.customers.paysimple_add import Added
-    from pos_app.payments import Approval, Attempt, CustomerRef, StatusEvent
+    from pos_app.payments import Approval, Attempt, CustomerRef, EodReport, Receipt, ReversalOption, StatusEvent
     from pos_app.payments.store import OnFileRecord
     from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts
     from pos_app.settings import Merchant
+    from pos_app.storage_errors import StorageError
 
     Account = CreditCardAccount | AchAccount
 
@@ -106,10 +106,46 @@ class LastCharge:
 
 @runtime_checkable
 class ReceiptMail(Protocol):
-    """E-mailing a payment's receipt through the gateway (``CounterApi`` and ``CounterPayments`` both do)."""
+    """E-mailing a payment's receipt through the gateway (``CounterApi`` and ``PaymentsApi`` both do)."""
 
     def receipt_address(self, attempt: Attempt) -> str: ...
     def email_receipt(self, attempt: Attempt, to: str) -> str: ...
+
+
+@runtime_checkable
+class PaymentsApi(ReceiptMail, Protocol):
+    """After the sale, for one counter (``CounterApi.payments``): the history, check again, void / refund /
+    close review with a manager's ``Approval``, receipts, end of day. ``CounterPayments`` (this PC's journal and
+    PaySimple) and ``RemotePayments`` (the store server) implement it; the history and end-of-day screens use
+    only these members. Plain values: ``lane``, ``environment``, ``merchant``, ``tz``, ``approve`` (the shell's
+    dialog: manager + PIN + reason, or None), ``now``, ``today``, ``day_start``, ``receipt``, ``clerk_name``;
+    every other call blocks on storage or the network and runs on a worker."""
+
+    lane: str
+    environment: Environment
+    merchant: Merchant
+    tz: tzinfo
+    approve: Approve | None
+
+    def now(self) -> datetime: ...
+    def today(self) -> date: ...
+    def day_start(self, day: date) -> datetime: ...
+    def clerk_name(self, clerk_id: str) -> str: ...
+    def receipt(self, attempt: Attempt) -> Receipt: ...
+
+    def history(self, since: datetime | None, limit: int) -> list[Attempt]:
+        """Attempts of every lane since ``since`` (None: all), newest first, at most ``limit``."""
+    def resolve(self, attempt: Attempt) -> Attempt:
+        """Check again: looked up with PaySimple, never re-sent."""
+    def reversal_option(self, attempt: Attempt) -> ReversalOption:
+        """Void or refund, asked of PaySimple now, with why the other does not apply."""
+    def void(self, attempt: Attempt, approval: Approval) -> Attempt: ...
+    def refund(self, attempt: Attempt, approval: Approval) -> Attempt: ...
+    def close_review(self, attempt: Attempt, approval: Approval, payment_id: int | None) -> Attempt: ...
+    def end_of_day(self, day: date, lane: str | None, on_payment: Callable[[int], None] = ...
+                   ) -> tuple[EodReport, StorageError | None]:
+        """The end-of-day report (``on_payment(done)`` per PaySimple payment read; may raise to cancel) and the
+        journal backup's error, if any (returned, not raised)."""
 
 
 @runtime_checkable
@@ -184,4 +220,4 @@ class CounterApi(ClerksApi, Protocol):
     def email_receipt(self, attempt: Attempt, to: str) -> str: ...
 
     # after the sale
-    def payments(self, merchant: Merchant, tz: tzinfo, approve: Approve | None = None) -> CounterPayments: ...
+    def payments(self, merchant: Merchant, tz: tzinfo, approve: Approve | None = None) -> PaymentsApi: ...

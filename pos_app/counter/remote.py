@@ -812,16 +812,18 @@ class RemoteCounter:
 
 
 class RemotePayments:
-    """History, check again, void / refund / close review and end of day over the store server (the calls of
-    ``CounterPayments``); approvals come from ``approve`` (the screen asks a manager; the server checks)."""
+    """``PaymentsApi`` over the store server: history, check again, void / refund / close review and end of
+    day; approvals come from ``approve`` (the screen asks a manager; the server checks)."""
 
     def __init__(self, counter: RemoteCounter, merchant, tz, approve=None) -> None:
-        self.counter, self.merchant, self.tz, self.approve = counter, merchant, tz, approve
-        self.lane, self.environment, self.events = counter.lane, counter.environment, counter.events
-        self.clerk_name = counter.clerk_name
+        self._counter, self.merchant, self.tz, self.approve = counter, merchant, tz, approve
+        self.lane, self.environment, self._events = counter.lane, counter.environment, counter.events
+
+    def clerk_name(self, clerk_id: str) -> str:
+        return self._counter.clerk_name(clerk_id)
 
     def now(self) -> datetime:
-        return self.counter.now().astimezone(self.tz)
+        return self._counter.now().astimezone(self.tz)
 
     def today(self) -> date:
         return self.now().date()
@@ -843,20 +845,20 @@ class RemotePayments:
         params = {"limit": str(limit)}
         if since is not None:
             params["since"] = encode(since)
-        return self.counter._call("GET", "/v1/payments", params=params, reply=list[Attempt])
+        return self._counter._call("GET", "/v1/payments", params=params, reply=list[Attempt])
 
     def resolve(self, attempt: Attempt) -> Attempt:
-        return self.counter.resolve(attempt)
+        return self._counter.resolve(attempt)
 
     @off_gui_thread
     def reversal_option(self, attempt: Attempt) -> ReversalOption:
-        return self.counter._call("GET", f"/v1/payments/{attempt.id}/reversal", reply=ReversalOption)
+        return self._counter._call("GET", f"/v1/payments/{attempt.id}/reversal", reply=ReversalOption)
 
     def _reverse(self, attempt: Attempt, action: str, approval: Approval, payment_id: int | None = None) -> Attempt:
-        token = self.counter._approval_token(approval, action.replace("-", "_"), attempt.id)
-        done = self.counter._call("POST", f"/v1/payments/{attempt.id}/{action}", m.ApprovalUse(token, payment_id),
+        token = self._counter._approval_token(approval, action.replace("-", "_"), attempt.id)
+        done = self._counter._call("POST", f"/v1/payments/{attempt.id}/{action}", m.ApprovalUse(token, payment_id),
                                   reply=Attempt)
-        self.events.publish(PaymentResolved(done))
+        self._events.publish(PaymentResolved(done))
         return done
 
     @off_gui_thread
@@ -872,10 +874,10 @@ class RemotePayments:
         return self._reverse(attempt, "close-review", approval, payment_id)
 
     def receipt_address(self, attempt: Attempt) -> str:
-        return self.counter.receipt_address(attempt)
+        return self._counter.receipt_address(attempt)
 
     def email_receipt(self, attempt: Attempt, to: str) -> str:
-        return self.counter.email_receipt(attempt, to)
+        return self._counter.email_receipt(attempt, to)
 
     @off_gui_thread
     def end_of_day(self, day: date, lane: str | None, on_payment: Callable[[int], None] = lambda done: None):
@@ -883,7 +885,7 @@ class RemotePayments:
         params = {"day": day.isoformat()}
         if lane:
             params["lane"] = lane
-        return _with_defaults(self.counter._call("GET", "/v1/end-of-day", params=params, reply=EodReport)), None
+        return _with_defaults(self._counter._call("GET", "/v1/end-of-day", params=params, reply=EodReport)), None
 
 
 def _with_defaults(report: EodReport) -> EodReport:

@@ -18,8 +18,8 @@ def _add(module: str, *names: str) -> None:
 
 
 # the application layer itself
-_add("pos_app.counter.api", "ApiAccess", "Approve", "CounterApi", "CounterStart", "LastCharge", "ReceiptMail",
-     "StartupNotices")
+_add("pos_app.counter.api", "ApiAccess", "Approve", "CounterApi", "CounterStart", "LastCharge", "PaymentsApi",
+     "ReceiptMail", "StartupNotices")
 _add("pos_app.counter.clerks", "ClerksApi", "LocalClerks", "SignedIn")
 _add("pos_app.counter.local", "Counter", "StoreEnvironmentChanged", "data_paths")
 _add("pos_app.counter.remote", "RemoteCounter", "StoreAccess", "StoreServerRefused", "StoreServerUnreachable", "enroll_counter")

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.counter import CounterPayments, EodReport
+from pos_app.counter import EodReport, PaymentsApi
 from pos_app.text_safety import one_line
 from pos_app.ui.common.i18n import Retranslating, fmt, format_money, tr
 from pos_app.ui.common.keys import command_key
@@ -110,7 +110,7 @@ def splits_table(report: EodReport, esc, th: str, td: str) -> str:
             f"<table width='100%' cellspacing='0' cellpadding='0' border='0'><tr>{head}</tr>{body}</table>")
 
 
-def report_html(report: EodReport, payments: CounterPayments, store: str = "") -> str:
+def report_html(report: EodReport, payments: PaymentsApi, store: str = "") -> str:
     """The report as HTML: the same text on screen and in the PDF."""
     def esc(value) -> str:  # every value one line, no control/bidi character (clerk names, PaySimple texts)
         return html.escape(one_line(str(value)))
@@ -214,7 +214,7 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
 class EndOfDayDialog(Retranslating, QDialog):
     finished_run = Signal(object)  # EodReport, or None when cancelled / failed (tests wait on it)
 
-    def __init__(self, payments: CounterPayments, parent: QWidget | None = None, store: str = "",
+    def __init__(self, payments: PaymentsApi, parent: QWidget | None = None, store: str = "",
                  save_folder: SaveFolder | None = None) -> None:
         super().__init__(parent)
         self.payments = payments

@@ -11,14 +11,14 @@ Decisions:
   (at most ``MAX_ROWS`` attempts, newest first; the dialog says when older ones are left out).
 - Void / Refund: first ``service.refund_or_void_option`` (asks PaySimple for the payment's current status) on a
   worker; only the action that applies is offered, with why the other does not; then the manager approval
-  (``CounterPayments.approve``, the shell's dialog: manager + PIN + reason, checked and recorded by the clerk
-  desk), then ``CounterPayments.void`` / ``refund`` with that ``Approval`` on a worker,
+  (``PaymentsApi.approve``, the shell's dialog: manager + PIN + reason, checked and recorded by the clerk
+  desk), then ``PaymentsApi.void`` / ``refund`` with that ``Approval`` on a worker,
   journaled write-ahead by the payments service. Nothing is ever re-sent from here: a lost answer is resolved
   by the service's look-up, and "Check again" (``service.resolve``) is the only follow-up.
 - The texts for the option are written here (translated) from the option's action, PaySimple status and
   CanVoidUntil, not taken from the core's English sentences.
 - E-mail receipt… (Ctrl+E) asks the application layer to have PaySimple send a payment it recorded to the
-  customer's address on file, named first (``CounterPayments.receipt_address`` / ``email_receipt``,
+  customer's address on file, named first (``PaymentsApi.receipt_address`` / ``email_receipt``,
   ``ui/payments/receipt_email.py``, decision 0351); the screen never sees the gateway. Save PDF… asks where
   (``ui.common.save_files``: Documents or the last folder, a readable name) and writes on a worker.
 """
@@ -53,10 +53,10 @@ from pos_app.counter import (
     PENDING_REVERSAL_STATES,
     Approval,
     Attempt,
-    CounterPayments,
     LaneBusy,
     ManagerAction,
     NotAllowed,
+    PaymentsApi,
     State,
 )
 from pos_app.text_safety import one_line
@@ -100,7 +100,7 @@ class HistoryDialog(Retranslating, QDialog):
 
     PERIODS = ("today", "7", "30", "all")
 
-    def __init__(self, payments: CounterPayments, parent: QWidget | None = None,
+    def __init__(self, payments: PaymentsApi, parent: QWidget | None = None,
                  save_folder: SaveFolder | None = None) -> None:
         super().__init__(parent)
         self.payments = payments
