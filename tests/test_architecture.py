@@ -430,8 +430,15 @@ def test_the_local_counter_satisfies_the_protocol_member_by_member():
     import typing
 
     import pos_app.counter as app
-    from pos_app.counter import (ClerksApi, Counter, CounterApi, CounterPayments, LocalClerks, PaymentsApi,
-                                 ReceiptMail)
+    from pos_app.counter import (
+        ClerksApi,
+        Counter,
+        CounterApi,
+        CounterPayments,
+        LocalClerks,
+        PaymentsApi,
+        ReceiptMail,
+    )
 
     exported = {name: getattr(app, name) for name in app.__all__}
     exported["Account"] = app.CreditCardAccount | app.AchAccount

@@ -27,7 +27,15 @@ if TYPE_CHECKING:
     from pos_app.counter.events import EventBus
     from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
     from pos_app.customers.paysimple_add import Added
-    from pos_app.payments import Approval, Attempt, CustomerRef, EodReport, Receipt, ReversalOption, StatusEvent
+    from pos_app.payments import (
+        Approval,
+        Attempt,
+        CustomerRef,
+        EodReport,
+        Receipt,
+        ReversalOption,
+        StatusEvent,
+    )
     from pos_app.payments.store import OnFileRecord
     from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts
     from pos_app.settings import Merchant

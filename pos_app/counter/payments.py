@@ -16,8 +16,16 @@ from datetime import date, datetime, time, tzinfo
 from pos_app.config import Environment
 from pos_app.counter.events import EventBus, PaymentResolved
 from pos_app.counter.guard import off_gui_thread
-from pos_app.payments import (Approval, Attempt, EodReport, Journal, PaymentService, Receipt, ReversalOption,
-                              end_of_day)
+from pos_app.payments import (
+    Approval,
+    Attempt,
+    EodReport,
+    Journal,
+    PaymentService,
+    Receipt,
+    ReversalOption,
+    end_of_day,
+)
 from pos_app.payments import receipt_for as core_receipt_for
 from pos_app.settings import Merchant
 from pos_app.storage_errors import StorageError

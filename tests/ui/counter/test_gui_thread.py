@@ -31,7 +31,7 @@ def _refused_here_done_on_a_worker(calls: dict) -> dict:
     it raised for another reason)."""
     import threading
 
-    for name, call in calls.items():
+    for call in calls.values():
         with pytest.raises(GuiThreadCall):
             call()
     results: dict = {}
