@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -89,27 +90,34 @@ class StartupNotices:
     backup_problem: Exception | None = None
 
 
+class ChargeOutcome(StrEnum):
+    """What became of a charge a previous run left unanswered (``LastCharge.outcome``)."""
+
+    APPROVED = "approved"  # the money was taken (a later void or refund included)
+    DECLINED = "declined"  # PaySimple declined or rejected it
+    NOT_CHARGED = "not_charged"  # the server said nothing was charged: the key never arrived, or it was refused
+    UNKNOWN = "unknown"  # still not known: ask again later; the record stays, nothing is re-sent
+
+
 @dataclass(frozen=True)
 class LastCharge:
     """A charge a previous run of this counter sent (store mode) and never heard the final answer to, as the
-    server answered when asked with its key (``CounterApi.last_charge``). ``outcome``: ``"approved"`` (the
-    money was taken), ``"declined"`` (PaySimple declined or rejected it), ``"not_charged"`` (the server said
-    nothing was charged: the key never arrived, or it was refused before anything was sent), ``"unknown"``
-    (still not known: ask again later; the record stays, nothing is re-sent). ``attempt``: the server's
-    attempt when it has one. ``detail``: why it is unknown or was refused (plain words), else ""."""
+    server answered when asked with its key (``CounterApi.last_charge``). ``outcome``: a ``ChargeOutcome``.
+    ``attempt``: the server's attempt when it has one. ``detail``: why it is unknown or was refused (plain
+    words), else ""."""
 
     attempt_id: str
     customer_name: str
     amount: Decimal
     account_kind: str
     account_last4: str
-    outcome: str
+    outcome: ChargeOutcome
     attempt: Attempt | None = None
     detail: str = ""
 
     @property
     def final(self) -> bool:
-        return self.outcome != "unknown"
+        return self.outcome is not ChargeOutcome.UNKNOWN
 
 
 @runtime_checkable

@@ -49,7 +49,7 @@ from typing import Any
 from pos_app.clerks import ApprovalPaused, ApprovalWait, Clerk, ClerkError, LockedOut, ManagerAction, Role
 from pos_app.clerks import NotAllowed as ClerkNotAllowed
 from pos_app.config import Environment
-from pos_app.counter.api import LastCharge, StartupNotices
+from pos_app.counter.api import ChargeOutcome, LastCharge, StartupNotices
 from pos_app.counter.clerks import SignedIn
 from pos_app.counter.errors import ForeignAccount
 from pos_app.counter.events import (
@@ -215,9 +215,10 @@ def enroll_counter(url: str, code: str, lane: str, credentials, timeouts: Timeou
 
 
 #: What a settled attempt means for the clerk asking about a charge a previous run left (``LastCharge``).
-_OUTCOMES = {State.APPROVED: "approved", State.VOID_PENDING: "approved", State.VOIDED: "approved",
-             State.REFUND_PENDING: "approved", State.REFUNDED: "approved", State.DECLINED: "declined",
-             State.REJECTED: "declined", State.ABSENT: "not_charged"}
+_OUTCOMES = {State.APPROVED: ChargeOutcome.APPROVED, State.VOID_PENDING: ChargeOutcome.APPROVED,
+             State.VOIDED: ChargeOutcome.APPROVED, State.REFUND_PENDING: ChargeOutcome.APPROVED,
+             State.REFUNDED: ChargeOutcome.APPROVED, State.DECLINED: ChargeOutcome.DECLINED,
+             State.REJECTED: ChargeOutcome.DECLINED, State.ABSENT: ChargeOutcome.NOT_CHARGED}
 _STILL_OPEN = frozenset(State) - set(_OUTCOMES)
 
 
@@ -649,13 +650,13 @@ class RemoteCounter:
     @off_gui_thread
     def last_charge(self) -> LastCharge | None:
         """The charge a previous run left pending, asked about with its key (module docstring); None when there
-        is none. An "unknown" answer keeps the record (ask again later); any other clears it."""
+        is none. An ``UNKNOWN`` answer keeps the record (ask again later); any other clears it."""
         record = self._pending_record()
         if record is None:
             return None
 
-        def answer(outcome: str, attempt: Attempt | None = None, detail: str = "") -> LastCharge:
-            if outcome != "unknown":
+        def answer(outcome: ChargeOutcome, attempt: Attempt | None = None, detail: str = "") -> LastCharge:
+            if outcome is not ChargeOutcome.UNKNOWN:
                 self.pending.clear(record.attempt_id)
             return LastCharge(record.attempt_id, record.customer_name, record.amount, record.account_kind,
                               record.account_last4, outcome, attempt, detail)
@@ -663,18 +664,18 @@ class RemoteCounter:
         try:
             _, data, _ = self.link.request("POST", f"/v1/charges/{record.attempt_id}/close", None)
         except ServerUnreachable:
-            return answer("unknown", detail="The store server cannot be reached.")
+            return answer(ChargeOutcome.UNKNOWN, detail="The store server cannot be reached.")
         except ServerRefused as exc:
             if exc.status == 410 and exc.code == "never_arrived":
-                return answer("not_charged", detail=str(exc))
+                return answer(ChargeOutcome.NOT_CHARGED, detail=str(exc))
             if exc.status in (400, 403, 409) and exc.code not in _SESSION_CODES:
-                return answer("not_charged", detail=str(exc))  # the server refused the charge itself
-            return answer("unknown", detail=str(exc))
+                return answer(ChargeOutcome.NOT_CHARGED, detail=str(exc))  # the server refused the charge itself
+            return answer(ChargeOutcome.UNKNOWN, detail=str(exc))
         reply = decode(m.ChargeReply, data, "ChargeReply")
         attempt = reply.attempt
         if not reply.done or attempt is None:
-            return answer("unknown", attempt, "The store server is still working on this payment.")
-        outcome = _OUTCOMES.get(attempt.state, "unknown")
+            return answer(ChargeOutcome.UNKNOWN, attempt, "The store server is still working on this payment.")
+        outcome = _OUTCOMES.get(attempt.state, ChargeOutcome.UNKNOWN)
         result = answer(outcome, attempt)
         self.events.publish(PaymentResolved(attempt))
         return result
@@ -753,8 +754,9 @@ class RemoteCounter:
                 if reply.done and reply.attempt is not None:
                     notify("done", reply.attempt.state.value)
                     return reply.attempt
-                state = reply.attempt.state.value if reply.attempt else "sent"
-                notify("waiting" if state in ("unknown", "reconciling") else "checking",
+                open_at_gateway = reply.attempt is not None and reply.attempt.state in (State.UNKNOWN,
+                                                                                        State.RECONCILING)
+                notify("waiting" if open_at_gateway else "checking",
                        "The store server is still working on this payment…")
                 wait = _retry_after(response, 1.0)
             except ServerUnreachable as exc:

@@ -18,7 +18,7 @@ def _add(module: str, *names: str) -> None:
 
 
 # the application layer itself
-_add("pos_app.counter.api", "ApiAccess", "Approve", "CounterApi", "CounterStart", "LastCharge", "PaymentsApi",
+_add("pos_app.counter.api", "ApiAccess", "Approve", "ChargeOutcome", "CounterApi", "CounterStart", "LastCharge", "PaymentsApi",
      "ReceiptMail", "StartupNotices")
 _add("pos_app.counter.clerks", "ClerksApi", "LocalClerks", "SignedIn")
 _add("pos_app.counter.local", "Counter", "StoreEnvironmentChanged", "data_paths")
