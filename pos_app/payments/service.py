@@ -56,8 +56,8 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 
 from pos_app.i18n_keys import N_
 from pos_app.payments.gateway import (
