@@ -11,7 +11,8 @@ import PySide6.QtWebEngineWidgets  # noqa: E402,F401  (must precede QApplication
 import pytest  # noqa: E402
 
 pytest_plugins = ["tests.fixtures.gateway", "tests.fixtures.payments",  # shared fixtures (tests/fixtures/)
-                  "tests.fixtures.clerks", "tests.fixtures.customer_stores", "tests.fixtures.server"]
+                  "tests.fixtures.clerks", "tests.fixtures.customer_stores", "tests.fixtures.server",
+                  "tests.fixtures.web"]
 
 
 @pytest.fixture(autouse=True)

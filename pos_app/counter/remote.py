@@ -90,7 +90,13 @@ from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts
 from pos_app.paysimple import errors as gateway_errors
 from pos_app.paysimple.rules import FieldMessage
 from pos_app.serverlink import messages as m
-from pos_app.serverlink.client import ServerRefused, ServerUnreachable, StoreLink, Timeouts
+from pos_app.serverlink.client import (
+    CertificateChanged,
+    ServerRefused,
+    ServerUnreachable,
+    StoreLink,
+    Timeouts,
+)
 from pos_app.serverlink.wire import decode, encode
 
 log = logging.getLogger(__name__)
@@ -101,13 +107,16 @@ Account = CreditCardAccount | AchAccount
 class StoreServerUnreachable(PaymentError):
     """The store server could not be reached. ``charged``: False = nothing reached it (nothing was charged);
     None = a request may have reached it, the outcome is not known yet (``attempt_id`` is the payment to check
-    again when the server is back). Never True."""
+    again when the server is back). Never True. ``certificate_changed``: the last try met a server whose
+    certificate is not the pinned one (``CertificateChanged``: nothing was sent to it; the way back is a new
+    enrollment)."""
 
     def __init__(self, charged: bool | None, attempt_id: str | None = None, detail: str = "",
-                 payment: bool = True) -> None:
+                 payment: bool = True, certificate_changed: bool = False) -> None:
         """``payment``: False for a request that takes no money (a look-up, a customer or account change):
         the sentence then says only that the server cannot be reached (``detail`` says how)."""
         self.charged, self.attempt_id = charged, attempt_id
+        self.certificate_changed = certificate_changed
         if not payment:
             text = "" if detail else "The store server cannot be reached."
         elif charged is False:
@@ -314,7 +323,8 @@ class RemoteCounter:
         except ServerRefused as exc:
             raise typed_error(exc) from None
         except ServerUnreachable as exc:
-            raise StoreServerUnreachable(None if exc.sent else False, detail=str(exc), payment=False) from None
+            raise StoreServerUnreachable(None if exc.sent else False, detail=str(exc), payment=False,
+                                         certificate_changed=isinstance(exc, CertificateChanged)) from None
         return None if reply is None else decode(reply, data, reply.__name__ if isinstance(reply, type) else "reply")
 
     @property
@@ -745,7 +755,7 @@ class RemoteCounter:
         notify("sending", "Sending to the store server…")
         ends = time.monotonic() + self.ask_for
         reached = not first_is_new  # could any request of this charge have reached the server?
-        last_error = ""
+        last_error, certificate_changed = "", False
         while True:
             try:
                 status, data, response = self.link.request(method, path, body, headers=headers)
@@ -761,8 +771,10 @@ class RemoteCounter:
                 wait = _retry_after(response, 1.0)
             except ServerUnreachable as exc:
                 reached = reached or exc.sent
+                certificate_changed = isinstance(exc, CertificateChanged)
                 if not reached:
-                    raise StoreServerUnreachable(False, detail=str(exc)) from None
+                    raise StoreServerUnreachable(False, detail=str(exc),
+                                                 certificate_changed=certificate_changed) from None
                 last_error = str(exc)
                 notify("check_failed", "The store server did not answer; asking again…")
                 wait = 1.0
@@ -779,7 +791,7 @@ class RemoteCounter:
                     settled()
                     raise typed_error(exc) from None
             if time.monotonic() + wait > ends:
-                raise StoreServerUnreachable(None, key, last_error)
+                raise StoreServerUnreachable(None, key, last_error, certificate_changed=certificate_changed)
             self._sleep(wait)
 
     @off_gui_thread

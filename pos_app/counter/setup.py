@@ -97,15 +97,15 @@ class StoreEnrollment:
 
 
 def check_store_url(url: str) -> str:
-    """The store server's address as the counter keeps it; ``ValueError`` (a sentence: what to type) for a bad
-    address or plain http to another machine (decision 0408)."""
-    from pos_app.serverlink.client import check_url
+    """The store server's address as the counter keeps it; ``StoreUrlError`` (a ``ValueError``; ``str()``: what
+    to type; ``plain_http``: plain http to another machine, decision 0408) for anything else."""
+    from pos_app.serverlink.client import StoreUrlError, check_url
 
     text = str(url or "").strip()
     if not text:
-        raise ValueError("Type the store server's address, e.g. https://192.168.1.10:8443.")
+        raise StoreUrlError("Type the store server's address, e.g. https://192.168.1.10:8443.")
     if "://" not in text:
-        raise ValueError("The store server's address starts with https:// (e.g. https://192.168.1.10:8443).")
+        raise StoreUrlError("The store server's address starts with https:// (e.g. https://192.168.1.10:8443).")
     return check_url(text)
 
 

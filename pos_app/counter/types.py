@@ -23,7 +23,8 @@ _add("pos_app.counter.api", "ApiAccess", "Approve", "ChargeOutcome", "CounterApi
 _add("pos_app.counter.clerks", "ClerksApi", "LocalClerks", "SignedIn")
 _add("pos_app.counter.local", "Counter", "StoreEnvironmentChanged", "data_paths")
 _add("pos_app.counter.remote", "RemoteCounter", "StoreAccess", "StoreServerRefused", "StoreServerUnreachable", "enroll_counter")
-_add("pos_app.serverlink.client", "CertificateChanged", "EnrollmentFailed", "ServerRefused", "ServerUnreachable")
+_add("pos_app.serverlink.client", "CertificateChanged", "EnrollmentFailed", "ServerRefused", "ServerUnreachable",
+     "StoreUrlError")
 _add("pos_app.serverlink.enrollment", "CodeFormatError")
 _add("pos_app.counter.guard", "GuiThreadCall", "set_gui_thread_guard")
 _add("pos_app.counter.payments", "CounterPayments")

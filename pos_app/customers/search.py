@@ -556,7 +556,7 @@ def _collect(con: sqlite3.Connection, sql: str, args: tuple, pool: _Pool, match:
                     found += 1
         cur.close()
     except sqlite3.OperationalError as exc:
-        if "interrupt" not in str(exc):
+        if exc.sqlite_errorcode != sqlite3.SQLITE_INTERRUPT:  # the budget's interrupt ends the scan; else a fault
             raise
     finally:
         con.set_progress_handler(None, 0)

@@ -12,7 +12,7 @@ import pytest
 
 from pos_app.config import resources_dir
 from pos_app.ui.web.view import PAGE_URL, PaymentWebView
-from tests.ui.counter.webtools import CountingServer, allowed_probe_ms, wait_child_frame
+from tests.fixtures.web import CountingServer, allowed_probe_ms, wait_child_frame
 
 pytestmark = pytest.mark.webview
 
