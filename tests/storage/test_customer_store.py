@@ -16,7 +16,7 @@ from pos_app.customers.store import AddClosed, AddInProgress, CustomerStore, Imp
 from pos_app.customers.sync import sync
 from pos_app.paysimple.models import CustomerInput
 from tests.fixtures.customer_stores import drain, last_position, record
-from tests.fixtures.gateway import make_client
+from tests.fixtures.gateway import client_fixture, make_client
 
 EVERY_FIELD = CustomerRecord(
     first_name="Ada", last_name="Lovelace", paysimple_id=77, middle_name="King", company="Analytical Engines",
@@ -26,11 +26,7 @@ EVERY_FIELD = CustomerRecord(
     last_modified="2026-11-24T10:11:12.123000+00:00")
 
 
-@pytest.fixture
-def client(gateway):
-    c = make_client(gateway, read=5, sleep=lambda s: None)
-    yield c
-    c.close()
+client = client_fixture(read=5, sleep=lambda s: None)
 
 
 def test_both_backends_are_customer_stores(customer_store):

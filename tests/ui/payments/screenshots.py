@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-OUT = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+from tests.fixtures.screenshots import OUT, save, wait  # noqa: E402
+
 STORE_TZ = ZoneInfo("America/Denver")
 
 
@@ -48,25 +48,6 @@ def main() -> int:
     install_translator(app, "en")
     OUT.mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="pos-shots-"))
-
-    def settle(widget, ms: int = 200) -> None:
-        widget.show()
-        end = time.monotonic() + ms / 1000
-        while time.monotonic() < end:
-            app.processEvents()
-
-    def wait(predicate, timeout: float = 15.0) -> None:
-        end = time.monotonic() + timeout
-        while not predicate():
-            if time.monotonic() > end:
-                raise TimeoutError("screen did not get ready")
-            app.processEvents()
-            time.sleep(0.01)
-
-    def save(widget, name: str) -> None:
-        settle(widget)
-        widget.grab().save(str(OUT / name))
-        print("wrote", OUT / name)
 
     registry = ClerkRegistry(home / "clerks-training.db")
     registry.ensure_training_clerks()
