@@ -180,15 +180,6 @@ class Store:
         msg = ":".join((kind, *parts)).encode()
         return hmac.new(self._number_key, msg, hashlib.sha256).hexdigest()
 
-    def get_meta(self, key: str) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-        return None if row is None else row["value"]
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
-
     # --- customers --------------------------------------------------------------------------------------
 
     @staticmethod
