@@ -34,7 +34,7 @@ _add("pos_app.counter.events", "AccountsChanged", "ClerkSignedIn", "ClerkSignedO
      "SettingsChanged")
 _add("pos_app.counter.errors", "ForeignAccount", "MissingCredentials", "TrainingUnavailable")
 # customers
-_add("pos_app.customers.models", "CustomerHit", "CustomerRecord", "StoredCustomer")
+_add("pos_app.customers.models", "MIRRORED", "CustomerHit", "CustomerRecord", "StoredCustomer")
 _add("pos_app.customers.counter", "CustomerValidationError", "LocalWriteDeferred", "normalised", "problems")
 _add("pos_app.customers.paysimple_add", "AddAmbiguous", "AddNotConfirmed", "Added")
 _add("pos_app.customers.store", "AddInProgress")
