@@ -6,7 +6,7 @@ reference), Alt+P/L/K/S pick period / lane / clerk / status, F5 reloads, F6 chec
 again, F8 voids or refunds, Ctrl+P prints, Ctrl+S saves a PDF, Esc closes.
 
 Decisions:
-- Every journal read and every PaySimple call runs on a worker (``ui.ops.BackgroundOp``); the dialog never
+- Every journal read and every PaySimple call runs on a worker (``ui.common.ops.BackgroundOp``); the dialog never
   blocks. The period is a query (store time zone days); lane / clerk / status / text filter what was loaded
   (at most ``MAX_ROWS`` attempts, newest first; the dialog says when older ones are left out).
 - Void / Refund: first ``service.refund_or_void_option`` (asks PaySimple for the payment's current status) on a
@@ -14,7 +14,7 @@ Decisions:
   (``PaymentsApi.approve``, the shell's dialog: manager + PIN + reason, checked and recorded by the clerk
   desk), then ``PaymentsApi.void`` / ``refund`` with that ``Approval`` on a worker,
   journaled write-ahead by the payments service. Nothing is ever re-sent from here: a lost answer is resolved
-  by the service's look-up, and "Check again" (``service.resolve``) is the only follow-up.
+  by the service's look-up, and "Check again" (``PaymentsApi.resolve``) is the only follow-up.
 - The texts for the option are written here (translated) from the option's action, PaySimple status and
   CanVoidUntil, not taken from the core's English sentences.
 - E-mail receipt… (Ctrl+E) asks the application layer to have PaySimple send a payment it recorded to the
