@@ -27,7 +27,6 @@ _add("pos_app.serverlink.client", "CertificateChanged", "EnrollmentFailed", "Ser
      "StoreUrlError")
 _add("pos_app.serverlink.enrollment", "CodeFormatError")
 _add("pos_app.counter.guard", "GuiThreadCall", "set_gui_thread_guard")
-_add("pos_app.counter.payments", "CounterPayments")
 _add("pos_app.counter.setup", "Setup", "StoreEnrollment", "check_connection", "check_store_url", "restore_journal")
 _add("pos_app.counter.events", "AccountsChanged", "ClerkSignedIn", "ClerkSignedOut", "CounterEvent",
      "CustomerSaved", "CustomersImported", "CustomersSynced", "EventBus", "PaymentRecorded", "PaymentResolved",

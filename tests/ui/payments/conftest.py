@@ -12,7 +12,8 @@ from PySide6.QtCore import QCoreApplication, QEvent
 
 from pos_app.clerks import ClerkRegistry
 from pos_app.config import Environment
-from pos_app.counter import CounterPayments, LocalClerks
+from pos_app.counter import LocalClerks
+from pos_app.counter.payments import CounterPayments
 from pos_app.settings import Merchant
 from pos_app.ui.shell.manager_approval import request_approval
 

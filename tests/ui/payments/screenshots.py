@@ -26,7 +26,8 @@ def main() -> int:
 
     from pos_app.clerks import ClerkRegistry, ManagerAction, Role
     from pos_app.config import Environment
-    from pos_app.counter import CounterPayments, LocalClerks
+    from pos_app.counter import LocalClerks
+    from pos_app.counter.payments import CounterPayments
     from pos_app.payments import Approval, Journal, PaymentService
     from pos_app.paysimple.gateway import PaySimpleGateway
     from pos_app.paysimple.models import PaymentRequest

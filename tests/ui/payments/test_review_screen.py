@@ -63,7 +63,7 @@ def test_a_manager_closes_a_review_from_history_with_paysimples_own_payment(qtbo
 
     from pos_app.clerks import ManagerAction
     from pos_app.config import Environment
-    from pos_app.counter import CounterPayments
+    from pos_app.counter.payments import CounterPayments
     from pos_app.ui.payments.history import HistoryDialog
     from pos_app.ui.shell.manager_approval import ManagerApprovalDialog, request_approval
     from tests.ui.payments.conftest import MERCHANT, STORE_TZ, close_dialog
