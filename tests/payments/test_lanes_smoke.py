@@ -16,8 +16,8 @@ from tests.payments.processes import ROOT
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_lanes_benchmark_small_run_has_no_failures(backend):
-    if backend == "postgresql" and not pgc.available():
-        pytest.skip(pgc.why_unavailable())
+    if backend == "postgresql":
+        pgc.require()
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "lanes.py"), "--backend", backend, "--lanes", "2",
                           "--runs", "24", "--kills", "2", "--seed", "5"],
                          capture_output=True, text=True, timeout=300, cwd=ROOT)
