@@ -545,7 +545,9 @@ class Directory:
                     (local_id, started, record.first_name, record.last_name, record.email, record.phone,
                      record.customer_account))
                 return int(cur.lastrowid)
-        except sqlite3.IntegrityError as exc:  # the unique index of open adds (paysimple_adds_open)
+        except sqlite3.IntegrityError as exc:
+            if exc.sqlite_errorname != "SQLITE_CONSTRAINT_UNIQUE":  # the unique index of open adds only
+                raise
             raise AddInProgress() from exc
         finally:
             with storage_errors(self.path, What.DIRECTORY):
