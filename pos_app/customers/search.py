@@ -841,6 +841,7 @@ def _near_matcher(words: list[str], alternatives: list[list[str]], last_first: b
     when nothing matches or the best assignment needs no correction (a normal match, listed by the normal
     walks)."""
     n = len(words)
+    starts = [tuple(a) for a in alternatives]  # one C call rules out a customer word that no pattern starts
 
     def match(text: str) -> tuple[tuple, tuple] | None:
         last, first, middle, company = _fields(text)
@@ -851,6 +852,8 @@ def _near_matcher(words: list[str], alternatives: list[list[str]], last_first: b
         for i in range(n):
             found = []
             for j, x in enumerate(sequence):
+                if not x.startswith(starts[i]):
+                    continue
                 best = None
                 for k, p in enumerate(alternatives[i]):
                     if x.startswith(p):

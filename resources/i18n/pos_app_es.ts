@@ -2200,6 +2200,18 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>El formulario de pago está abierto: F9 lo envía, Esc lo cancela.</translation>
     </message>
     <message>
+        <source>Loading the store&apos;s customers… search works meanwhile.</source>
+        <translation>Cargando los clientes de la tienda… la búsqueda funciona mientras tanto.</translation>
+    </message>
+    <message>
+        <source>Searching the store server…</source>
+        <translation>Buscando en el servidor de la tienda…</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Buscando…</translation>
+    </message>
+    <message>
         <source>A payment is under way: finish it before choosing another customer.</source>
         <translation>Hay un pago en curso: termínelo antes de elegir otro cliente.</translation>
     </message>
