@@ -35,7 +35,7 @@ def wait_until(predicate, timeout=10.0):
 
 
 def test_killed_after_the_charge_before_the_reply_then_restart_reconciles(gateway, client, journal, journal_backend,
-        shopper):
+                                                                          shopper):
     gateway.faults.add("POST", PAY, "stall_after", 1)  # the gateway charges, then never answers
     proc = run_payer(gateway, journal_backend.where, shopper, amount="42.00")
     try:
@@ -59,7 +59,7 @@ def test_killed_after_the_charge_before_the_reply_then_restart_reconciles(gatewa
 
 
 def test_killed_before_the_gateway_charged_reconciles_to_absent(gateway, client, journal, journal_backend,
-        shopper):
+                                                                shopper):
     gateway.faults.add("POST", PAY, "error_before", 1)
     gateway.faults.add("GET", f"/v4/customer/{shopper.customer.id}/payments", "stall_after", 1)
     # The payer gets a 500 before any charge, then stalls in its look-up: killed there, state unknown/reconciling.
@@ -79,7 +79,7 @@ def test_killed_before_the_gateway_charged_reconciles_to_absent(gateway, client,
 
 
 def test_killed_while_the_request_is_in_flight_agrees_either_way(gateway, client, journal, journal_backend,
-        shopper):
+                                                                 shopper):
     """Killed while the gateway delays the POST: whether or not it charged, reconcile agrees with it."""
     gateway.faults.add("POST", PAY, "delay", 1)
     proc = run_payer(gateway, journal_backend.where, shopper, amount="7.00")
@@ -97,7 +97,7 @@ def test_killed_while_the_request_is_in_flight_agrees_either_way(gateway, client
 
 
 def test_startup_reconcile_leaves_a_live_senders_attempt_alone(gateway, client, journal, journal_backend,
-        shopper):
+                                                               shopper):
     gateway.faults.add("POST", PAY, "stall_after", 1)
     proc = run_payer(gateway, journal_backend.where, shopper)
     try:
