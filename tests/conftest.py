@@ -78,11 +78,7 @@ def pg_cluster(tmp_path_factory):
     installs Debian's postgresql and sets it): there a missing server fails the test instead."""
     import pg_cluster as pgc
 
-    why = pgc.why_unavailable()
-    if why:
-        if os.environ.get("POS_REQUIRE_POSTGRES") == "1":
-            pytest.fail(why)
-        pytest.skip(why)
+    pgc.require()
     cluster = pgc.PgCluster().start()
     yield cluster
     cluster.remove()

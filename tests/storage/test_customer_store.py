@@ -116,6 +116,21 @@ def test_a_counter_save_links_a_local_record_or_retires_it_for_the_one_a_sync_br
     assert retired.deleted and retired.local_only and customer_store.count() == 3
 
 
+def test_an_add_the_database_refuses_for_another_reason_is_not_taken_for_one_in_progress(customer_store):
+    customer_store.import_batch([ImportRow(record("Grace", "Hopper"))])
+    [local] = [c.local_id for c in drain(customer_store)[0]]
+    at = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    nameless = dataclasses.replace(record("Grace", "Hopper"), last_name=None)  # NOT NULL, not the open-add index
+    with pytest.raises(Exception) as refused:
+        customer_store.begin_add(local, nameless, at)
+    assert not isinstance(refused.value, AddInProgress)
+    assert customer_store.open_add(local) is None  # nothing written
+    first = customer_store.begin_add(local, record("Grace", "Hopper"), at)
+    with pytest.raises(AddInProgress):
+        customer_store.begin_add(local, record("Grace", "Hopper"), at)
+    assert customer_store.open_add(local).id == first
+
+
 def test_an_add_to_paysimple_is_recorded_before_it_is_sent_and_closed_with_its_outcome(customer_store):
     customer_store.import_batch([ImportRow(record("Margaret", "Hamilton", phone="3035550177"))])
     [local] = [c.local_id for c in drain(customer_store)[0]]
