@@ -8,7 +8,11 @@ and (PostgreSQL) one server restart mid-run; outcomes are counted from the gatew
 ``--runs`` is the total number of checkouts, shared out between the lanes. Each lane process runs its own
 ``MisbehavingProxy`` in front of the shared gateway (the faults it injects are that lane's: 502/503/504 before
 and after the charge, replies for another order or amount, replies held past the in-flight window, a
-replayed look-up) and does what a clerk does (chaos bench): charge; "check again" while unknown or in review;
+replayed look-up) and adds the chaos bench's gateway-side faults for its own requests only (the gateway's fault
+queue is shared: a payment fault matches the lane's OrderIds, ``"OrderId":"LANE3-…``, a look-up fault the path of
+the checkout's customer, and every lane has customers of its own): a reply stalled past the client's deadline
+after the charge, a 500 before or after it, a 500 after it followed by failing look-ups. It does what a clerk
+does (chaos bench): charge; "check again" while unknown or in review;
 charge again while not charged; after a storage error or a lost lane lock, wait a moment and go on. The parent
 kills a random lane process with SIGKILL now and then and starts it again (start-up reconcile), and with
 PostgreSQL restarts the server once ("immediate": a crash as far as the lanes can tell) half-way through.
@@ -19,6 +23,14 @@ charged payment), lost (money taken that the journal says was not, a sale the jo
 gateway never captured, or a gateway payment with no attempt), unresolved (attempts still open after the final
 reconcile), charges_per_s (approved charges per wall second), journal_write_p50_ms / _p95_ms (the journal
 writes of one charge call, summed, the POST excluded), kills, restarts, storage_errors, seconds, backend.
+What the journal itself adds, apart from waiting for a CPU on a shared machine: journal_write_cpu_p50_ms (the
+lane's own CPU time in those writes), journal_read_p50_ms (one read of one attempt, timed in the same process
+right after each charge: what any round trip to the store costs at that moment — the network, the server's turn,
+waiting for a CPU), journal_write_beyond_read_p50_ms (per charge, the writes' time minus one such read per write:
+what writing adds — locks, WAL, fsync, triggers — beyond a round trip under the same load),
+journal_writes_per_charge_p50; the load the figures were taken under: cpus, processes (lanes, their proxies,
+the gateway, the PostgreSQL server), load_avg (1-minute load average sampled while the lanes ran);
+gateway_faults (gateway-side faults that fired).
 PostgreSQL runs with ``durable=True`` (fsync on), like a store's server; SQLite with ``synchronous=FULL``.
 """
 
@@ -63,10 +75,12 @@ PAY = "/v4/payment"
 READ_TIMEOUT, TOTAL = 0.5, 1.0
 IN_FLIGHT_WINDOW = timedelta(seconds=1.5)
 CHARGED = {"authorized", "posted", "settled", "voided", "reversed"}
-SCENARIOS = [("clean", 70), ("decline", 5), ("proxy_before", 5), ("proxy_after", 6), ("proxy_other_reply", 5),
-             ("proxy_hold_reply", 2), ("proxy_early", 3), ("lookup_replayed", 4)]
+SCENARIOS = [("clean", 58), ("decline", 5), ("proxy_before", 5), ("proxy_after", 6), ("proxy_other_reply", 5),
+             ("proxy_hold_reply", 2), ("proxy_early", 3), ("lookup_replayed", 4), ("gateway_stall", 3),
+             ("gateway_500_before", 3), ("gateway_500_after", 3), ("gateway_lookup_fails", 3)]
 PAGES = ["html", "empty", "json", "envelope"]
 DSN_ENV = "POS_LANES_DSN"
+ADMIN_ENV = "POS_LANES_GATEWAY_ADMIN"  # the gateway's admin token (its fault queue), never on the command line
 
 
 def open_store(backend: str, where: str):
@@ -80,12 +94,17 @@ def open_store(backend: str, where: str):
 
 
 class TimedStore:
-    """The store, with the time spent in its writes added up (per charge call)."""
+    """The store, with its writes of one charge call added up: wall time (``spent``), this thread's CPU time in them
+    (``cpu``: the lane's own work — driver, SQL, rows) and how many there were (``calls``)."""
 
     WRITES = ("create_attempt", "transition", "update_details")
 
     def __init__(self, store) -> None:
-        self._store, self.spent = store, 0.0
+        self._store = store
+        self.reset()
+
+    def reset(self) -> None:
+        self.spent, self.cpu, self.calls = 0.0, 0.0, 0
 
     def __getattr__(self, name):
         attr = getattr(self._store, name)
@@ -93,12 +112,20 @@ class TimedStore:
             return attr
 
         def timed(*args, **kwargs):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.thread_time()
             try:
                 return attr(*args, **kwargs)
             finally:
                 self.spent += time.perf_counter() - started
+                self.cpu += time.thread_time() - cpu
+                self.calls += 1
         return timed
+
+    def read_round_trip(self, attempt_id: str) -> float:
+        """Seconds one read of one attempt takes now (a round trip to the store under the same load)."""
+        started = time.perf_counter()
+        self._store.get(attempt_id)
+        return time.perf_counter() - started
 
 
 # ---- one lane process ----------------------------------------------------------------------------------------
@@ -117,6 +144,7 @@ def lane_main(args) -> int:
     offset = timedelta(seconds=args.clock_offset)
     clock = lambda: datetime.now(UTC) + offset  # noqa: E731
     proxy = MisbehavingProxy(args.gateway, upstream_timeout=10).start()
+    admin = GatewayFaults(args.gateway, os.environ[ADMIN_ENV], args.lane)
     client = PaySimpleClient(proxy.api_url, API_USER, API_KEY, timeouts=Timeouts(connect=2, read=READ_TIMEOUT,
                              total=TOTAL), max_retries=1, backoff_base=0.01, clock=clock)
     where = os.environ[DSN_ENV] if args.backend == "postgresql" else args.journal
@@ -145,6 +173,7 @@ def lane_main(args) -> int:
         amount = Decimal("9999.01") if scenario == "decline" else Decimal(rng.randint(100, 50000)) / 100
         say(start=n, scenario=scenario)
         proxy_fault(proxy, rng, scenario)
+        admin.add(rng, scenario, customer_id)
         final = None
         mine.clear()
         for _ in range(12):
@@ -162,9 +191,12 @@ def lane_main(args) -> int:
                     final = last.state.value
                     if last.state in (State.APPROVED, State.DECLINED):
                         break
-                store.spent = 0.0
+                store.reset()
                 attempt = service.charge(customer, account, amount, "clerk")
-                say(write_ms=round(store.spent * 1000, 3))
+                spent, cpu, calls = store.spent, store.cpu, store.calls
+                read = store.read_round_trip(attempt.id)  # the same process, the same moment, no write
+                say(write_ms=round(spent * 1000, 3), write_cpu_ms=round(cpu * 1000, 3), writes=calls,
+                    read_ms=round(read * 1000, 3))
                 for _ in range(50):
                     if attempt.state not in (State.UNKNOWN, State.REVIEW):
                         break
@@ -181,8 +213,40 @@ def lane_main(args) -> int:
         say(done=n, final=final)
     store.close()
     client.close()
+    admin.close()
     proxy.stop()
     return 0
+
+
+class GatewayFaults:
+    """One lane's gateway-side faults: added through the gateway's admin route, each matching this lane's requests
+    only (its OrderIds in a payment's body; a look-up's path names the checkout's customer, who is this lane's)."""
+
+    def __init__(self, gateway_url: str, token: str, lane: str) -> None:
+        import httpx
+
+        from pos_app.training.server import ADMIN_TOKEN_HEADER
+
+        self._http = httpx.Client(base_url=gateway_url, headers={ADMIN_TOKEN_HEADER: token}, timeout=10)
+        self._order = f'"OrderId": ?"{lane}-'
+
+    def _post(self, **fault) -> None:
+        self._http.post("/_training/faults", json=fault).raise_for_status()
+
+    def add(self, rng: random.Random, scenario: str, customer_id: int) -> None:
+        if scenario == "gateway_stall":  # charged, then no reply until past the client's overall deadline
+            self._post(method="POST", path=PAY, kind="stall_after", delay_s=TOTAL + 1, body=self._order)
+        elif scenario == "gateway_500_before":
+            self._post(method="POST", path=PAY, kind="error_before", body=self._order)
+        elif scenario == "gateway_500_after":
+            self._post(method="POST", path=PAY, kind="error_after", body=self._order)
+        elif scenario == "gateway_lookup_fails":
+            self._post(method="POST", path=PAY, kind="error_after", body=self._order)
+            self._post(method="GET", path=f"^/v4/customer/{customer_id}/payments$", kind="error_before",
+                       count=rng.randint(1, 2))
+
+    def close(self) -> None:
+        self._http.close()
 
 
 def proxy_fault(proxy, rng: random.Random, scenario: str) -> None:
@@ -212,18 +276,20 @@ class Lane:
         self.reader: threading.Thread | None = None
         self.current: int | None = None
         self.starts = 0
+        self.shoppers = bench.shoppers[3 * (index - 1):3 * index]  # its own: a look-up fault is this lane's only
 
     def start(self) -> None:
         b = self.bench
         self.starts += 1
         cmd = [sys.executable, str(Path(__file__).resolve()), "--lane-worker", "--backend", b.backend,
-               "--lane", self.name, "--gateway", b.gateway.base_url, "--shoppers", json.dumps(b.shoppers),
+               "--lane", self.name, "--gateway", b.gateway.base_url, "--shoppers", json.dumps(self.shoppers),
                "--first", str(self.first), "--count", str(self.count), "--seed", str(b.seed * 1000 + self.index
                                                                                     * 10 + self.starts),
                "--clock-offset", str(b.gateway.clock.offset.total_seconds())]
         if b.backend == "sqlite":
             cmd += ["--journal", str(b.where)]
-        env = {**os.environ, DSN_ENV: str(b.where) if b.backend == "postgresql" else ""}
+        env = {**os.environ, DSN_ENV: str(b.where) if b.backend == "postgresql" else "",
+               ADMIN_ENV: b.gateway.admin_token}
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
         self.reader = threading.Thread(target=self._read, args=(self.proc,), daemon=True)
         self.reader.start()
@@ -241,6 +307,10 @@ class Lane:
                     b.checkouts[self.current]["attempts"].append(event["attempt"])
                 elif "write_ms" in event:
                     b.write_ms.append(event["write_ms"])
+                    b.write_cpu_ms.append(event["write_cpu_ms"])
+                    b.read_ms.append(event["read_ms"])
+                    b.writes.append(event["writes"])
+                    b.beyond_ms.append(event["write_ms"] - event["writes"] * event["read_ms"])
                 elif "storage_error" in event:
                     b.counts["storage_errors"] += 1
                 elif "done" in event:
@@ -276,8 +346,13 @@ class Bench:
         self.lock = threading.Lock()
         self.checkouts: dict[int, dict] = {}
         self.write_ms: list[float] = []
+        self.write_cpu_ms: list[float] = []  # the lane's own CPU time in those writes
+        self.read_ms: list[float] = []  # one read round trip right after each charge, same process
+        self.writes: list[int] = []  # journal writes per charge call
+        self.beyond_ms: list[float] = []  # write_ms - writes * read_ms, per charge
+        self.load: list[float] = []  # 1-minute load average, sampled while the lanes run
         self.counts: Counter = Counter()
-        self.gateway = TrainingGateway(API_USER, API_KEY, data=None)
+        self.gateway = TrainingGateway(API_USER, API_KEY, data=None, admin=True)
         self.gateway.start()
         self.direct = PaySimpleClient(self.gateway.api_url, API_USER, API_KEY, timeouts=Timeouts(connect=2, read=30),
                                       clock=self.gateway.clock.now)
@@ -290,7 +365,7 @@ class Bench:
         else:
             self.where = workdir / "journal.db"
         open_store(backend, str(self.where)).close()  # schema once, before the lanes start
-        self.shoppers = [self._shopper(i) for i in range(max(8, lanes * 3))]
+        self.shoppers = [self._shopper(i) for i in range(lanes * 3)]
         share, extra = divmod(runs, lanes)
         self.lanes, first = [], 0
         for i in range(lanes):
@@ -314,6 +389,7 @@ class Bench:
         restart_at = 0.5 if self.cluster is not None else None
         while any(lane.running() for lane in self.lanes):
             time.sleep(0.2)
+            self.load.append(os.getloadavg()[0])
             with self.lock:
                 done = sum(1 for c in self.checkouts.values() if c["final"] is not None) / max(1, self.runs)
             if kill_at and done >= kill_at[0]:
@@ -326,6 +402,8 @@ class Bench:
 
     def verdict(self, seconds: float) -> dict:
         time.sleep(IN_FLIGHT_WINDOW.total_seconds() + TOTAL + 0.5)
+        fired = len(self.gateway.faults.fired)
+        self.gateway.faults.clear()  # a fault a killed lane left behind is not for the final reconcile
         client = PaySimpleClient(self.gateway.api_url, API_USER, API_KEY, timeouts=Timeouts(connect=2, read=5),
                                  clock=self.gateway.clock.now)
         store = open_store(self.backend, str(self.where))
@@ -365,16 +443,21 @@ class Bench:
                                                                       for c in self.checkouts.values()):
                 lost += 1
         approved = sum(1 for a in attempts.values() if a.state is State.APPROVED)
-        writes = sorted(self.write_ms)
         return {
             "backend": self.backend, "lanes": len(self.lanes), "runs": len(self.checkouts),
             "double_charges": double, "lost": lost,
             "unresolved": sum(1 for a in attempts.values() if not a.is_resolved),
             "charges_per_s": round(approved / seconds, 2),
-            "journal_write_p50_ms": round(statistics.median(writes), 2) if writes else None,
-            "journal_write_p95_ms": round(writes[int(len(writes) * 0.95)], 2) if writes else None,
+            "journal_write_p50_ms": _pct(self.write_ms, 50), "journal_write_p95_ms": _pct(self.write_ms, 95),
+            "journal_write_cpu_p50_ms": _pct(self.write_cpu_ms, 50),
+            "journal_read_p50_ms": _pct(self.read_ms, 50),
+            "journal_write_beyond_read_p50_ms": _pct(self.beyond_ms, 50),
+            "journal_writes_per_charge_p50": _pct(self.writes, 50),
+            "cpus": os.cpu_count(), "processes": 2 * len(self.lanes) + 1 + (self.cluster is not None),
+            "load_avg": round(statistics.mean(self.load), 2) if self.load else None,
             "approved": approved, "attempts": len(attempts), "kills": self.counts["kills"],
             "restarts": self.counts["restarts"], "storage_errors": self.counts["storage_errors"],
+            "gateway_faults": fired,
             "endings": dict(Counter(str(c["final"]) for c in self.checkouts.values())),
         }
 
@@ -394,6 +477,14 @@ class Bench:
         self.gateway.stop()
         if self.cluster is not None:
             self.cluster.remove()
+
+
+def _pct(values: list[float], pct: int) -> float | None:
+    """The ``pct`` percentile (50: the median) of ``values``, rounded to 0.01; None when there are none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(statistics.median(ordered) if pct == 50 else ordered[int(len(ordered) * pct / 100)], 2)
 
 
 def writes_only(backend: str, charges: int) -> dict:

@@ -8,7 +8,9 @@ so a parent can ``kill -9`` it at a chosen moment (e.g. after "sending", while t
     python bench/payer.py --journal J --lane L --api-url U --api-user X --api-key-env VAR \
         --customer-id 1 --customer-name N --account-id 2 --last4 1111 --brand Visa --amount 12.34
 
-The API key comes from an environment variable (never the command line, which other users can read).
+The journal is a SQLite file (``--journal J``) or a PostgreSQL database whose DSN is in the environment variable
+named by ``--journal-dsn-env``. The API key and a DSN (it holds a password) come from environment variables, never
+the command line, which other users can read.
 """
 
 from __future__ import annotations
@@ -41,7 +43,9 @@ def say(**data) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("--journal", required=True)
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--journal", help="the SQLite journal file")
+    where.add_argument("--journal-dsn-env", help="the environment variable holding a PostgreSQL journal's DSN")
     p.add_argument("--lane", required=True)
     p.add_argument("--api-url", required=True)
     p.add_argument("--api-user", required=True)
@@ -69,7 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     total = args.total if args.total is not None else args.read_timeout + 5
     client = PaySimpleClient(args.api_url, args.api_user, os.environ[args.api_key_env],
                              timeouts=Timeouts(connect=5, read=args.read_timeout, total=total))
-    journal = Journal(args.journal)
+    if args.journal_dsn_env:
+        from pos_app.payments.journal_pg import PgJournal
+
+        journal = PgJournal(os.environ[args.journal_dsn_env])
+    else:
+        journal = Journal(args.journal)
     service = PaymentService(journal, PaySimpleGateway(client), args.lane, clock=lambda: datetime.now(UTC) + offset,
                              settle_after=timedelta(seconds=args.settle_after),
                              in_flight_window=timedelta(seconds=args.in_flight_window), poll_interval=0.2,

@@ -238,26 +238,3 @@ def storage_errors(path: str | os.PathLike[str], what: What | str) -> Iterator[N
         if error is None:
             raise
         raise error from exc
-
-
-def connect(path: str | os.PathLike[str], what: What | str, **options) -> sqlite3.Connection:
-    """``sqlite3.connect(path, **options)`` whose ``execute``/``executemany``/``executescript`` raise storage
-    faults as :class:`StorageError` on ``path`` (opening too). For stores whose SQL is spread over many
-    methods (clerks, training data); rows fetched later from a cursor are not translated."""
-    where, kind = Path(path), What(what)
-
-    class _Guarded(sqlite3.Connection):
-        def execute(self, *args, **kwargs):
-            with storage_errors(where, kind):
-                return super().execute(*args, **kwargs)
-
-        def executemany(self, *args, **kwargs):
-            with storage_errors(where, kind):
-                return super().executemany(*args, **kwargs)
-
-        def executescript(self, *args, **kwargs):
-            with storage_errors(where, kind):
-                return super().executescript(*args, **kwargs)
-
-    with storage_errors(where, kind):
-        return sqlite3.connect(path, factory=_Guarded, **options)

@@ -11,7 +11,8 @@ import PySide6.QtWebEngineWidgets  # noqa: E402,F401  (must precede QApplication
 import pytest  # noqa: E402
 
 pytest_plugins = ["tests.fixtures.gateway", "tests.fixtures.payments",  # shared fixtures (tests/fixtures/)
-                  "tests.fixtures.clerks", "tests.fixtures.customer_stores", "tests.fixtures.server"]
+                  "tests.fixtures.clerks", "tests.fixtures.customer_stores", "tests.fixtures.server",
+                  "tests.fixtures.web"]
 
 
 @pytest.fixture(autouse=True)
@@ -77,11 +78,7 @@ def pg_cluster(tmp_path_factory):
     installs Debian's postgresql and sets it): there a missing server fails the test instead."""
     import pg_cluster as pgc
 
-    why = pgc.why_unavailable()
-    if why:
-        if os.environ.get("POS_REQUIRE_POSTGRES") == "1":
-            pytest.fail(why)
-        pytest.skip(why)
+    pgc.require()
     cluster = pgc.PgCluster().start()
     yield cluster
     cluster.remove()

@@ -13,8 +13,12 @@ Contract:
 - ``stop(mode)`` / ``restart(mode)`` for fault tests ("immediate" is a crash as far as clients are concerned);
   ``remove()`` stops the server and deletes the folder. Also a context manager.
 - ``available()`` says whether the binaries exist; ``why_unavailable()`` says what to install.
+- ``require()`` is how a test asks for PostgreSQL: it returns when the server can run, else fails the test under
+  ``POS_REQUIRE_POSTGRES=1`` (``scripts/pos.sh test``, CI) and skips it otherwise. Tests never skip on
+  ``why_unavailable()`` themselves (tests/storage/test_pg_cluster.py checks), so a missing server can never
+  pass unnoticed where it is required.
 
-No pytest import here: ``bench/`` uses it too.
+No pytest import at module level: ``bench/`` uses it too.
 """
 
 from __future__ import annotations
@@ -60,6 +64,19 @@ def why_unavailable() -> str | None:
         if shutil.which("runuser") is None:
             return "running as root but 'runuser' is missing (util-linux)"
     return None
+
+
+def require() -> None:
+    """For tests: return when PostgreSQL can run here; otherwise fail the calling test under
+    ``POS_REQUIRE_POSTGRES=1`` and skip it without (the reason says what to install)."""
+    why = why_unavailable()
+    if why is None:
+        return
+    import pytest
+
+    if os.environ.get("POS_REQUIRE_POSTGRES") == "1":
+        pytest.fail(why)
+    pytest.skip(why)
 
 
 def _free_port() -> int:

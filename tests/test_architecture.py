@@ -104,8 +104,8 @@ SHELL_WHITELIST = SCREEN_WHITELIST | {"pos_app.logs"}
 SELF_TEST = {"shell/selftest.py": {"pos_app.paysimple", "pos_app.training"}}
 # What pos_app.counter must never hand to a screen: the stores and services behind the application layer
 # (a screen holding one would bypass the layer a store-server counter replaces).
-NOT_FOR_SCREENS = {"ClerkRegistry", "CredentialStore", "Directory", "Journal", "PaymentService", "PaySimpleClient",
-                   "PaySimpleGateway", "OnFile", "TrainingGateway", "clerk_file_key", "load_settings",
+NOT_FOR_SCREENS = {"ClerkRegistry", "CounterPayments", "CredentialStore", "Directory", "Journal", "PaymentService",
+                   "PaySimpleClient", "PaySimpleGateway", "OnFile", "TrainingGateway", "clerk_file_key", "load_settings",
                    "save_settings", "load_run_settings", "merge_into_counter", "write_report", "latest_passed",
                    "email_receipt", "receipt_address", "clerks_db_path"}
 
@@ -303,9 +303,9 @@ def protocol_members(proto) -> set[str]:
 
 
 def _protocols() -> dict:
-    from pos_app.counter import ClerksApi, CounterApi, ReceiptMail
+    from pos_app.counter import ClerksApi, CounterApi, PaymentsApi, ReceiptMail
 
-    return {"CounterApi": CounterApi, "ClerksApi": ClerksApi, "ReceiptMail": ReceiptMail}
+    return {"CounterApi": CounterApi, "ClerksApi": ClerksApi, "PaymentsApi": PaymentsApi, "ReceiptMail": ReceiptMail}
 
 
 def _typed(annotation: ast.AST | None, protocols: dict) -> str | None:
@@ -390,10 +390,13 @@ def screen_calls_on_the_application_layer(pkg: Path = PKG) -> list[tuple[str, in
 
 def test_every_call_screens_make_on_the_application_layer_is_in_its_protocol():
     """What a store-server counter must implement is exactly what the screens use: nothing a screen reads on
-    its ``CounterApi`` / ``ClerksApi`` / ``ReceiptMail`` object is missing from the protocol."""
+    its ``CounterApi`` / ``ClerksApi`` / ``PaymentsApi`` / ``ReceiptMail`` object is missing from the protocol."""
     protocols = _protocols()
     calls = screen_calls_on_the_application_layer()
     assert len({attr for _m, _l, proto, attr in calls if proto == "CounterApi"}) >= 25  # the scan sees the window
+    seen = {attr for module, _l, proto, attr in calls if proto == "PaymentsApi"}  # and the history / end of day
+    assert {"history", "resolve", "reversal_option", "void", "refund", "close_review", "end_of_day",
+            "approve", "receipt"} <= seen
     offenders = sorted(f"{module}:{line}: {proto}.{attr}" for module, line, proto, attr in calls
                        if attr not in protocol_members(protocols[proto]))
     assert offenders == []
@@ -427,7 +430,8 @@ def test_the_local_counter_satisfies_the_protocol_member_by_member():
     import typing
 
     import pos_app.counter as app
-    from pos_app.counter import ClerksApi, Counter, CounterApi, CounterPayments, LocalClerks, ReceiptMail
+    from pos_app.counter import ClerksApi, Counter, CounterApi, LocalClerks, PaymentsApi, ReceiptMail
+    from pos_app.counter.payments import CounterPayments  # the local implementation (never a screen's)
 
     exported = {name: getattr(app, name) for name in app.__all__}
     exported["Account"] = app.CreditCardAccount | app.AchAccount
@@ -463,10 +467,15 @@ def test_the_local_counter_satisfies_the_protocol_member_by_member():
                               if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)}
     assert check(CounterApi, Counter, init_attrs(Counter)) == []
     assert check(ClerksApi, LocalClerks, init_attrs(LocalClerks)) == []
-    assert check(ReceiptMail, CounterPayments, set()) == []
+    assert check(PaymentsApi, CounterPayments, init_attrs(CounterPayments)) == []
+    assert protocol_members(ReceiptMail) <= protocol_members(PaymentsApi)
     assert check(ReceiptMail, Counter, set()) == []
     from pos_app.counter.remote import RemoteCounter, RemotePayments  # the store-server counter (issue 20)
 
     assert check(CounterApi, RemoteCounter, init_attrs(RemoteCounter)) == []
-    assert check(ReceiptMail, RemotePayments, set()) == []
+    assert check(PaymentsApi, RemotePayments, init_attrs(RemotePayments)) == []
+    for payments in (CounterPayments, RemotePayments):  # the journal, service or server link stay private
+        public = {n for n in vars(payments) if not n.startswith("_")} | {
+            n for n in init_attrs(payments) if not n.startswith("_")}
+        assert public - protocol_members(PaymentsApi) == set(), payments.__name__
     assert protocol_members(ClerksApi) <= protocol_members(CounterApi)  # the clerk calls are the counter's too

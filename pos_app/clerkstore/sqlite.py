@@ -29,9 +29,9 @@ from pos_app import migrations
 from pos_app.audit import AuditEntry, AuditEvent, aware
 from pos_app.clerkstore import ApprovalRecord, ClerkRow, Guard, NameTaken, Scope, trail
 from pos_app.migrations import Migration
+from pos_app.sqlite_support import sqlite_open
 from pos_app.sqlite_tx import immediate_transaction
 from pos_app.storage_errors import What, storage_errors
-from pos_app.storage_errors import connect as storage_connect
 
 # v1 (the first numbered migration) brings every clerk file made before numbered migrations (with or without
 # the kdf and tag columns added later) and a new, empty file to one shape.
@@ -236,12 +236,11 @@ class SqliteClerkStore:
         self.name = str(self.path)
         with storage_errors(self.path, What.CLERKS):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Storage faults (read-only folder, full disk, damaged file) come out as StorageError naming the file.
-        self._db = storage_connect(self.path, What.CLERKS, check_same_thread=False, isolation_level=None,
-                                   timeout=30)
+        # Storage faults (read-only folder, full disk, damaged file) come out as StorageError naming the file, also
+        # later (guarded); a file from a newer app is refused before WAL rewrites its header.
+        self._db = sqlite_open(self.path, What.CLERKS, synchronous="FULL", busy_timeout_s=30, guarded=True,
+                           before_wal=lambda con: migrations.refuse_newer(con, MIGRATIONS, "clerk file"))
         try:
-            migrations.refuse_newer(self._db, MIGRATIONS, "clerk file")  # before WAL rewrites the header
-            self._db.execute("PRAGMA journal_mode=WAL")
             migrations.migrate(self._db, MIGRATIONS, "clerk file")
         except BaseException:
             self._db.close()

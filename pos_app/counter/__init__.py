@@ -21,7 +21,6 @@ __all__ = sorted(EXPORTS)
 if TYPE_CHECKING:
     from pos_app.counter.api import ApiAccess, CounterApi, CounterStart, StartupNotices  # noqa: F401
     from pos_app.counter.local import Counter  # noqa: F401
-    from pos_app.counter.payments import CounterPayments  # noqa: F401
 
 
 def __getattr__(name: str):

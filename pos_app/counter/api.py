@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -25,13 +26,21 @@ from pos_app.counter.clerks import ClerksApi
 
 if TYPE_CHECKING:
     from pos_app.counter.events import EventBus
-    from pos_app.counter.payments import CounterPayments
     from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
     from pos_app.customers.paysimple_add import Added
-    from pos_app.payments import Approval, Attempt, CustomerRef, StatusEvent
+    from pos_app.payments import (
+        Approval,
+        Attempt,
+        CustomerRef,
+        EodReport,
+        Receipt,
+        ReversalOption,
+        StatusEvent,
+    )
     from pos_app.payments.store import OnFileRecord
     from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts
     from pos_app.settings import Merchant
+    from pos_app.storage_errors import StorageError
 
     Account = CreditCardAccount | AchAccount
 
@@ -81,35 +90,78 @@ class StartupNotices:
     backup_problem: Exception | None = None
 
 
+class ChargeOutcome(StrEnum):
+    """What became of a charge a previous run left unanswered (``LastCharge.outcome``)."""
+
+    APPROVED = "approved"  # the money was taken (a later void or refund included)
+    DECLINED = "declined"  # PaySimple declined or rejected it
+    NOT_CHARGED = "not_charged"  # the server said nothing was charged: the key never arrived, or it was refused
+    UNKNOWN = "unknown"  # still not known: ask again later; the record stays, nothing is re-sent
+
+
 @dataclass(frozen=True)
 class LastCharge:
     """A charge a previous run of this counter sent (store mode) and never heard the final answer to, as the
-    server answered when asked with its key (``CounterApi.last_charge``). ``outcome``: ``"approved"`` (the
-    money was taken), ``"declined"`` (PaySimple declined or rejected it), ``"not_charged"`` (the server said
-    nothing was charged: the key never arrived, or it was refused before anything was sent), ``"unknown"``
-    (still not known: ask again later; the record stays, nothing is re-sent). ``attempt``: the server's
-    attempt when it has one. ``detail``: why it is unknown or was refused (plain words), else ""."""
+    server answered when asked with its key (``CounterApi.last_charge``). ``outcome``: a ``ChargeOutcome``.
+    ``attempt``: the server's attempt when it has one. ``detail``: why it is unknown or was refused (plain
+    words), else ""."""
 
     attempt_id: str
     customer_name: str
     amount: Decimal
     account_kind: str
     account_last4: str
-    outcome: str
+    outcome: ChargeOutcome
     attempt: Attempt | None = None
     detail: str = ""
 
     @property
     def final(self) -> bool:
-        return self.outcome != "unknown"
+        return self.outcome is not ChargeOutcome.UNKNOWN
 
 
 @runtime_checkable
 class ReceiptMail(Protocol):
-    """E-mailing a payment's receipt through the gateway (``CounterApi`` and ``CounterPayments`` both do)."""
+    """E-mailing a payment's receipt through the gateway (``CounterApi`` and ``PaymentsApi`` both do)."""
 
     def receipt_address(self, attempt: Attempt) -> str: ...
     def email_receipt(self, attempt: Attempt, to: str) -> str: ...
+
+
+@runtime_checkable
+class PaymentsApi(ReceiptMail, Protocol):
+    """After the sale, for one counter (``CounterApi.payments``): the history, check again, void / refund /
+    close review with a manager's ``Approval``, receipts, end of day. ``CounterPayments`` (this PC's journal and
+    PaySimple) and ``RemotePayments`` (the store server) implement it; the history and end-of-day screens use
+    only these members. Plain values: ``lane``, ``environment``, ``merchant``, ``tz``, ``approve`` (the shell's
+    dialog: manager + PIN + reason, or None), ``now``, ``today``, ``day_start``, ``receipt``, ``clerk_name``;
+    every other call blocks on storage or the network and runs on a worker."""
+
+    lane: str
+    environment: Environment
+    merchant: Merchant
+    tz: tzinfo
+    approve: Approve | None
+
+    def now(self) -> datetime: ...
+    def today(self) -> date: ...
+    def day_start(self, day: date) -> datetime: ...
+    def clerk_name(self, clerk_id: str) -> str: ...
+    def receipt(self, attempt: Attempt) -> Receipt: ...
+
+    def history(self, since: datetime | None, limit: int) -> list[Attempt]:
+        """Attempts of every lane since ``since`` (None: all), newest first, at most ``limit``."""
+    def resolve(self, attempt: Attempt) -> Attempt:
+        """Check again: looked up with PaySimple, never re-sent."""
+    def reversal_option(self, attempt: Attempt) -> ReversalOption:
+        """Void or refund, asked of PaySimple now, with why the other does not apply."""
+    def void(self, attempt: Attempt, approval: Approval) -> Attempt: ...
+    def refund(self, attempt: Attempt, approval: Approval) -> Attempt: ...
+    def close_review(self, attempt: Attempt, approval: Approval, payment_id: int | None) -> Attempt: ...
+    def end_of_day(self, day: date, lane: str | None, on_payment: Callable[[int], None] = ...
+                   ) -> tuple[EodReport, StorageError | None]:
+        """The end-of-day report (``on_payment(done)`` per PaySimple payment read; may raise to cancel) and the
+        journal backup's error, if any (returned, not raised)."""
 
 
 @runtime_checkable
@@ -184,4 +236,4 @@ class CounterApi(ClerksApi, Protocol):
     def email_receipt(self, attempt: Attempt, to: str) -> str: ...
 
     # after the sale
-    def payments(self, merchant: Merchant, tz: tzinfo, approve: Approve | None = None) -> CounterPayments: ...
+    def payments(self, merchant: Merchant, tz: tzinfo, approve: Approve | None = None) -> PaymentsApi: ...

@@ -49,7 +49,7 @@ from typing import Any
 from pos_app.clerks import ApprovalPaused, ApprovalWait, Clerk, ClerkError, LockedOut, ManagerAction, Role
 from pos_app.clerks import NotAllowed as ClerkNotAllowed
 from pos_app.config import Environment
-from pos_app.counter.api import LastCharge, StartupNotices
+from pos_app.counter.api import ChargeOutcome, LastCharge, StartupNotices
 from pos_app.counter.clerks import SignedIn
 from pos_app.counter.errors import ForeignAccount
 from pos_app.counter.events import (
@@ -90,7 +90,13 @@ from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts
 from pos_app.paysimple import errors as gateway_errors
 from pos_app.paysimple.rules import FieldMessage
 from pos_app.serverlink import messages as m
-from pos_app.serverlink.client import ServerRefused, ServerUnreachable, StoreLink, Timeouts
+from pos_app.serverlink.client import (
+    CertificateChanged,
+    ServerRefused,
+    ServerUnreachable,
+    StoreLink,
+    Timeouts,
+)
 from pos_app.serverlink.wire import decode, encode
 
 log = logging.getLogger(__name__)
@@ -101,13 +107,16 @@ Account = CreditCardAccount | AchAccount
 class StoreServerUnreachable(PaymentError):
     """The store server could not be reached. ``charged``: False = nothing reached it (nothing was charged);
     None = a request may have reached it, the outcome is not known yet (``attempt_id`` is the payment to check
-    again when the server is back). Never True."""
+    again when the server is back). Never True. ``certificate_changed``: the last try met a server whose
+    certificate is not the pinned one (``CertificateChanged``: nothing was sent to it; the way back is a new
+    enrollment)."""
 
     def __init__(self, charged: bool | None, attempt_id: str | None = None, detail: str = "",
-                 payment: bool = True) -> None:
+                 payment: bool = True, certificate_changed: bool = False) -> None:
         """``payment``: False for a request that takes no money (a look-up, a customer or account change):
         the sentence then says only that the server cannot be reached (``detail`` says how)."""
         self.charged, self.attempt_id = charged, attempt_id
+        self.certificate_changed = certificate_changed
         if not payment:
             text = "" if detail else "The store server cannot be reached."
         elif charged is False:
@@ -215,9 +224,10 @@ def enroll_counter(url: str, code: str, lane: str, credentials, timeouts: Timeou
 
 
 #: What a settled attempt means for the clerk asking about a charge a previous run left (``LastCharge``).
-_OUTCOMES = {State.APPROVED: "approved", State.VOID_PENDING: "approved", State.VOIDED: "approved",
-             State.REFUND_PENDING: "approved", State.REFUNDED: "approved", State.DECLINED: "declined",
-             State.REJECTED: "declined", State.ABSENT: "not_charged"}
+_OUTCOMES = {State.APPROVED: ChargeOutcome.APPROVED, State.VOID_PENDING: ChargeOutcome.APPROVED,
+             State.VOIDED: ChargeOutcome.APPROVED, State.REFUND_PENDING: ChargeOutcome.APPROVED,
+             State.REFUNDED: ChargeOutcome.APPROVED, State.DECLINED: ChargeOutcome.DECLINED,
+             State.REJECTED: ChargeOutcome.DECLINED, State.ABSENT: ChargeOutcome.NOT_CHARGED}
 _STILL_OPEN = frozenset(State) - set(_OUTCOMES)
 
 
@@ -313,7 +323,8 @@ class RemoteCounter:
         except ServerRefused as exc:
             raise typed_error(exc) from None
         except ServerUnreachable as exc:
-            raise StoreServerUnreachable(None if exc.sent else False, detail=str(exc), payment=False) from None
+            raise StoreServerUnreachable(None if exc.sent else False, detail=str(exc), payment=False,
+                                         certificate_changed=isinstance(exc, CertificateChanged)) from None
         return None if reply is None else decode(reply, data, reply.__name__ if isinstance(reply, type) else "reply")
 
     @property
@@ -649,13 +660,13 @@ class RemoteCounter:
     @off_gui_thread
     def last_charge(self) -> LastCharge | None:
         """The charge a previous run left pending, asked about with its key (module docstring); None when there
-        is none. An "unknown" answer keeps the record (ask again later); any other clears it."""
+        is none. An ``UNKNOWN`` answer keeps the record (ask again later); any other clears it."""
         record = self._pending_record()
         if record is None:
             return None
 
-        def answer(outcome: str, attempt: Attempt | None = None, detail: str = "") -> LastCharge:
-            if outcome != "unknown":
+        def answer(outcome: ChargeOutcome, attempt: Attempt | None = None, detail: str = "") -> LastCharge:
+            if outcome is not ChargeOutcome.UNKNOWN:
                 self.pending.clear(record.attempt_id)
             return LastCharge(record.attempt_id, record.customer_name, record.amount, record.account_kind,
                               record.account_last4, outcome, attempt, detail)
@@ -663,18 +674,18 @@ class RemoteCounter:
         try:
             _, data, _ = self.link.request("POST", f"/v1/charges/{record.attempt_id}/close", None)
         except ServerUnreachable:
-            return answer("unknown", detail="The store server cannot be reached.")
+            return answer(ChargeOutcome.UNKNOWN, detail="The store server cannot be reached.")
         except ServerRefused as exc:
             if exc.status == 410 and exc.code == "never_arrived":
-                return answer("not_charged", detail=str(exc))
+                return answer(ChargeOutcome.NOT_CHARGED, detail=str(exc))
             if exc.status in (400, 403, 409) and exc.code not in _SESSION_CODES:
-                return answer("not_charged", detail=str(exc))  # the server refused the charge itself
-            return answer("unknown", detail=str(exc))
+                return answer(ChargeOutcome.NOT_CHARGED, detail=str(exc))  # the server refused the charge itself
+            return answer(ChargeOutcome.UNKNOWN, detail=str(exc))
         reply = decode(m.ChargeReply, data, "ChargeReply")
         attempt = reply.attempt
         if not reply.done or attempt is None:
-            return answer("unknown", attempt, "The store server is still working on this payment.")
-        outcome = _OUTCOMES.get(attempt.state, "unknown")
+            return answer(ChargeOutcome.UNKNOWN, attempt, "The store server is still working on this payment.")
+        outcome = _OUTCOMES.get(attempt.state, ChargeOutcome.UNKNOWN)
         result = answer(outcome, attempt)
         self.events.publish(PaymentResolved(attempt))
         return result
@@ -744,7 +755,7 @@ class RemoteCounter:
         notify("sending", "Sending to the store server…")
         ends = time.monotonic() + self.ask_for
         reached = not first_is_new  # could any request of this charge have reached the server?
-        last_error = ""
+        last_error, certificate_changed = "", False
         while True:
             try:
                 status, data, response = self.link.request(method, path, body, headers=headers)
@@ -753,14 +764,17 @@ class RemoteCounter:
                 if reply.done and reply.attempt is not None:
                     notify("done", reply.attempt.state.value)
                     return reply.attempt
-                state = reply.attempt.state.value if reply.attempt else "sent"
-                notify("waiting" if state in ("unknown", "reconciling") else "checking",
+                open_at_gateway = reply.attempt is not None and reply.attempt.state in (State.UNKNOWN,
+                                                                                        State.RECONCILING)
+                notify("waiting" if open_at_gateway else "checking",
                        "The store server is still working on this payment…")
                 wait = _retry_after(response, 1.0)
             except ServerUnreachable as exc:
                 reached = reached or exc.sent
+                certificate_changed = isinstance(exc, CertificateChanged)
                 if not reached:
-                    raise StoreServerUnreachable(False, detail=str(exc)) from None
+                    raise StoreServerUnreachable(False, detail=str(exc),
+                                                 certificate_changed=certificate_changed) from None
                 last_error = str(exc)
                 notify("check_failed", "The store server did not answer; asking again…")
                 wait = 1.0
@@ -777,7 +791,7 @@ class RemoteCounter:
                     settled()
                     raise typed_error(exc) from None
             if time.monotonic() + wait > ends:
-                raise StoreServerUnreachable(None, key, last_error)
+                raise StoreServerUnreachable(None, key, last_error, certificate_changed=certificate_changed)
             self._sleep(wait)
 
     @off_gui_thread
@@ -812,16 +826,18 @@ class RemoteCounter:
 
 
 class RemotePayments:
-    """History, check again, void / refund / close review and end of day over the store server (the calls of
-    ``CounterPayments``); approvals come from ``approve`` (the screen asks a manager; the server checks)."""
+    """``PaymentsApi`` over the store server: history, check again, void / refund / close review and end of
+    day; approvals come from ``approve`` (the screen asks a manager; the server checks)."""
 
     def __init__(self, counter: RemoteCounter, merchant, tz, approve=None) -> None:
-        self.counter, self.merchant, self.tz, self.approve = counter, merchant, tz, approve
-        self.lane, self.environment, self.events = counter.lane, counter.environment, counter.events
-        self.clerk_name = counter.clerk_name
+        self._counter, self.merchant, self.tz, self.approve = counter, merchant, tz, approve
+        self.lane, self.environment, self._events = counter.lane, counter.environment, counter.events
+
+    def clerk_name(self, clerk_id: str) -> str:
+        return self._counter.clerk_name(clerk_id)
 
     def now(self) -> datetime:
-        return self.counter.now().astimezone(self.tz)
+        return self._counter.now().astimezone(self.tz)
 
     def today(self) -> date:
         return self.now().date()
@@ -843,20 +859,20 @@ class RemotePayments:
         params = {"limit": str(limit)}
         if since is not None:
             params["since"] = encode(since)
-        return self.counter._call("GET", "/v1/payments", params=params, reply=list[Attempt])
+        return self._counter._call("GET", "/v1/payments", params=params, reply=list[Attempt])
 
     def resolve(self, attempt: Attempt) -> Attempt:
-        return self.counter.resolve(attempt)
+        return self._counter.resolve(attempt)
 
     @off_gui_thread
     def reversal_option(self, attempt: Attempt) -> ReversalOption:
-        return self.counter._call("GET", f"/v1/payments/{attempt.id}/reversal", reply=ReversalOption)
+        return self._counter._call("GET", f"/v1/payments/{attempt.id}/reversal", reply=ReversalOption)
 
     def _reverse(self, attempt: Attempt, action: str, approval: Approval, payment_id: int | None = None) -> Attempt:
-        token = self.counter._approval_token(approval, action.replace("-", "_"), attempt.id)
-        done = self.counter._call("POST", f"/v1/payments/{attempt.id}/{action}", m.ApprovalUse(token, payment_id),
+        token = self._counter._approval_token(approval, action.replace("-", "_"), attempt.id)
+        done = self._counter._call("POST", f"/v1/payments/{attempt.id}/{action}", m.ApprovalUse(token, payment_id),
                                   reply=Attempt)
-        self.events.publish(PaymentResolved(done))
+        self._events.publish(PaymentResolved(done))
         return done
 
     @off_gui_thread
@@ -872,10 +888,10 @@ class RemotePayments:
         return self._reverse(attempt, "close-review", approval, payment_id)
 
     def receipt_address(self, attempt: Attempt) -> str:
-        return self.counter.receipt_address(attempt)
+        return self._counter.receipt_address(attempt)
 
     def email_receipt(self, attempt: Attempt, to: str) -> str:
-        return self.counter.email_receipt(attempt, to)
+        return self._counter.email_receipt(attempt, to)
 
     @off_gui_thread
     def end_of_day(self, day: date, lane: str | None, on_payment: Callable[[int], None] = lambda done: None):
@@ -883,7 +899,7 @@ class RemotePayments:
         params = {"day": day.isoformat()}
         if lane:
             params["lane"] = lane
-        return _with_defaults(self.counter._call("GET", "/v1/end-of-day", params=params, reply=EodReport)), None
+        return _with_defaults(self._counter._call("GET", "/v1/end-of-day", params=params, reply=EodReport)), None
 
 
 def _with_defaults(report: EodReport) -> EodReport:

@@ -23,8 +23,12 @@ Contracts:
   ``Counter.open``. :meth:`enroll_store` enrolls with a one-time code (the code, made by a manager on the
   server, is that manager's approval of the change); :meth:`apply_store` saves the settings; choosing any other
   environment later clears ``store_server``.
-- Blocking calls (files, keyring, PIN checks, the network) run on workers; :meth:`load_settings` also runs
-  before any window exists (start-up), where a storage fault is shown in a message box.
+- Blocking calls (files, keyring, PIN checks, the network) run on workers and are marked ``off_gui_thread``
+  (the GUI-thread guard refuses them on the main thread). Not marked: :meth:`load_settings`, which runs before
+  any window exists (start-up; a storage fault is shown in a message box), the plain values, and the cached
+  factories :meth:`clerks_for` / :meth:`store_desk` (a clerk desk opens its file on its own guarded calls;
+  the store desk's first use reads the lane credential from the keyring) and :meth:`counter_start` (its Sandbox/Live key
+  comes from the guarded :meth:`api_access`).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from pos_app.config import API_BASE_URLS, Environment, Paths
 from pos_app.counter.api import ApiAccess, CounterStart
 from pos_app.counter.clerks import LocalClerks
 from pos_app.counter.events import EventBus, SettingsChanged
+from pos_app.counter.guard import off_gui_thread
 from pos_app.settings import Settings
 
 if TYPE_CHECKING:
@@ -92,15 +97,15 @@ class StoreEnrollment:
 
 
 def check_store_url(url: str) -> str:
-    """The store server's address as the counter keeps it; ``ValueError`` (a sentence: what to type) for a bad
-    address or plain http to another machine (decision 0408)."""
-    from pos_app.serverlink.client import check_url
+    """The store server's address as the counter keeps it; ``StoreUrlError`` (a ``ValueError``; ``str()``: what
+    to type; ``plain_http``: plain http to another machine, decision 0408) for anything else."""
+    from pos_app.serverlink.client import StoreUrlError, check_url
 
     text = str(url or "").strip()
     if not text:
-        raise ValueError("Type the store server's address, e.g. https://192.168.1.10:8443.")
+        raise StoreUrlError("Type the store server's address, e.g. https://192.168.1.10:8443.")
     if "://" not in text:
-        raise ValueError("The store server's address starts with https:// (e.g. https://192.168.1.10:8443).")
+        raise StoreUrlError("The store server's address starts with https:// (e.g. https://192.168.1.10:8443).")
     return check_url(text)
 
 
@@ -138,6 +143,7 @@ class Setup:
 
         return load_run_settings(self.paths, self.force_training)
 
+    @off_gui_thread
     def save_settings(self, settings: Settings) -> None:
         """Training settings go to the training file only; a Sandbox/Live set-up into the counter's file
         (never from a ``--training`` run: ``PermissionError``). ``StorageError`` when the file cannot be
@@ -159,6 +165,7 @@ class Setup:
             merge_into_counter(settings, self.paths.settings_file)
         self.events.publish(SettingsChanged(settings))
 
+    @off_gui_thread
     def remember_save_folder(self, settings: Settings, folder: str) -> None:
         """Record where the person last saved a receipt or report (``Settings.save_folder``, decision 0353) in
         this run's settings file (training's in training), changing nothing else in it; a missing file is
@@ -174,6 +181,7 @@ class Setup:
     def base_url(self, environment: Environment) -> str:
         return self.base_urls[Environment(environment)]
 
+    @off_gui_thread
     def api_access(self, settings: Settings) -> ApiAccess | None:
         """Sandbox/Live: the API base URL, user and key for ``settings``' environment; None in training or
         when no key is saved (or kept for this session) for that user."""
@@ -184,10 +192,12 @@ class Setup:
         key = self._credentials.load(env.value, user) if user else None
         return ApiAccess(self.base_urls[env], user, key) if key else None
 
+    @off_gui_thread
     def has_saved_key(self, environment: Environment, user: str) -> bool:
         """Whether this data folder has a key for ``user`` (the key itself never leaves the keyring)."""
         return bool(user) and self._credentials.has(Environment(environment).value, user)
 
+    @off_gui_thread
     def save_key(self, environment: Environment, user: str, key: str, session_only: bool = False) -> str:
         """Keep an API key: in the keyring ("keyring"), or in memory for this session only ("session").
         Raises ``KeyringUnavailable`` when there is no keyring and ``session_only`` is False."""
@@ -211,6 +221,7 @@ class Setup:
 
         return backend_name()
 
+    @off_gui_thread
     def test_connection(self, environment: Environment, user: str, key: str | None) -> int:
         """A read-only request with ``user`` and ``key`` (None: the key saved for that user) to the
         environment's API; returns the number of customers, or raises the client's typed errors."""
@@ -236,6 +247,7 @@ class Setup:
             self._desks[env] = desk
         return desk
 
+    @off_gui_thread
     def apply(self, settings: Settings, *, first_manager: tuple[str, str] | None = None,
               approvals: Mapping[ManagerAction, Approval] | None = None, go_live_subject: str = "") -> None:
         """Save a set-up (blocking; PIN checks). ``first_manager``: (name, PIN) to create as the first manager
@@ -276,12 +288,14 @@ class Setup:
 
         return None if self.force_training else conformance_dir(self.paths.data_dir)
 
+    @off_gui_thread
     def sandbox_report(self):
         """The newest passed Sandbox test report (``conformance.ConformanceReport``), or None."""
         from pos_app.conformance import latest_passed
 
         return latest_passed(self.conformance_dir)
 
+    @off_gui_thread
     def write_conformance_report(self, report) -> Path:
         """Save a Sandbox test report (JSON, 0600) where :meth:`sandbox_report` finds it."""
         from pos_app.conformance import conformance_dir, write_report
@@ -309,6 +323,7 @@ class Setup:
             raise MissingCredentials()
         return CounterStart(env, self.paths, lane, api=access, clerks=clerks)
 
+    @off_gui_thread
     def restore_journal(self, environment: Environment, journal: Path, backup: Path, approval: Approval):
         """:func:`restore_journal` with ``environment``'s clerk desk (where the approval was given)."""
         return restore_journal(journal, backup, approval, self.clerks_for(environment))
@@ -320,6 +335,7 @@ class Setup:
         return (not self.force_training and bool(settings.store_server)
                 and self.environment(settings) is not Environment.TRAINING)
 
+    @off_gui_thread
     def store_access(self, settings: Settings):
         """The ``StoreAccess`` of an enrolled counter whose credential is in the keyring; None otherwise (not
         store mode, or the keyring lost it: set-up again). Reads the keyring (a worker, or before any window)."""
@@ -330,6 +346,7 @@ class Setup:
         access = StoreAccess(settings.store_server["url"], settings.lane, settings.store_server["fingerprint"])
         return access if self._credentials.has(STORE_CREDENTIAL, access.lane) else None
 
+    @off_gui_thread
     def enroll_store(self, url: str, code: str, lane: str, timeouts=None) -> StoreEnrollment:
         """Enroll this counter as ``lane`` with a one-time code (``counter.remote.enroll_counter``: the server
         proves the code before it is sent; its certificate is pinned; the credential goes to the keyring), then
@@ -362,6 +379,7 @@ class Setup:
         log.info("enrolled with the store server as lane %s (%s)", access.lane, environment.value)
         return StoreEnrollment(access.url, access.lane, access.fingerprint, environment, info.name)
 
+    @off_gui_thread
     def apply_store(self, settings: Settings, enrolled: StoreEnrollment) -> None:
         """Save a store-mode set-up: the server's address and pinned fingerprint, the enrolled lane, the
         server's environment; keeps the store header and formats of ``settings``. No clerk file is touched
@@ -394,6 +412,7 @@ class Setup:
             self._desks["store"] = desk
         return desk
 
+    @off_gui_thread
     def forget_store(self, settings: Settings) -> None:
         """The way back from a revoked or lost enrollment: drop this lane's credential from the keyring and
         mark the set-up as not done, so the next start runs the set-up wizard. ``StorageError``."""

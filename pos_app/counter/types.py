@@ -18,22 +18,22 @@ def _add(module: str, *names: str) -> None:
 
 
 # the application layer itself
-_add("pos_app.counter.api", "ApiAccess", "Approve", "CounterApi", "CounterStart", "LastCharge", "ReceiptMail",
-     "StartupNotices")
+_add("pos_app.counter.api", "ApiAccess", "Approve", "ChargeOutcome", "CounterApi", "CounterStart", "LastCharge", "PaymentsApi",
+     "ReceiptMail", "StartupNotices")
 _add("pos_app.counter.clerks", "ClerksApi", "LocalClerks", "SignedIn")
 _add("pos_app.counter.local", "Counter", "StoreEnvironmentChanged", "data_paths")
 _add("pos_app.counter.remote", "RemoteCounter", "StoreAccess", "StoreServerRefused", "StoreServerUnreachable", "enroll_counter")
-_add("pos_app.serverlink.client", "CertificateChanged", "EnrollmentFailed", "ServerRefused", "ServerUnreachable")
+_add("pos_app.serverlink.client", "CertificateChanged", "EnrollmentFailed", "ServerRefused", "ServerUnreachable",
+     "StoreUrlError")
 _add("pos_app.serverlink.enrollment", "CodeFormatError")
 _add("pos_app.counter.guard", "GuiThreadCall", "set_gui_thread_guard")
-_add("pos_app.counter.payments", "CounterPayments")
 _add("pos_app.counter.setup", "Setup", "StoreEnrollment", "check_connection", "check_store_url", "restore_journal")
 _add("pos_app.counter.events", "AccountsChanged", "ClerksChanged", "ClerkSignedIn", "ClerkSignedOut", "CounterEvent",
      "CustomerSaved", "CustomersImported", "CustomersSynced", "EventBus", "PaymentRecorded", "PaymentResolved",
      "SettingsChanged")
 _add("pos_app.counter.errors", "ForeignAccount", "MissingCredentials", "TrainingUnavailable")
 # customers
-_add("pos_app.customers.models", "CustomerHit", "CustomerRecord", "StoredCustomer")
+_add("pos_app.customers.models", "MIRRORED", "CustomerHit", "CustomerRecord", "StoredCustomer")
 _add("pos_app.customers.counter", "CustomerValidationError", "LocalWriteDeferred", "normalised", "problems")
 _add("pos_app.customers.paysimple_add", "AddAmbiguous", "AddNotConfirmed", "Added")
 _add("pos_app.customers.store", "AddInProgress")

@@ -56,6 +56,7 @@ import os
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -82,7 +83,7 @@ from pos_app.customers.rows import (
     now_iso,
     update_values,
 )
-from pos_app.customers.schema import connect, migrate
+from pos_app.customers.schema import SCHEMA_VERSION, connect, migrate
 from pos_app.customers.search import search as search_directory
 from pos_app.customers.store import (
     ADD_OUTCOMES,
@@ -99,6 +100,7 @@ from pos_app.customers.store import (
     aware,
     check_feed_args,
 )
+from pos_app.sqlite_support import sqlite_open
 from pos_app.storage_errors import CHECK_FAILED, Fault, StorageError, What, storage_errors
 
 log = logging.getLogger(__name__)
@@ -113,6 +115,8 @@ _CHUNK = 500  # ids per IN (...) query
 _SELECT_ROW = f"SELECT {', '.join(ROW_COLUMNS)} FROM customers"
 _SELECT_OLD = f"SELECT {', '.join(OLD_COLUMNS)} FROM customers"
 SYNC_STOPPED = ("cancelled", "failed")
+# This directory's own bookkeeping, left out of a snapshot (``snapshot_to``): not part of the customer list.
+_NOT_IN_SNAPSHOT = ("recent", "recent_entries", "sync_runs", "sync_seen", "paysimple_adds")
 
 
 class FeedMismatch(ValueError):
@@ -122,6 +126,11 @@ class FeedMismatch(ValueError):
         self.have, self.offered = have, offered
         super().__init__(f"This customer list is a copy of another store's list (feed {have}, not {offered}); "
                          "nothing was changed. Start a fresh copy (a new, empty customer list file).")
+
+
+class NotReadyToCopy(RuntimeError):
+    """``snapshot_to``: this directory cannot be copied now (a copy that has not followed its feed yet, or a file
+    being migrated); ask again later. Nothing usable was written to the target."""
 
 
 class _Lookup:
@@ -545,7 +554,9 @@ class Directory:
                     (local_id, started, record.first_name, record.last_name, record.email, record.phone,
                      record.customer_account))
                 return int(cur.lastrowid)
-        except sqlite3.IntegrityError as exc:  # the unique index of open adds (paysimple_adds_open)
+        except sqlite3.IntegrityError as exc:
+            if exc.sqlite_errorname != "SQLITE_CONSTRAINT_UNIQUE":  # the unique index of open adds only
+                raise
             raise AddInProgress() from exc
         finally:
             with storage_errors(self.path, What.DIRECTORY):
@@ -643,6 +654,41 @@ class Directory:
             rows = dict(self.connection().execute(
                 "SELECT key, value FROM meta WHERE key IN ('replica_of', 'replica_position')").fetchall())
         return rows.get("replica_of"), int(rows.get("replica_position") or 0)
+
+    def snapshot_to(self, path: Path | str, copies_feed: bool) -> tuple[str, int, int]:
+        """Copy this directory as of one moment into the new file ``path`` (SQLite's backup API in one step: one
+        read transaction; writers go on) and set the copy up as a replica of the feed it holds — ``copies_feed``:
+        this directory is itself a copy of another feed (its ``replica_position``), else it is the feed
+        (``feed_id``, its largest position) — without this directory's own bookkeeping (sync runs, PaySimple adds,
+        "recently seen"), with a new ``feed_id`` of its own, in one self-contained file (no WAL). Returns
+        (feed id, position the copy is complete up to, schema version). ``NotReadyToCopy`` when a copy has not
+        followed a feed yet or the schema is not this version's; ``StorageError`` for storage faults (the
+        caller removes ``path`` either way)."""
+        target = sqlite_open(path, What.DIRECTORY, synchronous="NORMAL", wal=False, busy_timeout_s=self._busy_timeout_s)
+        try:
+            with storage_errors(self.path, What.DIRECTORY):
+                self.connection().backup(target)  # all pages in one step: one moment of the directory
+            with storage_errors(path, What.DIRECTORY):
+                meta = dict(target.execute("SELECT key, value FROM meta"))
+                if copies_feed:
+                    feed_id, position = meta.get("replica_of"), int(meta.get("replica_position") or 0)
+                else:
+                    feed_id = meta["feed_id"]
+                    position = target.execute("SELECT coalesce(max(change_pos), 0) FROM customers").fetchone()[0]
+                version = target.execute("PRAGMA user_version").fetchone()[0]
+                if feed_id is None or version != SCHEMA_VERSION:
+                    raise NotReadyToCopy()
+                target.execute("BEGIN IMMEDIATE")
+                for table in _NOT_IN_SNAPSHOT:
+                    target.execute(f"DELETE FROM {table}")
+                target.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                   [("replica_of", feed_id), ("replica_position", str(position)),
+                                    ("feed_id", uuid.uuid4().hex)])
+                target.execute("COMMIT")
+                target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        finally:
+            target.close()
+        return feed_id, int(position), int(version)
 
     def replica_complete(self) -> bool:
         """This copy has reached the end of its feed at least once (``mark_replica_complete``): every customer of

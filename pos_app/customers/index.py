@@ -42,7 +42,7 @@ def _field(text: str | None) -> str:
         return ""
     folded = _FOLDED.get(text)
     if folded is None:
-        if text.isascii() and text.isalpha():  # the common case, 20x faster than the general path
+        if text.isascii() and text.isalpha():  # the common case: one plain word, folded by lower()
             folded = text.lower()
         else:
             folded = " ".join(words_of(text))

@@ -33,6 +33,11 @@ class MirroredField:
     attr: str  # attribute of paysimple.models.CustomerFields, or of Address when ``address``
     address: bool = False
 
+    @property
+    def path(self) -> str:
+        """The field as PaySimple's rules name it in a customer body (``BillingAddress.City``)."""
+        return f"BillingAddress.{self.key}" if self.address else self.key
+
 
 MIRRORED: tuple[MirroredField, ...] = (
     MirroredField("first_name", "FirstName", "first_name"),

@@ -14,7 +14,6 @@ back into NULL with ``nullif(?, 0)`` (a text value never equals an integer in SQ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from operator import attrgetter
 
@@ -58,7 +57,3 @@ def update_values(customer_id: int, record: CustomerRecord, written_at: str, pos
     """The parameters of ``UPDATE_SQL`` for one row."""
     return (record.paysimple_id, *data_values(record), written_at, index.record_words(record),
             index.record_keys(record), position, customer_id)
-
-
-def columns_of(row: Sequence, columns: Sequence[str] = ROW_COLUMNS) -> dict:
-    return dict(zip(columns, row, strict=True))

@@ -50,7 +50,8 @@ from pathlib import Path
 from pos_app import migrations
 from pos_app.customers import index
 from pos_app.migrations import Migration
-from pos_app.private_files import private_file
+from pos_app.sqlite_support import sqlite_open
+from pos_app.storage_errors import What
 
 # Space-separated words/keys text → JSON array → rows (texts hold no quote or backslash, see ``index``).
 _EXPAND = "json_each('[\"' || replace(trim(replace({t}, ' . ', ' ')), ' ', '\",\"') || '\"]')"
@@ -209,17 +210,11 @@ SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
 def connect(path: Path | str, cache_mib: int = 64, busy_timeout_s: float = 10.0) -> sqlite3.Connection:
-    """A connection in autocommit mode (we issue BEGIN ourselves) with the directory's settings."""
-    if str(path) != ":memory:":
-        private_file(path)  # 0600 before SQLite opens it: its -wal/-shm files take the same mode
-    con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=busy_timeout_s)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
-    con.execute(f"PRAGMA cache_size=-{cache_mib * 1024}")
-    con.execute("PRAGMA mmap_size=1073741824")  # reads through the OS page cache without copies
-    con.execute("PRAGMA temp_store=MEMORY")
-    con.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
-    return con
+    """A connection with the directory's settings (``sqlite_support.sqlite_open``: autocommit, WAL; ``synchronous=NORMAL``:
+    durable at checkpoints, never corrupt; 1 GiB memory-mapped reads; temporary data in memory). Storage faults while
+    opening come out as ``StorageError`` on the customer list."""
+    return sqlite_open(path, What.DIRECTORY, synchronous="NORMAL", busy_timeout_s=busy_timeout_s, cache_mib=cache_mib,
+                   mmap_mib=1024, memory_temp=True)
 
 
 def migrate(con: sqlite3.Connection) -> int:

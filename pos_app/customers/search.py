@@ -118,7 +118,7 @@ NEAR_SEEK_PAIRS = 96  # two words: (whole word, pattern) pairs read by seeks bef
 NEAR_KNOWN = 6  # corrections kept for a word somebody has as typed (the query found nobody at all)
 NEAR_AFTER_SEEKS = 2_000  # ... after which the walks (other orders, middle names, company) read at most this
 _TICK = 1000  # SQLite VM instructions between budget checks
-_OPS_PER_ROW = 6  # measured: a terms row with a word check costs about 5-6 VM instructions
+_OPS_PER_ROW = 6  # VM instructions per terms row read with one word check (bench/README.md, "Customer search")
 
 
 def _ops_per_row(checks: int) -> int:
@@ -530,7 +530,7 @@ def _collect(con: sqlite3.Connection, sql: str, args: tuple, pool: _Pool, match:
     budget between several walks: it is decreased by what this walk read.
 
     The budget is enforced by SQLite's progress handler (it interrupts the statement), so the walk runs
-    as one plain index scan: a LIMIT in a subquery would cost a co-routine hop per row (measured +40%).
+    as one plain index scan (a LIMIT in a subquery would add a co-routine hop per row).
     """
     found = 0
     ticks = 0
@@ -556,7 +556,7 @@ def _collect(con: sqlite3.Connection, sql: str, args: tuple, pool: _Pool, match:
                     found += 1
         cur.close()
     except sqlite3.OperationalError as exc:
-        if "interrupt" not in str(exc):
+        if exc.sqlite_errorcode != sqlite3.SQLITE_INTERRUPT:  # the budget's interrupt ends the scan; else a fault
             raise
     finally:
         con.set_progress_handler(None, 0)

@@ -52,7 +52,8 @@ from pos_app.payments.model import (
 from pos_app.payments.onfile_sql import SQLITE_SCHEMA as ONFILE_SCHEMA
 from pos_app.payments.onfile_sql import SqlOnFile
 from pos_app.payments.store import OnFileStore, OwnerLock, Reversal, check_updates
-from pos_app.private_files import private_file
+from pos_app.private_files import private_dir
+from pos_app.sqlite_support import sqlite_open
 from pos_app.sqlite_tx import immediate_transaction
 from pos_app.storage_errors import Fault, JournalCorrupt, StorageError, What, as_storage_error, storage_errors
 
@@ -177,6 +178,23 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
+def _quick_check(con: sqlite3.Connection, path: Path, limit: int = 10) -> list[str]:
+    try:
+        rows = con.execute(f"PRAGMA quick_check({int(limit)})").fetchall()
+    except sqlite3.DatabaseError as exc:
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        if code == 26:  # SQLITE_NOTADB
+            return ["not a SQLite database (the file's first bytes are wrong)"]
+        if code == 11:  # SQLITE_CORRUPT
+            return ["damaged pages: the check could not read the file to the end"]
+        error = as_storage_error(exc, path, What.JOURNAL)
+        if error is None:
+            raise
+        raise error from exc
+    lines = [str(r[0]) for r in rows]
+    return [] if lines == ["ok"] else lines
+
+
 def _attempt(row: sqlite3.Row) -> Attempt:
     return journal_rows.to_attempt(row, parse_ts)
 
@@ -195,20 +213,16 @@ class Journal:
         self._onfile: SqlOnFile | None = None
         self._use = JournalUse(self.path)  # shared while open: a restore never swaps the file under us
         with storage_errors(self.path, What.JOURNAL):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            private_file(self.path)  # 0600 (its -wal/-shm follow), in a 0700 folder
+            private_dir(self.path.parent)
             if not self._use.try_shared():
                 raise StorageError(Fault.BUSY, self.path, What.JOURNAL, "A journal restore is running.")
         try:
-            with storage_errors(self.path, What.JOURNAL):
-                self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None,
-                                           check_same_thread=False)
+            # A damaged file or one from a newer app is refused before anything (WAL included) writes to it.
+            self._db = sqlite_open(self.path, What.JOURNAL, synchronous="FULL", foreign_keys=True,
+                               busy_timeout_s=busy_timeout, row_factory=sqlite3.Row, before_wal=self._check_before_use)
             try:
-                problems = self.integrity_problems()
-                if problems:
-                    raise JournalCorrupt(self.path, problems)
-                with storage_errors(self.path, What.JOURNAL):
-                    self._open()
+                with storage_errors(self.path, What.JOURNAL), self._lock:
+                    migrations.migrate(self._db, MIGRATIONS, "payment journal")
             except BaseException:
                 self._db.close()
                 raise
@@ -216,33 +230,17 @@ class Journal:
             self._use.release()
             raise
 
+    def _check_before_use(self, con: sqlite3.Connection) -> None:
+        problems = _quick_check(con, self.path)
+        if problems:
+            raise JournalCorrupt(self.path, problems)
+        migrations.refuse_newer(con, MIGRATIONS, "payment journal")
+
     def integrity_problems(self, limit: int = 10) -> list[str]:
         """``PRAGMA quick_check``: [] when the file is sound, else its first ``limit`` problems (a file that
         is not a database at all: one line saying so). Reads only."""
-        try:
-            with self._lock:
-                rows = self._db.execute(f"PRAGMA quick_check({int(limit)})").fetchall()
-        except sqlite3.DatabaseError as exc:
-            code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-            if code == 26:  # SQLITE_NOTADB
-                return ["not a SQLite database (the file's first bytes are wrong)"]
-            if code == 11:  # SQLITE_CORRUPT
-                return ["damaged pages: the check could not read the file to the end"]
-            error = as_storage_error(exc, self.path, What.JOURNAL)
-            if error is None:
-                raise
-            raise error from exc
-        lines = [str(r[0]) for r in rows]
-        return [] if lines == ["ok"] else lines
-
-    def _open(self) -> None:
-        self._db.row_factory = sqlite3.Row
-        migrations.refuse_newer(self._db, MIGRATIONS, "payment journal")  # before WAL rewrites the header
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA foreign_keys=ON")
         with self._lock:
-            migrations.migrate(self._db, MIGRATIONS, "payment journal")
+            return _quick_check(self._db, self.path, limit)
 
     def close(self) -> None:
         with self._lock:

@@ -57,6 +57,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 
 from pos_app.i18n_keys import N_
 from pos_app.payments.gateway import (
@@ -97,6 +98,15 @@ from pos_app.payments.reversals import ReversalOption, Reversals, option_for  # 
 from pos_app.payments.store import JournalStore
 
 log = logging.getLogger(__name__)
+
+
+class Lookup(Enum):
+    """What one look-up of an open attempt at PaySimple settled (``PaymentService._lookup_once``)."""
+
+    RESOLVED = "resolved"  # found and final, or proven absent after the in-flight window
+    FAILED = "failed"  # the look-up failed, or PaySimple still says Pending: a try that settled nothing
+    CONFLICT = "conflict"  # PaySimple's records contradict the journal: the attempt needs review
+    EARLY = "early"  # not found yet, and a request in flight could still charge: look again
 S = State
 
 
@@ -302,14 +312,14 @@ class PaymentService(Reversals):
         failures = 0
         while True:
             attempt, outcome = self._lookup_once(attempt, clerk, notify)
-            if outcome in ("resolved", "conflict"):
+            if outcome in (Lookup.RESOLVED, Lookup.CONFLICT):
                 return attempt
-            if outcome == "failed":
+            if outcome is Lookup.FAILED:
                 failures += 1
                 if failures >= tries:
                     return attempt
                 self._sleep(self.lookup_backoff * (2 ** (failures - 1)))
-            else:  # "early": not found, but a request in flight could still charge
+            else:  # EARLY: not found, but a request in flight could still charge
                 remaining = (self._absent_after(attempt) - self.clock()).total_seconds()
                 notify(attempt, "waiting", NOT_THERE_YET)
                 self._sleep(max(0.01, min(self.poll_interval, remaining)))
@@ -321,8 +331,8 @@ class PaymentService(Reversals):
             return attempt.sent_at + self.in_flight_window
         return attempt.created_at  # never sent: nothing can be in flight
 
-    def _lookup_once(self, attempt: Attempt, clerk: str, notify) -> tuple[Attempt, str]:
-        """One look-up. Outcome: resolved | failed | conflict | early (not found, too soon to say absent).
+    def _lookup_once(self, attempt: Attempt, clerk: str, notify) -> tuple[Attempt, Lookup]:
+        """One look-up, and what it settled (``Lookup``).
 
         An attempt that needs review goes back to needs_review (not unknown) when the look-up settles nothing.
         """
@@ -343,20 +353,20 @@ class PaymentService(Reversals):
             notify(attempt, "check_failed", note)
             # In review, the note keeps saying why it needs review; the failure is the transition's cause.
             return self.journal.transition(attempt.id, S.RECONCILING, back, note, clerk, self.clock(),
-                                           note=attempt.note if in_review else note), "failed"
+                                           note=attempt.note if in_review else note), Lookup.FAILED
         if result.conflict:
-            return self._to_review(attempt, S.RECONCILING, result.conflict, clerk), "conflict"
+            return self._to_review(attempt, S.RECONCILING, result.conflict, clerk), Lookup.CONFLICT
         if result.found:
             done = self._record_payment(attempt, S.RECONCILING, result.payment, clerk, "found at PaySimple")
             # Pending at PaySimple: counts as a failed try so a stuck Pending cannot loop forever.
-            return done, ("resolved" if done.state is not S.UNKNOWN else "failed")
+            return done, (Lookup.RESOLVED if done.state is not S.UNKNOWN else Lookup.FAILED)
         if self.clock() < self._absent_after(attempt):
             return self.journal.transition(attempt.id, S.RECONCILING, back,
                                            "not at PaySimple yet; too early to be sure", clerk,
-                                           self.clock()), "early"
+                                           self.clock()), Lookup.EARLY
         note = NO_SUCH_ORDER if attempt.sent_at is not None else NEVER_SENT
         return self.journal.transition(attempt.id, S.RECONCILING, S.ABSENT, note, clerk, self.clock(),
-                                       note=note), "resolved"
+                                       note=note), Lookup.RESOLVED
 
     def resolve(self, attempt: Attempt | str, clerk: str = "system", on_status: StatusCallback | None = None,
                 tries: int | None = None) -> Attempt:

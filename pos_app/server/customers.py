@@ -12,11 +12,11 @@
   (``PgCustomerStore.sync_lease``) and runs a pass only when no complete pass ended within the period.
 
 Snapshots (``snapshot``, ``GET /v1/customers/snapshot``, decision 0460): a consistent copy of the search index
-for a lane's first fill, made with SQLite's backup API in one step (one read transaction: writers go on, the copy
-is the index as of one moment) into a private file in ``snapshots/`` next to the index, then set up as a copy of
-the feed lanes read (``meta.replica_of`` = the feed id, ``meta.replica_position`` = the position the copy is
-complete up to; on SQLite the index is the feed itself: the largest position in the copy) with this server's own
-bookkeeping (sync runs, PaySimple adds, "recently seen") left out. At most ``SNAPSHOTS_AT_ONCE`` copies are made
+for a lane's first fill, made by ``Directory.snapshot_to`` (SQLite's backup API in one step: one read
+transaction, writers go on, the copy is the index as of one moment) into a private file in ``snapshots/`` next to
+the index, set up as a copy of the feed lanes read (``meta.replica_of`` = the feed id, ``meta.replica_position`` =
+the position the copy is complete up to; on SQLite the index is the feed itself: the largest position in the copy)
+with this server's own bookkeeping (sync runs, PaySimple adds, "recently seen") left out. At most ``SNAPSHOTS_AT_ONCE`` copies are made
 at a time (``SnapshotBusy`` after ``SNAPSHOT_WAIT_S``). The caller gets the file open and already unlinked: it
 is gone from the disk when the caller closes it, also when the caller dies; leftovers of a process killed while
 copying are removed at the next ``open``.
@@ -30,18 +30,15 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import tempfile
 import threading
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from pos_app.customers.directory import Directory, FeedMismatch
+from pos_app.customers.directory import Directory, FeedMismatch, NotReadyToCopy
 from pos_app.customers.models import CustomerHit
-from pos_app.customers.schema import SCHEMA_VERSION
 from pos_app.customers.store import CustomerStore
 from pos_app.private_files import private_dir, private_file
 
@@ -52,8 +49,6 @@ FOLLOW_EVERY_S = 0.5
 SNAPSHOT_DIR = "snapshots"
 SNAPSHOTS_AT_ONCE = 2  # copies made at the same time (each reads the whole index once)
 SNAPSHOT_WAIT_S = 30.0  # a request waits this long for a turn, then gets ``SnapshotBusy``
-# This server's own bookkeeping, not part of the customer list a lane copies:
-_NOT_COPIED = ("recent", "recent_entries", "sync_runs", "sync_seen", "paysimple_adds")
 
 
 class SnapshotBusy(Exception):
@@ -176,33 +171,10 @@ class ServerCustomers:
             self._snapshot_slots.release()
 
     def _copy_index(self, path: Path) -> tuple[str, int, int]:
-        source = sqlite3.connect(str(self._index.path), isolation_level=None)
-        try:
-            target = sqlite3.connect(str(path), isolation_level=None)
-            try:
-                source.backup(target)  # all pages in one step: one read transaction, one moment of the index
-                meta = dict(target.execute("SELECT key, value FROM meta"))
-                if self.shared:  # the index copies the database's feed: the copy continues that copy
-                    feed_id, position = meta.get("replica_of"), int(meta.get("replica_position") or 0)
-                else:  # the index is the feed
-                    feed_id = meta["feed_id"]
-                    position = target.execute("SELECT coalesce(max(change_pos), 0) FROM customers").fetchone()[0]
-                version = target.execute("PRAGMA user_version").fetchone()[0]
-                if feed_id is None or version != SCHEMA_VERSION:
-                    raise SnapshotBusy()  # the index has not followed the feed yet / is being migrated
-                target.execute("BEGIN IMMEDIATE")
-                for table in _NOT_COPIED:
-                    target.execute(f"DELETE FROM {table}")
-                target.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                                   [("replica_of", feed_id), ("replica_position", str(position)),
-                                    ("feed_id", uuid.uuid4().hex)])
-                target.execute("COMMIT")
-                target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            finally:
-                target.close()
-        finally:
-            source.close()
-        return feed_id, int(position), int(version)
+        try:  # on PostgreSQL the index copies the database's feed: the snapshot continues that copy
+            return self._index.snapshot_to(path, copies_feed=self.shared)
+        except NotReadyToCopy:
+            raise SnapshotBusy() from None  # the index has not followed the feed yet / is being migrated
 
     # ---- the store's one sync ------------------------------------------------------------------------
 

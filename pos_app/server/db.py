@@ -24,7 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 from pos_app import migrations, pg_migrations, pg_support
 from pos_app.migrations import Migration
-from pos_app.private_files import private_file
+from pos_app.sqlite_support import sqlite_open
 from pos_app.sqlite_tx import immediate_transaction
 from pos_app.storage_errors import What, storage_errors
 
@@ -159,16 +159,15 @@ class SqliteDb:
     def __init__(self, path: Path | str, busy_timeout: float = 15.0) -> None:
         self.path = Path(path)
         self.name = str(self.path)
-        private_file(self.path)
-        with storage_errors(self.path, WHAT):
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                       timeout=busy_timeout)
-            self._db.row_factory = sqlite3.Row
-            migrations.refuse_newer(self._db, SQLITE_MIGRATIONS, "store server records")
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            migrations.migrate(self._db, SQLITE_MIGRATIONS, "store server records")
+        self._db = sqlite_open(self.path, WHAT, synchronous="FULL", foreign_keys=True, busy_timeout_s=busy_timeout,
+                           row_factory=sqlite3.Row, before_wal=lambda con: migrations.refuse_newer(
+                               con, SQLITE_MIGRATIONS, "store server records"))
+        try:
+            with storage_errors(self.path, WHAT):
+                migrations.migrate(self._db, SQLITE_MIGRATIONS, "store server records")
+        except BaseException:
+            self._db.close()
+            raise
         self._lock = threading.RLock()
 
     def t(self, value: datetime | None) -> str | None:

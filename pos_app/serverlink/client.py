@@ -77,11 +77,21 @@ class EnrollmentFailed(LinkError):
     pass
 
 
+class StoreUrlError(ValueError):
+    """A store server address the counter will not use (``str()``: what to type). ``plain_http``: the address
+    is plain http:// to another machine (only https:// leaves this PC, decision 0408); else it is empty or not
+    an address."""
+
+    def __init__(self, message: str, plain_http: bool = False) -> None:
+        super().__init__(message)
+        self.plain_http = plain_http
+
+
 def check_url(url: str) -> str:
-    """The server's base URL (no trailing slash); ``ValueError`` for plain http off loopback or a bad URL."""
+    """The server's base URL (no trailing slash); ``StoreUrlError`` for plain http off loopback or a bad URL."""
     parts = urlsplit(str(url).strip())
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValueError("The store server's address looks like https://server:8443.")
+        raise StoreUrlError("The store server's address looks like https://server:8443.")
     if parts.scheme == "http":
         host = parts.hostname
         loopback = host == "localhost"
@@ -90,7 +100,8 @@ def check_url(url: str) -> str:
         except ValueError:
             pass
         if not loopback:
-            raise ValueError("The store server is reached with https:// (plain http only on this PC itself).")
+            raise StoreUrlError("The store server is reached with https:// (plain http only on this PC itself).",
+                                plain_http=True)
     return f"{parts.scheme}://{parts.netloc}".rstrip("/")
 
 

@@ -11,8 +11,9 @@ Kinds:
 
 Matching: ``method`` is an HTTP method or ``*`` (any case); ``path`` is a glob (``fnmatch``, case-insensitive,
 e.g. ``/v4/payment`` or ``/v4/payment/*/void``) or, when it starts with ``^``, a regular expression searched in
-the request path. Paths are compared without a trailing slash. The oldest unexhausted matching fault wins;
-each match uses one of its ``count``.
+the request path. Paths are compared without a trailing slash. ``body`` (optional) is a regular expression that
+must also be found in the request body (e.g. ``"OrderId": ?"LANE3-``: the payments of one lane only, when several
+share the gateway). The oldest unexhausted matching fault wins; each match uses one of its ``count``.
 
 The request body is read in full before any fault applies (every request, faulted or not): a request that
 arrived completely is processed even if the client gives up while it is delayed, as a real server would, so
@@ -47,10 +48,14 @@ class Fault:
     count: int = 1
     delay_s: float = 0.0
     fired: int = 0
+    body: str | None = None
     _regex: re.Pattern[str] | None = field(default=None, repr=False)
+    _body: re.Pattern[bytes] | None = field(default=None, repr=False)
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, body: bytes = b"") -> bool:
         if self.method != "*" and self.method != method.upper():
+            return False
+        if self._body is not None and self._body.search(body) is None:
             return False
         if self._regex is not None:
             return self._regex.search(path) is not None
@@ -62,7 +67,7 @@ class Fault:
 
     def as_dict(self) -> dict[str, Any]:
         return {"method": self.method, "path": self.path, "kind": self.kind, "count": self.count,
-                "delay_s": self.delay_s, "fired": self.fired}
+                "delay_s": self.delay_s, "fired": self.fired, "body": self.body}
 
 
 def normalise_path(path: str) -> str:
@@ -71,7 +76,7 @@ def normalise_path(path: str) -> str:
 
 class FaultQueue:
     """Thread-safe pending faults plus a log of the ones that fired (``(kind, method, path)`` in firing
-    order). A fault is anything with ``method``, ``kind``, ``count``, ``fired`` and ``matches(method, path)``;
+    order). A fault is anything with ``method``, ``kind``, ``count``, ``fired`` and ``matches(method, path, body)``;
     it fires at most ``count`` times. Shared by the gateway's faults and the misbehaving proxy's."""
 
     def __init__(self) -> None:
@@ -92,11 +97,11 @@ class FaultQueue:
         with self._lock:
             return list(self._pending)
 
-    def take(self, method: str, path: str):
+    def take(self, method: str, path: str, body: bytes = b""):
         """The fault to apply to this request (using one of its count), or None."""
         with self._lock:
             for fault in self._pending:
-                if fault.matches(method, path):
+                if fault.matches(method, path, body):
                     fault.fired += 1
                     if fault.fired >= fault.count:
                         self._pending.remove(fault)
@@ -109,7 +114,7 @@ class Faults(FaultQueue):
     """The training gateway's faults (see the module docstring)."""
 
     def add(self, method: str, path_pattern: str, kind: str, count: int = 1,
-            delay_s: float | None = None) -> Fault:
+            delay_s: float | None = None, body: str | None = None) -> Fault:
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; use one of {', '.join(KINDS)}")
         if count < 1:
@@ -119,11 +124,13 @@ class Faults(FaultQueue):
             raise ValueError("delay_s must not be negative")
         regex = re.compile(path_pattern) if path_pattern.startswith("^") else None
         pattern = path_pattern if regex else normalise_path(path_pattern)
-        return self._queue(Fault(method.upper(), pattern, kind, count, delay, _regex=regex))
+        body_regex = None if body is None else re.compile(body.encode())
+        return self._queue(Fault(method.upper(), pattern, kind, count, delay, body=body, _regex=regex,
+                                 _body=body_regex))
 
-    def take(self, method: str, path: str) -> Fault | None:
+    def take(self, method: str, path: str, body: bytes = b"") -> Fault | None:
         """The fault to apply to this request (using one of its count), or None."""
-        return super().take(method, normalise_path(path))
+        return super().take(method, normalise_path(path), body)
 
 
 Dropper = Callable[[dict[str, Any]], Awaitable[bool]]
@@ -167,9 +174,9 @@ class FaultMiddleware:
         if self._released is None:
             self._loop = asyncio.get_running_loop()
             self._released = asyncio.Event()
-        receive = await _buffered(receive)
+        receive, body = await _buffered(receive)
         admin = scope["path"].lower().startswith("/_training")
-        fault = None if admin else self.faults.take(scope["method"], scope["path"])
+        fault = None if admin else self.faults.take(scope["method"], scope["path"], body)
         if fault is None:
             await self.app(scope, receive, send)
             return
@@ -197,8 +204,9 @@ class FaultMiddleware:
                 await send({"type": "http.response.body", "body": b"{", "more_body": True})
 
 
-async def _buffered(receive: Any) -> Any:
-    """Read the whole request body now; return a receive() that replays it, then defers to the real one."""
+async def _buffered(receive: Any) -> tuple[Any, bytes]:
+    """Read the whole request body now; return a receive() that replays it, then defers to the real one, and the
+    body's bytes."""
     messages: list[dict[str, Any]] = []
     while True:
         message = await receive()
@@ -206,12 +214,14 @@ async def _buffered(receive: Any) -> Any:
         if message["type"] != "http.request" or not message.get("more_body", False):
             break
 
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
+
     async def replay() -> dict[str, Any]:
         if messages:
             return messages.pop(0)
         return await receive()
 
-    return replay
+    return replay, body
 
 
 async def _send(send: Any, status: int, body: bytes, media_type: str | None) -> None:

@@ -86,7 +86,8 @@ class ProxyFault:
     fired: int = 0
     _regex: re.Pattern[str] | None = field(default=None, repr=False)
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, body: bytes = b"") -> bool:
+        """By method and path (the proxy's faults do not look at the body)."""
         if self.method != "*" and self.method != method.upper():
             return False
         if self._regex is not None:

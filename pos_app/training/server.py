@@ -15,7 +15,8 @@ Request pipeline (outermost first):
 
 Admin (plain JSON, no envelope), mounted only when the gateway is made with ``admin=True`` (tests and the
 standalone ``--admin``); the in-app training gateway never has it:
-- ``GET/POST/DELETE /_training/faults`` — list / add ``{"method","path","kind","count","delay_s"}`` / clear.
+- ``GET/POST/DELETE /_training/faults`` — list / add ``{"method","path","kind","count","delay_s","body"}`` /
+  clear (``body``: optional, a regular expression the request body must contain; ``faults``).
 - ``GET/POST /_training/clock`` — ``{"now"}`` / ``{"advance_seconds": n}`` or ``{"set": "<ISO-8601>"}`` or
   ``{"reset": true}``.
 Every admin request must (else 403, or 415 for a body that is not JSON, nothing changed):
@@ -39,6 +40,7 @@ import hmac
 import ipaddress
 import json
 import logging
+import re
 import secrets
 import socket
 import threading
@@ -149,13 +151,7 @@ class Gatekeeper:
         path: str = scope["path"]
         lowered = path.lower()
         if self.gw.recorded is not None:  # tests: what reached the gateway, as sent (memory only)
-            receive = await _buffered(receive)
-            body = b""
-            while True:
-                message = await receive()
-                body += message.get("body", b"")
-                if not message.get("more_body", False):
-                    break
+            _, body = await _buffered(receive)
             receive = _replay([{"type": "http.request", "body": body, "more_body": False}], receive)
             self.gw.recorded.append((scope["method"], path, {k.decode("latin-1").lower(): v.decode("latin-1")
                                                              for k, v in scope["headers"]}, body))
@@ -261,9 +257,11 @@ class TrainingGateway:
             if request.method == "POST":
                 try:
                     spec = json.loads(await request.body() or b"{}")
+                    body = spec.get("body")
                     self.faults.add(str(spec.get("method", "*")), str(spec["path"]), str(spec["kind"]),
-                                    int(spec.get("count", 1)), spec.get("delay_s"))
-                except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                                    int(spec.get("count", 1)), spec.get("delay_s"),
+                                    None if body is None else str(body))
+                except (ValueError, KeyError, TypeError, AttributeError, re.error) as exc:
                     return JSONResponse({"error": f"bad fault: {exc}; kinds: {', '.join(KINDS)}"}, 400)
             return JSONResponse({"pending": [f.as_dict() for f in self.faults.pending()]})
 

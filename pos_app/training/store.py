@@ -40,7 +40,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pos_app.paysimple.rules import card_brand, issuer_name, mask_number
-from pos_app.private_files import private_file
+from pos_app.sqlite_support import sqlite_open
 from pos_app.sqlite_tx import immediate_transaction
 from pos_app.storage_errors import What, storage_errors
 from pos_app.training.clock import GatewayClock
@@ -140,16 +140,9 @@ class Store:
         self.clock = clock or GatewayClock()
         self._lock = threading.RLock()
         target = ":memory:" if path in (None, ":memory:", "memory") else str(path)
-        if target != ":memory:":
-            private_file(target)
         # Opening: storage faults name the file (start-up shows them); later ones reach clients as 500s.
+        self._db = sqlite_open(target, What.TRAINING, synchronous="NORMAL", foreign_keys=True, row_factory=sqlite3.Row)
         with storage_errors(target, What.TRAINING):
-            self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
-            self._db.row_factory = sqlite3.Row
-            if target != ":memory:":
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(_SCHEMA)
             with self.transaction() as db:
                 for table, start in _ID_STARTS.items():
@@ -179,15 +172,6 @@ class Store:
     def number_hash(self, kind: str, *parts: str) -> str:
         msg = ":".join((kind, *parts)).encode()
         return hmac.new(self._number_key, msg, hashlib.sha256).hexdigest()
-
-    def get_meta(self, key: str) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-        return None if row is None else row["value"]
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
     # --- customers --------------------------------------------------------------------------------------
 

@@ -160,7 +160,6 @@
       bridge.texts.connect(onTexts);
       bridge.customerToken.connect(onCustomerToken);
       bridge.submit.connect(onSubmit);
-      bridge.reset.connect(function () { clearForm(); status('', false); });
       document.addEventListener('keydown', onKeyDown);
       status('', false);
       bridge.ready();

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from pos_app.config import Environment, Paths
-from pos_app.counter import Counter, Settings, Setup
+from pos_app.counter import Counter, Settings, Setup, StoreUrlError, check_store_url
 from pos_app.counter.remote import StoreServerRefused, StoreServerUnreachable
 from pos_app.credentials import CredentialStore
 from pos_app.customers.models import CustomerRecord
@@ -87,10 +87,14 @@ def test_a_code_works_once_and_a_wrong_code_or_address_is_named(server, lane):
     wrong = other[:4] + ("0" if other[4] != "0" else "1") + other[5:]  # the right id, a wrong secret
     with pytest.raises(EnrollmentFailed):  # the server cannot prove a code it did not make: nothing secret sent
         lane.enroll_store(server.url, wrong, "LANE9", QUICK)
-    with pytest.raises(ValueError, match="https"):
+    with pytest.raises(StoreUrlError, match="https") as plain:
         lane.enroll_store("http://192.0.2.7:8443", other, "LANE9", QUICK)
-    with pytest.raises(ValueError, match="https"):
-        lane.enroll_store("server:8443", other, "LANE9", QUICK)
+    assert plain.value.plain_http  # the screen tells this one by its type, never by its words
+    for typed in ("server:8443", "", "https://", "ftp://server:8443"):
+        with pytest.raises(StoreUrlError) as bad:
+            lane.enroll_store(typed, other, "LANE9", QUICK)
+        assert not bad.value.plain_http and isinstance(bad.value, ValueError)
+    assert check_store_url(" http://127.0.0.1:8443/ ") == "http://127.0.0.1:8443"  # plain http to this PC itself
     with pytest.raises(ServerUnreachable) as down:
         lane.enroll_store(f"https://127.0.0.1:{free_port()}", other, "LANE9", QUICK)
     assert down.value.sent is False

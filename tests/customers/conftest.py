@@ -7,7 +7,7 @@ import pytest
 
 from pos_app.customers.directory import Directory
 from pos_app.customers.models import CustomerRecord
-from tests.fixtures.gateway import make_client
+from tests.fixtures.gateway import client_fixture
 
 
 @pytest.fixture
@@ -17,12 +17,7 @@ def directory(tmp_path):
     d.close()
 
 
-@pytest.fixture
-def client(gateway):
-    """The shared client (``tests.fixtures.gateway``) with a 5 s read and back-offs not slept."""
-    c = make_client(gateway, read=5, sleep=lambda s: None)
-    yield c
-    c.close()
+client = client_fixture(read=5, sleep=lambda s: None)  # the shared client: a 5 s read, back-offs not slept
 
 
 _next_id = [1000]

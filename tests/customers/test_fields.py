@@ -31,6 +31,25 @@ def test_the_table_names_every_mirrored_record_field_once_and_only_real_wire_att
     assert {f.key for f in MIRRORED if f.address} == set(body["BillingAddress"])
 
 
+def test_the_names_the_rules_report_come_from_the_table_and_the_edit_form_uses_them():
+    """A PaySimple rule names a field by its path in the customer body; the edit form finds its input by that
+    path through the same table (no second list of the mapping)."""
+    from pos_app.paysimple import rules
+    from pos_app.paysimple.models import CustomerInput
+    from pos_app.ui.customers.customer_edit import EDITED, FIELDS
+
+    for f in MIRRORED:
+        if f.address:
+            assert f.path == f"BillingAddress.{f.key}" and f.key in rules.ADDRESS_LABELS["BillingAddress"]
+        else:
+            assert f.path == f.key and f.key in rules.LABELS
+    assert [attr for attr, _path in FIELDS] == list(EDITED)
+    reported = {m.field for m in rules.validate_customer(CustomerInput(
+        "", "", billing_address=Address(street_address1="x" * 300, city="x" * 300, zip_code="1")).to_json())}
+    paths = dict(FIELDS)
+    assert reported and reported <= set(paths.values())  # every field a rule names has its input on the form
+
+
 def test_every_field_goes_to_the_gateway_and_comes_back_through_a_sync(client, directory):
     """Written with the record's own ``to_input``, read back by the client and mirrored by a real sync: a field
     missing from any mapping on the way comes back empty and fails here."""

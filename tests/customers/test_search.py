@@ -540,3 +540,24 @@ def test_the_likeliest_pair_is_read_when_a_rarer_name_fills_the_range(directory,
 
     monkeypatch.setattr(search_module, "SEEK_PAIRS", 0)
     assert "Joseph Martinez" not in {h.display_name for h in directory.search("jos mar")}
+
+
+def test_only_the_budgets_own_interrupt_ends_a_walk_quietly(tmp_path):
+    """A walk stopped by its read budget returns what it found; any other SQLite error is raised, even one
+    whose words say "interrupted" (told apart by ``sqlite_errorcode``, not by the message)."""
+    import pytest
+
+    from pos_app.customers.search import _collect, _Pool
+
+    con = sqlite3.connect(tmp_path / "walk.db")
+    con.execute("CREATE TABLE words (w TEXT, id INTEGER)")
+    con.executemany("INSERT INTO words VALUES (?, ?)", [(f"w{i}", i) for i in range(20_000)])
+    walk = lambda budget: _collect(con, "SELECT w, id FROM words", (), _Pool(), lambda text: (1, 0),  # noqa: E731
+                                   limit=20_000, budget_rows=budget)
+    assert walk(100) < 20_000  # the budget interrupted the scan part-way: no error
+    assert walk(10**6) == 20_000  # the same walk with room for every row
+    with pytest.raises(sqlite3.OperationalError) as fault:
+        _collect(con, "SELECT w, id FROM interrupted_walk", (), _Pool(), lambda text: (1, 0), limit=10,
+                 budget_rows=100)
+    assert "interrupted_walk" in str(fault.value) and fault.value.sqlite_errorcode != sqlite3.SQLITE_INTERRUPT
+    con.close()

@@ -1,5 +1,6 @@
 """Payments in other processes (``bench/payer.py``): a payer or reverser that a test can kill mid-call, and
-its JSON event stream."""
+its JSON event stream. ``journal`` is where the journal is: a SQLite file's path or a PostgreSQL DSN (handed over
+in the environment, never on the command line)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,16 @@ ROOT = Path(__file__).resolve().parents[2]
 PAYER = ROOT / "bench" / "payer.py"
 
 
-def run_payer(gateway, journal_path, shopper: Shopper, amount="10.00", lane="LANE1", read_timeout=30.0,
+def _journal(where) -> tuple[list[str], dict[str, str]]:
+    if str(where).startswith("postgresql://"):
+        return ["--journal-dsn-env", "POS_PAYER_JOURNAL_DSN"], {"POS_PAYER_JOURNAL_DSN": str(where)}
+    return ["--journal", str(where)], {}
+
+
+def run_payer(gateway, journal, shopper: Shopper, amount="10.00", lane="LANE1", read_timeout=30.0,
               wait_for: Path | None = None) -> subprocess.Popen:
-    args = [sys.executable, str(PAYER), "--journal", str(journal_path), "--lane", lane,
+    where, env = _journal(journal)
+    args = [sys.executable, str(PAYER), *where, "--lane", lane,
             "--api-url", gateway.api_url, "--api-user", API_USER,
             "--customer-id", str(shopper.customer.id), "--customer-name", shopper.customer.name,
             "--account-id", str(shopper.card.id), "--last4", shopper.card.last4, "--brand", shopper.card.brand,
@@ -26,16 +34,17 @@ def run_payer(gateway, journal_path, shopper: Shopper, amount="10.00", lane="LAN
             "--clock-offset", str(gateway.clock.offset.total_seconds())]
     if wait_for is not None:
         args += ["--wait-for", str(wait_for)]
-    env = {**os.environ, "POS_PAYER_API_KEY": API_KEY}
+    env = {**os.environ, **env, "POS_PAYER_API_KEY": API_KEY}
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
-def run_reverser(gateway, journal_path, kind: str, attempt_id: str, lane="LANE1") -> subprocess.Popen:
+def run_reverser(gateway, journal, kind: str, attempt_id: str, lane="LANE1") -> subprocess.Popen:
     """A process that voids/refunds ``attempt_id`` (to be killed mid-call)."""
-    args = [sys.executable, str(PAYER), "--journal", str(journal_path), "--lane", lane,
+    where, env = _journal(journal)
+    args = [sys.executable, str(PAYER), *where, "--lane", lane,
             "--api-url", gateway.api_url, "--api-user", API_USER, "--reverse", kind, "--attempt", attempt_id,
             "--clock-offset", str(gateway.clock.offset.total_seconds())]
-    env = {**os.environ, "POS_PAYER_API_KEY": API_KEY}
+    env = {**os.environ, **env, "POS_PAYER_API_KEY": API_KEY}
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 

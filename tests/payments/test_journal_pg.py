@@ -39,8 +39,7 @@ def new(journal, lane="LANE1", now=T0):
 @pytest.fixture
 def private_cluster():
     """A cluster of this test's own (it will be restarted)."""
-    if not pgc.available():
-        pytest.skip(pgc.why_unavailable())
+    pgc.require()
     with pgc.PgCluster() as cluster:
         yield cluster
 

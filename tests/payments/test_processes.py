@@ -1,4 +1,5 @@
-"""Crashes and concurrency across processes: kill -9 mid-payment then restart; two processes on one lane."""
+"""Crashes and concurrency across processes: kill -9 mid-payment then restart; two processes on one lane. Every
+test runs on both journals (a SQLite file; a PostgreSQL database in the session's cluster)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,12 @@ from tests.payments.processes import read_events, run_payer, run_reverser
 PAY = "/v4/payment"
 
 
+@pytest.fixture
+def journal(journal_backend):
+    """This test's journal, once per backend; a payer process is given ``journal_backend.where``."""
+    return journal_backend.open()
+
+
 def wait_until(predicate, timeout=10.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -27,9 +34,10 @@ def wait_until(predicate, timeout=10.0):
     return False
 
 
-def test_killed_after_the_charge_before_the_reply_then_restart_reconciles(gateway, client, journal, shopper):
+def test_killed_after_the_charge_before_the_reply_then_restart_reconciles(gateway, client, journal, journal_backend,
+                                                                          shopper):
     gateway.faults.add("POST", PAY, "stall_after", 1)  # the gateway charges, then never answers
-    proc = run_payer(gateway, journal.path, shopper, amount="42.00")
+    proc = run_payer(gateway, journal_backend.where, shopper, amount="42.00")
     try:
         events = read_events(proc, until_phase="sending")
         attempt_id = events[-1]["attempt"]
@@ -50,11 +58,12 @@ def test_killed_after_the_charge_before_the_reply_then_restart_reconciles(gatewa
     assert_journal_agrees(journal, client, shopper.customer.id)
 
 
-def test_killed_before_the_gateway_charged_reconciles_to_absent(gateway, client, journal, shopper):
+def test_killed_before_the_gateway_charged_reconciles_to_absent(gateway, client, journal, journal_backend,
+                                                                shopper):
     gateway.faults.add("POST", PAY, "error_before", 1)
     gateway.faults.add("GET", f"/v4/customer/{shopper.customer.id}/payments", "stall_after", 1)
     # The payer gets a 500 before any charge, then stalls in its look-up: killed there, state unknown/reconciling.
-    proc = run_payer(gateway, journal.path, shopper, amount="13.00", read_timeout=30)
+    proc = run_payer(gateway, journal_backend.where, shopper, amount="13.00", read_timeout=30)
     try:
         events = read_events(proc, until_phase="checking")
         attempt_id = events[-1]["attempt"]
@@ -69,10 +78,11 @@ def test_killed_before_the_gateway_charged_reconciles_to_absent(gateway, client,
     assert_journal_agrees(journal, client, shopper.customer.id)
 
 
-def test_killed_while_the_request_is_in_flight_agrees_either_way(gateway, client, journal, shopper):
+def test_killed_while_the_request_is_in_flight_agrees_either_way(gateway, client, journal, journal_backend,
+                                                                 shopper):
     """Killed while the gateway delays the POST: whether or not it charged, reconcile agrees with it."""
     gateway.faults.add("POST", PAY, "delay", 1)
-    proc = run_payer(gateway, journal.path, shopper, amount="7.00")
+    proc = run_payer(gateway, journal_backend.where, shopper, amount="7.00")
     try:
         attempt_id = read_events(proc, until_phase="sending")[-1]["attempt"]
         time.sleep(0.1)
@@ -86,9 +96,10 @@ def test_killed_while_the_request_is_in_flight_agrees_either_way(gateway, client
     assert_journal_agrees(journal, client, shopper.customer.id)
 
 
-def test_startup_reconcile_leaves_a_live_senders_attempt_alone(gateway, client, journal, shopper):
+def test_startup_reconcile_leaves_a_live_senders_attempt_alone(gateway, client, journal, journal_backend,
+                                                               shopper):
     gateway.faults.add("POST", PAY, "stall_after", 1)
-    proc = run_payer(gateway, journal.path, shopper)
+    proc = run_payer(gateway, journal_backend.where, shopper)
     try:
         attempt_id = read_events(proc, until_phase="sending")[-1]["attempt"]
         other = make_service(journal, client, gateway)  # a second window starting up on the same lane
@@ -102,10 +113,11 @@ def test_startup_reconcile_leaves_a_live_senders_attempt_alone(gateway, client, 
     assert_journal_agrees(journal, client, shopper.customer.id)
 
 
-def test_two_processes_on_one_lane_only_one_charges(gateway, client, journal, shopper, tmp_path):
+def test_two_processes_on_one_lane_only_one_charges(gateway, client, journal, journal_backend, shopper,
+                                                    tmp_path):
     gateway.faults.add("POST", PAY, "delay", 1)
     go = tmp_path / "go"
-    procs = [run_payer(gateway, journal.path, shopper, amount="5.00", wait_for=go) for _ in range(2)]
+    procs = [run_payer(gateway, journal_backend.where, shopper, amount="5.00", wait_for=go) for _ in range(2)]
     for p in procs:  # both started and ran their start-up reconcile
         assert "reconciled" in json.loads(p.stdout.readline())
     go.touch()
@@ -137,14 +149,15 @@ def _kill(proc):
     ("void", State.VOID_PENDING, State.VOIDED, "Voided"),
     ("refund", State.REFUND_PENDING, State.REFUNDED, "Reversed"),
 ])
-def test_killed_during_a_void_or_refund_then_restart_finds_the_result(gateway, client, journal, shopper, kind,
+def test_killed_during_a_void_or_refund_then_restart_finds_the_result(gateway, client, journal, journal_backend,
+                                                                      shopper, kind,
                                                                       pending, done, gateway_status):
     sale = make_service(journal, client, gateway).charge(shopper.customer, shopper.card, Decimal("19.99"), "c1")
     if kind == "refund":
         client.mark_payment_status(sale.payment_id)
     path = f"/v4/payment/{sale.payment_id}/{'void' if kind == 'void' else 'reverse'}"
     gateway.faults.add("PUT", path, "stall_after", 1)  # PaySimple does it, the answer never comes
-    proc = run_reverser(gateway, journal.path, kind, sale.id)
+    proc = run_reverser(gateway, journal_backend.where, kind, sale.id)
     try:
         assert wait_until(lambda: journal.get(sale.id).state is pending
                           and client.get_payment(sale.payment_id).status == gateway_status)

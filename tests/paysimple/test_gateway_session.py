@@ -24,16 +24,13 @@ from pos_app.paysimple import (
     Timeouts,
     TransportError,
 )
-from pos_app.training import TrainingGateway
+from tests.fixtures.gateway import gateway_fixture
 
 GW_USER = "TrainUser"
 GW_KEY = "train-key-0123456789abcdef"
 
 
-@pytest.fixture(scope="module")
-def gateway():
-    with TrainingGateway(GW_USER, GW_KEY, demo_customers=5) as gw:  # entering starts it
-        yield gw
+gateway = gateway_fixture(GW_USER, GW_KEY, demo_customers=5)  # one real training gateway for the module
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import time
 
 from tests.fixtures.server import CLERK, new_code, paysimple_client
 from tests.person.conftest import ROOT
-from tests.person.test_store_mode import another_counter_saves_a_customer, store  # noqa: F401 - the fixture
+from tests.person.test_store_mode import another_counter_saves_a_customer
 
 PAY = "/v4/payment"
 
@@ -35,7 +35,8 @@ def said(shots, phase: str) -> str:
 
 
 def test_a_counter_killed_mid_charge_tells_the_clerk_the_outcome_and_warns_before_charging_again(
-        x_display, store, store_gateway, tmp_path):  # noqa: F811 - the store fixture
+        x_display, fresh_server, store_gateway, tmp_path):
+    store = fresh_server  # this test's own store server process
     ps = paysimple_client(store_gateway)
     first = None
     try:

@@ -15,28 +15,16 @@ import sys
 import uuid
 from pathlib import Path
 
-import pytest
-
 from tests.fixtures.server import (
     API_KEY,
     CLERK,
     MANAGER,
-    ServerProcess,
-    init_server,
     new_code,
     paysimple_client,
 )
 from tests.person.conftest import ROOT
 
 SHOTS = ROOT / "docs" / "screenshots"
-
-
-@pytest.fixture
-def store(tmp_path, store_gateway):
-    data = tmp_path / "server"
-    proc = ServerProcess(data, init_server(data, store_gateway)).start()
-    yield proc
-    proc.stop()
 
 
 def another_counter_saves_a_customer(store, ps) -> tuple[str, int]:
@@ -62,7 +50,8 @@ def another_counter_saves_a_customer(store, ps) -> tuple[str, int]:
 
 
 def test_a_new_counter_set_up_for_the_store_server_takes_a_payment_and_survives_the_server_going_away(
-        x_display, store, store_gateway, tmp_path):
+        x_display, fresh_server, store_gateway, tmp_path):
+    store = fresh_server  # this test's own store server process
     ps = paysimple_client(store_gateway)
     try:
         query, customer_id = another_counter_saves_a_customer(store, ps)

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import pytest
 
+from pos_app.counter import ChargeOutcome
 from pos_app.counter.pending import FILE_NAME, PendingCharge, PendingCharges
 from pos_app.counter.remote import RemoteCounter
 from pos_app.customers.models import CustomerRecord
@@ -128,7 +129,7 @@ def test_a_lane_killed_while_paysimple_is_slow_learns_the_one_outcome_at_its_nex
         [earlier] = again.recent_charges(stored.paysimple_id, Decimal("23.45"))  # the repeat check sees it
         assert earlier.id == record.attempt_id
         last = until_final(again)
-        assert last.outcome == "approved" and last.attempt_id == record.attempt_id
+        assert last.outcome is ChargeOutcome.APPROVED and last.attempt_id == record.attempt_id
         assert last.amount == Decimal("23.45") and last.customer_name == stored.display_name
         assert last.attempt.state is State.APPROVED
         assert again.last_charge() is None  # shown once
@@ -156,7 +157,7 @@ def test_a_key_that_never_reached_the_server_is_not_charged_and_is_closed_for_go
         record = pending_for(stored, account, "12.00")
         PendingCharges(folder).write(record)
         last = counter.last_charge()
-        assert last.outcome == "not_charged" and last.final and last.attempt is None
+        assert last.outcome is ChargeOutcome.NOT_CHARGED and last.final and last.attempt is None
         assert counter.last_charge() is None
         with pytest.raises(ServerRefused) as late:
             counter.link.request("POST", "/v1/charges", {"customer_id": stored.id, "account_id": account.id,
@@ -182,13 +183,13 @@ def test_while_the_server_is_down_the_outcome_stays_unknown_and_the_record_stays
         server.kill()
         try:
             last = counter.last_charge()
-            assert last.outcome == "unknown" and not last.final
+            assert last.outcome is ChargeOutcome.UNKNOWN and not last.final
             assert "not charged" not in last.detail.lower()
             assert PendingCharges(folder).read() == record
         finally:
             server.start()
         counter.sign_in(*CLERK)
-        assert until_final(counter).outcome == "not_charged"
+        assert until_final(counter).outcome is ChargeOutcome.NOT_CHARGED
     finally:
         counter.close()
 
@@ -203,9 +204,9 @@ def test_a_claimed_key_never_written_is_unknown_until_its_window_passed(enrolled
         record = pending_for(stored, account, "4.00")
         PendingCharges(folder).write(record)
         claim_key(server, record.attempt_id, datetime.now(UTC))
-        assert counter.last_charge().outcome == "unknown"
+        assert counter.last_charge().outcome is ChargeOutcome.UNKNOWN
         claim_key(server, record.attempt_id, datetime.now(UTC) - timedelta(minutes=6), update=True)
-        assert counter.last_charge().outcome == "not_charged"
+        assert counter.last_charge().outcome is ChargeOutcome.NOT_CHARGED
         assert ps.customer_payments(stored.paysimple_id) == []
     finally:
         counter.close()

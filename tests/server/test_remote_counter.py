@@ -278,3 +278,27 @@ def test_an_enrolled_counter_keeps_its_credential_in_the_keyring_only(server, me
     credentials.delete("store", "LANE6")
     with pytest.raises(MissingCredentials):
         RemoteCounter.open(access, credentials, tmp_path / "lane")
+
+
+def test_another_certificate_at_the_address_is_told_by_type_not_by_its_words(enrolled):
+    """A counter pinned to another certificate than the server's: every call is refused before anything is
+    sent, as ``StoreServerUnreachable(charged=False, certificate_changed=True)``; a server merely down says
+    ``certificate_changed=False`` (the screens choose "Set up again…" by that flag, never by the sentence)."""
+    from tests.fixtures.server import free_port
+
+    wrong = "ab" * 32
+    assert wrong != enrolled.fingerprint
+    pinned_elsewhere = RemoteCounter.connect(enrolled.url, wrong, enrolled.credential, "LANE3",
+                                             timeouts=Timeouts(connect=1, read=5, total=6), ask_for=2)
+    down = RemoteCounter.connect(f"https://127.0.0.1:{free_port()}", enrolled.fingerprint, enrolled.credential,
+                                 "LANE3", timeouts=Timeouts(connect=1, read=5, total=6), ask_for=2)
+    try:
+        with pytest.raises(StoreServerUnreachable) as refused:
+            pinned_elsewhere.search("a")
+        assert refused.value.certificate_changed and refused.value.charged is False
+        with pytest.raises(StoreServerUnreachable) as unreachable:
+            down.search("a")
+        assert not unreachable.value.certificate_changed and unreachable.value.charged is False
+    finally:
+        pinned_elsewhere.close()
+        down.close()

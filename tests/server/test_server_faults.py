@@ -32,9 +32,7 @@ PAY = "/v4/payment"
 def cluster():
     import pg_cluster as pgc
 
-    why = pgc.why_unavailable()
-    if why:
-        pytest.skip(why)
+    pgc.require()
     c = pgc.PgCluster().start()
     yield c
     c.remove()

@@ -18,8 +18,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(320)]
 
 
 def test_store_benchmark_smoke_run_has_no_failures():
-    if not pgc.available():
-        pytest.skip(pgc.why_unavailable())
+    pgc.require()
     proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "store.py"), "--smoke", "--seed", "3"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     try:

@@ -328,10 +328,7 @@ def test_a_clerk_file_with_events_keeps_them_in_the_audit_trail(tmp_path):
 @pytest.fixture
 def private_cluster():
     """A cluster of this test's own (it gets restarted)."""
-    if not pgc.available():
-        if os.environ.get("POS_REQUIRE_POSTGRES") == "1":
-            pytest.fail(pgc.why_unavailable())
-        pytest.skip(pgc.why_unavailable())
+    pgc.require()
     with pgc.PgCluster() as cluster:
         yield cluster
 

@@ -345,8 +345,7 @@ def test_postgresql_restarted_mid_transaction_writes_nothing_and_works_when_back
 
     from pos_app.customers.pg_store import PgCustomerStore
 
-    if not pgc.available():
-        pytest.skip(pgc.why_unavailable())
+    pgc.require()
     with pgc.PgCluster() as cluster:
         dsn = cluster.create_database("restart")
         with PgCustomerStore(dsn) as store:

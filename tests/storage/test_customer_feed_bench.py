@@ -19,8 +19,7 @@ def test_customer_feed_benchmark_runs_and_misses_nothing(backend):
         sys.path.insert(0, str(ROOT / "tests"))
         import pg_cluster
 
-        if not pg_cluster.available():
-            pytest.skip(pg_cluster.why_unavailable())
+        pg_cluster.require()
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "customer_feed.py"), "--backend", backend,
                           "--customers", "3000", "--writers", "2", "--seconds", "1.5"], capture_output=True, text=True,
                          timeout=180, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})

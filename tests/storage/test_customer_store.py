@@ -16,7 +16,7 @@ from pos_app.customers.store import AddClosed, AddInProgress, CustomerStore, Imp
 from pos_app.customers.sync import sync
 from pos_app.paysimple.models import CustomerInput
 from tests.fixtures.customer_stores import drain, last_position, record
-from tests.fixtures.gateway import make_client
+from tests.fixtures.gateway import client_fixture, make_client
 
 EVERY_FIELD = CustomerRecord(
     first_name="Ada", last_name="Lovelace", paysimple_id=77, middle_name="King", company="Analytical Engines",
@@ -26,11 +26,7 @@ EVERY_FIELD = CustomerRecord(
     last_modified="2026-11-24T10:11:12.123000+00:00")
 
 
-@pytest.fixture
-def client(gateway):
-    c = make_client(gateway, read=5, sleep=lambda s: None)
-    yield c
-    c.close()
+client = client_fixture(read=5, sleep=lambda s: None)
 
 
 def test_both_backends_are_customer_stores(customer_store):
@@ -118,6 +114,21 @@ def test_a_counter_save_links_a_local_record_or_retires_it_for_the_one_a_sync_br
     assert kept.id == synced and kept.record.email == "cy@example.com" and kept.local_notes == "pays cash"
     retired = customer_store.get(cy)
     assert retired.deleted and retired.local_only and customer_store.count() == 3
+
+
+def test_an_add_the_database_refuses_for_another_reason_is_not_taken_for_one_in_progress(customer_store):
+    customer_store.import_batch([ImportRow(record("Grace", "Hopper"))])
+    [local] = [c.local_id for c in drain(customer_store)[0]]
+    at = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    nameless = dataclasses.replace(record("Grace", "Hopper"), last_name=None)  # NOT NULL, not the open-add index
+    with pytest.raises(Exception) as refused:
+        customer_store.begin_add(local, nameless, at)
+    assert not isinstance(refused.value, AddInProgress)
+    assert customer_store.open_add(local) is None  # nothing written
+    first = customer_store.begin_add(local, record("Grace", "Hopper"), at)
+    with pytest.raises(AddInProgress):
+        customer_store.begin_add(local, record("Grace", "Hopper"), at)
+    assert customer_store.open_add(local).id == first
 
 
 def test_an_add_to_paysimple_is_recorded_before_it_is_sent_and_closed_with_its_outcome(customer_store):

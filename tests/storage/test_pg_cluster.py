@@ -32,8 +32,7 @@ def test_advisory_locks_are_exclusive_between_connections(pg_database):
 
 
 def test_committed_rows_survive_an_immediate_stop(tmp_path):
-    if not pgc.available():
-        pytest.skip(pgc.why_unavailable())
+    pgc.require()
     with pgc.PgCluster() as cluster:
         dsn = cluster.create_database("crash")
         with psycopg.connect(dsn) as con:
@@ -48,3 +47,29 @@ def test_committed_rows_survive_an_immediate_stop(tmp_path):
             assert con.execute("SELECT count(*) FROM j").fetchone() == (1,)
         folder = cluster.folder
     assert not folder.exists()
+
+
+def test_require_fails_when_postgresql_is_required_and_missing_and_skips_otherwise(monkeypatch):
+    monkeypatch.setenv("POS_PG_BIN", "/nonexistent")
+    monkeypatch.setenv("POS_REQUIRE_POSTGRES", "1")
+    with pytest.raises(pytest.fail.Exception, match="PostgreSQL server binaries not found"):
+        pgc.require()
+    monkeypatch.delenv("POS_REQUIRE_POSTGRES")
+    with pytest.raises(pytest.skip.Exception, match="apt-get install postgresql"):
+        pgc.require()
+    monkeypatch.delenv("POS_PG_BIN")
+    pgc.require()  # installed here: returns
+
+
+def test_no_test_decides_on_its_own_to_skip_when_postgresql_is_missing():
+    """Every test that needs PostgreSQL asks ``pg_cluster.require()`` (fails under POS_REQUIRE_POSTGRES=1): a test
+    that skips on ``why_unavailable()``/``available()`` itself would pass unnoticed where the server is required."""
+    import re
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parents[1]
+    own = re.compile(r"\bwhy_unavailable\s*\(|\b(?:pgc|pg_cluster)\s*\.\s*available\s*\(")
+    offenders = [f"{path.relative_to(tests)}:{n}" for path in sorted(tests.rglob("*.py"))
+                 if path.name != "pg_cluster.py" and path.resolve() != Path(__file__).resolve()
+                 for n, line in enumerate(path.read_text().splitlines(), 1) if own.search(line)]
+    assert offenders == []

@@ -162,6 +162,19 @@ def test_a_retried_payment_token_cannot_charge_twice(raw, gateway, card):
     assert len(payments_with_order(raw, "t-1")) == 1
 
 
+def test_a_body_pattern_faults_only_the_requests_whose_body_has_it(client, raw, gateway, card):
+    """Several lanes share one gateway: a fault for one lane's OrderIds leaves the others' payments alone."""
+    gateway.faults.add("POST", "/v4/payment", "error_after", body='"OrderId": ?"LANE3-')
+    assert pay(client, card, "LANE1-a").status == "Authorized"       # another lane's payment passes
+    assert len(gateway.faults.pending()) == 1
+    with pytest.raises(ServerError) as err:
+        pay(client, card, "LANE3-a")
+    assert err.value.may_have_taken_effect and len(payments_with_order(raw, "LANE3-a")) == 1
+    assert gateway.faults.pending() == [] and pay(client, card, "LANE3-b").status == "Authorized"
+    with pytest.raises(Exception, match="unterminated|missing"):
+        gateway.faults.add("POST", "/v4/payment", "error_after", body="(LANE3")  # not a pattern: refused
+
+
 def test_fault_validation(gateway):
     with pytest.raises(ValueError, match="unknown fault kind"):
         gateway.faults.add("POST", "/v4/payment", "explode")
@@ -177,6 +190,9 @@ def test_admin_endpoints(raw, gateway, card):
     assert r.status_code == 200 and r.json()["pending"][0]["count"] == 2
     assert admin.post("/_training/faults", json={"path": "/x", "kind": "nope"}).status_code == 400
     assert admin.post("/_training/faults", json={"kind": "delay"}).status_code == 400
+    assert admin.post("/_training/faults", json={"path": "/x", "kind": "delay", "body": "("}).status_code == 400
+    lane = admin.post("/_training/faults", json={"path": "/x", "kind": "delay", "body": "LANE2-"}).json()
+    assert lane["pending"][-1]["body"] == "LANE2-"
     raw.error("POST", "/v4/payment", {"AccountId": card["Id"], "Amount": 1}, status=500)
     assert admin.get("/_training/faults").json()["pending"][0]["fired"] == 1
     assert admin.delete("/_training/faults").json() == {"pending": []}

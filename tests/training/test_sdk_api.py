@@ -8,8 +8,8 @@ import re
 import httpx
 import pytest
 
-from pos_app.training.server import TrainingGateway
 from pos_app.training.tokens import TokenError
+from tests.fixtures.gateway import gateway_fixture
 
 VISA = "4111111111111111"
 AMEX = "371449635398456"
@@ -17,14 +17,7 @@ RETRIEVE = "/paysimplejs/v1/api/accounts/retrieve"
 MATCH = "/paysimplejs/v1/api/accounts/match-or-create"
 
 
-@pytest.fixture(scope="module")
-def gateway():
-    gw = TrainingGateway(api_user="APIUser1000", api_key="training-key-sdk-api")
-    gw.start()
-    try:
-        yield gw
-    finally:
-        gw.stop()
+gateway = gateway_fixture("APIUser1000", "training-key-sdk-api")  # one real training gateway for the module
 
 
 @pytest.fixture(scope="module")

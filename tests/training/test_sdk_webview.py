@@ -25,7 +25,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from pos_app.paysimple import InvalidInputError, Payment, PaymentRequest, PaySimpleClient
-from pos_app.training.server import TrainingGateway
+from tests.fixtures.gateway import gateway_fixture
 
 pytestmark = pytest.mark.webview
 
@@ -167,14 +167,7 @@ class Host:
         return [p["validity"] for p in self.events("formValidityChanged")]
 
 
-@pytest.fixture(scope="module")
-def gateway():
-    gw = TrainingGateway(api_user=API_USER, api_key=API_KEY)
-    gw.start()
-    try:
-        yield gw
-    finally:
-        gw.stop()
+gateway = gateway_fixture(API_USER, API_KEY)  # one real training gateway for the module
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,8 @@ from shiboken6 import isValid
 
 from pos_app.config import Environment, app_paths
 from pos_app.settings import Settings
-from tests.ui.counter.webtools import CounterDriver, run_js, try_js
+from tests.fixtures.web import run_js, try_js
+from tests.ui.counter.webtools import CounterDriver
 from tests.ui.visible_text import PAGE_TEXT_JS, EnglishWords, Findings, Seen, visible_texts
 
 pytestmark = pytest.mark.webview

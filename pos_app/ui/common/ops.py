@@ -153,6 +153,24 @@ class _Runnable(QRunnable):
         _hub.poke.emit()  # after this thread let go of everything it was given or made
 
 
+def _owner_deleted(callback) -> bool:
+    """Whether a Qt object ``callback`` is bound to or closes over (one level: a lambda's cells, a partial's
+    arguments) has had its C++ side deleted (``shiboken6.isValid``)."""
+    import functools
+
+    import shiboken6
+
+    seen = [getattr(callback, "__self__", None)]
+    if isinstance(callback, functools.partial):
+        seen += [callback.func, getattr(callback.func, "__self__", None), *callback.args]
+    for cell in getattr(callback, "__closure__", None) or ():
+        try:
+            seen.append(cell.cell_contents)
+        except ValueError:  # a cell not yet filled
+            continue
+    return any(isinstance(obj, shiboken6.Shiboken.Object) and not shiboken6.isValid(obj) for obj in seen)
+
+
 class BackgroundOp:
     def __init__(self, fn: Callable[[OpContext], Any], on_done: Callable[[Any], None] | None = None,
                  on_error: Callable[[BaseException], None] | None = None,
@@ -188,11 +206,13 @@ class BackgroundOp:
 
     @staticmethod
     def _deliver(callback, *args) -> None:
+        """Call ``callback`` on the GUI thread. A RuntimeError it raises because the window that asked was
+        closed meanwhile (a Qt object it belongs to or closes over was deleted: nothing left to update) is
+        dropped; any other RuntimeError is a fault, raised as any other."""
         try:
             callback(*args)
-        except RuntimeError as exc:
-            # The window that asked was closed meanwhile (its widgets are gone): nothing left to update.
-            if "already deleted" not in str(exc):
+        except RuntimeError:
+            if not _owner_deleted(callback):
                 raise
             log.debug("result arrived after its window closed")
 

@@ -15,6 +15,7 @@ import logging
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from pos_app.counter import ChargeOutcome
 from pos_app.ui.common.i18n import fmt, format_amount, tr
 from pos_app.ui.common.ops import BackgroundOp
 
@@ -26,14 +27,15 @@ RETRY_MS = 15_000
 def outcome_text(last) -> str:
     """The sentence for a ``LastCharge``."""
     words = {
-        "approved": lambda: translate("LastChargeCheck", "approved"),
-        "declined": lambda: translate("LastChargeCheck", "declined (not charged)"),
-        "not_charged": lambda: translate("LastChargeCheck", "not charged (the store server said so)"),
-        "unknown": lambda: translate("LastChargeCheck", "still unknown: look again later (History). Do not charge "
-                                                        "again until it is known."),
+        ChargeOutcome.APPROVED: lambda: translate("LastChargeCheck", "approved"),
+        ChargeOutcome.DECLINED: lambda: translate("LastChargeCheck", "declined (not charged)"),
+        ChargeOutcome.NOT_CHARGED: lambda: translate("LastChargeCheck", "not charged (the store server said so)"),
+        ChargeOutcome.UNKNOWN: lambda: translate("LastChargeCheck", "still unknown: look again later (History). "
+                                                                  "Do not charge again until it is known."),
     }
     text = fmt(translate("LastChargeCheck", "The last payment before the counter closed: %1 for %2 — %3"),
-               format_amount(last.amount), last.customer_name, words.get(last.outcome, words["unknown"])())
+               format_amount(last.amount), last.customer_name,
+               words.get(last.outcome, words[ChargeOutcome.UNKNOWN])())
     return text
 
 

@@ -7,7 +7,7 @@ Decisions:
 - Who may open it: importing changes the counter's customer list in bulk, so the shell asks for a manager
   (a signed-in manager opens it directly; a clerk needs a manager's PIN, recorded as a SETTINGS approval with
   the subject "Import customers from CSV"). See ``Shell.import_customers``.
-- The import is ``customers.import_csv`` on a worker (``ui.ops.BackgroundOp``) with a progress bar; Cancel
+- The import is ``customers.import_csv`` on a worker (``ui.common.ops.BackgroundOp``) with a progress bar; Cancel
   asks it to stop at the next batch boundary: rows of finished batches are kept (the core commits per batch)
   and the summary says so. Closing the window while it runs is the same as Cancel (the dialog stays until the
   worker has stopped, so the directory is never left mid-batch by us).

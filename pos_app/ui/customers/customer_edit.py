@@ -64,6 +64,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.config import resources_dir
 from pos_app.counter import (
+    MIRRORED,
     US_STATES,
     AddAmbiguous,
     AddInProgress,
@@ -87,20 +88,11 @@ from pos_app.ui.common.theme import AMBER, RED
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
-# (record attribute, PaySimple field name as rules report it)
-FIELDS: tuple[tuple[str, str], ...] = (
-    ("first_name", "FirstName"),
-    ("last_name", "LastName"),
-    ("company", "Company"),
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("customer_account", "CustomerAccount"),
-    ("street1", "BillingAddress.StreetAddress1"),
-    ("street2", "BillingAddress.StreetAddress2"),
-    ("city", "BillingAddress.City"),
-    ("state_code", "BillingAddress.StateCode"),
-    ("zip_code", "BillingAddress.ZipCode"),
-)
+# The fields the form edits, in form order: (record attribute, PaySimple field name as its rules report it),
+# from the one table of mirrored fields (customers.models.MIRRORED).
+EDITED = ("first_name", "last_name", "company", "phone", "email", "customer_account", "street1", "street2", "city",
+          "state_code", "zip_code")
+FIELDS: tuple[tuple[str, str], ...] = tuple((name, {f.name: f for f in MIRRORED}[name].path) for name in EDITED)
 _BY_API = {api: attr for attr, api in FIELDS}
 ADDRESS = ("street1", "street2", "city", "state_code", "zip_code")
 NEEDED_WITH_ADDRESS = ("street1", "city", "zip_code")

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.counter import CounterPayments, EodReport, PaymentRecorded, PaymentResolved
+from pos_app.counter import EodReport, EventBus, PaymentRecorded, PaymentResolved, PaymentsApi
 from pos_app.text_safety import one_line
 from pos_app.ui.common.events import EventRelay
 from pos_app.ui.common.i18n import Retranslating, fmt, format_money, tr
@@ -114,7 +114,7 @@ def splits_table(report: EodReport, esc, th: str, td: str) -> str:
             f"<table width='100%' cellspacing='0' cellpadding='0' border='0'><tr>{head}</tr>{body}</table>")
 
 
-def report_html(report: EodReport, payments: CounterPayments, store: str = "") -> str:
+def report_html(report: EodReport, payments: PaymentsApi, store: str = "") -> str:
     """The report as HTML: the same text on screen and in the PDF."""
     def esc(value) -> str:  # every value one line, no control/bidi character (clerk names, PaySimple texts)
         return html.escape(one_line(str(value)))
@@ -218,8 +218,9 @@ def report_html(report: EodReport, payments: CounterPayments, store: str = "") -
 class EndOfDayDialog(Retranslating, QDialog):
     finished_run = Signal(object)  # EodReport, or None when cancelled / failed (tests wait on it)
 
-    def __init__(self, payments: CounterPayments, parent: QWidget | None = None, store: str = "",
-                 save_folder: SaveFolder | None = None) -> None:
+    def __init__(self, payments: PaymentsApi, parent: QWidget | None = None, store: str = "",
+                 save_folder: SaveFolder | None = None, *, events: EventBus) -> None:
+        """``events``: the counter's change broadcast, where ``payments`` publishes its changes."""
         super().__init__(parent)
         self.payments = payments
         self.save_folder = save_folder
@@ -236,8 +237,7 @@ class EndOfDayDialog(Retranslating, QDialog):
         self.stale = False  # a payment of the report's day changed after the report was made
         self._relay = EventRelay(self)
         self._relay.event.connect(self._counter_event)
-        if payments.events is not None:
-            self._relay.attach(payments.events)
+        self._relay.attach(events)
         self.finished.connect(lambda _result: self._relay.detach())
 
     def _counter_event(self, event) -> None:

@@ -6,21 +6,22 @@ reference), Alt+P/L/K/S pick period / lane / clerk / status, F5 reloads, F6 chec
 again, F8 voids or refunds, Ctrl+P prints, Ctrl+S saves a PDF, Esc closes.
 
 Decisions:
-- Every journal read and every PaySimple call runs on a worker (``ui.common.ops.BackgroundOp``); the dialog
-  never blocks. The list follows the counter's change broadcast (``PaymentRecorded`` / ``PaymentResolved``, on
-  the GUI thread through ``ui.common.events.EventRelay``): a payment made at the counter, or checked / voided
-  / refunded here or elsewhere, shows without a hand reload (changes close together load once). The period is a query (store time zone days); lane / clerk / status / text filter what was loaded
+- Every journal read and every PaySimple call runs on a worker (``ui.common.ops.BackgroundOp``); the dialog never
+  blocks. The list follows the counter's change broadcast (``PaymentRecorded`` / ``PaymentResolved``, on the
+  GUI thread through ``ui.common.events.EventRelay``): a payment made at the counter, or checked / voided /
+  refunded here or elsewhere, shows without a hand reload (changes close together load once). The period is a
+  query (store time zone days); lane / clerk / status / text filter what was loaded
   (at most ``MAX_ROWS`` attempts, newest first; the dialog says when older ones are left out).
 - Void / Refund: first ``service.refund_or_void_option`` (asks PaySimple for the payment's current status) on a
   worker; only the action that applies is offered, with why the other does not; then the manager approval
-  (``CounterPayments.approve``, the shell's dialog: manager + PIN + reason, checked and recorded by the clerk
-  desk), then ``CounterPayments.void`` / ``refund`` with that ``Approval`` on a worker,
+  (``PaymentsApi.approve``, the shell's dialog: manager + PIN + reason, checked and recorded by the clerk
+  desk), then ``PaymentsApi.void`` / ``refund`` with that ``Approval`` on a worker,
   journaled write-ahead by the payments service. Nothing is ever re-sent from here: a lost answer is resolved
-  by the service's look-up, and "Check again" (``service.resolve``) is the only follow-up.
+  by the service's look-up, and "Check again" (``PaymentsApi.resolve``) is the only follow-up.
 - The texts for the option are written here (translated) from the option's action, PaySimple status and
   CanVoidUntil, not taken from the core's English sentences.
 - E-mail receipt… (Ctrl+E) asks the application layer to have PaySimple send a payment it recorded to the
-  customer's address on file, named first (``CounterPayments.receipt_address`` / ``email_receipt``,
+  customer's address on file, named first (``PaymentsApi.receipt_address`` / ``email_receipt``,
   ``ui/payments/receipt_email.py``, decision 0351); the screen never sees the gateway. Save PDF… asks where
   (``ui.common.save_files``: Documents or the last folder, a readable name) and writes on a worker.
 """
@@ -55,12 +56,13 @@ from pos_app.counter import (
     PENDING_REVERSAL_STATES,
     Approval,
     Attempt,
-    CounterPayments,
+    EventBus,
     LaneBusy,
     ManagerAction,
     NotAllowed,
     PaymentRecorded,
     PaymentResolved,
+    PaymentsApi,
     State,
 )
 from pos_app.text_safety import one_line
@@ -106,8 +108,10 @@ class HistoryDialog(Retranslating, QDialog):
 
     PERIODS = ("today", "7", "30", "all")
 
-    def __init__(self, payments: CounterPayments, parent: QWidget | None = None,
-                 save_folder: SaveFolder | None = None) -> None:
+    def __init__(self, payments: PaymentsApi, parent: QWidget | None = None,
+                 save_folder: SaveFolder | None = None, *, events: EventBus) -> None:
+        """``events``: the counter's change broadcast, where ``payments`` publishes its changes (the list
+        follows it)."""
         super().__init__(parent)
         self.payments = payments
         self.save_folder = save_folder
@@ -132,8 +136,7 @@ class HistoryDialog(Retranslating, QDialog):
         self._changes.timeout.connect(self.reload)
         self._relay = EventRelay(self)
         self._relay.event.connect(self._counter_event)
-        if payments.events is not None:
-            self._relay.attach(payments.events)
+        self._relay.attach(events)
         self.finished.connect(lambda _result: self._relay.detach())
         QTimer.singleShot(0, self.reload)
 

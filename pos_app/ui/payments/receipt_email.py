@@ -1,7 +1,7 @@
 """E-mail a payment's receipt through PaySimple, from the result screen or the payment history.
 
 ``EmailReceipt(parent, mail, attempt, on_message)``: ``mail`` is the application layer (``ReceiptMail``: the
-counter, or the history's ``CounterPayments``; screens never see the gateway). On a worker, read the address
+counter, or the history's ``PaymentsApi``; screens never see the gateway). On a worker, read the address
 PaySimple has on file for the customer (``mail.receipt_address``); show it and ask "E-mail the receipt to
 <address>?" (Send is the default button, Esc cancels); then, on a worker, ``mail.email_receipt(attempt,
 address)``, which sends only if that is still the address on file. The outcome is reported once through

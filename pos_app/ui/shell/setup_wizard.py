@@ -764,11 +764,6 @@ class SetupFlow(Retranslating, QWizard):
         """An approval for ``action`` already given in ``env``'s clerk file during this wizard."""
         return self.approvals.get((Environment(env), action))
 
-    @property
-    def live_approval(self) -> Approval | None:
-        return self.approval_in(Environment.LIVE, ManagerAction.GO_LIVE) \
-            if Environment.LIVE in self.environments else None
-
     def ask_approval(self, env: Environment, action: ManagerAction, subject: str | None = None) -> Approval | None:
         return request_approval(self.owner, self.setup.clerks_for(env), action, env,
                                 subject=subject or f"settings: {env.value}")

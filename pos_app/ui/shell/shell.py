@@ -643,7 +643,7 @@ class Shell(QObject):
         payments = self._payments_or_explain()
         if payments is None:
             return None
-        dialog = HistoryDialog(payments, self.window, save_folder=self.save_folder)
+        dialog = HistoryDialog(payments, self.window, save_folder=self.save_folder, events=self.window.counter.events)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.history_dialog = dialog
         dialog.open()
@@ -656,7 +656,7 @@ class Shell(QObject):
         if payments is None:
             return None
         dialog = EndOfDayDialog(payments, self.window, store=self.settings.merchant.name,
-                                save_folder=self.save_folder)
+                                save_folder=self.save_folder, events=self.window.counter.events)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.eod_dialog = dialog
         dialog.open()

@@ -39,6 +39,7 @@ from pos_app.counter import (
     StoreEnvironmentChanged,
     StoreServerRefused,
     StoreServerUnreachable,
+    StoreUrlError,
     check_store_url,
 )
 from pos_app.ui.common.i18n import Retranslating, fmt
@@ -60,6 +61,12 @@ def lane_revoked(exc: BaseException) -> bool:
     return isinstance(exc, ServerRefused | StoreServerRefused) and exc.code in ENROLLMENT_GONE
 
 
+def certificate_changed(exc: BaseException) -> bool:
+    """Whether ``exc`` says the store server's certificate is not the pinned one (nothing was sent to it)."""
+    return isinstance(exc, CertificateChanged) or (isinstance(exc, StoreServerUnreachable)
+                                                   and exc.certificate_changed)
+
+
 def store_message(exc: BaseException) -> str | None:
     """The translated sentence for a store-server fault (what happened, what to do); None when ``exc`` is not
     one (the caller words it)."""
@@ -68,8 +75,7 @@ def store_message(exc: BaseException) -> str | None:
                                        "no longer knows it), so it cannot sign anyone in or take payments. A "
                                        "manager makes a new enrollment code with pos-app-server enroll-code; then "
                                        "set this counter up again (Set up again…).")
-    if isinstance(exc, CertificateChanged) or (isinstance(exc, StoreServerUnreachable)
-                                               and "certificate" in str(exc)):
+    if certificate_changed(exc):
         return translate("StoreSetup", "The store server's certificate is not the one this counter enrolled with "
                                        "(another machine answers at its address, or the server was set up again). "
                                        "Nothing was sent. Ask a manager to check the server, then set this counter "
@@ -116,7 +122,7 @@ def show_store_failure(window, exc: BaseException) -> QMessageBox | None:
     box = QMessageBox(QMessageBox.Icon.Critical, translate("StoreSetup", "Store server"), text, parent=window)
     box.setObjectName("storeServerProblem")
     again = box.addButton(translate("StoreSetup", "Set up again…"), QMessageBox.ButtonRole.ActionRole) \
-        if lane_revoked(exc) or isinstance(exc, CertificateChanged) or "certificate" in str(exc) else None
+        if lane_revoked(exc) or certificate_changed(exc) else None
     retry = box.addButton(translate("StoreSetup", "Try again"), QMessageBox.ButtonRole.ActionRole) \
         if again is None and not isinstance(exc, StoreEnvironmentChanged) else None
     box.addButton(translate("StoreSetup", "Close"), QMessageBox.ButtonRole.RejectRole)
@@ -134,9 +140,8 @@ def show_store_failure(window, exc: BaseException) -> QMessageBox | None:
 
 
 def url_message(exc: ValueError) -> str:
-    """The address problem, translated (``check_store_url``'s refusals)."""
-    text = str(exc)
-    if "plain http" in text or "https://" in text and "reached with" in text:
+    """The address problem, translated (``check_store_url``'s refusals, ``StoreUrlError``)."""
+    if isinstance(exc, StoreUrlError) and exc.plain_http:
         return translate("StoreSetup", "The store server is reached with https:// (plain http only to this PC "
                                        "itself). Type the address as pos-app-server printed it, e.g. "
                                        "https://192.168.1.10:8443.")

@@ -11,7 +11,7 @@ Page -> Python (slots; every argument arrives as a QVariant and is type-checked 
 Python -> page (signals): configure(json) {checkoutToken, mode: cc|ach, use: charge|update} (the iframe styles
   are constants of payment.js, and ``texts``: the page's own words in the UI language),
   texts(json) {lang, title, card, ach, noSdk, startFailed}: the page's words again (a language switch),
-  customerToken(str), submit(), reset().
+  customerToken(str), submit().
 
 What the page has (issue 14 §10): it never gets the amount, the API user or key, or any customer but the
 selected one, and Python picks the customer and the amount. It does see the selected customer: the customer
@@ -58,7 +58,6 @@ class PaymentBridge(QObject):
     texts = Signal(str)
     customerToken = Signal(str)  # noqa: N815 (JS-facing name)
     submit = Signal()
-    reset = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,10 +82,6 @@ class PaymentBridge(QObject):
     def send_submit(self) -> None:
         self._record("out", "submit", ())
         self.submit.emit()
-
-    def send_reset(self) -> None:
-        self._record("out", "reset", ())
-        self.reset.emit()
 
     # ---- page -> Python -------------------------------------------------------------------------
     def _record(self, direction: str, name: str, args: tuple) -> None:

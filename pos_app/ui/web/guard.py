@@ -1,7 +1,7 @@
 """Keep the payment page on two origins: the app (``app://pos``) and the environment's PaySimple origin.
 
-Measured on this machine (docs/shared qt-headless §5): ``acceptNavigationRequest`` alone lets ``fetch`` and
-``<img>`` reach other servers, so both layers are used:
+``acceptNavigationRequest`` alone does not stop ``fetch`` or ``<img>`` reaching other servers (it sees
+navigations only), so both layers are used:
 - :class:`OriginInterceptor` on the (dedicated, off-the-record) profile blocks every other subresource;
 - :class:`GuardedPage` refuses navigations: the top frame may only show app pages, frames only PaySimple;
   ``createWindow`` returns None, so ``window.open`` and ``target=_blank`` do nothing.

@@ -116,10 +116,6 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
         text = text.replace("{{CSP}}", self._meta_csp.decode())
         return text.encode("utf-8")
 
-    @property
-    def served_names(self) -> list[str]:
-        return sorted(self._files)
-
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt override)
         url = job.requestUrl()
         name = url.path().lstrip("/") or "index.html"

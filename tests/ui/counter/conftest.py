@@ -1,23 +1,10 @@
-"""Fixtures for the counter screen tests: loopback servers, JavaScript helpers, and the real counter window
-on the training gateway with clean teardown of every web view (the app:// scheme: tests/ui/conftest.py)."""
+"""Fixtures for the counter screen tests: the real counter window on the training gateway with clean teardown
+of every web view (the app:// scheme: tests/ui/conftest.py). Loopback servers and JavaScript helpers
+(``counting_server``, ``js``) are shared from ``tests.fixtures.web``."""
 
 from __future__ import annotations
 
 import pytest
-
-from tests.ui.counter.webtools import CountingServer, run_js
-
-
-@pytest.fixture
-def counting_server():
-    server = CountingServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def js(qtbot):
-    return lambda target, code, timeout=5000: run_js(qtbot, target, code, timeout)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.counter.webtools import run_js
+from tests.fixtures.web import run_js
 
 pytestmark = pytest.mark.webview
 

@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from pos_app.ui.counter.payment_panel import FormState
-from tests.ui.counter.webtools import MASTERCARD, allowed_probe_ms, run_js
+from tests.fixtures.web import allowed_probe_ms, run_js
+from tests.ui.counter.webtools import MASTERCARD
 
 pytestmark = pytest.mark.webview
 

@@ -1,6 +1,7 @@
 """The proof that another implementation of the application layer can stand in (issue 20's store-server
 client): the real counter window and sign-in dialog, driven like a clerk, run a sale against an object that
-has the ``CounterApi`` protocol's members and nothing else. Each member forwards to the local ``Counter`` on
+has the ``CounterApi`` protocol's members and nothing else; the payment history (void with a manager's
+approval) and end of day then run on a ``PaymentsApi``-only object the same way. Each member forwards to the local ``Counter`` on
 the real training gateway (as a remote client forwards to its server); anything else a screen reached for
 would be refused and recorded, and the sale would not complete."""
 
@@ -107,3 +108,84 @@ def test_a_protocol_only_counter_signs_in_searches_selects_and_charges(qtbot, st
     assert fake.refused == []  # no screen reached past the protocol
     assert {"clerks", "sign_in", "search", "accounts", "take_checkout_token", "customer_token", "verify_account",
             "plan_new_account", "charge", "settle_new_account", "close"} <= fake.used
+
+
+def _on_a_worker(call):
+    import threading
+
+    out: list = []
+
+    def run() -> None:
+        try:
+            out.append(("ok", call()))
+        except Exception as exc:  # noqa: BLE001 - raised again on the test's thread
+            out.append(("error", exc))
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(60)
+    assert out, "the call did not return"
+    kind, value = out[0]
+    if kind == "error":
+        raise value
+    return value
+
+
+def test_history_and_end_of_day_run_on_a_protocol_only_payments_object(qtbot, stand_in):
+    """The history lists the sale, a manager's approval voids it through ``PaymentsApi.void``, and the end of
+    day counts it as voided: every call on an object with ``PaymentsApi``'s members and nothing else."""
+    from datetime import UTC
+
+    from pos_app.counter import ManagerAction, PaymentsApi, Settings, State
+    from pos_app.payments import AccountRef, CustomerRef
+    from pos_app.paysimple.models import CreditCardInput
+    from pos_app.ui.payments.eod_view import EndOfDayDialog
+    from pos_app.ui.payments.history import HistoryDialog
+
+    real, _fake = stand_in
+    _on_a_worker(lambda: real.sign_in("Trainee", "0000"))
+    hit = next(h for h in _on_a_worker(lambda: real.search("a")) if h.paysimple_id)
+    card = real.client.create_credit_card(CreditCardInput(customer_id=hit.paysimple_id,
+                                                          credit_card_number="4111111111111111",
+                                                          expiration_date="12/2030"))
+    sale = _on_a_worker(lambda: real.service.charge(CustomerRef(hit.paysimple_id, hit.display_name),
+                                                    AccountRef.from_paysimple(card), Decimal("9.87"), real.clerk))
+    assert sale.state is State.APPROVED
+    approval = _on_a_worker(lambda: real.approve(ManagerAction.VOID, "Trainer", "1234", "wrong amount",
+                                                 subject=sale.id))
+    asked = []
+
+    def approve(action, subject="", detail="", parent=None):  # the shell's dialog, answered by the manager
+        asked.append((action, subject))
+        return approval
+
+    payments = ProtocolOnly(real.payments(Settings().merchant, UTC, approve=approve), PaymentsApi)
+    assert isinstance(payments, PaymentsApi)
+    for behind in ("journal", "service", "_journal", "counter", "events"):  # the local stores are not reachable
+        with pytest.raises(AttributeError):
+            getattr(payments, behind)
+    payments.refused.clear()
+
+    history = HistoryDialog(payments, events=real.events)
+    qtbot.addWidget(history)
+    with qtbot.waitSignal(history.loaded, timeout=10_000):
+        history.show()
+    try:
+        assert history.select(sale.id)
+        with qtbot.waitSignal(history.actionFinished, timeout=15_000) as outcome:
+            qtbot.keyClick(history.table, Qt.Key.Key_F8)
+        assert outcome.args == ["voided"] and asked == [(ManagerAction.VOID, sale.id)]
+        assert real.client.get_payment(sale.payment_id).status == "Voided"  # PaySimple itself voided it
+        assert history.table.currentItem().text(4) == "Voided"
+    finally:
+        history.close()
+
+    eod = EndOfDayDialog(payments, events=real.events)
+    qtbot.addWidget(eod)
+    with qtbot.waitSignal(eod.finished_run, timeout=20_000) as run:
+        eod.run()
+    report = run.args[0]
+    assert report is not None and report.by_status[State.VOIDED.value].count >= 1
+    eod.close()
+
+    assert payments.refused == []  # neither screen reached past the protocol
+    assert {"history", "reversal_option", "void", "end_of_day", "approve", "tz", "clerk_name"} <= payments.used

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage
 
-from tests.ui.counter.webtools import run_js
+from tests.fixtures.web import run_js
 
 pytestmark = pytest.mark.webview
 

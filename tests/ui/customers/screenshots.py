@@ -8,12 +8,11 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-OUT = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+from tests.fixtures.screenshots import OUT, save, settle  # noqa: E402
 
 SAMPLE = """First Name,Last Name,Phone,E-mail,Loyalty #,City
 Ada,Lovelace,(303) 555-0100,ada@example.com,L-1,Boulder
@@ -43,20 +42,6 @@ def main() -> int:
     home = Path(tempfile.mkdtemp(prefix="pos-shots-"))
     os.environ["POS_APP_HOME"] = str(home)
 
-    def settle(until=lambda: True, ms: int = 150, timeout: float = 20.0) -> None:
-        end = time.monotonic() + timeout
-        while not until() and time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.01)
-        end = time.monotonic() + ms / 1000
-        while time.monotonic() < end:
-            app.processEvents()
-
-    def save(widget, name: str) -> None:
-        widget.show()
-        settle()
-        widget.grab().save(str(OUT / name))
-        print("wrote", OUT / name)
 
     backend = Counter.open(CounterStart(Environment.TRAINING, app_paths(home).ensure(), demo_customers=12, in_memory=True))
     backend.sign_in("Trainee", "0000")
@@ -85,18 +70,18 @@ def main() -> int:
             edit.inputs["company"].setText("Eindhoven University")
             backend.gateway.faults.add("GET", "/v4/customer/*", "error_before", count=5)
             edit.save()
-            settle(lambda e=edit: not e.busy)
+            settle(until=lambda e=edit: not e.busy)
             save(edit, f"41-edit-customer-gateway-error{suffix}.png")
             edit.close()
 
             dialog = CsvImportDialog(backend)
             dialog.set_file(good)
             dialog.start()
-            settle(lambda d=dialog: d.report is not None)
+            settle(until=lambda d=dialog: d.report is not None)
             save(dialog, f"42-csv-import-summary{suffix}.png")
             dialog.set_file(wrong)
             dialog.start()
-            settle(lambda d=dialog: not d.running)
+            settle(until=lambda d=dialog: not d.running)
             save(dialog, f"43-csv-import-wrong-columns{suffix}.png")
             dialog.close()
 
@@ -114,10 +99,10 @@ def main() -> int:
                 customer_id=stored.paysimple_id, credit_card_number="4111111111111111",
                 expiration_date="12/2031", billing_zip_code="78712", is_default=True))
             window.search.setText("Dijkstra")
-            settle(lambda w=window: w.results.count() > 0)
+            settle(until=lambda w=window: w.results.count() > 0)
             window.select_current_hit()
             window.customer_page.amount.edit.setText("21.00")
-            settle(lambda w=window: w.customer_page.methods.topLevelItemCount() > 0)
+            settle(until=lambda w=window: w.customer_page.methods.topLevelItemCount() > 0)
             save(window, f"44-customer-ready-to-charge{suffix}.png")
             window.counter = None
             window.shutdown()

@@ -12,7 +12,8 @@ from PySide6.QtCore import QCoreApplication, QEvent
 
 from pos_app.clerks import ClerkRegistry
 from pos_app.config import Environment
-from pos_app.counter import CounterPayments, EventBus, LocalClerks
+from pos_app.counter import EventBus, LocalClerks
+from pos_app.counter.payments import CounterPayments
 from pos_app.settings import Merchant
 from pos_app.ui.shell.manager_approval import request_approval
 
@@ -60,7 +61,13 @@ def trainee(registry):
 
 
 @pytest.fixture
-def payments(journal, service, desk, trainee, tmp_path):
+def bus():
+    """The change broadcast the ``payments`` fixture publishes to (the dialogs follow it)."""
+    return EventBus()
+
+
+@pytest.fixture
+def payments(journal, service, desk, trainee, tmp_path, bus):
     """What the shell hands the dialogs (``Shell.counter_payments``), on the test's journal and service."""
 
     def approve(action, subject="", detail="", parent=None):
@@ -68,7 +75,7 @@ def payments(journal, service, desk, trainee, tmp_path):
 
     return CounterPayments(journal=journal, service=service, merchant=MERCHANT, tz=STORE_TZ, lane=service.lane,
                            environment=Environment.TRAINING, clerk_name=desk.clerk_name,
-                           clerk_id=lambda: str(trainee.id), approve=approve, events=EventBus())
+                           clerk_id=lambda: str(trainee.id), approve=approve, events=bus)
 
 
 def close_dialog(dialog) -> None:

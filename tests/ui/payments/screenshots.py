@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-OUT = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+from tests.fixtures.screenshots import OUT, save, wait  # noqa: E402
+
 STORE_TZ = ZoneInfo("America/Denver")
 
 
@@ -26,7 +26,8 @@ def main() -> int:
 
     from pos_app.clerks import ClerkRegistry, ManagerAction, Role
     from pos_app.config import Environment
-    from pos_app.counter import CounterPayments, EventBus, LocalClerks
+    from pos_app.counter import EventBus, LocalClerks
+    from pos_app.counter.payments import CounterPayments
     from pos_app.payments import Approval, Journal, PaymentService
     from pos_app.paysimple.gateway import PaySimpleGateway
     from pos_app.paysimple.models import PaymentRequest
@@ -48,25 +49,6 @@ def main() -> int:
     install_translator(app, "en")
     OUT.mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="pos-shots-"))
-
-    def settle(widget, ms: int = 200) -> None:
-        widget.show()
-        end = time.monotonic() + ms / 1000
-        while time.monotonic() < end:
-            app.processEvents()
-
-    def wait(predicate, timeout: float = 15.0) -> None:
-        end = time.monotonic() + timeout
-        while not predicate():
-            if time.monotonic() > end:
-                raise TimeoutError("screen did not get ready")
-            app.processEvents()
-            time.sleep(0.01)
-
-    def save(widget, name: str) -> None:
-        settle(widget)
-        widget.grab().save(str(OUT / name))
-        print("wrote", OUT / name)
 
     registry = ClerkRegistry(home / "clerks-training.db")
     registry.ensure_training_clerks()
@@ -100,15 +82,16 @@ def main() -> int:
         clerk_name = desk.clerk_name
         desk.clerks()  # every name known
 
+        bus = EventBus()
         payments = CounterPayments(
-            events=EventBus(), journal=journal, service=service, tz=STORE_TZ, lane="LANE1", environment=Environment.TRAINING,
+            events=bus, journal=journal, service=service, tz=STORE_TZ, lane="LANE1", environment=Environment.TRAINING,
             merchant=Merchant(name="Corner Hardware", address="12 Elm Street, Springfield",
                               phone="(555) 010-2030"), clerk_name=clerk_name, clerk_id=lambda: str(ann.id))
 
         for lang in ("en", "es"):
             install_translator(app, lang)
             suffix = "" if lang == "en" else "-es"
-            history = HistoryDialog(payments)
+            history = HistoryDialog(payments, events=bus)
             history.resize(1280, 720)
             history.show()
             wait(lambda h=history: h.table.topLevelItemCount() > 0)
@@ -132,7 +115,7 @@ def main() -> int:
             approval.close()
             history.close()
 
-            eod = EndOfDayDialog(payments, store="Corner Hardware")
+            eod = EndOfDayDialog(payments, store="Corner Hardware", events=bus)
             eod.resize(1100, 720)  # as it opens on a 1366x768 screen
             eod.show()
             eod.run()

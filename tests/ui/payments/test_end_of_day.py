@@ -14,7 +14,7 @@ from tests.ui.payments.conftest import close_dialog
 from tests.ui.payments.pdftools import assert_valid_pdf, pdf_pages
 
 
-def test_end_of_day_shows_totals_and_a_mismatch_and_exports(qtbot, payments, service, journal, client, gateway,
+def test_end_of_day_shows_totals_and_a_mismatch_and_exports(qtbot, payments, bus, service, journal, client, gateway,
                                                             registry, shopper, trainer, trainee, tmp_path):
     sold = service.charge(shopper.customer, shopper.card, Decimal("30.00"), str(trainee.id))
     voided = service.charge(shopper.customer, shopper.card, Decimal("8.00"), str(trainer.id))
@@ -26,7 +26,7 @@ def test_end_of_day_shows_totals_and_a_mismatch_and_exports(qtbot, payments, ser
     # On purpose: a payment made straight through the client, never journaled (someone used PaySimple's site)
     stray = client.create_payment(PaymentRequest(account_id=grace.card.id, amount=Decimal("77.77")))
 
-    dialog = EndOfDayDialog(payments)
+    dialog = EndOfDayDialog(payments, events=bus)
     dialog.show()
     try:
         assert dialog.chosen_day() == gateway.clock.now().astimezone(payments.tz).date()  # store-zone today
@@ -69,10 +69,10 @@ def test_end_of_day_shows_totals_and_a_mismatch_and_exports(qtbot, payments, ser
     assert registry.get(trainer.id).role is Role.MANAGER
 
 
-def test_end_of_day_can_be_cancelled_while_reading_paysimple(qtbot, payments, service, gateway, shopper, trainee):
+def test_end_of_day_can_be_cancelled_while_reading_paysimple(qtbot, payments, bus, service, gateway, shopper, trainee):
     service.charge(shopper.customer, shopper.card, Decimal("3.00"), str(trainee.id))
     gateway.faults.add("GET", "/v4/payment", "delay", count=1)  # PaySimple's list answers after 1 s
-    dialog = EndOfDayDialog(payments)
+    dialog = EndOfDayDialog(payments, events=bus)
     dialog.show()
     try:
         dialog.run()
@@ -88,7 +88,7 @@ def test_end_of_day_can_be_cancelled_while_reading_paysimple(qtbot, payments, se
         close_dialog(dialog)
 
 
-def test_end_of_day_on_screen_and_in_the_pdf_neutralises_names_and_paysimple_texts(qtbot, payments, registry,
+def test_end_of_day_on_screen_and_in_the_pdf_neutralises_names_and_paysimple_texts(qtbot, payments, bus, registry,
                                                                                    desk, trainee, tmp_path):
     """A clerk name from an older clerk file and a mismatch detail carrying CR/LF or a bidi override stay on
     their own line, visibly damaged, in the report a manager reads and prints."""
@@ -119,7 +119,7 @@ def test_end_of_day_on_screen_and_in_the_pdf_neutralises_names_and_paysimple_tex
     assert not any(ch in pdf_text for ch in "\u202e\u2066") and "Eve" in pdf_text
 
 
-def test_a_report_on_screen_says_when_a_payment_of_its_day_changes_afterwards(qtbot, payments, service, gateway,
+def test_a_report_on_screen_says_when_a_payment_of_its_day_changes_afterwards(qtbot, payments, bus, service, gateway,
                                                                               shopper, trainer, trainee):
     """The dialog follows the change broadcast: a payment recorded / voided after the report was made marks
     it out of date (it never reads PaySimple again by itself); Run makes it again and the mark goes."""
@@ -129,7 +129,7 @@ def test_a_report_on_screen_says_when_a_payment_of_its_day_changes_afterwards(qt
     from pos_app.counter import PaymentRecorded, PaymentResolved
 
     service.charge(shopper.customer, shopper.card, Decimal("30.00"), str(trainee.id))
-    dialog = EndOfDayDialog(payments)
+    dialog = EndOfDayDialog(payments, events=bus)
     dialog.show()
     try:
         with qtbot.waitSignal(dialog.finished_run, timeout=15_000) as run:
@@ -137,12 +137,12 @@ def test_a_report_on_screen_says_when_a_payment_of_its_day_changes_afterwards(qt
         assert run.args[0].gross.count == 1 and not dialog.stale
         small = service.charge(shopper.customer, shopper.card, Decimal("1.00"), str(trainee.id))
         yesterday = dataclasses.replace(small, created_at=small.created_at - timedelta(days=1))
-        payments.events.publish(PaymentRecorded(yesterday))  # another day: the report stands
+        bus.publish(PaymentRecorded(yesterday))  # another day: the report stands
         qtbot.wait(200)
         assert not dialog.stale and dialog.state.text().startswith("Done")
         later = service.charge(shopper.customer, shopper.card, Decimal("5.00"), str(trainee.id))
         voided = service.void(later, Approval.from_clerk(trainer, "wrong amount"))
-        payments.events.publish(PaymentResolved(voided))  # as the counter publishes it, from any thread
+        bus.publish(PaymentResolved(voided))  # as the counter publishes it, from any thread
         qtbot.waitUntil(lambda: dialog.stale, timeout=5000)
         assert "changed after this report was made" in dialog.state.text()
         with qtbot.waitSignal(dialog.finished_run, timeout=15_000) as again:

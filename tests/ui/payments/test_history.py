@@ -14,8 +14,8 @@ from tests.fixtures.payments import make_service, new_shopper
 from tests.ui.payments.conftest import close_dialog
 
 
-def open_history(qtbot, payments) -> HistoryDialog:
-    dialog = HistoryDialog(payments)
+def open_history(qtbot, payments, bus) -> HistoryDialog:
+    dialog = HistoryDialog(payments, events=bus)
     with qtbot.waitSignal(dialog.loaded, timeout=5000):
         dialog.show()
     return dialog
@@ -27,7 +27,7 @@ def rows(dialog) -> list[list[str]]:
             for i in range(table.topLevelItemCount())]
 
 
-def test_history_lists_attempts_made_through_the_service(qtbot, payments, service, journal, client, gateway,
+def test_history_lists_attempts_made_through_the_service(qtbot, payments, bus, service, journal, client, gateway,
                                                          shopper, trainer, trainee):
     old = service.charge(shopper.customer, shopper.card, Decimal("12.00"), str(trainee.id))
     gateway.clock.advance(2 * 86400)  # two days later
@@ -38,7 +38,7 @@ def test_history_lists_attempts_made_through_the_service(qtbot, payments, servic
     other_lane = lane2.charge(grace.customer, grace.card, Decimal("7.25"), str(trainee.id))
     assert (approved.state, declined.state, other_lane.state) == (State.APPROVED, State.DECLINED, State.APPROVED)
 
-    dialog = open_history(qtbot, payments)
+    dialog = open_history(qtbot, payments, bus)
     try:
         shown = rows(dialog)  # Today: newest first, the payment of two days ago left out
         assert [r[7] for r in shown] == [other_lane.id, declined.id, approved.id]
@@ -83,7 +83,7 @@ def test_history_lists_attempts_made_through_the_service(qtbot, payments, servic
         close_dialog(dialog)
 
 
-def test_check_again_resolves_an_unconfirmed_payment(qtbot, payments, service, journal, client, gateway, shopper,
+def test_check_again_resolves_an_unconfirmed_payment(qtbot, payments, bus, service, journal, client, gateway, shopper,
                                                      trainee):
     """The app stopped after POST /payment reached PaySimple: the journal says unknown, PaySimple has it."""
     now = gateway.clock.now()
@@ -94,7 +94,7 @@ def test_check_again_resolves_an_unconfirmed_payment(qtbot, payments, service, j
                                                    order_id=attempt.id))
     journal.transition(attempt.id, State.SENDING, State.UNKNOWN, "reply lost", str(trainee.id), now)
 
-    dialog = open_history(qtbot, payments)
+    dialog = open_history(qtbot, payments, bus)
     try:
         assert rows(dialog)[0][4] == "Unconfirmed"
         assert "Do not charge again" in dialog.detail_text.text()
@@ -111,7 +111,7 @@ def test_check_again_resolves_an_unconfirmed_payment(qtbot, payments, service, j
         close_dialog(dialog)
 
 
-def test_ctrl_e_emails_the_selected_receipt_again_to_the_address_on_file(qtbot, payments, service, client,
+def test_ctrl_e_emails_the_selected_receipt_again_to_the_address_on_file(qtbot, payments, bus, service, client,
                                                                           gateway, shopper, trainee):
     """Issue 18: re-send by e-mail from history. Ctrl+E names the address PaySimple has on file, Enter sends;
     the gateway's outbox is the proof. Esc sends nothing; a customer without an address is told, not mailed."""
@@ -127,7 +127,7 @@ def test_ctrl_e_emails_the_selected_receipt_again_to_the_address_on_file(qtbot, 
 
     nora = service.charge(CustomerRef(nomail.id, "Nora Mail"), AccountRef.from_paysimple(card), Decimal("2.00"),
                           str(trainee.id))
-    dialog = open_history(qtbot, payments)
+    dialog = open_history(qtbot, payments, bus)
     try:
         assert dialog.select(sale.id) and dialog.email_button.isEnabled()
         dialog.table.setFocus()
@@ -164,7 +164,7 @@ def test_ctrl_e_emails_the_selected_receipt_again_to_the_address_on_file(qtbot, 
         close_dialog(dialog)
 
 
-def test_the_list_follows_payments_recorded_while_it_is_open(qtbot, payments, service, shopper, trainee):
+def test_the_list_follows_payments_recorded_while_it_is_open(qtbot, payments, bus, service, shopper, trainee):
     """A payment made at the counter while the history is open shows without a reload: the counter publishes
     ``PaymentRecorded`` from its worker (as ``Counter.charge`` does) and the dialog follows the broadcast; two
     changes close together load the list once."""
@@ -172,7 +172,7 @@ def test_the_list_follows_payments_recorded_while_it_is_open(qtbot, payments, se
 
     from pos_app.counter import PaymentRecorded
 
-    dialog = open_history(qtbot, payments)
+    dialog = open_history(qtbot, payments, bus)
     try:
         assert dialog.attempts == []
         loads: list[int] = []
@@ -184,7 +184,7 @@ def test_the_list_follows_payments_recorded_while_it_is_open(qtbot, payments, se
                 attempt = service.charge(shopper.customer, shopper.card, Decimal(amount), str(trainee.id))
                 made.append(attempt)
             for attempt in made:
-                payments.events.publish(PaymentRecorded(attempt))
+                bus.publish(PaymentRecorded(attempt))
 
         worker = threading.Thread(target=counter_worker)
         worker.start()
@@ -196,6 +196,6 @@ def test_the_list_follows_payments_recorded_while_it_is_open(qtbot, payments, se
         assert rows(dialog)[0][4] == "Approved"
     finally:
         close_dialog(dialog)
-    payments.events.publish(PaymentRecorded(made[0]))  # a closed dialog no longer follows (no error, no load)
+    bus.publish(PaymentRecorded(made[0]))  # a closed dialog no longer follows (no error, no load)
     qtbot.wait(300)
     assert loads == [2]

@@ -31,11 +31,11 @@ def required_fields(attempt, payments, clerk_name: str) -> list[str]:
             attempt.id, attempt.lane)]
 
 
-def test_approved_receipt_has_every_field_on_screen_and_in_the_pdf(qtbot, payments, service, shopper, trainer,
+def test_approved_receipt_has_every_field_on_screen_and_in_the_pdf(qtbot, payments, bus, service, shopper, trainer,
                                                                    tmp_path):
     sale = service.charge(shopper.customer, shopper.card, Decimal("1042.50"), str(trainer.id))
     assert sale.state is State.APPROVED and sale.auth_code and sale.trace_number
-    dialog = HistoryDialog(payments)
+    dialog = HistoryDialog(payments, events=bus)
     with qtbot.waitSignal(dialog.loaded, timeout=5000):
         dialog.show()
     try:
@@ -68,7 +68,7 @@ def test_approved_receipt_has_every_field_on_screen_and_in_the_pdf(qtbot, paymen
         close_dialog(dialog)
 
 
-def test_declined_receipt_says_declined_and_why(qtbot, payments, service, client, trainee, tmp_path):
+def test_declined_receipt_says_declined_and_why(qtbot, payments, bus, service, client, trainee, tmp_path):
     grace = new_shopper(client, "Grace", "Hopper", "5454545454545454")
     declined = service.charge(grace.customer, grace.card, Decimal("9999.01"), str(trainee.id))
     assert declined.state is State.DECLINED
@@ -84,7 +84,7 @@ def test_declined_receipt_says_declined_and_why(qtbot, payments, service, client
     assert "DECLINED" in pdf_text and declined.id in pdf_text and "Do Not Honor" in pdf_text
 
 
-def test_receipt_in_spanish_has_spanish_words_and_the_stores_money(qtbot, qapp, payments, service, shopper,
+def test_receipt_in_spanish_has_spanish_words_and_the_stores_money(qtbot, qapp, payments, bus, service, shopper,
                                                                    trainer):
     from pos_app import money
     from pos_app.ui.common.i18n import install_translator
@@ -103,7 +103,7 @@ def test_receipt_in_spanish_has_spanish_words_and_the_stores_money(qtbot, qapp, 
         install_translator(qapp, "en")
 
 
-def test_printing_goes_through_a_qprinter(qtbot, payments, service, shopper, trainer, tmp_path):
+def test_printing_goes_through_a_qprinter(qtbot, payments, bus, service, shopper, trainer, tmp_path):
     """The Print path (QPrinter + QTextDocument.print_) without the modal print dialog: a PDF printer."""
     from PySide6.QtPrintSupport import QPrinter
 
@@ -136,7 +136,7 @@ def pdf_lines(path) -> list[str]:
     ("Grace Wolfeschlegelsteinhausen APPROVED - NO SIGNATURE NEEDED", "Grace Wolfe"),  # wrap, no control
 ])
 def test_a_name_with_line_breaks_cannot_forge_an_approval_on_the_declined_receipt_pdf(
-        qtbot, payments, service, client, trainee, tmp_path, journal, forged, shown_start):
+        qtbot, payments, bus, service, client, trainee, tmp_path, journal, forged, shown_start):
     """The reproduced defect, where a person reads it: the receipt on screen and the PDF of a DECLINED payment
     whose customer name carries CR/LF + "APPROVED - NO SIGNATURE NEEDED" (an old journal row, so the name
     reaches the receipt unneutralised) show no line saying APPROVED; nor does a long name that would wrap."""
@@ -165,7 +165,7 @@ def test_a_name_with_line_breaks_cannot_forge_an_approval_on_the_declined_receip
         assert rows[at].startswith("Customer " + shown_start) and rows[at].endswith("…"), rows
         assert rows[at + 1].startswith("Account"), rows  # the name took one line
 
-    dialog = HistoryDialog(payments)  # the history shows the same row on one line, neutralised
+    dialog = HistoryDialog(payments, events=bus)  # the history shows the same row on one line, neutralised
     with qtbot.waitSignal(dialog.loaded, timeout=5000):
         dialog.show()
     try:
@@ -176,7 +176,7 @@ def test_a_name_with_line_breaks_cannot_forge_an_approval_on_the_declined_receip
         close_dialog(dialog)
 
 
-def test_bank_debit_is_posted_pending_with_its_authorization_in_history_receipt_and_pdf(qtbot, payments, service,
+def test_bank_debit_is_posted_pending_with_its_authorization_in_history_receipt_and_pdf(qtbot, payments, bus, service,
                                                                                         client, shopper, trainee,
                                                                                         tmp_path):
     """Issue 13 §6: a bank debit is never "Approved": history and receipt say posted / pending, the receipt
@@ -194,7 +194,7 @@ def test_bank_debit_is_posted_pending_with_its_authorization_in_history_receipt_
             "Hardware before 12/5/2026 3:00 PM MST.")
     debit = service.charge(shopper.customer, ach, Decimal("88.00"), str(trainee.id), ach_authorization=text)
     assert debit.state is State.APPROVED and debit.ps_status == "Posted"
-    dialog = HistoryDialog(payments)
+    dialog = HistoryDialog(payments, events=bus)
     with qtbot.waitSignal(dialog.loaded, timeout=5000):
         dialog.show()
     try:

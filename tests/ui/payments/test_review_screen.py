@@ -63,7 +63,8 @@ def test_a_manager_closes_a_review_from_history_with_paysimples_own_payment(qtbo
 
     from pos_app.clerks import ManagerAction
     from pos_app.config import Environment
-    from pos_app.counter import CounterPayments, EventBus
+    from pos_app.counter import EventBus
+    from pos_app.counter.payments import CounterPayments
     from pos_app.ui.payments.history import HistoryDialog
     from pos_app.ui.shell.manager_approval import ManagerApprovalDialog, request_approval
     from tests.ui.payments.conftest import MERCHANT, STORE_TZ, close_dialog
@@ -72,12 +73,13 @@ def test_a_manager_closes_a_review_from_history_with_paysimples_own_payment(qtbo
 
     service, attempt = reviewed
     [real] = [p for p in client.customer_payments(shopper.customer.id) if p.order_id == attempt.id]
+    bus = EventBus()
     payments = CounterPayments(
-        events=EventBus(), journal=service.journal, service=service, merchant=MERCHANT, tz=STORE_TZ, lane=service.lane,
+        events=bus, journal=service.journal, service=service, merchant=MERCHANT, tz=STORE_TZ, lane=service.lane,
         environment=Environment.TRAINING, clerk_name=lambda c: c, clerk_id=lambda: str(trainee.id),
         approve=lambda action, subject="", detail="", parent=None: request_approval(
             parent, desk, action, Environment.TRAINING, subject=subject, detail=detail))
-    dialog = HistoryDialog(payments)
+    dialog = HistoryDialog(payments, events=bus)
     with qtbot.waitSignal(dialog.loaded, timeout=5000):
         dialog.show()
     try:

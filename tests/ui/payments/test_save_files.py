@@ -76,13 +76,13 @@ def run_report(qtbot, dialog: EndOfDayDialog):
     return run.args[0]
 
 
-def test_end_of_day_is_saved_in_documents_then_where_the_manager_saved_last(qtbot, payments, service, shopper,
+def test_end_of_day_is_saved_in_documents_then_where_the_manager_saved_last(qtbot, payments, bus, service, shopper,
                                                                             trainee, person_home, tmp_path):
     service.charge(shopper.customer, shopper.card, Decimal("25.00"), str(trainee.id))
     documents = person_home / "Documents"
     remembered: list[str] = []
     folder = SaveFolder("", remembered.append)
-    dialog = EndOfDayDialog(payments, save_folder=folder)
+    dialog = EndOfDayDialog(payments, save_folder=folder, events=bus)
     dialog.show()
     try:
         report = run_report(qtbot, dialog)
@@ -121,8 +121,8 @@ def test_end_of_day_is_saved_in_documents_then_where_the_manager_saved_last(qtbo
         close_dialog(dialog)
 
 
-def test_a_cancelled_save_dialog_writes_nothing(qtbot, payments, person_home):
-    dialog = EndOfDayDialog(payments, save_folder=SaveFolder())
+def test_a_cancelled_save_dialog_writes_nothing(qtbot, payments, bus, person_home):
+    dialog = EndOfDayDialog(payments, save_folder=SaveFolder(), events=bus)
     dialog.show()
     try:
         run_report(qtbot, dialog)
@@ -134,8 +134,8 @@ def test_a_cancelled_save_dialog_writes_nothing(qtbot, payments, person_home):
         close_dialog(dialog)
 
 
-def test_a_folder_that_went_away_is_said_and_nothing_is_written(qtbot, payments, person_home, tmp_path):
-    dialog = EndOfDayDialog(payments, save_folder=SaveFolder())
+def test_a_folder_that_went_away_is_said_and_nothing_is_written(qtbot, payments, bus, person_home, tmp_path):
+    dialog = EndOfDayDialog(payments, save_folder=SaveFolder(), events=bus)
     dialog.show()
     try:
         run_report(qtbot, dialog)
@@ -156,11 +156,11 @@ def test_a_folder_that_went_away_is_said_and_nothing_is_written(qtbot, payments,
         close_dialog(dialog)
 
 
-def test_history_ctrl_s_saves_the_receipt_under_the_customers_name(qtbot, payments, service, shopper, trainee,
+def test_history_ctrl_s_saves_the_receipt_under_the_customers_name(qtbot, payments, bus, service, shopper, trainee,
                                                                    person_home):
     sale = service.charge(shopper.customer, shopper.card, Decimal("12.34"), str(trainee.id))
     when = sale.sent_at.astimezone(payments.tz)
-    dialog = HistoryDialog(payments, save_folder=SaveFolder())
+    dialog = HistoryDialog(payments, save_folder=SaveFolder(), events=bus)
     with qtbot.waitSignal(dialog.loaded, timeout=5000):
         dialog.show()
     try:

@@ -16,11 +16,11 @@ FRAME = 60  # pos_app.ui.common.screen.FRAME_ALLOWANCE: title bar and borders
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-@pytest.mark.parametrize("make", [lambda p: HistoryDialog(p), lambda p: EndOfDayDialog(p, store="Corner Hardware")],
+@pytest.mark.parametrize("make", [lambda p, b: HistoryDialog(p, events=b), lambda p, b: EndOfDayDialog(p, store="Corner Hardware", events=b)],
                          ids=["history", "end_of_day"])
-def test_dialog_fits_a_1280x720_screen(qtbot, qapp, payments, language, make):
+def test_dialog_fits_a_1280x720_screen(qtbot, qapp, payments, bus, language, make):
     install_translator(qapp, language)
-    dialog = make(payments)
+    dialog = make(payments, bus)
     if isinstance(dialog, HistoryDialog):
         with qtbot.waitSignal(dialog.loaded, timeout=5000):
             dialog.show()

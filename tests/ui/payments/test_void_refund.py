@@ -16,8 +16,8 @@ from tests.ui.payments.conftest import close_dialog
 from tests.ui.shell.helpers import when_modal
 
 
-def open_history(qtbot, payments) -> HistoryDialog:
-    dialog = HistoryDialog(payments)
+def open_history(qtbot, payments, bus) -> HistoryDialog:
+    dialog = HistoryDialog(payments, events=bus)
     with qtbot.waitSignal(dialog.loaded, timeout=5000):
         dialog.show()
     return dialog
@@ -66,9 +66,9 @@ def approve_with(steps: list[tuple[str, str]], seen: dict):
     return fill
 
 
-def test_void_needs_a_manager_pin_and_reason(qtbot, payments, service, journal, client, registry, shopper, trainee):
+def test_void_needs_a_manager_pin_and_reason(qtbot, payments, bus, service, journal, client, registry, shopper, trainee):
     sale = service.charge(shopper.customer, shopper.card, Decimal("42.50"), str(trainee.id))
-    dialog = open_history(qtbot, payments)
+    dialog = open_history(qtbot, payments, bus)
     try:
         dialog.select(sale.id)
         assert dialog.reverse_button.isEnabled()
@@ -110,12 +110,12 @@ def test_void_needs_a_manager_pin_and_reason(qtbot, payments, service, journal, 
         close_dialog(dialog)
 
 
-def test_refund_is_offered_only_after_settlement(qtbot, payments, service, journal, client, gateway, shopper,
+def test_refund_is_offered_only_after_settlement(qtbot, payments, bus, service, journal, client, gateway, shopper,
                                                  trainee):
     # late evening in the store: PaySimple's batch (23:00 New York) falls on the next store day
     gateway.clock.set(datetime.now(payments.tz).replace(hour=22, minute=30, second=0, microsecond=0))
     sale = service.charge(shopper.customer, shopper.card, Decimal("19.99"), str(trainee.id))
-    dialog = open_history(qtbot, payments)
+    dialog = open_history(qtbot, payments, bus)
     try:
         with qtbot.waitSignal(dialog.loaded, timeout=5000):
             dialog.period.setCurrentIndex(dialog.period.findData("7"))
@@ -150,11 +150,11 @@ def test_refund_is_offered_only_after_settlement(qtbot, payments, service, journ
         close_dialog(dialog)
 
 
-def test_nothing_to_reverse_is_explained_without_asking_a_manager(qtbot, payments, service, journal, client,
+def test_nothing_to_reverse_is_explained_without_asking_a_manager(qtbot, payments, bus, service, journal, client,
                                                                   gateway, shopper, trainee):
     """A payment voided elsewhere (PaySimple's own site) since the list loaded: no approval is asked."""
     sale = service.charge(shopper.customer, shopper.card, Decimal("5.00"), str(trainee.id))
-    dialog = open_history(qtbot, payments)
+    dialog = open_history(qtbot, payments, bus)
     try:
         dialog.select(sale.id)
         client.void_payment(sale.payment_id)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-OUT = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+from tests.fixtures.screenshots import OUT, save, settle  # noqa: E402
 
 
 def main() -> int:
@@ -42,16 +42,6 @@ def main() -> int:
     app_paths().ensure()
     keyring.set_keyring(MemoryKeyring())
 
-    def settle(widget, ms: int = 150) -> None:
-        widget.show()
-        end = __import__("time").monotonic() + ms / 1000
-        while __import__("time").monotonic() < end:
-            app.processEvents()
-
-    def save(widget, name: str) -> None:
-        settle(widget)
-        widget.grab().save(str(OUT / name))
-        print("wrote", OUT / name)
 
     with TrainingGateway("APIUser77", "secret-key", demo_customers=12) as gw:
         for lang in ("en", "es"):

@@ -3,8 +3,7 @@ training gateway standing in for PaySimple), charges attributed to the signed-in
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import Qt
 
 from pos_app.clerks import Role
 from pos_app.config import Environment
@@ -13,26 +12,6 @@ from pos_app.settings import Settings
 from pos_app.ui.shell.about import AboutDialog
 from pos_app.ui.shell.shell import Shell
 from tests.ui.shell.conftest import API_KEY, API_USER, INSTALL
-
-
-@pytest.fixture
-def window_factory(qtbot):
-    made = []
-
-    def make(environment: Environment):
-        from pos_app.ui.counter.main_window import MainWindow
-
-        window = MainWindow(environment, "LANE7")
-        window.show()
-        made.append(window)
-        return window
-
-    yield make
-    for window in made:
-        window.shutdown()
-        window.close()
-        window.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def test_sandbox_counter_started_by_the_shell(qtbot, qapp, paths, gateway, memory_keyring, window_factory, english):
@@ -47,7 +26,7 @@ def test_sandbox_counter_started_by_the_shell(qtbot, qapp, paths, gateway, memor
         desk.sign_in("Maria", "739164")
         ann = desk.add_clerk("Ann", "2468", Role.CLERK)  # by the signed-in manager
         desk.sign_in("Ann", "2468")
-        window = window_factory(shell.environment)
+        window = window_factory(shell.environment, "LANE7")
         shell.attach(window)
         assert [a.text() for a in window.menuBar().actions()][-3:] == ["&Counter", "&Manager", "&Help"]
         with qtbot.waitSignal(window.counterReady, timeout=20_000):
@@ -71,7 +50,7 @@ def test_idle_lock_over_the_counter(qtbot, qapp, paths, window_factory, english)
     shell = Shell(qapp, paths, Settings(idle_lock_minutes=1), force_training=True)
     try:
         shell.clerks.sign_in("Trainee", "0000")
-        window = window_factory(Environment.TRAINING)
+        window = window_factory(Environment.TRAINING, "LANE7")
         shell.attach(window)
         shell.idle.set_minutes(1, interval_ms=200)
         with qtbot.waitSignal(shell.locked_changed, timeout=3000) as blocker:
@@ -91,7 +70,7 @@ def test_counter_window_menus_and_banner_in_spanish(qtbot, qapp, paths, window_f
     shell = Shell(qapp, paths, Settings(), force_training=True)
     try:
         shell.clerks.sign_in("Trainee", "0000")
-        window = window_factory(Environment.TRAINING)
+        window = window_factory(Environment.TRAINING, "LANE7")
         shell.attach(window)
         assert [a.text() for a in window.menuBar().actions()][-3:] == ["&Caja", "&Gerente", "A&yuda"]
         assert shell.lock_action.text() == "Bloquear la pantalla"
@@ -112,7 +91,7 @@ def test_counter_window_menus_and_banner_in_spanish(qtbot, qapp, paths, window_f
 def test_sign_in_over_the_shown_counter(qtbot, qapp, paths, window_factory, english):
     shell = Shell(qapp, paths, Settings(idle_lock_minutes=1), force_training=True)
     try:
-        window = window_factory(Environment.TRAINING)
+        window = window_factory(Environment.TRAINING, "LANE7")
         shell.attach(window)
         shell.idle.set_minutes(1, interval_ms=100)
         quits = []

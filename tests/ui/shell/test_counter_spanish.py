@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from pos_app import money
 from pos_app.config import Environment, app_paths
-from tests.ui.counter.webtools import CounterDriver, run_js
+from tests.fixtures.web import run_js
+from tests.ui.counter.webtools import CounterDriver
 
 pytestmark = pytest.mark.webview
 

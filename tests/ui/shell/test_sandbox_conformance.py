@@ -25,7 +25,7 @@ from pos_app.ui.counter.payment_panel import FormState
 from pos_app.ui.shell.manager_approval import ManagerApprovalDialog
 from pos_app.ui.shell.setup_wizard import PAGE_CREDENTIALS, PAGE_ENVIRONMENT, SetupWizard
 from pos_app.ui.shell.shell import Shell
-from tests.ui.counter.webtools import run_js, wait_child_frame
+from tests.fixtures.web import run_js, wait_child_frame
 from tests.ui.shell.conftest import API_KEY, API_USER
 from tests.ui.shell.helpers import when_modal
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import Qt
 
 from pos_app.config import Environment
 from pos_app.counter import CounterStart
@@ -23,26 +23,6 @@ from pos_app.ui.shell.shell import Shell
 from tests.storage_faults import damage_table, garbage, read_only_folder
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture
-def window_factory(qtbot):
-    made = []
-
-    def make(environment: Environment = Environment.TRAINING):
-        from pos_app.ui.counter.main_window import MainWindow
-
-        window = MainWindow(environment, "LANE1")
-        window.show()
-        made.append(window)
-        return window
-
-    yield make
-    for window in made:
-        window.shutdown()
-        window.close()
-        window.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _journal_with_a_backup(paths, charges: int = 3):

@@ -54,7 +54,9 @@ def test_store_server_enrolls_on_a_worker_pins_and_saves_no_key(wizard, qtbot, s
     page = to_store_page(wizard)
     assert not page.isComplete()
     said = enroll(qtbot, page, "http://192.0.2.7:8443", new_code(server.data, "LANE2"), "LANE2")
-    assert "https://" in said and not page.isComplete()  # plain http off this PC: refused before any request
+    assert "plain http only to this PC" in said and not page.isComplete()  # refused before any request
+    said = enroll(qtbot, page, "server:8443", new_code(server.data, "LANE2"), "LANE2")
+    assert "Type the store server's address" in said and "plain http" not in said and not page.isComplete()
     said = enroll(qtbot, page, f"https://127.0.0.1:{free_port()}", new_code(server.data, "LANE2"), "LANE2")
     assert "cannot be reached" in said and not page.isComplete()
     said = enroll(qtbot, page, server.url, "ABCD-EFGH-JKMN-PQRS", "LANE2")
@@ -154,3 +156,18 @@ def test_a_revoked_lane_cannot_sign_in_and_is_told_the_way_back(qtbot, server, p
         assert desk.signed_in is None
     finally:
         setup.close()
+
+
+def test_a_changed_certificate_is_told_by_the_error_type_not_by_its_words(english):
+    """The message and the "Set up again…" way back follow ``certificate_changed``; an unreachable server whose
+    detail happens to say "certificate" (a TLS library's words) is only unreachable."""
+    from pos_app.counter import CertificateChanged, StoreServerUnreachable
+    from pos_app.ui.shell.store_setup import certificate_changed, store_message
+
+    changed = StoreServerUnreachable(False, detail="pinned fingerprint mismatch", certificate_changed=True)
+    worded = StoreServerUnreachable(False, detail="[SSL] certificate verify failed")
+    assert certificate_changed(changed) and certificate_changed(CertificateChanged())
+    assert not certificate_changed(worded)
+    assert "is not the one this counter enrolled with" in store_message(changed)
+    assert store_message(CertificateChanged()) == store_message(changed)
+    assert "cannot be reached" in store_message(worded) and "enrolled with" not in store_message(worded)

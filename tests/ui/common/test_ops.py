@@ -61,3 +61,42 @@ def test_cancel_stops_work_and_reports_nothing(qtbot):
     qtbot.waitUntil(lambda: op.finished, timeout=3000)
     assert "done" not in box and "error" not in box
     assert op.cancelled
+
+
+def test_a_result_for_a_closed_window_is_dropped_and_later_results_still_arrive(qtbot):
+    """The window that asked was deleted before the answer came: its callback's RuntimeError is dropped
+    (told by ``shiboken6.isValid`` on the label it closes over), and the next op is delivered as usual."""
+    import shiboken6
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    gate = threading.Event()
+    op = BackgroundOp(lambda ctx: gate.wait(5) and "late", on_done=lambda text: label.setText(text))
+    op.start()
+    shiboken6.delete(label)  # the window closed while the worker ran
+    gate.set()
+    qtbot.waitUntil(lambda: op.finished, timeout=3000)
+    box = {}
+    BackgroundOp(lambda ctx: 7, on_done=lambda r: box.setdefault("done", r)).start()
+    qtbot.waitUntil(lambda: "done" in box, timeout=3000)
+    assert box == {"done": 7}
+
+
+def test_a_runtime_error_of_a_live_window_is_not_taken_for_a_closed_one():
+    """Only a deleted Qt object makes a callback's RuntimeError harmless; the same words from a callback whose
+    widgets all exist are a fault and are raised."""
+    import pytest
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+
+    def fails(_result):
+        label.setText("x")
+        raise RuntimeError("Internal C++ object (QLabel) already deleted.")
+
+    with pytest.raises(RuntimeError):
+        BackgroundOp._deliver(fails, None)
+    shown = []
+    BackgroundOp._deliver(lambda r: shown.append(label.text()), None)
+    assert shown == ["x"]
+    label.deleteLater()

@@ -12,7 +12,7 @@ import pytest
 
 from pos_app.config import resources_dir
 from pos_app.ui.web.view import PAGE_URL, PaymentWebView
-from tests.ui.counter.webtools import CountingServer, allowed_probe_ms, wait_child_frame
+from tests.fixtures.web import CountingServer, allowed_probe_ms, wait_child_frame
 
 pytestmark = pytest.mark.webview
 
@@ -187,8 +187,9 @@ def test_bridge_exposes_only_its_messages(view, js, qtbot):
     qtbot.waitUntil(lambda: js(page, "window.__m") is not None, timeout=5000)
     names = set(js(page, "window.__m").split(","))
     expected_in = {"ready", "formShown", "validityChanged", "getCustomerToken", "accountRetrieved", "sdkError", "cancel"}
-    expected_out = {"configure", "customerToken", "submit", "reset"}
+    expected_out = {"configure", "texts", "customerToken", "submit"}
     assert expected_in | expected_out <= names
+    assert "reset" not in names and "send_reset" not in names  # nothing Python never sends
     # QWebChannel also publishes QObject's deleteLater and lets the page call it: the view notices, so the
     # owner can close that form (tests/ui/counter/test_payment_flow.py checks nothing is charged then).
     with qtbot.waitSignal(view.bridgeLost, timeout=5000):
