@@ -1421,6 +1421,10 @@
         <translation>Neto = ventas brutas − anulaciones − reembolsos. Las ventas brutas cuentan cada pago que PaySimple aceptó hoy; las anulaciones y los reembolsos, los terminados hoy.</translation>
     </message>
     <message>
+        <source>A payment of this day changed after this report was made: Run again (Enter) to include it.</source>
+        <translation>Un pago de este día cambió después de generar este informe: genérelo de nuevo (Intro) para incluirlo.</translation>
+    </message>
+    <message>
         <source>All lanes</source>
         <translation>Todas las cajas</translation>
     </message>
