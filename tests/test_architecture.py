@@ -479,3 +479,16 @@ def test_the_local_counter_satisfies_the_protocol_member_by_member():
             n for n in init_attrs(payments) if not n.startswith("_")}
         assert public - protocol_members(PaymentsApi) == set(), payments.__name__
     assert protocol_members(ClerksApi) <= protocol_members(CounterApi)  # the clerk calls are the counter's too
+
+
+def test_no_screen_reaches_into_a_panels_child_widgets_or_into_the_window_by_name():
+    """Decision 0470: the window and the sale flow drive the panels by their methods and signals; the shell
+    talks to the window through its methods and signals, never by ``getattr`` on names."""
+    import re
+
+    reach_in = re.compile(r"customer_page\.[a-z_]+\.")
+    for name in ("main_window.py", "sale.py"):
+        text = (PKG / "ui" / "counter" / name).read_text(encoding="utf-8")
+        assert not reach_in.findall(text), (name, reach_in.findall(text)[:3])
+    for path in (PKG / "ui" / "shell").rglob("*.py"):
+        assert "getattr(window" not in path.read_text(encoding="utf-8"), path.name
