@@ -40,23 +40,33 @@ class HeldAfterFirstPage(ReplicaFollower):
         return super()._ask(after, wait)
 
 
-def test_a_copy_filling_page_by_page_is_not_searched_the_server_answers_and_the_mark_survives(server, tmp_path):
-    writer = open_counter(server, "FILLW", tmp_path / "w")
-    last = f"Fill{uuid.uuid4().hex[:6]}".replace("0", "o")
+def counter_with_held_copy(server, tmp_path, lane: str, first: str) -> tuple[RemoteCounter, HeldAfterFirstPage, str]:
+    """Twelve customers ``<first><n> <last>`` saved at another counter, and a new counter ``lane`` (signed in)
+    whose copy (pages of 5, no snapshot, in ``tmp_path / "lane"``) is not started yet. (counter, copy, last)."""
+    writer = open_counter(server, f"{lane[:4]}W", tmp_path / "w")
+    last = f"{first[:4]}{uuid.uuid4().hex[:6]}".replace("0", "o")
     try:
         for n in range(12):
-            writer.create_customer(CustomerRecord(first_name=f"Page{n}", last_name=last))
+            writer.create_customer(CustomerRecord(first_name=f"{first}{n}", last_name=last))
     finally:
         writer.close()
-
-    enrolled = enroll(server.url, new_code(server.data, "FILL1"), "FILL1")
-    folder = tmp_path / "lane"
-    copy = HeldAfterFirstPage(folder, enrolled.url, enrolled.fingerprint, enrolled.credential, 5, page=5,
-                              snapshot=False)
+    enrolled = enroll(server.url, new_code(server.data, lane), lane)
+    copy = HeldAfterFirstPage(tmp_path / "lane", enrolled.url, enrolled.fingerprint, enrolled.credential, 5,
+                              page=5, snapshot=False)
     counter = RemoteCounter(StoreLink(enrolled.url, enrolled.fingerprint, enrolled.credential,
-                                      Timeouts(connect=1, read=10, total=12)), "FILL1", replica=copy)
+                                      Timeouts(connect=1, read=10, total=12)), lane, replica=copy)
     try:
         counter.sign_in(*CLERK)
+    except BaseException:
+        counter.close()
+        raise
+    return counter, copy, last
+
+
+def test_a_copy_filling_page_by_page_is_not_searched_the_server_answers_and_the_mark_survives(server, tmp_path):
+    counter, copy, last = counter_with_held_copy(server, tmp_path, "FILL1", "Page")
+    folder, credential = copy.folder, copy._link.credential
+    try:
         assert counter.customers_loading and not copy.ready
         copy.start()
         assert copy.holding.wait(20), "the follower never asked for its third page"
@@ -73,7 +83,7 @@ def test_a_copy_filling_page_by_page_is_not_searched_the_server_answers_and_the_
         copy.release.set()
         counter.close()
 
-    offline = ReplicaFollower(folder, "https://127.0.0.1:9", "0" * 64, enrolled.credential, connect_s=0.5)
+    offline = ReplicaFollower(folder, "https://127.0.0.1:9", "0" * 64, credential, connect_s=0.5)
     try:
         assert offline.ready  # caught up in an earlier run: searched at once, before any server answers
         assert len(offline.search(last)) == 12

@@ -519,12 +519,18 @@ class SaleFlow(QObject):
 
     # ---- the payment form -------------------------------------------------------------------------------
 
-    def new_account_form(self, mode: PayMode) -> None:
+    def _may_open_form(self) -> bool:
+        """Whether a payment form may open now; when not, the clerk is told why (nothing while locked)."""
         if self.host.locked:
-            return
+            return False
         reason = self.why_no_payment()
         if reason is not None:
             self.host.refuse(reason)
+            return False
+        return True
+
+    def new_account_form(self, mode: PayMode) -> None:
+        if not self._may_open_form():
             return
         customer, page = self._customer_ref(), self.customer_page
         amount = page.require_amount() if self.page() is page else page.amount_value()
@@ -548,11 +554,7 @@ class SaleFlow(QObject):
             self.host.refuse(lambda: translate("MainWindow", "The form cannot switch now: the payment is being sent."))
 
     def update_details(self, replacing: CreditCardAccount | None = None) -> None:
-        if self.host.locked:
-            return
-        reason = self.why_no_payment()
-        if reason is not None:
-            self.host.refuse(reason)
+        if not self._may_open_form():
             return
         customer = self._customer_ref()
         self._replacing = replacing

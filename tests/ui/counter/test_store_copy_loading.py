@@ -5,17 +5,10 @@ is complete the window searches again, from the copy, without a keystroke."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 
-from pos_app.counter.remote import RemoteCounter
-from pos_app.customers.models import CustomerRecord
-from pos_app.serverlink.client import StoreLink, Timeouts, enroll
-from tests.fixtures.server import CLERK, new_code
-from tests.server.test_copy_loading import HeldAfterFirstPage
-from tests.server.test_replica import open_counter
+from tests.server.test_copy_loading import counter_with_held_copy
 
 pytestmark = pytest.mark.slow
 
@@ -26,22 +19,7 @@ def test_the_counter_says_its_copy_is_loading_and_finds_everyone_meanwhile(qtbot
     from pos_app.ui.common.theme import STYLE
     from pos_app.ui.counter.main_window import MainWindow
 
-    writer = open_counter(server, "LOADW", tmp_path / "w")
-    last = f"Load{uuid.uuid4().hex[:6]}".replace("0", "o")
-    try:
-        for n in range(12):
-            writer.create_customer(CustomerRecord(first_name=f"Early{n}", last_name=last))
-    finally:
-        writer.close()
-    enrolled = enroll(server.url, new_code(server.data, "LOAD1"), "LOAD1")
-    copy = HeldAfterFirstPage(tmp_path / "lane", enrolled.url, enrolled.fingerprint, enrolled.credential, 5,
-                              page=5, snapshot=False)
-    counter = RemoteCounter(StoreLink(enrolled.url, enrolled.fingerprint, enrolled.credential,
-                                      Timeouts(connect=1, read=10, total=12)), "LOAD1", replica=copy)
-    counter.sign_in(*CLERK)
-    copy.start()
-    assert copy.holding.wait(20)
-
+    counter, copy, last = counter_with_held_copy(server, tmp_path, "LOAD1", "Early")
     QApplication.instance().setStyleSheet(STYLE)
     window = MainWindow()
     window.set_locked(False)
@@ -49,6 +27,8 @@ def test_the_counter_says_its_copy_is_loading_and_finds_everyone_meanwhile(qtbot
     window.show()
     window.activateWindow()
     try:
+        copy.start()
+        assert copy.holding.wait(20)
         window.attach_counter(counter)
         qtbot.waitUntil(lambda: "Loading the store's customers" in window.results_count.text(), timeout=10_000)
         window.search.setFocus()
