@@ -121,12 +121,13 @@ def replace_whole(path: Path, fill: Callable[[BinaryIO], None], prefix: str = ".
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_folder(folder)
+    fsync_folder(folder)
     return path
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX; Windows has no directory handles to sync)."""
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` durable (POSIX; Windows has no directory handles to sync;
+    a folder that cannot be opened or synced is left as it is)."""
     if os.name != "posix":
         return
     try:

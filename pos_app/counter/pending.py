@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pos_app.money import from_cents
-from pos_app.private_files import _fsync_folder, private_dir, replace_whole
+from pos_app.private_files import fsync_folder, private_dir, replace_whole
 
 FILE_NAME = "pending-charge.json"
 
@@ -121,4 +121,4 @@ class PendingCharges:
             os.unlink(self.path)
         except FileNotFoundError:
             return
-        _fsync_folder(self.folder)
+        fsync_folder(self.folder)

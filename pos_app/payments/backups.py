@@ -33,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pos_app.payments.locks import JournalUse
+from pos_app.private_files import fsync_folder
 from pos_app.storage_errors import CHECK_FAILED, Fault, StorageError, What, storage_errors
 
 log = logging.getLogger(__name__)
@@ -137,16 +138,6 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
         os.close(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
 
 def take_backup(journal_path: str | os.PathLike[str], reason: str, now: datetime | None = None,
                 prune: bool = True) -> Backup:
@@ -189,7 +180,7 @@ def take_backup(journal_path: str | os.PathLike[str], reason: str, now: datetime
                            "Its automatic backup failed the check: " + "; ".join(problems[:3]) + ".")
     with storage_errors(final, What.BACKUP):
         os.replace(part, final)
-        _fsync_dir(folder)
+        fsync_folder(folder)
     log.info("journal backup written: %s", final.name)
     if prune:
         prune_backups(journal_path, now)
@@ -295,7 +286,7 @@ def restore_journal(journal_path: str | os.PathLike[str], backup: str | os.PathL
                         os.rename(src_file, Path(f"{kept}{suffix}"))
                         moved.append(suffix)
             os.replace(incoming, journal_path)
-            _fsync_dir(journal_path.parent)
+            fsync_folder(journal_path.parent)
         if not moved:
             kept = None
         counted = _count(journal_path) or (0, None)
