@@ -69,6 +69,7 @@ from pos_app.customers.counter import CustomerValidationError
 from pos_app.customers.models import CustomerHit, CustomerRecord, StoredCustomer
 from pos_app.customers.paysimple_add import AddAmbiguous, Added, AddNotConfirmed
 from pos_app.customers.store import AddInProgress
+from pos_app.i18n_keys import joined
 from pos_app.payments import (
     Approval,
     Attempt,
@@ -90,6 +91,7 @@ from pos_app.paysimple import AchAccount, CreditCardAccount, CustomerAccounts
 from pos_app.paysimple import errors as gateway_errors
 from pos_app.paysimple.rules import FieldMessage
 from pos_app.serverlink import messages as m
+from pos_app.serverlink import sentences as say
 from pos_app.serverlink.client import (
     CertificateChanged,
     ServerRefused,
@@ -118,15 +120,14 @@ class StoreServerUnreachable(PaymentError):
         self.charged, self.attempt_id = charged, attempt_id
         self.certificate_changed = certificate_changed
         if not payment:
-            text = "" if detail else "The store server cannot be reached."
+            text = "" if detail else say.UNREACHABLE
         elif charged is False:
-            text = "The store server cannot be reached, so nothing was charged."
+            text = say.UNREACHABLE_NOT_CHARGED
         elif attempt_id is not None:
-            text = ("The store server cannot be reached right now. This payment's outcome is not known yet; it is "
-                    "never charged twice. Check again when the server is back (History).")
+            text = say.UNREACHABLE_OUTCOME_UNKNOWN
         else:
-            text = "The store server cannot be reached right now."
-        super().__init__(f"{text} {detail}".strip())
+            text = say.UNREACHABLE_NOW
+        super().__init__(joined([text, detail]))
 
 
 class StoreServerRefused(PaymentError):
@@ -143,6 +144,12 @@ _PAYSIMPLE_ERRORS = {cls.__name__: cls for cls in (
     gateway_errors.ResponseFormatError, gateway_errors.ReplyTooLarge, gateway_errors.TransportError,
     gateway_errors.RequestTimeout)}
 _SESSION_CODES = {"not_signed_in", "signed_out", "session_locked", "session_expired"}
+
+
+def _said(exc: BaseException) -> str:
+    """What ``exc`` says, keeping its Message (and so its translation key) when it carries one."""
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, str) and first else str(exc)
 
 
 def _aware_time(value: Any) -> datetime | None:
@@ -236,7 +243,7 @@ def _pending_attempt(record: PendingCharge, lane: str) -> Attempt:
     return Attempt(record.attempt_id, lane, record.clerk, record.paysimple_id, record.customer_name, 0,
                    record.account_kind, record.account_last4, record.account_brand, record.amount_cents,
                    State.UNKNOWN, record.created_at, record.created_at,
-                   note="The counter closed before the store server answered; not known yet.")
+                   note=say.CLOSED_BEFORE_ANSWER)
 
 
 class RemoteCounter:
@@ -323,7 +330,7 @@ class RemoteCounter:
         except ServerRefused as exc:
             raise typed_error(exc) from None
         except ServerUnreachable as exc:
-            raise StoreServerUnreachable(None if exc.sent else False, detail=str(exc), payment=False,
+            raise StoreServerUnreachable(None if exc.sent else False, detail=_said(exc), payment=False,
                                          certificate_changed=isinstance(exc, CertificateChanged)) from None
         return None if reply is None else decode(reply, data, reply.__name__ if isinstance(reply, type) else "reply")
 
@@ -442,18 +449,17 @@ class RemoteCounter:
             if token is None:
                 token = self._approvals.pop((approval, action, ""), None)
         if token is None:
-            raise NotAllowed("This approval was not given by the store server at this counter: ask a manager to "
-                             "approve again.")
+            raise NotAllowed(say.APPROVAL_NOT_HERE)
         return token
 
     def add_clerk(self, name: str, pin: str, role: Role, approval: Approval | None = None) -> Clerk:
-        raise ClerkNotAllowed("Clerks are managed on the store server.", ManagerAction.MANAGE_CLERKS.value)
+        raise ClerkNotAllowed(say.CLERKS_ON_SERVER, ManagerAction.MANAGE_CLERKS.value)
 
     def remove_clerk(self, clerk_id: int, approval: Approval | None = None) -> Clerk:
-        raise ClerkNotAllowed("Clerks are managed on the store server.", ManagerAction.MANAGE_CLERKS.value)
+        raise ClerkNotAllowed(say.CLERKS_ON_SERVER, ManagerAction.MANAGE_CLERKS.value)
 
     def reset_pin(self, clerk_id: int, pin: str, approval: Approval | None = None) -> Clerk:
-        raise ClerkNotAllowed("Clerks are managed on the store server.", ManagerAction.MANAGE_CLERKS.value)
+        raise ClerkNotAllowed(say.CLERKS_ON_SERVER, ManagerAction.MANAGE_CLERKS.value)
 
     # ---- start-up state ------------------------------------------------------------------------------
 
@@ -552,7 +558,7 @@ class RemoteCounter:
                           reply=list[StoredCustomer])
 
     def import_csv(self, path, progress=None, cancel=None, report_path=None, batch_size=None):
-        raise NotAllowed("Customer imports run on the store server, not at a counter.")
+        raise NotAllowed(say.IMPORTS_ON_SERVER)
 
     # ---- accounts on file ----------------------------------------------------------------------------
 
@@ -674,17 +680,17 @@ class RemoteCounter:
         try:
             _, data, _ = self.link.request("POST", f"/v1/charges/{record.attempt_id}/close", None)
         except ServerUnreachable:
-            return answer(ChargeOutcome.UNKNOWN, detail="The store server cannot be reached.")
+            return answer(ChargeOutcome.UNKNOWN, detail=say.UNREACHABLE)
         except ServerRefused as exc:
             if exc.status == 410 and exc.code == "never_arrived":
-                return answer(ChargeOutcome.NOT_CHARGED, detail=str(exc))
+                return answer(ChargeOutcome.NOT_CHARGED, detail=_said(exc))
             if exc.status in (400, 403, 409) and exc.code not in _SESSION_CODES:
-                return answer(ChargeOutcome.NOT_CHARGED, detail=str(exc))  # the server refused the charge itself
-            return answer(ChargeOutcome.UNKNOWN, detail=str(exc))
+                return answer(ChargeOutcome.NOT_CHARGED, detail=_said(exc))  # the server refused the charge itself
+            return answer(ChargeOutcome.UNKNOWN, detail=_said(exc))
         reply = decode(m.ChargeReply, data, "ChargeReply")
         attempt = reply.attempt
         if not reply.done or attempt is None:
-            return answer(ChargeOutcome.UNKNOWN, attempt, "The store server is still working on this payment.")
+            return answer(ChargeOutcome.UNKNOWN, attempt, say.STILL_WORKING)
         outcome = _OUTCOMES.get(attempt.state, ChargeOutcome.UNKNOWN)
         result = answer(outcome, attempt)
         self.events.publish(PaymentResolved(attempt))
@@ -694,7 +700,7 @@ class RemoteCounter:
         with self._lock:
             selected = self._selected
         if selected is None or selected.paysimple_id != customer.id:
-            raise NotAllowed("Select the customer at this counter before charging them.")
+            raise NotAllowed(say.SELECT_BEFORE_CHARGING)
         return selected
 
     @off_gui_thread
@@ -752,7 +758,7 @@ class RemoteCounter:
         runs before a refusal that proves nothing was charged is raised (the charge itself refused, or a
         refused session when no request of it can have reached the server)."""
         notify = _notifier(on_status, key)
-        notify("sending", "Sending to the store server…")
+        notify("sending", say.STATUS_SENDING)
         ends = time.monotonic() + self.ask_for
         reached = not first_is_new  # could any request of this charge have reached the server?
         last_error, certificate_changed = "", False
@@ -767,21 +773,21 @@ class RemoteCounter:
                 open_at_gateway = reply.attempt is not None and reply.attempt.state in (State.UNKNOWN,
                                                                                         State.RECONCILING)
                 notify("waiting" if open_at_gateway else "checking",
-                       "The store server is still working on this payment…")
+                       say.STATUS_STILL_WORKING)
                 wait = _retry_after(response, 1.0)
             except ServerUnreachable as exc:
                 reached = reached or exc.sent
                 certificate_changed = isinstance(exc, CertificateChanged)
                 if not reached:
-                    raise StoreServerUnreachable(False, detail=str(exc),
+                    raise StoreServerUnreachable(False, detail=_said(exc),
                                                  certificate_changed=certificate_changed) from None
-                last_error = str(exc)
-                notify("check_failed", "The store server did not answer; asking again…")
+                last_error = _said(exc)
+                notify("check_failed", say.STATUS_NO_ANSWER)
                 wait = 1.0
             except ServerRefused as exc:
                 if exc.status == 503:
                     reached = True
-                    notify("waiting", str(exc))
+                    notify("waiting", _said(exc))
                     wait = float(exc.values.get("retry_after") or 2)
                 elif exc.code in _SESSION_CODES:
                     if not reached:

@@ -47,6 +47,7 @@ from pos_app.server.records import LaneRecord, SessionRecord
 from pos_app.server.service import ApiError, Caller, StoreServer
 from pos_app.serverlink import feed
 from pos_app.serverlink import messages as m
+from pos_app.serverlink import sentences as say
 from pos_app.serverlink.wire import WireError, decode, decode_money, encode
 from pos_app.storage_errors import StorageError
 
@@ -99,6 +100,8 @@ class Api:
     # ---- plumbing ------------------------------------------------------------------------------------
 
     async def _body(self, request: Request, cls):
+        # Protocol-level 4xx (content type, size, JSON, field checks): a correct lane never gets them, so they
+        # stay English for the developer reading them (the clerk-facing ones are ``serverlink.sentences``).
         if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
             raise ApiError(415, "json_only", "Send the body as JSON (Content-Type: application/json).")
         raw = b""
@@ -118,8 +121,7 @@ class Api:
         async def endpoint(request: Request) -> Response:
             try:
                 if self.plain_http and not _is_loopback(request):
-                    raise ApiError(403, "plain_http_off_loopback", "This server speaks plain HTTP to this machine "
-                                                                   "only: use https:// from other machines.")
+                    raise ApiError(403, "plain_http_off_loopback", say.PLAIN_HTTP_OFF_LOOPBACK)
                 caller = None
                 if auth in ("lane", "session"):
                     caller = await run_in_threadpool(self.server.lane_from, request.headers.get("authorization"))
@@ -160,14 +162,15 @@ class Api:
                 return _error(409, type(exc).__name__, str(exc))
             except Exception:  # noqa: BLE001 - a bug: logged, the lane told to ask again
                 log.exception("%s %s failed", request.method, request.url.path)
-                return _error(500, "internal", "The store server failed on this request (its log says why): "
-                                               "try again; call support if it happens again.")
+                return _error(500, "internal", say.INTERNAL)
         return endpoint
 
     @staticmethod
     def _ok(value, status: int = 200, headers: dict | None = None) -> JSONResponse:
         return JSONResponse(encode(value), status, headers=headers)
 
+    # Query and path parameter checks below (bad_request) are protocol-level: a correct lane never gets them,
+    # so they stay English.
     @staticmethod
     def _int(request: Request, name: str) -> int:
         text = request.path_params.get(name, request.query_params.get(name))
@@ -408,7 +411,7 @@ class Api:
         outcome = await run_in_threadpool(self.server.desk.outcome, key, caller.lane,
                                           self.server.settings.charge_wait_s)
         if outcome is None:
-            raise ApiError(404, "no_such_charge", f"This counter sent no charge {key} that the server wrote.")
+            raise ApiError(404, "no_such_charge", say.NO_SUCH_CHARGE_WRITTEN.fill(key))
         return self._outcome(outcome)
 
     async def close_charge(self, request: Request, caller: Caller) -> Response:
@@ -524,7 +527,7 @@ class Api:
 def make_app(server: StoreServer, plain_http: bool = False) -> Starlette:
     api = Api(server, plain_http)
 
-    async def not_found(request: Request, exc) -> Response:
+    async def not_found(request: Request, exc) -> Response:  # protocol-level (no such route): stays English
         status = getattr(exc, "status_code", 404)
         return _error(status, "not_found" if status == 404 else "method_not_allowed",
                       f"There is no {request.method} {request.url.path} on the store server (see /openapi.json).")

@@ -41,6 +41,7 @@ from pos_app.customers.directory import Directory, FeedMismatch, NotReadyToCopy
 from pos_app.customers.models import CustomerHit
 from pos_app.customers.store import CustomerStore
 from pos_app.private_files import private_dir, private_file
+from pos_app.serverlink.sentences import SYNC_ELSEWHERE
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +204,7 @@ class ServerCustomers:
             return sync(self.store, client)
         with self.store.sync_lease() as held:
             if not held:
-                raise SyncAlreadyRunning("The store's customer sync is running on another server instance.")
+                raise SyncAlreadyRunning(SYNC_ELSEWHERE)
             if due is not None and not due():
                 return None
             report = sync(self.store, client)

@@ -49,6 +49,7 @@ from pos_app.payments.gateway import Gateway
 from pos_app.payments.model import OPEN_STATES
 from pos_app.payments.store import JournalStore
 from pos_app.server.records import ServerRecords
+from pos_app.serverlink.sentences import KEY_REUSED, NOT_READY
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +66,7 @@ class KeyReused(Exception):
 
     def __init__(self, key: str) -> None:
         self.key = key
-        super().__init__(f"Idempotency-Key {key} was already used for a different charge (amount, customer or "
-                         "account differ): nothing was charged for this request. The first request with this key "
-                         "stands; a new charge needs a new key.")
+        super().__init__(KEY_REUSED.fill(key))
 
 
 class ChargeRefused(Exception):
@@ -242,7 +241,7 @@ class ChargeDesk:
             self.records.refuse_charge(key, "invalid_charge", str(exc))
             raise ChargeRefused("invalid_charge", str(exc)) from None
         except ReconcileRequired:
-            raise NotReady(f"The server is checking lane {lane}'s unfinished payments: ask again shortly.") from None
+            raise NotReady(NOT_READY.fill(lane)) from None
         if attempt is None:  # a look-up could not take the lane lock: someone else is working on it
             return Outcome(False, self._get(key))
         return Outcome(True, attempt)

@@ -24,6 +24,7 @@ from typing import Any
 
 from pos_app.audit import AuditEntry, AuditEvent, AuditQuery
 from pos_app.server.db import Conflict, Execute, ServerDb
+from pos_app.serverlink import sentences as say
 
 MAX_CODE_FAILURES = 5
 
@@ -236,26 +237,23 @@ class ServerRecords:
         def work(x: Execute) -> None:
             rows = x("SELECT * FROM server_enrollment_codes WHERE code_id = ?", (code_id,))
             if not rows:
-                raise Refused("code_unknown", "This enrollment code is not known to the server: ask a manager "
-                                              "for a new one (pos-app-server enroll-code).")
+                raise Refused("code_unknown", say.CODE_UNKNOWN)
             code = self._code(rows[0])
             if code.used_at is not None:
-                raise Refused("code_used", "This enrollment code was used already: ask a manager for a new one.")
+                raise Refused("code_used", say.CODE_USED)
             if code.failures >= MAX_CODE_FAILURES:
-                raise Refused("code_burnt", "This enrollment code was typed wrong too often and no longer "
-                                            "works: ask a manager for a new one.")
+                raise Refused("code_burnt", say.CODE_BURNT)
             if now >= code.expires_at:
-                raise Refused("code_expired", "This enrollment code has expired: ask a manager for a new one.")
+                raise Refused("code_expired", say.CODE_EXPIRED)
             if code.lane is not None and code.lane != lane:
-                raise Refused("code_other_lane", f"This enrollment code is for lane {code.lane}, not {lane}.")
+                raise Refused("code_other_lane", say.CODE_OTHER_LANE.fill(code.lane, lane))
             existing = x("SELECT * FROM server_lanes WHERE name = ?", (lane,))
             if existing and existing[0]["revoked_at"] is None:
-                raise Refused("lane_enrolled", f"Lane {lane} is enrolled already. A manager revokes it first "
-                                               "(pos-app-server revoke-lane) if this PC replaces it.")
+                raise Refused("lane_enrolled", say.LANE_ENROLLED.fill(lane))
             done = x("UPDATE server_enrollment_codes SET used_at = ?, used_by = ? WHERE code_id = ? AND used_at IS NULL"
                      " RETURNING code_id", (self.db.t(now), lane, code_id))
             if not done:
-                raise Refused("code_used", "This enrollment code was used already: ask a manager for a new one.")
+                raise Refused("code_used", say.CODE_USED)
             if existing:
                 x("UPDATE server_lanes SET secret_hash = ?, enrolled_at = ?, enrolled_by = ?, code_id = ?,"
                   " revoked_at = NULL, revoked_by = NULL WHERE name = ?",
@@ -282,7 +280,7 @@ class ServerRecords:
         def work(x: Execute) -> None:
             if not x("UPDATE server_lanes SET revoked_at = ?, revoked_by = ? WHERE name = ? RETURNING name",
                      (self.db.t(now), by, name)):
-                raise Refused("no_such_lane", f"There is no enrolled lane {name}.")
+                raise Refused("no_such_lane", say.NO_SUCH_LANE.fill(name))
             x("UPDATE server_sessions SET ended_at = ? WHERE lane = ? AND ended_at IS NULL", (self.db.t(now), name))
             self._audit(x, now, "revoke_lane", "ok", who=by, lane=name, subject=name)
         self.db.transaction(work)
@@ -380,25 +378,23 @@ class ServerRecords:
         def work(x: Execute) -> ApprovalGrant:
             rows = x("SELECT * FROM server_approvals WHERE token_hash = ?", (token_hash,))
             if not rows:
-                raise Refused("approval_unknown", "This manager approval was not given by the store server: "
-                                                  "ask a manager to approve again.")
+                raise Refused("approval_unknown", say.APPROVAL_UNKNOWN)
             r = rows[0]
             grant = ApprovalGrant(r["lane"], r["session_id"], int(r["manager_id"]), r["manager_name"], r["action"],
                                   r["subject"], r["reason"], self.db.dt(r["created_at"]),
                                   self.db.dt(r["expires_at"]), self.db.dt(r["used_at"]))
             if grant.lane != lane or grant.session_id != session_id:
-                raise Refused("approval_elsewhere", "This manager approval was given at another counter or to "
-                                                    "another clerk: ask a manager to approve here.")
+                raise Refused("approval_elsewhere", say.APPROVAL_ELSEWHERE)
             if grant.action != action or (grant.subject and grant.subject != subject):
-                raise Refused("approval_other_action", f"This manager approval is for {grant.action} "
-                                                       f"{grant.subject}, not this {action}: ask again.")
+                raise Refused("approval_other_action", say.APPROVAL_OTHER_ACTION.fill(grant.action, grant.subject,
+                                                                                        action))
             if grant.used_at is not None:
-                raise Refused("approval_used", "This manager approval was used already: ask a manager again.")
+                raise Refused("approval_used", say.APPROVAL_USED)
             if now >= grant.expires_at:
-                raise Refused("approval_expired", "This manager approval has expired: ask a manager again.")
+                raise Refused("approval_expired", say.APPROVAL_EXPIRED)
             if not x("UPDATE server_approvals SET used_at = ? WHERE token_hash = ? AND used_at IS NULL RETURNING lane",
                      (self.db.t(now), token_hash)):
-                raise Refused("approval_used", "This manager approval was used already: ask a manager again.")
+                raise Refused("approval_used", say.APPROVAL_USED)
             return grant
         return self.db.transaction(work)
 

@@ -59,6 +59,7 @@ from pos_app.server.records import (
 )
 from pos_app.serverlink import enrollment
 from pos_app.serverlink import messages as m
+from pos_app.serverlink import sentences as say
 from pos_app.serverlink.enrollment import LANE_NAME_RE
 
 log = logging.getLogger(__name__)
@@ -244,39 +245,36 @@ class StoreServer:
         parsed = parse_lane_credential(authorization)
         if parsed is None:
             self._audit(None, "request", "refused", detail="no lane credential")
-            raise ApiError(401, "no_credential", "This request carries no lane credential: only enrolled "
-                                                 "counters may use the store server (Set-up → Store server).")
+            raise ApiError(401, "no_credential", say.NO_CREDENTIAL)
         name, secret = parsed
         found = self.records.lane(name)
         if found is None or not hmac.compare_digest(found[1], digest(secret)):
             self._audit(Caller(name), "request", "refused", detail="wrong lane credential")
-            raise ApiError(401, "bad_credential", "This counter's credential is not known to the store server: "
-                                                  "enroll it again (Set-up → Store server).")
+            raise ApiError(401, "bad_credential", say.BAD_CREDENTIAL)
         lane, _ = found
         if not lane.active:
             self._audit(Caller(name), "request", "refused", detail="revoked lane")
-            raise ApiError(401, "lane_revoked", f"Lane {name} was revoked on the store server: a manager enrolls "
-                                                "this counter again (Set-up → Store server) if it should work.")
+            raise ApiError(401, "lane_revoked", say.LANE_REVOKED.fill(name))
         return Caller(name)
 
     def session_from(self, caller: Caller, token: str | None) -> Caller:
         if not token:
-            raise ApiError(401, "not_signed_in", "Nobody is signed in at this counter: sign in first.")
+            raise ApiError(401, "not_signed_in", say.NOT_SIGNED_IN)
         token_hash = digest(token)
         session = self.records.session(token_hash)
         now = self.clock()
         if session is None:
             self._audit(caller, "request", "refused", detail="unknown clerk session")
-            raise ApiError(401, "not_signed_in", "This sign-in is not known to the store server: sign in again.")
+            raise ApiError(401, "not_signed_in", say.SIGN_IN_UNKNOWN)
         if session.lane != caller.lane:
             self._audit(caller, "request", "refused", detail=f"session of lane {session.lane}")
-            raise ApiError(403, "other_lane_session", "This sign-in belongs to another counter: sign in here.")
+            raise ApiError(403, "other_lane_session", say.OTHER_LANE_SESSION)
         if session.ended_at is not None:
-            raise ApiError(401, "signed_out", "This clerk signed out (or another clerk signed in here): sign in.")
+            raise ApiError(401, "signed_out", say.SIGNED_OUT)
         if session.locked_at is not None:
-            raise ApiError(401, "session_locked", "The counter was locked: sign in again.")
+            raise ApiError(401, "session_locked", say.SESSION_LOCKED)
         if now >= session.expires_at or now >= session.created_at + timedelta(seconds=self.settings.session_max_s):
-            raise ApiError(401, "session_expired", "The sign-in has expired: sign in again.")
+            raise ApiError(401, "session_expired", say.SESSION_EXPIRED)
         if now - session.last_seen_at >= TOUCH_EVERY:
             self.records.touch_session(token_hash, now, self._idle_expiry(session, now))
         return Caller(caller.lane, session, token_hash)
@@ -290,14 +288,14 @@ class StoreServer:
     def require_manager(self, caller: Caller, what: str) -> None:
         if caller.session is None or not caller.session.is_manager:
             self._audit(caller, what, "refused", detail="not a manager")
-            raise ApiError(403, "manager_only", f"Only a signed-in manager can {what.replace('_', ' ')}.")
+            raise ApiError(403, "manager_only", say.manager_only(what))
 
     # ---- enrollment ----------------------------------------------------------------------------------
 
     def new_enrollment_code(self, by: str, lane: str | None = None) -> tuple[str, CodeRecord]:
         """A one-time code (canonical form) for ``lane`` (None: the lane names itself at enrollment)."""
         if lane is not None and not LANE_NAME_RE.fullmatch(lane):
-            raise ApiError(400, "bad_lane", "A lane name is 1-20 letters, digits or '_' (e.g. LANE2).")
+            raise ApiError(400, "bad_lane", say.BAD_LANE)
         now = self.clock()
         for _ in range(20):
             code = enrollment.new_code()
@@ -306,11 +304,12 @@ class StoreServer:
                 record = self.records.add_code(code_id, enrollment.code_key(secret), lane, by, now,
                                                now + timedelta(seconds=self.settings.code_ttl_s))
                 return code, record
-        raise ApiError(503, "codes_exhausted", "Too many enrollment codes are open: try again later.")
+        raise ApiError(503, "codes_exhausted", say.CODES_EXHAUSTED)
 
     def enrollment_proof(self, code_id: str, nonce: str) -> str:
         """The server's proof that it made the code, bound to its certificate (``serverlink.enrollment``)."""
         if not isinstance(nonce, str) or len(nonce) != 32 or any(c not in "0123456789abcdef" for c in nonce):
+            # protocol-level: a correct lane never sends a bad nonce, so this stays English
             raise ApiError(400, "bad_nonce", "nonce must be 32 lower-case hex digits.")
         found = self.records.code(str(code_id).upper())
         if found is None:
@@ -321,7 +320,7 @@ class StoreServer:
     def enroll(self, code: str, lane: str) -> tuple[str, LaneRecord]:
         """Use a code: the lane gets its credential (``<lane>.<secret>``, shown once, stored hashed)."""
         if not isinstance(lane, str) or not LANE_NAME_RE.fullmatch(lane):
-            raise ApiError(400, "bad_lane", "A lane name is 1-20 letters, digits or '_' (e.g. LANE2).")
+            raise ApiError(400, "bad_lane", say.BAD_LANE)
         try:
             canonical = enrollment.canonical(code)
         except enrollment.CodeFormatError as exc:
@@ -332,8 +331,7 @@ class StoreServer:
         if found is None or not hmac.compare_digest(found[1], enrollment.code_key(secret)):
             if found is not None:
                 self.records.code_failed(code_id, now, f"lane {lane}")
-            raise ApiError(403, "wrong_code", "This enrollment code is not right: check it, or ask a manager for "
-                                              "a new one (pos-app-server enroll-code).")
+            raise ApiError(403, "wrong_code", say.WRONG_CODE)
         credential = secrets.token_urlsafe(32)
         try:
             record = self.records.enroll(code_id, lane, digest(credential), now)
@@ -378,6 +376,7 @@ class StoreServer:
         try:
             wanted = ManagerAction(action)
         except ValueError:
+            # protocol-level: a correct lane only asks for a ManagerAction, so this stays English
             raise ApiError(400, "bad_action", f"{action!r} is not an action a manager approves.") from None
         who = Clerk(caller.session.clerk_id, caller.session.clerk_name, Role(caller.session.role))
         try:
@@ -399,8 +398,7 @@ class StoreServer:
     def _use_approval(self, caller: Caller, token: str | None, action: str, subject: str) -> Approval:
         if not token:
             self._audit(caller, action, "refused", subject_id=subject, detail="no approval")
-            raise ApiError(403, "approval_required", f"A {action.replace('_', ' ')} needs a manager's approval on "
-                                                     "this counter: ask a manager to approve it.")
+            raise ApiError(403, "approval_required", say.approval_required(action))
         try:
             grant = self.records.use_approval(digest(token), caller.lane, caller.session.public_id, action,
                                               subject, self.clock())
@@ -430,15 +428,14 @@ class StoreServer:
         try:
             snap = self.customers.snapshot()
         except SnapshotBusy:
-            raise ApiError(503, "snapshot_busy", "The store server is making other copies of the customer list "
-                                                 "right now: ask again in a moment.", retry_after=5) from None
+            raise ApiError(503, "snapshot_busy", say.SNAPSHOT_BUSY, retry_after=5) from None
         self._audit(caller, "customer_snapshot", "ok", detail=f"position {snap.position}, {snap.size} bytes")
         return snap
 
     def customer(self, caller: Caller, customer_id: int) -> StoredCustomer:
         stored = self.customers.store.get(customer_id)
         if stored is None:
-            raise ApiError(404, "no_such_customer", f"There is no customer {customer_id} on the store server.")
+            raise ApiError(404, "no_such_customer", say.NO_SUCH_CUSTOMER.fill(customer_id))
         return stored
 
     def select_customer(self, caller: Caller, customer_id: int) -> StoredCustomer:
@@ -458,15 +455,13 @@ class StoreServer:
         s = session or self.records.session(caller.token_hash)
         if s is None or s.customer_id is None:
             self._audit(caller, "customer_data", "refused", detail="no customer selected")
-            raise ApiError(403, "no_customer_selected", "Select the customer at this counter first.")
+            raise ApiError(403, "no_customer_selected", say.NO_CUSTOMER_SELECTED)
         if s.paysimple_id is None:
-            raise ApiError(409, "local_only_customer", "This customer is not in PaySimple yet: save them to "
-                                                       "PaySimple first (Edit customer, Save).")
+            raise ApiError(409, "local_only_customer", say.LOCAL_ONLY_CUSTOMER)
         if paysimple_id is not None and paysimple_id != s.paysimple_id:
             self._audit(caller, "customer_data", "refused", subject_id=str(paysimple_id),
                         detail="not the selected customer")
-            raise ApiError(403, "not_selected_customer", "That is not the customer selected at this counter: "
-                                                         "select them first.")
+            raise ApiError(403, "not_selected_customer", say.NOT_SELECTED_CUSTOMER)
         return s
 
     def create_customer(self, caller: Caller, record: CustomerRecord) -> StoredCustomer:
@@ -513,8 +508,7 @@ class StoreServer:
         try:
             report = self.customers.sync_now(self.client)
         except SyncAlreadyRunning as exc:
-            raise ApiError(409, "sync_running", f"{exc} Its customers arrive when it ends; no need to start "
-                                                "another.") from None
+            raise ApiError(409, "sync_running", say.SYNC_RUNNING.fill(exc.args[0] if exc.args else exc)) from None
         self._audit(caller, "sync_customers", "ok" if report.complete else "incomplete")
         return report
 
@@ -547,16 +541,13 @@ class StoreServer:
                 self._remember(caller, s.paysimple_id, [account])
                 return account
         self._audit(caller, "verify_account", "refused", subject_id=str(account_id), detail="not the customer's")
-        raise ApiError(403, "foreign_account", "The form returned an account that is not the selected customer's: "
-                                               "nothing was charged. Enter the card or bank account again.")
+        raise ApiError(403, "foreign_account", say.FOREIGN_ACCOUNT)
 
     def _account(self, caller: Caller, s: SessionRecord, account_id: int) -> AccountRef:
         seen = self.records.selected_account(caller.token_hash, s.paysimple_id, account_id)
         if seen is None:
             self._audit(caller, "account", "refused", subject_id=str(account_id), detail="not seen for customer")
-            raise ApiError(403, "account_not_verified", "That account was not read as the selected customer's at "
-                                                        "this counter: list the customer's accounts (or enter the "
-                                                        "card again) first. Nothing was charged.")
+            raise ApiError(403, "account_not_verified", say.ACCOUNT_NOT_VERIFIED)
         return AccountRef(seen.account_id, seen.kind, seen.last4, seen.brand)
 
     def checkout_token(self, caller: Caller) -> str:
@@ -642,8 +633,7 @@ class StoreServer:
                 s = self._selected(caller, session=caller.session)
                 if s.customer_id != customer_id:
                     self._audit(caller, "charge", "refused", subject_id=key, detail="customer not selected")
-                    raise ApiError(403, "not_selected_customer", "That is not the customer selected at this "
-                                                                 "counter: select them first. Nothing was charged.")
+                    raise ApiError(403, "not_selected_customer", say.NOT_SELECTED_CHARGE)
                 account = self._account(caller, s, account_id)
             except ApiError as exc:
                 self.records.refuse_charge(key, exc.code, str(exc))
@@ -676,7 +666,7 @@ class StoreServer:
             check_attempt_id(key, caller.lane)
         except ValueError as exc:
             raise ApiError(400, "invalid_charge", str(exc)) from None
-        never = ("The store server never received this payment, and it never will now: it was not charged.")
+        never = say.NEVER_ARRIVED
         claim, made = self.records.claim_charge(ChargeKey(key, caller.lane, CLOSED_FINGERPRINT,
                                                           caller.session.public_id, caller.clerk_id, self.clock()))
         if made:
@@ -684,7 +674,7 @@ class StoreServer:
             self._audit(caller, "charge", "closed", subject_id=key, detail="never arrived; closed by its lane")
             raise ApiError(410, "never_arrived", never)
         if claim.lane != caller.lane:
-            raise ApiError(404, "no_such_charge", f"This counter sent no charge {key}.")
+            raise ApiError(404, "no_such_charge", say.NO_SUCH_CHARGE.fill(key))
         if claim.refusal_code == "never_arrived":
             raise ApiError(410, "never_arrived", never)
         try:
@@ -723,7 +713,7 @@ class StoreServer:
         try:
             return self.journal.get(attempt_id)
         except KeyError:
-            raise ApiError(404, "no_such_payment", f"There is no payment {attempt_id} on the store server.") from None
+            raise ApiError(404, "no_such_payment", say.NO_SUCH_PAYMENT.fill(attempt_id)) from None
 
     def open_attempt(self, caller: Caller) -> Attempt | None:
         return self.journal.open_attempt(caller.lane)
@@ -751,6 +741,7 @@ class StoreServer:
                 payment_id: int | None = None) -> Attempt:
         """Void, refund or close a review, with the server's own approval for it."""
         if action not in REVERSAL_ACTIONS:
+            # protocol-level: the lane only names void, refund or close_review, so this stays English
             raise ApiError(404, "no_such_action", f"{action!r} is not something done to a payment.")
         attempt = self.attempt(caller, attempt_id)
         approval = self._use_approval(caller, approval_token, REVERSAL_ACTIONS[action].value, attempt_id)

@@ -34,6 +34,7 @@ import httpx
 
 from pos_app.paysimple import deadline
 from pos_app.serverlink import enrollment
+from pos_app.serverlink import sentences as say
 from pos_app.serverlink.pinning import PinMismatch, fingerprint, first_contact_context, pinned_context
 
 log = logging.getLogger(__name__)
@@ -62,9 +63,7 @@ class CertificateChanged(ServerUnreachable):
     """The server's certificate is not the pinned one: nothing was sent."""
 
     def __init__(self) -> None:
-        super().__init__("The store server's certificate is not the one this counter enrolled with (another "
-                         "machine answers at its address, or the server was set up again). Nothing was sent. "
-                         "Ask a manager to check the server and enroll this counter again.", sent=False)
+        super().__init__(say.CERTIFICATE_CHANGED, sent=False)
 
 
 class ServerRefused(LinkError):
@@ -91,7 +90,7 @@ def check_url(url: str) -> str:
     """The server's base URL (no trailing slash); ``StoreUrlError`` for plain http off loopback or a bad URL."""
     parts = urlsplit(str(url).strip())
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise StoreUrlError("The store server's address looks like https://server:8443.")
+        raise StoreUrlError(say.URL_FORM)
     if parts.scheme == "http":
         host = parts.hostname
         loopback = host == "localhost"
@@ -100,8 +99,7 @@ def check_url(url: str) -> str:
         except ValueError:
             pass
         if not loopback:
-            raise StoreUrlError("The store server is reached with https:// (plain http only on this PC itself).",
-                                plain_http=True)
+            raise StoreUrlError(say.URL_PLAIN_HTTP, plain_http=True)
     return f"{parts.scheme}://{parts.netloc}".rstrip("/")
 
 
@@ -171,30 +169,27 @@ class StoreLink:
                     for chunk in response.iter_bytes():
                         raw += chunk
                         if len(raw) > MAX_REPLY:
-                            raise ServerUnreachable("The store server's reply was too large.", sent=True)
+                            raise ServerUnreachable(say.REPLY_TOO_LARGE, sent=True)
                 finally:
                     response.close()
         except httpx.ConnectError as exc:
             if any(isinstance(e, PinMismatch) for e in _cause_chain(exc)):
                 raise CertificateChanged() from None
-            raise ServerUnreachable("The store server cannot be reached (no connection). Check that it is "
-                                    "running and that this PC is on the store's network.", sent=False) from exc
+            raise ServerUnreachable(say.NO_CONNECTION, sent=False) from exc
         except httpx.ConnectTimeout as exc:
-            raise ServerUnreachable("The store server did not answer in time (no connection).", sent=False) from exc
+            raise ServerUnreachable(say.CONNECT_TIMEOUT, sent=False) from exc
         except httpx.HTTPError as exc:
-            raise ServerUnreachable("The store server's answer was lost (the connection failed or took too long).",
-                                    sent=True) from exc
+            raise ServerUnreachable(say.ANSWER_LOST, sent=True) from exc
         data = None
         if raw:
             try:
                 data = json.loads(raw)
             except ValueError:
-                raise ServerUnreachable("The store server's answer could not be read.", sent=True) from None
+                raise ServerUnreachable(say.REPLY_UNREADABLE, sent=True) from None
         if response.status_code >= 400:
             error = data.get("error") if isinstance(data, dict) else None
             if not isinstance(error, dict) or not isinstance(error.get("code"), str):
-                raise ServerUnreachable(f"Something other than the store server answered ({response.status_code}).",
-                                        sent=sent)
+                raise ServerUnreachable(say.NOT_THE_SERVER.fill(response.status_code), sent=sent)
             raise ServerRefused(response.status_code, error["code"], str(error.get("message") or error["code"]),
                                 error.get("values") if isinstance(error.get("values"), dict) else {})
         return response.status_code, data, response
@@ -220,29 +215,26 @@ class StoreLink:
                         _refused(response.status_code, raw)
                     said = response.headers.get("content-length")
                     if said is not None and (not said.isdigit() or int(said) > max_bytes):
-                        raise ServerUnreachable(f"The store server's file is larger than {max_bytes} bytes.",
-                                                sent=True)
+                        raise ServerUnreachable(say.FILE_TOO_LARGE.fill(max_bytes), sent=True)
                     got = 0
                     for chunk in response.iter_bytes():
                         got += len(chunk)
                         if got > max_bytes:
-                            raise ServerUnreachable(f"The store server's file is larger than {max_bytes} bytes.",
-                                                    sent=True)
+                            raise ServerUnreachable(say.FILE_TOO_LARGE.fill(max_bytes), sent=True)
                         into.write(chunk)
                     if said is not None and got != int(said):
-                        raise ServerUnreachable("The store server's file arrived incomplete.", sent=True)
+                        raise ServerUnreachable(say.FILE_INCOMPLETE, sent=True)
                     return response.headers
                 finally:
                     response.close()
         except httpx.ConnectError as exc:
             if any(isinstance(e, PinMismatch) for e in _cause_chain(exc)):
                 raise CertificateChanged() from None
-            raise ServerUnreachable("The store server cannot be reached (no connection).", sent=False) from exc
+            raise ServerUnreachable(say.NO_CONNECTION_SHORT, sent=False) from exc
         except httpx.ConnectTimeout as exc:
-            raise ServerUnreachable("The store server did not answer in time (no connection).", sent=False) from exc
+            raise ServerUnreachable(say.CONNECT_TIMEOUT, sent=False) from exc
         except httpx.HTTPError as exc:
-            raise ServerUnreachable("The store server's file was lost (the connection failed or took too long).",
-                                    sent=True) from exc
+            raise ServerUnreachable(say.FILE_LOST, sent=True) from exc
 
 
 def _refused(status: int, raw: bytes) -> None:
@@ -253,7 +245,7 @@ def _refused(status: int, raw: bytes) -> None:
         data = None
     error = data.get("error") if isinstance(data, dict) else None
     if not isinstance(error, dict) or not isinstance(error.get("code"), str):
-        raise ServerUnreachable(f"Something other than the store server answered ({status}).", sent=True)
+        raise ServerUnreachable(say.NOT_THE_SERVER.fill(status), sent=True)
     raise ServerRefused(status, error["code"], str(error.get("message") or error["code"]),
                         error.get("values") if isinstance(error.get("values"), dict) else {})
 
@@ -277,7 +269,7 @@ def enroll(url: str, code: str, lane: str, timeouts: Timeouts = Timeouts()) -> E
     secret was sent), ``ServerRefused`` for the server's refusal (used, expired...), ``ServerUnreachable``."""
     canonical = enrollment.canonical(code)
     if not enrollment.LANE_NAME_RE.fullmatch(lane or ""):
-        raise ValueError("A lane name is 1-20 letters, digits or '_' (e.g. LANE2).")
+        raise ValueError(say.BAD_LANE)
     code_id, secret = enrollment.split(canonical)
     nonce = secrets.token_hex(16)
     first = StoreLink(url, None, None, timeouts)
@@ -288,20 +280,17 @@ def enroll(url: str, code: str, lane: str, timeouts: Timeouts = Timeouts()) -> E
     finally:
         first.close()
     if seen is None:
-        raise EnrollmentFailed("Enrollment needs https:// to the store server (its certificate is what this counter "
-                               "pins).")
+        raise EnrollmentFailed(say.ENROLL_NEEDS_HTTPS)
     expected = enrollment.proof(enrollment.code_key(secret), seen, nonce)
     if not isinstance(reply, dict) or not enrollment.proof_matches(expected, reply.get("proof")):
-        raise EnrollmentFailed("This server could not prove that it made this enrollment code (a different "
-                               "server, or a machine in between): nothing secret was sent. Check the address and "
-                               "the code, or ask a manager for a new code.")
+        raise EnrollmentFailed(say.ENROLL_NO_PROOF)
     pinned = StoreLink(url, seen, None, timeouts)
     try:
         _, reply, _ = pinned.request("POST", "/v1/enroll", {"code": canonical, "lane": lane})
     finally:
         pinned.close()
     if not isinstance(reply, dict) or reply.get("lane") != lane or not isinstance(reply.get("credential"), str):
-        raise EnrollmentFailed("The store server's enrollment answer could not be read: try again.")
+        raise EnrollmentFailed(say.ENROLL_UNREADABLE)
     return Enrollment(check_url(url), lane, reply["credential"], seen)
 
 

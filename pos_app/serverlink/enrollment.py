@@ -20,6 +20,8 @@ import hmac
 import re
 import secrets
 
+from pos_app.serverlink.sentences import BAD_CODE
+
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _TYPED = str.maketrans({"O": "0", "I": "1", "L": "1"})
 CODE_RE = re.compile(f"^[{CROCKFORD}]{{16}}$")
@@ -44,8 +46,7 @@ def canonical(typed: str) -> str:
     it cannot be a code."""
     text = re.sub(r"[\s-]", "", str(typed or "")).upper().translate(_TYPED)
     if not CODE_RE.fullmatch(text):
-        raise CodeFormatError("An enrollment code has 16 letters and digits (XXXX-XXXX-XXXX-XXXX), as "
-                              "pos-app-server enroll-code printed it.")
+        raise CodeFormatError(BAD_CODE)
     return text
 
 

@@ -4635,6 +4635,337 @@ Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SAND
     </message>
 </context>
 <context>
+    <name>StoreServer</name>
+    <message>
+        <source>This request carries no lane credential: only enrolled counters may use the store server (Set-up → Store server).</source>
+        <translation>Esta petición no lleva la credencial de una caja: solo las cajas dadas de alta pueden usar el servidor de la tienda (Configuración → Servidor de la tienda).</translation>
+    </message>
+    <message>
+        <source>This counter&apos;s credential is not known to the store server: enroll it again (Set-up → Store server).</source>
+        <translation>El servidor de la tienda no reconoce la credencial de esta caja: vuelva a darla de alta (Configuración → Servidor de la tienda).</translation>
+    </message>
+    <message>
+        <source>Lane %1 was revoked on the store server: a manager enrolls this counter again (Set-up → Store server) if it should work.</source>
+        <translation>La caja %1 se revocó en el servidor de la tienda: si debe seguir funcionando, un gerente vuelve a darla de alta (Configuración → Servidor de la tienda).</translation>
+    </message>
+    <message>
+        <source>This server speaks plain HTTP to this machine only: use https:// from other machines.</source>
+        <translation>Este servidor solo habla HTTP sin cifrar con este mismo equipo: use https:// desde otros equipos.</translation>
+    </message>
+    <message>
+        <source>The store server failed on this request (its log says why): try again; call support if it happens again.</source>
+        <translation>El servidor de la tienda falló con esta petición (su registro indica el motivo): inténtelo de nuevo; si vuelve a pasar, llame al soporte.</translation>
+    </message>
+    <message>
+        <source>Nobody is signed in at this counter: sign in first.</source>
+        <translation>Nadie ha iniciado sesión en esta caja: inicie sesión primero.</translation>
+    </message>
+    <message>
+        <source>This sign-in is not known to the store server: sign in again.</source>
+        <translation>El servidor de la tienda no reconoce esta sesión: inicie sesión de nuevo.</translation>
+    </message>
+    <message>
+        <source>This sign-in belongs to another counter: sign in here.</source>
+        <translation>Esta sesión pertenece a otra caja: inicie sesión aquí.</translation>
+    </message>
+    <message>
+        <source>This clerk signed out (or another clerk signed in here): sign in.</source>
+        <translation>Este cajero cerró la sesión (u otro cajero la inició aquí): inicie sesión.</translation>
+    </message>
+    <message>
+        <source>The counter was locked: sign in again.</source>
+        <translation>La caja se bloqueó: inicie sesión de nuevo.</translation>
+    </message>
+    <message>
+        <source>The sign-in has expired: sign in again.</source>
+        <translation>La sesión ha caducado: inicie sesión de nuevo.</translation>
+    </message>
+    <message>
+        <source>Only a signed-in manager can do this (%1).</source>
+        <translation>Solo un gerente con la sesión iniciada puede hacer esto (%1).</translation>
+    </message>
+    <message>
+        <source>Only a signed-in manager can create enrollment codes.</source>
+        <translation>Solo un gerente con la sesión iniciada puede crear códigos de alta.</translation>
+    </message>
+    <message>
+        <source>Only a signed-in manager can list the lanes.</source>
+        <translation>Solo un gerente con la sesión iniciada puede ver la lista de cajas.</translation>
+    </message>
+    <message>
+        <source>Only a signed-in manager can revoke a lane.</source>
+        <translation>Solo un gerente con la sesión iniciada puede revocar una caja.</translation>
+    </message>
+    <message>
+        <source>Only a signed-in manager can start a customer sync.</source>
+        <translation>Solo un gerente con la sesión iniciada puede iniciar una sincronización de clientes.</translation>
+    </message>
+    <message>
+        <source>Only a signed-in manager can read the audit trail.</source>
+        <translation>Solo un gerente con la sesión iniciada puede leer el registro de auditoría.</translation>
+    </message>
+    <message>
+        <source>A lane name is 1-20 letters, digits or &apos;_&apos; (e.g. LANE2).</source>
+        <translation>El nombre de una caja tiene de 1 a 20 letras, dígitos o &apos;_&apos; (p. ej. LANE2).</translation>
+    </message>
+    <message>
+        <source>An enrollment code has 16 letters and digits (XXXX-XXXX-XXXX-XXXX), as pos-app-server enroll-code printed it.</source>
+        <translation>Un código de alta tiene 16 letras y dígitos (XXXX-XXXX-XXXX-XXXX), tal como lo mostró pos-app-server enroll-code.</translation>
+    </message>
+    <message>
+        <source>Too many enrollment codes are open: try again later.</source>
+        <translation>Hay demasiados códigos de alta abiertos: inténtelo de nuevo más tarde.</translation>
+    </message>
+    <message>
+        <source>This enrollment code is not right: check it, or ask a manager for a new one (pos-app-server enroll-code).</source>
+        <translation>Este código de alta no es correcto: revíselo o pida uno nuevo a un gerente (pos-app-server enroll-code).</translation>
+    </message>
+    <message>
+        <source>This enrollment code is not known to the server: ask a manager for a new one (pos-app-server enroll-code).</source>
+        <translation>El servidor no conoce este código de alta: pida uno nuevo a un gerente (pos-app-server enroll-code).</translation>
+    </message>
+    <message>
+        <source>This enrollment code was used already: ask a manager for a new one.</source>
+        <translation>Este código de alta ya se usó: pida uno nuevo a un gerente.</translation>
+    </message>
+    <message>
+        <source>This enrollment code was typed wrong too often and no longer works: ask a manager for a new one.</source>
+        <translation>Este código de alta se escribió mal demasiadas veces y ya no sirve: pida uno nuevo a un gerente.</translation>
+    </message>
+    <message>
+        <source>This enrollment code has expired: ask a manager for a new one.</source>
+        <translation>Este código de alta ha caducado: pida uno nuevo a un gerente.</translation>
+    </message>
+    <message>
+        <source>This enrollment code is for lane %1, not %2.</source>
+        <translation>Este código de alta es para la caja %1, no para %2.</translation>
+    </message>
+    <message>
+        <source>Lane %1 is enrolled already. A manager revokes it first (pos-app-server revoke-lane) if this PC replaces it.</source>
+        <translation>La caja %1 ya está dada de alta. Si este PC la sustituye, un gerente la revoca primero (pos-app-server revoke-lane).</translation>
+    </message>
+    <message>
+        <source>There is no enrolled lane %1.</source>
+        <translation>No hay ninguna caja %1 dada de alta.</translation>
+    </message>
+    <message>
+        <source>This action (%1) needs a manager&apos;s approval on this counter: ask a manager to approve it.</source>
+        <translation>Esta acción (%1) necesita la aprobación de un gerente en esta caja: pida a un gerente que la apruebe.</translation>
+    </message>
+    <message>
+        <source>A void needs a manager&apos;s approval on this counter: ask a manager to approve it.</source>
+        <translation>Una anulación necesita la aprobación de un gerente en esta caja: pida a un gerente que la apruebe.</translation>
+    </message>
+    <message>
+        <source>A refund needs a manager&apos;s approval on this counter: ask a manager to approve it.</source>
+        <translation>Un reembolso necesita la aprobación de un gerente en esta caja: pida a un gerente que lo apruebe.</translation>
+    </message>
+    <message>
+        <source>Closing a review needs a manager&apos;s approval on this counter: ask a manager to approve it.</source>
+        <translation>Cerrar una revisión necesita la aprobación de un gerente en esta caja: pida a un gerente que lo apruebe.</translation>
+    </message>
+    <message>
+        <source>This manager approval was not given by the store server: ask a manager to approve again.</source>
+        <translation>Esta aprobación de gerente no la dio el servidor de la tienda: pida a un gerente que apruebe de nuevo.</translation>
+    </message>
+    <message>
+        <source>This manager approval was given at another counter or to another clerk: ask a manager to approve here.</source>
+        <translation>Esta aprobación de gerente se dio en otra caja o a otro cajero: pida a un gerente que apruebe aquí.</translation>
+    </message>
+    <message>
+        <source>This manager approval is for %1 %2, not this %3: ask again.</source>
+        <translation>Esta aprobación de gerente es para %1 %2, no para este %3: pídala de nuevo.</translation>
+    </message>
+    <message>
+        <source>This manager approval was used already: ask a manager again.</source>
+        <translation>Esta aprobación de gerente ya se usó: pídala de nuevo a un gerente.</translation>
+    </message>
+    <message>
+        <source>This manager approval has expired: ask a manager again.</source>
+        <translation>Esta aprobación de gerente ha caducado: pídala de nuevo a un gerente.</translation>
+    </message>
+    <message>
+        <source>There is no customer %1 on the store server.</source>
+        <translation>No hay ningún cliente %1 en el servidor de la tienda.</translation>
+    </message>
+    <message>
+        <source>Select the customer at this counter first.</source>
+        <translation>Seleccione primero al cliente en esta caja.</translation>
+    </message>
+    <message>
+        <source>This customer is not in PaySimple yet: save them to PaySimple first (Edit customer, Save).</source>
+        <translation>Este cliente aún no está en PaySimple: guárdelo primero en PaySimple (Editar cliente, Guardar).</translation>
+    </message>
+    <message>
+        <source>That is not the customer selected at this counter: select them first.</source>
+        <translation>Ese no es el cliente seleccionado en esta caja: selecciónelo primero.</translation>
+    </message>
+    <message>
+        <source>That is not the customer selected at this counter: select them first. Nothing was charged.</source>
+        <translation>Ese no es el cliente seleccionado en esta caja: selecciónelo primero. No se cobró nada.</translation>
+    </message>
+    <message>
+        <source>%1 Its customers arrive when it ends; no need to start another.</source>
+        <translation>%1 Sus clientes llegarán cuando termine; no hace falta iniciar otra.</translation>
+    </message>
+    <message>
+        <source>The store&apos;s customer sync is running on another server instance.</source>
+        <translation>La sincronización de clientes de la tienda se está ejecutando en otra instancia del servidor.</translation>
+    </message>
+    <message>
+        <source>The store server is making other copies of the customer list right now: ask again in a moment.</source>
+        <translation>El servidor de la tienda está haciendo ahora otras copias de la lista de clientes: vuelva a pedirlo en un momento.</translation>
+    </message>
+    <message>
+        <source>The form returned an account that is not the selected customer&apos;s: nothing was charged. Enter the card or bank account again.</source>
+        <translation>El formulario devolvió una cuenta que no es del cliente seleccionado: no se cobró nada. Introduzca de nuevo la tarjeta o la cuenta bancaria.</translation>
+    </message>
+    <message>
+        <source>That account was not read as the selected customer&apos;s at this counter: list the customer&apos;s accounts (or enter the card again) first. Nothing was charged.</source>
+        <translation>En esta caja no se leyó esa cuenta como del cliente seleccionado: primero muestre las cuentas del cliente (o introduzca de nuevo la tarjeta). No se cobró nada.</translation>
+    </message>
+    <message>
+        <source>The store server never received this payment, and it never will now: it was not charged.</source>
+        <translation>El servidor de la tienda nunca recibió este pago, y ya no lo recibirá: no se cobró.</translation>
+    </message>
+    <message>
+        <source>This counter sent no charge %1.</source>
+        <translation>Esta caja no envió ningún cobro %1.</translation>
+    </message>
+    <message>
+        <source>This counter sent no charge %1 that the server wrote.</source>
+        <translation>Esta caja no envió ningún cobro %1 que el servidor haya registrado.</translation>
+    </message>
+    <message>
+        <source>There is no payment %1 on the store server.</source>
+        <translation>No hay ningún pago %1 en el servidor de la tienda.</translation>
+    </message>
+    <message>
+        <source>Idempotency-Key %1 was already used for a different charge (amount, customer or account differ): nothing was charged for this request. The first request with this key stands; a new charge needs a new key.</source>
+        <translation>La Idempotency-Key %1 ya se usó para otro cobro (cambia el importe, el cliente o la cuenta): no se cobró nada por esta petición. Vale la primera petición con esta clave; un cobro nuevo necesita una clave nueva.</translation>
+    </message>
+    <message>
+        <source>The server is checking lane %1&apos;s unfinished payments: ask again shortly.</source>
+        <translation>El servidor está comprobando los pagos sin terminar de la caja %1: vuelva a preguntar en breve.</translation>
+    </message>
+    <message>
+        <source>The store server cannot be reached.</source>
+        <translation>No se puede contactar con el servidor de la tienda.</translation>
+    </message>
+    <message>
+        <source>The store server cannot be reached, so nothing was charged.</source>
+        <translation>No se puede contactar con el servidor de la tienda, así que no se cobró nada.</translation>
+    </message>
+    <message>
+        <source>The store server cannot be reached right now. This payment&apos;s outcome is not known yet; it is never charged twice. Check again when the server is back (History).</source>
+        <translation>No se puede contactar con el servidor de la tienda ahora mismo. Aún no se sabe el resultado de este pago; nunca se cobra dos veces. Compruébelo de nuevo cuando vuelva el servidor (Historial).</translation>
+    </message>
+    <message>
+        <source>The store server cannot be reached right now.</source>
+        <translation>No se puede contactar con el servidor de la tienda ahora mismo.</translation>
+    </message>
+    <message>
+        <source>Clerks are managed on the store server.</source>
+        <translation>Los cajeros se gestionan en el servidor de la tienda.</translation>
+    </message>
+    <message>
+        <source>Customer imports run on the store server, not at a counter.</source>
+        <translation>Las importaciones de clientes se hacen en el servidor de la tienda, no en una caja.</translation>
+    </message>
+    <message>
+        <source>Select the customer at this counter before charging them.</source>
+        <translation>Seleccione al cliente en esta caja antes de cobrarle.</translation>
+    </message>
+    <message>
+        <source>This approval was not given by the store server at this counter: ask a manager to approve again.</source>
+        <translation>Esta aprobación no la dio el servidor de la tienda en esta caja: pida a un gerente que apruebe de nuevo.</translation>
+    </message>
+    <message>
+        <source>The counter closed before the store server answered; not known yet.</source>
+        <translation>La caja se cerró antes de que respondiera el servidor de la tienda; aún no se sabe.</translation>
+    </message>
+    <message>
+        <source>The store server is still working on this payment.</source>
+        <translation>El servidor de la tienda todavía está procesando este pago.</translation>
+    </message>
+    <message>
+        <source>Sending to the store server…</source>
+        <translation>Enviando al servidor de la tienda…</translation>
+    </message>
+    <message>
+        <source>The store server is still working on this payment…</source>
+        <translation>El servidor de la tienda todavía está procesando este pago…</translation>
+    </message>
+    <message>
+        <source>The store server did not answer; asking again…</source>
+        <translation>El servidor de la tienda no respondió; preguntando de nuevo…</translation>
+    </message>
+    <message>
+        <source>The store server&apos;s certificate is not the one this counter enrolled with (another machine answers at its address, or the server was set up again). Nothing was sent. Ask a manager to check the server and enroll this counter again.</source>
+        <translation>El certificado del servidor de la tienda no es con el que se dio de alta esta caja (responde otro equipo en su dirección, o el servidor se configuró de nuevo). No se envió nada. Pida a un gerente que revise el servidor y vuelva a dar de alta esta caja.</translation>
+    </message>
+    <message>
+        <source>The store server cannot be reached (no connection). Check that it is running and that this PC is on the store&apos;s network.</source>
+        <translation>No se puede contactar con el servidor de la tienda (sin conexión). Compruebe que está en marcha y que este PC está en la red de la tienda.</translation>
+    </message>
+    <message>
+        <source>The store server cannot be reached (no connection).</source>
+        <translation>No se puede contactar con el servidor de la tienda (sin conexión).</translation>
+    </message>
+    <message>
+        <source>The store server did not answer in time (no connection).</source>
+        <translation>El servidor de la tienda no respondió a tiempo (sin conexión).</translation>
+    </message>
+    <message>
+        <source>The store server&apos;s answer was lost (the connection failed or took too long).</source>
+        <translation>Se perdió la respuesta del servidor de la tienda (la conexión falló o tardó demasiado).</translation>
+    </message>
+    <message>
+        <source>The store server&apos;s file was lost (the connection failed or took too long).</source>
+        <translation>Se perdió el archivo del servidor de la tienda (la conexión falló o tardó demasiado).</translation>
+    </message>
+    <message>
+        <source>The store server&apos;s reply was too large.</source>
+        <translation>La respuesta del servidor de la tienda era demasiado grande.</translation>
+    </message>
+    <message>
+        <source>The store server&apos;s file is larger than %1 bytes.</source>
+        <translation>El archivo del servidor de la tienda ocupa más de %1 bytes.</translation>
+    </message>
+    <message>
+        <source>The store server&apos;s file arrived incomplete.</source>
+        <translation>El archivo del servidor de la tienda llegó incompleto.</translation>
+    </message>
+    <message>
+        <source>The store server&apos;s answer could not be read.</source>
+        <translation>No se pudo leer la respuesta del servidor de la tienda.</translation>
+    </message>
+    <message>
+        <source>Something other than the store server answered (%1).</source>
+        <translation>Respondió algo que no es el servidor de la tienda (%1).</translation>
+    </message>
+    <message>
+        <source>The store server&apos;s address looks like https://server:8443.</source>
+        <translation>La dirección del servidor de la tienda tiene la forma https://servidor:8443.</translation>
+    </message>
+    <message>
+        <source>The store server is reached with https:// (plain http only on this PC itself).</source>
+        <translation>Al servidor de la tienda se llega con https:// (http sin cifrar solo en este mismo PC).</translation>
+    </message>
+    <message>
+        <source>Enrollment needs https:// to the store server (its certificate is what this counter pins).</source>
+        <translation>El alta necesita https:// hacia el servidor de la tienda (esta caja fija su certificado).</translation>
+    </message>
+    <message>
+        <source>This server could not prove that it made this enrollment code (a different server, or a machine in between): nothing secret was sent. Check the address and the code, or ask a manager for a new code.</source>
+        <translation>Este servidor no pudo demostrar que creó este código de alta (otro servidor, o un equipo intermedio): no se envió nada secreto. Revise la dirección y el código, o pida un código nuevo a un gerente.</translation>
+    </message>
+    <message>
+        <source>The store server&apos;s enrollment answer could not be read: try again.</source>
+        <translation>No se pudo leer la respuesta de alta del servidor de la tienda: inténtelo de nuevo.</translation>
+    </message>
+</context>
+<context>
     <name>StoreSetup</name>
     <message>
         <source>This counter&apos;s enrollment was revoked on the store server (or the server no longer knows it), so it cannot sign anyone in or take payments. A manager makes a new enrollment code with pos-app-server enroll-code; then set this counter up again (Set up again…).</source>

@@ -42,7 +42,7 @@ from pos_app.counter import (
     StoreUrlError,
     check_store_url,
 )
-from pos_app.ui.common.i18n import Retranslating, fmt
+from pos_app.ui.common.i18n import Retranslating, fmt, tr
 from pos_app.ui.common.ops import BackgroundOp
 
 log = logging.getLogger(__name__)
@@ -95,8 +95,8 @@ def store_message(exc: BaseException) -> str | None:
     if isinstance(exc, ServerRefused | StoreServerRefused):
         if exc.code.startswith("code_") or exc.code in ("wrong_code", "bad_code"):
             return fmt(translate("StoreSetup", "The store server refused the enrollment code: %1 Ask a manager "
-                                               "for a new code (pos-app-server enroll-code)."), str(exc))
-        return fmt(translate("StoreSetup", "The store server refused: %1"), str(exc))
+                                               "for a new code (pos-app-server enroll-code)."), tr(exc))
+        return fmt(translate("StoreSetup", "The store server refused: %1"), tr(exc))
     if isinstance(exc, CodeFormatError):
         return translate("StoreSetup", "An enrollment code has 16 letters and digits (XXXX-XXXX-XXXX-XXXX), as "
                                        "pos-app-server enroll-code printed it.")
@@ -284,7 +284,7 @@ class StoreServerPage(Retranslating, QWizardPage):
             log.info("enrollment failed: %s", type(exc).__name__)
             text = store_message(exc)
             if text is None and isinstance(exc, ValueError):
-                text = fmt(translate("StoreSetup", "Check what you typed: %1"), str(exc))
+                text = fmt(translate("StoreSetup", "Check what you typed: %1"), tr(exc))
             self._say(text or fmt(translate("StoreSetup", "The enrollment failed (%1)."), type(exc).__name__), False)
             if self.isVisible():
                 self.code.setFocus()  # a new code, or fix the address above it
