@@ -49,6 +49,7 @@ from typing import Protocol
 from pos_app.customers.models import CustomerRecord
 from pos_app.customers.normalize import neutralised_record
 from pos_app.customers.store import CustomerStore
+from pos_app.i18n_keys import N_
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +63,11 @@ class CancelToken(Protocol):
     def is_set(self) -> bool: ...
 
 
+SYNC_RUNNING = N_("CustomerSync", "A customer sync is already running for this customer list.")
+
+
 class SyncAlreadyRunning(RuntimeError):
-    pass
+    """A second sync of the same customer list while one runs (``str()``: ``SYNC_RUNNING``)."""
 
 
 @dataclass
@@ -92,7 +96,7 @@ def sync(store: CustomerStore, client, progress: Callable[[int, int], None] | No
          cancel: CancelToken | None = None, page_size: int = PAGE_SIZE) -> SyncReport:
     lock = _lock_for(store)
     if not lock.acquire(blocking=False):
-        raise SyncAlreadyRunning("A customer sync is already running for this customer list.")
+        raise SyncAlreadyRunning(SYNC_RUNNING)
     try:
         with store.bulk():
             return _sync(store, client, progress, cancel, page_size)

@@ -985,6 +985,13 @@
     </message>
 </context>
 <context>
+    <name>CustomerSync</name>
+    <message>
+        <source>A customer sync is already running for this customer list.</source>
+        <translation>Ya se está sincronizando esta lista de clientes.</translation>
+    </message>
+</context>
+<context>
     <name>CvvDialog</name>
     <message>
         <source>Charge card on file</source>
