@@ -27,7 +27,7 @@ import logging
 import secrets
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import httpx
@@ -156,12 +156,10 @@ class StoreLink:
         if body is not None:
             content = json.dumps(body).encode("utf-8")
             send["Content-Type"] = "application/json"
-        sent = False
         try:
             with deadline.limit(total or self.timeouts.total):
                 request = self._http.build_request(method, path, content=content, params=params, headers=send)
                 response = self._http.send(request, stream=True)
-                sent = True
                 if peer is not None:
                     peer.append(_peer_fingerprint(response))
                 try:
@@ -172,14 +170,8 @@ class StoreLink:
                             raise ServerUnreachable(say.REPLY_TOO_LARGE, sent=True)
                 finally:
                     response.close()
-        except httpx.ConnectError as exc:
-            if any(isinstance(e, PinMismatch) for e in _cause_chain(exc)):
-                raise CertificateChanged() from None
-            raise ServerUnreachable(say.NO_CONNECTION, sent=False) from exc
-        except httpx.ConnectTimeout as exc:
-            raise ServerUnreachable(say.CONNECT_TIMEOUT, sent=False) from exc
         except httpx.HTTPError as exc:
-            raise ServerUnreachable(say.ANSWER_LOST, sent=True) from exc
+            _link_fault(exc, say.NO_CONNECTION, say.ANSWER_LOST)
         data = None
         if raw:
             try:
@@ -187,11 +179,7 @@ class StoreLink:
             except ValueError:
                 raise ServerUnreachable(say.REPLY_UNREADABLE, sent=True) from None
         if response.status_code >= 400:
-            error = data.get("error") if isinstance(data, dict) else None
-            if not isinstance(error, dict) or not isinstance(error.get("code"), str):
-                raise ServerUnreachable(say.NOT_THE_SERVER.fill(response.status_code), sent=sent)
-            raise ServerRefused(response.status_code, error["code"], str(error.get("message") or error["code"]),
-                                error.get("values") if isinstance(error.get("values"), dict) else {})
+            _refused(response.status_code, data)
         return response.status_code, data, response
 
 
@@ -212,7 +200,11 @@ class StoreLink:
                             raw += chunk
                             if len(raw) > MAX_REPLY:
                                 break
-                        _refused(response.status_code, raw)
+                        try:
+                            error_data = json.loads(raw) if raw else None
+                        except ValueError:
+                            error_data = None  # not the server's JSON: said as "not the store server"
+                        _refused(response.status_code, error_data)
                     said = response.headers.get("content-length")
                     if said is not None and (not said.isdigit() or int(said) > max_bytes):
                         raise ServerUnreachable(say.FILE_TOO_LARGE.fill(max_bytes), sent=True)
@@ -227,22 +219,26 @@ class StoreLink:
                     return response.headers
                 finally:
                     response.close()
-        except httpx.ConnectError as exc:
-            if any(isinstance(e, PinMismatch) for e in _cause_chain(exc)):
-                raise CertificateChanged() from None
-            raise ServerUnreachable(say.NO_CONNECTION_SHORT, sent=False) from exc
-        except httpx.ConnectTimeout as exc:
-            raise ServerUnreachable(say.CONNECT_TIMEOUT, sent=False) from exc
         except httpx.HTTPError as exc:
-            raise ServerUnreachable(say.FILE_LOST, sent=True) from exc
+            _link_fault(exc, say.NO_CONNECTION_SHORT, say.FILE_LOST)
 
 
-def _refused(status: int, raw: bytes) -> None:
-    """Raise the typed error for an error reply ``raw`` with ``status``."""
-    try:
-        data = json.loads(raw) if raw else None
-    except ValueError:
-        data = None
+def _link_fault(exc: httpx.HTTPError, no_connection: str, lost: str) -> NoReturn:
+    """Raise the typed error for a transport fault: the pinned certificate not matching (nothing sent), no
+    connection (``no_connection``, nothing sent), or the request out and its answer ``lost`` (it may have
+    arrived)."""
+    if isinstance(exc, httpx.ConnectError):
+        if any(isinstance(e, PinMismatch) for e in _cause_chain(exc)):
+            raise CertificateChanged() from None
+        raise ServerUnreachable(no_connection, sent=False) from exc
+    if isinstance(exc, httpx.ConnectTimeout):
+        raise ServerUnreachable(say.CONNECT_TIMEOUT, sent=False) from exc
+    raise ServerUnreachable(lost, sent=True) from exc
+
+
+def _refused(status: int, data: Any) -> NoReturn:
+    """Raise the typed error for an error reply with ``status`` and parsed JSON body ``data`` (None: none or not
+    JSON)."""
     error = data.get("error") if isinstance(data, dict) else None
     if not isinstance(error, dict) or not isinstance(error.get("code"), str):
         raise ServerUnreachable(say.NOT_THE_SERVER.fill(status), sent=True)
