@@ -17,8 +17,8 @@ from pos_app.counter.remote import RemoteCounter
 from pos_app.counter.replica import ReplicaFollower
 from pos_app.customers.models import CustomerRecord
 from pos_app.serverlink.client import StoreLink, Timeouts, enroll
-from tests.fixtures.server import CLERK, new_code
-from tests.server.test_replica import open_counter, until
+from tests.fixtures.server import CLERK, new_code, until
+from tests.server.test_replica import open_counter
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ from pos_app.customers.models import CustomerRecord
 from pos_app.payments import CustomerRef
 from pos_app.serverlink import feed
 from pos_app.serverlink.client import ServerRefused, StoreLink, Timeouts, enroll
-from tests.fixtures.server import CLERK, enroll_lane, new_code, paysimple_client
+from tests.fixtures.server import CLERK, enroll_lane, new_code, paysimple_client, until
 
 pytestmark = pytest.mark.slow
 
@@ -29,16 +29,6 @@ def open_counter(server, lane: str, folder, wait_s: int = 5) -> RemoteCounter:
                                    replica_dir=folder, replica_wait_s=wait_s)
     remote.sign_in(*CLERK)
     return remote
-
-
-def until(predicate, timeout: float) -> float | None:
-    """Seconds until ``predicate()`` held, or None after ``timeout``."""
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        if predicate():
-            return time.monotonic() - start
-        time.sleep(0.02)
-    return None
 
 
 def found(counter, text: str) -> bool:

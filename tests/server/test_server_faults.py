@@ -20,7 +20,6 @@ from tests.fixtures.server import (
     enroll_lane,
     init_server,
     other_door,
-    paysimple_client,
     second_instance,
 )
 
@@ -47,13 +46,6 @@ def instances(tmp_path_factory, store_gateway, cluster):
     yield a, b
     a.stop()
     b.stop()
-
-
-@pytest.fixture(scope="module")
-def ps(store_gateway):
-    client = paysimple_client(store_gateway)
-    yield client
-    client.close()
 
 
 def shopper(lane: Lane, ps):

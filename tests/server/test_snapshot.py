@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlite3
 import stat
-import time
 import uuid
 
 import pytest
@@ -16,7 +15,7 @@ from pos_app.counter.remote import RemoteCounter
 from pos_app.counter.replica import FILE_NAME, ReplicaFollower
 from pos_app.customers.models import CustomerRecord
 from pos_app.serverlink.client import ServerRefused, StoreLink, Timeouts, enroll
-from tests.fixtures.server import CLERK, enroll_lane, new_code, run_cli
+from tests.fixtures.server import CLERK, enroll_lane, new_code, run_cli, until
 
 pytestmark = pytest.mark.slow
 
@@ -33,15 +32,6 @@ def writer(server, tmp_path_factory):
                                                email=f"snap{i}@example.com"))
     yield counter
     counter.close()
-
-
-def until(predicate, timeout: float) -> float | None:
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        if predicate():
-            return time.monotonic() - start
-        time.sleep(0.02)
-    return None
 
 
 def follower(server, name: str, folder, cls=ReplicaFollower, **options) -> ReplicaFollower:
