@@ -2033,6 +2033,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>No se puede leer la lista de cajeros (%1).</translation>
     </message>
     <message>
+        <source>Reading the clerk list…</source>
+        <translation>Leyendo la lista de cajeros…</translation>
+    </message>
+    <message>
         <source>No clerk is set up yet.</source>
         <translation>Todavía no hay ningún cajero.</translation>
     </message>

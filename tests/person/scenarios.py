@@ -49,6 +49,25 @@ def sign_in_first(s: Session) -> dict:
     return out
 
 
+def pin_typed_as_the_screen_shows(s: Session) -> dict:
+    """A clerk who types the PIN and Enter the moment the sign-in screen shows (before it has read the clerk
+    list, before the counter behind it is up): the Enter was dropped and the clerk stood before a screen
+    that did nothing. Now the sign-in goes on once the list is there."""
+    p, w, out = s.person, s.window, {}
+    out["sign_in_shown"] = p.wait_active("Sign in", 60_000)
+    out["list_read_before_typing"] = s.gui(lambda: s.shell.login_dialog().ready)
+    p.type("0000")  # Trainee is the first clerk in the list
+    p.key("Return")
+    out["signed_in"] = s.wait_until(lambda: s.shell.clerk is not None and not w.locked, 15_000)
+    out["login_after"] = s.login_state()
+    out["active_after"] = s.active()
+    out["focus_after"] = s.focus_widget_name()
+    p.type("smith")
+    s.wait_until(lambda: w.results.count() > 0, 8000)
+    out["results_after"] = s.gui(w.results.count)
+    return out
+
+
 def idle_lock_sees_real_input(s: Session) -> dict:
     """5 minutes of F6/Esc use was read as "no input" (filters lost on a re-created native window). Here the
     idle lock is set to 4 s; a clerk works with real keys for 12 s (amount field, payment form and its web

@@ -24,6 +24,14 @@ def test_sign_in_is_on_top_and_the_counter_does_nothing_before_it(run_scenario):
     assert "results" in r["customer_data_visible_after_sign_in"]
 
 
+def test_a_pin_typed_the_moment_the_sign_in_screen_shows_signs_in(run_scenario):
+    r = run_scenario("pin_typed_as_the_screen_shows")
+    assert r["sign_in_shown"], r["steps"]
+    assert r["signed_in"] and r["login_after"]["clerk"] == "Trainee", r
+    assert r["active_after"] == TITLE and r["focus_after"] == "searchEdit"
+    assert r["results_after"] > 0
+
+
 def test_idle_lock_sees_real_input_everywhere_then_locks_and_hides_the_counter(run_scenario):
     r = run_scenario("idle_lock_sees_real_input")
     assert r["signed_in"] and r["picked"], r["steps"]

@@ -174,6 +174,7 @@ class LoginDialog(Retranslating, QDialog):
         self.refused = ""
         self._check: BackgroundOp | None = None
         self._load: BackgroundOp | None = None
+        self._submit_when_ready = False  # Enter came before the clerk list: sign in as soon as it is read
         self.setObjectName("loginDialog")
         self.live(self.setWindowTitle, lambda: translate("LoginDialog", "Screen locked") if locked_by
                             else translate("LoginDialog", "Sign in"))
@@ -255,7 +256,6 @@ class LoginDialog(Retranslating, QDialog):
         return self._load is not None and self._load.finished
 
     def _load_clerks(self) -> None:
-        self.sign_in.setEnabled(False)
         clerks = self.clerks
         self._load = BackgroundOp(lambda ctx: clerks.clerks(), on_done=self._show_clerks,
                                   on_error=self._refuse, label="clerk list").start()
@@ -270,6 +270,9 @@ class LoginDialog(Retranslating, QDialog):
             self.name.setCurrentIndex(index)
         self.sign_in.setEnabled(not self.checking)
         self.loaded.emit()
+        if self._submit_when_ready:
+            self._submit_when_ready = False
+            self.try_sign_in()
 
     def _refuse(self, exc: BaseException) -> None:
         """The clerk file cannot be used (changed outside the app, unreadable), or the store server cannot be
@@ -285,6 +288,7 @@ class LoginDialog(Retranslating, QDialog):
                 translate("LoginDialog", "The clerk list cannot be read (%1)."), type(exc).__name__))
 
         self.refused = refused()
+        self._submit_when_ready = False
         self.message.setStyleSheet(ERROR_STYLE)
         self.live(self.message.setText, refused)
         self.sign_in.setEnabled(False)
@@ -300,7 +304,15 @@ class LoginDialog(Retranslating, QDialog):
         return self._check is not None and not self._check.finished
 
     def try_sign_in(self) -> None:
-        if self.checking or not self.ready or self.refused:
+        """Sign in with the chosen clerk and the typed PIN. Enter before the clerk list is read (a clerk who
+        types as soon as the screen shows) is kept, not dropped: the PIN stays in its box and the sign-in goes
+        on once the list is there (nothing is checked against an empty list)."""
+        if self.checking or self.refused:
+            return
+        if not self.ready:
+            self._submit_when_ready = True
+            self.message.setStyleSheet(BUSY_STYLE)
+            self.live(self.message.setText, lambda: translate("LoginDialog", "Reading the clerk list…"))
             return
         name = self.name.currentText()
         pin = self.pin.text()

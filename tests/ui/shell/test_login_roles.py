@@ -150,6 +150,71 @@ def test_the_pin_is_checked_off_the_gui_thread_while_the_dialog_says_so_and_stay
         desk.close()
 
 
+class SlowListDesk(LocalClerks):
+    """The real desk whose clerk list waits for ``gate`` on its worker (a slow disk or server at start-up)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.gate = threading.Event()
+        self.sign_ins = 0
+
+    def clerks(self):
+        assert self.gate.wait(10)
+        return super().clerks()
+
+    def sign_in(self, name, pin):
+        self.sign_ins += 1
+        return super().sign_in(name, pin)
+
+
+def test_enter_before_the_clerk_list_is_read_is_kept_and_signs_in_once_it_is(qtbot, tmp_path, staff, english):
+    reg, boss, ann, plain = staff
+    desk = SlowListDesk(tmp_path / "clerks.db", Environment.LIVE)
+    try:
+        dialog = LoginDialog(desk, Environment.LIVE)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert not dialog.ready
+        qtbot.keyClicks(dialog.pin, "2468")  # Ann is first in the list once it is read
+        qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+        qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)  # and again, as a tired clerk does: still one check
+        qtbot.wait(100)
+        assert dialog.message.text() == "Reading the clerk list…" and dialog.pin.text() == "2468"
+        assert dialog.clerk is None and desk.sign_ins == 0 and dialog.isVisible()
+        desk.gate.set()
+        qtbot.waitUntil(lambda: dialog.clerk is not None, timeout=10_000)
+        assert dialog.clerk == ann and desk.sign_ins == 1
+        assert dialog.result() == LoginDialog.DialogCode.Accepted
+    finally:
+        desk.gate.set()
+        desk.close()
+
+
+def test_enter_before_a_refused_clerk_list_signs_nobody_in(qtbot, tmp_path, english):
+    class Broken(SlowListDesk):
+        def clerks(self):
+            assert self.gate.wait(10)
+            raise OSError("disk gone")
+
+    ClerkRegistry(tmp_path / "clerks.db").close()
+    desk = Broken(tmp_path / "clerks.db", Environment.LIVE)
+    try:
+        dialog = LoginDialog(desk, Environment.LIVE)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.keyClicks(dialog.pin, "2468")
+        qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+        desk.gate.set()
+        qtbot.waitUntil(lambda: dialog.ready, timeout=10_000)
+        qtbot.wait(100)
+        assert "cannot be read (OSError)" in dialog.message.text() and dialog.clerk is None
+        assert desk.sign_ins == 0 and not dialog.sign_in.isEnabled()
+    finally:
+        desk.gate.set()
+        desk.close()
+
+
 def test_lock_screen_cannot_be_dismissed_without_a_pin(qtbot, staff, english):
     reg, boss, ann, desk = staff
     dialog = LoginDialog(desk, Environment.LIVE, locked_by=ann)
