@@ -56,6 +56,8 @@ def pin_typed_as_the_screen_shows(s: Session) -> dict:
     p, w, out = s.person, s.window, {}
     out["sign_in_shown"] = p.wait_active("Sign in", 60_000)
     out["list_read_before_typing"] = s.gui(lambda: s.shell.login_dialog().ready)
+    out["page_ready_before_typing"] = s.gui(lambda: getattr(w.panel, "_page_ready", False))
+    out["x_window_at_sign_in"] = s.gui(lambda: int(w.winId()))
     p.type("0000")  # Trainee is the first clerk in the list
     p.key("Return")
     out["signed_in"] = s.wait_until(lambda: s.shell.clerk is not None and not w.locked, 15_000)
@@ -65,6 +67,10 @@ def pin_typed_as_the_screen_shows(s: Session) -> dict:
     p.type("smith")
     s.wait_until(lambda: w.results.count() > 0, 8000)
     out["results_after"] = s.gui(w.results.count)
+    # The payment view joined the window meanwhile: the counter is still the X window it was (no re-creation)
+    s.wait_until(lambda: getattr(w.panel, "_page_ready", False), 30_000)
+    out["x_window_after_page"] = s.gui(lambda: int(w.winId()))
+    out["x_window_active"] = int(p.xdo("getactivewindow"))
     return out
 
 

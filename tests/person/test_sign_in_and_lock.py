@@ -30,6 +30,8 @@ def test_a_pin_typed_the_moment_the_sign_in_screen_shows_signs_in(run_scenario):
     assert r["signed_in"] and r["login_after"]["clerk"] == "Trainee", r
     assert r["active_after"] == TITLE and r["focus_after"] == "searchEdit"
     assert r["results_after"] > 0
+    # the payment view, pre-warmed behind the sign-in screen, did not re-create the counter's X window
+    assert r["x_window_after_page"] == r["x_window_at_sign_in"] == r["x_window_active"]
 
 
 def test_idle_lock_sees_real_input_everywhere_then_locks_and_hides_the_counter(run_scenario):

@@ -48,6 +48,7 @@ from pos_app.ui.counter.customer_panel import CustomerPanel, section
 from pos_app.ui.counter.payment_panel import PaymentPanel, PayMode
 from pos_app.ui.counter.result_view import ResultView
 from pos_app.ui.counter.sale import SaleFlow
+from pos_app.ui.web.view import web_surface_from_the_start
 
 if TYPE_CHECKING:  # the core packages load on a worker after the window shows (start-up time)
     from pathlib import Path
@@ -127,6 +128,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def __init__(self, environment: Environment = Environment.TRAINING, lane: str = "LANE1") -> None:
         super().__init__()
+        self._web_surface = web_surface_from_the_start(self)  # the payment view joins later without a re-creation
         self.environment = environment
         self.lane = lane
         self.counter: CounterApi | None = None

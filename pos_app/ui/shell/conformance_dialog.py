@@ -38,6 +38,7 @@ from pos_app.ui.counter.payment_panel import (
     PaymentPanel,
     PayMode,
 )
+from pos_app.ui.web.view import web_surface_from_the_start
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -56,6 +57,7 @@ class SandboxTestDialog(Retranslating, QDialog):
         """``manager``: who approves the test payment's void; ``save_report``: writes the report file
         (``Setup.write_conformance_report``, on a worker) and returns its path."""
         super().__init__(parent)
+        web_surface_from_the_start(self)  # its payment view joins after it shows (see the function)
         self.backend, self.manager, self.save_report = backend, manager, save_report
         self.report = ConformanceReport(paysimple_origin=backend.paysimple_origin,
                                         started_at=datetime.now(UTC).isoformat())

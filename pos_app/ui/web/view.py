@@ -21,6 +21,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineSettings,
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QWidget
 
 from pos_app.ui.web.bridge import PaymentBridge
 from pos_app.ui.web.guard import GuardedPage, OriginInterceptor, normalise_origin
@@ -59,6 +60,24 @@ def _qwebchannel_source() -> str:
         return bytes(f.readAll()).decode("utf-8")
     finally:
         f.close()
+
+
+def web_surface_from_the_start(window: QWidget) -> QWidget:
+    """Give ``window`` (a top-level not yet shown) the native surface a web view draws into, from its first show.
+
+    Qt re-creates a shown top-level's native window (new X window, ``QEvent.WinIdChange``) when the first child
+    that renders through RHI joins it, as the web view's Chromium widget does. The counter's payment view is
+    pre-warmed after the window and its sign-in dialog are on screen, so that re-creation happened while a clerk
+    could be typing the PIN, and took the dialogs' parent away (decision 0010). A hidden ``QRhiWidget`` child
+    made before the first show has Qt create the native window with that surface at once (its graphics API is
+    the platform default, as Qt Quick's), so the view joining later changes nothing (decision 0491). It is never
+    shown and never renders; the re-attach on ``WinIdChange`` stays as the safety net. Returns the child."""
+    from PySide6.QtWidgets import QRhiWidget
+
+    anchor = QRhiWidget(window)
+    anchor.setObjectName("webSurfaceAnchor")
+    anchor.setVisible(False)
+    return anchor
 
 
 class PaymentWebView(QWebEngineView):
