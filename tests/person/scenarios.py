@@ -38,14 +38,21 @@ def sign_in_first(s: Session) -> dict:
         p.key("Return")
     out["active_before_pin"] = s.active()
     out["signed_in"] = s.sign_in("0000")  # Trainee is the first clerk in the list
+    out.update(_what_the_signed_in_clerk_gets(s))
+    out["shot_signed_in"] = s.shot("03-signed-in")
+    return out
+
+
+def _what_the_signed_in_clerk_gets(s: Session) -> dict:
+    """Who is signed in, which window and widget have the keyboard, and that typing a name searches."""
+    w, out = s.window, {}
     out["login_after"] = s.login_state()
     out["active_after_sign_in"] = s.active()
     out["focus_after_sign_in"] = s.focus_widget_name()
-    p.type("smith")
+    s.person.type("smith")
     s.wait_until(lambda: w.results.count() > 0, 8000)
     out["results_after_sign_in"] = s.gui(w.results.count)
     out["customer_data_visible_after_sign_in"] = s.visible_customer_data()
-    out["shot_signed_in"] = s.shot("03-signed-in")
     return out
 
 
@@ -61,12 +68,7 @@ def pin_typed_as_the_screen_shows(s: Session) -> dict:
     p.type("0000")  # Trainee is the first clerk in the list
     p.key("Return")
     out["signed_in"] = s.wait_until(lambda: s.shell.clerk is not None and not w.locked, 15_000)
-    out["login_after"] = s.login_state()
-    out["active_after"] = s.active()
-    out["focus_after"] = s.focus_widget_name()
-    p.type("smith")
-    s.wait_until(lambda: w.results.count() > 0, 8000)
-    out["results_after"] = s.gui(w.results.count)
+    out.update(_what_the_signed_in_clerk_gets(s))
     # The payment view joined the window meanwhile: the counter is still the X window it was (no re-creation)
     s.wait_until(lambda: getattr(w.panel, "_page_ready", False), 30_000)
     out["x_window_after_page"] = s.gui(lambda: int(w.winId()))

@@ -28,8 +28,8 @@ def test_a_pin_typed_the_moment_the_sign_in_screen_shows_signs_in(run_scenario):
     r = run_scenario("pin_typed_as_the_screen_shows")
     assert r["sign_in_shown"], r["steps"]
     assert r["signed_in"] and r["login_after"]["clerk"] == "Trainee", r
-    assert r["active_after"] == TITLE and r["focus_after"] == "searchEdit"
-    assert r["results_after"] > 0
+    assert r["active_after_sign_in"] == TITLE and r["focus_after_sign_in"] == "searchEdit"
+    assert r["results_after_sign_in"] > 0
     # the payment view, pre-warmed behind the sign-in screen, did not re-create the counter's X window
     assert r["x_window_after_page"] == r["x_window_at_sign_in"] == r["x_window_active"]
 
