@@ -2514,6 +2514,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>Esta caja no tiene ningún gerente.</translation>
     </message>
     <message>
+        <source>Reading the manager list…</source>
+        <translation>Leyendo la lista de gerentes…</translation>
+    </message>
+    <message>
         <source>Checking the PIN…</source>
         <translation>Comprobando el PIN…</translation>
     </message>

@@ -104,6 +104,7 @@ class ManagerApprovalDialog(Retranslating, QDialog):
         self.approved: Approval | None = None
         self._holds = 0
         self._held = False
+        self._submit_when_ready = False  # Enter came before the manager list: go on as soon as it is read
         self._load: BackgroundOp | None = None
         self._check: BackgroundOp | None = None
         self.refused = ""
@@ -159,7 +160,6 @@ class ManagerApprovalDialog(Retranslating, QDialog):
         outer.addWidget(self.banner)
         outer.addLayout(body)
         self.pin.setFocus()  # the manager types the PIN first; Tab goes on to the reason
-        self.approve_button.setEnabled(False)
         self._load = BackgroundOp(lambda ctx: clerks.clerks(), on_done=self._show_managers,
                                   on_error=self._refuse, label="manager list").start()
 
@@ -184,6 +184,9 @@ class ManagerApprovalDialog(Retranslating, QDialog):
                                                                                        "counter."))
         self._enable()
         self.loaded.emit()
+        if self._submit_when_ready:
+            self._submit_when_ready = False
+            self.try_approve()
 
     def _refuse(self, exc: BaseException) -> None:
         """The clerk file was changed outside the app (or cannot be read): nothing can be approved."""
@@ -192,6 +195,7 @@ class ManagerApprovalDialog(Retranslating, QDialog):
                 exc, "manager list")
 
         self.refused = refused()
+        self._submit_when_ready = False
         self.live(self.message.setText, refused)
         self._enable()
         self.loaded.emit()
@@ -203,17 +207,25 @@ class ManagerApprovalDialog(Retranslating, QDialog):
         return self._check is not None and not self._check.finished
 
     def _enable(self) -> None:
-        usable = self.ready and not self.refused and not self.checking and not self._held
+        usable = not self.refused and not self.checking and not self._held  # Enter before the list is kept
         self.approve_button.setEnabled(usable)
         for widget in (self.manager, self.pin, self.reason):
             widget.setEnabled(not self.checking)
 
     def try_approve(self) -> None:
+        """Check the manager's PIN with the reason. Enter before the manager list is read is kept (the PIN and
+        reason stay; the check goes on once the list is there), never dropped and never checked against an
+        empty list; during the slow-down after wrong PINs it does nothing (the button is off)."""
         if not self.approve_button.isEnabled():
             return
         if not self.reason.text().strip():  # the PIN typed first stays (hidden) until the reason is there
             self.live(self.message.setText, lambda: translate("ClerkMessages", "Please give a reason."))
             self.reason.setFocus()
+            return
+        if not self.ready:
+            self._submit_when_ready = True
+            self.message.setStyleSheet(BUSY_STYLE)
+            self.live(self.message.setText, lambda: translate("ManagerApprovalDialog", "Reading the manager list…"))
             return
         pin = self.pin.text()
         self.pin.clear()

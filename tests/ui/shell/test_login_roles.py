@@ -403,6 +403,31 @@ def test_manager_approval_needs_a_reason_and_is_recorded(qtbot, staff, english):
     assert row[1:] == (boss.id, ann.id, "void", "Wrong amount typed", "LANE1-01ABC")
 
 
+def test_enter_in_the_approval_dialog_before_the_manager_list_is_read_is_kept(qtbot, tmp_path, staff, english):
+    reg, boss, ann, plain = staff
+    desk = SlowListDesk(tmp_path / "clerks.db", Environment.LIVE)
+    try:
+        dialog = ManagerApprovalDialog(desk, ManagerAction.REFUND, Environment.LIVE, subject="LANE1-Y")
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert not dialog.ready
+        qtbot.keyClicks(dialog.pin, "739164")
+        qtbot.keyClick(dialog.pin, Qt.Key.Key_Tab)
+        qtbot.keyClicks(dialog.reason, "customer returned it")
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+        qtbot.wait(100)
+        assert dialog.message.text() == "Reading the manager list…" and dialog.approved is None
+        assert dialog.pin.text() == "739164" and reg.approvals() == []
+        desk.gate.set()
+        qtbot.waitUntil(lambda: dialog.approved is not None, timeout=10_000)
+        assert (dialog.approved.manager_name, dialog.approved.reason) == ("Maria", "customer returned it")
+        assert [row[1:] for row in reg.approvals()] == [(boss.id, None, "refund", "customer returned it", "LANE1-Y")]
+    finally:
+        desk.gate.set()
+        desk.close()
+
+
 def test_clerk_management_adds_resets_and_removes(qtbot, staff, english):
     reg, boss, ann, desk = staff
     signed = shown(qtbot, LoginDialog(desk, Environment.SANDBOX))  # Maria, a manager, is signed in
