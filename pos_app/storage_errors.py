@@ -13,6 +13,10 @@ Recognition is by error code, never by message text:
   programming error) is not a storage fault and passes through unchanged.
 - OS: ``errno``: EROFS/EACCES/EPERM → read-only, ENOSPC/EDQUOT → disk full, ENOENT/ENOTDIR/EISDIR → cannot
   open (EEXIST too: a file where a folder should be), EIO → disk error.
+- Read-only: which part refuses writes is found by asking the system (``os.access``) when the error is
+  classified (:func:`read_only_file`): when the file itself (or its SQLite ``-wal``/``-shm`` companion) cannot
+  be written but its folder can, ``StorageError.read_only_file`` names that file and the message says the
+  file is read-only; otherwise the folder or disk is.
 
 ``str(StorageError)`` is one plain English paragraph naming the file, the fault and the next step. The UI
 installs a translating describer with :func:`set_describer` (this module never imports Qt), so every screen
@@ -80,11 +84,15 @@ class StorageError(Exception):
     the first problem an integrity check found. Nothing was changed by the failed operation: a write
     transaction that failed was rolled back whole."""
 
-    def __init__(self, fault: Fault, path: str | os.PathLike[str], what: What | str, detail: str = "") -> None:
+    def __init__(self, fault: Fault, path: str | os.PathLike[str], what: What | str, detail: str = "",
+                 read_only_file: str | os.PathLike[str] | None = None) -> None:
         self.fault = Fault(fault)
         self.path = Path(path)
         self.what = What(what)
         self.detail = detail
+        # READ_ONLY only: the one file that refuses writes while its folder accepts them (None: the folder or
+        # the disk is read-only).
+        self.read_only_file = Path(read_only_file) if read_only_file is not None else None
         super().__init__(self.fault.value, str(self.path))
 
     @property
@@ -125,6 +133,9 @@ NEXT_STEP = {
                        "happens again.",
     Fault.SERVER: "Ask whoever looks after the database server to check it (its log says why), then try again.",
 }
+READ_ONLY_FILE_TEXT = "cannot be written: the file {file} is read-only"
+READ_ONLY_FILE_STEP = ("Make the file {file} writable for the user who runs the app (or call support), then try "
+                       "again.")
 JOURNAL_CORRUPT_STEP = ("A manager can restore the latest automatic backup (Restore backup, or "
                         "pos-app --restore-journal FILE); otherwise call support.")
 TRAINING_CORRUPT_STEP = ("It holds practice data only: move the file away (or rename it) and start the app "
@@ -145,7 +156,9 @@ def english(exc: StorageError) -> str:
     """The plain English message: file, fault, that what was saved before is intact (a damaged file: that it
     was not changed), and the next step."""
     what = exc.what.value
-    text = f"The {what} ({exc.path}) {_FAULT_TEXT[exc.fault]}."
+    only_file = exc.read_only_file if exc.fault is Fault.READ_ONLY else None
+    fault_text = READ_ONLY_FILE_TEXT.format(file=only_file) if only_file else _FAULT_TEXT[exc.fault]
+    text = f"The {what} ({exc.path}) {fault_text}."
     if exc.detail:
         text += f" {exc.detail}"
     if exc.fault is Fault.CORRUPT:
@@ -154,8 +167,8 @@ def english(exc: StorageError) -> str:
                                                                                          NEXT_STEP[exc.fault])
     else:
         text += " What was saved before is intact."
-        step = NEXT_STEP[exc.fault]
-    return f"{text} {step.format(folder=exc.folder)}"
+        step = READ_ONLY_FILE_STEP if only_file else NEXT_STEP[exc.fault]
+    return f"{text} {step.format(folder=exc.folder, file=only_file)}"
 
 
 _describer: Callable[[StorageError], str] = english
@@ -192,6 +205,20 @@ def probe_folder(folder: str | os.PathLike[str], sync: bool = True) -> Fault | N
     return None
 
 
+def read_only_file(path: str | os.PathLike[str]) -> Path | None:
+    """The file that refuses writes while its folder accepts them: ``path`` itself, else its SQLite ``-wal`` /
+    ``-shm`` companion (when they exist); None when none of them is read-only on its own or the folder itself
+    cannot be written (then the folder or the disk is the read-only part). Asks ``os.access``, so a
+    read-only mount of the file counts, and so does a file mode that refuses the user who runs the app."""
+    path = Path(path)
+    if not os.access(path.parent, os.W_OK):
+        return None
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if candidate.is_file() and not os.access(candidate, os.W_OK):
+            return candidate
+    return None
+
+
 def classify(exc: BaseException, path: str | os.PathLike[str]) -> Fault | None:
     """The storage fault behind ``exc`` (an error raised while using ``path``), or None when ``exc`` is not a
     storage fault (a constraint, a trigger, a bug): those must not be dressed up as disk trouble."""
@@ -222,7 +249,10 @@ def as_storage_error(exc: BaseException, path: str | os.PathLike[str], what: Wha
     fault = classify(exc, path)
     if fault is None:
         return None
-    error = StorageError(fault, path, what)
+    what = What(what)
+    only_file = read_only_file(path) if fault is Fault.READ_ONLY and what not in (What.DATA_FOLDER,
+                                                                                   What.LOG_FOLDER) else None
+    error = StorageError(fault, path, what, read_only_file=only_file)
     error.__cause__ = exc
     return error
 

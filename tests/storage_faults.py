@@ -4,6 +4,8 @@
   As root the folder gets a read-only bind mount over itself (``mount --bind`` + ``remount,ro``): every write
   then fails with EROFS exactly as on a read-only disk or a write-protected USB stick, whoever runs the app.
   As another user, ``chmod 0555`` (EACCES) is the real thing. Skipped (with the reason) when neither works.
+- Read-only file (its folder writable): as root a read-only bind mount of the file over itself (EROFS on every
+  write, whoever writes); as another user ``chmod 0400`` on the file (EACCES).
 - Full disk: a tmpfs of a few hundred KiB mounted on a folder (root only; skipped otherwise), filled by a
   filler file until the kernel answers ENOSPC; deleting the filler frees the space again.
 - Damaged file: garbage bytes over the whole file, or over one leaf page of one table's B-tree (parsed from
@@ -67,6 +69,40 @@ def read_only_folder(path: Path) -> Iterator[str]:
         else:
             probe.unlink()
             pytest.skip("the read-only mount still accepted a write")
+        yield "mount"
+    finally:
+        _umount(path)
+
+
+@contextmanager
+def read_only_file(path: Path) -> Iterator[str]:
+    """The file ``path`` (existing) is read-only inside the block; its folder stays writable. Yields how:
+    "mount" (EROFS) or "chmod" (EACCES)."""
+    path = Path(path)
+    if not is_root():
+        mode = path.stat().st_mode
+        path.chmod(0o400)
+        try:
+            yield "chmod"
+        finally:
+            path.chmod(mode)
+        return
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command: cannot make a file read-only as root")
+    bind = _run("mount", "--bind", str(path), str(path))
+    if bind.returncode != 0:
+        pytest.skip(f"cannot bind-mount (not allowed here?): {bind.stderr.strip()}")
+    try:
+        ro = _run("mount", "-o", "remount,bind,ro", str(path))
+        if ro.returncode != 0:
+            pytest.skip(f"cannot remount read-only: {ro.stderr.strip()}")
+        try:
+            with open(path, "r+b"):
+                pass
+        except OSError:
+            pass
+        else:
+            pytest.skip("the read-only mount still accepted opening the file for writing")
         yield "mount"
     finally:
         _umount(path)

@@ -14,7 +14,7 @@ from pos_app.customers.csv_import import CsvColumnsError, CsvImportError
 from pos_app.customers.paysimple_add import AddAmbiguous, AddNotConfirmed
 from pos_app.customers.store import AddInProgress
 from pos_app.i18n_keys import N_
-from pos_app.payments import LaneBusy, NotAllowed, NotSignedIn, PaymentError
+from pos_app.payments import LaneBusy, NotAllowed, NotSent, NotSignedIn, PaymentError
 from pos_app.payments.backups import RestoreRefused
 from pos_app.paysimple import errors as gateway_errors
 from pos_app.storage_errors import JournalCorrupt, StorageError
@@ -52,6 +52,6 @@ __all__ = [
     "AddAmbiguous", "AddInProgress", "AddNotConfirmed", "ApprovalPaused", "ApprovalWait", "ClerkError",
     "ClerkFileTampered", "ClerkNotAllowed", "CsvColumnsError", "CsvImportError",
     "CustomerValidationError", "ForeignAccount", "GuiThreadCall", "JournalCorrupt", "LaneBusy",
-    "LocalWriteDeferred", "LockedOut", "MissingCredentials", "NotAllowed", "NotSignedIn", "PaymentError", "RestoreRefused",
+    "LocalWriteDeferred", "LockedOut", "MissingCredentials", "NotAllowed", "NotSent", "NotSignedIn", "PaymentError", "RestoreRefused",
     "StorageError", "TrainingUnavailable", "WrongPin", "gateway_errors",
 ]

@@ -42,7 +42,7 @@ _add("pos_app.customers.normalize", "format_phone")
 _add("pos_app.customers.us_states", "US_STATES", "state_code", "state_label=label")
 _add("pos_app.customers.csv_import", "CsvColumnsError", "CsvImportError", "ImportReport")
 # payments
-_add("pos_app.payments", "Approval", "Attempt", "CustomerRef", "EodReport", "LaneBusy", "NotAllowed",
+_add("pos_app.payments", "Approval", "Attempt", "CustomerRef", "EodReport", "LaneBusy", "NotAllowed", "NotSent",
      "NotSignedIn", "PaymentError", "Receipt", "ReversalOption", "State", "StatusEvent", "receipt_for",
      "store_timezone")
 _add("pos_app.payments.gateway", "PaymentStatus")

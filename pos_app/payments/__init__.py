@@ -16,6 +16,7 @@ from pos_app.payments.model import (
     LaneBusy,
     LaneOwnershipLost,
     NotAllowed,
+    NotSent,
     NotSignedIn,
     PaymentError,
     State,
@@ -33,7 +34,7 @@ from pos_app.payments.store import JournalStore, Reversal
 
 __all__ = [
     "AccountRef", "Approval", "Attempt", "CustomerRef", "DuplicateAttempt", "EodReport", "IllegalTransition", "InvalidCharge",
-    "Journal", "JournalStore", "LaneBusy", "LaneOwnershipLost", "Mismatch", "NotAllowed", "NotSignedIn", "PaymentError", "PaymentService", "Receipt",
+    "Journal", "JournalStore", "LaneBusy", "LaneOwnershipLost", "Mismatch", "NotAllowed", "NotSent", "NotSignedIn", "PaymentError", "PaymentService", "Receipt",
     "ReconcileReport", "ReconcileRequired", "Reversal", "ReversalOption", "Review", "State", "StatusEvent", "Transition",
     "clerk_message",
     "end_of_day", "receipt_for", "store_timezone",

@@ -12,7 +12,9 @@ Storage faults (read-only folder, full disk, damaged file, disk error) are raise
 ``pos_app.storage_errors.StorageError`` naming the file and the next step; a failed write transaction is rolled
 back whole. Opening runs ``PRAGMA quick_check`` before anything is written: a damaged journal raises
 ``JournalCorrupt`` and is never repaired, rewritten or replaced here (``payments.backups`` restores a backup,
-manager-approved). Times are stored as fixed-width UTC text (``YYYY-MM-DDTHH:MM:SS.ffffffZ``) so they sort and compare as text.
+manager-approved). Opening also proves the file can be written (a write rolled back at once,
+``_check_writable``): a journal that cannot record an attempt is a ``StorageError`` at start, before any
+charge, not at the first charge. Times are stored as fixed-width UTC text (``YYYY-MM-DDTHH:MM:SS.ffffffZ``) so they sort and compare as text.
 Money is integer cents.
 
 Schema: numbered migrations (``MIGRATIONS``, run by ``pos_app.migrations`` when a Journal opens, each in one
@@ -195,6 +197,19 @@ def _quick_check(con: sqlite3.Connection, path: Path, limit: int = 10) -> list[s
     return [] if lines == ["ok"] else lines
 
 
+def _check_writable(con: sqlite3.Connection) -> None:
+    """Raise SQLite's own error when the file cannot be written: one header write (the schema version, set to
+    what it is) in a transaction that is rolled back, so nothing changes. ``BEGIN IMMEDIATE`` alone is not
+    enough: in WAL mode it locks in the ``-shm`` file and succeeds on a read-only database file."""
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        con.execute(f"PRAGMA user_version = {int(version)}")
+    finally:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+
+
 def _attempt(row: sqlite3.Row) -> Attempt:
     return journal_rows.to_attempt(row, parse_ts)
 
@@ -223,6 +238,7 @@ class Journal:
             try:
                 with storage_errors(self.path, What.JOURNAL), self._lock:
                     migrations.migrate(self._db, MIGRATIONS, "payment journal")
+                    _check_writable(self._db)
             except BaseException:
                 self._db.close()
                 raise

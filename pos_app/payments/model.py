@@ -128,6 +128,7 @@ LANE_BUSY_WITH = N_("Payments", "Lane %1 already has a payment in progress (paym
                                 "a new one.")
 LANE_LOST = N_("Payments", "Lane %1 lost its connection to the payment database, so it stopped before sending: "
                            "nothing was charged. Check the network and the database server, then charge again.")
+NOT_SENT_JOURNAL = N_("Payments", "Not charged: %1 Nothing was sent to PaySimple.")
 NOBODY_SIGNED_IN = N_("Payments", "Nobody is signed in: sign in before taking a payment or changing a customer's "
                                   "account.")
 AMOUNT_NOT_A_NUMBER = N_("Payments", "The amount %1 is not a number.")
@@ -185,6 +186,19 @@ class LaneOwnershipLost(PaymentError):
     def __init__(self, lane: str, attempt: Attempt | None = None) -> None:
         self.lane, self.attempt = lane, attempt
         super().__init__(LANE_LOST.fill(lane))
+
+
+class NotSent(PaymentError):
+    """The charge stopped before anything was sent to PaySimple because the payment journal could not record
+    it: ``storage`` is the journal's ``StorageError`` (which file, what is wrong, what to do). Certain, not a
+    guess: POST /payment is only sent after the attempt's journal writes (``created``, then ``sending``) have
+    committed, and this is raised only for a failure of one of those writes. ``attempt`` is the attempt when
+    it was written (``created``) and only the move to ``sending`` failed: it stays open until reconcile
+    records it as never sent; None when not even the attempt could be written."""
+
+    def __init__(self, lane: str, storage: Exception, attempt: Attempt | None = None) -> None:
+        self.lane, self.storage, self.attempt = lane, storage, attempt
+        super().__init__(NOT_SENT_JOURNAL.fill(storage))
 
 
 class NotSignedIn(PaymentError):

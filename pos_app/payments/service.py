@@ -5,7 +5,9 @@ outcomes below are in the gateway's terms (``GatewayPayment`` statuses, ``Gatewa
 
 Rules (see docs/architecture.md, "Payments"):
 - The attempt is journaled (fsync'd) in ``created`` and then ``sending`` BEFORE POST /payment; its id is the
-  PaySimple OrderId. ``create_payment``, void and reverse are never retried automatically.
+  PaySimple OrderId. A storage fault in either of those writes raises ``NotSent`` (nothing was sent: certain,
+  decided by where the failure happened); a storage fault after the POST was sent raises the ``StorageError``
+  itself (the outcome is not recorded: not known until the attempt is looked up). ``create_payment``, void and reverse are never retried automatically.
 - Outcome of ``create_payment``:
     a payment for another OrderId, amount or account (``replies.reply_mismatch``) → needs_review: never
     approved or declined on that reply; the lane stays blocked; raised to the clerk (see ``model.py``);
@@ -85,6 +87,7 @@ from pos_app.payments.model import (
     LaneBusy,
     LaneOwnershipLost,
     NotAllowed,
+    NotSent,
     PaymentError,
     State,
     check_ach_authorization,
@@ -96,6 +99,7 @@ from pos_app.payments.model import (
 from pos_app.payments.replies import error_text, payment_fields, reply_mismatch
 from pos_app.payments.reversals import ReversalOption, Reversals, option_for  # noqa: F401 (re-exported)
 from pos_app.payments.store import JournalStore
+from pos_app.storage_errors import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -221,24 +225,42 @@ class PaymentService(Reversals):
                 existing = self._existing(attempt_id)
                 if existing is not None:
                     raise DuplicateAttempt(attempt_id, existing)
+            attempt = self._write_ahead(customer, account, cents, clerk, ach_authorization, attempt_id, notify)
+            if not lock.still_held():  # the last moment before money can move
+                self._stop_unsent(attempt, clerk)
+            notify(attempt, "sending", SENDING)
+            try:
+                attempt = self._send(attempt, clerk, payment_token, cvv)
+                if attempt.state is S.UNKNOWN:
+                    attempt = self._resolve_open(attempt, clerk, notify)
+            except StorageError as exc:  # sent: its outcome is not recorded; the attempt stays open
+                log.error("payment %s was sent but its outcome could not be written: the %s (%s) %s", attempt.id,
+                          exc.what.value, exc.read_only_file or exc.path, exc.fault.value)
+                raise
+            notify(attempt, "done", STATE_NAMES[attempt.state])
+            return attempt
+        finally:
+            lock.release()
+
+    def _write_ahead(self, customer: CustomerRef, account: AccountRef, cents: int, clerk: str,
+                     ach_authorization: str | None, attempt_id: str | None, notify) -> Attempt:
+        """The journal writes before POST /payment: the attempt in ``created``, then ``sending`` (with its
+        ``absent_after``). A storage fault in either is ``NotSent``: nothing has been sent, and nothing will be."""
+        attempt = None
+        try:
             attempt = self.journal.create_attempt(self.lane, str(clerk), customer, account, from_cents(cents),
                                                   self.clock(), ach_authorization=ach_authorization,
                                                   attempt_id=attempt_id)
             notify(attempt, "saved", SAVED_SENDING)
             now = self.clock()
-            attempt = self.journal.transition(attempt.id, S.CREATED, S.SENDING, "POST /payment", clerk, now,
-                                              sent_at=now, absent_after=now + self.gateway.request_limit
-                                              + self.in_flight_window)
-            if not lock.still_held():  # the last moment before money can move
-                self._stop_unsent(attempt, clerk)
-            notify(attempt, "sending", SENDING)
-            attempt = self._send(attempt, clerk, payment_token, cvv)
-            if attempt.state is S.UNKNOWN:
-                attempt = self._resolve_open(attempt, clerk, notify)
-            notify(attempt, "done", STATE_NAMES[attempt.state])
-            return attempt
-        finally:
-            lock.release()
+            return self.journal.transition(attempt.id, S.CREATED, S.SENDING, "POST /payment", clerk, now,
+                                           sent_at=now, absent_after=now + self.gateway.request_limit
+                                           + self.in_flight_window)
+        except StorageError as exc:
+            log.error("payment not sent on lane %s (%s): the %s (%s) cannot be written: %s", self.lane,
+                      attempt.id if attempt is not None else "no attempt written", exc.what.value,
+                      exc.read_only_file or exc.path, exc.fault.value)
+            raise NotSent(self.lane, exc, attempt) from exc
 
     def _existing(self, attempt_id: str) -> Attempt | None:
         try:

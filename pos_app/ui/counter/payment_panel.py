@@ -221,7 +221,8 @@ class Cancelled:
 @dataclass(frozen=True)
 class FormFailed:
     """The form ended without a charge result. ``error``: a message for the clerk (nothing was charged), a
-    ``LaneBusy`` (another charge holds the lane) or a ``ChargeFailed`` (the charge's outcome is not known here)."""
+    ``LaneBusy`` (another charge holds the lane), a ``NotSent`` (the journal could not record the charge: nothing
+    was sent) or a ``ChargeFailed`` (the charge's outcome is not known here)."""
 
     error: str | Exception
 
@@ -773,13 +774,13 @@ class PaymentPanel(Retranslating, QWidget):
             self._end(Charged(attempt))
 
         def failed(exc: BaseException) -> None:
-            from pos_app.counter import LaneBusy
+            from pos_app.counter import LaneBusy, NotSent
 
             on_file = getattr(exc, "on_file", None)
             if on_file is not None:  # ChargeFailed: outcome unknown; a PaymentError: nothing was sent
                 charged = None if isinstance(exc, ChargeFailed) else False
                 self.on_file_note = lambda: on_file_note(*on_file, charged=charged)
-            if isinstance(exc, LaneBusy | ChargeFailed):
+            if isinstance(exc, LaneBusy | ChargeFailed | NotSent):
                 self._end(FormFailed(exc))
             else:
                 self._end(FormFailed(tr(exc)))

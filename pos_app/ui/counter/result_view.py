@@ -249,6 +249,23 @@ class ResultView(Retranslating, QWidget):
         self._set_details(rows)
         self._buttons()
 
+    def show_not_sent(self, error, amount=None) -> None:
+        """The charge stopped before anything was sent because the payment journal could not record it
+        (``counter.NotSent``): certain, so "Not charged", the journal's problem and its next step, and never
+        "not known" / "do not charge again"."""
+        self._render = lambda: self.show_not_sent(error, amount)
+        self.kind = ResultKind.NOT_CHARGED
+        self.attempt = None
+        self.set_on_file_note("")
+        self._headline(translate("ResultView", "Not charged"), AMBER)
+        self.amount.setText(format_amount(amount) if amount is not None else "")
+        self.message.setText(tr(error.storage) + "\n" + translate(
+            "ResultView", "Nothing was sent to PaySimple: the payment was stopped before it could be recorded. "
+                          "Try again once the journal can be written."))
+        attempt = getattr(error, "attempt", None)
+        self._set_details([(translate("ResultView", "Reference"), attempt.id)] if attempt is not None else [])
+        self._buttons()
+
     def show_error(self, message: str | Callable[[], str], charge_started: bool = False) -> None:
         """``charge_started``: the failure came after the payment was handed to the payments service, so
         whether PaySimple took it is not known here (the journal knows; the lane stays blocked until checked).

@@ -481,9 +481,11 @@ class SaleFlow(QObject):
         self._charge_op = None
         self._set_charging(False)
         self.host.task.done()
-        from pos_app.counter import LaneBusy, PaymentError
+        from pos_app.counter import LaneBusy, NotSent, PaymentError
 
-        if isinstance(exc, LaneBusy) and exc.blocking is not None:
+        if isinstance(exc, NotSent):  # the journal refused the attempt before anything was sent: not charged
+            self._show_not_sent(exc)
+        elif isinstance(exc, LaneBusy) and exc.blocking is not None:
             self.show_blocking(exc.blocking)
         elif isinstance(exc, LaneBusy):
             self._say(tr(exc), AMBER)
@@ -494,6 +496,11 @@ class SaleFlow(QObject):
                                    charge_started=True)
             self.stack.setCurrentWidget(self.result)
             self.resultShown.emit(ResultKind.ERROR)
+
+    def _show_not_sent(self, exc, amount: Decimal | None = None) -> None:
+        self.result.show_not_sent(exc, amount)
+        self.stack.setCurrentWidget(self.result)
+        self.resultShown.emit(ResultKind.NOT_CHARGED)
 
     def show_blocking(self, attempt: Attempt) -> None:
         """Another payment on this lane is not settled yet: show it, so the clerk can check it (F5)."""
@@ -586,11 +593,15 @@ class SaleFlow(QObject):
             self._say(lambda: " ".join(p for p in (translate("MainWindow", "Cancelled. Nothing was charged."),
                                                    note() if callable(note) else note) if p))
         else:
-            from pos_app.counter import LaneBusy
+            from pos_app.counter import LaneBusy, NotSent
 
             error = outcome.error
             if isinstance(error, LaneBusy) and error.blocking is not None:
                 self.show_blocking(error.blocking)
+                return
+            if isinstance(error, NotSent):
+                self._show_not_sent(error)
+                self.result.set_on_file_note(note)
                 return
             self.result.show_error(lambda: tr(error), charge_started=isinstance(error, ChargeFailed))
             self.result.set_on_file_note(note)

@@ -76,8 +76,17 @@ def _detail(exc: StorageError) -> str:
     return exc.detail
 
 
+def _only_file(exc: StorageError) -> Path | None:
+    """The one read-only file when its folder is writable (``StorageError.read_only_file``), else None."""
+    return exc.read_only_file if exc.fault is Fault.READ_ONLY else None
+
+
 def next_step(exc: StorageError) -> str:
     folder = str(exc.folder)
+    only_file = _only_file(exc)
+    if only_file is not None:
+        return fmt(translate("StorageMessages", "Make the file %1 writable for the user who runs the app (or call "
+                             "support), then try again."), only_file)
     if exc.fault is Fault.CORRUPT and exc.what is What.JOURNAL:
         return translate("StorageMessages", "A manager can restore the latest automatic backup (Restore backup, "
                          "or pos-app --restore-journal FILE); otherwise call support.")
@@ -106,7 +115,12 @@ def next_step(exc: StorageError) -> str:
 
 def describe(exc: StorageError) -> str:
     """The translated message: file, fault, what was (not) changed, next step."""
-    parts = [fmt(_fault_sentence(exc.fault), what_name(exc.what), exc.path)]
+    only_file = _only_file(exc)
+    if only_file is not None:
+        parts = [fmt(translate("StorageMessages", "The %1 (%2) cannot be written: the file %3 is read-only."),
+                     what_name(exc.what), exc.path, only_file)]
+    else:
+        parts = [fmt(_fault_sentence(exc.fault), what_name(exc.what), exc.path)]
     if exc.detail:
         parts.append(_detail(exc))
     parts.append(translate("StorageMessages", "The file was not changed.") if exc.fault is Fault.CORRUPT
