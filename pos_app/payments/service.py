@@ -5,7 +5,8 @@ outcomes below are in the gateway's terms (``GatewayPayment`` statuses, ``Gatewa
 
 Rules (see docs/architecture.md, "Payments"):
 - The attempt is journaled (fsync'd) in ``created`` and then ``sending`` BEFORE POST /payment; its id is the
-  PaySimple OrderId. A storage fault in either of those writes raises ``NotSent`` (nothing was sent: certain,
+  PaySimple OrderId. A storage fault in either of those writes (or in taking the lane's lock file before
+  them) raises ``NotSent`` (nothing was sent: certain,
   decided by where the failure happened); a storage fault after the POST was sent raises the ``StorageError``
   itself (the outcome is not recorded: not known until the attempt is looked up). ``create_payment``, void and reverse are never retried automatically.
 - Outcome of ``create_payment``:
@@ -218,7 +219,11 @@ class PaymentService(Reversals):
             raise ReconcileRequired(self.lane)
         notify = self._notifier(on_status)
         lock = self.journal.lane_lock(self.lane)
-        if not lock.try_acquire():
+        try:
+            acquired = lock.try_acquire()
+        except StorageError as exc:  # the lane's lock file beside the journal: nothing is written or sent
+            raise self._not_sent(exc, None) from exc
+        if not acquired:
             raise LaneBusy(self.lane, self.journal.open_attempt(self.lane))
         try:
             if attempt_id is not None:
@@ -257,10 +262,13 @@ class PaymentService(Reversals):
                                            sent_at=now, absent_after=now + self.gateway.request_limit
                                            + self.in_flight_window)
         except StorageError as exc:
-            log.error("payment not sent on lane %s (%s): the %s (%s) cannot be written: %s", self.lane,
-                      attempt.id if attempt is not None else "no attempt written", exc.what.value,
-                      exc.read_only_file or exc.path, exc.fault.value)
-            raise NotSent(self.lane, exc, attempt) from exc
+            raise self._not_sent(exc, attempt) from exc
+
+    def _not_sent(self, exc: StorageError, attempt: Attempt | None) -> NotSent:
+        log.error("payment not sent on lane %s (%s): the %s (%s) cannot be written: %s", self.lane,
+                  attempt.id if attempt is not None else "no attempt written", exc.what.value,
+                  exc.read_only_file or exc.path, exc.fault.value)
+        return NotSent(self.lane, exc, attempt)
 
     def _existing(self, attempt_id: str) -> Attempt | None:
         try:

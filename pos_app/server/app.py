@@ -40,7 +40,7 @@ from pos_app.customers.models import CustomerRecord
 from pos_app.customers.paysimple_add import AddAmbiguous, AddNotConfirmed
 from pos_app.customers.store import AddInProgress
 from pos_app.payments import NotAllowed, PaymentError
-from pos_app.payments.model import InvalidCharge, LaneBusy
+from pos_app.payments.model import InvalidCharge, LaneBusy, NotSent
 from pos_app.payments.receipts import ReceiptEmailError
 from pos_app.paysimple import PaySimpleError
 from pos_app.server.records import LaneRecord, SessionRecord
@@ -142,6 +142,10 @@ class Api:
             except StorageError as exc:
                 return _error(503, "storage", str(exc), {"Retry-After": "2"}, fault=exc.fault.value,
                               what=exc.what.value)
+            except NotSent as exc:  # the journal refused the attempt (nothing sent): the lane's storage answer
+                storage = exc.storage
+                return _error(503, "storage", str(storage), {"Retry-After": "2"}, fault=storage.fault.value,
+                              what=storage.what.value)
             except ClerkError as exc:
                 return _error(403, exc.code, str(exc), **exc.values)
             except ReceiptEmailError as exc:
