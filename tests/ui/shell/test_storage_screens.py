@@ -117,6 +117,33 @@ def test_damaged_journal_without_a_backup_says_where_it_looked(qtbot, qapp, path
     assert window.counter is None and "payment journal" in window.statusBar().currentMessage()
 
 
+def test_a_read_only_journal_file_stops_the_counter_before_any_payment_naming_the_file(qtbot, qapp, paths,
+                                                                                        window_factory, english):
+    """Only the journal FILE is read-only (its folder is writable): the counter finds out at start, not at the
+    first charge, and names the file (not the folder) with the next step."""
+    from pos_app.payments import Journal
+    from tests.storage_faults import read_only_file
+
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
+    Journal(paths.journal_db).close()
+    with read_only_file(paths.journal_db):
+        window = window_factory()
+        window.start_counter(CounterStart(Environment.TRAINING, paths, demo_customers=5))
+        qtbot.waitUntil(lambda: getattr(window, "storage_problem", None) is not None, timeout=30_000)
+        dialog = window.storage_problem
+        assert dialog.windowTitle() == "The counter could not start"
+        text = dialog.message.text()
+        journal = paths.journal_db
+        assert f"The payment journal ({journal}) cannot be written: the file {journal} is read-only." in text
+        assert f"Make the file {journal} writable" in text and "call support" in text
+        assert "folder or disk" not in text and "Make the folder" not in text
+        assert "sqlite" not in text.lower()
+        assert not dialog.restore_button.isVisible()
+        assert window.counter is None
+        assert window.statusBar().currentMessage() == f"No payments: the payment journal ({journal}) has a problem."
+        dialog.close_button.click()
+
+
 def test_damaged_customer_list_is_rebuilt_and_the_counter_says_what_was_kept(qtbot, qapp, paths, window_factory,
                                                                                 english):
     from pos_app.config import Environment
