@@ -3220,6 +3220,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
         <translation>La caja %1 perdió la conexión con la base de datos de pagos y se detuvo antes de enviar: no se cobró nada. Revise la red y el servidor de base de datos y vuelva a cobrar.</translation>
     </message>
     <message>
+        <source>Not charged: %1 Nothing was sent to PaySimple.</source>
+        <translation>No cobrado: %1 No se envió nada a PaySimple.</translation>
+    </message>
+    <message>
         <source>Nobody is signed in: sign in before taking a payment or changing a customer&apos;s account.</source>
         <translation>No hay nadie con la sesión iniciada: inicie sesión antes de cobrar o de cambiar la cuenta de un cliente.</translation>
     </message>
@@ -3823,6 +3827,10 @@ ID del pago de PaySimple de esta venta (déjelo vacío si PaySimple no tiene nin
     <message>
         <source>Expires</source>
         <translation>Caduca</translation>
+    </message>
+    <message>
+        <source>Nothing was sent to PaySimple: the payment was stopped before it could be recorded. Try again once the journal can be written.</source>
+        <translation>No se envió nada a PaySimple: el pago se detuvo antes de poder registrarse. Vuelva a intentarlo cuando se pueda escribir en el registro de pagos.</translation>
     </message>
     <message>
         <source>Something went wrong</source>
@@ -4533,6 +4541,10 @@ Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SAND
         <translation>Su copia de seguridad automática no superó la comprobación de integridad.</translation>
     </message>
     <message>
+        <source>Make the file %1 writable for the user who runs the app (or call support), then try again.</source>
+        <translation>Dé permiso de escritura en el archivo %1 al usuario que ejecuta la aplicación (o llame a soporte) y vuelva a intentarlo.</translation>
+    </message>
+    <message>
         <source>A manager can restore the latest automatic backup (Restore backup, or pos-app --restore-journal FILE); otherwise call support.</source>
         <translation>Un gerente puede restaurar la última copia de seguridad automática (Restaurar esta copia, o pos-app --restore-journal ARCHIVO); si no, llame al soporte.</translation>
     </message>
@@ -4571,6 +4583,10 @@ Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SAND
     <message>
         <source>Ask whoever looks after the database server to check it (its log says why), then try again.</source>
         <translation>Pida a quien se ocupa del servidor de base de datos que lo revise (su registro dice por qué) y vuelva a intentarlo.</translation>
+    </message>
+    <message>
+        <source>The %1 (%2) cannot be written: the file %3 is read-only.</source>
+        <translation>No se puede escribir en %1 (%2): el archivo %3 es de solo lectura.</translation>
     </message>
     <message>
         <source>The file was not changed.</source>
