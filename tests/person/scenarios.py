@@ -843,9 +843,14 @@ def amounts_us_store_spanish_ui(s: Session) -> dict:
     out["comma_journal"] = s.journal_rows()
     out["comma_gateway"] = _payments(s, picked["paysimple_id"])
     out["shot_comma"] = s.shot("50-us-store-es-comma-refused")
-    # The clerk reads the message and types it the way shown.
-    p.key("ctrl+a")
+    # The clerk reads the message, Tabs on (the keyboard leaves the amount box) and types it the way shown:
+    # the keys go to the amount box, replacing what was there.
+    p.key("Tab")
+    out["focus_before_retyping"] = s.gui(lambda: type(w.focusWidget()).__name__ + ":" + w.focusWidget().text()
+                                         if hasattr(w.focusWidget(), "text") else type(w.focusWidget()).__name__)
+    out["shot_button_focused"] = s.shot("50b-us-store-es-button-focused")
     p.type("12.34")
+    out["amount_after_retyping"] = s.gui(lambda: w.customer_page.amount.edit.text())
     title = _translate(s, "CvvDialog", "Charge card on file")
     p.key("F5")
     p.wait_until(lambda: (_modal(s) or {}).get("title") == title, 8000)
