@@ -78,3 +78,16 @@ def test_enter_typed_faster_than_the_search_opens_the_customer_the_box_names(qtb
     qtbot.waitUntil(lambda: window.shown_query == "nobody by this name xq", timeout=5000)
     qtbot.wait(200)
     assert window.hit is None and window.results_count.text().startswith("Nobody found")
+
+
+def test_signing_out_leaves_no_customer_amount_or_search_for_the_next_clerk(qtbot, counter):
+    shell, window = counter
+    backend = window.counter
+    hit = _pick(qtbot, window, backend.search("a")[0].display_name, 0)
+    window.customer_page.amount.edit.setText("12.34")
+    assert window.hit.id == hit.id and window.search.text()
+    shell.sign_out()
+    qtbot.waitUntil(lambda: shell.login_dialog() is not None, timeout=5000)
+    assert window.locked and window.hit is None
+    assert window.search.text() == "" and window.customer_page.amount.edit.text() == ""
+    assert window.stack.currentWidget() is not window.customer_page
