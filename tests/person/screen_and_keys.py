@@ -570,6 +570,9 @@ def sign_out_for_the_next_clerk(s: Session) -> dict:
     p, w, out = s.person, s.window, {}
     out["signed_in"] = s.sign_in("0000")
     out["banner_trainee"] = s.gui(w.signed_in.text)
+    out["trainee_picked"] = s.find_and_pick("a") is not None  # Trainee's customer and amount are on screen
+    p.key("ctrl+a")
+    p.type("4.44")
     p.key("alt+c")
     p.settle(400)
     out["menu"] = s.gui(lambda: [a.text().replace("&", "") for a in w.menuBar().actions()[0].menu().actions()
@@ -583,6 +586,8 @@ def sign_out_for_the_next_clerk(s: Session) -> dict:
     out["shot_signed_out"] = s.shot("63-signed-out")
     out["trainer"] = s.sign_in("1234", clerk="Trainer")
     out["banner_trainer"] = s.gui(w.signed_in.text)
+    out["left_for_trainer"] = s.gui(lambda: {"customer": w.hit is not None, "search": w.search.text(),
+                                             "amount": w.customer_page.amount.edit.text()})
     _charge_on_file(s, "3.30")
     s.wait_until(lambda: w.stack.currentWidget() is w.result and w.result.kind == "approved", 30_000)
     out["journal"] = [(r["state"], r["amount_cents"], r["clerk"]) for r in s.journal_rows()]

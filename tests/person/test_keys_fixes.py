@@ -48,6 +48,8 @@ def test_sign_out_lets_the_next_clerk_sign_in(run_scenario):
     assert r["state"] == {"dialog": "Sign in", "clerk": None, "window_locked": True}
     assert r["banner_nobody"] == "" and r["cover"] == "Signed out"
     assert r["trainer"] and r["banner_trainer"] == "Signed in: Trainer"
+    assert r["trainee_picked"]  # Trainee's customer and amount were on screen; Trainer starts with nothing
+    assert r["left_for_trainer"] == {"customer": False, "search": "", "amount": ""}
     assert r["journal"] == [["approved", 330, r["clerk_ids"]["Trainer"]]]  # Trainer's payment, not Trainee's
     assert ["sign_out", "Trainee"] in r["events"]
 

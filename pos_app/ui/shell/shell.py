@@ -436,6 +436,8 @@ class Shell(QObject):
             return
         window.set_locked(True, lambda: translate("Shell", "Signed out"))  # at once; the desk records it on a worker
         self.locked_changed.emit(True)
+        if not window.sale.unconfirmed_on_screen():  # the next clerk starts with an empty counter, not this
+            window.sale.new_sale()                   # one's customer; a payment not known yet stays on screen
 
         def signed_out(_result=None) -> None:
             self._show_clerk()
