@@ -632,6 +632,29 @@ def damaged_journal_restored_by_a_manager(s: Session) -> dict:
     return out
 
 
+def read_only_journal_said_at_start(s: Session) -> dict:
+    """Decision 0493: only the journal FILE is read-only (its folder writable). The counter says so at start,
+    before any payment (which file, that the file is read-only, what to do), and takes no payment; Enter or
+    Esc closes the message like a person would."""
+    p, w, out = s.person, s.window, {}
+    out["problem_shown"] = s.wait_until(lambda: getattr(w, "storage_problem", None) is not None, 60_000)
+    p.settle(1500)
+    dialog = w.storage_problem
+    out["active_at_start"] = s.active()
+    out["message"] = s.gui(dialog.message.text)
+    out["restore_visible"] = s.gui(dialog.restore_button.isVisible)
+    out["status_bar"] = s.gui(lambda: w.statusBar().currentMessage())
+    out["backend"] = s.gui(lambda: w.counter is not None)
+    out["shot_problem"] = s.shot("43-journal-read-only")
+    p.key("Escape")
+    p.wait_until(lambda: s.active() != "The counter could not start", 8000)
+    p.settle(800)
+    out["active_after_close"] = s.active()
+    out["status_bar_after_close"] = s.gui(lambda: w.statusBar().currentMessage())
+    out["backend_after_close"] = s.gui(lambda: w.counter is not None)
+    return out
+
+
 def search_finds_the_person_meant(s: Session) -> dict:
     """Issue 16 as a clerk meets it: a surname lists the people of that name before the employees of a company
     named after it; a typo lists near matches, marked; a phone search shows the number that matched; an

@@ -50,3 +50,26 @@ def test_damaged_journal_is_said_kept_and_a_manager_restores_the_backup_with_the
     with sqlite3.connect(home / "data" / "clerks-training.db") as db:
         approvals = db.execute("SELECT action, reason FROM approvals WHERE action = 'restore_journal'").fetchall()
     assert approvals == [("restore_journal", "journal damaged, restoring the backup")]
+
+
+def test_a_read_only_journal_file_is_said_at_start_naming_the_file(run_scenario, tmp_path):
+    """Decision 0493 as the person-like trial met it: only journal.db read-only (a read-only bind mount as
+    root, chmod 0400 otherwise). The counter used to start silently and fail the first charge with "not
+    known"; now it says at start which file is read-only and takes no payment."""
+    from tests.storage_faults import read_only_file
+
+    journal = tmp_path / "home" / "data" / "journal.db"
+    Journal(journal).close()
+    before = journal.read_bytes()
+    with read_only_file(journal):
+        r = run_scenario("read_only_journal_said_at_start")
+    assert r["problem_shown"], r["steps"]
+    assert r["active_at_start"] == "The counter could not start"
+    message = r["message"]
+    assert f"The payment journal ({journal}) cannot be written: the file {journal} is read-only." in message
+    assert f"Make the file {journal} writable" in message and "Make the folder" not in message
+    assert "sqlite" not in message.lower() and r["restore_visible"] is False
+    assert r["backend"] is False and r["backend_after_close"] is False
+    assert r["status_bar"] == f"No payments: the payment journal ({journal}) has a problem."
+    assert r["active_after_close"] != "The counter could not start"
+    assert journal.read_bytes() == before
