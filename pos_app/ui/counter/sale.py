@@ -407,7 +407,7 @@ class SaleFlow(QObject):
             task.set_cancel_text(lambda: translate("MainWindow", "Stop waiting"))
 
         op = BackgroundOp(work, on_done=lambda attempt: self._charged(attempt, op),
-                          on_error=lambda exc: self._charge_failed(exc, op), on_progress=progress,
+                          on_error=lambda exc: self._charge_failed(exc, op, amount), on_progress=progress,
                           label="charge on file")
         self._charge_op, self._charge_seen = op, seen
         op.start()
@@ -474,7 +474,7 @@ class SaleFlow(QObject):
         self._sale_finished(attempt)
         self.show_result_attempt(attempt)
 
-    def _charge_failed(self, exc: BaseException, op=None) -> None:
+    def _charge_failed(self, exc: BaseException, op=None, amount: Decimal | None = None) -> None:
         if self._finished_detached(None, op):
             log.error("a payment the clerk stopped waiting for failed: %s", type(exc).__name__)
             return
@@ -484,7 +484,7 @@ class SaleFlow(QObject):
         from pos_app.counter import LaneBusy, NotSent, PaymentError
 
         if isinstance(exc, NotSent):  # the journal refused the attempt before anything was sent: not charged
-            self._show_not_sent(exc)
+            self._show_not_sent(exc, amount)
         elif isinstance(exc, LaneBusy) and exc.blocking is not None:
             self.show_blocking(exc.blocking)
         elif isinstance(exc, LaneBusy):

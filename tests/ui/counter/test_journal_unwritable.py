@@ -82,6 +82,7 @@ def test_a_charge_the_journal_could_not_record_is_not_charged_and_says_why(count
     text = result.message.text()
     assert blocker.args == ["not_charged"], text
     assert result.headline() == "Not charged"
+    assert "4.00" in result.amount.text()
     journal = counter.backend.journal.path
     # The lane's first charge: its lock file beside the journal is the first thing written, and it is refused.
     assert f"The payment journal ({journal}.locks/lane-LANE1.lock) cannot be written: the disk is full." in text
@@ -121,3 +122,34 @@ def test_a_journal_that_fails_after_the_payment_was_sent_stays_not_known(counter
     assert "Not charged" not in text and "Nothing was sent" not in text
     assert [p.amount for p in counter.payments(hit.paysimple_id)] == [Decimal("6.00")]
     fillers[0].unlink()
+
+
+def test_a_new_card_the_journal_could_not_charge_is_not_charged(counter_on_small_disk, monkeypatch):
+    """The form path: the card is stored at PaySimple by the form and recorded on file, then, as the charge
+    starts, the disk fills up and the charge's journal write is refused: "Not charged" (nothing sent), never
+    "not known"."""
+    counter = counter_on_small_disk
+    hit = counter.pick_with_cards("a", want=lambda a: True)
+    counter.amount("8.00")
+    counter.open_form(Qt.Key.Key_F6)
+    counter.fill_card()
+    backend, fillers = counter.backend, []
+    real_charge = backend.charge
+
+    def charge_on_a_full_disk(*args, **kwargs):  # the real charge; its disk fills up just before it starts
+        fillers.append(_fill_journal_disk(backend))
+        return real_charge(*args, **kwargs)
+
+    monkeypatch.setattr(backend, "charge", charge_on_a_full_disk)
+    try:
+        shown = counter.submit_and_wait()
+    finally:
+        for filler in fillers:
+            filler.unlink()
+    assert fillers, "the form never reached the charge"
+    result = counter.window.result
+    text = result.message.text()
+    assert shown == "not_charged", text
+    assert result.headline() == "Not charged" and "Nothing was sent to PaySimple" in text
+    assert "not known" not in text.lower() and "do not charge again" not in text.lower()
+    assert [p for p in counter.payments(hit.paysimple_id) if p.amount == Decimal("8.00")] == []
