@@ -5,10 +5,11 @@ outcomes below are in the gateway's terms (``GatewayPayment`` statuses, ``Gatewa
 
 Rules (see docs/architecture.md, "Payments"):
 - The attempt is journaled (fsync'd) in ``created`` and then ``sending`` BEFORE POST /payment; its id is the
-  PaySimple OrderId. A storage fault in either of those writes (or in taking the lane's lock file before
-  them) raises ``NotSent`` (nothing was sent: certain,
-  decided by where the failure happened); a storage fault after the POST was sent raises the ``StorageError``
-  itself (the outcome is not recorded: not known until the attempt is looked up). ``create_payment``, void and reverse are never retried automatically.
+  PaySimple OrderId. ``create_payment``, void and reverse are never retried automatically.
+- A storage fault before the POST (taking the lane's lock file, writing ``created``, moving to ``sending``)
+  raises ``NotSent``: nothing was sent, which is certain, decided by where the failure happened. A storage
+  fault after the POST was sent raises the ``StorageError`` itself: the outcome is not recorded and not known
+  until the attempt is looked up. Both are logged at ERROR (file and fault, never card data).
 - Outcome of ``create_payment``:
     a payment for another OrderId, amount or account (``replies.reply_mismatch``) → needs_review: never
     approved or declined on that reply; the lane stays blocked; raised to the clerk (see ``model.py``);
