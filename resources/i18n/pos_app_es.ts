@@ -1344,6 +1344,10 @@
         <translation>Reembolsos</translation>
     </message>
     <message>
+        <source>Net = gross sales − voids − refunds. Gross counts every payment of the payment journal that PaySimple took today; voids and refunds are those finished today. A payment found only at PaySimple is not in these totals: it is listed under Mismatches.</source>
+        <translation>Neto = ventas brutas − anulaciones − reembolsos. Las ventas brutas cuentan cada pago del registro de pagos que PaySimple aceptó hoy; las anulaciones y los reembolsos, los terminados hoy. Un pago que solo está en PaySimple no entra en estos totales: aparece en Diferencias con PaySimple.</translation>
+    </message>
+    <message>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
@@ -1422,10 +1426,6 @@
     <message>
         <source>Cards and bank debits, cards by brand</source>
         <translation>Tarjetas y débitos bancarios, tarjetas por marca</translation>
-    </message>
-    <message>
-        <source>Net = gross sales − voids − refunds. Gross counts every payment PaySimple took today; voids and refunds are those finished today.</source>
-        <translation>Neto = ventas brutas − anulaciones − reembolsos. Las ventas brutas cuentan cada pago que PaySimple aceptó hoy; las anulaciones y los reembolsos, los terminados hoy.</translation>
     </message>
     <message>
         <source>A payment of this day changed after this report was made: Run again (Enter) to include it.</source>
