@@ -4648,6 +4648,14 @@ Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SAND
         <source>Storage</source>
         <translation>Almacenamiento</translation>
     </message>
+    <message>
+        <source>Settings were reset</source>
+        <translation>Se restableció la configuración</translation>
+    </message>
+    <message>
+        <source>The settings file could not be read, so the counter started with default settings: the lane, the store&apos;s name on receipts, the money format and the language may not be this store&apos;s. The damaged file was kept as %1. A manager should check Manager → Settings… now.</source>
+        <translation>No se pudo leer el archivo de configuración, así que la caja empezó con la configuración predeterminada: la caja, el nombre de la tienda en los recibos, el formato de dinero y el idioma pueden no ser los de esta tienda. El archivo dañado se guardó como %1. Un gerente debe revisar Gerente → Configuración… ahora.</translation>
+    </message>
 </context>
 <context>
     <name>StoreServer</name>

@@ -5,6 +5,7 @@ Each takes a ``Session`` and returns what a person / auditor observed. Actions a
 
 from __future__ import annotations
 
+import json
 import time
 
 from pos_app.ui.counter.payment_panel import FormState
@@ -629,6 +630,30 @@ def damaged_journal_restored_by_a_manager(s: Session) -> dict:
     s.wait_until(lambda: w.stack.currentWidget() is w.result, 30_000)
     out["result"] = s.gui(w.result.title.text)
     out["journal"] = s.journal_rows()
+    return out
+
+
+def prepare_damaged_settings_are_said_after_sign_in(s: Session) -> None:
+    """Test set-up: the store's training settings (lane LANE7, a store name), then the file cut short."""
+    path = s.home / "data" / "settings-training.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    whole = json.dumps({"setup_done": True, "lane": "LANE7", "merchant": {"name": "Corner Hardware"}})
+    path.write_text(whole[: len(whole) // 2] + "\x00garbage", encoding="utf-8")
+
+
+def damaged_settings_are_said_after_sign_in(s: Session) -> dict:
+    """A damaged settings file is set aside and defaults are used (the app still starts); the first clerk to
+    sign in is told so, with where the file was kept, and Enter closes the message."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    out["told"] = p.wait_active("Settings were reset", 10_000)
+    out["text"] = s.gui(lambda: w.settings_notice.text() if w.settings_notice is not None else "")
+    out["shot"] = s.shot("43-settings-reset")
+    p.key("Return")
+    out["closed"] = p.wait_until(lambda: s.active() != "Settings were reset", 8000)
+    out["active_after"] = s.active()
+    out["kept"] = sorted(f.name for f in (s.home / "data").glob("settings-training.json.bad*"))
     return out
 
 

@@ -50,3 +50,13 @@ def test_damaged_journal_is_said_kept_and_a_manager_restores_the_backup_with_the
     with sqlite3.connect(home / "data" / "clerks-training.db") as db:
         approvals = db.execute("SELECT action, reason FROM approvals WHERE action = 'restore_journal'").fetchall()
     assert approvals == [("restore_journal", "journal damaged, restoring the backup")]
+
+
+def test_a_damaged_settings_file_is_kept_and_the_first_clerk_is_told(run_scenario):
+    r = run_scenario("damaged_settings_are_said_after_sign_in")
+    assert r["signed_in"] and r["told"], r["steps"]
+    assert "could not be read" in r["text"] and "settings-training.json.bad" in r["text"], r["text"]
+    assert "Manager → Settings…" in r["text"]
+    assert r["closed"] and r["active_after"] == "Counter · PaySimple (Training)"
+    assert r["kept"] == ["settings-training.json.bad"]
+
