@@ -15,6 +15,7 @@ def _dialog(s: Session):
 
 
 def _seen(s: Session) -> dict:
+    """What the dialog shows (read on the GUI thread: call from the scenario thread, not inside ``s.wait_until``)."""
     def read() -> dict:
         d = _dialog(s)
         if d is None:
@@ -36,7 +37,9 @@ def _tab_to(s: Session, name: str, tries: int = 12) -> bool:
 
 
 def _select(s: Session, clerk: str, tries: int = 6) -> bool:
-    """In the clerk list (it has the keyboard): Down until ``clerk`` is the selected row."""
+    """In the clerk list (it has the keyboard): Home, then Down until ``clerk`` is the selected row."""
+    s.person.key("Home")
+    s.person.settle(80)
     for _ in range(tries):
         if (_seen(s).get("selected") or "").startswith(f"{clerk} ("):
             return True
@@ -75,14 +78,14 @@ def enter_adds_a_clerk_and_removes_nobody(s: Session) -> dict:
 
     out["trainee_selected"] = _tab_to(s, "clerkList") and _select(s, "Trainee")
     _add_with_enter(s, "Alice", "5555")
-    s.wait_until(lambda: _seen(s).get("message") in ("Alice was added.", "Trainee was removed."), 10_000)
+    p.wait_until(lambda: _seen(s).get("message") in ("Alice was added.", "Trainee was removed."), 10_000)
     p.settle(300)
     out["after_alice"] = _seen(s)
     out["shot_alice"] = s.shot("60-clerks-alice-added")
 
     out["alice_selected"] = _tab_to(s, "clerkList") and _select(s, "Alice")
     _add_with_enter(s, "Bob", "7777")
-    s.wait_until(lambda: _seen(s).get("message") in ("Bob was added.", "Alice was removed."), 10_000)
+    p.wait_until(lambda: _seen(s).get("message") in ("Bob was added.", "Alice was removed."), 10_000)
     p.settle(300)
     out["after_bob"] = _seen(s)
 
@@ -98,7 +101,7 @@ def enter_adds_a_clerk_and_removes_nobody(s: Session) -> dict:
     out["after_question"] = _seen(s)
     out["active_after_question"] = s.active()
     p.key("Escape")  # close the clerks dialog
-    out["closed"] = s.wait_until(lambda: not s.gui(lambda: bool(_dialog(s) and _dialog(s).isVisible())), 5000)
+    out["closed"] = s.wait_until(lambda: not (_dialog(s) is not None and _dialog(s).isVisible()), 5000)
 
     with sqlite3.connect(f"file:{s.home / 'data' / 'clerks-training.db'}?mode=ro", uri=True) as db:
         out["clerks"] = sorted([name, active] for name, active in db.execute("SELECT name, active FROM clerks"))

@@ -10,7 +10,7 @@ def test_enter_in_the_add_form_adds_and_remove_asks(run_scenario):
     assert r["trainee_selected"], r["steps"]
     assert r["after_alice"]["message"] == "Alice was added.", r["after_alice"]
     assert "Trainee (clerk)" in r["after_alice"]["rows"] and "Alice (clerk)" in r["after_alice"]["rows"]
-    assert r["alice_selected"], r["steps"]
+    assert r["alice_selected"], r["after_alice"]
     assert r["after_bob"]["message"] == "Bob was added.", r["after_bob"]
     assert r["trainee_selected_again"] and r["on_remove"], r["steps"]
     assert r["question"] == "Remove clerk" and r["question_focus"] != "", r["steps"]
