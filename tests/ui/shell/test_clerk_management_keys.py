@@ -251,3 +251,23 @@ def test_the_manager_cannot_remove_themself_and_is_not_asked(qtbot, staff, dialo
     assert isinstance(state["error"], TimeoutError)
     assert dialog.message.text() == "You cannot remove yourself. Another manager can remove you."
     assert names(reg) == ["Maria", "Trainee"] and reg.events("deactivate") == []
+
+
+def test_the_questions_and_their_answers_are_in_spanish(qtbot, staff, spanish):
+    reg, desk = staff
+    dialog = ClerkManagementDialog(desk, Environment.SANDBOX)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.ready and dialog.list.count() == 2, timeout=10_000)
+    select(dialog, "Trainee")
+    seen: dict = {}
+    state = when_modal(ClerkChangeQuestion, answer(Qt.Key.Key_Escape, seen))
+    dialog.remove_button.click()
+    assert state["error"] is None
+    assert seen["text"] == "¿Quitar a Trainee? Ya no podrá iniciar sesión. Sus pagos anteriores conservan su nombre."
+    assert seen["default"] == "Mantener" and seen["buttons"] == ["&Quitar", "Mantener"]
+    assert dialog.message.text() == "Se mantuvo a Trainee."
+    select(dialog, "Maria")
+    dialog.remove_button.click()
+    assert dialog.message.text() == "No puede quitarse a sí mismo. Otro gerente puede quitarlo."
+    assert names(reg) == ["Maria", "Trainee"] and reg.events("deactivate") == []

@@ -19,7 +19,11 @@ from pos_app.payments import NotAllowed as PaymentNotAllowed
 from pos_app.settings import Settings, load_settings
 from pos_app.ui.counter.main_window import MainWindow
 from pos_app.ui.shell.login import IdleLock, LoginDialog
-from pos_app.ui.shell.manager_approval import ClerkChangeQuestion, ClerkManagementDialog, ManagerApprovalDialog
+from pos_app.ui.shell.manager_approval import (
+    ClerkChangeQuestion,
+    ClerkManagementDialog,
+    ManagerApprovalDialog,
+)
 from pos_app.ui.shell.setup_wizard import SetupWizard
 from pos_app.ui.shell.shell import Shell
 from tests.ui.shell.helpers import wait_checked, when_modal
