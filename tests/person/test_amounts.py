@@ -21,6 +21,9 @@ def test_us_store_with_a_spanish_interface_refuses_12_comma_34_and_charges_12_34
     assert r["comma_active"] == r["ui"]["window"]
     assert r["comma_screen"]["page"] == "customer"
     assert r["comma_journal"] == [] and r["comma_gateway"] == []
+    # Tab took the keyboard to a button; "12.34" typed there went to the amount box, replacing "12,34"
+    assert r["focus_before_retyping"].startswith("QPushButton:"), r["focus_before_retyping"]
+    assert r["amount_after_retyping"] == "12.34"
     # "12.34": the confirmation and the result say $12.34; PaySimple charged 12.34 for this journal attempt.
     assert r["confirm"]["class"] == "CvvDialog" and r["confirm"]["title"] == "Cobrar a la tarjeta guardada"
     [question] = r["confirm"]["texts"]

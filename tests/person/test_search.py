@@ -20,3 +20,6 @@ def test_the_search_box_lists_the_person_meant(run_scenario):
     # an e-mail's local part, without the domain
     assert [name for name, _ in r["local_part"]] == ["Mary Quillon"]
     assert r["picked"] == "Lee Qorvath", r["steps"]
+    # Enter typed in the same burst as the name opens who the box names, not the old list's highlighted row
+    assert r["list_before_burst"] == "Lee Qorvath"
+    assert r["picked_after_burst"] == "Mary Quillon" and "Mary Quillon" in r["page_after_burst"], r["steps"]

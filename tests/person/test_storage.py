@@ -39,6 +39,7 @@ def test_damaged_journal_is_said_kept_and_a_manager_restores_the_backup_with_the
     assert r["approval_active"] == "Manager approval"
     assert r["restarted"], r["restore_state"]
     assert "Restored 3 payment attempts" in r["restore_state"]
+    assert r["damage_text_after_restore"] is False  # "is damaged … not changed" is gone once restored
     assert r["active_after_close"] in ("Sign in", "Counter · PaySimple (Training)")
     assert r["signed_in"] and r["picked"], r["steps"]
     assert r["result"] == "Approved"

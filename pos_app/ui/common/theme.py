@@ -50,6 +50,7 @@ QPushButton:focus { border: 2px solid #2563eb; padding: 7px 13px; }
 QPushButton:disabled { color: #9aa5b1; border-color: #d9dee5; background: #f8fafc; }
 QPushButton#primary { background: #1d4ed8; color: #ffffff; border: 1px solid #1d4ed8; }
 QPushButton#primary:hover { background: #1e40af; }
+QPushButton#primary:focus { border: 2px solid #111827; padding: 7px 13px; }
 QPushButton#primary:disabled { background: #93c5fd; border-color: #93c5fd; color: #eff6ff; }
 QPushButton#addToPaySimple { background: #1d4ed8; color: #ffffff; border: 1px solid #1d4ed8; }
 QPushButton#addToPaySimple:focus { border: 2px solid #111827; padding: 7px 13px; }

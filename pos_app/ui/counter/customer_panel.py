@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -167,6 +167,24 @@ class CustomerPanel(Retranslating, QWidget):
         self.new_card_button.clicked.connect(self.newCard.emit)
         self.new_ach_button.clicked.connect(self.newBankAccount.emit)
         self.add_button.clicked.connect(self.addToPaySimple.emit)
+        for button in (self.charge_file_button, self.new_card_button, self.new_ach_button, self.default_button,
+                       self.remove_button, self.replace_button, self.update_button):
+            button.installEventFilter(self)
+
+    AMOUNT_KEYS = frozenset("0123456789.,$")
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        """A clerk who Tabbed onto a button and types an amount: the characters go to the amount box (what was
+        there is replaced), never lost while an old amount stays on screen to be charged."""
+        if (event.type() == QEvent.Type.KeyPress and isinstance(watched, QPushButton) and event.text()
+                and event.text() in self.AMOUNT_KEYS
+                and not event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
+                and self.amount.edit.isEnabled() and self.amount.edit.isVisible()):
+            self.amount.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.amount.edit.selectAll()
+            QCoreApplication.sendEvent(self.amount.edit, event)
+            return True
+        return super().eventFilter(watched, event)
 
     # ---- what the page shows ------------------------------------------------------------------------------
 

@@ -137,6 +137,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.events.event.connect(self._counter_event)
         self._search_seq = 0
         self._search_answered = 0  # the newest search whose answer (hits or error) is on screen
+        self._pick_when_shown: str | None = None  # Enter came before this query's answer: pick from that answer
         self.shown_query: str | None = None  # the query whose results are on screen
         self._startup_op: BackgroundOp | None = None
         self.locked = True  # nobody signed in yet: the counter shows and accepts nothing (``set_locked``)
@@ -443,8 +444,11 @@ class MainWindow(Retranslating, QMainWindow):
                 if self.results.count():
                     self.results.setCurrentRow(max(0, min(self.results.count() - 1, row + step)))
                 return True
-            if watched in (self.search, self.results) and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.select_current_hit()
+            if watched is self.search and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.enter_in_search()
+                return True
+            if watched is self.results and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.select_current_hit()  # the clerk is in the list: the row they highlighted
                 return True
         return super().eventFilter(watched, event)
 
@@ -557,6 +561,8 @@ class MainWindow(Retranslating, QMainWindow):
             return
         self._search_seq += 1
         seq, query = self._search_seq, self.search.text()
+        if self._pick_when_shown is not None and self._pick_when_shown != query:
+            self._pick_when_shown = None  # the clerk typed on after Enter: that Enter was for another query
 
         def count_text(hits) -> str:
             if not query.strip() and not hits and backend.customers_loading:
@@ -578,12 +584,17 @@ class MainWindow(Retranslating, QMainWindow):
                 self.shown_query = query
                 self.results.show_hits(hits)
                 self.live(self.results_count.setText, lambda: count_text(hits))
+                if self._pick_when_shown == query:
+                    self._pick_when_shown = None
+                    if not self.locked:
+                        self.select_current_hit()
                 if backend.customers_loading and not self._copy_timer.isActive():
                     self._copy_timer.start()
 
         def failed(exc: BaseException) -> None:
             if seq == self._search_seq:
                 self._search_answered = seq
+                self._pick_when_shown = None
                 self.live(self.results_count.setText, lambda: fmt(translate("MainWindow", "Search failed: %1"),
                                                                   tr(exc)))
 
@@ -605,7 +616,23 @@ class MainWindow(Retranslating, QMainWindow):
             if counter is not None:
                 self._run_search()
 
+    def enter_in_search(self) -> None:
+        """Enter in the search box: open the highlighted customer of the list that answers what the box holds
+        now. When the clerk typed or pasted faster than the search answered, the Enter waits for that answer and
+        opens its first row (nobody when nobody is found): it never opens a row of an earlier query's list (a
+        customer the clerk did not mean). Typing on after Enter cancels it."""
+        text = self.search.text()
+        if self.shown_query != text or self._search_timer.isActive() or self._search_answered < self._search_seq:
+            self._pick_when_shown = text
+            if self._search_timer.isActive():  # no need to wait for the typing pause: Enter ends the typing
+                self._search_timer.stop()
+                self._run_search()
+            return
+        self.select_current_hit()
+
     def select_current_hit(self) -> None:
+        """Open the customer highlighted in the list (Enter in the list, a double click, or the search's Enter
+        once its answer is on screen)."""
         hit = self.results.current_hit()
         if hit is not None:
             self.sale.select_customer(hit)

@@ -44,6 +44,7 @@ from pos_app.counter import (
 from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.i18n import Retranslating, fmt, tr
 from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.screen import grow_to_fit
 
 log = logging.getLogger(__name__)
 RETRY_CLERKS_MS = 5000  # store mode: the clerk list is asked again this often while the server is unreachable
@@ -247,6 +248,11 @@ class LoginDialog(Retranslating, QDialog):
         outer.addLayout(body)
         self.pin.setFocus()
         self._load_clerks()
+
+    def event(self, event) -> bool:  # noqa: D102
+        if event.type() == QEvent.Type.LayoutRequest:  # a longer message: grow, never squeeze the fields
+            QTimer.singleShot(0, self, lambda: grow_to_fit(self))
+        return super().event(event)
 
     # ---- the clerk list (a worker) ---------------------------------------------------------------------
 

@@ -54,6 +54,7 @@ from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.events import EventRelay
 from pos_app.ui.common.i18n import Retranslating, fmt
 from pos_app.ui.common.ops import BackgroundOp
+from pos_app.ui.common.screen import grow_to_fit
 from pos_app.ui.shell.login import (
     BUSY_STYLE,
     ERROR_STYLE,
@@ -163,6 +164,11 @@ class ManagerApprovalDialog(Retranslating, QDialog):
         self.pin.setFocus()  # the manager types the PIN first; Tab goes on to the reason
         self._load = BackgroundOp(lambda ctx: clerks.clerks(), on_done=self._show_managers,
                                   on_error=self._refuse, label="manager list").start()
+
+    def event(self, event) -> bool:  # noqa: D102
+        if event.type() == QEvent.Type.LayoutRequest:  # a longer message: grow, never squeeze the fields
+            QTimer.singleShot(0, self, lambda: grow_to_fit(self))
+        return super().event(event)
 
     # ---- the manager list (a worker) -------------------------------------------------------------------
 

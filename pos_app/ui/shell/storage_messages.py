@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from pos_app import storage_errors
@@ -181,8 +181,9 @@ class StorageProblemDialog(Retranslating, QDialog):
                     "support."), backup_dir(exc.path)))
         self.backup_info.setVisible(journal_damaged)
         self.restore_button.setVisible(self.backup is not None)
+        # Enter presses the button that has the keyboard (Restore at first when there is a backup, else Close)
         self.restore_button.setDefault(self.backup is not None)
-        self.close_button.setAutoDefault(False)
+        self.close_button.setDefault(self.backup is None)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.close_button)
@@ -253,7 +254,12 @@ class StorageProblemDialog(Retranslating, QDialog):
         self.live(self.title.setText, lambda: "<b>" + html.escape(translate("StorageMessages",
                                                                             "Payment journal restored")) + "</b>")
         self.restore_button.setVisible(False)
+        self.message.setVisible(False)  # "is damaged … not changed" is no longer true; the state line says what is
+        self.backup_info.setVisible(False)
         self.live(self.close_button.setText, lambda: translate("StorageMessages", "Close"))
+        self.close_button.setDefault(True)
+        self.close_button.setFocus()
+        QTimer.singleShot(0, self, self.adjustSize)  # no empty space where the hidden texts were
         self.restored.emit(report)
         if self.restart is not None:
             self.restart()

@@ -53,3 +53,32 @@ def test_a_comma_store_charges_what_the_clerk_typed_and_shows_it_one_way(counter
         assert "$1.234,50" in dialog.document.toPlainText() and "$1,234.50" not in dialog.document.toPlainText()
     finally:
         dialog.close()
+
+
+def test_an_amount_typed_while_a_button_has_the_keyboard_goes_to_the_amount_box(counter):
+    """A clerk Tabbed onto "Charge card on file" (or came back to it after Esc) and types a new amount: the
+    keys were lost and the old amount stayed to be charged. Now they replace the amount in its box."""
+    from pos_app.ui.counter.customer_panel import CvvDialog
+    from tests.ui.shell.helpers import when_modal
+
+    w = counter.window
+    counter.pick_with_cards("o")
+    page = w.customer_page
+    counter.amount("1000")
+    for button in (page.charge_file_button, page.new_card_button):
+        button.setFocus()
+        assert button.hasFocus()
+        for char in "7.77":  # each key where the keyboard is now, as a person's keys go
+            counter.qtbot.keyClicks(w.focusWidget(), char)
+        assert page.amount.edit.text() == "7.77" and page.amount.edit.hasFocus()
+    seen = {}
+
+    def look(dialog):
+        seen["text"] = dialog.findChild(QLabel, "formHeader").text()
+        dialog.reject()  # do not charge
+
+    state = when_modal(CvvDialog, look)
+    counter.key(Qt.Key.Key_F5)
+    counter.qtbot.waitUntil(lambda: state["done"], timeout=5000)
+    assert seen["text"].startswith("Charge $7.77 to "), seen
+    assert w.counter.journal.history(limit=10) == []

@@ -46,3 +46,35 @@ def test_customer_lookup_records_a_pick_without_blocking(backend):
     assert backend.customer(10**9) is None   # unknown id: nothing recorded, nothing raised
     backend.wait_seen()
     assert [h.id for h in backend.search("")] == [hit.id]
+
+
+def test_enter_typed_faster_than_the_search_opens_the_customer_the_box_names(qtbot, counter):
+    """A clerk types (or pastes) a name and presses Enter before the search has answered: the counter opened
+    the highlighted row of the list still on screen (the previous query's, or "recently served"), a customer
+    the clerk did not mean. Now the Enter waits for the answer to what the box holds and opens its first row;
+    a query that finds nobody opens nobody. Real key events into the search box."""
+    from PySide6.QtCore import Qt
+
+    shell, window = counter
+    backend = window.counter
+    backend.create_customer(CustomerRecord("Quentin", "Zyxwell", email="qz@example.com"))
+    served = _pick(qtbot, window, backend.search("a")[0].display_name, 0)  # now first in "recently served"
+    window.sale.new_sale()
+    qtbot.waitUntil(lambda: window.shown_query == "" and window.results.current_hit() is not None, timeout=5000)
+    assert window.results.current_hit().id == served.id
+    opened = []
+    window.selectionChanged.connect(lambda hit: opened.append(None if hit is None else hit.display_name))
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "quentin zyx")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)  # before the search ran: the list is still the old one
+    qtbot.waitUntil(lambda: window.hit is not None, timeout=5000)
+    assert window.hit.display_name == "Quentin Zyxwell"
+    assert [name for name in opened if name is not None] == ["Quentin Zyxwell"]  # never the one on screen before
+
+    window.sale.new_sale()
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "nobody by this name xq")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.shown_query == "nobody by this name xq", timeout=5000)
+    qtbot.wait(200)
+    assert window.hit is None and window.results_count.text().startswith("Nobody found")

@@ -92,6 +92,10 @@ def test_damaged_journal_counter_says_so_and_a_manager_restores_the_latest_backu
         assert len(window.counter.journal.history(limit=None)) == 3
         [kept] = paths.data_dir.glob("journal.db.replaced-*")
         assert _digest(kept) == damaged and kept.name in dialog.state.text()
+        assert not dialog.message.isVisible() and not dialog.backup_info.isVisible()  # "is damaged" no more
+        assert dialog.close_button.isDefault()
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Enter closes the message
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
         from pos_app.clerks import ClerkRegistry
 
         registry = ClerkRegistry(paths.data_dir / "clerks-training.db")  # the clerk file, read as an auditor would
@@ -112,8 +116,9 @@ def test_damaged_journal_without_a_backup_says_where_it_looked(qtbot, qapp, path
     dialog = window.storage_problem
     assert "No automatic backup was found in" in dialog.backup_info.text()
     assert str(backups.backup_dir(paths.journal_db)) in dialog.backup_info.text()
-    assert not dialog.restore_button.isVisible()
-    dialog.close_button.click()
+    assert not dialog.restore_button.isVisible() and dialog.close_button.isDefault()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Enter closes it (Close is the only button)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
     assert window.counter is None and "payment journal" in window.statusBar().currentMessage()
 
 
