@@ -410,8 +410,8 @@ class ClerkManagementDialog(Retranslating, QDialog):
         return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        """Enter in a form line edit: its ``returnPressed`` (→ Add) has run; the key stops there, so the dialog
-        never sees it (a second Add, or a button Qt would pick)."""
+        """Enter in a form line edit: the line edit handles it (``returnPressed`` → Add), then the key stops
+        there, so the dialog never sees it (no second Add, no button picked by Qt)."""
         if event.type() == QEvent.Type.KeyPress and watched in self.add_form and self._is_enter(event):
             watched.event(event)  # the line edit's own handling: returnPressed → add_clerk
             return True
