@@ -329,12 +329,48 @@
         <translation>Primero seleccione un cajero de la lista.</translation>
     </message>
     <message>
+        <source>The clerk list was being read again: nothing was changed. Try again.</source>
+        <translation>La lista de cajeros se estaba leyendo de nuevo: no se cambió nada. Inténtelo otra vez.</translation>
+    </message>
+    <message>
+        <source>You cannot remove yourself. Another manager can remove you.</source>
+        <translation>No puede quitarse a sí mismo. Otro gerente puede quitarlo.</translation>
+    </message>
+    <message>
+        <source>%1 was kept.</source>
+        <translation>Se mantuvo a %1.</translation>
+    </message>
+    <message>
         <source>%1 was removed.</source>
         <translation>Se quitó a %1.</translation>
     </message>
     <message>
+        <source>The PIN of %1 was not changed.</source>
+        <translation>El PIN de %1 no se cambió.</translation>
+    </message>
+    <message>
         <source>The new PIN is set.</source>
         <translation>El PIN nuevo está guardado.</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>Mantener</translation>
+    </message>
+    <message>
+        <source>Remove %1? They can no longer sign in. Their past payments keep their name.</source>
+        <translation>¿Quitar a %1? Ya no podrá iniciar sesión. Sus pagos anteriores conservan su nombre.</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Quitar</translation>
+    </message>
+    <message>
+        <source>Set a new PIN for %1? Their old PIN stops working.</source>
+        <translation>¿Poner un PIN nuevo para %1? Su PIN anterior deja de funcionar.</translation>
+    </message>
+    <message>
+        <source>&amp;Set new PIN</source>
+        <translation>&amp;Poner un PIN nuevo</translation>
     </message>
 </context>
 <context>
