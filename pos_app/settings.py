@@ -22,7 +22,9 @@ import copy
 import json
 import logging
 import os
+import threading
 from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pos_app.config import Environment
@@ -143,9 +145,25 @@ def _migrate(data: dict) -> dict:
     return data
 
 
+#: Damaged settings files this process set aside (``take_set_aside`` hands them to the screen once).
+_SET_ASIDE: list[Path] = []
+_SET_ASIDE_LOCK = threading.Lock()
+
+
+def take_set_aside() -> list[Path]:
+    """The damaged settings files set aside since the last call (where they are now), for the screen to tell
+    a manager once: defaults are in use (lane, store name, money format, language) until someone checks."""
+    with _SET_ASIDE_LOCK:
+        taken = list(_SET_ASIDE)
+        _SET_ASIDE.clear()
+    return taken
+
+
 def load_settings(path: Path) -> Settings:
     """The settings in ``path`` (defaults when it does not exist or is damaged: then it is moved to
-    ``.json.bad``). A file that cannot be read or moved raises ``StorageError`` (file + next step)."""
+    ``.json.bad``, or ``.json.bad-<UTC time>`` when an earlier one is there, never overwriting it, and
+    :func:`take_set_aside` names it). A file that cannot be read or moved raises ``StorageError`` (file +
+    next step)."""
     with storage_errors(path, What.SETTINGS):
         if not path.exists():
             return Settings()
@@ -156,8 +174,12 @@ def load_settings(path: Path) -> Settings:
             return Settings.from_json(data)
         except (ValueError, TypeError) as exc:
             bad = path.with_suffix(".json.bad")
+            if bad.exists():
+                bad = path.with_suffix(".json.bad-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ"))
             os.replace(path, bad)
             log.error("settings file was unreadable (%s); moved to %s and using defaults", exc, bad.name)
+            with _SET_ASIDE_LOCK:
+                _SET_ASIDE.append(bad)
             return Settings()
 
 

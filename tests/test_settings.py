@@ -29,6 +29,20 @@ def test_corrupt_file_is_moved_aside_and_defaults_used(tmp_path):
     assert (tmp_path / "settings.json.bad").exists() and not path.exists()
 
 
+def test_a_second_damaged_file_keeps_the_first_and_each_is_named_once(tmp_path):
+    from pos_app.settings import take_set_aside
+
+    take_set_aside()  # nothing left over from other tests of this process
+    path = tmp_path / "settings.json"
+    path.write_text("{first")
+    load_settings(path)
+    path.write_text("{second")
+    load_settings(path)
+    kept = sorted(tmp_path.glob("settings.json.bad*"))
+    assert len(kept) == 2 and {k.read_text() for k in kept} == {"{first", "{second"}
+    assert sorted(take_set_aside()) == kept and take_set_aside() == []
+
+
 def test_unknown_environment_falls_back_to_training(tmp_path):
     path = tmp_path / "settings.json"
     path.write_text(json.dumps({"environment": "production?"}))

@@ -329,12 +329,48 @@
         <translation>Primero seleccione un cajero de la lista.</translation>
     </message>
     <message>
+        <source>The clerk list was being read again: nothing was changed. Try again.</source>
+        <translation>La lista de cajeros se estaba leyendo de nuevo: no se cambió nada. Inténtelo otra vez.</translation>
+    </message>
+    <message>
+        <source>You cannot remove yourself. Another manager can remove you.</source>
+        <translation>No puede quitarse a sí mismo. Otro gerente puede quitarlo.</translation>
+    </message>
+    <message>
+        <source>%1 was kept.</source>
+        <translation>Se mantuvo a %1.</translation>
+    </message>
+    <message>
         <source>%1 was removed.</source>
         <translation>Se quitó a %1.</translation>
     </message>
     <message>
+        <source>The PIN of %1 was not changed.</source>
+        <translation>El PIN de %1 no se cambió.</translation>
+    </message>
+    <message>
         <source>The new PIN is set.</source>
         <translation>El PIN nuevo está guardado.</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>Mantener</translation>
+    </message>
+    <message>
+        <source>Remove %1? They can no longer sign in. Their past payments keep their name.</source>
+        <translation>¿Quitar a %1? Ya no podrá iniciar sesión. Sus pagos anteriores conservan su nombre.</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Quitar</translation>
+    </message>
+    <message>
+        <source>Set a new PIN for %1? Their old PIN stops working.</source>
+        <translation>¿Poner un PIN nuevo para %1? Su PIN anterior deja de funcionar.</translation>
+    </message>
+    <message>
+        <source>&amp;Set new PIN</source>
+        <translation>&amp;Poner un PIN nuevo</translation>
     </message>
 </context>
 <context>
@@ -1344,6 +1380,10 @@
         <translation>Reembolsos</translation>
     </message>
     <message>
+        <source>Net = gross sales − voids − refunds. Gross counts every payment of the payment journal that PaySimple took today; voids and refunds are those finished today. A payment found only at PaySimple is not in these totals: it is listed under Mismatches.</source>
+        <translation>Neto = ventas brutas − anulaciones − reembolsos. Las ventas brutas cuentan cada pago del registro de pagos que PaySimple aceptó hoy; las anulaciones y los reembolsos, los terminados hoy. Un pago que solo está en PaySimple no entra en estos totales: aparece en Diferencias con PaySimple.</translation>
+    </message>
+    <message>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
@@ -1422,10 +1462,6 @@
     <message>
         <source>Cards and bank debits, cards by brand</source>
         <translation>Tarjetas y débitos bancarios, tarjetas por marca</translation>
-    </message>
-    <message>
-        <source>Net = gross sales − voids − refunds. Gross counts every payment PaySimple took today; voids and refunds are those finished today.</source>
-        <translation>Neto = ventas brutas − anulaciones − reembolsos. Las ventas brutas cuentan cada pago que PaySimple aceptó hoy; las anulaciones y los reembolsos, los terminados hoy.</translation>
     </message>
     <message>
         <source>A payment of this day changed after this report was made: Run again (Enter) to include it.</source>
@@ -4663,6 +4699,14 @@ Inicie la aplicación como usuario normal (no root) sin QTWEBENGINE_DISABLE_SAND
     <message>
         <source>Storage</source>
         <translation>Almacenamiento</translation>
+    </message>
+    <message>
+        <source>Settings were reset</source>
+        <translation>Se restableció la configuración</translation>
+    </message>
+    <message>
+        <source>The settings file could not be read, so the counter started with default settings: the lane, the store&apos;s name on receipts, the money format and the language may not be this store&apos;s. The damaged file was kept as %1. A manager should check Manager → Settings… now.</source>
+        <translation>No se pudo leer el archivo de configuración, así que la caja empezó con la configuración predeterminada: la caja, el nombre de la tienda en los recibos, el formato de dinero y el idioma pueden no ser los de esta tienda. El archivo dañado se guardó como %1. Un gerente debe revisar Gerente → Configuración… ahora.</translation>
     </message>
 </context>
 <context>

@@ -5,6 +5,7 @@ Each takes a ``Session`` and returns what a person / auditor observed. Actions a
 
 from __future__ import annotations
 
+import json
 import time
 
 from pos_app.ui.counter.payment_panel import FormState
@@ -645,13 +646,37 @@ def read_only_journal_said_at_start(s: Session) -> dict:
     out["restore_visible"] = s.gui(dialog.restore_button.isVisible)
     out["status_bar"] = s.gui(lambda: w.statusBar().currentMessage())
     out["backend"] = s.gui(lambda: w.counter is not None)
-    out["shot_problem"] = s.shot("43-journal-read-only")
+    out["shot_problem"] = s.shot("45-journal-read-only")
     p.key("Escape")
     p.wait_until(lambda: s.active() != "The counter could not start", 8000)
     p.settle(800)
     out["active_after_close"] = s.active()
     out["status_bar_after_close"] = s.gui(lambda: w.statusBar().currentMessage())
     out["backend_after_close"] = s.gui(lambda: w.counter is not None)
+    return out
+
+
+def prepare_damaged_settings_are_said_after_sign_in(s: Session) -> None:
+    """Test set-up: the store's training settings (lane LANE7, a store name), then the file cut short."""
+    path = s.home / "data" / "settings-training.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    whole = json.dumps({"setup_done": True, "lane": "LANE7", "merchant": {"name": "Corner Hardware"}})
+    path.write_text(whole[: len(whole) // 2] + "\x00garbage", encoding="utf-8")
+
+
+def damaged_settings_are_said_after_sign_in(s: Session) -> dict:
+    """A damaged settings file is set aside and defaults are used (the app still starts); the first clerk to
+    sign in is told so, with where the file was kept, and Enter closes the message."""
+    s.start()
+    p, w, out = s.person, s.window, {}
+    out["signed_in"] = s.sign_in("0000")
+    out["told"] = p.wait_active("Settings were reset", 10_000)
+    out["text"] = s.gui(lambda: w.settings_notice.text() if w.settings_notice is not None else "")
+    out["shot"] = s.shot("43-settings-reset")
+    p.key("Return")
+    out["closed"] = p.wait_until(lambda: s.active() != "Settings were reset", 8000)
+    out["active_after"] = s.active()
+    out["kept"] = sorted(f.name for f in (s.home / "data").glob("settings-training.json.bad*"))
     return out
 
 

@@ -52,6 +52,15 @@ def test_damaged_journal_is_said_kept_and_a_manager_restores_the_backup_with_the
     assert approvals == [("restore_journal", "journal damaged, restoring the backup")]
 
 
+def test_a_damaged_settings_file_is_kept_and_the_first_clerk_is_told(run_scenario):
+    r = run_scenario("damaged_settings_are_said_after_sign_in")
+    assert r["signed_in"] and r["told"], r["steps"]
+    assert "could not be read" in r["text"] and "settings-training.json.bad" in r["text"], r["text"]
+    assert "Manager → Settings…" in r["text"]
+    assert r["closed"] and r["active_after"] == "Counter · PaySimple (Training)"
+    assert r["kept"] == ["settings-training.json.bad"]
+
+
 def test_a_read_only_journal_file_is_said_at_start_naming_the_file(run_scenario, tmp_path):
     """Decision 0493 as the person-like trial met it: only journal.db read-only (a read-only bind mount as
     root, chmod 0400 otherwise). The counter used to start silently and fail the first charge with "not

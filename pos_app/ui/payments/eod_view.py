@@ -128,8 +128,10 @@ def report_html(report: EodReport, payments: PaymentsApi, store: str = "") -> st
     title = translate("EndOfDayDialog", "End of day")
     zone_text = translate("EndOfDayDialog", "Time zone %1 · %2")
     net_text = translate("EndOfDayDialog", "Net")
-    net_rule = translate("EndOfDayDialog", "Net = gross sales − voids − refunds. Gross counts every payment "
-                                           "PaySimple took today; voids and refunds are those finished today.")
+    net_rule = translate("EndOfDayDialog", "Net = gross sales − voids − refunds. Gross counts every payment of "
+                                           "the payment journal that PaySimple took today; voids and refunds are "
+                                           "those finished today. A payment found only at PaySimple is not in "
+                                           "these totals: it is listed under Mismatches.")
     no_payments = translate("EndOfDayDialog", "No payments")
     mismatches_title = translate("EndOfDayDialog", "Mismatches with PaySimple")
     none_text = translate("EndOfDayDialog", "None.")

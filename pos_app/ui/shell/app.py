@@ -364,9 +364,12 @@ def attach_shell(app, paths, settings, window, shell=None, setup=None, demo_cust
 
 
 def _signed_in(window, clerk) -> None:
+    from pos_app.ui.shell.storage_messages import tell_settings_set_aside
+
     window.activateWindow()
     window.raise_()
     window.focus_search()
+    window.settings_notice = tell_settings_set_aside(window) or getattr(window, "settings_notice", None)
 
 
 def run(argv: list[str]) -> int:

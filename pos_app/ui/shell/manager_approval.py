@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -300,7 +301,13 @@ class ClerkManagementDialog(Retranslating, QDialog):
     """Add clerks, set a new PIN, remove (deactivate) clerks: for the signed-in manager, or with a manager's
     ``MANAGE_CLERKS`` approval. Every read and change runs on a worker (PINs are hashed there). The list
     follows the clerk desk's ``ClerksChanged`` (the change broadcast), whoever made the change; a change made
-    here says what was done once the list shows it."""
+    here says what was done once the list shows it.
+
+    Keys: Enter in the add form (name, role, both PIN fields, the Add button) adds the clerk and does nothing
+    else; Enter anywhere else in the dialog does nothing (no button is chosen by Qt's default/auto-default
+    guessing: every button is ``autoDefault`` off, and Enter is routed here explicitly). Removing a clerk and
+    setting a new PIN ask first (:class:`ClerkChangeQuestion`, whose default and Escape answer is to keep);
+    the acting manager cannot remove themself (refused before asking)."""
 
     changed = Signal()  # a change finished (its message is shown)
 
@@ -366,6 +373,17 @@ class ClerkManagementDialog(Retranslating, QDialog):
         row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)
+        self.close_button = close.button(QDialogButtonBox.StandardButton.Close)
+        # No button is chosen by Qt for Enter: none is auto-default; Add is drawn as the default, and Enter
+        # reaches it only from the add form (keyPressEvent / returnPressed below).
+        for button in (self.remove_button, self.reset_button, self.add_button, self.close_button):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        self.add_button.setDefault(True)
+        self.add_form = (self.new_name, self.new_role, self.new_pin, self.new_pin2, self.add_button)
+        for edit in (self.new_name, self.new_pin, self.new_pin2):
+            edit.returnPressed.connect(self.add_clerk)
+            edit.installEventFilter(self)
 
         body = QVBoxLayout()
         body.setContentsMargins(20, 14, 20, 14)
@@ -386,6 +404,29 @@ class ClerkManagementDialog(Retranslating, QDialog):
     @property
     def busy(self) -> bool:
         return self._op is not None and not self._op.finished
+
+    @staticmethod
+    def _is_enter(event) -> bool:
+        return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        """Enter in a form line edit: the line edit handles it (``returnPressed`` → Add), then the key stops
+        there, so the dialog never sees it (no second Add, no button picked by Qt)."""
+        if event.type() == QEvent.Type.KeyPress and watched in self.add_form and self._is_enter(event):
+            watched.event(event)  # the line edit's own handling: returnPressed → add_clerk
+            return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Enter that reached the dialog: from the role box or the Add button it adds; from anywhere else
+        (the list, Remove, Set new PIN, Close) it does nothing. Escape closes, as in any dialog."""
+        if self._is_enter(event):
+            focus = self.focusWidget()
+            if focus in (self.new_role, self.add_button):
+                self.add_clerk()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     @property
     def ready(self) -> bool:
@@ -505,9 +546,42 @@ class ClerkManagementDialog(Retranslating, QDialog):
             return None
         return int(item.data(Qt.ItemDataRole.UserRole))
 
+    def _selected_clerk(self) -> Clerk | None:
+        return None if self.list.currentItem() is None else self.list.currentItem().data(Qt.ItemDataRole.UserRole + 1)
+
+    def _acting_manager_id(self) -> str | None:
+        """Who the clerk file records as making the change: the approving manager, else the signed-in one."""
+        if self.approval is not None:
+            return str(self.approval.manager_id)
+        signed_in = self.clerks.signed_in
+        return None if signed_in is None else str(signed_in.id)
+
+    def _ask(self, question: ClerkChangeQuestion, kept: Callable[[], str]) -> bool:
+        """True only when the manager chose the change explicitly (Enter and Escape keep; ``kept`` is said)
+        and nothing else is being read or changed meanwhile (then nothing is changed, and the line says so)."""
+        question.exec()
+        agreed = question.agreed
+        question.deleteLater()
+        if not agreed:
+            self._say(kept, False)
+        elif self.busy:
+            self._say(lambda: translate("ClerkManagementDialog",
+                                        "The clerk list was being read again: nothing was changed. Try again."),
+                      True)
+        return agreed and not self.busy
+
     def remove_selected(self) -> None:
         clerk_id = None if self.busy else self._selected()
         if clerk_id is None:
+            return
+        clerk = self._selected_clerk()
+        name = clerk.name if clerk is not None else ""
+        if str(clerk_id) == self._acting_manager_id():
+            self._say(lambda: translate("ClerkManagementDialog",
+                                        "You cannot remove yourself. Another manager can remove you."), True)
+            return
+        if not self._ask(ClerkChangeQuestion.removing(self, name),
+                         lambda: fmt(translate("ClerkManagementDialog", "%1 was kept."), name)):
             return
         clerks, approval = self.clerks, self.approval
         self._run(lambda: clerks.remove_clerk(clerk_id, approval),
@@ -521,10 +595,55 @@ class ClerkManagementDialog(Retranslating, QDialog):
         pin = self._pins()
         if pin is None:
             return
+        clerk = self._selected_clerk()
+        name = clerk.name if clerk is not None else ""
+        if not self._ask(ClerkChangeQuestion.new_pin(self, name),
+                         lambda: fmt(translate("ClerkManagementDialog", "The PIN of %1 was not changed."), name)):
+            return
         clerks, approval = self.clerks, self.approval
         self._run(lambda: clerks.reset_pin(clerk_id, pin, approval),
                   lambda _clerk: self._done(lambda: translate("ClerkManagementDialog", "The new PIN is set.")),
                   "new PIN")
 
 
-__all__ = ["ClerkManagementDialog", "ManagerApprovalDialog", "action_title", "request_approval"]
+class ClerkChangeQuestion(Retranslating, QMessageBox):
+    """"Remove Trainee?" / "Set a new PIN for Trainee?": ``exec()`` → ``agreed`` is True only when the manager
+    chose the change's button. "Keep" is the default and the Escape button, so Enter or Escape keeps the clerk
+    as they are; the change takes a click on, or Alt+ the underlined letter of, its button."""
+
+    def __init__(self, parent: QWidget | None, title: Callable[[], str], text: Callable[[], str],
+                 change: Callable[[], str]) -> None:
+        super().__init__(parent)
+        self.setObjectName("clerkChangeQuestion")
+        self.setIcon(QMessageBox.Icon.Question)
+        self.live(self.setWindowTitle, title)
+        self.live(self.setText, text)
+        self.keep = self.with_live(self.addButton("", QMessageBox.ButtonRole.RejectRole),
+                                   lambda: translate("ClerkManagementDialog", "Keep"))
+        self.change = self.with_live(self.addButton("", QMessageBox.ButtonRole.AcceptRole), change)
+        self.change.setAutoDefault(False)
+        self.change.setDefault(False)
+        self.setDefaultButton(self.keep)
+        self.setEscapeButton(self.keep)
+        self.agreed = False
+
+    @classmethod
+    def removing(cls, parent: QWidget | None, name: str) -> ClerkChangeQuestion:
+        return cls(parent, lambda: translate("ClerkManagementDialog", "Remove clerk"),
+                   lambda: fmt(translate("ClerkManagementDialog", "Remove %1? They can no longer sign in. "
+                                                                  "Their past payments keep their name."), name),
+                   lambda: translate("ClerkManagementDialog", "&Remove"))
+
+    @classmethod
+    def new_pin(cls, parent: QWidget | None, name: str) -> ClerkChangeQuestion:
+        return cls(parent, lambda: translate("ClerkManagementDialog", "Set new PIN"),
+                   lambda: fmt(translate("ClerkManagementDialog", "Set a new PIN for %1? Their old PIN stops "
+                                                                  "working."), name),
+                   lambda: translate("ClerkManagementDialog", "&Set new PIN"))
+
+    def exec(self) -> int:  # noqa: D102
+        result = super().exec()
+        self.agreed = self.clickedButton() is self.change
+        return result
+
+__all__ = ["ClerkChangeQuestion", "ClerkManagementDialog", "ManagerApprovalDialog", "action_title", "request_approval"]

@@ -360,3 +360,26 @@ def show_startup_notices(window, notices) -> QMessageBox | None:
     window.storage_notice = box
     box.open()
     return box
+
+
+def tell_settings_set_aside(window: QWidget) -> QMessageBox | None:
+    """Once, after a clerk signs in: a damaged settings file was set aside at start (``settings.take_set_aside``)
+    and defaults are in use. Says which file was kept and that a manager should check the settings (the lane,
+    the store's name on receipts, the money format and the language may not be the store's). None when
+    nothing was set aside. Memory only: no file is read here."""
+    from pos_app.settings import take_set_aside
+
+    set_aside = take_set_aside()
+    if not set_aside:
+        return None
+    kept = ", ".join(str(path) for path in set_aside)
+    box = QMessageBox(QMessageBox.Icon.Warning, translate("StorageMessages", "Settings were reset"),
+                      fmt(translate("StorageMessages", "The settings file could not be read, so the counter started "
+                                    "with default settings: the lane, the store's name on receipts, the money "
+                                    "format and the language may not be this store's. The damaged file was kept "
+                                    "as %1. A manager should check Manager → Settings… now."), kept), parent=window)
+    box.setObjectName("settingsSetAside")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    box.open()
+    return box
+

@@ -19,7 +19,11 @@ from pos_app.payments import NotAllowed as PaymentNotAllowed
 from pos_app.settings import Settings, load_settings
 from pos_app.ui.counter.main_window import MainWindow
 from pos_app.ui.shell.login import IdleLock, LoginDialog
-from pos_app.ui.shell.manager_approval import ClerkManagementDialog, ManagerApprovalDialog
+from pos_app.ui.shell.manager_approval import (
+    ClerkChangeQuestion,
+    ClerkManagementDialog,
+    ManagerApprovalDialog,
+)
 from pos_app.ui.shell.setup_wizard import SetupWizard
 from pos_app.ui.shell.shell import Shell
 from tests.ui.shell.helpers import wait_checked, when_modal
@@ -461,13 +465,17 @@ def test_clerk_management_adds_resets_and_removes(qtbot, staff, english):
     dialog.list.setCurrentRow([dialog.list.item(i).text() for i in range(3)].index("Bob (clerk)"))
     dialog.new_pin.setText("8642")
     dialog.new_pin2.setText("8642")
+    asked = when_modal(ClerkChangeQuestion, lambda question: question.change.click())  # "Set new PIN"
     with qtbot.waitSignal(dialog.changed, timeout=10_000):
         dialog.reset_button.click()
+    assert asked["done"] and asked["error"] is None
     assert dialog.message.text() == "The new PIN is set."
     assert reg.login("Bob", "8642").name == "Bob"
     dialog.list.setCurrentRow([dialog.list.item(i).text() for i in range(3)].index("Bob (clerk)"))
+    asked = when_modal(ClerkChangeQuestion, lambda question: question.change.click())  # "Remove"
     with qtbot.waitSignal(dialog.changed, timeout=10_000):
         dialog.remove_button.click()
+    assert asked["done"] and asked["error"] is None
     done()
     assert dialog.message.text() == "Bob was removed." and "Bob" not in [c.name for c in reg.list()]
     dialog.list.setCurrentRow([dialog.list.item(i).text() for i in range(2)].index("Maria (manager)"))
