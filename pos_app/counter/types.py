@@ -63,7 +63,7 @@ _add("pos_app.clerks", "PIN_MAX", "PIN_MIN", "TRAINING_CLERK", "TRAINING_MANAGER
      "ApprovalWait", "Clerk", "ClerkError", "ClerkFileTampered", "ClerkNotAllowed=NotAllowed", "LockedOut",
      "ManagerAction", "Role", "WrongPin", "validate_pin")
 # settings and set-up values (loading, saving, keys and reports are Setup's calls)
-_add("pos_app.settings", "Merchant", "Settings")
+_add("pos_app.settings", "Merchant", "Settings", "take_set_aside")  # damaged files set aside (memory only)
 _add("pos_app.credentials", "KeyringUnavailable")
 _add("pos_app.conformance", "ConformanceReport")
 _add("pos_app.storage_errors", "CHECK_FAILED", "Fault", "JournalCorrupt", "StorageError", "What",

@@ -137,6 +137,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.events.event.connect(self._counter_event)
         self._search_seq = 0
         self._search_answered = 0  # the newest search whose answer (hits or error) is on screen
+        self.settings_notice: QWidget | None = None  # "Settings were reset" (the shell shows it after sign-in)
         self._pick_when_shown: str | None = None  # Enter came before this query's answer: pick from that answer
         self.shown_query: str | None = None  # the query whose results are on screen
         self._startup_op: BackgroundOp | None = None

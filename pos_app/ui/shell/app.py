@@ -369,7 +369,9 @@ def _signed_in(window, clerk) -> None:
     window.activateWindow()
     window.raise_()
     window.focus_search()
-    window.settings_notice = tell_settings_set_aside(window) or getattr(window, "settings_notice", None)
+    notice = tell_settings_set_aside(window)
+    if notice is not None:
+        window.settings_notice = notice
 
 
 def run(argv: list[str]) -> int:

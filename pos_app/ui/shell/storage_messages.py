@@ -367,7 +367,7 @@ def tell_settings_set_aside(window: QWidget) -> QMessageBox | None:
     and defaults are in use. Says which file was kept and that a manager should check the settings (the lane,
     the store's name on receipts, the money format and the language may not be the store's). None when
     nothing was set aside. Memory only: no file is read here."""
-    from pos_app.settings import take_set_aside
+    from pos_app.counter import take_set_aside
 
     set_aside = take_set_aside()
     if not set_aside:
