@@ -225,7 +225,10 @@ def _result(s: Session, kind: str) -> None:
     _home(s)
     if s.gui(lambda: w.hit is None or w.hit.id != s.obs["picked_hit"].id):
         s.gui(lambda: w.sale.select_customer(s.obs["picked_hit"]))  # set-up: the customer of that payment
-    s.gui(lambda: w.sale.show_result_attempt(saved))  # set-up: the result screen again
+    # set-up: the result screen again; after a decline its amount stays in the box as the counter leaves it (a
+    # sign-out in between starts a new sale, which empties it); after an approval the box is empty anyway
+    s.gui(lambda: w.customer_page.amount.edit.setText(str(saved.amount) if kind == "declined" else ""))
+    s.gui(lambda: w.sale.show_result_attempt(saved))
 
 
 def _history(s: Session) -> None:
