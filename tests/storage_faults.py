@@ -40,20 +40,11 @@ def is_root() -> bool:
 
 
 @contextmanager
-def read_only_folder(path: Path) -> Iterator[str]:
-    """``path`` (an existing folder, its files kept) is read-only inside the block. Yields how: "mount"
-    (EROFS) or "chmod" (EACCES)."""
-    path = Path(path)
-    if not is_root():
-        mode = path.stat().st_mode
-        path.chmod(0o555)
-        try:
-            yield "chmod"
-        finally:
-            path.chmod(mode)
-        return
+def _read_only_bind_mount(path: Path, what: str, still_writable) -> Iterator[str]:
+    """As root: ``path`` (a folder or a file) bind-mounted read-only over itself inside the block (EROFS on every
+    write); skipped where mounting is not allowed or ``still_writable(path)`` says a write still got through."""
     if shutil.which("mount") is None:
-        pytest.skip("no mount command: cannot make a folder read-only as root")
+        pytest.skip(f"no mount command: cannot make a {what} read-only as root")
     bind = _run("mount", "--bind", str(path), str(path))
     if bind.returncode != 0:
         pytest.skip(f"cannot bind-mount (not allowed here?): {bind.stderr.strip()}")
@@ -61,17 +52,48 @@ def read_only_folder(path: Path) -> Iterator[str]:
         ro = _run("mount", "-o", "remount,bind,ro", str(path))
         if ro.returncode != 0:
             pytest.skip(f"cannot remount read-only: {ro.stderr.strip()}")
-        probe = path / ".write-probe"
-        try:
-            probe.write_bytes(b"x")
-        except OSError:
-            pass
-        else:
-            probe.unlink()
-            pytest.skip("the read-only mount still accepted a write")
+        if still_writable(path):
+            pytest.skip(f"the read-only mount still accepted a write to the {what}")
         yield "mount"
     finally:
         _umount(path)
+
+
+@contextmanager
+def _chmod(path: Path, mode: int) -> Iterator[str]:
+    saved = path.stat().st_mode
+    path.chmod(mode)
+    try:
+        yield "chmod"
+    finally:
+        path.chmod(saved)
+
+
+def _folder_takes_a_write(path: Path) -> bool:
+    probe = path / ".write-probe"
+    try:
+        probe.write_bytes(b"x")
+    except OSError:
+        return False
+    probe.unlink()
+    return True
+
+
+def _file_opens_for_writing(path: Path) -> bool:
+    try:
+        with open(path, "r+b"):
+            return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def read_only_folder(path: Path) -> Iterator[str]:
+    """``path`` (an existing folder, its files kept) is read-only inside the block. Yields how: "mount"
+    (EROFS) or "chmod" (EACCES)."""
+    path = Path(path)
+    with (_read_only_bind_mount(path, "folder", _folder_takes_a_write) if is_root() else _chmod(path, 0o555)) as how:
+        yield how
 
 
 @contextmanager
@@ -79,33 +101,8 @@ def read_only_file(path: Path) -> Iterator[str]:
     """The file ``path`` (existing) is read-only inside the block; its folder stays writable. Yields how:
     "mount" (EROFS) or "chmod" (EACCES)."""
     path = Path(path)
-    if not is_root():
-        mode = path.stat().st_mode
-        path.chmod(0o400)
-        try:
-            yield "chmod"
-        finally:
-            path.chmod(mode)
-        return
-    if shutil.which("mount") is None:
-        pytest.skip("no mount command: cannot make a file read-only as root")
-    bind = _run("mount", "--bind", str(path), str(path))
-    if bind.returncode != 0:
-        pytest.skip(f"cannot bind-mount (not allowed here?): {bind.stderr.strip()}")
-    try:
-        ro = _run("mount", "-o", "remount,bind,ro", str(path))
-        if ro.returncode != 0:
-            pytest.skip(f"cannot remount read-only: {ro.stderr.strip()}")
-        try:
-            with open(path, "r+b"):
-                pass
-        except OSError:
-            pass
-        else:
-            pytest.skip("the read-only mount still accepted opening the file for writing")
-        yield "mount"
-    finally:
-        _umount(path)
+    with (_read_only_bind_mount(path, "file", _file_opens_for_writing) if is_root() else _chmod(path, 0o400)) as how:
+        yield how
 
 
 @contextmanager

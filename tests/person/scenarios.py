@@ -583,20 +583,29 @@ def training_cannot_touch_live(s: Session) -> dict:
     return out
 
 
+def _storage_problem_on_screen(s: Session, shot: str):
+    """Start-up with a storage fault: waits for the counter's storage message, then reads what a person sees
+    (the active window, the message, the status bar), whether a back end started, and takes ``shot``.
+    Returns (the message dialog, those observations)."""
+    w, out = s.window, {}
+    out["problem_shown"] = s.wait_until(lambda: getattr(w, "storage_problem", None) is not None, 60_000)
+    s.person.settle(1500)
+    dialog = w.storage_problem
+    out["active_at_start"] = s.active()
+    out["message"] = s.gui(dialog.message.text)
+    out["status_bar"] = s.gui(lambda: w.statusBar().currentMessage())
+    out["backend_before"] = s.gui(lambda: w.counter is not None)
+    out["shot_problem"] = s.shot(shot)
+    return dialog, out
+
+
 def damaged_journal_restored_by_a_manager(s: Session) -> dict:
     """Issue 15: the payment journal is damaged at start-up. The counter says so (which file, that it was kept,
     no payments), offers the latest automatic backup; a manager restores it with the keyboard (Enter, reason,
     PIN); the counter starts, and after signing in a payment goes through and is journaled."""
-    p, w, out = s.person, s.window, {}
-    out["problem_shown"] = s.wait_until(lambda: getattr(w, "storage_problem", None) is not None, 60_000)
-    p.settle(1500)
-    dialog = w.storage_problem
-    out["active_at_start"] = s.active()
-    out["message"] = s.gui(dialog.message.text)
+    p, w = s.person, s.window
+    dialog, out = _storage_problem_on_screen(s, "40-journal-damaged")
     out["backup_info"] = s.gui(dialog.backup_info.text)
-    out["status_bar"] = s.gui(lambda: w.statusBar().currentMessage())
-    out["backend_before"] = s.gui(lambda: w.counter is not None)
-    out["shot_problem"] = s.shot("40-journal-damaged")
     p.key("Return")  # "Restore this backup…", the default button
     out["approval_active"] = s.active() if p.wait_active("Manager approval", 8000) else s.active()
     p.type("1234")  # the PIN has the keyboard
@@ -637,16 +646,9 @@ def read_only_journal_said_at_start(s: Session) -> dict:
     """Decision 0493: only the journal FILE is read-only (its folder writable). The counter says so at start,
     before any payment (which file, that the file is read-only, what to do), and takes no payment; Enter or
     Esc closes the message like a person would."""
-    p, w, out = s.person, s.window, {}
-    out["problem_shown"] = s.wait_until(lambda: getattr(w, "storage_problem", None) is not None, 60_000)
-    p.settle(1500)
-    dialog = w.storage_problem
-    out["active_at_start"] = s.active()
-    out["message"] = s.gui(dialog.message.text)
+    p, w = s.person, s.window
+    dialog, out = _storage_problem_on_screen(s, "45-journal-read-only")
     out["restore_visible"] = s.gui(dialog.restore_button.isVisible)
-    out["status_bar"] = s.gui(lambda: w.statusBar().currentMessage())
-    out["backend"] = s.gui(lambda: w.counter is not None)
-    out["shot_problem"] = s.shot("45-journal-read-only")
     p.key("Escape")
     p.wait_until(lambda: s.active() != "The counter could not start", 8000)
     p.settle(800)

@@ -78,7 +78,7 @@ def test_a_read_only_journal_file_is_said_at_start_naming_the_file(run_scenario,
     assert f"The payment journal ({journal}) cannot be written: the file {journal} is read-only." in message
     assert f"Make the file {journal} writable" in message and "Make the folder" not in message
     assert "sqlite" not in message.lower() and r["restore_visible"] is False
-    assert r["backend"] is False and r["backend_after_close"] is False
+    assert r["backend_before"] is False and r["backend_after_close"] is False
     assert r["status_bar"] == f"No payments: the payment journal ({journal}) has a problem."
     assert r["active_after_close"] != "The counter could not start"
     assert journal.read_bytes() == before
