@@ -90,9 +90,10 @@ class StorageError(Exception):
         self.path = Path(path)
         self.what = What(what)
         self.detail = detail
-        # READ_ONLY only: the one file that refuses writes while its folder accepts them (None: the folder or
-        # the disk is read-only).
-        self.read_only_file = Path(read_only_file) if read_only_file is not None else None
+        # READ_ONLY only (None for any other fault): the one file that refuses writes while its folder accepts
+        # them (None: the folder or the disk is read-only).
+        self.read_only_file = (Path(read_only_file) if read_only_file is not None and self.fault is Fault.READ_ONLY
+                               else None)
         super().__init__(self.fault.value, str(self.path))
 
     @property
@@ -156,7 +157,7 @@ def english(exc: StorageError) -> str:
     """The plain English message: file, fault, that what was saved before is intact (a damaged file: that it
     was not changed), and the next step."""
     what = exc.what.value
-    only_file = exc.read_only_file if exc.fault is Fault.READ_ONLY else None
+    only_file = exc.read_only_file
     fault_text = READ_ONLY_FILE_TEXT.format(file=only_file) if only_file else _FAULT_TEXT[exc.fault]
     text = f"The {what} ({exc.path}) {fault_text}."
     if exc.detail:

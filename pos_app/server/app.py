@@ -139,11 +139,8 @@ class Api:
                               messages=[{"field": f.field, "message": f.message} for f in exc.messages])
             except PaySimpleError as exc:
                 return _paysimple_error(exc)
-            except StorageError as exc:
-                return _error(503, "storage", str(exc), {"Retry-After": "2"}, fault=exc.fault.value,
-                              what=exc.what.value)
-            except NotSent as exc:  # the journal refused the attempt (nothing sent): the lane's storage answer
-                storage = exc.storage
+            except (StorageError, NotSent) as exc:  # NotSent: the journal refused the attempt, nothing sent
+                storage = exc.storage if isinstance(exc, NotSent) else exc
                 return _error(503, "storage", str(storage), {"Retry-After": "2"}, fault=storage.fault.value,
                               what=storage.what.value)
             except ClerkError as exc:

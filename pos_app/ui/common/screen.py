@@ -8,6 +8,7 @@ the screen has less room for it and its window-manager frame, to that room.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QWidget
 
 #: Room the window manager's frame (title bar, borders) takes around a window, in pixels.
@@ -46,3 +47,14 @@ def grow_to_fit(window: QWidget) -> None:
         needed = min(needed, room.height() - FRAME_ALLOWANCE)
     if needed > window.height():
         window.resize(window.width(), needed)
+
+
+class GrowsToFit:
+    """Mixin for a dialog whose messages change length: when its layout asks for room (a longer message), the
+    dialog grows to fit (:func:`grow_to_fit`, after the layout has settled) instead of squeezing its fields."""
+
+    def event(self, event) -> bool:  # noqa: D102
+        if event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self, lambda: grow_to_fit(self))
+        return super().event(event)
+

@@ -54,7 +54,7 @@ from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.events import EventRelay
 from pos_app.ui.common.i18n import Retranslating, fmt
 from pos_app.ui.common.ops import BackgroundOp
-from pos_app.ui.common.screen import grow_to_fit
+from pos_app.ui.common.screen import GrowsToFit
 from pos_app.ui.shell.login import (
     BUSY_STYLE,
     ERROR_STYLE,
@@ -90,7 +90,7 @@ def _unexpected(exc: BaseException, what: str) -> str:
     return fmt(translate("ManagerApprovalDialog", "That did not work (%1). Try again."), type(exc).__name__)
 
 
-class ManagerApprovalDialog(Retranslating, QDialog):
+class ManagerApprovalDialog(GrowsToFit, Retranslating, QDialog):
     """After it is accepted, ``approved`` is the ``Approval``. ``loaded``: the manager list is on screen;
     ``checking``: a PIN is being checked; ``waiting``: Approve is held (a wrong PIN's wait, or a check)."""
 
@@ -164,11 +164,6 @@ class ManagerApprovalDialog(Retranslating, QDialog):
         self.pin.setFocus()  # the manager types the PIN first; Tab goes on to the reason
         self._load = BackgroundOp(lambda ctx: clerks.clerks(), on_done=self._show_managers,
                                   on_error=self._refuse, label="manager list").start()
-
-    def event(self, event) -> bool:  # noqa: D102
-        if event.type() == QEvent.Type.LayoutRequest:  # a longer message: grow, never squeeze the fields
-            QTimer.singleShot(0, self, lambda: grow_to_fit(self))
-        return super().event(event)
 
     # ---- the manager list (a worker) -------------------------------------------------------------------
 
@@ -539,15 +534,13 @@ class ClerkManagementDialog(Retranslating, QDialog):
 
         self._run(lambda: clerks.add_clerk(name, pin, role, approval), added, "add clerk")
 
-    def _selected(self) -> int | None:
+    def _selected(self) -> Clerk | None:
+        """The clerk selected in the list (None, and the line says to select one, when there is none)."""
         item = self.list.currentItem()
         if item is None:
             self._say(lambda: translate("ClerkManagementDialog", "Select a clerk in the list first."), True)
             return None
-        return int(item.data(Qt.ItemDataRole.UserRole))
-
-    def _selected_clerk(self) -> Clerk | None:
-        return None if self.list.currentItem() is None else self.list.currentItem().data(Qt.ItemDataRole.UserRole + 1)
+        return item.data(Qt.ItemDataRole.UserRole + 1)
 
     def _acting_manager_id(self) -> str | None:
         """Who the clerk file records as making the change: the approving manager, else the signed-in one."""
@@ -571,11 +564,10 @@ class ClerkManagementDialog(Retranslating, QDialog):
         return agreed and not self.busy
 
     def remove_selected(self) -> None:
-        clerk_id = None if self.busy else self._selected()
-        if clerk_id is None:
+        clerk = None if self.busy else self._selected()
+        if clerk is None:
             return
-        clerk = self._selected_clerk()
-        name = clerk.name if clerk is not None else ""
+        clerk_id, name = int(clerk.id), clerk.name
         if str(clerk_id) == self._acting_manager_id():
             self._say(lambda: translate("ClerkManagementDialog",
                                         "You cannot remove yourself. Another manager can remove you."), True)
@@ -589,14 +581,13 @@ class ClerkManagementDialog(Retranslating, QDialog):
                   "remove clerk")
 
     def reset_selected(self) -> None:
-        clerk_id = None if self.busy else self._selected()
-        if clerk_id is None:
+        clerk = None if self.busy else self._selected()
+        if clerk is None:
             return
         pin = self._pins()
         if pin is None:
             return
-        clerk = self._selected_clerk()
-        name = clerk.name if clerk is not None else ""
+        clerk_id, name = int(clerk.id), clerk.name
         if not self._ask(ClerkChangeQuestion.new_pin(self, name),
                          lambda: fmt(translate("ClerkManagementDialog", "The PIN of %1 was not changed."), name)):
             return

@@ -76,14 +76,9 @@ def _detail(exc: StorageError) -> str:
     return exc.detail
 
 
-def _only_file(exc: StorageError) -> Path | None:
-    """The one read-only file when its folder is writable (``StorageError.read_only_file``), else None."""
-    return exc.read_only_file if exc.fault is Fault.READ_ONLY else None
-
-
 def next_step(exc: StorageError) -> str:
     folder = str(exc.folder)
-    only_file = _only_file(exc)
+    only_file = exc.read_only_file
     if only_file is not None:
         return fmt(translate("StorageMessages", "Make the file %1 writable for the user who runs the app (or call "
                              "support), then try again."), only_file)
@@ -115,7 +110,7 @@ def next_step(exc: StorageError) -> str:
 
 def describe(exc: StorageError) -> str:
     """The translated message: file, fault, what was (not) changed, next step."""
-    only_file = _only_file(exc)
+    only_file = exc.read_only_file
     if only_file is not None:
         parts = [fmt(translate("StorageMessages", "The %1 (%2) cannot be written: the file %3 is read-only."),
                      what_name(exc.what), exc.path, only_file)]
