@@ -44,7 +44,6 @@ from pos_app.counter import (
 from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.i18n import Retranslating, fmt, tr
 from pos_app.ui.common.ops import BackgroundOp
-from pos_app.ui.common.screen import GrowsToFit
 
 log = logging.getLogger(__name__)
 RETRY_CLERKS_MS = 5000  # store mode: the clerk list is asked again this often while the server is unreachable
@@ -158,7 +157,7 @@ def primary_button(text: str, parent: QWidget | None = None) -> QPushButton:
     return button
 
 
-class LoginDialog(GrowsToFit, Retranslating, QDialog):
+class LoginDialog(Retranslating, QDialog):
     """Sign in (or unlock). After it is accepted, ``signed`` is the ``SignedIn`` and ``clerk`` the clerk.
     ``loaded`` is emitted once the clerk list is on screen; ``checking`` is True while a PIN is being checked."""
 

@@ -54,7 +54,6 @@ from pos_app.ui.common.banner import EnvironmentBanner
 from pos_app.ui.common.events import EventRelay
 from pos_app.ui.common.i18n import Retranslating, fmt
 from pos_app.ui.common.ops import BackgroundOp
-from pos_app.ui.common.screen import GrowsToFit
 from pos_app.ui.shell.login import (
     BUSY_STYLE,
     ERROR_STYLE,
@@ -90,7 +89,7 @@ def _unexpected(exc: BaseException, what: str) -> str:
     return fmt(translate("ManagerApprovalDialog", "That did not work (%1). Try again."), type(exc).__name__)
 
 
-class ManagerApprovalDialog(GrowsToFit, Retranslating, QDialog):
+class ManagerApprovalDialog(Retranslating, QDialog):
     """After it is accepted, ``approved`` is the ``Approval``. ``loaded``: the manager list is on screen;
     ``checking``: a PIN is being checked; ``waiting``: Approve is held (a wrong PIN's wait, or a check)."""
 

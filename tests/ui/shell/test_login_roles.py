@@ -329,10 +329,6 @@ def test_wrong_pins_in_the_approval_dialog_slow_it_down_and_never_lock_the_manag
         qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
         wait_checked(qtbot, dialog)
         assert f"before approvals by this manager pause: {MAX_FAILURES - attempt}" in dialog.message.text()
-        qtbot.waitUntil(lambda: all(w.height() >= w.minimumSizeHint().height()  # the dialog grew: nothing squeezed
-                                    for w in (dialog.pin, dialog.reason, dialog.explain, dialog.message)),
-                        timeout=2000)
-        assert dialog.message.height() >= dialog.message.heightForWidth(dialog.message.width())
         assert dialog.waiting and not dialog.approve_button.isEnabled()
         qtbot.keyClicks(dialog.pin, "739164")  # even the right PIN: Enter does nothing while it waits
         qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
